@@ -67,12 +67,13 @@ export class DuckDbStore implements Store {
     try {
       instance = await DuckDBInstance.create(path, {
         access_mode: readOnly ? 'READ_ONLY' : 'READ_WRITE',
-        TimeZone: 'UTC',
       });
     } catch (e) {
       throw openError(path, e);
     }
     const store = new DuckDbStore(path, instance);
+    // Timestamps are stored as UTC wall time; ICU is linked in but can't be set at create time.
+    await store.run("SET GLOBAL TimeZone = 'UTC'");
     if (!readOnly && (options.migrate ?? true)) await store.migrate();
     else await store.checkVersion();
     return store;
