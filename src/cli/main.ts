@@ -1,0 +1,25 @@
+import { Command } from 'commander';
+import { registerDemo } from './demo-command.js';
+import { registerIngest } from './ingest-command.js';
+import { registerReport } from './report-command.js';
+import { registerServe } from './serve-command.js';
+
+/** `uprate`: one file per command, each thin over the library. */
+export function buildProgram(): Command {
+  const program = new Command('uprate')
+    .description('Upsell / cross-sell conversion rate: load offers, ask for the KPI, serve a Cube-compatible API')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .exitOverride((err) => {
+      // commander's usage errors: exit 1 like every other bad input (help and version exit 0).
+      process.exit(err.exitCode === 0 ? 0 : 1);
+    });
+  registerDemo(program);
+  registerServe(program);
+  registerIngest(program);
+  registerReport(program);
+  return program;
+}
+
+await buildProgram().parseAsync(process.argv);

@@ -1,0 +1,78 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { OFFER_TYPES } from '../core/schema.js';
+import { buildReport, formatReport, parseDate, parseDimension, parseGrain, REPORT_DIMENSIONS, REPORT_FORMATS, type ReportOptions } from '../kpi/index.js';
+import { DuckDbStore } from '../store/index.js';
+import { DEFAULT_DB, parseChoice, parseInteger } from './options.js';
+import { action } from './run-command.js';
+
+interface ReportFlags {
+  db: string;
+  grain?: string;
+  by?: string;
+  from?: string;
+  to?: string;
+  offerType?: string;
+  window: string;
+  asOf?: string;
+  format: string;
+  out?: string;
+}
+
+export function reportOptions(flags: ReportFlags): ReportOptions {
+  const by = flags.by ? flags.by.split(',').filter(Boolean).map((d) => parseDimension(d)) : [];
+  // Without --by the report is a trend (monthly by default); with --by, one row per segment.
+  const grain = flags.grain ? (flags.grain === 'none' ? undefined : parseGrain(flags.grain)) : by.length ? undefined : 'month';
+  const from = flags.from ? parseDate(flags.from, '--from') : undefined;
+  const to = flags.to ? parseDate(flags.to, '--to') : undefined;
+  return {
+    ...(grain ? { grain } : {}),
+    by,
+    ...(from ? { from } : {}),
+    // --to names the last day included.
+    ...(to ? { to: /^\d{4}-\d{2}-\d{2}$/.test(flags.to ?? '') ? new Date(to.getTime() + 86_400_000) : to } : {}),
+    ...(flags.offerType ? { offerType: parseChoice(flags.offerType, '--offer-type', OFFER_TYPES) } : {}),
+    windowDays: parseInteger(flags.window, '--window', 0, 3650),
+    ...(flags.asOf ? { asOf: parseDate(flags.asOf, '--as-of') } : {}),
+  };
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('the KPI: offers, accepted, pending, conversion rate with its 95% Wilson interval, band and provisional flag')
+    .option('--db <file>', 'embedded DuckDB file', DEFAULT_DB)
+    .option('--grain <grain>', 'day, week, month, quarter, year or none (default: month, or none with --by)')
+    .option('--by <dims>', `segment by one or more of ${Object.keys(REPORT_DIMENSIONS).join(', ')} (comma-separated)`)
+    .option('--from <date>', 'first day included (YYYY-MM-DD)')
+    .option('--to <date>', 'last day included (YYYY-MM-DD)')
+    .option('--offer-type <type>', 'upsell or cross_sell')
+    .option('--window <days>', 'conversion window in days', '30')
+    .option('--as-of <date>', 'evaluate as of this instant (default: now)')
+    .option('--format <format>', `${REPORT_FORMATS.join(', ')}`, 'table')
+    .option('--out <file>', 'write to a file instead of standard output')
+    .addHelpText('after', `
+An offer is accepted when accepted_at falls within the conversion window after offered_at.
+Offers still inside their window and not yet accepted are pending; a row holding any is marked
+provisional. Rates are accepted / offers (ratio of sums), null when there are no offers.
+Bands: strong > 20%, moderate 10–20%, poor < 10%.
+
+Examples:
+  uprate report
+  uprate report --grain quarter --by account_size --format md
+  uprate report --by channel,offer_type --from 2025-01-01 --to 2025-06-30 --format json`)
+    .action(
+      action(async (flags: ReportFlags) => {
+        const format = parseChoice(flags.format, '--format', REPORT_FORMATS);
+        const options = reportOptions(flags);
+        const store = await DuckDbStore.open(flags.db, { readOnly: true });
+        try {
+          const text = formatReport(await buildReport(store, options), format);
+          if (flags.out) writeFileSync(flags.out, text);
+          else process.stdout.write(text);
+        } finally {
+          await store.close();
+        }
+      }),
+    );
+}

@@ -1,0 +1,72 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { UprateError } from '../core/errors.js';
+import { apiSecret } from '../server/auth.js';
+import { buildApp } from '../server/index.js';
+import { DuckDbStore, serverSidecarPath } from '../store/index.js';
+import { DEFAULT_DB, DEFAULT_HOST, DEFAULT_PORT, parseInteger } from './options.js';
+import { action } from './run-command.js';
+
+export interface ServeOptions {
+  readonly db: string;
+  readonly host: string;
+  readonly port: number;
+  readonly dev: boolean;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** Opens the store, listens, and keeps running until SIGINT/SIGTERM. */
+export async function serve(options: ServeOptions): Promise<void> {
+  if (options.dev && !LOOPBACK.has(options.host)) {
+    throw new UprateError('BAD_ARGUMENT', `dev mode (no token needed) only listens on 127.0.0.1, not ${options.host}`, {
+      location: '--host',
+      hint: 'drop --dev and set UPRATE_API_SECRET to serve other machines',
+    });
+  }
+  if (!options.dev && !apiSecret()) {
+    throw new UprateError('CONFIG_INVALID', 'no API secret: every request would be refused', {
+      hint: 'set UPRATE_API_SECRET (or CUBEJS_API_SECRET) to the HS256 secret your tokens are signed with, or pass --dev to serve without tokens on 127.0.0.1',
+    });
+  }
+  const store = await DuckDbStore.open(options.db);
+  const { app } = await buildApp({ store, dev: options.dev });
+  const url = await app.listen({ host: options.host, port: options.port }).catch(async (e: NodeJS.ErrnoException) => {
+    await store.close();
+    throw new UprateError('BAD_ARGUMENT', `cannot listen on ${options.host}:${options.port}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.message}`, {
+      location: '--port',
+      hint: 'stop what holds the port, or pick another with --port',
+    });
+  });
+  const publicUrl = url.replace('[::1]', 'localhost');
+  writeFileSync(serverSidecarPath(options.db), JSON.stringify({ url: publicUrl, pid: process.pid }));
+  process.stdout.write(
+    `uprate is serving ${options.db} at ${publicUrl}\n` +
+      (options.dev ? '  dev mode: no token needed, listening on loopback only\n' : '  API requests need an HS256 bearer token signed with UPRATE_API_SECRET\n') +
+      `  health ${publicUrl}/health · report ${publicUrl}/api/v1/report · ingest POST ${publicUrl}/api/v1/ingest/offers\n` +
+      '  press Ctrl+C to stop\n',
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await app.close();
+  await store.close();
+  rmSync(serverSidecarPath(options.db), { force: true });
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the API (and the dashboard) over HTTP')
+    .option('--db <file>', 'embedded DuckDB file', DEFAULT_DB)
+    .option('--host <host>', 'address to listen on', DEFAULT_HOST)
+    .option('--port <port>', 'port to listen on', String(DEFAULT_PORT))
+    .option('--dev', 'no token needed (only on 127.0.0.1)', false)
+    .action(
+      action(async (flags: { db: string; host: string; port: string; dev: boolean }) => {
+        await serve({ db: flags.db, host: flags.host, port: parseInteger(flags.port, '--port', 0, 65535), dev: flags.dev });
+      }),
+    );
+}

@@ -1,0 +1,96 @@
+import type { KpiCell, Report, ReportRow } from './report.js';
+
+export const REPORT_FORMATS = ['table', 'json', 'csv', 'md'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+const pct = (x: number | null, digits = 1) => (x === null ? '—' : `${(x * 100).toFixed(digits)}%`);
+const int = (x: number) => x.toLocaleString('en-US');
+const money = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+interface Column {
+  readonly title: string;
+  readonly right?: boolean;
+  readonly value: (r: ReportRow) => string;
+}
+
+function columns(report: Report): Column[] {
+  return [
+    ...(report.grain ? [{ title: 'period', value: (r: ReportRow) => r.period ?? '' }] : []),
+    ...report.by.map((d) => ({ title: d, value: (r: ReportRow) => r.segment[d] ?? '(none)' })),
+    { title: 'offers', right: true, value: (r) => int(r.offers) },
+    { title: 'accepted', right: true, value: (r) => int(r.accepted) },
+    { title: 'pending', right: true, value: (r) => int(r.pending) },
+    { title: 'rate', right: true, value: (r) => pct(r.rate) },
+    { title: `${Math.round(report.level * 100)}% interval`, right: true, value: (r) => (r.lower === null ? '—' : `${pct(r.lower)}–${pct(r.upper)}`) },
+    { title: 'band', value: (r) => r.band ?? '—' },
+    { title: 'customers', right: true, value: (r) => `${int(r.customersConverted)}/${int(r.customersOffered)}` },
+    { title: 'revenue', right: true, value: (r) => money(r.revenue) },
+    { title: '', value: (r) => (r.provisional ? `provisional (${pct(r.pendingShare, 0)} open)` : '') },
+  ];
+}
+
+function headline(report: Report): string[] {
+  const t: KpiCell = report.total;
+  const range = report.from && report.to ? `${report.from.slice(0, 10)} to ${new Date(Date.parse(report.to) - 1).toISOString().slice(0, 10)}` : 'no offers';
+  return [
+    `Upsell / cross-sell conversion ${report.offerType ? `(${report.offerType} only) ` : ''}— ${range}, ${report.windowDays}-day conversion window, as of ${report.asOf.slice(0, 16).replace('T', ' ')} UTC`,
+    `  conversion rate  ${pct(t.rate)}  (${Math.round(report.level * 100)}% interval ${pct(t.lower)}–${pct(t.upper)}, ${t.band ?? 'no band'}: strong > ${pct(report.thresholds.strong, 0)}, poor < ${pct(report.thresholds.poor, 0)})`,
+    `  offers ${int(t.offers)}, accepted ${int(t.accepted)}, pending ${int(t.pending)}${t.provisional ? ' — provisional: some offers are still inside their window' : ''}`,
+    `  customers offered ${int(t.customersOffered)}, converted ${int(t.customersConverted)} (customer conversion ${pct(t.customerRate)}), expansion revenue ${money(t.revenue)}`,
+  ];
+}
+
+function textTable(report: Report): string {
+  const cols = columns(report);
+  const cells = report.rows.map((r) => cols.map((c) => c.value(r)));
+  const widths = cols.map((c, i) => Math.max(c.title.length, ...cells.map((row) => (row[i] ?? '').length)));
+  const line = (values: readonly string[]) =>
+    values.map((v, i) => (cols[i]?.right ? v.padStart(widths[i] ?? 0) : v.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  const out = [...headline(report)];
+  if (report.rows.length > 0 && (report.grain || report.by.length)) {
+    out.push('', line(cols.map((c) => c.title)), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function csvField(v: string | number | boolean | null): string {
+  if (v === null) return '';
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+function csv(report: Report): string {
+  const head = [...(report.grain ? ['period'] : []), ...report.by, 'offers', 'accepted', 'pending', 'rate', 'lower', 'upper', 'band', 'provisional', 'pending_share', 'customers_offered', 'customers_converted', 'customer_rate', 'revenue'];
+  const rows = report.rows.map((r) => [
+    ...(report.grain ? [r.period ?? ''] : []),
+    ...report.by.map((d) => r.segment[d] ?? null),
+    r.offers, r.accepted, r.pending, r.rate, r.lower, r.upper, r.band, r.provisional, r.pendingShare,
+    r.customersOffered, r.customersConverted, r.customerRate, r.revenue,
+  ]);
+  return `${[head, ...rows].map((row) => row.map(csvField).join(',')).join('\n')}\n`;
+}
+
+function markdown(report: Report): string {
+  const cols = columns(report);
+  const esc = (s: string) => s.replaceAll('|', '\\|');
+  const out = ['# Upsell / cross-sell conversion report', '', ...headline(report).map((l) => l.trim()).map((l, i) => (i === 0 ? `**${l}**` : `- ${l}`)), ''];
+  if (report.rows.length > 0 && (report.grain || report.by.length)) {
+    out.push(`| ${cols.map((c) => c.title || 'note').join(' | ')} |`, `| ${cols.map((c) => (c.right ? '---:' : '---')).join(' | ')} |`);
+    for (const r of report.rows) out.push(`| ${cols.map((c) => esc(c.value(r))).join(' | ')} |`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** Renders a report; `json` is the stable machine format documented in the README. */
+export function formatReport(report: Report, format: ReportFormat): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(report, null, 2)}\n`;
+    case 'csv':
+      return csv(report);
+    case 'md':
+      return markdown(report);
+    case 'table':
+      return textTable(report);
+  }
+}

@@ -1,0 +1,46 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { DuckDbStore } from '../store/index.js';
+import type { ServerContext } from './context.js';
+import { apiSecret, installAuth } from './auth.js';
+import { errorHandler } from './error-handler.js';
+import { healthRoutes } from './routes/health.js';
+import { ingestRoutes } from './routes/ingest.js';
+import { reportRoutes } from './routes/report.js';
+import { WriteLock } from './write-lock.js';
+
+export interface AppOptions {
+  readonly store: DuckDbStore;
+  readonly dev?: boolean;
+  readonly logLevel?: string;
+  /** Largest ingest body in bytes (default 2 GiB). */
+  readonly ingestBodyLimit?: number;
+  readonly clock?: () => Date;
+  /** HS256 secret for API tokens (default UPRATE_API_SECRET, then CUBEJS_API_SECRET). */
+  readonly secret?: string;
+}
+
+/** Builds the HTTP application (not listening): tests inject requests, `serve` listens. */
+export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; context: ServerContext }> {
+  const listeners: (() => void)[] = [];
+  const context: ServerContext = {
+    store: options.store,
+    writeLock: new WriteLock(),
+    dataChanged: () => listeners.forEach((l) => l()),
+    ingestBodyLimit: options.ingestBodyLimit ?? 2 * 1024 ** 3,
+    dev: options.dev ?? false,
+    clock: options.clock ?? (() => new Date()),
+  };
+  const app = Fastify({
+    logger: { level: options.logLevel ?? process.env['UPRATE_LOG_LEVEL'] ?? 'info' },
+    bodyLimit: 1024 * 1024,
+  });
+  app.setErrorHandler(errorHandler);
+  installAuth(app, { dev: context.dev, secret: options.secret ?? apiSecret() });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({ error: `no route ${request.method} ${request.url}`, code: 'NOT_FOUND' });
+  });
+  await app.register(async (scope) => healthRoutes(scope, context));
+  await app.register(async (scope) => ingestRoutes(scope, context));
+  await app.register(async (scope) => reportRoutes(scope, context));
+  return { app, context };
+}

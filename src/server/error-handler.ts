@@ -1,0 +1,39 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isUprateError, type ErrorCode } from '../core/errors.js';
+
+/** One place maps error codes to HTTP statuses (STYLE habit 9). */
+export const STATUS: Readonly<Record<ErrorCode, number>> = {
+  BAD_ARGUMENT: 400,
+  FILE_NOT_FOUND: 400,
+  FILE_EMPTY: 400,
+  FILE_FORMAT: 400,
+  BAD_HEADER: 400,
+  INVALID_ROWS: 400,
+  QUERY_INVALID: 400,
+  CONFIG_INVALID: 400,
+  MODEL_INVALID: 500,
+  AUTH_MISSING: 403,
+  AUTH_INVALID: 403,
+  NOT_FOUND: 404,
+  PAYLOAD_TOO_LARGE: 413,
+  DB_LOCKED: 503,
+  ENGINE_UNAVAILABLE: 503,
+  DB_ERROR: 500,
+};
+
+export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
+  if (isUprateError(error)) {
+    const status = STATUS[error.code];
+    if (status >= 500) request.log.error({ err: error }, error.message);
+    void reply.status(status).send(error.toJSON());
+    return;
+  }
+  const fastifyError = error as FastifyError;
+  if (fastifyError.statusCode && fastifyError.statusCode < 500) {
+    // Fastify's own 4xx: malformed JSON, body too large, unsupported media type.
+    void reply.status(fastifyError.statusCode).send({ error: fastifyError.message, code: fastifyError.code ?? 'BAD_REQUEST' });
+    return;
+  }
+  request.log.error({ err: error }, 'internal error');
+  void reply.status(500).send({ error: `internal error: ${error.message}`, code: 'INTERNAL' });
+}

@@ -1,0 +1,2 @@
+export { buildApp, type AppOptions } from './app.js';
+export type { ServerContext } from './context.js';
