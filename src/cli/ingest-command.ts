@@ -127,7 +127,7 @@ Examples:
                   files: tableFiles,
                   ...(format ? { format } : {}),
                   ...(flags.rejectFile ? { rejectFile: flags.rejectFile } : {}),
-                  onProgress: (p) => bar.update(`${p.phase} ${p.file ? basename(p.file) : table}`, p.percent, p.rows ? `${p.rows.toLocaleString('en-US')} rows` : ''),
+                  onProgress: (p) => bar.update(`${p.phase} ${table}`, p.percent, p.rows ? `${p.rows.toLocaleString('en-US')} rows` : ''),
                 }),
               );
             }

@@ -23,9 +23,8 @@ export interface IngestOptions {
 }
 
 export interface IngestProgress {
-  readonly phase: 'reading' | 'validating' | 'merging' | 'done';
-  readonly file?: string;
-  /** 0–100 within the phase, where the engine reports it. */
+  readonly phase: 'checking' | 'loading' | 'done';
+  /** 0–100 within the phase, as the engine reports it. */
   readonly percent: number;
   readonly rows?: number;
 }
@@ -52,12 +51,12 @@ export interface IngestSummary {
   readonly rejectFile?: string;
 }
 
-const STAGE = 'uprate_stage';
-
 /**
- * Loads files into a table, all or nothing: every row is checked first; one bad row and nothing
- * is written (unless a reject file takes the bad rows). A row whose key is already stored
- * replaces the old row, and within a load the last occurrence wins, so re-loading is idempotent.
+ * Loads files into a table, all or nothing, in two streaming passes over the files (nothing is
+ * staged in memory): the first checks every row and counts repeated keys; the second, inside one
+ * transaction, replaces stored rows that share a key and inserts. One bad row and nothing is
+ * written (unless a reject file takes the bad rows); within a load the last occurrence of a key
+ * wins, so loading the same file twice changes nothing.
  */
 export async function ingestFiles(store: DuckDbStore, options: IngestOptions): Promise<IngestSummary> {
   const started = performance.now();
@@ -70,48 +69,56 @@ export async function ingestFiles(store: DuckDbStore, options: IngestOptions): P
   });
   const rules = rowRules(spec);
   return store.withConnection(async (c) => {
-    await c.run(`DROP TABLE IF EXISTS ${STAGE}`);
-    try {
-      const sources: Source[] = [];
-      for (const [i, file] of options.files.entries()) {
-        const source = await openSource(c, spec, file, formats[i] ?? 'csv');
-        sources.push(source);
-        await stageSource(c, spec, rules, source, i, options.onProgress);
+    const sources: Source[] = [];
+    for (const [i, file] of options.files.entries()) sources.push(await openSource(c, spec, file, formats[i] ?? 'csv'));
+    const mask = errorMaskExpression(rules);
+    const checked = (s: Source, i: number, numbered = false) =>
+      `SELECT ${i} AS file_index, *, ${mask} AS err FROM (${numbered ? s.numberedSql : s.selectSql})`;
+    const all = sources.map((s, i) => checked(s, i)).join(' UNION ALL ');
+
+    const check = await withProgress(c, 'checking', options.onProgress, sources, () =>
+      one(c, `SELECT count(*) AS n, count(*) FILTER (WHERE err <> 0) AS bad,
+        count(DISTINCT ${raw(spec.key)}) FILTER (WHERE err = 0) AS keys FROM (${all})`),
+    );
+    const rowsRead = Number(check['n']);
+    const rejected = Number(check['bad']);
+    const good = rowsRead - rejected;
+    const repeated = good - Number(check['keys']);
+    if (rejected > 0) {
+      if (!options.rejectFile) {
+        const errors = await describeErrors(c, rules, sources, checked, options.maxErrors ?? 20);
+        throw invalidRows(spec, rejected, rowsRead, errors);
       }
-      options.onProgress?.({ phase: 'validating', percent: 0 });
-      const counts = await one(c, `SELECT count(*) AS n, count(*) FILTER (WHERE err <> 0) AS bad FROM ${STAGE}`);
-      const rowsRead = Number(counts['n']);
-      const rejected = Number(counts['bad']);
-      if (rejected > 0) {
-        if (!options.rejectFile) {
-          const errors = await describeErrors(c, rules, sources, options.maxErrors ?? 20);
-          throw invalidRows(spec, rejected, rowsRead, errors);
-        }
-        await writeRejects(c, spec, rules, sources, options.rejectFile);
-      }
-      options.onProgress?.({ phase: 'merging', percent: 0 });
-      const { inserted, updated } = await merge(c, spec, {
-        source: options.files.join(', ').slice(0, 1000),
-        via: options.via ?? 'cli',
-        rowsRead,
-        rejected,
-      });
-      const seconds = (performance.now() - started) / 1000;
-      options.onProgress?.({ phase: 'done', percent: 100, rows: rowsRead });
-      return {
-        table: spec.name,
-        files: options.files,
-        rowsRead,
-        inserted,
-        updated,
-        rejected,
-        seconds,
-        rowsPerSecond: seconds > 0 ? rowsRead / seconds : rowsRead,
-        ...(options.rejectFile && rejected > 0 ? { rejectFile: options.rejectFile } : {}),
-      };
-    } finally {
-      await c.run(`DROP TABLE IF EXISTS ${STAGE}`);
+      await writeRejects(c, spec, rules, sources, checked, options.rejectFile);
     }
+    const typed = spec.columns.map((col) => `${typedExpression(col)} AS ${col.name}`).join(', ');
+    // With no bad row there is nothing to filter: the second pass skips the rules.
+    const plain = sources.map((s) => `SELECT * FROM (${s.selectSql})`).join(' UNION ALL ');
+    const rows =
+      repeated > 0
+        ? // The last occurrence of a key wins; numbering the rows costs a window, so only when needed.
+          `SELECT ${typed} FROM (${sources.map((s, i) => checked(s, i, true)).join(' UNION ALL ')}) WHERE err = 0
+           QUALIFY row_number() OVER (PARTITION BY ${raw(spec.key)} ORDER BY file_index DESC, line DESC) = 1`
+        : rejected === 0
+          ? `SELECT ${typed} FROM (${plain})`
+          : `SELECT ${typed} FROM (${all}) WHERE err = 0`;
+    const expected = good - repeated;
+    const { inserted, updated } = await withProgress(c, 'loading', options.onProgress, sources, () =>
+      merge(c, spec, rows, all, expected, { source: options.files.join(', ').slice(0, 1000), via: options.via ?? 'cli', rowsRead, rejected }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    options.onProgress?.({ phase: 'done', percent: 100, rows: rowsRead });
+    return {
+      table: spec.name,
+      files: options.files,
+      rowsRead,
+      inserted,
+      updated,
+      rejected,
+      seconds,
+      rowsPerSecond: seconds > 0 ? rowsRead / seconds : rowsRead,
+      ...(options.rejectFile && rejected > 0 ? { rejectFile: options.rejectFile } : {}),
+    };
   });
 }
 
@@ -120,53 +127,48 @@ async function one(c: DuckDBConnection, sql: string): Promise<Record<string, unk
   return rows[0] ?? {};
 }
 
-/** Reads one file into the stage table: typed values, line numbers, and each row's error mask. */
-async function stageSource(
+/** Runs a long statement while reporting DuckDB's own progress; reader errors name the file. */
+async function withProgress<T>(
   c: DuckDBConnection,
-  spec: TableSpec,
-  rules: readonly RowRule[],
-  source: Source,
-  fileIndex: number,
+  phase: IngestProgress['phase'],
   onProgress: IngestOptions['onProgress'],
-): Promise<void> {
-  const typed = spec.columns.map((col) => `${typedExpression(col)} AS ${col.name}`).join(', ');
-  const select = `SELECT ${fileIndex} AS file_index, line, ${typed}, ${errorMaskExpression(rules)} AS err FROM (${source.selectSql})`;
-  const sql = fileIndex === 0 ? `CREATE TEMP TABLE ${STAGE} AS ${select}` : `INSERT INTO ${STAGE} ${select}`;
+  sources: readonly Source[],
+  fn: () => Promise<T>,
+): Promise<T> {
   const timer = onProgress
     ? setInterval(() => {
         const p = c.progress;
-        onProgress({ phase: 'reading', file: source.file, percent: Math.max(0, Number(p.percentage)), rows: Number(p.rows_processed) });
+        onProgress({ phase, percent: Math.max(0, Number(p.percentage)), rows: Number(p.rows_processed) });
       }, 150)
     : undefined;
   try {
-    onProgress?.({ phase: 'reading', file: source.file, percent: 0 });
-    await c.run(sql);
-    onProgress?.({ phase: 'reading', file: source.file, percent: 100 });
+    onProgress?.({ phase, percent: 0 });
+    return await fn();
   } catch (e) {
-    throw readError(source.file, e);
+    if (e instanceof UprateError) throw e;
+    const file = sources.find((s) => errorMessage(e).includes(s.file))?.file ?? sources.map((s) => s.file).join(', ');
+    throw readError(file, e);
   } finally {
     if (timer) clearInterval(timer);
   }
 }
 
+type Checked = (s: Source, i: number, numbered?: boolean) => string;
+
 function locate(source: Source, line: number): string {
   return source.position === 'line' ? `${source.file}:${line}` : `${source.file}#${line}`;
 }
 
-async function describeErrors(c: DuckDBConnection, rules: readonly RowRule[], sources: readonly Source[], max: number): Promise<RowError[]> {
-  const bad = (await c.runAndReadAll(`SELECT file_index, line, err FROM ${STAGE} WHERE err <> 0 ORDER BY file_index, line LIMIT ${Math.max(1, max)}`)).getRowObjectsJS();
+async function describeErrors(c: DuckDBConnection, rules: readonly RowRule[], sources: readonly Source[], checked: Checked, max: number): Promise<RowError[]> {
   const errors: RowError[] = [];
   for (const [index, source] of sources.entries()) {
-    const mine = bad.filter((b) => Number(b['file_index']) === index);
-    if (mine.length === 0) continue;
-    const lines = mine.map((b) => Number(b['line']));
-    // Only the failing rows are read back as text, to show the offending values.
-    const rawRows = (await c.runAndReadAll(`SELECT * FROM (${source.selectSql}) WHERE line IN (${lines.join(', ')})`)).getRowObjectsJS();
-    const byLine = new Map(rawRows.map((r) => [Number(r['line']), r]));
-    for (const b of mine) {
-      const line = Number(b['line']);
-      for (const rule of brokenRules(rules, BigInt(b['err'] as bigint))) {
-        const value = byLine.get(line)?.[raw(rule.field)];
+    if (errors.length >= max) break;
+    // Only on this failure path are the rows numbered, to name the lines.
+    const bad = (await c.runAndReadAll(`SELECT * FROM (${checked(source, index, true)}) WHERE err <> 0 ORDER BY line LIMIT ${Math.max(1, max)}`)).getRowObjectsJS();
+    for (const row of bad) {
+      const line = Number(row['line']);
+      for (const rule of brokenRules(rules, BigInt(row['err'] as bigint))) {
+        const value = row[raw(rule.field)];
         errors.push({
           file: source.file,
           location: locate(source, line),
@@ -185,7 +187,7 @@ function invalidRows(spec: TableSpec, rejected: number, rowsRead: number, errors
   const shown = errors
     .map((e) => `  ${e.location}  ${e.field}=${e.value === null ? '(empty)' : JSON.stringify(e.value)}  ${e.rule}`)
     .join('\n');
-  const more = rejected > new Set(errors.map((e) => e.location)).size ? `\n  … and more: ${rejected} bad rows in all` : '';
+  const more = rejected > new Set(errors.map((e) => e.location)).size ? `\n  … ${rejected} bad rows in all` : '';
   return new UprateError(
     'INVALID_ROWS',
     `${rejected} of ${rowsRead} ${spec.name} rows break the data model rules; nothing was loaded\n${shown}${more}`,
@@ -196,12 +198,11 @@ function invalidRows(spec: TableSpec, rejected: number, rowsRead: number, errors
   );
 }
 
-async function writeRejects(c: DuckDBConnection, spec: TableSpec, rules: readonly RowRule[], sources: readonly Source[], path: string): Promise<void> {
-  const columns = spec.columns.map((col) => `src.${raw(col.name)} AS ${col.name}`).join(', ');
+async function writeRejects(c: DuckDBConnection, spec: TableSpec, rules: readonly RowRule[], sources: readonly Source[], checked: Checked, path: string): Promise<void> {
+  const columns = spec.columns.map((col) => `${raw(col.name)} AS ${col.name}`).join(', ');
   const parts = sources.map(
-    (source, i) =>
-      `SELECT ${sqlString(source.file)} AS file, src.line, ${columns}, ${reasonsExpression(rules, 'bad.err')} AS reasons
-       FROM (${source.selectSql}) src JOIN (SELECT line, err FROM ${STAGE} WHERE file_index = ${i} AND err <> 0) bad USING (line)`,
+    (source, i) => `SELECT ${sqlString(source.file)} AS file, line, ${columns}, ${reasonsExpression(rules, 'err')} AS reasons
+       FROM (${checked(source, i, true)}) WHERE err <> 0`,
   );
   try {
     await c.run(`COPY (SELECT * FROM (${parts.join(' UNION ALL ')}) ORDER BY file, line) TO ${sqlString(path)} (HEADER, DELIMITER ',')`);
@@ -214,23 +215,28 @@ async function writeRejects(c: DuckDBConnection, spec: TableSpec, rules: readonl
 async function merge(
   c: DuckDBConnection,
   spec: TableSpec,
+  rowsSql: string,
+  checkedSql: string,
+  expected: number,
   log: { source: string; via: string; rowsRead: number; rejected: number },
 ): Promise<{ inserted: number; updated: number }> {
   const key = spec.key;
   const columns = spec.columns.map((col) => col.name).join(', ');
   await c.run('BEGIN TRANSACTION');
   try {
-    const dup = await one(c, `SELECT count(*) - count(DISTINCT ${key}) AS d FROM ${STAGE} WHERE err = 0`);
-    // The last occurrence of a key in a load wins; the common case (no repeats) skips the window.
-    const good =
-      Number(dup['d']) > 0
-        ? `(SELECT * FROM ${STAGE} WHERE err = 0 QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY file_index DESC, line DESC) = 1)`
-        : `(SELECT * FROM ${STAGE} WHERE err = 0)`;
-    const updatedRow = await one(c, `SELECT count(*) AS n FROM ${spec.name} WHERE ${key} IN (SELECT ${key} FROM ${STAGE} WHERE err = 0)`);
-    const updated = Number(updatedRow['n']);
-    if (updated > 0) await c.run(`DELETE FROM ${spec.name} WHERE ${key} IN (SELECT ${key} FROM ${STAGE} WHERE err = 0)`);
-    const result = await c.run(`INSERT INTO ${spec.name} (${columns}) SELECT ${columns} FROM ${good}`);
-    const written = Number(result.rowsChanged);
+    let updated = 0;
+    const stored = Number((await one(c, `SELECT count(*) AS n FROM ${spec.name}`))['n']);
+    if (stored > 0) {
+      const keys = `SELECT ${raw(key)} FROM (${checkedSql}) WHERE err = 0`;
+      const result = await c.run(`DELETE FROM ${spec.name} WHERE ${key} IN (${keys})`);
+      updated = Number(result.rowsChanged);
+    }
+    const written = Number((await c.run(`INSERT INTO ${spec.name} (${columns}) ${rowsSql}`)).rowsChanged);
+    if (written !== expected) {
+      throw new UprateError('FILE_FORMAT', `the input changed while it was being loaded (${expected} good rows checked, ${written} read the second time)`, {
+        hint: 'load a file that is not being written to',
+      });
+    }
     await c.run(
       `INSERT INTO uprate_loads (table_name, source, rows_read, rows_inserted, rows_updated, rows_rejected, loaded_at)
        VALUES ($1, $2, $3, $4, $5, $6, now()::TIMESTAMP)`,
@@ -240,6 +246,7 @@ async function merge(
     return { inserted: written - updated, updated };
   } catch (e) {
     await c.run('ROLLBACK');
+    if (e instanceof UprateError) throw e;
     throw new UprateError('DB_ERROR', `loading ${spec.name} failed and was rolled back: ${errorMessage(e)}`, { cause: e });
   }
 }

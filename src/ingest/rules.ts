@@ -25,8 +25,10 @@ export function typedExpression(c: ColumnRule): string {
     case 'text':
       return v;
     case 'timestamp':
-      // Through TIMESTAMPTZ so an explicit offset is honoured; no zone means UTC (session zone).
-      return `TRY_CAST(${v} AS TIMESTAMPTZ)::TIMESTAMP`;
+      // An explicit offset (+02:00, -0500) goes through TIMESTAMPTZ so it is honoured; the plain
+      // TIMESTAMP cast would drop it, but is three times faster for the usual `…Z` or zone-less
+      // value, which means UTC. A '-' after the date part can only start an offset.
+      return `CASE WHEN strpos(${v}, '+') > 0 OR strpos(substr(${v}, 11), '-') > 0 THEN TRY_CAST(${v} AS TIMESTAMPTZ)::TIMESTAMP ELSE TRY_CAST(${v} AS TIMESTAMP) END`;
     case 'decimal':
       return `TRY_CAST(${v} AS DECIMAL(18, 2))`;
     case 'number':

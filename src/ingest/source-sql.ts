@@ -11,8 +11,10 @@ export interface Source {
   readonly file: string;
   readonly format: SourceFormat;
   readonly mapping: ColumnMapping;
-  /** SELECT line, r_<column>… for every table column (NULL where the file lacks it). */
+  /** SELECT r_<column>… for every table column (NULL where the file lacks it), in file order. */
   readonly selectSql: string;
+  /** The same with a `line` column first: a window over the whole file, so only for error paths. */
+  readonly numberedSql: string;
   /** How a row's position is named in messages: a line of a text file, or a record. */
   readonly position: 'line' | 'record';
 }
@@ -46,6 +48,13 @@ function projection(spec: TableSpec, mapping: ColumnMapping, sourceRef: (name: s
     .join(', ');
 }
 
+function selects(projection: string, reader: string, headerLines: number): Pick<Source, 'selectSql' | 'numberedSql'> {
+  return {
+    selectSql: `SELECT ${projection} FROM ${reader}`,
+    numberedSql: `SELECT row_number() OVER () + ${headerLines} AS line, ${projection} FROM ${reader}`,
+  };
+}
+
 /** Resolves a file to a text-typed row source; reads only its header or schema. */
 export async function openSource(c: DuckDBConnection, spec: TableSpec, file: string, format: SourceFormat): Promise<Source> {
   const path = sqlString(file);
@@ -59,13 +68,13 @@ export async function openSource(c: DuckDBConnection, spec: TableSpec, file: str
     const reader = `read_csv(${path}, header = true, auto_detect = false, delim = ${sqlString(delimiter)}, quote = '"', escape = '"', columns = {${columns}}, null_padding = false)`;
     const index = new Map(names.map((n, i) => [n, i]));
     const select = projection(spec, mapping, (n) => `c${index.get(n) ?? -1}`);
-    return { file, format, mapping, position: 'line', selectSql: `SELECT row_number() OVER () + 1 AS line, ${select} FROM ${reader}` };
+    return { file, format, mapping, position: 'line', ...selects(select, reader, 1) };
   }
   if (format === 'parquet') {
     const reader = `read_parquet(${path})`;
     const mapping = mapColumns(spec, await describeNames(c, reader, file), file);
     const select = projection(spec, mapping, (n) => `CAST(${sqlIdentifier(n)} AS VARCHAR)`);
-    return { file, format, mapping, position: 'record', selectSql: `SELECT row_number() OVER () AS line, ${select} FROM ${reader}` };
+    return { file, format, mapping, position: 'record', ...selects(select, reader, 0) };
   }
   const jsonFormat = format === 'ndjson' ? 'newline_delimited' : 'auto';
   const detected = await describeNames(c, `read_json(${path}, format = '${jsonFormat}')`, file);
@@ -78,6 +87,6 @@ export async function openSource(c: DuckDBConnection, spec: TableSpec, file: str
     format,
     mapping,
     position: format === 'ndjson' ? 'line' : 'record',
-    selectSql: `SELECT row_number() OVER () AS line, ${select} FROM ${reader}`,
+    ...selects(select, reader, 0),
   };
 }

@@ -1,0 +1,143 @@
+/**
+ * `npm run bench`: uprate against the engine's own SQL, side by side in one run, median of ≥ 5.
+ * Prints ratios, never asserts timings (these machines are shared and noisy).
+ *
+ *   BENCH_ROWS=1000000 npm run bench     # a smaller data set for a quick look
+ *   BENCH_RUNS=7 npm run bench
+ */
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDbStore, sqlString } from '../src/store/index.js';
+import { ingestFiles } from '../src/ingest/index.js';
+import { buildReport } from '../src/kpi/index.js';
+import { extraBenchmarks } from './extra.js';
+import { median, timeIt, type Measured } from './measure.js';
+
+const ROWS = Number(process.env['BENCH_ROWS'] ?? 10_000_000);
+const RUNS = Math.max(5, Number(process.env['BENCH_RUNS'] ?? 5));
+const CACHE = join(process.cwd(), '.bench-cache');
+const offersCsv = join(CACHE, `offers-${ROWS}.csv`);
+const customersCsv = join(CACHE, `customers-${ROWS}.csv`);
+
+const OFFER_COLUMNS = `{'offer_id': 'VARCHAR', 'customer_id': 'VARCHAR', 'offered_at': 'TIMESTAMP', 'offer_type': 'VARCHAR', 'offer_name': 'VARCHAR',
+  'channel': 'VARCHAR', 'campaign': 'VARCHAR', 'accepted_at': 'TIMESTAMP', 'declined_at': 'TIMESTAMP', 'revenue': 'DECIMAL(18,2)'}`;
+
+/** The data set, generated once by DuckDB itself (hash-based, deterministic) and cached. */
+async function ensureData(): Promise<void> {
+  if (existsSync(offersCsv) && existsSync(customersCsv)) return;
+  mkdirSync(CACHE, { recursive: true });
+  console.log(`generating ${ROWS.toLocaleString('en-US')} offers into ${offersCsv} (once) …`);
+  const store = await DuckDbStore.open(':memory:');
+  const customers = Math.max(1, Math.floor(ROWS / 10));
+  await store.run(`COPY (
+    SELECT 'c-' || lpad(i::VARCHAR, 8, '0') AS customer_id,
+      ['smb','smb','smb','mid_market','mid_market','enterprise'][1 + hash(i, 1) % 6] AS account_size,
+      ['onboarding','adoption','expansion','renewal','at_risk'][1 + hash(i, 2) % 5] AS lifecycle_stage,
+      (hash(i, 3) % 1000) / 10.0 AS engagement_score,
+      ['retail','saas','consumer_goods','fintech'][1 + hash(i, 4) % 4] AS industry,
+      ['emea','amer','apac'][1 + hash(i, 5) % 3] AS region,
+      ['basic','pro','team'][1 + hash(i, 6) % 3] AS plan,
+      (hash(i, 7) % 100000) / 100.0 AS mrr
+    FROM range(${customers}) t(i)) TO ${sqlString(customersCsv)} (HEADER)`);
+  await store.run(`COPY (
+    SELECT 'o-' || lpad(i::VARCHAR, 9, '0') AS offer_id,
+      'c-' || lpad((hash(i, 10) % ${customers})::VARCHAR, 8, '0') AS customer_id,
+      strftime(TIMESTAMP '2024-11-01' + to_seconds((hash(i, 11) % (730 * 86400))::BIGINT), '%Y-%m-%dT%H:%M:%SZ') AS offered_at,
+      CASE WHEN hash(i, 12) % 3 = 0 THEN 'cross_sell' ELSE 'upsell' END AS offer_type,
+      ['Premium tier','Analytics add-on','Extra seats','Support plus','Storage pack'][1 + hash(i, 13) % 5] AS offer_name,
+      ['in_app','email','sales','checkout'][1 + hash(i, 14) % 4] AS channel,
+      CASE WHEN hash(i, 15) % 4 = 0 THEN 'spring-' || (hash(i, 16) % 5) END AS campaign,
+      CASE WHEN hash(i, 17) % 100 < 18 THEN strftime(TIMESTAMP '2024-11-01' + to_seconds((hash(i, 11) % (730 * 86400) + hash(i, 18) % (45 * 86400))::BIGINT), '%Y-%m-%dT%H:%M:%SZ') END AS accepted_at,
+      NULL AS declined_at,
+      CASE WHEN hash(i, 17) % 100 < 18 THEN (hash(i, 19) % 50000) / 100.0 END AS revenue
+    FROM range(${ROWS}) t(i)) TO ${sqlString(offersCsv)} (HEADER)`);
+  await store.close();
+  console.log(`  ${(statSync(offersCsv).size / 1e9).toFixed(2)} GB`);
+}
+
+function freshDb(name: string): string {
+  const path = join(CACHE, name);
+  rmSync(path, { force: true });
+  rmSync(`${path}.wal`, { force: true });
+  return path;
+}
+
+async function benchIngest(): Promise<Measured[]> {
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    // Interleaved, so drift on a shared machine hits both sides alike.
+    {
+      const store = await DuckDbStore.open(freshDb('ingest-uprate.duckdb'));
+      ours.push(await timeIt(() => ingestFiles(store, { table: 'offers', files: [offersCsv] })));
+      await store.close();
+    }
+    {
+      const store = await DuckDbStore.open(freshDb('ingest-raw.duckdb'));
+      theirs.push(await timeIt(() => store.run(`INSERT INTO offers SELECT * FROM read_csv(${sqlString(offersCsv)}, header = true, columns = ${OFFER_COLUMNS})`)));
+      await store.close();
+    }
+    process.stdout.write('.');
+  }
+  process.stdout.write('\n');
+  return [
+    { name: 'ingest CSV: uprate ingest (validate + upsert)', seconds: median(ours), rowsPerSecond: ROWS / median(ours) },
+    { name: "ingest CSV: DuckDB's own read_csv into the same table", seconds: median(theirs), rowsPerSecond: ROWS / median(theirs) },
+  ];
+}
+
+const RAW_MONTHLY_BY_SIZE = `SELECT date_trunc('month', o.offered_at) AS period, c.account_size,
+    count(*) AS offers,
+    count(*) FILTER (WHERE o.accepted_at IS NOT NULL AND o.accepted_at <= o.offered_at + INTERVAL 30 DAY AND o.accepted_at <= $1::TIMESTAMP) AS accepted,
+    count(*) FILTER (WHERE NOT (o.accepted_at IS NOT NULL AND o.accepted_at <= o.offered_at + INTERVAL 30 DAY AND o.accepted_at <= $1::TIMESTAMP)
+      AND o.offered_at + INTERVAL 30 DAY > $1::TIMESTAMP AND (o.declined_at IS NULL OR o.declined_at > $1::TIMESTAMP)) AS pending,
+    count(DISTINCT o.customer_id) AS customers_offered,
+    count(DISTINCT o.customer_id) FILTER (WHERE o.accepted_at IS NOT NULL AND o.accepted_at <= o.offered_at + INTERVAL 30 DAY AND o.accepted_at <= $1::TIMESTAMP) AS customers_converted,
+    sum(o.revenue) FILTER (WHERE o.accepted_at IS NOT NULL AND o.accepted_at <= o.offered_at + INTERVAL 30 DAY AND o.accepted_at <= $1::TIMESTAMP) AS revenue
+  FROM offers o LEFT JOIN customers c ON c.customer_id = o.customer_id
+  GROUP BY ALL ORDER BY ALL`;
+
+async function benchReport(store: DuckDbStore, asOf: Date): Promise<Measured[]> {
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  for (let run = 0; run < RUNS + 1; run++) {
+    const a = await timeIt(() => buildReport(store, { grain: 'month', by: ['account_size'], asOf }));
+    const b = await timeIt(() => store.query(RAW_MONTHLY_BY_SIZE, [asOf.toISOString()]));
+    if (run > 0) {
+      // The first pair warms the buffer pool.
+      ours.push(a);
+      theirs.push(b);
+    }
+  }
+  return [
+    { name: 'report monthly × account size: uprate report', seconds: median(ours) },
+    { name: 'report monthly × account size: hand-written DuckDB SQL', seconds: median(theirs) },
+  ];
+}
+
+function print(pairs: [Measured, Measured, 'higher' | 'lower', number][]): void {
+  for (const [ours, raw, better, target] of pairs) {
+    const ratio = better === 'higher' ? (ours.rowsPerSecond ?? 0) / (raw.rowsPerSecond ?? 1) : ours.seconds / raw.seconds;
+    const fmt = (m: Measured) => `${m.seconds.toFixed(3)} s${m.rowsPerSecond ? ` (${Math.round(m.rowsPerSecond).toLocaleString('en-US')} rows/s)` : ''}`;
+    console.log(`${ours.name}: ${fmt(ours)}`);
+    console.log(`${raw.name}: ${fmt(raw)}`);
+    const ok = better === 'higher' ? ratio >= target : ratio <= target;
+    console.log(`  ratio ${ratio.toFixed(2)} (target ${better === 'higher' ? '≥' : '≤'} ${target}) ${ok ? 'met' : 'MISSED'}\n`);
+  }
+}
+
+await ensureData();
+console.log(`\nuprate bench: ${ROWS.toLocaleString('en-US')} offers, median of ${RUNS} runs\n`);
+const [ingestOurs, ingestRaw] = await benchIngest();
+const store = await DuckDbStore.open(freshDb('report.duckdb'));
+await ingestFiles(store, { table: 'customers', files: [customersCsv] });
+await ingestFiles(store, { table: 'offers', files: [offersCsv] });
+const asOf = new Date('2026-11-01T00:00:00Z');
+const [reportOurs, reportRaw] = await benchReport(store, asOf);
+if (!ingestOurs || !ingestRaw || !reportOurs || !reportRaw) throw new Error('bench produced no measurement');
+print([
+  [ingestOurs, ingestRaw, 'higher', 0.5],
+  [reportOurs, reportRaw, 'lower', 1.3],
+]);
+for (const line of await extraBenchmarks({ store, runs: RUNS, asOf })) console.log(line);
+await store.close();
