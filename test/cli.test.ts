@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startUprate, uprate } from './cli-helpers.js';
+
+const HEADER = 'offer_id,customer_id,offered_at,offer_type,offer_name,accepted_at,revenue';
+let dir: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'uprate-cli-test-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, content: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+describe('uprate CLI', () => {
+  test('every command has --help', () => {
+    for (const command of ['demo', 'serve', 'ingest', 'report']) {
+      const r = uprate([command, '--help']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /Usage: uprate/);
+    }
+  });
+
+  test('ingest prints a summary; a bad row exits 1 naming file, line, field and rule', () => {
+    const db = join(dir, 'a.duckdb');
+    const good = file('offers.csv', `${HEADER}\no1,c1,2025-01-01T00:00:00Z,upsell,Premium,2025-01-05T00:00:00Z,10\no2,c1,2025-01-02T00:00:00Z,upsell,Premium,,\n`);
+    const r = uprate(['ingest', '--db', db, good]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^offers: 2 rows read, 2 inserted, 0 updated, 0 rejected in [\d.]+ s \([\d,]+ rows\/s\)$/m);
+    const bad = file('offers-bad.csv', `${HEADER}\no3,c1,2025-01-01T00:00:00Z,upsell,Premium,,-1\n`);
+    const b = uprate(['ingest', '--db', db, bad]);
+    assert.equal(b.code, 1);
+    assert.match(b.stderr, /offers-bad\.csv:2 {2}revenue="-1" {2}must be 0 or more/);
+    const report = uprate(['report', '--db', db, '--format', 'json', '--as-of', '2025-03-01']);
+    assert.equal(report.code, 0, report.stderr);
+    const json = JSON.parse(report.stdout);
+    assert.equal(json.total.offers, 2);
+    assert.equal(json.total.accepted, 1);
+  });
+
+  test('bad arguments exit 1 with a message naming the option', () => {
+    const db = join(dir, 'b.duckdb');
+    uprate(['ingest', '--db', db, file('offers-x.csv', `${HEADER}\n`)]);
+    const grain = uprate(['report', '--db', db, '--grain', 'fortnight']);
+    assert.equal(grain.code, 1);
+    assert.match(grain.stderr, /--grain: unknown grain 'fortnight'/);
+    const by = uprate(['report', '--db', db, '--by', 'colour']);
+    assert.equal(by.code, 1);
+    assert.match(by.stderr, /unknown dimension 'colour'/);
+    const missing = uprate(['report', '--db', join(dir, 'nope.duckdb')]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /nope\.duckdb does not exist/);
+    const table = uprate(['ingest', '--db', db, file('export.csv', `${HEADER}\n`)]);
+    assert.equal(table.code, 1);
+    assert.match(table.stderr, /cannot tell which table .*export\.csv is for[\s\S]*--table offers/);
+  });
+
+  test('while uprate serve holds the file, ingest goes through the server', async () => {
+    const db = join(dir, 'served.duckdb');
+    const port = String(41000 + Math.floor(Math.random() * 2000));
+    const server = await startUprate(['serve', '--dev', '--db', db, '--port', port], /uprate is serving/);
+    try {
+      assert.ok(existsSync(`${db}.server.json`));
+      const r = uprate(['ingest', '--db', db, file('offers-served.csv', `${HEADER}\no1,c1,2025-01-01T00:00:00Z,upsell,Premium,,\n`)]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /held by uprate serve at http:\/\/127\.0\.0\.1:\d+; sending the data through it/);
+      assert.match(r.stdout, /offers: 1 rows read, 1 inserted/);
+      const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { offers: number };
+      assert.equal(health.offers, 1);
+    } finally {
+      await server.stop();
+    }
+    assert.equal(existsSync(`${db}.server.json`), false);
+  });
+});
