@@ -1,0 +1,90 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ServerContext } from '../context.js';
+import type { CachedAnswer, ResultCache } from '../result-cache.js';
+import type { LoadAnswer, QueryContext, SemanticLayer } from '../semantic-layer.js';
+import { readCubeRequest } from './cube-request.js';
+
+export interface CubeRouteOptions {
+  readonly layer: SemanticLayer;
+  readonly cache: ResultCache<LoadAnswer>;
+  /** How long /load waits before answering `Continue wait` (Cube's long-poll). */
+  readonly continueWaitMs: number;
+}
+
+function queryContext(request: FastifyRequest, ctx: ServerContext): QueryContext {
+  return { securityContext: request.securityContext, now: ctx.clock() };
+}
+
+/** Cube's REST API: /load, /sql, /dry-run, /meta under /cubejs-api/v1. */
+export async function cubeRoutes(app: FastifyInstance, ctx: ServerContext, options: CubeRouteOptions): Promise<void> {
+  const { layer, cache } = options;
+  const inflight = new Map<string, Promise<CachedAnswer<LoadAnswer>>>();
+
+  async function answer(query: unknown, qctx: QueryContext): Promise<CachedAnswer<LoadAnswer> | 'continue'> {
+    const { key: normalized } = await layer.normalize(query, qctx);
+    const key = `${normalized}|${JSON.stringify(qctx.securityContext)}`;
+    const renew = typeof query === 'object' && query !== null && (query as Record<string, unknown>)['renewQuery'] === true;
+    const cached = renew ? undefined : cache.get(key);
+    if (cached) return cached;
+    let running = inflight.get(key);
+    if (!running) {
+      const version = cache.currentVersion();
+      running = layer.load(query, qctx).then((value) => {
+        const fresh = { value, refreshedAt: new Date() };
+        cache.set(key, fresh, version, JSON.stringify(value).length);
+        return fresh;
+      });
+      inflight.set(key, running);
+      void running.finally(() => inflight.delete(key)).catch(() => undefined);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const wait = new Promise<'continue'>((resolve) => {
+      timer = setTimeout(() => resolve('continue'), options.continueWaitMs);
+    });
+    try {
+      return await Promise.race([running, wait]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  const load = async (request: FastifyRequest) => {
+    const { query, queryType } = readCubeRequest(request.method, request.query, request.body);
+    const result = await answer(query, queryContext(request, ctx));
+    // Cube's long-poll: the client asks again and joins the running query.
+    if (result === 'continue') return { error: 'Continue wait' };
+    const lastRefreshTime = result.refreshedAt.toISOString();
+    const results = result.value.results.map((r) => ({
+      ...r,
+      lastRefreshTime,
+      dataSource: 'default',
+      dbType: ctx.store.engine,
+      external: false,
+      slowQuery: false,
+      total: r.total ?? null,
+    }));
+    if (queryType === 'multi') {
+      return { queryType: result.value.queryType, results, pivotQuery: result.value.pivotQuery, slowQuery: false };
+    }
+    if (results.length === 1) return results[0];
+    return { queryType: result.value.queryType, results, pivotQuery: result.value.pivotQuery, slowQuery: false };
+  };
+  app.get('/cubejs-api/v1/load', load);
+  app.post('/cubejs-api/v1/load', load);
+
+  const sql = async (request: FastifyRequest) => {
+    const { query } = readCubeRequest(request.method, request.query, request.body);
+    return layer.sql(query, queryContext(request, ctx));
+  };
+  app.get('/cubejs-api/v1/sql', sql);
+  app.post('/cubejs-api/v1/sql', sql);
+
+  const dryRun = async (request: FastifyRequest) => {
+    const { query } = readCubeRequest(request.method, request.query, request.body);
+    return layer.dryRun(query, queryContext(request, ctx));
+  };
+  app.get('/cubejs-api/v1/dry-run', dryRun);
+  app.post('/cubejs-api/v1/dry-run', dryRun);
+
+  app.get('/cubejs-api/v1/meta', async (request) => layer.meta(queryContext(request, ctx)));
+}
