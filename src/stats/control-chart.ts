@@ -1,0 +1,100 @@
+import { UprateError } from '../core/errors.js';
+import type { Counts } from './compare-proportions.js';
+import { checkCounts } from './counts.js';
+
+/** Which control chart: Shewhart's p-chart or Laney's p′-chart. */
+export type ControlChartKind = 'p' | 'laney';
+
+/** Side of the limits a point fell on. */
+export type LimitSignal = 'above' | 'below';
+
+/** One period on a control chart; every number is null for a period with no offers. */
+export interface ControlPoint {
+  readonly k: number;
+  readonly n: number;
+  readonly rate: number | null;
+  /** Binomial standard error at the centre line, √(p̄(1 − p̄)/n). */
+  readonly sigma: number | null;
+  /** Control limits, clipped to [0, 1]. */
+  readonly lower: number | null;
+  readonly upper: number | null;
+  /** (rate − p̄)/sigma; null when sigma is 0. */
+  readonly z: number | null;
+  /** Set when the rate lies strictly outside the limits. */
+  readonly outside: LimitSignal | null;
+}
+
+export interface ControlChart {
+  readonly kind: ControlChartKind;
+  /** Centre line p̄ = Σk / Σn; null when no period has offers. */
+  readonly centre: number | null;
+  /** Limits are centre ± sigmas · sigma · sigmaZ (default 3 sigmas). */
+  readonly sigmas: number;
+  /** Laney's between-period inflation factor σ_z; 1 for the p-chart. */
+  readonly sigmaZ: number;
+  /** Why σ_z fell back to 1 on a Laney chart, else null. */
+  readonly note: string | null;
+  readonly points: readonly ControlPoint[];
+}
+
+export interface ControlChartOptions {
+  readonly kind?: ControlChartKind;
+  /** Width of the limits in standard errors (default 3). */
+  readonly sigmas?: number;
+}
+
+/** d₂ for moving ranges of two: E|X₁ − X₂| = 1.128 σ. */
+export const D2_MOVING_RANGE = 1.128;
+
+/**
+ * A p-chart of the conversion rate per period (Montgomery, *Introduction to Statistical Quality
+ * Control*, §7.2): centre p̄ = Σk/Σn, limits p̄ ± 3√(p̄(1 − p̄)/nᵢ) that follow each period's n,
+ * clipped to [0, 1]. With `kind: 'laney'` it is Laney's p′-chart (Laney 2002, "Improved control
+ * charts for attributes"): the limits are widened by σ_z, the mean moving range of the periods'
+ * z-scores divided by 1.128, which keeps over-dispersed data (many customers, few periods) from
+ * raising false alarms. Periods with no offers keep their place with null values and are skipped
+ * by the moving ranges. σ_z falls back to 1 (the p-chart) when fewer than two periods have a
+ * z-score.
+ *
+ * @example
+ * controlChart([{ k: 1, n: 10 }, { k: 2, n: 10 }, { k: 3, n: 20 }])
+ * // centre 0.15; period 1: sigma √(0.15·0.85/10) = 0.1129, limits [0, 0.4887]
+ */
+export function controlChart(periods: readonly Counts[], options: ControlChartOptions = {}): ControlChart {
+  periods.forEach((p, i) => checkCounts(p.k, p.n, `controlChart period ${i}`));
+  const kind = options.kind ?? 'p';
+  const sigmas = options.sigmas ?? 3;
+  if (!(sigmas > 0)) throw new UprateError('BAD_ARGUMENT', `sigmas must be positive, not ${sigmas}`, { location: 'sigmas' });
+  const W = periods.reduce((s, p) => s + p.n, 0);
+  const K = periods.reduce((s, p) => s + p.k, 0);
+  const centre = W > 0 ? K / W : null;
+  const sigmaOf = (n: number) => (centre === null || n === 0 ? null : Math.sqrt((centre * (1 - centre)) / n));
+  const zOf = (p: Counts) => {
+    const s = sigmaOf(p.n);
+    return s === null || s === 0 || centre === null ? null : (p.k / p.n - centre) / s;
+  };
+  let sigmaZ = 1;
+  let note: string | null = null;
+  if (kind === 'laney') {
+    const zs = periods.map(zOf).filter((z): z is number => z !== null);
+    if (zs.length < 2) {
+      note = 'fewer than two periods with a z-score: sigma_z = 1 (p-chart limits)';
+    } else {
+      let sum = 0;
+      for (let i = 1; i < zs.length; i++) sum += Math.abs((zs[i] ?? 0) - (zs[i - 1] ?? 0));
+      sigmaZ = sum / (zs.length - 1) / D2_MOVING_RANGE;
+    }
+  }
+  const points = periods.map((p): ControlPoint => {
+    const sigma = sigmaOf(p.n);
+    if (sigma === null || centre === null) {
+      return { k: p.k, n: p.n, rate: null, sigma: null, lower: null, upper: null, z: null, outside: null };
+    }
+    const rate = p.k / p.n;
+    const width = sigmas * sigma * sigmaZ;
+    const lower = Math.max(0, centre - width);
+    const upper = Math.min(1, centre + width);
+    return { k: p.k, n: p.n, rate, sigma, lower, upper, z: zOf(p), outside: rate > upper ? 'above' : rate < lower ? 'below' : null };
+  });
+  return { kind, centre, sigmas, sigmaZ, note, points };
+}
