@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { DuckDbStore } from '../store/index.js';
+import { buildReport } from './report.js';
+import { formatReport } from './format-report.js';
+
+/**
+ * A hand-made data set whose answers are counted by hand:
+ *  Jan 2025  o1 accepted after 5 days (counts), o2 accepted after 40 days (outside the 30-day
+ *            window), o3 declined                                   → 1 of 3
+ *  Feb 2025  no offers                                              → n = 0, rate null
+ *  Mar 2025  o4 accepted after 2 days; o5 made on Mar 20, not accepted by the as-of instant
+ *            (Apr 1), window still open                             → 1 of 2, 1 pending
+ * Customers: c1 smb (o1, o2, o4), c2 enterprise (o3, o5).
+ */
+async function fixture(): Promise<DuckDbStore> {
+  const store = await DuckDbStore.open(':memory:');
+  await store.run(`INSERT INTO customers (customer_id, account_size, engagement_score) VALUES ('c1', 'smb', 20), ('c2', 'enterprise', 80)`);
+  await store.run(`INSERT INTO offers (offer_id, customer_id, offered_at, offer_type, offer_name, accepted_at, declined_at, revenue) VALUES
+    ('o1', 'c1', '2025-01-10 09:00:00', 'upsell', 'Premium', '2025-01-15 09:00:00', NULL, 100),
+    ('o2', 'c1', '2025-01-11 09:00:00', 'upsell', 'Premium', '2025-02-20 09:00:00', NULL, 50),
+    ('o3', 'c2', '2025-01-12 09:00:00', 'cross_sell', 'Seats', NULL, '2025-01-13 00:00:00', NULL),
+    ('o4', 'c1', '2025-03-02 09:00:00', 'cross_sell', 'Seats', '2025-03-04 09:00:00', NULL, 20),
+    ('o5', 'c2', '2025-03-20 09:00:00', 'upsell', 'Premium', NULL, NULL, NULL)`);
+  return store;
+}
+
+const asOf = new Date('2025-04-01T00:00:00Z');
+const close = (a: number | null, b: number) => assert.ok(a !== null && Math.abs(a - b) < 1e-9, `${a} ≉ ${b}`);
+
+describe('KPI report', () => {
+  test('counts acceptances inside the conversion window only, keeps empty months, flags provisional ones', async () => {
+    const store = await fixture();
+    const r = await buildReport(store, { grain: 'month', asOf });
+    assert.deepEqual(
+      r.rows.map((x) => [x.period, x.offers, x.accepted, x.pending, x.provisional]),
+      [
+        ['2025-01-01', 3, 1, 0, false],
+        ['2025-02-01', 0, 0, 0, false],
+        ['2025-03-01', 2, 1, 1, true],
+      ],
+    );
+    assert.equal(r.rows[1]?.rate, null);
+    assert.equal(r.rows[1]?.lower, null);
+    // Wilson 95% for 1 of 3 and 1 of 2 (by hand: z = 1.959964).
+    close(r.rows[0]?.lower ?? null, 0.06149194472039621);
+    close(r.rows[0]?.upper ?? null, 0.7923403991979522);
+    close(r.rows[2]?.lower ?? null, 0.09453120573423074);
+    assert.equal(r.total.offers, 5);
+    assert.equal(r.total.accepted, 2);
+    close(r.total.rate, 0.4);
+    close(r.total.lower, 0.11762077423264783);
+    assert.equal(r.total.band, 'strong');
+    assert.equal(r.total.customersOffered, 2);
+    assert.equal(r.total.customersConverted, 1);
+    close(r.total.customerRate, 0.5);
+    assert.equal(r.total.revenue, 120); // o2's revenue came outside the window
+    await store.close();
+  });
+
+  test('a longer window counts the late acceptance; a later as-of closes the pending offer', async () => {
+    const store = await fixture();
+    const wide = await buildReport(store, { windowDays: 45, asOf: new Date('2025-06-01T00:00:00Z') });
+    assert.equal(wide.total.accepted, 3);
+    assert.equal(wide.total.pending, 0);
+    assert.equal(wide.total.provisional, false);
+    await store.close();
+  });
+
+  test('segments by account size and engagement tier, with filters', async () => {
+    const store = await fixture();
+    const r = await buildReport(store, { by: ['account_size', 'engagement_tier'], asOf });
+    assert.deepEqual(
+      r.rows.map((x) => [x.segment.account_size, x.segment.engagement_tier, x.offers, x.accepted]),
+      [
+        ['enterprise', 'high', 2, 0],
+        ['smb', 'low', 3, 2],
+      ],
+    );
+    const upsell = await buildReport(store, { offerType: 'upsell', from: new Date('2025-01-01T00:00:00Z'), to: new Date('2025-02-01T00:00:00Z'), asOf });
+    assert.equal(upsell.total.offers, 2);
+    assert.equal(upsell.total.accepted, 1);
+    await store.close();
+  });
+
+  test('renders table, JSON, CSV and Markdown with the same numbers', async () => {
+    const store = await fixture();
+    const r = await buildReport(store, { grain: 'month', asOf });
+    assert.match(formatReport(r, 'table'), /conversion rate {2}40\.0%/);
+    assert.equal(JSON.parse(formatReport(r, 'json')).total.accepted, 2);
+    const csv = formatReport(r, 'csv').trim().split('\n');
+    assert.equal(csv[0], 'period,offers,accepted,pending,rate,lower,upper,band,provisional,pending_share,customers_offered,customers_converted,customer_rate,revenue');
+    assert.equal(csv[2], '2025-02-01,0,0,0,,,,,false,,0,0,,0');
+    assert.match(formatReport(r, 'md'), /\| 2025-03-01 \| 2 \| 1 \| 1 \| 50\.0% \|/);
+    await store.close();
+  });
+});
