@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { generateDemo } from '../demo/index.js';
 import { buildReport, formatReport, parseDate } from '../kpi/index.js';
 import { DuckDbStore } from '../store/index.js';
 import { DEFAULT_DB, DEFAULT_HOST, DEFAULT_PORT, parseInteger } from './options.js';
@@ -32,6 +31,8 @@ export function registerDemo(program: Command): void {
         const seed = parseInteger(flags.seed, '--seed', 0, 2 ** 32 - 1);
         const end = flags.end ? parseDate(flags.end, '--end') : new Date();
         const port = parseInteger(flags.port, '--port', 0, 65535);
+        // Loaded on use: the other commands start without the generator.
+        const { generateDemo } = await import('../demo/index.js');
         const store = await DuckDbStore.open(flags.db);
         const bar = progressBar();
         try {
@@ -40,7 +41,7 @@ export function registerDemo(program: Command): void {
             rows,
             seed,
             end,
-            onProgress: (done, total) => bar.update('generating offers', (100 * done) / total, `${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')}`),
+            onProgress: (done: number, total: number) => bar.update('generating offers', (100 * done) / total, `${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')}`),
           });
           bar.stop();
           const seconds = (performance.now() - started) / 1000;
