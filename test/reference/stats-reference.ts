@@ -40,9 +40,9 @@ export interface StatsReference {
   priorMle: { groups: Pair[]; alpha: number; beta: number; nll: number }[];
   trend: { periods: Pair[]; zStatsmodels: number; z: number; p: number }[];
   power: {
-    sampleSize: { p1: number; p2: number; alpha: number; power: number; h: number; n: number }[];
+    sampleSize: { p1: number; p2: number; alpha: number; power: number; h: number; nSolvePower: number; n: number }[];
     powerAt: { h: number; n: number; alpha: number; power: number }[];
-    mde: { n: number; alpha: number; power: number; h: number }[];
+    mde: { n: number; alpha: number; power: number; hSolvePower: number; h: number }[];
     effectSize: { p1: number; p2: number; h: number }[];
   };
 }

@@ -268,7 +268,12 @@ def power():
         for alpha, target in ((0.05, 0.8), (0.01, 0.9), (0.1, 0.5)):
             h = proportion_effectsize(p2, p1)
             n = pw.solve_power(effect_size=h, alpha=alpha, power=target, ratio=1.0, alternative='two-sided')
-            sizes.append({'p1': p1, 'p2': p2, 'alpha': alpha, 'power': target, 'h': f(h), 'n': f(n)})
+            # polished to machine precision with brentq on statsmodels' power function
+            exact = optimize.brentq(
+                lambda x: pw.power(effect_size=h, nobs1=x, alpha=alpha, ratio=1.0, alternative='two-sided') - target,
+                n * 0.99, n * 1.01, xtol=1e-12, rtol=4 * np.finfo(float).eps)
+            sizes.append({'p1': p1, 'p2': p2, 'alpha': alpha, 'power': target, 'h': f(h),
+                          'nSolvePower': f(n), 'n': f(exact)})
     at = []
     for h in (0.01, 0.05, 0.0812, 0.2, 0.5, -0.3):
         for n in (10, 100, 2399, 50000):
@@ -277,7 +282,12 @@ def power():
     for n in (100, 1000, 2000, 100000):
         for alpha, target in ((0.05, 0.8), (0.01, 0.9)):
             h = pw.solve_power(effect_size=None, nobs1=n, alpha=alpha, power=target, ratio=1.0, alternative='two-sided')
-            mde.append({'n': n, 'alpha': alpha, 'power': target, 'h': f(h)})
+            # solve_power stops with the power up to 1e-5 off for this direction; brentq on
+            # statsmodels' own power function gives the root to machine precision.
+            exact = optimize.brentq(
+                lambda x: pw.power(effect_size=x, nobs1=n, alpha=alpha, ratio=1.0, alternative='two-sided') - target,
+                h * 0.9, h * 1.1, xtol=1e-15, rtol=4 * np.finfo(float).eps)
+            mde.append({'n': n, 'alpha': alpha, 'power': target, 'hSolvePower': f(h), 'h': f(exact)})
     effect = [{'p1': a, 'p2': b, 'h': f(proportion_effectsize(a, b))}
               for a, b in ((0.15, 0.18), (0.0, 1.0), (0.5, 0.5), (0.2, 0.1), (1e-7, 0.0))]
     return {'sampleSize': sizes, 'powerAt': at, 'mde': mde, 'effectSize': effect}
