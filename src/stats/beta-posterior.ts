@@ -55,7 +55,7 @@ export function betaPosterior(k: number, n: number, prior: BetaPrior = UNIFORM_P
  * I_{1−reference}(b + n − k, a + k) so tiny tails stay precise.
  *
  * @example
- * probabilityAbove(30, 100, 0.2) // ≈ 0.99
+ * probabilityAbove(30, 100, 0.2) // 0.9929…
  */
 export function probabilityAbove(k: number, n: number, reference: number, prior: BetaPrior = UNIFORM_PRIOR): number {
   checkCounts(k, n, 'probabilityAbove');

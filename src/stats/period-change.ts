@@ -13,7 +13,7 @@ export interface PeriodChange extends ProportionComparison {
  *
  * @example
  * periodChange({ k: 120, n: 1000 }, { k: 150, n: 1000 })
- * // difference −0.03 (−3 points), relativeChange −0.2, test 'z', pValue 0.0535…
+ * // difference −0.03 (−3 points), relativeChange −0.2, test 'z', pValue 0.0496…
  */
 export function periodChange(current: Counts, previous: Counts, options: CompareOptions = {}): PeriodChange {
   const c = compareProportions(current, previous, options);

@@ -31,7 +31,7 @@ export interface RateInterval {
  * The rate k / n and its confidence interval.
  *
  * @example
- * rateInterval(18, 100)                      // { rate: 0.18, lower: 0.117…, upper: 0.266…, method: 'wilson', level: 0.95 }
+ * rateInterval(18, 100)                      // { rate: 0.18, lower: 0.117…, upper: 0.267…, method: 'wilson', level: 0.95 }
  * rateInterval(3, 12, { method: 'auto' })    // exact interval, since n < 30
  * rateInterval(0, 0)                         // { rate: null, lower: null, upper: null, … }
  */

@@ -9,7 +9,7 @@ import { DEFAULT_LEVEL, type Interval } from './interval.js';
  * and 1 when k = n (the formula gives them up to rounding).
  *
  * @example
- * wilsonInterval(18, 100) // { lower: 0.1171…, upper: 0.2659… }
+ * wilsonInterval(18, 100) // { lower: 0.1170…, upper: 0.2667… }
  * @throws UprateError BAD_ARGUMENT when n = 0 (use {@link rateInterval}, which returns nulls)
  */
 export function wilsonInterval(k: number, n: number, level: number = DEFAULT_LEVEL): Interval {
