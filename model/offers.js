@@ -1,0 +1,142 @@
+// Offers: one row per upsell or cross-sell offer presented to an existing customer.
+//
+// The conversion window (default 30 days) comes from uprate.conversionWindowDays, set with
+// COMPILE_CONTEXT.uprate.conversionWindowDays or the server's --window option. Time arithmetic
+// and the clock go through uprate's portable macros (uprate.now, uprate.addDays,
+// uprate.daysBetween), so this file runs unchanged on DuckDB, PostgreSQL and ClickHouse.
+// uprate.now() is the query's clock: "pending" and "accepted" are judged as of that instant.
+
+const windowDays = uprate.conversionWindowDays;
+const windowEnd = uprate.addDays(`${CUBE}.offered_at`, windowDays);
+const now = uprate.now();
+
+// Row conditions (named is* so that they do not shadow the measures of the same name).
+// Accepted within the conversion window, and by now.
+const isAccepted = `${CUBE}.accepted_at IS NOT NULL AND ${CUBE}.accepted_at <= ${windowEnd} AND ${CUBE}.accepted_at <= ${now}`;
+const isDeclined = `${CUBE}.declined_at IS NOT NULL AND ${CUBE}.declined_at <= ${now}`;
+// Not accepted, not declined, and the window is still open: the rate can still rise.
+const isPending = `NOT (${isAccepted}) AND NOT (${isDeclined}) AND ${windowEnd} > ${now}`;
+const isUpsell = `${CUBE}.offer_type = 'upsell'`;
+const isCrossSell = `${CUBE}.offer_type = 'cross_sell'`;
+
+cube('Offers', {
+  sql_table: 'offers',
+  title: 'Offers',
+  description: 'Upsell and cross-sell offers presented to existing customers.',
+
+  joins: {
+    Customers: {
+      relationship: 'many_to_one',
+      sql: `${CUBE}.customer_id = ${Customers}.customer_id`,
+    },
+  },
+
+  measures: {
+    count: {
+      type: 'count',
+      title: 'Offers',
+      description: 'Offers presented.',
+      drillMembers: [offerId, customerId, offerName, offeredAt, status],
+    },
+    accepted: {
+      type: 'count',
+      filters: [{ sql: isAccepted }],
+      title: 'Accepted Offers',
+      description: `Offers accepted within ${windowDays} days of being made.`,
+    },
+    pending: {
+      type: 'count',
+      filters: [{ sql: isPending }],
+      title: 'Pending Offers',
+      description: 'Offers neither accepted nor declined whose conversion window is still open.',
+    },
+    conversionRate: {
+      type: 'number',
+      sql: `${accepted} * 1.0 / NULLIF(${count}, 0)`,
+      format: 'percent',
+      title: 'Conversion Rate',
+      description: 'Accepted offers / offers (a ratio of sums; null when there are no offers).',
+    },
+    upsellOffers: { type: 'count', filters: [{ sql: isUpsell }], public: false },
+    upsellsAccepted: { type: 'count', filters: [{ sql: isUpsell }, { sql: isAccepted }], public: false },
+    upsellConversionRate: {
+      type: 'number',
+      sql: `${upsellsAccepted} * 1.0 / NULLIF(${upsellOffers}, 0)`,
+      format: 'percent',
+      title: 'Upsell Conversion Rate',
+      description: 'Accepted upsell offers / upsell offers.',
+    },
+    crossSellOffers: { type: 'count', filters: [{ sql: isCrossSell }], public: false },
+    crossSellsAccepted: { type: 'count', filters: [{ sql: isCrossSell }, { sql: isAccepted }], public: false },
+    crossSellConversionRate: {
+      type: 'number',
+      sql: `${crossSellsAccepted} * 1.0 / NULLIF(${crossSellOffers}, 0)`,
+      format: 'percent',
+      title: 'Cross-Sell Conversion Rate',
+      description: 'Accepted cross-sell offers / cross-sell offers.',
+    },
+    customersOffered: {
+      type: 'count_distinct',
+      sql: `${CUBE}.customer_id`,
+      title: 'Customers Offered',
+      description: 'Distinct customers who were presented an offer.',
+    },
+    customersConverted: {
+      type: 'count_distinct',
+      sql: `${CUBE}.customer_id`,
+      filters: [{ sql: isAccepted }],
+      title: 'Customers Converted',
+      description: 'Distinct customers who accepted an offer within the window.',
+    },
+    customerConversionRate: {
+      type: 'number',
+      sql: `${customersConverted} * 1.0 / NULLIF(${customersOffered}, 0)`,
+      format: 'percent',
+      title: 'Customer Conversion Rate',
+      description: 'Customers converted / customers offered.',
+    },
+    expansionRevenue: {
+      type: 'sum',
+      sql: `${CUBE}.revenue`,
+      filters: [{ sql: isAccepted }],
+      format: 'currency',
+      title: 'Expansion Revenue',
+      description: 'Incremental revenue of accepted offers.',
+    },
+    revenuePerOffer: {
+      type: 'number',
+      sql: `COALESCE(${expansionRevenue}, 0) * 1.0 / NULLIF(${count}, 0)`,
+      format: 'currency',
+      title: 'Revenue per Offer',
+      description: 'Expansion revenue / offers.',
+    },
+    avgDaysToAccept: {
+      type: 'avg',
+      sql: uprate.daysBetween(`${CUBE}.offered_at`, `${CUBE}.accepted_at`),
+      filters: [{ sql: isAccepted }],
+      title: 'Avg Days to Accept',
+      description: 'Mean days from offer to acceptance, over accepted offers.',
+    },
+  },
+
+  dimensions: {
+    offerId: { sql: `${CUBE}.offer_id`, type: 'string', primary_key: true, public: true, title: 'Offer ID' },
+    customerId: { sql: `${CUBE}.customer_id`, type: 'string', title: 'Customer ID' },
+    offeredAt: { sql: `${CUBE}.offered_at`, type: 'time', title: 'Offered At' },
+    acceptedAt: { sql: `${CUBE}.accepted_at`, type: 'time', title: 'Accepted At' },
+    offerType: { sql: `${CUBE}.offer_type`, type: 'string', description: 'upsell or cross_sell' },
+    offerName: { sql: `${CUBE}.offer_name`, type: 'string', description: 'The product, tier or add-on offered.' },
+    channel: { sql: `${CUBE}.channel`, type: 'string' },
+    campaign: { sql: `${CUBE}.campaign`, type: 'string' },
+    status: {
+      type: 'string',
+      sql: `CASE WHEN ${isAccepted} THEN 'accepted' WHEN ${isDeclined} THEN 'declined' WHEN ${windowEnd} > ${now} THEN 'pending' ELSE 'expired' END`,
+      description: 'accepted (within the window), declined, pending (window still open) or expired (window closed, no answer or a late acceptance).',
+    },
+  },
+
+  segments: {
+    upsells: { sql: isUpsell, title: 'Upsells' },
+    crossSells: { sql: isCrossSell, title: 'Cross-Sells' },
+  },
+});

@@ -1,0 +1,30 @@
+/**
+ * Cube-syntax model files → compiled {@link Model}. See README.md for the supported syntax.
+ */
+export type {
+  CubeDef,
+  CubeSource,
+  DimensionDef,
+  DimensionType,
+  JoinDef,
+  MacroArg,
+  MacroName,
+  MeasureDef,
+  MeasureType,
+  MemberDef,
+  MemberType,
+  Model,
+  Relationship,
+  SegmentDef,
+  Template,
+  TemplatePart,
+} from './types.js';
+export { DIMENSION_TYPES, MEASURE_TYPES, RELATIONSHIPS } from './types.js';
+export { compileModel, type CompileOptions, type CompileResult, type ModelSource } from './compile-model.js';
+export { loadModel, readModelSources, validateModel } from './load-model.js';
+export { formatProblems, modelError, problemLocation, type ModelProblem } from './problems.js';
+export { shippedModelDir } from './shipped-model.js';
+export { MACROS } from './macros.js';
+export { templateRefs, templateSource } from './template.js';
+export { cubeAlias, cubeTitle, memberAlias, memberTitle, shortTitle, titleize, underscore } from './titles.js';
+export { findMember, type FoundMember } from './find-member.js';

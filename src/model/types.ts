@@ -1,0 +1,105 @@
+/**
+ * The compiled model: what a folder of Cube-syntax files means once it has been evaluated,
+ * checked and resolved. Every SQL snippet is a {@link Template}: text with typed references to
+ * cubes, members and portable macros, so nothing downstream parses SQL text again.
+ */
+export const MEASURE_TYPES = ['count', 'count_distinct', 'count_distinct_approx', 'sum', 'avg', 'min', 'max', 'number'] as const;
+export type MeasureType = (typeof MEASURE_TYPES)[number];
+
+export const DIMENSION_TYPES = ['string', 'number', 'time', 'boolean'] as const;
+export type DimensionType = (typeof DIMENSION_TYPES)[number];
+
+export const RELATIONSHIPS = ['many_to_one', 'one_to_many', 'one_to_one'] as const;
+export type Relationship = (typeof RELATIONSHIPS)[number];
+
+export type MemberType = 'measure' | 'dimension' | 'segment';
+
+/** The portable macros a model may call; each dialect expands them (see macros.ts). */
+export type MacroName = 'now' | 'addDays' | 'daysBetween';
+
+export type MacroArg =
+  | { readonly kind: 'sql'; readonly template: Template }
+  | { readonly kind: 'number'; readonly value: number };
+
+export type TemplatePart =
+  | { readonly kind: 'text'; readonly text: string }
+  /** `${CUBE}` or `${Other}`: the cube's alias in the query. */
+  | { readonly kind: 'cube'; readonly cube: string }
+  /** `${member}`, `${CUBE.member}`, `${Other.member}`. */
+  | { readonly kind: 'member'; readonly cube: string; readonly member: string; readonly memberType: MemberType }
+  | { readonly kind: 'macro'; readonly name: MacroName; readonly args: readonly MacroArg[] };
+
+export type Template = readonly TemplatePart[];
+
+interface MemberCommon {
+  readonly name: string;
+  readonly cube: string;
+  /** `Cube.member`. */
+  readonly path: string;
+  readonly title: string | undefined;
+  readonly description: string | undefined;
+  /** Listed in /meta and selectable; primary keys are hidden unless `public: true`. */
+  readonly public: boolean;
+  readonly meta: unknown;
+  readonly line: number | undefined;
+}
+
+export interface MeasureDef extends MemberCommon {
+  readonly kind: 'measure';
+  readonly type: MeasureType;
+  /** Absent for a plain `count`. */
+  readonly sql: Template | undefined;
+  /** Measure filters (`filters: [{sql}]`), ANDed: only rows matching all are aggregated. */
+  readonly filters: readonly Template[];
+  readonly format: 'percent' | 'currency' | undefined;
+  readonly drillMembers: readonly string[];
+}
+
+export interface DimensionDef extends MemberCommon {
+  readonly kind: 'dimension';
+  readonly type: DimensionType;
+  readonly sql: Template;
+  readonly primaryKey: boolean;
+  readonly format: string | undefined;
+}
+
+export interface SegmentDef extends MemberCommon {
+  readonly kind: 'segment';
+  readonly sql: Template;
+}
+
+export interface JoinDef {
+  /** The cube joined to. */
+  readonly target: string;
+  readonly relationship: Relationship;
+  readonly sql: Template;
+  readonly line: number | undefined;
+}
+
+export type CubeSource =
+  | { readonly kind: 'table'; readonly table: string }
+  | { readonly kind: 'sql'; readonly sql: Template };
+
+export interface CubeDef {
+  readonly name: string;
+  readonly file: string;
+  readonly line: number | undefined;
+  readonly title: string | undefined;
+  readonly description: string | undefined;
+  readonly public: boolean;
+  readonly source: CubeSource;
+  readonly measures: ReadonlyMap<string, MeasureDef>;
+  readonly dimensions: ReadonlyMap<string, DimensionDef>;
+  readonly segments: ReadonlyMap<string, SegmentDef>;
+  readonly joins: ReadonlyMap<string, JoinDef>;
+  readonly primaryKeys: readonly string[];
+  readonly meta: unknown;
+}
+
+export interface Model {
+  readonly cubes: ReadonlyMap<string, CubeDef>;
+  /** The files it was compiled from, relative to the model folder. */
+  readonly files: readonly string[];
+}
+
+export type MemberDef = MeasureDef | DimensionDef | SegmentDef;
