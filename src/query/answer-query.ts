@@ -1,0 +1,96 @@
+import { UprateError } from '../core/errors.js';
+import type { Model } from '../model/index.js';
+import { compileSql, dialectFor, planToSql, type CompiledSql, type Dialect } from '../sql/index.js';
+import type { Store } from '../store/store.js';
+import { buildAnnotation, type Annotation } from './annotation.js';
+import { buildPlan, type PlanOptions } from './build-plan.js';
+import { formatRows, type DataRow } from './format-result.js';
+import { normalizeRequest, type NormalizedQuery, type QueryType } from './normalize-query.js';
+import type { QueryPlan } from './plan.js';
+
+export type AnswerOptions = PlanOptions;
+
+export interface LoadResult {
+  readonly query: NormalizedQuery;
+  readonly data: DataRow[];
+  readonly annotation: Annotation;
+  /** With `total: true`: the row count ignoring limit and offset; otherwise null. */
+  readonly total: number | null;
+}
+
+export interface LoadAnswer {
+  readonly queryType: QueryType;
+  /** One per compared date range; one for a regular query. */
+  readonly results: readonly LoadResult[];
+  readonly pivotQuery: Record<string, unknown>;
+}
+
+/** One normalised query, planned and compiled. */
+export interface PreparedQuery {
+  readonly query: NormalizedQuery;
+  readonly plan: QueryPlan;
+  readonly sql: CompiledSql;
+  readonly totalSql: CompiledSql | null;
+  /** `from - to` of its compared date range (compareDateRange queries). */
+  readonly compareDateRange: string | undefined;
+}
+
+export interface PreparedRequest {
+  readonly queryType: QueryType;
+  readonly queries: readonly PreparedQuery[];
+  readonly pivotQuery: Record<string, unknown>;
+}
+
+export function dialectOf(store: Pick<Store, 'engine'>): Dialect {
+  try {
+    return dialectFor(store.engine);
+  } catch {
+    throw new UprateError('ENGINE_UNAVAILABLE', `the semantic layer has no SQL dialect for ${store.engine} yet`, { location: store.engine });
+  }
+}
+
+/** Validates, normalises, plans and compiles a Cube query (every member checked against the model). */
+export function prepareQuery(model: Model, query: unknown, options: AnswerOptions, dialect: Dialect): PreparedRequest {
+  const request = normalizeRequest(query, options.now);
+  const queries = request.queries.map((q): PreparedQuery => {
+    const plan = buildPlan(model, q, request.orderGiven, options);
+    const planned = planToSql(model, plan);
+    const range = request.queryType === 'compareDateRangeQuery' ? q.timeDimensions.find((td) => td.dateRange)?.dateRange : undefined;
+    return {
+      query: q,
+      plan,
+      sql: compileSql(dialect, planned.query),
+      totalSql: planned.total ? compileSql(dialect, planned.total) : null,
+      compareDateRange: range?.join(' - '),
+    };
+  });
+  const [first] = request.queries;
+  const pivotQuery: Record<string, unknown> = { ...first, queryType: request.queryType };
+  if (request.queryType === 'compareDateRangeQuery') pivotQuery['dimensions'] = ['compareDateRange', ...(first?.dimensions ?? [])];
+  return { queryType: request.queryType, queries, pivotQuery };
+}
+
+/**
+ * Answers a Cube /load query: runs the compiled SQL on the store and returns Cube's result
+ * shape (query echo, data, annotation, total) once per query (several for compareDateRange).
+ *
+ * @example
+ *   const answer = await answerQuery(store, model, { measures: ['Offers.conversionRate'] }, { now: new Date() });
+ *   answer.results[0].data; // [{ 'Offers.conversionRate': '0.1834' }]
+ */
+export async function answerQuery(store: Store, model: Model, query: unknown, options: AnswerOptions): Promise<LoadAnswer> {
+  const prepared = prepareQuery(model, query, options, dialectOf(store));
+  const results = await Promise.all(
+    prepared.queries.map(async (p): Promise<LoadResult> => {
+      const rows = await store.query(p.sql.sql, p.sql.params);
+      const totalRows = p.totalSql ? await store.query(p.totalSql.sql, p.totalSql.params) : undefined;
+      return {
+        query: p.query,
+        data: formatRows(p.plan, rows, p.compareDateRange),
+        annotation: buildAnnotation(model, p.plan, p.query.segments ?? []),
+        total: totalRows ? Number(totalRows[0]?.['total'] ?? 0) : null,
+      };
+    }),
+  );
+  return { queryType: prepared.queryType, results, pivotQuery: prepared.pivotQuery };
+}

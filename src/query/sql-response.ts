@@ -1,0 +1,58 @@
+import type { Model } from '../model/index.js';
+import type { Dialect } from '../sql/index.js';
+import { prepareQuery, type AnswerOptions, type PreparedQuery } from './answer-query.js';
+import { normalizeRequest } from './normalize-query.js';
+
+function orderObject(p: PreparedQuery): Record<string, 'asc' | 'desc'> {
+  return Object.fromEntries(p.plan.order.map((o) => [o.id, o.desc ? 'desc' : 'asc']));
+}
+
+function sqlBody(p: PreparedQuery): Record<string, unknown> {
+  const td = p.plan.timeDimensions[0];
+  const aliasNameToMember = Object.fromEntries([...p.plan.measures, ...p.plan.dimensions, ...p.plan.timeDimensions].map((s) => [s.alias, s.key]));
+  return {
+    external: false,
+    sql: [p.sql.sql, p.sql.params],
+    lambdaQueries: {},
+    ...(td ? { timeDimensionAlias: td.alias, timeDimensionField: td.member.path } : {}),
+    order: orderObject(p),
+    cacheKeyQueries: [],
+    preAggregations: [],
+    dataSource: 'default',
+    aliasNameToMember,
+  };
+}
+
+export type SqlResponse = { sql: Record<string, unknown> } | { sql: Record<string, unknown> }[];
+
+/**
+ * `/cubejs-api/v1/sql`: the SQL text and its parameters for a query, without running it —
+ * `{sql: {...}}`, or one such object per range of a compareDateRange query (as Cube answers).
+ */
+export function compileToSql(model: Model, query: unknown, options: AnswerOptions & { readonly dialect: Dialect }): SqlResponse {
+  const prepared = prepareQuery(model, query, options, options.dialect);
+  const bodies = prepared.queries.map((p) => ({ sql: sqlBody(p) }));
+  return prepared.queryType === 'regularQuery' && bodies[0] ? bodies[0] : bodies;
+}
+
+/** `/cubejs-api/v1/dry-run`: the normalised queries, their order, the query type and pivot query. */
+export function dryRun(model: Model, query: unknown, options: AnswerOptions & { readonly dialect: Dialect }): Record<string, unknown> {
+  const prepared = prepareQuery(model, query, options, options.dialect);
+  return {
+    queryType: prepared.queryType,
+    normalizedQueries: prepared.queries.map((p) => p.query),
+    queryOrder: prepared.queries.map(orderObject),
+    pivotQuery: prepared.pivotQuery,
+  };
+}
+
+/**
+ * A stable key for a query (for result caches): the normalised queries as JSON, after every
+ * member was checked against the model. Relative date ranges are resolved with `now`, so
+ * "today" keys change at midnight; measures reading `uprate.now()` change continuously.
+ */
+export function queryKey(model: Model, query: unknown, options: AnswerOptions & { readonly dialect: Dialect }): string {
+  prepareQuery(model, query, options, options.dialect);
+  const request = normalizeRequest(query, options.now);
+  return JSON.stringify({ queries: request.queries, orderGiven: request.orderGiven, extraFilters: options.extraFilters ?? [] });
+}

@@ -1,0 +1,31 @@
+import type { Granularity } from '../query/cube-query.js';
+import type { ParamType } from './nodes.js';
+
+/**
+ * What differs between engines: capability flags and a few small hooks. Everything else (the
+ * planner, the node compiler) is shared, so a new engine is one short file in dialects/.
+ * Hooks receive SQL text already printed (placeholders included) and return SQL text.
+ */
+export interface Dialect {
+  readonly name: 'duckdb' | 'postgres';
+  /** Fractional digits of timestamps: an inclusive range end `.999` is widened to `.999999` at 6. */
+  readonly timestampPrecision: 3 | 6;
+  /** Has an approximate distinct count; otherwise count_distinct_approx counts exactly. */
+  readonly approxCountDistinct: boolean;
+  /** `LIKE` has no default escape character, so `ESCAPE '\'` must be spelled out. */
+  readonly likeNeedsEscapeClause: boolean;
+
+  quoteIdentifier(name: string): string;
+  /** The placeholder of the n-th (1-based) bound parameter. */
+  placeholder(index: number): string;
+  /** A placeholder with the cast its type needs (timestamps arrive as ISO text). */
+  castParam(placeholder: string, type: ParamType): string;
+  /** A UTC timestamp expression as wall time in the time zone named by `timezone` (SQL text). */
+  localTime(expr: string, timezone: string): string;
+  truncate(unit: Granularity, expr: string): string;
+  /** `uprate.addDays(ts, n)`. */
+  addDays(expr: string, days: number): string;
+  /** `uprate.daysBetween(from, to)`: fractional days. */
+  daysBetween(from: string, to: string): string;
+  approxCountDistinctCall(expr: string): string;
+}

@@ -1,0 +1,78 @@
+import { InternalError } from '../core/errors.js';
+import type { MeasureDef, Model } from '../model/index.js';
+import { cubeOf, dimensionExpr, templateExpr, type RenderScope } from './member-sql.js';
+import { logical, paren, raw, type SqlExpr } from './nodes.js';
+
+/**
+ * How a leaf measure is aggregated:
+ * - `plain`: over the joined rows;
+ * - `distinctKey`: a `count` whose rows a join repeats, counted as distinct primary keys;
+ * - `perKey`: over one row per primary key (the fan-out subquery), counting keys, not rows;
+ * - `row`: not aggregated (ungrouped queries).
+ */
+export type AggregationMode = 'plain' | 'distinctKey' | 'perKey' | 'row';
+
+export function measureDef(model: Model, path: string): MeasureDef {
+  const [cube = '', name = ''] = path.split('.');
+  const m = cubeOf(model, cube).measures.get(name);
+  if (!m) throw new InternalError(`measure ${path} is not in the model`);
+  return m;
+}
+
+/** A `number` measure that aggregates columns itself (`sum(x) / count(*)`) instead of naming measures. */
+export function aggregatesInline(m: MeasureDef): boolean {
+  if (m.type !== 'number' || !m.sql) return false;
+  return m.sql.some((p) => p.kind === 'cube' || (p.kind === 'member' && p.memberType === 'dimension') || (p.kind === 'text' && /[A-Za-z_]\w*\s*\(/.test(p.text) && /\b(sum|count|avg|min|max)\s*\(/i.test(p.text)));
+}
+
+/** The measures a measure is computed from: itself unless it is a `number` over other measures. */
+export function leafMeasures(model: Model, path: string, seen = new Set<string>()): string[] {
+  if (seen.has(path)) return [];
+  seen.add(path);
+  const m = measureDef(model, path);
+  if (m.type !== 'number' || aggregatesInline(m)) return [path];
+  return (m.sql ?? []).flatMap((p) => (p.kind === 'member' && p.memberType === 'measure' ? leafMeasures(model, `${p.cube}.${p.member}`, seen) : []));
+}
+
+function primaryKeyExpr(scope: RenderScope, cube: string): SqlExpr {
+  const [pk] = cubeOf(scope.model, cube).primaryKeys;
+  if (pk === undefined) throw new InternalError(`cube ${cube} has no primary key`);
+  return dimensionExpr(scope, cube, pk);
+}
+
+/** One leaf measure as an aggregate (or a row value in `row` mode). */
+export function leafAggregate(scope: RenderScope, m: MeasureDef, mode: AggregationMode): SqlExpr {
+  if (m.type === 'number') return paren(templateExpr(m.sql ?? [], scope));
+  const arg = m.sql ? templateExpr(m.sql, scope) : null;
+  const cond = logical('AND', m.filters.map((f) => paren(templateExpr(f, scope))));
+  const when = (then: SqlExpr): SqlExpr => (cond ? { kind: 'caseWhen', when: cond, then, otherwise: null } : then);
+  if (mode === 'row') {
+    if (m.type === 'count') return cond ? { kind: 'caseWhen', when: cond, then: raw('1'), otherwise: raw('0') } : raw('1');
+    return when(arg ?? raw('1'));
+  }
+  switch (m.type) {
+    case 'count':
+      if (mode === 'distinctKey') return { kind: 'aggregate', fn: 'countDistinct', arg: when(primaryKeyExpr(scope, m.cube)) };
+      if (mode === 'perKey') return { kind: 'aggregate', fn: 'count', arg: when(arg ?? primaryKeyExpr(scope, m.cube)) };
+      return { kind: 'aggregate', fn: 'count', arg: arg || cond ? when(arg ?? raw('1')) : null };
+    case 'count_distinct':
+      return { kind: 'aggregate', fn: 'countDistinct', arg: when(arg ?? raw('NULL')) };
+    case 'count_distinct_approx':
+      return { kind: 'aggregate', fn: 'countDistinctApprox', arg: when(arg ?? raw('NULL')) };
+    case 'sum':
+    case 'avg':
+    case 'min':
+    case 'max':
+      return { kind: 'aggregate', fn: m.type, arg: when(arg ?? raw('NULL')) };
+  }
+}
+
+/**
+ * A selected measure's expression: a leaf via `leaf`, a `number` measure as its SQL with each
+ * referenced measure replaced (recursively) by its expression, parenthesised.
+ */
+export function measureExpr(model: Model, path: string, leaf: (path: string) => SqlExpr, scope: Omit<RenderScope, 'measure'>): SqlExpr {
+  const m = measureDef(model, path);
+  if (m.type !== 'number' || aggregatesInline(m)) return leaf(path);
+  return paren(templateExpr(m.sql ?? [], { ...scope, measure: (p) => measureExpr(model, p, leaf, scope) }));
+}
