@@ -1,3 +1,4 @@
+import { refMarker } from './markers.js';
 import type { ProblemList, ProblemPlace } from './problems.js';
 import { DIMENSION_PROPERTIES, JOIN_PROPERTIES, MEASURE_PROPERTIES, normalizeProperties, SEGMENT_PROPERTIES } from './property-names.js';
 import type { RawMacro, RawMember } from './raw-cube.js';
@@ -113,7 +114,9 @@ function drillMembers(ctx: BuildContext, value: unknown, place: ProblemPlace): s
   }
   const out: string[] = [];
   for (const v of value) {
-    const t = sqlTemplate(ctx, v, place, 'a drill member');
+    // YAML lists names (`drill_members: [id, name]`); JavaScript lists references.
+    const named = typeof v === 'string' && /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)?$/.test(v) ? refMarker(v) : v;
+    const t = sqlTemplate(ctx, named, place, 'a drill member');
     const part = t?.length === 1 ? t[0] : undefined;
     if (part?.kind === 'member' && part.memberType !== 'segment') out.push(`${part.cube}.${part.member}`);
     else if (t) ctx.problems.error(place, `drill member ${String(v)} is not a measure or dimension`, 'drillMembers: [offerId, offerName]');

@@ -22,7 +22,7 @@ function asRecord(v: unknown): Record<string, unknown> {
  */
 export function readYamlModel(file: string, text: string, problems: ProblemList): RawCube[] {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
       problems.error({ file, line: e.linePos?.[0].line }, `YAML syntax error: ${e.message.split('\n')[0] ?? e.message}`, 'fix the YAML at that line');

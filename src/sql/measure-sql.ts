@@ -34,6 +34,11 @@ export function leafMeasures(model: Model, path: string, seen = new Set<string>(
   return (m.sql ?? []).flatMap((p) => (p.kind === 'member' && p.memberType === 'measure' ? leafMeasures(model, `${p.cube}.${p.member}`, seen) : []));
 }
 
+function countedKey(scope: RenderScope, cube: string): SqlExpr | undefined {
+  const keys = cubeOf(scope.model, cube).primaryKeys;
+  return keys.length === 1 ? primaryKeyExpr(scope, cube) : undefined;
+}
+
 function primaryKeyExpr(scope: RenderScope, cube: string): SqlExpr {
   const [pk] = cubeOf(scope.model, cube).primaryKeys;
   if (pk === undefined) throw new InternalError(`cube ${cube} has no primary key`);
@@ -51,10 +56,14 @@ export function leafAggregate(scope: RenderScope, m: MeasureDef, mode: Aggregati
     return when(arg ?? raw('1'));
   }
   switch (m.type) {
-    case 'count':
+    case 'count': {
       if (mode === 'distinctKey') return { kind: 'aggregate', fn: 'countDistinct', arg: when(primaryKeyExpr(scope, m.cube)) };
-      if (mode === 'perKey') return { kind: 'aggregate', fn: 'count', arg: when(arg ?? primaryKeyExpr(scope, m.cube)) };
-      return { kind: 'aggregate', fn: 'count', arg: arg || cond ? when(arg ?? raw('1')) : null };
+      // Like Cube, a plain count counts primary keys: rows a LEFT JOIN padded with NULLs don't count.
+      const counted = arg ?? countedKey(scope, m.cube);
+      if (mode === 'perKey') return { kind: 'aggregate', fn: 'count', arg: when(counted ?? primaryKeyExpr(scope, m.cube)) };
+      if (!counted && !cond) return { kind: 'aggregate', fn: 'count', arg: null };
+      return { kind: 'aggregate', fn: 'count', arg: when(counted ?? raw('1')) };
+    }
     case 'count_distinct':
       return { kind: 'aggregate', fn: 'countDistinct', arg: when(arg ?? raw('NULL')) };
     case 'count_distinct_approx':
