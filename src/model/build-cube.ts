@@ -1,4 +1,5 @@
-import { buildDimension, buildJoin, buildMeasure, buildSegment, placeOf, sqlTemplate, type BuildContext } from './build-members.js';
+import { buildMeasure } from './build-measure.js';
+import { buildDimension, buildJoin, buildSegment, placeOf, sqlTemplate, type BuildContext } from './build-members.js';
 import type { ProblemList } from './problems.js';
 import { CUBE_PROPERTIES, normalizeProperties } from './property-names.js';
 import type { RawCube, RawMember } from './raw-cube.js';

@@ -1,16 +1,12 @@
-import { refMarker } from './markers.js';
 import type { ProblemList, ProblemPlace } from './problems.js';
-import { DIMENSION_PROPERTIES, JOIN_PROPERTIES, MEASURE_PROPERTIES, normalizeProperties, SEGMENT_PROPERTIES } from './property-names.js';
+import { DIMENSION_PROPERTIES, JOIN_PROPERTIES, normalizeProperties, SEGMENT_PROPERTIES } from './property-names.js';
 import type { RawMacro, RawMember } from './raw-cube.js';
 import { compileTemplate, type SymbolTable } from './template.js';
 import {
   DIMENSION_TYPES,
-  MEASURE_TYPES,
   type DimensionDef,
   type DimensionType,
   type JoinDef,
-  type MeasureDef,
-  type MeasureType,
   type Relationship,
   type SegmentDef,
   type Template,
@@ -38,7 +34,7 @@ export function sqlTemplate(ctx: BuildContext, value: unknown, place: ProblemPla
   return compileTemplate(value, ctx.cube, ctx.macros, ctx.symbols, (m, f) => ctx.problems.error(place, m, f));
 }
 
-function optionalString(ctx: BuildContext, props: Record<string, unknown>, key: string, place: ProblemPlace): string | undefined {
+export function optionalString(ctx: BuildContext, props: Record<string, unknown>, key: string, place: ProblemPlace): string | undefined {
   const v = props[key];
   if (v === undefined) return undefined;
   if (typeof v === 'string') return v;
@@ -46,7 +42,7 @@ function optionalString(ctx: BuildContext, props: Record<string, unknown>, key: 
   return undefined;
 }
 
-function visibility(ctx: BuildContext, props: Record<string, unknown>, place: ProblemPlace, byDefault: boolean): boolean {
+export function visibility(ctx: BuildContext, props: Record<string, unknown>, place: ProblemPlace, byDefault: boolean): boolean {
   const v = props['public'] ?? props['shown'];
   if (v === undefined) return byDefault;
   if (typeof v === 'boolean') return v;
@@ -54,9 +50,9 @@ function visibility(ctx: BuildContext, props: Record<string, unknown>, place: Pr
   return byDefault;
 }
 
-const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+export const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-function common(ctx: BuildContext, raw: RawMember, props: Record<string, unknown>, place: ProblemPlace, publicByDefault: boolean) {
+export function common(ctx: BuildContext, raw: RawMember, props: Record<string, unknown>, place: ProblemPlace, publicByDefault: boolean) {
   const name = String(raw.name);
   return {
     name,
@@ -68,60 +64,6 @@ function common(ctx: BuildContext, raw: RawMember, props: Record<string, unknown
     meta: props['meta'],
     line: raw.line,
   };
-}
-
-export function buildMeasure(ctx: BuildContext, raw: RawMember): MeasureDef | undefined {
-  const place = placeOf(ctx, String(raw.name), raw.line);
-  const props = normalizeProperties(raw.props, MEASURE_PROPERTIES, place, 'measure', ctx.problems);
-  const type = snake(String(props['type'] ?? ''));
-  if (!(MEASURE_TYPES as readonly string[]).includes(type)) {
-    const unsupported = ['running_total', 'string', 'time', 'boolean'].includes(type);
-    ctx.problems.error(place, props['type'] === undefined ? 'measure has no type' : `${unsupported ? 'unsupported' : 'bad'} measure type ${String(props['type'])}`, `type: one of ${MEASURE_TYPES.join(', ')}`);
-    return undefined;
-  }
-  if (props['cumulative'] === true) ctx.problems.error(place, 'cumulative measures are not supported', 'remove cumulative: true');
-  const sql = props['sql'] === undefined && type === 'count' ? undefined : sqlTemplate(ctx, props['sql'], place, `a ${type} measure's sql`);
-  if (sql === undefined && type !== 'count') return undefined;
-  const filters: Template[] = [];
-  const rawFilters = props['filters'] ?? [];
-  if (!Array.isArray(rawFilters)) ctx.problems.error(place, 'filters must be a list of { sql }', 'filters: [{ sql: `${CUBE}.status = \'accepted\'` }]');
-  else {
-    for (const f of rawFilters) {
-      const t = sqlTemplate(ctx, (f as { sql?: unknown } | null)?.sql, place, 'a measure filter');
-      if (t) filters.push(t);
-    }
-  }
-  const format = props['format'];
-  if (format !== undefined && format !== 'percent' && format !== 'currency') {
-    ctx.problems.error(place, `bad measure format ${String(format)}`, 'format: percent or currency');
-  }
-  return {
-    kind: 'measure',
-    ...common(ctx, raw, props, place, true),
-    type: type as MeasureType,
-    sql,
-    filters,
-    format: format === 'percent' || format === 'currency' ? format : undefined,
-    drillMembers: drillMembers(ctx, props['drillMembers'], place),
-  };
-}
-
-function drillMembers(ctx: BuildContext, value: unknown, place: ProblemPlace): string[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) {
-    ctx.problems.error(place, 'drillMembers must be a list of members', 'drillMembers: [id, name]');
-    return [];
-  }
-  const out: string[] = [];
-  for (const v of value) {
-    // YAML lists names (`drill_members: [id, name]`); JavaScript lists references.
-    const named = typeof v === 'string' && /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)?$/.test(v) ? refMarker(v) : v;
-    const t = sqlTemplate(ctx, named, place, 'a drill member');
-    const part = t?.length === 1 ? t[0] : undefined;
-    if (part?.kind === 'member' && part.memberType !== 'segment') out.push(`${part.cube}.${part.member}`);
-    else if (t) ctx.problems.error(place, `drill member ${String(v)} is not a measure or dimension`, 'drillMembers: [offerId, offerName]');
-  }
-  return out;
 }
 
 export function buildDimension(ctx: BuildContext, raw: RawMember): DimensionDef | undefined {

@@ -48,11 +48,17 @@ export function dryRun(model: Model, query: unknown, options: AnswerOptions & { 
 
 /**
  * A stable key for a query (for result caches): the normalised queries as JSON, after every
- * member was checked against the model. Relative date ranges are resolved with `now`, so
+ * member was checked against the model, object keys sorted. Relative date ranges are resolved with `now`, so
  * "today" keys change at midnight; measures reading `uprate.now()` change continuously.
  */
 export function queryKey(model: Model, query: unknown, options: AnswerOptions & { readonly dialect: Dialect }): string {
   prepareQuery(model, query, options, options.dialect);
   const request = normalizeRequest(query, options.now);
-  return JSON.stringify({ queries: request.queries, orderGiven: request.orderGiven, extraFilters: options.extraFilters ?? [] });
+  return JSON.stringify({ queries: request.queries, orderGiven: request.orderGiven, extraFilters: options.extraFilters ?? [] }, sortedKeys);
+}
+
+/** JSON with object keys sorted, so that `{a, b}` and `{b, a}` key the same. */
+function sortedKeys(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
