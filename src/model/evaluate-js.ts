@@ -17,9 +17,13 @@ interface SandboxResult {
   problems: { message: string; line?: number; cube?: string; kind?: string }[];
 }
 
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 function syntaxErrorLine(e: unknown, file: string): number | undefined {
   const stack = e instanceof Error ? (e.stack ?? '') : '';
-  const m = new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+)`).exec(stack);
+  const m = new RegExp(`${escapeRegExp(file)}:(\\d+)`).exec(stack);
   return m?.[1] ? Number(m[1]) : undefined;
 }
 
@@ -65,14 +69,22 @@ export function evaluateJsModel(file: string, code: string, options: SandboxOpti
     const what = p.kind === 'SyntaxError' ? 'syntax error' : 'error while evaluating';
     problems.error({ file, line: p.line, cube: p.cube }, `${what}: ${p.message}`, 'fix the model file at that line');
   }
-  return result.cubes.map((c) => toRawCube(file, c, result.macros, problems));
+  return result.cubes.map((c) => toRawCube(file, c, result.macros, problems, code));
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function toRawCube(file: string, c: SandboxResult['cubes'][number], macros: RawMacro[], problems: ProblemList): RawCube {
+/** The line where `name:` is first written at or after the cube's line (a best guess for messages). */
+function memberLine(lines: readonly string[], from: number | undefined, name: string): number | undefined {
+  const re = new RegExp(`(^|[\\s{,])(['"\`]?)${escapeRegExp(name)}\\2\\s*:`);
+  for (let i = (from ?? 1) - 1; i < lines.length; i++) if (re.test(lines[i] ?? '')) return i + 1;
+  return from;
+}
+
+function toRawCube(file: string, c: SandboxResult['cubes'][number], macros: RawMacro[], problems: ProblemList, code: string): RawCube {
+  const lines = code.split('\n');
   const cubeName = typeof c.name === 'string' ? c.name : undefined;
   const definition = isRecord(c.definition) ? c.definition : {};
   if (!isRecord(c.definition)) {
@@ -89,7 +101,7 @@ function toRawCube(file: string, c: SandboxResult['cubes'][number], macros: RawM
       problems.error({ file, line: c.line, cube: cubeName }, `${key} must be an object keyed by name`, `${key}: { name: { ... } }`);
       continue;
     }
-    lists[key] = Object.entries(value).map(([name, def]) => ({ name, line: undefined, props: isRecord(def) ? def : { __notObject: def } }));
+    lists[key] = Object.entries(value).map(([name, def]) => ({ name, line: memberLine(lines, c.line, name), props: isRecord(def) ? def : { __notObject: def } }));
   }
   return {
     file,

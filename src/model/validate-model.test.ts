@@ -81,3 +81,9 @@ test('measures where only rows make sense, and unsupported properties', () => {
   const warning = problemsOf({ 'a.js': `cube('A', { sql_table: 'a', refresh_key: { every: '1 hour' }, measures: { n: { type: 'count' } } });` });
   assert.deepEqual(warning.map((p) => p.severity), ['warning']);
 });
+
+test('problems in JavaScript files point at the member\'s line', () => {
+  const text = "cube('A', {\n  sql_table: 'a',\n  measures: {\n    n: { type: 'count' },\n    rate: {\n      type: 'number',\n      sql: `x / y`,\n    },\n  },\n});";
+  const p = one({ 'model/a.js': text }, /uses raw columns \(x, y\)/);
+  assert.deepEqual([p.file, p.line, p.cube, p.member], ['model/a.js', 5, 'A', 'rate']);
+});
