@@ -6,7 +6,7 @@ cube('Customers', {
   description: 'Existing customers and their segment attributes.',
 
   measures: {
-    count: { type: 'count', title: 'Customers', drillMembers: [customerId, accountSize, plan] },
+    count: { type: 'count', description: 'Customers.', drillMembers: [customerId, accountSize, plan] },
   },
 
   dimensions: {

@@ -34,20 +34,19 @@ cube('Offers', {
   measures: {
     count: {
       type: 'count',
-      title: 'Offers',
       description: 'Offers presented.',
       drillMembers: [offerId, customerId, offerName, offeredAt, status],
     },
     accepted: {
       type: 'count',
       filters: [{ sql: isAccepted }],
-      title: 'Accepted Offers',
+      title: 'Accepted',
       description: `Offers accepted within ${windowDays} days of being made.`,
     },
     pending: {
       type: 'count',
       filters: [{ sql: isPending }],
-      title: 'Pending Offers',
+      title: 'Pending',
       description: 'Offers neither accepted nor declined whose conversion window is still open.',
     },
     conversionRate: {
