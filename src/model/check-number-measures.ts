@@ -41,7 +41,8 @@ export function checkNumberMeasures(cubes: ReadonlyMap<string, CubeDef>, problem
       const uses = usesOutsideAggregates(m.sql);
       if (uses.length === 0) continue;
       const columns = [...new Set(uses.filter((u) => u.kind === 'column').map((u) => u.name))];
-      const refs = [...new Set(uses.flatMap((u) => (u.kind === 'ref' ? [templateSource([u.part])] : [])))];
+      const own = (text: string) => text.replaceAll(`\${${cube.name}}`, '${CUBE}').replaceAll(`\${${cube.name}.`, '${');
+      const refs = [...new Set(uses.flatMap((u) => (u.kind === 'ref' ? [own(templateSource([u.part])) + u.suffix] : [])))];
       const what = [...columns, ...refs].join(', ');
       const fixed = refs.length === 0 ? ratioOfSumsFix(cube, m.sql, columns) : undefined;
       const fix = fixed

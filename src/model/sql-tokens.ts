@@ -7,7 +7,8 @@ import type { Template, TemplatePart } from './types.js';
  */
 export type UseOutsideAggregate =
   | { readonly kind: 'column'; readonly name: string }
-  | { readonly kind: 'ref'; readonly part: Extract<TemplatePart, { kind: 'cube' | 'member' | 'macro' }> };
+  /** `suffix`: the `.column` written right after a `${CUBE}`-style reference. */
+  | { readonly kind: 'ref'; readonly part: Extract<TemplatePart, { kind: 'cube' | 'member' | 'macro' }>; readonly suffix: string };
 
 export const AGGREGATE_FUNCTIONS = new Set([
   'sum', 'count', 'avg', 'min', 'max', 'count_if', 'countif', 'sumif', 'avgif', 'stddev', 'stddev_samp', 'stddev_pop',
@@ -60,7 +61,8 @@ export function usesOutsideAggregates(t: Template): UseOutsideAggregate[] {
     if (tok.kind === 'open') stack.push(prev?.kind === 'ident' && AGGREGATE_FUNCTIONS.has(prev.text.toLowerCase()));
     else if (tok.kind === 'close') stack.pop();
     else if (!inAggregate && tok.kind === 'ref' && tok.part && !(tok.part.kind === 'macro' && tok.part.name === 'now')) {
-      if (!(tok.part.kind === 'member' && tok.part.memberType === 'measure')) out.push({ kind: 'ref', part: tok.part });
+      const column = next?.text === '.' && all[i + 2]?.kind === 'ident' ? `.${all[i + 2]?.text ?? ''}` : '';
+      if (!(tok.part.kind === 'member' && tok.part.memberType === 'measure')) out.push({ kind: 'ref', part: tok.part, suffix: column });
     } else if (!inAggregate && tok.kind === 'ident' && next?.kind !== 'open' && prev?.text !== '.' && !KEYWORDS.has(tok.text.toLowerCase())) {
       out.push({ kind: 'column', name: tok.text });
     }
