@@ -1,6 +1,6 @@
 /**
  * `generateDemo`: replaces the store's offers and customers with a demo data set, in one
- * transaction (on failure nothing changes), streaming slab by slab so memory stays flat.
+ * transaction (on failure nothing changes), streamed chunk by chunk so memory stays flat.
  */
 import { DOUBLE, INTEGER, SMALLINT, TINYINT, UTINYINT, type DuckDBConnection } from '@duckdb/node-api';
 import { UprateError, errorMessage } from '../core/errors.js';
@@ -9,10 +9,10 @@ import { customerIdFormatter, PLAN_NAMES, UNKNOWN, type CustomerPopulation } fro
 import { planDemo, type DemoOptions, type DemoPlan } from './demo-options.js';
 import { CHANNEL_NAMES, newOfferBatch, OFFER_NAMES, offerIdFormatter } from './offers.js';
 import { ACCOUNT_SIZE_LEVELS, INDUSTRY_LEVELS, LIFECYCLE_LEVELS, REGION_LEVELS } from './planted-effects.js';
-import { StageTable } from './stage-table.js';
+import { CHUNK_ROWS, runWithSource, SOURCE_FUNCTION, type NumericSource } from './numeric-source.js';
 
-/** Offers generated per slab: staged, then moved into `offers` in one statement. */
-const SLAB_ROWS = 256 * 1024;
+/** Offers between progress reports. */
+const PROGRESS_ROWS = 100_000;
 
 export interface DemoSummary {
   readonly offers: number;
@@ -50,9 +50,6 @@ export async function generateDemo(store: DuckDbStore, options: DemoOptions): Pr
       await c.run('ROLLBACK');
       if (e instanceof UprateError) throw e;
       throw new UprateError('DB_ERROR', `generating demo data failed and was rolled back: ${errorMessage(e)}`, { location: store.target, cause: e });
-    } finally {
-      await c.run('DROP TABLE IF EXISTS temp.main.demo_offer_stage');
-      await c.run('DROP TABLE IF EXISTS temp.main.demo_customer_stage');
     }
     return {
       offers: plan.rows,
@@ -78,69 +75,85 @@ function timestamp(seconds: string): string {
 }
 
 async function loadCustomers(c: DuckDBConnection, p: CustomerPopulation): Promise<void> {
+  // The current chunk: customers base … base + rows - 1.
   let base = 0;
+  let rows = 0;
   const known = (i: number, bit: number, v: number): number | null => ((p.unknown[base + i]! & bit) === 0 ? v : null);
-  const stage = await StageTable.create(c, 'demo_customer_stage', [
-    { name: 'i', type: INTEGER, value: (i) => base + i },
-    { name: 'size', type: UTINYINT, value: (i) => known(i, UNKNOWN.account_size, p.size[base + i]!) },
-    { name: 'stage', type: UTINYINT, value: (i) => known(i, UNKNOWN.lifecycle_stage, p.stage[base + i]!) },
-    { name: 'engagement', type: UTINYINT, value: (i) => known(i, UNKNOWN.engagement_score, p.engagement[base + i]!) },
-    { name: 'industry', type: UTINYINT, value: (i) => known(i, UNKNOWN.industry, p.industry[base + i]!) },
-    { name: 'region', type: UTINYINT, value: (i) => known(i, UNKNOWN.region, p.region[base + i]!) },
-    { name: 'plan', type: UTINYINT, value: (i) => known(i, UNKNOWN.plan, p.plan[base + i]!) },
-    { name: 'mrr', type: DOUBLE, value: (i) => known(i, UNKNOWN.mrr, p.mrrCents[base + i]!) },
-  ]);
+  const source: NumericSource = {
+    columns: [
+      { name: 'i', type: INTEGER, value: (i) => base + i },
+      { name: 'size', type: UTINYINT, value: (i) => known(i, UNKNOWN.account_size, p.size[base + i]!) },
+      { name: 'stage', type: UTINYINT, value: (i) => known(i, UNKNOWN.lifecycle_stage, p.stage[base + i]!) },
+      { name: 'engagement', type: UTINYINT, value: (i) => known(i, UNKNOWN.engagement_score, p.engagement[base + i]!) },
+      { name: 'industry', type: UTINYINT, value: (i) => known(i, UNKNOWN.industry, p.industry[base + i]!) },
+      { name: 'region', type: UTINYINT, value: (i) => known(i, UNKNOWN.region, p.region[base + i]!) },
+      { name: 'plan', type: UTINYINT, value: (i) => known(i, UNKNOWN.plan, p.plan[base + i]!) },
+      { name: 'mrr', type: DOUBLE, value: (i) => known(i, UNKNOWN.mrr, p.mrrCents[base + i]!) },
+    ],
+    next: () => {
+      base += rows;
+      rows = Math.max(0, Math.min(CHUNK_ROWS, p.count - base));
+      return rows;
+    },
+  };
   const width = customerIdFormatter(p.count)(0).length - 2;
-  const insert = `INSERT INTO customers
-    SELECT 'c-' || lpad(CAST(i + 1 AS VARCHAR), ${width}, '0'),
-      ${lookup(ACCOUNT_SIZE_LEVELS.map((l) => l.name), 'size')},
-      ${lookup(LIFECYCLE_LEVELS.map((l) => l.name), 'stage')},
-      CAST(engagement AS DOUBLE),
-      ${lookup(INDUSTRY_LEVELS.map((l) => l.name), 'industry')},
-      ${lookup(REGION_LEVELS.map((l) => l.name), 'region')},
-      ${lookup(PLAN_NAMES, 'plan')},
-      CAST(mrr / 100 AS DECIMAL(18, 2))
-    FROM temp.main.demo_customer_stage`;
-  for (; base < p.count; base += SLAB_ROWS) {
-    await stage.append(Math.min(SLAB_ROWS, p.count - base));
-    await stage.drain(insert);
-  }
+  await runWithSource(
+    c,
+    source,
+    `INSERT INTO customers
+      SELECT 'c-' || lpad(CAST(i + 1 AS VARCHAR), ${width}, '0'),
+        ${lookup(ACCOUNT_SIZE_LEVELS.map((l) => l.name), 'size')},
+        ${lookup(LIFECYCLE_LEVELS.map((l) => l.name), 'stage')},
+        CAST(engagement AS DOUBLE),
+        ${lookup(INDUSTRY_LEVELS.map((l) => l.name), 'industry')},
+        ${lookup(REGION_LEVELS.map((l) => l.name), 'region')},
+        ${lookup(PLAN_NAMES, 'plan')},
+        CAST(mrr / 100 AS DECIMAL(18, 2))
+      FROM ${SOURCE_FUNCTION}()`,
+  );
 }
 
 async function loadOffers(c: DuckDBConnection, plan: DemoPlan, onProgress: DemoOptions['onProgress']): Promise<void> {
-  const b = newOfferBatch(SLAB_ROWS);
+  const b = newOfferBatch(CHUNK_ROWS);
   const orNull = (v: number): number | null => (v >= 0 ? v : null);
   const nanNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
-  const stage = await StageTable.create(c, 'demo_offer_stage', [
-    { name: 'i', type: INTEGER, value: (i) => b.first + i },
-    { name: 'customer', type: INTEGER, value: (i) => b.customer[i]! },
-    { name: 'offered_at', type: DOUBLE, value: (i) => b.offeredAt[i]! },
-    { name: 'offer', type: UTINYINT, value: (i) => b.offer[i]! },
-    { name: 'channel', type: TINYINT, value: (i) => orNull(b.channel[i]!) },
-    { name: 'campaign', type: SMALLINT, value: (i) => orNull(b.campaign[i]!) },
-    { name: 'accepted_at', type: DOUBLE, value: (i) => nanNull(b.acceptedAt[i]!) },
-    { name: 'declined_at', type: DOUBLE, value: (i) => nanNull(b.declinedAt[i]!) },
-    { name: 'revenue', type: DOUBLE, value: (i) => nanNull(b.revenueCents[i]!) },
-  ]);
+  const stream = plan.offers();
+  const every = Math.max(1, Math.round(PROGRESS_ROWS / CHUNK_ROWS));
+  let chunks = 0;
+  const source: NumericSource = {
+    columns: [
+      { name: 'i', type: INTEGER, value: (i) => b.first + i },
+      { name: 'customer', type: INTEGER, value: (i) => b.customer[i]! },
+      { name: 'offered_at', type: DOUBLE, value: (i) => b.offeredAt[i]! },
+      { name: 'offer', type: UTINYINT, value: (i) => b.offer[i]! },
+      { name: 'channel', type: TINYINT, value: (i) => orNull(b.channel[i]!) },
+      { name: 'campaign', type: SMALLINT, value: (i) => orNull(b.campaign[i]!) },
+      { name: 'accepted_at', type: DOUBLE, value: (i) => nanNull(b.acceptedAt[i]!) },
+      { name: 'declined_at', type: DOUBLE, value: (i) => nanNull(b.declinedAt[i]!) },
+      { name: 'revenue', type: DOUBLE, value: (i) => nanNull(b.revenueCents[i]!) },
+    ],
+    next: () => {
+      const n = stream.fill(b);
+      if (n > 0 && (++chunks % every === 0 || stream.done)) onProgress?.(b.first + n, plan.rows);
+      return n;
+    },
+  };
   const offerWidth = offerIdFormatter(plan.rows)(0).length - 2;
   const customerWidth = customerIdFormatter(plan.customers.count)(0).length - 2;
-  const insert = `INSERT INTO offers
-    SELECT 'o-' || lpad(CAST(i + 1 AS VARCHAR), ${offerWidth}, '0'),
-      'c-' || lpad(CAST(customer + 1 AS VARCHAR), ${customerWidth}, '0'),
-      ${timestamp('offered_at')},
-      ${lookup(OFFER_NAMES.map((o) => o.type), 'offer')},
-      ${lookup(OFFER_NAMES.map((o) => o.name), 'offer')},
-      ${lookup(CHANNEL_NAMES, 'channel')},
-      ${lookup(plan.calendar.campaigns, 'campaign')},
-      ${timestamp('accepted_at')},
-      ${timestamp('declined_at')},
-      CAST(revenue / 100 AS DECIMAL(18, 2))
-    FROM temp.main.demo_offer_stage`;
-  const stream = plan.offers();
-  while (!stream.done) {
-    const n = stream.fill(b);
-    await stage.append(n);
-    await stage.drain(insert);
-    onProgress?.(b.first + n, plan.rows);
-  }
+  await runWithSource(
+    c,
+    source,
+    `INSERT INTO offers
+      SELECT 'o-' || lpad(CAST(i + 1 AS VARCHAR), ${offerWidth}, '0'),
+        'c-' || lpad(CAST(customer + 1 AS VARCHAR), ${customerWidth}, '0'),
+        ${timestamp('offered_at')},
+        ${lookup(OFFER_NAMES.map((o) => o.type), 'offer')},
+        ${lookup(OFFER_NAMES.map((o) => o.name), 'offer')},
+        ${lookup(CHANNEL_NAMES, 'channel')},
+        ${lookup(plan.calendar.campaigns, 'campaign')},
+        ${timestamp('accepted_at')},
+        ${timestamp('declined_at')},
+        CAST(revenue / 100 AS DECIMAL(18, 2))
+      FROM ${SOURCE_FUNCTION}()`,
+  );
 }
