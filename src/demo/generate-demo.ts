@@ -33,13 +33,26 @@ export interface DemoSummary {
  */
 export async function generateDemo(store: DuckDbStore, options: DemoOptions): Promise<DemoSummary> {
   const plan = planDemo(options);
+  // An error thrown by the caller's progress callback aborts the load and is rethrown as itself.
+  let callerError: unknown;
+  const report = options.onProgress;
+  const onProgress = report
+    ? (done: number, total: number): void => {
+        try {
+          report(done, total);
+        } catch (e) {
+          callerError = e;
+          throw e;
+        }
+      }
+    : undefined;
   return store.withConnection(async (c) => {
     await c.run('BEGIN TRANSACTION');
     try {
       await c.run('DELETE FROM offers');
       await c.run('DELETE FROM customers');
       await loadCustomers(c, plan.customers);
-      await loadOffers(c, plan, options.onProgress);
+      await loadOffers(c, plan, onProgress);
       await c.run(
         `INSERT INTO uprate_loads (table_name, source, rows_read, rows_inserted, rows_updated, rows_rejected, loaded_at)
          VALUES ('offers', 'demo', $1, $1, 0, 0, now()::TIMESTAMP)`,
@@ -48,6 +61,7 @@ export async function generateDemo(store: DuckDbStore, options: DemoOptions): Pr
       await c.run('COMMIT');
     } catch (e) {
       await c.run('ROLLBACK');
+      if (callerError !== undefined) throw callerError;
       if (e instanceof UprateError) throw e;
       throw new UprateError('DB_ERROR', `generating demo data failed and was rolled back: ${errorMessage(e)}`, { location: store.target, cause: e });
     }

@@ -1,5 +1,7 @@
 /**
- * Deterministic, realistic synthetic data (README.md lists the planted effects).
+ * Deterministic, realistic synthetic data: the same seed, end date and row count give the same
+ * offers and customers, byte for byte. README.md lists the effects planted in them.
  */
 export { generateDemo, type DemoSummary } from './generate-demo.js';
+export { writeDemoFiles, type DemoFileFormat, type DemoFileOptions, type DemoFiles } from './write-demo-files.js';
 export { DEFAULT_ROWS, type DemoOptions } from './demo-options.js';

@@ -99,12 +99,26 @@ export function tinyOfferRows(rows: number): Map<number, number> {
   return at;
 }
 
+interface OfferDraw {
+  customer: number;
+  offer: number;
+  channel: number;
+  campaign: number;
+  /** Seconds from offer to acceptance, or -1 (not accepted). */
+  acceptDelay: number;
+  /** Seconds from offer to decline, or -1 (no decline recorded). */
+  declineDelay: number;
+  revenueCents: number;
+}
+
 export class OfferStream {
   private row = 0;
   private day = -1;
   private daySeconds = new Float64Array(0);
   private dayLeft = 0;
   private readonly tiny: Map<number, number>;
+  /** An offer to a twin customer, waiting to be mirrored to the other twin on the next row. */
+  private mirror: OfferDraw | undefined;
 
   constructor(
     readonly rows: number,
@@ -160,56 +174,91 @@ export class OfferStream {
   }
 
   private makeOffer(b: OfferBatch, i: number, offeredAt: number): void {
+    const tiny = this.tiny.get(this.row);
+    let draw: OfferDraw;
+    if (tiny !== undefined) draw = this.drawTiny(tiny);
+    else if (this.mirror) {
+      // The twin's copy: same offer, same outcome, same delays, the next moment of the day.
+      draw = this.mirror;
+      this.mirror = undefined;
+    } else {
+      draw = this.draw();
+      const twin = this.customers.twin[draw.customer]!;
+      if (twin >= 0) this.mirror = { ...draw, customer: twin };
+    }
+    const end = this.calendar.endSecond;
+    let acceptedAt = Number.NaN;
+    let declinedAt = Number.NaN;
+    let revenue = Number.NaN;
+    if (draw.acceptDelay >= 0) {
+      acceptedAt = offeredAt + draw.acceptDelay;
+      if (tiny !== undefined) acceptedAt = Math.min(acceptedAt, end);
+      if (acceptedAt > end) acceptedAt = Number.NaN; // not accepted yet
+      else revenue = draw.revenueCents;
+    } else if (draw.declineDelay >= 0) {
+      declinedAt = offeredAt + draw.declineDelay;
+      if (declinedAt > end) declinedAt = tiny !== undefined ? end : Number.NaN; // not declined yet
+    }
+    b.customer[i] = draw.customer;
+    b.offeredAt[i] = offeredAt;
+    b.offer[i] = draw.offer;
+    b.channel[i] = draw.channel;
+    b.campaign[i] = draw.campaign;
+    b.acceptedAt[i] = acceptedAt;
+    b.declinedAt[i] = declinedAt;
+    b.revenueCents[i] = revenue;
+  }
+
+  /** Who gets which offer, how, and what they do about it (seconds after the offer; -1 = never). */
+  private draw(): OfferDraw {
     const r = this.random;
-    const cal = this.calendar;
-    const end = cal.endSecond;
     const customer = r.pick(this.customers.offerWeights);
     const size = this.customers.size[customer]!;
-    let offer = r.pick(OFFER_CUM);
-    let channel = -1;
-    if (!r.chance(CHANNEL_NULL)) channel = r.pick(CHANNEL_CUM[size]!);
-    const campaign = r.chance(CAMPAIGN_SHARE) ? cal.dayCampaign[this.day]! : -1;
+    const offer = r.pick(OFFER_CUM);
+    const channel = r.chance(CHANNEL_NULL) ? -1 : r.pick(CHANNEL_CUM[size]!);
+    const campaign = r.chance(CAMPAIGN_SHARE) ? this.calendar.dayCampaign[this.day]! : -1;
     const logOdds =
       OFFER_LOG_ODDS[offer]! +
       this.customers.logOdds[customer]! +
       (channel >= 0 ? CHANNEL_LEVELS[channel]!.logOdds : 0) +
       (campaign >= 0 ? CAMPAIGN_LOG_ODDS : 0) +
-      MONTH_LOG_ODDS[cal.dayMonth[this.day]!]!;
-    let accepts = r.next() < 1 / (1 + Math.exp(-logOdds));
-    let late = accepts && r.chance(LATE_ACCEPT_SHARE);
-    let declines = !accepts && r.chance(DECLINE_SHARE);
-    const tiny = this.tiny.get(this.row);
-    if (tiny !== undefined) {
-      offer = tiny;
-      accepts = tiny === ALL_ACCEPTED;
-      late = false;
-      declines = !accepts;
+      MONTH_LOG_ODDS[this.calendar.dayMonth[this.day]!]!;
+    const draw = { customer, offer, channel, campaign, acceptDelay: -1, declineDelay: -1, revenueCents: Number.NaN };
+    if (r.next() < 1 / (1 + Math.exp(-logOdds))) {
+      draw.acceptDelay = r.chance(LATE_ACCEPT_SHARE) ? WINDOW + DAY + Math.floor(r.next() * 29 * DAY) : this.delayWithinWindow();
+      if (!r.chance(REVENUE_NULL)) draw.revenueCents = this.revenue(OFFER_CATALOG[offer]!.revenue, size);
+    } else if (r.chance(DECLINE_SHARE)) {
+      draw.declineDelay = this.declineDelay();
     }
-    let acceptedAt = Number.NaN;
-    let declinedAt = Number.NaN;
-    let revenue = Number.NaN;
-    if (accepts) {
-      const delay = late ? WINDOW + DAY + Math.floor(r.next() * 29 * DAY) : this.delayWithinWindow();
-      acceptedAt = offeredAt + delay;
-      if (tiny !== undefined) acceptedAt = Math.min(acceptedAt, end);
-      if (acceptedAt > end) acceptedAt = Number.NaN; // not accepted yet
-      else if (!r.chance(REVENUE_NULL) || tiny !== undefined) {
-        const mean = offer === ALL_ACCEPTED ? TINY_OFFERS.allAccepted.revenue : OFFER_CATALOG[offer]!.revenue;
-        revenue = Math.round(100 * r.logNormal(mean * ACCOUNT_SIZE_LEVELS[size]!.revenue, REVENUE_SIGMA));
-      }
-    } else if (declines) {
-      const delay = Math.min(45 * DAY, Math.floor(DAY * DECLINE_MEDIAN_DAYS * Math.exp(r.normal())) + 60);
-      declinedAt = offeredAt + delay;
-      if (declinedAt > end) declinedAt = tiny !== undefined ? end : Number.NaN; // not declined yet
-    }
-    b.customer[i] = customer;
-    b.offeredAt[i] = offeredAt;
-    b.offer[i] = offer;
-    b.channel[i] = channel;
-    b.campaign[i] = campaign;
-    b.acceptedAt[i] = acceptedAt;
-    b.declinedAt[i] = declinedAt;
-    b.revenueCents[i] = revenue;
+    return draw;
+  }
+
+  /** A tiny-sample offer: accepted within days, or declined within days. */
+  private drawTiny(offer: number): OfferDraw {
+    const r = this.random;
+    // Not to a twin: the twin regions must stay exact mirrors.
+    let customer = r.pick(this.customers.offerWeights);
+    for (let tries = 0; tries < 100 && this.customers.twin[customer]! >= 0; tries++) customer = r.pick(this.customers.offerWeights);
+    const size = this.customers.size[customer]!;
+    const channel = r.pick(CHANNEL_CUM[size]!);
+    const accepted = offer === ALL_ACCEPTED;
+    return {
+      customer,
+      offer,
+      channel,
+      campaign: -1,
+      acceptDelay: accepted ? this.delayWithinWindow() : -1,
+      declineDelay: accepted ? -1 : this.declineDelay(),
+      revenueCents: accepted ? this.revenue(TINY_OFFERS.allAccepted.revenue, size) : Number.NaN,
+    };
+  }
+
+  private revenue(mean: number, size: number): number {
+    return Math.round(100 * this.random.logNormal(mean * ACCOUNT_SIZE_LEVELS[size]!.revenue, REVENUE_SIGMA));
+  }
+
+  private declineDelay(): number {
+    return Math.min(45 * DAY, Math.floor(DAY * DECLINE_MEDIAN_DAYS * Math.exp(this.random.normal())) + 60);
   }
 
   /** Days to accept: log-normal, median ACCEPT_MEDIAN_DAYS, at least a minute, under 30 days. */

@@ -36,15 +36,21 @@ export const ENGAGEMENT_CENTRE = 55;
 export const ENGAGEMENT_SD = 18;
 
 export const INDUSTRY_LEVELS: readonly Level[] = [
-  { name: 'retail', share: 0.22, logOdds: -0.15 },
+  { name: 'retail', share: 0.22, logOdds: -0.2 },
   { name: 'saas', share: 0.25, logOdds: 0.3 },
   { name: 'consumer_goods', share: 0.18, logOdds: 0 },
   { name: 'fintech', share: 0.13, logOdds: 0.12 },
-  { name: 'healthcare', share: 0.12, logOdds: -0.28 },
+  { name: 'healthcare', share: 0.12, logOdds: -0.35 },
   { name: 'media', share: 0.1, logOdds: -0.05 },
 ];
 
-/** north_america and europe are deliberately identical: same share of everything, same rate. */
+/**
+ * north_america and europe are deliberately identical: their customers come in twins (same
+ * attributes, one in each region) and every offer to one twin is mirrored to the other, so the
+ * two regions have the same offers and the same rates at every grain, not merely the same
+ * expected rate. A product must not call them different.
+ */
+export const TWIN_REGIONS = ['north_america', 'europe'] as const;
 export const REGION_LEVELS: readonly Level[] = [
   { name: 'north_america', share: 0.38, logOdds: 0 },
   { name: 'europe', share: 0.38, logOdds: 0 },
