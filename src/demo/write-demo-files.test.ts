@@ -81,6 +81,8 @@ test('NDJSON and Parquet carry the same data set', async () => {
         await fresh.close();
       }
     }
+    const again = await writeDemoFiles({ ...options, dir: join(t.dir, 'parquet-again'), format: 'parquet' });
+    assert.equal(sha(again.offers), sha(join(t.dir, 'parquet', 'offers.parquet')), 'Parquet is byte-identical too');
     const first = readFileSync(join(t.dir, 'ndjson', 'offers.ndjson'), 'utf8').split('\n')[0]!;
     assert.deepEqual(Object.keys(JSON.parse(first) as object), OFFERS.columns.map((col) => col.name));
   } finally {
