@@ -38,9 +38,9 @@ describe('Cube-compatible API driven by @cubejs-client/core', () => {
     const [row] = rs.tablePivot();
     const [expected] = await sql<{ n: bigint; a: bigint; r: number; rev: number }>(`
       SELECT count(*) AS n,
-        count(*) FILTER (WHERE accepted_at IS NOT NULL AND accepted_at <= offered_at + INTERVAL 30 DAY) AS a,
+        count(*) FILTER (WHERE accepted_at IS NOT NULL AND accepted_at <= offered_at + INTERVAL 30 DAY AND accepted_at <= TIMESTAMP '2025-07-15') AS a,
         a / n AS r,
-        sum(revenue) FILTER (WHERE accepted_at IS NOT NULL AND accepted_at <= offered_at + INTERVAL 30 DAY) AS rev
+        sum(revenue) FILTER (WHERE accepted_at IS NOT NULL AND accepted_at <= offered_at + INTERVAL 30 DAY AND accepted_at <= TIMESTAMP '2025-07-15') AS rev
       FROM offers`);
     assert.equal(num(row?.['Offers.count']), num(expected?.n));
     assert.equal(num(row?.['Offers.accepted']), num(expected?.a));
@@ -58,7 +58,7 @@ describe('Cube-compatible API driven by @cubejs-client/core', () => {
     const rs = await api.load(query);
     const expected = await sql<{ m: string; size: string; n: bigint; a: bigint }>(`
       SELECT strftime(date_trunc('month', o.offered_at), '%Y-%m-%dT%H:%M:%S.000') AS m, c.account_size AS size, count(*) AS n,
-        count(*) FILTER (WHERE o.accepted_at IS NOT NULL AND o.accepted_at <= o.offered_at + INTERVAL 30 DAY) AS a
+        count(*) FILTER (WHERE o.accepted_at IS NOT NULL AND o.accepted_at <= o.offered_at + INTERVAL 30 DAY AND o.accepted_at <= TIMESTAMP '2025-07-15') AS a
       FROM offers o LEFT JOIN customers c ON c.customer_id = o.customer_id
       GROUP BY ALL ORDER BY m, size`);
     const rows = rs.tablePivot();

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { registerDemo } from './demo-command.js';
 import { registerIngest } from './ingest-command.js';
+import { registerModel } from './model-command.js';
+import { registerQuery } from './query-command.js';
 import { registerReport } from './report-command.js';
 import { registerServe } from './serve-command.js';
 
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
   registerServe(program);
   registerIngest(program);
   registerReport(program);
+  registerQuery(program);
+  registerModel(program);
   return program;
 }
 

@@ -5,6 +5,7 @@ import { apiSecret } from '../server/auth.js';
 import { buildApp } from '../server/index.js';
 import { DuckDbStore, serverSidecarPath } from '../store/index.js';
 import { DEFAULT_DB, DEFAULT_HOST, DEFAULT_PORT, parseInteger } from './options.js';
+import { openModel } from './model-source.js';
 import { action } from './run-command.js';
 
 export interface ServeOptions {
@@ -12,6 +13,8 @@ export interface ServeOptions {
   readonly host: string;
   readonly port: number;
   readonly dev: boolean;
+  readonly model?: string | undefined;
+  readonly config?: string | undefined;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -29,8 +32,10 @@ export async function serve(options: ServeOptions): Promise<void> {
       hint: 'set UPRATE_API_SECRET (or CUBEJS_API_SECRET) to the HS256 secret your tokens are signed with, or pass --dev to serve without tokens on 127.0.0.1',
     });
   }
+  // A bad model or config stops the start before the database is opened.
+  const { model, config } = await openModel(options);
   const store = await DuckDbStore.open(options.db);
-  const { app } = await buildApp({ store, dev: options.dev });
+  const { app } = await buildApp({ store, dev: options.dev, model, securityRules: config.security.filters });
   const url = await app.listen({ host: options.host, port: options.port }).catch(async (e: NodeJS.ErrnoException) => {
     await store.close();
     throw new UprateError('BAD_ARGUMENT', `cannot listen on ${options.host}:${options.port}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.message}`, {
@@ -44,6 +49,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     `uprate is serving ${options.db} at ${publicUrl}\n` +
       (options.dev ? '  dev mode: no token needed, listening on loopback only\n' : '  API requests need an HS256 bearer token signed with UPRATE_API_SECRET\n') +
       `  health ${publicUrl}/health · report ${publicUrl}/api/v1/report · ingest POST ${publicUrl}/api/v1/ingest/offers\n` +
+        `  Cube API ${publicUrl}/cubejs-api/v1 (load, sql, dry-run, meta)\n` +
       '  press Ctrl+C to stop\n',
   );
   await new Promise<void>((resolve) => {
@@ -64,9 +70,11 @@ export function registerServe(program: Command): void {
     .option('--host <host>', 'address to listen on', DEFAULT_HOST)
     .option('--port <port>', 'port to listen on', String(DEFAULT_PORT))
     .option('--dev', 'no token needed (only on 127.0.0.1)', false)
+    .option('--model <dir>', 'model folder (default: the config\'s, else the shipped model)')
+    .option('--config <file>', 'config file (default: uprate.config.yaml in this folder)')
     .action(
-      action(async (flags: { db: string; host: string; port: string; dev: boolean }) => {
-        await serve({ db: flags.db, host: flags.host, port: parseInteger(flags.port, '--port', 0, 65535), dev: flags.dev });
+      action(async (flags: { db: string; host: string; port: string; dev: boolean; model?: string; config?: string }) => {
+        await serve({ db: flags.db, host: flags.host, port: parseInteger(flags.port, '--port', 0, 65535), dev: flags.dev, model: flags.model, config: flags.config });
       }),
     );
 }

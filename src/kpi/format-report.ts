@@ -1,3 +1,4 @@
+import { alignedTable, csvText } from '../core/text-table.js';
 import type { KpiCell, Report, ReportRow } from './report.js';
 
 export const REPORT_FORMATS = ['table', 'json', 'csv', 'md'] as const;
@@ -43,20 +44,11 @@ function headline(report: Report): string[] {
 function textTable(report: Report): string {
   const cols = columns(report);
   const cells = report.rows.map((r) => cols.map((c) => c.value(r)));
-  const widths = cols.map((c, i) => Math.max(c.title.length, ...cells.map((row) => (row[i] ?? '').length)));
-  const line = (values: readonly string[]) =>
-    values.map((v, i) => (cols[i]?.right ? v.padStart(widths[i] ?? 0) : v.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
   const out = [...headline(report)];
   if (report.rows.length > 0 && (report.grain || report.by.length)) {
-    out.push('', line(cols.map((c) => c.title)), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line));
+    out.push('', ...alignedTable(cols.map((c) => c.title), cells, cols.map((c) => c.right ?? false)));
   }
   return `${out.join('\n')}\n`;
-}
-
-function csvField(v: string | number | boolean | null): string {
-  if (v === null) return '';
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
 function csv(report: Report): string {
@@ -67,7 +59,7 @@ function csv(report: Report): string {
     r.offers, r.accepted, r.pending, r.rate, r.lower, r.upper, r.band, r.provisional, r.pendingShare,
     r.customersOffered, r.customersConverted, r.customerRate, r.revenue,
   ]);
-  return `${[head, ...rows].map((row) => row.map(csvField).join(',')).join('\n')}\n`;
+  return csvText([head, ...rows]);
 }
 
 function markdown(report: Report): string {

@@ -1,11 +1,17 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { SecurityFilter } from '../config/index.js';
+import { loadModel, shippedModelDir, type Model } from '../model/index.js';
 import type { DuckDbStore } from '../store/index.js';
 import type { ServerContext } from './context.js';
 import { apiSecret, installAuth } from './auth.js';
 import { errorHandler } from './error-handler.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { cubeRoutes } from './routes/cube.js';
 import { reportRoutes } from './routes/report.js';
+import { ResultCache } from './result-cache.js';
+import { semanticLayer } from './semantic-adapter.js';
+import type { LoadAnswer } from './semantic-layer.js';
 import { WriteLock } from './write-lock.js';
 
 export interface AppOptions {
@@ -17,6 +23,14 @@ export interface AppOptions {
   readonly clock?: () => Date;
   /** HS256 secret for API tokens (default UPRATE_API_SECRET, then CUBEJS_API_SECRET). */
   readonly secret?: string;
+  /** The compiled Cube model (default: the shipped model with a 30-day conversion window). */
+  readonly model?: Model;
+  /** Token claims → filters on every query (config `security.filters`). */
+  readonly securityRules?: readonly SecurityFilter[];
+  /** How long /load holds a request before answering `Continue wait` (default 5000 ms, as Cube). */
+  readonly continueWaitMs?: number;
+  /** Bytes of answers the result cache keeps (default 64 MiB). */
+  readonly cacheBytes?: number;
 }
 
 /** Builds the HTTP application (not listening): tests inject requests, `serve` listens. */
@@ -42,5 +56,10 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   await app.register(async (scope) => healthRoutes(scope, context));
   await app.register(async (scope) => ingestRoutes(scope, context));
   await app.register(async (scope) => reportRoutes(scope, context));
+  const model = options.model ?? (await loadModel(shippedModelDir()));
+  const cache = new ResultCache<LoadAnswer>(options.cacheBytes);
+  listeners.push(() => cache.invalidate());
+  const layer = semanticLayer({ store: options.store, model, securityRules: options.securityRules ?? [] });
+  await app.register(async (scope) => cubeRoutes(scope, context, { layer, cache, continueWaitMs: options.continueWaitMs ?? 5000 }));
   return { app, context };
 }

@@ -1,4 +1,5 @@
 import type { JWTPayload } from 'jose';
+import type { LoadAnswer } from '../query/index.js';
 
 /**
  * What the Cube-compatible routes need from the semantic layer. The server depends on this
@@ -9,26 +10,15 @@ export interface QueryContext {
   readonly now: Date;
 }
 
-/** One `/load` result as Cube sends it (query echo, data, annotation, total). */
-export interface LoadResult {
-  readonly query: Record<string, unknown>;
-  readonly data: readonly Record<string, unknown>[];
-  readonly annotation: Record<string, unknown>;
-  readonly total?: number | null;
-}
-
-export interface LoadAnswer {
-  /** `regularQuery` or `compareDateRangeQuery` (one result per compared range). */
-  readonly queryType: string;
-  readonly results: readonly LoadResult[];
-  readonly pivotQuery: Record<string, unknown>;
-}
+/** One `/load` answer: `regularQuery` or `compareDateRangeQuery` (one result per compared range). */
+export type { LoadAnswer, LoadResult } from '../query/index.js';
 
 export interface SemanticLayer {
   /** Validates and normalises a query; the normalised form keys the result cache. */
   normalize(query: unknown, ctx: QueryContext): Promise<{ key: string }>;
   load(query: unknown, ctx: QueryContext): Promise<LoadAnswer>;
-  sql(query: unknown, ctx: QueryContext): Promise<Record<string, unknown>>;
+  /** `{sql: {...}}`, or one such object per range of a compareDateRange query. */
+  sql(query: unknown, ctx: QueryContext): Promise<unknown>;
   dryRun(query: unknown, ctx: QueryContext): Promise<Record<string, unknown>>;
   meta(ctx: QueryContext): Promise<Record<string, unknown>>;
 }

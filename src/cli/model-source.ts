@@ -1,0 +1,33 @@
+import { dirname, resolve } from 'node:path';
+import { findConfig, loadConfig, type UprateConfig } from '../config/index.js';
+import { loadModel, shippedModelDir, type Model } from '../model/index.js';
+
+export interface ModelFlags {
+  readonly model?: string | undefined;
+  readonly config?: string | undefined;
+}
+
+export type LoadedConfig = UprateConfig & { file: string | undefined };
+
+/** `--config FILE`, else `uprate.config.yaml|yml|json` in the working folder, else the defaults. */
+export function cliConfig(flags: ModelFlags): LoadedConfig {
+  return loadConfig(flags.config ?? findConfig());
+}
+
+/**
+ * The model folder: `--model`, else the config's `model` (relative to the config file), else
+ * the shipped model.
+ */
+export function modelDir(flags: ModelFlags, config: LoadedConfig): string {
+  if (flags.model) return resolve(flags.model);
+  if (config.model) return resolve(config.file ? dirname(config.file) : process.cwd(), config.model);
+  return shippedModelDir();
+}
+
+/** The compiled model the command runs on; a bad model is a MODEL_INVALID error naming every problem. */
+export async function openModel(flags: ModelFlags): Promise<{ model: Model; dir: string; config: LoadedConfig }> {
+  const config = cliConfig(flags);
+  const dir = modelDir(flags, config);
+  const model = await loadModel(dir, { conversionWindowDays: config.conversionWindowDays });
+  return { model, dir, config };
+}

@@ -1,0 +1,94 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { UprateError } from '../core/errors.js';
+import { alignedTable, csvText } from '../core/text-table.js';
+import { parseDate } from '../kpi/index.js';
+import { answerQuery, compileToSql, dialectOf, type LoadAnswer } from '../query/index.js';
+import { DuckDbStore } from '../store/index.js';
+import { openModel } from './model-source.js';
+import { DEFAULT_DB, parseChoice } from './options.js';
+import { action } from './run-command.js';
+
+const QUERY_FORMATS = ['table', 'json', 'csv'] as const;
+
+interface QueryFlags {
+  db: string;
+  model?: string;
+  config?: string;
+  asOf?: string;
+  format: string;
+  sql: boolean;
+  out?: string;
+}
+
+/** The query text: inline JSON, `@file.json`, or `-` for standard input. */
+export function readQueryText(arg: string): unknown {
+  let text = arg;
+  let where = 'the query argument';
+  if (arg === '-') {
+    text = readFileSync(0, 'utf8');
+    where = 'standard input';
+  } else if (arg.startsWith('@')) {
+    const file = arg.slice(1);
+    if (!existsSync(file)) throw new UprateError('FILE_NOT_FOUND', `query file ${file} does not exist`, { location: file });
+    text = readFileSync(file, 'utf8');
+    where = file;
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new UprateError('QUERY_INVALID', `${where} is not JSON: ${(e as Error).message}`, {
+      location: where,
+      hint: `give a Cube query such as '{"measures":["Offers.conversionRate"],"dimensions":["Customers.accountSize"]}'`,
+    });
+  }
+}
+
+function renderAnswer(answer: LoadAnswer, format: (typeof QUERY_FORMATS)[number]): string {
+  if (format === 'json') return `${JSON.stringify(answer.queryType === 'regularQuery' ? answer.results[0] : answer, null, 2)}\n`;
+  const blocks = answer.results.map((result) => {
+    const columns = [...new Set(result.data.flatMap((row) => Object.keys(row)))];
+    const cells = result.data.map((row) => columns.map((c) => (row[c] === null || row[c] === undefined ? '' : String(row[c]))));
+    if (format === 'csv') return csvText([columns, ...cells]);
+    if (result.data.length === 0) return '(no rows)\n';
+    const numeric = columns.map((_, i) => cells.every((row) => row[i] === '' || !Number.isNaN(Number(row[i]))));
+    return `${alignedTable(columns, cells, numeric).join('\n')}\n`;
+  });
+  return blocks.join('\n');
+}
+
+/** `uprate query`: a Cube query answered from the store, as `/cubejs-api/v1/load` would. */
+export async function runQuery(queryArg: string, flags: QueryFlags): Promise<void> {
+  const query = readQueryText(queryArg);
+  const format = parseChoice(flags.format, '--format', QUERY_FORMATS);
+  const now = flags.asOf ? parseDate(flags.asOf, '--as-of') : new Date();
+  const { model } = await openModel(flags);
+  let text: string;
+  if (flags.sql) {
+    text = `${JSON.stringify(compileToSql(model, query, { now, dialect: dialectOf({ engine: 'duckdb' }) }), null, 2)}\n`;
+  } else {
+    const store = await DuckDbStore.open(flags.db, { readOnly: true });
+    try {
+      text = renderAnswer(await answerQuery(store, model, query, { now }), format);
+    } finally {
+      await store.close();
+    }
+  }
+  if (flags.out) writeFileSync(flags.out, text);
+  else process.stdout.write(text);
+}
+
+export function registerQuery(program: Command): void {
+  program
+    .command('query <query>')
+    .description('answer a Cube query (JSON, @file.json, or - for stdin) from the store')
+    .option('--db <file>', 'embedded DuckDB file', DEFAULT_DB)
+    .option('--model <dir>', 'model folder (default: the config\'s, else the shipped model)')
+    .option('--config <file>', 'config file (default: uprate.config.yaml in this folder)')
+    .option('--as-of <date>', 'the clock for relative date ranges and pending offers (default: now)')
+    .option('--format <format>', `output: ${QUERY_FORMATS.join(', ')}`, 'table')
+    .option('--sql', 'print the SQL and its parameters instead of running it', false)
+    .option('--out <file>', 'write to a file instead of standard output')
+    .addHelpText('after', `\nExample:\n  uprate query '{"measures":["Offers.conversionRate"],"dimensions":["Customers.accountSize"]}'`)
+    .action(action(async (query: string, flags: QueryFlags) => runQuery(query, flags)));
+}

@@ -1,0 +1,50 @@
+import type { SecurityFilter } from '../config/index.js';
+import type { Model } from '../model/index.js';
+import { answerQuery, compileToSql, dialectOf, dryRun, meta, queryKey } from '../query/index.js';
+import type { Store } from '../store/store.js';
+import { securityFilters } from './security.js';
+import type { QueryContext, SemanticLayer } from './semantic-layer.js';
+
+export interface SemanticAdapterOptions {
+  readonly store: Store;
+  readonly model: Model;
+  /** Rules that turn token claims into filters on every query (config `security.filters`). */
+  readonly securityRules?: readonly SecurityFilter[];
+}
+
+/**
+ * Measures such as `accepted` and `pending` are judged as of the query clock, so an answer is
+ * reusable only within the same minute: the cache key carries the clock to the minute.
+ */
+function clockKey(now: Date): string {
+  return now.toISOString().slice(0, 16);
+}
+
+/** Binds the Cube-compatible routes to the compiled model and the store's SQL dialect. */
+export function semanticLayer(options: SemanticAdapterOptions): SemanticLayer {
+  const { store, model } = options;
+  const rules = options.securityRules ?? [];
+  const dialect = dialectOf(store);
+  const planOptions = (ctx: QueryContext) => ({
+    now: ctx.now,
+    extraFilters: securityFilters(rules, ctx.securityContext),
+    dialect,
+  });
+  return {
+    normalize(query, ctx) {
+      return Promise.resolve({ key: `${queryKey(model, query, planOptions(ctx))}|${clockKey(ctx.now)}` });
+    },
+    load(query, ctx) {
+      return answerQuery(store, model, query, planOptions(ctx));
+    },
+    sql(query, ctx) {
+      return Promise.resolve(compileToSql(model, query, planOptions(ctx)));
+    },
+    dryRun(query, ctx) {
+      return Promise.resolve(dryRun(model, query, planOptions(ctx)));
+    },
+    meta() {
+      return Promise.resolve(meta(model));
+    },
+  };
+}
