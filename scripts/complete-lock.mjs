@@ -3,7 +3,8 @@
 // optional packages, so `npm install` leaves the other platforms' entries out of
 // package-lock.json and `npm ci` then refuses the lock as out of sync. This adds the missing
 // entries as optional packages for their own os/cpu, which npm ci skips on Linux without
-// fetching anything. Run it after any `npm install` that rewrites the lock.
+// fetching anything. Run it after any `npm install` that rewrites the lock, then `npm install`
+// once more: npm keeps the entries and writes them in its own order (marking dev ones).
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const path = new URL('../package-lock.json', import.meta.url);
