@@ -55,7 +55,7 @@ export function registerDemo(program: Command): void {
           bar.stop();
           await store.close();
         }
-        if (flags.serve) await serve({ db: flags.db, host: DEFAULT_HOST, port, dev: true });
+        if (flags.serve) await serve({ db: flags.db, host: DEFAULT_HOST, port, dev: true, logLevel: process.env['UPRATE_LOG_LEVEL'] ?? 'warn' });
       }),
     );
 }

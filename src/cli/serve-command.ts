@@ -15,6 +15,8 @@ export interface ServeOptions {
   readonly dev: boolean;
   readonly model?: string | undefined;
   readonly config?: string | undefined;
+  /** pino level (default UPRATE_LOG_LEVEL, else info); the demo keeps its terminal quiet. */
+  readonly logLevel?: string | undefined;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -35,7 +37,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   // A bad model or config stops the start before the database is opened.
   const { model, config } = await openModel(options);
   const store = await DuckDbStore.open(options.db);
-  const { app } = await buildApp({ store, dev: options.dev, model, securityRules: config.security.filters });
+  const { app } = await buildApp({ store, dev: options.dev, model, securityRules: config.security.filters, ...(options.logLevel ? { logLevel: options.logLevel } : {}) });
   const url = await app.listen({ host: options.host, port: options.port }).catch(async (e: NodeJS.ErrnoException) => {
     await store.close();
     throw new UprateError('BAD_ARGUMENT', `cannot listen on ${options.host}:${options.port}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.message}`, {
