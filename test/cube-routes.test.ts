@@ -87,4 +87,14 @@ describe('Cube routes in the server', () => {
     assert.equal(answer.data?.length, 12, '4 offers × 3 industries');
     await app.close();
   });
+
+  test('an oversized query body is a 413 JSON error and reaches no database', async () => {
+    const { app } = await buildApp({ store, secret: SECRET, logLevel: 'silent', clock: () => CLOCK });
+    const huge = JSON.stringify({ query: { measures: ['Offers.count'], filters: [{ member: 'Offers.channel', operator: 'equals', values: ['x'.repeat(2 * 1024 * 1024)] }] } });
+    const res = await app.inject({ method: 'POST', url: '/cubejs-api/v1/load', headers: { authorization: await token(), 'content-type': 'application/json' }, payload: huge });
+    assert.equal(res.statusCode, 413);
+    assert.equal(res.headers['content-type']?.toString().startsWith('application/json'), true);
+    assert.match(res.json().error, /too large|limit/i);
+    await app.close();
+  });
 });
