@@ -5,8 +5,9 @@
  *   BENCH_ROWS=1000000 npm run bench     # a smaller data set for a quick look
  *   BENCH_RUNS=7 npm run bench
  */
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeDemoFiles } from '../src/demo/index.js';
 import { DuckDbStore, sqlString } from '../src/store/index.js';
 import { ingestFiles } from '../src/ingest/index.js';
 import { buildReport } from '../src/kpi/index.js';
@@ -22,36 +23,16 @@ const customersCsv = join(CACHE, `customers-${ROWS}.csv`);
 const OFFER_COLUMNS = `{'offer_id': 'VARCHAR', 'customer_id': 'VARCHAR', 'offered_at': 'TIMESTAMP', 'offer_type': 'VARCHAR', 'offer_name': 'VARCHAR',
   'channel': 'VARCHAR', 'campaign': 'VARCHAR', 'accepted_at': 'TIMESTAMP', 'declined_at': 'TIMESTAMP', 'revenue': 'DECIMAL(18,2)'}`;
 
-/** The data set, generated once by DuckDB itself (hash-based, deterministic) and cached. */
+/** The demo data set (realistic, deterministic), written once as CSV and cached. */
 async function ensureData(): Promise<void> {
   if (existsSync(offersCsv) && existsSync(customersCsv)) return;
   mkdirSync(CACHE, { recursive: true });
-  console.log(`generating ${ROWS.toLocaleString('en-US')} offers into ${offersCsv} (once) …`);
-  const store = await DuckDbStore.open(':memory:');
-  const customers = Math.max(1, Math.floor(ROWS / 10));
-  await store.run(`COPY (
-    SELECT 'c-' || lpad(i::VARCHAR, 8, '0') AS customer_id,
-      ['smb','smb','smb','mid_market','mid_market','enterprise'][1 + hash(i, 1) % 6] AS account_size,
-      ['onboarding','adoption','expansion','renewal','at_risk'][1 + hash(i, 2) % 5] AS lifecycle_stage,
-      (hash(i, 3) % 1000) / 10.0 AS engagement_score,
-      ['retail','saas','consumer_goods','fintech'][1 + hash(i, 4) % 4] AS industry,
-      ['emea','amer','apac'][1 + hash(i, 5) % 3] AS region,
-      ['basic','pro','team'][1 + hash(i, 6) % 3] AS plan,
-      (hash(i, 7) % 100000) / 100.0 AS mrr
-    FROM range(${customers}) t(i)) TO ${sqlString(customersCsv)} (HEADER)`);
-  await store.run(`COPY (
-    SELECT 'o-' || lpad(i::VARCHAR, 9, '0') AS offer_id,
-      'c-' || lpad((hash(i, 10) % ${customers})::VARCHAR, 8, '0') AS customer_id,
-      strftime(TIMESTAMP '2024-11-01' + to_seconds((hash(i, 11) % (730 * 86400))::BIGINT), '%Y-%m-%dT%H:%M:%SZ') AS offered_at,
-      CASE WHEN hash(i, 12) % 3 = 0 THEN 'cross_sell' ELSE 'upsell' END AS offer_type,
-      ['Premium tier','Analytics add-on','Extra seats','Support plus','Storage pack'][1 + hash(i, 13) % 5] AS offer_name,
-      ['in_app','email','sales','checkout'][1 + hash(i, 14) % 4] AS channel,
-      CASE WHEN hash(i, 15) % 4 = 0 THEN 'spring-' || (hash(i, 16) % 5) END AS campaign,
-      CASE WHEN hash(i, 17) % 100 < 18 THEN strftime(TIMESTAMP '2024-11-01' + to_seconds((hash(i, 11) % (730 * 86400) + hash(i, 18) % (45 * 86400))::BIGINT), '%Y-%m-%dT%H:%M:%SZ') END AS accepted_at,
-      NULL AS declined_at,
-      CASE WHEN hash(i, 17) % 100 < 18 THEN (hash(i, 19) % 50000) / 100.0 END AS revenue
-    FROM range(${ROWS}) t(i)) TO ${sqlString(offersCsv)} (HEADER)`);
-  await store.close();
+  console.log(`generating ${ROWS.toLocaleString('en-US')} demo offers into ${CACHE} (once) …`);
+  const dir = join(CACHE, `demo-${ROWS}`);
+  const files = await writeDemoFiles({ rows: ROWS, seed: 7, end: new Date('2026-11-01T00:00:00Z'), dir, format: 'csv' });
+  renameSync(files.offers, offersCsv);
+  renameSync(files.customers, customersCsv);
+  rmSync(dir, { recursive: true, force: true });
   console.log(`  ${(statSync(offersCsv).size / 1e9).toFixed(2)} GB`);
 }
 

@@ -1,6 +1,7 @@
 import type { DuckDbStore } from '../src/store/index.js';
+import { benchCubeLoad } from './cube-load.js';
 
-/** Benchmarks later parts add (the Cube API's /load, other engines). */
-export async function extraBenchmarks(_context: { store: DuckDbStore; runs: number; asOf: Date }): Promise<string[]> {
-  return [];
+/** Benchmarks beyond ingest and report: the Cube API's /load (other engines add theirs here). */
+export async function extraBenchmarks(context: { store: DuckDbStore; runs: number; asOf: Date }): Promise<string[]> {
+  return [...(await benchCubeLoad(context.store, context.runs, context.asOf))];
 }
