@@ -9,6 +9,7 @@ import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { cubeRoutes } from './routes/cube.js';
 import { reportRoutes } from './routes/report.js';
+import { staticRoutes } from './routes/static.js';
 import { ResultCache } from './result-cache.js';
 import { semanticLayer } from './semantic-adapter.js';
 import type { LoadAnswer } from './semantic-layer.js';
@@ -31,6 +32,8 @@ export interface AppOptions {
   readonly continueWaitMs?: number;
   /** Bytes of answers the result cache keeps (default 64 MiB). */
   readonly cacheBytes?: number;
+  /** Folder of the built dashboard served at `/` (default: web/dist). */
+  readonly webDir?: string;
 }
 
 /** Builds the HTTP application (not listening): tests inject requests, `serve` listens. */
@@ -56,6 +59,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   await app.register(async (scope) => healthRoutes(scope, context));
   await app.register(async (scope) => ingestRoutes(scope, context));
   await app.register(async (scope) => reportRoutes(scope, context));
+  await app.register(async (scope) => staticRoutes(scope, options.webDir ? { dir: options.webDir } : {}));
   const model = options.model ?? (await loadModel(shippedModelDir()));
   const cache = new ResultCache<LoadAnswer>(options.cacheBytes);
   listeners.push(() => cache.invalidate());
