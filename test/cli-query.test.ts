@@ -28,7 +28,7 @@ const QUERY = JSON.stringify({ measures: ['Offers.count', 'Offers.accepted'], di
 
 describe('uprate query and uprate model validate', () => {
   test('query answers a Cube query from the file in JSON, CSV and table form', () => {
-    const json = uprate(['query', '--db', db, '--as-of', '2025-07-15', '--format', 'json', QUERY]);
+    const json = uprate(['query', '--db', db, '--as-of', '2025-07-15', QUERY]);
     assert.equal(json.code, 0, json.stderr);
     const data = (JSON.parse(json.stdout) as { data: Record<string, string>[] }).data;
     assert.deepEqual(
@@ -40,7 +40,7 @@ describe('uprate query and uprate model validate', () => {
     const csv = uprate(['query', '--db', db, '--as-of', '2025-07-15', '--format', 'csv', `@${file}`]);
     assert.equal(csv.code, 0, csv.stderr);
     assert.deepEqual(csv.stdout.trim().split('\n'), ['Customers.accountSize,Offers.count,Offers.accepted', ...expected.map((e) => `${e.size},${e.n},${e.a}`)]);
-    const table = uprate(['query', '--db', db, '--as-of', '2025-07-15', QUERY]);
+    const table = uprate(['query', '--db', db, '--as-of', '2025-07-15', '--format', 'table', QUERY]);
     assert.equal(table.code, 0, table.stderr);
     assert.match(table.stdout, new RegExp(`enterprise\\s+${expected.find((e) => e.size === 'enterprise')?.n}`));
   });

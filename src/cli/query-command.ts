@@ -9,7 +9,8 @@ import { openModel } from './model-source.js';
 import { DEFAULT_DB, parseChoice } from './options.js';
 import { action } from './run-command.js';
 
-const QUERY_FORMATS = ['table', 'json', 'csv'] as const;
+// json (the default) is the body `/cubejs-api/v1/load` answers; table and csv are for people.
+const QUERY_FORMATS = ['json', 'table', 'csv'] as const;
 
 interface QueryFlags {
   db: string;
@@ -45,7 +46,12 @@ export function readQueryText(arg: string): unknown {
 }
 
 function renderAnswer(answer: LoadAnswer, format: (typeof QUERY_FORMATS)[number]): string {
-  if (format === 'json') return `${JSON.stringify(answer.queryType === 'regularQuery' ? answer.results[0] : answer, null, 2)}\n`;
+  if (format === 'json') {
+    const lastRefreshTime = new Date().toISOString();
+    const results = answer.results.map((r) => ({ ...r, lastRefreshTime, total: r.total ?? null }));
+    const body = answer.queryType === 'regularQuery' ? results[0] : { queryType: answer.queryType, results, pivotQuery: answer.pivotQuery };
+    return `${JSON.stringify(body, null, 2)}\n`;
+  }
   const blocks = answer.results.map((result) => {
     const columns = [...new Set(result.data.flatMap((row) => Object.keys(row)))];
     const cells = result.data.map((row) => columns.map((c) => (row[c] === null || row[c] === undefined ? '' : String(row[c]))));
@@ -86,7 +92,7 @@ export function registerQuery(program: Command): void {
     .option('--model <dir>', 'model folder (default: the config\'s, else the shipped model)')
     .option('--config <file>', 'config file (default: uprate.config.yaml in this folder)')
     .option('--as-of <date>', 'the clock for relative date ranges and pending offers (default: now)')
-    .option('--format <format>', `output: ${QUERY_FORMATS.join(', ')}`, 'table')
+    .option('--format <format>', `output: ${QUERY_FORMATS.join(', ')} (json is the /load response)`, 'json')
     .option('--sql', 'print the SQL and its parameters instead of running it', false)
     .option('--out <file>', 'write to a file instead of standard output')
     .addHelpText('after', `\nExample:\n  uprate query '{"measures":["Offers.conversionRate"],"dimensions":["Customers.accountSize"]}'`)
