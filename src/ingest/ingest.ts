@@ -1,9 +1,13 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { UprateError, errorMessage } from '../core/errors.js';
 import type { TableName, TableSpec } from '../core/schema.js';
 import { tableSpec } from '../core/schema.js';
-import type { DuckDbStore } from '../store/duckdb-store.js';
+import { DuckDbStore } from '../store/duckdb-store.js';
 import { sqlString } from '../store/sql-literal.js';
+import { isBulkLoadingStore, type BulkLoadingStore, type Store } from '../store/store.js';
 import { brokenRules, errorMaskExpression, raw, reasonsExpression, rowRules, typedExpression, type RowRule } from './rules.js';
 import { checkSource, formatFromName, type SourceFormat } from './source-format.js';
 import { openSource, readError, type Source } from './source-sql.js';
@@ -20,6 +24,8 @@ export interface IngestOptions {
   readonly onProgress?: (progress: IngestProgress) => void;
   /** How many row errors to describe in full (the rest are counted). */
   readonly maxErrors?: number;
+  /** Replace every stored row of the table instead of upserting by key (the demo). */
+  readonly replace?: boolean;
 }
 
 export interface IngestProgress {
@@ -57,8 +63,12 @@ export interface IngestSummary {
  * transaction, replaces stored rows that share a key and inserts. One bad row and nothing is
  * written (unless a reject file takes the bad rows); within a load the last occurrence of a key
  * wins, so loading the same file twice changes nothing.
+ *
+ * Every engine gets the same checks: the files are read and checked by DuckDB (the store itself,
+ * or an in-memory one for a server engine), and a server engine receives the good rows, already
+ * de-duplicated, as one bulk load ({@link BulkLoadingStore}).
  */
-export async function ingestFiles(store: DuckDbStore, options: IngestOptions): Promise<IngestSummary> {
+export async function ingestFiles(store: Store, options: IngestOptions): Promise<IngestSummary> {
   const started = performance.now();
   const spec = tableSpec(options.table);
   if (options.files.length === 0) throw new UprateError('BAD_ARGUMENT', 'no input file given', { hint: 'name one or more files' });
@@ -67,58 +77,140 @@ export async function ingestFiles(store: DuckDbStore, options: IngestOptions): P
     checkSource(f, format);
     return format;
   });
-  const rules = rowRules(spec);
-  return store.withConnection(async (c) => {
-    const sources: Source[] = [];
-    for (const [i, file] of options.files.entries()) sources.push(await openSource(c, spec, file, formats[i] ?? 'csv'));
-    const mask = errorMaskExpression(rules);
-    const checked = (s: Source, i: number, numbered = false) =>
-      `SELECT ${i} AS file_index, *, ${mask} AS err FROM (${numbered ? s.numberedSql : s.selectSql})`;
-    const all = sources.map((s, i) => checked(s, i)).join(' UNION ALL ');
+  let result: Omit<IngestSummary, 'seconds' | 'rowsPerSecond'>;
+  if (store instanceof DuckDbStore) {
+    result = await store.withConnection((c) =>
+      ingestWith(c, spec, formats, options, (plan) =>
+        withProgress(c, 'loading', options.onProgress, plan.sources, () => merge(c, spec, plan.rowsSql, plan.checkedSql, plan.expected, plan.log, options.replace ?? false)),
+      ),
+    );
+  } else if (isBulkLoadingStore(store)) {
+    result = await throughChecker((c, scratch) => ingestWith(c, spec, formats, options, (plan) => sendRows(c, store, spec, plan, scratch, options)));
+  } else {
+    throw new UprateError('ENGINE_UNAVAILABLE', `the ${store.engine} store at ${store.target} cannot load files yet`, { hint: 'load the files with another engine, or use --engine duckdb' });
+  }
+  const seconds = (performance.now() - started) / 1000;
+  options.onProgress?.({ phase: 'done', percent: 100, rows: result.rowsRead });
+  return { ...result, seconds, rowsPerSecond: seconds > 0 ? result.rowsRead / seconds : result.rowsRead };
+}
 
-    const check = await withProgress(c, 'checking', options.onProgress, sources, () =>
-      one(c, `SELECT count(*) AS n, count(*) FILTER (WHERE err <> 0) AS bad,
-        count(DISTINCT ${raw(spec.key)}) FILTER (WHERE err = 0) AS keys FROM (${all})`),
-    );
-    const rowsRead = Number(check['n']);
-    const rejected = Number(check['bad']);
-    const good = rowsRead - rejected;
-    const repeated = good - Number(check['keys']);
-    if (rejected > 0) {
-      if (!options.rejectFile) {
-        const errors = await describeErrors(c, rules, sources, checked, options.maxErrors ?? 20);
-        throw invalidRows(spec, rejected, rowsRead, errors);
-      }
-      await writeRejects(c, spec, rules, sources, checked, options.rejectFile);
+/** What the checking pass hands to the writer: the good rows as SQL, and what the log records. */
+interface CheckedLoad {
+  /** The typed good rows, one per key (the last occurrence). */
+  readonly rowsSql: string;
+  /** Every row with its error mask `err` (for the keys of a keyed delete). */
+  readonly checkedSql: string;
+  readonly expected: number;
+  readonly log: LoadLog;
+  readonly sources: readonly Source[];
+}
+
+interface LoadLog {
+  readonly source: string;
+  readonly via: string;
+  readonly rowsRead: number;
+  readonly rejected: number;
+}
+
+type Written = { inserted: number; updated: number };
+
+/** The checking pass (shared by every engine), then `write` with the good rows. */
+async function ingestWith(
+  c: DuckDBConnection,
+  spec: TableSpec,
+  formats: readonly SourceFormat[],
+  options: IngestOptions,
+  write: (plan: CheckedLoad) => Promise<Written>,
+): Promise<Omit<IngestSummary, 'seconds' | 'rowsPerSecond'>> {
+  const rules = rowRules(spec);
+  const sources: Source[] = [];
+  for (const [i, file] of options.files.entries()) sources.push(await openSource(c, spec, file, formats[i] ?? 'csv'));
+  const mask = errorMaskExpression(rules);
+  const checked = (s: Source, i: number, numbered = false) =>
+    `SELECT ${i} AS file_index, *, ${mask} AS err FROM (${numbered ? s.numberedSql : s.selectSql})`;
+  const all = sources.map((s, i) => checked(s, i)).join(' UNION ALL ');
+
+  const check = await withProgress(c, 'checking', options.onProgress, sources, () =>
+    one(c, `SELECT count(*) AS n, count(*) FILTER (WHERE err <> 0) AS bad,
+      count(DISTINCT ${raw(spec.key)}) FILTER (WHERE err = 0) AS keys FROM (${all})`),
+  );
+  const rowsRead = Number(check['n']);
+  const rejected = Number(check['bad']);
+  const good = rowsRead - rejected;
+  const repeated = good - Number(check['keys']);
+  if (rejected > 0) {
+    if (!options.rejectFile) {
+      const errors = await describeErrors(c, rules, sources, checked, options.maxErrors ?? 20);
+      throw invalidRows(spec, rejected, rowsRead, errors);
     }
-    const typed = spec.columns.map((col) => `${typedExpression(col)} AS ${col.name}`).join(', ');
-    // With no bad row there is nothing to filter: the second pass skips the rules.
-    const plain = sources.map((s) => `SELECT * FROM (${s.selectSql})`).join(' UNION ALL ');
-    const rows =
-      repeated > 0
-        ? // The last occurrence of a key wins; numbering the rows costs a window, so only when needed.
-          `SELECT ${typed} FROM (${sources.map((s, i) => checked(s, i, true)).join(' UNION ALL ')}) WHERE err = 0
-           QUALIFY row_number() OVER (PARTITION BY ${raw(spec.key)} ORDER BY file_index DESC, line DESC) = 1`
-        : rejected === 0
-          ? `SELECT ${typed} FROM (${plain})`
-          : `SELECT ${typed} FROM (${all}) WHERE err = 0`;
-    const expected = good - repeated;
-    const { inserted, updated } = await withProgress(c, 'loading', options.onProgress, sources, () =>
-      merge(c, spec, rows, all, expected, { source: options.files.join(', ').slice(0, 1000), via: options.via ?? 'cli', rowsRead, rejected }),
-    );
-    const seconds = (performance.now() - started) / 1000;
-    options.onProgress?.({ phase: 'done', percent: 100, rows: rowsRead });
-    return {
-      table: spec.name,
-      files: options.files,
-      rowsRead,
-      inserted,
-      updated,
-      rejected,
-      seconds,
-      rowsPerSecond: seconds > 0 ? rowsRead / seconds : rowsRead,
-      ...(options.rejectFile && rejected > 0 ? { rejectFile: options.rejectFile } : {}),
-    };
+    await writeRejects(c, spec, rules, sources, checked, options.rejectFile);
+  }
+  const typed = spec.columns.map((col) => `${typedExpression(col)} AS ${col.name}`).join(', ');
+  // With no bad row there is nothing to filter: the second pass skips the rules.
+  const plain = sources.map((s) => `SELECT * FROM (${s.selectSql})`).join(' UNION ALL ');
+  const rowsSql =
+    repeated > 0
+      ? // The last occurrence of a key wins; numbering the rows costs a window, so only when needed.
+        `SELECT ${typed} FROM (${sources.map((s, i) => checked(s, i, true)).join(' UNION ALL ')}) WHERE err = 0
+         QUALIFY row_number() OVER (PARTITION BY ${raw(spec.key)} ORDER BY file_index DESC, line DESC) = 1`
+      : rejected === 0
+        ? `SELECT ${typed} FROM (${plain})`
+        : `SELECT ${typed} FROM (${all}) WHERE err = 0`;
+  const plan: CheckedLoad = {
+    rowsSql,
+    checkedSql: all,
+    expected: good - repeated,
+    log: { source: options.files.join(', ').slice(0, 1000), via: options.via ?? 'cli', rowsRead, rejected },
+    sources,
+  };
+  const { inserted, updated } = await write(plan);
+  return {
+    table: spec.name,
+    files: options.files,
+    rowsRead,
+    inserted,
+    updated,
+    rejected,
+    ...(options.rejectFile && rejected > 0 ? { rejectFile: options.rejectFile } : {}),
+  };
+}
+
+/** Runs `fn` on a private in-memory DuckDB whose spill files and scratch files share one temp folder. */
+async function throughChecker<T>(fn: (c: DuckDBConnection, scratch: string) => Promise<T>): Promise<T> {
+  const scratch = await mkdtemp(join(tmpdir(), 'uprate-load-'));
+  const checker = await DuckDbStore.open(':memory:');
+  try {
+    await checker.run(`SET temp_directory = ${sqlString(join(scratch, 'spill'))}`);
+    return await checker.withConnection((c) => fn(c, scratch));
+  } finally {
+    await checker.close();
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Writes the good rows as CSV (the {@link BulkLoad} format) and hands them to the server engine. */
+async function sendRows(c: DuckDBConnection, store: BulkLoadingStore, spec: TableSpec, plan: CheckedLoad, scratch: string, options: IngestOptions): Promise<Written> {
+  const file = join(scratch, `${spec.name}.csv`);
+  // Writing the file is the first fifth of the loading phase, sending it the rest.
+  const onProgress = options.onProgress;
+  const scaled = onProgress ? (p: IngestProgress) => onProgress({ ...p, percent: p.percent / 5 }) : undefined;
+  const written = await withProgress(c, 'loading', scaled, plan.sources, async () =>
+    Number((await c.run(`COPY (${plan.rowsSql}) TO ${sqlString(file)} (HEADER, DELIMITER ',')`)).rowsChanged),
+  );
+  if (written !== plan.expected) throw inputChanged(plan.expected, written);
+  return store.bulkLoad({
+    table: spec,
+    file,
+    rows: written,
+    replace: options.replace ?? false,
+    log: plan.log,
+    ...(onProgress ? { onProgress: (f: number) => onProgress({ phase: 'loading', percent: 20 + 80 * f, rows: Math.round(f * written) }) } : {}),
+  });
+}
+
+function inputChanged(expected: number, written: number): UprateError {
+  return new UprateError('FILE_FORMAT', `the input changed while it was being loaded (${expected} good rows checked, ${written} read the second time)`, {
+    hint: 'load a file that is not being written to',
   });
 }
 
@@ -211,32 +303,31 @@ async function writeRejects(c: DuckDBConnection, spec: TableSpec, rules: readonl
   }
 }
 
-/** Replaces stored rows that share a key with the load, then inserts, in one transaction. */
+/** DuckDB: replaces stored rows that share a key with the load, then inserts, in one transaction. */
 async function merge(
   c: DuckDBConnection,
   spec: TableSpec,
   rowsSql: string,
   checkedSql: string,
   expected: number,
-  log: { source: string; via: string; rowsRead: number; rejected: number },
-): Promise<{ inserted: number; updated: number }> {
+  log: LoadLog,
+  replace: boolean,
+): Promise<Written> {
   const key = spec.key;
   const columns = spec.columns.map((col) => col.name).join(', ');
   await c.run('BEGIN TRANSACTION');
   try {
     let updated = 0;
     const stored = Number((await one(c, `SELECT count(*) AS n FROM ${spec.name}`))['n']);
-    if (stored > 0) {
+    if (replace) {
+      await c.run(`DELETE FROM ${spec.name}`);
+    } else if (stored > 0) {
       const keys = `SELECT ${raw(key)} FROM (${checkedSql}) WHERE err = 0`;
       const result = await c.run(`DELETE FROM ${spec.name} WHERE ${key} IN (${keys})`);
       updated = Number(result.rowsChanged);
     }
     const written = Number((await c.run(`INSERT INTO ${spec.name} (${columns}) ${rowsSql}`)).rowsChanged);
-    if (written !== expected) {
-      throw new UprateError('FILE_FORMAT', `the input changed while it was being loaded (${expected} good rows checked, ${written} read the second time)`, {
-        hint: 'load a file that is not being written to',
-      });
-    }
+    if (written !== expected) throw inputChanged(expected, written);
     await c.run(
       `INSERT INTO uprate_loads (table_name, source, rows_read, rows_inserted, rows_updated, rows_rejected, loaded_at)
        VALUES ($1, $2, $3, $4, $5, $6, now()::TIMESTAMP)`,

@@ -1,3 +1,5 @@
+import type { TableSpec } from '../core/schema.js';
+
 /**
  * What the rest of uprate needs from a database: run SQL with bound parameters and read rows back.
  * Writing SQL is not running SQL (STYLE habit 1): callers build text + params, a store executes.
@@ -14,4 +16,33 @@ export interface Store {
   /** A counter that moves whenever data changes: result caches key on it. */
   dataVersion(): Promise<number>;
   close(): Promise<void>;
+}
+
+/**
+ * Validated, de-duplicated rows handed to a server engine (PostgreSQL, ClickHouse) to load in one
+ * go. Ingest checks files in an embedded DuckDB and writes the good rows as CSV: a header, the
+ * table's columns in schema order, NULL as an empty unquoted field (no value is ever the empty
+ * string: ingest turns those into NULL), timestamps as UTC wall time `YYYY-MM-DD HH:MM:SS[.ffffff]`,
+ * decimals with a `.` point. Keys are unique within the file.
+ */
+export interface BulkLoad {
+  readonly table: TableSpec;
+  readonly file: string;
+  /** Rows in the file (the store checks it loaded exactly these). */
+  readonly rows: number;
+  /** Replace every stored row of the table (the demo) instead of upserting by key. */
+  readonly replace: boolean;
+  /** What the load log (`uprate_loads`) records. */
+  readonly log: { readonly source: string; readonly via: string; readonly rowsRead: number; readonly rejected: number };
+  /** Share of the file sent so far, 0–1. */
+  readonly onProgress?: (fraction: number) => void;
+}
+
+/** A store that loads {@link BulkLoad}s all or nothing: the rows and the log entry commit together. */
+export interface BulkLoadingStore extends Store {
+  bulkLoad(load: BulkLoad): Promise<{ inserted: number; updated: number }>;
+}
+
+export function isBulkLoadingStore(store: Store): store is BulkLoadingStore {
+  return typeof (store as Partial<BulkLoadingStore>).bulkLoad === 'function';
 }

@@ -1,0 +1,297 @@
+import { createReadStream, statSync } from 'node:fs';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { UprateError } from '../core/errors.js';
+import { parseDatabaseUrl, redactUrl } from './database-url.js';
+import { POSTGRES_LATEST_VERSION, POSTGRES_MIGRATIONS } from './postgres-migrations.js';
+import { postgresError, isConnectionLost } from './postgres-errors.js';
+import { sqlIdentifier } from './sql-literal.js';
+import type { BulkLoad, BulkLoadingStore, Row, SqlValue } from './store.js';
+
+export interface PostgresOpenOptions {
+  /** Refuse writes (report, query); a read-only open never migrates. */
+  readonly readOnly?: boolean;
+  /** Apply pending migrations (default true unless read-only). */
+  readonly migrate?: boolean;
+  /**
+   * How long a statement may run, and how long to wait for a connection, in ms (default 30 000).
+   * Past it the caller gets ENGINE_UNAVAILABLE naming the server instead of waiting forever.
+   */
+  readonly timeoutMs?: number;
+  /** Connections in the pool (default 10). */
+  readonly poolSize?: number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** `timestamp without time zone` holds UTC wall time: read it as UTC, whatever the process zone. */
+function parseUtcTimestamp(text: string): Date | string {
+  const d = new Date(`${text.replace(' ', 'T')}Z`);
+  return Number.isNaN(d.getTime()) ? text : d;
+}
+
+/**
+ * Values as the DuckDB store returns them, so every engine hands the same JavaScript to the
+ * query layer: counts (int8) as bigint, numeric as number, timestamps as UTC Dates, dates as text.
+ */
+function typeParser(oid: number, format?: string): (text: string) => unknown {
+  if (format === 'binary') return pg.types.getTypeParser(oid, 'binary');
+  switch (oid) {
+    case pg.types.builtins.INT8:
+      return (t) => BigInt(t);
+    case pg.types.builtins.NUMERIC:
+      return (t) => Number(t);
+    case pg.types.builtins.TIMESTAMP:
+      return parseUtcTimestamp;
+    case pg.types.builtins.DATE:
+      return (t) => t;
+    default:
+      return pg.types.getTypeParser(oid, 'text');
+  }
+}
+
+/**
+ * PostgreSQL through a `pg.Pool`. The session runs in UTC with a statement timeout; a server that
+ * is down, refuses, or does not answer in time is an ENGINE_UNAVAILABLE error naming its URL
+ * (never its password), and broken connections are dropped so the next query reconnects by itself.
+ *
+ * @example
+ *   const store = await PostgresStore.open('postgres://uprate:uprate@127.0.0.1:54329/uprate');
+ *   await store.query('SELECT count(*) AS n FROM offers');
+ */
+export class PostgresStore implements BulkLoadingStore {
+  readonly engine = 'postgres' as const;
+
+  private constructor(
+    readonly target: string,
+    private readonly pool: pg.Pool,
+    private readonly timeoutMs: number,
+    private readonly schema: string | undefined,
+  ) {}
+
+  /**
+   * Opens a pool on `url` (postgres:// or postgresql://). `?schema=NAME` keeps uprate's tables in
+   * that schema (created on migration), so several data sets can share one database.
+   */
+  static async open(url: string, options: PostgresOpenOptions = {}): Promise<PostgresStore> {
+    const parsed = parseDatabaseUrl(url);
+    const schema = parsed.searchParams.get('schema') ?? undefined;
+    parsed.searchParams.delete('schema');
+    if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
+      throw new UprateError('BAD_ARGUMENT', `schema '${schema}' in the database URL is not a plain name`, {
+        location: redactUrl(url),
+        hint: 'use letters, digits and underscores, starting with a letter',
+      });
+    }
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const readOnly = options.readOnly ?? false;
+    const settings = [
+      '-c TimeZone=UTC',
+      `-c statement_timeout=${timeoutMs}`,
+      // A client that vanished mid-transaction must not hold locks for long.
+      `-c idle_in_transaction_session_timeout=${Math.max(timeoutMs * 2, 60_000)}`,
+      ...(schema ? [`-c search_path=${schema},public`] : []),
+      ...(readOnly ? ['-c default_transaction_read_only=on'] : []),
+    ];
+    const pool = new pg.Pool({
+      connectionString: parsed.toString(),
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: timeoutMs,
+      idleTimeoutMillis: 10_000,
+      keepAlive: true,
+      application_name: 'uprate',
+      options: settings.join(' '),
+      types: { getTypeParser: typeParser as pg.CustomTypesConfig['getTypeParser'] },
+    });
+    const target = redactUrl(url);
+    // An idle connection the server closed (restart, shutdown) must not crash the process: the
+    // pool drops it and the next query opens a new one.
+    pool.on('error', () => undefined);
+    const store = new PostgresStore(target, pool, timeoutMs, schema);
+    try {
+      if (!readOnly && (options.migrate ?? true)) await store.migrate();
+      else await store.checkVersion();
+    } catch (e) {
+      await pool.end().catch(() => undefined);
+      throw e;
+    }
+    return store;
+  }
+
+  /** Runs `fn` on one pooled connection; a connection that broke is discarded, not reused. */
+  async withClient<T>(fn: (c: pg.PoolClient) => Promise<T>, sql = '(connect)'): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (e) {
+      throw postgresError(this.target, this.timeoutMs, e, sql, []);
+    }
+    let broken: Error | undefined;
+    try {
+      return await fn(client);
+    } catch (e) {
+      if (isConnectionLost(e)) broken = e instanceof Error ? e : new Error(String(e));
+      throw e;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async query<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return this.withClient(async (c) => {
+      try {
+        // The client-side read timeout backs up statement_timeout when the server stops answering.
+        const config: pg.QueryConfig & { query_timeout: number } = { text: sql, values: params.map(toPgValue), query_timeout: this.timeoutMs + 2_000 };
+        const result = await c.query<T>(config);
+        return result.rows;
+      } catch (e) {
+        throw postgresError(this.target, this.timeoutMs, e, sql, params);
+      }
+    }, sql);
+  }
+
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<void> {
+    await this.query(sql, params);
+  }
+
+  async dataVersion(): Promise<number> {
+    const rows = await this.query<{ v: bigint | null }>('SELECT max(load_id) AS v FROM uprate_loads');
+    return Number(rows[0]?.v ?? 0);
+  }
+
+  async schemaVersion(): Promise<number> {
+    const [exists] = await this.query<{ t: string | null }>(`SELECT to_regclass('uprate_migrations')::text AS t`);
+    if (!exists?.t) return 0;
+    const rows = await this.query<{ v: number | null }>('SELECT max(version) AS v FROM uprate_migrations');
+    return Number(rows[0]?.v ?? 0);
+  }
+
+  private async checkVersion(): Promise<void> {
+    const v = await this.schemaVersion();
+    if (v === POSTGRES_LATEST_VERSION) return;
+    throw new UprateError(
+      'DB_ERROR',
+      v > POSTGRES_LATEST_VERSION
+        ? `database ${this.target} has schema version ${v}, newer than this uprate (${POSTGRES_LATEST_VERSION})`
+        : `database ${this.target} has schema version ${v}, this uprate needs ${POSTGRES_LATEST_VERSION}`,
+      { location: this.target, hint: v > POSTGRES_LATEST_VERSION ? 'upgrade uprate' : 'load data once (`uprate ingest --url …`) or run `uprate serve --url …` to create the tables' },
+    );
+  }
+
+  /** Applies pending migrations in order, each in its own transaction, one migrator at a time. */
+  async migrate(): Promise<void> {
+    await this.withClient(async (c) => {
+      const q = async (sql: string, params: readonly SqlValue[] = []) => {
+        try {
+          return await c.query({ text: sql, values: params.map(toPgValue) });
+        } catch (e) {
+          throw postgresError(this.target, this.timeoutMs, e, sql, params);
+        }
+      };
+      // Two processes starting together must not both create the tables.
+      await q('SELECT pg_advisory_lock(74211)');
+      try {
+        if (this.schema) await q(`CREATE SCHEMA IF NOT EXISTS ${sqlIdentifier(this.schema)}`);
+        await q(`CREATE TABLE IF NOT EXISTS uprate_migrations (
+          version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)`);
+        const current = Number((await q('SELECT max(version) AS v FROM uprate_migrations')).rows[0]?.['v'] ?? 0);
+        if (current > POSTGRES_LATEST_VERSION) await this.checkVersion();
+        for (const m of POSTGRES_MIGRATIONS) {
+          if (m.version <= current) continue;
+          await q('BEGIN');
+          try {
+            for (const statement of m.sql) await q(statement);
+            await q(`INSERT INTO uprate_migrations VALUES ($1, $2, now() AT TIME ZONE 'UTC')`, [m.version, m.name]);
+            await q('COMMIT');
+          } catch (e) {
+            await c.query('ROLLBACK').catch(() => undefined);
+            throw e instanceof UprateError && e.code === 'ENGINE_UNAVAILABLE'
+              ? e
+              : new UprateError('DB_ERROR', `migration ${m.version} (${m.name}) failed: ${e instanceof Error ? e.message : String(e)}`, { location: this.target, cause: e });
+          }
+        }
+      } finally {
+        await c.query('SELECT pg_advisory_unlock(74211)').catch(() => undefined);
+      }
+    });
+  }
+
+  /**
+   * COPY streams the CSV into a temporary staging table, then one statement upserts it on the key
+   * (or replaces the table), and the load is logged, all in one transaction: a failure anywhere
+   * leaves the stored rows as they were.
+   */
+  async bulkLoad(load: BulkLoad): Promise<{ inserted: number; updated: number }> {
+    const table = load.table.name;
+    const key = load.table.key;
+    const columns = load.table.columns.map((c) => c.name);
+    const stage = `uprate_stage_${table}`;
+    return this.withClient(async (c) => {
+      let step = 'BEGIN';
+      const q = async (sql: string, params: readonly SqlValue[] = []) => {
+        step = sql;
+        return c.query({ text: sql, values: params.map(toPgValue) });
+      };
+      try {
+        await q('BEGIN');
+        // A big load is not a slow query: only this transaction runs without the statement timeout.
+        await q('SET LOCAL statement_timeout = 0');
+        await q(`CREATE TEMP TABLE ${stage} (LIKE ${table} INCLUDING DEFAULTS) ON COMMIT DROP`);
+        step = `COPY ${stage} FROM STDIN`;
+        const copy = c.query(copyFrom(`COPY ${stage} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER true)`));
+        await pipeline(createReadStream(load.file), progressTap(load), copy);
+        const copied = Number(copy.rowCount);
+        if (copied !== load.rows) {
+          throw new UprateError('DB_ERROR', `PostgreSQL received ${copied} rows of ${load.rows} sent to ${table}; nothing was loaded`, { location: this.target });
+        }
+        let updated = 0;
+        if (load.replace) await q(`DELETE FROM ${table}`);
+        else updated = Number((await q(`SELECT count(*) AS n FROM ${stage} s JOIN ${table} t ON t.${key} = s.${key}`)).rows[0]?.['n'] ?? 0);
+        const assign = columns.filter((col) => col !== key).map((col) => `${col} = EXCLUDED.${col}`);
+        await q(
+          `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM ${stage}
+           ON CONFLICT (${key}) DO UPDATE SET ${assign.join(', ')}`,
+        );
+        await q(
+          `INSERT INTO uprate_loads (table_name, source, rows_read, rows_inserted, rows_updated, rows_rejected, loaded_at)
+           VALUES ($1, $2, $3, $4, $5, $6, now() AT TIME ZONE 'UTC')`,
+          [table, `${load.log.via}: ${load.log.source}`, load.log.rowsRead, copied - updated, updated, load.log.rejected],
+        );
+        await q('COMMIT');
+        return { inserted: copied - updated, updated };
+      } catch (e) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        if (e instanceof UprateError) throw e;
+        const error = postgresError(this.target, this.timeoutMs, e, step, []);
+        throw error.code === 'DB_ERROR'
+          ? new UprateError('DB_ERROR', `loading ${table} into ${this.target} failed and was rolled back: ${error.message}`, { location: this.target, details: error.details, cause: e })
+          : error;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+function toPgValue(v: SqlValue): unknown {
+  if (typeof v === 'bigint') return v.toString();
+  if (v instanceof Date) return v.toISOString();
+  return v;
+}
+
+/** Passes the file through while reporting how much of it has been sent. */
+function progressTap(load: BulkLoad): Transform {
+  const total = load.onProgress ? Math.max(1, statSync(load.file).size) : 1;
+  let sent = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      sent += chunk.length;
+      load.onProgress?.(Math.min(1, sent / total));
+      done(null, chunk);
+    },
+  });
+}
