@@ -155,7 +155,10 @@ export interface ApiIndustryBenchmark extends ApiRate {
   readonly standing: ApiStanding | null;
   /** rate − benchmark in percentage points; null without a rate. */
   readonly gapPoints: number | null;
-  /** Exact binomial test of the accepted count against the benchmark rate (two-sided). */
+  /**
+   * Two-sided one-sample score test of the rate against the benchmark (the test the Wilson
+   * interval inverts: z = (rate − benchmark) / √(benchmark(1 − benchmark)/offers)).
+   */
   readonly pValue: number | null;
 }
 
@@ -365,8 +368,6 @@ export interface CompareResponse {
   readonly b: ApiRate & { readonly filters: readonly ApiFilter[]; readonly from: string | null; readonly to: string | null; readonly band: ApiBandJudgement };
   /** A − B. */
   readonly difference: ApiDifference & { readonly relativeChange: number | null };
-  /** Bayesian view: P(rate A > rate B) under uniform Beta(1, 1) priors. */
-  readonly probabilityAGreater: number | null;
   /** A sentence with the numbers. */
   readonly summary: string;
 }
@@ -424,7 +425,9 @@ export interface InsightsResponse {
 export interface SampleSizeResponse {
   /** Current conversion rate (fraction). */
   readonly baseline: number;
-  /** Absolute minimum detectable effect asked for, in percentage points (null when `n` was given). */
+  /** Absolute change to detect, as a fraction (`mde=0.02`: 2 points); null when only `n` was given. */
+  readonly mde: number | null;
+  /** The same in percentage points. */
   readonly mdePoints: number | null;
   readonly alpha: number;
   readonly power: number;

@@ -1,0 +1,17 @@
+import type { ApiQueryEcho } from './api-types.js';
+import type { KpiContext, Selection } from './kpi-context.js';
+
+/** What a request was answered for, as every response echoes it. */
+export function queryEcho(ctx: KpiContext, selection: Selection): ApiQueryEcho {
+  return {
+    from: selection.from,
+    to: selection.to,
+    offerType: selection.offerType,
+    filters: selection.filters,
+    level: ctx.level,
+    method: ctx.method,
+    asOf: ctx.asOf.toISOString(),
+    windowDays: ctx.windowDays,
+    thresholds: { strong: ctx.thresholds.strong, poor: ctx.thresholds.poor },
+  };
+}

@@ -1,0 +1,288 @@
+import { findMember } from '../model/index.js';
+import { compareProportions, type AdjustMethod } from '../stats/index.js';
+import type { BreakdownResponse, Insight, InsightsResponse, KpiResponse, LeaderboardResponse, TimeseriesResponse } from './api-types.js';
+import { breakdown } from './breakdown.js';
+import { queryEcho } from './echo.js';
+import { kpiHeadline } from './kpi-headline.js';
+import type { KpiContext, Selection } from './kpi-context.js';
+import { leaderboard, OFFER_NAME } from './leaderboard.js';
+import { resolveRange } from './offer-counts.js';
+import { differenceView } from './rate-view.js';
+import { timeseries } from './timeseries.js';
+import { count, differenceText, percent, points, pText, rateText } from './wording.js';
+
+/** Dimensions scanned for segments above or below the rest (those the model has). */
+export const SCANNED_DIMENSIONS = [
+  'Customers.accountSize',
+  'Customers.lifecycleStage',
+  'Customers.engagementTier',
+  'Customers.industry',
+  'Customers.region',
+  'Customers.plan',
+  'Offers.offerType',
+  'Offers.channel',
+  'Offers.campaign',
+] as const;
+
+export const CHANNEL = 'Offers.channel';
+
+export interface InsightOptions {
+  /** Dimensions to scan (default {@link SCANNED_DIMENSIONS} that exist in the model). */
+  readonly dimensions?: readonly string[];
+  readonly correction?: AdjustMethod;
+}
+
+const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
+
+/**
+ * GET /api/v1/insights — plain-language findings, each with its numbers and the test behind it:
+ * segments significantly above or below the rest (corrected per dimension), the best and worst
+ * offers by shrunken rate, the channel with the biggest gap, whether the latest complete month is
+ * out of control or dropped significantly, the trend, industries against their benchmarks, the
+ * target and the band.
+ */
+export async function findInsights(ctx: KpiContext, requested: Selection, options: InsightOptions = {}): Promise<InsightsResponse> {
+  const selection = await resolveRange(ctx, requested);
+  const scanned = (options.dimensions ?? SCANNED_DIMENSIONS).filter((d) => findMember(ctx.model, d)?.member.kind === 'dimension');
+  const link = linkMaker(ctx, selection);
+  const insights: Insight[] = [];
+
+  const kpi = await kpiHeadline(ctx, selection);
+  insights.push(...headlineInsights(kpi, link));
+  for (const dimension of scanned) {
+    const b = await breakdown(ctx, selection, { by: [dimension], ...(options.correction ? { correction: options.correction } : {}) });
+    insights.push(...segmentInsights(b, dimension, link));
+    if (dimension === CHANNEL) insights.push(...channelGap(ctx, b, link));
+  }
+  if (findMember(ctx.model, OFFER_NAME)) insights.push(...offerInsights(await leaderboard(ctx, selection), link));
+  insights.push(...monitoringInsights(await timeseries(ctx, selection, { grain: 'month' }), link));
+
+  insights.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  return { query: queryEcho(ctx, selection), insights, scanned };
+}
+
+type Link = (path: string, extra?: Record<string, string>) => string;
+
+function linkMaker(ctx: KpiContext, selection: Selection): Link {
+  return (path, extra = {}) => {
+    const q = new URLSearchParams();
+    if (selection.from) q.set('from', selection.from);
+    if (selection.to) q.set('to', selection.to);
+    if (selection.offerType) q.set('offerType', selection.offerType);
+    if (selection.filters.length) q.set('filters', JSON.stringify(selection.filters));
+    if (ctx.level !== 0.95) q.set('level', String(ctx.level));
+    for (const [k, v] of Object.entries(extra)) q.set(k, v);
+    const text = q.toString();
+    return `/api/v1/${path}${text ? `?${text}` : ''}`;
+  };
+}
+
+function headlineInsights(kpi: KpiResponse, link: Link): Insight[] {
+  const out: Insight[] = [];
+  if (kpi.rate !== null) {
+    const judged = kpi.band.judgement;
+    out.push({
+      id: 'band',
+      kind: 'band',
+      severity: judged === 'poor' ? 'warning' : 'info',
+      title: judged === 'indeterminate' ? 'Band: not yet determined' : `Band: ${judged}`,
+      text:
+        `The conversion rate is ${rateText(kpi)}. ` +
+        (judged === 'indeterminate' ? `Its band cannot be named: ${kpi.band.reason}.` : `The whole interval lies in the ${judged} band.`),
+      numbers: { rate: kpi.rate, lower: kpi.interval.lower, upper: kpi.interval.upper, offers: kpi.offers, accepted: kpi.accepted, band: kpi.band.band },
+      test: null,
+      link: link('kpi'),
+    });
+  }
+  for (const b of kpi.benchmarks) {
+    if (b.rate === null || b.standing === null) continue;
+    const name = `${b.industry} (${b.benchmark.source} benchmark ${percent(b.benchmark.rate, 0)})`;
+    out.push({
+      id: `benchmark:${b.industry}`,
+      kind: 'benchmark',
+      severity: b.standing === 'below' ? 'warning' : 'info',
+      title: `${b.industry}: ${b.standing === 'consistent' ? 'in line with' : b.standing} its benchmark`,
+      text:
+        `Customers in ${name} convert at ${rateText(b)}, ${points(b.gapPoints)} from the benchmark; ` +
+        (b.standing === 'consistent' ? 'the interval includes the benchmark.' : `the whole interval is ${b.standing} it (score test ${pText(b.pValue)}).`),
+      numbers: { rate: b.rate, lower: b.interval.lower, upper: b.interval.upper, benchmark: b.benchmark.rate, gapPoints: b.gapPoints, offers: b.offers, source: b.benchmark.source },
+      test: { name: 'one-sample score test against the benchmark', statistic: null, pValue: b.pValue, adjustedPValue: null, correction: null },
+      link: link('kpi', { filters: JSON.stringify([{ member: 'Customers.industry', operator: 'equals', values: [b.industry] }]) }),
+    });
+  }
+  if (kpi.target && kpi.rate !== null && kpi.target.standing !== null) {
+    const t = kpi.target;
+    out.push({
+      id: 'target',
+      kind: 'target',
+      severity: t.standing === 'below' ? 'warning' : 'info',
+      title: t.standing === 'below' ? 'Below target' : t.standing === 'above' ? 'Above target' : 'On target (within the interval)',
+      text: `The rate ${rateText(kpi)} is ${points(t.gapPoints)} from the target ${percent(t.rate)}; ${t.standing === 'consistent' ? 'the interval includes the target.' : `the whole interval is ${t.standing} it.`}`,
+      numbers: { rate: kpi.rate, target: t.rate, gapPoints: t.gapPoints },
+      test: null,
+      link: link('kpi'),
+    });
+  }
+  return out;
+}
+
+function segmentInsights(b: BreakdownResponse, dimension: string, link: Link): Insight[] {
+  const out: Insight[] = [];
+  const name = dimension.split('.')[1] ?? dimension;
+  for (const row of b.rows) {
+    const v = row.vsRest;
+    const value = row.segment[dimension];
+    if (!v.significant || v.direction === null || value === null || value === undefined || row.smallSample) continue;
+    const above = v.direction === 'above';
+    out.push({
+      id: `segment_${v.direction}:${dimension}=${value}`,
+      kind: above ? 'segment_above' : 'segment_below',
+      severity: above ? 'info' : 'warning',
+      title: `${name} ${value} converts ${above ? 'above' : 'below'} the rest`,
+      text:
+        `${name} = ${value}: ${rateText(row)} against ${percent(v.difference === null || row.rate === null ? null : row.rate - v.difference)} for the other offers — ` +
+        `${differenceText(v)}; ${b.correction.description.split(':')[0]}, adjusted ${pText(v.adjustedPValue)}.`,
+      numbers: {
+        rate: row.rate,
+        lower: row.interval.lower,
+        upper: row.interval.upper,
+        offers: row.offers,
+        accepted: row.accepted,
+        restRate: v.difference === null || row.rate === null ? null : row.rate - v.difference,
+        differencePoints: v.differencePoints,
+        adjustedLower: v.adjustedLower,
+        adjustedUpper: v.adjustedUpper,
+      },
+      test: { name: v.testName ?? 'none', statistic: v.statistic, pValue: v.pValue, adjustedPValue: v.adjustedPValue, correction: b.correction.description },
+      link: link('breakdown', { by: dimension }),
+    });
+  }
+  return out.sort((x, y) => Math.abs(Number(y.numbers['differencePoints'] ?? 0)) - Math.abs(Number(x.numbers['differencePoints'] ?? 0)));
+}
+
+/** The best against the worst channel (each with ≥ 30 offers). */
+function channelGap(ctx: KpiContext, b: BreakdownResponse, link: Link): Insight[] {
+  const usable = b.rows.filter((r) => r.rate !== null && !r.smallSample && r.segment[CHANNEL] != null);
+  if (usable.length < 2) return [];
+  const sorted = [...usable].sort((x, y) => (y.rate ?? 0) - (x.rate ?? 0));
+  const best = sorted[0];
+  const worst = sorted.at(-1);
+  if (!best || !worst) return [];
+  const c = differenceView(compareProportions({ k: best.accepted, n: best.offers }, { k: worst.accepted, n: worst.offers }, { level: ctx.level }));
+  if (!c.significant) return [];
+  return [
+    {
+      id: `channel_gap:${best.label}-${worst.label}`,
+      kind: 'channel_gap',
+      severity: 'info',
+      title: `Biggest channel gap: ${best.label} vs ${worst.label}`,
+      text: `${best.label} converts at ${rateText(best)}, ${worst.label} at ${rateText(worst)}: ${differenceText(c)}.`,
+      numbers: { best: best.label, worst: worst.label, bestRate: best.rate, worstRate: worst.rate, differencePoints: c.differencePoints, lower: c.lower, upper: c.upper },
+      test: { name: c.testName ?? 'none', statistic: c.statistic, pValue: c.pValue, adjustedPValue: null, correction: null },
+      link: link('compare', {
+        a: JSON.stringify([{ member: CHANNEL, operator: 'equals', values: [best.label] }]),
+        b: JSON.stringify([{ member: CHANNEL, operator: 'equals', values: [worst.label] }]),
+      }),
+    },
+  ];
+}
+
+function offerInsights(board: LeaderboardResponse, link: Link): Insight[] {
+  const ranked = board.rows.filter((r) => !r.smallSample && r.offer !== null);
+  if (ranked.length < 2) return [];
+  const out: Insight[] = [];
+  const small = board.rows.filter((r) => r.smallSample);
+  const smallNote = small.length
+    ? ` Not ranked (fewer than ${board.smallSampleThreshold} offers): ${small.map((r) => `${r.offer ?? '(none)'} ${r.accepted} of ${r.offers}`).join(', ')}.`
+    : '';
+  const describe = (r: (typeof ranked)[number]) =>
+    `${r.offer}: shrunken rate ${percent(r.shrunkenRate)} (95 % credible ${percent(r.lower)}–${percent(r.upper)}; raw ${r.accepted} of ${count(r.offers)} = ${percent(r.rate)}), ` +
+    `probability of beating the overall ${percent(board.overallRate)}: ${percent(r.probabilityToBeatOverall, 0)}`;
+  const best = ranked[0];
+  const worst = ranked.at(-1);
+  for (const [kind, r] of [['best_offer', best], ['worst_offer', worst]] as const) {
+    if (!r) continue;
+    out.push({
+      id: `${kind}:${r.offer ?? ''}`,
+      kind,
+      severity: kind === 'best_offer' ? 'info' : 'warning',
+      title: `${kind === 'best_offer' ? 'Best' : 'Worst'}-converting offer: ${r.offer ?? ''}`,
+      text: `${describe(r)}.${kind === 'best_offer' ? smallNote : ''}`,
+      numbers: {
+        offer: r.offer,
+        shrunkenRate: r.shrunkenRate,
+        lower: r.lower,
+        upper: r.upper,
+        rate: r.rate,
+        offers: r.offers,
+        accepted: r.accepted,
+        probabilityToBeatOverall: r.probabilityToBeatOverall,
+      },
+      test: { name: `empirical-Bayes Beta(${board.prior.alpha.toFixed(1)}, ${board.prior.beta.toFixed(1)}) posterior`, statistic: null, pValue: null, adjustedPValue: null, correction: null },
+      link: link('leaderboard'),
+    });
+  }
+  return out;
+}
+
+function monitoringInsights(ts: TimeseriesResponse, link: Link): Insight[] {
+  const out: Insight[] = [];
+  const charted = ts.points.filter((p) => p.charted);
+  const latest = charted.at(-1);
+  if (latest && latest.outOfControl) {
+    const below = latest.outOfControl === 'below';
+    out.push({
+      id: `out_of_control:${latest.period}`,
+      kind: 'out_of_control',
+      severity: below ? 'critical' : 'info',
+      title: `${latest.period.slice(0, 7)} is ${below ? 'below' : 'above'} its control limits`,
+      text:
+        `The latest complete month (${latest.period.slice(0, 7)}) converted at ${rateText(latest)}, ${below ? 'below the lower' : 'above the upper'} ` +
+        `3-sigma p-chart limit ${percent(below ? latest.lcl : latest.ucl)} (centre line ${percent(latest.centreLine)}).`,
+      numbers: { period: latest.period, rate: latest.rate, centreLine: latest.centreLine, lcl: latest.lcl, ucl: latest.ucl, offers: latest.offers },
+      test: { name: 'p-chart, 3-sigma limits for the period\'s n', statistic: null, pValue: null, adjustedPValue: null, correction: null },
+      link: link('timeseries', { grain: 'month' }),
+    });
+  }
+  if (latest && latest.runFlags.length) {
+    const side = latest.runFlags[0] === 'run_above' ? 'above' : 'below';
+    out.push({
+      id: `run:${latest.period}`,
+      kind: 'out_of_control',
+      severity: side === 'below' ? 'warning' : 'info',
+      title: `A run of months ${side} the centre line`,
+      text: `${latest.period.slice(0, 7)} is part of a run of at least 8 complete months ${side} the centre line ${percent(latest.centreLine)}: a sustained shift.`,
+      numbers: { period: latest.period, centreLine: latest.centreLine, rate: latest.rate },
+      test: { name: 'run rule (8 in a row on one side)', statistic: null, pValue: null, adjustedPValue: null, correction: null },
+      link: link('timeseries', { grain: 'month' }),
+    });
+  }
+  const change = ts.latestChange;
+  if (change && change.significant && change.differencePoints !== null) {
+    const drop = change.differencePoints < 0;
+    out.push({
+      id: `${drop ? 'period_drop' : 'period_rise'}:${change.period}`,
+      kind: drop ? 'period_drop' : 'period_rise',
+      severity: drop ? 'warning' : 'info',
+      title: `${change.period.slice(0, 7)} ${drop ? 'dropped' : 'rose'} against ${change.previousPeriod.slice(0, 7)}`,
+      text: `The latest complete month ${change.period.slice(0, 7)} against ${change.previousPeriod.slice(0, 7)}: ${differenceText(change)}.`,
+      numbers: { period: change.period, previousPeriod: change.previousPeriod, differencePoints: change.differencePoints, lower: change.lower, upper: change.upper },
+      test: { name: change.testName ?? 'none', statistic: change.statistic, pValue: change.pValue, adjustedPValue: null, correction: null },
+      link: link('timeseries', { grain: 'month' }),
+    });
+  }
+  const trend = ts.trend;
+  if (trend.direction === 'rising' || trend.direction === 'falling') {
+    out.push({
+      id: `trend:${trend.to ?? ''}`,
+      kind: 'trend',
+      severity: trend.direction === 'falling' ? 'warning' : 'info',
+      title: `Conversion is ${trend.direction}`,
+      text: `Over the last ${trend.periods} complete months (${trend.from?.slice(0, 7)} to ${trend.to?.slice(0, 7)}) the rate is ${trend.direction} by ${points(trend.slopePoints, 2)} a month (Cochran–Armitage trend test ${pText(trend.pValue)}).`,
+      numbers: { periods: trend.periods, slopePoints: trend.slopePoints, z: trend.z, pValue: trend.pValue },
+      test: { name: 'Cochran–Armitage test for trend', statistic: trend.z, pValue: trend.pValue, adjustedPValue: null, correction: null },
+      link: link('timeseries', { grain: 'month' }),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,38 @@
+import type { Model } from '../model/index.js';
+import type { CubeFilterItem } from '../query/index.js';
+import type { BandThresholds } from '../stats/index.js';
+import type { Store } from '../store/store.js';
+import type { ApiFilter, ApiIntervalMethod } from './api-types.js';
+
+/**
+ * Everything a KPI computation needs besides the selection: where the data is (any engine, through
+ * the model), the clock, the caller's security filters and the statistical settings.
+ */
+export interface KpiContext {
+  readonly store: Store;
+  readonly model: Model;
+  /** The clock: acceptance and pending status are judged as of this instant. */
+  readonly asOf: Date;
+  /** Filters every query gets (the caller's security context, e.g. a tenant). */
+  readonly securityFilters: readonly CubeFilterItem[];
+  /** Conversion window the model was compiled with (for the echo). */
+  readonly windowDays: number;
+  readonly thresholds: BandThresholds;
+  /** The user's own target rate (config `target`), or null. */
+  readonly target: number | null;
+  /** Confidence level of every interval (default 0.95). */
+  readonly level: number;
+  /** Interval method; exact is used below 30 offers whatever this says. */
+  readonly method: ApiIntervalMethod;
+}
+
+/**
+ * Which offers: a date range (inclusive days), an offer type and Cube filters on model dimensions.
+ * `from`/`to` are null only when there are no offers at all.
+ */
+export interface Selection {
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly offerType: 'upsell' | 'cross_sell' | null;
+  readonly filters: readonly ApiFilter[];
+}

@@ -1,0 +1,54 @@
+import { periodChange } from '../stats/index.js';
+import type { KpiResponse } from './api-types.js';
+import { industryBenchmarks, targetStanding } from './benchmark-standing.js';
+import { previousPeriod } from './days.js';
+import { queryEcho } from './echo.js';
+import type { KpiContext, Selection } from './kpi-context.js';
+import { countOffers, NO_OFFERS, resolveRange } from './offer-counts.js';
+import { bandJudgement, differenceView, rateView } from './rate-view.js';
+
+/** The member benchmarks are judged by. */
+export const INDUSTRY = 'Customers.industry';
+
+/**
+ * GET /api/v1/kpi: the headline rate with its interval, band, benchmarks, target and the change
+ * against the previous period of the same length.
+ */
+export async function kpiHeadline(ctx: KpiContext, requested: Selection): Promise<KpiResponse> {
+  const selection = await resolveRange(ctx, requested);
+  const [total] = await countOffers(ctx, selection, { extended: true });
+  const counts = total ?? NO_OFFERS;
+  const view = rateView(counts, ctx);
+  const byIndustry = await countOffers(ctx, selection, { dimensions: [INDUSTRY] });
+  const benchmarks = industryBenchmarks(ctx, byIndustry, INDUSTRY);
+  // The selection's benchmark: all of its offers lie in one benchmarked industry.
+  const single = benchmarks.length === 1 && benchmarks[0]?.offers === counts.offers && counts.offers > 0 ? benchmarks[0] : null;
+
+  let previous: KpiResponse['previous'] = null;
+  let change: KpiResponse['change'] = null;
+  if (selection.from !== null && selection.to !== null) {
+    const range = previousPeriod(selection.from, selection.to);
+    const [prevCounts] = await countOffers(ctx, { ...selection, ...range });
+    const prev = prevCounts ?? NO_OFFERS;
+    previous = { ...rateView(prev, ctx), ...range };
+    const c = periodChange({ k: counts.accepted, n: counts.offers }, { k: prev.accepted, n: prev.offers }, { level: ctx.level });
+    change = { ...differenceView(c), relativeChange: c.relativeChange };
+  }
+  const { lower, upper } = view.interval;
+  return {
+    query: queryEcho(ctx, selection),
+    ...view,
+    band: bandJudgement(view, ctx.thresholds),
+    benchmarks,
+    benchmark: single ?? null,
+    target: ctx.target === null ? null : targetStanding(ctx.target, view.rate, lower, upper),
+    customers: {
+      offered: counts.customersOffered,
+      converted: counts.customersConverted,
+      rate: counts.customersOffered > 0 ? counts.customersConverted / counts.customersOffered : null,
+    },
+    expansionRevenue: counts.revenue,
+    previous,
+    change,
+  };
+}

@@ -1,0 +1,155 @@
+import { UprateError } from '../core/errors.js';
+import { answerQuery, MAX_LIMIT, type CubeFilterItem, type CubeQuery } from '../query/index.js';
+import type { KpiContext, Selection } from './kpi-context.js';
+
+/** The members every count query reads (public names of the shipped model). */
+export const OFFERED_AT = 'Offers.offeredAt';
+const COUNT = 'Offers.count';
+const ACCEPTED = 'Offers.accepted';
+const PENDING = 'Offers.pending';
+const CUSTOMERS_OFFERED = 'Offers.customersOffered';
+const CUSTOMERS_CONVERTED = 'Offers.customersConverted';
+const REVENUE = 'Offers.expansionRevenue';
+
+/** Time grains the KPI endpoints use (a subset of Cube's). */
+export type KpiGrain = 'day' | 'week' | 'month' | 'quarter' | 'year';
+
+/** Counts of one group of offers as the model answers them. */
+export interface OfferCounts {
+  /** Dimension member → value (string, or null for a missing attribute). */
+  readonly values: Readonly<Record<string, string | null>>;
+  /** First day of the period (YYYY-MM-DD) when a grain was asked for, else null. */
+  readonly period: string | null;
+  readonly offers: number;
+  readonly accepted: number;
+  readonly pending: number;
+  readonly customersOffered: number;
+  readonly customersConverted: number;
+  readonly revenue: number;
+}
+
+export interface CountOptions {
+  readonly dimensions?: readonly string[];
+  readonly grain?: KpiGrain;
+  /** Also read customers offered/converted and expansion revenue. */
+  readonly extended?: boolean;
+  /** Ignore the selection's date range (used to learn which segment values exist). */
+  readonly allTime?: boolean;
+}
+
+/** The selection's filters as Cube filters: the user's, plus the offer type. */
+export function selectionFilters(selection: Selection): CubeFilterItem[] {
+  const filters: CubeFilterItem[] = [...(selection.filters as CubeFilterItem[])];
+  if (selection.offerType) filters.push({ member: 'Offers.offerType', operator: 'equals', values: [selection.offerType] });
+  return filters;
+}
+
+/**
+ * Offers, accepted and pending (and optionally customers and revenue) per group, through the
+ * semantic layer — so it runs on any engine the model runs on, with the caller's security filters.
+ */
+export async function countOffers(ctx: KpiContext, selection: Selection, options: CountOptions = {}): Promise<OfferCounts[]> {
+  if (!options.allTime && (selection.from === null || selection.to === null)) return [];
+  const dimensions = options.dimensions ?? [];
+  const measures = [COUNT, ACCEPTED, PENDING, ...(options.extended ? [CUSTOMERS_OFFERED, CUSTOMERS_CONVERTED, REVENUE] : [])];
+  const timeDimension: NonNullable<CubeQuery['timeDimensions']>[number] = {
+    dimension: OFFERED_AT,
+    ...(options.grain ? { granularity: options.grain } : {}),
+    ...(!options.allTime && selection.from && selection.to ? { dateRange: [selection.from, selection.to] } : {}),
+  };
+  const query: CubeQuery = {
+    measures,
+    dimensions: [...dimensions],
+    timeDimensions: [timeDimension],
+    filters: selectionFilters(selection),
+    order: [],
+    limit: MAX_LIMIT,
+  };
+  const answer = await answerQuery(ctx.store, ctx.model, query, { now: ctx.asOf, extraFilters: ctx.securityFilters });
+  const data = answer.results[0]?.data ?? [];
+  if (data.length >= MAX_LIMIT) {
+    throw new UprateError('BAD_ARGUMENT', `more than ${MAX_LIMIT} groups of offers: ${dimensions.join(', ')} has too many values to compare`, {
+      location: 'by',
+      hint: 'break down by a dimension with fewer values, or filter first',
+    });
+  }
+  const periodKey = options.grain ? `${OFFERED_AT}.${options.grain}` : null;
+  return data.map((row): OfferCounts => {
+    const values: Record<string, string | null> = {};
+    for (const d of dimensions) values[d] = row[d] === null || row[d] === undefined ? null : String(row[d]);
+    const period = periodKey ? String(row[periodKey] ?? '').slice(0, 10) : null;
+    return {
+      values,
+      period,
+      offers: num(row[COUNT]),
+      accepted: num(row[ACCEPTED]),
+      pending: num(row[PENDING]),
+      customersOffered: num(row[CUSTOMERS_OFFERED]),
+      customersConverted: num(row[CUSTOMERS_CONVERTED]),
+      revenue: num(row[REVENUE]),
+    };
+  });
+}
+
+/** Sum of counts (customers are not additive across groups and are left at 0). */
+export function sumCounts(rows: readonly OfferCounts[]): OfferCounts {
+  let offers = 0;
+  let accepted = 0;
+  let pending = 0;
+  let revenue = 0;
+  for (const r of rows) {
+    offers += r.offers;
+    accepted += r.accepted;
+    pending += r.pending;
+    revenue += r.revenue;
+  }
+  return { values: {}, period: null, offers, accepted, pending, customersOffered: 0, customersConverted: 0, revenue };
+}
+
+/** No offers. */
+export const NO_OFFERS: OfferCounts = Object.freeze({
+  values: {},
+  period: null,
+  offers: 0,
+  accepted: 0,
+  pending: 0,
+  customersOffered: 0,
+  customersConverted: 0,
+  revenue: 0,
+});
+
+/**
+ * The first and last day with offers under the selection's filters (its date range ignored), or
+ * nulls when there are none.
+ */
+export async function offerDays(ctx: KpiContext, selection: Selection): Promise<{ first: string | null; last: string | null }> {
+  const ask = async (direction: 'asc' | 'desc') => {
+    const query: CubeQuery = {
+      measures: [COUNT],
+      timeDimensions: [{ dimension: OFFERED_AT, granularity: 'day' }],
+      filters: selectionFilters(selection),
+      order: [[OFFERED_AT, direction]],
+      limit: 1,
+    };
+    const answer = await answerQuery(ctx.store, ctx.model, query, { now: ctx.asOf, extraFilters: ctx.securityFilters });
+    const value = answer.results[0]?.data[0]?.[`${OFFERED_AT}.day`];
+    return value === null || value === undefined ? null : String(value).slice(0, 10);
+  };
+  return { first: await ask('asc'), last: await ask('desc') };
+}
+
+/** The range to answer for: the selection's, with missing ends taken from the data. */
+export async function resolveRange(ctx: KpiContext, selection: Selection): Promise<Selection> {
+  if (selection.from !== null && selection.to !== null) return selection;
+  const days = await offerDays(ctx, selection);
+  const from = selection.from ?? days.first;
+  const to = selection.to ?? days.last;
+  if (from === null || to === null) return { ...selection, from: null, to: null };
+  return { ...selection, from, to };
+}
+
+function num(v: unknown): number {
+  if (v === null || v === undefined) return 0;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : 0;
+}

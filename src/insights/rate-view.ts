@@ -1,0 +1,86 @@
+import {
+  AUTO_EXACT_BELOW,
+  band,
+  bandWithInterval,
+  rateInterval,
+  type BandThresholds,
+  type ProportionComparison,
+} from '../stats/index.js';
+import type { ApiBand, ApiBandJudgement, ApiDifference, ApiIntervalMethod, ApiRate } from './api-types.js';
+
+/** Accepted, offers and pending of a population. */
+export interface RateCounts {
+  readonly offers: number;
+  readonly accepted: number;
+  readonly pending: number;
+}
+
+export interface IntervalSettings {
+  readonly level: number;
+  readonly method: ApiIntervalMethod;
+}
+
+/** The interval method used for n offers: exact (Clopper–Pearson) below 30, else the requested one. */
+export function methodFor(n: number, requested: ApiIntervalMethod): ApiIntervalMethod {
+  return n < AUTO_EXACT_BELOW ? 'exact' : requested;
+}
+
+/**
+ * A population's counts, rate and interval — the `ApiRate` every endpoint reports.
+ *
+ * @example
+ * rateView({ offers: 100, accepted: 18, pending: 0 }, { level: 0.95, method: 'wilson' }).interval
+ * // { lower: 0.1171…, upper: 0.2668…, method: 'wilson', level: 0.95 }
+ */
+export function rateView(c: RateCounts, settings: IntervalSettings): ApiRate {
+  const r = rateInterval(c.accepted, c.offers, { method: methodFor(c.offers, settings.method), level: settings.level });
+  return {
+    offers: c.offers,
+    accepted: c.accepted,
+    pending: c.pending,
+    rate: r.rate,
+    interval: { lower: r.lower, upper: r.upper, method: r.method, level: r.level },
+    provisional: c.pending > 0,
+    pendingShare: c.offers > 0 ? c.pending / c.offers : 0,
+  };
+}
+
+/** The band of the point rate, or null without a rate. */
+export function pointBand(rate: number | null, thresholds: BandThresholds): ApiBand | null {
+  return rate === null ? null : band(rate, thresholds);
+}
+
+/** The band of a rate judged with its interval (indeterminate when the interval spans bands). */
+export function bandJudgement(view: ApiRate, thresholds: BandThresholds): ApiBandJudgement {
+  const { lower, upper } = view.interval;
+  if (view.rate === null || lower === null || upper === null) {
+    return { band: null, judgement: null, spans: [], reason: null, thresholds: { ...thresholds } };
+  }
+  const judged = bandWithInterval(lower, upper, thresholds);
+  return { band: band(view.rate, thresholds), judgement: judged.band, spans: [...judged.spans], reason: judged.reason, thresholds: { ...thresholds } };
+}
+
+/** The readable name of a two-proportion test. */
+export function testName(test: 'z' | 'fisher' | null): string | null {
+  return test === null ? null : test === 'z' ? 'pooled two-proportion z test' : "Fisher's exact test";
+}
+
+/**
+ * A comparison as the API reports it. `significant` is p ≤ 1 − level unless a corrected
+ * decision is passed in.
+ */
+export function differenceView(c: ProportionComparison, significant?: boolean): ApiDifference {
+  return {
+    difference: c.difference,
+    differencePoints: c.differencePoints,
+    lower: c.lower,
+    upper: c.upper,
+    level: c.level,
+    test: c.test,
+    testName: testName(c.test),
+    statistic: c.statistic,
+    pValue: c.pValue,
+    significant: significant ?? (c.pValue !== null && c.pValue <= 1 - c.level),
+    reason: c.reason,
+  };
+}
