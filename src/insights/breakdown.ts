@@ -1,10 +1,9 @@
-import { compareSegments, type AdjustMethod } from '../stats/index.js';
+import { compareSegments, describeFamily, isSmallSample, type AdjustMethod } from '../stats/index.js';
 import type { BreakdownResponse, BreakdownRow } from './api-types.js';
 import { queryEcho } from './echo.js';
 import type { KpiContext, Selection } from './kpi-context.js';
 import { countOffers, NO_OFFERS, resolveRange, sumCounts, type OfferCounts } from './offer-counts.js';
 import { bandJudgement, differenceView, rateView } from './rate-view.js';
-import { isSmallSample } from '../stats/index.js';
 
 export interface BreakdownOptions {
   /** One or two dimensions (model member names). */
@@ -58,6 +57,8 @@ export async function breakdown(ctx: KpiContext, requested: Selection, options: 
     };
   });
   const o = compared.omnibus;
+  // 1 − 0.95 is 0.050000000000000044 in binary; say 0.05.
+  const alpha = Number((1 - ctx.level).toPrecision(10));
   return {
     query: queryEcho(ctx, selection),
     by: [...by],
@@ -71,7 +72,13 @@ export async function breakdown(ctx: KpiContext, requested: Selection, options: 
       minExpected: o.minExpected,
       significant: o.pValue !== null && o.pValue <= 1 - ctx.level,
     },
-    correction: { ...compared.family, members: [...compared.family.members], excluded: [...compared.family.excluded] },
+    correction: {
+      ...compared.family,
+      alpha,
+      members: [...compared.family.members],
+      excluded: [...compared.family.excluded],
+      description: describeFamily(compared.family.method, alpha, compared.family.members),
+    },
   };
 }
 

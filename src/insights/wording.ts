@@ -12,6 +12,12 @@ export function points(x: number | null, digits = 1): string {
   return `${x > 0 ? '+' : s.startsWith('-') ? '−' : ''}${s.replace('-', '')} points`;
 }
 
+/** −2.3 with a real minus sign. */
+function signed(x: number, digits = 1): string {
+  const s = x.toFixed(digits);
+  return s.startsWith('-') ? `−${s.slice(1)}` : s;
+}
+
 /** p-values as people read them: "p = 0.034", "p < 0.001". */
 export function pText(p: number | null): string {
   if (p === null) return 'no test';
@@ -35,8 +41,8 @@ export function rateText(r: ApiRate): string {
 export function differenceText(d: ApiDifference): string {
   if (d.differencePoints === null) return 'no comparison (a side has no offers)';
   const lvl = Math.round(d.level * 100);
-  const lo = d.lower === null ? 'n/a' : (d.lower * 100).toFixed(1);
-  const hi = d.upper === null ? 'n/a' : (d.upper * 100).toFixed(1);
+  const lo = d.lower === null ? 'n/a' : signed(d.lower * 100);
+  const hi = d.upper === null ? 'n/a' : signed(d.upper * 100);
   return `${points(d.differencePoints)} (${lvl} % interval ${lo} to ${hi}), ${d.testName ?? 'no test'} ${pText(d.pValue)}`;
 }
 

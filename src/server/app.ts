@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { SecurityFilter } from '../config/index.js';
 import { loadModel, shippedModelDir, type Model } from '../model/index.js';
-import type { DuckDbStore } from '../store/index.js';
+import type { Store } from '../store/index.js';
 import type { ServerContext } from './context.js';
 import { apiSecret, installAuth } from './auth.js';
 import { errorHandler } from './error-handler.js';
@@ -9,6 +9,7 @@ import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { cubeRoutes } from './routes/cube.js';
 import { reportRoutes } from './routes/report.js';
+import { kpiApiRoutes, type KpiSettings } from './routes/kpi-api.js';
 import { staticRoutes } from './routes/static.js';
 import { ResultCache } from './result-cache.js';
 import { semanticLayer } from './semantic-adapter.js';
@@ -16,7 +17,7 @@ import type { LoadAnswer } from './semantic-layer.js';
 import { WriteLock } from './write-lock.js';
 
 export interface AppOptions {
-  readonly store: DuckDbStore;
+  readonly store: Store;
   readonly dev?: boolean;
   readonly logLevel?: string;
   /** Largest ingest body in bytes (default 2 GiB). */
@@ -34,6 +35,8 @@ export interface AppOptions {
   readonly cacheBytes?: number;
   /** Folder of the built dashboard served at `/` (default: web/dist). */
   readonly webDir?: string;
+  /** Bands, target and conversion window from the config, for the KPI endpoints (default: the seeds' bands, no target, 30 days). */
+  readonly kpiSettings?: KpiSettings;
 }
 
 /** Builds the HTTP application (not listening): tests inject requests, `serve` listens. */
@@ -65,5 +68,6 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   listeners.push(() => cache.invalidate());
   const layer = semanticLayer({ store: options.store, model, securityRules: options.securityRules ?? [] });
   await app.register(async (scope) => cubeRoutes(scope, context, { layer, cache, continueWaitMs: options.continueWaitMs ?? 5000 }));
+  await app.register(async (scope) => kpiApiRoutes(scope, context, { model, securityRules: options.securityRules ?? [], settings: options.kpiSettings }));
   return { app, context };
 }

@@ -1,0 +1,181 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { SecurityFilter, UprateConfig } from '../../config/index.js';
+import { UprateError } from '../../core/errors.js';
+import {
+  breakdown,
+  checkDimension,
+  checkKnown,
+  comparePopulations,
+  COMMON_PARAMS,
+  findInsights,
+  GRAINS,
+  kpiHeadline,
+  LEADERBOARD_SORTS,
+  leaderboard,
+  param,
+  parseChoiceParam,
+  parseCommon,
+  parseDay,
+  parseFilters,
+  parseNumber,
+  sampleSizePlan,
+  timeseries,
+  type KpiContext,
+  type Params,
+} from '../../insights/index.js';
+import type { Model } from '../../model/index.js';
+import { DEFAULT_BAND_THRESHOLDS, type AdjustMethod } from '../../stats/index.js';
+import type { ServerContext } from '../context.js';
+import { openApiDocument } from '../openapi.js';
+import { securityFilters } from '../security.js';
+
+/** The settings the KPI endpoints read from the config file. */
+export type KpiSettings = Partial<Pick<UprateConfig, 'bands' | 'target' | 'conversionWindowDays'>>;
+
+export interface KpiApiOptions {
+  readonly model: Model;
+  readonly securityRules: readonly SecurityFilter[];
+  readonly settings?: KpiSettings | undefined;
+}
+
+const CORRECTIONS: readonly AdjustMethod[] = ['holm', 'bh', 'bonferroni'];
+
+/**
+ * uprate's own JSON API under /api/v1 (response types: src/insights/api-types.ts; the OpenAPI
+ * document at /api/v1/openapi.json). Every number comes from model queries, so it answers on any
+ * engine, restricted by the caller's token like the Cube API.
+ */
+export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, options: KpiApiOptions): Promise<void> {
+  const { model } = options;
+  const settings = options.settings ?? {};
+
+  const context = (request: FastifyRequest, q: Params): { ctx: KpiContext; common: ReturnType<typeof parseCommon> } => {
+    const common = parseCommon(q, model);
+    return {
+      common,
+      ctx: {
+        store: server.store,
+        model,
+        asOf: common.asOf ?? server.clock(),
+        securityFilters: securityFilters(options.securityRules, request.securityContext),
+        windowDays: settings.conversionWindowDays ?? 30,
+        thresholds: settings.bands ?? DEFAULT_BAND_THRESHOLDS,
+        target: settings.target ?? null,
+        level: common.level,
+        method: common.method,
+      },
+    };
+  };
+  const query = (request: FastifyRequest, extra: readonly string[]): Params => {
+    const q = (request.query ?? {}) as Params;
+    checkKnown(q, [...COMMON_PARAMS, ...extra]);
+    return q;
+  };
+  const correctionOf = (q: Params) => {
+    const c = param(q, 'correction');
+    return c === undefined ? 'holm' : parseChoiceParam(c, 'correction', CORRECTIONS);
+  };
+  const dimensionList = (text: string, name: string, max: number): string[] => {
+    const list = text.split(',').map((d) => d.trim()).filter(Boolean);
+    if (list.length === 0 || list.length > max) {
+      throw new UprateError('BAD_ARGUMENT', `${name} takes ${max === 1 ? 'one dimension' : `one to ${max} dimensions`}, not ${list.length}`, {
+        location: name,
+        hint: `e.g. ${name}=Customers.accountSize${max > 1 ? ',Offers.channel' : ''}`,
+      });
+    }
+    list.forEach((d, i) => checkDimension(model, d, list.length > 1 ? `${name}[${i}]` : name));
+    return list;
+  };
+
+  app.get('/api/v1/openapi.json', async () => openApiDocument());
+
+  app.get('/api/v1/kpi', async (request) => {
+    const { ctx, common } = context(request, query(request, []));
+    return kpiHeadline(ctx, common.selection);
+  });
+
+  app.get('/api/v1/timeseries', async (request) => {
+    const q = query(request, ['grain', 'chart', 'includeProvisional']);
+    const { ctx, common } = context(request, q);
+    const grain = param(q, 'grain');
+    const chart = param(q, 'chart');
+    const provisional = param(q, 'includeProvisional');
+    return timeseries(ctx, common.selection, {
+      grain: grain === undefined ? 'month' : parseChoiceParam(grain, 'grain', GRAINS),
+      chart: chart === undefined ? 'p' : parseChoiceParam(chart, 'chart', ['p', 'laney'] as const),
+      includeProvisional: provisional === undefined ? false : parseChoiceParam(provisional, 'includeProvisional', ['true', 'false'] as const) === 'true',
+    });
+  });
+
+  app.get('/api/v1/breakdown', async (request) => {
+    const q = query(request, ['by', 'correction']);
+    const { ctx, common } = context(request, q);
+    const by = param(q, 'by');
+    if (by === undefined) throw new UprateError('BAD_ARGUMENT', 'by is required: the dimension(s) to break down by', { location: 'by', hint: 'e.g. by=Customers.accountSize' });
+    return breakdown(ctx, common.selection, { by: dimensionList(by, 'by', 2), correction: correctionOf(q) });
+  });
+
+  app.get('/api/v1/leaderboard', async (request) => {
+    const q = query(request, ['by', 'sort', 'limit']);
+    const { ctx, common } = context(request, q);
+    const by = param(q, 'by');
+    const sort = param(q, 'sort');
+    const limit = param(q, 'limit');
+    return leaderboard(ctx, common.selection, {
+      ...(by === undefined ? {} : { by: dimensionList(by, 'by', 1)[0] }),
+      ...(sort === undefined ? {} : { sort: parseChoiceParam(sort, 'sort', LEADERBOARD_SORTS) }),
+      ...(limit === undefined ? {} : { limit: parseNumber(limit, 'limit', { min: 1, max: 50_000, integer: true }) }),
+    });
+  });
+
+  app.get('/api/v1/compare', async (request) => {
+    const q = query(request, ['a', 'b', 'aFrom', 'aTo', 'bFrom', 'bTo']);
+    const { ctx, common } = context(request, q);
+    const side = (name: 'a' | 'b') => {
+      const text = param(q, name);
+      if (text === undefined) {
+        throw new UprateError('BAD_ARGUMENT', `${name} is required: a JSON array of Cube filters for population ${name.toUpperCase()}`, {
+          location: name,
+          hint: `e.g. ${name}=[{"member":"Customers.accountSize","operator":"equals","values":["enterprise"]}] ([] = everything selected)`,
+        });
+      }
+      const from = param(q, `${name}From`);
+      const to = param(q, `${name}To`);
+      return {
+        filters: parseFilters(text, model, name),
+        ...(from === undefined ? {} : { from: parseDay(from, `${name}From`) }),
+        ...(to === undefined ? {} : { to: parseDay(to, `${name}To`) }),
+        name: name.toUpperCase(),
+      };
+    };
+    return comparePopulations(ctx, common.selection, side('a'), side('b'));
+  });
+
+  app.get('/api/v1/insights', async (request) => {
+    const q = query(request, ['correction', 'dimensions']);
+    const { ctx, common } = context(request, q);
+    const dims = param(q, 'dimensions');
+    return findInsights(ctx, common.selection, {
+      correction: correctionOf(q),
+      ...(dims === undefined ? {} : { dimensions: dimensionList(dims, 'dimensions', 50) }),
+    });
+  });
+
+  app.get('/api/v1/sample-size', async (request) => {
+    const q = (request.query ?? {}) as Params;
+    checkKnown(q, ['baseline', 'mde', 'n', 'power', 'alpha']);
+    const baseline = param(q, 'baseline');
+    if (baseline === undefined) throw new UprateError('BAD_ARGUMENT', 'baseline is required: the current conversion rate as a fraction', { location: 'baseline', hint: 'e.g. baseline=0.15' });
+    const mde = param(q, 'mde');
+    const n = param(q, 'n');
+    const power = param(q, 'power');
+    const alpha = param(q, 'alpha');
+    return sampleSizePlan({
+      baseline: parseNumber(baseline, 'baseline', { min: 0, max: 1, open: true }),
+      ...(mde === undefined ? {} : { mde: parseNumber(mde, 'mde', { min: 0, max: 1, open: true }) }),
+      ...(n === undefined ? {} : { n: parseNumber(n, 'n', { min: 1, max: 1e12, integer: true }) }),
+      ...(power === undefined ? {} : { power: parseNumber(power, 'power', { min: 0, max: 1, open: true }) }),
+      ...(alpha === undefined ? {} : { alpha: parseNumber(alpha, 'alpha', { min: 0, max: 1, open: true }) }),
+    });
+  });
+}
