@@ -1,0 +1,82 @@
+/**
+ * Counts of test/fixture-data.ts by plain SQL (no uprate code): the inputs of
+ * test/reference/kpi_reference.py. `node --import tsx test/reference/kpi-fixture-counts.ts >
+ * test/reference/kpi-counts.json` writes them; test/kpi-api.test.ts checks that the same SQL still
+ * gives the same counts before it trusts the reference values.
+ */
+import { DuckDbStore } from '../../src/store/index.js';
+import { loadFixture } from '../fixture-data.js';
+
+/** The clock the API tests run with. */
+export const AS_OF = '2025-07-15 00:00:00';
+
+const ACCEPTED = `accepted_at IS NOT NULL AND accepted_at <= offered_at + INTERVAL 30 DAY AND accepted_at <= TIMESTAMP '${AS_OF}'`;
+const DECLINED = `declined_at IS NOT NULL AND declined_at <= TIMESTAMP '${AS_OF}'`;
+const PENDING = `NOT (${ACCEPTED}) AND NOT (${DECLINED}) AND offered_at + INTERVAL 30 DAY > TIMESTAMP '${AS_OF}'`;
+
+export interface Group {
+  label: string;
+  k: number;
+  n: number;
+  pending: number;
+}
+
+export interface FixtureCounts {
+  asOf: string;
+  firstDay: string;
+  lastDay: string;
+  total: Group;
+  customersOffered: number;
+  customersConverted: number;
+  revenue: number;
+  /** 2025-04-01 … 2025-06-29 and the 90 days before it. */
+  recent: Group;
+  previous: Group;
+  months: Group[];
+  accountSize: Group[];
+  industry: Group[];
+  channel: Group[];
+  offerName: Group[];
+}
+
+async function groups(store: DuckDbStore, key: string, where = 'TRUE'): Promise<Group[]> {
+  const rows = await store.query<{ label: unknown; k: bigint; n: bigint; p: bigint }>(
+    `SELECT ${key} AS label, count(*) FILTER (WHERE ${ACCEPTED}) AS k, count(*) AS n, count(*) FILTER (WHERE ${PENDING}) AS p
+     FROM offers o LEFT JOIN customers c USING (customer_id) WHERE ${where} GROUP BY 1 ORDER BY 1`,
+  );
+  return rows.map((r) => ({ label: String(r.label), k: Number(r.k), n: Number(r.n), pending: Number(r.p) }));
+}
+
+export async function fixtureCounts(store: DuckDbStore): Promise<FixtureCounts> {
+  const [one] = await groups(store, `'all'`);
+  const [extra] = await store.query<{ co: bigint; cc: bigint; rev: number; first: string; last: string }>(
+    `SELECT count(DISTINCT customer_id) AS co, count(DISTINCT customer_id) FILTER (WHERE ${ACCEPTED}) AS cc,
+       sum(revenue) FILTER (WHERE ${ACCEPTED}) AS rev,
+       strftime(min(offered_at), '%Y-%m-%d') AS first, strftime(max(offered_at), '%Y-%m-%d') AS last FROM offers`,
+  );
+  const [recent] = await groups(store, `'recent'`, `offered_at >= TIMESTAMP '2025-04-01' AND offered_at < TIMESTAMP '2025-06-30'`);
+  const [previous] = await groups(store, `'previous'`, `offered_at >= TIMESTAMP '2025-01-01' AND offered_at < TIMESTAMP '2025-04-01'`);
+  return {
+    asOf: AS_OF,
+    firstDay: String(extra?.first),
+    lastDay: String(extra?.last),
+    total: one as Group,
+    customersOffered: Number(extra?.co),
+    customersConverted: Number(extra?.cc),
+    revenue: Number(extra?.rev),
+    recent: recent as Group,
+    previous: previous as Group,
+    months: await groups(store, `strftime(offered_at, '%Y-%m-01')`),
+    accountSize: await groups(store, 'c.account_size'),
+    industry: await groups(store, 'c.industry'),
+    channel: await groups(store, 'o.channel'),
+    offerName: await groups(store, 'o.offer_name'),
+  };
+}
+
+if (process.argv[1]?.endsWith('kpi-fixture-counts.ts')) {
+  const store = await DuckDbStore.open(':memory:');
+  await loadFixture(store);
+  process.stdout.write(`${JSON.stringify(await fixtureCounts(store), null, 1)}\n`);
+  await store.close();
+}
