@@ -5,11 +5,12 @@ import type { Command } from 'commander';
 import { UprateError, errorMessage } from '../core/errors.js';
 import type { TableName } from '../core/schema.js';
 import { formatFromName, ingestFiles, type IngestSummary, type SourceFormat } from '../ingest/index.js';
-import { DuckDbStore, readServerSidecar } from '../store/index.js';
+import { openStore, readServerSidecar } from '../store/index.js';
 import { DEFAULT_DB, parseChoice } from './options.js';
 import { progressBar } from './progress.js';
 import { action } from './run-command.js';
 import { authHeader } from './auth-header.js';
+import { addStoreOptions, storeChoice, storeOptions, type StoreFlags } from './store-options.js';
 
 const TABLES = ['offers', 'customers'] as const;
 const FORMATS = ['csv', 'ndjson', 'json', 'parquet'] as const;
@@ -33,7 +34,7 @@ export function summaryLine(s: IngestSummary): string {
   return `${s.table}: ${n(s.rowsRead)} rows read, ${n(s.inserted)} inserted, ${n(s.updated)} updated${rejects} in ${s.seconds.toFixed(2)} s (${n(Math.round(s.rowsPerSecond))} rows/s)`;
 }
 
-interface IngestFlags {
+interface IngestFlags extends StoreFlags {
   db: string;
   table?: string;
   format?: string;
@@ -76,7 +77,7 @@ async function sendThroughServer(url: string, table: TableName, files: string[],
 }
 
 export function registerIngest(program: Command): void {
-  program
+  const command = program
     .command('ingest')
     .description('load offers or customers from CSV, NDJSON, JSON or Parquet files (all or nothing, idempotent)')
     .argument('<files...>', 'files to load (.csv, .tsv, .ndjson, .jsonl, .json, .parquet)')
@@ -85,7 +86,8 @@ export function registerIngest(program: Command): void {
     .option('--format <format>', 'csv, ndjson, json or parquet (default: from each file name)')
     .option('--reject-file <path>', 'load the good rows and write the bad ones here with their reasons (CSV)')
     .option('--server <url>', 'send the files through a running `uprate serve` (it holds the database file)')
-    .option('--json', 'print the summary as JSON')
+    .option('--json', 'print the summary as JSON');
+  addStoreOptions(command)
     .addHelpText('after', `
 Rows are checked against the data model first; by default one bad row loads nothing and the
 report names file:line, field, value and rule. A row whose offer_id (customer_id) is already
@@ -94,7 +96,8 @@ stored replaces it, so loading the same file twice changes nothing.
 Examples:
   uprate ingest offers.csv customers.csv
   uprate ingest --table offers --reject-file rejects.csv export.ndjson
-  uprate ingest --server http://127.0.0.1:4000 offers.csv`)
+  uprate ingest --server http://127.0.0.1:4000 offers.csv
+  uprate ingest --url postgres://uprate:uprate@127.0.0.1:54329/uprate offers.csv`)
     .action(
       action(async (files: string[], flags: IngestFlags) => {
         const format = flags.format ? parseChoice(flags.format, '--format', FORMATS) : undefined;
@@ -112,12 +115,14 @@ Examples:
         // Customers first, so a file pair loads in a sensible order.
         const order = [...byTable.entries()].sort(([a], [b]) => (a === 'customers' ? -1 : b === 'customers' ? 1 : 0));
         const summaries: IngestSummary[] = [];
-        const server = flags.server ?? (await serverHolding(flags.db));
+        // Only the embedded file is held by one process; a database server takes loads directly.
+        const embedded = storeChoice(flags).engine === 'duckdb';
+        const server = flags.server ?? (embedded ? await serverHolding(flags.db) : undefined);
         if (server) {
           if (!flags.server) process.stderr.write(`uprate: ${flags.db} is held by uprate serve at ${server}; sending the data through it\n`);
           for (const [table, tableFiles] of order) summaries.push(...(await sendThroughServer(server, table, tableFiles, format, flags)));
         } else {
-          const store = await DuckDbStore.open(flags.db);
+          const store = await openStore(storeOptions(flags));
           const bar = progressBar();
           try {
             for (const [table, tableFiles] of order) {

@@ -4,15 +4,16 @@ import { UprateError } from '../core/errors.js';
 import { alignedTable, csvText } from '../core/text-table.js';
 import { parseDate } from '../kpi/index.js';
 import { answerQuery, compileToSql, dialectOf, type LoadAnswer } from '../query/index.js';
-import { DuckDbStore } from '../store/index.js';
+import { openStore } from '../store/index.js';
 import { openModel } from './model-source.js';
 import { DEFAULT_DB, parseChoice } from './options.js';
 import { action } from './run-command.js';
+import { addStoreOptions, storeChoice, storeOptions, type StoreFlags } from './store-options.js';
 
 // json (the default) is the body `/cubejs-api/v1/load` answers; table and csv are for people.
 const QUERY_FORMATS = ['json', 'table', 'csv'] as const;
 
-interface QueryFlags {
+interface QueryFlags extends StoreFlags {
   db: string;
   model?: string;
   config?: string;
@@ -71,9 +72,9 @@ export async function runQuery(queryArg: string, flags: QueryFlags): Promise<voi
   const { model } = await openModel(flags);
   let text: string;
   if (flags.sql) {
-    text = `${JSON.stringify(compileToSql(model, query, { now, dialect: dialectOf({ engine: 'duckdb' }) }), null, 2)}\n`;
+    text = `${JSON.stringify(compileToSql(model, query, { now, dialect: dialectOf(storeChoice(flags)) }), null, 2)}\n`;
   } else {
-    const store = await DuckDbStore.open(flags.db, { readOnly: true });
+    const store = await openStore(storeOptions(flags, true));
     try {
       text = renderAnswer(await answerQuery(store, model, query, { now }), format);
     } finally {
@@ -85,7 +86,7 @@ export async function runQuery(queryArg: string, flags: QueryFlags): Promise<voi
 }
 
 export function registerQuery(program: Command): void {
-  program
+  const command = program
     .command('query <query>')
     .description('answer a Cube query (JSON, @file.json, or - for stdin) from the store')
     .option('--db <file>', 'embedded DuckDB file', DEFAULT_DB)
@@ -94,7 +95,8 @@ export function registerQuery(program: Command): void {
     .option('--as-of <date>', 'the clock for relative date ranges and pending offers (default: now)')
     .option('--format <format>', `output: ${QUERY_FORMATS.join(', ')} (json is the /load response)`, 'json')
     .option('--sql', 'print the SQL and its parameters instead of running it', false)
-    .option('--out <file>', 'write to a file instead of standard output')
+    .option('--out <file>', 'write to a file instead of standard output');
+  addStoreOptions(command)
     .addHelpText('after', `\nExample:\n  uprate query '{"measures":["Offers.conversionRate"],"dimensions":["Customers.accountSize"]}'`)
     .action(action(async (query: string, flags: QueryFlags) => runQuery(query, flags)));
 }

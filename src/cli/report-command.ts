@@ -2,11 +2,12 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { OFFER_TYPES } from '../core/schema.js';
 import { buildReport, formatReport, parseDate, parseDimension, parseGrain, REPORT_DIMENSIONS, REPORT_FORMATS, type ReportOptions } from '../kpi/index.js';
-import { DuckDbStore } from '../store/index.js';
+import { openStore } from '../store/index.js';
 import { DEFAULT_DB, parseChoice, parseInteger } from './options.js';
 import { action } from './run-command.js';
+import { addStoreOptions, storeOptions, type StoreFlags } from './store-options.js';
 
-interface ReportFlags {
+interface ReportFlags extends StoreFlags {
   db: string;
   grain?: string;
   by?: string;
@@ -38,7 +39,7 @@ export function reportOptions(flags: ReportFlags): ReportOptions {
 }
 
 export function registerReport(program: Command): void {
-  program
+  const command = program
     .command('report')
     .description('the KPI: offers, accepted, pending, conversion rate with its 95% Wilson interval, band and provisional flag')
     .option('--db <file>', 'embedded DuckDB file', DEFAULT_DB)
@@ -50,7 +51,8 @@ export function registerReport(program: Command): void {
     .option('--window <days>', 'conversion window in days', '30')
     .option('--as-of <date>', 'evaluate as of this instant (default: now)')
     .option('--format <format>', `${REPORT_FORMATS.join(', ')}`, 'table')
-    .option('--out <file>', 'write to a file instead of standard output')
+    .option('--out <file>', 'write to a file instead of standard output');
+  addStoreOptions(command)
     .addHelpText('after', `
 An offer is accepted when accepted_at falls within the conversion window after offered_at.
 Offers still inside their window and not yet accepted are pending; a row holding any is marked
@@ -65,7 +67,7 @@ Examples:
       action(async (flags: ReportFlags) => {
         const format = parseChoice(flags.format, '--format', REPORT_FORMATS);
         const options = reportOptions(flags);
-        const store = await DuckDbStore.open(flags.db, { readOnly: true });
+        const store = await openStore(storeOptions(flags, true));
         try {
           const text = formatReport(await buildReport(store, options), format);
           if (flags.out) writeFileSync(flags.out, text);

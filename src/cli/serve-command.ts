@@ -3,13 +3,18 @@ import type { Command } from 'commander';
 import { UprateError } from '../core/errors.js';
 import { apiSecret } from '../server/auth.js';
 import { buildApp } from '../server/index.js';
-import { DuckDbStore, serverSidecarPath } from '../store/index.js';
+import { openStore, serverSidecarPath } from '../store/index.js';
 import { DEFAULT_DB, DEFAULT_HOST, DEFAULT_PORT, parseInteger } from './options.js';
 import { openModel } from './model-source.js';
 import { action } from './run-command.js';
+import { addStoreOptions, storeOptions, type StoreFlags } from './store-options.js';
 
 export interface ServeOptions {
   readonly db: string;
+  /** `--engine`, `--url`, `--timeout` (default: the DuckDB file). */
+  readonly engine?: string | undefined;
+  readonly url?: string | undefined;
+  readonly timeout?: string | undefined;
   readonly host: string;
   readonly port: number;
   readonly dev: boolean;
@@ -36,7 +41,9 @@ export async function serve(options: ServeOptions): Promise<void> {
   }
   // A bad model or config stops the start before the database is opened.
   const { model, config } = await openModel(options);
-  const store = await DuckDbStore.open(options.db);
+  const store = await openStore(storeOptions({ db: options.db, ...(options.engine ? { engine: options.engine } : {}), ...(options.url ? { url: options.url } : {}), ...(options.timeout ? { timeout: options.timeout } : {}) }));
+  // Only the embedded file needs a sidecar: other processes find the server holding it there.
+  const embedded = store.engine === 'duckdb';
   const { app } = await buildApp({ store, dev: options.dev, model, securityRules: config.security.filters, ...(options.logLevel ? { logLevel: options.logLevel } : {}) });
   const url = await app.listen({ host: options.host, port: options.port }).catch(async (e: NodeJS.ErrnoException) => {
     await store.close();
@@ -46,9 +53,9 @@ export async function serve(options: ServeOptions): Promise<void> {
     });
   });
   const publicUrl = url.replace('[::1]', 'localhost');
-  writeFileSync(serverSidecarPath(options.db), JSON.stringify({ url: publicUrl, pid: process.pid }));
+  if (embedded) writeFileSync(serverSidecarPath(options.db), JSON.stringify({ url: publicUrl, pid: process.pid }));
   process.stdout.write(
-    `uprate is serving ${options.db} at ${publicUrl}\n` +
+    `uprate is serving ${store.target}${embedded ? '' : ` (${store.engine})`} at ${publicUrl}\n` +
       (options.dev ? '  dev mode: no token needed, listening on loopback only\n' : '  API requests need an HS256 bearer token signed with UPRATE_API_SECRET\n') +
       `  health ${publicUrl}/health · report ${publicUrl}/api/v1/report · ingest POST ${publicUrl}/api/v1/ingest/offers\n` +
         `  Cube API ${publicUrl}/cubejs-api/v1 (load, sql, dry-run, meta)\n` +
@@ -61,11 +68,11 @@ export async function serve(options: ServeOptions): Promise<void> {
   });
   await app.close();
   await store.close();
-  rmSync(serverSidecarPath(options.db), { force: true });
+  if (embedded) rmSync(serverSidecarPath(options.db), { force: true });
 }
 
 export function registerServe(program: Command): void {
-  program
+  const command = program
     .command('serve')
     .description('serve the API (and the dashboard) over HTTP')
     .option('--db <file>', 'embedded DuckDB file', DEFAULT_DB)
@@ -73,10 +80,11 @@ export function registerServe(program: Command): void {
     .option('--port <port>', 'port to listen on', String(DEFAULT_PORT))
     .option('--dev', 'no token needed (only on 127.0.0.1)', false)
     .option('--model <dir>', 'model folder (default: the config\'s, else the shipped model)')
-    .option('--config <file>', 'config file (default: uprate.config.yaml in this folder)')
+    .option('--config <file>', 'config file (default: uprate.config.yaml in this folder)');
+  addStoreOptions(command)
     .action(
-      action(async (flags: { db: string; host: string; port: string; dev: boolean; model?: string; config?: string }) => {
-        await serve({ db: flags.db, host: flags.host, port: parseInteger(flags.port, '--port', 0, 65535), dev: flags.dev, model: flags.model, config: flags.config });
+      action(async (flags: StoreFlags & { db: string; host: string; port: string; dev: boolean; model?: string; config?: string }) => {
+        await serve({ db: flags.db, engine: flags.engine, url: flags.url, timeout: flags.timeout, host: flags.host, port: parseInteger(flags.port, '--port', 0, 65535), dev: flags.dev, model: flags.model, config: flags.config });
       }),
     );
 }

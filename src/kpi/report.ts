@@ -1,6 +1,8 @@
 import { UprateError } from '../core/errors.js';
 import type { OfferType } from '../core/schema.js';
 import { DEFAULT_WINDOW_DAYS } from '../core/schema.js';
+import { loadModel, shippedModelDir, type Model } from '../model/index.js';
+import { answerQuery, MAX_LIMIT, type CubeFilterItem, type CubeQuery } from '../query/index.js';
 import type { Store } from '../store/store.js';
 import { band, rateInterval, type Band, type BandThresholds } from '../stats/index.js';
 import { nextPeriod, periodsBetween, periodStart, type Grain } from './grain.js';
@@ -97,9 +99,37 @@ export function kpiCell(c: Counts, level: number, thresholds: BandThresholds): K
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
+/** The shipped model compiled for one conversion window (the report's window is a parameter). */
+const models = new Map<number, Promise<Model>>();
+function reportModel(windowDays: number): Promise<Model> {
+  let model = models.get(windowDays);
+  if (!model) {
+    model = loadModel(shippedModelDir(), { conversionWindowDays: windowDays });
+    models.set(windowDays, model);
+    model.catch(() => models.delete(windowDays));
+  }
+  return model;
+}
+
+const MEASURES = {
+  offers: 'Offers.count',
+  accepted: 'Offers.accepted',
+  pending: 'Offers.pending',
+  customersOffered: 'Offers.customersOffered',
+  customersConverted: 'Offers.customersConverted',
+  revenue: 'Offers.expansionRevenue',
+} as const;
+const OFFERED_AT = 'Offers.offeredAt';
+
+/** Cube's local-time text (`2025-01-01T00:00:00.000`, UTC here) as an instant. */
+const instant = (v: unknown): Date | undefined => (v === null || v === undefined ? undefined : new Date(`${String(v)}Z`));
+
 /**
  * The KPI report: offers, accepted within the conversion window, pending, rate and interval, per
  * period and segment. Empty cells are kept (n = 0, rate null), so a quiet month is visible.
+ *
+ * The numbers come from the shipped model's measures through the semantic layer, so the report
+ * has one definition of accepted and pending and runs on every engine the model runs on.
  */
 export async function buildReport(store: Store, options: ReportOptions = {}): Promise<Report> {
   const windowDays = options.windowDays ?? DEFAULT_WINDOW_DAYS;
@@ -111,51 +141,59 @@ export async function buildReport(store: Store, options: ReportOptions = {}): Pr
   const asOf = options.asOf ?? new Date();
   const by = options.by ?? [];
   const grain = options.grain;
+  const model = await reportModel(windowDays);
 
-  const params: (string | number)[] = [asOf.toISOString(), windowDays];
-  const where: string[] = [];
-  if (options.from) where.push(`o.offered_at >= CAST($${params.push(options.from.toISOString())} AS TIMESTAMP)`);
-  if (options.to) where.push(`o.offered_at < CAST($${params.push(options.to.toISOString())} AS TIMESTAMP)`);
-  if (options.offerType) where.push(`o.offer_type = $${params.push(options.offerType)}`);
-
-  const asOfSql = 'CAST($1 AS TIMESTAMP)';
-  const accepted = `(o.accepted_at IS NOT NULL AND o.accepted_at <= o.offered_at + to_days(CAST($2 AS INTEGER)) AND o.accepted_at <= ${asOfSql})`;
-  const pending = `(NOT ${accepted} AND o.offered_at + to_days(CAST($2 AS INTEGER)) > ${asOfSql} AND (o.declined_at IS NULL OR o.declined_at > ${asOfSql}))`;
-  const keys = [
-    ...(grain ? [`date_trunc('${grain}', o.offered_at) AS period`] : []),
-    ...by.map((d) => `${REPORT_DIMENSIONS[d]} AS ${d}`),
+  // Half-open [from, to): with a date-time value these operators compare with the instant.
+  const filters: CubeFilterItem[] = [
+    ...(options.from ? [{ member: OFFERED_AT, operator: 'afterOrOnDate' as const, values: [options.from.toISOString()] }] : []),
+    ...(options.to ? [{ member: OFFERED_AT, operator: 'beforeDate' as const, values: [options.to.toISOString()] }] : []),
+    ...(options.offerType ? [{ member: 'Offers.offerType', operator: 'equals' as const, values: [options.offerType] }] : []),
   ];
+  const ask = async (query: CubeQuery) => (await answerQuery(store, model, { filters, order: [], ...query }, { now: asOf })).results[0]?.data ?? [];
+  const measures = Object.values(MEASURES);
+  const dimensions = by.map((d) => REPORT_DIMENSIONS[d]);
+  const periodKey = grain ? `${OFFERED_AT}.${grain}` : undefined;
   const keyNames = [...(grain ? ['period'] : []), ...by];
-  const joinCustomers = by.some((d) => REPORT_DIMENSIONS[d].includes('c.'));
-  const groupBy = keyNames.length ? `GROUP BY GROUPING SETS ((${keyNames.join(', ')}), ())` : '';
-  const sql = `SELECT ${keys.map((k) => `${k}, `).join('')}
-      ${keyNames.length ? `GROUPING(${keyNames.join(', ')}) AS grouping_id,` : '0 AS grouping_id,'}
-      count(*) AS offers,
-      count(*) FILTER (WHERE ${accepted}) AS accepted,
-      count(*) FILTER (WHERE ${pending}) AS pending,
-      count(DISTINCT o.customer_id) AS customers_offered,
-      count(DISTINCT o.customer_id) FILTER (WHERE ${accepted}) AS customers_converted,
-      COALESCE(sum(o.revenue) FILTER (WHERE ${accepted}), 0) AS revenue,
-      min(o.offered_at) AS first_offer, max(o.offered_at) AS last_offer
-    FROM offers o ${joinCustomers ? 'LEFT JOIN customers c ON c.customer_id = o.customer_id' : ''}
-    ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-    ${groupBy}`;
-  const result = await store.query(sql, params);
+
+  const [totalRow = {}] = await ask({ measures });
+  const cells: Record<string, unknown>[] = [];
+  if (keyNames.length > 0) {
+    // Page through the cells: a daily report by offer can pass the row limit of one answer.
+    for (let offset = 0; ; offset += MAX_LIMIT) {
+      const page = await ask({
+        measures,
+        dimensions,
+        ...(grain ? { timeDimensions: [{ dimension: OFFERED_AT, granularity: grain }] } : {}),
+        order: [...(periodKey ? [[periodKey, 'asc'] as [string, 'asc']] : []), ...dimensions.map((d) => [d, 'asc'] as [string, 'asc'])],
+        limit: MAX_LIMIT,
+        offset,
+      });
+      for (const row of page) {
+        cells.push({
+          ...row,
+          ...(periodKey ? { period: instant(row[periodKey]) } : {}),
+          ...Object.fromEntries(by.map((d) => [d, row[REPORT_DIMENSIONS[d]] ?? null])),
+        });
+      }
+      if (page.length < MAX_LIMIT) break;
+    }
+  }
+  // The range of offers, when the caller left an end open: the first and last offer (rows, not groups).
+  const edge = async (direction: 'asc' | 'desc') =>
+    instant((await ask({ dimensions: [OFFERED_AT], ungrouped: true, order: [[OFFERED_AT, direction]], limit: 1 }))[0]?.[OFFERED_AT]);
+  const hasOffers = Number(totalRow[MEASURES.offers] ?? 0) > 0;
+  const firstOffer = !options.from && hasOffers ? await edge('asc') : undefined;
+  const lastOffer = !options.to && hasOffers ? await edge('desc') : undefined;
 
   const counts = (r: Record<string, unknown>): Counts => ({
-    offers: Number(r['offers'] ?? 0),
-    accepted: Number(r['accepted'] ?? 0),
-    pending: Number(r['pending'] ?? 0),
-    customersOffered: Number(r['customers_offered'] ?? 0),
-    customersConverted: Number(r['customers_converted'] ?? 0),
-    revenue: Number(r['revenue'] ?? 0),
+    offers: Number(r[MEASURES.offers] ?? 0),
+    accepted: Number(r[MEASURES.accepted] ?? 0),
+    pending: Number(r[MEASURES.pending] ?? 0),
+    customersOffered: Number(r[MEASURES.customersOffered] ?? 0),
+    customersConverted: Number(r[MEASURES.customersConverted] ?? 0),
+    revenue: Number(r[MEASURES.revenue] ?? 0),
   });
-  const totalRow = result.find((r) => Number(r['grouping_id']) !== 0 || keyNames.length === 0) ?? {};
-  const cells = result.filter((r) => keyNames.length > 0 && Number(r['grouping_id']) === 0);
   const total = kpiCell(counts(totalRow), level, thresholds);
-
-  const firstOffer = totalRow['first_offer'] instanceof Date ? totalRow['first_offer'] : undefined;
-  const lastOffer = totalRow['last_offer'] instanceof Date ? totalRow['last_offer'] : undefined;
   const from = options.from ?? firstOffer;
   const to = options.to ?? (lastOffer ? new Date(lastOffer.getTime() + 1) : undefined);
 

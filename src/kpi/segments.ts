@@ -1,20 +1,20 @@
 import { UprateError } from '../core/errors.js';
 
 /**
- * The dimensions a report can be cut by, in the user's words, with the SQL that reads each from
- * an offer joined to its customer (`o`, `c`).
+ * The dimensions a report can be cut by, in the user's words, with the member of the shipped
+ * model that holds each (the report asks the semantic layer, so it runs on every engine).
  */
 export const REPORT_DIMENSIONS = {
-  account_size: 'c.account_size',
-  lifecycle_stage: 'c.lifecycle_stage',
-  engagement_tier: `CASE WHEN c.engagement_score IS NULL THEN NULL WHEN c.engagement_score < 40 THEN 'low' WHEN c.engagement_score < 70 THEN 'medium' ELSE 'high' END`,
-  industry: 'c.industry',
-  region: 'c.region',
-  plan: 'c.plan',
-  offer_type: 'o.offer_type',
-  offer_name: 'o.offer_name',
-  channel: 'o.channel',
-  campaign: 'o.campaign',
+  account_size: 'Customers.accountSize',
+  lifecycle_stage: 'Customers.lifecycleStage',
+  engagement_tier: 'Customers.engagementTier',
+  industry: 'Customers.industry',
+  region: 'Customers.region',
+  plan: 'Customers.plan',
+  offer_type: 'Offers.offerType',
+  offer_name: 'Offers.offerName',
+  channel: 'Offers.channel',
+  campaign: 'Offers.campaign',
 } as const;
 
 export type ReportDimension = keyof typeof REPORT_DIMENSIONS;
