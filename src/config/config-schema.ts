@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alertsSchema } from '../alerts/rules-schema.js';
 
 /** A security rule: restrict every query to rows whose member equals a claim of the caller's token. */
 export const securityFilterSchema = z
@@ -24,8 +25,8 @@ export const configSchema = z
     /** Folder of Cube model files (default: the shipped model). */
     model: z.string().optional(),
     security: z.object({ filters: z.array(securityFilterSchema).default([]) }).strict().default({ filters: [] }),
-    /** Rules for `uprate alerts` (validated by the alerts module). */
-    alerts: z.unknown().optional(),
+    /** Channels and rules for `uprate alerts` (schema in src/alerts; model checks there too). */
+    alerts: alertsSchema.optional(),
   })
   .strict();
 

@@ -1,2 +1,2 @@
-export { loadConfig, findConfig, CONFIG_FILES } from './load-config.js';
+export { loadConfig, findConfig, configIssuesError, CONFIG_FILES, type ConfigIssue } from './load-config.js';
 export { configSchema, type UprateConfig, type SecurityFilter } from './config-schema.js';

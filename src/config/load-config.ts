@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
+import { LineCounter, parseDocument, isMap, isSeq, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { UprateError } from '../core/errors.js';
 import { configSchema, type UprateConfig } from './config-schema.js';
@@ -47,13 +47,47 @@ export function loadConfig(file: string | undefined = findConfig()): UprateConfi
   }
   const parsed = configSchema.safeParse(doc.toJS() ?? {});
   if (parsed.success) return { ...parsed.data, file };
-  const problems = parsed.error.issues.map((issue) => {
-    const node = nodeAt(doc.contents as Node, issue.path);
-    const line = node?.range ? lines.linePos(node.range[0]).line : undefined;
-    const field = issue.path.join('.') || '(top level)';
-    return `${file}${line ? `:${line}` : ''}: ${field}: ${issueText(issue)}`;
+  throw problemsError(file, doc, lines, parsed.error.issues.map((issue) => ({ path: issue.path, message: issueText(issue) })));
+}
+
+/** A problem found in a config file: where (the path of keys) and what. */
+export interface ConfigIssue {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
+/**
+ * The CONFIG_INVALID error for problems found after loading (alert rules checked against the
+ * model): the file is read again so that each problem names its line, as {@link loadConfig} does.
+ */
+export function configIssuesError(file: string | undefined, issues: readonly ConfigIssue[]): UprateError {
+  if (!file || !existsSync(file)) return problemsError(file ?? '(defaults)', undefined, undefined, issues);
+  const lines = new LineCounter();
+  const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines, prettyErrors: false });
+  return problemsError(file, doc, lines, issues);
+}
+
+/** A list element with a `name` (an alert rule) is named in the message too: `(rule drop-smb)`. */
+function namedElement(value: unknown, path: readonly PropertyKey[]): string {
+  let v = value;
+  let label = '';
+  path.forEach((key, i) => {
+    v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key as string] : undefined;
+    const name = v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as { name?: unknown }).name : undefined;
+    if (typeof key === 'number' && typeof name === 'string') label = ` (${String(path[i - 1] ?? '').replace(/s$/, '')} ${name})`;
   });
-  throw new UprateError('CONFIG_INVALID', `invalid config:\n  ${problems.join('\n  ')}`, {
+  return label;
+}
+
+function problemsError(file: string, doc: Document | undefined, lines: LineCounter | undefined, issues: readonly ConfigIssue[]): UprateError {
+  const value: unknown = doc?.toJS();
+  const problems = issues.map((issue) => {
+    const node = nodeAt(doc?.contents as Node | undefined, issue.path);
+    const line = node?.range && lines ? lines.linePos(node.range[0]).line : undefined;
+    const field = issue.path.map(String).join('.') || '(top level)';
+    return `${file}${line ? `:${line}` : ''}: ${field}${namedElement(value, issue.path)}: ${issue.message}`;
+  });
+  return new UprateError('CONFIG_INVALID', `invalid config:\n  ${problems.join('\n  ')}`, {
     location: file,
     hint: 'see the configuration section of the README',
     details: { problems },

@@ -1,0 +1,91 @@
+/**
+ * From the loaded config to the rules and channels in force, checked against the model: every
+ * member a rule names must exist (and be a dimension where a dimension is meant), every rule's
+ * query must be one the semantic layer accepts. Problems name the file line, the rule and the field.
+ */
+import { configIssuesError, type ConfigIssue, type UprateConfig } from '../config/index.js';
+import { isUprateError } from '../core/errors.js';
+import { findMember, type Model } from '../model/index.js';
+import { prepareQuery } from '../query/index.js';
+import { dialectFor } from '../sql/index.js';
+import type { BandThresholds } from '../stats/index.js';
+import { activeRules } from './default-rules.js';
+import { ruleRequest } from './evaluate-rules.js';
+import { COUNT_MEMBERS, countQuery } from './offer-counts.js';
+import type { AlertRule, ChannelConfig } from './rules-schema.js';
+
+export interface Channel extends ChannelConfig {
+  readonly name: string;
+  /** `secret`, or the value of the `secretEnv` variable. */
+  readonly signingSecret: string | undefined;
+}
+
+export interface AlertSetup {
+  readonly rules: readonly AlertRule[];
+  readonly channels: ReadonlyMap<string, Channel>;
+  readonly publicUrl: string | undefined;
+  readonly recentDays: number;
+  readonly bands: BandThresholds;
+}
+
+type Config = Pick<UprateConfig, 'alerts' | 'bands'> & { readonly file?: string | undefined };
+
+function dimensionProblem(model: Model, name: string): string | null {
+  const found = findMember(model, name);
+  if (found?.member.kind === 'dimension') return null;
+  const dims = [...model.cubes.values()].flatMap((c) => [...c.dimensions.keys()].map((d) => `${c.name}.${d}`));
+  if (found) return `'${name}' is a ${found.member.kind}, not a dimension`;
+  return `unknown dimension '${name}' (dimensions: ${dims.join(', ')})`;
+}
+
+/** The rules and channels in force; throws CONFIG_INVALID naming every problem. */
+export function alertSetup(config: Config, model: Model, env: NodeJS.ProcessEnv = process.env): AlertSetup {
+  const alerts = config.alerts;
+  const rules = activeRules(alerts);
+  const issues: ConfigIssue[] = [];
+  for (const m of Object.values(COUNT_MEMBERS)) {
+    if (!findMember(model, m)) issues.push({ path: ['alerts'], message: `the model has no ${m}: alert rules count with ${Object.values(COUNT_MEMBERS).join(', ')}` });
+  }
+  const own = alerts?.rules ?? [];
+  if (issues.length === 0) {
+    rules.forEach((rule) => {
+      const i = own.indexOf(rule);
+      const at = (...rest: PropertyKey[]): PropertyKey[] => (i >= 0 ? ['alerts', 'rules', i, ...rest] : ['alerts']);
+      const named = (message: string) => (i >= 0 ? message : `default rule ${rule.name}: ${message}`);
+      const problems: ConfigIssue[] = [];
+      if (rule.scope.by) {
+        const p = dimensionProblem(model, rule.scope.by);
+        if (p) problems.push({ path: at('scope', 'by'), message: named(p) });
+      }
+      if (rule.condition.type === 'segment-below') {
+        const p = dimensionProblem(model, rule.condition.by);
+        if (p) problems.push({ path: at('condition', 'by'), message: named(p) });
+      }
+      rule.scope.filters.forEach((f, j) => {
+        const p = dimensionProblem(model, f.member);
+        if (p) problems.push({ path: at('scope', 'filters', j, 'member'), message: named(p) });
+      });
+      if (problems.length === 0) {
+        // The query the rule will run: operators, values and joins are checked by the semantic layer.
+        try {
+          const now = new Date();
+          prepareQuery(model, countQuery(ruleRequest(rule, now)), { now }, dialectFor('duckdb'));
+        } catch (e) {
+          if (!isUprateError(e)) throw e;
+          problems.push({ path: at('scope', 'filters'), message: named(e.message) });
+        }
+      }
+      issues.push(...problems);
+    });
+  }
+  const channels = new Map<string, Channel>();
+  for (const [name, channel] of Object.entries(alerts?.channels ?? {})) {
+    const fromEnv = channel.secretEnv ? env[channel.secretEnv] : undefined;
+    if (channel.secretEnv && !fromEnv) {
+      issues.push({ path: ['alerts', 'channels', name, 'secretEnv'], message: `environment variable ${channel.secretEnv} is not set (it holds the signing secret)` });
+    }
+    channels.set(name, { ...channel, name, signingSecret: channel.secret ?? fromEnv });
+  }
+  if (issues.length > 0) throw configIssuesError(config.file, issues);
+  return { rules, channels, publicUrl: alerts?.publicUrl, recentDays: alerts?.recentDays ?? 30, bands: config.bands };
+}

@@ -1,0 +1,74 @@
+/**
+ * The alert tables, in SQL that DuckDB and PostgreSQL both run. All DDL is here, so an engine
+ * that needs its own (ClickHouse: a ReplacingMergeTree and no ON CONFLICT) adapts one function.
+ *
+ * - `uprate_alert_state`: one row per rule and scope, the alert's current episode.
+ * - `uprate_alert_notifications`: one row per notification and channel. Its key is the once-only
+ *   lease: whoever inserts it sends; a lease left `sending` by a crashed sender can be taken over.
+ * - `uprate_alert_dead_letters`: notifications given up on after the last retry, with the payload.
+ */
+import type { Store } from '../store/index.js';
+
+export const ALERT_TABLES_DDL: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS uprate_alert_state (
+    rule VARCHAR NOT NULL,
+    scope VARCHAR NOT NULL,
+    state VARCHAR NOT NULL,
+    episode INTEGER NOT NULL,
+    severity VARCHAR NOT NULL,
+    message VARCHAR NOT NULL,
+    finding VARCHAR NOT NULL,
+    firing_since TIMESTAMP NOT NULL,
+    resolved_at TIMESTAMP,
+    last_notified_at TIMESTAMP,
+    evaluated_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (rule, scope)
+  )`,
+  `CREATE TABLE IF NOT EXISTS uprate_alert_notifications (
+    notification_key VARCHAR NOT NULL PRIMARY KEY,
+    rule VARCHAR NOT NULL,
+    scope VARCHAR NOT NULL,
+    episode INTEGER NOT NULL,
+    kind VARCHAR NOT NULL,
+    channel VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    owner VARCHAR NOT NULL,
+    claimed_at TIMESTAMP NOT NULL,
+    attempts INTEGER NOT NULL,
+    delivered_at TIMESTAMP,
+    last_error VARCHAR
+  )`,
+  `CREATE TABLE IF NOT EXISTS uprate_alert_dead_letters (
+    notification_key VARCHAR NOT NULL PRIMARY KEY,
+    rule VARCHAR NOT NULL,
+    scope VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    channel VARCHAR NOT NULL,
+    url VARCHAR NOT NULL,
+    payload VARCHAR NOT NULL,
+    error VARCHAR NOT NULL,
+    attempts INTEGER NOT NULL,
+    failed_at TIMESTAMP NOT NULL
+  )`,
+];
+
+const ready = new WeakMap<Store, Promise<void>>();
+
+/**
+ * Creates the alert tables once per store (IF NOT EXISTS). Two processes creating them at the same
+ * moment can collide in the catalog: the loser tries once more, and then finds them there.
+ */
+export function ensureAlertTables(store: Store): Promise<void> {
+  const known = ready.get(store);
+  if (known) return known;
+  const creating = (async () => {
+    try {
+      for (const ddl of ALERT_TABLES_DDL) await store.run(ddl);
+    } catch {
+      for (const ddl of ALERT_TABLES_DDL) await store.run(ddl);
+    }
+  })();
+  ready.set(store, creating);
+  creating.catch(() => ready.delete(store));
+  return creating;
+}

@@ -1,0 +1,37 @@
+/**
+ * The rules active when the config has none, so a new user is warned without writing anything:
+ * the headline rate fell into the poor band, a significant month-over-month drop, a p-chart breach.
+ */
+import { ruleSchema, type AlertRule, type AlertsConfig } from './rules-schema.js';
+
+const DEFAULTS: readonly unknown[] = [
+  {
+    name: 'headline-poor-band',
+    description: 'The monthly conversion rate is in the poor band (its whole 95% interval below the poor threshold).',
+    condition: { type: 'below', band: 'poor' },
+    severity: 'critical',
+  },
+  {
+    name: 'headline-monthly-drop',
+    description: 'The monthly conversion rate dropped significantly from the month before.',
+    condition: { type: 'drop', versus: 'previous' },
+  },
+  {
+    name: 'headline-control-limit',
+    description: 'The monthly conversion rate fell below the lower limit of a p-chart of the last 12 months.',
+    condition: { type: 'control-limit', chart: 'p', periods: 12 },
+  },
+];
+
+/** The default rules, notifying every configured channel. */
+export function defaultRules(channels: readonly string[] = []): AlertRule[] {
+  return DEFAULTS.map((d) => ruleSchema.parse({ ...(d as object), channels: [...channels] }));
+}
+
+/** The rules in force: yours, plus the defaults when you have none (or ask for them). */
+export function activeRules(alerts: AlertsConfig | undefined): AlertRule[] {
+  const own = alerts?.rules ?? [];
+  const withDefaults = alerts?.defaultRules ?? own.length === 0;
+  const defaults = withDefaults ? defaultRules(Object.keys(alerts?.channels ?? {})).filter((d) => !own.some((r) => r.name === d.name)) : [];
+  return [...own, ...defaults];
+}
