@@ -9,12 +9,15 @@ export function percent(x: number | null, digits = 1): string {
 export function points(x: number | null, digits = 1): string {
   if (x === null) return 'n/a';
   const s = x.toFixed(digits);
-  return `${x > 0 ? '+' : s.startsWith('-') ? '−' : ''}${s.replace('-', '')} points`;
+  // −0.04 rounds to "-0.0": no sign on a zero.
+  if (Number(s) === 0) return `${(0).toFixed(digits)} points`;
+  return `${x > 0 ? '+' : '−'}${s.replace('-', '')} points`;
 }
 
 /** −2.3 with a real minus sign. */
 function signed(x: number, digits = 1): string {
   const s = x.toFixed(digits);
+  if (Number(s) === 0) return (0).toFixed(digits);
   return s.startsWith('-') ? `−${s.slice(1)}` : s;
 }
 
