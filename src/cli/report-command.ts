@@ -1,10 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { UprateError } from '../core/errors.js';
 import { OFFER_TYPES } from '../core/schema.js';
 import { buildReport, formatReport, parseDate, parseDimension, parseGrain, REPORT_DIMENSIONS, REPORT_FORMATS, type ReportOptions } from '../kpi/index.js';
 import { openStore } from '../store/index.js';
 import { DEFAULT_DB, parseChoice, parseInteger } from './options.js';
 import { action } from './run-command.js';
+import { formatIntelligence, reportIntelligence } from './report-intelligence.js';
 import { addStoreOptions, storeOptions, type StoreFlags } from './store-options.js';
 
 interface ReportFlags extends StoreFlags {
@@ -18,6 +20,9 @@ interface ReportFlags extends StoreFlags {
   asOf?: string;
   format: string;
   out?: string;
+  insights?: boolean;
+  compare?: string[];
+  config?: string;
 }
 
 export function reportOptions(flags: ReportFlags): ReportOptions {
@@ -51,7 +56,10 @@ export function registerReport(program: Command): void {
     .option('--window <days>', 'conversion window in days', '30')
     .option('--as-of <date>', 'evaluate as of this instant (default: now)')
     .option('--format <format>', `${REPORT_FORMATS.join(', ')}`, 'table')
-    .option('--out <file>', 'write to a file instead of standard output');
+    .option('--out <file>', 'write to a file instead of standard output')
+    .option('--insights', 'append plain-language findings: segments above/below the rest, best and worst offers, channel gap, control-chart signals, benchmarks, target')
+    .option('--compare <populations...>', "print A against B instead of the report; each a JSON array of Cube filters or Member=value[,value][;Member=value] ('all' = everything selected)")
+    .option('--config <file>', 'config file for bands and target (default: uprate.config.yaml in this folder)');
   addStoreOptions(command)
     .addHelpText('after', `
 An offer is accepted when accepted_at falls within the conversion window after offered_at.
@@ -62,14 +70,38 @@ Bands: strong > 20%, moderate 10–20%, poor < 10%.
 Examples:
   uprate report
   uprate report --grain quarter --by account_size --format md
-  uprate report --by channel,offer_type --from 2025-01-01 --to 2025-06-30 --format json`)
+  uprate report --by channel,offer_type --from 2025-01-01 --to 2025-06-30 --format json
+  uprate report --insights
+  uprate report --compare 'Customers.accountSize=enterprise' 'Customers.accountSize=smb'
+  uprate report --compare '[{"member":"Offers.channel","operator":"equals","values":["sales"]}]' all --format json
+
+--insights and --compare use the model (src/insights): every test is corrected and explained in the
+findings; see the README, "KPI intelligence".`)
     .action(
       action(async (flags: ReportFlags) => {
         const format = parseChoice(flags.format, '--format', REPORT_FORMATS);
         const options = reportOptions(flags);
         const store = await openStore(storeOptions(flags, true));
         try {
-          const text = formatReport(await buildReport(store, options), format);
+          const extra = await reportIntelligence(store, {
+            ...(flags.insights ? { insights: true } : {}),
+            ...(flags.compare ? { compare: flags.compare } : {}),
+            ...(flags.from ? { from: flags.from } : {}),
+            ...(flags.to ? { to: flags.to } : {}),
+            ...(options.offerType ? { offerType: options.offerType } : {}),
+            ...(options.asOf ? { asOf: options.asOf } : {}),
+            ...(flags.config ? { config: flags.config } : {}),
+            windowDays: options.windowDays ?? 30,
+          });
+          if ((extra.insights || extra.comparison) && format === 'csv') {
+            throw new UprateError('BAD_ARGUMENT', '--insights and --compare print text or JSON, not CSV', { location: '--format', hint: 'use --format table, md or json' });
+          }
+          // --compare prints the comparison instead of the report tables.
+          const report = extra.comparison ? null : await buildReport(store, options);
+          const text =
+            format === 'json'
+              ? `${JSON.stringify(report ? { ...report, ...extra } : extra, null, 2)}\n`
+              : [report ? formatReport(report, format) : '', formatIntelligence(extra, format === 'md' ? 'md' : 'table', ['A', 'B'])].filter(Boolean).join('\n');
           if (flags.out) writeFileSync(flags.out, text);
           else process.stdout.write(text);
         } finally {
