@@ -1,0 +1,341 @@
+/**
+ * ECharts options for the trend and the segment breakdowns, built from the /api/v1 responses.
+ * Shared by the dashboard (canvas, interactive) and the report (SVG rendered on the server), so
+ * both draw the same thing. Pure: data in, option object out.
+ */
+import type { EChartsOption } from 'echarts';
+import type { BreakdownResponse, BreakdownRow, TimeseriesResponse } from '../insights/api-types.js';
+import type { Formatter } from './format.js';
+import { PALETTE } from './palette.js';
+
+export interface ChartStyle {
+  /** Tooltips and hover (dashboard); off for the static report. */
+  readonly interactive: boolean;
+  /** Narrow screens: fewer axis labels, no legend text wrapping. */
+  readonly compact?: boolean;
+}
+
+const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+/** ECharts draws a gap where a value is '-'. */
+const GAP = '-';
+type Cell = number | typeof GAP;
+const cell = (v: number | null | undefined): Cell => (v === null || v === undefined || !Number.isFinite(v) ? GAP : v);
+
+/**
+ * A value axis range holding every number given, padded and snapped to a round step (1, 2, 2.5,
+ * 5 or 10 points) so the ticks read as whole percents.
+ */
+export function rateAxisRange(values: readonly (number | null | undefined)[], minSpan = 0.04): { min: number; max: number; interval: number } {
+  const xs = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  if (xs.length === 0) return { min: 0, max: 0.3, interval: 0.1 };
+  let lo = Math.min(...xs);
+  let hi = Math.max(...xs);
+  if (hi - lo < minSpan) {
+    const mid = (hi + lo) / 2;
+    lo = mid - minSpan / 2;
+    hi = mid + minSpan / 2;
+  }
+  const pad = (hi - lo) * 0.06;
+  lo -= pad;
+  hi += pad;
+  const raw = (hi - lo) / 4;
+  const step = [0.01, 0.02, 0.025, 0.05, 0.1, 0.2, 0.25].find((s) => s >= raw) ?? 0.25;
+  const snap = (v: number) => Math.round(v * 1e6) / 1e6;
+  return { min: snap(Math.max(0, Math.floor(lo / step) * step)), max: snap(Math.min(1, Math.ceil(hi / step) * step)), interval: step };
+}
+
+/** `#1d4ed8` at an opacity, as rgba (an item's own opacity would fade its label too). */
+export function withAlpha(hex: string, alpha: number): string {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+}
+
+/** The trend: rate per period, its interval band, p-chart limits, signals and provisional periods. */
+export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartStyle): EChartsOption {
+  const pts = ts.points;
+  const labels = pts.map((p) => f.period(p.period, ts.grain));
+  const percentAxis = (v: number) => f.percent(v, 0);
+  const range = rateAxisRange(pts.flatMap((p) => [p.lower, p.upper, p.rate, p.lcl, p.ucl]));
+  const thresholds = ts.query.thresholds;
+  const anyProvisional = pts.some((p) => p.provisional);
+  const anyRun = pts.some((p) => p.runFlags.length > 0);
+  const anyOut = pts.some((p) => p.outOfControl !== null);
+  const hasLimits = pts.some((p) => p.ucl !== null);
+
+  const series: NonNullable<EChartsOption['series']> = [
+    // The interval band: an invisible line at the lower end, and the width stacked on top of it.
+    { name: 'lower', type: 'line', stack: 'interval', data: pts.map((p) => cell(p.lower)), lineStyle: { opacity: 0 }, symbol: 'none', silent: true, tooltip: { show: false } },
+    {
+      name: `${f.percent(ts.query.level, 0)} interval`,
+      type: 'line',
+      stack: 'interval',
+      data: pts.map((p) => (p.lower === null || p.upper === null ? GAP : p.upper - p.lower)),
+      lineStyle: { opacity: 0 },
+      areaStyle: { color: PALETTE.interval },
+      symbol: 'none',
+      silent: true,
+      tooltip: { show: false },
+    },
+  ];
+  if (hasLimits) {
+    series.push(
+      { name: 'Control limits (3σ)', type: 'line', step: 'middle', data: pts.map((p) => cell(p.ucl)), symbol: 'none', lineStyle: { color: PALETTE.limit, type: 'dashed', width: 1 }, itemStyle: { color: PALETTE.limit } },
+      { name: 'Control limits (3σ)', type: 'line', step: 'middle', data: pts.map((p) => cell(p.lcl)), symbol: 'none', lineStyle: { color: PALETTE.limit, type: 'dashed', width: 1 }, itemStyle: { color: PALETTE.limit } },
+      { name: 'Centre line', type: 'line', data: pts.map((p) => cell(p.centreLine)), symbol: 'none', lineStyle: { color: PALETTE.centre, width: 1 }, itemStyle: { color: PALETTE.centre } },
+    );
+  }
+  series.push({
+    name: 'Conversion rate',
+    type: 'line',
+    z: 5,
+    data: pts.map((p) => ({
+      value: cell(p.rate),
+      symbol: p.provisional ? 'emptyCircle' : 'circle',
+      symbolSize: p.provisional ? 7 : 5,
+      itemStyle: { color: p.provisional ? PALETTE.muted : PALETTE.rate },
+    })),
+    lineStyle: { color: PALETTE.rate, width: 2 },
+    itemStyle: { color: PALETTE.rate },
+    symbolSize: 5,
+    markArea: { silent: true, label: { show: !style.compact, position: 'insideTopLeft', color: PALETTE.muted, fontSize: 10 }, data: bandAreas(thresholds, range) },
+  });
+  if (anyOut) {
+    series.push({
+      name: 'Out of control',
+      type: 'scatter',
+      z: 6,
+      symbol: 'diamond',
+      symbolSize: 13,
+      itemStyle: { color: PALETTE.outOfControl, borderColor: '#fff', borderWidth: 1 },
+      data: pts.map((p) => (p.outOfControl ? cell(p.rate) : GAP)),
+    });
+  }
+  if (anyRun) {
+    series.push({
+      name: 'Run of 8 on one side',
+      type: 'scatter',
+      z: 4,
+      symbol: 'circle',
+      symbolSize: 11,
+      itemStyle: { color: 'transparent', borderColor: PALETTE.run, borderWidth: 2 },
+      data: pts.map((p) => (p.runFlags.length ? cell(p.rate) : GAP)),
+    });
+  }
+  if (anyProvisional) {
+    // A full-width bar on a hidden 0–1 axis shades a provisional period's whole column.
+    series.push({
+      name: 'Provisional (window still open)',
+      type: 'bar',
+      yAxisIndex: 1,
+      barWidth: '100%',
+      silent: true,
+      z: 0,
+      itemStyle: { color: PALETTE.provisional },
+      data: pts.map((p) => (p.provisional ? 1 : GAP)),
+      label: {
+        show: true,
+        position: 'insideTop',
+        color: PALETTE.muted,
+        fontSize: 10,
+        formatter: (params: { dataIndex: number }) => {
+          const p = pts[params.dataIndex];
+          return p ? `provisional\n${f.percent(p.pendingShare, 0)} open` : '';
+        },
+      },
+      tooltip: { show: false },
+    });
+  }
+
+  const legendNames = series
+    .map((s) => (s as { name?: string }).name ?? '')
+    .filter((n, i, all) => n !== 'lower' && all.indexOf(n) === i);
+  return {
+    animation: style.interactive,
+    textStyle: { fontFamily: FONT },
+    color: [PALETTE.rate],
+    grid: { left: 48, right: style.compact ? 12 : 20, top: style.compact ? 56 : 40, bottom: 28, containLabel: false },
+    legend: {
+      data: legendNames,
+      top: 0,
+      left: 0,
+      itemWidth: 14,
+      itemHeight: 8,
+      textStyle: { fontSize: 11, color: PALETTE.muted },
+      selectedMode: style.interactive,
+    },
+    tooltip: style.interactive
+      ? {
+          trigger: 'axis',
+          axisPointer: { type: 'line' },
+          formatter: (params: unknown) => {
+            const first = Array.isArray(params) ? (params[0] as { dataIndex?: number } | undefined) : undefined;
+            const p = first?.dataIndex === undefined ? undefined : pts[first.dataIndex];
+            return p ? trendTooltip(p, ts, f) : '';
+          },
+        }
+      : { show: false },
+    xAxis: {
+      type: 'category',
+      data: labels,
+      boundaryGap: true,
+      axisTick: { alignWithLabel: true },
+      axisLabel: { color: PALETTE.muted, fontSize: 11, hideOverlap: true },
+      axisLine: { lineStyle: { color: PALETTE.grid } },
+    },
+    yAxis: [
+      {
+        type: 'value',
+        min: range.min,
+        max: range.max,
+        interval: range.interval,
+        axisLabel: { formatter: percentAxis, color: PALETTE.muted, fontSize: 11 },
+        splitLine: { lineStyle: { color: PALETTE.grid } },
+      },
+      { type: 'value', min: 0, max: 1, show: false },
+    ],
+    series,
+  };
+}
+
+/** The band zones behind the trend, clipped to the axis; a zone showing only a sliver is left out. */
+function bandAreas(t: { strong: number; poor: number }, range: { min: number; max: number }) {
+  const zones = [
+    { name: 'strong', from: t.strong, to: 1, color: PALETTE.band.strong.area },
+    { name: 'moderate', from: t.poor, to: t.strong, color: PALETTE.band.moderate.area },
+    { name: 'poor', from: 0, to: t.poor, color: PALETTE.band.poor.area },
+  ];
+  const span = range.max - range.min;
+  return zones
+    .map((z) => ({ ...z, from: Math.max(z.from, range.min), to: Math.min(z.to, range.max) }))
+    .filter((z) => z.to - z.from > span * 0.08)
+    .map((z) => [{ yAxis: z.from, name: z.name, itemStyle: { color: z.color } }, { yAxis: z.to }] as [{ yAxis: number; name: string; itemStyle: { color: string } }, { yAxis: number }]);
+}
+
+function trendTooltip(p: TimeseriesResponse['points'][number], ts: TimeseriesResponse, f: Formatter): string {
+  const lines = [
+    `<b>${f.period(p.period, ts.grain)}</b>${p.partial ? ' (partial)' : ''}`,
+    `Rate <b>${f.percent(p.rate)}</b> (${f.interval(p.lower, p.upper)})`,
+    `${f.count(p.accepted)} accepted of ${f.count(p.offers)} offers`,
+  ];
+  if (p.ucl !== null) lines.push(`Control limits ${f.interval(p.lcl, p.ucl)}`);
+  if (p.outOfControl) lines.push(`<span style="color:${PALETTE.outOfControl}">Out of control (${p.outOfControl} the limits)</span>`);
+  if (p.runFlags.length) lines.push(`<span style="color:${PALETTE.run}">Part of a run of 8+ ${p.runFlags.includes('run_above') ? 'above' : 'below'} the centre line</span>`);
+  if (p.provisional) lines.push(`Provisional: ${f.percent(p.pendingShare, 0)} of offers still inside the window`);
+  if (p.change?.differencePoints !== null && p.change) lines.push(`vs previous ${f.points(p.change.differencePoints)} (${f.pValue(p.change.pValue)}${p.change.significant ? ', significant' : ''})`);
+  return lines.join('<br>');
+}
+
+/** A segment's label for people: `mid_market` → "mid market", null → "not recorded". */
+export function segmentLabel(row: Pick<BreakdownRow, 'label' | 'segment'>): string {
+  const values = Object.values(row.segment);
+  if (values.length === 1 && values[0] === null) return 'not recorded';
+  return row.label.replace(/_/g, ' ');
+}
+
+/** Marker for a segment that differs significantly from the rest (after correction). */
+export function significanceMarker(row: BreakdownRow): string {
+  return row.vsRest.direction === 'above' ? '▲' : row.vsRest.direction === 'below' ? '▼' : '';
+}
+
+/** Height in pixels a breakdown chart needs for its rows. */
+export function breakdownHeight(rows: number): number {
+  return 44 + Math.max(1, rows) * 30;
+}
+
+/**
+ * A segment breakdown as a forest plot: each segment's rate with its interval, coloured by
+ * whether it differs significantly from the rest; a dashed line at the overall rate.
+ */
+export function breakdownOption(bd: BreakdownResponse, f: Formatter, style: ChartStyle): EChartsOption {
+  const rows = bd.rows;
+  const labels = rows.map((r) => segmentLabel(r));
+  const colour = (r: BreakdownRow) => (r.smallSample || r.rate === null ? PALETTE.small : r.vsRest.direction === 'above' ? PALETTE.above : r.vsRest.direction === 'below' ? PALETTE.below : PALETTE.neutral);
+  const range = rateAxisRange([...rows.flatMap((r) => [r.interval.lower, r.interval.upper]), bd.total.rate], 0.06);
+  return {
+    animation: style.interactive,
+    textStyle: { fontFamily: FONT },
+    grid: { left: 8, right: style.compact ? 64 : 84, top: 24, bottom: 20, containLabel: true },
+    tooltip: style.interactive
+      ? {
+          trigger: 'item',
+          formatter: (params: unknown) => {
+            const i = (params as { dataIndex?: number }).dataIndex;
+            const r = i === undefined ? undefined : rows[i];
+            return r ? breakdownTooltip(r, f) : '';
+          },
+        }
+      : { show: false },
+    xAxis: {
+      type: 'value',
+      min: range.min,
+      max: range.max,
+      interval: range.interval,
+      axisLabel: { formatter: (v: number) => f.percent(v, 0), color: PALETTE.muted, fontSize: 11 },
+      splitLine: { lineStyle: { color: PALETTE.grid } },
+    },
+    yAxis: {
+      type: 'category',
+      data: labels,
+      inverse: true,
+      axisTick: { show: false },
+      axisLine: { lineStyle: { color: PALETTE.grid } },
+      axisLabel: { color: PALETTE.text, fontSize: 12, width: style.compact ? 90 : 120, overflow: 'truncate' },
+    },
+    series: [
+      { name: 'lower', type: 'bar', stack: 'ci', barWidth: 6, itemStyle: { color: 'transparent' }, data: rows.map((r) => cell(r.interval.lower)), silent: true, tooltip: { show: false } },
+      {
+        name: 'interval',
+        type: 'bar',
+        stack: 'ci',
+        barWidth: 6,
+        data: rows.map((r) => ({
+          value: r.interval.lower === null || r.interval.upper === null ? GAP : r.interval.upper - r.interval.lower,
+          itemStyle: { color: withAlpha(colour(r), 0.3), borderRadius: 3 },
+        })),
+        label: {
+          show: true,
+          position: 'right',
+          fontSize: 11,
+          color: PALETTE.text,
+          formatter: (params: { dataIndex: number }) => {
+            const r = rows[params.dataIndex];
+            if (!r) return '';
+            if (r.rate === null) return 'no offers';
+            return `${f.percent(r.rate)} ${significanceMarker(r)}${r.smallSample ? ' n<30' : ''}`.trim();
+          },
+        },
+      },
+      {
+        name: 'rate',
+        type: 'scatter',
+        symbol: 'circle',
+        symbolSize: 10,
+        z: 5,
+        data: rows.map((r, i) => ({ value: [cell(r.rate), i], itemStyle: { color: colour(r) } })),
+        markLine: bd.total.rate === null
+          ? undefined
+          : {
+              silent: true,
+              symbol: 'none',
+              lineStyle: { color: PALETTE.muted, type: 'dashed' },
+              label: { formatter: `all ${f.percent(bd.total.rate)}`, position: 'start', fontSize: 10, color: PALETTE.muted },
+              data: [{ xAxis: bd.total.rate }],
+            },
+      },
+    ],
+  };
+}
+
+function breakdownTooltip(r: BreakdownRow, f: Formatter): string {
+  const lines = [
+    `<b>${segmentLabel(r)}</b>`,
+    `Rate <b>${f.percent(r.rate)}</b> (${f.interval(r.interval.lower, r.interval.upper)})`,
+    `${f.count(r.accepted)} accepted of ${f.count(r.offers)} offers`,
+  ];
+  if (r.vsRest.differencePoints !== null) {
+    lines.push(`vs rest ${f.points(r.vsRest.differencePoints)}, adjusted ${f.pValue(r.vsRest.adjustedPValue)}${r.vsRest.direction ? ` — significantly ${r.vsRest.direction}` : ' — not significant'}`);
+  }
+  if (r.smallSample) lines.push('Small sample (fewer than 30 offers)');
+  if (r.provisional) lines.push(`Provisional: ${f.percent(r.pendingShare, 0)} still open`);
+  return lines.join('<br>');
+}

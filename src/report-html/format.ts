@@ -1,0 +1,110 @@
+/**
+ * Numbers and dates in the reader's locale, shared by the dashboard (browser) and the report
+ * (server). Pure: no DOM, no Node APIs. Rates arrive as fractions (0.1834) and leave as percent.
+ */
+export type Grain = 'day' | 'week' | 'month' | 'quarter' | 'year';
+
+export interface Formatter {
+  readonly locale: string;
+  /** 0.1834 → "18.3%" ("18,3 %" in German); null → "–". */
+  percent(rate: number | null | undefined, digits?: number): string;
+  /** An interval of rates: "17.9–18.7%". */
+  interval(lower: number | null | undefined, upper: number | null | undefined): string;
+  /** Whole numbers with the locale's grouping: 200,000. */
+  count(n: number | null | undefined): string;
+  /** Money in short form (1.2M); the data carry no currency, so none is shown. */
+  money(n: number | null | undefined): string;
+  /** Percentage points with a sign: "+1.2 pts". */
+  points(p: number | null | undefined): string;
+  /** "p < 0.001", "p = 0.034". */
+  pValue(p: number | null | undefined): string;
+  /** Probability as percent without decimals below 99 %: "87%", "99.6%". */
+  probability(p: number | null | undefined): string;
+  /** A YYYY-MM-DD day in the locale's medium form: "Jun 30, 2025". */
+  day(iso: string | null | undefined): string;
+  /** A period's first day at its grain: "Jun 2025", "Q2 2025", "2025", "Jun 2" (week of). */
+  period(iso: string, grain: Grain): string;
+}
+
+export const DASH = '–';
+
+/** Builds the formatters for a BCP 47 locale (falls back to en-US when it is unknown). */
+export function formatter(locale = 'en-US'): Formatter {
+  const loc = supported(locale);
+  const pct = new Map<number, Intl.NumberFormat>();
+  const percentFormat = (digits: number) => {
+    let f = pct.get(digits);
+    if (!f) {
+      f = new Intl.NumberFormat(loc, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits });
+      pct.set(digits, f);
+    }
+    return f;
+  };
+  const plainNumber = new Intl.NumberFormat(loc, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const integer = new Intl.NumberFormat(loc, { maximumFractionDigits: 0 });
+  const compact = new Intl.NumberFormat(loc, { notation: 'compact', maximumFractionDigits: 1 });
+  const pFormat = new Intl.NumberFormat(loc, { maximumSignificantDigits: 2 });
+  const dayFormat = new Intl.DateTimeFormat(loc, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+  const monthFormat = new Intl.DateTimeFormat(loc, { year: 'numeric', month: 'short', timeZone: 'UTC' });
+  const weekFormat = new Intl.DateTimeFormat(loc, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+  const yearFormat = new Intl.DateTimeFormat(loc, { year: 'numeric', timeZone: 'UTC' });
+  const missing = (v: number | null | undefined): v is null | undefined => v === null || v === undefined || !Number.isFinite(v);
+
+  return {
+    locale: loc,
+    percent: (rate, digits = 1) => (missing(rate) ? DASH : percentFormat(digits).format(rate)),
+    interval(lower, upper) {
+      if (missing(lower) || missing(upper)) return DASH;
+      // "17.9–18.7%": the unit once, after the upper end, as the locale writes it.
+      const hi = percentFormat(1).format(upper);
+      const lo = percentFormat(1).formatToParts(lower).filter((p) => p.type !== 'percentSign' && p.type !== 'literal').map((p) => p.value).join('');
+      return `${lo}–${hi}`;
+    },
+    count: (n) => (missing(n) ? DASH : integer.format(n)),
+    money: (n) => (missing(n) ? DASH : compact.format(n)),
+    points(p) {
+      if (missing(p)) return DASH;
+      const sign = p > 0.05 ? '+' : p < -0.05 ? '−' : '±';
+      return `${sign}${plainNumber.format(Math.abs(p))} pts`;
+    },
+    pValue(p) {
+      if (missing(p)) return DASH;
+      if (p < 0.001) return `p < ${pFormat.format(0.001)}`;
+      return `p = ${pFormat.format(p)}`;
+    },
+    probability(p) {
+      if (missing(p)) return DASH;
+      if (p > 0.999) return `>${percentFormat(1).format(0.999)}`;
+      if (p < 0.001) return `<${percentFormat(1).format(0.001)}`;
+      return percentFormat(p > 0.99 || p < 0.01 ? 1 : 0).format(p);
+    },
+    day: (iso) => (iso ? dayFormat.format(utcDay(iso)) : DASH),
+    period(iso, grain) {
+      const d = utcDay(iso);
+      switch (grain) {
+        case 'year':
+          return yearFormat.format(d);
+        case 'quarter':
+          return `Q${Math.floor(d.getUTCMonth() / 3) + 1} ${d.getUTCFullYear()}`;
+        case 'month':
+          return monthFormat.format(d);
+        case 'week':
+          return weekFormat.format(d);
+        default:
+          return dayFormat.format(d);
+      }
+    },
+  };
+}
+
+function utcDay(iso: string): Date {
+  return new Date(`${iso.slice(0, 10)}T00:00:00Z`);
+}
+
+function supported(locale: string): string {
+  try {
+    return Intl.NumberFormat.supportedLocalesOf([locale]).length ? locale : 'en-US';
+  } catch {
+    return 'en-US';
+  }
+}

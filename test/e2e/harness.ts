@@ -1,0 +1,106 @@
+/**
+ * End-to-end harness: builds the dashboard fresh (so tests see the current web/src), serves demo
+ * data in-process on 127.0.0.1, and drives Debian's Chromium through playwright-core.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { generateDemo } from '../../src/demo/index.js';
+import { buildApp } from '../../src/server/index.js';
+import { DuckDbStore } from '../../src/store/index.js';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const ARTIFACTS = join(ROOT, 'test-artifacts');
+export const CHROMIUM = process.env['UPRATE_CHROMIUM'] ?? '/usr/bin/chromium';
+
+/** Why the browser tests cannot run here, or null when they can. */
+export function browserMissing(): string | null {
+  return existsSync(CHROMIUM) ? null : `no browser at ${CHROMIUM}: run scripts/ci-browser.sh (as root) to install Debian's chromium`;
+}
+
+/** The demo's clock: 24 months of offers ending here; the server judges "pending" a day later. */
+export const DEMO_END = new Date('2025-06-30T23:59:59Z');
+export const DEMO_CLOCK = new Date('2025-07-01T12:00:00Z');
+
+export interface BuiltDashboard {
+  readonly dir: string;
+  readonly jsBytes: number;
+  readonly jsGzipBytes: number;
+  readonly files: readonly { name: string; bytes: number; gzipBytes: number }[];
+}
+
+/** `vite build` of web/ into a scratch folder. */
+export async function buildDashboard(): Promise<BuiltDashboard> {
+  const dir = mkdtempSync(join(tmpdir(), 'uprate-web-'));
+  const { build } = await import('vite');
+  await build({ configFile: join(ROOT, 'web/vite.config.ts'), logLevel: 'silent', build: { outDir: dir, emptyOutDir: true } });
+  const assets = join(dir, 'assets');
+  const files = readdirSync(assets)
+    .filter((n) => n.endsWith('.js'))
+    .map((name) => {
+      const bytes = statSync(join(assets, name)).size;
+      return { name, bytes, gzipBytes: gzipSync(readFileSync(join(assets, name))).length };
+    });
+  return { dir, files, jsBytes: files.reduce((s, f) => s + f.bytes, 0), jsGzipBytes: files.reduce((s, f) => s + f.gzipBytes, 0) };
+}
+
+export interface DemoServer {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly store: DuckDbStore;
+  close(): Promise<void>;
+}
+
+/** Demo data in an in-memory DuckDB, served with the built dashboard on 127.0.0.1 (port 0). */
+export async function startDemoServer(options: { webDir: string; rows?: number; secret?: string; store?: DuckDbStore }): Promise<DemoServer> {
+  let store = options.store;
+  if (!store) {
+    store = await DuckDbStore.open(':memory:');
+    await generateDemo(store, { rows: options.rows ?? 60_000, seed: 42, end: DEMO_END });
+  }
+  const { app } = await buildApp({
+    store,
+    dev: options.secret === undefined,
+    ...(options.secret ? { secret: options.secret } : {}),
+    clock: () => DEMO_CLOCK,
+    webDir: options.webDir,
+    logLevel: 'silent',
+  });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const owned = options.store === undefined;
+  return {
+    url,
+    app,
+    store,
+    async close() {
+      await app.close();
+      if (owned) await store.close();
+    },
+  };
+}
+
+/** The launch the machine's notes prescribe: headless, no sandbox (root), no background traffic. */
+export async function launchBrowser(options: { offline?: boolean } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const profile = mkdtempSync(join(tmpdir(), 'uprate-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    locale: 'en-US',
+    timezoneId: 'UTC',
+    viewport: { width: 1280, height: 800 },
+    acceptDownloads: true,
+    offline: options.offline ?? false,
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,21 @@
+/**
+ * ECharts is most of the page's JavaScript, so it loads as its own chunk, started at boot and in
+ * parallel with the first API calls: the headline (plain DOM) shows without waiting for it.
+ */
+import type { EChartsOption } from 'echarts';
+import type * as Charts from './charts.js';
+
+let loading: Promise<typeof Charts> | null = null;
+
+function load(): Promise<typeof Charts> {
+  loading ??= import('./charts.js');
+  return loading;
+}
+
+export function preloadCharts(): void {
+  void load();
+}
+
+export async function mountChart(el: HTMLElement, build: (compact: boolean) => EChartsOption, label: string): Promise<Charts.MountedChart> {
+  return (await load()).mountChart(el, build, label);
+}

@@ -1,0 +1,113 @@
+/**
+ * The controls: date range, grain, offer type and a filter on any dimension the model publishes
+ * (listed from the Cube API's /meta, values from a Cube /load). Native form elements only, so
+ * everything works from the keyboard.
+ */
+import { cubeRows } from './api.js';
+import { h } from './dom.js';
+import { GRAINS, RANGE_LABELS, RANGE_PRESETS, addFilter, removeFilter, type ViewState } from './state.js';
+
+export interface Dimension {
+  readonly member: string;
+  readonly title: string;
+}
+
+export interface ControlsInput {
+  readonly state: ViewState;
+  readonly range: { from: string; to: string } | null;
+  readonly extent: { first: string; last: string } | null;
+  readonly dimensions: readonly Dimension[];
+  readonly onChange: (next: ViewState) => void;
+  readonly formatCount: (n: number) => string;
+}
+
+const GRAIN_LABELS = { week: 'Week', month: 'Month', quarter: 'Quarter' } as const;
+
+export function dimensionTitle(dimensions: readonly Dimension[], member: string): string {
+  return dimensions.find((d) => d.member === member)?.title ?? member;
+}
+
+export function renderControls(input: ControlsInput): HTMLElement {
+  const { state, onChange } = input;
+  const field = (label: string, control: HTMLElement, id: string) => h('div', { class: 'field' }, h('label', { for: id }, label), control);
+
+  const rangeSelect = h('select', { id: 'ctl-range', 'data-testid': 'range' }, ...[...RANGE_PRESETS, 'custom' as const].map((r) => h('option', { value: r, selected: r === state.range }, RANGE_LABELS[r])));
+  rangeSelect.addEventListener('change', () => {
+    const value = rangeSelect.value as ViewState['range'];
+    if (value === 'custom') onChange({ ...state, range: 'custom', from: input.range?.from ?? null, to: input.range?.to ?? null });
+    else onChange({ ...state, range: value, from: null, to: null });
+  });
+  const dateInput = (id: string, value: string | undefined, apply: (v: string) => ViewState | null) => {
+    const el = h('input', { id, type: 'date', value: value ?? '', min: input.extent?.first, max: input.extent?.last, 'data-testid': id });
+    el.addEventListener('change', () => {
+      if (!el.value) return;
+      const next = apply(el.value);
+      if (next) onChange(next);
+    });
+    return el;
+  };
+  const fromInput = dateInput('ctl-from', input.range?.from, (v) => ({ ...state, range: 'custom', from: v, to: input.range && input.range.to >= v ? input.range.to : v }));
+  const toInput = dateInput('ctl-to', input.range?.to, (v) => ({ ...state, range: 'custom', to: v, from: input.range && input.range.from <= v ? input.range.from : v }));
+
+  const grainSelect = h('select', { id: 'ctl-grain', 'data-testid': 'grain' }, ...GRAINS.map((g) => h('option', { value: g, selected: g === state.grain }, GRAIN_LABELS[g])));
+  grainSelect.addEventListener('change', () => onChange({ ...state, grain: grainSelect.value as ViewState['grain'] }));
+
+  const typeSelect = h(
+    'select',
+    { id: 'ctl-type', 'data-testid': 'offer-type' },
+    h('option', { value: '', selected: state.offerType === null }, 'Upsell and cross-sell'),
+    h('option', { value: 'upsell', selected: state.offerType === 'upsell' }, 'Upsell only'),
+    h('option', { value: 'cross_sell', selected: state.offerType === 'cross_sell' }, 'Cross-sell only'),
+  );
+  typeSelect.addEventListener('change', () => onChange({ ...state, offerType: typeSelect.value === 'upsell' || typeSelect.value === 'cross_sell' ? typeSelect.value : null }));
+
+  // Filter: pick a dimension, then one of its values (with its offer count), then add.
+  const dimSelect = h('select', { id: 'ctl-dim', 'data-testid': 'filter-dimension' }, h('option', { value: '' }, 'Choose a dimension…'), ...input.dimensions.map((d) => h('option', { value: d.member }, d.title)));
+  const valueSelect = h('select', { id: 'ctl-value', 'data-testid': 'filter-value', disabled: true }, h('option', { value: '' }, '…then a value'));
+  const addButton = h('button', { type: 'button', class: 'primary', 'data-testid': 'filter-add', disabled: true }, 'Add filter');
+  dimSelect.addEventListener('change', () => void loadValues(dimSelect.value, valueSelect, addButton, input));
+  valueSelect.addEventListener('change', () => {
+    addButton.disabled = !valueSelect.value;
+  });
+  addButton.addEventListener('click', () => {
+    if (dimSelect.value && valueSelect.value) onChange(addFilter(state, dimSelect.value, valueSelect.value));
+  });
+
+  const chips = state.filters.flatMap((f) =>
+    f.values.map((v) => {
+      const text = `${dimensionTitle(input.dimensions, f.member)} = ${v.replace(/_/g, ' ')}`;
+      return h('li', { class: 'chip' }, h('span', {}, text), h('button', { type: 'button', 'aria-label': `Remove filter ${text}`, title: 'Remove', onclick: () => onChange(removeFilter(state, f.member, v)) }, '×'));
+    }),
+  );
+
+  return h(
+    'form',
+    { class: 'controls', 'aria-label': 'What to show', onsubmit: (e: Event) => e.preventDefault() },
+    h('div', { class: 'control-row' },
+      field('Date range', rangeSelect, 'ctl-range'),
+      field('From', fromInput, 'ctl-from'),
+      field('To', toInput, 'ctl-to'),
+      field('Grain', grainSelect, 'ctl-grain'),
+      field('Offer type', typeSelect, 'ctl-type')),
+    h('div', { class: 'control-row filter-row' },
+      field('Filter on', dimSelect, 'ctl-dim'),
+      field('Value', valueSelect, 'ctl-value'),
+      h('div', { class: 'field field-button' }, addButton),
+      chips.length ? h('ul', { class: 'chips', 'aria-label': 'Active filters' }, ...chips) : null),
+  );
+}
+
+async function loadValues(member: string, select: HTMLSelectElement, add: HTMLButtonElement, input: ControlsInput): Promise<void> {
+  select.disabled = true;
+  add.disabled = true;
+  select.replaceChildren(h('option', { value: '' }, member ? 'Loading values…' : '…then a value'));
+  if (!member) return;
+  try {
+    const rows = await cubeRows({ measures: ['Offers.count'], dimensions: [member], order: { 'Offers.count': 'desc' }, limit: 200 });
+    const values = rows.map((r) => ({ value: r[member], n: Number(r['Offers.count'] ?? 0) })).filter((r): r is { value: string; n: number } => typeof r.value === 'string' && r.value !== '');
+    select.replaceChildren(h('option', { value: '' }, values.length ? 'Choose a value…' : 'No values'), ...values.map((v) => h('option', { value: v.value }, `${v.value.replace(/_/g, ' ')} (${input.formatCount(v.n)})`)));
+    select.disabled = values.length === 0;
+  } catch (e) {
+    select.replaceChildren(h('option', { value: '' }, `Could not load values: ${e instanceof Error ? e.message : String(e)}`));
+  }
+}

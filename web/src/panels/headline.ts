@@ -1,0 +1,106 @@
+/**
+ * The headline: conversion rate with its interval, band, benchmark and target marks, change vs
+ * the previous period with its significance; then offers, accepted, expansion revenue and the
+ * customer conversion rate. From GET /api/v1/kpi.
+ */
+import type { KpiResponse } from '../../../src/insights/api-types.js';
+import type { Formatter } from '../../../src/report-html/format.js';
+import { rateBulletSvg } from '../../../src/report-html/rate-bullet.js';
+import { h, svgFragment } from '../dom.js';
+
+const INDUSTRY_NAMES: Readonly<Record<string, string>> = { saas: 'SaaS', retail: 'retail', consumer_goods: 'consumer goods' };
+
+export function industryName(industry: string): string {
+  return INDUSTRY_NAMES[industry] ?? industry.replace(/_/g, ' ');
+}
+
+/** The band word shown on the chip: the interval's judgement, or the two bands it spans. */
+export function bandWords(k: KpiResponse): { cls: string; text: string; title: string } {
+  const b = k.band;
+  if (b.judgement === null) return { cls: 'band-none', text: 'no offers', title: 'No offers in this selection' };
+  if (b.judgement === 'indeterminate') {
+    return { cls: `band-${b.band ?? 'none'} band-unsure`, text: `${b.spans.join(' / ')}?`, title: b.reason ?? 'The interval spans two bands' };
+  }
+  return { cls: `band-${b.judgement}`, text: b.judgement, title: `The whole interval lies in the ${b.judgement} band (poor < ${pct(b.thresholds.poor)} ≤ moderate ≤ ${pct(b.thresholds.strong)} < strong)` };
+}
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+export function headlineContent(k: KpiResponse, f: Formatter, periodText: string): HTMLElement[] {
+  const band = bandWords(k);
+  const change = k.change;
+  let changeEl: HTMLElement;
+  if (!change || change.differencePoints === null || !k.previous) {
+    changeEl = h('p', { class: 'change change-none' }, 'No earlier offers to compare with.');
+  } else {
+    const up = change.differencePoints > 0;
+    const cls = !change.significant ? 'change-flat' : up ? 'change-up' : 'change-down';
+    const arrow = !change.significant ? '●' : up ? '▲' : '▼';
+    changeEl = h(
+      'p',
+      { class: `change ${cls}`, 'data-testid': 'headline-change', title: `${change.testName ?? ''}: ${change.reason}` },
+      h('span', { class: 'arrow', 'aria-hidden': 'true' }, arrow),
+      h('strong', {}, f.points(change.differencePoints)),
+      ` vs previous ${f.day(k.previous.from)} – ${f.day(k.previous.to)} (${f.percent(k.previous.rate)}): `,
+      h('span', { class: 'sig' }, change.significant ? `significant, ${f.pValue(change.pValue)}` : `not significant, ${f.pValue(change.pValue)}`),
+    );
+  }
+  const benchmarks = k.benchmark ? [k.benchmark] : k.benchmarks;
+  const bullet = rateBulletSvg(
+    {
+      rate: k.rate,
+      lower: k.interval.lower,
+      upper: k.interval.upper,
+      thresholds: k.query.thresholds,
+      benchmarks: benchmarks.map((b) => ({ label: industryName(b.industry), rate: b.benchmark.rate })),
+      target: k.target?.rate ?? null,
+      width: 440,
+    },
+    f,
+  );
+  const standing = benchmarks.length
+    ? h(
+        'ul',
+        { class: 'benchmarks', 'aria-label': 'Against industry benchmarks' },
+        ...benchmarks.map((b) =>
+          h(
+            'li',
+            { title: `${b.benchmark.source}, via ${b.benchmark.citation}` },
+            h('span', { class: 'bm-name' }, `${industryName(b.industry)} customers`),
+            ` ${f.percent(b.rate)} vs ${f.percent(b.benchmark.rate, 0)} `,
+            h('span', { class: `standing standing-${b.standing ?? 'none'}` }, b.standing === 'consistent' ? 'in line' : b.standing ?? '–'),
+          ),
+        ),
+      )
+    : null;
+  const target = k.target
+    ? h('p', { class: 'target' }, `Target ${f.percent(k.target.rate)}: `, h('span', { class: `standing standing-${k.target.standing ?? 'none'}` }, k.target.standing === 'consistent' ? 'within reach' : k.target.standing ?? '–'), ` (${f.points(k.target.gapPoints)})`)
+    : null;
+
+  const main = h(
+    'div',
+    { class: 'headline' },
+    h('p', { class: 'eyebrow' }, `Conversion rate · ${periodText}`),
+    h('div', { class: 'headline-row' },
+      h('span', { class: `big-rate ${band.cls}`, 'data-testid': 'headline-rate', 'data-value': k.rate === null ? '' : String(k.rate) }, f.percent(k.rate)),
+      h('span', { class: `band-chip ${band.cls}`, title: band.title, tabindex: 0 }, band.text)),
+    h('p', { class: 'interval' }, `${f.percent(k.query.level, 0)} interval ${f.interval(k.interval.lower, k.interval.upper)} · ${f.count(k.accepted)} of ${f.count(k.offers)} offers accepted within ${k.query.windowDays} days`),
+    changeEl,
+    svgFragment(bullet, 'bullet'),
+    standing,
+    target,
+    k.provisional ? h('p', { class: 'provisional-note' }, `Provisional: ${f.percent(k.pendingShare, 0)} of these offers are still inside their ${k.query.windowDays}-day window, so the rate can still rise.`) : null,
+  );
+
+  const tile = (label: string, value: string, detail: string, testid: string) =>
+    h('div', { class: 'tile', 'data-testid': testid }, h('p', { class: 'tile-label' }, label), h('p', { class: 'tile-value' }, value), h('p', { class: 'tile-detail' }, detail));
+  const tiles = h(
+    'div',
+    { class: 'tiles' },
+    tile('Offers', f.count(k.offers), k.pending ? `${f.count(k.pending)} still pending` : 'none pending', 'tile-offers'),
+    tile('Accepted', f.count(k.accepted), `within the ${k.query.windowDays}-day window`, 'tile-accepted'),
+    tile('Expansion revenue', f.money(k.expansionRevenue), k.accepted ? `${f.money(k.expansionRevenue / k.accepted)} per accepted offer` : 'no accepted offers', 'tile-revenue'),
+    tile('Customer conversion', f.percent(k.customers.rate), `${f.count(k.customers.converted)} of ${f.count(k.customers.offered)} customers offered`, 'tile-customers'),
+  );
+  return [main, tiles];
+}

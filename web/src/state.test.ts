@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { DEFAULT_STATE, addFilter, apiParams, readState, removeFilter, resolveRange, stateFromApiLink, writeState } from './state.js';
+
+describe('dashboard URL state', () => {
+  test('the plain URL is the default view, and every field round-trips', () => {
+    assert.deepEqual(readState(''), DEFAULT_STATE);
+    assert.equal(writeState(DEFAULT_STATE), '');
+    const state = { range: 'custom' as const, from: '2025-01-01', to: '2025-03-31', grain: 'week' as const, offerType: 'cross_sell' as const, filters: [{ member: 'Customers.accountSize', values: ['smb', 'mid_market'] }, { member: 'Offers.channel', values: ['a=b & c'] }] };
+    assert.deepEqual(readState(writeState(state)), state);
+    assert.equal(writeState({ ...DEFAULT_STATE, range: '3m' }), '?range=3m');
+  });
+
+  test('unreadable values fall back to the default instead of failing', () => {
+    assert.deepEqual(readState('?range=5y&grain=hour&type=gift&filter=nonsense&filter=a.b%3Dc&from=2025-02-30x&to=2025-01-01'), { ...DEFAULT_STATE, filters: [{ member: 'a.b', values: ['c'] }] });
+    // A custom range whose end comes before its start is ignored.
+    assert.equal(readState('?from=2025-03-01&to=2025-01-01').range, '12m');
+  });
+
+  test('filters: values on one member are merged, removed one at a time', () => {
+    let s = addFilter(DEFAULT_STATE, 'Customers.industry', 'saas');
+    s = addFilter(s, 'Customers.industry', 'retail');
+    s = addFilter(s, 'Customers.industry', 'saas');
+    assert.deepEqual(s.filters, [{ member: 'Customers.industry', values: ['saas', 'retail'] }]);
+    assert.deepEqual(removeFilter(s, 'Customers.industry', 'saas').filters, [{ member: 'Customers.industry', values: ['retail'] }]);
+    assert.deepEqual(removeFilter(s, 'Customers.industry').filters, []);
+  });
+
+  test('presets count calendar months back from the last day with offers, clipped to the first', () => {
+    const extent = { first: '2023-07-01', last: '2025-06-30' };
+    assert.deepEqual(resolveRange({ ...DEFAULT_STATE, range: '12m' }, extent), { from: '2024-07-01', to: '2025-06-30' });
+    assert.deepEqual(resolveRange({ ...DEFAULT_STATE, range: '3m' }, extent), { from: '2025-04-01', to: '2025-06-30' });
+    assert.deepEqual(resolveRange({ ...DEFAULT_STATE, range: '6m' }, { first: '2025-03-15', last: '2025-06-30' }), { from: '2025-03-15', to: '2025-06-30' });
+    assert.deepEqual(resolveRange({ ...DEFAULT_STATE, range: 'ytd' }, extent), { from: '2025-01-01', to: '2025-06-30' });
+    assert.deepEqual(resolveRange({ ...DEFAULT_STATE, range: '12m' }, { first: '2024-01-01', last: '2025-01-31' }), { from: '2024-02-01', to: '2025-01-31' });
+    assert.equal(resolveRange(DEFAULT_STATE, null), null);
+  });
+
+  test('API parameters carry the range, offer type and Cube equality filters', () => {
+    const s = addFilter({ ...DEFAULT_STATE, offerType: 'upsell' }, 'Customers.accountSize', 'enterprise');
+    const q = apiParams(s, { from: '2025-01-01', to: '2025-06-30' });
+    assert.equal(q.get('from'), '2025-01-01');
+    assert.equal(q.get('offerType'), 'upsell');
+    assert.deepEqual(JSON.parse(q.get('filters') ?? ''), [{ member: 'Customers.accountSize', operator: 'equals', values: ['enterprise'] }]);
+  });
+
+  test('an insight link opens the view it describes', () => {
+    const link = `/api/v1/breakdown?by=Offers.channel&from=2025-01-01&to=2025-03-31&filters=${encodeURIComponent(JSON.stringify([{ member: 'Offers.channel', operator: 'equals', values: ['email'] }]))}`;
+    const s = stateFromApiLink(link, DEFAULT_STATE);
+    assert.deepEqual([s.range, s.from, s.to], ['custom', '2025-01-01', '2025-03-31']);
+    assert.deepEqual(s.filters, [{ member: 'Offers.channel', values: ['email'] }]);
+    assert.deepEqual(stateFromApiLink('/api/v1/kpi?filters=%5Bbroken', DEFAULT_STATE), DEFAULT_STATE);
+  });
+});
