@@ -1,0 +1,91 @@
+/**
+ * The engines the engine tests run on, found the way the services scripts leave them: each
+ * script's `url` subcommand names its server (nothing is exported between CI steps). An engine
+ * whose server is not answering is skipped with a message that says how to start it — unless CI
+ * is set, where a missing server is a failure (CI starts them with scripts/ci-services.sh).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { UprateError } from '../src/core/errors.js';
+import { openStore, type Engine, type Store } from '../src/store/index.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface EngineUnderTest {
+  readonly engine: Engine;
+  /** How `uprate` is pointed at it: `--db FILE` or `--url URL`. */
+  readonly args: readonly string[];
+  /** The URL (server engines) or file (DuckDB). */
+  readonly where: string;
+}
+
+export interface EngineSlot {
+  readonly engine: Engine;
+  /** Present when the engine can be tested. */
+  readonly ready?: EngineUnderTest;
+  /** Why it cannot, when it cannot. */
+  readonly skip?: string;
+}
+
+export const IN_CI = process.env['CI'] === 'true' || process.env['CI'] === '1';
+
+function scriptUrl(script: string): string {
+  return execFileSync(`${ROOT}scripts/services/${script}`, ['url'], { encoding: 'utf8' }).trim();
+}
+
+/** Is the server there? (Read-only: a server without uprate's tables still answers.) */
+async function answers(url: string): Promise<string | undefined> {
+  try {
+    const store: Store = await openStore({ db: ':memory:', url, readOnly: true, timeoutMs: 5_000 });
+    await store.close();
+    return undefined;
+  } catch (e) {
+    if (e instanceof UprateError && e.code !== 'ENGINE_UNAVAILABLE') return undefined;
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+/**
+ * `?schema=` for PostgreSQL. ClickHouse keeps its shard tables in one database whatever the URL
+ * says, so its URL is used as the script prints it.
+ */
+function isolate(engine: Engine, url: string, name: string): string {
+  if (engine !== 'postgres') return url;
+  const u = new URL(url);
+  u.searchParams.set('schema', name);
+  return u.toString();
+}
+
+/**
+ * Every engine, in a fixed order (DuckDB first: the reference). `name` isolates this test's tables
+ * (a PostgreSQL schema, a ClickHouse database) so test files can run at the same time.
+ */
+export async function locateEngines(name: string, duckdbFile: string): Promise<EngineSlot[]> {
+  const slots: EngineSlot[] = [{ engine: 'duckdb', ready: { engine: 'duckdb', args: ['--db', duckdbFile], where: duckdbFile } }];
+  const servers: { engine: Engine; script: string; env: string; implemented: () => boolean }[] = [
+    { engine: 'postgres', script: 'postgres.sh', env: 'UPRATE_TEST_POSTGRES_URL', implemented: () => true },
+    { engine: 'clickhouse', script: 'clickhouse.sh', env: 'UPRATE_TEST_CLICKHOUSE_URL', implemented: () => existsSync(`${ROOT}src/store/clickhouse-store.ts`) },
+  ];
+  // UPRATE_TEST_ENGINES=duckdb,postgres narrows the run (a visible skip, never silent).
+  const only = process.env['UPRATE_TEST_ENGINES']?.split(',').map((e) => e.trim());
+  for (const s of servers) {
+    if (only && !only.includes(s.engine)) {
+      slots.push({ engine: s.engine, skip: `${s.engine}: left out by UPRATE_TEST_ENGINES=${only.join(',')}` });
+      continue;
+    }
+    if (!s.implemented()) {
+      slots.push({ engine: s.engine, skip: `${s.engine}: this uprate has no ${s.engine} store yet (src/store/clickhouse-store.ts)` });
+      continue;
+    }
+    const base = process.env[s.env] ?? scriptUrl(s.script);
+    const problem = await answers(base);
+    if (problem) {
+      slots.push({ engine: s.engine, skip: `${s.engine} is not answering at ${base} (${problem.split('\n')[0]}); start it with scripts/services/${s.script} start` });
+      continue;
+    }
+    const url = isolate(s.engine, base, name);
+    slots.push({ engine: s.engine, ready: { engine: s.engine, args: ['--url', url], where: url } });
+  }
+  return slots;
+}
