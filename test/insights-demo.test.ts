@@ -4,12 +4,16 @@
  * leaderboard. Everything goes through model queries, as the API does.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { generateDemo, TINY_OFFERS, TWIN_REGIONS } from '../src/demo/index.js';
 import { breakdown, comparePopulations, findInsights, leaderboard, type KpiContext, type Selection } from '../src/insights/index.js';
 import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
 import { DEFAULT_BAND_THRESHOLDS } from '../src/stats/index.js';
 import { DuckDbStore } from '../src/store/index.js';
+import { uprate } from './cli-helpers.js';
 
 const END = new Date('2025-06-30T12:00:00Z');
 const ALL: Selection = { from: null, to: null, offerType: null, filters: [] };
@@ -104,5 +108,42 @@ describe('false positives across seeds (30,000 offers each)', () => {
     }
     t.diagnostic(`twins flagged in ${twinFlags} of ${SEEDS.length} seeds`);
     assert.ok(twinFlags / SEEDS.length <= 1 - LEVEL, `twins flagged in ${twinFlags} of ${SEEDS.length} seeds`);
+  });
+});
+
+describe('uprate report --insights / --compare', () => {
+  test('findings appended to the JSON report; A against B with counts as SQL; a bad member names the argument', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uprate-insights-'));
+    const db = join(dir, 'demo.duckdb');
+    try {
+      const file = await DuckDbStore.open(db);
+      await generateDemo(file, { rows: 20_000, seed: 7, end: END });
+      const [expected] = await file.query<{ ne: bigint; ke: bigint; ns: bigint; ks: bigint }>(`
+        SELECT count(*) FILTER (WHERE account_size = 'enterprise') AS ne,
+          count(*) FILTER (WHERE account_size = 'enterprise' AND accepted_at <= offered_at + INTERVAL 30 DAY AND accepted_at <= TIMESTAMP '2025-06-30 12:00:00') AS ke,
+          count(*) FILTER (WHERE account_size = 'smb') AS ns,
+          count(*) FILTER (WHERE account_size = 'smb' AND accepted_at <= offered_at + INTERVAL 30 DAY AND accepted_at <= TIMESTAMP '2025-06-30 12:00:00') AS ks
+        FROM offers JOIN customers USING (customer_id)`);
+      await file.close();
+      const asOf = ['--as-of', END.toISOString()];
+      const withInsights = uprate(['report', '--db', db, ...asOf, '--insights', '--format', 'json']);
+      assert.equal(withInsights.code, 0, withInsights.stderr);
+      const doc = JSON.parse(withInsights.stdout) as { rows: unknown[]; insights: { insights: { id: string }[] } };
+      assert.ok(doc.rows.length > 0);
+      assert.ok(doc.insights.insights.some((i) => i.id === 'segment_above:Customers.accountSize=enterprise'));
+      const text = uprate(['report', '--db', db, ...asOf, '--insights']);
+      assert.equal(text.code, 0, text.stderr);
+      assert.match(text.stdout, /Findings\n/);
+      const compared = uprate(['report', '--db', db, ...asOf, '--compare', 'Customers.accountSize=enterprise', 'Customers.accountSize=smb', '--format', 'json']);
+      assert.equal(compared.code, 0, compared.stderr);
+      const c = (JSON.parse(compared.stdout) as { comparison: { a: { offers: number; accepted: number }; b: { offers: number; accepted: number }; difference: { significant: boolean } } }).comparison;
+      assert.deepEqual([c.a.offers, c.a.accepted, c.b.offers, c.b.accepted], [expected?.ne, expected?.ke, expected?.ns, expected?.ks].map(Number));
+      assert.equal(c.difference.significant, true);
+      const bad = uprate(['report', '--db', db, '--compare', 'Customers.nope=x', 'all']);
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /--compare A\[0\]\.member: 'Customers\.nope' is not a dimension/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
