@@ -10,7 +10,7 @@ import { Cron } from 'croner';
 import { errorMessage } from '../core/errors.js';
 import type { Model } from '../model/index.js';
 import type { Store } from '../store/index.js';
-import type { AlertSetup, Channel } from './alert-setup.js';
+import { deliverToChannel, type AlertSetup } from './alert-setup.js';
 import { applyFinding, markNotified, readState, type AlertState, type Transition } from './alert-state.js';
 import { ensureAlertTables } from './alert-tables.js';
 import { listAlerts, type AlertList } from './alert-views.js';
@@ -19,8 +19,7 @@ import type { Finding } from './finding.js';
 import { claimNotification, markDelivered, recordDeadLetter } from './notification-lease.js';
 import { buildNotification, channelBody, type Notification } from './notification.js';
 import type { AlertRule } from './rules-schema.js';
-import { sampleFinding } from './sample-finding.js';
-import { deliverWebhook, type DeliveryEffects } from './webhook.js';
+import type { DeliveryEffects } from './webhook.js';
 
 export const DEFAULT_PUBLIC_URL = 'http://127.0.0.1:4000';
 
@@ -177,7 +176,7 @@ export class AlertMonitor {
         continue;
       }
       const body = channelBody(channel.type, { ...notification, key });
-      const result = await this.send(channel, body, key);
+      const result = await deliverToChannel(channel, body, key, this.options.delivery);
       if (result.delivered) {
         await markDelivered(store, key, result.attempts, new Date());
         this.log('info', `alert ${transition.kind}: ${state.rule} (${state.scope}) sent to ${name}`);
@@ -188,34 +187,6 @@ export class AlertMonitor {
       out.push({ channel: name, kind: transition.kind, key, claimed: true, delivered: result.delivered, attempts: result.attempts, error: result.error });
     }
     if (out.some((d) => d.delivered)) await markNotified(store, state, at);
-    return out;
-  }
-
-  private send(channel: Channel, body: string, key: string) {
-    return deliverWebhook(
-      { url: channel.url, secret: channel.signingSecret, timeoutMs: channel.timeoutMs, retries: channel.retries, backoffMs: channel.backoffMs, headers: channel.headers },
-      body,
-      key,
-      this.options.delivery,
-    );
-  }
-
-  /** `uprate alerts test RULE`: a sample notification to the rule's channels (or the ones named). No state. */
-  async sendTest(ruleName: string, channelNames?: readonly string[]): Promise<Delivery[]> {
-    const rule = this.options.setup.rules.find((r) => r.name === ruleName);
-    if (!rule) throw new Error(`no rule ${ruleName}`);
-    const at = this.now();
-    const names = channelNames && channelNames.length > 0 ? channelNames : rule.channels;
-    const out: Delivery[] = [];
-    for (const name of names) {
-      const channel = this.options.setup.channels.get(name);
-      if (!channel) continue;
-      const key = `test|${rule.name}|${at.toISOString()}|${name}`;
-      const finding = sampleFinding(rule, at);
-      const n = buildNotification({ kind: 'test', key, rule, finding, publicUrl: this.publicUrl(), firingSince: at, resolvedAt: null, sentAt: at, sample: true });
-      const result = await this.send(channel, channelBody(channel.type, n), key);
-      out.push({ channel: name, kind: 'test', key, claimed: true, delivered: result.delivered, attempts: result.attempts, error: result.error });
-    }
     return out;
   }
 

@@ -13,6 +13,7 @@ import { activeRules } from './default-rules.js';
 import { ruleRequest } from './evaluate-rules.js';
 import { COUNT_MEMBERS, countQuery } from './offer-counts.js';
 import type { AlertRule, ChannelConfig } from './rules-schema.js';
+import { deliverWebhook, type DeliveryEffects, type DeliveryResult } from './webhook.js';
 
 export interface Channel extends ChannelConfig {
   readonly name: string;
@@ -88,4 +89,14 @@ export function alertSetup(config: Config, model: Model, env: NodeJS.ProcessEnv 
   }
   if (issues.length > 0) throw configIssuesError(config.file, issues);
   return { rules, channels, publicUrl: alerts?.publicUrl, recentDays: alerts?.recentDays ?? 30, bands: config.bands };
+}
+
+/** Sends a body to a channel with its timeout, retries and signing secret. */
+export function deliverToChannel(channel: Channel, body: string, key: string, effects?: DeliveryEffects): Promise<DeliveryResult> {
+  return deliverWebhook(
+    { url: channel.url, secret: channel.signingSecret, timeoutMs: channel.timeoutMs, retries: channel.retries, backoffMs: channel.backoffMs, headers: channel.headers },
+    body,
+    key,
+    effects,
+  );
 }

@@ -1,7 +1,7 @@
 /** The alerts as GET /api/v1/alerts shows them: what is firing now and what resolved recently. */
 import type { Store } from '../store/index.js';
 import { listStates, type AlertState } from './alert-state.js';
-import { ensureAlertTables } from './alert-tables.js';
+import { errorMessage } from '../core/errors.js';
 import type { Severity } from './finding.js';
 
 /** One alert (a rule in one scope). The dashboard's alert panel reads exactly this shape. */
@@ -38,8 +38,14 @@ export function alertView(s: AlertState): AlertView {
 
 /** Firing alerts (critical first, newest first) and those resolved in the last `recentDays` (newest first, at most 100). */
 export async function listAlerts(store: Store, now: Date, recentDays = 30): Promise<AlertList> {
-  await ensureAlertTables(store);
-  const states = await listStates(store);
+  let states: AlertState[];
+  try {
+    states = await listStates(store);
+  } catch (e) {
+    // Nothing has been evaluated on this store yet: no tables, no alerts (a read must not create them).
+    if (/uprate_alert_state/.test(errorMessage(e))) return { firing: [], recent: [] };
+    throw e;
+  }
   const since = now.getTime() - recentDays * 86_400_000;
   const firing = states
     .filter((s) => s.state === 'firing')

@@ -5,7 +5,8 @@
  */
 export { alertsSchema, ruleSchema, channelSchema, type AlertsConfig, type AlertRule, type AlertCondition, type ChannelConfig } from './rules-schema.js';
 export { defaultRules, activeRules } from './default-rules.js';
-export { alertSetup, type AlertSetup, type Channel } from './alert-setup.js';
+export { alertSetup, deliverToChannel, type AlertSetup, type Channel } from './alert-setup.js';
+export { sendTestNotification, type TestDelivery } from './test-notification.js';
 export { evaluateRule, evaluateRules, type RuleResult, type EvaluateOptions } from './evaluate-rules.js';
 export type { Finding, FindingStatus, Severity, TestSummary } from './finding.js';
 export { AlertMonitor, DEFAULT_PUBLIC_URL, type MonitorOptions, type CheckOptions, type CheckResult, type CheckRow, type Delivery } from './alert-monitor.js';

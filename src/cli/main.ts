@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAlerts } from './alerts-command.js';
 import { registerDemo } from './demo-command.js';
 import { registerIngest } from './ingest-command.js';
 import { registerModel } from './model-command.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerQuery(program);
   registerModel(program);
+  registerAlerts(program);
   return program;
 }
 

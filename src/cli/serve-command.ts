@@ -1,5 +1,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { alertSetup } from '../alerts/index.js';
 import { UprateError } from '../core/errors.js';
 import { apiSecret } from '../server/auth.js';
 import { buildApp } from '../server/index.js';
@@ -41,10 +42,11 @@ export async function serve(options: ServeOptions): Promise<void> {
   }
   // A bad model or config stops the start before the database is opened.
   const { model, config } = await openModel(options);
+  const alerts = alertSetup(config, model);
   const store = await openStore(storeOptions({ db: options.db, ...(options.engine ? { engine: options.engine } : {}), ...(options.url ? { url: options.url } : {}), ...(options.timeout ? { timeout: options.timeout } : {}) }));
   // Only the embedded file needs a sidecar: other processes find the server holding it there.
   const embedded = store.engine === 'duckdb';
-  const { app } = await buildApp({ store, dev: options.dev, model, securityRules: config.security.filters, ...(options.logLevel ? { logLevel: options.logLevel } : {}) });
+  const { app } = await buildApp({ store, dev: options.dev, model, securityRules: config.security.filters, alerts, ...(options.logLevel ? { logLevel: options.logLevel } : {}) });
   const url = await app.listen({ host: options.host, port: options.port }).catch(async (e: NodeJS.ErrnoException) => {
     await store.close();
     throw new UprateError('BAD_ARGUMENT', `cannot listen on ${options.host}:${options.port}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.message}`, {

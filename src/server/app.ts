@@ -11,6 +11,8 @@ import { cubeRoutes } from './routes/cube.js';
 import { reportRoutes } from './routes/report.js';
 import { kpiApiRoutes, type KpiSettings } from './routes/kpi-api.js';
 import { staticRoutes } from './routes/static.js';
+import { alertsRoutes } from './routes/alerts.js';
+import type { AlertSetup } from '../alerts/index.js';
 import { ResultCache } from './result-cache.js';
 import { semanticLayer } from './semantic-adapter.js';
 import type { LoadAnswer } from './semantic-layer.js';
@@ -37,6 +39,8 @@ export interface AppOptions {
   readonly webDir?: string;
   /** Bands, target and conversion window from the config, for the KPI endpoints (default: the seeds' bands, no target, 30 days). */
   readonly kpiSettings?: KpiSettings;
+  /** Alert rules and channels (`alertSetup(config, model)`): scheduled checks and a check after each ingest. Without it, GET /api/v1/alerts lists what is stored. */
+  readonly alerts?: AlertSetup;
 }
 
 /** Builds the HTTP application (not listening): tests inject requests, `serve` listens. */
@@ -69,5 +73,16 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   const layer = semanticLayer({ store: options.store, model, securityRules: options.securityRules ?? [] });
   await app.register(async (scope) => cubeRoutes(scope, context, { layer, cache, continueWaitMs: options.continueWaitMs ?? 5000 }));
   await app.register(async (scope) => kpiApiRoutes(scope, context, { model, securityRules: options.securityRules ?? [], settings: options.kpiSettings }));
+  await app.register(async (scope) =>
+    alertsRoutes(scope, context, { model, setup: options.alerts, onDataChanged: (l) => listeners.push(l), publicUrl: () => listeningUrl(app) }),
+  );
   return { app, context };
+}
+
+/** The URL the server listens on (for links in alert notifications), once it listens. */
+function listeningUrl(app: FastifyInstance): string | undefined {
+  const address = app.server.address();
+  if (!address || typeof address === 'string') return undefined;
+  const host = address.family === 'IPv6' ? (address.address === '::1' ? 'localhost' : `[${address.address}]`) : address.address;
+  return `http://${host}:${address.port}`;
 }

@@ -232,6 +232,21 @@ const schemas: Record<string, Schema> = {
   }),
   Report: { type: 'object', description: 'The `uprate report --format json` document (see the README, "The JSON format").' },
   IngestSummary: { type: 'object', description: 'Rows read, inserted, updated and rejected, and the time taken.' },
+  AlertView: obj(
+    {
+      rule: str('the rule name'),
+      scope: str('all, or e.g. Customers.accountSize=smb'),
+      state: choice(['firing', 'resolved']),
+      firingSince: str('ISO instant the episode started'),
+      resolvedAt: nullable('string'),
+      lastNotifiedAt: nullable('string'),
+      severity: choice(['warning', 'critical']),
+      message: str('plain language, with the numbers'),
+    },
+    'One alert: a rule in one scope (see src/alerts/README.md).',
+  ),
+  AlertList: obj({ firing: arr(ref('AlertView')), recent: arr(ref('AlertView')) }, 'Firing alerts, and those resolved recently (alerts.recentDays, default 30).'),
+  AlertCheck: { type: 'object', description: 'One evaluation: {at, firing, errors, rows: [{rule, scope, status, severity, period, message, numbers, test, state, firingSince, notification, deliveries}]}.' },
 };
 
 const query = (name: string, description: string, schema: Schema = { type: 'string' }, required = false): Schema => ({
@@ -378,6 +393,15 @@ export function openApiDocument(): Schema {
         'Report',
       ),
       '/api/v1/ingest/{table}': ingest,
+      '/api/v1/alerts': get('Alerts', 'Firing alerts (critical first) and those resolved recently; the dashboard panel reads this.', [], 'AlertList'),
+      '/api/v1/alerts/check': {
+        post: {
+          summary: 'Evaluate the alert rules now',
+          description: 'What `uprate alerts check` does, through the running server: state moves and notifications are sent once (unless dryRun=true).',
+          parameters: [query('at', 'Evaluate as of this date or instant (default: now).'), query('dryRun', 'Evaluate only: no state change, nothing sent.', choice(['true', 'false']))],
+          responses: { '200': { description: 'OK', content: { 'application/json': { schema: ref('AlertCheck') } } }, ...ERRORS, '404': { description: 'Alert monitoring is off in this server', content: { 'application/json': { schema: ref('Error') } } } },
+        },
+      },
       '/api/v1/openapi.json': {
         get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } } },
       },
