@@ -398,3 +398,15 @@ describe('GET /api/v1/sample-size', () => {
     assert.equal((await get<{ location: string }>('/api/v1/sample-size', { baseline: '0.15', mde: '0.02', from: '2025-01-01' }, 400)).location, 'from');
   });
 });
+
+describe('ranges at the edges of the data', () => {
+  test('a range given at one end beyond the data, and a range with no offers, answer with zeros', async () => {
+    const late = await get<KpiResponse>('/api/v1/kpi', { from: '2030-01-01' });
+    assert.deepEqual([late.query.from, late.query.to, late.offers, late.rate], ['2030-01-01', '2030-01-01', 0, null]);
+    const early = await get<TimeseriesResponse>('/api/v1/timeseries', { from: '2020-01-01', to: '2020-03-31' });
+    assert.deepEqual(early.points.map((p) => [p.period, p.offers, p.rate]), [['2020-01-01', 0, null], ['2020-02-01', 0, null], ['2020-03-01', 0, null]]);
+    assert.equal(early.trend.pValue, null);
+    const empty = await get<BreakdownResponse>('/api/v1/breakdown', { by: 'Customers.accountSize', to: '2020-01-01' });
+    assert.deepEqual(empty.rows.map((r) => [r.label, r.offers, r.vsRest.pValue]), [['enterprise', 0, null], ['mid_market', 0, null], ['smb', 0, null]]);
+  });
+});

@@ -144,8 +144,12 @@ export async function resolveRange(ctx: KpiContext, selection: Selection): Promi
   const days = await offerDays(ctx, selection);
   const from = selection.from ?? days.first;
   const to = selection.to ?? days.last;
-  if (from === null || to === null) return { ...selection, from: null, to: null };
-  return { ...selection, from, to };
+  if (from === null || to === null) {
+    // No offers at all: an asked-for range still stands (its periods show 0 offers).
+    return { ...selection, from: selection.from ?? selection.to, to: selection.to ?? selection.from };
+  }
+  // A range given at one end only, beyond the data: keep it non-empty and in order.
+  return from <= to ? { ...selection, from, to } : selection.from !== null ? { ...selection, from, to: from } : { ...selection, from: to, to };
 }
 
 function num(v: unknown): number {
