@@ -60,7 +60,7 @@ XML
       <shard><replica><host>127.0.0.1</host><port>$(tcp_port 2)</port></replica></shard>
     </uprate>
   </remote_servers>
-  <macros><shard>$n</shard></macros>
+  <macros><shard>$n</shard><http_port>$(http_port "$n")</http_port></macros>
 </yandex>
 XML
 }

@@ -7,13 +7,19 @@ import type { ParamType } from './nodes.js';
  * Hooks receive SQL text already printed (placeholders included) and return SQL text.
  */
 export interface Dialect {
-  readonly name: 'duckdb' | 'postgres';
+  readonly name: 'duckdb' | 'postgres' | 'clickhouse';
   /** Fractional digits of timestamps: an inclusive range end `.999` is widened to `.999999` at 6. */
   readonly timestampPrecision: 3 | 6;
   /** Has an approximate distinct count; otherwise count_distinct_approx counts exactly. */
   readonly approxCountDistinct: boolean;
   /** `LIKE` has no default escape character, so `ESCAPE '\'` must be spelled out. */
   readonly likeNeedsEscapeClause: boolean;
+
+  /**
+   * GROUP BY / ORDER BY may name select-list positions (`GROUP BY 1`). ClickHouse before 22.7
+   * reads `1` as a constant, so it gets the column aliases instead.
+   */
+  readonly positionalReferences?: boolean;
 
   quoteIdentifier(name: string): string;
   /** The placeholder of the n-th (1-based) bound parameter. */
@@ -28,4 +34,8 @@ export interface Dialect {
   /** `uprate.daysBetween(from, to)`: fractional days. */
   daysBetween(from: string, to: string): string;
   approxCountDistinctCall(expr: string): string;
+  /** Case-insensitive match of `pattern` (a LIKE pattern, `\\` escapes); default `ILIKE`. */
+  ilike?(expr: string, pattern: string, negated: boolean): string;
+  /** `a IS NOT DISTINCT FROM b` where the engine lacks it. */
+  nullSafeEquals?(left: string, right: string): string;
 }

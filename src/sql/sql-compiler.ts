@@ -42,12 +42,21 @@ export class SqlCompiler {
       ...node.joins.map((j) => `${indent}${this.visitJoin(j, indent)}`),
     ];
     if (node.where) lines.push(`${indent}WHERE ${this.expr(node.where)}`);
-    if (node.groupBy.length) lines.push(`${indent}GROUP BY ${node.groupBy.join(', ')}`);
+    const ref = (position: number): string => this.columnRef(node, position);
+    if (node.groupBy.length) lines.push(`${indent}GROUP BY ${node.groupBy.map(ref).join(', ')}`);
     if (node.having) lines.push(`${indent}HAVING ${this.expr(node.having)}`);
-    if (node.orderBy.length) lines.push(`${indent}ORDER BY ${node.orderBy.map((o) => `${o.position} ${o.desc ? 'DESC' : 'ASC'} NULLS LAST`).join(', ')}`);
+    if (node.orderBy.length) lines.push(`${indent}ORDER BY ${node.orderBy.map((o) => `${ref(o.position)} ${o.desc ? 'DESC' : 'ASC'} NULLS LAST`).join(', ')}`);
     if (node.limit !== null) lines.push(`${indent}LIMIT ${integer(node.limit)}`);
     if (node.offset) lines.push(`${indent}OFFSET ${integer(node.offset)}`);
     return lines.join('\n');
+  }
+
+  /** A select-list position, or its alias where the engine reads positions as constants. */
+  private columnRef(node: SelectNode, position: number): string {
+    if (this.dialect.positionalReferences ?? true) return String(position);
+    const column = node.columns[position - 1];
+    if (!column) throw new InternalError(`no select column at position ${position}`);
+    return this.q(column.alias);
   }
 
   private visitFrom(item: FromItem, indent: string): string {
@@ -104,6 +113,10 @@ export class SqlCompiler {
   }
 
   private visitLike(e: Extract<SqlExpr, { kind: 'like' }>): string {
+    if (this.dialect.ilike) {
+      const pattern = [...(e.match === 'starts' ? [] : ["'%'"]), this.expr(e.value), ...(e.match === 'ends' ? [] : ["'%'"])];
+      return this.dialect.ilike(this.expr(e.expr), `concat(${pattern.join(', ')})`, e.negated);
+    }
     const before = e.match === 'starts' ? '' : "'%' || ";
     const after = e.match === 'ends' ? '' : " || '%'";
     const escape = this.dialect.likeNeedsEscapeClause ? " ESCAPE '\\'" : '';
@@ -139,6 +152,7 @@ export class SqlCompiler {
       case 'compare':
         return `${this.expr(e.left)} ${e.op} ${this.expr(e.right)}`;
       case 'nullSafeEquals':
+        if (this.dialect.nullSafeEquals) return this.dialect.nullSafeEquals(this.expr(e.left), this.expr(e.right));
         return `${this.expr(e.left)} IS NOT DISTINCT FROM ${this.expr(e.right)}`;
       case 'isNull':
         return `${this.expr(e.expr)} IS ${e.negated ? 'NOT ' : ''}NULL`;

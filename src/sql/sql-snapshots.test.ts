@@ -7,7 +7,9 @@ import { NOW, offersStore } from '../../test/fixtures/models/offers-data.js';
 import { DIALECTS, type Dialect } from './index.js';
 
 // Kysely-style: the SQL each dialect must produce, side by side, then the DuckDB text executed.
-type Expected = Record<Dialect['name'], string> & { params: unknown[] };
+type Expected = Record<Dialect['name'], string> & { params: unknown[]; clickhouseParams?: unknown[] };
+// ClickHouse (before 22.7) reads `GROUP BY 1` as a constant: it groups and orders by alias; its
+// values are typed markers `{pN:Type}` that the ClickHouse store binds (src/store/clickhouse-literal.ts).
 
 let shipped: Model;
 let fanOut: Model;
@@ -46,7 +48,17 @@ WHERE ((("offers".offered_at) >= $3::timestamptz) AND (("offers".offered_at) <= 
 GROUP BY 1
 ORDER BY 1 ASC NULLS LAST
 LIMIT 10000`,
+      clickhouse: `SELECT
+  toStartOfMonth(toTimeZone(("offers".offered_at), {p1:String})) "offers__offered_at_month",
+  count(CASE WHEN ("offers".accepted_at IS NOT NULL AND "offers".accepted_at <= addDays("offers".offered_at, 30) AND "offers".accepted_at <= {p2:DateTime}) THEN ("offers".offer_id) END) "offers__accepted"
+FROM offers AS "offers"
+WHERE ((("offers".offered_at) >= {p3:DateTime}) AND (("offers".offered_at) <= {p4:DateTime}))
+GROUP BY "offers__offered_at_month"
+ORDER BY "offers__offered_at_month" ASC NULLS LAST
+LIMIT 10000`,
       params: ['Europe/Berlin', NOW.toISOString(), '2024-12-31T23:00:00.000Z', '2025-03-31T21:59:59.999999Z'],
+      // Millisecond precision: the inclusive end is not widened to microseconds.
+      clickhouseParams: ['Europe/Berlin', NOW.toISOString(), '2024-12-31T23:00:00.000Z', '2025-03-31T21:59:59.999Z'],
     },
     rows: 3,
   },
@@ -82,6 +94,16 @@ HAVING (count(("offers".offer_id)) >= $3)
 ORDER BY 1 ASC NULLS LAST
 LIMIT 5
 OFFSET 1`,
+      clickhouse: `SELECT
+  ("offers".channel) "offers__channel",
+  count(("offers".offer_id)) "offers__count"
+FROM offers AS "offers"
+WHERE ((lowerUTF8(("offers".offer_name)) LIKE lowerUTF8(concat('%', {p1:String}, '%')))) AND (((("offers".campaign) IN ({p2:String})) OR (("offers".campaign) IS NULL)))
+GROUP BY "offers__channel"
+HAVING (count(("offers".offer_id)) >= {p3:Float64})
+ORDER BY "offers__channel" ASC NULLS LAST
+LIMIT 5
+OFFSET 1`,
       params: ['pro', 'spring', 1],
     },
     rows: 2,
@@ -99,6 +121,15 @@ LEFT JOIN customers AS "customers" ON "offers".customer_id = "customers".custome
 WHERE ("offers".offer_type = 'upsell')
 GROUP BY 1
 ORDER BY 2 DESC NULLS LAST
+LIMIT 10000`,
+      clickhouse: `SELECT
+  (CASE WHEN "customers".engagement_score IS NULL THEN NULL WHEN "customers".engagement_score < 40 THEN 'low' WHEN "customers".engagement_score < 70 THEN 'medium' ELSE 'high' END) "customers__engagement_tier",
+  count(DISTINCT "offers".customer_id) "offers__customers_offered"
+FROM offers AS "offers"
+LEFT JOIN customers AS "customers" ON "offers".customer_id = "customers".customer_id
+WHERE ("offers".offer_type = 'upsell')
+GROUP BY "customers__engagement_tier"
+ORDER BY "offers__customers_offered" DESC NULLS LAST
 LIMIT 10000`,
       params: [],
       postgres: '',
@@ -129,6 +160,25 @@ FROM (
 ) AS "q_0"
 ORDER BY 2 DESC NULLS LAST
 LIMIT 10000`,
+      clickhouse: `SELECT
+  "q_0"."deals__offer_type" "deals__offer_type",
+  "q_0"."m__Accounts__totalMrr" "accounts__total_mrr"
+FROM (
+  SELECT
+    "keys"."deals__offer_type" "deals__offer_type",
+    sum("accounts".mrr) "m__Accounts__totalMrr"
+  FROM (
+    SELECT DISTINCT
+      ("deals".offer_type) "deals__offer_type",
+      ("accounts".customer_id) "__pk_0"
+    FROM customers AS "accounts"
+    LEFT JOIN (SELECT * FROM offers) AS "deals" ON "accounts".customer_id = "deals".customer_id
+  ) AS "keys"
+  LEFT JOIN customers AS "accounts" ON "keys"."__pk_0" = ("accounts".customer_id)
+  GROUP BY "deals__offer_type"
+) AS "q_0"
+ORDER BY "accounts__total_mrr" DESC NULLS LAST
+LIMIT 10000`,
       params: [],
       postgres: '',
     },
@@ -140,8 +190,8 @@ for (const s of SHAPES) if (s.expected.postgres === '') s.expected.postgres = s.
 
 describe('generated SQL per dialect', () => {
   test('the dialect registry is not empty (the loops below cannot pass vacuously)', () => {
-    assert.ok(DIALECTS.length >= 2);
-    assert.deepEqual(DIALECTS.map((d) => d.name).sort(), ['duckdb', 'postgres']);
+    assert.ok(DIALECTS.length >= 3);
+    assert.deepEqual(DIALECTS.map((d) => d.name).sort(), ['clickhouse', 'duckdb', 'postgres']);
   });
 
   for (const shape of SHAPES) {
@@ -151,7 +201,7 @@ describe('generated SQL per dialect', () => {
         assert.ok(!Array.isArray(got));
         const [sql, params] = got.sql['sql'] as [string, unknown[]];
         assert.equal(sql, shape.expected[dialect.name]);
-        assert.deepEqual(params, shape.expected.params);
+        assert.deepEqual(params, (dialect.name === 'clickhouse' ? shape.expected.clickhouseParams : undefined) ?? shape.expected.params);
       });
     }
     test(`${shape.name} — runs on DuckDB`, async () => {

@@ -1,0 +1,46 @@
+import type { Granularity } from '../../query/cube-query.js';
+import type { Dialect } from '../dialect.js';
+import type { ParamType } from '../nodes.js';
+
+const MARKER_TYPE: Readonly<Record<ParamType, string>> = { text: 'String', number: 'Float64', timestamp: 'DateTime', boolean: 'UInt8' };
+
+/** Truncation in the time zone of its argument (a `toTimeZone` value keeps its zone). */
+const TRUNCATE: Readonly<Record<Granularity, (expr: string) => string>> = {
+  // DateTime counts whole seconds: there is nothing below a second to cut.
+  second: (e) => e,
+  minute: (e) => `toStartOfMinute(${e})`,
+  hour: (e) => `toStartOfHour(${e})`,
+  day: (e) => `toStartOfDay(${e})`,
+  week: (e) => `toMonday(${e})`,
+  month: (e) => `toStartOfMonth(${e})`,
+  quarter: (e) => `toStartOfQuarter(${e})`,
+  year: (e) => `toStartOfYear(${e})`,
+};
+
+/**
+ * ClickHouse (a cluster of Distributed tables; tested on 18.16). Values are printed as typed
+ * markers `{pN:Type}` — ClickHouse's own parameter syntax; the ClickHouse store sends them as
+ * parameters where the server has them and as escaped literals where it does not (18.16), see
+ * src/store/clickhouse-literal.ts. Timestamps are `DateTime` in UTC (whole seconds).
+ *
+ * What 18.16 lacks and how it is spelled instead: `GROUP BY 1` (a constant there) → the alias;
+ * `ILIKE` → `lowerUTF8(x) LIKE lowerUTF8(pattern)`; `IS NOT DISTINCT FROM` → `=` or both NULL;
+ * `date_trunc` → `toStartOfMonth` and friends on `toTimeZone(x, tz)`.
+ */
+export const clickhouseDialect: Dialect = {
+  name: 'clickhouse',
+  timestampPrecision: 3,
+  approxCountDistinct: true,
+  likeNeedsEscapeClause: false,
+  positionalReferences: false,
+  quoteIdentifier: (name) => `"${name.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`,
+  placeholder: (i) => `{p${i}:String}`,
+  castParam: (p, type) => p.replace(/:String\}$/, `:${MARKER_TYPE[type]}}`),
+  localTime: (expr, tz) => `toTimeZone(${expr}, ${tz})`,
+  truncate: (unit, expr) => TRUNCATE[unit](expr),
+  addDays: (expr, days) => `addDays(${expr}, ${days})`,
+  daysBetween: (from, to) => `((toInt64(${to}) - toInt64(${from})) / 86400.0)`,
+  approxCountDistinctCall: (expr) => `uniq(${expr})`,
+  ilike: (expr, pattern, negated) => `lowerUTF8(${expr})${negated ? ' NOT' : ''} LIKE lowerUTF8(${pattern})`,
+  nullSafeEquals: (left, right) => `((${left} = ${right}) OR (${left} IS NULL AND ${right} IS NULL))`,
+};

@@ -1,0 +1,107 @@
+import { CUSTOMERS, OFFERS, type ColumnRule, type TableSpec } from '../core/schema.js';
+
+/**
+ * uprate's tables on a ClickHouse cluster. 18.16 has no `ON CLUSTER` without ZooKeeper, so every
+ * statement runs on every shard, each idempotent (`IF NOT EXISTS`); a shard records the versions
+ * it has applied in its own `uprate_shard.migrations`.
+ *
+ * Per shard, database `uprate_shard` (storage):
+ * - `offers_rows`, `customers_rows`: every version ever loaded, tagged with its `load_id` and an
+ *   `is_deleted` tombstone flag (MergeTree; see "why not ReplacingMergeTree" in README.md);
+ * - `loads`: commit markers, one row per committed load, a full copy on every shard;
+ * - `offers`, `customers`: views that keep, per key, the row of the newest *committed* load
+ *   (argMax over load_id) and drop tombstones — what every query reads.
+ *
+ * In the user's database (default `default`), on every shard:
+ * - `offers`, `customers`: Distributed over those views — the names the model's `sql_table` uses.
+ *   The remote table keeps the same name, so `offers.customer_id` in a JOIN ON still resolves
+ *   on the shards (18.16 drops the alias when it rewrites the query for them);
+ * - `offers_write`, `customers_write`: Distributed over the row tables, sharded by
+ *   `cityHash64(customer_id)` — an offer lives on its customer's shard, so the offers→customers
+ *   join runs shard-locally;
+ * - `uprate_loads`: the load log (this shard's copy of the commit markers), as on DuckDB;
+ *   `uprate_loads_all`: every shard's copy, to find a commit that reached only some shards.
+ */
+export const SHARD_DATABASE = 'uprate_shard';
+
+export interface ClickHouseMigration {
+  readonly version: number;
+  readonly name: string;
+  /** Statements for one shard; `db` is the user's database, `cluster` the remote_servers name. */
+  readonly sql: (db: string, cluster: string) => readonly string[];
+}
+
+function columnType(c: ColumnRule): string {
+  const base = c.kind === 'text' ? 'String' : c.kind === 'timestamp' ? "DateTime('UTC')" : 'Float64';
+  return c.required ? base : `Nullable(${base})`;
+}
+
+function rowTable(spec: TableSpec, orderBy: string, partitionBy: string | null): string {
+  const columns = spec.columns.map((c) => `${c.name} ${columnType(c)}`).join(',\n  ');
+  return `CREATE TABLE IF NOT EXISTS ${SHARD_DATABASE}.${spec.name}_rows (
+  ${columns},
+  load_id UInt64,
+  is_deleted UInt8
+) ENGINE = MergeTree${partitionBy ? ` PARTITION BY ${partitionBy}` : ''} ORDER BY ${orderBy}`;
+}
+
+/**
+ * The newest committed version of each key. `argMax` skips NULL arguments, so a nullable column
+ * is carried as (is it NULL?, its value) — otherwise a correction that clears `accepted_at` would
+ * bring the old acceptance back.
+ */
+export function latestCommittedView(spec: TableSpec): string {
+  const key = spec.key;
+  const inner = [`${key} AS k`, 'load_id AS v', 'is_deleted AS d', ...spec.columns.filter((c) => c.name !== key).map((c) => `${c.name} AS c_${c.name}`)];
+  const outer = spec.columns.map((c) => {
+    // Not Nullable: 18.16 merges a JOIN ON key with the left side's (non-Nullable) key and
+    // crashes on aggregates over it when the right side declares it Nullable.
+    if (c.name === key) return `k AS ${key}`;
+    if (c.required) return `argMax(c_${c.name}, v) AS ${c.name}`;
+    return `if(argMax(isNull(c_${c.name}), v) = 1, NULL, argMax(assumeNotNull(c_${c.name}), v)) AS ${c.name}`;
+  });
+  return `CREATE VIEW IF NOT EXISTS ${SHARD_DATABASE}.${spec.name} AS
+SELECT ${outer.join(', ')}
+FROM (SELECT ${inner.join(', ')} FROM ${SHARD_DATABASE}.${spec.name}_rows WHERE load_id IN (SELECT load_id FROM ${SHARD_DATABASE}.loads))
+GROUP BY k
+HAVING argMax(d, v) = 0`;
+}
+
+const q = (db: string) => `\`${db}\``;
+
+export const CLICKHOUSE_MIGRATIONS: readonly ClickHouseMigration[] = [
+  {
+    version: 1,
+    name: 'offers and customers on a cluster',
+    sql: (db, cluster) => [
+      `CREATE DATABASE IF NOT EXISTS ${SHARD_DATABASE}`,
+      `CREATE DATABASE IF NOT EXISTS ${q(db)}`,
+      rowTable(OFFERS, 'offer_id', 'toYYYYMM(offered_at)'),
+      rowTable(CUSTOMERS, 'customer_id', null),
+      `CREATE TABLE IF NOT EXISTS ${SHARD_DATABASE}.loads (
+  load_id UInt64,
+  table_name String,
+  source String,
+  rows_read UInt64,
+  rows_inserted UInt64,
+  rows_updated UInt64,
+  rows_rejected UInt64,
+  loaded_at DateTime('UTC')
+) ENGINE = MergeTree ORDER BY load_id`,
+      latestCommittedView(OFFERS),
+      latestCommittedView(CUSTOMERS),
+      `CREATE TABLE IF NOT EXISTS ${q(db)}.offers AS ${SHARD_DATABASE}.offers ENGINE = Distributed(${cluster}, ${SHARD_DATABASE}, offers)`,
+      `CREATE TABLE IF NOT EXISTS ${q(db)}.customers AS ${SHARD_DATABASE}.customers ENGINE = Distributed(${cluster}, ${SHARD_DATABASE}, customers)`,
+      `CREATE TABLE IF NOT EXISTS ${q(db)}.offers_write AS ${SHARD_DATABASE}.offers_rows ENGINE = Distributed(${cluster}, ${SHARD_DATABASE}, offers_rows, cityHash64(customer_id))`,
+      `CREATE TABLE IF NOT EXISTS ${q(db)}.customers_write AS ${SHARD_DATABASE}.customers_rows ENGINE = Distributed(${cluster}, ${SHARD_DATABASE}, customers_rows, cityHash64(customer_id))`,
+      `CREATE VIEW IF NOT EXISTS ${q(db)}.uprate_loads AS SELECT * FROM ${SHARD_DATABASE}.loads`,
+      `CREATE TABLE IF NOT EXISTS ${q(db)}.uprate_loads_all AS ${SHARD_DATABASE}.loads ENGINE = Distributed(${cluster}, ${SHARD_DATABASE}, loads)`,
+    ],
+  },
+];
+
+export const CLICKHOUSE_LATEST_VERSION = CLICKHOUSE_MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);
+
+export const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS ${SHARD_DATABASE}.migrations (
+  version UInt32, name String, applied_at DateTime('UTC')
+) ENGINE = MergeTree ORDER BY version`;

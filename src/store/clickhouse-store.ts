@@ -1,0 +1,283 @@
+import { UprateError, errorMessage } from '../core/errors.js';
+import { bindClickHouseSql } from './clickhouse-literal.js';
+import { ClickHouseHttp, type ClickHouseAnswer, type ClickHouseColumn } from './clickhouse-http.js';
+import { CLICKHOUSE_LATEST_VERSION, CLICKHOUSE_MIGRATIONS, MIGRATIONS_TABLE, SHARD_DATABASE } from './clickhouse-migrations.js';
+import { parseClickHouseUrl, type ClickHouseUrl } from './clickhouse-url.js';
+import type { Row, SqlValue, Store } from './store.js';
+
+export interface ClickHouseOpenOptions {
+  readonly readOnly?: boolean;
+  /** Create or upgrade uprate's tables on every shard (default true; a read-only open never migrates). */
+  readonly migrate?: boolean;
+  /** Seconds a query may take (overrides the URL's `timeout`, default 30). */
+  readonly timeoutSeconds?: number;
+}
+
+/** Query parameters (`{x:UInt32}` + `param_x`) arrived in ClickHouse 19.15; 18.16 has none. */
+export function serverHasParameters(version: string): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major > 19 || (major === 19 && minor >= 15);
+}
+
+/**
+ * Opens uprate's store on a ClickHouse cluster through the HTTP interface.
+ *
+ * @example
+ *   const store = await openClickHouseStore('clickhouse://default@127.0.0.1:18123/default?cluster=uprate');
+ *   await store.query('SELECT count() AS n FROM offers');
+ */
+export async function openClickHouseStore(url: string, options: ClickHouseOpenOptions = {}): Promise<ClickHouseStore> {
+  return ClickHouseStore.open(url, options);
+}
+
+/**
+ * uprate on a ClickHouse cluster: queries go to one server, which fans them out to every shard
+ * through the Distributed tables (see clickhouse-migrations.ts for the layout). Nothing here
+ * holds a connection open between requests, so a server or shard that went away and came back
+ * is used again on the next request without any reconnect logic.
+ */
+export class ClickHouseStore implements Store {
+  readonly engine = 'clickhouse' as const;
+  readonly target: string;
+
+  private constructor(
+    readonly config: ClickHouseUrl,
+    private readonly http: ClickHouseHttp,
+    /** One client per shard (first replica), for per-server statements. */
+    readonly shards: readonly ClickHouseHttp[],
+    readonly serverVersion: string,
+    readonly cluster: string,
+  ) {
+    this.target = config.display;
+  }
+
+  static async open(url: string, options: ClickHouseOpenOptions = {}): Promise<ClickHouseStore> {
+    const config = parseClickHouseUrl(url);
+    const timeout = options.timeoutSeconds ?? config.timeoutSeconds;
+    const cluster = config.cluster;
+    if (!cluster) {
+      throw new UprateError('CONFIG_INVALID', `the ClickHouse URL ${config.display} names no cluster`, {
+        location: '--url',
+        hint: 'add ?cluster=NAME (a remote_servers entry of the server config; scripts/services/clickhouse.sh makes `uprate`)',
+      });
+    }
+    const http = new ClickHouseHttp(config.endpoint, config.user, config.password, config.database, timeout, config.display);
+    const version = await serverVersion(http);
+    const endpoints = config.shards ?? (await discoverShards(http, cluster, config));
+    const shards = endpoints.map((e) => new ClickHouseHttp(e, config.user, config.password, config.database, timeout, `shard ${e}`));
+    const store = new ClickHouseStore(config, http, shards, version, cluster);
+    if (!options.readOnly && (options.migrate ?? true)) await store.migrate();
+    else await store.checkVersion();
+    return store;
+  }
+
+  /** Values as literals on 18.16, as typed parameters on servers that have them. */
+  get bindMode(): 'inline' | 'parameters' {
+    return serverHasParameters(this.serverVersion) ? 'parameters' : 'inline';
+  }
+
+  /** Settings every read carries: whole answers only, the timeout, how Distributed tables join. */
+  private get querySettings(): Record<string, string | number> {
+    const t = Math.ceil(this.http.timeoutSeconds);
+    return {
+      skip_unavailable_shards: 0,
+      // Not join_use_nulls: 18.16 crashes on aggregates over columns it makes Nullable. The
+      // views' columns are Nullable wherever a join may leave them empty (see the migrations).
+      join_use_nulls: 0,
+      distributed_product_mode: this.config.joins,
+      receive_timeout: t,
+      send_timeout: t,
+      connect_timeout: Math.min(10, t),
+    };
+  }
+
+  async query<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    const bound = bindClickHouseSql(sql, params, this.bindMode);
+    const answer = await this.withRetry(() => this.http.select(bound.sql, { settings: this.querySettings, params: bound.params }));
+    return toRows(answer) as T[];
+  }
+
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<void> {
+    const bound = bindClickHouseSql(sql, params, this.bindMode);
+    await this.http.request(bound.sql, { settings: this.querySettings, params: bound.params });
+  }
+
+  /** Inserts rows (objects keyed by column) with `INSERT … FORMAT JSONEachRow`, waiting for every shard. */
+  async insertJson(table: string, rows: readonly Record<string, unknown>[] | string, what = `insert into ${table}`): Promise<void> {
+    const body = typeof rows === 'string' ? rows : rows.map((r) => JSON.stringify(r)).join('\n');
+    await this.http.request(`INSERT INTO ${table} FORMAT JSONEachRow`, {
+      body,
+      what,
+      settings: { insert_distributed_sync: 1, input_format_skip_unknown_fields: 0, ...this.querySettings },
+    });
+  }
+
+  /** A keep-alive socket the server closed while idle fails once; a read is safe to send again. */
+  private async withRetry<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      const cause = e instanceof UprateError && e.cause instanceof Error && e.cause.cause instanceof Error ? e.cause.cause.message : '';
+      if (/other side closed|ECONNRESET|socket hang up/i.test(cause)) return fn();
+      throw e;
+    }
+  }
+
+  /**
+   * The newest committed load. Before answering it finishes any commit that reached only some
+   * shards (a shard was down while the markers were written): the rows of such a load are
+   * complete on every shard before its first marker is written, so rolling forward is safe.
+   */
+  async dataVersion(): Promise<number> {
+    await this.completeCommits();
+    const rows = await this.query<{ v: number | null }>('SELECT max(load_id) AS v FROM uprate_loads');
+    return Number(rows[0]?.v ?? 0);
+  }
+
+  /** Copies commit markers to the shards that miss them; returns how many were copied. */
+  async completeCommits(): Promise<number> {
+    const counts = await this.query<{ load_id: number; n: number }>(
+      `SELECT load_id, count() AS n FROM uprate_loads_all GROUP BY load_id HAVING n < ${this.shards.length}`,
+    );
+    if (counts.length === 0) return 0;
+    const ids = counts.map((c) => String(c.load_id)).join(', ');
+    const markers = await this.query(`SELECT * FROM uprate_loads_all WHERE load_id IN (${ids}) LIMIT 1 BY load_id`);
+    let copied = 0;
+    for (const shard of this.shards) {
+      const have = await shard.select(`SELECT load_id FROM ${SHARD_DATABASE}.loads WHERE load_id IN (${ids})`);
+      const present = new Set(have.data.map((r) => String(r['load_id'])));
+      const missing = markers.filter((m) => !present.has(String(m['load_id'])));
+      if (missing.length === 0) continue;
+      const body = missing.map((m) => JSON.stringify({ ...m, loaded_at: clickhouseDateTimeText(m['loaded_at']) })).join('\n');
+      await shard.request(`INSERT INTO ${SHARD_DATABASE}.loads FORMAT JSONEachRow`, { body, what: 'completing a commit' });
+      copied += missing.length;
+    }
+    return copied;
+  }
+
+  /** The schema version every shard has reached (the lowest). */
+  async schemaVersion(): Promise<number> {
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const shard of this.shards) {
+      const exists = await shard.select(`SELECT count() AS n FROM system.tables WHERE database = '${SHARD_DATABASE}' AND name = 'migrations'`);
+      if (Number(exists.data[0]?.['n'] ?? 0) === 0) return 0;
+      const v = await shard.select(`SELECT max(version) AS v FROM ${SHARD_DATABASE}.migrations`);
+      lowest = Math.min(lowest, Number(v.data[0]?.['v'] ?? 0));
+    }
+    return Number.isFinite(lowest) ? lowest : 0;
+  }
+
+  private async checkVersion(): Promise<void> {
+    const v = await this.schemaVersion();
+    if (v > CLICKHOUSE_LATEST_VERSION) throw newerSchema(this.target, v);
+    if (v < CLICKHOUSE_LATEST_VERSION) {
+      throw new UprateError('DB_ERROR', `ClickHouse ${this.target} has schema version ${v}, this uprate needs ${CLICKHOUSE_LATEST_VERSION}`, {
+        location: this.target,
+        hint: 'open it once read-write (e.g. `uprate ingest --engine clickhouse` or `uprate serve`) to create the tables',
+      });
+    }
+  }
+
+  /** Applies pending migrations on every shard (each statement idempotent; no transactions here). */
+  async migrate(): Promise<void> {
+    for (const shard of this.shards) {
+      await shard.request(`CREATE DATABASE IF NOT EXISTS ${SHARD_DATABASE}`);
+      await shard.request(MIGRATIONS_TABLE);
+      const v = await shard.select(`SELECT max(version) AS v FROM ${SHARD_DATABASE}.migrations`);
+      const current = Number(v.data[0]?.['v'] ?? 0);
+      if (current > CLICKHOUSE_LATEST_VERSION) throw newerSchema(this.target, current);
+      for (const m of CLICKHOUSE_MIGRATIONS) {
+        if (m.version <= current) continue;
+        try {
+          for (const statement of m.sql(this.config.database, this.cluster)) await shard.request(statement, { what: `migration ${m.version}` });
+        } catch (e) {
+          throw new UprateError('DB_ERROR', `migration ${m.version} (${m.name}) failed on ${shard.label}: ${errorMessage(e)}`, {
+            location: this.target,
+            hint: 'the statements are idempotent: fix the cause and open the store again',
+            cause: e,
+          });
+        }
+        await shard.request(
+          `INSERT INTO ${SHARD_DATABASE}.migrations VALUES (${m.version}, '${m.name.replaceAll("'", "\\'")}', now())`,
+        );
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    // Stateless HTTP: nothing to release.
+  }
+}
+
+async function serverVersion(http: ClickHouseHttp): Promise<string> {
+  const answer = await http.select('SELECT version() AS v');
+  return String(answer.data[0]?.['v'] ?? '0');
+}
+
+/**
+ * Every shard's HTTP endpoint: from the `http_port` macro each server of the cluster defines,
+ * read through `remote()` on its TCP address; a one-shard cluster is the URL's own server.
+ */
+async function discoverShards(http: ClickHouseHttp, cluster: string, config: ClickHouseUrl): Promise<string[]> {
+  const shards = await http.select(
+    `SELECT shard_num, host_address, port FROM system.clusters WHERE cluster = '${cluster}' AND replica_num = 1 ORDER BY shard_num`,
+  );
+  if (shards.data.length === 0) {
+    throw new UprateError('CONFIG_INVALID', `ClickHouse ${config.display} has no cluster named ${cluster}`, {
+      location: '--url',
+      hint: 'name a cluster of the server\'s remote_servers config (SELECT DISTINCT cluster FROM system.clusters)',
+    });
+  }
+  if (shards.data.length === 1) return [config.endpoint];
+  const endpoints: string[] = [];
+  for (const s of shards.data) {
+    const address = `${String(s['host_address'])}:${String(s['port'])}`;
+    const macro = await http.select(`SELECT substitution FROM remote('${address}', system.macros) WHERE macro = 'http_port'`);
+    const port = macro.data[0]?.['substitution'];
+    if (port === undefined) {
+      throw new UprateError('CONFIG_INVALID', `cannot tell the HTTP address of shard ${String(s['shard_num'])} (${address}) of cluster ${cluster}`, {
+        location: '--url',
+        hint: 'list every shard\'s HTTP address in the URL: ?cluster=NAME&shards=host:8123,host:8123 (or define an http_port macro on each server)',
+      });
+    }
+    endpoints.push(`${config.endpoint.startsWith('https') ? 'https' : 'http'}://${String(s['host_address'])}:${String(port)}`);
+  }
+  return endpoints;
+}
+
+/** ClickHouse's DateTime text (`2025-01-02 03:04:05`) for a value read back as a Date. */
+export function clickhouseDateTimeText(v: unknown): unknown {
+  return v instanceof Date ? v.toISOString().slice(0, 19).replace('T', ' ') : v;
+}
+
+const INT64 = /^(Nullable\()?U?Int(64|128|256)\)?$/;
+const DATE_TIME = /^(Nullable\()?DateTime(\(.*\))?\)?$/;
+const DATE = /^(Nullable\()?Date\)?$/;
+
+/** JSON values → what the DuckDB store returns: Dates for times (wall time as UTC), numbers for counts. */
+function convert(value: unknown, column: ClickHouseColumn): unknown {
+  if (value === null || value === undefined) return null;
+  if (DATE_TIME.test(column.type) && typeof value === 'string') return new Date(`${value.replace(' ', 'T')}Z`);
+  if (DATE.test(column.type) && typeof value === 'string') return new Date(`${value}T00:00:00Z`);
+  if (INT64.test(column.type) && typeof value === 'string') {
+    const n = Number(value);
+    return Number.isSafeInteger(n) ? n : BigInt(value);
+  }
+  return value;
+}
+
+function toRows(answer: ClickHouseAnswer): Row[] {
+  if (answer.meta.length === 0) return answer.data.map((r) => ({ ...r }));
+  return answer.data.map((r) => {
+    const out: Row = {};
+    for (const column of answer.meta) out[column.name] = convert(r[column.name], column);
+    return out;
+  });
+}
+
+function newerSchema(target: string, version: number): UprateError {
+  return new UprateError('DB_ERROR', `ClickHouse ${target} has schema version ${version}, newer than this uprate (${CLICKHOUSE_LATEST_VERSION})`, {
+    location: target,
+    hint: 'upgrade uprate',
+  });
+}
