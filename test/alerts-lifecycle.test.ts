@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AlertMonitor, alertSetup, ensureAlertTables, listAlerts, listDeadLetters, readState, type AlertSetup } from '../src/alerts/index.js';
+import { AlertMonitor, alertSetup, ensureAlertTables, listAlerts, listDeadLetters, readState, type AlertSetup, type Notification } from '../src/alerts/index.js';
 import { configSchema } from '../src/config/index.js';
 import { generateDemo } from '../src/demo/index.js';
 import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
@@ -100,25 +100,24 @@ describe('alert lifecycle against a loopback receiver', () => {
     assert.equal(sent.length, 1, 'exactly one notification');
     const request = sent[0];
     assert.ok(request && signatureValid(request, SECRET), 'HMAC-SHA256 signature checks out');
-    const body = JSON.parse(request.body) as Record<string, any>;
-    assert.equal(body['kind'], 'firing');
-    assert.equal(body['rule'].name, 'monthly-drop');
-    assert.equal(body['scope'], 'all');
-    assert.equal(body['period'].label, '2025-04');
-    assert.deepEqual(
-      [body['numbers'].offers, body['numbers'].accepted, body['numbers'].previousOffers, body['numbers'].previousAccepted],
-      [april.n, april.k, march.n, march.k],
-    );
+    const body = JSON.parse(request.body) as Notification;
+    assert.equal(body.kind, 'firing');
+    assert.equal(body.rule.name, 'monthly-drop');
+    assert.equal(body.scope, 'all');
+    assert.equal(body.severity, 'warning');
+    assert.equal(body.period?.label, '2025-04');
+    const numbers = body.numbers;
+    assert.deepEqual([numbers['offers'], numbers['accepted'], numbers['previousOffers'], numbers['previousAccepted']], [april.n, april.k, march.n, march.k]);
     // The pooled z statistic by hand.
     const p1 = april.k / april.n;
     const p0 = march.k / march.n;
     const pooled = (april.k + march.k) / (april.n + march.n);
     const z = (p1 - p0) / Math.sqrt(pooled * (1 - pooled) * (1 / april.n + 1 / march.n));
-    assert.equal(body['test'].name, 'pooled two-proportion z test');
-    assert.ok(Math.abs(body['test'].statistic - z) < 1e-9, `z ${body['test'].statistic} vs ${z}`);
-    assert.ok(body['test'].pValue < 1e-6);
-    assert.match(body['message'], new RegExp(`fell from ${(p0 * 100).toFixed(1)}% in 2025-03 .* to ${(p1 * 100).toFixed(1)}% in 2025-04`));
-    assert.equal(body['link'], 'http://dash.example:4000/?from=2025-04-01&to=2025-04-30&grain=month');
+    assert.equal(body.test?.name, 'pooled two-proportion z test');
+    assert.ok(Math.abs((body.test?.statistic ?? 0) - z) < 1e-9, `z ${body.test?.statistic} vs ${z}`);
+    assert.ok((body.test?.pValue ?? 1) < 1e-6);
+    assert.match(body.message, new RegExp(`fell from ${(p0 * 100).toFixed(1)}% in 2025-03 .* to ${(p1 * 100).toFixed(1)}% in 2025-04`));
+    assert.equal(body.link, 'http://dash.example:4000/?from=2025-04-01&to=2025-04-30&grain=month');
     assert.equal(request.headers['x-uprate-delivery'], 'monthly-drop|all|1|firing|hook');
 
     const again = await monitor(store, s).check({ at: AT });
@@ -141,10 +140,10 @@ describe('alert lifecycle against a loopback receiver', () => {
     assert.equal(resolved.firing, 0);
     const after = receiver.requests.slice(start + 1);
     assert.equal(after.length, 1, 'one resolution message');
-    const resolution = JSON.parse(after[0]?.body ?? '{}') as Record<string, any>;
-    assert.equal(resolution['kind'], 'resolved');
-    assert.match(resolution['message'], /^Resolved: /);
-    assert.equal(resolution['resolvedAt'], AT.toISOString());
+    const resolution = JSON.parse(after[0]?.body ?? '{}') as Notification;
+    assert.equal(resolution.kind, 'resolved');
+    assert.match(resolution.message, /^Resolved: /);
+    assert.equal(resolution.resolvedAt, AT.toISOString());
     await monitor(store, s).check({ at: AT });
     assert.equal(receiver.requests.length, start + 2, 'resolution is not repeated either');
 
