@@ -57,35 +57,46 @@ function isolate(engine: Engine, url: string, name: string): string {
   return u.toString();
 }
 
+interface Server {
+  readonly engine: Engine;
+  readonly script: string;
+  readonly env: string;
+  readonly implemented: () => boolean;
+}
+
+const SERVERS: readonly Server[] = [
+  { engine: 'postgres', script: 'postgres.sh', env: 'UPRATE_TEST_POSTGRES_URL', implemented: () => true },
+  { engine: 'clickhouse', script: 'clickhouse.sh', env: 'UPRATE_TEST_CLICKHOUSE_URL', implemented: () => existsSync(`${ROOT}src/store/clickhouse-store.ts`) },
+];
+
+/** One server engine: ready (with this test's isolated URL), or why not. */
+export async function locateServer(engine: Exclude<Engine, 'duckdb'>, name: string): Promise<EngineSlot> {
+  const s = SERVERS.find((x) => x.engine === engine);
+  if (!s) throw new Error(`no server engine ${engine}`);
+  // UPRATE_TEST_ENGINES=duckdb,postgres narrows the run (a visible skip, never silent).
+  const only = process.env['UPRATE_TEST_ENGINES']?.split(',').map((e) => e.trim());
+  if (only && !only.includes(s.engine)) return { engine, skip: `${s.engine}: left out by UPRATE_TEST_ENGINES=${only.join(',')}` };
+  if (!s.implemented()) return { engine, skip: `${s.engine}: this uprate has no ${s.engine} store yet (src/store/clickhouse-store.ts)` };
+  const base = process.env[s.env] ?? scriptUrl(s.script);
+  const problem = await answers(base);
+  if (problem) return { engine, skip: `${s.engine} is not answering at ${base} (${problem.split('\n')[0]}); start it with scripts/services/${s.script} start` };
+  const url = isolate(s.engine, base, name);
+  return { engine, ready: { engine, args: ['--url', url], where: url } };
+}
+
 /**
  * Every engine, in a fixed order (DuckDB first: the reference). `name` isolates this test's tables
- * (a PostgreSQL schema, a ClickHouse database) so test files can run at the same time.
+ * (a PostgreSQL schema) so test files can run at the same time.
  */
 export async function locateEngines(name: string, duckdbFile: string): Promise<EngineSlot[]> {
   const slots: EngineSlot[] = [{ engine: 'duckdb', ready: { engine: 'duckdb', args: ['--db', duckdbFile], where: duckdbFile } }];
-  const servers: { engine: Engine; script: string; env: string; implemented: () => boolean }[] = [
-    { engine: 'postgres', script: 'postgres.sh', env: 'UPRATE_TEST_POSTGRES_URL', implemented: () => true },
-    { engine: 'clickhouse', script: 'clickhouse.sh', env: 'UPRATE_TEST_CLICKHOUSE_URL', implemented: () => existsSync(`${ROOT}src/store/clickhouse-store.ts`) },
-  ];
-  // UPRATE_TEST_ENGINES=duckdb,postgres narrows the run (a visible skip, never silent).
-  const only = process.env['UPRATE_TEST_ENGINES']?.split(',').map((e) => e.trim());
-  for (const s of servers) {
-    if (only && !only.includes(s.engine)) {
-      slots.push({ engine: s.engine, skip: `${s.engine}: left out by UPRATE_TEST_ENGINES=${only.join(',')}` });
-      continue;
-    }
-    if (!s.implemented()) {
-      slots.push({ engine: s.engine, skip: `${s.engine}: this uprate has no ${s.engine} store yet (src/store/clickhouse-store.ts)` });
-      continue;
-    }
-    const base = process.env[s.env] ?? scriptUrl(s.script);
-    const problem = await answers(base);
-    if (problem) {
-      slots.push({ engine: s.engine, skip: `${s.engine} is not answering at ${base} (${problem.split('\n')[0]}); start it with scripts/services/${s.script} start` });
-      continue;
-    }
-    const url = isolate(s.engine, base, name);
-    slots.push({ engine: s.engine, ready: { engine: s.engine, args: ['--url', url], where: url } });
-  }
+  for (const s of SERVERS) slots.push(await locateServer(s.engine as Exclude<Engine, 'duckdb'>, name));
   return slots;
+}
+
+/** The skip option for a server engine's tests: false when ready; under CI a missing server fails. */
+export function skipUnlessReady(slot: EngineSlot): string | false {
+  if (slot.ready) return false;
+  if (IN_CI && !/left out by/.test(slot.skip ?? '')) throw new Error(`CI needs ${slot.engine}: ${slot.skip ?? 'not ready'}`);
+  return slot.skip ?? `${slot.engine} is not ready`;
 }
