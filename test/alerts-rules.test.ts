@@ -122,7 +122,7 @@ test('other shape problems: both band and threshold, grain, alpha, duplicate nam
   assert.match(message, /alerts\.rules\.0\.condition \(rule twice\): give either band or threshold/);
   assert.match(message, /alerts\.rules\.1\.condition\.alpha \(rule twice\): alpha must be below 1/);
   const dup = `${CHANNELS}    - name: twice\n      condition: { type: drop }\n    - name: twice\n      condition: { type: drop }\n`;
-  assert.match(problems(() => loadConfig(file('dup.yaml', dup))), /dup\.yaml:10: alerts\.rules\.1\.name \(rule twice\): a second rule named 'twice'/);
+  assert.match(problems(() => loadConfig(file('dup.yaml', dup))), /dup\.yaml:9: alerts\.rules\.1\.name \(rule twice\): a second rule named 'twice'/);
   const measure = file('measure.yaml', `${CHANNELS}    - name: by-measure\n      scope: { by: Offers.conversionRate }\n      condition: { type: drop }\n`);
   assert.match(problems(() => alertSetup(loadConfig(measure), model)), /scope\.by \(rule by-measure\): 'Offers\.conversionRate' is a measure, not a dimension/);
 });
