@@ -1,0 +1,175 @@
+/**
+ * Each condition judged on demo data, its numbers checked against plain SQL and hand formulas:
+ * below (Wilson interval), control limit (p-chart), segment below the rest (Holm), volume
+ * collapse; provisional periods and minimum samples; Slack format and a daily reminder.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { AlertMonitor, alertSetup, evaluateRules, readState, type AlertSetup, type Finding } from '../src/alerts/index.js';
+import { configSchema } from '../src/config/index.js';
+import { generateDemo } from '../src/demo/index.js';
+import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
+import { DuckDbStore } from '../src/store/index.js';
+import { startReceiver, type Receiver } from './alerts-receiver.js';
+
+const AT = new Date('2025-06-30T12:00:00Z');
+const AT_SQL = '2025-06-30 12:00:00';
+const ACCEPTED = `accepted_at IS NOT NULL AND accepted_at <= offered_at + INTERVAL 30 DAY AND accepted_at <= TIMESTAMP '${AT_SQL}'`;
+let dir: string;
+let model: Model;
+let store: DuckDbStore;
+let receiver: Receiver;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'uprate-alert-conditions-'));
+  model = await loadModel(shippedModelDir());
+  store = await DuckDbStore.open(join(dir, 'demo.duckdb'));
+  await generateDemo(store, { rows: 40_000, seed: 7, end: AT });
+  receiver = await startReceiver();
+});
+after(async () => {
+  await store.close();
+  await receiver.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function setupOf(rules: unknown[], channels: Record<string, unknown> = {}): AlertSetup {
+  return alertSetup(configSchema.parse({ alerts: { channels, rules } }), model);
+}
+
+async function findings(rules: unknown[], at = AT): Promise<Finding[]> {
+  const setup = setupOf(rules);
+  const results = await evaluateRules(store, model, setup.rules, { at, bands: setup.bands });
+  return results.flatMap((r) => r.findings);
+}
+
+async function monthCounts(from: string, to: string, where = 'true'): Promise<{ n: number; k: number }> {
+  const [row] = await store.query<{ n: bigint; k: bigint }>(
+    `SELECT count(*) AS n, count(*) FILTER (WHERE ${ACCEPTED}) AS k FROM offers o LEFT JOIN customers c USING (customer_id)
+     WHERE offered_at >= TIMESTAMP '${from}' AND offered_at < TIMESTAMP '${to}' AND ${where}`,
+  );
+  return { n: Number(row?.n), k: Number(row?.k) };
+}
+
+/** Wilson score interval, 95 %, by its textbook formula. */
+function wilson(k: number, n: number): [number, number] {
+  const z = 1.959963984540054;
+  const p = k / n;
+  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
+  return [centre - half, centre + half];
+}
+
+const close = (a: unknown, b: number, tol = 1e-9) => assert.ok(typeof a === 'number' && Math.abs(a - b) < tol, `${String(a)} vs ${b}`);
+
+test('provisional periods are skipped unless the rule says otherwise', async () => {
+  const [pending] = await store.query<{ p: bigint }>(
+    `SELECT count(*) AS p FROM offers WHERE offered_at >= TIMESTAMP '2025-05-01' AND offered_at < TIMESTAMP '2025-06-01'
+       AND NOT (${ACCEPTED}) AND NOT (declined_at IS NOT NULL AND declined_at <= TIMESTAMP '${AT_SQL}') AND offered_at + INTERVAL 30 DAY > TIMESTAMP '${AT_SQL}'`,
+  );
+  assert.ok(Number(pending?.p) > 0, 'May still has pending offers at the evaluation instant');
+  const [final] = await findings([{ name: 'r', condition: { type: 'drop' } }]);
+  assert.equal(final?.period?.label, '2025-04', 'the latest month whose window has closed');
+  const [provisional] = await findings([{ name: 'r', condition: { type: 'drop' }, includeProvisional: true }]);
+  assert.equal(provisional?.period?.label, '2025-05');
+  const [small] = await findings([{ name: 'r', condition: { type: 'drop' }, minOffers: 100_000 }]);
+  assert.equal(small?.status, 'skipped');
+  assert.match(small?.message ?? '', /too few offers to judge: \d+ in 2025-04, \d+ in 2025-03 \(minOffers 100000\)/);
+});
+
+test('below: a threshold judged by the Wilson interval or the rate', async () => {
+  const april = await monthCounts('2025-04-01', '2025-05-01');
+  const [lower, upper] = wilson(april.k, april.n);
+  const [byRate, byInterval, tight, poor] = await findings([
+    { name: 'a', condition: { type: 'below', threshold: 0.2, basis: 'rate' } },
+    { name: 'b', condition: { type: 'below', threshold: 0.2 } },
+    { name: 'c', condition: { type: 'below', threshold: (april.k / april.n + upper) / 2 } },
+    { name: 'd', condition: { type: 'below', band: 'poor' } },
+  ]);
+  close(byInterval?.numbers['rate'], april.k / april.n);
+  close(byInterval?.numbers['lower'], lower);
+  close(byInterval?.numbers['upper'], upper);
+  assert.equal(byRate?.status, april.k / april.n < 0.2 ? 'firing' : 'ok');
+  assert.equal(byInterval?.status, upper < 0.2 ? 'firing' : 'ok');
+  assert.equal(tight?.status, 'ok', 'the rate is below, but not the whole interval');
+  assert.equal(poor?.status, 'ok');
+  assert.match(byInterval?.message ?? '', /Conversion rate in 2025-04 was \d+\.\d% \(95% interval .* of [\d,]+ offers; moderate band\)/);
+});
+
+test('control limit: p-chart of the last 12 months, limits by hand', async () => {
+  const months: { n: number; k: number }[] = [];
+  for (let m = 0; m < 12; m++) {
+    const from = new Date(Date.UTC(2024, 4 + m, 1)).toISOString().slice(0, 10);
+    const to = new Date(Date.UTC(2024, 5 + m, 1)).toISOString().slice(0, 10);
+    months.push(await monthCounts(from, to));
+  }
+  const april = months[11] as { n: number; k: number };
+  const centre = months.reduce((s, m) => s + m.k, 0) / months.reduce((s, m) => s + m.n, 0);
+  const sigma = Math.sqrt((centre * (1 - centre)) / april.n);
+  const [chart] = await findings([{ name: 'chart', condition: { type: 'control-limit', periods: 12 } }]);
+  close(chart?.numbers['centre'], centre);
+  close(chart?.numbers['lowerLimit'], centre - 3 * sigma);
+  close(chart?.numbers['upperLimit'], centre + 3 * sigma);
+  assert.equal(chart?.status, april.k / april.n < centre - 3 * sigma ? 'firing' : 'ok');
+  assert.equal(chart?.test?.name, 'p-chart (3σ limits, 12 months)');
+});
+
+test('segment below the rest: each account size against the others, Holm across them', async () => {
+  // The rest: the other account sizes (customers without one are too few to be in the family).
+  const smb = await monthCounts('2025-04-01', '2025-05-01', "c.account_size = 'smb'");
+  const rest = await monthCounts('2025-04-01', '2025-05-01', "c.account_size IN ('mid_market', 'enterprise')");
+  const out = await findings([{ name: 'seg', condition: { type: 'segment-below', by: 'Customers.accountSize' } }]);
+  const bySize = new Map(out.map((f) => [f.scope, f]));
+  const s = bySize.get('Customers.accountSize=smb');
+  assert.deepEqual([s?.numbers['offers'], s?.numbers['accepted']], [smb.n, smb.k]);
+  close(s?.numbers['restRate'], rest.k / rest.n);
+  assert.equal(s?.status, 'firing', 'smb converts far below the rest (planted)');
+  assert.equal(bySize.get('Customers.accountSize=enterprise')?.status, 'ok', 'enterprise is above, not below');
+  assert.equal(bySize.has('Customers.accountSize=(not set)'), false, 'fewer than minOffers: not in the family');
+  assert.match(s?.test?.correction ?? '', /^Holm correction across 3 comparisons \(α = 0\.05\)/);
+  assert.ok((s?.test?.adjustedPValue ?? 1) <= Math.min(1, 3 * (s?.test?.pValue ?? 1)) + 1e-15);
+  assert.deepEqual(s?.filters, [{ member: 'Customers.accountSize', operator: 'equals', values: ['smb'] }]);
+});
+
+test('volume collapse judges the latest ended month, even while provisional', async () => {
+  const [before] = await findings([{ name: 'vol', condition: { type: 'volume-drop', floor: 0.5 } }]);
+  assert.equal(before?.period?.label, '2025-05');
+  assert.equal(before?.status, 'ok');
+  await store.run(`CREATE TABLE may_backup AS SELECT * FROM offers WHERE offered_at >= TIMESTAMP '2025-05-01' AND offered_at < TIMESTAMP '2025-06-01'`);
+  await store.run(`DELETE FROM offers WHERE offered_at >= TIMESTAMP '2025-05-01' AND offered_at < TIMESTAMP '2025-06-01' AND CAST(substr(offer_id, 3) AS BIGINT) % 10 < 7`);
+  try {
+    const may = await monthCounts('2025-05-01', '2025-06-01');
+    const april = await monthCounts('2025-04-01', '2025-05-01');
+    const [after] = await findings([{ name: 'vol', condition: { type: 'volume-drop', floor: 0.5 } }]);
+    assert.deepEqual([after?.numbers['offers'], after?.numbers['previousOffers']], [may.n, april.n]);
+    close(after?.numbers['ratio'], may.n / april.n);
+    assert.equal(after?.status, 'firing');
+    assert.match(after?.message ?? '', /offer volume collapsed/);
+  } finally {
+    await store.run(`INSERT INTO offers SELECT * FROM may_backup WHERE offer_id NOT IN (SELECT offer_id FROM offers)`);
+    await store.run('DROP TABLE may_backup');
+  }
+});
+
+test('Slack format, and a daily reminder once per UTC day while it lasts', async () => {
+  const setup = setupOf([{ name: 'low', condition: { type: 'below', threshold: 0.5 }, channels: ['team'], repeat: 'daily', severity: 'critical' }], {
+    team: { type: 'slack', url: receiver.url, retries: 0 },
+  });
+  const start = receiver.requests.length;
+  const monitor = new AlertMonitor({ store, model, setup, delivery: { sleep: async () => undefined } });
+  await monitor.check({ at: AT });
+  await monitor.check({ at: new Date('2025-06-30T18:00:00Z') });
+  await monitor.check({ at: new Date('2025-07-01T07:00:00Z') });
+  await monitor.check({ at: new Date('2025-07-01T09:00:00Z') });
+  const bodies = receiver.requests.slice(start).map((r) => JSON.parse(r.body) as { text: string; blocks: { type: string }[] });
+  assert.equal(bodies.length, 2, 'the start, then one reminder on the next day');
+  assert.match(bodies[0]?.text ?? '', /^:rotating_light: uprate critical: low: Conversion rate in 2025-04 was/);
+  assert.deepEqual(bodies[0]?.blocks.map((b) => b.type), ['section', 'context']);
+  assert.match(bodies[1]?.text ?? '', /^:warning: uprate critical: low: Still firing: /);
+  assert.equal(receiver.requests.at(-1)?.headers['x-uprate-signature'], undefined, 'no secret, no signature');
+  const state = await readState(store, 'low', 'all');
+  assert.equal(state?.lastNotifiedAt?.toISOString(), '2025-07-01T07:00:00.000Z');
+});
