@@ -21,7 +21,7 @@ import './styles.css';
 
 const f = formatter(navigator.language || 'en-US');
 
-const headline = new Panel({ id: 'headline', title: 'Headline', className: 'panel-headline' });
+const headline = new Panel({ id: 'headline', title: 'Conversion rate', className: 'panel-headline' });
 const trend = new Panel({ id: 'trend', title: 'Trend', subtitle: 'Rate per period with its 95% interval (shaded) and p-chart control limits (dashed)', className: 'panel-trend' });
 const insights = new Panel({ id: 'insights', title: 'What stands out', subtitle: 'Findings backed by a test, most urgent first', className: 'panel-insights' });
 const alerts = new Panel({ id: 'alerts', title: 'Alerts', subtitle: 'Alert rules firing now', className: 'panel-alerts' });
@@ -133,6 +133,7 @@ async function render(state: ViewState): Promise<void> {
   const periodText = range ? `${f.day(range.from)} – ${f.day(range.to)}` : 'no data yet';
   scopeLine.textContent = `${periodText} · ${state.offerType ? state.offerType.replace('_', '-') + ' offers' : 'all offers'}${state.filters.length ? ` · ${state.filters.length} filter${state.filters.length > 1 ? 's' : ''}` : ''}`;
   document.title = `uprate · ${periodText}`;
+  headline.setTitle(`Conversion rate · ${periodText}`);
   if (!extent && started) {
     const message = 'No offers yet. Load some with `uprate ingest offers.csv`, or run `uprate demo`.';
     for (const p of [headline, trend, insights, leaderboardPanel, ...breakdowns.map((b) => b.panel)]) p.empty(message);
@@ -163,7 +164,7 @@ async function render(state: ViewState): Promise<void> {
   for (const p of [trend, insights, leaderboardPanel, ...breakdowns.map((b) => b.panel)]) p.loading();
   const first = load<KpiResponse>(headline, '/api/v1/kpi', params, (k) => {
     if (k.offers === 0) headline.empty('No offers in this selection. Widen the date range or remove a filter.');
-    else headline.ready(() => kpiTable(k), ...headlineContent(k, f, periodText));
+    else headline.ready(() => kpiTable(k), ...headlineContent(k, f));
     performance.mark('uprate:headline');
   });
   await first;

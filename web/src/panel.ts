@@ -19,6 +19,7 @@ export class Panel {
   readonly root: HTMLElement;
   readonly body: HTMLElement;
   private readonly note: HTMLElement;
+  private readonly heading: HTMLElement;
   private readonly csvButton: HTMLButtonElement;
   private readonly pngButton: HTMLButtonElement;
   private csv: (() => CsvTable) | null = null;
@@ -31,12 +32,13 @@ export class Panel {
     this.csvButton.disabled = true;
     this.pngButton.hidden = true;
     this.note = h('p', { class: 'panel-note' });
+    this.heading = h('h2', { id: titleId }, options.title);
     this.body = h('div', { class: 'panel-body', 'aria-live': 'polite' });
     this.root = h(
       'section',
       { class: `panel ${options.className ?? ''}`, id: options.id, 'aria-labelledby': titleId },
       h('header', { class: 'panel-head' },
-        h('div', {}, h('h2', { id: titleId }, options.title), options.subtitle ? h('p', { class: 'panel-sub' }, options.subtitle) : null),
+        h('div', {}, this.heading, options.subtitle ? h('p', { class: 'panel-sub' }, options.subtitle) : null),
         h('div', { class: 'panel-tools' }, this.pngButton, this.csvButton)),
       this.body,
       this.note,
@@ -89,6 +91,10 @@ export class Panel {
     }
     this.charts.push(chart);
     this.pngButton.hidden = false;
+  }
+
+  setTitle(text: string): void {
+    this.heading.textContent = text;
   }
 
   setNote(text: string): void {

@@ -26,7 +26,7 @@ export function bandWords(k: KpiResponse): { cls: string; text: string; title: s
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
-export function headlineContent(k: KpiResponse, f: Formatter, periodText: string): HTMLElement[] {
+export function headlineContent(k: KpiResponse, f: Formatter): HTMLElement[] {
   const band = bandWords(k);
   const change = k.change;
   let changeEl: HTMLElement;
@@ -80,7 +80,6 @@ export function headlineContent(k: KpiResponse, f: Formatter, periodText: string
   const main = h(
     'div',
     { class: 'headline' },
-    h('p', { class: 'eyebrow' }, `Conversion rate · ${periodText}`),
     h('div', { class: 'headline-row' },
       h('span', { class: `big-rate ${band.cls}`, 'data-testid': 'headline-rate', 'data-value': k.rate === null ? '' : String(k.rate) }, f.percent(k.rate)),
       h('span', { class: `band-chip ${band.cls}`, title: band.title, tabindex: 0 }, band.text)),
