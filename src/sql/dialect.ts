@@ -36,6 +36,8 @@ export interface Dialect {
   approxCountDistinctCall(expr: string): string;
   /** Case-insensitive match of `pattern` (a LIKE pattern, `\\` escapes); default `ILIKE`. */
   ilike?(expr: string, pattern: string, negated: boolean): string;
+  /** `count(DISTINCT x)`, where the engine needs another spelling. */
+  countDistinctCall?(expr: string): string;
   /** `a IS NOT DISTINCT FROM b` where the engine lacks it. */
   nullSafeEquals?(left: string, right: string): string;
 }

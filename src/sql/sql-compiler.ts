@@ -107,7 +107,7 @@ export class SqlCompiler {
 
   private visitAggregate(e: Extract<SqlExpr, { kind: 'aggregate' }>): string {
     const arg = e.arg ? this.expr(e.arg) : '*';
-    if (e.fn === 'countDistinct') return `count(DISTINCT ${arg})`;
+    if (e.fn === 'countDistinct') return this.dialect.countDistinctCall ? this.dialect.countDistinctCall(arg) : `count(DISTINCT ${arg})`;
     if (e.fn === 'countDistinctApprox') return this.dialect.approxCountDistinct ? this.dialect.approxCountDistinctCall(arg) : `count(DISTINCT ${arg})`;
     return `${AGGREGATE_NAMES[e.fn]}(${arg})`;
   }

@@ -3,12 +3,13 @@ import { CUSTOMERS, OFFERS, type ColumnRule, type TableSpec } from '../core/sche
 /**
  * uprate's tables on a ClickHouse cluster. 18.16 has no `ON CLUSTER` without ZooKeeper, so every
  * statement runs on every shard, each idempotent (`IF NOT EXISTS`); a shard records the versions
- * it has applied in its own `uprate_shard.migrations`.
+ * it has applied in its own `<db>_shard.migrations`.
  *
- * Per shard, database `uprate_shard` (storage):
+ * Per shard, database `<db>_shard` (storage; written `uprate_shard` below):
  * - `offers_rows`, `customers_rows`: every version ever loaded, tagged with its `load_id` and an
  *   `is_deleted` tombstone flag (MergeTree; see "why not ReplacingMergeTree" in README.md);
- * - `loads`: commit markers, one row per committed load, a full copy on every shard;
+ * - `loads`: commit markers, one row per committed load, a full copy on every shard; a load
+ *   with `is_replace` (the demo's) hides every earlier load of its table;
  * - `offers`, `customers`: views that keep, per key, the row of the newest *committed* load
  *   (argMax over load_id) and drop tombstones — what every query reads.
  *
@@ -22,13 +23,14 @@ import { CUSTOMERS, OFFERS, type ColumnRule, type TableSpec } from '../core/sche
  * - `uprate_loads`: the load log (this shard's copy of the commit markers), as on DuckDB;
  *   `uprate_loads_all`: every shard's copy, to find a commit that reached only some shards.
  */
-export const SHARD_DATABASE = 'uprate_shard';
+/** The per-shard storage database of the user's database `db`. */
+export const shardDatabase = (db: string): string => `${db}_shard`;
 
 export interface ClickHouseMigration {
   readonly version: number;
   readonly name: string;
   /** Statements for one shard; `db` is the user's database, `cluster` the remote_servers name. */
-  readonly sql: (db: string, cluster: string) => readonly string[];
+  readonly sql: (db: string, cluster: string, sdb?: string) => readonly string[];
 }
 
 function columnType(c: ColumnRule): string {
@@ -36,9 +38,9 @@ function columnType(c: ColumnRule): string {
   return c.required ? base : `Nullable(${base})`;
 }
 
-function rowTable(spec: TableSpec, orderBy: string, partitionBy: string | null): string {
+function rowTable(sdb: string, spec: TableSpec, orderBy: string, partitionBy: string | null): string {
   const columns = spec.columns.map((c) => `${c.name} ${columnType(c)}`).join(',\n  ');
-  return `CREATE TABLE IF NOT EXISTS ${SHARD_DATABASE}.${spec.name}_rows (
+  return `CREATE TABLE IF NOT EXISTS ${sdb}.${spec.name}_rows (
   ${columns},
   load_id UInt64,
   is_deleted UInt8
@@ -50,7 +52,7 @@ function rowTable(spec: TableSpec, orderBy: string, partitionBy: string | null):
  * is carried as (is it NULL?, its value) — otherwise a correction that clears `accepted_at` would
  * bring the old acceptance back.
  */
-export function latestCommittedView(spec: TableSpec): string {
+export function latestCommittedView(sdb: string, spec: TableSpec): string {
   const key = spec.key;
   const inner = [`${key} AS k`, 'load_id AS v', 'is_deleted AS d', ...spec.columns.filter((c) => c.name !== key).map((c) => `${c.name} AS c_${c.name}`)];
   const outer = spec.columns.map((c) => {
@@ -60,11 +62,17 @@ export function latestCommittedView(spec: TableSpec): string {
     if (c.required) return `argMax(c_${c.name}, v) AS ${c.name}`;
     return `if(argMax(isNull(c_${c.name}), v) = 1, NULL, argMax(assumeNotNull(c_${c.name}), v)) AS ${c.name}`;
   });
-  return `CREATE VIEW IF NOT EXISTS ${SHARD_DATABASE}.${spec.name} AS
+  return `CREATE VIEW IF NOT EXISTS ${sdb}.${spec.name} AS
 SELECT ${outer.join(', ')}
-FROM (SELECT ${inner.join(', ')} FROM ${SHARD_DATABASE}.${spec.name}_rows WHERE load_id IN (SELECT load_id FROM ${SHARD_DATABASE}.loads))
+FROM (SELECT ${inner.join(', ')} FROM ${sdb}.${spec.name}_rows WHERE load_id IN (${committedLoads(sdb, spec.name)}))
 GROUP BY k
 HAVING argMax(d, v) = 0`;
+}
+
+/** The committed loads a table's view shows: every one since the newest replacing load. */
+function committedLoads(sdb: string, table: string): string {
+  const mine = `table_name = '${table}'`;
+  return `SELECT load_id FROM ${sdb}.loads WHERE ${mine} AND load_id >= (SELECT max(load_id) FROM ${sdb}.loads WHERE ${mine} AND is_replace = 1)`;
 }
 
 const q = (db: string) => `\`${db}\``;
@@ -73,12 +81,12 @@ export const CLICKHOUSE_MIGRATIONS: readonly ClickHouseMigration[] = [
   {
     version: 1,
     name: 'offers and customers on a cluster',
-    sql: (db, cluster) => [
-      `CREATE DATABASE IF NOT EXISTS ${SHARD_DATABASE}`,
+    sql: (db, cluster, sdb = shardDatabase(db)) => [
+      `CREATE DATABASE IF NOT EXISTS ${sdb}`,
       `CREATE DATABASE IF NOT EXISTS ${q(db)}`,
-      rowTable(OFFERS, 'offer_id', 'toYYYYMM(offered_at)'),
-      rowTable(CUSTOMERS, 'customer_id', null),
-      `CREATE TABLE IF NOT EXISTS ${SHARD_DATABASE}.loads (
+      rowTable(sdb, OFFERS, 'offer_id', 'toYYYYMM(offered_at)'),
+      rowTable(sdb, CUSTOMERS, 'customer_id', null),
+      `CREATE TABLE IF NOT EXISTS ${sdb}.loads (
   load_id UInt64,
   table_name String,
   source String,
@@ -86,22 +94,23 @@ export const CLICKHOUSE_MIGRATIONS: readonly ClickHouseMigration[] = [
   rows_inserted UInt64,
   rows_updated UInt64,
   rows_rejected UInt64,
+  is_replace UInt8,
   loaded_at DateTime('UTC')
 ) ENGINE = MergeTree ORDER BY load_id`,
-      latestCommittedView(OFFERS),
-      latestCommittedView(CUSTOMERS),
-      `CREATE TABLE IF NOT EXISTS ${q(db)}.offers AS ${SHARD_DATABASE}.offers ENGINE = Distributed(${cluster}, ${SHARD_DATABASE}, offers)`,
-      `CREATE TABLE IF NOT EXISTS ${q(db)}.customers AS ${SHARD_DATABASE}.customers ENGINE = Distributed(${cluster}, ${SHARD_DATABASE}, customers)`,
-      `CREATE TABLE IF NOT EXISTS ${q(db)}.offers_write AS ${SHARD_DATABASE}.offers_rows ENGINE = Distributed(${cluster}, ${SHARD_DATABASE}, offers_rows, cityHash64(customer_id))`,
-      `CREATE TABLE IF NOT EXISTS ${q(db)}.customers_write AS ${SHARD_DATABASE}.customers_rows ENGINE = Distributed(${cluster}, ${SHARD_DATABASE}, customers_rows, cityHash64(customer_id))`,
-      `CREATE VIEW IF NOT EXISTS ${q(db)}.uprate_loads AS SELECT * FROM ${SHARD_DATABASE}.loads`,
-      `CREATE TABLE IF NOT EXISTS ${q(db)}.uprate_loads_all AS ${SHARD_DATABASE}.loads ENGINE = Distributed(${cluster}, ${SHARD_DATABASE}, loads)`,
+      latestCommittedView(sdb, OFFERS),
+      latestCommittedView(sdb, CUSTOMERS),
+      `CREATE TABLE IF NOT EXISTS ${q(db)}.offers AS ${sdb}.offers ENGINE = Distributed(${cluster}, ${sdb}, offers)`,
+      `CREATE TABLE IF NOT EXISTS ${q(db)}.customers AS ${sdb}.customers ENGINE = Distributed(${cluster}, ${sdb}, customers)`,
+      `CREATE TABLE IF NOT EXISTS ${q(db)}.offers_write AS ${sdb}.offers_rows ENGINE = Distributed(${cluster}, ${sdb}, offers_rows, cityHash64(customer_id))`,
+      `CREATE TABLE IF NOT EXISTS ${q(db)}.customers_write AS ${sdb}.customers_rows ENGINE = Distributed(${cluster}, ${sdb}, customers_rows, cityHash64(customer_id))`,
+      `CREATE VIEW IF NOT EXISTS ${q(db)}.uprate_loads AS SELECT * FROM ${sdb}.loads`,
+      `CREATE TABLE IF NOT EXISTS ${q(db)}.uprate_loads_all AS ${sdb}.loads ENGINE = Distributed(${cluster}, ${sdb}, loads)`,
     ],
   },
 ];
 
 export const CLICKHOUSE_LATEST_VERSION = CLICKHOUSE_MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);
 
-export const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS ${SHARD_DATABASE}.migrations (
+export const migrationsTable = (sdb: string): string => `CREATE TABLE IF NOT EXISTS ${sdb}.migrations (
   version UInt32, name String, applied_at DateTime('UTC')
 ) ENGINE = MergeTree ORDER BY version`;

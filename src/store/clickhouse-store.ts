@@ -1,9 +1,10 @@
 import { UprateError, errorMessage } from '../core/errors.js';
+import { bulkLoadClickHouse } from '../ingest/clickhouse-ingest.js';
 import { bindClickHouseSql } from './clickhouse-literal.js';
 import { ClickHouseHttp, type ClickHouseAnswer, type ClickHouseColumn } from './clickhouse-http.js';
-import { CLICKHOUSE_LATEST_VERSION, CLICKHOUSE_MIGRATIONS, MIGRATIONS_TABLE, SHARD_DATABASE } from './clickhouse-migrations.js';
+import { CLICKHOUSE_LATEST_VERSION, CLICKHOUSE_MIGRATIONS, migrationsTable, shardDatabase } from './clickhouse-migrations.js';
 import { parseClickHouseUrl, type ClickHouseUrl } from './clickhouse-url.js';
-import type { Row, SqlValue, Store } from './store.js';
+import type { BulkLoad, BulkLoadingStore, Row, SqlValue } from './store.js';
 
 export interface ClickHouseOpenOptions {
   readonly readOnly?: boolean;
@@ -11,6 +12,8 @@ export interface ClickHouseOpenOptions {
   readonly migrate?: boolean;
   /** Seconds a query may take (overrides the URL's `timeout`, default 30). */
   readonly timeoutSeconds?: number;
+  /** The same in milliseconds (what the engine factory passes). */
+  readonly timeoutMs?: number;
 }
 
 /** Query parameters (`{x:UInt32}` + `param_x`) arrived in ClickHouse 19.15; 18.16 has none. */
@@ -36,7 +39,7 @@ export async function openClickHouseStore(url: string, options: ClickHouseOpenOp
  * holds a connection open between requests, so a server or shard that went away and came back
  * is used again on the next request without any reconnect logic.
  */
-export class ClickHouseStore implements Store {
+export class ClickHouseStore implements BulkLoadingStore {
   readonly engine = 'clickhouse' as const;
   readonly target: string;
 
@@ -49,11 +52,15 @@ export class ClickHouseStore implements Store {
     readonly cluster: string,
   ) {
     this.target = config.display;
+    this.shardDb = shardDatabase(config.database);
   }
+
+  /** Where this database's rows, views and commit markers live on each shard. */
+  readonly shardDb: string;
 
   static async open(url: string, options: ClickHouseOpenOptions = {}): Promise<ClickHouseStore> {
     const config = parseClickHouseUrl(url);
-    const timeout = options.timeoutSeconds ?? config.timeoutSeconds;
+    const timeout = options.timeoutSeconds ?? (options.timeoutMs === undefined ? config.timeoutSeconds : options.timeoutMs / 1000);
     const cluster = config.cluster;
     if (!cluster) {
       throw new UprateError('CONFIG_INVALID', `the ClickHouse URL ${config.display} names no cluster`, {
@@ -61,10 +68,13 @@ export class ClickHouseStore implements Store {
         hint: 'add ?cluster=NAME (a remote_servers entry of the server config; scripts/services/clickhouse.sh makes `uprate`)',
       });
     }
+    // The database may not exist yet: the first requests and every per-shard statement (all
+    // qualified) run in `system`.
+    const bootstrap = new ClickHouseHttp(config.endpoint, config.user, config.password, 'system', timeout, config.display);
+    const version = await serverVersion(bootstrap);
+    const endpoints = config.shards ?? (await discoverShards(bootstrap, cluster, config));
+    const shards = endpoints.map((e) => new ClickHouseHttp(e, config.user, config.password, 'system', timeout, `shard ${e}`));
     const http = new ClickHouseHttp(config.endpoint, config.user, config.password, config.database, timeout, config.display);
-    const version = await serverVersion(http);
-    const endpoints = config.shards ?? (await discoverShards(http, cluster, config));
-    const shards = endpoints.map((e) => new ClickHouseHttp(e, config.user, config.password, config.database, timeout, `shard ${e}`));
     const store = new ClickHouseStore(config, http, shards, version, cluster);
     if (!options.readOnly && (options.migrate ?? true)) await store.migrate();
     else await store.checkVersion();
@@ -91,7 +101,28 @@ export class ClickHouseStore implements Store {
     };
   }
 
+  private incompleteCommit = false;
+
+  /** A commit reached only some shards: finish it before the next read (see completeCommits). */
+  markIncompleteCommit(): void {
+    this.incompleteCommit = true;
+  }
+
+  /** Loads checked rows all or nothing (src/ingest/clickhouse-ingest.ts). */
+  async bulkLoad(load: BulkLoad): Promise<{ inserted: number; updated: number }> {
+    return bulkLoadClickHouse(this, load);
+  }
+
   async query<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    if (this.incompleteCommit) {
+      this.incompleteCommit = false;
+      try {
+        await this.completeCommits();
+      } catch (e) {
+        this.incompleteCommit = true;
+        throw e;
+      }
+    }
     const bound = bindClickHouseSql(sql, params, this.bindMode);
     const answer = await this.withRetry(() => this.http.select(bound.sql, { settings: this.querySettings, params: bound.params }));
     return toRows(answer) as T[];
@@ -144,12 +175,12 @@ export class ClickHouseStore implements Store {
     const markers = await this.query(`SELECT * FROM uprate_loads_all WHERE load_id IN (${ids}) LIMIT 1 BY load_id`);
     let copied = 0;
     for (const shard of this.shards) {
-      const have = await shard.select(`SELECT load_id FROM ${SHARD_DATABASE}.loads WHERE load_id IN (${ids})`);
+      const have = await shard.select(`SELECT load_id FROM ${this.shardDb}.loads WHERE load_id IN (${ids})`);
       const present = new Set(have.data.map((r) => String(r['load_id'])));
       const missing = markers.filter((m) => !present.has(String(m['load_id'])));
       if (missing.length === 0) continue;
       const body = missing.map((m) => JSON.stringify({ ...m, loaded_at: clickhouseDateTimeText(m['loaded_at']) })).join('\n');
-      await shard.request(`INSERT INTO ${SHARD_DATABASE}.loads FORMAT JSONEachRow`, { body, what: 'completing a commit' });
+      await shard.request(`INSERT INTO ${this.shardDb}.loads FORMAT JSONEachRow`, { body, what: 'completing a commit' });
       copied += missing.length;
     }
     return copied;
@@ -159,9 +190,9 @@ export class ClickHouseStore implements Store {
   async schemaVersion(): Promise<number> {
     let lowest = Number.POSITIVE_INFINITY;
     for (const shard of this.shards) {
-      const exists = await shard.select(`SELECT count() AS n FROM system.tables WHERE database = '${SHARD_DATABASE}' AND name = 'migrations'`);
+      const exists = await shard.select(`SELECT count() AS n FROM system.tables WHERE database = '${this.shardDb}' AND name = 'migrations'`);
       if (Number(exists.data[0]?.['n'] ?? 0) === 0) return 0;
-      const v = await shard.select(`SELECT max(version) AS v FROM ${SHARD_DATABASE}.migrations`);
+      const v = await shard.select(`SELECT max(version) AS v FROM ${this.shardDb}.migrations`);
       lowest = Math.min(lowest, Number(v.data[0]?.['v'] ?? 0));
     }
     return Number.isFinite(lowest) ? lowest : 0;
@@ -181,9 +212,10 @@ export class ClickHouseStore implements Store {
   /** Applies pending migrations on every shard (each statement idempotent; no transactions here). */
   async migrate(): Promise<void> {
     for (const shard of this.shards) {
-      await shard.request(`CREATE DATABASE IF NOT EXISTS ${SHARD_DATABASE}`);
-      await shard.request(MIGRATIONS_TABLE);
-      const v = await shard.select(`SELECT max(version) AS v FROM ${SHARD_DATABASE}.migrations`);
+      await shard.request(`CREATE DATABASE IF NOT EXISTS ${this.shardDb}`);
+      await shard.request(`CREATE DATABASE IF NOT EXISTS \`${this.config.database}\``);
+      await shard.request(migrationsTable(this.shardDb));
+      const v = await shard.select(`SELECT max(version) AS v FROM ${this.shardDb}.migrations`);
       const current = Number(v.data[0]?.['v'] ?? 0);
       if (current > CLICKHOUSE_LATEST_VERSION) throw newerSchema(this.target, current);
       for (const m of CLICKHOUSE_MIGRATIONS) {
@@ -198,7 +230,7 @@ export class ClickHouseStore implements Store {
           });
         }
         await shard.request(
-          `INSERT INTO ${SHARD_DATABASE}.migrations VALUES (${m.version}, '${m.name.replaceAll("'", "\\'")}', now())`,
+          `INSERT INTO ${this.shardDb}.migrations VALUES (${m.version}, '${m.name.replaceAll("'", "\\'")}', now())`,
         );
       }
     }

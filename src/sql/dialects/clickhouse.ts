@@ -25,7 +25,7 @@ const TRUNCATE: Readonly<Record<Granularity, (expr: string) => string>> = {
  *
  * What 18.16 lacks and how it is spelled instead: `GROUP BY 1` (a constant there) → the alias;
  * `ILIKE` → `lowerUTF8(x) LIKE lowerUTF8(pattern)`; `IS NOT DISTINCT FROM` → `=` or both NULL;
- * `date_trunc` → `toStartOfMonth` and friends on `toTimeZone(x, tz)`.
+ * `date_trunc` → `toStartOfMonth` and friends on `toTimeZone(x, tz)`; `count(DISTINCT x)` → `uniqExact`.
  */
 export const clickhouseDialect: Dialect = {
   name: 'clickhouse',
@@ -40,7 +40,11 @@ export const clickhouseDialect: Dialect = {
   truncate: (unit, expr) => TRUNCATE[unit](expr),
   addDays: (expr, days) => `addDays(${expr}, ${days})`,
   daysBetween: (from, to) => `((toInt64(${to}) - toInt64(${from})) / 86400.0)`,
-  approxCountDistinctCall: (expr) => `uniq(${expr})`,
+  approxCountDistinctCall: (expr) => `uniqIf(${expr}, toString(${expr}) != '')`,
+  // A LEFT JOIN leaves an unmatched row's right-side key '' (18.16 merges it with the left key
+  // and ignores join_use_nulls for it): '' is never a value uprate stores (ingest makes empty
+  // fields NULL), so it is not counted — as a NULL would not be.
+  countDistinctCall: (expr) => `uniqExactIf(${expr}, toString(${expr}) != '')`,
   ilike: (expr, pattern, negated) => `lowerUTF8(${expr})${negated ? ' NOT' : ''} LIKE lowerUTF8(${pattern})`,
   nullSafeEquals: (left, right) => `((${left} = ${right}) OR (${left} IS NULL AND ${right} IS NULL))`,
 };

@@ -1,0 +1,203 @@
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { UprateError, errorMessage } from '../core/errors.js';
+import type { ColumnRule, TableSpec } from '../core/schema.js';
+import type { ClickHouseStore } from '../store/clickhouse-store.js';
+import { sqlString } from '../store/sql-literal.js';
+import type { BulkLoad } from '../store/store.js';
+
+/**
+ * Loading checked rows into a ClickHouse cluster, all or nothing, idempotently.
+ *
+ * ClickHouse has no transaction across shards, so visibility is a commit marker: every row of a
+ * load carries its `load_id`, and the views queries read keep only rows of loads listed in
+ * `<db>_shard.loads` (then, per key, the newest such row). The steps:
+ *
+ * 1. the good rows (already checked by the shared DuckDB pass, one per key) are turned into
+ *    JSON lines with ClickHouse's DateTime text (whole seconds, UTC);
+ * 2. they are inserted through the Distributed `*_write` table in large batches, each waiting
+ *    for every shard (`insert_distributed_sync`) — invisible, since the load is not committed;
+ * 3. an offer re-loaded with another customer moves shard (rows are sharded by customer); a
+ *    tombstone row for the old placement hides the old version there;
+ * 4. the commit marker is written to every shard. A batch that fails stops the load before any
+ *    marker is written: nothing of it is ever visible, and its rows are deleted (best effort).
+ *    A shard that fails during step 4 already holds all its rows, so the marker is copied to it
+ *    when it is back ({@link ClickHouseStore.completeCommits}).
+ *
+ * Re-loading a row adds a newer version (no update in place); queries never double-count it
+ * because the views pick one row per key. A `replace` load (the demo) also hides every earlier
+ * load of the table.
+ */
+export async function bulkLoadClickHouse(store: ClickHouseStore, load: BulkLoad): Promise<{ inserted: number; updated: number }> {
+  const spec = load.table;
+  const loadId = newLoadId();
+  const scratch = await mkdtemp(join(tmpdir(), 'uprate-ch-load-'));
+  const ndjson = join(scratch, `${spec.name}.ndjson`);
+  try {
+    const converted = await toJsonLines(load.file, ndjson, spec, loadId);
+    if (converted !== load.rows) {
+      throw new UprateError('DB_ERROR', `ClickHouse load of ${spec.name}: ${converted} rows prepared of ${load.rows} checked; nothing was loaded`, { location: store.target });
+    }
+    try {
+      await sendBatches(store, ndjson, spec, load);
+      const sent = await countLoad(store, spec, loadId);
+      if (sent !== load.rows) {
+        throw new UprateError('DB_ERROR', `ClickHouse received ${sent} rows of ${load.rows} sent to ${spec.name}; nothing was loaded`, { location: store.target });
+      }
+      const updated = load.replace ? 0 : await hideMovedRows(store, spec, loadId);
+      await commit(store, spec, loadId, load, updated);
+      return { inserted: load.rows - updated, updated };
+    } catch (e) {
+      await forget(store, spec, loadId);
+      if (e instanceof UprateError && e.code !== 'DB_ERROR') throw e;
+      throw new UprateError('DB_ERROR', `loading ${spec.name} into ${store.target} failed; nothing of it is visible: ${errorMessage(e)}`, {
+        location: store.target,
+        hint: 'fix the cause and load the files again (loading is idempotent)',
+        cause: e,
+      });
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+let lastLoadId = 0;
+
+/**
+ * Load ids order versions (the newest committed load wins), so they follow the clock: epoch
+ * milliseconds × 1000 plus a random part, strictly increasing within a process.
+ */
+export function newLoadId(): number {
+  const id = Math.max(Date.now() * 1000 + Math.floor(Math.random() * 1000), lastLoadId + 1);
+  lastLoadId = id;
+  return id;
+}
+
+/** DuckDB's CSV of checked rows → JSON lines in ClickHouse's types, with load_id and is_deleted. */
+async function toJsonLines(csv: string, out: string, spec: TableSpec, loadId: number): Promise<number> {
+  const types = spec.columns.map((c) => `${sqlString(c.name)}: '${duckType(c)}'`).join(', ');
+  const select = spec.columns.map((c) => `${clickhouseValue(c)} AS ${c.name}`).join(', ');
+  const instance = await DuckDBInstance.create(':memory:');
+  const c = await instance.connect();
+  try {
+    await c.run("SET TimeZone = 'UTC'");
+    const result = await c.run(
+      `COPY (SELECT ${select}, ${loadId}::UBIGINT AS load_id, 0::UTINYINT AS is_deleted
+         FROM read_csv(${sqlString(csv)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = {${types}}))
+       TO ${sqlString(out)} (FORMAT json)`,
+    );
+    return Number(result.rowsChanged);
+  } finally {
+    c.closeSync();
+    instance.closeSync();
+  }
+}
+
+function duckType(c: ColumnRule): string {
+  return c.kind === 'timestamp' ? 'TIMESTAMP' : c.kind === 'text' ? 'VARCHAR' : 'DOUBLE';
+}
+
+/** DateTime counts whole seconds in 1970–2105: fractions are dropped, values outside refused. */
+function clickhouseValue(c: ColumnRule): string {
+  if (c.kind !== 'timestamp') return c.name;
+  const range = `CASE WHEN ${c.name} < TIMESTAMP '1970-01-01' OR ${c.name} >= TIMESTAMP '2106-02-07'
+    THEN error('${c.name} ' || CAST(${c.name} AS VARCHAR) || ' is outside the range ClickHouse DateTime stores (1970 to 2105)') END`;
+  return `COALESCE(${range}, strftime(${c.name}, '%Y-%m-%d %H:%M:%S'))`;
+}
+
+/** Rows per INSERT: big enough for ClickHouse's parts, small enough to retry and to report progress. */
+const BATCH_ROWS = 250_000;
+
+async function sendBatches(store: ClickHouseStore, file: string, spec: TableSpec, load: BulkLoad): Promise<void> {
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  let batch: string[] = [];
+  let sent = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await store.insertJson(`${spec.name}_write`, batch.join('\n'), `loading ${spec.name}, rows ${sent + 1}–${sent + batch.length}`);
+    sent += batch.length;
+    batch = [];
+    load.onProgress?.(load.rows > 0 ? sent / load.rows : 1);
+  };
+  for await (const line of lines) {
+    if (line.trim() === '') continue;
+    batch.push(line);
+    if (batch.length >= BATCH_ROWS) await flush();
+  }
+  await flush();
+}
+
+async function countLoad(store: ClickHouseStore, spec: TableSpec, loadId: number): Promise<number> {
+  const rows = await store.query<{ n: number }>(`SELECT count() AS n FROM ${spec.name}_write WHERE load_id = ${loadId} AND is_deleted = 0`);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * Counts the load's keys that already have a committed version (the "updated" rows) and, for
+ * offers whose customer changed, writes a tombstone on the old customer's shard, so the old
+ * version stops counting there. Customers never move: their key is the sharding key.
+ */
+async function hideMovedRows(store: ClickHouseStore, spec: TableSpec, loadId: number): Promise<number> {
+  const key = spec.key;
+  const loaded = `SELECT ${key} FROM ${spec.name}_write WHERE load_id = ${loadId}`;
+  const [row] = await store.query<{ n: number }>(`SELECT count() AS n FROM ${spec.name} WHERE ${key} GLOBAL IN (${loaded})`);
+  const updated = Number(row?.n ?? 0);
+  if (updated === 0 || spec.name !== 'offers') return updated;
+  const moved = await store.query<Record<string, unknown>>(
+    `SELECT * FROM ${spec.name} WHERE ${key} GLOBAL IN (${loaded})
+       AND (${key}, customer_id) GLOBAL NOT IN (SELECT ${key}, customer_id FROM ${spec.name}_write WHERE load_id = ${loadId})`,
+  );
+  if (moved.length === 0) return updated;
+  const tombstones = moved.map((r) => {
+    const out: Record<string, unknown> = { load_id: loadId, is_deleted: 1 };
+    for (const c of spec.columns) out[c.name] = r[c.name] instanceof Date ? dateTimeText(r[c.name] as Date) : (r[c.name] ?? null);
+    return JSON.stringify(out);
+  });
+  for (let i = 0; i < tombstones.length; i += BATCH_ROWS) {
+    await store.insertJson(`${spec.name}_write`, tombstones.slice(i, i + BATCH_ROWS).join('\n'), `hiding ${moved.length} moved ${spec.name}`);
+  }
+  return updated;
+}
+
+function dateTimeText(d: Date): string {
+  return d.toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** Writes the commit marker on every shard; see the class comment for a shard that fails here. */
+async function commit(store: ClickHouseStore, spec: TableSpec, loadId: number, load: BulkLoad, updated: number): Promise<void> {
+  const marker = JSON.stringify({
+    load_id: loadId,
+    table_name: spec.name,
+    source: `${load.log.via}: ${load.log.source}`.slice(0, 2000),
+    rows_read: load.log.rowsRead,
+    rows_inserted: load.rows - updated,
+    rows_updated: updated,
+    rows_rejected: load.log.rejected,
+    is_replace: load.replace ? 1 : 0,
+    loaded_at: dateTimeText(new Date()),
+  });
+  let committed = 0;
+  for (const shard of store.shards) {
+    try {
+      await shard.request(`INSERT INTO ${store.shardDb}.loads FORMAT JSONEachRow`, { body: marker, what: 'commit' });
+      committed++;
+    } catch (e) {
+      if (committed === 0) throw e;
+      // Some shards show the load already: it is complete everywhere, so it stays committed
+      // and the marker reaches this shard when it is back.
+      store.markIncompleteCommit();
+      return;
+    }
+  }
+}
+
+/** Deletes an uncommitted load's rows (they are invisible anyway; this only frees space). */
+async function forget(store: ClickHouseStore, spec: TableSpec, loadId: number): Promise<void> {
+  for (const shard of store.shards) {
+    await shard.request(`ALTER TABLE ${store.shardDb}.${spec.name}_rows DELETE WHERE load_id = ${loadId}`).catch(() => undefined);
+  }
+}
