@@ -28,10 +28,17 @@ after(async () => {
 /** Registered [method, path] pairs under /api/v1 (HEAD left out: Fastify adds it to every GET). */
 function apiRoutes(): [string, string][] {
   const out: [string, string][] = [];
+  // printRoutes draws a tree: a child line's path continues its parent's ("/api/v1/alerts" → "/check").
+  const stack: string[] = [];
   for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const m = /(?<![\w-])\/?(api\/v1\/\S+) \(([A-Z, ]+)\)/.exec(line);
+    const m = /^([│ ]*)[├└]── (\S+)(?: \(([A-Z, ]+)\))?$/.exec(line);
     if (!m) continue;
-    for (const method of (m[2] ?? '').split(', ')) if (method !== 'HEAD') out.push([method.toLowerCase(), `/${m[1]}`]);
+    const depth = (m[1] ?? '').length / 4;
+    const path = `${stack[depth - 1] ?? ''}${m[2] ?? ''}`;
+    stack[depth] = path;
+    stack.length = depth + 1;
+    if (!path.startsWith('/api/v1/') || !m[3]) continue;
+    for (const method of m[3].split(', ')) if (method !== 'HEAD') out.push([method.toLowerCase(), path]);
   }
   return out;
 }
@@ -43,6 +50,7 @@ function documented(path: string): string | undefined {
 test('every /api/v1 route is in the OpenAPI document, with its method', () => {
   const routes = apiRoutes();
   assert.ok(routes.length >= 11, `found ${routes.length} routes`);
+  assert.ok(routes.some(([, p]) => p === '/api/v1/alerts/check'), 'nested routes are read');
   for (const [method, path] of routes) {
     const p = documented(path);
     assert.ok(p, `${path} is not documented`);
