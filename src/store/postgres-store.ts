@@ -3,7 +3,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { UprateError } from '../core/errors.js';
+import { UprateError, errorMessage } from '../core/errors.js';
 import { parseDatabaseUrl, redactUrl } from './database-url.js';
 import { POSTGRES_LATEST_VERSION, POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import { postgresError, isConnectionLost } from './postgres-errors.js';
@@ -25,6 +25,9 @@ export interface PostgresOpenOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Pooled connections that already carry an error listener. */
+const guarded = new WeakSet<pg.PoolClient>();
 
 /** `timestamp without time zone` holds UTC wall time: read it as UTC, whatever the process zone. */
 function parseUtcTimestamp(text: string): Date | string {
@@ -69,6 +72,7 @@ export class PostgresStore implements BulkLoadingStore {
     private readonly pool: pg.Pool,
     private readonly timeoutMs: number,
     private readonly schema: string | undefined,
+    private readonly poolSize: number,
   ) {}
 
   /**
@@ -109,7 +113,7 @@ export class PostgresStore implements BulkLoadingStore {
     // An idle connection the server closed (restart, shutdown) must not crash the process: the
     // pool drops it and the next query opens a new one.
     pool.on('error', () => undefined);
-    const store = new PostgresStore(target, pool, timeoutMs, schema);
+    const store = new PostgresStore(target, pool, timeoutMs, schema, options.poolSize ?? 10);
     try {
       if (!readOnly && (options.migrate ?? true)) await store.migrate();
       else await store.checkVersion();
@@ -128,11 +132,18 @@ export class PostgresStore implements BulkLoadingStore {
     } catch (e) {
       throw postgresError(this.target, this.timeoutMs, e, sql, []);
     }
+    // A connection the server drops while it is checked out emits 'error' besides failing the
+    // query; without a listener that would crash the process. The query's own error reports it.
+    if (!guarded.has(client)) {
+      guarded.add(client);
+      client.on('error', () => undefined);
+    }
     let broken: Error | undefined;
     try {
       return await fn(client);
     } catch (e) {
-      if (isConnectionLost(e)) broken = e instanceof Error ? e : new Error(String(e));
+      const cause = e instanceof LostConnection || e instanceof UprateError ? e.cause : e;
+      if (isConnectionLost(cause)) broken = cause instanceof Error ? cause : new Error(String(cause));
       throw e;
     } finally {
       client.release(broken);
@@ -140,6 +151,22 @@ export class PostgresStore implements BulkLoadingStore {
   }
 
   async query<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    // Pooled connections the server closed since their last use (a restart) fail on their next
+    // statement. A read is safe to send again on another connection: each failure drops one dead
+    // connection, so at most pool-size retries reach a fresh one — which works, or fails to
+    // connect and reports the outage. Writes are never repeated.
+    const read = /^\s*(SELECT|WITH)\b/i.test(sql);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.queryOnce<T>(sql, params);
+      } catch (e) {
+        if (!(e instanceof LostConnection)) throw e;
+        if (!read || attempt >= this.poolSize) throw e.error;
+      }
+    }
+  }
+
+  private async queryOnce<T extends Row>(sql: string, params: readonly SqlValue[]): Promise<T[]> {
     return this.withClient(async (c) => {
       try {
         // The client-side read timeout backs up statement_timeout when the server stops answering.
@@ -147,7 +174,9 @@ export class PostgresStore implements BulkLoadingStore {
         const result = await c.query<T>(config);
         return result.rows;
       } catch (e) {
-        throw postgresError(this.target, this.timeoutMs, e, sql, params);
+        const error = postgresError(this.target, this.timeoutMs, e, sql, params);
+        if (isConnectionLost(e) && !/Query read timeout/i.test(errorMessage(e))) throw new LostConnection(error, e);
+        throw error;
       }
     }, sql);
   }
@@ -294,4 +323,14 @@ function progressTap(load: BulkLoad): Transform {
       done(null, chunk);
     },
   });
+}
+
+/** A statement failed because its pooled connection was gone (see {@link PostgresStore.query}). */
+class LostConnection extends Error {
+  constructor(
+    readonly error: UprateError,
+    override readonly cause: unknown,
+  ) {
+    super(error.message);
+  }
 }
