@@ -78,4 +78,18 @@ describe('uprate CLI', () => {
     }
     assert.equal(existsSync(`${db}.server.json`), false);
   });
+
+  test('serve applies the config file: target and bands reach /api/v1/kpi', async () => {
+    const db = join(dir, 'configured.duckdb');
+    const config = file('uprate.config.yaml', 'conversionWindowDays: 30\ntarget: 0.3\nbands:\n  strong: 0.5\n  poor: 0.4\n');
+    const port = String(43000 + Math.floor(Math.random() * 2000));
+    const server = await startUprate(['serve', '--dev', '--db', db, '--port', port, '--config', config], /uprate is serving/);
+    try {
+      const kpi = (await (await fetch(`http://127.0.0.1:${port}/api/v1/kpi`)).json()) as { target: { rate: number } | null; query: { thresholds: { strong: number; poor: number } } };
+      assert.equal(kpi.target?.rate, 0.3);
+      assert.deepEqual({ strong: kpi.query.thresholds.strong, poor: kpi.query.thresholds.poor }, { strong: 0.5, poor: 0.4 });
+    } finally {
+      await server.stop();
+    }
+  });
 });
