@@ -46,14 +46,11 @@ async function answers(url: string): Promise<string | undefined> {
   }
 }
 
-/**
- * `?schema=` for PostgreSQL. ClickHouse keeps its shard tables in one database whatever the URL
- * says, so its URL is used as the script prints it.
- */
+/** `?schema=` for PostgreSQL; a database of its own (the URL's path) for ClickHouse. */
 function isolate(engine: Engine, url: string, name: string): string {
-  if (engine !== 'postgres') return url;
   const u = new URL(url);
-  u.searchParams.set('schema', name);
+  if (engine === 'postgres') u.searchParams.set('schema', name);
+  else u.pathname = `/${name}`;
   return u.toString();
 }
 
@@ -86,7 +83,7 @@ export async function locateServer(engine: Exclude<Engine, 'duckdb'>, name: stri
 
 /**
  * Every engine, in a fixed order (DuckDB first: the reference). `name` isolates this test's tables
- * (a PostgreSQL schema) so test files can run at the same time.
+ * (a PostgreSQL schema, a ClickHouse database) so test files can run at the same time.
  */
 export async function locateEngines(name: string, duckdbFile: string): Promise<EngineSlot[]> {
   const slots: EngineSlot[] = [{ engine: 'duckdb', ready: { engine: 'duckdb', args: ['--db', duckdbFile], where: duckdbFile } }];

@@ -1,4 +1,4 @@
-import { UprateError, errorMessage } from '../core/errors.js';
+import { UprateError } from '../core/errors.js';
 import { ENGINES, engineOfUrl, parseDatabaseUrl, redactUrl, type Engine } from './database-url.js';
 import { DuckDbStore } from './duckdb-store.js';
 import { DEFAULT_TIMEOUT_MS, PostgresStore } from './postgres-store.js';
@@ -104,23 +104,11 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     case 'postgres':
       return PostgresStore.open(choice.url, { readOnly, timeoutMs: choice.timeoutMs });
     case 'clickhouse':
-      return (await clickHouseModule(choice.url)).openClickHouseStore(choice.url, { readOnly, timeoutMs: choice.timeoutMs });
+      return (await clickHouseModule()).openClickHouseStore(choice.url, { readOnly, timeoutMs: choice.timeoutMs });
   }
 }
 
-/** Loaded on use (and only when present), so DuckDB and PostgreSQL users never load its client. */
-async function clickHouseModule(url: string): Promise<ClickHouseModule> {
-  const specifier = './clickhouse-store.js';
-  try {
-    const mod = (await import(specifier)) as Partial<ClickHouseModule>;
-    if (typeof mod.openClickHouseStore === 'function') return mod as ClickHouseModule;
-  } catch (e) {
-    // Only the store file itself being absent means "not built yet"; anything else is a real error.
-    const code = (e as { code?: unknown }).code;
-    if (code !== 'ERR_MODULE_NOT_FOUND' || !errorMessage(e).includes('clickhouse-store')) throw e;
-  }
-  throw new UprateError('ENGINE_UNAVAILABLE', `this uprate has no ClickHouse store yet, so it cannot open ${redactUrl(url)}`, {
-    location: '--engine',
-    hint: 'use --engine duckdb or postgres',
-  });
+/** Loaded on use, so DuckDB and PostgreSQL users never load the ClickHouse code. */
+async function clickHouseModule(): Promise<ClickHouseModule> {
+  return import('./clickhouse-store.js');
 }
