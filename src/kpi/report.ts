@@ -155,9 +155,10 @@ export async function buildReport(store: Store, options: ReportOptions = {}): Pr
   const periodKey = grain ? `${OFFERED_AT}.${grain}` : undefined;
   const keyNames = [...(grain ? ['period'] : []), ...by];
 
-  const [totalRow = {}] = await ask({ measures });
-  const cells: Record<string, unknown>[] = [];
-  if (keyNames.length > 0) {
+  // The total and the cells are independent questions: ask them together.
+  const readCells = async (): Promise<Record<string, unknown>[]> => {
+    const cells: Record<string, unknown>[] = [];
+    if (keyNames.length === 0) return cells;
     // Page through the cells: a daily report by offer can pass the row limit of one answer.
     for (let offset = 0; ; offset += MAX_LIMIT) {
       const page = await ask({
@@ -175,9 +176,10 @@ export async function buildReport(store: Store, options: ReportOptions = {}): Pr
           ...Object.fromEntries(by.map((d) => [d, row[REPORT_DIMENSIONS[d]] ?? null])),
         });
       }
-      if (page.length < MAX_LIMIT) break;
+      if (page.length < MAX_LIMIT) return cells;
     }
-  }
+  };
+  const [[totalRow = {}], cells] = await Promise.all([ask({ measures }), readCells()]);
   // The range of offers, when the caller left an end open: the first and last offer (rows, not groups).
   const edge = async (direction: 'asc' | 'desc') =>
     instant((await ask({ dimensions: [OFFERED_AT], ungrouped: true, order: [[OFFERED_AT, direction]], limit: 1 }))[0]?.[OFFERED_AT]);
