@@ -4,6 +4,7 @@
 #   scripts/services/clickhouse.sh start         # start both shards, wait until ready, print the URL
 #   scripts/services/clickhouse.sh stop          # stop only the servers this script started (PID files)
 #   scripts/services/clickhouse.sh stop-shard N  # stop one shard (fault tests); start-shard N brings it back
+#   scripts/services/clickhouse.sh pause-shard N # freeze one shard (SIGSTOP: a slow shard); resume-shard N
 #   scripts/services/clickhouse.sh url
 # Shard N listens on HTTP 18122+N, TCP 19000+N-1, interserver 19008+N (UPRATE_CH_BASE moves them).
 set -euo pipefail
@@ -86,6 +87,7 @@ stop_shard() {
   local n=$1 pidfile="$dir/shard$1/server.pid"
   if running "$n"; then
     local pid; pid=$(cat "$pidfile")
+    kill -CONT "$pid" 2>/dev/null || true
     kill "$pid"
     for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
     kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
@@ -104,6 +106,8 @@ case "${1:-}" in
   stop) stop_shard 1; stop_shard 2; echo "clickhouse.sh: stopped" ;;
   stop-shard) stop_shard "${2:?shard number}" ;;
   start-shard) start_shard "${2:?shard number}" ;;
+  pause-shard) running "${2:?shard number}" && kill -STOP "$(cat "$dir/shard$2/server.pid")" ;;
+  resume-shard) running "${2:?shard number}" && kill -CONT "$(cat "$dir/shard$2/server.pid")" ;;
   url) echo "$url" ;;
-  *) echo "usage: $0 start|stop|stop-shard N|start-shard N|url" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|stop-shard N|start-shard N|pause-shard N|resume-shard N|url" >&2; exit 2 ;;
 esac

@@ -1,5 +1,6 @@
 import { UprateError, errorMessage } from '../core/errors.js';
 import { bulkLoadClickHouse } from '../ingest/clickhouse-ingest.js';
+import { qualifyJoinedTables, standardNot } from './clickhouse-compat.js';
 import { bindClickHouseSql } from './clickhouse-literal.js';
 import { ClickHouseHttp, type ClickHouseAnswer, type ClickHouseColumn } from './clickhouse-http.js';
 import { CLICKHOUSE_LATEST_VERSION, CLICKHOUSE_MIGRATIONS, migrationsTable, shardDatabase } from './clickhouse-migrations.js';
@@ -113,6 +114,13 @@ export class ClickHouseStore implements BulkLoadingStore {
     return bulkLoadClickHouse(this, load);
   }
 
+  /** Version quirks (clickhouse-compat.ts): joined tables qualified; before 21, `NOT (…)` as in SQL. */
+  private compatible(sql: string): string {
+    const major = Number(this.serverVersion.split('.')[0] ?? 0);
+    const qualified = qualifyJoinedTables(sql, this.config.database, ['offers', 'customers']);
+    return major < 21 ? standardNot(qualified) : qualified;
+  }
+
   async query<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     if (this.incompleteCommit) {
       this.incompleteCommit = false;
@@ -123,7 +131,7 @@ export class ClickHouseStore implements BulkLoadingStore {
         throw e;
       }
     }
-    const bound = bindClickHouseSql(sql, params, this.bindMode);
+    const bound = bindClickHouseSql(this.compatible(sql), params, this.bindMode);
     const answer = await this.withRetry(() => this.http.select(bound.sql, { settings: this.querySettings, params: bound.params }));
     return toRows(answer) as T[];
   }
