@@ -278,10 +278,13 @@ export class PostgresStore implements BulkLoadingStore {
         let updated = 0;
         if (load.replace) await q(`DELETE FROM ${table}`);
         else updated = Number((await q(`SELECT count(*) AS n FROM ${stage} s JOIN ${table} t ON t.${key} = s.${key}`)).rows[0]?.['n'] ?? 0);
-        const assign = columns.filter((col) => col !== key).map((col) => `${col} = EXCLUDED.${col}`);
+        const others = columns.filter((col) => col !== key);
+        // A row that is already stored as it is is left alone: re-loading a file writes nothing
+        // (no dead tuples, no index churn) yet still counts its rows as updated, as on DuckDB.
         await q(
           `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM ${stage}
-           ON CONFLICT (${key}) DO UPDATE SET ${assign.join(', ')}`,
+           ON CONFLICT (${key}) DO UPDATE SET ${others.map((col) => `${col} = EXCLUDED.${col}`).join(', ')}
+           WHERE (${others.map((col) => `${table}.${col}`).join(', ')}) IS DISTINCT FROM (${others.map((col) => `EXCLUDED.${col}`).join(', ')})`,
         );
         await q(
           `INSERT INTO uprate_loads (table_name, source, rows_read, rows_inserted, rows_updated, rows_rejected, loaded_at)
