@@ -7,6 +7,7 @@ import { openStore } from '../store/index.js';
 import { DEFAULT_DB, parseChoice, parseInteger } from './options.js';
 import { action } from './run-command.js';
 import { formatIntelligence, reportIntelligence } from './report-intelligence.js';
+import { monthlyReportText } from './report-monthly.js';
 import { addStoreOptions, storeOptions, type StoreFlags } from './store-options.js';
 
 interface ReportFlags extends StoreFlags {
@@ -23,6 +24,8 @@ interface ReportFlags extends StoreFlags {
   insights?: boolean;
   compare?: string[];
   config?: string;
+  month?: string;
+  locale?: string;
 }
 
 export function reportOptions(flags: ReportFlags): ReportOptions {
@@ -55,7 +58,9 @@ export function registerReport(program: Command): void {
     .option('--offer-type <type>', 'upsell or cross_sell')
     .option('--window <days>', 'conversion window in days', '30')
     .option('--as-of <date>', 'evaluate as of this instant (default: now)')
-    .option('--format <format>', `${REPORT_FORMATS.join(', ')}`, 'table')
+    .option('--format <format>', `${[...REPORT_FORMATS, 'html'].join(', ')} (html, and md without --by/--grain: the monthly report)`, 'table')
+    .option('--month <YYYY-MM>', 'month of the html/md monthly report (default: the last month that ended)')
+    .option('--locale <locale>', 'number and date format of the html/md monthly report (default en-US)')
     .option('--out <file>', 'write to a file instead of standard output')
     .option('--insights', 'append plain-language findings: segments above/below the rest, best and worst offers, channel gap, control-chart signals, benchmarks, target')
     .option('--compare <populations...>', "print A against B instead of the report; each a JSON array of Cube filters or Member=value[,value][;Member=value] ('all' = everything selected)")
@@ -71,6 +76,8 @@ Examples:
   uprate report
   uprate report --grain quarter --by account_size --format md
   uprate report --by channel,offer_type --from 2025-01-01 --to 2025-06-30 --format json
+  uprate report --format html --out report.html     # the monthly report, charts inline, opens offline
+  uprate report --format md --month 2025-06
   uprate report --insights
   uprate report --compare 'Customers.accountSize=enterprise' 'Customers.accountSize=smb'
   uprate report --compare '[{"member":"Offers.channel","operator":"equals","values":["sales"]}]' all --format json
@@ -79,10 +86,17 @@ Examples:
 findings; see the README, "KPI intelligence".`)
     .action(
       action(async (flags: ReportFlags) => {
-        const format = parseChoice(flags.format, '--format', REPORT_FORMATS);
+        const format = parseChoice(flags.format, '--format', [...REPORT_FORMATS, 'html'] as const);
         const options = reportOptions(flags);
+        const monthly = format === 'html' || (format === 'md' && !flags.by && !flags.grain && !flags.insights && !flags.compare);
         const store = await openStore(storeOptions(flags, true));
         try {
+          if (monthly) {
+            const text = await monthlyReportText(store, { format, month: flags.month, locale: flags.locale, offerType: options.offerType, windowDays: options.windowDays ?? 30, asOf: options.asOf, config: flags.config });
+            if (flags.out) writeFileSync(flags.out, text);
+            else process.stdout.write(text);
+            return;
+          }
           const extra = await reportIntelligence(store, {
             ...(flags.insights ? { insights: true } : {}),
             ...(flags.compare ? { compare: flags.compare } : {}),

@@ -64,7 +64,7 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
 
   const series: NonNullable<EChartsOption['series']> = [
     // The interval band: an invisible line at the lower end, and the width stacked on top of it.
-    { name: 'lower', type: 'line', stack: 'interval', data: pts.map((p) => cell(p.lower)), lineStyle: { opacity: 0 }, symbol: 'none', silent: true, tooltip: { show: false } },
+    { name: 'lower', type: 'line', stack: 'interval', data: pts.map((p) => cell(p.lower)), lineStyle: { opacity: 0 }, symbol: 'none', silent: true },
     {
       name: `${f.percent(ts.query.level, 0)} interval`,
       type: 'line',
@@ -74,7 +74,6 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
       areaStyle: { color: PALETTE.interval },
       symbol: 'none',
       silent: true,
-      tooltip: { show: false },
     },
   ];
   if (hasLimits) {
@@ -142,7 +141,6 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
           return p ? `provisional\n${f.percent(p.pendingShare, 0)} open` : '';
         },
       },
-      tooltip: { show: false },
     });
   }
 
@@ -153,7 +151,7 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
     animation: style.interactive,
     textStyle: { fontFamily: FONT },
     color: [PALETTE.rate],
-    grid: { left: 48, right: style.compact ? 12 : 20, top: style.compact ? 56 : 40, bottom: 28, containLabel: false },
+    grid: { left: 48, right: style.compact ? 12 : 20, top: style.compact ? 56 : 40, bottom: 28, outerBoundsMode: 'none' },
     legend: {
       data: legendNames,
       top: 0,
@@ -161,19 +159,20 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
       itemWidth: 14,
       itemHeight: 8,
       textStyle: { fontSize: 11, color: PALETTE.muted },
+      itemGap: 14,
       selectedMode: style.interactive,
     },
-    tooltip: style.interactive
-      ? {
-          trigger: 'axis',
-          axisPointer: { type: 'line' },
-          formatter: (params: unknown) => {
-            const first = Array.isArray(params) ? (params[0] as { dataIndex?: number } | undefined) : undefined;
-            const p = first?.dataIndex === undefined ? undefined : pts[first.dataIndex];
-            return p ? trendTooltip(p, ts, f) : '';
-          },
-        }
-      : { show: false },
+    ...(style.interactive && {
+      tooltip: {
+        trigger: 'axis',
+        axisPointer: { type: 'line' },
+        formatter: (params: unknown) => {
+          const first = Array.isArray(params) ? (params[0] as { dataIndex?: number } | undefined) : undefined;
+          const p = first?.dataIndex === undefined ? undefined : pts[first.dataIndex];
+          return p ? trendTooltip(p, ts, f) : '';
+        },
+      },
+    }),
     xAxis: {
       type: 'category',
       data: labels,
@@ -254,17 +253,18 @@ export function breakdownOption(bd: BreakdownResponse, f: Formatter, style: Char
   return {
     animation: style.interactive,
     textStyle: { fontFamily: FONT },
-    grid: { left: 8, right: style.compact ? 64 : 84, top: 24, bottom: 20, containLabel: true },
-    tooltip: style.interactive
-      ? {
-          trigger: 'item',
-          formatter: (params: unknown) => {
-            const i = (params as { dataIndex?: number }).dataIndex;
-            const r = i === undefined ? undefined : rows[i];
-            return r ? breakdownTooltip(r, f) : '';
-          },
-        }
-      : { show: false },
+    // The category labels (segment names) sit inside the chart's box, whatever their length.
+    grid: { left: 8, right: style.compact ? 64 : 84, top: 24, bottom: 20, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
+    ...(style.interactive && {
+      tooltip: {
+        trigger: 'item',
+        formatter: (params: unknown) => {
+          const i = (params as { dataIndex?: number }).dataIndex;
+          const r = i === undefined ? undefined : rows[i];
+          return r ? breakdownTooltip(r, f) : '';
+        },
+      },
+    }),
     xAxis: {
       type: 'value',
       min: range.min,
@@ -282,7 +282,7 @@ export function breakdownOption(bd: BreakdownResponse, f: Formatter, style: Char
       axisLabel: { color: PALETTE.text, fontSize: 12, width: style.compact ? 90 : 120, overflow: 'truncate' },
     },
     series: [
-      { name: 'lower', type: 'bar', stack: 'ci', barWidth: 6, itemStyle: { color: 'transparent' }, data: rows.map((r) => cell(r.interval.lower)), silent: true, tooltip: { show: false } },
+      { name: 'lower', type: 'bar', stack: 'ci', barWidth: 6, itemStyle: { color: 'transparent' }, data: rows.map((r) => cell(r.interval.lower)), silent: true },
       {
         name: 'interval',
         type: 'bar',

@@ -2,33 +2,12 @@
 import type { BreakdownResponse } from '../../../src/insights/api-types.js';
 import { breakdownHeight, breakdownOption } from '../../../src/report-html/chart-options.js';
 import type { Formatter } from '../../../src/report-html/format.js';
+import { breakdownSummary } from '../../../src/report-html/wording.js';
 import { mountChart } from '../charts-loader.js';
+export { REPORT_BREAKDOWNS as BREAKDOWNS } from '../../../src/report-html/breakdowns.js';
 import { h } from '../dom.js';
 import type { Panel } from '../panel.js';
 import { breakdownTable } from '../panel-tables.js';
-
-/** The segment dimensions the page breaks the rate down by (model member names). */
-export const BREAKDOWNS: readonly { readonly member: string; readonly title: string }[] = [
-  { member: 'Customers.accountSize', title: 'Account size' },
-  { member: 'Customers.lifecycleStage', title: 'Lifecycle stage' },
-  { member: 'Customers.engagementTier', title: 'Engagement tier' },
-  { member: 'Customers.industry', title: 'Industry' },
-  { member: 'Offers.offerType', title: 'Offer type' },
-  { member: 'Offers.channel', title: 'Channel' },
-];
-
-export function breakdownSummary(bd: BreakdownResponse, f: Formatter): string {
-  const hm = bd.homogeneity;
-  const flagged = bd.rows.filter((r) => r.vsRest.direction);
-  if (hm.pValue === null) return hm.groups < 2 ? 'Only one segment has offers in this selection.' : 'Not enough offers to compare segments.';
-  const head = hm.significant
-    ? `Segments differ (χ² = ${f.count(hm.statistic)}, ${f.pValue(hm.pValue)}).`
-    : `No significant difference between segments (${f.pValue(hm.pValue)}).`;
-  const which = flagged.length
-    ? ` ▲ above / ▼ below the rest after ${bd.correction.method === 'holm' ? 'Holm' : bd.correction.method === 'bh' ? 'Benjamini–Hochberg' : 'Bonferroni'} correction across ${bd.correction.size}.`
-    : '';
-  return head + which;
-}
 
 export async function showBreakdown(panel: Panel, bd: BreakdownResponse, f: Formatter): Promise<void> {
   if (bd.total.offers === 0) {

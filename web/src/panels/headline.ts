@@ -6,45 +6,23 @@
 import type { KpiResponse } from '../../../src/insights/api-types.js';
 import type { Formatter } from '../../../src/report-html/format.js';
 import { rateBulletSvg } from '../../../src/report-html/rate-bullet.js';
+import { bandWords, changeSentence, industryName } from '../../../src/report-html/wording.js';
 import { h, svgFragment } from '../dom.js';
-
-const INDUSTRY_NAMES: Readonly<Record<string, string>> = { saas: 'SaaS', retail: 'retail', consumer_goods: 'consumer goods' };
-
-export function industryName(industry: string): string {
-  return INDUSTRY_NAMES[industry] ?? industry.replace(/_/g, ' ');
-}
-
-/** The band word shown on the chip: the interval's judgement, or the two bands it spans. */
-export function bandWords(k: KpiResponse): { cls: string; text: string; title: string } {
-  const b = k.band;
-  if (b.judgement === null) return { cls: 'band-none', text: 'no offers', title: 'No offers in this selection' };
-  if (b.judgement === 'indeterminate') {
-    return { cls: `band-${b.band ?? 'none'} band-unsure`, text: `${b.spans.join(' / ')}?`, title: b.reason ?? 'The interval spans two bands' };
-  }
-  return { cls: `band-${b.judgement}`, text: b.judgement, title: `The whole interval lies in the ${b.judgement} band (poor < ${pct(b.thresholds.poor)} ≤ moderate ≤ ${pct(b.thresholds.strong)} < strong)` };
-}
-
-const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 export function headlineContent(k: KpiResponse, f: Formatter): HTMLElement[] {
   const band = bandWords(k);
-  const change = k.change;
-  let changeEl: HTMLElement;
-  if (!change || change.differencePoints === null || !k.previous) {
-    changeEl = h('p', { class: 'change change-none' }, 'No earlier offers to compare with.');
-  } else {
-    const up = change.differencePoints > 0;
-    const cls = !change.significant ? 'change-flat' : up ? 'change-up' : 'change-down';
-    const arrow = !change.significant ? '●' : up ? '▲' : '▼';
-    changeEl = h(
-      'p',
-      { class: `change ${cls}`, 'data-testid': 'headline-change', title: `${change.testName ?? ''}: ${change.reason}` },
-      h('span', { class: 'arrow', 'aria-hidden': 'true' }, arrow),
-      h('strong', {}, f.points(change.differencePoints)),
-      ` vs previous ${f.day(k.previous.from)} – ${f.day(k.previous.to)} (${f.percent(k.previous.rate)}): `,
-      h('span', { class: 'sig' }, change.significant ? `significant, ${f.pValue(change.pValue)}` : `not significant, ${f.pValue(change.pValue)}`),
-    );
-  }
+  const change = changeSentence(k, f);
+  const changeEl =
+    change.direction === 'none'
+      ? h('p', { class: 'change change-none' }, change.rest)
+      : h(
+          'p',
+          { class: `change change-${change.direction}`, 'data-testid': 'headline-change', title: `${k.change?.testName ?? ''}: ${k.change?.reason ?? ''}` },
+          h('span', { class: 'arrow', 'aria-hidden': 'true' }, change.direction === 'up' ? '▲' : change.direction === 'down' ? '▼' : '●'),
+          h('strong', {}, change.points),
+          change.rest,
+          h('span', { class: 'sig' }, change.verdict),
+        );
   const benchmarks = k.benchmark ? [k.benchmark] : k.benchmarks;
   const bullet = rateBulletSvg(
     {

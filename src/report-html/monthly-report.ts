@@ -1,0 +1,100 @@
+/**
+ * The monthly report's numbers: the month's headline, a 13-month trend ending with it, the six
+ * segment breakdowns, the offer leaderboard and the findings — the same functions that answer
+ * /api/v1, so the report and the dashboard agree to the digit.
+ */
+import { UprateError } from '../core/errors.js';
+import {
+  breakdown,
+  findInsights,
+  kpiHeadline,
+  leaderboard,
+  offerDays,
+  timeseries,
+  type ApiFilter,
+  type BreakdownResponse,
+  type InsightsResponse,
+  type KpiContext,
+  type KpiResponse,
+  type LeaderboardResponse,
+  type Selection,
+  type TimeseriesResponse,
+} from '../insights/index.js';
+import { REPORT_BREAKDOWNS } from './breakdowns.js';
+
+export interface MonthlyReportOptions {
+  /** `YYYY-MM`; default: the last month that ended before the clock, or the month of the last offer. */
+  readonly month?: string;
+  readonly offerType?: 'upsell' | 'cross_sell' | null;
+  readonly filters?: readonly ApiFilter[];
+  /** Months of trend up to and including the report's month (default 13: a year and its month). */
+  readonly trendMonths?: number;
+}
+
+export interface MonthlyReport {
+  /** `YYYY-MM`. */
+  readonly month: string;
+  readonly from: string;
+  readonly to: string;
+  readonly generatedAt: string;
+  readonly kpi: KpiResponse;
+  readonly trend: TimeseriesResponse;
+  readonly breakdowns: readonly { readonly member: string; readonly title: string; readonly data: BreakdownResponse }[];
+  readonly leaderboard: LeaderboardResponse;
+  readonly insights: InsightsResponse;
+}
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+/** First and last day of a `YYYY-MM` month. */
+export function monthRange(month: string): { from: string; to: string } {
+  const m = MONTH.exec(month);
+  if (!m) throw new UprateError('BAD_ARGUMENT', `--month must be YYYY-MM, not '${month}'`, { location: '--month', hint: 'e.g. --month 2025-06' });
+  const y = Number(m[1]);
+  const mo = Number(m[2]) - 1;
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  return { from: day(new Date(Date.UTC(y, mo, 1))), to: day(new Date(Date.UTC(y, mo + 1, 0))) };
+}
+
+function shiftMonth(month: string, by: number): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const d = new Date(Date.UTC(y, m - 1 + by, 1));
+  return d.toISOString().slice(0, 7);
+}
+
+/**
+ * Which month to report when none is named: the last one that ended before the clock, unless the
+ * data stop earlier, then the month of the last offer.
+ */
+export function defaultMonth(asOf: Date, lastOfferDay: string | null): string {
+  const previous = shiftMonth(asOf.toISOString().slice(0, 7), -1);
+  if (lastOfferDay === null) return previous;
+  const lastMonth = lastOfferDay.slice(0, 7);
+  return lastMonth < previous ? lastMonth : previous;
+}
+
+export async function collectMonthlyReport(ctx: KpiContext, options: MonthlyReportOptions = {}): Promise<MonthlyReport> {
+  const base: Selection = { from: null, to: null, offerType: options.offerType ?? null, filters: options.filters ?? [] };
+  const month = options.month ?? defaultMonth(ctx.asOf, (await offerDays(ctx, base)).last);
+  const { from, to } = monthRange(month);
+  const selection: Selection = { ...base, from, to };
+  const trendFrom = monthRange(shiftMonth(month, -((options.trendMonths ?? 13) - 1))).from;
+  const [kpi, trend, board, insights, ...breakdowns] = await Promise.all([
+    kpiHeadline(ctx, selection),
+    timeseries(ctx, { ...selection, from: trendFrom }, { grain: 'month' }),
+    leaderboard(ctx, selection),
+    findInsights(ctx, selection),
+    ...REPORT_BREAKDOWNS.map((b) => breakdown(ctx, selection, { by: [b.member] })),
+  ]);
+  return {
+    month,
+    from,
+    to,
+    generatedAt: new Date().toISOString(),
+    kpi,
+    trend,
+    breakdowns: REPORT_BREAKDOWNS.map((b, i) => ({ ...b, data: breakdowns[i] as BreakdownResponse })),
+    leaderboard: board,
+    insights,
+  };
+}

@@ -1,0 +1,154 @@
+/**
+ * The monthly report as one self-contained HTML file: inline CSS, charts as inline SVG rendered
+ * on the server, no script and no external resource — it opens offline, prints, and mails.
+ */
+import type { KpiResponse, LeaderboardResponse } from '../insights/api-types.js';
+import { breakdownHeight, breakdownOption, segmentLabel, significanceMarker, trendOption } from './chart-options.js';
+import { formatter, type Formatter } from './format.js';
+import type { MonthlyReport } from './monthly-report.js';
+import { rateBulletSvg, esc } from './rate-bullet.js';
+import { renderSvg } from './render-svg.js';
+import { bandWords, breakdownSummary, changeSentence, industryName, trendSummary } from './wording.js';
+
+export interface RenderOptions {
+  /** BCP 47 locale for numbers and dates (default en-US). */
+  readonly locale?: string;
+}
+
+const STYLE = `
+:root{--ink:#111827;--muted:#6b7280;--line:#e5e7eb;--strong:#166534;--strong-bg:#dcfce7;--moderate:#92400e;--moderate-bg:#fef3c7;--poor:#991b1b;--poor-bg:#fee2e2;--up:#15803d;--down:#b91c1c}
+*{box-sizing:border-box}body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:#fff}
+main{max-width:980px;margin:0 auto;padding:28px 24px 48px}h1{font-size:1.6rem;margin:0}h2{font-size:1.15rem;margin:32px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}
+h3{font-size:.95rem;margin:0 0 4px}.muted,.meta{color:var(--muted)}.meta{font-size:.85rem;margin:4px 0 0}
+.headline{display:grid;grid-template-columns:1.2fr 1fr;gap:24px;margin-top:18px}.big{font-size:3rem;font-weight:700;letter-spacing:-.02em;line-height:1.05}
+.band-strong{color:var(--strong)}.band-moderate{color:var(--moderate)}.band-poor{color:var(--poor)}
+.chip{display:inline-block;font-size:.75rem;font-weight:700;text-transform:uppercase;border-radius:999px;padding:2px 10px;margin-left:10px;vertical-align:middle;background:#f3f4f6;color:#374151}
+.chip.band-strong{background:var(--strong-bg)}.chip.band-moderate{background:var(--moderate-bg)}.chip.band-poor{background:var(--poor-bg)}
+.change-up{color:var(--up)}.change-down{color:var(--down)}.change-flat,.change-none{color:var(--muted)}
+.tiles{display:grid;grid-template-columns:1fr 1fr;gap:10px;align-content:start}.tile{border:1px solid var(--line);border-radius:8px;padding:8px 12px}
+.tile .label{font-size:.72rem;color:var(--muted);font-weight:600;text-transform:uppercase;letter-spacing:.03em}.tile .value{font-size:1.45rem;font-weight:700}.tile .detail{font-size:.78rem;color:var(--muted)}
+.note{font-size:.82rem;color:var(--muted);border-left:3px solid #d1d5db;padding-left:8px}
+figure{margin:0}figure.chart svg{max-width:100%;height:auto;display:block}figcaption{font-size:.85rem;color:#374151;margin-top:4px}
+.grid{display:grid;grid-template-columns:1fr 1fr;gap:22px 28px}
+table{border-collapse:collapse;width:100%;font-size:.85rem;font-variant-numeric:tabular-nums}th{text-align:left;color:var(--muted);font-size:.72rem;text-transform:uppercase;border-bottom:1px solid var(--line);padding:4px 6px}
+td{padding:4px 6px;border-bottom:1px solid #f3f4f6}td.num,th.num{text-align:right}tr.small td{color:var(--muted)}.flag{font-size:.68rem;border:1px solid var(--line);border-radius:4px;padding:0 4px;margin-left:6px}
+ol.insights{padding-left:0;list-style:none;display:grid;gap:10px}ol.insights li{border-left:3px solid var(--line);padding-left:10px}
+li.sev-critical{border-color:var(--down)}li.sev-warning{border-color:#d97706}li.sev-info{border-color:#60a5fa}
+.sev{font-size:.68rem;font-weight:700;text-transform:uppercase;color:var(--muted)}.test{font-size:.78rem;color:var(--muted)}
+footer{margin-top:36px;font-size:.78rem;color:var(--muted)}
+@media (max-width:720px){.headline,.grid{grid-template-columns:1fr}}
+@media print{main{padding:0}h2{break-after:avoid}figure,tr,li{break-inside:avoid}}
+`;
+
+export function monthTitle(report: MonthlyReport, f: Formatter): string {
+  return f.period(report.from, 'month');
+}
+
+export function renderReportHtml(report: MonthlyReport, options: RenderOptions = {}): string {
+  const f = formatter(options.locale ?? 'en-US');
+  const k = report.kpi;
+  const title = `Upsell & cross-sell conversion — ${monthTitle(report, f)}`;
+  const trendSvg = renderSvg(trendOption(report.trend, f, { interactive: false }), 920, 340);
+  const sections = [
+    headlineSection(k, f),
+    `<h2>Trend</h2><figure class="chart" data-chart="trend">${trendSvg}<figcaption>Monthly conversion rate with its ${esc(f.percent(k.query.level, 0))} interval (shaded), p-chart control limits (dashed) and provisional months (grey). ${esc(trendSummary(report.trend, f))}</figcaption></figure>`,
+    `<h2>By segment</h2><div class="grid">${report.breakdowns
+      .map((b) => {
+        const height = breakdownHeight(b.data.rows.length);
+        const svg = renderSvg(breakdownOption(b.data, f, { interactive: false }), 440, height);
+        return `<figure class="chart" data-chart="${esc(b.member)}"><h3>${esc(b.title)}</h3>${svg}<figcaption>${esc(breakdownSummary(b.data, f))}</figcaption></figure>`;
+      })
+      .join('')}</div>`,
+    leaderboardSection(report.leaderboard, f),
+    insightsSection(report, f),
+  ];
+  return `<!doctype html>
+<html lang="${esc(f.locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title><style>${STYLE}</style></head>
+<body><main>
+<h1>${esc(title)}</h1>
+<p class="meta">${esc(f.day(report.from))} – ${esc(f.day(report.to))} · ${esc(scopeText(k))} · as of ${esc(k.query.asOf.replace('T', ' ').slice(0, 16))} UTC · conversion window ${k.query.windowDays} days</p>
+${sections.join('\n')}
+<footer>Made by <code>uprate report --format html</code> on ${esc(report.generatedAt.slice(0, 10))}. Rates are accepted ÷ offers (a ratio of sums); intervals are ${esc(f.percent(k.query.level, 0))} ${esc(k.query.method)} (exact below 30 offers); segment differences are two-proportion tests against the rest, corrected for many comparisons; the leaderboard ranks empirical-Bayes shrunken rates. Benchmarks: ${esc(benchmarkSources(k))}.</footer>
+</main></body></html>
+`;
+}
+
+export function scopeText(k: KpiResponse): string {
+  const type = k.query.offerType ? `${k.query.offerType.replace('_', '-')} offers` : 'upsell and cross-sell offers';
+  const filters = k.query.filters.map((x) => `${x.member ?? ''} ${x.operator ?? ''} ${(x.values ?? []).join(', ')}`.trim());
+  return [type, ...filters].join(' · ');
+}
+
+function benchmarkSources(k: KpiResponse): string {
+  const seen = new Map<string, string>();
+  for (const b of k.benchmarks) seen.set(b.benchmark.industry, `${industryName(b.benchmark.industry)} ${b.benchmark.source}`);
+  const citation = k.benchmarks[0]?.benchmark.citation;
+  return seen.size ? `${[...seen.values()].join(', ')}${citation ? ` (via ${citation})` : ''}` : 'none for these customers';
+}
+
+function headlineSection(k: KpiResponse, f: Formatter): string {
+  const band = bandWords(k);
+  const change = changeSentence(k, f);
+  const arrow = change.direction === 'up' ? '▲ ' : change.direction === 'down' ? '▼ ' : change.direction === 'flat' ? '● ' : '';
+  const benchmarks = k.benchmark ? [k.benchmark] : k.benchmarks;
+  const bullet = rateBulletSvg(
+    { rate: k.rate, lower: k.interval.lower, upper: k.interval.upper, thresholds: k.query.thresholds, benchmarks: benchmarks.map((b) => ({ label: industryName(b.industry), rate: b.benchmark.rate })), target: k.target?.rate ?? null, width: 440 },
+    f,
+  );
+  const tile = (label: string, value: string, detail: string) => `<div class="tile"><div class="label">${esc(label)}</div><div class="value">${esc(value)}</div><div class="detail">${esc(detail)}</div></div>`;
+  return `<section class="headline" data-section="headline"><div>
+<div><span class="big ${band.cls}" data-rate="${k.rate ?? ''}">${esc(f.percent(k.rate))}</span><span class="chip ${band.cls}" title="${esc(band.title)}">${esc(band.text)}</span></div>
+<p>${esc(f.percent(k.query.level, 0))} interval ${esc(f.interval(k.interval.lower, k.interval.upper))} · ${esc(f.count(k.accepted))} of ${esc(f.count(k.offers))} offers accepted within ${k.query.windowDays} days</p>
+<p class="change-${change.direction}">${esc(arrow)}<strong>${esc(change.points)}</strong>${esc(change.rest)}<strong>${esc(change.verdict)}</strong></p>
+<figure class="bullet" data-chart="bullet">${bullet}</figure>
+${benchmarks.length ? `<p class="meta">${benchmarks.map((b) => `${esc(industryName(b.industry))} customers ${esc(f.percent(b.rate))} vs ${esc(f.percent(b.benchmark.rate, 0))}: <strong>${esc(b.standing === 'consistent' ? 'in line' : b.standing ?? '–')}</strong>`).join(' · ')}</p>` : ''}
+${k.target ? `<p class="meta">Target ${esc(f.percent(k.target.rate))}: <strong>${esc(k.target.standing === 'consistent' ? 'within reach' : k.target.standing ?? '–')}</strong> (${esc(f.points(k.target.gapPoints))})</p>` : ''}
+${k.provisional ? `<p class="note">Provisional: ${esc(f.percent(k.pendingShare, 0))} of this month's offers are still inside their ${k.query.windowDays}-day window, so the rate can still rise.</p>` : ''}
+</div><div class="tiles">
+${tile('Offers', f.count(k.offers), k.pending ? `${f.count(k.pending)} still pending` : 'none pending')}
+${tile('Accepted', f.count(k.accepted), `within the ${k.query.windowDays}-day window`)}
+${tile('Expansion revenue', f.money(k.expansionRevenue), k.accepted ? `${f.money(k.expansionRevenue / k.accepted)} per accepted offer` : 'no accepted offers')}
+${tile('Customer conversion', f.percent(k.customers.rate), `${f.count(k.customers.converted)} of ${f.count(k.customers.offered)} customers offered`)}
+</div></section>`;
+}
+
+function leaderboardSection(lb: LeaderboardResponse, f: Formatter): string {
+  const rows = lb.rows
+    .map(
+      (r) =>
+        `<tr class="${r.smallSample ? 'small' : ''}"><td class="num">${r.rank}</td><td>${esc(r.offer ?? 'not recorded')}${r.smallSample ? '<span class="flag">small sample</span>' : ''}</td><td class="num"><strong>${esc(f.percent(r.shrunkenRate))}</strong></td><td class="num">${esc(f.interval(r.lower, r.upper))}</td><td class="num">${esc(f.percent(r.rate))}</td><td class="num">${esc(f.count(r.accepted))} / ${esc(f.count(r.offers))}</td><td class="num">${esc(f.probability(r.probabilityToBeatOverall))}</td></tr>`,
+    )
+    .join('');
+  return `<h2>Offer leaderboard</h2>
+<table data-section="leaderboard"><thead><tr><th class="num">#</th><th>Offer</th><th class="num">Shrunken rate</th><th class="num">Interval</th><th class="num">Raw rate</th><th class="num">Accepted / offers</th><th class="num">Beats overall</th></tr></thead><tbody>${rows}</tbody></table>
+<p class="meta">Ranked by the shrunken rate: each offer's rate pulled towards the overall ${esc(f.percent(lb.overallRate))} by a prior worth ${esc(f.count(lb.prior.strength))} offers, so tiny samples do not top the list; offers with fewer than ${lb.smallSampleThreshold} offers are flagged and ranked last.</p>`;
+}
+
+/** The report keeps the findings that matter most; the rest are one command away. */
+export const REPORT_INSIGHTS = 12;
+
+export function reportInsights(report: MonthlyReport): { shown: MonthlyReport['insights']['insights']; more: number } {
+  const all = report.insights.insights;
+  return { shown: all.slice(0, REPORT_INSIGHTS), more: Math.max(0, all.length - REPORT_INSIGHTS) };
+}
+
+function insightsSection(report: MonthlyReport, f: Formatter): string {
+  const { shown: items, more } = reportInsights(report);
+  if (items.length === 0) return '<h2>What stands out</h2><p class="muted">Nothing stands out: no segment, offer or period differs significantly this month.</p>';
+  return `<h2>What stands out</h2><ol class="insights" data-section="insights">${items
+    .map(
+      (i) =>
+        `<li class="sev-${i.severity}"><div class="sev">${esc(i.severity)}</div><strong>${esc(i.title)}</strong><div>${esc(i.text)}</div>${i.test ? `<div class="test">${esc(i.test.name)}${i.test.adjustedPValue !== null ? `, adjusted ${esc(f.pValue(i.test.adjustedPValue))}` : i.test.pValue !== null ? `, ${esc(f.pValue(i.test.pValue))}` : ''}</div>` : ''}</li>`,
+    )
+    .join('')}</ol>${more ? `<p class="meta">${more} more findings: <code>uprate report --insights --from ${esc(report.from)} --to ${esc(report.to)}</code></p>` : ''}`;
+}
+
+/** Segment rows for text formats: label, rate, interval, counts, marker. */
+export function segmentRows(report: MonthlyReport, f: Formatter): { title: string; rows: string[][]; summary: string }[] {
+  return report.breakdowns.map((b) => ({
+    title: b.title,
+    summary: breakdownSummary(b.data, f),
+    rows: b.data.rows.map((r) => [segmentLabel(r), f.percent(r.rate), f.interval(r.interval.lower, r.interval.upper), `${f.count(r.accepted)} / ${f.count(r.offers)}`, `${significanceMarker(r)}${r.smallSample ? ' small sample' : ''}`.trim()]),
+  }));
+}

@@ -1,0 +1,85 @@
+/** The monthly report in Markdown: the same numbers, formatted by the same code, as tables. */
+import { formatter } from './format.js';
+import type { MonthlyReport } from './monthly-report.js';
+import { monthTitle, reportInsights, scopeText, segmentRows, type RenderOptions } from './report-html.js';
+import { bandWords, changeSentence, industryName, trendSummary } from './wording.js';
+
+function table(head: readonly string[], rows: readonly (readonly string[])[], right: readonly number[] = []): string {
+  const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const align = head.map((_, i) => (right.includes(i) ? '---:' : '---'));
+  return [`| ${head.map(cell).join(' | ')} |`, `| ${align.join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+}
+
+export function renderReportMarkdown(report: MonthlyReport, options: RenderOptions = {}): string {
+  const f = formatter(options.locale ?? 'en-US');
+  const k = report.kpi;
+  const band = bandWords(k);
+  const change = changeSentence(k, f);
+  const benchmarks = k.benchmark ? [k.benchmark] : k.benchmarks;
+  const out: string[] = [
+    `# Upsell & cross-sell conversion — ${monthTitle(report, f)}`,
+    '',
+    `${f.day(report.from)} – ${f.day(report.to)} · ${scopeText(k)} · as of ${k.query.asOf.replace('T', ' ').slice(0, 16)} UTC · conversion window ${k.query.windowDays} days`,
+    '',
+    '## Headline',
+    '',
+    `**Conversion rate ${f.percent(k.rate)}** (${band.text}) — ${f.percent(k.query.level, 0)} interval ${f.interval(k.interval.lower, k.interval.upper)}; ${f.count(k.accepted)} of ${f.count(k.offers)} offers accepted within ${k.query.windowDays} days.`,
+    '',
+    change.direction === 'none' ? change.rest : `Change: **${change.points}**${change.rest}**${change.verdict}**.`,
+    '',
+    table(
+      ['Offers', 'Accepted', 'Expansion revenue', 'Customer conversion'],
+      [[f.count(k.offers), f.count(k.accepted), f.money(k.expansionRevenue), `${f.percent(k.customers.rate)} (${f.count(k.customers.converted)} of ${f.count(k.customers.offered)})`]],
+      [0, 1, 2, 3],
+    ),
+  ];
+  if (benchmarks.length) out.push('', `Benchmarks: ${benchmarks.map((b) => `${industryName(b.industry)} customers ${f.percent(b.rate)} vs ${f.percent(b.benchmark.rate, 0)} (${b.benchmark.source}): ${b.standing === 'consistent' ? 'in line' : b.standing ?? '–'}`).join('; ')}.`);
+  if (k.target) out.push('', `Target ${f.percent(k.target.rate)}: ${k.target.standing === 'consistent' ? 'within reach' : k.target.standing ?? '–'} (${f.points(k.target.gapPoints)}).`);
+  if (k.provisional) out.push('', `> Provisional: ${f.percent(k.pendingShare, 0)} of this month's offers are still inside their ${k.query.windowDays}-day window, so the rate can still rise.`);
+
+  const ts = report.trend;
+  out.push(
+    '',
+    '## Trend',
+    '',
+    table(
+      ['Month', 'Rate', 'Interval', 'Accepted / offers', 'Control limits', 'Signal'],
+      ts.points.map((p) => [
+        f.period(p.period, ts.grain),
+        f.percent(p.rate),
+        f.interval(p.lower, p.upper),
+        `${f.count(p.accepted)} / ${f.count(p.offers)}`,
+        p.ucl === null ? '' : f.interval(p.lcl, p.ucl),
+        [p.outOfControl ? `out of control (${p.outOfControl})` : '', p.runFlags.length ? 'run of 8' : '', p.provisional ? `provisional (${f.percent(p.pendingShare, 0)} open)` : ''].filter(Boolean).join(', '),
+      ]),
+      [1, 2, 3, 4],
+    ),
+    '',
+    trendSummary(ts, f),
+    '',
+    '## By segment',
+  );
+  for (const s of segmentRows(report, f)) {
+    out.push('', `### ${s.title}`, '', table(['Segment', 'Rate', 'Interval', 'Accepted / offers', 'vs rest'], s.rows, [1, 2, 3]), '', s.summary);
+  }
+  const lb = report.leaderboard;
+  out.push(
+    '',
+    '## Offer leaderboard',
+    '',
+    table(
+      ['#', 'Offer', 'Shrunken rate', 'Interval', 'Raw rate', 'Accepted / offers', 'Beats overall'],
+      lb.rows.map((r) => [String(r.rank), `${r.offer ?? 'not recorded'}${r.smallSample ? ' (small sample)' : ''}`, f.percent(r.shrunkenRate), f.interval(r.lower, r.upper), f.percent(r.rate), `${f.count(r.accepted)} / ${f.count(r.offers)}`, f.probability(r.probabilityToBeatOverall)]),
+      [0, 2, 3, 4, 5, 6],
+    ),
+    '',
+    '## What stands out',
+    '',
+  );
+  const { shown: items, more } = reportInsights(report);
+  if (items.length === 0) out.push('Nothing stands out: no segment, offer or period differs significantly this month.');
+  for (const i of items) out.push(`- **${i.title}** (${i.severity}) — ${i.text}`);
+  if (more) out.push('', `${more} more findings: \`uprate report --insights --from ${report.from} --to ${report.to}\``);
+  out.push('');
+  return out.join('\n');
+}
