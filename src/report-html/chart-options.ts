@@ -132,7 +132,7 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
       itemStyle: { color: PALETTE.provisional },
       data: pts.map((p) => (p.provisional ? 1 : GAP)),
       label: {
-        show: true,
+        show: !style.compact,
         position: 'insideTop',
         color: PALETTE.muted,
         fontSize: 10,
@@ -151,7 +151,7 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
     animation: style.interactive,
     textStyle: { fontFamily: FONT },
     color: [PALETTE.rate],
-    grid: { left: 48, right: style.compact ? 12 : 20, top: style.compact ? 56 : 40, bottom: 28, outerBoundsMode: 'none' },
+    grid: { left: 48, right: style.compact ? 12 : 20, top: style.compact ? 84 : 40, bottom: 28, outerBoundsMode: 'none' },
     legend: {
       data: legendNames,
       top: 0,

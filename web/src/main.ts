@@ -16,7 +16,7 @@ import { BREAKDOWNS, showBreakdown } from './panels/breakdown.js';
 import { showAlerts, showInsights } from './panels/findings.js';
 import { showLeaderboard } from './panels/leaderboard.js';
 import { showTrend } from './panels/trend.js';
-import { apiParams, readState, resolveRange, stateFromApiLink, writeState, type ViewState } from './state.js';
+import { RANGE_LABELS, apiParams, readState, resolveRange, stateFromApiLink, writeState, type ViewState } from './state.js';
 import './styles.css';
 
 const f = formatter(navigator.language || 'en-US');
@@ -36,6 +36,7 @@ let extent: { first: string; last: string } | null = null;
 let dimensions: Dimension[] = [];
 let current: AbortController | null = null;
 let started = false;
+let controlsOpen = window.matchMedia('(min-width: 641px)').matches;
 
 function layout(): void {
   const app = document.getElementById('app');
@@ -129,8 +130,18 @@ async function render(state: ViewState): Promise<void> {
   current = control;
   const signal = control.signal;
   const range = resolveRange(state, extent);
-  fill(controlsSlot, renderControls({ state, range, extent, dimensions, onChange: (next) => navigate(next), formatCount: (n) => f.count(n) }));
   const periodText = range ? `${f.day(range.from)} – ${f.day(range.to)}` : 'no data yet';
+  // On a phone the controls fold into one line, so the headline is on the first screen.
+  const box = h(
+    'details',
+    { class: 'controls-box', open: controlsOpen },
+    h('summary', {}, `Range & filters · ${RANGE_LABELS[state.range]} · ${state.grain}${state.offerType ? ` · ${state.offerType.replace('_', '-')}` : ''}${state.filters.length ? ` · ${state.filters.length} filter${state.filters.length > 1 ? 's' : ''}` : ''}`),
+    renderControls({ state, range, extent, dimensions, onChange: (next) => navigate(next), formatCount: (n) => f.count(n) }),
+  );
+  box.addEventListener('toggle', () => {
+    controlsOpen = box.open;
+  });
+  fill(controlsSlot, box);
   scopeLine.textContent = `${periodText} · ${state.offerType ? state.offerType.replace('_', '-') + ' offers' : 'all offers'}${state.filters.length ? ` · ${state.filters.length} filter${state.filters.length > 1 ? 's' : ''}` : ''}`;
   document.title = `uprate · ${periodText}`;
   headline.setTitle(`Conversion rate · ${periodText}`);

@@ -14,6 +14,8 @@ type SortKey = 'rank' | 'offer' | 'shrunkenRate' | 'rate' | 'offers' | 'probabil
 interface Column {
   readonly key: SortKey;
   readonly label: string;
+  /** Shorter header on narrow screens. */
+  readonly short?: string;
   readonly numeric: boolean;
   readonly hideNarrow?: boolean;
 }
@@ -21,9 +23,9 @@ interface Column {
 const COLUMNS: readonly Column[] = [
   { key: 'rank', label: '#', numeric: true },
   { key: 'offer', label: 'Offer', numeric: false },
-  { key: 'shrunkenRate', label: 'Rate (shrunken) and interval', numeric: true },
+  { key: 'shrunkenRate', label: 'Rate (shrunken) and interval', short: 'Rate', numeric: true },
   { key: 'rate', label: 'Raw rate', numeric: true, hideNarrow: true },
-  { key: 'offers', label: 'Accepted / offers', numeric: true },
+  { key: 'offers', label: 'Accepted / offers', short: 'Acc. / offers', numeric: true },
   { key: 'probabilityToBeatOverall', label: 'Beats overall', numeric: true, hideNarrow: true },
 ];
 
@@ -74,7 +76,7 @@ export function showLeaderboard(panel: Panel, lb: LeaderboardResponse, f: Format
               render();
               (table.querySelector(`th:nth-child(${COLUMNS.indexOf(c) + 1}) button`) as HTMLButtonElement | null)?.focus();
             },
-          }, c.label, h('span', { class: 'sort-mark', 'aria-hidden': 'true' }, key === c.key ? (descending ? ' ↓' : ' ↑') : '')),
+          }, c.short ? h('span', { class: 'wide-label' }, c.label) : c.label, c.short ? h('span', { class: 'short-label', 'aria-hidden': 'true' }, c.short) : null, h('span', { class: 'sort-mark', 'aria-hidden': 'true' }, key === c.key ? (descending ? ' ↓' : ' ↑') : '')),
         ),
       ),
     );
