@@ -218,6 +218,26 @@ describe('PostgreSQL store', { skip }, () => {
     await Promise.all(stores.map((s) => s.close()));
   });
 
+  test("a load by another process reaches a running server's cached answers", { timeout: 60_000 }, async () => {
+    const { app } = await buildApp({ store, dev: true, logLevel: 'silent', clock: () => new Date('2025-06-01T00:00:00Z') });
+    const count = async () => {
+      const res = await app.inject({ method: 'GET', url: `/cubejs-api/v1/load?query=${encodeURIComponent(JSON.stringify({ measures: ['Offers.count'] }))}` });
+      return Number((res.json() as { data: Record<string, string>[] }).data[0]?.['Offers.count']);
+    };
+    try {
+      const before = await count();
+      const other = await PostgresStore.open(url);
+      await ingestFiles(other, { table: 'offers', files: [file('other.csv', [HEADER, 'o9,c9,2025-05-05,upsell,Z,,,,,'])] });
+      await other.close();
+      // The server polls the data version every 2 s; the deadline only guards against a hang.
+      let after = await count();
+      for (const deadline = Date.now() + 30_000; after === before && Date.now() < deadline; after = await count()) await new Promise((r) => setTimeout(r, 200));
+      assert.equal(after, before + 1);
+    } finally {
+      await app.close();
+    }
+  });
+
   test('the CLI on --url: demo replaces the tables, ingest, report and query read them', () => {
     const cli = schemaUrl('cli');
     const demo = uprate(['demo', '--url', cli, '--rows', '3000', '--end', '2025-06-30', '--no-serve']);

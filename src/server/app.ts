@@ -17,6 +17,7 @@ import { ResultCache } from './result-cache.js';
 import { semanticLayer } from './semantic-adapter.js';
 import type { LoadAnswer } from './semantic-layer.js';
 import { WriteLock } from './write-lock.js';
+import { watchDataVersion } from './data-version-watch.js';
 
 export interface AppOptions {
   readonly store: Store;
@@ -76,6 +77,10 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   await app.register(async (scope) =>
     alertsRoutes(scope, context, { model, setup: options.alerts, onDataChanged: (l) => listeners.push(l), publicUrl: () => listeningUrl(app) }),
   );
+  // A shared database (PostgreSQL, ClickHouse) is also loaded by other processes: their loads
+  // reach the caches and alert checks here too.
+  const stopWatch = watchDataVersion(options.store, context.dataChanged);
+  app.addHook('onClose', async () => stopWatch());
   return { app, context };
 }
 
