@@ -42,7 +42,7 @@ export function postgresError(target: string, timeoutMs: number, e: unknown, sql
   }
   if (code === '3D000') return unavailable(`has no such database: ${message}`, 'create it (CREATE DATABASE …) or fix the database name in the URL');
   if (isConnectionLost(e) || code === '53300') {
-    return unavailable(`is not available: ${message || code || 'connection failed'}`, 'check that the server is running (scripts/services/postgres.sh start); uprate reconnects by itself when it is back');
+    return unavailable(`is not available: ${message || code || 'connection failed'}`, 'check that the server is running and reachable (a local one: scripts/services/postgres.sh start); uprate reconnects by itself when it is back');
   }
   return new UprateError('DB_ERROR', `PostgreSQL: ${message}`, { location: target, details: { sql, params: params.map(String), code }, cause: e });
 }
