@@ -96,7 +96,8 @@ export class PostgresStore implements BulkLoadingStore {
       `-c statement_timeout=${timeoutMs}`,
       // A client that vanished mid-transaction must not hold locks for long.
       `-c idle_in_transaction_session_timeout=${Math.max(timeoutMs * 2, 60_000)}`,
-      ...(schema ? [`-c search_path=${schema},public`] : []),
+      // Only that schema: an empty one must not see (or write) the tables of `public`.
+      ...(schema ? [`-c search_path=${schema}`] : []),
       ...(readOnly ? ['-c default_transaction_read_only=on'] : []),
     ];
     const pool = new pg.Pool({
