@@ -93,13 +93,24 @@ describe('PostgreSQL store', { skip }, () => {
     );
   });
 
+  test('text survives the trip through COPY: commas, quotes, new lines, backslashes, \\N, accents', async () => {
+    const names = ['Seats, extra', 'The "Pro" plan', 'line one\nline two', 'C:\\path\\N', '\\N', 'Überfluß ✓'];
+    const csv = [HEADER, ...names.map((n, i) => `t${i},c1,2025-01-01T10:00:00.123456Z,upsell,"${n.replaceAll('"', '""')}",,,,,`)];
+    await ingestFiles(store, { table: 'offers', files: [file('text.csv', csv)] });
+    const rows = await store.query<{ offer_name: string; offered_at: Date }>(`SELECT offer_name, offered_at FROM offers WHERE offer_id LIKE 't%' ORDER BY offer_id`);
+    assert.deepEqual(rows.map((r) => r.offer_name), names);
+    const [micro] = await store.query<{ us: number }>(`SELECT extract(microseconds FROM offered_at)::int AS us FROM offers WHERE offer_id = 't0'`);
+    assert.equal(micro?.us, 123456); // seconds × 10⁶ + fraction: 0 s and .123456
+    await store.run(`DELETE FROM offers WHERE offer_id LIKE 't%'`);
+  });
+
   test('loading the same file again changes nothing and says so; the data version moves', async () => {
     const before = await store.dataVersion();
     const again = await ingestFiles(store, { table: 'offers', files: [join(dir, 'offers.csv')] });
     assert.deepEqual([again.inserted, again.updated], [0, 3]);
     assert.equal(await count(), 3);
     assert.ok((await store.dataVersion()) > before);
-    const [log] = await store.query<{ n: bigint }>(`SELECT count(*) AS n FROM uprate_loads WHERE table_name = 'offers'`);
+    const [log] = await store.query<{ n: bigint }>(`SELECT count(*) AS n FROM uprate_loads WHERE source LIKE '%/offers.csv'`);
     assert.equal(Number(log?.n), 2);
   });
 
