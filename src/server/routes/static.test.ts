@@ -20,11 +20,11 @@ test('the dashboard is served at / from the built folder, assets cached, API unt
   const { app, close } = await serve(dir);
   const page = await app.inject({ method: 'GET', url: '/' });
   assert.equal(page.statusCode, 200);
-  assert.match(page.headers['content-type'] ?? '', /text\/html/);
+  assert.match(String(page.headers['content-type'] ?? ''), /text\/html/);
   assert.equal(page.headers['cache-control'], 'no-cache');
   const asset = await app.inject({ method: 'GET', url: '/assets/index-abc.js' });
   assert.equal(asset.statusCode, 200);
-  assert.match(asset.headers['cache-control'] ?? '', /immutable/);
+  assert.match(String(asset.headers['cache-control'] ?? ''), /immutable/);
   const missing = await app.inject({ method: 'GET', url: '/assets/nope.js' });
   assert.equal(missing.statusCode, 404);
   assert.equal(missing.json().code, 'NOT_FOUND');
@@ -36,7 +36,7 @@ test('without a build, / says how to make one', async () => {
   const { app, close } = await serve(join(tmpdir(), 'uprate-no-such-build'));
   const page = await app.inject({ method: 'GET', url: '/' });
   assert.equal(page.statusCode, 503);
-  assert.match(page.headers['content-type'] ?? '', /text\/html/);
+  assert.match(String(page.headers['content-type'] ?? ''), /text\/html/);
   assert.match(page.body, /Run <code>npm run build<\/code>/);
   await close();
 });
