@@ -87,3 +87,15 @@ test('Nelder–Mead finds the minimum of a shifted quadratic', () => {
   assertClose(m.x[0], 1, 'x', 0, 1e-6);
   assertClose(m.x[1], -2, 'y', 0, 1e-6);
 });
+
+test('the prior does not depend on the order the groups arrive in, to the last bit', () => {
+  // Engines return groups in any order; 0.1-style rates make floating sums order-sensitive.
+  const groups = Array.from({ length: 40 }, (_, i) => ({ k: (i * 37) % 101 + 3, n: 300 + ((i * 53) % 211) }));
+  const reversed = [...groups].reverse();
+  const shuffled = groups.map((g, i) => ({ g, key: (i * 17) % 40 })).sort((a, b) => a.key - b.key).map((x) => x.g);
+  for (const method of ['moments', 'mle'] as const) {
+    const a = fitBetaPrior(groups, { method });
+    assert.deepEqual(fitBetaPrior(reversed, { method }), a);
+    assert.deepEqual(fitBetaPrior(shuffled, { method }), a);
+  }
+});

@@ -58,7 +58,9 @@ export function fitBetaPrior(groups: readonly Counts[], options: PriorFitOptions
   if (!(maxStrength > 0 && Number.isFinite(maxStrength))) {
     throw new UprateError('BAD_ARGUMENT', `maxStrength must be a positive number, not ${maxStrength}`, { location: 'maxStrength' });
   }
-  const rows = groups.filter((g) => g.n > 0);
+  // Floating-point sums depend on their order, and engines return groups in any order: sorting
+  // makes the same groups give the same prior to the last bit, whichever order they came in.
+  const rows = groups.filter((g) => g.n > 0).sort((a, b) => a.n - b.n || a.k - b.k);
   const G = rows.length;
   const W = rows.reduce((s, g) => s + g.n, 0);
   const K = rows.reduce((s, g) => s + g.k, 0);
