@@ -38,8 +38,11 @@ export interface Notification {
 }
 
 /**
- * `${publicUrl}/?from=YYYY-MM-DD&to=YYYY-MM-DD&grain=month&filters=<JSON Cube filters>`: the
- * period (dates inclusive, UTC) and the scope's filters.
+ * The dashboard's own URL for the finding (web/src/state.ts reads it):
+ * `${publicUrl}/?from=YYYY-MM-DD&to=YYYY-MM-DD&grain=month&filter=Member%3Dvalue…`, the period
+ * (dates inclusive, UTC) and the scope's equality filters, one `filter` per value. The dashboard
+ * filters by equality only, so other operators are left out of the link and the view is the
+ * nearest one it can show: the whole period, narrowed by every equality in the scope.
  */
 export function dashboardLink(publicUrl: string, finding: Pick<Finding, 'period' | 'grain' | 'filters'>): string {
   const params = new URLSearchParams();
@@ -48,7 +51,11 @@ export function dashboardLink(publicUrl: string, finding: Pick<Finding, 'period'
     params.set('to', new Date(new Date(finding.period.end).getTime() - 1).toISOString().slice(0, 10));
   }
   params.set('grain', finding.grain);
-  if (finding.filters.length > 0) params.set('filters', JSON.stringify(finding.filters));
+  for (const f of finding.filters) {
+    const member = f.member ?? f.dimension;
+    if (f.operator !== 'equals' || !member) continue;
+    for (const v of f.values ?? []) if (v !== null) params.append('filter', `${member}=${String(v)}`);
+  }
   return `${publicUrl.replace(/\/+$/, '')}/?${params.toString()}`;
 }
 
