@@ -1,6 +1,9 @@
 import { dirname, resolve } from 'node:path';
 import { findConfig, loadConfig, type UprateConfig } from '../config/index.js';
+import type { KpiContext } from '../insights/index.js';
 import { loadModel, shippedModelDir, type Model } from '../model/index.js';
+import { DEFAULT_BAND_THRESHOLDS } from '../stats/index.js';
+import type { Store } from '../store/store.js';
 
 export interface ModelFlags {
   readonly model?: string | undefined;
@@ -30,4 +33,30 @@ export async function openModel(flags: ModelFlags): Promise<{ model: Model; dir:
   const dir = modelDir(flags, config);
   const model = await loadModel(dir, { conversionWindowDays: config.conversionWindowDays });
   return { model, dir, config };
+}
+
+export interface KpiContextFlags extends ModelFlags {
+  /** The report's conversion window (`--window-days`), which the model is compiled for. */
+  readonly windowDays: number;
+  readonly asOf?: Date | undefined;
+}
+
+/**
+ * What the statistics need from a CLI run: the model compiled for the window, the config's bands
+ * and target, 95 % Wilson intervals, and no security filters (the CLI user owns the store).
+ */
+export async function cliKpiContext(store: Store, flags: KpiContextFlags): Promise<KpiContext> {
+  const config = cliConfig(flags);
+  const model = await loadModel(modelDir(flags, config), { conversionWindowDays: flags.windowDays });
+  return {
+    store,
+    model,
+    asOf: flags.asOf ?? new Date(),
+    securityFilters: [],
+    windowDays: flags.windowDays,
+    thresholds: config.bands ?? DEFAULT_BAND_THRESHOLDS,
+    target: config.target ?? null,
+    level: 0.95,
+    method: 'wilson',
+  };
 }

@@ -7,12 +7,9 @@ import {
   parseFilterArgument,
   type CompareResponse,
   type InsightsResponse,
-  type KpiContext,
 } from '../insights/index.js';
-import { loadModel } from '../model/index.js';
-import { DEFAULT_BAND_THRESHOLDS } from '../stats/index.js';
 import type { Store } from '../store/store.js';
-import { cliConfig, modelDir } from './model-source.js';
+import { cliKpiContext } from './model-source.js';
 
 /** What `uprate report --insights` / `--compare A B` add, computed through the model (any engine). */
 export interface ReportIntelligence {
@@ -41,19 +38,7 @@ export async function reportIntelligence(store: Store, flags: IntelligenceFlags)
       hint: "e.g. --compare 'Customers.accountSize=enterprise' 'Customers.accountSize=smb'",
     });
   }
-  const config = cliConfig({ config: flags.config });
-  const model = await loadModel(modelDir({ model: flags.model }, config), { conversionWindowDays: flags.windowDays });
-  const ctx: KpiContext = {
-    store,
-    model,
-    asOf: flags.asOf ?? new Date(),
-    securityFilters: [],
-    windowDays: flags.windowDays,
-    thresholds: config.bands ?? DEFAULT_BAND_THRESHOLDS,
-    target: config.target ?? null,
-    level: 0.95,
-    method: 'wilson',
-  };
+  const ctx = await cliKpiContext(store, flags);
   const day = (v: string | undefined) => (v === undefined ? null : v.slice(0, 10));
   const selection = { from: day(flags.from), to: day(flags.to), offerType: flags.offerType ?? null, filters: [] };
   const out: { insights?: InsightsResponse; comparison?: CompareResponse } = {};
@@ -62,8 +47,8 @@ export async function reportIntelligence(store: Store, flags: IntelligenceFlags)
     out.comparison = await comparePopulations(
       ctx,
       selection,
-      { filters: parseFilterArgument(a, model, '--compare A'), name: 'A' },
-      { filters: parseFilterArgument(b, model, '--compare B'), name: 'B' },
+      { filters: parseFilterArgument(a, ctx.model, '--compare A'), name: 'A' },
+      { filters: parseFilterArgument(b, ctx.model, '--compare B'), name: 'B' },
     );
   }
   if (flags.insights) out.insights = await findInsights(ctx, selection);

@@ -1,4 +1,4 @@
-import { compareSegments, describeFamily, isSmallSample, type AdjustMethod } from '../stats/index.js';
+import { compareSegments, describeFamily, noComparison, isSmallSample, type AdjustMethod } from '../stats/index.js';
 import type { BreakdownResponse, BreakdownRow } from './api-types.js';
 import { queryEcho } from './echo.js';
 import type { KpiContext, Selection } from './kpi-context.js';
@@ -39,7 +39,7 @@ export async function breakdown(ctx: KpiContext, requested: Selection, options: 
     const s = compared.segments[i];
     const view = rateView(c, ctx);
     const significant = s?.significant ?? false;
-    const diff = s ? differenceView(s.comparison, significant) : differenceView(compareNothing(ctx.level));
+    const diff = s ? differenceView(s.comparison, significant) : differenceView(noComparison(ctx.level, null, null, 'no comparison'));
     return {
       ...view,
       segment: c.values,
@@ -115,21 +115,4 @@ function compareValues(a: readonly (string | null)[], b: readonly (string | null
     return x.localeCompare(y);
   }
   return 0;
-}
-
-function compareNothing(level: number) {
-  return {
-    rateA: null,
-    rateB: null,
-    difference: null,
-    differencePoints: null,
-    lower: null,
-    upper: null,
-    level,
-    test: null,
-    statistic: null,
-    pValue: null,
-    minExpected: null,
-    reason: 'no comparison',
-  };
 }

@@ -47,6 +47,24 @@ export interface ProportionComparison {
   readonly reason: string;
 }
 
+/** A comparison that could not be made (a group without offers), with the reason. */
+export function noComparison(level: number, rateA: number | null, rateB: number | null, reason: string): ProportionComparison {
+  return {
+    rateA,
+    rateB,
+    difference: null,
+    differencePoints: null,
+    lower: null,
+    upper: null,
+    level,
+    test: null,
+    statistic: null,
+    pValue: null,
+    minExpected: null,
+    reason,
+  };
+}
+
 /**
  * Compares two conversion rates — a segment with the rest, a period with the previous one:
  * the difference with a Newcombe interval and a two-sided test. With `test: 'auto'` the pooled z
@@ -62,20 +80,7 @@ export function compareProportions(a: Counts, b: Counts, options: CompareOptions
   const level = options.level ?? DEFAULT_LEVEL;
   checkLevel(level);
   if (a.n === 0 || b.n === 0) {
-    return {
-      rateA: a.n === 0 ? null : a.k / a.n,
-      rateB: b.n === 0 ? null : b.k / b.n,
-      difference: null,
-      differencePoints: null,
-      lower: null,
-      upper: null,
-      level,
-      test: null,
-      statistic: null,
-      pValue: null,
-      minExpected: null,
-      reason: `no comparison: group ${a.n === 0 ? 'A' : 'B'} has no offers`,
-    };
+    return noComparison(level, a.n === 0 ? null : a.k / a.n, b.n === 0 ? null : b.k / b.n, `no comparison: group ${a.n === 0 ? 'A' : 'B'} has no offers`);
   }
   const minExpected = minimumExpected(a, b);
   const requested = options.test ?? 'auto';

@@ -14,6 +14,7 @@ export { newcombeInterval } from './newcombe-interval.js';
 export { fisherExactTest, type FisherResult } from './fisher-exact-test.js';
 export {
   compareProportions,
+  noComparison,
   minimumExpected,
   MIN_EXPECTED_FOR_Z,
   type Counts,
