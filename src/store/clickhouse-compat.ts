@@ -6,6 +6,7 @@
  * An unknown that SQL would keep unknown (`NOT (TRUE AND NULL)`) counts as true here: a model
  * that relies on that must compare explicitly.
  */
+import { closingQuote } from './clickhouse-literal.js';
 export function standardNot(sql: string): string {
   const opens: number[] = [];
   const wraps = new Map<number, number>(); // index of a NOT's "(" → index of its ")"
@@ -13,7 +14,7 @@ export function standardNot(sql: string): string {
   while (i < sql.length) {
     const ch = sql[i] ?? '';
     if (ch === "'" || ch === '"' || ch === '`') {
-      i = skipQuoted(sql, i, ch);
+      i = closingQuote(sql, i, ch);
       continue;
     }
     if (ch === '(') opens.push(notBefore(sql, i) ? -i - 1 : i);
@@ -38,18 +39,6 @@ export function standardNot(sql: string): string {
 function notBefore(sql: string, at: number): boolean {
   const before = sql.slice(Math.max(0, at - 5), at);
   return /(^|[^A-Za-z0-9_])NOT\s*$/i.test(before);
-}
-
-function skipQuoted(sql: string, start: number, quote: string): number {
-  let i = start + 1;
-  while (i < sql.length) {
-    const ch = sql[i];
-    if (ch === '\\') i += 2;
-    else if (ch === quote && sql[i + 1] === quote) i += 2;
-    else if (ch === quote) return i + 1;
-    else i++;
-  }
-  return sql.length;
 }
 
 /**

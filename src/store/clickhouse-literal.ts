@@ -172,7 +172,7 @@ export function bindClickHouseSql(sql: string, values: readonly SqlValue[], mode
 }
 
 /** The index just past a quoted token starting at `start` (backslash escapes and doubled quotes). */
-function closingQuote(sql: string, start: number, quote: string): number {
+export function closingQuote(sql: string, start: number, quote: string): number {
   let i = start + 1;
   while (i < sql.length) {
     const ch = sql[i];
