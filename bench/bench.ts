@@ -11,6 +11,7 @@ import { writeDemoFiles } from '../src/demo/index.js';
 import { DuckDbStore, sqlString } from '../src/store/index.js';
 import { ingestFiles } from '../src/ingest/index.js';
 import { buildReport } from '../src/kpi/index.js';
+import { benchEngines } from './engines.js';
 import { extraBenchmarks } from './extra.js';
 import { median, timeIt, type Measured } from './measure.js';
 
@@ -140,18 +141,25 @@ function print(pairs: [Measured, Measured, 'higher' | 'lower', number][]): void 
 }
 
 await ensureData();
-console.log(`\nuprate bench: ${ROWS.toLocaleString('en-US')} offers, median of ${RUNS} runs\n`);
-const [ingestOurs, ingestRaw] = await benchIngest();
-const store = await DuckDbStore.open(freshDb('report.duckdb'));
-await ingestFiles(store, { table: 'customers', files: [customersCsv] });
-await ingestFiles(store, { table: 'offers', files: [offersCsv] });
 const asOf = new Date('2026-11-01T00:00:00Z');
-const [reportOurs, reportRaw, reportCells] = await benchReport(store, asOf);
-if (!ingestOurs || !ingestRaw || !reportOurs || !reportRaw) throw new Error('bench produced no measurement');
-print([
-  [ingestOurs, ingestRaw, 'higher', 0.5],
-  [reportOurs, reportRaw, 'lower', 1.3],
-]);
-if (reportCells) console.log(`${reportCells.name}: ${reportCells.seconds.toFixed(3)} s (uprate report ${(reportOurs.seconds / reportCells.seconds).toFixed(2)} × that)\n`);
-for (const line of await extraBenchmarks({ store, runs: RUNS, asOf })) console.log(line);
-await store.close();
+// BENCH_ONLY=engines measures the server engines alone (their runs are long at 10 M).
+if (process.env['BENCH_ONLY'] !== 'engines') await benchDuckDb();
+const engineRuns = Number(process.env['BENCH_ENGINE_RUNS'] ?? RUNS);
+for (const line of await benchEngines({ runs: engineRuns, rows: ROWS, asOf, offersCsv, customersCsv })) console.log(line);
+
+async function benchDuckDb(): Promise<void> {
+  console.log(`\nuprate bench: ${ROWS.toLocaleString('en-US')} offers, median of ${RUNS} runs\n`);
+  const [ingestOurs, ingestRaw] = await benchIngest();
+  const store = await DuckDbStore.open(freshDb('report.duckdb'));
+  await ingestFiles(store, { table: 'customers', files: [customersCsv] });
+  await ingestFiles(store, { table: 'offers', files: [offersCsv] });
+  const [reportOurs, reportRaw, reportCells] = await benchReport(store, asOf);
+  if (!ingestOurs || !ingestRaw || !reportOurs || !reportRaw) throw new Error('bench produced no measurement');
+  print([
+    [ingestOurs, ingestRaw, 'higher', 0.5],
+    [reportOurs, reportRaw, 'lower', 1.3],
+  ]);
+  if (reportCells) console.log(`${reportCells.name}: ${reportCells.seconds.toFixed(3)} s (uprate report ${(reportOurs.seconds / reportCells.seconds).toFixed(2)} × that)\n`);
+  for (const line of await extraBenchmarks({ store, runs: RUNS, asOf })) console.log(line);
+  await store.close();
+}

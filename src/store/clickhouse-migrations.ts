@@ -33,13 +33,14 @@ export interface ClickHouseMigration {
   readonly sql: (db: string, cluster: string, sdb?: string) => readonly string[];
 }
 
-function columnType(c: ColumnRule): string {
+/** The ClickHouse type of a column of the data model. */
+export function clickhouseColumnType(c: ColumnRule): string {
   const base = c.kind === 'text' ? 'String' : c.kind === 'timestamp' ? "DateTime('UTC')" : 'Float64';
   return c.required ? base : `Nullable(${base})`;
 }
 
 function rowTable(sdb: string, spec: TableSpec, orderBy: string, partitionBy: string | null): string {
-  const columns = spec.columns.map((c) => `${c.name} ${columnType(c)}`).join(',\n  ');
+  const columns = spec.columns.map((c) => `${c.name} ${clickhouseColumnType(c)}`).join(',\n  ');
   return `CREATE TABLE IF NOT EXISTS ${sdb}.${spec.name}_rows (
   ${columns},
   load_id UInt64,
