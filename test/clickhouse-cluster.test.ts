@@ -184,4 +184,21 @@ describe('ClickHouse cluster', { skip: installed ? false : 'clickhouse-server is
     const [row] = await slow.query<{ n: number }>('SELECT count() AS n FROM offers');
     assert.equal(row?.n, 3000);
   });
+
+  // Last: it adds offers that the counts above do not expect.
+  test('text survives the trip as CSV: commas, quotes, new lines, backslashes, \\N, accents', async () => {
+    const names = ['Seats, extra', 'The "Pro" plan', 'line one\nline two', 'C:\\path\\N', '\\N', 'Überfluß ✓'];
+    const header = 'offer_id,customer_id,offered_at,offer_type,offer_name,channel,campaign,accepted_at,declined_at,revenue';
+    const lines = [header, ...names.map((n, i) => `t${i},c-t${i},2025-01-01T10:00:00Z,upsell,"${n.replaceAll('"', '""')}",,"",,,`)];
+    const csv = join(dir, 'text.csv');
+    writeFileSync(csv, `${lines.join('\n')}\n`);
+    const loaded = await ingestFiles(store, { table: 'offers', files: [csv] });
+    assert.equal(loaded.inserted, names.length);
+    const rows = await store.query<{ offer_name: string; channel: string | null; campaign: string | null; accepted_at: string | null }>(
+      `SELECT offer_name, channel, campaign, accepted_at FROM offers WHERE startsWith(offer_id, 't') ORDER BY offer_id`,
+    );
+    assert.deepEqual(rows.map((r) => r.offer_name), names);
+    // An empty field is NULL in uprate's CSV, quoted or not; ClickHouse must keep it NULL.
+    assert.deepEqual(rows.map((r) => [r.channel, r.campaign, r.accepted_at]), names.map(() => [null, null, null]));
+  });
 });

@@ -18,7 +18,8 @@ import type { BulkLoad } from '../store/store.js';
  * `<db>_shard.loads` (then, per key, the newest such row). The steps:
  *
  * 1. the good rows (already checked by the shared DuckDB pass, one per key) are turned into
- *    JSON lines with ClickHouse's DateTime text (whole seconds, UTC);
+ *    CSV records with ClickHouse's DateTime text (whole seconds, UTC), NULL as an unquoted `\N`
+ *    and every text quoted (so the text `\N` stays text);
  * 2. they are inserted through the Distributed `*_write` table in large batches, each waiting
  *    for every shard (`insert_distributed_sync`) — invisible, since the load is not committed;
  * 3. an offer re-loaded with another customer moves shard (rows are sharded by customer); a
@@ -36,14 +37,14 @@ export async function bulkLoadClickHouse(store: ClickHouseStore, load: BulkLoad)
   const spec = load.table;
   const loadId = newLoadId();
   const scratch = await mkdtemp(join(tmpdir(), 'uprate-ch-load-'));
-  const ndjson = join(scratch, `${spec.name}.ndjson`);
+  const records = join(scratch, `${spec.name}.csv`);
   try {
-    const converted = await toJsonLines(load.file, ndjson, spec, loadId);
+    const converted = await toClickHouseCsv(load.file, records, spec, loadId);
     if (converted !== load.rows) {
       throw new UprateError('DB_ERROR', `ClickHouse load of ${spec.name}: ${converted} rows prepared of ${load.rows} checked; nothing was loaded`, { location: store.target });
     }
     try {
-      await sendBatches(store, ndjson, spec, load);
+      await sendBatches(store, records, spec, load);
       const sent = await countLoad(store, spec, loadId);
       if (sent !== load.rows) {
         throw new UprateError('DB_ERROR', `ClickHouse received ${sent} rows of ${load.rows} sent to ${spec.name}; nothing was loaded`, { location: store.target });
@@ -77,10 +78,11 @@ export function newLoadId(): number {
   return id;
 }
 
-/** DuckDB's CSV of checked rows → JSON lines in ClickHouse's types, with load_id and is_deleted. */
-async function toJsonLines(csv: string, out: string, spec: TableSpec, loadId: number): Promise<number> {
+/** DuckDB's CSV of checked rows → CSV records in ClickHouse's types and column order, with load_id and is_deleted. */
+async function toClickHouseCsv(csv: string, out: string, spec: TableSpec, loadId: number): Promise<number> {
   const types = spec.columns.map((c) => `${sqlString(c.name)}: '${duckType(c)}'`).join(', ');
   const select = spec.columns.map((c) => `${clickhouseValue(c)} AS ${c.name}`).join(', ');
+  const quoted = spec.columns.filter((c) => c.kind === 'text').map((c) => c.name);
   const instance = await DuckDBInstance.create(':memory:');
   const c = await instance.connect();
   try {
@@ -88,7 +90,7 @@ async function toJsonLines(csv: string, out: string, spec: TableSpec, loadId: nu
     const result = await c.run(
       `COPY (SELECT ${select}, ${loadId}::UBIGINT AS load_id, 0::UTINYINT AS is_deleted
          FROM read_csv(${sqlString(csv)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = {${types}}))
-       TO ${sqlString(out)} (FORMAT json)`,
+       TO ${sqlString(out)} (FORMAT csv, HEADER false, DELIMITER ',', QUOTE '"', ESCAPE '"', NULLSTR '\\N'${quoted.length ? `, FORCE_QUOTE (${quoted.join(', ')})` : ''})`,
     );
     return Number(result.rowsChanged);
   } finally {
@@ -115,18 +117,25 @@ const BATCH_ROWS = 250_000;
 async function sendBatches(store: ClickHouseStore, file: string, spec: TableSpec, load: BulkLoad): Promise<void> {
   const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
   let batch: string[] = [];
+  let records = 0;
   let sent = 0;
+  // A quoted text can hold a line break: a record ends only where the quotes seen are balanced.
+  let open = false;
   const flush = async () => {
-    if (batch.length === 0) return;
-    await store.insertJson(`${spec.name}_write`, batch.join('\n'), `loading ${spec.name}, rows ${sent + 1}–${sent + batch.length}`);
-    sent += batch.length;
+    if (records === 0) return;
+    await store.insertCsv(`${spec.name}_write`, `${batch.join('\n')}\n`, `loading ${spec.name}, rows ${sent + 1}–${sent + records}`);
+    sent += records;
     batch = [];
+    records = 0;
     load.onProgress?.(load.rows > 0 ? sent / load.rows : 1);
   };
   for await (const line of lines) {
-    if (line.trim() === '') continue;
+    if (!open && line === '') continue;
     batch.push(line);
-    if (batch.length >= BATCH_ROWS) await flush();
+    for (let i = line.indexOf('"'); i !== -1; i = line.indexOf('"', i + 1)) open = !open;
+    if (open) continue;
+    records++;
+    if (records >= BATCH_ROWS) await flush();
   }
   await flush();
 }

@@ -144,7 +144,19 @@ export class ClickHouseStore implements BulkLoadingStore {
   /** Inserts rows (objects keyed by column) with `INSERT … FORMAT JSONEachRow`, waiting for every shard. */
   async insertJson(table: string, rows: readonly Record<string, unknown>[] | string, what = `insert into ${table}`): Promise<void> {
     const body = typeof rows === 'string' ? rows : rows.map((r) => JSON.stringify(r)).join('\n');
-    await this.http.request(`INSERT INTO ${table} FORMAT JSONEachRow`, {
+    await this.insert(`INSERT INTO ${table} FORMAT JSONEachRow`, body, what);
+  }
+
+  /**
+   * Inserts CSV records (every column of the table, in order; `\N` unquoted is NULL), waiting for
+   * every shard. ClickHouse parses CSV several times faster than JSON: the bulk path uses it.
+   */
+  async insertCsv(table: string, body: string, what = `insert into ${table}`): Promise<void> {
+    await this.insert(`INSERT INTO ${table} FORMAT CSV`, body, what);
+  }
+
+  private async insert(statement: string, body: string, what: string): Promise<void> {
+    await this.http.request(statement, {
       body,
       what,
       settings: { insert_distributed_sync: 1, input_format_skip_unknown_fields: 0, ...this.querySettings },
