@@ -1,4 +1,4 @@
-import { findMember } from '../model/index.js';
+import { findMember, underscore } from '../model/index.js';
 import { compareProportions, type AdjustMethod } from '../stats/index.js';
 import type { BreakdownResponse, Insight, InsightsResponse, KpiResponse, LeaderboardResponse, TimeseriesResponse } from './api-types.js';
 import { breakdown } from './breakdown.js';
@@ -128,7 +128,9 @@ function headlineInsights(kpi: KpiResponse, link: Link): Insight[] {
 
 function segmentInsights(b: BreakdownResponse, dimension: string, link: Link): Insight[] {
   const out: Insight[] = [];
-  const name = dimension.split('.')[1] ?? dimension;
+  // `Customers.lifecycleStage` → `Lifecycle stage`, as the dashboard's panels name it.
+  const words = underscore(dimension.split('.')[1] ?? dimension).replace(/_/g, ' ');
+  const name = words.charAt(0).toUpperCase() + words.slice(1);
   for (const row of b.rows) {
     const v = row.vsRest;
     const value = row.segment[dimension];
