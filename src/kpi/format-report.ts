@@ -24,9 +24,9 @@ function columns(report: Report): Column[] {
     { title: 'rate', right: true, value: (r) => pct(r.rate) },
     { title: `${Math.round(report.level * 100)}% interval`, right: true, value: (r) => (r.lower === null ? '—' : `${pct(r.lower)}–${pct(r.upper)}`) },
     { title: 'band', value: (r) => r.band ?? '—' },
-    { title: 'customers', right: true, value: (r) => `${int(r.customersConverted)}/${int(r.customersOffered)}` },
+    { title: 'customers conv./offered', right: true, value: (r) => `${int(r.customersConverted)}/${int(r.customersOffered)}` },
     { title: 'revenue', right: true, value: (r) => money(r.revenue) },
-    { title: '', value: (r) => (r.provisional ? `provisional (${pct(r.pendingShare, 0)} open)` : '') },
+    { title: 'note', value: (r) => (r.provisional ? `provisional (${pct(r.pendingShare, 0)} open)` : '') },
   ];
 }
 
