@@ -17,6 +17,7 @@ import { buildApp } from '../src/server/index.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { uprate } from './cli-helpers.js';
 import { API_CASES, CUBE_CASES, DEMO_END, NOW, type CubeCase } from './cross-engine-queries.js';
+import { openClickHouseStore } from '../src/store/clickhouse-store.js';
 import { IN_CI, locateEngines, type EngineUnderTest } from './engines.js';
 
 const ROWS = 20_000;
@@ -56,6 +57,15 @@ after(async () => {
   if (pg) {
     const store = await openStore({ db: ':memory:', url: pg.where });
     await store.run(`DROP SCHEMA IF EXISTS ${isolation} CASCADE`);
+    await store.close();
+  }
+  // And this run's ClickHouse databases, on every shard.
+  const ch = ready.find((e) => e.engine === 'clickhouse');
+  if (ch) {
+    const store = await openClickHouseStore(ch.where, { migrate: false });
+    for (const shard of store.shards) {
+      for (const db of [isolation, `${isolation}_shard`]) await shard.request(`DROP DATABASE IF EXISTS ${db}`, { what: 'test clean-up' });
+    }
     await store.close();
   }
   rmSync(dir, { recursive: true, force: true });

@@ -121,13 +121,22 @@ async function sendBatches(store: ClickHouseStore, file: string, spec: TableSpec
   let sent = 0;
   // A quoted text can hold a line break: a record ends only where the quotes seen are balanced.
   let open = false;
+  // One batch travels while the next is read: the file and the network overlap.
+  let inFlight: Promise<void> = Promise.resolve();
   const flush = async () => {
     if (records === 0) return;
-    await store.insertCsv(`${spec.name}_write`, `${batch.join('\n')}\n`, `loading ${spec.name}, rows ${sent + 1}–${sent + records}`);
+    const body = `${batch.join('\n')}\n`;
+    const first = sent + 1;
+    const count = records;
     sent += records;
     batch = [];
     records = 0;
-    load.onProgress?.(load.rows > 0 ? sent / load.rows : 1);
+    await inFlight;
+    inFlight = store.insertCsv(`${spec.name}_write`, body, `loading ${spec.name}, rows ${first}–${first + count - 1}`).then(() => {
+      load.onProgress?.(load.rows > 0 ? (first + count - 1) / load.rows : 1);
+    });
+    // A failure surfaces at the next flush or at the end; keep it from going unhandled meanwhile.
+    inFlight.catch(() => undefined);
   };
   for await (const line of lines) {
     if (!open && line === '') continue;
@@ -138,6 +147,7 @@ async function sendBatches(store: ClickHouseStore, file: string, spec: TableSpec
     if (records >= BATCH_ROWS) await flush();
   }
   await flush();
+  await inFlight;
 }
 
 async function countLoad(store: ClickHouseStore, spec: TableSpec, loadId: number): Promise<number> {
