@@ -2,7 +2,8 @@ import { buildApp } from '../src/server/index.js';
 import type { DuckDbStore } from '../src/store/index.js';
 import { median, timeIt } from './measure.js';
 
-const QUERY = {
+/** Monthly conversion by account size: the question /load and the engine bench ask. */
+export const MONTHLY_BY_SIZE_QUERY = {
   measures: ['Offers.count', 'Offers.accepted', 'Offers.conversionRate'],
   dimensions: ['Customers.accountSize'],
   timeDimensions: [{ dimension: 'Offers.offeredAt', granularity: 'month' }],
@@ -24,7 +25,7 @@ const RAW = `SELECT date_trunc('month', o.offered_at) AS month, c.account_size,
 export async function benchCubeLoad(store: DuckDbStore, runs: number, asOf: Date): Promise<string[]> {
   // No `Continue wait` long-poll here: the bench times one whole answer.
   const { app } = await buildApp({ store, dev: true, logLevel: 'silent', clock: () => asOf, continueWaitMs: 600_000 });
-  const url = (renew: boolean) => `/cubejs-api/v1/load?query=${encodeURIComponent(JSON.stringify({ ...QUERY, renewQuery: renew }))}`;
+  const url = (renew: boolean) => `/cubejs-api/v1/load?query=${encodeURIComponent(JSON.stringify({ ...MONTHLY_BY_SIZE_QUERY, renewQuery: renew }))}`;
   const ours: number[] = [];
   const theirs: number[] = [];
   let rows = 0;

@@ -18,6 +18,7 @@ import { answerQuery } from '../src/query/index.js';
 import { openClickHouseStore, type ClickHouseStore } from '../src/store/clickhouse-store.js';
 import { clickhouseColumnType } from '../src/store/clickhouse-migrations.js';
 import { openStore, type Store } from '../src/store/index.js';
+import { MONTHLY_BY_SIZE_QUERY } from './cube-load.js';
 import { median, timeIt } from './measure.js';
 
 export interface EngineBenchContext {
@@ -29,17 +30,13 @@ export interface EngineBenchContext {
 }
 
 /** The question both sides answer: offers, accepted and rate per month and account size. */
-const QUERY = {
-  measures: ['Offers.count', 'Offers.accepted', 'Offers.conversionRate'],
-  dimensions: ['Customers.accountSize'],
-  timeDimensions: [{ dimension: 'Offers.offeredAt', granularity: 'month' }],
-  limit: 10000,
-};
+const QUERY = { ...MONTHLY_BY_SIZE_QUERY, limit: 10000 };
 
+const PG_ACCEPTED = `o.accepted_at IS NOT NULL AND o.accepted_at <= o.offered_at + INTERVAL '30 days' AND o.accepted_at <= $1::timestamp`;
 const POSTGRES_SQL = `SELECT date_trunc('month', o.offered_at) AS month, c.account_size,
     count(o.offer_id) AS offers,
-    count(*) FILTER (WHERE o.accepted_at IS NOT NULL AND o.accepted_at <= o.offered_at + INTERVAL '30 days' AND o.accepted_at <= $1::timestamp) AS accepted,
-    count(*) FILTER (WHERE o.accepted_at IS NOT NULL AND o.accepted_at <= o.offered_at + INTERVAL '30 days' AND o.accepted_at <= $1::timestamp) * 1.0 / NULLIF(count(o.offer_id), 0) AS rate
+    count(*) FILTER (WHERE ${PG_ACCEPTED}) AS accepted,
+    count(*) FILTER (WHERE ${PG_ACCEPTED}) * 1.0 / NULLIF(count(o.offer_id), 0) AS rate
   FROM offers o LEFT JOIN customers c ON c.customer_id = o.customer_id
   GROUP BY 1, 2 ORDER BY 1, 2 LIMIT 10000`;
 

@@ -1,10 +1,10 @@
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { alertSetup } from '../alerts/index.js';
 import { UprateError } from '../core/errors.js';
 import { apiSecret } from '../server/auth.js';
 import { buildApp } from '../server/index.js';
-import { DEFAULT_WEB_DIR } from '../server/routes/static.js';
+import { dashboardBuilt } from '../server/routes/static.js';
 import { openStore, serverSidecarPath } from '../store/index.js';
 import { DEFAULT_DB, DEFAULT_HOST, DEFAULT_PORT, parseInteger } from './options.js';
 import { openModel } from './model-source.js';
@@ -61,7 +61,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   process.stdout.write(
     `uprate is serving ${store.target}${embedded ? '' : ` (${store.engine})`} at ${publicUrl}\n` +
       (options.dev ? '  dev mode: no token needed, listening on loopback only\n' : '  API requests need an HS256 bearer token signed with UPRATE_API_SECRET\n') +
-      (existsSync(`${DEFAULT_WEB_DIR}/index.html`) ? `  dashboard ${publicUrl}/\n` : '  dashboard not built: run npm run build to serve it at /\n') +
+      (dashboardBuilt() ? `  dashboard ${publicUrl}/\n` : '  dashboard not built: run npm run build to serve it at /\n') +
       `  health ${publicUrl}/health · report ${publicUrl}/api/v1/report · ingest POST ${publicUrl}/api/v1/ingest/offers\n` +
         `  Cube API ${publicUrl}/cubejs-api/v1 (load, sql, dry-run, meta)\n` +
       '  press Ctrl+C to stop\n',

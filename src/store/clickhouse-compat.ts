@@ -1,3 +1,5 @@
+import { closingQuote } from './clickhouse-literal.js';
+
 /**
  * ClickHouse before 21 evaluates `0 AND NULL` as NULL where SQL says FALSE, so the model's
  * `NOT (x IS NOT NULL AND x <= y)` is NULL — not TRUE — when x is NULL, and a pending offer is
@@ -6,7 +8,6 @@
  * An unknown that SQL would keep unknown (`NOT (TRUE AND NULL)`) counts as true here: a model
  * that relies on that must compare explicitly.
  */
-import { closingQuote } from './clickhouse-literal.js';
 export function standardNot(sql: string): string {
   const opens: number[] = [];
   const wraps = new Map<number, number>(); // index of a NOT's "(" → index of its ")"

@@ -9,6 +9,11 @@ import type { FastifyInstance } from 'fastify';
  */
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
+/** Whether `npm run build` has made the dashboard in `dir`. */
+export function dashboardBuilt(dir: string = DEFAULT_WEB_DIR): boolean {
+  return existsSync(`${dir}/index.html`);
+}
+
 export interface StaticOptions {
   /** Folder holding index.html and assets/ (default: the repository's web/dist). */
   readonly dir?: string;
@@ -20,7 +25,7 @@ export interface StaticOptions {
  */
 export async function staticRoutes(app: FastifyInstance, options: StaticOptions = {}): Promise<void> {
   const dir = options.dir ?? DEFAULT_WEB_DIR;
-  if (!existsSync(`${dir}/index.html`)) {
+  if (!dashboardBuilt(dir)) {
     app.get('/', async (_request, reply) => reply.status(503).type('text/html; charset=utf-8').send(missingBuildPage(dir)));
     return;
   }
