@@ -19,7 +19,17 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'PAYLOAD_TOO_LARGE'
   | 'ENGINE_UNAVAILABLE'
-  | 'CONFIG_INVALID';
+  | 'CONFIG_INVALID'
+  /** The caller's token does not allow this (another tenant's rows, an admin-only action). */
+  | 'FORBIDDEN'
+  /** A query over a cost limit (members, filter values, cells, periods, nesting): names the limit and its config key. */
+  | 'QUERY_TOO_LARGE'
+  /** A query ran past `limits.queryTimeoutMs` and was cancelled in the engine. */
+  | 'QUERY_TIMEOUT'
+  /** The client went away; the engine's work was cancelled (nobody reads the answer). */
+  | 'QUERY_CANCELLED'
+  /** Too many heavy queries at once: try again after `Retry-After` seconds. */
+  | 'BUSY';
 
 export interface ErrorOptions {
   /** Where the problem is: `offers.csv:17`, `Offers.conversionRate`, `--grain`. */

@@ -19,6 +19,11 @@ export const STATUS: Readonly<Record<ErrorCode, number>> = {
   DB_LOCKED: 503,
   ENGINE_UNAVAILABLE: 503,
   DB_ERROR: 500,
+  FORBIDDEN: 403,
+  QUERY_TOO_LARGE: 400,
+  QUERY_TIMEOUT: 400,
+  QUERY_CANCELLED: 499,
+  BUSY: 503,
 };
 
 export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {

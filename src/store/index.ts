@@ -1,4 +1,4 @@
-export { isBulkLoadingStore, type BulkLoad, type BulkLoadingStore, type Row, type SqlValue, type Store } from './store.js';
+export { isBulkLoadingStore, type BulkLoad, type BulkLoadingStore, type QueryOptions, type Row, type SqlValue, type Store } from './store.js';
 export { DuckDbStore, readServerSidecar, serverSidecarPath, type ServerSidecar } from './duckdb-store.js';
 export { MIGRATIONS, LATEST_VERSION } from './migrations.js';
 export { sqlString, sqlIdentifier } from './sql-literal.js';

@@ -7,11 +7,19 @@ import type { TableSpec } from '../core/schema.js';
 export type SqlValue = string | number | boolean | null | Date | bigint;
 export type Row = Record<string, unknown>;
 
+/** How long a statement may run, and a signal that cancels it (the client went away). */
+export interface QueryOptions {
+  /** Cancel the statement in the engine after this many milliseconds (UprateError QUERY_TIMEOUT). */
+  readonly timeoutMs?: number;
+  /** Aborting cancels the statement in the engine (UprateError QUERY_CANCELLED). */
+  readonly signal?: AbortSignal;
+}
+
 export interface Store {
   readonly engine: 'duckdb' | 'postgres' | 'clickhouse';
   /** A human name for messages: the file path or the server URL without credentials. */
   readonly target: string;
-  query<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  query<T extends Row = Row>(sql: string, params?: readonly SqlValue[], options?: QueryOptions): Promise<T[]>;
   run(sql: string, params?: readonly SqlValue[]): Promise<void>;
   /** A counter that moves whenever data changes: result caches key on it. */
   dataVersion(): Promise<number>;
