@@ -20,6 +20,7 @@ import { clickhouseColumnType } from '../src/store/clickhouse-migrations.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { MONTHLY_BY_SIZE_QUERY } from './cube-load.js';
 import { median, timeIt } from './measure.js';
+import { allAccess } from '../src/query/index.js';
 
 export interface EngineBenchContext {
   readonly runs: number;
@@ -173,7 +174,7 @@ async function benchEngine(engine: Engine, context: EngineBenchContext, model: M
   if (!store) throw new Error('no run');
   const loaded = store;
   await ingestFiles(loaded, { table: 'customers', files: [context.customersCsv] });
-  const ask = () => answerQuery(loaded, model, QUERY, { now: context.asOf });
+  const ask = () => answerQuery(loaded, model, QUERY, { now: context.asOf, access: allAccess('local') });
   // Both sides must answer the same numbers, or the timing means nothing.
   const a = (await ask()).results[0]?.data ?? [];
   const b = await engine.rawQuery(loaded, context.asOf);

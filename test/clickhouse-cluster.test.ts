@@ -12,6 +12,7 @@ import { buildApp } from '../src/server/app.js';
 import { openClickHouseStore, type ClickHouseStore } from '../src/store/clickhouse-store.js';
 import { DuckDbStore } from '../src/store/index.js';
 import { loadFixture } from './fixture-data.js';
+import { allAccess } from '../src/query/index.js';
 
 // A private 2-shard cluster started by the repository's script on its own ports (so stopping a
 // shard here never disturbs another test's cluster). The reference answers come from DuckDB,
@@ -89,8 +90,8 @@ describe('ClickHouse cluster', { skip: installed ? false : 'clickhouse-server is
 
   test('the same answers as DuckDB, query by query', async () => {
     for (const q of QUERIES) {
-      const expected = await answerQuery(duck, model, q, { now: NOW });
-      const got = await answerQuery(store, model, q, { now: NOW });
+      const expected = await answerQuery(duck, model, q, { now: NOW, access: allAccess('local') });
+      const got = await answerQuery(store, model, q, { now: NOW, access: allAccess('local') });
       assert.equal(got.results.length, expected.results.length);
       for (const [i, r] of got.results.entries()) {
         const want = expected.results[i]!.data;
@@ -105,15 +106,15 @@ describe('ClickHouse cluster', { skip: installed ? false : 'clickhouse-server is
 
   test('a plain-SQL check: accepted within 30 days of the offer, by DuckDB by hand', async () => {
     const [hand] = await duck.query<{ n: bigint }>(`SELECT count(*) AS n FROM offers WHERE accepted_at <= offered_at + INTERVAL 30 DAY AND accepted_at <= TIMESTAMP '2025-07-15'`);
-    const got = await answerQuery(store, model, { measures: ['Offers.accepted'] }, { now: NOW });
+    const got = await answerQuery(store, model, { measures: ['Offers.accepted'] }, { now: NOW, access: allAccess('local') });
     assert.equal(got.results[0]?.data[0]?.['Offers.accepted'], String(hand?.n));
   });
 
   test('re-loading the same file changes no count; every load adds row versions, not offers', async () => {
-    const before = await answerQuery(store, model, QUERIES[0]!, { now: NOW });
+    const before = await answerQuery(store, model, QUERIES[0]!, { now: NOW, access: allAccess('local') });
     const again = await ingestFiles(store, { table: 'offers', files: [join(dir, 'offers.csv')] });
     assert.deepEqual([again.inserted, again.updated], [0, 3000]);
-    const after = await answerQuery(store, model, QUERIES[0]!, { now: NOW });
+    const after = await answerQuery(store, model, QUERIES[0]!, { now: NOW, access: allAccess('local') });
     assert.deepEqual(after.results[0]?.data, before.results[0]?.data);
     const [raw] = await store.query<{ n: number }>('SELECT count() AS n FROM offers_write');
     assert.equal(raw?.n, 6000);

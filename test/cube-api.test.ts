@@ -6,7 +6,7 @@ import { buildApp } from '../src/server/index.js';
 import { DuckDbStore } from '../src/store/index.js';
 import { loadFixture } from './fixture-data.js';
 
-const SECRET = 'cube-api-test-secret';
+const SECRET = 'cube-api-test-secret-of-32-bytes-at-least';
 let store: DuckDbStore;
 let close: () => Promise<void>;
 let base: string;

@@ -8,7 +8,7 @@ import { loadFixture } from './fixture-data.js';
 
 // Server behaviour around the semantic layer: security filters from token claims, the answer
 // cache and its invalidation by ingest, and Cube's `Continue wait` long-poll.
-const SECRET = 'cube-routes-test-secret';
+const SECRET = 'cube-routes-test-secret-of-32-bytes-at-least';
 const CLOCK = new Date('2025-07-15T00:00:00Z');
 let store: DuckDbStore;
 

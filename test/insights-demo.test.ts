@@ -14,6 +14,7 @@ import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
 import { DEFAULT_BAND_THRESHOLDS } from '../src/stats/index.js';
 import { DuckDbStore } from '../src/store/index.js';
 import { uprate } from './cli-helpers.js';
+import { allAccess } from '../src/query/index.js';
 
 const END = new Date('2025-06-30T12:00:00Z');
 const ALL: Selection = { from: null, to: null, offerType: null, filters: [] };
@@ -22,7 +23,7 @@ let model: Model;
 let store: DuckDbStore;
 
 function context(s: DuckDbStore): KpiContext {
-  return { store: s, model, asOf: END, securityFilters: [], windowDays: 30, thresholds: DEFAULT_BAND_THRESHOLDS, target: null, level: LEVEL, method: 'wilson' };
+  return { store: s, model, asOf: END, access: allAccess('local'), windowDays: 30, thresholds: DEFAULT_BAND_THRESHOLDS, target: null, level: LEVEL, method: 'wilson' };
 }
 
 const TWINS: Selection = { ...ALL, filters: [{ member: 'Customers.region', operator: 'equals', values: [...TWIN_REGIONS] }] };

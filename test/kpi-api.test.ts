@@ -22,7 +22,7 @@ import { DuckDbStore } from '../src/store/index.js';
 import { loadFixture } from './fixture-data.js';
 import { fixtureCounts, type FixtureCounts, type Group } from './reference/kpi-fixture-counts.js';
 
-const SECRET = 'kpi-api-test-secret';
+const SECRET = 'kpi-api-test-secret-of-32-bytes-at-least';
 const here = new URL('./reference/', import.meta.url);
 const COUNTS = JSON.parse(readFileSync(new URL('kpi-counts.json', here), 'utf8')) as FixtureCounts;
 type Compared = { difference: number; z: number; p: number; lower: number; upper: number };

@@ -14,6 +14,7 @@ import { ruleRequest } from './evaluate-rules.js';
 import { COUNT_MEMBERS, countQuery } from './offer-counts.js';
 import type { AlertRule, ChannelConfig } from './rules-schema.js';
 import { deliverWebhook, type DeliveryEffects, type DeliveryResult } from './webhook.js';
+import { allAccess } from '../query/index.js';
 
 export interface Channel extends ChannelConfig {
   readonly name: string;
@@ -70,7 +71,7 @@ export function alertSetup(config: Config, model: Model, env: NodeJS.ProcessEnv 
         // The query the rule will run: operators, values and joins are checked by the semantic layer.
         try {
           const now = new Date();
-          prepareQuery(model, countQuery(ruleRequest(rule, now)), { now }, dialectFor('duckdb'));
+          prepareQuery(model, countQuery(ruleRequest(rule, now)), { now, access: allAccess('system') }, dialectFor('duckdb'));
         } catch (e) {
           if (!isUprateError(e)) throw e;
           problems.push({ path: at('scope', 'filters'), message: named(e.message) });

@@ -17,3 +17,4 @@ export { ensureAlertTables, ALERT_TABLES_DDL } from './alert-tables.js';
 export { buildNotification, dashboardLink, slackMessage, type Notification } from './notification.js';
 export { deliverWebhook, signature, backoffDelay, SIGNATURE_HEADER, TIMESTAMP_HEADER, DELIVERY_HEADER, type DeliveryEffects, type DeliveryResult } from './webhook.js';
 export { checkTable } from './check-table.js';
+export { alertVisibleTo, scopeParts } from './alert-visibility.js';

@@ -1,4 +1,5 @@
 import { SignJWT } from 'jose';
+import { apiSecret } from '../server/auth.js';
 
 /**
  * The Authorization header for calls to an uprate server: UPRATE_API_TOKEN as given, or a short
@@ -7,7 +8,7 @@ import { SignJWT } from 'jose';
 export async function authHeader(): Promise<Record<string, string>> {
   const token = process.env['UPRATE_API_TOKEN'];
   if (token) return { authorization: `Bearer ${token}` };
-  const secret = process.env['UPRATE_API_SECRET'] ?? process.env['CUBEJS_API_SECRET'];
+  const secret = apiSecret();
   if (!secret) return {};
   const jwt = await new SignJWT({ sub: 'uprate-cli' })
     .setProtectedHeader({ alg: 'HS256' })

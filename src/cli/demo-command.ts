@@ -10,6 +10,7 @@ import { progressBar } from './progress.js';
 import { action } from './run-command.js';
 import { serve } from './serve-command.js';
 import { addStoreOptions, storeOptions, type StoreFlags } from './store-options.js';
+import { allAccess } from '../query/index.js';
 
 interface DemoFlags extends StoreFlags {
   rows: string;
@@ -74,7 +75,7 @@ export function registerDemo(program: Command): void {
           process.stdout.write(
             `demo data: ${summary.offers.toLocaleString('en-US')} offers, ${summary.customers.toLocaleString('en-US')} customers (seed ${seed}) into ${target} in ${seconds.toFixed(1)} s\n\n`,
           );
-          const report = await buildReport(store, { grain: 'month', asOf: end.getTime() > Date.now() ? end : new Date(Math.max(end.getTime(), Date.now())) });
+          const report = await buildReport(store, allAccess('local'), { grain: 'month', asOf: end.getTime() > Date.now() ? end : new Date(Math.max(end.getTime(), Date.now())) });
           const recent = { ...report, rows: report.rows.slice(-6) };
           process.stdout.write(`${formatReport(recent, 'table')}\n`);
         } finally {

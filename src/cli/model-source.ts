@@ -4,6 +4,7 @@ import type { KpiContext } from '../insights/index.js';
 import { loadModel, shippedModelDir, type Model } from '../model/index.js';
 import { DEFAULT_BAND_THRESHOLDS } from '../stats/index.js';
 import type { Store } from '../store/store.js';
+import { allAccess } from '../query/index.js';
 
 export interface ModelFlags {
   readonly model?: string | undefined;
@@ -52,7 +53,7 @@ export async function cliKpiContext(store: Store, flags: KpiContextFlags): Promi
     store,
     model,
     asOf: flags.asOf ?? new Date(),
-    securityFilters: [],
+    access: allAccess('local'),
     windowDays: flags.windowDays,
     thresholds: config.bands ?? DEFAULT_BAND_THRESHOLDS,
     target: config.target ?? null,

@@ -9,6 +9,7 @@ import { action } from './run-command.js';
 import { formatIntelligence, reportIntelligence } from './report-intelligence.js';
 import { monthlyReportText } from './report-monthly.js';
 import { addStoreOptions, storeOptions, type StoreFlags } from './store-options.js';
+import { allAccess } from '../query/index.js';
 
 interface ReportFlags extends StoreFlags {
   db: string;
@@ -111,7 +112,7 @@ findings; see the README, "KPI intelligence".`)
             throw new UprateError('BAD_ARGUMENT', '--insights and --compare print text or JSON, not CSV', { location: '--format', hint: 'use --format table, md or json' });
           }
           // --compare prints the comparison instead of the report tables.
-          const report = extra.comparison ? null : await buildReport(store, options);
+          const report = extra.comparison ? null : await buildReport(store, allAccess('local'), options);
           const text =
             format === 'json'
               ? `${JSON.stringify(report ? { ...report, ...extra } : extra, null, 2)}\n`

@@ -2,7 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { alertSetup } from '../alerts/index.js';
 import { UprateError } from '../core/errors.js';
-import { apiSecret } from '../server/auth.js';
+import { apiSecret, checkSecret } from '../server/auth.js';
 import { buildApp } from '../server/index.js';
 import { dashboardBuilt } from '../server/routes/static.js';
 import { openStore, serverSidecarPath } from '../store/index.js';
@@ -36,6 +36,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       hint: 'drop --dev and set UPRATE_API_SECRET to serve other machines',
     });
   }
+  checkSecret(apiSecret());
   if (!options.dev && !apiSecret()) {
     throw new UprateError('CONFIG_INVALID', 'no API secret: every request would be refused', {
       hint: 'set UPRATE_API_SECRET (or CUBEJS_API_SECRET) to the HS256 secret your tokens are signed with, or pass --dev to serve without tokens on 127.0.0.1',
@@ -47,7 +48,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   const store = await openStore(storeOptions({ db: options.db, ...(options.engine ? { engine: options.engine } : {}), ...(options.url ? { url: options.url } : {}), ...(options.timeout ? { timeout: options.timeout } : {}) }));
   // Only the embedded file needs a sidecar: other processes find the server holding it there.
   const embedded = store.engine === 'duckdb';
-  const { app } = await buildApp({ store, dev: options.dev, model, securityRules: config.security.filters, alerts,
+  const { app } = await buildApp({ store, dev: options.dev, model, securityRules: config.security.filters, ingestClaim: config.security.ingestClaim, adminClaim: config.security.adminClaim, limits: config.limits, alerts,
     kpiSettings: { bands: config.bands, conversionWindowDays: config.conversionWindowDays, ...(config.target === undefined ? {} : { target: config.target }) }, ...(options.logLevel ? { logLevel: options.logLevel } : {}) });
   const url = await app.listen({ host: options.host, port: options.port }).catch(async (e: NodeJS.ErrnoException) => {
     await store.close();

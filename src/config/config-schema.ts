@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alertsSchema } from '../alerts/rules-schema.js';
+import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 
 /** A security rule: restrict every query to rows whose member equals a claim of the caller's token. */
 export const securityFilterSchema = z
@@ -14,32 +15,21 @@ export const securityFilterSchema = z
 /** `claim=value` (or just `claim`, meaning the claim is true): who may write and see everything. */
 const claimRule = z.string().regex(/^[A-Za-z_][\w.-]*(=.+)?$/, 'must be claim=value, e.g. role=admin');
 
-/**
- * What one request may cost. Every limit names itself in the 400 it causes, so a user who needs
- * more knows which key to raise.
- */
+const limit = (key: keyof Limits, min: number, max: number) => z.number().int().min(min).max(max).default(DEFAULT_LIMITS[key]);
+
+/** What one request may cost (defaults and meanings: src/core/limits.ts). */
 export const limitsSchema = z
   .object({
-    /** Distinct measures + dimensions + time dimensions + segments in one query. */
-    maxMembers: z.number().int().min(1).max(10_000).default(64),
-    /** Values across all filters of one query (an `in` list of 90,000 ids is refused). */
-    maxFilterValues: z.number().int().min(1).max(1_000_000).default(10_000),
-    /** How deep `and`/`or` filters may nest. */
-    maxFilterDepth: z.number().int().min(1).max(1_000).default(16),
-    /** Rows × columns one answer may hold. */
-    maxCells: z.number().int().min(1).max(1e9).default(2_000_000),
-    /** Groups an endpoint that enumerates a dimension (insights, breakdown, leaderboard) may see. */
-    maxGroups: z.number().int().min(1).max(1_000_000).default(5_000),
-    /** Periods in one time series. */
-    maxPeriods: z.number().int().min(1).max(1_000_000).default(5_000),
-    /** A statement running longer is cancelled in the engine. */
-    queryTimeoutMs: z.number().int().min(100).max(86_400_000).default(30_000),
-    /** Heavy queries (data reads) running at once; more wait in a queue. */
-    maxConcurrentQueries: z.number().int().min(1).max(1_000).default(4),
-    /** Queries waiting for a slot; beyond that the answer is 503 with Retry-After. */
-    maxQueuedQueries: z.number().int().min(0).max(100_000).default(64),
-    /** Characters in one ingested field (text); longer fields are rejected with file:line. */
-    maxFieldLength: z.number().int().min(1).max(100_000_000).default(10_000),
+    maxMembers: limit('maxMembers', 1, 10_000),
+    maxFilterValues: limit('maxFilterValues', 1, 1_000_000),
+    maxFilterDepth: limit('maxFilterDepth', 1, 1_000),
+    maxCells: limit('maxCells', 1, 1e9),
+    maxGroups: limit('maxGroups', 1, 1_000_000),
+    maxPeriods: limit('maxPeriods', 1, 1_000_000),
+    queryTimeoutMs: limit('queryTimeoutMs', 100, 86_400_000),
+    maxConcurrentQueries: limit('maxConcurrentQueries', 1, 1_000),
+    maxQueuedQueries: limit('maxQueuedQueries', 0, 100_000),
+    maxFieldLength: limit('maxFieldLength', 1, 100_000_000),
   })
   .strict();
 
@@ -66,7 +56,7 @@ export const configSchema = z
       })
       .strict()
       .default({ filters: [] }),
-    limits: limitsSchema.default(limitsSchema.parse({})),
+    limits: limitsSchema.default({ ...DEFAULT_LIMITS }),
     /** Channels and rules for `uprate alerts` (schema in src/alerts; model checks there too). */
     alerts: alertsSchema.optional(),
   })
@@ -74,6 +64,4 @@ export const configSchema = z
 
 export type UprateConfig = z.infer<typeof configSchema>;
 export type SecurityFilter = z.infer<typeof securityFilterSchema>;
-export type Limits = z.infer<typeof limitsSchema>;
-/** The limits a server without a config file keeps. */
-export const DEFAULT_LIMITS: Limits = limitsSchema.parse({});
+export { DEFAULT_LIMITS, type Limits };

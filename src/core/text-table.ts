@@ -1,13 +1,11 @@
-/** A CSV field: quoted when it holds a comma, quote or line break; null is empty. */
-export function csvField(v: string | number | boolean | null | undefined): string {
-  if (v === null || v === undefined) return '';
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
+import { csvCell, type CsvValue } from './csv-cell.js';
 
-/** Rows of fields → CSV text with a trailing newline. */
-export function csvText(rows: readonly (readonly (string | number | boolean | null | undefined)[])[]): string {
-  return `${rows.map((row) => row.map(csvField).join(',')).join('\n')}\n`;
+/**
+ * Rows of fields → CSV text with a trailing newline; each field by {@link csvCell} (formula-safe),
+ * `kinds[i]` saying whether column i holds numbers written as text.
+ */
+export function csvText(rows: readonly (readonly CsvValue[])[], kinds: readonly ('text' | 'number')[] = []): string {
+  return `${rows.map((row) => row.map((v, i) => csvCell(v, kinds[i])).join(',')).join('\n')}\n`;
 }
 
 /**

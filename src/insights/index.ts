@@ -32,3 +32,4 @@ export {
 } from './request-params.js';
 export { formatInsights, formatComparison } from './format-insights.js';
 export { parseFilterArgument } from './filter-argument.js';
+export { checkGroupable, isIdentityDimension } from './groupable.js';

@@ -1,5 +1,6 @@
 import type { Model } from '../model/index.js';
-import type { CubeFilterItem } from '../query/index.js';
+import type { Limits } from '../core/limits.js';
+import type { Access } from '../query/index.js';
 import type { BandThresholds } from '../stats/index.js';
 import type { Store } from '../store/store.js';
 import type { ApiFilter, ApiIntervalMethod } from './api-types.js';
@@ -13,8 +14,12 @@ export interface KpiContext {
   readonly model: Model;
   /** The clock: acceptance and pending status are judged as of this instant. */
   readonly asOf: Date;
-  /** Filters every query gets (the caller's security context, e.g. a tenant). */
-  readonly securityFilters: readonly CubeFilterItem[];
+  /** Whose rows every query may see (the caller's security context, e.g. a tenant). */
+  readonly access: Access;
+  /** Cost limits (default DEFAULT_LIMITS): query timeout, groups an enumeration may see, periods. */
+  readonly limits?: Limits;
+  /** Aborted when the caller went away: running statements are cancelled in the engine. */
+  readonly signal?: AbortSignal;
   /** Conversion window the model was compiled with (for the echo). */
   readonly windowDays: number;
   readonly thresholds: BandThresholds;

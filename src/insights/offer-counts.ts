@@ -1,5 +1,6 @@
 import { UprateError } from '../core/errors.js';
-import { answerQuery, MAX_LIMIT, type CubeFilterItem, type CubeQuery } from '../query/index.js';
+import { DEFAULT_LIMITS, raiseLimitHint } from '../core/limits.js';
+import { answerQuery, MAX_LIMIT, type AnswerOptions, type CubeFilterItem, type CubeQuery } from '../query/index.js';
 import type { KpiContext, Selection } from './kpi-context.js';
 
 /** The members every count query reads (public names of the shipped model). */
@@ -37,6 +38,16 @@ export interface CountOptions {
   readonly allTime?: boolean;
 }
 
+/** How every KPI read runs: as of the context's clock, as the caller, within the limits. */
+export function readOptions(ctx: KpiContext): AnswerOptions {
+  return {
+    now: ctx.asOf,
+    access: ctx.access,
+    ...(ctx.limits ? { limits: ctx.limits } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  };
+}
+
 /** The selection's filters as Cube filters: the user's, plus the offer type. */
 export function selectionFilters(selection: Selection): CubeFilterItem[] {
   const filters: CubeFilterItem[] = [...(selection.filters as CubeFilterItem[])];
@@ -51,6 +62,9 @@ export function selectionFilters(selection: Selection): CubeFilterItem[] {
 export async function countOffers(ctx: KpiContext, selection: Selection, options: CountOptions = {}): Promise<OfferCounts[]> {
   if (!options.allTime && (selection.from === null || selection.to === null)) return [];
   const dimensions = options.dimensions ?? [];
+  // Groups of a dimension (not periods): an id-like dimension would enumerate every customer.
+  const enumerates = dimensions.length > 0 && !options.grain;
+  const maxGroups = (ctx.limits ?? DEFAULT_LIMITS).maxGroups;
   const measures = [COUNT, ACCEPTED, PENDING, ...(options.extended ? [CUSTOMERS_OFFERED, CUSTOMERS_CONVERTED, REVENUE] : [])];
   const timeDimension: NonNullable<CubeQuery['timeDimensions']>[number] = {
     dimension: OFFERED_AT,
@@ -63,10 +77,16 @@ export async function countOffers(ctx: KpiContext, selection: Selection, options
     timeDimensions: [timeDimension],
     filters: selectionFilters(selection),
     order: [],
-    limit: MAX_LIMIT,
+    limit: enumerates ? Math.min(MAX_LIMIT, maxGroups + 1) : MAX_LIMIT,
   };
-  const answer = await answerQuery(ctx.store, ctx.model, query, { now: ctx.asOf, extraFilters: ctx.securityFilters });
+  const answer = await answerQuery(ctx.store, ctx.model, query, readOptions(ctx));
   const data = answer.results[0]?.data ?? [];
+  if (enumerates && data.length > maxGroups) {
+    throw new UprateError('QUERY_TOO_LARGE', `${dimensions.join(', ')} has more than ${maxGroups} groups of offers to compare`, {
+      location: 'by',
+      hint: raiseLimitHint('maxGroups', 'break down by a dimension with fewer values, or filter first'),
+    });
+  }
   if (data.length >= MAX_LIMIT) {
     throw new UprateError('BAD_ARGUMENT', `more than ${MAX_LIMIT} groups of offers: ${dimensions.join(', ')} has too many values to compare`, {
       location: 'by',
@@ -131,7 +151,7 @@ export async function offerDays(ctx: KpiContext, selection: Selection): Promise<
       order: [[OFFERED_AT, direction]],
       limit: 1,
     };
-    const answer = await answerQuery(ctx.store, ctx.model, query, { now: ctx.asOf, extraFilters: ctx.securityFilters });
+    const answer = await answerQuery(ctx.store, ctx.model, query, readOptions(ctx));
     const value = answer.results[0]?.data[0]?.[`${OFFERED_AT}.day`];
     return value === null || value === undefined ? null : String(value).slice(0, 10);
   };

@@ -1,3 +1,4 @@
+import { DEFAULT_LIMITS } from '../core/limits.js';
 import { nextPeriod, periodsBetween } from '../kpi/grain.js';
 import { monitor, periodChange, type ControlChartKind, type Counts } from '../stats/index.js';
 import type { ApiGrain, TimeseriesPoint, TimeseriesResponse } from './api-types.js';
@@ -19,9 +20,6 @@ export interface TimeseriesOptions {
   readonly trendWindow?: number;
 }
 
-/** Most periods one series may hold (a day grain over ~27 years). */
-export const MAX_PERIODS = 10_000;
-
 /**
  * GET /api/v1/timeseries: every period of the range (empty ones with n = 0), each with its rate,
  * interval, p-chart limits for its own n, run flags and change against the period before; the
@@ -32,9 +30,11 @@ export async function timeseries(ctx: KpiContext, requested: Selection, options:
   const selection = await resolveRange(ctx, requested);
   const grain = options.grain;
   const includeProvisional = options.includeProvisional ?? false;
+  // Periods first: a range too long for its grain is refused before the engine works.
+  const maxPeriods = (ctx.limits ?? DEFAULT_LIMITS).maxPeriods;
+  const starts = selection.from && selection.to ? periodsBetween(dayToDate(selection.from), dayToDate(selection.to), grain, maxPeriods) : [];
   const rows = await countOffers(ctx, selection, { grain });
   const byPeriod = new Map(rows.map((r) => [r.period ?? '', r]));
-  const starts = selection.from && selection.to ? periodsBetween(dayToDate(selection.from), dayToDate(selection.to), grain, MAX_PERIODS) : [];
 
   const base = starts.map((start) => {
     const period = dateToDay(start);

@@ -1,4 +1,5 @@
 import { UprateError } from '../core/errors.js';
+import { DEFAULT_LIMITS, raiseLimitHint } from '../core/limits.js';
 
 export const GRAINS = ['day', 'week', 'month', 'quarter', 'year'] as const;
 export type Grain = (typeof GRAINS)[number];
@@ -47,10 +48,22 @@ export function nextPeriod(start: Date, grain: Grain): Date {
   }
 }
 
-/** Every period start from the one holding `from` to the one holding `to`, inclusive. */
-export function periodsBetween(from: Date, to: Date, grain: Grain, max = 100_000): Date[] {
+/**
+ * Every period start from the one holding `from` to the one holding `to`, inclusive. More than
+ * `max` periods is a QUERY_TOO_LARGE error naming limits.maxPeriods: a series is never cut short
+ * silently.
+ */
+export function periodsBetween(from: Date, to: Date, grain: Grain, max: number = DEFAULT_LIMITS.maxPeriods): Date[] {
   const out: Date[] = [];
-  for (let p = periodStart(from, grain); p <= to && out.length < max; p = nextPeriod(p, grain)) out.push(p);
+  for (let p = periodStart(from, grain); p <= to; p = nextPeriod(p, grain)) {
+    if (out.length >= max) {
+      throw new UprateError('QUERY_TOO_LARGE', `${from.toISOString().slice(0, 10)} to ${to.toISOString().slice(0, 10)} by ${grain} is more than ${max} periods`, {
+        location: 'grain',
+        hint: raiseLimitHint('maxPeriods', 'use a coarser grain (week, month) or a shorter range (from/to)'),
+      });
+    }
+    out.push(p);
+  }
   return out;
 }
 

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { DuckDbStore } from '../store/index.js';
 import { buildReport } from './report.js';
 import { formatReport } from './format-report.js';
+import { allAccess } from '../query/index.js';
 
 /**
  * A hand-made data set whose answers are counted by hand:
@@ -31,7 +32,7 @@ const close = (a: number | null, b: number) => assert.ok(a !== null && Math.abs(
 describe('KPI report', () => {
   test('counts acceptances inside the conversion window only, keeps empty months, flags provisional ones', async () => {
     const store = await fixture();
-    const r = await buildReport(store, { grain: 'month', asOf });
+    const r = await buildReport(store, allAccess('local'), { grain: 'month', asOf });
     assert.deepEqual(
       r.rows.map((x) => [x.period, x.offers, x.accepted, x.pending, x.provisional]),
       [
@@ -60,7 +61,7 @@ describe('KPI report', () => {
 
   test('a longer window counts the late acceptance; a later as-of closes the pending offer', async () => {
     const store = await fixture();
-    const wide = await buildReport(store, { windowDays: 45, asOf: new Date('2025-06-01T00:00:00Z') });
+    const wide = await buildReport(store, allAccess('local'), { windowDays: 45, asOf: new Date('2025-06-01T00:00:00Z') });
     assert.equal(wide.total.accepted, 3);
     assert.equal(wide.total.pending, 0);
     assert.equal(wide.total.provisional, false);
@@ -69,7 +70,7 @@ describe('KPI report', () => {
 
   test('segments by account size and engagement tier, with filters', async () => {
     const store = await fixture();
-    const r = await buildReport(store, { by: ['account_size', 'engagement_tier'], asOf });
+    const r = await buildReport(store, allAccess('local'), { by: ['account_size', 'engagement_tier'], asOf });
     assert.deepEqual(
       r.rows.map((x) => [x.segment.account_size, x.segment.engagement_tier, x.offers, x.accepted]),
       [
@@ -77,7 +78,7 @@ describe('KPI report', () => {
         ['smb', 'low', 3, 2],
       ],
     );
-    const upsell = await buildReport(store, { offerType: 'upsell', from: new Date('2025-01-01T00:00:00Z'), to: new Date('2025-02-01T00:00:00Z'), asOf });
+    const upsell = await buildReport(store, allAccess('local'), { offerType: 'upsell', from: new Date('2025-01-01T00:00:00Z'), to: new Date('2025-02-01T00:00:00Z'), asOf });
     assert.equal(upsell.total.offers, 2);
     assert.equal(upsell.total.accepted, 1);
     await store.close();
@@ -85,7 +86,7 @@ describe('KPI report', () => {
 
   test('renders table, JSON, CSV and Markdown with the same numbers', async () => {
     const store = await fixture();
-    const r = await buildReport(store, { grain: 'month', asOf });
+    const r = await buildReport(store, allAccess('local'), { grain: 'month', asOf });
     assert.match(formatReport(r, 'table'), /conversion rate {2}40\.0%/);
     assert.equal(JSON.parse(formatReport(r, 'json')).total.accepted, 2);
     const csv = formatReport(r, 'csv').trim().split('\n');

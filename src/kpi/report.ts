@@ -2,7 +2,8 @@ import { UprateError } from '../core/errors.js';
 import type { OfferType } from '../core/schema.js';
 import { DEFAULT_WINDOW_DAYS } from '../core/schema.js';
 import { loadModel, shippedModelDir, type Model } from '../model/index.js';
-import { answerQuery, MAX_LIMIT, type CubeFilterItem, type CubeQuery } from '../query/index.js';
+import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
+import { answerQuery, MAX_LIMIT, type Access, type CubeFilterItem, type CubeQuery } from '../query/index.js';
 import type { Store } from '../store/store.js';
 import { band, rateInterval, type Band, type BandThresholds } from '../stats/index.js';
 import { nextPeriod, periodsBetween, periodStart, type Grain } from './grain.js';
@@ -24,6 +25,10 @@ export interface ReportOptions {
   /** Confidence level of the intervals (default 0.95). */
   readonly level?: number;
   readonly thresholds?: BandThresholds;
+  /** Cost limits (default DEFAULT_LIMITS): periods, query timeout. */
+  readonly limits?: Limits;
+  /** Aborted when the caller went away: running statements are cancelled. */
+  readonly signal?: AbortSignal;
 }
 
 /** One cell of the KPI: counts, the rate with its interval, band and provisional flag. */
@@ -131,7 +136,7 @@ const instant = (v: unknown): Date | undefined => (v === null || v === undefined
  * The numbers come from the shipped model's measures through the semantic layer, so the report
  * has one definition of accepted and pending and runs on every engine the model runs on.
  */
-export async function buildReport(store: Store, options: ReportOptions = {}): Promise<Report> {
+export async function buildReport(store: Store, access: Access, options: ReportOptions = {}): Promise<Report> {
   const windowDays = options.windowDays ?? DEFAULT_WINDOW_DAYS;
   if (!Number.isInteger(windowDays) || windowDays < 0 || windowDays > 3650) {
     throw new UprateError('BAD_ARGUMENT', `conversion window must be a whole number of days from 0 to 3650, not ${windowDays}`, { location: '--window' });
@@ -149,7 +154,8 @@ export async function buildReport(store: Store, options: ReportOptions = {}): Pr
     ...(options.to ? [{ member: OFFERED_AT, operator: 'beforeDate' as const, values: [options.to.toISOString()] }] : []),
     ...(options.offerType ? [{ member: 'Offers.offerType', operator: 'equals' as const, values: [options.offerType] }] : []),
   ];
-  const ask = async (query: CubeQuery) => (await answerQuery(store, model, { filters, order: [], ...query }, { now: asOf })).results[0]?.data ?? [];
+  const read = { now: asOf, access, ...(options.limits ? { limits: options.limits } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+  const ask = async (query: CubeQuery) => (await answerQuery(store, model, { filters, order: [], ...query }, read)).results[0]?.data ?? [];
   const measures = Object.values(MEASURES);
   const dimensions = by.map((d) => REPORT_DIMENSIONS[d]);
   const periodKey = grain ? `${OFFERED_AT}.${grain}` : undefined;
@@ -208,7 +214,7 @@ export async function buildReport(store: Store, options: ReportOptions = {}): Pr
   // Every observed segment in every period of the range: the empty cells are information.
   const segments = new Map<string, Record<string, unknown>>();
   for (const r of cells) segments.set(segmentKey(r), r);
-  const periods = grain && from && to ? periodsBetween(from, new Date(to.getTime() - 1), grain).map(day) : [''];
+  const periods = grain && from && to ? periodsBetween(from, new Date(to.getTime() - 1), grain, (options.limits ?? DEFAULT_LIMITS).maxPeriods).map(day) : [''];
   const rows: ReportRow[] = [];
   for (const period of periods) {
     for (const [key, sample] of [...segments.entries()].sort(([a], [b]) => compareKeys(a, b))) {

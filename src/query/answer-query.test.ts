@@ -5,6 +5,7 @@ import { duckdbDialect } from '../sql/index.js';
 import type { DuckDbStore } from '../store/index.js';
 import { NOW, OFFERS, offersStore } from '../../test/fixtures/models/offers-data.js';
 import { answerQuery, buildPlan, dryRun, normalizeRequest, queryKey } from './index.js';
+import { allAccess, tenantAccess } from './access.js';
 
 let model: Model;
 let store: DuckDbStore;
@@ -14,7 +15,7 @@ before(async () => {
 });
 after(() => store.close());
 
-const load = async (query: Record<string, unknown>) => (await answerQuery(store, model, query, { now: NOW })).results;
+const load = async (query: Record<string, unknown>) => (await answerQuery(store, model, query, { now: NOW, access: allAccess('local') })).results;
 const day = 86400000;
 
 test('the KPI measures agree with plain SQL over the same rows', async () => {
@@ -65,7 +66,7 @@ test('compareDateRange: one result per range, each row tagged', async () => {
   const answer = await answerQuery(store, model, {
     measures: ['Offers.count'],
     timeDimensions: [{ dimension: 'Offers.offeredAt', granularity: 'month', compareDateRange: [['2025-01-01', '2025-01-31'], 'last month'] }],
-  }, { now: NOW });
+  }, { now: NOW, access: allAccess('local') });
   assert.equal(answer.queryType, 'compareDateRangeQuery');
   assert.deepEqual(answer.results.map((r) => r.data), [
     [{ 'Offers.offeredAt.month': '2025-01-01T00:00:00.000', 'Offers.offeredAt': '2025-01-01T00:00:00.000', 'Offers.count': '3', compareDateRange: '2025-01-01T00:00:00.000 - 2025-01-31T23:59:59.999' }],
@@ -101,7 +102,7 @@ test('a plain time dimension is returned as stored, whatever the time zone (as C
 
 test('plans are frozen data', () => {
   const request = normalizeRequest({ measures: ['Offers.count'], filters: [{ member: 'Offers.channel', operator: 'set' }] }, NOW);
-  const plan = buildPlan(model, request.queries[0] ?? assert.fail(), request.orderGiven, { now: NOW });
+  const plan = buildPlan(model, request.queries[0] ?? assert.fail(), request.orderGiven, { now: NOW, access: allAccess('local') });
   assert.equal(plan.kind, 'queryPlan');
   assert.ok(Object.isFrozen(plan) && Object.isFrozen(plan.measures[0]) && Object.isFrozen(plan.where));
   assert.throws(() => (plan.measures as unknown as unknown[]).push(1));
@@ -109,12 +110,12 @@ test('plans are frozen data', () => {
 
 test('dry run and cache keys', () => {
   const query = { measures: ['Offers.count'], dimensions: ['Offers.channel'] };
-  const out = dryRun(model, query, { now: NOW, dialect: duckdbDialect });
+  const out = dryRun(model, query, { now: NOW, access: allAccess('local'), dialect: duckdbDialect });
   assert.equal(out['queryType'], 'regularQuery');
   assert.deepEqual(out['queryOrder'], [{ 'Offers.count': 'desc' }]);
   assert.deepEqual((out['normalizedQueries'] as unknown[]).length, 1);
   assert.equal((out['pivotQuery'] as Record<string, unknown>)['queryType'], 'regularQuery');
-  const key = queryKey(model, query, { now: NOW, dialect: duckdbDialect });
-  assert.equal(key, queryKey(model, { dimensions: ['Offers.channel'], measures: ['Offers.count'] }, { now: NOW, dialect: duckdbDialect }));
-  assert.notEqual(key, queryKey(model, query, { now: NOW, dialect: duckdbDialect, extraFilters: [{ member: 'Offers.customerId', operator: 'equals', values: ['c1'] }] }));
+  const key = queryKey(model, query, { now: NOW, access: allAccess('local'), dialect: duckdbDialect });
+  assert.equal(key, queryKey(model, { dimensions: ['Offers.channel'], measures: ['Offers.count'] }, { now: NOW, access: allAccess('local'), dialect: duckdbDialect }));
+  assert.notEqual(key, queryKey(model, query, { now: NOW, access: tenantAccess([{ member: 'Offers.customerId', operator: 'equals', values: ['c1'] }]), dialect: duckdbDialect }));
 });

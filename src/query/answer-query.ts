@@ -1,14 +1,24 @@
 import { UprateError } from '../core/errors.js';
+import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import type { Model } from '../model/index.js';
 import { compileSql, dialectFor, planToSql, type CompiledSql, type Dialect } from '../sql/index.js';
 import type { Store } from '../store/store.js';
 import { buildAnnotation, type Annotation } from './annotation.js';
 import { buildPlan, type PlanOptions } from './build-plan.js';
+import { guardCells, guardQuery } from './cost-guard.js';
 import { formatRows, type DataRow } from './format-result.js';
 import { normalizeRequest, type NormalizedQuery, type QueryType } from './normalize-query.js';
 import type { QueryPlan } from './plan.js';
 
-export type AnswerOptions = PlanOptions;
+/** The clock and the caller's access (required), the cost limits, and how long the engine may take. */
+export interface AnswerOptions extends PlanOptions {
+  /** Cost limits (default: DEFAULT_LIMITS). */
+  readonly limits?: Limits;
+  /** Cancel each statement in the engine after this long (default: limits.queryTimeoutMs). */
+  readonly timeoutMs?: number;
+  /** Aborting cancels the statements in the engine (the client went away). */
+  readonly signal?: AbortSignal;
+}
 
 export interface LoadResult {
   readonly query: NormalizedQuery;
@@ -51,7 +61,9 @@ export function dialectOf(store: Pick<Store, 'engine'>): Dialect {
 
 /** Validates, normalises, plans and compiles a Cube query (every member checked against the model). */
 export function prepareQuery(model: Model, query: unknown, options: AnswerOptions, dialect: Dialect): PreparedRequest {
-  const request = normalizeRequest(query, options.now);
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const request = normalizeRequest(guardQuery(query, limits), options.now);
+  guardCells(request, limits);
   const queries = request.queries.map((q): PreparedQuery => {
     const plan = buildPlan(model, q, request.orderGiven, options);
     const planned = planToSql(model, plan);
@@ -75,15 +87,16 @@ export function prepareQuery(model: Model, query: unknown, options: AnswerOption
  * shape (query echo, data, annotation, total) once per query (several for compareDateRange).
  *
  * @example
- *   const answer = await answerQuery(store, model, { measures: ['Offers.conversionRate'] }, { now: new Date() });
+ *   const answer = await answerQuery(store, model, { measures: ['Offers.conversionRate'] }, { now: new Date(), access: allAccess('local') });
  *   answer.results[0].data; // [{ 'Offers.conversionRate': '0.1834' }]
  */
 export async function answerQuery(store: Store, model: Model, query: unknown, options: AnswerOptions): Promise<LoadAnswer> {
   const prepared = prepareQuery(model, query, options, dialectOf(store));
+  const run = { timeoutMs: options.timeoutMs ?? (options.limits ?? DEFAULT_LIMITS).queryTimeoutMs, ...(options.signal ? { signal: options.signal } : {}) };
   const results = await Promise.all(
     prepared.queries.map(async (p): Promise<LoadResult> => {
-      const rows = await store.query(p.sql.sql, p.sql.params);
-      const totalRows = p.totalSql ? await store.query(p.totalSql.sql, p.totalSql.params) : undefined;
+      const rows = await store.query(p.sql.sql, p.sql.params, run);
+      const totalRows = p.totalSql ? await store.query(p.totalSql.sql, p.totalSql.params, run) : undefined;
       return {
         query: p.query,
         data: formatRows(p.plan, rows, p.compareDateRange),

@@ -6,6 +6,7 @@ import { DIALECTS, duckdbDialect } from '../sql/index.js';
 import type { DuckDbStore } from '../store/index.js';
 import { NOW, OFFERS, offersStore } from '../../test/fixtures/models/offers-data.js';
 import { answerQuery, compileToSql } from './index.js';
+import { allAccess, tenantAccess } from './access.js';
 
 let model: Model;
 let store: DuckDbStore;
@@ -18,7 +19,7 @@ after(() => store.close());
 const INJECTION = "x'); DROP TABLE offers; --";
 
 function rejects(query: unknown, message: RegExp | string) {
-  return assert.rejects(answerQuery(store, model, query, { now: NOW }), (e: unknown) => {
+  return assert.rejects(answerQuery(store, model, query, { now: NOW, access: allAccess('local') }), (e: unknown) => {
     assert.ok(isUprateError(e), `not an UprateError: ${String(e)}`);
     assert.equal(e.code, 'QUERY_INVALID');
     if (typeof message === 'string') assert.equal(e.message, message);
@@ -59,13 +60,13 @@ test('SQL in filter values is a bound parameter, in every dialect', async () => 
   const query = { measures: ['Offers.count'], filters: [{ member: 'Offers.offerName', operator: 'contains', values: [INJECTION] }, { member: 'Offers.channel', operator: 'equals', values: [INJECTION] }] };
   assert.ok(DIALECTS.length >= 2, 'the dialect registry is not empty');
   for (const dialect of DIALECTS) {
-    const got = compileToSql(model, query, { now: NOW, dialect });
+    const got = compileToSql(model, query, { now: NOW, access: allAccess('local'), dialect });
     assert.ok(!Array.isArray(got));
     const [text, params] = got.sql['sql'] as [string, unknown[]];
     assert.equal(text.includes('DROP'), false, dialect.name);
     assert.ok(params.includes(INJECTION) && params.includes(INJECTION.replace(/([\\_%])/g, '\\$1')), dialect.name);
   }
-  const { results } = await answerQuery(store, model, query, { now: NOW });
+  const { results } = await answerQuery(store, model, query, { now: NOW, access: allAccess('local') });
   assert.deepEqual(results[0]?.data, [{ 'Offers.count': '0' }]);
   const [count] = await store.query('SELECT count(*) AS n FROM offers');
   assert.equal(Number(count?.['n']), OFFERS.length);
@@ -83,8 +84,8 @@ test('other bad queries: hidden members, non-time time dimensions, limits, empty
 test('hidden members may still be filtered on (the security context does)', async () => {
   const { results } = await answerQuery(store, model, { measures: ['Offers.count'] }, {
     now: NOW,
-    extraFilters: [{ member: 'Offers.upsellOffers', operator: 'gt', values: ['0'] }],
+    access: tenantAccess([{ member: 'Offers.upsellOffers', operator: 'gt', values: ['0'] }]),
   });
   assert.equal(results[0]?.data[0]?.['Offers.count'], String(OFFERS.length));
-  assert.ok(compileToSql(model, { measures: ['Offers.count'] }, { now: NOW, dialect: duckdbDialect }));
+  assert.ok(compileToSql(model, { measures: ['Offers.count'] }, { now: NOW, access: allAccess('local'), dialect: duckdbDialect }));
 });

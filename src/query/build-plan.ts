@@ -1,7 +1,7 @@
 import { UprateError } from '../core/errors.js';
 import type { Model } from '../model/index.js';
 import { memberAlias } from '../model/index.js';
-import type { CubeFilterItem } from './cube-query.js';
+import { accessFilters, type Access } from './access.js';
 import { buildFilterTree, type ConditionContext } from './filter-conditions.js';
 import { normalizeFilters, type NormalizedQuery } from './normalize-query.js';
 import { deepFreeze, type OrderItem, type Predicate, type QueryPlan, type Selection } from './plan.js';
@@ -11,8 +11,8 @@ import { fromWall, parseTimestamp } from './time-zone.js';
 export interface PlanOptions {
   /** The clock for relative date ranges and `uprate.now()`. */
   readonly now: Date;
-  /** Cube filters ANDed into every query (the server's security context, e.g. a tenant filter). */
-  readonly extraFilters?: readonly CubeFilterItem[];
+  /** Whose rows the query may see: a tenant's filters are ANDed into every query. Required. */
+  readonly access: Access;
 }
 
 function combine(items: readonly Predicate[]): Predicate | null {
@@ -73,7 +73,7 @@ export function buildPlan(model: Model, query: NormalizedQuery, orderGiven: bool
     where.push({ kind: 'segment', member: resolveMember(model, path, 'segment', `segments[${i}]`) });
   }
   const filters = buildFilterTree(query.filters, ctx, 'filters');
-  const extra = buildFilterTree(normalizeFilters(options.extraFilters ?? [], 'extraFilters'), ctx, 'extraFilters');
+  const extra = buildFilterTree(normalizeFilters(accessFilters(options.access), 'security'), ctx, 'security');
   where.push(...filters.where, ...extra.where);
   const plan: QueryPlan = {
     kind: 'queryPlan',

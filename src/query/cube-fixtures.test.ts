@@ -7,6 +7,7 @@ import { postgresDialect } from '../sql/index.js';
 import type { DuckDbStore } from '../store/index.js';
 import { upsellOffersStore } from '../../test/fixtures/models/offers-data.js';
 import { answerQuery, compileToSql, meta } from './index.js';
+import { allAccess } from './access.js';
 
 // The seed's cube, fixed, answers with the wire format of a real Cube 0.33 server.
 const fixture = (name: string) => JSON.parse(readFileSync(`test/fixtures/models/cube-0.33/${name}`, 'utf8')) as Record<string, unknown>;
@@ -24,7 +25,7 @@ const Q1 = { measures: ['UpsellOffers.totalUpsellOffers', 'UpsellOffers.successf
 const Q2 = { ...Q1, timeDimensions: [{ dimension: 'UpsellOffers.offerDate', granularity: 'month', dateRange: ['2025-01-01', '2025-12-31'] }] };
 
 test('totals: query echo and annotation as Cube sends them, numbers as strings from plain SQL', async () => {
-  const { results } = await answerQuery(store, model, Q1, { now });
+  const { results } = await answerQuery(store, model, Q1, { now, access: allAccess('local') });
   const [r] = results;
   const expected = fixture('q1_totals_cached.json');
   assert.equal(JSON.stringify(r?.query), JSON.stringify(expected['query']));
@@ -35,7 +36,7 @@ test('totals: query echo and annotation as Cube sends them, numbers as strings f
 });
 
 test('by month: both time keys, local timestamps, the date range normalised', async () => {
-  const { results } = await answerQuery(store, model, Q2, { now });
+  const { results } = await answerQuery(store, model, Q2, { now, access: allAccess('local') });
   const [r] = results;
   const expected = fixture('q2_month_cached.json');
   assert.equal(JSON.stringify(r?.query), JSON.stringify(expected['query']));
@@ -53,7 +54,7 @@ test('by month: both time keys, local timestamps, the date range normalised', as
 
 test('the fixed upsellConversionRate is a ratio of sums per month, null where nothing was offered', async () => {
   const query = { measures: ['UpsellOffers.upsellConversionRate'], timeDimensions: [{ dimension: 'UpsellOffers.offerDate', granularity: 'month' }] };
-  const { results } = await answerQuery(store, model, query, { now });
+  const { results } = await answerQuery(store, model, query, { now, access: allAccess('local') });
   const plain = await store.query(`SELECT strftime(date_trunc('month', offer_date), '%Y-%m-%dT%H:%M:%S.000') AS m,
       sum(successful_upsells) * 1.0 / NULLIF(sum(total_upsell_offers), 0) AS rate
     FROM upsell_offers GROUP BY 1 ORDER BY 1`);
@@ -73,7 +74,7 @@ test('/meta is the recorded one', () => {
 
 test('/sql: aliases, time dimension alias, order and UTC parameters as Cube gives them', () => {
   const expected = fixture('sql_q2.json')['sql'] as Record<string, unknown>;
-  const got = compileToSql(model, Q2, { now, dialect: postgresDialect });
+  const got = compileToSql(model, Q2, { now, access: allAccess('local'), dialect: postgresDialect });
   assert.ok(!Array.isArray(got));
   for (const key of ['aliasNameToMember', 'timeDimensionAlias', 'timeDimensionField', 'order', 'external', 'dataSource']) {
     assert.deepEqual(got.sql[key], expected[key], key);
@@ -87,7 +88,7 @@ test('/sql: aliases, time dimension alias, order and UTC parameters as Cube give
 
 test('an unknown member is a QUERY_INVALID error worded as Cube words it', async () => {
   const expected = fixture('err_unknown_member.json')['error'];
-  await assert.rejects(answerQuery(store, model, { measures: ['UpsellOffers.nope'] }, { now }), (e: unknown) => {
+  await assert.rejects(answerQuery(store, model, { measures: ['UpsellOffers.nope'] }, { now, access: allAccess('local') }), (e: unknown) => {
     assert.ok(isUprateError(e));
     assert.equal(e.code, 'QUERY_INVALID');
     assert.equal(e.message, expected);

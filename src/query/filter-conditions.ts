@@ -1,11 +1,11 @@
 import { UprateError } from '../core/errors.js';
 import type { Model } from '../model/index.js';
 import type { FilterOperator } from './cube-query.js';
-import { formatExplicitRange, parseRelativeRange, type LocalRange } from './date-range.js';
+import { formatExplicitRange, localToInstant, outOfRange, parseRelativeRange, type LocalRange } from './date-range.js';
 import type { NormalizedFilter, NormalizedFilterItem } from './normalize-query.js';
 import type { FilterValue, MemberRef, Predicate } from './plan.js';
 import { resolveMember } from './resolve-member.js';
-import { fromWall, parseTimestamp } from './time-zone.js';
+import { fromWall, isSupportedTime, parseTimestamp } from './time-zone.js';
 
 const LIKE = new Set<FilterOperator>(['contains', 'notContains', 'startsWith', 'notStartsWith', 'endsWith', 'notEndsWith']);
 const DATE = new Set<FilterOperator>(['inDateRange', 'notInDateRange', 'onTheDate', 'beforeDate', 'beforeOrOnDate', 'afterDate', 'afterOrOnDate']);
@@ -20,27 +20,22 @@ function invalid(message: string, where: string, hint?: string): UprateError {
   return new UprateError('QUERY_INVALID', message, { location: where, ...(hint ? { hint } : {}) });
 }
 
-/** A local wall time (query time zone) → the UTC instant, as ISO. */
-function toUtc(local: string, tz: string): string {
-  const wall = parseTimestamp(local)?.ms ?? NaN;
-  return new Date(fromWall(wall, tz)).toISOString();
-}
-
 function dateBounds(op: FilterOperator, values: readonly (string | null)[], ctx: ConditionContext, where: string): string[] {
   const texts = values.filter((v): v is string => v !== null);
   if (texts.length === 0) throw invalid(`Values required for filter: ${op} needs a date`, where);
   const range = (vs: readonly string[]): LocalRange =>
-    vs.length === 1 && !parseTimestamp(vs[0] ?? '') ? parseRelativeRange(vs[0] ?? '', ctx.timezone, ctx.now) : formatExplicitRange(vs, where);
+    vs.length === 1 && !parseTimestamp(vs[0] ?? '') ? parseRelativeRange(vs[0] ?? '', ctx.timezone, ctx.now, where) : formatExplicitRange(vs, where);
   const [from, to] = range(op === 'onTheDate' ? texts.slice(0, 2) : op.endsWith('DateRange') ? texts.slice(0, 2) : texts.slice(0, 1));
+  const toUtc = (local: string): string => localToInstant(local, ctx.timezone, where);
   switch (op) {
     case 'beforeDate':
     case 'afterOrOnDate':
-      return [toUtc(from, ctx.timezone)];
+      return [toUtc(from)];
     case 'beforeOrOnDate':
     case 'afterDate':
-      return [toUtc(to, ctx.timezone)];
+      return [toUtc(to)];
     default:
-      return [toUtc(from, ctx.timezone), toUtc(to, ctx.timezone)];
+      return [toUtc(from), toUtc(to)];
   }
 }
 
@@ -58,7 +53,9 @@ function typed(member: MemberRef, v: string, ctx: ConditionContext, where: strin
   if (member.type === 'time') {
     const ts = parseTimestamp(v);
     if (!ts) throw invalid(`Invalid query format: filter value ${JSON.stringify(v)} for ${member.path} is not a date`, where);
-    return ts.zoned ? new Date(ts.ms).toISOString() : new Date(fromWall(ts.ms, ctx.timezone)).toISOString();
+    const instant = ts.zoned ? ts.ms : fromWall(ts.ms, ctx.timezone);
+    if (!isSupportedTime(instant)) throw outOfRange(JSON.stringify(v), where);
+    return new Date(instant).toISOString();
   }
   return v;
 }

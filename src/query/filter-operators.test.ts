@@ -4,6 +4,7 @@ import { loadModel, shippedModelDir, type Model } from '../model/index.js';
 import type { DuckDbStore } from '../store/index.js';
 import { CUSTOMERS, NOW, OFFERS, offersStore, type OfferRow } from '../../test/fixtures/models/offers-data.js';
 import { answerQuery, FILTER_OPERATORS, type CubeFilterItem } from './index.js';
+import { allAccess, tenantAccess } from './access.js';
 
 // Every Cube filter operator, executed on the hand-made data set; the expected offers come from
 // a JavaScript predicate over the same rows, not from SQL.
@@ -23,7 +24,7 @@ const ids = (pred: (o: OfferRow) => boolean) => OFFERS.filter(pred).map((o) => o
 
 async function offerIds(filters: CubeFilterItem[], timezone = 'UTC', segments?: string[]): Promise<string[]> {
   const query = { dimensions: ['Offers.offerId'], filters, timezone, order: { 'Offers.offerId': 'asc' }, ...(segments ? { segments } : {}) };
-  const { results } = await answerQuery(store, model, query, { now: NOW });
+  const { results } = await answerQuery(store, model, query, { now: NOW, access: allAccess('local') });
   return (results[0]?.data ?? []).map((r) => String(r['Offers.offerId']));
 }
 
@@ -81,7 +82,7 @@ test('a date range is read in the query time zone: 23:30 UTC on 31 January is 1 
 
 test('measure filters apply to aggregated rows (HAVING)', async () => {
   const query = { measures: ['Offers.count'], dimensions: ['Offers.offerType'], filters: [{ member: 'Offers.count', operator: 'gt', values: ['3'] }] };
-  const { results } = await answerQuery(store, model, query, { now: NOW });
+  const { results } = await answerQuery(store, model, query, { now: NOW, access: allAccess('local') });
   assert.deepEqual(results[0]?.data, [{ 'Offers.offerType': 'upsell', 'Offers.count': String(ids((o) => o.offer_type === 'upsell').length) }]);
 });
 
@@ -89,7 +90,7 @@ test('segments and extraFilters narrow the rows like filters', async () => {
   assert.deepEqual(await offerIds([], 'UTC', ['Offers.upsells', 'Customers.enterprise']), ids((o) => o.offer_type === 'upsell' && customer(o)?.account_size === 'enterprise'));
   const { results } = await answerQuery(store, model, { dimensions: ['Offers.offerId'], order: { 'Offers.offerId': 'asc' } }, {
     now: NOW,
-    extraFilters: [{ member: 'Offers.customerId', operator: 'equals', values: ['c2'] }],
+    access: tenantAccess([{ member: 'Offers.customerId', operator: 'equals', values: ['c2'] }]),
   });
   assert.deepEqual(results[0]?.data.map((r) => r['Offers.offerId']), ids((o) => o.customer_id === 'c2'));
   assert.equal(JSON.stringify(results[0]?.query).includes('c2'), false, 'extraFilters stay out of the echo');

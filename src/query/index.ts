@@ -5,6 +5,8 @@
 export { answerQuery, dialectOf, prepareQuery, type AnswerOptions, type LoadAnswer, type LoadResult, type PreparedQuery, type PreparedRequest } from './answer-query.js';
 export { compileToSql, dryRun, queryKey, type SqlResponse } from './sql-response.js';
 export { meta } from './meta.js';
+export { accessFilters, allAccess, tenantAccess, type Access, type AllAccessReason } from './access.js';
+export { guardCells, guardQuery } from './cost-guard.js';
 export { buildAnnotation, memberAnnotation, type Annotation, type MemberAnnotation } from './annotation.js';
 export { formatRows, type DataRow } from './format-result.js';
 export { buildPlan, type PlanOptions } from './build-plan.js';

@@ -4,7 +4,7 @@ import { SignJWT } from 'jose';
 import { DuckDbStore } from '../store/index.js';
 import { buildApp } from './app.js';
 
-const SECRET = 'test-secret-for-uprate';
+const SECRET = 'test-secret-for-uprate-of-32-bytes-at-least';
 const HEADER = 'offer_id,customer_id,offered_at,offer_type,offer_name,accepted_at';
 
 async function token(claims: Record<string, unknown> = {}, secret = SECRET): Promise<string> {

@@ -1,9 +1,13 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { SecurityFilter } from '../config/index.js';
 import { loadModel, shippedModelDir, type Model } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { ServerContext } from './context.js';
-import { apiSecret, installAuth } from './auth.js';
+import { apiSecret, checkSecret, installAuth, type RouteEntry } from './auth.js';
+import type { Tenancy } from './caller.js';
+import { QueryGate } from './query-gate.js';
+import { readScope } from './read-scope.js';
+import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import { errorHandler } from './error-handler.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
@@ -32,6 +36,11 @@ export interface AppOptions {
   readonly model?: Model;
   /** Token claims → filters on every query (config `security.filters`). */
   readonly securityRules?: readonly SecurityFilter[];
+  /** Who may ingest any tenant's rows, and who sees every alert (config `security.ingestClaim`, `security.adminClaim`). */
+  readonly ingestClaim?: string | undefined;
+  readonly adminClaim?: string | undefined;
+  /** Cost limits (config `limits`; default DEFAULT_LIMITS). */
+  readonly limits?: Limits;
   /** How long /load holds a request before answering `Continue wait` (default 5000 ms, as Cube). */
   readonly continueWaitMs?: number;
   /** Bytes of answers the result cache keeps (default 64 MiB). */
@@ -45,9 +54,16 @@ export interface AppOptions {
 }
 
 /** Builds the HTTP application (not listening): tests inject requests, `serve` listens. */
-export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; context: ServerContext }> {
+export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; context: ServerContext; routes: () => RouteEntry[] }> {
+  const secret = options.secret ?? apiSecret();
+  checkSecret(secret);
   const listeners: (() => void)[] = [];
+  const tenancy: Tenancy = { rules: options.securityRules ?? [], ingestClaim: options.ingestClaim, adminClaim: options.adminClaim };
+  const limits = options.limits ?? DEFAULT_LIMITS;
   const context: ServerContext = {
+    tenancy,
+    limits,
+    read: (request, reply, readOptions) => readScope(request, reply, tenancy, limits, readOptions),
     store: options.store,
     writeLock: new WriteLock(),
     dataChanged: () => listeners.forEach((l) => l()),
@@ -60,20 +76,21 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     bodyLimit: 1024 * 1024,
   });
   app.setErrorHandler(errorHandler);
-  installAuth(app, { dev: context.dev, secret: options.secret ?? apiSecret() });
+  const routes = installAuth(app, { dev: context.dev, secret });
+  installQueryGate(app, new QueryGate(limits.maxConcurrentQueries, limits.maxQueuedQueries));
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ error: `no route ${request.method} ${request.url}`, code: 'NOT_FOUND' });
   });
+  const model = options.model ?? (await loadModel(shippedModelDir()));
   await app.register(async (scope) => healthRoutes(scope, context));
-  await app.register(async (scope) => ingestRoutes(scope, context));
+  await app.register(async (scope) => ingestRoutes(scope, context, { model }));
   await app.register(async (scope) => reportRoutes(scope, context));
   await app.register(async (scope) => staticRoutes(scope, options.webDir ? { dir: options.webDir } : {}));
-  const model = options.model ?? (await loadModel(shippedModelDir()));
   const cache = new ResultCache<LoadAnswer>(options.cacheBytes);
   listeners.push(() => cache.invalidate());
-  const layer = semanticLayer({ store: options.store, model, securityRules: options.securityRules ?? [] });
+  const layer = semanticLayer({ store: options.store, model });
   await app.register(async (scope) => cubeRoutes(scope, context, { layer, cache, continueWaitMs: options.continueWaitMs ?? 5000 }));
-  await app.register(async (scope) => kpiApiRoutes(scope, context, { model, securityRules: options.securityRules ?? [], settings: options.kpiSettings }));
+  await app.register(async (scope) => kpiApiRoutes(scope, context, { model, settings: options.kpiSettings }));
   await app.register(async (scope) =>
     alertsRoutes(scope, context, { model, setup: options.alerts, onDataChanged: (l) => listeners.push(l), publicUrl: () => listeningUrl(app) }),
   );
@@ -81,7 +98,22 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   // reach the caches and alert checks here too.
   const stopWatch = watchDataVersion(options.store, context.dataChanged);
   app.addHook('onClose', async () => stopWatch());
-  return { app, context };
+  return { app, context, routes };
+}
+
+/** Routes whose config says `reads: true` wait for a slot of the gate; the slot frees with the answer. */
+function installQueryGate(app: FastifyInstance, gate: QueryGate): void {
+  const releases = new WeakMap<object, () => void>();
+  app.addHook('preHandler', async (request) => {
+    if (request.routeOptions.config?.reads !== true) return;
+    releases.set(request, await gate.acquire());
+  });
+  const release = async (request: FastifyRequest) => {
+    releases.get(request)?.();
+    releases.delete(request);
+  };
+  app.addHook('onResponse', release);
+  app.addHook('onRequestAbort', release);
 }
 
 /** The URL the server listens on (for links in alert notifications), once it listens. */

@@ -29,7 +29,8 @@ export const STATUS: Readonly<Record<ErrorCode, number>> = {
 export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   if (isUprateError(error)) {
     const status = STATUS[error.code];
-    if (status >= 500) request.log.error({ err: error }, error.message);
+    if (status >= 500 && error.code !== 'BUSY') request.log.error({ err: error }, error.message);
+    if (error.code === 'BUSY') void reply.header('retry-after', '1');
     void reply.status(status).send(error.toJSON());
     return;
   }

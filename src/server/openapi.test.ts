@@ -17,7 +17,7 @@ const doc = openApiDocument() as Doc;
 
 before(async () => {
   store = await DuckDbStore.open(':memory:');
-  ({ app } = await buildApp({ store, secret: 'openapi-test', logLevel: 'silent' }));
+  ({ app } = await buildApp({ store, secret: 'openapi-test-secret-of-32-bytes-at-least', logLevel: 'silent' }));
   await app.ready();
 });
 after(async () => {

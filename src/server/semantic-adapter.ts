@@ -1,15 +1,11 @@
-import type { SecurityFilter } from '../config/index.js';
 import type { Model } from '../model/index.js';
 import { answerQuery, compileToSql, dialectOf, dryRun, meta, queryKey } from '../query/index.js';
 import type { Store } from '../store/store.js';
-import { securityFilters } from './security.js';
 import type { QueryContext, SemanticLayer } from './semantic-layer.js';
 
 export interface SemanticAdapterOptions {
   readonly store: Store;
   readonly model: Model;
-  /** Rules that turn token claims into filters on every query (config `security.filters`). */
-  readonly securityRules?: readonly SecurityFilter[];
 }
 
 /**
@@ -23,11 +19,12 @@ function clockKey(now: Date): string {
 /** Binds the Cube-compatible routes to the compiled model and the store's SQL dialect. */
 export function semanticLayer(options: SemanticAdapterOptions): SemanticLayer {
   const { store, model } = options;
-  const rules = options.securityRules ?? [];
   const dialect = dialectOf(store);
   const planOptions = (ctx: QueryContext) => ({
     now: ctx.now,
-    extraFilters: securityFilters(rules, ctx.securityContext),
+    access: ctx.scope.access,
+    limits: ctx.scope.limits,
+    ...(ctx.scope.signal ? { signal: ctx.scope.signal } : {}),
     dialect,
   });
   return {

@@ -1,12 +1,13 @@
-import type { JWTPayload } from 'jose';
 import type { LoadAnswer } from '../query/index.js';
+import type { ReadScope } from './read-scope.js';
 
 /**
  * What the Cube-compatible routes need from the semantic layer. The server depends on this
  * shape only; `src/server/semantic-adapter.ts` binds it to the model and query compiler.
  */
 export interface QueryContext {
-  readonly securityContext: JWTPayload;
+  /** The caller's access, limits and cancel signal (required: no read without a security context). */
+  readonly scope: ReadScope;
   readonly now: Date;
 }
 

@@ -4,6 +4,7 @@ import { loadModel, type Model } from '../model/index.js';
 import { answerQuery } from '../query/index.js';
 import type { DuckDbStore } from '../store/index.js';
 import { NOW, offersStore } from '../../test/fixtures/models/offers-data.js';
+import { allAccess } from '../query/index.js';
 
 // Accounts (customers) one-to-many Deals (offers): Accounts' rows repeat once per deal, so its
 // sums must be taken per account. Expected numbers come from hand-written SQL without joins
@@ -17,7 +18,7 @@ before(async () => {
 after(() => store.close());
 
 async function load(query: Record<string, unknown>) {
-  const { results } = await answerQuery(store, model, { ...query, order: { [(query['dimensions'] as string[])[0] ?? '']: 'asc' } }, { now: NOW });
+  const { results } = await answerQuery(store, model, { ...query, order: { [(query['dimensions'] as string[])[0] ?? '']: 'asc' } }, { now: NOW, access: allAccess('local') });
   return results[0]?.data ?? [];
 }
 const n = (v: unknown) => (v === null ? null : Number(v));
@@ -68,7 +69,7 @@ test('a number measure over both sides, and a measure filter on a fanned-out sum
 
 test('the shipped model: a count of customers next to offers counts each customer once', async () => {
   const shipped = await loadModel('model');
-  const { results } = await answerQuery(store, shipped, { measures: ['Customers.count', 'Offers.count'], dimensions: ['Customers.region'], order: { 'Customers.region': 'asc' } }, { now: NOW });
+  const { results } = await answerQuery(store, shipped, { measures: ['Customers.count', 'Offers.count'], dimensions: ['Customers.region'], order: { 'Customers.region': 'asc' } }, { now: NOW, access: allAccess('local') });
   const expected = await store.query(`SELECT c.region, count(DISTINCT c.customer_id) AS customers, count(*) AS offers
     FROM offers o LEFT JOIN customers c ON c.customer_id = o.customer_id GROUP BY c.region ORDER BY c.region NULLS LAST`);
   assert.deepEqual(

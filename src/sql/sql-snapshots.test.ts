@@ -5,6 +5,7 @@ import { compileToSql } from '../query/index.js';
 import type { DuckDbStore } from '../store/index.js';
 import { NOW, offersStore } from '../../test/fixtures/models/offers-data.js';
 import { DIALECTS, type Dialect } from './index.js';
+import { allAccess } from '../query/index.js';
 
 // Kysely-style: the SQL each dialect must produce, side by side, then the DuckDB text executed.
 type Expected = Record<Dialect['name'], string> & { params: unknown[]; clickhouseParams?: unknown[] };
@@ -197,7 +198,7 @@ describe('generated SQL per dialect', () => {
   for (const shape of SHAPES) {
     for (const dialect of DIALECTS) {
       test(`${shape.name} — ${dialect.name}`, () => {
-        const got = compileToSql(shape.model(), shape.query, { now: NOW, dialect });
+        const got = compileToSql(shape.model(), shape.query, { now: NOW, access: allAccess('local'), dialect });
         assert.ok(!Array.isArray(got));
         const [sql, params] = got.sql['sql'] as [string, unknown[]];
         assert.equal(sql, shape.expected[dialect.name]);
@@ -205,7 +206,7 @@ describe('generated SQL per dialect', () => {
       });
     }
     test(`${shape.name} — runs on DuckDB`, async () => {
-      const got = compileToSql(shape.model(), shape.query, { now: NOW, dialect: DIALECTS[0] as Dialect });
+      const got = compileToSql(shape.model(), shape.query, { now: NOW, access: allAccess('local'), dialect: DIALECTS[0] as Dialect });
       assert.ok(!Array.isArray(got));
       const [sql, params] = got.sql['sql'] as [string, never[]];
       assert.equal((await store.query(sql, params)).length, shape.rows);

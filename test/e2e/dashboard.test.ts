@@ -200,7 +200,7 @@ describe('dashboard in Chromium', { skip: missing ?? false }, () => {
   });
 
   test('a server with tokens: the page asks for one, keeps it for the tab, and loads', async () => {
-    const secret = 'e2e-secret';
+    const secret = 'e2e-secret-of-32-bytes-at-least-for-tests';
     const guarded = await startDemoServer({ webDir: built.dir, secret, store: server.store });
     const p = await browser.context.newPage();
     try {

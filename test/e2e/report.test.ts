@@ -17,6 +17,7 @@ import { DEFAULT_BAND_THRESHOLDS } from '../../src/stats/index.js';
 import { DuckDbStore } from '../../src/store/index.js';
 import { uprate } from '../cli-helpers.js';
 import { ARTIFACTS, DEMO_CLOCK, DEMO_END, browserMissing, launchBrowser } from './harness.js';
+import { allAccess } from '../../src/query/index.js';
 
 const pct = new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
@@ -34,7 +35,7 @@ describe('monthly report', () => {
       store,
       model: await loadModel(shippedModelDir()),
       asOf: DEMO_CLOCK,
-      securityFilters: [],
+      access: allAccess('local'),
       windowDays: 30,
       thresholds: DEFAULT_BAND_THRESHOLDS,
       target: 0.2,

@@ -1,5 +1,7 @@
-import type { FastifyInstance } from 'fastify';
-import { AlertMonitor, listAlerts, type AlertSetup, type CheckResult } from '../../alerts/index.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AlertMonitor, alertVisibleTo, listAlerts, type AlertSetup, type CheckResult } from '../../alerts/index.js';
+import { accessFilters } from '../../query/index.js';
+import { isAdmin } from '../caller.js';
 import { UprateError } from '../../core/errors.js';
 import { parseDate } from '../../kpi/index.js';
 import type { Model } from '../../model/index.js';
@@ -66,9 +68,30 @@ export async function alertsRoutes(app: FastifyInstance, ctx: ServerContext, opt
     app.addHook('onClose', async () => monitor.stop());
   }
 
-  app.get('/api/v1/alerts', async () => listAlerts(ctx.store, ctx.clock(), setup?.recentDays ?? 30));
+  // With security rules, a tenant sees only alerts about its own rows (alertVisibleTo); alerts over
+  // everyone, and running checks (which notify), are for admins (config security.adminClaim).
+  const visibleTo = (request: FastifyRequest, reply: FastifyReply): ((scope: string, rule: string) => boolean) => {
+    if (isAdmin(ctx.tenancy, request.securityContext)) return () => true;
+    const filters = accessFilters(ctx.read(request, reply).access);
+    const rules = new Map((setup?.rules ?? []).map((r) => [r.name, r]));
+    return (scope, rule) => alertVisibleTo(scope, rules.get(rule), filters);
+  };
 
-  app.post('/api/v1/alerts/check', async (request) => {
+  app.get('/api/v1/alerts', async (request, reply) => {
+    const visible = visibleTo(request, reply);
+    const list = await listAlerts(ctx.store, ctx.clock(), setup?.recentDays ?? 30);
+    return { firing: list.firing.filter((a) => visible(a.scope, a.rule)), recent: list.recent.filter((a) => visible(a.scope, a.rule)) };
+  });
+
+  app.post('/api/v1/alerts/check', { config: { reads: true } }, async (request) => {
+    if (!isAdmin(ctx.tenancy, request.securityContext)) {
+      throw new UprateError('FORBIDDEN', 'running alert checks needs an admin token on a server with security filters', {
+        location: 'security.adminClaim',
+        hint: ctx.tenancy.adminClaim ?? ctx.tenancy.ingestClaim
+          ? `sign the token with the ${ctx.tenancy.adminClaim ?? ctx.tenancy.ingestClaim} claim; tenants read their own alerts with GET /api/v1/alerts`
+          : 'set security.adminClaim (e.g. role=admin) in uprate.config.yaml and sign admin tokens with it; tenants read their own alerts with GET /api/v1/alerts',
+      });
+    }
     if (!monitor) {
       throw new UprateError('NOT_FOUND', 'alert monitoring is off in this server', { hint: 'start it with `uprate serve` (it loads the rules from uprate.config.yaml, or the default rules)' });
     }

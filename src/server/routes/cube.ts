@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerContext } from '../context.js';
 import type { CachedAnswer, ResultCache } from '../result-cache.js';
 import type { LoadAnswer, QueryContext, SemanticLayer } from '../semantic-layer.js';
@@ -11,8 +11,9 @@ export interface CubeRouteOptions {
   readonly continueWaitMs: number;
 }
 
-function queryContext(request: FastifyRequest, ctx: ServerContext): QueryContext {
-  return { securityContext: request.securityContext, now: ctx.clock() };
+/** /load keeps running after a "Continue wait" (the client asks again), so only its timeout stops it. */
+function queryContext(request: FastifyRequest, reply: FastifyReply, ctx: ServerContext, abortOnClose = true): QueryContext {
+  return { scope: ctx.read(request, reply, { abortOnClose }), now: ctx.clock() };
 }
 
 /** Cube's REST API: /load, /sql, /dry-run, /meta under /cubejs-api/v1. */
@@ -22,7 +23,7 @@ export async function cubeRoutes(app: FastifyInstance, ctx: ServerContext, optio
 
   async function answer(query: unknown, qctx: QueryContext): Promise<CachedAnswer<LoadAnswer> | 'continue'> {
     const { key: normalized } = await layer.normalize(query, qctx);
-    const key = `${normalized}|${JSON.stringify(qctx.securityContext)}`;
+    const key = `${normalized}|${JSON.stringify(qctx.scope.access)}`;
     const renew = typeof query === 'object' && query !== null && (query as Record<string, unknown>)['renewQuery'] === true;
     const cached = renew ? undefined : cache.get(key);
     if (cached) return cached;
@@ -48,9 +49,9 @@ export async function cubeRoutes(app: FastifyInstance, ctx: ServerContext, optio
     }
   }
 
-  const load = async (request: FastifyRequest) => {
+  const load = async (request: FastifyRequest, reply: FastifyReply) => {
     const { query, queryType } = readCubeRequest(request.method, request.query, request.body);
-    const result = await answer(query, queryContext(request, ctx));
+    const result = await answer(query, queryContext(request, reply, ctx, false));
     // Cube's long-poll: the client asks again and joins the running query.
     if (result === 'continue') return { error: 'Continue wait' };
     const lastRefreshTime = result.refreshedAt.toISOString();
@@ -69,22 +70,23 @@ export async function cubeRoutes(app: FastifyInstance, ctx: ServerContext, optio
     if (results.length === 1) return results[0];
     return { queryType: result.value.queryType, results, pivotQuery: result.value.pivotQuery, slowQuery: false };
   };
-  app.get('/cubejs-api/v1/load', load);
-  app.post('/cubejs-api/v1/load', load);
+  const reads = { config: { reads: true } };
+  app.get('/cubejs-api/v1/load', reads, load);
+  app.post('/cubejs-api/v1/load', reads, load);
 
-  const sql = async (request: FastifyRequest) => {
+  const sql = async (request: FastifyRequest, reply: FastifyReply) => {
     const { query } = readCubeRequest(request.method, request.query, request.body);
-    return layer.sql(query, queryContext(request, ctx));
+    return layer.sql(query, queryContext(request, reply, ctx));
   };
   app.get('/cubejs-api/v1/sql', sql);
   app.post('/cubejs-api/v1/sql', sql);
 
-  const dryRun = async (request: FastifyRequest) => {
+  const dryRun = async (request: FastifyRequest, reply: FastifyReply) => {
     const { query } = readCubeRequest(request.method, request.query, request.body);
-    return layer.dryRun(query, queryContext(request, ctx));
+    return layer.dryRun(query, queryContext(request, reply, ctx));
   };
   app.get('/cubejs-api/v1/dry-run', dryRun);
   app.post('/cubejs-api/v1/dry-run', dryRun);
 
-  app.get('/cubejs-api/v1/meta', async (request) => layer.meta(queryContext(request, ctx)));
+  app.get('/cubejs-api/v1/meta', async (request, reply) => layer.meta(queryContext(request, reply, ctx)));
 }

@@ -1,13 +1,11 @@
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { UprateError } from '../../core/errors.js';
 import { ingestFiles, type SourceFormat } from '../../ingest/index.js';
+import type { Model } from '../../model/index.js';
 import type { ServerContext } from '../context.js';
+import { ingestAdmission } from '../ingest-tenancy.js';
+import { sweepSpool, withSpooledUpload } from '../ingest-spool.js';
 
 const FORMAT_BY_TYPE: Readonly<Record<string, SourceFormat>> = {
   'text/csv': 'csv',
@@ -22,11 +20,23 @@ const FORMAT_BY_TYPE: Readonly<Record<string, SourceFormat>> = {
 
 const EXTENSION: Readonly<Record<SourceFormat, string>> = { csv: '.csv', ndjson: '.ndjson', json: '.json', parquet: '.parquet' };
 
+export interface IngestRouteOptions {
+  /** Characters one text field may hold (default: the server's limits.maxFieldLength). */
+  readonly maxFieldLength?: number;
+  /** The model the tenant rules are checked through (security filters name its members). */
+  readonly model: Model;
+}
+
 /**
  * POST /api/v1/ingest/offers|customers: the body (CSV, NDJSON, JSON array or Parquet) is
- * streamed to a temporary file and loaded with the same checks as `uprate ingest`.
+ * streamed to a spool file ({@link withSpooledUpload}) and loaded with the same checks as
+ * `uprate ingest`; errors name the upload, never the spool. Registering sweeps the spool
+ * folders a crashed server left.
  */
-export async function ingestRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+export async function ingestRoutes(app: FastifyInstance, ctx: ServerContext, options: IngestRouteOptions): Promise<void> {
+  const maxFieldLength = options.maxFieldLength ?? ctx.limits.maxFieldLength;
+  const swept = await sweepSpool();
+  if (swept.length > 0) app.log.info(`removed ${swept.length} ingest spool folder(s) left by stopped servers`);
   // Bodies stay streams: a large export never sits in memory. This plugin's scope only.
   app.removeContentTypeParser(['application/json']);
   app.addContentTypeParser(Object.keys(FORMAT_BY_TYPE), (_req, payload, done) => done(null, payload));
@@ -41,24 +51,16 @@ export async function ingestRoutes(app: FastifyInstance, ctx: ServerContext): Pr
           hint: `send one of ${Object.keys(FORMAT_BY_TYPE).join(', ')}`,
         });
       }
+      // Decided before the body is read: a token without a required claim is refused at once.
+      const admit = ingestAdmission(options.model, ctx.store, ctx.tenancy, request.securityContext, table, ctx.clock());
       const body = request.body as Readable;
       const source = String(request.headers['x-uprate-source'] ?? `http-body${EXTENSION[format]}`).replace(/[^\w.-]/g, '_');
-      const dir = await mkdtemp(join(tmpdir(), 'uprate-ingest-'));
-      const file = join(dir, source.endsWith(EXTENSION[format]) ? source : `${source}${EXTENSION[format]}`);
-      try {
-        await pipeline(body, createWriteStream(file));
-        const summary = await ctx.writeLock.run(() => ingestFiles(ctx.store, { table, files: [file], format, via: 'http' }));
-        ctx.dataChanged();
-        return reply.send({ ...summary, files: [source] });
-      } catch (e) {
-        if (e instanceof UprateError && e.code === 'INVALID_ROWS') {
-          // Name the upload, not the temporary file it was spooled to.
-          throw new UprateError(e.code, e.message.replaceAll(file, source), { hint: e.hint ?? '', details: JSON.parse(JSON.stringify(e.details).replaceAll(JSON.stringify(file).slice(1, -1), source)) as unknown });
-        }
-        throw e;
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+      const name = source.endsWith(EXTENSION[format]) ? source : `${source}${EXTENSION[format]}`;
+      const summary = await withSpooledUpload(body, name, source, (file) =>
+        ctx.writeLock.run(() => ingestFiles(ctx.store, { table, files: [file], format, via: 'http', maxFieldLength, ...(admit ? { admit } : {}) })),
+      );
+      ctx.dataChanged();
+      return reply.send({ ...summary, files: [source] });
     });
   }
 }

@@ -1,9 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { SecurityFilter, UprateConfig } from '../../config/index.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { UprateConfig } from '../../config/index.js';
 import { UprateError } from '../../core/errors.js';
 import {
   breakdown,
   checkDimension,
+  checkGroupable,
   checkKnown,
   comparePopulations,
   COMMON_PARAMS,
@@ -27,14 +28,12 @@ import type { Model } from '../../model/index.js';
 import { DEFAULT_BAND_THRESHOLDS, type AdjustMethod } from '../../stats/index.js';
 import type { ServerContext } from '../context.js';
 import { openApiDocument } from '../openapi.js';
-import { securityFilters } from '../security.js';
 
 /** The settings the KPI endpoints read from the config file. */
 export type KpiSettings = Partial<Pick<UprateConfig, 'bands' | 'target' | 'conversionWindowDays'>>;
 
 export interface KpiApiOptions {
   readonly model: Model;
-  readonly securityRules: readonly SecurityFilter[];
   readonly settings?: KpiSettings | undefined;
 }
 
@@ -49,15 +48,18 @@ export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, 
   const { model } = options;
   const settings = options.settings ?? {};
 
-  const context = (request: FastifyRequest, q: Params): { ctx: KpiContext; common: ReturnType<typeof parseCommon> } => {
+  const context = (request: FastifyRequest, reply: FastifyReply, q: Params): { ctx: KpiContext; common: ReturnType<typeof parseCommon> } => {
     const common = parseCommon(q, model);
+    const scope = server.read(request, reply);
     return {
       common,
       ctx: {
         store: server.store,
         model,
         asOf: common.asOf ?? server.clock(),
-        securityFilters: securityFilters(options.securityRules, request.securityContext),
+        access: scope.access,
+        limits: scope.limits,
+        ...(scope.signal ? { signal: scope.signal } : {}),
         windowDays: settings.conversionWindowDays ?? 30,
         thresholds: settings.bands ?? DEFAULT_BAND_THRESHOLDS,
         target: settings.target ?? null,
@@ -83,20 +85,26 @@ export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, 
         hint: `e.g. ${name}=Customers.accountSize${max > 1 ? ',Offers.channel' : ''}`,
       });
     }
-    list.forEach((d, i) => checkDimension(model, d, list.length > 1 ? `${name}[${i}]` : name));
-    return list;
+    const unique = [...new Set(list)];
+    unique.forEach((d, i) => {
+      const location = unique.length > 1 ? `${name}[${i}]` : name;
+      checkDimension(model, d, location);
+      checkGroupable(model, d, location);
+    });
+    return unique;
   };
 
-  app.get('/api/v1/openapi.json', async () => openApiDocument());
+  const reads = { config: { reads: true } };
+  app.get('/api/v1/openapi.json', { config: { public: true } }, async () => openApiDocument());
 
-  app.get('/api/v1/kpi', async (request) => {
-    const { ctx, common } = context(request, query(request, []));
+  app.get('/api/v1/kpi', reads, async (request, reply) => {
+    const { ctx, common } = context(request, reply, query(request, []));
     return kpiHeadline(ctx, common.selection);
   });
 
-  app.get('/api/v1/timeseries', async (request) => {
+  app.get('/api/v1/timeseries', reads, async (request, reply) => {
     const q = query(request, ['grain', 'chart', 'includeProvisional']);
-    const { ctx, common } = context(request, q);
+    const { ctx, common } = context(request, reply, q);
     const grain = param(q, 'grain');
     const chart = param(q, 'chart');
     const provisional = param(q, 'includeProvisional');
@@ -107,17 +115,17 @@ export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, 
     });
   });
 
-  app.get('/api/v1/breakdown', async (request) => {
+  app.get('/api/v1/breakdown', reads, async (request, reply) => {
     const q = query(request, ['by', 'correction']);
-    const { ctx, common } = context(request, q);
+    const { ctx, common } = context(request, reply, q);
     const by = param(q, 'by');
     if (by === undefined) throw new UprateError('BAD_ARGUMENT', 'by is required: the dimension(s) to break down by', { location: 'by', hint: 'e.g. by=Customers.accountSize' });
     return breakdown(ctx, common.selection, { by: dimensionList(by, 'by', 2), correction: correctionOf(q) });
   });
 
-  app.get('/api/v1/leaderboard', async (request) => {
+  app.get('/api/v1/leaderboard', reads, async (request, reply) => {
     const q = query(request, ['by', 'sort', 'limit']);
-    const { ctx, common } = context(request, q);
+    const { ctx, common } = context(request, reply, q);
     const by = param(q, 'by');
     const sort = param(q, 'sort');
     const limit = param(q, 'limit');
@@ -128,9 +136,9 @@ export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, 
     });
   });
 
-  app.get('/api/v1/compare', async (request) => {
+  app.get('/api/v1/compare', reads, async (request, reply) => {
     const q = query(request, ['a', 'b', 'aFrom', 'aTo', 'bFrom', 'bTo']);
-    const { ctx, common } = context(request, q);
+    const { ctx, common } = context(request, reply, q);
     const side = (name: 'a' | 'b') => {
       const text = param(q, name);
       if (text === undefined) {
@@ -151,9 +159,9 @@ export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, 
     return comparePopulations(ctx, common.selection, side('a'), side('b'));
   });
 
-  app.get('/api/v1/insights', async (request) => {
+  app.get('/api/v1/insights', reads, async (request, reply) => {
     const q = query(request, ['correction', 'dimensions']);
-    const { ctx, common } = context(request, q);
+    const { ctx, common } = context(request, reply, q);
     const dims = param(q, 'dimensions');
     return findInsights(ctx, common.selection, {
       correction: correctionOf(q),

@@ -3,24 +3,49 @@ import { UprateError } from '../../core/errors.js';
 import { buildReport, parseDate, parseDimension, parseGrain, type ReportOptions } from '../../kpi/index.js';
 import type { ServerContext } from '../context.js';
 
-/** GET /api/v1/report — the `uprate report --format json` document over HTTP. */
+const PARAMS = ['grain', 'by', 'from', 'to', 'offerType', 'window'];
+
+/**
+ * GET /api/v1/report — the `uprate report --format json` document over HTTP, restricted to the
+ * caller's rows like every other read.
+ */
 export async function reportRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  app.get('/api/v1/report', async (request) => {
-    const q = request.query as Record<string, string | undefined>;
-    const options: ReportOptions = {
-      ...(q['grain'] ? { grain: parseGrain(q['grain'], 'grain') } : q['by'] ? {} : { grain: 'month' as const }),
-      ...(q['by'] ? { by: q['by'].split(',').map((d) => parseDimension(d, 'by')) } : {}),
-      ...(q['from'] ? { from: parseDate(q['from'], 'from') } : {}),
-      ...(q['to'] ? { to: new Date(parseDate(q['to'], 'to').getTime() + 86_400_000) } : {}),
-      ...(q['offerType'] ? { offerType: offerType(q['offerType']) } : {}),
-      ...(q['window'] ? { windowDays: Number(q['window']) } : {}),
-      asOf: ctx.clock(),
+  app.get('/api/v1/report', { config: { reads: true } }, async (request, reply) => {
+    const q = request.query as Record<string, unknown>;
+    const unknown = Object.keys(q).find((k) => !PARAMS.includes(k));
+    if (unknown) throw new UprateError('BAD_ARGUMENT', `unknown parameter '${unknown}'`, { location: unknown, hint: `this endpoint accepts ${PARAMS.join(', ')}` });
+    const text = (name: string): string | undefined => {
+      const v = q[name];
+      if (v === undefined || v === '') return undefined;
+      if (typeof v !== 'string') throw new UprateError('BAD_ARGUMENT', `${name} must be given once`, { location: name });
+      return v;
     };
-    return buildReport(ctx.store, options);
+    const [grain, by, from, to, type, window] = ['grain', 'by', 'from', 'to', 'offerType', 'window'].map(text);
+    const scope = ctx.read(request, reply);
+    const options: ReportOptions = {
+      ...(grain ? { grain: parseGrain(grain, 'grain') } : by ? {} : { grain: 'month' as const }),
+      ...(by ? { by: by.split(',').map((d) => parseDimension(d.trim(), 'by')) } : {}),
+      ...(from ? { from: parseDate(from, 'from') } : {}),
+      ...(to ? { to: new Date(parseDate(to, 'to').getTime() + 86_400_000) } : {}),
+      ...(type ? { offerType: offerType(type) } : {}),
+      ...(window ? { windowDays: windowDays(window) } : {}),
+      asOf: ctx.clock(),
+      limits: scope.limits,
+      ...(scope.signal ? { signal: scope.signal } : {}),
+    };
+    return buildReport(ctx.store, scope.access, options);
   });
 }
 
 function offerType(v: string): 'upsell' | 'cross_sell' {
   if (v === 'upsell' || v === 'cross_sell') return v;
   throw new UprateError('BAD_ARGUMENT', `offerType must be upsell or cross_sell, not '${v}'`, { location: 'offerType' });
+}
+
+function windowDays(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isInteger(n) || n > 3650) {
+    throw new UprateError('BAD_ARGUMENT', `window must be a whole number of days from 0 to 3650, not '${v}'`, { location: 'window' });
+  }
+  return n;
 }

@@ -25,6 +25,10 @@ export interface StaticOptions {
  */
 export async function staticRoutes(app: FastifyInstance, options: StaticOptions = {}): Promise<void> {
   const dir = options.dir ?? DEFAULT_WEB_DIR;
+  // The page and its assets hold no data: public (the page asks for a token when the API wants one).
+  app.addHook('onRoute', (route) => {
+    route.config = { ...(route.config ?? {}), public: true };
+  });
   if (!dashboardBuilt(dir)) {
     app.get('/', async (_request, reply) => reply.status(503).type('text/html; charset=utf-8').send(missingBuildPage(dir)));
     return;
