@@ -26,6 +26,19 @@ export interface IngestOptions {
   readonly maxErrors?: number;
   /** Replace every stored row of the table instead of upserting by key (the demo). */
   readonly replace?: boolean;
+  /**
+   * Sees the checked rows before anything is written (the server's tenant rules) and throws to
+   * refuse the load: nothing is written then.
+   */
+  readonly admit?: (rows: CheckedRows) => Promise<void>;
+  /** Characters one text field may hold; longer values are bad rows (default: limits.maxFieldLength's, 10,000). */
+  readonly maxFieldLength?: number;
+}
+
+/** The rows a load would write, for an {@link IngestOptions.admit} check. */
+export interface CheckedRows {
+  /** The distinct values of one of the table's columns among the rows to write (as text; null kept). */
+  distinct(column: string): Promise<(string | null)[]>;
 }
 
 export interface IngestProgress {
@@ -122,7 +135,7 @@ async function ingestWith(
   options: IngestOptions,
   write: (plan: CheckedLoad) => Promise<Written>,
 ): Promise<Omit<IngestSummary, 'seconds' | 'rowsPerSecond'>> {
-  const rules = rowRules(spec);
+  const rules = rowRules(spec, options.maxFieldLength === undefined ? {} : { maxFieldLength: options.maxFieldLength });
   const sources: Source[] = [];
   for (const [i, file] of options.files.entries()) sources.push(await openSource(c, spec, file, formats[i] ?? 'csv'));
   const mask = errorMaskExpression(rules);
@@ -163,6 +176,15 @@ async function ingestWith(
     log: { source: options.files.join(', ').slice(0, 1000), via: options.via ?? 'cli', rowsRead, rejected },
     sources,
   };
+  if (options.admit) {
+    await options.admit({
+      distinct: async (column) => {
+        if (!spec.columns.some((col) => col.name === column)) throw new Error(`${spec.name} has no column ${column}`);
+        const reader = await c.runAndReadAll(`SELECT DISTINCT CAST(${column} AS VARCHAR) AS v FROM (${rowsSql})`);
+        return reader.getRowObjects().map((r) => (r['v'] === null || r['v'] === undefined ? null : String(r['v'])));
+      },
+    });
+  }
   const { inserted, updated } = await write(plan);
   return {
     table: spec.name,
@@ -266,13 +288,18 @@ async function describeErrors(c: DuckDBConnection, rules: readonly RowRule[], so
           location: locate(source, line),
           line,
           field: rule.field,
-          value: value === null || value === undefined ? null : String(value),
+          value: value === null || value === undefined ? null : shortened(String(value)),
           rule: rule.rule,
         });
       }
     }
   }
   return errors.slice(0, max);
+}
+
+/** A value as an error shows it: an over-long one cut to its first 100 characters and `…`. */
+function shortened(value: string): string {
+  return value.length <= 200 ? value : `${value.slice(0, 100).replace(/[\uD800-\uDBFF]$/, '')}…`;
 }
 
 function invalidRows(spec: TableSpec, rejected: number, rowsRead: number, errors: readonly RowError[]): UprateError {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Fastify from 'fastify';
+import { loadModel, shippedModelDir } from '../model/index.js';
 import { DuckDbStore } from '../store/index.js';
 import { buildApp } from './app.js';
 import { errorHandler } from './error-handler.js';
@@ -96,7 +97,8 @@ describe('HTTP ingest spool', () => {
     const { context, close } = await setup();
     const app = Fastify({ logger: false });
     app.setErrorHandler(errorHandler);
-    await app.register(async (scope) => ingestRoutes(scope, context, { maxFieldLength: 5 }));
+    const model = await loadModel(shippedModelDir());
+    await app.register(async (scope) => ingestRoutes(scope, context, { maxFieldLength: 5, model }));
     try {
       const res = await app.inject(csv(`${HEADER}\no1,c1,2025-01-01T00:00:00Z,upsell,Prem,sixsix\n`));
       assert.equal(res.statusCode, 400, res.body);
