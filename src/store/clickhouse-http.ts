@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { UprateError, errorMessage } from '../core/errors.js';
 
 /** A column of a `FORMAT JSON` answer. */
@@ -20,6 +21,10 @@ export interface RequestOptions {
   readonly body?: string;
   /** What is being done, for messages: `query`, `insert into offers_write`, … */
   readonly what?: string;
+  /** Stop the statement after this many ms (QUERY_TIMEOUT); see {@link ClickHouseHttp.request}. */
+  readonly timeoutMs?: number;
+  /** Aborting stops the statement in the server (QUERY_CANCELLED). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -56,8 +61,59 @@ export class ClickHouseHttp {
     this.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   }
 
-  /** Runs a statement and returns the response text. */
+  /**
+   * Runs a statement and returns the response text. With `timeoutMs` or `signal` the statement
+   * gets a query_id of its own; the deadline (also sent as `max_execution_time`, whole seconds,
+   * so the server stops by itself if this process dies) or the signal aborts the HTTP request
+   * and sends `KILL QUERY WHERE query_id = …` — closing the socket alone does not stop an
+   * aggregation on 18.16 — which the server passes on to the statement's parts on other shards.
+   */
   async request(sql: string, options: RequestOptions = {}): Promise<string> {
+    if (options.timeoutMs === undefined && !options.signal) return this.send(sql, options);
+    return this.sendWithin(sql, options);
+  }
+
+  private async sendWithin(sql: string, options: RequestOptions): Promise<string> {
+    const { timeoutMs, signal } = options;
+    if (signal?.aborted) throw queryCancelled(sql);
+    const queryId = `uprate-${randomUUID()}`;
+    const controller = new AbortController();
+    let stopped: 'timeout' | 'cancel' | undefined;
+    const stop = (why: 'timeout' | 'cancel') => {
+      if (stopped) return;
+      stopped = why;
+      controller.abort();
+    };
+    const onAbort = () => stop('cancel');
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => stop('timeout'), Math.max(0, timeoutMs));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const settings = timeoutMs === undefined ? options.settings : { ...options.settings, max_execution_time: Math.max(1, Math.ceil(timeoutMs / 1000)) };
+    try {
+      return await this.send(sql, { ...options, settings }, queryId, controller.signal);
+    } catch (e) {
+      if (stopped === 'timeout') throw queryTimeout(timeoutMs ?? 0, sql, queryId, e);
+      if (stopped === 'cancel') throw queryCancelled(sql, queryId, e);
+      // The server's own max_execution_time (Code 159) ran out first.
+      const code = e instanceof UprateError ? (e.details as { clickhouseCode?: number } | undefined)?.clickhouseCode : undefined;
+      if (timeoutMs !== undefined && code === 159) throw queryTimeout(timeoutMs, sql, queryId, e);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      if (stopped) await this.kill(queryId);
+    }
+  }
+
+  /** Stops a statement by its query_id and waits (at most a few seconds) until it has stopped. */
+  private async kill(queryId: string): Promise<void> {
+    try {
+      await this.send(`KILL QUERY WHERE query_id = '${queryId}' SYNC`, { what: 'cancelling a query' }, undefined, AbortSignal.timeout(5_000));
+    } catch {
+      // Not reachable: the statement still stops at its max_execution_time.
+    }
+  }
+
+  private async send(sql: string, options: RequestOptions, queryId?: string, stop?: AbortSignal): Promise<string> {
     const search = new URLSearchParams({
       database: this.database,
       max_execution_time: String(Math.ceil(this.timeoutSeconds)),
@@ -65,13 +121,15 @@ export class ClickHouseHttp {
       ...(options.params ?? {}),
     });
     if (options.body !== undefined) search.set('query', sql);
+    if (queryId !== undefined) search.set('query_id', queryId);
+    const deadline = AbortSignal.timeout(Math.ceil(this.timeoutSeconds * 1000) + 5000);
     let response: Response;
     try {
       response = await fetch(`${this.endpoint}/?${search.toString()}`, {
         method: 'POST',
         headers: { authorization: this.authorization, 'content-type': 'text/plain; charset=utf-8' },
         body: options.body ?? sql,
-        signal: AbortSignal.timeout(Math.ceil(this.timeoutSeconds * 1000) + 5000),
+        signal: stop ? AbortSignal.any([deadline, stop]) : deadline,
       });
     } catch (e) {
       throw this.unreachable(e, sql);
@@ -133,4 +191,18 @@ export class ClickHouseHttp {
       details: { engine: 'clickhouse', clickhouseCode: code, sql },
     });
   }
+}
+
+/** A statement stopped at the caller's deadline. */
+export function queryTimeout(ms: number, sql: string, queryId?: string, cause?: unknown): UprateError {
+  return new UprateError('QUERY_TIMEOUT', `the query ran longer than ${ms} ms and was cancelled`, {
+    hint: 'narrow the query (fewer dimensions, a shorter date range, filters) or raise limits.queryTimeoutMs in uprate.config.yaml',
+    details: { engine: 'clickhouse', sql, timeoutMs: ms, queryId },
+    cause,
+  });
+}
+
+/** A statement stopped because its caller went away (or never started: the signal had aborted). */
+export function queryCancelled(sql: string, queryId?: string, cause?: unknown): UprateError {
+  return new UprateError('QUERY_CANCELLED', 'the query was cancelled: the client went away', { details: { engine: 'clickhouse', sql, queryId }, cause });
 }

@@ -2,10 +2,10 @@ import { UprateError, errorMessage } from '../core/errors.js';
 import { bulkLoadClickHouse } from '../ingest/clickhouse-ingest.js';
 import { qualifyJoinedTables, standardNot } from './clickhouse-compat.js';
 import { bindClickHouseSql } from './clickhouse-literal.js';
-import { ClickHouseHttp, type ClickHouseAnswer, type ClickHouseColumn } from './clickhouse-http.js';
+import { ClickHouseHttp, queryCancelled, type ClickHouseAnswer, type ClickHouseColumn } from './clickhouse-http.js';
 import { CLICKHOUSE_LATEST_VERSION, CLICKHOUSE_MIGRATIONS, migrationsTable, shardDatabase } from './clickhouse-migrations.js';
 import { parseClickHouseUrl, type ClickHouseUrl } from './clickhouse-url.js';
-import type { BulkLoad, BulkLoadingStore, Row, SqlValue } from './store.js';
+import type { BulkLoad, BulkLoadingStore, QueryOptions, Row, SqlValue } from './store.js';
 
 export interface ClickHouseOpenOptions {
   readonly readOnly?: boolean;
@@ -121,7 +121,12 @@ export class ClickHouseStore implements BulkLoadingStore {
     return major < 21 ? standardNot(qualified) : qualified;
   }
 
-  async query<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+  /**
+   * Runs one read. `options.timeoutMs` and `options.signal` stop it in the server: the HTTP request
+   * is aborted and the statement killed by its query_id (clickhouse-http.ts).
+   */
+  async query<T extends Row = Row>(sql: string, params: readonly SqlValue[] = [], options?: QueryOptions): Promise<T[]> {
+    if (options?.signal?.aborted) throw queryCancelled(sql);
     if (this.incompleteCommit) {
       this.incompleteCommit = false;
       try {
@@ -132,7 +137,8 @@ export class ClickHouseStore implements BulkLoadingStore {
       }
     }
     const bound = bindClickHouseSql(this.compatible(sql), params, this.bindMode);
-    const answer = await this.withRetry(() => this.http.select(bound.sql, { settings: this.querySettings, params: bound.params }));
+    const limits = options ? { timeoutMs: options.timeoutMs, signal: options.signal } : {};
+    const answer = await this.withRetry(() => this.http.select(bound.sql, { settings: this.querySettings, params: bound.params, ...limits }));
     return toRows(answer) as T[];
   }
 
@@ -168,6 +174,7 @@ export class ClickHouseStore implements BulkLoadingStore {
     try {
       return await fn();
     } catch (e) {
+      if (e instanceof UprateError && (e.code === 'QUERY_TIMEOUT' || e.code === 'QUERY_CANCELLED')) throw e;
       const cause = e instanceof UprateError && e.cause instanceof Error && e.cause.cause instanceof Error ? e.cause.cause.message : '';
       if (/other side closed|ECONNRESET|socket hang up/i.test(cause)) return fn();
       throw e;

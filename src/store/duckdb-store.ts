@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { UprateError, errorMessage } from '../core/errors.js';
 import { LATEST_VERSION, MIGRATIONS } from './migrations.js';
-import type { Row, SqlValue, Store } from './store.js';
+import type { QueryOptions, Row, SqlValue, Store } from './store.js';
 
 export interface DuckDbOpenOptions {
   readonly readOnly?: boolean;
@@ -98,7 +98,12 @@ export class DuckDbStore implements Store {
     }
   }
 
-  async query<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+  /**
+   * Runs one statement. With `options` a timer and the signal interrupt it in DuckDB
+   * (QUERY_TIMEOUT, QUERY_CANCELLED); without, nothing is set up.
+   */
+  async query<T extends Row = Row>(sql: string, params: readonly SqlValue[] = [], options?: QueryOptions): Promise<T[]> {
+    if (options && (options.timeoutMs !== undefined || options.signal)) return this.queryWithin<T>(sql, params, options);
     return this.withConnection(async (c) => {
       try {
         const reader = await c.runAndReadAll(sql, params.map(toDuckValue));
@@ -111,6 +116,50 @@ export class DuckDbStore implements Store {
 
   async run(sql: string, params: readonly SqlValue[] = []): Promise<void> {
     await this.query(sql, params);
+  }
+
+  /**
+   * The deadline or the signal calls `interrupt()`, repeated until the statement stops (one that
+   * lands while DuckDB is still preparing is not lost). An interrupted connection is closed, never
+   * returned to `idle`: the next statement gets a fresh one. A statement that completed although
+   * its deadline had just fired still answers; once the signal aborted, the caller only gets
+   * QUERY_CANCELLED.
+   */
+  private async queryWithin<T extends Row>(sql: string, params: readonly SqlValue[], options: QueryOptions): Promise<T[]> {
+    const { timeoutMs, signal } = options;
+    if (signal?.aborted) throw queryCancelled(sql);
+    const c = await this.connection();
+    if (signal?.aborted) {
+      this.release(c); // aborted while a connection was being opened: nothing ran on it
+      throw queryCancelled(sql);
+    }
+    let stopped: 'timeout' | 'cancel' | undefined;
+    let repeat: ReturnType<typeof setInterval> | undefined;
+    const stop = (why: 'timeout' | 'cancel') => {
+      if (stopped) return;
+      stopped = why;
+      c.interrupt();
+      repeat = setInterval(() => c.interrupt(), 50);
+    };
+    const onAbort = () => stop('cancel');
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => stop('timeout'), Math.max(0, timeoutMs));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const reader = await c.runAndReadAll(sql, params.map(toDuckValue));
+      if (stopped === 'cancel') throw queryCancelled(sql);
+      return reader.getRowObjectsJS() as T[];
+    } catch (e) {
+      if (e instanceof UprateError) throw e;
+      if (stopped === 'timeout') throw queryTimeout(timeoutMs ?? 0, sql, e);
+      if (stopped === 'cancel') throw queryCancelled(sql, e);
+      throw new UprateError('DB_ERROR', `DuckDB: ${errorMessage(e)}`, { details: { sql, params }, cause: e });
+    } finally {
+      clearTimeout(timer);
+      clearInterval(repeat);
+      signal?.removeEventListener('abort', onAbort);
+      if (stopped) c.closeSync();
+      else this.release(c);
+    }
   }
 
   async dataVersion(): Promise<number> {
@@ -167,6 +216,18 @@ export class DuckDbStore implements Store {
     this.idle = [];
     this.instance.closeSync();
   }
+}
+
+function queryTimeout(ms: number, sql: string, cause: unknown): UprateError {
+  return new UprateError('QUERY_TIMEOUT', `the query ran longer than ${ms} ms and was cancelled`, {
+    hint: 'narrow the query (fewer dimensions, a shorter date range, filters) or raise limits.queryTimeoutMs in uprate.config.yaml',
+    details: { engine: 'duckdb', sql, timeoutMs: ms },
+    cause,
+  });
+}
+
+function queryCancelled(sql: string, cause?: unknown): UprateError {
+  return new UprateError('QUERY_CANCELLED', 'the query was cancelled: the client went away', { details: { engine: 'duckdb', sql }, cause });
 }
 
 function newerSchema(target: string, version: number): UprateError {

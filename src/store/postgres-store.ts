@@ -8,7 +8,7 @@ import { parseDatabaseUrl, redactUrl } from './database-url.js';
 import { POSTGRES_LATEST_VERSION, POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import { postgresError, isConnectionLost } from './postgres-errors.js';
 import { sqlIdentifier } from './sql-literal.js';
-import type { BulkLoad, BulkLoadingStore, Row, SqlValue } from './store.js';
+import type { BulkLoad, BulkLoadingStore, QueryOptions, Row, SqlValue } from './store.js';
 
 export interface PostgresOpenOptions {
   /** Refuse writes (report, query); a read-only open never migrates. */
@@ -28,6 +28,9 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** Pooled connections that already carry an error listener. */
 const guarded = new WeakSet<pg.PoolClient>();
+
+/** The server process behind each pooled connection, once asked (what `pg_cancel_backend` takes). */
+const backendPids = new WeakMap<pg.PoolClient, number>();
 
 /** `timestamp without time zone` holds UTC wall time: read it as UTC, whatever the process zone. */
 function parseUtcTimestamp(text: string): Date | string {
@@ -73,6 +76,8 @@ export class PostgresStore implements BulkLoadingStore {
     private readonly timeoutMs: number,
     private readonly schema: string | undefined,
     private readonly poolSize: number,
+    /** Where a cancelling connection goes (the pool's server, without the session settings). */
+    private readonly serverUrl: string,
   ) {}
 
   /**
@@ -114,7 +119,7 @@ export class PostgresStore implements BulkLoadingStore {
     // An idle connection the server closed (restart, shutdown) must not crash the process: the
     // pool drops it and the next query opens a new one.
     pool.on('error', () => undefined);
-    const store = new PostgresStore(target, pool, timeoutMs, schema, options.poolSize ?? 10);
+    const store = new PostgresStore(target, pool, timeoutMs, schema, options.poolSize ?? 10, parsed.toString());
     try {
       if (!readOnly && (options.migrate ?? true)) await store.migrate();
       else await store.checkVersion();
@@ -125,11 +130,14 @@ export class PostgresStore implements BulkLoadingStore {
     return store;
   }
 
-  /** Runs `fn` on one pooled connection; a connection that broke is discarded, not reused. */
-  async withClient<T>(fn: (c: pg.PoolClient) => Promise<T>, sql = '(connect)'): Promise<T> {
+  /**
+   * Runs `fn` on one pooled connection; a connection that broke, or that `fn` discards, is closed,
+   * not reused. A `signal` that aborts while the pool has no free connection gives up the wait.
+   */
+  async withClient<T>(fn: (c: pg.PoolClient, discard: () => void) => Promise<T>, sql = '(connect)', signal?: AbortSignal): Promise<T> {
     let client: pg.PoolClient;
     try {
-      client = await this.pool.connect();
+      client = await (signal ? connectUnlessAborted(this.pool, signal, sql) : this.pool.connect());
     } catch (e) {
       throw postgresError(this.target, this.timeoutMs, e, sql, []);
     }
@@ -140,8 +148,11 @@ export class PostgresStore implements BulkLoadingStore {
       client.on('error', () => undefined);
     }
     let broken: Error | undefined;
+    const discard = () => {
+      broken ??= new Error('closed after a cancelled statement');
+    };
     try {
-      return await fn(client);
+      return await fn(client, discard);
     } catch (e) {
       const cause = e instanceof LostConnection || e instanceof UprateError ? e.cause : e;
       if (isConnectionLost(cause)) broken = cause instanceof Error ? cause : new Error(String(cause));
@@ -151,7 +162,13 @@ export class PostgresStore implements BulkLoadingStore {
     }
   }
 
-  async query<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+  /**
+   * Runs one statement. `options.timeoutMs` becomes the server's `statement_timeout` for it
+   * (QUERY_TIMEOUT); aborting `options.signal` cancels it in the server (QUERY_CANCELLED).
+   */
+  async query<T extends Row = Row>(sql: string, params: readonly SqlValue[] = [], options?: QueryOptions): Promise<T[]> {
+    const limits = options && (options.timeoutMs !== undefined || options.signal) ? options : undefined;
+    if (limits?.signal?.aborted) throw queryCancelled(sql);
     // Pooled connections the server closed since their last use (a restart) fail on their next
     // statement. A read is safe to send again on another connection: each failure drops one dead
     // connection, so at most pool-size retries reach a fresh one — which works, or fails to
@@ -159,10 +176,11 @@ export class PostgresStore implements BulkLoadingStore {
     const read = /^\s*(SELECT|WITH)\b/i.test(sql);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.queryOnce<T>(sql, params);
+        return await (limits ? this.queryWithin<T>(sql, params, limits) : this.queryOnce<T>(sql, params));
       } catch (e) {
         if (!(e instanceof LostConnection)) throw e;
         if (!read || attempt >= this.poolSize) throw e.error;
+        if (limits?.signal?.aborted) throw queryCancelled(sql, e.cause);
       }
     }
   }
@@ -180,6 +198,71 @@ export class PostgresStore implements BulkLoadingStore {
         throw error;
       }
     }, sql);
+  }
+
+  /**
+   * One statement under a deadline and a signal. The deadline is the server's own
+   * `statement_timeout`, SET on the checked-out connection for this statement and RESET after
+   * (the server cancels it: the connection stays usable). The signal cancels it from another,
+   * short-lived connection with `pg_cancel_backend(pid)`, which does not wait for a pool slot;
+   * the statement's own connection is then closed rather than pooled, so a cancel that lands late
+   * can never hit the next statement sent on it.
+   */
+  private async queryWithin<T extends Row>(sql: string, params: readonly SqlValue[], { timeoutMs, signal }: QueryOptions): Promise<T[]> {
+    const limit = timeoutMs === undefined ? undefined : Math.max(1, Math.ceil(timeoutMs));
+    const wait = (limit ?? this.timeoutMs) + 2_000;
+    return this.withClient(async (c, discard) => {
+      let pid = backendPids.get(c);
+      let cancelling: Promise<void> | undefined;
+      let broken = false;
+      const onAbort = () => {
+        if (pid !== undefined) cancelling ??= this.cancelBackend(pid);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        if (pid === undefined) {
+          const [row] = (await c.query<{ pid: number }>(timed('SELECT pg_backend_pid() AS pid', wait))).rows;
+          pid = Number(row?.pid);
+          backendPids.set(c, pid);
+        }
+        if (limit !== undefined) await c.query(timed(`SET statement_timeout = ${limit}`, wait));
+        if (signal?.aborted) throw queryCancelled(sql); // aborted before the statement was sent
+        const result = await c.query<T>(timed(sql, wait, params.map(toPgValue)));
+        if (cancelling) throw queryCancelled(sql);
+        return result.rows;
+      } catch (e) {
+        if (e instanceof UprateError) throw e;
+        broken = isConnectionLost(e);
+        if (cancelling) throw queryCancelled(sql, e);
+        if (limit !== undefined && (e as { code?: unknown }).code === '57014' && /statement timeout/i.test(errorMessage(e))) throw queryTimeout(limit, sql, e);
+        const error = postgresError(this.target, limit ?? this.timeoutMs, e, sql, params);
+        if (broken && !/Query read timeout/i.test(errorMessage(e))) throw new LostConnection(error, e);
+        throw error;
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+        if (cancelling) {
+          await cancelling;
+          discard();
+        } else if (broken) discard();
+        else if (limit !== undefined) {
+          await c.query(timed('RESET statement_timeout', 5_000)).catch(() => discard());
+        }
+      }
+    }, sql, signal);
+  }
+
+  /** Asks the server to cancel what backend `pid` runs, over a connection of its own. */
+  private async cancelBackend(pid: number): Promise<void> {
+    const client = new pg.Client({ connectionString: this.serverUrl, connectionTimeoutMillis: 5_000, application_name: 'uprate-cancel' });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.query(timed('SELECT pg_cancel_backend($1)', 5_000, [pid]));
+    } catch {
+      // Unreachable server: the statement still ends by its timeout, and its connection is closed.
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   }
 
   async run(sql: string, params: readonly SqlValue[] = []): Promise<void> {
@@ -308,6 +391,43 @@ export class PostgresStore implements BulkLoadingStore {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/** A statement with pg's client-side read timeout (backs up the server's own when it stops answering). */
+function timed(text: string, ms: number, values?: unknown[]): pg.QueryConfig & { query_timeout: number } {
+  return { text, values, query_timeout: ms };
+}
+
+/** Waits for a pooled connection unless the signal aborts first (one that arrives late goes back). */
+function connectUnlessAborted(pool: pg.Pool, signal: AbortSignal, sql: string): Promise<pg.PoolClient> {
+  if (signal.aborted) return Promise.reject(queryCancelled(sql));
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(queryCancelled(sql));
+    signal.addEventListener('abort', onAbort, { once: true });
+    pool.connect().then(
+      (c) => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) c.release();
+        else resolve(c);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+function queryTimeout(ms: number, sql: string, cause: unknown): UprateError {
+  return new UprateError('QUERY_TIMEOUT', `the query ran longer than ${ms} ms and was cancelled`, {
+    hint: 'narrow the query (fewer dimensions, a shorter date range, filters) or raise limits.queryTimeoutMs in uprate.config.yaml',
+    details: { engine: 'postgres', sql, timeoutMs: ms },
+    cause,
+  });
+}
+
+function queryCancelled(sql: string, cause?: unknown): UprateError {
+  return new UprateError('QUERY_CANCELLED', 'the query was cancelled: the client went away', { details: { engine: 'postgres', sql }, cause });
 }
 
 function toPgValue(v: SqlValue): unknown {

@@ -1,0 +1,110 @@
+/**
+ * One request cannot exhaust the server: the issue's own attacks (1,000 repeated dimensions, an
+ * `in` list of 90,000 values, insights over customer ids, a day series from 1990, 1,000-deep
+ * nesting) are merged or refused with a 400 naming the limit; heavy reads beyond the gate's queue
+ * get 503 with Retry-After; /health answers meanwhile.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { DEFAULT_LIMITS } from '../../src/core/limits.js';
+import { buildApp } from '../../src/server/index.js';
+import { DuckDbStore } from '../../src/store/index.js';
+import { loadFixture } from '../fixture-data.js';
+
+let store: DuckDbStore;
+let app: FastifyInstance;
+
+before(async () => {
+  store = await DuckDbStore.open(':memory:');
+  await loadFixture(store);
+  ({ app } = await buildApp({ store, dev: true, logLevel: 'silent', clock: () => new Date('2025-07-15T00:00:00Z') }));
+});
+after(async () => {
+  await app.close();
+  await store.close();
+});
+
+const load = (query: unknown) => app.inject({ method: 'POST', url: '/cubejs-api/v1/load', headers: { host: '127.0.0.1' }, payload: { query } });
+const get = (url: string) => app.inject({ method: 'GET', url, headers: { host: '127.0.0.1' } });
+
+function tooLarge(answer: { statusCode: number; json: () => { code: string; error: string } }, key: string): void {
+  assert.equal(answer.statusCode, 400);
+  assert.equal(answer.json().code, 'QUERY_TOO_LARGE');
+  assert.match(answer.json().error, new RegExp(`limits\\.${key}`));
+}
+
+test('1,000 repeated dimensions are one column; 1,000 different members are refused naming limits.maxMembers', async () => {
+  const repeated = await load({ measures: ['Offers.count'], dimensions: Array.from({ length: 1000 }, () => 'Offers.channel') });
+  assert.equal(repeated.statusCode, 200);
+  const data = repeated.json().data as Record<string, unknown>[];
+  assert.equal(data.length, 4); // four channels in the fixture (plain SQL: 4 distinct values)
+  assert.deepEqual(Object.keys(data[0] ?? {}).sort(), ['Offers.channel', 'Offers.count']);
+  const many = Array.from({ length: DEFAULT_LIMITS.maxMembers + 1 }, (_, i) => ({ dimension: 'Offers.offeredAt', granularity: 'day', dateRange: [`2024-${String((i % 12) + 1).padStart(2, '0')}-${String(Math.floor(i / 12) + 1).padStart(2, '0')}`, '2025-02-01'] }));
+  tooLarge(await load({ measures: ['Offers.count'], timeDimensions: many }), 'maxMembers');
+});
+
+test('an in list of 90,000 values is refused naming limits.maxFilterValues', async () => {
+  const values = Array.from({ length: 90_000 }, (_, i) => `o${i}`);
+  tooLarge(await load({ measures: ['Offers.count'], filters: [{ member: 'Offers.offerId', operator: 'equals', values }] }), 'maxFilterValues');
+});
+
+test('filters nested 1,000 deep are a 400 naming limits.maxFilterDepth, not a 500', async () => {
+  let filter: unknown = { member: 'Offers.channel', operator: 'equals', values: ['email'] };
+  for (let i = 0; i < 1000; i++) filter = { and: [filter] };
+  tooLarge(await load({ measures: ['Offers.count'], filters: [filter] }), 'maxFilterDepth');
+  let shallow: unknown = { member: 'Offers.channel', operator: 'equals', values: ['email'] };
+  for (let i = 0; i < 5; i++) shallow = { or: [shallow] };
+  assert.equal((await load({ measures: ['Offers.count'], filters: [shallow] })).statusCode, 200);
+});
+
+test('an answer larger than limits.maxCells is refused before it runs', async () => {
+  const dims = ['Offers.offerId', 'Offers.customerId', 'Offers.channel', 'Offers.campaign', 'Offers.offerName', 'Offers.offerType', 'Offers.status', 'Customers.region', 'Customers.plan', 'Customers.industry', 'Customers.accountSize', 'Customers.lifecycleStage', 'Customers.engagementTier', 'Customers.mrr', 'Customers.engagementScore', 'Offers.acceptedAt', 'Offers.offeredAt', 'Customers.customerId', 'Offers.acceptedAt'];
+  const measures = ['Offers.count', 'Offers.accepted', 'Offers.pending', 'Offers.conversionRate', 'Offers.upsellConversionRate', 'Offers.crossSellConversionRate', 'Offers.customersOffered', 'Offers.customersConverted', 'Offers.customerConversionRate', 'Offers.expansionRevenue', 'Offers.revenuePerOffer', 'Offers.avgDaysToAccept', 'Customers.count'];
+  // 50,000 rows × 31 columns = 1.55 M cells fits the default 2 M; compareDateRange doubles it.
+  const wide = { measures, dimensions: dims, limit: 50_000 };
+  assert.equal((await load(wide)).statusCode, 200);
+  tooLarge(await load({ ...wide, timeDimensions: [{ dimension: 'Offers.offeredAt', compareDateRange: [['2025-01-01', '2025-03-31'], ['2025-04-01', '2025-06-30']] }] }), 'maxCells');
+});
+
+test('endpoints that enumerate a dimension refuse ids, and any dimension with more than limits.maxGroups values', async () => {
+  for (const url of ['/api/v1/insights?dimensions=Customers.customerId', '/api/v1/breakdown?by=Offers.customerId', '/api/v1/leaderboard?by=Offers.offerId', `/api/v1/insights?dimensions=${Array.from({ length: 50 }, () => 'Customers.customerId').join(',')}`]) {
+    const answer = await get(url);
+    assert.equal(answer.statusCode, 400, url);
+    assert.equal(answer.json().code, 'QUERY_TOO_LARGE', url);
+  }
+  // A non-key dimension with many values: bounded by maxGroups when the answer comes.
+  const small = await buildApp({ store, dev: true, logLevel: 'silent', limits: { ...DEFAULT_LIMITS, maxGroups: 20 }, clock: () => new Date('2025-07-15T00:00:00Z') });
+  try {
+    const answer = await small.app.inject({ method: 'GET', url: '/api/v1/breakdown?by=Customers.mrr', headers: { host: '127.0.0.1' } });
+    assert.equal(answer.statusCode, 400, answer.body);
+    assert.match(answer.json().error, /limits\.maxGroups/);
+    assert.equal((await small.app.inject({ method: 'GET', url: '/api/v1/breakdown?by=Customers.region', headers: { host: '127.0.0.1' } })).statusCode, 200);
+  } finally {
+    await small.app.close();
+  }
+});
+
+test('a day series from 1990 is refused naming limits.maxPeriods instead of silently cut short', async () => {
+  const answer = await get('/api/v1/timeseries?grain=day&from=1990-01-01&to=2025-07-01');
+  tooLarge(answer, 'maxPeriods');
+  assert.equal((await get('/api/v1/timeseries?grain=day&from=2025-01-01&to=2025-07-01')).statusCode, 200);
+});
+
+test('beyond the running and queued reads, a heavy request gets 503 with Retry-After; /health still answers', async () => {
+  const tight = await buildApp({ store, dev: true, logLevel: 'silent', limits: { ...DEFAULT_LIMITS, maxConcurrentQueries: 1, maxQueuedQueries: 1 }, clock: () => new Date('2025-07-15T00:00:00Z') });
+  try {
+    const slow = { measures: ['Offers.count', 'Offers.customersOffered'], dimensions: ['Offers.customerId', 'Offers.offerName', 'Offers.channel'], renewQuery: true };
+    const fire = (i: number) => tight.app.inject({ method: 'POST', url: '/cubejs-api/v1/load', headers: { host: '127.0.0.1' }, payload: { query: { ...slow, limit: 1000 + i } } });
+    const answers = await Promise.all([fire(1), fire(2), fire(3), fire(4), tight.app.inject({ method: 'GET', url: '/health', headers: { host: '127.0.0.1' } })]);
+    const statuses = answers.slice(0, 4).map((a) => a.statusCode);
+    assert.ok(statuses.filter((s) => s === 200).length >= 2, statuses.join(','));
+    const busy = answers.slice(0, 4).filter((a) => a.statusCode === 503);
+    assert.ok(busy.length >= 1, statuses.join(','));
+    assert.equal(busy[0]?.headers['retry-after'], '1');
+    assert.equal(busy[0]?.json().code, 'BUSY');
+    assert.equal(answers[4]?.statusCode, 200);
+  } finally {
+    await tight.app.close();
+  }
+});
