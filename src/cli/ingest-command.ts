@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { UprateError, errorMessage } from '../core/errors.js';
 import type { TableName } from '../core/schema.js';
 import { formatFromName, ingestFiles, type IngestSummary, type SourceFormat } from '../ingest/index.js';
+import { cliConfig } from './model-source.js';
 import { openStore, readServerSidecar } from '../store/index.js';
 import { DEFAULT_DB, parseChoice } from './options.js';
 import { progressBar } from './progress.js';
@@ -41,6 +42,7 @@ interface IngestFlags extends StoreFlags {
   rejectFile?: string;
   server?: string;
   json?: boolean;
+  config?: string;
 }
 
 async function sendThroughServer(url: string, table: TableName, files: string[], format: SourceFormat | undefined, flags: IngestFlags): Promise<IngestSummary[]> {
@@ -86,6 +88,7 @@ export function registerIngest(program: Command): void {
     .option('--format <format>', 'csv, ndjson, json or parquet (default: from each file name)')
     .option('--reject-file <path>', 'load the good rows and write the bad ones here with their reasons (CSV)')
     .option('--server <url>', 'send the files through a running `uprate serve` (it holds the database file)')
+    .option('--config <file>', 'config file, for limits.maxFieldLength (default: uprate.config.yaml in this folder)')
     .option('--json', 'print the summary as JSON');
   addStoreOptions(command)
     .addHelpText('after', `
@@ -122,6 +125,8 @@ Examples:
           if (!flags.server) process.stderr.write(`uprate: ${flags.db} is held by uprate serve at ${server}; sending the data through it\n`);
           for (const [table, tableFiles] of order) summaries.push(...(await sendThroughServer(server, table, tableFiles, format, flags)));
         } else {
+          // A bad config stops the load before the database is opened.
+          const { maxFieldLength } = cliConfig(flags).limits;
           const store = await openStore(storeOptions(flags));
           const bar = progressBar();
           try {
@@ -132,6 +137,7 @@ Examples:
                   files: tableFiles,
                   ...(format ? { format } : {}),
                   ...(flags.rejectFile ? { rejectFile: flags.rejectFile } : {}),
+                  maxFieldLength,
                   onProgress: (p) => bar.update(`${p.phase} ${table}`, p.percent, p.rows ? `${p.rows.toLocaleString('en-US')} rows` : ''),
                 }),
               );

@@ -3,12 +3,13 @@ import type { Command } from 'commander';
 import { UprateError } from '../core/errors.js';
 import { alignedTable, csvText } from '../core/text-table.js';
 import { parseDate } from '../kpi/index.js';
-import { answerQuery, compileToSql, dialectOf, type LoadAnswer } from '../query/index.js';
+import { answerQuery, compileToSql, dialectOf, type LoadAnswer, type LoadResult } from '../query/index.js';
 import { openStore } from '../store/index.js';
 import { openModel } from './model-source.js';
 import { DEFAULT_DB, parseChoice } from './options.js';
 import { action } from './run-command.js';
 import { addStoreOptions, storeChoice, storeOptions, type StoreFlags } from './store-options.js';
+import { allAccess } from '../query/index.js';
 
 // json (the default) is the body `/cubejs-api/v1/load` answers; table and csv are for people.
 const QUERY_FORMATS = ['json', 'table', 'csv'] as const;
@@ -46,6 +47,13 @@ export function readQueryText(arg: string): unknown {
   }
 }
 
+/** One result as CSV: numbers (Cube sends them as text) stay numbers, text is formula-safe. */
+function csvAnswer(result: LoadResult, columns: readonly string[]): string {
+  const { measures, dimensions } = result.annotation;
+  const kinds = columns.map((c) => ((measures[c] ?? dimensions[c])?.type === 'number' ? 'number' : 'text'));
+  return csvText([columns, ...result.data.map((row) => columns.map((c) => row[c]))], kinds);
+}
+
 function renderAnswer(answer: LoadAnswer, format: (typeof QUERY_FORMATS)[number]): string {
   if (format === 'json') {
     const lastRefreshTime = new Date().toISOString();
@@ -55,8 +63,8 @@ function renderAnswer(answer: LoadAnswer, format: (typeof QUERY_FORMATS)[number]
   }
   const blocks = answer.results.map((result) => {
     const columns = [...new Set(result.data.flatMap((row) => Object.keys(row)))];
+    if (format === 'csv') return csvAnswer(result, columns);
     const cells = result.data.map((row) => columns.map((c) => (row[c] === null || row[c] === undefined ? '' : String(row[c]))));
-    if (format === 'csv') return csvText([columns, ...cells]);
     if (result.data.length === 0) return '(no rows)\n';
     const numeric = columns.map((_, i) => cells.every((row) => row[i] === '' || !Number.isNaN(Number(row[i]))));
     return `${alignedTable(columns, cells, numeric).join('\n')}\n`;
@@ -72,11 +80,11 @@ export async function runQuery(queryArg: string, flags: QueryFlags): Promise<voi
   const { model } = await openModel(flags);
   let text: string;
   if (flags.sql) {
-    text = `${JSON.stringify(compileToSql(model, query, { now, dialect: dialectOf(storeChoice(flags)) }), null, 2)}\n`;
+    text = `${JSON.stringify(compileToSql(model, query, { now, access: allAccess('local'), dialect: dialectOf(storeChoice(flags)) }), null, 2)}\n`;
   } else {
     const store = await openStore(storeOptions(flags, true));
     try {
-      text = renderAnswer(await answerQuery(store, model, query, { now }), format);
+      text = renderAnswer(await answerQuery(store, model, query, { now, access: allAccess('local') }), format);
     } finally {
       await store.close();
     }

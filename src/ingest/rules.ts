@@ -1,3 +1,5 @@
+import { UprateError } from '../core/errors.js';
+import { DEFAULT_LIMITS, raiseLimitHint } from '../core/limits.js';
 import type { ColumnRule, TableSpec } from '../core/schema.js';
 
 /**
@@ -36,11 +38,35 @@ export function typedExpression(c: ColumnRule): string {
   }
 }
 
-function columnRules(c: ColumnRule): RowRule[] {
+export interface RuleOptions {
+  /** Characters one text field may hold (config `limits.maxFieldLength`; default 10,000). */
+  readonly maxFieldLength?: number;
+}
+
+/**
+ * What any text value must keep: no NUL byte (U+0000, which other engines and tools refuse or
+ * cut at), and no more than `maxFieldLength` characters. The other kinds need no such rule: a
+ * value with a NUL never parses, and what parses is stored typed, not as text.
+ */
+function textRules(c: ColumnRule, maxFieldLength: number): RowRule[] {
+  const r = raw(c.name);
+  return [
+    { field: c.name, rule: 'must not contain a NUL byte (U+0000)', broken: `contains(${r}, chr(0))` },
+    {
+      field: c.name,
+      rule: `must be at most ${maxFieldLength} characters (${raiseLimitHint('maxFieldLength', 'shorten it')})`,
+      // The byte length is free and never below the character count: count characters only past it.
+      broken: `strlen(${r}) > ${maxFieldLength} AND length(${r}) > ${maxFieldLength}`,
+    },
+  ];
+}
+
+function columnRules(c: ColumnRule, maxFieldLength: number): RowRule[] {
   const v = present(c.name);
   const typed = typedExpression(c);
   const rules: RowRule[] = [];
   if (c.required) rules.push({ field: c.name, rule: 'is required', broken: `${v} IS NULL` });
+  if (c.kind === 'text') rules.push(...textRules(c, maxFieldLength));
   if (c.kind === 'timestamp') {
     rules.push({
       field: c.name,
@@ -69,8 +95,15 @@ function columnRules(c: ColumnRule): RowRule[] {
 }
 
 /** Every rule a row of `spec` must keep, in a fixed order (bit i = rule i). */
-export function rowRules(spec: TableSpec): RowRule[] {
-  const rules = spec.columns.flatMap(columnRules);
+export function rowRules(spec: TableSpec, options: RuleOptions = {}): RowRule[] {
+  const maxFieldLength = options.maxFieldLength ?? DEFAULT_LIMITS.maxFieldLength;
+  if (!Number.isSafeInteger(maxFieldLength) || maxFieldLength < 1) {
+    throw new UprateError('BAD_ARGUMENT', `the longest text field allowed must be a whole number of characters, 1 or more, not ${maxFieldLength}`, {
+      location: 'limits.maxFieldLength',
+      hint: 'set limits.maxFieldLength in uprate.config.yaml to a whole number such as 10000',
+    });
+  }
+  const rules = spec.columns.flatMap((c) => columnRules(c, maxFieldLength));
   if (spec.name === 'offers') {
     const column = (name: string) => spec.columns.find((c) => c.name === name);
     const offered = column('offered_at');

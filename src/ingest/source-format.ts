@@ -27,7 +27,10 @@ export function formatFromName(file: string): SourceFormat {
 export function sniffContent(head: Buffer): SourceFormat | 'binary' | 'empty' {
   const text = head.toString('utf8').replace(/^\uFEFF/, '');
   if (head.length >= 4 && head.subarray(0, 4).toString('latin1') === 'PAR1') return 'parquet';
-  if (head.includes(0)) return 'binary';
+  // A NUL in the first line (a header, or a binary format's magic bytes) means binary data; one
+  // further on is a bad value in a row, which the row rules name by line and field.
+  const firstLineEnd = head.indexOf(10);
+  if (head.subarray(0, firstLineEnd < 0 ? head.length : firstLineEnd).includes(0)) return 'binary';
   const trimmed = text.trimStart();
   if (trimmed === '') return 'empty';
   if (trimmed.startsWith('[')) return 'json';

@@ -30,7 +30,9 @@ async function describeNames(c: DuckDBConnection, tableFunction: string, file: s
 
 /** Turns DuckDB's reader errors into a sentence naming the file (and line, where it says one). */
 export function readError(file: string, e: unknown): UprateError {
-  const message = errorMessage(e).replace(/\s+/g, ' ');
+  // DuckDB ends with uprate's own SQL (`LINE 1: SELECT … FROM read_csv('…')`) or reader options
+  // and fixes (`Possible fixes: … strict_mode …`) that only uprate could change: the user gets the problem.
+  const message = errorMessage(e).replace(/\n\s*(?:LINE \d+:|Possible fixes:)[\s\S]*$/, '').replace(/\s+/g, ' ');
   const line = /line[: ]+(\d+)/i.exec(message)?.[1];
   return new UprateError('FILE_FORMAT', `cannot read ${file}: ${message.slice(0, 400)}`, {
     location: line ? `${file}:${line}` : file,

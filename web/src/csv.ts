@@ -1,8 +1,11 @@
 /**
  * CSV of a panel's data, as the API returned it: rates stay fractions, numbers are written with a
- * dot and no grouping (machine-readable whatever the page's locale), null is an empty field.
+ * dot and no grouping (machine-readable whatever the page's locale), null is an empty field, and
+ * text that a spreadsheet would run as a formula is defused (the shared rule, {@link csvCell}).
  */
-export type CsvValue = string | number | boolean | null | undefined;
+import { csvCell, type CsvValue } from '../../src/core/csv-cell.js';
+
+export type { CsvValue };
 
 export interface CsvTable {
   readonly columns: readonly string[];
@@ -10,14 +13,9 @@ export interface CsvTable {
 }
 
 export function toCsv(table: CsvTable): string {
-  const lines = [table.columns.map(field).join(','), ...table.rows.map((r) => r.map(field).join(','))];
+  const line = (values: readonly CsvValue[]) => values.map((v) => csvCell(v)).join(',');
+  const lines = [line(table.columns), ...table.rows.map(line)];
   return `${lines.join('\r\n')}\r\n`;
-}
-
-function field(v: CsvValue): string {
-  if (v === null || v === undefined) return '';
-  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** Parses CSV written by {@link toCsv} (quoted fields, CRLF); used by tests and nothing else. */
