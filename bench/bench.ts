@@ -4,6 +4,7 @@
  *
  *   BENCH_ROWS=1000000 npm run bench     # a smaller data set for a quick look
  *   BENCH_RUNS=7 npm run bench
+ *   BENCH_ONLY=load npm run bench        # the load line alone (bench/load.ts; BENCH_LOAD_SECONDS a run)
  */
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +14,9 @@ import { ingestFiles } from '../src/ingest/index.js';
 import { buildReport } from '../src/kpi/index.js';
 import { benchEngines } from './engines.js';
 import { extraBenchmarks } from './extra.js';
+import { benchLoad } from './load.js';
 import { median, timeIt, type Measured } from './measure.js';
+import { allAccess } from '../src/query/index.js';
 
 const ROWS = Number(process.env['BENCH_ROWS'] ?? 10_000_000);
 const RUNS = Math.max(5, Number(process.env['BENCH_RUNS'] ?? 5));
@@ -91,7 +94,7 @@ const RAW_CELLS = `SELECT date_trunc('month', o.offered_at) AS period, c.account
 
 /** The two sides must answer the same question: totals and cells agree, or the timing means nothing. */
 async function checkSameNumbers(store: DuckDbStore, asOf: Date, params: string[]): Promise<void> {
-  const report = await buildReport(store, { grain: 'month', by: ['account_size'], asOf });
+  const report = await buildReport(store, allAccess('local'), { grain: 'month', by: ['account_size'], asOf });
   const raw = await store.query<Record<string, unknown>>(RAW_REPORT, params);
   const total = raw.find((r) => r.period === null);
   const cells = raw.filter((r) => r.period !== null);
@@ -112,7 +115,7 @@ async function benchReport(store: DuckDbStore, asOf: Date): Promise<Measured[]> 
   const params = [asOf.toISOString()];
   await checkSameNumbers(store, asOf, params);
   for (let run = 0; run < RUNS + 1; run++) {
-    const a = await timeIt(() => buildReport(store, { grain: 'month', by: ['account_size'], asOf }));
+    const a = await timeIt(() => buildReport(store, allAccess('local'), { grain: 'month', by: ['account_size'], asOf }));
     const b = await timeIt(() => store.query(RAW_REPORT, params));
     const c = await timeIt(() => store.query(RAW_CELLS, params));
     if (run > 0) {
@@ -140,12 +143,16 @@ function print(pairs: [Measured, Measured, 'higher' | 'lower', number][]): void 
   }
 }
 
-await ensureData();
 const asOf = new Date('2026-11-01T00:00:00Z');
-// BENCH_ONLY=engines measures the server engines alone (their runs are long at 10 M).
-if (process.env['BENCH_ONLY'] !== 'engines') await benchDuckDb();
-const engineRuns = Number(process.env['BENCH_ENGINE_RUNS'] ?? RUNS);
-for (const line of await benchEngines({ runs: engineRuns, rows: ROWS, asOf, offersCsv, customersCsv })) console.log(line);
+// BENCH_ONLY=engines measures the server engines alone (their runs are long at 10 M); BENCH_ONLY=load the load line alone.
+const only = process.env['BENCH_ONLY'];
+if (only !== 'load') {
+  await ensureData();
+  if (only !== 'engines') await benchDuckDb();
+  const engineRuns = Number(process.env['BENCH_ENGINE_RUNS'] ?? RUNS);
+  for (const line of await benchEngines({ runs: engineRuns, rows: ROWS, asOf, offersCsv, customersCsv })) console.log(line);
+}
+if (only !== 'engines') await benchLoad({ seconds: Number(process.env['BENCH_LOAD_SECONDS'] ?? 10), asOf, print: (line) => console.log(line) });
 
 async function benchDuckDb(): Promise<void> {
   console.log(`\nuprate bench: ${ROWS.toLocaleString('en-US')} offers, median of ${RUNS} runs\n`);

@@ -1,13 +1,27 @@
-/** Calendar-day arithmetic on `YYYY-MM-DD` strings (UTC). */
+import { utc } from '../query/wall-time.js';
+
+/**
+ * Calendar-day arithmetic on `YYYY-MM-DD` strings (UTC), exact for every year: `0050-01-01` is
+ * the year 50. A day moved outside 0000–9999 is written with ISO 8601's expanded year
+ * (`-000001-12-31`, `+010000-01-01`), so arithmetic on it stays exact too.
+ */
 
 const DAY_MS = 86_400_000;
+const DAY = /^([+-]\d{6}|\d{4})-(\d{2})-(\d{2})$/;
 
+/** Midnight UTC of `day`; an Invalid Date for text that is no day. */
 export function dayToDate(day: string): Date {
-  return new Date(`${day}T00:00:00Z`);
+  const m = DAY.exec(day);
+  if (!m) return new Date(NaN);
+  const [year, month, date] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const d = new Date(utc(year, month - 1, date));
+  return d.getUTCMonth() === month - 1 && d.getUTCDate() === date ? d : new Date(NaN);
 }
 
+/** The UTC day of `d` (`YYYY-MM-DD`, expanded outside 0000–9999); throws a RangeError for an Invalid Date, as toISOString does. */
 export function dateToDay(d: Date): string {
-  return d.toISOString().slice(0, 10);
+  const [date = ''] = d.toISOString().split('T');
+  return date;
 }
 
 /** `day` moved by n days. */

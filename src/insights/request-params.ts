@@ -1,8 +1,7 @@
-import { UprateError } from '../core/errors.js';
-import { parseDate } from '../kpi/grain.js';
+import { isUprateError, UprateError } from '../core/errors.js';
 import { findMember, type Model } from '../model/index.js';
 import { FILTER_OPERATORS, parseCubeQuery, type CubeFilterItem } from '../query/index.js';
-import { isUprateError } from '../core/errors.js';
+import { isSupportedTime, parseTimestamp } from '../query/time-zone.js';
 import type { ApiFilter, ApiIntervalMethod } from './api-types.js';
 import type { Selection } from './kpi-context.js';
 
@@ -42,12 +41,28 @@ export function checkKnown(q: Params, allowed: readonly string[]): void {
   }
 }
 
-/** `YYYY-MM-DD`, checked to be a real day. */
+/** `YYYY-MM-DD`, checked to be a real day of the years 0000–9999 (`0050-01-01` is the year 50). */
 export function parseDay(value: string, name: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
-    throw bad(name, `${name} must be a day as YYYY-MM-DD, not '${value}'`);
-  }
+  const ts = /^\d{4}-\d{2}-\d{2}$/.test(value) ? parseTimestamp(value) : undefined;
+  if (!ts) throw bad(name, `${name} must be a day as YYYY-MM-DD (0000-01-01 to 9999-12-31), not '${shown(value)}'`);
   return value;
+}
+
+/**
+ * `asOf`: a day (its midnight UTC) or an ISO 8601 date-time, UTC unless it carries `Z` or an
+ * offset, in the years 0000–9999.
+ */
+export function parseInstant(value: string, name: string): Date {
+  const ts = parseTimestamp(value);
+  if (!ts || !isSupportedTime(ts.ms)) {
+    throw bad(name, `${name} must be a day (YYYY-MM-DD) or an ISO 8601 instant from 0000-01-01 to 9999-12-31, not '${shown(value)}'`, 'e.g. 2025-07-01 or 2025-07-01T12:00:00Z');
+  }
+  return new Date(ts.ms);
+}
+
+/** A parameter value as an error message shows it: at most 80 characters. */
+function shown(value: string): string {
+  return value.length > 80 ? `${value.slice(0, 77)}...` : value;
 }
 
 /** A number, optionally restricted to an open or closed range. */
@@ -147,15 +162,6 @@ export function parseCommon(q: Params, model: Model): CommonParams {
     },
     level: level === undefined ? 0.95 : parseNumber(level, 'level', { min: 0, max: 1, open: true }),
     method: method === undefined ? 'wilson' : parseChoiceParam(method, 'method', INTERVAL_METHODS),
-    asOf: asOf === undefined ? null : parseInstant(asOf),
+    asOf: asOf === undefined ? null : parseInstant(asOf, 'asOf'),
   };
-}
-
-function parseInstant(value: string): Date {
-  try {
-    return parseDate(value, 'asOf');
-  } catch (e) {
-    if (isUprateError(e)) throw bad('asOf', `asOf must be a date (YYYY-MM-DD) or an ISO 8601 instant, not '${value}'`);
-    throw e;
-  }
 }
