@@ -8,6 +8,7 @@ import type { Tenancy } from './caller.js';
 import { QueryGate } from './query-gate.js';
 import { readScope } from './read-scope.js';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
+import { UprateError } from '../core/errors.js';
 import { errorHandler } from './error-handler.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
@@ -101,19 +102,25 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   return { app, context, routes };
 }
 
-/** Routes whose config says `reads: true` wait for a slot of the gate; the slot frees with the answer. */
+/**
+ * Routes whose config says `reads: true` wait for a slot of the gate. The slot frees when the
+ * response closes — sent or abandoned — so a client that went away while waiting or reading never
+ * keeps it; one already gone when its slot arrives gives it back at once and runs nothing.
+ */
 function installQueryGate(app: FastifyInstance, gate: QueryGate): void {
-  const releases = new WeakMap<object, () => void>();
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preHandler', async (request, reply) => {
     if (request.routeOptions.config?.reads !== true) return;
-    releases.set(request, await gate.acquire());
+    const release = await gate.acquire();
+    if (clientGone(request)) {
+      release();
+      throw new UprateError('QUERY_CANCELLED', 'the query was cancelled: the client went away');
+    }
+    reply.raw.once('close', release);
   });
-  const release = async (request: FastifyRequest) => {
-    releases.get(request)?.();
-    releases.delete(request);
-  };
-  app.addHook('onResponse', release);
-  app.addHook('onRequestAbort', release);
+}
+
+export function clientGone(request: FastifyRequest): boolean {
+  return request.raw.destroyed || request.raw.socket?.destroyed === true;
 }
 
 /** The URL the server listens on (for links in alert notifications), once it listens. */

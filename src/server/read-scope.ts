@@ -28,6 +28,8 @@ export function readScope(
   const access = callerAccess(tenancy, request.securityContext);
   if (options.abortOnClose === false) return { access, limits };
   const controller = new AbortController();
+  // Gone already (closed while queued): a listener added now would never hear it.
+  if (request.raw.destroyed || request.raw.socket?.destroyed === true) controller.abort();
   reply.raw.once('close', () => {
     if (!reply.raw.writableEnded) controller.abort();
   });

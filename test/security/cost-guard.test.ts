@@ -108,3 +108,37 @@ test('beyond the running and queued reads, a heavy request gets 503 with Retry-A
     await tight.app.close();
   }
 });
+
+test('clients that hang up while queued or reading give their slot back: the next read is answered', async () => {
+  const tight = await buildApp({ store, dev: true, logLevel: 'silent', limits: { ...DEFAULT_LIMITS, maxConcurrentQueries: 1, maxQueuedQueries: 100 }, clock: () => new Date('2025-07-15T00:00:00Z') });
+  await tight.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = tight.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  try {
+    const { connect } = await import('node:net');
+    const hangUps = Array.from({ length: 30 }, (_, i) => new Promise<void>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port }, () => {
+        socket.write(`GET /api/v1/insights?asOf=2025-07-${String((i % 28) + 1).padStart(2, '0')} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+        setTimeout(() => {
+          socket.destroy();
+          resolve();
+        }, i % 3 === 0 ? 0 : 20);
+      });
+      socket.on('error', () => resolve());
+    }));
+    await Promise.all(hangUps);
+    const started = Date.now();
+    let status = 0;
+    for (let i = 0; i < 100 && status !== 200; i++) {
+      const answer = await Promise.race([
+        fetch(`http://127.0.0.1:${port}/api/v1/kpi`).then((r) => r.status),
+        new Promise<number>((resolve) => setTimeout(() => resolve(0), 2_000)),
+      ]);
+      status = answer;
+      if (Date.now() - started > 60_000) break;
+    }
+    assert.equal(status, 200, 'a read after 30 hang-ups is answered (no slot leaked)');
+  } finally {
+    await tight.app.close();
+  }
+});

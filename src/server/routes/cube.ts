@@ -27,16 +27,19 @@ export async function cubeRoutes(app: FastifyInstance, ctx: ServerContext, optio
     const renew = typeof query === 'object' && query !== null && (query as Record<string, unknown>)['renewQuery'] === true;
     const cached = renew ? undefined : cache.get(key);
     if (cached) return cached;
-    let running = inflight.get(key);
+    // Joining a running query only within one data version: one started before a load commits
+    // must not answer a request made after it.
+    const version = cache.currentVersion();
+    const flightKey = `${version}|${key}`;
+    let running = inflight.get(flightKey);
     if (!running) {
-      const version = cache.currentVersion();
       running = layer.load(query, qctx).then((value) => {
         const fresh = { value, refreshedAt: new Date() };
         cache.set(key, fresh, version, JSON.stringify(value).length);
         return fresh;
       });
-      inflight.set(key, running);
-      void running.finally(() => inflight.delete(key)).catch(() => undefined);
+      inflight.set(flightKey, running);
+      void running.finally(() => inflight.delete(flightKey)).catch(() => undefined);
     }
     let timer: NodeJS.Timeout | undefined;
     const wait = new Promise<'continue'>((resolve) => {
