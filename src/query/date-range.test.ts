@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isUprateError } from '../core/errors.js';
-import { formatExplicitRange, parseRelativeRange } from './date-range.js';
+import { formatExplicitRange, localToInstant, parseRelativeRange, resolveDateRange } from './date-range.js';
 import { fromWall, parseTimestamp, toWall } from './time-zone.js';
 
 // Thursday 20 March 2025, 10:00 UTC; Berlin is UTC+1 until 30 March.
@@ -60,4 +60,60 @@ test('wall time ↔ instant across time zones and a DST change', () => {
   const summer = parseTimestamp('2025-07-01T00:00:00.000')?.ms ?? NaN;
   assert.equal(new Date(fromWall(summer, 'Europe/Berlin')).toISOString(), '2025-06-30T22:00:00.000Z');
   assert.equal(new Date(toWall(Date.parse('2025-03-30T01:30:00Z'), 'Europe/Berlin')).toISOString(), '2025-03-30T03:30:00.000Z');
+});
+
+// ---- years 0000–9999 read as written; anything beyond is a 400 naming the field ----
+
+function outOfRange(where: string) {
+  return (e: unknown) =>
+    isUprateError(e) && e.code === 'QUERY_INVALID' && e.location === where && e.message.includes('0000-01-01T00:00:00.000 to 9999-12-31T23:59:59.999');
+}
+
+test('years 0–99 are not 1900–1999: an explicit range in the year 50 echoes the year 50', () => {
+  assert.deepEqual(formatExplicitRange(['0050-01-01', '0050-12-31'], 'x'), ['0050-01-01T00:00:00.000', '0050-12-31T23:59:59.999']);
+  assert.deepEqual(formatExplicitRange(['0000-01-01', '9999-12-31'], 'x'), ['0000-01-01T00:00:00.000', '9999-12-31T23:59:59.999']);
+  assert.deepEqual(resolveDateRange(['0000-01-01', '9999-12-31'], 'UTC', now, 'x'), ['0000-01-01T00:00:00.000', '9999-12-31T23:59:59.999']);
+  // (datetime(50, 1, 1) - datetime(1970, 1, 1)) in Python's proleptic calendar.
+  assert.equal(parseTimestamp('0050-01-01')?.ms, -60589296000000);
+  assert.equal(parseTimestamp('0029-02-29'), undefined, '29 is no leap year');
+  assert.equal(parseTimestamp('0028-02-29T12:00:00')?.ms, Date.parse('0028-02-29T12:00:00Z'));
+});
+
+test('clock readings and offsets that do not exist are not dates', () => {
+  for (const s of ['2025-01-01T24:00', '2025-01-01T10:60', '2025-01-01T10:00:60', '2025-01-01T10:00+24:00', '2025-01-01T10:00-05:60', '10000-01-01', '+002025-01-01']) {
+    assert.equal(parseTimestamp(s), undefined, s);
+  }
+});
+
+test('relative ranges reaching past 0000–9999 are QUERY_INVALID naming the dateRange and the allowed range', () => {
+  // now = 2025-03-20: the last 2025 whole years start on 0000-01-01, one more does not exist.
+  assert.deepEqual(parseRelativeRange('last 2025 years', 'UTC', now), ['0000-01-01T00:00:00.000', '2024-12-31T23:59:59.999']);
+  assert.deepEqual(parseRelativeRange('next 7974 years', 'UTC', now), ['2026-01-01T00:00:00.000', '9999-12-31T23:59:59.999']);
+  assert.throws(() => parseRelativeRange('last 2026 years', 'UTC', now), outOfRange('dateRange'));
+  assert.throws(() => parseRelativeRange('next 7975 years', 'UTC', now), outOfRange('dateRange'));
+  for (const text of ['last 100000 years', 'next 99999999999 months', 'last 99999999999999999999 days', `last ${'9'.repeat(400)} days`, 'from 100000 years ago to now', 'from now to 99999999999 weeks from now']) {
+    assert.throws(() => parseRelativeRange(text, 'UTC', now, 'timeDimensions[0].dateRange'), outOfRange('timeDimensions[0].dateRange'), text);
+  }
+  // 1e308 is not a count Cube reads at all.
+  assert.throws(() => parseRelativeRange('last 1e308 days', 'UTC', now, 'td'), (e: unknown) => isUprateError(e) && e.location === 'td' && /Can't parse date/.test(e.message));
+});
+
+test('an offset or a time zone moving a date out of 0000–9999 is QUERY_INVALID too', () => {
+  // 0000-01-01T00:00+01:00 is 23:00 on the last day of the year -1.
+  assert.throws(() => formatExplicitRange(['0000-01-01T00:00:00+01:00', '2025-01-01'], 'x'), outOfRange('x'));
+  // 9999-12-31 ends at 10000-01-01T07:59:59.999Z in Los Angeles (UTC-8).
+  assert.throws(() => resolveDateRange(['2025-01-01', '9999-12-31'], 'America/Los_Angeles', now, 'td'), outOfRange('td'));
+  // Berlin kept local mean time (UTC+00:53:28) before 1893: 0000-01-01 begins in the year -1 in UTC, 0000-01-02 does not.
+  assert.throws(() => resolveDateRange(['0000-01-01', '2025-01-01'], 'Europe/Berlin', now, 'td'), outOfRange('td'));
+  assert.equal(localToInstant('0000-01-02T00:00:00.000', 'Europe/Berlin', 'td'), '0000-01-01T23:06:32.000Z');
+});
+
+test('wall times before the year 100 and before the year 1 (Intl counts those as BC)', () => {
+  const wall = (iso: string, tz: string) => new Date(toWall(Date.parse(iso), tz)).toISOString();
+  assert.equal(wall('0050-06-01T00:00:00Z', 'Europe/Berlin'), '0050-06-01T00:53:28.000Z');
+  assert.equal(wall('0000-06-01T00:00:00Z', 'Europe/Berlin'), '0000-06-01T00:53:28.000Z');
+  assert.equal(wall('-000001-06-01T00:00:00Z', 'UTC'), '-000001-06-01T00:00:00.000Z');
+  assert.ok(Number.isNaN(toWall(NaN, 'UTC')));
+  // "today" with a clock in the year 50.
+  assert.deepEqual(parseRelativeRange('today', 'UTC', new Date('0050-03-20T10:00:00Z')), day('0050-03-20', '0050-03-20'));
 });

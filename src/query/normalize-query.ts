@@ -70,7 +70,11 @@ export function normalizeFilters(items: readonly CubeFilterItem[], where = 'filt
   });
 }
 
-function normalizeOne(query: CubeQuery, tz: string, now: Date): NormalizedQuery {
+/** Where the date range of time dimension i came from, for error locations. */
+type RangePlace = (i: number) => string;
+const dateRangePlace: RangePlace = (i) => `timeDimensions[${i}].dateRange`;
+
+function normalizeOne(query: CubeQuery, tz: string, now: Date, rangePlace: RangePlace = dateRangePlace): NormalizedQuery {
   const limit = query.limit ?? DEFAULT_LIMIT;
   const regularToTime = (query.dimensions ?? [])
     .filter((d) => d.split('.').length === 3)
@@ -86,7 +90,7 @@ function normalizeOne(query: CubeQuery, tz: string, now: Date): NormalizedQuery 
     timeDimensions: [
       ...(query.timeDimensions ?? []).map((td, i) => {
         const { compareDateRange: _c, ...rest } = td;
-        return td.dateRange === undefined ? rest : { ...rest, dateRange: resolveDateRange(td.dateRange, tz, now, `timeDimensions[${i}].dateRange`) };
+        return td.dateRange === undefined ? rest : { ...rest, dateRange: resolveDateRange(td.dateRange, tz, now, rangePlace(i)) };
       }),
       ...regularToTime,
     ],
@@ -120,8 +124,13 @@ export function normalizeRequest(input: unknown, now: Date): NormalizedRequest {
   const orderGiven = query.order !== undefined;
   if (compared.length === 0) return { queryType: 'regularQuery', queries: [normalizeOne(query, tz, now)], orderGiven };
   const ranges = compared[0]?.compareDateRange ?? [];
-  const queries = ranges.map((range) =>
-    normalizeOne({ ...query, timeDimensions: tds.map((td) => (td.compareDateRange ? { ...td, compareDateRange: undefined, dateRange: range } : td)) }, tz, now),
+  const queries = ranges.map((range, j) =>
+    normalizeOne(
+      { ...query, timeDimensions: tds.map((td) => (td.compareDateRange ? { ...td, compareDateRange: undefined, dateRange: range } : td)) },
+      tz,
+      now,
+      (i) => (tds[i]?.compareDateRange ? `timeDimensions[${i}].compareDateRange[${j}]` : dateRangePlace(i)),
+    ),
   );
   return { queryType: 'compareDateRangeQuery', queries, orderGiven };
 }
