@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { UprateError, errorMessage } from '../core/errors.js';
+import { queryCancelled, queryTimeout } from './query-stopped.js';
 
 /** A column of a `FORMAT JSON` answer. */
 export interface ClickHouseColumn {
@@ -75,7 +76,7 @@ export class ClickHouseHttp {
 
   private async sendWithin(sql: string, options: RequestOptions): Promise<string> {
     const { timeoutMs, signal } = options;
-    if (signal?.aborted) throw queryCancelled(sql);
+    if (signal?.aborted) throw queryCancelled('clickhouse', sql);
     const queryId = `uprate-${randomUUID()}`;
     const controller = new AbortController();
     let stopped: 'timeout' | 'cancel' | undefined;
@@ -91,11 +92,11 @@ export class ClickHouseHttp {
     try {
       return await this.send(sql, { ...options, settings }, queryId, controller.signal);
     } catch (e) {
-      if (stopped === 'timeout') throw queryTimeout(timeoutMs ?? 0, sql, queryId, e);
-      if (stopped === 'cancel') throw queryCancelled(sql, queryId, e);
+      if (stopped === 'timeout') throw queryTimeout('clickhouse', timeoutMs ?? 0, sql, e, queryId);
+      if (stopped === 'cancel') throw queryCancelled('clickhouse', sql, e, queryId);
       // The server's own max_execution_time (Code 159) ran out first.
       const code = e instanceof UprateError ? (e.details as { clickhouseCode?: number } | undefined)?.clickhouseCode : undefined;
-      if (timeoutMs !== undefined && code === 159) throw queryTimeout(timeoutMs, sql, queryId, e);
+      if (timeoutMs !== undefined && code === 159) throw queryTimeout('clickhouse', timeoutMs, sql, e, queryId);
       throw e;
     } finally {
       clearTimeout(timer);
@@ -193,16 +194,3 @@ export class ClickHouseHttp {
   }
 }
 
-/** A statement stopped at the caller's deadline. */
-export function queryTimeout(ms: number, sql: string, queryId?: string, cause?: unknown): UprateError {
-  return new UprateError('QUERY_TIMEOUT', `the query ran longer than ${ms} ms and was cancelled`, {
-    hint: 'narrow the query (fewer dimensions, a shorter date range, filters) or raise limits.queryTimeoutMs in uprate.config.yaml',
-    details: { engine: 'clickhouse', sql, timeoutMs: ms, queryId },
-    cause,
-  });
-}
-
-/** A statement stopped because its caller went away (or never started: the signal had aborted). */
-export function queryCancelled(sql: string, queryId?: string, cause?: unknown): UprateError {
-  return new UprateError('QUERY_CANCELLED', 'the query was cancelled: the client went away', { details: { engine: 'clickhouse', sql, queryId }, cause });
-}

@@ -2,7 +2,8 @@ import { UprateError, errorMessage } from '../core/errors.js';
 import { bulkLoadClickHouse } from '../ingest/clickhouse-ingest.js';
 import { qualifyJoinedTables, standardNot } from './clickhouse-compat.js';
 import { bindClickHouseSql } from './clickhouse-literal.js';
-import { ClickHouseHttp, queryCancelled, type ClickHouseAnswer, type ClickHouseColumn } from './clickhouse-http.js';
+import { ClickHouseHttp, type ClickHouseAnswer, type ClickHouseColumn } from './clickhouse-http.js';
+import { queryCancelled } from './query-stopped.js';
 import { CLICKHOUSE_LATEST_VERSION, CLICKHOUSE_MIGRATIONS, migrationsTable, shardDatabase } from './clickhouse-migrations.js';
 import { parseClickHouseUrl, type ClickHouseUrl } from './clickhouse-url.js';
 import type { BulkLoad, BulkLoadingStore, QueryOptions, Row, SqlValue } from './store.js';
@@ -126,7 +127,7 @@ export class ClickHouseStore implements BulkLoadingStore {
    * is aborted and the statement killed by its query_id (clickhouse-http.ts).
    */
   async query<T extends Row = Row>(sql: string, params: readonly SqlValue[] = [], options?: QueryOptions): Promise<T[]> {
-    if (options?.signal?.aborted) throw queryCancelled(sql);
+    if (options?.signal?.aborted) throw queryCancelled('clickhouse', sql);
     if (this.incompleteCommit) {
       this.incompleteCommit = false;
       try {

@@ -3,6 +3,7 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb
 import { UprateError, errorMessage } from '../core/errors.js';
 import { LATEST_VERSION, MIGRATIONS } from './migrations.js';
 import type { QueryOptions, Row, SqlValue, Store } from './store.js';
+import { queryCancelled, queryTimeout } from './query-stopped.js';
 
 export interface DuckDbOpenOptions {
   readonly readOnly?: boolean;
@@ -127,11 +128,11 @@ export class DuckDbStore implements Store {
    */
   private async queryWithin<T extends Row>(sql: string, params: readonly SqlValue[], options: QueryOptions): Promise<T[]> {
     const { timeoutMs, signal } = options;
-    if (signal?.aborted) throw queryCancelled(sql);
+    if (signal?.aborted) throw queryCancelled('duckdb', sql);
     const c = await this.connection();
     if (signal?.aborted) {
       this.release(c); // aborted while a connection was being opened: nothing ran on it
-      throw queryCancelled(sql);
+      throw queryCancelled('duckdb', sql);
     }
     let stopped: 'timeout' | 'cancel' | undefined;
     let repeat: ReturnType<typeof setInterval> | undefined;
@@ -146,12 +147,12 @@ export class DuckDbStore implements Store {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const reader = await c.runAndReadAll(sql, params.map(toDuckValue));
-      if (stopped === 'cancel') throw queryCancelled(sql);
+      if (stopped === 'cancel') throw queryCancelled('duckdb', sql);
       return reader.getRowObjectsJS() as T[];
     } catch (e) {
       if (e instanceof UprateError) throw e;
-      if (stopped === 'timeout') throw queryTimeout(timeoutMs ?? 0, sql, e);
-      if (stopped === 'cancel') throw queryCancelled(sql, e);
+      if (stopped === 'timeout') throw queryTimeout('duckdb', timeoutMs ?? 0, sql, e);
+      if (stopped === 'cancel') throw queryCancelled('duckdb', sql, e);
       throw new UprateError('DB_ERROR', `DuckDB: ${errorMessage(e)}`, { details: { sql, params }, cause: e });
     } finally {
       clearTimeout(timer);
@@ -216,18 +217,6 @@ export class DuckDbStore implements Store {
     this.idle = [];
     this.instance.closeSync();
   }
-}
-
-function queryTimeout(ms: number, sql: string, cause: unknown): UprateError {
-  return new UprateError('QUERY_TIMEOUT', `the query ran longer than ${ms} ms and was cancelled`, {
-    hint: 'narrow the query (fewer dimensions, a shorter date range, filters) or raise limits.queryTimeoutMs in uprate.config.yaml',
-    details: { engine: 'duckdb', sql, timeoutMs: ms },
-    cause,
-  });
-}
-
-function queryCancelled(sql: string, cause?: unknown): UprateError {
-  return new UprateError('QUERY_CANCELLED', 'the query was cancelled: the client went away', { details: { engine: 'duckdb', sql }, cause });
 }
 
 function newerSchema(target: string, version: number): UprateError {

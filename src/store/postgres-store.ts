@@ -9,6 +9,7 @@ import { POSTGRES_LATEST_VERSION, POSTGRES_MIGRATIONS } from './postgres-migrati
 import { postgresError, isConnectionLost } from './postgres-errors.js';
 import { sqlIdentifier } from './sql-literal.js';
 import type { BulkLoad, BulkLoadingStore, QueryOptions, Row, SqlValue } from './store.js';
+import { queryCancelled, queryTimeout } from './query-stopped.js';
 
 export interface PostgresOpenOptions {
   /** Refuse writes (report, query); a read-only open never migrates. */
@@ -168,7 +169,7 @@ export class PostgresStore implements BulkLoadingStore {
    */
   async query<T extends Row = Row>(sql: string, params: readonly SqlValue[] = [], options?: QueryOptions): Promise<T[]> {
     const limits = options && (options.timeoutMs !== undefined || options.signal) ? options : undefined;
-    if (limits?.signal?.aborted) throw queryCancelled(sql);
+    if (limits?.signal?.aborted) throw queryCancelled('postgres', sql);
     // Pooled connections the server closed since their last use (a restart) fail on their next
     // statement. A read is safe to send again on another connection: each failure drops one dead
     // connection, so at most pool-size retries reach a fresh one — which works, or fails to
@@ -180,7 +181,7 @@ export class PostgresStore implements BulkLoadingStore {
       } catch (e) {
         if (!(e instanceof LostConnection)) throw e;
         if (!read || attempt >= this.poolSize) throw e.error;
-        if (limits?.signal?.aborted) throw queryCancelled(sql, e.cause);
+        if (limits?.signal?.aborted) throw queryCancelled('postgres', sql, e.cause);
       }
     }
   }
@@ -226,15 +227,15 @@ export class PostgresStore implements BulkLoadingStore {
           backendPids.set(c, pid);
         }
         if (limit !== undefined) await c.query(timed(`SET statement_timeout = ${limit}`, wait));
-        if (signal?.aborted) throw queryCancelled(sql); // aborted before the statement was sent
+        if (signal?.aborted) throw queryCancelled('postgres', sql); // aborted before the statement was sent
         const result = await c.query<T>(timed(sql, wait, params.map(toPgValue)));
-        if (cancelling) throw queryCancelled(sql);
+        if (cancelling) throw queryCancelled('postgres', sql);
         return result.rows;
       } catch (e) {
         if (e instanceof UprateError) throw e;
         broken = isConnectionLost(e);
-        if (cancelling) throw queryCancelled(sql, e);
-        if (limit !== undefined && (e as { code?: unknown }).code === '57014' && /statement timeout/i.test(errorMessage(e))) throw queryTimeout(limit, sql, e);
+        if (cancelling) throw queryCancelled('postgres', sql, e);
+        if (limit !== undefined && (e as { code?: unknown }).code === '57014' && /statement timeout/i.test(errorMessage(e))) throw queryTimeout('postgres', limit, sql, e);
         const error = postgresError(this.target, limit ?? this.timeoutMs, e, sql, params);
         if (broken && !/Query read timeout/i.test(errorMessage(e))) throw new LostConnection(error, e);
         throw error;
@@ -400,9 +401,9 @@ function timed(text: string, ms: number, values?: unknown[]): pg.QueryConfig & {
 
 /** Waits for a pooled connection unless the signal aborts first (one that arrives late goes back). */
 function connectUnlessAborted(pool: pg.Pool, signal: AbortSignal, sql: string): Promise<pg.PoolClient> {
-  if (signal.aborted) return Promise.reject(queryCancelled(sql));
+  if (signal.aborted) return Promise.reject(queryCancelled('postgres', sql));
   return new Promise((resolve, reject) => {
-    const onAbort = () => reject(queryCancelled(sql));
+    const onAbort = () => reject(queryCancelled('postgres', sql));
     signal.addEventListener('abort', onAbort, { once: true });
     pool.connect().then(
       (c) => {
@@ -416,18 +417,6 @@ function connectUnlessAborted(pool: pg.Pool, signal: AbortSignal, sql: string): 
       },
     );
   });
-}
-
-function queryTimeout(ms: number, sql: string, cause: unknown): UprateError {
-  return new UprateError('QUERY_TIMEOUT', `the query ran longer than ${ms} ms and was cancelled`, {
-    hint: 'narrow the query (fewer dimensions, a shorter date range, filters) or raise limits.queryTimeoutMs in uprate.config.yaml',
-    details: { engine: 'postgres', sql, timeoutMs: ms },
-    cause,
-  });
-}
-
-function queryCancelled(sql: string, cause?: unknown): UprateError {
-  return new UprateError('QUERY_CANCELLED', 'the query was cancelled: the client went away', { details: { engine: 'postgres', sql }, cause });
 }
 
 function toPgValue(v: SqlValue): unknown {
