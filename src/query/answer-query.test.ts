@@ -87,6 +87,15 @@ test('ungrouped: one row per offer, measures per row', async () => {
   assert.deepEqual(r?.data, [{ 'Offers.offerId': 'o01', 'Offers.accepted': '1' }, { 'Offers.offerId': 'o02', 'Offers.accepted': '0' }]);
 });
 
+test('ungrouped: a count_distinct is 1 or 0 per row, so rates built on it compute', async () => {
+  const [r] = await load({ measures: ['Offers.customersOffered', 'Offers.customersConverted', 'Offers.customerConversionRate', 'Offers.accepted'], dimensions: ['Offers.offerId'], ungrouped: true, order: { 'Offers.offerId': 'asc' }, limit: 2 });
+  // o01 was accepted, o02 not (the test above): each row holds one customer, converted or not.
+  assert.deepEqual(r?.data.map((d) => [d['Offers.customersOffered'], d['Offers.customersConverted'], Number(d['Offers.customerConversionRate']), d['Offers.accepted']]), [
+    ['1', '1', 1, '1'],
+    ['1', '0', 0, '0'],
+  ]);
+});
+
 test('Cube.dim.granularity in dimensions becomes a time dimension; default order follows Cube', async () => {
   const [r] = await load({ measures: ['Offers.count'], dimensions: ['Offers.offeredAt.quarter'] });
   assert.deepEqual(r?.query.timeDimensions, [{ dimension: 'Offers.offeredAt', granularity: 'quarter' }]);

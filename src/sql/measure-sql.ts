@@ -52,7 +52,13 @@ export function leafAggregate(scope: RenderScope, m: MeasureDef, mode: Aggregati
   const cond = logical('AND', m.filters.map((f) => paren(templateExpr(f, scope))));
   const when = (then: SqlExpr): SqlExpr => (cond ? { kind: 'caseWhen', when: cond, then, otherwise: null } : then);
   if (mode === 'row') {
-    if (m.type === 'count') return cond ? { kind: 'caseWhen', when: cond, then: raw('1'), otherwise: raw('0') } : raw('1');
+    // A counting measure is 1 or 0 on one row: a count_distinct's own value (an id, text) is not a
+    // number, and a `number` measure built on it (customers converted / offered) must compute.
+    if (m.type === 'count' || m.type === 'count_distinct' || m.type === 'count_distinct_approx') {
+      const present: SqlExpr | null = m.type !== 'count' && arg ? { kind: 'isNull', expr: arg, negated: true } : null;
+      const counts = logical('AND', [...(present ? [present] : []), ...(cond ? [cond] : [])]);
+      return counts ? { kind: 'caseWhen', when: counts, then: raw('1'), otherwise: raw('0') } : raw('1');
+    }
     return when(arg ?? raw('1'));
   }
   switch (m.type) {
