@@ -26,8 +26,9 @@ export async function kpiHeadline(ctx: KpiContext, requested: Selection): Promis
 
   let previous: KpiResponse['previous'] = null;
   let change: KpiResponse['change'] = null;
-  if (selection.from !== null && selection.to !== null) {
-    const range = previousPeriod(selection.from, selection.to);
+  const range = selection.from !== null && selection.to !== null ? previousPeriod(selection.from, selection.to) : null;
+  // A previous period that would start before year 0 is not one uprate can ask for: none, then.
+  if (range && !range.from.startsWith('-')) {
     const [prevCounts] = await countOffers(ctx, { ...selection, ...range });
     const prev = prevCounts ?? NO_OFFERS;
     previous = { ...rateView(prev, ctx), ...range };

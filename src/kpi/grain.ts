@@ -1,5 +1,7 @@
 import { UprateError } from '../core/errors.js';
 import { DEFAULT_LIMITS, raiseLimitHint } from '../core/limits.js';
+import { isSupportedTime, parseTimestamp } from '../query/time-zone.js';
+import { utc } from '../query/wall-time.js';
 
 export const GRAINS = ['day', 'week', 'month', 'quarter', 'year'] as const;
 export type Grain = (typeof GRAINS)[number];
@@ -15,17 +17,17 @@ export function periodStart(d: Date, grain: Grain): Date {
   const m = d.getUTCMonth();
   switch (grain) {
     case 'day':
-      return new Date(Date.UTC(y, m, d.getUTCDate()));
+      return new Date(utc(y, m, d.getUTCDate()));
     case 'week': {
       const day = (d.getUTCDay() + 6) % 7;
-      return new Date(Date.UTC(y, m, d.getUTCDate() - day));
+      return new Date(utc(y, m, d.getUTCDate() - day));
     }
     case 'month':
-      return new Date(Date.UTC(y, m, 1));
+      return new Date(utc(y, m, 1));
     case 'quarter':
-      return new Date(Date.UTC(y, m - (m % 3), 1));
+      return new Date(utc(y, m - (m % 3), 1));
     case 'year':
-      return new Date(Date.UTC(y, 0, 1));
+      return new Date(utc(y, 0, 1));
   }
 }
 
@@ -36,15 +38,15 @@ export function nextPeriod(start: Date, grain: Grain): Date {
   const day = start.getUTCDate();
   switch (grain) {
     case 'day':
-      return new Date(Date.UTC(y, m, day + 1));
+      return new Date(utc(y, m, day + 1));
     case 'week':
-      return new Date(Date.UTC(y, m, day + 7));
+      return new Date(utc(y, m, day + 7));
     case 'month':
-      return new Date(Date.UTC(y, m + 1, 1));
+      return new Date(utc(y, m + 1, 1));
     case 'quarter':
-      return new Date(Date.UTC(y, m + 3, 1));
+      return new Date(utc(y, m + 3, 1));
     case 'year':
-      return new Date(Date.UTC(y + 1, 0, 1));
+      return new Date(utc(y + 1, 0, 1));
   }
 }
 
@@ -67,12 +69,14 @@ export function periodsBetween(from: Date, to: Date, grain: Grain, max: number =
   return out;
 }
 
-/** Parses a `YYYY-MM-DD` or ISO 8601 date argument (UTC when no zone is given). */
+/**
+ * Parses a `YYYY-MM-DD` or ISO 8601 date argument (UTC when no zone is given; years 0000–9999 as
+ * written, never guessed into the 1900s).
+ */
 export function parseDate(value: string, where: string): Date {
-  const iso = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(value) ? value : `${value}Z`;
-  const d = new Date(iso);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(d.getTime())) {
-    throw new UprateError('BAD_ARGUMENT', `'${value}' is not a date`, { location: where, hint: 'write dates as YYYY-MM-DD (or an ISO 8601 timestamp)' });
+  const parsed = parseTimestamp(value);
+  if (!parsed || !isSupportedTime(parsed.ms)) {
+    throw new UprateError('BAD_ARGUMENT', `'${value}' is not a date from 0000-01-01 to 9999-12-31`, { location: where, hint: 'write dates as YYYY-MM-DD (or an ISO 8601 timestamp)' });
   }
-  return d;
+  return new Date(parsed.ms);
 }

@@ -24,7 +24,7 @@ const CAMEL = (s: string) => s.replace(/_([a-z])/g, (_, ch: string) => ch.toUppe
 /** Accepts `account_size`, `accountSize` or `account-size`. */
 export function parseDimension(name: string, where = '--by'): ReportDimension {
   const key = name.trim().replace(/-/g, '_').replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`);
-  if (key in REPORT_DIMENSIONS) return key as ReportDimension;
+  if (Object.hasOwn(REPORT_DIMENSIONS, key)) return key as ReportDimension;
   throw new UprateError('BAD_ARGUMENT', `unknown dimension '${name}'`, {
     location: where,
     hint: `use one of ${Object.keys(REPORT_DIMENSIONS).join(', ')} (camelCase such as ${CAMEL('account_size')} works too)`,

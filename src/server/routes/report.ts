@@ -26,7 +26,7 @@ export async function reportRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       ...(grain ? { grain: parseGrain(grain, 'grain') } : by ? {} : { grain: 'month' as const }),
       ...(by ? { by: by.split(',').map((d) => parseDimension(d.trim(), 'by')) } : {}),
       ...(from ? { from: parseDate(from, 'from') } : {}),
-      ...(to ? { to: new Date(parseDate(to, 'to').getTime() + 86_400_000) } : {}),
+      ...(to ? endOfDay(parseDate(to, 'to')) : {}),
       ...(type ? { offerType: offerType(type) } : {}),
       ...(window ? { windowDays: windowDays(window) } : {}),
       asOf: ctx.clock(),
@@ -35,6 +35,12 @@ export async function reportRoutes(app: FastifyInstance, ctx: ServerContext): Pr
     };
     return buildReport(ctx.store, scope.access, options);
   });
+}
+
+/** `to` is inclusive: the report ends where the next day starts (no end at all after 9999-12-31). */
+function endOfDay(day: Date): { to: Date } | Record<string, never> {
+  const next = new Date(day.getTime() + 86_400_000);
+  return next.getUTCFullYear() > 9999 ? {} : { to: next };
 }
 
 function offerType(v: string): 'upsell' | 'cross_sell' {
