@@ -5,7 +5,8 @@ import { alignedTable } from '../core/text-table.js';
 import { parseDate } from '../kpi/index.js';
 import { openStore, readServerSidecar } from '../store/index.js';
 import { checkJson } from '../server/routes/alerts.js';
-import { authHeader } from './auth-header.js';
+import { authHeader, ownerClaims } from './auth-header.js';
+import { cliConfig } from './model-source.js';
 import { openModel } from './model-source.js';
 import { DEFAULT_DB, parseChoice } from './options.js';
 import { action } from './run-command.js';
@@ -53,7 +54,7 @@ async function checkThroughServer(url: string, flags: CheckFlags): Promise<{ fir
   if (flags.dryRun) params.set('dryRun', 'true');
   let response: Response;
   try {
-    response = await fetch(`${url}/api/v1/alerts/check?${params.toString()}`, { method: 'POST', headers: await authHeader() });
+    response = await fetch(`${url}/api/v1/alerts/check?${params.toString()}`, { method: 'POST', headers: await authHeader(ownerClaims(cliConfig(flags).security)) });
   } catch (e) {
     throw new UprateError('ENGINE_UNAVAILABLE', `cannot reach the uprate server at ${url}: ${errorMessage(e)}`, { hint: 'check that `uprate serve` is running there' });
   }

@@ -10,7 +10,7 @@ import { openStore, readServerSidecar } from '../store/index.js';
 import { DEFAULT_DB, parseChoice } from './options.js';
 import { progressBar } from './progress.js';
 import { action } from './run-command.js';
-import { authHeader } from './auth-header.js';
+import { authHeader, ownerClaims } from './auth-header.js';
 import { addStoreOptions, storeChoice, storeOptions, type StoreFlags } from './store-options.js';
 
 const TABLES = ['offers', 'customers'] as const;
@@ -59,7 +59,7 @@ async function sendThroughServer(url: string, table: TableName, files: string[],
     try {
       response = await fetch(endpoint, {
         method: 'POST',
-        headers: { 'content-type': CONTENT_TYPES[f], 'content-length': String(statSync(file).size), 'x-uprate-source': basename(file), ...(await authHeader()) },
+        headers: { 'content-type': CONTENT_TYPES[f], 'content-length': String(statSync(file).size), 'x-uprate-source': basename(file), ...(await authHeader(ownerClaims(cliConfig(flags).security))) },
         body: Readable.toWeb(createReadStream(file)) as ReadableStream,
         duplex: 'half',
       } as RequestInit);
