@@ -1,25 +1,5 @@
 import { UprateError } from '../core/errors.js';
-import { findMember, type Model, type Template } from '../model/index.js';
-
-/** A template as comparable text: `${CUBE}` and `${Own}` read the same, other cubes by name. */
-function templateText(template: Template, own: string): string {
-  return template
-    .map((part) => {
-      switch (part.kind) {
-        case 'text':
-          return part.text;
-        case 'cube':
-          return part.cube === 'CUBE' || part.cube === own ? '{self}' : `{${part.cube}}`;
-        case 'member':
-          return `{${part.cube === 'CUBE' ? own : part.cube}.${part.member}}`;
-        case 'macro':
-          return `{${part.name}()}`;
-      }
-      return '';
-    })
-    .join('')
-    .trim();
-}
+import { findMember, joinColumns, plainColumn, type Model } from '../model/index.js';
 
 /**
  * Identity dimensions — a cube's primary key, or a foreign key its joins use (`Offers.customerId`)
@@ -31,16 +11,12 @@ export function isIdentityDimension(model: Model, path: string): boolean {
   const found = findMember(model, path);
   if (!found || found.member.kind !== 'dimension') return false;
   if (found.member.primaryKey) return true;
-  const own = found.cube.name;
-  const column = templateText(found.member.sql, own);
-  if (!/^\{self\}\.\w+$/.test(column) && !/^\w+$/.test(column)) return false;
-  const qualified = column.startsWith('{self}') ? column : `{self}.${column}`;
-  for (const join of found.cube.joins.values()) {
-    const on = templateText(join.sql, own);
-    const at = on.indexOf(qualified);
-    if (at >= 0 && !/\w/.test(on.charAt(at + qualified.length))) return true;
-  }
-  return false;
+  const column = plainColumn(found.member.sql, found.cube.name);
+  if (!column) return false;
+  return [...found.cube.joins.keys()].some((name) => {
+    const target = model.cubes.get(name);
+    return target !== undefined && joinColumns(found.cube, target)?.from === column;
+  });
 }
 
 /** Refuses an identity dimension where an endpoint would enumerate its values. */

@@ -26,5 +26,6 @@ export { formatProblems, modelError, problemLocation, type ModelProblem } from '
 export { shippedModelDir } from './shipped-model.js';
 export { MACROS } from './macros.js';
 export { templateRefs, templateSource } from './template.js';
+export { joinColumns, plainColumn } from './column-refs.js';
 export { cubeAlias, cubeTitle, memberAlias, memberTitle, shortTitle, titleize, underscore } from './titles.js';
 export { findMember, type FoundMember } from './find-member.js';

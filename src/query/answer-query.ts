@@ -47,6 +47,8 @@ export interface PreparedQuery {
 
 export interface PreparedRequest {
   readonly queryType: QueryType;
+  /** False when the query gave no `order` (Cube's default order applied). */
+  readonly orderGiven: boolean;
   readonly queries: readonly PreparedQuery[];
   readonly pivotQuery: Record<string, unknown>;
 }
@@ -79,7 +81,7 @@ export function prepareQuery(model: Model, query: unknown, options: AnswerOption
   const [first] = request.queries;
   const pivotQuery: Record<string, unknown> = { ...first, queryType: request.queryType };
   if (request.queryType === 'compareDateRangeQuery') pivotQuery['dimensions'] = ['compareDateRange', ...(first?.dimensions ?? [])];
-  return { queryType: request.queryType, queries, pivotQuery };
+  return { queryType: request.queryType, orderGiven: request.orderGiven, queries, pivotQuery };
 }
 
 /**

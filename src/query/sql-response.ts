@@ -1,10 +1,7 @@
 import type { Model } from '../model/index.js';
 import type { Dialect } from '../sql/index.js';
 import { prepareQuery, type AnswerOptions, type PreparedQuery } from './answer-query.js';
-import { normalizeRequest } from './normalize-query.js';
 import { accessFilters } from './access.js';
-import { guardQuery } from './cost-guard.js';
-import { DEFAULT_LIMITS } from '../core/limits.js';
 
 function orderObject(p: PreparedQuery): Record<string, 'asc' | 'desc'> {
   return Object.fromEntries(p.plan.order.map((o) => [o.id, o.desc ? 'desc' : 'asc']));
@@ -55,9 +52,8 @@ export function dryRun(model: Model, query: unknown, options: AnswerOptions & { 
  * "today" keys change at midnight; measures reading `uprate.now()` change continuously.
  */
 export function queryKey(model: Model, query: unknown, options: AnswerOptions & { readonly dialect: Dialect }): string {
-  prepareQuery(model, query, options, options.dialect);
-  const request = normalizeRequest(guardQuery(query, options.limits ?? DEFAULT_LIMITS), options.now);
-  return JSON.stringify({ queries: request.queries, orderGiven: request.orderGiven, access: accessFilters(options.access) }, sortedKeys);
+  const prepared = prepareQuery(model, query, options, options.dialect);
+  return JSON.stringify({ queries: prepared.queries.map((p) => p.query), orderGiven: prepared.orderGiven, access: accessFilters(options.access) }, sortedKeys);
 }
 
 /** JSON with object keys sorted, so that `{a, b}` and `{b, a}` key the same. */

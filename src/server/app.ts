@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { SecurityFilter } from '../config/index.js';
 import { loadModel, shippedModelDir, type Model } from '../model/index.js';
 import type { Store } from '../store/index.js';
@@ -6,7 +6,7 @@ import type { ServerContext } from './context.js';
 import { apiSecret, checkSecret, installAuth, type RouteEntry } from './auth.js';
 import type { Tenancy } from './caller.js';
 import { QueryGate } from './query-gate.js';
-import { readScope } from './read-scope.js';
+import { clientGone, readScope } from './read-scope.js';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import { UprateError } from '../core/errors.js';
 import { errorHandler } from './error-handler.js';
@@ -117,10 +117,6 @@ function installQueryGate(app: FastifyInstance, gate: QueryGate): void {
     }
     reply.raw.once('close', release);
   });
-}
-
-export function clientGone(request: FastifyRequest): boolean {
-  return request.raw.destroyed || request.raw.socket?.destroyed === true;
 }
 
 /** The URL the server listens on (for links in alert notifications), once it listens. */

@@ -1,7 +1,7 @@
 import type { JWTPayload } from 'jose';
 import { UprateError, isUprateError } from '../core/errors.js';
 import type { CheckedRows } from '../ingest/index.js';
-import type { CubeDef, Model, Template } from '../model/index.js';
+import { joinColumns, plainColumn, type CubeDef, type Model } from '../model/index.js';
 import { allAccess, answerQuery, MAX_LIMIT, type Access } from '../query/index.js';
 import type { CubeFilter } from '../query/cube-query.js';
 import type { Store } from '../store/index.js';
@@ -98,28 +98,6 @@ async function existing(store: Store, model: Model, path: string, values: readon
 
 function keyDimension(cube: CubeDef): string | undefined {
   return [...cube.dimensions.entries()].find(([, d]) => d.primaryKey)?.[0];
-}
-
-/** `${CUBE}.column` or `column` → column; anything else (an expression) → undefined. */
-function plainColumn(template: Template, own: string): string | undefined {
-  const text = template
-    .map((p) => (p.kind === 'text' ? p.text : p.kind === 'cube' && (p.cube === 'CUBE' || p.cube === own) ? '{self}' : '\u0000'))
-    .join('')
-    .trim();
-  return /^(?:\{self\}\.)?([A-Za-z_]\w*)$/.exec(text)?.[1];
-}
-
-/** `${CUBE}.fk = ${Target}.pk` → { from: fk, to: pk }. */
-function joinColumns(cube: CubeDef, target: CubeDef): { from: string; to: string } | undefined {
-  const join = cube.joins.get(target.name);
-  if (!join || join.relationship !== 'many_to_one') return undefined;
-  const text = join.sql
-    .map((p) => (p.kind === 'text' ? p.text : p.kind === 'cube' ? (p.cube === 'CUBE' || p.cube === cube.name ? '{self}' : `{${p.cube}}`) : '\u0000'))
-    .join('')
-    .trim();
-  const m = /^\{self\}\.([A-Za-z_]\w*)\s*=\s*\{(\w+)\}\.([A-Za-z_]\w*)$/.exec(text) ?? /^\{(\w+)\}\.([A-Za-z_]\w*)\s*=\s*\{self\}\.([A-Za-z_]\w*)$/.exec(text);
-  if (!m) return undefined;
-  return m[2] === target.name && m[1] && m[3] ? { from: m[1], to: m[3] } : m[1] === target.name && m[2] && m[3] ? { from: m[3], to: m[2] } : undefined;
 }
 
 function shown(values: readonly (string | null)[]): string {

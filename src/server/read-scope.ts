@@ -29,9 +29,14 @@ export function readScope(
   if (options.abortOnClose === false) return { access, limits };
   const controller = new AbortController();
   // Gone already (closed while queued): a listener added now would never hear it.
-  if (request.raw.destroyed || request.raw.socket?.destroyed === true) controller.abort();
+  if (clientGone(request)) controller.abort();
   reply.raw.once('close', () => {
     if (!reply.raw.writableEnded) controller.abort();
   });
   return { access, limits, signal: controller.signal };
+}
+
+/** The client closed its connection (the request can no longer be answered). */
+export function clientGone(request: FastifyRequest): boolean {
+  return request.raw.destroyed || request.raw.socket?.destroyed === true;
 }

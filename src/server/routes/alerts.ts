@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AlertMonitor, alertVisibleTo, listAlerts, type AlertSetup, type CheckResult } from '../../alerts/index.js';
 import { accessFilters } from '../../query/index.js';
-import { isAdmin } from '../caller.js';
+import { callerAccess, isAdmin } from '../caller.js';
 import { UprateError } from '../../core/errors.js';
 import { parseDate } from '../../kpi/index.js';
 import type { Model } from '../../model/index.js';
@@ -70,15 +70,15 @@ export async function alertsRoutes(app: FastifyInstance, ctx: ServerContext, opt
 
   // With security rules, a tenant sees only alerts about its own rows (alertVisibleTo); alerts over
   // everyone, and running checks (which notify), are for admins (config security.adminClaim).
-  const visibleTo = (request: FastifyRequest, reply: FastifyReply): ((scope: string, rule: string) => boolean) => {
+  const visibleTo = (request: FastifyRequest): ((scope: string, rule: string) => boolean) => {
     if (isAdmin(ctx.tenancy, request.securityContext)) return () => true;
-    const filters = accessFilters(ctx.read(request, reply).access);
+    const filters = accessFilters(callerAccess(ctx.tenancy, request.securityContext));
     const rules = new Map((setup?.rules ?? []).map((r) => [r.name, r]));
     return (scope, rule) => alertVisibleTo(scope, rules.get(rule), filters);
   };
 
-  app.get('/api/v1/alerts', async (request, reply) => {
-    const visible = visibleTo(request, reply);
+  app.get('/api/v1/alerts', async (request) => {
+    const visible = visibleTo(request);
     const list = await listAlerts(ctx.store, ctx.clock(), setup?.recentDays ?? 30);
     return { firing: list.firing.filter((a) => visible(a.scope, a.rule)), recent: list.recent.filter((a) => visible(a.scope, a.rule)) };
   });
