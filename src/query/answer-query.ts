@@ -14,7 +14,10 @@ import type { QueryPlan } from './plan.js';
 export interface AnswerOptions extends PlanOptions {
   /** Cost limits (default: DEFAULT_LIMITS). */
   readonly limits?: Limits;
-  /** Cancel each statement in the engine after this long (default: limits.queryTimeoutMs). */
+  /**
+   * Cancel each statement in the engine after this long (default: the given limits'
+   * queryTimeoutMs; none without limits — the CLI on the user's own database waits as long as it takes).
+   */
   readonly timeoutMs?: number;
   /** Aborting cancels the statements in the engine (the client went away). */
   readonly signal?: AbortSignal;
@@ -94,7 +97,8 @@ export function prepareQuery(model: Model, query: unknown, options: AnswerOption
  */
 export async function answerQuery(store: Store, model: Model, query: unknown, options: AnswerOptions): Promise<LoadAnswer> {
   const prepared = prepareQuery(model, query, options, dialectOf(store));
-  const run = { timeoutMs: options.timeoutMs ?? (options.limits ?? DEFAULT_LIMITS).queryTimeoutMs, ...(options.signal ? { signal: options.signal } : {}) };
+  const timeoutMs = options.timeoutMs ?? options.limits?.queryTimeoutMs;
+  const run = { ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(options.signal ? { signal: options.signal } : {}) };
   const results = await Promise.all(
     prepared.queries.map(async (p): Promise<LoadResult> => {
       const rows = await store.query(p.sql.sql, p.sql.params, run);

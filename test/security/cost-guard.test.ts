@@ -142,3 +142,39 @@ test('clients that hang up while queued or reading give their slot back: the nex
     await tight.app.close();
   }
 });
+
+test('a read past limits.queryTimeoutMs is cancelled: 400 QUERY_TIMEOUT naming the limit, and the server answers the next read', async () => {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { loadModel } = await import('../../src/model/index.js');
+  const dir = mkdtempSync(join(tmpdir(), 'uprate-slow-model-'));
+  // A cube whose rows take minutes to count: only the timeout can end its query.
+  writeFileSync(join(dir, 'slow.yml'), `cubes:
+  - name: Slow
+    sql: "SELECT a.range * 1000000 + b.range AS x FROM range(1000000) a, range(1000000) b"
+    measures:
+      - name: count
+        type: count
+    dimensions:
+      - name: x
+        sql: x
+        type: number
+        primary_key: true
+`);
+  const model = await loadModel(dir);
+  const slow = await buildApp({ store, dev: true, logLevel: 'silent', model, limits: { ...DEFAULT_LIMITS, queryTimeoutMs: 300 } });
+  try {
+    const started = Date.now();
+    const answer = await slow.app.inject({ method: 'POST', url: '/cubejs-api/v1/load', headers: { host: '127.0.0.1' }, payload: { query: { measures: ['Slow.count'] } } });
+    assert.equal(answer.statusCode, 400, answer.body);
+    assert.equal(answer.json().code, 'QUERY_TIMEOUT');
+    assert.match(answer.json().error, /limits\.queryTimeoutMs/);
+    assert.ok(Date.now() - started < 20_000, `took ${Date.now() - started} ms`);
+    const next = await slow.app.inject({ method: 'GET', url: '/health', headers: { host: '127.0.0.1' } });
+    assert.equal(next.statusCode, 200);
+  } finally {
+    await slow.app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
