@@ -127,6 +127,14 @@ cube('Offers', {
     offerName: { sql: `${CUBE}.offer_name`, type: 'string', description: 'The product, tier or add-on offered.' },
     channel: { sql: `${CUBE}.channel`, type: 'string' },
     campaign: { sql: `${CUBE}.campaign`, type: 'string' },
+    daysToAccept: {
+      type: 'number',
+      // FLOOR of the fractional days the macro gives on every engine (epoch seconds / 86400.0 on
+      // DuckDB, PostgreSQL and ClickHouse alike): a whole number, never negative.
+      sql: `CASE WHEN ${isAccepted} THEN FLOOR(${uprate.daysBetween(`${CUBE}.offered_at`, `${CUBE}.accepted_at`)}) ELSE NULL END`,
+      title: 'Days to Accept',
+      description: `Whole days from the offer to its acceptance (0 = within 24 hours of the offer, 1 = on the next 24 hours, …), for offers accepted within ${windowDays} days of being made and by now; null for every other offer. Group by it to see how acceptances accumulate over the window.`,
+    },
     status: {
       type: 'string',
       sql: `CASE WHEN ${isAccepted} THEN 'accepted' WHEN ${isDeclined} THEN 'declined' WHEN ${windowEnd} > ${now} THEN 'pending' ELSE 'expired' END`,

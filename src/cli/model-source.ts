@@ -57,6 +57,7 @@ export async function cliKpiContext(store: Store, flags: KpiContextFlags): Promi
     windowDays: flags.windowDays,
     thresholds: config.bands ?? DEFAULT_BAND_THRESHOLDS,
     target: config.target ?? null,
+    correction: config.stats?.correction ?? 'holm',
     level: 0.95,
     method: 'wilson',
   };

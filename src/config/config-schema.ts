@@ -44,6 +44,14 @@ export const configSchema = z
       .default({ strong: 0.2, poor: 0.1 }),
     /** The user's own target rate (a fraction). */
     target: z.number().min(0).max(1).optional(),
+    /** How judgements are made. */
+    stats: z
+      .object({
+        /** Correction of a family of period-over-period changes: Holm (default) or Benjamini–Hochberg. */
+        correction: z.enum(['holm', 'bh']).default('holm'),
+      })
+      .strict()
+      .default({ correction: 'holm' }),
     /** Folder of Cube model files (default: the shipped model). */
     model: z.string().optional(),
     security: z

@@ -66,13 +66,28 @@ export interface ApiThresholds {
   readonly poor: number;
 }
 
-/** A confidence interval for a rate. Endpoints are null when there are no offers. */
+/** Which variance an interval or test used: offers clustered by customer, or independent. */
+export type ApiVariance = 'customer-clustered' | 'binomial';
+
+/**
+ * A confidence interval for a rate. Endpoints are null when there are no offers. One customer's
+ * offers are not independent: the interval is the method applied to the effective sample
+ * (offers / design effect), the design effect measured from the customers' own counts.
+ */
 export interface ApiInterval {
   readonly lower: number | null;
   readonly upper: number | null;
-  /** Method actually used (exact when n < 30). */
+  /** Method actually used (exact below 30 effective offers). */
   readonly method: ApiIntervalMethod;
   readonly level: number;
+  /** `customer-clustered` (cluster-robust variance of the ratio) or `binomial`. */
+  readonly variance: ApiVariance;
+  /** Cluster-robust variance over binomial variance, floored at 1 (1 = independent offers). */
+  readonly designEffect: number;
+  /** Customers the offers went to (null when not counted). */
+  readonly customers: number | null;
+  /** offers / designEffect: the independent offers the data are worth. */
+  readonly effectiveOffers: number;
 }
 
 /**
@@ -130,6 +145,10 @@ export interface ApiDifference {
   readonly significant: boolean;
   /** Why this test (or none), in words. */
   readonly reason: string;
+  /** `customer-clustered` when either side's design effect exceeds 1 (Rao–Scott effective counts). */
+  readonly variance: ApiVariance;
+  /** Design effects of A and B. */
+  readonly designEffects: readonly [number, number];
 }
 
 /** How a rate stands against a reference (a benchmark or a target). */
@@ -224,10 +243,40 @@ export interface TimeseriesPoint extends ApiRate {
   readonly outOfControl: 'above' | 'below' | null;
   /** Part of a run of ≥ 8 periods on one side of the centre line. */
   readonly runFlags: readonly ('run_above' | 'run_below')[];
-  /** This period (A) against the previous one (B); null for the first period. */
-  readonly change: ApiDifference | null;
+  /**
+   * This period (A) against the previous one (B); null for the first period. Never significant
+   * when either period is provisional (its `reason` says so). `adjustedPValue` is corrected over
+   * the family of every complete period-over-period change in the answer (`changeFamily`).
+   */
+  readonly change: (ApiDifference & { readonly adjustedPValue: number | null }) | null;
+  /**
+   * This period against the same period a year earlier (months, quarters, weeks) when that one
+   * has offers; null otherwise. Corrected over its own family like `change`.
+   */
+  readonly yearOverYear: (ApiDifference & { readonly adjustedPValue: number | null; readonly period: string }) | null;
+  /** A period still filling in: its projected final rate (Kaplan–Meier on days to accept); else null. */
+  readonly projected: ApiProjection | null;
   /** The period was on the chart (complete, with offers). */
   readonly charted: boolean;
+}
+
+/**
+ * The rate a provisional period is expected to end at once every offer's window has closed,
+ * learnt from how earlier offers' acceptances accumulated over the window (Kaplan–Meier on
+ * days-to-accept, pending offers censored at their age), with an interval.
+ */
+export interface ApiProjection {
+  readonly rate: number;
+  readonly lower: number;
+  readonly upper: number;
+  readonly level: number;
+  readonly method: 'kaplan-meier';
+  /** Acceptances still expected from the period's pending offers. */
+  readonly expectedAdditional: number;
+  /** Pending offers the projection is about. */
+  readonly pending: number;
+  /** One sentence: what the curve was learnt from. */
+  readonly basis: string;
 }
 
 /** GET /api/v1/timeseries?grain=… */
@@ -237,7 +286,16 @@ export interface TimeseriesResponse {
   /** Every period in the range, empty ones with offers 0 and null rates. */
   readonly points: readonly TimeseriesPoint[];
   readonly controlChart: {
+    /** The chart used: Laney p′ when the periods vary more than chance (see `choice`), else p. */
     readonly kind: 'p' | 'laney';
+    /** How the kind was chosen (null when the caller asked for one): the over-dispersion test. */
+    readonly choice: {
+      readonly test: string;
+      readonly statistic: number | null;
+      readonly df: number | null;
+      readonly pValue: number | null;
+      readonly reason: string;
+    } | null;
     /** Centre line p̄ = Σ accepted / Σ offers over charted periods. */
     readonly centreLine: number | null;
     readonly sigmas: number;
@@ -247,7 +305,11 @@ export interface TimeseriesResponse {
     readonly includesProvisional: boolean;
     readonly note: string | null;
   };
-  /** Cochran–Armitage trend test over the last 12 complete periods. */
+  /**
+   * Trend of the complete periods: a quasi-binomial logistic GLM on the period index (with
+   * month- or quarter-of-year terms when the window holds two seasonal cycles), its dispersion
+   * estimated from the data. No direction when a season could not be ruled out.
+   */
   readonly trend: {
     readonly periods: number;
     readonly from: string | null;
@@ -259,7 +321,14 @@ export interface TimeseriesResponse {
     readonly slopePoints: number | null;
     readonly direction: 'rising' | 'falling' | 'flat' | null;
     readonly note: string | null;
+    /** The model and test, in words. */
+    readonly test: string;
+    readonly seasonal: boolean;
+    /** Pearson X² / df of the fit (1 = binomial noise only). */
+    readonly dispersion: number | null;
   };
+  /** Which changes were corrected together, and how (config `stats.correction`, default Holm). */
+  readonly changeFamily: { readonly method: ApiCorrection; readonly members: number; readonly description: string };
   /** Latest complete period against the one before it; null with fewer than two. */
   readonly latestChange: (ApiDifference & { readonly period: string; readonly previousPeriod: string }) | null;
 }
@@ -333,6 +402,11 @@ export interface LeaderboardRow {
   readonly upper: number;
   /** Posterior probability that the offer's rate beats the overall rate. */
   readonly probabilityToBeatOverall: number | null;
+  /**
+   * How much the offer's acceptances cluster by customer: the posterior counts its evidence as
+   * accepted/d of offers/d (1 = independent offers).
+   */
+  readonly designEffect: number;
   /** offers < 30. */
   readonly smallSample: boolean;
   readonly provisional: boolean;

@@ -10,11 +10,12 @@ export const BENCHMARK_CITATION = 'KPI Depot, "Upsell/Cross-sell Conversion Rate
 /**
  * Two-sided one-sample score test of k of n against a reference rate p0 — the test the Wilson
  * interval inverts, so "the interval excludes p0" and "p < 1 − level" agree (for Wilson intervals).
- * As statsmodels `proportions_ztest(k, n, value=p0, prop_var=p0)`. Null when n = 0 or p0 ∈ {0, 1}.
+ * As statsmodels `proportions_ztest(k/d, n/d, value=p0, prop_var=p0)` on the effective counts
+ * (d the design effect of offers clustered by customer; 1 = independent). Null when n = 0 or p0 ∈ {0, 1}.
  */
-export function scoreTestAgainst(k: number, n: number, p0: number): number | null {
+export function scoreTestAgainst(k: number, n: number, p0: number, designEffect = 1): number | null {
   if (n === 0 || p0 <= 0 || p0 >= 1) return null;
-  return twoSidedNormalP((k / n - p0) / Math.sqrt((p0 * (1 - p0)) / n));
+  return twoSidedNormalP((k / n - p0) / Math.sqrt((p0 * (1 - p0) * designEffect) / n));
 }
 
 /** Each customer industry that has a benchmark, against it. */
@@ -33,7 +34,7 @@ export function industryBenchmarks(ctx: KpiContext, byIndustry: readonly OfferCo
       benchmark: b,
       standing: lower === null || upper === null ? null : standingAgainst({ lower, upper }, benchmark.rate),
       gapPoints: view.rate === null ? null : (view.rate - benchmark.rate) * 100,
-      pValue: scoreTestAgainst(row.accepted, row.offers, benchmark.rate),
+      pValue: scoreTestAgainst(row.accepted, row.offers, benchmark.rate, view.interval.designEffect),
     });
   }
   return out.sort((a, b) => a.industry.localeCompare(b.industry));

@@ -2,7 +2,7 @@ import { compareSegments, describeFamily, noComparison, isSmallSample, type Adju
 import type { BreakdownResponse, BreakdownRow } from './api-types.js';
 import { queryEcho } from './echo.js';
 import type { KpiContext, Selection } from './kpi-context.js';
-import { countOffers, NO_OFFERS, resolveRange, sumCounts, type OfferCounts } from './offer-counts.js';
+import { countOffers, NO_OFFERS, resolveRange, statsCounts, sumCounts, type OfferCounts } from './offer-counts.js';
 import { bandJudgement, differenceView, rateView } from './rate-view.js';
 
 export interface BreakdownOptions {
@@ -32,7 +32,7 @@ export async function breakdown(ctx: KpiContext, requested: Selection, options: 
   const rows = await countOffers(ctx, selection, { dimensions: by });
   const cells = await withEmptyCells(ctx, selection, by, rows);
   const correction = options.correction ?? 'holm';
-  const labelled = cells.map((c) => ({ label: segmentLabel(c.values, by), k: c.accepted, n: c.offers }));
+  const labelled = cells.map((c) => ({ label: segmentLabel(c.values, by), ...statsCounts(c) }));
   const compared = compareSegments(labelled, { level: ctx.level, method: correction });
   const total = sumCounts(rows);
   const out = cells.map((c, i): BreakdownRow => {

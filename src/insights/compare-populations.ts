@@ -2,7 +2,7 @@ import { periodChange } from '../stats/index.js';
 import type { ApiFilter, CompareResponse } from './api-types.js';
 import { queryEcho } from './echo.js';
 import type { KpiContext, Selection } from './kpi-context.js';
-import { countOffers, NO_OFFERS, resolveRange } from './offer-counts.js';
+import { countOffers, NO_OFFERS, resolveRange, statsCounts } from './offer-counts.js';
 import { bandJudgement, differenceView, rateView } from './rate-view.js';
 import { describeComparison } from './wording.js';
 
@@ -32,11 +32,11 @@ export async function comparePopulations(ctx: KpiContext, requested: Selection, 
     const [counts] = await countOffers(ctx, selection);
     const c = counts ?? NO_OFFERS;
     const view = rateView(c, ctx);
-    return { ...view, filters: p.filters, from: selection.from, to: selection.to, band: bandJudgement(view, ctx.thresholds) };
+    return { counts: c, view: { ...view, filters: p.filters, from: selection.from, to: selection.to, band: bandJudgement(view, ctx.thresholds) } };
   };
-  const sideA = await side(a);
-  const sideB = await side(b);
-  const c = periodChange({ k: sideA.accepted, n: sideA.offers }, { k: sideB.accepted, n: sideB.offers }, { level: ctx.level });
+  const { counts: countsA, view: sideA } = await side(a);
+  const { counts: countsB, view: sideB } = await side(b);
+  const c = periodChange(statsCounts(countsA), statsCounts(countsB), { level: ctx.level });
   const difference = { ...differenceView(c), relativeChange: c.relativeChange };
   return {
     query: queryEcho(ctx, common),

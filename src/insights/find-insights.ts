@@ -6,7 +6,7 @@ import { queryEcho } from './echo.js';
 import { kpiHeadline } from './kpi-headline.js';
 import type { KpiContext, Selection } from './kpi-context.js';
 import { leaderboard, OFFER_NAME } from './leaderboard.js';
-import { resolveRange } from './offer-counts.js';
+import { measuredCounts, resolveRange } from './offer-counts.js';
 import { differenceView } from './rate-view.js';
 import { timeseries } from './timeseries.js';
 import { count, differenceText, percent, points, pText, rateText } from './wording.js';
@@ -170,7 +170,7 @@ function channelGap(ctx: KpiContext, b: BreakdownResponse, link: Link): Insight[
   const best = sorted[0];
   const worst = sorted.at(-1);
   if (!best || !worst) return [];
-  const c = differenceView(compareProportions({ k: best.accepted, n: best.offers }, { k: worst.accepted, n: worst.offers }, { level: ctx.level }));
+  const c = differenceView(compareProportions(measuredCounts(best), measuredCounts(worst), { level: ctx.level }));
   if (!c.significant) return [];
   return [
     {

@@ -14,7 +14,7 @@ export { comparePopulations, type Population } from './compare-populations.js';
 export { findInsights, SCANNED_DIMENSIONS, type InsightOptions } from './find-insights.js';
 export { sampleSizePlan, type SampleSizeRequest } from './sample-size-plan.js';
 export { countOffers, offerDays, resolveRange, type OfferCounts } from './offer-counts.js';
-export { rateView, bandJudgement, differenceView, methodFor } from './rate-view.js';
+export { rateView, bandJudgement, differenceView } from './rate-view.js';
 export { scoreTestAgainst, BENCHMARK_CITATION } from './benchmark-standing.js';
 export {
   COMMON_PARAMS,

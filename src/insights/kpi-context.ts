@@ -25,9 +25,11 @@ export interface KpiContext {
   readonly thresholds: BandThresholds;
   /** The user's own target rate (config `target`), or null. */
   readonly target: number | null;
+  /** Correction of a family of period-over-period changes (config `stats.correction`; default Holm). */
+  readonly correction?: 'holm' | 'bh';
   /** Confidence level of every interval (default 0.95). */
   readonly level: number;
-  /** Interval method; exact is used below 30 offers whatever this says. */
+  /** Interval method; exact is used below 30 effective offers whatever this says. */
   readonly method: ApiIntervalMethod;
 }
 

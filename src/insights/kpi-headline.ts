@@ -4,7 +4,7 @@ import { industryBenchmarks, targetStanding } from './benchmark-standing.js';
 import { previousPeriod } from './days.js';
 import { queryEcho } from './echo.js';
 import type { KpiContext, Selection } from './kpi-context.js';
-import { countOffers, NO_OFFERS, resolveRange } from './offer-counts.js';
+import { countOffers, NO_OFFERS, resolveRange, statsCounts } from './offer-counts.js';
 import { bandJudgement, differenceView, rateView } from './rate-view.js';
 
 /** The member benchmarks are judged by. */
@@ -32,7 +32,7 @@ export async function kpiHeadline(ctx: KpiContext, requested: Selection): Promis
     const [prevCounts] = await countOffers(ctx, { ...selection, ...range });
     const prev = prevCounts ?? NO_OFFERS;
     previous = { ...rateView(prev, ctx), ...range };
-    const c = periodChange({ k: counts.accepted, n: counts.offers }, { k: prev.accepted, n: prev.offers }, { level: ctx.level });
+    const c = periodChange(statsCounts(counts), statsCounts(prev), { level: ctx.level });
     change = { ...differenceView(c), relativeChange: c.relativeChange };
   }
   const { lower, upper } = view.interval;

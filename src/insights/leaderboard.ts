@@ -2,7 +2,7 @@ import { DEFAULT_SMALL_SAMPLE, shrinkRates } from '../stats/index.js';
 import type { LeaderboardResponse, LeaderboardRow } from './api-types.js';
 import { queryEcho } from './echo.js';
 import type { KpiContext, Selection } from './kpi-context.js';
-import { countOffers, resolveRange } from './offer-counts.js';
+import { countOffers, resolveRange, statsCounts } from './offer-counts.js';
 import { pointBand } from './rate-view.js';
 
 export const LEADERBOARD_SORTS = ['shrunken', 'raw', 'offers', 'probability'] as const;
@@ -32,7 +32,7 @@ export async function leaderboard(ctx: KpiContext, requested: Selection, options
   const rows = (await countOffers(ctx, selection, { dimensions: [by] })).filter((r) => r.offers > 0);
   const labels = rows.map((r) => r.values[by] ?? null);
   const shrunk = shrinkRates(
-    rows.map((r, i) => ({ label: labels[i] ?? '(none)', k: r.accepted, n: r.offers })),
+    rows.map((r, i) => ({ label: labels[i] ?? '(none)', ...statsCounts(r) })),
     { level: ctx.level, smallSample: DEFAULT_SMALL_SAMPLE },
   );
   const unranked = shrunk.groups.map((g, i) => ({
@@ -45,6 +45,7 @@ export async function leaderboard(ctx: KpiContext, requested: Selection, options
     lower: g.lower,
     upper: g.upper,
     probabilityToBeatOverall: g.probabilityAboveOverall,
+    designEffect: g.designEffect,
     smallSample: g.smallSample,
     provisional: (rows[i]?.pending ?? 0) > 0,
     band: pointBand(g.rate, ctx.thresholds),

@@ -1,6 +1,7 @@
 import { UprateError } from '../core/errors.js';
 import { DEFAULT_LIMITS, raiseLimitHint } from '../core/limits.js';
-import { answerQuery, MAX_LIMIT, type AnswerOptions, type CubeFilterItem, type CubeQuery } from '../query/index.js';
+import { answerClustered, answerQuery, MAX_LIMIT, type AnswerOptions, type CubeFilterItem, type CubeQuery } from '../query/index.js';
+import { addMoments, type ClusterMoments, type Counts } from '../stats/index.js';
 import type { KpiContext, Selection } from './kpi-context.js';
 
 /** The members every count query reads (public names of the shipped model). */
@@ -11,6 +12,8 @@ const PENDING = 'Offers.pending';
 const CUSTOMERS_OFFERED = 'Offers.customersOffered';
 const CUSTOMERS_CONVERTED = 'Offers.customersConverted';
 const REVENUE = 'Offers.expansionRevenue';
+/** The member offers cluster by: one customer's offers are not independent of each other. */
+export const CUSTOMER = 'Offers.customerId';
 
 /** Time grains the KPI endpoints use (a subset of Cube's). */
 export type KpiGrain = 'day' | 'week' | 'month' | 'quarter' | 'year';
@@ -27,6 +30,18 @@ export interface OfferCounts {
   readonly customersOffered: number;
   readonly customersConverted: number;
   readonly revenue: number;
+  /** Per-customer sums of the group's offers, for customer-clustered intervals and tests. */
+  readonly clusters: ClusterMoments | null;
+}
+
+/** A group's counts as the statistics take them: k of n, with its customer sums. */
+export function statsCounts(c: Pick<OfferCounts, 'accepted' | 'offers' | 'clusters'>): Counts {
+  return { k: c.accepted, n: c.offers, clusters: c.clusters };
+}
+
+/** The counts of a rate already reported (an `ApiRate`), with the design effect it was measured with. */
+export function measuredCounts(view: { readonly accepted: number; readonly offers: number; readonly interval: { readonly designEffect: number } }): Counts {
+  return { k: view.accepted, n: view.offers, designEffect: view.interval.designEffect };
 }
 
 export interface CountOptions {
@@ -46,6 +61,15 @@ export function readOptions(ctx: KpiContext): AnswerOptions {
     ...(ctx.limits ? { limits: ctx.limits } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   };
+}
+
+/**
+ * Offers made after the as-of instant did not exist then: every KPI read stops at it, so a report
+ * as of a past instant shows what was known at that instant (acceptances after it are already
+ * not acceptances: the model judges them by its clock).
+ */
+export function asOfFilter(ctx: Pick<KpiContext, 'asOf'>): CubeFilterItem {
+  return { member: OFFERED_AT, operator: 'beforeOrOnDate', values: [ctx.asOf.toISOString().slice(0, 23)] };
 }
 
 /** The selection's filters as Cube filters: the user's, plus the offer type. */
@@ -75,12 +99,19 @@ export async function countOffers(ctx: KpiContext, selection: Selection, options
     measures,
     dimensions: [...dimensions],
     timeDimensions: [timeDimension],
-    filters: selectionFilters(selection),
+    filters: [...selectionFilters(selection), asOfFilter(ctx)],
     order: [],
     limit: enumerates ? Math.min(MAX_LIMIT, maxGroups + 1) : MAX_LIMIT,
   };
-  const answer = await answerQuery(ctx.store, ctx.model, query, readOptions(ctx));
-  const data = answer.results[0]?.data ?? [];
+  // One row per group, summed over its customers in the engine with the customers' moments.
+  const grouped = await answerClustered(
+    ctx.store,
+    ctx.model,
+    query,
+    { cluster: CUSTOMER, products: [[COUNT, COUNT], [ACCEPTED, ACCEPTED], [ACCEPTED, COUNT]] },
+    readOptions(ctx),
+  );
+  const data = grouped.map((g) => g.data);
   if (enumerates && data.length > maxGroups) {
     throw new UprateError('QUERY_TOO_LARGE', `${dimensions.join(', ')} has more than ${maxGroups} groups of offers to compare`, {
       location: 'by',
@@ -94,7 +125,7 @@ export async function countOffers(ctx: KpiContext, selection: Selection, options
     });
   }
   const periodKey = options.grain ? `${OFFERED_AT}.${options.grain}` : null;
-  return data.map((row): OfferCounts => {
+  return grouped.map(({ data: row, clusters, products }): OfferCounts => {
     const values: Record<string, string | null> = {};
     for (const d of dimensions) values[d] = row[d] === null || row[d] === undefined ? null : String(row[d]);
     const period = periodKey ? String(row[periodKey] ?? '').slice(0, 10) : null;
@@ -107,23 +138,35 @@ export async function countOffers(ctx: KpiContext, selection: Selection, options
       customersOffered: num(row[CUSTOMERS_OFFERED]),
       customersConverted: num(row[CUSTOMERS_CONVERTED]),
       revenue: num(row[REVENUE]),
+      clusters: {
+        customers: clusters,
+        offersSquared: products[0] ?? 0,
+        acceptedSquared: products[1] ?? 0,
+        acceptedOffers: products[2] ?? 0,
+      },
     };
   });
 }
 
-/** Sum of counts (customers are not additive across groups and are left at 0). */
+/**
+ * Sum of counts (customers offered/converted are not additive across groups and are left at 0).
+ * The customer sums are added as if each group's customers were its own — exact for groups of a
+ * customer attribute, a slight underestimate of clustering when one customer spans groups.
+ */
 export function sumCounts(rows: readonly OfferCounts[]): OfferCounts {
   let offers = 0;
   let accepted = 0;
   let pending = 0;
   let revenue = 0;
+  let clusters: ClusterMoments | null = null;
   for (const r of rows) {
     offers += r.offers;
     accepted += r.accepted;
     pending += r.pending;
     revenue += r.revenue;
+    if (r.clusters) clusters = clusters ? addMoments(clusters, r.clusters) : r.clusters;
   }
-  return { values: {}, period: null, offers, accepted, pending, customersOffered: 0, customersConverted: 0, revenue };
+  return { values: {}, period: null, offers, accepted, pending, customersOffered: 0, customersConverted: 0, revenue, clusters };
 }
 
 /** No offers. */
@@ -136,18 +179,19 @@ export const NO_OFFERS: OfferCounts = Object.freeze({
   customersOffered: 0,
   customersConverted: 0,
   revenue: 0,
+  clusters: null,
 });
 
 /**
- * The first and last day with offers under the selection's filters (its date range ignored), or
- * nulls when there are none.
+ * The first and last day with offers made by the as-of instant under the selection's filters
+ * (its date range ignored), or nulls when there are none.
  */
 export async function offerDays(ctx: KpiContext, selection: Selection): Promise<{ first: string | null; last: string | null }> {
   const ask = async (direction: 'asc' | 'desc') => {
     const query: CubeQuery = {
       measures: [COUNT],
       timeDimensions: [{ dimension: OFFERED_AT, granularity: 'day' }],
-      filters: selectionFilters(selection),
+      filters: [...selectionFilters(selection), asOfFilter(ctx)],
       order: [[OFFERED_AT, direction]],
       limit: 1,
     };

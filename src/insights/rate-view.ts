@@ -1,28 +1,24 @@
 import {
-  AUTO_EXACT_BELOW,
   band,
   bandWithInterval,
-  rateInterval,
+  rateEstimate,
   type BandThresholds,
+  type ClusterMoments,
   type ProportionComparison,
 } from '../stats/index.js';
 import type { ApiBand, ApiBandJudgement, ApiDifference, ApiIntervalMethod, ApiRate } from './api-types.js';
 
-/** Accepted, offers and pending of a population. */
+/** Accepted, offers and pending of a population, with its customer sums when known. */
 export interface RateCounts {
   readonly offers: number;
   readonly accepted: number;
   readonly pending: number;
+  readonly clusters?: ClusterMoments | null;
 }
 
 export interface IntervalSettings {
   readonly level: number;
   readonly method: ApiIntervalMethod;
-}
-
-/** The interval method used for n offers: exact (Clopper–Pearson) below 30, else the requested one. */
-export function methodFor(n: number, requested: ApiIntervalMethod): ApiIntervalMethod {
-  return n < AUTO_EXACT_BELOW ? 'exact' : requested;
 }
 
 /**
@@ -33,13 +29,23 @@ export function methodFor(n: number, requested: ApiIntervalMethod): ApiIntervalM
  * // { lower: 0.1171…, upper: 0.2668…, method: 'wilson', level: 0.95 }
  */
 export function rateView(c: RateCounts, settings: IntervalSettings): ApiRate {
-  const r = rateInterval(c.accepted, c.offers, { method: methodFor(c.offers, settings.method), level: settings.level });
+  const r = rateEstimate(c.accepted, c.offers, { method: settings.method, level: settings.level, clusters: c.clusters ?? null });
+  const d = r.designEffect;
   return {
     offers: c.offers,
     accepted: c.accepted,
     pending: c.pending,
     rate: r.rate,
-    interval: { lower: r.lower, upper: r.upper, method: r.method, level: r.level },
+    interval: {
+      lower: r.lower,
+      upper: r.upper,
+      method: r.method,
+      level: r.level,
+      variance: d.variance,
+      designEffect: d.designEffect,
+      customers: d.customers,
+      effectiveOffers: d.effectiveOffers,
+    },
     provisional: c.pending > 0,
     pendingShare: c.offers > 0 ? c.pending / c.offers : 0,
   };
@@ -82,5 +88,7 @@ export function differenceView(c: ProportionComparison, significant?: boolean): 
     pValue: c.pValue,
     significant: significant ?? (c.pValue !== null && c.pValue <= 1 - c.level),
     reason: c.reason,
+    variance: c.variance,
+    designEffects: c.designEffects,
   };
 }

@@ -1,30 +1,58 @@
 import { DEFAULT_LIMITS } from '../core/limits.js';
 import { nextPeriod, periodsBetween } from '../kpi/grain.js';
-import { monitor, periodChange, type ControlChartKind, type Counts } from '../stats/index.js';
-import type { ApiGrain, TimeseriesPoint, TimeseriesResponse } from './api-types.js';
+import { correctFamily, monitor, noComparison, periodChange, type ControlChartKind } from '../stats/index.js';
+import type { ApiDifference, ApiGrain, TimeseriesPoint, TimeseriesResponse } from './api-types.js';
 import { addDays, dateToDay, dayToDate } from './days.js';
 import { queryEcho } from './echo.js';
 import type { KpiContext, Selection } from './kpi-context.js';
-import { countOffers, NO_OFFERS, resolveRange, type OfferCounts } from './offer-counts.js';
+import { countOffers, NO_OFFERS, resolveRange, statsCounts, type OfferCounts } from './offer-counts.js';
+import { projectedRates } from './projection.js';
 import { differenceView, pointBand, rateView } from './rate-view.js';
 
 export const GRAINS: readonly ApiGrain[] = ['day', 'week', 'month', 'quarter', 'year'];
 
 export interface TimeseriesOptions {
   readonly grain: ApiGrain;
-  /** `p` (default) or Laney's `laney` p′ chart for over-dispersed data. */
-  readonly chart?: ControlChartKind;
+  /** `auto` (default: Laney p′ when the periods vary more than chance, else p), `p` or `laney`. */
+  readonly chart?: ControlChartKind | 'auto';
   /** Put provisional periods on the chart and in the alarms (default false). */
   readonly includeProvisional?: boolean;
-  /** Periods the trend test looks back over (default 12). */
+  /** Periods the trend test looks back over (default: 36 months, 12 quarters, else 12 periods). */
   readonly trendWindow?: number;
 }
 
+/** The same period a year earlier: 12 months, 4 quarters, 52 weeks or 364 days back (same weekday). */
+export function yearEarlier(start: string, grain: ApiGrain): string | null {
+  const d = dayToDate(start);
+  switch (grain) {
+    case 'month':
+    case 'quarter':
+      return dateToDay(new Date(Date.UTC(d.getUTCFullYear() - 1, d.getUTCMonth(), 1)));
+    case 'week':
+    case 'day':
+      return addDays(start, -364);
+    case 'year':
+      return null;
+  }
+}
+
+interface Base {
+  readonly period: string;
+  readonly periodEnd: string;
+  readonly partial: boolean;
+  readonly counts: OfferCounts;
+  readonly view: ReturnType<typeof rateView>;
+  readonly charted: boolean;
+}
+
 /**
- * GET /api/v1/timeseries: every period of the range (empty ones with n = 0), each with its rate,
- * interval, p-chart limits for its own n, run flags and change against the period before; the
- * trend over the last 12 complete periods. Provisional periods — offers still inside their
- * window, or a period not over at `asOf` — stay off the chart and out of alarms by default.
+ * GET /api/v1/timeseries: every period of the range (empty ones with n = 0), each with its rate
+ * and customer-clustered interval, control limits, run flags, its change against the period before
+ * and against the same period a year earlier (both families corrected, Holm by default), and — for
+ * a period still filling in — its projected final rate instead of a verdict. The chart is Laney's
+ * p′ when the periods vary more than chance; the trend a quasi-binomial GLM with season terms when
+ * two cycles exist. Provisional periods — offers still inside their window, or a period not over
+ * at `asOf` — stay off the chart, out of alarms and out of every significance test.
  */
 export async function timeseries(ctx: KpiContext, requested: Selection, options: TimeseriesOptions): Promise<TimeseriesResponse> {
   const selection = await resolveRange(ctx, requested);
@@ -35,10 +63,18 @@ export async function timeseries(ctx: KpiContext, requested: Selection, options:
   const starts = selection.from && selection.to ? periodsBetween(dayToDate(selection.from), dayToDate(selection.to), grain, maxPeriods) : [];
   const rows = await countOffers(ctx, selection, { grain });
   const byPeriod = new Map(rows.map((r) => [r.period ?? '', r]));
+  // The year before the range too, for same-period-last-year comparisons (only read, not listed).
+  const firstStart = starts[0];
+  const yearBackFrom = firstStart ? yearEarlier(dateToDay(firstStart), grain) : null;
+  const earlier =
+    yearBackFrom && selection.from && yearBackFrom < selection.from
+      ? await countOffers(ctx, { ...selection, from: yearBackFrom, to: addDays(selection.from, -1) }, { grain })
+      : [];
+  const yearBefore = new Map(earlier.map((r) => [r.period ?? '', r]));
 
-  const base = starts.map((start) => {
+  const base = starts.map((start): Base => {
     const period = dateToDay(start);
-    const fullEnd = addDays(dateToDay(nextPeriod(start, grain)), -1);
+    const fullEnd = lastDayOf(start, grain);
     const counts: OfferCounts = byPeriod.get(period) ?? NO_OFFERS;
     const view = rateView(counts, ctx);
     const notOver = nextPeriod(start, grain).getTime() > ctx.asOf.getTime();
@@ -49,18 +85,68 @@ export async function timeseries(ctx: KpiContext, requested: Selection, options:
   });
 
   const chartedIndex = base.flatMap((p, i) => (p.charted ? [i] : []));
-  const chartCounts: Counts[] = chartedIndex.map((i) => ({ k: base[i]?.counts.accepted ?? 0, n: base[i]?.counts.offers ?? 0 }));
-  const m = monitor(chartCounts, { kind: options.chart ?? 'p', level: ctx.level, ...(options.trendWindow ? { window: options.trendWindow } : {}) });
+  // The chart and the trend judge binomial noise plus whatever else moves the periods (customers,
+  // seasons): Laney's σz and the GLM's dispersion measure it, so they take plain counts.
+  const chartCounts = chartedIndex.map((i) => ({ k: base[i]?.counts.accepted ?? 0, n: base[i]?.counts.offers ?? 0, start: base[i]?.period ?? '' }));
+  const m = monitor(chartCounts, {
+    kind: options.chart ?? 'auto',
+    level: ctx.level,
+    grain,
+    ...(options.trendWindow ? { window: options.trendWindow } : {}),
+  });
   const chartAt = new Map(chartedIndex.map((baseIndex, chartIndex) => [baseIndex, chartIndex]));
+
+  // Period-over-period and year-over-year changes; a provisional period gets no verdict.
+  interface Side {
+    readonly period: string;
+    readonly counts: OfferCounts;
+    readonly provisional: boolean;
+  }
+  const side = (p: Base): Side => ({ period: p.period, counts: p.counts, provisional: p.view.provisional });
+  const compare = (a: Side, b: Side): ApiDifference => {
+    const c = periodChange(statsCounts(a.counts), statsCounts(b.counts), { level: ctx.level });
+    const filling = [a, b].filter((x) => x.provisional);
+    if (filling.length === 0) return differenceView(c);
+    const why = filling
+      .map((x) => `${x.period} is still filling in (${Math.round((x.counts.offers ? x.counts.pending / x.counts.offers : 0) * 100)} % of its offers pending)`)
+      .join('; ');
+    return { ...differenceView({ ...noComparison(ctx.level, c.rateA, c.rateB, `not judged: ${why}`), difference: c.difference, differencePoints: c.differencePoints }), variance: c.variance, designEffects: c.designEffects };
+  };
+  const changes = base.map((p, i) => {
+    const prev = base[i - 1];
+    return prev ? compare(side(p), side(prev)) : null;
+  });
+  const yearAgo = base.map((p) => {
+    const back = yearEarlier(p.period, grain);
+    const listed = back === null ? undefined : base.find((b) => b.period === back);
+    const counts = listed?.counts ?? (back === null ? undefined : yearBefore.get(back));
+    if (back === null || !counts || counts.offers === 0 || p.counts.offers === 0) return null;
+    const before: Side = listed ? side(listed) : { period: back, counts, provisional: counts.pending > 0 };
+    return { ...compare(side(p), before), period: back };
+  });
+
+  const method = ctx.correction ?? 'holm';
+  const alpha = 1 - ctx.level;
+  const corrected = (diffs: readonly (ApiDifference | null)[], what: string) =>
+    correctFamily(
+      diffs.map((d, i) => ({ label: `${base[i]?.period ?? ''} ${what}`, pValue: d?.pValue ?? null })),
+      { method, alpha },
+    );
+  const changeFamily = corrected(changes, 'vs the period before');
+  const yearFamily = corrected(yearAgo, 'vs a year earlier');
+  const decide = <T extends ApiDifference>(d: T | null, h: { adjustedPValue: number | null; significant: boolean } | undefined) =>
+    d === null ? null : { ...d, significant: d.pValue !== null && (h?.significant ?? false), adjustedPValue: h?.adjustedPValue ?? null };
+
+  const projections = await projectedRates(
+    ctx,
+    selection,
+    base.map((p) => ({ start: p.period, end: p.periodEnd })),
+  );
 
   const points = base.map((p, i): TimeseriesPoint => {
     const c = chartAt.get(i);
     const cp = c === undefined ? undefined : m.chart.points[c];
     const flag = c === undefined ? null : m.runFlags[c];
-    const prev = base[i - 1];
-    const change = prev
-      ? differenceView(periodChange({ k: p.counts.accepted, n: p.counts.offers }, { k: prev.counts.accepted, n: prev.counts.offers }, { level: ctx.level }))
-      : null;
     return {
       period: p.period,
       periodEnd: p.periodEnd,
@@ -74,7 +160,9 @@ export async function timeseries(ctx: KpiContext, requested: Selection, options:
       ucl: cp?.upper ?? null,
       outOfControl: cp?.outside ?? null,
       runFlags: flag ? [flag === 'above' ? 'run_above' : 'run_below'] : [],
-      change,
+      change: decide(changes[i] ?? null, changeFamily.hypotheses[i]),
+      yearOverYear: decide(yearAgo[i] ?? null, yearFamily.hypotheses[i]),
+      projected: p.view.provisional ? (projections[i] ?? null) : null,
       charted: p.charted,
     };
   });
@@ -82,16 +170,17 @@ export async function timeseries(ctx: KpiContext, requested: Selection, options:
   const trendPoints = chartedIndex.slice(-m.trend.periods);
   const last = chartedIndex.at(-1);
   const beforeLast = chartedIndex.at(-2);
+  const latest = last !== undefined ? points[last]?.change : null;
   const lastChange =
-    m.lastChange && last !== undefined && beforeLast !== undefined
-      ? { ...differenceView(m.lastChange), period: base[last]?.period ?? '', previousPeriod: base[beforeLast]?.period ?? '' }
-      : null;
+    latest && last !== undefined && beforeLast === last - 1 ? { ...latest, period: base[last]?.period ?? '', previousPeriod: base[beforeLast]?.period ?? '' } : null;
+  const choice = m.chart.choice;
   return {
     query: queryEcho(ctx, selection),
     grain,
     points,
     controlChart: {
       kind: m.chart.kind,
+      choice: choice ? { test: choice.test, statistic: choice.statistic, df: choice.df, pValue: choice.pValue, reason: choice.reason } : null,
       centreLine: m.chart.centre,
       sigmas: m.chart.sigmas,
       sigmaZ: m.chart.sigmaZ,
@@ -108,7 +197,22 @@ export async function timeseries(ctx: KpiContext, requested: Selection, options:
       slopePoints: m.trend.slope === null ? null : m.trend.slope * 100,
       direction: m.trend.direction,
       note: m.trend.note,
+      test: m.trend.test,
+      seasonal: m.trend.seasonal,
+      dispersion: m.trend.dispersion,
+    },
+    changeFamily: {
+      method,
+      members: changeFamily.family.size,
+      description:
+        changeFamily.family.size === 0
+          ? 'no complete pair of periods to compare'
+          : `${changeFamily.family.description.split(':')[0]}: every change between two complete periods in this answer`,
     },
     latestChange: lastChange,
   };
+}
+
+function lastDayOf(start: Date, grain: ApiGrain): string {
+  return addDays(dateToDay(nextPeriod(start, grain)), -1);
 }

@@ -12,7 +12,7 @@ test('the shipped model is valid and exposes exactly the documented members', as
   const customers = model.cubes.get('Customers');
   assert.ok(offers && customers);
   assert.deepEqual(publicNames(offers.measures), ['accepted', 'avgDaysToAccept', 'conversionRate', 'count', 'crossSellConversionRate', 'customerConversionRate', 'customersConverted', 'customersOffered', 'expansionRevenue', 'pending', 'revenuePerOffer', 'upsellConversionRate'].sort());
-  assert.deepEqual(publicNames(offers.dimensions), ['acceptedAt', 'campaign', 'channel', 'customerId', 'offerId', 'offerName', 'offerType', 'offeredAt', 'status'].sort());
+  assert.deepEqual(publicNames(offers.dimensions), ['acceptedAt', 'campaign', 'channel', 'customerId', 'daysToAccept', 'offerId', 'offerName', 'offerType', 'offeredAt', 'status'].sort());
   assert.deepEqual(publicNames(offers.segments), ['crossSells', 'upsells']);
   assert.deepEqual(publicNames(customers.measures), ['count']);
   assert.deepEqual(publicNames(customers.dimensions), ['accountSize', 'customerId', 'engagementScore', 'engagementTier', 'industry', 'lifecycleStage', 'mrr', 'plan', 'region'].sort());

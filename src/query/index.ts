@@ -14,3 +14,4 @@ export { normalizeRequest, normalizeFilters, DEFAULT_LIMIT, MAX_LIMIT, type Norm
 export { parseCubeQuery, FILTER_OPERATORS, GRANULARITIES, type CubeQuery, type CubeFilterItem, type FilterOperator, type Granularity } from './cube-query.js';
 export { parseRelativeRange } from './date-range.js';
 export { deepFreeze, type QueryPlan, type Predicate, type Selection, type MemberRef, type OrderItem } from './plan.js';
+export { answerClustered, type ClusteredRow, type ClusterRequest } from './cluster-moments.js';

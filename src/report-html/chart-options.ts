@@ -7,6 +7,7 @@ import type { EChartsOption } from 'echarts';
 import type { BreakdownResponse, BreakdownRow, TimeseriesResponse } from '../insights/api-types.js';
 import type { Formatter } from './format.js';
 import { PALETTE } from './palette.js';
+import { changeText, clusteringNote, periodChangeWords, projectionText } from './wording.js';
 
 export interface ChartStyle {
   /** Tooltips and hover (dashboard); off for the static report. */
@@ -50,26 +51,59 @@ export function withAlpha(hex: string, alpha: number): string {
   return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
 }
 
-/** The trend: rate per period, its interval band, p-chart limits, signals and provisional periods. */
+/** The legend and series name of the projected final rate (dashed line and its band). */
+export const PROJECTED_NAME = 'Projected final rate';
+/** The legend name of provisional periods: the shaded column and the hollow rate-so-far marker. */
+export const PROVISIONAL_NAME = 'Provisional (window still open)';
+
+type TrendPoint = TimeseriesResponse['points'][number];
+
+/** A period whose rate is final: complete (no pending offers, period over) and with offers. */
+const isFinal = (p: TrendPoint | undefined): p is TrendPoint => p !== undefined && !p.provisional && p.rate !== null;
+
+/**
+ * Indices where the projected line starts: the last complete period just before a run of
+ * projected ones, so the dashed line continues the solid one instead of floating free.
+ */
+function projectionAnchors(pts: readonly TrendPoint[]): Set<number> {
+  const anchors = new Set<number>();
+  pts.forEach((p, i) => {
+    if (isFinal(p) && !p.projected && pts[i + 1]?.projected) anchors.add(i);
+  });
+  return anchors;
+}
+
+/**
+ * The trend: rate per period, its interval band, control limits (p or Laney p′), signals and
+ * provisional periods. A provisional period's rate so far is a hollow marker off the solid line
+ * (it will still rise); its projected final rate, when the API gives one, continues the line
+ * dashed from the last complete period, with its interval as a lighter band.
+ */
 export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartStyle): EChartsOption {
   const pts = ts.points;
   const labels = pts.map((p) => f.period(p.period, ts.grain));
   const percentAxis = (v: number) => f.percent(v, 0);
-  const range = rateAxisRange(pts.flatMap((p) => [p.lower, p.upper, p.rate, p.lcl, p.ucl]));
+  const range = rateAxisRange(pts.flatMap((p) => [p.lower, p.upper, p.rate, p.lcl, p.ucl, p.projected?.lower, p.projected?.upper]));
   const thresholds = ts.query.thresholds;
   const anyProvisional = pts.some((p) => p.provisional);
+  const anyProjected = pts.some((p) => p.projected);
+  const anchors = projectionAnchors(pts);
   const anyRun = pts.some((p) => p.runFlags.length > 0);
   const anyOut = pts.some((p) => p.outOfControl !== null);
   const hasLimits = pts.some((p) => p.ucl !== null);
+  const limitsName = `${ts.controlChart.kind === 'laney' ? 'Laney p′ limits' : 'Control limits'} (${f.decimal(ts.controlChart.sigmas, 0)}σ)`;
+  // The observed interval band covers final periods only: a provisional period's interval is of a
+  // rate that will still rise (it is in the tooltip), and a projected one has its own band.
+  const finalOnly = (p: TrendPoint, v: number | null): Cell => (p.provisional ? GAP : cell(v));
 
   const series: NonNullable<EChartsOption['series']> = [
     // The interval band: an invisible line at the lower end, and the width stacked on top of it.
-    { name: 'lower', type: 'line', stack: 'interval', data: pts.map((p) => cell(p.lower)), lineStyle: { opacity: 0 }, symbol: 'none', silent: true },
+    { name: 'lower', type: 'line', stack: 'interval', data: pts.map((p) => finalOnly(p, p.lower)), lineStyle: { opacity: 0 }, symbol: 'none', silent: true },
     {
       name: `${f.percent(ts.query.level, 0)} interval`,
       type: 'line',
       stack: 'interval',
-      data: pts.map((p) => (p.lower === null || p.upper === null ? GAP : p.upper - p.lower)),
+      data: pts.map((p) => (p.lower === null || p.upper === null ? GAP : finalOnly(p, p.upper - p.lower))),
       lineStyle: { opacity: 0 },
       areaStyle: { color: PALETTE.interval },
       symbol: 'none',
@@ -78,26 +112,79 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
   ];
   if (hasLimits) {
     series.push(
-      { name: 'Control limits (3σ)', type: 'line', step: 'middle', data: pts.map((p) => cell(p.ucl)), symbol: 'none', lineStyle: { color: PALETTE.limit, type: 'dashed', width: 1 }, itemStyle: { color: PALETTE.limit } },
-      { name: 'Control limits (3σ)', type: 'line', step: 'middle', data: pts.map((p) => cell(p.lcl)), symbol: 'none', lineStyle: { color: PALETTE.limit, type: 'dashed', width: 1 }, itemStyle: { color: PALETTE.limit } },
+      { name: limitsName, type: 'line', step: 'middle', data: pts.map((p) => cell(p.ucl)), symbol: 'none', lineStyle: { color: PALETTE.limit, type: 'dashed', width: 1 }, itemStyle: { color: PALETTE.limit } },
+      { name: limitsName, type: 'line', step: 'middle', data: pts.map((p) => cell(p.lcl)), symbol: 'none', lineStyle: { color: PALETTE.limit, type: 'dashed', width: 1 }, itemStyle: { color: PALETTE.limit } },
       { name: 'Centre line', type: 'line', data: pts.map((p) => cell(p.centreLine)), symbol: 'none', lineStyle: { color: PALETTE.centre, width: 1 }, itemStyle: { color: PALETTE.centre } },
     );
   }
   series.push({
+    id: 'rate',
     name: 'Conversion rate',
     type: 'line',
     z: 5,
-    data: pts.map((p) => ({
-      value: cell(p.rate),
-      symbol: p.provisional ? 'emptyCircle' : 'circle',
-      symbolSize: p.provisional ? 7 : 5,
-      itemStyle: { color: p.provisional ? PALETTE.muted : PALETTE.rate },
-    })),
+    // Final rates only: the solid line never runs into a rate that will still rise.
+    data: pts.map((p) => finalOnly(p, p.rate)),
     lineStyle: { color: PALETTE.rate, width: 2 },
     itemStyle: { color: PALETTE.rate },
     symbolSize: 5,
     markArea: { silent: true, label: { show: !style.compact, position: 'insideTopLeft', color: PALETTE.muted, fontSize: 10 }, data: bandAreas(thresholds, range) },
   });
+  if (anyProjected) {
+    const lastProjected = pts.reduce((last, p, i) => (p.projected ? i : last), -1);
+    // Starts at the last complete period (its observed rate and interval), then the projections.
+    const projectedCell = (p: TrendPoint, i: number, pick: (x: { rate: number; lower: number; upper: number }) => number): Cell =>
+      p.projected ? cell(pick(p.projected)) : anchors.has(i) && p.rate !== null && p.lower !== null && p.upper !== null ? cell(pick({ rate: p.rate, lower: p.lower, upper: p.upper })) : GAP;
+    series.push(
+      {
+        id: 'projected',
+        name: PROJECTED_NAME,
+        type: 'line',
+        z: 5,
+        data: pts.map((p, i) => ({
+          value: projectedCell(p, i, (x) => x.rate),
+          // The anchor is the solid line's own point: no second marker on it.
+          symbol: p.projected ? 'circle' : 'none',
+          ...(i === lastProjected && {
+            label: { show: !style.compact, position: 'top' as const, color: PALETTE.projected, fontSize: 10, formatter: `projected ${f.percent(p.projected?.rate)}` },
+          }),
+        })),
+        symbolSize: 6,
+        lineStyle: { color: PALETTE.projected, width: 2, type: 'dashed' },
+        itemStyle: { color: withAlpha(PALETTE.projected, 0.6) },
+      },
+      // Its interval: an invisible lower line and the width stacked on it, under the same name so
+      // the legend shows and hides the line and its band together.
+      { id: 'projected-lower', name: PROJECTED_NAME, type: 'line', stack: 'projected', data: pts.map((p, i) => projectedCell(p, i, (x) => x.lower)), lineStyle: { opacity: 0 }, symbol: 'none', silent: true },
+      {
+        id: 'projected-band',
+        name: PROJECTED_NAME,
+        type: 'line',
+        stack: 'projected',
+        data: pts.map((p, i) => {
+          const lo = projectedCell(p, i, (x) => x.lower);
+          const hi = projectedCell(p, i, (x) => x.upper);
+          return lo === GAP || hi === GAP ? GAP : hi - lo;
+        }),
+        lineStyle: { opacity: 0 },
+        areaStyle: { color: PALETTE.projectedInterval },
+        symbol: 'none',
+        silent: true,
+      },
+    );
+  }
+  if (anyProvisional) {
+    // The rate so far of a provisional period: a hollow marker, not joined to the line.
+    series.push({
+      id: 'provisional-rate',
+      name: PROVISIONAL_NAME,
+      type: 'scatter',
+      z: 5,
+      symbol: 'emptyCircle',
+      symbolSize: 7,
+      itemStyle: { color: PALETTE.muted, borderWidth: 1.5 },
+      data: pts.map((p) => (p.provisional ? cell(p.rate) : GAP)),
+    });
+  }
   if (anyOut) {
     series.push({
       name: 'Out of control',
@@ -123,7 +210,7 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
   if (anyProvisional) {
     // A full-width bar on a hidden 0–1 axis shades a provisional period's whole column.
     series.push({
-      name: 'Provisional (window still open)',
+      name: PROVISIONAL_NAME,
       type: 'bar',
       yAxisIndex: 1,
       barWidth: '100%',
@@ -166,10 +253,11 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
       tooltip: {
         trigger: 'axis',
         axisPointer: { type: 'line' },
+        // The projection's basis is a long sentence: let the box wrap.
+        extraCssText: 'max-width: 380px; white-space: normal;',
         formatter: (params: unknown) => {
           const first = Array.isArray(params) ? (params[0] as { dataIndex?: number } | undefined) : undefined;
-          const p = first?.dataIndex === undefined ? undefined : pts[first.dataIndex];
-          return p ? trendTooltip(p, ts, f) : '';
+          return first?.dataIndex === undefined ? '' : trendTooltip(ts, first.dataIndex, f);
         },
       },
     }),
@@ -210,17 +298,31 @@ function bandAreas(t: { strong: number; poor: number }, range: { min: number; ma
     .map((z) => [{ yAxis: z.from, name: z.name, itemStyle: { color: z.color } }, { yAxis: z.to }] as [{ yAxis: number; name: string; itemStyle: { color: string } }, { yAxis: number }]);
 }
 
-function trendTooltip(p: TimeseriesResponse['points'][number], ts: TimeseriesResponse, f: Formatter): string {
-  const lines = [
-    `<b>${f.period(p.period, ts.grain)}</b>${p.partial ? ' (partial)' : ''}`,
-    `Rate <b>${f.percent(p.rate)}</b> (${f.interval(p.lower, p.upper)})`,
-    `${f.count(p.accepted)} accepted of ${f.count(p.offers)} offers`,
-  ];
+/** Text from the API placed in tooltip HTML. */
+const escHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
+
+/** The tooltip of one period: its rate (so far), projection, counts, limits, signals and changes. */
+export function trendTooltip(ts: TimeseriesResponse, index: number, f: Formatter): string {
+  const p = ts.points[index];
+  if (!p) return '';
+  const lines = [`<b>${f.period(p.period, ts.grain)}</b>${p.partial ? ' (partial)' : ''}`];
+  if (p.provisional) {
+    lines.push(`Rate so far <b>${f.percent(p.rate)}</b> (${f.interval(p.lower, p.upper)}), provisional: ${f.percent(p.pendingShare, 0)} of offers still inside the window`);
+    if (p.projected) {
+      const text = projectionText(p.projected, f);
+      lines.push(`<span style="color:${PALETTE.projected}">${escHtml(text.charAt(0).toUpperCase() + text.slice(1))}</span>`);
+    }
+  } else {
+    lines.push(`Rate <b>${f.percent(p.rate)}</b> (${f.interval(p.lower, p.upper)})`);
+  }
+  lines.push(`${f.count(p.accepted)} accepted of ${f.count(p.offers)} offers`);
   if (p.ucl !== null) lines.push(`Control limits ${f.interval(p.lcl, p.ucl)}`);
   if (p.outOfControl) lines.push(`<span style="color:${PALETTE.outOfControl}">Out of control (${p.outOfControl} the limits)</span>`);
   if (p.runFlags.length) lines.push(`<span style="color:${PALETTE.run}">Part of a run of 8+ ${p.runFlags.includes('run_above') ? 'above' : 'below'} the centre line</span>`);
-  if (p.provisional) lines.push(`Provisional: ${f.percent(p.pendingShare, 0)} of offers still inside the window`);
-  if (p.change?.differencePoints !== null && p.change) lines.push(`vs previous ${f.points(p.change.differencePoints)} (${f.pValue(p.change.pValue)}${p.change.significant ? ', significant' : ''})`);
+  const { vsPrevious, vsLastYear } = periodChangeWords(ts, index, f);
+  for (const w of [vsPrevious, vsLastYear]) if (w) lines.push(escHtml(changeText(w)));
+  const note = p.offers > 0 ? clusteringNote([p.interval], f) : null;
+  if (note) lines.push(`<span style="color:${PALETTE.muted}">${escHtml(note)}</span>`);
   return lines.join('<br>');
 }
 

@@ -12,6 +12,8 @@ export interface Formatter {
   interval(lower: number | null | undefined, upper: number | null | undefined): string;
   /** Whole numbers with the locale's grouping: 200,000. */
   count(n: number | null | undefined): string;
+  /** A plain number with a fixed number of decimals (default 1): a design effect "2.9". */
+  decimal(x: number | null | undefined, digits?: number): string;
   /** Money in short form (1.2M); the data carry no currency, so none is shown. */
   money(n: number | null | undefined): string;
   /** Percentage points with a sign: "+1.2 pts". */
@@ -40,7 +42,16 @@ export function formatter(locale = 'en-US'): Formatter {
     }
     return f;
   };
-  const plainNumber = new Intl.NumberFormat(loc, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const decimals = new Map<number, Intl.NumberFormat>();
+  const decimalFormat = (digits: number) => {
+    let f = decimals.get(digits);
+    if (!f) {
+      f = new Intl.NumberFormat(loc, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+      decimals.set(digits, f);
+    }
+    return f;
+  };
+  const plainNumber = decimalFormat(1);
   const integer = new Intl.NumberFormat(loc, { maximumFractionDigits: 0 });
   const compact = new Intl.NumberFormat(loc, { notation: 'compact', maximumFractionDigits: 1 });
   const pFormat = new Intl.NumberFormat(loc, { maximumSignificantDigits: 2 });
@@ -61,6 +72,7 @@ export function formatter(locale = 'en-US'): Formatter {
       return `${lo}–${hi}`;
     },
     count: (n) => (missing(n) ? DASH : integer.format(n)),
+    decimal: (x, digits = 1) => (missing(x) ? DASH : decimalFormat(digits).format(x)),
     money: (n) => (missing(n) ? DASH : compact.format(n)),
     points(p) {
       if (missing(p)) return DASH;

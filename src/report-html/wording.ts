@@ -2,7 +2,7 @@
  * The sentences under each number, shared by the dashboard and the report so both say the same
  * thing in the same words. Pure.
  */
-import type { BreakdownResponse, KpiResponse, TimeseriesResponse } from '../insights/api-types.js';
+import type { ApiDifference, ApiInterval, ApiProjection, BreakdownResponse, KpiResponse, LeaderboardResponse, TimeseriesResponse } from '../insights/api-types.js';
 import type { Formatter } from './format.js';
 
 const INDUSTRY_NAMES: Readonly<Record<string, string>> = { saas: 'SaaS', retail: 'retail', consumer_goods: 'consumer goods' };
@@ -12,6 +12,8 @@ export function industryName(industry: string): string {
 }
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+const CORRECTION_NAMES = { holm: 'Holm', bh: 'Benjamini–Hochberg', bonferroni: 'Bonferroni' } as const;
 
 /** The band word on the headline: the interval's judgement, or the two bands it spans. */
 export function bandWords(k: KpiResponse): { cls: string; text: string; title: string } {
@@ -36,27 +38,204 @@ export function changeSentence(k: KpiResponse, f: Formatter): { direction: 'up' 
   };
 }
 
-/** One paragraph on the trend test, control-chart signals and provisional periods. */
-export function trendSummary(ts: TimeseriesResponse, f: Formatter): string {
-  const parts: string[] = [];
+const withStop = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+const plural = (word: string, n: number) => (n === 1 ? word : `${word}s`);
+
+/** An API phrase ("periods vary more than chance (…)") as a sentence: capital first word, full stop. */
+export function asSentence(text: string): string {
+  const t = text.trim();
+  if (!t) return '';
+  // Only a plain lowercase word is capitalised: "p = 0.03" or "p′-chart" keep their case.
+  return withStop(/^[a-z]{2,}\b/.test(t) ? t.charAt(0).toUpperCase() + t.slice(1) : t);
+}
+
+/** The chart's name: "p-chart" or "Laney p′-chart". */
+export function controlChartName(kind: TimeseriesResponse['controlChart']['kind']): string {
+  return kind === 'laney' ? 'Laney p′-chart' : 'p-chart';
+}
+
+/** "Control chart: Laney p′-chart, chosen because periods vary more than chance (χ² = …)." */
+export function controlChartSentence(ts: TimeseriesResponse, f: Formatter): string | null {
+  if (!ts.points.some((p) => p.charted)) return null;
+  const c = ts.controlChart;
+  // `choice` is null when the caller named the kind (and absent from servers before it existed).
+  const why = c.choice ? `, chosen because ${c.choice.reason}` : c.kind === 'laney' ? ` (limits widened by σz = ${f.decimal(c.sigmaZ, 2)})` : '';
+  return [`Control chart: ${controlChartName(c.kind)}${why}.`, c.note ? asSentence(c.note) : ''].filter(Boolean).join(' ');
+}
+
+/**
+ * The trend verdict and the test behind it: "Rate rising +0.4 pts per month over the last 12
+ * complete months (p = 0.01). Trend test: slope of a logistic regression …". No direction is
+ * stated when the API gives none (a season could not be ruled out): its note says why.
+ */
+export function trendSentences(ts: TimeseriesResponse, f: Formatter): string[] {
   const t = ts.trend;
+  const out: string[] = [];
   if (t.direction && t.pValue !== null) {
-    parts.push(
+    out.push(
       t.direction === 'flat'
-        ? `No significant trend over the last ${t.periods} complete ${ts.grain}s (${f.pValue(t.pValue)}).`
-        : `Rate ${t.direction} ${f.points(t.slopePoints)} per ${ts.grain} over the last ${t.periods} complete ${ts.grain}s (${f.pValue(t.pValue)}).`,
+        ? `No significant trend over the last ${t.periods} complete ${plural(ts.grain, t.periods)} (${f.pValue(t.pValue)}).`
+        : `Rate ${t.direction} ${f.points(t.slopePoints)} per ${ts.grain} over the last ${t.periods} complete ${plural(ts.grain, t.periods)} (${f.pValue(t.pValue)}).`,
     );
-  } else if (t.note) parts.push(t.note);
+  } else if (t.direction === null) {
+    out.push(t.note ? `No trend direction — ${withStop(t.note)}` : 'No trend direction.');
+  }
+  // The test sentence repeats the note when the test was not run; say it once.
+  if (t.test && !(t.note && t.test.includes(t.note) && t.direction === null)) out.push(`Trend test: ${withStop(t.test)}`);
+  return out;
+}
+
+/** The verdict on a change that cannot be judged yet: one side still has offers inside their window. */
+export const NOT_JUDGED = 'not judged: still filling in';
+
+/** A period's change against an earlier one, in parts for a tooltip, a table cell or a sentence. */
+export interface ChangeWords {
+  /** "+0.8 pts"; null when not judged (a provisional rate will still rise). */
+  readonly points: string | null;
+  /** "Apr 2025", "May 2024 (same month last year)". */
+  readonly against: string;
+  /** "significant (adjusted p = 0.003)", "not significant (adjusted p = 0.41)" or {@link NOT_JUDGED}. */
+  readonly verdict: string;
+  readonly judged: boolean;
+  readonly significant: boolean;
+}
+
+type PeriodDifference = ApiDifference & { readonly adjustedPValue: number | null };
+
+function judgedWords(d: PeriodDifference, against: string, f: Formatter): ChangeWords {
+  // The adjusted p-value (corrected over the family of changes) when there is one.
+  const p = typeof d.adjustedPValue === 'number' ? `adjusted ${f.pValue(d.adjustedPValue)}` : f.pValue(d.pValue);
+  return { points: f.points(d.differencePoints), against, verdict: `${d.significant ? 'significant' : 'not significant'} (${p})`, judged: true, significant: d.significant };
+}
+
+/** "+0.8 pts vs Apr 2025: not significant (adjusted p = 0.41)", "vs May 2025: not judged: still filling in". */
+export function changeText(w: ChangeWords): string {
+  return `${w.points ? `${w.points} ` : ''}vs ${w.against}: ${w.verdict}`;
+}
+
+/**
+ * A period's change against the period before (`change`) and against the same period a year
+ * earlier (`yearOverYear`). A change that involves a provisional period is not judged.
+ */
+export function periodChangeWords(ts: TimeseriesResponse, index: number, f: Formatter): { vsPrevious: ChangeWords | null; vsLastYear: ChangeWords | null } {
+  const p = ts.points[index];
+  const prev = ts.points[index - 1];
+  if (!p) return { vsPrevious: null, vsLastYear: null };
+  let vsPrevious: ChangeWords | null = null;
+  if (prev && p.change && p.change.differencePoints !== null) {
+    const against = f.period(prev.period, ts.grain);
+    vsPrevious = p.provisional || prev.provisional ? notJudged(against) : judgedWords(p.change, against, f);
+  }
+  let vsLastYear: ChangeWords | null = null;
+  const y = p.yearOverYear;
+  if (y && y.differencePoints !== null) {
+    const against = `${f.period(y.period, ts.grain)} (same ${ts.grain} last year)`;
+    vsLastYear = p.provisional ? notJudged(against) : judgedWords(y, against, f);
+  }
+  return { vsPrevious, vsLastYear };
+}
+
+function notJudged(against: string): ChangeWords {
+  return { points: null, against, verdict: NOT_JUDGED, judged: false, significant: false };
+}
+
+/**
+ * "May 2025 +0.8 pts vs Apr 2025: not significant (adjusted p = 0.41); +2.1 pts vs May 2024 (same
+ * month last year): significant (adjusted p = 0.003)." — or, for a provisional period, "Jun 2025
+ * vs May 2025 and vs Jun 2024 (same month last year): not judged: still filling in."
+ */
+export function periodChangeSentence(ts: TimeseriesResponse, index: number, f: Formatter): string | null {
+  const p = ts.points[index];
+  if (!p) return null;
+  const { vsPrevious, vsLastYear } = periodChangeWords(ts, index, f);
+  const parts = [vsPrevious, vsLastYear].filter((w): w is ChangeWords => w !== null);
+  if (parts.length === 0) return null;
+  const name = f.period(p.period, ts.grain);
+  if (parts.every((w) => !w.judged)) return `${name} ${parts.map((w) => `vs ${w.against}`).join(' and ')}: ${NOT_JUDGED}.`;
+  return `${name} ${parts.map(changeText).join('; ')}.`;
+}
+
+/** "projected final rate 17.9% (95% interval 16.8–19.0%), 1,234 offers still pending; <basis>". */
+export function projectionText(pr: ApiProjection, f: Formatter, options: { basis?: boolean } = {}): string {
+  const head = `projected final rate ${f.percent(pr.rate)} (${f.percent(pr.level, 0)} interval ${f.interval(pr.lower, pr.upper)}), ${f.count(pr.pending)} ${plural('offer', pr.pending)} still pending`;
+  return (options.basis ?? true) && pr.basis ? `${head}; ${pr.basis}` : head;
+}
+
+/**
+ * The footnote for intervals that allow for one customer's offers not being independent:
+ * "Intervals account for repeat offers to the same customer (design effect 2.9)." Null when every
+ * interval treats offers as independent.
+ */
+export function clusteringNote(intervals: readonly (Pick<ApiInterval, 'variance' | 'designEffect'> | null | undefined)[], f: Formatter): string | null {
+  const effects = intervals
+    .filter((i) => i?.variance === 'customer-clustered')
+    .map((i) => i?.designEffect)
+    .filter((d): d is number => typeof d === 'number' && Number.isFinite(d));
+  if (effects.length === 0) return null;
+  const lo = f.decimal(Math.min(...effects));
+  const hi = f.decimal(Math.max(...effects));
+  return `Intervals account for repeat offers to the same customer (design effect ${lo === hi ? hi : `up to ${hi}`}).`;
+}
+
+/** The leaderboard's footnote: its intervals count an offer's evidence divided by its design effect. */
+export function leaderboardClusteringNote(lb: LeaderboardResponse, f: Formatter): string | null {
+  return clusteringNote(lb.rows.map((r) => ({ variance: r.designEffect > 1 ? 'customer-clustered' : 'binomial', designEffect: r.designEffect })), f);
+}
+
+/** Provisional periods: the rate so far, the projected final rate, and whether they are charted. */
+function provisionalSentences(ts: TimeseriesResponse, f: Formatter): string[] {
+  const prov = ts.points.filter((p) => p.provisional);
+  if (prov.length === 0) return [];
+  const out = prov.map((p) => {
+    const name = f.period(p.period, ts.grain);
+    const soFar = `${name}: ${f.percent(p.rate)} so far, still filling in`;
+    return p.projected ? `${soFar}; ${projectionText(p.projected, f, { basis: false })}.` : `${soFar} (${f.percent(p.pendingShare, 0)} of offers pending).`;
+  });
+  out.push(ts.controlChart.includesProvisional ? 'Provisional periods are on the chart and in the alarms.' : `${prov.length === 1 ? 'It is' : 'They are'} kept out of the limits and alarms.`);
+  const projected = prov.filter((p) => p.projected);
+  const last = projected.at(-1);
+  if (last?.projected?.basis) out.push(`${projected.length > 1 ? `${f.period(last.period, ts.grain)}: ` : ''}${asSentence(last.projected.basis)}`);
+  return out;
+}
+
+/** The changes of the latest period, and of the latest complete one when the latest is provisional. */
+function latestChangeSentences(ts: TimeseriesResponse, f: Formatter): string[] {
+  const withOffers = ts.points.flatMap((p, i) => (p.offers > 0 ? [i] : []));
+  const last = withOffers.at(-1);
+  if (last === undefined) return [];
+  const out: string[] = [];
+  const lastSentence = periodChangeSentence(ts, last, f);
+  if (lastSentence) out.push(lastSentence);
+  let judged = ts.points[last]?.provisional ? undefined : last;
+  if (judged === undefined) {
+    judged = withOffers.filter((i) => !ts.points[i]?.provisional).at(-1);
+    const sentence = judged === undefined ? null : periodChangeSentence(ts, judged, f);
+    if (sentence) out.push(sentence);
+  }
+  const family = ts.changeFamily;
+  const adjusted = judged !== undefined && typeof ts.points[judged]?.change?.adjustedPValue === 'number';
+  if (adjusted && family && family.members > 1) {
+    out.push(`Adjusted p-values allow for the ${family.members} ${ts.grain}-over-${ts.grain} changes tested together (${CORRECTION_NAMES[family.method]}).`);
+  }
+  return out;
+}
+
+/**
+ * One paragraph on the trend: its test, the control chart and its signals, provisional periods
+ * with their projected final rates, the latest changes, and how intervals treat repeat offers.
+ */
+export function trendSummary(ts: TimeseriesResponse, f: Formatter): string {
+  const parts: string[] = [...trendSentences(ts, f)];
+  const chart = controlChartSentence(ts, f);
+  if (chart) parts.push(chart);
   const out = ts.points.filter((p) => p.outOfControl);
   if (out.length) parts.push(`${out.length} ${out.length === 1 ? 'period is' : 'periods are'} outside the control limits: ${out.map((p) => `${f.period(p.period, ts.grain)} (${p.outOfControl})`).join(', ')}.`);
   else if (ts.points.some((p) => p.charted)) parts.push('Every complete period is inside the control limits.');
-  const prov = ts.points.filter((p) => p.provisional);
-  if (prov.length) parts.push(`${prov.map((p) => f.period(p.period, ts.grain)).join(', ')}: provisional, kept out of the limits and alarms.`);
-  if (ts.controlChart.note) parts.push(ts.controlChart.note);
+  parts.push(...provisionalSentences(ts, f), ...latestChangeSentences(ts, f));
+  const note = clusteringNote(ts.points.filter((p) => p.offers > 0).map((p) => p.interval), f);
+  if (note) parts.push(note);
   return parts.join(' ');
 }
-
-const CORRECTION_NAMES = { holm: 'Holm', bh: 'Benjamini–Hochberg', bonferroni: 'Bonferroni' } as const;
 
 /** The χ² verdict across a dimension's segments and what the markers mean. */
 export function breakdownSummary(bd: BreakdownResponse, f: Formatter): string {
@@ -67,5 +246,6 @@ export function breakdownSummary(bd: BreakdownResponse, f: Formatter): string {
     ? `Segments differ (χ² = ${f.count(hm.statistic)}, ${f.pValue(hm.pValue)}).`
     : `No significant difference between segments (${f.pValue(hm.pValue)}).`;
   const which = flagged.length ? ` ▲ above / ▼ below the rest after ${CORRECTION_NAMES[bd.correction.method]} correction across ${bd.correction.size}.` : '';
-  return head + which;
+  const note = clusteringNote(bd.rows.filter((r) => r.offers > 0).map((r) => r.interval), f);
+  return head + which + (note ? ` ${note}` : '');
 }

@@ -36,6 +36,11 @@ export function betaPosterior(k: number, n: number, prior: BetaPrior = UNIFORM_P
   checkCounts(k, n, 'betaPosterior');
   checkPrior(prior);
   checkLevel(level);
+  return posteriorOf(k, n, prior, level);
+}
+
+/** The same for real-valued (effective) counts, 0 ≤ k ≤ n; unchecked. */
+export function posteriorOf(k: number, n: number, prior: BetaPrior, level: number): BetaPosterior {
   const a = prior.alpha + k;
   const b = prior.beta + n - k;
   const tail = (1 - level) / 2;
@@ -61,6 +66,11 @@ export function probabilityAbove(k: number, n: number, reference: number, prior:
   checkCounts(k, n, 'probabilityAbove');
   checkProbability(reference, 'reference');
   checkPrior(prior);
+  return probabilityAboveOf(k, n, reference, prior);
+}
+
+/** The same for real-valued (effective) counts, 0 ≤ k ≤ n; unchecked. */
+export function probabilityAboveOf(k: number, n: number, reference: number, prior: BetaPrior): number {
   return beta.cdf(1 - reference, prior.beta + n - k, prior.alpha + k);
 }
 

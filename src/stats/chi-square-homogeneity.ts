@@ -1,6 +1,7 @@
 import { checkCounts } from './counts.js';
 import { chiSquareSurvival } from './chi-square-tail.js';
 import type { Counts } from './compare-proportions.js';
+import { effectOf } from './design-effect.js';
 
 export interface ChiSquareOptions {
   /**
@@ -21,6 +22,11 @@ export interface ChiSquareResult {
   /** Smallest expected cell count; below 5 the χ² approximation is rough. */
   readonly minExpected: number | null;
   readonly yates: boolean;
+  /**
+   * Rao–Scott first-order correction: the statistic was divided by this mean design effect
+   * (offer-weighted over the groups) because offers cluster by customer; 1 when they don't.
+   */
+  readonly designEffect: number;
 }
 
 /**
@@ -41,7 +47,7 @@ export function chiSquareHomogeneity(groups: readonly Counts[], options: ChiSqua
   const accepted = rows.reduce((s, g) => s + g.k, 0);
   const df = rows.length - 1;
   const yates = (options.yates ?? false) && df === 1;
-  if (rows.length < 2) return { statistic: null, df: null, pValue: null, groups: rows.length, minExpected: null, yates };
+  if (rows.length < 2) return { statistic: null, df: null, pValue: null, groups: rows.length, minExpected: null, yates, designEffect: 1 };
   const rate = accepted / total;
   let minExpected = Infinity;
   let statistic = 0;
@@ -58,5 +64,8 @@ export function chiSquareHomogeneity(groups: readonly Counts[], options: ChiSqua
       statistic += (diff * diff) / expected;
     }
   }
-  return { statistic, df, pValue: chiSquareSurvival(statistic, df), groups: rows.length, minExpected, yates };
+  // Rao & Scott (1981, 1992): with clustered offers X² is inflated by about the mean design effect.
+  const meanEffect = rows.reduce((sum, g) => sum + g.n * effectOf(g).designEffect, 0) / total;
+  const corrected = statistic / meanEffect;
+  return { statistic: corrected, df, pValue: chiSquareSurvival(corrected, df), groups: rows.length, minExpected, yates, designEffect: meanEffect };
 }

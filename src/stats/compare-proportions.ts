@@ -1,13 +1,20 @@
 import { checkCounts, checkLevel } from './counts.js';
+import { effectOf, type ClusterMoments, type VarianceKind } from './design-effect.js';
 import { fisherExactTest } from './fisher-exact-test.js';
 import { DEFAULT_LEVEL } from './interval.js';
-import { newcombeInterval } from './newcombe-interval.js';
-import { twoProportionZTest } from './two-proportion-z-test.js';
+import { newcombeBounds } from './newcombe-interval.js';
+import { pooledZ } from './two-proportion-z-test.js';
 
-/** Accepted offers `k` of `n` offers. */
+/**
+ * Accepted offers `k` of `n` offers, and optionally the population's per-customer sums: with
+ * them every interval and test accounts for offers clustering by customer.
+ */
 export interface Counts {
   readonly k: number;
   readonly n: number;
+  readonly clusters?: ClusterMoments | null;
+  /** Or the design effect already measured from them (≥ 1). */
+  readonly designEffect?: number;
 }
 
 /** The test a comparison used. */
@@ -45,6 +52,10 @@ export interface ProportionComparison {
   readonly minExpected: number | null;
   /** Why this test (or none) was used, in words. */
   readonly reason: string;
+  /** `customer-clustered` when either side's design effect exceeds 1, else `binomial`. */
+  readonly variance: VarianceKind;
+  /** Design effects of A and B (1 = independent offers). */
+  readonly designEffects: readonly [number, number];
 }
 
 /** A comparison that could not be made (a group without offers), with the reason. */
@@ -62,6 +73,8 @@ export function noComparison(level: number, rateA: number | null, rateB: number 
     pValue: null,
     minExpected: null,
     reason,
+    variance: 'binomial',
+    designEffects: [1, 1],
   };
 }
 
@@ -82,28 +95,40 @@ export function compareProportions(a: Counts, b: Counts, options: CompareOptions
   if (a.n === 0 || b.n === 0) {
     return noComparison(level, a.n === 0 ? null : a.k / a.n, b.n === 0 ? null : b.k / b.n, `no comparison: group ${a.n === 0 ? 'A' : 'B'} has no offers`);
   }
-  const minExpected = minimumExpected(a, b);
+  // Rao & Scott (1992): the tests and the interval run on each side's effective counts k/d, n/d,
+  // d its customer-clustered design effect; with d = 1 on both sides they are the usual ones.
+  const da = effectOf(a);
+  const db = effectOf(b);
+  const ea = { k: da.effectiveAccepted, n: da.effectiveOffers };
+  const eb = { k: db.effectiveAccepted, n: db.effectiveOffers };
+  const clustered = da.designEffect > 1 || db.designEffect > 1;
+  const minExpected = minimumExpected(ea, eb);
   const requested = options.test ?? 'auto';
   const test: ProportionTest = requested === 'auto' ? (minExpected < MIN_EXPECTED_FOR_Z ? 'fisher' : 'z') : requested;
-  const interval = newcombeInterval(a.k, a.n, b.k, b.n, level);
+  const interval = newcombeBounds(ea.k, ea.n, eb.k, eb.n, level);
   const rateA = a.k / a.n;
   const rateB = b.k / b.n;
   let statistic: number | null = null;
   let pValue: number;
   if (test === 'z') {
-    const z = twoProportionZTest(a.k, a.n, b.k, b.n);
+    const z = pooledZ(ea.k, ea.n, eb.k, eb.n);
     statistic = z.z;
     pValue = z.pValue;
   } else {
-    pValue = fisherExactTest(a.k, a.n, b.k, b.n).pValue;
+    const fa = wholeCounts(ea);
+    const fb = wholeCounts(eb);
+    pValue = fisherExactTest(fa.k, fa.n, fb.k, fb.n).pValue;
   }
   const expected = `smallest expected count ${round(minExpected)}`;
-  const reason =
+  const why =
     requested !== 'auto'
       ? `${testName(test)} (requested); ${expected}`
       : test === 'z'
         ? `${testName(test)}: every expected count ≥ ${MIN_EXPECTED_FOR_Z} (${expected})`
         : `${testName(test)}: ${expected} < ${MIN_EXPECTED_FOR_Z}`;
+  const reason = clustered
+    ? `${why}, on effective counts for offers clustered by customer (Rao–Scott; design effects ${round(da.designEffect)} and ${round(db.designEffect)})`
+    : why;
   return {
     rateA,
     rateB,
@@ -117,11 +142,19 @@ export function compareProportions(a: Counts, b: Counts, options: CompareOptions
     pValue,
     minExpected,
     reason,
+    variance: clustered ? 'customer-clustered' : 'binomial',
+    designEffects: [da.designEffect, db.designEffect],
   };
 }
 
+/** Effective counts rounded to the whole numbers Fisher's test needs (at least one offer). */
+function wholeCounts(c: { k: number; n: number }): { k: number; n: number } {
+  const n = Math.max(1, Math.round(c.n));
+  return { k: Math.min(n, Math.round(c.k)), n };
+}
+
 /** Smallest expected cell count of the 2×2 table under independence. */
-export function minimumExpected(a: Counts, b: Counts): number {
+export function minimumExpected(a: Pick<Counts, 'k' | 'n'>, b: Pick<Counts, 'k' | 'n'>): number {
   const total = a.n + b.n;
   const accepted = a.k + b.k;
   const smallerColumn = Math.min(accepted, total - accepted);

@@ -6,10 +6,12 @@ import { findRuns, runFlags } from './run-rule.js';
 import { trendTest } from './trend-test.js';
 import { monitor } from './monitor.js';
 import { periodChange } from './period-change.js';
+import { chooseChart } from './chart-choice.js';
 
 test('p-chart by hand on 3 tiny periods: centre Σk/Σn, limits follow n, clipped to [0, 1]', () => {
   const chart = controlChart([{ k: 1, n: 10 }, { k: 2, n: 10 }, { k: 3, n: 20 }]);
   assert.equal(chart.kind, 'p');
+  assert.equal(chart.choice, null, 'the caller named the kind (the default p): no choice was made');
   assert.equal(chart.sigmaZ, 1);
   assertClose(chart.centre, 0.15, 'centre', 1e-15);
   const s10 = Math.sqrt((0.15 * 0.85) / 10); // 0.112916
@@ -67,6 +69,33 @@ test('Laney falls back to sigma_z = 1 with fewer than two z-scores, and says so'
   assert.match(chart.note ?? '', /fewer than two/);
 });
 
+test("kind 'auto': Laney for over-dispersed periods, p otherwise; the decision is on the chart", () => {
+  const wandering = [1500, 1620, 1380, 1710, 1450, 1560, 1300, 1650, 1490, 1580].map((k) => ({ k, n: 10_000 }));
+  const auto = controlChart(wandering, { kind: 'auto' });
+  assert.equal(auto.kind, 'laney');
+  assert.deepEqual(auto.choice, chooseChart(wandering));
+  const { choice: _auto, ...autoRest } = auto;
+  const { choice: _laney, ...laneyRest } = controlChart(wandering, { kind: 'laney' });
+  assert.deepEqual(autoRest, laneyRest, 'the same chart as asking for Laney');
+  assert.ok(auto.points.every((x) => x.outside === null));
+
+  const steady = [{ k: 50, n: 500 }, { k: 55, n: 500 }, { k: 0, n: 0 }, { k: 48, n: 500 }, { k: 52, n: 500 }];
+  const p = controlChart(steady, { kind: 'auto', sigmas: 2 });
+  assert.equal(p.kind, 'p');
+  assert.equal(p.sigmaZ, 1);
+  assert.equal(p.sigmas, 2);
+  assert.equal(p.choice?.kind, 'p');
+  assert.match(p.choice?.reason ?? '', /no more than chance/);
+  const { choice: _p, ...pRest } = p;
+  const { choice: _explicit, ...explicitRest } = controlChart(steady, { sigmas: 2 });
+  assert.deepEqual(pRest, explicitRest);
+
+  const empty = controlChart([], { kind: 'auto' });
+  assert.equal(empty.kind, 'p');
+  assert.match(empty.choice?.reason ?? '', /fewer than two periods/);
+  assert.equal(controlChart(wandering, { kind: 'laney' }).choice, null);
+});
+
 test('runs: 8 in a row on one side is flagged; the centre line breaks a run; empty periods do not', () => {
   const rates = [0.3, 0.1, 0.1, 0.1, 0.1, null, 0.1, 0.1, 0.1, 0.1, 0.2, 0.1, 0.3];
   const points = rates.map((rate) => ({ rate }));
@@ -120,4 +149,35 @@ test('monitor: chart, runs, trend and the last period-over-period change togethe
   assert.deepEqual(m.lastChange, periodChange({ k: 143, n: 1000 }, { k: 144, n: 1000 }));
   assert.equal(monitor([{ k: 1, n: 4 }]).lastChange, null);
   assert.equal(monitor(periods, { kind: 'laney' }).chart.kind, 'laney');
+  // Without a grain: no season terms, the last 12 periods, a quasi-binomial GLM.
+  assert.equal(m.trend.model, 'quasi-binomial GLM');
+  assert.equal(m.trend.periods, 12);
+});
+
+test("monitor with kind 'auto' and a monthly grain: the data choose the chart, the trend allows for the season", () => {
+  // 30 months, a Q4 peak and a Q3 dip, months wandering beyond binomial noise, no trend.
+  const season = [0, -0.02, 0, 0.01, 0, 0, -0.04, -0.04, -0.02, 0.03, 0.05, 0.04];
+  const wobble = [0.012, -0.01, 0.004, -0.015, 0.009, 0.0, -0.006, 0.014, -0.011, 0.003, -0.002, 0.008, -0.013, 0.006, 0.01];
+  const periods = Array.from({ length: 30 }, (_, t) => {
+    const month = (t + 3) % 12;
+    const n = 2000 + 10 * ((t * 7) % 13);
+    const rate = 0.18 + (season[month] ?? 0) + (wobble[t % 15] ?? 0);
+    return { k: Math.round(n * rate), n, start: `${2022 + Math.floor((t + 3) / 12)}-${String(month + 1).padStart(2, '0')}-01` };
+  });
+  const m = monitor(periods, { kind: 'auto', grain: 'month' });
+  assert.equal(m.chart.kind, 'laney');
+  assert.equal(m.chart.choice?.kind, 'laney');
+  assert.ok(m.chart.sigmaZ > 1);
+  assert.equal(m.trend.model, 'seasonal quasi-binomial GLM');
+  assert.equal(m.trend.seasonTerms, 11);
+  assert.equal(m.trend.periods, 30);
+  assert.equal(m.trend.direction, 'flat');
+  assert.ok((m.trend.dispersion ?? 0) > 1);
+  // The old test reads the same season as a trend.
+  assert.notEqual(trendTest(periods).direction, 'flat');
+  // Only the last 12 months, as before, with the grain: too short to tell season from trend.
+  const short = monitor(periods, { kind: 'auto', grain: 'month', window: 12 });
+  assert.equal(short.trend.direction, null);
+  assert.match(short.trend.note ?? '', /fewer than 24 months/);
+  assert.equal(monitor(periods.map(({ k, n }) => ({ k, n })), { kind: 'p' }).chart.choice, null);
 });

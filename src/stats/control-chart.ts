@@ -1,9 +1,13 @@
 import { UprateError } from '../core/errors.js';
 import type { Counts } from './compare-proportions.js';
 import { checkCounts } from './counts.js';
+import { chooseChart, D2_MOVING_RANGE, laneySigmaZ, type ChartChoice } from './chart-choice.js';
 
 /** Which control chart: Shewhart's p-chart or Laney's p′-chart. */
 export type ControlChartKind = 'p' | 'laney';
+
+/** The chart a caller asks for: a kind, or `'auto'` to let {@link chooseChart} decide from the data. */
+export type ControlChartRequest = ControlChartKind | 'auto';
 
 /** Side of the limits a point fell on. */
 export type LimitSignal = 'above' | 'below';
@@ -25,7 +29,10 @@ export interface ControlPoint {
 }
 
 export interface ControlChart {
+  /** The chart drawn (with `kind: 'auto'`, the one chosen). */
   readonly kind: ControlChartKind;
+  /** With `kind: 'auto'`: the test that chose the chart and why; null when the caller named the kind. */
+  readonly choice: ChartChoice | null;
   /** Centre line p̄ = Σk / Σn; null when no period has offers. */
   readonly centre: number | null;
   /** Limits are centre ± sigmas · sigma · sigmaZ (default 3 sigmas). */
@@ -38,13 +45,16 @@ export interface ControlChart {
 }
 
 export interface ControlChartOptions {
-  readonly kind?: ControlChartKind;
+  /**
+   * `'p'` (default), `'laney'`, or `'auto'`: Laney when the χ² test of equal rates across periods
+   * rejects at 0.05 (the periods are over-dispersed), else p — see {@link chooseChart}.
+   */
+  readonly kind?: ControlChartRequest;
   /** Width of the limits in standard errors (default 3). */
   readonly sigmas?: number;
 }
 
-/** d₂ for moving ranges of two: E|X₁ − X₂| = 1.128 σ. */
-export const D2_MOVING_RANGE = 1.128;
+export { D2_MOVING_RANGE };
 
 /**
  * A p-chart of the conversion rate per period (Montgomery, *Introduction to Statistical Quality
@@ -54,7 +64,9 @@ export const D2_MOVING_RANGE = 1.128;
  * z-scores divided by 1.128, which keeps over-dispersed data (many customers, few periods) from
  * raising false alarms. Periods with no offers keep their place with null values and are skipped
  * by the moving ranges. σ_z falls back to 1 (the p-chart) when fewer than two periods have a
- * z-score.
+ * z-score. With `kind: 'auto'` the data choose ({@link chooseChart}): Laney when the periods' rates
+ * differ by more than chance (Pearson χ² test of homogeneity at 0.05), else p; the decision is
+ * returned as `choice`.
  *
  * @example
  * controlChart([{ k: 1, n: 10 }, { k: 2, n: 10 }, { k: 3, n: 20 }])
@@ -62,7 +74,9 @@ export const D2_MOVING_RANGE = 1.128;
  */
 export function controlChart(periods: readonly Counts[], options: ControlChartOptions = {}): ControlChart {
   periods.forEach((p, i) => checkCounts(p.k, p.n, `controlChart period ${i}`));
-  const kind = options.kind ?? 'p';
+  const requested = options.kind ?? 'p';
+  const choice = requested === 'auto' ? chooseChart(periods) : null;
+  const kind: ControlChartKind = requested === 'auto' ? (choice?.kind ?? 'p') : requested;
   const sigmas = options.sigmas ?? 3;
   if (!(sigmas > 0)) throw new UprateError('BAD_ARGUMENT', `sigmas must be positive, not ${sigmas}`, { location: 'sigmas' });
   const W = periods.reduce((s, p) => s + p.n, 0);
@@ -76,14 +90,13 @@ export function controlChart(periods: readonly Counts[], options: ControlChartOp
   let sigmaZ = 1;
   let note: string | null = null;
   if (kind === 'laney') {
-    const zs = periods.map(zOf).filter((z): z is number => z !== null);
-    if (zs.length < 2) {
-      note = 'fewer than two periods with a z-score: sigma_z = 1 (p-chart limits)';
-    } else {
-      let sum = 0;
-      for (let i = 1; i < zs.length; i++) sum += Math.abs((zs[i] ?? 0) - (zs[i - 1] ?? 0));
-      sigmaZ = sum / (zs.length - 1) / D2_MOVING_RANGE;
-    }
+    const laney = laneySigmaZ(periods);
+    if (laney.zScores < 2) note = 'fewer than two periods with a z-score: sigma_z = 1 (p-chart limits)';
+    else if (choice && laney.sigmaZ < 1) {
+      // Chosen because the rates differ, yet their moving ranges are small (a shift, not scatter):
+      // limits narrower than the p-chart's would raise more alarms, not fewer.
+      note = `sigma_z ${laney.sigmaZ.toFixed(2)} < 1 (a shift rather than scatter): kept at 1, the p-chart's limits`;
+    } else sigmaZ = laney.sigmaZ;
   }
   const points = periods.map((p): ControlPoint => {
     const sigma = sigmaOf(p.n);
@@ -96,5 +109,5 @@ export function controlChart(periods: readonly Counts[], options: ControlChartOp
     const upper = Math.min(1, centre + width);
     return { k: p.k, n: p.n, rate, sigma, lower, upper, z: zOf(p), outside: rate > upper ? 'above' : rate < lower ? 'below' : null };
   });
-  return { kind, centre, sigmas, sigmaZ, note, points };
+  return { kind, choice, centre, sigmas, sigmaZ, note, points };
 }

@@ -16,6 +16,11 @@ export function exactInterval(k: number, n: number, level: number = DEFAULT_LEVE
   checkCounts(k, n, 'exactInterval');
   checkLevel(level);
   if (n === 0) return emptyInterval('exactInterval');
+  return exactBounds(k, n, level);
+}
+
+/** The same for real-valued counts (0 ≤ k ≤ n, n > 0) — effective counts under clustering; unchecked. */
+export function exactBounds(k: number, n: number, level: number): Interval {
   const tail = (1 - level) / 2;
   return {
     lower: k === 0 ? 0 : beta.quantile(tail, k, n - k + 1),

@@ -8,6 +8,8 @@ export { wilsonInterval } from './wilson-interval.js';
 export { jeffreysInterval } from './jeffreys-interval.js';
 export { exactInterval } from './exact-interval.js';
 export { rateInterval, AUTO_EXACT_BELOW, type RateInterval, type RateIntervalOptions } from './rate-interval.js';
+export { designEffect, addMoments, type ClusterMoments, type DesignEffect, type VarianceKind } from './design-effect.js';
+export { rateEstimate, type RateEstimate, type RateEstimateOptions } from './rate-estimate.js';
 
 export { twoProportionZTest, type ZTestResult } from './two-proportion-z-test.js';
 export { newcombeInterval } from './newcombe-interval.js';
@@ -61,11 +63,27 @@ export {
   type ControlChart,
   type ControlChartKind,
   type ControlChartOptions,
+  type ControlChartRequest,
   type ControlPoint,
   type LimitSignal,
 } from './control-chart.js';
+export { chooseChart, laneySigmaZ, type ChartChoice, type LaneySigma } from './chart-choice.js';
 export { findRuns, runFlags, DEFAULT_RUN_LENGTH, type Run } from './run-rule.js';
 export { trendTest, DEFAULT_TREND_WINDOW, type TrendOptions, type TrendResult } from './trend-test.js';
+export {
+  seasonalTrend,
+  defaultTrendWindow,
+  fitBinomialGlm,
+  SEASON_LENGTH,
+  OVERDISPERSION_ALPHA,
+  type SeasonalTrendOptions,
+  type SeasonalTrendResult,
+  type TrendGrain,
+  type TrendModel,
+  type TrendPeriod,
+  type GlmRow,
+  type BinomialGlmFit,
+} from './seasonal-trend.js';
 export { periodChange, type PeriodChange } from './period-change.js';
 export { monitor, type Monitoring, type MonitorOptions } from './monitor.js';
 

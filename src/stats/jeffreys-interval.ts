@@ -16,6 +16,11 @@ export function jeffreysInterval(k: number, n: number, level: number = DEFAULT_L
   checkCounts(k, n, 'jeffreysInterval');
   checkLevel(level);
   if (n === 0) return emptyInterval('jeffreysInterval');
+  return jeffreysBounds(k, n, level);
+}
+
+/** The same for real-valued counts (0 ≤ k ≤ n, n > 0) — effective counts under clustering; unchecked. */
+export function jeffreysBounds(k: number, n: number, level: number): Interval {
   const tail = (1 - level) / 2;
   const a = k + 0.5;
   const b = n - k + 0.5;

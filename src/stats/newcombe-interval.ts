@@ -1,6 +1,6 @@
 import { checkCounts, checkLevel } from './counts.js';
 import { DEFAULT_LEVEL, type Interval } from './interval.js';
-import { wilsonInterval } from './wilson-interval.js';
+import { wilsonBounds } from './wilson-interval.js';
 
 /**
  * Newcombe's hybrid score interval for the difference p1 − p2 (Newcombe 1998, method 10): it
@@ -15,8 +15,13 @@ export function newcombeInterval(k1: number, n1: number, k2: number, n2: number,
   checkCounts(k1, n1, 'newcombeInterval');
   checkCounts(k2, n2, 'newcombeInterval');
   checkLevel(level);
-  const w1 = wilsonInterval(k1, n1, level);
-  const w2 = wilsonInterval(k2, n2, level);
+  return newcombeBounds(k1, n1, k2, n2, level);
+}
+
+/** The same for real-valued counts (0 ≤ k ≤ n, n > 0) — effective counts under clustering; unchecked. */
+export function newcombeBounds(k1: number, n1: number, k2: number, n2: number, level: number): Interval {
+  const w1 = wilsonBounds(k1, n1, level);
+  const w2 = wilsonBounds(k2, n2, level);
   const p1 = k1 / n1;
   const p2 = k2 / n2;
   const d = p1 - p2;

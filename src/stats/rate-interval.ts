@@ -1,9 +1,9 @@
 import { UprateError } from '../core/errors.js';
 import { checkCounts, checkLevel } from './counts.js';
-import { exactInterval } from './exact-interval.js';
+import { exactBounds } from './exact-interval.js';
 import { DEFAULT_LEVEL, type Interval, type IntervalMethod } from './interval.js';
-import { jeffreysInterval } from './jeffreys-interval.js';
-import { wilsonInterval } from './wilson-interval.js';
+import { jeffreysBounds } from './jeffreys-interval.js';
+import { wilsonBounds } from './wilson-interval.js';
 
 /** Below this many offers `method: 'auto'` uses the exact interval, from it on Wilson. */
 export const AUTO_EXACT_BELOW = 30;
@@ -46,15 +46,15 @@ export function rateInterval(k: number, n: number, options: RateIntervalOptions 
   return { rate: k / n, lower: interval.lower, upper: interval.upper, method, level };
 }
 
-/** Dispatches to the interval function for a method; n must be ≥ 1. */
+/** Dispatches to the interval function for a method; 0 ≤ k ≤ n, n > 0 (fractional effective counts too). */
 export function intervalFor(method: IntervalMethod, k: number, n: number, level: number): Interval {
   switch (method) {
     case 'wilson':
-      return wilsonInterval(k, n, level);
+      return wilsonBounds(k, n, level);
     case 'jeffreys':
-      return jeffreysInterval(k, n, level);
+      return jeffreysBounds(k, n, level);
     case 'exact':
-      return exactInterval(k, n, level);
+      return exactBounds(k, n, level);
     default:
       throw new UprateError('BAD_ARGUMENT', `unknown interval method ${String(method)}`, {
         location: 'method',

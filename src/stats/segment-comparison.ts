@@ -2,8 +2,8 @@ import { chiSquareHomogeneity, type ChiSquareResult } from './chi-square-homogen
 import { compareProportions, type Counts, type ProportionComparison, type ProportionTest } from './compare-proportions.js';
 import { checkLevel } from './counts.js';
 import { correctFamily, type CorrectionFamily } from './correction-family.js';
+import { addMoments, type ClusterMoments } from './design-effect.js';
 import { DEFAULT_LEVEL } from './interval.js';
-import { newcombeInterval } from './newcombe-interval.js';
 import type { AdjustMethod } from './p-value-adjustment.js';
 
 /** A segment's counts with its name. */
@@ -57,10 +57,19 @@ export function compareSegments(groups: readonly LabelledCounts[], options: Segm
   const level = options.level ?? DEFAULT_LEVEL;
   checkLevel(level);
   const total = groups.reduce((s, g) => ({ k: s.k + g.k, n: s.n + g.n }), { k: 0, n: 0 });
-  const comparisons = groups.map((g) => {
-    const rest = { k: total.k - g.k, n: total.n - g.n };
-    return compareProportions(g, rest, { level, test: options.test ?? 'auto' });
-  });
+  // The rest of a segment: every other segment, its customer sums added (segments of a customer
+  // attribute never share a customer).
+  const restOf = (i: number): Counts => {
+    const others = groups.filter((_, j) => j !== i);
+    const clustered = others.every((g) => g.clusters || g.n === 0);
+    const clusters = clustered
+      ? others.reduce<ClusterMoments>((m, g) => (g.clusters ? addMoments(m, g.clusters) : m), { customers: 0, offersSquared: 0, acceptedSquared: 0, acceptedOffers: 0 })
+      : null;
+    const g = groups[i] as LabelledCounts;
+    return { k: total.k - g.k, n: total.n - g.n, clusters: clustered && (clusters?.customers ?? 0) > 0 ? clusters : null };
+  };
+  const test = options.test ?? 'auto';
+  const comparisons = groups.map((g, i) => compareProportions(g, restOf(i), { level, test }));
   const corrected = correctFamily(
     groups.map((g, i) => ({ label: g.label, pValue: comparisons[i]?.pValue ?? null })),
     { method: options.method, alpha: 1 - level },
@@ -69,8 +78,7 @@ export function compareSegments(groups: readonly LabelledCounts[], options: Segm
     const comparison = comparisons[i] as ProportionComparison;
     const h = corrected.hypotheses[i];
     const adjustedLevel = h?.intervalLevel ?? null;
-    const interval =
-      adjustedLevel === null ? null : newcombeInterval(g.k, g.n, total.k - g.k, total.n - g.n, adjustedLevel);
+    const interval = adjustedLevel === null ? null : compareProportions(g, restOf(i), { level: adjustedLevel, test });
     return {
       label: g.label,
       k: g.k,

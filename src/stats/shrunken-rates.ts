@@ -1,5 +1,6 @@
-import { betaPosterior, probabilityAbove, type BetaPrior } from './beta-posterior.js';
-import { checkLevel } from './counts.js';
+import { posteriorOf, probabilityAboveOf, type BetaPrior } from './beta-posterior.js';
+import { checkCounts, checkLevel } from './counts.js';
+import { effectOf } from './design-effect.js';
 import { fitBetaPrior, type FittedPrior, type PriorFitOptions } from './empirical-bayes-prior.js';
 import { DEFAULT_LEVEL } from './interval.js';
 import type { LabelledCounts } from './segment-comparison.js';
@@ -21,7 +22,7 @@ export interface ShrunkenRate {
   readonly n: number;
   /** k / n; null when n = 0. */
   readonly rate: number | null;
-  /** Posterior mean (alpha + k) / (alpha + beta + n): the rate to rank on. */
+  /** Posterior mean (alpha + k/d) / (alpha + beta + n/d), d the design effect: the rate to rank on. */
   readonly shrunkenRate: number;
   /** Equal-tailed credible interval of the posterior. */
   readonly lower: number;
@@ -29,6 +30,8 @@ export interface ShrunkenRate {
   /** Posterior probability that this group's rate exceeds the pooled rate of all groups. */
   readonly probabilityAboveOverall: number | null;
   readonly smallSample: boolean;
+  /** The group's design effect: its evidence counts as k/d of n/d offers (1 = independent offers). */
+  readonly designEffect: number;
 }
 
 export interface ShrinkResult {
@@ -52,6 +55,7 @@ export function shrinkRates(groups: readonly LabelledCounts[], options: ShrinkOp
   const prior: ShrinkResult['prior'] = options.prior
     ? { ...options.prior, mean: options.prior.alpha / (options.prior.alpha + options.prior.beta), strength: options.prior.alpha + options.prior.beta, fitted: false }
     : fitBetaPrior(groups, options);
+  groups.forEach((g, i) => checkCounts(g.k, g.n, `shrinkRates group ${i}`));
   const K = groups.reduce((s, g) => s + g.k, 0);
   const W = groups.reduce((s, g) => s + g.n, 0);
   const overallRate = W > 0 ? K / W : null;
@@ -59,7 +63,9 @@ export function shrinkRates(groups: readonly LabelledCounts[], options: ShrinkOp
     prior,
     overallRate,
     groups: groups.map((g) => {
-      const post = betaPosterior(g.k, g.n, prior, level);
+      // A group's own evidence counts as its effective offers when they cluster by customer.
+      const e = effectOf(g);
+      const post = posteriorOf(e.effectiveAccepted, e.effectiveOffers, prior, level);
       return {
         label: g.label,
         k: g.k,
@@ -68,7 +74,8 @@ export function shrinkRates(groups: readonly LabelledCounts[], options: ShrinkOp
         shrunkenRate: post.mean,
         lower: post.lower,
         upper: post.upper,
-        probabilityAboveOverall: overallRate === null ? null : probabilityAbove(g.k, g.n, overallRate, prior),
+        probabilityAboveOverall: overallRate === null ? null : probabilityAboveOf(e.effectiveAccepted, e.effectiveOffers, overallRate, prior),
+        designEffect: e.designEffect,
         smallSample: isSmallSample(g.n, threshold),
       };
     }),

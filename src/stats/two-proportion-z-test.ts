@@ -27,6 +27,11 @@ export function twoProportionZTest(k1: number, n1: number, k2: number, n2: numbe
   if (n1 === 0 || n2 === 0) {
     throw new RangeError('twoProportionZTest: both groups need at least one offer');
   }
+  return pooledZ(k1, n1, k2, n2);
+}
+
+/** The same for real-valued counts (0 ≤ k ≤ n, n > 0) — effective counts under clustering; unchecked. */
+export function pooledZ(k1: number, n1: number, k2: number, n2: number): ZTestResult {
   const pooled = (k1 + k2) / (n1 + n2);
   const variance = pooled * (1 - pooled) * (1 / n1 + 1 / n2);
   if (variance === 0) return { z: 0, pValue: 1 };

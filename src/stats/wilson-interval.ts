@@ -16,6 +16,16 @@ export function wilsonInterval(k: number, n: number, level: number = DEFAULT_LEV
   checkCounts(k, n, 'wilsonInterval');
   checkLevel(level);
   if (n === 0) return emptyInterval('wilsonInterval');
+  return wilsonBounds(k, n, level);
+}
+
+/** n = 0 has no interval; the functions returning a bare {@link Interval} refuse it. */
+export function emptyInterval(where: string): never {
+  throw new RangeError(`${where}: no interval exists for n = 0 offers; rateInterval returns null for it`);
+}
+
+/** The same for real-valued counts (0 ≤ k ≤ n, n > 0) — effective counts under clustering; unchecked. */
+export function wilsonBounds(k: number, n: number, level: number): Interval {
   const z = zCritical(level);
   const z2 = z * z;
   const p = k / n;
@@ -26,9 +36,4 @@ export function wilsonInterval(k: number, n: number, level: number = DEFAULT_LEV
     lower: k === 0 ? 0 : Math.max(0, centre - half),
     upper: k === n ? 1 : Math.min(1, centre + half),
   };
-}
-
-/** n = 0 has no interval; the functions returning a bare {@link Interval} refuse it. */
-export function emptyInterval(where: string): never {
-  throw new RangeError(`${where}: no interval exists for n = 0 offers; rateInterval returns null for it`);
 }

@@ -30,7 +30,7 @@ import type { ServerContext } from '../context.js';
 import { openApiDocument } from '../openapi.js';
 
 /** The settings the KPI endpoints read from the config file. */
-export type KpiSettings = Partial<Pick<UprateConfig, 'bands' | 'target' | 'conversionWindowDays'>>;
+export type KpiSettings = Partial<Pick<UprateConfig, 'bands' | 'target' | 'conversionWindowDays' | 'stats'>>;
 
 export interface KpiApiOptions {
   readonly model: Model;
@@ -63,6 +63,7 @@ export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, 
         windowDays: settings.conversionWindowDays ?? 30,
         thresholds: settings.bands ?? DEFAULT_BAND_THRESHOLDS,
         target: settings.target ?? null,
+        correction: settings.stats?.correction ?? 'holm',
         level: common.level,
         method: common.method,
       },
@@ -110,7 +111,7 @@ export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, 
     const provisional = param(q, 'includeProvisional');
     return timeseries(ctx, common.selection, {
       grain: grain === undefined ? 'month' : parseChoiceParam(grain, 'grain', GRAINS),
-      chart: chart === undefined ? 'p' : parseChoiceParam(chart, 'chart', ['p', 'laney'] as const),
+      chart: chart === undefined ? 'auto' : parseChoiceParam(chart, 'chart', ['auto', 'p', 'laney'] as const),
       includeProvisional: provisional === undefined ? false : parseChoiceParam(provisional, 'includeProvisional', ['true', 'false'] as const) === 'true',
     });
   });

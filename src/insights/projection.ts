@@ -1,0 +1,216 @@
+import { UprateError } from '../core/errors.js';
+import { answerQuery, MAX_LIMIT, type CubeFilterItem, type CubeQuery } from '../query/index.js';
+import { kaplanMeier, type KaplanMeierCurve } from '../stats/kaplan-meier.js';
+import { projectFinalRate, type AgeCount, type OpenPeriod } from '../stats/projected-rate.js';
+import { dateToDay, dayToDate } from './days.js';
+import type { KpiContext, Selection } from './kpi-context.js';
+import { OFFERED_AT, readOptions, selectionFilters } from './offer-counts.js';
+
+const COUNT = 'Offers.count';
+const ACCEPTED = 'Offers.accepted';
+const PENDING = 'Offers.pending';
+const DAYS_TO_ACCEPT = 'Offers.daysToAccept';
+const DAY_MS = 86_400_000;
+/** The acceptance curve is learnt from the offers made in this many days before the as-of instant. */
+export const LEARNING_DAYS = 365;
+
+/** The projected final rate of a period still filling in (`GET …` field `projection`). */
+export interface ApiProjection {
+  /** Projected final rate: (accepted + expected further acceptances) / offers. */
+  readonly rate: number;
+  readonly lower: number;
+  readonly upper: number;
+  readonly level: number;
+  readonly method: 'kaplan-meier';
+  /** Acceptances the pending offers are expected to add (not a whole number). */
+  readonly expectedAdditional: number;
+  /** Offers of the period neither accepted nor declined whose window is still open. */
+  readonly pending: number;
+  /** One sentence: what the acceptance curve was learnt from, and what it adds. */
+  readonly basis: string;
+}
+
+/** A period to project: inclusive UTC days. */
+export interface ProjectionPeriod {
+  readonly start: string;
+  readonly end: string;
+}
+
+interface DayCounts {
+  readonly offers: number;
+  readonly accepted: number;
+  readonly pending: number;
+}
+
+/**
+ * The projected final rate of each period, as of `ctx.asOf`, for offers under the selection's
+ * filters and offer type (its date range is not used: `periods` say which offers). `null` for a
+ * period with nothing pending — no offers, or every offer accepted, declined or past its window:
+ * its rate is final and there is nothing to project.
+ *
+ * **The curve** ({@link kaplanMeier}) is learnt from the offers made in the {@link LEARNING_DAYS}
+ * days before the as-of instant, under the same filters: acceptances by `Offers.daysToAccept`
+ * (an acceptance at exactly W days, the window's last instant, counts on day W − 1); the offers
+ * of a day D whose window is still open and that have not been accepted (pending, or declined
+ * within the window — see {@link projectFinalRate} on declines) are censored at the whole days
+ * all of them have been watched, ⌊as-of − (D + 1 day)⌋; every other offer is a known
+ * non-acceptor, at risk through day W − 1.
+ *
+ * **A period's open offers** of day D get the mid-point of the ages they can have — between
+ * as-of − (D + 1 day) and as-of − D, within [0, W) — as a fractional age (the day's offers are
+ * taken as spread over it; real data's office hours move that by well under a day).
+ *
+ * Offers made after the as-of instant (present when `asOf` lies in the past) are not counted:
+ * they had not been made yet.
+ *
+ * Two queries through the semantic layer, whatever the number of periods: the curve's
+ * acceptances by day-to-accept, and offers/accepted/pending by offered day over the periods
+ * that have open offers and the open days.
+ *
+ * @throws UprateError BAD_ARGUMENT for a period that is not two days `YYYY-MM-DD`, start ≤ end
+ */
+export async function projectedRates(ctx: KpiContext, selection: Selection, periods: readonly ProjectionPeriod[]): Promise<(ApiProjection | null)[]> {
+  const inputs = await projectionInputs(ctx, selection, periods);
+  return inputs.periods.map((period) => {
+    if (!period || !inputs.curve) return null;
+    const projection = projectFinalRate(period, inputs.curve, { level: ctx.level, learntFrom: inputs.learntFrom });
+    return {
+      rate: projection.rate,
+      lower: projection.lower,
+      upper: projection.upper,
+      level: projection.level,
+      method: projection.method,
+      expectedAdditional: projection.expectedAdditional,
+      pending: period.pendingByAge.reduce((s, a) => s + a.count, 0),
+      basis: projection.basis,
+    };
+  });
+}
+
+/** What {@link projectedRates} reads: the acceptance curve and each period's open offers. */
+export interface ProjectionInputs {
+  /** The acceptance curve, or null when no period has open offers (nothing was read). */
+  readonly curve: KaplanMeierCurve | null;
+  /** Which offers the curve was learnt from, for the basis sentence. */
+  readonly learntFrom: string;
+  /** Per requested period: its offers, accepted and open offers by age, or null when nothing is pending. */
+  readonly periods: readonly (OpenPeriod | null)[];
+}
+
+/** The two reads behind {@link projectedRates} (exported for tests and other views of the curve). */
+export async function projectionInputs(ctx: KpiContext, selection: Selection, periods: readonly ProjectionPeriod[]): Promise<ProjectionInputs> {
+  for (const [i, p] of periods.entries()) {
+    if (Number.isNaN(dayToDate(p.start).getTime()) || Number.isNaN(dayToDate(p.end).getTime()) || p.start > p.end) {
+      throw new UprateError('BAD_ARGUMENT', `period ${i + 1} must be two days YYYY-MM-DD with start ≤ end, not ${p.start} … ${p.end}`, { location: `periods[${i}]` });
+    }
+  }
+  const w = ctx.windowDays;
+  const asOfMs = ctx.asOf.getTime();
+  // Offers of day D are open (window not over at as-of for some of them) when as-of − (D + 1) < W.
+  const firstOpenDay = dateToDay(new Date(Math.floor((asOfMs - w * DAY_MS) / DAY_MS) * DAY_MS));
+  const asOfDay = dateToDay(ctx.asOf);
+  const open = periods.filter((p) => p.end >= firstOpenDay && p.start <= asOfDay);
+  const learningDays = Math.max(LEARNING_DAYS, 2 * w);
+  const filters = selectionFilters(selection);
+  const learntFrom = `made in the ${learningDays} days before ${ctx.asOf.toISOString().slice(0, 16).replace('T', ' ')} UTC${filters.length > 0 ? ' under the same filters' : ''}`;
+  if (open.length === 0) return { curve: null, learntFrom, periods: periods.map(() => null) };
+
+  const learningFrom = new Date(asOfMs - learningDays * DAY_MS);
+  const before = (d: Date): CubeFilterItem => ({ member: OFFERED_AT, operator: 'lt', values: [d.toISOString()] });
+  const from = (d: Date): CubeFilterItem => ({ member: OFFERED_AT, operator: 'gte', values: [d.toISOString()] });
+
+  // (1) the curve's acceptances, by whole days to accept.
+  const eventsQuery: CubeQuery = {
+    measures: [COUNT],
+    dimensions: [DAYS_TO_ACCEPT],
+    filters: [...filters, from(learningFrom), before(ctx.asOf)],
+    order: [],
+    limit: MAX_LIMIT,
+  };
+  // (2) offers, accepted and pending by offered day: the periods with open offers, and the open days.
+  const rangeStart = open.reduce((s, p) => (p.start < s ? p.start : s), firstOpenDay);
+  const daysQuery: CubeQuery = {
+    measures: [COUNT, ACCEPTED, PENDING],
+    timeDimensions: [{ dimension: OFFERED_AT, granularity: 'day', dateRange: [rangeStart, asOfDay] }],
+    filters: [...filters, before(ctx.asOf)],
+    order: [],
+    limit: MAX_LIMIT,
+  };
+  const eventsAnswer = await answerQuery(ctx.store, ctx.model, eventsQuery, readOptions(ctx));
+  const daysAnswer = await answerQuery(ctx.store, ctx.model, daysQuery, readOptions(ctx));
+
+  const events = new Array<number>(w).fill(0);
+  let learnt = 0;
+  for (const row of eventsAnswer.results[0]?.data ?? []) {
+    const n = num(row[COUNT]);
+    learnt += n;
+    const d = row[DAYS_TO_ACCEPT];
+    if (d === null || d === undefined) continue;
+    const day = Math.min(w - 1, Math.max(0, Math.floor(Number(d))));
+    events[day] = (events[day] ?? 0) + n;
+  }
+  const byDay = new Map<string, DayCounts>();
+  const dayKey = `${OFFERED_AT}.day`;
+  for (const row of daysAnswer.results[0]?.data ?? []) {
+    byDay.set(String(row[dayKey] ?? '').slice(0, 10), { offers: num(row[COUNT]), accepted: num(row[ACCEPTED]), pending: num(row[PENDING]) });
+  }
+
+  // Ages of an open day D at as-of: all its offers watched ≥ lo days, none more than hi.
+  const ages = (day: string): { lo: number; mid: number } | null => {
+    const start = dayToDate(day).getTime();
+    const lo = Math.max(0, (asOfMs - start - DAY_MS) / DAY_MS);
+    const hi = Math.min(w, (asOfMs - start) / DAY_MS);
+    return lo < w && hi > 0 ? { lo, mid: (lo + hi) / 2 } : null;
+  };
+  const censored = new Array<number>(w).fill(0);
+  for (const [day, c] of byDay) {
+    const age = ages(day);
+    if (!age) continue;
+    const a = Math.min(w - 1, Math.floor(age.lo));
+    censored[a] = (censored[a] ?? 0) + Math.max(0, c.offers - c.accepted);
+  }
+  const curve = safeCurve(events, censored, learnt);
+
+  const openPeriods = periods.map((p): OpenPeriod | null => {
+    if (!open.includes(p)) return null;
+    let offers = 0;
+    let accepted = 0;
+    let pending = 0;
+    const pendingByAge: AgeCount[] = [];
+    const declinedByAge: AgeCount[] = [];
+    for (const [day, c] of byDay) {
+      if (day < p.start || day > p.end) continue;
+      offers += c.offers;
+      accepted += c.accepted;
+      pending += c.pending;
+      const age = ages(day);
+      if (!age) continue;
+      if (c.pending > 0) pendingByAge.push({ age: age.mid, count: c.pending });
+      const declined = c.offers - c.accepted - c.pending;
+      if (declined > 0) declinedByAge.push({ age: age.mid, count: declined });
+    }
+    return pending === 0 || offers === 0 ? null : { offers, accepted, pendingByAge, declinedByAge };
+  });
+  return { curve, learntFrom, periods: openPeriods };
+}
+
+/**
+ * The curve from the two answers. They are read separately, so a load landing between them could
+ * make the censored offers outnumber the rest; the censored counts are then capped (never an error
+ * for the user).
+ */
+function safeCurve(events: number[], censored: number[], offers: number): KaplanMeierCurve {
+  let room = offers - events.reduce((s, e) => s + e, 0);
+  const capped = censored.map((c) => {
+    const take = Math.max(0, Math.min(c, room));
+    room -= take;
+    return take;
+  });
+  return kaplanMeier({ events, censored: capped, offers });
+}
+
+function num(v: unknown): number {
+  if (v === null || v === undefined) return 0;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : 0;
+}

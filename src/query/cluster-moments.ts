@@ -1,0 +1,115 @@
+import { InternalError, UprateError } from '../core/errors.js';
+import { DEFAULT_LIMITS } from '../core/limits.js';
+import type { Model } from '../model/index.js';
+import { compileSql, planToSql } from '../sql/index.js';
+import { identifier, raw, select, type SelectColumn, type SqlExpr } from '../sql/nodes.js';
+import type { Store } from '../store/store.js';
+import { dialectOf, type AnswerOptions } from './answer-query.js';
+import { buildPlan } from './build-plan.js';
+import { guardCells, guardQuery } from './cost-guard.js';
+import { formatRows, type DataRow } from './format-result.js';
+import { MAX_LIMIT, normalizeRequest } from './normalize-query.js';
+import type { CubeQuery } from './cube-query.js';
+
+/** A group's row: its dimension values and measure sums (as `/load` sends them), plus the cluster moments. */
+export interface ClusteredRow {
+  readonly data: DataRow;
+  /** Distinct clusters (e.g. customers) in the group. */
+  readonly clusters: number;
+  /** Σ over the group's clusters of mᵢ·mⱼ, one per requested pair of measures, in order. */
+  readonly products: readonly number[];
+}
+
+export interface ClusterRequest {
+  /** The dimension that identifies a cluster (e.g. `Offers.customerId`). */
+  readonly cluster: string;
+  /** Pairs of the query's measures whose per-cluster products are summed (e.g. [count, count]). */
+  readonly products: readonly (readonly [string, string])[];
+}
+
+const CLUSTERS = 'uprate_clusters';
+const productAlias = (i: number) => `uprate_product_${i}`;
+
+/**
+ * Answers a Cube query of additive measures (counts, sums) per group *and* per cluster, then
+ * sums the clusters up per group in the engine: the group's measures, its number of clusters
+ * and Σ mᵢ·mⱼ over clusters for the requested measure pairs. Those moments are what a
+ * cluster-robust (sandwich) variance of a ratio needs, without sending one row per customer.
+ * The inner query is the model's own SQL for the query plus the cluster dimension, so security
+ * filters, joins and the clock apply exactly as for `/load`.
+ *
+ * @example
+ *   await answerClustered(store, model, { measures: ['Offers.count', 'Offers.accepted'] },
+ *     { cluster: 'Offers.customerId', products: [['Offers.count', 'Offers.count']] }, options);
+ *   // [{ data: { 'Offers.count': '200000', … }, clusters: 20000, products: [2.1e6] }]
+ */
+export async function answerClustered(
+  store: Store,
+  model: Model,
+  query: CubeQuery,
+  request: ClusterRequest,
+  options: AnswerOptions,
+): Promise<ClusteredRow[]> {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const measures = query.measures ?? [];
+  for (const [a, b] of request.products) {
+    for (const m of [a, b]) {
+      if (!measures.includes(m)) throw new InternalError(`cluster product names ${m}, which the query does not measure`);
+    }
+  }
+  const groupLimit = query.limit ?? MAX_LIMIT;
+  // The inner query has one row per group and cluster: no limit, no order (the outer one groups).
+  const inner: CubeQuery = { ...query, dimensions: [...(query.dimensions ?? []), request.cluster], order: [], limit: 1 };
+  const normalized = normalizeRequest(guardQuery(inner, limits), options.now);
+  guardCells(normalized, limits);
+  const [q] = normalized.queries;
+  if (!q || normalized.queries.length !== 1) {
+    throw new UprateError('QUERY_INVALID', 'a clustered read answers one query (no compareDateRange)', { location: 'timeDimensions' });
+  }
+  const plan = buildPlan(model, q, false, options);
+  const planned = planToSql(model, plan);
+  const innerNode = { ...planned.query, orderBy: [], limit: null, offset: null };
+
+  const clusterAlias = plan.dimensions.find((d) => d.key === request.cluster)?.alias;
+  if (clusterAlias === undefined) throw new InternalError(`cluster dimension ${request.cluster} is missing from the plan`);
+  const groupAliases = [...plan.dimensions.filter((d) => d.alias !== clusterAlias), ...plan.timeDimensions].map((s) => s.alias);
+  const aliasOf = new Map(plan.measures.map((m) => [m.key, m.alias]));
+  const ref = (alias: string): SqlExpr => identifier(alias);
+  const measureAlias = (key: string): string => {
+    const alias = aliasOf.get(key);
+    if (alias === undefined) throw new InternalError(`measure ${key} is missing from the plan`);
+    return alias;
+  };
+  const sum = (expr: SqlExpr): SqlExpr => ({ kind: 'aggregate', fn: 'sum', arg: expr });
+  const columns: SelectColumn[] = [
+    ...groupAliases.map((alias) => ({ expr: ref(alias), alias })),
+    ...plan.measures.map((m) => ({ expr: sum(ref(m.alias)), alias: m.alias })),
+    { expr: raw('count(*)'), alias: CLUSTERS },
+    ...request.products.map(([a, b], i) => ({
+      expr: sum({ kind: 'concat', parts: [ref(measureAlias(a)), raw(' * '), ref(measureAlias(b))] } as SqlExpr),
+      alias: productAlias(i),
+    })),
+  ];
+  const outer = select({
+    columns,
+    from: { kind: 'subquery', query: innerNode, alias: 'per_cluster' },
+    groupBy: groupAliases.map((_, i) => i + 1),
+    limit: groupLimit,
+  });
+  const sql = compileSql(dialectOf(store), outer);
+  const timeoutMs = options.timeoutMs ?? options.limits?.queryTimeoutMs;
+  const rows = await store.query(sql.sql, sql.params, {
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const data = formatRows(plan, rows);
+  return rows.map((row, i) => {
+    const d = { ...(data[i] ?? {}) };
+    delete d[request.cluster];
+    return {
+      data: d,
+      clusters: Number(row[CLUSTERS] ?? 0),
+      products: request.products.map((_, j) => Number(row[productAlias(j)] ?? 0)),
+    };
+  });
+}
