@@ -215,8 +215,13 @@ export interface KpiResponse extends ApiRate {
   readonly expansionRevenue: number;
   /** The same number of days immediately before `from`; null when there is no range. */
   readonly previous: (ApiRate & { readonly from: string; readonly to: string }) | null;
-  /** This period (A) against the previous one (B); null without a previous period. */
+  /**
+   * This period (A) against the previous one (B); null without a previous period. No test when
+   * either period is still filling in (`significant` false, `reason` says why): see `projected`.
+   */
   readonly change: (ApiDifference & { readonly relativeChange: number | null }) | null;
+  /** While the selection still has pending offers: the rate it is projected to end at; else null. */
+  readonly projected: ApiProjection | null;
 }
 
 /** Time series grains. */

@@ -1,9 +1,8 @@
-import { periodChange } from '../stats/index.js';
 import type { ApiFilter, CompareResponse } from './api-types.js';
 import { queryEcho } from './echo.js';
 import type { KpiContext, Selection } from './kpi-context.js';
-import { countOffers, NO_OFFERS, resolveRange, statsCounts } from './offer-counts.js';
-import { bandJudgement, differenceView, rateView } from './rate-view.js';
+import { countOffers, NO_OFFERS, resolveRange } from './offer-counts.js';
+import { bandJudgement, isProvisional, periodChangeView, rateView } from './rate-view.js';
 import { describeComparison } from './wording.js';
 
 /** One side of a comparison: extra filters and, optionally, its own date range. */
@@ -36,8 +35,14 @@ export async function comparePopulations(ctx: KpiContext, requested: Selection, 
   };
   const { counts: countsA, view: sideA } = await side(a);
   const { counts: countsB, view: sideB } = await side(b);
-  const c = periodChange(statsCounts(countsA), statsCounts(countsB), { level: ctx.level });
-  const difference = { ...differenceView(c), relativeChange: c.relativeChange };
+  // Two different periods: one still filling in is not judged against the other (its rate will
+  // still rise). Two populations over the same days are alike in how much is pending.
+  const periods = sideA.from !== sideB.from || sideA.to !== sideB.to;
+  const difference = periodChangeView(
+    { label: `A (${sideA.from} – ${sideA.to})`, counts: countsA, provisional: periods && isProvisional(ctx, countsA, sideA.to) },
+    { label: `B (${sideB.from} – ${sideB.to})`, counts: countsB, provisional: periods && isProvisional(ctx, countsB, sideB.to) },
+    ctx.level,
+  );
   return {
     query: queryEcho(ctx, common),
     a: sideA,

@@ -1,11 +1,11 @@
-import { periodChange } from '../stats/index.js';
 import type { KpiResponse } from './api-types.js';
 import { industryBenchmarks, targetStanding } from './benchmark-standing.js';
 import { previousPeriod } from './days.js';
 import { queryEcho } from './echo.js';
 import type { KpiContext, Selection } from './kpi-context.js';
-import { countOffers, NO_OFFERS, resolveRange, statsCounts } from './offer-counts.js';
-import { bandJudgement, differenceView, rateView } from './rate-view.js';
+import { countOffers, NO_OFFERS, resolveRange } from './offer-counts.js';
+import { projectedRates } from './projection.js';
+import { bandJudgement, isProvisional, periodChangeView, rateView } from './rate-view.js';
 
 /** The member benchmarks are judged by. */
 export const INDUSTRY = 'Customers.industry';
@@ -32,9 +32,16 @@ export async function kpiHeadline(ctx: KpiContext, requested: Selection): Promis
     const [prevCounts] = await countOffers(ctx, { ...selection, ...range });
     const prev = prevCounts ?? NO_OFFERS;
     previous = { ...rateView(prev, ctx), ...range };
-    const c = periodChange(statsCounts(counts), statsCounts(prev), { level: ctx.level });
-    change = { ...differenceView(c), relativeChange: c.relativeChange };
+    change = periodChangeView(
+      { label: `${selection.from} – ${selection.to}`, counts, provisional: isProvisional(ctx, counts, selection.to) },
+      { label: `${range.from} – ${range.to}`, counts: prev, provisional: isProvisional(ctx, prev, range.to) },
+      ctx.level,
+    );
   }
+  const projected =
+    selection.from !== null && selection.to !== null && counts.pending > 0
+      ? ((await projectedRates(ctx, selection, [{ start: selection.from, end: selection.to }]))[0] ?? null)
+      : null;
   const { lower, upper } = view.interval;
   return {
     query: queryEcho(ctx, selection),
@@ -51,5 +58,7 @@ export async function kpiHeadline(ctx: KpiContext, requested: Selection): Promis
     expansionRevenue: counts.revenue,
     previous,
     change,
+    projected,
   };
 }
+

@@ -4,8 +4,14 @@ import {
   rateEstimate,
   type BandThresholds,
   type ClusterMoments,
+  noComparison,
+  periodChange,
+  type PeriodChange,
   type ProportionComparison,
 } from '../stats/index.js';
+import { statsCounts, type OfferCounts } from './offer-counts.js';
+import { addDays, dayToDate } from './days.js';
+import type { KpiContext } from './kpi-context.js';
 import type { ApiBand, ApiBandJudgement, ApiDifference, ApiIntervalMethod, ApiRate } from './api-types.js';
 
 /** Accepted, offers and pending of a population, with its customer sums when known. */
@@ -91,4 +97,36 @@ export function differenceView(c: ProportionComparison, significant?: boolean): 
     variance: c.variance,
     designEffects: c.designEffects,
   };
+}
+
+/** One side of a period comparison: what it is called, its counts, and whether it is still filling in. */
+export interface PeriodSide {
+  readonly label: string;
+  readonly counts: Pick<OfferCounts, 'offers' | 'accepted' | 'pending' | 'clusters'>;
+  readonly provisional: boolean;
+}
+
+/**
+ * A period against another (the previous one, the same one a year earlier): the change with its
+ * test — unless either period is still filling in, when the rates and the difference are shown
+ * but no test is made (`significant` false, `reason` says which period and how much is pending).
+ */
+export function periodChangeView(current: PeriodSide, previous: PeriodSide, level: number): ApiDifference & { relativeChange: number | null } {
+  const c: PeriodChange = periodChange(statsCounts(current.counts), statsCounts(previous.counts), { level });
+  const filling = [current, previous].filter((x) => x.provisional);
+  if (filling.length === 0) return { ...differenceView(c), relativeChange: c.relativeChange };
+  const why = filling
+    .map((x) => `${x.label} is still filling in (${Math.round((x.counts.offers ? x.counts.pending / x.counts.offers : 0) * 100)} % of its offers pending)`)
+    .join('; ');
+  const judged = noComparison(level, c.rateA, c.rateB, `not judged: ${why}`);
+  return {
+    ...differenceView({ ...judged, difference: c.difference, differencePoints: c.differencePoints, variance: c.variance, designEffects: c.designEffects }),
+    relativeChange: c.relativeChange,
+  };
+}
+
+/** Still filling in: offers inside their window, or a range that ends after the as-of instant. */
+export function isProvisional(ctx: Pick<KpiContext, 'asOf'>, counts: Pick<OfferCounts, 'pending' | 'offers'>, lastDay: string | null): boolean {
+  const over = lastDay === null || dayToDate(addDays(lastDay, 1)).getTime() <= ctx.asOf.getTime();
+  return counts.pending > 0 || (!over && counts.offers > 0);
 }

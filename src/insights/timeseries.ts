@@ -1,13 +1,13 @@
 import { DEFAULT_LIMITS } from '../core/limits.js';
 import { nextPeriod, periodsBetween } from '../kpi/grain.js';
-import { correctFamily, monitor, noComparison, periodChange, type ControlChartKind } from '../stats/index.js';
+import { correctFamily, monitor, type ControlChartKind } from '../stats/index.js';
 import type { ApiDifference, ApiGrain, TimeseriesPoint, TimeseriesResponse } from './api-types.js';
 import { addDays, dateToDay, dayToDate } from './days.js';
 import { queryEcho } from './echo.js';
 import type { KpiContext, Selection } from './kpi-context.js';
-import { countOffers, NO_OFFERS, resolveRange, statsCounts, type OfferCounts } from './offer-counts.js';
+import { countOffers, NO_OFFERS, resolveRange, type OfferCounts } from './offer-counts.js';
 import { projectedRates } from './projection.js';
-import { differenceView, pointBand, rateView } from './rate-view.js';
+import { isProvisional, periodChangeView, pointBand, rateView, type PeriodSide } from './rate-view.js';
 
 export const GRAINS: readonly ApiGrain[] = ['day', 'week', 'month', 'quarter', 'year'];
 
@@ -77,8 +77,7 @@ export async function timeseries(ctx: KpiContext, requested: Selection, options:
     const fullEnd = lastDayOf(start, grain);
     const counts: OfferCounts = byPeriod.get(period) ?? NO_OFFERS;
     const view = rateView(counts, ctx);
-    const notOver = nextPeriod(start, grain).getTime() > ctx.asOf.getTime();
-    const provisional = view.provisional || (notOver && counts.offers > 0);
+    const provisional = isProvisional(ctx, counts, fullEnd);
     const periodEnd = selection.to && fullEnd > selection.to ? selection.to : fullEnd;
     const partial = (selection.from !== null && period < selection.from) || (selection.to !== null && fullEnd > selection.to);
     return { period, periodEnd, partial, counts, view: { ...view, provisional }, charted: counts.offers > 0 && (includeProvisional || !provisional) };
@@ -97,20 +96,10 @@ export async function timeseries(ctx: KpiContext, requested: Selection, options:
   const chartAt = new Map(chartedIndex.map((baseIndex, chartIndex) => [baseIndex, chartIndex]));
 
   // Period-over-period and year-over-year changes; a provisional period gets no verdict.
-  interface Side {
-    readonly period: string;
-    readonly counts: OfferCounts;
-    readonly provisional: boolean;
-  }
-  const side = (p: Base): Side => ({ period: p.period, counts: p.counts, provisional: p.view.provisional });
-  const compare = (a: Side, b: Side): ApiDifference => {
-    const c = periodChange(statsCounts(a.counts), statsCounts(b.counts), { level: ctx.level });
-    const filling = [a, b].filter((x) => x.provisional);
-    if (filling.length === 0) return differenceView(c);
-    const why = filling
-      .map((x) => `${x.period} is still filling in (${Math.round((x.counts.offers ? x.counts.pending / x.counts.offers : 0) * 100)} % of its offers pending)`)
-      .join('; ');
-    return { ...differenceView({ ...noComparison(ctx.level, c.rateA, c.rateB, `not judged: ${why}`), difference: c.difference, differencePoints: c.differencePoints }), variance: c.variance, designEffects: c.designEffects };
+  const side = (p: Base): PeriodSide => ({ label: p.period, counts: p.counts, provisional: p.view.provisional });
+  const compare = (a: PeriodSide, b: PeriodSide): ApiDifference => {
+    const { relativeChange: _, ...difference } = periodChangeView(a, b, ctx.level);
+    return difference;
   };
   const changes = base.map((p, i) => {
     const prev = base[i - 1];
@@ -121,7 +110,7 @@ export async function timeseries(ctx: KpiContext, requested: Selection, options:
     const listed = back === null ? undefined : base.find((b) => b.period === back);
     const counts = listed?.counts ?? (back === null ? undefined : yearBefore.get(back));
     if (back === null || !counts || counts.offers === 0 || p.counts.offers === 0) return null;
-    const before: Side = listed ? side(listed) : { period: back, counts, provisional: counts.pending > 0 };
+    const before: PeriodSide = listed ? side(listed) : { label: back, counts, provisional: counts.pending > 0 };
     return { ...compare(side(p), before), period: back };
   });
 

@@ -8,7 +8,7 @@ import { formatter, type Formatter } from './format.js';
 import type { MonthlyReport } from './monthly-report.js';
 import { rateBulletSvg, esc } from './rate-bullet.js';
 import { renderSvg } from './render-svg.js';
-import { bandWords, breakdownSummary, changeSentence, industryName, trendSummary } from './wording.js';
+import { bandWords, breakdownSummary, changeSentence, clusteringNote, industryName, leaderboardClusteringNote, trendKey, trendSummary } from './wording.js';
 
 export interface RenderOptions {
   /** BCP 47 locale for numbers and dates (default en-US). */
@@ -51,7 +51,7 @@ export function renderReportHtml(report: MonthlyReport, options: RenderOptions =
   const trendSvg = renderSvg(trendOption(report.trend, f, { interactive: false }), 920, 340);
   const sections = [
     headlineSection(k, f),
-    `<h2>Trend</h2><figure class="chart" data-chart="trend">${trendSvg}<figcaption>Monthly conversion rate with its ${esc(f.percent(k.query.level, 0))} interval (shaded), p-chart control limits (dashed) and provisional months (grey). ${esc(trendSummary(report.trend, f))}</figcaption></figure>`,
+    `<h2>Trend</h2><figure class="chart" data-chart="trend">${trendSvg}<figcaption>${esc(trendKey(report.trend, f))} ${esc(trendSummary(report.trend, f))}</figcaption></figure>`,
     `<h2>By segment</h2><div class="grid">${report.breakdowns
       .map((b) => {
         const height = breakdownHeight(b.data.rows.length);
@@ -69,7 +69,7 @@ export function renderReportHtml(report: MonthlyReport, options: RenderOptions =
 <h1>${esc(title)}</h1>
 <p class="meta">${esc(f.day(report.from))} – ${esc(f.day(report.to))} · ${esc(scopeText(k))} · as of ${esc(k.query.asOf.replace('T', ' ').slice(0, 16))} UTC · conversion window ${k.query.windowDays} days</p>
 ${sections.join('\n')}
-<footer>Made by <code>uprate report --format html</code> on ${esc(report.generatedAt.slice(0, 10))}. Rates are accepted ÷ offers (a ratio of sums); intervals are ${esc(f.percent(k.query.level, 0))} ${esc(k.query.method)} (exact below 30 offers); segment differences are two-proportion tests against the rest, corrected for many comparisons; the leaderboard ranks empirical-Bayes shrunken rates. Benchmarks: ${esc(benchmarkSources(k))}.</footer>
+<footer>Made by <code>uprate report --format html</code> on ${esc(report.generatedAt.slice(0, 10))}. Rates are accepted ÷ offers (a ratio of sums); intervals are ${esc(f.percent(k.query.level, 0))} ${esc(k.query.method)} (exact below 30 effective offers) and allow for repeat offers to the same customer; segment differences are two-proportion tests against the rest, corrected for many comparisons; the leaderboard ranks empirical-Bayes shrunken rates. Benchmarks: ${esc(benchmarkSources(k))}.</footer>
 </main></body></html>
 `;
 }
@@ -90,6 +90,7 @@ function benchmarkSources(k: KpiResponse): string {
 function headlineSection(k: KpiResponse, f: Formatter): string {
   const band = bandWords(k);
   const change = changeSentence(k, f);
+  const clustered = k.offers > 0 ? clusteringNote([k.interval], f) : null;
   const arrow = change.direction === 'up' ? '▲ ' : change.direction === 'down' ? '▼ ' : change.direction === 'flat' ? '● ' : '';
   const benchmarks = k.benchmark ? [k.benchmark] : k.benchmarks;
   const bullet = rateBulletSvg(
@@ -100,6 +101,7 @@ function headlineSection(k: KpiResponse, f: Formatter): string {
   return `<section class="headline" data-section="headline"><div>
 <div><span class="big ${band.cls}" data-rate="${k.rate ?? ''}">${esc(f.percent(k.rate))}</span><span class="chip ${band.cls}" title="${esc(band.title)}">${esc(band.text)}</span></div>
 <p>${esc(f.percent(k.query.level, 0))} interval ${esc(f.interval(k.interval.lower, k.interval.upper))} · ${esc(f.count(k.accepted))} of ${esc(f.count(k.offers))} offers accepted within ${k.query.windowDays} days</p>
+${clustered ? `<p class="meta" data-note="clustering">${esc(clustered)}</p>` : ''}
 <p class="change-${change.direction}">${esc(arrow)}<strong>${esc(change.points)}</strong>${esc(change.rest)}<strong>${esc(change.verdict)}</strong></p>
 <figure class="bullet" data-chart="bullet">${bullet}</figure>
 ${benchmarks.length ? `<p class="meta">${benchmarks.map((b) => `${esc(industryName(b.industry))} customers ${esc(f.percent(b.rate))} vs ${esc(f.percent(b.benchmark.rate, 0))}: <strong>${esc(b.standing === 'consistent' ? 'in line' : b.standing ?? '–')}</strong>`).join(' · ')}</p>` : ''}
@@ -114,6 +116,7 @@ ${tile('Customer conversion', f.percent(k.customers.rate), `${f.count(k.customer
 }
 
 function leaderboardSection(lb: LeaderboardResponse, f: Formatter): string {
+  const note = leaderboardClusteringNote(lb, f);
   const rows = lb.rows
     .map(
       (r) =>
@@ -122,7 +125,7 @@ function leaderboardSection(lb: LeaderboardResponse, f: Formatter): string {
     .join('');
   return `<h2>Offer leaderboard</h2>
 <table data-section="leaderboard"><thead><tr><th class="num">#</th><th>Offer</th><th class="num">Shrunken rate</th><th class="num">Interval</th><th class="num">Raw rate</th><th class="num">Accepted / offers</th><th class="num">Beats overall</th></tr></thead><tbody>${rows}</tbody></table>
-<p class="meta">Ranked by the shrunken rate: each offer's rate pulled towards the overall ${esc(f.percent(lb.overallRate))} by a prior worth ${esc(f.count(lb.prior.strength))} offers, so tiny samples do not top the list; offers with fewer than ${lb.smallSampleThreshold} offers are flagged and ranked last.</p>`;
+<p class="meta">Ranked by the shrunken rate: each offer's rate pulled towards the overall ${esc(f.percent(lb.overallRate))} by a prior worth ${esc(f.count(lb.prior.strength))} offers, so tiny samples do not top the list; offers with fewer than ${lb.smallSampleThreshold} offers are flagged and ranked last.${note ? ` ${esc(note)}` : ''}</p>`;
 }
 
 /** The report keeps the findings that matter most; the rest are one command away. */

@@ -2,7 +2,7 @@
 import { formatter } from './format.js';
 import type { MonthlyReport } from './monthly-report.js';
 import { monthTitle, reportInsights, scopeText, segmentRows, type RenderOptions } from './report-html.js';
-import { bandWords, changeSentence, industryName, trendSummary } from './wording.js';
+import { bandWords, changeCell, changeSentence, clusteringNote, industryName, leaderboardClusteringNote, periodChangeWords, trendSummary } from './wording.js';
 
 function table(head: readonly string[], rows: readonly (readonly string[])[], right: readonly number[] = []): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -16,6 +16,7 @@ export function renderReportMarkdown(report: MonthlyReport, options: RenderOptio
   const band = bandWords(k);
   const change = changeSentence(k, f);
   const benchmarks = k.benchmark ? [k.benchmark] : k.benchmarks;
+  const clustered = k.offers > 0 ? clusteringNote([k.interval], f) : null;
   const out: string[] = [
     `# Upsell & cross-sell conversion — ${monthTitle(report, f)}`,
     '',
@@ -25,6 +26,7 @@ export function renderReportMarkdown(report: MonthlyReport, options: RenderOptio
     '',
     `**Conversion rate ${f.percent(k.rate)}** (${band.text}) — ${f.percent(k.query.level, 0)} interval ${f.interval(k.interval.lower, k.interval.upper)}; ${f.count(k.accepted)} of ${f.count(k.offers)} offers accepted within ${k.query.windowDays} days.`,
     '',
+    ...(clustered ? [clustered, ''] : []),
     change.direction === 'none' ? change.rest : `Change: **${change.points}**${change.rest}**${change.verdict}**.`,
     '',
     table(
@@ -43,16 +45,22 @@ export function renderReportMarkdown(report: MonthlyReport, options: RenderOptio
     '## Trend',
     '',
     table(
-      ['Month', 'Rate', 'Interval', 'Accepted / offers', 'Control limits', 'Signal'],
-      ts.points.map((p) => [
-        f.period(p.period, ts.grain),
-        f.percent(p.rate),
-        f.interval(p.lower, p.upper),
-        `${f.count(p.accepted)} / ${f.count(p.offers)}`,
-        p.ucl === null ? '' : f.interval(p.lcl, p.ucl),
-        [p.outOfControl ? `out of control (${p.outOfControl})` : '', p.runFlags.length ? 'run of 8' : '', p.provisional ? `provisional (${f.percent(p.pendingShare, 0)} open)` : ''].filter(Boolean).join(', '),
-      ]),
-      [1, 2, 3, 4],
+      ['Month', 'Rate', 'Interval', 'Accepted / offers', 'Control limits', 'Signal', 'Projected final rate', `vs previous ${ts.grain}`, `vs same ${ts.grain} last year`],
+      ts.points.map((p, i) => {
+        const changes = periodChangeWords(ts, i, f);
+        return [
+          f.period(p.period, ts.grain),
+          p.provisional && p.rate !== null ? `${f.percent(p.rate)} so far` : f.percent(p.rate),
+          f.interval(p.lower, p.upper),
+          `${f.count(p.accepted)} / ${f.count(p.offers)}`,
+          p.ucl === null ? '' : f.interval(p.lcl, p.ucl),
+          [p.outOfControl ? `out of control (${p.outOfControl})` : '', p.runFlags.length ? 'run of 8' : '', p.provisional ? `provisional (${f.percent(p.pendingShare, 0)} open)` : ''].filter(Boolean).join(', '),
+          p.projected ? `${f.percent(p.projected.rate)} (${f.interval(p.projected.lower, p.projected.upper)}), ${f.count(p.projected.pending)} pending` : '',
+          changeCell(changes.vsPrevious),
+          changeCell(changes.vsLastYear),
+        ];
+      }),
+      [1, 2, 3, 4, 6],
     ),
     '',
     trendSummary(ts, f),
@@ -63,6 +71,7 @@ export function renderReportMarkdown(report: MonthlyReport, options: RenderOptio
     out.push('', `### ${s.title}`, '', table(['Segment', 'Rate', 'Interval', 'Accepted / offers', 'vs rest'], s.rows, [1, 2, 3]), '', s.summary);
   }
   const lb = report.leaderboard;
+  const lbNote = leaderboardClusteringNote(lb, f);
   out.push(
     '',
     '## Offer leaderboard',
@@ -72,6 +81,7 @@ export function renderReportMarkdown(report: MonthlyReport, options: RenderOptio
       lb.rows.map((r) => [String(r.rank), `${r.offer ?? 'not recorded'}${r.smallSample ? ' (small sample)' : ''}`, f.percent(r.shrunkenRate), f.interval(r.lower, r.upper), f.percent(r.rate), `${f.count(r.accepted)} / ${f.count(r.offers)}`, f.probability(r.probabilityToBeatOverall)]),
       [0, 2, 3, 4, 5, 6],
     ),
+    ...(lbNote ? ['', lbNote] : []),
     '',
     '## What stands out',
     '',

@@ -85,6 +85,30 @@ export function trendSentences(ts: TimeseriesResponse, f: Formatter): string[] {
   return out;
 }
 
+const GRAIN_ADJECTIVE = { day: 'Daily', week: 'Weekly', month: 'Monthly', quarter: 'Quarterly', year: 'Yearly' } as const;
+
+/**
+ * How to read the trend chart: "Monthly conversion rate with its 95% interval (shaded) and
+ * p-chart limits (grey dashes). Provisional months are shaded grey: the hollow dot is the rate so
+ * far, which will still rise; the blue dashes continue to the projected final rate, its interval
+ * the lighter band."
+ */
+export function trendKey(ts: TimeseriesResponse, f: Formatter): string {
+  const limits = ts.points.some((p) => p.ucl !== null) ? ` and ${controlChartName(ts.controlChart.kind)} limits (grey dashes)` : '';
+  const parts = [`${GRAIN_ADJECTIVE[ts.grain]} conversion rate with its ${f.percent(ts.query.level, 0)} interval (shaded)${limits}.`];
+  if (ts.points.some((p) => p.provisional)) {
+    const projected = ts.points.some((p) => p.projected) ? '; the blue dashes continue to the projected final rate, its interval the lighter band' : '';
+    parts.push(`Provisional ${ts.grain}s are shaded grey: the hollow dot is the rate so far, which will still rise${projected}.`);
+  }
+  return parts.join(' ');
+}
+
+/** A change as a table cell: "+0.8 pts, not significant (adjusted p = 0.41)" or "not judged: still filling in". */
+export function changeCell(w: ChangeWords | null): string {
+  if (!w) return '';
+  return w.points ? `${w.points}, ${w.verdict}` : w.verdict;
+}
+
 /** The verdict on a change that cannot be judged yet: one side still has offers inside their window. */
 export const NOT_JUDGED = 'not judged: still filling in';
 

@@ -126,6 +126,7 @@ const schemas: Record<string, Schema> = {
       expansionRevenue: num(),
       previous: { oneOf: [allOf(ref('Rate'), obj({ from: str(), to: str() })), { type: 'null' }] },
       change: { oneOf: [allOf(ref('Difference'), obj({ relativeChange: nullable('number') })), { type: 'null' }] },
+      projected: { oneOf: [ref('Projection'), { type: 'null' }] },
     }),
   ),
   TimeseriesPoint: allOf(

@@ -221,12 +221,12 @@ function coverage(seed: number, world: World, runs: number) {
   return { coverage: covered / runs, coveragePendingOnly: coveredPendingOnly / runs, bias: error / runs, biasPendingOnly: errorPendingOnly / runs };
 }
 
-test('calibration: the 95 % interval covers the true final rate of a half-filled period ≈ 95 % of the time', () => {
+test('calibration: the 95 % interval covers the true final rate of a half-filled period ≈ 95 % of the time', (t) => {
   // 18 % accept (log-normal delay, median 2 days), nobody declines: the brief's world.
   const plain = coverage(20251120, { acceptShare: 0.18, declineShare: 0, perDay: 60 }, 300);
   // The demo's world: 45 % of the others decline (median 3 days), inside the window.
   const declines = coverage(7, { acceptShare: 0.18, declineShare: 0.45, perDay: 60 }, 300);
-  console.log(`coverage without declines ${plain.coverage}, with declines ${declines.coverage} (pending only: ${declines.coveragePendingOnly}); bias ${plain.bias.toFixed(5)} / ${declines.bias.toFixed(5)} (pending only ${declines.biasPendingOnly.toFixed(5)})`);
+  t.diagnostic(`coverage without declines ${plain.coverage}, with declines ${declines.coverage} (pending only: ${declines.coveragePendingOnly}); bias ${plain.bias.toFixed(5)} / ${declines.bias.toFixed(5)} (pending only ${declines.biasPendingOnly.toFixed(5)})`);
   for (const c of [plain.coverage, declines.coverage]) assert.ok(c >= 0.88 && c <= 0.99, `coverage ${c}`);
   assert.ok(Math.abs(plain.bias) < 0.002 && Math.abs(declines.bias) < 0.002, `bias ${plain.bias}, ${declines.bias}`);
   // Projecting pending offers alone, with a curve that counts declined offers as non-acceptors,

@@ -22,7 +22,7 @@ import './styles.css';
 const f = formatter(navigator.language || 'en-US');
 
 const headline = new Panel({ id: 'headline', title: 'Conversion rate', className: 'panel-headline' });
-const trend = new Panel({ id: 'trend', title: 'Trend', subtitle: 'Rate per period with its 95% interval (shaded) and p-chart control limits (dashed)', className: 'panel-trend' });
+const trend = new Panel({ id: 'trend', title: 'Trend', subtitle: 'Rate per period with its 95% interval (shaded) and control limits (grey dashes); a period still filling in: rate so far (hollow) and projected final rate (blue dashes)', className: 'panel-trend' });
 const insights = new Panel({ id: 'insights', title: 'What stands out', subtitle: 'Findings backed by a test, most urgent first', className: 'panel-insights' });
 const alerts = new Panel({ id: 'alerts', title: 'Alerts', subtitle: 'Alert rules firing now', className: 'panel-alerts' });
 const breakdowns = BREAKDOWNS.map((b) => ({ ...b, panel: new Panel({ id: `by-${b.member.split('.')[1] ?? b.member}`, title: b.title, subtitle: 'Rate and interval per segment; ▲▼ differ significantly from the rest', className: 'panel-breakdown' }) }));
@@ -55,7 +55,7 @@ function layout(): void {
       h('h2', { class: 'section-title' }, 'By segment'),
       h('div', { class: 'grid grid-breakdowns' }, ...breakdowns.map((b) => b.panel.root)),
       leaderboardPanel.root),
-    h('footer', {}, 'Rates are accepted ÷ offers (ratio of sums). Intervals are 95% Wilson (exact below 30 offers). Data from uprate\'s /api/v1 and Cube-compatible /cubejs-api/v1.'),
+    h('footer', {}, 'Rates are accepted ÷ offers (ratio of sums). Intervals are 95% Wilson (exact below 30 effective offers) and allow for repeat offers to the same customer. Data from uprate\'s /api/v1 and Cube-compatible /cubejs-api/v1.'),
   );
 }
 

@@ -6,7 +6,7 @@
 import type { KpiResponse } from '../../../src/insights/api-types.js';
 import type { Formatter } from '../../../src/report-html/format.js';
 import { rateBulletSvg } from '../../../src/report-html/rate-bullet.js';
-import { bandWords, changeSentence, industryName } from '../../../src/report-html/wording.js';
+import { bandWords, changeSentence, clusteringNote, industryName } from '../../../src/report-html/wording.js';
 import { h, svgFragment } from '../dom.js';
 
 export function headlineContent(k: KpiResponse, f: Formatter): HTMLElement[] {
@@ -24,6 +24,7 @@ export function headlineContent(k: KpiResponse, f: Formatter): HTMLElement[] {
           h('span', { class: 'sig' }, change.verdict),
         );
   const benchmarks = k.benchmark ? [k.benchmark] : k.benchmarks;
+  const clustered = k.offers > 0 ? clusteringNote([k.interval], f) : null;
   const bullet = rateBulletSvg(
     {
       rate: k.rate,
@@ -62,6 +63,7 @@ export function headlineContent(k: KpiResponse, f: Formatter): HTMLElement[] {
       h('span', { class: `big-rate ${band.cls}`, 'data-testid': 'headline-rate', 'data-value': k.rate === null ? '' : String(k.rate) }, f.percent(k.rate)),
       h('span', { class: `band-chip ${band.cls}`, title: band.title, tabindex: 0 }, band.text)),
     h('p', { class: 'interval' }, `${f.percent(k.query.level, 0)} interval ${f.interval(k.interval.lower, k.interval.upper)} · ${f.count(k.accepted)} of ${f.count(k.offers)} offers accepted within ${k.query.windowDays} days`),
+    clustered ? h('p', { class: 'interval-note', 'data-testid': 'headline-clustering' }, clustered) : null,
     changeEl,
     svgFragment(bullet, 'bullet'),
     standing,

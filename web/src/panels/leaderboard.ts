@@ -5,6 +5,7 @@
 import type { LeaderboardResponse, LeaderboardRow } from '../../../src/insights/api-types.js';
 import type { Formatter } from '../../../src/report-html/format.js';
 import { PALETTE } from '../../../src/report-html/palette.js';
+import { leaderboardClusteringNote } from '../../../src/report-html/wording.js';
 import { h, svgFragment } from '../dom.js';
 import type { Panel } from '../panel.js';
 import { leaderboardTable } from '../panel-tables.js';
@@ -96,8 +97,9 @@ export function showLeaderboard(panel: Panel, lb: LeaderboardResponse, f: Format
   };
   render();
   const prior = lb.prior;
+  const clustered = leaderboardClusteringNote(lb, f);
   panel.ready(() => leaderboardTable(lb), h('div', { class: 'table-wrap' }, table));
   panel.setNote(
-    `Shrunken rate: each offer's rate pulled towards the overall ${f.percent(lb.overallRate)} by a prior worth ${f.count(prior.strength)} offers (empirical Bayes), so a 3-of-3 offer does not top the list. Dashed line: overall rate.`,
+    `Shrunken rate: each offer's rate pulled towards the overall ${f.percent(lb.overallRate)} by a prior worth ${f.count(prior.strength)} offers (empirical Bayes), so a 3-of-3 offer does not top the list. Dashed line: overall rate.${clustered ? ` ${clustered}` : ''}`,
   );
 }

@@ -1,8 +1,12 @@
-/** The trend: GET /api/v1/timeseries drawn as a p-chart with the interval band. */
+/**
+ * The trend: GET /api/v1/timeseries drawn as a control chart (p or Laney p′) with the interval
+ * band; a period still filling in shows its rate so far (hollow) and its projected final rate
+ * (dashed, with its interval).
+ */
 import type { TimeseriesResponse } from '../../../src/insights/api-types.js';
 import { trendOption } from '../../../src/report-html/chart-options.js';
 import type { Formatter } from '../../../src/report-html/format.js';
-import { trendSummary } from '../../../src/report-html/wording.js';
+import { trendKey, trendSummary } from '../../../src/report-html/wording.js';
 import { mountChart } from '../charts-loader.js';
 import { h } from '../dom.js';
 import type { Panel } from '../panel.js';
@@ -17,5 +21,6 @@ export async function showTrend(panel: Panel, ts: TimeseriesResponse, f: Formatt
   const label = `Conversion rate per ${ts.grain}, ${ts.points.length} periods`;
   const summary = trendSummary(ts, f);
   panel.ready(() => timeseriesTable(ts), el, h('p', { class: 'summary', 'data-testid': 'trend-summary' }, summary));
+  panel.setNote(trendKey(ts, f));
   panel.addChart(await mountChart(el, (compact) => trendOption(ts, f, { interactive: true, compact }), label));
 }

@@ -1,0 +1,406 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { ApiDifference, ApiInterval, ApiProjection, BreakdownResponse, LeaderboardResponse, TimeseriesPoint, TimeseriesResponse } from '../insights/api-types.js';
+import { PROJECTED_NAME, trendOption, trendTooltip } from './chart-options.js';
+import { formatter } from './format.js';
+import { renderReportMarkdown } from './report-markdown.js';
+import type { MonthlyReport } from './monthly-report.js';
+import { renderSvg } from './render-svg.js';
+import {
+  asSentence,
+  breakdownSummary,
+  clusteringNote,
+  controlChartSentence,
+  leaderboardClusteringNote,
+  NOT_JUDGED,
+  periodChangeSentence,
+  periodChangeWords,
+  projectionText,
+  trendKey,
+  trendSentences,
+  trendSummary,
+} from './wording.js';
+
+const f = formatter('en-US');
+
+// ---- hand-built /api/v1/timeseries answers -------------------------------------------------
+
+function interval(lower: number | null, upper: number | null, designEffect = 1): ApiInterval {
+  return {
+    lower,
+    upper,
+    method: 'wilson',
+    level: 0.95,
+    variance: designEffect > 1 ? 'customer-clustered' : 'binomial',
+    designEffect,
+    customers: 400,
+    effectiveOffers: 1000 / designEffect,
+  };
+}
+
+type PeriodDifference = ApiDifference & { readonly adjustedPValue: number | null };
+
+function difference(points: number, pValue: number, adjustedPValue: number | null, significant: boolean): PeriodDifference {
+  return {
+    difference: points / 100,
+    differencePoints: points,
+    lower: points / 100 - 0.02,
+    upper: points / 100 + 0.02,
+    level: 0.95,
+    test: 'z',
+    testName: 'pooled two-proportion z test',
+    statistic: 1,
+    pValue,
+    significant,
+    reason: 'every expected count is at least 5',
+    variance: 'customer-clustered',
+    designEffects: [2.1, 2.4],
+    adjustedPValue,
+  };
+}
+
+interface PointInput {
+  readonly period: string;
+  readonly rate: number;
+  readonly offers?: number;
+  readonly provisional?: boolean;
+  readonly pendingShare?: number;
+  readonly designEffect?: number;
+  readonly change?: PeriodDifference | null;
+  readonly yearOverYear?: (PeriodDifference & { readonly period: string }) | null;
+  readonly projected?: ApiProjection | null;
+}
+
+function point(i: PointInput): TimeseriesPoint {
+  const offers = i.offers ?? 1000;
+  const provisional = i.provisional ?? false;
+  const lower = i.rate - 0.02;
+  const upper = i.rate + 0.02;
+  const pending = provisional ? Math.round(offers * (i.pendingShare ?? 0.4)) : 0;
+  const end = new Date(Date.UTC(Number(i.period.slice(0, 4)), Number(i.period.slice(5, 7)), 0)).toISOString().slice(0, 10);
+  return {
+    period: i.period,
+    periodEnd: end,
+    partial: false,
+    offers,
+    accepted: Math.round(offers * i.rate),
+    pending,
+    rate: i.rate,
+    interval: interval(lower, upper, i.designEffect ?? 2.9),
+    provisional,
+    pendingShare: pending / offers,
+    lower,
+    upper,
+    band: 'moderate',
+    centreLine: provisional ? null : 0.18,
+    lcl: provisional ? null : 0.14,
+    ucl: provisional ? null : 0.22,
+    outOfControl: null,
+    runFlags: [],
+    change: i.change ?? null,
+    yearOverYear: i.yearOverYear ?? null,
+    projected: i.projected ?? null,
+    charted: !provisional,
+  };
+}
+
+function projection(rate: number, lower: number, upper: number, pending: number): ApiProjection {
+  return {
+    rate,
+    lower,
+    upper,
+    level: 0.95,
+    method: 'kaplan-meier',
+    expectedAdditional: 12.5,
+    pending,
+    basis: `Projected from how 9,000 earlier offers were accepted over the 30-day window (Kaplan–Meier, offers still open censored at their age): the ${pending} pending offers are expected to add 12.5 acceptances.`,
+  };
+}
+
+function timeseries(points: readonly TimeseriesPoint[], overrides: Partial<TimeseriesResponse> = {}): TimeseriesResponse {
+  return {
+    query: {
+      from: points[0]?.period ?? null,
+      to: points.at(-1)?.periodEnd ?? null,
+      offerType: null,
+      filters: [],
+      level: 0.95,
+      method: 'wilson',
+      asOf: '2025-07-01T12:00:00Z',
+      windowDays: 30,
+      thresholds: { strong: 0.25, poor: 0.15 },
+    },
+    grain: 'month',
+    points,
+    controlChart: {
+      kind: 'laney',
+      choice: {
+        test: 'chi-square test of equal rates across periods',
+        statistic: 31.2,
+        df: 3,
+        pValue: 0.002,
+        reason: 'periods vary more than chance (χ² = 31.2, df 3, p = 0.002; σz = 1.62): Laney p′ limits',
+      },
+      centreLine: 0.18,
+      sigmas: 3,
+      sigmaZ: 1.62,
+      includesProvisional: false,
+      note: null,
+    },
+    trend: {
+      periods: 4,
+      from: '2025-02-01',
+      to: '2025-05-01',
+      z: 0.8,
+      pValue: 0.45,
+      slope: 0.001,
+      slopePoints: 0.1,
+      direction: 'flat',
+      note: null,
+      test: 'slope of a logistic regression on time over the last 4 months (quasi-binomial GLM, dispersion 2.10 estimated from the data), t test on 2 degrees of freedom',
+      seasonal: false,
+      dispersion: 2.1,
+    },
+    changeFamily: { method: 'holm', members: 3, description: 'Holm correction across 3 comparisons (α = 0.05): 2025-03-01, 2025-04-01, 2025-05-01' },
+    latestChange: null,
+    ...overrides,
+  };
+}
+
+/** Feb–May complete, June still filling in with a projected final rate. */
+function withProjectedJune(): TimeseriesResponse {
+  return timeseries([
+    point({ period: '2025-02-01', rate: 0.17 }),
+    point({ period: '2025-03-01', rate: 0.18, change: difference(1, 0.2, 0.6, false) }),
+    point({ period: '2025-04-01', rate: 0.175, change: difference(-0.5, 0.5, 0.6, false) }),
+    point({
+      period: '2025-05-01',
+      rate: 0.19,
+      change: difference(1.5, 0.004, 0.012, true),
+      yearOverYear: { ...difference(2.1, 0.001, 0.003, true), period: '2024-05-01' },
+    }),
+    point({
+      period: '2025-06-01',
+      rate: 0.12,
+      provisional: true,
+      pendingShare: 0.4,
+      change: difference(-7, 1e-9, null, false),
+      yearOverYear: { ...difference(-5, 1e-6, null, false), period: '2024-06-01' },
+      projected: projection(0.179, 0.168, 0.19, 1234),
+    }),
+  ]);
+}
+
+type SeriesLike = { id?: string; name?: string; type?: string; data?: unknown[]; lineStyle?: { type?: string }; stack?: string; symbol?: string };
+
+function seriesOf(ts: TimeseriesResponse, interactive = false): SeriesLike[] {
+  const option = trendOption(ts, f, { interactive });
+  return option.series as SeriesLike[];
+}
+
+const valueOf = (d: unknown): unknown => (d !== null && typeof d === 'object' && 'value' in d ? (d as { value: unknown }).value : d);
+
+// ---- chart options -------------------------------------------------------------------------
+
+describe('trend chart: projected final rate', () => {
+  test('a dashed "projected" series continues from the last complete month to the projected rates', () => {
+    const ts = withProjectedJune();
+    const series = seriesOf(ts);
+    const projected = series.find((s) => s.id === 'projected');
+    assert.ok(projected, 'a projected series');
+    assert.equal(projected.name, PROJECTED_NAME);
+    assert.match(projected.name ?? '', /projected/i);
+    assert.equal(projected.type, 'line');
+    assert.equal(projected.lineStyle?.type, 'dashed');
+    // May (the last complete month) anchors the dashed line; June is the projection.
+    assert.deepEqual(projected.data?.map(valueOf), ['-', '-', '-', 0.19, 0.179]);
+    const atProjected = ts.points.flatMap((p, i) => (p.projected ? [[projected.data?.map(valueOf)[i], p.projected.rate]] : []));
+    for (const [shown, rate] of atProjected) assert.equal(shown, rate);
+  });
+
+  test('the projected band runs from the projected lower to the projected upper end', () => {
+    const ts = withProjectedJune();
+    const series = seriesOf(ts);
+    const lower = series.find((s) => s.id === 'projected-lower');
+    const band = series.find((s) => s.id === 'projected-band');
+    assert.ok(lower && band);
+    assert.equal(lower.stack, band.stack);
+    assert.equal(lower.name, PROJECTED_NAME, 'the legend shows and hides the line and its band together');
+    const june = ts.points[4]?.projected;
+    assert.ok(june);
+    assert.equal(lower.data?.[4], june.lower);
+    assert.ok(Math.abs((lower.data?.[4] as number) + (band.data?.[4] as number) - june.upper) < 1e-12);
+    // At the anchor the band is May's own interval, so the lighter band fans out from it.
+    assert.ok(Math.abs((lower.data?.[3] as number) - 0.17) < 1e-12);
+    assert.ok(Math.abs((band.data?.[3] as number) - 0.04) < 1e-12);
+    assert.deepEqual(lower.data?.slice(0, 3), ['-', '-', '-']);
+  });
+
+  test('the provisional rate so far is a hollow marker, not joined to the solid line', () => {
+    const series = seriesOf(withProjectedJune());
+    const rate = series.find((s) => s.id === 'rate');
+    assert.deepEqual(rate?.data, [0.17, 0.18, 0.175, 0.19, '-']);
+    const soFar = series.find((s) => s.id === 'provisional-rate');
+    assert.equal(soFar?.type, 'scatter');
+    assert.equal(soFar?.symbol, 'emptyCircle');
+    assert.deepEqual(soFar?.data, ['-', '-', '-', '-', 0.12]);
+    // The observed interval band stops at the last complete month.
+    const observedBand = series.find((s) => s.name === '95% interval');
+    assert.equal(observedBand?.data?.[4], '-');
+  });
+
+  test('legend: Laney limits named, projected listed once; no projection series without projections', () => {
+    const option = trendOption(withProjectedJune(), f, { interactive: false });
+    const names = (option.legend as { data: string[] }).data;
+    assert.ok(names.includes('Laney p′ limits (3σ)'), names.join(', '));
+    assert.equal(names.filter((n) => n === PROJECTED_NAME).length, 1);
+    const ts = withProjectedJune();
+    const none = timeseries(ts.points.map((p) => ({ ...p, projected: null })));
+    assert.equal(seriesOf(none).some((s) => s.id?.startsWith('projected')), false);
+  });
+
+  test('the y axis holds the projected interval', () => {
+    const ts = withProjectedJune();
+    const high = timeseries(ts.points.map((p) => (p.projected ? { ...p, projected: projection(0.3, 0.26, 0.34, 50) } : p)));
+    const axis = (trendOption(high, f, { interactive: false }).yAxis as { max: number }[])[0];
+    assert.ok(axis && axis.max >= 0.34, `axis max ${axis?.max}`);
+  });
+
+  test('several projected weeks: one dashed run from the last complete week', () => {
+    const weeks = timeseries(
+      [
+        point({ period: '2025-06-02', rate: 0.2 }),
+        point({ period: '2025-06-09', rate: 0.15, provisional: true, projected: projection(0.195, 0.18, 0.21, 100) }),
+        point({ period: '2025-06-16', rate: 0.1, provisional: true, projected: projection(0.19, 0.17, 0.21, 300) }),
+      ],
+      { grain: 'week' },
+    );
+    const projected = seriesOf(weeks).find((s) => s.id === 'projected');
+    assert.deepEqual(projected?.data?.map(valueOf), [0.2, 0.195, 0.19]);
+  });
+
+  test('the tooltip names the projection and its basis, and says a provisional change is not judged', () => {
+    const ts = withProjectedJune();
+    const tip = trendTooltip(ts, 4, f);
+    assert.match(tip, /Rate so far <b>12\.0%<\/b>/);
+    assert.match(tip, /Projected final rate 17\.9% \(95% interval 16\.8–19\.0%\), 1,234 offers still pending; Projected from how 9,000 earlier offers/);
+    assert.match(tip, /vs May 2025: not judged: still filling in/);
+    assert.match(tip, /vs Jun 2024 \(same month last year\): not judged: still filling in/);
+    assert.match(tip, /repeat offers to the same customer \(design effect 2\.9\)/);
+    const may = trendTooltip(ts, 3, f);
+    assert.match(may, /\+1\.5 pts vs Apr 2025: significant \(adjusted p = 0\.012\)/);
+    assert.match(may, /\+2\.1 pts vs May 2024 \(same month last year\): significant \(adjusted p = 0\.003\)/);
+  });
+
+  test('the report renders it as SVG with the projected label', () => {
+    const svg = renderSvg(trendOption(withProjectedJune(), f, { interactive: false }), 920, 340);
+    assert.match(svg, /projected 17\.9%/);
+    assert.match(svg, /Projected final rate/);
+    assert.match(svg, /stroke-dasharray/);
+  });
+});
+
+// ---- words ---------------------------------------------------------------------------------
+
+describe('trend words', () => {
+  test('a provisional change is worded as not judged; a complete one with its adjusted p-value', () => {
+    const ts = withProjectedJune();
+    const june = periodChangeWords(ts, 4, f);
+    assert.equal(june.vsPrevious?.judged, false);
+    assert.equal(june.vsPrevious?.verdict, NOT_JUDGED);
+    assert.equal(june.vsPrevious?.points, null, 'no points for a rate that will still rise');
+    assert.equal(periodChangeSentence(ts, 4, f), 'Jun 2025 vs May 2025 and vs Jun 2024 (same month last year): not judged: still filling in.');
+    assert.equal(
+      periodChangeSentence(ts, 3, f),
+      'May 2025 +1.5 pts vs Apr 2025: significant (adjusted p = 0.012); +2.1 pts vs May 2024 (same month last year): significant (adjusted p = 0.003).',
+    );
+    // A complete month's change is judged on its adjusted p-value, not the raw one.
+    assert.equal(periodChangeWords(ts, 1, f).vsPrevious?.verdict, 'not significant (adjusted p = 0.6)');
+  });
+
+  test('the trend sentence names the test; no direction when a season could not be ruled out', () => {
+    const ts = withProjectedJune();
+    assert.deepEqual(trendSentences(ts, f), [
+      'No significant trend over the last 4 complete months (p = 0.45).',
+      'Trend test: slope of a logistic regression on time over the last 4 months (quasi-binomial GLM, dispersion 2.10 estimated from the data), t test on 2 degrees of freedom.',
+    ]);
+    const seasonal = timeseries(ts.points, {
+      trend: { ...ts.trend, direction: null, note: 'fewer than 24 months: a seasonal swing cannot be told from a trend', pValue: 0.01, slopePoints: 0.8 },
+    });
+    const words = trendSentences(seasonal, f).join(' ');
+    assert.match(words, /^No trend direction — fewer than 24 months: a seasonal swing cannot be told from a trend\. Trend test: slope/);
+    assert.doesNotMatch(words, /rising|falling/);
+  });
+
+  test('the control chart sentence names the kind and why', () => {
+    const ts = withProjectedJune();
+    assert.equal(
+      controlChartSentence(ts, f),
+      'Control chart: Laney p′-chart, chosen because periods vary more than chance (χ² = 31.2, df 3, p = 0.002; σz = 1.62): Laney p′ limits.',
+    );
+    const asked = timeseries(ts.points, { controlChart: { ...ts.controlChart, kind: 'p', choice: null, sigmaZ: 1 } });
+    assert.equal(controlChartSentence(asked, f), 'Control chart: p-chart.');
+  });
+
+  test('the summary: chart, projection, changes, correction and clustering', () => {
+    const summary = trendSummary(withProjectedJune(), f);
+    assert.match(summary, /Control chart: Laney p′-chart, chosen because/);
+    assert.match(summary, /Jun 2025: 12\.0% so far, still filling in; projected final rate 17\.9% \(95% interval 16\.8–19\.0%\), 1,234 offers still pending\./);
+    assert.match(summary, /It is kept out of the limits and alarms\. Projected from how 9,000 earlier offers/);
+    assert.match(summary, /Jun 2025 vs May 2025 and vs Jun 2024 \(same month last year\): not judged: still filling in\./);
+    assert.match(summary, /May 2025 \+1\.5 pts vs Apr 2025: significant \(adjusted p = 0\.012\)/);
+    assert.match(summary, /Adjusted p-values allow for the 3 month-over-month changes tested together \(Holm\)\./);
+    assert.match(summary, /Intervals account for repeat offers to the same customer \(design effect 2\.9\)\.$/);
+  });
+
+  test('the key explains the hollow dot and the dashes', () => {
+    assert.equal(
+      trendKey(withProjectedJune(), f),
+      'Monthly conversion rate with its 95% interval (shaded) and Laney p′-chart limits (grey dashes). Provisional months are shaded grey: the hollow dot is the rate so far, which will still rise; the blue dashes continue to the projected final rate, its interval the lighter band.',
+    );
+  });
+
+  test('projection text, clustering notes, sentences', () => {
+    assert.equal(projectionText(projection(0.179, 0.168, 0.19, 1), f, { basis: false }), 'projected final rate 17.9% (95% interval 16.8–19.0%), 1 offer still pending');
+    assert.equal(clusteringNote([interval(0.1, 0.2, 1), interval(0.1, 0.2, 1)], f), null);
+    assert.equal(clusteringNote([interval(0.1, 0.2, 2.94)], f), 'Intervals account for repeat offers to the same customer (design effect 2.9).');
+    assert.equal(clusteringNote([interval(0.1, 0.2, 1.3), interval(0.1, 0.2, 2.94)], f), 'Intervals account for repeat offers to the same customer (design effect up to 2.9).');
+    assert.equal(asSentence('periods vary more than chance'), 'Periods vary more than chance.');
+    assert.equal(asSentence('p = 0.03'), 'p = 0.03.');
+  });
+
+  test('breakdowns and the leaderboard footnote their clustered intervals', () => {
+    const bd = {
+      homogeneity: { statistic: 3.2, df: 2, pValue: 0.2, groups: 3, minExpected: 40, significant: false },
+      rows: [{ offers: 100, interval: interval(0.1, 0.2, 1.8), vsRest: { direction: null } }],
+      correction: { method: 'holm', size: 3 },
+    } as unknown as BreakdownResponse;
+    assert.equal(breakdownSummary(bd, f), 'No significant difference between segments (p = 0.2). Intervals account for repeat offers to the same customer (design effect 1.8).');
+    const lb = { rows: [{ designEffect: 1 }, { designEffect: 2.1 }] } as unknown as LeaderboardResponse;
+    assert.equal(leaderboardClusteringNote(lb, f), 'Intervals account for repeat offers to the same customer (design effect 2.1).');
+  });
+
+  test('the Markdown trend table has the projection and both changes', () => {
+    const report = {
+      month: '2025-06',
+      from: '2025-06-01',
+      to: '2025-06-30',
+      generatedAt: '2025-07-01T12:00:00Z',
+      kpi: {
+        query: withProjectedJune().query,
+        offers: 1000, accepted: 120, pending: 400, rate: 0.12, interval: interval(0.1, 0.14, 2.5), provisional: true, pendingShare: 0.4,
+        band: { band: 'poor', judgement: 'poor', spans: ['poor'], reason: null, thresholds: { strong: 0.25, poor: 0.15 } },
+        benchmarks: [], benchmark: null, target: null, customers: { offered: 400, converted: 90, rate: 0.225 }, expansionRevenue: 1000, previous: null, change: null,
+      },
+      trend: withProjectedJune(),
+      breakdowns: [],
+      leaderboard: { rows: [], overallRate: 0.18, prior: { strength: 50 } },
+      insights: { insights: [] },
+    } as unknown as MonthlyReport;
+    const md = renderReportMarkdown(report);
+    assert.match(md, /\| Month \| Rate \| Interval \| Accepted \/ offers \| Control limits \| Signal \| Projected final rate \| vs previous month \| vs same month last year \|/);
+    assert.match(md, /\| Jun 2025 \| 12\.0% so far \|.*\| 17\.9% \(16\.8–19\.0%\), 1,234 pending \| not judged: still filling in \| not judged: still filling in \|/);
+    assert.match(md, /\| May 2025 \|.*\| \+1\.5 pts, significant \(adjusted p = 0\.012\) \| \+2\.1 pts, significant \(adjusted p = 0\.003\) \|/);
+    assert.match(md, /Intervals account for repeat offers to the same customer \(design effect 2\.5\)\./);
+  });
+});
