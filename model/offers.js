@@ -129,11 +129,11 @@ cube('Offers', {
     campaign: { sql: `${CUBE}.campaign`, type: 'string' },
     daysToAccept: {
       type: 'number',
-      // FLOOR of the fractional days the macro gives on every engine (epoch seconds / 86400.0 on
+      // floor() of the fractional days the macro gives on every engine (epoch seconds / 86400.0 on
       // DuckDB, PostgreSQL and ClickHouse alike): a whole number, never negative.
-      sql: `CASE WHEN ${isAccepted} THEN FLOOR(${uprate.daysBetween(`${CUBE}.offered_at`, `${CUBE}.accepted_at`)}) ELSE NULL END`,
+      sql: `CASE WHEN ${isAccepted} THEN floor(${uprate.daysBetween(`${CUBE}.offered_at`, `${CUBE}.accepted_at`)}) ELSE NULL END`,
       title: 'Days to Accept',
-      description: `Whole days from the offer to its acceptance (0 = within 24 hours of the offer, 1 = on the next 24 hours, …), for offers accepted within ${windowDays} days of being made and by now; null for every other offer. Group by it to see how acceptances accumulate over the window.`,
+      description: `Whole days from the offer to its acceptance (0 = within the first 24 hours, 1 = between 24 and 48 hours, …; at most ${windowDays}), for offers accepted within ${windowDays} days of being made and by now; null for every other offer. Group by it to see how acceptances accumulate over the window.`,
     },
     status: {
       type: 'string',

@@ -1,6 +1,8 @@
 /**
  * The rules active when the config has none, so a new user is warned without writing anything:
- * the headline rate fell into the poor band, a significant month-over-month drop, a p-chart breach.
+ * the headline rate fell into the poor band, a significant month-over-month drop, a fall below the
+ * lower control limit (Laney's p′ when months vary more than chance, as they do when offers
+ * cluster by customer or follow a season; else the p-chart).
  */
 import { ruleSchema, type AlertRule, type AlertsConfig } from './rules-schema.js';
 
@@ -18,8 +20,9 @@ const DEFAULTS: readonly unknown[] = [
   },
   {
     name: 'headline-control-limit',
-    description: 'The monthly conversion rate fell below the lower limit of a p-chart of the last 12 months.',
-    condition: { type: 'control-limit', chart: 'p', periods: 12 },
+    description:
+      "The monthly conversion rate fell below the lower control limit of the last 12 months: Laney's p′-chart when the months vary more than chance (χ² test), else the p-chart.",
+    condition: { type: 'control-limit', chart: 'auto', periods: 12 },
   },
 ];
 

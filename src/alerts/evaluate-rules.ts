@@ -13,7 +13,7 @@ import { judgeControlLimit } from './judge-control-limit.js';
 import { judgeDrop } from './judge-drop.js';
 import { judgeSegmentBelow } from './judge-segment-below.js';
 import { judgeVolumeDrop } from './judge-volume-drop.js';
-import { fetchCounts, type CountRequest, type CountSeries, type PeriodCounts } from './offer-counts.js';
+import { addCounts, fetchCounts, type CountRequest, type CountSeries, type PeriodCounts } from './offer-counts.js';
 import { currentPeriodStart, periodsBefore, periodsPerYear, provisionalSearch } from './periods.js';
 import type { AlertRule } from './rules-schema.js';
 import { scopeFilter, scopeName } from './scope.js';
@@ -60,19 +60,17 @@ export function ruleRequest(rule: AlertRule, at: Date): CountRequest {
   };
 }
 
+/**
+ * Series of the same periods added up, period by period (`addCounts`: customer sums with
+ * `addMoments`). A rule's query has the scope's dimension and, for `segment-below`, the segment's:
+ * a scope's `total` is one series (exact) except for `segment-below`, whose totals add the
+ * segments up — approximate customer sums when a customer spans segments, but those totals only
+ * name the judged period and decide whether it is provisional; the segments are judged on their
+ * own counts.
+ */
 function addUp(series: readonly (readonly PeriodCounts[])[]): PeriodCounts[] {
   const first = series[0] ?? [];
-  return first.map((p, i) => {
-    let n = 0;
-    let k = 0;
-    let pending = 0;
-    for (const s of series) {
-      n += s[i]?.n ?? 0;
-      k += s[i]?.k ?? 0;
-      pending += s[i]?.pending ?? 0;
-    }
-    return { ...p, n, k, pending };
-  });
+  return first.map((p, i) => addCounts(p, series.map((s) => s[i])));
 }
 
 /** Series → one group per scope (per value of `scope.by`, or `all`). */

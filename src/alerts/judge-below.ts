@@ -1,5 +1,9 @@
-/** `below`: the rate is in the poor band (or not strong), or below a number of your own. */
-import { band, rateInterval } from '../stats/index.js';
+/**
+ * `below`: the rate is in the poor band (or not strong), or below a number of your own. The
+ * interval is `rateEstimate`'s — the one every KPI cell uses: customer-clustered (the effective
+ * sample of the design effect) when the customers' offers move together.
+ */
+import { band, rateEstimate } from '../stats/index.js';
 import { baseFinding, skipped, subject, type Finding, type JudgeContext, type ScopeGroup } from './finding.js';
 import { ofOffers, percent } from './format-numbers.js';
 import type { AlertCondition } from './rules-schema.js';
@@ -12,7 +16,9 @@ export function judgeBelow(ctx: JudgeContext, condition: Below, groups: readonly
     const p = index === null ? undefined : group.total[index];
     if (!p) return skipped(ctx, group, null, reason);
     if (p.n < ctx.rule.minOffers) return skipped(ctx, group, p, `too few offers in ${p.label} to judge: ${p.n} < minOffers ${ctx.rule.minOffers}`);
-    const interval = rateInterval(p.k, p.n);
+    const interval = rateEstimate(p.k, p.n, { clusters: p.clusters });
+    const effect = interval.designEffect.designEffect;
+    const clustered = effect > 1 ? `customer-clustered, design effect ${effect.toFixed(2)}` : null;
     const rate = interval.rate ?? 0;
     // band poor: below the poor threshold; band moderate: not strong (at or below the strong one).
     const limit = condition.threshold ?? (condition.band === 'moderate' ? ctx.bands.strong : ctx.bands.poor);
@@ -21,7 +27,7 @@ export function judgeBelow(ctx: JudgeContext, condition: Below, groups: readonly
     const firing = strict ? judgedValue < limit : judgedValue <= limit;
     const what = condition.threshold !== undefined ? `the threshold ${percent(limit)}` : condition.band === 'poor' ? `the poor band (below ${percent(limit)})` : `moderate or poor (at or below ${percent(limit)})`;
     const bandNow = band(rate, ctx.bands);
-    const ci = `95% interval ${percent(interval.lower)}–${percent(interval.upper)}`;
+    const ci = `95% interval ${percent(interval.lower)}–${percent(interval.upper)}${clustered ? `, ${clustered}` : ''}`;
     const head = `${subject(group.scope)} in ${p.label} was ${percent(rate)} (${ci}, ${ofOffers(p.k, p.n)}; ${bandNow} band)`;
     const message = firing
       ? `${head}: ${condition.basis === 'interval' ? 'the whole interval is' : 'it is'} ${condition.threshold !== undefined ? 'below' : 'in'} ${what}`
@@ -30,15 +36,27 @@ export function judgeBelow(ctx: JudgeContext, condition: Below, groups: readonly
       ...baseFinding(ctx, group, p),
       status: firing ? 'firing' : 'ok',
       message,
-      numbers: { offers: p.n, accepted: p.k, rate, lower: interval.lower, upper: interval.upper, limit, band: bandNow },
+      numbers: {
+        offers: p.n,
+        accepted: p.k,
+        rate,
+        lower: interval.lower,
+        upper: interval.upper,
+        limit,
+        band: bandNow,
+        designEffect: effect,
+        customers: interval.designEffect.customers,
+      },
       test: {
-        name: `${interval.method} interval (${interval.level * 100}%)`,
+        name: `${interval.method} interval (${interval.level * 100}%${clustered ? `; ${clustered}` : ''})`,
         statistic: null,
         pValue: null,
         adjustedPValue: null,
         alpha: null,
         correction: null,
-        reason: condition.basis === 'interval' ? 'fires when the upper end of the interval is below the limit' : 'fires when the rate is below the limit',
+        reason:
+          (condition.basis === 'interval' ? 'fires when the upper end of the interval is below the limit' : 'fires when the rate is below the limit') +
+          `; ${interval.designEffect.reason}`,
       },
     };
   });

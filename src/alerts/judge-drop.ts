@@ -1,11 +1,14 @@
 /**
  * `drop`: the rate fell significantly against the previous period or the same period a year
- * earlier (two-proportion test; with one alert per value of a dimension, the p-values of all the
- * scopes are corrected together with Holm).
+ * earlier (two-proportion test on customer-clustered effective counts — Rao–Scott — as the API's
+ * `periodChange`; with one alert per value of a dimension, the p-values of all the scopes are
+ * corrected together with Holm). A period still filling in (offers pending inside their
+ * conversion window, judged only with `includeProvisional: true`) gets no verdict: its rate is
+ * bound to rise, so a "drop" would be the calendar's, not the customers'.
  */
 import { correctFamily, periodChange, type PeriodChange } from '../stats/index.js';
 import { at, baseFinding, skipped, subject, type Finding, type JudgeContext, type ScopeGroup } from './finding.js';
-import { ofOffers, percent, points, pValue } from './format-numbers.js';
+import { count, ofOffers, percent, points, pValue } from './format-numbers.js';
 import type { PeriodCounts } from './offer-counts.js';
 import { periodsPerYear } from './periods.js';
 import type { AlertCondition } from './rules-schema.js';
@@ -29,6 +32,17 @@ export function judgeDrop(ctx: JudgeContext, condition: Drop, groups: readonly S
     const previous = index === null ? undefined : at(group.total, index - back);
     if (!current || !previous) {
       findings.push(skipped(ctx, group, current ?? null, current ? `no ${condition.versus === 'previous' ? 'previous period' : 'period a year earlier'} to compare ${current.label} with` : reason));
+    } else if (current.pending > 0 || previous.pending > 0) {
+      const filling = [current, previous].filter((p) => p.pending > 0);
+      findings.push(
+        skipped(
+          ctx,
+          group,
+          current,
+          `${filling.map((p) => `${p.label} is still filling in (${count(p.pending)} of ${count(p.n)} offers still inside their conversion window)`).join('; ')}: ` +
+            `no verdict on a drop until ${filling.length > 1 ? 'they close' : 'it closes'}`,
+        ),
+      );
     } else if (current.n < ctx.rule.minOffers || previous.n < ctx.rule.minOffers) {
       findings.push(skipped(ctx, group, current, `too few offers to judge: ${current.n} in ${current.label}, ${previous.n} in ${previous.label} (minOffers ${ctx.rule.minOffers})`));
     } else {
@@ -48,10 +62,12 @@ export function judgeDrop(ctx: JudgeContext, condition: Drop, groups: readonly S
     const dropPoints = -(change.differencePoints ?? 0);
     const firing = (change.difference ?? 0) < 0 && significant && dropPoints >= condition.minPoints;
     const shownP = family ? `Holm-adjusted ${pValue(adjusted)}` : pValue(change.pValue);
+    const clustered = change.variance === 'customer-clustered';
+    const testName = `${change.test === 'z' ? 'pooled two-proportion z test' : "Fisher's exact test"}${clustered ? ' (Rao–Scott, customer-clustered)' : ''}`;
     const message =
       `${subject(group.scope)} ${(change.difference ?? 0) < 0 ? 'fell' : 'went'} from ${percent(change.rateB)} in ${previous.label} (${ofOffers(previous.k, previous.n)}) ` +
       `to ${percent(change.rateA)} in ${current.label} (${ofOffers(current.k, current.n)}): ${points(change.difference)} ` +
-      `(${Math.round(change.level * 100)}% interval ${points(change.lower)} to ${points(change.upper)}; ${change.test === 'z' ? 'z test' : "Fisher's exact test"}, ${shownP})` +
+      `(${Math.round(change.level * 100)}% interval ${points(change.lower)} to ${points(change.upper)}; ${change.test === 'z' ? 'z test' : "Fisher's exact test"}${clustered ? ', customer-clustered' : ''}, ${shownP})` +
       (firing ? ': a significant drop' : significant && (change.difference ?? 0) < 0 ? `: significant, but under the ${condition.minPoints}-point minimum` : ': no significant drop');
     findings.push({
       ...baseFinding(ctx, group, current),
@@ -69,9 +85,11 @@ export function judgeDrop(ctx: JudgeContext, condition: Drop, groups: readonly S
         lower: change.lower,
         upper: change.upper,
         relativeChange: change.relativeChange,
+        designEffect: change.designEffects[0],
+        previousDesignEffect: change.designEffects[1],
       },
       test: {
-        name: change.test === 'z' ? 'pooled two-proportion z test' : "Fisher's exact test",
+        name: testName,
         statistic: change.statistic,
         pValue: change.pValue,
         adjustedPValue: family ? adjusted : null,

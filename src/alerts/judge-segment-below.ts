@@ -1,7 +1,7 @@
 /**
  * `segment-below`: a value of `by` converts significantly below the rest of the scope in the judged
- * period (each segment against the rest, corrected together — Holm by default). One alert per
- * segment that is below.
+ * period (each segment against the rest, corrected together — Holm by default; the tests on
+ * customer-clustered effective counts, Rao–Scott). One alert per segment that is below.
  */
 import { compareSegments, describeFamily } from '../stats/index.js';
 import { baseFinding, skipped, subject, type Finding, type JudgeContext, type ScopeGroup } from './finding.js';
@@ -30,7 +30,7 @@ export function judgeSegmentBelow(ctx: JudgeContext, condition: SegmentBelow, gr
       continue;
     }
     const comparison = compareSegments(
-      large.map((s) => ({ label: s.value ?? NOT_SET, k: s.p.k, n: s.p.n })),
+      large.map((s) => ({ label: s.value ?? NOT_SET, k: s.p.k, n: s.p.n, clusters: s.p.clusters })),
       { level: 1 - condition.alpha, method: condition.method },
     );
     // The stats' own description derives α from the level (1 − 0.95 prints as 0.0500…04).
@@ -41,9 +41,10 @@ export function judgeSegmentBelow(ctx: JudgeContext, condition: SegmentBelow, gr
       const c = s.comparison;
       const below = (c.difference ?? 0) < 0;
       const firing = below && s.significant && -(c.differencePoints ?? 0) >= condition.minPoints;
+      const clustered = c.variance === 'customer-clustered';
       const message =
         `${subject(scope)} in ${period.label} was ${percent(c.rateA)} (${ofOffers(s.k, s.n)}) against ${percent(c.rateB)} for the rest: ${points(c.difference)} ` +
-        `(${family.split(':')[0]}, adjusted ${pValue(s.adjustedPValue)})` +
+        `(${family.split(':')[0]}${clustered ? ', customer-clustered' : ''}, adjusted ${pValue(s.adjustedPValue)})` +
         (firing ? ': significantly below the rest' : ': not significantly below the rest');
       findings.push({
         ...baseFinding(ctx, group, period),
@@ -61,9 +62,11 @@ export function judgeSegmentBelow(ctx: JudgeContext, condition: SegmentBelow, gr
           upper: s.adjustedUpper,
           intervalLevel: s.adjustedLevel,
           segments: large.length,
+          designEffect: c.designEffects[0],
+          restDesignEffect: c.designEffects[1],
         },
         test: {
-          name: c.test === 'z' ? 'pooled two-proportion z test, each segment against the rest' : "Fisher's exact test, each segment against the rest",
+          name: `${c.test === 'z' ? 'pooled two-proportion z test' : "Fisher's exact test"}${clustered ? ' (Rao–Scott, customer-clustered)' : ''}, each segment against the rest`,
           statistic: c.statistic,
           pValue: c.pValue,
           adjustedPValue: s.adjustedPValue,

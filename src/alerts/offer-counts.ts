@@ -1,10 +1,13 @@
 /**
  * Offers, accepted and pending offers per period (and per segment), asked of the model with a Cube
- * query: the numbers come from the same semantic layer as the API, on every engine.
+ * query: the numbers come from the same semantic layer as the API, on every engine. Each cell also
+ * carries its customers' sums (read with `answerClustered`, clustered by `Offers.customerId`), so
+ * every interval and test an alert makes is customer-clustered like the API's.
  */
 import type { Model } from '../model/index.js';
-import { answerQuery } from '../query/index.js';
-import type { CubeFilter } from '../query/cube-query.js';
+import { answerClustered } from '../query/index.js';
+import type { CubeFilter, CubeQuery } from '../query/cube-query.js';
+import { addMoments, type ClusterMoments } from '../stats/index.js';
 import type { Store } from '../store/index.js';
 import type { Grain } from '../kpi/index.js';
 import { periodAt, periodStarts, wallTime, type Period } from './periods.js';
@@ -16,6 +19,8 @@ export const COUNT_MEMBERS = {
   accepted: 'Offers.accepted',
   pending: 'Offers.pending',
   time: 'Offers.offeredAt',
+  /** The dimension offers cluster by: one customer's offers are not independent of each other. */
+  customer: 'Offers.customerId',
 } as const;
 
 export interface PeriodCounts extends Period {
@@ -25,6 +30,34 @@ export interface PeriodCounts extends Period {
   readonly k: number;
   /** Of those, still inside their window and unanswered: the period is provisional when > 0. */
   readonly pending: number;
+  /**
+   * The offers' per-customer sums (customers, Σn², Σk², Σk·n) for customer-clustered intervals and
+   * tests; null for a period without offers.
+   */
+  readonly clusters: ClusterMoments | null;
+}
+
+/**
+ * Cells of one period added up over segments: offers, acceptances, pending, and the customers'
+ * sums with `addMoments`. Exact when the segments hold different customers (values of a customer
+ * attribute such as `Customers.accountSize`); an approximation when one customer has offers in
+ * several (values of an offer attribute such as `Offers.channel`): that customer then counts as
+ * several, so the clustering of the sum is somewhat underestimated (as `sumCounts` in
+ * src/insights does).
+ */
+export function addCounts(period: Period, cells: readonly (PeriodCounts | undefined)[]): PeriodCounts {
+  let n = 0;
+  let k = 0;
+  let pending = 0;
+  let clusters: ClusterMoments | null = null;
+  for (const c of cells) {
+    if (!c) continue;
+    n += c.n;
+    k += c.k;
+    pending += c.pending;
+    if (c.clusters) clusters = clusters ? addMoments(clusters, c.clusters) : c.clusters;
+  }
+  return { start: period.start, end: period.end, label: period.label, n, k, pending, clusters };
 }
 
 /** One segment's series: `values` holds the value of each grouping dimension (null = not set). */
@@ -45,7 +78,7 @@ export interface CountRequest {
 }
 
 /** The Cube query for a count request (also the query a rule is checked with against the model). */
-export function countQuery(request: CountRequest): Record<string, unknown> {
+export function countQuery(request: CountRequest): CubeQuery {
   return {
     measures: [COUNT_MEMBERS.offers, COUNT_MEMBERS.accepted, COUNT_MEMBERS.pending],
     dimensions: [...request.dimensions],
@@ -63,34 +96,49 @@ export function countQuery(request: CountRequest): Record<string, unknown> {
   };
 }
 
+type Cell = Pick<PeriodCounts, 'n' | 'k' | 'pending' | 'clusters'>;
+const EMPTY: Cell = { n: 0, k: 0, pending: 0, clusters: null };
+
 /**
  * Every period from `from` to `until` for every segment that has offers, periods without offers
- * included with n = 0 (empty cells are information).
+ * included with n = 0 (empty cells are information). Each cell's customer sums are summed over
+ * its customers in the engine (one row per cell, not per customer).
  */
 export async function fetchCounts(store: Store, model: Model, request: CountRequest): Promise<CountSeries[]> {
-  const answer = await answerQuery(store, model, countQuery(request), { now: request.at, access: allAccess('system') });
-  const data = answer.results[0]?.data ?? [];
+  const rows = await answerClustered(
+    store,
+    model,
+    countQuery(request),
+    {
+      cluster: COUNT_MEMBERS.customer,
+      products: [
+        [COUNT_MEMBERS.offers, COUNT_MEMBERS.offers],
+        [COUNT_MEMBERS.accepted, COUNT_MEMBERS.accepted],
+        [COUNT_MEMBERS.accepted, COUNT_MEMBERS.offers],
+      ],
+    },
+    { now: request.at, access: allAccess('system') },
+  );
   const timeKey = `${COUNT_MEMBERS.time}.${request.grain}`;
   const starts = periodStarts(request.from, request.until, request.grain);
-  const bySegment = new Map<string, { values: (string | null)[]; cells: Map<string, { n: number; k: number; pending: number }> }>();
-  for (const row of data) {
+  const bySegment = new Map<string, { values: (string | null)[]; cells: Map<string, Cell> }>();
+  for (const { data: row, clusters, products } of rows) {
     const values = request.dimensions.map((d) => (row[d] === null || row[d] === undefined ? null : String(row[d])));
     const key = JSON.stringify(values);
     const segment = bySegment.get(key) ?? { values, cells: new Map() };
     bySegment.set(key, segment);
     const period = String(row[timeKey] ?? '').slice(0, 10);
+    const n = Number(row[COUNT_MEMBERS.offers] ?? 0);
     segment.cells.set(period, {
-      n: Number(row[COUNT_MEMBERS.offers] ?? 0),
+      n,
       k: Number(row[COUNT_MEMBERS.accepted] ?? 0),
       pending: Number(row[COUNT_MEMBERS.pending] ?? 0),
+      clusters: n > 0 ? { customers: clusters, offersSquared: products[0] ?? 0, acceptedSquared: products[1] ?? 0, acceptedOffers: products[2] ?? 0 } : null,
     });
   }
   if (request.dimensions.length === 0 && bySegment.size === 0) bySegment.set('[]', { values: [], cells: new Map() });
   return [...bySegment.values()].map((segment) => ({
     values: segment.values,
-    periods: starts.map((start): PeriodCounts => {
-      const cell = segment.cells.get(start.toISOString().slice(0, 10)) ?? { n: 0, k: 0, pending: 0 };
-      return { ...periodAt(start, request.grain), ...cell };
-    }),
+    periods: starts.map((start): PeriodCounts => ({ ...periodAt(start, request.grain), ...(segment.cells.get(start.toISOString().slice(0, 10)) ?? EMPTY) })),
   }));
 }

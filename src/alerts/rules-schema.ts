@@ -54,7 +54,8 @@ export const dropCondition = z
 export const controlLimitCondition = z
   .object({
     type: z.literal('control-limit'),
-    chart: z.enum(['p', 'laney']).default('p'),
+    /** `auto` (default): Laney's p′ when the periods vary more than chance (χ² test), else p. */
+    chart: z.enum(['auto', 'p', 'laney'], { error: "chart must be 'auto' (Laney p′ when periods vary more than chance, else p), 'p' or 'laney'" }).default('auto'),
     /** Periods on the chart, the evaluated one included. */
     periods: z.number().int().min(3, 'periods must be at least 3').max(120, 'periods must be at most 120').default(12),
     sigmas: z.number().gt(0, 'sigmas must be above 0').max(10).default(3),

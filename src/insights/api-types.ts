@@ -335,7 +335,7 @@ export interface TimeseriesResponse {
   /** Which changes were corrected together, and how (config `stats.correction`, default Holm). */
   readonly changeFamily: { readonly method: ApiCorrection; readonly members: number; readonly description: string };
   /** Latest complete period against the one before it; null with fewer than two. */
-  readonly latestChange: (ApiDifference & { readonly period: string; readonly previousPeriod: string }) | null;
+  readonly latestChange: (ApiDifference & { readonly adjustedPValue: number | null; readonly period: string; readonly previousPeriod: string }) | null;
 }
 
 /** One segment of a breakdown. */

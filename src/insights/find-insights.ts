@@ -1,5 +1,5 @@
 import { findMember, underscore } from '../model/index.js';
-import { compareProportions, type AdjustMethod } from '../stats/index.js';
+import { compareProportions, controlVerdict, DEFAULT_CONTROL_PERIODS, type AdjustMethod } from '../stats/index.js';
 import type { BreakdownResponse, Insight, InsightsResponse, KpiResponse, LeaderboardResponse, TimeseriesResponse } from './api-types.js';
 import { breakdown } from './breakdown.js';
 import { queryEcho } from './echo.js';
@@ -231,18 +231,20 @@ function monitoringInsights(ts: TimeseriesResponse, link: Link): Insight[] {
   const out: Insight[] = [];
   const charted = ts.points.filter((p) => p.charted);
   const latest = charted.at(-1);
-  if (latest && latest.outOfControl) {
-    const below = latest.outOfControl === 'below';
+  // The latest complete month on the chart of the twelve months up to it: the alert rule's chart,
+  // limits and words (controlVerdict), so `alerts check` and the findings never disagree.
+  const window = charted.slice(-DEFAULT_CONTROL_PERIODS);
+  const verdict = latest && window.length >= 3 ? controlVerdict(window.map((p) => ({ k: p.accepted, n: p.offers })), { unit: 'month' }) : null;
+  if (latest && verdict?.outside) {
+    const below = verdict.outside === 'below';
     out.push({
       id: `out_of_control:${latest.period}`,
       kind: 'out_of_control',
       severity: below ? 'critical' : 'info',
       title: `${latest.period.slice(0, 7)} is ${below ? 'below' : 'above'} its control limits`,
-      text:
-        `The latest complete month (${latest.period.slice(0, 7)}) converted at ${rateText(latest)}, ${below ? 'below the lower' : 'above the upper'} ` +
-        `3-sigma p-chart limit ${percent(below ? latest.lcl : latest.ucl)} (centre line ${percent(latest.centreLine)}).`,
-      numbers: { period: latest.period, rate: latest.rate, centreLine: latest.centreLine, lcl: latest.lcl, ucl: latest.ucl, offers: latest.offers },
-      test: { name: 'p-chart, 3-sigma limits for the period\'s n', statistic: null, pValue: null, adjustedPValue: null, correction: null },
+      text: `The latest complete month (${latest.period.slice(0, 7)}, ${rateText(latest)}): ${verdict.sentence}.`,
+      numbers: { period: latest.period, rate: verdict.rate, centreLine: verdict.centre, lcl: verdict.lower, ucl: verdict.upper, offers: latest.offers, sigmaZ: verdict.sigmaZ },
+      test: { name: verdict.chartName, statistic: verdict.z, pValue: null, adjustedPValue: null, correction: null },
       link: link('timeseries', { grain: 'month' }),
     });
   }
@@ -269,7 +271,7 @@ function monitoringInsights(ts: TimeseriesResponse, link: Link): Insight[] {
       title: `${change.period.slice(0, 7)} ${drop ? 'dropped' : 'rose'} against ${change.previousPeriod.slice(0, 7)}`,
       text: `The latest complete month ${change.period.slice(0, 7)} against ${change.previousPeriod.slice(0, 7)}: ${differenceText(change)}.`,
       numbers: { period: change.period, previousPeriod: change.previousPeriod, differencePoints: change.differencePoints, lower: change.lower, upper: change.upper },
-      test: { name: change.testName ?? 'none', statistic: change.statistic, pValue: change.pValue, adjustedPValue: null, correction: null },
+      test: { name: change.testName ?? 'none', statistic: change.statistic, pValue: change.pValue, adjustedPValue: change.adjustedPValue, correction: ts.changeFamily.description },
       link: link('timeseries', { grain: 'month' }),
     });
   }
@@ -280,9 +282,9 @@ function monitoringInsights(ts: TimeseriesResponse, link: Link): Insight[] {
       kind: 'trend',
       severity: trend.direction === 'falling' ? 'warning' : 'info',
       title: `Conversion is ${trend.direction}`,
-      text: `Over the last ${trend.periods} complete months (${trend.from?.slice(0, 7)} to ${trend.to?.slice(0, 7)}) the rate is ${trend.direction} by ${points(trend.slopePoints, 2)} a month (Cochran–Armitage trend test ${pText(trend.pValue)}).`,
-      numbers: { periods: trend.periods, slopePoints: trend.slopePoints, z: trend.z, pValue: trend.pValue },
-      test: { name: 'Cochran–Armitage test for trend', statistic: trend.z, pValue: trend.pValue, adjustedPValue: null, correction: null },
+      text: `Over the last ${trend.periods} complete months (${trend.from?.slice(0, 7)} to ${trend.to?.slice(0, 7)}) the rate is ${trend.direction} by ${points(trend.slopePoints, 2)} a month (${trend.test}, ${pText(trend.pValue)}${trend.seasonal ? '; the seasons are allowed for' : ''}).`,
+      numbers: { periods: trend.periods, slopePoints: trend.slopePoints, z: trend.z, pValue: trend.pValue, dispersion: trend.dispersion },
+      test: { name: trend.seasonal ? 'seasonal quasi-binomial GLM' : 'quasi-binomial GLM', statistic: trend.z, pValue: trend.pValue, adjustedPValue: null, correction: null },
       link: link('timeseries', { grain: 'month' }),
     });
   }

@@ -11,10 +11,10 @@ const ACCEPTED = 'Offers.accepted';
 const PENDING = 'Offers.pending';
 const DAYS_TO_ACCEPT = 'Offers.daysToAccept';
 const DAY_MS = 86_400_000;
-/** The acceptance curve is learnt from the offers made in this many days before the as-of instant. */
+/** The acceptance curve is learnt from the offers made in this many days before the as-of instant (2W when longer). */
 export const LEARNING_DAYS = 365;
 
-/** The projected final rate of a period still filling in (`GET …` field `projection`). */
+/** The projected final rate of a period still filling in. */
 export interface ApiProjection {
   /** Projected final rate: (accepted + expected further acceptances) / offers. */
   readonly rate: number;
@@ -49,7 +49,7 @@ interface DayCounts {
  * its rate is final and there is nothing to project.
  *
  * **The curve** ({@link kaplanMeier}) is learnt from the offers made in the {@link LEARNING_DAYS}
- * days before the as-of instant, under the same filters: acceptances by `Offers.daysToAccept`
+ * days (or 2W, if longer) before the as-of instant, under the same filters: acceptances by `Offers.daysToAccept`
  * (an acceptance at exactly W days, the window's last instant, counts on day W − 1); the offers
  * of a day D whose window is still open and that have not been accepted (pending, or declined
  * within the window — see {@link projectFinalRate} on declines) are censored at the whole days
@@ -149,9 +149,16 @@ export async function projectionInputs(ctx: KpiContext, selection: Selection, pe
     const day = Math.min(w - 1, Math.max(0, Math.floor(Number(d))));
     events[day] = (events[day] ?? 0) + n;
   }
+  const dayRows = daysAnswer.results[0]?.data ?? [];
+  if (dayRows.length >= MAX_LIMIT) {
+    throw new UprateError('BAD_ARGUMENT', `the periods to project span more than ${MAX_LIMIT} days with offers`, {
+      location: 'periods',
+      hint: 'project shorter periods: only the last days before as-of can still be filling in',
+    });
+  }
   const byDay = new Map<string, DayCounts>();
   const dayKey = `${OFFERED_AT}.day`;
-  for (const row of daysAnswer.results[0]?.data ?? []) {
+  for (const row of dayRows) {
     byDay.set(String(row[dayKey] ?? '').slice(0, 10), { offers: num(row[COUNT]), accepted: num(row[ACCEPTED]), pending: num(row[PENDING]) });
   }
 

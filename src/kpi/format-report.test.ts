@@ -12,7 +12,7 @@ const DEFUSED = ['"\'=HYPERLINK(""http://x"",""y"")"', "'+1", "'-2+3", "'@SUM(A1
 const cell = (campaign: string, revenue: number): ReportRow => ({
   segment: { campaign },
   offers: 4, accepted: 1, pending: 0, rate: 0.25, lower: 0.05, upper: 0.7, band: 'strong', provisional: false, pendingShare: 0,
-  customersOffered: 2, customersConverted: 1, customerRate: 0.5, revenue,
+  customersOffered: 2, customersConverted: 1, customerRate: 0.5, revenue, judgement: 'indeterminate', method: 'exact', variance: 'binomial', designEffect: 1,
 });
 
 describe('report CSV', () => {
@@ -24,10 +24,10 @@ describe('report CSV', () => {
     };
     assert.equal(
       formatReport(report, 'csv'),
-      'campaign,offers,accepted,pending,rate,lower,upper,band,provisional,pending_share,customers_offered,customers_converted,customer_rate,revenue\n' +
-        '"\'=HYPERLINK(""http://x"",""y"")",4,1,0,0.25,0.05,0.7,strong,false,0,2,1,0.5,-0.5\n' +
-        "'+1,4,1,0,0.25,0.05,0.7,strong,false,0,2,1,0.5,12.5\n" +
-        '"\'\rx",4,1,0,0.25,0.05,0.7,strong,false,0,2,1,0.5,0\n',
+      'campaign,offers,accepted,pending,rate,lower,upper,band,provisional,pending_share,customers_offered,customers_converted,customer_rate,revenue,band_judgement,interval_method,design_effect\n' +
+        '"\'=HYPERLINK(""http://x"",""y"")",4,1,0,0.25,0.05,0.7,strong,false,0,2,1,0.5,-0.5,indeterminate,exact,1\n' +
+        "'+1,4,1,0,0.25,0.05,0.7,strong,false,0,2,1,0.5,12.5,indeterminate,exact,1\n" +
+        '"\'\rx",4,1,0,0.25,0.05,0.7,strong,false,0,2,1,0.5,0,indeterminate,exact,1\n',
     );
   });
 

@@ -23,11 +23,26 @@ function columns(report: Report): Column[] {
     { title: 'pending', right: true, value: (r) => int(r.pending) },
     { title: 'rate', right: true, value: (r) => pct(r.rate) },
     { title: `${Math.round(report.level * 100)}% interval`, right: true, value: (r) => (r.lower === null ? '—' : `${pct(r.lower)}–${pct(r.upper)}`) },
-    { title: 'band', value: (r) => r.band ?? '—' },
+    { title: 'band', value: (r) => bandText(r) },
     { title: 'customers conv./offered', right: true, value: (r) => `${int(r.customersConverted)}/${int(r.customersOffered)}` },
     { title: 'revenue', right: true, value: (r) => money(r.revenue) },
     { title: 'note', value: (r) => (r.provisional ? `provisional (${pct(r.pendingShare, 0)} open)` : '') },
   ];
+}
+
+/** The band as the API judges it: named only when the whole interval lies in it. */
+function bandText(c: KpiCell): string {
+  if (c.judgement === null) return '—';
+  return c.judgement === 'indeterminate' ? `indeterminate (point: ${c.band})` : c.judgement;
+}
+
+/** How the interval was made, when it is not the plain Wilson interval. */
+function intervalNote(c: KpiCell): string {
+  const parts = [
+    ...(c.method === 'exact' ? ['exact'] : []),
+    ...(c.variance === 'customer-clustered' ? [`customer-clustered, design effect ${c.designEffect.toFixed(2)}`] : []),
+  ];
+  return parts.length ? ` [${parts.join('; ')}]` : '';
 }
 
 function headline(report: Report): string[] {
@@ -35,7 +50,7 @@ function headline(report: Report): string[] {
   const range = report.from && report.to ? `${report.from.slice(0, 10)} to ${new Date(Date.parse(report.to) - 1).toISOString().slice(0, 10)}` : 'no offers';
   return [
     `Upsell / cross-sell conversion ${report.offerType ? `(${report.offerType} only) ` : ''}— ${range}, ${report.windowDays}-day conversion window, as of ${report.asOf.slice(0, 16).replace('T', ' ')} UTC`,
-    `  conversion rate  ${pct(t.rate)}  (${Math.round(report.level * 100)}% interval ${pct(t.lower)}–${pct(t.upper)}, ${t.band ?? 'no band'}: strong > ${pct(report.thresholds.strong, 0)}, poor < ${pct(report.thresholds.poor, 0)})`,
+    `  conversion rate  ${pct(t.rate)}  (${Math.round(report.level * 100)}% interval ${pct(t.lower)}–${pct(t.upper)}${intervalNote(t)}, band ${t.judgement === null ? 'none' : bandText(t)}: strong > ${pct(report.thresholds.strong, 0)}, poor < ${pct(report.thresholds.poor, 0)})`,
     `  offers ${int(t.offers)}, accepted ${int(t.accepted)}, pending ${int(t.pending)}${t.provisional ? ' — provisional: some offers are still inside their window' : ''}`,
     `  customers offered ${int(t.customersOffered)}, converted ${int(t.customersConverted)} (customer conversion ${pct(t.customerRate)}), expansion revenue ${money(t.revenue)}`,
   ];
@@ -52,12 +67,12 @@ function textTable(report: Report): string {
 }
 
 function csv(report: Report): string {
-  const head = [...(report.grain ? ['period'] : []), ...report.by, 'offers', 'accepted', 'pending', 'rate', 'lower', 'upper', 'band', 'provisional', 'pending_share', 'customers_offered', 'customers_converted', 'customer_rate', 'revenue'];
+  const head = [...(report.grain ? ['period'] : []), ...report.by, 'offers', 'accepted', 'pending', 'rate', 'lower', 'upper', 'band', 'provisional', 'pending_share', 'customers_offered', 'customers_converted', 'customer_rate', 'revenue', 'band_judgement', 'interval_method', 'design_effect'];
   const rows = report.rows.map((r) => [
     ...(report.grain ? [r.period ?? ''] : []),
     ...report.by.map((d) => r.segment[d] ?? null),
     r.offers, r.accepted, r.pending, r.rate, r.lower, r.upper, r.band, r.provisional, r.pendingShare,
-    r.customersOffered, r.customersConverted, r.customerRate, r.revenue,
+    r.customersOffered, r.customersConverted, r.customerRate, r.revenue, r.judgement, r.method, r.designEffect,
   ]);
   return csvText([head, ...rows]);
 }

@@ -43,15 +43,28 @@ describe('KPI report', () => {
     );
     assert.equal(r.rows[1]?.rate, null);
     assert.equal(r.rows[1]?.lower, null);
-    // Wilson 95% for 1 of 3 and 1 of 2 (by hand: z = 1.959964).
-    close(r.rows[0]?.lower ?? null, 0.06149194472039621);
-    close(r.rows[0]?.upper ?? null, 0.7923403991979522);
-    close(r.rows[2]?.lower ?? null, 0.09453120573423074);
+    // Below 30 (effective) offers the interval is exact (Clopper–Pearson), as in the API.
+    // Jan: 1 of 3; c1 has 1 of 2, c2 0 of 1: clustered variance 2·((1 − 2/3)² + (0 − 1/3)²)/3² = 4/81
+    // is below the binomial 2/27, so the design effect is floored at 1: CP lower 1 − 0.975^(1/3),
+    // upper Beta(2, 2).ppf(0.975) (scipy).
+    close(r.rows[0]?.lower ?? null, 0.008403758659612636);
+    close(r.rows[0]?.upper ?? null, 0.9057006759497539);
+    assert.equal(r.rows[0]?.method, 'exact');
+    // Mar: one offer per customer, independent: CP lower for 1 of 2 = 1 − √0.975.
+    close(r.rows[2]?.lower ?? null, 0.01257911709342505);
+    assert.equal(r.rows[2]?.variance, 'binomial');
     assert.equal(r.total.offers, 5);
     assert.equal(r.total.accepted, 2);
     close(r.total.rate, 0.4);
-    close(r.total.lower, 0.11762077423264783);
+    // Total: c1 2 of 3, c2 0 of 2 → clustered variance 2·(0.8² + 0.8²)/25 = 0.1024 (statsmodels OLS
+    // with cov_type='cluster' gives the same), binomial 0.048, design effect 2.1333: CP on 0.9375 of
+    // 2.34375 effective offers, Beta(0.9375, 2.40625).ppf(0.025) (scipy).
+    assert.equal(r.total.variance, 'customer-clustered');
+    close(r.total.designEffect, 2.1333333333333333);
+    close(r.total.lower, 0.008053489722000115);
+    close(r.total.upper, 0.9593313469340017);
     assert.equal(r.total.band, 'strong');
+    assert.equal(r.total.judgement, 'indeterminate');
     assert.equal(r.total.customersOffered, 2);
     assert.equal(r.total.customersConverted, 1);
     close(r.total.customerRate, 0.5);
@@ -90,8 +103,13 @@ describe('KPI report', () => {
     assert.match(formatReport(r, 'table'), /conversion rate {2}40\.0%/);
     assert.equal(JSON.parse(formatReport(r, 'json')).total.accepted, 2);
     const csv = formatReport(r, 'csv').trim().split('\n');
-    assert.equal(csv[0], 'period,offers,accepted,pending,rate,lower,upper,band,provisional,pending_share,customers_offered,customers_converted,customer_rate,revenue');
-    assert.equal(csv[2], '2025-02-01,0,0,0,,,,,false,,0,0,,0');
+    assert.equal(
+      csv[0],
+      'period,offers,accepted,pending,rate,lower,upper,band,provisional,pending_share,customers_offered,customers_converted,customer_rate,revenue,band_judgement,interval_method,design_effect',
+    );
+    assert.equal(csv[2], '2025-02-01,0,0,0,,,,,false,,0,0,,0,,exact,1');
+    // The band is named only when the whole interval lies in it, as the API says it.
+    assert.match(formatReport(r, 'table'), /band indeterminate \(point: strong\)/);
     assert.match(formatReport(r, 'md'), /\| 2025-03-01 \| 2 \| 1 \| 1 \| 50\.0% \|/);
     await store.close();
   });

@@ -3,9 +3,9 @@ import type { OfferType } from '../core/schema.js';
 import { DEFAULT_WINDOW_DAYS } from '../core/schema.js';
 import { loadModel, shippedModelDir, type Model } from '../model/index.js';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
-import { answerQuery, MAX_LIMIT, type Access, type CubeFilterItem, type CubeQuery } from '../query/index.js';
+import { answerClustered, answerQuery, MAX_LIMIT, type Access, type CubeFilterItem, type CubeQuery } from '../query/index.js';
 import type { Store } from '../store/store.js';
-import { band, rateInterval, type Band, type BandThresholds } from '../stats/index.js';
+import { band, bandWithInterval, rateEstimate, type Band, type BandThresholds, type ClusterMoments, type IntervalMethod, type VarianceKind } from '../stats/index.js';
 import { nextPeriod, periodsBetween, periodStart, type Grain } from './grain.js';
 import { REPORT_DIMENSIONS, type ReportDimension } from './segments.js';
 
@@ -41,6 +41,14 @@ export interface KpiCell {
   readonly lower: number | null;
   readonly upper: number | null;
   readonly band: Band | null;
+  /** The band judged with the interval: a band only when the whole interval lies in it, else indeterminate. */
+  readonly judgement: Band | 'indeterminate' | null;
+  /** Interval method used: Wilson, or exact (Clopper–Pearson) below 30 effective offers. */
+  readonly method: IntervalMethod;
+  /** `customer-clustered` when one customer's offers move together (design effect > 1), else `binomial`. */
+  readonly variance: VarianceKind;
+  /** Cluster-robust over binomial variance (≥ 1): the interval is for offers / designEffect independent offers. */
+  readonly designEffect: number;
   /** Some offers are still inside their conversion window: the rate can still rise. */
   readonly provisional: boolean;
   /** pending / offers. */
@@ -68,6 +76,7 @@ export interface Report {
   readonly offerType: OfferType | null;
   readonly windowDays: number;
   readonly level: number;
+  /** Wilson on the effective sample (offers / design effect), exact below 30 effective offers: as the API. */
   readonly interval: 'wilson';
   readonly thresholds: BandThresholds;
   readonly total: KpiCell;
@@ -83,19 +92,29 @@ interface Counts {
   customersOffered: number;
   customersConverted: number;
   revenue: number;
+  clusters: ClusterMoments | null;
 }
 
-const ZERO: Counts = { offers: 0, accepted: 0, pending: 0, customersOffered: 0, customersConverted: 0, revenue: 0 };
+const ZERO: Counts = { offers: 0, accepted: 0, pending: 0, customersOffered: 0, customersConverted: 0, revenue: 0, clusters: null };
 
-/** Turns counts into a KPI cell: ratio of sums, Wilson interval, band, provisional flag. */
+/**
+ * Turns counts into a KPI cell: ratio of sums, its interval from {@link rateEstimate} (the API's:
+ * customer-clustered Wilson, exact below 30 effective offers), band and band judgement, provisional flag.
+ */
 export function kpiCell(c: Counts, level: number, thresholds: BandThresholds): KpiCell {
-  const interval = rateInterval(c.accepted, c.offers, { method: 'wilson', level });
+  const { clusters, ...counts } = c;
+  const interval = rateEstimate(c.accepted, c.offers, { method: 'wilson', level, clusters });
+  const judged = interval.lower === null || interval.upper === null ? null : bandWithInterval(interval.lower, interval.upper, thresholds).band;
   return {
-    ...c,
+    ...counts,
     rate: interval.rate,
     lower: interval.lower,
     upper: interval.upper,
     band: interval.rate === null ? null : band(interval.rate, thresholds),
+    judgement: judged,
+    method: interval.method,
+    variance: interval.designEffect.variance,
+    designEffect: interval.designEffect.designEffect,
     provisional: c.pending > 0,
     pendingShare: c.offers > 0 ? c.pending / c.offers : null,
     customerRate: c.customersOffered > 0 ? c.customersConverted / c.customersOffered : null,
@@ -125,6 +144,9 @@ const MEASURES = {
   revenue: 'Offers.expansionRevenue',
 } as const;
 const OFFERED_AT = 'Offers.offeredAt';
+const CUSTOMER = 'Offers.customerId';
+/** Where a row keeps its customers' sums (not a member name, so it never collides with one). */
+const CLUSTERS = '__clusters';
 
 /** Cube's local-time text (`2025-01-01T00:00:00.000`, UTC here) as an instant. */
 const instant = (v: unknown): Date | undefined => (v === null || v === undefined ? undefined : new Date(`${String(v)}Z`));
@@ -153,9 +175,22 @@ export async function buildReport(store: Store, access: Access, options: ReportO
     ...(options.from ? [{ member: OFFERED_AT, operator: 'afterOrOnDate' as const, values: [options.from.toISOString()] }] : []),
     ...(options.to ? [{ member: OFFERED_AT, operator: 'beforeDate' as const, values: [options.to.toISOString()] }] : []),
     ...(options.offerType ? [{ member: 'Offers.offerType', operator: 'equals' as const, values: [options.offerType] }] : []),
+    // As of a past instant, the offers made after it did not exist yet.
+    { member: OFFERED_AT, operator: 'beforeOrOnDate' as const, values: [asOf.toISOString().slice(0, 23)] },
   ];
   const read = { now: asOf, access, ...(options.limits ? { limits: options.limits } : {}), ...(options.signal ? { signal: options.signal } : {}) };
   const ask = async (query: CubeQuery) => (await answerQuery(store, model, { filters, order: [], ...query }, read)).results[0]?.data ?? [];
+  // Counts per group with the customers' sums, as the API reads them.
+  const askClustered = async (query: CubeQuery) =>
+    (
+      await answerClustered(
+        store,
+        model,
+        { filters, order: [], ...query },
+        { cluster: CUSTOMER, products: [[MEASURES.offers, MEASURES.offers], [MEASURES.accepted, MEASURES.accepted], [MEASURES.accepted, MEASURES.offers]] },
+        read,
+      )
+    ).map((r): Record<string, unknown> => ({ ...r.data, [CLUSTERS]: { customers: r.clusters, offersSquared: r.products[0] ?? 0, acceptedSquared: r.products[1] ?? 0, acceptedOffers: r.products[2] ?? 0 } }));
   const measures = Object.values(MEASURES);
   const dimensions = by.map((d) => REPORT_DIMENSIONS[d]);
   const periodKey = grain ? `${OFFERED_AT}.${grain}` : undefined;
@@ -167,11 +202,10 @@ export async function buildReport(store: Store, access: Access, options: ReportO
     if (keyNames.length === 0) return cells;
     // Page through the cells: a daily report by offer can pass the row limit of one answer.
     for (let offset = 0; ; offset += MAX_LIMIT) {
-      const page = await ask({
+      const page = await askClustered({
         measures,
         dimensions,
         ...(grain ? { timeDimensions: [{ dimension: OFFERED_AT, granularity: grain }] } : {}),
-        order: [...(periodKey ? [[periodKey, 'asc'] as [string, 'asc']] : []), ...dimensions.map((d) => [d, 'asc'] as [string, 'asc'])],
         limit: MAX_LIMIT,
         offset,
       });
@@ -185,7 +219,7 @@ export async function buildReport(store: Store, access: Access, options: ReportO
       if (page.length < MAX_LIMIT) return cells;
     }
   };
-  const [[totalRow = {}], cells] = await Promise.all([ask({ measures }), readCells()]);
+  const [[totalRow = {}], cells]: [Record<string, unknown>[], Record<string, unknown>[]] = await Promise.all([askClustered({ measures }), readCells()]);
   // The range of offers, when the caller left an end open: the first and last offer (rows, not groups).
   const edge = async (direction: 'asc' | 'desc') =>
     instant((await ask({ dimensions: [OFFERED_AT], ungrouped: true, order: [[OFFERED_AT, direction]], limit: 1 }))[0]?.[OFFERED_AT]);
@@ -200,6 +234,7 @@ export async function buildReport(store: Store, access: Access, options: ReportO
     customersOffered: Number(r[MEASURES.customersOffered] ?? 0),
     customersConverted: Number(r[MEASURES.customersConverted] ?? 0),
     revenue: Number(r[MEASURES.revenue] ?? 0),
+    clusters: (r[CLUSTERS] as ClusterMoments | undefined) ?? null,
   });
   const total = kpiCell(counts(totalRow), level, thresholds);
   const from = options.from ?? firstOffer;

@@ -90,11 +90,14 @@ export async function answerClustered(
       alias: productAlias(i),
     })),
   ];
+  // Groups in the order of their keys, so a caller can page with offset.
   const outer = select({
     columns,
     from: { kind: 'subquery', query: innerNode, alias: 'per_cluster' },
     groupBy: groupAliases.map((_, i) => i + 1),
+    orderBy: groupAliases.map((_, i) => ({ position: i + 1, desc: false })),
     limit: groupLimit,
+    offset: query.offset || null,
   });
   const sql = compileSql(dialectOf(store), outer);
   const timeoutMs = options.timeoutMs ?? options.limits?.queryTimeoutMs;

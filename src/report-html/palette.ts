@@ -4,7 +4,7 @@ export const PALETTE = {
   interval: 'rgba(29, 78, 216, 0.16)',
   /** A period's projected final rate (dashed) and its interval (a lighter band than the observed one). */
   projected: '#1d4ed8',
-  projectedInterval: 'rgba(29, 78, 216, 0.08)',
+  projectedInterval: 'rgba(29, 78, 216, 0.1)',
   limit: '#6b7280',
   centre: '#9ca3af',
   outOfControl: '#dc2626',

@@ -8,7 +8,7 @@ import { formatter, type Formatter } from './format.js';
 import type { MonthlyReport } from './monthly-report.js';
 import { rateBulletSvg, esc } from './rate-bullet.js';
 import { renderSvg } from './render-svg.js';
-import { bandWords, breakdownSummary, changeSentence, clusteringNote, industryName, leaderboardClusteringNote, trendKey, trendSummary } from './wording.js';
+import { bandWords, breakdownSummary, changeArrow, changeSentence, clusteringNote, industryName, leaderboardClusteringNote, provisionalNote, trendKey, trendParagraphs } from './wording.js';
 
 export interface RenderOptions {
   /** BCP 47 locale for numbers and dates (default en-US). */
@@ -24,11 +24,11 @@ h3{font-size:.95rem;margin:0 0 4px}.muted,.meta{color:var(--muted)}.meta{font-si
 .band-strong{color:var(--strong)}.band-moderate{color:var(--moderate)}.band-poor{color:var(--poor)}
 .chip{display:inline-block;font-size:.75rem;font-weight:700;text-transform:uppercase;border-radius:999px;padding:2px 10px;margin-left:10px;vertical-align:middle;background:#f3f4f6;color:#374151}
 .chip.band-strong{background:var(--strong-bg)}.chip.band-moderate{background:var(--moderate-bg)}.chip.band-poor{background:var(--poor-bg)}
-.change-up{color:var(--up)}.change-down{color:var(--down)}.change-flat,.change-none{color:var(--muted)}
+.change-up{color:var(--up)}.change-down{color:var(--down)}.change-flat,.change-pending,.change-none{color:var(--muted)}
 .tiles{display:grid;grid-template-columns:1fr 1fr;gap:10px;align-content:start}.tile{border:1px solid var(--line);border-radius:8px;padding:8px 12px}
 .tile .label{font-size:.72rem;color:var(--muted);font-weight:600;text-transform:uppercase;letter-spacing:.03em}.tile .value{font-size:1.45rem;font-weight:700}.tile .detail{font-size:.78rem;color:var(--muted)}
 .note{font-size:.82rem;color:var(--muted);border-left:3px solid #d1d5db;padding-left:8px}
-figure{margin:0}figure.chart svg{max-width:100%;height:auto;display:block}figcaption{font-size:.85rem;color:#374151;margin-top:4px}
+figure{margin:0}.trend-words{font-size:.85rem;color:#374151;margin:6px 0 0}figure.chart svg{max-width:100%;height:auto;display:block}figcaption{font-size:.85rem;color:#374151;margin-top:4px}
 .grid{display:grid;grid-template-columns:1fr 1fr;gap:22px 28px}
 table{border-collapse:collapse;width:100%;font-size:.85rem;font-variant-numeric:tabular-nums}th{text-align:left;color:var(--muted);font-size:.72rem;text-transform:uppercase;border-bottom:1px solid var(--line);padding:4px 6px}
 td{padding:4px 6px;border-bottom:1px solid #f3f4f6}td.num,th.num{text-align:right}tr.small td{color:var(--muted)}.flag{font-size:.68rem;border:1px solid var(--line);border-radius:4px;padding:0 4px;margin-left:6px}
@@ -51,7 +51,7 @@ export function renderReportHtml(report: MonthlyReport, options: RenderOptions =
   const trendSvg = renderSvg(trendOption(report.trend, f, { interactive: false }), 920, 340);
   const sections = [
     headlineSection(k, f),
-    `<h2>Trend</h2><figure class="chart" data-chart="trend">${trendSvg}<figcaption>${esc(trendKey(report.trend, f))} ${esc(trendSummary(report.trend, f))}</figcaption></figure>`,
+    `<h2>Trend</h2><figure class="chart" data-chart="trend">${trendSvg}<figcaption>${esc(trendKey(report.trend, f))}</figcaption></figure>${trendParagraphs(report.trend, f).map((t) => `<p class="trend-words">${esc(t)}</p>`).join('')}`,
     `<h2>By segment</h2><div class="grid">${report.breakdowns
       .map((b) => {
         const height = breakdownHeight(b.data.rows.length);
@@ -91,7 +91,8 @@ function headlineSection(k: KpiResponse, f: Formatter): string {
   const band = bandWords(k);
   const change = changeSentence(k, f);
   const clustered = k.offers > 0 ? clusteringNote([k.interval], f) : null;
-  const arrow = change.direction === 'up' ? '▲ ' : change.direction === 'down' ? '▼ ' : change.direction === 'flat' ? '● ' : '';
+  const arrow = change.direction === 'none' ? '' : `${changeArrow(change.direction)} `;
+  const provisional = provisionalNote(k, f);
   const benchmarks = k.benchmark ? [k.benchmark] : k.benchmarks;
   const bullet = rateBulletSvg(
     { rate: k.rate, lower: k.interval.lower, upper: k.interval.upper, thresholds: k.query.thresholds, benchmarks: benchmarks.map((b) => ({ label: industryName(b.industry), rate: b.benchmark.rate })), target: k.target?.rate ?? null, width: 440 },
@@ -106,7 +107,7 @@ ${clustered ? `<p class="meta" data-note="clustering">${esc(clustered)}</p>` : '
 <figure class="bullet" data-chart="bullet">${bullet}</figure>
 ${benchmarks.length ? `<p class="meta">${benchmarks.map((b) => `${esc(industryName(b.industry))} customers ${esc(f.percent(b.rate))} vs ${esc(f.percent(b.benchmark.rate, 0))}: <strong>${esc(b.standing === 'consistent' ? 'in line' : b.standing ?? '–')}</strong>`).join(' · ')}</p>` : ''}
 ${k.target ? `<p class="meta">Target ${esc(f.percent(k.target.rate))}: <strong>${esc(k.target.standing === 'consistent' ? 'within reach' : k.target.standing ?? '–')}</strong> (${esc(f.points(k.target.gapPoints))})</p>` : ''}
-${k.provisional ? `<p class="note">Provisional: ${esc(f.percent(k.pendingShare, 0))} of this month's offers are still inside their ${k.query.windowDays}-day window, so the rate can still rise.</p>` : ''}
+${provisional ? `<p class="note" data-note="provisional">${esc(provisional)}</p>` : ''}
 </div><div class="tiles">
 ${tile('Offers', f.count(k.offers), k.pending ? `${f.count(k.pending)} still pending` : 'none pending')}
 ${tile('Accepted', f.count(k.accepted), `within the ${k.query.windowDays}-day window`)}

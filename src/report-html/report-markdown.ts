@@ -2,7 +2,7 @@
 import { formatter } from './format.js';
 import type { MonthlyReport } from './monthly-report.js';
 import { monthTitle, reportInsights, scopeText, segmentRows, type RenderOptions } from './report-html.js';
-import { bandWords, changeCell, changeSentence, clusteringNote, industryName, leaderboardClusteringNote, periodChangeWords, trendSummary } from './wording.js';
+import { bandWords, changeCell, changeSentence, clusteringNote, industryName, leaderboardClusteringNote, periodChangeWords, provisionalNote, trendSummary } from './wording.js';
 
 function table(head: readonly string[], rows: readonly (readonly string[])[], right: readonly number[] = []): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -27,7 +27,7 @@ export function renderReportMarkdown(report: MonthlyReport, options: RenderOptio
     `**Conversion rate ${f.percent(k.rate)}** (${band.text}) — ${f.percent(k.query.level, 0)} interval ${f.interval(k.interval.lower, k.interval.upper)}; ${f.count(k.accepted)} of ${f.count(k.offers)} offers accepted within ${k.query.windowDays} days.`,
     '',
     ...(clustered ? [clustered, ''] : []),
-    change.direction === 'none' ? change.rest : `Change: **${change.points}**${change.rest}**${change.verdict}**.`,
+    change.direction === 'none' ? change.rest : `Change: ${change.points ? `**${change.points}**` : ''}${change.rest}**${change.verdict}**.`,
     '',
     table(
       ['Offers', 'Accepted', 'Expansion revenue', 'Customer conversion'],
@@ -37,7 +37,8 @@ export function renderReportMarkdown(report: MonthlyReport, options: RenderOptio
   ];
   if (benchmarks.length) out.push('', `Benchmarks: ${benchmarks.map((b) => `${industryName(b.industry)} customers ${f.percent(b.rate)} vs ${f.percent(b.benchmark.rate, 0)} (${b.benchmark.source}): ${b.standing === 'consistent' ? 'in line' : b.standing ?? '–'}`).join('; ')}.`);
   if (k.target) out.push('', `Target ${f.percent(k.target.rate)}: ${k.target.standing === 'consistent' ? 'within reach' : k.target.standing ?? '–'} (${f.points(k.target.gapPoints)}).`);
-  if (k.provisional) out.push('', `> Provisional: ${f.percent(k.pendingShare, 0)} of this month's offers are still inside their ${k.query.windowDays}-day window, so the rate can still rise.`);
+  const provisional = provisionalNote(k, f);
+  if (provisional) out.push('', `> ${provisional}`);
 
   const ts = report.trend;
   out.push(

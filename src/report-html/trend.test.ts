@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ApiDifference, ApiInterval, ApiProjection, BreakdownResponse, LeaderboardResponse, TimeseriesPoint, TimeseriesResponse } from '../insights/api-types.js';
+import type { ApiDifference, ApiInterval, ApiProjection, BreakdownResponse, KpiResponse, LeaderboardResponse, TimeseriesPoint, TimeseriesResponse } from '../insights/api-types.js';
 import { PROJECTED_NAME, trendOption, trendTooltip } from './chart-options.js';
 import { formatter } from './format.js';
 import { renderReportMarkdown } from './report-markdown.js';
@@ -9,6 +9,8 @@ import { renderSvg } from './render-svg.js';
 import {
   asSentence,
   breakdownSummary,
+  changeArrow,
+  changeSentence,
   clusteringNote,
   controlChartSentence,
   leaderboardClusteringNote,
@@ -16,6 +18,7 @@ import {
   periodChangeSentence,
   periodChangeWords,
   projectionText,
+  provisionalNote,
   trendKey,
   trendSentences,
   trendSummary,
@@ -378,6 +381,31 @@ describe('trend words', () => {
     assert.equal(breakdownSummary(bd, f), 'No significant difference between segments (p = 0.2). Intervals account for repeat offers to the same customer (design effect 1.8).');
     const lb = { rows: [{ designEffect: 1 }, { designEffect: 2.1 }] } as unknown as LeaderboardResponse;
     assert.equal(leaderboardClusteringNote(lb, f), 'Intervals account for repeat offers to the same customer (design effect 2.1).');
+  });
+
+  test('the headline change is not judged while the month fills in, and names its projection', () => {
+    const ts = withProjectedJune();
+    const kpi = {
+      query: ts.query,
+      rate: 0.12,
+      provisional: true,
+      pendingShare: 0.54,
+      previous: { from: '2025-05-02', to: '2025-05-31', rate: 0.201, provisional: false },
+      change: { ...difference(-8.1, 0.01, null, false), pValue: null, test: null, testName: null, reason: 'not judged: 2025-06-01 – 2025-06-30 is still filling in (54 % of its offers pending)', relativeChange: null },
+      projected: projection(0.162, 0.157, 0.167, 1590),
+    } as unknown as KpiResponse;
+    const change = changeSentence(kpi, f);
+    assert.equal(change.direction, 'pending');
+    assert.equal(change.points, '', 'no points for a rate that will still rise');
+    assert.equal(`${change.rest}${change.verdict}`, 'vs previous May 2, 2025 – May 31, 2025 (20.1%): not judged: still filling in');
+    assert.equal(changeArrow(change.direction), '○');
+    assert.equal(
+      provisionalNote(kpi, f),
+      "Provisional: 54% of this month's offers are still inside their 30-day window, so the rate can still rise; projected final rate 16.2% (95% interval 15.7–16.7%), 1,590 offers still pending.",
+    );
+    const complete = { ...kpi, provisional: false, projected: null, change: { ...difference(-8.1, 0.01, null, true), relativeChange: null } } as unknown as KpiResponse;
+    assert.equal(changeSentence(complete, f).verdict, 'significant, p = 0.01');
+    assert.equal(provisionalNote(complete, f), null);
   });
 
   test('the Markdown trend table has the projection and both changes', () => {

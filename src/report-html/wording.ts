@@ -25,17 +25,39 @@ export function bandWords(k: KpiResponse): { cls: string; text: string; title: s
   return { cls: `band-${b.judgement}`, text: b.judgement, title: `The whole interval lies in the ${b.judgement} band (poor < ${pct(b.thresholds.poor)} ≤ moderate ≤ ${pct(b.thresholds.strong)} < strong)` };
 }
 
-/** "+0.5 pts vs previous Jun 1 – Jun 30 (17.4%): not significant, p = 0.14" and its direction. */
-export function changeSentence(k: KpiResponse, f: Formatter): { direction: 'up' | 'down' | 'flat' | 'none'; points: string; rest: string; verdict: string } {
+/**
+ * "+0.5 pts vs previous Jun 1 – Jun 30 (17.4%): not significant, p = 0.14" and its direction;
+ * "vs previous … : not judged: still filling in" (direction `pending`, no points) when either
+ * period still has offers inside their window — a rate that will still rise is not tested.
+ */
+export function changeSentence(k: KpiResponse, f: Formatter): { direction: 'up' | 'down' | 'flat' | 'pending' | 'none'; points: string; rest: string; verdict: string } {
   const change = k.change;
   if (!change || change.differencePoints === null || !k.previous) return { direction: 'none', points: '', rest: 'No earlier offers to compare with.', verdict: '' };
+  const against = `vs previous ${f.day(k.previous.from)} – ${f.day(k.previous.to)} (${f.percent(k.previous.rate)}): `;
+  // The API makes no test then (p-value null); an older server's p-value is not trusted either.
+  if (!change.significant && (k.provisional || k.previous.provisional || change.pValue === null)) return { direction: 'pending', points: '', rest: against, verdict: NOT_JUDGED };
   const direction = !change.significant ? 'flat' : change.differencePoints > 0 ? 'up' : 'down';
   return {
     direction,
     points: f.points(change.differencePoints),
-    rest: ` vs previous ${f.day(k.previous.from)} – ${f.day(k.previous.to)} (${f.percent(k.previous.rate)}): `,
+    rest: ` ${against}`,
     verdict: change.significant ? `significant, ${f.pValue(change.pValue)}` : `not significant, ${f.pValue(change.pValue)}`,
   };
+}
+
+/** Arrow before a change: ▲ ▼ significant, ● not significant, ○ not judged yet. */
+export function changeArrow(direction: ReturnType<typeof changeSentence>['direction']): string {
+  return { up: '▲', down: '▼', flat: '●', pending: '○', none: '' }[direction];
+}
+
+/**
+ * "Provisional: 54% of this month's offers are still inside their 30-day window, so the rate can
+ * still rise; projected final rate 16.2% (95% interval 15.7–16.7%), 1,590 offers still pending."
+ */
+export function provisionalNote(k: KpiResponse, f: Formatter, offersWord = "this month's offers"): string | null {
+  if (!k.provisional) return null;
+  const head = `Provisional: ${f.percent(k.pendingShare, 0)} of ${offersWord} are still inside their ${k.query.windowDays}-day window, so the rate can still rise`;
+  return k.projected ? `${head}; ${projectionText(k.projected, f, { basis: false })}.` : `${head}.`;
 }
 
 const withStop = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
@@ -245,20 +267,24 @@ function latestChangeSentences(ts: TimeseriesResponse, f: Formatter): string[] {
 }
 
 /**
- * One paragraph on the trend: its test, the control chart and its signals, provisional periods
- * with their projected final rates, the latest changes, and how intervals treat repeat offers.
+ * The trend in short paragraphs: (1) the trend test, the control chart and its signals; (2)
+ * provisional periods with their projected final rates; (3) the latest changes, month over month
+ * and against the same month last year; (4) how intervals treat repeat offers. Empty ones left out.
  */
-export function trendSummary(ts: TimeseriesResponse, f: Formatter): string {
-  const parts: string[] = [...trendSentences(ts, f)];
+export function trendParagraphs(ts: TimeseriesResponse, f: Formatter): string[] {
+  const signals: string[] = [...trendSentences(ts, f)];
   const chart = controlChartSentence(ts, f);
-  if (chart) parts.push(chart);
+  if (chart) signals.push(chart);
   const out = ts.points.filter((p) => p.outOfControl);
-  if (out.length) parts.push(`${out.length} ${out.length === 1 ? 'period is' : 'periods are'} outside the control limits: ${out.map((p) => `${f.period(p.period, ts.grain)} (${p.outOfControl})`).join(', ')}.`);
-  else if (ts.points.some((p) => p.charted)) parts.push('Every complete period is inside the control limits.');
-  parts.push(...provisionalSentences(ts, f), ...latestChangeSentences(ts, f));
+  if (out.length) signals.push(`${out.length} ${out.length === 1 ? 'period is' : 'periods are'} outside the control limits: ${out.map((p) => `${f.period(p.period, ts.grain)} (${p.outOfControl})`).join(', ')}.`);
+  else if (ts.points.some((p) => p.charted)) signals.push('Every complete period is inside the control limits.');
   const note = clusteringNote(ts.points.filter((p) => p.offers > 0).map((p) => p.interval), f);
-  if (note) parts.push(note);
-  return parts.join(' ');
+  return [signals, provisionalSentences(ts, f), latestChangeSentences(ts, f), note ? [note] : []].filter((x) => x.length > 0).map((x) => x.join(' '));
+}
+
+/** {@link trendParagraphs} as one paragraph. */
+export function trendSummary(ts: TimeseriesResponse, f: Formatter): string {
+  return trendParagraphs(ts, f).join(' ');
 }
 
 /** The χ² verdict across a dimension's segments and what the markers mean. */

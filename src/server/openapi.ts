@@ -179,7 +179,7 @@ const schemas: Record<string, Schema> = {
       dispersion: nullable('number'),
     }),
     changeFamily: obj({ method: choice(['holm', 'bh']), members: int(), description: str() }),
-    latestChange: { oneOf: [allOf(ref('Difference'), obj({ period: str(), previousPeriod: str() })), { type: 'null' }] },
+    latestChange: { oneOf: [allOf(ref('Difference'), obj({ adjustedPValue: nullable('number'), period: str(), previousPeriod: str() })), { type: 'null' }] },
   }),
   BreakdownRow: allOf(
     ref('Rate'),

@@ -68,6 +68,7 @@ export {
   type LimitSignal,
 } from './control-chart.js';
 export { chooseChart, laneySigmaZ, type ChartChoice, type LaneySigma } from './chart-choice.js';
+export { controlVerdict, DEFAULT_CONTROL_PERIODS, type ControlVerdict, type ControlVerdictOptions } from './control-verdict.js';
 export { findRuns, runFlags, DEFAULT_RUN_LENGTH, type Run } from './run-rule.js';
 export { trendTest, DEFAULT_TREND_WINDOW, type TrendOptions, type TrendResult } from './trend-test.js';
 export {

@@ -3,6 +3,9 @@
  * test/reference/kpi_reference.py. `node --import tsx test/reference/kpi-fixture-counts.ts >
  * test/reference/kpi-counts.json` writes them; test/kpi-api.test.ts checks that the same SQL still
  * gives the same counts before it trusts the reference values.
+ *
+ * Every group also carries its customers' own counts (`perCustomer`, GROUP BY group, customer_id):
+ * what the customer-clustered design effect of the group's rate is computed from.
  */
 import { DuckDbStore } from '../../src/store/index.js';
 import { loadFixture } from '../fixture-data.js';
@@ -19,6 +22,8 @@ export interface Group {
   k: number;
   n: number;
   pending: number;
+  /** [offers, accepted] of each customer with offers in the group, in customer_id order. */
+  perCustomer: [number, number][];
 }
 
 export interface FixtureCounts {
@@ -29,9 +34,12 @@ export interface FixtureCounts {
   customersOffered: number;
   customersConverted: number;
   revenue: number;
-  /** 2025-04-01 … 2025-06-29 and the 90 days before it. */
+  /** 2025-04-01 … 2025-06-29 (pending offers: provisional) and the 90 days before it. */
   recent: Group;
   previous: Group;
+  /** 2025-04-01 … 2025-05-31 (complete as of AS_OF) and the 61 days before it (2025-01-30 … 2025-03-31). */
+  complete: Group;
+  completePrevious: Group;
   months: Group[];
   accountSize: Group[];
   industry: Group[];
@@ -40,12 +48,32 @@ export interface FixtureCounts {
 }
 
 async function groups(store: DuckDbStore, key: string, where = 'TRUE'): Promise<Group[]> {
+  const from = `FROM offers o LEFT JOIN customers c USING (customer_id) WHERE ${where}`;
   const rows = await store.query<{ label: unknown; k: bigint; n: bigint; p: bigint }>(
     `SELECT ${key} AS label, count(*) FILTER (WHERE ${ACCEPTED}) AS k, count(*) AS n, count(*) FILTER (WHERE ${PENDING}) AS p
-     FROM offers o LEFT JOIN customers c USING (customer_id) WHERE ${where} GROUP BY 1 ORDER BY 1`,
+     ${from} GROUP BY 1 ORDER BY 1`,
   );
-  return rows.map((r) => ({ label: String(r.label), k: Number(r.k), n: Number(r.n), pending: Number(r.p) }));
+  const customers = await store.query<{ label: unknown; k: bigint; n: bigint }>(
+    `SELECT ${key} AS label, o.customer_id, count(*) FILTER (WHERE ${ACCEPTED}) AS k, count(*) AS n
+     ${from} GROUP BY 1, 2 ORDER BY 1, 2`,
+  );
+  const perCustomer = new Map<string, [number, number][]>();
+  for (const r of customers) {
+    const label = String(r.label);
+    const list = perCustomer.get(label) ?? [];
+    list.push([Number(r.n), Number(r.k)]);
+    perCustomer.set(label, list);
+  }
+  return rows.map((r) => ({
+    label: String(r.label),
+    k: Number(r.k),
+    n: Number(r.n),
+    pending: Number(r.p),
+    perCustomer: perCustomer.get(String(r.label)) ?? [],
+  }));
 }
+
+const between = (from: string, to: string) => `offered_at >= TIMESTAMP '${from}' AND offered_at < TIMESTAMP '${to}'`;
 
 export async function fixtureCounts(store: DuckDbStore): Promise<FixtureCounts> {
   const [one] = await groups(store, `'all'`);
@@ -54,8 +82,10 @@ export async function fixtureCounts(store: DuckDbStore): Promise<FixtureCounts> 
        sum(revenue) FILTER (WHERE ${ACCEPTED}) AS rev,
        strftime(min(offered_at), '%Y-%m-%d') AS first, strftime(max(offered_at), '%Y-%m-%d') AS last FROM offers`,
   );
-  const [recent] = await groups(store, `'recent'`, `offered_at >= TIMESTAMP '2025-04-01' AND offered_at < TIMESTAMP '2025-06-30'`);
-  const [previous] = await groups(store, `'previous'`, `offered_at >= TIMESTAMP '2025-01-01' AND offered_at < TIMESTAMP '2025-04-01'`);
+  const [recent] = await groups(store, `'recent'`, between('2025-04-01', '2025-06-30'));
+  const [previous] = await groups(store, `'previous'`, between('2025-01-01', '2025-04-01'));
+  const [complete] = await groups(store, `'complete'`, between('2025-04-01', '2025-06-01'));
+  const [completePrevious] = await groups(store, `'completePrevious'`, between('2025-01-30', '2025-04-01'));
   return {
     asOf: AS_OF,
     firstDay: String(extra?.first),
@@ -66,6 +96,8 @@ export async function fixtureCounts(store: DuckDbStore): Promise<FixtureCounts> 
     revenue: Number(extra?.rev),
     recent: recent as Group,
     previous: previous as Group,
+    complete: complete as Group,
+    completePrevious: completePrevious as Group,
     months: await groups(store, `strftime(offered_at, '%Y-%m-01')`),
     accountSize: await groups(store, 'c.account_size'),
     industry: await groups(store, 'c.industry'),
@@ -77,6 +109,8 @@ export async function fixtureCounts(store: DuckDbStore): Promise<FixtureCounts> 
 if (process.argv[1]?.endsWith('kpi-fixture-counts.ts')) {
   const store = await DuckDbStore.open(':memory:');
   await loadFixture(store);
-  process.stdout.write(`${JSON.stringify(await fixtureCounts(store), null, 1)}\n`);
+  // One customer's [offers, accepted] per line.
+  const text = JSON.stringify(await fixtureCounts(store), null, 1).replace(/\[\s*(\d+),\s*(\d+)\s*\]/g, '[$1, $2]');
+  process.stdout.write(`${text}\n`);
   await store.close();
 }

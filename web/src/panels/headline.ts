@@ -6,7 +6,7 @@
 import type { KpiResponse } from '../../../src/insights/api-types.js';
 import type { Formatter } from '../../../src/report-html/format.js';
 import { rateBulletSvg } from '../../../src/report-html/rate-bullet.js';
-import { bandWords, changeSentence, clusteringNote, industryName } from '../../../src/report-html/wording.js';
+import { bandWords, changeArrow, changeSentence, clusteringNote, industryName, provisionalNote } from '../../../src/report-html/wording.js';
 import { h, svgFragment } from '../dom.js';
 
 export function headlineContent(k: KpiResponse, f: Formatter): HTMLElement[] {
@@ -17,14 +17,15 @@ export function headlineContent(k: KpiResponse, f: Formatter): HTMLElement[] {
       ? h('p', { class: 'change change-none' }, change.rest)
       : h(
           'p',
-          { class: `change change-${change.direction}`, 'data-testid': 'headline-change', title: `${k.change?.testName ?? ''}: ${k.change?.reason ?? ''}` },
-          h('span', { class: 'arrow', 'aria-hidden': 'true' }, change.direction === 'up' ? '▲' : change.direction === 'down' ? '▼' : '●'),
-          h('strong', {}, change.points),
+          { class: `change change-${change.direction}`, 'data-testid': 'headline-change', title: [k.change?.testName, k.change?.reason].filter(Boolean).join(': ') },
+          h('span', { class: 'arrow', 'aria-hidden': 'true' }, changeArrow(change.direction)),
+          change.points ? h('strong', {}, change.points) : null,
           change.rest,
           h('span', { class: 'sig' }, change.verdict),
         );
   const benchmarks = k.benchmark ? [k.benchmark] : k.benchmarks;
   const clustered = k.offers > 0 ? clusteringNote([k.interval], f) : null;
+  const provisional = provisionalNote(k, f, 'these offers');
   const bullet = rateBulletSvg(
     {
       rate: k.rate,
@@ -68,7 +69,7 @@ export function headlineContent(k: KpiResponse, f: Formatter): HTMLElement[] {
     svgFragment(bullet, 'bullet'),
     standing,
     target,
-    k.provisional ? h('p', { class: 'provisional-note' }, `Provisional: ${f.percent(k.pendingShare, 0)} of these offers are still inside their ${k.query.windowDays}-day window, so the rate can still rise.`) : null,
+    provisional ? h('p', { class: 'provisional-note', 'data-testid': 'headline-provisional', title: k.projected?.basis ?? null }, provisional) : null,
   );
 
   const tile = (label: string, value: string, detail: string, testid: string) =>

@@ -6,7 +6,7 @@
 import type { TimeseriesResponse } from '../../../src/insights/api-types.js';
 import { trendOption } from '../../../src/report-html/chart-options.js';
 import type { Formatter } from '../../../src/report-html/format.js';
-import { trendKey, trendSummary } from '../../../src/report-html/wording.js';
+import { trendKey, trendParagraphs } from '../../../src/report-html/wording.js';
 import { mountChart } from '../charts-loader.js';
 import { h } from '../dom.js';
 import type { Panel } from '../panel.js';
@@ -19,8 +19,8 @@ export async function showTrend(panel: Panel, ts: TimeseriesResponse, f: Formatt
   }
   const el = h('div', { class: 'chart chart-trend', 'data-testid': 'trend-chart' });
   const label = `Conversion rate per ${ts.grain}, ${ts.points.length} periods`;
-  const summary = trendSummary(ts, f);
-  panel.ready(() => timeseriesTable(ts), el, h('p', { class: 'summary', 'data-testid': 'trend-summary' }, summary));
+  const summary = h('div', { class: 'summary', 'data-testid': 'trend-summary' }, ...trendParagraphs(ts, f).map((t) => h('p', {}, t)));
+  panel.ready(() => timeseriesTable(ts), el, summary);
   panel.setNote(trendKey(ts, f));
   panel.addChart(await mountChart(el, (compact) => trendOption(ts, f, { interactive: true, compact }), label));
 }
