@@ -1,7 +1,8 @@
 /**
  * Each condition judged on demo data, its numbers checked against plain SQL and hand formulas:
- * below (Wilson interval), control limit (p-chart), segment below the rest (Holm), volume
- * collapse; provisional periods and minimum samples; Slack format and a daily reminder.
+ * below (Wilson interval on the customer-clustered effective sample), control limit (p-chart, and
+ * the automatic choice of Laney's p′), segment below the rest (Holm), volume collapse; provisional
+ * periods and minimum samples; Slack format and a daily reminder.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { configSchema } from '../src/config/index.js';
 import { generateDemo } from '../src/demo/index.js';
 import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
 import { DuckDbStore } from '../src/store/index.js';
+import { CHI2_95_DF11, chiSquare, controlLimits, perCustomer, population, wilson } from './alerts-hand.js';
 import { startReceiver, type Receiver } from './alerts-receiver.js';
 
 const AT = new Date('2025-06-30T12:00:00Z');
@@ -54,15 +56,6 @@ async function monthCounts(from: string, to: string, where = 'true'): Promise<{ 
   return { n: Number(row?.n), k: Number(row?.k) };
 }
 
-/** Wilson score interval, 95 %, by its textbook formula. */
-function wilson(k: number, n: number): [number, number] {
-  const z = 1.959963984540054;
-  const p = k / n;
-  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
-  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
-  return [centre - half, centre + half];
-}
-
 const close = (a: unknown, b: number, tol = 1e-9) => assert.ok(typeof a === 'number' && Math.abs(a - b) < tol, `${String(a)} vs ${b}`);
 
 test('provisional periods are skipped unless the rule says otherwise', async () => {
@@ -75,14 +68,23 @@ test('provisional periods are skipped unless the rule says otherwise', async () 
   assert.equal(final?.period?.label, '2025-04', 'the latest month whose window has closed');
   const [provisional] = await findings([{ name: 'r', condition: { type: 'drop' }, includeProvisional: true }]);
   assert.equal(provisional?.period?.label, '2025-05');
+  // A drop is never judged on a month still filling in: no verdict, the alert's state left alone.
+  assert.equal(provisional?.status, 'skipped');
+  assert.match(provisional?.message ?? '', new RegExp(`^2025-05 is still filling in \\(${Number(pending?.p).toLocaleString('en-US')} of [\\d,]+ offers still inside their conversion window\\): no verdict on a drop until it closes$`));
+  // Other conditions judge it as it stands, as the option says.
+  const [below] = await findings([{ name: 'r', condition: { type: 'below', band: 'poor' }, includeProvisional: true }]);
+  assert.deepEqual([below?.period?.label, below?.status], ['2025-05', 'ok']);
   const [small] = await findings([{ name: 'r', condition: { type: 'drop' }, minOffers: 100_000 }]);
   assert.equal(small?.status, 'skipped');
   assert.match(small?.message ?? '', /too few offers to judge: \d+ in 2025-04, \d+ in 2025-03 \(minOffers 100000\)/);
 });
 
-test('below: a threshold judged by the Wilson interval or the rate', async () => {
-  const april = await monthCounts('2025-04-01', '2025-05-01');
-  const [lower, upper] = wilson(april.k, april.n);
+test('below: a threshold judged by the Wilson interval (customer-clustered) or the rate', async () => {
+  const april = population(await perCustomer(store, AT_SQL, '2025-04-01', '2025-05-01'));
+  assert.deepEqual([april.n, april.k], Object.values(await monthCounts('2025-04-01', '2025-05-01')));
+  assert.ok(april.d > 1, `April's offers cluster by customer: design effect ${april.d}`);
+  // Wilson on the effective sample: k/d accepted of n/d offers.
+  const [lower, upper] = wilson(april.k / april.d, april.n / april.d);
   const [byRate, byInterval, tight, poor] = await findings([
     { name: 'a', condition: { type: 'below', threshold: 0.2, basis: 'rate' } },
     { name: 'b', condition: { type: 'below', threshold: 0.2 } },
@@ -92,29 +94,73 @@ test('below: a threshold judged by the Wilson interval or the rate', async () =>
   close(byInterval?.numbers['rate'], april.k / april.n);
   close(byInterval?.numbers['lower'], lower);
   close(byInterval?.numbers['upper'], upper);
+  close(byInterval?.numbers['designEffect'], april.d);
+  assert.equal(byInterval?.numbers['customers'], april.customers);
+  assert.equal(byInterval?.test?.name, `wilson interval (95%; customer-clustered, design effect ${april.d.toFixed(2)})`);
   assert.equal(byRate?.status, april.k / april.n < 0.2 ? 'firing' : 'ok');
   assert.equal(byInterval?.status, upper < 0.2 ? 'firing' : 'ok');
   assert.equal(tight?.status, 'ok', 'the rate is below, but not the whole interval');
   assert.equal(poor?.status, 'ok');
-  assert.match(byInterval?.message ?? '', /Conversion rate in 2025-04 was \d+\.\d% \(95% interval .* of [\d,]+ offers; moderate band\)/);
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  assert.ok(
+    byInterval?.message.startsWith(
+      `Conversion rate in 2025-04 was ${pct(april.k / april.n)} (95% interval ${pct(lower)}–${pct(upper)}, customer-clustered, design effect ${april.d.toFixed(2)}, ` +
+        `${april.k.toLocaleString('en-US')} of ${april.n.toLocaleString('en-US')} offers; moderate band)`,
+    ),
+    byInterval?.message,
+  );
 });
 
-test('control limit: p-chart of the last 12 months, limits by hand', async () => {
+/** May 2024 – April 2025 by plain SQL: the 12 months up to the judged one. */
+async function twelveMonths(): Promise<{ n: number; k: number }[]> {
   const months: { n: number; k: number }[] = [];
   for (let m = 0; m < 12; m++) {
     const from = new Date(Date.UTC(2024, 4 + m, 1)).toISOString().slice(0, 10);
     const to = new Date(Date.UTC(2024, 5 + m, 1)).toISOString().slice(0, 10);
     months.push(await monthCounts(from, to));
   }
+  return months;
+}
+
+test('control limit: p-chart of the last 12 months, limits by hand', async () => {
+  const months = await twelveMonths();
   const april = months[11] as { n: number; k: number };
   const centre = months.reduce((s, m) => s + m.k, 0) / months.reduce((s, m) => s + m.n, 0);
   const sigma = Math.sqrt((centre * (1 - centre)) / april.n);
-  const [chart] = await findings([{ name: 'chart', condition: { type: 'control-limit', periods: 12 } }]);
+  const [chart] = await findings([{ name: 'chart', condition: { type: 'control-limit', chart: 'p', periods: 12 } }]);
   close(chart?.numbers['centre'], centre);
   close(chart?.numbers['lowerLimit'], centre - 3 * sigma);
   close(chart?.numbers['upperLimit'], centre + 3 * sigma);
-  assert.equal(chart?.status, april.k / april.n < centre - 3 * sigma ? 'firing' : 'ok');
+  const outside = april.k / april.n < centre - 3 * sigma ? 'below' : april.k / april.n > centre + 3 * sigma ? 'above' : null;
+  assert.equal(chart?.status, outside === 'below' ? 'firing' : 'ok');
+  assert.equal(chart?.numbers['outside'], outside);
   assert.equal(chart?.test?.name, 'p-chart (3σ limits, 12 months)');
+});
+
+test('control limit: chart auto (the default) picks Laney p′ when the months vary more than chance, limits by hand', async () => {
+  const months = await twelveMonths();
+  const april = months[11] as { n: number; k: number };
+  const laney = chiSquare(months) > CHI2_95_DF11;
+  const hand = controlLimits(months, laney);
+  const [chart] = await findings([{ name: 'chart', condition: { type: 'control-limit' } }]);
+  assert.equal(chart?.numbers['chart'], laney ? 'laney' : 'p');
+  close(chart?.numbers['centre'], hand.centre);
+  close(chart?.numbers['sigmaZ'], hand.sigmaZ);
+  close(chart?.numbers['lowerLimit'], hand.lower);
+  close(chart?.numbers['upperLimit'], hand.upper);
+  const rate = april.k / april.n;
+  const outside = rate < hand.lower ? 'below' : rate > hand.upper ? 'above' : null;
+  assert.equal(chart?.status, outside === 'below' ? 'firing' : 'ok');
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const name = `${laney ? 'Laney p′-chart' : 'p-chart'} (3σ limits, 12 months)`;
+  assert.equal(chart?.test?.name, name);
+  assert.equal(
+    chart?.message,
+    `Conversion rate in 2025-04 (${april.k.toLocaleString('en-US')} of ${april.n.toLocaleString('en-US')} offers): ${pct(rate)} is ` +
+      (outside === null ? `inside the ${name}` : `${outside} the ${outside === 'below' ? 'lower' : 'upper'} control limit of the ${name}${outside === 'above' ? ' — a rise, which this check does not alarm on' : ''}`) +
+      `: limits ${pct(hand.lower)}–${pct(hand.upper)} around the centre ${pct(hand.centre)}`,
+  );
+  assert.match(chart?.test?.reason ?? '', laney ? /periods vary more than chance .*Laney/ : /p-chart|binomial/);
 });
 
 test('segment below the rest: each account size against the others, Holm across them', async () => {
@@ -130,6 +176,9 @@ test('segment below the rest: each account size against the others, Holm across 
   assert.equal(bySize.get('Customers.accountSize=enterprise')?.status, 'ok', 'enterprise is above, not below');
   assert.equal(bySize.has('Customers.accountSize=(not set)'), false, 'fewer than minOffers: not in the family');
   assert.match(s?.test?.correction ?? '', /^Holm correction across 3 comparisons \(α = 0\.05\)/);
+  // Each segment against the rest on customer-clustered effective counts (account size is a customer attribute).
+  assert.equal(s?.test?.name, 'pooled two-proportion z test (Rao–Scott, customer-clustered), each segment against the rest');
+  close(s?.numbers['designEffect'], population(await perCustomer(store, AT_SQL, '2025-04-01', '2025-05-01', "c.account_size = 'smb'")).d);
   assert.ok((s?.test?.adjustedPValue ?? 1) <= Math.min(1, 3 * (s?.test?.pValue ?? 1)) + 1e-15);
   assert.deepEqual(s?.filters, [{ member: 'Customers.accountSize', operator: 'equals', values: ['smb'] }]);
 });

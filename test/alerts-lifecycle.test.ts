@@ -13,6 +13,7 @@ import { configSchema } from '../src/config/index.js';
 import { generateDemo } from '../src/demo/index.js';
 import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
 import { DuckDbStore } from '../src/store/index.js';
+import { perCustomer, population, raoScottZ } from './alerts-hand.js';
 import { deadUrl, signatureValid, startReceiver, type Receiver } from './alerts-receiver.js';
 
 const AT = new Date('2025-06-30T12:00:00Z');
@@ -108,13 +109,18 @@ describe('alert lifecycle against a loopback receiver', () => {
     assert.equal(body.period?.label, '2025-04');
     const numbers = body.numbers;
     assert.deepEqual([numbers['offers'], numbers['accepted'], numbers['previousOffers'], numbers['previousAccepted']], [april.n, april.k, march.n, march.k]);
-    // The pooled z statistic by hand.
+    // The pooled z statistic by hand, on each month's customer-clustered effective counts (Rao–Scott).
+    const asOf = AT.toISOString().slice(0, 19).replace('T', ' ');
+    const aprilPop = population(await perCustomer(store, asOf, '2025-04-01', '2025-05-01'));
+    const marchPop = population(await perCustomer(store, asOf, '2025-03-01', '2025-04-01'));
+    assert.deepEqual([aprilPop.n, aprilPop.k, marchPop.n, marchPop.k], [april.n, april.k, march.n, march.k]);
+    assert.ok(aprilPop.d > 1 && marchPop.d > 1, `design effects ${aprilPop.d}, ${marchPop.d}`);
     const p1 = april.k / april.n;
     const p0 = march.k / march.n;
-    const pooled = (april.k + march.k) / (april.n + march.n);
-    const z = (p1 - p0) / Math.sqrt(pooled * (1 - pooled) * (1 / april.n + 1 / march.n));
-    assert.equal(body.test?.name, 'pooled two-proportion z test');
+    const z = raoScottZ(aprilPop, marchPop);
+    assert.equal(body.test?.name, 'pooled two-proportion z test (Rao–Scott, customer-clustered)');
     assert.ok(Math.abs((body.test?.statistic ?? 0) - z) < 1e-9, `z ${body.test?.statistic} vs ${z}`);
+    assert.ok(Math.abs(Number(numbers['designEffect']) - aprilPop.d) < 1e-9 && Math.abs(Number(numbers['previousDesignEffect']) - marchPop.d) < 1e-9);
     assert.ok((body.test?.pValue ?? 1) < 1e-6);
     assert.match(body.message, new RegExp(`fell from ${(p0 * 100).toFixed(1)}% in 2025-03 .* to ${(p1 * 100).toFixed(1)}% in 2025-04`));
     assert.equal(body.link, 'http://dash.example:4000/?from=2025-04-01&to=2025-04-30&grain=month');

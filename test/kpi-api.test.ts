@@ -563,9 +563,11 @@ describe('GET /api/v1/insights', () => {
 });
 
 describe('GET /api/v1/sample-size', () => {
-  test('offers per arm and minimum detectable effect as statsmodels', async () => {
-    const s = await get<SampleSizeResponse>('/api/v1/sample-size', { baseline: '0.15', mde: '0.03', n: '1000' });
+  test('offers per arm and minimum detectable effect as statsmodels (independent offers: designEffect=1)', async () => {
+    const s = await get<SampleSizeResponse>('/api/v1/sample-size', { baseline: '0.15', mde: '0.03', n: '1000', designEffect: '1' });
     assert.equal(s.nPerArm, REF.sampleSize.nPerArm);
+    assert.equal(s.independentPerArm, REF.sampleSize.nPerArm);
+    assert.equal(s.designEffect, 1);
     assert.equal(s.totalOffers, 2 * REF.sampleSize.nPerArm);
     close(s.h, REF.sampleSize.h, 'h');
     close(s.detectable?.h, REF.sampleSize.mdeH, 'mde h', 1e-8);
@@ -574,11 +576,27 @@ describe('GET /api/v1/sample-size', () => {
     assert.match(s.summary, /2,399/);
   });
 
+  test('by default the plan counts customers: offers × the design effect measured on the selection (statsmodels), / offers per customer', async () => {
+    const s = await get<SampleSizeResponse>('/api/v1/sample-size', { baseline: '0.15', mde: '0.03' });
+    const d = REF.total.wilson.designEffect;
+    close(s.designEffect, d, 'design effect');
+    assert.equal(s.independentPerArm, REF.sampleSize.nPerArm);
+    assert.equal(s.nPerArm, Math.ceil(REF.sampleSize.nPerArm * d - 1e-9));
+    assert.equal(s.offersPerCustomer, COUNTS.total.n / COUNTS.total.perCustomer.length);
+    assert.equal(s.customersPerArm, Math.ceil((s.nPerArm ?? NaN) / (COUNTS.total.n / COUNTS.total.perCustomer.length) - 1e-9));
+    assert.match(s.clustering ?? '', /3,000 offers to 300 customers/);
+    assert.match(s.summary, /customers per variant/);
+    // Without a baseline the selection's own rate is planned from.
+    const own = await get<SampleSizeResponse>('/api/v1/sample-size', { mde: '0.03', designEffect: '1' });
+    close(own.baseline, COUNTS.total.k / COUNTS.total.n, 'baseline');
+  });
+
   test('missing or bad numbers are 400s naming them', async () => {
-    assert.equal((await get<{ location: string }>('/api/v1/sample-size', { mde: '0.02' }, 400)).location, 'baseline');
+    assert.equal((await get<{ location: string }>('/api/v1/sample-size', { mde: '0.02', from: '2030-01-01' }, 400)).location, 'baseline');
+    assert.equal((await get<{ location: string }>('/api/v1/sample-size', { baseline: '0.15', mde: '0.02', designEffect: '0.5' }, 400)).location, 'designEffect');
     assert.equal((await get<{ location: string }>('/api/v1/sample-size', { baseline: '0.15' }, 400)).location, 'mde');
     assert.equal((await get<{ location: string }>('/api/v1/sample-size', { baseline: '15', mde: '0.02' }, 400)).location, 'baseline');
-    assert.equal((await get<{ location: string }>('/api/v1/sample-size', { baseline: '0.15', mde: '0.02', from: '2025-01-01' }, 400)).location, 'from');
+    assert.equal((await get<{ location: string }>('/api/v1/sample-size', { baseline: '0.15', mde: '0.02', from: '2025-13-01' }, 400)).location, 'from');
   });
 });
 

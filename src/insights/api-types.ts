@@ -15,7 +15,8 @@
  * with offers), `offerType` (`upsell` | `cross_sell`), `filters` (URL-encoded JSON array of Cube
  * filters on model members, e.g. `[{"member":"Customers.accountSize","operator":"equals","values":["enterprise"]}]`),
  * `level` (default 0.95), `method` (`wilson` | `jeffreys` | `exact`; exact is used automatically
- * below 30 offers), `asOf` (ISO date or instant; default the server clock).
+ * below 30 effective offers), `asOf` (ISO date or instant; default the server clock; offers made
+ * after it are left out, acceptances after it have not happened yet).
  */
 
 /** Interval method names. `exact` is Clopper–Pearson. */
@@ -41,7 +42,7 @@ export interface ApiQueryEcho {
   readonly filters: readonly ApiFilter[];
   /** Confidence level of every interval. */
   readonly level: number;
-  /** Requested interval method (below 30 offers `exact` is used whatever this says). */
+  /** Requested interval method (below 30 effective offers `exact` is used whatever this says). */
   readonly method: ApiIntervalMethod;
   /** The clock the answer was computed with (ISO instant). */
   readonly asOf: string;
@@ -176,7 +177,7 @@ export interface ApiIndustryBenchmark extends ApiRate {
   readonly gapPoints: number | null;
   /**
    * Two-sided one-sample score test of the rate against the benchmark (the test the Wilson
-   * interval inverts: z = (rate − benchmark) / √(benchmark(1 − benchmark)/offers)).
+   * interval inverts: z = (rate − benchmark) / √(benchmark(1 − benchmark)·designEffect/offers)).
    */
   readonly pValue: number | null;
 }
@@ -321,7 +322,7 @@ export interface TimeseriesResponse {
     readonly to: string | null;
     readonly z: number | null;
     readonly pValue: number | null;
-    /** Rate change per period (fraction) — least squares, n-weighted. */
+    /** Rate change per period (fraction) at the mean rate: the GLM's log-odds slope × p̄(1 − p̄). */
     readonly slope: number | null;
     readonly slopePoints: number | null;
     readonly direction: 'rising' | 'falling' | 'flat' | null;
@@ -345,7 +346,7 @@ export interface BreakdownRow extends ApiRate {
   /** The segment values joined by " / " ("(none)" for null), for display and labels. */
   readonly label: string;
   readonly band: ApiBandJudgement;
-  /** Flagged when offers < 30: not ranked, interval exact. */
+  /** Flagged when offers < 30: not ranked (the interval is exact below 30 effective offers). */
   readonly smallSample: boolean;
   /** This segment (A) against every other offer in the selection (B), corrected as one family. */
   readonly vsRest: ApiDifference & {
@@ -510,8 +511,21 @@ export interface SampleSizeResponse {
   readonly mdePoints: number | null;
   readonly alpha: number;
   readonly power: number;
-  /** Offers needed per arm to detect baseline → baseline + mde (two-sided); null when only `n` was given. */
+  /**
+   * Offers needed per arm to detect baseline → baseline + mde (two-sided), counting that one
+   * customer's offers are not independent (× designEffect); null when only `n` was given.
+   */
   readonly nPerArm: number | null;
+  /** The same for independent offers (design effect 1). */
+  readonly independentPerArm: number | null;
+  /** Customers per arm: nPerArm / offersPerCustomer; null without measured clustering. */
+  readonly customersPerArm: number | null;
+  /** Design effect the plan used (measured from the data; 1 = independent offers). */
+  readonly designEffect: number;
+  /** Offers per customer in the data measured; null when not measured. */
+  readonly offersPerCustomer: number | null;
+  /** What the design effect was measured on, in words; null when not measured. */
+  readonly clustering: string | null;
   readonly totalOffers: number | null;
   /** Cohen's h of the effect. */
   readonly h: number | null;

@@ -2,7 +2,7 @@ import { compareSegments, describeFamily, noComparison, isSmallSample, type Adju
 import type { BreakdownResponse, BreakdownRow } from './api-types.js';
 import { queryEcho } from './echo.js';
 import type { KpiContext, Selection } from './kpi-context.js';
-import { countOffers, NO_OFFERS, resolveRange, statsCounts, sumCounts, type OfferCounts } from './offer-counts.js';
+import { countOffers, NO_OFFERS, resolveRange, statsCounts, type OfferCounts } from './offer-counts.js';
 import { bandJudgement, differenceView, rateView } from './rate-view.js';
 
 export interface BreakdownOptions {
@@ -34,7 +34,9 @@ export async function breakdown(ctx: KpiContext, requested: Selection, options: 
   const correction = options.correction ?? 'holm';
   const labelled = cells.map((c) => ({ label: segmentLabel(c.values, by), ...statsCounts(c) }));
   const compared = compareSegments(labelled, { level: ctx.level, method: correction });
-  const total = sumCounts(rows);
+  // The total asked of the engine, not summed: a customer with offers in several segments is one customer.
+  const [whole] = await countOffers(ctx, selection);
+  const total = whole ?? NO_OFFERS;
   const out = cells.map((c, i): BreakdownRow => {
     const s = compared.segments[i];
     const view = rateView(c, ctx);

@@ -1,7 +1,7 @@
 import { UprateError } from '../core/errors.js';
 import { DEFAULT_LIMITS, raiseLimitHint } from '../core/limits.js';
 import { answerClustered, answerQuery, MAX_LIMIT, type AnswerOptions, type CubeFilterItem, type CubeQuery } from '../query/index.js';
-import { addMoments, type ClusterMoments, type Counts } from '../stats/index.js';
+import type { ClusterMoments, Counts } from '../stats/index.js';
 import type { KpiContext, Selection } from './kpi-context.js';
 
 /** The members every count query reads (public names of the shipped model). */
@@ -146,27 +146,6 @@ export async function countOffers(ctx: KpiContext, selection: Selection, options
       },
     };
   });
-}
-
-/**
- * Sum of counts (customers offered/converted are not additive across groups and are left at 0).
- * The customer sums are added as if each group's customers were its own — exact for groups of a
- * customer attribute, a slight underestimate of clustering when one customer spans groups.
- */
-export function sumCounts(rows: readonly OfferCounts[]): OfferCounts {
-  let offers = 0;
-  let accepted = 0;
-  let pending = 0;
-  let revenue = 0;
-  let clusters: ClusterMoments | null = null;
-  for (const r of rows) {
-    offers += r.offers;
-    accepted += r.accepted;
-    pending += r.pending;
-    revenue += r.revenue;
-    if (r.clusters) clusters = clusters ? addMoments(clusters, r.clusters) : r.clusters;
-  }
-  return { values: {}, period: null, offers, accepted, pending, customersOffered: 0, customersConverted: 0, revenue, clusters };
 }
 
 /** No offers. */

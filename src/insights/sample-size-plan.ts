@@ -12,6 +12,19 @@ export interface SampleSizeRequest {
   readonly n?: number;
   readonly alpha?: number;
   readonly power?: number;
+  /**
+   * How the offers cluster by customer, measured from the data: the plan then counts effective
+   * offers (offers / designEffect) and says how many customers that takes.
+   */
+  readonly clustering?: PlanClustering;
+}
+
+/** The design effect and offers per customer the plan is made for, and where they come from. */
+export interface PlanClustering {
+  readonly designEffect: number;
+  readonly offersPerCustomer: number;
+  /** One sentence: the data they were measured on. */
+  readonly basis: string;
 }
 
 const METHOD =
@@ -31,7 +44,14 @@ export function sampleSizePlan(request: SampleSizeRequest): SampleSizeResponse {
   if (mde === undefined && n === undefined) {
     throw new UprateError('BAD_ARGUMENT', 'give mde (the change to detect) or n (offers per arm), or both', { location: 'mde' });
   }
+  const clustering = request.clustering;
+  const d = clustering?.designEffect ?? 1;
+  if (!(d >= 1) || !Number.isFinite(d)) {
+    throw new UprateError('BAD_ARGUMENT', `the design effect must be a number ≥ 1, not ${d}`, { location: 'designEffect' });
+  }
   let nPerArm: number | null = null;
+  let independentPerArm: number | null = null;
+  let customersPerArm: number | null = null;
   let h: number | null = null;
   const sentences: string[] = [];
   if (mde !== undefined) {
@@ -39,21 +59,28 @@ export function sampleSizePlan(request: SampleSizeRequest): SampleSizeResponse {
       throw new UprateError('BAD_ARGUMENT', `baseline ${baseline} + mde ${mde} exceeds 100 %`, { location: 'mde', hint: 'mde is an absolute change as a fraction: 0.02 means 2 points' });
     }
     const s = sampleSizePerArm(baseline, baseline + mde, { alpha, power });
-    nPerArm = s.nPerArm;
+    independentPerArm = s.nPerArm;
+    // Clustered offers are worth fewer independent ones: d times as many offers carry the same information.
+    nPerArm = Math.ceil(s.nPerArm * d - 1e-9);
+    customersPerArm = clustering ? Math.ceil(nPerArm / clustering.offersPerCustomer - 1e-9) : null;
     h = s.h;
     sentences.push(
       `To detect ${percent(baseline)} → ${percent(baseline + mde)} (${points(mde * 100)}) with ${Math.round(power * 100)} % power at α = ${alpha}, ` +
-        `offer each variant to ${count(s.nPerArm)} offers (${count(2 * s.nPerArm)} in all).`,
+        `offer each variant to ${count(nPerArm)} offers (${count(2 * nPerArm)} in all)` +
+        (clustering && customersPerArm !== null
+          ? ` — about ${count(customersPerArm)} customers per variant at ${clustering.offersPerCustomer.toFixed(1)} offers each; ` +
+            `that is ${count(s.nPerArm)} independent offers times the design effect ${d.toFixed(2)}, since one customer's offers move together.`
+          : '.'),
     );
   }
   let detectable: SampleSizeResponse['detectable'] = null;
   if (n !== undefined) {
-    const d = minimumDetectableEffect(baseline, n, { alpha, power });
-    detectable = { nPerArm: n, upperRate: d.upperRate, lowerRate: d.lowerRate, upPoints: d.upPoints, downPoints: d.downPoints, h: d.h };
+    const e = minimumDetectableEffect(baseline, n / d, { alpha, power });
+    detectable = { nPerArm: n, upperRate: e.upperRate, lowerRate: e.lowerRate, upPoints: e.upPoints, downPoints: e.downPoints, h: e.h };
     sentences.push(
-      `With ${count(n)} offers per variant the smallest detectable change from ${percent(baseline)} is ` +
-        `${d.upperRate === null ? 'none upwards' : `up to ${percent(d.upperRate)} (${points(d.upPoints)})`} or ` +
-        `${d.lowerRate === null ? 'none downwards' : `down to ${percent(d.lowerRate)} (${points(d.downPoints === null ? null : -d.downPoints)})`}.`,
+      `With ${count(n)} offers per variant${d > 1 ? ` (worth ${count(Math.round(n / d))} independent offers at design effect ${d.toFixed(2)})` : ''} the smallest detectable change from ${percent(baseline)} is ` +
+        `${e.upperRate === null ? 'none upwards' : `up to ${percent(e.upperRate)} (${points(e.upPoints)})`} or ` +
+        `${e.lowerRate === null ? 'none downwards' : `down to ${percent(e.lowerRate)} (${points(e.downPoints === null ? null : -e.downPoints)})`}.`,
     );
   }
   return {
@@ -66,7 +93,12 @@ export function sampleSizePlan(request: SampleSizeRequest): SampleSizeResponse {
     totalOffers: nPerArm === null ? null : 2 * nPerArm,
     h,
     detectable,
-    method: METHOD,
+    independentPerArm,
+    customersPerArm,
+    designEffect: d,
+    offersPerCustomer: clustering?.offersPerCustomer ?? null,
+    clustering: clustering?.basis ?? null,
+    method: d > 1 ? `${METHOD}; offers inflated by the customer-clustered design effect (Donner & Klar 2000)` : METHOD,
     summary: sentences.join(' '),
   };
 }

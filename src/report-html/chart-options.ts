@@ -53,8 +53,8 @@ export function withAlpha(hex: string, alpha: number): string {
 
 /** The legend and series name of the projected final rate (dashed line and its band). */
 export const PROJECTED_NAME = 'Projected final rate';
-/** The legend name of provisional periods: the shaded column and the hollow rate-so-far marker. */
-export const PROVISIONAL_NAME = 'Provisional (window still open)';
+/** The legend name of provisional periods (window still open): the shaded column and the hollow rate-so-far marker. */
+export const PROVISIONAL_NAME = 'Provisional';
 
 type TrendPoint = TimeseriesResponse['points'][number];
 
@@ -86,6 +86,8 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
   const range = rateAxisRange(pts.flatMap((p) => [p.lower, p.upper, p.rate, p.lcl, p.ucl, p.projected?.lower, p.projected?.upper]));
   const thresholds = ts.query.thresholds;
   const anyProvisional = pts.some((p) => p.provisional);
+  const provisionalCount = pts.filter((p) => p.provisional).length;
+  const firstProvisional = pts.findIndex((p) => p.provisional);
   const anyProjected = pts.some((p) => p.projected);
   const anchors = projectionAnchors(pts);
   const anyRun = pts.some((p) => p.runFlags.length > 0);
@@ -145,7 +147,8 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
           // The anchor is the solid line's own point: no second marker on it.
           symbol: p.projected ? 'circle' : 'none',
           ...(i === lastProjected && {
-            label: { show: !style.compact, position: 'top' as const, color: PALETTE.projected, fontSize: 10, formatter: `projected ${f.percent(p.projected?.rate)}` },
+            // Ending at the point, so the last column's label is never cut off at the right edge.
+            label: { show: !style.compact, position: 'top' as const, align: 'right' as const, color: PALETTE.projected, fontSize: 10, formatter: `projected ${f.percent(p.projected?.rate)}` },
           }),
         })),
         symbolSize: 6,
@@ -223,9 +226,13 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
         position: 'insideTop',
         color: PALETTE.muted,
         fontSize: 10,
+        // Several narrow provisional columns (weeks, days) would print over each other: then only
+        // the first is labelled.
         formatter: (params: { dataIndex: number }) => {
           const p = pts[params.dataIndex];
-          return p ? `provisional\n${f.percent(p.pendingShare, 0)} open` : '';
+          if (!p) return '';
+          if (provisionalCount <= 2) return `provisional\n${f.percent(p.pendingShare, 0)} open`;
+          return params.dataIndex === firstProvisional ? 'provisional' : '';
         },
       },
     });
@@ -240,6 +247,8 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
     color: [PALETTE.rate],
     grid: { left: 48, right: style.compact ? 12 : 20, top: style.compact ? 84 : 40, bottom: 28, outerBoundsMode: 'none' },
     legend: {
+      // One line on a wide dashboard (paged when it overflows); narrow screens wrap into the taller top margin.
+      type: style.interactive && !style.compact ? 'scroll' : 'plain',
       data: legendNames,
       top: 0,
       left: 0,

@@ -11,6 +11,7 @@ import {
   breakdownSummary,
   changeArrow,
   changeSentence,
+  changeText,
   clusteringNote,
   controlChartSentence,
   leaderboardClusteringNote,
@@ -280,6 +281,18 @@ describe('trend chart: projected final rate', () => {
     );
     const projected = seriesOf(weeks).find((s) => s.id === 'projected');
     assert.deepEqual(projected?.data?.map(valueOf), [0.2, 0.195, 0.19]);
+  });
+
+  test('a week is compared with the same week last year, named with its year', () => {
+    const weeks = timeseries(
+      [
+        point({ period: '2025-06-02', rate: 0.2, yearOverYear: { ...difference(1.2, 0.3, 0.5, false), period: '2024-06-03' } }),
+        point({ period: '2025-06-09', rate: 0.15, provisional: true, yearOverYear: { ...difference(-3, 0.01, null, false), period: '2024-06-10' } }),
+      ],
+      { grain: 'week' },
+    );
+    assert.equal(changeText(periodChangeWords(weeks, 0, f).vsLastYear!), '+1.2 pts vs Jun 3, 2024 (same week last year): not significant (adjusted p = 0.5)');
+    assert.equal(changeText(periodChangeWords(weeks, 1, f).vsLastYear!), 'vs Jun 10, 2024 (same week last year): not judged: still filling in');
   });
 
   test('the tooltip names the projection and its basis, and says a provisional change is not judged', () => {

@@ -175,7 +175,9 @@ export function periodChangeWords(ts: TimeseriesResponse, index: number, f: Form
   let vsLastYear: ChangeWords | null = null;
   const y = p.yearOverYear;
   if (y && y.differencePoints !== null) {
-    const against = `${f.period(y.period, ts.grain)} (same ${ts.grain} last year)`;
+    // A week's label has no year ("May 13"): the year-earlier one is named by its full date.
+    const name = ts.grain === 'week' || ts.grain === 'day' ? f.day(y.period) : f.period(y.period, ts.grain);
+    const against = `${name} (same ${ts.grain} last year)`;
     vsLastYear = p.provisional ? notJudged(against) : judgedWords(y, against, f);
   }
   return { vsPrevious, vsLastYear };

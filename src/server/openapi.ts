@@ -266,6 +266,11 @@ const schemas: Record<string, Schema> = {
     nPerArm: nullable('integer'),
     totalOffers: nullable('integer'),
     h: nullable('number'),
+    independentPerArm: nullable('integer'),
+    customersPerArm: nullable('integer'),
+    designEffect: num('customer-clustered design effect the plan used'),
+    offersPerCustomer: nullable('number'),
+    clustering: nullable('string'),
     detectable: {
       oneOf: [
         obj({ nPerArm: int(), upperRate: nullable('number'), lowerRate: nullable('number'), upPoints: nullable('number'), downPoints: nullable('number'), h: num() }),
@@ -414,9 +419,11 @@ export function openApiDocument(): Schema {
       ),
       '/api/v1/sample-size': get(
         'Sample size / minimum detectable effect',
-        'Offers per arm to detect baseline → baseline + mde (two-sided), and/or the smallest change detectable with n offers per arm.',
+        'Offers and customers per arm to detect baseline → baseline + mde (two-sided), and/or the smallest change detectable with n offers per arm — counting that one customer’s offers are not independent (the design effect and offers per customer are measured on the selection).',
         [
-          query('baseline', 'Current rate as a fraction, e.g. 0.15.', { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 }, true),
+          ...COMMON,
+          query('baseline', 'Current rate as a fraction, e.g. 0.15 (default: the selection’s rate).', { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 }),
+          query('designEffect', 'Use this design effect instead of the measured one (1 = independent offers).', { type: 'number', minimum: 1 }),
           query('mde', 'Absolute change to detect as a fraction (0.02 = 2 points).', { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 }),
           query('n', 'Offers per arm available.', { type: 'integer', minimum: 1 }),
           query('power', 'Default 0.8.', { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 }),

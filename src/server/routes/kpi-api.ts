@@ -170,21 +170,42 @@ export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, 
     });
   });
 
-  app.get('/api/v1/sample-size', async (request) => {
-    const q = (request.query ?? {}) as Params;
-    checkKnown(q, ['baseline', 'mde', 'n', 'power', 'alpha']);
-    const baseline = param(q, 'baseline');
-    if (baseline === undefined) throw new UprateError('BAD_ARGUMENT', 'baseline is required: the current conversion rate as a fraction', { location: 'baseline', hint: 'e.g. baseline=0.15' });
+  app.get('/api/v1/sample-size', reads, async (request, reply) => {
+    const q = query(request, ['baseline', 'mde', 'n', 'power', 'alpha', 'designEffect']);
     const mde = param(q, 'mde');
     const n = param(q, 'n');
     const power = param(q, 'power');
     const alpha = param(q, 'alpha');
+    const baseline = param(q, 'baseline');
+    const given = param(q, 'designEffect');
+    // The design effect and offers per customer of the selection (all offers by default), measured.
+    const { ctx, common } = context(request, reply, q);
+    const measured = await kpiHeadline(ctx, common.selection);
+    const rate = baseline === undefined ? measured.rate : parseNumber(baseline, 'baseline', { min: 0, max: 1, open: true });
+    if (rate === null || rate <= 0 || rate >= 1) {
+      throw new UprateError('BAD_ARGUMENT', 'baseline is required: the selection has no conversion rate strictly between 0 and 1 to plan from', {
+        location: 'baseline',
+        hint: 'e.g. baseline=0.15',
+      });
+    }
+    const customers = measured.interval.customers ?? 0;
+    const clustering =
+      given !== undefined
+        ? { designEffect: parseNumber(given, 'designEffect', { min: 1, max: 1e6 }), offersPerCustomer: customers > 0 ? measured.offers / customers : 1, basis: 'design effect given with the request' }
+        : customers > 0
+          ? {
+              designEffect: measured.interval.designEffect,
+              offersPerCustomer: measured.offers / customers,
+              basis: `measured on ${measured.offers.toLocaleString('en-US')} offers to ${customers.toLocaleString('en-US')} customers from ${measured.query.from} to ${measured.query.to}`,
+            }
+          : undefined;
     return sampleSizePlan({
-      baseline: parseNumber(baseline, 'baseline', { min: 0, max: 1, open: true }),
+      baseline: rate,
       ...(mde === undefined ? {} : { mde: parseNumber(mde, 'mde', { min: 0, max: 1, open: true }) }),
       ...(n === undefined ? {} : { n: parseNumber(n, 'n', { min: 1, max: 1e12, integer: true }) }),
       ...(power === undefined ? {} : { power: parseNumber(power, 'power', { min: 0, max: 1, open: true }) }),
       ...(alpha === undefined ? {} : { alpha: parseNumber(alpha, 'alpha', { min: 0, max: 1, open: true }) }),
+      ...(clustering ? { clustering } : {}),
     });
   });
 }
