@@ -1,6 +1,7 @@
 /**
  * The rules active when the config has none, so a new user is warned without writing anything:
- * the headline rate fell into the poor band, a significant month-over-month drop, a fall below the
+ * the headline rate fell into the poor band, a significant drop from the same month a year earlier
+ * (month-over-month turns are mostly the season: December → January falls every year), a fall below the
  * lower control limit (Laney's p′ when months vary more than chance, as they do when offers
  * cluster by customer or follow a season; else the p-chart).
  */
@@ -15,8 +16,9 @@ const DEFAULTS: readonly unknown[] = [
   },
   {
     name: 'headline-monthly-drop',
-    description: 'The monthly conversion rate dropped significantly from the month before.',
-    condition: { type: 'drop', versus: 'previous' },
+    description:
+      'The monthly conversion rate dropped significantly (α = 0.01: about one false alarm in 100 months) from the same month a year earlier — not from the month before: month-to-month turns are mostly the season.',
+    condition: { type: 'drop', versus: 'last-year', alpha: 0.01 },
   },
   {
     name: 'headline-control-limit',

@@ -107,7 +107,7 @@ export function registerAlerts(program: Command): void {
   addStoreOptions(check)
     .addHelpText('after', `
 Rules come from the alerts section of uprate.config.yaml; without rules the defaults are active
-(headline rate in the poor band, a significant month-over-month drop, a p-chart breach).
+(headline rate in the poor band, a significant drop from the same month last year, a fall below the control limits).
 Each rule judges the latest period that has ended and whose conversion window has closed.
 
 Examples:

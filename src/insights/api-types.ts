@@ -272,7 +272,13 @@ export interface TimeseriesPoint extends ApiRate {
  * days-to-accept, pending offers censored at their age), with an interval.
  */
 export interface ApiProjection {
+  /** The period's own final rate: accepted so far plus the acceptances expected from its pending offers. */
   readonly rate: number;
+  /**
+   * Interval of that final rate: the pending offers' outcomes and the curve's uncertainty. It is
+   * about these offers, so it is narrower than the rate's own interval, which is about the
+   * propensity behind them.
+   */
   readonly lower: number;
   readonly upper: number;
   readonly level: number;

@@ -3,7 +3,7 @@ import type { BreakdownResponse, BreakdownRow } from './api-types.js';
 import { queryEcho } from './echo.js';
 import type { KpiContext, Selection } from './kpi-context.js';
 import { countOffers, NO_OFFERS, resolveRange, statsCounts, type OfferCounts } from './offer-counts.js';
-import { bandJudgement, differenceView, rateView } from './rate-view.js';
+import { alphaOf, bandJudgement, differenceView, rateView } from './rate-view.js';
 
 export interface BreakdownOptions {
   /** One or two dimensions (model member names). */
@@ -59,8 +59,7 @@ export async function breakdown(ctx: KpiContext, requested: Selection, options: 
     };
   });
   const o = compared.omnibus;
-  // 1 − 0.95 is 0.050000000000000044 in binary; say 0.05.
-  const alpha = Number((1 - ctx.level).toPrecision(10));
+  const alpha = alphaOf(ctx.level);
   return {
     query: queryEcho(ctx, selection),
     by: [...by],

@@ -130,3 +130,8 @@ export function isProvisional(ctx: Pick<KpiContext, 'asOf'>, counts: Pick<OfferC
   const over = lastDay === null || dayToDate(addDays(lastDay, 1)).getTime() <= ctx.asOf.getTime();
   return counts.pending > 0 || (!over && counts.offers > 0);
 }
+
+/** The significance level of a confidence level, as a person writes it (1 − 0.95 is 0.050000000000000044 in binary). */
+export function alphaOf(level: number): number {
+  return Number((1 - level).toPrecision(10));
+}

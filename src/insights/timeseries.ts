@@ -7,7 +7,7 @@ import { queryEcho } from './echo.js';
 import type { KpiContext, Selection } from './kpi-context.js';
 import { countOffers, NO_OFFERS, resolveRange, type OfferCounts } from './offer-counts.js';
 import { projectedRates } from './projection.js';
-import { isProvisional, periodChangeView, pointBand, rateView, type PeriodSide } from './rate-view.js';
+import { alphaOf, isProvisional, periodChangeView, pointBand, rateView, type PeriodSide } from './rate-view.js';
 
 export const GRAINS: readonly ApiGrain[] = ['day', 'week', 'month', 'quarter', 'year'];
 
@@ -115,7 +115,7 @@ export async function timeseries(ctx: KpiContext, requested: Selection, options:
   });
 
   const method = ctx.correction ?? 'holm';
-  const alpha = 1 - ctx.level;
+  const alpha = alphaOf(ctx.level);
   const corrected = (diffs: readonly (ApiDifference | null)[], what: string) =>
     correctFamily(
       diffs.map((d, i) => ({ label: `${base[i]?.period ?? ''} ${what}`, pValue: d?.pValue ?? null })),

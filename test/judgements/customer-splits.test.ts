@@ -89,17 +89,19 @@ function splitRates(all: readonly Customer[], seed: number): { clustered: number
 }
 
 describe('random customer splits of the demo data (no real difference)', () => {
-  test('all offers: the clustered comparison calls at most 8 % of splits significant; independence far more', async () => {
+  test('all offers: the clustered comparison calls at most 8 % of splits significant; independence far more', async (t) => {
     const all = await customers();
     assert.ok(all.length > 15_000, `${all.length} customers`);
     const r = splitRates(all, 11);
+    t.diagnostic(`all offers: clustered ${(r.clustered * 100).toFixed(1)} %, independent ${(r.independent * 100).toFixed(1)} % of ${SPLITS} splits`);
     assert.ok(r.clustered <= 0.08, `clustered: ${(r.clustered * 100).toFixed(1)} % of ${SPLITS} splits significant`);
     assert.ok(r.independent >= 0.15, `the splits must catch a test that ignores clustering: independent ${(r.independent * 100).toFixed(1)} %`);
   });
 
-  test('one quarter (2025 Q2): the same', async () => {
+  test('one quarter (2025 Q2): the same', async (t) => {
     const q = await customers(`offered_at >= TIMESTAMP '2025-04-01' AND offered_at < TIMESTAMP '2025-07-01'`);
     const r = splitRates(q, 23);
+    t.diagnostic(`2025 Q2: clustered ${(r.clustered * 100).toFixed(1)} %, independent ${(r.independent * 100).toFixed(1)} % of ${SPLITS} splits`);
     assert.ok(r.clustered <= 0.08, `clustered: ${(r.clustered * 100).toFixed(1)} %`);
     assert.ok(r.independent > r.clustered, `independent ${(r.independent * 100).toFixed(1)} % vs clustered ${(r.clustered * 100).toFixed(1)} %`);
   });
