@@ -5,6 +5,7 @@ import { projectFinalRate, type AgeCount, type OpenPeriod } from '../stats/proje
 import { dateToDay, dayToDate } from './days.js';
 import type { KpiContext, Selection } from './kpi-context.js';
 import { OFFERED_AT, readOptions, selectionFilters } from './offer-counts.js';
+import type { ApiProjection } from './api-types.js';
 
 const COUNT = 'Offers.count';
 const ACCEPTED = 'Offers.accepted';
@@ -13,22 +14,6 @@ const DAYS_TO_ACCEPT = 'Offers.daysToAccept';
 const DAY_MS = 86_400_000;
 /** The acceptance curve is learnt from the offers made in this many days before the as-of instant (2W when longer). */
 export const LEARNING_DAYS = 365;
-
-/** The projected final rate of a period still filling in. */
-export interface ApiProjection {
-  /** Projected final rate: (accepted + expected further acceptances) / offers. */
-  readonly rate: number;
-  readonly lower: number;
-  readonly upper: number;
-  readonly level: number;
-  readonly method: 'kaplan-meier';
-  /** Acceptances the pending offers are expected to add (not a whole number). */
-  readonly expectedAdditional: number;
-  /** Offers of the period neither accepted nor declined whose window is still open. */
-  readonly pending: number;
-  /** One sentence: what the acceptance curve was learnt from, and what it adds. */
-  readonly basis: string;
-}
 
 /** A period to project: inclusive UTC days. */
 export interface ProjectionPeriod {

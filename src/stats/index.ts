@@ -116,3 +116,6 @@ export {
   type BenchmarkIndustry,
   type Standing,
 } from './benchmarks.js';
+
+export { kaplanMeier, type KaplanMeierCurve, type LifeTableDay, type LifeTableInput } from './kaplan-meier.js';
+export { projectFinalRate, type AgeCount, type OpenPeriod, type ProjectedRate, type ProjectionOptions } from './projected-rate.js';

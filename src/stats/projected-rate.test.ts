@@ -5,6 +5,7 @@ import { assertClose } from '../../test/reference/stats-reference.js';
 import { UprateError } from '../core/errors.js';
 import { kaplanMeier, type KaplanMeierCurve } from './kaplan-meier.js';
 import { projectFinalRate, type AgeCount } from './projected-rate.js';
+import { Random } from '../demo/random.js';
 
 interface ProjectionCase {
   curve: string;
@@ -115,27 +116,10 @@ test('bad input is BAD_ARGUMENT', () => {
 
 // ---- calibration ---------------------------------------------------------------------------
 
-/** sfc32, seeded: the same numbers on every run. */
+/** The demo's seeded generator (sfc32), so the draws are the same on every run. */
 function prng(seed: number): () => number {
-  let a = 0x9e3779b9;
-  let b = 0x243f6a88;
-  let c = 0xb7e15162;
-  let d = seed >>> 0;
-  const next = (): number => {
-    a >>>= 0;
-    b >>>= 0;
-    c >>>= 0;
-    d >>>= 0;
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  };
-  for (let i = 0; i < 15; i++) next();
-  return next;
+  const r = new Random(seed);
+  return () => r.next();
 }
 
 interface World {

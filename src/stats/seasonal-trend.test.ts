@@ -5,6 +5,7 @@ import { assertClose } from '../../test/reference/stats-reference.js';
 import { UprateError } from '../core/errors.js';
 import { defaultTrendWindow, fitBinomialGlm, seasonalTrend, type TrendGrain, type TrendPeriod } from './seasonal-trend.js';
 import { trendTest, type TrendResult } from './trend-test.js';
+import { Random } from '../demo/random.js';
 
 /** One case of test/reference/trend-reference.json (test/reference/trend_reference.py writes it). */
 interface TrendCase {
@@ -192,16 +193,10 @@ test('the result keeps the TrendResult fields, so trendTest callers keep working
 
 // ---------------------------------------------------------------- calibration
 
-/** mulberry32: a small seeded PRNG, so the simulation is the same on every run. */
+/** The demo's seeded generator (sfc32), so the draws are the same on every run. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Random(seed);
+  return () => r.next();
 }
 
 /** Log-odds by calendar month (January first): Q4 peak, Q3 dip, a ±0.15 swing. */

@@ -12,8 +12,8 @@ import { breakdown, kpiHeadline, timeseries, type KpiContext, type Selection } f
 import { buildReport } from '../../src/kpi/index.js';
 import { loadModel, shippedModelDir, type Model } from '../../src/model/index.js';
 import { allAccess } from '../../src/query/index.js';
-import { DEFAULT_BAND_THRESHOLDS } from '../../src/stats/index.js';
 import { DuckDbStore } from '../../src/store/index.js';
+import { demoContext } from './demo-context.js';
 
 const END = new Date('2025-11-20T00:00:00Z');
 const AS_OF = new Date('2025-06-15T00:00:00Z');
@@ -22,17 +22,7 @@ let later: DuckDbStore;
 let then: DuckDbStore;
 let model: Model;
 
-const ctx = (store: DuckDbStore): KpiContext => ({
-  store,
-  model,
-  asOf: AS_OF,
-  access: allAccess('local'),
-  windowDays: 30,
-  thresholds: DEFAULT_BAND_THRESHOLDS,
-  target: null,
-  level: 0.95,
-  method: 'wilson',
-});
+const ctx = (store: DuckDbStore): KpiContext => demoContext(store, model, AS_OF);
 
 before(async () => {
   model = await loadModel(shippedModelDir());

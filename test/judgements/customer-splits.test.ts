@@ -9,11 +9,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { generateDemo } from '../../src/demo/index.js';
-import { comparePopulations, type KpiContext, type Selection } from '../../src/insights/index.js';
+import { comparePopulations, type Selection } from '../../src/insights/index.js';
 import { loadModel, shippedModelDir, type Model } from '../../src/model/index.js';
-import { allAccess } from '../../src/query/index.js';
-import { compareProportions, DEFAULT_BAND_THRESHOLDS, type ClusterMoments, type Counts } from '../../src/stats/index.js';
+import { compareProportions, type ClusterMoments, type Counts } from '../../src/stats/index.js';
 import { DuckDbStore } from '../../src/store/index.js';
+import { demoContext } from './demo-context.js';
+import { Random } from '../../src/demo/random.js';
 
 const END = new Date('2025-11-20T00:00:00Z');
 const AS_OF = '2025-11-20 00:00:00';
@@ -44,16 +45,10 @@ async function customers(where = 'TRUE'): Promise<Customer[]> {
   return rows.map((r) => ({ n: Number(r.n), k: Number(r.k) }));
 }
 
-/** A seeded PRNG (mulberry32), so the splits are the same on every run. */
+/** The demo's seeded generator (sfc32), so the draws are the same on every run. */
 function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Random(seed);
+  return () => r.next();
 }
 
 function half(list: readonly Customer[]): Counts {
@@ -107,17 +102,7 @@ describe('random customer splits of the demo data (no real difference)', () => {
   });
 
   test('through the API: two halves of the customers by the last digit of their id are not different, and say why', async () => {
-    const ctx: KpiContext = {
-      store,
-      model,
-      asOf: END,
-      access: allAccess('local'),
-      windowDays: 30,
-      thresholds: DEFAULT_BAND_THRESHOLDS,
-      target: null,
-      level: 0.95,
-      method: 'wilson',
-    };
+    const ctx = demoContext(store, model, END);
     const ALL: Selection = { from: null, to: null, offerType: null, filters: [] };
     const digits = (ds: string[]) => [{ member: 'Offers.customerId', operator: 'endsWith', values: ds }];
     const c = await comparePopulations(ctx, ALL, { filters: digits(['0', '2', '4', '6', '8']), from: null, to: null }, { filters: digits(['1', '3', '5', '7', '9']), from: null, to: null });

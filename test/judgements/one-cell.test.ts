@@ -14,6 +14,7 @@ import { allAccess } from '../../src/query/index.js';
 import { collectMonthlyReport } from '../../src/report-html/index.js';
 import { controlVerdict, DEFAULT_BAND_THRESHOLDS } from '../../src/stats/index.js';
 import { DuckDbStore } from '../../src/store/index.js';
+import { demoContext } from './demo-context.js';
 
 const END = new Date('2025-11-20T00:00:00Z');
 /** June 2025 is complete (its last offers' windows closed on July 30). */
@@ -22,17 +23,7 @@ const JUNE: Selection = { from: '2025-06-01', to: '2025-06-30', offerType: null,
 let store: DuckDbStore;
 let model: Model;
 
-const ctx = (): KpiContext => ({
-  store,
-  model,
-  asOf: AS_OF,
-  access: allAccess('local'),
-  windowDays: 30,
-  thresholds: DEFAULT_BAND_THRESHOLDS,
-  target: null,
-  level: 0.95,
-  method: 'wilson',
-});
+const ctx = (): KpiContext => demoContext(store, model, AS_OF);
 
 before(async () => {
   store = await DuckDbStore.open(':memory:');
