@@ -141,11 +141,11 @@ export async function projectionInputs(ctx: KpiContext, selection: Selection, pe
       hint: 'project shorter periods: only the last days before as-of can still be filling in',
     });
   }
-  const byDay = new Map<string, DayCounts>();
   const dayKey = `${OFFERED_AT}.day`;
-  for (const row of dayRows) {
-    byDay.set(String(row[dayKey] ?? '').slice(0, 10), { offers: num(row[COUNT]), accepted: num(row[ACCEPTED]), pending: num(row[PENDING]) });
-  }
+  // In day order: sums of fractions must not depend on the order the engine returned the rows in.
+  const byDay: [string, DayCounts][] = dayRows
+    .map((row): [string, DayCounts] => [String(row[dayKey] ?? '').slice(0, 10), { offers: num(row[COUNT]), accepted: num(row[ACCEPTED]), pending: num(row[PENDING]) }])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
   // Ages of an open day D at as-of: all its offers watched ≥ lo days, none more than hi.
   const ages = (day: string): { lo: number; mid: number } | null => {

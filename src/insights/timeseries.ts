@@ -126,11 +126,14 @@ export async function timeseries(ctx: KpiContext, requested: Selection, options:
   const decide = <T extends ApiDifference>(d: T | null, h: { adjustedPValue: number | null; significant: boolean } | undefined) =>
     d === null ? null : { ...d, significant: d.pValue !== null && (h?.significant ?? false), adjustedPValue: h?.adjustedPValue ?? null };
 
-  const projections = await projectedRates(
+  // Projections only for the periods still filling in (one life table for all of them).
+  const open = base.flatMap((p, i) => (p.view.provisional ? [i] : []));
+  const projected = await projectedRates(
     ctx,
     selection,
-    base.map((p) => ({ start: p.period, end: p.periodEnd })),
+    open.map((i) => ({ start: base[i]?.period ?? '', end: base[i]?.periodEnd ?? '' })),
   );
+  const projectionAt = new Map(open.map((baseIndex, j) => [baseIndex, projected[j] ?? null]));
 
   const points = base.map((p, i): TimeseriesPoint => {
     const c = chartAt.get(i);
@@ -151,7 +154,7 @@ export async function timeseries(ctx: KpiContext, requested: Selection, options:
       runFlags: flag ? [flag === 'above' ? 'run_above' : 'run_below'] : [],
       change: decide(changes[i] ?? null, changeFamily.hypotheses[i]),
       yearOverYear: decide(yearAgo[i] ?? null, yearFamily.hypotheses[i]),
-      projected: p.view.provisional ? (projections[i] ?? null) : null,
+      projected: projectionAt.get(i) ?? null,
       charted: p.charted,
     };
   });

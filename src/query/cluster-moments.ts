@@ -29,6 +29,7 @@ export interface ClusterRequest {
 
 const CLUSTERS = 'uprate_clusters';
 const productAlias = (i: number) => `uprate_product_${i}`;
+const sumAlias = (i: number) => `uprate_sum_${i}`;
 
 /**
  * Answers a Cube query of additive measures (counts, sums) per group *and* per cluster, then
@@ -83,7 +84,8 @@ export async function answerClustered(
   const sum = (expr: SqlExpr): SqlExpr => ({ kind: 'aggregate', fn: 'sum', arg: expr });
   const columns: SelectColumn[] = [
     ...groupAliases.map((alias) => ({ expr: ref(alias), alias })),
-    ...plan.measures.map((m) => ({ expr: sum(ref(m.alias)), alias: m.alias })),
+    // Named apart from the inner columns: ClickHouse would read sum(x) AS x as an aggregate of itself.
+    ...plan.measures.map((m, i) => ({ expr: sum(ref(m.alias)), alias: sumAlias(i) })),
     { expr: raw('count(*)'), alias: CLUSTERS },
     ...request.products.map(([a, b], i) => ({
       expr: sum({ kind: 'concat', parts: [ref(measureAlias(a)), raw(' * '), ref(measureAlias(b))] } as SqlExpr),
@@ -105,7 +107,15 @@ export async function answerClustered(
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  const data = formatRows(plan, rows);
+  // Back to the plan's own column names, so the rows format as a /load answer would.
+  const renamed = rows.map((row) => {
+    const out: Record<string, unknown> = { ...row };
+    plan.measures.forEach((m, i) => {
+      out[m.alias] = row[sumAlias(i)];
+    });
+    return out;
+  });
+  const data = formatRows(plan, renamed as typeof rows);
   return rows.map((row, i) => {
     const d = { ...(data[i] ?? {}) };
     delete d[request.cluster];
