@@ -394,7 +394,9 @@ const ENDPOINTS: Record<string, Record<string, ParamSpec>> = {
   },
   insights: { ...COMMON, correction, dimensions: spec(dimensionNames, weirdDimensions) },
   'sample-size': {
-    baseline: spec(fc.constantFrom('0.05', '0.15', '0.3'), weirdDecimal, true),
+    ...COMMON,
+    baseline: spec(fc.constantFrom('0.05', '0.15', '0.3'), weirdDecimal),
+    designEffect: spec(fc.constantFrom('1', '2.5', '8'), weirdDecimal),
     mde: spec(fc.constantFrom('0.01', '0.02', '0.05'), weirdDecimal),
     n: spec(fc.constantFrom('100', '1000', '50000'), fc.oneof(weirdDecimal, fc.constantFrom('1e12', '1000000000001', '1'))),
     power: spec(fc.constantFrom('0.8', '0.9'), weirdDecimal),

@@ -88,6 +88,7 @@ function reads(): { name: string; method: 'GET' | 'POST'; url: string; body?: un
     `/api/v1/compare?${range}&a=${regionFilter}&b=[]`,
     `/api/v1/insights?${range}`,
     `/api/v1/insights?${range}&dimensions=Customers.region,Offers.campaign,Offers.channel,Customers.plan`,
+    `/api/v1/sample-size?${range}&mde=0.02`,
     '/api/v1/report?by=region',
     '/api/v1/report?by=campaign,plan&grain=month',
     '/api/v1/report',
@@ -173,6 +174,9 @@ async function suite(slot: EngineSlot): Promise<void> {
       assert.equal(Number(ored.data[0]?.['Offers.count'] ?? 0), 0);
       const kpi = (await ask(tenant, { method: 'GET', url: '/api/v1/kpi?from=2025-01-01&to=2025-12-31&asOf=2025-12-31' })).json() as { counts?: { offers: number }; offers?: number };
       assert.equal(kpi.counts?.offers ?? kpi.offers, mine.offers);
+      // The sample-size plan measures its design effect on the caller's offers only.
+      const plan = (await ask(tenant, { method: 'GET', url: '/api/v1/sample-size?from=2025-01-01&to=2025-12-31&asOf=2025-12-31&mde=0.02' })).json() as { clustering: string | null };
+      assert.match(plan.clustering ?? '', new RegExp(`^measured on ${mine.offers.toLocaleString('en-US')} offers to `));
       const report = (await ask(tenant, { method: 'GET', url: '/api/v1/report?by=region' })).json() as { total: { offers: number }; rows: { segment: { region: string } }[] };
       assert.equal(report.total.offers, mine.offers);
       assert.deepEqual(report.rows.map((r) => r.segment.region), [tenant]);
