@@ -4,7 +4,7 @@ import cube, { type CubeApi } from '@cubejs-client/core';
 import { SignJWT } from 'jose';
 import { buildApp } from '../src/server/index.js';
 import { DuckDbStore } from '../src/store/index.js';
-import { loadFixture } from './fixture-data.js';
+import { fixtureClock, loadFixture } from './fixture-data.js';
 
 const SECRET = 'cube-api-test-secret-of-32-bytes-at-least';
 let store: DuckDbStore;
@@ -21,7 +21,7 @@ const num = (v: unknown) => Number(v);
 before(async () => {
   store = await DuckDbStore.open(':memory:');
   await loadFixture(store);
-  const { app } = await buildApp({ store, secret: SECRET, logLevel: 'silent', clock: () => new Date('2025-07-15T00:00:00Z') });
+  const { app } = await buildApp({ store, secret: SECRET, logLevel: 'silent', clock: fixtureClock });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
   close = async () => {
     await app.close();

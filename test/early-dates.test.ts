@@ -7,14 +7,14 @@ import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/server/index.js';
 import { DuckDbStore } from '../src/store/index.js';
-import { loadFixture } from './fixture-data.js';
+import { fixtureClock, loadFixture } from './fixture-data.js';
 
 let store: DuckDbStore;
 let app: FastifyInstance;
 before(async () => {
   store = await DuckDbStore.open(':memory:');
   await loadFixture(store);
-  ({ app } = await buildApp({ store, dev: true, logLevel: 'silent', clock: () => new Date('2025-07-15T00:00:00Z') }));
+  ({ app } = await buildApp({ store, dev: true, logLevel: 'silent', clock: fixtureClock }));
 });
 after(async () => {
   await app.close();

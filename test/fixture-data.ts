@@ -1,5 +1,8 @@
 import type { DuckDbStore } from '../src/store/index.js';
 
+/** The clock the API tests over the fixture run with (its last offers still inside their window). */
+export const fixtureClock = (): Date => new Date('2025-07-15T00:00:00Z');
+
 /**
  * A small deterministic data set made with plain SQL (no uprate code), for API tests whose
  * expected numbers are computed by plain SQL over the same file: 3,000 offers over 300

@@ -33,7 +33,7 @@ import type {
 } from '../src/insights/index.js';
 import { buildApp } from '../src/server/index.js';
 import { DuckDbStore } from '../src/store/index.js';
-import { loadFixture } from './fixture-data.js';
+import { fixtureClock, loadFixture } from './fixture-data.js';
 import { fixtureCounts, type FixtureCounts, type Group } from './reference/kpi-fixture-counts.js';
 
 const SECRET = 'kpi-api-test-secret-of-32-bytes-at-least';
@@ -105,7 +105,7 @@ let token: string;
 before(async () => {
   store = await DuckDbStore.open(':memory:');
   await loadFixture(store);
-  ({ app } = await buildApp({ store, secret: SECRET, logLevel: 'silent', clock: () => new Date('2025-07-15T00:00:00Z'), kpiSettings: { target: 0.2 } }));
+  ({ app } = await buildApp({ store, secret: SECRET, logLevel: 'silent', clock: fixtureClock, kpiSettings: { target: 0.2 } }));
   token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(SECRET));
 });
 after(async () => {
@@ -298,7 +298,7 @@ describe('GET /api/v1/kpi', () => {
       store,
       secret: SECRET,
       logLevel: 'silent',
-      clock: () => new Date('2025-07-15T00:00:00Z'),
+      clock: fixtureClock,
       securityRules: [{ member: 'Customers.industry', claim: 'industry', required: true }],
     });
     const retailToken = await new SignJWT({ industry: 'retail' }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(SECRET));
@@ -488,7 +488,7 @@ describe('GET /api/v1/leaderboard', () => {
     await loadFixture(scratch);
     await scratch.run(`INSERT INTO offers (offer_id, customer_id, offered_at, offer_type, offer_name, accepted_at)
       SELECT 'tiny' || i, 'c1', TIMESTAMP '2025-02-01', 'upsell', 'Tiny', TIMESTAMP '2025-02-02' FROM range(3) t(i)`);
-    const { app: a } = await buildApp({ store: scratch, dev: true, logLevel: 'silent', clock: () => new Date('2025-07-15T00:00:00Z') });
+    const { app: a } = await buildApp({ store: scratch, dev: true, logLevel: 'silent', clock: fixtureClock });
     const board = (await a.inject({ method: 'GET', url: '/api/v1/leaderboard?sort=raw' })).json() as LeaderboardResponse;
     const tiny = board.rows.at(-1)!;
     assert.deepEqual([tiny.offer, tiny.rate, tiny.smallSample], ['Tiny', 1, true]);

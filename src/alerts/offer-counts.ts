@@ -1,15 +1,14 @@
 /**
  * Offers, accepted and pending offers per period (and per segment), asked of the model with a Cube
  * query: the numbers come from the same semantic layer as the API, on every engine. Each cell also
- * carries its customers' sums (read with `answerClustered`, clustered by `Offers.customerId`), so
+ * carries its customers' sums (read with `countWithCustomerSums`, clustered by `Offers.customerId`), so
  * every interval and test an alert makes is customer-clustered like the API's.
  */
 import type { Model } from '../model/index.js';
-import { answerClustered } from '../query/index.js';
+import { countWithCustomerSums, type Grain } from '../kpi/index.js';
 import type { CubeFilter, CubeQuery } from '../query/cube-query.js';
 import { addMoments, type ClusterMoments } from '../stats/index.js';
 import type { Store } from '../store/index.js';
-import type { Grain } from '../kpi/index.js';
 import { periodAt, periodStarts, wallTime, type Period } from './periods.js';
 import { allAccess } from '../query/index.js';
 
@@ -105,24 +104,11 @@ const EMPTY: Cell = { n: 0, k: 0, pending: 0, clusters: null };
  * its customers in the engine (one row per cell, not per customer).
  */
 export async function fetchCounts(store: Store, model: Model, request: CountRequest): Promise<CountSeries[]> {
-  const rows = await answerClustered(
-    store,
-    model,
-    countQuery(request),
-    {
-      cluster: COUNT_MEMBERS.customer,
-      products: [
-        [COUNT_MEMBERS.offers, COUNT_MEMBERS.offers],
-        [COUNT_MEMBERS.accepted, COUNT_MEMBERS.accepted],
-        [COUNT_MEMBERS.accepted, COUNT_MEMBERS.offers],
-      ],
-    },
-    { now: request.at, access: allAccess('system') },
-  );
+  const rows = await countWithCustomerSums(store, model, countQuery(request), COUNT_MEMBERS, { now: request.at, access: allAccess('system') });
   const timeKey = `${COUNT_MEMBERS.time}.${request.grain}`;
   const starts = periodStarts(request.from, request.until, request.grain);
   const bySegment = new Map<string, { values: (string | null)[]; cells: Map<string, Cell> }>();
-  for (const { data: row, clusters, products } of rows) {
+  for (const { data: row, clusters } of rows) {
     const values = request.dimensions.map((d) => (row[d] === null || row[d] === undefined ? null : String(row[d])));
     const key = JSON.stringify(values);
     const segment = bySegment.get(key) ?? { values, cells: new Map() };
@@ -133,7 +119,7 @@ export async function fetchCounts(store: Store, model: Model, request: CountRequ
       n,
       k: Number(row[COUNT_MEMBERS.accepted] ?? 0),
       pending: Number(row[COUNT_MEMBERS.pending] ?? 0),
-      clusters: n > 0 ? { customers: clusters, offersSquared: products[0] ?? 0, acceptedSquared: products[1] ?? 0, acceptedOffers: products[2] ?? 0 } : null,
+      clusters: n > 0 ? clusters : null,
     });
   }
   if (request.dimensions.length === 0 && bySegment.size === 0) bySegment.set('[]', { values: [], cells: new Map() });

@@ -12,7 +12,7 @@ export { breakdown, segmentLabel, type BreakdownOptions } from './breakdown.js';
 export { leaderboard, LEADERBOARD_SORTS, OFFER_NAME, type LeaderboardOptions, type LeaderboardSort } from './leaderboard.js';
 export { comparePopulations, type Population } from './compare-populations.js';
 export { findInsights, SCANNED_DIMENSIONS, type InsightOptions } from './find-insights.js';
-export { sampleSizePlan, type SampleSizeRequest } from './sample-size-plan.js';
+export { measuredClustering, sampleSizePlan, type PlanClustering, type SampleSizeRequest } from './sample-size-plan.js';
 export { countOffers, offerDays, resolveRange, type OfferCounts } from './offer-counts.js';
 export { rateView, bandJudgement, differenceView } from './rate-view.js';
 export { scoreTestAgainst, BENCHMARK_CITATION } from './benchmark-standing.js';

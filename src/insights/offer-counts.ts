@@ -1,6 +1,7 @@
 import { UprateError } from '../core/errors.js';
 import { DEFAULT_LIMITS, raiseLimitHint } from '../core/limits.js';
-import { answerClustered, answerQuery, MAX_LIMIT, type AnswerOptions, type CubeFilterItem, type CubeQuery } from '../query/index.js';
+import { countWithCustomerSums } from '../kpi/customer-sums.js';
+import { answerQuery, MAX_LIMIT, type AnswerOptions, type CubeFilterItem, type CubeQuery } from '../query/index.js';
 import type { ClusterMoments, Counts } from '../stats/index.js';
 import type { KpiContext, Selection } from './kpi-context.js';
 
@@ -104,13 +105,7 @@ export async function countOffers(ctx: KpiContext, selection: Selection, options
     limit: enumerates ? Math.min(MAX_LIMIT, maxGroups + 1) : MAX_LIMIT,
   };
   // One row per group, summed over its customers in the engine with the customers' moments.
-  const grouped = await answerClustered(
-    ctx.store,
-    ctx.model,
-    query,
-    { cluster: CUSTOMER, products: [[COUNT, COUNT], [ACCEPTED, ACCEPTED], [ACCEPTED, COUNT]] },
-    readOptions(ctx),
-  );
+  const grouped = await countWithCustomerSums(ctx.store, ctx.model, query, { offers: COUNT, accepted: ACCEPTED, customer: CUSTOMER }, readOptions(ctx));
   const data = grouped.map((g) => g.data);
   if (enumerates && data.length > maxGroups) {
     throw new UprateError('QUERY_TOO_LARGE', `${dimensions.join(', ')} has more than ${maxGroups} groups of offers to compare`, {
@@ -125,7 +120,7 @@ export async function countOffers(ctx: KpiContext, selection: Selection, options
     });
   }
   const periodKey = options.grain ? `${OFFERED_AT}.${options.grain}` : null;
-  return grouped.map(({ data: row, clusters, products }): OfferCounts => {
+  return grouped.map(({ data: row, clusters }): OfferCounts => {
     const values: Record<string, string | null> = {};
     for (const d of dimensions) values[d] = row[d] === null || row[d] === undefined ? null : String(row[d]);
     const period = periodKey ? String(row[periodKey] ?? '').slice(0, 10) : null;
@@ -138,12 +133,7 @@ export async function countOffers(ctx: KpiContext, selection: Selection, options
       customersOffered: num(row[CUSTOMERS_OFFERED]),
       customersConverted: num(row[CUSTOMERS_CONVERTED]),
       revenue: num(row[REVENUE]),
-      clusters: {
-        customers: clusters,
-        offersSquared: products[0] ?? 0,
-        acceptedSquared: products[1] ?? 0,
-        acceptedOffers: products[2] ?? 0,
-      },
+      clusters,
     };
   });
 }

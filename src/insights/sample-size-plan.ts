@@ -1,6 +1,9 @@
 import { UprateError } from '../core/errors.js';
 import { minimumDetectableEffect, sampleSizePerArm } from '../stats/index.js';
 import type { SampleSizeResponse } from './api-types.js';
+import type { KpiContext, Selection } from './kpi-context.js';
+import { countOffers, resolveRange } from './offer-counts.js';
+import { rateView } from './rate-view.js';
 import { count, percent, points } from './wording.js';
 
 export interface SampleSizeRequest {
@@ -100,5 +103,28 @@ export function sampleSizePlan(request: SampleSizeRequest): SampleSizeResponse {
     clustering: clustering?.basis ?? null,
     method: d > 1 ? `${METHOD}; offers inflated by the customer-clustered design effect (Donner & Klar 2000)` : METHOD,
     summary: sentences.join(' '),
+  };
+}
+
+/**
+ * The selection's rate and how its offers cluster — what a plan is made for when the caller gives
+ * no baseline or design effect. Null clustering when it has no offers.
+ */
+export async function measuredClustering(ctx: KpiContext, requested: Selection): Promise<{ rate: number | null; clustering: PlanClustering | null }> {
+  const selection = await resolveRange(ctx, requested);
+  const [counts] = await countOffers(ctx, selection);
+  if (!counts || counts.offers === 0) return { rate: null, clustering: null };
+  const interval = rateView(counts, ctx).interval;
+  const customers = interval.customers ?? 0;
+  return {
+    rate: counts.accepted / counts.offers,
+    clustering:
+      customers > 0
+        ? {
+            designEffect: interval.designEffect,
+            offersPerCustomer: counts.offers / customers,
+            basis: `measured on ${count(counts.offers)} offers to ${count(customers)} customers from ${selection.from} to ${selection.to}`,
+          }
+        : null,
   };
 }

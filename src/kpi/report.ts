@@ -3,9 +3,10 @@ import type { OfferType } from '../core/schema.js';
 import { DEFAULT_WINDOW_DAYS } from '../core/schema.js';
 import { loadModel, shippedModelDir, type Model } from '../model/index.js';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
-import { answerClustered, answerQuery, MAX_LIMIT, type Access, type CubeFilterItem, type CubeQuery } from '../query/index.js';
+import { answerQuery, MAX_LIMIT, type Access, type CubeFilterItem, type CubeQuery } from '../query/index.js';
 import type { Store } from '../store/store.js';
 import { band, bandWithInterval, rateEstimate, type Band, type BandThresholds, type ClusterMoments, type IntervalMethod, type VarianceKind } from '../stats/index.js';
+import { countWithCustomerSums } from './customer-sums.js';
 import { nextPeriod, periodsBetween, periodStart, type Grain } from './grain.js';
 import { REPORT_DIMENSIONS, type ReportDimension } from './segments.js';
 
@@ -182,15 +183,9 @@ export async function buildReport(store: Store, access: Access, options: ReportO
   const ask = async (query: CubeQuery) => (await answerQuery(store, model, { filters, order: [], ...query }, read)).results[0]?.data ?? [];
   // Counts per group with the customers' sums, as the API reads them.
   const askClustered = async (query: CubeQuery) =>
-    (
-      await answerClustered(
-        store,
-        model,
-        { filters, order: [], ...query },
-        { cluster: CUSTOMER, products: [[MEASURES.offers, MEASURES.offers], [MEASURES.accepted, MEASURES.accepted], [MEASURES.accepted, MEASURES.offers]] },
-        read,
-      )
-    ).map((r): Record<string, unknown> => ({ ...r.data, [CLUSTERS]: { customers: r.clusters, offersSquared: r.products[0] ?? 0, acceptedSquared: r.products[1] ?? 0, acceptedOffers: r.products[2] ?? 0 } }));
+    (await countWithCustomerSums(store, model, { filters, order: [], ...query }, { offers: MEASURES.offers, accepted: MEASURES.accepted, customer: CUSTOMER }, read)).map(
+      (r): Record<string, unknown> => ({ ...r.data, [CLUSTERS]: r.clusters }),
+    );
   const measures = Object.values(MEASURES);
   const dimensions = by.map((d) => REPORT_DIMENSIONS[d]);
   const periodKey = grain ? `${OFFERED_AT}.${grain}` : undefined;

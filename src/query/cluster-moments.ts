@@ -8,7 +8,7 @@ import { dialectOf, type AnswerOptions } from './answer-query.js';
 import { buildPlan } from './build-plan.js';
 import { guardCells, guardQuery } from './cost-guard.js';
 import { formatRows, type DataRow } from './format-result.js';
-import { MAX_LIMIT, normalizeRequest } from './normalize-query.js';
+import { normalizeRequest } from './normalize-query.js';
 import type { CubeQuery } from './cube-query.js';
 
 /** A group's row: its dimension values and measure sums (as `/load` sends them), plus the cluster moments. */
@@ -58,16 +58,16 @@ export async function answerClustered(
       if (!measures.includes(m)) throw new InternalError(`cluster product names ${m}, which the query does not measure`);
     }
   }
-  const groupLimit = query.limit ?? MAX_LIMIT;
-  // The inner query has one row per group and cluster: no limit, no order (the outer one groups).
-  const inner: CubeQuery = { ...query, dimensions: [...(query.dimensions ?? []), request.cluster], order: [], limit: 1 };
-  const normalized = normalizeRequest(guardQuery(inner, limits), options.now);
+  // The query is checked and guarded as asked (its own limit of groups), then planned per cluster.
+  const normalized = normalizeRequest(guardQuery(query, limits), options.now);
   guardCells(normalized, limits);
-  const [q] = normalized.queries;
-  if (!q || normalized.queries.length !== 1) {
+  const [asked] = normalized.queries;
+  if (!asked || normalized.queries.length !== 1) {
     throw new UprateError('QUERY_INVALID', 'a clustered read answers one query (no compareDateRange)', { location: 'timeDimensions' });
   }
-  const plan = buildPlan(model, q, false, options);
+  // One row per group and cluster, in no order (the outer query groups and orders).
+  const q = { ...asked, dimensions: [...asked.dimensions, request.cluster], order: [] };
+  const plan = buildPlan(model, q, true, options);
   const planned = planToSql(model, plan);
   const innerNode = { ...planned.query, orderBy: [], limit: null, offset: null };
 
@@ -98,8 +98,8 @@ export async function answerClustered(
     from: { kind: 'subquery', query: innerNode, alias: 'per_cluster' },
     groupBy: groupAliases.map((_, i) => i + 1),
     orderBy: groupAliases.map((_, i) => ({ position: i + 1, desc: false })),
-    limit: groupLimit,
-    offset: query.offset || null,
+    limit: asked.limit,
+    offset: asked.offset || null,
   });
   const sql = compileSql(dialectOf(store), outer);
   const timeoutMs = options.timeoutMs ?? options.limits?.queryTimeoutMs;

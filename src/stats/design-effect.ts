@@ -116,6 +116,9 @@ export function effectOf(c: { readonly k: number; readonly n: number; readonly c
   };
 }
 
+/** The customer sums of no offers. */
+export const NO_MOMENTS: ClusterMoments = Object.freeze({ customers: 0, offersSquared: 0, acceptedSquared: 0, acceptedOffers: 0 });
+
 /** Moments of two disjoint populations added (customers of A and B counted separately). */
 export function addMoments(a: ClusterMoments, b: ClusterMoments): ClusterMoments {
   return {

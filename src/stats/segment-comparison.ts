@@ -2,7 +2,7 @@ import { chiSquareHomogeneity, type ChiSquareResult } from './chi-square-homogen
 import { compareProportions, type Counts, type ProportionComparison, type ProportionTest } from './compare-proportions.js';
 import { checkLevel } from './counts.js';
 import { correctFamily, type CorrectionFamily } from './correction-family.js';
-import { addMoments, type ClusterMoments } from './design-effect.js';
+import { addMoments, NO_MOMENTS, type ClusterMoments } from './design-effect.js';
 import { DEFAULT_LEVEL } from './interval.js';
 import type { AdjustMethod } from './p-value-adjustment.js';
 
@@ -58,15 +58,19 @@ export function compareSegments(groups: readonly LabelledCounts[], options: Segm
   checkLevel(level);
   const total = groups.reduce((s, g) => ({ k: s.k + g.k, n: s.n + g.n }), { k: 0, n: 0 });
   // The rest of a segment: every other segment, its customer sums added (segments of a customer
-  // attribute never share a customer).
+  // attribute never share a customer) — all segments' sums less the segment's own.
+  const clustered = groups.every((g) => g.clusters || g.n === 0);
+  const all = groups.reduce<ClusterMoments>((m, g) => (g.clusters ? addMoments(m, g.clusters) : m), NO_MOMENTS);
   const restOf = (i: number): Counts => {
-    const others = groups.filter((_, j) => j !== i);
-    const clustered = others.every((g) => g.clusters || g.n === 0);
-    const clusters = clustered
-      ? others.reduce<ClusterMoments>((m, g) => (g.clusters ? addMoments(m, g.clusters) : m), { customers: 0, offersSquared: 0, acceptedSquared: 0, acceptedOffers: 0 })
-      : null;
     const g = groups[i] as LabelledCounts;
-    return { k: total.k - g.k, n: total.n - g.n, clusters: clustered && (clusters?.customers ?? 0) > 0 ? clusters : null };
+    const own = g.clusters ?? NO_MOMENTS;
+    const clusters: ClusterMoments = {
+      customers: all.customers - own.customers,
+      offersSquared: all.offersSquared - own.offersSquared,
+      acceptedSquared: all.acceptedSquared - own.acceptedSquared,
+      acceptedOffers: all.acceptedOffers - own.acceptedOffers,
+    };
+    return { k: total.k - g.k, n: total.n - g.n, clusters: clustered && clusters.customers > 0 ? clusters : null };
   };
   const test = options.test ?? 'auto';
   const comparisons = groups.map((g, i) => compareProportions(g, restOf(i), { level, test }));

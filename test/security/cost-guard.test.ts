@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import { buildApp } from '../../src/server/index.js';
 import { DuckDbStore } from '../../src/store/index.js';
-import { loadFixture } from '../fixture-data.js';
+import { fixtureClock, loadFixture } from '../fixture-data.js';
 
 let store: DuckDbStore;
 let app: FastifyInstance;
@@ -18,7 +18,7 @@ let app: FastifyInstance;
 before(async () => {
   store = await DuckDbStore.open(':memory:');
   await loadFixture(store);
-  ({ app } = await buildApp({ store, dev: true, logLevel: 'silent', clock: () => new Date('2025-07-15T00:00:00Z') }));
+  ({ app } = await buildApp({ store, dev: true, logLevel: 'silent', clock: fixtureClock }));
 });
 after(async () => {
   await app.close();
@@ -74,7 +74,7 @@ test('endpoints that enumerate a dimension refuse ids, and any dimension with mo
     assert.equal(answer.json().code, 'QUERY_TOO_LARGE', url);
   }
   // A non-key dimension with many values: bounded by maxGroups when the answer comes.
-  const small = await buildApp({ store, dev: true, logLevel: 'silent', limits: { ...DEFAULT_LIMITS, maxGroups: 20 }, clock: () => new Date('2025-07-15T00:00:00Z') });
+  const small = await buildApp({ store, dev: true, logLevel: 'silent', limits: { ...DEFAULT_LIMITS, maxGroups: 20 }, clock: fixtureClock });
   try {
     const answer = await small.app.inject({ method: 'GET', url: '/api/v1/breakdown?by=Customers.mrr', headers: { host: '127.0.0.1' } });
     assert.equal(answer.statusCode, 400, answer.body);
@@ -92,7 +92,7 @@ test('a day series from 1990 is refused naming limits.maxPeriods instead of sile
 });
 
 test('beyond the running and queued reads, a heavy request gets 503 with Retry-After; /health still answers', async () => {
-  const tight = await buildApp({ store, dev: true, logLevel: 'silent', limits: { ...DEFAULT_LIMITS, maxConcurrentQueries: 1, maxQueuedQueries: 1 }, clock: () => new Date('2025-07-15T00:00:00Z') });
+  const tight = await buildApp({ store, dev: true, logLevel: 'silent', limits: { ...DEFAULT_LIMITS, maxConcurrentQueries: 1, maxQueuedQueries: 1 }, clock: fixtureClock });
   try {
     const slow = { measures: ['Offers.count', 'Offers.customersOffered'], dimensions: ['Offers.customerId', 'Offers.offerName', 'Offers.channel'], renewQuery: true };
     const fire = (i: number) => tight.app.inject({ method: 'POST', url: '/cubejs-api/v1/load', headers: { host: '127.0.0.1' }, payload: { query: { ...slow, limit: 1000 + i } } });
@@ -110,7 +110,7 @@ test('beyond the running and queued reads, a heavy request gets 503 with Retry-A
 });
 
 test('clients that hang up while queued or reading give their slot back: the next read is answered', async () => {
-  const tight = await buildApp({ store, dev: true, logLevel: 'silent', limits: { ...DEFAULT_LIMITS, maxConcurrentQueries: 1, maxQueuedQueries: 100 }, clock: () => new Date('2025-07-15T00:00:00Z') });
+  const tight = await buildApp({ store, dev: true, logLevel: 'silent', limits: { ...DEFAULT_LIMITS, maxConcurrentQueries: 1, maxQueuedQueries: 100 }, clock: fixtureClock });
   await tight.app.listen({ host: '127.0.0.1', port: 0 });
   const address = tight.app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

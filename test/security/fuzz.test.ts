@@ -15,7 +15,7 @@ import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/index.js';
 import { DuckDbStore } from '../../src/store/index.js';
-import { loadFixture } from '../fixture-data.js';
+import { fixtureClock, loadFixture } from '../fixture-data.js';
 import { API_ENDPOINTS, apiRequest, cubeRequest, veryDeepFilters, type FuzzRequest } from './fuzz-requests.js';
 
 const SEED = Number(process.env['UPRATE_FUZZ_SEED'] ?? 20250715);
@@ -38,7 +38,7 @@ before(async () => {
   await loadFixture(store);
   // A few hundred offers keep every query fast.
   await store.run(`DELETE FROM offers WHERE CAST(substr(offer_id, 2) AS INTEGER) >= 400`);
-  ({ app } = await buildApp({ store, dev: true, logLevel: 'silent', clock: () => new Date('2025-07-15T00:00:00Z') }));
+  ({ app } = await buildApp({ store, dev: true, logLevel: 'silent', clock: fixtureClock }));
 });
 after(async () => {
   await app.close();

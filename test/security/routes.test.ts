@@ -17,7 +17,7 @@ import { loadModel, shippedModelDir } from '../../src/model/index.js';
 import { buildApp } from '../../src/server/index.js';
 import type { RouteEntry } from '../../src/server/auth.js';
 import { DuckDbStore } from '../../src/store/index.js';
-import { loadFixture } from '../fixture-data.js';
+import { fixtureClock, loadFixture } from '../fixture-data.js';
 import { disguises, rawRequest } from './raw-http.js';
 
 const SECRET = 'route-enumeration-secret-of-at-least-32-bytes';
@@ -36,7 +36,7 @@ before(async () => {
   const model = await loadModel(shippedModelDir());
   const config = configSchema.parse({ alerts: { rules: [{ name: 'poor', condition: { type: 'below', band: 'poor' } }] } });
   let list: () => RouteEntry[];
-  ({ app, routes: list } = await buildApp({ store, secret: SECRET, logLevel: 'silent', model, webDir: join(dir, 'web'), alerts: alertSetup(config, model), clock: () => new Date('2025-07-15T00:00:00Z') }));
+  ({ app, routes: list } = await buildApp({ store, secret: SECRET, logLevel: 'silent', model, webDir: join(dir, 'web'), alerts: alertSetup(config, model), clock: fixtureClock }));
   routes = list();
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

@@ -13,6 +13,7 @@ import {
   kpiHeadline,
   LEADERBOARD_SORTS,
   leaderboard,
+  measuredClustering,
   param,
   parseChoiceParam,
   parseCommon,
@@ -180,7 +181,7 @@ export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, 
     const given = param(q, 'designEffect');
     // The design effect and offers per customer of the selection (all offers by default), measured.
     const { ctx, common } = context(request, reply, q);
-    const measured = await kpiHeadline(ctx, common.selection);
+    const measured = await measuredClustering(ctx, common.selection);
     const rate = baseline === undefined ? measured.rate : parseNumber(baseline, 'baseline', { min: 0, max: 1, open: true });
     if (rate === null || rate <= 0 || rate >= 1) {
       throw new UprateError('BAD_ARGUMENT', 'baseline is required: the selection has no conversion rate strictly between 0 and 1 to plan from', {
@@ -188,17 +189,14 @@ export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, 
         hint: 'e.g. baseline=0.15',
       });
     }
-    const customers = measured.interval.customers ?? 0;
     const clustering =
       given !== undefined
-        ? { designEffect: parseNumber(given, 'designEffect', { min: 1, max: 1e6 }), offersPerCustomer: customers > 0 ? measured.offers / customers : 1, basis: 'design effect given with the request' }
-        : customers > 0
-          ? {
-              designEffect: measured.interval.designEffect,
-              offersPerCustomer: measured.offers / customers,
-              basis: `measured on ${measured.offers.toLocaleString('en-US')} offers to ${customers.toLocaleString('en-US')} customers from ${measured.query.from} to ${measured.query.to}`,
-            }
-          : undefined;
+        ? {
+            designEffect: parseNumber(given, 'designEffect', { min: 1, max: 1e6 }),
+            offersPerCustomer: measured.clustering?.offersPerCustomer ?? 1,
+            basis: 'design effect given with the request',
+          }
+        : measured.clustering;
     return sampleSizePlan({
       baseline: rate,
       ...(mde === undefined ? {} : { mde: parseNumber(mde, 'mde', { min: 0, max: 1, open: true }) }),
