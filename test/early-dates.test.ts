@@ -5,21 +5,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../src/server/index.js';
-import { DuckDbStore } from '../src/store/index.js';
-import { fixtureClock, loadFixture } from './fixture-data.js';
+import { fixtureServer } from './fixture-data.js';
 
-let store: DuckDbStore;
 let app: FastifyInstance;
+let close: () => Promise<void>;
 before(async () => {
-  store = await DuckDbStore.open(':memory:');
-  await loadFixture(store);
-  ({ app } = await buildApp({ store, dev: true, logLevel: 'silent', clock: fixtureClock }));
+  ({ app, close } = await fixtureServer());
 });
-after(async () => {
-  await app.close();
-  await store.close();
-});
+after(async () => close());
 
 const get = (url: string) => app.inject({ method: 'GET', url, headers: { host: '127.0.0.1' } });
 

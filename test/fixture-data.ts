@@ -1,4 +1,6 @@
-import type { DuckDbStore } from '../src/store/index.js';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppOptions } from '../src/server/index.js';
+import { DuckDbStore } from '../src/store/index.js';
 
 /** The clock the API tests over the fixture run with (its last offers still inside their window). */
 export const fixtureClock = (): Date => new Date('2025-07-15T00:00:00Z');
@@ -33,4 +35,19 @@ export async function loadFixture(store: DuckDbStore): Promise<void> {
     FROM range(3000) t(i)`);
   await store.run(`INSERT INTO uprate_loads (table_name, source, rows_read, rows_inserted, rows_updated, rows_rejected, loaded_at)
     VALUES ('offers', 'fixture', 3000, 3000, 0, 0, TIMESTAMP '2025-07-01')`);
+}
+
+/** An in-memory store holding the fixture, served in dev mode at the fixture's clock; close both when done. */
+export async function fixtureServer(options: Partial<AppOptions> = {}): Promise<{ store: DuckDbStore; app: FastifyInstance; close: () => Promise<void> }> {
+  const store = await DuckDbStore.open(':memory:');
+  await loadFixture(store);
+  const { app } = await buildApp({ store, dev: true, logLevel: 'silent', clock: fixtureClock, ...options });
+  return {
+    store,
+    app,
+    close: async () => {
+      await app.close();
+      await store.close();
+    },
+  };
 }

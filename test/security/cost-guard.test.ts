@@ -9,21 +9,16 @@ import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import { buildApp } from '../../src/server/index.js';
-import { DuckDbStore } from '../../src/store/index.js';
-import { fixtureClock, loadFixture } from '../fixture-data.js';
+import type { DuckDbStore } from '../../src/store/index.js';
+import { fixtureClock, fixtureServer } from '../fixture-data.js';
 
 let store: DuckDbStore;
 let app: FastifyInstance;
-
+let close: () => Promise<void>;
 before(async () => {
-  store = await DuckDbStore.open(':memory:');
-  await loadFixture(store);
-  ({ app } = await buildApp({ store, dev: true, logLevel: 'silent', clock: fixtureClock }));
+  ({ store, app, close } = await fixtureServer());
 });
-after(async () => {
-  await app.close();
-  await store.close();
-});
+after(async () => close());
 
 const load = (query: unknown) => app.inject({ method: 'POST', url: '/cubejs-api/v1/load', headers: { host: '127.0.0.1' }, payload: { query } });
 const get = (url: string) => app.inject({ method: 'GET', url, headers: { host: '127.0.0.1' } });
