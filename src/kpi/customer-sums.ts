@@ -13,12 +13,15 @@ export interface RateMembers {
 /** A group's row as `/load` gives it, with the sums over its customers the clustered variance needs. */
 export interface RowWithCustomerSums {
   readonly data: DataRow;
+  /** Its customers' sums; `clusters.customers` is the customers offered. */
   readonly clusters: ClusterMoments;
+  /** Customers with an accepted offer in the group. */
+  readonly customersAccepting: number;
 }
 
 /**
  * Answers a count query once per group with its customers' sums (customers, Σ offers², Σ accepted²,
- * Σ accepted·offers) — the one read behind the API's, the CLI report's and the alerts' rates, so
+ * Σ accepted·offers) and the customers who accepted — the one read behind the API's, the CLI report's and the alerts' rates, so
  * every interval is customer-clustered the same way.
  */
 export async function countWithCustomerSums(
@@ -29,9 +32,16 @@ export async function countWithCustomerSums(
   options: AnswerOptions,
 ): Promise<RowWithCustomerSums[]> {
   const { offers, accepted, customer } = members;
-  const rows = await answerClustered(store, model, query, { cluster: customer, products: [[offers, offers], [accepted, accepted], [accepted, offers]] }, options);
-  return rows.map(({ data, clusters, products }) => ({
+  const rows = await answerClustered(
+    store,
+    model,
+    query,
+    { cluster: customer, products: [[offers, offers], [accepted, accepted], [accepted, offers]], positive: [accepted] },
+    options,
+  );
+  return rows.map(({ data, clusters, products, positive }) => ({
     data,
     clusters: { customers: clusters, offersSquared: products[0] ?? 0, acceptedSquared: products[1] ?? 0, acceptedOffers: products[2] ?? 0 },
+    customersAccepting: positive[0] ?? 0,
   }));
 }

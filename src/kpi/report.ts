@@ -140,14 +140,14 @@ const MEASURES = {
   offers: 'Offers.count',
   accepted: 'Offers.accepted',
   pending: 'Offers.pending',
-  customersOffered: 'Offers.customersOffered',
-  customersConverted: 'Offers.customersConverted',
   revenue: 'Offers.expansionRevenue',
 } as const;
 const OFFERED_AT = 'Offers.offeredAt';
 const CUSTOMER = 'Offers.customerId';
 /** Where a row keeps its customers' sums (not a member name, so it never collides with one). */
 const CLUSTERS = '__clusters';
+/** Customers with an accepted offer (from the same read: a distinct count per customer would be slow). */
+const CONVERTED = '__customers_converted';
 
 /** Cube's local-time text (`2025-01-01T00:00:00.000`, UTC here) as an instant. */
 const instant = (v: unknown): Date | undefined => (v === null || v === undefined ? undefined : new Date(`${String(v)}Z`));
@@ -184,7 +184,7 @@ export async function buildReport(store: Store, access: Access, options: ReportO
   // Counts per group with the customers' sums, as the API reads them.
   const askClustered = async (query: CubeQuery) =>
     (await countWithCustomerSums(store, model, { filters, order: [], ...query }, { offers: MEASURES.offers, accepted: MEASURES.accepted, customer: CUSTOMER }, read)).map(
-      (r): Record<string, unknown> => ({ ...r.data, [CLUSTERS]: r.clusters }),
+      (r): Record<string, unknown> => ({ ...r.data, [CLUSTERS]: r.clusters, [CONVERTED]: r.customersAccepting }),
     );
   const measures = Object.values(MEASURES);
   const dimensions = by.map((d) => REPORT_DIMENSIONS[d]);
@@ -226,8 +226,8 @@ export async function buildReport(store: Store, access: Access, options: ReportO
     offers: Number(r[MEASURES.offers] ?? 0),
     accepted: Number(r[MEASURES.accepted] ?? 0),
     pending: Number(r[MEASURES.pending] ?? 0),
-    customersOffered: Number(r[MEASURES.customersOffered] ?? 0),
-    customersConverted: Number(r[MEASURES.customersConverted] ?? 0),
+    customersOffered: (r[CLUSTERS] as ClusterMoments | undefined)?.customers ?? 0,
+    customersConverted: Number(r[CONVERTED] ?? 0),
     revenue: Number(r[MEASURES.revenue] ?? 0),
     clusters: (r[CLUSTERS] as ClusterMoments | undefined) ?? null,
   });

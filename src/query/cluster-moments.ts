@@ -18,6 +18,8 @@ export interface ClusteredRow {
   readonly clusters: number;
   /** Σ over the group's clusters of mᵢ·mⱼ, one per requested pair of measures, in order. */
   readonly products: readonly number[];
+  /** Clusters whose measure is above 0, one per requested `positive` measure, in order. */
+  readonly positive: readonly number[];
 }
 
 export interface ClusterRequest {
@@ -25,11 +27,17 @@ export interface ClusterRequest {
   readonly cluster: string;
   /** Pairs of the query's measures whose per-cluster products are summed (e.g. [count, count]). */
   readonly products: readonly (readonly [string, string])[];
+  /**
+   * Measures whose clusters above 0 are counted (e.g. accepted offers: the customers who accepted
+   * one) — a distinct count of the cluster, without a distinct count inside every cluster.
+   */
+  readonly positive?: readonly string[];
 }
 
 const CLUSTERS = 'uprate_clusters';
 const productAlias = (i: number) => `uprate_product_${i}`;
 const sumAlias = (i: number) => `uprate_sum_${i}`;
+const positiveAlias = (i: number) => `uprate_positive_${i}`;
 
 /**
  * Answers a Cube query of additive measures (counts, sums) per group *and* per cluster, then
@@ -53,7 +61,8 @@ export async function answerClustered(
 ): Promise<ClusteredRow[]> {
   const limits = options.limits ?? DEFAULT_LIMITS;
   const measures = query.measures ?? [];
-  for (const [a, b] of request.products) {
+  const positive = request.positive ?? [];
+  for (const [a, b] of [...request.products, ...positive.map((m) => [m, m] as const)]) {
     for (const m of [a, b]) {
       if (!measures.includes(m)) throw new InternalError(`cluster product names ${m}, which the query does not measure`);
     }
@@ -91,6 +100,10 @@ export async function answerClustered(
       expr: sum({ kind: 'concat', parts: [ref(measureAlias(a)), raw(' * '), ref(measureAlias(b))] } as SqlExpr),
       alias: productAlias(i),
     })),
+    ...positive.map((m, i) => ({
+      expr: sum({ kind: 'caseWhen', when: { kind: 'compare', op: '>', left: ref(measureAlias(m)), right: raw('0') }, then: raw('1'), otherwise: raw('0') }),
+      alias: positiveAlias(i),
+    })),
   ];
   // Groups in the order of their keys, so a caller can page with offset.
   const outer = select({
@@ -123,6 +136,7 @@ export async function answerClustered(
       data: d,
       clusters: Number(row[CLUSTERS] ?? 0),
       products: request.products.map((_, j) => Number(row[productAlias(j)] ?? 0)),
+      positive: positive.map((_, j) => Number(row[positiveAlias(j)] ?? 0)),
     };
   });
 }
