@@ -33,6 +33,39 @@ export const limitsSchema = z
   })
   .strict();
 
+const memberName = z.string().regex(/^[A-Za-z_]\w*\.[A-Za-z_]\w*$/, 'must be Cube.member, e.g. Offers.count');
+
+/**
+ * Which members of the model are the KPI's inputs (src/kpi/binding.ts checks them against the
+ * model). Left out: the shipped model's members. Only offers, accepted and time are required; each
+ * optional one turns on what needs it (pending → provisional periods, customer → clustered
+ * intervals and customer-level rates, revenue, offerType, daysToAccept → projected rates).
+ */
+export const kpiBindingSchema = z
+  .object({
+    /** Offers made: a count or sum measure. */
+    offers: memberName,
+    /** Offers accepted: a count or sum measure. */
+    accepted: memberName,
+    /** The time dimension offers are dated by. */
+    time: memberName,
+    /** Offers still inside their conversion window, unanswered: a count or sum measure. */
+    pending: memberName.optional(),
+    /** Revenue of accepted offers: a sum measure. */
+    revenue: memberName.optional(),
+    /** Who an offer went to: a dimension (one customer's offers are not independent). */
+    customer: memberName.optional(),
+    /** Upsell or cross-sell: a dimension with the values `upsell` and `cross_sell`. */
+    offerType: memberName.optional(),
+    /** Days from offer to acceptance: a dimension (projected rates of young periods). */
+    daysToAccept: memberName.optional(),
+    /** The offer's name: a dimension (the leaderboard). */
+    offerName: memberName.optional(),
+    /** The dimensions offered for breakdowns, in this order (titles from the model). */
+    dimensions: z.array(memberName).optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     /** Conversion window in days. */
@@ -54,6 +87,13 @@ export const configSchema = z
       .default({ correction: 'holm' }),
     /** Folder of Cube model files (default: the shipped model). */
     model: z.string().optional(),
+    /** Which model members are the KPI's inputs (default: the shipped model's). */
+    kpi: kpiBindingSchema.optional(),
+    /**
+     * DuckDB only: folders a model's `sql` may read files from in place (`read_parquet('…')`,
+     * `read_csv('…')`), relative to the config file. Default: the model folder.
+     */
+    files: z.object({ roots: z.array(z.string().min(1)).min(1) }).strict().optional(),
     security: z
       .object({
         filters: z.array(securityFilterSchema).default([]),
@@ -71,5 +111,6 @@ export const configSchema = z
   .strict();
 
 export type UprateConfig = z.infer<typeof configSchema>;
+export type KpiBindingConfig = z.infer<typeof kpiBindingSchema>;
 export type SecurityFilter = z.infer<typeof securityFilterSchema>;
 export { DEFAULT_LIMITS, type Limits };
