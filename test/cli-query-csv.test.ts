@@ -55,15 +55,16 @@ describe('uprate query --format csv', () => {
     const query = JSON.stringify({ measures: ['Offers.count', 'Offers.refund'], dimensions: ['Offers.campaign'], order: { 'Offers.campaign': 'asc' } });
     const r = uprate(['query', '--db', db, '--model', modelDir, '--as-of', '2025-07-15', '--format', 'csv', query]);
     assert.equal(r.code, 0, r.stderr);
-    // Byte order: tab < CR < + < - < = < @. Fields by hand: a leading ' on text, RFC 4180 quoting.
+    // Byte order: tab < CR < + < - < = < @. Fields by hand: a leading ' on text, RFC 4180 quoting,
+    // the refund (a DECIMAL(18, 2) sum) as DuckDB writes it: exact decimals keep their scale.
     assert.equal(
       r.stdout,
       'Offers.campaign,Offers.count,Offers.refund\n' +
-        "'\tx,1,-3\n" +
-        '"\'\rx",1,0\n' +
-        "'+1,1,-1\n" +
-        "'-2+3,1,-2\n" +
-        '"\'=HYPERLINK(""http://x"",""y"")",1,-0.5\n' +
+        "'\tx,1,-3.00\n" +
+        '"\'\rx",1,0.00\n' +
+        "'+1,1,-1.00\n" +
+        "'-2+3,1,-2.00\n" +
+        '"\'=HYPERLINK(""http://x"",""y"")",1,-0.50\n' +
         "'@SUM(A1),1,-0.25\n",
     );
   });

@@ -78,8 +78,8 @@ describe('uprate query and uprate model validate', () => {
     assert.match(none.stderr, /does not exist/);
   });
 
-  test('serve refuses to start on a bad model', () => {
-    const r = uprate(['serve', '--dev', '--port', '0', '--db', join(dir, 'serve.duckdb'), '--model', 'test/fixtures/models/seed']);
+  test('serve --strict refuses to start on a bad model', () => {
+    const r = uprate(['serve', '--strict', '--dev', '--port', '0', '--db', join(dir, 'serve.duckdb'), '--model', 'test/fixtures/models/seed']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /UpsellOffers\.upsellConversionRate/);
   });

@@ -37,11 +37,12 @@ export async function loadFixture(store: DuckDbStore): Promise<void> {
     VALUES ('offers', 'fixture', 3000, 3000, 0, 0, TIMESTAMP '2025-07-01')`);
 }
 
-/** An in-memory store holding the fixture, served in dev mode at the fixture's clock; close both when done. */
+/** An in-memory store holding the fixture, served in dev mode at the fixture's clock, every answer checked against its schema; close both when done. */
 export async function fixtureServer(options: Partial<AppOptions> = {}): Promise<{ store: DuckDbStore; app: FastifyInstance; close: () => Promise<void> }> {
   const store = await DuckDbStore.open(':memory:');
   await loadFixture(store);
-  const { app } = await buildApp({ store, dev: true, logLevel: 'silent', clock: fixtureClock, ...options });
+  // Every answer is checked against the API's schemas (src/server/response-check.ts).
+  const { app } = await buildApp({ store, dev: true, logLevel: 'silent', clock: fixtureClock, checkResponses: true, ...options });
   return {
     store,
     app,

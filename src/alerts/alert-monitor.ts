@@ -117,7 +117,7 @@ export class AlertMonitor {
     const { store, model, setup } = this.options;
     if (!options.dryRun) await ensureAlertTables(store);
     const rules = setup.rules.filter((r) => !options.rules || options.rules.includes(r.name));
-    const results: RuleResult[] = await evaluateRules(store, model, rules, { at, bands: setup.bands });
+    const results: RuleResult[] = await evaluateRules(store, model, rules, { at, bands: setup.bands, binding: setup.binding });
     const rows: CheckRow[] = [];
     for (const result of results) {
       if (result.error) this.log('error', `alert rule ${result.rule.name} could not be evaluated: ${result.error}`);

@@ -11,7 +11,8 @@ import { dialectFor } from '../sql/index.js';
 import type { BandThresholds } from '../stats/index.js';
 import { activeRules } from './default-rules.js';
 import { ruleRequest } from './evaluate-rules.js';
-import { COUNT_MEMBERS, countQuery } from './offer-counts.js';
+import { countQuery } from './offer-counts.js';
+import { checkBinding, type KpiBinding } from '../kpi/index.js';
 import type { AlertRule, ChannelConfig } from './rules-schema.js';
 import { deliverWebhook, type DeliveryEffects, type DeliveryResult } from './webhook.js';
 import { allAccess } from '../query/index.js';
@@ -28,9 +29,13 @@ export interface AlertSetup {
   readonly publicUrl: string | undefined;
   readonly recentDays: number;
   readonly bands: BandThresholds;
+  /** The members rules count with (config `kpi`, default the shipped model's); null when the model has none and no rule runs. */
+  readonly binding: KpiBinding | null;
+  /** Why the default rules are off (a model without the KPI's inputs and no `kpi:` binding), to say once at start. */
+  readonly notice?: string;
 }
 
-type Config = Pick<UprateConfig, 'alerts' | 'bands'> & { readonly file?: string | undefined };
+type Config = Pick<UprateConfig, 'alerts' | 'bands'> & { readonly kpi?: UprateConfig['kpi'] } & { readonly file?: string | undefined };
 
 function dimensionProblem(model: Model, name: string): string | null {
   const found = findMember(model, name);
@@ -43,13 +48,20 @@ function dimensionProblem(model: Model, name: string): string | null {
 /** The rules and channels in force; throws CONFIG_INVALID naming every problem. */
 export function alertSetup(config: Config, model: Model, env: NodeJS.ProcessEnv = process.env): AlertSetup {
   const alerts = config.alerts;
-  const rules = activeRules(alerts);
   const issues: ConfigIssue[] = [];
-  for (const m of Object.values(COUNT_MEMBERS)) {
-    if (!findMember(model, m)) issues.push({ path: ['alerts'], message: `the model has no ${m}: alert rules count with ${Object.values(COUNT_MEMBERS).join(', ')}` });
+  // Rules count with the KPI binding; without one the KPI (and every rule) cannot be read.
+  const checked = checkBinding(model, config.kpi);
+  const binding = checked.binding;
+  const unbound = !binding || (config.kpi !== undefined && checked.problems.length > 0);
+  // A user's model served without a binding: the default rules cannot count, so they are off (said
+  // once); rules the user wrote still need the binding.
+  const defaultsOff = unbound && !config.kpi && (alerts?.rules ?? []).length === 0;
+  const rules = defaultsOff ? [] : activeRules(alerts);
+  if (rules.length > 0 && unbound) {
+    for (const problem of checked.problems) issues.push({ path: ['kpi'], message: `alert rules count with the KPI binding: ${problem}` });
   }
   const own = alerts?.rules ?? [];
-  if (issues.length === 0) {
+  if (issues.length === 0 && binding) {
     rules.forEach((rule) => {
       const i = own.indexOf(rule);
       const at = (...rest: PropertyKey[]): PropertyKey[] => (i >= 0 ? ['alerts', 'rules', i, ...rest] : ['alerts']);
@@ -71,7 +83,7 @@ export function alertSetup(config: Config, model: Model, env: NodeJS.ProcessEnv 
         // The query the rule will run: operators, values and joins are checked by the semantic layer.
         try {
           const now = new Date();
-          prepareQuery(model, countQuery(ruleRequest(rule, now)), { now, access: allAccess('system') }, dialectFor('duckdb'));
+          prepareQuery(model, countQuery(binding, ruleRequest(rule, now)), { now, access: allAccess('system') }, dialectFor('duckdb'));
         } catch (e) {
           if (!isUprateError(e)) throw e;
           problems.push({ path: at('scope', 'filters'), message: named(e.message) });
@@ -89,7 +101,17 @@ export function alertSetup(config: Config, model: Model, env: NodeJS.ProcessEnv 
     channels.set(name, { ...channel, name, signingSecret: channel.secret ?? fromEnv });
   }
   if (issues.length > 0) throw configIssuesError(config.file, issues);
-  return { rules, channels, publicUrl: alerts?.publicUrl, recentDays: alerts?.recentDays ?? 30, bands: config.bands };
+  return {
+    rules,
+    channels,
+    publicUrl: alerts?.publicUrl,
+    recentDays: alerts?.recentDays ?? 30,
+    bands: config.bands,
+    binding,
+    ...(defaultsOff && activeRules(alerts).length > 0
+      ? { notice: `alerts: the default rules are off: the model has no KPI binding (${checked.problems.join('; ')}); bind kpi: in uprate.config.yaml to turn them on` }
+      : {}),
+  };
 }
 
 /** Sends a body to a channel with its timeout, retries and signing secret. */

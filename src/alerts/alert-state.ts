@@ -3,9 +3,13 @@
  * evaluators running at the same time (two servers on one database) agree on one episode. A lost
  * race (DuckDB reports a write conflict, PostgreSQL waits and matches no row) is not an error:
  * the row is read again and the winner's state is used.
+ *
+ * A read-only store keeps no state (alert-tables.ts `keepsAlertState`): findings move nothing,
+ * no transition is returned (so nothing is sent), and the state reads as never stored.
  */
 import { errorMessage } from '../core/errors.js';
 import type { SqlValue, Store } from '../store/index.js';
+import { keepsAlertState } from './alert-tables.js';
 import type { Finding, Severity } from './finding.js';
 import type { AlertRule } from './rules-schema.js';
 
@@ -43,8 +47,9 @@ export function isLostRace(e: unknown): boolean {
   return /Conflict on|Duplicate key|duplicate key value|could not serialize|write-write conflict/i.test(errorMessage(e));
 }
 
-/** Runs a compare-and-set write; a lost race counts as "no row changed". */
+/** Runs a compare-and-set write; a lost race counts as "no row changed", as does a store that keeps no state. */
 export async function tryWrite(store: Store, sql: string, params: readonly SqlValue[]): Promise<boolean> {
+  if (!keepsAlertState(store)) return false;
   try {
     const rows = await store.query(sql, params);
     return rows.length > 0;
@@ -75,7 +80,14 @@ function fromRow(r: Record<string, unknown>): AlertState {
 }
 
 export async function readState(store: Store, rule: string, scope: string): Promise<AlertState | undefined> {
-  const rows = await store.query(`SELECT ${COLUMNS} FROM uprate_alert_state WHERE rule = $1 AND scope = $2`, [rule, scope]);
+  let rows: Record<string, unknown>[];
+  try {
+    rows = await store.query(`SELECT ${COLUMNS} FROM uprate_alert_state WHERE rule = $1 AND scope = $2`, [rule, scope]);
+  } catch (e) {
+    // A store that keeps no state may not have the table at all: never stored.
+    if (!keepsAlertState(store) && /uprate_alert_state/.test(errorMessage(e))) return undefined;
+    throw e;
+  }
   return rows[0] ? fromRow(rows[0]) : undefined;
 }
 
@@ -96,7 +108,7 @@ function utcDay(d: Date): string {
  * (too few offers, nothing final to judge) leaves the state alone.
  */
 export async function applyFinding(store: Store, rule: AlertRule, finding: Finding, at: Date): Promise<Transition | null> {
-  if (finding.status === 'skipped') return null;
+  if (finding.status === 'skipped' || !keepsAlertState(store)) return null;
   const before = await readState(store, finding.rule, finding.scope);
   const text = JSON.stringify(finding);
   if (finding.status === 'firing') {
@@ -144,6 +156,7 @@ export async function applyFinding(store: Store, rule: AlertRule, finding: Findi
 
 /** Records that an episode's people were told (at the evaluation clock). */
 export async function markNotified(store: Store, state: AlertState, at: Date): Promise<void> {
+  if (!keepsAlertState(store)) return;
   await tryWrite(
     store,
     `UPDATE uprate_alert_state SET last_notified_at = $3 WHERE rule = $1 AND scope = $2 AND episode = $4 RETURNING rule`,

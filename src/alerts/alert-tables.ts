@@ -7,6 +7,7 @@
  *   lease: whoever inserts it sends; a lease left `sending` by a crashed sender can be taken over.
  * - `uprate_alert_dead_letters`: notifications given up on after the last retry, with the payload.
  */
+import { isUprateError } from '../core/errors.js';
 import type { Store } from '../store/index.js';
 
 export const ALERT_TABLES_DDL: readonly string[] = [
@@ -52,21 +53,45 @@ export const ALERT_TABLES_DDL: readonly string[] = [
   )`,
 ];
 
-const ready = new WeakMap<Store, Promise<void>>();
+const ready = new WeakMap<Store, Promise<boolean>>();
+/** Stores where alert state is not kept (read-only, or the server refused uprate's tables). */
+const stateless = new WeakSet<Store>();
 
 /**
- * Creates the alert tables once per store (IF NOT EXISTS). Two processes creating them at the same
- * moment can collide in the catalog: the loser tries once more, and then finds them there.
+ * Whether alert state and notification history are kept in this store. Not on a read-only one:
+ * there alerts are still evaluated and reported (`uprate alerts check` prints them and exits 3
+ * when one fires), but no episode is stored and — with no once-only record to keep — nothing is sent.
  */
-export function ensureAlertTables(store: Store): Promise<void> {
+export function keepsAlertState(store: Store): boolean {
+  return !store.readOnly && !stateless.has(store);
+}
+
+/**
+ * Creates the alert tables once per store (IF NOT EXISTS), once the store is ready for alert
+ * history (PostgreSQL: in uprate's schema, the first of the session's search_path). Two processes creating them at the same moment can
+ * collide in the catalog: the loser tries once more, and then finds them there.
+ *
+ * On a read-only store nothing is created: resolves `false` (state is not kept, see
+ * {@link keepsAlertState}) and tells `log` so, once per store.
+ */
+export function ensureAlertTables(store: Store, log?: (message: string) => void): Promise<boolean> {
   const known = ready.get(store);
   if (known) return known;
   const creating = (async () => {
+    try {
+      await store.ensureOwnTables('alert history');
+    } catch (e) {
+      if (!(isUprateError(e) && e.code === 'READ_ONLY')) throw e;
+      stateless.add(store);
+      log?.(`alert history and notification state are not kept: ${e.message}; alerts are evaluated and reported, nothing is sent`);
+      return false;
+    }
     try {
       for (const ddl of ALERT_TABLES_DDL) await store.run(ddl);
     } catch {
       for (const ddl of ALERT_TABLES_DDL) await store.run(ddl);
     }
+    return true;
   })();
   ready.set(store, creating);
   creating.catch(() => ready.delete(store));

@@ -13,6 +13,7 @@ import { judgeControlLimit } from './judge-control-limit.js';
 import { judgeDrop } from './judge-drop.js';
 import { judgeSegmentBelow } from './judge-segment-below.js';
 import { judgeVolumeDrop } from './judge-volume-drop.js';
+import { bindKpi, type KpiBinding } from '../kpi/index.js';
 import { addCounts, fetchCounts, type CountRequest, type CountSeries, type PeriodCounts } from './offer-counts.js';
 import { currentPeriodStart, periodsBefore, periodsPerYear, provisionalSearch } from './periods.js';
 import type { AlertRule } from './rules-schema.js';
@@ -28,6 +29,8 @@ export interface RuleResult {
 export interface EvaluateOptions {
   readonly at: Date;
   readonly bands: BandThresholds;
+  /** The members rules count with (default: the shipped model's, `bindKpi(model)`). */
+  readonly binding?: KpiBinding | null;
 }
 
 /** Periods of history a condition needs before the judged one. */
@@ -126,8 +129,9 @@ function judge(rule: AlertRule, ctx: JudgeContext, groups: ScopeGroup[]): Findin
 /** Evaluates one rule; a database failure is reported in `error`, never thrown. */
 export async function evaluateRule(store: Store, model: Model, rule: AlertRule, options: EvaluateOptions): Promise<RuleResult> {
   const request = ruleRequest(rule, options.at);
+  const binding = options.binding ?? bindKpi(model, undefined);
   try {
-    const series = await fetchCounts(store, model, request);
+    const series = await fetchCounts(store, model, binding, request);
     const groups = scopeGroups(rule, series, request.filters);
     const judged = judgedIndex(rule, addUp(groups.map((g) => g.total)));
     const ctx: JudgeContext = { rule, bands: options.bands, judged: () => judged };

@@ -1,26 +1,17 @@
 /**
  * Offers, accepted and pending offers per period (and per segment), asked of the model with a Cube
- * query: the numbers come from the same semantic layer as the API, on every engine. Each cell also
- * carries its customers' sums (read with `countWithCustomerSums`, clustered by `Offers.customerId`), so
- * every interval and test an alert makes is customer-clustered like the API's.
+ * query through the KPI binding's one read (`readCounts`): the numbers come from the same semantic
+ * layer as the API, on every engine and any bound model. Each cell also carries its customers' sums
+ * when the binding names a customer, so every interval and test an alert makes is customer-clustered
+ * like the API's.
  */
 import type { Model } from '../model/index.js';
-import { countWithCustomerSums, type Grain } from '../kpi/index.js';
+import { countQuery as kpiCountQuery, readCounts, type CountRequest as KpiCountRequest, type Grain, type KpiBinding } from '../kpi/index.js';
 import type { CubeFilter, CubeQuery } from '../query/cube-query.js';
 import { addMoments, type ClusterMoments } from '../stats/index.js';
 import type { Store } from '../store/index.js';
 import { periodAt, periodStarts, wallTime, type Period } from './periods.js';
 import { allAccess } from '../query/index.js';
-
-/** The members alert rules count with (the shipped model's names). */
-export const COUNT_MEMBERS = {
-  offers: 'Offers.count',
-  accepted: 'Offers.accepted',
-  pending: 'Offers.pending',
-  time: 'Offers.offeredAt',
-  /** The dimension offers cluster by: one customer's offers are not independent of each other. */
-  customer: 'Offers.customerId',
-} as const;
 
 export interface PeriodCounts extends Period {
   /** Offers made in the period. */
@@ -77,21 +68,19 @@ export interface CountRequest {
 }
 
 /** The Cube query for a count request (also the query a rule is checked with against the model). */
-export function countQuery(request: CountRequest): CubeQuery {
+export function countQuery(binding: KpiBinding, request: CountRequest): CubeQuery {
+  return kpiCountQuery(binding, kpiRequest(request));
+}
+
+/** Every period of the range, in UTC, per segment. */
+function kpiRequest(request: CountRequest): KpiCountRequest {
   return {
-    measures: [COUNT_MEMBERS.offers, COUNT_MEMBERS.accepted, COUNT_MEMBERS.pending],
-    dimensions: [...request.dimensions],
-    timeDimensions: [
-      {
-        dimension: COUNT_MEMBERS.time,
-        granularity: request.grain,
-        dateRange: [wallTime(request.from), wallTime(new Date(request.until.getTime() - 1))],
-      },
-    ],
-    filters: [...request.filters],
+    grain: request.grain,
+    dimensions: request.dimensions,
+    dateRange: [wallTime(request.from), wallTime(new Date(request.until.getTime() - 1))],
+    filters: request.filters,
     timezone: 'UTC',
     limit: 50_000,
-    order: [],
   };
 }
 
@@ -103,24 +92,16 @@ const EMPTY: Cell = { n: 0, k: 0, pending: 0, clusters: null };
  * included with n = 0 (empty cells are information). Each cell's customer sums are summed over
  * its customers in the engine (one row per cell, not per customer).
  */
-export async function fetchCounts(store: Store, model: Model, request: CountRequest): Promise<CountSeries[]> {
-  const rows = await countWithCustomerSums(store, model, countQuery(request), COUNT_MEMBERS, { now: request.at, access: allAccess('system') });
-  const timeKey = `${COUNT_MEMBERS.time}.${request.grain}`;
+export async function fetchCounts(store: Store, model: Model, binding: KpiBinding, request: CountRequest): Promise<CountSeries[]> {
+  const rows = await readCounts({ store, model, binding, read: { now: request.at, access: allAccess('system') } }, kpiRequest(request));
   const starts = periodStarts(request.from, request.until, request.grain);
   const bySegment = new Map<string, { values: (string | null)[]; cells: Map<string, Cell> }>();
-  for (const { data: row, clusters } of rows) {
-    const values = request.dimensions.map((d) => (row[d] === null || row[d] === undefined ? null : String(row[d])));
+  for (const row of rows) {
+    const values = request.dimensions.map((d) => row.values[d] ?? null);
     const key = JSON.stringify(values);
     const segment = bySegment.get(key) ?? { values, cells: new Map() };
     bySegment.set(key, segment);
-    const period = String(row[timeKey] ?? '').slice(0, 10);
-    const n = Number(row[COUNT_MEMBERS.offers] ?? 0);
-    segment.cells.set(period, {
-      n,
-      k: Number(row[COUNT_MEMBERS.accepted] ?? 0),
-      pending: Number(row[COUNT_MEMBERS.pending] ?? 0),
-      clusters: n > 0 ? clusters : null,
-    });
+    segment.cells.set(row.period ?? '', { n: row.offers, k: row.accepted, pending: row.pending, clusters: row.offers > 0 ? row.clusters : null });
   }
   if (request.dimensions.length === 0 && bySegment.size === 0) bySegment.set('[]', { values: [], cells: new Map() });
   return [...bySegment.values()].map((segment) => ({

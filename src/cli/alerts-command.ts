@@ -10,7 +10,7 @@ import { cliConfig } from './model-source.js';
 import { openModel } from './model-source.js';
 import { DEFAULT_DB, parseChoice } from './options.js';
 import { action } from './run-command.js';
-import { addStoreOptions, storeChoice, storeOptions, type StoreFlags } from './store-options.js';
+import { addStoreOptions, modelStoreOptions, storeChoice, type StoreFlags } from './store-options.js';
 
 /** Exit code of `uprate alerts check` when an alert is firing (0: nothing is). */
 export const FIRING_EXIT_CODE = 3;
@@ -129,7 +129,7 @@ Examples:
           process.stdout.write(format === 'json' ? `${JSON.stringify(body, null, 2)}\n` : serverTable(body));
           return firing > 0 ? FIRING_EXIT_CODE : 0;
         }
-        const store = await openStore(storeOptions(flags, flags.dryRun));
+        const store = await openStore(modelStoreOptions(flags, flags.dryRun));
         let result: CheckResult;
         try {
           const monitor = new AlertMonitor({ store, model, setup, log: (level, message) => level !== 'info' && process.stderr.write(`uprate: ${message}\n`) });

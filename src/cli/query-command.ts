@@ -8,7 +8,7 @@ import { openStore } from '../store/index.js';
 import { openModel } from './model-source.js';
 import { DEFAULT_DB, parseChoice } from './options.js';
 import { action } from './run-command.js';
-import { addStoreOptions, storeChoice, storeOptions, type StoreFlags } from './store-options.js';
+import { addStoreOptions, modelStoreOptions, storeChoice, type StoreFlags } from './store-options.js';
 import { allAccess } from '../query/index.js';
 
 // json (the default) is the body `/cubejs-api/v1/load` answers; table and csv are for people.
@@ -82,7 +82,7 @@ export async function runQuery(queryArg: string, flags: QueryFlags): Promise<voi
   if (flags.sql) {
     text = `${JSON.stringify(compileToSql(model, query, { now, access: allAccess('local'), dialect: dialectOf(storeChoice(flags)) }), null, 2)}\n`;
   } else {
-    const store = await openStore(storeOptions(flags, true));
+    const store = await openStore(modelStoreOptions(flags, true));
     try {
       text = renderAnswer(await answerQuery(store, model, query, { now, access: allAccess('local') }), format);
     } finally {

@@ -2,13 +2,14 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UprateError } from '../core/errors.js';
 import { OFFER_TYPES } from '../core/schema.js';
-import { buildReport, formatReport, parseDate, parseDimension, parseGrain, REPORT_DIMENSIONS, REPORT_FORMATS, type ReportOptions } from '../kpi/index.js';
+import { buildReport, formatReport, parseDate, parseGrain, REPORT_FORMATS, SHIPPED_BINDING_CONFIG, dimensionKey, type ReportOptions } from '../kpi/index.js';
+import { boundModel } from './kpi-binding.js';
 import { openStore } from '../store/index.js';
 import { DEFAULT_DB, parseChoice, parseInteger } from './options.js';
 import { action } from './run-command.js';
 import { formatIntelligence, reportIntelligence } from './report-intelligence.js';
 import { monthlyReportText } from './report-monthly.js';
-import { addStoreOptions, storeOptions, type StoreFlags } from './store-options.js';
+import { addStoreOptions, modelStoreOptions, type StoreFlags } from './store-options.js';
 import { allAccess } from '../query/index.js';
 
 interface ReportFlags extends StoreFlags {
@@ -30,7 +31,7 @@ interface ReportFlags extends StoreFlags {
 }
 
 export function reportOptions(flags: ReportFlags): ReportOptions {
-  const by = flags.by ? flags.by.split(',').filter(Boolean).map((d) => parseDimension(d)) : [];
+  const by = flags.by ? flags.by.split(',').map((d) => d.trim()).filter(Boolean) : [];
   // Without --by the report is a trend (monthly by default); with --by, one row per segment.
   const grain = flags.grain ? (flags.grain === 'none' ? undefined : parseGrain(flags.grain)) : by.length ? undefined : 'month';
   const from = flags.from ? parseDate(flags.from, '--from') : undefined;
@@ -53,7 +54,7 @@ export function registerReport(program: Command): void {
     .description('the KPI: offers, accepted, pending, conversion rate with its 95% Wilson interval, band and provisional flag')
     .option('--db <file>', 'embedded DuckDB file', DEFAULT_DB)
     .option('--grain <grain>', 'day, week, month, quarter, year or none (default: month, or none with --by)')
-    .option('--by <dims>', `segment by one or more of ${Object.keys(REPORT_DIMENSIONS).join(', ')} (comma-separated)`)
+    .option('--by <dims>', `segment by dimensions of the KPI binding, comma-separated (the shipped model's: ${SHIPPED_BINDING_CONFIG.dimensions?.map(dimensionKey).join(', ')}; or Cube.member)`)
     .option('--from <date>', 'first day included (YYYY-MM-DD)')
     .option('--to <date>', 'last day included (YYYY-MM-DD)')
     .option('--offer-type <type>', 'upsell or cross_sell')
@@ -90,7 +91,7 @@ findings; see the README, "KPI intelligence".`)
         const format = parseChoice(flags.format, '--format', [...REPORT_FORMATS, 'html'] as const);
         const options = reportOptions(flags);
         const monthly = format === 'html' || (format === 'md' && !flags.by && !flags.grain && !flags.insights && !flags.compare);
-        const store = await openStore(storeOptions(flags, true));
+        const store = await openStore(modelStoreOptions(flags, true));
         try {
           if (monthly) {
             const text = await monthlyReportText(store, { format, month: flags.month, locale: flags.locale, offerType: options.offerType, windowDays: options.windowDays ?? 30, asOf: options.asOf, config: flags.config });
@@ -112,7 +113,8 @@ findings; see the README, "KPI intelligence".`)
             throw new UprateError('BAD_ARGUMENT', '--insights and --compare print text or JSON, not CSV', { location: '--format', hint: 'use --format table, md or json' });
           }
           // --compare prints the comparison instead of the report tables.
-          const report = extra.comparison ? null : await buildReport(store, allAccess('local'), options);
+          const bound = extra.comparison ? null : await boundModel({ ...(flags.config ? { config: flags.config } : {}), windowDays: options.windowDays ?? 30 });
+          const report = extra.comparison ? null : await buildReport(store, allAccess('local'), { ...options, ...(bound ?? {}) });
           const text =
             format === 'json'
               ? `${JSON.stringify(report ? { ...report, ...extra } : extra, null, 2)}\n`
@@ -125,3 +127,4 @@ findings; see the README, "KPI intelligence".`)
       }),
     );
 }
+

@@ -1,6 +1,9 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { alertSetup } from '../alerts/index.js';
+import type { UprateConfig } from '../config/index.js';
+import { checkBinding } from '../kpi/index.js';
+import type { Model } from '../model/index.js';
 import { UprateError } from '../core/errors.js';
 import { apiSecret, checkSecret } from '../server/auth.js';
 import { buildApp } from '../server/index.js';
@@ -9,7 +12,7 @@ import { openStore, serverSidecarPath } from '../store/index.js';
 import { DEFAULT_DB, DEFAULT_HOST, DEFAULT_PORT, parseInteger } from './options.js';
 import { openModel } from './model-source.js';
 import { action } from './run-command.js';
-import { addStoreOptions, storeOptions, type StoreFlags } from './store-options.js';
+import { addStoreOptions, modelStoreOptions, type StoreFlags } from './store-options.js';
 
 export interface ServeOptions {
   readonly db: string;
@@ -22,6 +25,13 @@ export interface ServeOptions {
   readonly dev: boolean;
   readonly model?: string | undefined;
   readonly config?: string | undefined;
+  /**
+   * Refuse to start on a model with any error (for CI). By default members with errors, and
+   * what uses them, are left out — each problem logged once to stderr — and the rest is served.
+   */
+  readonly strict?: boolean | undefined;
+  /** `--read-only`: create and write nothing in the database (ingest, demo load, alert history off). */
+  readonly readOnly?: boolean | undefined;
   /** pino level (default UPRATE_LOG_LEVEL, else info); the demo keeps its terminal quiet. */
   readonly logLevel?: string | undefined;
 }
@@ -42,14 +52,17 @@ export async function serve(options: ServeOptions): Promise<void> {
       hint: 'set UPRATE_API_SECRET (or CUBEJS_API_SECRET) to the HS256 secret your tokens are signed with, or pass --dev to serve without tokens on 127.0.0.1',
     });
   }
-  // A bad model or config stops the start before the database is opened.
+  // A bad config (or, with --strict, a model with errors) stops the start before the database is
+  // opened; otherwise what has errors is logged once and left out, and the rest is served.
   const { model, config } = await openModel(options);
   const alerts = alertSetup(config, model);
-  const store = await openStore(storeOptions({ db: options.db, ...(options.engine ? { engine: options.engine } : {}), ...(options.url ? { url: options.url } : {}), ...(options.timeout ? { timeout: options.timeout } : {}) }));
+  if (alerts.notice) process.stderr.write(`${alerts.notice}\n`);
+  const storeChoice = modelStoreOptions({ db: options.db, ...(options.engine ? { engine: options.engine } : {}), ...(options.url ? { url: options.url } : {}), ...(options.timeout ? { timeout: options.timeout } : {}), ...(options.readOnly ? { readOnly: true } : {}), ...(options.model ? { model: options.model } : {}), ...(options.config ? { config: options.config } : {}) });
+  const store = await openStore(storeChoice);
   // Only the embedded file needs a sidecar: other processes find the server holding it there.
   const embedded = store.engine === 'duckdb';
   const { app } = await buildApp({ store, dev: options.dev, model, securityRules: config.security.filters, ingestClaim: config.security.ingestClaim, adminClaim: config.security.adminClaim, limits: config.limits, alerts,
-    kpiSettings: { bands: config.bands, conversionWindowDays: config.conversionWindowDays, stats: config.stats, ...(config.target === undefined ? {} : { target: config.target }) }, ...(options.logLevel ? { logLevel: options.logLevel } : {}) });
+    kpiSettings: { bands: config.bands, conversionWindowDays: config.conversionWindowDays, stats: config.stats, ...(config.target === undefined ? {} : { target: config.target }), ...(config.kpi ? { kpi: config.kpi } : {}) }, ...(options.logLevel ? { logLevel: options.logLevel } : {}) });
   const url = await app.listen({ host: options.host, port: options.port }).catch(async (e: NodeJS.ErrnoException) => {
     await store.close();
     throw new UprateError('BAD_ARGUMENT', `cannot listen on ${options.host}:${options.port}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.message}`, {
@@ -58,13 +71,14 @@ export async function serve(options: ServeOptions): Promise<void> {
     });
   });
   const publicUrl = url.replace('[::1]', 'localhost');
-  if (embedded) writeFileSync(serverSidecarPath(options.db), JSON.stringify({ url: publicUrl, pid: process.pid }));
+  if (embedded) writeFileSync(serverSidecarPath(storeChoice.db), JSON.stringify({ url: publicUrl, pid: process.pid }));
   process.stdout.write(
     `uprate is serving ${store.target}${embedded ? '' : ` (${store.engine})`} at ${publicUrl}\n` +
       (options.dev ? '  dev mode: no token needed, listening on loopback only\n' : '  API requests need an HS256 bearer token signed with UPRATE_API_SECRET\n') +
       (dashboardBuilt() ? `  dashboard ${publicUrl}/\n` : '  dashboard not built: run npm run build to serve it at /\n') +
       `  health ${publicUrl}/health · report ${publicUrl}/api/v1/report · ingest POST ${publicUrl}/api/v1/ingest/offers\n` +
         `  Cube API ${publicUrl}/cubejs-api/v1 (load, sql, dry-run, meta)\n` +
+      bindingLines(model, config.kpi) +
       '  press Ctrl+C to stop\n',
   );
   await new Promise<void>((resolve) => {
@@ -74,7 +88,21 @@ export async function serve(options: ServeOptions): Promise<void> {
   });
   await app.close();
   await store.close();
-  if (embedded) rmSync(serverSidecarPath(options.db), { force: true });
+  if (embedded) rmSync(serverSidecarPath(storeChoice.db), { force: true });
+}
+
+/** What the KPI reads and what the bound model cannot support, said once at start. */
+function bindingLines(model: Model, kpi: UprateConfig['kpi']): string {
+  const check = checkBinding(model, kpi);
+  if (!check.binding || (kpi && check.problems.length > 0)) {
+    return `  KPI endpoints off: the KPI is not bound to this model:\n    ${check.problems.join('\n    ')}\n  bind kpi: in uprate.config.yaml (README, "Use your own data"); the Cube API serves the model meanwhile\n`;
+  }
+  const b = check.binding;
+  const off = check.capabilities.filter((c) => !c.available);
+  return (
+    `  KPI: ${b.accepted} of ${b.offers} by ${b.time}${b.customer ? `, clustered by ${b.customer}` : ''}\n` +
+    off.map((c) => `  not available: ${c.name} — ${c.reason ?? ''}\n`).join('')
+  );
 }
 
 export function registerServe(program: Command): void {
@@ -86,11 +114,12 @@ export function registerServe(program: Command): void {
     .option('--port <port>', 'port to listen on', String(DEFAULT_PORT))
     .option('--dev', 'no token needed (only on 127.0.0.1)', false)
     .option('--model <dir>', 'model folder (default: the config\'s, else the shipped model)')
-    .option('--config <file>', 'config file (default: uprate.config.yaml in this folder)');
+    .option('--config <file>', 'config file (default: uprate.config.yaml in this folder)')
+    .option('--strict', 'refuse to start when the model has any error (default: serve what compiles, log the problems, and fail only queries that use a member with an error)', false);
   addStoreOptions(command)
     .action(
-      action(async (flags: StoreFlags & { db: string; host: string; port: string; dev: boolean; model?: string; config?: string }) => {
-        await serve({ db: flags.db, engine: flags.engine, url: flags.url, timeout: flags.timeout, host: flags.host, port: parseInteger(flags.port, '--port', 0, 65535), dev: flags.dev, model: flags.model, config: flags.config });
+      action(async (flags: StoreFlags & { db: string; host: string; port: string; dev: boolean; model?: string; config?: string; strict: boolean }) => {
+        await serve({ db: flags.db, engine: flags.engine, url: flags.url, timeout: flags.timeout, host: flags.host, port: parseInteger(flags.port, '--port', 0, 65535), dev: flags.dev, model: flags.model, config: flags.config, strict: flags.strict, readOnly: flags.readOnly });
       }),
     );
 }

@@ -61,6 +61,10 @@ export const kpiBindingSchema = z
     daysToAccept: memberName.optional(),
     /** The offer's name: a dimension (the leaderboard). */
     offerName: memberName.optional(),
+    /** The customer's industry: a dimension whose values name the seed's benchmark industries (retail, saas, consumer_goods). */
+    industry: memberName.optional(),
+    /** The channel an offer was made through: a dimension (the best/worst channel finding). */
+    channel: memberName.optional(),
     /** The dimensions offered for breakdowns, in this order (titles from the model). */
     dimensions: z.array(memberName).optional(),
   })
@@ -87,6 +91,8 @@ export const configSchema = z
       .default({ correction: 'holm' }),
     /** Folder of Cube model files (default: the shipped model). */
     model: z.string().optional(),
+    /** The embedded DuckDB file, relative to the config file (default ./uprate.duckdb); `--db`, `--url` or UPRATE_DATABASE_URL override it. */
+    db: z.string().min(1).optional(),
     /** Which model members are the KPI's inputs (default: the shipped model's). */
     kpi: kpiBindingSchema.optional(),
     /**

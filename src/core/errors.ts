@@ -29,7 +29,9 @@ export type ErrorCode =
   /** The client went away; the engine's work was cancelled (nobody reads the answer). */
   | 'QUERY_CANCELLED'
   /** Too many heavy queries at once: try again after `Retry-After` seconds. */
-  | 'BUSY';
+  | 'BUSY'
+  /** A feature that writes uprate's own tables (ingest, demo load), asked of a read-only store. */
+  | 'READ_ONLY';
 
 export interface ErrorOptions {
   /** Where the problem is: `offers.csv:17`, `Offers.conversionRate`, `--grain`. */
@@ -65,9 +67,20 @@ export class UprateError extends Error {
     return `${where}${this.message}${fix}`;
   }
 
+  /**
+   * The message as an API body carries it: the problem first, worded as Cube words it (so a
+   * Cube client sees the text it knows, e.g. `'nope' not found for path 'Offers.nope'`), then
+   * the place and the fix.
+   */
+  apiMessage(): string {
+    const where = this.location ? ` (at ${this.location})` : '';
+    const fix = this.hint ? `\n  fix: ${this.hint}` : '';
+    return `${this.message}${where}${fix}`;
+  }
+
   toJSON(): Record<string, unknown> {
     return {
-      error: this.describe(),
+      error: this.apiMessage(),
       code: this.code,
       ...(this.location ? { location: this.location } : {}),
       ...(this.hint ? { hint: this.hint } : {}),

@@ -33,6 +33,7 @@ export interface DemoSummary {
  */
 export async function generateDemo(store: DuckDbStore, options: DemoOptions): Promise<DemoSummary> {
   const plan = planDemo(options);
+  await store.ensureOwnTables('demo load');
   // An error thrown by the caller's progress callback aborts the load and is rethrown as itself.
   let callerError: unknown;
   const report = options.onProgress;

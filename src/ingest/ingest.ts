@@ -90,6 +90,8 @@ export async function ingestFiles(store: Store, options: IngestOptions): Promise
     checkSource(f, format);
     return format;
   });
+  // Before a row is read: a read-only store refuses at once, naming the feature.
+  await store.ensureOwnTables(options.via === 'demo' ? 'demo load' : 'ingest');
   let result: Omit<IngestSummary, 'seconds' | 'rowsPerSecond'>;
   if (store instanceof DuckDbStore) {
     result = await store.withConnection((c) =>

@@ -5,29 +5,14 @@ import { breakdown } from './breakdown.js';
 import { queryEcho } from './echo.js';
 import { kpiHeadline } from './kpi-headline.js';
 import type { KpiContext, Selection } from './kpi-context.js';
-import { leaderboard, OFFER_NAME } from './leaderboard.js';
-import { measuredCounts, resolveRange } from './offer-counts.js';
+import { leaderboard } from './leaderboard.js';
+import { bindingOf, measuredCounts, resolveRange } from './offer-counts.js';
 import { differenceView } from './rate-view.js';
 import { timeseries } from './timeseries.js';
 import { count, differenceText, percent, points, pText, rateText } from './wording.js';
 
-/** Dimensions scanned for segments above or below the rest (those the model has). */
-export const SCANNED_DIMENSIONS = [
-  'Customers.accountSize',
-  'Customers.lifecycleStage',
-  'Customers.engagementTier',
-  'Customers.industry',
-  'Customers.region',
-  'Customers.plan',
-  'Offers.offerType',
-  'Offers.channel',
-  'Offers.campaign',
-] as const;
-
-export const CHANNEL = 'Offers.channel';
-
 export interface InsightOptions {
-  /** Dimensions to scan (default {@link SCANNED_DIMENSIONS} that exist in the model). */
+  /** Dimensions to scan (default: the binding's breakdown dimensions but the offer's name, which the leaderboard ranks). */
   readonly dimensions?: readonly string[];
   readonly correction?: AdjustMethod;
 }
@@ -43,18 +28,20 @@ const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
  */
 export async function findInsights(ctx: KpiContext, requested: Selection, options: InsightOptions = {}): Promise<InsightsResponse> {
   const selection = await resolveRange(ctx, requested);
-  const scanned = (options.dimensions ?? SCANNED_DIMENSIONS).filter((d) => findMember(ctx.model, d)?.member.kind === 'dimension');
+  const binding = bindingOf(ctx);
+  const bound = binding.dimensions.map((d) => d.member).filter((d) => d !== binding.offerName);
+  const scanned = (options.dimensions ?? bound).filter((d) => findMember(ctx.model, d)?.member.kind === 'dimension');
   const link = linkMaker(ctx, selection);
   const insights: Insight[] = [];
 
   const kpi = await kpiHeadline(ctx, selection);
-  insights.push(...headlineInsights(kpi, link));
+  insights.push(...headlineInsights(kpi, binding.industry, link));
   for (const dimension of scanned) {
     const b = await breakdown(ctx, selection, { by: [dimension], ...(options.correction ? { correction: options.correction } : {}) });
     insights.push(...segmentInsights(b, dimension, link));
-    if (dimension === CHANNEL) insights.push(...channelGap(ctx, b, link));
+    if (dimension === binding.channel) insights.push(...channelGap(ctx, b, dimension, link));
   }
-  if (findMember(ctx.model, OFFER_NAME)) insights.push(...offerInsights(await leaderboard(ctx, selection), link));
+  if (binding.offerName) insights.push(...offerInsights(await leaderboard(ctx, selection), link));
   insights.push(...monitoringInsights(await timeseries(ctx, selection, { grain: 'month' }), link));
 
   insights.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
@@ -77,7 +64,7 @@ function linkMaker(ctx: KpiContext, selection: Selection): Link {
   };
 }
 
-function headlineInsights(kpi: KpiResponse, link: Link): Insight[] {
+function headlineInsights(kpi: KpiResponse, industry: string | null, link: Link): Insight[] {
   const out: Insight[] = [];
   if (kpi.rate !== null) {
     const judged = kpi.band.judgement;
@@ -107,7 +94,7 @@ function headlineInsights(kpi: KpiResponse, link: Link): Insight[] {
         (b.standing === 'consistent' ? 'the interval includes the benchmark.' : `the whole interval is ${b.standing} it (score test ${pText(b.pValue)}).`),
       numbers: { rate: b.rate, lower: b.interval.lower, upper: b.interval.upper, benchmark: b.benchmark.rate, gapPoints: b.gapPoints, offers: b.offers, source: b.benchmark.source },
       test: { name: 'one-sample score test against the benchmark', statistic: null, pValue: b.pValue, adjustedPValue: null, correction: null },
-      link: link('kpi', { filters: JSON.stringify([{ member: 'Customers.industry', operator: 'equals', values: [b.industry] }]) }),
+      link: industry ? link('kpi', { filters: JSON.stringify([{ member: industry, operator: 'equals', values: [b.industry] }]) }) : link('kpi'),
     });
   }
   if (kpi.target && kpi.rate !== null && kpi.target.standing !== null) {
@@ -163,8 +150,8 @@ function segmentInsights(b: BreakdownResponse, dimension: string, link: Link): I
 }
 
 /** The best against the worst channel (each with ≥ 30 offers). */
-function channelGap(ctx: KpiContext, b: BreakdownResponse, link: Link): Insight[] {
-  const usable = b.rows.filter((r) => r.rate !== null && !r.smallSample && r.segment[CHANNEL] != null);
+function channelGap(ctx: KpiContext, b: BreakdownResponse, channel: string, link: Link): Insight[] {
+  const usable = b.rows.filter((r) => r.rate !== null && !r.smallSample && r.segment[channel] != null);
   if (usable.length < 2) return [];
   const sorted = [...usable].sort((x, y) => (y.rate ?? 0) - (x.rate ?? 0));
   const best = sorted[0];
@@ -182,8 +169,8 @@ function channelGap(ctx: KpiContext, b: BreakdownResponse, link: Link): Insight[
       numbers: { best: best.label, worst: worst.label, bestRate: best.rate, worstRate: worst.rate, differencePoints: c.differencePoints, lower: c.lower, upper: c.upper },
       test: { name: c.testName ?? 'none', statistic: c.statistic, pValue: c.pValue, adjustedPValue: null, correction: null },
       link: link('compare', {
-        a: JSON.stringify([{ member: CHANNEL, operator: 'equals', values: [best.label] }]),
-        b: JSON.stringify([{ member: CHANNEL, operator: 'equals', values: [worst.label] }]),
+        a: JSON.stringify([{ member: channel, operator: 'equals', values: [best.label] }]),
+        b: JSON.stringify([{ member: channel, operator: 'equals', values: [worst.label] }]),
       }),
     },
   ];

@@ -6,14 +6,14 @@
  */
 export type * from './api-types.js';
 export type { KpiContext, Selection } from './kpi-context.js';
-export { kpiHeadline, INDUSTRY } from './kpi-headline.js';
+export { kpiHeadline } from './kpi-headline.js';
 export { timeseries, GRAINS, type TimeseriesOptions } from './timeseries.js';
 export { breakdown, segmentLabel, type BreakdownOptions } from './breakdown.js';
-export { leaderboard, LEADERBOARD_SORTS, OFFER_NAME, type LeaderboardOptions, type LeaderboardSort } from './leaderboard.js';
+export { leaderboard, LEADERBOARD_SORTS, type LeaderboardOptions, type LeaderboardSort } from './leaderboard.js';
 export { comparePopulations, type Population } from './compare-populations.js';
-export { findInsights, SCANNED_DIMENSIONS, type InsightOptions } from './find-insights.js';
+export { findInsights, type InsightOptions } from './find-insights.js';
 export { measuredClustering, sampleSizePlan, type PlanClustering, type SampleSizeRequest } from './sample-size-plan.js';
-export { countOffers, offerDays, resolveRange, type OfferCounts } from './offer-counts.js';
+export { bindingOf, countOffers, kpiSource, offerDays, resolveRange, type OfferCounts } from './offer-counts.js';
 export { rateView, bandJudgement, differenceView } from './rate-view.js';
 export { scoreTestAgainst, BENCHMARK_CITATION } from './benchmark-standing.js';
 export {

@@ -1,3 +1,4 @@
+import type { KpiBinding } from '../kpi/index.js';
 import type { Model } from '../model/index.js';
 import type { Limits } from '../core/limits.js';
 import type { Access } from '../query/index.js';
@@ -12,6 +13,8 @@ import type { ApiFilter, ApiIntervalMethod } from './api-types.js';
 export interface KpiContext {
   readonly store: Store;
   readonly model: Model;
+  /** Which members are the KPI's inputs (config `kpi`); default: the shipped model's. */
+  readonly binding?: KpiBinding;
   /** The clock: acceptance and pending status are judged as of this instant. */
   readonly asOf: Date;
   /** Whose rows every query may see (the caller's security context, e.g. a tenant). */

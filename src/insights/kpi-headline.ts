@@ -3,12 +3,9 @@ import { industryBenchmarks, targetStanding } from './benchmark-standing.js';
 import { previousPeriod } from './days.js';
 import { queryEcho } from './echo.js';
 import type { KpiContext, Selection } from './kpi-context.js';
-import { countOffers, NO_OFFERS, resolveRange } from './offer-counts.js';
+import { bindingOf, countOffers, NO_OFFERS, resolveRange, type OfferCounts } from './offer-counts.js';
 import { projectedRates } from './projection.js';
 import { bandJudgement, isProvisional, periodChangeView, rateView } from './rate-view.js';
-
-/** The member benchmarks are judged by. */
-export const INDUSTRY = 'Customers.industry';
 
 /**
  * GET /api/v1/kpi: the headline rate with its interval, band, benchmarks, target and the change
@@ -19,8 +16,8 @@ export async function kpiHeadline(ctx: KpiContext, requested: Selection): Promis
   const [total] = await countOffers(ctx, selection, { extended: true });
   const counts = total ?? NO_OFFERS;
   const view = rateView(counts, ctx);
-  const byIndustry = await countOffers(ctx, selection, { dimensions: [INDUSTRY] });
-  const benchmarks = industryBenchmarks(ctx, byIndustry, INDUSTRY);
+  const industry = bindingOf(ctx).industry;
+  const benchmarks = industry ? industryBenchmarks(ctx, await countOffers(ctx, selection, { dimensions: [industry] }), industry) : [];
   // The selection's benchmark: all of its offers lie in one benchmarked industry.
   const single = benchmarks.length === 1 && benchmarks[0]?.offers === counts.offers && counts.offers > 0 ? benchmarks[0] : null;
 
@@ -50,11 +47,7 @@ export async function kpiHeadline(ctx: KpiContext, requested: Selection): Promis
     benchmarks,
     benchmark: single ?? null,
     target: ctx.target === null ? null : targetStanding(ctx.target, view.rate, lower, upper),
-    customers: {
-      offered: counts.customersOffered,
-      converted: counts.customersConverted,
-      rate: counts.customersOffered > 0 ? counts.customersConverted / counts.customersOffered : null,
-    },
+    customers: customerRate(counts),
     expansionRevenue: counts.revenue,
     previous,
     change,
@@ -62,3 +55,10 @@ export async function kpiHeadline(ctx: KpiContext, requested: Selection): Promis
   };
 }
 
+
+/** The first seed's customer-level rate: customers converted of customers offered (null without a customer dimension). */
+function customerRate(counts: OfferCounts): KpiResponse['customers'] {
+  const offered = counts.customersOffered ?? 0;
+  const converted = counts.customersConverted ?? 0;
+  return { offered, converted, rate: offered > 0 ? converted / offered : null };
+}

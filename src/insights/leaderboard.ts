@@ -2,17 +2,15 @@ import { DEFAULT_SMALL_SAMPLE, shrinkRates } from '../stats/index.js';
 import type { LeaderboardResponse, LeaderboardRow } from './api-types.js';
 import { queryEcho } from './echo.js';
 import type { KpiContext, Selection } from './kpi-context.js';
-import { countOffers, resolveRange, statsCounts } from './offer-counts.js';
+import { UprateError } from '../core/errors.js';
+import { bindingOf, countOffers, resolveRange, statsCounts } from './offer-counts.js';
 import { pointBand } from './rate-view.js';
 
 export const LEADERBOARD_SORTS = ['shrunken', 'raw', 'offers', 'probability'] as const;
 export type LeaderboardSort = (typeof LEADERBOARD_SORTS)[number];
 
-/** The dimension ranked by default: the offer. */
-export const OFFER_NAME = 'Offers.offerName';
-
 export interface LeaderboardOptions {
-  /** Dimension to rank (default `Offers.offerName`). */
+  /** Dimension to rank (default: the binding's offer name). */
   readonly by?: string;
   readonly sort?: LeaderboardSort;
   /** At most this many rows (default all). */
@@ -27,7 +25,13 @@ export interface LeaderboardOptions {
  */
 export async function leaderboard(ctx: KpiContext, requested: Selection, options: LeaderboardOptions = {}): Promise<LeaderboardResponse> {
   const selection = await resolveRange(ctx, requested);
-  const by = options.by ?? OFFER_NAME;
+  const by = options.by ?? bindingOf(ctx).offerName;
+  if (!by) {
+    throw new UprateError('BAD_ARGUMENT', 'the KPI binding names no offer dimension to rank', {
+      location: 'by',
+      hint: 'pass by=Cube.dimension, or bind kpi.offerName in uprate.config.yaml',
+    });
+  }
   const sort = options.sort ?? 'shrunken';
   const rows = (await countOffers(ctx, selection, { dimensions: [by] })).filter((r) => r.offers > 0);
   const labels = rows.map((r) => r.values[by] ?? null);

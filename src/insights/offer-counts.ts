@@ -1,18 +1,28 @@
 import { UprateError } from '../core/errors.js';
 import { DEFAULT_LIMITS, raiseLimitHint } from '../core/limits.js';
-import { countWithCustomerSums } from '../kpi/customer-sums.js';
-import { answerQuery, MAX_LIMIT, type AnswerOptions, type CubeFilterItem, type CubeQuery } from '../query/index.js';
+import { bindKpi, offerEdge, readCounts, type KpiBinding, type KpiSource } from '../kpi/index.js';
+import type { Model } from '../model/index.js';
+import { MAX_LIMIT, type AnswerOptions, type CubeFilterItem } from '../query/index.js';
 import type { ClusterMoments, Counts } from '../stats/index.js';
 import type { KpiContext, Selection } from './kpi-context.js';
 
-/** The members every count query reads (public names of the shipped model). */
-export const OFFERED_AT = 'Offers.offeredAt';
-const COUNT = 'Offers.count';
-const ACCEPTED = 'Offers.accepted';
-const PENDING = 'Offers.pending';
-const REVENUE = 'Offers.expansionRevenue';
-/** The member offers cluster by: one customer's offers are not independent of each other. */
-export const CUSTOMER = 'Offers.customerId';
+const shippedBindings = new WeakMap<Model, KpiBinding>();
+
+/** The context's KPI binding: the configured one, else the shipped model's members. */
+export function bindingOf(ctx: Pick<KpiContext, 'model' | 'binding'>): KpiBinding {
+  if (ctx.binding) return ctx.binding;
+  let binding = shippedBindings.get(ctx.model);
+  if (!binding) {
+    binding = bindKpi(ctx.model, undefined);
+    shippedBindings.set(ctx.model, binding);
+  }
+  return binding;
+}
+
+/** Where the context's KPI reads go: its store and model through the binding, as of its clock, as its caller. */
+export function kpiSource(ctx: KpiContext): KpiSource {
+  return { store: ctx.store, model: ctx.model, binding: bindingOf(ctx), read: readOptions(ctx) };
+}
 
 /** Time grains the KPI endpoints use (a subset of Cube's). */
 export type KpiGrain = 'day' | 'week' | 'month' | 'quarter' | 'year';
@@ -26,8 +36,9 @@ export interface OfferCounts {
   readonly offers: number;
   readonly accepted: number;
   readonly pending: number;
-  readonly customersOffered: number;
-  readonly customersConverted: number;
+  /** Null when the binding names no customer dimension. */
+  readonly customersOffered: number | null;
+  readonly customersConverted: number | null;
   readonly revenue: number;
   /** Per-customer sums of the group's offers, for customer-clustered intervals and tests. */
   readonly clusters: ClusterMoments | null;
@@ -67,14 +78,23 @@ export function readOptions(ctx: KpiContext): AnswerOptions {
  * as of a past instant shows what was known at that instant (acceptances after it are already
  * not acceptances: the model judges them by its clock).
  */
-export function asOfFilter(ctx: Pick<KpiContext, 'asOf'>): CubeFilterItem {
-  return { member: OFFERED_AT, operator: 'beforeOrOnDate', values: [ctx.asOf.toISOString().slice(0, 23)] };
+export function asOfFilter(ctx: Pick<KpiContext, 'asOf' | 'model' | 'binding'>): CubeFilterItem {
+  return { member: bindingOf(ctx).time, operator: 'beforeOrOnDate', values: [ctx.asOf.toISOString().slice(0, 23)] };
 }
 
 /** The selection's filters as Cube filters: the user's, plus the offer type. */
-export function selectionFilters(selection: Selection): CubeFilterItem[] {
+export function selectionFilters(ctx: Pick<KpiContext, 'model' | 'binding'>, selection: Selection): CubeFilterItem[] {
   const filters: CubeFilterItem[] = [...(selection.filters as CubeFilterItem[])];
-  if (selection.offerType) filters.push({ member: 'Offers.offerType', operator: 'equals', values: [selection.offerType] });
+  if (selection.offerType) {
+    const offerType = bindingOf(ctx).offerType;
+    if (!offerType) {
+      throw new UprateError('BAD_ARGUMENT', `offerType=${selection.offerType}: the KPI binding names no offer-type dimension`, {
+        location: 'offerType',
+        hint: 'leave offerType out, or bind kpi.offerType to a dimension holding upsell / cross_sell in uprate.config.yaml',
+      });
+    }
+    filters.push({ member: offerType, operator: 'equals', values: [selection.offerType] });
+  }
   return filters;
 }
 
@@ -88,23 +108,15 @@ export async function countOffers(ctx: KpiContext, selection: Selection, options
   // Groups of a dimension (not periods): an id-like dimension would enumerate every customer.
   const enumerates = dimensions.length > 0 && !options.grain;
   const maxGroups = (ctx.limits ?? DEFAULT_LIMITS).maxGroups;
-  // Customers offered and converted come with the customer sums (a distinct count per customer would be slow).
-  const measures = [COUNT, ACCEPTED, PENDING, ...(options.extended ? [REVENUE] : [])];
-  const timeDimension: NonNullable<CubeQuery['timeDimensions']>[number] = {
-    dimension: OFFERED_AT,
-    ...(options.grain ? { granularity: options.grain } : {}),
-    ...(!options.allTime && selection.from && selection.to ? { dateRange: [selection.from, selection.to] } : {}),
-  };
-  const query: CubeQuery = {
-    measures,
-    dimensions: [...dimensions],
-    timeDimensions: [timeDimension],
-    filters: [...selectionFilters(selection), asOfFilter(ctx)],
-    order: [],
-    limit: enumerates ? Math.min(MAX_LIMIT, maxGroups + 1) : MAX_LIMIT,
-  };
   // One row per group, summed over its customers in the engine with the customers' moments.
-  const grouped = await countWithCustomerSums(ctx.store, ctx.model, query, { offers: COUNT, accepted: ACCEPTED, customer: CUSTOMER }, readOptions(ctx));
+  const grouped = await readCounts(kpiSource(ctx), {
+    dimensions,
+    ...(options.grain ? { grain: options.grain } : {}),
+    ...(!options.allTime && selection.from && selection.to ? { dateRange: [selection.from, selection.to] as const } : {}),
+    filters: [...selectionFilters(ctx, selection), asOfFilter(ctx)],
+    extended: options.extended ?? false,
+    limit: enumerates ? Math.min(MAX_LIMIT, maxGroups + 1) : MAX_LIMIT,
+  });
   const data = grouped.map((g) => g.data);
   if (enumerates && data.length > maxGroups) {
     throw new UprateError('QUERY_TOO_LARGE', `${dimensions.join(', ')} has more than ${maxGroups} groups of offers to compare`, {
@@ -118,23 +130,19 @@ export async function countOffers(ctx: KpiContext, selection: Selection, options
       hint: 'break down by a dimension with fewer values, or filter first',
     });
   }
-  const periodKey = options.grain ? `${OFFERED_AT}.${options.grain}` : null;
-  return grouped.map(({ data: row, clusters, customersAccepting }): OfferCounts => {
-    const values: Record<string, string | null> = {};
-    for (const d of dimensions) values[d] = row[d] === null || row[d] === undefined ? null : String(row[d]);
-    const period = periodKey ? String(row[periodKey] ?? '').slice(0, 10) : null;
-    return {
-      values,
-      period,
-      offers: num(row[COUNT]),
-      accepted: num(row[ACCEPTED]),
-      pending: num(row[PENDING]),
-      customersOffered: options.extended ? clusters.customers : 0,
-      customersConverted: options.extended ? customersAccepting : 0,
-      revenue: num(row[REVENUE]),
-      clusters,
-    };
-  });
+  return grouped.map(
+    (row): OfferCounts => ({
+      values: row.values,
+      period: row.period,
+      offers: row.offers,
+      accepted: row.accepted,
+      pending: row.pending,
+      customersOffered: options.extended ? row.customersOffered : null,
+      customersConverted: options.extended ? row.customersConverted : null,
+      revenue: row.revenue,
+      clusters: row.clusters,
+    }),
+  );
 }
 
 /** No offers. */
@@ -155,19 +163,9 @@ export const NO_OFFERS: OfferCounts = Object.freeze({
  * (its date range ignored), or nulls when there are none.
  */
 export async function offerDays(ctx: KpiContext, selection: Selection): Promise<{ first: string | null; last: string | null }> {
-  const ask = async (direction: 'asc' | 'desc') => {
-    const query: CubeQuery = {
-      measures: [COUNT],
-      timeDimensions: [{ dimension: OFFERED_AT, granularity: 'day' }],
-      filters: [...selectionFilters(selection), asOfFilter(ctx)],
-      order: [[OFFERED_AT, direction]],
-      limit: 1,
-    };
-    const answer = await answerQuery(ctx.store, ctx.model, query, readOptions(ctx));
-    const value = answer.results[0]?.data[0]?.[`${OFFERED_AT}.day`];
-    return value === null || value === undefined ? null : String(value).slice(0, 10);
-  };
-  return { first: await ask('asc'), last: await ask('desc') };
+  const filters = [...selectionFilters(ctx, selection), asOfFilter(ctx)];
+  const day = (v: string | null) => (v === null ? null : v.slice(0, 10));
+  return { first: day(await offerEdge(kpiSource(ctx), filters, 'asc', 'day')), last: day(await offerEdge(kpiSource(ctx), filters, 'desc', 'day')) };
 }
 
 /** The range to answer for: the selection's, with missing ends taken from the data. */
@@ -182,10 +180,4 @@ export async function resolveRange(ctx: KpiContext, selection: Selection): Promi
   }
   // A range given at one end only, beyond the data: keep it non-empty and in order.
   return from <= to ? { ...selection, from, to } : selection.from !== null ? { ...selection, from, to: from } : { ...selection, from: to, to };
-}
-
-function num(v: unknown): number {
-  if (v === null || v === undefined) return 0;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : 0;
 }

@@ -1,16 +1,13 @@
 import { UprateError } from '../core/errors.js';
-import { answerQuery, MAX_LIMIT, type CubeFilterItem, type CubeQuery } from '../query/index.js';
+import { readCounts } from '../kpi/index.js';
+import { MAX_LIMIT, type CubeFilterItem } from '../query/index.js';
 import { kaplanMeier, type KaplanMeierCurve } from '../stats/kaplan-meier.js';
 import { projectFinalRate, type AgeCount, type OpenPeriod } from '../stats/projected-rate.js';
 import { dateToDay, dayToDate } from './days.js';
 import type { KpiContext, Selection } from './kpi-context.js';
-import { OFFERED_AT, readOptions, selectionFilters } from './offer-counts.js';
+import { bindingOf, kpiSource, selectionFilters } from './offer-counts.js';
 import type { ApiProjection } from './api-types.js';
 
-const COUNT = 'Offers.count';
-const ACCEPTED = 'Offers.accepted';
-const PENDING = 'Offers.pending';
-const DAYS_TO_ACCEPT = 'Offers.daysToAccept';
 const DAY_MS = 86_400_000;
 /** The acceptance curve is learnt from the offers made in this many days before the as-of instant (2W when longer). */
 export const LEARNING_DAYS = 365;
@@ -96,55 +93,42 @@ export async function projectionInputs(ctx: KpiContext, selection: Selection, pe
   const asOfDay = dateToDay(ctx.asOf);
   const open = periods.filter((p) => p.end >= firstOpenDay && p.start <= asOfDay);
   const learningDays = Math.max(LEARNING_DAYS, 2 * w);
-  const filters = selectionFilters(selection);
+  const filters = selectionFilters(ctx, selection);
+  const binding = bindingOf(ctx);
   const learntFrom = `made in the ${learningDays} days before ${ctx.asOf.toISOString().slice(0, 16).replace('T', ' ')} UTC${filters.length > 0 ? ' under the same filters' : ''}`;
-  if (open.length === 0) return { curve: null, learntFrom, periods: periods.map(() => null) };
+  // A projection needs event-grain offers: when each was accepted, and which are still open.
+  const daysToAccept = binding.daysToAccept;
+  if (open.length === 0 || !daysToAccept || !binding.pending) return { curve: null, learntFrom, periods: periods.map(() => null) };
 
   const learningFrom = new Date(asOfMs - learningDays * DAY_MS);
-  const before = (d: Date): CubeFilterItem => ({ member: OFFERED_AT, operator: 'lt', values: [d.toISOString()] });
-  const from = (d: Date): CubeFilterItem => ({ member: OFFERED_AT, operator: 'gte', values: [d.toISOString()] });
-
+  const before = (d: Date): CubeFilterItem => ({ member: binding.time, operator: 'lt', values: [d.toISOString()] });
+  const from = (d: Date): CubeFilterItem => ({ member: binding.time, operator: 'gte', values: [d.toISOString()] });
+  const source = kpiSource(ctx);
   // (1) the curve's acceptances, by whole days to accept.
-  const eventsQuery: CubeQuery = {
-    measures: [COUNT],
-    dimensions: [DAYS_TO_ACCEPT],
-    filters: [...filters, from(learningFrom), before(ctx.asOf)],
-    order: [],
-    limit: MAX_LIMIT,
-  };
+  const eventRows = await readCounts(source, { dimensions: [daysToAccept], filters: [...filters, from(learningFrom), before(ctx.asOf)], limit: MAX_LIMIT, clustered: false });
   // (2) offers, accepted and pending by offered day: the periods with open offers, and the open days.
   const rangeStart = open.reduce((s, p) => (p.start < s ? p.start : s), firstOpenDay);
-  const daysQuery: CubeQuery = {
-    measures: [COUNT, ACCEPTED, PENDING],
-    timeDimensions: [{ dimension: OFFERED_AT, granularity: 'day', dateRange: [rangeStart, asOfDay] }],
-    filters: [...filters, before(ctx.asOf)],
-    order: [],
-    limit: MAX_LIMIT,
-  };
-  const eventsAnswer = await answerQuery(ctx.store, ctx.model, eventsQuery, readOptions(ctx));
-  const daysAnswer = await answerQuery(ctx.store, ctx.model, daysQuery, readOptions(ctx));
+  const dayRows = await readCounts(source, { grain: 'day', dateRange: [rangeStart, asOfDay], filters: [...filters, before(ctx.asOf)], limit: MAX_LIMIT, clustered: false });
 
   const events = new Array<number>(w).fill(0);
   let learnt = 0;
-  for (const row of eventsAnswer.results[0]?.data ?? []) {
-    const n = num(row[COUNT]);
+  for (const row of eventRows) {
+    const n = row.offers;
     learnt += n;
-    const d = row[DAYS_TO_ACCEPT];
+    const d = row.values[daysToAccept];
     if (d === null || d === undefined) continue;
     const day = Math.min(w - 1, Math.max(0, Math.floor(Number(d))));
     events[day] = (events[day] ?? 0) + n;
   }
-  const dayRows = daysAnswer.results[0]?.data ?? [];
   if (dayRows.length >= MAX_LIMIT) {
     throw new UprateError('BAD_ARGUMENT', `the periods to project span more than ${MAX_LIMIT} days with offers`, {
       location: 'periods',
       hint: 'project shorter periods: only the last days before as-of can still be filling in',
     });
   }
-  const dayKey = `${OFFERED_AT}.day`;
   // In day order: sums of fractions must not depend on the order the engine returned the rows in.
   const byDay: [string, DayCounts][] = dayRows
-    .map((row): [string, DayCounts] => [String(row[dayKey] ?? '').slice(0, 10), { offers: num(row[COUNT]), accepted: num(row[ACCEPTED]), pending: num(row[PENDING]) }])
+    .map((row): [string, DayCounts] => [row.period ?? '', { offers: row.offers, accepted: row.accepted, pending: row.pending }])
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
   // Ages of an open day D at as-of: all its offers watched ≥ lo days, none more than hi.
@@ -199,10 +183,4 @@ function safeCurve(events: number[], censored: number[], offers: number): Kaplan
     return take;
   });
   return kaplanMeier({ events, censored: capped, offers });
-}
-
-function num(v: unknown): number {
-  if (v === null || v === undefined) return 0;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : 0;
 }

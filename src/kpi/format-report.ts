@@ -24,7 +24,7 @@ function columns(report: Report): Column[] {
     { title: 'rate', right: true, value: (r) => pct(r.rate) },
     { title: `${Math.round(report.level * 100)}% interval`, right: true, value: (r) => (r.lower === null ? '—' : `${pct(r.lower)}–${pct(r.upper)}`) },
     { title: 'band', value: (r) => bandText(r) },
-    { title: 'customers conv./offered', right: true, value: (r) => `${int(r.customersConverted)}/${int(r.customersOffered)}` },
+    ...(report.total.customersOffered === null ? [] : [{ title: 'customers conv./offered', right: true, value: (r: ReportRow) => `${int(r.customersConverted ?? 0)}/${int(r.customersOffered ?? 0)}` }]),
     { title: 'revenue', right: true, value: (r) => money(r.revenue) },
     { title: 'note', value: (r) => (r.provisional ? `provisional (${pct(r.pendingShare, 0)} open)` : '') },
   ];
@@ -49,10 +49,12 @@ function headline(report: Report): string[] {
   const t: KpiCell = report.total;
   const range = report.from && report.to ? `${report.from.slice(0, 10)} to ${new Date(Date.parse(report.to) - 1).toISOString().slice(0, 10)}` : 'no offers';
   return [
-    `Upsell / cross-sell conversion ${report.offerType ? `(${report.offerType} only) ` : ''}— ${range}, ${report.windowDays}-day conversion window, as of ${report.asOf.slice(0, 16).replace('T', ' ')} UTC`,
+    `Upsell / cross-sell conversion ${report.offerType ? `(${report.offerType} only) ` : ''}— ${range}, ${report.windowDays === null ? 'acceptance as your model defines it' : `${report.windowDays}-day conversion window`}, as of ${report.asOf.slice(0, 16).replace('T', ' ')} UTC`,
     `  conversion rate  ${pct(t.rate)}  (${Math.round(report.level * 100)}% interval ${pct(t.lower)}–${pct(t.upper)}${intervalNote(t)}, band ${t.judgement === null ? 'none' : bandText(t)}: strong > ${pct(report.thresholds.strong, 0)}, poor < ${pct(report.thresholds.poor, 0)})`,
     `  offers ${int(t.offers)}, accepted ${int(t.accepted)}, pending ${int(t.pending)}${t.provisional ? ' — provisional: some offers are still inside their window' : ''}`,
-    `  customers offered ${int(t.customersOffered)}, converted ${int(t.customersConverted)} (customer conversion ${pct(t.customerRate)}), expansion revenue ${money(t.revenue)}`,
+    t.customersOffered === null
+      ? `  customers: not available (the KPI binding names no customer dimension)${report.total.revenue ? `, expansion revenue ${money(t.revenue)}` : ''}`
+      : `  customers offered ${int(t.customersOffered)}, converted ${int(t.customersConverted ?? 0)} (customer conversion ${pct(t.customerRate)}), expansion revenue ${money(t.revenue)}`,
   ];
 }
 

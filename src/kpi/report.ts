@@ -3,17 +3,18 @@ import type { OfferType } from '../core/schema.js';
 import { DEFAULT_WINDOW_DAYS } from '../core/schema.js';
 import { loadModel, shippedModelDir, type Model } from '../model/index.js';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
-import { answerQuery, MAX_LIMIT, type Access, type CubeFilterItem, type CubeQuery } from '../query/index.js';
+import { MAX_LIMIT, type Access, type CubeFilterItem } from '../query/index.js';
 import type { Store } from '../store/store.js';
 import { band, bandWithInterval, rateEstimate, type Band, type BandThresholds, type ClusterMoments, type IntervalMethod, type VarianceKind } from '../stats/index.js';
-import { countWithCustomerSums } from './customer-sums.js';
+import { bindKpi, boundDimension, type KpiBinding } from './binding.js';
 import { nextPeriod, periodsBetween, periodStart, type Grain } from './grain.js';
-import { REPORT_DIMENSIONS, type ReportDimension } from './segments.js';
+import { offerEdge, readCounts, type CountRow, type KpiSource } from './read-counts.js';
 
 export interface ReportOptions {
   /** Omit for one row per segment over the whole range. */
   readonly grain?: Grain;
-  readonly by?: readonly ReportDimension[];
+  /** Breakdown dimensions of the binding: keys (`account_size`), camelCase or `Cube.member`. */
+  readonly by?: readonly string[];
   /** Inclusive start (UTC). Default: the first offer. */
   readonly from?: Date;
   /** Exclusive end (UTC). Default: just after the last offer. */
@@ -30,6 +31,9 @@ export interface ReportOptions {
   readonly limits?: Limits;
   /** Aborted when the caller went away: running statements are cancelled. */
   readonly signal?: AbortSignal;
+  /** The model and its KPI binding (default: the shipped model compiled for the window). */
+  readonly model?: Model;
+  readonly binding?: KpiBinding;
 }
 
 /** One cell of the KPI: counts, the rate with its interval, band and provisional flag. */
@@ -54,8 +58,9 @@ export interface KpiCell {
   readonly provisional: boolean;
   /** pending / offers. */
   readonly pendingShare: number | null;
-  readonly customersOffered: number;
-  readonly customersConverted: number;
+  /** Null when the binding names no customer dimension. */
+  readonly customersOffered: number | null;
+  readonly customersConverted: number | null;
   /** customersConverted / customersOffered — the first seed's customer-level rate. */
   readonly customerRate: number | null;
   /** Revenue of accepted offers. */
@@ -65,7 +70,8 @@ export interface KpiCell {
 export interface ReportRow extends KpiCell {
   /** Start of the period (`YYYY-MM-DD`), when the report has a grain. */
   readonly period?: string;
-  readonly segment: Readonly<Partial<Record<ReportDimension, string | null>>>;
+  /** Dimension key (`account_size`) → value. */
+  readonly segment: Readonly<Record<string, string | null>>;
 }
 
 export interface Report {
@@ -73,9 +79,11 @@ export interface Report {
   readonly from: string | null;
   readonly to: string | null;
   readonly grain: Grain | null;
-  readonly by: readonly ReportDimension[];
+  /** The breakdown dimensions' keys. */
+  readonly by: readonly string[];
   readonly offerType: OfferType | null;
-  readonly windowDays: number;
+  /** The conversion window the shipped model was compiled for; null when a user's model defines acceptance. */
+  readonly windowDays: number | null;
   readonly level: number;
   /** Wilson on the effective sample (offers / design effect), exact below 30 effective offers: as the API. */
   readonly interval: 'wilson';
@@ -90,8 +98,8 @@ interface Counts {
   offers: number;
   accepted: number;
   pending: number;
-  customersOffered: number;
-  customersConverted: number;
+  customersOffered: number | null;
+  customersConverted: number | null;
   revenue: number;
   clusters: ClusterMoments | null;
 }
@@ -118,7 +126,7 @@ export function kpiCell(c: Counts, level: number, thresholds: BandThresholds): K
     designEffect: interval.designEffect.designEffect,
     provisional: c.pending > 0,
     pendingShare: c.offers > 0 ? c.pending / c.offers : null,
-    customerRate: c.customersOffered > 0 ? c.customersConverted / c.customersOffered : null,
+    customerRate: c.customersOffered && c.customersConverted !== null ? c.customersConverted / c.customersOffered : null,
   };
 }
 
@@ -136,21 +144,8 @@ function reportModel(windowDays: number): Promise<Model> {
   return model;
 }
 
-const MEASURES = {
-  offers: 'Offers.count',
-  accepted: 'Offers.accepted',
-  pending: 'Offers.pending',
-  revenue: 'Offers.expansionRevenue',
-} as const;
-const OFFERED_AT = 'Offers.offeredAt';
-const CUSTOMER = 'Offers.customerId';
-/** Where a row keeps its customers' sums (not a member name, so it never collides with one). */
-const CLUSTERS = '__clusters';
-/** Customers with an accepted offer (from the same read: a distinct count per customer would be slow). */
-const CONVERTED = '__customers_converted';
-
 /** Cube's local-time text (`2025-01-01T00:00:00.000`, UTC here) as an instant. */
-const instant = (v: unknown): Date | undefined => (v === null || v === undefined ? undefined : new Date(`${String(v)}Z`));
+const instant = (v: string | null): Date | undefined => (v === null ? undefined : new Date(`${v}Z`));
 
 /**
  * The KPI report: offers, accepted within the conversion window, pending, rate and interval, per
@@ -167,90 +162,80 @@ export async function buildReport(store: Store, access: Access, options: ReportO
   const level = options.level ?? 0.95;
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
   const asOf = options.asOf ?? new Date();
-  const by = options.by ?? [];
+  const model = options.model ?? (await reportModel(windowDays));
+  const binding = options.binding ?? bindKpi(model, undefined);
+  const dims = (options.by ?? []).map((d) => boundDimension(binding, d));
+  const by = dims.map((d) => d.key);
   const grain = options.grain;
-  const model = await reportModel(windowDays);
+  if (options.offerType && !binding.offerType) {
+    throw new UprateError('BAD_ARGUMENT', `offer type ${options.offerType}: the KPI binding names no offer-type dimension`, {
+      location: '--type',
+      hint: 'leave the offer type out, or bind kpi.offerType in uprate.config.yaml',
+    });
+  }
 
   // Half-open [from, to): with a date-time value these operators compare with the instant.
+  const time = binding.time;
   const filters: CubeFilterItem[] = [
-    ...(options.from ? [{ member: OFFERED_AT, operator: 'afterOrOnDate' as const, values: [options.from.toISOString()] }] : []),
-    ...(options.to ? [{ member: OFFERED_AT, operator: 'beforeDate' as const, values: [options.to.toISOString()] }] : []),
-    ...(options.offerType ? [{ member: 'Offers.offerType', operator: 'equals' as const, values: [options.offerType] }] : []),
+    ...(options.from ? [{ member: time, operator: 'afterOrOnDate' as const, values: [options.from.toISOString()] }] : []),
+    ...(options.to ? [{ member: time, operator: 'beforeDate' as const, values: [options.to.toISOString()] }] : []),
+    ...(options.offerType && binding.offerType ? [{ member: binding.offerType, operator: 'equals' as const, values: [options.offerType] }] : []),
     // As of a past instant, the offers made after it did not exist yet.
-    { member: OFFERED_AT, operator: 'beforeOrOnDate' as const, values: [asOf.toISOString().slice(0, 23)] },
+    { member: time, operator: 'beforeOrOnDate' as const, values: [asOf.toISOString().slice(0, 23)] },
   ];
-  const read = { now: asOf, access, ...(options.limits ? { limits: options.limits } : {}), ...(options.signal ? { signal: options.signal } : {}) };
-  const ask = async (query: CubeQuery) => (await answerQuery(store, model, { filters, order: [], ...query }, read)).results[0]?.data ?? [];
-  // Counts per group with the customers' sums, as the API reads them.
-  const askClustered = async (query: CubeQuery) =>
-    (await countWithCustomerSums(store, model, { filters, order: [], ...query }, { offers: MEASURES.offers, accepted: MEASURES.accepted, customer: CUSTOMER }, read)).map(
-      (r): Record<string, unknown> => ({ ...r.data, [CLUSTERS]: r.clusters, [CONVERTED]: r.customersAccepting }),
-    );
-  const measures = Object.values(MEASURES);
-  const dimensions = by.map((d) => REPORT_DIMENSIONS[d]);
-  const periodKey = grain ? `${OFFERED_AT}.${grain}` : undefined;
-  const keyNames = [...(grain ? ['period'] : []), ...by];
+  const source: KpiSource = {
+    store,
+    model,
+    binding,
+    read: { now: asOf, access, ...(options.limits ? { limits: options.limits } : {}), ...(options.signal ? { signal: options.signal } : {}) },
+  };
+  const dimensions = dims.map((d) => d.member);
 
   // The total and the cells are independent questions: ask them together.
-  const readCells = async (): Promise<Record<string, unknown>[]> => {
-    const cells: Record<string, unknown>[] = [];
-    if (keyNames.length === 0) return cells;
+  const readCells = async (): Promise<CountRow[]> => {
+    const cells: CountRow[] = [];
+    if (!grain && by.length === 0) return cells;
     // Page through the cells: a daily report by offer can pass the row limit of one answer.
     for (let offset = 0; ; offset += MAX_LIMIT) {
-      const page = await askClustered({
-        measures,
-        dimensions,
-        ...(grain ? { timeDimensions: [{ dimension: OFFERED_AT, granularity: grain }] } : {}),
-        limit: MAX_LIMIT,
-        offset,
-      });
-      for (const row of page) {
-        cells.push({
-          ...row,
-          ...(periodKey ? { period: instant(row[periodKey]) } : {}),
-          ...Object.fromEntries(by.map((d) => [d, row[REPORT_DIMENSIONS[d]] ?? null])),
-        });
-      }
+      const page = await readCounts(source, { dimensions, ...(grain ? { grain } : {}), filters, extended: true, limit: MAX_LIMIT, offset });
+      cells.push(...page);
       if (page.length < MAX_LIMIT) return cells;
     }
   };
-  const [[totalRow = {}], cells]: [Record<string, unknown>[], Record<string, unknown>[]] = await Promise.all([askClustered({ measures }), readCells()]);
+  const [[totalRow], cells] = await Promise.all([readCounts(source, { filters, extended: true }), readCells()]);
   // The range of offers, when the caller left an end open: the first and last offer (rows, not groups).
-  const edge = async (direction: 'asc' | 'desc') =>
-    instant((await ask({ dimensions: [OFFERED_AT], ungrouped: true, order: [[OFFERED_AT, direction]], limit: 1 }))[0]?.[OFFERED_AT]);
-  const hasOffers = Number(totalRow[MEASURES.offers] ?? 0) > 0;
-  const firstOffer = !options.from && hasOffers ? await edge('asc') : undefined;
-  const lastOffer = !options.to && hasOffers ? await edge('desc') : undefined;
+  const hasOffers = (totalRow?.offers ?? 0) > 0;
+  const firstOffer = !options.from && hasOffers ? instant(await offerEdge(source, filters, 'asc')) : undefined;
+  const lastOffer = !options.to && hasOffers ? instant(await offerEdge(source, filters, 'desc')) : undefined;
 
-  const counts = (r: Record<string, unknown>): Counts => ({
-    offers: Number(r[MEASURES.offers] ?? 0),
-    accepted: Number(r[MEASURES.accepted] ?? 0),
-    pending: Number(r[MEASURES.pending] ?? 0),
-    customersOffered: (r[CLUSTERS] as ClusterMoments | undefined)?.customers ?? 0,
-    customersConverted: Number(r[CONVERTED] ?? 0),
-    revenue: Number(r[MEASURES.revenue] ?? 0),
-    clusters: (r[CLUSTERS] as ClusterMoments | undefined) ?? null,
+  const counts = (r: CountRow): Counts => ({
+    offers: r.offers,
+    accepted: r.accepted,
+    pending: r.pending,
+    customersOffered: r.customersOffered,
+    customersConverted: r.customersConverted,
+    revenue: r.revenue,
+    clusters: r.clusters,
   });
-  const total = kpiCell(counts(totalRow), level, thresholds);
+  const unclustered = binding.customer === null;
+  const total = kpiCell(totalRow ? counts(totalRow) : unclustered ? { ...ZERO, customersOffered: null, customersConverted: null } : ZERO, level, thresholds);
   const from = options.from ?? firstOffer;
   const to = options.to ?? (lastOffer ? new Date(lastOffer.getTime() + 1) : undefined);
 
-  const segmentKey = (r: Record<string, unknown>) => JSON.stringify(by.map((d) => r[d] ?? null));
-  const found = new Map<string, Record<string, unknown>>();
-  for (const r of cells) {
-    const period = r['period'] instanceof Date ? day(r['period']) : '';
-    found.set(`${period}|${segmentKey(r)}`, r);
-  }
+  const segmentOf = (r: CountRow) => Object.fromEntries(dims.map((d) => [d.key, r.values[d.member] ?? null]));
+  const segmentKey = (r: CountRow) => JSON.stringify(dimensions.map((d) => r.values[d] ?? null));
+  const found = new Map<string, CountRow>();
+  for (const r of cells) found.set(`${r.period ?? ''}|${segmentKey(r)}`, r);
   // Every observed segment in every period of the range: the empty cells are information.
-  const segments = new Map<string, Record<string, unknown>>();
+  const segments = new Map<string, CountRow>();
   for (const r of cells) segments.set(segmentKey(r), r);
   const periods = grain && from && to ? periodsBetween(from, new Date(to.getTime() - 1), grain, (options.limits ?? DEFAULT_LIMITS).maxPeriods).map(day) : [''];
+  const empty: Counts = unclustered ? { ...ZERO, customersOffered: null, customersConverted: null } : ZERO;
   const rows: ReportRow[] = [];
   for (const period of periods) {
     for (const [key, sample] of [...segments.entries()].sort(([a], [b]) => compareKeys(a, b))) {
       const r = found.get(`${period}|${key}`);
-      const segment = Object.fromEntries(by.map((d) => [d, (sample[d] as string | null) ?? null]));
-      rows.push({ ...(grain ? { period } : {}), segment, ...kpiCell(r ? counts(r) : ZERO, level, thresholds) });
+      rows.push({ ...(grain ? { period } : {}), segment: segmentOf(sample), ...kpiCell(r ? counts(r) : empty, level, thresholds) });
     }
   }
   return {
@@ -260,7 +245,7 @@ export async function buildReport(store: Store, access: Access, options: ReportO
     grain: grain ?? null,
     by,
     offerType: options.offerType ?? null,
-    windowDays,
+    windowDays: binding.shipped ? windowDays : null,
     level,
     interval: 'wilson',
     thresholds,

@@ -1,11 +1,13 @@
 import { UprateError } from '../core/errors.js';
 import { DEFAULT_WINDOW_DAYS } from '../core/schema.js';
 import { buildCube } from './build-cube.js';
+import { setAsideBroken } from './broken-members.js';
 import { checkCycles } from './check-cycles.js';
 import { checkJoins } from './check-joins.js';
 import { checkNumberMeasures } from './check-number-measures.js';
 import { checkReferences } from './check-references.js';
 import { evaluateJsModel } from './evaluate-js.js';
+import { fileCubes } from './file-cubes.js';
 import { ProblemList, type ModelProblem } from './problems.js';
 import type { RawCube } from './raw-cube.js';
 import { readYamlModel } from './read-yaml.js';
@@ -25,11 +27,18 @@ export interface CompileOptions {
   readonly conversionWindowDays?: number;
   /** Time limit per JavaScript evaluation step (default 1000 ms). */
   readonly timeoutMs?: number;
+  /**
+   * Serve what compiles, as Cube does: members, joins and cubes with errors (and what uses them)
+   * are left out of the model and listed in `model.broken`, and the model is always returned.
+   * Default false: any error means no model.
+   */
+  readonly tolerant?: boolean;
 }
 
 export interface CompileResult {
-  /** Present when there is no error (warnings allowed). */
+  /** Present when there is no error (warnings allowed), or always when compiled tolerantly. */
   readonly model: Model | undefined;
+  /** Every problem (in a tolerant compile, with those of members broken through others: `model.problems`). */
   readonly problems: readonly ModelProblem[];
 }
 
@@ -47,7 +56,8 @@ function windowDays(options: CompileOptions): number {
 /**
  * Model files → compiled model: evaluate each file (JS in a sandbox, YAML parsed), collect every
  * name, build the cubes with resolved references, then check references, cycles, number
- * measures and joins. All problems are collected; none is thrown.
+ * measures and joins. All problems are collected; none is thrown. With `tolerant`, what the
+ * errors break is set aside (see setAsideBroken) and the rest is the model.
  */
 export function compileModel(sources: readonly ModelSource[], options: CompileOptions = {}): CompileResult {
   const days = windowDays(options);
@@ -66,6 +76,13 @@ export function compileModel(sources: readonly ModelSource[], options: CompileOp
   checkCycles(cubes, problems);
   checkNumberMeasures(cubes, problems);
   checkJoins(cubes, problems);
-  const model: Model | undefined = problems.hasErrors ? undefined : { cubes, files: sources.map((s) => s.file) };
+  const files = sources.map((s) => s.file);
+  if (options.tolerant) {
+    const texts = new Map(sources.map((s) => [s.file, s.text]));
+    const aside = setAsideBroken(cubes, problems.errors, (file) => fileCubes(file, texts.get(file) ?? '', raws));
+    const all = [...problems.all, ...aside.derived];
+    return { model: { cubes: aside.cubes, files, problems: all, broken: aside.broken }, problems: all };
+  }
+  const model: Model | undefined = problems.hasErrors ? undefined : { cubes, files, problems: problems.all, broken: new Map() };
   return { model, problems: problems.all };
 }

@@ -67,7 +67,10 @@ export function evaluateJsModel(file: string, code: string, options: SandboxOpti
   }
   for (const p of result.problems) {
     const what = p.kind === 'SyntaxError' ? 'syntax error' : 'error while evaluating';
-    problems.error({ file, line: p.line, cube: p.cube }, `${what}: ${p.message}`, 'fix the model file at that line');
+    // An unsupported call (view(), context()) declares nothing uprate loads; any other error may
+    // have stopped the file half-way, so every cube of the file is broken.
+    const breaks = p.kind === 'unsupported' ? { kind: 'nothing' as const } : undefined;
+    problems.error({ file, line: p.line, cube: p.cube }, `${what}: ${p.message}`, 'fix the model file at that line', breaks);
   }
   return result.cubes.map((c) => toRawCube(file, c, result.macros, problems, code));
 }

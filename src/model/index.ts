@@ -23,6 +23,7 @@ export { DIMENSION_TYPES, MEASURE_TYPES, RELATIONSHIPS } from './types.js';
 export { compileModel, type CompileOptions, type CompileResult, type ModelSource } from './compile-model.js';
 export { loadModel, readModelSources, validateModel } from './load-model.js';
 export { formatProblems, modelError, problemLocation, type ModelProblem } from './problems.js';
+export { findBroken } from './find-broken.js';
 export { shippedModelDir } from './shipped-model.js';
 export { MACROS } from './macros.js';
 export { templateRefs, templateSource } from './template.js';

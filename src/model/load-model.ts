@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { UprateError } from '../core/errors.js';
 import { compileModel, type CompileOptions, type ModelSource } from './compile-model.js';
 import { modelError, type ModelProblem } from './problems.js';
@@ -40,11 +40,41 @@ export async function validateModel(dir: string, options: CompileOptions = {}): 
  * The compiled model in `dir`; throws a MODEL_INVALID {@link UprateError} listing every error
  * (`details.problems`) when there is any.
  *
+ * With `tolerant: true` it throws only when the folder is missing: what has errors — and what
+ * uses it — is left out, listed in `model.broken` with its problems (also in `model.problems`),
+ * as Cube serves the rest of a model and fails only the queries that use a broken member. The
+ * problems then name files relative to `dir` (`offers.js:12 Offers.rate`), since they are shown
+ * to API callers, who need not learn where the server keeps its model.
+ *
  * @example
  *   const model = await loadModel(shippedModelDir(), { conversionWindowDays: 14 });
+ *   const served = await loadModel('model', { tolerant: true });
+ *   for (const [member, why] of served.broken) console.error(member, formatProblems(why));
  */
 export async function loadModel(dir: string, options: CompileOptions = {}): Promise<Model> {
   const { model, problems } = compileModel(readModelSources(dir), options);
   if (!model) throw modelError(problems);
-  return model;
+  return options.tolerant ? relativeTo(dir, model) : model;
+}
+
+/** The model with the files its problems name relative to `dir`. */
+function relativeTo(dir: string, model: Model): Model {
+  const rel = (file: string) => {
+    const r = relative(dir, file);
+    return r === '' || r.startsWith('..') || isAbsolute(r) ? file : r;
+  };
+  const moved = new Map<ModelProblem, ModelProblem>();
+  const move = (p: ModelProblem): ModelProblem => {
+    const known = moved.get(p);
+    if (known) return known;
+    const out = { ...p, file: rel(p.file) };
+    moved.set(p, out);
+    return out;
+  };
+  return {
+    cubes: model.cubes,
+    files: model.files.map(rel),
+    problems: model.problems.map(move),
+    broken: new Map([...model.broken].map(([key, list]) => [key, list.map(move)])),
+  };
 }

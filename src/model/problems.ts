@@ -21,12 +21,43 @@ export interface ProblemPlace {
   readonly member?: string | undefined;
 }
 
+/**
+ * What an error makes unusable when a model is loaded tolerantly (`{ tolerant: true }`): every
+ * cube of its file (it could not be read), one cube, one member, some joins, or nothing beyond
+ * itself (an unsupported `view()`, a badly named cube that is left out anyway).
+ */
+export type Breaks =
+  | { readonly kind: 'file' }
+  | { readonly kind: 'cube'; readonly cube: string }
+  | { readonly kind: 'member'; readonly cube: string; readonly member: string }
+  | { readonly kind: 'joins'; readonly joins: readonly { readonly cube: string; readonly target: string }[] }
+  | { readonly kind: 'nothing' };
+
+/** An error with what it breaks. */
+export interface BreakingError {
+  readonly problem: ModelProblem;
+  readonly breaks: Breaks;
+}
+
+/** By default an error breaks what its place names: a join (`joins.Other`), a member, a cube, or its whole file. */
+function breaksOf(place: ProblemPlace): Breaks {
+  const { cube, member } = place;
+  if (cube === undefined) return { kind: 'file' };
+  if (member === undefined) return { kind: 'cube', cube };
+  if (member.startsWith('joins.')) return { kind: 'joins', joins: [{ cube, target: member.slice('joins.'.length) }] };
+  return { kind: 'member', cube, member };
+}
+
 /** Collects problems; `error()` and `warn()` never throw. */
 export class ProblemList {
   private readonly items: ModelProblem[] = [];
+  private readonly breaking: BreakingError[] = [];
 
-  error(place: ProblemPlace, message: string, fix?: string): void {
+  /** An error; `breaks` says what it makes unusable when it is not what `place` names. */
+  error(place: ProblemPlace, message: string, fix?: string, breaks: Breaks = breaksOf(place)): void {
     this.add('error', place, message, fix);
+    const problem = this.items[this.items.length - 1];
+    if (problem) this.breaking.push({ problem, breaks });
   }
 
   warn(place: ProblemPlace, message: string, fix?: string): void {
@@ -51,6 +82,11 @@ export class ProblemList {
 
   get hasErrors(): boolean {
     return this.items.some((p) => p.severity === 'error');
+  }
+
+  /** The errors, each with what it breaks. */
+  get errors(): readonly BreakingError[] {
+    return this.breaking;
   }
 }
 

@@ -40,7 +40,7 @@ export function readYamlModel(file: string, text: string, problems: ProblemList)
   for (const item of root.items) {
     const key = String((item.key as { value?: unknown } | null)?.value ?? item.key);
     if (key !== 'cubes') {
-      problems.error({ file, line: lineOf(item.key as Node) }, `\`${key}:\` is not supported in a model file (only \`cubes:\`)`, 'remove it, or define it as a cube');
+      problems.error({ file, line: lineOf(item.key as Node) }, `\`${key}:\` is not supported in a model file (only \`cubes:\`)`, 'remove it, or define it as a cube', { kind: 'nothing' });
     }
   }
   const cubes = root.get('cubes', true);

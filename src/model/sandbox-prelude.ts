@@ -77,7 +77,7 @@ export const SANDBOX_PRELUDE = String.raw`
   }
   function unsupported(what) {
     return function () {
-      problems.push({ message: what + '() is not supported by uprate (supported: cube())', line: lineOf(new Error().stack) });
+      problems.push({ message: what + '() is not supported by uprate (supported: cube())', line: lineOf(new Error().stack), kind: 'unsupported' });
     };
   }
 

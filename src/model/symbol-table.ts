@@ -18,7 +18,8 @@ export function buildSymbolTable(raws: readonly RawCube[], problems: ProblemList
   for (const raw of raws) {
     const place = { file: raw.file, line: raw.line };
     if (typeof raw.name !== 'string' || !NAME.test(raw.name) || RESERVED.includes(raw.name)) {
-      problems.error(place, `bad cube name ${JSON.stringify(raw.name)}`, 'name a cube with letters, digits and _, e.g. Offers');
+      // Left out of the model; the file's other cubes are fine.
+      problems.error(place, `bad cube name ${JSON.stringify(raw.name)}`, 'name a cube with letters, digits and _, e.g. Offers', { kind: 'nothing' });
       continue;
     }
     const first = seen.get(raw.name);

@@ -3,6 +3,8 @@
  * checked and resolved. Every SQL snippet is a {@link Template}: text with typed references to
  * cubes, members and portable macros, so nothing downstream parses SQL text again.
  */
+import type { ModelProblem } from './problems.js';
+
 export const MEASURE_TYPES = ['count', 'count_distinct', 'count_distinct_approx', 'sum', 'avg', 'min', 'max', 'number'] as const;
 export type MeasureType = (typeof MEASURE_TYPES)[number];
 
@@ -97,9 +99,26 @@ export interface CubeDef {
 }
 
 export interface Model {
+  /** The cubes, members and joins that compiled (in a tolerant load, without the broken ones). */
   readonly cubes: ReadonlyMap<string, CubeDef>;
-  /** The files it was compiled from, relative to the model folder. */
+  /** The files it was compiled from. */
   readonly files: readonly string[];
+  /**
+   * Every problem found while compiling: the warnings, and in a tolerant load the errors too —
+   * those of the model files, then one per member broken only because it uses a broken one.
+   */
+  readonly problems: readonly ModelProblem[];
+  /**
+   * What a tolerant load left out, with why: `Cube.member`, a whole `Cube`, or a join
+   * `Cube.joins.Other` → its problems (for a member broken through another, its own problem
+   * followed by the other's). Empty when the model has no error.
+   *
+   * @example
+   *   formatProblems(model.broken.get('UpsellOffers.upsellConversionRate') ?? [])
+   *   // upsell_offers.js:1 UpsellOffers.upsellConversionRate: error: number measure … uses raw columns …
+   *   //   fix: compute it from measures (a ratio of sums): sql: `${successfulUpsells} * 1.0 / NULLIF(${totalUpsellOffers}, 0)`
+   */
+  readonly broken: ReadonlyMap<string, readonly ModelProblem[]>;
 }
 
 export type MemberDef = MeasureDef | DimensionDef | SegmentDef;

@@ -25,7 +25,7 @@ test('the KPI measures agree with plain SQL over the same rows', async () => {
     SELECT count(*) AS n, count(*) FILTER (WHERE ok) AS a,
       count(*) FILTER (WHERE NOT ok AND (declined_at IS NULL OR declined_at > TIMESTAMP '2025-03-20 10:00:00') AND offered_at + INTERVAL 30 DAY > TIMESTAMP '2025-03-20 10:00:00') AS p,
       count(DISTINCT customer_id) AS co, count(DISTINCT customer_id) FILTER (WHERE ok) AS cc,
-      sum(revenue) FILTER (WHERE ok) AS rev, avg(date_diff('second', offered_at, accepted_at) / 86400.0) FILTER (WHERE ok) AS days
+      (sum(revenue) FILTER (WHERE ok))::VARCHAR AS rev, avg(date_diff('second', offered_at, accepted_at) / 86400.0) FILTER (WHERE ok) AS days
     FROM o`);
   assert.deepEqual(r?.data, [{
     'Offers.count': String(e?.['n']),

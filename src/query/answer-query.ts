@@ -98,7 +98,8 @@ export function prepareQuery(model: Model, query: unknown, options: AnswerOption
 export async function answerQuery(store: Store, model: Model, query: unknown, options: AnswerOptions): Promise<LoadAnswer> {
   const prepared = prepareQuery(model, query, options, dialectOf(store));
   const timeoutMs = options.timeoutMs ?? options.limits?.queryTimeoutMs;
-  const run = { ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(options.signal ? { signal: options.signal } : {}) };
+  // Exact decimals keep the engine's digits (Cube sends PostgreSQL's numeric text as it is).
+  const run = { exactDecimals: true, ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(options.signal ? { signal: options.signal } : {}) };
   const results = await Promise.all(
     prepared.queries.map(async (p): Promise<LoadResult> => {
       const rows = await store.query(p.sql.sql, p.sql.params, run);

@@ -1,6 +1,10 @@
 import { formatWall, parseTimestamp } from './time-zone.js';
 
-/** A number as Cube sends it: a string, integer counts without a decimal point, never `1e-7`. */
+/**
+ * A number as Cube sends it: a string, integer counts without a decimal point, never `1e-7`.
+ * An exact decimal arrives from the store as the engine's text (`QueryOptions.exactDecimals`) and
+ * is sent as it is (`"0.16376107459274078308"`, `"1234.50"`): it never passes through a double.
+ */
 export function numberText(v: unknown): string | null {
   if (v === null || v === undefined) return null;
   if (typeof v === 'bigint') return v.toString();

@@ -1,6 +1,8 @@
 import { cubeTitle, findMember, memberTitle, shortTitle, type CubeDef, type Model } from '../model/index.js';
 
-function drill(model: Model, paths: readonly string[]) {
+/** Drill members the model holds (never one a tolerant load left out). */
+function drill(model: Model, listed: readonly string[]) {
+  const paths = listed.filter((p) => findMember(model, p) !== undefined);
   const isMeasure = (p: string) => findMember(model, p)?.member.kind === 'measure';
   return { drillMembers: paths, drillMembersGrouped: { measures: paths.filter(isMeasure), dimensions: paths.filter((p) => !isMeasure(p)) } };
 }
@@ -59,7 +61,10 @@ function cubeMeta(model: Model, cube: CubeDef): Record<string, unknown> {
 
 /**
  * `/cubejs-api/v1/meta`: the public cubes and members, with Cube's titles (`Upsell Offers Total
- * Upsell Offers`), `aggType`, cumulative flags and drill members. Hidden members are left out.
+ * Upsell Offers`), `aggType`, cumulative flags and drill members. Hidden members are left out,
+ * and so is what a tolerant load could not compile (`model.broken`), as Cube leaves out what it
+ * cannot compile. Only names, titles, types and the model's own `meta` are listed: no SQL, no
+ * file, no problem text.
  *
  * @example
  *   const body = meta(await loadModel(shippedModelDir()));   // { cubes: [...] }

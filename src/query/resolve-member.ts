@@ -1,5 +1,6 @@
 import { UprateError } from '../core/errors.js';
 import { findMember, type Model } from '../model/index.js';
+import { checkNotBroken } from './broken-member.js';
 import type { MemberRef } from './plan.js';
 
 type Expected = 'measure' | 'dimension' | 'segment' | 'filterable';
@@ -16,6 +17,7 @@ const LISTS: Readonly<Record<Expected, string>> = {
  * `Cube 'Nope' not found for path 'Nope.count'`, `'nope' not found for path 'Offers.nope'`.
  */
 export function resolveMember(model: Model, path: string, expected: Expected, where: string): MemberRef {
+  checkNotBroken(model, path, where);
   const [cubeName = '', name = ''] = path.split('.');
   const cube = model.cubes.get(cubeName);
   if (!cube) {

@@ -2,6 +2,8 @@ import type { Model } from '../model/index.js';
 import type { Dialect } from '../sql/index.js';
 import { prepareQuery, type AnswerOptions, type PreparedQuery } from './answer-query.js';
 import { accessFilters } from './access.js';
+import { normalizeFilters } from './normalize-query.js';
+import { transformQuery } from './transformed-query.js';
 
 function orderObject(p: PreparedQuery): Record<string, 'asc' | 'desc'> {
   return Object.fromEntries(p.plan.order.map((o) => [o.id, o.desc ? 'desc' : 'asc']));
@@ -35,13 +37,18 @@ export function compileToSql(model: Model, query: unknown, options: AnswerOption
   return prepared.queryType === 'regularQuery' && bodies[0] ? bodies[0] : bodies;
 }
 
-/** `/cubejs-api/v1/dry-run`: the normalised queries, their order, the query type and pivot query. */
+/**
+ * `/cubejs-api/v1/dry-run`: the query type, the normalised queries, their order, each in the form
+ * Cube's pre-aggregation matcher reads (transformed-query.ts), and the pivot query.
+ */
 export function dryRun(model: Model, query: unknown, options: AnswerOptions & { readonly dialect: Dialect }): Record<string, unknown> {
   const prepared = prepareQuery(model, query, options, options.dialect);
+  const security = normalizeFilters(accessFilters(options.access), 'security');
   return {
     queryType: prepared.queryType,
     normalizedQueries: prepared.queries.map((p) => p.query),
     queryOrder: prepared.queries.map(orderObject),
+    transformedQueries: prepared.queries.map((p) => transformQuery(model, p, security)),
     pivotQuery: prepared.pivotQuery,
   };
 }

@@ -6,5 +6,6 @@
 export { collectMonthlyReport, defaultMonth, monthRange, type MonthlyReport, type MonthlyReportOptions } from './monthly-report.js';
 export { renderReportHtml, type RenderOptions } from './report-html.js';
 export { renderReportMarkdown } from './report-markdown.js';
-export { REPORT_BREAKDOWNS } from './breakdowns.js';
+export { breakdownPanels, panelTitle, type BreakdownPanel } from './breakdown-panels.js';
+export { coverageOf, FULL_COVERAGE, type ModelCoverage } from './coverage.js';
 export { formatter, type Formatter } from './format.js';

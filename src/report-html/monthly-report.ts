@@ -1,10 +1,12 @@
 /**
- * The monthly report's numbers: the month's headline, a 13-month trend ending with it, the six
- * segment breakdowns, the offer leaderboard and the findings — the same functions that answer
- * /api/v1, so the report and the dashboard agree to the digit.
+ * The monthly report's numbers: the month's headline, a 13-month trend ending with it, the
+ * breakdowns by the KPI binding's panel dimensions, the offer leaderboard (when the binding names
+ * the offer) and the findings — the same functions that answer /api/v1, so the report and the
+ * dashboard agree to the digit.
  */
 import { UprateError } from '../core/errors.js';
 import {
+  bindingOf,
   breakdown,
   findInsights,
   kpiHeadline,
@@ -20,7 +22,9 @@ import {
   type Selection,
   type TimeseriesResponse,
 } from '../insights/index.js';
-import { REPORT_BREAKDOWNS } from './breakdowns.js';
+import { panelDimensions } from '../kpi/index.js';
+import { breakdownPanels, type BreakdownPanel } from './breakdown-panels.js';
+import { coverageOf, type ModelCoverage } from './coverage.js';
 
 export interface MonthlyReportOptions {
   /** `YYYY-MM`; default: the last month that ended before the clock, or the month of the last offer. */
@@ -39,9 +43,13 @@ export interface MonthlyReport {
   readonly generatedAt: string;
   readonly kpi: KpiResponse;
   readonly trend: TimeseriesResponse;
-  readonly breakdowns: readonly { readonly member: string; readonly title: string; readonly data: BreakdownResponse }[];
-  readonly leaderboard: LeaderboardResponse;
+  /** One per panel dimension of the binding (none when it lists no dimensions). */
+  readonly breakdowns: readonly (BreakdownPanel & { readonly data: BreakdownResponse })[];
+  /** Null when the binding names no offer dimension to rank. */
+  readonly leaderboard: LeaderboardResponse | null;
   readonly insights: InsightsResponse;
+  /** What the bound model can tell: the report says nothing about what it lacks. */
+  readonly coverage: ModelCoverage;
 }
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
@@ -79,12 +87,14 @@ export async function collectMonthlyReport(ctx: KpiContext, options: MonthlyRepo
   const { from, to } = monthRange(month);
   const selection: Selection = { ...base, from, to };
   const trendFrom = monthRange(shiftMonth(month, -((options.trendMonths ?? 13) - 1))).from;
+  const binding = bindingOf(ctx);
+  const panels = breakdownPanels(panelDimensions(binding), binding.offers);
   const [kpi, trend, board, insights, ...breakdowns] = await Promise.all([
     kpiHeadline(ctx, selection),
     timeseries(ctx, { ...selection, from: trendFrom }, { grain: 'month' }),
-    leaderboard(ctx, selection),
+    binding.offerName ? leaderboard(ctx, selection) : null,
     findInsights(ctx, selection),
-    ...REPORT_BREAKDOWNS.map((b) => breakdown(ctx, selection, { by: [b.member] })),
+    ...panels.map((b) => breakdown(ctx, selection, { by: [b.member] })),
   ]);
   return {
     month,
@@ -93,8 +103,9 @@ export async function collectMonthlyReport(ctx: KpiContext, options: MonthlyRepo
     generatedAt: new Date().toISOString(),
     kpi,
     trend,
-    breakdowns: REPORT_BREAKDOWNS.map((b, i) => ({ ...b, data: breakdowns[i] as BreakdownResponse })),
+    breakdowns: panels.map((b, i) => ({ ...b, data: breakdowns[i] as BreakdownResponse })),
     leaderboard: board,
     insights,
+    coverage: coverageOf(binding, binding.shipped),
   };
 }

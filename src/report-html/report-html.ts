@@ -4,11 +4,12 @@
  */
 import type { KpiResponse, LeaderboardResponse } from '../insights/api-types.js';
 import { breakdownHeight, breakdownOption, segmentLabel, significanceMarker, trendOption } from './chart-options.js';
+import { reportHeading, type ModelCoverage } from './coverage.js';
 import { formatter, type Formatter } from './format.js';
 import type { MonthlyReport } from './monthly-report.js';
 import { rateBulletSvg, esc } from './rate-bullet.js';
 import { renderSvg } from './render-svg.js';
-import { bandWords, breakdownSummary, changeArrow, changeSentence, clusteringNote, industryName, leaderboardClusteringNote, provisionalNote, trendKey, trendParagraphs } from './wording.js';
+import { acceptedLine, bandWords, breakdownSummary, changeArrow, changeSentence, clusteringNote, headlineTiles, industryName, leaderboardClusteringNote, provisionalNote, trendKey, trendParagraphs } from './wording.js';
 
 export interface RenderOptions {
   /** BCP 47 locale for numbers and dates (default en-US). */
@@ -47,35 +48,55 @@ export function monthTitle(report: MonthlyReport, f: Formatter): string {
 export function renderReportHtml(report: MonthlyReport, options: RenderOptions = {}): string {
   const f = formatter(options.locale ?? 'en-US');
   const k = report.kpi;
-  const title = `Upsell & cross-sell conversion — ${monthTitle(report, f)}`;
+  const coverage = report.coverage;
+  const title = `${reportHeading(coverage)} — ${monthTitle(report, f)}`;
   const trendSvg = renderSvg(trendOption(report.trend, f, { interactive: false }), 920, 340);
   const sections = [
-    headlineSection(k, f),
+    headlineSection(k, f, coverage),
     `<h2>Trend</h2><figure class="chart" data-chart="trend">${trendSvg}<figcaption>${esc(trendKey(report.trend, f))}</figcaption></figure>${trendParagraphs(report.trend, f).map((t) => `<p class="trend-words">${esc(t)}</p>`).join('')}`,
-    `<h2>By segment</h2><div class="grid">${report.breakdowns
+    report.breakdowns.length === 0 ? '' : `<h2>By segment</h2><div class="grid">${report.breakdowns
       .map((b) => {
         const height = breakdownHeight(b.data.rows.length);
         const svg = renderSvg(breakdownOption(b.data, f, { interactive: false }), 440, height);
         return `<figure class="chart" data-chart="${esc(b.member)}"><h3>${esc(b.title)}</h3>${svg}<figcaption>${esc(breakdownSummary(b.data, f))}</figcaption></figure>`;
       })
       .join('')}</div>`,
-    leaderboardSection(report.leaderboard, f),
+    report.leaderboard ? leaderboardSection(report.leaderboard, f) : '',
     insightsSection(report, f),
-  ];
+  ].filter(Boolean);
   return `<!doctype html>
 <html lang="${esc(f.locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title><style>${STYLE}</style></head>
 <body><main>
 <h1>${esc(title)}</h1>
-<p class="meta">${esc(f.day(report.from))} – ${esc(f.day(report.to))} · ${esc(scopeText(k))} · as of ${esc(k.query.asOf.replace('T', ' ').slice(0, 16))} UTC · conversion window ${k.query.windowDays} days</p>
+<p class="meta">${esc(metaLine(report, f))}</p>
 ${sections.join('\n')}
-<footer>Made by <code>uprate report --format html</code> on ${esc(report.generatedAt.slice(0, 10))}. Rates are accepted ÷ offers (a ratio of sums); intervals are ${esc(f.percent(k.query.level, 0))} ${esc(k.query.method)} (exact below 30 effective offers) and allow for repeat offers to the same customer; segment differences are two-proportion tests against the rest, corrected for many comparisons; the leaderboard ranks empirical-Bayes shrunken rates. Benchmarks: ${esc(benchmarkSources(k))}.</footer>
+<footer>Made by <code>uprate report --format html</code> on ${esc(report.generatedAt.slice(0, 10))}. ${esc(methodNote(report, f))}</footer>
 </main></body></html>
 `;
 }
 
-export function scopeText(k: KpiResponse): string {
-  const type = k.query.offerType ? `${k.query.offerType.replace('_', '-')} offers` : 'upsell and cross-sell offers';
+/** "Jun 1, 2025 – Jun 30, 2025 · upsell and cross-sell offers · as of 2025-07-01 12:00 UTC · conversion window 30 days". */
+export function metaLine(report: MonthlyReport, f: Formatter): string {
+  const k = report.kpi;
+  const window = report.coverage.window ? ` · conversion window ${k.query.windowDays} days` : '';
+  return `${f.day(report.from)} – ${f.day(report.to)} · ${scopeText(k, report.coverage)} · as of ${k.query.asOf.replace('T', ' ').slice(0, 16)} UTC${window}`;
+}
+
+/** How the numbers were made, for the footer: only what this model's report holds. */
+export function methodNote(report: MonthlyReport, f: Formatter): string {
+  const k = report.kpi;
+  const clauses = [
+    'Rates are accepted ÷ offers (a ratio of sums)',
+    `intervals are ${f.percent(k.query.level, 0)} ${k.query.method} (exact below 30 effective offers)${report.coverage.customers ? ' and allow for repeat offers to the same customer' : ''}`,
+    report.breakdowns.length ? 'segment differences are two-proportion tests against the rest, corrected for many comparisons' : '',
+    report.leaderboard ? 'the leaderboard ranks empirical-Bayes shrunken rates' : '',
+  ].filter(Boolean);
+  return `${clauses.join('; ')}.${report.coverage.industries ? ` Benchmarks: ${benchmarkSources(k)}.` : ''}`;
+}
+
+export function scopeText(k: KpiResponse, coverage: Pick<ModelCoverage, 'offerTypes'>): string {
+  const type = k.query.offerType ? `${k.query.offerType.replace('_', '-')} offers` : coverage.offerTypes ? 'upsell and cross-sell offers' : 'all offers';
   const filters = k.query.filters.map((x) => `${x.member ?? ''} ${x.operator ?? ''} ${(x.values ?? []).join(', ')}`.trim());
   return [type, ...filters].join(' · ');
 }
@@ -87,12 +108,12 @@ function benchmarkSources(k: KpiResponse): string {
   return seen.size ? `${[...seen.values()].join(', ')}${citation ? ` (via ${citation})` : ''}` : 'none for these customers';
 }
 
-function headlineSection(k: KpiResponse, f: Formatter): string {
+function headlineSection(k: KpiResponse, f: Formatter, coverage: ModelCoverage): string {
   const band = bandWords(k);
   const change = changeSentence(k, f);
   const clustered = k.offers > 0 ? clusteringNote([k.interval], f) : null;
   const arrow = change.direction === 'none' ? '' : `${changeArrow(change.direction)} `;
-  const provisional = provisionalNote(k, f);
+  const provisional = provisionalNote(k, f, undefined, coverage.window);
   const benchmarks = k.benchmark ? [k.benchmark] : k.benchmarks;
   const bullet = rateBulletSvg(
     { rate: k.rate, lower: k.interval.lower, upper: k.interval.upper, thresholds: k.query.thresholds, benchmarks: benchmarks.map((b) => ({ label: industryName(b.industry), rate: b.benchmark.rate })), target: k.target?.rate ?? null, width: 440 },
@@ -101,7 +122,7 @@ function headlineSection(k: KpiResponse, f: Formatter): string {
   const tile = (label: string, value: string, detail: string) => `<div class="tile"><div class="label">${esc(label)}</div><div class="value">${esc(value)}</div><div class="detail">${esc(detail)}</div></div>`;
   return `<section class="headline" data-section="headline"><div>
 <div><span class="big ${band.cls}" data-rate="${k.rate ?? ''}">${esc(f.percent(k.rate))}</span><span class="chip ${band.cls}" title="${esc(band.title)}">${esc(band.text)}</span></div>
-<p>${esc(f.percent(k.query.level, 0))} interval ${esc(f.interval(k.interval.lower, k.interval.upper))} · ${esc(f.count(k.accepted))} of ${esc(f.count(k.offers))} offers accepted within ${k.query.windowDays} days</p>
+<p>${esc(f.percent(k.query.level, 0))} interval ${esc(f.interval(k.interval.lower, k.interval.upper))} · ${esc(acceptedLine(k, f, coverage))}</p>
 ${clustered ? `<p class="meta" data-note="clustering">${esc(clustered)}</p>` : ''}
 <p class="change-${change.direction}">${esc(arrow)}<strong>${esc(change.points)}</strong>${esc(change.rest)}<strong>${esc(change.verdict)}</strong></p>
 <figure class="bullet" data-chart="bullet">${bullet}</figure>
@@ -109,10 +130,7 @@ ${benchmarks.length ? `<p class="meta">${benchmarks.map((b) => `${esc(industryNa
 ${k.target ? `<p class="meta">Target ${esc(f.percent(k.target.rate))}: <strong>${esc(k.target.standing === 'consistent' ? 'within reach' : k.target.standing ?? '–')}</strong> (${esc(f.points(k.target.gapPoints))})</p>` : ''}
 ${provisional ? `<p class="note" data-note="provisional">${esc(provisional)}</p>` : ''}
 </div><div class="tiles">
-${tile('Offers', f.count(k.offers), k.pending ? `${f.count(k.pending)} still pending` : 'none pending')}
-${tile('Accepted', f.count(k.accepted), `within the ${k.query.windowDays}-day window`)}
-${tile('Expansion revenue', f.money(k.expansionRevenue), k.accepted ? `${f.money(k.expansionRevenue / k.accepted)} per accepted offer` : 'no accepted offers')}
-${tile('Customer conversion', f.percent(k.customers.rate), `${f.count(k.customers.converted)} of ${f.count(k.customers.offered)} customers offered`)}
+${headlineTiles(k, f, coverage).map((t) => tile(t.label, t.value, t.detail)).join('\n')}
 </div></section>`;
 }
 

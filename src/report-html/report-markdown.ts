@@ -1,8 +1,9 @@
 /** The monthly report in Markdown: the same numbers, formatted by the same code, as tables. */
-import { formatter } from './format.js';
+import { formatter, type Formatter } from './format.js';
 import type { MonthlyReport } from './monthly-report.js';
-import { monthTitle, reportInsights, scopeText, segmentRows, type RenderOptions } from './report-html.js';
-import { bandWords, changeCell, changeSentence, clusteringNote, industryName, leaderboardClusteringNote, periodChangeWords, provisionalNote, trendSummary } from './wording.js';
+import { reportHeading } from './coverage.js';
+import { metaLine, monthTitle, reportInsights, segmentRows, type RenderOptions } from './report-html.js';
+import { acceptedLine, bandWords, changeCell, changeSentence, clusteringNote, headlineTiles, industryName, leaderboardClusteringNote, periodChangeWords, provisionalNote, trendSummary } from './wording.js';
 
 function table(head: readonly string[], rows: readonly (readonly string[])[], right: readonly number[] = []): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -13,31 +14,28 @@ function table(head: readonly string[], rows: readonly (readonly string[])[], ri
 export function renderReportMarkdown(report: MonthlyReport, options: RenderOptions = {}): string {
   const f = formatter(options.locale ?? 'en-US');
   const k = report.kpi;
+  const coverage = report.coverage;
   const band = bandWords(k);
   const change = changeSentence(k, f);
   const benchmarks = k.benchmark ? [k.benchmark] : k.benchmarks;
   const clustered = k.offers > 0 ? clusteringNote([k.interval], f) : null;
   const out: string[] = [
-    `# Upsell & cross-sell conversion — ${monthTitle(report, f)}`,
+    `# ${reportHeading(coverage)} — ${monthTitle(report, f)}`,
     '',
-    `${f.day(report.from)} – ${f.day(report.to)} · ${scopeText(k)} · as of ${k.query.asOf.replace('T', ' ').slice(0, 16)} UTC · conversion window ${k.query.windowDays} days`,
+    metaLine(report, f),
     '',
     '## Headline',
     '',
-    `**Conversion rate ${f.percent(k.rate)}** (${band.text}) — ${f.percent(k.query.level, 0)} interval ${f.interval(k.interval.lower, k.interval.upper)}; ${f.count(k.accepted)} of ${f.count(k.offers)} offers accepted within ${k.query.windowDays} days.`,
+    `**Conversion rate ${f.percent(k.rate)}** (${band.text}) — ${f.percent(k.query.level, 0)} interval ${f.interval(k.interval.lower, k.interval.upper)}; ${acceptedLine(k, f, coverage)}.`,
     '',
     ...(clustered ? [clustered, ''] : []),
     change.direction === 'none' ? change.rest : `Change: ${change.points ? `**${change.points}**` : ''}${change.rest}**${change.verdict}**.`,
     '',
-    table(
-      ['Offers', 'Accepted', 'Expansion revenue', 'Customer conversion'],
-      [[f.count(k.offers), f.count(k.accepted), f.money(k.expansionRevenue), `${f.percent(k.customers.rate)} (${f.count(k.customers.converted)} of ${f.count(k.customers.offered)})`]],
-      [0, 1, 2, 3],
-    ),
+    tilesTable(k, f, coverage),
   ];
   if (benchmarks.length) out.push('', `Benchmarks: ${benchmarks.map((b) => `${industryName(b.industry)} customers ${f.percent(b.rate)} vs ${f.percent(b.benchmark.rate, 0)} (${b.benchmark.source}): ${b.standing === 'consistent' ? 'in line' : b.standing ?? '–'}`).join('; ')}.`);
   if (k.target) out.push('', `Target ${f.percent(k.target.rate)}: ${k.target.standing === 'consistent' ? 'within reach' : k.target.standing ?? '–'} (${f.points(k.target.gapPoints)}).`);
-  const provisional = provisionalNote(k, f);
+  const provisional = provisionalNote(k, f, undefined, coverage.window);
   if (provisional) out.push('', `> ${provisional}`);
 
   const ts = report.trend;
@@ -65,24 +63,27 @@ export function renderReportMarkdown(report: MonthlyReport, options: RenderOptio
     ),
     '',
     trendSummary(ts, f),
-    '',
-    '## By segment',
   );
+  if (report.breakdowns.length) out.push('', '## By segment');
   for (const s of segmentRows(report, f)) {
     out.push('', `### ${s.title}`, '', table(['Segment', 'Rate', 'Interval', 'Accepted / offers', 'vs rest'], s.rows, [1, 2, 3]), '', s.summary);
   }
   const lb = report.leaderboard;
-  const lbNote = leaderboardClusteringNote(lb, f);
+  if (lb) {
+    const lbNote = leaderboardClusteringNote(lb, f);
+    out.push(
+      '',
+      '## Offer leaderboard',
+      '',
+      table(
+        ['#', 'Offer', 'Shrunken rate', 'Interval', 'Raw rate', 'Accepted / offers', 'Beats overall'],
+        lb.rows.map((r) => [String(r.rank), `${r.offer ?? 'not recorded'}${r.smallSample ? ' (small sample)' : ''}`, f.percent(r.shrunkenRate), f.interval(r.lower, r.upper), f.percent(r.rate), `${f.count(r.accepted)} / ${f.count(r.offers)}`, f.probability(r.probabilityToBeatOverall)]),
+        [0, 2, 3, 4, 5, 6],
+      ),
+      ...(lbNote ? ['', lbNote] : []),
+    );
+  }
   out.push(
-    '',
-    '## Offer leaderboard',
-    '',
-    table(
-      ['#', 'Offer', 'Shrunken rate', 'Interval', 'Raw rate', 'Accepted / offers', 'Beats overall'],
-      lb.rows.map((r) => [String(r.rank), `${r.offer ?? 'not recorded'}${r.smallSample ? ' (small sample)' : ''}`, f.percent(r.shrunkenRate), f.interval(r.lower, r.upper), f.percent(r.rate), `${f.count(r.accepted)} / ${f.count(r.offers)}`, f.probability(r.probabilityToBeatOverall)]),
-      [0, 2, 3, 4, 5, 6],
-    ),
-    ...(lbNote ? ['', lbNote] : []),
     '',
     '## What stands out',
     '',
@@ -93,4 +94,11 @@ export function renderReportMarkdown(report: MonthlyReport, options: RenderOptio
   if (more) out.push('', `${more} more findings: \`uprate report --insights --from ${report.from} --to ${report.to}\``);
   out.push('');
   return out.join('\n');
+}
+
+/** The headline's tiles as a one-row table (only what the model holds). */
+function tilesTable(k: MonthlyReport['kpi'], f: Formatter, coverage: MonthlyReport['coverage']): string {
+  const tiles = headlineTiles(k, f, coverage);
+  const value = (t: (typeof tiles)[number]) => (t.key === 'customers' ? `${t.value} (${f.count(k.customers.converted)} of ${f.count(k.customers.offered)})` : t.value);
+  return table(tiles.map((t) => t.label), [tiles.map(value)], tiles.map((_, i) => i));
 }

@@ -4,6 +4,7 @@ import type { ApiDifference, ApiInterval, ApiProjection, BreakdownResponse, KpiR
 import { PROJECTED_NAME, trendOption, trendTooltip } from './chart-options.js';
 import { formatter } from './format.js';
 import { renderReportMarkdown } from './report-markdown.js';
+import { FULL_COVERAGE } from './coverage.js';
 import type { MonthlyReport } from './monthly-report.js';
 import { renderSvg } from './render-svg.js';
 import {
@@ -437,6 +438,7 @@ describe('trend words', () => {
       breakdowns: [],
       leaderboard: { rows: [], overallRate: 0.18, prior: { strength: 50 } },
       insights: { insights: [] },
+      coverage: FULL_COVERAGE,
     } as unknown as MonthlyReport;
     const md = renderReportMarkdown(report);
     assert.match(md, /\| Month \| Rate \| Interval \| Accepted \/ offers \| Control limits \| Signal \| Projected final rate \| vs previous month \| vs same month last year \|/);

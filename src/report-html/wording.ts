@@ -3,6 +3,7 @@
  * thing in the same words. Pure.
  */
 import type { ApiDifference, ApiInterval, ApiProjection, BreakdownResponse, KpiResponse, LeaderboardResponse, TimeseriesResponse } from '../insights/api-types.js';
+import type { ModelCoverage } from './coverage.js';
 import type { Formatter } from './format.js';
 
 const INDUSTRY_NAMES: Readonly<Record<string, string>> = { saas: 'SaaS', retail: 'retail', consumer_goods: 'consumer goods' };
@@ -53,10 +54,13 @@ export function changeArrow(direction: ReturnType<typeof changeSentence>['direct
 /**
  * "Provisional: 54% of this month's offers are still inside their 30-day window, so the rate can
  * still rise; projected final rate 16.2% (95% interval 15.7–16.7%), 1,590 offers still pending."
+ * `window` false (a user's model, which decides what accepted means): "… inside their conversion
+ * window …", with no number of days.
  */
-export function provisionalNote(k: KpiResponse, f: Formatter, offersWord = "this month's offers"): string | null {
+export function provisionalNote(k: KpiResponse, f: Formatter, offersWord = "this month's offers", window = true): string | null {
   if (!k.provisional) return null;
-  const head = `Provisional: ${f.percent(k.pendingShare, 0)} of ${offersWord} are still inside their ${k.query.windowDays}-day window, so the rate can still rise`;
+  const inside = window ? `their ${k.query.windowDays}-day window` : 'their conversion window';
+  const head = `Provisional: ${f.percent(k.pendingShare, 0)} of ${offersWord} are still inside ${inside}, so the rate can still rise`;
   return k.projected ? `${head}; ${projectionText(k.projected, f, { basis: false })}.` : `${head}.`;
 }
 
@@ -300,4 +304,20 @@ export function breakdownSummary(bd: BreakdownResponse, f: Formatter): string {
   const which = flagged.length ? ` ▲ above / ▼ below the rest after ${CORRECTION_NAMES[bd.correction.method]} correction across ${bd.correction.size}.` : '';
   const note = clusteringNote(bd.rows.filter((r) => r.offers > 0).map((r) => r.interval), f);
   return head + which + (note ? ` ${note}` : '');
+}
+
+/** "1,234 of 6,789 offers accepted within 30 days" (no days when the model decides what accepted means). */
+export function acceptedLine(k: KpiResponse, f: Formatter, coverage: Pick<ModelCoverage, 'window'>): string {
+  return `${f.count(k.accepted)} of ${f.count(k.offers)} offers accepted${coverage.window ? ` within ${k.query.windowDays} days` : ''}`;
+}
+
+/** The headline's tiles, for what the model holds: offers, accepted, expansion revenue, customer conversion. */
+export function headlineTiles(k: KpiResponse, f: Formatter, coverage: ModelCoverage): { key: 'offers' | 'accepted' | 'revenue' | 'customers'; label: string; value: string; detail: string }[] {
+  const acceptedShare = k.offers ? `${f.percent(k.rate)} of offers` : 'no offers';
+  return [
+    { key: 'offers', label: 'Offers', value: f.count(k.offers), detail: coverage.pending ? (k.pending ? `${f.count(k.pending)} still pending` : 'none pending') : 'pending not tracked' },
+    { key: 'accepted', label: 'Accepted', value: f.count(k.accepted), detail: coverage.window ? `within the ${k.query.windowDays}-day window` : acceptedShare },
+    ...(coverage.revenue ? [{ key: 'revenue' as const, label: 'Expansion revenue', value: f.money(k.expansionRevenue), detail: k.accepted ? `${f.money(k.expansionRevenue / k.accepted)} per accepted offer` : 'no accepted offers' }] : []),
+    ...(coverage.customers ? [{ key: 'customers' as const, label: 'Customer conversion', value: f.percent(k.customers.rate), detail: `${f.count(k.customers.converted)} of ${f.count(k.customers.offered)} customers offered` }] : []),
+  ];
 }

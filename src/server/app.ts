@@ -9,6 +9,7 @@ import { QueryGate } from './query-gate.js';
 import { clientGone, readScope } from './read-scope.js';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import { UprateError } from '../core/errors.js';
+import { checkBinding } from '../kpi/index.js';
 import { errorHandler } from './error-handler.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
@@ -23,6 +24,7 @@ import { semanticLayer } from './semantic-adapter.js';
 import type { LoadAnswer } from './semantic-layer.js';
 import { WriteLock } from './write-lock.js';
 import { watchDataVersion } from './data-version-watch.js';
+import { installResponseCheck, responseCheckByDefault } from './response-check.js';
 
 export interface AppOptions {
   readonly store: Store;
@@ -52,6 +54,8 @@ export interface AppOptions {
   readonly kpiSettings?: KpiSettings;
   /** Alert rules and channels (`alertSetup(config, model)`): scheduled checks and a check after each ingest. Without it, GET /api/v1/alerts lists what is stored. */
   readonly alerts?: AlertSetup;
+  /** Check every /api/v1 answer against the API's schemas; a mismatch is a 500 (response-check.ts; default: on under the test runner). */
+  readonly checkResponses?: boolean;
 }
 
 /** Builds the HTTP application (not listening): tests inject requests, `serve` listens. */
@@ -77,6 +81,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     bodyLimit: 1024 * 1024,
   });
   app.setErrorHandler(errorHandler);
+  if (options.checkResponses ?? responseCheckByDefault()) installResponseCheck(app);
   const routes = installAuth(app, { dev: context.dev, secret });
   installQueryGate(app, new QueryGate(limits.maxConcurrentQueries, limits.maxQueuedQueries));
   app.setNotFoundHandler((request, reply) => {
@@ -85,7 +90,8 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   const model = options.model ?? (await loadModel(shippedModelDir()));
   await app.register(async (scope) => healthRoutes(scope, context));
   await app.register(async (scope) => ingestRoutes(scope, context, { model }));
-  await app.register(async (scope) => reportRoutes(scope, context));
+  const binding = checkBinding(model, options.kpiSettings?.kpi);
+  await app.register(async (scope) => reportRoutes(scope, context, { model, binding }));
   await app.register(async (scope) => staticRoutes(scope, options.webDir ? { dir: options.webDir } : {}));
   const cache = new ResultCache<LoadAnswer>(options.cacheBytes);
   listeners.push(() => cache.invalidate());
@@ -97,7 +103,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   );
   // A shared database (PostgreSQL, ClickHouse) is also loaded by other processes: their loads
   // reach the caches and alert checks here too.
-  const stopWatch = watchDataVersion(options.store, context.dataChanged);
+  const stopWatch = watchDataVersion(options.store, (cause) => (cause === 'clock' ? cache.invalidate() : context.dataChanged()));
   app.addHook('onClose', async () => stopWatch());
   return { app, context, routes };
 }

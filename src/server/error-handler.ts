@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { isUprateError, type ErrorCode } from '../core/errors.js';
+import { isUprateError, type ErrorCode, type UprateError } from '../core/errors.js';
 
 /** One place maps error codes to HTTP statuses (STYLE habit 9). */
 export const STATUS: Readonly<Record<ErrorCode, number>> = {
@@ -24,14 +24,26 @@ export const STATUS: Readonly<Record<ErrorCode, number>> = {
   QUERY_TIMEOUT: 400,
   QUERY_CANCELLED: 499,
   BUSY: 503,
+  READ_ONLY: 409,
 };
+
+/**
+ * An UprateError's body: `error` (the message, worded as Cube words it, then the place and the
+ * fix), `code`, `location`, `hint`, `details`. A 4xx also carries Cube's `"type": "UserError"`,
+ * which Cube sends with the user errors of a query (`{"type": "UserError", "error": "..."}`,
+ * HTTP 400). Cube's 5xx bodies carry no `type` (`{"error": "Error: ..."}`), and neither do ours.
+ */
+export function errorBody(error: UprateError): Record<string, unknown> {
+  const body = error.toJSON();
+  return STATUS[error.code] < 500 ? { ...body, type: 'UserError' } : body;
+}
 
 export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   if (isUprateError(error)) {
     const status = STATUS[error.code];
     if (status >= 500 && error.code !== 'BUSY') request.log.error({ err: error }, error.message);
     if (error.code === 'BUSY') void reply.header('retry-after', '1');
-    void reply.status(status).send(error.toJSON());
+    void reply.status(status).send(errorBody(error));
     return;
   }
   const fastifyError = error as FastifyError;

@@ -7,6 +7,11 @@ export interface CachedAnswer<T> {
   readonly value: T;
   /** When the answer was computed from the database. */
   readonly refreshedAt: Date;
+  /**
+   * The store's data version read just before the answer was computed: uprate's refresh key.
+   * `renewQuery` reads the version again and keeps the answer while it is unchanged.
+   */
+  readonly dataVersion?: number;
 }
 
 export class ResultCache<T> {

@@ -145,12 +145,12 @@ export class ClickHouseHttp {
     return text;
   }
 
-  /** A SELECT answered as `FORMAT JSON` (columns with their types, then rows). */
-  async select(sql: string, options: RequestOptions = {}): Promise<ClickHouseAnswer> {
+  /** A SELECT answered as `FORMAT JSON` (columns with their types, then rows), read with `parse`. */
+  async select(sql: string, options: RequestOptions = {}, parse: (text: string) => unknown = JSON.parse): Promise<ClickHouseAnswer> {
     const text = await this.request(sql, { ...options, settings: { default_format: 'JSON', ...(options.settings ?? {}) } });
     if (text.trim() === '') return { meta: [], data: [] };
     try {
-      const parsed = JSON.parse(text) as Partial<ClickHouseAnswer>;
+      const parsed = parse(text) as Partial<ClickHouseAnswer>;
       return { meta: parsed.meta ?? [], data: parsed.data ?? [] };
     } catch (e) {
       // A server that fails after it started streaming rows appends its error to the body.

@@ -6,12 +6,20 @@ import { ClickHouseHttp, type ClickHouseAnswer, type ClickHouseColumn } from './
 import { queryCancelled } from './query-stopped.js';
 import { CLICKHOUSE_LATEST_VERSION, CLICKHOUSE_MIGRATIONS, migrationsTable, shardDatabase } from './clickhouse-migrations.js';
 import { parseClickHouseUrl, type ClickHouseUrl } from './clickhouse-url.js';
+import { OWN_TABLE_FEATURES, readOnlyError, readOnlyReason, requestedReadOnly, timeVersion, type OwnTables, type OwnTablesFeature, type ReadOnlyCause } from './own-tables.js';
 import type { BulkLoad, BulkLoadingStore, QueryOptions, Row, SqlValue } from './store.js';
 
 export interface ClickHouseOpenOptions {
   readonly readOnly?: boolean;
-  /** Create or upgrade uprate's tables on every shard (default true; a read-only open never migrates). */
+  /** Why it is opened read-only, as messages say it (default 'the command only reads'; openStore passes '--read-only' for the user's flag). */
+  readonly readOnlyWhy?: string;
+  /** Create or upgrade uprate's tables on every shard (default true; a read-only open never migrates). `false` is `ownTables: 'on-demand'`. */
   readonly migrate?: boolean;
+  /**
+   * uprate's own tables: `create` them at open (default), or only when a feature needs them
+   * (`on-demand`: `ensureOwnTables`); a database that has them is brought up to date at open either way.
+   */
+  readonly ownTables?: OwnTables;
   /** Seconds a query may take (overrides the URL's `timeout`, default 30). */
   readonly timeoutSeconds?: number;
   /** The same in milliseconds (what the engine factory passes). */
@@ -45,6 +53,11 @@ export class ClickHouseStore implements BulkLoadingStore {
   readonly engine = 'clickhouse' as const;
   readonly target: string;
 
+  /** The migration run for this store (at open, or by the first feature that needed it). */
+  private migrated: Promise<void> | undefined;
+  /** uprate's load log is known to exist on every shard. */
+  private loadLog = false;
+
   private constructor(
     readonly config: ClickHouseUrl,
     private readonly http: ClickHouseHttp,
@@ -52,9 +65,36 @@ export class ClickHouseStore implements BulkLoadingStore {
     readonly shards: readonly ClickHouseHttp[],
     readonly serverVersion: string,
     readonly cluster: string,
+    private readonly readOnlyCause: ReadOnlyCause | undefined,
   ) {
     this.target = config.display;
     this.shardDb = shardDatabase(config.database);
+  }
+
+  get readOnly(): boolean {
+    return this.readOnlyCause !== undefined;
+  }
+
+  get readOnlyReason(): string | undefined {
+    return this.readOnlyCause && readOnlyReason(this.target, this.readOnlyCause);
+  }
+
+  get featuresOff(): readonly OwnTablesFeature[] {
+    return this.readOnly ? OWN_TABLE_FEATURES : [];
+  }
+
+  /** Creates or migrates uprate's tables once for ingest and the demo load (see {@link Store.ensureOwnTables}); alert history needs none of them. */
+  async ensureOwnTables(feature: OwnTablesFeature): Promise<void> {
+    if (this.readOnlyCause) throw readOnlyError(feature, this.target, this.readOnlyCause);
+    if (feature !== 'alert history') await this.migrateOnce();
+  }
+
+  private migrateOnce(): Promise<void> {
+    this.migrated ??= this.migrate().catch((e: unknown) => {
+      this.migrated = undefined;
+      throw e;
+    });
+    return this.migrated;
   }
 
   /** Where this database's rows, views and commit markers live on each shard. */
@@ -77,9 +117,12 @@ export class ClickHouseStore implements BulkLoadingStore {
     const endpoints = config.shards ?? (await discoverShards(bootstrap, cluster, config));
     const shards = endpoints.map((e) => new ClickHouseHttp(e, config.user, config.password, 'system', timeout, `shard ${e}`));
     const http = new ClickHouseHttp(config.endpoint, config.user, config.password, config.database, timeout, config.display);
-    const store = new ClickHouseStore(config, http, shards, version, cluster);
-    if (!options.readOnly && (options.migrate ?? true)) await store.migrate();
-    else await store.checkVersion();
+    const store = new ClickHouseStore(config, http, shards, version, cluster, options.readOnly ? requestedReadOnly(options.readOnlyWhy) : undefined);
+    const onDemand = options.ownTables === 'on-demand' || options.migrate === false;
+    const schema = await store.schemaVersion();
+    if (schema > CLICKHOUSE_LATEST_VERSION) throw newerSchema(store.target, schema);
+    if (!options.readOnly && (!onDemand || schema > 0)) await store.migrateOnce();
+    else if (schema > 0) await store.checkVersion();
     return store;
   }
 
@@ -139,8 +182,9 @@ export class ClickHouseStore implements BulkLoadingStore {
     }
     const bound = bindClickHouseSql(this.compatible(sql), params, this.bindMode);
     const limits = options ? { timeoutMs: options.timeoutMs, signal: options.signal } : {};
-    const answer = await this.withRetry(() => this.http.select(bound.sql, { settings: this.querySettings, params: bound.params, ...limits }));
-    return toRows(answer) as T[];
+    const exact = options?.exactDecimals === true;
+    const answer = await this.withRetry(() => this.http.select(bound.sql, { settings: this.querySettings, params: bound.params, ...limits }, exact ? parseNumbersAsText : undefined));
+    return toRows(answer, exact) as T[];
   }
 
   async run(sql: string, params: readonly SqlValue[] = []): Promise<void> {
@@ -188,9 +232,13 @@ export class ClickHouseStore implements BulkLoadingStore {
    * complete on every shard before its first marker is written, so rolling forward is safe.
    */
   async dataVersion(): Promise<number> {
+    // Without uprate's load log (a model over the user's own tables), the time (own-tables.ts).
+    this.loadLog ||= (await this.schemaVersion()) > 0;
+    if (!this.loadLog) return timeVersion();
     await this.completeCommits();
     const rows = await this.query<{ v: number | null }>('SELECT max(load_id) AS v FROM uprate_loads');
-    return Number(rows[0]?.v ?? 0);
+    const v = rows[0]?.v;
+    return v === null || v === undefined || Number(v) === 0 ? timeVersion() : Number(v);
   }
 
   /** Copies commit markers to the shards that miss them; returns how many were copied. */
@@ -314,9 +362,25 @@ const INT64 = /^(Nullable\()?U?Int(64|128|256)\)?$/;
 const DATE_TIME = /^(Nullable\()?DateTime(\(.*\))?\)?$/;
 const DATE = /^(Nullable\()?Date\)?$/;
 
+const NUMBER = /^(Nullable\()?(U?Int\d+|Float\d+)\)?$/;
+const DECIMAL = /^(Nullable\()?Decimal/;
+
+/**
+ * JSON.parse with every number kept as its text: ClickHouse writes a Decimal as a bare JSON
+ * number, which JSON.parse would round to a double (QueryOptions.exactDecimals). `convert` turns
+ * the other numeric columns back into numbers, as JSON.parse would have read them.
+ */
+function parseNumbersAsText(text: string): unknown {
+  return JSON.parse(text.replace(/"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/g, (m) => (m.startsWith('"') ? m : `"${m}"`)));
+}
+
 /** JSON values → what the DuckDB store returns: Dates for times (wall time as UTC), numbers for counts. */
-function convert(value: unknown, column: ClickHouseColumn): unknown {
+function convert(value: unknown, column: ClickHouseColumn, exact = false): unknown {
   if (value === null || value === undefined) return null;
+  if (exact && typeof value === 'string' && !INT64.test(column.type)) {
+    if (DECIMAL.test(column.type)) return value;
+    if (NUMBER.test(column.type)) return Number(value);
+  }
   if (DATE_TIME.test(column.type) && typeof value === 'string') return new Date(`${value.replace(' ', 'T')}Z`);
   if (DATE.test(column.type) && typeof value === 'string') return new Date(`${value}T00:00:00Z`);
   if (INT64.test(column.type) && typeof value === 'string') {
@@ -326,11 +390,11 @@ function convert(value: unknown, column: ClickHouseColumn): unknown {
   return value;
 }
 
-function toRows(answer: ClickHouseAnswer): Row[] {
+function toRows(answer: ClickHouseAnswer, exact = false): Row[] {
   if (answer.meta.length === 0) return answer.data.map((r) => ({ ...r }));
   return answer.data.map((r) => {
     const out: Row = {};
-    for (const column of answer.meta) out[column.name] = convert(r[column.name], column);
+    for (const column of answer.meta) out[column.name] = convert(r[column.name], column, exact);
     return out;
   });
 }

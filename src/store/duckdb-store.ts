@@ -1,14 +1,25 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBDecimalValue, DuckDBInstance, JSDuckDBValueConverter, type DuckDBConnection, type DuckDBResultReader, type DuckDBValue, type DuckDBValueConverter, type JS } from '@duckdb/node-api';
 import { UprateError, errorMessage } from '../core/errors.js';
+import { resolveSandbox, sandboxRefusal, sandboxSettings, sandboxSql, type FileSandbox, type ResolvedSandbox } from './file-sandbox.js';
 import { LATEST_VERSION, MIGRATIONS } from './migrations.js';
+import { OWN_TABLE_FEATURES, readOnlyError, readOnlyReason, requestedReadOnly, timeVersion, type OwnTables, type OwnTablesFeature, type ReadOnlyCause } from './own-tables.js';
 import type { QueryOptions, Row, SqlValue, Store } from './store.js';
 import { queryCancelled, queryTimeout } from './query-stopped.js';
 
 export interface DuckDbOpenOptions {
   readonly readOnly?: boolean;
-  /** Apply pending migrations (default true; a read-only open never migrates). */
+  /** Why it is opened read-only, as messages say it (default 'the command only reads'; openStore passes '--read-only' for the user's flag). */
+  readonly readOnlyWhy?: string;
+  /** Apply pending migrations (default true; a read-only open never migrates). `false` is `ownTables: 'on-demand'`. */
   readonly migrate?: boolean;
+  /**
+   * uprate's own tables: `create` them at open (default), or only when a feature needs them
+   * (`on-demand`: `ensureOwnTables`); a file that has them is brought up to date at open either way.
+   */
+  readonly ownTables?: OwnTables;
+  /** Files read in place by a model's SQL: relative to `base`, only under `roots` (file-sandbox.ts). */
+  readonly files?: FileSandbox;
 }
 
 /** The sidecar a server leaves beside the file it holds, so other processes can find it. */
@@ -43,6 +54,14 @@ function toDuckValue(v: SqlValue): DuckDBValue {
   return v as DuckDBValue;
 }
 
+/** As DuckDB's JS values, but a DECIMAL as its exact text (`1234.50`) instead of a double. */
+const exactDecimalConverter: DuckDBValueConverter<JS> = (value, type, converter) =>
+  value instanceof DuckDBDecimalValue ? value.toString() : JSDuckDBValueConverter(value, type, converter);
+
+function rowObjects(reader: DuckDBResultReader, options: QueryOptions | undefined): Row[] {
+  return options?.exactDecimals ? reader.convertRowObjects(exactDecimalConverter) : reader.getRowObjectsJS();
+}
+
 /**
  * The embedded store: one DuckDB file, one writer process. Connections are opened per call so
  * that concurrent requests in the server read in parallel under DuckDB's MVCC.
@@ -50,12 +69,39 @@ function toDuckValue(v: SqlValue): DuckDBValue {
 export class DuckDbStore implements Store {
   readonly engine = 'duckdb' as const;
   private idle: DuckDBConnection[] = [];
+  /** The migration run for this store (at open, or by the first feature that needed it). */
+  private migrated: Promise<void> | undefined;
+  /** uprate's load log is known to exist (it is never dropped while open). */
+  private loadLog = false;
 
   private constructor(
     readonly target: string,
     private readonly instance: DuckDBInstance,
+    private readonly readOnlyCause: ReadOnlyCause | undefined,
+    /** The sandbox a model's file reads are checked against (undefined: no `files` option). */
+    readonly sandbox: ResolvedSandbox | undefined,
   ) {}
 
+  get readOnly(): boolean {
+    return this.readOnlyCause !== undefined;
+  }
+
+  get readOnlyReason(): string | undefined {
+    return this.readOnlyCause && readOnlyReason(this.target, this.readOnlyCause);
+  }
+
+  get featuresOff(): readonly OwnTablesFeature[] {
+    return this.readOnly ? OWN_TABLE_FEATURES : [];
+  }
+
+  /**
+   * Opens (or creates) the file. Read-write and `ownTables: 'create'` (the default): uprate's
+   * tables are created or migrated at once. With `files`, the sandbox is locked before anything
+   * else runs (file-sandbox.ts).
+   *
+   * @example
+   *   const store = await DuckDbStore.open('uprate.duckdb', { ownTables: 'on-demand', files: { base: 'model', roots: ['model', 'data'] } });
+   */
   static async open(path: string, options: DuckDbOpenOptions = {}): Promise<DuckDbStore> {
     const readOnly = options.readOnly ?? false;
     if (readOnly && path !== ':memory:' && !existsSync(path)) {
@@ -72,12 +118,40 @@ export class DuckDbStore implements Store {
     } catch (e) {
       throw openError(path, e);
     }
-    const store = new DuckDbStore(path, instance);
-    // Timestamps are stored as UTC wall time; ICU is linked in but can't be set at create time.
-    await store.run("SET GLOBAL TimeZone = 'UTC'");
-    if (!readOnly && (options.migrate ?? true)) await store.migrate();
-    else await store.checkVersion();
+    const sandbox = options.files ? resolveSandbox(options.files) : undefined;
+    const store = new DuckDbStore(path, instance, readOnly ? requestedReadOnly(options.readOnlyWhy) : undefined, sandbox);
+    try {
+      // Timestamps are stored as UTC wall time; ICU is linked in but can't be set at create time.
+      await store.run("SET GLOBAL TimeZone = 'UTC'");
+      if (sandbox) for (const statement of sandboxSettings(sandbox)) await store.run(statement);
+      const onDemand = options.ownTables === 'on-demand' || options.migrate === false;
+      const version = await store.schemaVersion();
+      if (version > LATEST_VERSION) throw newerSchema(path, version);
+      if (!readOnly && (!onDemand || version > 0)) await store.migrateOnce();
+      else if (version > 0) await store.checkVersion();
+    } catch (e) {
+      await store.close().catch(() => undefined);
+      throw e;
+    }
     return store;
+  }
+
+  /**
+   * Readies the file for `feature` (see {@link Store.ensureOwnTables}): ingest and the demo load
+   * get uprate's tables (created or migrated once); alert history needs none of them (src/alerts
+   * creates its own tables).
+   */
+  async ensureOwnTables(feature: OwnTablesFeature): Promise<void> {
+    if (this.readOnlyCause) throw readOnlyError(feature, this.target, this.readOnlyCause);
+    if (feature !== 'alert history') await this.migrateOnce();
+  }
+
+  private migrateOnce(): Promise<void> {
+    this.migrated ??= this.migrate().catch((e: unknown) => {
+      this.migrated = undefined;
+      throw e;
+    });
+    return this.migrated;
   }
 
   private async connection(): Promise<DuckDBConnection> {
@@ -103,16 +177,23 @@ export class DuckDbStore implements Store {
    * Runs one statement. With `options` a timer and the signal interrupt it in DuckDB
    * (QUERY_TIMEOUT, QUERY_CANCELLED); without, nothing is set up.
    */
-  async query<T extends Row = Row>(sql: string, params: readonly SqlValue[] = [], options?: QueryOptions): Promise<T[]> {
+  async query<T extends Row = Row>(text: string, params: readonly SqlValue[] = [], options?: QueryOptions): Promise<T[]> {
+    const sql = this.sandbox ? sandboxSql(text, this.sandbox) : text;
     if (options && (options.timeoutMs !== undefined || options.signal)) return this.queryWithin<T>(sql, params, options);
     return this.withConnection(async (c) => {
       try {
         const reader = await c.runAndReadAll(sql, params.map(toDuckValue));
-        return reader.getRowObjectsJS() as T[];
+        return rowObjects(reader, options) as T[];
       } catch (e) {
-        throw new UprateError('DB_ERROR', `DuckDB: ${errorMessage(e)}`, { details: { sql, params }, cause: e });
+        throw this.dbError(e, sql, params);
       }
     });
+  }
+
+  /** A failed statement: the sandbox's refusal as such, anything else a DB_ERROR with its SQL. */
+  private dbError(e: unknown, sql: string, params: readonly SqlValue[]): UprateError {
+    const refused = this.sandbox && sandboxRefusal(errorMessage(e), this.sandbox);
+    return refused || new UprateError('DB_ERROR', `DuckDB: ${errorMessage(e)}`, { details: { sql, params }, cause: e });
   }
 
   async run(sql: string, params: readonly SqlValue[] = []): Promise<void> {
@@ -148,12 +229,12 @@ export class DuckDbStore implements Store {
     try {
       const reader = await c.runAndReadAll(sql, params.map(toDuckValue));
       if (stopped === 'cancel') throw queryCancelled('duckdb', sql);
-      return reader.getRowObjectsJS() as T[];
+      return rowObjects(reader, options) as T[];
     } catch (e) {
       if (e instanceof UprateError) throw e;
       if (stopped === 'timeout') throw queryTimeout('duckdb', timeoutMs ?? 0, sql, e);
       if (stopped === 'cancel') throw queryCancelled('duckdb', sql, e);
-      throw new UprateError('DB_ERROR', `DuckDB: ${errorMessage(e)}`, { details: { sql, params }, cause: e });
+      throw this.dbError(e, sql, params);
     } finally {
       clearTimeout(timer);
       clearInterval(repeat);
@@ -163,16 +244,26 @@ export class DuckDbStore implements Store {
     }
   }
 
+  /** The newest load; without uprate's load log, or before the first load, the time (own-tables.ts `timeVersion`). */
   async dataVersion(): Promise<number> {
+    this.loadLog ||= await this.hasTable('uprate_loads');
+    if (!this.loadLog) return timeVersion();
     const rows = await this.query<{ v: bigint | null }>('SELECT max(load_id) AS v FROM uprate_loads');
-    return Number(rows[0]?.v ?? 0);
+    const v = rows[0]?.v;
+    return v === null || v === undefined ? timeVersion() : Number(v);
+  }
+
+  /** Does this file hold uprate's table `name` (in its main schema)? */
+  private async hasTable(name: string): Promise<boolean> {
+    const rows = await this.query(
+      `SELECT 1 FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = $1`,
+      [name],
+    );
+    return rows.length > 0;
   }
 
   async schemaVersion(): Promise<number> {
-    const exists = await this.query(
-      `SELECT 1 FROM information_schema.tables WHERE table_name = 'uprate_migrations'`,
-    );
-    if (exists.length === 0) return 0;
+    if (!(await this.hasTable('uprate_migrations'))) return 0;
     const rows = await this.query<{ v: number | null }>('SELECT max(version) AS v FROM uprate_migrations');
     return Number(rows[0]?.v ?? 0);
   }
@@ -188,26 +279,33 @@ export class DuckDbStore implements Store {
     }
   }
 
+  /**
+   * Applies pending migrations in one transaction, the bookkeeping table included: a migration
+   * that fails (a table of the user's named like uprate's) leaves the file as it was.
+   */
   async migrate(): Promise<void> {
     await this.withConnection(async (c) => {
-      await c.run(`CREATE TABLE IF NOT EXISTS uprate_migrations (
-        version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)`);
-      const current = await this.schemaVersion();
-      if (current > LATEST_VERSION) throw newerSchema(this.target, current);
-      for (const m of MIGRATIONS) {
-        if (m.version <= current) continue;
-        await c.run('BEGIN TRANSACTION');
-        try {
+      await c.run('BEGIN TRANSACTION');
+      let m: (typeof MIGRATIONS)[number] | undefined;
+      try {
+        await c.run(`CREATE TABLE IF NOT EXISTS uprate_migrations (
+          version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)`);
+        const current = Number((await c.runAndReadAll('SELECT max(version) AS v FROM uprate_migrations')).getRowObjectsJS()[0]?.['v'] ?? 0);
+        if (current > LATEST_VERSION) throw newerSchema(this.target, current);
+        for (m of MIGRATIONS) {
+          if (m.version <= current) continue;
           for (const statement of m.sql) await c.run(statement);
           await c.run('INSERT INTO uprate_migrations VALUES ($1, $2, now()::TIMESTAMP)', [m.version, m.name]);
-          await c.run('COMMIT');
-        } catch (e) {
-          await c.run('ROLLBACK');
-          throw new UprateError('DB_ERROR', `migration ${m.version} (${m.name}) failed: ${errorMessage(e)}`, {
-            location: this.target,
-            cause: e,
-          });
         }
+        await c.run('COMMIT');
+      } catch (e) {
+        await c.run('ROLLBACK');
+        if (e instanceof UprateError) throw e;
+        throw new UprateError('DB_ERROR', `${m ? `migration ${m.version} (${m.name})` : 'preparing the migrations'} failed: ${errorMessage(e)}`, {
+          location: this.target,
+          ...(/already exists/i.test(errorMessage(e)) ? { hint: "a table of yours has the name of one of uprate's (offers, customers, uprate_loads): rename it, or keep uprate's tables in another file" } : {}),
+          cause: e,
+        });
       }
     });
   }

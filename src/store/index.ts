@@ -1,5 +1,7 @@
 export { isBulkLoadingStore, type BulkLoad, type BulkLoadingStore, type QueryOptions, type Row, type SqlValue, type Store } from './store.js';
-export { DuckDbStore, readServerSidecar, serverSidecarPath, type ServerSidecar } from './duckdb-store.js';
+export { DuckDbStore, readServerSidecar, serverSidecarPath, type DuckDbOpenOptions, type ServerSidecar } from './duckdb-store.js';
+export { OWN_TABLE_FEATURES, TIME_VERSION_EVERY_MS, timeVersion, type OwnTables, type OwnTablesFeature } from './own-tables.js';
+export { fileReadsIn, sandboxSql, resolveSandbox, type FileSandbox, type ResolvedSandbox } from './file-sandbox.js';
 export { MIGRATIONS, LATEST_VERSION } from './migrations.js';
 export { sqlString, sqlIdentifier } from './sql-literal.js';
 export { PostgresStore, DEFAULT_TIMEOUT_MS, type PostgresOpenOptions } from './postgres-store.js';

@@ -1,6 +1,8 @@
 import { UprateError } from '../core/errors.js';
 import { ENGINES, engineOfUrl, parseDatabaseUrl, redactUrl, type Engine } from './database-url.js';
 import { DuckDbStore } from './duckdb-store.js';
+import type { FileSandbox } from './file-sandbox.js';
+import type { OwnTables } from './own-tables.js';
 import { DEFAULT_TIMEOUT_MS, PostgresStore } from './postgres-store.js';
 import type { Store } from './store.js';
 
@@ -12,7 +14,26 @@ export interface StoreOptions {
   readonly url?: string | undefined;
   /** The embedded DuckDB file (engine duckdb). */
   readonly db: string;
+  /** Open read-only because the command only reads (report, query): nothing is said about it. */
   readonly readOnly?: boolean | undefined;
+  /**
+   * The user asked for read-only (`--read-only`): the store creates and writes nothing, says so
+   * once through `onNotice`, and READ_ONLY errors name `--read-only`.
+   */
+  readonly readOnlyRequested?: boolean | undefined;
+  /**
+   * uprate's own tables: `create` them at open (default, as before), or `on-demand` — nothing is
+   * created until a feature needs them (`Store.ensureOwnTables`: ingest, alert history, demo load).
+   */
+  readonly ownTables?: OwnTables | undefined;
+  /** DuckDB: files a model's SQL reads in place, relative to `base`, only under `roots` (file-sandbox.ts). Ignored by server engines. */
+  readonly files?: FileSandbox | undefined;
+  /**
+   * Hears, once at open, what the user should know: the store is read-only (asked for, or found
+   * out — the user may not create uprate's tables) and which features that turns off; uprate's
+   * tables kept in schema `public` of an older PostgreSQL database.
+   */
+  readonly onNotice?: ((message: string) => void) | undefined;
   /** Statement and connect timeout for server engines, ms (default UPRATE_DB_TIMEOUT_MS, else 30 000). */
   readonly timeoutMs?: number | undefined;
   /** The environment to read UPRATE_DATABASE_URL / UPRATE_DB_TIMEOUT_MS from (tests pass their own). */
@@ -25,7 +46,7 @@ export type StoreChoice =
 
 /** What a ClickHouse store module exports (src/store/clickhouse-store.ts). */
 interface ClickHouseModule {
-  openClickHouseStore(url: string, options: { readOnly?: boolean; timeoutMs?: number }): Promise<Store>;
+  openClickHouseStore(url: string, options: { readOnly?: boolean; readOnlyWhy?: string; ownTables?: OwnTables; timeoutMs?: number }): Promise<Store>;
 }
 
 const URL_EXAMPLES: Readonly<Record<Exclude<Engine, 'duckdb'>, string>> = {
@@ -90,22 +111,31 @@ function timeoutFromEnv(env: NodeJS.ProcessEnv): number {
 
 /**
  * Opens the store the options name: the embedded DuckDB file by default, PostgreSQL or ClickHouse
- * by `--engine` / `--url` / UPRATE_DATABASE_URL. Server stores migrate on a read-write open.
+ * by `--engine` / `--url` / UPRATE_DATABASE_URL. A read-write open creates uprate's own tables
+ * (unless `ownTables: 'on-demand'`); PostgreSQL keeps them in schema `uprate`.
  *
  * @example
- *   const store = await openStore({ db: './uprate.duckdb', url: 'postgres://uprate:uprate@127.0.0.1:54329/uprate' });
+ *   const store = await openStore({ db: './uprate.duckdb', url: 'postgres://uprate:uprate@127.0.0.1:54329/uprate', ownTables: 'on-demand' });
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
   const choice = chooseStore(options);
-  const readOnly = options.readOnly ?? false;
-  switch (choice.engine) {
-    case 'duckdb':
-      return DuckDbStore.open(choice.db, { readOnly });
-    case 'postgres':
-      return PostgresStore.open(choice.url, { readOnly, timeoutMs: choice.timeoutMs });
-    case 'clickhouse':
-      return (await clickHouseModule()).openClickHouseStore(choice.url, { readOnly, timeoutMs: choice.timeoutMs });
-  }
+  const requested = options.readOnlyRequested ?? false;
+  const readOnly = requested || (options.readOnly ?? false);
+  const why = requested ? { readOnlyWhy: '--read-only' } : {};
+  const ownTables = options.ownTables ?? 'create';
+  const store = await (async (): Promise<Store> => {
+    switch (choice.engine) {
+      case 'duckdb':
+        return DuckDbStore.open(choice.db, { readOnly, ...why, ownTables, ...(options.files ? { files: options.files } : {}) });
+      case 'postgres':
+        return PostgresStore.open(choice.url, { readOnly, ...why, ownTables, timeoutMs: choice.timeoutMs, ...(options.onNotice ? { onNotice: options.onNotice } : {}) });
+      case 'clickhouse':
+        return (await clickHouseModule()).openClickHouseStore(choice.url, { readOnly, ...why, ownTables, timeoutMs: choice.timeoutMs });
+    }
+  })();
+  // Said once: read-only as asked, or found out (the command did not ask for it).
+  if (store.readOnlyReason && (requested || !readOnly)) options.onNotice?.(store.readOnlyReason);
+  return store;
 }
 
 /** Loaded on use, so DuckDB and PostgreSQL users never load the ClickHouse code. */

@@ -5,8 +5,10 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { UprateError, errorMessage } from '../core/errors.js';
 import { parseDatabaseUrl, redactUrl } from './database-url.js';
+import { OWN_TABLE_FEATURES, readOnlyError, readOnlyReason, requestedReadOnly, timeVersion, type OwnTables, type OwnTablesFeature, type ReadOnlyCause } from './own-tables.js';
 import { POSTGRES_LATEST_VERSION, POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import { postgresError, isConnectionLost } from './postgres-errors.js';
+import { legacyPublicNotice, locatePostgres, startupSetting, visibleTable } from './postgres-place.js';
 import { sqlIdentifier } from './sql-literal.js';
 import type { BulkLoad, BulkLoadingStore, QueryOptions, Row, SqlValue } from './store.js';
 import { queryCancelled, queryTimeout } from './query-stopped.js';
@@ -14,8 +16,17 @@ import { queryCancelled, queryTimeout } from './query-stopped.js';
 export interface PostgresOpenOptions {
   /** Refuse writes (report, query); a read-only open never migrates. */
   readonly readOnly?: boolean;
-  /** Apply pending migrations (default true unless read-only). */
+  /** Why it is opened read-only, as messages say it (default 'the command only reads'; openStore passes '--read-only' for the user's flag). */
+  readonly readOnlyWhy?: string;
+  /** Apply pending migrations (default true unless read-only). `false` is `ownTables: 'on-demand'`. */
   readonly migrate?: boolean;
+  /**
+   * uprate's own tables: `create` them at open (default), or only when a feature needs them
+   * (`on-demand`: `ensureOwnTables`); a schema that has them is brought up to date at open either way.
+   */
+  readonly ownTables?: OwnTables;
+  /** Hears, once at open, what the user should know: uprate's tables kept in `public` (an older database). */
+  readonly onNotice?: (message: string) => void;
   /**
    * How long a statement may run, and how long to wait for a connection, in ms (default 30 000).
    * Past it the caller gets ENGINE_UNAVAILABLE naming the server instead of waiting forever.
@@ -59,6 +70,11 @@ function typeParser(oid: number, format?: string): (text: string) => unknown {
   }
 }
 
+/** The same, but numeric as the server's text (QueryOptions.exactDecimals): no digit lost to a double. */
+const exactDecimalTypes = {
+  getTypeParser: (oid: number, format?: string) => (oid === pg.types.builtins.NUMERIC && format !== 'binary' ? (t: string) => t : typeParser(oid, format)),
+} as pg.CustomTypesConfig;
+
 /**
  * PostgreSQL through a `pg.Pool`. The session runs in UTC with a statement timeout; a server that
  * is down, refuses, or does not answer in time is an ENGINE_UNAVAILABLE error naming its URL
@@ -71,39 +87,70 @@ function typeParser(oid: number, format?: string): (text: string) => unknown {
 export class PostgresStore implements BulkLoadingStore {
   readonly engine = 'postgres' as const;
 
+  /** The migration run for this store (at open, or by the first feature that needed it). */
+  private migrated: Promise<void> | undefined;
+  /** uprate's schema, made (if missing) for alert history. */
+  private schemaReady: Promise<void> | undefined;
+  /** uprate's load log is known to exist (it is never dropped while open). */
+  private loadLog = false;
+
   private constructor(
     readonly target: string,
     private readonly pool: pg.Pool,
     private readonly timeoutMs: number,
-    private readonly schema: string | undefined,
+    /** The schema holding uprate's own tables (postgres-place.ts). */
+    readonly schema: string,
     private readonly poolSize: number,
     /** Where a cancelling connection goes (the pool's server, without the session settings). */
     private readonly serverUrl: string,
+    private readonly readOnlyCause: ReadOnlyCause | undefined,
   ) {}
 
+  get readOnly(): boolean {
+    return this.readOnlyCause !== undefined;
+  }
+
+  get readOnlyReason(): string | undefined {
+    return this.readOnlyCause && readOnlyReason(this.target, this.readOnlyCause);
+  }
+
+  get featuresOff(): readonly OwnTablesFeature[] {
+    return this.readOnly ? OWN_TABLE_FEATURES : [];
+  }
+
+  /** One of uprate's own tables, schema-qualified. */
+  private own(table: string): string {
+    return `${sqlIdentifier(this.schema)}.${table}`;
+  }
+
   /**
-   * Opens a pool on `url` (postgres:// or postgresql://). `?schema=NAME` keeps uprate's tables in
-   * that schema (created on migration), so several data sets can share one database.
+   * Opens a pool on `url` (postgres:// or postgresql://). uprate's own tables live in schema
+   * `uprate`, or `?schema=NAME`, so several data sets can share one database; the session's
+   * search_path starts there and goes on with the server's default (postgres-place.ts). A user
+   * who may not create or write them gets a read-only store (`readOnlyReason` says why).
    */
   static async open(url: string, options: PostgresOpenOptions = {}): Promise<PostgresStore> {
     const parsed = parseDatabaseUrl(url);
-    const schema = parsed.searchParams.get('schema') ?? undefined;
+    const requested = parsed.searchParams.get('schema') ?? undefined;
     parsed.searchParams.delete('schema');
-    if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
-      throw new UprateError('BAD_ARGUMENT', `schema '${schema}' in the database URL is not a plain name`, {
+    if (requested !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(requested)) {
+      throw new UprateError('BAD_ARGUMENT', `schema '${requested}' in the database URL is not a plain name`, {
         location: redactUrl(url),
         hint: 'use letters, digits and underscores, starting with a letter',
       });
     }
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const readOnly = options.readOnly ?? false;
+    const target = redactUrl(url);
+    const place = await locatePostgres(parsed.toString(), target, timeoutMs, requested);
+    const readOnlyCause = options.readOnly ? requestedReadOnly(options.readOnlyWhy) : place.readOnly;
+    const readOnly = readOnlyCause !== undefined;
     const settings = [
       '-c TimeZone=UTC',
       `-c statement_timeout=${timeoutMs}`,
       // A client that vanished mid-transaction must not hold locks for long.
       `-c idle_in_transaction_session_timeout=${Math.max(timeoutMs * 2, 60_000)}`,
-      // Only that schema: an empty one must not see (or write) the tables of `public`.
-      ...(schema ? [`-c search_path=${schema}`] : []),
+      // uprate's schema first, then the server's default: the user's tables stay in reach.
+      startupSetting('search_path', place.searchPath),
       ...(readOnly ? ['-c default_transaction_read_only=on'] : []),
     ];
     const pool = new pg.Pool({
@@ -116,19 +163,59 @@ export class PostgresStore implements BulkLoadingStore {
       options: settings.join(' '),
       types: { getTypeParser: typeParser as pg.CustomTypesConfig['getTypeParser'] },
     });
-    const target = redactUrl(url);
     // An idle connection the server closed (restart, shutdown) must not crash the process: the
     // pool drops it and the next query opens a new one.
     pool.on('error', () => undefined);
-    const store = new PostgresStore(target, pool, timeoutMs, schema, options.poolSize ?? 10, parsed.toString());
+    const store = new PostgresStore(target, pool, timeoutMs, place.schema, options.poolSize ?? 10, parsed.toString(), readOnlyCause);
+    if (place.legacyPublic) options.onNotice?.(legacyPublicNotice(target));
     try {
-      if (!readOnly && (options.migrate ?? true)) await store.migrate();
-      else await store.checkVersion();
+      const onDemand = options.ownTables === 'on-demand' || options.migrate === false;
+      const version = await store.schemaVersion();
+      if (version > POSTGRES_LATEST_VERSION) await store.checkVersion();
+      if (!readOnly && (!onDemand || version > 0)) await store.migrateOnce('ingest');
+      else if (version > 0) await store.checkVersion();
     } catch (e) {
       await pool.end().catch(() => undefined);
       throw e;
     }
     return store;
+  }
+
+  /**
+   * Readies the store for `feature` (see {@link Store.ensureOwnTables}): ingest and the demo load
+   * get uprate's tables (created or migrated once); alert history only uprate's schema, where
+   * src/alerts creates its own tables.
+   */
+  async ensureOwnTables(feature: OwnTablesFeature): Promise<void> {
+    if (this.readOnlyCause) throw readOnlyError(feature, this.target, this.readOnlyCause);
+    if (feature === 'alert history') {
+      this.schemaReady ??= this.refusedAsReadOnly(this.migrate(true), feature).catch((e: unknown) => {
+        this.schemaReady = undefined;
+        throw e;
+      });
+      await this.schemaReady;
+    } else await this.migrateOnce(feature);
+  }
+
+  /** One migration at a time; a refusal for want of privileges is READ_ONLY, naming the feature. */
+  private migrateOnce(feature: OwnTablesFeature): Promise<void> {
+    this.migrated ??= this.refusedAsReadOnly(this.migrate(), feature).catch((e: unknown) => {
+      this.migrated = undefined;
+      throw e;
+    });
+    return this.migrated;
+  }
+
+  private async refusedAsReadOnly(creating: Promise<void>, feature: OwnTablesFeature): Promise<void> {
+    try {
+      await creating;
+    } catch (e) {
+      if (!lacksPrivilege(e)) throw e;
+      throw readOnlyError(feature, this.target, {
+        why: `the server refused to create uprate's tables in schema '${this.schema}': ${errorMessage(e)}`,
+        fix: `grant the user CREATE on the database or on schema ${this.schema}, or pass --read-only to say that read-only is meant`,
+      });
+    }
   }
 
   /**
@@ -177,7 +264,7 @@ export class PostgresStore implements BulkLoadingStore {
     const read = /^\s*(SELECT|WITH)\b/i.test(sql);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await (limits ? this.queryWithin<T>(sql, params, limits) : this.queryOnce<T>(sql, params));
+        return await (limits ? this.queryWithin<T>(sql, params, limits) : this.queryOnce<T>(sql, params, options?.exactDecimals));
       } catch (e) {
         if (!(e instanceof LostConnection)) throw e;
         if (!read || attempt >= this.poolSize) throw e.error;
@@ -186,11 +273,12 @@ export class PostgresStore implements BulkLoadingStore {
     }
   }
 
-  private async queryOnce<T extends Row>(sql: string, params: readonly SqlValue[]): Promise<T[]> {
+  private async queryOnce<T extends Row>(sql: string, params: readonly SqlValue[], exactDecimals = false): Promise<T[]> {
     return this.withClient(async (c) => {
       try {
         // The client-side read timeout backs up statement_timeout when the server stops answering.
         const config: pg.QueryConfig & { query_timeout: number } = { text: sql, values: params.map(toPgValue), query_timeout: this.timeoutMs + 2_000 };
+        if (exactDecimals) config.types = exactDecimalTypes;
         const result = await c.query<T>(config);
         return result.rows;
       } catch (e) {
@@ -209,7 +297,7 @@ export class PostgresStore implements BulkLoadingStore {
    * the statement's own connection is then closed rather than pooled, so a cancel that lands late
    * can never hit the next statement sent on it.
    */
-  private async queryWithin<T extends Row>(sql: string, params: readonly SqlValue[], { timeoutMs, signal }: QueryOptions): Promise<T[]> {
+  private async queryWithin<T extends Row>(sql: string, params: readonly SqlValue[], { timeoutMs, signal, exactDecimals }: QueryOptions): Promise<T[]> {
     const limit = timeoutMs === undefined ? undefined : Math.max(1, Math.ceil(timeoutMs));
     const wait = (limit ?? this.timeoutMs) + 2_000;
     return this.withClient(async (c, discard) => {
@@ -228,7 +316,7 @@ export class PostgresStore implements BulkLoadingStore {
         }
         if (limit !== undefined) await c.query(timed(`SET statement_timeout = ${limit}`, wait));
         if (signal?.aborted) throw queryCancelled('postgres', sql); // aborted before the statement was sent
-        const result = await c.query<T>(timed(sql, wait, params.map(toPgValue)));
+        const result = await c.query<T>({ ...timed(sql, wait, params.map(toPgValue)), ...(exactDecimals ? { types: exactDecimalTypes } : {}) });
         if (cancelling) throw queryCancelled('postgres', sql);
         return result.rows;
       } catch (e) {
@@ -270,15 +358,24 @@ export class PostgresStore implements BulkLoadingStore {
     await this.query(sql, params);
   }
 
+  /** The newest load; without uprate's load log, or before the first load, the time (own-tables.ts `timeVersion`). */
   async dataVersion(): Promise<number> {
-    const rows = await this.query<{ v: bigint | null }>('SELECT max(load_id) AS v FROM uprate_loads');
-    return Number(rows[0]?.v ?? 0);
+    this.loadLog ||= await this.hasOwnTable('uprate_loads');
+    if (!this.loadLog) return timeVersion();
+    const rows = await this.query<{ v: bigint | null }>(`SELECT max(load_id) AS v FROM ${this.own('uprate_loads')}`);
+    const v = rows[0]?.v;
+    return v === null || v === undefined ? timeVersion() : Number(v);
+  }
+
+  /** One of uprate's tables exists in its schema and this user may read it. */
+  private async hasOwnTable(table: string): Promise<boolean> {
+    const [row] = await this.query<{ t: boolean }>(`SELECT ${visibleTable('$1', '$2')} AS t`, [this.schema, table]);
+    return row?.t === true;
   }
 
   async schemaVersion(): Promise<number> {
-    const [exists] = await this.query<{ t: string | null }>(`SELECT to_regclass('uprate_migrations')::text AS t`);
-    if (!exists?.t) return 0;
-    const rows = await this.query<{ v: number | null }>('SELECT max(version) AS v FROM uprate_migrations');
+    if (!(await this.hasOwnTable('uprate_migrations'))) return 0;
+    const rows = await this.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${this.own('uprate_migrations')}`);
     return Number(rows[0]?.v ?? 0);
   }
 
@@ -294,8 +391,8 @@ export class PostgresStore implements BulkLoadingStore {
     );
   }
 
-  /** Applies pending migrations in order, each in its own transaction, one migrator at a time. */
-  async migrate(): Promise<void> {
+  /** Applies pending migrations in order, each in its own transaction, one migrator at a time (`schemaOnly`: just make uprate's schema). */
+  async migrate(schemaOnly = false): Promise<void> {
     await this.withClient(async (c) => {
       const q = async (sql: string, params: readonly SqlValue[] = []) => {
         try {
@@ -307,17 +404,22 @@ export class PostgresStore implements BulkLoadingStore {
       // Two processes starting together must not both create the tables.
       await q('SELECT pg_advisory_lock(74211)');
       try {
-        if (this.schema) await q(`CREATE SCHEMA IF NOT EXISTS ${sqlIdentifier(this.schema)}`);
-        await q(`CREATE TABLE IF NOT EXISTS uprate_migrations (
+        // CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when the schema exists.
+        const exists = (await q('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.schema])).rowCount;
+        if (!exists) await q(`CREATE SCHEMA ${sqlIdentifier(this.schema)}`);
+        if (schemaOnly) return;
+        await q(`CREATE TABLE IF NOT EXISTS ${this.own('uprate_migrations')} (
           version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)`);
-        const current = Number((await q('SELECT max(version) AS v FROM uprate_migrations')).rows[0]?.['v'] ?? 0);
+        const current = Number((await q(`SELECT max(version) AS v FROM ${this.own('uprate_migrations')}`)).rows[0]?.['v'] ?? 0);
         if (current > POSTGRES_LATEST_VERSION) await this.checkVersion();
         for (const m of POSTGRES_MIGRATIONS) {
           if (m.version <= current) continue;
           await q('BEGIN');
           try {
+            // The migrations name tables as every engine does; here they land in uprate's schema.
+            await q(`SET LOCAL search_path TO ${sqlIdentifier(this.schema)}`);
             for (const statement of m.sql) await q(statement);
-            await q(`INSERT INTO uprate_migrations VALUES ($1, $2, now() AT TIME ZONE 'UTC')`, [m.version, m.name]);
+            await q(`INSERT INTO ${this.own('uprate_migrations')} VALUES ($1, $2, now() AT TIME ZONE 'UTC')`, [m.version, m.name]);
             await q('COMMIT');
           } catch (e) {
             await c.query('ROLLBACK').catch(() => undefined);
@@ -338,10 +440,11 @@ export class PostgresStore implements BulkLoadingStore {
    * leaves the stored rows as they were.
    */
   async bulkLoad(load: BulkLoad): Promise<{ inserted: number; updated: number }> {
-    const table = load.table.name;
+    const name = load.table.name;
+    const table = this.own(name);
     const key = load.table.key;
     const columns = load.table.columns.map((c) => c.name);
-    const stage = `uprate_stage_${table}`;
+    const stage = `uprate_stage_${name}`;
     return this.withClient(async (c) => {
       let step = 'BEGIN';
       const q = async (sql: string, params: readonly SqlValue[] = []) => {
@@ -358,7 +461,7 @@ export class PostgresStore implements BulkLoadingStore {
         await pipeline(createReadStream(load.file), progressTap(load), copy);
         const copied = Number(copy.rowCount);
         if (copied !== load.rows) {
-          throw new UprateError('DB_ERROR', `PostgreSQL received ${copied} rows of ${load.rows} sent to ${table}; nothing was loaded`, { location: this.target });
+          throw new UprateError('DB_ERROR', `PostgreSQL received ${copied} rows of ${load.rows} sent to ${name}; nothing was loaded`, { location: this.target });
         }
         let updated = 0;
         if (load.replace) await q(`DELETE FROM ${table}`);
@@ -367,14 +470,14 @@ export class PostgresStore implements BulkLoadingStore {
         // A row that is already stored as it is is left alone: re-loading a file writes nothing
         // (no dead tuples, no index churn) yet still counts its rows as updated, as on DuckDB.
         await q(
-          `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM ${stage}
+          `INSERT INTO ${table} AS t (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM ${stage}
            ON CONFLICT (${key}) DO UPDATE SET ${others.map((col) => `${col} = EXCLUDED.${col}`).join(', ')}
-           WHERE (${others.map((col) => `${table}.${col}`).join(', ')}) IS DISTINCT FROM (${others.map((col) => `EXCLUDED.${col}`).join(', ')})`,
+           WHERE (${others.map((col) => `t.${col}`).join(', ')}) IS DISTINCT FROM (${others.map((col) => `EXCLUDED.${col}`).join(', ')})`,
         );
         await q(
-          `INSERT INTO uprate_loads (table_name, source, rows_read, rows_inserted, rows_updated, rows_rejected, loaded_at)
+          `INSERT INTO ${this.own('uprate_loads')} (table_name, source, rows_read, rows_inserted, rows_updated, rows_rejected, loaded_at)
            VALUES ($1, $2, $3, $4, $5, $6, now() AT TIME ZONE 'UTC')`,
-          [table, `${load.log.via}: ${load.log.source}`, load.log.rowsRead, copied - updated, updated, load.log.rejected],
+          [name, `${load.log.via}: ${load.log.source}`, load.log.rowsRead, copied - updated, updated, load.log.rejected],
         );
         await q('COMMIT');
         return { inserted: copied - updated, updated };
@@ -383,7 +486,7 @@ export class PostgresStore implements BulkLoadingStore {
         if (e instanceof UprateError) throw e;
         const error = postgresError(this.target, this.timeoutMs, e, step, []);
         throw error.code === 'DB_ERROR'
-          ? new UprateError('DB_ERROR', `loading ${table} into ${this.target} failed and was rolled back: ${error.message}`, { location: this.target, details: error.details, cause: e })
+          ? new UprateError('DB_ERROR', `loading ${name} into ${this.target} failed and was rolled back: ${error.message}`, { location: this.target, details: error.details, cause: e })
           : error;
       }
     });
@@ -392,6 +495,17 @@ export class PostgresStore implements BulkLoadingStore {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/** The server refused for want of a privilege (SQLSTATE 42501), however deep in the causes. */
+function lacksPrivilege(e: unknown): boolean {
+  for (let c: unknown = e, depth = 0; c !== undefined && c !== null && depth < 5; depth++) {
+    if ((c as { code?: unknown }).code === '42501') return true;
+    const details = (c as { details?: unknown }).details;
+    if (details && typeof details === 'object' && (details as { code?: unknown }).code === '42501') return true;
+    c = (c as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 /** A statement with pg's client-side read timeout (backs up the server's own when it stops answering). */

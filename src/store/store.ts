@@ -1,4 +1,5 @@
 import type { TableSpec } from '../core/schema.js';
+import type { OwnTablesFeature } from './own-tables.js';
 
 /**
  * What the rest of uprate needs from a database: run SQL with bound parameters and read rows back.
@@ -13,6 +14,12 @@ export interface QueryOptions {
   readonly timeoutMs?: number;
   /** Aborting cancels the statement in the engine (UprateError QUERY_CANCELLED). */
   readonly signal?: AbortSignal;
+  /**
+   * Exact decimals (DuckDB DECIMAL, PostgreSQL numeric, ClickHouse Decimal) as the engine's own
+   * text (`"0.17334181869608259086"`), never through a double: what the Cube API sends. Without
+   * it they come back as numbers. Doubles are numbers either way.
+   */
+  readonly exactDecimals?: boolean;
 }
 
 export interface Store {
@@ -21,8 +28,31 @@ export interface Store {
   readonly target: string;
   query<T extends Row = Row>(sql: string, params?: readonly SqlValue[], options?: QueryOptions): Promise<T[]>;
   run(sql: string, params?: readonly SqlValue[]): Promise<void>;
-  /** A counter that moves whenever data changes: result caches key on it. */
+  /**
+   * A counter that moves whenever data changes: result caches key on it. It is the newest load of
+   * uprate's load log; without one (the user's own tables, nothing loaded through uprate) it moves
+   * every 10 seconds, as Cube's default refresh key does (own-tables.ts `timeVersion`).
+   */
   dataVersion(): Promise<number>;
+  /**
+   * True when uprate creates and writes nothing in this database: opened with `--read-only` (or
+   * by a command that only reads), or — PostgreSQL — the user may not create uprate's tables.
+   */
+  readonly readOnly: boolean;
+  /** Why the store is read-only and which features that turns off (one sentence for the log); undefined when writable. */
+  readonly readOnlyReason: string | undefined;
+  /** The features a read-only store turns off (empty when writable). */
+  readonly featuresOff: readonly OwnTablesFeature[];
+  /**
+   * Readies uprate's own tables for `feature`, creating what is missing (idempotent): ingest and
+   * the demo load get the load tables (a migration to the latest version); alert history gets the
+   * place its tables go (PostgreSQL: uprate's schema), src/alerts creating the alert tables. On a
+   * read-only store: UprateError READ_ONLY naming the feature, why, and the fix.
+   *
+   * @example
+   *   await store.ensureOwnTables('ingest');
+   */
+  ensureOwnTables(feature: OwnTablesFeature): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -77,6 +77,7 @@ describe('monthly report', () => {
         assert.ok(markdown.includes(`| ${shown} |`), `${b.title} ${r.label} ${shown} in the Markdown`);
       }
     }
+    assert.ok(report.leaderboard, 'the shipped model names the offer: the report has a leaderboard');
     for (const r of report.leaderboard.rows) {
       const shown = pct.format(r.shrunkenRate);
       assert.ok(html.includes(`<strong>${shown}</strong>`), `${r.offer} ${shown} in the HTML`);

@@ -1,7 +1,8 @@
 /**
- * The controls: date range, grain, offer type and a filter on any dimension the model publishes
- * (listed from the Cube API's /meta, values from a Cube /load). Native form elements only, so
- * everything works from the keyboard.
+ * The controls: date range, grain, offer type (when the KPI binding has one) and a filter on any of
+ * the binding's dimensions (listed from GET /api/v1/binding, values with their offer counts from a
+ * Cube /load of the bound offers measure). Native form elements only, so everything works from
+ * the keyboard.
  */
 import { cubeRows } from './api.js';
 import { h } from './dom.js';
@@ -17,6 +18,10 @@ export interface ControlsInput {
   readonly range: { from: string; to: string } | null;
   readonly extent: { first: string; last: string } | null;
   readonly dimensions: readonly Dimension[];
+  /** The bound offers measure (`members.offers`): the filter's values are listed with their offers. */
+  readonly offersMeasure: string;
+  /** The binding has an offer-type dimension: show the offer-type control. */
+  readonly offerTypes: boolean;
   readonly onChange: (next: ViewState) => void;
   readonly formatCount: (n: number) => string;
 }
@@ -88,7 +93,7 @@ export function renderControls(input: ControlsInput): HTMLElement {
       field('From', fromInput, 'ctl-from'),
       field('To', toInput, 'ctl-to'),
       field('Grain', grainSelect, 'ctl-grain'),
-      field('Offer type', typeSelect, 'ctl-type')),
+      input.offerTypes ? field('Offer type', typeSelect, 'ctl-type') : null),
     h('div', { class: 'control-row filter-row' },
       field('Filter on', dimSelect, 'ctl-dim'),
       field('Value', valueSelect, 'ctl-value'),
@@ -103,8 +108,9 @@ async function loadValues(member: string, select: HTMLSelectElement, add: HTMLBu
   select.replaceChildren(h('option', { value: '' }, member ? 'Loading values…' : '…then a value'));
   if (!member) return;
   try {
-    const rows = await cubeRows({ measures: ['Offers.count'], dimensions: [member], order: { 'Offers.count': 'desc' }, limit: 200 });
-    const values = rows.map((r) => ({ value: r[member], n: Number(r['Offers.count'] ?? 0) })).filter((r): r is { value: string; n: number } => typeof r.value === 'string' && r.value !== '');
+    const offers = input.offersMeasure;
+    const rows = await cubeRows({ measures: [offers], dimensions: [member], order: { [offers]: 'desc' }, limit: 200 });
+    const values = rows.map((r) => ({ value: typeof r[member] === 'number' ? String(r[member]) : r[member], n: Number(r[offers] ?? 0) })).filter((r): r is { value: string; n: number } => typeof r.value === 'string' && r.value !== '');
     select.replaceChildren(h('option', { value: '' }, values.length ? 'Choose a value…' : 'No values'), ...values.map((v) => h('option', { value: v.value }, `${v.value.replace(/_/g, ' ')} (${input.formatCount(v.n)})`)));
     select.disabled = values.length === 0;
   } catch (e) {

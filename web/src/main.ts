@@ -1,18 +1,23 @@
 /**
  * The dashboard: reads the view from the URL, asks uprate's public APIs for each panel, and draws
- * them. Panels load independently (one slow or failing panel does not hold the others).
+ * them. Panels load independently (one slow or failing panel does not hold the others). Which
+ * model members it reads, which breakdown panels it shows and what it leaves out come from the
+ * KPI binding (GET /api/v1/binding), so the page works on any model the KPI is bound to.
  */
 import type { BreakdownResponse, InsightsResponse, KpiResponse, LeaderboardResponse, TimeseriesResponse } from '../../src/insights/api-types.js';
+import { breakdownPanels } from '../../src/report-html/breakdown-panels.js';
+import { FULL_COVERAGE, reportHeading, type ModelCoverage } from '../../src/report-html/coverage.js';
 import { formatter } from '../../src/report-html/format.js';
 import type { AlertsResponse } from './alerts.js';
-import { ApiError, asApiError, cubeClient, cubeRows, getJson, storeToken, storedToken } from './api.js';
+import { ApiError, asApiError, cubeRows, getJson, storeToken, storedToken } from './api.js';
+import { coverageOfDocument, panelDimensionsOf, unavailableCapabilities, type BindingDocument, type BindingMembers } from './binding.js';
 import { renderControls, type Dimension } from './controls.js';
 import { fill, h } from './dom.js';
 import { Panel } from './panel.js';
 import { preloadCharts } from './charts-loader.js';
 import { headlineContent } from './panels/headline.js';
 import { kpiTable } from './panel-tables.js';
-import { BREAKDOWNS, showBreakdown } from './panels/breakdown.js';
+import { showBreakdown } from './panels/breakdown.js';
 import { showAlerts, showInsights } from './panels/findings.js';
 import { showLeaderboard } from './panels/leaderboard.js';
 import { showTrend } from './panels/trend.js';
@@ -22,16 +27,26 @@ import './styles.css';
 const f = formatter(navigator.language || 'en-US');
 
 const headline = new Panel({ id: 'headline', title: 'Conversion rate', className: 'panel-headline' });
-const trend = new Panel({ id: 'trend', title: 'Trend', subtitle: 'Rate per period with its 95% interval (shaded) and control limits (grey dashes); a period still filling in: rate so far (hollow) and projected final rate (blue dashes)', className: 'panel-trend' });
+const TREND_SUBTITLE = 'Rate per period with its 95% interval (shaded) and control limits (grey dashes)';
+const trend = new Panel({ id: 'trend', title: 'Trend', subtitle: `${TREND_SUBTITLE}; a period still filling in: rate so far (hollow) and projected final rate (blue dashes)`, className: 'panel-trend' });
 const insights = new Panel({ id: 'insights', title: 'What stands out', subtitle: 'Findings backed by a test, most urgent first', className: 'panel-insights' });
 const alerts = new Panel({ id: 'alerts', title: 'Alerts', subtitle: 'Alert rules firing now', className: 'panel-alerts' });
-const breakdowns = BREAKDOWNS.map((b) => ({ ...b, panel: new Panel({ id: `by-${b.member.split('.')[1] ?? b.member}`, title: b.title, subtitle: 'Rate and interval per segment; ▲▼ differ significantly from the rest', className: 'panel-breakdown' }) }));
 const leaderboardPanel = new Panel({ id: 'leaderboard', title: 'Offer leaderboard', subtitle: 'Which offers convert best, ranked honestly: small samples are flagged and ranked last', className: 'panel-leaderboard' });
 
 const controlsSlot = h('div', { class: 'controls-slot' });
 const scopeLine = h('p', { class: 'scope', 'data-testid': 'scope' });
 const banner = h('div', { class: 'banner', role: 'status' });
+const heading = h('h1', {}, reportHeading(FULL_COVERAGE));
+const capabilitiesSlot = h('div', { class: 'capabilities-slot' });
+const segmentsSlot = h('div', { class: 'segments-slot' });
+const mainArea = h('main', {});
+const footer = h('footer', {});
 
+/** The breakdown panels: one per panel dimension of the binding, made once the binding is known. */
+let breakdowns: { member: string; title: string; panel: Panel }[] = [];
+/** The KPI binding's members; null until GET /api/v1/binding answered (or when the KPI is not bound). */
+let members: BindingMembers | null = null;
+let coverage: ModelCoverage = FULL_COVERAGE;
 let extent: { first: string; last: string } | null = null;
 let dimensions: Dimension[] = [];
 let current: AbortController | null = null;
@@ -45,17 +60,77 @@ function layout(): void {
     app,
     h('a', { class: 'skip', href: '#headline' }, 'Skip to the numbers'),
     h('header', { class: 'top' },
-      h('div', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, '▲'), h('h1', {}, 'Upsell & cross-sell conversion'), h('span', { class: 'product' }, 'uprate')),
+      h('div', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, '▲'), heading, h('span', { class: 'product' }, 'uprate')),
       scopeLine),
     controlsSlot,
     banner,
-    h('main', {},
-      headline.root,
-      h('div', { class: 'grid grid-mid' }, trend.root, h('div', { class: 'side' }, alerts.root, insights.root)),
-      h('h2', { class: 'section-title' }, 'By segment'),
-      h('div', { class: 'grid grid-breakdowns' }, ...breakdowns.map((b) => b.panel.root)),
-      leaderboardPanel.root),
-    h('footer', {}, 'Rates are accepted ÷ offers (ratio of sums). Intervals are 95% Wilson (exact below 30 effective offers) and allow for repeat offers to the same customer. Data from uprate\'s /api/v1 and Cube-compatible /cubejs-api/v1.'),
+    mainArea,
+    footer,
+  );
+  fill(
+    mainArea,
+    headline.root,
+    capabilitiesSlot,
+    h('div', { class: 'grid grid-mid' }, trend.root, h('div', { class: 'side' }, alerts.root, insights.root)),
+    segmentsSlot,
+    leaderboardPanel.root,
+  );
+  footer.textContent = footerText();
+}
+
+function footerText(): string {
+  const clustered = coverage.customers ? ' and allow for repeat offers to the same customer' : '';
+  return `Rates are accepted ÷ offers (ratio of sums). Intervals are 95% Wilson (exact below 30 effective offers)${clustered}. Data from uprate's /api/v1 and Cube-compatible /cubejs-api/v1.`;
+}
+
+/** A panel id per breakdown member (`by-accountSize`); the cube joins in when two cubes share a name. */
+function panelId(member: string, used: Set<string>): string {
+  const [cube = member, name = member] = member.split('.');
+  const id = used.has(`by-${name}`) ? `by-${cube}-${name}` : `by-${name}`;
+  used.add(id);
+  return id;
+}
+
+/** Lays the page out for a binding: its breakdown panels, the leaderboard when it names the offer, what it cannot do. */
+function applyBinding(doc: BindingDocument): void {
+  coverage = coverageOfDocument(doc);
+  heading.textContent = reportHeading(coverage);
+  footer.textContent = footerText();
+  dimensions = doc.dimensions.map((d) => ({ member: d.member, title: d.title }));
+  const used = new Set<string>();
+  const offers = members?.offers ?? '';
+  breakdowns = breakdownPanels(panelDimensionsOf(doc), offers).map((b) => ({
+    ...b,
+    panel: new Panel({ id: panelId(b.member, used), title: b.title, subtitle: 'Rate and interval per segment; ▲▼ differ significantly from the rest', className: 'panel-breakdown' }),
+  }));
+  fill(
+    segmentsSlot,
+    breakdowns.length ? h('h2', { class: 'section-title' }, 'By segment') : null,
+    breakdowns.length ? h('div', { class: 'grid grid-breakdowns' }, ...breakdowns.map((b) => b.panel.root)) : null,
+  );
+  leaderboardPanel.root.hidden = !coverage.offerNames;
+  // Without a pending measure no period is still filling in.
+  if (!coverage.pending) trend.setSubtitle(TREND_SUBTITLE);
+  const missing = unavailableCapabilities(doc);
+  fill(
+    capabilitiesSlot,
+    missing.length
+      ? h('details', { class: 'capabilities', 'data-testid': 'capabilities-unavailable' },
+          h('summary', {}, `Not available with this model: ${missing.map((c) => c.name).join('; ')}`),
+          h('ul', {}, ...missing.map((c) => h('li', {}, h('strong', {}, c.name), c.reason ? ` — ${c.reason}` : ''))))
+      : null,
+  );
+}
+
+/** The KPI cannot be read on this model: say why, and how to bind it, instead of the panels. */
+function showUnbound(doc: BindingDocument): void {
+  fill(
+    mainArea,
+    h('section', { class: 'panel binding-problems', 'data-testid': 'binding-problems', role: 'alert', 'aria-labelledby': 'binding-problems-title' },
+      h('h2', { id: 'binding-problems-title' }, 'The KPI is not bound to this model'),
+      h('p', {}, 'uprate reads the conversion rate through a KPI binding: which of your model\'s measures count the offers made and accepted, and which time dimension dates them. Name them under kpi: in uprate.config.yaml (offers, accepted, time; see README "Use your own data"); `uprate model validate --binding` checks them.'),
+      doc.problems.length ? h('ul', { class: 'problems' }, ...doc.problems.map((p) => h('li', {}, p))) : null,
+      doc.cubes.length ? h('p', { class: 'panel-sub' }, `Cubes in this model: ${doc.cubes.join(', ')}.`) : null),
   );
 }
 
@@ -93,20 +168,20 @@ function handleAuth(e: unknown): boolean {
   return true;
 }
 
+/** The binding, then the first and last day with offers (through the bound offers measure and time dimension). */
 async function loadMeta(): Promise<void> {
-  const [meta, first, last] = await Promise.all([
-    cubeClient().meta().catch((e: unknown) => { throw asApiError(e); }),
-    cubeRows({ measures: ['Offers.count'], timeDimensions: [{ dimension: 'Offers.offeredAt', granularity: 'day' }], order: { 'Offers.offeredAt': 'asc' }, limit: 1 }),
-    cubeRows({ measures: ['Offers.count'], timeDimensions: [{ dimension: 'Offers.offeredAt', granularity: 'day' }], order: { 'Offers.offeredAt': 'desc' }, limit: 1 }),
-  ]);
-  const day = (rows: Record<string, unknown>[]) => String(rows[0]?.['Offers.offeredAt.day'] ?? rows[0]?.['Offers.offeredAt'] ?? '').slice(0, 10);
+  const doc = await getJson<BindingDocument>('/api/v1/binding', null, new AbortController().signal);
+  members = doc.bound ? doc.members : null;
+  if (!members) {
+    showUnbound(doc);
+    return;
+  }
+  applyBinding(doc);
+  const { offers, time } = members;
+  const edge = (order: 'asc' | 'desc') => cubeRows({ measures: [offers], timeDimensions: [{ dimension: time, granularity: 'day' }], order: { [time]: order }, limit: 1 });
+  const [first, last] = await Promise.all([edge('asc'), edge('desc')]);
+  const day = (rows: Record<string, unknown>[]) => String(rows[0]?.[`${time}.day`] ?? rows[0]?.[time] ?? '').slice(0, 10);
   extent = first.length && last.length ? { first: day(first), last: day(last) } : null;
-  const hidden = /(Id|At|Score|mrr)$/;
-  dimensions = meta.cubes.flatMap((c) =>
-    c.dimensions
-      .filter((d) => d.type === 'string' && !hidden.test(d.name.split('.')[1] ?? ''))
-      .map((d) => ({ member: d.name, title: `${d.shortTitle ?? d.title}${c.name === 'Offers' ? '' : ` (${c.title})`}` })),
-  );
 }
 
 async function start(): Promise<void> {
@@ -124,11 +199,22 @@ async function start(): Promise<void> {
   await render(readState(location.search));
 }
 
-async function render(state: ViewState): Promise<void> {
+async function render(view: ViewState): Promise<void> {
   current?.abort();
   const control = new AbortController();
   current = control;
   const signal = control.signal;
+  if (!members) {
+    // Not bound (the page says why), or the binding could not be read (the banner says why).
+    fill(controlsSlot);
+    scopeLine.textContent = '';
+    if (started && mainArea.contains(headline.root)) for (const p of [headline, trend, insights, alerts, leaderboardPanel]) p.empty('Not loaded: see the message above.');
+    document.documentElement.dataset['ready'] = 'true';
+    return;
+  }
+  const offersMeasure = members.offers;
+  // A shared link may ask for an offer type the model does not have: the page shows all offers.
+  const state = coverage.offerTypes ? view : { ...view, offerType: null };
   const range = resolveRange(state, extent);
   const periodText = range ? `${f.day(range.from)} – ${f.day(range.to)}` : 'no data yet';
   // On a phone the controls fold into one line, so the headline is on the first screen.
@@ -136,7 +222,7 @@ async function render(state: ViewState): Promise<void> {
     'details',
     { class: 'controls-box', open: controlsOpen },
     h('summary', {}, `Range & filters · ${RANGE_LABELS[state.range]} · ${state.grain}${state.offerType ? ` · ${state.offerType.replace('_', '-')}` : ''}${state.filters.length ? ` · ${state.filters.length} filter${state.filters.length > 1 ? 's' : ''}` : ''}`),
-    renderControls({ state, range, extent, dimensions, onChange: (next) => navigate(next), formatCount: (n) => f.count(n) }),
+    renderControls({ state, range, extent, dimensions, offersMeasure, offerTypes: coverage.offerTypes, onChange: (next) => navigate(next), formatCount: (n) => f.count(n) }),
   );
   box.addEventListener('toggle', () => {
     controlsOpen = box.open;
@@ -147,7 +233,7 @@ async function render(state: ViewState): Promise<void> {
   headline.setTitle(`Conversion rate · ${periodText}`);
   if (!extent && started) {
     const message = 'No offers yet. Load some with `uprate ingest offers.csv`, or run `uprate demo`.';
-    for (const p of [headline, trend, insights, leaderboardPanel, ...breakdowns.map((b) => b.panel)]) p.empty(message);
+    for (const p of [headline, trend, insights, ...rankedPanels(), ...breakdowns.map((b) => b.panel)]) p.empty(message);
   }
   const params = apiParams(state, range);
   const withParams = (extra: Record<string, string>) => {
@@ -172,10 +258,10 @@ async function render(state: ViewState): Promise<void> {
   }
   // The headline first: the other panels ask once it is answered, so the number people look
   // for first is not queued behind the heavier queries (insights scans every dimension).
-  for (const p of [trend, insights, leaderboardPanel, ...breakdowns.map((b) => b.panel)]) p.loading();
+  for (const p of [trend, insights, ...rankedPanels(), ...breakdowns.map((b) => b.panel)]) p.loading();
   const first = load<KpiResponse>(headline, '/api/v1/kpi', params, (k) => {
     if (k.offers === 0) headline.empty('No offers in this selection. Widen the date range or remove a filter.');
-    else headline.ready(() => kpiTable(k), ...headlineContent(k, f));
+    else headline.ready(() => kpiTable(k), ...headlineContent(k, f, coverage));
     performance.mark('uprate:headline');
   });
   await first;
@@ -183,12 +269,17 @@ async function render(state: ViewState): Promise<void> {
   const jobs: Promise<void>[] = [
     load<TimeseriesResponse>(trend, '/api/v1/timeseries', withParams({ grain: state.grain }), (ts) => showTrend(trend, ts, f)),
     ...breakdowns.map((b) => load<BreakdownResponse>(b.panel, '/api/v1/breakdown', withParams({ by: b.member }), (bd) => showBreakdown(b.panel, bd, f))),
-    load<LeaderboardResponse>(leaderboardPanel, '/api/v1/leaderboard', params, (lb) => showLeaderboard(leaderboardPanel, lb, f)),
+    ...rankedPanels().map((p) => load<LeaderboardResponse>(p, '/api/v1/leaderboard', params, (lb) => showLeaderboard(p, lb, f))),
     load<InsightsResponse>(insights, '/api/v1/insights', params, (ins) => showInsights(insights, ins, f, (link) => navigate(stateFromApiLink(link, state)))),
     loadAlerts(signal),
   ];
   await Promise.all(jobs);
   if (!signal.aborted) document.documentElement.dataset['ready'] = 'true';
+}
+
+/** The leaderboard, when the binding names the offer (else it is hidden). */
+function rankedPanels(): Panel[] {
+  return coverage.offerNames ? [leaderboardPanel] : [];
 }
 
 async function loadAlerts(signal: AbortSignal): Promise<void> {

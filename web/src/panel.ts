@@ -20,6 +20,7 @@ export class Panel {
   readonly body: HTMLElement;
   private readonly note: HTMLElement;
   private readonly heading: HTMLElement;
+  private readonly sub: HTMLElement | null;
   private readonly csvButton: HTMLButtonElement;
   private readonly pngButton: HTMLButtonElement;
   private csv: (() => CsvTable) | null = null;
@@ -33,12 +34,13 @@ export class Panel {
     this.pngButton.hidden = true;
     this.note = h('p', { class: 'panel-note' });
     this.heading = h('h2', { id: titleId }, options.title);
+    this.sub = options.subtitle ? h('p', { class: 'panel-sub' }, options.subtitle) : null;
     this.body = h('div', { class: 'panel-body', 'aria-live': 'polite' });
     this.root = h(
       'section',
       { class: `panel ${options.className ?? ''}`, id: options.id, 'aria-labelledby': titleId },
       h('header', { class: 'panel-head' },
-        h('div', {}, this.heading, options.subtitle ? h('p', { class: 'panel-sub' }, options.subtitle) : null),
+        h('div', {}, this.heading, this.sub),
         h('div', { class: 'panel-tools' }, this.pngButton, this.csvButton)),
       this.body,
       this.note,
@@ -95,6 +97,10 @@ export class Panel {
 
   setTitle(text: string): void {
     this.heading.textContent = text;
+  }
+
+  setSubtitle(text: string): void {
+    if (this.sub) this.sub.textContent = text;
   }
 
   setNote(text: string): void {

@@ -16,25 +16,51 @@ function queryContext(request: FastifyRequest, reply: FastifyReply, ctx: ServerC
   return { scope: ctx.read(request, reply, { abortOnClose }), now: ctx.clock() };
 }
 
+/**
+ * The query without its `renewQuery` flag, and the flag: a renewal and the same query asked
+ * plainly share one cache entry (Cube keys its cache on the query's SQL, which the flag does not
+ * change). A flag that is not a boolean stays, for the query check to refuse.
+ */
+function splitRenew(query: unknown): { plain: unknown; renewQuery: boolean | undefined } {
+  if (typeof query !== 'object' || query === null || Array.isArray(query)) return { plain: query, renewQuery: undefined };
+  const { renewQuery, ...plain } = query as Record<string, unknown>;
+  return typeof renewQuery === 'boolean' ? { plain, renewQuery } : { plain: query, renewQuery: undefined };
+}
+
+/** The query echo as the request gave it: with its `renewQuery` flag, when it had one. */
+function echo<T extends object>(query: T, renewQuery: boolean | undefined): T {
+  return renewQuery === undefined ? query : { ...query, renewQuery };
+}
+
 /** Cube's REST API: /load, /sql, /dry-run, /meta under /cubejs-api/v1. */
 export async function cubeRoutes(app: FastifyInstance, ctx: ServerContext, options: CubeRouteOptions): Promise<void> {
   const { layer, cache } = options;
   const inflight = new Map<string, Promise<CachedAnswer<LoadAnswer>>>();
 
-  async function answer(query: unknown, qctx: QueryContext): Promise<CachedAnswer<LoadAnswer> | 'continue'> {
+  /**
+   * The cached answer, or the query run (joining the same query already running). The store's
+   * data version is uprate's refresh key: it is read before a query runs and kept with its
+   * answer. `renewQuery: true` does what it does in Cube — check the refresh key now instead of
+   * waiting — and runs the query again only when the version moved; otherwise the cached answer
+   * (and its `lastRefreshTime`) stands.
+   */
+  async function answer(query: unknown, renew: boolean, qctx: QueryContext): Promise<CachedAnswer<LoadAnswer> | 'continue'> {
     const { key: normalized } = await layer.normalize(query, qctx);
     const key = `${normalized}|${JSON.stringify(qctx.scope.access)}`;
-    const renew = typeof query === 'object' && query !== null && (query as Record<string, unknown>)['renewQuery'] === true;
-    const cached = renew ? undefined : cache.get(key);
-    if (cached) return cached;
+    const cached = cache.get(key);
+    if (cached && !renew) return cached;
+    // Read before the query runs: a load that commits while it runs makes the next check run it
+    // again, never the reverse.
+    const dataVersion = await ctx.store.dataVersion();
+    if (cached && cached.dataVersion === dataVersion) return cached;
     // Joining a running query only within one data version: one started before a load commits
     // must not answer a request made after it.
     const version = cache.currentVersion();
-    const flightKey = `${version}|${key}`;
+    const flightKey = `${version}|${dataVersion}|${key}`;
     let running = inflight.get(flightKey);
     if (!running) {
       running = layer.load(query, qctx).then((value) => {
-        const fresh = { value, refreshedAt: new Date() };
+        const fresh = { value, refreshedAt: new Date(), dataVersion };
         cache.set(key, fresh, version, JSON.stringify(value).length);
         return fresh;
       });
@@ -54,12 +80,15 @@ export async function cubeRoutes(app: FastifyInstance, ctx: ServerContext, optio
 
   const load = async (request: FastifyRequest, reply: FastifyReply) => {
     const { query, queryType } = readCubeRequest(request.method, request.query, request.body);
-    const result = await answer(query, queryContext(request, reply, ctx, false));
+    const { plain, renewQuery } = splitRenew(query);
+    const result = await answer(plain, renewQuery === true, queryContext(request, reply, ctx, false));
     // Cube's long-poll: the client asks again and joins the running query.
     if (result === 'continue') return { error: 'Continue wait' };
     const lastRefreshTime = result.refreshedAt.toISOString();
+    const pivotQuery = echo(result.value.pivotQuery, renewQuery);
     const results = result.value.results.map((r) => ({
       ...r,
+      query: echo(r.query, renewQuery),
       lastRefreshTime,
       dataSource: 'default',
       dbType: ctx.store.engine,
@@ -68,10 +97,10 @@ export async function cubeRoutes(app: FastifyInstance, ctx: ServerContext, optio
       total: r.total ?? null,
     }));
     if (queryType === 'multi') {
-      return { queryType: result.value.queryType, results, pivotQuery: result.value.pivotQuery, slowQuery: false };
+      return { queryType: result.value.queryType, results, pivotQuery, slowQuery: false };
     }
     if (results.length === 1) return results[0];
-    return { queryType: result.value.queryType, results, pivotQuery: result.value.pivotQuery, slowQuery: false };
+    return { queryType: result.value.queryType, results, pivotQuery, slowQuery: false };
   };
   const reads = { config: { reads: true } };
   app.get('/cubejs-api/v1/load', reads, load);

@@ -51,7 +51,8 @@ export async function ingestRoutes(app: FastifyInstance, ctx: ServerContext, opt
           hint: `send one of ${Object.keys(FORMAT_BY_TYPE).join(', ')}`,
         });
       }
-      // Decided before the body is read: a token without a required claim is refused at once.
+      // Decided before the body is read: a read-only store, or a token without a required claim, is refused at once.
+      await ctx.store.ensureOwnTables('ingest');
       const admit = ingestAdmission(options.model, ctx.store, ctx.tenancy, request.securityContext, table, ctx.clock());
       const body = request.body as Readable;
       const source = String(request.headers['x-uprate-source'] ?? `http-body${EXTENSION[format]}`).replace(/[^\w.-]/g, '_');

@@ -25,13 +25,14 @@ import {
   type KpiContext,
   type Params,
 } from '../../insights/index.js';
+import { checkBinding, type BindingCheck, type KpiBinding } from '../../kpi/index.js';
 import type { Model } from '../../model/index.js';
 import { DEFAULT_BAND_THRESHOLDS, type AdjustMethod } from '../../stats/index.js';
 import type { ServerContext } from '../context.js';
 import { openApiDocument } from '../openapi.js';
 
 /** The settings the KPI endpoints read from the config file. */
-export type KpiSettings = Partial<Pick<UprateConfig, 'bands' | 'target' | 'conversionWindowDays' | 'stats'>>;
+export type KpiSettings = Partial<Pick<UprateConfig, 'bands' | 'target' | 'conversionWindowDays' | 'stats' | 'kpi'>>;
 
 export interface KpiApiOptions {
   readonly model: Model;
@@ -48,6 +49,15 @@ const CORRECTIONS: readonly AdjustMethod[] = ['holm', 'bh', 'bonferroni'];
 export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, options: KpiApiOptions): Promise<void> {
   const { model } = options;
   const settings = options.settings ?? {};
+  const bound = checkBinding(model, settings.kpi);
+  // A model without the KPI's inputs still serves the Cube API; the KPI endpoints say what to bind.
+  const binding = (): KpiBinding => {
+    if (bound.binding && (!settings.kpi || bound.problems.length === 0)) return bound.binding;
+    throw new UprateError('CONFIG_INVALID', `the KPI is not bound to this model: ${bound.problems.join('; ')}`, {
+      location: 'kpi',
+      hint: 'name your model\'s members under kpi: in uprate.config.yaml (offers, accepted, time); `uprate model validate --binding` checks it',
+    });
+  };
 
   const context = (request: FastifyRequest, reply: FastifyReply, q: Params): { ctx: KpiContext; common: ReturnType<typeof parseCommon> } => {
     const common = parseCommon(q, model);
@@ -57,6 +67,7 @@ export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, 
       ctx: {
         store: server.store,
         model,
+        binding: binding(),
         asOf: common.asOf ?? server.clock(),
         access: scope.access,
         limits: scope.limits,
@@ -97,7 +108,13 @@ export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, 
   };
 
   const reads = { config: { reads: true } };
-  app.get('/api/v1/openapi.json', { config: { public: true } }, async () => openApiDocument());
+  app.get('/api/v1/openapi.json', { config: { public: true } }, async () =>
+    // The document names the bound model's dimensions (its shapes change with the binding).
+    openApiDocument(bound.binding ? { dimensions: bound.binding.dimensions.map((d) => d.member), offerName: bound.binding.offerName } : {}),
+  );
+
+  // What the bound model supports: the dashboard builds its controls from it.
+  app.get('/api/v1/binding', { config: { reads: true } }, async () => bindingDocument(model, bound, settings.conversionWindowDays ?? 30));
 
   app.get('/api/v1/kpi', reads, async (request, reply) => {
     const { ctx, common } = context(request, reply, query(request, []));
@@ -206,4 +223,21 @@ export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, 
       ...(clustering ? { clustering } : {}),
     });
   });
+}
+
+/** GET /api/v1/binding: the KPI's members, the breakdown dimensions with titles, and what is (not) available. */
+export function bindingDocument(model: Model, check: BindingCheck, windowDays = 30) {
+  const b = check.binding;
+  return {
+    bound: b !== null && check.problems.length === 0,
+    members: b
+      ? { offers: b.offers, accepted: b.accepted, time: b.time, pending: b.pending, revenue: b.revenue, customer: b.customer, offerType: b.offerType, daysToAccept: b.daysToAccept, offerName: b.offerName, industry: b.industry, channel: b.channel }
+      : null,
+    /** The conversion window uprate compiles the shipped model for; null when the model defines acceptance itself. */
+    windowDays: b?.shipped ? windowDays : null,
+    dimensions: b ? b.dimensions.map((d) => ({ member: d.member, title: d.title, key: d.key })) : [],
+    capabilities: check.capabilities.map((c) => ({ name: c.name, available: c.available, ...(c.reason ? { reason: c.reason } : {}) })),
+    problems: [...check.problems],
+    cubes: [...model.cubes.keys()],
+  };
 }

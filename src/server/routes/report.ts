@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { UprateError } from '../../core/errors.js';
-import { buildReport, parseDate, parseDimension, parseGrain, type ReportOptions } from '../../kpi/index.js';
+import { buildReport, parseDate, parseGrain, type BindingCheck, type ReportOptions } from '../../kpi/index.js';
+import type { Model } from '../../model/index.js';
 import type { ServerContext } from '../context.js';
 
 const PARAMS = ['grain', 'by', 'from', 'to', 'offerType', 'window'];
@@ -9,7 +10,10 @@ const PARAMS = ['grain', 'by', 'from', 'to', 'offerType', 'window'];
  * GET /api/v1/report — the `uprate report --format json` document over HTTP, restricted to the
  * caller's rows like every other read.
  */
-export async function reportRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+export async function reportRoutes(app: FastifyInstance, ctx: ServerContext, served: { readonly model: Model; readonly binding: BindingCheck }): Promise<void> {
+  const { binding } = served.binding;
+  // The shipped model is compiled for the asked window; a user's model is read as served, through its binding.
+  const own = binding && !binding.shipped ? { model: served.model, binding } : null;
   app.get('/api/v1/report', { config: { reads: true } }, async (request, reply) => {
     const q = request.query as Record<string, unknown>;
     const unknown = Object.keys(q).find((k) => !PARAMS.includes(k));
@@ -21,10 +25,19 @@ export async function reportRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       return v;
     };
     const [grain, by, from, to, type, window] = ['grain', 'by', 'from', 'to', 'offerType', 'window'].map(text);
+    if (!binding || served.binding.problems.length > 0 && !binding.shipped) {
+      throw new UprateError('CONFIG_INVALID', `the KPI is not bound to this model: ${served.binding.problems.join('; ')}`, {
+        location: 'kpi',
+        hint: "name your model's members under kpi: in uprate.config.yaml (offers, accepted, time); `uprate model validate --binding` checks it",
+      });
+    }
+    if (window && own) {
+      throw new UprateError('BAD_ARGUMENT', 'window applies to the shipped model only: your model defines when an offer counts as accepted', { location: 'window', hint: 'leave window out' });
+    }
     const scope = ctx.read(request, reply);
     const options: ReportOptions = {
       ...(grain ? { grain: parseGrain(grain, 'grain') } : by ? {} : { grain: 'month' as const }),
-      ...(by ? { by: by.split(',').map((d) => parseDimension(d.trim(), 'by')) } : {}),
+      ...(by ? { by: by.split(',').map((d) => d.trim()) } : {}),
       ...(from ? { from: parseDate(from, 'from') } : {}),
       ...(to ? endOfDay(parseDate(to, 'to')) : {}),
       ...(type ? { offerType: offerType(type) } : {}),
@@ -32,6 +45,7 @@ export async function reportRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       asOf: ctx.clock(),
       limits: scope.limits,
       ...(scope.signal ? { signal: scope.signal } : {}),
+      ...(own ?? {}),
     };
     return buildReport(ctx.store, scope.access, options);
   });

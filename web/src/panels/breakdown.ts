@@ -1,10 +1,9 @@
-/** One segment dimension: GET /api/v1/breakdown?by=… as a forest plot with significance markers. */
+/** One segment dimension (of the KPI binding's panel dimensions): GET /api/v1/breakdown?by=… as a forest plot with significance markers. */
 import type { BreakdownResponse } from '../../../src/insights/api-types.js';
 import { breakdownHeight, breakdownOption } from '../../../src/report-html/chart-options.js';
 import type { Formatter } from '../../../src/report-html/format.js';
 import { breakdownSummary } from '../../../src/report-html/wording.js';
 import { mountChart } from '../charts-loader.js';
-export { REPORT_BREAKDOWNS as BREAKDOWNS } from '../../../src/report-html/breakdowns.js';
 import { h } from '../dom.js';
 import type { Panel } from '../panel.js';
 import { breakdownTable } from '../panel-tables.js';

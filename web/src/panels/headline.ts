@@ -1,15 +1,16 @@
 /**
  * The headline: conversion rate with its interval, band, benchmark and target marks, change vs
  * the previous period with its significance; then offers, accepted, expansion revenue and the
- * customer conversion rate. From GET /api/v1/kpi.
+ * customer conversion rate (the last two when the model has them). From GET /api/v1/kpi.
  */
 import type { KpiResponse } from '../../../src/insights/api-types.js';
+import type { ModelCoverage } from '../../../src/report-html/coverage.js';
 import type { Formatter } from '../../../src/report-html/format.js';
 import { rateBulletSvg } from '../../../src/report-html/rate-bullet.js';
-import { bandWords, changeArrow, changeSentence, clusteringNote, industryName, provisionalNote } from '../../../src/report-html/wording.js';
+import { acceptedLine, bandWords, changeArrow, changeSentence, clusteringNote, headlineTiles, industryName, provisionalNote } from '../../../src/report-html/wording.js';
 import { h, svgFragment } from '../dom.js';
 
-export function headlineContent(k: KpiResponse, f: Formatter): HTMLElement[] {
+export function headlineContent(k: KpiResponse, f: Formatter, coverage: ModelCoverage): HTMLElement[] {
   const band = bandWords(k);
   const change = changeSentence(k, f);
   const changeEl =
@@ -25,7 +26,7 @@ export function headlineContent(k: KpiResponse, f: Formatter): HTMLElement[] {
         );
   const benchmarks = k.benchmark ? [k.benchmark] : k.benchmarks;
   const clustered = k.offers > 0 ? clusteringNote([k.interval], f) : null;
-  const provisional = provisionalNote(k, f, 'these offers');
+  const provisional = provisionalNote(k, f, 'these offers', coverage.window);
   const bullet = rateBulletSvg(
     {
       rate: k.rate,
@@ -63,7 +64,7 @@ export function headlineContent(k: KpiResponse, f: Formatter): HTMLElement[] {
     h('div', { class: 'headline-row' },
       h('span', { class: `big-rate ${band.cls}`, 'data-testid': 'headline-rate', 'data-value': k.rate === null ? '' : String(k.rate) }, f.percent(k.rate)),
       h('span', { class: `band-chip ${band.cls}`, title: band.title, tabindex: 0 }, band.text)),
-    h('p', { class: 'interval' }, `${f.percent(k.query.level, 0)} interval ${f.interval(k.interval.lower, k.interval.upper)} · ${f.count(k.accepted)} of ${f.count(k.offers)} offers accepted within ${k.query.windowDays} days`),
+    h('p', { class: 'interval' }, `${f.percent(k.query.level, 0)} interval ${f.interval(k.interval.lower, k.interval.upper)} · ${acceptedLine(k, f, coverage)}`),
     clustered ? h('p', { class: 'interval-note', 'data-testid': 'headline-clustering' }, clustered) : null,
     changeEl,
     svgFragment(bullet, 'bullet'),
@@ -74,13 +75,6 @@ export function headlineContent(k: KpiResponse, f: Formatter): HTMLElement[] {
 
   const tile = (label: string, value: string, detail: string, testid: string) =>
     h('div', { class: 'tile', 'data-testid': testid }, h('p', { class: 'tile-label' }, label), h('p', { class: 'tile-value' }, value), h('p', { class: 'tile-detail' }, detail));
-  const tiles = h(
-    'div',
-    { class: 'tiles' },
-    tile('Offers', f.count(k.offers), k.pending ? `${f.count(k.pending)} still pending` : 'none pending', 'tile-offers'),
-    tile('Accepted', f.count(k.accepted), `within the ${k.query.windowDays}-day window`, 'tile-accepted'),
-    tile('Expansion revenue', f.money(k.expansionRevenue), k.accepted ? `${f.money(k.expansionRevenue / k.accepted)} per accepted offer` : 'no accepted offers', 'tile-revenue'),
-    tile('Customer conversion', f.percent(k.customers.rate), `${f.count(k.customers.converted)} of ${f.count(k.customers.offered)} customers offered`, 'tile-customers'),
-  );
+  const tiles = h('div', { class: 'tiles' }, ...headlineTiles(k, f, coverage).map((t) => tile(t.label, t.value, t.detail, `tile-${t.key}`)));
   return [main, tiles];
 }

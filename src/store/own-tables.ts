@@ -1,0 +1,71 @@
+import { UprateError } from '../core/errors.js';
+
+/**
+ * uprate's own tables (`offers`, `customers`, `uprate_loads`, `uprate_migrations`, the alert
+ * tables) are needed only by the features that write: a model over the user's own tables reads
+ * without them. A store is opened either creating them at once (`ownTables: 'create'`, the
+ * default) or when a feature first needs them (`'on-demand'`: `Store.ensureOwnTables(feature)`).
+ * A read-only store creates nothing: those features are off, and asking for them is a READ_ONLY
+ * error naming the feature, why the store is read-only, and the fix.
+ */
+export type OwnTables = 'create' | 'on-demand';
+
+/** The features that need uprate's own tables, in the words messages use. */
+export const OWN_TABLE_FEATURES = ['ingest', 'alert history', 'demo load'] as const;
+export type OwnTablesFeature = (typeof OWN_TABLE_FEATURES)[number];
+
+/** What a read-only store turns off, as `readOnlyReason` lists it. */
+const FEATURES_OFF = 'ingest, alert history and notification state (alerts are still evaluated and reported; nothing is sent), demo load';
+
+/** Why a store is read-only, and how to make it writable. */
+export interface ReadOnlyCause {
+  /** `--read-only`, `user 'x' may not CREATE in database 'y'`, … */
+  readonly why: string;
+  readonly fix: string;
+}
+
+/** The cause of a store the caller opened read-only (`--read-only`, or a command that only reads). */
+export function requestedReadOnly(why = 'the command only reads'): ReadOnlyCause {
+  return {
+    why,
+    fix: why === '--read-only' ? 'run it without --read-only' : 'run a command that writes (uprate ingest, uprate serve, uprate alerts check)',
+  };
+}
+
+/** One sentence for the log at open: the store is read-only, why, and which features are off. */
+export function readOnlyReason(target: string, cause: ReadOnlyCause): string {
+  return `${target} is open read-only (${cause.why}): uprate creates and writes nothing there; off: ${FEATURES_OFF}`;
+}
+
+/** A feature that needs uprate's own tables, asked of a read-only store. */
+export function readOnlyError(feature: OwnTablesFeature, target: string, cause: ReadOnlyCause): UprateError {
+  return new UprateError('READ_ONLY', `${feature} needs uprate's own tables, but the database is open read-only (${cause.why})`, {
+    location: target,
+    hint: cause.fix,
+    details: { feature, why: cause.why },
+  });
+}
+
+/**
+ * Cube's default refresh key for a cube without one is `every: '10 second'` (cube.mdx,
+ * "refresh_key": 2 minutes for BigQuery, Athena, Snowflake, Presto; 10 seconds elsewhere).
+ */
+export const TIME_VERSION_EVERY_MS = 10_000;
+
+/**
+ * The data version of a store whose data uprate did not load (no load log, or nothing logged
+ * yet): the user's tables may change at any moment without uprate hearing of it, so the version
+ * moves every 10 seconds, as Cube's default refresh key does — a cached answer is at most that old.
+ */
+export function timeVersion(nowMs: number = Date.now(), everyMs = TIME_VERSION_EVERY_MS): number {
+  return Math.floor(nowMs / everyMs);
+}
+
+/**
+ * Whether a data version is the clock's (no load log to go by) rather than a load id: a load id
+ * never comes near the number of 10-second ticks since 1970 (≈ 1.8e8). Caches refresh on either;
+ * alert checks follow loads only.
+ */
+export function isClockVersion(version: number, nowMs: number = Date.now(), everyMs = TIME_VERSION_EVERY_MS): boolean {
+  return Math.abs(version - timeVersion(nowMs, everyMs)) <= 1;
+}
