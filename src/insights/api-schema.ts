@@ -97,7 +97,7 @@ export const apiQueryEchoSchema = component(
       level: fraction().describe('Confidence level of every interval.'),
       method: apiIntervalMethodSchema.describe('Requested interval method (below 30 effective offers `exact` is used whatever this says).'),
       asOf: instant().describe('The clock the answer was computed with (ISO instant).'),
-      windowDays: count().describe('Conversion window in days (config `conversionWindowDays`).'),
+      windowDays: count().nullable().describe('Conversion window in days (config `conversionWindowDays`); null when a user’s model defines acceptance itself.'),
       thresholds: apiThresholdsSchema.describe('Band thresholds in force (config `bands`).'),
     })
     .describe('What the request was answered for — echoed by every endpoint.'),

@@ -1,17 +1,17 @@
 /**
- * A model that is not uprate's: the seed's single `UpsellOffers` cube (test/fixtures/models/
- * seed-fixed) over a table made with plain SQL in a scratch DuckDB file, and the KPI binding a
- * user would write for it — no offer type, no pending, no revenue, no offer name, no industry,
- * no breakdown dimensions.
+ * A model that is not uprate's: the seed's single `UpsellOffers` cube as the example ships it
+ * (examples/seed-upsell-offers/model) over the example's 1,000,000-row table, made with its plain
+ * SQL in a scratch DuckDB file, and the KPI binding a user would write for it — no offer type, no
+ * pending, no revenue, no offer name, no industry, no breakdown dimensions.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { KpiBindingConfig } from '../../src/config/config-schema.js';
 import { ROOT } from './harness.js';
 
-export const SEED_MODEL_DIR = join(ROOT, 'test/fixtures/models/seed-fixed');
+export const SEED_MODEL_DIR = join(ROOT, 'examples/seed-upsell-offers/model');
 
 export const SEED_BINDING: KpiBindingConfig = {
   offers: 'UpsellOffers.totalUpsellOffers',
@@ -20,17 +20,17 @@ export const SEED_BINDING: KpiBindingConfig = {
   customer: 'UpsellOffers.customerId',
 };
 
-/** 1,200 daily rows over 80 customers, Jan 2024 – Jun 2025 (the last day 2025-06-30), about a sixth accepted. */
+/**
+ * The example's table: 1,000,000 rows over 20,000 customers, about a fifth accepted — its two
+ * years moved to end on 2025-06-30, the last day before the e2e clock (DEMO_CLOCK).
+ */
 export async function seedDatabase(): Promise<{ file: string; remove(): void }> {
   const dir = mkdtempSync(join(tmpdir(), 'uprate-seed-'));
   const file = join(dir, 'seed.duckdb');
   const instance = await DuckDBInstance.create(file);
   const c = await instance.connect();
   try {
-    await c.run(`CREATE TABLE upsell_offers (id INTEGER PRIMARY KEY, customer_id INTEGER, offer_date DATE, total_upsell_offers INTEGER, successful_upsells INTEGER)`);
-    await c.run(`INSERT INTO upsell_offers
-      SELECT i, 1 + (i * 37) % 80, DATE '2024-01-01' + CAST(i % 547 AS INTEGER), 5 + (i * 13) % 20, (i * 7) % 6
-      FROM range(1, 1201) t(i)`);
+    await c.run(readFileSync(join(ROOT, 'examples/seed-upsell-offers/upsell_offers.sql'), 'utf8').replace(':rows', '1000000').replace("DATE '2024-01-01'", "DATE '2023-07-01'"));
   } finally {
     c.closeSync();
     instance.closeSync();
