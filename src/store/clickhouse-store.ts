@@ -6,7 +6,7 @@ import { ClickHouseHttp, type ClickHouseAnswer, type ClickHouseColumn } from './
 import { queryCancelled } from './query-stopped.js';
 import { CLICKHOUSE_LATEST_VERSION, CLICKHOUSE_MIGRATIONS, migrationsTable, shardDatabase } from './clickhouse-migrations.js';
 import { parseClickHouseUrl, type ClickHouseUrl } from './clickhouse-url.js';
-import { OWN_TABLE_FEATURES, readOnlyError, readOnlyReason, requestedReadOnly, timeVersion, type OwnTables, type OwnTablesFeature, type ReadOnlyCause } from './own-tables.js';
+import { OwnTablesStore, requestedReadOnly, timeVersion, type OwnTables, type ReadOnlyCause } from './own-tables.js';
 import type { BulkLoad, BulkLoadingStore, QueryOptions, Row, SqlValue } from './store.js';
 
 export interface ClickHouseOpenOptions {
@@ -49,12 +49,10 @@ export async function openClickHouseStore(url: string, options: ClickHouseOpenOp
  * holds a connection open between requests, so a server or shard that went away and came back
  * is used again on the next request without any reconnect logic.
  */
-export class ClickHouseStore implements BulkLoadingStore {
+export class ClickHouseStore extends OwnTablesStore implements BulkLoadingStore {
   readonly engine = 'clickhouse' as const;
   readonly target: string;
 
-  /** The migration run for this store (at open, or by the first feature that needed it). */
-  private migrated: Promise<void> | undefined;
   /** uprate's load log is known to exist on every shard. */
   private loadLog = false;
 
@@ -65,36 +63,11 @@ export class ClickHouseStore implements BulkLoadingStore {
     readonly shards: readonly ClickHouseHttp[],
     readonly serverVersion: string,
     readonly cluster: string,
-    private readonly readOnlyCause: ReadOnlyCause | undefined,
+    protected readonly readOnlyCause: ReadOnlyCause | undefined,
   ) {
+    super();
     this.target = config.display;
     this.shardDb = shardDatabase(config.database);
-  }
-
-  get readOnly(): boolean {
-    return this.readOnlyCause !== undefined;
-  }
-
-  get readOnlyReason(): string | undefined {
-    return this.readOnlyCause && readOnlyReason(this.target, this.readOnlyCause);
-  }
-
-  get featuresOff(): readonly OwnTablesFeature[] {
-    return this.readOnly ? OWN_TABLE_FEATURES : [];
-  }
-
-  /** Creates or migrates uprate's tables once for ingest and the demo load (see {@link Store.ensureOwnTables}); alert history needs none of them. */
-  async ensureOwnTables(feature: OwnTablesFeature): Promise<void> {
-    if (this.readOnlyCause) throw readOnlyError(feature, this.target, this.readOnlyCause);
-    if (feature !== 'alert history') await this.migrateOnce();
-  }
-
-  private migrateOnce(): Promise<void> {
-    this.migrated ??= this.migrate().catch((e: unknown) => {
-      this.migrated = undefined;
-      throw e;
-    });
-    return this.migrated;
   }
 
   /** Where this database's rows, views and commit markers live on each shard. */

@@ -3,7 +3,7 @@ import { DuckDBDecimalValue, DuckDBInstance, JSDuckDBValueConverter, type DuckDB
 import { UprateError, errorMessage } from '../core/errors.js';
 import { resolveSandbox, sandboxRefusal, sandboxSettings, sandboxSql, type FileSandbox, type ResolvedSandbox } from './file-sandbox.js';
 import { LATEST_VERSION, MIGRATIONS } from './migrations.js';
-import { OWN_TABLE_FEATURES, readOnlyError, readOnlyReason, requestedReadOnly, timeVersion, type OwnTables, type OwnTablesFeature, type ReadOnlyCause } from './own-tables.js';
+import { OwnTablesStore, requestedReadOnly, timeVersion, type OwnTables, type ReadOnlyCause } from './own-tables.js';
 import type { QueryOptions, Row, SqlValue, Store } from './store.js';
 import { queryCancelled, queryTimeout } from './query-stopped.js';
 
@@ -66,32 +66,20 @@ function rowObjects(reader: DuckDBResultReader, options: QueryOptions | undefine
  * The embedded store: one DuckDB file, one writer process. Connections are opened per call so
  * that concurrent requests in the server read in parallel under DuckDB's MVCC.
  */
-export class DuckDbStore implements Store {
+export class DuckDbStore extends OwnTablesStore implements Store {
   readonly engine = 'duckdb' as const;
   private idle: DuckDBConnection[] = [];
-  /** The migration run for this store (at open, or by the first feature that needed it). */
-  private migrated: Promise<void> | undefined;
   /** uprate's load log is known to exist (it is never dropped while open). */
   private loadLog = false;
 
   private constructor(
     readonly target: string,
     private readonly instance: DuckDBInstance,
-    private readonly readOnlyCause: ReadOnlyCause | undefined,
+    protected readonly readOnlyCause: ReadOnlyCause | undefined,
     /** The sandbox a model's file reads are checked against (undefined: no `files` option). */
     readonly sandbox: ResolvedSandbox | undefined,
-  ) {}
-
-  get readOnly(): boolean {
-    return this.readOnlyCause !== undefined;
-  }
-
-  get readOnlyReason(): string | undefined {
-    return this.readOnlyCause && readOnlyReason(this.target, this.readOnlyCause);
-  }
-
-  get featuresOff(): readonly OwnTablesFeature[] {
-    return this.readOnly ? OWN_TABLE_FEATURES : [];
+  ) {
+    super();
   }
 
   /**
@@ -134,24 +122,6 @@ export class DuckDbStore implements Store {
       throw e;
     }
     return store;
-  }
-
-  /**
-   * Readies the file for `feature` (see {@link Store.ensureOwnTables}): ingest and the demo load
-   * get uprate's tables (created or migrated once); alert history needs none of them (src/alerts
-   * creates its own tables).
-   */
-  async ensureOwnTables(feature: OwnTablesFeature): Promise<void> {
-    if (this.readOnlyCause) throw readOnlyError(feature, this.target, this.readOnlyCause);
-    if (feature !== 'alert history') await this.migrateOnce();
-  }
-
-  private migrateOnce(): Promise<void> {
-    this.migrated ??= this.migrate().catch((e: unknown) => {
-      this.migrated = undefined;
-      throw e;
-    });
-    return this.migrated;
   }
 
   private async connection(): Promise<DuckDBConnection> {

@@ -69,3 +69,53 @@ export function timeVersion(nowMs: number = Date.now(), everyMs = TIME_VERSION_E
 export function isClockVersion(version: number, nowMs: number = Date.now(), everyMs = TIME_VERSION_EVERY_MS): boolean {
   return Math.abs(version - timeVersion(nowMs, everyMs)) <= 1;
 }
+
+/**
+ * What every store shares about uprate's own tables: whether it may write (and why not, and what
+ * that turns off), and creating or migrating the tables once, when the first feature needs them.
+ */
+export abstract class OwnTablesStore {
+  abstract readonly target: string;
+  protected abstract readonly readOnlyCause: ReadOnlyCause | undefined;
+  /** The migration run for this store (at open, or by the first feature that needed it). */
+  private migrated: Promise<void> | undefined;
+
+  get readOnly(): boolean {
+    return this.readOnlyCause !== undefined;
+  }
+
+  get readOnlyReason(): string | undefined {
+    return this.readOnlyCause && readOnlyReason(this.target, this.readOnlyCause);
+  }
+
+  get featuresOff(): readonly OwnTablesFeature[] {
+    return this.readOnly ? OWN_TABLE_FEATURES : [];
+  }
+
+  /** Creates or migrates uprate's tables once for ingest and the demo load; alert history needs none of them (src/alerts creates its own). */
+  async ensureOwnTables(feature: OwnTablesFeature): Promise<void> {
+    this.refuseWhenReadOnly(feature);
+    if (feature !== 'alert history') await this.migrateOnce(feature);
+  }
+
+  /** READ_ONLY naming the feature, when the store may not write. */
+  protected refuseWhenReadOnly(feature: OwnTablesFeature): void {
+    if (this.readOnlyCause) throw readOnlyError(feature, this.target, this.readOnlyCause);
+  }
+
+  /** One migration at a time, run once; a failed one is tried again by the next caller. */
+  protected migrateOnce(feature: OwnTablesFeature = 'ingest'): Promise<void> {
+    this.migrated ??= this.migrateFor(feature).catch((e: unknown) => {
+      this.migrated = undefined;
+      throw e;
+    });
+    return this.migrated;
+  }
+
+  /** The migration for a feature (PostgreSQL turns a refusal for want of privileges into READ_ONLY). */
+  protected migrateFor(_feature: OwnTablesFeature): Promise<void> {
+    return this.migrate();
+  }
+
+  abstract migrate(): Promise<void>;
+}

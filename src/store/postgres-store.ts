@@ -5,7 +5,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { UprateError, errorMessage } from '../core/errors.js';
 import { parseDatabaseUrl, redactUrl } from './database-url.js';
-import { OWN_TABLE_FEATURES, readOnlyError, readOnlyReason, requestedReadOnly, timeVersion, type OwnTables, type OwnTablesFeature, type ReadOnlyCause } from './own-tables.js';
+import { OwnTablesStore, readOnlyError, requestedReadOnly, timeVersion, type OwnTables, type OwnTablesFeature, type ReadOnlyCause } from './own-tables.js';
 import { POSTGRES_LATEST_VERSION, POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import { postgresError, isConnectionLost } from './postgres-errors.js';
 import { legacyPublicNotice, locatePostgres, startupSetting, visibleTable } from './postgres-place.js';
@@ -84,11 +84,9 @@ const exactDecimalTypes = {
  *   const store = await PostgresStore.open('postgres://uprate:uprate@127.0.0.1:54329/uprate');
  *   await store.query('SELECT count(*) AS n FROM offers');
  */
-export class PostgresStore implements BulkLoadingStore {
+export class PostgresStore extends OwnTablesStore implements BulkLoadingStore {
   readonly engine = 'postgres' as const;
 
-  /** The migration run for this store (at open, or by the first feature that needed it). */
-  private migrated: Promise<void> | undefined;
   /** uprate's schema, made (if missing) for alert history. */
   private schemaReady: Promise<void> | undefined;
   /** uprate's load log is known to exist (it is never dropped while open). */
@@ -103,19 +101,9 @@ export class PostgresStore implements BulkLoadingStore {
     private readonly poolSize: number,
     /** Where a cancelling connection goes (the pool's server, without the session settings). */
     private readonly serverUrl: string,
-    private readonly readOnlyCause: ReadOnlyCause | undefined,
-  ) {}
-
-  get readOnly(): boolean {
-    return this.readOnlyCause !== undefined;
-  }
-
-  get readOnlyReason(): string | undefined {
-    return this.readOnlyCause && readOnlyReason(this.target, this.readOnlyCause);
-  }
-
-  get featuresOff(): readonly OwnTablesFeature[] {
-    return this.readOnly ? OWN_TABLE_FEATURES : [];
+    protected readonly readOnlyCause: ReadOnlyCause | undefined,
+  ) {
+    super();
   }
 
   /** One of uprate's own tables, schema-qualified. */
@@ -186,24 +174,19 @@ export class PostgresStore implements BulkLoadingStore {
    * get uprate's tables (created or migrated once); alert history only uprate's schema, where
    * src/alerts creates its own tables.
    */
-  async ensureOwnTables(feature: OwnTablesFeature): Promise<void> {
-    if (this.readOnlyCause) throw readOnlyError(feature, this.target, this.readOnlyCause);
-    if (feature === 'alert history') {
-      this.schemaReady ??= this.refusedAsReadOnly(this.migrate(true), feature).catch((e: unknown) => {
-        this.schemaReady = undefined;
-        throw e;
-      });
-      await this.schemaReady;
-    } else await this.migrateOnce(feature);
-  }
-
-  /** One migration at a time; a refusal for want of privileges is READ_ONLY, naming the feature. */
-  private migrateOnce(feature: OwnTablesFeature): Promise<void> {
-    this.migrated ??= this.refusedAsReadOnly(this.migrate(), feature).catch((e: unknown) => {
-      this.migrated = undefined;
+  override async ensureOwnTables(feature: OwnTablesFeature): Promise<void> {
+    if (feature !== 'alert history') return super.ensureOwnTables(feature);
+    this.refuseWhenReadOnly(feature);
+    this.schemaReady ??= this.refusedAsReadOnly(this.migrate(true), feature).catch((e: unknown) => {
+      this.schemaReady = undefined;
       throw e;
     });
-    return this.migrated;
+    await this.schemaReady;
+  }
+
+  /** A refusal for want of privileges is READ_ONLY, naming the feature. */
+  protected override migrateFor(feature: OwnTablesFeature): Promise<void> {
+    return this.refusedAsReadOnly(this.migrate(), feature);
   }
 
   private async refusedAsReadOnly(creating: Promise<void>, feature: OwnTablesFeature): Promise<void> {
