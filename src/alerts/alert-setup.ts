@@ -52,7 +52,7 @@ export function alertSetup(config: Config, model: Model, env: NodeJS.ProcessEnv 
   // Rules count with the KPI binding; without one the KPI (and every rule) cannot be read.
   const checked = checkBinding(model, config.kpi);
   const binding = checked.binding;
-  const unbound = !binding || (config.kpi !== undefined && checked.problems.length > 0);
+  const unbound = !checked.usable;
   // A user's model served without a binding: the default rules cannot count, so they are off (said
   // once); rules the user wrote still need the binding.
   const defaultsOff = unbound && !config.kpi && (alerts?.rules ?? []).length === 0;

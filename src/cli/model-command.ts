@@ -19,7 +19,7 @@ export async function validateModelCommand(dirArg: string | undefined, flags: { 
   // The binding is checked against what would be served: the valid members of the model.
   const model = await loadModel(dir, { conversionWindowDays: config.conversionWindowDays, tolerant: true });
   const check = checkBinding(model, config.kpi);
-  const bound = check.binding !== null && (config.kpi === undefined || check.problems.length === 0);
+  const bound = check.usable;
   const lines = [
     `KPI binding (${config.kpi ? `kpi: in ${config.file ?? 'the config'}` : "default: the shipped model's members"}): ${bound ? 'usable' : 'not usable'}`,
     ...check.problems.map((p) => `  problem: ${p}`),

@@ -94,7 +94,7 @@ export async function serve(options: ServeOptions): Promise<void> {
 /** What the KPI reads and what the bound model cannot support, said once at start. */
 function bindingLines(model: Model, kpi: UprateConfig['kpi']): string {
   const check = checkBinding(model, kpi);
-  if (!check.binding || (kpi && check.problems.length > 0)) {
+  if (!check.usable) {
     return `  KPI endpoints off: the KPI is not bound to this model:\n    ${check.problems.join('\n    ')}\n  bind kpi: in uprate.config.yaml (README, "Use your own data"); the Cube API serves the model meanwhile\n`;
   }
   const b = check.binding;

@@ -1,6 +1,6 @@
 import { UprateError } from '../core/errors.js';
 import { DEFAULT_LIMITS, raiseLimitHint } from '../core/limits.js';
-import { bindKpi, offerEdge, readCounts, type KpiBinding, type KpiSource } from '../kpi/index.js';
+import { bindKpi, offerEdge, offerTypeFilter, readCounts, type KpiBinding, type KpiSource } from '../kpi/index.js';
 import type { Model } from '../model/index.js';
 import { MAX_LIMIT, type AnswerOptions, type CubeFilterItem } from '../query/index.js';
 import type { ClusterMoments, Counts } from '../stats/index.js';
@@ -85,16 +85,7 @@ export function asOfFilter(ctx: Pick<KpiContext, 'asOf' | 'model' | 'binding'>):
 /** The selection's filters as Cube filters: the user's, plus the offer type. */
 export function selectionFilters(ctx: Pick<KpiContext, 'model' | 'binding'>, selection: Selection): CubeFilterItem[] {
   const filters: CubeFilterItem[] = [...(selection.filters as CubeFilterItem[])];
-  if (selection.offerType) {
-    const offerType = bindingOf(ctx).offerType;
-    if (!offerType) {
-      throw new UprateError('BAD_ARGUMENT', `offerType=${selection.offerType}: the KPI binding names no offer-type dimension`, {
-        location: 'offerType',
-        hint: 'leave offerType out, or bind kpi.offerType to a dimension holding upsell / cross_sell in uprate.config.yaml',
-      });
-    }
-    filters.push({ member: offerType, operator: 'equals', values: [selection.offerType] });
-  }
+  if (selection.offerType) filters.push(offerTypeFilter(bindingOf(ctx), selection.offerType, 'offerType'));
   return filters;
 }
 
@@ -117,14 +108,13 @@ export async function countOffers(ctx: KpiContext, selection: Selection, options
     extended: options.extended ?? false,
     limit: enumerates ? Math.min(MAX_LIMIT, maxGroups + 1) : MAX_LIMIT,
   });
-  const data = grouped.map((g) => g.data);
-  if (enumerates && data.length > maxGroups) {
+  if (enumerates && grouped.length > maxGroups) {
     throw new UprateError('QUERY_TOO_LARGE', `${dimensions.join(', ')} has more than ${maxGroups} groups of offers to compare`, {
       location: 'by',
       hint: raiseLimitHint('maxGroups', 'break down by a dimension with fewer values, or filter first'),
     });
   }
-  if (data.length >= MAX_LIMIT) {
+  if (grouped.length >= MAX_LIMIT) {
     throw new UprateError('BAD_ARGUMENT', `more than ${MAX_LIMIT} groups of offers: ${dimensions.join(', ')} has too many values to compare`, {
       location: 'by',
       hint: 'break down by a dimension with fewer values, or filter first',

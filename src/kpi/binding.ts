@@ -1,5 +1,7 @@
 import type { KpiBindingConfig } from '../config/config-schema.js';
 import { UprateError } from '../core/errors.js';
+import type { OfferType } from '../core/schema.js';
+import type { CubeFilterItem } from '../query/index.js';
 import { cubeTitle, findBroken, findMember, formatProblems, shortTitle, type MeasureType, type Model } from '../model/index.js';
 
 /**
@@ -82,12 +84,15 @@ export interface Capability {
   readonly reason?: string;
 }
 
-export interface BindingCheck {
-  readonly binding: KpiBinding | null;
+export type BindingCheck = (
+  | { readonly usable: true; readonly binding: KpiBinding }
+  /** `binding` may still be set when an optional member the config names does not fit. */
+  | { readonly usable: false; readonly binding: KpiBinding | null }
+) & {
   /** Problems that stop the KPI (a missing member, a non-additive measure). */
   readonly problems: readonly string[];
   readonly capabilities: readonly Capability[];
-}
+};
 
 const snake = (name: string) => name.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`).replace(/^_/, '');
 
@@ -174,7 +179,9 @@ export function checkBinding(model: Model, config: KpiBindingConfig | undefined)
     offers && accepted && time
       ? { offers, accepted, time, pending, revenue, customer, offerType, daysToAccept, offerName, industry, channel, dimensions, shipped: isShipped(given, config) }
       : null;
-  return { binding, problems, capabilities: capabilitiesOf(binding) };
+  // Problems left over are the config's own (the shipped defaults drop members a model lacks).
+  const capabilities = capabilitiesOf(binding);
+  return binding && problems.length === 0 ? { usable: true, binding, problems, capabilities } : { usable: false, binding, problems, capabilities };
 }
 
 function isShipped(given: KpiBindingConfig, config: KpiBindingConfig | undefined): boolean {
@@ -209,14 +216,30 @@ export function capabilitiesOf(binding: KpiBinding | null): Capability[] {
 
 /** The binding, or a MODEL_INVALID error listing every problem (the KPI cannot be read without it). */
 export function bindKpi(model: Model, config: KpiBindingConfig | undefined): KpiBinding {
-  const { binding, problems } = checkBinding(model, config);
-  if (!binding || (config && problems.length > 0)) {
-    throw new UprateError('MODEL_INVALID', `the KPI binding does not fit the model:\n  ${problems.join('\n  ')}`, {
-      location: 'kpi',
-      hint: 'name your model\'s members under kpi: in uprate.config.yaml (offers, accepted, time; see README "Use your own data"); `uprate model validate --binding` checks it',
-    });
-  }
-  return binding;
+  const check = checkBinding(model, config);
+  if (check.usable) return check.binding;
+  throw new UprateError('MODEL_INVALID', `the KPI binding does not fit the model:\n  ${check.problems.join('\n  ')}`, {
+    location: 'kpi',
+    hint: 'name your model\'s members under kpi: in uprate.config.yaml (offers, accepted, time; see README "Use your own data"); `uprate model validate --binding` checks it',
+  });
+}
+
+/** The filter to one offer type, or a 400 naming `location` when the binding has no offer-type dimension. */
+export function offerTypeFilter(binding: KpiBinding, offerType: OfferType, location: string): CubeFilterItem {
+  if (binding.offerType) return { member: binding.offerType, operator: 'equals', values: [offerType] };
+  throw new UprateError('BAD_ARGUMENT', `offerType ${offerType}: the KPI binding names no offer-type dimension`, {
+    location,
+    hint: 'leave the offer type out, or bind kpi.offerType to a dimension holding upsell / cross_sell in uprate.config.yaml',
+  });
+}
+
+/** A served model's binding, or the 400 the KPI endpoints answer while the model has none that fits. */
+export function servedBinding(check: BindingCheck): KpiBinding {
+  if (check.usable) return check.binding;
+  throw new UprateError('CONFIG_INVALID', `the KPI is not bound to this model: ${check.problems.join('; ')}`, {
+    location: 'kpi',
+    hint: "name your model's members under kpi: in uprate.config.yaml (offers, accepted, time); `uprate model validate --binding` checks it",
+  });
 }
 
 /** How many breakdown panels the dashboard and the monthly report show (the binding's first dimensions but the offer's name). */

@@ -6,7 +6,7 @@ import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import { MAX_LIMIT, type Access, type CubeFilterItem } from '../query/index.js';
 import type { Store } from '../store/store.js';
 import { band, bandWithInterval, rateEstimate, type Band, type BandThresholds, type ClusterMoments, type IntervalMethod, type VarianceKind } from '../stats/index.js';
-import { bindKpi, boundDimension, type KpiBinding } from './binding.js';
+import { bindKpi, boundDimension, offerTypeFilter, type KpiBinding } from './binding.js';
 import { nextPeriod, periodsBetween, periodStart, type Grain } from './grain.js';
 import { offerEdge, readCounts, type CountRow, type KpiSource } from './read-counts.js';
 
@@ -167,19 +167,13 @@ export async function buildReport(store: Store, access: Access, options: ReportO
   const dims = (options.by ?? []).map((d) => boundDimension(binding, d));
   const by = dims.map((d) => d.key);
   const grain = options.grain;
-  if (options.offerType && !binding.offerType) {
-    throw new UprateError('BAD_ARGUMENT', `offer type ${options.offerType}: the KPI binding names no offer-type dimension`, {
-      location: '--type',
-      hint: 'leave the offer type out, or bind kpi.offerType in uprate.config.yaml',
-    });
-  }
 
   // Half-open [from, to): with a date-time value these operators compare with the instant.
   const time = binding.time;
   const filters: CubeFilterItem[] = [
     ...(options.from ? [{ member: time, operator: 'afterOrOnDate' as const, values: [options.from.toISOString()] }] : []),
     ...(options.to ? [{ member: time, operator: 'beforeDate' as const, values: [options.to.toISOString()] }] : []),
-    ...(options.offerType && binding.offerType ? [{ member: binding.offerType, operator: 'equals' as const, values: [options.offerType] }] : []),
+    ...(options.offerType ? [offerTypeFilter(binding, options.offerType, '--offer-type')] : []),
     // As of a past instant, the offers made after it did not exist yet.
     { member: time, operator: 'beforeOrOnDate' as const, values: [asOf.toISOString().slice(0, 23)] },
   ];
@@ -217,8 +211,9 @@ export async function buildReport(store: Store, access: Access, options: ReportO
     revenue: r.revenue,
     clusters: r.clusters,
   });
-  const unclustered = binding.customer === null;
-  const total = kpiCell(totalRow ? counts(totalRow) : unclustered ? { ...ZERO, customersOffered: null, customersConverted: null } : ZERO, level, thresholds);
+  // No offers at all: zero counts, and no customer counts without a customer dimension.
+  const empty: Counts = binding.customer === null ? { ...ZERO, customersOffered: null, customersConverted: null } : ZERO;
+  const total = kpiCell(totalRow ? counts(totalRow) : empty, level, thresholds);
   const from = options.from ?? firstOffer;
   const to = options.to ?? (lastOffer ? new Date(lastOffer.getTime() + 1) : undefined);
 
@@ -230,7 +225,6 @@ export async function buildReport(store: Store, access: Access, options: ReportO
   const segments = new Map<string, CountRow>();
   for (const r of cells) segments.set(segmentKey(r), r);
   const periods = grain && from && to ? periodsBetween(from, new Date(to.getTime() - 1), grain, (options.limits ?? DEFAULT_LIMITS).maxPeriods).map(day) : [''];
-  const empty: Counts = unclustered ? { ...ZERO, customersOffered: null, customersConverted: null } : ZERO;
   const rows: ReportRow[] = [];
   for (const period of periods) {
     for (const [key, sample] of [...segments.entries()].sort(([a], [b]) => compareKeys(a, b))) {

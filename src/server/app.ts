@@ -97,7 +97,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   listeners.push(() => cache.invalidate());
   const layer = semanticLayer({ store: options.store, model });
   await app.register(async (scope) => cubeRoutes(scope, context, { layer, cache, continueWaitMs: options.continueWaitMs ?? 5000 }));
-  await app.register(async (scope) => kpiApiRoutes(scope, context, { model, settings: options.kpiSettings }));
+  await app.register(async (scope) => kpiApiRoutes(scope, context, { model, binding, settings: options.kpiSettings }));
   await app.register(async (scope) =>
     alertsRoutes(scope, context, { model, setup: options.alerts, onDataChanged: (l) => listeners.push(l), publicUrl: () => listeningUrl(app) }),
   );

@@ -25,7 +25,7 @@ import {
   type KpiContext,
   type Params,
 } from '../../insights/index.js';
-import { checkBinding, type BindingCheck, type KpiBinding } from '../../kpi/index.js';
+import { servedBinding, type BindingCheck } from '../../kpi/index.js';
 import type { Model } from '../../model/index.js';
 import { DEFAULT_BAND_THRESHOLDS, type AdjustMethod } from '../../stats/index.js';
 import type { ServerContext } from '../context.js';
@@ -36,6 +36,8 @@ export type KpiSettings = Partial<Pick<UprateConfig, 'bands' | 'target' | 'conve
 
 export interface KpiApiOptions {
   readonly model: Model;
+  /** The config's KPI binding checked against the model (once, by buildApp). */
+  readonly binding: BindingCheck;
   readonly settings?: KpiSettings | undefined;
 }
 
@@ -49,15 +51,8 @@ const CORRECTIONS: readonly AdjustMethod[] = ['holm', 'bh', 'bonferroni'];
 export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, options: KpiApiOptions): Promise<void> {
   const { model } = options;
   const settings = options.settings ?? {};
-  const bound = checkBinding(model, settings.kpi);
   // A model without the KPI's inputs still serves the Cube API; the KPI endpoints say what to bind.
-  const binding = (): KpiBinding => {
-    if (bound.binding && (!settings.kpi || bound.problems.length === 0)) return bound.binding;
-    throw new UprateError('CONFIG_INVALID', `the KPI is not bound to this model: ${bound.problems.join('; ')}`, {
-      location: 'kpi',
-      hint: 'name your model\'s members under kpi: in uprate.config.yaml (offers, accepted, time); `uprate model validate --binding` checks it',
-    });
-  };
+  const bound = options.binding;
 
   const context = (request: FastifyRequest, reply: FastifyReply, q: Params): { ctx: KpiContext; common: ReturnType<typeof parseCommon> } => {
     const common = parseCommon(q, model);
@@ -67,7 +62,7 @@ export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, 
       ctx: {
         store: server.store,
         model,
-        binding: binding(),
+        binding: servedBinding(bound),
         asOf: common.asOf ?? server.clock(),
         access: scope.access,
         limits: scope.limits,
@@ -229,7 +224,7 @@ export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, 
 export function bindingDocument(model: Model, check: BindingCheck, windowDays = 30) {
   const b = check.binding;
   return {
-    bound: b !== null && check.problems.length === 0,
+    bound: check.usable,
     members: b
       ? { offers: b.offers, accepted: b.accepted, time: b.time, pending: b.pending, revenue: b.revenue, customer: b.customer, offerType: b.offerType, daysToAccept: b.daysToAccept, offerName: b.offerName, industry: b.industry, channel: b.channel }
       : null,

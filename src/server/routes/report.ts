@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { UprateError } from '../../core/errors.js';
-import { buildReport, parseDate, parseGrain, type BindingCheck, type ReportOptions } from '../../kpi/index.js';
+import { buildReport, parseDate, parseGrain, servedBinding, type BindingCheck, type ReportOptions } from '../../kpi/index.js';
 import type { Model } from '../../model/index.js';
 import type { ServerContext } from '../context.js';
 
@@ -25,12 +25,7 @@ export async function reportRoutes(app: FastifyInstance, ctx: ServerContext, ser
       return v;
     };
     const [grain, by, from, to, type, window] = ['grain', 'by', 'from', 'to', 'offerType', 'window'].map(text);
-    if (!binding || served.binding.problems.length > 0 && !binding.shipped) {
-      throw new UprateError('CONFIG_INVALID', `the KPI is not bound to this model: ${served.binding.problems.join('; ')}`, {
-        location: 'kpi',
-        hint: "name your model's members under kpi: in uprate.config.yaml (offers, accepted, time); `uprate model validate --binding` checks it",
-      });
-    }
+    servedBinding(served.binding);
     if (window && own) {
       throw new UprateError('BAD_ARGUMENT', 'window applies to the shipped model only: your model defines when an offer counts as accepted', { location: 'window', hint: 'leave window out' });
     }
