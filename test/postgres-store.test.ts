@@ -10,12 +10,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { UprateError } from '../src/core/errors.js';
 import { ingestFiles } from '../src/ingest/index.js';
 import { buildApp } from '../src/server/index.js';
 import { PostgresStore } from '../src/store/index.js';
 import { uprate } from './cli-helpers.js';
 import { locateServer, skipUnlessReady } from './engines.js';
+import { rejects } from './store-assertions.js';
 
 const SCHEMA = `uprate_pgtest_${process.pid}`;
 const slot = await locateServer('postgres', SCHEMA);
@@ -48,18 +48,6 @@ function file(name: string, lines: readonly string[]): string {
 async function count(table = 'offers'): Promise<number> {
   const [row] = await store.query<{ n: bigint }>(`SELECT count(*) AS n FROM ${table}`);
   return Number(row?.n);
-}
-
-async function rejects(p: Promise<unknown>, code: string, pattern: RegExp): Promise<UprateError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof UprateError, `not an UprateError: ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    assert.match(e.describe(), pattern);
-    return e;
-  }
-  assert.fail(`expected ${code}`);
 }
 
 before(async () => {

@@ -19,6 +19,7 @@ import { loadModel, type Model } from '../src/model/index.js';
 import { buildApp } from '../src/server/index.js';
 import { DuckDbStore, openStore, type Store } from '../src/store/index.js';
 import { locateServer, skipUnlessReady } from './engines.js';
+import { catalog } from './store-assertions.js';
 
 export const ROWS = 1_000_000;
 const EXAMPLE = new URL('../examples/seed-upsell-offers/', import.meta.url);
@@ -226,16 +227,6 @@ describe('the seed model over 1,000,000 aggregated rows in a read-only PostgreSQ
   let app: FastifyInstance;
   let ref: Reference;
   let catalogBefore: string[];
-  /** Every schema and relation outside the system schemas: what "created nothing" is checked against. */
-  const catalog = async (): Promise<string[]> =>
-    (
-      await owner.query<{ r: string }>(`
-        SELECT 'schema ' || nspname AS r FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'
-        UNION ALL
-        SELECT c.relkind::text || ' ' || n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
-        ORDER BY 1`)
-    ).rows.map((r) => r.r);
 
   before(async () => {
     if (skip) return;
@@ -254,7 +245,7 @@ describe('the seed model over 1,000,000 aggregated rows in a read-only PostgreSQ
     await owner.query(`GRANT CONNECT ON DATABASE ${database} TO ${reader}`);
     await owner.query(`GRANT USAGE ON SCHEMA public TO ${reader}`);
     await owner.query(`GRANT SELECT ON public.upsell_offers TO ${reader}`);
-    catalogBefore = await catalog();
+    catalogBefore = await catalog(owner);
     store = await openStore({ db: '', url: urlOf(database, reader), ownTables: 'on-demand' });
     ref = await reference(store);
     app = await seedApp(store, await loadModel(seedModelDir()));
@@ -272,8 +263,8 @@ describe('the seed model over 1,000,000 aggregated rows in a read-only PostgreSQ
   test('the store knows it may not write', { skip }, () => {
     assert.equal(store.readOnly, true);
   });
-  if (!skip) seedChecks(() => ({ app, ref }), async () => (await catalog()).filter((r) => r.startsWith('r ')).map((r) => r.replace(/^r public\./, '')));
+  if (!skip) seedChecks(() => ({ app, ref }), async () => (await catalog(owner)).filter((r) => r.startsWith('r ')).map((r) => r.replace(/^r public\./, '')));
   test('nothing was created anywhere in the database (tables, schemas, views, indexes)', { skip }, async () => {
-    assert.deepEqual(await catalog(), catalogBefore);
+    assert.deepEqual(await catalog(owner), catalogBefore);
   });
 });

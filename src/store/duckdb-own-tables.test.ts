@@ -10,12 +10,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { UprateError } from '../core/errors.js';
 import { ingestFiles } from '../ingest/index.js';
 import { loadModel } from '../model/index.js';
 import { allAccess, answerQuery } from '../query/index.js';
 import { DuckDbStore } from './duckdb-store.js';
 import { timeVersion } from './own-tables.js';
+import { rejects } from '../../test/store-assertions.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'uprate-duckdb-byo-'));
 const modelDir = join(dir, 'model');
@@ -27,18 +27,6 @@ const NOW = new Date('2025-07-01T00:00:00Z');
 async function tables(store: DuckDbStore): Promise<string[]> {
   const rows = await store.query<{ t: string }>(`SELECT schema_name || '.' || table_name AS t FROM duckdb_tables() ORDER BY t`);
   return rows.map((r) => r.t);
-}
-
-async function rejects(p: Promise<unknown>, code: string, pattern: RegExp): Promise<UprateError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof UprateError, `not an UprateError: ${String(e)}`);
-    assert.equal(e.code, code, e.describe());
-    assert.match(e.describe(), pattern);
-    return e;
-  }
-  assert.fail(`expected ${code}`);
 }
 
 before(async () => {

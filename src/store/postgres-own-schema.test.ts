@@ -17,7 +17,6 @@ import { startReceiver, type Receiver } from '../../test/alerts-receiver.js';
 import { locateServer, skipUnlessReady } from '../../test/engines.js';
 import { AlertMonitor, alertSetup, ensureAlertTables } from '../alerts/index.js';
 import { configSchema } from '../config/index.js';
-import { UprateError } from '../core/errors.js';
 import { writeDemoFiles } from '../demo/index.js';
 import { ingestFiles } from '../ingest/index.js';
 import { loadModel, shippedModelDir } from '../model/index.js';
@@ -27,6 +26,7 @@ import { openStore } from './open-store.js';
 import { timeVersion } from './own-tables.js';
 import { PostgresStore } from './postgres-store.js';
 import type { Store } from './store.js';
+import { catalog, rejects } from '../../test/store-assertions.js';
 
 const TAG = `uprate_byo_${process.pid}`;
 const slot = await locateServer('postgres', TAG);
@@ -67,29 +67,6 @@ async function database(name: string): Promise<pg.Client> {
   client.on('error', () => undefined); // dropped with its database at the end
   await client.connect();
   return client;
-}
-
-/** Every relation outside the system schemas, and every schema: what "created nothing" is checked against. */
-async function catalog(client: pg.Client): Promise<string[]> {
-  const rows = await client.query<{ r: string }>(`
-    SELECT 'schema ' || nspname AS r FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'
-    UNION ALL
-    SELECT c.relkind::text || ' ' || n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
-    ORDER BY 1`);
-  return rows.rows.map((r) => r.r);
-}
-
-async function rejects(p: Promise<unknown>, code: string, pattern: RegExp): Promise<UprateError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof UprateError, `not an UprateError: ${String(e)}`);
-    assert.equal(e.code, code, e.describe());
-    assert.match(e.describe(), pattern);
-    return e;
-  }
-  assert.fail(`expected ${code}`);
 }
 
 async function count(client: pg.Client | Store, sql: string): Promise<number> {

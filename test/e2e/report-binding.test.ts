@@ -9,12 +9,11 @@ import { after, before, describe, test } from 'node:test';
 import type { KpiContext } from '../../src/insights/index.js';
 import { bindKpi } from '../../src/kpi/index.js';
 import { loadModel } from '../../src/model/index.js';
-import { allAccess } from '../../src/query/index.js';
 import { collectMonthlyReport, renderReportHtml, renderReportMarkdown, type MonthlyReport } from '../../src/report-html/index.js';
-import { DEFAULT_BAND_THRESHOLDS } from '../../src/stats/index.js';
 import { DuckDbStore } from '../../src/store/index.js';
 import { DEMO_CLOCK } from './harness.js';
 import { SEED_BINDING, SEED_MODEL_DIR, SEED_RATE_SQL, seedDatabase } from './seed-model.js';
+import { demoContext } from '../judgements/demo-context.js';
 
 const pct = new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
@@ -29,18 +28,7 @@ describe('monthly report on a user\'s model (UpsellOffers)', () => {
     seed = await seedDatabase();
     store = await DuckDbStore.open(seed.file);
     const model = await loadModel(SEED_MODEL_DIR);
-    const ctx: KpiContext = {
-      store,
-      model,
-      binding: bindKpi(model, SEED_BINDING),
-      asOf: DEMO_CLOCK,
-      access: allAccess('local'),
-      windowDays: 30,
-      thresholds: DEFAULT_BAND_THRESHOLDS,
-      target: null,
-      level: 0.95,
-      method: 'wilson',
-    };
+    const ctx: KpiContext = { ...demoContext(store, model, DEMO_CLOCK), binding: bindKpi(model, SEED_BINDING) };
     report = await collectMonthlyReport(ctx);
     html = renderReportHtml(report);
     markdown = renderReportMarkdown(report);
