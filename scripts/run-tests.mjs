@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // Runs every *.test.ts (unit tests beside their code, suites under test/) with node's own test
-// runner, and ends with the line CI reads: `tests: N passed, M failed`.
+// runner, and ends with the line CI reads: `tests: N passed, M failed`, then `, K skipped`
+// (and `, T todo`, `, C cancelled`) when there are any. Before it, every skip and todo reason
+// with its count (scripts/tap-summary.mjs), so a run without the database servers says so.
 // `npm test -- src/stats` runs only the files whose path contains one of the given words.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { formatTapSummary, summarizeTap } from './tap-summary.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2);
@@ -39,15 +42,16 @@ const run = spawnSync(process.execPath, [
   ...files,
 ], { cwd: root, stdio: 'inherit', env: { ...process.env, UPRATE_LOG_LEVEL: process.env.UPRATE_LOG_LEVEL ?? 'silent' } });
 
-let passed = 0;
-let failed = 0;
+let summary;
 try {
-  const report = readFileSync(tap, 'utf8');
-  passed = Number(/^# pass (\d+)/m.exec(report)?.[1] ?? 0);
-  failed = Number(/^# fail (\d+)/m.exec(report)?.[1] ?? 0);
+  summary = summarizeTap(readFileSync(tap, 'utf8'));
 } catch {
-  failed = 1;
+  summary = undefined; // no report at all: the runner died before writing it
 }
+rmSync(dirname(tap), { recursive: true, force: true });
+let failed = summary?.failed ?? 1;
+if (summary && !summary.complete && failed === 0) failed = 1;
 if (run.status !== 0 && failed === 0) failed = 1;
-console.log(`tests: ${passed} passed, ${failed} failed`);
+const empty = { passed: 0, failed, cancelled: 0, skipped: 0, todo: 0, skips: [], todos: [], complete: false };
+for (const line of formatTapSummary(summary ?? empty, { failed })) console.log(line);
 process.exit(failed > 0 || run.status !== 0 ? 1 : 0);
