@@ -32,7 +32,7 @@ describe('uprate CLI', () => {
     const good = file('offers.csv', `${HEADER}\no1,c1,2025-01-01T00:00:00Z,upsell,Premium,2025-01-05T00:00:00Z,10\no2,c1,2025-01-02T00:00:00Z,upsell,Premium,,\n`);
     const r = uprate(['ingest', '--db', db, good]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^offers: 2 rows read, 2 inserted, 0 updated, 0 rejected in [\d.]+ s \([\d,]+ rows\/s\)$/m);
+    assert.match(r.stdout, /^offers: 2 rows read, 2 inserted, 0 updated, 0 unchanged, 0 rejected in [\d.]+ s \([\d,]+ rows\/s\)$/m);
     const bad = file('offers-bad.csv', `${HEADER}\no3,c1,2025-01-01T00:00:00Z,upsell,Premium,,-1\n`);
     const b = uprate(['ingest', '--db', db, bad]);
     assert.equal(b.code, 1);
@@ -42,6 +42,39 @@ describe('uprate CLI', () => {
     const json = JSON.parse(report.stdout);
     assert.equal(json.total.offers, 2);
     assert.equal(json.total.accepted, 1);
+  });
+
+  test('the files of one ingest load together: a bad offers row leaves customers.csv unloaded too, and says so', async () => {
+    const db = join(dir, 'together.duckdb');
+    const customers = file('customers.csv', 'customer_id,account_size\nc1,smb\nc2,enterprise\n');
+    const offers = file('offers-two-bad.csv', `${HEADER}\no1,c1,2025-01-01T00:00:00Z,upsell,Premium,,\no2,c2,2025-01-02T00:00:00Z,upgrade,Premium,,\no3,c2,2025-01-03T00:00:00Z,upsell,Premium,,-5\n`);
+    const r = uprate(['ingest', '--db', db, customers, offers]);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stderr, /2 of 3 offers rows break the data model rules; nothing was loaded \(\S*customers\.csv was checked and is not loaded either\)/);
+    assert.doesNotMatch(r.stdout, /customers: /, 'no summary line for a file that was not loaded');
+    const { DuckDbStore } = await import('../src/store/index.js');
+    const store = await DuckDbStore.open(db);
+    try {
+      const [row] = await store.query<{ n: bigint }>('SELECT (SELECT count(*) FROM customers) + (SELECT count(*) FROM offers) AS n');
+      assert.equal(Number(row?.n), 0);
+    } finally {
+      await store.close();
+    }
+    const good = uprate(['ingest', '--db', db, customers, file('offers-fine.csv', `${HEADER}\no1,c1,2025-01-01T00:00:00Z,upsell,Premium,,\n`)]);
+    assert.equal(good.code, 0, good.stderr);
+    assert.match(good.stdout, /^customers: 2 rows read, 2 inserted, 0 updated, 0 unchanged, 0 rejected/m);
+    assert.match(good.stdout, /^offers: 1 rows read, 1 inserted, 0 updated, 0 unchanged, 0 rejected/m);
+    const again = uprate(['ingest', '--db', db, customers]);
+    assert.match(again.stdout, /^customers: 2 rows read, 0 inserted, 0 updated, 2 unchanged, 0 rejected/m);
+  });
+
+  test('a file that does not exist is named as missing, whatever its name', () => {
+    for (const name of ['offers-2025.csv', 'export.ndjson']) {
+      const r = uprate(['ingest', '--db', join(dir, 'missing.duckdb'), join(dir, 'nope', name)]);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /does not exist/);
+      assert.doesNotMatch(r.stderr, /cannot tell which table/);
+    }
   });
 
   test('bad arguments exit 1 with a message naming the option', () => {

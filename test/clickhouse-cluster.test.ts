@@ -114,7 +114,7 @@ describe('ClickHouse cluster', { skip: installed ? false : 'clickhouse-server is
   test('re-loading the same file changes no count; every load adds row versions, not offers', async () => {
     const before = await answerQuery(store, model, QUERIES[0]!, { now: NOW, access: allAccess('local') });
     const again = await ingestFiles(store, { table: 'offers', files: [join(dir, 'offers.csv')] });
-    assert.deepEqual([again.inserted, again.updated], [0, 3000]);
+    assert.deepEqual([again.inserted, again.updated, again.unchanged], [0, 0, 3000]);
     const after = await answerQuery(store, model, QUERIES[0]!, { now: NOW, access: allAccess('local') });
     assert.deepEqual(after.results[0]?.data, before.results[0]?.data);
     const [raw] = await store.query<{ n: number }>('SELECT count() AS n FROM offers_write');

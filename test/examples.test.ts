@@ -61,6 +61,15 @@ describe('examples/parquet-offers: event-grain offers read in place from Parquet
     rmSync(dir, { recursive: true, force: true });
   });
 
+  test('/health answers 200 over a model without uprate\'s own tables: no row counts, the data version', async () => {
+    const res = await app.inject({ method: 'GET', url: '/health' });
+    assert.equal(res.statusCode, 200, res.body);
+    const body = res.json<Record<string, unknown>>();
+    assert.equal(body['status'], 'ok');
+    assert.equal(typeof body['dataVersion'], 'number');
+    assert.equal('offers' in body, false, 'no offers table to count');
+  });
+
   test('/api/v1/kpi: offers, won within 30 days and still open, as plain SQL over the file counts them', async () => {
     const at = AT.toISOString().slice(0, 19).replace('T', ' ');
     const [ref] = await store.query(`

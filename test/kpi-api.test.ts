@@ -551,7 +551,7 @@ describe('GET /api/v1/insights', () => {
     assert.equal(bench?.severity, standing(saasRef.rate, 0.25) === 'below' ? 'warning' : 'info');
     close(bench?.test?.pValue, saasRef.p, 'benchmark p');
     close(bench?.numbers['lower'] as number, saasRef.rate.lower, 'benchmark lower');
-    assert.match(bench?.text ?? '', /14\.1 %/);
+    assert.match(bench?.text ?? '', /14\.1%/);
     const target = r.insights.find((i) => i.kind === 'target');
     assert.equal(target?.title, { below: 'Below target', above: 'Above target', consistent: 'On target (within the interval)' }[standing(REF.total.wilson, 0.2)]);
     // a month-over-month verdict only when the latest complete change is significant after Holm

@@ -95,7 +95,7 @@ describe('PostgreSQL store', { skip }, () => {
   test('loading the same file again changes nothing and says so; the data version moves', async () => {
     const before = await store.dataVersion();
     const again = await ingestFiles(store, { table: 'offers', files: [join(dir, 'offers.csv')] });
-    assert.deepEqual([again.inserted, again.updated], [0, 3]);
+    assert.deepEqual([again.inserted, again.updated, again.unchanged], [0, 0, 3]);
     assert.equal(await count(), 3);
     assert.ok((await store.dataVersion()) > before);
     const [log] = await store.query<{ n: bigint }>(`SELECT count(*) AS n FROM uprate_loads WHERE source LIKE '%/offers.csv'`);
@@ -256,6 +256,6 @@ describe('PostgreSQL store', { skip }, () => {
     assert.match(sql.stdout, /date_trunc\('month'/);
     const ingest = uprate(['ingest', '--url', cli, join(dir, 'offers.csv')]);
     assert.equal(ingest.code, 0, ingest.stderr);
-    assert.match(ingest.stdout, /offers: 3 rows read, 3 inserted, 0 updated, 0 rejected/);
+    assert.match(ingest.stdout, /offers: 3 rows read, 3 inserted, 0 updated, 0 unchanged, 0 rejected/);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { band, rateEstimate } from '../stats/index.js';
 import { baseFinding, skipped, subject, type Finding, type JudgeContext, type ScopeGroup } from './finding.js';
-import { ofOffers, percent } from './format-numbers.js';
+import { interval as intervalText, ofOffers, percent } from '../core/display.js';
 import type { AlertCondition } from './rules-schema.js';
 
 type Below = Extract<AlertCondition, { type: 'below' }>;
@@ -27,7 +27,7 @@ export function judgeBelow(ctx: JudgeContext, condition: Below, groups: readonly
     const firing = strict ? judgedValue < limit : judgedValue <= limit;
     const what = condition.threshold !== undefined ? `the threshold ${percent(limit)}` : condition.band === 'poor' ? `the poor band (below ${percent(limit)})` : `moderate or poor (at or below ${percent(limit)})`;
     const bandNow = band(rate, ctx.bands);
-    const ci = `95% interval ${percent(interval.lower)}–${percent(interval.upper)}${clustered ? `, ${clustered}` : ''}`;
+    const ci = `95% interval ${intervalText(interval.lower, interval.upper)}${clustered ? `, ${clustered}` : ''}`;
     const head = `${subject(group.scope)} in ${p.label} was ${percent(rate)} (${ci}, ${ofOffers(p.k, p.n)}; ${bandNow} band)`;
     const message = firing
       ? `${head}: ${condition.basis === 'interval' ? 'the whole interval is' : 'it is'} ${condition.threshold !== undefined ? 'below' : 'in'} ${what}`

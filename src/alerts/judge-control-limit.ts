@@ -7,7 +7,7 @@
  */
 import { controlVerdict } from '../stats/index.js';
 import { baseFinding, skipped, subject, type Finding, type JudgeContext, type ScopeGroup } from './finding.js';
-import { ofOffers } from './format-numbers.js';
+import { ofOffers } from '../core/display.js';
 import type { AlertCondition } from './rules-schema.js';
 
 type Control = Extract<AlertCondition, { type: 'control-limit' }>;

@@ -8,7 +8,7 @@
  */
 import { correctFamily, periodChange, type PeriodChange } from '../stats/index.js';
 import { at, baseFinding, skipped, subject, type Finding, type JudgeContext, type ScopeGroup } from './finding.js';
-import { count, ofOffers, percent, points, pValue } from './format-numbers.js';
+import { count, ofOffers, percent, points, pValue } from '../core/display.js';
 import type { PeriodCounts } from './offer-counts.js';
 import { periodsPerYear } from './periods.js';
 import type { AlertCondition } from './rules-schema.js';
@@ -66,8 +66,8 @@ export function judgeDrop(ctx: JudgeContext, condition: Drop, groups: readonly S
     const testName = `${change.test === 'z' ? 'pooled two-proportion z test' : "Fisher's exact test"}${clustered ? ' (Rao–Scott, customer-clustered)' : ''}`;
     const message =
       `${subject(group.scope)} ${(change.difference ?? 0) < 0 ? 'fell' : 'went'} from ${percent(change.rateB)} in ${previous.label} (${ofOffers(previous.k, previous.n)}) ` +
-      `to ${percent(change.rateA)} in ${current.label} (${ofOffers(current.k, current.n)}): ${points(change.difference)} ` +
-      `(${Math.round(change.level * 100)}% interval ${points(change.lower)} to ${points(change.upper)}; ${change.test === 'z' ? 'z test' : "Fisher's exact test"}${clustered ? ', customer-clustered' : ''}, ${shownP})` +
+      `to ${percent(change.rateA)} in ${current.label} (${ofOffers(current.k, current.n)}): ${points(change.differencePoints)} ` +
+      `(${Math.round(change.level * 100)}% interval ${points(asPoints(change.lower))} to ${points(asPoints(change.upper))}; ${change.test === 'z' ? 'z test' : "Fisher's exact test"}${clustered ? ', customer-clustered' : ''}, ${shownP})` +
       (firing ? ': a significant drop' : significant && (change.difference ?? 0) < 0 ? `: significant, but under the ${condition.minPoints}-point minimum` : ': no significant drop');
     findings.push({
       ...baseFinding(ctx, group, current),
@@ -100,4 +100,9 @@ export function judgeDrop(ctx: JudgeContext, condition: Drop, groups: readonly S
     });
   });
   return findings;
+}
+
+/** A difference of rates (a fraction) in percentage points. */
+function asPoints(x: number | null): number | null {
+  return x === null ? null : x * 100;
 }

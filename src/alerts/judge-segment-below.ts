@@ -5,7 +5,7 @@
  */
 import { compareSegments, describeFamily } from '../stats/index.js';
 import { baseFinding, skipped, subject, type Finding, type JudgeContext, type ScopeGroup } from './finding.js';
-import { ofOffers, percent, points, pValue } from './format-numbers.js';
+import { ofOffers, percent, points, pValue } from '../core/display.js';
 import type { AlertCondition } from './rules-schema.js';
 import { NOT_SET, scopeFilter, scopeName } from './scope.js';
 
@@ -43,7 +43,7 @@ export function judgeSegmentBelow(ctx: JudgeContext, condition: SegmentBelow, gr
       const firing = below && s.significant && -(c.differencePoints ?? 0) >= condition.minPoints;
       const clustered = c.variance === 'customer-clustered';
       const message =
-        `${subject(scope)} in ${period.label} was ${percent(c.rateA)} (${ofOffers(s.k, s.n)}) against ${percent(c.rateB)} for the rest: ${points(c.difference)} ` +
+        `${subject(scope)} in ${period.label} was ${percent(c.rateA)} (${ofOffers(s.k, s.n)}) against ${percent(c.rateB)} for the rest: ${points(c.differencePoints)} ` +
         `(${family.split(':')[0]}${clustered ? ', customer-clustered' : ''}, adjusted ${pValue(s.adjustedPValue)})` +
         (firing ? ': significantly below the rest' : ': not significantly below the rest');
       findings.push({

@@ -4,7 +4,7 @@
  * period even when its conversions are still provisional.
  */
 import { at, baseFinding, skipped, subject, type Finding, type JudgeContext, type ScopeGroup } from './finding.js';
-import { count, percent } from './format-numbers.js';
+import { count, percent } from '../core/display.js';
 import { periodsPerYear } from './periods.js';
 import type { AlertCondition } from './rules-schema.js';
 

@@ -3,7 +3,7 @@
  * the numbers, the test, a link to the dashboard view and the rule.
  */
 import type { Finding, Severity, TestSummary } from './finding.js';
-import { pValue } from './format-numbers.js';
+import { pValue } from '../core/display.js';
 import type { AlertRule } from './rules-schema.js';
 
 export type NotificationKindOrTest = 'firing' | 'reminder' | 'resolved' | 'test';

@@ -1,16 +1,16 @@
 import type { Command } from 'commander';
-import { AlertMonitor, alertSetup, checkTable, DEFAULT_PUBLIC_URL, sendTestNotification, type AlertSetup, type CheckResult } from '../alerts/index.js';
-import { UprateError, errorMessage } from '../core/errors.js';
+import { AlertMonitor, alertSetup, DEFAULT_PUBLIC_URL, sendTestNotification, type AlertSetup } from '../alerts/index.js';
+import { UprateError } from '../core/errors.js';
 import { alignedTable } from '../core/text-table.js';
+import { alertCheckSchema, alertRulesSchema, type AlertCheck, type AlertRules } from '../insights/api-schema.js';
 import { parseDate } from '../kpi/index.js';
-import { openStore, readServerSidecar } from '../store/index.js';
-import { checkJson } from '../server/routes/alerts.js';
-import { authHeader, ownerClaims } from './auth-header.js';
-import { cliConfig } from './model-source.js';
-import { openModel } from './model-source.js';
+import { openStore } from '../store/index.js';
+import { checkJson, rulesDocument } from '../server/routes/alerts.js';
+import { cliConfig, openModel } from './model-source.js';
 import { DEFAULT_DB, parseChoice } from './options.js';
 import { action } from './run-command.js';
-import { addStoreOptions, modelStoreOptions, storeChoice, type StoreFlags } from './store-options.js';
+import { serverClient, type ServerClient, type ServerFlags } from './server-client.js';
+import { addServerOptions, addStoreOptions, modelStoreOptions, type StoreFlags } from './store-options.js';
 
 /** Exit code of `uprate alerts check` when an alert is firing (0: nothing is). */
 export const FIRING_EXIT_CODE = 3;
@@ -20,13 +20,15 @@ interface ConfigFlags {
   config?: string;
 }
 
-interface CheckFlags extends StoreFlags, ConfigFlags {
+interface CheckFlags extends StoreFlags, ConfigFlags, ServerFlags {
   at?: string;
   dryRun: boolean;
   format: string;
   rule?: string[];
-  server?: string;
 }
+
+/** The server's parameter names as this command's options, for the places errors name. */
+const LOCATIONS: Readonly<Record<string, string>> = { at: '--at', rule: '--rule', dryRun: '--dry-run' };
 
 function withConfig(command: Command): Command {
   return command
@@ -47,44 +49,63 @@ function checkRules(setup: AlertSetup, names: readonly string[] | undefined): vo
   }
 }
 
-/** Through a running `uprate serve` that holds the DuckDB file. */
-async function checkThroughServer(url: string, flags: CheckFlags): Promise<{ firing: number; body: Record<string, unknown> }> {
-  const params = new URLSearchParams();
-  if (flags.at) params.set('at', flags.at);
-  if (flags.dryRun) params.set('dryRun', 'true');
-  let response: Response;
-  try {
-    response = await fetch(`${url}/api/v1/alerts/check?${params.toString()}`, { method: 'POST', headers: await authHeader(ownerClaims(cliConfig(flags).security)) });
-  } catch (e) {
-    throw new UprateError('ENGINE_UNAVAILABLE', `cannot reach the uprate server at ${url}: ${errorMessage(e)}`, { hint: 'check that `uprate serve` is running there' });
-  }
-  const body = (await response.json()) as Record<string, unknown>;
-  if (!response.ok) throw new UprateError('ENGINE_UNAVAILABLE', `server at ${url} refused the check: ${String(body['error'] ?? response.status)}`);
-  return { firing: Number(body['firing'] ?? 0), body };
+/**
+ * POST /api/v1/alerts/check on a running server, with the same clock, rules and dry run: the
+ * server's rules and store, its answer the document the direct path prints.
+ */
+async function checkThroughServer(client: ServerClient, flags: CheckFlags, at: Date | undefined): Promise<AlertCheck> {
+  const query = {
+    ...(at ? { at: at.toISOString() } : {}),
+    ...(flags.dryRun ? { dryRun: 'true' } : {}),
+    ...(flags.rule ? { rule: flags.rule } : {}),
+  };
+  return (await client.request('POST', '/api/v1/alerts/check', { query, schema: alertCheckSchema })) as AlertCheck;
 }
 
-function serverTable(body: Record<string, unknown>): string {
-  const rows = (body['rows'] as Record<string, unknown>[] | undefined) ?? [];
-  const cells = rows.map((r) => [String(r['status']).toUpperCase(), String(r['rule']), String(r['scope']), String(r['severity']), String(r['period'] ?? ''), String(r['message'])]);
-  return `${[...alignedTable(['status', 'rule', 'scope', 'severity', 'period', 'message'], cells), `${String(body['firing'])} firing (as of ${String(body['at'])}, through the server)`].join('\n')}\n`;
+const STATUS_ORDER = { firing: 0, ok: 1, skipped: 2 } as const;
+
+/** One line per rule and scope, firing first, then the summary: the check as `uprate alerts check` prints it. */
+export function checkText(check: AlertCheck): string {
+  const rows = [...check.rows].sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || a.rule.localeCompare(b.rule));
+  const cells = rows.map((r) => {
+    const sent = r.deliveries.filter((d) => d.delivered).map((d) => `${d.kind}→${d.channel}`);
+    const failed = r.deliveries.filter((d) => d.claimed && !d.delivered).map((d) => `${d.kind}✗${d.channel}`);
+    return [
+      r.status.toUpperCase(),
+      r.rule,
+      r.scope,
+      r.severity,
+      r.period ?? '',
+      r.state === 'firing' && r.firingSince ? r.firingSince.slice(0, 16).replace('T', ' ') : '',
+      [...sent, ...failed].join(' '),
+      r.message,
+    ];
+  });
+  const lines = alignedTable(['status', 'rule', 'scope', 'severity', 'period', 'firing since', 'sent', 'message'], cells);
+  const errors = check.errors.map((e) => `error: rule ${e.rule} could not be evaluated: ${e.error}`);
+  const count = (status: string) => check.rows.filter((r) => r.status === status).length;
+  const summary = `${check.firing} firing, ${count('ok')} ok, ${count('skipped')} skipped (as of ${check.at})`;
+  return [...lines, ...errors, summary].join('\n') + '\n';
 }
 
-function listText(setup: AlertSetup): string {
-  const cells = setup.rules.map((r) => [
+/** The rules and channels in force, and where notifications link: what `uprate alerts list` prints. */
+export function listText(doc: AlertRules): string {
+  const cells = doc.rules.map((r) => [
     r.name,
     r.enabled ? '' : 'off',
-    r.condition.type,
+    r.condition,
     r.grain,
-    r.scope.by ? `per ${r.scope.by}` : 'all',
+    r.scope ? `per ${r.scope}` : 'all',
     r.schedule,
     r.channels.join(', ') || '(none)',
     r.severity,
   ]);
-  const channels = [...setup.channels.values()].map((c) => `  ${c.name}: ${c.type} ${c.url}${c.signingSecret ? ' (signed)' : ''}`);
+  const channels = doc.channels.map((c) => `  ${c.name}: ${c.type} ${c.target}${c.signed ? ' (signed)' : ''}`);
   return [
     ...alignedTable(['rule', '', 'condition', 'grain', 'scope', 'schedule (UTC)', 'channels', 'severity'], cells),
     channels.length > 0 ? 'channels:' : 'no channels: alerts are kept in the store and shown at GET /api/v1/alerts, nothing is sent',
     ...channels,
+    `dashboard links: ${doc.publicUrl ?? `${DEFAULT_PUBLIC_URL} (the server's own URL when it sends them)`}`,
   ].join('\n') + '\n';
 }
 
@@ -101,10 +122,9 @@ export function registerAlerts(program: Command): void {
       .option('--at <date>', 'evaluate as of this date or instant (default: now)')
       .option('--dry-run', 'evaluate only: no state change, nothing sent', false)
       .option('--rule <name...>', 'only these rules')
-      .option('--format <format>', 'table or json', 'table')
-      .option('--server <url>', 'check through a running `uprate serve` (it holds the database file)'),
+      .option('--format <format>', 'table or json', 'table'),
   );
-  addStoreOptions(check)
+  addServerOptions(addStoreOptions(check), 'check through')
     .addHelpText('after', `
 Rules come from the alerts section of uprate.config.yaml; without rules the defaults are active
 (headline rate in the poor band, a significant drop from the same month last year, a fall below the control limits).
@@ -113,32 +133,34 @@ Each rule judges the latest period that has ended and whose conversion window ha
 Examples:
   uprate alerts check
   uprate alerts check --at 2025-07-01 --format json
-  uprate alerts check --dry-run --rule headline-monthly-drop`)
+  uprate alerts check --dry-run --rule headline-monthly-drop
+
+Through a server: while \`uprate serve\` holds the DuckDB file (or with --server URL) the check runs
+in the server, with the rules, channels and config it runs (not --config here: if they differ, the
+server's are the truth); --at, --rule and --dry-run are sent along, and the answer is printed as a
+direct check prints it.`)
     .action(
       action(async (flags: CheckFlags) => {
         const format = parseChoice(flags.format, '--format', ['table', 'json'] as const);
         const at = flags.at ? parseDate(flags.at, '--at') : undefined;
-        const { model, setup } = await setupFrom(flags);
-        checkRules(setup, flags.rule);
-        const embedded = storeChoice(flags).engine === 'duckdb';
-        const server = flags.server ?? (embedded ? readServerSidecar(flags.db)?.url : undefined);
-        if (server) {
-          if (flags.rule) throw new UprateError('BAD_ARGUMENT', '--rule is not available through a server', { location: '--rule', hint: 'the server checks every rule' });
-          if (!flags.server) process.stderr.write(`uprate: ${flags.db} is held by uprate serve at ${server}; checking through it\n`);
-          const { firing, body } = await checkThroughServer(server, flags);
-          process.stdout.write(format === 'json' ? `${JSON.stringify(body, null, 2)}\n` : serverTable(body));
-          return firing > 0 ? FIRING_EXIT_CODE : 0;
+        const storeOptions = modelStoreOptions(flags, flags.dryRun);
+        const client = serverClient({ flags, store: storeOptions, security: cliConfig(flags).security, verb: 'checking', locations: LOCATIONS });
+        let check: AlertCheck;
+        if (client) {
+          check = await checkThroughServer(client, flags, at);
+        } else {
+          const { model, setup } = await setupFrom(flags);
+          checkRules(setup, flags.rule);
+          const store = await openStore(storeOptions);
+          try {
+            const monitor = new AlertMonitor({ store, model, setup, log: (level, message) => level !== 'info' && process.stderr.write(`uprate: ${message}\n`) });
+            check = checkJson(await monitor.check({ ...(at ? { at } : {}), ...(flags.rule ? { rules: flags.rule } : {}), dryRun: flags.dryRun }));
+          } finally {
+            await store.close();
+          }
         }
-        const store = await openStore(modelStoreOptions(flags, flags.dryRun));
-        let result: CheckResult;
-        try {
-          const monitor = new AlertMonitor({ store, model, setup, log: (level, message) => level !== 'info' && process.stderr.write(`uprate: ${message}\n`) });
-          result = await monitor.check({ ...(at ? { at } : {}), ...(flags.rule ? { rules: flags.rule } : {}), dryRun: flags.dryRun });
-        } finally {
-          await store.close();
-        }
-        process.stdout.write(format === 'json' ? `${JSON.stringify(checkJson(result), null, 2)}\n` : checkTable(result));
-        return result.firing > 0 ? FIRING_EXIT_CODE : 0;
+        process.stdout.write(format === 'json' ? `${JSON.stringify(check, null, 2)}\n` : checkText(check));
+        return check.firing > 0 ? FIRING_EXIT_CODE : 0;
       }),
     );
 
@@ -172,11 +194,16 @@ Examples:
     }),
   );
 
-  withConfig(alerts.command('list').description('the rules in force (yours, or the defaults) and the channels')).action(
-    action(async (flags: ConfigFlags) => {
-      const { setup } = await setupFrom(flags);
-      process.stdout.write(listText(setup));
-      process.stdout.write(`dashboard links: ${setup.publicUrl ?? `${DEFAULT_PUBLIC_URL} (the server's own URL when it sends them)`}\n`);
-    }),
-  );
+  addServerOptions(withConfig(alerts.command('list').description('the rules in force (yours, or the defaults) and the channels')), 'list the rules of', false)
+    .addHelpText('after', `
+Without --server the rules are read from the config here. With --server URL they are the rules that
+server runs (from its own config; an admin token on a server with security filters).`)
+    .action(
+      action(async (flags: ConfigFlags & ServerFlags) => {
+        // Only the config is read: a server is asked when named, never found beside a file.
+        const client = flags.server === undefined ? undefined : serverClient({ flags, store: { db: DEFAULT_DB }, security: cliConfig(flags).security, verb: 'reading' });
+        const doc = client ? ((await client.request('GET', '/api/v1/alerts/rules', { schema: alertRulesSchema })) as AlertRules) : rulesDocument((await setupFrom(flags)).setup);
+        process.stdout.write(listText(doc));
+      }),
+    );
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ingestFiles } from '../ingest/index.js';
-import { buildReport, formatReport, parseDate } from '../kpi/index.js';
+import { buildReport, formatReport, parseDate, periodStart, type Report } from '../kpi/index.js';
 import { DuckDbStore, openStore, type Store } from '../store/index.js';
 import { DEFAULT_DB, DEFAULT_HOST, DEFAULT_PORT, parseInteger } from './options.js';
 import { progressBar } from './progress.js';
@@ -44,6 +44,23 @@ async function loadDemoFiles(store: Store, options: { rows: number; seed: number
   }
 }
 
+/** Months of the KPI the demo prints. */
+const RECENT_MONTHS = 6;
+
+/** `2026-12-02 00:00 UTC` for a day, else the instant (`2025-06-30T12:00:00.000Z`). */
+function instantText(d: Date): string {
+  const iso = d.toISOString();
+  return iso.endsWith('T00:00:00.000Z') ? `${iso.slice(0, 10)} 00:00 UTC` : iso;
+}
+
+/** The report's last `months` rows as a table, saying when rows were left out and how to see them. */
+function recentMonths(report: Report, months: number, reportCommand: string): string {
+  const shown = report.rows.slice(-months);
+  const hidden = report.rows.length - shown.length;
+  const table = formatReport({ ...report, rows: shown }, 'table');
+  return hidden > 0 ? `${table}\nlast ${shown.length} of ${report.rows.length} months shown; \`${reportCommand}\` shows all\n\n` : `${table}\n`;
+}
+
 export function registerDemo(program: Command): void {
   const command = program
     .command('demo')
@@ -51,7 +68,7 @@ export function registerDemo(program: Command): void {
     .option('--rows <n>', 'offers to generate', '200000')
     .option('--seed <n>', 'random seed (same seed, same data)', '42')
     .option('--db <file>', 'embedded DuckDB file (its offers and customers are replaced)', DEFAULT_DB)
-    .option('--end <date>', 'last day of the 24 months of data (default: today)')
+    .option('--end <date>', 'end of the 24 months of data: a day (its 00:00 UTC) or an instant (default: today 00:00 UTC, so runs on one day give the same data)')
     .option('--no-serve', 'stop after printing the KPI')
     .option('--port <port>', 'port to serve on', String(DEFAULT_PORT));
   addStoreOptions(command)
@@ -59,7 +76,8 @@ export function registerDemo(program: Command): void {
       action(async (flags: DemoFlags) => {
         const rows = parseInteger(flags.rows, '--rows', 1, 100_000_000);
         const seed = parseInteger(flags.seed, '--seed', 0, 2 ** 32 - 1);
-        const end = flags.end ? parseDate(flags.end, '--end') : new Date();
+        // A whole day, never the clock's instant: the same seed and day give the same data.
+        const end = flags.end ? parseDate(flags.end, '--end') : periodStart(new Date(), 'day');
         const port = parseInteger(flags.port, '--port', 0, 65535);
         // Loaded on use: the other commands start without the generator.
         const { generateDemo } = await import('../demo/index.js');
@@ -73,11 +91,13 @@ export function registerDemo(program: Command): void {
           bar.stop();
           const seconds = (performance.now() - started) / 1000;
           process.stdout.write(
-            `demo data: ${summary.offers.toLocaleString('en-US')} offers, ${summary.customers.toLocaleString('en-US')} customers (seed ${seed}) into ${target} in ${seconds.toFixed(1)} s\n\n`,
+            `demo data: ${summary.offers.toLocaleString('en-US')} offers, ${summary.customers.toLocaleString('en-US')} customers (seed ${seed}) into ${target} in ${seconds.toFixed(1)} s, ` +
+              `24 months ending ${instantText(end)} (--end)\n\n`,
           );
-          const report = await buildReport(store, allAccess('local'), { grain: 'month', asOf: end.getTime() > Date.now() ? end : new Date(Math.max(end.getTime(), Date.now())) });
-          const recent = { ...report, rows: report.rows.slice(-6) };
-          process.stdout.write(`${formatReport(recent, 'table')}\n`);
+          // As of the data's end: nothing in the data is later, so pending is what it was then.
+          const report = await buildReport(store, allAccess('local'), { grain: 'month', asOf: end });
+          const reportCommand = `uprate report${store instanceof DuckDbStore && flags.db !== DEFAULT_DB ? ` --db ${flags.db}` : ''} --as-of ${instantText(end).replace(' 00:00 UTC', '')}`;
+          process.stdout.write(recentMonths(report, RECENT_MONTHS, reportCommand));
         } finally {
           bar.stop();
           await store.close();

@@ -1,17 +1,18 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Command } from 'commander';
-import { UprateError, errorMessage } from '../core/errors.js';
+import { UprateError, isUprateError } from '../core/errors.js';
 import type { TableName } from '../core/schema.js';
-import { formatFromName, ingestFiles, type IngestSummary, type SourceFormat } from '../ingest/index.js';
+import { checkFilesExist, formatFromName, ingestTables, type IngestSummary, type SourceFormat } from '../ingest/index.js';
 import { cliConfig } from './model-source.js';
-import { openStore, readServerSidecar } from '../store/index.js';
+import { ingestSummarySchema } from '../insights/api-schema.js';
+import { openStore } from '../store/index.js';
 import { DEFAULT_DB, parseChoice } from './options.js';
 import { progressBar } from './progress.js';
 import { action } from './run-command.js';
-import { authHeader, ownerClaims } from './auth-header.js';
-import { addStoreOptions, storeChoice, storeOptions, type StoreFlags } from './store-options.js';
+import { serverClient, type ServerClient, type ServerFlags } from './server-client.js';
+import { addServerOptions, addStoreOptions, storeOptions, type StoreFlags } from './store-options.js';
 
 const TABLES = ['offers', 'customers'] as const;
 const FORMATS = ['csv', 'ndjson', 'json', 'parquet'] as const;
@@ -32,50 +33,85 @@ export function tableFromFileName(file: string): TableName | undefined {
 export function summaryLine(s: IngestSummary): string {
   const n = (x: number) => x.toLocaleString('en-US');
   const rejects = s.rejected > 0 ? `, ${n(s.rejected)} rejected${s.rejectFile ? ` (written to ${s.rejectFile})` : ''}` : ', 0 rejected';
-  return `${s.table}: ${n(s.rowsRead)} rows read, ${n(s.inserted)} inserted, ${n(s.updated)} updated${rejects} in ${s.seconds.toFixed(2)} s (${n(Math.round(s.rowsPerSecond))} rows/s)`;
+  return `${s.table}: ${n(s.rowsRead)} rows read, ${n(s.inserted)} inserted, ${n(s.updated)} updated, ${n(s.unchanged)} unchanged${rejects} in ${s.seconds.toFixed(2)} s (${n(Math.round(s.rowsPerSecond))} rows/s)`;
 }
 
-interface IngestFlags extends StoreFlags {
+interface IngestFlags extends StoreFlags, ServerFlags {
   db: string;
   table?: string;
   format?: string;
   rejectFile?: string;
-  server?: string;
   json?: boolean;
   config?: string;
 }
 
-async function sendThroughServer(url: string, table: TableName, files: string[], format: SourceFormat | undefined, flags: IngestFlags): Promise<IngestSummary[]> {
+/** A file sent through the server, and what it loaded. */
+interface Loaded {
+  readonly file: string;
+  readonly summary: IngestSummary;
+}
+
+/**
+ * Through a running `uprate serve`: one POST per file (each all or nothing on the server), each
+ * file's summary handed to `done` as it completes. A refusal after some files loaded says which
+ * ones stay loaded and which were not sent.
+ */
+async function sendThroughServer(client: ServerClient, order: readonly (readonly [TableName, string[]])[], format: SourceFormat | undefined, flags: IngestFlags, done: (s: IngestSummary) => void): Promise<IngestSummary[]> {
   if (flags.rejectFile) {
     throw new UprateError('BAD_ARGUMENT', '--reject-file is not available when loading through a server', {
       hint: 'the server answers all or nothing; fix the rows it lists, or stop the server and load the file directly',
     });
   }
-  const out: IngestSummary[] = [];
-  for (const file of files) {
-    const f = format ?? formatFromName(file);
-    const endpoint = new URL(`/api/v1/ingest/${table}`, url);
-    let response: Response;
-    try {
-      response = await fetch(endpoint, {
-        method: 'POST',
-        headers: { 'content-type': CONTENT_TYPES[f], 'content-length': String(statSync(file).size), 'x-uprate-source': basename(file), ...(await authHeader(ownerClaims(cliConfig(flags).security))) },
-        body: Readable.toWeb(createReadStream(file)) as ReadableStream,
-        duplex: 'half',
-      } as RequestInit);
-    } catch (e) {
-      throw new UprateError('ENGINE_UNAVAILABLE', `cannot reach the uprate server at ${url}: ${errorMessage(e)}`, {
-        hint: 'check that `uprate serve` is running there, or drop --server to load the file directly',
-      });
-    }
-    const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-    if (!response.ok) {
-      const message = typeof body['error'] === 'string' ? body['error'] : `HTTP ${response.status}`;
-      throw new UprateError(response.status === 400 ? 'INVALID_ROWS' : 'ENGINE_UNAVAILABLE', `server refused ${file}: ${message}`, { location: file, details: body['details'] });
-    }
-    out.push(body as unknown as IngestSummary);
+  const queue = order.flatMap(([table, files]) => files.map((file) => ({ table, file })));
+  // A missing file is found before anything is sent.
+  for (const { file } of queue) {
+    if (!existsSync(file)) throw new UprateError('FILE_NOT_FOUND', `${file} does not exist`, { location: file, hint: 'check the path; nothing was sent to the server' });
   }
-  return out;
+  const loaded: Loaded[] = [];
+  for (const [i, { table, file }] of queue.entries()) {
+    let summary: IngestSummary;
+    try {
+      summary = (await client.request('POST', `/api/v1/ingest/${table}`, {
+        body: Readable.toWeb(createReadStream(file)) as ReadableStream,
+        headers: { 'content-type': CONTENT_TYPES[format ?? formatFromName(file)], 'content-length': String(statSync(file).size), 'x-uprate-source': basename(file) },
+        schema: ingestSummarySchema,
+      })) as IngestSummary;
+    } catch (e) {
+      if (!isUprateError(e)) throw e;
+      const refused = throughServerHint(e);
+      throw queue.length > 1 ? partlyLoaded(refused, file, loaded, queue.slice(i + 1).map((q) => q.file)) : refused;
+    }
+    loaded.push({ file, summary });
+    done(summary);
+  }
+  return loaded.map((l) => l.summary);
+}
+
+/** Bad rows through a server: --reject-file is not available there, so the fix says what is. */
+function throughServerHint(e: UprateError): UprateError {
+  if (e.code !== 'INVALID_ROWS') return e;
+  return new UprateError(e.code, e.message, {
+    ...(e.location ? { location: e.location } : {}),
+    hint: 'correct those rows and run the command again (or stop the server and load the file with --reject-file PATH to set the bad rows aside)',
+    ...(e.details === undefined ? {} : { details: e.details }),
+    cause: e,
+  });
+}
+
+/** The server's refusal of `file`, saying truthfully what the files before it left loaded. */
+export function partlyLoaded(e: UprateError, file: string, loaded: readonly Loaded[], unsent: readonly string[]): UprateError {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const before =
+    loaded.length === 0
+      ? 'nothing was loaded'
+      : `already loaded through the server, and kept: ${loaded.map((l) => `${l.file} (${l.summary.table}: ${n(l.summary.inserted)} inserted, ${n(l.summary.updated)} updated, ${n(l.summary.unchanged)} unchanged)`).join(', ')}`;
+  const after = unsent.length > 0 ? `; not sent: ${unsent.join(', ')}` : '';
+  return new UprateError(e.code, `${e.message}\n  ${file} was not loaded; ${before}${after}`, {
+    ...(e.location ? { location: e.location } : {}),
+    hint: `${e.hint ?? 'fix that and run the command again'}${loaded.length > 0 ? `; only ${[file, ...unsent].join(' ')} still need loading (sending a file twice changes nothing)` : ''}`,
+    ...(e.details === undefined ? {} : { details: e.details }),
+    cause: e,
+  });
 }
 
 export function registerIngest(program: Command): void {
@@ -87,23 +123,29 @@ export function registerIngest(program: Command): void {
     .option('--table <table>', 'offers or customers (default: from the file name)')
     .option('--format <format>', 'csv, ndjson, json or parquet (default: from each file name)')
     .option('--reject-file <path>', 'load the good rows and write the bad ones here with their reasons (CSV)')
-    .option('--server <url>', 'send the files through a running `uprate serve` (it holds the database file)')
     .option('--config <file>', 'config file, for limits.maxFieldLength (default: uprate.config.yaml in this folder)')
     .option('--json', 'print the summary as JSON');
-  addStoreOptions(command)
+  addServerOptions(addStoreOptions(command), 'send the files through')
     .addHelpText('after', `
 Rows are checked against the data model first; by default one bad row loads nothing and the
-report names file:line, field, value and rule. A row whose offer_id (customer_id) is already
+report names file:line, field, value and rule. All the files of one command load together
+(customers first, one transaction): a bad row in any of them and nothing of any is loaded. A row whose offer_id (customer_id) is already
 stored replaces it, so loading the same file twice changes nothing.
 
 Examples:
   uprate ingest offers.csv customers.csv
   uprate ingest --table offers --reject-file rejects.csv export.ndjson
   uprate ingest --server http://127.0.0.1:4000 offers.csv
-  uprate ingest --url postgres://uprate:uprate@127.0.0.1:54329/uprate offers.csv`)
+  uprate ingest --url postgres://uprate:uprate@127.0.0.1:54329/uprate offers.csv
+
+Through a server (while \`uprate serve\` holds the DuckDB file, or with --server URL) each file is
+sent on its own and loaded all or nothing; each file's line is printed as it loads. If a later
+file is refused, the files before it stay loaded (the message lists them): fix it and run again.`)
     .action(
       action(async (files: string[], flags: IngestFlags) => {
         const format = flags.format ? parseChoice(flags.format, '--format', FORMATS) : undefined;
+        // A file that is not there says so, before its table is guessed from its name.
+        checkFilesExist(files);
         const byTable = new Map<TableName, string[]>();
         for (const file of files) {
           const table = flags.table ? parseChoice(flags.table, '--table', TABLES) : tableFromFileName(file);
@@ -119,29 +161,32 @@ Examples:
         const order = [...byTable.entries()].sort(([a], [b]) => (a === 'customers' ? -1 : b === 'customers' ? 1 : 0));
         const summaries: IngestSummary[] = [];
         // Only the embedded file is held by one process; a database server takes loads directly.
-        const embedded = storeChoice(flags).engine === 'duckdb';
-        const server = flags.server ?? (embedded ? await serverHolding(flags.db) : undefined);
-        if (server) {
-          if (!flags.server) process.stderr.write(`uprate: ${flags.db} is held by uprate serve at ${server}; sending the data through it\n`);
-          for (const [table, tableFiles] of order) summaries.push(...(await sendThroughServer(server, table, tableFiles, format, flags)));
+        const client = serverClient({ flags, store: storeOptions(flags), security: cliConfig(flags).security, verb: 'sending the data' });
+        if (client) {
+          const lines = await sendThroughServer(client, order, format, flags, (s) => {
+            if (!flags.json) process.stdout.write(`${summaryLine(s)}\n`);
+          });
+          if (flags.json) process.stdout.write(`${JSON.stringify(lines, null, 2)}\n`);
+          return;
         } else {
           // A bad config stops the load before the database is opened.
           const { maxFieldLength } = cliConfig(flags).limits;
           const store = await openStore(storeOptions(flags));
           const bar = progressBar();
           try {
-            for (const [table, tableFiles] of order) {
-              summaries.push(
-                await ingestFiles(store, {
-                  table,
-                  files: tableFiles,
+            // Every file of every table commits together, or nothing does (customers first).
+            summaries.push(
+              ...(await ingestTables(
+                store,
+                order.map(([table, tableFiles]) => ({ table, files: tableFiles })),
+                {
                   ...(format ? { format } : {}),
                   ...(flags.rejectFile ? { rejectFile: flags.rejectFile } : {}),
                   maxFieldLength,
-                  onProgress: (p) => bar.update(`${p.phase} ${table}`, p.percent, p.rows ? `${p.rows.toLocaleString('en-US')} rows` : ''),
-                }),
-              );
-            }
+                  onProgress: (p) => bar.update(`${p.phase} ${p.table}`, p.percent, p.rows ? `${p.rows.toLocaleString('en-US')} rows` : ''),
+                },
+              )),
+            );
           } finally {
             bar.stop();
             await store.close();
@@ -151,10 +196,4 @@ Examples:
         else for (const s of summaries) process.stdout.write(`${summaryLine(s)}\n`);
       }),
     );
-}
-
-/** The URL of a live `uprate serve` holding the file, if the file is locked by one. */
-async function serverHolding(db: string): Promise<string | undefined> {
-  const sidecar = readServerSidecar(db);
-  return sidecar?.url;
 }

@@ -1,15 +1,19 @@
 import { UprateError } from '../core/errors.js';
+import { compareResponseSchema, insightsResponseSchema } from '../insights/api-schema.js';
 import {
   comparePopulations,
   findInsights,
   formatComparison,
   formatInsights,
   parseFilterArgument,
+  type ApiFilter,
   type CompareResponse,
   type InsightsResponse,
 } from '../insights/index.js';
+import type { Model } from '../model/index.js';
 import type { Store } from '../store/store.js';
 import { cliKpiContext } from './model-source.js';
+import type { ServerClient } from './server-client.js';
 
 /** What `uprate report --insights` / `--compare A B` add, computed through the model (any engine). */
 export interface ReportIntelligence {
@@ -29,29 +33,65 @@ export interface IntelligenceFlags {
   readonly model?: string;
 }
 
-/** The findings and/or the comparison the flags ask for. */
-export async function reportIntelligence(store: Store, flags: IntelligenceFlags): Promise<ReportIntelligence> {
-  if (!flags.insights && !flags.compare) return {};
-  if (flags.compare && flags.compare.length !== 2) {
-    throw new UprateError('BAD_ARGUMENT', `--compare takes two populations, A and B, not ${flags.compare.length}`, {
+/** `--compare` takes exactly two populations. */
+export function checkCompare(compare: readonly string[] | undefined): void {
+  if (compare && compare.length !== 2) {
+    throw new UprateError('BAD_ARGUMENT', `--compare takes two populations, A and B, not ${compare.length}`, {
       location: '--compare',
       hint: "e.g. --compare 'Customers.accountSize=enterprise' 'Customers.accountSize=smb'",
     });
   }
-  const ctx = await cliKpiContext(store, flags);
+}
+
+/** The selection both paths ask about: whole days, the offer type, no filters. */
+function selection(flags: IntelligenceFlags) {
   const day = (v: string | undefined) => (v === undefined ? null : v.slice(0, 10));
-  const selection = { from: day(flags.from), to: day(flags.to), offerType: flags.offerType ?? null, filters: [] };
+  return { from: day(flags.from), to: day(flags.to), offerType: flags.offerType ?? null, filters: [] };
+}
+
+/** `--compare A B` as Cube filters, checked against `model` (errors name `--compare A` / `--compare B`). */
+function populations(compare: readonly string[], model: Model): [ApiFilter[], ApiFilter[]] {
+  const [a = '', b = ''] = compare;
+  return [parseFilterArgument(a, model, '--compare A'), parseFilterArgument(b, model, '--compare B')];
+}
+
+/** The findings and/or the comparison the flags ask for. */
+export async function reportIntelligence(store: Store, flags: IntelligenceFlags): Promise<ReportIntelligence> {
+  if (!flags.insights && !flags.compare) return {};
+  checkCompare(flags.compare);
+  const ctx = await cliKpiContext(store, flags);
+  const asked = selection(flags);
   const out: { insights?: InsightsResponse; comparison?: CompareResponse } = {};
   if (flags.compare) {
-    const [a = '', b = ''] = flags.compare;
-    out.comparison = await comparePopulations(
-      ctx,
-      selection,
-      { filters: parseFilterArgument(a, ctx.model, '--compare A'), name: 'A' },
-      { filters: parseFilterArgument(b, ctx.model, '--compare B'), name: 'B' },
-    );
+    const [a, b] = populations(flags.compare, ctx.model);
+    out.comparison = await comparePopulations(ctx, asked, { filters: a, name: 'A' }, { filters: b, name: 'B' });
   }
-  if (flags.insights) out.insights = await findInsights(ctx, selection);
+  if (flags.insights) out.insights = await findInsights(ctx, asked);
+  return out;
+}
+
+/**
+ * The same, asked of a running server: GET /api/v1/compare and /api/v1/insights with the same
+ * selection and clock; the populations are parsed here (`model`: the CLI's), so a bad one fails as
+ * it does directly.
+ */
+export async function reportIntelligenceThroughServer(client: ServerClient, flags: IntelligenceFlags, model: () => Promise<Model>): Promise<ReportIntelligence> {
+  if (!flags.insights && !flags.compare) return {};
+  checkCompare(flags.compare);
+  const asked = selection(flags);
+  const common = {
+    ...(asked.from ? { from: asked.from } : {}),
+    ...(asked.to ? { to: asked.to } : {}),
+    ...(asked.offerType ? { offerType: asked.offerType } : {}),
+    ...(flags.asOf ? { asOf: flags.asOf.toISOString() } : {}),
+  };
+  const out: { insights?: InsightsResponse; comparison?: CompareResponse } = {};
+  if (flags.compare) {
+    const [a, b] = populations(flags.compare, await model());
+    const query = { ...common, a: JSON.stringify(a), b: JSON.stringify(b) };
+    out.comparison = (await client.request('GET', '/api/v1/compare', { query, schema: compareResponseSchema })) as CompareResponse;
+  }
+  if (flags.insights) out.insights = (await client.request('GET', '/api/v1/insights', { query: common, schema: insightsResponseSchema })) as InsightsResponse;
   return out;
 }
 

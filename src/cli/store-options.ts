@@ -70,3 +70,21 @@ export function modelStoreOptions(flags: StoreFlags & ModelFlags, readOnly = fal
     ...(dir === shippedModelDir() ? {} : { ownTables: 'on-demand' as const }),
   };
 }
+
+/**
+ * Adds `--server URL` and `--token TOKEN` to a command that can go through a running
+ * `uprate serve` (server-client.ts). `what` is what the command does through it (`read through`);
+ * `found`: without --server it also finds the server holding its DuckDB file.
+ */
+export function addServerOptions(command: Command, what = 'read through', found = true): Command {
+  return command
+    .option('--server <url>', `${what} this running \`uprate serve\`${found ? ' (default: the one holding the DuckDB file, found beside it)' : ''}`)
+    .option('--token <token>', "bearer token for the server (default: UPRATE_TOKEN, else one signed with UPRATE_API_SECRET and the config's security claims; none for a --dev server)");
+}
+
+/** The help paragraph of a command that reads through a server. */
+export const THROUGH_SERVER_HELP = `
+Through a server: while \`uprate serve\` holds the DuckDB file (or with --server URL) this command
+asks the server and prints its answer exactly as it prints its own. The server's model and config
+(bands, target, conversion window, kpi binding, security filters) decide the numbers then, not
+--config or --model here: if they differ, the server's are the truth. --as-of is sent along.`;

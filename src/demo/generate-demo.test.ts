@@ -27,6 +27,18 @@ test('the same seed gives the same data; another seed gives other data', async (
   }
 });
 
+test('a later load on another pooled connection reads its own source', async () => {
+  const t = await tempStore();
+  try {
+    await generateDemo(t.store, { rows: 2_000, seed: 1, end: END });
+    // Holding the connection the first load used makes the second one run on a new connection.
+    await t.store.withConnection(() => generateDemo(t.store, { rows: 3_000, seed: 2, end: END }));
+    assert.match((await checksums(t.store)).offers, /^3000:/);
+  } finally {
+    await t.close();
+  }
+});
+
 test('every row keeps the data-model rules', async () => {
   const t = await tempStore();
   try {

@@ -9,7 +9,7 @@ import { customerIdFormatter, PLAN_NAMES, UNKNOWN, type CustomerPopulation } fro
 import { planDemo, type DemoOptions, type DemoPlan } from './demo-options.js';
 import { CHANNEL_NAMES, newOfferBatch, OFFER_NAMES, offerIdFormatter } from './offers.js';
 import { ACCOUNT_SIZE_LEVELS, INDUSTRY_LEVELS, LIFECYCLE_LEVELS, REGION_LEVELS } from './planted-effects.js';
-import { CHUNK_ROWS, runWithSource, SOURCE_FUNCTION, type NumericSource } from './numeric-source.js';
+import { CHUNK_ROWS, runWithSource, type NumericSource } from './numeric-source.js';
 
 /** Offers between progress reports. */
 const PROGRESS_ROWS = 100_000;
@@ -115,7 +115,7 @@ async function loadCustomers(c: DuckDBConnection, p: CustomerPopulation): Promis
   await runWithSource(
     c,
     source,
-    `INSERT INTO customers
+    (sourceCall) => `INSERT INTO customers
       SELECT 'c-' || lpad(CAST(i + 1 AS VARCHAR), ${width}, '0'),
         ${lookup(ACCOUNT_SIZE_LEVELS.map((l) => l.name), 'size')},
         ${lookup(LIFECYCLE_LEVELS.map((l) => l.name), 'stage')},
@@ -124,7 +124,7 @@ async function loadCustomers(c: DuckDBConnection, p: CustomerPopulation): Promis
         ${lookup(REGION_LEVELS.map((l) => l.name), 'region')},
         ${lookup(PLAN_NAMES, 'plan')},
         CAST(mrr / 100 AS DECIMAL(18, 2))
-      FROM ${SOURCE_FUNCTION}()`,
+      FROM ${sourceCall}`,
   );
 }
 
@@ -158,7 +158,7 @@ async function loadOffers(c: DuckDBConnection, plan: DemoPlan, onProgress: DemoO
   await runWithSource(
     c,
     source,
-    `INSERT INTO offers
+    (sourceCall) => `INSERT INTO offers
       SELECT 'o-' || lpad(CAST(i + 1 AS VARCHAR), ${offerWidth}, '0'),
         'c-' || lpad(CAST(customer + 1 AS VARCHAR), ${customerWidth}, '0'),
         ${timestamp('offered_at')},
@@ -169,6 +169,6 @@ async function loadOffers(c: DuckDBConnection, plan: DemoPlan, onProgress: DemoO
         ${timestamp('accepted_at')},
         ${timestamp('declined_at')},
         CAST(revenue / 100 AS DECIMAL(18, 2))
-      FROM ${SOURCE_FUNCTION}()`,
+      FROM ${sourceCall}`,
   );
 }

@@ -24,23 +24,31 @@ export interface NumericSource {
 }
 
 interface Holder {
+  /** The table function's name on this connection. */
+  readonly name: string;
   source: NumericSource | undefined;
   error: unknown;
 }
 
-/** The table function is registered once per connection; each run points it at its source. */
+/**
+ * The table function is registered once per connection; each run points it at its source. A
+ * registered function belongs to the whole database, not the connection, and a second function of
+ * the same name is ignored: so each connection registers its own name, or a later load on another
+ * pooled connection would bind the first connection's (empty) source.
+ */
 const registered = new WeakMap<DuckDBConnection, Holder>();
-export const SOURCE_FUNCTION = 'uprate_demo_source';
+const SOURCE_FUNCTION = 'uprate_demo_source';
+let registrations = 0;
 
 function register(c: DuckDBConnection): Holder {
   const known = registered.get(c);
   if (known) return known;
-  const holder: Holder = { source: undefined, error: undefined };
+  const holder: Holder = { name: `${SOURCE_FUNCTION}_${++registrations}`, source: undefined, error: undefined };
   c.registerTableFunction(
     DuckDBTableFunction.create({
-      name: SOURCE_FUNCTION,
+      name: holder.name,
       bindFunction: (info) => {
-        if (!holder.source) return info.setError(`${SOURCE_FUNCTION}() is only for the demo generator`);
+        if (!holder.source) return info.setError(`${holder.name}() is only for the demo generator`);
         for (const col of holder.source.columns) info.addResultColumn(col.name, col.type);
       },
       // One scanning thread: the source is a single ordered stream.
@@ -70,15 +78,15 @@ function register(c: DuckDBConnection): Holder {
 }
 
 /**
- * Runs `sql` (which reads `uprate_demo_source()`) with `source` behind the table function.
- * An error thrown by the source is rethrown as itself.
+ * Runs the statement `sql` makes of the table function's call (`uprate_demo_source_1()`) with
+ * `source` behind it. An error thrown by the source is rethrown as itself.
  */
-export async function runWithSource(c: DuckDBConnection, source: NumericSource, sql: string): Promise<void> {
+export async function runWithSource(c: DuckDBConnection, source: NumericSource, sql: (sourceCall: string) => string): Promise<void> {
   const holder = register(c);
   holder.source = source;
   holder.error = undefined;
   try {
-    await c.run(sql);
+    await c.run(sql(`${holder.name}()`));
   } catch (e) {
     throw holder.error ?? e;
   } finally {

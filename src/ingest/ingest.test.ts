@@ -66,7 +66,7 @@ describe('ingest', () => {
     const path = file('b.csv', [HEADER, ...GOOD].join('\n'));
     await ingestFiles(store, { table: 'offers', files: [path] });
     const again = await ingestFiles(store, { table: 'offers', files: [path] });
-    assert.deepEqual([again.inserted, again.updated], [0, 3]);
+    assert.deepEqual([again.inserted, again.updated, again.unchanged], [0, 0, 3]);
     assert.equal(await count(store), 3);
     const corrected = file('b2.csv', [HEADER, 'o3,c2,2025-01-05T00:30:00+02:00,upsell,Premium,sales,,2025-01-06T00:00:00Z,,99'].join('\n'));
     await ingestFiles(store, { table: 'offers', files: [corrected] });

@@ -2,201 +2,145 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { UprateError, errorMessage } from '../core/errors.js';
-import type { TableName, TableSpec } from '../core/schema.js';
-import { tableSpec } from '../core/schema.js';
+import { UprateError } from '../core/errors.js';
+import type { TableName } from '../core/schema.js';
 import { DuckDbStore } from '../store/duckdb-store.js';
 import { sqlString } from '../store/sql-literal.js';
-import { isBulkLoadingStore, type BulkLoadingStore, type Store } from '../store/store.js';
-import { brokenRules, errorMaskExpression, raw, reasonsExpression, rowRules, typedExpression, type RowRule } from './rules.js';
+import { isBulkLoadingStore, type BulkLoad, type BulkLoadingStore, type LoadCounts, type Store } from '../store/store.js';
+import { checkedRows, checkTable, type CheckedTable } from './check-rows.js';
+import { mergeTables } from './duckdb-merge.js';
+import { checkFilesExist, listed } from './files-exist.js';
+import type { IngestOptions, IngestProgress, IngestSummary, IngestTablesOptions, TableFiles } from './ingest-options.js';
+import { invalidRows } from './invalid-rows.js';
+import { writeRejects } from './reject-file.js';
 import { checkSource, formatFromName, type SourceFormat } from './source-format.js';
-import { openSource, readError, type Source } from './source-sql.js';
+import { inputChanged, withProgress } from './statement-progress.js';
 
-export interface IngestOptions {
-  readonly table: TableName;
-  readonly files: readonly string[];
-  /** Force a format instead of reading it from each file's name. */
-  readonly format?: SourceFormat;
-  /** Load the good rows and write the bad ones here, with their reasons (CSV). */
-  readonly rejectFile?: string;
-  /** A name for the load log, e.g. 'cli' or 'http'. */
-  readonly via?: string;
-  readonly onProgress?: (progress: IngestProgress) => void;
-  /** How many row errors to describe in full (the rest are counted). */
-  readonly maxErrors?: number;
-  /** Replace every stored row of the table instead of upserting by key (the demo). */
-  readonly replace?: boolean;
-  /**
-   * Sees the checked rows before anything is written (the server's tenant rules) and throws to
-   * refuse the load: nothing is written then.
-   */
-  readonly admit?: (rows: CheckedRows) => Promise<void>;
-  /** Characters one text field may hold; longer values are bad rows (default: limits.maxFieldLength's, 10,000). */
-  readonly maxFieldLength?: number;
-}
+export type { CheckedRows, IngestOptions, IngestProgress, IngestSummary, IngestTablesOptions, RowError, TableFiles } from './ingest-options.js';
 
-/** The rows a load would write, for an {@link IngestOptions.admit} check. */
-export interface CheckedRows {
-  /** The distinct values of one of the table's columns among the rows to write (as text; null kept). */
-  distinct(column: string): Promise<(string | null)[]>;
-}
-
-export interface IngestProgress {
-  readonly phase: 'checking' | 'loading' | 'done';
-  /** 0–100 within the phase, as the engine reports it. */
-  readonly percent: number;
-  readonly rows?: number;
-}
-
-export interface RowError {
-  readonly file: string;
-  /** `offers.csv:17` (text line) or `offers.parquet#17` (record number). */
-  readonly location: string;
-  readonly line: number;
-  readonly field: string;
-  readonly value: string | null;
-  readonly rule: string;
-}
-
-export interface IngestSummary {
-  readonly table: TableName;
-  readonly files: readonly string[];
-  readonly rowsRead: number;
-  readonly inserted: number;
-  readonly updated: number;
-  readonly rejected: number;
-  readonly seconds: number;
-  readonly rowsPerSecond: number;
-  readonly rejectFile?: string;
-}
+/** The order tables load in: customers before the offers that refer to them. */
+const LOAD_ORDER: readonly TableName[] = ['customers', 'offers'];
 
 /**
- * Loads files into a table, all or nothing, in two streaming passes over the files (nothing is
- * staged in memory): the first checks every row and counts repeated keys; the second, inside one
- * transaction, replaces stored rows that share a key and inserts. One bad row and nothing is
- * written (unless a reject file takes the bad rows); within a load the last occurrence of a key
- * wins, so loading the same file twice changes nothing.
+ * Loads the files of one or more tables, all or nothing across every table, in two streaming
+ * passes over the files (nothing is staged in memory). First every file of every table is
+ * checked — every row, before anything is written; then every table is written and committed
+ * together: on DuckDB and PostgreSQL one transaction, on ClickHouse one set of commit markers.
+ * One bad row anywhere and nothing of any file is written (unless a reject file takes the bad
+ * rows of all tables); within a table the last occurrence of a key wins, and a row stored with
+ * the same values is left as it is (unchanged), so loading the same files twice changes nothing.
  *
  * Every engine gets the same checks: the files are read and checked by DuckDB (the store itself,
  * or an in-memory one for a server engine), and a server engine receives the good rows, already
- * de-duplicated, as one bulk load ({@link BulkLoadingStore}).
+ * de-duplicated, as one bulk load per table, committed together ({@link BulkLoadingStore}).
+ *
+ * Answers one summary per table, in load order: customers first, then offers.
+ *
+ * @example
+ *   const [customers, offers] = await ingestTables(store, [
+ *     { table: 'customers', files: ['customers.csv'] },
+ *     { table: 'offers', files: ['offers.csv'] },
+ *   ], { rejectFile: 'rejects.csv' });
  */
-export async function ingestFiles(store: Store, options: IngestOptions): Promise<IngestSummary> {
+export async function ingestTables(store: Store, tables: readonly TableFiles[], options: IngestTablesOptions = {}): Promise<IngestSummary[]> {
   const started = performance.now();
-  const spec = tableSpec(options.table);
-  if (options.files.length === 0) throw new UprateError('BAD_ARGUMENT', 'no input file given', { hint: 'name one or more files' });
-  const formats = options.files.map((f) => {
-    const format = options.format ?? formatFromName(f);
-    checkSource(f, format);
-    return format;
-  });
+  const loads = inLoadOrder(tables);
+  checkFilesExist(loads.flatMap((t) => t.files));
+  const formats = loads.map((t) =>
+    t.files.map((f) => {
+      const format = options.format ?? formatFromName(f);
+      checkSource(f, format);
+      return format;
+    }),
+  );
   // Before a row is read: a read-only store refuses at once, naming the feature.
   await store.ensureOwnTables(options.via === 'demo' ? 'demo load' : 'ingest');
-  let result: Omit<IngestSummary, 'seconds' | 'rowsPerSecond'>;
-  if (store instanceof DuckDbStore) {
-    result = await store.withConnection((c) =>
-      ingestWith(c, spec, formats, options, (plan) =>
-        withProgress(c, 'loading', options.onProgress, plan.sources, () => merge(c, spec, plan.rowsSql, plan.checkedSql, plan.expected, plan.log, options.replace ?? false)),
-      ),
-    );
-  } else if (isBulkLoadingStore(store)) {
-    result = await throughChecker((c, scratch) => ingestWith(c, spec, formats, options, (plan) => sendRows(c, store, spec, plan, scratch, options)));
-  } else {
-    throw new UprateError('ENGINE_UNAVAILABLE', `the ${store.engine} store at ${store.target} cannot load files yet`, { hint: 'load the files with another engine, or use --engine duckdb' });
+  let checked: CheckedTable[] = [];
+  let written: LoadCounts[];
+  try {
+    if (store instanceof DuckDbStore) {
+      written = await store.withConnection(async (c) => {
+        checked = await checkAll(c, loads, formats, options);
+        return mergeTables(c, checked, options.onProgress);
+      });
+    } else if (isBulkLoadingStore(store)) {
+      written = await throughChecker(async (c, scratch) => {
+        checked = await checkAll(c, loads, formats, options);
+        return sendRows(c, store, checked, scratch, options);
+      });
+    } else {
+      throw new UprateError('ENGINE_UNAVAILABLE', `the ${store.engine} store at ${store.target} cannot load files yet`, { hint: 'load the files with another engine, or use --engine duckdb' });
+    }
+  } catch (e) {
+    throw checked.length > 1 ? noneLoaded(e, loads) : e;
   }
   const seconds = (performance.now() - started) / 1000;
-  options.onProgress?.({ phase: 'done', percent: 100, rows: result.rowsRead });
-  return { ...result, seconds, rowsPerSecond: seconds > 0 ? result.rowsRead / seconds : result.rowsRead };
+  return checked.map((t, i) => {
+    const counts = written[i] ?? { inserted: 0, updated: 0, unchanged: 0 };
+    options.onProgress?.({ table: t.spec.name, phase: 'done', percent: 100, rows: t.rowsRead });
+    return {
+      table: t.spec.name,
+      files: t.load.files,
+      rowsRead: t.rowsRead,
+      inserted: counts.inserted,
+      updated: counts.updated,
+      unchanged: counts.unchanged,
+      rejected: t.rejected,
+      seconds,
+      rowsPerSecond: seconds > 0 ? t.rowsRead / seconds : t.rowsRead,
+      ...(options.rejectFile && t.rejected > 0 ? { rejectFile: options.rejectFile } : {}),
+    };
+  });
 }
 
-/** What the checking pass hands to the writer: the good rows as SQL, and what the log records. */
-interface CheckedLoad {
-  /** The typed good rows, one per key (the last occurrence). */
-  readonly rowsSql: string;
-  /** Every row with its error mask `err` (for the keys of a keyed delete). */
-  readonly checkedSql: string;
-  readonly expected: number;
-  readonly log: LoadLog;
-  readonly sources: readonly Source[];
+/**
+ * Loads files into one table, all or nothing: {@link ingestTables} with one table.
+ *
+ * @example
+ *   const summary = await ingestFiles(store, { table: 'offers', files: ['offers.csv'] });
+ */
+export async function ingestFiles(store: Store, options: IngestOptions): Promise<IngestSummary> {
+  const { table, files, replace, admit, ...shared } = options;
+  const [summary] = await ingestTables(store, [{ table, files, ...(replace === undefined ? {} : { replace }), ...(admit ? { admit } : {}) }], shared);
+  if (!summary) throw new Error('ingestTables answered no summary for one table');
+  return summary;
 }
 
-interface LoadLog {
-  readonly source: string;
-  readonly via: string;
-  readonly rowsRead: number;
-  readonly rejected: number;
-}
-
-type Written = { inserted: number; updated: number };
-
-/** The checking pass (shared by every engine), then `write` with the good rows. */
-async function ingestWith(
-  c: DuckDBConnection,
-  spec: TableSpec,
-  formats: readonly SourceFormat[],
-  options: IngestOptions,
-  write: (plan: CheckedLoad) => Promise<Written>,
-): Promise<Omit<IngestSummary, 'seconds' | 'rowsPerSecond'>> {
-  const rules = rowRules(spec, options.maxFieldLength === undefined ? {} : { maxFieldLength: options.maxFieldLength });
-  const sources: Source[] = [];
-  for (const [i, file] of options.files.entries()) sources.push(await openSource(c, spec, file, formats[i] ?? 'csv'));
-  const mask = errorMaskExpression(rules);
-  const checked = (s: Source, i: number, numbered = false) =>
-    `SELECT ${i} AS file_index, *, ${mask} AS err FROM (${numbered ? s.numberedSql : s.selectSql})`;
-  const all = sources.map((s, i) => checked(s, i)).join(' UNION ALL ');
-
-  const check = await withProgress(c, 'checking', options.onProgress, sources, () =>
-    one(c, `SELECT count(*) AS n, count(*) FILTER (WHERE err <> 0) AS bad,
-      count(DISTINCT ${raw(spec.key)}) FILTER (WHERE err = 0) AS keys FROM (${all})`),
-  );
-  const rowsRead = Number(check['n']);
-  const rejected = Number(check['bad']);
-  const good = rowsRead - rejected;
-  const repeated = good - Number(check['keys']);
-  if (rejected > 0) {
-    if (!options.rejectFile) {
-      const errors = await describeErrors(c, rules, sources, checked, options.maxErrors ?? 20);
-      throw invalidRows(spec, rejected, rowsRead, errors);
-    }
-    await writeRejects(c, spec, rules, sources, checked, options.rejectFile);
+/** The tables customers first; a table named twice, or one without files, is refused. */
+function inLoadOrder(tables: readonly TableFiles[]): TableFiles[] {
+  if (tables.length === 0 || tables.some((t) => t.files.length === 0)) {
+    throw new UprateError('BAD_ARGUMENT', 'no input file given', { hint: 'name one or more files' });
   }
-  const typed = spec.columns.map((col) => `${typedExpression(col)} AS ${col.name}`).join(', ');
-  // With no bad row there is nothing to filter: the second pass skips the rules.
-  const plain = sources.map((s) => `SELECT * FROM (${s.selectSql})`).join(' UNION ALL ');
-  const rowsSql =
-    repeated > 0
-      ? // The last occurrence of a key wins; numbering the rows costs a window, so only when needed.
-        `SELECT ${typed} FROM (${sources.map((s, i) => checked(s, i, true)).join(' UNION ALL ')}) WHERE err = 0
-         QUALIFY row_number() OVER (PARTITION BY ${raw(spec.key)} ORDER BY file_index DESC, line DESC) = 1`
-      : rejected === 0
-        ? `SELECT ${typed} FROM (${plain})`
-        : `SELECT ${typed} FROM (${all}) WHERE err = 0`;
-  const plan: CheckedLoad = {
-    rowsSql,
-    checkedSql: all,
-    expected: good - repeated,
-    log: { source: options.files.join(', ').slice(0, 1000), via: options.via ?? 'cli', rowsRead, rejected },
-    sources,
-  };
-  if (options.admit) {
-    await options.admit({
-      distinct: async (column) => {
-        if (!spec.columns.some((col) => col.name === column)) throw new Error(`${spec.name} has no column ${column}`);
-        const reader = await c.runAndReadAll(`SELECT DISTINCT CAST(${column} AS VARCHAR) AS v FROM (${rowsSql})`);
-        return reader.getRowObjects().map((r) => (r['v'] === null || r['v'] === undefined ? null : String(r['v'])));
-      },
-    });
+  const twice = tables.find((t, i) => tables.findIndex((u) => u.table === t.table) !== i);
+  if (twice) {
+    throw new UprateError('BAD_ARGUMENT', `table ${twice.table} is named twice in one load`, { hint: `list all of its files once: { table: '${twice.table}', files: [...] }` });
   }
-  const { inserted, updated } = await write(plan);
-  return {
-    table: spec.name,
-    files: options.files,
-    rowsRead,
-    inserted,
-    updated,
-    rejected,
-    ...(options.rejectFile && rejected > 0 ? { rejectFile: options.rejectFile } : {}),
-  };
+  return [...tables].sort((a, b) => LOAD_ORDER.indexOf(a.table) - LOAD_ORDER.indexOf(b.table));
+}
+
+/**
+ * The checking pass over every table, before anything is written: bad rows anywhere stop the
+ * load with one error naming them (or go to the reject file), then the admit checks run.
+ */
+async function checkAll(c: DuckDBConnection, loads: readonly TableFiles[], formats: readonly (readonly SourceFormat[])[], options: IngestTablesOptions): Promise<CheckedTable[]> {
+  const tables: CheckedTable[] = [];
+  for (const [i, load] of loads.entries()) tables.push(await checkTable(c, load, formats[i] ?? [], options));
+  if (tables.some((t) => t.rejected > 0)) {
+    if (!options.rejectFile) throw await invalidRows(c, tables, options.maxErrors ?? 20);
+    await writeRejects(c, tables, options.rejectFile);
+  }
+  for (const t of tables) if (t.load.admit) await t.load.admit(checkedRows(c, t));
+  return tables;
+}
+
+/**
+ * A failure while several tables were written: the store rolled every one back (or, on
+ * ClickHouse, committed none), and the message says so before it says which table failed.
+ */
+function noneLoaded(e: unknown, loads: readonly TableFiles[]): unknown {
+  if (!(e instanceof UprateError) || e.code === 'INVALID_ROWS') return e;
+  const files = loads.flatMap((t) => t.files);
+  return new UprateError(e.code, `nothing of ${listed(files)} was loaded: ${e.message}`, { ...(e.location ? { location: e.location } : {}), ...(e.hint ? { hint: e.hint } : {}), details: e.details, cause: e.cause ?? e });
 }
 
 /** Runs `fn` on a private in-memory DuckDB whose spill files and scratch files share one temp folder. */
@@ -212,161 +156,26 @@ async function throughChecker<T>(fn: (c: DuckDBConnection, scratch: string) => P
   }
 }
 
-/** Writes the good rows as CSV (the {@link BulkLoad} format) and hands them to the server engine. */
-async function sendRows(c: DuckDBConnection, store: BulkLoadingStore, spec: TableSpec, plan: CheckedLoad, scratch: string, options: IngestOptions): Promise<Written> {
-  const file = join(scratch, `${spec.name}.csv`);
-  // Writing the file is the first fifth of the loading phase, sending it the rest.
+/** Writes each table's good rows as CSV (the {@link BulkLoad} format) and hands them all to the server engine at once. */
+async function sendRows(c: DuckDBConnection, store: BulkLoadingStore, tables: readonly CheckedTable[], scratch: string, options: IngestTablesOptions): Promise<LoadCounts[]> {
   const onProgress = options.onProgress;
-  const scaled = onProgress ? (p: IngestProgress) => onProgress({ ...p, percent: p.percent / 5 }) : undefined;
-  const written = await withProgress(c, 'loading', scaled, plan.sources, async () =>
-    Number((await c.run(`COPY (${plan.rowsSql}) TO ${sqlString(file)} (HEADER, DELIMITER ',')`)).rowsChanged),
-  );
-  if (written !== plan.expected) throw inputChanged(plan.expected, written);
-  return store.bulkLoad({
-    table: spec,
-    file,
-    rows: written,
-    replace: options.replace ?? false,
-    log: plan.log,
-    ...(onProgress ? { onProgress: (f: number) => onProgress({ phase: 'loading', percent: 20 + 80 * f, rows: Math.round(f * written) }) } : {}),
-  });
-}
-
-function inputChanged(expected: number, written: number): UprateError {
-  return new UprateError('FILE_FORMAT', `the input changed while it was being loaded (${expected} good rows checked, ${written} read the second time)`, {
-    hint: 'load a file that is not being written to',
-  });
-}
-
-async function one(c: DuckDBConnection, sql: string): Promise<Record<string, unknown>> {
-  const rows = (await c.runAndReadAll(sql)).getRowObjectsJS();
-  return rows[0] ?? {};
-}
-
-/** Runs a long statement while reporting DuckDB's own progress; reader errors name the file. */
-async function withProgress<T>(
-  c: DuckDBConnection,
-  phase: IngestProgress['phase'],
-  onProgress: IngestOptions['onProgress'],
-  sources: readonly Source[],
-  fn: () => Promise<T>,
-): Promise<T> {
-  const timer = onProgress
-    ? setInterval(() => {
-        const p = c.progress;
-        onProgress({ phase, percent: Math.max(0, Number(p.percentage)), rows: Number(p.rows_processed) });
-      }, 150)
-    : undefined;
-  try {
-    onProgress?.({ phase, percent: 0 });
-    return await fn();
-  } catch (e) {
-    if (e instanceof UprateError) throw e;
-    const file = sources.find((s) => errorMessage(e).includes(s.file))?.file ?? sources.map((s) => s.file).join(', ');
-    throw readError(file, e);
-  } finally {
-    if (timer) clearInterval(timer);
-  }
-}
-
-type Checked = (s: Source, i: number, numbered?: boolean) => string;
-
-function locate(source: Source, line: number): string {
-  return source.position === 'line' ? `${source.file}:${line}` : `${source.file}#${line}`;
-}
-
-async function describeErrors(c: DuckDBConnection, rules: readonly RowRule[], sources: readonly Source[], checked: Checked, max: number): Promise<RowError[]> {
-  const errors: RowError[] = [];
-  for (const [index, source] of sources.entries()) {
-    if (errors.length >= max) break;
-    // Only on this failure path are the rows numbered, to name the lines.
-    const bad = (await c.runAndReadAll(`SELECT * FROM (${checked(source, index, true)}) WHERE err <> 0 ORDER BY line LIMIT ${Math.max(1, max)}`)).getRowObjectsJS();
-    for (const row of bad) {
-      const line = Number(row['line']);
-      for (const rule of brokenRules(rules, BigInt(row['err'] as bigint))) {
-        const value = row[raw(rule.field)];
-        errors.push({
-          file: source.file,
-          location: locate(source, line),
-          line,
-          field: rule.field,
-          value: value === null || value === undefined ? null : shortened(String(value)),
-          rule: rule.rule,
-        });
-      }
-    }
-  }
-  return errors.slice(0, max);
-}
-
-/** A value as an error shows it: an over-long one cut to its first 100 characters and `…`. */
-function shortened(value: string): string {
-  return value.length <= 200 ? value : `${value.slice(0, 100).replace(/[\uD800-\uDBFF]$/, '')}…`;
-}
-
-function invalidRows(spec: TableSpec, rejected: number, rowsRead: number, errors: readonly RowError[]): UprateError {
-  const shown = errors
-    .map((e) => `  ${e.location}  ${e.field}=${e.value === null ? '(empty)' : JSON.stringify(e.value)}  ${e.rule}`)
-    .join('\n');
-  const more = rejected > new Set(errors.map((e) => e.location)).size ? `\n  … ${rejected} bad rows in all` : '';
-  return new UprateError(
-    'INVALID_ROWS',
-    `${rejected} of ${rowsRead} ${spec.name} rows break the data model rules; nothing was loaded\n${shown}${more}`,
-    {
-      hint: 'correct those rows, or pass --reject-file PATH to load the good rows and set the bad ones aside',
-      details: { rejected, rowsRead, errors },
-    },
-  );
-}
-
-async function writeRejects(c: DuckDBConnection, spec: TableSpec, rules: readonly RowRule[], sources: readonly Source[], checked: Checked, path: string): Promise<void> {
-  const columns = spec.columns.map((col) => `${raw(col.name)} AS ${col.name}`).join(', ');
-  const parts = sources.map(
-    (source, i) => `SELECT ${sqlString(source.file)} AS file, line, ${columns}, ${reasonsExpression(rules, 'err')} AS reasons
-       FROM (${checked(source, i, true)}) WHERE err <> 0`,
-  );
-  try {
-    await c.run(`COPY (SELECT * FROM (${parts.join(' UNION ALL ')}) ORDER BY file, line) TO ${sqlString(path)} (HEADER, DELIMITER ',')`);
-  } catch (e) {
-    throw new UprateError('BAD_ARGUMENT', `cannot write the reject file ${path}: ${errorMessage(e)}`, { location: path, cause: e });
-  }
-}
-
-/** DuckDB: replaces stored rows that share a key with the load, then inserts, in one transaction. */
-async function merge(
-  c: DuckDBConnection,
-  spec: TableSpec,
-  rowsSql: string,
-  checkedSql: string,
-  expected: number,
-  log: LoadLog,
-  replace: boolean,
-): Promise<Written> {
-  const key = spec.key;
-  const columns = spec.columns.map((col) => col.name).join(', ');
-  await c.run('BEGIN TRANSACTION');
-  try {
-    let updated = 0;
-    const stored = Number((await one(c, `SELECT count(*) AS n FROM ${spec.name}`))['n']);
-    if (replace) {
-      await c.run(`DELETE FROM ${spec.name}`);
-    } else if (stored > 0) {
-      const keys = `SELECT ${raw(key)} FROM (${checkedSql}) WHERE err = 0`;
-      const result = await c.run(`DELETE FROM ${spec.name} WHERE ${key} IN (${keys})`);
-      updated = Number(result.rowsChanged);
-    }
-    const written = Number((await c.run(`INSERT INTO ${spec.name} (${columns}) ${rowsSql}`)).rowsChanged);
-    if (written !== expected) throw inputChanged(expected, written);
-    await c.run(
-      `INSERT INTO uprate_loads (table_name, source, rows_read, rows_inserted, rows_updated, rows_rejected, loaded_at)
-       VALUES ($1, $2, $3, $4, $5, $6, now()::TIMESTAMP)`,
-      [spec.name, `${log.via}: ${log.source}`, log.rowsRead, written - updated, updated, log.rejected],
+  const loads: BulkLoad[] = [];
+  for (const t of tables) {
+    const file = join(scratch, `${t.spec.name}.csv`);
+    // Writing the file is the first fifth of the loading phase, sending it the rest.
+    const scaled = onProgress ? (p: IngestProgress) => onProgress({ ...p, percent: p.percent / 5 }) : undefined;
+    const written = await withProgress(c, t.spec.name, 'loading', scaled, t.sources, async () =>
+      Number((await c.run(`COPY (${t.rowsSql}) TO ${sqlString(file)} (HEADER, DELIMITER ',')`)).rowsChanged),
     );
-    await c.run('COMMIT');
-    return { inserted: written - updated, updated };
-  } catch (e) {
-    await c.run('ROLLBACK');
-    if (e instanceof UprateError) throw e;
-    throw new UprateError('DB_ERROR', `loading ${spec.name} failed and was rolled back: ${errorMessage(e)}`, { cause: e });
+    if (written !== t.expected) throw inputChanged(t.expected, written);
+    loads.push({
+      table: t.spec,
+      file,
+      rows: written,
+      replace: t.load.replace ?? false,
+      log: t.log,
+      ...(onProgress ? { onProgress: (f: number) => onProgress({ table: t.spec.name, phase: 'loading', percent: 20 + 80 * f, rows: Math.round(f * written) }) } : {}),
+    });
   }
+  return store.bulkLoad(loads);
 }

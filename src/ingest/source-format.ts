@@ -1,6 +1,7 @@
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { UprateError } from '../core/errors.js';
+import { checkFilesExist } from './files-exist.js';
 
 export type SourceFormat = 'csv' | 'ndjson' | 'json' | 'parquet';
 
@@ -52,11 +53,8 @@ const DESCRIBE: Readonly<Record<SourceFormat | 'binary' | 'empty', string>> = {
  * mislabelled export fails with a sentence instead of a parser's error from deep inside DuckDB.
  */
 export function checkSource(file: string, format: SourceFormat): void {
-  if (!existsSync(file)) {
-    throw new UprateError('FILE_NOT_FOUND', `file ${file} does not exist`, { location: file });
-  }
+  checkFilesExist([file]);
   const stat = statSync(file);
-  if (!stat.isFile()) throw new UprateError('FILE_NOT_FOUND', `${file} is not a file`, { location: file });
   if (stat.size === 0) {
     throw new UprateError('FILE_EMPTY', `file ${file} is empty (0 bytes): there is no header and no row to load`, {
       location: file,

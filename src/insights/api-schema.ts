@@ -724,6 +724,10 @@ export const reportSchema = component(
             reportCellSchema,
             z.object({
               period: day().optional().describe('Start of the period, when the report has a grain.'),
+              partial: z
+                .boolean()
+                .optional()
+                .describe('With a grain: the range (`from`/`to`) covers only part of the period, and its counts are of the covered part only. Not `provisional` (offers still inside their window).'),
               segment: z.record(z.string(), z.string().nullable()).describe('Dimension key (`account_size`) → value (null = customers/offers without the attribute).'),
             }),
           ),
@@ -741,14 +745,15 @@ export const ingestSummarySchema = component(
       table: z.enum(['offers', 'customers']),
       files: z.array(z.string()).readonly().describe('The upload’s name (x-uprate-source).'),
       rowsRead: count(),
-      inserted: count(),
-      updated: count(),
+      inserted: count().describe('Rows stored under a key that was not stored before.'),
+      updated: count().describe('Stored rows that changed.'),
+      unchanged: count().describe('Rows whose key was stored with every value equal (NULL equal to NULL): left as they were.'),
       rejected: count(),
       seconds: z.number().nonnegative(),
       rowsPerSecond: z.number().nonnegative(),
       rejectFile: z.string().optional(),
     })
-    .describe('Rows read, inserted, updated and rejected, and the time taken.'),
+    .describe('Rows read, inserted, updated, unchanged and rejected, and the time taken.'),
 );
 
 /** One alert: a rule in one scope. */
@@ -864,3 +869,84 @@ export const bindingDocumentSchema = component(
     .describe('The KPI binding: which model members are the KPI’s inputs, and what the bound model supports (the dashboard builds its controls from it).'),
 );
 export type BindingDocument = z.infer<typeof bindingDocumentSchema>;
+
+/** What the bound model can tell (src/report-html/coverage.ts): the monthly report says nothing about what it lacks. */
+export const modelCoverageSchema = component(
+  'ModelCoverage',
+  z
+    .object({
+      offerTypes: z.boolean().describe('An offer-type dimension: the upsell / cross-sell split.'),
+      customers: z.boolean().describe('A customer dimension: the customer-level rate and clustered intervals.'),
+      revenue: z.boolean().describe('An expansion-revenue measure.'),
+      pending: z.boolean().describe('A pending measure: provisional periods.'),
+      offerNames: z.boolean().describe('An offer-name dimension: the leaderboard.'),
+      industries: z.boolean().describe('An industry dimension: benchmarks.'),
+      window: z.boolean().describe('The conversion window is uprate’s setting (the shipped model).'),
+    })
+    .describe('What the bound model can tell.'),
+);
+
+/** GET /api/v1/report/monthly: the numbers of the monthly report (`uprate report --format html|md`). */
+export const monthlyReportSchema = component(
+  'MonthlyReport',
+  z
+    .object({
+      month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).describe('`YYYY-MM`.'),
+      from: day().describe('First day of the month.'),
+      to: day().describe('Last day of the month.'),
+      generatedAt: instant(),
+      kpi: kpiResponseSchema,
+      trend: timeseriesResponseSchema,
+      breakdowns: z
+        .array(
+          z.object({
+            member: z.string().describe('`Cube.member`.'),
+            title: z.string().describe('The panel heading.'),
+            data: breakdownResponseSchema,
+          }),
+        )
+        .readonly()
+        .describe('One per panel dimension of the KPI binding.'),
+      leaderboard: leaderboardResponseSchema.nullable(),
+      insights: insightsResponseSchema,
+      coverage: modelCoverageSchema,
+    })
+    .describe('The monthly report’s numbers: headline, trend, breakdowns, leaderboard and findings of one month; `uprate report --format html|md` renders it.'),
+);
+
+/** GET /api/v1/alerts/rules: the rules and channels a server runs (what `uprate alerts list` prints). */
+export const alertRulesSchema = component(
+  'AlertRules',
+  z
+    .object({
+      rules: z
+        .array(
+          z.object({
+            name: z.string(),
+            enabled: z.boolean(),
+            condition: z.string().describe('The condition type: below, drop, control-limit, segment-below, volume-drop.'),
+            grain: z.string(),
+            scope: z.string().nullable().describe('The dimension the rule judges each value of; null: everything.'),
+            schedule: z.string().describe('Cron expression (UTC).'),
+            channels: z.array(z.string()).readonly(),
+            severity: z.enum(['warning', 'critical']),
+          }),
+        )
+        .readonly(),
+      channels: z
+        .array(
+          z.object({
+            name: z.string(),
+            type: z.string(),
+            target: z.string().describe('Where it posts: the URL’s scheme, host and port only (its path and query may hold a secret).'),
+            signed: z.boolean().describe('Deliveries carry an HMAC signature.'),
+          }),
+        )
+        .readonly(),
+      publicUrl: z.string().nullable().describe('The dashboard URL notifications link to (config alerts.publicUrl); null: the server’s own.'),
+    })
+    .describe('The alert rules in force and the channels they send to.'),
+);
+export type AlertRules = z.infer<typeof alertRulesSchema>;
+export type MonthlyReportDocument = z.infer<typeof monthlyReportSchema>;
+export type AlertCheck = z.infer<typeof alertCheckSchema>;

@@ -1,3 +1,4 @@
+import { NULL_VALUE } from '../core/display.js';
 import { compareSegments, describeFamily, noComparison, isSmallSample, type AdjustMethod } from '../stats/index.js';
 import type { BreakdownResponse, BreakdownRow } from './api-types.js';
 import { queryEcho } from './echo.js';
@@ -14,7 +15,7 @@ export interface BreakdownOptions {
 
 /** The label of a segment: its values joined by " / ", "(none)" for a missing attribute. */
 export function segmentLabel(values: Readonly<Record<string, string | null>>, by: readonly string[]): string {
-  return by.map((d) => values[d] ?? '(none)').join(' / ');
+  return by.map((d) => values[d] ?? NULL_VALUE).join(' / ');
 }
 
 /** Most empty combinations a two-way breakdown lists. */

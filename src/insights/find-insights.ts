@@ -9,7 +9,8 @@ import { leaderboard } from './leaderboard.js';
 import { bindingOf, measuredCounts, resolveRange } from './offer-counts.js';
 import { differenceView } from './rate-view.js';
 import { timeseries } from './timeseries.js';
-import { count, differenceText, percent, points, pText, rateText } from './wording.js';
+import { count, interval, NULL_VALUE, percent, points } from '../core/display.js';
+import { differenceText, pText, rateText } from './wording.js';
 
 export interface InsightOptions {
   /** Dimensions to scan (default: the binding's breakdown dimensions but the offer's name, which the leaderboard ranks). */
@@ -182,10 +183,10 @@ function offerInsights(board: LeaderboardResponse, link: Link): Insight[] {
   const out: Insight[] = [];
   const small = board.rows.filter((r) => r.smallSample);
   const smallNote = small.length
-    ? ` Not ranked (fewer than ${board.smallSampleThreshold} offers): ${small.map((r) => `${r.offer ?? '(none)'} ${r.accepted} of ${r.offers}`).join(', ')}.`
+    ? ` Not ranked (fewer than ${board.smallSampleThreshold} offers): ${small.map((r) => `${r.offer ?? NULL_VALUE} ${r.accepted} of ${r.offers}`).join(', ')}.`
     : '';
   const describe = (r: (typeof ranked)[number]) =>
-    `${r.offer}: shrunken rate ${percent(r.shrunkenRate)} (95 % credible ${percent(r.lower)}–${percent(r.upper)}; raw ${r.accepted} of ${count(r.offers)} = ${percent(r.rate)}), ` +
+    `${r.offer}: shrunken rate ${percent(r.shrunkenRate)} (95% credible ${interval(r.lower, r.upper)}; raw ${r.accepted} of ${count(r.offers)} = ${percent(r.rate)}), ` +
     `probability of beating the overall ${percent(board.overallRate)}: ${percent(r.probabilityToBeatOverall, 0)}`;
   const best = ranked[0];
   const worst = ranked.at(-1);

@@ -2,6 +2,7 @@ import { DEFAULT_SMALL_SAMPLE, shrinkRates } from '../stats/index.js';
 import type { LeaderboardResponse, LeaderboardRow } from './api-types.js';
 import { queryEcho } from './echo.js';
 import type { KpiContext, Selection } from './kpi-context.js';
+import { NULL_VALUE } from '../core/display.js';
 import { UprateError } from '../core/errors.js';
 import { bindingOf, countOffers, resolveRange, statsCounts } from './offer-counts.js';
 import { pointBand } from './rate-view.js';
@@ -36,7 +37,7 @@ export async function leaderboard(ctx: KpiContext, requested: Selection, options
   const rows = (await countOffers(ctx, selection, { dimensions: [by] })).filter((r) => r.offers > 0);
   const labels = rows.map((r) => r.values[by] ?? null);
   const shrunk = shrinkRates(
-    rows.map((r, i) => ({ label: labels[i] ?? '(none)', ...statsCounts(r) })),
+    rows.map((r, i) => ({ label: labels[i] ?? NULL_VALUE, ...statsCounts(r) })),
     { level: ctx.level, smallSample: DEFAULT_SMALL_SAMPLE },
   );
   const unranked = shrunk.groups.map((g, i) => ({

@@ -116,7 +116,7 @@ export function periodChangeView(current: PeriodSide, previous: PeriodSide, leve
   const filling = [current, previous].filter((x) => x.provisional);
   if (filling.length === 0) return { ...differenceView(c), relativeChange: c.relativeChange };
   const why = filling
-    .map((x) => `${x.label} is still filling in (${Math.round((x.counts.offers ? x.counts.pending / x.counts.offers : 0) * 100)} % of its offers pending)`)
+    .map((x) => `${x.label} is still filling in (${Math.round((x.counts.offers ? x.counts.pending / x.counts.offers : 0) * 100)}% of its offers pending)`)
     .join('; ');
   const judged = noComparison(level, c.rateA, c.rateB, `not judged: ${why}`);
   return {

@@ -4,7 +4,7 @@ import type { SampleSizeResponse } from './api-types.js';
 import type { KpiContext, Selection } from './kpi-context.js';
 import { countOffers, resolveRange } from './offer-counts.js';
 import { rateView } from './rate-view.js';
-import { count, percent, points } from './wording.js';
+import { count, percent, points } from '../core/display.js';
 
 export interface SampleSizeRequest {
   /** Current conversion rate (fraction, strictly between 0 and 1). */
@@ -68,7 +68,7 @@ export function sampleSizePlan(request: SampleSizeRequest): SampleSizeResponse {
     customersPerArm = clustering ? Math.ceil(nPerArm / clustering.offersPerCustomer - 1e-9) : null;
     h = s.h;
     sentences.push(
-      `To detect ${percent(baseline)} → ${percent(baseline + mde)} (${points(mde * 100)}) with ${Math.round(power * 100)} % power at α = ${alpha}, ` +
+      `To detect ${percent(baseline)} → ${percent(baseline + mde)} (${points(mde * 100)}) with ${Math.round(power * 100)}% power at α = ${alpha}, ` +
         `offer each variant to ${count(nPerArm)} offers (${count(2 * nPerArm)} in all)` +
         (clustering && customersPerArm !== null
           ? ` — about ${count(customersPerArm)} customers per variant at ${clustering.offersPerCustomer.toFixed(1)} offers each; ` +

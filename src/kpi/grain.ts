@@ -51,6 +51,15 @@ export function nextPeriod(start: Date, grain: Grain): Date {
 }
 
 /**
+ * Whether the range [from, to) covers only part of the period that starts at `start`: it starts
+ * after the period does, or ends before the period ends. A report's counts for such a period are of
+ * the covered part only, so the period is marked partial.
+ */
+export function isPartial(start: Date, grain: Grain, from: Date, to: Date): boolean {
+  return start.getTime() < from.getTime() || nextPeriod(start, grain).getTime() > to.getTime();
+}
+
+/**
  * Every period start from the one holding `from` to the one holding `to`, inclusive. More than
  * `max` periods is a QUERY_TOO_LARGE error naming limits.maxPeriods: a series is never cut short
  * silently.

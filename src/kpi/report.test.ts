@@ -33,12 +33,16 @@ describe('KPI report', () => {
   test('counts acceptances inside the conversion window only, keeps empty months, flags provisional ones', async () => {
     const store = await fixture();
     const r = await buildReport(store, allAccess('local'), { grain: 'month', asOf });
+    // The range defaults to whole days: the first offer's day to the day after the last offer's.
+    assert.equal(r.from, '2025-01-10T00:00:00.000Z');
+    assert.equal(r.to, '2025-03-21T00:00:00.000Z');
+    // January starts on the 10th and March ends on the 20th of the range: both partial.
     assert.deepEqual(
-      r.rows.map((x) => [x.period, x.offers, x.accepted, x.pending, x.provisional]),
+      r.rows.map((x) => [x.period, x.partial, x.offers, x.accepted, x.pending, x.provisional]),
       [
-        ['2025-01-01', 3, 1, 0, false],
-        ['2025-02-01', 0, 0, 0, false],
-        ['2025-03-01', 2, 1, 1, true],
+        ['2025-01-01', true, 3, 1, 0, false],
+        ['2025-02-01', false, 0, 0, 0, false],
+        ['2025-03-01', true, 2, 1, 1, true],
       ],
     );
     assert.equal(r.rows[1]?.rate, null);
@@ -105,12 +109,50 @@ describe('KPI report', () => {
     const csv = formatReport(r, 'csv').trim().split('\n');
     assert.equal(
       csv[0],
-      'period,offers,accepted,pending,rate,lower,upper,band,provisional,pending_share,customers_offered,customers_converted,customer_rate,revenue,band_judgement,interval_method,design_effect',
+      'period,offers,accepted,pending,rate,lower,upper,band,provisional,pending_share,customers_offered,customers_converted,customer_rate,revenue,band_judgement,interval_method,design_effect,partial',
     );
-    assert.equal(csv[2], '2025-02-01,0,0,0,,,,,false,,0,0,,0,,exact,1');
+    assert.equal(csv[2], '2025-02-01,0,0,0,,,,,false,,0,0,,0,,exact,1,false');
+    assert.match(csv[1] ?? '', /^2025-01-01,3,1,0,.*,true$/);
+    assert.deepEqual(JSON.parse(formatReport(r, 'json')).rows.map((x: { partial: boolean }) => x.partial), [true, false, true]);
     // The band is named only when the whole interval lies in it, as the API says it.
     assert.match(formatReport(r, 'table'), /band indeterminate \(point: strong\)/);
-    assert.match(formatReport(r, 'md'), /\| 2025-03-01 \| 2 \| 1 \| 1 \| 50\.0% \|/);
+    assert.match(formatReport(r, 'md'), /\| 2025-03-01 \\\* \| 2 \| 1 \| 1 \| 50\.0% \|/);
+    assert.match(formatReport(r, 'md'), /^\\\* 2025-01-01: partial month — only 2025-01-10 to 2025-01-31 are in the range \(2025-01-10 to 2025-03-20\); its counts are of those days\.$/m);
+    // The table marks partial periods; provisional stays its own note.
+    const table = formatReport(r, 'table');
+    assert.match(table, /^2025-01-01 \* +3 +1 +0 /m);
+    assert.match(table, /^2025-02-01 {3}/m);
+    assert.match(table, /^2025-03-01 \* +2 +1 +1 .*provisional \(50% open\)$/m);
+    assert.match(table, /^\* 2025-03-01: partial month — only 2025-03-01 to 2025-03-20 are in the range/m);
+    await store.close();
+  });
+
+  test('a quarter the range covers in part is marked partial and counts only the days covered', async () => {
+    const store = await fixture();
+    // By hand: the whole range is 2025-01-10 to 2025-03-20, one quarter (Q1), covered in part.
+    const q = await buildReport(store, allAccess('local'), { grain: 'quarter', asOf });
+    assert.deepEqual(q.rows.map((x) => [x.period, x.partial, x.offers, x.accepted]), [['2025-01-01', true, 5, 2]]);
+    // From Feb 1: only o4 and o5 (March) are counted; January's offers are outside the range.
+    const feb = await buildReport(store, allAccess('local'), { grain: 'quarter', from: new Date('2025-02-01T00:00:00Z'), to: new Date('2025-04-01T00:00:00Z'), asOf });
+    assert.deepEqual(feb.rows.map((x) => [x.period, x.partial, x.offers, x.accepted, x.pending]), [['2025-01-01', true, 2, 1, 1]]);
+    // The whole quarter: not partial.
+    const whole = await buildReport(store, allAccess('local'), { grain: 'quarter', from: new Date('2025-01-01T00:00:00Z'), to: new Date('2025-04-01T00:00:00Z'), asOf });
+    assert.deepEqual(whole.rows.map((x) => [x.period, x.partial, x.offers]), [['2025-01-01', false, 5]]);
+    // Whole days at a daily grain: never partial.
+    const days = await buildReport(store, allAccess('local'), { grain: 'day', asOf });
+    assert.equal(days.rows.length, 70);
+    assert.ok(days.rows.every((x) => x.partial === false));
+    // No grain, no period and no partial flag.
+    const flat = await buildReport(store, allAccess('local'), { by: ['account_size'], asOf });
+    assert.ok(flat.rows.every((x) => !('partial' in x) && !('period' in x)));
+    await store.close();
+  });
+
+  test('no offers: no range, no periods', async () => {
+    const store = await DuckDbStore.open(':memory:');
+    const r = await buildReport(store, allAccess('local'), { grain: 'month', asOf });
+    assert.deepEqual([r.from, r.to, r.rows.length, r.total.offers], [null, null, 0, 0]);
+    assert.match(formatReport(r, 'table'), /— no offers,/);
     await store.close();
   });
 });

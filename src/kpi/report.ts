@@ -7,7 +7,7 @@ import { MAX_LIMIT, type Access, type CubeFilterItem } from '../query/index.js';
 import type { Store } from '../store/store.js';
 import { band, bandWithInterval, rateEstimate, type Band, type BandThresholds, type ClusterMoments, type IntervalMethod, type VarianceKind } from '../stats/index.js';
 import { bindKpi, boundDimension, offerTypeFilter, type KpiBinding } from './binding.js';
-import { nextPeriod, periodsBetween, periodStart, type Grain } from './grain.js';
+import { isPartial, nextPeriod, periodsBetween, periodStart, type Grain } from './grain.js';
 import { offerEdge, readCounts, type CountRow, type KpiSource } from './read-counts.js';
 
 export interface ReportOptions {
@@ -15,9 +15,9 @@ export interface ReportOptions {
   readonly grain?: Grain;
   /** Breakdown dimensions of the binding: keys (`account_size`), camelCase or `Cube.member`. */
   readonly by?: readonly string[];
-  /** Inclusive start (UTC). Default: the first offer. */
+  /** Inclusive start (UTC). Default: 00:00 UTC of the first offer's day. */
   readonly from?: Date;
-  /** Exclusive end (UTC). Default: just after the last offer. */
+  /** Exclusive end (UTC). Default: 00:00 UTC of the day after the last offer's day. */
   readonly to?: Date;
   readonly offerType?: OfferType;
   /** Conversion window in days (default 30). */
@@ -70,13 +70,21 @@ export interface KpiCell {
 export interface ReportRow extends KpiCell {
   /** Start of the period (`YYYY-MM-DD`), when the report has a grain. */
   readonly period?: string;
+  /**
+   * With a grain: true when the report's range covers only part of the period (it starts after
+   * the period starts or ends before it ends); its counts are of the covered part only. Not the
+   * same as `provisional` (offers still inside their conversion window).
+   */
+  readonly partial?: boolean;
   /** Dimension key (`account_size`) → value. */
   readonly segment: Readonly<Record<string, string | null>>;
 }
 
 export interface Report {
   readonly asOf: string;
+  /** Inclusive start of the range (default: 00:00 UTC of the first offer's day); null without offers. */
   readonly from: string | null;
+  /** Exclusive end of the range (default: 00:00 UTC of the day after the last offer's day); null without offers. */
   readonly to: string | null;
   readonly grain: Grain | null;
   /** The breakdown dimensions' keys. */
@@ -197,7 +205,7 @@ export async function buildReport(store: Store, access: Access, options: ReportO
     }
   };
   const [[totalRow], cells] = await Promise.all([readCounts(source, { filters, extended: true }), readCells()]);
-  // The range of offers, when the caller left an end open: the first and last offer (rows, not groups).
+  // The range, when the caller left an end open: the whole UTC days of the first and last offer (rows, not groups).
   const hasOffers = (totalRow?.offers ?? 0) > 0;
   const firstOffer = !options.from && hasOffers ? instant(await offerEdge(source, filters, 'asc')) : undefined;
   const lastOffer = !options.to && hasOffers ? instant(await offerEdge(source, filters, 'desc')) : undefined;
@@ -214,8 +222,8 @@ export async function buildReport(store: Store, access: Access, options: ReportO
   // No offers at all: zero counts, and no customer counts without a customer dimension.
   const empty: Counts = binding.customer === null ? { ...ZERO, customersOffered: null, customersConverted: null } : ZERO;
   const total = kpiCell(totalRow ? counts(totalRow) : empty, level, thresholds);
-  const from = options.from ?? firstOffer;
-  const to = options.to ?? (lastOffer ? new Date(lastOffer.getTime() + 1) : undefined);
+  const from = options.from ?? (firstOffer ? periodStart(firstOffer, 'day') : undefined);
+  const to = options.to ?? (lastOffer ? nextPeriod(periodStart(lastOffer, 'day'), 'day') : undefined);
 
   const segmentOf = (r: CountRow) => Object.fromEntries(dims.map((d) => [d.key, r.values[d.member] ?? null]));
   const segmentKey = (r: CountRow) => JSON.stringify(dimensions.map((d) => r.values[d] ?? null));
@@ -224,12 +232,15 @@ export async function buildReport(store: Store, access: Access, options: ReportO
   // Every observed segment in every period of the range: the empty cells are information.
   const segments = new Map<string, CountRow>();
   for (const r of cells) segments.set(segmentKey(r), r);
-  const periods = grain && from && to ? periodsBetween(from, new Date(to.getTime() - 1), grain, (options.limits ?? DEFAULT_LIMITS).maxPeriods).map(day) : [''];
+  // With a grain but no range (no offers, no from/to) there are no periods to show.
+  const periods = !grain ? [null] : from && to ? periodsBetween(from, new Date(to.getTime() - 1), grain, (options.limits ?? DEFAULT_LIMITS).maxPeriods) : [];
   const rows: ReportRow[] = [];
-  for (const period of periods) {
+  for (const start of periods) {
+    const period = start ? day(start) : '';
+    const placed = grain && start && from && to ? { period, partial: isPartial(start, grain, from, to) } : {};
     for (const [key, sample] of [...segments.entries()].sort(([a], [b]) => compareKeys(a, b))) {
       const r = found.get(`${period}|${key}`);
-      rows.push({ ...(grain ? { period } : {}), segment: segmentOf(sample), ...kpiCell(r ? counts(r) : empty, level, thresholds) });
+      rows.push({ ...placed, segment: segmentOf(sample), ...kpiCell(r ? counts(r) : empty, level, thresholds) });
     }
   }
   return {

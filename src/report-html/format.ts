@@ -1,14 +1,18 @@
 /**
  * Numbers and dates in the reader's locale, shared by the dashboard (browser) and the report
  * (server). Pure: no DOM, no Node APIs. Rates arrive as fractions (0.1834) and leave as percent.
+ * In en-US the output is the CLI's (src/core/display.ts): "18.3%", "+1.2 points", "p = 0.034",
+ * and a missing number is NO_NUMBER.
  */
+import { NO_NUMBER } from '../core/display.js';
+
 export type Grain = 'day' | 'week' | 'month' | 'quarter' | 'year';
 
 export interface Formatter {
   readonly locale: string;
-  /** 0.1834 → "18.3%" ("18,3 %" in German); null → "–". */
+  /** 0.1834 → "18.3%" ("18,3 %" in German); null → "—". */
   percent(rate: number | null | undefined, digits?: number): string;
-  /** An interval of rates: "17.9–18.7%". */
+  /** An interval of rates: "17.9%–18.7%" ("17,9 %–18,7 %" in German). */
   interval(lower: number | null | undefined, upper: number | null | undefined): string;
   /** Whole numbers with the locale's grouping: 200,000. */
   count(n: number | null | undefined): string;
@@ -16,7 +20,7 @@ export interface Formatter {
   decimal(x: number | null | undefined, digits?: number): string;
   /** Money in short form (1.2M); the data carry no currency, so none is shown. */
   money(n: number | null | undefined): string;
-  /** Percentage points with a sign: "+1.2 pts". */
+  /** Percentage points (given in points) with a sign: "+1.2 points"; none on a zero: "0.0 points". */
   points(p: number | null | undefined): string;
   /** "p < 0.001", "p = 0.034". */
   pValue(p: number | null | undefined): string;
@@ -27,8 +31,6 @@ export interface Formatter {
   /** A period's first day at its grain: "Jun 2025", "Q2 2025", "2025", "Jun 2" (week of). */
   period(iso: string, grain: Grain): string;
 }
-
-export const DASH = '–';
 
 /** Builds the formatters for a BCP 47 locale (falls back to en-US when it is unknown). */
 export function formatter(locale = 'en-US'): Formatter {
@@ -63,34 +65,34 @@ export function formatter(locale = 'en-US'): Formatter {
 
   return {
     locale: loc,
-    percent: (rate, digits = 1) => (missing(rate) ? DASH : percentFormat(digits).format(rate)),
+    percent: (rate, digits = 1) => (missing(rate) ? NO_NUMBER : percentFormat(digits).format(rate)),
     interval(lower, upper) {
-      if (missing(lower) || missing(upper)) return DASH;
-      // "17.9–18.7%": the unit once, after the upper end, as the locale writes it.
-      const hi = percentFormat(1).format(upper);
-      const lo = percentFormat(1).formatToParts(lower).filter((p) => p.type !== 'percentSign' && p.type !== 'literal').map((p) => p.value).join('');
-      return `${lo}–${hi}`;
+      if (missing(lower) || missing(upper)) return NO_NUMBER;
+      // "17.9%–18.7%": each end as the locale writes a percentage, as the CLI does.
+      return `${percentFormat(1).format(lower)}–${percentFormat(1).format(upper)}`;
     },
-    count: (n) => (missing(n) ? DASH : integer.format(n)),
-    decimal: (x, digits = 1) => (missing(x) ? DASH : decimalFormat(digits).format(x)),
-    money: (n) => (missing(n) ? DASH : compact.format(n)),
+    count: (n) => (missing(n) ? NO_NUMBER : integer.format(n)),
+    decimal: (x, digits = 1) => (missing(x) ? NO_NUMBER : decimalFormat(digits).format(x)),
+    money: (n) => (missing(n) ? NO_NUMBER : compact.format(n)),
     points(p) {
-      if (missing(p)) return DASH;
-      const sign = p > 0.05 ? '+' : p < -0.05 ? '−' : '±';
-      return `${sign}${plainNumber.format(Math.abs(p))} pts`;
+      if (missing(p)) return NO_NUMBER;
+      const size = plainNumber.format(Math.abs(p));
+      // The sign of what is written: a change that rounds to zero has none.
+      const sign = Number(Math.abs(p).toFixed(1)) === 0 ? '' : p > 0 ? '+' : '−';
+      return `${sign}${size} points`;
     },
     pValue(p) {
-      if (missing(p)) return DASH;
+      if (missing(p)) return `p = ${NO_NUMBER}`;
       if (p < 0.001) return `p < ${pFormat.format(0.001)}`;
       return `p = ${pFormat.format(p)}`;
     },
     probability(p) {
-      if (missing(p)) return DASH;
+      if (missing(p)) return NO_NUMBER;
       if (p > 0.999) return `>${percentFormat(1).format(0.999)}`;
       if (p < 0.001) return `<${percentFormat(1).format(0.001)}`;
       return percentFormat(p > 0.99 || p < 0.01 ? 1 : 0).format(p);
     },
-    day: (iso) => (iso ? dayFormat.format(utcDay(iso)) : DASH),
+    day: (iso) => (iso ? dayFormat.format(utcDay(iso)) : NO_NUMBER),
     period(iso, grain) {
       const d = utcDay(iso);
       switch (grain) {

@@ -1,5 +1,6 @@
 /**
- * The monthly report's numbers: the month's headline, a 13-month trend ending with it, the
+ * The monthly report's numbers: the month's headline (its change against the previous calendar
+ * month, not the 30 days before), a 13-month trend ending with it, the
  * breakdowns by the KPI binding's panel dimensions, the offer leaderboard (when the binding names
  * the offer) and the findings — the same functions that answer /api/v1, so the report and the
  * dashboard agree to the digit.
@@ -8,10 +9,12 @@ import { UprateError } from '../core/errors.js';
 import {
   bindingOf,
   breakdown,
+  countOffers,
   findInsights,
   kpiHeadline,
   leaderboard,
   offerDays,
+  rateView,
   timeseries,
   type ApiFilter,
   type BreakdownResponse,
@@ -22,6 +25,8 @@ import {
   type Selection,
   type TimeseriesResponse,
 } from '../insights/index.js';
+import { NO_OFFERS } from '../insights/offer-counts.js';
+import { isProvisional, periodChangeView } from '../insights/rate-view.js';
 import { panelDimensions } from '../kpi/index.js';
 import { breakdownPanels, type BreakdownPanel } from './breakdown-panels.js';
 import { coverageOf, type ModelCoverage } from './coverage.js';
@@ -41,6 +46,7 @@ export interface MonthlyReport {
   readonly from: string;
   readonly to: string;
   readonly generatedAt: string;
+  /** The month's headline; `previous` and `change` are against the previous calendar month. */
   readonly kpi: KpiResponse;
   readonly trend: TimeseriesResponse;
   /** One per panel dimension of the binding (none when it lists no dimensions). */
@@ -64,7 +70,7 @@ export function monthRange(month: string): { from: string; to: string } {
   return { from: day(new Date(Date.UTC(y, mo, 1))), to: day(new Date(Date.UTC(y, mo + 1, 0))) };
 }
 
-function shiftMonth(month: string, by: number): string {
+export function shiftMonth(month: string, by: number): string {
   const [y, m] = month.split('-').map(Number) as [number, number];
   const d = new Date(Date.UTC(y, m - 1 + by, 1));
   return d.toISOString().slice(0, 7);
@@ -90,7 +96,7 @@ export async function collectMonthlyReport(ctx: KpiContext, options: MonthlyRepo
   const binding = bindingOf(ctx);
   const panels = breakdownPanels(panelDimensions(binding), binding.offers);
   const [kpi, trend, board, insights, ...breakdowns] = await Promise.all([
-    kpiHeadline(ctx, selection),
+    againstPreviousMonth(ctx, base, month),
     timeseries(ctx, { ...selection, from: trendFrom }, { grain: 'month' }),
     binding.offerName ? leaderboard(ctx, selection) : null,
     findInsights(ctx, selection),
@@ -108,4 +114,23 @@ export async function collectMonthlyReport(ctx: KpiContext, options: MonthlyRepo
     insights,
     coverage: coverageOf(binding, binding.shipped),
   };
+}
+
+/**
+ * The month's headline with its change against the previous calendar month (May against April,
+ * 31 days against 30), where the API's headline compares with the period of the same length
+ * before. No test while either month still has offers inside their window, as the API.
+ */
+async function againstPreviousMonth(ctx: KpiContext, base: Selection, month: string): Promise<KpiResponse> {
+  const selection = { ...base, ...monthRange(month) };
+  const previous = { ...base, ...monthRange(shiftMonth(month, -1)) };
+  const [kpi, [current], [before]] = await Promise.all([kpiHeadline(ctx, selection), countOffers(ctx, selection), countOffers(ctx, previous)]);
+  const counts = current ?? NO_OFFERS;
+  const prev = before ?? NO_OFFERS;
+  const change = periodChangeView(
+    { label: `${selection.from} – ${selection.to}`, counts, provisional: isProvisional(ctx, counts, selection.to) },
+    { label: `${previous.from} – ${previous.to}`, counts: prev, provisional: isProvisional(ctx, prev, previous.to) },
+    ctx.level,
+  );
+  return { ...kpi, previous: { ...rateView(prev, ctx), from: previous.from, to: previous.to }, change };
 }

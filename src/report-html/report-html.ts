@@ -5,11 +5,12 @@
 import type { KpiResponse, LeaderboardResponse } from '../insights/api-types.js';
 import { breakdownHeight, breakdownOption, segmentLabel, significanceMarker, trendOption } from './chart-options.js';
 import { reportHeading, type ModelCoverage } from './coverage.js';
+import { NO_NUMBER } from '../core/display.js';
 import { formatter, type Formatter } from './format.js';
 import type { MonthlyReport } from './monthly-report.js';
 import { rateBulletSvg, esc } from './rate-bullet.js';
 import { renderSvg } from './render-svg.js';
-import { acceptedLine, bandWords, breakdownSummary, changeArrow, changeSentence, clusteringNote, headlineTiles, industryName, leaderboardClusteringNote, provisionalNote, trendKey, trendParagraphs } from './wording.js';
+import { acceptedLine, bandWords, breakdownSummary, changeArrow, changeSentence, clusteringNote, headlineTiles, industryName, leaderboardClusteringNote, previousMonthName, provisionalNote, trendKey, trendParagraphs } from './wording.js';
 
 export interface RenderOptions {
   /** BCP 47 locale for numbers and dates (default en-US). */
@@ -110,7 +111,8 @@ function benchmarkSources(k: KpiResponse): string {
 
 function headlineSection(k: KpiResponse, f: Formatter, coverage: ModelCoverage): string {
   const band = bandWords(k);
-  const change = changeSentence(k, f);
+  // The monthly report compares with the previous calendar month (collectMonthlyReport).
+  const change = changeSentence(k, f, previousMonthName(k, f));
   const clustered = k.offers > 0 ? clusteringNote([k.interval], f) : null;
   const arrow = change.direction === 'none' ? '' : `${changeArrow(change.direction)} `;
   const provisional = provisionalNote(k, f, undefined, coverage.window);
@@ -126,8 +128,8 @@ function headlineSection(k: KpiResponse, f: Formatter, coverage: ModelCoverage):
 ${clustered ? `<p class="meta" data-note="clustering">${esc(clustered)}</p>` : ''}
 <p class="change-${change.direction}">${esc(arrow)}<strong>${esc(change.points)}</strong>${esc(change.rest)}<strong>${esc(change.verdict)}</strong></p>
 <figure class="bullet" data-chart="bullet">${bullet}</figure>
-${benchmarks.length ? `<p class="meta">${benchmarks.map((b) => `${esc(industryName(b.industry))} customers ${esc(f.percent(b.rate))} vs ${esc(f.percent(b.benchmark.rate, 0))}: <strong>${esc(b.standing === 'consistent' ? 'in line' : b.standing ?? '–')}</strong>`).join(' · ')}</p>` : ''}
-${k.target ? `<p class="meta">Target ${esc(f.percent(k.target.rate))}: <strong>${esc(k.target.standing === 'consistent' ? 'within reach' : k.target.standing ?? '–')}</strong> (${esc(f.points(k.target.gapPoints))})</p>` : ''}
+${benchmarks.length ? `<p class="meta">${benchmarks.map((b) => `${esc(industryName(b.industry))} customers ${esc(f.percent(b.rate))} vs ${esc(f.percent(b.benchmark.rate, 0))}: <strong>${esc(b.standing === 'consistent' ? 'in line' : b.standing ?? NO_NUMBER)}</strong>`).join(' · ')}</p>` : ''}
+${k.target ? `<p class="meta">Target ${esc(f.percent(k.target.rate))}: <strong>${esc(k.target.standing === 'consistent' ? 'within reach' : k.target.standing ?? NO_NUMBER)}</strong> (${esc(f.points(k.target.gapPoints))})</p>` : ''}
 ${provisional ? `<p class="note" data-note="provisional">${esc(provisional)}</p>` : ''}
 </div><div class="tiles">
 ${headlineTiles(k, f, coverage).map((t) => tile(t.label, t.value, t.detail)).join('\n')}

@@ -1,9 +1,10 @@
 /** The monthly report in Markdown: the same numbers, formatted by the same code, as tables. */
+import { NO_NUMBER } from '../core/display.js';
 import { formatter, type Formatter } from './format.js';
 import type { MonthlyReport } from './monthly-report.js';
 import { reportHeading } from './coverage.js';
 import { metaLine, monthTitle, reportInsights, segmentRows, type RenderOptions } from './report-html.js';
-import { acceptedLine, bandWords, changeCell, changeSentence, clusteringNote, headlineTiles, industryName, leaderboardClusteringNote, periodChangeWords, provisionalNote, trendSummary } from './wording.js';
+import { acceptedLine, bandWords, changeCell, changeSentence, clusteringNote, headlineTiles, industryName, leaderboardClusteringNote, periodChangeWords, previousMonthName, provisionalNote, trendSummary } from './wording.js';
 
 function table(head: readonly string[], rows: readonly (readonly string[])[], right: readonly number[] = []): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -16,7 +17,7 @@ export function renderReportMarkdown(report: MonthlyReport, options: RenderOptio
   const k = report.kpi;
   const coverage = report.coverage;
   const band = bandWords(k);
-  const change = changeSentence(k, f);
+  const change = changeSentence(k, f, previousMonthName(k, f));
   const benchmarks = k.benchmark ? [k.benchmark] : k.benchmarks;
   const clustered = k.offers > 0 ? clusteringNote([k.interval], f) : null;
   const out: string[] = [
@@ -33,8 +34,8 @@ export function renderReportMarkdown(report: MonthlyReport, options: RenderOptio
     '',
     tilesTable(k, f, coverage),
   ];
-  if (benchmarks.length) out.push('', `Benchmarks: ${benchmarks.map((b) => `${industryName(b.industry)} customers ${f.percent(b.rate)} vs ${f.percent(b.benchmark.rate, 0)} (${b.benchmark.source}): ${b.standing === 'consistent' ? 'in line' : b.standing ?? '–'}`).join('; ')}.`);
-  if (k.target) out.push('', `Target ${f.percent(k.target.rate)}: ${k.target.standing === 'consistent' ? 'within reach' : k.target.standing ?? '–'} (${f.points(k.target.gapPoints)}).`);
+  if (benchmarks.length) out.push('', `Benchmarks: ${benchmarks.map((b) => `${industryName(b.industry)} customers ${f.percent(b.rate)} vs ${f.percent(b.benchmark.rate, 0)} (${b.benchmark.source}): ${b.standing === 'consistent' ? 'in line' : b.standing ?? NO_NUMBER}`).join('; ')}.`);
+  if (k.target) out.push('', `Target ${f.percent(k.target.rate)}: ${k.target.standing === 'consistent' ? 'within reach' : k.target.standing ?? NO_NUMBER} (${f.points(k.target.gapPoints)}).`);
   const provisional = provisionalNote(k, f, undefined, coverage.window);
   if (provisional) out.push('', `> ${provisional}`);
 

@@ -292,7 +292,7 @@ describe('trend chart: projected final rate', () => {
       ],
       { grain: 'week' },
     );
-    assert.equal(changeText(periodChangeWords(weeks, 0, f).vsLastYear!), '+1.2 pts vs Jun 3, 2024 (same week last year): not significant (adjusted p = 0.5)');
+    assert.equal(changeText(periodChangeWords(weeks, 0, f).vsLastYear!), '+1.2 points vs Jun 3, 2024 (same week last year): not significant (adjusted p = 0.5)');
     assert.equal(changeText(periodChangeWords(weeks, 1, f).vsLastYear!), 'vs Jun 10, 2024 (same week last year): not judged: still filling in');
   });
 
@@ -300,13 +300,13 @@ describe('trend chart: projected final rate', () => {
     const ts = withProjectedJune();
     const tip = trendTooltip(ts, 4, f);
     assert.match(tip, /Rate so far <b>12\.0%<\/b>/);
-    assert.match(tip, /Projected final rate 17\.9% \(95% interval 16\.8–19\.0%\), 1,234 offers still pending; Projected from how 9,000 earlier offers/);
+    assert.match(tip, /Projected final rate 17\.9% \(95% interval 16\.8%–19\.0%\), 1,234 offers still pending; Projected from how 9,000 earlier offers/);
     assert.match(tip, /vs May 2025: not judged: still filling in/);
     assert.match(tip, /vs Jun 2024 \(same month last year\): not judged: still filling in/);
     assert.match(tip, /repeat offers to the same customer \(design effect 2\.9\)/);
     const may = trendTooltip(ts, 3, f);
-    assert.match(may, /\+1\.5 pts vs Apr 2025: significant \(adjusted p = 0\.012\)/);
-    assert.match(may, /\+2\.1 pts vs May 2024 \(same month last year\): significant \(adjusted p = 0\.003\)/);
+    assert.match(may, /\+1\.5 points vs Apr 2025: significant \(adjusted p = 0\.012\)/);
+    assert.match(may, /\+2\.1 points vs May 2024 \(same month last year\): significant \(adjusted p = 0\.003\)/);
   });
 
   test('the report renders it as SVG with the projected label', () => {
@@ -329,7 +329,7 @@ describe('trend words', () => {
     assert.equal(periodChangeSentence(ts, 4, f), 'Jun 2025 vs May 2025 and vs Jun 2024 (same month last year): not judged: still filling in.');
     assert.equal(
       periodChangeSentence(ts, 3, f),
-      'May 2025 +1.5 pts vs Apr 2025: significant (adjusted p = 0.012); +2.1 pts vs May 2024 (same month last year): significant (adjusted p = 0.003).',
+      'May 2025 +1.5 points vs Apr 2025: significant (adjusted p = 0.012); +2.1 points vs May 2024 (same month last year): significant (adjusted p = 0.003).',
     );
     // A complete month's change is judged on its adjusted p-value, not the raw one.
     assert.equal(periodChangeWords(ts, 1, f).vsPrevious?.verdict, 'not significant (adjusted p = 0.6)');
@@ -362,10 +362,10 @@ describe('trend words', () => {
   test('the summary: chart, projection, changes, correction and clustering', () => {
     const summary = trendSummary(withProjectedJune(), f);
     assert.match(summary, /Control chart: Laney p′-chart, chosen because/);
-    assert.match(summary, /Jun 2025: 12\.0% so far, still filling in; projected final rate 17\.9% \(95% interval 16\.8–19\.0%\), 1,234 offers still pending\./);
+    assert.match(summary, /Jun 2025: 12\.0% so far, still filling in; projected final rate 17\.9% \(95% interval 16\.8%–19\.0%\), 1,234 offers still pending\./);
     assert.match(summary, /It is kept out of the limits and alarms\. Projected from how 9,000 earlier offers/);
     assert.match(summary, /Jun 2025 vs May 2025 and vs Jun 2024 \(same month last year\): not judged: still filling in\./);
-    assert.match(summary, /May 2025 \+1\.5 pts vs Apr 2025: significant \(adjusted p = 0\.012\)/);
+    assert.match(summary, /May 2025 \+1\.5 points vs Apr 2025: significant \(adjusted p = 0\.012\)/);
     assert.match(summary, /Adjusted p-values allow for the 3 month-over-month changes tested together \(Holm\)\./);
     assert.match(summary, /Intervals account for repeat offers to the same customer \(design effect 2\.9\)\.$/);
   });
@@ -378,7 +378,7 @@ describe('trend words', () => {
   });
 
   test('projection text, clustering notes, sentences', () => {
-    assert.equal(projectionText(projection(0.179, 0.168, 0.19, 1), f, { basis: false }), 'projected final rate 17.9% (95% interval 16.8–19.0%), 1 offer still pending');
+    assert.equal(projectionText(projection(0.179, 0.168, 0.19, 1), f, { basis: false }), 'projected final rate 17.9% (95% interval 16.8%–19.0%), 1 offer still pending');
     assert.equal(clusteringNote([interval(0.1, 0.2, 1), interval(0.1, 0.2, 1)], f), null);
     assert.equal(clusteringNote([interval(0.1, 0.2, 2.94)], f), 'Intervals account for repeat offers to the same customer (design effect 2.9).');
     assert.equal(clusteringNote([interval(0.1, 0.2, 1.3), interval(0.1, 0.2, 2.94)], f), 'Intervals account for repeat offers to the same customer (design effect up to 2.9).');
@@ -415,7 +415,7 @@ describe('trend words', () => {
     assert.equal(changeArrow(change.direction), '○');
     assert.equal(
       provisionalNote(kpi, f),
-      "Provisional: 54% of this month's offers are still inside their 30-day window, so the rate can still rise; projected final rate 16.2% (95% interval 15.7–16.7%), 1,590 offers still pending.",
+      "Provisional: 54% of this month's offers are still inside their 30-day window, so the rate can still rise; projected final rate 16.2% (95% interval 15.7%–16.7%), 1,590 offers still pending.",
     );
     const complete = { ...kpi, provisional: false, projected: null, change: { ...difference(-8.1, 0.01, null, true), relativeChange: null } } as unknown as KpiResponse;
     assert.equal(changeSentence(complete, f).verdict, 'significant, p = 0.01');
@@ -442,8 +442,8 @@ describe('trend words', () => {
     } as unknown as MonthlyReport;
     const md = renderReportMarkdown(report);
     assert.match(md, /\| Month \| Rate \| Interval \| Accepted \/ offers \| Control limits \| Signal \| Projected final rate \| vs previous month \| vs same month last year \|/);
-    assert.match(md, /\| Jun 2025 \| 12\.0% so far \|.*\| 17\.9% \(16\.8–19\.0%\), 1,234 pending \| not judged: still filling in \| not judged: still filling in \|/);
-    assert.match(md, /\| May 2025 \|.*\| \+1\.5 pts, significant \(adjusted p = 0\.012\) \| \+2\.1 pts, significant \(adjusted p = 0\.003\) \|/);
+    assert.match(md, /\| Jun 2025 \| 12\.0% so far \|.*\| 17\.9% \(16\.8%–19\.0%\), 1,234 pending \| not judged: still filling in \| not judged: still filling in \|/);
+    assert.match(md, /\| May 2025 \|.*\| \+1\.5 points, significant \(adjusted p = 0\.012\) \| \+2\.1 points, significant \(adjusted p = 0\.003\) \|/);
     assert.match(md, /Intervals account for repeat offers to the same customer \(design effect 2\.5\)\./);
   });
 });

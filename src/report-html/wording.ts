@@ -27,14 +27,16 @@ export function bandWords(k: KpiResponse): { cls: string; text: string; title: s
 }
 
 /**
- * "+0.5 pts vs previous Jun 1 – Jun 30 (17.4%): not significant, p = 0.14" and its direction;
- * "vs previous … : not judged: still filling in" (direction `pending`, no points) when either
- * period still has offers inside their window — a rate that will still rise is not tested.
+ * "+0.5 points vs previous Jun 1 – Jun 30, 2025 (17.4%): not significant, p = 0.14" and its
+ * direction; "vs previous … : not judged: still filling in" (direction `pending`, no points) when
+ * either period still has offers inside their window — a rate that will still rise is not tested.
+ * `previousName` names the previous period otherwise ("the previous month, May 2025").
  */
-export function changeSentence(k: KpiResponse, f: Formatter): { direction: 'up' | 'down' | 'flat' | 'pending' | 'none'; points: string; rest: string; verdict: string } {
+export function changeSentence(k: KpiResponse, f: Formatter, previousName?: string): { direction: 'up' | 'down' | 'flat' | 'pending' | 'none'; points: string; rest: string; verdict: string } {
   const change = k.change;
   if (!change || change.differencePoints === null || !k.previous) return { direction: 'none', points: '', rest: 'No earlier offers to compare with.', verdict: '' };
-  const against = `vs previous ${f.day(k.previous.from)} – ${f.day(k.previous.to)} (${f.percent(k.previous.rate)}): `;
+  const name = previousName ?? `previous ${f.day(k.previous.from)} – ${f.day(k.previous.to)}`;
+  const against = `vs ${name} (${f.percent(k.previous.rate)}): `;
   // The API makes no test then (p-value null); an older server's p-value is not trusted either.
   if (!change.significant && (k.provisional || k.previous.provisional || change.pValue === null)) return { direction: 'pending', points: '', rest: against, verdict: NOT_JUDGED };
   const direction = !change.significant ? 'flat' : change.differencePoints > 0 ? 'up' : 'down';
@@ -44,6 +46,11 @@ export function changeSentence(k: KpiResponse, f: Formatter): { direction: 'up' 
     rest: ` ${against}`,
     verdict: change.significant ? `significant, ${f.pValue(change.pValue)}` : `not significant, ${f.pValue(change.pValue)}`,
   };
+}
+
+/** The monthly report's previous period: "the previous month, May 2025". */
+export function previousMonthName(k: Pick<KpiResponse, 'previous'>, f: Formatter): string | undefined {
+  return k.previous ? `the previous month, ${f.period(k.previous.from, 'month')}` : undefined;
 }
 
 /** Arrow before a change: ▲ ▼ significant, ● not significant, ○ not judged yet. */
@@ -90,7 +97,7 @@ export function controlChartSentence(ts: TimeseriesResponse, f: Formatter): stri
 }
 
 /**
- * The trend verdict and the test behind it: "Rate rising +0.4 pts per month over the last 12
+ * The trend verdict and the test behind it: "Rate rising +0.4 points per month over the last 12
  * complete months (p = 0.01). Trend test: slope of a logistic regression …". No direction is
  * stated when the API gives none (a season could not be ruled out): its note says why.
  */
@@ -129,7 +136,7 @@ export function trendKey(ts: TimeseriesResponse, f: Formatter): string {
   return parts.join(' ');
 }
 
-/** A change as a table cell: "+0.8 pts, not significant (adjusted p = 0.41)" or "not judged: still filling in". */
+/** A change as a table cell: "+0.8 points, not significant (adjusted p = 0.41)" or "not judged: still filling in". */
 export function changeCell(w: ChangeWords | null): string {
   if (!w) return '';
   return w.points ? `${w.points}, ${w.verdict}` : w.verdict;
@@ -140,7 +147,7 @@ export const NOT_JUDGED = 'not judged: still filling in';
 
 /** A period's change against an earlier one, in parts for a tooltip, a table cell or a sentence. */
 export interface ChangeWords {
-  /** "+0.8 pts"; null when not judged (a provisional rate will still rise). */
+  /** "+0.8 points"; null when not judged (a provisional rate will still rise). */
   readonly points: string | null;
   /** "Apr 2025", "May 2024 (same month last year)". */
   readonly against: string;
@@ -158,7 +165,7 @@ function judgedWords(d: PeriodDifference, against: string, f: Formatter): Change
   return { points: f.points(d.differencePoints), against, verdict: `${d.significant ? 'significant' : 'not significant'} (${p})`, judged: true, significant: d.significant };
 }
 
-/** "+0.8 pts vs Apr 2025: not significant (adjusted p = 0.41)", "vs May 2025: not judged: still filling in". */
+/** "+0.8 points vs Apr 2025: not significant (adjusted p = 0.41)", "vs May 2025: not judged: still filling in". */
 export function changeText(w: ChangeWords): string {
   return `${w.points ? `${w.points} ` : ''}vs ${w.against}: ${w.verdict}`;
 }
@@ -192,7 +199,7 @@ function notJudged(against: string): ChangeWords {
 }
 
 /**
- * "May 2025 +0.8 pts vs Apr 2025: not significant (adjusted p = 0.41); +2.1 pts vs May 2024 (same
+ * "May 2025 +0.8 points vs Apr 2025: not significant (adjusted p = 0.41); +2.1 points vs May 2024 (same
  * month last year): significant (adjusted p = 0.003)." — or, for a provisional period, "Jun 2025
  * vs May 2025 and vs Jun 2024 (same month last year): not judged: still filling in."
  */

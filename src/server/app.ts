@@ -88,9 +88,9 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     void reply.status(404).send({ error: `no route ${request.method} ${request.url}`, code: 'NOT_FOUND' });
   });
   const model = options.model ?? (await loadModel(shippedModelDir()));
-  await app.register(async (scope) => healthRoutes(scope, context));
-  await app.register(async (scope) => ingestRoutes(scope, context, { model }));
   const binding = checkBinding(model, options.kpiSettings?.kpi);
+  await app.register(async (scope) => healthRoutes(scope, context, { ownTables: binding.binding?.shipped ?? false }));
+  await app.register(async (scope) => ingestRoutes(scope, context, { model }));
   await app.register(async (scope) => reportRoutes(scope, context, { model, binding }));
   await app.register(async (scope) => staticRoutes(scope, options.webDir ? { dir: options.webDir } : {}));
   const cache = new ResultCache<LoadAnswer>(options.cacheBytes);

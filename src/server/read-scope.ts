@@ -38,5 +38,7 @@ export function readScope(
 
 /** The client closed its connection (the request can no longer be answered). */
 export function clientGone(request: FastifyRequest): boolean {
-  return request.raw.destroyed || request.raw.socket?.destroyed === true;
+  // A request whose body was read to its end is destroyed by Node (autoDestroy) while its client
+  // still waits for the answer: only a socket that closed, or a body cut short, means gone.
+  return request.raw.socket?.destroyed === true || (request.raw.destroyed && !request.raw.complete);
 }

@@ -7,7 +7,7 @@ import { queryCancelled } from './query-stopped.js';
 import { CLICKHOUSE_LATEST_VERSION, CLICKHOUSE_MIGRATIONS, migrationsTable, shardDatabase } from './clickhouse-migrations.js';
 import { parseClickHouseUrl, type ClickHouseUrl } from './clickhouse-url.js';
 import { OwnTablesStore, requestedReadOnly, timeVersion, type OwnTables, type ReadOnlyCause } from './own-tables.js';
-import type { BulkLoad, BulkLoadingStore, QueryOptions, Row, SqlValue } from './store.js';
+import type { BulkLoad, BulkLoadingStore, LoadCounts, QueryOptions, Row, SqlValue } from './store.js';
 
 export interface ClickHouseOpenOptions {
   readonly readOnly?: boolean;
@@ -126,9 +126,9 @@ export class ClickHouseStore extends OwnTablesStore implements BulkLoadingStore 
     this.incompleteCommit = true;
   }
 
-  /** Loads checked rows all or nothing (src/ingest/clickhouse-ingest.ts). */
-  async bulkLoad(load: BulkLoad): Promise<{ inserted: number; updated: number }> {
-    return bulkLoadClickHouse(this, load);
+  /** Loads checked rows of one or more tables all or nothing (src/ingest/clickhouse-ingest.ts). */
+  async bulkLoad(loads: readonly BulkLoad[]): Promise<LoadCounts[]> {
+    return bulkLoadClickHouse(this, loads);
   }
 
   /** Version quirks (clickhouse-compat.ts): joined tables qualified; before 21, `NOT (…)` as in SQL. */

@@ -10,7 +10,7 @@ import { POSTGRES_LATEST_VERSION, POSTGRES_MIGRATIONS } from './postgres-migrati
 import { postgresError, isConnectionLost } from './postgres-errors.js';
 import { legacyPublicNotice, locatePostgres, startupSetting, visibleTable } from './postgres-place.js';
 import { sqlIdentifier } from './sql-literal.js';
-import type { BulkLoad, BulkLoadingStore, QueryOptions, Row, SqlValue } from './store.js';
+import type { BulkLoad, BulkLoadingStore, LoadCounts, QueryOptions, Row, SqlValue } from './store.js';
 import { queryCancelled, queryTimeout } from './query-stopped.js';
 
 export interface PostgresOpenOptions {
@@ -418,18 +418,15 @@ export class PostgresStore extends OwnTablesStore implements BulkLoadingStore {
   }
 
   /**
-   * COPY streams the CSV into a temporary staging table, then one statement upserts it on the key
-   * (or replaces the table), and the load is logged, all in one transaction: a failure anywhere
-   * leaves the stored rows as they were.
+   * Every load in one transaction: COPY streams each CSV into a temporary staging table, one
+   * statement upserts it on the key (or replaces the table), and each load is logged. A failure
+   * anywhere leaves every table as it was. A stored row equal to its new version (NULL-safe) is
+   * left alone and counted as unchanged.
    */
-  async bulkLoad(load: BulkLoad): Promise<{ inserted: number; updated: number }> {
-    const name = load.table.name;
-    const table = this.own(name);
-    const key = load.table.key;
-    const columns = load.table.columns.map((c) => c.name);
-    const stage = `uprate_stage_${name}`;
+  async bulkLoad(loads: readonly BulkLoad[]): Promise<LoadCounts[]> {
     return this.withClient(async (c) => {
       let step = 'BEGIN';
+      let current = loads[0]?.table.name ?? 'nothing';
       const q = async (sql: string, params: readonly SqlValue[] = []) => {
         step = sql;
         return c.query({ text: sql, values: params.map(toPgValue) });
@@ -438,41 +435,63 @@ export class PostgresStore extends OwnTablesStore implements BulkLoadingStore {
         await q('BEGIN');
         // A big load is not a slow query: only this transaction runs without the statement timeout.
         await q('SET LOCAL statement_timeout = 0');
-        await q(`CREATE TEMP TABLE ${stage} (LIKE ${table} INCLUDING DEFAULTS) ON COMMIT DROP`);
-        step = `COPY ${stage} FROM STDIN`;
-        const copy = c.query(copyFrom(`COPY ${stage} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER true)`));
-        await pipeline(createReadStream(load.file), progressTap(load), copy);
-        const copied = Number(copy.rowCount);
-        if (copied !== load.rows) {
-          throw new UprateError('DB_ERROR', `PostgreSQL received ${copied} rows of ${load.rows} sent to ${name}; nothing was loaded`, { location: this.target });
+        const counts: LoadCounts[] = [];
+        for (const load of loads) {
+          current = load.table.name;
+          counts.push(await this.loadInTransaction(c, load, q, (s) => (step = s)));
         }
-        let updated = 0;
-        if (load.replace) await q(`DELETE FROM ${table}`);
-        else updated = Number((await q(`SELECT count(*) AS n FROM ${stage} s JOIN ${table} t ON t.${key} = s.${key}`)).rows[0]?.['n'] ?? 0);
-        const others = columns.filter((col) => col !== key);
-        // A row that is already stored as it is is left alone: re-loading a file writes nothing
-        // (no dead tuples, no index churn) yet still counts its rows as updated, as on DuckDB.
-        await q(
-          `INSERT INTO ${table} AS t (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM ${stage}
-           ON CONFLICT (${key}) DO UPDATE SET ${others.map((col) => `${col} = EXCLUDED.${col}`).join(', ')}
-           WHERE (${others.map((col) => `t.${col}`).join(', ')}) IS DISTINCT FROM (${others.map((col) => `EXCLUDED.${col}`).join(', ')})`,
-        );
-        await q(
-          `INSERT INTO ${this.own('uprate_loads')} (table_name, source, rows_read, rows_inserted, rows_updated, rows_rejected, loaded_at)
-           VALUES ($1, $2, $3, $4, $5, $6, now() AT TIME ZONE 'UTC')`,
-          [name, `${load.log.via}: ${load.log.source}`, load.log.rowsRead, copied - updated, updated, load.log.rejected],
-        );
         await q('COMMIT');
-        return { inserted: copied - updated, updated };
+        return counts;
       } catch (e) {
         await c.query('ROLLBACK').catch(() => undefined);
         if (e instanceof UprateError) throw e;
         const error = postgresError(this.target, this.timeoutMs, e, step, []);
         throw error.code === 'DB_ERROR'
-          ? new UprateError('DB_ERROR', `loading ${name} into ${this.target} failed and was rolled back: ${error.message}`, { location: this.target, details: error.details, cause: e })
+          ? new UprateError('DB_ERROR', `loading ${current} into ${this.target} failed and was rolled back: ${error.message}`, { location: this.target, details: error.details, cause: e })
           : error;
       }
     });
+  }
+
+  /** One load inside {@link bulkLoad}'s transaction. */
+  private async loadInTransaction(
+    c: pg.PoolClient,
+    load: BulkLoad,
+    q: (sql: string, params?: readonly SqlValue[]) => Promise<pg.QueryResult>,
+    stepIs: (step: string) => void,
+  ): Promise<LoadCounts> {
+    const name = load.table.name;
+    const table = this.own(name);
+    const key = load.table.key;
+    const columns = load.table.columns.map((col) => col.name);
+    const stage = `uprate_stage_${name}`;
+    await q(`CREATE TEMP TABLE ${stage} (LIKE ${table} INCLUDING DEFAULTS) ON COMMIT DROP`);
+    stepIs(`COPY ${stage} FROM STDIN`);
+    const copy = c.query(copyFrom(`COPY ${stage} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER true)`));
+    await pipeline(createReadStream(load.file), progressTap(load), copy);
+    const copied = Number(copy.rowCount);
+    if (copied !== load.rows) {
+      throw new UprateError('DB_ERROR', `PostgreSQL received ${copied} rows of ${load.rows} sent to ${name}; nothing was loaded`, { location: this.target });
+    }
+    let stored = 0;
+    if (load.replace) await q(`DELETE FROM ${table}`);
+    else stored = Number((await q(`SELECT count(*) AS n FROM ${stage} s JOIN ${table} t ON t.${key} = s.${key}`)).rows[0]?.['n'] ?? 0);
+    const others = columns.filter((col) => col !== key);
+    // A row that is already stored as it is is left alone (no dead tuple, no index churn): the
+    // upsert's row count is the rows inserted plus the rows that changed.
+    const upsert = await q(
+      `INSERT INTO ${table} AS t (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM ${stage}
+       ON CONFLICT (${key}) DO UPDATE SET ${others.map((col) => `${col} = EXCLUDED.${col}`).join(', ')}
+       WHERE (${others.map((col) => `t.${col}`).join(', ')}) IS DISTINCT FROM (${others.map((col) => `EXCLUDED.${col}`).join(', ')})`,
+    );
+    const inserted = copied - stored;
+    const updated = Number(upsert.rowCount ?? 0) - inserted;
+    await q(
+      `INSERT INTO ${this.own('uprate_loads')} (table_name, source, rows_read, rows_inserted, rows_updated, rows_rejected, loaded_at)
+       VALUES ($1, $2, $3, $4, $5, $6, now() AT TIME ZONE 'UTC')`,
+      [name, `${load.log.via}: ${load.log.source}`, load.log.rowsRead, inserted, updated, load.log.rejected],
+    );
+    return { inserted, updated, unchanged: stored - updated };
   }
 
   async close(): Promise<void> {

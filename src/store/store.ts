@@ -76,9 +76,26 @@ export interface BulkLoad {
   readonly onProgress?: (fraction: number) => void;
 }
 
-/** A store that loads {@link BulkLoad}s all or nothing: the rows and the log entry commit together. */
+/**
+ * What one load did to its table: rows added under a new key, stored rows that changed, and
+ * stored rows left as they were (their key was stored with every value equal, NULL equal to NULL).
+ */
+export interface LoadCounts {
+  readonly inserted: number;
+  readonly updated: number;
+  readonly unchanged: number;
+}
+
+/**
+ * A store that loads {@link BulkLoad}s all or nothing: every load of one call, with its log entry,
+ * commits together (one transaction, or on ClickHouse one set of commit markers), in the order
+ * given; when one fails, none is loaded. Answers one {@link LoadCounts} per load, in order.
+ *
+ * @example
+ *   const [customers, offers] = await store.bulkLoad([customersLoad, offersLoad]);
+ */
 export interface BulkLoadingStore extends Store {
-  bulkLoad(load: BulkLoad): Promise<{ inserted: number; updated: number }>;
+  bulkLoad(loads: readonly BulkLoad[]): Promise<LoadCounts[]>;
 }
 
 export function isBulkLoadingStore(store: Store): store is BulkLoadingStore {

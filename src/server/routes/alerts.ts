@@ -5,6 +5,7 @@ import { callerAccess, isAdmin } from '../caller.js';
 import { UprateError } from '../../core/errors.js';
 import { parseDate } from '../../kpi/index.js';
 import type { Model } from '../../model/index.js';
+import type { AlertCheck, AlertRules } from '../../insights/api-schema.js';
 import type { ServerContext } from '../context.js';
 
 export interface AlertsRouteOptions {
@@ -18,7 +19,7 @@ export interface AlertsRouteOptions {
 }
 
 /** The check as JSON: what `uprate alerts check --format json` prints too. */
-export function checkJson(result: CheckResult): Record<string, unknown> {
+export function checkJson(result: CheckResult): AlertCheck {
   return {
     at: result.at.toISOString(),
     firing: result.firing,
@@ -42,7 +43,8 @@ export function checkJson(result: CheckResult): Record<string, unknown> {
 
 /**
  * GET /api/v1/alerts — `{ firing: AlertView[], recent: AlertView[] }` (the dashboard's alert panel).
- * POST /api/v1/alerts/check?at=&dryRun= — evaluate every rule now (what `uprate alerts check`
+ * GET /api/v1/alerts/rules — the rules and channels in force (what `uprate alerts list --server` prints).
+ * POST /api/v1/alerts/check?at=&dryRun=&rule= — evaluate the rules now (what `uprate alerts check`
  * does through a running server). With a setup, each rule also runs on its cron schedule and
  * every rule after each ingest; the schedules stop when the server closes.
  */
@@ -83,23 +85,89 @@ export async function alertsRoutes(app: FastifyInstance, ctx: ServerContext, opt
     return { firing: list.firing.filter((a) => visible(a.scope, a.rule)), recent: list.recent.filter((a) => visible(a.scope, a.rule)) };
   });
 
+  const requireAdmin = (request: FastifyRequest, what: string): void => {
+    if (isAdmin(ctx.tenancy, request.securityContext)) return;
+    throw new UprateError('FORBIDDEN', `${what} needs an admin token on a server with security filters`, {
+      location: 'security.adminClaim',
+      hint: ctx.tenancy.adminClaim ?? ctx.tenancy.ingestClaim
+        ? `sign the token with the ${ctx.tenancy.adminClaim ?? ctx.tenancy.ingestClaim} claim; tenants read their own alerts with GET /api/v1/alerts`
+        : 'set security.adminClaim (e.g. role=admin) in uprate.config.yaml and sign admin tokens with it; tenants read their own alerts with GET /api/v1/alerts',
+    });
+  };
+
+  // The rules name every scope and channel: an admin's view, as running checks is.
+  app.get('/api/v1/alerts/rules', async (request) => {
+    requireAdmin(request, 'listing alert rules');
+    return rulesDocument(setup);
+  });
+
   app.post('/api/v1/alerts/check', { config: { reads: true } }, async (request) => {
-    if (!isAdmin(ctx.tenancy, request.securityContext)) {
-      throw new UprateError('FORBIDDEN', 'running alert checks needs an admin token on a server with security filters', {
-        location: 'security.adminClaim',
-        hint: ctx.tenancy.adminClaim ?? ctx.tenancy.ingestClaim
-          ? `sign the token with the ${ctx.tenancy.adminClaim ?? ctx.tenancy.ingestClaim} claim; tenants read their own alerts with GET /api/v1/alerts`
-          : 'set security.adminClaim (e.g. role=admin) in uprate.config.yaml and sign admin tokens with it; tenants read their own alerts with GET /api/v1/alerts',
-      });
-    }
-    if (!monitor) {
+    requireAdmin(request, 'running alert checks');
+    if (!monitor || !setup) {
       throw new UprateError('NOT_FOUND', 'alert monitoring is off in this server', { hint: 'start it with `uprate serve` (it loads the rules from uprate.config.yaml, or the default rules)' });
     }
-    const q = request.query as Record<string, string | undefined>;
-    const unknown = Object.keys(q).find((k) => k !== 'at' && k !== 'dryRun');
-    if (unknown) throw new UprateError('BAD_ARGUMENT', `unknown parameter '${unknown}'`, { location: unknown, hint: 'this endpoint accepts at, dryRun' });
-    const at = q['at'] ? parseDate(q['at'], 'at') : undefined;
-    const result = await monitor.check({ ...(at ? { at } : {}), dryRun: q['dryRun'] === 'true' });
+    const q = request.query as Record<string, unknown>;
+    const unknown = Object.keys(q).find((k) => !CHECK_PARAMS.includes(k));
+    if (unknown) throw new UprateError('BAD_ARGUMENT', `unknown parameter '${unknown}'`, { location: unknown, hint: `this endpoint accepts ${CHECK_PARAMS.join(', ')}` });
+    const once = (name: string): string | undefined => {
+      const v = q[name];
+      if (v === undefined || v === '') return undefined;
+      if (typeof v !== 'string') throw new UprateError('BAD_ARGUMENT', `${name} must be given once`, { location: name });
+      return v;
+    };
+    const at = once('at');
+    const dryRun = once('dryRun');
+    if (dryRun !== undefined && dryRun !== 'true' && dryRun !== 'false') {
+      throw new UprateError('BAD_ARGUMENT', `dryRun must be true or false, not '${dryRun}'`, { location: 'dryRun' });
+    }
+    const rules = ruleNames(q['rule'], setup);
+    const result = await monitor.check({ ...(at ? { at: parseDate(at, 'at') } : {}), ...(rules ? { rules } : {}), dryRun: dryRun === 'true' });
     return checkJson(result);
   });
+}
+
+const CHECK_PARAMS = ['at', 'dryRun', 'rule'];
+
+/** `rule=a&rule=b` (or `rule=a,b`): rules of the setup, or a BAD_ARGUMENT naming the one it lacks. */
+export function ruleNames(value: unknown, setup: AlertSetup): string[] | undefined {
+  if (value === undefined) return undefined;
+  const names = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!setup.rules.some((r) => r.name === name)) {
+      throw new UprateError('BAD_ARGUMENT', `no alert rule named '${name}'`, { location: 'rule', hint: `rules in force: ${setup.rules.map((r) => r.name).join(', ')}` });
+    }
+  }
+  return names.length > 0 ? names : undefined;
+}
+
+/**
+ * The rules and channels in force, as GET /api/v1/alerts/rules sends them and `uprate alerts
+ * list` prints them. A channel shows where it posts (scheme, host, port) but not its path or
+ * query: an incoming-webhook URL is itself the credential.
+ */
+export function rulesDocument(setup: AlertSetup | undefined): AlertRules {
+  return {
+    rules: (setup?.rules ?? []).map((r) => ({
+      name: r.name,
+      enabled: r.enabled,
+      condition: r.condition.type,
+      grain: r.grain,
+      scope: r.scope.by ?? null,
+      schedule: r.schedule,
+      channels: [...r.channels],
+      severity: r.severity,
+    })),
+    channels: [...(setup?.channels.values() ?? [])].map((c) => ({ name: c.name, type: c.type, target: channelTarget(c.url), signed: Boolean(c.signingSecret) })),
+    publicUrl: setup?.publicUrl ?? null,
+  };
+}
+
+/** `https://hooks.slack.com/services/T0/B0/secret` → `https://hooks.slack.com/…`. */
+export function channelTarget(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname === '/' && !u.search ? '' : '/…'}`;
+  } catch {
+    return '(not a URL)';
+  }
 }

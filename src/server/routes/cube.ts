@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { UprateError } from '../../core/errors.js';
+import { parseDate } from '../../kpi/index.js';
 import type { ServerContext } from '../context.js';
 import type { CachedAnswer, ResultCache } from '../result-cache.js';
 import type { LoadAnswer, QueryContext, SemanticLayer } from '../semantic-layer.js';
@@ -11,9 +13,24 @@ export interface CubeRouteOptions {
   readonly continueWaitMs: number;
 }
 
+/** uprate's extension of Cube's API: the query clock (relative date ranges, pending offers), as `uprate query --as-of`. */
+export const AS_OF_HEADER = 'x-uprate-as-of';
+
+/**
+ * The query's clock: the server's, or the instant the `x-uprate-as-of` header names (a day or an
+ * ISO 8601 instant; it keys the result cache like any clock).
+ */
+function queryClock(request: FastifyRequest, ctx: ServerContext): Date {
+  const given = request.headers[AS_OF_HEADER];
+  if (given === undefined || given === '') return ctx.clock();
+  if (typeof given !== 'string') throw new UprateError('BAD_ARGUMENT', `give the ${AS_OF_HEADER} header once`, { location: AS_OF_HEADER });
+  return parseDate(given, AS_OF_HEADER);
+}
+
 /** /load keeps running after a "Continue wait" (the client asks again), so only its timeout stops it. */
 function queryContext(request: FastifyRequest, reply: FastifyReply, ctx: ServerContext, abortOnClose = true): QueryContext {
-  return { scope: ctx.read(request, reply, { abortOnClose }), now: ctx.clock() };
+  const now = queryClock(request, ctx);
+  return { scope: ctx.read(request, reply, { abortOnClose }), now };
 }
 
 /**

@@ -30,6 +30,8 @@ import type { Model } from '../../model/index.js';
 import { DEFAULT_BAND_THRESHOLDS, type AdjustMethod } from '../../stats/index.js';
 import type { ServerContext } from '../context.js';
 import { openApiDocument } from '../openapi.js';
+// The numbers only: the renderer (and ECharts) stays with the CLI.
+import { collectMonthlyReport } from '../../report-html/monthly-report.js';
 
 /** The settings the KPI endpoints read from the config file. */
 export type KpiSettings = Partial<Pick<UprateConfig, 'bands' | 'target' | 'conversionWindowDays' | 'stats' | 'kpi'>>;
@@ -42,6 +44,9 @@ export interface KpiApiOptions {
 }
 
 const CORRECTIONS: readonly AdjustMethod[] = ['holm', 'bh', 'bonferroni'];
+
+/** The monthly report's parameters: the month picks the range, the server's settings the statistics. */
+const MONTHLY_PARAMS = ['month', 'offerType', 'filters', 'asOf'];
 
 /**
  * uprate's own JSON API under /api/v1 (response types: src/insights/api-types.ts; the OpenAPI
@@ -181,6 +186,18 @@ export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, 
       correction: correctionOf(q),
       ...(dims === undefined ? {} : { dimensions: dimensionList(dims, 'dimensions', 50) }),
     });
+  });
+
+  // The monthly report's numbers (`uprate report --format html|md` renders them, wherever it runs).
+  app.get('/api/v1/report/monthly', reads, async (request, reply) => {
+    const q = (request.query ?? {}) as Params;
+    checkKnown(q, MONTHLY_PARAMS);
+    const { ctx, common } = context(request, reply, q);
+    const month = param(q, 'month');
+    if (month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
+      throw new UprateError('BAD_ARGUMENT', `month must be YYYY-MM, not '${month}'`, { location: 'month', hint: 'e.g. month=2025-06' });
+    }
+    return collectMonthlyReport(ctx, { ...(month ? { month } : {}), offerType: common.selection.offerType, filters: common.selection.filters });
   });
 
   app.get('/api/v1/sample-size', reads, async (request, reply) => {

@@ -4,11 +4,12 @@ import { buildReport, parseDate, parseGrain, servedBinding, type BindingCheck, t
 import type { Model } from '../../model/index.js';
 import type { ServerContext } from '../context.js';
 
-const PARAMS = ['grain', 'by', 'from', 'to', 'offerType', 'window'];
+const PARAMS = ['grain', 'by', 'from', 'to', 'offerType', 'window', 'asOf'];
 
 /**
  * GET /api/v1/report — the `uprate report --format json` document over HTTP, restricted to the
- * caller's rows like every other read.
+ * caller's rows like every other read. `grain=none` asks for one row per segment even without
+ * `by`; `asOf` sets the clock (default the server's), as `uprate report --as-of` does.
  */
 export async function reportRoutes(app: FastifyInstance, ctx: ServerContext, served: { readonly model: Model; readonly binding: BindingCheck }): Promise<void> {
   const { binding } = served.binding;
@@ -24,20 +25,20 @@ export async function reportRoutes(app: FastifyInstance, ctx: ServerContext, ser
       if (typeof v !== 'string') throw new UprateError('BAD_ARGUMENT', `${name} must be given once`, { location: name });
       return v;
     };
-    const [grain, by, from, to, type, window] = ['grain', 'by', 'from', 'to', 'offerType', 'window'].map(text);
+    const [grain, by, from, to, type, window, asOf] = PARAMS.map(text);
     servedBinding(served.binding);
     if (window && own) {
       throw new UprateError('BAD_ARGUMENT', 'window applies to the shipped model only: your model defines when an offer counts as accepted', { location: 'window', hint: 'leave window out' });
     }
     const scope = ctx.read(request, reply);
     const options: ReportOptions = {
-      ...(grain ? { grain: parseGrain(grain, 'grain') } : by ? {} : { grain: 'month' as const }),
+      ...(grain === 'none' ? {} : grain ? { grain: parseGrain(grain, 'grain') } : by ? {} : { grain: 'month' as const }),
       ...(by ? { by: by.split(',').map((d) => d.trim()) } : {}),
       ...(from ? { from: parseDate(from, 'from') } : {}),
-      ...(to ? endOfDay(parseDate(to, 'to')) : {}),
+      ...(to ? reportEnd(to, 'to') : {}),
       ...(type ? { offerType: offerType(type) } : {}),
       ...(window ? { windowDays: windowDays(window) } : {}),
-      asOf: ctx.clock(),
+      asOf: asOf ? parseDate(asOf, 'asOf') : ctx.clock(),
       limits: scope.limits,
       ...(scope.signal ? { signal: scope.signal } : {}),
       ...(own ?? {}),
@@ -46,9 +47,14 @@ export async function reportRoutes(app: FastifyInstance, ctx: ServerContext, ser
   });
 }
 
-/** `to` is inclusive: the report ends where the next day starts (no end at all after 9999-12-31). */
-function endOfDay(day: Date): { to: Date } | Record<string, never> {
-  const next = new Date(day.getTime() + 86_400_000);
+/**
+ * Where the report ends: a day (`YYYY-MM-DD`) is included, so the report ends where the next day
+ * starts (no end at all after 9999-12-31); an instant is the end itself, as `uprate report --to`.
+ */
+export function reportEnd(text: string, location: string): { to: Date } | Record<string, never> {
+  const end = parseDate(text, location);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return { to: end };
+  const next = new Date(end.getTime() + 86_400_000);
   return next.getUTCFullYear() > 9999 ? {} : { to: next };
 }
 

@@ -1,0 +1,70 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { UprateError, errorMessage } from '../core/errors.js';
+import type { TableName } from '../core/schema.js';
+import type { LoadCounts } from '../store/store.js';
+import type { CheckedTable } from './check-rows.js';
+import type { IngestProgress } from './ingest-options.js';
+import { firstRow, inputChanged, withProgress } from './statement-progress.js';
+
+/**
+ * DuckDB: writes every checked table in one transaction, in order (customers first), each with
+ * its load log entry; a failure anywhere rolls all of them back. Per table, stored rows whose key
+ * the load holds are compared with their new version (NULL-safe): equal ones are left alone
+ * (unchanged), changed ones are deleted and inserted again (updated), new keys inserted.
+ */
+export async function mergeTables(c: DuckDBConnection, tables: readonly CheckedTable[], onProgress: ((p: IngestProgress) => void) | undefined): Promise<LoadCounts[]> {
+  await c.run('BEGIN TRANSACTION');
+  try {
+    const counts: LoadCounts[] = [];
+    for (const t of tables) {
+      // An engine's refusal (a constraint) is a DB_ERROR, not a file that cannot be read.
+      const written = await withProgress(c, t.spec.name, 'loading', onProgress, t.sources, () => mergeTable(c, t).catch((e: unknown) => Promise.reject(rolledBack(t.spec.name, e))));
+      await c.run(
+        `INSERT INTO uprate_loads (table_name, source, rows_read, rows_inserted, rows_updated, rows_rejected, loaded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, now()::TIMESTAMP)`,
+        [t.spec.name, `${t.log.via}: ${t.log.source}`, t.log.rowsRead, written.inserted, written.updated, t.log.rejected],
+      );
+      counts.push(written);
+    }
+    await c.run('COMMIT');
+    return counts;
+  } catch (e) {
+    await c.run('ROLLBACK');
+    throw rolledBack(tables.map((t) => t.spec.name).join(' and '), e);
+  }
+}
+
+function rolledBack(table: TableName | string, e: unknown): UprateError {
+  if (e instanceof UprateError) return e;
+  return new UprateError('DB_ERROR', `loading ${table} failed and was rolled back: ${errorMessage(e)}`, { cause: e });
+}
+
+/** One table inside {@link mergeTables}' transaction. */
+async function mergeTable(c: DuckDBConnection, t: CheckedTable): Promise<LoadCounts> {
+  const { spec, rowsSql, expected } = t;
+  const table = spec.name;
+  const key = spec.key;
+  const columns = spec.columns.map((col) => col.name).join(', ');
+  const stored = t.load.replace ? 0 : Number((await firstRow(c, `SELECT count(*) AS n FROM ${table}`))['n']);
+  if (t.load.replace || stored === 0) {
+    if (t.load.replace) await c.run(`DELETE FROM ${table}`);
+    const written = Number((await c.run(`INSERT INTO ${table} (${columns}) ${rowsSql}`)).rowsChanged);
+    if (written !== expected) throw inputChanged(expected, written);
+    return { inserted: written, updated: 0, unchanged: 0 };
+  }
+  const same = spec.columns.map((col) => `s.${col.name} IS NOT DISTINCT FROM n.${col.name}`).join(' AND ');
+  const matched = `FROM (${rowsSql}) n JOIN ${table} s ON s.${key} = n.${key}`;
+  const counted = await firstRow(c, `SELECT count(*) AS stored, count(*) FILTER (WHERE ${same}) AS unchanged ${matched}`);
+  const unchanged = Number(counted['unchanged']);
+  const updated = Number(counted['stored']) - unchanged;
+  if (updated > 0) {
+    const deleted = Number((await c.run(`DELETE FROM ${table} WHERE ${key} IN (SELECT n.${key} ${matched} WHERE NOT (${same}))`)).rowsChanged);
+    if (deleted !== updated) throw inputChanged(updated, deleted);
+  }
+  // New keys, and the changed rows just deleted: the unchanged ones stay as they are.
+  const written = Number(
+    (await c.run(`INSERT INTO ${table} (${columns}) SELECT ${columns} FROM (${rowsSql}) n WHERE NOT EXISTS (SELECT 1 FROM ${table} s WHERE s.${key} = n.${key})`)).rowsChanged,
+  );
+  if (written + unchanged !== expected) throw inputChanged(expected, written + unchanged);
+  return { inserted: written - updated, updated, unchanged };
+}
