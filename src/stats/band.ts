@@ -1,3 +1,4 @@
+import { percent } from '../core/display.js';
 import { UprateError } from '../core/errors.js';
 
 /** Performance band of a conversion rate. */
@@ -73,10 +74,6 @@ export function bandWithInterval(
     spans,
     reason: `the interval ${percent(lower)}–${percent(upper)} spans ${names}`,
   };
-}
-
-function percent(x: number): string {
-  return `${(x * 100).toFixed(1)}%`;
 }
 
 function checkThresholds(t: BandThresholds): void {

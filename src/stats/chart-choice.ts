@@ -1,3 +1,4 @@
+import { pValue } from '../core/display.js';
 import { chiSquareHomogeneity } from './chi-square-homogeneity.js';
 import type { Counts } from './compare-proportions.js';
 import { checkCounts, checkOpenProbability } from './counts.js';
@@ -50,11 +51,6 @@ export interface ChartChoice {
   readonly reason: string;
 }
 
-function formatP(p: number): string {
-  if (p < 0.001) return 'p < 0.001';
-  return `p = ${p < 0.01 ? p.toFixed(3) : p.toFixed(2)}`;
-}
-
 /**
  * Picks the control chart the data call for. Periods whose rates differ by more than binomial
  * noise (the binomial Pearson χ² test of equal rates across periods, {@link chiSquareHomogeneity}
@@ -82,7 +78,7 @@ export function chooseChart(periods: readonly Counts[], alpha = 0.05): ChartChoi
       reason: 'fewer than two periods with offers: nothing to test, p-chart limits',
     };
   }
-  const evidence = `χ² = ${chi.statistic.toFixed(1)}, df ${chi.df}, ${formatP(chi.pValue)}`;
+  const evidence = `χ² = ${chi.statistic.toFixed(1)}, df ${chi.df}, ${pValue(chi.pValue)}`;
   const laney = chi.pValue < alpha;
   return {
     kind: laney ? 'laney' : 'p',

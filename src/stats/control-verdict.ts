@@ -1,3 +1,4 @@
+import { percent } from '../core/display.js';
 import type { ChartChoice } from './chart-choice.js';
 import type { Counts } from './compare-proportions.js';
 import { controlChart, type ControlChartKind, type ControlChartRequest, type LimitSignal } from './control-chart.js';
@@ -60,7 +61,7 @@ export function controlVerdict(window: readonly Counts[], options: ControlVerdic
   const alarm = outside === 'below' || (outside === 'above' && side === 'both');
   const unit = options.unit ?? 'period';
   const chartName = `${chart.kind === 'p' ? 'p-chart' : 'Laney p′-chart'} (${sigmas}σ limits, ${window.length} ${unit}${window.length === 1 ? '' : 's'})`;
-  const limits = `limits ${pct(point?.lower ?? null)}–${pct(point?.upper ?? null)} around the centre ${pct(chart.centre)}`;
+  const limits = `limits ${percent(point?.lower ?? null)}–${percent(point?.upper ?? null)} around the centre ${percent(chart.centre)}`;
   const where =
     outside === null
       ? `inside the ${chartName}`
@@ -83,11 +84,8 @@ export function controlVerdict(window: readonly Counts[], options: ControlVerdic
     sigmas,
     outside,
     alarm,
-    sentence: `${pct(point?.rate ?? null)} is ${where}: ${limits}`,
+    sentence: `${percent(point?.rate ?? null)} is ${where}: ${limits}`,
     method,
   };
 }
 
-function pct(x: number | null): string {
-  return x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`;
-}

@@ -49,13 +49,13 @@ export function headlineContent(k: KpiResponse, f: Formatter, coverage: ModelCov
             { title: `${b.benchmark.source}, via ${b.benchmark.citation}` },
             h('span', { class: 'bm-name' }, `${industryName(b.industry)} customers`),
             ` ${f.percent(b.rate)} vs ${f.percent(b.benchmark.rate, 0)} `,
-            h('span', { class: `standing standing-${b.standing ?? 'none'}` }, b.standing === 'consistent' ? 'in line' : b.standing ?? '–'),
+            h('span', { class: `standing standing-${b.standing ?? 'none'}` }, b.standing === 'consistent' ? 'in line' : b.standing ?? '—'),
           ),
         ),
       )
     : null;
   const target = k.target
-    ? h('p', { class: 'target' }, `Target ${f.percent(k.target.rate)}: `, h('span', { class: `standing standing-${k.target.standing ?? 'none'}` }, k.target.standing === 'consistent' ? 'within reach' : k.target.standing ?? '–'), ` (${f.points(k.target.gapPoints)})`)
+    ? h('p', { class: 'target' }, `Target ${f.percent(k.target.rate)}: `, h('span', { class: `standing standing-${k.target.standing ?? 'none'}` }, k.target.standing === 'consistent' ? 'within reach' : k.target.standing ?? '—'), ` (${f.points(k.target.gapPoints)})`)
     : null;
 
   const main = h(
