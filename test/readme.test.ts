@@ -1,13 +1,14 @@
 /**
  * The README, followed top to bottom: every ```sh example runs, in a fresh folder laid out like
  * the uprate folder after `npm install` (with the demo database and the files the examples name),
- * with `uprate` on the PATH as `npm link` puts it there — the compiled bin, as a user runs it (so
- * a build older than src/ fails here first, with the fix). A non-zero exit the README does not
+ * with `uprate` on the PATH as `npm link` puts it there — the compiled bin, as a user runs it (a
+ * build older than src/ is rebuilt first, as `npm run build` would). A non-zero exit the README does not
  * announce fails. What the README announces about a block (a server it assumes, an exit code, a
  * placeholder, a command that cannot run here and why) sits in `<!-- readme-test: … -->` comments,
  * described in test/readme/directives.ts; how commands run, in test/readme/example-runner.ts.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,6 +60,12 @@ describe('README.md: every shell example runs as a reader runs it', () => {
   const started = performance.now();
 
   before(async () => {
+    // The examples run the compiled `uprate`, as a user gets it: a build older than src/ (an edit
+    // since `npm install`) is brought up to date first, as `npm run build` would.
+    if (staleBuild(ROOT)) {
+      const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, encoding: 'utf8' });
+      if (tsc.status !== 0) throw new Error(`dist/ is older than src/ and \`tsc -p tsconfig.build.json\` failed:\n${tsc.stdout}${tsc.stderr}`);
+    }
     const stale = staleBuild(ROOT);
     if (stale) throw new Error(stale);
     scratch = mkdtempSync(join(tmpdir(), 'uprate-readme-'));

@@ -27,6 +27,7 @@ export {
   parseNumber,
   parseChoiceParam,
   param,
+  singleParams,
   type CommonParams,
   type Params,
 } from './request-params.js';

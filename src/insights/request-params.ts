@@ -41,6 +41,15 @@ export function checkKnown(q: Params, allowed: readonly string[]): void {
   }
 }
 
+/**
+ * The parameters of an endpoint that takes each at most once: unknown ones refused, then a reader
+ * giving each value, or undefined when absent or empty.
+ */
+export function singleParams(q: Params, allowed: readonly string[]): (name: string) => string | undefined {
+  checkKnown(q, allowed);
+  return (name) => param(q, name) || undefined;
+}
+
 /** `YYYY-MM-DD`, checked to be a real day of the years 0000–9999 (`0050-01-01` is the year 50). */
 export function parseDay(value: string, name: string): string {
   const ts = /^\d{4}-\d{2}-\d{2}$/.test(value) ? parseTimestamp(value) : undefined;

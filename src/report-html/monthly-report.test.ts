@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { KpiContext } from '../insights/index.js';
+import { demoContext } from '../../test/judgements/demo-context.js';
 import { loadModel, shippedModelDir } from '../model/index.js';
-import { allAccess } from '../query/index.js';
-import { DEFAULT_BAND_THRESHOLDS } from '../stats/index.js';
 import { DuckDbStore } from '../store/index.js';
 import { collectMonthlyReport } from './monthly-report.js';
 import { renderReportHtml } from './report-html.js';
@@ -25,17 +23,7 @@ test('the monthly report compares the month with the previous calendar month, an
       ('o3', 'c3', '2025-05-01 10:00:00', 'upsell', 'Premium', '2025-05-02 10:00:00', NULL, 10),
       ('o4', 'c4', '2025-05-20 10:00:00', 'upsell', 'Premium', NULL, '2025-05-21 10:00:00', NULL),
       ('o5', 'c5', '2025-05-31 10:00:00', 'upsell', 'Premium', NULL, '2025-06-01 10:00:00', NULL)`);
-    const ctx: KpiContext = {
-      store,
-      model: await loadModel(shippedModelDir()),
-      asOf: new Date('2025-07-15T00:00:00Z'),
-      access: allAccess('local'),
-      windowDays: 30,
-      thresholds: DEFAULT_BAND_THRESHOLDS,
-      target: null,
-      level: 0.95,
-      method: 'wilson',
-    };
+    const ctx = demoContext(store, await loadModel(shippedModelDir()), new Date('2025-07-15T00:00:00Z'));
     const report = await collectMonthlyReport(ctx, { month: '2025-06' });
     const k = report.kpi;
     assert.deepEqual([k.offers, k.accepted], [2, 1]);

@@ -4,6 +4,7 @@ import { accessFilters } from '../../query/index.js';
 import { callerAccess, isAdmin } from '../caller.js';
 import { UprateError } from '../../core/errors.js';
 import { parseDate } from '../../kpi/index.js';
+import { singleParams } from '../../insights/index.js';
 import type { Model } from '../../model/index.js';
 import type { AlertCheck, AlertRules } from '../../insights/api-schema.js';
 import type { ServerContext } from '../context.js';
@@ -107,14 +108,7 @@ export async function alertsRoutes(app: FastifyInstance, ctx: ServerContext, opt
       throw new UprateError('NOT_FOUND', 'alert monitoring is off in this server', { hint: 'start it with `uprate serve` (it loads the rules from uprate.config.yaml, or the default rules)' });
     }
     const q = request.query as Record<string, unknown>;
-    const unknown = Object.keys(q).find((k) => !CHECK_PARAMS.includes(k));
-    if (unknown) throw new UprateError('BAD_ARGUMENT', `unknown parameter '${unknown}'`, { location: unknown, hint: `this endpoint accepts ${CHECK_PARAMS.join(', ')}` });
-    const once = (name: string): string | undefined => {
-      const v = q[name];
-      if (v === undefined || v === '') return undefined;
-      if (typeof v !== 'string') throw new UprateError('BAD_ARGUMENT', `${name} must be given once`, { location: name });
-      return v;
-    };
+    const once = singleParams(q, CHECK_PARAMS);
     const at = once('at');
     const dryRun = once('dryRun');
     if (dryRun !== undefined && dryRun !== 'true' && dryRun !== 'false') {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { UprateError } from '../../core/errors.js';
 import { buildReport, parseDate, parseGrain, servedBinding, type BindingCheck, type ReportOptions } from '../../kpi/index.js';
+import { singleParams } from '../../insights/index.js';
 import type { Model } from '../../model/index.js';
 import type { ServerContext } from '../context.js';
 
@@ -16,15 +17,7 @@ export async function reportRoutes(app: FastifyInstance, ctx: ServerContext, ser
   // The shipped model is compiled for the asked window; a user's model is read as served, through its binding.
   const own = binding && !binding.shipped ? { model: served.model, binding } : null;
   app.get('/api/v1/report', { config: { reads: true } }, async (request, reply) => {
-    const q = request.query as Record<string, unknown>;
-    const unknown = Object.keys(q).find((k) => !PARAMS.includes(k));
-    if (unknown) throw new UprateError('BAD_ARGUMENT', `unknown parameter '${unknown}'`, { location: unknown, hint: `this endpoint accepts ${PARAMS.join(', ')}` });
-    const text = (name: string): string | undefined => {
-      const v = q[name];
-      if (v === undefined || v === '') return undefined;
-      if (typeof v !== 'string') throw new UprateError('BAD_ARGUMENT', `${name} must be given once`, { location: name });
-      return v;
-    };
+    const text = singleParams(request.query as Record<string, unknown>, PARAMS);
     const [grain, by, from, to, type, window, asOf] = PARAMS.map(text);
     servedBinding(served.binding);
     if (window && own) {
