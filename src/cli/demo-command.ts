@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ingestFiles } from '../ingest/index.js';
+import { ingestTables } from '../ingest/index.js';
 import { buildReport, formatReport, parseDate, periodStart, type Report } from '../kpi/index.js';
 import { DuckDbStore, openStore, type Store } from '../store/index.js';
 import { DEFAULT_DB, DEFAULT_HOST, DEFAULT_PORT, parseInteger } from './options.js';
@@ -23,21 +23,23 @@ interface DemoFlags extends StoreFlags {
 
 /**
  * A server engine gets the demo the way users load data: the files are written, then ingested
- * (replacing the tables), so the same checks and bulk load run.
+ * (replacing both tables in one commit), so the same checks and bulk load run.
  */
 async function loadDemoFiles(store: Store, options: { rows: number; seed: number; end: Date; onProgress: (done: number, total: number) => void }): Promise<{ offers: number; customers: number }> {
   const { writeDemoFiles } = await import('../demo/index.js');
   const dir = await mkdtemp(join(tmpdir(), 'uprate-demo-'));
   try {
     const files = await writeDemoFiles({ dir, format: 'csv', rows: options.rows, seed: options.seed, end: options.end });
-    const customers = await ingestFiles(store, { table: 'customers', files: [files.customers], replace: true, via: 'demo' });
-    const offers = await ingestFiles(store, {
-      table: 'offers',
-      files: [files.offers],
-      replace: true,
-      via: 'demo',
-      onProgress: (p) => options.onProgress(Math.round((p.percent / 100) * options.rows), options.rows),
-    });
+    // Both tables are replaced in one commit: a failure leaves the old demo whole.
+    const [customers, offers] = await ingestTables(
+      store,
+      [
+        { table: 'customers', files: [files.customers], replace: true },
+        { table: 'offers', files: [files.offers], replace: true },
+      ],
+      { via: 'demo', onProgress: (p) => p.table === 'offers' && options.onProgress(Math.round((p.percent / 100) * options.rows), options.rows) },
+    );
+    if (!customers || !offers) throw new Error('ingestTables answered fewer summaries than tables');
     return { offers: offers.inserted, customers: customers.inserted };
   } finally {
     await rm(dir, { recursive: true, force: true });

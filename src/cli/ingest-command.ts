@@ -1,10 +1,11 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Command } from 'commander';
+import { count } from '../core/display.js';
 import { UprateError, isUprateError } from '../core/errors.js';
 import type { TableName } from '../core/schema.js';
-import { checkFilesExist, formatFromName, ingestTables, type IngestSummary, type SourceFormat } from '../ingest/index.js';
+import { checkFilesExist, formatFromName, ingestTables, LOAD_ORDER, type IngestSummary, type SourceFormat } from '../ingest/index.js';
 import { cliConfig } from './model-source.js';
 import { ingestSummarySchema } from '../insights/api-schema.js';
 import { openStore } from '../store/index.js';
@@ -31,9 +32,8 @@ export function tableFromFileName(file: string): TableName | undefined {
 }
 
 export function summaryLine(s: IngestSummary): string {
-  const n = (x: number) => x.toLocaleString('en-US');
-  const rejects = s.rejected > 0 ? `, ${n(s.rejected)} rejected${s.rejectFile ? ` (written to ${s.rejectFile})` : ''}` : ', 0 rejected';
-  return `${s.table}: ${n(s.rowsRead)} rows read, ${n(s.inserted)} inserted, ${n(s.updated)} updated, ${n(s.unchanged)} unchanged${rejects} in ${s.seconds.toFixed(2)} s (${n(Math.round(s.rowsPerSecond))} rows/s)`;
+  const rejects = s.rejected > 0 ? `, ${count(s.rejected)} rejected${s.rejectFile ? ` (written to ${s.rejectFile})` : ''}` : ', 0 rejected';
+  return `${s.table}: ${count(s.rowsRead)} rows read, ${count(s.inserted)} inserted, ${count(s.updated)} updated, ${count(s.unchanged)} unchanged${rejects} in ${s.seconds.toFixed(2)} s (${count(Math.round(s.rowsPerSecond))} rows/s)`;
 }
 
 interface IngestFlags extends StoreFlags, ServerFlags {
@@ -63,10 +63,6 @@ async function sendThroughServer(client: ServerClient, order: readonly (readonly
     });
   }
   const queue = order.flatMap(([table, files]) => files.map((file) => ({ table, file })));
-  // A missing file is found before anything is sent.
-  for (const { file } of queue) {
-    if (!existsSync(file)) throw new UprateError('FILE_NOT_FOUND', `${file} does not exist`, { location: file, hint: 'check the path; nothing was sent to the server' });
-  }
   const loaded: Loaded[] = [];
   for (const [i, { table, file }] of queue.entries()) {
     let summary: IngestSummary;
@@ -78,8 +74,7 @@ async function sendThroughServer(client: ServerClient, order: readonly (readonly
       })) as IngestSummary;
     } catch (e) {
       if (!isUprateError(e)) throw e;
-      const refused = throughServerHint(e);
-      throw queue.length > 1 ? partlyLoaded(refused, file, loaded, queue.slice(i + 1).map((q) => q.file)) : refused;
+      throw queue.length > 1 ? partlyLoaded(e, file, loaded, queue.slice(i + 1).map((q) => q.file)) : e;
     }
     loaded.push({ file, summary });
     done(summary);
@@ -87,24 +82,12 @@ async function sendThroughServer(client: ServerClient, order: readonly (readonly
   return loaded.map((l) => l.summary);
 }
 
-/** Bad rows through a server: --reject-file is not available there, so the fix says what is. */
-function throughServerHint(e: UprateError): UprateError {
-  if (e.code !== 'INVALID_ROWS') return e;
-  return new UprateError(e.code, e.message, {
-    ...(e.location ? { location: e.location } : {}),
-    hint: 'correct those rows and run the command again (or stop the server and load the file with --reject-file PATH to set the bad rows aside)',
-    ...(e.details === undefined ? {} : { details: e.details }),
-    cause: e,
-  });
-}
-
 /** The server's refusal of `file`, saying truthfully what the files before it left loaded. */
 export function partlyLoaded(e: UprateError, file: string, loaded: readonly Loaded[], unsent: readonly string[]): UprateError {
-  const n = (x: number) => x.toLocaleString('en-US');
   const before =
     loaded.length === 0
       ? 'nothing was loaded'
-      : `already loaded through the server, and kept: ${loaded.map((l) => `${l.file} (${l.summary.table}: ${n(l.summary.inserted)} inserted, ${n(l.summary.updated)} updated, ${n(l.summary.unchanged)} unchanged)`).join(', ')}`;
+      : `already loaded through the server, and kept: ${loaded.map((l) => `${l.file} (${l.summary.table}: ${count(l.summary.inserted)} inserted, ${count(l.summary.updated)} updated, ${count(l.summary.unchanged)} unchanged)`).join(', ')}`;
   const after = unsent.length > 0 ? `; not sent: ${unsent.join(', ')}` : '';
   return new UprateError(e.code, `${e.message}\n  ${file} was not loaded; ${before}${after}`, {
     ...(e.location ? { location: e.location } : {}),
@@ -157,40 +140,38 @@ file is refused, the files before it stay loaded (the message lists them): fix i
           }
           byTable.set(table, [...(byTable.get(table) ?? []), file]);
         }
-        // Customers first, so a file pair loads in a sensible order.
-        const order = [...byTable.entries()].sort(([a], [b]) => (a === 'customers' ? -1 : b === 'customers' ? 1 : 0));
-        const summaries: IngestSummary[] = [];
+        // In load order (customers first), through a server as well as directly.
+        const order = [...byTable.entries()].sort(([a], [b]) => LOAD_ORDER.indexOf(a) - LOAD_ORDER.indexOf(b));
         // Only the embedded file is held by one process; a database server takes loads directly.
         const client = serverClient({ flags, store: storeOptions(flags), security: cliConfig(flags).security, verb: 'sending the data' });
         if (client) {
-          const lines = await sendThroughServer(client, order, format, flags, (s) => {
+          // Each file's line is printed as the server loads it.
+          const summaries = await sendThroughServer(client, order, format, flags, (s) => {
             if (!flags.json) process.stdout.write(`${summaryLine(s)}\n`);
           });
-          if (flags.json) process.stdout.write(`${JSON.stringify(lines, null, 2)}\n`);
+          if (flags.json) process.stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);
           return;
-        } else {
-          // A bad config stops the load before the database is opened.
-          const { maxFieldLength } = cliConfig(flags).limits;
-          const store = await openStore(storeOptions(flags));
-          const bar = progressBar();
-          try {
-            // Every file of every table commits together, or nothing does (customers first).
-            summaries.push(
-              ...(await ingestTables(
-                store,
-                order.map(([table, tableFiles]) => ({ table, files: tableFiles })),
-                {
-                  ...(format ? { format } : {}),
-                  ...(flags.rejectFile ? { rejectFile: flags.rejectFile } : {}),
-                  maxFieldLength,
-                  onProgress: (p) => bar.update(`${p.phase} ${p.table}`, p.percent, p.rows ? `${p.rows.toLocaleString('en-US')} rows` : ''),
-                },
-              )),
-            );
-          } finally {
-            bar.stop();
-            await store.close();
-          }
+        }
+        // A bad config stops the load before the database is opened.
+        const { maxFieldLength } = cliConfig(flags).limits;
+        const store = await openStore(storeOptions(flags));
+        const bar = progressBar();
+        let summaries: IngestSummary[];
+        try {
+          // Every file of every table commits together, or nothing does (customers first).
+          summaries = await ingestTables(
+            store,
+            order.map(([table, tableFiles]) => ({ table, files: tableFiles })),
+            {
+              ...(format ? { format } : {}),
+              ...(flags.rejectFile ? { rejectFile: flags.rejectFile } : {}),
+              maxFieldLength,
+              onProgress: (p) => bar.update(`${p.phase} ${p.table}`, p.percent, p.rows ? `${count(p.rows)} rows` : ''),
+            },
+          );
+        } finally {
+          bar.stop();
+          await store.close();
         }
         if (flags.json) process.stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);
         else for (const s of summaries) process.stdout.write(`${summaryLine(s)}\n`);

@@ -71,8 +71,8 @@ export async function bulkLoadClickHouse(store: ClickHouseStore, loads: readonly
     } catch (e) {
       for (const p of sent) await forget(store, p.load.table, p.loadId);
       if (e instanceof UprateError && e.code !== 'DB_ERROR') throw e;
-      const tables = loads.length > 1 ? loads.map((l) => l.table.name).join(' and ') : 'it';
-      throw new UprateError('DB_ERROR', `loading ${current} into ${store.target} failed; nothing of ${tables} is visible: ${errorMessage(e)}`, {
+      // Several tables: ingestTables says that nothing of any file was loaded.
+      throw new UprateError('DB_ERROR', `loading ${current} into ${store.target} failed; nothing of it is visible: ${errorMessage(e)}`, {
         location: store.target,
         hint: 'fix the cause and load the files again (loading is idempotent)',
         cause: e,

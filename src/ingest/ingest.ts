@@ -19,7 +19,7 @@ import { inputChanged, withProgress } from './statement-progress.js';
 export type { CheckedRows, IngestOptions, IngestProgress, IngestSummary, IngestTablesOptions, RowError, TableFiles } from './ingest-options.js';
 
 /** The order tables load in: customers before the offers that refer to them. */
-const LOAD_ORDER: readonly TableName[] = ['customers', 'offers'];
+export const LOAD_ORDER: readonly TableName[] = ['customers', 'offers'];
 
 /**
  * Loads the files of one or more tables, all or nothing across every table, in two streaming
@@ -76,7 +76,8 @@ export async function ingestTables(store: Store, tables: readonly TableFiles[], 
   }
   const seconds = (performance.now() - started) / 1000;
   return checked.map((t, i) => {
-    const counts = written[i] ?? { inserted: 0, updated: 0, unchanged: 0 };
+    const counts = written[i];
+    if (!counts) throw new Error(`the ${store.engine} store answered ${written.length} load counts for ${checked.length} tables`);
     options.onProgress?.({ table: t.spec.name, phase: 'done', percent: 100, rows: t.rowsRead });
     return {
       table: t.spec.name,
@@ -126,7 +127,7 @@ async function checkAll(c: DuckDBConnection, loads: readonly TableFiles[], forma
   const tables: CheckedTable[] = [];
   for (const [i, load] of loads.entries()) tables.push(await checkTable(c, load, formats[i] ?? [], options));
   if (tables.some((t) => t.rejected > 0)) {
-    if (!options.rejectFile) throw await invalidRows(c, tables, options.maxErrors ?? 20);
+    if (!options.rejectFile) throw await invalidRows(c, tables, options.maxErrors ?? 20, options.via);
     await writeRejects(c, tables, options.rejectFile);
   }
   for (const t of tables) if (t.load.admit) await t.load.admit(checkedRows(c, t));
@@ -138,7 +139,8 @@ async function checkAll(c: DuckDBConnection, loads: readonly TableFiles[], forma
  * ClickHouse, committed none), and the message says so before it says which table failed.
  */
 function noneLoaded(e: unknown, loads: readonly TableFiles[]): unknown {
-  if (!(e instanceof UprateError) || e.code === 'INVALID_ROWS') return e;
+  // A server that went away may have committed before it did: "nothing was loaded" is not known then.
+  if (!(e instanceof UprateError) || e.code === 'INVALID_ROWS' || e.code === 'ENGINE_UNAVAILABLE') return e;
   const files = loads.flatMap((t) => t.files);
   return new UprateError(e.code, `nothing of ${listed(files)} was loaded: ${e.message}`, { ...(e.location ? { location: e.location } : {}), ...(e.hint ? { hint: e.hint } : {}), details: e.details, cause: e.cause ?? e });
 }

@@ -12,7 +12,7 @@ import type { Source } from './source-sql.js';
  * the rules in each table; and, when other tables were checked and are good, that they are not
  * loaded either.
  */
-export async function invalidRows(c: DuckDBConnection, tables: readonly CheckedTable[], max: number): Promise<UprateError> {
+export async function invalidRows(c: DuckDBConnection, tables: readonly CheckedTable[], max: number, via: string | undefined): Promise<UprateError> {
   const bad = tables.filter((t) => t.rejected > 0);
   const errors: RowError[] = [];
   for (const t of bad) errors.push(...(await describeErrors(c, t, max - errors.length)));
@@ -27,7 +27,11 @@ export async function invalidRows(c: DuckDBConnection, tables: readonly CheckedT
   const goodFiles = tables.filter((t) => t.rejected === 0).flatMap((t) => t.load.files);
   const either = goodFiles.length === 0 ? '' : ` (${listed(goodFiles)} ${goodFiles.length === 1 ? 'was' : 'were'} checked and ${goodFiles.length === 1 ? 'is' : 'are'} not loaded either)`;
   return new UprateError('INVALID_ROWS', `${counts} break the data model rules; nothing was loaded${either}\n${shown}${more}`, {
-    hint: 'correct those rows, or pass --reject-file PATH to load the good rows and set the bad ones aside',
+    // Over HTTP there is no --reject-file: the sender fixes the rows (or loads the file with the CLI while no server holds the database).
+    hint:
+      via === 'http'
+        ? 'correct those rows and run the command again (or stop the server and load the file with --reject-file PATH to set the bad rows aside)'
+        : 'correct those rows, or pass --reject-file PATH to load the good rows and set the bad ones aside',
     details: {
       rejected,
       rowsRead,
