@@ -4,7 +4,7 @@
  * query must be one the semantic layer accepts. Problems name the file line, the rule and the field.
  */
 import { configIssuesError, type ConfigIssue, type UprateConfig } from '../config/index.js';
-import { isUprateError } from '../core/errors.js';
+import { isUprateError, UprateError } from '../core/errors.js';
 import { findMember, type Model } from '../model/index.js';
 import { prepareQuery } from '../query/index.js';
 import { dialectFor } from '../sql/index.js';
@@ -122,4 +122,13 @@ export function deliverToChannel(channel: Channel, body: string, key: string, ef
     key,
     effects,
   );
+}
+
+/** Refuses a rule name the setup lacks, naming it and the rules in force; `location` is the option or parameter that named it. */
+export function checkRuleNames(setup: AlertSetup, names: readonly string[], location: string): void {
+  for (const name of names) {
+    if (!setup.rules.some((r) => r.name === name)) {
+      throw new UprateError('BAD_ARGUMENT', `no alert rule named '${name}'`, { location, hint: `rules in force: ${setup.rules.map((r) => r.name).join(', ')}` });
+    }
+  }
 }

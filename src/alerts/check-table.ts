@@ -1,27 +1,29 @@
-/** `uprate alerts check` prints one line per rule and scope. */
+/** `uprate alerts check` prints one line per rule and scope, from the check's JSON document (direct or through a server). */
 import { alignedTable } from '../core/text-table.js';
-import type { CheckResult } from './alert-monitor.js';
+import type { AlertCheck } from '../insights/api-schema.js';
 
 const STATUS_ORDER = { firing: 0, ok: 1, skipped: 2 } as const;
 
-export function checkTable(result: CheckResult): string {
-  const rows = [...result.rows].sort((a, b) => STATUS_ORDER[a.finding.status] - STATUS_ORDER[b.finding.status] || a.rule.name.localeCompare(b.rule.name));
+/** One line per rule and scope, firing first, then the summary: the check as `uprate alerts check` prints it. */
+export function checkText(check: AlertCheck): string {
+  const rows = [...check.rows].sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || a.rule.localeCompare(b.rule));
   const cells = rows.map((r) => {
     const sent = r.deliveries.filter((d) => d.delivered).map((d) => `${d.kind}→${d.channel}`);
     const failed = r.deliveries.filter((d) => d.claimed && !d.delivered).map((d) => `${d.kind}✗${d.channel}`);
     return [
-      r.finding.status.toUpperCase(),
-      r.rule.name,
-      r.finding.scope,
-      r.finding.severity,
-      r.finding.period?.label ?? '',
-      r.state?.state === 'firing' ? r.state.firingSince.toISOString().slice(0, 16).replace('T', ' ') : '',
-      [...sent, ...failed].join(' ') || '',
-      r.finding.message,
+      r.status.toUpperCase(),
+      r.rule,
+      r.scope,
+      r.severity,
+      r.period ?? '',
+      r.state === 'firing' && r.firingSince ? r.firingSince.slice(0, 16).replace('T', ' ') : '',
+      [...sent, ...failed].join(' '),
+      r.message,
     ];
   });
   const lines = alignedTable(['status', 'rule', 'scope', 'severity', 'period', 'firing since', 'sent', 'message'], cells);
-  const errors = result.errors.map((e) => `error: rule ${e.rule} could not be evaluated: ${e.error}`);
-  const summary = `${result.firing} firing, ${result.rows.filter((r) => r.finding.status === 'ok').length} ok, ${result.rows.filter((r) => r.finding.status === 'skipped').length} skipped (as of ${result.at.toISOString()})`;
+  const errors = check.errors.map((e) => `error: rule ${e.rule} could not be evaluated: ${e.error}`);
+  const count = (status: string) => check.rows.filter((r) => r.status === status).length;
+  const summary = `${check.firing} firing, ${count('ok')} ok, ${count('skipped')} skipped (as of ${check.at})`;
   return [...lines, ...errors, summary].join('\n') + '\n';
 }

@@ -5,7 +5,7 @@
  */
 export { alertsSchema, ruleSchema, channelSchema, type AlertsConfig, type AlertRule, type AlertCondition, type ChannelConfig } from './rules-schema.js';
 export { defaultRules, activeRules } from './default-rules.js';
-export { alertSetup, deliverToChannel, type AlertSetup, type Channel } from './alert-setup.js';
+export { alertSetup, checkRuleNames, deliverToChannel, type AlertSetup, type Channel } from './alert-setup.js';
 export { sendTestNotification, type TestDelivery } from './test-notification.js';
 export { evaluateRule, evaluateRules, type RuleResult, type EvaluateOptions } from './evaluate-rules.js';
 export type { Finding, FindingStatus, Severity, TestSummary } from './finding.js';
@@ -16,5 +16,5 @@ export { listDeadLetters, type DeadLetterRow } from './notification-lease.js';
 export { ensureAlertTables, ALERT_TABLES_DDL } from './alert-tables.js';
 export { buildNotification, dashboardLink, slackMessage, type Notification } from './notification.js';
 export { deliverWebhook, signature, backoffDelay, SIGNATURE_HEADER, TIMESTAMP_HEADER, DELIVERY_HEADER, type DeliveryEffects, type DeliveryResult } from './webhook.js';
-export { checkTable } from './check-table.js';
+export { checkText } from './check-table.js';
 export { alertVisibleTo, scopeParts } from './alert-visibility.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { AlertMonitor, alertSetup, DEFAULT_PUBLIC_URL, sendTestNotification, type AlertSetup } from '../alerts/index.js';
+import { AlertMonitor, alertSetup, checkRuleNames, checkText, DEFAULT_PUBLIC_URL, sendTestNotification } from '../alerts/index.js';
 import { UprateError } from '../core/errors.js';
 import { alignedTable } from '../core/text-table.js';
 import { alertCheckSchema, alertRulesSchema, type AlertCheck, type AlertRules } from '../insights/api-schema.js';
@@ -41,14 +41,6 @@ async function setupFrom(flags: ConfigFlags) {
   return { model, setup: alertSetup(config, model) };
 }
 
-function checkRules(setup: AlertSetup, names: readonly string[] | undefined): void {
-  for (const name of names ?? []) {
-    if (!setup.rules.some((r) => r.name === name)) {
-      throw new UprateError('BAD_ARGUMENT', `no alert rule named '${name}'`, { location: '--rule', hint: `rules in force: ${setup.rules.map((r) => r.name).join(', ')}` });
-    }
-  }
-}
-
 /**
  * POST /api/v1/alerts/check on a running server, with the same clock, rules and dry run: the
  * server's rules and store, its answer the document the direct path prints.
@@ -60,32 +52,6 @@ async function checkThroughServer(client: ServerClient, flags: CheckFlags, at: D
     ...(flags.rule ? { rule: flags.rule } : {}),
   };
   return (await client.request('POST', '/api/v1/alerts/check', { query, schema: alertCheckSchema })) as AlertCheck;
-}
-
-const STATUS_ORDER = { firing: 0, ok: 1, skipped: 2 } as const;
-
-/** One line per rule and scope, firing first, then the summary: the check as `uprate alerts check` prints it. */
-export function checkText(check: AlertCheck): string {
-  const rows = [...check.rows].sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || a.rule.localeCompare(b.rule));
-  const cells = rows.map((r) => {
-    const sent = r.deliveries.filter((d) => d.delivered).map((d) => `${d.kind}→${d.channel}`);
-    const failed = r.deliveries.filter((d) => d.claimed && !d.delivered).map((d) => `${d.kind}✗${d.channel}`);
-    return [
-      r.status.toUpperCase(),
-      r.rule,
-      r.scope,
-      r.severity,
-      r.period ?? '',
-      r.state === 'firing' && r.firingSince ? r.firingSince.slice(0, 16).replace('T', ' ') : '',
-      [...sent, ...failed].join(' '),
-      r.message,
-    ];
-  });
-  const lines = alignedTable(['status', 'rule', 'scope', 'severity', 'period', 'firing since', 'sent', 'message'], cells);
-  const errors = check.errors.map((e) => `error: rule ${e.rule} could not be evaluated: ${e.error}`);
-  const count = (status: string) => check.rows.filter((r) => r.status === status).length;
-  const summary = `${check.firing} firing, ${count('ok')} ok, ${count('skipped')} skipped (as of ${check.at})`;
-  return [...lines, ...errors, summary].join('\n') + '\n';
 }
 
 /** The rules and channels in force, and where notifications link: what `uprate alerts list` prints. */
@@ -150,7 +116,7 @@ direct check prints it.`)
           check = await checkThroughServer(client, flags, at);
         } else {
           const { model, setup } = await setupFrom(flags);
-          checkRules(setup, flags.rule);
+          checkRuleNames(setup, flags.rule ?? [], '--rule');
           const store = await openStore(storeOptions);
           try {
             const monitor = new AlertMonitor({ store, model, setup, log: (level, message) => level !== 'info' && process.stderr.write(`uprate: ${message}\n`) });
@@ -172,7 +138,7 @@ direct check prints it.`)
   ).action(
     action(async (ruleName: string, flags: ConfigFlags & { channel?: string[] }) => {
       const { setup } = await setupFrom(flags);
-      checkRules(setup, [ruleName]);
+      checkRuleNames(setup, [ruleName], '--rule');
       const rule = setup.rules.find((r) => r.name === ruleName);
       for (const c of flags.channel ?? []) {
         if (!setup.channels.has(c)) throw new UprateError('BAD_ARGUMENT', `no channel named '${c}'`, { location: '--channel', hint: `channels: ${[...setup.channels.keys()].join(', ') || '(none defined under alerts.channels)'}` });

@@ -89,22 +89,15 @@ export function renderAnswer(answer: LoadAnswer, format: (typeof QUERY_FORMATS)[
 /** The server's parameter names as this command's options, for the places errors name. */
 const LOCATIONS: Readonly<Record<string, string>> = { [AS_OF_HEADER]: '--as-of' };
 
-/** Longest query sent in the URL of a GET; a longer one goes as a POST body. */
-const MAX_GET_QUERY = 8000;
-
 /**
  * The answer of a running server's /cubejs-api/v1/load, as {@link answerQuery} gives it: asked as
  * `queryType: multi` (one shape for every query), without the fields /load adds for Cube clients;
  * a "Continue wait" (a query still running after the server's long-poll) is asked again. The
- * query travels in the URL of a GET, as Cube's own client sends it, unless it is too long for one.
+ * query travels as a POST body, so no query is too long for a URL.
  */
 async function loadThroughServer(client: ServerClient, query: unknown, asOf: Date | undefined): Promise<{ answer: LoadAnswer; lastRefreshTime: string | undefined }> {
-  const text = JSON.stringify(query);
   const headers = asOf ? { headers: { [AS_OF_HEADER]: asOf.toISOString() } } : {};
-  const ask = () =>
-    encodeURIComponent(text).length <= MAX_GET_QUERY
-      ? client.request('GET', '/cubejs-api/v1/load', { query: { query: text, queryType: 'multi' }, ...headers })
-      : client.request('POST', '/cubejs-api/v1/load', { json: { query, queryType: 'multi' }, ...headers });
+  const ask = () => client.request('POST', '/cubejs-api/v1/load', { json: { query, queryType: 'multi' }, ...headers });
   for (;;) {
     const body = (await ask()) as { error?: unknown; queryType: LoadAnswer['queryType']; results: (LoadResult & { lastRefreshTime?: string })[]; pivotQuery: LoadAnswer['pivotQuery'] };
     if (body.error === 'Continue wait') continue;

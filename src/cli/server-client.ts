@@ -16,6 +16,7 @@
  */
 import type { z } from 'zod';
 import { UprateError, errorMessage, type ErrorCode } from '../core/errors.js';
+import { STATUS } from '../server/error-handler.js';
 import { chooseStore, readServerSidecar, type StoreOptions } from '../store/index.js';
 import { authHeader, ownerClaims, TOKEN_FIX } from './auth-header.js';
 
@@ -32,14 +33,8 @@ export interface ServerTarget {
   readonly heldFile?: string;
 }
 
-/** Every error code the server may send that the CLI knows as its own (the rest are the server's failures). */
-const ERROR_CODES: readonly ErrorCode[] = [
-  'BAD_ARGUMENT', 'FILE_NOT_FOUND', 'FILE_EMPTY', 'FILE_FORMAT', 'BAD_HEADER', 'INVALID_ROWS', 'DB_LOCKED', 'DB_ERROR', 'MODEL_INVALID',
-  'QUERY_INVALID', 'AUTH_MISSING', 'AUTH_INVALID', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'ENGINE_UNAVAILABLE', 'CONFIG_INVALID', 'FORBIDDEN',
-  'QUERY_TOO_LARGE', 'QUERY_TIMEOUT', 'QUERY_CANCELLED', 'BUSY', 'READ_ONLY',
-];
-
-const isErrorCode = (code: unknown): code is ErrorCode => typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code);
+/** A code the CLI knows as its own: one of the codes the server maps to a status (the rest are the server's failures). */
+const isErrorCode = (code: unknown): code is ErrorCode => typeof code === 'string' && Object.hasOwn(STATUS, code);
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** `--server`'s value as a base URL without a trailing slash; anything but http(s) is refused. */

@@ -89,3 +89,15 @@ export function parseDate(value: string, where: string): Date {
   }
   return new Date(parsed.ms);
 }
+
+/**
+ * Where a report ends: a day (`YYYY-MM-DD`) is included, so the report ends where the next day
+ * starts (no end at all after 9999-12-31); an instant is the end itself. `uprate report --to` and
+ * `GET /api/v1/report?to=` read it alike.
+ */
+export function reportEnd(text: string, location: string): { to: Date } | Record<string, never> {
+  const end = parseDate(text, location);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return { to: end };
+  const next = new Date(end.getTime() + 86_400_000);
+  return next.getUTCFullYear() > 9999 ? {} : { to: next };
+}

@@ -61,9 +61,12 @@ export interface MonthlyReport {
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 /** First and last day of a `YYYY-MM` month. */
-export function monthRange(month: string): { from: string; to: string } {
+export function monthRange(month: string, location = '--month'): { from: string; to: string } {
   const m = MONTH.exec(month);
-  if (!m) throw new UprateError('BAD_ARGUMENT', `--month must be YYYY-MM, not '${month}'`, { location: '--month', hint: 'e.g. --month 2025-06' });
+  if (!m) {
+    const example = location.startsWith('--') ? `${location} 2025-06` : `${location}=2025-06`;
+    throw new UprateError('BAD_ARGUMENT', `${location} must be YYYY-MM, not '${month}'`, { location, hint: `e.g. ${example}` });
+  }
   const y = Number(m[1]);
   const mo = Number(m[2]) - 1;
   const day = (d: Date) => d.toISOString().slice(0, 10);

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AlertMonitor, alertVisibleTo, listAlerts, type AlertSetup, type CheckResult } from '../../alerts/index.js';
+import { AlertMonitor, alertVisibleTo, checkRuleNames, listAlerts, type AlertSetup, type CheckResult } from '../../alerts/index.js';
 import { accessFilters } from '../../query/index.js';
 import { callerAccess, isAdmin } from '../caller.js';
 import { UprateError } from '../../core/errors.js';
@@ -126,11 +126,7 @@ const CHECK_PARAMS = ['at', 'dryRun', 'rule'];
 export function ruleNames(value: unknown, setup: AlertSetup): string[] | undefined {
   if (value === undefined) return undefined;
   const names = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
-  for (const name of names) {
-    if (!setup.rules.some((r) => r.name === name)) {
-      throw new UprateError('BAD_ARGUMENT', `no alert rule named '${name}'`, { location: 'rule', hint: `rules in force: ${setup.rules.map((r) => r.name).join(', ')}` });
-    }
-  }
+  checkRuleNames(setup, names, 'rule');
   return names.length > 0 ? names : undefined;
 }
 

@@ -31,7 +31,7 @@ import { DEFAULT_BAND_THRESHOLDS, type AdjustMethod } from '../../stats/index.js
 import type { ServerContext } from '../context.js';
 import { openApiDocument } from '../openapi.js';
 // The numbers only: the renderer (and ECharts) stays with the CLI.
-import { collectMonthlyReport } from '../../report-html/monthly-report.js';
+import { collectMonthlyReport, monthRange } from '../../report-html/monthly-report.js';
 
 /** The settings the KPI endpoints read from the config file. */
 export type KpiSettings = Partial<Pick<UprateConfig, 'bands' | 'target' | 'conversionWindowDays' | 'stats' | 'kpi'>>;
@@ -194,9 +194,7 @@ export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, 
     checkKnown(q, MONTHLY_PARAMS);
     const { ctx, common } = context(request, reply, q);
     const month = param(q, 'month');
-    if (month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
-      throw new UprateError('BAD_ARGUMENT', `month must be YYYY-MM, not '${month}'`, { location: 'month', hint: 'e.g. month=2025-06' });
-    }
+    if (month !== undefined) monthRange(month, 'month');
     return collectMonthlyReport(ctx, { ...(month ? { month } : {}), offerType: common.selection.offerType, filters: common.selection.filters });
   });
 

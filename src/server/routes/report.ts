@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { UprateError } from '../../core/errors.js';
-import { buildReport, parseDate, parseGrain, servedBinding, type BindingCheck, type ReportOptions } from '../../kpi/index.js';
+import { buildReport, parseDate, parseGrain, reportEnd, servedBinding, type BindingCheck, type ReportOptions } from '../../kpi/index.js';
 import { singleParams } from '../../insights/index.js';
 import type { Model } from '../../model/index.js';
 import type { ServerContext } from '../context.js';
@@ -38,17 +38,6 @@ export async function reportRoutes(app: FastifyInstance, ctx: ServerContext, ser
     };
     return buildReport(ctx.store, scope.access, options);
   });
-}
-
-/**
- * Where the report ends: a day (`YYYY-MM-DD`) is included, so the report ends where the next day
- * starts (no end at all after 9999-12-31); an instant is the end itself, as `uprate report --to`.
- */
-export function reportEnd(text: string, location: string): { to: Date } | Record<string, never> {
-  const end = parseDate(text, location);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return { to: end };
-  const next = new Date(end.getTime() + 86_400_000);
-  return next.getUTCFullYear() > 9999 ? {} : { to: next };
 }
 
 function offerType(v: string): 'upsell' | 'cross_sell' {
