@@ -92,6 +92,9 @@ function reads(): { name: string; method: 'GET' | 'POST'; url: string; body?: un
     '/api/v1/report?by=region',
     '/api/v1/report?by=campaign,plan&grain=month',
     '/api/v1/report',
+    '/api/v1/report?grain=none&asOf=2025-07-15',
+    '/api/v1/report/monthly?month=2025-06&asOf=2025-07-15',
+    `/api/v1/report/monthly?month=2025-06&asOf=2025-07-15&filters=${regionFilter}`,
     '/api/v1/alerts',
     '/cubejs-api/v1/meta',
   ]) out.push({ name: path, method: 'GET', url: path });
@@ -193,6 +196,11 @@ async function suite(slot: EngineSlot): Promise<void> {
     const check = await ask('europe', { method: 'POST', url: '/api/v1/alerts/check' });
     assert.equal(check.statusCode, 403);
     assert.equal(check.json().code, 'FORBIDDEN');
+    // The rules name every tenant's scope and channel: an admin's view too.
+    const rules = await ask('europe', { method: 'GET', url: '/api/v1/alerts/rules' });
+    assert.equal(rules.statusCode, 403);
+    assert.equal(rules.json().code, 'FORBIDDEN');
+    assert.equal((await ask('admin', { method: 'GET', url: '/api/v1/alerts/rules' })).statusCode, 200);
     const all = (await ask('admin', { method: 'GET', url: '/api/v1/alerts' })).json() as { firing: unknown[] };
     assert.equal(all.firing.length, withAlerts ? 3 : 0);
   });
