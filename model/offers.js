@@ -142,6 +142,36 @@ cube('Offers', {
     },
   },
 
+  // Rollups (Cube's pre-aggregations): the counts summed per day and per month in a table of the
+  // store's own engine, built by `uprate rollups build` and refreshed by every ingest in the same
+  // commit. A query reads a rollup only where its answer is exactly the rows' answer: periods
+  // settled at the query's clock (a conversion window after they ended) come from the rollup, the
+  // rest from the rows. Ratios are computed from the summed parts; distinct customers and the
+  // customer-clustered intervals are read from the rows.
+  preAggregations: {
+    // The KPI, the trend and the offer leaderboard: offers' own columns, no join.
+    daily: {
+      type: 'rollup',
+      measures: [count, accepted, pending, expansionRevenue],
+      dimensions: [offerType, channel, offerName, campaign],
+      timeDimension: offeredAt,
+      granularity: 'day',
+      partitionGranularity: 'month',
+      settledAfterDays: windowDays,
+    },
+    // The dashboard's breakdowns by customer attributes, per month (a day grain would be nearly
+    // as large as the table at a million customers).
+    segments: {
+      type: 'rollup',
+      measures: [count, accepted, pending, expansionRevenue],
+      dimensions: [offerType, channel, Customers.accountSize, Customers.lifecycleStage, Customers.engagementTier, Customers.industry],
+      timeDimension: offeredAt,
+      granularity: 'month',
+      partitionGranularity: 'month',
+      settledAfterDays: windowDays,
+    },
+  },
+
   segments: {
     upsells: { sql: isUpsell, title: 'Upsells' },
     crossSells: { sql: isCrossSell, title: 'Cross-Sells' },

@@ -4,6 +4,7 @@ import { registerDemo } from './demo-command.js';
 import { registerIngest } from './ingest-command.js';
 import { registerModel } from './model-command.js';
 import { registerQuery } from './query-command.js';
+import { registerRollups } from './rollups-command.js';
 import { registerReport } from './report-command.js';
 import { registerServe } from './serve-command.js';
 
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerQuery(program);
   registerModel(program);
+  registerRollups(program);
   registerAlerts(program);
   return program;
 }

@@ -2,6 +2,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { UprateError, errorMessage } from '../core/errors.js';
 import type { TableName } from '../core/schema.js';
 import type { LoadCounts } from '../store/store.js';
+import { applyRefresh, planRefresh } from '../rollups/maintain.js';
+import { duckDbExec } from '../rollups/transaction.js';
 import type { CheckedTable } from './check-rows.js';
 import type { IngestProgress } from './ingest-options.js';
 import { firstRow, inputChanged, withProgress } from './statement-progress.js';
@@ -15,6 +17,9 @@ import { firstRow, inputChanged, withProgress } from './statement-progress.js';
 export async function mergeTables(c: DuckDBConnection, tables: readonly CheckedTable[], onProgress: ((p: IngestProgress) => void) | undefined): Promise<LoadCounts[]> {
   await c.run('BEGIN TRANSACTION');
   try {
+    // Rollups change with their rows, in the same commit: which partitions, known before the rows move.
+    const exec = duckDbExec(c);
+    const refresh = await planRefresh(exec, 'duckdb', tables.map((t) => ({ table: t.spec.name, rowsSql: t.rowsSql, key: t.spec.key, replace: t.load.replace ?? false })));
     const counts: LoadCounts[] = [];
     for (const t of tables) {
       // An engine's refusal (a constraint) is a DB_ERROR, not a file that cannot be read.
@@ -26,6 +31,7 @@ export async function mergeTables(c: DuckDBConnection, tables: readonly CheckedT
       );
       counts.push(written);
     }
+    await applyRefresh(exec, 'duckdb', refresh);
     await c.run('COMMIT');
     return counts;
   } catch (e) {

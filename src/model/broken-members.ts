@@ -126,6 +126,7 @@ export function setAsideBroken(cubes: ReadonlyMap<string, CubeDef>, errors: read
       segments: keep(cube.segments),
       joins: new Map([...cube.joins].filter(([target]) => !broken.has(joinKey(cube.name, target)))),
       primaryKeys: cube.primaryKeys.filter((k) => dimensions.has(k)),
+      rollups: new Map([...cube.rollups].filter(([, r]) => [...r.measures, ...r.dimensions, r.timeDimension].every(drillable))),
     });
   }
   return { cubes: kept, broken, derived };

@@ -1,4 +1,5 @@
 import { buildMeasure } from './build-measure.js';
+import { buildRollups } from './build-rollups.js';
 import { buildDimension, buildJoin, buildSegment, placeOf, sqlTemplate, type BuildContext } from './build-members.js';
 import type { ProblemList } from './problems.js';
 import { CUBE_PROPERTIES, normalizeProperties } from './property-names.js';
@@ -57,6 +58,7 @@ export function buildCube(raw: RawCube, symbols: SymbolTable, problems: ProblemL
     joins: joinsByTarget(raw.joins, ctx),
     primaryKeys: [...dimensions.values()].filter((d) => d.primaryKey).map((d) => d.name),
     meta: props['meta'],
+    rollups: buildRollups(ctx, props['preAggregations']),
   };
 }
 

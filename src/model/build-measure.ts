@@ -43,20 +43,26 @@ export function buildMeasure(ctx: BuildContext, raw: RawMember): MeasureDef | un
 }
 
 function drillMembers(ctx: BuildContext, value: unknown, place: ProblemPlace): string[] {
+  return memberList(ctx, value, place, { what: 'drill member', list: 'drillMembers', example: 'drillMembers: [offerId, offerName]' });
+}
+
+/**
+ * A list of member references: JavaScript lists references (`[offerId, Customers.industry]`),
+ * YAML lists names (`[offer_id, CUBE.count, Customers.industry]`). Answers `Cube.member` paths.
+ */
+export function memberList(ctx: BuildContext, value: unknown, place: ProblemPlace, say: { what: string; list: string; example: string }): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) {
-    ctx.problems.error(place, 'drillMembers must be a list of members', 'drillMembers: [id, name]');
+    ctx.problems.error(place, `${say.list} must be a list of members`, say.example);
     return [];
   }
   const out: string[] = [];
   for (const v of value) {
-    // YAML lists names (`drill_members: [id, name]`); JavaScript lists references.
     const named = typeof v === 'string' && /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)?$/.test(v) ? refMarker(v) : v;
-    const t = sqlTemplate(ctx, named, place, 'a drill member');
+    const t = sqlTemplate(ctx, named, place, `a ${say.what}`);
     const part = t?.length === 1 ? t[0] : undefined;
     if (part?.kind === 'member' && part.memberType !== 'segment') out.push(`${part.cube}.${part.member}`);
-    else if (t) ctx.problems.error(place, `drill member ${String(v)} is not a measure or dimension`, 'drillMembers: [offerId, offerName]');
+    else if (t) ctx.problems.error(place, `${say.what} ${String(v)} is not a measure or dimension`, say.example);
   }
   return out;
 }
-

@@ -6,6 +6,7 @@ import { checkCycles } from './check-cycles.js';
 import { checkJoins } from './check-joins.js';
 import { checkNumberMeasures } from './check-number-measures.js';
 import { checkReferences } from './check-references.js';
+import { checkRollups } from './check-rollups.js';
 import { evaluateJsModel } from './evaluate-js.js';
 import { fileCubes } from './file-cubes.js';
 import { ProblemList, type ModelProblem } from './problems.js';
@@ -76,6 +77,7 @@ export function compileModel(sources: readonly ModelSource[], options: CompileOp
   checkCycles(cubes, problems);
   checkNumberMeasures(cubes, problems);
   checkJoins(cubes, problems);
+  checkRollups(cubes, problems);
   const files = sources.map((s) => s.file);
   if (options.tolerant) {
     const texts = new Map(sources.map((s) => [s.file, s.text]));

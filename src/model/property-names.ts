@@ -11,8 +11,8 @@ export interface PropertySpec {
 }
 
 export const CUBE_PROPERTIES: PropertySpec = {
-  supported: ['sql', 'sqlTable', 'title', 'description', 'public', 'shown', 'meta'],
-  ignored: ['dataSource', 'refreshKey', 'preAggregations', 'sqlAlias', 'rewriteQueries', 'hierarchies', 'accessPolicy', 'folders'],
+  supported: ['sql', 'sqlTable', 'title', 'description', 'public', 'shown', 'meta', 'preAggregations'],
+  ignored: ['dataSource', 'refreshKey', 'sqlAlias', 'rewriteQueries', 'hierarchies', 'accessPolicy', 'folders'],
 };
 export const MEASURE_PROPERTIES: PropertySpec = {
   supported: ['sql', 'type', 'title', 'description', 'format', 'filters', 'public', 'shown', 'drillMembers', 'meta', 'cumulative'],

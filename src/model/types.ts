@@ -82,6 +82,47 @@ export type CubeSource =
   | { readonly kind: 'table'; readonly table: string }
   | { readonly kind: 'sql'; readonly sql: Template };
 
+/** Granularities a rollup stores its time dimension at, and partitions it by. */
+export const ROLLUP_GRANULARITIES = ['hour', 'day', 'week', 'month', 'quarter', 'year'] as const;
+export type RollupGranularity = (typeof ROLLUP_GRANULARITIES)[number];
+
+/** The coarser periods made of whole periods of each granularity (weeks cross months). */
+export const ROLLUP_NESTS: Readonly<Record<RollupGranularity, readonly string[]>> = {
+  hour: ['hour', 'day', 'week', 'month', 'quarter', 'year'],
+  day: ['day', 'week', 'month', 'quarter', 'year'],
+  week: ['week'],
+  month: ['month', 'quarter', 'year'],
+  quarter: ['quarter', 'year'],
+  year: ['year'],
+};
+
+/**
+ * A pre-aggregation (Cube's `preAggregations: { name: { type: 'rollup', … } }`): the cube's
+ * additive measures summed per dimension values and period, kept in a table of the store's own
+ * engine. uprate answers a query from it only when the answer is exactly the raw one.
+ */
+export interface RollupDef {
+  readonly name: string;
+  readonly cube: string;
+  /** `Cube.name`. */
+  readonly path: string;
+  /** `Cube.member` paths: additive measures (count, sum, min, max). */
+  readonly measures: readonly string[];
+  /** `Cube.member` paths: dimensions of the cube or of cubes it joins many-to-one. */
+  readonly dimensions: readonly string[];
+  readonly timeDimension: string;
+  readonly granularity: RollupGranularity;
+  /** The unit an ingest rebuilds (default month). */
+  readonly partitionGranularity: RollupGranularity;
+  /**
+   * uprate's extension: days after which a row's measures no longer change with the clock (the
+   * conversion window). Needed when a measure reads `uprate.now()`: such a rollup serves only
+   * periods that ended at least this long before the query's clock; null when no measure reads it.
+   */
+  readonly settledAfterDays: number | null;
+  readonly line: number | undefined;
+}
+
 export interface CubeDef {
   readonly name: string;
   readonly file: string;
@@ -96,6 +137,8 @@ export interface CubeDef {
   readonly joins: ReadonlyMap<string, JoinDef>;
   readonly primaryKeys: readonly string[];
   readonly meta: unknown;
+  /** Pre-aggregations of type rollup, by name. */
+  readonly rollups: ReadonlyMap<string, RollupDef>;
 }
 
 export interface Model {

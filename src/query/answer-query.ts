@@ -3,6 +3,9 @@ import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import type { Model } from '../model/index.js';
 import { compileSql, dialectFor, planToSql, type CompiledSql, type Dialect } from '../sql/index.js';
 import type { Store } from '../store/store.js';
+import { usableRollups } from '../rollups/availability.js';
+import { matchRollup, type RollupMatch, type UsableRollup } from '../rollups/match.js';
+import { rollupSql } from '../rollups/rollup-sql.js';
 import { buildAnnotation, type Annotation } from './annotation.js';
 import { buildPlan, type PlanOptions } from './build-plan.js';
 import { guardCells, guardQuery } from './cost-guard.js';
@@ -21,6 +24,13 @@ export interface AnswerOptions extends PlanOptions {
   readonly timeoutMs?: number;
   /** Aborting cancels the statements in the engine (the client went away). */
   readonly signal?: AbortSignal;
+  /**
+   * Read fresh rollups where they give exactly the rows' answer (default true). False reads the
+   * rows: the cross-engine suite compares both; `UPRATE_ROLLUPS=off` turns them off everywhere.
+   */
+  readonly useRollups?: boolean;
+  /** The rollups fresh now, when the caller already knows them (prepareQuery cannot look them up). */
+  readonly rollups?: readonly UsableRollup[];
 }
 
 export interface LoadResult {
@@ -29,6 +39,37 @@ export interface LoadResult {
   readonly annotation: Annotation;
   /** With `total: true`: the row count ignoring limit and offset; otherwise null. */
   readonly total: number | null;
+  /** Cube's field: the rollup tables that answered, by table name. */
+  readonly usedPreAggregations: Record<string, RollupUseReport>;
+  /** Which rollup answered and for which periods, or why none could (null when the model declares none). */
+  readonly rollup: RollupReport | null;
+}
+
+export interface RollupUseReport {
+  readonly targetTableName: string;
+  readonly rollup: string;
+  readonly lastUpdatedAt: string;
+}
+
+/** What `/load`, `/sql` and `/dry-run` say about rollups. */
+export type RollupReport =
+  | { readonly used: string; readonly table: string; readonly periodsFrom: string | null; readonly periodsTo: string | null; readonly readsRows: boolean }
+  | { readonly used: null; readonly reason: string };
+
+/** The rollup report of a prepared query. */
+export function rollupReport(p: Pick<PreparedQuery, 'rollup' | 'rollupMiss'>): RollupReport | null {
+  if (p.rollup) {
+    const { use, from, to, readsRows } = p.rollup;
+    return { used: use.rollup.path, table: use.build.table, periodsFrom: from, periodsTo: to, readsRows };
+  }
+  return p.rollupMiss === null ? null : { used: null, reason: p.rollupMiss };
+}
+
+/** Cube's `usedPreAggregations` of a prepared query. */
+export function usedPreAggregations(p: Pick<PreparedQuery, 'rollup'>): Record<string, RollupUseReport> {
+  if (!p.rollup) return {};
+  const { use } = p.rollup;
+  return { [use.build.table]: { targetTableName: use.build.table, rollup: use.rollup.path, lastUpdatedAt: use.stored.builtAt.toISOString() } };
 }
 
 export interface LoadAnswer {
@@ -46,6 +87,10 @@ export interface PreparedQuery {
   readonly totalSql: CompiledSql | null;
   /** `from - to` of its compared date range (compareDateRange queries). */
   readonly compareDateRange: string | undefined;
+  /** The rollup that answers it (with the rows outside its range), or null. */
+  readonly rollup: RollupMatch | null;
+  /** Why no rollup answers it (null when one does, or when the model declares none). */
+  readonly rollupMiss: string | null;
 }
 
 export interface PreparedRequest {
@@ -64,6 +109,12 @@ export function dialectOf(store: Pick<Store, 'engine'>): Dialect {
   }
 }
 
+/** The rollups a read may use: the caller's, or the store's fresh ones (none when turned off). */
+export async function rollupsFor(store: Store, model: Model, options: AnswerOptions): Promise<readonly UsableRollup[]> {
+  if (options.useRollups === false || process.env['UPRATE_ROLLUPS'] === 'off') return [];
+  return options.rollups ?? usableRollups(store, model);
+}
+
 /** Validates, normalises, plans and compiles a Cube query (every member checked against the model). */
 export function prepareQuery(model: Model, query: unknown, options: AnswerOptions, dialect: Dialect): PreparedRequest {
   const limits = options.limits ?? DEFAULT_LIMITS;
@@ -71,7 +122,9 @@ export function prepareQuery(model: Model, query: unknown, options: AnswerOption
   guardCells(request, limits);
   const queries = request.queries.map((q): PreparedQuery => {
     const plan = buildPlan(model, q, request.orderGiven, options);
-    const planned = planToSql(model, plan);
+    const match = options.rollups && options.useRollups !== false ? matchRollup(model, plan, options.rollups) : null;
+    const rollup = match && 'use' in match ? match : null;
+    const planned = rollup ? rollupSql(model, plan, rollup) : planToSql(model, plan);
     const range = request.queryType === 'compareDateRangeQuery' ? q.timeDimensions.find((td) => td.dateRange)?.dateRange : undefined;
     return {
       query: q,
@@ -79,6 +132,8 @@ export function prepareQuery(model: Model, query: unknown, options: AnswerOption
       sql: compileSql(dialect, planned.query),
       totalSql: planned.total ? compileSql(dialect, planned.total) : null,
       compareDateRange: range?.join(' - '),
+      rollup,
+      rollupMiss: match && 'reason' in match ? match.reason : null,
     };
   });
   const [first] = request.queries;
@@ -96,7 +151,7 @@ export function prepareQuery(model: Model, query: unknown, options: AnswerOption
  *   answer.results[0].data; // [{ 'Offers.conversionRate': '0.1834' }]
  */
 export async function answerQuery(store: Store, model: Model, query: unknown, options: AnswerOptions): Promise<LoadAnswer> {
-  const prepared = prepareQuery(model, query, options, dialectOf(store));
+  const prepared = prepareQuery(model, query, { ...options, rollups: await rollupsFor(store, model, options) }, dialectOf(store));
   const timeoutMs = options.timeoutMs ?? options.limits?.queryTimeoutMs;
   // Exact decimals keep the engine's digits (Cube sends PostgreSQL's numeric text as it is).
   const run = { exactDecimals: true, ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(options.signal ? { signal: options.signal } : {}) };
@@ -109,6 +164,8 @@ export async function answerQuery(store: Store, model: Model, query: unknown, op
         data: formatRows(p.plan, rows, p.compareDateRange),
         annotation: buildAnnotation(model, p.plan, p.query.segments ?? []),
         total: totalRows ? Number(totalRows[0]?.['total'] ?? 0) : null,
+        usedPreAggregations: usedPreAggregations(p),
+        rollup: rollupReport(p),
       };
     }),
   );

@@ -45,7 +45,9 @@ export interface SelectColumn {
 export type FromItem =
   | { readonly kind: 'table'; readonly table: string; readonly alias: string }
   | { readonly kind: 'sqlSource'; readonly sql: SqlExpr; readonly alias: string }
-  | { readonly kind: 'subquery'; readonly query: SelectNode; readonly alias: string };
+  | { readonly kind: 'subquery'; readonly query: SelectNode; readonly alias: string }
+  /** `(q1 UNION ALL q2 …) AS alias`: the parts' columns match by position. */
+  | { readonly kind: 'unionAll'; readonly queries: readonly SelectNode[]; readonly alias: string };
 
 export interface JoinItem {
   readonly kind: 'join';

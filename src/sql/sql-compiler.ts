@@ -67,6 +67,8 @@ export class SqlCompiler {
         return `(${this.expr(item.sql)}) AS ${this.q(item.alias)}`;
       case 'subquery':
         return `(\n${this.visitSelect(item.query, `${indent}  `)}\n${indent}) AS ${this.q(item.alias)}`;
+      case 'unionAll':
+        return `(\n${item.queries.map((q) => this.visitSelect(q, `${indent}  `)).join(`\n${indent}  UNION ALL\n`)}\n${indent}) AS ${this.q(item.alias)}`;
     }
   }
 

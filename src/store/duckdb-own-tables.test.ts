@@ -114,7 +114,7 @@ describe('a DuckDB file of the user\'s own tables', () => {
     const store = await DuckDbStore.open(file, { readOnly: true, readOnlyWhy: '--read-only' });
     try {
       assert.equal(store.readOnly, true);
-      assert.deepEqual(store.featuresOff, ['ingest', 'alert history', 'demo load']);
+      assert.deepEqual(store.featuresOff, ['ingest', 'alert history', 'demo load', 'rollups']);
       assert.match(store.readOnlyReason ?? '', /theirs\.duckdb is open read-only \(--read-only\).*off: ingest, alert history and notification state.*demo load/);
       const csv = join(dir, 'offers.csv');
       writeFileSync(csv, 'offer_id,customer_id,offered_at,offer_type,offer_name\no1,c1,2025-01-01,upsell,A\n');

@@ -11,11 +11,11 @@ import { UprateError } from '../core/errors.js';
 export type OwnTables = 'create' | 'on-demand';
 
 /** The features that need uprate's own tables, in the words messages use. */
-export const OWN_TABLE_FEATURES = ['ingest', 'alert history', 'demo load'] as const;
+export const OWN_TABLE_FEATURES = ['ingest', 'alert history', 'demo load', 'rollups'] as const;
 export type OwnTablesFeature = (typeof OWN_TABLE_FEATURES)[number];
 
 /** What a read-only store turns off, as `readOnlyReason` lists it. */
-const FEATURES_OFF = 'ingest, alert history and notification state (alerts are still evaluated and reported; nothing is sent), demo load';
+const FEATURES_OFF = 'ingest, alert history and notification state (alerts are still evaluated and reported; nothing is sent), demo load, building rollups';
 
 /** Why a store is read-only, and how to make it writable. */
 export interface ReadOnlyCause {
@@ -95,7 +95,8 @@ export abstract class OwnTablesStore {
   /** Creates or migrates uprate's tables once for ingest and the demo load; alert history needs none of them (src/alerts creates its own). */
   async ensureOwnTables(feature: OwnTablesFeature): Promise<void> {
     this.refuseWhenReadOnly(feature);
-    if (feature !== 'alert history') await this.migrateOnce(feature);
+    // Alert history and rollups create their own tables (src/alerts, src/rollups).
+    if (feature !== 'alert history' && feature !== 'rollups') await this.migrateOnce(feature);
   }
 
   /** READ_ONLY naming the feature, when the store may not write. */

@@ -210,7 +210,7 @@ describe('uprate\'s own schema on PostgreSQL', { skip }, () => {
     const receiver: Receiver = await startReceiver();
     try {
       assert.equal(store.readOnly, true);
-      assert.deepEqual(store.featuresOff, ['ingest', 'alert history', 'demo load']);
+      assert.deepEqual(store.featuresOff, ['ingest', 'alert history', 'demo load', 'rollups']);
       assert.deepEqual(notices, [store.readOnlyReason]);
       assert.match(notices[0] ?? '', new RegExp(`open read-only \\(user '${role}' may not CREATE in database '${TAG}_reader'\\): uprate creates and writes nothing there; off: ingest, alert history`));
 

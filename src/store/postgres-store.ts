@@ -12,6 +12,7 @@ import { legacyPublicNotice, locatePostgres, startupSetting, visibleTable } from
 import { sqlIdentifier } from './sql-literal.js';
 import type { BulkLoad, BulkLoadingStore, LoadCounts, QueryOptions, Row, SqlValue } from './store.js';
 import { queryCancelled, queryTimeout } from './query-stopped.js';
+import { applyRefresh, mergePlans, planRefresh, type RefreshPlan } from '../rollups/maintain.js';
 
 export interface PostgresOpenOptions {
   /** Refuse writes (report, query); a read-only open never migrates. */
@@ -171,11 +172,11 @@ export class PostgresStore extends OwnTablesStore implements BulkLoadingStore {
 
   /**
    * Readies the store for `feature` (see {@link Store.ensureOwnTables}): ingest and the demo load
-   * get uprate's tables (created or migrated once); alert history only uprate's schema, where
-   * src/alerts creates its own tables.
+   * get uprate's tables (created or migrated once); alert history and rollups only uprate's schema,
+   * where src/alerts and src/rollups create their own tables.
    */
   override async ensureOwnTables(feature: OwnTablesFeature): Promise<void> {
-    if (feature !== 'alert history') return super.ensureOwnTables(feature);
+    if (feature !== 'alert history' && feature !== 'rollups') return super.ensureOwnTables(feature);
     this.refuseWhenReadOnly(feature);
     this.schemaReady ??= this.refusedAsReadOnly(this.migrate(true), feature).catch((e: unknown) => {
       this.schemaReady = undefined;
@@ -436,10 +437,18 @@ export class PostgresStore extends OwnTablesStore implements BulkLoadingStore {
         // A big load is not a slow query: only this transaction runs without the statement timeout.
         await q('SET LOCAL statement_timeout = 0');
         const counts: LoadCounts[] = [];
+        // Rollups change with their rows, in the same commit (src/rollups/maintain.ts).
+        const exec = async (sql: string, params: readonly SqlValue[] = []) => (await q(sql, params)).rows as Row[];
+        let refresh: RefreshPlan = { rollups: [] };
         for (const load of loads) {
           current = load.table.name;
-          counts.push(await this.loadInTransaction(c, load, q, (s) => (step = s)));
+          counts.push(
+            await this.loadInTransaction(c, load, q, (s) => (step = s), async (rowsSql) => {
+              refresh = mergePlans(refresh, await planRefresh(exec, 'postgres', [{ table: load.table.name, rowsSql, key: load.table.key, replace: load.replace }]));
+            }),
+          );
         }
+        await applyRefresh(exec, 'postgres', refresh);
         await q('COMMIT');
         return counts;
       } catch (e) {
@@ -459,6 +468,7 @@ export class PostgresStore extends OwnTablesStore implements BulkLoadingStore {
     load: BulkLoad,
     q: (sql: string, params?: readonly SqlValue[]) => Promise<pg.QueryResult>,
     stepIs: (step: string) => void,
+    beforeWrite: (rowsSql: string) => Promise<void>,
   ): Promise<LoadCounts> {
     const name = load.table.name;
     const table = this.own(name);
@@ -473,6 +483,7 @@ export class PostgresStore extends OwnTablesStore implements BulkLoadingStore {
     if (copied !== load.rows) {
       throw new UprateError('DB_ERROR', `PostgreSQL received ${copied} rows of ${load.rows} sent to ${name}; nothing was loaded`, { location: this.target });
     }
+    await beforeWrite(`SELECT * FROM ${stage}`);
     let stored = 0;
     if (load.replace) await q(`DELETE FROM ${table}`);
     else stored = Number((await q(`SELECT count(*) AS n FROM ${stage} s JOIN ${table} t ON t.${key} = s.${key}`)).rows[0]?.['n'] ?? 0);

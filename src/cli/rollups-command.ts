@@ -1,0 +1,81 @@
+import type { Command } from 'commander';
+import { count } from '../core/display.js';
+import { alignedTable } from '../core/text-table.js';
+import { buildRollups, dropRollups, rollupStatus } from '../rollups/index.js';
+import { openStore } from '../store/index.js';
+import { openModel, type ModelFlags } from './model-source.js';
+import { DEFAULT_DB } from './options.js';
+import { action } from './run-command.js';
+import { addStoreOptions, modelStoreOptions, type StoreFlags } from './store-options.js';
+
+type RollupFlags = StoreFlags & ModelFlags;
+
+async function withModelStore<T>(flags: RollupFlags, readOnly: boolean, fn: (s: Awaited<ReturnType<typeof openStore>>, m: Awaited<ReturnType<typeof openModel>>['model']) => Promise<T>): Promise<T> {
+  const { model } = await openModel(flags);
+  const store = await openStore(modelStoreOptions(flags, readOnly));
+  try {
+    return await fn(store, model);
+  } finally {
+    await store.close();
+  }
+}
+
+/** `uprate rollups build [names…]`: fills each rollup from the rows, one commit each, with progress. */
+async function build(names: string[], flags: RollupFlags): Promise<void> {
+  await withModelStore(flags, false, async (store, model) => {
+    process.stderr.write(`building ${names.length ? names.join(', ') : 'every rollup of the model'} from the rows…\n`);
+    await buildRollups(store, model, names, (r) => process.stdout.write(`${r.name}: ${count(r.rows)} rows in ${r.table}, ${r.seconds.toFixed(1)} s (data version ${r.dataVersion})\n`));
+  });
+}
+
+/** `uprate rollups status`: every rollup of the model, fresh, stale (why) or missing. */
+async function status(flags: RollupFlags): Promise<number> {
+  return withModelStore(flags, true, async (store, model) => {
+    const states = await rollupStatus(store, model);
+    if (states.length === 0) {
+      process.stdout.write("the model declares no rollups (preAggregations: { name: { type: 'rollup', … } } in a cube)\n");
+      return 0;
+    }
+    const rows = states.map((s) => [
+      s.name,
+      s.state,
+      s.stored ? count(s.stored.rows) : '—',
+      s.stored ? s.stored.builtAt.toISOString().slice(0, 19).replace('T', ' ') : '—',
+      s.stored ? `${s.stored.buildSeconds.toFixed(1)} s` : '—',
+      s.why ?? 'read by queries it answers exactly',
+    ]);
+    process.stdout.write(`${alignedTable(['rollup', 'state', 'rows', 'built (UTC)', 'build', 'note'], rows, [false, false, true, false, true, false]).join('\n')}\n`);
+    return 0;
+  });
+}
+
+async function drop(names: string[], flags: RollupFlags): Promise<void> {
+  await withModelStore(flags, false, async (store, model) => {
+    const dropped = await dropRollups(store, model, names);
+    process.stdout.write(dropped.length ? `dropped ${dropped.join(', ')}: queries read the rows\n` : 'no built rollup to drop\n');
+  });
+}
+
+export function registerRollups(program: Command): void {
+  const rollups = program
+    .command('rollups')
+    .description("pre-aggregations (the model's preAggregations of type rollup): build, inspect, drop")
+    .addHelpText(
+      'after',
+      `
+A rollup is read only where its answer is exactly the rows' answer, and only while it is fresh:
+every ingest refreshes the partitions it touched in the same commit; a change made any other way
+(or a changed model) makes it stale until it is built again. UPRATE_ROLLUPS=off reads the rows.`,
+    );
+  const common = (c: Command) =>
+    addStoreOptions(c.option('--db <file>', 'embedded DuckDB file', DEFAULT_DB).option('--model <dir>', "model folder (default: the config's, else the shipped model)").option('--config <file>', 'config file (default: uprate.config.yaml in this folder)'));
+  common(rollups.command('build [names...]').description('build rollups from the rows (all of the model\'s, or the named ones: Offers.daily)')).action(
+    action(async (names: string[], flags: RollupFlags) => build(names, flags)),
+  );
+  common(rollups.command('status').description('each rollup: fresh, stale (and why) or missing; rows, when built and how long it took')).action(
+    action(async (flags: RollupFlags) => status(flags)),
+  );
+  common(rollups.command('drop [names...]').description('drop rollups (all built ones, or the named ones); queries then read the rows')).action(
+    action(async (names: string[], flags: RollupFlags) => drop(names, flags)),
+  );
+}

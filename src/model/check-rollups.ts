@@ -1,0 +1,96 @@
+import type { ProblemList } from './problems.js';
+import { ROLLUP_NESTS, type CubeDef, type RollupDef, type Template } from './types.js';
+
+/** Measure types a rollup can store: their value over many periods is a sum (min, max) of the periods' values. */
+const ADDITIVE = ['count', 'sum', 'min', 'max'];
+
+const NOT_ADDITIVE: Readonly<Record<string, string>> = {
+  number: 'list the measures it is computed from instead (a ratio is re-derived from the rollup\'s sums, never summed)',
+  avg: 'list a sum and a count measure instead (an average of averages is not the average)',
+  count_distinct: 'a distinct count over several periods is not the sum of the periods\' counts; leave it out (it is read from the rows)',
+  count_distinct_approx: 'leave it out (it is read from the rows)',
+};
+
+/** Does the template read the clock (`uprate.now()`), itself or through the members it names? */
+function readsClock(cubes: ReadonlyMap<string, CubeDef>, template: Template, seen: Set<string>): boolean {
+  return template.some((part) => {
+    if (part.kind === 'macro') return part.name === 'now' || part.args.some((a) => a.kind === 'sql' && readsClock(cubes, a.template, seen));
+    if (part.kind !== 'member') return false;
+    const key = `${part.cube}.${part.member}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return memberReadsClock(cubes, key, seen);
+  });
+}
+
+/** Does the member's SQL (a measure's with its filters) read the clock? */
+export function memberReadsClock(cubes: ReadonlyMap<string, CubeDef>, path: string, seen = new Set<string>([path])): boolean {
+  const [c = '', name = ''] = path.split('.');
+  const cube = cubes.get(c);
+  const measure = cube?.measures.get(name);
+  if (measure) return [...(measure.sql ? [measure.sql] : []), ...measure.filters].some((t) => readsClock(cubes, t, seen));
+  const dimension = cube?.dimensions.get(name) ?? cube?.segments.get(name);
+  return dimension ? readsClock(cubes, dimension.sql, seen) : false;
+}
+
+/** Cubes reached from `from` through joins that never repeat its rows (many_to_one, one_to_one). */
+function reachedWithoutFanOut(cubes: ReadonlyMap<string, CubeDef>, from: string): Set<string> {
+  const reached = new Set([from]);
+  const queue = [from];
+  for (let c = queue.shift(); c !== undefined; c = queue.shift()) {
+    for (const join of cubes.get(c)?.joins.values() ?? []) {
+      if (join.relationship !== 'one_to_many' && !reached.has(join.target)) {
+        reached.add(join.target);
+        queue.push(join.target);
+      }
+    }
+  }
+  return reached;
+}
+
+function checkRollup(cubes: ReadonlyMap<string, CubeDef>, cube: CubeDef, rollup: RollupDef, problems: ProblemList): void {
+  const place = { file: cube.file, line: rollup.line, cube: cube.name, member: `preAggregations.${rollup.name}` };
+  const reached = reachedWithoutFanOut(cubes, cube.name);
+  const member = (path: string) => {
+    const [c = '', name = ''] = path.split('.');
+    return { cube: c, measure: cubes.get(c)?.measures.get(name), dimension: cubes.get(c)?.dimensions.get(name) };
+  };
+  let clock = false;
+  for (const path of rollup.measures) {
+    const { cube: owner, measure } = member(path);
+    if (!measure) problems.error(place, `${path} is not a measure`, 'list measures under measures, dimensions under dimensions');
+    else if (owner !== cube.name) problems.error(place, `${path} is a measure of another cube`, `declare the rollup in ${owner}, or list ${cube.name}'s own measures`);
+    else if (!ADDITIVE.includes(measure.type)) problems.error(place, `${path} is a ${measure.type} measure, which a rollup cannot store exactly`, NOT_ADDITIVE[measure.type]);
+    else clock ||= memberReadsClock(cubes, path);
+  }
+  for (const path of rollup.dimensions) {
+    const { cube: owner, dimension } = member(path);
+    if (!dimension) problems.error(place, `${path} is not a dimension`, 'list dimensions under dimensions, measures under measures');
+    else if (dimension.type === 'time') problems.error(place, `${path} is a time dimension`, 'name it as timeDimension (one per rollup), or leave it out');
+    else if (!reached.has(owner)) problems.error(place, `${path} is not reached from ${cube.name} through many_to_one or one_to_one joins`, 'a one_to_many join repeats the rows a rollup sums; leave the dimension out');
+    else if (memberReadsClock(cubes, path)) problems.error(place, `${path} reads the clock (uprate.now()): its value changes with the query's as-of instant`, 'leave it out of the rollup (it is read from the rows)');
+  }
+  const time = member(rollup.timeDimension);
+  if (!time.dimension || time.dimension.type !== 'time') problems.error(place, `timeDimension ${rollup.timeDimension} is not a time dimension`, 'timeDimension: offeredAt');
+  else if (time.cube !== cube.name) problems.error(place, `timeDimension ${rollup.timeDimension} is another cube's`, `use a time dimension of ${cube.name}`);
+  else if (memberReadsClock(cubes, rollup.timeDimension)) problems.error(place, `timeDimension ${rollup.timeDimension} reads the clock`, 'use a stored time column');
+  if (!ROLLUP_NESTS[rollup.granularity].includes(rollup.partitionGranularity)) {
+    problems.error(place, `partitionGranularity ${rollup.partitionGranularity} is not made of whole ${rollup.granularity}s`, `partitionGranularity: one of ${ROLLUP_NESTS[rollup.granularity].join(', ')}`);
+  }
+  if (clock && rollup.settledAfterDays === null) {
+    problems.error(
+      place,
+      `a measure of ${rollup.path} reads the clock (uprate.now()), so its value for a period keeps changing until the period is settled`,
+      'say after how many days a row no longer changes: settledAfterDays: uprate.conversionWindowDays (periods younger than that are read from the rows)',
+    );
+  }
+}
+
+/**
+ * A rollup stores only what it can answer exactly: additive measures of its own cube, dimensions
+ * that do not repeat its rows and do not move with the clock, and — when a measure reads the
+ * clock — how long after which a period is settled.
+ */
+export function checkRollups(cubes: ReadonlyMap<string, CubeDef>, problems: ProblemList): void {
+  for (const cube of cubes.values()) for (const rollup of cube.rollups.values()) checkRollup(cubes, cube, rollup, problems);
+}

@@ -1,0 +1,69 @@
+import type { Model } from '../model/index.js';
+import { isClockVersion } from '../store/own-tables.js';
+import { DuckDbStore, PostgresStore, type Store } from '../store/index.js';
+import { dialectFor } from '../sql/index.js';
+import { modelRollups, rollupBuild } from './definition.js';
+import type { UsableRollup } from './match.js';
+import { hasRegistryTable, readRegistry, UNTRACKED, UNTRACKED_MAX_AGE_MS, type StoredRollup } from './registry.js';
+
+/** A model rollup and whether it can be read now. */
+export interface RollupStatus {
+  readonly name: string;
+  readonly state: 'fresh' | 'stale' | 'missing';
+  /** Why it is stale or missing, and what to run. */
+  readonly why: string | null;
+  readonly stored: StoredRollup | null;
+  readonly usable: UsableRollup | null;
+}
+
+const registries = new WeakMap<Store, boolean>();
+
+/** The built rollups (none on an engine without rollups, or before the first build). */
+export async function storedRollups(store: Store): Promise<StoredRollup[]> {
+  if (!(store instanceof DuckDbStore || store instanceof PostgresStore)) return [];
+  // Once seen, the registry stays (drop empties it, never removes it).
+  if (!registries.get(store)) {
+    const seen = await hasRegistryTable((sql, params) => store.query(sql, params), store.engine, 'uprate_rollups');
+    if (!seen) return [];
+    registries.set(store, true);
+  }
+  return readRegistry((sql) => store.query(sql));
+}
+
+/** Does a stored rollup still hold what the rows say? */
+function freshness(stored: StoredRollup, current: number, nowMs: number): string | null {
+  if (stored.dataVersion === UNTRACKED) {
+    const age = nowMs - stored.builtAt.getTime();
+    return age < UNTRACKED_MAX_AGE_MS ? null : `built ${Math.round(age / 60_000)} minutes ago from tables uprate does not load (used for an hour after a build): run uprate rollups build`;
+  }
+  if (stored.dataVersion === current) return null;
+  // Built before any load: fresh while there is still none.
+  if (stored.dataVersion === 0 && isClockVersion(current, nowMs)) return null;
+  return `data changed since it was built (load ${stored.dataVersion}, now ${current}) outside an ingest that maintains it: run uprate rollups build`;
+}
+
+/**
+ * Each of the model's rollups with its state: fresh (read by queries), stale (the model's
+ * definition or the data changed since its build: never read) or missing (never built).
+ */
+export async function rollupStatus(store: Store, model: Model, nowMs = Date.now()): Promise<RollupStatus[]> {
+  const rollups = modelRollups(model);
+  if (rollups.length === 0) return [];
+  const stored = await storedRollups(store);
+  const current = stored.length > 0 ? await store.dataVersion() : 0;
+  return rollups.map((rollup): RollupStatus => {
+    const s = stored.find((x) => x.name === rollup.path) ?? null;
+    if (!s) return { name: rollup.path, state: 'missing', why: 'not built: run uprate rollups build', stored: null, usable: null };
+    const build = rollupBuild(model, rollup, dialectFor(store.engine));
+    if (build.hash !== s.hash) {
+      return { name: rollup.path, state: 'stale', why: 'built from another definition (the model, its conversion window or the engine changed): run uprate rollups build', stored: s, usable: null };
+    }
+    const why = freshness(s, current, nowMs);
+    return why ? { name: rollup.path, state: 'stale', why, stored: s, usable: null } : { name: rollup.path, state: 'fresh', why: null, stored: s, usable: { rollup, build, stored: s } };
+  });
+}
+
+/** The rollups queries may read now. */
+export async function usableRollups(store: Store, model: Model): Promise<UsableRollup[]> {
+  return (await rollupStatus(store, model)).flatMap((s) => (s.usable ? [s.usable] : []));
+}

@@ -1,0 +1,100 @@
+import { UprateError } from '../core/errors.js';
+import type { Model, RollupDef } from '../model/index.js';
+import { dialectOf } from '../query/answer-query.js';
+import { sqlIdentifier, type Store } from '../store/index.js';
+import { modelRollups, rollupBuild, type RollupBuild } from './definition.js';
+import { storedRollups } from './availability.js';
+import { recordRollup, registryIn, versionIn, type StoredRollup } from './registry.js';
+import { inTransaction, type Exec } from './transaction.js';
+
+/** The model's rollups a command names (all when none is named); an unknown name is refused with the known ones. */
+export function chooseRollups(model: Model, names: readonly string[] = []): RollupDef[] {
+  const all = modelRollups(model);
+  if (names.length === 0) return all;
+  return names.map((name) => {
+    const found = all.find((r) => r.path === name || r.name === name);
+    if (!found) {
+      throw new UprateError('BAD_ARGUMENT', `the model has no rollup ${name}`, {
+        location: name,
+        hint: all.length ? `the model's rollups: ${all.map((r) => r.path).join(', ')}` : 'declare one in a cube: preAggregations: { daily: { type: \'rollup\', … } }',
+      });
+    }
+    return found;
+  });
+}
+
+export interface BuiltRollup {
+  readonly name: string;
+  readonly table: string;
+  readonly rows: number;
+  readonly seconds: number;
+  readonly dataVersion: number;
+}
+
+/** Fills a rollup's whole table from the rows (inside the caller's transaction) and records it. */
+export async function fillRollup(exec: Exec, build: RollupBuild, dataVersion: number): Promise<StoredRollup> {
+  const started = performance.now();
+  const table = sqlIdentifier(build.table);
+  await exec(`DROP TABLE IF EXISTS ${table}`);
+  await exec(`CREATE TABLE ${table} AS ${build.sql}`, build.params);
+  const [count] = await exec(`SELECT count(*) AS n FROM ${table}`);
+  const stored: StoredRollup = {
+    name: build.rollup.path,
+    table: build.table,
+    hash: build.hash,
+    sql: build.sql,
+    params: build.params as StoredRollup['params'],
+    timeColumn: build.timeColumn,
+    partitionGranularity: build.rollup.partitionGranularity,
+    sourceTables: build.sourceTables,
+    timeSource: build.timeSource,
+    dataVersion,
+    builtAt: new Date(),
+    rows: Number(count?.['n'] ?? 0),
+    buildSeconds: (performance.now() - started) / 1000,
+  };
+  await recordRollup(exec, stored);
+  return stored;
+}
+
+/**
+ * Builds rollups from the rows, each in one transaction with its registry row: readers see the
+ * old table (or none) until the new one commits, and the version it records is the one of the
+ * rows it read.
+ *
+ * @example
+ *   await buildRollups(store, model, ['Offers.daily'], (r) => console.log(`${r.name}: ${r.rows} rows`));
+ */
+export async function buildRollups(store: Store, model: Model, names: readonly string[] = [], onBuilt?: (r: BuiltRollup) => void): Promise<BuiltRollup[]> {
+  const rollups = chooseRollups(model, names);
+  if (rollups.length === 0) throw new UprateError('BAD_ARGUMENT', 'the model declares no rollups', { hint: "declare one in a cube: preAggregations: { daily: { type: 'rollup', measures: [count], timeDimension: offeredAt, granularity: 'day' } }" });
+  await store.ensureOwnTables('rollups');
+  const dialect = dialectOf(store);
+  const out: BuiltRollup[] = [];
+  for (const rollup of rollups) {
+    const build = rollupBuild(model, rollup, dialect);
+    const stored = await inTransaction(store, async (exec) => {
+      await registryIn(exec);
+      return fillRollup(exec, build, await versionIn(exec, store.engine));
+    });
+    const built = { name: stored.name, table: stored.table, rows: stored.rows, seconds: stored.buildSeconds, dataVersion: stored.dataVersion };
+    onBuilt?.(built);
+    out.push(built);
+  }
+  return out;
+}
+
+/** Drops rollups' tables and registry rows (the model's named ones, or every built one); answers the names dropped. */
+export async function dropRollups(store: Store, model: Model, names: readonly string[] = []): Promise<string[]> {
+  const wanted = names.length ? chooseRollups(model, names).map((r) => r.path) : undefined;
+  const stored = (await storedRollups(store)).filter((r) => !wanted || wanted.includes(r.name));
+  if (stored.length === 0) return [];
+  await store.ensureOwnTables('rollups');
+  await inTransaction(store, async (exec) => {
+    for (const r of stored) {
+      await exec(`DROP TABLE IF EXISTS ${sqlIdentifier(r.table)}`);
+      await exec('DELETE FROM uprate_rollups WHERE name = $1', [r.name]);
+    }
+  });
+  return stored.map((r) => r.name);
+}

@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { InternalError } from '../core/errors.js';
+import { memberAlias, plainColumn, underscore, type Model, type RollupDef } from '../model/index.js';
+import { allAccess } from '../query/access.js';
+import { buildPlan } from '../query/build-plan.js';
+import { normalizeRequest } from '../query/normalize-query.js';
+import { compileSql, planToSql, type Dialect } from '../sql/index.js';
+import type { SqlValue } from '../store/store.js';
+
+/**
+ * The clock a rollup is built with. A rollup stores each period's measures as they stand once the
+ * period is settled (`settledAfterDays` after it ended): with the clock this far ahead every
+ * row's window is closed, and a query only reads periods settled at its own clock, where the
+ * measures read the same whatever the clock.
+ */
+export const SETTLED_CLOCK = new Date('2200-01-01T00:00:00.000Z');
+
+/** A rollup as the store keeps it: its table, the SQL that fills it, and what its answers depend on. */
+export interface RollupBuild {
+  readonly rollup: RollupDef;
+  /** `uprate_rollup_offers_daily`. */
+  readonly table: string;
+  /** The model's statement for every period (one row per period and dimension values). */
+  readonly sql: string;
+  readonly params: readonly SqlValue[];
+  /** The period column (the time dimension at the rollup's granularity, UTC). */
+  readonly timeColumn: string;
+  /** Dimension path → column. */
+  readonly dimensionColumns: ReadonlyMap<string, string>;
+  /** Measure path → column. */
+  readonly measureColumns: ReadonlyMap<string, string>;
+  /** Changes whenever the SQL (the model, the conversion window, the engine) changes. */
+  readonly hash: string;
+  /** The tables its SQL reads (table-backed cubes): a load into one of them refreshes it. */
+  readonly sourceTables: readonly string[];
+  /** The stored column the period comes from, when the time dimension is one: a load refreshes only the partitions it touches. */
+  readonly timeSource: { readonly table: string; readonly column: string } | null;
+}
+
+const builds = new WeakMap<Model, Map<string, RollupBuild>>();
+
+/** Every rollup of the model. */
+export function modelRollups(model: Model): RollupDef[] {
+  return [...model.cubes.values()].flatMap((c) => [...c.rollups.values()]);
+}
+
+/** The table a rollup lives in. */
+export function rollupTable(rollup: RollupDef): string {
+  return `uprate_rollup_${underscore(rollup.cube)}_${underscore(rollup.name)}`.toLowerCase();
+}
+
+/** The cubes whose tables the rollup's SQL reads: its own and the ones its dimensions join. */
+function sourceTables(model: Model, rollup: RollupDef): string[] {
+  const cubes = new Set([rollup.cube, ...rollup.dimensions.map((d) => d.split('.')[0] ?? '')]);
+  return [...cubes].flatMap((name) => {
+    const source = model.cubes.get(name)?.source;
+    return source?.kind === 'table' ? [source.table.toLowerCase()] : [];
+  });
+}
+
+/**
+ * The rollup's SQL on one engine: the model's own statement for its measures by its dimensions
+ * and period (so joins, measure filters and the conversion window apply exactly as in a query),
+ * with the settled clock and no row restriction (the caller's security filters apply when it is read).
+ */
+export function rollupBuild(model: Model, rollup: RollupDef, dialect: Dialect): RollupBuild {
+  let perModel = builds.get(model);
+  if (!perModel) builds.set(model, (perModel = new Map()));
+  const key = `${dialect.name}:${rollup.path}`;
+  const known = perModel.get(key);
+  if (known) return known;
+  const query = {
+    measures: [...rollup.measures],
+    dimensions: [...rollup.dimensions],
+    timeDimensions: [{ dimension: rollup.timeDimension, granularity: rollup.granularity }],
+    timezone: 'UTC',
+  };
+  const normalized = normalizeRequest(query, SETTLED_CLOCK).queries[0];
+  if (!normalized) throw new InternalError(`rollup ${rollup.path} planned no query`);
+  const plan = buildPlan(model, normalized, true, { now: SETTLED_CLOCK, access: allAccess('system') });
+  const planned = planToSql(model, plan);
+  const compiled = compileSql(dialect, { ...planned.query, orderBy: [], limit: null, offset: null });
+  const time = plan.timeDimensions[0];
+  if (!time) throw new InternalError(`rollup ${rollup.path} has no period column`);
+  const [cube = '', member = ''] = rollup.timeDimension.split('.');
+  const own = model.cubes.get(cube);
+  const timeDim = own?.dimensions.get(member);
+  const column = timeDim ? plainColumn(timeDim.sql, cube) : undefined;
+  const table = own?.source.kind === 'table' ? own.source.table.toLowerCase() : undefined;
+  const build: RollupBuild = {
+    rollup,
+    table: rollupTable(rollup),
+    sql: compiled.sql,
+    params: compiled.params,
+    timeColumn: time.alias,
+    dimensionColumns: new Map(rollup.dimensions.map((d) => [d, memberAlias(d)])),
+    measureColumns: new Map(rollup.measures.map((m) => [m, memberAlias(m)])),
+    hash: createHash('sha256').update(JSON.stringify([dialect.name, rollup.granularity, rollup.partitionGranularity, rollup.settledAfterDays, compiled.sql, compiled.params])).digest('hex').slice(0, 16),
+    sourceTables: sourceTables(model, rollup),
+    timeSource: column && table ? { table, column } : null,
+  };
+  perModel.set(key, build);
+  return build;
+}

@@ -1,0 +1,107 @@
+import { sqlIdentifier } from '../store/sql-literal.js';
+import type { Store } from '../store/store.js';
+import { hasRegistryTable, registryIn, versionIn, type StoredRollup } from './registry.js';
+import type { Exec } from './transaction.js';
+
+/** A table an ingest is writing: the checked rows (a SELECT), its key, and whether it replaces the table. */
+export interface LoadedTable {
+  readonly table: string;
+  readonly rowsSql: string;
+  readonly key: string;
+  readonly replace: boolean;
+}
+
+/** What one rollup needs after a load: nothing, its whole table, or some partitions (null: rows without a time). */
+type Refresh = { readonly kind: 'none' } | { readonly kind: 'all' } | { readonly kind: 'partitions'; readonly starts: readonly (string | null)[] };
+
+export interface RefreshPlan {
+  readonly rollups: readonly { readonly stored: StoredRollup; readonly refresh: Refresh }[];
+}
+
+const EMPTY: RefreshPlan = { rollups: [] };
+
+/** A UTC timestamp as SQL both DuckDB and PostgreSQL read (`TIMESTAMP '2026-01-01 00:00:00'`). */
+function timestampLiteral(v: unknown): string {
+  const d = v instanceof Date ? v : new Date(`${String(v).replace(' ', 'T')}${/Z|[+-]\d\d:?\d\d$/.test(String(v)) ? '' : 'Z'}`);
+  return `TIMESTAMP '${d.toISOString().slice(0, 23).replace('T', ' ')}'`;
+}
+
+const truncate = (g: string, expr: string) => `date_trunc('${g}', ${expr})`;
+
+/**
+ * Before a load writes anything: which partitions of which rollups it will change — those of its
+ * new rows and of the stored rows it replaces (an offer moved to another day changes both days).
+ * A load into a table a rollup joins (customers), or one that replaces a table, refreshes it whole.
+ */
+export async function planRefresh(exec: Exec, engine: Store['engine'], loads: readonly LoadedTable[]): Promise<RefreshPlan> {
+  if (!(await hasRegistryTable(exec, engine, 'uprate_rollups'))) return EMPTY;
+  const stored = await registryIn(exec);
+  const rollups = [];
+  for (const s of stored) rollups.push({ stored: s, refresh: await refreshOf(exec, s, loads) });
+  return { rollups };
+}
+
+async function refreshOf(exec: Exec, s: StoredRollup, loads: readonly LoadedTable[]): Promise<Refresh> {
+  const affecting = loads.filter((l) => s.sourceTables.includes(l.table.toLowerCase()));
+  if (affecting.length === 0) return { kind: 'none' };
+  const source = s.timeSource;
+  if (!source || affecting.some((l) => l.replace || l.table.toLowerCase() !== source.table)) return { kind: 'all' };
+  // Into an empty table everything is new: one rebuild beats reading the input twice more.
+  const [held] = await exec(`SELECT EXISTS (SELECT 1 FROM ${sqlIdentifier(source.table)}) AS held`);
+  if (held?.['held'] !== true) return { kind: 'all' };
+  const g = s.partitionGranularity;
+  const column = sqlIdentifier(source.column);
+  const starts = new Set<string | null>();
+  for (const l of affecting) {
+    const key = sqlIdentifier(l.key);
+    const rows = await exec(
+      `SELECT DISTINCT ${truncate(g, `n.${column}`)} AS p FROM (${l.rowsSql}) n
+       UNION
+       SELECT DISTINCT ${truncate(g, `s.${column}`)} AS p FROM ${sqlIdentifier(l.table)} s WHERE s.${key} IN (SELECT n.${key} FROM (${l.rowsSql}) n)`,
+    );
+    for (const r of rows) starts.add(r['p'] === null || r['p'] === undefined ? null : timestampLiteral(r['p']));
+  }
+  return starts.size === 0 ? { kind: 'none' } : { kind: 'partitions', starts: [...starts] };
+}
+
+
+/** Two loads' plans as one (PostgreSQL plans each table's load as its rows are staged). */
+export function mergePlans(a: RefreshPlan, b: RefreshPlan): RefreshPlan {
+  if (a.rollups.length === 0) return b;
+  const merged = a.rollups.map(({ stored, refresh }) => {
+    const other = b.rollups.find((r) => r.stored.name === stored.name)?.refresh ?? { kind: 'none' as const };
+    if (refresh.kind === 'all' || other.kind === 'all') return { stored, refresh: { kind: 'all' as const } };
+    if (refresh.kind === 'none') return { stored, refresh: other };
+    if (other.kind === 'none') return { stored, refresh };
+    return { stored, refresh: { kind: 'partitions' as const, starts: [...new Set([...refresh.starts, ...other.starts])] } };
+  });
+  return { rollups: merged };
+}
+
+/**
+ * After the load wrote its rows, in the same transaction: rebuilds what {@link planRefresh} found
+ * from the rows now stored, and records every rollup at the load's data version — so no reader
+ * ever sees rows without their rollup, or a rollup without its rows.
+ */
+export async function applyRefresh(exec: Exec, engine: Store['engine'], plan: RefreshPlan): Promise<void> {
+  if (plan.rollups.length === 0) return;
+  const version = await versionIn(exec, engine);
+  for (const { stored, refresh } of plan.rollups) {
+    const table = sqlIdentifier(stored.table);
+    const period = sqlIdentifier(stored.timeColumn);
+    if (refresh.kind === 'all') {
+      await exec(`DELETE FROM ${table}`);
+      await exec(`INSERT INTO ${table} ${stored.sql}`, stored.params);
+    } else if (refresh.kind === 'partitions') {
+      // The rollup's periods nest in its partitions (checked with the model), so a period's partition is its truncation.
+      const g = stored.partitionGranularity;
+      const known = refresh.starts.filter((p): p is string => p !== null);
+      const inPartitions = (col: string) =>
+        [...(known.length ? [`${truncate(g, col)} IN (${known.join(', ')})`] : []), ...(refresh.starts.includes(null) ? [`${col} IS NULL`] : [])].join(' OR ');
+      await exec(`DELETE FROM ${table} WHERE ${inPartitions(period)}`);
+      await exec(`INSERT INTO ${table} SELECT * FROM (${stored.sql}) AS rollup_rows WHERE ${inPartitions(`rollup_rows.${period}`)}`, stored.params);
+    }
+    const [count] = refresh.kind === 'none' ? [{ n: stored.rows }] : await exec(`SELECT count(*) AS n FROM ${table}`);
+    await exec(`UPDATE uprate_rollups SET data_version = $1, row_count = $2 WHERE name = $3`, [version, Number(count?.['n'] ?? 0), stored.name]);
+  }
+}

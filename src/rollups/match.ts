@@ -1,0 +1,123 @@
+import type { Model, RollupDef } from '../model/index.js';
+import type { Predicate, QueryPlan } from '../query/plan.js';
+import { leafMeasures } from '../sql/measure-sql.js';
+import type { RollupBuild } from './definition.js';
+import { DERIVABLE, periodCeil, periodFloor } from './periods.js';
+import type { StoredRollup } from './registry.js';
+
+/** A built rollup that is fresh: it matches the model's definition and the store's data. */
+export interface UsableRollup {
+  readonly rollup: RollupDef;
+  readonly build: RollupBuild;
+  readonly stored: StoredRollup;
+}
+
+/**
+ * A query answered from a rollup: the rollup's whole periods in `[from, to)` (UTC instants; null:
+ * unbounded) and the rows outside that range, summed together.
+ */
+export interface RollupMatch {
+  readonly use: UsableRollup;
+  readonly from: string | null;
+  readonly to: string | null;
+  /** Periods a query's range cut, or that are not settled at its clock, come from the rows too. */
+  readonly readsRows: boolean;
+}
+
+/** Why no rollup answers a query (for `/sql`, `/dry-run` and the annotation). */
+export interface NoRollup {
+  readonly reason: string;
+}
+
+type Condition = Extract<Predicate, { kind: 'condition' }>;
+
+function members(p: Predicate): { paths: string[]; segments: boolean; measures: boolean } {
+  if (p.kind === 'segment') return { paths: [], segments: true, measures: false };
+  if (p.kind === 'condition') return { paths: [p.member.path], segments: false, measures: p.member.memberType === 'measure' || p.operator === 'measureFilter' };
+  const parts = p.items.map(members);
+  return { paths: parts.flatMap((x) => x.paths), segments: parts.some((x) => x.segments), measures: parts.some((x) => x.measures) };
+}
+
+const topLevel = (p: Predicate | null): Predicate[] => (p === null ? [] : p.kind === 'and' ? p.items.flatMap(topLevel) : [p]);
+
+/** An inclusive end `…59.999Z` also covers the rest of its millisecond (the compiler widens it on microsecond engines). */
+const inclusiveEnd = (v: string): number => Date.parse(v) + (v.endsWith('.999Z') ? 1 : 0);
+
+/**
+ * The range of whole periods a time condition keeps entirely: rows in `[lo, hi)` all satisfy it.
+ * Null when the condition is of a kind a range cannot express.
+ */
+function conditionRange(c: Condition): { lo: number; hi: number } | null {
+  const [a, b] = c.values.map(String);
+  if (a === undefined) return null;
+  switch (c.operator) {
+    case 'inDateRange':
+    case 'onTheDate':
+      return b === undefined ? null : { lo: Date.parse(a), hi: inclusiveEnd(b) };
+    case 'beforeDate':
+      return { lo: -Infinity, hi: Date.parse(a) };
+    case 'beforeOrOnDate':
+      return { lo: -Infinity, hi: inclusiveEnd(a) };
+    case 'afterDate':
+      return { lo: Date.parse(a) + 1, hi: Infinity };
+    case 'afterOrOnDate':
+      return { lo: Date.parse(a), hi: Infinity };
+    default:
+      return null;
+  }
+}
+
+/** Can this rollup answer the plan exactly, and for which periods? */
+function matchOne(model: Model, plan: QueryPlan, use: UsableRollup): RollupMatch | NoRollup {
+  const { rollup } = use;
+  const name = rollup.path;
+  const leaves = [...new Set(plan.measures.flatMap((s) => leafMeasures(model, s.member.path)))];
+  const missingMeasure = leaves.find((l) => !rollup.measures.includes(l));
+  if (missingMeasure) return { reason: `${name} does not store ${missingMeasure}` };
+  const missingDimension = plan.dimensions.find((s) => !rollup.dimensions.includes(s.member.path));
+  if (missingDimension) return { reason: `${name} does not store ${missingDimension.member.path}` };
+  for (const td of plan.timeDimensions) {
+    if (td.member.path !== rollup.timeDimension) return { reason: `${name} is by ${rollup.timeDimension}, not ${td.member.path}` };
+    if (!td.granularity || !DERIVABLE[rollup.granularity].includes(td.granularity)) return { reason: `${name} is by ${rollup.granularity}: it cannot give ${td.granularity}` };
+  }
+  let lo = -Infinity;
+  let hi = Infinity;
+  for (const p of topLevel(plan.where)) {
+    const m = members(p);
+    if (m.segments) return { reason: 'a segment filters the rows (a rollup stores no segments)' };
+    if (m.measures) return { reason: 'a measure filter applies to the rows' };
+    if (p.kind === 'condition' && p.member.path === rollup.timeDimension) {
+      const range = conditionRange(p);
+      if (!range) return { reason: `${p.operator} on ${p.member.path} is not a range of periods` };
+      lo = Math.max(lo, range.lo);
+      hi = Math.min(hi, range.hi);
+      continue;
+    }
+    const outside = m.paths.find((path) => !rollup.dimensions.includes(path));
+    if (outside) return { reason: `a filter on ${outside}, which ${name} does not store` };
+  }
+  // Periods not yet settled at the query's clock still change with it: read from the rows.
+  if (rollup.settledAfterDays !== null) hi = Math.min(hi, Date.parse(plan.now) - rollup.settledAfterDays * 86_400_000);
+  const from = lo === -Infinity ? null : periodCeil(lo, rollup.granularity);
+  const to = hi === Infinity ? null : periodFloor(hi, rollup.granularity);
+  if (from !== null && to !== null && from >= to) return { reason: `no whole ${rollup.granularity} of ${name} is inside the query's range and settled at its clock` };
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return { use, from: iso(from), to: iso(to), readsRows: from !== null || to !== null };
+}
+
+/**
+ * The rollup that answers a plan exactly, or why none does. A rollup answers when it stores every
+ * leaf measure (a ratio is re-derived from its parts), every dimension and filtered member, and
+ * the query's granularity is made of its periods, in UTC; it serves the whole periods inside the
+ * query's range that are settled at the query's clock, and the rows serve the rest. Of several,
+ * the smallest wins.
+ */
+export function matchRollup(model: Model, plan: QueryPlan, usable: readonly UsableRollup[]): RollupMatch | NoRollup {
+  if (usable.length === 0) return { reason: 'no rollup is built and fresh (uprate rollups status)' };
+  if (plan.ungrouped) return { reason: 'an ungrouped query reads rows' };
+  if (plan.having) return { reason: 'a filter on a measure (HAVING) is read from the rows' };
+  if (plan.timezone !== 'UTC') return { reason: `rollups are by UTC period; the query is in ${plan.timezone}` };
+  const results = usable.map((u) => matchOne(model, plan, u));
+  const matches = results.filter((r): r is RollupMatch => 'use' in r).sort((a, b) => a.use.stored.rows - b.use.stored.rows);
+  return matches[0] ?? { reason: results.map((r) => ('reason' in r ? r.reason : '')).join('; ') };
+}

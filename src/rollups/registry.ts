@@ -1,0 +1,118 @@
+import type { Row, Store } from '../store/store.js';
+import type { Exec } from './transaction.js';
+
+/**
+ * `uprate_rollups`: one row per built rollup — its table, the statement that fills it (so an
+ * ingest can refresh the partitions it touched without the model), and the data version it
+ * matches. A rollup whose version is not the store's current one, or whose statement is not the
+ * model's current one, is stale and never read.
+ */
+export const REGISTRY_DDL = `CREATE TABLE IF NOT EXISTS uprate_rollups (
+  name VARCHAR NOT NULL PRIMARY KEY,
+  table_name VARCHAR NOT NULL,
+  definition_hash VARCHAR NOT NULL,
+  build_sql VARCHAR NOT NULL,
+  build_params VARCHAR NOT NULL,
+  time_column VARCHAR NOT NULL,
+  partition_granularity VARCHAR NOT NULL,
+  source_tables VARCHAR NOT NULL,
+  time_source VARCHAR,
+  data_version BIGINT NOT NULL,
+  built_at TIMESTAMP NOT NULL,
+  row_count BIGINT NOT NULL,
+  build_seconds DOUBLE PRECISION NOT NULL
+)`;
+
+export interface StoredRollup {
+  /** `Cube.rollup`. */
+  readonly name: string;
+  readonly table: string;
+  readonly hash: string;
+  readonly sql: string;
+  readonly params: readonly (string | number | boolean | null)[];
+  readonly timeColumn: string;
+  readonly partitionGranularity: string;
+  readonly sourceTables: readonly string[];
+  readonly timeSource: { readonly table: string; readonly column: string } | null;
+  readonly dataVersion: number;
+  readonly builtAt: Date;
+  readonly rows: number;
+  readonly buildSeconds: number;
+}
+
+function fromRow(r: Row): StoredRollup {
+  const text = (k: string) => String(r[k] ?? '');
+  const builtAt = r['built_at'];
+  return {
+    name: text('name'),
+    table: text('table_name'),
+    hash: text('definition_hash'),
+    sql: text('build_sql'),
+    params: JSON.parse(text('build_params')) as StoredRollup['params'],
+    timeColumn: text('time_column'),
+    partitionGranularity: text('partition_granularity'),
+    sourceTables: JSON.parse(text('source_tables')) as string[],
+    timeSource: r['time_source'] ? (JSON.parse(String(r['time_source'])) as StoredRollup['timeSource']) : null,
+    dataVersion: Number(r['data_version']),
+    builtAt: builtAt instanceof Date ? builtAt : new Date(`${String(builtAt).replace(' ', 'T')}Z`),
+    rows: Number(r['row_count']),
+    buildSeconds: Number(r['build_seconds']),
+  };
+}
+
+const SELECT = 'SELECT * FROM uprate_rollups ORDER BY name';
+
+/** Is there a registry in this store? (A read-only store or a fresh one has none.) */
+
+/** The registry inside a transaction (created when missing). */
+export async function registryIn(exec: Exec): Promise<StoredRollup[]> {
+  await exec(REGISTRY_DDL);
+  return readRegistry(exec);
+}
+
+/** The registry's rows, read with `query`. */
+export async function readRegistry(query: (sql: string) => Promise<Row[]>): Promise<StoredRollup[]> {
+  return (await query(SELECT)).map(fromRow);
+}
+
+/** Records (or replaces) a rollup's row inside the transaction that built it. */
+export async function recordRollup(exec: Exec, r: StoredRollup): Promise<void> {
+  await exec('DELETE FROM uprate_rollups WHERE name = $1', [r.name]);
+  await exec(
+    `INSERT INTO uprate_rollups (name, table_name, definition_hash, build_sql, build_params, time_column, partition_granularity, source_tables, time_source, data_version, built_at, row_count, build_seconds)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CAST($11 AS TIMESTAMP), $12, $13)`,
+    [
+      r.name,
+      r.table,
+      r.hash,
+      r.sql,
+      JSON.stringify(r.params),
+      r.timeColumn,
+      r.partitionGranularity,
+      JSON.stringify(r.sourceTables),
+      r.timeSource ? JSON.stringify(r.timeSource) : null,
+      r.dataVersion,
+      r.builtAt.toISOString().slice(0, 23).replace('T', ' '),
+      r.rows,
+      r.buildSeconds,
+    ],
+  );
+}
+
+/** No load log: the rollup reads tables uprate does not load, and ages instead (see {@link UNTRACKED_MAX_AGE_MS}). */
+export const UNTRACKED = -1;
+
+/** How long a rollup over tables uprate does not load is used after its build (Cube's default refresh of a rollup: an hour). */
+export const UNTRACKED_MAX_AGE_MS = 60 * 60 * 1000;
+
+/** The data version inside a transaction: the newest load, 0 before any, {@link UNTRACKED} without uprate's load log. */
+export async function versionIn(exec: Exec, engine: Store['engine']): Promise<number> {
+  if (!(await hasRegistryTable(exec, engine, 'uprate_loads'))) return UNTRACKED;
+  const [row] = await exec('SELECT max(load_id) AS v FROM uprate_loads');
+  return row?.['v'] === null || row?.['v'] === undefined ? 0 : Number(row['v']);
+}
+
+export async function hasRegistryTable(exec: Exec, engine: Store['engine'], table: string): Promise<boolean> {
+  if (engine === 'duckdb') return (await exec(`SELECT 1 FROM information_schema.tables WHERE table_schema = 'main' AND table_name = $1`, [table])).length > 0;
+  return (await exec('SELECT to_regclass($1) IS NOT NULL AS t', [table]))[0]?.['t'] === true;
+}

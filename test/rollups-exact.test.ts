@@ -1,0 +1,221 @@
+/**
+ * A rollup answer is the rows' answer. On DuckDB and PostgreSQL, the demo data set is loaded with
+ * `uprate ingest`, the shipped model's rollups are built with `uprate rollups build`, and every
+ * query of the cross-engine suite plus queries aimed at the rollups' edges (the conversion window,
+ * an as-of in the past, ranges that cut periods, security filters) is answered with rollups on
+ * and off: counts must be equal, every other number within 1e-12. Then a re-load that changes
+ * acceptances and moves offers to other months must leave the rollups fresh and still exact, and
+ * a model with another conversion window must not read them.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { writeDemoFiles } from '../src/demo/index.js';
+import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
+import { allAccess, answerQuery, tenantAccess, type Access, type CubeQuery, type LoadResult } from '../src/query/index.js';
+import { rollupStatus } from '../src/rollups/index.js';
+import { openStore, type Store } from '../src/store/index.js';
+import { uprate } from './cli-helpers.js';
+import { CUBE_CASES, DEMO_END, NOW } from './cross-engine-queries.js';
+import { locateServer, skipUnlessReady, type EngineUnderTest } from './engines.js';
+
+const ROWS = 12_000;
+const dir = mkdtempSync(join(tmpdir(), 'uprate-rollups-'));
+const isolation = `uprate_rollups_${process.pid}`;
+const pgSlot = await locateServer('postgres', isolation);
+const engines: { engine: EngineUnderTest; skip: string | false }[] = [
+  { engine: { engine: 'duckdb', args: ['--db', join(dir, 'rollups.duckdb')], where: join(dir, 'rollups.duckdb') }, skip: false },
+  ...(pgSlot.ready ? [{ engine: pgSlot.ready, skip: false as const }] : [{ engine: { engine: 'postgres' as const, args: [], where: '' }, skip: skipUnlessReady(pgSlot) }]),
+];
+let files: { customers: string; offers: string };
+let model: Model;
+
+before(async () => {
+  files = await writeDemoFiles({ dir, format: 'csv', rows: ROWS, seed: 20250630, end: DEMO_END });
+  model = await loadModel(shippedModelDir());
+});
+
+after(async () => {
+  if (pgSlot.ready) {
+    const store = await openStore({ db: ':memory:', url: pgSlot.ready.where });
+    await store.run(`DROP SCHEMA IF EXISTS ${isolation} CASCADE`);
+    await store.close();
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const DAY = 86_400_000;
+const at = (ms: number) => new Date(ms).toISOString().slice(0, 23);
+/** Queries aimed at the rollups: ranges that cut periods, the window's edge, filters on stored and unstored members. */
+function edgeCases(now: Date): { name: string; query: CubeQuery; access?: Access; now?: Date }[] {
+  const rate = ['Offers.count', 'Offers.accepted', 'Offers.pending', 'Offers.conversionRate', 'Offers.expansionRevenue', 'Offers.revenuePerOffer'];
+  const settled = now.getTime() - 30 * DAY;
+  const month = { dimension: 'Offers.offeredAt', granularity: 'month' as const };
+  return [
+    { name: 'overall', query: { measures: rate } },
+    { name: 'by day, all time', query: { measures: rate, timeDimensions: [{ dimension: 'Offers.offeredAt', granularity: 'day' }] } },
+    { name: 'by week over a range that cuts weeks', query: { measures: rate, timeDimensions: [{ dimension: 'Offers.offeredAt', granularity: 'week', dateRange: ['2024-09-03', '2025-05-17'] }] } },
+    { name: 'by month, range ending on the settled edge', query: { measures: rate, timeDimensions: [{ ...month, dateRange: ['2024-11-15', at(settled).slice(0, 10)] }] } },
+    { name: 'a range inside the open window', query: { measures: rate, timeDimensions: [{ ...month, dateRange: [at(settled - 3 * DAY).slice(0, 10), at(now.getTime()).slice(0, 10)] }] } },
+    { name: 'instants that cut days', query: { measures: rate, filters: [{ member: 'Offers.offeredAt', operator: 'afterDate', values: ['2024-10-03T13:14:15.000'] }, { member: 'Offers.offeredAt', operator: 'beforeOrOnDate', values: ['2025-03-09T07:00:00.000'] }] } },
+    { name: 'by quarter and year', query: { measures: rate, timeDimensions: [{ dimension: 'Offers.offeredAt', granularity: 'quarter' }, { dimension: 'Offers.offeredAt', granularity: 'year' }] } },
+    { name: 'by size and month', query: { measures: rate, dimensions: ['Customers.accountSize'], timeDimensions: [month], order: [['Offers.offeredAt', 'asc'], ['Customers.accountSize', 'asc']] } },
+    { name: 'by industry × engagement, filtered on channel (OR with NULL)', query: { measures: rate, dimensions: ['Customers.industry', 'Customers.engagementTier'], filters: [{ or: [{ member: 'Offers.channel', operator: 'equals', values: ['email'] }, { member: 'Offers.channel', operator: 'notSet' }] }] } },
+    { name: 'by offer name, upsells, paged', query: { measures: rate, dimensions: ['Offers.offerName'], filters: [{ member: 'Offers.offerType', operator: 'equals', values: ['upsell'] }], order: [['Offers.count', 'desc'], ['Offers.offerName', 'asc']], limit: 5, offset: 2, total: true } },
+    { name: 'a tenant (stored dimension)', query: { measures: rate, dimensions: ['Customers.accountSize'], timeDimensions: [month] }, access: tenantAccess([{ member: 'Customers.industry', operator: 'equals', values: ['retail'] }]) },
+    { name: 'a tenant (dimension no rollup stores)', query: { measures: rate, dimensions: ['Offers.channel'] }, access: tenantAccess([{ member: 'Customers.region', operator: 'equals', values: ['emea'] }]) },
+    { name: 'as of a past instant', query: { measures: rate, dimensions: ['Offers.offerType'], timeDimensions: [{ dimension: 'Offers.offeredAt', granularity: 'month', dateRange: ['2024-07-01', '2025-01-20'] }] }, now: new Date('2025-01-20T09:30:00Z') },
+    { name: 'in another time zone (rows)', query: { measures: rate, timeDimensions: [month], timezone: 'America/New_York' } },
+  ];
+}
+
+/** Rows as comparable lists: sorted unless the order is part of the answer. */
+function rows(result: LoadResult, ordered: boolean): string[][] {
+  const out = result.data.map((row) => Object.keys(row).sort().map((k) => `${k}=${String(row[k])}`));
+  return ordered ? out : out.sort((a, b) => a.join('|').localeCompare(b.join('|')));
+}
+
+const NUMBER = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+function assertSame(raw: LoadResult, rolled: LoadResult, ordered: boolean, what: string): void {
+  const a = rows(raw, ordered);
+  const b = rows(rolled, ordered);
+  assert.equal(b.length, a.length, `${what}: ${b.length} rows from the rollup, ${a.length} from the rows`);
+  a.forEach((row, i) => {
+    row.forEach((cell, j) => {
+      const other = b[i]?.[j] ?? '';
+      const [key, x = ''] = cell.split(/=(.*)/s);
+      const y = other.split(/=(.*)/s)[1] ?? '';
+      if (x === y) return;
+      const exactCount = /count|accepted|pending/i.test(key ?? '') && !/rate/i.test(key ?? '');
+      if (!exactCount && NUMBER.test(x) && NUMBER.test(y) && Math.abs(Number(x) - Number(y)) <= 1e-12 * Math.max(1, Math.abs(Number(x)))) return;
+      assert.fail(`${what}, row ${i}: ${cell} from the rows, ${other} from the rollup`);
+    });
+  });
+  assert.equal(rolled.total, raw.total, `${what}: total`);
+}
+
+async function compareAll(store: Store, m: Model, label: string): Promise<{ cases: number; served: number }> {
+  let served = 0;
+  let cases = 0;
+  const all: { name: string; query: CubeQuery; ordered: boolean; access?: Access; now?: Date }[] = [
+    ...CUBE_CASES.map((c) => ({ name: c.name, query: c.query, ordered: c.ordered ?? false })),
+    ...edgeCases(NOW).map((c) => ({ ...c, ordered: false })),
+  ];
+  for (const c of all) {
+    const now = c.now ?? NOW;
+    const access = c.access ?? allAccess('local');
+    const raw = await answerQuery(store, m, c.query, { now, access, useRollups: false });
+    const rolled = await answerQuery(store, m, c.query, { now, access });
+    raw.results.forEach((r, i) => {
+      const other = rolled.results[i];
+      assert.ok(other, `${label} ${c.name}: result ${i} missing`);
+      assertSame(r, other, c.ordered, `${label} ${c.name}`);
+      assert.equal(r.rollup?.used ?? null, null, `${label} ${c.name}: rollups off still read one`);
+      if (other.rollup?.used) served++;
+    });
+    cases++;
+  }
+  return { cases, served };
+}
+
+/** The offers file with acceptances changed and offers moved to other months: a re-load's worth. */
+function changedOffers(): string {
+  const lines = readFileSync(files.offers, 'utf8').trimEnd().split('\n');
+  const header = (lines[0] ?? '').split(',');
+  const offeredAt = header.indexOf('offered_at');
+  const acceptedAt = header.indexOf('accepted_at');
+  const changed = lines.slice(1).flatMap((line, i) => {
+    if (i % 7 !== 0) return [];
+    const cells = line.split(',');
+    if (i % 2 === 0) {
+      // Moved ten weeks earlier: two partitions change.
+      const moved = new Date(Date.parse(`${cells[offeredAt]}Z`.replace(' ', 'T').replace('ZZ', 'Z')) - 70 * DAY);
+      if (!Number.isNaN(moved.getTime())) cells[offeredAt] = moved.toISOString().slice(0, 19).replace('T', ' ');
+    } else {
+      // Accepted now, or no longer accepted.
+      cells[acceptedAt] = cells[acceptedAt] ? '' : (cells[offeredAt] ?? '');
+    }
+    return [cells.join(',')];
+  });
+  const file = join(dir, 'offers-changed.csv');
+  writeFileSync(file, `${[lines[0], ...changed].join('\n')}\n`);
+  return file;
+}
+
+for (const { engine, skip } of engines) {
+  describe(`rollups answer exactly on ${engine.engine}`, { skip }, () => {
+    let store: Store | undefined;
+    const open = async (): Promise<Store> => {
+      store ??= await openStore({ db: engine.engine === 'duckdb' ? engine.where : ':memory:', ...(engine.engine === 'duckdb' ? {} : { url: engine.where }), engine: engine.engine });
+      return store;
+    };
+    /** The CLI, with this process's hold on the DuckDB file let go (one process may write it). */
+    const cli = async (args: string[]) => {
+      await store?.close();
+      store = undefined;
+      return uprate([...args, ...engine.args]);
+    };
+
+    before(async () => {
+      const loaded = await cli(['ingest', files.customers, files.offers]);
+      assert.equal(loaded.code, 0, loaded.stderr);
+      const built = await cli(['rollups', 'build']);
+      assert.equal(built.code, 0, built.stderr);
+      assert.match(built.stdout, /Offers\.daily: [\d,]+ rows in uprate_rollup_offers_daily/);
+      assert.match(built.stdout, /Offers\.segments: [\d,]+ rows/);
+    });
+
+    after(async () => store?.close());
+
+    test('every query: the same answer with rollups on and off, and most read one', async () => {
+      const { cases, served } = await compareAll(await open(), model, engine.engine);
+      // Not vacuous: the rollups answered a good share of what they could.
+      assert.ok(served >= 15, `only ${served} of ${cases} queries read a rollup`);
+    });
+
+    test('the rollup serves settled periods only, and /load says which', async () => {
+      const answer = await answerQuery(await open(), model, { measures: ['Offers.count'], timeDimensions: [{ dimension: 'Offers.offeredAt', granularity: 'day' }] }, { now: NOW, access: allAccess('local') });
+      const report = answer.results[0]?.rollup;
+      assert.ok(report && report.used === 'Offers.daily', JSON.stringify(report));
+      // Thirty days before the clock (2025-07-10 12:00) is 2025-06-10 12:00: whole days before it.
+      assert.equal('periodsTo' in report ? report.periodsTo : undefined, '2025-06-10T00:00:00.000Z');
+      assert.deepEqual(Object.keys(answer.results[0]?.usedPreAggregations ?? {}), ['uprate_rollup_offers_daily']);
+      const miss = await answerQuery(await open(), model, { measures: ['Offers.customersOffered'] }, { now: NOW, access: allAccess('local') });
+      assert.match(miss.results[0]?.rollup && 'reason' in miss.results[0].rollup ? miss.results[0].rollup.reason : '', /does not store Offers\.customersOffered/);
+    });
+
+    test('a re-load that changes acceptances and moves offers keeps the rollups fresh and exact', async () => {
+      const reloaded = await cli(['ingest', changedOffers()]);
+      assert.equal(reloaded.code, 0, reloaded.stderr);
+      assert.match(reloaded.stdout, /updated/);
+      const states = await rollupStatus(await open(), model);
+      assert.deepEqual(states.map((s) => [s.name, s.state]), [['Offers.daily', 'fresh'], ['Offers.segments', 'fresh']]);
+      const { served } = await compareAll(await open(), model, `${engine.engine} after a re-load`);
+      assert.ok(served >= 15);
+    });
+
+    test('a model with another conversion window does not read them; status says why', async () => {
+      const other = await loadModel(shippedModelDir(), { conversionWindowDays: 14 });
+      const states = await rollupStatus(await open(), other);
+      assert.ok(states.every((s) => s.state === 'stale' && /another definition/.test(s.why ?? '')), JSON.stringify(states.map((s) => s.why)));
+      const answer = await answerQuery(await open(), other, { measures: ['Offers.count', 'Offers.accepted'] }, { now: NOW, access: allAccess('local') });
+      assert.equal(answer.results[0]?.rollup?.used, null);
+    });
+
+    test('uprate rollups status and drop', async () => {
+      const status = await cli(['rollups', 'status']);
+      assert.equal(status.code, 0, status.stderr);
+      assert.match(status.stdout, /Offers\.daily\s+fresh/);
+      const dropped = await cli(['rollups', 'drop', 'Offers.segments']);
+      assert.equal(dropped.code, 0, dropped.stderr);
+      assert.match(dropped.stdout, /dropped Offers\.segments/);
+      const after = await cli(['rollups', 'status']);
+      assert.match(after.stdout, /Offers\.segments\s+missing/);
+      const unknown = await cli(['rollups', 'build', 'Offers.nope']);
+      assert.equal(unknown.code, 1);
+      assert.match(unknown.stderr, /the model has no rollup Offers\.nope[\s\S]*Offers\.daily, Offers\.segments/);
+    });
+  });
+}
