@@ -101,7 +101,7 @@ async function loadThroughServer(client: ServerClient, query: unknown, asOf: Dat
   for (;;) {
     const body = (await ask()) as { error?: unknown; queryType: LoadAnswer['queryType']; results: (LoadResult & { lastRefreshTime?: string })[]; pivotQuery: LoadAnswer['pivotQuery'] };
     if (body.error === 'Continue wait') continue;
-    const results = body.results.map(({ query: q, data, annotation, total, usedPreAggregations, rollup }) => ({ query: q, data, annotation, total, usedPreAggregations: usedPreAggregations ?? {}, rollup: rollup ?? null }));
+    const results = body.results.map(({ query: q, data, annotation, total, usedPreAggregations, rollup }) => ({ query: q, data, annotation, total, usedPreAggregations: usedPreAggregations ?? {}, ...(rollup ? { rollup } : {}) }));
     return { answer: { queryType: body.queryType, results, pivotQuery: body.pivotQuery }, lastRefreshTime: body.results[0]?.lastRefreshTime };
   }
 }

@@ -59,10 +59,12 @@ export function memberList(ctx: BuildContext, value: unknown, place: ProblemPlac
   const out: string[] = [];
   for (const v of value) {
     const named = typeof v === 'string' && /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)?$/.test(v) ? refMarker(v) : v;
+    const before = ctx.problems.all.length;
     const t = sqlTemplate(ctx, named, place, `a ${say.what}`);
     const part = t?.length === 1 ? t[0] : undefined;
     if (part?.kind === 'member' && part.memberType !== 'segment') out.push(`${part.cube}.${part.member}`);
-    else if (t) ctx.problems.error(place, `${say.what} ${String(v)} is not a measure or dimension`, say.example);
+    // An unknown reference was reported already, with the closest name.
+    else if (t && ctx.problems.all.length === before) ctx.problems.error(place, `${say.what} ${String(v)} is not a measure or dimension`, say.example);
   }
   return out;
 }

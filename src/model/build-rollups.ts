@@ -52,12 +52,13 @@ export function buildRollups(ctx: BuildContext, value: unknown): Map<string, Rol
   if (value === undefined) return out;
   for (const [name, def] of namedDefinitions(ctx, value)) {
     const place = placeOf(ctx, `preAggregations.${name}`);
-    const props = normalizeProperties(def, ROLLUP_PROPERTIES, place, `pre-aggregation ${name}`, ctx.problems);
-    const type = snake(String(props['type'] ?? 'rollup'));
+    // Another type has other properties: say the type is the problem, not each of them.
+    const type = snake(String(def['type'] ?? 'rollup'));
     if (type !== 'rollup') {
-      ctx.problems.error(place, `pre-aggregation type ${String(props['type'])} is not supported`, "type: 'rollup' (originalSql, rollupJoin and rollupLambda are not supported)");
+      ctx.problems.error(place, `pre-aggregation type ${String(def['type'])} is not supported`, "type: 'rollup' (originalSql, rollupJoin and rollupLambda are not supported)");
       continue;
     }
+    const props = normalizeProperties(def, ROLLUP_PROPERTIES, place, `pre-aggregation ${name}`, ctx.problems);
     const say = (list: string) => ({ what: `${list.replace(/s$/, '')} of a rollup`, list, example: EXAMPLE });
     const measures = memberList(ctx, props['measures'], place, say('measures'));
     const dimensions = memberList(ctx, props['dimensions'], place, say('dimensions'));

@@ -41,8 +41,8 @@ export interface LoadResult {
   readonly total: number | null;
   /** Cube's field: the rollup tables that answered, by table name. */
   readonly usedPreAggregations: Record<string, RollupUseReport>;
-  /** Which rollup answered and for which periods, or why none could (null when the model declares none). */
-  readonly rollup: RollupReport | null;
+  /** Which rollup answered and for which periods, or why none could (absent when no rollup is fresh). */
+  readonly rollup?: RollupReport;
 }
 
 export interface RollupUseReport {
@@ -63,6 +63,11 @@ export function rollupReport(p: Pick<PreparedQuery, 'rollup' | 'rollupMiss'>): R
     return { used: use.rollup.path, table: use.build.table, periodsFrom: from, periodsTo: to, readsRows };
   }
   return p.rollupMiss === null ? null : { used: null, reason: p.rollupMiss };
+}
+
+function rollupField(p: PreparedQuery): { rollup?: RollupReport } {
+  const report = rollupReport(p);
+  return report ? { rollup: report } : {};
 }
 
 /** Cube's `usedPreAggregations` of a prepared query. */
@@ -122,7 +127,7 @@ export function prepareQuery(model: Model, query: unknown, options: AnswerOption
   guardCells(request, limits);
   const queries = request.queries.map((q): PreparedQuery => {
     const plan = buildPlan(model, q, request.orderGiven, options);
-    const match = options.rollups && options.useRollups !== false ? matchRollup(model, plan, options.rollups) : null;
+    const match = options.rollups?.length && options.useRollups !== false ? matchRollup(model, plan, options.rollups) : null;
     const rollup = match && 'use' in match ? match : null;
     const planned = rollup ? rollupSql(model, plan, rollup) : planToSql(model, plan);
     const range = request.queryType === 'compareDateRangeQuery' ? q.timeDimensions.find((td) => td.dateRange)?.dateRange : undefined;
@@ -165,7 +170,7 @@ export async function answerQuery(store: Store, model: Model, query: unknown, op
         annotation: buildAnnotation(model, p.plan, p.query.segments ?? []),
         total: totalRows ? Number(totalRows[0]?.['total'] ?? 0) : null,
         usedPreAggregations: usedPreAggregations(p),
-        rollup: rollupReport(p),
+        ...rollupField(p),
       };
     }),
   );

@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { compileModel, formatProblems, type ModelProblem } from './index.js';
+
+/**
+ * Rollups (Cube's preAggregations) are checked when the model compiles: a rollup that could not
+ * answer exactly — a ratio or a distinct count stored, a dimension that repeats or moves with the
+ * clock — is an error naming the rollup and the fix, never a silently wrong answer later.
+ */
+const offers = (rollup: string, extra = '') => `
+cube('Offers', {
+  sql_table: 'offers',
+  joins: { Customers: { relationship: 'many_to_one', sql: \`\${CUBE}.customer_id = \${Customers}.customer_id\` }, Events: { relationship: 'one_to_many', sql: \`\${CUBE}.offer_id = \${Events}.offer_id\` } },
+  measures: {
+    count: { type: 'count' },
+    accepted: { type: 'count', filters: [{ sql: \`\${CUBE}.accepted_at <= \${uprate.now()}\` }] },
+    revenue: { type: 'sum', sql: \`\${CUBE}.revenue\` },
+    rate: { type: 'number', sql: \`\${accepted} * 1.0 / NULLIF(\${count}, 0)\` },
+    customers: { type: 'count_distinct', sql: \`\${CUBE}.customer_id\` },
+    avgRevenue: { type: 'avg', sql: \`\${CUBE}.revenue\` },
+  },
+  dimensions: {
+    id: { sql: \`\${CUBE}.offer_id\`, type: 'string', primary_key: true },
+    channel: { sql: \`\${CUBE}.channel\`, type: 'string' },
+    offeredAt: { sql: \`\${CUBE}.offered_at\`, type: 'time' },
+    open: { sql: \`\${CUBE}.offered_at > \${uprate.now()}\`, type: 'boolean' },
+  },
+  preAggregations: { ${rollup} },
+  ${extra}
+});
+cube('Customers', { sql_table: 'customers', dimensions: { customerId: { sql: \`\${CUBE}.customer_id\`, type: 'string', primary_key: true }, size: { sql: \`\${CUBE}.size\`, type: 'string' } } });
+cube('Events', { sql_table: 'events', dimensions: { id: { sql: \`\${CUBE}.event_id\`, type: 'string', primary_key: true }, kind: { sql: \`\${CUBE}.kind\`, type: 'string' } } });
+`;
+
+const compile = (text: string, file = 'offers.js') => compileModel([{ file, text }]);
+const errors = (text: string): ModelProblem[] => compile(text).problems.filter((p) => p.severity === 'error');
+const only = (text: string, pattern: RegExp): ModelProblem => {
+  const all = errors(text);
+  assert.equal(all.length, 1, formatProblems(all));
+  const [p] = all;
+  assert.ok(p && pattern.test(p.message), `${p?.message ?? 'no problem'} does not match ${pattern}`);
+  return p;
+};
+
+const daily = (body: string) => `daily: { type: 'rollup', timeDimension: offeredAt, granularity: 'day', ${body} }`;
+
+test('a valid rollup compiles, with its members as paths and a month partition by default', () => {
+  const { model, problems } = compile(offers(daily('measures: [count, accepted, revenue], dimensions: [channel, Customers.size], settledAfterDays: 30')));
+  assert.deepEqual(problems, []);
+  const r = model?.cubes.get('Offers')?.rollups.get('daily');
+  assert.deepEqual(
+    { measures: r?.measures, dimensions: r?.dimensions, time: r?.timeDimension, granularity: r?.granularity, partition: r?.partitionGranularity, settled: r?.settledAfterDays },
+    { measures: ['Offers.count', 'Offers.accepted', 'Offers.revenue'], dimensions: ['Offers.channel', 'Customers.size'], time: 'Offers.offeredAt', granularity: 'day', partition: 'month', settled: 30 },
+  );
+});
+
+test("YAML's list of named pre-aggregations, with names for members", () => {
+  const yaml = `cubes:
+  - name: Offers
+    sql_table: offers
+    measures:
+      - name: count
+        type: count
+    dimensions:
+      - name: id
+        sql: offer_id
+        type: string
+        primary_key: true
+      - name: channel
+        sql: channel
+        type: string
+      - name: offered_at
+        sql: offered_at
+        type: time
+    pre_aggregations:
+      - name: daily
+        type: rollup
+        measures: [CUBE.count]
+        dimensions: [channel]
+        time_dimension: offered_at
+        granularity: week
+        partition_granularity: week
+`;
+  const { model, problems } = compile(yaml, 'offers.yml');
+  assert.deepEqual(problems, []);
+  const r = model?.cubes.get('Offers')?.rollups.get('daily');
+  assert.deepEqual([r?.measures, r?.dimensions, r?.timeDimension, r?.granularity], [['Offers.count'], ['Offers.channel'], 'Offers.offered_at', 'week']);
+});
+
+test('a ratio, an average or a distinct count cannot be stored; the fix says what to list', () => {
+  assert.match(only(offers(daily('measures: [rate], settledAfterDays: 30')), /Offers\.rate is a number measure/).fix ?? '', /measures it is computed from/);
+  assert.match(only(offers(daily('measures: [avgRevenue]')), /Offers\.avgRevenue is a avg measure/).fix ?? '', /a sum and a count/);
+  assert.match(only(offers(daily('measures: [customers]')), /Offers\.customers is a count_distinct measure/).fix ?? '', /not the sum of the periods/);
+});
+
+test("dimensions that repeat the rows, move with the clock, or are time; another cube's measure", () => {
+  only(offers(daily('measures: [count], dimensions: [Events.kind]')), /Events\.kind is not reached from Offers through many_to_one/);
+  only(offers(daily('measures: [count], dimensions: [open]')), /Offers\.open reads the clock/);
+  only(offers(daily('measures: [count], dimensions: [offeredAt]')), /Offers\.offeredAt is a time dimension/);
+  only(offers(daily('measures: [count, Customers.customerId]')), /Customers\.customerId is not a measure/);
+});
+
+test('a measure that reads the clock needs settledAfterDays', () => {
+  const p = only(offers(daily('measures: [count, accepted]')), /reads the clock \(uprate\.now\(\)\)/);
+  assert.match(p.fix ?? '', /settledAfterDays: uprate\.conversionWindowDays/);
+  assert.equal(p.member, 'preAggregations.daily');
+  only(offers(daily('measures: [count], settledAfterDays: -1')), /settledAfterDays must be a whole number of days/);
+});
+
+test('unsupported types, bad granularities, partitions that cut periods, missing parts', () => {
+  only(offers("lambda: { type: 'rollupLambda', rollups: [] }"), /pre-aggregation type rollupLambda is not supported/);
+  only(offers(daily('measures: [count], granularity: "fortnight"').replace("granularity: 'day', ", '')), /bad granularity fortnight/);
+  only(offers(daily("measures: [count], partitionGranularity: 'week'").replace("granularity: 'day'", "granularity: 'month'")), /partitionGranularity week is not made of whole months/);
+  only(offers("daily: { type: 'rollup', measures: [count], granularity: 'day' }"), /has no timeDimension/);
+  only(offers(daily('measures: []')), /has no measures/);
+  only(offers(daily('measures: [count, nope]')), /unknown reference/);
+});
+
+test("Cube's storage tuning is a warning, not an error", () => {
+  const { problems } = compile(offers(daily("measures: [count], indexes: { byChannel: { columns: [channel] } }, refreshKey: { every: '1 hour' }")));
+  assert.deepEqual(
+    problems.map((p) => [p.severity, p.message]),
+    [['warning', 'pre-aggregation daily: indexes is ignored by uprate']],
+  );
+});
