@@ -4,8 +4,10 @@ import { NO_NUMBER, NULL_VALUE } from '../core/display.js';
 import { UprateError } from '../core/errors.js';
 import { alignedTable, csvText } from '../core/text-table.js';
 import { parseDate } from '../kpi/index.js';
-import { answerQuery, compileToSql, dialectOf, type LoadAnswer, type LoadResult } from '../query/index.js';
-import { openStore } from '../store/index.js';
+import type { Model } from '../model/index.js';
+import { answerQuery, compileToSql, dialectOf, rollupsFor, type AnswerOptions, type LoadAnswer, type LoadResult } from '../query/index.js';
+import type { UsableRollup } from '../rollups/index.js';
+import { openStore, type Store } from '../store/index.js';
 import { AS_OF_HEADER } from '../server/routes/cube.js';
 import { cliConfig, openModel } from './model-source.js';
 import { DEFAULT_DB, parseChoice } from './options.js';
@@ -106,6 +108,22 @@ async function loadThroughServer(client: ServerClient, query: unknown, asOf: Dat
   }
 }
 
+/**
+ * The rollups the store holds fresh, for `--sql` to say which one would answer. Compiling needs
+ * no database: a store that cannot be opened (no file yet, a server down) means none.
+ */
+async function freshRollups(flags: QueryFlags, model: Model, options: AnswerOptions): Promise<readonly UsableRollup[]> {
+  let store: Store | undefined;
+  try {
+    store = await openStore(modelStoreOptions(flags, true));
+    return await rollupsFor(store, model, options);
+  } catch {
+    return [];
+  } finally {
+    await store?.close();
+  }
+}
+
 /** `uprate query`: a Cube query answered from the store (or the server holding it), as `/cubejs-api/v1/load` would. */
 export async function runQuery(queryArg: string, flags: QueryFlags): Promise<void> {
   const query = readQueryText(queryArg);
@@ -116,7 +134,8 @@ export async function runQuery(queryArg: string, flags: QueryFlags): Promise<voi
   if (flags.sql) {
     // Compiling needs no store: it stays here, with this command's model.
     const { model } = await openModel(flags);
-    text = `${JSON.stringify(compileToSql(model, query, { now, access: allAccess('local'), dialect: dialectOf(storeChoice(flags)) }), null, 2)}\n`;
+    const options = { now, access: allAccess('local'), dialect: dialectOf(storeChoice(flags)) };
+    text = `${JSON.stringify(compileToSql(model, query, { ...options, rollups: await freshRollups(flags, model, options) }), null, 2)}\n`;
   } else {
     const storeOptions = modelStoreOptions(flags, true);
     const client = serverClient({ flags, store: storeOptions, security: cliConfig(flags).security, verb: 'reading', locations: LOCATIONS });

@@ -2,6 +2,8 @@
  * `generateDemo`: replaces the store's offers and customers with a demo data set, in one
  * transaction (on failure nothing changes), streamed chunk by chunk so memory stays flat.
  */
+import { applyRefresh, planRefresh, type LoadedTable } from '../rollups/maintain.js';
+import { duckDbExec } from '../rollups/transaction.js';
 import { DOUBLE, INTEGER, SMALLINT, TINYINT, UTINYINT, type DuckDBConnection } from '@duckdb/node-api';
 import { UprateError, errorMessage } from '../core/errors.js';
 import { sqlString, type DuckDbStore } from '../store/index.js';
@@ -59,6 +61,10 @@ export async function generateDemo(store: DuckDbStore, options: DemoOptions): Pr
          VALUES ('offers', 'demo', $1, $1, 0, 0, now()::TIMESTAMP)`,
         [plan.rows],
       );
+      // Both tables were replaced: built rollups are rebuilt in the same commit.
+      const exec = duckDbExec(c);
+      const replaced = (table: string, key: string): LoadedTable => ({ table, key, rowsSql: '', replace: true });
+      await applyRefresh(exec, 'duckdb', await planRefresh(exec, 'duckdb', [replaced('customers', 'customer_id'), replaced('offers', 'offer_id')]));
       await c.run('COMMIT');
     } catch (e) {
       await c.run('ROLLBACK');

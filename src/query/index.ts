@@ -2,7 +2,7 @@
  * Cube query JSON → validated, normalised request → immutable plan → (src/sql) SQL → Cube's
  * response shapes. The functions the server calls: answerQuery, compileToSql, dryRun, meta.
  */
-export { answerQuery, dialectOf, prepareQuery, type AnswerOptions, type LoadAnswer, type LoadResult, type PreparedQuery, type PreparedRequest } from './answer-query.js';
+export { answerQuery, dialectOf, prepareQuery, rollupsFor, type AnswerOptions, type LoadAnswer, type LoadResult, type PreparedQuery, type PreparedRequest } from './answer-query.js';
 export { compileToSql, dryRun, queryKey, type SqlResponse } from './sql-response.js';
 export { meta } from './meta.js';
 export { accessFilters, allAccess, tenantAccess, type Access, type AllAccessReason } from './access.js';

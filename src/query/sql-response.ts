@@ -1,6 +1,6 @@
 import type { Model } from '../model/index.js';
 import type { Dialect } from '../sql/index.js';
-import { prepareQuery, type AnswerOptions, type PreparedQuery } from './answer-query.js';
+import { prepareQuery, rollupReport, type AnswerOptions, type PreparedQuery } from './answer-query.js';
 import { accessFilters } from './access.js';
 import { normalizeFilters } from './normalize-query.js';
 import { transformQuery } from './transformed-query.js';
@@ -19,10 +19,17 @@ function sqlBody(p: PreparedQuery): Record<string, unknown> {
     ...(td ? { timeDimensionAlias: td.alias, timeDimensionField: td.member.path } : {}),
     order: orderObject(p),
     cacheKeyQueries: [],
-    preAggregations: [],
+    preAggregations: p.rollup ? [{ preAggregationId: p.rollup.use.rollup.path, tableName: p.rollup.use.build.table, type: 'rollup' }] : [],
     dataSource: 'default',
     aliasNameToMember,
+    ...rollupEntry(p),
   };
+}
+
+/** uprate's own field: which rollup answers, for which periods — or why none can. */
+function rollupEntry(p: PreparedQuery): { rollup?: unknown } {
+  const report = rollupReport(p);
+  return report ? { rollup: report } : {};
 }
 
 export type SqlResponse = { sql: Record<string, unknown> } | { sql: Record<string, unknown> }[];
@@ -50,6 +57,7 @@ export function dryRun(model: Model, query: unknown, options: AnswerOptions & { 
     queryOrder: prepared.queries.map(orderObject),
     transformedQueries: prepared.queries.map((p) => transformQuery(model, p, security)),
     pivotQuery: prepared.pivotQuery,
+    ...(prepared.queries.some((p) => rollupReport(p)) ? { rollups: prepared.queries.map((p) => rollupReport(p)) } : {}),
   };
 }
 

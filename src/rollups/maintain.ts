@@ -102,6 +102,12 @@ export async function applyRefresh(exec: Exec, engine: Store['engine'], plan: Re
       await exec(`INSERT INTO ${table} SELECT * FROM (${stored.sql}) AS rollup_rows WHERE ${inPartitions(`rollup_rows.${period}`)}`, stored.params);
     }
     const [count] = refresh.kind === 'none' ? [{ n: stored.rows }] : await exec(`SELECT count(*) AS n FROM ${table}`);
-    await exec(`UPDATE uprate_rollups SET data_version = $1, row_count = $2 WHERE name = $3`, [version, Number(count?.['n'] ?? 0), stored.name]);
+    const refreshed = refresh.kind === 'none' ? '' : ', built_at = CAST($4 AS TIMESTAMP)';
+    await exec(`UPDATE uprate_rollups SET data_version = $1, row_count = $2${refreshed} WHERE name = $3`, [
+      version,
+      Number(count?.['n'] ?? 0),
+      stored.name,
+      ...(refreshed ? [new Date().toISOString().slice(0, 23).replace('T', ' ')] : []),
+    ]);
   }
 }

@@ -96,13 +96,17 @@ function matchOne(model: Model, plan: QueryPlan, use: UsableRollup): RollupMatch
     const outside = m.paths.find((path) => !rollup.dimensions.includes(path));
     if (outside) return { reason: `a filter on ${outside}, which ${name} does not store` };
   }
+  const asked = hi;
   // Periods not yet settled at the query's clock still change with it: read from the rows.
   if (rollup.settledAfterDays !== null) hi = Math.min(hi, Date.parse(plan.now) - rollup.settledAfterDays * 86_400_000);
   const from = lo === -Infinity ? null : periodCeil(lo, rollup.granularity);
   const to = hi === Infinity ? null : periodFloor(hi, rollup.granularity);
   if (from !== null && to !== null && from >= to) return { reason: `no whole ${rollup.granularity} of ${name} is inside the query's range and settled at its clock` };
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-  return { use, from: iso(from), to: iso(to), readsRows: from !== null || to !== null };
+  // Rows are read only where the query's own range goes beyond the rollup's whole periods
+  // (rows without a time are outside any range the query sets, and inside none it leaves open).
+  const readsRows = (from !== null && from !== lo) || (to !== null && to !== asked);
+  return { use, from: iso(from), to: iso(to), readsRows };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Model } from '../model/index.js';
-import { answerQuery, compileToSql, dialectOf, dryRun, meta, queryKey } from '../query/index.js';
+import { answerQuery, compileToSql, dialectOf, dryRun, meta, queryKey, rollupsFor } from '../query/index.js';
 import type { Store } from '../store/store.js';
 import type { QueryContext, SemanticLayer } from './semantic-layer.js';
 
@@ -34,11 +34,14 @@ export function semanticLayer(options: SemanticAdapterOptions): SemanticLayer {
     load(query, ctx) {
       return answerQuery(store, model, query, planOptions(ctx));
     },
-    sql(query, ctx) {
-      return Promise.resolve(compileToSql(model, query, planOptions(ctx)));
+    // Both say which rollup would answer (or why none can): the fresh rollups are looked up first.
+    async sql(query, ctx) {
+      const options = planOptions(ctx);
+      return compileToSql(model, query, { ...options, rollups: await rollupsFor(store, model, options) });
     },
-    dryRun(query, ctx) {
-      return Promise.resolve(dryRun(model, query, planOptions(ctx)));
+    async dryRun(query, ctx) {
+      const options = planOptions(ctx);
+      return dryRun(model, query, { ...options, rollups: await rollupsFor(store, model, options) });
     },
     meta() {
       return Promise.resolve(meta(model));
