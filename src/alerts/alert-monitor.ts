@@ -38,6 +38,8 @@ export interface MonitorOptions {
   /** A lease left `sending` longer than this is taken over (default 10 minutes). */
   readonly leaseMs?: number;
   readonly log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Called after every check that may have written alert state (not dry runs), failed ones too: the server forgets its cached alert lists. */
+  readonly onChecked?: () => void;
 }
 
 export interface Delivery {
@@ -113,6 +115,15 @@ export class AlertMonitor {
   }
 
   private async checkNow(options: CheckOptions): Promise<CheckResult> {
+    if (options.dryRun) return this.evaluate(options);
+    try {
+      return await this.evaluate(options);
+    } finally {
+      this.options.onChecked?.();
+    }
+  }
+
+  private async evaluate(options: CheckOptions): Promise<CheckResult> {
     const at = options.at ?? this.now();
     const { store, model, setup } = this.options;
     if (!options.dryRun) await ensureAlertTables(store);

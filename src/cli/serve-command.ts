@@ -7,6 +7,7 @@ import type { Model } from '../model/index.js';
 import { UprateError } from '../core/errors.js';
 import { apiSecret, checkSecret } from '../server/auth.js';
 import { buildApp } from '../server/index.js';
+import { DEFAULT_CACHE_MAX_AGE_MS } from '../server/answer-cache.js';
 import { dashboardBuilt } from '../server/routes/static.js';
 import { openStore, serverSidecarPath } from '../store/index.js';
 import { DEFAULT_DB, DEFAULT_HOST, DEFAULT_PORT, parseInteger } from './options.js';
@@ -34,6 +35,8 @@ export interface ServeOptions {
   readonly readOnly?: boolean | undefined;
   /** pino level (default UPRATE_LOG_LEVEL, else info); the demo keeps its terminal quiet. */
   readonly logLevel?: string | undefined;
+  /** `--cache-max-age`: how old an /api/v1 answer asked without asOf may be when served from the cache (default 60 s; 0: never reused). */
+  readonly cacheMaxAgeMs?: number | undefined;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -62,7 +65,8 @@ export async function serve(options: ServeOptions): Promise<void> {
   // Only the embedded file needs a sidecar: other processes find the server holding it there.
   const embedded = store.engine === 'duckdb';
   const { app } = await buildApp({ store, dev: options.dev, model, securityRules: config.security.filters, ingestClaim: config.security.ingestClaim, adminClaim: config.security.adminClaim, limits: config.limits, alerts,
-    kpiSettings: { bands: config.bands, conversionWindowDays: config.conversionWindowDays, stats: config.stats, ...(config.target === undefined ? {} : { target: config.target }), ...(config.kpi ? { kpi: config.kpi } : {}) }, ...(options.logLevel ? { logLevel: options.logLevel } : {}) });
+    kpiSettings: { bands: config.bands, conversionWindowDays: config.conversionWindowDays, stats: config.stats, ...(config.target === undefined ? {} : { target: config.target }), ...(config.kpi ? { kpi: config.kpi } : {}) }, ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+    ...(options.cacheMaxAgeMs === undefined ? {} : { cacheMaxAgeMs: options.cacheMaxAgeMs }) });
   const url = await app.listen({ host: options.host, port: options.port }).catch(async (e: NodeJS.ErrnoException) => {
     await store.close();
     throw new UprateError('BAD_ARGUMENT', `cannot listen on ${options.host}:${options.port}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.message}`, {
@@ -115,11 +119,13 @@ export function registerServe(program: Command): void {
     .option('--dev', 'no token needed (only on 127.0.0.1)', false)
     .option('--model <dir>', 'model folder (default: the config\'s, else the shipped model)')
     .option('--config <file>', 'config file (default: uprate.config.yaml in this folder)')
-    .option('--strict', 'refuse to start when the model has any error (default: serve what compiles, log the problems, and fail only queries that use a member with an error)', false);
+    .option('--strict', 'refuse to start when the model has any error (default: serve what compiles, log the problems, and fail only queries that use a member with an error)', false)
+    .option('--cache-max-age <seconds>', 'serve a cached /api/v1 answer asked without asOf for at most this long after it was computed (0: compute every such request afresh; an explicit asOf is cached until the data changes)', String(DEFAULT_CACHE_MAX_AGE_MS / 1000));
   addStoreOptions(command)
     .action(
-      action(async (flags: StoreFlags & { db: string; host: string; port: string; dev: boolean; model?: string; config?: string; strict: boolean }) => {
-        await serve({ db: flags.db, engine: flags.engine, url: flags.url, timeout: flags.timeout, host: flags.host, port: parseInteger(flags.port, '--port', 0, 65535), dev: flags.dev, model: flags.model, config: flags.config, strict: flags.strict, readOnly: flags.readOnly });
+      action(async (flags: StoreFlags & { db: string; host: string; port: string; dev: boolean; model?: string; config?: string; strict: boolean; cacheMaxAge: string }) => {
+        await serve({ db: flags.db, engine: flags.engine, url: flags.url, timeout: flags.timeout, host: flags.host, port: parseInteger(flags.port, '--port', 0, 65535), dev: flags.dev, model: flags.model, config: flags.config, strict: flags.strict, readOnly: flags.readOnly,
+          cacheMaxAgeMs: parseInteger(flags.cacheMaxAge, '--cache-max-age', 0, 86_400) * 1000 });
       }),
     );
 }

@@ -16,18 +16,32 @@ export interface RollupStatus {
   readonly usable: UsableRollup | null;
 }
 
-const registries = new WeakMap<Store, boolean>();
+/** Once seen, a store's registry stays (drop empties it, never removes it); its absence is looked up again after a while. */
+const registries = new WeakMap<Store, { readonly seen: boolean; readonly at: number }>();
+
+/**
+ * How long a store without a registry is taken not to have one: a build in another process is
+ * read from this long after it committed, and a store that never has rollups (the user's own
+ * tables, a read-only replica) costs no extra statement per query.
+ */
+export const NO_REGISTRY_RECHECK_MS = 5_000;
 
 /** The built rollups (none on an engine without rollups, or before the first build). */
-export async function storedRollups(store: Store): Promise<StoredRollup[]> {
+export async function storedRollups(store: Store, nowMs = Date.now()): Promise<StoredRollup[]> {
   if (!(store instanceof DuckDbStore || store instanceof PostgresStore)) return [];
-  // Once seen, the registry stays (drop empties it, never removes it).
-  if (!registries.get(store)) {
+  const known = registries.get(store);
+  if (!known?.seen) {
+    if (known && nowMs - known.at < NO_REGISTRY_RECHECK_MS) return [];
     const seen = await hasRegistryTable((sql, params) => store.query(sql, params), store.engine, 'uprate_rollups');
+    registries.set(store, { seen, at: nowMs });
     if (!seen) return [];
-    registries.set(store, true);
   }
   return readRegistry((sql) => store.query(sql));
+}
+
+/** This process built or dropped rollups in the store: look again at once. */
+export function registryChanged(store: Store): void {
+  registries.delete(store);
 }
 
 /** Does a stored rollup still hold what the rows say? */

@@ -3,7 +3,7 @@ import type { Model, RollupDef } from '../model/index.js';
 import { dialectOf } from '../query/answer-query.js';
 import { sqlIdentifier, type Store } from '../store/index.js';
 import { modelRollups, rollupBuild, type RollupBuild } from './definition.js';
-import { storedRollups } from './availability.js';
+import { registryChanged, storedRollups } from './availability.js';
 import { recordRollup, registryIn, versionIn, type StoredRollup } from './registry.js';
 import { inTransaction, type Exec } from './transaction.js';
 
@@ -77,6 +77,7 @@ export async function buildRollups(store: Store, model: Model, names: readonly s
       await registryIn(exec);
       return fillRollup(exec, build, await versionIn(exec, store.engine));
     });
+    registryChanged(store);
     const built = { name: stored.name, table: stored.table, rows: stored.rows, seconds: stored.buildSeconds, dataVersion: stored.dataVersion };
     onBuilt?.(built);
     out.push(built);
@@ -96,5 +97,6 @@ export async function dropRollups(store: Store, model: Model, names: readonly st
       await exec('DELETE FROM uprate_rollups WHERE name = $1', [r.name]);
     }
   });
+  registryChanged(store);
   return stored.map((r) => r.name);
 }

@@ -19,7 +19,8 @@ import { kpiApiRoutes, type KpiSettings } from './routes/kpi-api.js';
 import { staticRoutes } from './routes/static.js';
 import { alertsRoutes } from './routes/alerts.js';
 import type { AlertSetup } from '../alerts/index.js';
-import { ResultCache } from './result-cache.js';
+import { AnswerCache } from './answer-cache.js';
+import { apiAnswers } from './api-answers.js';
 import { semanticLayer } from './semantic-adapter.js';
 import type { LoadAnswer } from './semantic-layer.js';
 import { WriteLock } from './write-lock.js';
@@ -46,8 +47,14 @@ export interface AppOptions {
   readonly limits?: Limits;
   /** How long /load holds a request before answering `Continue wait` (default 5000 ms, as Cube). */
   readonly continueWaitMs?: number;
-  /** Bytes of answers the result cache keeps (default 64 MiB). */
+  /** Bytes of answers each of the two answer caches keeps — the Cube API's and /api/v1's (default 64 MiB each). */
   readonly cacheBytes?: number;
+  /**
+   * How old an /api/v1 answer asked without `asOf` may be when it is served from the cache
+   * (default 60 000 ms; 0: such answers are always computed afresh). They are computed as of the
+   * server clock and kept until this much later by the same clock; an explicit `asOf` does not age.
+   */
+  readonly cacheMaxAgeMs?: number;
   /** Folder of the built dashboard served at `/` (default: web/dist). */
   readonly webDir?: string;
   /** Bands, target and conversion window from the config, for the KPI endpoints (default: the seeds' bands, no target, 30 days). */
@@ -83,33 +90,69 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   app.setErrorHandler(errorHandler);
   if (options.checkResponses ?? responseCheckByDefault()) installResponseCheck(app);
   const routes = installAuth(app, { dev: context.dev, secret });
-  installQueryGate(app, new QueryGate(limits.maxConcurrentQueries, limits.maxQueuedQueries));
+  const gate = new QueryGate(limits.maxConcurrentQueries, limits.maxQueuedQueries);
+  installQueryGate(app, gate);
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ error: `no route ${request.method} ${request.url}`, code: 'NOT_FOUND' });
   });
   const model = options.model ?? (await loadModel(shippedModelDir()));
   const binding = checkBinding(model, options.kpiSettings?.kpi);
+  const caches = answerCaches(options, context, gate);
+  listeners.push(() => caches.invalidate());
   await app.register(async (scope) => healthRoutes(scope, context, { ownTables: binding.binding?.shipped ?? false }));
   await app.register(async (scope) => ingestRoutes(scope, context, { model }));
-  await app.register(async (scope) => reportRoutes(scope, context, { model, binding }));
+  await app.register(async (scope) => reportRoutes(scope, context, { model, binding, answers: caches.api }));
   await app.register(async (scope) => staticRoutes(scope, options.webDir ? { dir: options.webDir } : {}));
-  const cache = new ResultCache<LoadAnswer>(options.cacheBytes);
-  listeners.push(() => cache.invalidate());
   const layer = semanticLayer({ store: options.store, model });
-  await app.register(async (scope) => cubeRoutes(scope, context, { layer, cache, continueWaitMs: options.continueWaitMs ?? 5000 }));
-  await app.register(async (scope) => kpiApiRoutes(scope, context, { model, binding, settings: options.kpiSettings }));
+  await app.register(async (scope) => cubeRoutes(scope, context, { layer, answers: caches.load, continueWaitMs: options.continueWaitMs ?? 5000 }));
+  await app.register(async (scope) => kpiApiRoutes(scope, context, { model, binding, settings: options.kpiSettings, answers: caches.api }));
   await app.register(async (scope) =>
-    alertsRoutes(scope, context, { model, setup: options.alerts, onDataChanged: (l) => listeners.push(l), publicUrl: () => listeningUrl(app) }),
+    alertsRoutes(scope, context, {
+      model,
+      setup: options.alerts,
+      onDataChanged: (l) => listeners.push(l),
+      publicUrl: () => listeningUrl(app),
+      answers: caches.alerts,
+    }),
   );
   // A shared database (PostgreSQL, ClickHouse) is also loaded by other processes: their loads
   // reach the caches and alert checks here too.
-  const stopWatch = watchDataVersion(options.store, (cause) => (cause === 'clock' ? cache.invalidate() : context.dataChanged()));
+  const stopWatch = watchDataVersion(options.store, (cause) => (cause === 'clock' ? caches.invalidate() : context.dataChanged()));
   app.addHook('onClose', async () => stopWatch());
   return { app, context, routes };
 }
 
 /**
- * Routes whose config says `reads: true` wait for a slot of the gate. The slot frees when the
+ * The server's answer caches, all forgotten together when the data changes: the Cube API's
+ * (/load: a client gone does not cancel its query, and the route takes its own query slot), the
+ * /api/v1 reads' (a computation takes a slot; a cached answer needs none), and the alert list's
+ * (also forgotten after every alert check, which is what changes it; it takes no slot, as before).
+ */
+function answerCaches(options: AppOptions, context: ServerContext, gate: QueryGate) {
+  const load = new AnswerCache<LoadAnswer>({
+    maxBytes: options.cacheBytes,
+    size: (value) => JSON.stringify(value).length,
+    dataVersion: () => options.store.dataVersion(),
+  });
+  const clocked = { clock: context.clock, maxAgeMs: options.cacheMaxAgeMs };
+  const api = apiAnswers({ maxBytes: options.cacheBytes, ...clocked, admit: () => gate.acquire() });
+  // Alert lists are small: a budget of their own, so a busy dashboard never evicts KPI answers for them.
+  const alerts = apiAnswers({ maxBytes: 4 * 1024 * 1024, ...clocked });
+  return {
+    load,
+    api,
+    alerts,
+    invalidate: () => {
+      load.invalidate();
+      api.invalidate();
+      alerts.invalidate();
+    },
+  };
+}
+
+/**
+ * Routes whose config says `reads: true` wait for a slot of the gate (the /api/v1 reads that are
+ * cached take theirs only when they compute: see api-answers.ts). The slot frees when the
  * response closes — sent or abandoned — so a client that went away while waiting or reading never
  * keeps it; one already gone when its slot arrives gives it back at once and runs nothing.
  */

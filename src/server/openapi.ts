@@ -163,6 +163,9 @@ const choice = (values: readonly string[]): Schema => ({ type: 'string', enum: [
 const fraction = { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 };
 const day = { type: 'string', format: 'date' };
 
+/** Without it an answer is as of the server's clock, and a cached one may be as old as the cache's max age (x-uprate-as-of says when). */
+const AS_OF = query('asOf', 'Evaluate acceptance and pending status as of this date or instant (default: the server clock; an answer from the cache may be up to the server’s cache max age old, see x-uprate-as-of). An explicit asOf is cached until the data changes.');
+
 const errorContent = { 'application/json': { schema: ref(apiErrorSchema) } };
 const ERRORS = {
   '400': { description: 'A bad parameter; `location` names it.', content: errorContent },
@@ -175,8 +178,23 @@ function ok(route: string): Schema {
   return { description: 'OK', content: { 'application/json': { schema: apiComponents.has(schema) ? ref(schema) : { type: 'object' } } } };
 }
 
-function get(path: string, summary: string, description: string, parameters: Schema[]): Schema {
-  return { get: { summary, description, parameters, responses: { '200': ok(`GET ${path}`), ...ERRORS } } };
+/** The headers of an answer that went through the answer cache (src/server/api-answers.ts). */
+const CACHE_HEADERS: Schema = {
+  'x-uprate-cache': {
+    description: 'hit: from the cache; miss: computed for this request; joined: computed once for this and identical requests that came while it ran.',
+    schema: choice(['hit', 'miss', 'joined']),
+  },
+  'x-uprate-computed-at': { description: 'When the answer was computed (ISO instant).', schema: { type: 'string', format: 'date-time' } },
+  'x-uprate-as-of': {
+    description: "The clock the answer was computed as of: the request's asOf, else the server's clock when it was computed — at most the server's cache max age (`uprate serve --cache-max-age`, default 60 s) ago.",
+    schema: { type: 'string', format: 'date-time' },
+  },
+};
+
+/** A GET; `cached`: answered through the answer cache, with its headers. */
+function get(path: string, summary: string, description: string, parameters: Schema[], cached = true): Schema {
+  const body = ok(`GET ${path}`);
+  return { get: { summary, description, parameters, responses: { '200': cached ? { ...body, headers: CACHE_HEADERS } : body, ...ERRORS } } };
 }
 
 /** The snake-case key the report's `by` takes for a member (`Customers.accountSize` → `account_size`). */
@@ -201,7 +219,7 @@ export function openApiDocument(options: OpenApiOptions = {}): Schema {
     jsonQuery('filters', `URL-encoded JSON array of Cube filters on model dimensions, e.g. ${filterExample}.`, filters),
     query('level', 'Confidence level of every interval (default 0.95).', fraction),
     query('method', 'Interval method (default wilson); exact is used below 30 offers.', ref(apiIntervalMethodSchema)),
-    query('asOf', 'Evaluate acceptance and pending status as of this date or instant (default: now).'),
+    AS_OF,
   ];
   const CORRECTION = query('correction', 'Multiple-comparison correction (default holm).', ref(apiCorrectionSchema));
 
@@ -235,7 +253,7 @@ export function openApiDocument(options: OpenApiOptions = {}): Schema {
       title: 'uprate API',
       version: '1',
       description:
-        'Upsell / cross-sell conversion rate with honest statistics. Rates are fractions; every rate carries its counts and interval; `null` means "does not exist" (no offers). The Cube-compatible API lives under /cubejs-api/v1.',
+        'Upsell / cross-sell conversion rate with honest statistics. Rates are fractions; every rate carries its counts and interval; `null` means "does not exist" (no offers). Reads are cached per normalised request and caller until the data changes (an ingest); one asked without asOf is reused for at most the server’s cache max age — the x-uprate-cache, x-uprate-computed-at and x-uprate-as-of headers say where an answer came from and when it is from. The Cube-compatible API lives under /cubejs-api/v1.',
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
@@ -315,7 +333,7 @@ export function openApiDocument(options: OpenApiOptions = {}): Schema {
         query('to', 'Last day included (or an ISO 8601 instant: the report ends there).', day),
         query('offerType', 'upsell or cross_sell.', ref(apiOfferTypeSchema)),
         query('window', 'Conversion window in days (the shipped model only).', { type: 'integer', minimum: 0 }),
-        query('asOf', 'Evaluate acceptance and pending status as of this date or instant (default: now).'),
+        AS_OF,
       ]),
       '/api/v1/report/monthly': get(
         '/api/v1/report/monthly',
@@ -325,16 +343,22 @@ export function openApiDocument(options: OpenApiOptions = {}): Schema {
           query('month', 'YYYY-MM (default: the last month that ended before asOf, or the month of the last offer).', { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' }),
           query('offerType', 'Only upsell or only cross_sell offers.', ref(apiOfferTypeSchema)),
           jsonQuery('filters', `URL-encoded JSON array of Cube filters on model dimensions, e.g. ${filterExample}.`, filters),
-          query('asOf', 'Evaluate acceptance and pending status as of this date or instant (default: now).'),
+          AS_OF,
         ],
       ),
       '/api/v1/ingest/{table}': ingest,
-      '/api/v1/alerts': get('/api/v1/alerts', 'Alerts', 'Firing alerts (critical first) and those resolved recently; the dashboard panel reads this.', []),
+      '/api/v1/alerts': get(
+        '/api/v1/alerts',
+        'Alerts',
+        'Firing alerts (critical first) and those resolved recently; the dashboard panel reads this. Cached until this server runs an alert check (or the data changes); a check another process ran shows within the cache max age.',
+        [],
+      ),
       '/api/v1/alerts/rules': get(
         '/api/v1/alerts/rules',
         'Alert rules in force',
         'The rules this server runs and the channels they send to (what `uprate alerts list --server` prints); an admin token on a server with security filters. A channel shows its scheme, host and port only.',
         [],
+        false,
       ),
       '/api/v1/alerts/check': {
         post: {
@@ -357,6 +381,7 @@ export function openApiDocument(options: OpenApiOptions = {}): Schema {
         'The KPI binding',
         'Which model members are the KPI’s inputs, the breakdown dimensions with their titles, and what the bound model can and cannot support (the dashboard builds its controls from it).',
         [],
+        false,
       ),
       '/api/v1/openapi.json': {
         get: { summary: 'This document', security: [], responses: { '200': { ...ok('GET /api/v1/openapi.json'), description: 'OpenAPI 3.1' } } },

@@ -12,6 +12,11 @@ export interface CachedAnswer<T> {
    * `renewQuery` reads the version again and keeps the answer while it is unchanged.
    */
   readonly dataVersion?: number;
+  /**
+   * The server clock when the computation started: what an answer asked without an explicit
+   * clock is as of, and where its age is counted from (answer-cache.ts).
+   */
+  readonly clockAt?: Date;
 }
 
 export class ResultCache<T> {

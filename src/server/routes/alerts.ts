@@ -8,6 +8,7 @@ import { singleParams } from '../../insights/index.js';
 import type { Model } from '../../model/index.js';
 import type { AlertCheck, AlertRules } from '../../insights/api-schema.js';
 import type { ServerContext } from '../context.js';
+import { sendRead, type ApiAnswers } from '../api-answers.js';
 
 export interface AlertsRouteOptions {
   readonly model: Model;
@@ -17,6 +18,12 @@ export interface AlertsRouteOptions {
   readonly onDataChanged: (listener: () => void) => void;
   /** The server's own URL, for dashboard links when the config sets no alerts.publicUrl. */
   readonly publicUrl: () => string | undefined;
+  /**
+   * The alert list's answer cache (api-answers.ts). Alert checks change the list, not the data:
+   * it is forgotten after each one this server runs, and a check another process ran shows
+   * within the cache's max age.
+   */
+  readonly answers: ApiAnswers;
 }
 
 /** The check as JSON: what `uprate alerts check --format json` prints too. */
@@ -59,6 +66,7 @@ export async function alertsRoutes(app: FastifyInstance, ctx: ServerContext, opt
         clock: ctx.clock,
         publicUrl: options.publicUrl,
         log: (level, message) => app.log[level](message),
+        onChecked: () => options.answers.invalidate(),
       })
     : undefined;
   if (monitor) {
@@ -80,10 +88,22 @@ export async function alertsRoutes(app: FastifyInstance, ctx: ServerContext, opt
     return (scope, rule) => alertVisibleTo(scope, rules.get(rule), filters);
   };
 
-  app.get('/api/v1/alerts', async (request) => {
+  app.get('/api/v1/alerts', async (request, reply) => {
     const visible = visibleTo(request);
-    const list = await listAlerts(ctx.store, ctx.clock(), setup?.recentDays ?? 30);
-    return { firing: list.firing.filter((a) => visible(a.scope, a.rule)), recent: list.recent.filter((a) => visible(a.scope, a.rule)) };
+    // What the caller may see: every alert (an admin) or those its filters allow.
+    const whose = isAdmin(ctx.tenancy, request.securityContext) ? 'admin' : accessFilters(callerAccess(ctx.tenancy, request.securityContext));
+    return sendRead(reply, options.answers, {
+      route: 'GET /api/v1/alerts',
+      params: {},
+      whose,
+      asOf: null,
+      // One small table read, as before the cache: it takes no query slot.
+      ungated: true,
+      compute: async ({ asOf }) => {
+        const list = await listAlerts(ctx.store, asOf, setup?.recentDays ?? 30);
+        return { firing: list.firing.filter((a) => visible(a.scope, a.rule)), recent: list.recent.filter((a) => visible(a.scope, a.rule)) };
+      },
+    });
   });
 
   const requireAdmin = (request: FastifyRequest, what: string): void => {

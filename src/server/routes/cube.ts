@@ -2,13 +2,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { UprateError } from '../../core/errors.js';
 import { parseDate } from '../../kpi/index.js';
 import type { ServerContext } from '../context.js';
-import type { CachedAnswer, ResultCache } from '../result-cache.js';
+import type { AnswerCache } from '../answer-cache.js';
 import type { LoadAnswer, QueryContext, SemanticLayer } from '../semantic-layer.js';
 import { readCubeRequest } from './cube-request.js';
 
 export interface CubeRouteOptions {
   readonly layer: SemanticLayer;
-  readonly cache: ResultCache<LoadAnswer>;
+  /** Answers by normalised query and security context, refreshed by the store's data version (no query slot: the route takes one). */
+  readonly answers: AnswerCache<LoadAnswer>;
   /** How long /load waits before answering `Continue wait` (Cube's long-poll). */
   readonly continueWaitMs: number;
 }
@@ -51,45 +52,26 @@ function echo<T extends object>(query: T, renewQuery: boolean | undefined): T {
 
 /** Cube's REST API: /load, /sql, /dry-run, /meta under /cubejs-api/v1. */
 export async function cubeRoutes(app: FastifyInstance, ctx: ServerContext, options: CubeRouteOptions): Promise<void> {
-  const { layer, cache } = options;
-  const inflight = new Map<string, Promise<CachedAnswer<LoadAnswer>>>();
+  const { layer, answers } = options;
 
   /**
    * The cached answer, or the query run (joining the same query already running). The store's
    * data version is uprate's refresh key: it is read before a query runs and kept with its
    * answer. `renewQuery: true` does what it does in Cube — check the refresh key now instead of
    * waiting — and runs the query again only when the version moved; otherwise the cached answer
-   * (and its `lastRefreshTime`) stands.
+   * (and its `lastRefreshTime`) stands. The clock is in the key (to the minute), so answers do
+   * not age here; a client gone does not cancel the query (it comes back after "Continue wait").
    */
-  async function answer(query: unknown, renew: boolean, qctx: QueryContext): Promise<CachedAnswer<LoadAnswer> | 'continue'> {
+  async function answer(query: unknown, renew: boolean, qctx: QueryContext) {
     const { key: normalized } = await layer.normalize(query, qctx);
-    const key = `${normalized}|${JSON.stringify(qctx.scope.access)}`;
-    const cached = cache.get(key);
-    if (cached && !renew) return cached;
-    // Read before the query runs: a load that commits while it runs makes the next check run it
-    // again, never the reverse.
-    const dataVersion = await ctx.store.dataVersion();
-    if (cached && cached.dataVersion === dataVersion) return cached;
-    // Joining a running query only within one data version: one started before a load commits
-    // must not answer a request made after it.
-    const version = cache.currentVersion();
-    const flightKey = `${version}|${dataVersion}|${key}`;
-    let running = inflight.get(flightKey);
-    if (!running) {
-      running = layer.load(query, qctx).then((value) => {
-        const fresh = { value, refreshedAt: new Date(), dataVersion };
-        cache.set(key, fresh, version, JSON.stringify(value).length);
-        return fresh;
-      });
-      inflight.set(flightKey, running);
-      void running.finally(() => inflight.delete(flightKey)).catch(() => undefined);
-    }
+    const asked = answers.ask({ key: `${normalized}|${JSON.stringify(qctx.scope.access)}`, renew, compute: () => layer.load(query, qctx) });
     let timer: NodeJS.Timeout | undefined;
     const wait = new Promise<'continue'>((resolve) => {
       timer = setTimeout(() => resolve('continue'), options.continueWaitMs);
     });
     try {
-      return await Promise.race([running, wait]);
+      const result = await Promise.race([asked, wait]);
+      return result === 'continue' ? result : result.answer;
     } finally {
       clearTimeout(timer);
     }

@@ -24,12 +24,15 @@ import {
   timeseries,
   type KpiContext,
   type Params,
+  type Selection as KpiSelection,
 } from '../../insights/index.js';
 import { servedBinding, type BindingCheck } from '../../kpi/index.js';
 import type { Model } from '../../model/index.js';
 import { DEFAULT_BAND_THRESHOLDS, type AdjustMethod } from '../../stats/index.js';
 import type { ServerContext } from '../context.js';
 import { openApiDocument } from '../openapi.js';
+import type { ReadScope } from '../read-scope.js';
+import { sendRead, type ApiAnswers, type ReadRun } from '../api-answers.js';
 // The numbers only: the renderer (and ECharts) stays with the CLI.
 import { collectMonthlyReport, monthRange } from '../../report-html/monthly-report.js';
 
@@ -41,6 +44,15 @@ export interface KpiApiOptions {
   /** The config's KPI binding checked against the model (once, by buildApp). */
   readonly binding: BindingCheck;
   readonly settings?: KpiSettings | undefined;
+  /** The /api/v1 answer cache (api-answers.ts): every read here is answered through it. */
+  readonly answers: ApiAnswers;
+}
+
+/** A read's common parameters, the KPI binding it is answered through, and the caller's scope. */
+interface Read {
+  readonly common: ReturnType<typeof parseCommon>;
+  readonly binding: ReturnType<typeof servedBinding>;
+  readonly scope: ReadScope;
 }
 
 const CORRECTIONS: readonly AdjustMethod[] = ['holm', 'bh', 'bonferroni'];
@@ -59,27 +71,44 @@ export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, 
   // A model without the KPI's inputs still serves the Cube API; the KPI endpoints say what to bind.
   const bound = options.binding;
 
-  const context = (request: FastifyRequest, reply: FastifyReply, q: Params): { ctx: KpiContext; common: ReturnType<typeof parseCommon> } => {
+  /**
+   * What every read checks first, in this order: the common parameters, the caller's scope (a
+   * token without a required claim is refused here), then the binding.
+   */
+  const read = (request: FastifyRequest, reply: FastifyReply, q: Params): Read => {
     const common = parseCommon(q, model);
     const scope = server.read(request, reply);
-    return {
-      common,
-      ctx: {
-        store: server.store,
-        model,
-        binding: servedBinding(bound),
-        asOf: common.asOf ?? server.clock(),
-        access: scope.access,
-        limits: scope.limits,
-        ...(scope.signal ? { signal: scope.signal } : {}),
-        windowDays: settings.conversionWindowDays ?? 30,
-        thresholds: settings.bands ?? DEFAULT_BAND_THRESHOLDS,
-        target: settings.target ?? null,
-        correction: settings.stats?.correction ?? 'holm',
-        level: common.level,
-        method: common.method,
-      },
-    };
+    return { common, scope, binding: servedBinding(bound) };
+  };
+  const kpiContext = ({ common, binding, scope }: Read, run: ReadRun): KpiContext => ({
+    store: server.store,
+    model,
+    binding,
+    asOf: run.asOf,
+    access: scope.access,
+    limits: scope.limits,
+    signal: run.signal,
+    windowDays: settings.conversionWindowDays ?? 30,
+    thresholds: settings.bands ?? DEFAULT_BAND_THRESHOLDS,
+    target: settings.target ?? null,
+    correction: settings.stats?.correction ?? 'holm',
+    level: common.level,
+    method: common.method,
+  });
+  /**
+   * The answer of a parsed read (cached, or computed once for every identical request). `params`
+   * is what the route passes to the computation besides the common parameters: the key.
+   */
+  const answer = (reply: FastifyReply, path: string, r: Read, params: unknown, compute: (ctx: KpiContext) => Promise<unknown>) => {
+    const { selection, level, method } = r.common;
+    return sendRead(reply, options.answers, {
+      route: `GET ${path}`,
+      params: { selection, level, method, route: params },
+      whose: r.scope.access,
+      asOf: r.common.asOf,
+      signal: r.scope.signal,
+      compute: (run) => compute(kpiContext(r, run)),
+    });
   };
   const query = (request: FastifyRequest, extra: readonly string[]): Params => {
     const q = (request.query ?? {}) as Params;
@@ -107,7 +136,6 @@ export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, 
     return unique;
   };
 
-  const reads = { config: { reads: true } };
   app.get('/api/v1/openapi.json', { config: { public: true } }, async () =>
     // The document names the bound model's dimensions (its shapes change with the binding).
     openApiDocument(bound.binding ? { dimensions: bound.binding.dimensions.map((d) => d.member), offerName: bound.binding.offerName } : {}),
@@ -116,48 +144,51 @@ export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, 
   // What the bound model supports: the dashboard builds its controls from it.
   app.get('/api/v1/binding', { config: { reads: true } }, async () => bindingDocument(model, bound, settings.conversionWindowDays ?? 30));
 
-  app.get('/api/v1/kpi', reads, async (request, reply) => {
-    const { ctx, common } = context(request, reply, query(request, []));
-    return kpiHeadline(ctx, common.selection);
+  app.get('/api/v1/kpi', async (request, reply) => {
+    const r = read(request, reply, query(request, []));
+    return answer(reply, '/api/v1/kpi', r, {}, (ctx) => kpiHeadline(ctx, r.common.selection));
   });
 
-  app.get('/api/v1/timeseries', reads, async (request, reply) => {
+  app.get('/api/v1/timeseries', async (request, reply) => {
     const q = query(request, ['grain', 'chart', 'includeProvisional']);
-    const { ctx, common } = context(request, reply, q);
+    const r = read(request, reply, q);
     const grain = param(q, 'grain');
     const chart = param(q, 'chart');
     const provisional = param(q, 'includeProvisional');
-    return timeseries(ctx, common.selection, {
+    const series = {
       grain: grain === undefined ? 'month' : parseChoiceParam(grain, 'grain', GRAINS),
       chart: chart === undefined ? 'auto' : parseChoiceParam(chart, 'chart', ['auto', 'p', 'laney'] as const),
       includeProvisional: provisional === undefined ? false : parseChoiceParam(provisional, 'includeProvisional', ['true', 'false'] as const) === 'true',
-    });
+    };
+    return answer(reply, '/api/v1/timeseries', r, series, (ctx) => timeseries(ctx, r.common.selection, series));
   });
 
-  app.get('/api/v1/breakdown', reads, async (request, reply) => {
+  app.get('/api/v1/breakdown', async (request, reply) => {
     const q = query(request, ['by', 'correction']);
-    const { ctx, common } = context(request, reply, q);
+    const r = read(request, reply, q);
     const by = param(q, 'by');
     if (by === undefined) throw new UprateError('BAD_ARGUMENT', 'by is required: the dimension(s) to break down by', { location: 'by', hint: 'e.g. by=Customers.accountSize' });
-    return breakdown(ctx, common.selection, { by: dimensionList(by, 'by', 2), correction: correctionOf(q) });
+    const split = { by: dimensionList(by, 'by', 2), correction: correctionOf(q) };
+    return answer(reply, '/api/v1/breakdown', r, split, (ctx) => breakdown(ctx, r.common.selection, split));
   });
 
-  app.get('/api/v1/leaderboard', reads, async (request, reply) => {
+  app.get('/api/v1/leaderboard', async (request, reply) => {
     const q = query(request, ['by', 'sort', 'limit']);
-    const { ctx, common } = context(request, reply, q);
+    const r = read(request, reply, q);
     const by = param(q, 'by');
     const sort = param(q, 'sort');
     const limit = param(q, 'limit');
-    return leaderboard(ctx, common.selection, {
+    const board = {
       ...(by === undefined ? {} : { by: dimensionList(by, 'by', 1)[0] }),
       ...(sort === undefined ? {} : { sort: parseChoiceParam(sort, 'sort', LEADERBOARD_SORTS) }),
       ...(limit === undefined ? {} : { limit: parseNumber(limit, 'limit', { min: 1, max: 50_000, integer: true }) }),
-    });
+    };
+    return answer(reply, '/api/v1/leaderboard', r, board, (ctx) => leaderboard(ctx, r.common.selection, board));
   });
 
-  app.get('/api/v1/compare', reads, async (request, reply) => {
+  app.get('/api/v1/compare', async (request, reply) => {
     const q = query(request, ['a', 'b', 'aFrom', 'aTo', 'bFrom', 'bTo']);
-    const { ctx, common } = context(request, reply, q);
+    const r = read(request, reply, q);
     const side = (name: 'a' | 'b') => {
       const text = param(q, name);
       if (text === undefined) {
@@ -175,63 +206,84 @@ export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, 
         name: name.toUpperCase(),
       };
     };
-    return comparePopulations(ctx, common.selection, side('a'), side('b'));
+    const sides = { a: side('a'), b: side('b') };
+    return answer(reply, '/api/v1/compare', r, sides, (ctx) => comparePopulations(ctx, r.common.selection, sides.a, sides.b));
   });
 
-  app.get('/api/v1/insights', reads, async (request, reply) => {
+  app.get('/api/v1/insights', async (request, reply) => {
     const q = query(request, ['correction', 'dimensions']);
-    const { ctx, common } = context(request, reply, q);
+    const r = read(request, reply, q);
     const dims = param(q, 'dimensions');
-    return findInsights(ctx, common.selection, {
+    const scan = {
       correction: correctionOf(q),
       ...(dims === undefined ? {} : { dimensions: dimensionList(dims, 'dimensions', 50) }),
-    });
+    };
+    return answer(reply, '/api/v1/insights', r, scan, (ctx) => findInsights(ctx, r.common.selection, scan));
   });
 
   // The monthly report's numbers (`uprate report --format html|md` renders them, wherever it runs).
-  app.get('/api/v1/report/monthly', reads, async (request, reply) => {
+  app.get('/api/v1/report/monthly', async (request, reply) => {
     const q = (request.query ?? {}) as Params;
     checkKnown(q, MONTHLY_PARAMS);
-    const { ctx, common } = context(request, reply, q);
+    const r = read(request, reply, q);
     const month = param(q, 'month');
     if (month !== undefined) monthRange(month, 'month');
-    return collectMonthlyReport(ctx, { ...(month ? { month } : {}), offerType: common.selection.offerType, filters: common.selection.filters });
+    const report = { ...(month ? { month } : {}), offerType: r.common.selection.offerType, filters: r.common.selection.filters };
+    return answer(reply, '/api/v1/report/monthly', r, report, (ctx) => collectMonthlyReport(ctx, report));
   });
 
-  app.get('/api/v1/sample-size', reads, async (request, reply) => {
+  app.get('/api/v1/sample-size', async (request, reply) => {
     const q = query(request, ['baseline', 'mde', 'n', 'power', 'alpha', 'designEffect']);
-    const mde = param(q, 'mde');
-    const n = param(q, 'n');
-    const power = param(q, 'power');
-    const alpha = param(q, 'alpha');
-    const baseline = param(q, 'baseline');
-    const given = param(q, 'designEffect');
-    // The design effect and offers per customer of the selection (all offers by default), measured.
-    const { ctx, common } = context(request, reply, q);
-    const measured = await measuredClustering(ctx, common.selection);
-    const rate = baseline === undefined ? measured.rate : parseNumber(baseline, 'baseline', { min: 0, max: 1, open: true });
-    if (rate === null || rate <= 0 || rate >= 1) {
-      throw new UprateError('BAD_ARGUMENT', 'baseline is required: the selection has no conversion rate strictly between 0 and 1 to plan from', {
-        location: 'baseline',
-        hint: 'e.g. baseline=0.15',
-      });
-    }
-    const clustering =
-      given !== undefined
-        ? {
-            designEffect: parseNumber(given, 'designEffect', { min: 1, max: 1e6 }),
-            offersPerCustomer: measured.clustering?.offersPerCustomer ?? 1,
-            basis: 'design effect given with the request',
-          }
-        : measured.clustering;
-    return sampleSizePlan({
-      baseline: rate,
-      ...(mde === undefined ? {} : { mde: parseNumber(mde, 'mde', { min: 0, max: 1, open: true }) }),
-      ...(n === undefined ? {} : { n: parseNumber(n, 'n', { min: 1, max: 1e12, integer: true }) }),
-      ...(power === undefined ? {} : { power: parseNumber(power, 'power', { min: 0, max: 1, open: true }) }),
-      ...(alpha === undefined ? {} : { alpha: parseNumber(alpha, 'alpha', { min: 0, max: 1, open: true }) }),
-      ...(clustering ? { clustering } : {}),
+    const r = read(request, reply, q);
+    // Everything given is checked before anything is measured: a bad number costs no query.
+    const number = (name: string, range: Parameters<typeof parseNumber>[2]) => {
+      const text = param(q, name);
+      return text === undefined ? undefined : parseNumber(text, name, range);
+    };
+    const fraction = { min: 0, max: 1, open: true };
+    const given = {
+      baseline: number('baseline', fraction),
+      designEffect: number('designEffect', { min: 1, max: 1e6 }),
+      mde: number('mde', fraction),
+      n: number('n', { min: 1, max: 1e12, integer: true }),
+      power: number('power', fraction),
+      alpha: number('alpha', fraction),
+    };
+    return answer(reply, '/api/v1/sample-size', r, given, (ctx) => planSampleSize(ctx, r.common.selection, given));
+  });
+}
+
+/** The sample-size parameters as given (checked), each undefined when absent. */
+interface SampleSizeGiven {
+  readonly baseline: number | undefined;
+  readonly designEffect: number | undefined;
+  readonly mde: number | undefined;
+  readonly n: number | undefined;
+  readonly power: number | undefined;
+  readonly alpha: number | undefined;
+}
+
+/** The design effect and offers per customer of the selection (all offers by default) are measured; the rest is given. */
+async function planSampleSize(ctx: KpiContext, selection: KpiSelection, given: SampleSizeGiven) {
+  const measured = await measuredClustering(ctx, selection);
+  const rate = given.baseline ?? measured.rate;
+  if (rate === null || rate <= 0 || rate >= 1) {
+    throw new UprateError('BAD_ARGUMENT', 'baseline is required: the selection has no conversion rate strictly between 0 and 1 to plan from', {
+      location: 'baseline',
+      hint: 'e.g. baseline=0.15',
     });
+  }
+  const clustering =
+    given.designEffect !== undefined
+      ? { designEffect: given.designEffect, offersPerCustomer: measured.clustering?.offersPerCustomer ?? 1, basis: 'design effect given with the request' }
+      : measured.clustering;
+  return sampleSizePlan({
+    baseline: rate,
+    ...(given.mde === undefined ? {} : { mde: given.mde }),
+    ...(given.n === undefined ? {} : { n: given.n }),
+    ...(given.power === undefined ? {} : { power: given.power }),
+    ...(given.alpha === undefined ? {} : { alpha: given.alpha }),
+    ...(clustering ? { clustering } : {}),
   });
 }
 

@@ -4,19 +4,25 @@ import { buildReport, parseDate, parseGrain, reportEnd, servedBinding, type Bind
 import { singleParams } from '../../insights/index.js';
 import type { Model } from '../../model/index.js';
 import type { ServerContext } from '../context.js';
+import { sendRead, type ApiAnswers } from '../api-answers.js';
 
 const PARAMS = ['grain', 'by', 'from', 'to', 'offerType', 'window', 'asOf'];
 
 /**
  * GET /api/v1/report — the `uprate report --format json` document over HTTP, restricted to the
  * caller's rows like every other read. `grain=none` asks for one row per segment even without
- * `by`; `asOf` sets the clock (default the server's), as `uprate report --as-of` does.
+ * `by`; `asOf` sets the clock (default the server's), as `uprate report --as-of` does. Answered
+ * through the /api/v1 answer cache (api-answers.ts), keyed on the parsed options.
  */
-export async function reportRoutes(app: FastifyInstance, ctx: ServerContext, served: { readonly model: Model; readonly binding: BindingCheck }): Promise<void> {
+export async function reportRoutes(
+  app: FastifyInstance,
+  ctx: ServerContext,
+  served: { readonly model: Model; readonly binding: BindingCheck; readonly answers: ApiAnswers },
+): Promise<void> {
   const { binding } = served.binding;
   // The shipped model is compiled for the asked window; a user's model is read as served, through its binding.
   const own = binding && !binding.shipped ? { model: served.model, binding } : null;
-  app.get('/api/v1/report', { config: { reads: true } }, async (request, reply) => {
+  app.get('/api/v1/report', async (request, reply) => {
     const text = singleParams(request.query as Record<string, unknown>, PARAMS);
     const [grain, by, from, to, type, window, asOf] = PARAMS.map(text);
     servedBinding(served.binding);
@@ -31,12 +37,15 @@ export async function reportRoutes(app: FastifyInstance, ctx: ServerContext, ser
       ...(to ? reportEnd(to, 'to') : {}),
       ...(type ? { offerType: offerType(type) } : {}),
       ...(window ? { windowDays: windowDays(window) } : {}),
-      asOf: asOf ? parseDate(asOf, 'asOf') : ctx.clock(),
-      limits: scope.limits,
-      ...(scope.signal ? { signal: scope.signal } : {}),
-      ...(own ?? {}),
     };
-    return buildReport(ctx.store, scope.access, options);
+    return sendRead(reply, served.answers, {
+      route: 'GET /api/v1/report',
+      params: options,
+      whose: scope.access,
+      asOf: asOf ? parseDate(asOf, 'asOf') : null,
+      signal: scope.signal,
+      compute: ({ signal, asOf: clock }) => buildReport(ctx.store, scope.access, { ...options, asOf: clock, limits: scope.limits, signal, ...(own ?? {}) }),
+    });
   });
 }
 
