@@ -37,33 +37,43 @@ export async function planRefresh(exec: Exec, engine: Store['engine'], loads: re
   if (!(await hasRegistryTable(exec, engine, 'uprate_rollups'))) return EMPTY;
   const stored = await registryIn(exec);
   const rollups = [];
-  for (const s of stored) rollups.push({ stored: s, refresh: await refreshOf(exec, s, loads) });
+  // Rollups over the same column and partitions share one look at the input.
+  const touched = new Map<string, Promise<Refresh>>();
+  for (const s of stored) rollups.push({ stored: s, refresh: await refreshOf(exec, s, loads, touched) });
   return { rollups };
 }
 
-async function refreshOf(exec: Exec, s: StoredRollup, loads: readonly LoadedTable[]): Promise<Refresh> {
+async function refreshOf(exec: Exec, s: StoredRollup, loads: readonly LoadedTable[], touched: Map<string, Promise<Refresh>>): Promise<Refresh> {
   const affecting = loads.filter((l) => s.sourceTables.includes(l.table.toLowerCase()));
   if (affecting.length === 0) return { kind: 'none' };
   const source = s.timeSource;
   if (!source || affecting.some((l) => l.replace || l.table.toLowerCase() !== source.table)) return { kind: 'all' };
-  // Into an empty table everything is new: one rebuild beats reading the input twice more.
+  const key = `${source.table}|${source.column}|${s.partitionGranularity}|${affecting.map((l) => l.table).join()}`;
+  let found = touched.get(key);
+  if (!found) touched.set(key, (found = touchedPartitions(exec, source, s.partitionGranularity, affecting)));
+  return found;
+}
+
+/** The partitions a load touches in the time column's table: its new rows' and the replaced rows'. */
+async function touchedPartitions(exec: Exec, source: { readonly table: string; readonly column: string }, g: string, affecting: readonly LoadedTable[]): Promise<Refresh> {
+  // Into an empty table everything is new: one rebuild beats reading the input again.
   const [held] = await exec(`SELECT EXISTS (SELECT 1 FROM ${sqlIdentifier(source.table)}) AS held`);
   if (held?.['held'] !== true) return { kind: 'all' };
-  const g = s.partitionGranularity;
   const column = sqlIdentifier(source.column);
   const starts = new Set<string | null>();
   for (const l of affecting) {
-    const key = sqlIdentifier(l.key);
+    const k = sqlIdentifier(l.key);
+    // One read of the input (its key and time only), then the stored rows it replaces.
     const rows = await exec(
-      `SELECT DISTINCT ${truncate(g, `n.${column}`)} AS p FROM (${l.rowsSql}) n
+      `WITH n AS MATERIALIZED (SELECT ${k} AS k, ${column} AS t FROM (${l.rowsSql}) AS input)
+       SELECT DISTINCT ${truncate(g, 'n.t')} AS p FROM n
        UNION
-       SELECT DISTINCT ${truncate(g, `s.${column}`)} AS p FROM ${sqlIdentifier(l.table)} s WHERE s.${key} IN (SELECT n.${key} FROM (${l.rowsSql}) n)`,
+       SELECT DISTINCT ${truncate(g, `s.${column}`)} AS p FROM ${sqlIdentifier(l.table)} s WHERE s.${k} IN (SELECT n.k FROM n)`,
     );
     for (const r of rows) starts.add(r['p'] === null || r['p'] === undefined ? null : timestampLiteral(r['p']));
   }
   return starts.size === 0 ? { kind: 'none' } : { kind: 'partitions', starts: [...starts] };
 }
-
 
 /** Two loads' plans as one (PostgreSQL plans each table's load as its rows are staged). */
 export function mergePlans(a: RefreshPlan, b: RefreshPlan): RefreshPlan {
