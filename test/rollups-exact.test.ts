@@ -18,7 +18,8 @@ import { allAccess, answerQuery, tenantAccess, type Access, type CubeQuery, type
 import { rollupStatus } from '../src/rollups/index.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { uprate } from './cli-helpers.js';
-import { CUBE_CASES, DEMO_END, NOW } from './cross-engine-queries.js';
+import { API_CASES, CUBE_CASES, DEMO_END, NOW } from './cross-engine-queries.js';
+import { buildApp } from '../src/server/index.js';
 import { locateServer, skipUnlessReady, type EngineUnderTest } from './engines.js';
 
 const ROWS = 12_000;
@@ -120,6 +121,28 @@ async function compareAll(store: Store, m: Model, label: string): Promise<{ case
   return { cases, served };
 }
 
+/** Every difference between two JSON answers: integers exactly, other numbers within 1e-12, moments and engine fields aside. */
+function differences(expected: unknown, actual: unknown, path = '$', out: string[] = []): string[] {
+  if (out.length >= 10) return out;
+  const close = (a: number, b: number) => (Number.isInteger(a) && Number.isInteger(b) ? a === b : Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a)));
+  if (typeof expected === 'number' && typeof actual === 'number') {
+    if (!close(expected, actual)) out.push(`${path}: ${expected} ≠ ${actual}`);
+  } else if (typeof expected === 'string' && typeof actual === 'string' && NUMBER.test(expected) && NUMBER.test(actual)) {
+    if (!close(Number(expected), Number(actual))) out.push(`${path}: ${expected} ≠ ${actual}`);
+  } else if (Array.isArray(expected) && Array.isArray(actual)) {
+    if (expected.length !== actual.length) out.push(`${path}: ${expected.length} items ≠ ${actual.length}`);
+    expected.forEach((e, i) => differences(e, actual[i], `${path}[${i}]`, out));
+  } else if (expected && actual && typeof expected === 'object' && typeof actual === 'object') {
+    for (const k of new Set([...Object.keys(expected), ...Object.keys(actual)])) {
+      if (['generatedAt', 'computedAt', 'lastRefreshTime', 'rollup', 'usedPreAggregations'].includes(k)) continue;
+      differences((expected as Record<string, unknown>)[k], (actual as Record<string, unknown>)[k], `${path}.${k}`, out);
+    }
+  } else if (expected !== actual) {
+    out.push(`${path}: ${JSON.stringify(expected)?.slice(0, 80)} ≠ ${JSON.stringify(actual)?.slice(0, 80)}`);
+  }
+  return out;
+}
+
 /** The offers file with acceptances changed and offers moved to other months: a re-load's worth. */
 function changedOffers(): string {
   const lines = readFileSync(files.offers, 'utf8').trimEnd().split('\n');
@@ -173,6 +196,31 @@ for (const { engine, skip } of engines) {
       const { cases, served } = await compareAll(await open(), model, engine.engine);
       // Not vacuous: the rollups answered a good share of what they could.
       assert.ok(served >= 15, `only ${served} of ${cases} queries read a rollup`);
+    });
+
+    test("uprate's own endpoints: the same answers with rollups on and off", async () => {
+      const { app } = await buildApp({ store: await open(), dev: true, logLevel: 'silent', clock: () => NOW, continueWaitMs: 120_000, cacheMaxAgeMs: 0 });
+      try {
+        for (const c of API_CASES) {
+          const ask = async (off: boolean) => {
+            // Read at request time (rollupsFor): the same server, the rows or the rollups.
+            if (off) process.env['UPRATE_ROLLUPS'] = 'off';
+            try {
+              // cacheMaxAgeMs 0: a read without asOf is computed afresh every time.
+              const res = await app.inject({ method: 'GET', url: c.path });
+              assert.equal(res.statusCode, 200, `${c.name}: ${res.body.slice(0, 300)}`);
+              return res.json() as unknown;
+            } finally {
+              delete process.env['UPRATE_ROLLUPS'];
+            }
+          };
+          const on = await ask(false);
+          const off = await ask(true);
+          assert.deepEqual(differences(off, on), [], `${engine.engine} ${c.name}`);
+        }
+      } finally {
+        await app.close();
+      }
     });
 
     test('the rollup serves settled periods only, and /load says which', async () => {
