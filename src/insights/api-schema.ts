@@ -948,5 +948,38 @@ export const alertRulesSchema = component(
     .describe('The alert rules in force and the channels they send to.'),
 );
 export type AlertRules = z.infer<typeof alertRulesSchema>;
+
+/** GET /api/v1/rollups: the served model's rollups and whether queries read them. */
+export const rollupListSchema = component(
+  'RollupList',
+  z
+    .object({
+      rollups: z
+        .array(
+          z.object({
+            name: z.string().describe('`Cube.rollup`.'),
+            state: z.enum(['fresh', 'stale', 'missing']).describe('fresh: read by the queries it answers exactly; stale or missing: never read.'),
+            why: z.string().nullable().describe('Why it is stale or missing, and what to run.'),
+            table: z.string().nullable(),
+            rows: count().nullable(),
+            builtAt: instant().nullable().describe('When it was built or last refreshed by an ingest.'),
+            buildSeconds: z.number().nonnegative().nullable(),
+          }),
+        )
+        .readonly(),
+    })
+    .describe('The rollups (pre-aggregations) of the served model.'),
+);
+
+/** POST /api/v1/rollups/build and /drop: what was built (rows, seconds, data version) or dropped. */
+export const rollupBuildSchema = component(
+  'RollupBuild',
+  z
+    .object({
+      built: z.array(z.object({ name: z.string(), table: z.string(), rows: count(), seconds: z.number().nonnegative(), dataVersion: z.int() })).readonly(),
+    })
+    .describe('The rollups built from the rows, each in one commit.'),
+);
+export const rollupDropSchema = component('RollupDrop', z.object({ dropped: z.array(z.string()).readonly() }).describe('The rollups dropped: queries read the rows.'));
 export type MonthlyReportDocument = z.infer<typeof monthlyReportSchema>;
 export type AlertCheck = z.infer<typeof alertCheckSchema>;

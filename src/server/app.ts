@@ -13,6 +13,7 @@ import { checkBinding } from '../kpi/index.js';
 import { errorHandler } from './error-handler.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { rollupRoutes } from './routes/rollups.js';
 import { cubeRoutes } from './routes/cube.js';
 import { reportRoutes } from './routes/report.js';
 import { kpiApiRoutes, type KpiSettings } from './routes/kpi-api.js';
@@ -101,6 +102,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   listeners.push(() => caches.invalidate());
   await app.register(async (scope) => healthRoutes(scope, context, { ownTables: binding.binding?.shipped ?? false }));
   await app.register(async (scope) => ingestRoutes(scope, context, { model }));
+  await app.register(async (scope) => rollupRoutes(scope, context, { model }));
   await app.register(async (scope) => reportRoutes(scope, context, { model, binding, answers: caches.api }));
   await app.register(async (scope) => staticRoutes(scope, options.webDir ? { dir: options.webDir } : {}));
   const layer = semanticLayer({ store: options.store, model });

@@ -16,6 +16,9 @@ import {
   alertCheckSchema,
   alertListSchema,
   alertRulesSchema,
+  rollupBuildSchema,
+  rollupDropSchema,
+  rollupListSchema,
   apiComponents,
   apiCorrectionSchema,
   apiErrorSchema,
@@ -91,6 +94,9 @@ export const API_ROUTES: Readonly<Record<string, z.ZodType>> = {
   'GET /api/v1/alerts/rules': alertRulesSchema,
   'POST /api/v1/alerts/check': alertCheckSchema,
   'GET /api/v1/binding': bindingDocumentSchema,
+  'GET /api/v1/rollups': rollupListSchema,
+  'POST /api/v1/rollups/build': rollupBuildSchema,
+  'POST /api/v1/rollups/drop': rollupDropSchema,
   'GET /api/v1/openapi.json': openApiBodySchema,
 };
 
@@ -374,6 +380,29 @@ export function openApiDocument(options: OpenApiOptions = {}): Schema {
             ...ERRORS,
             '404': { description: 'Alert monitoring is off in this server', content: errorContent },
           },
+        },
+      },
+      '/api/v1/rollups': get(
+        '/api/v1/rollups',
+        'Rollups',
+        'The served model’s rollups (pre-aggregations): fresh, stale (and why) or missing, with rows and build time (what `uprate rollups status` prints); an admin token on a server with security filters.',
+        [],
+        false,
+      ),
+      '/api/v1/rollups/build': {
+        post: {
+          summary: 'Build rollups',
+          description: 'Builds the named rollups (default: all of the model’s) from the rows, each in one commit (what `uprate rollups build` does through the server); an admin token on a server with security filters.',
+          parameters: [query('name', 'Comma-separated rollup names (`Offers.daily`); default all.')],
+          responses: { '200': ok('POST /api/v1/rollups/build'), ...ERRORS },
+        },
+      },
+      '/api/v1/rollups/drop': {
+        post: {
+          summary: 'Drop rollups',
+          description: 'Drops the named rollups (default: every built one); queries then read the rows. An admin token on a server with security filters.',
+          parameters: [query('name', 'Comma-separated rollup names; default all.')],
+          responses: { '200': ok('POST /api/v1/rollups/drop'), ...ERRORS },
         },
       },
       '/api/v1/binding': get(
