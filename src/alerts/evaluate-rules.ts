@@ -14,7 +14,7 @@ import { judgeDrop } from './judge-drop.js';
 import { judgeSegmentBelow } from './judge-segment-below.js';
 import { judgeVolumeDrop } from './judge-volume-drop.js';
 import { bindKpi, type KpiBinding } from '../kpi/index.js';
-import { addCounts, fetchCounts, type CountRequest, type CountSeries, type PeriodCounts } from './offer-counts.js';
+import { addCounts, fetchCounts, sharedPeriodReader, type CountRequest, type CountSeries, type PeriodCounts, type PeriodRowReader } from './offer-counts.js';
 import { currentPeriodStart, periodsBefore, periodsPerYear, provisionalSearch } from './periods.js';
 import type { AlertRule } from './rules-schema.js';
 import { scopeFilter, scopeName } from './scope.js';
@@ -126,12 +126,15 @@ function judge(rule: AlertRule, ctx: JudgeContext, groups: ScopeGroup[]): Findin
   }
 }
 
-/** Evaluates one rule; a database failure is reported in `error`, never thrown. */
-export async function evaluateRule(store: Store, model: Model, rule: AlertRule, options: EvaluateOptions): Promise<RuleResult> {
+/**
+ * Evaluates one rule; a database failure is reported in `error`, never thrown. `read` reads its
+ * counts (default: on their own; `evaluateRules` shares one read among rules of the same offers).
+ */
+export async function evaluateRule(store: Store, model: Model, rule: AlertRule, options: EvaluateOptions, read?: PeriodRowReader): Promise<RuleResult> {
   const request = ruleRequest(rule, options.at);
   const binding = options.binding ?? bindKpi(model, undefined);
   try {
-    const series = await fetchCounts(store, model, binding, request);
+    const series = await fetchCounts(store, model, binding, request, read);
     const groups = scopeGroups(rule, series, request.filters);
     const judged = judgedIndex(rule, addUp(groups.map((g) => g.total)));
     const ctx: JudgeContext = { rule, bands: options.bands, judged: () => judged };
@@ -142,9 +145,16 @@ export async function evaluateRule(store: Store, model: Model, rule: AlertRule, 
   }
 }
 
-/** Evaluates rules one after the other (they share one store; a server has other work too). */
+/**
+ * Evaluates rules one after the other (they share one store; a server has other work too). Rules
+ * counting the same offers the same way (grain, scope, filters) share one read of the periods
+ * the longest of them needs: the default rules read their months once.
+ */
 export async function evaluateRules(store: Store, model: Model, rules: readonly AlertRule[], options: EvaluateOptions): Promise<RuleResult[]> {
+  const enabled = rules.filter((rule) => rule.enabled);
+  const binding = options.binding ?? bindKpi(model, undefined);
+  const read = sharedPeriodReader(store, model, binding, enabled.map((rule) => ruleRequest(rule, options.at)));
   const out: RuleResult[] = [];
-  for (const rule of rules) if (rule.enabled) out.push(await evaluateRule(store, model, rule, options));
+  for (const rule of enabled) out.push(await evaluateRule(store, model, rule, { ...options, binding }, read));
   return out;
 }

@@ -6,7 +6,7 @@
  * like the API's.
  */
 import type { Model } from '../model/index.js';
-import { countQuery as kpiCountQuery, readCounts, type CountRequest as KpiCountRequest, type Grain, type KpiBinding } from '../kpi/index.js';
+import { countQuery as kpiCountQuery, readCounts, type CountRequest as KpiCountRequest, type CountRow, type Grain, type KpiBinding } from '../kpi/index.js';
 import type { CubeFilter, CubeQuery } from '../query/cube-query.js';
 import { addMoments, type ClusterMoments } from '../stats/index.js';
 import type { Store } from '../store/index.js';
@@ -72,6 +72,9 @@ export function countQuery(binding: KpiBinding, request: CountRequest): CubeQuer
   return kpiCountQuery(binding, kpiRequest(request));
 }
 
+/** Most rows one read returns. */
+const ROW_LIMIT = 50_000;
+
 /** Every period of the range, in UTC, per segment. */
 function kpiRequest(request: CountRequest): KpiCountRequest {
   return {
@@ -80,20 +83,67 @@ function kpiRequest(request: CountRequest): KpiCountRequest {
     dateRange: [wallTime(request.from), wallTime(new Date(request.until.getTime() - 1))],
     filters: request.filters,
     timezone: 'UTC',
-    limit: 50_000,
+    limit: ROW_LIMIT,
   };
 }
 
 type Cell = Pick<PeriodCounts, 'n' | 'k' | 'pending' | 'clusters'>;
 const EMPTY: Cell = { n: 0, k: 0, pending: 0, clusters: null };
 
+/** Reads a count request's rows (one row per segment and period that has offers). */
+export type PeriodRowReader = (request: CountRequest) => Promise<CountRow[]>;
+
+/** The rows of one request, read on their own. */
+export function readPeriodRows(store: Store, model: Model, binding: KpiBinding, request: CountRequest): Promise<CountRow[]> {
+  return readCounts({ store, model, binding, read: { now: request.at, access: allAccess('system') } }, kpiRequest(request));
+}
+
+/** What decides a request's rows but its first period. */
+function sharedKey(request: CountRequest): string {
+  return JSON.stringify([request.grain, request.until.toISOString(), request.at.toISOString(), request.dimensions, request.filters]);
+}
+
+/**
+ * A reader for several requests that differ only in how far back they start (the rules of one
+ * check: the default rules read 7, 18 and 19 months of the same offers): each group of them is
+ * read once, from the earliest start, and each request keeps the rows of its own periods. Exact:
+ * a row is one segment's one period, and whole periods are what a request's range holds, so the
+ * rows of its periods are the rows its own read would give, in the same order. A wider read cut
+ * short by the row limit is not trusted: that request is read on its own.
+ */
+export function sharedPeriodReader(store: Store, model: Model, binding: KpiBinding, requests: readonly CountRequest[]): PeriodRowReader {
+  const earliest = new Map<string, Date>();
+  for (const r of requests) {
+    const key = sharedKey(r);
+    const known = earliest.get(key);
+    if (!known || r.from < known) earliest.set(key, r.from);
+  }
+  const reads = new Map<string, Promise<CountRow[]>>();
+  return async (request) => {
+    const key = sharedKey(request);
+    const from = earliest.get(key);
+    // A request it was not made for (or starting earlier) is read on its own.
+    if (!from || request.from < from) return readPeriodRows(store, model, binding, request);
+    let wide = reads.get(key);
+    if (!wide) {
+      wide = readPeriodRows(store, model, binding, { ...request, from });
+      reads.set(key, wide);
+    }
+    const rows = await wide;
+    if (request.from.getTime() === from.getTime()) return rows;
+    if (rows.length >= ROW_LIMIT) return readPeriodRows(store, model, binding, request);
+    const first = request.from.toISOString().slice(0, 10);
+    return rows.filter((row) => (row.period ?? '') >= first);
+  };
+}
+
 /**
  * Every period from `from` to `until` for every segment that has offers, periods without offers
  * included with n = 0 (empty cells are information). Each cell's customer sums are summed over
  * its customers in the engine (one row per cell, not per customer).
  */
-export async function fetchCounts(store: Store, model: Model, binding: KpiBinding, request: CountRequest): Promise<CountSeries[]> {
-  const rows = await readCounts({ store, model, binding, read: { now: request.at, access: allAccess('system') } }, kpiRequest(request));
+export async function fetchCounts(store: Store, model: Model, binding: KpiBinding, request: CountRequest, read?: PeriodRowReader): Promise<CountSeries[]> {
+  const rows = await (read ? read(request) : readPeriodRows(store, model, binding, request));
   const starts = periodStarts(request.from, request.until, request.grain);
   const bySegment = new Map<string, { values: (string | null)[]; cells: Map<string, Cell> }>();
   for (const row of rows) {

@@ -3,7 +3,7 @@ import { compareSegments, describeFamily, noComparison, isSmallSample, type Adju
 import type { BreakdownResponse, BreakdownRow } from './api-types.js';
 import { queryEcho } from './echo.js';
 import type { KpiContext, Selection } from './kpi-context.js';
-import { countOffers, NO_OFFERS, resolveRange, statsCounts, type OfferCounts } from './offer-counts.js';
+import { countOffers, countOffersTogether, holdsEveryOffer, NO_OFFERS, resolveRange, statsCounts, type OfferCounts } from './offer-counts.js';
 import { alphaOf, bandJudgement, differenceView, rateView } from './rate-view.js';
 
 export interface BreakdownOptions {
@@ -30,13 +30,13 @@ const MAX_CELLS = 5_000;
 export async function breakdown(ctx: KpiContext, requested: Selection, options: BreakdownOptions): Promise<BreakdownResponse> {
   const selection = await resolveRange(ctx, requested);
   const by = options.by;
-  const rows = await countOffers(ctx, selection, { dimensions: by });
+  // The total asked of the engine, not summed: a customer with offers in several segments is one
+  // customer. Read with the segments (one pass over the offers when they are customer attributes).
+  const [rows = [], [whole] = []] = await countOffersTogether(ctx, selection, [{ dimensions: by }, {}]);
   const cells = await withEmptyCells(ctx, selection, by, rows);
   const correction = options.correction ?? 'holm';
   const labelled = cells.map((c) => ({ label: segmentLabel(c.values, by), ...statsCounts(c) }));
   const compared = compareSegments(labelled, { level: ctx.level, method: correction });
-  // The total asked of the engine, not summed: a customer with offers in several segments is one customer.
-  const [whole] = await countOffers(ctx, selection);
   const total = whole ?? NO_OFFERS;
   const out = cells.map((c, i): BreakdownRow => {
     const s = compared.segments[i];
@@ -92,7 +92,8 @@ export async function breakdown(ctx: KpiContext, requested: Selection, options: 
 async function withEmptyCells(ctx: KpiContext, selection: Selection, by: readonly string[], rows: readonly OfferCounts[]): Promise<OfferCounts[]> {
   const key = (v: Readonly<Record<string, string | null>>) => JSON.stringify(by.map((d) => v[d] ?? null));
   const found = new Map(rows.map((r) => [key(r.values), r]));
-  const seen = await countOffers(ctx, selection, { dimensions: by, allTime: true });
+  // A range taken from the data holds every offer: the values seen at any time are the range's own.
+  const seen = holdsEveryOffer(ctx, selection) ? rows : await countOffers(ctx, selection, { dimensions: by, allTime: true });
   const valuesOf = by.map((d) => [...new Set(seen.map((r) => r.values[d] ?? null))]);
   let combos: Record<string, string | null>[] = [{}];
   for (const [i, d] of by.entries()) {

@@ -6,7 +6,7 @@ import { queryEcho } from './echo.js';
 import { kpiHeadline } from './kpi-headline.js';
 import type { KpiContext, Selection } from './kpi-context.js';
 import { leaderboard } from './leaderboard.js';
-import { bindingOf, measuredCounts, resolveRange } from './offer-counts.js';
+import { bindingOf, measuredCounts, readAhead, resolveRange, withCountReads } from './offer-counts.js';
 import { differenceView } from './rate-view.js';
 import { timeseries } from './timeseries.js';
 import { count, interval, NULL_VALUE, percent, points } from '../core/display.js';
@@ -27,7 +27,10 @@ const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
  * out of control or dropped significantly, the trend, industries against their benchmarks, the
  * target and the band.
  */
-export async function findInsights(ctx: KpiContext, requested: Selection, options: InsightOptions = {}): Promise<InsightsResponse> {
+export async function findInsights(context: KpiContext, requested: Selection, options: InsightOptions = {}): Promise<InsightsResponse> {
+  // The headline, the breakdowns, the leaderboard and the time series share reads (the total, the
+  // industry breakdown, the acceptance curve): one memo for all of them, each read asked once.
+  const ctx = withCountReads(context);
   const selection = await resolveRange(ctx, requested);
   const binding = bindingOf(ctx);
   const bound = binding.dimensions.map((d) => d.member).filter((d) => d !== binding.offerName);
@@ -35,6 +38,9 @@ export async function findInsights(ctx: KpiContext, requested: Selection, option
   const link = linkMaker(ctx, selection);
   const insights: Insight[] = [];
 
+  // Every count of the selection the views below ask for that one pass can answer — the total and
+  // the groups of each customer attribute — read together first; the views find them in the memo.
+  await readAhead(ctx, selection, [{ extended: true }, ...scanned.map((dimension) => ({ dimensions: [dimension] }))]);
   const kpi = await kpiHeadline(ctx, selection);
   insights.push(...headlineInsights(kpi, binding.industry, link));
   for (const dimension of scanned) {

@@ -13,7 +13,7 @@ export { leaderboard, LEADERBOARD_SORTS, type LeaderboardOptions, type Leaderboa
 export { comparePopulations, type Population } from './compare-populations.js';
 export { findInsights, type InsightOptions } from './find-insights.js';
 export { measuredClustering, sampleSizePlan, type PlanClustering, type SampleSizeRequest } from './sample-size-plan.js';
-export { bindingOf, countOffers, kpiSource, offerDays, resolveRange, type OfferCounts } from './offer-counts.js';
+export { bindingOf, countOffers, holdsEveryOffer, kpiSource, offerDays, resolveRange, withCountReads, type OfferCounts } from './offer-counts.js';
 export { rateView, bandJudgement, differenceView } from './rate-view.js';
 export { scoreTestAgainst, BENCHMARK_CITATION } from './benchmark-standing.js';
 export {

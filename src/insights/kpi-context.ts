@@ -1,4 +1,4 @@
-import type { KpiBinding } from '../kpi/index.js';
+import type { CountReads, KpiBinding } from '../kpi/index.js';
 import type { Model } from '../model/index.js';
 import type { Limits } from '../core/limits.js';
 import type { Access } from '../query/index.js';
@@ -34,6 +34,11 @@ export interface KpiContext {
   readonly level: number;
   /** Interval method; exact is used below 30 effective offers whatever this says. */
   readonly method: ApiIntervalMethod;
+  /**
+   * The count reads of this request (`withCountReads`): identical reads run once. Views made of
+   * views (insights) start one when there is none; null reads every time (tests compare the two).
+   */
+  readonly reads?: CountReads | null;
 }
 
 /**

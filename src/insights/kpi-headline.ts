@@ -3,7 +3,7 @@ import { industryBenchmarks, targetStanding } from './benchmark-standing.js';
 import { previousPeriod } from './days.js';
 import { queryEcho } from './echo.js';
 import type { KpiContext, Selection } from './kpi-context.js';
-import { bindingOf, countOffers, NO_OFFERS, resolveRange, type OfferCounts } from './offer-counts.js';
+import { bindingOf, countOffers, countOffersTogether, NO_OFFERS, resolveRange, type OfferCounts } from './offer-counts.js';
 import { projectedRates } from './projection.js';
 import { bandJudgement, isProvisional, periodChangeView, rateView } from './rate-view.js';
 
@@ -13,11 +13,12 @@ import { bandJudgement, isProvisional, periodChangeView, rateView } from './rate
  */
 export async function kpiHeadline(ctx: KpiContext, requested: Selection): Promise<KpiResponse> {
   const selection = await resolveRange(ctx, requested);
-  const [total] = await countOffers(ctx, selection, { extended: true });
+  const industry = bindingOf(ctx).industry;
+  // The total and the industries in one pass over the offers where the engine can share it.
+  const [[total] = [], byIndustry = []] = await countOffersTogether(ctx, selection, [{ extended: true }, ...(industry ? [{ dimensions: [industry] }] : [])]);
   const counts = total ?? NO_OFFERS;
   const view = rateView(counts, ctx);
-  const industry = bindingOf(ctx).industry;
-  const benchmarks = industry ? industryBenchmarks(ctx, await countOffers(ctx, selection, { dimensions: [industry] }), industry) : [];
+  const benchmarks = industry ? industryBenchmarks(ctx, byIndustry, industry) : [];
   // The selection's benchmark: all of its offers lie in one benchmarked industry.
   const single = benchmarks.length === 1 && benchmarks[0]?.offers === counts.offers && counts.offers > 0 ? benchmarks[0] : null;
 

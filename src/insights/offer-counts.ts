@@ -1,6 +1,6 @@
 import { UprateError } from '../core/errors.js';
 import { DEFAULT_LIMITS, raiseLimitHint } from '../core/limits.js';
-import { bindKpi, offerEdge, offerTypeFilter, readCounts, type KpiBinding, type KpiSource } from '../kpi/index.js';
+import { bindKpi, CountReads, offerEdge, offerTypeFilter, readCounts, readCountsTogether, type CountRequest, type CountRow, type KpiBinding, type KpiSource } from '../kpi/index.js';
 import type { Model } from '../model/index.js';
 import { MAX_LIMIT, type AnswerOptions, type CubeFilterItem } from '../query/index.js';
 import type { ClusterMoments, Counts } from '../stats/index.js';
@@ -21,7 +21,15 @@ export function bindingOf(ctx: Pick<KpiContext, 'model' | 'binding'>): KpiBindin
 
 /** Where the context's KPI reads go: its store and model through the binding, as of its clock, as its caller. */
 export function kpiSource(ctx: KpiContext): KpiSource {
-  return { store: ctx.store, model: ctx.model, binding: bindingOf(ctx), read: readOptions(ctx) };
+  return { store: ctx.store, model: ctx.model, binding: bindingOf(ctx), read: readOptions(ctx), ...(ctx.reads ? { reads: ctx.reads } : {}) };
+}
+
+/**
+ * The context with a memo of its count reads (unless it has one, or null for none): give it to
+ * every view of one request — an HTTP request, a CLI command — so each distinct read runs once.
+ */
+export function withCountReads(ctx: KpiContext): KpiContext {
+  return ctx.reads === undefined ? { ...ctx, reads: new CountReads() } : ctx;
 }
 
 /** Time grains the KPI endpoints use (a subset of Cube's). */
@@ -89,26 +97,35 @@ export function selectionFilters(ctx: Pick<KpiContext, 'model' | 'binding'>, sel
   return filters;
 }
 
-/**
- * Offers, accepted and pending (and optionally customers and revenue) per group, through the
- * semantic layer — so it runs on any engine the model runs on, with the caller's security filters.
- */
-export async function countOffers(ctx: KpiContext, selection: Selection, options: CountOptions = {}): Promise<OfferCounts[]> {
-  if (!options.allTime && (selection.from === null || selection.to === null)) return [];
+/** The read behind `countOffers`: the selection's range (unless `allTime`), filters and as-of instant. */
+function countRequest(ctx: KpiContext, selection: Selection, options: CountOptions): CountRequest {
   const dimensions = options.dimensions ?? [];
-  // Groups of a dimension (not periods): an id-like dimension would enumerate every customer.
-  const enumerates = dimensions.length > 0 && !options.grain;
   const maxGroups = (ctx.limits ?? DEFAULT_LIMITS).maxGroups;
-  // One row per group, summed over its customers in the engine with the customers' moments.
-  const grouped = await readCounts(kpiSource(ctx), {
+  return {
     dimensions,
     ...(options.grain ? { grain: options.grain } : {}),
     ...(!options.allTime && selection.from && selection.to ? { dateRange: [selection.from, selection.to] as const } : {}),
     filters: [...selectionFilters(ctx, selection), asOfFilter(ctx)],
     extended: options.extended ?? false,
-    limit: enumerates ? Math.min(MAX_LIMIT, maxGroups + 1) : MAX_LIMIT,
-  });
-  if (enumerates && grouped.length > maxGroups) {
+    limit: enumerates(options) ? Math.min(MAX_LIMIT, maxGroups + 1) : MAX_LIMIT,
+  };
+}
+
+/** Groups of a dimension (not periods): an id-like dimension would enumerate every customer. */
+function enumerates(options: CountOptions): boolean {
+  return (options.dimensions ?? []).length > 0 && !options.grain;
+}
+
+/** No read at all: a selection without a range (there are no offers) reads nothing unless `allTime`. */
+function readsNothing(selection: Selection, options: CountOptions): boolean {
+  return !options.allTime && (selection.from === null || selection.to === null);
+}
+
+/** The rows of a read as counts, refused when a dimension has too many groups to compare. */
+function offerCounts(ctx: KpiContext, options: CountOptions, grouped: readonly CountRow[]): OfferCounts[] {
+  const dimensions = options.dimensions ?? [];
+  const maxGroups = (ctx.limits ?? DEFAULT_LIMITS).maxGroups;
+  if (enumerates(options) && grouped.length > maxGroups) {
     throw new UprateError('QUERY_TOO_LARGE', `${dimensions.join(', ')} has more than ${maxGroups} groups of offers to compare`, {
       location: 'by',
       hint: raiseLimitHint('maxGroups', 'break down by a dimension with fewer values, or filter first'),
@@ -135,6 +152,42 @@ export async function countOffers(ctx: KpiContext, selection: Selection, options
   );
 }
 
+/**
+ * Offers, accepted and pending (and optionally customers and revenue) per group, through the
+ * semantic layer — so it runs on any engine the model runs on, with the caller's security filters.
+ * One row per group, summed over its customers in the engine with the customers' moments.
+ */
+export async function countOffers(ctx: KpiContext, selection: Selection, options: CountOptions = {}): Promise<OfferCounts[]> {
+  if (readsNothing(selection, options)) return [];
+  return offerCounts(ctx, options, await readCounts(kpiSource(ctx), countRequest(ctx, selection, options)));
+}
+
+/**
+ * Several `countOffers` of one selection, each answered as `countOffers` answers it, read together:
+ * groupings by customer attributes and the total share one pass over the offers (`readCountsTogether`).
+ */
+export async function countOffersTogether(ctx: KpiContext, selection: Selection, list: readonly CountOptions[]): Promise<OfferCounts[][]> {
+  const reading = list.filter((options) => !readsNothing(selection, options));
+  const rows = await readCountsTogether(kpiSource(ctx), reading.map((options) => countRequest(ctx, selection, options)));
+  const read = new Map(reading.map((options, i) => [options, rows[i] ?? []]));
+  // Checked in the order asked, as separate calls would have been.
+  return list.map((options) => {
+    const grouped = read.get(options);
+    return grouped ? offerCounts(ctx, options, grouped) : [];
+  });
+}
+
+/**
+ * Reads what several views of one selection will ask for, together, into the context's memo
+ * (nothing without one): the views then find their reads answered. Nothing is checked here — each
+ * view checks its own answer when it asks, so errors arise where and as they would have.
+ */
+export async function readAhead(ctx: KpiContext, selection: Selection, list: readonly CountOptions[]): Promise<void> {
+  if (!ctx.reads) return;
+  const reading = list.filter((options) => !readsNothing(selection, options));
+  await readCountsTogether(kpiSource(ctx), reading.map((options) => countRequest(ctx, selection, options)));
+}
+
 /** No offers. */
 export const NO_OFFERS: OfferCounts = Object.freeze({
   values: {},
@@ -154,8 +207,31 @@ export const NO_OFFERS: OfferCounts = Object.freeze({
  */
 export async function offerDays(ctx: KpiContext, selection: Selection): Promise<{ first: string | null; last: string | null }> {
   const filters = [...selectionFilters(ctx, selection), asOfFilter(ctx)];
+  // The day of the first (last) offer is the first (last) day with offers: the engine finds one
+  // row's instant (top 1) instead of counting every day's offers. Both in UTC, as countOffers reads days.
   const day = (v: string | null) => (v === null ? null : v.slice(0, 10));
-  return { first: day(await offerEdge(kpiSource(ctx), filters, 'asc', 'day')), last: day(await offerEdge(kpiSource(ctx), filters, 'desc', 'day')) };
+  return { first: day(await offerEdge(kpiSource(ctx), filters, 'asc')), last: day(await offerEdge(kpiSource(ctx), filters, 'desc')) };
+}
+
+/**
+ * Selections whose range was taken from the data at both ends, with the context that found them:
+ * from the first to the last day with offers made by its as-of instant under their filters, as its
+ * caller sees them — so the range holds every such offer, and a read "at any time" (the values a
+ * breakdown lists) is the same read as one over the range.
+ */
+const wholeRanges = new WeakMap<Selection, Pick<KpiContext, 'store' | 'model' | 'binding' | 'asOf' | 'access'>>();
+
+/** True when the selection's range holds every offer the context can see by its as-of instant under the selection's filters (see `resolveRange`). */
+export function holdsEveryOffer(ctx: KpiContext, selection: Selection): boolean {
+  const found = wholeRanges.get(selection);
+  return (
+    found !== undefined &&
+    found.store === ctx.store &&
+    found.model === ctx.model &&
+    bindingOf(found) === bindingOf(ctx) &&
+    found.asOf.getTime() === ctx.asOf.getTime() &&
+    JSON.stringify(found.access) === JSON.stringify(ctx.access)
+  );
 }
 
 /** The range to answer for: the selection's, with missing ends taken from the data. */
@@ -167,6 +243,12 @@ export async function resolveRange(ctx: KpiContext, selection: Selection): Promi
   if (from === null || to === null) {
     // No offers at all: an asked-for range still stands (its periods show 0 offers).
     return { ...selection, from: selection.from ?? selection.to, to: selection.to ?? selection.from };
+  }
+  if (selection.from === null && selection.to === null) {
+    // Both ends are the data's: days.first ≤ days.last, and the range holds every offer (UTC days, as countOffers reads them).
+    const whole = { ...selection, from, to };
+    wholeRanges.set(whole, { store: ctx.store, model: ctx.model, ...(ctx.binding ? { binding: ctx.binding } : {}), asOf: ctx.asOf, access: ctx.access });
+    return whole;
   }
   // A range given at one end only, beyond the data: keep it non-empty and in order.
   return from <= to ? { ...selection, from, to } : selection.from !== null ? { ...selection, from, to: from } : { ...selection, from: to, to };

@@ -1,5 +1,7 @@
+import { InternalError } from '../core/errors.js';
 import type { Model } from '../model/index.js';
-import { answerClustered, answerQuery, type AnswerOptions, type CubeFilterItem, type CubeQuery, type DataRow } from '../query/index.js';
+import { answerClustered, answerQuery, type AnswerOptions, type ClusteredRow, type ClusterRequest, type CubeFilterItem, type CubeQuery, type DataRow } from '../query/index.js';
+import { answerClusteredSets } from '../query/cluster-moments.js';
 import type { CubeFilter } from '../query/cube-query.js';
 import type { ClusterMoments } from '../stats/index.js';
 import type { Store } from '../store/store.js';
@@ -19,6 +21,72 @@ export interface KpiSource {
   readonly model: Model;
   readonly binding: KpiBinding;
   readonly read: AnswerOptions;
+  /** The reads already made for the same request (a view, a command): an identical read is answered from it. */
+  readonly reads?: CountReads | undefined;
+}
+
+/**
+ * The count reads of one request — an HTTP request, a CLI command, one alert check: a read asked
+ * again (or while the first is still running) is answered by the first, so a view made of views
+ * (insights: headline, a breakdown per dimension, leaderboard, time series) asks the engine once
+ * per distinct read. Keyed by everything that decides the answer: the Cube query (top-level
+ * filters in a canonical order — they are ANDed), clustered or not, the clock and the caller's
+ * access. Hold one per request, never longer: it keeps answers, not data that changes under them.
+ */
+export class CountReads {
+  private readonly answers = new Map<string, Promise<unknown>>();
+  private owner: Pick<KpiSource, 'store' | 'model' | 'binding'> | undefined;
+  /** Reads asked of the engine, and reads answered from an earlier one. */
+  readonly stats = { run: 0, reused: 0 };
+
+  /** The answer of `key`: the earlier one, or `read()`'s (a failed read is not kept, so it can be asked again). */
+  once<T>(source: KpiSource, key: string, read: () => Promise<T>): Promise<T> {
+    this.checkOwner(source);
+    const known = this.answers.get(key) as Promise<T> | undefined;
+    if (known) {
+      this.stats.reused++;
+      return known;
+    }
+    this.stats.run++;
+    const answer = read();
+    this.answers.set(key, answer);
+    answer.catch(() => this.answers.delete(key));
+    return answer;
+  }
+
+  /** The earlier answer of `key`, if it was asked already (counted as reused), without reading. */
+  find<T>(source: KpiSource, key: string): Promise<T> | undefined {
+    if (!this.has(source, key)) return undefined;
+    this.stats.reused++;
+    return this.answers.get(key) as Promise<T>;
+  }
+
+  has(source: KpiSource, key: string): boolean {
+    this.checkOwner(source);
+    return this.answers.has(key);
+  }
+
+  /** One memo answers for one store, model and binding: keys do not name them. */
+  private checkOwner(source: KpiSource): void {
+    const owner = (this.owner ??= { store: source.store, model: source.model, binding: source.binding });
+    if (owner.store !== source.store || owner.model !== source.model || owner.binding !== source.binding) {
+      throw new InternalError('one CountReads memo was used with two stores, models or bindings');
+    }
+  }
+}
+
+/** JSON with object keys sorted: the same value is always the same text. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
+/** What decides a read's answer besides the query: the clock and the caller's access. */
+function readKey(source: KpiSource, kind: string, query: CubeQuery, clustered: boolean): string {
+  // Top-level filters are ANDed: their order does not change the answer.
+  const filters = (query.filters ?? []).map(canonical).sort();
+  return canonical({ kind, query: { ...query, filters }, clustered, now: source.read.now.toISOString(), access: source.read.access });
 }
 
 export interface CountRequest {
@@ -95,48 +163,106 @@ const num = (v: unknown): number => {
  * per group summed over its customers in the engine gives the customer sums a cluster-robust
  * variance needs (without one row per customer); without one, a plain `/load` read.
  */
-export async function readCounts(source: KpiSource, request: CountRequest): Promise<CountRow[]> {
+export function readCounts(source: KpiSource, request: CountRequest): Promise<CountRow[]> {
+  const { reads, binding } = source;
+  if (!reads) return readCountsNow(source, request);
+  const key = countKey(source, request);
+  if (!request.extended && binding.revenue && !reads.has(source, key)) {
+    // Revenue is one more sum beside the same counts: the read with it answers the read without it.
+    const wider = reads.find<CountRow[]>(source, countKey(source, { ...request, extended: true }));
+    if (wider) return wider.then((rows) => rows.map((row) => withoutRevenue(row, binding)));
+  }
+  return reads.once(source, key, () => readCountsNow(source, request));
+}
+
+/**
+ * Several count reads that differ only in their dimensions (and limits), answered as `readCounts`
+ * answers each, from one pass over the rows where the engine can share it (customer attributes
+ * of one selection and its total: `answerClusteredSets`); the others one by one. With a memo, the
+ * reads it already has are not asked again and the new ones are kept for later.
+ */
+export async function readCountsTogether(source: KpiSource, requests: readonly CountRequest[]): Promise<CountRow[][]> {
+  const { reads, binding } = source;
+  // Already read (or being read), with revenue or without: readCounts answers it from the memo.
+  const known = (r: CountRequest) => (reads ? reads.has(source, countKey(source, r)) || (!r.extended && reads.has(source, countKey(source, { ...r, extended: true }))) : false);
+  const asked = requests.filter((r) => !known(r) && clusteredRead(binding, r));
+  if (asked.length < 2) return Promise.all(requests.map((r) => readCounts(source, r)));
+  // One list of measures for all: revenue for every read when one wants it (then taken off the others).
+  const extended = asked.some((r) => r.extended === true);
+  const together = readClusteredSets(source, asked.map((r) => ({ ...r, extended })));
+  const answered = new Map<CountRequest, Promise<CountRow[]>>();
+  asked.forEach((r, i) => {
+    const rows = together.then((all) => (all[i] ?? []).map((row) => (r.extended || !extended ? row : withoutRevenue(row, binding))));
+    answered.set(r, reads ? reads.once(source, countKey(source, r), () => rows) : rows);
+  });
+  return Promise.all(requests.map((r) => answered.get(r) ?? readCounts(source, r)));
+}
+
+/** The memo key of a count read. */
+function countKey(source: KpiSource, request: CountRequest): string {
+  return readKey(source, 'counts', countQuery(source.binding, request), clusteredRead(source.binding, request));
+}
+
+function clusteredRead(binding: KpiBinding, request: CountRequest): boolean {
+  return binding.customer !== null && request.clustered !== false;
+}
+
+/** A row read with revenue as the same read without it gives it: no revenue member, revenue 0. */
+function withoutRevenue(row: CountRow, binding: KpiBinding): CountRow {
+  if (!binding.revenue) return row;
+  const { [binding.revenue]: _, ...data } = row.data;
+  return { ...row, data, revenue: 0 };
+}
+
+/** A row of the engine's answer as a count row of `request`. */
+function countRow(binding: KpiBinding, request: CountRequest, data: DataRow, clusters: ClusterMoments | null, customersAccepting: number | null): CountRow {
+  const values: Record<string, string | null> = {};
+  for (const d of request.dimensions ?? []) values[d] = data[d] === null || data[d] === undefined ? null : String(data[d]);
+  const periodKey = request.grain ? `${binding.time}.${request.grain}` : null;
+  const start = periodKey && data[periodKey] !== null && data[periodKey] !== undefined ? String(data[periodKey]) : null;
+  return {
+    data,
+    values,
+    period: start ? start.slice(0, 10) : null,
+    periodStart: start,
+    offers: num(data[binding.offers]),
+    accepted: num(data[binding.accepted]),
+    pending: binding.pending ? num(data[binding.pending]) : 0,
+    revenue: binding.revenue ? num(data[binding.revenue]) : 0,
+    customersOffered: clusters ? clusters.customers : null,
+    customersConverted: customersAccepting,
+    clusters,
+  };
+}
+
+/** The customer sums a clustered read asks for: Σn², Σk², Σk·n and the customers with an acceptance. */
+function clusterRequest(binding: KpiBinding, customer: string): ClusterRequest {
+  const { offers, accepted } = binding;
+  return { cluster: customer, products: [[offers, offers], [accepted, accepted], [accepted, offers]], positive: [accepted] };
+}
+
+function clusteredCountRow(binding: KpiBinding, request: CountRequest, { data, clusters, products, positive }: ClusteredRow): CountRow {
+  const moments = { customers: clusters, offersSquared: products[0] ?? 0, acceptedSquared: products[1] ?? 0, acceptedOffers: products[2] ?? 0 };
+  return countRow(binding, request, data, moments, positive[0] ?? 0);
+}
+
+async function readCountsNow(source: KpiSource, request: CountRequest): Promise<CountRow[]> {
   const { store, model, binding, read } = source;
   const query = countQuery(binding, request);
-  const dimensions = request.dimensions ?? [];
-  const periodKey = request.grain ? `${binding.time}.${request.grain}` : null;
-  const shape = (data: DataRow, clusters: ClusterMoments | null, customersAccepting: number | null): CountRow => {
-    const values: Record<string, string | null> = {};
-    for (const d of dimensions) values[d] = data[d] === null || data[d] === undefined ? null : String(data[d]);
-    const start = periodKey && data[periodKey] !== null && data[periodKey] !== undefined ? String(data[periodKey]) : null;
-    return {
-      data,
-      values,
-      period: start ? start.slice(0, 10) : null,
-      periodStart: start,
-      offers: num(data[binding.offers]),
-      accepted: num(data[binding.accepted]),
-      pending: binding.pending ? num(data[binding.pending]) : 0,
-      revenue: binding.revenue ? num(data[binding.revenue]) : 0,
-      customersOffered: clusters ? clusters.customers : null,
-      customersConverted: customersAccepting,
-      clusters,
-    };
-  };
   if (!binding.customer || request.clustered === false) {
     const answer = await answerQuery(store, model, query, read);
-    return (answer.results[0]?.data ?? []).map((row) => shape(row, null, null));
+    return (answer.results[0]?.data ?? []).map((row) => countRow(binding, request, row, null, null));
   }
-  const { offers, accepted } = binding;
-  const rows = await answerClustered(
-    store,
-    model,
-    query,
-    { cluster: binding.customer, products: [[offers, offers], [accepted, accepted], [accepted, offers]], positive: [accepted] },
-    read,
-  );
-  return rows.map(({ data, clusters, products, positive }) =>
-    shape(
-      data,
-      { customers: clusters, offersSquared: products[0] ?? 0, acceptedSquared: products[1] ?? 0, acceptedOffers: products[2] ?? 0 },
-      positive[0] ?? 0,
-    ),
-  );
+  const rows = await answerClustered(store, model, query, clusterRequest(binding, binding.customer), read);
+  return rows.map((row) => clusteredCountRow(binding, request, row));
+}
+
+async function readClusteredSets(source: KpiSource, requests: readonly CountRequest[]): Promise<CountRow[][]> {
+  const { store, model, binding, read } = source;
+  if (!binding.customer) throw new InternalError('a clustered read without a customer dimension');
+  const queries = requests.map((r) => countQuery(binding, r));
+  const answers = await answerClusteredSets(store, model, queries, clusterRequest(binding, binding.customer), read);
+  return answers.map((rows, i) => rows.map((row) => clusteredCountRow(binding, requests[i] ?? {}, row)));
 }
 
 /**
@@ -144,11 +270,12 @@ export async function readCounts(source: KpiSource, request: CountRequest): Prom
  * there are none: the edge of a range a caller left open.
  */
 export async function offerEdge(source: KpiSource, filters: readonly (CubeFilterItem | CubeFilter)[], direction: 'asc' | 'desc', grain?: Grain): Promise<string | null> {
-  const { binding } = source;
+  const { binding, reads } = source;
   const query: CubeQuery = grain
     ? { measures: [binding.offers], timeDimensions: [{ dimension: binding.time, granularity: grain }], filters: [...filters] as CubeFilter[], order: [[binding.time, direction]], limit: 1 }
     : { dimensions: [binding.time], ungrouped: true, filters: [...filters] as CubeFilter[], order: [[binding.time, direction]], limit: 1 };
-  const answer = await answerQuery(source.store, source.model, query, source.read);
+  const ask = () => answerQuery(source.store, source.model, query, source.read);
+  const answer = await (reads ? reads.once(source, readKey(source, 'edge', query, false), ask) : ask());
   const row = answer.results[0]?.data[0];
   const value = row?.[grain ? `${binding.time}.${grain}` : binding.time];
   return value === null || value === undefined ? null : String(value);

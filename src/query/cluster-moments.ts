@@ -2,14 +2,16 @@ import { InternalError, UprateError } from '../core/errors.js';
 import { DEFAULT_LIMITS } from '../core/limits.js';
 import type { Model } from '../model/index.js';
 import { compileSql, planToSql } from '../sql/index.js';
-import { identifier, raw, select, type SelectColumn, type SqlExpr } from '../sql/nodes.js';
-import type { Store } from '../store/store.js';
+import { column, identifier, raw, select, type SelectColumn, type SelectNode, type SqlExpr } from '../sql/nodes.js';
+import type { Row, Store } from '../store/store.js';
 import { dialectOf, type AnswerOptions } from './answer-query.js';
 import { buildPlan } from './build-plan.js';
+import { clustersFirstPays, clustersFirstSelect, clustersFirstShape } from './clusters-first.js';
 import { guardCells, guardQuery } from './cost-guard.js';
 import { formatRows, type DataRow } from './format-result.js';
-import { normalizeRequest } from './normalize-query.js';
+import { normalizeRequest, type NormalizedQuery } from './normalize-query.js';
 import type { CubeQuery } from './cube-query.js';
+import type { QueryPlan, Selection } from './plan.js';
 
 /** A group's row: its dimension values and measure sums (as `/load` sends them), plus the cluster moments. */
 export interface ClusteredRow {
@@ -22,6 +24,8 @@ export interface ClusteredRow {
   readonly positive: readonly number[];
 }
 
+export type ClustersFirst = 'auto' | 'always' | 'never';
+
 export interface ClusterRequest {
   /** The dimension that identifies a cluster (e.g. `Offers.customerId`). */
   readonly cluster: string;
@@ -32,6 +36,12 @@ export interface ClusterRequest {
    * one) — a distinct count of the cluster, without a distinct count inside every cluster.
    */
   readonly positive?: readonly string[];
+  /**
+   * Sum each cluster's rows on its own cube before joining the cubes it reaches by the cluster's
+   * key (clusters-first.ts): `auto` (default) where that is exact and cheaper,
+   * `always` wherever it is exact, `never` for the planner's one statement (tests compare them).
+   */
+  readonly clustersFirst?: ClustersFirst;
 }
 
 const CLUSTERS = 'uprate_clusters';
@@ -39,30 +49,19 @@ const productAlias = (i: number) => `uprate_product_${i}`;
 const sumAlias = (i: number) => `uprate_sum_${i}`;
 const positiveAlias = (i: number) => `uprate_positive_${i}`;
 
-/**
- * Answers a Cube query of additive measures (counts, sums) per group *and* per cluster, then
- * sums the clusters up per group in the engine: the group's measures, its number of clusters
- * and Σ mᵢ·mⱼ over clusters for the requested measure pairs. Those moments are what a
- * cluster-robust (sandwich) variance of a ratio needs, without sending one row per customer.
- * The inner query is the model's own SQL for the query plus the cluster dimension, so security
- * filters, joins and the clock apply exactly as for `/load`.
- *
- * @example
- *   await answerClustered(store, model, { measures: ['Offers.count', 'Offers.accepted'] },
- *     { cluster: 'Offers.customerId', products: [['Offers.count', 'Offers.count']] }, options);
- *   // [{ data: { 'Offers.count': '200000', … }, clusters: 20000, products: [2.1e6] }]
- */
-export async function answerClustered(
-  store: Store,
-  model: Model,
-  query: CubeQuery,
-  request: ClusterRequest,
-  options: AnswerOptions,
-): Promise<ClusteredRow[]> {
+/** A clustered query checked, guarded and planned with its cluster dimension. */
+interface PreparedClustered {
+  readonly asked: NormalizedQuery;
+  readonly plan: QueryPlan;
+  readonly cluster: Selection;
+  /** The group keys: the plan's dimensions but the cluster, then its time dimensions (Cube's order). */
+  readonly keys: readonly Selection[];
+}
+
+function prepareClustered(model: Model, query: CubeQuery, request: ClusterRequest, options: AnswerOptions): PreparedClustered {
   const limits = options.limits ?? DEFAULT_LIMITS;
   const measures = query.measures ?? [];
-  const positive = request.positive ?? [];
-  for (const [a, b] of [...request.products, ...positive.map((m) => [m, m] as const)]) {
+  for (const [a, b] of [...request.products, ...(request.positive ?? []).map((m) => [m, m] as const)]) {
     for (const m of [a, b]) {
       if (!measures.includes(m)) throw new InternalError(`cluster product names ${m}, which the query does not measure`);
     }
@@ -75,68 +74,224 @@ export async function answerClustered(
     throw new UprateError('QUERY_INVALID', 'a clustered read answers one query (no compareDateRange)', { location: 'timeDimensions' });
   }
   // One row per group and cluster, in no order (the outer query groups and orders).
-  const q = { ...asked, dimensions: [...asked.dimensions, request.cluster], order: [] };
-  const plan = buildPlan(model, q, true, options);
-  const planned = planToSql(model, plan);
-  const innerNode = { ...planned.query, orderBy: [], limit: null, offset: null };
+  const plan = buildPlan(model, { ...asked, dimensions: [...asked.dimensions, request.cluster], order: [] }, true, options);
+  const cluster = plan.dimensions.find((d) => d.key === request.cluster);
+  if (cluster === undefined) throw new InternalError(`cluster dimension ${request.cluster} is missing from the plan`);
+  return { asked, plan, cluster, keys: [...plan.dimensions.filter((d) => d !== cluster), ...plan.timeDimensions] };
+}
 
-  const clusterAlias = plan.dimensions.find((d) => d.key === request.cluster)?.alias;
-  if (clusterAlias === undefined) throw new InternalError(`cluster dimension ${request.cluster} is missing from the plan`);
-  const groupAliases = [...plan.dimensions.filter((d) => d.alias !== clusterAlias), ...plan.timeDimensions].map((s) => s.alias);
-  const aliasOf = new Map(plan.measures.map((m) => [m.key, m.alias]));
-  const ref = (alias: string): SqlExpr => identifier(alias);
-  const measureAlias = (key: string): string => {
-    const alias = aliasOf.get(key);
-    if (alias === undefined) throw new InternalError(`measure ${key} is missing from the plan`);
-    return alias;
+/** One row per group and cluster: summed per cluster before the joins where that is exact and pays, else the planner's statement. */
+function perClusterSelect(model: Model, plan: QueryPlan, request: ClusterRequest): SelectNode {
+  const shape = request.clustersFirst === 'never' ? null : clustersFirstShape(model, plan, request.cluster);
+  return shape && (request.clustersFirst === 'always' || clustersFirstPays(shape))
+    ? clustersFirstSelect(model, plan, shape)
+    : { ...planToSql(model, plan).query, orderBy: [], limit: null, offset: null };
+}
+
+const sum = (expr: SqlExpr): SqlExpr => ({ kind: 'aggregate', fn: 'sum', arg: expr });
+
+/**
+ * The moments over per-cluster rows: each measure's sum, the clusters, Σ mᵢ·mⱼ per requested pair
+ * and the clusters above 0 per `positive` measure; `ref` reads a measure's per-cluster column.
+ */
+function momentColumns(measures: readonly Selection[], request: ClusterRequest, ref: (index: number) => SqlExpr): SelectColumn[] {
+  const measureRef = (key: string): SqlExpr => {
+    const i = measures.findIndex((m) => m.key === key);
+    if (i < 0) throw new InternalError(`measure ${key} is missing from the plan`);
+    return ref(i);
   };
-  const sum = (expr: SqlExpr): SqlExpr => ({ kind: 'aggregate', fn: 'sum', arg: expr });
-  const columns: SelectColumn[] = [
-    ...groupAliases.map((alias) => ({ expr: ref(alias), alias })),
+  return [
     // Named apart from the inner columns: ClickHouse would read sum(x) AS x as an aggregate of itself.
-    ...plan.measures.map((m, i) => ({ expr: sum(ref(m.alias)), alias: sumAlias(i) })),
+    ...measures.map((_, i) => ({ expr: sum(ref(i)), alias: sumAlias(i) })),
     { expr: raw('count(*)'), alias: CLUSTERS },
     ...request.products.map(([a, b], i) => ({
-      expr: sum({ kind: 'concat', parts: [ref(measureAlias(a)), raw(' * '), ref(measureAlias(b))] } as SqlExpr),
+      expr: sum({ kind: 'concat', parts: [measureRef(a), raw(' * '), measureRef(b)] }),
       alias: productAlias(i),
     })),
-    ...positive.map((m, i) => ({
-      expr: sum({ kind: 'caseWhen', when: { kind: 'compare', op: '>', left: ref(measureAlias(m)), right: raw('0') }, then: raw('1'), otherwise: raw('0') }),
+    ...(request.positive ?? []).map((m, i) => ({
+      expr: sum({ kind: 'caseWhen', when: { kind: 'compare', op: '>', left: measureRef(m), right: raw('0') }, then: raw('1'), otherwise: raw('0') }),
       alias: positiveAlias(i),
     })),
   ];
-  // Groups in the order of their keys, so a caller can page with offset.
-  const outer = select({
-    columns,
-    from: { kind: 'subquery', query: innerNode, alias: 'per_cluster' },
-    groupBy: groupAliases.map((_, i) => i + 1),
-    orderBy: groupAliases.map((_, i) => ({ position: i + 1, desc: false })),
-    limit: asked.limit,
-    offset: asked.offset || null,
-  });
-  const sql = compileSql(dialectOf(store), outer);
+}
+
+async function run(store: Store, node: SelectNode, options: AnswerOptions): Promise<Row[]> {
+  const sql = compileSql(dialectOf(store), node);
   const timeoutMs = options.timeoutMs ?? options.limits?.queryTimeoutMs;
-  const rows = await store.query(sql.sql, sql.params, {
+  return store.query(sql.sql, sql.params, {
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  // Back to the plan's own column names, so the rows format as a /load answer would.
+}
+
+/** Engine rows of the moments' statement → the answer (the plan's own column names, formatted as /load would). */
+function clusteredRows(p: PreparedClustered, rows: readonly Row[], request: ClusterRequest): ClusteredRow[] {
   const renamed = rows.map((row) => {
     const out: Record<string, unknown> = { ...row };
-    plan.measures.forEach((m, i) => {
+    p.plan.measures.forEach((m, i) => {
       out[m.alias] = row[sumAlias(i)];
     });
     return out;
   });
-  const data = formatRows(plan, renamed as typeof rows);
+  const data = formatRows(p.plan, renamed as Row[]);
   return rows.map((row, i) => {
     const d = { ...(data[i] ?? {}) };
-    delete d[request.cluster];
+    delete d[p.cluster.key];
     return {
       data: d,
       clusters: Number(row[CLUSTERS] ?? 0),
       products: request.products.map((_, j) => Number(row[productAlias(j)] ?? 0)),
-      positive: positive.map((_, j) => Number(row[positiveAlias(j)] ?? 0)),
+      positive: (request.positive ?? []).map((_, j) => Number(row[positiveAlias(j)] ?? 0)),
     };
   });
+}
+
+async function answerPrepared(store: Store, model: Model, p: PreparedClustered, request: ClusterRequest, options: AnswerOptions): Promise<ClusteredRow[]> {
+  const aliases = p.keys.map((s) => s.alias);
+  // Groups in the order of their keys, so a caller can page with offset.
+  const outer = select({
+    columns: [...aliases.map((alias) => ({ expr: identifier(alias), alias })), ...momentColumns(p.plan.measures, request, (i) => identifier(p.plan.measures[i]?.alias ?? ''))],
+    from: { kind: 'subquery', query: perClusterSelect(model, p.plan, request), alias: 'per_cluster' },
+    groupBy: aliases.map((_, i) => i + 1),
+    orderBy: aliases.map((_, i) => ({ position: i + 1, desc: false })),
+    limit: p.asked.limit,
+    offset: p.asked.offset || null,
+  });
+  return clusteredRows(p, await run(store, outer, options), request);
+}
+
+/**
+ * Answers a Cube query of additive measures (counts, sums) per group *and* per cluster, then
+ * sums the clusters up per group in the engine: the group's measures, its number of clusters
+ * and Σ mᵢ·mⱼ over clusters for the requested measure pairs. Those moments are what a
+ * cluster-robust (sandwich) variance of a ratio needs, without sending one row per customer.
+ * The per-cluster rows are the model's own SQL for the query plus the cluster dimension (summed
+ * on the cluster's cube before its joins where that is exact and cheaper: clusters-first.ts), so
+ * security filters, joins and the clock apply exactly as for `/load`.
+ *
+ * @example
+ *   await answerClustered(store, model, { measures: ['Offers.count', 'Offers.accepted'] },
+ *     { cluster: 'Offers.customerId', products: [['Offers.count', 'Offers.count']] }, options);
+ *   // [{ data: { 'Offers.count': '200000', … }, clusters: 20000, products: [2.1e6] }]
+ */
+export async function answerClustered(store: Store, model: Model, query: CubeQuery, request: ClusterRequest, options: AnswerOptions): Promise<ClusteredRow[]> {
+  return answerPrepared(store, model, prepareClustered(model, query, request, options), request, options);
+}
+
+const SETS = 'uprate_sets';
+const SET = 'uprate_set';
+const SET_ID = 'uprate_set_id';
+const setKey = (k: number) => `uprate_set_key_${k}`;
+const setPart = (i: number) => `uprate_set_part_${i}`;
+
+/** Queries read in one statement: the same query but for its dimensions (and limit, offset), each in the union's order. */
+interface SetsBatch {
+  /** Indexes of the queries read together. */
+  readonly members: readonly number[];
+  readonly plan: QueryPlan;
+  /** The union's dimensions (the cluster's not among them), in order. */
+  readonly dimensions: readonly Selection[];
+  readonly node: SelectNode;
+}
+
+/** Which of the prepared queries one statement can answer, and its per-cluster rows; null when fewer than two. */
+function setsBatch(model: Model, prepared: readonly PreparedClustered[], request: ClusterRequest, options: AnswerOptions): SetsBatch | null {
+  const first = prepared[0];
+  if (!first || request.clustersFirst === 'never') return null;
+  // Everything but the dimensions and the page (limit, offset and Cube's echo of the limit) must be the same.
+  const rest = ({ dimensions: _d, limit: _l, offset: _o, rowLimit: _r, ...q }: NormalizedQuery) => JSON.stringify(q);
+  const union: string[] = [];
+  for (const p of prepared) for (const d of p.asked.dimensions) if (!union.includes(d)) union.push(d);
+  // A query's groups come out ordered by the union's columns: only queries listing their dimensions in that order keep theirs.
+  let members = prepared.flatMap((p, i) => {
+    const at = p.asked.dimensions.map((d) => union.indexOf(d));
+    return rest(p.asked) === rest(first.asked) && at.every((x, j) => j === 0 || x > (at[j - 1] ?? -1)) ? [i] : [];
+  });
+  for (let attempt = 0; attempt < 2 && members.length >= 2; attempt++) {
+    const dimensions = union.filter((d) => members.some((i) => prepared[i]?.asked.dimensions.includes(d)));
+    const plan = buildPlan(model, { ...first.asked, dimensions: [...dimensions, request.cluster], order: [] }, true, options);
+    const shape = clustersFirstShape(model, plan, request.cluster);
+    if (!shape) return null;
+    if (request.clustersFirst === 'always' || clustersFirstPays(shape)) {
+      return { members, plan, dimensions: plan.dimensions.filter((d) => d.key !== request.cluster), node: clustersFirstSelect(model, plan, shape) };
+    }
+    // Without the queries grouped by the cluster's own dimensions (an offer's channel), the first pass is one row per cluster again.
+    const own = new Set([...shape.own].map((s) => s.key));
+    members = members.filter((i) => !prepared[i]?.asked.dimensions.some((d) => own.has(d)));
+  }
+  return null;
+}
+
+/**
+ * Several clustered reads that differ only in their dimensions (a breakdown and its total; the
+ * headline and a breakdown per customer attribute), answered as `answerClustered` answers each —
+ * the same rows, values and order — but from one pass over the rows where clusters-first.ts
+ * applies: the per-cluster sums are read once with every dimension, then each query's groups are
+ * summed from them. Exact: a query's group is still Σ over its (group, cluster) pairs — the set
+ * number and the other queries' dimensions (NULL for it) only keep the queries apart.
+ *
+ * Queries that cannot share the pass (another shape, their dimensions in another order than the
+ * union's) are answered one by one. One statement returns at most the queries' limits (plus
+ * offsets) together; a query cut short by that is asked again on its own.
+ */
+export async function answerClusteredSets(
+  store: Store,
+  model: Model,
+  queries: readonly CubeQuery[],
+  request: ClusterRequest,
+  options: AnswerOptions,
+): Promise<ClusteredRow[][]> {
+  const prepared = queries.map((q) => prepareClustered(model, q, request, options));
+  const batch = setsBatch(model, prepared, request, options);
+  const answers: (ClusteredRow[] | undefined)[] = prepared.map(() => undefined);
+  if (batch) {
+    const { members, plan, dimensions } = batch;
+    const times = plan.timeDimensions;
+    const inner = (alias: string): SqlExpr => column('per_cluster', alias);
+    const setRef = column(SETS, SET);
+    // Each (set, group, cluster) once: a query's dimensions kept in its own set, NULL in the others.
+    const bySet = select({
+      columns: [
+        { expr: setRef, alias: SET_ID },
+        ...dimensions.map((d, k) => {
+          const sets = members.flatMap((i, j) => (prepared[i]?.asked.dimensions.includes(d.key) ? [raw(String(j))] : []));
+          return { expr: { kind: 'caseWhen', when: { kind: 'inList', expr: setRef, values: sets, negated: false }, then: inner(d.alias), otherwise: null } as SqlExpr, alias: setKey(k) };
+        }),
+        ...times.map((t, k) => ({ expr: inner(t.alias), alias: setKey(dimensions.length + k) })),
+        { expr: inner(batch.plan.dimensions.find((d) => d.key === request.cluster)?.alias ?? ''), alias: `${SET}_cluster` },
+        ...plan.measures.map((m, i) => ({ expr: sum(inner(m.alias)), alias: setPart(i) })),
+      ],
+      from: { kind: 'subquery', query: batch.node, alias: 'per_cluster' },
+      joins: [{ kind: 'join', type: 'CROSS', item: { kind: 'sqlSource', sql: raw(members.map((_, j) => `SELECT ${j} AS ${SET}`).join(' UNION ALL ')), alias: SETS }, on: null }],
+      // The set, its keys and the cluster.
+      groupBy: Array.from({ length: dimensions.length + times.length + 2 }, (_, i) => i + 1),
+    });
+    const keys = [SET_ID, ...[...dimensions, ...times].map((_, k) => setKey(k))];
+    const budget = members.reduce((s, i) => s + (prepared[i]?.asked.limit ?? 0) + (prepared[i]?.asked.offset ?? 0), 0);
+    const outer = select({
+      columns: [
+        ...keys.map((key, k) => ({ expr: identifier(key), alias: k === 0 ? SET_ID : ([...dimensions, ...times][k - 1]?.alias ?? key) })),
+        ...momentColumns(plan.measures, request, (i) => identifier(setPart(i))),
+      ],
+      from: { kind: 'subquery', query: bySet, alias: 'per_cluster_set' },
+      groupBy: keys.map((_, i) => i + 1),
+      orderBy: keys.map((_, i) => ({ position: i + 1, desc: false })),
+      limit: budget,
+    });
+    const rows = await run(store, outer, options);
+    const setOf = (row: Row) => Number(row[SET_ID]);
+    const lastSet = rows.length > 0 ? setOf(rows[rows.length - 1] as Row) : -1;
+    members.forEach((i, j) => {
+      const p = prepared[i] as PreparedClustered;
+      const own = rows.filter((row) => setOf(row) === j);
+      const offset = p.asked.offset ?? 0;
+      const wanted = offset + p.asked.limit;
+      // Complete unless the statement's limit cut it: rows of a later set follow it, or it has all it asks for.
+      const complete = rows.length < budget || j < lastSet || own.length >= wanted;
+      // A query without keys has one row even over no rows at all (an aggregate without GROUP BY): asked on its own then.
+      if (complete && (p.keys.length > 0 || own.length > 0)) answers[i] = clusteredRows(p, own.slice(offset, wanted), request);
+    });
+  }
+  for (const [i, p] of prepared.entries()) answers[i] ??= await answerPrepared(store, model, p, request, options);
+  return answers as ClusteredRow[][];
 }
