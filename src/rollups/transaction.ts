@@ -18,25 +18,25 @@ export function duckDbExec(c: DuckDBConnection): Exec {
   };
 }
 
+/** `fn` between the opening statements and COMMIT; anything thrown rolls it back. */
+async function committed<T>(exec: Exec, begin: readonly string[], fn: (exec: Exec) => Promise<T>): Promise<T> {
+  for (const sql of begin) await exec(sql);
+  try {
+    const out = await fn(exec);
+    await exec('COMMIT');
+    return out;
+  } catch (e) {
+    await exec('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
 /**
  * Runs `fn` in one transaction of the store's engine: everything it writes commits together or
  * not at all, and what it reads is one snapshot (PostgreSQL: REPEATABLE READ).
  */
 export async function inTransaction<T>(store: Store, fn: (exec: Exec) => Promise<T>): Promise<T> {
-  if (store instanceof DuckDbStore) {
-    return store.withConnection(async (c) => {
-      const exec = duckDbExec(c);
-      await exec('BEGIN TRANSACTION');
-      try {
-        const out = await fn(exec);
-        await exec('COMMIT');
-        return out;
-      } catch (e) {
-        await exec('ROLLBACK').catch(() => undefined);
-        throw e;
-      }
-    });
-  }
+  if (store instanceof DuckDbStore) return store.withConnection((c) => committed(duckDbExec(c), ['BEGIN TRANSACTION'], fn));
   if (store instanceof PostgresStore) {
     return store.withClient(async (c) => {
       const exec: Exec = async (sql, params = []) => {
@@ -46,17 +46,8 @@ export async function inTransaction<T>(store: Store, fn: (exec: Exec) => Promise
           throw new UprateError('DB_ERROR', `PostgreSQL: ${errorMessage(e)}`, { details: { sql, params }, cause: e });
         }
       };
-      await exec('BEGIN ISOLATION LEVEL REPEATABLE READ');
-      try {
-        // A build is long work, not a slow query: no statement timeout inside it.
-        await exec('SET LOCAL statement_timeout = 0');
-        const out = await fn(exec);
-        await exec('COMMIT');
-        return out;
-      } catch (e) {
-        await exec('ROLLBACK').catch(() => undefined);
-        throw e;
-      }
+      // A build is long work, not a slow query: no statement timeout inside it.
+      return committed(exec, ['BEGIN ISOLATION LEVEL REPEATABLE READ', 'SET LOCAL statement_timeout = 0'], fn);
     });
   }
   throw new UprateError('ENGINE_UNAVAILABLE', `rollups are not built on ${store.engine} yet: queries there read the rows`, {
