@@ -58,8 +58,8 @@ async function readyRollups(store: Store): Promise<void> {
   const model = await loadModel(shippedModelDir());
   const wanted = (await rollupStatus(store, model)).filter((s) => s.state !== 'fresh').map((s) => s.name);
   if (wanted.length === 0) return;
-  await buildRollups(store, model, wanted, (r) => process.stdout.write(`rollup ${r.name}: ${r.rows.toLocaleString('en-US')} rows in ${r.seconds.toFixed(1)} s\n`));
-  process.stdout.write('\n');
+  // Progress, on standard error: the same seed and end print the same standard output.
+  await buildRollups(store, model, wanted, (r) => process.stderr.write(`rollup ${r.name}: ${r.rows.toLocaleString('en-US')} rows in ${r.seconds.toFixed(1)} s\n`));
 }
 
 /** Months of the KPI the demo prints. */
