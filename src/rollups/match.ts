@@ -38,7 +38,8 @@ function members(p: Predicate): { paths: string[]; segments: boolean; measures: 
   return { paths: parts.flatMap((x) => x.paths), segments: parts.some((x) => x.segments), measures: parts.some((x) => x.measures) };
 }
 
-const topLevel = (p: Predicate | null): Predicate[] => (p === null ? [] : p.kind === 'and' ? p.items.flatMap(topLevel) : [p]);
+/** The conditions ANDed at the top of a predicate (nested ANDs flattened). */
+export const topLevel = (p: Predicate | null): Predicate[] => (p === null ? [] : p.kind === 'and' ? p.items.flatMap(topLevel) : [p]);
 
 /** An inclusive end `…59.999Z` also covers the rest of its millisecond (the compiler widens it on microsecond engines). */
 const inclusiveEnd = (v: string): number => Date.parse(v) + (v.endsWith('.999Z') ? 1 : 0);

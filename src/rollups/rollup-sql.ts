@@ -1,12 +1,12 @@
 import { type Model } from '../model/index.js';
 import type { MemberRef, Predicate, QueryPlan, Selection } from '../query/plan.js';
-import { planToSql, type PlannedSql } from '../sql/build-select.js';
+import { planToSql, totalSelect, type PlannedSql } from '../sql/build-select.js';
 import { predicateExpr, type PredicateScope } from '../sql/filter-sql.js';
 import { leafMeasures, measureDef, measureExpr } from '../sql/measure-sql.js';
 import { concat, identifier, logical, param, raw, select, type SelectColumn, type SelectNode, type SqlExpr } from '../sql/nodes.js';
-import type { RollupMatch } from './match.js';
+import { topLevel, type RollupMatch } from './match.js';
+import { leafAlias, orderBy } from '../sql/query-scope.js';
 
-const leafAlias = (path: string) => `m__${path.replace('.', '__')}`;
 const ROLLUP_ALIAS = 'rollup';
 const UNION_ALIAS = 'rollup_and_rows';
 
@@ -34,9 +34,7 @@ function rollupPart(plan: QueryPlan, match: RollupMatch, leaves: readonly string
     ...leaves.map((path) => ({ expr: column(path), alias: leafAlias(path) })),
   ];
   const scope: PredicateScope = { member: (ref) => column(ref.path), segment: () => raw('1 = 0'), measureFilters: () => null };
-  const others = (plan.where?.kind === 'and' ? plan.where.items : plan.where ? [plan.where] : []).filter(
-    (p) => !(p.kind === 'condition' && p.member.path === rollup.timeDimension),
-  );
+  const others = topLevel(plan.where).filter((p) => !(p.kind === 'condition' && p.member.path === rollup.timeDimension));
   const range: SqlExpr[] = [
     ...(match.from !== null ? [{ kind: 'compare', op: '>=', left: period, right: param(match.from, 'timestamp') } as SqlExpr] : []),
     ...(match.to !== null ? [{ kind: 'compare', op: '<', left: period, right: param(match.to, 'timestamp') } as SqlExpr] : []),
@@ -44,11 +42,9 @@ function rollupPart(plan: QueryPlan, match: RollupMatch, leaves: readonly string
   return select({
     columns,
     from: { kind: 'table', table: build.table, alias: ROLLUP_ALIAS },
-    where: logical('AND', [...range, ...flatten(others).map((p) => predicateExpr(p, scope))]),
+    where: logical('AND', [...range, ...others.map((p) => predicateExpr(p, scope))]),
   });
 }
-
-const flatten = (items: readonly Predicate[]): Predicate[] => items.flatMap((p) => (p.kind === 'and' ? flatten(p.items) : [p]));
 
 /** The rows' part: the query's own plan for its leaf measures, outside the rollup's range. */
 function rowsPart(model: Model, plan: QueryPlan, match: RollupMatch, leaves: readonly string[]): SelectNode {
@@ -94,16 +90,11 @@ export function rollupSql(model: Model, plan: QueryPlan, match: RollupMatch): Pl
     columns,
     from: parts.length === 1 && parts[0] ? { kind: 'subquery', query: parts[0], alias: UNION_ALIAS } : { kind: 'unionAll', queries: parts, alias: UNION_ALIAS },
     groupBy: keys.map((_, i) => i + 1),
-    orderBy: plan.order.flatMap((o) => {
-      const i = columns.findIndex((c) => c.alias === o.alias);
-      return i < 0 ? [] : [{ position: i + 1, desc: o.desc }];
-    }),
+    orderBy: orderBy(plan, columns),
     limit: plan.limit,
     offset: plan.offset || null,
   });
-  const total = plan.total
-    ? select({ columns: [{ expr: raw('count(*)'), alias: 'total' }], from: { kind: 'subquery', query: { ...query, orderBy: [], limit: null, offset: null }, alias: 'total_query' } })
-    : null;
+  const total = plan.total ? totalSelect(query) : null;
   const aliases = new Map([...keys, ...plan.measures].map((s) => [s.alias, s]));
   return { query, total, aliases };
 }

@@ -49,6 +49,14 @@ function buildSingleSelect(scope: QueryScope): SelectNode {
   });
 }
 
+/** The statement counting a query's rows, ignoring its order, limit and offset (`total: true`). */
+export function totalSelect(query: SelectNode): SelectNode {
+  return select({
+    columns: [{ expr: raw('count(*)'), alias: 'total' }],
+    from: { kind: 'subquery', query: { ...query, orderBy: [], limit: null, offset: null }, alias: 'total_query' },
+  });
+}
+
 /**
  * Plan → SQL nodes (engine-neutral). Measures of cubes whose rows the joins repeat are
  * aggregated per primary key in subqueries (see fan-out.ts), so a sum over the one side of a
@@ -58,12 +66,7 @@ export function planToSql(model: Model, plan: QueryPlan): PlannedSql {
   const scope = buildQueryScope(model, plan);
   const fanOut = scope.leaves.some((l) => l.group !== 'main');
   const query = fanOut ? buildFanOutSelect(scope) : buildSingleSelect(scope);
-  const total = plan.total
-    ? select({
-        columns: [{ expr: raw('count(*)'), alias: 'total' }],
-        from: { kind: 'subquery', query: { ...query, orderBy: [], limit: null, offset: null }, alias: 'total_query' },
-      })
-    : null;
+  const total = plan.total ? totalSelect(query) : null;
   const aliases = new Map([...keySelections(plan), ...plan.measures].map((s) => [s.alias, s]));
   return { query, total, aliases };
 }

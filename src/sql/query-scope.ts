@@ -33,7 +33,8 @@ function predicateMembers(p: Predicate | null): string[] {
   return [p.member.path];
 }
 
-const leafAlias = (path: string) => `m__${path.replace('.', '__')}`;
+/** The column a leaf measure is aggregated into (`m__Offers__count`). */
+export const leafAlias = (path: string) => `m__${path.replace('.', '__')}`;
 
 /** Cubes in query order, then the cubes their SQL reaches. */
 function queryCubes(model: Model, plan: QueryPlan): string[] {
