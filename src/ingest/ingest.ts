@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { UprateError } from '../core/errors.js';
-import type { TableName } from '../core/schema.js';
+import { tableSpec, type TableName, type TableSpec } from '../core/schema.js';
 import { DuckDbStore } from '../store/duckdb-store.js';
 import { sqlString } from '../store/sql-literal.js';
-import { isBulkLoadingStore, type BulkLoad, type BulkLoadingStore, type LoadCounts, type Store } from '../store/store.js';
+import { isBulkLoadingStore, type BulkFileFormat, type BulkLoad, type BulkLoadingStore, type LoadCounts, type Store, type ValueLimit } from '../store/store.js';
 import { checkedRows, checkTable, type CheckedTable } from './check-rows.js';
 import { mergeTables } from './duckdb-merge.js';
 import { checkFilesExist, listed } from './files-exist.js';
@@ -15,6 +15,7 @@ import { invalidRows } from './invalid-rows.js';
 import { writeRejects } from './reject-file.js';
 import { checkSource, formatFromName, type SourceFormat } from './source-format.js';
 import { inputChanged, withProgress } from './statement-progress.js';
+import { checkAndWrite, defaultFileFormat, keysUnique, writeInFormat, type WrittenRows, type WrittenTable } from './write-checked.js';
 
 export type { CheckedRows, IngestOptions, IngestProgress, IngestSummary, IngestTablesOptions, RowError, TableFiles } from './ingest-options.js';
 
@@ -22,17 +23,21 @@ export type { CheckedRows, IngestOptions, IngestProgress, IngestSummary, IngestT
 export const LOAD_ORDER: readonly TableName[] = ['customers', 'offers'];
 
 /**
- * Loads the files of one or more tables, all or nothing across every table, in two streaming
- * passes over the files (nothing is staged in memory). First every file of every table is
- * checked — every row, before anything is written; then every table is written and committed
- * together: on DuckDB and PostgreSQL one transaction, on ClickHouse one set of commit markers.
+ * Loads the files of one or more tables, all or nothing across every table, streaming (nothing is
+ * staged in memory). First every file of every table is checked — every row, before anything is
+ * written; then every table is written and committed together: on DuckDB and PostgreSQL one
+ * transaction, on ClickHouse one set of commit markers. For a server engine the usual load (no
+ * bad row, no repeated key) is checked and written in the engine's own format in one pass over
+ * the files; any other load takes a checking pass and a writing pass.
  * One bad row anywhere and nothing of any file is written (unless a reject file takes the bad
  * rows of all tables); within a table the last occurrence of a key wins, and a row stored with
  * the same values is left as it is (unchanged), so loading the same files twice changes nothing.
  *
  * Every engine gets the same checks: the files are read and checked by DuckDB (the store itself,
  * or an in-memory one for a server engine), and a server engine receives the good rows, already
- * de-duplicated, as one bulk load per table, committed together ({@link BulkLoadingStore}).
+ * de-duplicated, as one bulk load per table, committed together ({@link BulkLoadingStore}). A
+ * server engine adds the limits of what it can hold (ClickHouse's DateTime range): a row past
+ * one is a bad row like any other.
  *
  * Answers one summary per table, in load order: customers first, then offers.
  *
@@ -65,7 +70,16 @@ export async function ingestTables(store: Store, tables: readonly TableFiles[], 
       });
     } else if (isBulkLoadingStore(store)) {
       written = await throughChecker(async (c, scratch) => {
-        checked = await checkAll(c, loads, formats, options);
+        const onePass = join(scratch, 'one-pass');
+        const fast = await checkAndWriteAll(c, store, loads, formats, options, onePass);
+        if (fast) {
+          checked = fast.map((w) => w.table);
+          const loaded = await loadWritten(c, store, fast, options);
+          if (loaded) return loaded;
+        }
+        // A bad row or a repeated key: the one pass's files go, and the two passes load as before.
+        await rm(onePass, { recursive: true, force: true });
+        checked = await checkAll(c, loads, formats, options, (spec) => fileFormat(store, spec).limits);
         return sendRows(c, store, checked, scratch, options);
       });
     } else {
@@ -120,18 +134,82 @@ function inLoadOrder(tables: readonly TableFiles[]): TableFiles[] {
 }
 
 /**
- * The checking pass over every table, before anything is written: bad rows anywhere stop the
- * load with one error naming them (or go to the reject file), then the admit checks run.
+ * The checking pass over every table, before anything is written: bad rows anywhere (a broken
+ * rule, or a value the store cannot hold) stop the load with one error naming them (or go to the
+ * reject file), then the admit checks run.
  */
-async function checkAll(c: DuckDBConnection, loads: readonly TableFiles[], formats: readonly (readonly SourceFormat[])[], options: IngestTablesOptions): Promise<CheckedTable[]> {
+async function checkAll(
+  c: DuckDBConnection,
+  loads: readonly TableFiles[],
+  formats: readonly (readonly SourceFormat[])[],
+  options: IngestTablesOptions,
+  limits: (spec: TableSpec) => readonly ValueLimit[] | undefined = () => [],
+): Promise<CheckedTable[]> {
   const tables: CheckedTable[] = [];
-  for (const [i, load] of loads.entries()) tables.push(await checkTable(c, load, formats[i] ?? [], options));
+  for (const [i, load] of loads.entries()) tables.push(await checkTable(c, load, formats[i] ?? [], options, limits(tableSpec(load.table)) ?? []));
   if (tables.some((t) => t.rejected > 0)) {
     if (!options.rejectFile) throw await invalidRows(c, tables, options.maxErrors ?? 20, options.via);
     await writeRejects(c, tables, options.rejectFile);
   }
-  for (const t of tables) if (t.load.admit) await t.load.admit(checkedRows(c, t));
+  await admitAll(c, tables);
   return tables;
+}
+
+/** The admit checks of every table, on the checked rows, before anything is written. */
+async function admitAll(c: DuckDBConnection, tables: readonly CheckedTable[]): Promise<void> {
+  for (const t of tables) if (t.load.admit) await t.load.admit(checkedRows(c, t));
+}
+
+/**
+ * The usual load in one pass over the files: every table checked and written in the store's
+ * format at once ({@link checkAndWrite}). Answers undefined when any table has a bad row or a
+ * repeated key: then {@link checkAll} and {@link sendRows} load the files as before.
+ */
+async function checkAndWriteAll(
+  c: DuckDBConnection,
+  store: BulkLoadingStore,
+  loads: readonly TableFiles[],
+  formats: readonly (readonly SourceFormat[])[],
+  options: IngestTablesOptions,
+  dir: string,
+): Promise<WrittenTable[] | undefined> {
+  const tables: WrittenTable[] = [];
+  for (const [i, load] of loads.entries()) {
+    const format = fileFormat(store, tableSpec(load.table));
+    const written = await checkAndWrite(c, load, formats[i] ?? [], options, format, join(dir, load.table));
+    if (!written) return undefined;
+    tables.push(written);
+  }
+  return tables;
+}
+
+/**
+ * Hands tables written in one pass to the store while their keys are read back, and the store
+ * makes nothing visible before every key is known to be distinct. Answers undefined when a key
+ * repeats: the store then loaded nothing, and the checking pass keeps each key's last row.
+ */
+async function loadWritten(c: DuckDBConnection, store: BulkLoadingStore, tables: readonly WrittenTable[], options: IngestTablesOptions): Promise<LoadCounts[] | undefined> {
+  await admitAll(c, tables.map((w) => w.table));
+  const unique = (async () => {
+    for (const w of tables) if (!(await keysUnique(c, w))) return false;
+    return true;
+  })().catch(() => false);
+  const verified = unique.then((ok) => {
+    if (!ok) throw new Error('a key repeats in the rows written');
+  });
+  // The store may fail before it waits for the verdict; the rejection is still seen below.
+  verified.catch(() => undefined);
+  try {
+    return await store.bulkLoad(tables.map((w) => bulkLoadOf(w.table, w.written, w.format, options, 0, verified)));
+  } catch (e) {
+    if (!(await unique)) return undefined;
+    throw e;
+  }
+}
+
+/** The format a store reads its bulk loads in: its own, or the default CSV. */
+function fileFormat(store: BulkLoadingStore, spec: TableSpec): BulkFileFormat {
+  return store.bulkFileFormat?.(spec) ?? defaultFileFormat(spec);
 }
 
 /**
@@ -158,26 +236,31 @@ async function throughChecker<T>(fn: (c: DuckDBConnection, scratch: string) => P
   }
 }
 
-/** Writes each table's good rows as CSV (the {@link BulkLoad} format) and hands them all to the server engine at once. */
+/** Writes each table's good rows in the store's format and hands them all to the server engine at once. */
 async function sendRows(c: DuckDBConnection, store: BulkLoadingStore, tables: readonly CheckedTable[], scratch: string, options: IngestTablesOptions): Promise<LoadCounts[]> {
-  const onProgress = options.onProgress;
   const loads: BulkLoad[] = [];
   for (const t of tables) {
-    const file = join(scratch, `${t.spec.name}.csv`);
-    // Writing the file is the first fifth of the loading phase, sending it the rest.
-    const scaled = onProgress ? (p: IngestProgress) => onProgress({ ...p, percent: p.percent / 5 }) : undefined;
-    const written = await withProgress(c, t.spec.name, 'loading', scaled, t.sources, async () =>
-      Number((await c.run(`COPY (${t.rowsSql}) TO ${sqlString(file)} (HEADER, DELIMITER ',')`)).rowsChanged),
-    );
-    if (written !== t.expected) throw inputChanged(t.expected, written);
-    loads.push({
-      table: t.spec,
-      file,
-      rows: written,
-      replace: t.load.replace ?? false,
-      log: t.log,
-      ...(onProgress ? { onProgress: (f: number) => onProgress({ table: t.spec.name, phase: 'loading', percent: 20 + 80 * f, rows: Math.round(f * written) }) } : {}),
-    });
+    const format = fileFormat(store, t.spec);
+    // Writing the files is the first fifth of the loading phase, sending them the rest.
+    const scaled = options.onProgress ? (p: IngestProgress) => options.onProgress?.({ ...p, percent: p.percent / 5 }) : undefined;
+    const written = await withProgress(c, t.spec.name, 'loading', scaled, t.sources, () => writeInFormat(c, t.rowsSql, format, join(scratch, t.spec.name)));
+    if (written.rows !== t.expected) throw inputChanged(t.expected, written.rows);
+    loads.push(bulkLoadOf(t, written, format, options, 20));
   }
   return store.bulkLoad(loads);
+}
+
+/** One table's {@link BulkLoad}: its written files, the share sent reported from `from` % of the loading phase on. */
+function bulkLoadOf(t: CheckedTable, written: WrittenRows, format: BulkFileFormat, options: IngestTablesOptions, from = 0, verified?: Promise<void>): BulkLoad {
+  const onProgress = options.onProgress;
+  return {
+    table: t.spec,
+    files: written.files,
+    rows: written.rows,
+    format,
+    ...(verified ? { verified } : {}),
+    replace: t.load.replace ?? false,
+    log: t.log,
+    ...(onProgress ? { onProgress: (f: number) => onProgress({ table: t.spec.name, phase: 'loading', percent: from + (100 - from) * f, rows: Math.round(f * written.rows) }) } : {}),
+  };
 }

@@ -1,5 +1,6 @@
 import { UprateError, errorMessage } from '../core/errors.js';
-import { bulkLoadClickHouse } from '../ingest/clickhouse-ingest.js';
+import type { TableSpec } from '../core/schema.js';
+import { CLICKHOUSE_FILE_BYTES, bulkLoadClickHouse, clickhouseFileFormat } from '../ingest/clickhouse-ingest.js';
 import { qualifyJoinedTables, standardNot } from './clickhouse-compat.js';
 import { bindClickHouseSql } from './clickhouse-literal.js';
 import { ClickHouseHttp, type ClickHouseAnswer, type ClickHouseColumn } from './clickhouse-http.js';
@@ -7,7 +8,7 @@ import { queryCancelled } from './query-stopped.js';
 import { CLICKHOUSE_LATEST_VERSION, CLICKHOUSE_MIGRATIONS, migrationsTable, shardDatabase } from './clickhouse-migrations.js';
 import { parseClickHouseUrl, type ClickHouseUrl } from './clickhouse-url.js';
 import { OwnTablesStore, requestedReadOnly, timeVersion, type OwnTables, type ReadOnlyCause } from './own-tables.js';
-import type { BulkLoad, BulkLoadingStore, LoadCounts, QueryOptions, Row, SqlValue } from './store.js';
+import type { BulkFileFormat, BulkLoad, BulkLoadingStore, LoadCounts, QueryOptions, Row, SqlValue } from './store.js';
 
 export interface ClickHouseOpenOptions {
   readonly readOnly?: boolean;
@@ -24,6 +25,8 @@ export interface ClickHouseOpenOptions {
   readonly timeoutSeconds?: number;
   /** The same in milliseconds (what the engine factory passes). */
   readonly timeoutMs?: number;
+  /** Bytes of CSV per insert request when loading files (default {@link CLICKHOUSE_FILE_BYTES}). */
+  readonly loadRequestBytes?: number;
 }
 
 /** Query parameters (`{x:UInt32}` + `param_x`) arrived in ClickHouse 19.15; 18.16 has none. */
@@ -64,6 +67,7 @@ export class ClickHouseStore extends OwnTablesStore implements BulkLoadingStore 
     readonly serverVersion: string,
     readonly cluster: string,
     protected readonly readOnlyCause: ReadOnlyCause | undefined,
+    private readonly loadRequestBytes = CLICKHOUSE_FILE_BYTES,
   ) {
     super();
     this.target = config.display;
@@ -90,7 +94,7 @@ export class ClickHouseStore extends OwnTablesStore implements BulkLoadingStore 
     const endpoints = config.shards ?? (await discoverShards(bootstrap, cluster, config));
     const shards = endpoints.map((e) => new ClickHouseHttp(e, config.user, config.password, 'system', timeout, `shard ${e}`));
     const http = new ClickHouseHttp(config.endpoint, config.user, config.password, config.database, timeout, config.display);
-    const store = new ClickHouseStore(config, http, shards, version, cluster, options.readOnly ? requestedReadOnly(options.readOnlyWhy) : undefined);
+    const store = new ClickHouseStore(config, http, shards, version, cluster, options.readOnly ? requestedReadOnly(options.readOnlyWhy) : undefined, options.loadRequestBytes);
     const onDemand = options.ownTables === 'on-demand' || options.migrate === false;
     const schema = await store.schemaVersion();
     if (schema > CLICKHOUSE_LATEST_VERSION) throw newerSchema(store.target, schema);
@@ -124,6 +128,11 @@ export class ClickHouseStore extends OwnTablesStore implements BulkLoadingStore 
   /** A commit reached only some shards: finish it before the next read (see completeCommits). */
   markIncompleteCommit(): void {
     this.incompleteCommit = true;
+  }
+
+  /** ClickHouse's own CSV under a new load id, one insert request per file (src/ingest/clickhouse-ingest.ts). */
+  bulkFileFormat(table: TableSpec): BulkFileFormat {
+    return clickhouseFileFormat(table, this.loadRequestBytes);
   }
 
   /** Loads checked rows of one or more tables all or nothing (src/ingest/clickhouse-ingest.ts). */
@@ -175,11 +184,11 @@ export class ClickHouseStore extends OwnTablesStore implements BulkLoadingStore 
    * Inserts CSV records (every column of the table, in order; `\N` unquoted is NULL), waiting for
    * every shard. ClickHouse parses CSV several times faster than JSON: the bulk path uses it.
    */
-  async insertCsv(table: string, body: string, what = `insert into ${table}`): Promise<void> {
+  async insertCsv(table: string, body: string | Uint8Array, what = `insert into ${table}`): Promise<void> {
     await this.insert(`INSERT INTO ${table} FORMAT CSV`, body, what);
   }
 
-  private async insert(statement: string, body: string, what: string): Promise<void> {
+  private async insert(statement: string, body: string | Uint8Array, what: string): Promise<void> {
     await this.http.request(statement, {
       body,
       what,

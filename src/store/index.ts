@@ -1,4 +1,4 @@
-export { isBulkLoadingStore, type BulkLoad, type BulkLoadingStore, type LoadCounts, type QueryOptions, type Row, type SqlValue, type Store } from './store.js';
+export { isBulkLoadingStore, type BulkFileFormat, type BulkLoad, type BulkLoadingStore, type LoadCounts, type QueryOptions, type Row, type SqlValue, type Store, type ValueLimit } from './store.js';
 export { DuckDbStore, readServerSidecar, serverSidecarPath, type DuckDbOpenOptions, type ServerSidecar } from './duckdb-store.js';
 export { OWN_TABLE_FEATURES, TIME_VERSION_EVERY_MS, timeVersion, type OwnTables, type OwnTablesFeature } from './own-tables.js';
 export { fileReadsIn, sandboxSql, resolveSandbox, type FileSandbox, type ResolvedSandbox } from './file-sandbox.js';

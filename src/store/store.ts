@@ -58,22 +58,62 @@ export interface Store {
 
 /**
  * Validated, de-duplicated rows handed to a server engine (PostgreSQL, ClickHouse) to load in one
- * go. Ingest checks files in an embedded DuckDB and writes the good rows as CSV: a header, the
- * table's columns in schema order, NULL as an empty unquoted field (no value is ever the empty
- * string: ingest turns those into NULL), timestamps as UTC wall time `YYYY-MM-DD HH:MM:SS[.ffffff]`,
- * decimals with a `.` point. Keys are unique within the file.
+ * go. Ingest checks files in an embedded DuckDB and writes the good rows as CSV in the store's
+ * {@link BulkFileFormat} (or the default: a header, the table's columns in schema order, NULL as
+ * an empty unquoted field — no value is ever the empty string: ingest turns those into NULL —
+ * timestamps as UTC wall time `YYYY-MM-DD HH:MM:SS[.ffffff]`, decimals with a `.` point). Keys
+ * are unique over the files.
  */
 export interface BulkLoad {
   readonly table: TableSpec;
-  readonly file: string;
-  /** Rows in the file (the store checks it loaded exactly these). */
+  /** The rows, in one or more files (each whole rows; {@link BulkFileFormat.fileBytes}). */
+  readonly files: readonly string[];
+  /** Rows in the files (the store checks it loaded exactly these). */
   readonly rows: number;
+  /** The format the files are in: one the store answered from {@link BulkLoadingStore.bulkFileFormat}, or the default. */
+  readonly format?: BulkFileFormat;
   /** Replace every stored row of the table (the demo) instead of upserting by key. */
   readonly replace: boolean;
+  /**
+   * Settles when checks still running on the files have passed (ingest reads the written keys
+   * back while the store receives the rows); rejects to stop the load. The store waits for it
+   * before it writes anything visible, and on a rejection loads nothing, as on its own failure.
+   */
+  readonly verified?: Promise<void>;
   /** What the load log (`uprate_loads`) records. */
   readonly log: { readonly source: string; readonly via: string; readonly rowsRead: number; readonly rejected: number };
-  /** Share of the file sent so far, 0–1. */
+  /** Share of the rows sent so far, 0–1. */
   readonly onProgress?: (fraction: number) => void;
+}
+
+/**
+ * The CSV a store's bulk load reads, written by DuckDB straight from the checked rows in the pass
+ * that checks them, so the files are read once and nothing converts them afterwards. Fields are
+ * separated by `,`, quoted and escaped with `"`.
+ */
+export interface BulkFileFormat {
+  /**
+   * The file's columns in order, each as DuckDB SQL over one checked row whose typed columns carry
+   * the table's column names; the table's key is among them under its own name.
+   */
+  readonly columns: readonly { readonly name: string; readonly sql: string }[];
+  /** Whether the first line names the columns. */
+  readonly header: boolean;
+  /** More DuckDB COPY options (NULLSTR, FORCE_QUOTE, …), after `FORMAT csv, HEADER …`. */
+  readonly copyOptions?: string;
+  /** Cut the rows into files of about this many bytes (each whole rows), e.g. one request each. */
+  readonly fileBytes?: number;
+  /** Values the store cannot hold: checked as rules of the rows, so a row with one is a bad row like any other. */
+  readonly limits?: readonly ValueLimit[];
+}
+
+/** A value a store cannot hold (ClickHouse's DateTime before 1970, say). */
+export interface ValueLimit {
+  readonly column: string;
+  /** What the value must be, as the user reads it. */
+  readonly rule: string;
+  /** SQL that is true when the column's typed value, the SQL `value`, cannot be stored. */
+  refuses(value: string): string;
 }
 
 /**
@@ -95,6 +135,8 @@ export interface LoadCounts {
  *   const [customers, offers] = await store.bulkLoad([customersLoad, offersLoad]);
  */
 export interface BulkLoadingStore extends Store {
+  /** The format this store loads fastest, for one table's load (without it: the default CSV of {@link BulkLoad}). */
+  bulkFileFormat?(table: TableSpec): BulkFileFormat;
   bulkLoad(loads: readonly BulkLoad[]): Promise<LoadCounts[]>;
 }
 
