@@ -5,6 +5,7 @@
  *   BENCH_ROWS=1000000 npm run bench     # a smaller data set for a quick look
  *   BENCH_RUNS=7 npm run bench
  *   BENCH_ONLY=load npm run bench        # the load line alone (bench/load.ts; BENCH_LOAD_SECONDS a run)
+ *   BENCH_ONLY=scale npm run bench       # issue 14 at 10 M and 100 M: dashboard, API, rollups (bench/scale.ts; its knobs there)
  */
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -146,13 +147,15 @@ function print(pairs: [Measured, Measured, 'higher' | 'lower', number][]): void 
 const asOf = new Date('2026-11-01T00:00:00Z');
 // BENCH_ONLY=engines measures the server engines alone (their runs are long at 10 M); BENCH_ONLY=load the load line alone.
 const only = process.env['BENCH_ONLY'];
-if (only !== 'load') {
+// BENCH_ONLY=scale runs the scale bench alone (hours at 10 M and 100 M: never part of the default run).
+if (only === 'scale') await (await import('./scale.js')).benchScale((line) => console.log(line));
+else if (only !== 'load') {
   await ensureData();
   if (only !== 'engines') await benchDuckDb();
   const engineRuns = Number(process.env['BENCH_ENGINE_RUNS'] ?? RUNS);
   for (const line of await benchEngines({ runs: engineRuns, rows: ROWS, asOf, offersCsv, customersCsv })) console.log(line);
 }
-if (only !== 'engines') await benchLoad({ seconds: Number(process.env['BENCH_LOAD_SECONDS'] ?? 10), asOf, print: (line) => console.log(line) });
+if (only !== 'engines' && only !== 'scale') await benchLoad({ seconds: Number(process.env['BENCH_LOAD_SECONDS'] ?? 10), asOf, print: (line) => console.log(line) });
 
 async function benchDuckDb(): Promise<void> {
   console.log(`\nuprate bench: ${ROWS.toLocaleString('en-US')} offers, median of ${RUNS} runs\n`);

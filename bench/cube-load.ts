@@ -10,7 +10,7 @@ export const MONTHLY_BY_SIZE_QUERY = {
 };
 
 // The same question in hand-written DuckDB SQL: the 30-day window, acceptances up to the clock.
-const RAW = `SELECT date_trunc('month', o.offered_at) AS month, c.account_size,
+export const MONTHLY_BY_SIZE_SQL = `SELECT date_trunc('month', o.offered_at) AS month, c.account_size,
     count(o.offer_id) AS offers,
     count(*) FILTER (WHERE o.accepted_at IS NOT NULL AND o.accepted_at <= o.offered_at + INTERVAL 30 DAY AND o.accepted_at <= $1::TIMESTAMP) AS accepted,
     accepted * 1.0 / NULLIF(offers, 0) AS rate
@@ -35,7 +35,7 @@ export async function benchCubeLoad(store: DuckDbStore, runs: number, asOf: Date
       if (res.statusCode !== 200) throw new Error(`/load answered ${res.statusCode}: ${res.body}`);
       rows = (res.json() as { data: unknown[] }).data.length;
     });
-    const b = await timeIt(() => store.query(RAW, [asOf.toISOString()]));
+    const b = await timeIt(() => store.query(MONTHLY_BY_SIZE_SQL, [asOf.toISOString()]));
     if (run > 0) {
       ours.push(a);
       theirs.push(b);
