@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import pg from 'pg';
-import { openClickHouseStore } from '../src/store/clickhouse-store.js';
+import { openClickHouseStore } from '../src/engines/clickhouse/index.js';
 
 export type ServerEngine = 'postgres' | 'clickhouse';
 

@@ -9,7 +9,7 @@ import { ingestFiles } from '../src/ingest/index.js';
 import { loadModel, type Model } from '../src/model/index.js';
 import { answerQuery } from '../src/query/index.js';
 import { buildApp } from '../src/server/app.js';
-import { openClickHouseStore, type ClickHouseStore } from '../src/store/clickhouse-store.js';
+import { openClickHouseStore, type ClickHouseStore } from '../src/engines/clickhouse/index.js';
 import { DuckDbStore } from '../src/store/index.js';
 import { loadFixture } from './fixture-data.js';
 import { allAccess } from '../src/query/index.js';

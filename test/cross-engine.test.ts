@@ -17,7 +17,7 @@ import { buildApp } from '../src/server/index.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { uprate } from './cli-helpers.js';
 import { API_CASES, CUBE_CASES, DEMO_END, NOW, type CubeCase } from './cross-engine-queries.js';
-import { openClickHouseStore } from '../src/store/clickhouse-store.js';
+import { openClickHouseStore } from '../src/engines/clickhouse/index.js';
 import { IN_CI, locateEngines, type EngineUnderTest } from './engines.js';
 
 const ROWS = 20_000;

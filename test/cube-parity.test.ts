@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
 import { allAccess, answerQuery } from '../src/query/index.js';
-import { openClickHouseStore, type ClickHouseStore } from '../src/store/clickhouse-store.js';
+import { openClickHouseStore, type ClickHouseStore } from '../src/engines/clickhouse/index.js';
 import { PostgresStore } from '../src/store/index.js';
 import { locateServer, skipUnlessReady } from './engines.js';
 

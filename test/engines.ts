@@ -63,7 +63,7 @@ interface Server {
 
 const SERVERS: readonly Server[] = [
   { engine: 'postgres', script: 'postgres.sh', env: 'UPRATE_TEST_POSTGRES_URL', implemented: () => true },
-  { engine: 'clickhouse', script: 'clickhouse.sh', env: 'UPRATE_TEST_CLICKHOUSE_URL', implemented: () => existsSync(`${ROOT}src/store/clickhouse-store.ts`) },
+  { engine: 'clickhouse', script: 'clickhouse.sh', env: 'UPRATE_TEST_CLICKHOUSE_URL', implemented: () => existsSync(`${ROOT}src/engines/clickhouse/clickhouse-store.ts`) },
 ];
 
 /** One server engine: ready (with this test's isolated URL), or why not. */
@@ -73,7 +73,7 @@ export async function locateServer(engine: Exclude<Engine, 'duckdb'>, name: stri
   // UPRATE_TEST_ENGINES=duckdb,postgres narrows the run (a visible skip, never silent).
   const only = process.env['UPRATE_TEST_ENGINES']?.split(',').map((e) => e.trim());
   if (only && !only.includes(s.engine)) return { engine, skip: `${s.engine}: left out by UPRATE_TEST_ENGINES=${only.join(',')}` };
-  if (!s.implemented()) return { engine, skip: `${s.engine}: this uprate has no ${s.engine} store yet (src/store/clickhouse-store.ts)` };
+  if (!s.implemented()) return { engine, skip: `${s.engine}: this uprate has no ${s.engine} store yet (src/engines/clickhouse/clickhouse-store.ts)` };
   const base = process.env[s.env] ?? scriptUrl(s.script);
   const problem = await answers(base);
   if (problem) return { engine, skip: `${s.engine} is not answering at ${base} (${problem.split('\n')[0]}); start it with scripts/services/${s.script} start` };

@@ -3,7 +3,7 @@
  * transaction (on failure nothing changes), streamed chunk by chunk so memory stays flat.
  */
 import { applyRefresh, planRefresh, type LoadedTable } from '../rollups/maintain.js';
-import { duckDbExec } from '../rollups/transaction.js';
+import { duckDbExec } from '../engines/duckdb/index.js';
 import { DOUBLE, INTEGER, SMALLINT, TINYINT, UTINYINT, type DuckDBConnection } from '@duckdb/node-api';
 import { UprateError, errorMessage } from '../core/errors.js';
 import { sqlString, type DuckDbStore } from '../store/index.js';

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { locateServer, skipUnlessReady, type EngineSlot } from '../../test/engines.js';
 import { rejects } from '../../test/store-assertions.js';
-import { openClickHouseStore, type ClickHouseStore } from '../store/clickhouse-store.js';
+import { openClickHouseStore, type ClickHouseStore } from '../engines/clickhouse/index.js';
 import { DuckDbStore, PostgresStore, type Store } from '../store/index.js';
 import { checkFilesExist } from './files-exist.js';
 import type { IngestProgress } from './ingest-options.js';

@@ -2,7 +2,8 @@ import type { MacroName } from './types.js';
 
 /**
  * The portable macros, the only way a shipped model does time arithmetic or reads the clock:
- * each dialect expands them (`src/sql/dialects/*`), so the same model runs on every engine.
+ * each dialect expands them (`src/engines/<engine>/<engine>-dialect.ts`), so the same model runs
+ * on every engine.
  *
  * | macro (JS model)                  | meaning                                                   |
  * |-----------------------------------|-----------------------------------------------------------|

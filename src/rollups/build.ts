@@ -2,10 +2,11 @@ import { UprateError } from '../core/errors.js';
 import type { Model, RollupDef } from '../model/index.js';
 import { dialectOf } from '../query/answer-query.js';
 import { sqlIdentifier, type Store } from '../store/index.js';
+import type { Exec } from '../store/store.js';
 import { modelRollups, rollupBuild, type RollupBuild } from './definition.js';
 import { registryChanged, storedRollups } from './availability.js';
 import { recordRollup, registryIn, versionIn, type StoredRollup } from './registry.js';
-import { inTransaction, type Exec } from './transaction.js';
+import { inTransaction } from './transaction.js';
 
 /** The model's rollups a command names (all when none is named); an unknown name is refused with the known ones. */
 export function chooseRollups(model: Model, names: readonly string[] = []): RollupDef[] {

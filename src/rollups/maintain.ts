@@ -1,7 +1,6 @@
 import { sqlIdentifier } from '../store/sql-literal.js';
-import type { Store } from '../store/store.js';
+import type { Exec, Store } from '../store/store.js';
 import { hasRegistryTable, registryIn, versionIn, type StoredRollup } from './registry.js';
-import type { Exec } from './transaction.js';
 
 /** A table an ingest is writing: the checked rows (a SELECT), its key, and whether it replaces the table. */
 export interface LoadedTable {

@@ -1,5 +1,4 @@
-import type { Row, Store } from '../store/store.js';
-import type { Exec } from './transaction.js';
+import type { Exec, Row, Store } from '../store/store.js';
 
 /**
  * `uprate_rollups`: one row per built rollup — its table, the statement that fills it (so an

@@ -1,22 +1,7 @@
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { errorMessage, UprateError } from '../core/errors.js';
-import { DuckDbStore, PostgresStore, type Row, type SqlValue, type Store } from '../store/index.js';
-
-/** One statement inside a transaction (rows as plain JS values). */
-export type Exec = (sql: string, params?: readonly SqlValue[]) => Promise<Row[]>;
-
-const duckValue = (v: SqlValue): DuckDBValue => (v instanceof Date ? v.toISOString() : (v as DuckDBValue));
-
-/** Statements on one DuckDB connection (ingest's own transaction, or one of ours). */
-export function duckDbExec(c: DuckDBConnection): Exec {
-  return async (sql, params = []) => {
-    try {
-      return (await c.runAndReadAll(sql, params.map(duckValue))).getRowObjectsJS() as Row[];
-    } catch (e) {
-      throw new UprateError('DB_ERROR', `DuckDB: ${errorMessage(e)}`, { details: { sql, params }, cause: e });
-    }
-  };
-}
+import { UprateError } from '../core/errors.js';
+import { DuckDbStore, duckDbExec } from '../engines/duckdb/index.js';
+import { PostgresStore, postgresExec } from '../engines/postgres/index.js';
+import type { Exec, Store } from '../store/store.js';
 
 /** `fn` between the opening statements and COMMIT; anything thrown rolls it back. */
 async function committed<T>(exec: Exec, begin: readonly string[], fn: (exec: Exec) => Promise<T>): Promise<T> {
@@ -38,17 +23,8 @@ async function committed<T>(exec: Exec, begin: readonly string[], fn: (exec: Exe
 export async function inTransaction<T>(store: Store, fn: (exec: Exec) => Promise<T>): Promise<T> {
   if (store instanceof DuckDbStore) return store.withConnection((c) => committed(duckDbExec(c), ['BEGIN TRANSACTION'], fn));
   if (store instanceof PostgresStore) {
-    return store.withClient(async (c) => {
-      const exec: Exec = async (sql, params = []) => {
-        try {
-          return (await c.query({ text: sql, values: params.map((v) => (v instanceof Date ? v.toISOString() : v)) })).rows as Row[];
-        } catch (e) {
-          throw new UprateError('DB_ERROR', `PostgreSQL: ${errorMessage(e)}`, { details: { sql, params }, cause: e });
-        }
-      };
-      // A build is long work, not a slow query: no statement timeout inside it.
-      return committed(exec, ['BEGIN ISOLATION LEVEL REPEATABLE READ', 'SET LOCAL statement_timeout = 0'], fn);
-    });
+    // A build is long work, not a slow query: no statement timeout inside it.
+    return store.withClient(async (c) => committed(postgresExec(c), ['BEGIN ISOLATION LEVEL REPEATABLE READ', 'SET LOCAL statement_timeout = 0'], fn));
   }
   throw new UprateError('ENGINE_UNAVAILABLE', `rollups are not built on ${store.engine} yet: queries there read the rows`, {
     location: store.engine,

@@ -3,7 +3,8 @@ import type { ParamType } from './nodes.js';
 
 /**
  * What differs between engines: capability flags and a few small hooks. Everything else (the
- * planner, the node compiler) is shared, so a new engine is one short file in dialects/.
+ * planner, the node compiler) is shared, so a new engine's dialect is one short file in its
+ * folder (src/engines/<engine>/<engine>-dialect.ts), listed in src/engines/dialect-registry.ts.
  * Hooks receive SQL text already printed (placeholders included) and return SQL text.
  */
 export interface Dialect {

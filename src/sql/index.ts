@@ -3,10 +3,10 @@
  * See README.md for the contract.
  */
 export type { Dialect } from './dialect.js';
-export { DIALECTS, dialectFor } from './dialects/registry.js';
-export { duckdbDialect } from './dialects/duckdb.js';
-export { postgresDialect } from './dialects/postgres.js';
-export { clickhouseDialect } from './dialects/clickhouse.js';
+export { DIALECTS, dialectFor } from '../engines/dialect-registry.js';
+export { duckdbDialect } from '../engines/duckdb/duckdb-dialect.js';
+export { postgresDialect } from '../engines/postgres/postgres-dialect.js';
+export { clickhouseDialect } from '../engines/clickhouse/clickhouse-dialect.js';
 export { compileSql, SqlCompiler, type CompiledSql } from './sql-compiler.js';
 export { planToSql, type PlannedSql } from './build-select.js';
 export { buildJoinTree, multipliedCubes, type JoinEdge, type JoinTree } from './join-tree.js';

@@ -10,7 +10,7 @@ import { allAccess } from '../query/index.js';
 // Kysely-style: the SQL each dialect must produce, side by side, then the DuckDB text executed.
 type Expected = Record<Dialect['name'], string> & { params: unknown[]; clickhouseParams?: unknown[] };
 // ClickHouse (before 22.7) reads `GROUP BY 1` as a constant: it groups and orders by alias; its
-// values are typed markers `{pN:Type}` that the ClickHouse store binds (src/store/clickhouse-literal.ts).
+// values are typed markers `{pN:Type}` that the ClickHouse store binds (src/engines/clickhouse/clickhouse-literal.ts).
 
 let shipped: Model;
 let fanOut: Model;

@@ -1,9 +1,9 @@
 import { UprateError } from '../core/errors.js';
 import { ENGINES, engineOfUrl, parseDatabaseUrl, redactUrl, type Engine } from './database-url.js';
-import { DuckDbStore } from './duckdb-store.js';
-import type { FileSandbox } from './file-sandbox.js';
+import { DuckDbStore } from '../engines/duckdb/duckdb-store.js';
+import type { FileSandbox } from '../engines/duckdb/file-sandbox.js';
 import type { OwnTables } from './own-tables.js';
-import { DEFAULT_TIMEOUT_MS, PostgresStore } from './postgres-store.js';
+import { DEFAULT_TIMEOUT_MS, PostgresStore } from '../engines/postgres/postgres-store.js';
 import type { Store } from './store.js';
 
 /** Where the data lives, as every command takes it: `--engine`, `--url`, `--db`. */
@@ -26,7 +26,7 @@ export interface StoreOptions {
    * created until a feature needs them (`Store.ensureOwnTables`: ingest, alert history, demo load).
    */
   readonly ownTables?: OwnTables | undefined;
-  /** DuckDB: files a model's SQL reads in place, relative to `base`, only under `roots` (file-sandbox.ts). Ignored by server engines. */
+  /** DuckDB: files a model's SQL reads in place, relative to `base`, only under `roots` (src/engines/duckdb/file-sandbox.ts). Ignored by server engines. */
   readonly files?: FileSandbox | undefined;
   /**
    * Hears, once at open, what the user should know: the store is read-only (asked for, or found
@@ -44,7 +44,7 @@ export type StoreChoice =
   | { readonly engine: 'duckdb'; readonly db: string }
   | { readonly engine: 'postgres' | 'clickhouse'; readonly url: string; readonly timeoutMs: number };
 
-/** What a ClickHouse store module exports (src/store/clickhouse-store.ts). */
+/** What a ClickHouse store module exports (src/engines/clickhouse/clickhouse-store.ts). */
 interface ClickHouseModule {
   openClickHouseStore(url: string, options: { readOnly?: boolean; readOnlyWhy?: string; ownTables?: OwnTables; timeoutMs?: number }): Promise<Store>;
 }
@@ -140,5 +140,5 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 
 /** Loaded on use, so DuckDB and PostgreSQL users never load the ClickHouse code. */
 async function clickHouseModule(): Promise<ClickHouseModule> {
-  return import('./clickhouse-store.js');
+  return import('../engines/clickhouse/clickhouse-store.js');
 }

@@ -15,9 +15,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { locateServer, skipUnlessReady } from '../../test/engines.js';
 import { UprateError } from '../core/errors.js';
-import { openClickHouseStore, type ClickHouseStore } from './clickhouse-store.js';
-import { DuckDbStore } from './duckdb-store.js';
-import { PostgresStore } from './postgres-store.js';
+import { openClickHouseStore, type ClickHouseStore } from '../engines/clickhouse/index.js';
+import { DuckDbStore } from '../engines/duckdb/index.js';
+import { PostgresStore } from '../engines/postgres/index.js';
 import type { Store } from './store.js';
 
 const ISOLATION = `uprate_cancel_${process.pid}`;

@@ -8,6 +8,9 @@ import type { OwnTablesFeature } from './own-tables.js';
 export type SqlValue = string | number | boolean | null | Date | bigint;
 export type Row = Record<string, unknown>;
 
+/** One statement inside a transaction (rows as plain JS values). */
+export type Exec = (sql: string, params?: readonly SqlValue[]) => Promise<Row[]>;
+
 /** How long a statement may run, and a signal that cancels it (the client went away). */
 export interface QueryOptions {
   /** Cancel the statement in the engine after this many milliseconds (UprateError QUERY_TIMEOUT). */

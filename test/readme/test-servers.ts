@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { SignJWT } from 'jose';
-import { openClickHouseStore } from '../../src/store/clickhouse-store.js';
+import { openClickHouseStore } from '../../src/engines/clickhouse/index.js';
 
 export interface PrivatePostgres {
   /** The owner's URL (the test server's user) of a database of this run. */

@@ -18,7 +18,7 @@ import { ingestFiles } from '../../src/ingest/index.js';
 import { loadModel, shippedModelDir } from '../../src/model/index.js';
 import { buildApp } from '../../src/server/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
-import { openClickHouseStore } from '../../src/store/clickhouse-store.js';
+import { openClickHouseStore } from '../../src/engines/clickhouse/index.js';
 import { locateServer, skipUnlessReady, type EngineSlot } from '../engines.js';
 
 const SECRET = 'tenancy-suite-secret-of-at-least-32-bytes!';

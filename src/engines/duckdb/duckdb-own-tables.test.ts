@@ -10,12 +10,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ingestFiles } from '../ingest/index.js';
-import { loadModel } from '../model/index.js';
-import { allAccess, answerQuery } from '../query/index.js';
+import { ingestFiles } from '../../ingest/index.js';
+import { loadModel } from '../../model/index.js';
+import { allAccess, answerQuery } from '../../query/index.js';
 import { DuckDbStore } from './duckdb-store.js';
-import { timeVersion } from './own-tables.js';
-import { rejects } from '../../test/store-assertions.js';
+import { timeVersion } from '../../store/own-tables.js';
+import { rejects } from '../../../test/store-assertions.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'uprate-duckdb-byo-'));
 const modelDir = join(dir, 'model');

@@ -1,8 +1,8 @@
-import type { Migration } from './migrations.js';
+import type { Migration } from '../../store/migration.js';
 
 /**
- * The schema of `migrations.ts`, spelled for PostgreSQL. Same tables, same columns, same version
- * numbers: a database at version N holds the same data model on every engine. Differences:
+ * The schema of `duckdb-migrations.ts`, spelled for PostgreSQL. Same tables, same columns, same
+ * version numbers: a database at version N holds the same data model on every engine. Differences:
  * the keys are real primary keys (ingest upserts with ON CONFLICT), timestamps are
  * `timestamp without time zone` holding UTC wall time (the session runs in UTC), and the columns
  * that queries filter and join on are indexed.

@@ -1,5 +1,5 @@
-import { UprateError } from '../core/errors.js';
-import type { SqlValue } from './store.js';
+import { UprateError } from '../../core/errors.js';
+import type { SqlValue } from '../../store/store.js';
 
 /**
  * ClickHouse literals, for servers without query parameters (18.16 answers `{x:UInt32}` with a

@@ -1,13 +1,6 @@
-/**
- * Versioned schema migrations. Each runs once, in order, inside a transaction, and is recorded in
- * `uprate_migrations`; a database newer than this program is refused rather than guessed at.
- */
-export interface Migration {
-  readonly version: number;
-  readonly name: string;
-  readonly sql: readonly string[];
-}
+import type { Migration } from '../../store/migration.js';
 
+/** uprate's tables in the embedded DuckDB file (postgres-migrations.ts spells the same versions). */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,

@@ -1,7 +1,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { UprateError } from '../core/errors.js';
-import { sqlString } from './sql-literal.js';
+import { UprateError } from '../../core/errors.js';
+import { sqlString } from '../../store/sql-literal.js';
 
 /**
  * DuckDB reading files in place: a model's `sql` may say `read_parquet('data/offers.parquet')`,

@@ -11,12 +11,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { locateServer, skipUnlessReady } from '../../test/engines.js';
-import { rejects } from '../../test/store-assertions.js';
-import { openClickHouseStore, type ClickHouseStore } from '../store/clickhouse-store.js';
-import { DuckDbStore } from '../store/index.js';
-import type { IngestProgress } from './ingest-options.js';
-import { ingestFiles } from './ingest.js';
+import { locateServer, skipUnlessReady } from '../../../test/engines.js';
+import { rejects } from '../../../test/store-assertions.js';
+import { openClickHouseStore, type ClickHouseStore } from './clickhouse-store.js';
+import { DuckDbStore } from '../../store/index.js';
+import type { IngestProgress } from '../../ingest/ingest-options.js';
+import { ingestFiles } from '../../ingest/ingest.js';
 
 const NAME = `uprate_ch_ingest_${process.pid}`;
 const slot = await locateServer('clickhouse', NAME);

@@ -1,12 +1,12 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { UprateError, errorMessage } from '../core/errors.js';
-import type { TableName } from '../core/schema.js';
-import type { LoadCounts } from '../store/store.js';
-import { applyRefresh, planRefresh } from '../rollups/maintain.js';
-import { duckDbExec } from '../rollups/transaction.js';
-import type { CheckedTable } from './check-rows.js';
-import type { IngestProgress } from './ingest-options.js';
-import { firstRow, inputChanged, withProgress } from './statement-progress.js';
+import { UprateError, errorMessage } from '../../core/errors.js';
+import type { TableName } from '../../core/schema.js';
+import type { LoadCounts } from '../../store/store.js';
+import { applyRefresh, planRefresh } from '../../rollups/maintain.js';
+import { duckDbExec } from './duckdb-exec.js';
+import type { CheckedTable } from '../../ingest/check-rows.js';
+import type { IngestProgress } from '../../ingest/ingest-options.js';
+import { firstRow, inputChanged, withProgress } from '../../ingest/statement-progress.js';
 
 /**
  * DuckDB: writes every checked table in one transaction, in order (customers first), each with

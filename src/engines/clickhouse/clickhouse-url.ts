@@ -1,4 +1,4 @@
-import { UprateError } from '../core/errors.js';
+import { UprateError } from '../../core/errors.js';
 
 /**
  * `clickhouse://user:password@host:8123/database?cluster=NAME&shards=host:port,host:port&timeout=30`

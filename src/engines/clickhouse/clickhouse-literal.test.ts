@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { UprateError } from '../core/errors.js';
+import { UprateError } from '../../core/errors.js';
 import { bindClickHouseSql, clickhouseLiteral, clickhouseString, clickhouseTimestamp } from './clickhouse-literal.js';
 import { standardNot } from './clickhouse-compat.js';
 import { serverHasParameters } from './clickhouse-store.js';

@@ -1,7 +1,7 @@
-import type { Dialect } from '../dialect.js';
-import { duckdbDialect } from './duckdb.js';
-import { clickhouseDialect } from './clickhouse.js';
-import { postgresDialect } from './postgres.js';
+import type { Dialect } from '../sql/dialect.js';
+import { duckdbDialect } from './duckdb/duckdb-dialect.js';
+import { clickhouseDialect } from './clickhouse/clickhouse-dialect.js';
+import { postgresDialect } from './postgres/postgres-dialect.js';
 
 /** Every dialect uprate knows; the shared test suites loop over this list. */
 export const DIALECTS: readonly Dialect[] = [duckdbDialect, postgresDialect, clickhouseDialect];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { UprateError, errorMessage } from '../core/errors.js';
-import { queryCancelled, queryTimeout } from './query-stopped.js';
+import { UprateError, errorMessage } from '../../core/errors.js';
+import { queryCancelled, queryTimeout } from '../../store/query-stopped.js';
 
 /** A column of a `FORMAT JSON` answer. */
 export interface ClickHouseColumn {

@@ -1,8 +1,25 @@
 import { readFile, stat } from 'node:fs/promises';
-import { UprateError, errorMessage } from '../core/errors.js';
-import type { ColumnRule, TableSpec } from '../core/schema.js';
-import type { ClickHouseStore } from '../store/clickhouse-store.js';
-import type { BulkFileFormat, BulkLoad, LoadCounts, ValueLimit } from '../store/store.js';
+import { UprateError, errorMessage } from '../../core/errors.js';
+import type { ColumnRule, TableSpec } from '../../core/schema.js';
+import type { BulkFileFormat, BulkLoad, LoadCounts, Row, ValueLimit } from '../../store/store.js';
+import type { ClickHouseHttp } from './clickhouse-http.js';
+
+/**
+ * What a load needs of the ClickHouse store: its name for messages, the cluster's shards, reads
+ * and inserts. ClickHouseStore (clickhouse-store.ts) passes itself; this module never imports it.
+ */
+export interface ClickHouseLoadTarget {
+  readonly target: string;
+  /** One client per shard (first replica), for per-server statements. */
+  readonly shards: readonly ClickHouseHttp[];
+  /** Where the rows, views and commit markers live on each shard. */
+  readonly shardDb: string;
+  query<T extends Row = Row>(sql: string): Promise<T[]>;
+  insertCsv(table: string, body: string | Uint8Array, what?: string): Promise<void>;
+  insertJson(table: string, rows: string, what?: string): Promise<void>;
+  /** A commit reached only some shards: the store finishes it before its next read. */
+  markIncompleteCommit(): void;
+}
 
 /**
  * Loading checked rows of one or more tables into a ClickHouse cluster, all or nothing, idempotently.
@@ -27,13 +44,13 @@ import type { BulkFileFormat, BulkLoad, LoadCounts, ValueLimit } from '../store/
  *    any marker is written: nothing of any table is ever visible, and the loads' rows are deleted
  *    (best effort). A shard that fails during step 4 after another took the markers already
  *    holds all its rows, so the markers are copied to it when it is back
- *    ({@link ClickHouseStore.completeCommits}).
+ *    (`completeCommits` in clickhouse-store.ts).
  *
  * Re-loading a row adds a newer version (no update in place); queries never double-count it
  * because the views pick one row per key. A `replace` load (the demo) also hides every earlier
  * load of the table.
  */
-export async function bulkLoadClickHouse(store: ClickHouseStore, loads: readonly BulkLoad[]): Promise<LoadCounts[]> {
+export async function bulkLoadClickHouse(store: ClickHouseLoadTarget, loads: readonly BulkLoad[]): Promise<LoadCounts[]> {
   const pending: PendingLoad[] = loads.map((load) => ({ load, loadId: issuedLoadId(load) }));
   const sent: PendingLoad[] = [];
   let current = loads[0]?.table.name ?? 'nothing';
@@ -148,7 +165,7 @@ const REQUESTS_IN_FLIGHT = 2;
  * share sent. After a failure no new file is sent, and the call returns only once the requests
  * under way have ended, so none lands after the load's rows are deleted.
  */
-async function sendFiles(store: ClickHouseStore, load: BulkLoad): Promise<void> {
+async function sendFiles(store: ClickHouseLoadTarget, load: BulkLoad): Promise<void> {
   const sizes = await Promise.all(load.files.map(async (f) => (await stat(f)).size));
   const total = sizes.reduce((a, b) => a + b, 0);
   const queue = load.files.map((file, i) => ({ file, part: i + 1, size: sizes[i] ?? 0 })).filter((f) => f.size > 0);
@@ -174,13 +191,13 @@ async function sendFiles(store: ClickHouseStore, load: BulkLoad): Promise<void> 
   if (failure) throw failure.reason;
 }
 
-async function countLoad(store: ClickHouseStore, spec: TableSpec, loadId: number): Promise<number> {
+async function countLoad(store: ClickHouseLoadTarget, spec: TableSpec, loadId: number): Promise<number> {
   const rows = await store.query<{ n: number }>(`SELECT count() AS n FROM ${spec.name}_write WHERE load_id = ${loadId} AND is_deleted = 0`);
   return Number(rows[0]?.n ?? 0);
 }
 
 /** What a load changes: all new for a `replace` load or a table without any committed load, else compared with the committed rows. */
-async function countChanges(store: ClickHouseStore, p: PendingLoad): Promise<LoadCounts> {
+async function countChanges(store: ClickHouseLoadTarget, p: PendingLoad): Promise<LoadCounts> {
   const { load, loadId } = p;
   if (load.replace || !(await hasCommittedLoad(store, load.table))) return { inserted: load.rows, updated: 0, unchanged: 0 };
   return compareWithCommitted(store, load.table, loadId, load.rows);
@@ -193,7 +210,7 @@ async function countChanges(store: ClickHouseStore, p: PendingLoad): Promise<Loa
  * stored version of an offer sits on another shard to hide — the comparison would find nothing,
  * at the price of shipping every loaded key to every shard.
  */
-async function hasCommittedLoad(store: ClickHouseStore, spec: TableSpec): Promise<boolean> {
+async function hasCommittedLoad(store: ClickHouseLoadTarget, spec: TableSpec): Promise<boolean> {
   const [row] = await store.query<{ n: number }>(`SELECT count() AS n FROM uprate_loads_all WHERE table_name = '${spec.name}'`);
   return Number(row?.n ?? 0) > 0;
 }
@@ -204,7 +221,7 @@ async function hasCommittedLoad(store: ClickHouseStore, spec: TableSpec): Promis
  * customer's shard stops the old version counting there. Customers never move: their key is the
  * sharding key.
  */
-async function compareWithCommitted(store: ClickHouseStore, spec: TableSpec, loadId: number, rows: number): Promise<LoadCounts> {
+async function compareWithCommitted(store: ClickHouseLoadTarget, spec: TableSpec, loadId: number, rows: number): Promise<LoadCounts> {
   const key = spec.key;
   const loaded = `SELECT ${key} FROM ${spec.name}_write WHERE load_id = ${loadId}`;
   const [row] = await store.query<{ n: number }>(`SELECT count() AS n FROM ${spec.name} WHERE ${key} GLOBAL IN (${loaded})`);
@@ -220,7 +237,7 @@ async function compareWithCommitted(store: ClickHouseStore, spec: TableSpec, loa
  * the same customer, so it sits on the same shard: each shard compares its own rows. A row is
  * compared as its key and a 64-bit hash of every value, so the set a shard builds stays small.
  */
-async function countUnchanged(store: ClickHouseStore, spec: TableSpec, loadId: number): Promise<number> {
+async function countUnchanged(store: ClickHouseLoadTarget, spec: TableSpec, loadId: number): Promise<number> {
   // 18.16's IN never matches NULL, and a hash of a NULL is NULL: a nullable column is compared
   // as (is it NULL?, its value).
   const parts = spec.columns.flatMap((c) => (c.required ? [c.name] : [`isNull(${c.name})`, `assumeNotNull(${c.name})`])).join(', ');
@@ -240,7 +257,7 @@ async function countUnchanged(store: ClickHouseStore, spec: TableSpec, loadId: n
 const TOMBSTONE_ROWS = 250_000;
 
 /** Writes a tombstone on the old shard of each offer the load moves to another customer. */
-async function hideMovedRows(store: ClickHouseStore, spec: TableSpec, loadId: number): Promise<void> {
+async function hideMovedRows(store: ClickHouseLoadTarget, spec: TableSpec, loadId: number): Promise<void> {
   const key = spec.key;
   const loaded = `SELECT ${key} FROM ${spec.name}_write WHERE load_id = ${loadId}`;
   const moved = await store.query<Record<string, unknown>>(
@@ -266,7 +283,7 @@ function dateTimeText(d: Date): string {
  * Writes the commit markers of every load on every shard, all of them in one insert per shard;
  * see {@link bulkLoadClickHouse} for a shard that fails here.
  */
-async function commit(store: ClickHouseStore, loads: readonly PendingLoad[], counts: readonly LoadCounts[]): Promise<void> {
+async function commit(store: ClickHouseLoadTarget, loads: readonly PendingLoad[], counts: readonly LoadCounts[]): Promise<void> {
   const loadedAt = dateTimeText(new Date());
   const markers = loads.map(({ load, loadId }, i) =>
     JSON.stringify({
@@ -297,7 +314,7 @@ async function commit(store: ClickHouseStore, loads: readonly PendingLoad[], cou
 }
 
 /** Deletes an uncommitted load's rows (they are invisible anyway; this only frees space). */
-async function forget(store: ClickHouseStore, spec: TableSpec, loadId: number): Promise<void> {
+async function forget(store: ClickHouseLoadTarget, spec: TableSpec, loadId: number): Promise<void> {
   for (const shard of store.shards) {
     await shard.request(`ALTER TABLE ${store.shardDb}.${spec.name}_rows DELETE WHERE load_id = ${loadId}`).catch(() => undefined);
   }

@@ -1,7 +1,7 @@
 import pg from 'pg';
-import type { ReadOnlyCause } from './own-tables.js';
+import type { ReadOnlyCause } from '../../store/own-tables.js';
 import { postgresError } from './postgres-errors.js';
-import { sqlIdentifier } from './sql-literal.js';
+import { sqlIdentifier } from '../../store/sql-literal.js';
 
 /**
  * Where uprate keeps its own tables in a PostgreSQL database, and what the session sees.

@@ -3,16 +3,16 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { UprateError, errorMessage } from '../core/errors.js';
-import { parseDatabaseUrl, redactUrl } from './database-url.js';
-import { OwnTablesStore, readOnlyError, requestedReadOnly, timeVersion, type OwnTables, type OwnTablesFeature, type ReadOnlyCause } from './own-tables.js';
+import { UprateError, errorMessage } from '../../core/errors.js';
+import { parseDatabaseUrl, redactUrl } from '../../store/database-url.js';
+import { OwnTablesStore, readOnlyError, requestedReadOnly, timeVersion, type OwnTables, type OwnTablesFeature, type ReadOnlyCause } from '../../store/own-tables.js';
 import { POSTGRES_LATEST_VERSION, POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import { postgresError, isConnectionLost } from './postgres-errors.js';
 import { legacyPublicNotice, locatePostgres, startupSetting, visibleTable } from './postgres-place.js';
-import { sqlIdentifier } from './sql-literal.js';
-import type { BulkLoad, BulkLoadingStore, LoadCounts, QueryOptions, Row, SqlValue } from './store.js';
-import { queryCancelled, queryTimeout } from './query-stopped.js';
-import { applyRefresh, mergePlans, planRefresh, type RefreshPlan } from '../rollups/maintain.js';
+import { sqlIdentifier } from '../../store/sql-literal.js';
+import type { BulkLoad, BulkLoadingStore, LoadCounts, QueryOptions, Row, SqlValue } from '../../store/store.js';
+import { queryCancelled, queryTimeout } from '../../store/query-stopped.js';
+import { applyRefresh, mergePlans, planRefresh, type RefreshPlan } from '../../rollups/maintain.js';
 
 export interface PostgresOpenOptions {
   /** Refuse writes (report, query); a read-only open never migrates. */
@@ -342,7 +342,7 @@ export class PostgresStore extends OwnTablesStore implements BulkLoadingStore {
     await this.query(sql, params);
   }
 
-  /** The newest load; without uprate's load log, or before the first load, the time (own-tables.ts `timeVersion`). */
+  /** The newest load; without uprate's load log, or before the first load, the time (src/store/own-tables.ts `timeVersion`). */
   async dataVersion(): Promise<number> {
     this.loadLog ||= await this.hasOwnTable('uprate_loads');
     if (!this.loadLog) return timeVersion();

@@ -1,4 +1,4 @@
-import type { Dialect } from '../dialect.js';
+import type { Dialect } from '../../sql/dialect.js';
 
 /**
  * PostgreSQL. Snapshot-tested only until the PostgreSQL connector lands; the session time zone

@@ -1,5 +1,5 @@
-import { UprateError, errorMessage } from '../core/errors.js';
-import type { SqlValue } from './store.js';
+import { UprateError, errorMessage } from '../../core/errors.js';
+import type { SqlValue } from '../../store/store.js';
 
 /** Node socket errors that mean the server is not there (or went away). */
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);

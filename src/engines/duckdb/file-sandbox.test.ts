@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { UprateError } from '../core/errors.js';
+import { UprateError } from '../../core/errors.js';
 import { fileReadsIn, resolveSandbox, sandboxSql } from './file-sandbox.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'uprate-sandbox-unit-'));

@@ -1,14 +1,14 @@
-import { UprateError, errorMessage } from '../core/errors.js';
-import type { TableSpec } from '../core/schema.js';
-import { CLICKHOUSE_FILE_BYTES, bulkLoadClickHouse, clickhouseFileFormat } from '../ingest/clickhouse-ingest.js';
+import { UprateError, errorMessage } from '../../core/errors.js';
+import type { TableSpec } from '../../core/schema.js';
+import { CLICKHOUSE_FILE_BYTES, bulkLoadClickHouse, clickhouseFileFormat } from './clickhouse-bulk-load.js';
 import { qualifyJoinedTables, standardNot } from './clickhouse-compat.js';
 import { bindClickHouseSql } from './clickhouse-literal.js';
 import { ClickHouseHttp, type ClickHouseAnswer, type ClickHouseColumn } from './clickhouse-http.js';
-import { queryCancelled } from './query-stopped.js';
+import { queryCancelled } from '../../store/query-stopped.js';
 import { CLICKHOUSE_LATEST_VERSION, CLICKHOUSE_MIGRATIONS, migrationsTable, shardDatabase } from './clickhouse-migrations.js';
 import { parseClickHouseUrl, type ClickHouseUrl } from './clickhouse-url.js';
-import { OwnTablesStore, requestedReadOnly, timeVersion, type OwnTables, type ReadOnlyCause } from './own-tables.js';
-import type { BulkFileFormat, BulkLoad, BulkLoadingStore, LoadCounts, QueryOptions, Row, SqlValue } from './store.js';
+import { OwnTablesStore, requestedReadOnly, timeVersion, type OwnTables, type ReadOnlyCause } from '../../store/own-tables.js';
+import type { BulkFileFormat, BulkLoad, BulkLoadingStore, LoadCounts, QueryOptions, Row, SqlValue } from '../../store/store.js';
 
 export interface ClickHouseOpenOptions {
   readonly readOnly?: boolean;
@@ -130,12 +130,12 @@ export class ClickHouseStore extends OwnTablesStore implements BulkLoadingStore 
     this.incompleteCommit = true;
   }
 
-  /** ClickHouse's own CSV under a new load id, one insert request per file (src/ingest/clickhouse-ingest.ts). */
+  /** ClickHouse's own CSV under a new load id, one insert request per file (clickhouse-bulk-load.ts). */
   bulkFileFormat(table: TableSpec): BulkFileFormat {
     return clickhouseFileFormat(table, this.loadRequestBytes);
   }
 
-  /** Loads checked rows of one or more tables all or nothing (src/ingest/clickhouse-ingest.ts). */
+  /** Loads checked rows of one or more tables all or nothing (clickhouse-bulk-load.ts). */
   async bulkLoad(loads: readonly BulkLoad[]): Promise<LoadCounts[]> {
     return bulkLoadClickHouse(this, loads);
   }
@@ -214,7 +214,7 @@ export class ClickHouseStore extends OwnTablesStore implements BulkLoadingStore 
    * complete on every shard before its first marker is written, so rolling forward is safe.
    */
   async dataVersion(): Promise<number> {
-    // Without uprate's load log (a model over the user's own tables), the time (own-tables.ts).
+    // Without uprate's load log (a model over the user's own tables), the time (src/store/own-tables.ts).
     this.loadLog ||= (await this.schemaVersion()) > 0;
     if (!this.loadLog) return timeVersion();
     await this.completeCommits();

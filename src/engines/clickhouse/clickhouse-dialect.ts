@@ -1,6 +1,6 @@
 import type { Granularity } from '../../query/cube-query.js';
-import type { Dialect } from '../dialect.js';
-import type { ParamType } from '../nodes.js';
+import type { Dialect } from '../../sql/dialect.js';
+import type { ParamType } from '../../sql/nodes.js';
 
 const MARKER_TYPE: Readonly<Record<ParamType, string>> = { text: 'String', number: 'Float64', timestamp: 'DateTime', boolean: 'UInt8' };
 
@@ -21,7 +21,7 @@ const TRUNCATE: Readonly<Record<Granularity, (expr: string) => string>> = {
  * ClickHouse (a cluster of Distributed tables; tested on 18.16). Values are printed as typed
  * markers `{pN:Type}` — ClickHouse's own parameter syntax; the ClickHouse store sends them as
  * parameters where the server has them and as escaped literals where it does not (18.16), see
- * src/store/clickhouse-literal.ts. Timestamps are `DateTime` in UTC (whole seconds).
+ * clickhouse-literal.ts. Timestamps are `DateTime` in UTC (whole seconds).
  *
  * What 18.16 lacks and how it is spelled instead: `GROUP BY 1` (a constant there) → the alias;
  * `ILIKE` → `lowerUTF8(x) LIKE lowerUTF8(pattern)`; `IS NOT DISTINCT FROM` → `=` or both NULL;

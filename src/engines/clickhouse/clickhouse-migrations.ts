@@ -1,4 +1,4 @@
-import { CUSTOMERS, OFFERS, type ColumnRule, type TableSpec } from '../core/schema.js';
+import { CUSTOMERS, OFFERS, type ColumnRule, type TableSpec } from '../../core/schema.js';
 
 /**
  * uprate's tables on a ClickHouse cluster. 18.16 has no `ON CLUSTER` without ZooKeeper, so every

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { DuckDBDecimalValue, DuckDBInstance, JSDuckDBValueConverter, type DuckDBConnection, type DuckDBResultReader, type DuckDBValue, type DuckDBValueConverter, type JS } from '@duckdb/node-api';
-import { UprateError, errorMessage } from '../core/errors.js';
+import { UprateError, errorMessage } from '../../core/errors.js';
 import { resolveSandbox, sandboxRefusal, sandboxSettings, sandboxSql, type FileSandbox, type ResolvedSandbox } from './file-sandbox.js';
-import { LATEST_VERSION, MIGRATIONS } from './migrations.js';
-import { OwnTablesStore, requestedReadOnly, timeVersion, type OwnTables, type ReadOnlyCause } from './own-tables.js';
-import type { QueryOptions, Row, SqlValue, Store } from './store.js';
-import { queryCancelled, queryTimeout } from './query-stopped.js';
+import { LATEST_VERSION, MIGRATIONS } from './duckdb-migrations.js';
+import { OwnTablesStore, requestedReadOnly, timeVersion, type OwnTables, type ReadOnlyCause } from '../../store/own-tables.js';
+import type { QueryOptions, Row, SqlValue, Store } from '../../store/store.js';
+import { queryCancelled, queryTimeout } from '../../store/query-stopped.js';
 
 export interface DuckDbOpenOptions {
   readonly readOnly?: boolean;
@@ -214,7 +214,7 @@ export class DuckDbStore extends OwnTablesStore implements Store {
     }
   }
 
-  /** The newest load; without uprate's load log, or before the first load, the time (own-tables.ts `timeVersion`). */
+  /** The newest load; without uprate's load log, or before the first load, the time (src/store/own-tables.ts `timeVersion`). */
   async dataVersion(): Promise<number> {
     this.loadLog ||= await this.hasTable('uprate_loads');
     if (!this.loadLog) return timeVersion();

@@ -1,4 +1,4 @@
-import type { Dialect } from '../dialect.js';
+import type { Dialect } from '../../sql/dialect.js';
 
 /** DuckDB (the embedded default). Timestamps are stored as UTC wall time (`TIMESTAMP`). */
 export const duckdbDialect: Dialect = {
