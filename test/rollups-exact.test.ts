@@ -1,5 +1,5 @@
 /**
- * A rollup answer is the rows' answer. On DuckDB and PostgreSQL, the demo data set is loaded with
+ * A rollup answer is the rows' answer. On DuckDB, PostgreSQL and the ClickHouse cluster, the demo data set is loaded with
  * `uprate ingest`, the shipped model's rollups are built with `uprate rollups build`, and every
  * query of the cross-engine suite plus queries aimed at the rollups' edges (the conversion window,
  * an as-of in the past, ranges that cut periods, security filters) is answered with rollups on
@@ -20,15 +20,19 @@ import { openStore, type Store } from '../src/store/index.js';
 import { uprate } from './cli-helpers.js';
 import { API_CASES, CUBE_CASES, DEMO_END, NOW } from './cross-engine-queries.js';
 import { buildApp } from '../src/server/index.js';
-import { locateServer, skipUnlessReady, type EngineUnderTest } from './engines.js';
+import { openClickHouseStore } from '../src/engines/clickhouse/index.js';
+import { locateServer, skipUnlessReady, type EngineSlot, type EngineUnderTest } from './engines.js';
 
 const ROWS = 12_000;
 const dir = mkdtempSync(join(tmpdir(), 'uprate-rollups-'));
 const isolation = `uprate_rollups_${process.pid}`;
 const pgSlot = await locateServer('postgres', isolation);
+const chSlot = await locateServer('clickhouse', isolation);
+const server = (slot: EngineSlot, engine: 'postgres' | 'clickhouse') => (slot.ready ? { engine: slot.ready, skip: false as const } : { engine: { engine, args: [], where: '' }, skip: skipUnlessReady(slot) });
 const engines: { engine: EngineUnderTest; skip: string | false }[] = [
   { engine: { engine: 'duckdb', args: ['--db', join(dir, 'rollups.duckdb')], where: join(dir, 'rollups.duckdb') }, skip: false },
-  ...(pgSlot.ready ? [{ engine: pgSlot.ready, skip: false as const }] : [{ engine: { engine: 'postgres' as const, args: [], where: '' }, skip: skipUnlessReady(pgSlot) }]),
+  server(pgSlot, 'postgres'),
+  server(chSlot, 'clickhouse'),
 ];
 let files: { customers: string; offers: string };
 let model: Model;
@@ -44,8 +48,18 @@ after(async () => {
     await store.run(`DROP SCHEMA IF EXISTS ${isolation} CASCADE`);
     await store.close();
   }
+  if (chSlot.ready) await dropClickHouseDatabase(chSlot.ready.where);
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** This run's ClickHouse databases, on every shard. */
+async function dropClickHouseDatabase(url: string): Promise<void> {
+  const store = await openClickHouseStore(url, { migrate: false });
+  for (const shard of store.shards) {
+    for (const db of [isolation, `${isolation}_shard`]) await shard.request(`DROP DATABASE IF EXISTS ${db}`, { what: 'test clean-up' });
+  }
+  await store.close();
+}
 
 const DAY = 86_400_000;
 const at = (ms: number) => new Date(ms).toISOString().slice(0, 23);
@@ -265,5 +279,46 @@ for (const { engine, skip } of engines) {
       assert.equal(unknown.code, 1);
       assert.match(unknown.stderr, /the model has no rollup Offers\.nope[\s\S]*Offers\.daily, Offers\.segments/);
     });
+
+    test('the server lists, builds and drops them (admin routes)', async () => {
+      const { app } = await buildApp({ store: await open(), dev: true, logLevel: 'silent', clock: () => NOW, cacheMaxAgeMs: 0 });
+      try {
+        const built = await app.inject({ method: 'POST', url: '/api/v1/rollups/build?name=Offers.segments' });
+        assert.equal(built.statusCode, 200, built.body);
+        const [segments] = (built.json() as { built: { name: string; rows: number }[] }).built;
+        assert.equal(segments?.name, 'Offers.segments');
+        const listed = (await app.inject({ method: 'GET', url: '/api/v1/rollups' })).json() as { rollups: { name: string; state: string; rows: number | null }[] };
+        assert.deepEqual(listed.rollups.map((r) => [r.name, r.state, r.rows]), [['Offers.daily', 'fresh', listed.rollups[0]?.rows ?? null], ['Offers.segments', 'fresh', segments.rows]]);
+        const { served } = await compareAll(await open(), model, `${engine.engine} after a build through the server`);
+        assert.ok(served >= 15);
+        const dropped = await app.inject({ method: 'POST', url: '/api/v1/rollups/drop?name=Offers.segments' });
+        assert.deepEqual(dropped.json(), { dropped: ['Offers.segments'] });
+      } finally {
+        await app.close();
+      }
+    });
+
+    // ClickHouse has no transaction: a rollup is valid for the data version it records. A commit
+    // that did not refresh it (here a commit marker written by hand) must stop every read of it.
+    if (engine.engine === 'clickhouse') {
+      test('a commit that did not refresh a rollup leaves it stale, never read, until it is built again', async () => {
+        const store = await openClickHouseStore(engine.where);
+        try {
+          const marker = JSON.stringify({ load_id: Date.now() * 1000 + 999, table_name: 'offers', source: 'test: a commit without a refresh', rows_read: 0, rows_inserted: 0, rows_updated: 0, rows_rejected: 0, is_replace: 0, loaded_at: '2025-07-10 12:00:00' });
+          for (const shard of store.shards) await shard.request(`INSERT INTO ${store.shardDb}.loads FORMAT JSONEachRow`, { body: marker });
+          const states = await rollupStatus(store, model);
+          assert.deepEqual(states.map((s) => [s.name, s.state]), [['Offers.daily', 'stale'], ['Offers.segments', 'missing']]);
+          assert.match(states[0]?.why ?? '', /data changed since it was built/);
+          const answer = await answerQuery(store, model, { measures: ['Offers.count'], timeDimensions: [{ dimension: 'Offers.offeredAt', granularity: 'day' }] }, { now: NOW, access: allAccess('local') });
+          assert.ok(!answer.results[0]?.rollup?.used, JSON.stringify(answer.results[0]?.rollup));
+        } finally {
+          await store.close();
+        }
+        const rebuilt = await cli(['rollups', 'build', 'Offers.daily']);
+        assert.equal(rebuilt.code, 0, rebuilt.stderr);
+        const status = await cli(['rollups', 'status']);
+        assert.match(status.stdout, /Offers\.daily\s+fresh/);
+      });
+    }
   });
 }

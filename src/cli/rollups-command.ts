@@ -85,8 +85,10 @@ export function registerRollups(program: Command): void {
       'after',
       `
 A rollup is read only where its answer is exactly the rows' answer, and only while it is fresh:
-every ingest refreshes the partitions it touched in the same commit; a change made any other way
-(or a changed model) makes it stale until it is built again. UPRATE_ROLLUPS=off reads the rows.`,
+every ingest refreshes the partitions it touched in the same commit (on ClickHouse, which has no
+transactions, it rebuilds the rollups right after the load commits; queries read the rows until
+then); a change made any other way (or a changed model) makes it stale until it is built again.
+UPRATE_ROLLUPS=off reads the rows.`,
     );
   const common = (c: Command) =>
     addServerOptions(addStoreOptions(c.option('--db <file>', 'embedded DuckDB file', DEFAULT_DB).option('--model <dir>', "model folder (default: the config's, else the shipped model)").option('--config <file>', 'config file (default: uprate.config.yaml in this folder)')), 'work through');

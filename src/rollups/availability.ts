@@ -28,7 +28,7 @@ export const NO_REGISTRY_RECHECK_MS = 5_000;
 
 /** The built rollups (none on an engine without rollups, or before the first build). */
 export async function storedRollups(store: Store, nowMs = Date.now()): Promise<StoredRollup[]> {
-  if (!(store instanceof DuckDbStore || store instanceof PostgresStore)) return [];
+  if (!(store instanceof DuckDbStore || store instanceof PostgresStore || store.engine === 'clickhouse')) return [];
   const known = registries.get(store);
   if (!known?.seen) {
     if (known && nowMs - known.at < NO_REGISTRY_RECHECK_MS) return [];

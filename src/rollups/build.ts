@@ -7,6 +7,14 @@ import { modelRollups, rollupBuild, type RollupBuild } from './definition.js';
 import { registryChanged, storedRollups } from './availability.js';
 import { recordRollup, registryIn, versionIn, type StoredRollup } from './registry.js';
 import { inTransaction } from './transaction.js';
+import { buildClickHouseRollup, dropClickHouseRollups, ensureClickHouseRegistry, type ClickHouseRollupTarget } from '../engines/clickhouse/clickhouse-rollups.js';
+
+/**
+ * ClickHouse has no transactions: a build fills a new generation of the rollup's tables and then
+ * switches the registry to it (engines/clickhouse/clickhouse-rollups.ts). The store is recognised
+ * by its engine, so this module does not load the ClickHouse store.
+ */
+const onClickHouse = (store: Store): ClickHouseRollupTarget | null => (store.engine === 'clickhouse' ? (store as unknown as ClickHouseRollupTarget) : null);
 
 /** The model's rollups a command names (all when none is named); an unknown name is refused with the known ones. */
 export function chooseRollups(model: Model, names: readonly string[] = []): RollupDef[] {
@@ -74,7 +82,9 @@ export async function buildRollups(store: Store, model: Model, names: readonly s
   const out: BuiltRollup[] = [];
   for (const rollup of rollups) {
     const build = rollupBuild(model, rollup, dialect);
-    const stored = await inTransaction(store, async (exec) => {
+    const clickhouse = onClickHouse(store);
+    if (clickhouse) await ensureClickHouseRegistry(clickhouse);
+    const stored = clickhouse ? await buildClickHouseRollup(clickhouse, { ...build, name: build.rollup.path, partitionGranularity: build.rollup.partitionGranularity }) : await inTransaction(store, async (exec) => {
       await registryIn(exec);
       return fillRollup(exec, build, await versionIn(exec, store.engine));
     });
@@ -92,7 +102,9 @@ export async function dropRollups(store: Store, model: Model, names: readonly st
   const stored = (await storedRollups(store)).filter((r) => !wanted || wanted.includes(r.name));
   if (stored.length === 0) return [];
   await store.ensureOwnTables('rollups');
-  await inTransaction(store, async (exec) => {
+  const clickhouse = onClickHouse(store);
+  if (clickhouse) await dropClickHouseRollups(clickhouse, stored);
+  else await inTransaction(store, async (exec) => {
     for (const r of stored) {
       await exec(`DROP TABLE IF EXISTS ${sqlIdentifier(r.table)}`);
       await exec('DELETE FROM uprate_rollups WHERE name = $1', [r.name]);

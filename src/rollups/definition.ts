@@ -15,6 +15,16 @@ import type { SqlValue } from '../store/store.js';
  */
 export const SETTLED_CLOCK = new Date('2200-01-01T00:00:00.000Z');
 
+/**
+ * ClickHouse's DateTime ends on 2106-02-07, so there the clock is 2106-01-01: a query reads only
+ * periods settled at its own clock, which a DateTime cannot put later than that, and periods
+ * settled then are settled at this clock too.
+ */
+export const CLICKHOUSE_SETTLED_CLOCK = new Date('2106-01-01T00:00:00.000Z');
+
+/** The settled clock a dialect can hold. */
+export const settledClock = (dialect: Dialect): Date => (dialect.name === 'clickhouse' ? CLICKHOUSE_SETTLED_CLOCK : SETTLED_CLOCK);
+
 /** A rollup as the store keeps it: its table, the SQL that fills it, and what its answers depend on. */
 export interface RollupBuild {
   readonly rollup: RollupDef;
@@ -75,9 +85,10 @@ export function rollupBuild(model: Model, rollup: RollupDef, dialect: Dialect): 
     timeDimensions: [{ dimension: rollup.timeDimension, granularity: rollup.granularity }],
     timezone: 'UTC',
   };
-  const normalized = normalizeRequest(query, SETTLED_CLOCK).queries[0];
+  const clock = settledClock(dialect);
+  const normalized = normalizeRequest(query, clock).queries[0];
   if (!normalized) throw new InternalError(`rollup ${rollup.path} planned no query`);
-  const plan = buildPlan(model, normalized, true, { now: SETTLED_CLOCK, access: allAccess('system') });
+  const plan = buildPlan(model, normalized, true, { now: clock, access: allAccess('system') });
   const planned = planToSql(model, plan);
   const compiled = compileSql(dialect, { ...planned.query, orderBy: [], limit: null, offset: null });
   const time = plan.timeDimensions[0];

@@ -112,6 +112,7 @@ export async function versionIn(exec: Exec, engine: Store['engine']): Promise<nu
 }
 
 export async function hasRegistryTable(exec: Exec, engine: Store['engine'], table: string): Promise<boolean> {
+  if (engine === 'clickhouse') return Number((await exec(`SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = '${table.replaceAll("'", '')}'`))[0]?.['n'] ?? 0) > 0;
   if (engine === 'duckdb') return (await exec(`SELECT 1 FROM information_schema.tables WHERE table_schema = 'main' AND table_name = $1`, [table])).length > 0;
   return (await exec('SELECT to_regclass($1) IS NOT NULL AS t', [table]))[0]?.['t'] === true;
 }

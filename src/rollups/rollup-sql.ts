@@ -25,7 +25,7 @@ function outsideRange(time: MemberRef, match: RollupMatch): Predicate {
 
 /** The rollup's part: its periods in range, at the query's granularity, filtered on its stored dimensions. */
 function rollupPart(plan: QueryPlan, match: RollupMatch, leaves: readonly string[]): SelectNode {
-  const { build, rollup } = match.use;
+  const { build, rollup, stored } = match.use;
   const column = (path: string): SqlExpr => identifier(build.dimensionColumns.get(path) ?? build.measureColumns.get(path) ?? path);
   const period = identifier(build.timeColumn);
   const columns: SelectColumn[] = [
@@ -41,7 +41,8 @@ function rollupPart(plan: QueryPlan, match: RollupMatch, leaves: readonly string
   ];
   return select({
     columns,
-    from: { kind: 'table', table: build.table, alias: ROLLUP_ALIAS },
+    // The stored table: on ClickHouse each build is a generation of its own (engines/clickhouse/clickhouse-rollups.ts).
+    from: { kind: 'table', table: stored.table, alias: ROLLUP_ALIAS },
     where: logical('AND', [...range, ...others.map((p) => predicateExpr(p, scope))]),
   });
 }

@@ -26,8 +26,9 @@ export async function inTransaction<T>(store: Store, fn: (exec: Exec) => Promise
     // A build is long work, not a slow query: no statement timeout inside it.
     return store.withClient(async (c) => committed(postgresExec(c), ['BEGIN ISOLATION LEVEL REPEATABLE READ', 'SET LOCAL statement_timeout = 0'], fn));
   }
-  throw new UprateError('ENGINE_UNAVAILABLE', `rollups are not built on ${store.engine} yet: queries there read the rows`, {
+  // ClickHouse has no transactions: its rollups are built as generations (engines/clickhouse/clickhouse-rollups.ts).
+  throw new UprateError('ENGINE_UNAVAILABLE', `${store.engine} has no transactions`, {
     location: store.engine,
-    hint: 'use DuckDB or PostgreSQL for rollups; on ClickHouse every query scans the rows',
+    hint: 'on ClickHouse rollups are built without one (src/engines/clickhouse/clickhouse-rollups.ts)',
   });
 }

@@ -2,6 +2,7 @@ import { UprateError, errorMessage } from '../../core/errors.js';
 import type { TableSpec } from '../../core/schema.js';
 import { CLICKHOUSE_FILE_BYTES, bulkLoadClickHouse, clickhouseFileFormat } from './clickhouse-bulk-load.js';
 import { qualifyJoinedTables, standardNot } from './clickhouse-compat.js';
+import { refreshAfterLoad, type ClickHouseRollupTarget } from './clickhouse-rollups.js';
 import { bindClickHouseSql } from './clickhouse-literal.js';
 import { ClickHouseHttp, type ClickHouseAnswer, type ClickHouseColumn } from './clickhouse-http.js';
 import { queryCancelled } from '../../store/query-stopped.js';
@@ -52,7 +53,7 @@ export async function openClickHouseStore(url: string, options: ClickHouseOpenOp
  * holds a connection open between requests, so a server or shard that went away and came back
  * is used again on the next request without any reconnect logic.
  */
-export class ClickHouseStore extends OwnTablesStore implements BulkLoadingStore {
+export class ClickHouseStore extends OwnTablesStore implements BulkLoadingStore, ClickHouseRollupTarget {
   readonly engine = 'clickhouse' as const;
   readonly target: string;
 
@@ -135,9 +136,47 @@ export class ClickHouseStore extends OwnTablesStore implements BulkLoadingStore 
     return clickhouseFileFormat(table, this.loadRequestBytes);
   }
 
-  /** Loads checked rows of one or more tables all or nothing (clickhouse-bulk-load.ts). */
+  /**
+   * Loads checked rows of one or more tables all or nothing (clickhouse-bulk-load.ts), then
+   * rebuilds the rollups that read them (clickhouse-rollups.ts). Until a rollup's new generation
+   * is recorded its version is the previous load's, so queries read the rows; a rebuild that
+   * fails leaves it stale (never read) and the load stands.
+   */
   async bulkLoad(loads: readonly BulkLoad[]): Promise<LoadCounts[]> {
-    return bulkLoadClickHouse(this, loads);
+    const counts = await bulkLoadClickHouse(this, loads);
+    try {
+      await refreshAfterLoad(this, loads.map((l) => l.table.name));
+    } catch (e) {
+      process.emitWarning(`the load is committed, but refreshing the rollups failed: ${errorMessage(e)}; they are stale (queries read the rows) until \`uprate rollups build\``, { code: 'UPRATE_ROLLUPS_STALE' });
+    }
+    return counts;
+  }
+
+  /** The user's database (the Distributed tables'). */
+  get database(): string {
+    return this.config.database;
+  }
+
+  /** The newest committed load, 0 before any (commits that reached only some shards finished first). */
+  async committedVersion(): Promise<number> {
+    await this.completeCommits();
+    const rows = await this.query<{ v: number | null }>('SELECT max(load_id) AS v FROM uprate_loads');
+    return Number(rows[0]?.v ?? 0);
+  }
+
+  /**
+   * `INSERT INTO table <select>`: the select rewritten for the server as a read is, every shard
+   * written before it returns, with no read timeout (a rollup build is long work, not a slow query).
+   */
+  async fillFrom(table: string, select: string, params: readonly SqlValue[]): Promise<void> {
+    const bound = bindClickHouseSql(this.compatible(select), params, this.bindMode);
+    const c = this.config;
+    const long = new ClickHouseHttp(c.endpoint, c.user, c.password, c.database, 24 * 3600, c.display);
+    await long.request(`INSERT INTO ${table} ${bound.sql}`, {
+      settings: { ...this.querySettings, insert_distributed_sync: 1, receive_timeout: 24 * 3600, send_timeout: 24 * 3600, max_execution_time: 0 },
+      params: bound.params,
+      what: `filling ${table}`,
+    });
   }
 
   /** Version quirks (clickhouse-compat.ts): joined tables qualified; before 21, `NOT (…)` as in SQL. */
@@ -300,7 +339,12 @@ export class ClickHouseStore extends OwnTablesStore implements BulkLoadingStore 
 }
 
 async function serverVersion(http: ClickHouseHttp): Promise<string> {
-  const answer = await http.select('SELECT version() AS v');
+  // A keep-alive socket the server closed while idle fails once (as in withRetry).
+  const ask = () => http.select('SELECT version() AS v');
+  const answer = await ask().catch((e: unknown) => {
+    if (/other side closed|ECONNRESET|socket hang up/i.test(errorMessage(e))) return ask();
+    throw e;
+  });
   return String(answer.data[0]?.['v'] ?? '0');
 }
 

@@ -1,8 +1,10 @@
 /**
  * ClickHouse over HTTP: its store (Distributed tables over shards), schema migrations, SQL
- * dialect, and the bulk load whose commit markers make a load visible all at once.
+ * dialect, the bulk load whose commit markers make a load visible all at once, and rollups built
+ * as generations that are read only while the data version they record is the current one.
  */
 export { ClickHouseStore, openClickHouseStore, type ClickHouseOpenOptions } from './clickhouse-store.js';
 export { CLICKHOUSE_MIGRATIONS, CLICKHOUSE_LATEST_VERSION, clickhouseColumnType } from './clickhouse-migrations.js';
 export { clickhouseDialect } from './clickhouse-dialect.js';
 export { bulkLoadClickHouse, clickhouseFileFormat, CLICKHOUSE_FILE_BYTES, type ClickHouseLoadTarget } from './clickhouse-bulk-load.js';
+export { buildClickHouseRollup, dropClickHouseRollups, ensureClickHouseRegistry, refreshAfterLoad, type ClickHouseRollupTarget } from './clickhouse-rollups.js';

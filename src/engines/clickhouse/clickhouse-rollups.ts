@@ -1,0 +1,247 @@
+import type { Row, SqlValue } from '../../store/store.js';
+import { hasRegistryTable, readRegistry, type StoredRollup } from '../../rollups/registry.js';
+import { newLoadId } from './clickhouse-bulk-load.js';
+import type { ClickHouseHttp } from './clickhouse-http.js';
+import { clickhouseString } from './clickhouse-literal.js';
+
+/**
+ * Rollups on a ClickHouse cluster. ClickHouse has no transaction, so a rollup is never changed in
+ * place: every build (and every refresh after a load) fills a new *generation* — a MergeTree table
+ * `<db>_shard.<rollup table>_<gen>` on every shard behind a Distributed table `<db>.<rollup
+ * table>_<gen>` (rows spread at random; every read sums them again, as the rollup read's UNION ALL
+ * does anyway) — and only then points the registry at it. Readers therefore see either the old
+ * generation whole or the new one whole.
+ *
+ * The registry is `<db>_shard.rollups` on every shard (rows appended, never updated: the newest
+ * `rev` of a name wins, `is_dropped` hides it), read through the view `<db>.uprate_rollups` with
+ * the columns of DuckDB's and PostgreSQL's `uprate_rollups`. A generation records the data version
+ * (the newest committed load) read *before* its rows were: a load committed while it was filled
+ * makes it stale at once (its version is no longer the current one), so a rollup is read only
+ * when the rows it was built from are exactly the rows a query sees.
+ *
+ * After a load's commit markers are written, {@link refreshAfterLoad} rebuilds every rollup that
+ * reads a loaded table into a new generation and records the load's version (the others are
+ * re-recorded at that version unchanged). Between the commit and that switch the registry's
+ * version is the previous load's, so queries read the rows: never rows without their rollup.
+ * A rebuild is whole, not by partition: the rows' views pick each key's newest committed version
+ * (argMax over every stored version) before any filter on the offer's time can apply, so
+ * rebuilding some months reads every row just as rebuilding all of them does.
+ */
+export interface ClickHouseRollupTarget {
+  readonly shards: readonly ClickHouseHttp[];
+  /** Where rows and rollup tables live on each shard. */
+  readonly shardDb: string;
+  /** The user's database: where the Distributed tables are. */
+  readonly database: string;
+  readonly cluster: string;
+  query<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /** `INSERT INTO table <select>`, the select rewritten for the server as reads are, waiting for every shard, without the read timeout. */
+  fillFrom(table: string, select: string, params: readonly SqlValue[]): Promise<void>;
+  /** The newest committed load (commits that reached only some shards finished first); 0 before any. */
+  committedVersion(): Promise<number>;
+}
+
+const REGISTRY = 'rollups';
+const q = (name: string) => `\`${name.replaceAll('`', '\\`')}\``;
+
+const REGISTRY_COLUMNS: readonly (readonly [string, string])[] = [
+  ['table_name', 'String'],
+  ['definition_hash', 'String'],
+  ['build_sql', 'String'],
+  ['build_params', 'String'],
+  ['time_column', 'String'],
+  ['partition_granularity', 'String'],
+  ['source_tables', 'String'],
+  ['time_source', 'String'],
+  ['data_version', 'Int64'],
+  ['built_at', "DateTime('UTC')"],
+  ['row_count', 'UInt64'],
+  ['build_seconds', 'Float64'],
+];
+
+/** The registry's statements for one shard (idempotent). 18.16 cannot alias an aggregate with its argument's name: the inner select renames. */
+function registryDdl(t: ClickHouseRollupTarget): string[] {
+  const sdb = t.shardDb;
+  const inner = REGISTRY_COLUMNS.map(([c]) => `${c} AS c_${c}`).join(', ');
+  const outer = REGISTRY_COLUMNS.map(([c]) => `argMax(c_${c}, rev) AS ${c}`).join(', ');
+  return [
+    `CREATE TABLE IF NOT EXISTS ${sdb}.${REGISTRY} (
+  name String,
+  ${REGISTRY_COLUMNS.map(([c, type]) => `${c} ${type}`).join(',\n  ')},
+  rev UInt64,
+  is_dropped UInt8
+) ENGINE = MergeTree ORDER BY (name, rev)`,
+    `CREATE VIEW IF NOT EXISTS ${q(t.database)}.uprate_rollups AS
+SELECT name, ${outer}
+FROM (SELECT name, rev, is_dropped, ${inner} FROM ${sdb}.${REGISTRY})
+GROUP BY name
+HAVING argMax(is_dropped, rev) = 0`,
+  ];
+}
+
+/** Creates the registry on every shard when missing. */
+export async function ensureClickHouseRegistry(t: ClickHouseRollupTarget): Promise<void> {
+  for (const shard of t.shards) for (const sql of registryDdl(t)) await shard.request(sql, { what: 'rollup registry' });
+}
+
+/** Appends registry rows on every shard, in one insert each (a shard shows all of them or none). */
+async function record(t: ClickHouseRollupTarget, rows: readonly Record<string, unknown>[]): Promise<void> {
+  if (rows.length === 0) return;
+  const body = rows.map((r) => JSON.stringify(r)).join('\n');
+  for (const shard of t.shards) await shard.request(`INSERT INTO ${t.shardDb}.${REGISTRY} FORMAT JSONEachRow`, { body, what: 'recording rollups' });
+}
+
+function registryRow(r: StoredRollup, rev: number): Record<string, unknown> {
+  return {
+    name: r.name,
+    table_name: r.table,
+    definition_hash: r.hash,
+    build_sql: r.sql,
+    build_params: JSON.stringify(r.params),
+    time_column: r.timeColumn,
+    partition_granularity: r.partitionGranularity,
+    source_tables: JSON.stringify(r.sourceTables),
+    time_source: r.timeSource ? JSON.stringify(r.timeSource) : '',
+    data_version: r.dataVersion,
+    built_at: r.builtAt.toISOString().slice(0, 19).replace('T', ' '),
+    row_count: r.rows,
+    build_seconds: r.buildSeconds,
+    rev,
+    is_dropped: 0,
+  };
+}
+
+/** A generation's name: the rollup's table and a number that grows with every build. */
+const generation = (base: string, gen: number) => `${base}_${gen}`;
+const generationOf = (base: string, name: string): number | null => {
+  const m = new RegExp(`^${base}_(\\d+)$`).exec(name);
+  return m ? Number(m[1]) : null;
+};
+
+/** What a build needs: the rollup's base table name and the statement that fills it. */
+export interface ClickHouseRollupSource {
+  readonly name: string;
+  readonly table: string;
+  readonly hash: string;
+  readonly sql: string;
+  readonly params: readonly SqlValue[];
+  readonly timeColumn: string;
+  readonly partitionGranularity: string;
+  readonly sourceTables: readonly string[];
+  readonly timeSource: StoredRollup['timeSource'];
+}
+
+/**
+ * Fills a new generation of a rollup from the committed rows and points the registry at it;
+ * older generations but the one before (a query planned a moment ago may still read it) are dropped.
+ */
+export async function buildClickHouseRollup(t: ClickHouseRollupTarget, source: ClickHouseRollupSource, version?: number): Promise<StoredRollup> {
+  const started = performance.now();
+  const dataVersion = version ?? (await t.committedVersion());
+  const gen = newLoadId();
+  const table = generation(source.table, gen);
+  const described = await t.query<{ name: string; type: string }>(`DESC (${source.sql})`, source.params as SqlValue[]);
+  // A period truncated to a day or longer is a Date, which 18.16 compares with a DateTime as a
+  // number of days: the rollup keeps it as a UTC DateTime, as the reads compare it.
+  const columns = described.map((c) => {
+    const date = /^(Nullable\()?Date\)?$/.test(c.type);
+    return { name: c.name, type: date ? c.type.replace('Date', "DateTime('UTC')") : c.type, expr: date ? `toDateTime(${q(c.name)}, 'UTC')` : q(c.name) };
+  });
+  const list = columns.map((c) => `${q(c.name)} ${c.type}`).join(', ');
+  const select = `SELECT ${columns.map((c) => `${c.expr} AS ${q(c.name)}`).join(', ')} FROM (${source.sql})`;
+  try {
+    for (const shard of t.shards) {
+      await shard.request(`CREATE TABLE ${t.shardDb}.${q(table)} (${list}) ENGINE = MergeTree ORDER BY tuple()`, { what: `rollup ${source.name}` });
+      await shard.request(`CREATE TABLE ${q(t.database)}.${q(table)} AS ${t.shardDb}.${q(table)} ENGINE = Distributed(${t.cluster}, ${t.shardDb}, ${q(table)}, rand())`, { what: `rollup ${source.name}` });
+    }
+    await t.fillFrom(`${q(t.database)}.${q(table)}`, select, source.params);
+  } catch (e) {
+    await dropGenerations(t, source.table, () => false, gen).catch(() => undefined);
+    throw e;
+  }
+  const [count] = await t.query<{ n: number }>(`SELECT count() AS n FROM ${q(t.database)}.${q(table)}`);
+  const stored: StoredRollup = {
+    name: source.name,
+    table,
+    hash: source.hash,
+    sql: source.sql,
+    params: source.params as StoredRollup['params'],
+    timeColumn: source.timeColumn,
+    partitionGranularity: source.partitionGranularity,
+    sourceTables: source.sourceTables,
+    timeSource: source.timeSource,
+    dataVersion,
+    builtAt: new Date(),
+    rows: Number(count?.n ?? 0),
+    buildSeconds: (performance.now() - started) / 1000,
+  };
+  await record(t, [registryRow(stored, gen)]);
+  // Keep this generation and the one before it.
+  const gens = await generations(t, source.table);
+  const keep = new Set([gen, ...gens.filter((g) => g !== gen).sort((a, b) => b - a).slice(0, 1)]);
+  await dropGenerations(t, source.table, (g) => keep.has(g));
+  return stored;
+}
+
+/** The generations of a rollup table present on the first shard. */
+async function generations(t: ClickHouseRollupTarget, base: string): Promise<number[]> {
+  const [first] = t.shards;
+  if (!first) return [];
+  const answer = await first.select(`SELECT name FROM system.tables WHERE database = ${clickhouseString(t.shardDb)} AND startsWith(name, ${clickhouseString(`${base}_`)})`);
+  return answer.data.flatMap((r) => {
+    const g = generationOf(base, String(r['name']));
+    return g === null ? [] : [g];
+  });
+}
+
+/** Drops a rollup's generations that `keep` refuses (and `only`, when given), on every shard. */
+async function dropGenerations(t: ClickHouseRollupTarget, base: string, keep: (gen: number) => boolean, only?: number): Promise<void> {
+  for (const shard of t.shards) {
+    const answer = await shard.select(`SELECT database, name FROM system.tables WHERE database IN (${clickhouseString(t.shardDb)}, ${clickhouseString(t.database)}) AND startsWith(name, ${clickhouseString(`${base}_`)})`);
+    for (const r of answer.data) {
+      const gen = generationOf(base, String(r['name']));
+      if (gen === null || keep(gen) || (only !== undefined && gen !== only)) continue;
+      await shard.request(`DROP TABLE IF EXISTS ${q(String(r['database']))}.${q(String(r['name']))}`, { what: 'dropping a rollup generation' });
+    }
+  }
+}
+
+/** Hides rollups from the registry on every shard, then drops all their tables. */
+export async function dropClickHouseRollups(t: ClickHouseRollupTarget, stored: readonly StoredRollup[]): Promise<void> {
+  const rev = newLoadId();
+  await record(t, stored.map((r) => ({ ...registryRow(r, rev), is_dropped: 1 })));
+  for (const r of stored) {
+    const base = /^(.*)_\d+$/.exec(r.table)?.[1] ?? r.table;
+    await dropGenerations(t, base, () => false);
+  }
+}
+
+/** The registry as readers see it (empty before the first build). */
+async function registered(t: ClickHouseRollupTarget): Promise<StoredRollup[]> {
+  if (!(await hasRegistryTable((sql) => t.query(sql), 'clickhouse', 'uprate_rollups'))) return [];
+  return readRegistry((sql) => t.query(sql));
+}
+
+/**
+ * After a load committed `tables`: rebuilds each rollup that reads one of them into a new
+ * generation, and re-records the others unchanged, all at the data version now committed. Until
+ * each switch its old generation carries the previous version, so it is not read.
+ */
+export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readonly string[]): Promise<void> {
+  const stored = await registered(t);
+  if (stored.length === 0) return;
+  const version = await t.committedVersion();
+  const loaded = new Set(tables.map((x) => x.toLowerCase()));
+  const unchanged: Record<string, unknown>[] = [];
+  for (const s of stored) {
+    // Loads since its build that it reads (this one, or another process's that did not refresh it): rebuilt.
+    const since = await t.query<{ t: string }>(`SELECT DISTINCT table_name AS t FROM uprate_loads WHERE load_id > ${Math.max(0, Math.trunc(s.dataVersion))}`);
+    if ([...loaded, ...since.map((r) => r.t.toLowerCase())].some((x) => s.sourceTables.includes(x))) {
+      const base = /^(.*)_\d+$/.exec(s.table)?.[1] ?? s.table;
+      await buildClickHouseRollup(t, { ...s, table: base }, version);
+    } else {
+      unchanged.push(registryRow({ ...s, dataVersion: version }, newLoadId()));
+    }
+  }
+  await record(t, unchanged);
+}
