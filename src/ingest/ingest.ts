@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { UprateError } from '../core/errors.js';
 import { tableSpec, type TableName, type TableSpec } from '../core/schema.js';
+import { registryChanged } from '../rollups/index.js';
 import { DuckDbStore, mergeTables } from '../engines/duckdb/index.js';
 import { sqlString } from '../store/sql-literal.js';
 import { isBulkLoadingStore, type BulkFileFormat, type BulkLoad, type BulkLoadingStore, type LoadCounts, type Store, type ValueLimit } from '../store/store.js';
@@ -86,6 +87,9 @@ export async function ingestTables(store: Store, tables: readonly TableFiles[], 
     }
   } catch (e) {
     throw checked.length > 1 ? noneLoaded(e, loads) : e;
+  } finally {
+    // The load moved the data version (and maybe the rollups): queries read both afresh.
+    registryChanged(store);
   }
   const seconds = (performance.now() - started) / 1000;
   return checked.map((t, i) => {

@@ -93,7 +93,7 @@ async function withEmptyCells(ctx: KpiContext, selection: Selection, by: readonl
   const key = (v: Readonly<Record<string, string | null>>) => JSON.stringify(by.map((d) => v[d] ?? null));
   const found = new Map(rows.map((r) => [key(r.values), r]));
   // A range taken from the data holds every offer: the values seen at any time are the range's own.
-  const seen = holdsEveryOffer(ctx, selection) ? rows : await countOffers(ctx, selection, { dimensions: by, allTime: true });
+  const seen = holdsEveryOffer(ctx, selection) ? rows : await countOffers(ctx, selection, { dimensions: by, allTime: true, clustered: false });
   const valuesOf = by.map((d) => [...new Set(seen.map((r) => r.values[d] ?? null))]);
   let combos: Record<string, string | null>[] = [{}];
   for (const [i, d] of by.entries()) {

@@ -69,6 +69,12 @@ export interface CountOptions {
   readonly extended?: boolean;
   /** Ignore the selection's date range (used to learn which segment values exist). */
   readonly allTime?: boolean;
+  /**
+   * Read the customers' sums too (default true, when the binding names a customer). A read that
+   * only learns which values exist needs none: without them it is a plain count, which a rollup
+   * can answer.
+   */
+  readonly clustered?: boolean;
 }
 
 /** How every KPI read runs: as of the context's clock, as the caller, within the limits. */
@@ -108,6 +114,7 @@ function countRequest(ctx: KpiContext, selection: Selection, options: CountOptio
     filters: [...selectionFilters(ctx, selection), asOfFilter(ctx)],
     extended: options.extended ?? false,
     limit: enumerates(options) ? Math.min(MAX_LIMIT, maxGroups + 1) : MAX_LIMIT,
+    ...(options.clustered === false ? { clustered: false } : {}),
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { InternalError } from '../core/errors.js';
+import { InternalError, isUprateError } from '../core/errors.js';
 import { loadModel, shippedModelDir, type Model } from '../model/index.js';
 import { allAccess, tenantAccess, type CubeFilterItem } from '../query/index.js';
 import type { DuckDbStore, Row } from '../store/index.js';
@@ -88,6 +88,49 @@ describe('CountReads', () => {
     const rows = await readCounts(source(spy.store, reads), { filters: [asOf] });
     assert.equal(rows[0]?.offers, 8);
     assert.equal(spy.reads(), 2);
+  });
+
+  test('a read shared by several askers is cancelled only when every asker left; one leaving gets its own cancellation', async () => {
+    const reads = new CountReads();
+    const signals: AbortSignal[] = [];
+    let release: (rows: string) => void = () => undefined;
+    const read = (shared: KpiSource) => {
+      signals.push(shared.read.signal as AbortSignal);
+      return new Promise<string>((resolve, reject) => {
+        release = resolve;
+        shared.read.signal?.addEventListener('abort', () => reject(new Error('interrupted')), { once: true });
+      });
+    };
+    const asker = (signal?: AbortSignal): KpiSource => ({ ...source(store, reads), read: { now: NOW, access: allAccess('local'), ...(signal ? { signal } : {}) } });
+    const [a, b] = [new AbortController(), new AbortController()];
+    const first = reads.once(asker(a.signal), 'k', read);
+    const second = reads.once(asker(b.signal), 'k', read);
+    a.abort();
+    await assert.rejects(first, (e: unknown) => isUprateError(e) && e.code === 'QUERY_CANCELLED');
+    assert.equal(signals[0]?.aborted, false, 'the other asker still waits: the read goes on');
+    release('rows');
+    assert.equal(await second, 'rows');
+    assert.deepEqual(reads.stats, { run: 1, reused: 1 });
+
+    // Every asker leaves: the read is cancelled and forgotten; the next asker reads again.
+    const [c, d] = [new AbortController(), new AbortController()];
+    const third = reads.once(asker(c.signal), 'j', read);
+    const fourth = reads.once(asker(d.signal), 'j', read);
+    c.abort();
+    d.abort();
+    await Promise.allSettled([third, fourth]);
+    assert.equal(signals[1]?.aborted, true);
+    assert.equal(reads.has(source(store, reads), 'j'), false);
+    const again = reads.once(asker(), 'j', read);
+    assert.equal(signals.length, 3, 'asked again, it is read again');
+    // An asker without a signal keeps it running whoever else leaves.
+    const e = new AbortController();
+    const leaving = reads.once(asker(e.signal), 'j', read);
+    e.abort();
+    await assert.rejects(leaving);
+    assert.equal(signals[2]?.aborted, false);
+    release('later');
+    assert.equal(await again, 'later');
   });
 
   test('one memo belongs to one store and model', async () => {

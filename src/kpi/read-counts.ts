@@ -1,4 +1,4 @@
-import { InternalError } from '../core/errors.js';
+import { InternalError, UprateError } from '../core/errors.js';
 import type { Model } from '../model/index.js';
 import { answerClustered, answerQuery, type AnswerOptions, type ClusteredRow, type ClusterRequest, type CubeFilterItem, type CubeQuery, type DataRow } from '../query/index.js';
 import { answerClusteredSets } from '../query/cluster-moments.js';
@@ -26,44 +26,70 @@ export interface KpiSource {
 }
 
 /**
- * The count reads of one request — an HTTP request, a CLI command, one alert check: a read asked
- * again (or while the first is still running) is answered by the first, so a view made of views
- * (insights: headline, a breakdown per dimension, leaderboard, time series) asks the engine once
- * per distinct read. Keyed by everything that decides the answer: the Cube query (top-level
- * filters in a canonical order — they are ANDed), clustered or not, the clock and the caller's
- * access. Hold one per request, never longer: it keeps answers, not data that changes under them.
+ * The count reads of one request — an HTTP request, a CLI command, one alert check — or of every
+ * request the server answers against one version of the data: a read asked again (or while the
+ * first is still running) is answered by the first, so a view made of views (insights: headline,
+ * a breakdown per dimension, leaderboard, time series) and a dashboard made of several requests
+ * ask the engine once per distinct read. Keyed by everything that decides the answer: the Cube
+ * query (top-level filters in a canonical order — they are ANDed), clustered or not, the clock
+ * and the caller's access. It keeps answers, not data that changes under them: hold one per
+ * request, or one per data version (the server's {@link CountReads} is replaced when the data
+ * changes).
+ *
+ * A read shared by several askers runs with a signal of its own, aborted only when every asker
+ * that can go away went away (an asker without a signal keeps it running): one client leaving
+ * never cancels another's answer.
  */
 export class CountReads {
-  private readonly answers = new Map<string, Promise<unknown>>();
+  private readonly answers = new Map<string, SharedRead>();
   private owner: Pick<KpiSource, 'store' | 'model' | 'binding'> | undefined;
   /** Reads asked of the engine, and reads answered from an earlier one. */
   readonly stats = { run: 0, reused: 0 };
 
-  /** The answer of `key`: the earlier one, or `read()`'s (a failed read is not kept, so it can be asked again). */
-  once<T>(source: KpiSource, key: string, read: () => Promise<T>): Promise<T> {
+  /**
+   * The answer of `key`: the earlier one, or `read()`'s, given the source with the shared read's
+   * signal (a failed or cancelled read is not kept, so it can be asked again).
+   */
+  once<T>(source: KpiSource, key: string, read: (source: KpiSource) => Promise<T>): Promise<T> {
     this.checkOwner(source);
-    const known = this.answers.get(key) as Promise<T> | undefined;
+    const known = this.live(key);
     if (known) {
       this.stats.reused++;
-      return known;
+      return join(known, source.read.signal) as Promise<T>;
     }
     this.stats.run++;
-    const answer = read();
-    this.answers.set(key, answer);
-    answer.catch(() => this.answers.delete(key));
-    return answer;
+    const controller = new AbortController();
+    const entry: SharedRead = { answer: read({ ...source, read: { ...source.read, signal: controller.signal } }), controller, askers: 0, pinned: false };
+    this.answers.set(key, entry);
+    entry.answer.catch(() => {
+      if (this.answers.get(key) === entry) this.answers.delete(key);
+    });
+    return join(entry, source.read.signal) as Promise<T>;
   }
 
   /** The earlier answer of `key`, if it was asked already (counted as reused), without reading. */
   find<T>(source: KpiSource, key: string): Promise<T> | undefined {
-    if (!this.has(source, key)) return undefined;
+    this.checkOwner(source);
+    const known = this.live(key);
+    if (!known) return undefined;
     this.stats.reused++;
-    return this.answers.get(key) as Promise<T>;
+    return join(known, source.read.signal) as Promise<T>;
   }
 
   has(source: KpiSource, key: string): boolean {
     this.checkOwner(source);
-    return this.answers.has(key);
+    return this.live(key) !== undefined;
+  }
+
+  /** Reads kept (answered or running). */
+  get size(): number {
+    return this.answers.size;
+  }
+
+  /** A kept read that has not been cancelled (a cancelled one is on its way out: asked again, it runs again). */
+  private live(key: string): SharedRead | undefined {
+    const entry = this.answers.get(key);
+    return entry && !entry.controller.signal.aborted ? entry : undefined;
   }
 
   /** One memo answers for one store, model and binding: keys do not name them. */
@@ -73,6 +99,45 @@ export class CountReads {
       throw new InternalError('one CountReads memo was used with two stores, models or bindings');
     }
   }
+}
+
+/** A read and who waits for it: askers that can leave (with a signal), and whether one cannot. */
+interface SharedRead {
+  readonly answer: Promise<unknown>;
+  readonly controller: AbortController;
+  askers: number;
+  pinned: boolean;
+}
+
+/** One asker's wait for a shared read: its signal rejects its own wait, and the last to leave cancels the read. */
+function join(entry: SharedRead, signal: AbortSignal | undefined): Promise<unknown> {
+  if (!signal) {
+    entry.pinned = true;
+    return entry.answer;
+  }
+  entry.askers += 1;
+  return new Promise((resolve, reject) => {
+    const leave = () => {
+      entry.askers -= 1;
+      if (entry.askers === 0 && !entry.pinned) entry.controller.abort();
+      reject(new UprateError('QUERY_CANCELLED', 'the query was cancelled: the client went away'));
+    };
+    if (signal.aborted) {
+      leave();
+      return;
+    }
+    signal.addEventListener('abort', leave, { once: true });
+    entry.answer.then(
+      (value) => {
+        signal.removeEventListener('abort', leave);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', leave);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }
 
 /** JSON with object keys sorted: the same value is always the same text. */
@@ -172,7 +237,7 @@ export function readCounts(source: KpiSource, request: CountRequest): Promise<Co
     const wider = reads.find<CountRow[]>(source, countKey(source, { ...request, extended: true }));
     if (wider) return wider.then((rows) => rows.map((row) => withoutRevenue(row, binding)));
   }
-  return reads.once(source, key, () => readCountsNow(source, request));
+  return reads.once(source, key, (shared) => readCountsNow(shared, request));
 }
 
 /**
@@ -189,11 +254,16 @@ export async function readCountsTogether(source: KpiSource, requests: readonly C
   if (asked.length < 2) return Promise.all(requests.map((r) => readCounts(source, r)));
   // One list of measures for all: revenue for every read when one wants it (then taken off the others).
   const extended = asked.some((r) => r.extended === true);
-  const together = readClusteredSets(source, asked.map((r) => ({ ...r, extended })));
+  const wide = asked.map((r) => ({ ...r, extended }));
+  // With a memo, each read's entry waits for the one statement as an asker of its own: the
+  // statement is cancelled only when every read that waits for it is.
+  const setsKey = `sets:${wide.map((r) => countKey(source, r)).join('|')}`;
+  const direct = reads ? undefined : readClusteredSets(source, wide);
+  const together = (s: KpiSource) => direct ?? (reads as CountReads).once(s, setsKey, (t) => readClusteredSets(t, wide));
   const answered = new Map<CountRequest, Promise<CountRow[]>>();
   asked.forEach((r, i) => {
-    const rows = together.then((all) => (all[i] ?? []).map((row) => (r.extended || !extended ? row : withoutRevenue(row, binding))));
-    answered.set(r, reads ? reads.once(source, countKey(source, r), () => rows) : rows);
+    const rows = (s: KpiSource) => together(s).then((all) => (all[i] ?? []).map((row) => (r.extended || !extended ? row : withoutRevenue(row, binding))));
+    answered.set(r, reads ? reads.once(source, countKey(source, r), rows) : rows(source));
   });
   return Promise.all(requests.map((r) => answered.get(r) ?? readCounts(source, r)));
 }
@@ -274,8 +344,8 @@ export async function offerEdge(source: KpiSource, filters: readonly (CubeFilter
   const query: CubeQuery = grain
     ? { measures: [binding.offers], timeDimensions: [{ dimension: binding.time, granularity: grain }], filters: [...filters] as CubeFilter[], order: [[binding.time, direction]], limit: 1 }
     : { dimensions: [binding.time], ungrouped: true, filters: [...filters] as CubeFilter[], order: [[binding.time, direction]], limit: 1 };
-  const ask = () => answerQuery(source.store, source.model, query, source.read);
-  const answer = await (reads ? reads.once(source, readKey(source, 'edge', query, false), ask) : ask());
+  const ask = (s: KpiSource) => answerQuery(s.store, s.model, query, s.read);
+  const answer = await (reads ? reads.once(source, readKey(source, 'edge', query, false), ask) : ask(source));
   const row = answer.results[0]?.data[0];
   const value = row?.[grain ? `${binding.time}.${grain}` : binding.time];
   return value === null || value === undefined ? null : String(value);

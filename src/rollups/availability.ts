@@ -39,9 +39,46 @@ export async function storedRollups(store: Store, nowMs = Date.now()): Promise<S
   return readRegistry((sql) => store.query(sql));
 }
 
-/** This process built or dropped rollups in the store: look again at once. */
+/** This process built or dropped rollups, or loaded data, in the store: look again at once. */
 export function registryChanged(store: Store): void {
   registries.delete(store);
+  states.delete(store);
+}
+
+/**
+ * How long the registry and the data version read for one query answer the queries that ask
+ * after it: a dashboard's requests arrive together, and each query would otherwise wait for two
+ * statements of its own behind the scans already running. Short, and dropped at once when this
+ * process builds, drops or loads ({@link registryChanged}). DuckDB and PostgreSQL maintain a
+ * rollup in the load's own transaction, so a rollup taken as fresh from a state read just before
+ * another process's load still holds what the rows hold: the answer is exact. ClickHouse switches
+ * generations after the commit: its state is never reused.
+ */
+export const STATE_REUSE_MS = 500;
+
+interface RollupState {
+  readonly stored: readonly StoredRollup[];
+  readonly current: number;
+}
+
+const states = new WeakMap<Store, { readonly at: number; readonly state: Promise<RollupState> }>();
+
+/** The stored rollups and the data version, read together (or taken from a read at most {@link STATE_REUSE_MS} old). */
+function rollupState(store: Store, nowMs: number): Promise<RollupState> {
+  const known = states.get(store);
+  // ClickHouse switches a rollup's generation after the load's commit, not in it: read afresh there.
+  const reuse = store.engine === 'clickhouse' ? -1 : STATE_REUSE_MS;
+  if (known && nowMs - known.at >= 0 && nowMs - known.at <= reuse) return known.state;
+  const state = (async () => {
+    const stored = await storedRollups(store);
+    return { stored, current: stored.length > 0 ? await store.dataVersion() : 0 };
+  })();
+  const entry = { at: nowMs, state };
+  states.set(store, entry);
+  state.catch(() => {
+    if (states.get(store) === entry) states.delete(store);
+  });
+  return state;
 }
 
 /** Does a stored rollup still hold what the rows say? */
@@ -63,8 +100,7 @@ function freshness(stored: StoredRollup, current: number, nowMs: number): string
 export async function rollupStatus(store: Store, model: Model, nowMs = Date.now()): Promise<RollupStatus[]> {
   const rollups = modelRollups(model);
   if (rollups.length === 0) return [];
-  const stored = await storedRollups(store);
-  const current = stored.length > 0 ? await store.dataVersion() : 0;
+  const { stored, current } = await rollupState(store, nowMs);
   return rollups.map((rollup): RollupStatus => {
     const s = stored.find((x) => x.name === rollup.path) ?? null;
     if (!s) return { name: rollup.path, state: 'missing', why: 'not built: run uprate rollups build', stored: null, usable: null };

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { isUprateError } from '../core/errors.js';
-import { AnswerCache, type Question, type Run } from './answer-cache.js';
+import { AnswerCache, SHARED_CLOCK_MS, type Question, type Run } from './answer-cache.js';
 import { canonicalJson, readKey } from './api-answers.js';
 
 /** A computation that waits until the test releases it, counting its runs and keeping their signals. */
@@ -151,6 +151,47 @@ describe('AnswerCache', () => {
     now -= 400 * 86_400_000;
     assert.equal((await ask(c, { key: 'clocked', clocked: true, compute })).source, 'miss', 'a clock that went back makes no answer young');
     assert.equal(runs, 4);
+  });
+
+  test('clocked computations started within SHARED_CLOCK_MS of one another, on the same data, run as of one instant', async () => {
+    let now = Date.parse('2025-07-15T00:00:00Z');
+    const c = cache<string>({ clock: () => new Date(now), maxAgeMs: 60_000 });
+    const clockOf = async (key: string, clocked = true) => {
+      let seen = '';
+      await ask(c, { key, clocked, compute: async (run) => (seen = `${run.now.toISOString()} ${run.generation}`) });
+      return seen;
+    };
+    const first = await clockOf('a');
+    now += SHARED_CLOCK_MS;
+    assert.equal(await clockOf('b'), first, 'another question within the window: the same instant and generation');
+    now += 1;
+    const later = await clockOf('c');
+    assert.equal(later.split(' ')[0], new Date(now).toISOString(), 'past the window: a new instant');
+    const pinned = later.split(' ')[0];
+    assert.equal(later.split(' ')[1], first.split(' ')[1]);
+    now += 1_000;
+    assert.equal((await clockOf('d')).split(' ')[0], pinned);
+    c.invalidate();
+    now += 1;
+    const afterChange = await clockOf('e');
+    assert.equal(afterChange.split(' ')[0], new Date(now).toISOString(), 'new data: the clock is not shared across it');
+    assert.notEqual(afterChange.split(' ')[1], later.split(' ')[1], 'nor the generation');
+    assert.equal((await clockOf('f', false)).split(' ')[0], new Date(now).toISOString());
+    // Never longer than half the max age: an answer is kept at least as long again.
+    const short = cache<string>({ clock: () => new Date(now), maxAgeMs: 10_000 });
+    const seenShort: string[] = [];
+    for (const key of ['p', 'q']) {
+      await ask(short, { key, clocked: true, compute: async (run) => String(seenShort.push(run.now.toISOString())) });
+      now += 5_001;
+    }
+    assert.notEqual(seenShort[0], seenShort[1]);
+    const unshared = cache<string>({ clock: () => new Date(now), maxAgeMs: 0 });
+    const seen: string[] = [];
+    for (const key of ['x', 'y']) {
+      await ask(unshared, { key, clocked: true, compute: async (run) => String(seen.push(run.now.toISOString())) });
+      now += 1;
+    }
+    assert.notEqual(seen[0], seen[1], 'maxAgeMs 0: every computation as of its own instant');
   });
 
   test('maxAgeMs 0: clocked answers are always computed afresh', async () => {

@@ -31,7 +31,20 @@ export interface Answered<T> {
 export interface Run {
   readonly signal: AbortSignal;
   readonly now: Date;
+  /**
+   * The version of the data (and of the cache) it runs against: computations with the same
+   * generation see the same data, so what one reads another may reuse.
+   */
+  readonly generation: string;
 }
+
+/**
+ * Computations started as of the server clock within this long of each other (and of the same
+ * data) run as of the same instant — a dashboard's requests, the headline first and the rest
+ * once it is drawn, then ask identical reads that are run once. Never longer than half the cache
+ * max age, so an answer is kept for at least the other half.
+ */
+export const SHARED_CLOCK_MS = 30_000;
 
 export interface Question<T> {
   /** Everything the answer depends on but the data and the clock: route, normalised parameters, security context. */
@@ -80,6 +93,8 @@ export class AnswerCache<T> {
   readonly maxAgeMs: number;
   private readonly flights = new Map<string, Flight<T>>();
   private readonly clock: () => Date;
+  /** The instant clocked computations of one generation started within {@link SHARED_CLOCK_MS} of run as of. */
+  private shared: { readonly at: Date; readonly generation: string } | undefined;
 
   constructor(private readonly options: AnswerCacheOptions<T>) {
     this.results = new ResultCache<T>(options.maxBytes);
@@ -105,10 +120,11 @@ export class AnswerCache<T> {
     // Joining only within one version: a computation started before the data changed must not
     // answer a question asked after it.
     const version = this.results.currentVersion();
-    const flightKey = `${version}|${dataVersion ?? ''}|${question.key}`;
+    const generation = `${version}|${dataVersion ?? ''}`;
+    const flightKey = `${generation}|${question.key}`;
     const running = this.flights.get(flightKey);
     if (running && this.fresh(running, question.clocked)) return { answer: await this.wait(running, question.signal), source: 'joined' };
-    const flight = this.start(flightKey, question, version, dataVersion);
+    const flight = this.start(flightKey, question, version, dataVersion, generation);
     return { answer: await this.wait(flight, question.signal), source: 'miss' };
   }
 
@@ -132,10 +148,25 @@ export class AnswerCache<T> {
     return age >= 0 && age <= this.maxAgeMs;
   }
 
-  private start(key: string, question: Question<T>, version: number, dataVersion: number | undefined): Flight<T> {
+  /**
+   * The clock a computation starts as of: for a clocked one, the instant an earlier one of the
+   * same generation started as of when that is at most {@link SHARED_CLOCK_MS} (and the max age)
+   * ago, else now.
+   */
+  private startClock(clocked: boolean | undefined, generation: string): Date {
+    const now = this.clock();
+    if (!clocked) return now;
+    const shared = this.shared;
+    const age = shared ? now.getTime() - shared.at.getTime() : -1;
+    if (shared && shared.generation === generation && age >= 0 && age <= Math.min(SHARED_CLOCK_MS, this.maxAgeMs / 2)) return shared.at;
+    this.shared = { at: now, generation };
+    return now;
+  }
+
+  private start(key: string, question: Question<T>, version: number, dataVersion: number | undefined, generation: string): Flight<T> {
     const controller = new AbortController();
-    const clockAt = this.clock();
-    const done = this.compute(question, controller.signal, clockAt, version, dataVersion);
+    const clockAt = this.startClock(question.clocked, generation);
+    const done = this.compute(question, controller.signal, clockAt, version, dataVersion, generation);
     const flight: Flight<T> = { key, controller, clockAt, done, askers: 0, pinned: false };
     this.flights.set(key, flight);
     // Nobody may be waiting when it fails (every asker left): the failure is theirs, not the process's.
@@ -143,12 +174,12 @@ export class AnswerCache<T> {
     return flight;
   }
 
-  private async compute(question: Question<T>, signal: AbortSignal, clockAt: Date, version: number, dataVersion: number | undefined): Promise<CachedAnswer<T>> {
+  private async compute(question: Question<T>, signal: AbortSignal, clockAt: Date, version: number, dataVersion: number | undefined, generation: string): Promise<CachedAnswer<T>> {
     const release = question.ungated || !this.options.admit ? undefined : await this.options.admit();
     try {
       // Every asker went away while it waited for a slot: nothing runs.
       if (signal.aborted) throw cancelled();
-      const value = await question.compute({ signal, now: clockAt });
+      const value = await question.compute({ signal, now: clockAt, generation });
       const answer: CachedAnswer<T> = { value, refreshedAt: new Date(), clockAt, ...(dataVersion === undefined ? {} : { dataVersion }) };
       // Cut short when its askers left, or too old by the time it finished: handed over, never kept.
       if (!signal.aborted && this.fresh(answer, question.clocked)) this.results.set(question.key, answer, version, this.options.size(value));

@@ -27,10 +27,11 @@ export function apiAnswers(options: Omit<AnswerCacheOptions<string>, 'size' | 'd
   return new AnswerCache<string>({ ...options, size: (json) => json.length });
 }
 
-/** What a computation of a read is given: its cancel signal and the clock it runs as of. */
+/** What a computation of a read is given: its cancel signal, the clock it runs as of, and the data's generation ({@link Run}). */
 export interface ReadRun {
   readonly signal: AbortSignal;
   readonly asOf: Date;
+  readonly generation: string;
 }
 
 export interface ApiRead {
@@ -56,7 +57,7 @@ export async function sendRead(reply: FastifyReply, answers: ApiAnswers, read: A
     clocked: read.asOf === null,
     signal: read.signal,
     ...(read.ungated ? { ungated: true } : {}),
-    compute: async ({ signal, now }) => JSON.stringify(await read.compute({ signal, asOf: read.asOf ?? now })),
+    compute: async ({ signal, now, generation }) => JSON.stringify(await read.compute({ signal, asOf: read.asOf ?? now, generation })),
   });
   const asOf = read.asOf ?? answer.clockAt ?? answer.refreshedAt;
   return reply

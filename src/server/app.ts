@@ -26,6 +26,7 @@ import { semanticLayer } from './semantic-adapter.js';
 import type { LoadAnswer } from './semantic-layer.js';
 import { WriteLock } from './write-lock.js';
 import { watchDataVersion } from './data-version-watch.js';
+import { registryChanged } from '../rollups/index.js';
 import { installResponseCheck, responseCheckByDefault } from './response-check.js';
 
 export interface AppOptions {
@@ -100,6 +101,8 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   const binding = checkBinding(model, options.kpiSettings?.kpi);
   const caches = answerCaches(options, context, gate);
   listeners.push(() => caches.invalidate());
+  // The rollups' registry and data version are read afresh by the next query.
+  listeners.push(() => registryChanged(options.store));
   await app.register(async (scope) => healthRoutes(scope, context, { ownTables: binding.binding?.shipped ?? false }));
   await app.register(async (scope) => ingestRoutes(scope, context, { model }));
   await app.register(async (scope) => rollupRoutes(scope, context, { model }));

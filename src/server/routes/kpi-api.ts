@@ -33,6 +33,7 @@ import type { ServerContext } from '../context.js';
 import { openApiDocument } from '../openapi.js';
 import type { ReadScope } from '../read-scope.js';
 import { sendRead, type ApiAnswers, type ReadRun } from '../api-answers.js';
+import { SharedReads } from '../shared-reads.js';
 // The numbers only: the renderer (and ECharts) stays with the CLI.
 import { collectMonthlyReport, monthRange } from '../../report-html/monthly-report.js';
 
@@ -70,6 +71,8 @@ export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, 
   const settings = options.settings ?? {};
   // A model without the KPI's inputs still serves the Cube API; the KPI endpoints say what to bind.
   const bound = options.binding;
+  // Every computation against the same data shares its count reads (the dashboard's requests overlap).
+  const shared = new SharedReads();
 
   /**
    * What every read checks first, in this order: the common parameters, the caller's scope (a
@@ -94,6 +97,7 @@ export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, 
     correction: settings.stats?.correction ?? 'holm',
     level: common.level,
     method: common.method,
+    reads: shared.for(run.generation),
   });
   /**
    * The answer of a parsed read (cached, or computed once for every identical request). `params`
