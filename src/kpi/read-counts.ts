@@ -1,4 +1,5 @@
 import { InternalError, UprateError } from '../core/errors.js';
+import { waitShared, type SharedWork } from '../core/shared-work.js';
 import type { Model } from '../model/index.js';
 import { answerClustered, answerQuery, type AnswerOptions, type ClusteredRow, type ClusterRequest, type CubeFilterItem, type CubeQuery, type DataRow } from '../query/index.js';
 import { answerClusteredSets } from '../query/cluster-moments.js';
@@ -59,9 +60,9 @@ export class CountReads {
     }
     this.stats.run++;
     const controller = new AbortController();
-    const entry: SharedRead = { answer: read({ ...source, read: { ...source.read, signal: controller.signal } }), controller, askers: 0, pinned: false };
+    const entry: SharedRead = { done: read({ ...source, read: { ...source.read, signal: controller.signal } }), controller, askers: 0, pinned: false };
     this.answers.set(key, entry);
-    entry.answer.catch(() => {
+    entry.done.catch(() => {
       if (this.answers.get(key) === entry) this.answers.delete(key);
     });
     return join(entry, source.read.signal) as Promise<T>;
@@ -101,43 +102,14 @@ export class CountReads {
   }
 }
 
-/** A read and who waits for it: askers that can leave (with a signal), and whether one cannot. */
-interface SharedRead {
-  readonly answer: Promise<unknown>;
-  readonly controller: AbortController;
-  askers: number;
-  pinned: boolean;
-}
+/** A read and who waits for it. */
+type SharedRead = SharedWork<unknown>;
+
+const clientGone = () => new UprateError('QUERY_CANCELLED', 'the query was cancelled: the client went away');
 
 /** One asker's wait for a shared read: its signal rejects its own wait, and the last to leave cancels the read. */
 function join(entry: SharedRead, signal: AbortSignal | undefined): Promise<unknown> {
-  if (!signal) {
-    entry.pinned = true;
-    return entry.answer;
-  }
-  entry.askers += 1;
-  return new Promise((resolve, reject) => {
-    const leave = () => {
-      entry.askers -= 1;
-      if (entry.askers === 0 && !entry.pinned) entry.controller.abort();
-      reject(new UprateError('QUERY_CANCELLED', 'the query was cancelled: the client went away'));
-    };
-    if (signal.aborted) {
-      leave();
-      return;
-    }
-    signal.addEventListener('abort', leave, { once: true });
-    entry.answer.then(
-      (value) => {
-        signal.removeEventListener('abort', leave);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', leave);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
+  return waitShared(entry, signal, () => entry.controller.abort(), clientGone);
 }
 
 /** JSON with object keys sorted: the same value is always the same text. */

@@ -14,6 +14,7 @@
  *   then it is cancelled, and an answer cut short that way is never kept.
  */
 import { UprateError } from '../core/errors.js';
+import { waitShared, type SharedWork } from '../core/shared-work.js';
 import { ResultCache, type CachedAnswer } from './result-cache.js';
 
 /** How old an answer computed as of the server clock may be when it is served (default). */
@@ -75,15 +76,9 @@ export interface AnswerCacheOptions<T> {
   readonly dataVersion?: () => Promise<number>;
 }
 
-interface Flight<T> {
+interface Flight<T> extends SharedWork<CachedAnswer<T>> {
   readonly key: string;
-  readonly controller: AbortController;
   readonly clockAt: Date;
-  readonly done: Promise<CachedAnswer<T>>;
-  /** Askers with a signal still waiting. */
-  askers: number;
-  /** An asker without a signal waits: the computation is never cancelled. */
-  pinned: boolean;
 }
 
 const cancelled = () => new UprateError('QUERY_CANCELLED', 'the query was cancelled: the client went away');
@@ -191,33 +186,7 @@ export class AnswerCache<T> {
 
   /** The flight's answer for one asker; the asker leaving rejects its wait, and the last to leave cancels the flight. */
   private wait(flight: Flight<T>, signal: AbortSignal | undefined): Promise<CachedAnswer<T>> {
-    if (!signal) {
-      flight.pinned = true;
-      return flight.done;
-    }
-    flight.askers += 1;
-    return new Promise<CachedAnswer<T>>((resolve, reject) => {
-      const leave = () => {
-        flight.askers -= 1;
-        if (flight.askers === 0 && !flight.pinned) this.cancel(flight);
-        reject(cancelled());
-      };
-      if (signal.aborted) {
-        leave();
-        return;
-      }
-      signal.addEventListener('abort', leave, { once: true });
-      flight.done.then(
-        (answer) => {
-          signal.removeEventListener('abort', leave);
-          resolve(answer);
-        },
-        (error: unknown) => {
-          signal.removeEventListener('abort', leave);
-          reject(error instanceof Error ? error : new Error(String(error)));
-        },
-      );
-    });
+    return waitShared(flight, signal, () => this.cancel(flight), cancelled);
   }
 
   /** Nobody waits any more: stop the engine's work, and let the next asker start afresh. */
