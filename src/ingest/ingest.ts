@@ -66,7 +66,8 @@ export async function ingestTables(store: Store, tables: readonly TableFiles[], 
     if (store instanceof DuckDbStore) {
       written = await store.withConnection(async (c) => {
         checked = await checkAll(c, loads, formats, options);
-        return mergeTables(c, checked, options.onProgress);
+        // The data version (and the rollups) move at the commit: queries read them afresh from then on.
+        return mergeTables(c, checked, options.onProgress, () => registryChanged(store));
       });
     } else if (isBulkLoadingStore(store)) {
       written = await throughChecker(async (c, scratch) => {

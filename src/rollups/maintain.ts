@@ -27,6 +27,29 @@ function timestampLiteral(v: unknown): string {
 
 const truncate = (g: string, expr: string) => `date_trunc('${g}', ${expr})`;
 
+/** One partition's length, as an interval DuckDB and PostgreSQL both add to a timestamp. */
+const PARTITION_LENGTH: Readonly<Record<string, string>> = { day: '1 day', week: '7 days', month: '1 month', quarter: '3 months', year: '1 year' };
+
+/**
+ * The rollup's build statement reading only the rows of some partitions: its time table's rows
+ * filtered on the time column, before the joins and the grouping (engines do not push a filter on
+ * the period through the grouping, so filtering the built rows costs a whole build). A row's
+ * period lies in a partition exactly when its time does, in UTC, as the rollup is. Null (the
+ * statement is left as it is, filtered after) when a partition is the rows without a time, or the
+ * statement does not read the table in the one plain way the planner writes it.
+ */
+function partitionsOnly(stored: StoredRollup, starts: readonly (string | null)[]): string | null {
+  const source = stored.timeSource;
+  const length = PARTITION_LENGTH[stored.partitionGranularity];
+  if (!source || !length || starts.includes(null)) return null;
+  const from = `FROM ${source.table} AS `;
+  const at = stored.sql.indexOf(from);
+  if (at < 0 || stored.sql.indexOf(from, at + 1) >= 0) return null;
+  const column = sqlIdentifier(source.column);
+  const ranges = starts.map((p) => `(${column} >= ${p} AND ${column} < ${p} + INTERVAL '${length}')`).join(' OR ');
+  return `${stored.sql.slice(0, at)}FROM (SELECT * FROM ${source.table} WHERE ${ranges}) AS ${stored.sql.slice(at + from.length)}`;
+}
+
 /**
  * Before a load writes anything: which partitions of which rollups it will change — those of its
  * new rows and of the stored rows it replaces (an offer moved to another day changes both days).
@@ -74,6 +97,21 @@ async function touchedPartitions(exec: Exec, source: { readonly table: string; r
   return starts.size === 0 ? { kind: 'none' } : { kind: 'partitions', starts: [...starts] };
 }
 
+/**
+ * A plan split in two: the rollups refreshed in the load's own transaction (partitions, or just
+ * recorded at the new version), and those rebuilt whole. DuckDB rebuilds whole ones after the
+ * commit, in a transaction of their own: inside the load's transaction the rebuild reads every
+ * row the load wrote from its uncommitted state, several times slower than from the table (a 10 M
+ * load into an empty store: 32 s inside against 4.7 s after). Until the rebuild commits, such a
+ * rollup is stale — recorded at the version before the load — so queries read the rows.
+ */
+export function splitWholeRebuilds(plan: RefreshPlan): { readonly inLoad: RefreshPlan; readonly afterLoad: RefreshPlan } {
+  return {
+    inLoad: { rollups: plan.rollups.filter((r) => r.refresh.kind !== 'all') },
+    afterLoad: { rollups: plan.rollups.filter((r) => r.refresh.kind === 'all') },
+  };
+}
+
 /** Two loads' plans as one (PostgreSQL plans each table's load as its rows are staged). */
 export function mergePlans(a: RefreshPlan, b: RefreshPlan): RefreshPlan {
   if (a.rollups.length === 0) return b;
@@ -108,7 +146,8 @@ export async function applyRefresh(exec: Exec, engine: Store['engine'], plan: Re
       const inPartitions = (col: string) =>
         [...(known.length ? [`${truncate(g, col)} IN (${known.join(', ')})`] : []), ...(refresh.starts.includes(null) ? [`${col} IS NULL`] : [])].join(' OR ');
       await exec(`DELETE FROM ${table} WHERE ${inPartitions(period)}`);
-      await exec(`INSERT INTO ${table} SELECT * FROM (${stored.sql}) AS rollup_rows WHERE ${inPartitions(`rollup_rows.${period}`)}`, stored.params);
+      const source = partitionsOnly(stored, refresh.starts) ?? stored.sql;
+      await exec(`INSERT INTO ${table} SELECT * FROM (${source}) AS rollup_rows WHERE ${inPartitions(`rollup_rows.${period}`)}`, stored.params);
     }
     const [count] = refresh.kind === 'none' ? [{ n: stored.rows }] : await exec(`SELECT count(*) AS n FROM ${table}`);
     const refreshed = refresh.kind === 'none' ? '' : ', built_at = CAST($4 AS TIMESTAMP)';

@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { UprateError, errorMessage } from '../../core/errors.js';
 import type { TableName } from '../../core/schema.js';
 import type { LoadCounts } from '../../store/store.js';
-import { applyRefresh, planRefresh } from '../../rollups/maintain.js';
+import { applyRefresh, planRefresh, splitWholeRebuilds, type RefreshPlan } from '../../rollups/maintain.js';
 import { duckDbExec } from './duckdb-exec.js';
 import type { CheckedTable } from '../../ingest/check-rows.js';
 import type { IngestProgress } from '../../ingest/ingest-options.js';
@@ -14,13 +14,23 @@ import { firstRow, inputChanged, withProgress } from '../../ingest/statement-pro
  * the load holds are compared with their new version (NULL-safe): equal ones are left alone
  * (unchanged), changed ones are deleted and inserted again (updated), new keys inserted.
  */
-export async function mergeTables(c: DuckDBConnection, tables: readonly CheckedTable[], onProgress: ((p: IngestProgress) => void) | undefined): Promise<LoadCounts[]> {
+export async function mergeTables(
+  c: DuckDBConnection,
+  tables: readonly CheckedTable[],
+  onProgress: ((p: IngestProgress) => void) | undefined,
+  committed: () => void = () => undefined,
+): Promise<LoadCounts[]> {
   await c.run('BEGIN TRANSACTION');
+  let rebuild: RefreshPlan;
+  let counts: LoadCounts[];
+  const exec = duckDbExec(c);
   try {
-    // Rollups change with their rows, in the same commit: which partitions, known before the rows move.
-    const exec = duckDbExec(c);
-    const refresh = await planRefresh(exec, 'duckdb', tables.map((t) => ({ table: t.spec.name, rowsSql: t.rowsSql, key: t.spec.key, replace: t.load.replace ?? false })));
-    const counts: LoadCounts[] = [];
+    // Rollups change with their rows, in the same commit: which partitions, known before the rows
+    // move. One rebuilt whole is rebuilt right after the commit (splitWholeRebuilds), stale until then.
+    const plan = await planRefresh(exec, 'duckdb', tables.map((t) => ({ table: t.spec.name, rowsSql: t.rowsSql, key: t.spec.key, replace: t.load.replace ?? false })));
+    const { inLoad, afterLoad } = splitWholeRebuilds(plan);
+    rebuild = afterLoad;
+    counts = [];
     for (const t of tables) {
       // An engine's refusal (a constraint) is a DB_ERROR, not a file that cannot be read.
       const written = await withProgress(c, t.spec.name, 'loading', onProgress, t.sources, () => mergeTable(c, t).catch((e: unknown) => Promise.reject(rolledBack(t.spec.name, e))));
@@ -31,13 +41,26 @@ export async function mergeTables(c: DuckDBConnection, tables: readonly CheckedT
       );
       counts.push(written);
     }
-    await applyRefresh(exec, 'duckdb', refresh);
+    await applyRefresh(exec, 'duckdb', inLoad);
     await c.run('COMMIT');
-    return counts;
   } catch (e) {
     await c.run('ROLLBACK');
     throw rolledBack(tables.map((t) => t.spec.name).join(' and '), e);
   }
+  committed();
+  if (rebuild.rollups.length > 0) {
+    await c.run('BEGIN TRANSACTION');
+    try {
+      await applyRefresh(exec, 'duckdb', rebuild);
+      await c.run('COMMIT');
+    } catch (e) {
+      await c.run('ROLLBACK');
+      // The rows are loaded; the rollup stays stale (never read) until it is built again.
+      process.emitWarning(`the rows are loaded, but rebuilding ${rebuild.rollups.map((r) => r.stored.name).join(', ')} failed (${errorMessage(e)}): queries read the rows until \`uprate rollups build\``, { code: 'UPRATE_ROLLUPS_STALE' });
+    }
+    committed();
+  }
+  return counts;
 }
 
 function rolledBack(table: TableName | string, e: unknown): UprateError {
