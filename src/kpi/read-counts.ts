@@ -62,6 +62,12 @@ export class CountReads {
     const controller = new AbortController();
     const entry: SharedRead = { done: read({ ...source, read: { ...source.read, signal: controller.signal } }), controller, askers: 0, pinned: false };
     this.answers.set(key, entry);
+    entry.done.then(
+      (value) => {
+        if (this.answers.get(key) === entry) this.rowsKept += Array.isArray(value) ? Math.max(1, value.length) : 1;
+      },
+      () => undefined,
+    );
     entry.done.catch(() => {
       if (this.answers.get(key) === entry) this.answers.delete(key);
     });
@@ -86,6 +92,13 @@ export class CountReads {
   get size(): number {
     return this.answers.size;
   }
+
+  /** Rows of the answers kept (an answer that is not a list counts as one): what the memo holds in memory. */
+  get rows(): number {
+    return this.rowsKept;
+  }
+
+  private rowsKept = 0;
 
   /** A kept read that has not been cancelled (a cancelled one is on its way out: asked again, it runs again). */
   private live(key: string): SharedRead | undefined {
