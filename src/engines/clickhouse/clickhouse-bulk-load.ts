@@ -15,7 +15,7 @@ export interface ClickHouseLoadTarget {
   /** Where the rows, views and commit markers live on each shard. */
   readonly shardDb: string;
   query<T extends Row = Row>(sql: string): Promise<T[]>;
-  insertCsv(table: string, body: string | Uint8Array, what?: string): Promise<void>;
+  insertCsv(table: string, body: string | Uint8Array<ArrayBuffer>, what?: string): Promise<void>;
   insertJson(table: string, rows: string, what?: string): Promise<void>;
   /** A commit reached only some shards: the store finishes it before its next read. */
   markIncompleteCommit(): void;

@@ -19,7 +19,7 @@ export interface RequestOptions {
   /** `param_*` values for servers with query parameters. */
   readonly params?: Readonly<Record<string, string>>;
   /** For INSERT … FORMAT: the statement goes in the URL and this is the body. */
-  readonly body?: string | Uint8Array;
+  readonly body?: string | Uint8Array<ArrayBuffer>;
   /** What is being done, for messages: `query`, `insert into offers_write`, … */
   readonly what?: string;
   /** Stop the statement after this many ms (QUERY_TIMEOUT); see {@link ClickHouseHttp.request}. */

@@ -223,11 +223,11 @@ export class ClickHouseStore extends OwnTablesStore implements BulkLoadingStore,
    * Inserts CSV records (every column of the table, in order; `\N` unquoted is NULL), waiting for
    * every shard. ClickHouse parses CSV several times faster than JSON: the bulk path uses it.
    */
-  async insertCsv(table: string, body: string | Uint8Array, what = `insert into ${table}`): Promise<void> {
+  async insertCsv(table: string, body: string | Uint8Array<ArrayBuffer>, what = `insert into ${table}`): Promise<void> {
     await this.insert(`INSERT INTO ${table} FORMAT CSV`, body, what);
   }
 
-  private async insert(statement: string, body: string | Uint8Array, what: string): Promise<void> {
+  private async insert(statement: string, body: string | Uint8Array<ArrayBuffer>, what: string): Promise<void> {
     await this.http.request(statement, {
       body,
       what,
