@@ -44,6 +44,7 @@ export interface KpiSource {
 export class CountReads {
   private readonly answers = new Map<string, SharedRead>();
   private owner: Pick<KpiSource, 'store' | 'model' | 'binding'> | undefined;
+  private rowsKept = 0;
   /** Reads asked of the engine, and reads answered from an earlier one. */
   readonly stats = { run: 0, reused: 0 };
 
@@ -66,11 +67,10 @@ export class CountReads {
       (value) => {
         if (this.answers.get(key) === entry) this.rowsKept += Array.isArray(value) ? Math.max(1, value.length) : 1;
       },
-      () => undefined,
+      () => {
+        if (this.answers.get(key) === entry) this.answers.delete(key);
+      },
     );
-    entry.done.catch(() => {
-      if (this.answers.get(key) === entry) this.answers.delete(key);
-    });
     return join(entry, source.read.signal) as Promise<T>;
   }
 
@@ -97,8 +97,6 @@ export class CountReads {
   get rows(): number {
     return this.rowsKept;
   }
-
-  private rowsKept = 0;
 
   /** A kept read that has not been cancelled (a cancelled one is on its way out: asked again, it runs again). */
   private live(key: string): SharedRead | undefined {

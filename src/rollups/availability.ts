@@ -49,10 +49,11 @@ export function registryChanged(store: Store): void {
  * How long the registry and the data version read for one query answer the queries that ask
  * after it: a dashboard's requests arrive together, and each query would otherwise wait for two
  * statements of its own behind the scans already running. Short, and dropped at once when this
- * process builds, drops or loads ({@link registryChanged}). DuckDB and PostgreSQL maintain a
- * rollup in the load's own transaction, so a rollup taken as fresh from a state read just before
- * another process's load still holds what the rows hold: the answer is exact. ClickHouse switches
- * generations after the commit: its state is never reused.
+ * process builds, drops or loads ({@link registryChanged}; a DuckDB load drops it at its commit,
+ * before a whole rebuild that follows it). Only this process loads a DuckDB file; PostgreSQL
+ * maintains a rollup in the load's own transaction, so a rollup taken as fresh from a state read
+ * just before another process's load still holds what the rows hold: the answer is exact.
+ * ClickHouse switches generations after the commit: its state is never reused.
  */
 export const STATE_REUSE_MS = 500;
 
