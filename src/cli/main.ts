@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { quietOnClosedPipe } from './closed-pipe.js';
 import { registerAlerts } from './alerts-command.js';
 import { registerDemo } from './demo-command.js';
 import { registerIngest } from './ingest-command.js';
@@ -30,4 +31,6 @@ export function buildProgram(): Command {
   return program;
 }
 
+quietOnClosedPipe(process.stdout);
+quietOnClosedPipe(process.stderr);
 await buildProgram().parseAsync(process.argv);
