@@ -6,7 +6,7 @@
  */
 import { cubeRows } from './api.js';
 import { h } from './dom.js';
-import { GRAINS, RANGE_LABELS, RANGE_PRESETS, addFilter, removeFilter, type ViewState } from './state.js';
+import { GRAINS, NOT_RECORDED, RANGE_LABELS, RANGE_PRESETS, addFilter, apiFilters, type ViewState } from './state.js';
 
 export interface Dimension {
   readonly member: string;
@@ -22,6 +22,9 @@ export interface ControlsInput {
   readonly offersMeasure: string;
   /** The binding has an offer-type dimension: show the offer-type control. */
   readonly offerTypes: boolean;
+  /** The bound time dimension and offer-type member: a filter's values are counted within the page's range, type and other filters. */
+  readonly timeMember?: string;
+  readonly offerTypeMember?: string | null;
   readonly onChange: (next: ViewState) => void;
   readonly formatCount: (n: number) => string;
 }
@@ -66,8 +69,10 @@ export function renderControls(input: ControlsInput): HTMLElement {
   );
   typeSelect.addEventListener('change', () => onChange({ ...state, offerType: typeSelect.value === 'upsell' || typeSelect.value === 'cross_sell' ? typeSelect.value : null }));
 
-  // Filter: pick a dimension, then one of its values (with its offer count), then add.
+  // Filter: pick a dimension, whether to keep or leave out, then one of its values (with its
+  // offers in the current selection), then add; adding another value of the member widens it.
   const dimSelect = h('select', { id: 'ctl-dim', 'data-testid': 'filter-dimension' }, h('option', { value: '' }, 'Choose a dimension…'), ...input.dimensions.map((d) => h('option', { value: d.member }, d.title)));
+  const opSelect = h('select', { id: 'ctl-op', 'data-testid': 'filter-operator' }, h('option', { value: 'is' }, 'is'), h('option', { value: 'not' }, 'is not'));
   const valueSelect = h('select', { id: 'ctl-value', 'data-testid': 'filter-value', disabled: true }, h('option', { value: '' }, '…then a value'));
   const addButton = h('button', { type: 'button', class: 'primary', 'data-testid': 'filter-add', disabled: true }, 'Add filter');
   dimSelect.addEventListener('change', () => void loadValues(dimSelect.value, valueSelect, addButton, input));
@@ -75,15 +80,8 @@ export function renderControls(input: ControlsInput): HTMLElement {
     addButton.disabled = !valueSelect.value;
   });
   addButton.addEventListener('click', () => {
-    if (dimSelect.value && valueSelect.value) onChange(addFilter(state, dimSelect.value, valueSelect.value));
+    if (dimSelect.value && valueSelect.value) onChange(addFilter(state, dimSelect.value, valueSelect.value, opSelect.value === 'not'));
   });
-
-  const chips = state.filters.flatMap((f) =>
-    f.values.map((v) => {
-      const text = `${dimensionTitle(input.dimensions, f.member)} = ${v.replace(/_/g, ' ')}`;
-      return h('li', { class: 'chip' }, h('span', {}, text), h('button', { type: 'button', 'aria-label': `Remove filter ${text}`, title: 'Remove', onclick: () => onChange(removeFilter(state, f.member, v)) }, '×'));
-    }),
-  );
 
   return h(
     'form',
@@ -96,9 +94,10 @@ export function renderControls(input: ControlsInput): HTMLElement {
       input.offerTypes ? field('Offer type', typeSelect, 'ctl-type') : null),
     h('div', { class: 'control-row filter-row' },
       field('Filter on', dimSelect, 'ctl-dim'),
+      field('Keep', opSelect, 'ctl-op'),
       field('Value', valueSelect, 'ctl-value'),
-      h('div', { class: 'field field-button' }, addButton),
-      chips.length ? h('ul', { class: 'chips', 'aria-label': 'Active filters' }, ...chips) : null),
+      // The active filters are the page's breadcrumbs (always in view, also with the controls folded).
+      h('div', { class: 'field field-button' }, addButton)),
   );
 }
 
@@ -109,9 +108,24 @@ async function loadValues(member: string, select: HTMLSelectElement, add: HTMLBu
   if (!member) return;
   try {
     const offers = input.offersMeasure;
-    const rows = await cubeRows({ measures: [offers], dimensions: [member], order: { [offers]: 'desc' }, limit: 200 });
-    const values = rows.map((r) => ({ value: typeof r[member] === 'number' ? String(r[member]) : r[member], n: Number(r[offers] ?? 0) })).filter((r): r is { value: string; n: number } => typeof r.value === 'string' && r.value !== '');
-    select.replaceChildren(h('option', { value: '' }, values.length ? 'Choose a value…' : 'No values'), ...values.map((v) => h('option', { value: v.value }, `${v.value.replace(/_/g, ' ')} (${input.formatCount(v.n)})`)));
+    const { state, range } = input;
+    // Counted within the page's selection: its range, offer type and the other members' filters.
+    const others = apiFilters({ ...state, filters: state.filters.filter((f) => f.member !== member) });
+    const type = state.offerType && input.offerTypeMember ? [{ member: input.offerTypeMember, operator: 'equals', values: [state.offerType] }] : [];
+    const query = {
+      measures: [offers],
+      dimensions: [member],
+      ...(range && input.timeMember ? { timeDimensions: [{ dimension: input.timeMember, dateRange: [range.from, range.to] as [string, string] }] } : {}),
+      ...(others.length || type.length ? { filters: [...others, ...type] as never } : {}),
+      order: { [offers]: 'desc' as const },
+      limit: 200,
+    };
+    const rows = await cubeRows(query);
+    const values = rows
+      .map((r) => ({ value: r[member] === null || r[member] === undefined ? NOT_RECORDED : typeof r[member] === 'number' ? String(r[member]) : r[member], n: Number(r[offers] ?? 0) }))
+      .filter((r): r is { value: string; n: number } => typeof r.value === 'string' && r.value !== '');
+    const label = (v: string) => (v === NOT_RECORDED ? 'not recorded' : v.replace(/_/g, ' '));
+    select.replaceChildren(h('option', { value: '' }, values.length ? 'Choose a value…' : 'No values in this selection'), ...values.map((v) => h('option', { value: v.value }, `${label(v.value)} (${input.formatCount(v.n)})`)));
     select.disabled = values.length === 0;
   } catch (e) {
     select.replaceChildren(h('option', { value: '' }, `Could not load values: ${e instanceof Error ? e.message : String(e)}`));

@@ -17,11 +17,13 @@ import { Panel } from './panel.js';
 import { preloadCharts } from './charts-loader.js';
 import { headlineContent } from './panels/headline.js';
 import { kpiTable } from './panel-tables.js';
-import { showBreakdown } from './panels/breakdown.js';
+import { showBreakdown, type RateScale } from './panels/breakdown.js';
 import { showAlerts, showInsights } from './panels/findings.js';
 import { showLeaderboard } from './panels/leaderboard.js';
-import { showTrend } from './panels/trend.js';
-import { RANGE_LABELS, apiParams, readState, resolveRange, stateFromApiLink, writeState, type ViewState } from './state.js';
+import { showTrend, type TrendPoint } from './panels/trend.js';
+import { dimensionTitle } from './controls.js';
+import { NOT_RECORDED, RANGE_LABELS, apiParams, drillTo, readState, removeFilter, resolveRange, stateFromApiLink, writeState, type ViewGrain, type ViewState } from './state.js';
+import { rateAxisRange } from '../../src/report-html/chart-options.js';
 import './styles.css';
 
 const f = formatter(navigator.language || 'en-US');
@@ -35,6 +37,8 @@ const leaderboardPanel = new Panel({ id: 'leaderboard', title: 'Offer leaderboar
 
 const controlsSlot = h('div', { class: 'controls-slot' });
 const scopeLine = h('p', { class: 'scope', 'data-testid': 'scope' });
+/** The active filters, always in view (also when the controls are folded), each removable in one click. */
+const crumbs = h('nav', { class: 'crumbs', 'aria-label': 'Active filters', 'data-testid': 'crumbs' });
 const banner = h('div', { class: 'banner', role: 'status' });
 const heading = h('h1', {}, reportHeading(FULL_COVERAGE));
 const capabilitiesSlot = h('div', { class: 'capabilities-slot' });
@@ -63,6 +67,7 @@ function layout(): void {
       h('div', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, '▲'), heading, h('span', { class: 'product' }, 'uprate')),
       scopeLine),
     controlsSlot,
+    crumbs,
     banner,
     mainArea,
     footer,
@@ -199,6 +204,53 @@ async function start(): Promise<void> {
   await render(readState(location.search));
 }
 
+/** The grain one step finer, for a period opened from the trend. */
+const FINER: Readonly<Record<ViewGrain, ViewGrain>> = { quarter: 'month', month: 'week', week: 'week' };
+
+/** A click on a segment or an offer: the whole page filtered to it (the offer type through its own control). */
+function drillDown(state: ViewState, member: string, value: string): void {
+  if (members && member === members.offerType && coverage.offerTypes && (value === 'upsell' || value === 'cross_sell')) {
+    navigate({ ...state, offerType: value, filters: state.filters.filter((f) => f.member !== member) });
+    return;
+  }
+  navigate(drillTo(state, member, value));
+}
+
+/** A click on a trend period: the page's range becomes that period, one grain finer. */
+function openPeriod(state: ViewState, p: TrendPoint): void {
+  navigate({ ...state, range: 'custom', from: p.period, to: p.periodEnd, grain: FINER[state.grain] });
+}
+
+/** The breadcrumbs of the active filters: each removable, and all at once. */
+function renderCrumbs(state: ViewState): void {
+  const items = state.filters.flatMap((flt) =>
+    flt.values.map((v) => {
+      const text = `${dimensionTitle(dimensions, flt.member)} ${flt.exclude ? '≠' : '='} ${v === NOT_RECORDED ? 'not recorded' : v.replace(/_/g, ' ')}`;
+      return h('li', { class: 'chip' }, h('span', {}, text), h('button', { type: 'button', 'aria-label': `Remove filter ${text}`, title: 'Remove this filter', onclick: () => navigate(removeFilter(state, flt.member, v)) }, '×'));
+    }),
+  );
+  if (state.offerType) {
+    const text = `Offer type = ${state.offerType.replace('_', '-')}`;
+    items.unshift(h('li', { class: 'chip' }, h('span', {}, text), h('button', { type: 'button', 'aria-label': `Remove filter ${text}`, title: 'Remove this filter', onclick: () => navigate({ ...state, offerType: null }) }, '×')));
+  }
+  fill(
+    crumbs,
+    ...(items.length
+      ? [
+          h('span', { class: 'crumbs-label' }, 'Filtered to'),
+          h('ul', { class: 'chips' }, ...items),
+          items.length > 1 ? h('button', { type: 'button', class: 'link', onclick: () => navigate({ ...state, offerType: null, filters: [] }) }, 'Clear all filters') : null,
+        ]
+      : []),
+  );
+}
+
+/** One rate axis for every breakdown panel (segments' intervals and the overall rate; small samples left to overflow it). */
+function sharedScale(all: readonly BreakdownResponse[]): RateScale | null {
+  const values = all.flatMap((bd) => [bd.total.rate, ...bd.rows.filter((r) => !r.smallSample).flatMap((r) => [r.interval.lower, r.interval.upper])]);
+  return values.some((v) => v !== null) ? rateAxisRange(values, 0.06) : null;
+}
+
 async function render(view: ViewState): Promise<void> {
   current?.abort();
   const control = new AbortController();
@@ -222,12 +274,13 @@ async function render(view: ViewState): Promise<void> {
     'details',
     { class: 'controls-box', open: controlsOpen },
     h('summary', {}, `Range & filters · ${RANGE_LABELS[state.range]} · ${state.grain}${state.offerType ? ` · ${state.offerType.replace('_', '-')}` : ''}${state.filters.length ? ` · ${state.filters.length} filter${state.filters.length > 1 ? 's' : ''}` : ''}`),
-    renderControls({ state, range, extent, dimensions, offersMeasure, offerTypes: coverage.offerTypes, onChange: (next) => navigate(next), formatCount: (n) => f.count(n) }),
+    renderControls({ state, range, extent, dimensions, offersMeasure, offerTypes: coverage.offerTypes, timeMember: members.time, offerTypeMember: members.offerType, onChange: (next) => navigate(next), formatCount: (n) => f.count(n) }),
   );
   box.addEventListener('toggle', () => {
     controlsOpen = box.open;
   });
   fill(controlsSlot, box);
+  renderCrumbs(state);
   scopeLine.textContent = `${periodText} · ${state.offerType ? state.offerType.replace('_', '-') + ' offers' : 'all offers'}${state.filters.length ? ` · ${state.filters.length} filter${state.filters.length > 1 ? 's' : ''}` : ''}`;
   document.title = `uprate · ${periodText}`;
   headline.setTitle(`Conversion rate · ${periodText}`);
@@ -266,10 +319,24 @@ async function render(view: ViewState): Promise<void> {
   });
   await first;
   if (signal.aborted) return;
+  const drill = (member: string, value: string) => drillDown(state, member, value);
+  const offerName = members.offerName;
+  // Each breakdown is drawn as it comes, then all again on one scale once every one has come.
+  const answered = new Map<Panel, BreakdownResponse>();
+  const breakdownJobs = breakdowns.map((b) =>
+    load<BreakdownResponse>(b.panel, '/api/v1/breakdown', withParams({ by: b.member }), (bd) => {
+      answered.set(b.panel, bd);
+      return showBreakdown(b.panel, bd, f, drill);
+    }),
+  );
+  const sameScale = Promise.all(breakdownJobs).then(async () => {
+    const scale = answered.size > 1 && !signal.aborted ? sharedScale([...answered.values()]) : null;
+    if (scale) await Promise.all([...answered].map(([panel, bd]) => showBreakdown(panel, bd, f, drill, scale)));
+  });
   const jobs: Promise<void>[] = [
-    load<TimeseriesResponse>(trend, '/api/v1/timeseries', withParams({ grain: state.grain }), (ts) => showTrend(trend, ts, f)),
-    ...breakdowns.map((b) => load<BreakdownResponse>(b.panel, '/api/v1/breakdown', withParams({ by: b.member }), (bd) => showBreakdown(b.panel, bd, f))),
-    ...rankedPanels().map((p) => load<LeaderboardResponse>(p, '/api/v1/leaderboard', params, (lb) => showLeaderboard(p, lb, f))),
+    load<TimeseriesResponse>(trend, '/api/v1/timeseries', withParams({ grain: state.grain }), (ts) => showTrend(trend, ts, f, (p) => openPeriod(state, p))),
+    sameScale,
+    ...rankedPanels().map((p) => load<LeaderboardResponse>(p, '/api/v1/leaderboard', params, (lb) => showLeaderboard(p, lb, f, offerName ? (v) => drill(offerName, v) : null))),
     load<InsightsResponse>(insights, '/api/v1/insights', params, (ins) => showInsights(insights, ins, f, (link) => navigate(stateFromApiLink(link, state)))),
     loadAlerts(signal),
   ];

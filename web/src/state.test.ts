@@ -26,13 +26,29 @@ describe('dashboard URL state', () => {
     assert.deepEqual(removeFilter(s, 'Customers.industry').filters, []);
   });
 
-  test('presets count calendar months back from the last day with offers, clipped to the first', () => {
+  test('presets: full calendar months before the last day with offers, plus its month so far; clipped to the first', () => {
+    // The last day ends its month: "12 full months" are exactly July 2024 – June 2025.
     const extent = { first: '2023-07-01', last: '2025-06-30' };
     assert.deepEqual(resolveRange({ ...DEFAULT_STATE, range: '12m' }, extent), { from: '2024-07-01', to: '2025-06-30' });
     assert.deepEqual(resolveRange({ ...DEFAULT_STATE, range: '3m' }, extent), { from: '2025-04-01', to: '2025-06-30' });
+    assert.deepEqual(resolveRange({ ...DEFAULT_STATE, range: 'lastmonth' }, extent), { from: '2025-06-01', to: '2025-06-30' });
+    assert.deepEqual(resolveRange({ ...DEFAULT_STATE, range: 'mtd' }, extent), { from: '2025-06-01', to: '2025-06-30' });
+    // The last day is Dec 1: December is still filling in, the 12 full months are Dec 2025 – Nov 2026.
+    const open = { first: '2024-12-02', last: '2026-12-01' };
+    assert.deepEqual(resolveRange({ ...DEFAULT_STATE, range: '12m' }, open), { from: '2025-12-01', to: '2026-12-01' });
+    assert.deepEqual(resolveRange({ ...DEFAULT_STATE, range: '3m' }, open), { from: '2026-09-01', to: '2026-12-01' });
+    assert.deepEqual(resolveRange({ ...DEFAULT_STATE, range: '6m' }, open), { from: '2026-06-01', to: '2026-12-01' });
+    assert.deepEqual(resolveRange({ ...DEFAULT_STATE, range: 'lastmonth' }, open), { from: '2026-11-01', to: '2026-11-30' });
+    assert.deepEqual(resolveRange({ ...DEFAULT_STATE, range: 'mtd' }, open), { from: '2026-12-01', to: '2026-12-01' });
+    assert.deepEqual(resolveRange({ ...DEFAULT_STATE, range: 'ytd' }, open), { from: '2026-01-01', to: '2026-12-01' });
+    // Leap years and the year boundary: Feb 29 ends February; Jan 15 leaves January open.
+    assert.deepEqual(resolveRange({ ...DEFAULT_STATE, range: 'lastmonth' }, { first: '2020-01-01', last: '2024-02-29' }), { from: '2024-02-01', to: '2024-02-29' });
+    assert.deepEqual(resolveRange({ ...DEFAULT_STATE, range: 'lastmonth' }, { first: '2020-01-01', last: '2025-01-15' }), { from: '2024-12-01', to: '2024-12-31' });
+    assert.deepEqual(resolveRange({ ...DEFAULT_STATE, range: '3m' }, { first: '2020-01-01', last: '2025-01-15' }), { from: '2024-10-01', to: '2025-01-15' });
+    // Clipped to the first day with offers.
     assert.deepEqual(resolveRange({ ...DEFAULT_STATE, range: '6m' }, { first: '2025-03-15', last: '2025-06-30' }), { from: '2025-03-15', to: '2025-06-30' });
-    assert.deepEqual(resolveRange({ ...DEFAULT_STATE, range: 'ytd' }, extent), { from: '2025-01-01', to: '2025-06-30' });
     assert.deepEqual(resolveRange({ ...DEFAULT_STATE, range: '12m' }, { first: '2024-01-01', last: '2025-01-31' }), { from: '2024-02-01', to: '2025-01-31' });
+    assert.deepEqual(resolveRange({ ...DEFAULT_STATE, range: 'lastmonth' }, { first: '2025-01-10', last: '2025-01-15' }), { from: '2024-12-01', to: '2024-12-31' });
     assert.equal(resolveRange(DEFAULT_STATE, null), null);
   });
 

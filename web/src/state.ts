@@ -4,28 +4,39 @@
  *
  *   ?range=12m&grain=month&type=upsell&filter=Customers.accountSize%3Denterprise
  *   ?from=2025-01-01&to=2025-03-31          (a custom range)
+ *   ?filter=Offers.channel!%3Demail          (not equals: `member!=value`)
+ *   ?filter=Customers.industry%3D%E2%88%85   (not recorded: the value `∅`)
  */
 import type { ApiFilter } from '../../src/insights/api-types.js';
 
-export const RANGE_PRESETS = ['3m', '6m', '12m', 'ytd', 'all'] as const;
+export const RANGE_PRESETS = ['mtd', 'lastmonth', '3m', '6m', '12m', 'ytd', 'all'] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number];
 export const GRAINS = ['week', 'month', 'quarter'] as const;
 export type ViewGrain = (typeof GRAINS)[number];
 export type OfferType = 'upsell' | 'cross_sell';
 
 export const RANGE_LABELS: Readonly<Record<RangePreset | 'custom', string>> = {
-  '3m': 'Last 3 months',
-  '6m': 'Last 6 months',
-  '12m': 'Last 12 months',
+  mtd: 'This month so far',
+  lastmonth: 'Last full month',
+  '3m': 'Last 3 full months + this month',
+  '6m': 'Last 6 full months + this month',
+  '12m': 'Last 12 full months + this month',
   ytd: 'Year to date',
   all: 'All data',
   custom: 'Custom range',
 };
 
-/** Equality filters on model dimensions: a segment is in when its value is one of `values`. */
+/** The value that stands for "not recorded" (a null attribute) in a filter and in the URL. */
+export const NOT_RECORDED = '∅';
+
+/**
+ * A filter on a model dimension: a row is in when its value is one of `values` (or, `exclude`d,
+ * when it is none of them). {@link NOT_RECORDED} among the values means rows without the attribute.
+ */
 export interface DimensionFilter {
   readonly member: string;
   readonly values: readonly string[];
+  readonly exclude?: boolean;
 }
 
 export interface ViewState {
@@ -53,16 +64,20 @@ export function readState(search: string): ViewState {
   const range = q.get('range');
   const grain = q.get('grain');
   const type = q.get('type');
-  const byMember = new Map<string, string[]>();
+  const byMember = new Map<string, { values: string[]; exclude: boolean }>();
   for (const f of q.getAll('filter')) {
     const eq = f.indexOf('=');
     if (eq <= 0) continue;
-    const member = f.slice(0, eq);
+    const exclude = f[eq - 1] === '!';
+    const member = f.slice(0, exclude ? eq - 1 : eq);
     const value = f.slice(eq + 1);
     if (!MEMBER.test(member)) continue;
-    const values = byMember.get(member) ?? [];
-    if (!values.includes(value)) values.push(value);
-    byMember.set(member, values);
+    const known = byMember.get(member);
+    // One member is either kept to values or kept from them: the first form in the URL wins.
+    if (known && known.exclude !== exclude) continue;
+    const entry = known ?? { values: [], exclude };
+    if (!entry.values.includes(value)) entry.values.push(value);
+    byMember.set(member, entry);
   }
   return {
     range: custom ? 'custom' : RANGE_PRESETS.includes(range as RangePreset) ? (range as RangePreset) : DEFAULT_STATE.range,
@@ -70,7 +85,7 @@ export function readState(search: string): ViewState {
     to: custom ? to : null,
     grain: GRAINS.includes(grain as ViewGrain) ? (grain as ViewGrain) : DEFAULT_STATE.grain,
     offerType: type === 'upsell' || type === 'cross_sell' ? type : null,
-    filters: [...byMember].map(([member, values]) => ({ member, values })),
+    filters: [...byMember].map(([member, { values, exclude }]) => (exclude ? { member, values, exclude } : { member, values })),
   };
 }
 
@@ -85,44 +100,69 @@ export function writeState(state: ViewState): string {
   }
   if (state.grain !== DEFAULT_STATE.grain) q.set('grain', state.grain);
   if (state.offerType) q.set('type', state.offerType);
-  for (const f of state.filters) for (const v of f.values) q.append('filter', `${f.member}=${v}`);
+  for (const f of state.filters) for (const v of f.values) q.append('filter', `${f.member}${f.exclude ? '!=' : '='}${v}`);
   const s = q.toString();
   return s ? `?${s}` : '';
 }
 
-/** Adds a value to a member's filter (or starts one). */
-export function addFilter(state: ViewState, member: string, value: string): ViewState {
+/**
+ * Adds a value to a member's filter (or starts one). `exclude` keeps rows *without* the value; a
+ * member already filtered the other way is replaced (one member is either kept to values or from them).
+ */
+export function addFilter(state: ViewState, member: string, value: string, exclude = false): ViewState {
   const existing = state.filters.find((f) => f.member === member);
-  const filters = existing
-    ? state.filters.map((f) => (f.member === member && !f.values.includes(value) ? { member, values: [...f.values, value] } : f))
-    : [...state.filters, { member, values: [value] }];
+  const one = (values: readonly string[]): DimensionFilter => (exclude ? { member, values, exclude } : { member, values });
+  const filters = !existing
+    ? [...state.filters, one([value])]
+    : state.filters.map((f) => (f.member !== member ? f : (f.exclude ?? false) !== exclude ? one([value]) : f.values.includes(value) ? f : one([...f.values, value])));
   return { ...state, filters };
+}
+
+/** Keeps the view to one value of a member (a click on a segment, an offer, a bar): that member's other filter values go. */
+export function drillTo(state: ViewState, member: string, value: string): ViewState {
+  return { ...state, filters: [...state.filters.filter((f) => f.member !== member), { member, values: [value] }] };
 }
 
 /** Removes one value (or, without a value, the whole filter on a member). */
 export function removeFilter(state: ViewState, member: string, value?: string): ViewState {
   const filters = state.filters
-    .map((f) => (f.member !== member ? f : { member, values: value === undefined ? [] : f.values.filter((v) => v !== value) }))
+    .map((f) => (f.member !== member ? f : { ...f, values: value === undefined ? [] : f.values.filter((v) => v !== value) }))
     .filter((f) => f.values.length > 0);
   return { ...state, filters };
 }
 
-/** The days a preset covers, counted back from the last day with offers (calendar months). */
+/**
+ * The days a preset covers, by calendar month from the last day with offers, clipped to the first:
+ * "this month" is the last day's month — still filling in unless that day ends it — and "full
+ * months" are the complete months before it (or up to it, when it is complete). "Last 12 full
+ * months + this month so far" is twelve whole months and the current one, which the trend marks
+ * as partial; a month-end last day makes it exactly twelve.
+ */
 export function resolveRange(state: ViewState, extent: { first: string; last: string } | null): { from: string; to: string } | null {
   if (state.range === 'custom' && state.from && state.to) return { from: state.from, to: state.to };
   if (!extent) return null;
   const last = extent.last;
   const year = Number(last.slice(0, 4));
   const month = Number(last.slice(5, 7)) - 1;
-  const monthStart = (back: number) => new Date(Date.UTC(year, month - back, 1)).toISOString().slice(0, 10);
-  const clip = (from: string) => ({ from: from < extent.first ? extent.first : from, to: last });
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  const monthStart = (back: number) => day(new Date(Date.UTC(year, month - back, 1)));
+  // The last day's month is complete when the next day starts another month.
+  const complete = new Date(Date.UTC(year, month, Number(last.slice(8, 10)) + 1)).getUTCMonth() !== month;
+  // The start of the Nth full month back (the current month counts when it is complete).
+  const fullMonthsFrom = (n: number) => monthStart(complete ? n - 1 : n);
+  // A month wholly before the first offer stays as it is (the page then says it has no offers).
+  const clip = (from: string, to = last) => ({ from: from < extent.first && to >= extent.first ? extent.first : from, to });
   switch (state.range) {
+    case 'mtd':
+      return clip(monthStart(0));
+    case 'lastmonth':
+      return complete ? clip(monthStart(0)) : clip(monthStart(1), day(new Date(Date.UTC(year, month, 0))));
     case '3m':
-      return clip(monthStart(2));
+      return clip(fullMonthsFrom(3));
     case '6m':
-      return clip(monthStart(5));
+      return clip(fullMonthsFrom(6));
     case '12m':
-      return clip(monthStart(11));
+      return clip(fullMonthsFrom(12));
     case 'ytd':
       return clip(`${year}-01-01`);
     default:
@@ -130,9 +170,20 @@ export function resolveRange(state: ViewState, extent: { first: string; last: st
   }
 }
 
-/** The Cube filters the API takes for a state's dimension filters. */
+/**
+ * The Cube filters the API takes for a state's dimension filters: `equals` / `notEquals` on the
+ * values, `notSet` / `set` for "not recorded" — ORed with the values (kept), ANDed (excluded).
+ */
 export function apiFilters(state: ViewState): ApiFilter[] {
-  return state.filters.map((f) => ({ member: f.member, operator: 'equals', values: [...f.values] }));
+  return state.filters.map((f) => {
+    const values = f.values.filter((v) => v !== NOT_RECORDED);
+    const none = values.length < f.values.length;
+    const parts: ApiFilter[] = [
+      ...(values.length ? [{ member: f.member, operator: f.exclude ? 'notEquals' : 'equals', values: [...values] }] : []),
+      ...(none ? [{ member: f.member, operator: f.exclude ? 'set' : 'notSet' }] : []),
+    ];
+    return parts.length === 1 ? (parts[0] as ApiFilter) : f.exclude ? { and: parts } : { or: parts };
+  });
 }
 
 /** The common /api/v1 parameters for a state over a resolved range. */

@@ -9,6 +9,7 @@ import { leaderboardClusteringNote } from '../../../src/report-html/wording.js';
 import { h, svgFragment } from '../dom.js';
 import type { Panel } from '../panel.js';
 import { leaderboardTable } from '../panel-tables.js';
+import { NOT_RECORDED } from '../state.js';
 
 type SortKey = 'rank' | 'offer' | 'shrunkenRate' | 'rate' | 'offers' | 'probabilityToBeatOverall';
 
@@ -50,7 +51,8 @@ function intervalBar(r: LeaderboardRow, max: number, overall: number | null): st
   return `<svg viewBox="0 0 ${w} 14" width="${w}" height="14" aria-hidden="true">${overallLine}<rect x="${x(r.lower)}" y="4" width="${Math.max(1.5, Number(x(r.upper)) - Number(x(r.lower))).toFixed(1)}" height="6" rx="3" fill="${colour}" opacity="0.35"/><circle cx="${x(r.shrunkenRate)}" cy="7" r="4" fill="${colour}"/></svg>`;
 }
 
-export function showLeaderboard(panel: Panel, lb: LeaderboardResponse, f: Formatter): void {
+/** `drill(value)` filters the page to one offer (its name, or {@link NOT_RECORDED}); null: offers are not clickable. */
+export function showLeaderboard(panel: Panel, lb: LeaderboardResponse, f: Formatter, drill: ((value: string) => void) | null = null): void {
   if (lb.rows.length === 0) {
     panel.empty('No offers in this selection.');
     return;
@@ -86,7 +88,11 @@ export function showLeaderboard(panel: Panel, lb: LeaderboardResponse, f: Format
         'tr',
         { class: r.smallSample ? 'small-sample' : '' },
         h('td', { class: 'num' }, String(r.rank)),
-        h('td', { class: 'offer' }, r.offer ?? 'not recorded', r.smallSample ? h('span', { class: 'flag', title: `Fewer than ${lb.smallSampleThreshold} offers: ranked after the others` }, 'small sample') : null),
+        h('td', { class: 'offer' },
+          drill
+            ? h('button', { type: 'button', class: 'link drill', 'aria-label': `Filter the page to offer ${r.offer ?? 'not recorded'}`, onclick: () => drill(r.offer ?? NOT_RECORDED) }, r.offer ?? 'not recorded')
+            : (r.offer ?? 'not recorded'),
+          r.smallSample ? h('span', { class: 'flag', title: `Fewer than ${lb.smallSampleThreshold} offers: ranked after the others` }, 'small sample') : null),
         h('td', { class: 'num rate-cell' }, svgFragment(intervalBar(r, max, lb.overallRate), 'ci-bar'), h('span', { class: 'rate-text' }, h('strong', {}, f.percent(r.shrunkenRate)), h('small', {}, ` ${f.interval(r.lower, r.upper)}`))),
         h('td', { class: 'num hide-narrow' }, f.percent(r.rate)),
         h('td', { class: 'num' }, `${f.count(r.accepted)} / ${f.count(r.offers)}`),
