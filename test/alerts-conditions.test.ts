@@ -122,19 +122,64 @@ async function twelveMonths(): Promise<{ n: number; k: number }[]> {
   return months;
 }
 
-test('control limit: p-chart of the last 12 months, limits by hand', async () => {
-  const months = await twelveMonths();
-  const april = months[11] as { n: number; k: number };
-  const centre = months.reduce((s, m) => s + m.k, 0) / months.reduce((s, m) => s + m.n, 0);
-  const sigma = Math.sqrt((centre * (1 - centre)) / april.n);
-  const [chart] = await findings([{ name: 'chart', condition: { type: 'control-limit', chart: 'p', periods: 12 } }]);
-  close(chart?.numbers['centre'], centre);
-  close(chart?.numbers['lowerLimit'], centre - 3 * sigma);
-  close(chart?.numbers['upperLimit'], centre + 3 * sigma);
-  const outside = april.k / april.n < centre - 3 * sigma ? 'below' : april.k / april.n > centre + 3 * sigma ? 'above' : null;
-  assert.equal(chart?.status, outside === 'below' ? 'firing' : 'ok');
-  assert.equal(chart?.numbers['outside'], outside);
-  assert.equal(chart?.test?.name, 'p-chart (3σ limits, 12 months)');
+test('control limit: p-chart of the last 12 months, limits by hand; inside on the demo, firing on a planted collapse', async () => {
+  const rule = [{ name: 'chart', condition: { type: 'control-limit', chart: 'p', periods: 12 } }];
+  /** The p-chart of May 2024 – April 2025 by hand: p̄ = Σk/Σn, limits p̄ ± 3·√(p̄(1 − p̄)/n_April). */
+  const hand = async () => {
+    const months = await twelveMonths();
+    const april = months[11] as { n: number; k: number };
+    const centre = months.reduce((s, m) => s + m.k, 0) / months.reduce((s, m) => s + m.n, 0);
+    const sigma = Math.sqrt((centre * (1 - centre)) / april.n);
+    const rate = april.k / april.n;
+    return { april, rate, centre, lower: centre - 3 * sigma, upper: centre + 3 * sigma, z: (rate - centre) / sigma };
+  };
+  const check = (chart: Finding | undefined, h: Awaited<ReturnType<typeof hand>>) => {
+    close(chart?.numbers['centre'], h.centre);
+    close(chart?.numbers['lowerLimit'], h.lower);
+    close(chart?.numbers['upperLimit'], h.upper);
+    close(chart?.numbers['z'], h.z);
+    assert.deepEqual([chart?.numbers['offers'], chart?.numbers['accepted']], [h.april.n, h.april.k]);
+    assert.equal(chart?.test?.name, 'p-chart (3σ limits, 12 months)');
+  };
+
+  // The demo's April 2025 lies inside its limits: no alarm.
+  const inside = await hand();
+  assert.ok(inside.rate > inside.lower && inside.rate < inside.upper, `April inside by hand: ${inside.rate} in [${inside.lower}, ${inside.upper}]`);
+  const [ok] = await findings(rule);
+  check(ok, inside);
+  assert.deepEqual([ok?.status, ok?.numbers['outside']], ['ok', null]);
+
+  // Plant a collapse: 40 % of April's acceptances removed by plain SQL (restored afterwards).
+  const april = `offered_at >= TIMESTAMP '2025-04-01' AND offered_at < TIMESTAMP '2025-05-01'`;
+  await store.run(`CREATE TABLE april_backup AS SELECT offer_id, accepted_at, declined_at FROM offers WHERE ${april}`);
+  try {
+    await store.run(
+      `UPDATE offers SET declined_at = accepted_at, accepted_at = NULL WHERE ${april} AND accepted_at IS NOT NULL AND CAST(substr(offer_id, 3) AS BIGINT) % 10 < 4`,
+    );
+    const collapsed = await hand();
+    assert.ok(collapsed.april.k < inside.april.k * 0.7 && collapsed.april.n === inside.april.n, 'acceptances removed, offers kept');
+    assert.ok(collapsed.rate < collapsed.lower, `April below its lower limit by hand: ${collapsed.rate} < ${collapsed.lower}`);
+    const [firing] = await findings(rule);
+    check(firing, collapsed);
+    assert.deepEqual([firing?.status, firing?.severity, firing?.numbers['outside']], ['firing', 'warning', 'below']);
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+    assert.equal(
+      firing?.message,
+      `Conversion rate in 2025-04 (${collapsed.april.k.toLocaleString('en-US')} of ${collapsed.april.n.toLocaleString('en-US')} offers): ${pct(collapsed.rate)} is below the lower control limit ` +
+        `of the p-chart (3σ limits, 12 months): limits ${pct(collapsed.lower)}–${pct(collapsed.upper)} around the centre ${pct(collapsed.centre)}`,
+    );
+    // The default rule (chart auto) fires on it too, whichever chart the χ² test picks.
+    const months = await twelveMonths();
+    const auto = controlLimits(months, chiSquare(months) > CHI2_95_DF11);
+    assert.ok(collapsed.rate < auto.lower, `below the automatic chart's limit by hand too: ${collapsed.rate} < ${auto.lower}`);
+    const [byDefault] = await findings([{ name: 'auto', condition: { type: 'control-limit' } }]);
+    close(byDefault?.numbers['lowerLimit'], auto.lower);
+    assert.deepEqual([byDefault?.status, byDefault?.numbers['outside']], ['firing', 'below']);
+  } finally {
+    await store.run(`UPDATE offers SET accepted_at = b.accepted_at, declined_at = b.declined_at FROM april_backup b WHERE offers.offer_id = b.offer_id`);
+    await store.run('DROP TABLE april_backup');
+  }
+  assert.deepEqual(await monthCounts('2025-04-01', '2025-05-01'), { n: inside.april.n, k: inside.april.k }, 'April restored');
 });
 
 test('control limit: chart auto (the default) picks Laney p′ when the months vary more than chance, limits by hand', async () => {

@@ -39,17 +39,45 @@ test('a sum on the one side is not multiplied by the many side', async () => {
 });
 
 test('grouped by a dimension of the many side: each account counted once per group', async () => {
-  const data = await load({ measures: ['Accounts.totalMrr', 'Accounts.enterpriseMrr', 'Deals.revenue'], dimensions: ['Deals.offerType'] });
-  const expected = await store.query(`
-    SELECT k.offer_type, sum(c.mrr) AS mrr, sum(CASE WHEN c.account_size = 'enterprise' THEN c.mrr END) AS ent,
-      (SELECT sum(o.revenue) FROM offers o JOIN customers c2 ON c2.customer_id = o.customer_id WHERE o.offer_type = k.offer_type) AS revenue
-    FROM (SELECT DISTINCT o.offer_type, o.customer_id FROM offers o JOIN customers c ON c.customer_id = o.customer_id) k
-    JOIN customers c ON c.customer_id = k.customer_id
-    GROUP BY k.offer_type ORDER BY k.offer_type`);
-  assert.deepEqual(
-    data.map((r) => [r['Deals.offerType'], n(r['Accounts.totalMrr']), n(r['Accounts.enterpriseMrr']), n(r['Deals.revenue'])]),
-    expected.map((e) => [e['offer_type'], n(e['mrr']), n(e['ent']), n(e['revenue'])]),
-  );
+  // Accounts with two deals of one type (c1: two more upsells, c3: a second cross-sell) are the
+  // case a naive join gets wrong: their mrr would count once per deal within the type's group.
+  const many = await offersStore();
+  try {
+    for (const [id, customer, type, revenue] of [
+      ['o09', 'c1', 'upsell', 50],
+      ['o10', 'c1', 'upsell', null],
+      ['o11', 'c3', 'cross_sell', 70],
+    ] as const) {
+      await many.run(`INSERT INTO offers VALUES ($1, $2, TIMESTAMP '2025-02-10 09:00:00', $3, 'Extra', 'email', NULL, NULL, NULL, $4)`, [id, customer, type, revenue]);
+    }
+    const { results } = await answerQuery(
+      many,
+      model,
+      { measures: ['Accounts.totalMrr', 'Accounts.enterpriseMrr', 'Deals.revenue'], dimensions: ['Deals.offerType'], order: { 'Deals.offerType': 'asc' } },
+      { now: NOW, access: allAccess('local') },
+    );
+    const data = results[0]?.data ?? [];
+    // Per type, each account that has a deal of that type once: distinct (type, account) pairs first.
+    const expected = await many.query(`
+      SELECT k.offer_type, sum(c.mrr) AS mrr, sum(CASE WHEN c.account_size = 'enterprise' THEN c.mrr END) AS ent,
+        (SELECT sum(o.revenue) FROM offers o JOIN customers c2 ON c2.customer_id = o.customer_id WHERE o.offer_type = k.offer_type) AS revenue
+      FROM (SELECT DISTINCT o.offer_type, o.customer_id FROM offers o JOIN customers c ON c.customer_id = o.customer_id) k
+      JOIN customers c ON c.customer_id = k.customer_id
+      GROUP BY k.offer_type ORDER BY k.offer_type`);
+    assert.deepEqual(
+      data.map((r) => [r['Deals.offerType'], n(r['Accounts.totalMrr']), n(r['Accounts.enterpriseMrr']), n(r['Deals.revenue'])]),
+      expected.map((e) => [e['offer_type'], n(e['mrr']), n(e['ent']), n(e['revenue'])]),
+    );
+    // By hand: upsell accounts c1 (100), c2 (200), c3 (1000), c4 (800) → 2100, enterprise 1800;
+    // cross-sell c1, c2, c3 → 1300, enterprise 1000.
+    assert.deepEqual(expected.map((e) => [e['offer_type'], n(e['mrr']), n(e['ent'])]), [['cross_sell', 1300, 1000], ['upsell', 2100, 1800]]);
+    // The naive join counts c1's mrr three times among upsells and c3's twice among cross-sells.
+    const naive = await many.query(`SELECT o.offer_type, sum(c.mrr) AS mrr, sum(CASE WHEN c.account_size = 'enterprise' THEN c.mrr END) AS ent
+      FROM offers o JOIN customers c ON c.customer_id = o.customer_id GROUP BY o.offer_type ORDER BY o.offer_type`);
+    assert.deepEqual(naive.map((e) => [e['offer_type'], n(e['mrr']), n(e['ent'])]), [['cross_sell', 2300, 2000], ['upsell', 2300, 1800]], 'the naive join multiplies');
+  } finally {
+    await many.close();
+  }
 });
 
 test('a number measure over both sides, and a measure filter on a fanned-out sum', async () => {
