@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { statSync } from 'node:fs';
 import { UprateError, errorMessage } from '../core/errors.js';
 import type { TableSpec } from '../core/schema.js';
 import { sqlIdentifier, sqlString } from '../store/sql-literal.js';
@@ -17,6 +18,38 @@ export interface Source {
   readonly numberedSql: string;
   /** How a row's position is named in messages: a line of a text file, or a record. */
   readonly position: 'line' | 'record';
+  /** The file as it was opened (size, change time, inode): a load that reads it twice checks it is still the same before it commits. */
+  readonly version: string;
+}
+
+/**
+ * What identifies one version of a file: its size, its last modification and status change (in
+ * nanoseconds) and its inode. A rewrite — in place or by a rename over it — changes one of them.
+ */
+export function fileVersion(file: string): string {
+  const s = statSync(file, { bigint: true });
+  return `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}`;
+}
+
+/**
+ * Refuses a load whose file changed since it was opened: a writing pass that reads the file again
+ * would store rows nobody checked (even as many as were checked).
+ */
+export function checkUnchanged(sources: readonly Pick<Source, 'file' | 'version'>[]): void {
+  for (const source of sources) {
+    let now: string;
+    try {
+      now = fileVersion(source.file);
+    } catch (e) {
+      now = `gone: ${errorMessage(e)}`;
+    }
+    if (now !== source.version) {
+      throw new UprateError('FILE_FORMAT', `the input changed while it was being loaded: ${source.file} was modified after its rows were checked`, {
+        hint: 'load a file that is not being written to (copy it first if another program writes it); nothing was stored',
+        location: source.file,
+      });
+    }
+  }
 }
 
 async function describeNames(c: DuckDBConnection, tableFunction: string, file: string): Promise<string[]> {
@@ -59,6 +92,11 @@ function selects(projection: string, reader: string, headerLines: number): Pick<
 
 /** Resolves a file to a text-typed row source; reads only its header or schema. */
 export async function openSource(c: DuckDBConnection, spec: TableSpec, file: string, format: SourceFormat): Promise<Source> {
+  // Taken before anything is read: any change from here on is caught before the commit.
+  return { ...(await openUnversioned(c, spec, file, format)), version: fileVersion(file) };
+}
+
+async function openUnversioned(c: DuckDBConnection, spec: TableSpec, file: string, format: SourceFormat): Promise<Omit<Source, 'version'>> {
   const path = sqlString(file);
   if (format === 'csv') {
     const header = readFirstLine(file);

@@ -7,6 +7,7 @@ import { duckDbExec } from './duckdb-exec.js';
 import type { CheckedTable } from '../../ingest/check-rows.js';
 import type { IngestProgress } from '../../ingest/ingest-options.js';
 import { firstRow, inputChanged, withProgress } from '../../ingest/statement-progress.js';
+import { checkUnchanged } from '../../ingest/source-sql.js';
 
 /**
  * DuckDB: writes every checked table in one transaction, in order (customers first), each with
@@ -42,6 +43,8 @@ export async function mergeTables(
       counts.push(written);
     }
     await applyRefresh(exec, 'duckdb', inLoad);
+    // The writing pass read the files again: they must be the files that were checked.
+    checkUnchanged(tables.flatMap((t) => t.sources));
     await c.run('COMMIT');
   } catch (e) {
     await c.run('ROLLBACK');
