@@ -548,7 +548,21 @@ describe('GET /api/v1/insights', () => {
     assert.ok(!r.insights.some((i) => i.id === 'segment_below:Customers.industry=saas'));
     const bench = r.insights.find((i) => i.id === 'benchmark:saas');
     const saasRef = REF.industries.find((x) => x.industry === 'saas')!;
-    assert.equal(bench?.severity, standing(saasRef.rate, 0.25) === 'below' ? 'warning' : 'info');
+    // Benchmark standing is context (an industry below a published average may still be this
+    // business's best): never a warning, whichever side of the benchmark it falls.
+    assert.equal(bench?.severity, 'info');
+    assert.match(bench?.title ?? '', standing(saasRef.rate, 0.25) === 'below' ? /^SaaS customers are below their industry benchmark$/ : /^SaaS customers are (above|in line with) their industry benchmark$/);
+    // What is at stake: offers × the gap, as a rate (by hand from the reference's numbers).
+    close(bench?.impact ?? null, Number(bench?.numbers['offers']) * Math.abs(Number(bench?.numbers['rate']) - 0.25), 'benchmark impact');
+    // Ordered by severity, then by what is at stake (most first; context without an impact last).
+    for (let i = 1; i < r.insights.length; i++) {
+      const [a, b] = [r.insights[i - 1]!, r.insights[i]!];
+      if (a.severity === b.severity) assert.ok((a.impact ?? -1) >= (b.impact ?? -1), `${a.id} (${a.impact}) before ${b.id} (${b.impact})`);
+    }
+    for (const i of r.insights.filter((x) => x.kind === 'segment_above' || x.kind === 'segment_below')) {
+      close(i.impact, (Number(i.numbers['offers']) * Math.abs(Number(i.numbers['differencePoints']))) / 100, `${i.id} impact`);
+      assert.doesNotMatch(i.title, /_/, 'values are written for people (at risk, not at_risk)');
+    }
     close(bench?.test?.pValue, saasRef.p, 'benchmark p');
     close(bench?.numbers['lower'] as number, saasRef.rate.lower, 'benchmark lower');
     assert.match(bench?.text ?? '', /14\.1%/);

@@ -53,3 +53,30 @@ export function pValue(p: number | null): string {
 export function ofOffers(accepted: number, offers: number): string {
   return `${count(accepted)} of ${count(offers)} offers`;
 }
+
+const INDUSTRY_NAMES: Readonly<Record<string, string>> = { saas: 'SaaS', retail: 'retail', consumer_goods: 'consumer goods' };
+
+/** An industry code as people write it: `saas` → "SaaS", `consumer_goods` → "consumer goods". */
+export function industryName(industry: string): string {
+  return INDUSTRY_NAMES[industry] ?? industry.replace(/_/g, ' ');
+}
+
+/** A dimension value as people read it: `at_risk` → "at risk", null → "not recorded". */
+export function valueLabel(value: string | null | undefined): string {
+  return value === null || value === undefined ? 'not recorded' : value.replace(/_/g, ' ');
+}
+
+/**
+ * A dimension's title as a heading: the cube the binding appends to other cubes' members is
+ * dropped, and title-cased words are put in sentence case — `Account Size (Customers)` →
+ * `Account size`; `Customer ID` keeps its capitals. `offers` is the binding's offers measure.
+ */
+export function panelTitle(dimension: { readonly member: string; readonly title: string }, offers: string): string {
+  const cubeOf = (member: string) => member.split('.')[0] ?? member;
+  const own = cubeOf(dimension.member) === cubeOf(offers);
+  const bare = own ? dimension.title : dimension.title.replace(/\s+\([^()]*\)$/, '');
+  return bare
+    .split(' ')
+    .map((word, i) => (i > 0 && /^[A-Z][a-z]+$/.test(word) ? word.toLowerCase() : word))
+    .join(' ');
+}

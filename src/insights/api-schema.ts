@@ -588,6 +588,12 @@ export const insightSchema = component(
       title: z.string(),
       text: z.string().describe('The finding in a sentence or two, with its numbers.'),
       numbers: z.record(z.string(), z.union([z.number(), z.string(), z.null()])).describe('The numbers behind the text (rates as fractions, points, counts).'),
+      impact: z
+        .number()
+        .nullable()
+        .describe(
+          'Acceptances at stake: the offers the finding is about × its gap as a rate (a segment 5 points below the rest over 10,000 offers: 500). Findings are ordered by severity, then impact; null for context (the band).',
+        ),
       test: z
         .object({
           name: z.string(),

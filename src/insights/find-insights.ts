@@ -1,4 +1,4 @@
-import { findMember, underscore } from '../model/index.js';
+import { findMember } from '../model/index.js';
 import { compareProportions, controlVerdict, DEFAULT_CONTROL_PERIODS, type AdjustMethod } from '../stats/index.js';
 import type { BreakdownResponse, Insight, InsightsResponse, KpiResponse, LeaderboardResponse, TimeseriesResponse } from './api-types.js';
 import { breakdown } from './breakdown.js';
@@ -9,7 +9,7 @@ import { leaderboard } from './leaderboard.js';
 import { bindingOf, measuredCounts, readAhead, resolveRange, withCountReads } from './offer-counts.js';
 import { differenceView } from './rate-view.js';
 import { timeseries } from './timeseries.js';
-import { count, interval, NULL_VALUE, percent, points } from '../core/display.js';
+import { count, industryName, interval, NULL_VALUE, panelTitle, percent, points, valueLabel } from '../core/display.js';
 import { differenceText, pText, rateText } from './wording.js';
 
 export interface InsightOptions {
@@ -45,17 +45,30 @@ export async function findInsights(context: KpiContext, requested: Selection, op
   insights.push(...headlineInsights(kpi, binding.industry, link));
   for (const dimension of scanned) {
     const b = await breakdown(ctx, selection, { by: [dimension], ...(options.correction ? { correction: options.correction } : {}) });
-    insights.push(...segmentInsights(b, dimension, link));
+    const bound = binding.dimensions.find((d) => d.member === dimension);
+    const label = dimension === binding.industry ? industryName : valueLabel;
+    insights.push(...segmentInsights(b, dimension, panelTitle(bound ?? { member: dimension, title: dimension.split('.')[1] ?? dimension }, binding.offers), label, link));
     if (dimension === binding.channel) insights.push(...channelGap(ctx, b, dimension, link));
   }
   if (binding.offerName) insights.push(...offerInsights(await leaderboard(ctx, selection), link));
   insights.push(...monitoringInsights(await timeseries(ctx, selection, { grain: 'month' }), link));
 
-  insights.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  insights.sort(byPriority);
   return { query: queryEcho(ctx, selection), insights, scanned };
 }
 
 type Link = (path: string, extra?: Record<string, string>) => string;
+
+/** What matters most first: critical, then warnings, then good news and context; within each, the most acceptances at stake. */
+export function byPriority(a: Pick<Insight, 'severity' | 'impact'>, b: Pick<Insight, 'severity' | 'impact'>): number {
+  return SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (b.impact ?? -1) - (a.impact ?? -1);
+}
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** Acceptances at stake: offers × a gap in points (null when either is unknown). */
+const atStake = (offers: number | null | undefined, gapPoints: number | null | undefined): number | null =>
+  offers === null || offers === undefined || gapPoints === null || gapPoints === undefined ? null : (offers * Math.abs(gapPoints)) / 100;
 
 function linkMaker(ctx: KpiContext, selection: Selection): Link {
   return (path, extra = {}) => {
@@ -84,22 +97,26 @@ function headlineInsights(kpi: KpiResponse, industry: string | null, link: Link)
         `The conversion rate is ${rateText(kpi)}. ` +
         (judged === 'indeterminate' ? `Its band cannot be named: ${kpi.band.reason}.` : `The whole interval lies in the ${judged} band.`),
       numbers: { rate: kpi.rate, lower: kpi.interval.lower, upper: kpi.interval.upper, offers: kpi.offers, accepted: kpi.accepted, band: kpi.band.band },
+      impact: null,
       test: null,
       link: link('kpi'),
     });
   }
   for (const b of kpi.benchmarks) {
     if (b.rate === null || b.standing === null) continue;
-    const name = `${b.industry} (${b.benchmark.source} benchmark ${percent(b.benchmark.rate, 0)})`;
+    const name = `${industryName(b.industry)} (${b.benchmark.source} benchmark ${percent(b.benchmark.rate, 0)})`;
+    // Context, not a warning: an industry below a published average may still be the best of
+    // this business's industries (the segment findings say how it compares with the rest).
     out.push({
       id: `benchmark:${b.industry}`,
       kind: 'benchmark',
-      severity: b.standing === 'below' ? 'warning' : 'info',
-      title: `${b.industry}: ${b.standing === 'consistent' ? 'in line with' : b.standing} its benchmark`,
+      severity: 'info',
+      title: `${capitalised(industryName(b.industry))} customers are ${b.standing === 'consistent' ? 'in line with' : b.standing} their industry benchmark`,
       text:
         `Customers in ${name} convert at ${rateText(b)}, ${points(b.gapPoints)} from the benchmark; ` +
         (b.standing === 'consistent' ? 'the interval includes the benchmark.' : `the whole interval is ${b.standing} it (score test ${pText(b.pValue)}).`),
       numbers: { rate: b.rate, lower: b.interval.lower, upper: b.interval.upper, benchmark: b.benchmark.rate, gapPoints: b.gapPoints, offers: b.offers, source: b.benchmark.source },
+      impact: atStake(b.offers, b.gapPoints),
       test: { name: 'one-sample score test against the benchmark', statistic: null, pValue: b.pValue, adjustedPValue: null, correction: null },
       link: industry ? link('kpi', { filters: JSON.stringify([{ member: industry, operator: 'equals', values: [b.industry] }]) }) : link('kpi'),
     });
@@ -113,6 +130,7 @@ function headlineInsights(kpi: KpiResponse, industry: string | null, link: Link)
       title: t.standing === 'below' ? 'Below target' : t.standing === 'above' ? 'Above target' : 'On target (within the interval)',
       text: `The rate ${rateText(kpi)} is ${points(t.gapPoints)} from the target ${percent(t.rate)}; ${t.standing === 'consistent' ? 'the interval includes the target.' : `the whole interval is ${t.standing} it.`}`,
       numbers: { rate: kpi.rate, target: t.rate, gapPoints: t.gapPoints },
+      impact: atStake(kpi.offers, t.gapPoints),
       test: null,
       link: link('kpi'),
     });
@@ -120,18 +138,17 @@ function headlineInsights(kpi: KpiResponse, industry: string | null, link: Link)
   return out;
 }
 
-function segmentInsights(b: BreakdownResponse, dimension: string, link: Link): Insight[] {
+/** `name`: the dimension's title as the dashboard's panel heads it (`Lifecycle stage`). */
+function segmentInsights(b: BreakdownResponse, dimension: string, name: string, label: (code: string) => string, link: Link): Insight[] {
   const out: Insight[] = [];
-  // `Customers.lifecycleStage` → `Lifecycle stage`, as the dashboard's panels name it.
-  const words = underscore(dimension.split('.')[1] ?? dimension).replace(/_/g, ' ');
-  const name = words.charAt(0).toUpperCase() + words.slice(1);
   for (const row of b.rows) {
     const v = row.vsRest;
-    const value = row.segment[dimension];
-    if (!v.significant || v.direction === null || value === null || value === undefined || row.smallSample) continue;
+    const code = row.segment[dimension];
+    if (!v.significant || v.direction === null || code === null || code === undefined || row.smallSample) continue;
+    const value = label(code);
     const above = v.direction === 'above';
     out.push({
-      id: `segment_${v.direction}:${dimension}=${value}`,
+      id: `segment_${v.direction}:${dimension}=${code}`,
       kind: above ? 'segment_above' : 'segment_below',
       severity: above ? 'info' : 'warning',
       title: `${name} ${value} converts ${above ? 'above' : 'below'} the rest`,
@@ -149,11 +166,12 @@ function segmentInsights(b: BreakdownResponse, dimension: string, link: Link): I
         adjustedLower: v.adjustedLower,
         adjustedUpper: v.adjustedUpper,
       },
+      impact: atStake(row.offers, v.differencePoints),
       test: { name: v.testName ?? 'none', statistic: v.statistic, pValue: v.pValue, adjustedPValue: v.adjustedPValue, correction: b.correction.description },
       link: link('breakdown', { by: dimension }),
     });
   }
-  return out.sort((x, y) => Math.abs(Number(y.numbers['differencePoints'] ?? 0)) - Math.abs(Number(x.numbers['differencePoints'] ?? 0)));
+  return out;
 }
 
 /** The best against the worst channel (each with ≥ 30 offers). */
@@ -171,9 +189,10 @@ function channelGap(ctx: KpiContext, b: BreakdownResponse, channel: string, link
       id: `channel_gap:${best.label}-${worst.label}`,
       kind: 'channel_gap',
       severity: 'info',
-      title: `Biggest channel gap: ${best.label} vs ${worst.label}`,
-      text: `${best.label} converts at ${rateText(best)}, ${worst.label} at ${rateText(worst)}: ${differenceText(c)}.`,
-      numbers: { best: best.label, worst: worst.label, bestRate: best.rate, worstRate: worst.rate, differencePoints: c.differencePoints, lower: c.lower, upper: c.upper },
+      title: `Biggest channel gap: ${valueLabel(best.label)} vs ${valueLabel(worst.label)}`,
+      text: `${valueLabel(best.label)} converts at ${rateText(best)}, ${valueLabel(worst.label)} at ${rateText(worst)}: ${differenceText(c)}.`,
+      numbers: { best: best.label, worst: worst.label, bestRate: best.rate, worstRate: worst.rate, differencePoints: c.differencePoints, lower: c.lower, upper: c.upper, worstOffers: worst.offers },
+      impact: atStake(worst.offers, c.differencePoints),
       test: { name: c.testName ?? 'none', statistic: c.statistic, pValue: c.pValue, adjustedPValue: null, correction: null },
       link: link('compare', {
         a: JSON.stringify([{ member: channel, operator: 'equals', values: [best.label] }]),
@@ -214,6 +233,7 @@ function offerInsights(board: LeaderboardResponse, link: Link): Insight[] {
         accepted: r.accepted,
         probabilityToBeatOverall: r.probabilityToBeatOverall,
       },
+      impact: board.overallRate === null ? null : atStake(r.offers, (r.shrunkenRate - board.overallRate) * 100),
       test: { name: `empirical-Bayes Beta(${board.prior.alpha.toFixed(1)}, ${board.prior.beta.toFixed(1)}) posterior`, statistic: null, pValue: null, adjustedPValue: null, correction: null },
       link: link('leaderboard'),
     });
@@ -238,6 +258,7 @@ function monitoringInsights(ts: TimeseriesResponse, link: Link): Insight[] {
       title: `${latest.period.slice(0, 7)} is ${below ? 'below' : 'above'} its control limits`,
       text: `The latest complete month (${latest.period.slice(0, 7)}, ${rateText(latest)}): ${verdict.sentence}.`,
       numbers: { period: latest.period, rate: verdict.rate, centreLine: verdict.centre, lcl: verdict.lower, ucl: verdict.upper, offers: latest.offers, sigmaZ: verdict.sigmaZ },
+      impact: verdict.rate === null || verdict.centre === null ? null : atStake(latest.offers, (verdict.rate - verdict.centre) * 100),
       test: { name: verdict.chartName, statistic: verdict.z, pValue: null, adjustedPValue: null, correction: null },
       link: link('timeseries', { grain: 'month' }),
     });
@@ -250,13 +271,15 @@ function monitoringInsights(ts: TimeseriesResponse, link: Link): Insight[] {
       severity: side === 'below' ? 'warning' : 'info',
       title: `A run of months ${side} the centre line`,
       text: `${latest.period.slice(0, 7)} is part of a run of at least 8 complete months ${side} the centre line ${percent(latest.centreLine)}: a sustained shift.`,
-      numbers: { period: latest.period, centreLine: latest.centreLine, rate: latest.rate },
+      numbers: { period: latest.period, centreLine: latest.centreLine, rate: latest.rate, offers: latest.offers },
+      impact: latest.rate === null || latest.centreLine === null ? null : atStake(latest.offers, (latest.rate - latest.centreLine) * 100),
       test: { name: 'run rule (8 in a row on one side)', statistic: null, pValue: null, adjustedPValue: null, correction: null },
       link: link('timeseries', { grain: 'month' }),
     });
   }
   const change = ts.latestChange;
   if (change && change.significant && change.differencePoints !== null) {
+    const changed = ts.points.find((p) => p.period === change.period);
     const drop = change.differencePoints < 0;
     out.push({
       id: `${drop ? 'period_drop' : 'period_rise'}:${change.period}`,
@@ -264,7 +287,8 @@ function monitoringInsights(ts: TimeseriesResponse, link: Link): Insight[] {
       severity: drop ? 'warning' : 'info',
       title: `${change.period.slice(0, 7)} ${drop ? 'dropped' : 'rose'} against ${change.previousPeriod.slice(0, 7)}`,
       text: `The latest complete month ${change.period.slice(0, 7)} against ${change.previousPeriod.slice(0, 7)}: ${differenceText(change)}.`,
-      numbers: { period: change.period, previousPeriod: change.previousPeriod, differencePoints: change.differencePoints, lower: change.lower, upper: change.upper },
+      numbers: { period: change.period, previousPeriod: change.previousPeriod, differencePoints: change.differencePoints, lower: change.lower, upper: change.upper, offers: changed?.offers ?? null },
+      impact: atStake(changed?.offers, change.differencePoints),
       test: { name: change.testName ?? 'none', statistic: change.statistic, pValue: change.pValue, adjustedPValue: change.adjustedPValue, correction: ts.changeFamily.description },
       link: link('timeseries', { grain: 'month' }),
     });
@@ -277,7 +301,9 @@ function monitoringInsights(ts: TimeseriesResponse, link: Link): Insight[] {
       severity: trend.direction === 'falling' ? 'warning' : 'info',
       title: `Conversion is ${trend.direction}`,
       text: `Over the last ${trend.periods} complete months (${trend.from?.slice(0, 7)} to ${trend.to?.slice(0, 7)}) the rate is ${trend.direction} by ${points(trend.slopePoints, 2)} a month (${trend.test}, ${pText(trend.pValue)}${trend.seasonal ? '; the seasons are allowed for' : ''}).`,
-      numbers: { periods: trend.periods, slopePoints: trend.slopePoints, z: trend.z, pValue: trend.pValue, dispersion: trend.dispersion },
+      numbers: { periods: trend.periods, slopePoints: trend.slopePoints, z: trend.z, pValue: trend.pValue, dispersion: trend.dispersion, offers: latest?.offers ?? null },
+      // The drift over the window, on a month of the latest month's offers.
+      impact: trend.slopePoints === null ? null : atStake(latest?.offers, trend.slopePoints * trend.periods),
       test: { name: trend.seasonal ? 'seasonal quasi-binomial GLM' : 'quasi-binomial GLM', statistic: trend.z, pValue: trend.pValue, adjustedPValue: null, correction: null },
       link: link('timeseries', { grain: 'month' }),
     });

@@ -6,11 +6,7 @@ import type { ApiDifference, ApiInterval, ApiProjection, BreakdownResponse, KpiR
 import type { ModelCoverage } from './coverage.js';
 import type { Formatter } from './format.js';
 
-const INDUSTRY_NAMES: Readonly<Record<string, string>> = { saas: 'SaaS', retail: 'retail', consumer_goods: 'consumer goods' };
-
-export function industryName(industry: string): string {
-  return INDUSTRY_NAMES[industry] ?? industry.replace(/_/g, ' ');
-}
+export { industryName } from '../core/display.js';
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 

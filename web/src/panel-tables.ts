@@ -52,8 +52,8 @@ export function leaderboardTable(lb: LeaderboardResponse): CsvTable {
 
 export function insightsTable(ins: InsightsResponse): CsvTable {
   return {
-    columns: ['severity', 'kind', 'title', 'text', 'test', 'p_value', 'adjusted_p_value', 'id'],
-    rows: ins.insights.map((i) => [i.severity, i.kind, i.title, i.text, i.test?.name ?? null, i.test?.pValue ?? null, i.test?.adjustedPValue ?? null, i.id]),
+    columns: ['severity', 'kind', 'title', 'text', 'test', 'p_value', 'adjusted_p_value', 'id', 'impact'],
+    rows: ins.insights.map((i) => [i.severity, i.kind, i.title, i.text, i.test?.name ?? null, i.test?.pValue ?? null, i.test?.adjustedPValue ?? null, i.id, i.impact ?? null]),
   };
 }
 

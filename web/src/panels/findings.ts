@@ -8,12 +8,15 @@ import { alertsTable, insightsTable } from '../panel-tables.js';
 
 const SEVERITY_LABEL = { critical: 'Act now', warning: 'Watch', info: 'Good to know' } as const;
 
+/** How many findings the panel leads with; the rest are one click away. */
+export const LEAD_FINDINGS = 5;
+
 export function showInsights(panel: Panel, ins: InsightsResponse, f: Formatter, open: (link: string) => void): void {
   if (ins.insights.length === 0) {
     panel.empty('Nothing stands out: no segment, offer or period differs significantly in this selection.');
     return;
   }
-  const item = (i: Insight) =>
+  const item = (i: Insight, n: number) =>
     h(
       'li',
       { class: `insight sev-${i.severity}` },
@@ -22,9 +25,21 @@ export function showInsights(panel: Panel, ins: InsightsResponse, f: Formatter, 
         h('p', { class: 'insight-title' }, i.title),
         h('p', { class: 'insight-text' }, i.text),
         i.test ? h('p', { class: 'insight-test' }, `${i.test.name}${i.test.adjustedPValue !== null ? `, adjusted ${f.pValue(i.test.adjustedPValue)}` : i.test.pValue !== null ? `, ${f.pValue(i.test.pValue)}` : ''}${i.test.correction ? ` · ${i.test.correction}` : ''}`) : null,
-        i.link ? h('button', { type: 'button', class: 'link', onclick: () => open(i.link ?? '') }, 'Show this view') : null),
+        i.link ? h('button', { type: 'button', class: 'link', 'aria-label': `Show the view of finding ${n}: ${i.title}`, onclick: () => open(i.link ?? '') }, 'Show this view') : null),
     );
-  panel.ready(() => insightsTable(ins), h('ol', { class: 'insights', 'data-testid': 'insights' }, ...ins.insights.map(item)));
+  // The API orders findings by what matters most (severity, then acceptances at stake): the first
+  // few lead; the rest, and the context, are behind "all findings".
+  const lead = ins.insights.slice(0, LEAD_FINDINGS);
+  const rest = ins.insights.slice(LEAD_FINDINGS);
+  panel.ready(
+    () => insightsTable(ins),
+    h('ol', { class: 'insights', 'data-testid': 'insights' }, ...lead.map((i, k) => item(i, k + 1))),
+    rest.length
+      ? h('details', { class: 'more-findings', 'data-testid': 'more-findings' },
+          h('summary', {}, `All ${ins.insights.length} findings`),
+          h('ol', { class: 'insights', start: LEAD_FINDINGS + 1 }, ...rest.map((i, k) => item(i, LEAD_FINDINGS + k + 1))))
+      : null,
+  );
 }
 
 export function showAlerts(panel: Panel, alerts: AlertsResponse | null, f: Formatter): void {
