@@ -8,6 +8,7 @@ import { registerQuery } from './query-command.js';
 import { registerRollups } from './rollups-command.js';
 import { registerReport } from './report-command.js';
 import { registerServe } from './serve-command.js';
+import { registerToken } from './token-command.js';
 
 /** `uprate`: one file per command, each thin over the library. */
 export function buildProgram(): Command {
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerModel(program);
   registerRollups(program);
   registerAlerts(program);
+  registerToken(program);
   return program;
 }
 

@@ -97,6 +97,8 @@ export async function cubeRows(query: Query): Promise<Record<string, unknown>[]>
 
 export function asApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
+  // fetch's own failure (no answer at all), as the Cube client passes it on.
+  if (e instanceof TypeError && /fetch|network/i.test(e.message)) return new ApiError('the server did not answer; is uprate serve still running?', 0, 'NETWORK', null);
   const err = e as { message?: string; status?: number; response?: { error?: string; code?: string; hint?: string } };
   const status = err.status ?? 500;
   return new ApiError(err.response?.error ?? err.message ?? String(e), status, err.response?.code ?? `HTTP_${status}`, err.response?.hint ?? null);

@@ -21,6 +21,7 @@ import { showBreakdown, type RateScale } from './panels/breakdown.js';
 import { showAlerts, showInsights } from './panels/findings.js';
 import { showLeaderboard } from './panels/leaderboard.js';
 import { showTrend, type TrendPoint } from './panels/trend.js';
+import { askForToken as showTokenPrompt } from './token-dialog.js';
 import { dimensionTitle } from './controls.js';
 import { NOT_RECORDED, RANGE_LABELS, apiParams, drillTo, readState, removeFilter, resolveRange, stateFromApiLink, writeState, type ViewGrain, type ViewState } from './state.js';
 import { rateAxisRange } from '../../src/report-html/chart-options.js';
@@ -42,6 +43,15 @@ const crumbs = h('nav', { class: 'crumbs', 'aria-label': 'Active filters', 'data
 const banner = h('div', { class: 'banner', role: 'status' });
 const heading = h('h1', {}, reportHeading(FULL_COVERAGE));
 const capabilitiesSlot = h('div', { class: 'capabilities-slot' });
+/** Shown instead of the panels while the store has no offers. */
+const onboarding = h(
+  'section',
+  { class: 'panel onboarding', 'data-testid': 'onboarding', 'aria-labelledby': 'onboarding-title', hidden: true },
+  h('h2', { id: 'onboarding-title' }, 'No offers yet'),
+  h('p', {}, 'Load your offers (and, for segments by customer, your customers), then reload this page:'),
+  h('pre', {}, h('code', {}, 'uprate ingest customers.csv offers.csv')),
+  h('p', {}, 'Or try uprate on generated data first: ', h('code', {}, 'uprate demo'), '. The README lists the columns each file needs.'),
+);
 const segmentsSlot = h('div', { class: 'segments-slot' });
 const mainArea = h('main', {});
 const footer = h('footer', {});
@@ -74,6 +84,7 @@ function layout(): void {
   );
   fill(
     mainArea,
+    onboarding,
     headline.root,
     capabilitiesSlot,
     h('div', { class: 'grid grid-mid' }, trend.root, h('div', { class: 'side' }, alerts.root, insights.root)),
@@ -146,23 +157,21 @@ function navigate(next: ViewState, push = true): void {
   void render(next);
 }
 
+/**
+ * The server wants a token: the panels give way to one card saying how to get one (its button
+ * reopens the dialog after Esc), and a token entered lays the page out again and starts over.
+ */
 function askForToken(reason: string): void {
-  const existing = document.getElementById('token-dialog');
-  if (existing) return;
-  const input = h('input', { id: 'token-input', type: 'password', autocomplete: 'off', required: true, 'aria-describedby': 'token-why' });
-  const dialog = h(
-    'dialog',
-    { id: 'token-dialog', 'aria-labelledby': 'token-title' },
-    h('form', { method: 'dialog', class: 'token-form', onsubmit: () => { storeToken(input.value.trim()); dialog.remove(); void start(); } },
-      h('h2', { id: 'token-title' }, 'This uprate server needs an API token'),
-      h('p', { id: 'token-why' }, `${reason}. Paste a JWT signed with the server's UPRATE_API_SECRET (HS256). It is kept for this browser tab only.`),
-      h('label', { for: 'token-input' }, 'API token'),
-      input,
-      h('div', { class: 'dialog-buttons' }, h('button', { type: 'submit', class: 'primary' }, 'Use this token'))),
-  );
-  document.body.append(dialog);
-  dialog.showModal();
-  input.focus();
+  current?.abort();
+  showTokenPrompt({
+    reason,
+    place: mainArea,
+    onToken: (token) => {
+      storeToken(token);
+      layout();
+      void start();
+    },
+  });
 }
 
 function handleAuth(e: unknown): boolean {
@@ -197,11 +206,71 @@ async function start(): Promise<void> {
     performance.mark('uprate:meta');
   } catch (e) {
     if (handleAuth(e)) return;
-    banner.textContent = `Could not reach the API: ${asApiError(e).message}`;
-    banner.className = 'banner banner-error';
+    const err = asApiError(e);
+    if (err.code === 'NETWORK') {
+      // Nothing to show yet: one message, and the page starts by itself once the server answers.
+      serverLost(() => void start());
+      return;
+    }
+    showBanner(`Could not read the API: ${err.message}`);
   }
   started = true;
   await render(readState(location.search));
+}
+
+function showBanner(text: string, ...extra: (HTMLElement | string)[]): void {
+  fill(banner, h('span', {}, text), ...extra);
+  banner.className = 'banner banner-error';
+}
+
+function clearBanner(): void {
+  fill(banner);
+  banner.className = 'banner';
+}
+
+/** Retries after a lost server: 1 s, 2 s, 4 s … at most 30 s apart. */
+const RETRY_MS = { first: 1_000, max: 30_000 } as const;
+let retry: { timer: ReturnType<typeof setTimeout> | null; delay: number; resume: () => void } | null = null;
+
+/**
+ * The server stopped answering: one banner (not an error per panel), and a check with growing
+ * pauses until it answers again; then the page resumes (`resume`) by itself. "Retry now" checks at once.
+ */
+function serverLost(resume: () => void): void {
+  if (retry) {
+    retry.resume = resume;
+    return;
+  }
+  retry = { timer: null, delay: RETRY_MS.first, resume };
+  void waitForServer();
+}
+
+async function waitForServer(): Promise<void> {
+  if (!retry) return;
+  const state = retry;
+  if (state.timer) clearTimeout(state.timer);
+  state.timer = null;
+  try {
+    await getJson('/api/v1/binding', null, new AbortController().signal);
+  } catch (e) {
+    if (asApiError(e).code !== 'NETWORK') {
+      // It answers (even with an error): the panels say what it answered.
+    } else {
+      const seconds = Math.round(state.delay / 1000);
+      showBanner(
+        `Lost contact with the uprate server (is uprate serve still running?). Trying again in ${seconds} s.`,
+        h('button', { type: 'button', class: 'link', 'data-testid': 'retry-now', onclick: () => void waitForServer() }, 'Retry now'),
+      );
+      banner.dataset['state'] = 'lost';
+      state.timer = setTimeout(() => void waitForServer(), state.delay);
+      state.delay = Math.min(state.delay * 2, RETRY_MS.max);
+      return;
+    }
+  }
+  retry = null;
+  clearBanner();
+  delete banner.dataset['state'];
+  state.resume();
 }
 
 /** The grain one step finer, for a period opened from the trend. */
@@ -266,7 +335,22 @@ async function render(view: ViewState): Promise<void> {
   }
   const offersMeasure = members.offers;
   // A shared link may ask for an offer type the model does not have: the page shows all offers.
-  const state = coverage.offerTypes ? view : { ...view, offerType: null };
+  const typed = coverage.offerTypes ? view : { ...view, offerType: null };
+  // A link may filter on a member the model does not have (edited by hand, an older model): that
+  // filter is dropped, said once, with a link to the view without it.
+  const unknown = typed.filters.filter((flt) => !dimensions.some((d) => d.member === flt.member));
+  const state = unknown.length ? { ...typed, filters: typed.filters.filter((flt) => !unknown.includes(flt)) } : typed;
+  if (unknown.length) {
+    const names = unknown.map((flt) => flt.member).join(', ');
+    showBanner(
+      `This link filters on ${names}, which ${unknown.length > 1 ? 'are not dimensions' : 'is not a dimension'} of the model: ${unknown.length > 1 ? 'those filters were' : 'that filter was'} left out. `,
+      h('a', { href: `${location.pathname}${writeState(state)}`, 'data-testid': 'valid-view', onclick: (e: Event) => { e.preventDefault(); clearBanner(); navigate(state, false); } }, 'Open the view without it'),
+    );
+    banner.dataset['state'] = 'bad-filter';
+  } else if (banner.dataset['state'] === 'bad-filter') {
+    clearBanner();
+    delete banner.dataset['state'];
+  }
   const range = resolveRange(state, extent);
   const periodText = range ? `${f.day(range.from)} – ${f.day(range.to)}` : 'no data yet';
   // On a phone the controls fold into one line, so the headline is on the first screen.
@@ -284,10 +368,11 @@ async function render(view: ViewState): Promise<void> {
   scopeLine.textContent = `${periodText} · ${state.offerType ? state.offerType.replace('_', '-') + ' offers' : 'all offers'}${state.filters.length ? ` · ${state.filters.length} filter${state.filters.length > 1 ? 's' : ''}` : ''}`;
   document.title = `uprate · ${periodText}`;
   headline.setTitle(`Conversion rate · ${periodText}`);
-  if (!extent && started) {
-    const message = 'No offers yet. Load some with `uprate ingest offers.csv`, or run `uprate demo`.';
-    for (const p of [headline, trend, insights, ...rankedPanels(), ...breakdowns.map((b) => b.panel)]) p.empty(message);
-  }
+  // No offers at all: one card saying how to load some, instead of an empty panel each.
+  const empty = !extent && started;
+  for (const p of [headline, trend, insights, alerts, leaderboardPanel, ...breakdowns.map((b) => b.panel)]) p.root.hidden = empty || (p === leaderboardPanel && !coverage.offerNames);
+  segmentsSlot.hidden = empty;
+  onboarding.hidden = !empty;
   const params = apiParams(state, range);
   const withParams = (extra: Record<string, string>) => {
     const q = new URLSearchParams(params);
@@ -301,7 +386,10 @@ async function render(view: ViewState): Promise<void> {
       if (!signal.aborted) await show(data);
     } catch (e) {
       if (signal.aborted) return;
-      if (!handleAuth(e)) panel.error(e);
+      if (asApiError(e).code === 'NETWORK') {
+        panel.empty('Waiting for the server…');
+        serverLost(() => void render(readState(location.search)));
+      } else if (!handleAuth(e)) panel.error(e);
     }
   };
   document.documentElement.dataset['ready'] = 'false';
@@ -358,7 +446,10 @@ async function loadAlerts(signal: AbortSignal): Promise<void> {
     if (signal.aborted) return;
     // An older server, or one without alert rules: the panel says so instead of failing.
     if (e instanceof ApiError && e.status === 404) showAlerts(alerts, null, f);
-    else if (!handleAuth(e)) alerts.error(e);
+    else if (asApiError(e).code === 'NETWORK') {
+      alerts.empty('Waiting for the server…');
+      serverLost(() => void render(readState(location.search)));
+    } else if (!handleAuth(e)) alerts.error(e);
   }
 }
 
