@@ -172,6 +172,25 @@ describe('dashboard drill-down in Chromium', { skip: missing ?? false }, () => {
     assert.ok(Math.abs((await headlineValue()) - expected) < 1e-12, `headline ${await headlineValue()} vs SQL ${expected}`);
   });
 
+  test('the trend compares each period with the same period last year, or the period before (URL, list, SQL)', async () => {
+    await page.goto(`${server.url}/`);
+    await waitReady();
+    await page.getByTestId('compare').selectOption('year');
+    await waitReady();
+    assert.equal(search().get('compare'), 'year');
+    assert.equal(await page.getByTestId('trend-chart').getAttribute('data-compare'), 'year');
+    const pct = new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    const lastYear = await sqlRate('true', '2024-03-01', '2024-03-31');
+    await page.locator('#trend .segments-list summary').click();
+    const march = page.getByTestId('trend-periods').locator('li', { hasText: 'Mar 2025' });
+    assert.match((await march.textContent()) ?? '', new RegExp(`same period last year ${pct.format(lastYear).replace('.', '\\.')}$`));
+    await page.getByTestId('compare').selectOption('previous');
+    await waitReady();
+    const february = await sqlRate('true', '2025-02-01', '2025-02-28');
+    await page.locator('#trend .segments-list summary').click();
+    assert.match((await page.getByTestId('trend-periods').locator('li', { hasText: 'Mar 2025' }).textContent()) ?? '', new RegExp(`period before ${pct.format(february).replace('.', '\\.')}$`));
+  });
+
   test('every breakdown panel draws on one rate scale, holding every segment\'s interval', async () => {
     await page.goto(`${server.url}/`);
     await waitReady();

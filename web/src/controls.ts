@@ -57,6 +57,15 @@ export function renderControls(input: ControlsInput): HTMLElement {
   const fromInput = dateInput('ctl-from', input.range?.from, (v) => ({ ...state, range: 'custom', from: v, to: input.range && input.range.to >= v ? input.range.to : v }));
   const toInput = dateInput('ctl-to', input.range?.to, (v) => ({ ...state, range: 'custom', to: v, from: input.range && input.range.from <= v ? input.range.from : v }));
 
+  const compareSelect = h(
+    'select',
+    { id: 'ctl-compare', 'data-testid': 'compare' },
+    h('option', { value: '', selected: state.compare === null }, 'Nothing'),
+    h('option', { value: 'previous', selected: state.compare === 'previous' }, 'The period before'),
+    h('option', { value: 'year', selected: state.compare === 'year' }, 'Same period last year'),
+  );
+  compareSelect.addEventListener('change', () => onChange({ ...state, compare: compareSelect.value === 'previous' || compareSelect.value === 'year' ? compareSelect.value : null }));
+
   const grainSelect = h('select', { id: 'ctl-grain', 'data-testid': 'grain' }, ...GRAINS.map((g) => h('option', { value: g, selected: g === state.grain }, GRAIN_LABELS[g])));
   grainSelect.addEventListener('change', () => onChange({ ...state, grain: grainSelect.value as ViewState['grain'] }));
 
@@ -91,6 +100,7 @@ export function renderControls(input: ControlsInput): HTMLElement {
       field('From', fromInput, 'ctl-from'),
       field('To', toInput, 'ctl-to'),
       field('Grain', grainSelect, 'ctl-grain'),
+      field('Compare with', compareSelect, 'ctl-compare'),
       input.offerTypes ? field('Offer type', typeSelect, 'ctl-type') : null),
     h('div', { class: 'control-row filter-row' },
       field('Filter on', dimSelect, 'ctl-dim'),

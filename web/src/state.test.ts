@@ -1,18 +1,23 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DEFAULT_STATE, addFilter, apiParams, readState, removeFilter, resolveRange, stateFromApiLink, writeState } from './state.js';
+import { DEFAULT_STATE, NOT_RECORDED, addFilter, apiFilters, apiParams, drillTo, readState, removeFilter, resolveRange, stateFromApiLink, writeState } from './state.js';
 
 describe('dashboard URL state', () => {
   test('the plain URL is the default view, and every field round-trips', () => {
     assert.deepEqual(readState(''), DEFAULT_STATE);
     assert.equal(writeState(DEFAULT_STATE), '');
-    const state = { range: 'custom' as const, from: '2025-01-01', to: '2025-03-31', grain: 'week' as const, offerType: 'cross_sell' as const, filters: [{ member: 'Customers.accountSize', values: ['smb', 'mid_market'] }, { member: 'Offers.channel', values: ['a=b & c'] }] };
+    const state = { range: 'custom' as const, from: '2025-01-01', to: '2025-03-31', grain: 'week' as const, offerType: 'cross_sell' as const, filters: [{ member: 'Customers.accountSize', values: ['smb', 'mid_market'] }, { member: 'Offers.channel', values: ['a=b & c'] }], compare: 'year' as const };
     assert.deepEqual(readState(writeState(state)), state);
     assert.equal(writeState({ ...DEFAULT_STATE, range: '3m' }), '?range=3m');
+    assert.equal(writeState({ ...DEFAULT_STATE, compare: 'previous' }), '?compare=previous');
+    // Not-equals and "not recorded" filters round-trip through the URL.
+    const odd = { ...DEFAULT_STATE, filters: [{ member: 'Offers.channel', values: ['email', '∅'], exclude: true }] };
+    assert.equal(writeState(odd), '?filter=Offers.channel%21%3Demail&filter=Offers.channel%21%3D%E2%88%85');
+    assert.deepEqual(readState(writeState(odd)), odd);
   });
 
   test('unreadable values fall back to the default instead of failing', () => {
-    assert.deepEqual(readState('?range=5y&grain=hour&type=gift&filter=nonsense&filter=a.b%3Dc&from=2025-02-30x&to=2025-01-01'), { ...DEFAULT_STATE, filters: [{ member: 'a.b', values: ['c'] }] });
+    assert.deepEqual(readState('?range=5y&grain=hour&type=gift&filter=nonsense&filter=a.b%3Dc&from=2025-02-30x&to=2025-01-01&compare=decade'), { ...DEFAULT_STATE, filters: [{ member: 'a.b', values: ['c'] }] });
     // A custom range whose end comes before its start is ignored.
     assert.equal(readState('?from=2025-03-01&to=2025-01-01').range, '12m');
   });
@@ -50,6 +55,17 @@ describe('dashboard URL state', () => {
     assert.deepEqual(resolveRange({ ...DEFAULT_STATE, range: '12m' }, { first: '2024-01-01', last: '2025-01-31' }), { from: '2024-02-01', to: '2025-01-31' });
     assert.deepEqual(resolveRange({ ...DEFAULT_STATE, range: 'lastmonth' }, { first: '2025-01-10', last: '2025-01-15' }), { from: '2024-12-01', to: '2024-12-31' });
     assert.equal(resolveRange(DEFAULT_STATE, null), null);
+  });
+
+  test('not-equals and "not recorded" become Cube filters: kept values ORed with notSet, left-out values ANDed with set', () => {
+    const keep = { ...DEFAULT_STATE, filters: [{ member: 'Customers.industry', values: ['saas', NOT_RECORDED] }] };
+    assert.deepEqual(apiFilters(keep), [{ or: [{ member: 'Customers.industry', operator: 'equals', values: ['saas'] }, { member: 'Customers.industry', operator: 'notSet' }] }]);
+    const drop = { ...DEFAULT_STATE, filters: [{ member: 'Offers.channel', values: ['email', NOT_RECORDED], exclude: true }] };
+    assert.deepEqual(apiFilters(drop), [{ and: [{ member: 'Offers.channel', operator: 'notEquals', values: ['email'] }, { member: 'Offers.channel', operator: 'set' }] }]);
+    assert.deepEqual(apiFilters({ ...DEFAULT_STATE, filters: [{ member: 'Customers.industry', values: [NOT_RECORDED] }] }), [{ member: 'Customers.industry', operator: 'notSet' }]);
+    // Adding the other way replaces a member's filter; a drill-down keeps one value of the member.
+    assert.deepEqual(addFilter(keep, 'Customers.industry', 'retail', true).filters, [{ member: 'Customers.industry', values: ['retail'], exclude: true }]);
+    assert.deepEqual(drillTo(keep, 'Customers.industry', 'retail').filters, [{ member: 'Customers.industry', values: ['retail'] }]);
   });
 
   test('API parameters carry the range, offer type and Cube equality filters', () => {

@@ -14,6 +14,9 @@ export type RangePreset = (typeof RANGE_PRESETS)[number];
 export const GRAINS = ['week', 'month', 'quarter'] as const;
 export type ViewGrain = (typeof GRAINS)[number];
 export type OfferType = 'upsell' | 'cross_sell';
+/** What the trend also draws for each period: nothing, the period before, or the same period a year earlier. */
+export type Comparison = 'previous' | 'year';
+export const COMPARISONS = ['previous', 'year'] as const;
 
 export const RANGE_LABELS: Readonly<Record<RangePreset | 'custom', string>> = {
   mtd: 'This month so far',
@@ -48,9 +51,11 @@ export interface ViewState {
   readonly grain: ViewGrain;
   readonly offerType: OfferType | null;
   readonly filters: readonly DimensionFilter[];
+  /** The trend's comparison line (null: none). */
+  readonly compare: Comparison | null;
 }
 
-export const DEFAULT_STATE: ViewState = { range: '12m', from: null, to: null, grain: 'month', offerType: null, filters: [] };
+export const DEFAULT_STATE: ViewState = { range: '12m', from: null, to: null, grain: 'month', offerType: null, filters: [], compare: null };
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const MEMBER = /^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/;
@@ -64,6 +69,7 @@ export function readState(search: string): ViewState {
   const range = q.get('range');
   const grain = q.get('grain');
   const type = q.get('type');
+  const compare = q.get('compare');
   const byMember = new Map<string, { values: string[]; exclude: boolean }>();
   for (const f of q.getAll('filter')) {
     const eq = f.indexOf('=');
@@ -86,6 +92,7 @@ export function readState(search: string): ViewState {
     grain: GRAINS.includes(grain as ViewGrain) ? (grain as ViewGrain) : DEFAULT_STATE.grain,
     offerType: type === 'upsell' || type === 'cross_sell' ? type : null,
     filters: [...byMember].map(([member, { values, exclude }]) => (exclude ? { member, values, exclude } : { member, values })),
+    compare: COMPARISONS.includes(compare as Comparison) ? (compare as Comparison) : null,
   };
 }
 
@@ -101,6 +108,7 @@ export function writeState(state: ViewState): string {
   if (state.grain !== DEFAULT_STATE.grain) q.set('grain', state.grain);
   if (state.offerType) q.set('type', state.offerType);
   for (const f of state.filters) for (const v of f.values) q.append('filter', `${f.member}${f.exclude ? '!=' : '='}${v}`);
+  if (state.compare) q.set('compare', state.compare);
   const s = q.toString();
   return s ? `?${s}` : '';
 }
