@@ -14,6 +14,28 @@ export interface ChartStyle {
   readonly interactive: boolean;
   /** Narrow screens: fewer axis labels, no legend text wrapping. */
   readonly compact?: boolean;
+  /** The trend also draws what each period is compared with: the period before, or the same period a year earlier. */
+  readonly compare?: TrendComparison | null;
+}
+
+export type TrendComparison = 'previous' | 'year';
+
+/** The legend names of the comparison lines. */
+export const COMPARISON_NAMES: Readonly<Record<TrendComparison, string>> = { previous: 'Period before', year: 'Same period last year' };
+
+/**
+ * What each period is compared with, as a rate: the period before's rate, or the same period a
+ * year earlier (from the API's year-over-year difference, read even before the range starts).
+ */
+export function comparisonRates(ts: TimeseriesResponse, compare: TrendComparison): (number | null)[] {
+  return ts.points.map((p, i) => {
+    if (compare === 'previous') {
+      const before = ts.points[i - 1];
+      return before && before.offers > 0 ? before.rate : null;
+    }
+    const d = p.yearOverYear;
+    return d && d.difference !== null && p.rate !== null ? p.rate - d.difference : null;
+  });
 }
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -83,7 +105,8 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
   const pts = ts.points;
   const labels = pts.map((p) => f.period(p.period, ts.grain));
   const percentAxis = (v: number) => f.percent(v, 0);
-  const range = rateAxisRange(pts.flatMap((p) => [p.lower, p.upper, p.rate, p.lcl, p.ucl, p.projected?.lower, p.projected?.upper]));
+  const compared = style.compare ? comparisonRates(ts, style.compare) : [];
+  const range = rateAxisRange([...pts.flatMap((p) => [p.lower, p.upper, p.rate, p.lcl, p.ucl, p.projected?.lower, p.projected?.upper]), ...compared]);
   const thresholds = ts.query.thresholds;
   const anyProvisional = pts.some((p) => p.provisional);
   const provisionalCount = pts.filter((p) => p.provisional).length;
@@ -131,6 +154,21 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
     symbolSize: 5,
     markArea: { silent: true, label: { show: !style.compact, position: 'insideTopLeft', color: PALETTE.muted, fontSize: 10 }, data: bandAreas(thresholds, range) },
   });
+  if (style.compare) {
+    // What each period is compared with: a thin dotted line under the rate (the tooltip says by how much, and whether it is significant).
+    series.push({
+      id: 'comparison',
+      name: COMPARISON_NAMES[style.compare],
+      type: 'line',
+      z: 4,
+      data: compared.map((v) => cell(v)),
+      lineStyle: { color: PALETTE.muted, width: 1.5, type: 'dotted' },
+      itemStyle: { color: PALETTE.muted },
+      symbol: 'emptyCircle',
+      symbolSize: 4,
+      connectNulls: false,
+    });
+  }
   if (anyProjected) {
     const lastProjected = pts.reduce((last, p, i) => (p.projected ? i : last), -1);
     // Starts at the last complete period (its observed rate and interval), then the projections.
