@@ -300,6 +300,7 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
       tooltip: {
         trigger: 'axis',
         axisPointer: { type: 'line' },
+        confine: true,
         // The projection's basis is a long sentence: let the box wrap.
         extraCssText: 'max-width: 380px; white-space: normal;',
         formatter: (params: unknown) => {
@@ -407,6 +408,8 @@ export function breakdownOption(bd: BreakdownResponse, f: Formatter, style: Char
     ...(style.interactive && {
       tooltip: {
         trigger: 'item',
+        // Kept inside the chart: a segment near the left edge once put it off-screen.
+        confine: true,
         formatter: (params: unknown) => {
           const i = (params as { dataIndex?: number }).dataIndex;
           const r = i === undefined ? undefined : rows[i];
@@ -428,7 +431,8 @@ export function breakdownOption(bd: BreakdownResponse, f: Formatter, style: Char
       inverse: true,
       axisTick: { show: false },
       axisLine: { lineStyle: { color: PALETTE.grid } },
-      axisLabel: { color: PALETTE.text, fontSize: 12, width: style.compact ? 90 : 120, overflow: 'truncate' },
+      // As wide as the longest label needs (about 7 px a character at 12 px), within bounds.
+      axisLabel: { color: PALETTE.text, fontSize: 12, width: Math.min(style.compact ? 110 : 170, Math.max(60, Math.max(...labels.map((l) => l.length)) * 7)), overflow: 'truncate' },
     },
     series: [
       { name: 'lower', type: 'bar', stack: 'ci', barWidth: 6, itemStyle: { color: 'transparent' }, data: rows.map((r) => cell(r.interval.lower)), silent: true },

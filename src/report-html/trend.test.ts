@@ -447,3 +447,28 @@ describe('trend words', () => {
     assert.match(md, /Intervals account for repeat offers to the same customer \(design effect 2\.5\)\./);
   });
 });
+
+describe('the trend with nothing to chart limits for', () => {
+  test('one complete period: no control limits, so no claim that periods are inside them', () => {
+    const alone = { ...point({ period: '2025-03-01', rate: 0.18 }), centreLine: null, lcl: null, ucl: null };
+    const text = trendSummary(timeseries([alone]), f);
+    assert.doesNotMatch(text, /inside the control limits/);
+    // With limits drawn, the sentence is there.
+    assert.match(trendSummary(timeseries([point({ period: '2025-02-01', rate: 0.18 }), point({ period: '2025-03-01', rate: 0.19 })]), f), /Every complete period is inside the control limits\./);
+  });
+});
+
+describe('comparison lines on the trend', () => {
+  test('the same period last year is the rate minus the year-over-year difference; the period before is the previous point', async () => {
+    const { comparisonRates } = await import('./chart-options.js');
+    const yoy = { ...difference(2, 0.04, 0.1, false), difference: 0.02, period: '2024-03-01' };
+    const ts = timeseries([point({ period: '2025-02-01', rate: 0.17 }), point({ period: '2025-03-01', rate: 0.19, yearOverYear: yoy })]);
+    const year = comparisonRates(ts, 'year');
+    assert.equal(year[0], null);
+    assert.ok(Math.abs((year[1] ?? NaN) - 0.17) < 1e-12);
+    assert.deepEqual(comparisonRates(ts, 'previous'), [null, 0.17]);
+    const option = trendOption(ts, f, { interactive: false, compare: 'year' });
+    const series = (option.series as { id?: string; name?: string }[]).find((s) => s.id === 'comparison');
+    assert.equal(series?.name, 'Same period last year');
+  });
+});

@@ -286,7 +286,8 @@ export function trendParagraphs(ts: TimeseriesResponse, f: Formatter): string[] 
   if (chart) signals.push(chart);
   const out = ts.points.filter((p) => p.outOfControl);
   if (out.length) signals.push(`${out.length} ${out.length === 1 ? 'period is' : 'periods are'} outside the control limits: ${out.map((p) => `${f.period(p.period, ts.grain)} (${p.outOfControl})`).join(', ')}.`);
-  else if (ts.points.some((p) => p.charted)) signals.push('Every complete period is inside the control limits.');
+  // Only where limits were drawn: with fewer than two complete periods there are none to be inside.
+  else if (ts.points.some((p) => p.charted && p.ucl !== null)) signals.push('Every complete period is inside the control limits.');
   const note = clusteringNote(ts.points.filter((p) => p.offers > 0).map((p) => p.interval), f);
   return [signals, provisionalSentences(ts, f), latestChangeSentences(ts, f), note ? [note] : []].filter((x) => x.length > 0).map((x) => x.join(' '));
 }
