@@ -4,7 +4,7 @@ import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'web/dist/**', 'test-artifacts/**', '.bench-cache/**', 'coverage/**', '.tmp/**', '.services/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'web/dist/**', 'test-artifacts/**', '.bench-cache/**', 'coverage/**', '.tmp/**', '.services/**', '.stryker-tmp/**', '.scratch/**', 'reports/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

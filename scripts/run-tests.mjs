@@ -3,6 +3,8 @@
 // runner, and ends with the line CI reads: `tests: N passed, M failed`, then `, K skipped`
 // (and `, T todo`, `, C cancelled`) when there are any. Before it, every skip and todo reason
 // with its count (scripts/tap-summary.mjs), so a run without the database servers says so.
+// A test file that throws while loading (under CI=true a missing database server or browser
+// does: test/engines.ts, test/e2e/harness.ts) is listed there too, with its error's first line.
 // `npm test -- src/stats` runs only the files whose path contains one of the given words.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -33,6 +35,36 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+/**
+ * The files that failed before any test ran (they threw while loading), with the error's first
+ * line: node's TAP report gives such a file one `not ok N - <path>` at `<path>:1:1` whose error is
+ * only 'test failed', after the file's stderr as `# ` comments, where the error line is.
+ * @param {string} tapText
+ * @returns {string[]}
+ */
+function filesThatDidNotLoad(tapText) {
+  const lines = tapText.split(/\r?\n/);
+  const out = [];
+  let comments = [];
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = lines[i] ?? '';
+    if (line.startsWith('# ')) { comments.push(line.slice(2)); continue; }
+    const m = /^not ok \d+ - (.*)$/.exec(line);
+    if (m && lines[i + 1]?.trim() === '---') {
+      let atTop = false;
+      let noTest = false;
+      for (let j = i + 2; j < lines.length && lines[j] !== '  ...'; j += 1) {
+        if (/^  location: '.*:1:1'$/.test(lines[j] ?? '')) atTop = true;
+        if (lines[j] === "  error: 'test failed'") noTest = true;
+      }
+      const error = comments.find((c) => /^\w*Error: /.test(c));
+      if (atTop && noTest && error) out.push(`${relative(root, m[1] ?? '')}: ${error}`);
+    }
+    if (/^(?:not )?ok \d+/.test(line)) comments = [];
+  }
+  return out;
+}
+
 const tap = join(mkdtempSync(join(tmpdir(), 'uprate-tests-')), 'report.tap');
 const run = spawnSync(process.execPath, [
   '--import', 'tsx',
@@ -43,8 +75,11 @@ const run = spawnSync(process.execPath, [
 ], { cwd: root, stdio: 'inherit', env: { ...process.env, UPRATE_LOG_LEVEL: process.env.UPRATE_LOG_LEVEL ?? 'silent' } });
 
 let summary;
+let unloaded = [];
 try {
-  summary = summarizeTap(readFileSync(tap, 'utf8'));
+  const text = readFileSync(tap, 'utf8');
+  summary = summarizeTap(text);
+  unloaded = filesThatDidNotLoad(text);
 } catch {
   summary = undefined; // no report at all: the runner died before writing it
 }
@@ -53,5 +88,6 @@ let failed = summary?.failed ?? 1;
 if (summary && !summary.complete && failed === 0) failed = 1;
 if (run.status !== 0 && failed === 0) failed = 1;
 const empty = { passed: 0, failed, cancelled: 0, skipped: 0, todo: 0, skips: [], todos: [], complete: false };
+for (const line of unloaded) console.log(`did not load: ${line}`);
 for (const line of formatTapSummary(summary ?? empty, { failed })) console.log(line);
 process.exit(failed > 0 || run.status !== 0 ? 1 : 0);

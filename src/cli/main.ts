@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { quietOnClosedPipe } from './closed-pipe.js';
 import { registerAlerts } from './alerts-command.js';
+import { registerAnnotate } from './annotate-command.js';
 import { registerDemo } from './demo-command.js';
 import { registerIngest } from './ingest-command.js';
 import { registerModel } from './model-command.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerModel(program);
   registerRollups(program);
   registerAlerts(program);
+  registerAnnotate(program);
   registerToken(program);
   return program;
 }

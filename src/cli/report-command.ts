@@ -12,6 +12,7 @@ import { DEFAULT_DB, parseChoice, parseInteger } from './options.js';
 import { action } from './run-command.js';
 import { checkCompare, formatIntelligence, reportIntelligence, reportIntelligenceThroughServer, type IntelligenceFlags, type ReportIntelligence } from './report-intelligence.js';
 import { monthlyReportText, monthlyReportThroughServer, type MonthlyFlags } from './report-monthly.js';
+import { registerReportSend } from './report-send-command.js';
 import { serverClient, type ServerClient, type ServerFlags } from './server-client.js';
 import { addServerOptions, addStoreOptions, modelStoreOptions, THROUGH_SERVER_HELP, type StoreFlags } from './store-options.js';
 
@@ -139,6 +140,7 @@ ${THROUGH_SERVER_HELP}`)
         else process.stdout.write(text);
       }),
     );
+  registerReportSend(command);
 }
 
 /** --compare takes two populations; --insights and --compare print text or JSON. */

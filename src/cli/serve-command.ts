@@ -9,6 +9,7 @@ import { apiSecret, checkSecret } from '../server/auth.js';
 import { buildApp } from '../server/index.js';
 import { DEFAULT_CACHE_MAX_AGE_MS } from '../server/answer-cache.js';
 import { dashboardBuilt } from '../server/routes/static.js';
+import { reportDeliverySetup, startReportScheduler } from '../reports-delivery/index.js';
 import { openStore, serverSidecarPath } from '../store/index.js';
 import { DEFAULT_DB, DEFAULT_HOST, DEFAULT_PORT, parseInteger } from './options.js';
 import { openModel } from './model-source.js';
@@ -60,6 +61,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   const { model, config } = await openModel(options);
   const alerts = alertSetup(config, model);
   if (alerts.notice) process.stderr.write(`${alerts.notice}\n`);
+  const reports = reportDeliverySetup(config);
   const storeChoice = modelStoreOptions({ db: options.db, ...(options.engine ? { engine: options.engine } : {}), ...(options.url ? { url: options.url } : {}), ...(options.timeout ? { timeout: options.timeout } : {}), ...(options.readOnly ? { readOnly: true } : {}), ...(options.model ? { model: options.model } : {}), ...(options.config ? { config: options.config } : {}) });
   const store = await openStore(storeChoice);
   // Only the embedded file needs a sidecar: other processes find the server holding it there.
@@ -75,6 +77,8 @@ export async function serve(options: ServeOptions): Promise<void> {
     });
   });
   const publicUrl = url.replace('[::1]', 'localhost');
+  // Scheduled delivery of the reports in the config, next to the alert monitor (which buildApp starts).
+  const reportScheduler = startReportScheduler({ store, model, setup: reports, settings: config, log: (level, message) => app.log[level](message) });
   if (embedded) writeFileSync(serverSidecarPath(storeChoice.db), JSON.stringify({ url: publicUrl, pid: process.pid }));
   process.stdout.write(
     `uprate is serving ${store.target}${embedded ? '' : ` (${store.engine})`} at ${publicUrl}\n` +
@@ -83,6 +87,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       `  health ${publicUrl}/health · report ${publicUrl}/api/v1/report · ingest POST ${publicUrl}/api/v1/ingest/offers\n` +
         `  Cube API ${publicUrl}/cubejs-api/v1 (load, sql, dry-run, meta)\n` +
       bindingLines(model, config.kpi) +
+      (reportScheduler?.nextRuns().map((r) => `  report ${r.report}: next send ${r.next?.toISOString().replace('T', ' ').slice(0, 16) ?? 'never'} UTC\n`).join('') ?? '') +
       '  press Ctrl+C to stop\n',
   );
   await new Promise<void>((resolve) => {
@@ -90,6 +95,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  await reportScheduler?.stop();
   await app.close();
   await store.close();
   if (embedded) rmSync(serverSidecarPath(storeChoice.db), { force: true });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { alertsSchema } from '../alerts/rules-schema.js';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
+import { reportsSchema, smtpSchema } from '../reports-delivery/delivery-schema.js';
 
 /** A security rule: restrict every query to rows whose member equals a claim of the caller's token. */
 export const securityFilterSchema = z
@@ -113,6 +114,10 @@ export const configSchema = z
     limits: limitsSchema.default({ ...DEFAULT_LIMITS }),
     /** Channels and rules for `uprate alerts` (schema in src/alerts; model checks there too). */
     alerts: alertsSchema.optional(),
+    /** Reports sent on a schedule by `uprate serve` (and `uprate report send`): schema in src/reports-delivery. */
+    reports: reportsSchema.optional(),
+    /** The mail server for email recipients of `reports`. */
+    smtp: smtpSchema.optional(),
   })
   .strict();
 

@@ -989,3 +989,69 @@ export const rollupBuildSchema = component(
 export const rollupDropSchema = component('RollupDrop', z.object({ dropped: z.array(z.string()).readonly() }).describe('The rollups dropped: queries read the rows.'));
 export type MonthlyReportDocument = z.infer<typeof monthlyReportSchema>;
 export type AlertCheck = z.infer<typeof alertCheckSchema>;
+
+// Saved views and annotations (src/saved): the requests the server validates, and its answers.
+
+/** POST /api/v1/views: a name and the dashboard's query string. */
+export const saveViewRequestSchema = component(
+  'SaveViewRequest',
+  z
+    .object({
+      name: z.string().trim().min(1).max(80).describe('1–80 characters; a view of the same name is replaced.'),
+      state: z.string().max(2_000).describe('The dashboard URL query string (with or without `?`; at most 2,000 characters), e.g. `grain=week&filter=Customers.region%3Deurope`.'),
+    })
+    .describe('A view to save.'),
+);
+export type SaveViewRequest = z.infer<typeof saveViewRequestSchema>;
+
+/** One saved view. */
+export const savedViewSchema = component(
+  'SavedView',
+  z
+    .object({
+      name: z.string(),
+      state: z.string().describe('The dashboard URL query string, without `?`: open `/?` + state.'),
+      createdAt: instant(),
+      createdBy: z.string().nullable().describe('The saving token’s `sub` claim (null without one).'),
+    })
+    .describe('A named dashboard view.'),
+);
+
+/** GET /api/v1/views */
+export const savedViewListSchema = component('SavedViewList', z.object({ views: z.array(savedViewSchema).readonly() }).describe('The caller’s tenant’s saved views, by name.'));
+/** POST /api/v1/views: the view saved, and whether it replaced one of that name. */
+export const savedViewWriteSchema = component('SavedViewWrite', z.object({ view: savedViewSchema, replaced: z.boolean() }).describe('The view saved; `replaced`: a view of that name was replaced.'));
+
+/** POST /api/v1/annotations: a day and a short note. */
+export const addAnnotationRequestSchema = component(
+  'AddAnnotationRequest',
+  z
+    .object({
+      day: day().describe('YYYY-MM-DD.'),
+      text: z.string().trim().min(1).max(200).describe('1–200 characters, e.g. "pricing change".'),
+    })
+    .describe('A note to draw on the trend.'),
+);
+export type AddAnnotationRequest = z.infer<typeof addAnnotationRequestSchema>;
+
+/** One annotation. */
+export const annotationSchema = component(
+  'Annotation',
+  z
+    .object({
+      id: z.string().describe('What DELETE /api/v1/annotations/{id} and `uprate annotate remove` take.'),
+      day: day(),
+      text: z.string(),
+      createdAt: instant(),
+      createdBy: z.string().nullable(),
+    })
+    .describe('A note on a day, drawn on the trend at the period containing it.'),
+);
+/** GET /api/v1/annotations */
+export const annotationListSchema = component('AnnotationList', z.object({ annotations: z.array(annotationSchema).readonly() }).describe('The caller’s tenant’s annotations in the range, by day.'));
+/** POST /api/v1/annotations */
+export const annotationWriteSchema = component('AnnotationWrite', z.object({ annotation: annotationSchema }).describe('The annotation added.'));
+/** DELETE /api/v1/views/{name} and /api/v1/annotations/{id} */
+export const deletedSchema = component('Deleted', z.object({ deleted: z.string() }).describe('The name or id removed.'));
+export type SavedViewList = z.infer<typeof savedViewListSchema>;
+export type AnnotationList = z.infer<typeof annotationListSchema>;

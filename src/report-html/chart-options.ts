@@ -95,14 +95,32 @@ function projectionAnchors(pts: readonly TrendPoint[]): Set<number> {
   return anchors;
 }
 
+/** A note on a day (GET /api/v1/annotations), drawn on the trend at the period holding the day. */
+export interface TrendAnnotation {
+  /** YYYY-MM-DD. */
+  readonly day: string;
+  readonly text: string;
+}
+
+/** The periods that hold a note's day (index into the points), with their notes joined by `; `. */
+export function annotatedPeriods(pts: readonly TrendPoint[], annotations: readonly TrendAnnotation[]): { index: number; text: string }[] {
+  const byIndex = new Map<number, string[]>();
+  for (const a of annotations) {
+    const index = pts.findIndex((p) => p.period <= a.day && a.day <= p.periodEnd);
+    if (index >= 0) byIndex.set(index, [...(byIndex.get(index) ?? []), a.text]);
+  }
+  return [...byIndex].sort(([a], [b]) => a - b).map(([index, texts]) => ({ index, text: texts.join('; ') }));
+}
+
 /**
  * The trend: rate per period, its interval band, control limits (p or Laney p′), signals and
  * provisional periods. A provisional period's rate so far is a hollow marker off the solid line
  * (it will still rise); its projected final rate, when the API gives one, continues the line
  * dashed from the last complete period, with its interval as a lighter band.
  */
-export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartStyle): EChartsOption {
+export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartStyle, annotations: readonly TrendAnnotation[] = []): EChartsOption {
   const pts = ts.points;
+  const notes = annotatedPeriods(pts, annotations);
   const labels = pts.map((p) => f.period(p.period, ts.grain));
   const percentAxis = (v: number) => f.percent(v, 0);
   const compared = style.compare ? comparisonRates(ts, style.compare) : [];
@@ -153,6 +171,16 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
     itemStyle: { color: PALETTE.rate },
     symbolSize: 5,
     markArea: { silent: true, label: { show: !style.compact, position: 'insideTopLeft', color: PALETTE.muted, fontSize: 10 }, data: bandAreas(thresholds, range) },
+    // Annotations: a vertical line at the period holding each note's day, the notes in its label and tooltip.
+    ...(notes.length > 0 && {
+      markLine: {
+        symbol: 'none' as const,
+        lineStyle: { color: PALETTE.muted, type: 'solid' as const, width: 1 },
+        label: { show: !style.compact, position: 'insideEndTop' as const, color: PALETTE.muted, fontSize: 10, formatter: '{b}' },
+        tooltip: { formatter: '{b}' },
+        data: notes.map((n) => ({ xAxis: n.index, name: n.text })),
+      },
+    }),
   });
   if (style.compare) {
     // What each period is compared with: a thin dotted line under the rate (the tooltip says by how much, and whether it is significant).

@@ -15,6 +15,12 @@ import { acceptedLine, bandWords, breakdownSummary, changeArrow, changeSentence,
 export interface RenderOptions {
   /** BCP 47 locale for numbers and dates (default en-US). */
   readonly locale?: string;
+  /**
+   * The report as an email body (src/reports-delivery): no CLI commands (the reader has no
+   * terminal at hand), and a layout for phone screens down to 390 px (charts, the bullet and
+   * tables shrink or scroll inside the page instead of widening it).
+   */
+  readonly email?: boolean;
 }
 
 const STYLE = `
@@ -42,6 +48,12 @@ footer{margin-top:36px;font-size:.78rem;color:var(--muted)}
 @media print{main{padding:0}h2{break-after:avoid}figure,tr,li{break-inside:avoid}}
 `;
 
+/** Phones (390 px): narrower margins, a smaller headline, one column of tiles, svg within the page, wide tables scroll. */
+const EMAIL_STYLE = `
+svg{max-width:100%;height:auto}.table-scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
+@media (max-width:480px){main{padding:16px 12px 32px}.big{font-size:2.4rem}.tiles{grid-template-columns:1fr}.chip{margin-left:6px}}
+`;
+
 export function monthTitle(report: MonthlyReport, f: Formatter): string {
   return f.period(report.from, 'month');
 }
@@ -62,17 +74,17 @@ export function renderReportHtml(report: MonthlyReport, options: RenderOptions =
         return `<figure class="chart" data-chart="${esc(b.member)}"><h3>${esc(b.title)}</h3>${svg}<figcaption>${esc(breakdownSummary(b.data, f))}</figcaption></figure>`;
       })
       .join('')}</div>`,
-    report.leaderboard ? leaderboardSection(report.leaderboard, f) : '',
-    insightsSection(report, f),
+    report.leaderboard ? leaderboardSection(report.leaderboard, f, options.email === true) : '',
+    insightsSection(report, f, options.email === true),
   ].filter(Boolean);
   return `<!doctype html>
 <html lang="${esc(f.locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title><style>${STYLE}</style></head>
+<title>${esc(title)}</title><style>${STYLE}${options.email ? EMAIL_STYLE : ''}</style></head>
 <body><main>
 <h1>${esc(title)}</h1>
 <p class="meta">${esc(metaLine(report, f))}</p>
 ${sections.join('\n')}
-<footer>Made by <code>uprate report --format html</code> on ${esc(report.generatedAt.slice(0, 10))}. ${esc(methodNote(report, f))}</footer>
+<footer>Made by ${options.email ? 'uprate' : '<code>uprate report --format html</code>'} on ${esc(report.generatedAt.slice(0, 10))}. ${esc(methodNote(report, f))}</footer>
 </main></body></html>
 `;
 }
@@ -136,7 +148,7 @@ ${headlineTiles(k, f, coverage).map((t) => tile(t.label, t.value, t.detail)).joi
 </div></section>`;
 }
 
-function leaderboardSection(lb: LeaderboardResponse, f: Formatter): string {
+function leaderboardSection(lb: LeaderboardResponse, f: Formatter, email: boolean): string {
   const note = leaderboardClusteringNote(lb, f);
   const rows = lb.rows
     .map(
@@ -144,8 +156,9 @@ function leaderboardSection(lb: LeaderboardResponse, f: Formatter): string {
         `<tr class="${r.smallSample ? 'small' : ''}"><td class="num">${r.rank}</td><td>${esc(r.offer ?? 'not recorded')}${r.smallSample ? '<span class="flag">small sample</span>' : ''}</td><td class="num"><strong>${esc(f.percent(r.shrunkenRate))}</strong></td><td class="num">${esc(f.interval(r.lower, r.upper))}</td><td class="num">${esc(f.percent(r.rate))}</td><td class="num">${esc(f.count(r.accepted))} / ${esc(f.count(r.offers))}</td><td class="num">${esc(f.probability(r.probabilityToBeatOverall))}</td></tr>`,
     )
     .join('');
+  const table = `<table data-section="leaderboard"><thead><tr><th class="num">#</th><th>Offer</th><th class="num">Shrunken rate</th><th class="num">Interval</th><th class="num">Raw rate</th><th class="num">Accepted / offers</th><th class="num">Beats overall</th></tr></thead><tbody>${rows}</tbody></table>`;
   return `<h2>Offer leaderboard</h2>
-<table data-section="leaderboard"><thead><tr><th class="num">#</th><th>Offer</th><th class="num">Shrunken rate</th><th class="num">Interval</th><th class="num">Raw rate</th><th class="num">Accepted / offers</th><th class="num">Beats overall</th></tr></thead><tbody>${rows}</tbody></table>
+${email ? `<div class="table-scroll">${table}</div>` : table}
 <p class="meta">Ranked by the shrunken rate: each offer's rate pulled towards the overall ${esc(f.percent(lb.overallRate))} by a prior worth ${esc(f.count(lb.prior.strength))} offers, so tiny samples do not top the list; offers with fewer than ${lb.smallSampleThreshold} offers are flagged and ranked last.${note ? ` ${esc(note)}` : ''}</p>`;
 }
 
@@ -157,7 +170,7 @@ export function reportInsights(report: MonthlyReport): { shown: MonthlyReport['i
   return { shown: all.slice(0, REPORT_INSIGHTS), more: Math.max(0, all.length - REPORT_INSIGHTS) };
 }
 
-function insightsSection(report: MonthlyReport, f: Formatter): string {
+function insightsSection(report: MonthlyReport, f: Formatter, email: boolean): string {
   const { shown: items, more } = reportInsights(report);
   if (items.length === 0) return '<h2>What stands out</h2><p class="muted">Nothing stands out: no segment, offer or period differs significantly this month.</p>';
   return `<h2>What stands out</h2><ol class="insights" data-section="insights">${items
@@ -165,7 +178,7 @@ function insightsSection(report: MonthlyReport, f: Formatter): string {
       (i) =>
         `<li class="sev-${i.severity}"><div class="sev">${esc(i.severity)}</div><strong>${esc(i.title)}</strong><div>${esc(i.text)}</div>${i.test ? `<div class="test">${esc(i.test.name)}${i.test.adjustedPValue !== null ? `, adjusted ${esc(f.pValue(i.test.adjustedPValue))}` : i.test.pValue !== null ? `, ${esc(f.pValue(i.test.pValue))}` : ''}</div>` : ''}</li>`,
     )
-    .join('')}</ol>${more ? `<p class="meta">${more} more findings: <code>uprate report --insights --from ${esc(report.from)} --to ${esc(report.to)}</code></p>` : ''}`;
+    .join('')}</ol>${more ? `<p class="meta">${more} more findings${email ? ' in the dashboard' : `: <code>uprate report --insights --from ${esc(report.from)} --to ${esc(report.to)}</code>`}</p>` : ''}`;
 }
 
 /** Segment rows for text formats: label, rate, interval, counts, marker. */

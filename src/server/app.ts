@@ -19,6 +19,7 @@ import { reportRoutes } from './routes/report.js';
 import { kpiApiRoutes, type KpiSettings } from './routes/kpi-api.js';
 import { staticRoutes } from './routes/static.js';
 import { alertsRoutes } from './routes/alerts.js';
+import { savedRoutes } from './routes/saved.js';
 import type { AlertSetup } from '../alerts/index.js';
 import { AnswerCache } from './answer-cache.js';
 import { apiAnswers } from './api-answers.js';
@@ -120,6 +121,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
       answers: caches.alerts,
     }),
   );
+  await app.register(async (scope) => savedRoutes(scope, context));
   // A shared database (PostgreSQL, ClickHouse) is also loaded by other processes: their loads
   // reach the caches and alert checks here too.
   const stopWatch = watchDataVersion(options.store, (cause) => (cause === 'clock' ? caches.invalidate() : context.dataChanged()));

@@ -16,6 +16,13 @@ import {
   alertCheckSchema,
   alertListSchema,
   alertRulesSchema,
+  addAnnotationRequestSchema,
+  annotationListSchema,
+  annotationWriteSchema,
+  deletedSchema,
+  saveViewRequestSchema,
+  savedViewListSchema,
+  savedViewWriteSchema,
   rollupBuildSchema,
   rollupDropSchema,
   rollupListSchema,
@@ -98,6 +105,12 @@ export const API_ROUTES: Readonly<Record<string, z.ZodType>> = {
   'POST /api/v1/rollups/build': rollupBuildSchema,
   'POST /api/v1/rollups/drop': rollupDropSchema,
   'GET /api/v1/openapi.json': openApiBodySchema,
+  'GET /api/v1/views': savedViewListSchema,
+  'POST /api/v1/views': savedViewWriteSchema,
+  'DELETE /api/v1/views/{name}': deletedSchema,
+  'GET /api/v1/annotations': annotationListSchema,
+  'POST /api/v1/annotations': annotationWriteSchema,
+  'DELETE /api/v1/annotations/{id}': deletedSchema,
 };
 
 const COMPONENTS = '#/components/schemas/';
@@ -412,6 +425,7 @@ export function openApiDocument(options: OpenApiOptions = {}): Schema {
         [],
         false,
       ),
+      ...savedPaths(),
       '/api/v1/openapi.json': {
         get: { summary: 'This document', security: [], responses: { '200': { ...ok('GET /api/v1/openapi.json'), description: 'OpenAPI 3.1' } } },
       },
@@ -419,6 +433,56 @@ export function openApiDocument(options: OpenApiOptions = {}): Schema {
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'HS256, signed with UPRATE_API_SECRET (as Cube).' } },
       schemas: componentSchemas(),
+    },
+  };
+}
+
+/** A JSON request body of one of api-schema.ts's components. */
+const jsonBody = (schema: z.ZodType): Schema => ({ required: true, content: { 'application/json': { schema: ref(schema) } } });
+const NOT_FOUND = { description: 'No such view or annotation (of the caller’s tenant)', content: errorContent };
+const READ_ONLY = { description: 'The store is open read-only: nothing can be saved', content: errorContent };
+
+/** /api/v1/views and /api/v1/annotations (src/server/routes/saved.ts). */
+function savedPaths(): Record<string, Schema> {
+  const tenancy = 'On a server with security filters a caller sees and changes only its own tenant’s rows.';
+  return {
+    '/api/v1/views': {
+      ...get('/api/v1/views', 'Saved views', `The saved dashboard views, by name. ${tenancy}`, [], false),
+      post: {
+        summary: 'Save a view',
+        description: `Saves the dashboard's query string under a name; a view of the same name is replaced (the answer's replaced says so). ${tenancy}`,
+        requestBody: jsonBody(saveViewRequestSchema),
+        responses: { '200': ok('POST /api/v1/views'), ...ERRORS, '409': READ_ONLY },
+      },
+    },
+    '/api/v1/views/{name}': {
+      delete: {
+        summary: 'Delete a saved view',
+        parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '200': ok('DELETE /api/v1/views/{name}'), ...ERRORS, '404': NOT_FOUND, '409': READ_ONLY },
+      },
+    },
+    '/api/v1/annotations': {
+      ...get(
+        '/api/v1/annotations',
+        'Annotations',
+        `Notes on days (e.g. "pricing change"), drawn on the dashboard's trend, by day. ${tenancy}`,
+        [query('from', 'First day included (YYYY-MM-DD).', day), query('to', 'Last day included (YYYY-MM-DD).', day)],
+        false,
+      ),
+      post: {
+        summary: 'Add an annotation',
+        description: `A note on a day (what \`uprate annotate add\` does). ${tenancy}`,
+        requestBody: jsonBody(addAnnotationRequestSchema),
+        responses: { '200': ok('POST /api/v1/annotations'), ...ERRORS, '409': READ_ONLY },
+      },
+    },
+    '/api/v1/annotations/{id}': {
+      delete: {
+        summary: 'Remove an annotation',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '200': ok('DELETE /api/v1/annotations/{id}'), ...ERRORS, '404': NOT_FOUND, '409': READ_ONLY },
+      },
     },
   };
 }

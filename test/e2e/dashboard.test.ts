@@ -45,7 +45,8 @@ describe('dashboard in Chromium', { skip: missing ?? false }, () => {
 
   async function downloadCsv(panelId: string): Promise<string[][]> {
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`#${panelId} [data-action=csv]`).click()]);
-    assert.equal(download.suggestedFilename(), `uprate-${panelId}.csv`);
+    // Named after the view: `uprate-<panel>-<from>..<to>[-<filter values>].csv` (exact names: exports.test.ts).
+    assert.match(download.suggestedFilename(), new RegExp(`^uprate-${panelId}-\\d{4}-\\d{2}(-\\d{2})?\\.\\.\\d{4}-\\d{2}(-\\d{2})?(-[a-z0-9-]+)?\\.csv$`));
     return parseCsv(readFileSync(await download.path(), 'utf8'));
   }
 
@@ -162,7 +163,7 @@ describe('dashboard in Chromium', { skip: missing ?? false }, () => {
 
   test('each chart exports a PNG', async () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#trend [data-action=png]').click()]);
-    assert.equal(download.suggestedFilename(), 'uprate-trend.png');
+    assert.equal(download.suggestedFilename(), 'uprate-trend-2024-07..2025-06.png');
     const bytes = readFileSync(await download.path());
     assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     assert.equal(await page.locator('.panel-breakdown [data-action=png]:visible').count(), 6);

@@ -2,7 +2,7 @@
  * End-to-end harness: builds the dashboard fresh (so tests see the current web/src), serves demo
  * data in-process on 127.0.0.1, and drives Debian's Chromium through playwright-core.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -12,14 +12,35 @@ import type { FastifyInstance } from 'fastify';
 import { generateDemo } from '../../src/demo/index.js';
 import { buildApp } from '../../src/server/index.js';
 import { DuckDbStore } from '../../src/store/index.js';
+import { IN_CI } from '../engines.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
+/** The browser: Debian's chromium, or the executable `UPRATE_CHROMIUM` names. */
 export const CHROMIUM = process.env['UPRATE_CHROMIUM'] ?? '/usr/bin/chromium';
 
-/** Why the browser tests cannot run here, or null when they can. */
+/** Null when CHROMIUM is an executable file; otherwise what is wrong and how to install it. */
+function chromiumProblem(): string | null {
+  try {
+    accessSync(CHROMIUM, constants.X_OK);
+    return statSync(CHROMIUM).isFile() ? null : `Chromium not found at ${CHROMIUM} (not a file)`;
+  } catch {
+    return `Chromium not found at ${CHROMIUM}${process.env['UPRATE_CHROMIUM'] === undefined ? '' : ' (UPRATE_CHROMIUM)'}`;
+  }
+}
+
+const INSTALL = "apt-get install -y chromium, or run scripts/ci-browser.sh (as root)";
+
+/**
+ * Why the browser tests cannot run here (their skip reason), or null when they can. Under CI
+ * (CI=true) a missing browser is a failure, not a skip: this throws, naming the browser, as a
+ * missing database server fails the engine tests (test/engines.ts).
+ */
 export function browserMissing(): string | null {
-  return existsSync(CHROMIUM) ? null : `no browser at ${CHROMIUM}: run scripts/ci-browser.sh (as root) to install Debian's chromium`;
+  const problem = chromiumProblem();
+  if (problem === null) return null;
+  if (IN_CI) throw new Error(`${problem}: under CI=true the end-to-end tests must run: ${INSTALL}`);
+  return `${problem}: ${INSTALL} to run the end-to-end tests`;
 }
 
 /** The demo's clock: 24 months of offers ending here; the server judges "pending" a day later. */
@@ -85,6 +106,8 @@ export async function startDemoServer(options: { webDir: string; rows?: number; 
 
 /** The launch the machine's notes prescribe: headless, no sandbox (root), no background traffic. */
 export async function launchBrowser(options: { offline?: boolean } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const problem = chromiumProblem();
+  if (problem !== null) throw new Error(`${problem}: ${INSTALL}`);
   const profile = mkdtempSync(join(tmpdir(), 'uprate-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,

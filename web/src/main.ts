@@ -22,6 +22,8 @@ import { showAlerts, showInsights } from './panels/findings.js';
 import { showLeaderboard } from './panels/leaderboard.js';
 import { showTrend, type TrendPoint } from './panels/trend.js';
 import { askForToken as showTokenPrompt } from './token-dialog.js';
+import { savedViewsControl } from './saved-views.js';
+import { annotationsControl, annotationsFor } from './annotations.js';
 import { dimensionTitle } from './controls.js';
 import { NOT_RECORDED, RANGE_LABELS, apiParams, drillTo, readState, removeFilter, resolveRange, stateFromApiLink, writeState, type ViewGrain, type ViewState } from './state.js';
 import { rateAxisRange } from '../../src/report-html/chart-options.js';
@@ -38,6 +40,10 @@ const leaderboardPanel = new Panel({ id: 'leaderboard', title: 'Offer leaderboar
 
 const controlsSlot = h('div', { class: 'controls-slot' });
 const scopeLine = h('p', { class: 'scope', 'data-testid': 'scope' });
+/** Saved views and notes on days (saved-views.ts, annotations.ts), beside the scope line. */
+const savedControls = h('div', { class: 'saved-controls' },
+  savedViewsControl({ current: () => location.search, open: (search) => navigate(readState(search)) }),
+  annotationsControl({ changed: () => void render(readState(location.search)) }));
 /** The active filters, always in view (also when the controls are folded), each removable in one click. */
 const crumbs = h('nav', { class: 'crumbs', 'aria-label': 'Active filters', 'data-testid': 'crumbs' });
 const banner = h('div', { class: 'banner', role: 'status' });
@@ -75,7 +81,8 @@ function layout(): void {
     h('a', { class: 'skip', href: '#headline' }, 'Skip to the numbers'),
     h('header', { class: 'top' },
       h('div', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, '▲'), heading, h('span', { class: 'product' }, 'uprate')),
-      scopeLine),
+      scopeLine,
+      savedControls),
     controlsSlot,
     crumbs,
     banner,
@@ -352,6 +359,9 @@ async function render(view: ViewState): Promise<void> {
     delete banner.dataset['state'];
   }
   const range = resolveRange(state, extent);
+  // The downloads are named after the view, and a chart's PNG heads itself with it (issue 15).
+  const viewFilters = [...(state.offerType ? [`Offer type = ${state.offerType.replace('_', '-')}`] : []), ...state.filters.flatMap((flt) => flt.values.map((v) => `${dimensionTitle(dimensions, flt.member)} ${flt.exclude ? '≠' : '='} ${v === NOT_RECORDED ? 'not recorded' : v.replace(/_/g, ' ')}`))];
+  for (const p of [headline, trend, insights, alerts, leaderboardPanel, ...breakdowns.map((b) => b.panel)]) p.setView({ from: range?.from ?? '', to: range?.to ?? '', filters: viewFilters, title: heading.textContent ?? 'uprate' });
   const periodText = range ? `${f.day(range.from)} – ${f.day(range.to)}` : 'no data yet';
   // On a phone the controls fold into one line, so the headline is on the first screen.
   const box = h(
@@ -422,7 +432,7 @@ async function render(view: ViewState): Promise<void> {
     if (scale) await Promise.all([...answered].map(([panel, bd]) => showBreakdown(panel, bd, f, drill, scale)));
   });
   const jobs: Promise<void>[] = [
-    load<TimeseriesResponse>(trend, '/api/v1/timeseries', withParams({ grain: state.grain }), (ts) => showTrend(trend, ts, f, (p) => openPeriod(state, p))),
+    load<TimeseriesResponse>(trend, '/api/v1/timeseries', withParams({ grain: state.grain }), async (ts) => showTrend(trend, ts, f, (p) => openPeriod(state, p), state.compare, await annotationsFor())),
     sameScale,
     ...rankedPanels().map((p) => load<LeaderboardResponse>(p, '/api/v1/leaderboard', params, (lb) => showLeaderboard(p, lb, f, offerName ? (v) => drill(offerName, v) : null))),
     load<InsightsResponse>(insights, '/api/v1/insights', params, (ins) => showInsights(insights, ins, f, (link) => navigate(stateFromApiLink(link, state)))),

@@ -25,7 +25,7 @@ export function showInsights(panel: Panel, ins: InsightsResponse, f: Formatter, 
         h('p', { class: 'insight-title' }, i.title),
         h('p', { class: 'insight-text' }, i.text),
         i.test ? h('p', { class: 'insight-test' }, `${i.test.name}${i.test.adjustedPValue !== null ? `, adjusted ${f.pValue(i.test.adjustedPValue)}` : i.test.pValue !== null ? `, ${f.pValue(i.test.pValue)}` : ''}${i.test.correction ? ` · ${i.test.correction}` : ''}`) : null,
-        i.link ? h('button', { type: 'button', class: 'link', 'aria-label': `Show the view of finding ${n}: ${i.title}`, onclick: () => open(i.link ?? '') }, 'Show this view') : null),
+        i.link ? h('button', { type: 'button', class: 'link', 'aria-label': `Show this view: finding ${n}, ${i.title}`, onclick: () => open(i.link ?? '') }, 'Show this view') : null),
     );
   // The API orders findings by what matters most (severity, then acceptances at stake): the first
   // few lead; the rest, and the context, are behind "all findings".

@@ -5,7 +5,7 @@
  * range becomes the period, one grain finer); the periods are listed as buttons for the keyboard.
  */
 import type { TimeseriesResponse } from '../../../src/insights/api-types.js';
-import { COMPARISON_NAMES, comparisonRates, trendOption, type TrendComparison } from '../../../src/report-html/chart-options.js';
+import { COMPARISON_NAMES, annotatedPeriods, comparisonRates, trendOption, type TrendAnnotation, type TrendComparison } from '../../../src/report-html/chart-options.js';
 import type { Formatter } from '../../../src/report-html/format.js';
 import { trendKey, trendParagraphs } from '../../../src/report-html/wording.js';
 import { mountChart } from '../charts-loader.js';
@@ -16,12 +16,12 @@ import { timeseriesTable } from '../panel-tables.js';
 export type TrendPoint = TimeseriesResponse['points'][number];
 
 /** `compare`: also draw each period's comparison (the period before, or the same period last year). */
-export async function showTrend(panel: Panel, ts: TimeseriesResponse, f: Formatter, open: ((p: TrendPoint) => void) | null = null, compare: TrendComparison | null = null): Promise<void> {
+export async function showTrend(panel: Panel, ts: TimeseriesResponse, f: Formatter, open: ((p: TrendPoint) => void) | null = null, compare: TrendComparison | null = null, annotations: readonly TrendAnnotation[] = []): Promise<void> {
   if (!ts.points.some((p) => p.offers > 0)) {
     panel.empty('No offers in this selection.');
     return;
   }
-  const el = h('div', { class: `chart chart-trend${open ? ' clickable' : ''}`, 'data-testid': 'trend-chart', 'data-compare': compare ?? '', title: open ? 'Select a period to open it' : null });
+  const el = h('div', { class: `chart chart-trend${open ? ' clickable' : ''}`, 'data-testid': 'trend-chart', 'data-compare': compare ?? '', 'data-annotations': annotatedPeriods(ts.points, annotations).length, title: open ? 'Select a period to open it' : null });
   const label = `Conversion rate per ${ts.grain}, ${ts.points.length} periods`;
   const summary = h('div', { class: 'summary', 'data-testid': 'trend-summary' }, ...trendParagraphs(ts, f).map((t) => h('p', {}, t)));
   const compared = compare ? comparisonRates(ts, compare) : [];
@@ -48,7 +48,7 @@ export async function showTrend(panel: Panel, ts: TimeseriesResponse, f: Formatt
     : null;
   panel.ready(() => timeseriesTable(ts), el, summary, periods);
   panel.setNote(trendKey(ts, f));
-  const mounted = await mountChart(el, (compact) => trendOption(ts, f, { interactive: true, compact, compare }), label);
+  const mounted = await mountChart(el, (compact) => trendOption(ts, f, { interactive: true, compact, compare }, annotations), label);
   if (open) {
     // Anywhere in the period's column, not only on its dot: the category under the pointer.
     mounted.chart.getZr().on('click', (e: { offsetX: number; offsetY: number }) => {

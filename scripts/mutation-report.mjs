@@ -1,0 +1,223 @@
+#!/usr/bin/env node
+// Mutation testing, run and reported (`npm run mutate`; see stryker.config.mjs).
+//
+//   node scripts/mutation-report.mjs run                             # each scoped folder in turn
+//   node scripts/mutation-report.mjs run --mutate 'src/stats/**/*.ts' # one folder (or files)
+//   node scripts/mutation-report.mjs                                 # only rewrite the report
+//
+// `run` starts StrykerJS once per folder (so each keeps its incremental file and its own unit
+// tests), times it, then writes bench/mutation-report.md from Stryker's JSON reports under
+// .stryker-tmp/reports/ (the newest result for each file wins): the score per folder, and every
+// mutant that survived (or that no test reaches) as file:line, mutator and replacement. A
+// survivor that no test can kill — the mutated code behaves the same — is listed in EQUIVALENT
+// below with its reason, and the report shows the score with those set aside as well.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SCOPED, scopeOf } from '../stryker.config.mjs';
+
+const root = new URL('..', import.meta.url).pathname;
+const reports = join(root, '.stryker-tmp', 'reports');
+const out = join(root, 'bench', 'mutation-report.md');
+
+/** The score each folder should reach (per cent). */
+const TARGET = { 'src/stats': 80, 'src/sql': 80 };
+const DEFAULT_TARGET = 70;
+
+/**
+ * Survivors that are equivalent mutants: the changed code gives the same result for every
+ * input, so no test can tell them apart. Matched on file, line, mutator and replacement.
+ * @type {{ file: string, line: number, mutator: string, replacement: string, reason: string }[]}
+ */
+export const EQUIVALENT = [
+  { file: 'src/stats/band.ts', line: 67, mutator: 'StringLiteral', replacement: '""', reason: "the `?? 'moderate'` fallbacks never apply: BANDS.indexOf of a band is always 0, 1 or 2" },
+  { file: 'src/stats/band.ts', line: 70, mutator: 'ConditionalExpression', replacement: 'false', reason: "for two bands the general join ('a, … and z') gives the same text, 'a and z'" },
+  { file: 'src/stats/chi-square-tail.ts', line: 19, mutator: 'EqualityOperator', replacement: 'x >= 0', reason: 'at x = 0 the CDF is 0, so the next lines return 1 − 0 = 1, as the guard does' },
+  { file: 'src/stats/chi-square-tail.ts', line: 21, mutator: 'ConditionalExpression', replacement: 'false', reason: 'whole df then always take the finite sums, which are exact at every x: the CDF branch only saves time' },
+  { file: 'src/stats/chi-square-tail.ts', line: 21, mutator: 'EqualityOperator', replacement: 'complement >= COMPLEMENT_SAFE', reason: 'at exactly 1e-3 both branches give the same p to ~1e-13' },
+  { file: 'src/stats/p-value-adjustment.ts', line: 51, mutator: 'ArithmeticOperator', replacement: 'm + 1', reason: 'the two extra steps read past the end and are skipped by the undefined guard; the loop then runs as before' },
+  { file: 'src/stats/p-value-adjustment.ts', line: 53, mutator: 'ConditionalExpression', replacement: 'false', reason: 'a guard for noUncheckedIndexedAccess: i stays in 0 … m − 1, so the entry is never undefined' },
+  { file: 'src/stats/p-value-adjustment.ts', line: 73, mutator: 'ArithmeticOperator', replacement: 'x.index + y.index', reason: "ties then compare as 'greater', which V8's stable sort reads as 'keep input order', the order the index tie-break gives (checked on 200 random arrays of up to 200 tied values)" },
+  { file: 'src/sql/filter-sql.ts', line: 84, mutator: 'ConditionalExpression', replacement: 'false', reason: 'values has its nulls filtered out, so a missing first bound means a missing second one, and `to === undefined` still throws' },
+  { file: 'src/sql/filter-sql.ts', line: 91, mutator: 'StringLiteral', replacement: '"Stryker was here!"', reason: "unreachable: the planner refuses a date operator without a date (src/query/filter-conditions.ts, 'needs a date'), so the `?? ''` fallback never applies" },
+  { file: 'src/sql/filter-sql.ts', line: 93, mutator: 'StringLiteral', replacement: '"Stryker was here!"', reason: "unreachable: the planner refuses a date operator without a date (src/query/filter-conditions.ts, 'needs a date'), so the `?? ''` fallback never applies" },
+];
+
+/**
+ * Survivors a test added after the folder's last full run kills (checked with a run on those
+ * lines); the next `npm run mutate` of the folder records them as killed.
+ * @type {{ file: string, line: number, mutator: string, replacement: string, test: string }[]}
+ */
+export const KILLED_SINCE = [
+  { file: 'src/sql/filter-sql.ts', line: 55, mutator: 'ConditionalExpression', replacement: 'true', test: "src/sql/filter-sql.mutants.test.ts (notEquals with two values is NOT IN)" },
+];
+
+/** The `--mutate` / `-m` globs among Stryker's arguments. @param {string[]} args */
+function mutateGlobs(args) {
+  const globs = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const a = args[i] ?? '';
+    if (a === '--mutate' || a === '-m') globs.push(...(args[i + 1] ?? '').split(','));
+    else if (a.startsWith('--mutate=')) globs.push(...a.slice('--mutate='.length).split(','));
+  }
+  return globs.map((g) => g.trim()).filter((g) => g !== '');
+}
+
+/** One Stryker run, timed; its time is kept beside its report. @param {string[]} args */
+function stryker(args) {
+  const globs = mutateGlobs(args).filter((g) => !g.startsWith('!'));
+  const scope = scopeOf(globs);
+  // A --mutate on the command line replaces the config's list, test files and all: leave them out again.
+  const extra = globs.length > 0 ? ['--mutate', [...mutateGlobs(args), '!**/*.test.ts'].join(',')] : [];
+  const rest = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const a = args[i] ?? '';
+    if (a === '--mutate' || a === '-m') i += 1;
+    else if (!a.startsWith('--mutate=')) rest.push(a);
+  }
+  const started = Date.now();
+  console.log(`mutate: stryker run ${[...rest, ...extra].join(' ')}`);
+  const run = spawnSync(join(root, 'node_modules', '.bin', 'stryker'), ['run', ...rest, ...extra], { cwd: root, stdio: 'inherit' });
+  const seconds = Math.round((Date.now() - started) / 1000);
+  if (run.status !== 0) return run.status ?? 1;
+  mkdirSync(reports, { recursive: true });
+  const metaFile = join(reports, `mutation-${scope}.meta.json`);
+  const before = existsSync(metaFile) ? JSON.parse(readFileSync(metaFile, 'utf8')) : {};
+  const entry = { seconds, finished: new Date().toISOString(), mutate: globs };
+  writeFileSync(metaFile, `${JSON.stringify({ ...entry, runs: [...(before.runs ?? []), entry].slice(-10) })}\n`);
+  return 0;
+}
+
+/**
+ * @typedef {{ id: string, mutatorName: string, replacement?: string, status: string,
+ *   location: { start: { line: number, column: number } } }} Mutant
+ * @typedef {{ source: string, mutants: Mutant[] }} FileResult
+ */
+
+/** Every file's newest result, and each run's time. */
+function readReports() {
+  /** @type {Map<string, FileResult>} */
+  const files = new Map();
+  /** @type {Map<string, { seconds: number, finished: string, mutate: string[], runs?: { seconds: number }[] }>} */
+  const runs = new Map();
+  if (!existsSync(reports)) return { files, runs };
+  const names = readdirSync(reports).filter((n) => /^mutation-.*\.json$/.test(n) && !n.endsWith('.meta.json'));
+  names.sort((a, b) => statSync(join(reports, a)).mtimeMs - statSync(join(reports, b)).mtimeMs);
+  for (const name of names) {
+    const report = JSON.parse(readFileSync(join(reports, name), 'utf8'));
+    for (const [file, result] of Object.entries(report.files)) files.set(file.replace(`${root}`, ''), result);
+    const meta = join(reports, name.replace(/\.json$/, '.meta.json'));
+    if (existsSync(meta)) runs.set(name.replace(/^mutation-|\.json$/g, ''), JSON.parse(readFileSync(meta, 'utf8')));
+  }
+  return { files, runs };
+}
+
+/** @param {string} file @param {Mutant} m */
+function equivalence(file, m) {
+  return EQUIVALENT.find((e) => e.file === file && e.line === m.location.start.line && e.mutator === m.mutatorName && e.replacement === (m.replacement ?? ''));
+}
+
+/** One line, table-safe, cut to `max` characters. @param {string} text @param {number} [max] */
+function cell(text, max = Infinity) {
+  const one = text.replace(/\s+/g, ' ').trim();
+  const short = one.length > max ? `${one.slice(0, max - 3)}…` : one;
+  return short.replace(/\|/g, '\\|');
+}
+
+/** @param {number} part @param {number} whole */
+const pct = (part, whole) => (whole === 0 ? '–' : `${((100 * part) / whole).toFixed(1)}%`);
+
+/** @param {number} seconds */
+function duration(seconds) {
+  const m = Math.floor(seconds / 60);
+  return m > 0 ? `${m} min ${seconds % 60} s` : `${seconds} s`;
+}
+
+function writeReport() {
+  const { files, runs } = readReports();
+  const lines = [
+    '# Mutation testing',
+    '',
+    'Written by `node scripts/mutation-report.mjs` from StrykerJS runs (`npm run mutate`, see',
+    '`stryker.config.mjs`): each scoped folder\'s code mutated one change at a time and tested with',
+    'the unit tests beside it (node\'s test runner through tsx, @stryker-mutator/tap-runner, one test',
+    'process at a time). Score = (killed + timed out) / (killed + timed out + survived + no coverage).',
+    '"Without equivalents" sets aside the survivors listed as equivalent below (the mutated code',
+    'behaves the same for every input, so no test can kill them).',
+    '',
+    '| folder | files measured | mutants | killed | timed out | survived | no coverage | equivalent | score | without equivalents | target | run time |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  /** @type {string[]} */
+  const survivors = [];
+  for (const folder of SCOPED) {
+    const inFolder = [...files.entries()].filter(([f]) => f.startsWith(`${folder}/`)).sort(([a], [b]) => (a < b ? -1 : 1));
+    const sources = existsSync(join(root, folder))
+      ? readdirSync(join(root, folder), { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts')).length
+      : 0;
+    const target = TARGET[folder] ?? DEFAULT_TARGET;
+    const run = runs.get(folder.replace(/^src\//, ''));
+    if (inFolder.length === 0) {
+      lines.push(`| ${folder} | 0 of ${sources} | not run yet | | | | | | | | ${target}% | |`);
+      continue;
+    }
+    const n = { all: 0, killed: 0, timeout: 0, survived: 0, noCoverage: 0, equivalent: 0 };
+    for (const [file, result] of inFolder) {
+      for (const m of [...result.mutants].sort((a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column)) {
+        n.all += 1;
+        if (m.status === 'Killed') n.killed += 1;
+        else if (m.status === 'Timeout') n.timeout += 1;
+        else if (m.status === 'Survived' || m.status === 'NoCoverage') {
+          if (m.status === 'Survived') n.survived += 1;
+          else n.noCoverage += 1;
+          const eq = equivalence(file, m);
+          if (eq) n.equivalent += 1;
+          const killed = KILLED_SINCE.find((k) => k.file === file && k.line === m.location.start.line && k.mutator === m.mutatorName && k.replacement === (m.replacement ?? ''));
+          const note = eq ? `equivalent: ${cell(eq.reason)}` : killed ? `killed since by ${cell(killed.test)}` : '';
+          survivors.push(`| ${file}:${m.location.start.line} | ${m.mutatorName} | <code>${cell(m.replacement ?? '', 70).replace(/&/g, '&amp;').replace(/</g, '&lt;')}</code> | ${m.status === 'Survived' ? 'survived' : 'no coverage'} | ${note} |`);
+        }
+      }
+    }
+    const detected = n.killed + n.timeout;
+    const valid = detected + n.survived + n.noCoverage;
+    const longest = run ? Math.max(run.seconds, ...(run.runs ?? []).map((r) => r.seconds)) : 0;
+    const time = run ? `last ${duration(run.seconds)}${longest > run.seconds ? `, longest ${duration(longest)}` : ''} (${run.finished.slice(0, 10)})` : '';
+    lines.push(`| ${folder} | ${inFolder.length} of ${sources} | ${n.all} | ${n.killed} | ${n.timeout} | ${n.survived} | ${n.noCoverage} | ${n.equivalent} | ${pct(detected, valid)} | ${pct(detected, valid - n.equivalent)} | ${target}% | ${time} |`);
+  }
+  const measured = SCOPED.map((folder) => [folder, [...files.keys()].filter((f) => f.startsWith(`${folder}/`)).sort()]).filter(([, list]) => list.length > 0);
+  if (measured.length > 0) {
+    lines.push('', 'Files measured (a folder measured on part of its files is a sample: the rest were not run):');
+    for (const [folder, list] of measured) lines.push(`- ${folder}: ${list.map((f) => f.slice(folder.length + 1)).join(', ')}`);
+  }
+  lines.push('', 'Run time: the last run of that folder, and the longest of its recent runs (a first run; an incremental run reuses the results of unchanged code and tests).');
+  lines.push('', '## Surviving mutants', '');
+  if (survivors.length === 0) lines.push('None.');
+  else lines.push('| where | mutator | replacement | status | note |', '|---|---|---|---|---|', ...survivors);
+  const added = SCOPED.flatMap((folder) =>
+    existsSync(join(root, folder))
+      ? readdirSync(join(root, folder), { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('.mutants.test.ts')).map((n) => join(folder, n))
+      : []).sort();
+  lines.push('', '## Tests added for survivors', '');
+  if (added.length === 0) lines.push('None yet.');
+  for (const file of added) {
+    const tests = readFileSync(join(root, file), 'utf8').match(/^test\(/gm)?.length ?? 0;
+    lines.push(`- ${file} (${tests} test${tests === 1 ? '' : 's'})`);
+  }
+  mkdirSync(join(root, 'bench'), { recursive: true });
+  writeFileSync(out, `${lines.join('\n')}\n`);
+  console.log(`mutate: wrote ${out.replace(root, '')}`);
+}
+
+const [mode, ...args] = process.argv.slice(2);
+if (mode === 'run') {
+  let status = 0;
+  if (mutateGlobs(args).length > 0) status = stryker(args);
+  else for (const folder of SCOPED) status = stryker([...args, '--mutate', `${folder}/**/*.ts`]) || status;
+  writeReport();
+  process.exit(status);
+} else if (mode === undefined) {
+  writeReport();
+} else {
+  console.error('usage: node scripts/mutation-report.mjs [run [stryker options]]');
+  process.exit(2);
+}
