@@ -4,8 +4,7 @@
  * `uprate serve`, and `dataChanged` queues a check after an ingest. Runs in one monitor never
  * overlap; runs in different monitors (two servers) are made safe by the store's leases.
  */
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
+import { processOwner, Serial } from '../core/serial.js';
 import { Cron } from 'croner';
 import { errorMessage } from '../core/errors.js';
 import type { Model } from '../model/index.js';
@@ -80,14 +79,14 @@ export interface CheckOptions {
 }
 
 export class AlertMonitor {
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly queue = new Serial();
   private jobs: Cron[] = [];
   private stopped = false;
   private dataCheckQueued = false;
   private readonly owner: string;
 
   constructor(private readonly options: MonitorOptions) {
-    this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.owner = options.owner ?? processOwner();
   }
 
   get setup(): AlertSetup {
@@ -104,9 +103,7 @@ export class AlertMonitor {
 
   /** Runs `fn` after every earlier run of this monitor (cron ticks and ingests never overlap). */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(fn, fn);
-    this.chain = run.catch(() => undefined);
-    return run;
+    return this.queue.run(fn);
   }
 
   /** Evaluates the rules once, moves their state and sends what changed. */
@@ -242,6 +239,6 @@ export class AlertMonitor {
     this.stopped = true;
     for (const job of this.jobs) job.stop();
     this.jobs = [];
-    await this.chain;
+    await this.queue.idle();
   }
 }

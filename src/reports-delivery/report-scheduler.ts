@@ -7,8 +7,7 @@
  * marked delivered or dead-lettered. A restart, a second server or a manual send for a month
  * already sent sends nothing more.
  */
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
+import { processOwner, Serial } from '../core/serial.js';
 import { Cron } from 'croner';
 import { ensureAlertTables } from '../alerts/alert-tables.js';
 import { claimNotification, markDelivered, recordDeadLetter, type LeaseClaim } from '../alerts/notification-lease.js';
@@ -91,14 +90,14 @@ export function reportKey(name: string, period: string, recipient: string): stri
 }
 
 export class ReportScheduler {
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly queue = new Serial();
   private jobs: Cron[] = [];
   private readonly queued = new Set<string>();
   private stopped = false;
   private readonly owner: string;
 
   constructor(private readonly options: ReportSchedulerOptions) {
-    this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.owner = options.owner ?? processOwner();
   }
 
   private now(): Date {
@@ -111,9 +110,7 @@ export class ReportScheduler {
 
   /** Runs `fn` after every earlier send of this scheduler (sends never overlap). */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(fn, fn);
-    this.chain = run.catch(() => undefined);
-    return run;
+    return this.queue.run(fn);
   }
 
   /** Sends one month of one report to every recipient that has not had it. */
@@ -251,7 +248,7 @@ export class ReportScheduler {
     this.stopped = true;
     for (const job of this.jobs) job.stop();
     this.jobs = [];
-    await this.chain;
+    await this.queue.idle();
   }
 }
 
