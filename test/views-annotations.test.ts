@@ -42,6 +42,31 @@ async function token(claims: Record<string, unknown>): Promise<string> {
 }
 
 for (const slot of slots) {
+  if (slot.engine === 'clickhouse') {
+    describe('saved views and annotations on clickhouse: refused with a clear error', { skip: skipUnlessReady(slot) }, () => {
+      test('the API answers 409 with a JSON error naming ClickHouse, for views and notes alike', async () => {
+        if (!slot.ready) return;
+        const store = await openStore({ db: ':memory:', url: slot.ready.where });
+        const { app } = await buildApp({ store, dev: true, logLevel: 'silent', clock: () => CLOCK });
+        try {
+          for (const [method, url, payload] of [
+            ['GET', '/api/v1/views', undefined],
+            ['POST', '/api/v1/views', { name: 'mine', state: 'grain=week' }],
+            ['GET', '/api/v1/annotations', undefined],
+            ['POST', '/api/v1/annotations', { day: '2025-03-01', text: 'pricing change' }],
+          ] as const) {
+            const res = await app.inject({ method, url, ...(payload ? { payload } : {}) });
+            assert.equal(res.statusCode, 409, `${method} ${url}: ${res.body}`);
+            assert.match((res.json() as { error: string }).error, /not kept on a ClickHouse store/);
+          }
+        } finally {
+          await app.close();
+          await store.close();
+        }
+      });
+    });
+    continue;
+  }
   describe(`saved views and annotations on ${slot.engine}`, { skip: skipUnlessReady(slot) }, () => {
     let store: Store;
     let open: FastifyInstance;

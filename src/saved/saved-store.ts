@@ -4,6 +4,7 @@
  * the store runs it — DuckDB and PostgreSQL the same statements, ClickHouse appends versions.
  */
 import { randomBytes } from 'node:crypto';
+import { UprateError } from '../core/errors.js';
 import type { ClickHouseStore } from '../engines/clickhouse/index.js';
 import type { Store } from '../store/index.js';
 import { ensureSavedTables } from './saved-tables.js';
@@ -58,6 +59,19 @@ function annotationOf(r: Record<string, unknown>): Annotation {
 
 const isClickHouse = (store: Store): store is Store & ClickHouseStore => store.engine === 'clickhouse';
 
+/**
+ * Saved views and notes are not kept on a ClickHouse cluster yet (its append-and-argMax tables
+ * did not read back what was written across shards): refused with a clear error, as alert
+ * history is, instead of answering wrongly.
+ */
+function refuseOnClickHouse(store: Store): void {
+  if (isClickHouse(store)) {
+    throw new UprateError('READ_ONLY', 'saved views and notes are not kept on a ClickHouse store yet', {
+      hint: 'keep them on a DuckDB or PostgreSQL store, or share the view\'s URL instead',
+    });
+  }
+}
+
 /** A ClickHouse row version: grows with the clock (microseconds), ties broken at random. */
 const version = (now: Date) => now.getTime() * 1000 + Math.floor(Math.random() * 1000);
 
@@ -69,11 +83,12 @@ async function appendEverywhere(store: ClickHouseStore, table: string, rows: rea
 
 /** The tenant's saved views, by name. */
 export async function listViews(store: Store, tenant: string): Promise<SavedView[]> {
+  refuseOnClickHouse(store);
   await ensureSavedTables(store);
   if (isClickHouse(store)) {
     const rows = await store.query(
       `SELECT name, argMax(state, version) AS s, toString(argMax(created_at, version)) AS c, argMax(created_by, version) AS b, argMax(is_deleted, version) AS d
-       FROM ${store.shardDb}.saved_views WHERE tenant = $1 GROUP BY name HAVING d = 0 ORDER BY name`,
+       FROM ${store.shardDb}.saved_views WHERE tenant = {p1:String} GROUP BY name HAVING d = 0 ORDER BY name`,
       [tenant],
     );
     return rows.map((r) => viewOf({ name: r['name'], state: r['s'], created_at: r['c'], created_by: r['b'] }));
@@ -84,6 +99,7 @@ export async function listViews(store: Store, tenant: string): Promise<SavedView
 
 /** Saves a view under its name: a view of that name (this tenant's) is replaced. Says whether it was. */
 export async function saveView(store: Store, writer: Writer, name: string, state: string, now: Date): Promise<{ view: SavedView; replaced: boolean }> {
+  refuseOnClickHouse(store);
   const before = (await listViews(store, writer.tenant)).some((v) => v.name === name);
   if (isClickHouse(store)) {
     await appendEverywhere(store, 'saved_views', [
@@ -101,6 +117,7 @@ export async function saveView(store: Store, writer: Writer, name: string, state
 
 /** Removes the tenant's view of that name; false when it had none. */
 export async function deleteView(store: Store, tenant: string, name: string, now: Date): Promise<boolean> {
+  refuseOnClickHouse(store);
   const existing = (await listViews(store, tenant)).find((v) => v.name === name);
   if (!existing) return false;
   if (isClickHouse(store)) {
@@ -115,13 +132,14 @@ export async function deleteView(store: Store, tenant: string, name: string, now
 
 /** The tenant's annotations with a day in [from, to] (either end open when null), by day. */
 export async function listAnnotations(store: Store, tenant: string, from: string | null, to: string | null): Promise<Annotation[]> {
+  refuseOnClickHouse(store);
   await ensureSavedTables(store);
   const lo = from ?? '0001-01-01';
   const hi = to ?? '9999-12-31';
   if (isClickHouse(store)) {
     const rows = await store.query(
       `SELECT id, toString(argMax(day, version)) AS dd, argMax(text, version) AS t, toString(argMax(created_at, version)) AS c, argMax(created_by, version) AS b, argMax(is_deleted, version) AS d
-       FROM ${store.shardDb}.annotations WHERE tenant = $1 GROUP BY id HAVING d = 0 AND dd >= $2 AND dd <= $3 ORDER BY dd, c, id`,
+       FROM ${store.shardDb}.annotations WHERE tenant = {p1:String} GROUP BY id HAVING d = 0 AND dd >= {p2:String} AND dd <= {p3:String} ORDER BY dd, c, id`,
       [tenant, lo, hi],
     );
     return rows.map((r) => annotationOf({ id: r['id'], day: r['dd'], text: r['t'], created_at: r['c'], created_by: r['b'] }));
@@ -136,6 +154,7 @@ export async function listAnnotations(store: Store, tenant: string, from: string
 
 /** Adds a note on a day; its id is new and random. */
 export async function addAnnotation(store: Store, writer: Writer, day: string, text: string, now: Date): Promise<Annotation> {
+  refuseOnClickHouse(store);
   await ensureSavedTables(store);
   const id = randomBytes(4).toString('hex');
   if (isClickHouse(store)) {
@@ -153,6 +172,7 @@ export async function addAnnotation(store: Store, writer: Writer, day: string, t
 
 /** Removes the tenant's note with that id; false when it had none. */
 export async function removeAnnotation(store: Store, tenant: string, id: string, now: Date): Promise<boolean> {
+  refuseOnClickHouse(store);
   const existing = (await listAnnotations(store, tenant, null, null)).find((a) => a.id === id);
   if (!existing) return false;
   if (isClickHouse(store)) {
