@@ -6,6 +6,7 @@
  *   BENCH_RUNS=7 npm run bench
  *   BENCH_ONLY=load npm run bench        # the load line alone (bench/load.ts; BENCH_LOAD_SECONDS a run)
  *   BENCH_ONLY=scale npm run bench       # issue 14 at 10 M and 100 M: dashboard, API, rollups (bench/scale.ts; its knobs there)
+ *   BENCH_ONLY=propensity npm run bench  # issue 16: propensity training time and memory at 1 M and 10 M offers (bench/propensity.ts)
  */
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { buildReport } from '../src/kpi/index.js';
 import { benchEngines } from './engines.js';
 import { extraBenchmarks } from './extra.js';
 import { benchLoad } from './load.js';
+import { benchPropensity } from './propensity.js';
 import { median, timeIt, type Measured } from './measure.js';
 import { allAccess } from '../src/query/index.js';
 
@@ -149,13 +151,14 @@ const asOf = new Date('2026-11-01T00:00:00Z');
 const only = process.env['BENCH_ONLY'];
 // BENCH_ONLY=scale runs the scale bench alone (hours at 10 M and 100 M: never part of the default run).
 if (only === 'scale') await (await import('./scale.js')).benchScale((line) => console.log(line));
+else if (only === 'propensity') await (await import('./propensity.js')).benchPropensityScales((line) => console.log(line));
 else if (only !== 'load') {
   await ensureData();
   if (only !== 'engines') await benchDuckDb();
   const engineRuns = Number(process.env['BENCH_ENGINE_RUNS'] ?? RUNS);
   for (const line of await benchEngines({ runs: engineRuns, rows: ROWS, asOf, offersCsv, customersCsv })) console.log(line);
 }
-if (only !== 'engines' && only !== 'scale') await benchLoad({ seconds: Number(process.env['BENCH_LOAD_SECONDS'] ?? 10), asOf, print: (line) => console.log(line) });
+if (only !== 'engines' && only !== 'scale' && only !== 'propensity') await benchLoad({ seconds: Number(process.env['BENCH_LOAD_SECONDS'] ?? 10), asOf, print: (line) => console.log(line) });
 
 async function benchDuckDb(): Promise<void> {
   console.log(`\nuprate bench: ${ROWS.toLocaleString('en-US')} offers, median of ${RUNS} runs\n`);
@@ -171,5 +174,6 @@ async function benchDuckDb(): Promise<void> {
   ]);
   if (reportCells) console.log(`${reportCells.name}: ${reportCells.seconds.toFixed(3)} s (uprate report ${(reportOurs.seconds / reportCells.seconds).toFixed(2)} × that)\n`);
   for (const line of await extraBenchmarks({ store, runs: RUNS, asOf })) console.log(line);
+  for (const line of await benchPropensity(store, asOf)) console.log(line);
   await store.close();
 }

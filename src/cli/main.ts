@@ -5,6 +5,8 @@ import { registerAnnotate } from './annotate-command.js';
 import { registerDemo } from './demo-command.js';
 import { registerIngest } from './ingest-command.js';
 import { registerModel } from './model-command.js';
+import { registerOpportunities } from './opportunities-command.js';
+import { registerPropensity } from './propensity-command.js';
 import { registerQuery } from './query-command.js';
 import { registerRollups } from './rollups-command.js';
 import { registerReport } from './report-command.js';
@@ -28,6 +30,8 @@ export function buildProgram(): Command {
   registerReport(program);
   registerQuery(program);
   registerModel(program);
+  registerPropensity(program);
+  registerOpportunities(program);
   registerRollups(program);
   registerAlerts(program);
   registerAnnotate(program);

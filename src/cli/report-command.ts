@@ -76,9 +76,9 @@ export function registerReport(program: Command): void {
     .option('--offer-type <type>', 'upsell or cross_sell')
     .option('--window <days>', `conversion window in days (default ${DEFAULT_WINDOW_DAYS}; through a server, the server's)`)
     .option('--as-of <date>', 'evaluate as of this instant (default: now)')
-    .option('--format <format>', `${[...REPORT_FORMATS, 'html'].join(', ')} (html, and md without --by/--grain: the monthly report)`, 'table')
+    .option('--format <format>', `${[...REPORT_FORMATS, 'html', 'pdf'].join(', ')} (html, pdf, and md without --by/--grain: the monthly report; pdf needs --out and Chromium)`, 'table')
     .option('--month <YYYY-MM>', 'month of the html/md monthly report (default: the last month that ended)')
-    .option('--locale <locale>', 'number and date format of the html/md monthly report (default en-US)')
+    .option('--locale <locale>', 'language and number format of the monthly report (html, md, pdf): de-DE and fr-FR translate its headings, labels and verdicts, any other locale formats numbers and dates only (default en-US)')
     .option('--out <file>', 'write to a file instead of standard output')
     .option('--insights', 'append plain-language findings: segments above/below the rest, best and worst offers, channel gap, control-chart signals, benchmarks, target')
     .option('--compare <populations...>', "print A against B instead of the report; each a JSON array of Cube filters or Member=value[,value][;Member=value] ('all' = everything selected)")
@@ -96,6 +96,8 @@ Examples:
   uprate report --by channel,offer_type --from 2025-01-01 --to 2025-06-30 --format json
   uprate report --format html --out report.html     # the monthly report, charts inline, opens offline
   uprate report --format md --month 2025-06
+  uprate report --format pdf --out report.pdf         # the same report printed by Chromium (apt-get install chromium)
+  uprate report --format html --locale de-DE --out bericht.html
   uprate report --insights
   uprate report --compare 'Customers.accountSize=enterprise' 'Customers.accountSize=smb'
   uprate report --compare '[{"member":"Offers.channel","operator":"equals","values":["sales"]}]' all --format json
@@ -105,14 +107,17 @@ findings; see the README, "KPI intelligence".
 ${THROUGH_SERVER_HELP}`)
     .action(
       action(async (flags: ReportFlags) => {
-        const format = parseChoice(flags.format, '--format', [...REPORT_FORMATS, 'html'] as const);
+        const format = parseChoice(flags.format, '--format', [...REPORT_FORMATS, 'html', 'pdf'] as const);
         const options = reportOptions(flags);
-        const monthly = format === 'html' || (format === 'md' && !flags.by && !flags.grain && !flags.insights && !flags.compare);
+        const monthly = format === 'html' || format === 'pdf' || (format === 'md' && !flags.by && !flags.grain && !flags.insights && !flags.compare);
+        if (format === 'pdf' && !flags.out) {
+          throw new UprateError('BAD_ARGUMENT', '--format pdf writes a file: name it with --out', { location: '--out', hint: 'e.g. uprate report --format pdf --out report.pdf' });
+        }
         if (!monthly) checkIntelligence(flags, format);
         const store = modelStoreOptions(flags, true);
         const client = serverClient({ flags, store, security: cliConfig(flags).security, verb: 'reading', locations: LOCATIONS });
         const windowDays = options.windowDays ?? DEFAULT_WINDOW_DAYS;
-        const monthlyFlags: MonthlyFlags = { format: format === 'html' ? 'html' : 'md', month: flags.month, locale: flags.locale, offerType: options.offerType, windowDays, asOf: options.asOf, config: flags.config };
+        const monthlyFlags: MonthlyFlags = { format: format === 'html' || format === 'pdf' ? format : 'md', month: flags.month, locale: flags.locale, offerType: options.offerType, windowDays, asOf: options.asOf, config: flags.config };
         const intelligence: IntelligenceFlags = {
           ...(flags.insights ? { insights: true } : {}),
           ...(flags.compare ? { compare: flags.compare } : {}),
@@ -123,7 +128,7 @@ ${THROUGH_SERVER_HELP}`)
           ...(flags.config ? { config: flags.config } : {}),
           windowDays,
         };
-        let text: string;
+        let text: string | Buffer;
         if (client) {
           // The server computes findings with its own window: a different --window cannot be honoured there.
           if (flags.window !== undefined && (monthly || flags.insights || flags.compare)) await checkServerWindow(client, windowDays);
@@ -152,7 +157,7 @@ function checkIntelligence(flags: ReportFlags, format: string): void {
 }
 
 /** The report from the store itself. */
-async function directReport(storeOptions: StoreOptions, flags: ReportFlags, options: ReportOptions, monthly: MonthlyFlags | null, intelligence: IntelligenceFlags, format: string): Promise<string> {
+async function directReport(storeOptions: StoreOptions, flags: ReportFlags, options: ReportOptions, monthly: MonthlyFlags | null, intelligence: IntelligenceFlags, format: string): Promise<string | Buffer> {
   const store = await openStore(storeOptions);
   try {
     if (monthly) return await monthlyReportText(store, monthly);
@@ -160,16 +165,16 @@ async function directReport(storeOptions: StoreOptions, flags: ReportFlags, opti
     // --compare prints the comparison instead of the report tables.
     const bound = extra.comparison ? null : await boundModel({ ...(flags.config ? { config: flags.config } : {}), windowDays: intelligence.windowDays });
     const report = extra.comparison ? null : await buildReport(store, allAccess('local'), { ...options, ...(bound ?? {}) });
-    return reportText(report, extra, format);
+    return reportText(report, extra, format, cliConfig(flags).currency);
   } finally {
     await store.close();
   }
 }
 
 /** The report and what --insights / --compare add, as the format asks: one printer for both paths. */
-function reportText(report: Report | null, extra: ReportIntelligence, format: string): string {
+function reportText(report: Report | null, extra: ReportIntelligence, format: string, currency?: string): string {
   if (format === 'json') return `${JSON.stringify(report ? { ...report, ...extra } : extra, null, 2)}\n`;
-  return [report ? formatReport(report, format === 'md' ? 'md' : format === 'csv' ? 'csv' : 'table') : '', formatIntelligence(extra, format === 'md' ? 'md' : 'table', ['A', 'B'])].filter(Boolean).join('\n');
+  return [report ? formatReport(report, format === 'md' ? 'md' : format === 'csv' ? 'csv' : 'table', { currency }) : '', formatIntelligence(extra, format === 'md' ? 'md' : 'table', ['A', 'B'])].filter(Boolean).join('\n');
 }
 
 /** GET /api/v1/report's parameters for the flags (the report's own defaults made explicit). */

@@ -67,7 +67,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   // Only the embedded file needs a sidecar: other processes find the server holding it there.
   const embedded = store.engine === 'duckdb';
   const { app } = await buildApp({ store, dev: options.dev, model, securityRules: config.security.filters, ingestClaim: config.security.ingestClaim, adminClaim: config.security.adminClaim, limits: config.limits, alerts,
-    kpiSettings: { bands: config.bands, conversionWindowDays: config.conversionWindowDays, stats: config.stats, ...(config.target === undefined ? {} : { target: config.target }), ...(config.kpi ? { kpi: config.kpi } : {}) }, ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+    kpiSettings: { bands: config.bands, conversionWindowDays: config.conversionWindowDays, stats: config.stats, currency: config.currency, ...(config.target === undefined ? {} : { target: config.target }), ...(config.kpi ? { kpi: config.kpi } : {}) }, ...(options.logLevel ? { logLevel: options.logLevel } : {}),
     ...(options.cacheMaxAgeMs === undefined ? {} : { cacheMaxAgeMs: options.cacheMaxAgeMs }) });
   const url = await app.listen({ host: options.host, port: options.port }).catch(async (e: NodeJS.ErrnoException) => {
     await store.close();

@@ -34,6 +34,20 @@ export const limitsSchema = z
   })
   .strict();
 
+const KNOWN_CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
+
+/**
+ * An ISO 4217 currency code the runtime can format (USD, EUR, GBP, JPY …): revenue is shown in it
+ * on the dashboard and in every report. Upper case, three letters.
+ */
+export const currencySchema = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code of three capital letters, e.g. USD, EUR or GBP')
+  .refine((code) => KNOWN_CURRENCIES.has(code), { message: 'is not an ISO 4217 currency code known to Intl (e.g. USD, EUR, GBP, JPY)' });
+
+/** The currency revenue is shown in when the config names none. */
+export const DEFAULT_CURRENCY = 'USD';
+
 const memberName = z.string().regex(/^[A-Za-z_]\w*\.[A-Za-z_]\w*$/, 'must be Cube.member, e.g. Offers.count');
 
 /**
@@ -80,6 +94,8 @@ export const configSchema = z
       .strict()
       .refine((b) => b.poor <= b.strong, { message: 'poor must not be above strong' })
       .default({ strong: 0.2, poor: 0.1 }),
+    /** The currency of revenue (ISO 4217): how revenue is shown on the dashboard and in reports. */
+    currency: currencySchema.default(DEFAULT_CURRENCY),
     /** The user's own target rate (a fraction). */
     target: z.number().min(0).max(1).optional(),
     /** How judgements are made. */

@@ -45,3 +45,15 @@ test('every problem is named with its line and field', () => {
 test('a syntax error names its line', () => {
   assert.throws(() => loadConfig(file('syntax.yaml', 'a: 1\nb: [1, 2\n')), (e: unknown) => e instanceof UprateError && /syntax\.yaml:\d/.test(e.describe()));
 });
+
+test('currency: USD by default, an ISO 4217 code from the file, and a bad code named with its field and line', () => {
+  assert.equal(loadConfig(undefined).currency, 'USD');
+  assert.equal(loadConfig(file('eur.yaml', 'currency: EUR\n')).currency, 'EUR');
+  for (const [name, text] of [['lower.yaml', 'target: 0.2\ncurrency: eur\n'], ['unknown.yaml', 'target: 0.2\ncurrency: XYZ\n'], ['word.yaml', 'target: 0.2\ncurrency: Euro\n']] as const) {
+    assert.throws(
+      () => loadConfig(file(name, text)),
+      (e: unknown) => e instanceof UprateError && e.code === 'CONFIG_INVALID' && new RegExp(`${name.replace('.', '\\.')}:2: currency: .*ISO 4217`).test(e.describe()),
+      name,
+    );
+  }
+});

@@ -4,7 +4,7 @@
  * so offers come out in time order and offer ids follow offered_at.
  */
 import { DAILY_NOISE, MONTH_VOLUME, VOLUME_GROWTH, WEEKDAY_VOLUME, CAMPAIGN_BY_QUARTER } from './planted-effects.js';
-import type { Random } from './random.js';
+import type { Random } from '../core/random.js';
 
 const DAY = 86_400;
 

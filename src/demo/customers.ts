@@ -16,7 +16,7 @@ import {
   REGION_LEVELS,
   TWIN_REGIONS,
 } from './planted-effects.js';
-import { cumulative, type Random } from './random.js';
+import { cumulative, type Random } from '../core/random.js';
 
 export const PLAN_NAMES = ['starter', 'growth', 'pro', 'enterprise'] as const;
 

@@ -6,7 +6,7 @@ import { UprateError } from '../core/errors.js';
 import { buildCalendar, type Calendar } from './calendar.js';
 import { buildCustomers, type CustomerPopulation } from './customers.js';
 import { OfferStream } from './offers.js';
-import { Random } from './random.js';
+import { Random } from '../core/random.js';
 
 export interface DemoOptions {
   /** Offers to generate (default 200,000). */

@@ -23,7 +23,7 @@ import {
   REVENUE_SIGMA,
   TINY_OFFERS,
 } from './planted-effects.js';
-import { cumulative, type Random } from './random.js';
+import { cumulative, type Random } from '../core/random.js';
 
 const DAY = 86_400;
 const WINDOW = 30 * DAY;

@@ -365,6 +365,27 @@ export const timeseriesPointSchema = component(
 );
 export type TimeseriesPoint = z.infer<typeof timeseriesPointSchema>;
 
+/** One segment's series (GET /api/v1/timeseries?by=…). */
+export const timeseriesSegmentSchema = component(
+  'TimeseriesSegment',
+  z
+    .object({
+      segment: z.record(z.string(), z.string().nullable()).describe('Dimension member → value (null = offers without the attribute).'),
+      label: z.string().describe('The value for display ("(none)" for null).'),
+      offers: count().describe('The segment’s offers in the range.'),
+      accepted: count(),
+      rate: fraction().nullable().describe('accepted / offers over the range; null without offers.'),
+      points: z.array(timeseriesPointSchema).readonly().describe('The same periods as the whole selection’s `points`, computed on the segment’s offers alone.'),
+    })
+    .describe('One segment of `by`: its own series over the same periods.'),
+);
+export type TimeseriesSegment = z.infer<typeof timeseriesSegmentSchema>;
+
+/** Segments a per-segment answer left out (beyond its most-offers limit). */
+const segmentsOmittedSchema = z
+  .object({ segments: count(), offers: count() })
+  .describe('Segments left out (those beyond the 8 with the most offers) and their offers.');
+
 /** GET /api/v1/timeseries?grain=… */
 export const timeseriesResponseSchema = component(
   'TimeseriesResponse',
@@ -416,10 +437,67 @@ export const timeseriesResponseSchema = component(
         .intersection(apiDifferenceSchema, z.object({ adjustedPValue, period: day(), previousPeriod: day() }))
         .nullable()
         .describe('Latest complete period against the one before it; null with fewer than two.'),
+      by: z.string().optional().describe('With `by`: the dimension the segments are of (a model member).'),
+      segments: z
+        .array(timeseriesSegmentSchema)
+        .readonly()
+        .optional()
+        .describe('With `by`: one series per segment, the 8 with the most offers in the range first (segments without offers are left out).'),
+      segmentsOmitted: segmentsOmittedSchema.optional(),
+      segmentsNote: z.string().nullable().optional().describe('With `by`: what was left out, in one sentence; null when nothing was.'),
     })
-    .describe('GET /api/v1/timeseries?grain=…'),
+    .describe('GET /api/v1/timeseries?grain=…[&by=<dimension>]'),
 );
 export type TimeseriesResponse = z.infer<typeof timeseriesResponseSchema>;
+
+/** One day of a segment's time-to-accept curve. */
+export const timeToAcceptPointSchema = component(
+  'TimeToAcceptPoint',
+  z
+    .object({
+      days: count().describe('Whole days since the offer (0 … the conversion window).'),
+      observed: count().describe('Offers followed for at least this many days (or accepted before): the offers minus those still open at a younger age.'),
+      accepted: count().describe('Offers accepted within this many days.'),
+      share: fraction().describe('Kaplan–Meier share accepted within this many days (= accepted / offers when no offer is still open).'),
+      lower: fraction().describe('Interval of the share (see `method`).'),
+      upper: fraction(),
+    })
+    .describe('The share of a segment’s offers accepted within `days` days of being made.'),
+);
+
+/** One segment's time-to-accept curve. */
+export const timeToAcceptSegmentSchema = component(
+  'TimeToAcceptSegment',
+  z
+    .object({
+      segment: z.record(z.string(), z.string().nullable()).describe('Dimension member → value (null = offers without the attribute).'),
+      label: z.string(),
+      offers: count(),
+      accepted: count().describe('Accepted within the window by the as-of instant.'),
+      open: count().describe('Offers still open (not accepted, window not over) at the as-of instant: censored at their age.'),
+      designEffect: z.number().describe('The customer design effect of the segment’s accepted share, applied to every day’s interval.'),
+      points: z.array(timeToAcceptPointSchema).readonly().describe('Days 0 … windowDays.'),
+    })
+    .describe('One segment: its cumulative acceptance by days since the offer.'),
+);
+export type TimeToAcceptSegment = z.infer<typeof timeToAcceptSegmentSchema>;
+
+/** GET /api/v1/time-to-accept?by=… */
+export const timeToAcceptResponseSchema = component(
+  'TimeToAcceptResponse',
+  z
+    .object({
+      query: apiQueryEchoSchema,
+      by: z.string().describe('The dimension the segments are of (default: the binding’s offer type).'),
+      windowDays: count().describe('The conversion window W: the curves run over days 0 … W.'),
+      method: z.string().describe('How the curves and intervals are computed, in words.'),
+      segments: z.array(timeToAcceptSegmentSchema).readonly().describe('The 8 segments with the most offers, most first.'),
+      segmentsOmitted: segmentsOmittedSchema,
+      segmentsNote: z.string().nullable(),
+    })
+    .describe('GET /api/v1/time-to-accept?by=<dimension>: cumulative acceptance by days since the offer, per segment.'),
+);
+export type TimeToAcceptResponse = z.infer<typeof timeToAcceptResponseSchema>;
 
 /** One segment of a breakdown. */
 export const breakdownRowSchema = component(
@@ -871,6 +949,13 @@ export const bindingDocumentSchema = component(
         .readonly(),
       problems: z.array(z.string()).readonly().describe('What stops the KPI (a missing member, a non-additive measure).'),
       cubes: z.array(z.string()).readonly(),
+      currency: z.string().regex(/^[A-Z]{3}$/).describe('The currency revenue is shown in (ISO 4217, the config’s `currency`, default USD).'),
+      data: z
+        .object({
+          asOf: instant().describe('The server’s clock: what “pending” and provisional periods are judged against.'),
+          lastLoad: instant().nullable().describe('When the newest load in uprate’s load log was committed; null without a load log (a model over your own tables) or before the first load.'),
+        })
+        .describe('How fresh the numbers are (the dashboard’s “Data as of … · last load …”).'),
     })
     .describe('The KPI binding: which model members are the KPI’s inputs, and what the bound model supports (the dashboard builds its controls from it).'),
 );
@@ -916,6 +1001,7 @@ export const monthlyReportSchema = component(
       leaderboard: leaderboardResponseSchema.nullable(),
       insights: insightsResponseSchema,
       coverage: modelCoverageSchema,
+      currency: z.string().regex(/^[A-Z]{3}$/).optional().describe('The currency of revenue (ISO 4217, the config’s `currency`; USD when absent).'),
     })
     .describe('The monthly report’s numbers: headline, trend, breakdowns, leaderboard and findings of one month; `uprate report --format html|md` renders it.'),
 );
@@ -1055,3 +1141,123 @@ export const annotationWriteSchema = component('AnnotationWrite', z.object({ ann
 export const deletedSchema = component('Deleted', z.object({ deleted: z.string() }).describe('The name or id removed.'));
 export type SavedViewList = z.infer<typeof savedViewListSchema>;
 export type AnnotationList = z.infer<typeof annotationListSchema>;
+
+// Propensity ("Ready to grow", GET /api/v1/propensity and /api/v1/opportunities): the types are
+// src/propensity/types.ts; these schemas describe the same JSON (src/server/routes/propensity.ts
+// checks at compile time that the two agree).
+
+/** A value with its interval. */
+const apiEstimateSchema = component('Estimate', z.object({ value: z.number(), lower: z.number(), upper: z.number() }).describe('A value with its interval.'));
+
+/** One decile of holdout predictions: what was predicted, what happened. */
+export const calibrationBinSchema = component(
+  'CalibrationBin',
+  z
+    .object({
+      bin: z.int().describe('Decile, 1 = lowest predicted.'),
+      offers: count(),
+      accepted: count(),
+      meanPredicted: fraction().describe('Mean predicted probability of the decile’s offers.'),
+      observed: fraction().describe('Share of them accepted.'),
+      lower: fraction().describe('Wilson interval of the observed share.'),
+      upper: fraction(),
+    })
+    .describe('One decile of holdout predictions: predicted against observed, with the Wilson interval of the observed share.'),
+);
+
+/** How well one predictor did on the holdout. */
+export const holdoutMetricsSchema = component(
+  'HoldoutMetrics',
+  z
+    .object({
+      auc: apiEstimateSchema.describe('Area under the ROC curve, with a customer-clustered bootstrap interval.'),
+      brier: z.number().describe('Mean squared error of the probabilities (lower is better).'),
+      logLoss: z.number(),
+      calibration: z.array(calibrationBinSchema).readonly(),
+      topDecileLift: apiEstimateSchema.describe('Observed rate of the top-decile offers ÷ the base rate in the holdout.'),
+    })
+    .describe('How well one predictor did on the time-based holdout.'),
+);
+
+const periodCountsSchema = z.object({ offers: count(), accepted: count(), from: z.string(), to: z.string() });
+const predictorSchema = z.enum(['model', 'segment rate']);
+
+/** Holdout validation of one offer's model beside the segment-rate baseline. */
+export const offerValidationSchema = component(
+  'OfferValidation',
+  z
+    .object({
+      offerName: z.string(),
+      train: periodCountsSchema.describe('Offers the model was fitted on (made before the cutoff).'),
+      holdout: periodCountsSchema.describe('Offers it was tested on (made from the cutoff on).'),
+      model: holdoutMetricsSchema.nullable().describe('The logistic model on the holdout; null when it could not be fitted.'),
+      baseline: holdoutMetricsSchema.nullable().describe('The segment-rate baseline on the holdout.'),
+      baselineSegment: z.string().nullable().describe('The dimension the baseline’s segments are (chosen on the training offers).'),
+      aucGain: apiEstimateSchema.nullable().describe('AUC of the model minus the baseline’s, with a paired customer-clustered bootstrap interval.'),
+      used: predictorSchema.describe('Which predictor ranks this offer’s customers.'),
+      verdict: z.string().describe('Whether the model beats the baseline, in one sentence.'),
+    })
+    .describe('Holdout validation of one offer’s model beside the segment-rate baseline.'),
+);
+
+const attributeValueSchema = z.union([z.string(), z.number(), z.null()]);
+
+/** What training saw and decided (GET /api/v1/propensity). */
+export const propensityReportSchema = component(
+  'PropensityReport',
+  z
+    .object({
+      asOf: z.string().describe('The clock the model was trained and scored as of (ISO).'),
+      windowDays: count(),
+      cutoff: z.string().describe('Offers made before it trained the holdout model; offers from it to holdoutEnd tested it (ISO).'),
+      holdoutEnd: z.string(),
+      sample: z
+        .object({ fraction: fraction(), customers: count(), offers: count(), totalOffers: count(), note: z.string() })
+        .describe('Share of customers sampled for training (1 = all), and why.'),
+      features: z.array(z.object({ member: z.string(), title: z.string(), kind: z.enum(['number', 'category']) })).readonly().describe('Customer attributes the model uses.'),
+      historyFeatures: z.array(z.string()).readonly().describe('Features computed from each customer’s earlier offers.'),
+      offers: z.array(offerValidationSchema).readonly(),
+      overall: z.object({ model: holdoutMetricsSchema.nullable(), baseline: holdoutMetricsSchema.nullable() }).describe('Every holdout offer pooled across offers.'),
+      caveat: z.string().describe('Propensity is not uplift: shown wherever the numbers are.'),
+      upliftPlan: z
+        .object({ baseRate: fraction(), detectableLift: z.number(), offersPerArm: count(), text: z.string() })
+        .describe('The randomized holdout that would measure an offer’s real effect.'),
+      trainingMs: z.number().nonnegative(),
+    })
+    .describe('GET /api/v1/propensity: the time-based holdout validation of the propensity model beside the segment-rate baseline.'),
+);
+export type PropensityReportResponse = z.infer<typeof propensityReportSchema>;
+
+/** A customer not holding an open offer, ranked for one offer. */
+export const opportunitySchema = component(
+  'Opportunity',
+  z
+    .object({
+      rank: z.int().positive(),
+      customer: z.string(),
+      offerName: z.string(),
+      probability: fraction(),
+      lower: fraction(),
+      upper: fraction(),
+      expectedRevenue: z.number().nullable().describe('probability × the offer’s mean accepted revenue; null when the offer has no revenue recorded.'),
+      drivers: z.array(z.object({ feature: z.string(), contribution: z.number().describe('Push on the log-odds.') })).readonly().describe('The two or three features that push this customer most.'),
+      attributes: z.record(z.string(), attributeValueSchema),
+      predictor: predictorSchema,
+    })
+    .describe('A customer not holding an open offer, ranked for one offer.'),
+);
+
+/** GET /api/v1/opportunities */
+export const opportunitiesResponseSchema = component(
+  'OpportunitiesResponse',
+  z
+    .object({
+      report: propensityReportSchema,
+      customersScored: count(),
+      customersWithOpenOffers: count().describe('Customers left out because they hold an open (pending) offer.'),
+      sort: z.enum(['probability', 'revenue']),
+      rows: z.array(opportunitySchema).readonly(),
+    })
+    .describe('GET /api/v1/opportunities: customers ranked by expected conversion or expected revenue, with the validation report.'),
+);
+export type OpportunitiesResponseBody = z.infer<typeof opportunitiesResponseSchema>;

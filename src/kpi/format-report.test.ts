@@ -45,3 +45,10 @@ describe('report CSV', () => {
     }
   });
 });
+
+test('revenue in the table and Markdown carries the config\'s currency; CSV keeps the plain number', async () => {
+  const { moneyText } = await import('./format-report.js');
+  assert.equal(moneyText(1234.5), '$1,234.50');
+  assert.equal(moneyText(1234.5, 'EUR'), '€1,234.50');
+  assert.equal(moneyText(1234.5, 'JPY'), '¥1,234.50');
+});

@@ -9,7 +9,15 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 /** Marks a period the report's range covers only in part (footnoted under the table). */
 const PARTIAL_MARK = ' *';
 
-const money = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+/** Revenue in the config's currency (ISO 4217, default USD) as the CLI writes it: "$1,234.50", "€1,234.50". */
+export function moneyText(x: number, currency = 'USD'): string {
+  return new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(x);
+}
+
+export interface FormatReportOptions {
+  /** The currency of revenue in the table and Markdown (CSV and JSON keep plain numbers). */
+  readonly currency?: string | undefined;
+}
 
 interface Column {
   readonly title: string;
@@ -17,7 +25,7 @@ interface Column {
   readonly value: (r: ReportRow) => string;
 }
 
-function columns(report: Report): Column[] {
+function columns(report: Report, money: (x: number) => string): Column[] {
   return [
     ...(report.grain ? [{ title: 'period', value: (r: ReportRow) => `${r.period ?? ''}${r.partial ? PARTIAL_MARK : ''}` }] : []),
     ...report.by.map((d) => ({ title: d, value: (r: ReportRow) => r.segment[d] ?? NULL_VALUE })),
@@ -52,7 +60,7 @@ const day = (iso: string) => iso.slice(0, 10);
 /** The last day of a range that ends (exclusive) at `iso`. */
 const dayBefore = (iso: string) => day(new Date(Date.parse(iso) - 1).toISOString());
 
-function headline(report: Report): string[] {
+function headline(report: Report, money: (x: number) => string): string[] {
   const t: KpiCell = report.total;
   const range = report.from && report.to ? `${day(report.from)} to ${dayBefore(report.to)}` : 'no offers';
   return [
@@ -83,10 +91,10 @@ export function partialNotes(report: Report): string[] {
   });
 }
 
-function textTable(report: Report): string {
-  const cols = columns(report);
+function textTable(report: Report, money: (x: number) => string): string {
+  const cols = columns(report, money);
   const cells = report.rows.map((r) => cols.map((c) => c.value(r)));
-  const out = [...headline(report)];
+  const out = [...headline(report, money)];
   if (report.rows.length > 0 && (report.grain || report.by.length)) {
     out.push('', ...alignedTable(cols.map((c) => c.title), cells, cols.map((c) => c.right ?? false)));
     const notes = partialNotes(report);
@@ -107,11 +115,11 @@ function csv(report: Report): string {
   return csvText([head, ...rows]);
 }
 
-function markdown(report: Report): string {
-  const cols = columns(report);
+function markdown(report: Report, money: (x: number) => string): string {
+  const cols = columns(report, money);
   // A literal asterisk: the partial marker must not start emphasis or a list.
   const esc = (s: string) => s.replaceAll('|', '\\|').replaceAll('*', '\\*');
-  const out = ['# Upsell / cross-sell conversion report', '', ...headline(report).map((l) => l.trim()).map((l, i) => (i === 0 ? `**${l}**` : `- ${l}`)), ''];
+  const out = ['# Upsell / cross-sell conversion report', '', ...headline(report, money).map((l) => l.trim()).map((l, i) => (i === 0 ? `**${l}**` : `- ${l}`)), ''];
   if (report.rows.length > 0 && (report.grain || report.by.length)) {
     out.push(`| ${cols.map((c) => c.title || 'note').join(' | ')} |`, `| ${cols.map((c) => (c.right ? '---:' : '---')).join(' | ')} |`);
     for (const r of report.rows) out.push(`| ${cols.map((c) => esc(c.value(r))).join(' | ')} |`);
@@ -122,15 +130,16 @@ function markdown(report: Report): string {
 }
 
 /** Renders a report; `json` is the stable machine format documented in the README. */
-export function formatReport(report: Report, format: ReportFormat): string {
+export function formatReport(report: Report, format: ReportFormat, options: FormatReportOptions = {}): string {
+  const money = (x: number) => moneyText(x, options.currency);
   switch (format) {
     case 'json':
       return `${JSON.stringify(report, null, 2)}\n`;
     case 'csv':
       return csv(report);
     case 'md':
-      return markdown(report);
+      return markdown(report, money);
     case 'table':
-      return textTable(report);
+      return textTable(report, money);
   }
 }

@@ -15,3 +15,4 @@ export { parseCubeQuery, FILTER_OPERATORS, GRANULARITIES, type CubeQuery, type C
 export { parseRelativeRange } from './date-range.js';
 export { deepFreeze, type QueryPlan, type Predicate, type Selection, type MemberRef, type OrderItem } from './plan.js';
 export { answerClustered, type ClusteredRow, type ClusterRequest } from './cluster-moments.js';
+export { answerRows, inSample, sampleBucket, sampleBuckets, sampledShare, summarizeRows, SAMPLE_BUCKETS, type CustomerSample, type RowCondition, type RowsOptions, type RowsSummary, type SummaryColumn, type SummaryRow } from './answer-rows.js';

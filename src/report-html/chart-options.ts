@@ -170,7 +170,13 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
     lineStyle: { color: PALETTE.rate, width: 2 },
     itemStyle: { color: PALETTE.rate },
     symbolSize: 5,
-    markArea: { silent: true, label: { show: !style.compact, position: 'insideTopLeft', color: PALETTE.muted, fontSize: 10 }, data: bandAreas(thresholds, range) },
+    // Band names on a backing of the chart's colour, so a control limit or the interval band crossing
+    // them leaves them readable; at the left, away from the provisional columns' label on the right.
+    markArea: {
+      silent: true,
+      label: { show: !style.compact, position: 'insideTopLeft', color: PALETTE.muted, fontSize: 10, backgroundColor: PALETTE.background, padding: [1, 4], borderRadius: 3 },
+      data: bandAreas(thresholds, range),
+    },
     // Annotations: a vertical line at the period holding each note's day, the notes in its label and tooltip.
     ...(notes.length > 0 && {
       markLine: {
@@ -261,7 +267,7 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
       z: 6,
       symbol: 'diamond',
       symbolSize: 13,
-      itemStyle: { color: PALETTE.outOfControl, borderColor: '#fff', borderWidth: 1 },
+      itemStyle: { color: PALETTE.outOfControl, borderColor: PALETTE.background, borderWidth: 1 },
       data: pts.map((p) => (p.outOfControl ? cell(p.rate) : GAP)),
     });
   }
@@ -287,20 +293,21 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
       z: 0,
       itemStyle: { color: PALETTE.provisional },
       data: pts.map((p) => (p.provisional ? 1 : GAP)),
+      // One label for the provisional columns, at the first: side by side, "50% open" and "97% open"
+      // printed over each other (issue 15). How much is still open is in each column's tooltip.
       label: {
         show: !style.compact,
         position: 'insideTop',
+        distance: 4,
         color: PALETTE.muted,
         fontSize: 10,
-        // Several narrow provisional columns (weeks, days) would print over each other: then only
-        // the first is labelled.
         formatter: (params: { dataIndex: number }) => {
           const p = pts[params.dataIndex];
-          if (!p) return '';
-          if (provisionalCount <= 2) return `provisional\n${f.percent(p.pendingShare, 0)} open`;
-          return params.dataIndex === firstProvisional ? 'provisional' : '';
+          if (!p || params.dataIndex !== firstProvisional) return '';
+          return provisionalCount === 1 ? `provisional\n${f.percent(p.pendingShare, 0)} open` : 'provisional';
         },
       },
+      labelLayout: { hideOverlap: true },
     });
   }
 
@@ -311,7 +318,8 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
     animation: style.interactive,
     textStyle: { fontFamily: FONT },
     color: [PALETTE.rate],
-    grid: { left: 48, right: style.compact ? 12 : 20, top: style.compact ? 84 : 40, bottom: 28, outerBoundsMode: 'none' },
+    // Months take two lines where the year is named (monthAxisLabel).
+    grid: { left: 48, right: style.compact ? 12 : 20, top: style.compact ? 84 : 40, bottom: ts.grain === 'month' && !style.compact ? 40 : 28, outerBoundsMode: 'none' },
     legend: {
       // One line on a wide dashboard (paged when it overflows); narrow screens wrap into the taller top margin.
       type: style.interactive && !style.compact ? 'scroll' : 'plain',
@@ -329,6 +337,9 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
         trigger: 'axis',
         axisPointer: { type: 'line' },
         confine: true,
+        backgroundColor: PALETTE.tooltip,
+        borderColor: PALETTE.grid,
+        textStyle: { color: PALETTE.text },
         // The projection's basis is a long sentence: let the box wrap.
         extraCssText: 'max-width: 380px; white-space: normal;',
         formatter: (params: unknown) => {
@@ -342,7 +353,11 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
       data: labels,
       boundaryGap: true,
       axisTick: { alignWithLabel: true },
-      axisLabel: { color: PALETTE.muted, fontSize: 11, hideOverlap: true },
+      // Every month labelled: the month's short name, its year under January and under the first.
+      // On a phone (or at other grains) labels that would collide are left out instead.
+      axisLabel: ts.grain === 'month' && !style.compact
+        ? { color: PALETTE.muted, fontSize: 11, interval: 0, formatter: (_: string, i: number) => monthAxisLabel(labels, pts, i) }
+        : { color: PALETTE.muted, fontSize: 11, hideOverlap: true },
       axisLine: { lineStyle: { color: PALETTE.grid } },
     },
     yAxis: [
@@ -358,6 +373,19 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
     ],
     series,
   };
+}
+
+/**
+ * A month on the trend's axis: "Jun", with its year on a second line under the first month and
+ * under each January ("Jan\n2025"); a locale that writes the month and year as one word keeps it.
+ */
+export function monthAxisLabel(labels: readonly string[], pts: readonly { period: string }[], i: number): string {
+  const label = labels[i] ?? '';
+  const parts = label.split(' ');
+  if (parts.length !== 2) return label;
+  const [month, year] = /^\d{4}$/.test(parts[1] ?? '') ? [parts[0], parts[1]] : [parts[1], parts[0]];
+  const firstOfYear = i === 0 || pts[i]?.period.slice(5, 7) === '01';
+  return firstOfYear ? `${month}\n${year}` : (month ?? label);
 }
 
 /** The band zones behind the trend, clipped to the axis; a zone showing only a sliver is left out. */
@@ -438,6 +466,9 @@ export function breakdownOption(bd: BreakdownResponse, f: Formatter, style: Char
         trigger: 'item',
         // Kept inside the chart: a segment near the left edge once put it off-screen.
         confine: true,
+        backgroundColor: PALETTE.tooltip,
+        borderColor: PALETTE.grid,
+        textStyle: { color: PALETTE.text },
         formatter: (params: unknown) => {
           const i = (params as { dataIndex?: number }).dataIndex;
           const r = i === undefined ? undefined : rows[i];

@@ -4,6 +4,8 @@
  * an offer type, no "accepted within 30 days" when the user's own model decides what accepted
  * means. Pure; shared by the report (from a `KpiBinding`) and the dashboard (from GET /api/v1/binding).
  */
+import { ENGLISH, type Messages } from './messages.js';
+
 export interface ModelCoverage {
   /** An offer-type dimension (upsell / cross_sell): the split and the words "upsell and cross-sell". */
   readonly offerTypes: boolean;
@@ -53,6 +55,6 @@ export function coverageOf(members: OptionalMembers, window: boolean): ModelCove
 }
 
 /** "Upsell & cross-sell conversion" when the model knows offer types, else "Offer conversion". */
-export function reportHeading(coverage: Pick<ModelCoverage, 'offerTypes'>): string {
-  return coverage.offerTypes ? 'Upsell & cross-sell conversion' : 'Offer conversion';
+export function reportHeading(coverage: Pick<ModelCoverage, 'offerTypes'>, words: Pick<Messages, 'heading'> = ENGLISH): string {
+  return coverage.offerTypes ? words.heading.offerTypes : words.heading.offers;
 }

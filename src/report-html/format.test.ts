@@ -8,7 +8,7 @@ test('numbers follow the locale; missing numbers are NO_NUMBER', () => {
   assert.equal(en.percent(0.18342), '18.3%');
   assert.equal(en.interval(0.179, 0.187), '17.9%–18.7%');
   assert.equal(en.count(200000), '200,000');
-  assert.equal(en.money(1234567.8), '1.2M');
+  assert.equal(en.money(1234567.8), '$1.2M');
   assert.equal(en.points(1.234), '+1.2 points');
   assert.equal(en.points(-0.5), '−0.5 points');
   assert.equal(en.points(-0.04), '0.0 points');
@@ -38,4 +38,28 @@ test('in en-US the report writes numbers as every command does (src/core/display
   for (const n of [0, 7, 1234, 200000, null]) assert.equal(en.count(n), count(n));
   assert.equal(en.interval(0.179, 0.1874), interval(0.179, 0.1874));
   assert.equal(en.interval(null, 0.2), NO_NUMBER);
+});
+
+test('money in the configured currency (Intl), USD by default', () => {
+  assert.equal(formatter('en-US').currency, 'USD');
+  assert.equal(formatter('en-US', { currency: 'EUR' }).money(1234567.8), '€1.2M');
+  assert.equal(formatter('en-GB', { currency: 'GBP' }).money(5400), '£5.4k');
+  assert.equal(formatter('de-DE', { currency: 'EUR' }).money(1234567.8), '1,2\u00a0Mio.\u00a0€');
+  assert.equal(formatter('ja-JP', { currency: 'JPY' }).money(1234567.8), '￥123.5万');
+  assert.equal(formatter('en-US', { currency: 'EUR' }).money(null), NO_NUMBER);
+});
+
+test('translated words: German and French reports, English otherwise', () => {
+  const de = formatter('de-DE', { translate: true });
+  assert.equal(de.percent(0.18342), '18,3\u00a0%');
+  assert.equal(de.points(1.234), '+1,2 Prozentpunkte');
+  assert.equal(de.words.sections.trend, 'Verlauf');
+  assert.equal(de.words.band.between('moderate', 'strong'), 'zwischen mittel und stark');
+  const fr = formatter('fr-FR', { translate: true });
+  assert.equal(fr.percent(0.18342), '18,3\u00a0%');
+  assert.equal(fr.words.sections.bySegment, 'Par segment');
+  assert.equal(fr.words.band.between('poor', 'moderate'), 'entre faible et moyen');
+  // Without translate (the dashboard), the words stay English whatever the locale.
+  assert.equal(formatter('de-DE').points(1.234), '+1,2 points');
+  assert.equal(formatter('es-ES', { translate: true }).words.language, 'en');
 });

@@ -5,11 +5,16 @@
  * and a missing number is NO_NUMBER.
  */
 import { NO_NUMBER } from '../core/display.js';
+import { ENGLISH, messagesFor, type Messages } from './messages.js';
 
 export type Grain = 'day' | 'week' | 'month' | 'quarter' | 'year';
 
 export interface Formatter {
   readonly locale: string;
+  /** The ISO 4217 currency revenue is shown in (config `currency`, default USD). */
+  readonly currency: string;
+  /** The words of a report in this locale (messages.ts); English unless asked to translate. */
+  readonly words: Messages;
   /** 0.1834 → "18.3%" ("18,3 %" in German); null → "—". */
   percent(rate: number | null | undefined, digits?: number): string;
   /** An interval of rates: "17.9%–18.7%" ("17,9 %–18,7 %" in German). */
@@ -18,7 +23,7 @@ export interface Formatter {
   count(n: number | null | undefined): string;
   /** A plain number with a fixed number of decimals (default 1): a design effect "2.9". */
   decimal(x: number | null | undefined, digits?: number): string;
-  /** Money in short form (1.2M); the data carry no currency, so none is shown. */
+  /** Money in the configured currency, short form: "$1.2M", "1,2 Mio. €". */
   money(n: number | null | undefined): string;
   /** Percentage points (given in points) with a sign: "+1.2 points"; none on a zero: "0.0 points". */
   points(p: number | null | undefined): string;
@@ -32,9 +37,22 @@ export interface Formatter {
   period(iso: string, grain: Grain): string;
 }
 
-/** Builds the formatters for a BCP 47 locale (falls back to en-US when it is unknown). */
-export function formatter(locale = 'en-US'): Formatter {
+export interface FormatterOptions {
+  /** ISO 4217 code for money (default USD). */
+  readonly currency?: string | undefined;
+  /** Words in the locale's language too (the report's `--locale`); default English words. */
+  readonly translate?: boolean;
+}
+
+/**
+ * Builds the formatters for a BCP 47 locale (falls back to en-US when it is unknown).
+ *
+ *   formatter('de-DE', { currency: 'EUR', translate: true }).percent(0.183)  // "18,3 %"
+ */
+export function formatter(locale = 'en-US', options: FormatterOptions = {}): Formatter {
   const loc = supported(locale);
+  const currency = options.currency ?? 'USD';
+  const words = options.translate ? messagesFor(loc) : ENGLISH;
   const pct = new Map<number, Intl.NumberFormat>();
   const percentFormat = (digits: number) => {
     let f = pct.get(digits);
@@ -55,7 +73,7 @@ export function formatter(locale = 'en-US'): Formatter {
   };
   const plainNumber = decimalFormat(1);
   const integer = new Intl.NumberFormat(loc, { maximumFractionDigits: 0 });
-  const compact = new Intl.NumberFormat(loc, { notation: 'compact', maximumFractionDigits: 1 });
+  const compact = new Intl.NumberFormat(loc, { style: 'currency', currency, notation: 'compact', minimumFractionDigits: 0, maximumFractionDigits: 1 });
   const pFormat = new Intl.NumberFormat(loc, { maximumSignificantDigits: 2 });
   const dayFormat = new Intl.DateTimeFormat(loc, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
   const monthFormat = new Intl.DateTimeFormat(loc, { year: 'numeric', month: 'short', timeZone: 'UTC' });
@@ -65,6 +83,8 @@ export function formatter(locale = 'en-US'): Formatter {
 
   return {
     locale: loc,
+    currency,
+    words,
     percent: (rate, digits = 1) => (missing(rate) ? NO_NUMBER : percentFormat(digits).format(rate)),
     interval(lower, upper) {
       if (missing(lower) || missing(upper)) return NO_NUMBER;
@@ -79,7 +99,7 @@ export function formatter(locale = 'en-US'): Formatter {
       const size = plainNumber.format(Math.abs(p));
       // The sign of what is written: a change that rounds to zero has none.
       const sign = Number(Math.abs(p).toFixed(1)) === 0 ? '' : p > 0 ? '+' : '−';
-      return `${sign}${size} points`;
+      return `${sign}${size} ${words.points}`;
     },
     pValue(p) {
       if (missing(p)) return `p = ${NO_NUMBER}`;

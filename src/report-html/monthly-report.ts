@@ -38,6 +38,8 @@ export interface MonthlyReportOptions {
   readonly filters?: readonly ApiFilter[];
   /** Months of trend up to and including the report's month (default 13: a year and its month). */
   readonly trendMonths?: number;
+  /** The currency of revenue (config `currency`, ISO 4217; default USD). */
+  readonly currency?: string | undefined;
 }
 
 export interface MonthlyReport {
@@ -56,6 +58,8 @@ export interface MonthlyReport {
   readonly insights: InsightsResponse;
   /** What the bound model can tell: the report says nothing about what it lacks. */
   readonly coverage: ModelCoverage;
+  /** The currency revenue is shown in (ISO 4217); absent from servers before it was sent: USD. */
+  readonly currency?: string;
 }
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
@@ -116,6 +120,7 @@ export async function collectMonthlyReport(ctx: KpiContext, options: MonthlyRepo
     leaderboard: board,
     insights,
     coverage: coverageOf(binding, binding.shipped),
+    currency: options.currency ?? 'USD',
   };
 }
 

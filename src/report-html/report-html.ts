@@ -7,6 +7,7 @@ import { breakdownHeight, breakdownOption, segmentLabel, significanceMarker, tre
 import { reportHeading, type ModelCoverage } from './coverage.js';
 import { NO_NUMBER } from '../core/display.js';
 import { formatter, type Formatter } from './format.js';
+import { ENGLISH, type Messages } from './messages.js';
 import type { MonthlyReport } from './monthly-report.js';
 import { rateBulletSvg, esc } from './rate-bullet.js';
 import { renderSvg } from './render-svg.js';
@@ -21,7 +22,17 @@ export interface RenderOptions {
    * tables shrink or scroll inside the page instead of widening it).
    */
   readonly email?: boolean;
+  /** The dashboard-wide PDF (`uprate report --format pdf`): the same HTML, laid out for A4 pages. */
+  readonly print?: boolean;
 }
+
+/** The formatter of a report: numbers and words in its locale, money in the report's currency. */
+export function reportFormatter(report: Pick<MonthlyReport, 'currency'>, options: Pick<RenderOptions, 'locale'>): Formatter {
+  return formatter(options.locale ?? 'en-US', { currency: report.currency ?? DEFAULT_REPORT_CURRENCY, translate: true });
+}
+
+/** The currency of a report from a server without `currency` in its answer. */
+const DEFAULT_REPORT_CURRENCY = 'USD';
 
 const STYLE = `
 :root{--ink:#111827;--muted:#6b7280;--line:#e5e7eb;--strong:#166534;--strong-bg:#dcfce7;--moderate:#92400e;--moderate-bg:#fef3c7;--poor:#991b1b;--poor-bg:#fee2e2;--up:#15803d;--down:#b91c1c}
@@ -54,24 +65,34 @@ svg{max-width:100%;height:auto}.table-scroll{overflow-x:auto;-webkit-overflow-sc
 @media (max-width:480px){main{padding:16px 12px 32px}.big{font-size:2.4rem}.tiles{grid-template-columns:1fr}.chip{margin-left:6px}}
 `;
 
+/** The PDF (`--format pdf`): A4 pages with small margins, colours kept, charts within the page width. */
+const PRINT_STYLE = `
+@page{size:A4;margin:14mm 12mm}
+html{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+main{max-width:none;padding:0}svg{max-width:100%;height:auto}
+.headline,.grid{grid-template-columns:1fr 1fr}
+`;
+
 export function monthTitle(report: MonthlyReport, f: Formatter): string {
   return f.period(report.from, 'month');
 }
 
 export function renderReportHtml(report: MonthlyReport, options: RenderOptions = {}): string {
-  const f = formatter(options.locale ?? 'en-US');
+  const f = reportFormatter(report, options);
+  const w = f.words;
   const k = report.kpi;
   const coverage = report.coverage;
-  const title = `${reportHeading(coverage)} — ${monthTitle(report, f)}`;
+  const title = `${reportHeading(coverage, w)} — ${monthTitle(report, f)}`;
+  const english = w.language === 'en' ? '' : ' lang="en"';
   const trendSvg = renderSvg(trendOption(report.trend, f, { interactive: false }), 920, 340);
   const sections = [
     headlineSection(k, f, coverage),
-    `<h2>Trend</h2><figure class="chart" data-chart="trend">${trendSvg}<figcaption>${esc(trendKey(report.trend, f))}</figcaption></figure>${trendParagraphs(report.trend, f).map((t) => `<p class="trend-words">${esc(t)}</p>`).join('')}`,
-    report.breakdowns.length === 0 ? '' : `<h2>By segment</h2><div class="grid">${report.breakdowns
+    `<h2>${esc(w.sections.trend)}</h2><figure class="chart" data-chart="trend">${trendSvg}<figcaption${english}>${esc(trendKey(report.trend, f))}</figcaption></figure>${trendParagraphs(report.trend, f).map((t) => `<p class="trend-words"${english}>${esc(t)}</p>`).join('')}${w.untranslated ? `<p class="meta" data-note="untranslated">${esc(w.untranslated)}</p>` : ''}`,
+    report.breakdowns.length === 0 ? '' : `<h2>${esc(w.sections.bySegment)}</h2><div class="grid">${report.breakdowns
       .map((b) => {
         const height = breakdownHeight(b.data.rows.length);
         const svg = renderSvg(breakdownOption(b.data, f, { interactive: false }), 440, height);
-        return `<figure class="chart" data-chart="${esc(b.member)}"><h3>${esc(b.title)}</h3>${svg}<figcaption>${esc(breakdownSummary(b.data, f))}</figcaption></figure>`;
+        return `<figure class="chart" data-chart="${esc(b.member)}"><h3>${esc(b.title)}</h3>${svg}<figcaption${english}>${esc(breakdownSummary(b.data, f))}</figcaption></figure>`;
       })
       .join('')}</div>`,
     report.leaderboard ? leaderboardSection(report.leaderboard, f, options.email === true) : '',
@@ -79,12 +100,12 @@ export function renderReportHtml(report: MonthlyReport, options: RenderOptions =
   ].filter(Boolean);
   return `<!doctype html>
 <html lang="${esc(f.locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title><style>${STYLE}${options.email ? EMAIL_STYLE : ''}</style></head>
+<title>${esc(title)}</title><style>${STYLE}${options.email ? EMAIL_STYLE : ''}${options.print ? PRINT_STYLE : ''}</style></head>
 <body><main>
 <h1>${esc(title)}</h1>
 <p class="meta">${esc(metaLine(report, f))}</p>
 ${sections.join('\n')}
-<footer>Made by ${options.email ? 'uprate' : '<code>uprate report --format html</code>'} on ${esc(report.generatedAt.slice(0, 10))}. ${esc(methodNote(report, f))}</footer>
+<footer>${w.madeBy(options.email ? 'uprate' : `<code>uprate report --format ${options.print ? 'pdf' : 'html'}</code>`, esc(report.generatedAt.slice(0, 10)))} <span${english}>${esc(methodNote(report, f))}</span></footer>
 </main></body></html>
 `;
 }
@@ -92,8 +113,9 @@ ${sections.join('\n')}
 /** "Jun 1, 2025 – Jun 30, 2025 · upsell and cross-sell offers · as of 2025-07-01 12:00 UTC · conversion window 30 days". */
 export function metaLine(report: MonthlyReport, f: Formatter): string {
   const k = report.kpi;
-  const window = report.coverage.window ? ` · conversion window ${k.query.windowDays} days` : '';
-  return `${f.day(report.from)} – ${f.day(report.to)} · ${scopeText(k, report.coverage)} · as of ${k.query.asOf.replace('T', ' ').slice(0, 16)} UTC${window}`;
+  const w = f.words.meta;
+  const window = report.coverage.window ? ` · ${w.window(k.query.windowDays)}` : '';
+  return `${f.day(report.from)} – ${f.day(report.to)} · ${scopeText(k, report.coverage, f.words)} · ${w.asOf(k.query.asOf.replace('T', ' ').slice(0, 16))}${window}`;
 }
 
 /** How the numbers were made, for the footer: only what this model's report holds. */
@@ -108,8 +130,9 @@ export function methodNote(report: MonthlyReport, f: Formatter): string {
   return `${clauses.join('; ')}.${report.coverage.industries ? ` Benchmarks: ${benchmarkSources(k)}.` : ''}`;
 }
 
-export function scopeText(k: KpiResponse, coverage: Pick<ModelCoverage, 'offerTypes'>): string {
-  const type = k.query.offerType ? `${k.query.offerType.replace('_', '-')} offers` : coverage.offerTypes ? 'upsell and cross-sell offers' : 'all offers';
+export function scopeText(k: KpiResponse, coverage: Pick<ModelCoverage, 'offerTypes'>, words: Pick<Messages, 'meta'> = ENGLISH): string {
+  const w = words.meta;
+  const type = k.query.offerType ? w.offersOfType(k.query.offerType) : coverage.offerTypes ? w.upsellCrossSell : w.allOffers;
   const filters = k.query.filters.map((x) => `${x.member ?? ''} ${x.operator ?? ''} ${(x.values ?? []).join(', ')}`.trim());
   return [type, ...filters].join(' · ');
 }
@@ -122,7 +145,8 @@ function benchmarkSources(k: KpiResponse): string {
 }
 
 function headlineSection(k: KpiResponse, f: Formatter, coverage: ModelCoverage): string {
-  const band = bandWords(k);
+  const w = f.words;
+  const band = bandWords(k, w);
   // The monthly report compares with the previous calendar month (collectMonthlyReport).
   const change = changeSentence(k, f, previousMonthName(k, f));
   const clustered = k.offers > 0 ? clusteringNote([k.interval], f) : null;
@@ -136,30 +160,37 @@ function headlineSection(k: KpiResponse, f: Formatter, coverage: ModelCoverage):
   const tile = (label: string, value: string, detail: string) => `<div class="tile"><div class="label">${esc(label)}</div><div class="value">${esc(value)}</div><div class="detail">${esc(detail)}</div></div>`;
   return `<section class="headline" data-section="headline"><div>
 <div><span class="big ${band.cls}" data-rate="${k.rate ?? ''}">${esc(f.percent(k.rate))}</span><span class="chip ${band.cls}" title="${esc(band.title)}">${esc(band.text)}</span></div>
-<p>${esc(f.percent(k.query.level, 0))} interval ${esc(f.interval(k.interval.lower, k.interval.upper))} · ${esc(acceptedLine(k, f, coverage))}</p>
-${clustered ? `<p class="meta" data-note="clustering">${esc(clustered)}</p>` : ''}
+<p>${esc(f.percent(k.query.level, 0))} ${esc(w.interval)} ${esc(f.interval(k.interval.lower, k.interval.upper))} · ${esc(acceptedLine(k, f, coverage))}</p>
+${clustered ? `<p class="meta" data-note="clustering" lang="en">${esc(clustered)}</p>` : ''}
 <p class="change-${change.direction}">${esc(arrow)}<strong>${esc(change.points)}</strong>${esc(change.rest)}<strong>${esc(change.verdict)}</strong></p>
 <figure class="bullet" data-chart="bullet">${bullet}</figure>
-${benchmarks.length ? `<p class="meta">${benchmarks.map((b) => `${esc(industryName(b.industry))} customers ${esc(f.percent(b.rate))} vs ${esc(f.percent(b.benchmark.rate, 0))}: <strong>${esc(b.standing === 'consistent' ? 'in line' : b.standing ?? NO_NUMBER)}</strong>`).join(' · ')}</p>` : ''}
-${k.target ? `<p class="meta">Target ${esc(f.percent(k.target.rate))}: <strong>${esc(k.target.standing === 'consistent' ? 'within reach' : k.target.standing ?? NO_NUMBER)}</strong> (${esc(f.points(k.target.gapPoints))})</p>` : ''}
-${provisional ? `<p class="note" data-note="provisional">${esc(provisional)}</p>` : ''}
+${benchmarks.length ? `<p class="meta">${benchmarks.map((b) => `${esc(w.standing.customers(industryName(b.industry)))} ${esc(f.percent(b.rate))} ${esc(w.standing.versus)} ${esc(f.percent(b.benchmark.rate, 0))}: <strong>${esc(standingWord(b.standing, w))}</strong>`).join(' · ')}</p>` : ''}
+${k.target ? `<p class="meta">${esc(w.standing.target)} ${esc(f.percent(k.target.rate))}: <strong>${esc(k.target.standing === 'consistent' ? w.standing.withinReach : standingWord(k.target.standing, w))}</strong> (${esc(f.points(k.target.gapPoints))})</p>` : ''}
+${provisional ? `<p class="note" data-note="provisional"${w.language === 'en' ? '' : ' lang="en"'}>${esc(provisional)}</p>` : ''}
 </div><div class="tiles">
 ${headlineTiles(k, f, coverage).map((t) => tile(t.label, t.value, t.detail)).join('\n')}
 </div></section>`;
 }
 
+/** A benchmark's or the target's standing in the report's words. */
+export function standingWord(standing: 'above' | 'below' | 'consistent' | null | undefined, w: Messages): string {
+  return standing === 'consistent' ? w.standing.inLine : standing === 'above' ? w.standing.above : standing === 'below' ? w.standing.below : NO_NUMBER;
+}
+
 function leaderboardSection(lb: LeaderboardResponse, f: Formatter, email: boolean): string {
+  const w = f.words.leaderboard;
   const note = leaderboardClusteringNote(lb, f);
   const rows = lb.rows
     .map(
       (r) =>
-        `<tr class="${r.smallSample ? 'small' : ''}"><td class="num">${r.rank}</td><td>${esc(r.offer ?? 'not recorded')}${r.smallSample ? '<span class="flag">small sample</span>' : ''}</td><td class="num"><strong>${esc(f.percent(r.shrunkenRate))}</strong></td><td class="num">${esc(f.interval(r.lower, r.upper))}</td><td class="num">${esc(f.percent(r.rate))}</td><td class="num">${esc(f.count(r.accepted))} / ${esc(f.count(r.offers))}</td><td class="num">${esc(f.probability(r.probabilityToBeatOverall))}</td></tr>`,
+        `<tr class="${r.smallSample ? 'small' : ''}"><td class="num">${r.rank}</td><td>${esc(r.offer ?? w.notRecorded)}${r.smallSample ? `<span class="flag">${esc(f.words.segments.smallSample)}</span>` : ''}</td><td class="num"><strong>${esc(f.percent(r.shrunkenRate))}</strong></td><td class="num">${esc(f.interval(r.lower, r.upper))}</td><td class="num">${esc(f.percent(r.rate))}</td><td class="num">${esc(f.count(r.accepted))} / ${esc(f.count(r.offers))}</td><td class="num">${esc(f.probability(r.probabilityToBeatOverall))}</td></tr>`,
     )
     .join('');
-  const table = `<table data-section="leaderboard"><thead><tr><th class="num">#</th><th>Offer</th><th class="num">Shrunken rate</th><th class="num">Interval</th><th class="num">Raw rate</th><th class="num">Accepted / offers</th><th class="num">Beats overall</th></tr></thead><tbody>${rows}</tbody></table>`;
-  return `<h2>Offer leaderboard</h2>
+  const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+  const table = `<table data-section="leaderboard"><thead><tr><th class="num">${esc(w.rank)}</th><th>${esc(w.offer)}</th><th class="num">${esc(w.shrunken)}</th><th class="num">${esc(cap(f.words.interval))}</th><th class="num">${esc(w.raw)}</th><th class="num">${esc(f.words.trendTable.accepted)}</th><th class="num">${esc(w.beats)}</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<h2>${esc(f.words.sections.leaderboard)}</h2>
 ${email ? `<div class="table-scroll">${table}</div>` : table}
-<p class="meta">Ranked by the shrunken rate: each offer's rate pulled towards the overall ${esc(f.percent(lb.overallRate))} by a prior worth ${esc(f.count(lb.prior.strength))} offers, so tiny samples do not top the list; offers with fewer than ${lb.smallSampleThreshold} offers are flagged and ranked last.${note ? ` ${esc(note)}` : ''}</p>`;
+<p class="meta">${esc(w.note(f.percent(lb.overallRate), f.count(lb.prior.strength), lb.smallSampleThreshold))}${note ? ` <span${f.words.language === 'en' ? '' : ' lang="en"'}>${esc(note)}</span>` : ''}</p>`;
 }
 
 /** The report keeps the findings that matter most; the rest are one command away. */
@@ -172,13 +203,15 @@ export function reportInsights(report: MonthlyReport): { shown: MonthlyReport['i
 
 function insightsSection(report: MonthlyReport, f: Formatter, email: boolean): string {
   const { shown: items, more } = reportInsights(report);
-  if (items.length === 0) return '<h2>What stands out</h2><p class="muted">Nothing stands out: no segment, offer or period differs significantly this month.</p>';
-  return `<h2>What stands out</h2><ol class="insights" data-section="insights">${items
+  const w = f.words;
+  if (items.length === 0) return `<h2>${esc(w.sections.standsOut)}</h2><p class="muted">${esc(w.insights.nothing)}</p>`;
+  const english = w.language === 'en' ? '' : ' lang="en"';
+  return `<h2>${esc(w.sections.standsOut)}</h2><ol class="insights" data-section="insights">${items
     .map(
       (i) =>
-        `<li class="sev-${i.severity}"><div class="sev">${esc(i.severity)}</div><strong>${esc(i.title)}</strong><div>${esc(i.text)}</div>${i.test ? `<div class="test">${esc(i.test.name)}${i.test.adjustedPValue !== null ? `, adjusted ${esc(f.pValue(i.test.adjustedPValue))}` : i.test.pValue !== null ? `, ${esc(f.pValue(i.test.pValue))}` : ''}</div>` : ''}</li>`,
+        `<li class="sev-${i.severity}"${english}><div class="sev">${esc(w.insights.severity[i.severity])}</div><strong>${esc(i.title)}</strong><div>${esc(i.text)}</div>${i.test ? `<div class="test">${esc(i.test.name)}${i.test.adjustedPValue !== null ? `, adjusted ${esc(f.pValue(i.test.adjustedPValue))}` : i.test.pValue !== null ? `, ${esc(f.pValue(i.test.pValue))}` : ''}</div>` : ''}</li>`,
     )
-    .join('')}</ol>${more ? `<p class="meta">${more} more findings${email ? ' in the dashboard' : `: <code>uprate report --insights --from ${esc(report.from)} --to ${esc(report.to)}</code>`}</p>` : ''}`;
+    .join('')}</ol>${more ? `<p class="meta">${esc(w.insights.more(more))}${email ? ` ${esc(w.insights.inDashboard)}` : `: <code>uprate report --insights --from ${esc(report.from)} --to ${esc(report.to)}</code>`}</p>` : ''}`;
 }
 
 /** Segment rows for text formats: label, rate, interval, counts, marker. */
@@ -186,6 +219,6 @@ export function segmentRows(report: MonthlyReport, f: Formatter): { title: strin
   return report.breakdowns.map((b) => ({
     title: b.title,
     summary: breakdownSummary(b.data, f),
-    rows: b.data.rows.map((r) => [segmentLabel(r), f.percent(r.rate), f.interval(r.interval.lower, r.interval.upper), `${f.count(r.accepted)} / ${f.count(r.offers)}`, `${significanceMarker(r)}${r.smallSample ? ' small sample' : ''}`.trim()]),
+    rows: b.data.rows.map((r) => [segmentLabel(r), f.percent(r.rate), f.interval(r.interval.lower, r.interval.upper), `${f.count(r.accepted)} / ${f.count(r.offers)}`, `${significanceMarker(r)}${r.smallSample ? ` ${f.words.segments.smallSample}` : ''}`.trim()]),
   }));
 }

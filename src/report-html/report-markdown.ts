@@ -1,10 +1,12 @@
 /** The monthly report in Markdown: the same numbers, formatted by the same code, as tables. */
 import { NO_NUMBER } from '../core/display.js';
-import { formatter, type Formatter } from './format.js';
+import type { Formatter } from './format.js';
 import type { MonthlyReport } from './monthly-report.js';
 import { reportHeading } from './coverage.js';
-import { metaLine, monthTitle, reportInsights, segmentRows, type RenderOptions } from './report-html.js';
+import { metaLine, monthTitle, reportFormatter, reportInsights, segmentRows, standingWord, type RenderOptions } from './report-html.js';
 import { acceptedLine, bandWords, changeCell, changeSentence, clusteringNote, headlineTiles, industryName, leaderboardClusteringNote, periodChangeWords, previousMonthName, provisionalNote, trendSummary } from './wording.js';
+
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 function table(head: readonly string[], rows: readonly (readonly string[])[], right: readonly number[] = []): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -13,44 +15,45 @@ function table(head: readonly string[], rows: readonly (readonly string[])[], ri
 }
 
 export function renderReportMarkdown(report: MonthlyReport, options: RenderOptions = {}): string {
-  const f = formatter(options.locale ?? 'en-US');
+  const f = reportFormatter(report, options);
+  const w = f.words;
   const k = report.kpi;
   const coverage = report.coverage;
-  const band = bandWords(k);
+  const band = bandWords(k, w);
   const change = changeSentence(k, f, previousMonthName(k, f));
   const benchmarks = k.benchmark ? [k.benchmark] : k.benchmarks;
   const clustered = k.offers > 0 ? clusteringNote([k.interval], f) : null;
   const out: string[] = [
-    `# ${reportHeading(coverage)} — ${monthTitle(report, f)}`,
+    `# ${reportHeading(coverage, w)} — ${monthTitle(report, f)}`,
     '',
     metaLine(report, f),
     '',
-    '## Headline',
+    `## ${w.sections.headline}`,
     '',
-    `**Conversion rate ${f.percent(k.rate)}** (${band.text}) — ${f.percent(k.query.level, 0)} interval ${f.interval(k.interval.lower, k.interval.upper)}; ${acceptedLine(k, f, coverage)}.`,
+    `**${w.conversionRate} ${f.percent(k.rate)}** (${band.text}) — ${f.percent(k.query.level, 0)} ${w.interval} ${f.interval(k.interval.lower, k.interval.upper)}; ${acceptedLine(k, f, coverage)}.`,
     '',
     ...(clustered ? [clustered, ''] : []),
-    change.direction === 'none' ? change.rest : `Change: ${change.points ? `**${change.points}**` : ''}${change.rest}**${change.verdict}**.`,
+    change.direction === 'none' ? change.rest : `${w.change.change}: ${change.points ? `**${change.points}**` : ''}${change.rest}**${change.verdict}**.`,
     '',
     tilesTable(k, f, coverage),
   ];
-  if (benchmarks.length) out.push('', `Benchmarks: ${benchmarks.map((b) => `${industryName(b.industry)} customers ${f.percent(b.rate)} vs ${f.percent(b.benchmark.rate, 0)} (${b.benchmark.source}): ${b.standing === 'consistent' ? 'in line' : b.standing ?? NO_NUMBER}`).join('; ')}.`);
-  if (k.target) out.push('', `Target ${f.percent(k.target.rate)}: ${k.target.standing === 'consistent' ? 'within reach' : k.target.standing ?? NO_NUMBER} (${f.points(k.target.gapPoints)}).`);
+  if (benchmarks.length) out.push('', `${w.standing.benchmarks}: ${benchmarks.map((b) => `${w.standing.customers(industryName(b.industry))} ${f.percent(b.rate)} ${w.standing.versus} ${f.percent(b.benchmark.rate, 0)} (${b.benchmark.source}): ${standingWord(b.standing, w)}`).join('; ')}.`);
+  if (k.target) out.push('', `${w.standing.target} ${f.percent(k.target.rate)}: ${k.target.standing === 'consistent' ? w.standing.withinReach : k.target.standing ? standingWord(k.target.standing, w) : NO_NUMBER} (${f.points(k.target.gapPoints)}).`);
   const provisional = provisionalNote(k, f, undefined, coverage.window);
   if (provisional) out.push('', `> ${provisional}`);
 
   const ts = report.trend;
   out.push(
     '',
-    '## Trend',
+    `## ${w.sections.trend}`,
     '',
     table(
-      ['Month', 'Rate', 'Interval', 'Accepted / offers', 'Control limits', 'Signal', 'Projected final rate', `vs previous ${ts.grain}`, `vs same ${ts.grain} last year`],
+      [w.trendTable.period, w.trendTable.rate, cap(w.interval), w.trendTable.accepted, w.trendTable.limits, w.trendTable.signal, w.trendTable.projected, w.trendTable.vsPrevious(ts.grain), w.trendTable.vsLastYear(ts.grain)],
       ts.points.map((p, i) => {
         const changes = periodChangeWords(ts, i, f);
         return [
           f.period(p.period, ts.grain),
-          p.provisional && p.rate !== null ? `${f.percent(p.rate)} so far` : f.percent(p.rate),
+          p.provisional && p.rate !== null ? w.trendTable.soFar(f.percent(p.rate)) : f.percent(p.rate),
           f.interval(p.lower, p.upper),
           `${f.count(p.accepted)} / ${f.count(p.offers)}`,
           p.ucl === null ? '' : f.interval(p.lcl, p.ucl),
@@ -64,21 +67,22 @@ export function renderReportMarkdown(report: MonthlyReport, options: RenderOptio
     ),
     '',
     trendSummary(ts, f),
+    ...(w.untranslated ? ['', `_${w.untranslated}_`] : []),
   );
-  if (report.breakdowns.length) out.push('', '## By segment');
+  if (report.breakdowns.length) out.push('', `## ${w.sections.bySegment}`);
   for (const s of segmentRows(report, f)) {
-    out.push('', `### ${s.title}`, '', table(['Segment', 'Rate', 'Interval', 'Accepted / offers', 'vs rest'], s.rows, [1, 2, 3]), '', s.summary);
+    out.push('', `### ${s.title}`, '', table([w.segments.segment, w.trendTable.rate, cap(w.interval), w.trendTable.accepted, w.segments.vsRest], s.rows, [1, 2, 3]), '', s.summary);
   }
   const lb = report.leaderboard;
   if (lb) {
     const lbNote = leaderboardClusteringNote(lb, f);
     out.push(
       '',
-      '## Offer leaderboard',
+      `## ${w.sections.leaderboard}`,
       '',
       table(
-        ['#', 'Offer', 'Shrunken rate', 'Interval', 'Raw rate', 'Accepted / offers', 'Beats overall'],
-        lb.rows.map((r) => [String(r.rank), `${r.offer ?? 'not recorded'}${r.smallSample ? ' (small sample)' : ''}`, f.percent(r.shrunkenRate), f.interval(r.lower, r.upper), f.percent(r.rate), `${f.count(r.accepted)} / ${f.count(r.offers)}`, f.probability(r.probabilityToBeatOverall)]),
+        [w.leaderboard.rank, w.leaderboard.offer, w.leaderboard.shrunken, cap(w.interval), w.leaderboard.raw, w.trendTable.accepted, w.leaderboard.beats],
+        lb.rows.map((r) => [String(r.rank), `${r.offer ?? w.leaderboard.notRecorded}${r.smallSample ? ` (${w.segments.smallSample})` : ''}`, f.percent(r.shrunkenRate), f.interval(r.lower, r.upper), f.percent(r.rate), `${f.count(r.accepted)} / ${f.count(r.offers)}`, f.probability(r.probabilityToBeatOverall)]),
         [0, 2, 3, 4, 5, 6],
       ),
       ...(lbNote ? ['', lbNote] : []),
@@ -86,13 +90,13 @@ export function renderReportMarkdown(report: MonthlyReport, options: RenderOptio
   }
   out.push(
     '',
-    '## What stands out',
+    `## ${w.sections.standsOut}`,
     '',
   );
   const { shown: items, more } = reportInsights(report);
-  if (items.length === 0) out.push('Nothing stands out: no segment, offer or period differs significantly this month.');
-  for (const i of items) out.push(`- **${i.title}** (${i.severity}) — ${i.text}`);
-  if (more) out.push('', `${more} more findings: \`uprate report --insights --from ${report.from} --to ${report.to}\``);
+  if (items.length === 0) out.push(w.insights.nothing);
+  for (const i of items) out.push(`- **${i.title}** (${w.insights.severity[i.severity]}) — ${i.text}`);
+  if (more) out.push('', `${w.insights.more(more)}: \`uprate report --insights --from ${report.from} --to ${report.to}\``);
   out.push('');
   return out.join('\n');
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ApiDifference, ApiInterval, ApiProjection, BreakdownResponse, KpiResponse, LeaderboardResponse, TimeseriesPoint, TimeseriesResponse } from '../insights/api-types.js';
-import { PROJECTED_NAME, trendOption, trendTooltip } from './chart-options.js';
+import { monthAxisLabel, PROJECTED_NAME, trendOption, trendTooltip } from './chart-options.js';
+import { PALETTE } from './palette.js';
 import { formatter } from './format.js';
 import { renderReportMarkdown } from './report-markdown.js';
 import { FULL_COVERAGE } from './coverage.js';
@@ -470,5 +471,36 @@ describe('comparison lines on the trend', () => {
     const option = trendOption(ts, f, { interactive: false, compare: 'year' });
     const series = (option.series as { id?: string; name?: string }[]).find((s) => s.id === 'comparison');
     assert.equal(series?.name, 'Same period last year');
+  });
+});
+
+describe('trend labels do not collide (issue 15)', () => {
+  const months = ['2024-07', '2024-08', '2024-09', '2024-10', '2024-11', '2024-12', '2025-01', '2025-02', '2025-03', '2025-04', '2025-05'].map((m) => point({ period: `${m}-01`, rate: 0.18 }));
+  const ts = timeseries([...months, point({ period: '2025-06-01', rate: 0.12, provisional: true, pendingShare: 0.5 }), point({ period: '2025-07-01', rate: 0.01, provisional: true, pendingShare: 0.97 })]);
+  const f = formatter('en-US');
+  const option = trendOption(ts, f, { interactive: false });
+  const series = option.series as { type?: string; name?: string; label?: { formatter?: (p: { dataIndex: number }) => string }; labelLayout?: unknown; markArea?: { label?: { backgroundColor?: string } } }[];
+
+  test('two provisional columns side by side: one label ("provisional"), not "50% open" over "97% open"', () => {
+    const bar = series.find((s) => s.type === 'bar');
+    const texts = ts.points.map((_, i) => bar?.label?.formatter?.({ dataIndex: i }) ?? '').filter(Boolean);
+    assert.deepEqual(texts, ['provisional']);
+    assert.deepEqual(bar?.labelLayout, { hideOverlap: true });
+  });
+
+  test('band names sit on a backing, so a control limit crossing them leaves them readable', () => {
+    const rate = series.find((s) => s.name === 'Conversion rate');
+    assert.equal(rate?.markArea?.label?.backgroundColor, PALETTE.background);
+  });
+
+  test('every month is labelled: short names, the year under the first month and under January', () => {
+    const axis = option.xAxis as { axisLabel: { interval?: number; formatter?: (v: string, i: number) => string } };
+    assert.equal(axis.axisLabel.interval, 0);
+    const shown = ts.points.map((_, i) => axis.axisLabel.formatter?.('', i));
+    assert.deepEqual(shown, ['Jul\n2024', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec', 'Jan\n2025', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul']);
+    assert.equal(monthAxisLabel(['juin 2025'], [{ period: '2025-06-01' }], 0), 'juin\n2025');
+    // On a phone, labels that would collide are left out rather than printed over each other.
+    const compact = trendOption(ts, f, { interactive: false, compact: true }).xAxis as { axisLabel: { hideOverlap?: boolean } };
+    assert.equal(compact.axisLabel.hideOverlap, true);
   });
 });

@@ -5,6 +5,7 @@
 import type { ApiDifference, ApiInterval, ApiProjection, BreakdownResponse, KpiResponse, LeaderboardResponse, TimeseriesResponse } from '../insights/api-types.js';
 import type { ModelCoverage } from './coverage.js';
 import type { Formatter } from './format.js';
+import { ENGLISH, type Messages } from './messages.js';
 
 export { industryName } from '../core/display.js';
 
@@ -12,15 +13,20 @@ const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 const CORRECTION_NAMES = { holm: 'Holm', bh: 'Benjamini–Hochberg', bonferroni: 'Bonferroni' } as const;
 
-/** The band word on the headline: the interval's judgement, or the two bands it spans. */
-export function bandWords(k: KpiResponse): { cls: string; text: string; title: string } {
+/** The band word on the headline: the interval's judgement, or the two bands it spans in plain words ("between moderate and strong"). */
+export function bandWords(k: KpiResponse, w: Messages = ENGLISH): { cls: string; text: string; title: string } {
   const b = k.band;
-  if (b.judgement === null) return { cls: 'band-none', text: 'no offers', title: 'No offers in this selection' };
+  if (b.judgement === null) return { cls: 'band-none', text: w.band.noOffers, title: 'No offers in this selection' };
   if (b.judgement === 'indeterminate') {
-    return { cls: `band-${b.band ?? 'none'} band-unsure`, text: `${b.spans.join(' / ')}?`, title: b.reason ?? 'The interval spans two bands' };
+    const sorted = [...b.spans].sort((x, y) => BAND_ORDER.indexOf(x) - BAND_ORDER.indexOf(y));
+    const [low, high] = [sorted[0], sorted.at(-1)];
+    const text = low && high ? w.band.between(low, high) : b.spans.map((x) => w.band[x]).join(' / ');
+    return { cls: `band-${b.band ?? 'none'} band-unsure`, text, title: b.reason ?? 'The interval spans two bands' };
   }
-  return { cls: `band-${b.judgement}`, text: b.judgement, title: `The whole interval lies in the ${b.judgement} band (poor < ${pct(b.thresholds.poor)} ≤ moderate ≤ ${pct(b.thresholds.strong)} < strong)` };
+  return { cls: `band-${b.judgement}`, text: w.band[b.judgement], title: `The whole interval lies in the ${b.judgement} band (poor < ${pct(b.thresholds.poor)} ≤ moderate ≤ ${pct(b.thresholds.strong)} < strong)` };
 }
+
+const BAND_ORDER: readonly string[] = ['poor', 'moderate', 'strong'];
 
 /**
  * "+0.5 points vs previous Jun 1 – Jun 30, 2025 (17.4%): not significant, p = 0.14" and its
@@ -30,23 +36,24 @@ export function bandWords(k: KpiResponse): { cls: string; text: string; title: s
  */
 export function changeSentence(k: KpiResponse, f: Formatter, previousName?: string): { direction: 'up' | 'down' | 'flat' | 'pending' | 'none'; points: string; rest: string; verdict: string } {
   const change = k.change;
-  if (!change || change.differencePoints === null || !k.previous) return { direction: 'none', points: '', rest: 'No earlier offers to compare with.', verdict: '' };
+  const w = f.words.change;
+  if (!change || change.differencePoints === null || !k.previous) return { direction: 'none', points: '', rest: w.noEarlier, verdict: '' };
   const name = previousName ?? `previous ${f.day(k.previous.from)} – ${f.day(k.previous.to)}`;
-  const against = `vs ${name} (${f.percent(k.previous.rate)}): `;
+  const against = `${w.vs} ${name} (${f.percent(k.previous.rate)}): `;
   // The API makes no test then (p-value null); an older server's p-value is not trusted either.
-  if (!change.significant && (k.provisional || k.previous.provisional || change.pValue === null)) return { direction: 'pending', points: '', rest: against, verdict: NOT_JUDGED };
+  if (!change.significant && (k.provisional || k.previous.provisional || change.pValue === null)) return { direction: 'pending', points: '', rest: against, verdict: w.notJudged };
   const direction = !change.significant ? 'flat' : change.differencePoints > 0 ? 'up' : 'down';
   return {
     direction,
     points: f.points(change.differencePoints),
     rest: ` ${against}`,
-    verdict: change.significant ? `significant, ${f.pValue(change.pValue)}` : `not significant, ${f.pValue(change.pValue)}`,
+    verdict: `${change.significant ? w.significant : w.notSignificant}, ${f.pValue(change.pValue)}`,
   };
 }
 
 /** The monthly report's previous period: "the previous month, May 2025". */
 export function previousMonthName(k: Pick<KpiResponse, 'previous'>, f: Formatter): string | undefined {
-  return k.previous ? `the previous month, ${f.period(k.previous.from, 'month')}` : undefined;
+  return k.previous ? f.words.change.previousMonth(f.period(k.previous.from, 'month')) : undefined;
 }
 
 /** Arrow before a change: ▲ ▼ significant, ● not significant, ○ not judged yet. */
@@ -312,16 +319,17 @@ export function breakdownSummary(bd: BreakdownResponse, f: Formatter): string {
 
 /** "1,234 of 6,789 offers accepted within 30 days" (no days when the model decides what accepted means). */
 export function acceptedLine(k: KpiResponse, f: Formatter, coverage: Pick<ModelCoverage, 'window'>): string {
-  return `${f.count(k.accepted)} of ${f.count(k.offers)} offers accepted${coverage.window ? ` within ${k.query.windowDays} days` : ''}`;
+  return f.words.acceptedLine(f.count(k.accepted), f.count(k.offers), coverage.window ? k.query.windowDays : null);
 }
 
 /** The headline's tiles, for what the model holds: offers, accepted, expansion revenue, customer conversion. */
 export function headlineTiles(k: KpiResponse, f: Formatter, coverage: ModelCoverage): { key: 'offers' | 'accepted' | 'revenue' | 'customers'; label: string; value: string; detail: string }[] {
-  const acceptedShare = k.offers ? `${f.percent(k.rate)} of offers` : 'no offers';
+  const w = f.words.tiles;
+  const acceptedShare = k.offers ? w.ofOffers(f.percent(k.rate)) : w.noOffers;
   return [
-    { key: 'offers', label: 'Offers', value: f.count(k.offers), detail: coverage.pending ? (k.pending ? `${f.count(k.pending)} still pending` : 'none pending') : 'pending not tracked' },
-    { key: 'accepted', label: 'Accepted', value: f.count(k.accepted), detail: coverage.window ? `within the ${k.query.windowDays}-day window` : acceptedShare },
-    ...(coverage.revenue ? [{ key: 'revenue' as const, label: 'Expansion revenue', value: f.money(k.expansionRevenue), detail: k.accepted ? `${f.money(k.expansionRevenue / k.accepted)} per accepted offer` : 'no accepted offers' }] : []),
-    ...(coverage.customers ? [{ key: 'customers' as const, label: 'Customer conversion', value: f.percent(k.customers.rate), detail: `${f.count(k.customers.converted)} of ${f.count(k.customers.offered)} customers offered` }] : []),
+    { key: 'offers', label: w.offers, value: f.count(k.offers), detail: coverage.pending ? (k.pending ? w.pending(f.count(k.pending)) : w.nonePending) : w.pendingNotTracked },
+    { key: 'accepted', label: w.accepted, value: f.count(k.accepted), detail: coverage.window ? w.withinWindow(k.query.windowDays) : acceptedShare },
+    ...(coverage.revenue ? [{ key: 'revenue' as const, label: w.revenue, value: f.money(k.expansionRevenue), detail: k.accepted ? w.perAccepted(f.money(k.expansionRevenue / k.accepted)) : w.noAccepted }] : []),
+    ...(coverage.customers ? [{ key: 'customers' as const, label: w.customers, value: f.percent(k.customers.rate), detail: w.customersOffered(f.count(k.customers.converted), f.count(k.customers.offered)) }] : []),
   ];
 }

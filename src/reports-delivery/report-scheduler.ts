@@ -20,6 +20,7 @@ import type { Model } from '../model/index.js';
 import { allAccess } from '../query/index.js';
 import { collectMonthlyReport, type MonthlyReport } from '../report-html/monthly-report.js';
 import { renderReportHtml } from '../report-html/report-html.js';
+import { messagesFor } from '../report-html/messages.js';
 import { formatter } from '../report-html/format.js';
 import { DEFAULT_BAND_THRESHOLDS } from '../stats/index.js';
 import type { Store } from '../store/index.js';
@@ -29,7 +30,7 @@ import { reportSummary, summaryText, webhookBody, type ReportSummary } from './r
 import { sendEmail } from './smtp-mailer.js';
 
 /** The statistics settings of the config the report is computed with (the server's own). */
-export type ReportKpiSettings = Partial<Pick<UprateConfig, 'bands' | 'target' | 'conversionWindowDays' | 'stats' | 'kpi'>>;
+export type ReportKpiSettings = Partial<Pick<UprateConfig, 'bands' | 'target' | 'conversionWindowDays' | 'stats' | 'kpi' | 'currency'>>;
 
 export interface ReportSchedulerOptions {
   readonly store: Store;
@@ -138,7 +139,7 @@ export class ReportScheduler {
     const skipped = (k: (typeof keyed)[number]): RecipientDelivery => ({ recipient: k.recipient.label, kind: k.recipient.kind, key: k.key, claimed: false, delivered: false, attempts: 0, error: null });
     if (open.size === 0) return { report: report.name, period, deliveries: keyed.map(skipped) };
     // Only now the month is computed: a tick for a month already sent reads one small table.
-    const monthly = await collectMonthlyReport(this.kpiContext(at), { month: period, offerType: report.offerType ?? null });
+    const monthly = await collectMonthlyReport(this.kpiContext(at), { month: period, offerType: report.offerType ?? null, currency: this.options.settings?.currency });
     const deliveries: RecipientDelivery[] = [];
     for (const k of keyed) {
       const claim: LeaseClaim = { key: k.key, rule: `report:${report.name}`, scope: period, episode: 0, kind: 'report', channel: k.recipient.label };
@@ -177,9 +178,9 @@ export class ReportScheduler {
       return { result, url: recipient.url, payload: body };
     }
     const smtp = this.options.setup.smtp;
-    const f = formatter(report.locale);
+    const f = formatter(report.locale, { currency: monthly.currency });
     const subject = `${summary.title}: ${f.percent(summary.rate)}`;
-    const text = summaryText(summary);
+    const text = summaryText(summary, messagesFor(report.locale));
     const payload = JSON.stringify({ to: recipient.address, subject, text });
     if (!smtp) return { result: { delivered: false, attempts: 0, status: null, error: 'no smtp: section in the config' }, url: `mailto:${recipient.address}`, payload };
     const html = renderReportHtml(monthly, { locale: report.locale, email: true });

@@ -5,6 +5,7 @@
  * the summary and the HTML report agree.
  */
 import { formatter } from '../report-html/format.js';
+import { ENGLISH, type Messages } from '../report-html/messages.js';
 import type { MonthlyReport } from '../report-html/monthly-report.js';
 import { reportHeading } from '../report-html/coverage.js';
 import { changeSentence, changeText, periodChangeWords, previousMonthName } from '../report-html/wording.js';
@@ -54,11 +55,15 @@ export function reportLink(publicUrl: string | undefined, report: Pick<MonthlyRe
 }
 
 export function reportSummary(report: MonthlyReport, input: { readonly name: string; readonly key: string; readonly locale: string; readonly publicUrl: string | undefined; readonly sentAt: Date }): ReportSummary {
-  const f = formatter(input.locale);
+  const f = formatter(input.locale, { currency: report.currency, translate: true });
+  const w = f.words;
   const k = report.kpi;
-  const title = `${reportHeading(report.coverage)} — ${f.period(report.from, 'month')}`;
+  const title = `${reportHeading(report.coverage, w)} — ${f.period(report.from, 'month')}`;
   const band = k.band.band;
-  const headline = k.offers === 0 ? 'no offers this month' : `${f.percent(k.rate)} (${f.percent(k.query.level, 0)} interval ${f.interval(k.interval.lower, k.interval.upper)})${band ? `, ${band}` : ''}: ${f.count(k.accepted)} of ${f.count(k.offers)} offers accepted${k.provisional ? ` (${f.count(k.pending)} still pending: the rate can still rise)` : ''}`;
+  const headline =
+    k.offers === 0
+      ? w.summary.noOffers
+      : `${f.percent(k.rate)} (${f.percent(k.query.level, 0)} ${w.interval} ${f.interval(k.interval.lower, k.interval.upper)})${band ? `, ${w.band[band]}` : ''}: ${w.acceptedLine(f.count(k.accepted), f.count(k.offers), null)}${k.provisional ? ` (${w.summary.stillPending(f.count(k.pending))})` : ''}`;
   let vsPreviousMonth: ComparedMonth | null = null;
   if (k.previous) {
     const c = changeSentence(k, f, previousMonthName(k, f));
@@ -106,17 +111,18 @@ export function reportSummary(report: MonthlyReport, input: { readonly name: str
   };
 }
 
-/** The summary as plain text: the email's text part. */
-export function summaryText(s: ReportSummary): string {
+/** The summary as plain text: the email's text part, in the report's words (`messagesFor(locale)`). */
+export function summaryText(s: ReportSummary, words: Messages = ENGLISH): string {
+  const w = words.summary;
   return [
     s.title,
     '',
-    `Conversion rate: ${s.headline}`,
-    s.vsPreviousMonth ? `Previous month: ${s.vsPreviousMonth.text}` : 'Previous month: no offers to compare with',
-    s.vsLastYear ? `Same month last year: ${s.vsLastYear.text}` : 'Same month last year: no offers to compare with',
-    ...(s.link ? ['', `Open in uprate: ${s.link}`] : []),
+    `${words.conversionRate}: ${s.headline}`,
+    `${w.previousMonth}: ${s.vsPreviousMonth ? s.vsPreviousMonth.text : w.nothingToCompare}`,
+    `${w.sameMonthLastYear}: ${s.vsLastYear ? s.vsLastYear.text : w.nothingToCompare}`,
+    ...(s.link ? ['', `${w.open}: ${s.link}`] : []),
     '',
-    'The full report, with the trend, segments and findings, is the HTML part of this email.',
+    w.fullReport,
     '',
   ].join('\n');
 }

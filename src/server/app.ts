@@ -17,6 +17,7 @@ import { rollupRoutes } from './routes/rollups.js';
 import { cubeRoutes } from './routes/cube.js';
 import { reportRoutes } from './routes/report.js';
 import { kpiApiRoutes, type KpiSettings } from './routes/kpi-api.js';
+import { propensityRoutes } from './routes/propensity.js';
 import { staticRoutes } from './routes/static.js';
 import { alertsRoutes } from './routes/alerts.js';
 import { savedRoutes } from './routes/saved.js';
@@ -112,6 +113,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   const layer = semanticLayer({ store: options.store, model });
   await app.register(async (scope) => cubeRoutes(scope, context, { layer, answers: caches.load, continueWaitMs: options.continueWaitMs ?? 5000 }));
   await app.register(async (scope) => kpiApiRoutes(scope, context, { model, binding, settings: options.kpiSettings, answers: caches.api }));
+  await app.register(async (scope) => propensityRoutes(scope, context, { model, binding, settings: options.kpiSettings, answers: caches.api }));
   await app.register(async (scope) =>
     alertsRoutes(scope, context, {
       model,

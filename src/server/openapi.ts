@@ -41,9 +41,12 @@ import {
   kpiResponseSchema,
   leaderboardResponseSchema,
   monthlyReportSchema,
+  opportunitiesResponseSchema,
+  propensityReportSchema,
   reportSchema,
   sampleSizeResponseSchema,
   timeseriesResponseSchema,
+  timeToAcceptResponseSchema,
 } from '../insights/api-schema.js';
 
 type Schema = Record<string, unknown>;
@@ -90,12 +93,15 @@ export const API_ROUTES: Readonly<Record<string, z.ZodType>> = {
   'GET /api/v1/kpi': kpiResponseSchema,
   'GET /api/v1/timeseries': timeseriesResponseSchema,
   'GET /api/v1/breakdown': breakdownResponseSchema,
+  'GET /api/v1/time-to-accept': timeToAcceptResponseSchema,
   'GET /api/v1/leaderboard': leaderboardResponseSchema,
   'GET /api/v1/compare': compareResponseSchema,
   'GET /api/v1/insights': insightsResponseSchema,
   'GET /api/v1/sample-size': sampleSizeResponseSchema,
   'GET /api/v1/report': reportSchema,
   'GET /api/v1/report/monthly': monthlyReportSchema,
+  'GET /api/v1/propensity': propensityReportSchema,
+  'GET /api/v1/opportunities': opportunitiesResponseSchema,
   'POST /api/v1/ingest/{table}': ingestSummarySchema,
   'GET /api/v1/alerts': alertListSchema,
   'GET /api/v1/alerts/rules': alertRulesSchema,
@@ -292,6 +298,11 @@ export function openApiDocument(options: OpenApiOptions = {}): Schema {
           query('grain', 'Period length (default month).', ref(apiGrainSchema)),
           query('chart', "auto (default: Laney's p′ when the periods vary more than chance, by a χ² test; else p), p, or laney.", choice(['auto', 'p', 'laney'])),
           query('includeProvisional', 'Chart provisional periods too (default false).', choice(['true', 'false'])),
+          query(
+            'by',
+            'One dimension: the answer adds `segments`, one series per segment over the same periods (each computed as the whole selection’s, on its own offers), for the 8 segments with the most offers in the range; `segmentsNote` says what was left out.',
+            members(dimensions),
+          ),
         ],
       ),
       '/api/v1/breakdown': get(
@@ -299,6 +310,12 @@ export function openApiDocument(options: OpenApiOptions = {}): Schema {
         'KPI by one or two dimensions, with tests',
         'Each segment against the rest (z or Fisher), corrected together; χ² test of homogeneity.',
         [...COMMON, memberList('by', `One or two dimensions, comma-separated, e.g. ${[first, second].filter(Boolean).join(',')}.`, dimensions, 2, true), CORRECTION],
+      ),
+      '/api/v1/time-to-accept': get(
+        '/api/v1/time-to-accept',
+        'Cumulative acceptance by days since the offer, per segment',
+        'For each of the 8 segments of `by` with the most offers: per day d = 0 … the conversion window, the offers followed, those accepted within d days and the share accepted within d days with its interval. Offers still open at the as-of instant are censored at their age (Kaplan–Meier); the interval is Greenwood’s variance as an effective sample, divided by the segment’s customer design effect (Wilson; exact below 30). Needs kpi.daysToAccept in the binding.',
+        [...COMMON, query('by', `One dimension (default: the binding’s offer type), e.g. ${first}.`, members(dimensions))],
       ),
       '/api/v1/leaderboard': get(
         '/api/v1/leaderboard',
@@ -365,6 +382,7 @@ export function openApiDocument(options: OpenApiOptions = {}): Schema {
           AS_OF,
         ],
       ),
+      ...propensityPaths(filters, filterExample, AS_OF),
       '/api/v1/ingest/{table}': ingest,
       '/api/v1/alerts': get(
         '/api/v1/alerts',
@@ -434,6 +452,45 @@ export function openApiDocument(options: OpenApiOptions = {}): Schema {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'HS256, signed with UPRATE_API_SECRET (as Cube).' } },
       schemas: componentSchemas(),
     },
+  };
+}
+
+/** The caveat both propensity endpoints carry, in the document's words. */
+const NOT_UPLIFT =
+  'Propensity is not uplift: a high probability says a customer resembles those who accepted, not that the offer causes the acceptance; the answer carries the sample size of a randomized holdout that would measure the offer’s real effect.';
+
+/** /api/v1/propensity and /api/v1/opportunities (src/server/routes/propensity.ts). */
+function propensityPaths(filters: Schema, filterExample: string, asOf: Schema): Record<string, Schema> {
+  const offer = query('offer', 'One offer (its name); default: every offer with enough history.');
+  const shared = [
+    offer,
+    jsonQuery('filters', `URL-encoded JSON array of Cube filters on model dimensions, e.g. ${filterExample}: only these customers’ offers train and are scored.`, filters),
+    asOf,
+    query('level', 'Confidence level of every interval (default 0.95).', fraction),
+  ];
+  const opportunities = get(
+    '/api/v1/opportunities',
+    'Customers ready to grow',
+    `Customers not holding an open (pending) offer, ranked for an offer by expected conversion (probability) or expected revenue (probability × the offer’s mean accepted revenue), each with the probability’s interval and the two or three attributes that push it most; the validation report comes along. format=csv writes the rows for a CRM: rank, customer, offer, probability, lower, upper, expected_revenue, driver_1..3, predictor, then the attributes. Restricted to the caller’s rows. ${NOT_UPLIFT}`,
+    [
+      ...shared,
+      query('limit', 'At most this many rows (default 100).', { type: 'integer', minimum: 1, maximum: 10_000 }),
+      query('sort', 'Rank by probability (default) or expected revenue.', choice(['probability', 'revenue'])),
+      query('format', 'json (default) or csv (text/csv, one row per customer).', choice(['json', 'csv'])),
+    ],
+  );
+  const csv = { 'text/csv': { schema: { type: 'string' } } };
+  const ok200 = opportunities['get'] as { responses: Record<string, { content: Record<string, unknown> }> };
+  const first = ok200.responses['200'];
+  if (first) first.content = { ...first.content, ...csv };
+  return {
+    '/api/v1/propensity': get(
+      '/api/v1/propensity',
+      'Propensity model validation',
+      `Per offer, the logistic propensity model and the segment-rate baseline on a time-based holdout (the last months of offers): AUC with a customer-clustered bootstrap interval, Brier score, calibration by decile (predicted against observed with Wilson intervals) and top-decile lift, with a verdict; an offer whose model does not beat the baseline is ranked by the baseline. Training may sample customers (the sample note says so). Restricted to the caller’s rows. ${NOT_UPLIFT}`,
+      shared,
+    ),
+    '/api/v1/opportunities': opportunities,
   };
 }
 

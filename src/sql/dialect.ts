@@ -35,6 +35,12 @@ export interface Dialect {
   /** `uprate.daysBetween(from, to)`: fractional days. */
   daysBetween(from: string, to: string): string;
   approxCountDistinctCall(expr: string): string;
+  /**
+   * The first four hex digits (lowercase text, `'0f3a'`) of the MD5 of `expr` as text: the same
+   * on every engine, so a sample of customers by hash (src/query/answer-rows.ts) takes the same
+   * customers everywhere. `expr` must appear exactly once in the result.
+   */
+  hashPrefix(expr: string): string;
   /** Case-insensitive match of `pattern` (a LIKE pattern, `\\` escapes); default `ILIKE`. */
   ilike?(expr: string, pattern: string, negated: boolean): string;
   /** `count(DISTINCT x)`, where the engine needs another spelling. */

@@ -118,4 +118,5 @@ export {
 } from './benchmarks.js';
 
 export { kaplanMeier, type KaplanMeierCurve, type LifeTableDay, type LifeTableInput } from './kaplan-meier.js';
+export { cumulativeAcceptance, type CumulativeAcceptance, type CumulativeOptions } from './cumulative-acceptance.js';
 export { projectFinalRate, type AgeCount, type OpenPeriod, type ProjectedRate, type ProjectionOptions } from './projected-rate.js';

@@ -5,7 +5,7 @@ import { assertClose } from '../../test/reference/stats-reference.js';
 import { UprateError } from '../core/errors.js';
 import { kaplanMeier, type KaplanMeierCurve } from './kaplan-meier.js';
 import { projectFinalRate, type AgeCount } from './projected-rate.js';
-import { Random } from '../demo/random.js';
+import { Random } from '../core/random.js';
 
 interface ProjectionCase {
   curve: string;

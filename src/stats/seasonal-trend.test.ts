@@ -5,7 +5,7 @@ import { assertClose } from '../../test/reference/stats-reference.js';
 import { UprateError } from '../core/errors.js';
 import { defaultTrendWindow, fitBinomialGlm, seasonalTrend, type TrendGrain, type TrendPeriod } from './seasonal-trend.js';
 import { trendTest, type TrendResult } from './trend-test.js';
-import { Random } from '../demo/random.js';
+import { Random } from '../core/random.js';
 
 /** One case of test/reference/trend-reference.json (test/reference/trend_reference.py writes it). */
 interface TrendCase {

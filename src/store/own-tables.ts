@@ -74,6 +74,13 @@ export function isClockVersion(version: number, nowMs: number = Date.now(), ever
  * What every store shares about uprate's own tables: whether it may write (and why not, and what
  * that turns off), and creating or migrating the tables once, when the first feature needs them.
  */
+/** A load log's `loaded_at` as text (`2025-07-01 12:00:00[.123]`, UTC) → a Date; null for none (ClickHouse's empty max is the epoch). */
+export function loadedAtDate(text: string | null | undefined): Date | null {
+  if (!text) return null;
+  const d = new Date(`${String(text).trim().replace(' ', 'T')}Z`);
+  return Number.isNaN(d.getTime()) || d.getTime() === 0 ? null : d;
+}
+
 export abstract class OwnTablesStore {
   abstract readonly target: string;
   protected abstract readonly readOnlyCause: ReadOnlyCause | undefined;

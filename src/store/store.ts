@@ -38,6 +38,11 @@ export interface Store {
    */
   dataVersion(): Promise<number>;
   /**
+   * When the newest load in uprate's load log (`uprate_loads`) was committed; null without a load
+   * log (a model over the user's own tables) or before the first load. The dashboard's "last load".
+   */
+  lastLoad(): Promise<Date | null>;
+  /**
    * True when uprate creates and writes nothing in this database: opened with `--read-only` (or
    * by a command that only reads), or — PostgreSQL — the user may not create uprate's tables.
    */

@@ -124,6 +124,26 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', { skip: missing ?? false
     }
   });
 
+  test('dark mode (colorScheme: dark) at 1440×900 and 390×844, controls open', async () => {
+    for (const [width, height] of [[1440, 900], [390, 844]] as const) {
+      const page = await browser.context.newPage();
+      try {
+        await page.emulateMedia({ colorScheme: 'dark' });
+        await page.setViewportSize({ width, height });
+        await page.goto(`${server.url}/`);
+        await page.waitForFunction(READY, null, { timeout: 60_000 });
+        assert.equal(await page.evaluate<string | undefined>("document.documentElement.dataset.scheme"), 'dark');
+        if (width < 641) {
+          await page.locator('.controls-box > summary').click();
+          await page.getByTestId('range').waitFor();
+        }
+        await assertNoViolations(page, `in dark mode at ${width}×${height}`);
+      } finally {
+        await page.close();
+      }
+    }
+  });
+
   test('the token dialog', async () => {
     const guarded = await startDemoServer({ webDir: built.dir, secret: 'e2e-secret-of-32-bytes-at-least-for-tests', store: server.store });
     const page = await browser.context.newPage();

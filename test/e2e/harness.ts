@@ -2,15 +2,16 @@
  * End-to-end harness: builds the dashboard fresh (so tests see the current web/src), serves demo
  * data in-process on 127.0.0.1, and drives Debian's Chromium through playwright-core.
  */
-import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { generateDemo } from '../../src/demo/index.js';
 import { buildApp } from '../../src/server/index.js';
+import type { KpiSettings } from '../../src/server/routes/kpi-api.js';
 import { DuckDbStore } from '../../src/store/index.js';
 import { IN_CI } from '../engines.js';
 
@@ -54,6 +55,15 @@ export interface BuiltDashboard {
   readonly files: readonly { name: string; bytes: number; gzipBytes: number }[];
 }
 
+/** Saves a screenshot under test-artifacts/ and names it in the test's output (node:test diagnostic). */
+export async function attachScreenshot(t: { diagnostic(message: string): void }, page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, name);
+  await page.screenshot({ path, fullPage: options.fullPage ?? true });
+  t.diagnostic(`screenshot: ${path}`);
+  return path;
+}
+
 /** `vite build` of web/ into a scratch folder. */
 export async function buildDashboard(): Promise<BuiltDashboard> {
   const dir = mkdtempSync(join(tmpdir(), 'uprate-web-'));
@@ -77,7 +87,7 @@ export interface DemoServer {
 }
 
 /** Demo data in an in-memory DuckDB, served with the built dashboard on 127.0.0.1 (port 0). */
-export async function startDemoServer(options: { webDir: string; rows?: number; secret?: string; store?: DuckDbStore }): Promise<DemoServer> {
+export async function startDemoServer(options: { webDir: string; rows?: number; secret?: string; store?: DuckDbStore; kpiSettings?: KpiSettings }): Promise<DemoServer> {
   let store = options.store;
   if (!store) {
     store = await DuckDbStore.open(':memory:');
@@ -89,6 +99,7 @@ export async function startDemoServer(options: { webDir: string; rows?: number; 
     ...(options.secret ? { secret: options.secret } : {}),
     clock: () => DEMO_CLOCK,
     webDir: options.webDir,
+    ...(options.kpiSettings ? { kpiSettings: options.kpiSettings } : {}),
     logLevel: 'silent',
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -105,7 +116,7 @@ export async function startDemoServer(options: { webDir: string; rows?: number; 
 }
 
 /** The launch the machine's notes prescribe: headless, no sandbox (root), no background traffic. */
-export async function launchBrowser(options: { offline?: boolean } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+export async function launchBrowser(options: { offline?: boolean; colorScheme?: 'light' | 'dark' } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const problem = chromiumProblem();
   if (problem !== null) throw new Error(`${problem}: ${INSTALL}`);
   const profile = mkdtempSync(join(tmpdir(), 'uprate-chromium-'));
@@ -118,6 +129,7 @@ export async function launchBrowser(options: { offline?: boolean } = {}): Promis
     viewport: { width: 1280, height: 800 },
     acceptDownloads: true,
     offline: options.offline ?? false,
+    ...(options.colorScheme ? { colorScheme: options.colorScheme } : {}),
   });
   return {
     context,

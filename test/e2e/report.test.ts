@@ -114,7 +114,9 @@ describe('monthly report', () => {
         assert.ok((await svg.locator('text').count()) > 3, `chart ${await figure.getAttribute('data-chart')} has labels`);
       }
       const trendText = (await charts.first().locator('svg text').allTextContents()).join(' ');
-      assert.match(trendText, /Jun 2025/);
+      // Every month labelled by its short name, the year under the first month and January (issue 15).
+      assert.match(trendText, /Jan\s*2025/);
+      assert.match(trendText, /May Jun/);
       assert.match(trendText, /provisional/);
       assert.ok((await page.locator('figure.bullet svg rect').count()) >= 4, 'the headline bullet is drawn');
       mkdirSync(ARTIFACTS, { recursive: true });
@@ -137,7 +139,8 @@ describe('monthly report', () => {
     assert.equal((text.match(/<figure class="chart"/g) ?? []).length, 7);
     const md = uprate(['report', '--db', db, '--format', 'md', '--month', '2025-05', '--as-of', '2025-07-01T12:00:00Z', '--locale', 'de-DE']);
     assert.equal(md.code, 0, md.stderr);
-    assert.match(md.stdout, /^# Upsell & cross-sell conversion — Mai 2025/);
+    // --locale de-DE translates the words too (src/report-html/messages.ts).
+    assert.match(md.stdout, /^# Upsell- & Cross-Sell-Konversion — Mai 2025/);
     const bad = uprate(['report', '--db', db, '--format', 'html', '--month', '2025-13']);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /--month must be YYYY-MM, not '2025-13'/);

@@ -14,7 +14,7 @@ import { loadModel, shippedModelDir, type Model } from '../../src/model/index.js
 import { compareProportions, type ClusterMoments, type Counts } from '../../src/stats/index.js';
 import { DuckDbStore } from '../../src/store/index.js';
 import { demoContext } from './demo-context.js';
-import { Random } from '../../src/demo/random.js';
+import { Random } from '../../src/core/random.js';
 
 const END = new Date('2025-11-20T00:00:00Z');
 const AS_OF = '2025-11-20 00:00:00';

@@ -7,12 +7,13 @@ import { BarChart, LineChart, ScatterChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { EChartsOption } from 'echarts';
+import { PALETTE } from '../../src/report-html/palette.js';
 
 use([LineChart, BarChart, ScatterChart, GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, TooltipComponent, CanvasRenderer]);
 
 export interface MountedChart {
   readonly chart: ECharts;
-  /** A PNG of the chart on white, at twice the screen's resolution. */
+  /** A PNG of the chart on the card's colour, at twice the screen's resolution. */
   png(): string;
   dispose(): void;
 }
@@ -35,7 +36,8 @@ export function mountChart(el: HTMLElement, build: (compact: boolean) => ECharts
   observer.observe(el);
   return {
     chart,
-    png: () => chart.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: '#ffffff' }),
+    // On the card's colour: white, or the dark card in dark mode (the chart's text is drawn for it).
+    png: () => chart.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: PALETTE.background }),
     dispose() {
       observer.disconnect();
       chart.dispose();

@@ -4,13 +4,12 @@
  * model members it reads, which breakdown panels it shows and what it leaves out come from the
  * KPI binding (GET /api/v1/binding), so the page works on any model the KPI is bound to.
  */
-import type { BreakdownResponse, InsightsResponse, KpiResponse, LeaderboardResponse, TimeseriesResponse } from '../../src/insights/api-types.js';
-import { breakdownPanels } from '../../src/report-html/breakdown-panels.js';
+import type { BreakdownResponse, InsightsResponse, KpiResponse, LeaderboardResponse, TimeseriesResponse, TimeToAcceptResponse } from '../../src/insights/api-types.js';
 import { FULL_COVERAGE, reportHeading, type ModelCoverage } from '../../src/report-html/coverage.js';
 import { formatter } from '../../src/report-html/format.js';
 import type { AlertsResponse } from './alerts.js';
 import { ApiError, asApiError, cubeRows, getJson, storeToken, storedToken } from './api.js';
-import { coverageOfDocument, panelDimensionsOf, unavailableCapabilities, type BindingDocument, type BindingMembers } from './binding.js';
+import { coverageOfDocument, unavailableCapabilities, type BindingDocument, type BindingMembers } from './binding.js';
 import { renderControls, type Dimension } from './controls.js';
 import { fill, h } from './dom.js';
 import { Panel } from './panel.js';
@@ -18,8 +17,13 @@ import { preloadCharts } from './charts-loader.js';
 import { headlineContent } from './panels/headline.js';
 import { kpiTable } from './panel-tables.js';
 import { showBreakdown, type RateScale } from './panels/breakdown.js';
+import { PanelChoice, type ShownBreakdown } from './panels/choose-panels.js';
+import { showSegmentsOverTime } from './panels/segments-over-time.js';
+import { showTimeToAccept } from './panels/time-to-accept.js';
 import { showAlerts, showInsights } from './panels/findings.js';
 import { showLeaderboard } from './panels/leaderboard.js';
+import { showPropensity, TOP_CUSTOMERS } from './panels/propensity.js';
+import type { OpportunitiesResponse } from '../../src/propensity/types.js';
 import { showTrend, type TrendPoint } from './panels/trend.js';
 import { askForToken as showTokenPrompt } from './token-dialog.js';
 import { savedViewsControl } from './saved-views.js';
@@ -27,9 +31,13 @@ import { annotationsControl, annotationsFor } from './annotations.js';
 import { dimensionTitle } from './controls.js';
 import { NOT_RECORDED, RANGE_LABELS, apiParams, drillTo, readState, removeFilter, resolveRange, stateFromApiLink, writeState, type ViewGrain, type ViewState } from './state.js';
 import { rateAxisRange } from '../../src/report-html/chart-options.js';
+import { followColorScheme } from './color-scheme.js';
+import { freshnessLine, noteAsOf, showFreshness } from './freshness.js';
+import { printButton } from './print-button.js';
 import './styles.css';
 
-const f = formatter(navigator.language || 'en-US');
+/** Numbers in the reader's locale; money in the server's currency once the binding says which (config `currency`). */
+let f = formatter(navigator.language || 'en-US');
 
 const headline = new Panel({ id: 'headline', title: 'Conversion rate', className: 'panel-headline' });
 const TREND_SUBTITLE = 'Rate per period with its 95% interval (shaded) and control limits (grey dashes)';
@@ -37,6 +45,7 @@ const trend = new Panel({ id: 'trend', title: 'Trend', subtitle: `${TREND_SUBTIT
 const insights = new Panel({ id: 'insights', title: 'What stands out', subtitle: 'Findings backed by a test, most urgent first', className: 'panel-insights' });
 const alerts = new Panel({ id: 'alerts', title: 'Alerts', subtitle: 'Alert rules firing now', className: 'panel-alerts' });
 const leaderboardPanel = new Panel({ id: 'leaderboard', title: 'Offer leaderboard', subtitle: 'Which offers convert best, ranked honestly: small samples are flagged and ranked last', className: 'panel-leaderboard' });
+const readyToGrow = new Panel({ id: 'ready-to-grow', title: 'Ready to grow', subtitle: 'Customers without an open offer who are most likely to accept one, checked on the last months of offers before it is trusted', className: 'panel-propensity' });
 
 const controlsSlot = h('div', { class: 'controls-slot' });
 const scopeLine = h('p', { class: 'scope', 'data-testid': 'scope' });
@@ -62,8 +71,9 @@ const segmentsSlot = h('div', { class: 'segments-slot' });
 const mainArea = h('main', {});
 const footer = h('footer', {});
 
-/** The breakdown panels: one per panel dimension of the binding, made once the binding is known. */
-let breakdowns: { member: string; title: string; panel: Panel }[] = [];
+/** The breakdown panels shown: those chosen in the URL, else the binding's default ones (choose-panels.ts). */
+let breakdowns: ShownBreakdown[] = [];
+const panelChoice = new PanelChoice(segmentsSlot, (next) => navigate(next));
 /** The KPI binding's members; null until GET /api/v1/binding answered (or when the KPI is not bound). */
 let members: BindingMembers | null = null;
 let coverage: ModelCoverage = FULL_COVERAGE;
@@ -82,7 +92,8 @@ function layout(): void {
     h('header', { class: 'top' },
       h('div', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, '▲'), heading, h('span', { class: 'product' }, 'uprate')),
       scopeLine,
-      savedControls),
+      freshnessLine,
+      h('div', { class: 'header-tools' }, savedControls, printButton())),
     controlsSlot,
     crumbs,
     banner,
@@ -97,6 +108,7 @@ function layout(): void {
     h('div', { class: 'grid grid-mid' }, trend.root, h('div', { class: 'side' }, alerts.root, insights.root)),
     segmentsSlot,
     leaderboardPanel.root,
+    readyToGrow.root,
   );
   footer.textContent = footerText();
 }
@@ -106,32 +118,17 @@ function footerText(): string {
   return `Rates are accepted ÷ offers (ratio of sums). Intervals are 95% Wilson (exact below 30 effective offers)${clustered}. Data from uprate's /api/v1 and Cube-compatible /cubejs-api/v1.`;
 }
 
-/** A panel id per breakdown member (`by-accountSize`); the cube joins in when two cubes share a name. */
-function panelId(member: string, used: Set<string>): string {
-  const [cube = member, name = member] = member.split('.');
-  const id = used.has(`by-${name}`) ? `by-${cube}-${name}` : `by-${name}`;
-  used.add(id);
-  return id;
-}
-
 /** Lays the page out for a binding: its breakdown panels, the leaderboard when it names the offer, what it cannot do. */
 function applyBinding(doc: BindingDocument): void {
+  f = formatter(navigator.language || 'en-US', { currency: doc.currency });
+  showFreshness(doc.data, f.locale);
   coverage = coverageOfDocument(doc);
   heading.textContent = reportHeading(coverage);
   footer.textContent = footerText();
   dimensions = doc.dimensions.map((d) => ({ member: d.member, title: d.title }));
-  const used = new Set<string>();
-  const offers = members?.offers ?? '';
-  breakdowns = breakdownPanels(panelDimensionsOf(doc), offers).map((b) => ({
-    ...b,
-    panel: new Panel({ id: panelId(b.member, used), title: b.title, subtitle: 'Rate and interval per segment; ▲▼ differ significantly from the rest', className: 'panel-breakdown' }),
-  }));
-  fill(
-    segmentsSlot,
-    breakdowns.length ? h('h2', { class: 'section-title' }, 'By segment') : null,
-    breakdowns.length ? h('div', { class: 'grid grid-breakdowns' }, ...breakdowns.map((b) => b.panel.root)) : null,
-  );
+  panelChoice.bind(doc, members?.offers ?? '');
   leaderboardPanel.root.hidden = !coverage.offerNames;
+  readyToGrow.root.hidden = !propensityAvailable();
   // Without a pending measure no period is still filling in.
   if (!coverage.pending) trend.setSubtitle(TREND_SUBTITLE);
   const missing = unavailableCapabilities(doc);
@@ -336,7 +333,7 @@ async function render(view: ViewState): Promise<void> {
     // Not bound (the page says why), or the binding could not be read (the banner says why).
     fill(controlsSlot);
     scopeLine.textContent = '';
-    if (started && mainArea.contains(headline.root)) for (const p of [headline, trend, insights, alerts, leaderboardPanel]) p.empty('Not loaded: see the message above.');
+    if (started && mainArea.contains(headline.root)) for (const p of [headline, trend, insights, alerts, leaderboardPanel, readyToGrow]) p.empty('Not loaded: see the message above.');
     document.documentElement.dataset['ready'] = 'true';
     return;
   }
@@ -359,9 +356,12 @@ async function render(view: ViewState): Promise<void> {
     delete banner.dataset['state'];
   }
   const range = resolveRange(state, extent);
+  const chosen = panelChoice.layout(state);
+  breakdowns = [...chosen.breakdowns];
+  const segmentPanels = [...breakdowns.map((b) => b.panel), ...(chosen.timeToAccept ? [chosen.timeToAccept.panel] : [])];
   // The downloads are named after the view, and a chart's PNG heads itself with it (issue 15).
   const viewFilters = [...(state.offerType ? [`Offer type = ${state.offerType.replace('_', '-')}`] : []), ...state.filters.flatMap((flt) => flt.values.map((v) => `${dimensionTitle(dimensions, flt.member)} ${flt.exclude ? '≠' : '='} ${v === NOT_RECORDED ? 'not recorded' : v.replace(/_/g, ' ')}`))];
-  for (const p of [headline, trend, insights, alerts, leaderboardPanel, ...breakdowns.map((b) => b.panel)]) p.setView({ from: range?.from ?? '', to: range?.to ?? '', filters: viewFilters, title: heading.textContent ?? 'uprate' });
+  for (const p of [headline, trend, insights, alerts, leaderboardPanel, readyToGrow, ...segmentPanels]) p.setView({ from: range?.from ?? '', to: range?.to ?? '', filters: viewFilters, title: heading.textContent ?? 'uprate' });
   const periodText = range ? `${f.day(range.from)} – ${f.day(range.to)}` : 'no data yet';
   // On a phone the controls fold into one line, so the headline is on the first screen.
   const box = h(
@@ -380,7 +380,8 @@ async function render(view: ViewState): Promise<void> {
   headline.setTitle(`Conversion rate · ${periodText}`);
   // No offers at all: one card saying how to load some, instead of an empty panel each.
   const empty = !extent && started;
-  for (const p of [headline, trend, insights, alerts, leaderboardPanel, ...breakdowns.map((b) => b.panel)]) p.root.hidden = empty || (p === leaderboardPanel && !coverage.offerNames);
+  for (const p of [headline, trend, insights, alerts, leaderboardPanel, ...segmentPanels]) p.root.hidden = empty || (p === leaderboardPanel && !coverage.offerNames);
+  readyToGrow.root.hidden = empty || !propensityAvailable();
   segmentsSlot.hidden = empty;
   onboarding.hidden = !empty;
   const params = apiParams(state, range);
@@ -409,10 +410,11 @@ async function render(view: ViewState): Promise<void> {
   }
   // The headline first: the other panels ask once it is answered, so the number people look
   // for first is not queued behind the heavier queries (insights scans every dimension).
-  for (const p of [trend, insights, ...rankedPanels(), ...breakdowns.map((b) => b.panel)]) p.loading();
+  for (const p of [trend, insights, ...rankedPanels(), ...segmentPanels]) p.loading();
   const first = load<KpiResponse>(headline, '/api/v1/kpi', params, (k) => {
     if (k.offers === 0) headline.empty('No offers in this selection. Widen the date range or remove a filter.');
     else headline.ready(() => kpiTable(k), ...headlineContent(k, f, coverage));
+    noteAsOf(k.query.asOf, f.locale);
     performance.mark('uprate:headline');
   });
   await first;
@@ -421,7 +423,7 @@ async function render(view: ViewState): Promise<void> {
   const offerName = members.offerName;
   // Each breakdown is drawn as it comes, then all again on one scale once every one has come.
   const answered = new Map<Panel, BreakdownResponse>();
-  const breakdownJobs = breakdowns.map((b) =>
+  const breakdownJobs = breakdowns.filter((b) => !b.overTime).map((b) =>
     load<BreakdownResponse>(b.panel, '/api/v1/breakdown', withParams({ by: b.member }), (bd) => {
       answered.set(b.panel, bd);
       return showBreakdown(b.panel, bd, f, drill);
@@ -434,12 +436,82 @@ async function render(view: ViewState): Promise<void> {
   const jobs: Promise<void>[] = [
     load<TimeseriesResponse>(trend, '/api/v1/timeseries', withParams({ grain: state.grain }), async (ts) => showTrend(trend, ts, f, (p) => openPeriod(state, p), state.compare, await annotationsFor())),
     sameScale,
+    // Chosen panels (choose-panels.ts): segments over time, and time to accept.
+    ...breakdowns.filter((b) => b.overTime).map((b) => load<TimeseriesResponse>(b.panel, '/api/v1/timeseries', withParams({ grain: state.grain, by: b.member }), (ts) => showSegmentsOverTime(b.panel, ts, f, drill))),
+    ...(chosen.timeToAccept ? [chosen.timeToAccept].map((t) => load<TimeToAcceptResponse>(t.panel, '/api/v1/time-to-accept', withParams({ by: t.member }), (d) => showTimeToAccept(t.panel, d, f, drill, dimensionTitle(dimensions, t.member)))) : []),
     ...rankedPanels().map((p) => load<LeaderboardResponse>(p, '/api/v1/leaderboard', params, (lb) => showLeaderboard(p, lb, f, offerName ? (v) => drill(offerName, v) : null))),
     load<InsightsResponse>(insights, '/api/v1/insights', params, (ins) => showInsights(insights, ins, f, (link) => navigate(stateFromApiLink(link, state)))),
     loadAlerts(signal),
   ];
+  readyToGrow.empty('Loads after the other panels, once in view: training the model takes a few seconds.');
   await Promise.all(jobs);
   if (!signal.aborted) document.documentElement.dataset['ready'] = 'true';
+  // Training takes seconds: "Ready to grow" asks only once the rest is drawn and it is in view.
+  if (!signal.aborted && !readyToGrow.root.hidden && (await inView(readyToGrow.root, signal))) await loadPropensity(params, signal);
+}
+
+/** "Ready to grow" needs a customer and an offer name in the binding (it ranks customers for offers). */
+function propensityAvailable(): boolean {
+  return coverage.customers && coverage.offerNames;
+}
+
+/** The offer picked in "Ready to grow" (null: each customer's best offer); kept while the view changes. */
+let propensityOffer: string | null = null;
+let propensityRequest: AbortController | null = null;
+
+/** Resolves true once `el` is (nearly) on screen, false if the view changed first. */
+function inView(el: Element, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    const observer = new IntersectionObserver((entries) => {
+      if (!entries.some((e) => e.isIntersecting)) return;
+      observer.disconnect();
+      resolve(!signal.aborted);
+    }, { rootMargin: '200px' });
+    observer.observe(el);
+    signal.addEventListener('abort', () => {
+      observer.disconnect();
+      resolve(false);
+    }, { once: true });
+  });
+}
+
+/** GET /api/v1/opportunities for the page's filters and the picked offer, drawn in "Ready to grow"; `refocus`: back to the picker after a pick. */
+async function loadPropensity(params: URLSearchParams, signal: AbortSignal, refocus = false): Promise<void> {
+  propensityRequest?.abort();
+  const own = new AbortController();
+  propensityRequest = own;
+  signal.addEventListener('abort', () => own.abort(), { once: true });
+  const q = new URLSearchParams({ limit: String(TOP_CUSTOMERS) });
+  const filters = params.get('filters');
+  if (filters) q.set('filters', filters);
+  if (propensityOffer) q.set('offer', propensityOffer);
+  readyToGrow.root.dataset['state'] = 'loading';
+  readyToGrow.loading();
+  try {
+    const data = await getJson<OpportunitiesResponse>('/api/v1/opportunities', q, own.signal);
+    if (own.signal.aborted) return;
+    const pick = (offer: string | null) => {
+      propensityOffer = offer;
+      void loadPropensity(params, signal, true);
+    };
+    await showPropensity(readyToGrow, data, f, propensityOffer, pick);
+    readyToGrow.root.dataset['state'] = 'ready';
+    if (refocus) (document.getElementById('ready-to-grow-offer') as HTMLSelectElement | null)?.focus();
+  } catch (e) {
+    if (own.signal.aborted) return;
+    const err = asApiError(e);
+    if (err.status === 400 && propensityOffer !== null && /offer/i.test(err.message)) {
+      // The picked offer is not in this selection (another filter): each customer's best offer instead.
+      propensityOffer = null;
+      await loadPropensity(params, signal, refocus);
+      return;
+    }
+    readyToGrow.root.dataset['state'] = 'error';
+    if (err.code === 'NETWORK') {
+      readyToGrow.empty('Waiting for the server…');
+      serverLost(() => void render(readState(location.search)));
+    } else if (!handleAuth(e)) readyToGrow.error(e);
+  }
 }
 
 /** The leaderboard, when the binding names the offer (else it is hidden). */
@@ -464,6 +536,7 @@ async function loadAlerts(signal: AbortSignal): Promise<void> {
 }
 
 window.addEventListener('popstate', () => void render(readState(location.search)));
+followColorScheme(() => void render(readState(location.search)));
 preloadCharts();
 layout();
 void start();

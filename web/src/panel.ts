@@ -204,7 +204,13 @@ function dayText(iso: string): string {
 }
 
 /** Colours of the PNG's header (the page's ink and muted text, on white as the chart is). */
-const HEADER = { ink: PALETTE.text, muted: PALETTE.muted, background: '#ffffff', font: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' } as const;
+/** The PNG header's colours: the palette's now (light, or dark in dark mode, as the chart under it). */
+const HEADER = {
+  get ink(): string { return PALETTE.text; },
+  get muted(): string { return PALETTE.muted; },
+  get background(): string { return PALETTE.background; },
+  font: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+} as const;
 
 /**
  * The chart's PNG (a data URL at twice the screen's resolution) under a white band holding the

@@ -83,4 +83,15 @@ describe('dashboard URL state', () => {
     assert.deepEqual(s.filters, [{ member: 'Offers.channel', values: ['email'] }]);
     assert.deepEqual(stateFromApiLink('/api/v1/kpi?filters=%5Bbroken', DEFAULT_STATE), DEFAULT_STATE);
   });
+
+  test('chosen panels, their over-time view and the time-to-accept panel round-trip; commas stay readable', () => {
+    const state = { ...DEFAULT_STATE, panels: ['account_size', 'region', 'Offers.campaign'], overTime: ['region'], timeToAccept: 'offer_type' };
+    assert.equal(writeState(state), '?panels=account_size,region,Offers.campaign&overTime=region&timeToAccept=offer_type');
+    assert.deepEqual(readState(writeState(state)), state);
+    // No panels at all is not the default panels.
+    assert.deepEqual(readState(writeState({ ...DEFAULT_STATE, panels: [] })).panels, []);
+    assert.equal(readState('').panels, undefined);
+    // Unreadable keys and repeats are left out.
+    assert.deepEqual(readState('?panels=region,re%20gion,region,,a.b.c&timeToAccept=%3Cx%3E'), { ...DEFAULT_STATE, panels: ['region'] });
+  });
 });

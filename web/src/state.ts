@@ -53,12 +53,29 @@ export interface ViewState {
   readonly filters: readonly DimensionFilter[];
   /** The trend's comparison line (null: none). */
   readonly compare: Comparison | null;
+  /**
+   * The breakdown panels chosen, in order, as dimension keys (`account_size`, or `Cube.member`
+   * when two cubes share a key): `?panels=account_size,region`. Absent or null: the binding's
+   * default panels; empty: none.
+   */
+  readonly panels?: readonly string[] | null;
+  /** The breakdown panels shown as one small chart per segment over time: `?overTime=region`. */
+  readonly overTime?: readonly string[];
+  /** The time-to-accept panel, by this dimension (`?timeToAccept=offer_type`); null or absent: not shown. */
+  readonly timeToAccept?: string | null;
 }
 
 export const DEFAULT_STATE: ViewState = { range: '12m', from: null, to: null, grain: 'month', offerType: null, filters: [], compare: null };
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const MEMBER = /^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/;
+/** A panel's dimension in the URL: its key (`account_size`) or `Cube.member`. */
+const PANEL_KEY = /^(?:[A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A comma-separated list of panel keys, unreadable and repeated ones left out. */
+function keyList(text: string): string[] {
+  return [...new Set(text.split(',').map((k) => k.trim()).filter((k) => PANEL_KEY.test(k)))];
+}
 
 /** Reads the state from a query string; anything unreadable falls back to the default. */
 export function readState(search: string): ViewState {
@@ -93,6 +110,19 @@ export function readState(search: string): ViewState {
     offerType: type === 'upsell' || type === 'cross_sell' ? type : null,
     filters: [...byMember].map(([member, { values, exclude }]) => (exclude ? { member, values, exclude } : { member, values })),
     compare: COMPARISONS.includes(compare as Comparison) ? (compare as Comparison) : null,
+    ...panelState(q),
+  };
+}
+
+/** The chosen panels of a query string (only what it names: absent parameters stay absent). */
+function panelState(q: URLSearchParams): Pick<ViewState, 'panels' | 'overTime' | 'timeToAccept'> {
+  const panels = q.get('panels');
+  const overTime = q.get('overTime');
+  const tta = q.get('timeToAccept');
+  return {
+    ...(panels !== null ? { panels: keyList(panels) } : {}),
+    ...(overTime !== null ? { overTime: keyList(overTime) } : {}),
+    ...(tta !== null && PANEL_KEY.test(tta) ? { timeToAccept: tta } : {}),
   };
 }
 
@@ -109,7 +139,11 @@ export function writeState(state: ViewState): string {
   if (state.offerType) q.set('type', state.offerType);
   for (const f of state.filters) for (const v of f.values) q.append('filter', `${f.member}${f.exclude ? '!=' : '='}${v}`);
   if (state.compare) q.set('compare', state.compare);
-  const s = q.toString();
+  if (state.panels) q.set('panels', state.panels.join(','));
+  if (state.overTime?.length) q.set('overTime', state.overTime.join(','));
+  if (state.timeToAccept) q.set('timeToAccept', state.timeToAccept);
+  // Commas need no escaping in a query: `panels=account_size,region` reads as it is written.
+  const s = q.toString().replace(/%2C/gi, ',');
   return s ? `?${s}` : '';
 }
 

@@ -41,6 +41,8 @@ export const clickhouseDialect: Dialect = {
   addDays: (expr, days) => `addDays(${expr}, ${days})`,
   daysBetween: (from, to) => `((toInt64(${to}) - toInt64(${from})) / 86400.0)`,
   approxCountDistinctCall: (expr) => `uniqIf(${expr}, toString(${expr}) != '')`,
+  // MD5 gives 16 bytes; hex() spells them in capitals.
+  hashPrefix: (expr) => `lower(substring(hex(MD5(toString(${expr}))), 1, 4))`,
   // A LEFT JOIN leaves an unmatched row's right-side key '' (18.16 merges it with the left key
   // and ignores join_use_nulls for it): '' is never a value uprate stores (ingest makes empty
   // fields NULL), so it is not counted — as a NULL would not be.

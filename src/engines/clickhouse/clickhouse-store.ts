@@ -8,7 +8,7 @@ import { ClickHouseHttp, type ClickHouseAnswer, type ClickHouseColumn } from './
 import { queryCancelled } from '../../store/query-stopped.js';
 import { CLICKHOUSE_LATEST_VERSION, CLICKHOUSE_MIGRATIONS, migrationsTable, shardDatabase } from './clickhouse-migrations.js';
 import { parseClickHouseUrl, type ClickHouseUrl } from './clickhouse-url.js';
-import { OwnTablesStore, requestedReadOnly, timeVersion, type OwnTables, type ReadOnlyCause } from '../../store/own-tables.js';
+import { loadedAtDate, OwnTablesStore, requestedReadOnly, timeVersion, type OwnTables, type ReadOnlyCause } from '../../store/own-tables.js';
 import type { BulkFileFormat, BulkLoad, BulkLoadingStore, LoadCounts, QueryOptions, Row, SqlValue } from '../../store/store.js';
 
 export interface ClickHouseOpenOptions {
@@ -260,6 +260,14 @@ export class ClickHouseStore extends OwnTablesStore implements BulkLoadingStore,
     const rows = await this.query<{ v: number | null }>('SELECT max(load_id) AS v FROM uprate_loads');
     const v = rows[0]?.v;
     return v === null || v === undefined || Number(v) === 0 ? timeVersion() : Number(v);
+  }
+
+  /** The newest committed load's time (UTC), null without a load log or before the first load. */
+  async lastLoad(): Promise<Date | null> {
+    this.loadLog ||= (await this.schemaVersion()) > 0;
+    if (!this.loadLog) return null;
+    const rows = await this.query<{ t: string | null }>("SELECT toString(max(loaded_at), 'UTC') AS t FROM uprate_loads");
+    return loadedAtDate(rows[0]?.t);
   }
 
   /** Copies commit markers to the shards that miss them; returns how many were copied. */

@@ -14,4 +14,5 @@ export const duckdbDialect: Dialect = {
   addDays: (expr, days) => `(${expr} + INTERVAL (${days}) DAY)`,
   daysBetween: (from, to) => `((epoch(${to}) - epoch(${from})) / 86400.0)`,
   approxCountDistinctCall: (expr) => `approx_count_distinct(${expr})`,
+  hashPrefix: (expr) => `substr(md5(CAST(${expr} AS VARCHAR)), 1, 4)`,
 };

@@ -3,7 +3,7 @@ import { DuckDBDecimalValue, DuckDBInstance, JSDuckDBValueConverter, type DuckDB
 import { UprateError, errorMessage } from '../../core/errors.js';
 import { resolveSandbox, sandboxRefusal, sandboxSettings, sandboxSql, type FileSandbox, type ResolvedSandbox } from './file-sandbox.js';
 import { LATEST_VERSION, MIGRATIONS } from './duckdb-migrations.js';
-import { OwnTablesStore, requestedReadOnly, timeVersion, type OwnTables, type ReadOnlyCause } from '../../store/own-tables.js';
+import { loadedAtDate, OwnTablesStore, requestedReadOnly, timeVersion, type OwnTables, type ReadOnlyCause } from '../../store/own-tables.js';
 import type { QueryOptions, Row, SqlValue, Store } from '../../store/store.js';
 import { queryCancelled, queryTimeout } from '../../store/query-stopped.js';
 
@@ -221,6 +221,14 @@ export class DuckDbStore extends OwnTablesStore implements Store {
     const rows = await this.query<{ v: bigint | null }>('SELECT max(load_id) AS v FROM uprate_loads');
     const v = rows[0]?.v;
     return v === null || v === undefined ? timeVersion() : Number(v);
+  }
+
+  /** The newest load's commit time (UTC), null without a load log or before the first load. */
+  async lastLoad(): Promise<Date | null> {
+    this.loadLog ||= await this.hasTable('uprate_loads');
+    if (!this.loadLog) return null;
+    const rows = await this.query<{ t: string | null }>('SELECT CAST(max(loaded_at) AS VARCHAR) AS t FROM uprate_loads');
+    return loadedAtDate(rows[0]?.t);
   }
 
   /** Does this file hold uprate's table `name` (in its main schema)? */

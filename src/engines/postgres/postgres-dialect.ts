@@ -17,4 +17,6 @@ export const postgresDialect: Dialect = {
   addDays: (expr, days) => `(${expr} + make_interval(days => ${days}))`,
   daysBetween: (from, to) => `(EXTRACT(EPOCH FROM (${to}) - (${from})) / 86400.0)`,
   approxCountDistinctCall: (expr) => `count(DISTINCT ${expr})`,
+  // Compared byte by byte, whatever the database's collation.
+  hashPrefix: (expr) => `(substr(md5(CAST(${expr} AS text)), 1, 4) COLLATE "C")`,
 };

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { UprateError, errorMessage } from '../../core/errors.js';
 import { parseDatabaseUrl, redactUrl } from '../../store/database-url.js';
-import { OwnTablesStore, readOnlyError, requestedReadOnly, timeVersion, type OwnTables, type OwnTablesFeature, type ReadOnlyCause } from '../../store/own-tables.js';
+import { loadedAtDate, OwnTablesStore, readOnlyError, requestedReadOnly, timeVersion, type OwnTables, type OwnTablesFeature, type ReadOnlyCause } from '../../store/own-tables.js';
 import { POSTGRES_LATEST_VERSION, POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import { postgresError, isConnectionLost } from './postgres-errors.js';
 import { legacyPublicNotice, locatePostgres, startupSetting, visibleTable } from './postgres-place.js';
@@ -349,6 +349,14 @@ export class PostgresStore extends OwnTablesStore implements BulkLoadingStore {
     const rows = await this.query<{ v: bigint | null }>(`SELECT max(load_id) AS v FROM ${this.own('uprate_loads')}`);
     const v = rows[0]?.v;
     return v === null || v === undefined ? timeVersion() : Number(v);
+  }
+
+  /** The newest load's commit time (UTC), null without a load log or before the first load. */
+  async lastLoad(): Promise<Date | null> {
+    this.loadLog ||= await this.hasOwnTable('uprate_loads');
+    if (!this.loadLog) return null;
+    const rows = await this.query<{ t: string | null }>(`SELECT max(loaded_at)::text AS t FROM ${this.own('uprate_loads')}`);
+    return loadedAtDate(rows[0]?.t);
   }
 
   /** One of uprate's tables exists in its schema and this user may read it. */

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { UprateConfig } from '../../config/index.js';
+import { DEFAULT_CURRENCY, type UprateConfig } from '../../config/index.js';
 import { UprateError } from '../../core/errors.js';
 import {
   breakdown,
@@ -21,7 +21,9 @@ import {
   parseFilters,
   parseNumber,
   sampleSizePlan,
+  segmentTimeseries,
   timeseries,
+  timeToAccept,
   type KpiContext,
   type Params,
   type Selection as KpiSelection,
@@ -38,7 +40,7 @@ import { SharedReads } from '../shared-reads.js';
 import { collectMonthlyReport, monthRange } from '../../report-html/monthly-report.js';
 
 /** The settings the KPI endpoints read from the config file. */
-export type KpiSettings = Partial<Pick<UprateConfig, 'bands' | 'target' | 'conversionWindowDays' | 'stats' | 'kpi'>>;
+export type KpiSettings = Partial<Pick<UprateConfig, 'bands' | 'target' | 'conversionWindowDays' | 'stats' | 'kpi' | 'currency'>>;
 
 export interface KpiApiOptions {
   readonly model: Model;
@@ -50,7 +52,7 @@ export interface KpiApiOptions {
 }
 
 /** A read's common parameters, the KPI binding it is answered through, and the caller's scope. */
-interface Read {
+export interface KpiRead {
   readonly common: ReturnType<typeof parseCommon>;
   readonly binding: ReturnType<typeof servedBinding>;
   readonly scope: ReadScope;
@@ -66,24 +68,13 @@ const MONTHLY_PARAMS = ['month', 'offerType', 'filters', 'asOf'];
  * document at /api/v1/openapi.json). Every number comes from model queries, so it answers on any
  * engine, restricted by the caller's token like the Cube API.
  */
-export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, options: KpiApiOptions): Promise<void> {
-  const { model } = options;
-  const settings = options.settings ?? {};
-  // A model without the KPI's inputs still serves the Cube API; the KPI endpoints say what to bind.
-  const bound = options.binding;
-  // Every computation against the same data shares its count reads (the dashboard's requests overlap).
-  const shared = new SharedReads();
-
-  /**
-   * What every read checks first, in this order: the common parameters, the caller's scope (a
-   * token without a required claim is refused here), then the binding.
-   */
-  const read = (request: FastifyRequest, reply: FastifyReply, q: Params): Read => {
-    const common = parseCommon(q, model);
-    const scope = server.read(request, reply);
-    return { common, scope, binding: servedBinding(bound) };
-  };
-  const kpiContext = ({ common, binding, scope }: Read, run: ReadRun): KpiContext => ({
+/**
+ * The KPI context of one read, as every /api/v1 route builds it: the server's store, the caller's
+ * access and limits, the config's settings, the request's clock and signal, the shared reads of
+ * the data version it answers.
+ */
+export function kpiContextOf(server: ServerContext, model: Model, settings: KpiSettings, shared: SharedReads): (read: KpiRead, run: ReadRun) => KpiContext {
+  return ({ common, binding, scope }, run) => ({
     store: server.store,
     model,
     binding,
@@ -99,11 +90,31 @@ export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, 
     method: common.method,
     reads: shared.for(run.generation),
   });
+}
+
+export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, options: KpiApiOptions): Promise<void> {
+  const { model } = options;
+  const settings = options.settings ?? {};
+  // A model without the KPI's inputs still serves the Cube API; the KPI endpoints say what to bind.
+  const bound = options.binding;
+  // Every computation against the same data shares its count reads (the dashboard's requests overlap).
+  const shared = new SharedReads();
+
+  /**
+   * What every read checks first, in this order: the common parameters, the caller's scope (a
+   * token without a required claim is refused here), then the binding.
+   */
+  const read = (request: FastifyRequest, reply: FastifyReply, q: Params): KpiRead => {
+    const common = parseCommon(q, model);
+    const scope = server.read(request, reply);
+    return { common, scope, binding: servedBinding(bound) };
+  };
+  const kpiContext = kpiContextOf(server, model, settings, shared);
   /**
    * The answer of a parsed read (cached, or computed once for every identical request). `params`
    * is what the route passes to the computation besides the common parameters: the key.
    */
-  const answer = (reply: FastifyReply, path: string, r: Read, params: unknown, compute: (ctx: KpiContext) => Promise<unknown>) => {
+  const answer = (reply: FastifyReply, path: string, r: KpiRead, params: unknown, compute: (ctx: KpiContext) => Promise<unknown>) => {
     const { selection, level, method } = r.common;
     return sendRead(reply, options.answers, {
       route: `GET ${path}`,
@@ -146,7 +157,9 @@ export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, 
   );
 
   // What the bound model supports: the dashboard builds its controls from it.
-  app.get('/api/v1/binding', { config: { reads: true } }, async () => bindingDocument(model, bound, settings.conversionWindowDays ?? 30));
+  app.get('/api/v1/binding', { config: { reads: true } }, async () =>
+    bindingDocument(model, bound, settings.conversionWindowDays ?? 30, { currency: settings.currency ?? DEFAULT_CURRENCY, data: await dataFreshness(server) }),
+  );
 
   app.get('/api/v1/kpi', async (request, reply) => {
     const r = read(request, reply, query(request, []));
@@ -154,8 +167,9 @@ export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, 
   });
 
   app.get('/api/v1/timeseries', async (request, reply) => {
-    const q = query(request, ['grain', 'chart', 'includeProvisional']);
+    const q = query(request, ['grain', 'chart', 'includeProvisional', 'by']);
     const r = read(request, reply, q);
+    const by = param(q, 'by');
     const grain = param(q, 'grain');
     const chart = param(q, 'chart');
     const provisional = param(q, 'includeProvisional');
@@ -164,7 +178,21 @@ export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, 
       chart: chart === undefined ? 'auto' : parseChoiceParam(chart, 'chart', ['auto', 'p', 'laney'] as const),
       includeProvisional: provisional === undefined ? false : parseChoiceParam(provisional, 'includeProvisional', ['true', 'false'] as const) === 'true',
     };
+    if (by !== undefined) {
+      // One series per segment (the most-offered ones), each computed as the whole selection's.
+      const split = { ...series, by: dimensionList(by, 'by', 1)[0] ?? by };
+      return answer(reply, '/api/v1/timeseries', r, split, (ctx) => segmentTimeseries(ctx, r.common.selection, split));
+    }
     return answer(reply, '/api/v1/timeseries', r, series, (ctx) => timeseries(ctx, r.common.selection, series));
+  });
+
+  // Cumulative acceptance by days since the offer, per segment (Kaplan–Meier for offers still open).
+  app.get('/api/v1/time-to-accept', async (request, reply) => {
+    const q = query(request, ['by']);
+    const r = read(request, reply, q);
+    const by = param(q, 'by');
+    const split = by === undefined ? {} : { by: dimensionList(by, 'by', 1)[0] ?? by };
+    return answer(reply, '/api/v1/time-to-accept', r, split, (ctx) => timeToAccept(ctx, r.common.selection, split));
   });
 
   app.get('/api/v1/breakdown', async (request, reply) => {
@@ -232,7 +260,7 @@ export async function kpiApiRoutes(app: FastifyInstance, server: ServerContext, 
     const r = read(request, reply, q);
     const month = param(q, 'month');
     if (month !== undefined) monthRange(month, 'month');
-    const report = { ...(month ? { month } : {}), offerType: r.common.selection.offerType, filters: r.common.selection.filters };
+    const report = { ...(month ? { month } : {}), offerType: r.common.selection.offerType, filters: r.common.selection.filters, currency: settings.currency ?? DEFAULT_CURRENCY };
     return answer(reply, '/api/v1/report/monthly', r, report, (ctx) => collectMonthlyReport(ctx, report));
   });
 
@@ -291,8 +319,18 @@ async function planSampleSize(ctx: KpiContext, selection: KpiSelection, given: S
   });
 }
 
+/**
+ * How fresh the numbers are, for the dashboard's "Data as of … · last load …": the server's
+ * clock (what "pending" is judged against) and the time of the newest load in uprate's load log
+ * (null without one: a model over the user's own tables, or before the first load).
+ */
+export async function dataFreshness(server: Pick<ServerContext, 'clock' | 'store'>): Promise<{ asOf: string; lastLoad: string | null }> {
+  const last = await server.store.lastLoad();
+  return { asOf: server.clock().toISOString(), lastLoad: last ? last.toISOString() : null };
+}
+
 /** GET /api/v1/binding: the KPI's members, the breakdown dimensions with titles, and what is (not) available. */
-export function bindingDocument(model: Model, check: BindingCheck, windowDays = 30) {
+export function bindingDocument(model: Model, check: BindingCheck, windowDays = 30, served: { currency: string; data: { asOf: string; lastLoad: string | null } } = { currency: DEFAULT_CURRENCY, data: { asOf: new Date().toISOString(), lastLoad: null } }) {
   const b = check.binding;
   return {
     bound: check.usable,
@@ -305,5 +343,7 @@ export function bindingDocument(model: Model, check: BindingCheck, windowDays = 
     capabilities: check.capabilities.map((c) => ({ name: c.name, available: c.available, ...(c.reason ? { reason: c.reason } : {}) })),
     problems: [...check.problems],
     cubes: [...model.cubes.keys()],
+    currency: served.currency,
+    data: served.data,
   };
 }

@@ -93,7 +93,17 @@ export function showLeaderboard(panel: Panel, lb: LeaderboardResponse, f: Format
             ? h('button', { type: 'button', class: 'link drill', 'aria-label': `Filter the page to offer ${r.offer ?? 'not recorded'}`, onclick: () => drill(r.offer ?? NOT_RECORDED) }, r.offer ?? 'not recorded')
             : (r.offer ?? 'not recorded'),
           r.smallSample ? h('span', { class: 'flag', title: `Fewer than ${lb.smallSampleThreshold} offers: ranked after the others` }, 'small sample') : null),
-        h('td', { class: 'num rate-cell' }, svgFragment(intervalBar(r, max, lb.overallRate), 'ci-bar'), h('span', { class: 'rate-text' }, h('strong', {}, f.percent(r.shrunkenRate)), h('small', {}, ` ${f.interval(r.lower, r.upper)}`))),
+        h(
+          'td',
+          { class: 'num rate-cell' },
+          svgFragment(intervalBar(r, max, lb.overallRate), 'ci-bar'),
+          // A small sample's shrunken rate is mostly the prior: not bold, marked "≈", and on a phone
+          // (where the raw-rate column is hidden) its raw rate and counts right under it.
+          h('span', { class: 'rate-text' },
+            r.smallSample ? h('span', { class: 'rate-small', title: 'Mostly the overall rate: too few offers to tell this offer\'s own' }, `≈${f.percent(r.shrunkenRate)}`) : h('strong', {}, f.percent(r.shrunkenRate)),
+            h('small', {}, ` ${f.interval(r.lower, r.upper)}`),
+            r.smallSample ? h('span', { class: 'raw-narrow' }, `raw ${f.percent(r.rate)}`) : null),
+        ),
         h('td', { class: 'num hide-narrow' }, f.percent(r.rate)),
         h('td', { class: 'num' }, `${f.count(r.accepted)} / ${f.count(r.offers)}`),
         h('td', { class: 'num hide-narrow' }, f.probability(r.probabilityToBeatOverall)),

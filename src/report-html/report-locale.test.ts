@@ -1,0 +1,98 @@
+/**
+ * The monthly report in German and French (`--locale de-DE|fr-FR`): the words from the catalogue
+ * (messages.ts), numbers and dates by Intl, revenue in the config's currency. Five offers, counted
+ * by hand (as monthly-report.test.ts): June 1 of 2 accepted (50.0%), May 1 of 3 (33.3%); June's
+ * accepted offer brought 10 of revenue.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { demoContext } from '../../test/judgements/demo-context.js';
+import { loadModel, shippedModelDir } from '../model/index.js';
+import { DuckDbStore } from '../store/index.js';
+import { collectMonthlyReport, type MonthlyReport } from './monthly-report.js';
+import { renderReportHtml } from './report-html.js';
+import { renderReportMarkdown } from './report-markdown.js';
+import { messagesFor } from './messages.js';
+import { reportSummary, summaryText } from '../reports-delivery/report-summary.js';
+
+let store: DuckDbStore;
+let usd: MonthlyReport;
+let eur: MonthlyReport;
+const NBSP = '\u00a0';
+
+before(async () => {
+  store = await DuckDbStore.open(':memory:');
+  await store.run(`INSERT INTO customers (customer_id, account_size) VALUES ('c1', 'smb'), ('c2', 'enterprise'), ('c3', 'smb'), ('c4', 'smb'), ('c5', 'enterprise')`);
+  await store.run(`INSERT INTO offers (offer_id, customer_id, offered_at, offer_type, offer_name, accepted_at, declined_at, revenue) VALUES
+    ('o1', 'c1', '2025-06-05 09:00:00', 'upsell', 'Premium', '2025-06-06 09:00:00', NULL, 10),
+    ('o2', 'c2', '2025-06-10 09:00:00', 'upsell', 'Premium', NULL, '2025-06-11 09:00:00', NULL),
+    ('o3', 'c3', '2025-05-01 10:00:00', 'upsell', 'Premium', '2025-05-02 10:00:00', NULL, 10),
+    ('o4', 'c4', '2025-05-20 10:00:00', 'upsell', 'Premium', NULL, '2025-05-21 10:00:00', NULL),
+    ('o5', 'c5', '2025-05-31 10:00:00', 'upsell', 'Premium', NULL, '2025-06-01 10:00:00', NULL)`);
+  const ctx = demoContext(store, await loadModel(shippedModelDir()), new Date('2025-07-15T00:00:00Z'));
+  usd = await collectMonthlyReport(ctx, { month: '2025-06' });
+  eur = await collectMonthlyReport(ctx, { month: '2025-06', currency: 'EUR' });
+});
+
+after(async () => {
+  await store?.close();
+});
+
+test('the currency of revenue: USD by default, the config\'s when named', () => {
+  assert.equal(usd.currency, 'USD');
+  assert.equal(eur.currency, 'EUR');
+  assert.ok(renderReportHtml(usd).includes('<div class="label">Expansion revenue</div><div class="value">$10</div>'));
+  assert.ok(renderReportHtml(eur).includes('<div class="label">Expansion revenue</div><div class="value">€10</div>'));
+  assert.ok(renderReportMarkdown(eur).includes('| €10 |'));
+  // An interval over all three bands reads as plain words, not "POOR / MODERATE / STRONG?".
+  assert.ok(renderReportHtml(usd).includes('>between poor and strong</span>'));
+});
+
+test('German: the words translated, "50,0 %" and "33,3 %", euros after the number', () => {
+  const html = renderReportHtml(eur, { locale: 'de-DE' });
+  assert.ok(html.includes('<html lang="de-DE">'));
+  assert.ok(html.includes('<h1>Upsell- &amp; Cross-Sell-Konversion — Juni 2025</h1>'));
+  for (const heading of ['Verlauf', 'Nach Segment', 'Angebotsrangliste', 'Was auffällt']) assert.ok(html.includes(`<h2>${heading}</h2>`), heading);
+  assert.ok(html.includes('>zwischen schwach und stark</span>'));
+  assert.ok(html.includes(`data-rate="0.5">50,0${NBSP}%</span>`), 'the headline rate in German');
+  assert.ok(html.includes(`ggü. dem Vormonat, Mai 2025 (33,3${NBSP}%)`), 'the change against May');
+  assert.ok(html.includes('nicht signifikant'));
+  assert.ok(html.includes('1 von 2 Angeboten angenommen innerhalb von 30 Tagen'));
+  assert.ok(html.includes(`<div class="label">Expansionsumsatz</div><div class="value">10${NBSP}€</div>`));
+  assert.ok(html.includes('Geschrumpfte Rate'));
+  // What stays English says so, and is marked as English for screen readers.
+  assert.ok(html.includes('Die statistischen Erläuterungen und die Befunde sind auf Englisch.'));
+  assert.ok(html.includes('<p class="trend-words" lang="en">'));
+  const md = renderReportMarkdown(eur, { locale: 'de-DE' });
+  assert.match(md, /^# Upsell- & Cross-Sell-Konversion — Juni 2025$/m);
+  assert.ok(md.includes(`**Konversionsrate 50,0${NBSP}%**`));
+  assert.match(md, /^## Verlauf$/m);
+  assert.match(md, /^\| Monat \| Rate \| Intervall \| Angenommen \/ Angebote \|/m);
+});
+
+test('French: the words translated, numbers the French way', () => {
+  const html = renderReportHtml(eur, { locale: 'fr-FR' });
+  assert.ok(html.includes('<h1>Conversion upsell et cross-sell — juin 2025</h1>'));
+  for (const heading of ['Évolution', 'Par segment', 'Classement des offres', 'Ce qui ressort']) assert.ok(html.includes(`<h2>${heading}</h2>`), heading);
+  assert.ok(html.includes(`par rapport au mois précédent, mai 2025 (33,3${NBSP}%)`), 'the change against May');
+  assert.ok(html.includes('non significatif'));
+  assert.ok(html.includes('1 offres acceptées sur 2 sous 30 jours'));
+  assert.ok(html.includes('Revenu d’expansion'));
+});
+
+test('an untranslated language keeps English words with its own number format', () => {
+  const html = renderReportHtml(usd, { locale: 'es-ES' });
+  assert.ok(html.includes('<h2>Trend</h2>'));
+  assert.ok(html.includes(`50,0${NBSP}%`));
+  assert.doesNotMatch(html, /data-note="untranslated"/);
+});
+
+test('the emailed summary speaks the report\'s language', () => {
+  const summary = reportSummary(eur, { name: 'monthly', key: 'k', locale: 'de-DE', publicUrl: 'https://uprate.example', sentAt: new Date('2025-07-02T08:00:00Z') });
+  assert.equal(summary.title, 'Upsell- & Cross-Sell-Konversion — Juni 2025');
+  assert.ok(summary.headline.startsWith(`50,0${NBSP}% (95${NBSP}% Intervall `), summary.headline);
+  const text = summaryText(summary, messagesFor('de-DE'));
+  assert.match(text, /^Konversionsrate: 50,0/m);
+  assert.match(text, /^Vormonat: /m);
+  assert.match(text, /^In uprate öffnen: https:\/\/uprate\.example/m);
+});
