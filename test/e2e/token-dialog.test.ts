@@ -65,12 +65,12 @@ describe('the token dialog in Chromium', { skip: missing ?? false }, () => {
     assert.equal(await page.evaluate<string | undefined>('document.activeElement?.id'), 'token-reopen');
     // Keyboard only: from the top of the page, Tab reaches it within a few steps; Enter presses it.
     await page.evaluate('document.activeElement?.blur()');
-    let steps = 0;
-    while ((await page.evaluate<string | undefined>('document.activeElement?.id')) !== 'token-reopen' && steps < 5) {
+    const passed: string[] = [];
+    while ((await page.evaluate<string | undefined>('document.activeElement?.id')) !== 'token-reopen' && passed.length < 5) {
       await page.keyboard.press('Tab');
-      steps += 1;
+      passed.push(await page.evaluate<string>(`(e => e ? (e.id || e.tagName + ':' + (e.textContent ?? '').trim().slice(0, 30)) : '')(document.activeElement)`));
     }
-    assert.equal(await page.evaluate<string | undefined>('document.activeElement?.id'), 'token-reopen', `not reached in ${steps} Tabs`);
+    assert.equal(await page.evaluate<string | undefined>('document.activeElement?.id'), 'token-reopen', `not reached in ${passed.length} Tabs: ${passed.join(' → ')}`);
     await page.keyboard.press('Enter');
     await page.locator('#token-dialog').waitFor();
     assert.equal(await page.evaluate<string | undefined>('document.activeElement?.id'), 'token-input');

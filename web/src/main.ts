@@ -53,6 +53,7 @@ const scopeLine = h('p', { class: 'scope', 'data-testid': 'scope' });
 const savedControls = h('div', { class: 'saved-controls' },
   savedViewsControl({ current: () => location.search, open: (search) => navigate(readState(search)) }),
   annotationsControl({ changed: () => void render(readState(location.search)) }));
+const headerTools = h('div', { class: 'header-tools' }, savedControls, printButton());
 /** The active filters, always in view (also when the controls are folded), each removable in one click. */
 const crumbs = h('nav', { class: 'crumbs', 'aria-label': 'Active filters', 'data-testid': 'crumbs' });
 const banner = h('div', { class: 'banner', role: 'status' });
@@ -93,7 +94,7 @@ function layout(): void {
       h('div', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, '▲'), heading, h('span', { class: 'product' }, 'uprate')),
       scopeLine,
       freshnessLine,
-      h('div', { class: 'header-tools' }, savedControls, printButton())),
+      headerTools),
     controlsSlot,
     crumbs,
     banner,
@@ -167,10 +168,13 @@ function navigate(next: ViewState, push = true): void {
  */
 function askForToken(reason: string): void {
   current?.abort();
+  // Saved views, notes and the PDF need the data: out of the way (and the Tab order) until a token is in.
+  headerTools.hidden = true;
   showTokenPrompt({
     reason,
     place: mainArea,
     onToken: (token) => {
+      headerTools.hidden = false;
       storeToken(token);
       layout();
       void start();
