@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Random } from '../core/random.js';
 import { historyColumnNames } from './features.js';
 import { labelledOffers, pooledMetrics, trainOffer } from './train.js';
 import type { AttributeValue, FeatureMember, OfferEvent } from './types.js';
@@ -8,16 +9,10 @@ const DAY = 86_400_000;
 const START = Date.UTC(2024, 0, 1);
 const AS_OF = Date.UTC(2026, 0, 1);
 
-/** A small seeded generator (mulberry32): the test's data do not depend on the code under test. */
+/** The project's seeded generator: the test's data do not depend on the code under test. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Random(seed);
+  return () => random.next();
 }
 
 function normal(r: () => number): number {

@@ -2,7 +2,8 @@ import { UprateError } from '../core/errors.js';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import type { Model } from '../model/index.js';
 import { compileSql, dialectFor, planToSql, type CompiledSql, type Dialect } from '../sql/index.js';
-import type { Store } from '../store/store.js';
+import type { Row, Store } from '../store/store.js';
+import type { SelectNode } from '../sql/nodes.js';
 import { usableRollups } from '../rollups/availability.js';
 import { matchRollup, type RollupMatch, type UsableRollup } from '../rollups/match.js';
 import { rollupSql } from '../rollups/rollup-sql.js';
@@ -118,6 +119,16 @@ export function dialectOf(store: Pick<Store, 'engine'>): Dialect {
 export async function rollupsFor(store: Store, model: Model, options: AnswerOptions): Promise<readonly UsableRollup[]> {
   if (options.useRollups === false || process.env['UPRATE_ROLLUPS'] === 'off') return [];
   return options.rollups ?? usableRollups(store, model);
+}
+
+/** Runs one planned statement on the store with the read's timeout and cancel signal. */
+export async function runStatement(store: Store, node: SelectNode, options: AnswerOptions): Promise<Row[]> {
+  const sql = compileSql(dialectOf(store), node);
+  const timeoutMs = options.timeoutMs ?? options.limits?.queryTimeoutMs;
+  return store.query(sql.sql, sql.params, {
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
 }
 
 /** Validates, normalises, plans and compiles a Cube query (every member checked against the model). */

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { InternalError, UprateError } from '../core/errors.js';
 import { DEFAULT_LIMITS } from '../core/limits.js';
 import type { Model } from '../model/index.js';
-import { compileSql, planToSql, type Dialect } from '../sql/index.js';
+import { planToSql, type Dialect } from '../sql/index.js';
 import { concat, identifier, logical, param, raw, select, type SelectColumn, type SelectNode, type SqlExpr } from '../sql/nodes.js';
-import type { Row, Store } from '../store/store.js';
-import { dialectOf, type AnswerOptions } from './answer-query.js';
+import type { Store } from '../store/store.js';
+import { dialectOf, runStatement, type AnswerOptions } from './answer-query.js';
 import { buildPlan } from './build-plan.js';
 import { guardQuery } from './cost-guard.js';
 import type { CubeQuery } from './cube-query.js';
@@ -123,14 +123,6 @@ export function prepareRows(model: Model, query: CubeQuery, options: RowsOptions
   return { plan, node: { ...planned, where, orderBy: [], limit: null, offset: null } };
 }
 
-async function run(store: Store, node: SelectNode, options: AnswerOptions): Promise<Row[]> {
-  const sql = compileSql(dialectOf(store), node);
-  const timeoutMs = options.timeoutMs ?? options.limits?.queryTimeoutMs;
-  return store.query(sql.sql, sql.params, {
-    ...(timeoutMs === undefined ? {} : { timeoutMs }),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
-}
 
 /**
  * Every group of a Cube query (in no order), as `/load` formats its rows: values by member,
@@ -144,7 +136,7 @@ async function run(store: Store, node: SelectNode, options: AnswerOptions): Prom
  */
 export async function answerRows(store: Store, model: Model, query: CubeQuery, options: RowsOptions): Promise<DataRow[]> {
   const p = prepareRows(model, query, options, dialectOf(store));
-  return formatRows(p.plan, await run(store, p.node, options));
+  return formatRows(p.plan, await runStatement(store, p.node, options));
 }
 
 /** A row condition of a summary, on a member of the query (its value per group). */
@@ -232,7 +224,7 @@ export async function summarizeRows(store: Store, model: Model, query: CubeQuery
     from: { kind: 'subquery', query: p.node, alias: 'per_group' },
     groupBy: keys.map((_, i) => i + 1),
   });
-  const rows = await run(store, outer, options);
+  const rows = await runStatement(store, outer, options);
   const keyPlan: QueryPlan = { ...p.plan, dimensions: keys, timeDimensions: [], measures: [] };
   const formatted = formatRows(keyPlan, rows);
   const types = summary.columns.map((c) => (c.fn === 'max' ? selectionOf(p.plan, c.of).member.type : 'number'));

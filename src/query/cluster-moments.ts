@@ -1,10 +1,10 @@
 import { InternalError, UprateError } from '../core/errors.js';
 import { DEFAULT_LIMITS } from '../core/limits.js';
 import type { Model } from '../model/index.js';
-import { compileSql, planToSql } from '../sql/index.js';
+import { planToSql } from '../sql/index.js';
 import { column, identifier, raw, select, type SelectColumn, type SelectNode, type SqlExpr } from '../sql/nodes.js';
 import type { Row, Store } from '../store/store.js';
-import { dialectOf, type AnswerOptions } from './answer-query.js';
+import { runStatement, type AnswerOptions } from './answer-query.js';
 import { buildPlan } from './build-plan.js';
 import { clustersFirstPays, clustersFirstSelect, clustersFirstShape } from './clusters-first.js';
 import { guardCells, guardQuery } from './cost-guard.js';
@@ -115,14 +115,6 @@ function momentColumns(measures: readonly Selection[], request: ClusterRequest, 
   ];
 }
 
-async function run(store: Store, node: SelectNode, options: AnswerOptions): Promise<Row[]> {
-  const sql = compileSql(dialectOf(store), node);
-  const timeoutMs = options.timeoutMs ?? options.limits?.queryTimeoutMs;
-  return store.query(sql.sql, sql.params, {
-    ...(timeoutMs === undefined ? {} : { timeoutMs }),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
-}
 
 /** Engine rows of the moments' statement → the answer (the plan's own column names, formatted as /load would). */
 function clusteredRows(p: PreparedClustered, rows: readonly Row[], request: ClusterRequest): ClusteredRow[] {
@@ -157,7 +149,7 @@ async function answerPrepared(store: Store, model: Model, p: PreparedClustered, 
     limit: p.asked.limit,
     offset: p.asked.offset || null,
   });
-  return clusteredRows(p, await run(store, outer, options), request);
+  return clusteredRows(p, await runStatement(store, outer, options), request);
 }
 
 /**
@@ -278,7 +270,7 @@ export async function answerClusteredSets(
       orderBy: keys.map((_, i) => ({ position: i + 1, desc: false })),
       limit: budget,
     });
-    const rows = await run(store, outer, options);
+    const rows = await runStatement(store, outer, options);
     const setOf = (row: Row) => Number(row[SET_ID]);
     const lastSet = rows.length > 0 ? setOf(rows[rows.length - 1] as Row) : -1;
     members.forEach((i, j) => {

@@ -50,8 +50,18 @@ export interface ApiRead {
   readonly compute: (run: ReadRun) => Promise<unknown>;
 }
 
-/** Sends the read's answer, cached or computed, with the cache headers. */
-export async function sendRead(reply: FastifyReply, answers: ApiAnswers, read: ApiRead): Promise<FastifyReply> {
+/** The cached JSON answer sent in another format: its media type, a file name to save it as, the text made from the JSON. */
+export interface AnswerRendering {
+  readonly type: string;
+  readonly fileName: string;
+  readonly body: (json: string) => string;
+}
+
+/**
+ * Sends the read's answer, cached or computed, with the cache headers — as JSON, or rendered from
+ * the same cached JSON (so the two formats never disagree and share one computation).
+ */
+export async function sendRead(reply: FastifyReply, answers: ApiAnswers, read: ApiRead, rendering?: AnswerRendering): Promise<FastifyReply> {
   const { answer, source } = await answers.ask({
     key: readKey(read),
     clocked: read.asOf === null,
@@ -60,12 +70,13 @@ export async function sendRead(reply: FastifyReply, answers: ApiAnswers, read: A
     compute: async ({ signal, now, generation }) => JSON.stringify(await read.compute({ signal, asOf: read.asOf ?? now, generation })),
   });
   const asOf = read.asOf ?? answer.clockAt ?? answer.refreshedAt;
+  if (rendering) reply.header('content-disposition', `attachment; filename="${rendering.fileName}"`);
   return reply
     .header(CACHE_HEADER, source)
     .header(COMPUTED_AT_HEADER, answer.refreshedAt.toISOString())
     .header(AS_OF_HEADER, asOf.toISOString())
-    .type(JSON_TYPE)
-    .send(answer.value);
+    .type(rendering?.type ?? JSON_TYPE)
+    .send(rendering ? rendering.body(answer.value) : answer.value);
 }
 
 /** The cache key of a read: two reads share an entry only when all of it is equal. */

@@ -6,29 +6,22 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { BreakdownResponse, KpiResponse } from '../../src/insights/api-types.js';
-import { browserMissing, buildDashboard, launchBrowser, startDemoServer, type BuiltDashboard, type DemoServer } from './harness.js';
+import { browserMissing, openDashboard, type DashboardSession, type DemoServer } from './harness.js';
 
 const missing = browserMissing();
-const READY = "document.documentElement.dataset.ready === 'true'";
 
 describe('dashboard drill-down in Chromium', { skip: missing ?? false }, () => {
-  let built: BuiltDashboard;
+  let session: DashboardSession;
   let server: DemoServer;
-  let browser: { context: BrowserContext; close(): Promise<void> };
   let page: Page;
-  const consoleErrors: string[] = [];
 
-  const waitReady = () => page.waitForFunction(READY, null, { timeout: 60_000 });
+  const waitReady = () => session.waitReady();
   const headlineValue = async () => Number(await page.getByTestId('headline-rate').getAttribute('data-value'));
   const search = () => new URL(page.url()).searchParams;
 
-  async function api<T>(path: string, params: Record<string, string>): Promise<T> {
-    const res = await fetch(`${server.url}${path}?${new URLSearchParams(params)}`);
-    assert.equal(res.status, 200, `${path}: ${await res.clone().text()}`);
-    return (await res.json()) as T;
-  }
+  const api = <T>(path: string, params: Record<string, string>): Promise<T> => session.api<T>(path, params);
 
   /** Rate of the offers under a SQL condition, in plain SQL (the demo's 30-day window, judged at the server's clock). */
   async function sqlRate(where: string, from: string, to: string): Promise<number> {
@@ -42,22 +35,13 @@ describe('dashboard drill-down in Chromium', { skip: missing ?? false }, () => {
   }
 
   before(async () => {
-    built = await buildDashboard();
-    server = await startDemoServer({ webDir: built.dir, rows: 60_000 });
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(`page error: ${e.message}`));
-    await page.goto(`${server.url}/`);
-    await waitReady();
+    session = await openDashboard({ rows: 60_000 });
+    ({ server, page } = session);
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
-    assert.deepEqual(consoleErrors, []);
+    await session?.close();
+    assert.deepEqual(session?.consoleErrors ?? [], []);
   });
 
   test('the default range is the last 12 full months (the demo ends on a month end), its label says so', async () => {

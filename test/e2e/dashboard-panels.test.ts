@@ -8,32 +8,24 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { TimeseriesResponse, TimeToAcceptResponse } from '../../src/insights/api-types.js';
-import { browserMissing, buildDashboard, launchBrowser, startDemoServer, type BuiltDashboard, type DemoServer } from './harness.js';
+import { browserMissing, openDashboard, type DashboardSession } from './harness.js';
 
 const missing = browserMissing();
-const READY = "document.documentElement.dataset.ready === 'true'";
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 /** The default range on the demo (the last 12 full months). */
 const RANGE = { from: '2024-07-01', to: '2025-06-30' };
 
 describe('choose breakdowns in Chromium', { skip: missing ?? false }, () => {
-  let built: BuiltDashboard;
-  let server: DemoServer;
-  let browser: { context: BrowserContext; close(): Promise<void> };
+  let session: DashboardSession;
   let page: Page;
-  const consoleErrors: string[] = [];
 
-  const waitReady = () => page.waitForFunction(READY, null, { timeout: 60_000 });
+  const waitReady = () => session.waitReady();
   const search = () => new URL(page.url()).searchParams;
 
-  async function api<T>(path: string, params: Record<string, string>): Promise<T> {
-    const res = await fetch(`${server.url}${path}?${new URLSearchParams(params)}`);
-    assert.equal(res.status, 200, `${path}: ${await res.clone().text()}`);
-    return (await res.json()) as T;
-  }
+  const api = <T>(path: string, params: Record<string, string>): Promise<T> => session.api<T>(path, params);
 
   async function axeViolations(): Promise<string[]> {
     if (!(await page.evaluate<boolean>("typeof window.axe === 'object'"))) await page.addScriptTag({ content: AXE_SOURCE });
@@ -42,22 +34,13 @@ describe('choose breakdowns in Chromium', { skip: missing ?? false }, () => {
   }
 
   before(async () => {
-    built = await buildDashboard();
-    server = await startDemoServer({ webDir: built.dir, rows: 30_000 });
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(`page error: ${e.message}`));
-    await page.goto(`${server.url}/`);
-    await waitReady();
+    session = await openDashboard({ rows: 30_000 });
+    ({ page } = session);
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
-    assert.deepEqual(consoleErrors, []);
+    await session?.close();
+    assert.deepEqual(session?.consoleErrors ?? [], []);
   });
 
   test('the chooser lists every dimension of the binding; a Region panel is added with the keyboard and kept in the URL', async () => {

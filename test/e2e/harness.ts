@@ -139,3 +139,54 @@ export async function launchBrowser(options: { offline?: boolean; colorScheme?: 
     },
   };
 }
+
+/** The page has drawn what it loads first (web/src/main.ts sets it). */
+export const READY = "document.documentElement.dataset.ready === 'true'";
+
+/** A built dashboard on a demo server, opened in Chromium, with the page's console errors collected. */
+export interface DashboardSession {
+  readonly built: BuiltDashboard;
+  readonly server: DemoServer;
+  readonly browser: { context: BrowserContext; close(): Promise<void> };
+  readonly page: Page;
+  /** Console errors and uncaught page errors, in order (a test asserts none at the end). */
+  readonly consoleErrors: string[];
+  /** Waits until the page says it is ready. */
+  waitReady(): Promise<unknown>;
+  /** A GET of the served API (200 expected), its JSON. */
+  api<T>(path: string, params: Record<string, string>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Builds the dashboard, serves `rows` demo offers, opens the page and waits for it to be ready. */
+export async function openDashboard(options: { rows: number }): Promise<DashboardSession> {
+  const built = await buildDashboard();
+  const server = await startDemoServer({ webDir: built.dir, rows: options.rows });
+  const browser = await launchBrowser();
+  const page = await browser.context.newPage();
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(`${m.text()} (${m.location().url})`);
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`page error: ${e.message}`));
+  const waitReady = () => page.waitForFunction(READY, null, { timeout: 60_000 });
+  await page.goto(`${server.url}/`);
+  await waitReady();
+  return {
+    built,
+    server,
+    browser,
+    page,
+    consoleErrors,
+    waitReady,
+    async api<T>(path: string, params: Record<string, string>): Promise<T> {
+      const res = await fetch(`${server.url}${path}?${new URLSearchParams(params)}`);
+      if (res.status !== 200) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
+      return (await res.json()) as T;
+    },
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}

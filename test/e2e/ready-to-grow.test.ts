@@ -9,21 +9,18 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { OpportunitiesResponse } from '../../src/propensity/types.js';
-import { browserMissing, buildDashboard, launchBrowser, startDemoServer, type BuiltDashboard, type DemoServer } from './harness.js';
+import { browserMissing, openDashboard, READY, type DashboardSession, type DemoServer } from './harness.js';
 
 const missing = browserMissing();
-const READY = "document.documentElement.dataset.ready === 'true'";
 const PANEL_DONE = "['ready', 'error'].includes(document.getElementById('ready-to-grow')?.dataset.state ?? '')";
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 describe('"Ready to grow" in Chromium', { skip: missing ?? false, timeout: 300_000 }, () => {
-  let built: BuiltDashboard;
+  let session: DashboardSession;
   let server: DemoServer;
-  let browser: { context: BrowserContext; close(): Promise<void> };
   let page: Page;
-  const consoleErrors: string[] = [];
 
   async function api(params: Record<string, string>): Promise<OpportunitiesResponse> {
     const res = await fetch(`${server.url}/api/v1/opportunities?${new URLSearchParams({ limit: '10', ...params })}`);
@@ -47,22 +44,13 @@ describe('"Ready to grow" in Chromium', { skip: missing ?? false, timeout: 300_0
   }
 
   before(async () => {
-    built = await buildDashboard();
-    server = await startDemoServer({ webDir: built.dir, rows: 30_000 });
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(`${m.text()} (${m.location().url})`);
-    });
-    page.on('pageerror', (e) => consoleErrors.push(`page error: ${e.message}`));
-    await page.goto(`${server.url}/`);
-    await page.waitForFunction(READY, null, { timeout: 60_000 });
+    session = await openDashboard({ rows: 30_000 });
+    ({ server, page } = session);
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
-    assert.deepEqual(consoleErrors, []);
+    await session?.close();
+    assert.deepEqual(session?.consoleErrors ?? [], []);
   });
 
   test('waits for the other panels and to be in view, then its top row is the API\'s top row', async () => {

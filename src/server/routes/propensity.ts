@@ -15,10 +15,9 @@ import { servedBinding, type BindingCheck } from '../../kpi/index.js';
 import type { Model } from '../../model/index.js';
 import { findOpportunities, propensityReport } from '../../propensity/index.js';
 import type { OpportunitiesResponse } from '../../propensity/types.js';
-import { CACHE_HEADER, COMPUTED_AT_HEADER, readKey, sendRead, type ApiAnswers, type ApiRead } from '../api-answers.js';
+import { sendRead, type ApiAnswers, type ApiRead } from '../api-answers.js';
 import type { ServerContext } from '../context.js';
 import { SharedReads } from '../shared-reads.js';
-import { AS_OF_HEADER } from './cube.js';
 import { kpiContextOf, type KpiRead, type KpiSettings } from './kpi-api.js';
 import { opportunitiesCsv } from '../../propensity/opportunities-table.js';
 
@@ -99,7 +98,11 @@ export async function propensityRoutes(app: FastifyInstance, server: ServerConte
     // One key for both formats: the CSV is written from the JSON answer, so they never disagree.
     const ask = apiRead('/api/v1/opportunities', r, asked, (ctx) => findOpportunities(ctx, { ...asked, filters: r.common.selection.filters }));
     if (!csv) return sendRead(reply, options.answers, ask);
-    return sendCsv(reply, options.answers, ask, `uprate-opportunities${offer ? `-${slug(offer)}` : ''}.csv`);
+    return sendRead(reply, options.answers, ask, {
+      type: 'text/csv; charset=utf-8',
+      fileName: `uprate-opportunities${offer ? `-${slug(offer)}` : ''}.csv`,
+      body: (json) => opportunitiesCsv(JSON.parse(json) as OpportunitiesResponse),
+    });
   });
 }
 
@@ -113,23 +116,3 @@ function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'offer';
 }
 
-/**
- * The opportunities as CSV: the JSON answer as sendRead keeps it (cached under the same key),
- * written as the CRM table (opportunities-table.ts), with the cache headers of every read.
- */
-async function sendCsv(reply: FastifyReply, answers: ApiAnswers, read: ApiRead, fileName: string): Promise<FastifyReply> {
-  const { answer, source } = await answers.ask({
-    key: readKey(read),
-    clocked: read.asOf === null,
-    signal: read.signal,
-    compute: async ({ signal, now, generation }) => JSON.stringify(await read.compute({ signal, asOf: read.asOf ?? now, generation })),
-  });
-  const asOf = read.asOf ?? answer.clockAt ?? answer.refreshedAt;
-  return reply
-    .header(CACHE_HEADER, source)
-    .header(COMPUTED_AT_HEADER, answer.refreshedAt.toISOString())
-    .header(AS_OF_HEADER, asOf.toISOString())
-    .header('content-disposition', `attachment; filename="${fileName}"`)
-    .type('text/csv; charset=utf-8')
-    .send(opportunitiesCsv(JSON.parse(answer.value) as OpportunitiesResponse));
-}
