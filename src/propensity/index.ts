@@ -1,11 +1,12 @@
 import { UprateError } from '../core/errors.js';
 import type { ApiFilter } from '../insights/api-types.js';
 import type { KpiContext } from '../insights/kpi-context.js';
-import { bindingOf, countOffers, selectionFilters } from '../insights/offer-counts.js';
+import { bindingOf, selectionFilters } from '../insights/offer-counts.js';
 import { accessFilters } from '../query/index.js';
 import { sampleSizePerArm, shrinkRates } from '../stats/index.js';
 import { constantRate, segmentRateOf } from './baseline.js';
 import { codeRow, historyColumnNames, historyColumns, snapshotHistory } from './features.js';
+import { predictProbability } from './logistic.js';
 import { featureMembers, readCustomerSnapshots, readOfferEvents } from './read.js';
 import { labelledOffers, modelProbability, pooledMetrics, trainOffer, type Predictor, type TrainedOffer } from './train.js';
 import type { AttributeValue, CustomerSnapshot, Driver, FeatureMember, Opportunity, OpportunitiesResponse, PropensityReport } from './types.js';
@@ -70,15 +71,18 @@ async function train(ctx: KpiContext, options: PropensityOptions): Promise<Train
   const progress = options.onProgress ?? (() => {});
   const features = featureMembers(ctx);
   const filters = selectionFilters(ctx, { from: null, to: null, offerType: null, filters: options.filters ?? [] });
-  const all = await countOffers(ctx, { from: null, to: null, offerType: null, filters: options.filters ?? [] }, { allTime: true, clustered: false });
-  const totalOffers = all.reduce((s, r) => s + r.offers, 0);
-  if (totalOffers === 0) {
-    throw new UprateError('NOT_FOUND', 'there are no offers to learn from', { location: 'offers', hint: 'load offers first: uprate ingest customers.csv offers.csv' });
-  }
   const maxOffers = options.maxTrainingOffers ?? DEFAULT_MAX_TRAINING_OFFERS;
-  const fraction = Math.min(1, maxOffers / totalOffers);
   progress('reading offers', 0, 1);
-  const read = await readOfferEvents(ctx, { features, fraction, filters });
+  // One count of the offers the caller may see decides the share of customers read.
+  const read = await readOfferEvents(ctx, { features, fraction: (total) => (total > 0 ? Math.min(1, maxOffers / total) : 1), filters });
+  if (read.totalOffers === 0) {
+    // Nothing visible may be the filters' or the token's doing, not an empty store: say which.
+    const narrowed = (options.filters?.length ?? 0) > 0 || ctx.access.kind === 'tenant';
+    throw new UprateError('NOT_FOUND', narrowed ? 'no offers match the filters (and the rows your token may see): there is nothing to learn from' : 'there are no offers to learn from', {
+      location: narrowed ? 'filters' : 'offers',
+      hint: narrowed ? 'widen or drop the filters' : 'load offers first: uprate ingest customers.csv offers.csv',
+    });
+  }
   progress('reading offers', 1, 1);
   const asOf = ctx.asOf.getTime();
   const windowDays = ctx.windowDays;
@@ -216,10 +220,7 @@ function quickRates(offers: readonly TrainedOffer[], types: readonly string[], a
       }
       history[last] = h.acceptedNames.has(offer.validation.offerName) ? 1 : 0;
       const coded = codeRow(predictor.coding, { attributes: snapshot.attributes, history }, buffers[j] ?? undefined);
-      const beta = predictor.fit.coefficients;
-      let eta = 0;
-      for (let c = 0; c < coded.length; c++) eta += (beta[c] ?? 0) * (coded[c] ?? 0);
-      out[j] = 1 / (1 + Math.exp(-eta));
+      out[j] = predictProbability(predictor.fit, coded);
     });
     return out;
   };

@@ -100,8 +100,12 @@ const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export interface OfferEventsOptions {
   readonly features: readonly FeatureMember[];
-  /** Share of customers to read, in (0, 1]: customers are sampled whole by a hash of their id. */
-  readonly fraction: number;
+  /**
+   * Share of customers to read, in (0, 1] — customers are sampled whole by a hash of their id — or
+   * a function of the offers the caller may see (read first) giving it: training reads about a
+   * budget of offers whatever the store holds, from the one count.
+   */
+  readonly fraction: number | ((totalOffers: number) => number);
   readonly filters?: readonly CubeFilterItem[];
   /** Offers one statement reads at most, about (default 500 000): a larger read is taken in slices of the hash space. */
   readonly sliceOffers?: number;
@@ -121,7 +125,6 @@ export interface OfferEventsOptions {
  */
 export async function readOfferEvents(ctx: KpiContext, options: OfferEventsOptions): Promise<OfferEvents> {
   const b = propensityBinding(ctx);
-  const buckets = sampleBuckets(options.fraction);
   const filters = [...(options.filters ?? []), asOfFilter(ctx)];
   const query = {
     dimensions: unique([b.customer, b.time, b.offerName, b.offerType, b.daysToAccept, ...options.features.map((f) => f.member)]),
@@ -129,6 +132,7 @@ export async function readOfferEvents(ctx: KpiContext, options: OfferEventsOptio
     filters,
   };
   const totalOffers = await countAll(ctx, b, filters);
+  const buckets = sampleBuckets(typeof options.fraction === 'function' ? options.fraction(totalOffers) : options.fraction);
   const slices = Math.max(1, Math.min(MAX_SLICES, Math.ceil((totalOffers * buckets) / SAMPLE_BUCKETS / (options.sliceOffers ?? SLICE_OFFERS))));
   const events: OfferEvent[] = [];
   const attributes = new Map<string, Readonly<Record<string, AttributeValue>>>();

@@ -1,6 +1,6 @@
 import { fitSegmentRate, segmentRateOf, type SegmentRate } from './baseline.js';
 import { byCustomer, codeRow, historyBefore, historyColumnNames, historyColumns, learnCoding, offerTypes, type Coding, type RawRow } from './features.js';
-import { fitLogistic, linearPredictorVariance, type FittedLogistic } from './logistic.js';
+import { expit, fitLogistic, linearPredictor, linearPredictorVariance, type FittedLogistic } from './logistic.js';
 import { compareAuc, holdoutMetrics } from './metrics.js';
 import type { AttributeValue, DesignMatrix, Estimate, FeatureMember, HoldoutMetrics, OfferEvent, OfferValidation, PredictorName } from './types.js';
 
@@ -77,13 +77,10 @@ function fitModel(features: readonly FeatureMember[], historyNames: readonly str
   return { coding, fit: fitLogistic(design(coding, rows), { lambda: LAMBDA }) };
 }
 
-const expit = (eta: number) => 1 / (1 + Math.exp(-eta));
-
 /** The model's probability for a raw row, with a delta-method interval on the log-odds. */
 export function modelProbability(coding: Coding, fit: FittedLogistic, row: RawRow, z = 1.959963984540054): { rate: number; lower: number; upper: number; coded: Float64Array } {
   const coded = codeRow(coding, row);
-  let eta = 0;
-  for (let j = 0; j < coded.length; j++) eta += (fit.coefficients[j] ?? 0) * (coded[j] ?? 0);
+  const eta = linearPredictor(fit, coded);
   const se = Math.sqrt(Math.max(0, linearPredictorVariance(fit, coded)));
   return { rate: expit(eta), lower: expit(eta - z * se), upper: expit(eta + z * se), coded };
 }

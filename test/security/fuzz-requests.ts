@@ -377,7 +377,9 @@ const COMMON: Record<string, ParamSpec> = {
 };
 const correction = choice(['holm', 'bh', 'bonferroni']);
 const grain = choice(['day', 'week', 'month', 'quarter', 'year']);
-/** Each endpoint's parameters (src/server/routes/kpi-api.ts, report.ts). */
+/** An offer the fixture has, or a name it has not (odd text included). */
+const offerName = spec(fc.constantFrom('Extra seats', 'Support plus', 'Premium tier', 'Analytics add-on'), fc.oneof(nastyString, fc.constantFrom('extra seats', 'Nope', '')));
+/** Each endpoint's parameters (src/server/routes/kpi-api.ts, report.ts, propensity.ts). */
 const ENDPOINTS: Record<string, Record<string, ParamSpec>> = {
   kpi: COMMON,
   timeseries: { ...COMMON, grain, chart: choice(['p', 'laney']), includeProvisional: choice(['true', 'false']) },
@@ -401,6 +403,17 @@ const ENDPOINTS: Record<string, Record<string, ParamSpec>> = {
     n: spec(fc.constantFrom('100', '1000', '50000'), fc.oneof(weirdDecimal, fc.constantFrom('1e12', '1000000000001', '1'))),
     power: spec(fc.constantFrom('0.8', '0.9'), weirdDecimal),
     alpha: spec(fc.constantFrom('0.05', '0.01'), weirdDecimal),
+  },
+  'time-to-accept': { ...COMMON, by: spec(dimensionNames.map((d) => d.split(',')[0] ?? d), weirdDimensions) },
+  propensity: { offer: offerName, filters: COMMON['filters'] as ParamSpec, asOf: COMMON['asOf'] as ParamSpec, level: COMMON['level'] as ParamSpec },
+  opportunities: {
+    offer: offerName,
+    limit: spec(fc.integer({ min: 1, max: 50 }).map(String), fc.oneof(weirdDecimal, fc.constantFrom('0', '10001', '1e9'))),
+    sort: choice(['probability', 'revenue']),
+    format: choice(['json', 'csv']),
+    filters: COMMON['filters'] as ParamSpec,
+    asOf: COMMON['asOf'] as ParamSpec,
+    level: COMMON['level'] as ParamSpec,
   },
   report: {
     grain,

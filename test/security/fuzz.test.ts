@@ -22,7 +22,8 @@ const SEED = Number(process.env['UPRATE_FUZZ_SEED'] ?? 20250715);
 const SCALE = Number(process.env['UPRATE_FUZZ_SCALE'] ?? 1);
 /** Requests per family: the Cube API, and each /api/v1 endpoint (insights runs many queries per request). */
 const CUBE_RUNS = Math.round(400 * SCALE);
-const API_RUNS: Readonly<Record<string, number>> = { insights: 60, 'sample-size': 300 };
+// Propensity trains per request (a distinct clock or filter is a new training): fewer runs.
+const API_RUNS: Readonly<Record<string, number>> = { insights: 60, 'sample-size': 300, propensity: 40, opportunities: 40 };
 const DEFAULT_API_RUNS = 120;
 /** Answers slower than this are listed (not failed: a loaded CI machine is slow too). */
 const SLOW_MS = 2_000;

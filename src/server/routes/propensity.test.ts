@@ -172,4 +172,14 @@ describe('GET /api/v1/propensity and /api/v1/opportunities', { timeout: 300_000 
       assert.equal(body.location, location, url);
     }
   });
+
+  test('filters (with the token) that leave no offers: a 404 that names the filters, not an empty store', async () => {
+    const none = encodeURIComponent(JSON.stringify([{ member: 'Customers.region', operator: 'equals', values: ['apac'] }]));
+    const res = await get(`/api/v1/opportunities?filters=${none}`);
+    assert.equal(res.statusCode, 404, res.body);
+    const body = res.json() as { location?: string; code: string; error: string };
+    assert.equal(body.code, 'NOT_FOUND');
+    assert.equal(body.location, 'filters');
+    assert.match(body.error, /no offers match the filters/);
+  });
 });
