@@ -65,10 +65,22 @@ function filesThatDidNotLoad(tapText) {
   return out;
 }
 
+// UPRATE_TEST_CONCURRENCY=N runs N test files side by side (each file isolates its tables,
+// test/engines.ts, and listens on port 0). The default stays node's one file at a time on two
+// cores: with 3 at once, a run on a loaded machine timed out end-to-end and served-CLI tests
+// (5 of 1,220) and took no less time, so the knob is for a quiet machine with more cores.
+const concurrency = Number(process.env['UPRATE_TEST_CONCURRENCY'] ?? 1);
+if (!Number.isInteger(concurrency) || concurrency < 1) {
+  console.error(`UPRATE_TEST_CONCURRENCY must be a whole number ≥ 1, not ${process.env['UPRATE_TEST_CONCURRENCY']}`);
+  console.log('tests: 0 passed, 1 failed');
+  process.exit(1);
+}
+
 const tap = join(mkdtempSync(join(tmpdir(), 'uprate-tests-')), 'report.tap');
 const run = spawnSync(process.execPath, [
   '--import', 'tsx',
   '--test',
+  `--test-concurrency=${concurrency}`,
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   '--test-reporter=tap', `--test-reporter-destination=${tap}`,
   ...files,

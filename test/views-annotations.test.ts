@@ -1,8 +1,11 @@
 /**
- * Saved views and annotations (/api/v1/views, /api/v1/annotations, `uprate annotate`) on every
- * engine: a round trip through the API, the validation errors naming their field, tenant
- * isolation on a server with security filters, and the CLI on the store directly — whose notes
- * a server without filters then lists. Expected values are the inputs themselves.
+ * Saved views and annotations (/api/v1/views, /api/v1/annotations, `uprate annotate`): one suite,
+ * run on DuckDB, PostgreSQL and the 2-shard ClickHouse cluster — a round trip through the API,
+ * the validation errors naming their field, tenant isolation on a server with security filters
+ * and on the store directly, overwrites and deletes (also several in one millisecond, the clock
+ * held still), and the CLI on the store directly — whose notes a server without filters then
+ * lists. On ClickHouse also: every shard holds the same copy, and a row another process wrote
+ * with a clock ahead of this one is still overtaken. Expected values are the inputs themselves.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +19,7 @@ import { SignJWT } from 'jose';
 import { buildApp } from '../src/server/index.js';
 import { openStore, type Store } from '../src/store/index.js';
 import type { ClickHouseStore } from '../src/engines/clickhouse/index.js';
+import { addAnnotation, deleteView, listAnnotations, listViews, removeAnnotation, saveView, tenantKey } from '../src/saved/index.js';
 import { uprate } from './cli-helpers.js';
 import { locateEngines, skipUnlessReady } from './engines.js';
 
@@ -42,31 +46,6 @@ async function token(claims: Record<string, unknown>): Promise<string> {
 }
 
 for (const slot of slots) {
-  if (slot.engine === 'clickhouse') {
-    describe('saved views and annotations on clickhouse: refused with a clear error', { skip: skipUnlessReady(slot) }, () => {
-      test('the API answers 409 with a JSON error naming ClickHouse, for views and notes alike', async () => {
-        if (!slot.ready) return;
-        const store = await openStore({ db: ':memory:', url: slot.ready.where });
-        const { app } = await buildApp({ store, dev: true, logLevel: 'silent', clock: () => CLOCK });
-        try {
-          for (const [method, url, payload] of [
-            ['GET', '/api/v1/views', undefined],
-            ['POST', '/api/v1/views', { name: 'mine', state: 'grain=week' }],
-            ['GET', '/api/v1/annotations', undefined],
-            ['POST', '/api/v1/annotations', { day: '2025-03-01', text: 'pricing change' }],
-          ] as const) {
-            const res = await app.inject({ method, url, ...(payload ? { payload } : {}) });
-            assert.equal(res.statusCode, 409, `${method} ${url}: ${res.body}`);
-            assert.match((res.json() as { error: string }).error, /not kept on a ClickHouse store/);
-          }
-        } finally {
-          await app.close();
-          await store.close();
-        }
-      });
-    });
-    continue;
-  }
   describe(`saved views and annotations on ${slot.engine}`, { skip: skipUnlessReady(slot) }, () => {
     let store: Store;
     let open: FastifyInstance;
@@ -97,7 +76,9 @@ for (const slot of slots) {
       await secured.close();
       if (store.engine === 'clickhouse') {
         const ch = store as unknown as ClickHouseStore;
-        for (const shard of ch.shards) for (const t of ['saved_views', 'annotations']) await shard.request(`DROP TABLE IF EXISTS ${ch.shardDb}.${t}`);
+        for (const shard of ch.shards) for (const db of [ch.database, ch.shardDb]) await shard.request(`DROP DATABASE IF EXISTS ${db}`, { what: 'test clean-up' });
+      } else if (store.engine === 'postgres') {
+        await store.run(`DROP SCHEMA IF EXISTS ${isolation} CASCADE`);
       } else {
         await store.run('DROP TABLE IF EXISTS uprate_views');
         await store.run('DROP TABLE IF EXISTS uprate_annotations');
@@ -205,6 +186,120 @@ for (const slot of slots) {
       assert.equal((await send(secured, 'DELETE', `/api/v1/annotations/${note.id}`, undefined, europe)).status, 200);
       assert.equal((await send(secured, 'DELETE', '/api/v1/views/Mine', undefined, europe)).status, 200);
       assert.equal((await send(secured, 'DELETE', '/api/v1/views/Mine', undefined, apac)).status, 200);
+    });
+
+    // The store directly, as the routes and `uprate annotate` call it; each test under tenants of its own.
+    const region = (r: string) => tenantKey([{ member: 'Customers.region', operator: 'equals', values: [r] }]);
+
+    test('overwriting a view keeps one row with the new state; deleting it leaves none', async () => {
+      const writer = { tenant: region('overwrite'), by: 'olga' };
+      const later = new Date(CLOCK.getTime() + 60_000);
+      assert.deepEqual(await saveView(store, writer, 'Quarterly', 'grain=quarter', CLOCK), {
+        view: { name: 'Quarterly', state: 'grain=quarter', createdAt: CLOCK.toISOString(), createdBy: 'olga' },
+        replaced: false,
+      });
+      assert.equal((await saveView(store, writer, 'Quarterly', 'grain=quarter&type=cross_sell', later)).replaced, true);
+      assert.deepEqual(await listViews(store, writer.tenant), [{ name: 'Quarterly', state: 'grain=quarter&type=cross_sell', createdAt: later.toISOString(), createdBy: 'olga' }]);
+      assert.equal(await deleteView(store, writer.tenant, 'Quarterly', later), true);
+      assert.deepEqual(await listViews(store, writer.tenant), []);
+      assert.equal(await deleteView(store, writer.tenant, 'Quarterly', later), false, 'a deleted view is not deleted twice');
+      // Saved again after its delete: back, with the new state only.
+      await saveView(store, writer, 'Quarterly', 'range=ytd', later);
+      assert.deepEqual((await listViews(store, writer.tenant)).map((v) => [v.name, v.state]), [['Quarterly', 'range=ytd']]);
+      assert.equal(await deleteView(store, writer.tenant, 'Quarterly', later), true);
+    });
+
+    test('saves in one millisecond keep the later one; a delete in it hides the view (the clock held still)', async (t) => {
+      const writer = { tenant: region('same-ms'), by: null };
+      const frozen = Date.now();
+      t.mock.method(Date, 'now', () => frozen);
+      const states = ['grain=week', 'grain=month', 'grain=quarter', 'range=all', 'type=upsell', 'range=3m&grain=week'];
+      for (const [i, state] of states.entries()) {
+        assert.equal((await saveView(store, writer, 'Same ms', state, CLOCK)).replaced, i > 0, state);
+        assert.deepEqual(await listViews(store, writer.tenant), [{ name: 'Same ms', state, createdAt: CLOCK.toISOString(), createdBy: null }], `after saving ${state}`);
+      }
+      assert.equal(await deleteView(store, writer.tenant, 'Same ms', CLOCK), true);
+      assert.deepEqual(await listViews(store, writer.tenant), []);
+      const note = await addAnnotation(store, writer, '2026-03-02', 'same millisecond', CLOCK);
+      assert.equal(await removeAnnotation(store, writer.tenant, note.id, CLOCK), true);
+      assert.deepEqual(await listAnnotations(store, writer.tenant, null, null), []);
+      assert.equal(Date.now(), frozen, 'the clock stood still throughout');
+    });
+
+    test('a second tenant sees, replaces and deletes none of the first tenant\'s views and notes', async () => {
+      const first = { tenant: region('north'), by: 'nora' };
+      const second = { tenant: region('south'), by: 'sven' };
+      await saveView(store, first, 'Shared name', 'grain=week', CLOCK);
+      await saveView(store, first, 'Only north', 'type=cross_sell', CLOCK);
+      const note = await addAnnotation(store, first, '2026-02-14', 'north campaign', CLOCK);
+
+      assert.deepEqual(await listViews(store, second.tenant), []);
+      assert.deepEqual(await listAnnotations(store, second.tenant, null, null), []);
+      assert.equal(await deleteView(store, second.tenant, 'Only north', CLOCK), false);
+      assert.equal(await removeAnnotation(store, second.tenant, note.id, CLOCK), false);
+      assert.equal((await saveView(store, second, 'Shared name', 'grain=month', CLOCK)).replaced, false, 'the same name is a view of its own');
+
+      assert.deepEqual((await listViews(store, first.tenant)).map((v) => [v.name, v.state, v.createdBy]), [['Only north', 'type=cross_sell', 'nora'], ['Shared name', 'grain=week', 'nora']]);
+      assert.deepEqual((await listViews(store, second.tenant)).map((v) => [v.name, v.state, v.createdBy]), [['Shared name', 'grain=month', 'sven']]);
+      assert.deepEqual((await listAnnotations(store, first.tenant, null, null)).map((n) => [n.id, n.day, n.text]), [[note.id, '2026-02-14', 'north campaign']]);
+      // The second tenant's delete of the shared name takes its own view only.
+      assert.equal(await deleteView(store, second.tenant, 'Shared name', CLOCK), true);
+      assert.deepEqual((await listViews(store, first.tenant)).map((v) => v.name), ['Only north', 'Shared name']);
+      assert.deepEqual(await listViews(store, second.tenant), []);
+
+      for (const name of ['Only north', 'Shared name']) assert.equal(await deleteView(store, first.tenant, name, CLOCK), true);
+      assert.equal(await removeAnnotation(store, first.tenant, note.id, CLOCK), true);
+      assert.deepEqual(await listViews(store, first.tenant), []);
+    });
+
+    test('a note\'s day: any YYYY-MM-DD on DuckDB and PostgreSQL; on ClickHouse 1970 to 2105, else a 400 naming `day`', async () => {
+      const early = await send(open, 'POST', '/api/v1/annotations', { day: '1969-12-31', text: 'before 1970' });
+      if (slot.engine === 'clickhouse') {
+        assert.equal(early.status, 400, JSON.stringify(early.body));
+        assert.equal(early.body['code'], 'BAD_ARGUMENT');
+        assert.equal(early.body['location'], 'day');
+        assert.match(String(early.body['error']), /1970-01-01 to 2105-12-31/);
+        assert.deepEqual((await send(open, 'GET', '/api/v1/annotations')).body, { annotations: [] });
+      } else {
+        assert.equal(early.status, 200, JSON.stringify(early.body));
+        const listed = (await send(open, 'GET', '/api/v1/annotations')).body['annotations'] as { id: string; day: string; text: string }[];
+        assert.deepEqual(listed.map((n) => [n.day, n.text]), [['1969-12-31', 'before 1970']]);
+        assert.equal((await send(open, 'DELETE', `/api/v1/annotations/${listed[0]?.id}`)).status, 200);
+      }
+    });
+
+    test('ClickHouse: every shard holds the same full copy, and a row from a clock ahead of ours is still overtaken', { skip: slot.engine !== 'clickhouse' && 'ClickHouse only: its rows carry versions' }, async () => {
+      const ch = store as unknown as ClickHouseStore;
+      assert.equal(ch.shards.length, 2, 'the cluster has two shards');
+      const tenant = region('shards');
+      const copies = async () => {
+        const out: unknown[] = [];
+        for (const shard of ch.shards) {
+          const answer = await shard.select(
+            `SELECT name, count() AS n, argMax(state, version) AS s, argMax(is_deleted, version) AS d FROM ${ch.shardDb}.saved_views WHERE tenant = '${tenant}' GROUP BY name ORDER BY name`,
+          );
+          out.push(answer.data.map((r) => [r['name'], Number(r['n']), r['s'], Number(r['d'])]));
+        }
+        return out;
+      };
+      await saveView(store, { tenant, by: null }, 'Copied', 'grain=week', CLOCK);
+      await saveView(store, { tenant, by: null }, 'Copied', 'grain=month', CLOCK);
+      await saveView(store, { tenant, by: null }, 'Gone', 'range=all', CLOCK);
+      await deleteView(store, tenant, 'Gone', CLOCK);
+      const both = [['Copied', 2, 'grain=month', 0], ['Gone', 2, '', 1]];
+      assert.deepEqual(await copies(), [both, both]);
+
+      // Another process, its clock an hour ahead, saved the view last on every shard.
+      const ahead = (Date.now() + 3_600_000) * 1000;
+      const row = JSON.stringify({ tenant, name: 'Copied', state: 'range=12m', created_at: '2026-03-15 10:00:00', created_by: 'other', version: ahead, is_deleted: 0 });
+      for (const shard of ch.shards) await shard.request(`INSERT INTO ${ch.shardDb}.saved_views FORMAT JSONEachRow`, { body: row });
+      assert.deepEqual((await listViews(store, tenant)).map((v) => [v.name, v.state, v.createdBy]), [['Copied', 'range=12m', 'other']]);
+      await saveView(store, { tenant, by: 'us' }, 'Copied', 'grain=quarter', CLOCK);
+      assert.deepEqual((await listViews(store, tenant)).map((v) => [v.name, v.state, v.createdBy]), [['Copied', 'grain=quarter', 'us']]);
+      await deleteView(store, tenant, 'Copied', CLOCK);
+      assert.deepEqual(await listViews(store, tenant), []);
+      const gone = [['Copied', 5, '', 1], ['Gone', 2, '', 1]];
+      assert.deepEqual(await copies(), [gone, gone]);
     });
 
     test('uprate annotate add, list and remove on the store directly', () => {

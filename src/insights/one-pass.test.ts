@@ -17,7 +17,9 @@ import { findInsights } from './find-insights.js';
 import type { KpiContext, Selection } from './kpi-context.js';
 import { kpiHeadline } from './kpi-headline.js';
 import { leaderboard } from './leaderboard.js';
+import { segmentTimeseries } from './segment-timeseries.js';
 import { timeseries } from './timeseries.js';
+import { segmentFilter } from './top-segments.js';
 
 const END = new Date('2025-06-30T12:00:00Z');
 const ALL: Selection = { from: null, to: null, offerType: null, filters: [] };
@@ -86,6 +88,44 @@ describe('statements per view (default selection)', () => {
     // A breakdown of a range given by the caller also reads the values seen at any time.
     assert.deepEqual(counts, { kpi: 6, 'breakdown size': 3, 'breakdown channel': 4, 'breakdown in a range': 2, leaderboard: 3 });
   });
+});
+
+describe('a series per segment (timeseries?by=) in one pass', () => {
+  test('the reads do not grow with the segments: 2 segments and 8 segments take as many statements', async () => {
+    const count = async (by: string) => {
+      const { ctx, statements } = context({ memo: false });
+      const ts = await segmentTimeseries(ctx, ALL, { grain: 'month', by });
+      return { segments: ts.segments?.length ?? 0, statements: statements.length };
+    };
+    const types = await count('Offers.offerType');
+    const names = await count('Offers.offerName');
+    assert.equal(types.segments, 2);
+    assert.equal(names.segments, 8);
+    assert.equal(names.statements, types.statements, 'one grouped read for every segment');
+  });
+
+  // As of mid-month, with the last weeks' offers still open: each segment's projections too.
+  for (const [name, options, selection] of [
+    ['offer names, as of mid-month', { asOf: new Date('2025-05-17T09:00:00Z') }, ALL],
+    ['account sizes (not recorded is a segment), a tenant, weeks', { access: TENANT }, { ...ALL, from: '2025-03-01', to: '2025-06-30' }],
+  ] as const) {
+    test(`each segment's series is the series of the selection filtered to it: ${name}`, async () => {
+      const by = name.startsWith('offer') ? 'Offers.offerName' : 'Customers.accountSize';
+      const grain = name.endsWith('weeks') ? 'week' : 'month';
+      const { ctx } = context(options);
+      const ts = await segmentTimeseries(ctx, selection, { grain, by });
+      assert.ok((ts.segments?.length ?? 0) >= 4, `${ts.segments?.length} segments`);
+      let projected = 0;
+      for (const seg of ts.segments ?? []) {
+        const value = seg.segment[by] ?? null;
+        const alone = await timeseries(context({ ...options, memo: false }).ctx, { ...selection, from: ts.query.from, to: ts.query.to, filters: [segmentFilter(by, value)] }, { grain });
+        assert.deepEqual(seg.points, alone.points, `${seg.label}`);
+        projected += seg.points.filter((p) => p.projected !== null).length;
+      }
+      if (name.includes('mid-month')) assert.ok(projected > 0, 'some segments have a projected period');
+      if (by === 'Customers.accountSize') assert.ok(ts.segments?.some((s) => s.segment[by] === null), 'the not-recorded segment');
+    });
+  }
 });
 
 describe('the same answers with and without the memo', () => {

@@ -1,11 +1,12 @@
 import { UprateError } from '../core/errors.js';
-import { readCounts } from '../kpi/index.js';
+import { readCounts, type CountRow } from '../kpi/index.js';
 import { MAX_LIMIT, type CubeFilterItem } from '../query/index.js';
 import { kaplanMeier, type KaplanMeierCurve } from '../stats/kaplan-meier.js';
 import { projectFinalRate, type AgeCount, type OpenPeriod } from '../stats/projected-rate.js';
 import { dateToDay, dayToDate } from './days.js';
 import type { KpiContext, Selection } from './kpi-context.js';
 import { bindingOf, kpiSource, selectionFilters } from './offer-counts.js';
+import { segmentsFilter } from './top-segments.js';
 import type { ApiProjection } from './api-types.js';
 
 const DAY_MS = 86_400_000;
@@ -52,7 +53,11 @@ interface DayCounts {
  * @throws UprateError BAD_ARGUMENT for a period that is not two days `YYYY-MM-DD`, start ≤ end
  */
 export async function projectedRates(ctx: KpiContext, selection: Selection, periods: readonly ProjectionPeriod[]): Promise<(ApiProjection | null)[]> {
-  const inputs = await projectionInputs(ctx, selection, periods);
+  return projectionsOf(ctx, await projectionInputs(ctx, selection, periods));
+}
+
+/** The projected rates from what {@link projectionInputs} read: null for a period with nothing pending. */
+export function projectionsOf(ctx: Pick<KpiContext, 'level'>, inputs: ProjectionInputs): (ApiProjection | null)[] {
   return inputs.periods.map((period) => {
     if (!period || !inputs.curve) return null;
     const projection = projectFinalRate(period, inputs.curve, { level: ctx.level, learntFrom: inputs.learntFrom });
@@ -81,35 +86,114 @@ export interface ProjectionInputs {
 
 /** The two reads behind {@link projectedRates} (exported for tests and other views of the curve). */
 export async function projectionInputs(ctx: KpiContext, selection: Selection, periods: readonly ProjectionPeriod[]): Promise<ProjectionInputs> {
+  checkPeriods(periods);
+  const plan = projectionPlan(ctx, selection);
+  const open = openPeriods(plan, periods);
+  if (open.length === 0 || !plan.daysToAccept) return { curve: null, learntFrom: plan.learntFrom, periods: periods.map(() => null) };
+  const [eventRows, dayRows] = await readCurveAndDays(ctx, plan, plan.daysToAccept, [], open);
+  return assemble(plan, periods, open, eventRows, dayRows);
+}
+
+/** One segment's periods to project: the segment's value of `by` (null: not recorded) and its periods. */
+export interface SegmentPeriods {
+  readonly value: string | null;
+  readonly periods: readonly ProjectionPeriod[];
+}
+
+/**
+ * {@link projectionInputs} for several segments of `by` at once, each as if its selection were
+ * narrowed to it (the selection's filters plus `by` = value): the same two reads, grouped by
+ * `by` too, so a per-segment view reads once whatever its number of segments.
+ */
+export async function projectionInputsBySegment(ctx: KpiContext, selection: Selection, by: string, segments: readonly SegmentPeriods[]): Promise<ProjectionInputs[]> {
+  for (const s of segments) checkPeriods(s.periods);
+  const narrowed = { ...selection, filters: [...selection.filters, segmentsFilter(by, segments.map((s) => s.value))] };
+  const plan = projectionPlan(ctx, narrowed);
+  const opens = segments.map((s) => openPeriods(plan, s.periods));
+  const allOpen = opens.flat();
+  if (allOpen.length === 0 || !plan.daysToAccept) return segments.map((s) => ({ curve: null, learntFrom: plan.learntFrom, periods: s.periods.map(() => null) }));
+  const [eventRows, dayRows] = await readCurveAndDays(ctx, plan, plan.daysToAccept, [by], allOpen);
+  const of = (rows: readonly CountRow[], value: string | null) => rows.filter((r) => (r.values[by] ?? null) === value);
+  return segments.map((s, i) => {
+    const open = opens[i] ?? [];
+    if (open.length === 0) return { curve: null, learntFrom: plan.learntFrom, periods: s.periods.map(() => null) };
+    return assemble(plan, s.periods, open, of(eventRows, s.value), of(dayRows, s.value));
+  });
+}
+
+function checkPeriods(periods: readonly ProjectionPeriod[]): void {
   for (const [i, p] of periods.entries()) {
     if (Number.isNaN(dayToDate(p.start).getTime()) || Number.isNaN(dayToDate(p.end).getTime()) || p.start > p.end) {
       throw new UprateError('BAD_ARGUMENT', `period ${i + 1} must be two days YYYY-MM-DD with start ≤ end, not ${p.start} … ${p.end}`, { location: `periods[${i}]` });
     }
   }
+}
+
+/** What the reads and the assembly share: the window, the clock's days, the learning span and the filters. */
+interface ProjectionPlan {
+  readonly w: number;
+  readonly asOfMs: number;
+  readonly firstOpenDay: string;
+  readonly asOfDay: string;
+  readonly learningFrom: Date;
+  readonly learntFrom: string;
+  readonly filters: readonly CubeFilterItem[];
+  readonly time: string;
+  /** Null when the binding cannot project (no days-to-accept or pending measure). */
+  readonly daysToAccept: string | null;
+}
+
+function projectionPlan(ctx: KpiContext, selection: Selection): ProjectionPlan {
   const w = ctx.windowDays;
   const asOfMs = ctx.asOf.getTime();
-  // Offers of day D are open (window not over at as-of for some of them) when as-of − (D + 1) < W.
-  const firstOpenDay = dateToDay(new Date(Math.floor((asOfMs - w * DAY_MS) / DAY_MS) * DAY_MS));
-  const asOfDay = dateToDay(ctx.asOf);
-  const open = periods.filter((p) => p.end >= firstOpenDay && p.start <= asOfDay);
   const learningDays = Math.max(LEARNING_DAYS, 2 * w);
   const filters = selectionFilters(ctx, selection);
   const binding = bindingOf(ctx);
-  const learntFrom = `made in the ${learningDays} days before ${ctx.asOf.toISOString().slice(0, 16).replace('T', ' ')} UTC${filters.length > 0 ? ' under the same filters' : ''}`;
-  // A projection needs event-grain offers: when each was accepted, and which are still open.
-  const daysToAccept = binding.daysToAccept;
-  if (open.length === 0 || !daysToAccept || !binding.pending) return { curve: null, learntFrom, periods: periods.map(() => null) };
+  return {
+    w,
+    asOfMs,
+    // Offers of day D are open (window not over at as-of for some of them) when as-of − (D + 1) < W.
+    firstOpenDay: dateToDay(new Date(Math.floor((asOfMs - w * DAY_MS) / DAY_MS) * DAY_MS)),
+    asOfDay: dateToDay(ctx.asOf),
+    learningFrom: new Date(asOfMs - learningDays * DAY_MS),
+    learntFrom: `made in the ${learningDays} days before ${ctx.asOf.toISOString().slice(0, 16).replace('T', ' ')} UTC${filters.length > 0 ? ' under the same filters' : ''}`,
+    filters,
+    time: binding.time,
+    // A projection needs event-grain offers: when each was accepted, and which are still open.
+    daysToAccept: binding.daysToAccept && binding.pending ? binding.daysToAccept : null,
+  };
+}
 
-  const learningFrom = new Date(asOfMs - learningDays * DAY_MS);
-  const before = (d: Date): CubeFilterItem => ({ member: binding.time, operator: 'lt', values: [d.toISOString()] });
-  const from = (d: Date): CubeFilterItem => ({ member: binding.time, operator: 'gte', values: [d.toISOString()] });
+function openPeriods(plan: ProjectionPlan, periods: readonly ProjectionPeriod[]): ProjectionPeriod[] {
+  return periods.filter((p) => p.end >= plan.firstOpenDay && p.start <= plan.asOfDay);
+}
+
+/**
+ * (1) the curve's acceptances, by whole days to accept; (2) offers, accepted and pending by
+ * offered day over the periods with open offers and the open days — each also by `dimensions`.
+ */
+async function readCurveAndDays(ctx: KpiContext, plan: ProjectionPlan, daysToAccept: string, dimensions: readonly string[], open: readonly ProjectionPeriod[]): Promise<[CountRow[], CountRow[]]> {
+  const before = (d: Date): CubeFilterItem => ({ member: plan.time, operator: 'lt', values: [d.toISOString()] });
+  const from = (d: Date): CubeFilterItem => ({ member: plan.time, operator: 'gte', values: [d.toISOString()] });
   const source = kpiSource(ctx);
-  // (1) the curve's acceptances, by whole days to accept.
-  const eventRows = await readCounts(source, { dimensions: [daysToAccept], filters: [...filters, from(learningFrom), before(ctx.asOf)], limit: MAX_LIMIT, clustered: false });
-  // (2) offers, accepted and pending by offered day: the periods with open offers, and the open days.
-  const rangeStart = open.reduce((s, p) => (p.start < s ? p.start : s), firstOpenDay);
-  const dayRows = await readCounts(source, { grain: 'day', dateRange: [rangeStart, asOfDay], filters: [...filters, before(ctx.asOf)], limit: MAX_LIMIT, clustered: false });
+  const rangeStart = open.reduce((s, p) => (p.start < s ? p.start : s), plan.firstOpenDay);
+  const [eventRows, dayRows] = await Promise.all([
+    readCounts(source, { dimensions: [daysToAccept, ...dimensions], filters: [...plan.filters, from(plan.learningFrom), before(ctx.asOf)], limit: MAX_LIMIT, clustered: false }),
+    readCounts(source, { dimensions, grain: 'day', dateRange: [rangeStart, plan.asOfDay], filters: [...plan.filters, before(ctx.asOf)], limit: MAX_LIMIT, clustered: false }),
+  ]);
+  if (dayRows.length >= MAX_LIMIT) {
+    throw new UprateError('BAD_ARGUMENT', `the periods to project span more than ${MAX_LIMIT} days with offers`, {
+      location: 'periods',
+      hint: 'project shorter periods: only the last days before as-of can still be filling in',
+    });
+  }
+  return [eventRows, dayRows];
+}
 
+/** The curve and each period's open offers from the two reads' rows (one population's). */
+function assemble(plan: ProjectionPlan, periods: readonly ProjectionPeriod[], open: readonly ProjectionPeriod[], eventRows: readonly CountRow[], dayRows: readonly CountRow[]): ProjectionInputs {
+  const { w, asOfMs } = plan;
+  const daysToAccept = plan.daysToAccept ?? '';
   const events = new Array<number>(w).fill(0);
   let learnt = 0;
   for (const row of eventRows) {
@@ -119,12 +203,6 @@ export async function projectionInputs(ctx: KpiContext, selection: Selection, pe
     if (d === null || d === undefined) continue;
     const day = Math.min(w - 1, Math.max(0, Math.floor(Number(d))));
     events[day] = (events[day] ?? 0) + n;
-  }
-  if (dayRows.length >= MAX_LIMIT) {
-    throw new UprateError('BAD_ARGUMENT', `the periods to project span more than ${MAX_LIMIT} days with offers`, {
-      location: 'periods',
-      hint: 'project shorter periods: only the last days before as-of can still be filling in',
-    });
   }
   // In day order: sums of fractions must not depend on the order the engine returned the rows in.
   const byDay: [string, DayCounts][] = dayRows
@@ -167,7 +245,7 @@ export async function projectionInputs(ctx: KpiContext, selection: Selection, pe
     }
     return pending === 0 || offers === 0 ? null : { offers, accepted, pendingByAge, declinedByAge };
   });
-  return { curve, learntFrom, periods: openPeriods };
+  return { curve, learntFrom: plan.learntFrom, periods: openPeriods };
 }
 
 /**

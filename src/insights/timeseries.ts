@@ -1,12 +1,12 @@
 import { DEFAULT_LIMITS } from '../core/limits.js';
 import { nextPeriod, periodsBetween } from '../kpi/grain.js';
 import { correctFamily, monitor, type ControlChartKind } from '../stats/index.js';
-import type { ApiDifference, ApiGrain, TimeseriesPoint, TimeseriesResponse } from './api-types.js';
+import type { ApiDifference, ApiGrain, ApiProjection, TimeseriesPoint, TimeseriesResponse } from './api-types.js';
 import { addDays, dateToDay, dayToDate } from './days.js';
 import { queryEcho } from './echo.js';
 import type { KpiContext, Selection } from './kpi-context.js';
 import { countOffers, NO_OFFERS, resolveRange, type OfferCounts } from './offer-counts.js';
-import { projectedRates } from './projection.js';
+import { projectedRates, type ProjectionPeriod } from './projection.js';
 import { alphaOf, isProvisional, periodChangeView, pointBand, rateView, type PeriodSide } from './rate-view.js';
 
 export const GRAINS: readonly ApiGrain[] = ['day', 'week', 'month', 'quarter', 'year'];
@@ -56,21 +56,47 @@ interface Base {
  */
 export async function timeseries(ctx: KpiContext, requested: Selection, options: TimeseriesOptions): Promise<TimeseriesResponse> {
   const selection = await resolveRange(ctx, requested);
+  const starts = seriesPeriods(ctx, selection, options.grain);
+  const back = yearBackRange(selection, starts, options.grain);
+  const [rows, earlier] = await Promise.all([
+    countOffers(ctx, selection, { grain: options.grain }),
+    back ? countOffers(ctx, { ...selection, ...back }, { grain: options.grain }) : [],
+  ]);
+  return seriesFrom(ctx, selection, options, starts, { rows, earlier, project: (periods) => projectedRates(ctx, selection, periods) });
+}
+
+/** The starts of the range's periods; a range too long for its grain is refused before the engine works. */
+export function seriesPeriods(ctx: KpiContext, selection: Selection, grain: ApiGrain): Date[] {
+  const maxPeriods = (ctx.limits ?? DEFAULT_LIMITS).maxPeriods;
+  return selection.from && selection.to ? periodsBetween(dayToDate(selection.from), dayToDate(selection.to), grain, maxPeriods) : [];
+}
+
+/** The year before the range, read for same-period-last-year comparisons (not listed), or null when there is none. */
+export function yearBackRange(selection: Selection, starts: readonly Date[], grain: ApiGrain): { from: string; to: string } | null {
+  const firstStart = starts[0];
+  const from = firstStart ? yearEarlier(dateToDay(firstStart), grain) : null;
+  return from && selection.from && from < selection.from ? { from, to: addDays(selection.from, -1) } : null;
+}
+
+/** What a series is computed from: its periods' counts, the year before's, and the projection of the periods still filling in. */
+export interface SeriesReads {
+  /** Counts per period of the range (periods without offers may be missing). */
+  readonly rows: readonly OfferCounts[];
+  /** Counts per period of the year before the range ({@link yearBackRange}). */
+  readonly earlier: readonly OfferCounts[];
+  /** The projected final rates of the given periods (those still filling in). */
+  readonly project: (periods: readonly ProjectionPeriod[]) => Promise<readonly (ApiProjection | null)[]>;
+}
+
+/**
+ * The series of one selection from its reads: pure apart from `project`, so a per-segment view
+ * can read every segment's counts in one grouped pass and compute each series here.
+ */
+export async function seriesFrom(ctx: KpiContext, selection: Selection, options: TimeseriesOptions, starts: readonly Date[], reads: SeriesReads): Promise<TimeseriesResponse> {
   const grain = options.grain;
   const includeProvisional = options.includeProvisional ?? false;
-  // Periods first: a range too long for its grain is refused before the engine works.
-  const maxPeriods = (ctx.limits ?? DEFAULT_LIMITS).maxPeriods;
-  const starts = selection.from && selection.to ? periodsBetween(dayToDate(selection.from), dayToDate(selection.to), grain, maxPeriods) : [];
-  const rows = await countOffers(ctx, selection, { grain });
-  const byPeriod = new Map(rows.map((r) => [r.period ?? '', r]));
-  // The year before the range too, for same-period-last-year comparisons (only read, not listed).
-  const firstStart = starts[0];
-  const yearBackFrom = firstStart ? yearEarlier(dateToDay(firstStart), grain) : null;
-  const earlier =
-    yearBackFrom && selection.from && yearBackFrom < selection.from
-      ? await countOffers(ctx, { ...selection, from: yearBackFrom, to: addDays(selection.from, -1) }, { grain })
-      : [];
-  const yearBefore = new Map(earlier.map((r) => [r.period ?? '', r]));
+  const byPeriod = new Map(reads.rows.map((r) => [r.period ?? '', r]));
+  const yearBefore = new Map(reads.earlier.map((r) => [r.period ?? '', r]));
 
   const base = starts.map((start): Base => {
     const period = dateToDay(start);
@@ -128,11 +154,7 @@ export async function timeseries(ctx: KpiContext, requested: Selection, options:
 
   // Projections only for the periods still filling in (one life table for all of them).
   const open = base.flatMap((p, i) => (p.view.provisional ? [i] : []));
-  const projected = await projectedRates(
-    ctx,
-    selection,
-    open.map((i) => ({ start: base[i]?.period ?? '', end: base[i]?.periodEnd ?? '' })),
-  );
+  const projected = await reads.project(open.map((i) => ({ start: base[i]?.period ?? '', end: base[i]?.periodEnd ?? '' })));
   const projectionAt = new Map(open.map((baseIndex, j) => [baseIndex, projected[j] ?? null]));
 
   const points = base.map((p, i): TimeseriesPoint => {

@@ -134,7 +134,11 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
   const anyRun = pts.some((p) => p.runFlags.length > 0);
   const anyOut = pts.some((p) => p.outOfControl !== null);
   const hasLimits = pts.some((p) => p.ucl !== null);
-  const limitsName = `${ts.controlChart.kind === 'laney' ? 'Laney p′ limits' : 'Control limits'} (${f.decimal(ts.controlChart.sigmas, 0)}σ)`;
+  // The words of the legend: the report's language (the dashboard's formatter speaks English).
+  const cw = f.words.chart;
+  const limitsName = cw.limits(ts.controlChart.kind, f.decimal(ts.controlChart.sigmas, 0));
+  const projectedName = cw.projected;
+  const provisionalName = cw.provisional;
   // The observed interval band covers final periods only: a provisional period's interval is of a
   // rate that will still rise (it is in the tooltip), and a projected one has its own band.
   const finalOnly = (p: TrendPoint, v: number | null): Cell => (p.provisional ? GAP : cell(v));
@@ -143,7 +147,7 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
     // The interval band: an invisible line at the lower end, and the width stacked on top of it.
     { name: 'lower', type: 'line', stack: 'interval', data: pts.map((p) => finalOnly(p, p.lower)), lineStyle: { opacity: 0 }, symbol: 'none', silent: true },
     {
-      name: `${f.percent(ts.query.level, 0)} interval`,
+      name: cw.interval(f.percent(ts.query.level, 0)),
       type: 'line',
       stack: 'interval',
       data: pts.map((p) => (p.lower === null || p.upper === null ? GAP : finalOnly(p, p.upper - p.lower))),
@@ -157,12 +161,12 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
     series.push(
       { name: limitsName, type: 'line', step: 'middle', data: pts.map((p) => cell(p.ucl)), symbol: 'none', lineStyle: { color: PALETTE.limit, type: 'dashed', width: 1 }, itemStyle: { color: PALETTE.limit } },
       { name: limitsName, type: 'line', step: 'middle', data: pts.map((p) => cell(p.lcl)), symbol: 'none', lineStyle: { color: PALETTE.limit, type: 'dashed', width: 1 }, itemStyle: { color: PALETTE.limit } },
-      { name: 'Centre line', type: 'line', data: pts.map((p) => cell(p.centreLine)), symbol: 'none', lineStyle: { color: PALETTE.centre, width: 1 }, itemStyle: { color: PALETTE.centre } },
+      { name: cw.centre, type: 'line', data: pts.map((p) => cell(p.centreLine)), symbol: 'none', lineStyle: { color: PALETTE.centre, width: 1 }, itemStyle: { color: PALETTE.centre } },
     );
   }
   series.push({
     id: 'rate',
-    name: 'Conversion rate',
+    name: cw.rate,
     type: 'line',
     z: 5,
     // Final rates only: the solid line never runs into a rate that will still rise.
@@ -175,7 +179,7 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
     markArea: {
       silent: true,
       label: { show: !style.compact, position: 'insideTopLeft', color: PALETTE.muted, fontSize: 10, backgroundColor: PALETTE.background, padding: [1, 4], borderRadius: 3 },
-      data: bandAreas(thresholds, range),
+      data: bandAreas(thresholds, range, f.words.band),
     },
     // Annotations: a vertical line at the period holding each note's day, the notes in its label and tooltip.
     ...(notes.length > 0 && {
@@ -211,7 +215,7 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
     series.push(
       {
         id: 'projected',
-        name: PROJECTED_NAME,
+        name: projectedName,
         type: 'line',
         z: 5,
         data: pts.map((p, i) => ({
@@ -220,7 +224,7 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
           symbol: p.projected ? 'circle' : 'none',
           ...(i === lastProjected && {
             // Ending at the point, so the last column's label is never cut off at the right edge.
-            label: { show: !style.compact, position: 'top' as const, align: 'right' as const, color: PALETTE.projected, fontSize: 10, formatter: `projected ${f.percent(p.projected?.rate)}` },
+            label: { show: !style.compact, position: 'top' as const, align: 'right' as const, color: PALETTE.projected, fontSize: 10, formatter: cw.projectedAt(f.percent(p.projected?.rate)) },
           }),
         })),
         symbolSize: 6,
@@ -229,10 +233,10 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
       },
       // Its interval: an invisible lower line and the width stacked on it, under the same name so
       // the legend shows and hides the line and its band together.
-      { id: 'projected-lower', name: PROJECTED_NAME, type: 'line', stack: 'projected', data: pts.map((p, i) => projectedCell(p, i, (x) => x.lower)), lineStyle: { opacity: 0 }, symbol: 'none', silent: true },
+      { id: 'projected-lower', name: projectedName, type: 'line', stack: 'projected', data: pts.map((p, i) => projectedCell(p, i, (x) => x.lower)), lineStyle: { opacity: 0 }, symbol: 'none', silent: true },
       {
         id: 'projected-band',
-        name: PROJECTED_NAME,
+        name: projectedName,
         type: 'line',
         stack: 'projected',
         data: pts.map((p, i) => {
@@ -251,7 +255,7 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
     // The rate so far of a provisional period: a hollow marker, not joined to the line.
     series.push({
       id: 'provisional-rate',
-      name: PROVISIONAL_NAME,
+      name: provisionalName,
       type: 'scatter',
       z: 5,
       symbol: 'emptyCircle',
@@ -262,7 +266,7 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
   }
   if (anyOut) {
     series.push({
-      name: 'Out of control',
+      name: cw.outOfControl,
       type: 'scatter',
       z: 6,
       symbol: 'diamond',
@@ -273,7 +277,7 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
   }
   if (anyRun) {
     series.push({
-      name: 'Run of 8 on one side',
+      name: cw.run,
       type: 'scatter',
       z: 4,
       symbol: 'circle',
@@ -285,7 +289,7 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
   if (anyProvisional) {
     // A full-width bar on a hidden 0–1 axis shades a provisional period's whole column.
     series.push({
-      name: PROVISIONAL_NAME,
+      name: provisionalName,
       type: 'bar',
       yAxisIndex: 1,
       barWidth: '100%',
@@ -304,7 +308,7 @@ export function trendOption(ts: TimeseriesResponse, f: Formatter, style: ChartSt
         formatter: (params: { dataIndex: number }) => {
           const p = pts[params.dataIndex];
           if (!p || params.dataIndex !== firstProvisional) return '';
-          return provisionalCount === 1 ? `provisional\n${f.percent(p.pendingShare, 0)} open` : 'provisional';
+          return cw.provisionalOpen(provisionalCount === 1 ? f.percent(p.pendingShare, 0) : null);
         },
       },
       labelLayout: { hideOverlap: true },
@@ -389,11 +393,11 @@ export function monthAxisLabel(labels: readonly string[], pts: readonly { period
 }
 
 /** The band zones behind the trend, clipped to the axis; a zone showing only a sliver is left out. */
-function bandAreas(t: { strong: number; poor: number }, range: { min: number; max: number }) {
+function bandAreas(t: { strong: number; poor: number }, range: { min: number; max: number }, names: { readonly strong: string; readonly moderate: string; readonly poor: string }) {
   const zones = [
-    { name: 'strong', from: t.strong, to: 1, color: PALETTE.band.strong.area },
-    { name: 'moderate', from: t.poor, to: t.strong, color: PALETTE.band.moderate.area },
-    { name: 'poor', from: 0, to: t.poor, color: PALETTE.band.poor.area },
+    { name: names.strong, from: t.strong, to: 1, color: PALETTE.band.strong.area },
+    { name: names.moderate, from: t.poor, to: t.strong, color: PALETTE.band.moderate.area },
+    { name: names.poor, from: 0, to: t.poor, color: PALETTE.band.poor.area },
   ];
   const span = range.max - range.min;
   return zones
@@ -430,10 +434,10 @@ export function trendTooltip(ts: TimeseriesResponse, index: number, f: Formatter
   return lines.join('<br>');
 }
 
-/** A segment's label for people: `mid_market` → "mid market", null → "not recorded". */
-export function segmentLabel(row: Pick<BreakdownRow, 'label' | 'segment'>): string {
+/** A segment's label for people: `mid_market` → "mid market", null → "not recorded" (in `notRecorded`'s language when given). */
+export function segmentLabel(row: Pick<BreakdownRow, 'label' | 'segment'>, notRecorded = 'not recorded'): string {
   const values = Object.values(row.segment);
-  if (values.length === 1 && values[0] === null) return 'not recorded';
+  if (values.length === 1 && values[0] === null) return notRecorded;
   return row.label.replace(/_/g, ' ');
 }
 
@@ -453,7 +457,7 @@ export function breakdownHeight(rows: number): number {
  */
 export function breakdownOption(bd: BreakdownResponse, f: Formatter, style: ChartStyle): EChartsOption {
   const rows = bd.rows;
-  const labels = rows.map((r) => segmentLabel(r));
+  const labels = rows.map((r) => segmentLabel(r, f.words.chart.notRecorded));
   const colour = (r: BreakdownRow) => (r.smallSample || r.rate === null ? PALETTE.small : r.vsRest.direction === 'above' ? PALETTE.above : r.vsRest.direction === 'below' ? PALETTE.below : PALETTE.neutral);
   const range = rateAxisRange([...rows.flatMap((r) => [r.interval.lower, r.interval.upper]), bd.total.rate], 0.06);
   return {
@@ -512,7 +516,7 @@ export function breakdownOption(bd: BreakdownResponse, f: Formatter, style: Char
           formatter: (params: { dataIndex: number }) => {
             const r = rows[params.dataIndex];
             if (!r) return '';
-            if (r.rate === null) return 'no offers';
+            if (r.rate === null) return f.words.chart.noOffers;
             return `${f.percent(r.rate)} ${significanceMarker(r)}${r.smallSample ? ' n<30' : ''}`.trim();
           },
         },
@@ -530,7 +534,7 @@ export function breakdownOption(bd: BreakdownResponse, f: Formatter, style: Char
               silent: true,
               symbol: 'none',
               lineStyle: { color: PALETTE.muted, type: 'dashed' },
-              label: { formatter: `all ${f.percent(bd.total.rate)}`, position: 'start', fontSize: 10, color: PALETTE.muted },
+              label: { formatter: f.words.chart.all(f.percent(bd.total.rate)), position: 'start', fontSize: 10, color: PALETTE.muted },
               data: [{ xAxis: bd.total.rate }],
             },
       },

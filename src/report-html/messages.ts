@@ -5,11 +5,16 @@
  * English). Pure data and small functions, shared by the HTML and Markdown report and the emailed
  * report (src/reports-delivery).
  *
- * The longer statistical explanations (trend test, control chart, projections) and the findings'
- * texts stay in English: {@link Messages.untranslated} says so in the report.
+ * The longer statistical explanations (trend test, control chart, projections, changes) and the
+ * findings are put together from the API's structured fields in the language's phrases
+ * (`statistics`, statistics-words.ts); in English they are wording.ts's sentences and the API's text.
  *
  *   messagesFor('de-DE').sections.trend   // "Verlauf"
  */
+import { GERMAN_STATISTICS } from './statistics-words-de.js';
+import { FRENCH_STATISTICS } from './statistics-words-fr.js';
+import type { StatisticsWords } from './statistics-words.js';
+
 export type Language = 'en' | 'de' | 'fr';
 
 type Band = 'strong' | 'moderate' | 'poor';
@@ -17,7 +22,7 @@ type Band = 'strong' | 'moderate' | 'poor';
 export interface Messages {
   readonly language: Language;
   readonly heading: { readonly offerTypes: string; readonly offers: string };
-  readonly sections: { readonly headline: string; readonly trend: string; readonly bySegment: string; readonly leaderboard: string; readonly standsOut: string };
+  readonly sections: { readonly headline: string; readonly trend: string; readonly bySegment: string; readonly leaderboard: string; readonly standsOut: string; readonly timeToAccept: string; readonly segmentsOverTime: string };
   /** The word after a number of percentage points: "+1.2 points", "+1,2 Prozentpunkte". */
   readonly points: string;
   /** "95% interval" → `${level} ${interval}`. */
@@ -35,6 +40,8 @@ export interface Messages {
     readonly change: string;
   };
   readonly tiles: {
+    /** "3 of 10" in a table cell. */
+    of(part: string, whole: string): string;
     readonly offers: string;
     readonly accepted: string;
     readonly revenue: string;
@@ -51,7 +58,43 @@ export interface Messages {
   };
   readonly meta: { readonly upsellCrossSell: string; readonly allOffers: string; offersOfType(type: 'upsell' | 'cross_sell'): string; asOf(when: string): string; window(days: number | null): string };
   readonly standing: { customers(industry: string): string; readonly versus: string; readonly above: string; readonly below: string; readonly inLine: string; readonly withinReach: string; readonly target: string; readonly benchmarks: string };
-  readonly trendTable: { readonly period: string; readonly rate: string; readonly accepted: string; readonly limits: string; readonly signal: string; readonly projected: string; vsPrevious(grain: string): string; vsLastYear(grain: string): string; soFar(rate: string): string };
+  readonly trendTable: {
+    readonly period: string;
+    readonly rate: string;
+    readonly accepted: string;
+    readonly limits: string;
+    readonly signal: string;
+    readonly projected: string;
+    vsPrevious(grain: string): string;
+    vsLastYear(grain: string): string;
+    soFar(rate: string): string;
+    outOfControl(side: 'above' | 'below'): string;
+    readonly runOf8: string;
+    provisional(open: string): string;
+    pending(n: string): string;
+  };
+  /** The chart's legend and labels (the report's SVG; the dashboard's are English). */
+  readonly chart: {
+    interval(level: string): string;
+    limits(kind: 'p' | 'laney', sigmas: string): string;
+    readonly centre: string;
+    readonly rate: string;
+    readonly projected: string;
+    readonly provisional: string;
+    readonly outOfControl: string;
+    readonly run: string;
+    projectedAt(rate: string): string;
+    provisionalOpen(open: string | null): string;
+    readonly noOffers: string;
+    all(rate: string): string;
+    target(rate: string): string;
+    bullet(rate: string, interval: string, poor: string, strong: string): string;
+    readonly notRecorded: string;
+  };
+  /** Cumulative acceptance by days since the offer (GET /api/v1/time-to-accept). */
+  readonly timeToAccept: { day(n: number): string; readonly windowEnd: string; readonly open: string; intro(days: number, by: string): string; omitted(segments: number, offers: string): string; readonly none: string };
+  /** Segments' monthly rates (GET /api/v1/timeseries?by=). */
+  readonly segmentsOverTime: { intro(by: string, months: number): string; readonly overall: string; readonly none: string; readonly provisional: string };
   readonly segments: { readonly segment: string; readonly vsRest: string; readonly smallSample: string };
   readonly leaderboard: {
     readonly rank: string;
@@ -64,15 +107,15 @@ export interface Messages {
   };
   readonly insights: { readonly nothing: string; more(n: number): string; readonly inDashboard: string; readonly severity: Readonly<Record<'critical' | 'warning' | 'info', string>> };
   madeBy(tool: string, day: string): string;
-  /** Said once under the trend when the report is not in English. */
-  readonly untranslated: string | null;
+  /** The statistical explanations and findings in this language; null in English (wording.ts and the API's own text). */
+  readonly statistics: StatisticsWords | null;
   readonly summary: { readonly previousMonth: string; readonly sameMonthLastYear: string; readonly nothingToCompare: string; readonly open: string; readonly fullReport: string; readonly noOffers: string; stillPending(n: string): string };
 }
 
 const EN: Messages = {
   language: 'en',
   heading: { offerTypes: 'Upsell & cross-sell conversion', offers: 'Offer conversion' },
-  sections: { headline: 'Headline', trend: 'Trend', bySegment: 'By segment', leaderboard: 'Offer leaderboard', standsOut: 'What stands out' },
+  sections: { headline: 'Headline', trend: 'Trend', bySegment: 'By segment', leaderboard: 'Offer leaderboard', standsOut: 'What stands out', timeToAccept: 'Time to accept', segmentsOverTime: 'Segments over time' },
   points: 'points',
   interval: 'interval',
   conversionRate: 'Conversion rate',
@@ -88,6 +131,7 @@ const EN: Messages = {
     change: 'Change',
   },
   tiles: {
+    of: (a, b) => `${a} of ${b}`,
     offers: 'Offers',
     accepted: 'Accepted',
     revenue: 'Expansion revenue',
@@ -120,6 +164,41 @@ const EN: Messages = {
     vsPrevious: (g) => `vs previous ${g}`,
     vsLastYear: (g) => `vs same ${g} last year`,
     soFar: (r) => `${r} so far`,
+    outOfControl: (side) => `out of control (${side})`,
+    runOf8: 'run of 8',
+    provisional: (open) => `provisional (${open} open)`,
+    pending: (n) => `${n} pending`,
+  },
+  chart: {
+    interval: (level) => `${level} interval`,
+    limits: (kind, sigmas) => `${kind === 'laney' ? 'Laney p′ limits' : 'Control limits'} (${sigmas}σ)`,
+    centre: 'Centre line',
+    rate: 'Conversion rate',
+    projected: 'Projected final rate',
+    provisional: 'Provisional',
+    outOfControl: 'Out of control',
+    run: 'Run of 8 on one side',
+    projectedAt: (r) => `projected ${r}`,
+    provisionalOpen: (open) => (open === null ? 'provisional' : `provisional\n${open} open`),
+    noOffers: 'no offers',
+    all: (r) => `all ${r}`,
+    target: (r) => `target ${r}`,
+    bullet: (rate, interval, poor, strong) => `Conversion rate ${rate}, interval ${interval}; poor below ${poor}, strong above ${strong}`,
+    notRecorded: 'not recorded',
+  },
+  timeToAccept: {
+    day: (n) => `Day ${n}`,
+    windowEnd: 'window end',
+    open: 'Still open',
+    intro: (days, by) => `Share of offers accepted within so many days of being made, by ${by}, over the ${days}-day window (Kaplan–Meier: offers still open count while they were followed), with intervals.`,
+    omitted: (n, offers) => `${n} more segments (${offers} offers) are left out.`,
+    none: 'No offers to follow in this month.',
+  },
+  segmentsOverTime: {
+    intro: (by, months) => `Monthly conversion rate of the segments of ${by} with the most offers, over ${months} months.`,
+    overall: 'All offers',
+    none: 'No segments with offers over these months.',
+    provisional: '* still filling in: the rate can still rise',
   },
   segments: { segment: 'Segment', vsRest: 'vs rest', smallSample: 'small sample' },
   leaderboard: {
@@ -139,7 +218,7 @@ const EN: Messages = {
     severity: { critical: 'critical', warning: 'warning', info: 'info' },
   },
   madeBy: (tool, day) => `Made by ${tool} on ${day}.`,
-  untranslated: null,
+  statistics: null,
   summary: {
     previousMonth: 'Previous month',
     sameMonthLastYear: 'Same month last year',
@@ -158,7 +237,7 @@ const FR_BAND: Readonly<Record<Band, string>> = { strong: 'fort', moderate: 'moy
 const DE: Messages = {
   language: 'de',
   heading: { offerTypes: 'Upsell- & Cross-Sell-Konversion', offers: 'Angebotskonversion' },
-  sections: { headline: 'Überblick', trend: 'Verlauf', bySegment: 'Nach Segment', leaderboard: 'Angebotsrangliste', standsOut: 'Was auffällt' },
+  sections: { headline: 'Überblick', trend: 'Verlauf', bySegment: 'Nach Segment', leaderboard: 'Angebotsrangliste', standsOut: 'Was auffällt', timeToAccept: 'Zeit bis zur Annahme', segmentsOverTime: 'Segmente im Zeitverlauf' },
   points: 'Prozentpunkte',
   interval: 'Intervall',
   conversionRate: 'Konversionsrate',
@@ -174,6 +253,7 @@ const DE: Messages = {
     change: 'Veränderung',
   },
   tiles: {
+    of: (a, b) => `${a} von ${b}`,
     offers: 'Angebote',
     accepted: 'Angenommen',
     revenue: 'Expansionsumsatz',
@@ -206,6 +286,41 @@ const DE: Messages = {
     vsPrevious: () => 'ggü. Vorperiode',
     vsLastYear: () => 'ggü. Vorjahresperiode',
     soFar: (r) => `${r} bisher`,
+    outOfControl: (side) => `außer Kontrolle (${side === 'above' ? 'darüber' : 'darunter'})`,
+    runOf8: 'Serie von 8',
+    provisional: (open) => `vorläufig (${open} offen)`,
+    pending: (n) => `${n} offen`,
+  },
+  chart: {
+    interval: (level) => `${level}-Intervall`,
+    limits: (kind, sigmas) => `${kind === 'laney' ? 'Laney-p′-Grenzen' : 'Kontrollgrenzen'} (${sigmas}σ)`,
+    centre: 'Mittellinie',
+    rate: 'Konversionsrate',
+    projected: 'Erwartete Endrate',
+    provisional: 'Vorläufig',
+    outOfControl: 'Außer Kontrolle',
+    run: 'Serie von 8 auf einer Seite',
+    projectedAt: (r) => `erwartet ${r}`,
+    provisionalOpen: (open) => (open === null ? 'vorläufig' : `vorläufig\n${open} offen`),
+    noOffers: 'keine Angebote',
+    all: (r) => `alle ${r}`,
+    target: (r) => `Ziel ${r}`,
+    bullet: (rate, interval, poor, strong) => `Konversionsrate ${rate}, Intervall ${interval}; schwach unter ${poor}, stark über ${strong}`,
+    notRecorded: 'nicht erfasst',
+  },
+  timeToAccept: {
+    day: (n) => `Tag ${n}`,
+    windowEnd: 'Fensterende',
+    open: 'Noch offen',
+    intro: (days, by) => `Anteil der Angebote, die innerhalb so vieler Tage nach dem Angebot angenommen wurden, nach ${by}, über das ${days}-Tage-Fenster (Kaplan-Meier: noch offene Angebote zählen, solange sie beobachtet wurden), mit Intervall.`,
+    omitted: (n, offers) => `${n} weitere Segmente (${offers} Angebote) sind nicht aufgeführt.`,
+    none: 'Keine Angebote in diesem Monat.',
+  },
+  segmentsOverTime: {
+    intro: (by, months) => `Monatliche Konversionsrate der Segmente von ${by} mit den meisten Angeboten, über ${months} Monate.`,
+    overall: 'Alle Angebote',
+    none: 'Keine Segmente mit Angeboten in diesen Monaten.',
+    provisional: '* noch offen: die Rate kann noch steigen',
   },
   segments: { segment: 'Segment', vsRest: 'ggü. Rest', smallSample: 'kleine Stichprobe' },
   leaderboard: {
@@ -225,7 +340,7 @@ const DE: Messages = {
     severity: { critical: 'kritisch', warning: 'Warnung', info: 'Hinweis' },
   },
   madeBy: (tool, day) => `Erstellt mit ${tool} am ${day}.`,
-  untranslated: 'Die statistischen Erläuterungen und die Befunde sind auf Englisch.',
+  statistics: GERMAN_STATISTICS,
   summary: {
     previousMonth: 'Vormonat',
     sameMonthLastYear: 'Vorjahresmonat',
@@ -240,7 +355,7 @@ const DE: Messages = {
 const FR: Messages = {
   language: 'fr',
   heading: { offerTypes: 'Conversion upsell et cross-sell', offers: 'Conversion des offres' },
-  sections: { headline: 'En bref', trend: 'Évolution', bySegment: 'Par segment', leaderboard: 'Classement des offres', standsOut: 'Ce qui ressort' },
+  sections: { headline: 'En bref', trend: 'Évolution', bySegment: 'Par segment', leaderboard: 'Classement des offres', standsOut: 'Ce qui ressort', timeToAccept: 'Délai d’acceptation', segmentsOverTime: 'Segments dans le temps' },
   points: 'points',
   interval: 'intervalle',
   conversionRate: 'Taux de conversion',
@@ -256,6 +371,7 @@ const FR: Messages = {
     change: 'Variation',
   },
   tiles: {
+    of: (a, b) => `${a} sur ${b}`,
     offers: 'Offres',
     accepted: 'Acceptées',
     revenue: 'Revenu d’expansion',
@@ -288,6 +404,41 @@ const FR: Messages = {
     vsPrevious: () => 'par rapport à la période précédente',
     vsLastYear: () => 'par rapport à la même période l’an dernier',
     soFar: (r) => `${r} à ce jour`,
+    outOfControl: (side) => `hors contrôle (${side === 'above' ? 'au-dessus' : 'en dessous'})`,
+    runOf8: 'série de 8',
+    provisional: (open) => `provisoire (${open} en attente)`,
+    pending: (n) => `${n} en attente`,
+  },
+  chart: {
+    interval: (level) => `intervalle à ${level}`,
+    limits: (kind, sigmas) => `${kind === 'laney' ? 'Limites p′ de Laney' : 'Limites de contrôle'} (${sigmas}σ)`,
+    centre: 'Ligne centrale',
+    rate: 'Taux de conversion',
+    projected: 'Taux final projeté',
+    provisional: 'Provisoire',
+    outOfControl: 'Hors contrôle',
+    run: 'Série de 8 du même côté',
+    projectedAt: (r) => `projeté ${r}`,
+    provisionalOpen: (open) => (open === null ? 'provisoire' : `provisoire\n${open} en attente`),
+    noOffers: 'aucune offre',
+    all: (r) => `ensemble ${r}`,
+    target: (r) => `objectif ${r}`,
+    bullet: (rate, interval, poor, strong) => `Taux de conversion ${rate}, intervalle ${interval} ; faible sous ${poor}, fort au-dessus de ${strong}`,
+    notRecorded: 'non renseigné',
+  },
+  timeToAccept: {
+    day: (n) => `Jour ${n}`,
+    windowEnd: 'fin de fenêtre',
+    open: 'Encore ouvertes',
+    intro: (days, by) => `Part des offres acceptées dans un délai donné après l’offre, par ${by}, sur la fenêtre de ${days} jours (Kaplan-Meier : les offres encore ouvertes comptent tant qu’elles ont été suivies), avec intervalle.`,
+    omitted: (n, offers) => `${n} autres segments (${offers} offres) ne sont pas affichés.`,
+    none: 'Aucune offre à suivre ce mois-ci.',
+  },
+  segmentsOverTime: {
+    intro: (by, months) => `Taux de conversion mensuel des segments de ${by} ayant le plus d’offres, sur ${months} mois.`,
+    overall: 'Toutes les offres',
+    none: 'Aucun segment avec des offres sur ces mois.',
+    provisional: '* encore en cours : le taux peut encore augmenter',
   },
   segments: { segment: 'Segment', vsRest: 'par rapport au reste', smallSample: 'petit échantillon' },
   leaderboard: {
@@ -307,7 +458,7 @@ const FR: Messages = {
     severity: { critical: 'critique', warning: 'attention', info: 'info' },
   },
   madeBy: (tool, day) => `Produit par ${tool} le ${day}.`,
-  untranslated: 'Les explications statistiques et les constats sont en anglais.',
+  statistics: FRENCH_STATISTICS,
   summary: {
     previousMonth: 'Mois précédent',
     sameMonthLastYear: 'Même mois l’an dernier',

@@ -2,8 +2,9 @@
  * The monthly report's numbers: the month's headline (its change against the previous calendar
  * month, not the 30 days before), a 13-month trend ending with it, the
  * breakdowns by the KPI binding's panel dimensions, the offer leaderboard (when the binding names
- * the offer) and the findings — the same functions that answer /api/v1, so the report and the
- * dashboard agree to the digit.
+ * the offer), the findings, the time to accept (cumulative acceptance by days since the offer) and
+ * the segments over the trend's months — the same functions that answer /api/v1, so the report and
+ * the dashboard agree to the digit.
  */
 import { UprateError } from '../core/errors.js';
 import {
@@ -15,7 +16,9 @@ import {
   leaderboard,
   offerDays,
   rateView,
+  segmentTimeseries,
   timeseries,
+  timeToAccept,
   type ApiFilter,
   type BreakdownResponse,
   type InsightsResponse,
@@ -24,6 +27,7 @@ import {
   type LeaderboardResponse,
   type Selection,
   type TimeseriesResponse,
+  type TimeToAcceptResponse,
 } from '../insights/index.js';
 import { NO_OFFERS } from '../insights/offer-counts.js';
 import { isProvisional, periodChangeView } from '../insights/rate-view.js';
@@ -60,6 +64,17 @@ export interface MonthlyReport {
   readonly coverage: ModelCoverage;
   /** The currency revenue is shown in (ISO 4217); absent from servers before it was sent: USD. */
   readonly currency?: string;
+  /**
+   * The month's offers: the share accepted within so many days (GET /api/v1/time-to-accept), by
+   * the first panel dimension (else the offer type). Null when the binding names no days to accept
+   * or nothing to group by; absent from servers before it was sent.
+   */
+  readonly timeToAccept?: (TimeToAcceptResponse & { readonly title: string }) | null;
+  /**
+   * The trend's months for each segment of the first panel dimension with the most offers (GET
+   * /api/v1/timeseries?grain=month&by=). Null without a panel dimension; absent from older servers.
+   */
+  readonly segmentsOverTime?: (TimeseriesResponse & { readonly title: string }) | null;
 }
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
@@ -102,11 +117,15 @@ export async function collectMonthlyReport(ctx: KpiContext, options: MonthlyRepo
   const trendFrom = monthRange(shiftMonth(month, -((options.trendMonths ?? 13) - 1))).from;
   const binding = bindingOf(ctx);
   const panels = breakdownPanels(panelDimensions(binding), binding.offers);
-  const [kpi, trend, board, insights, ...breakdowns] = await Promise.all([
+  const first = panels[0];
+  const acceptBy = first ? { member: first.member, title: first.title } : binding.offerType ? { member: binding.offerType, title: binding.offerType.split('.').at(-1) ?? binding.offerType } : null;
+  const [kpi, trend, board, insights, accept, overTime, ...breakdowns] = await Promise.all([
     againstPreviousMonth(ctx, base, month),
     timeseries(ctx, { ...selection, from: trendFrom }, { grain: 'month' }),
     binding.offerName ? leaderboard(ctx, selection) : null,
     findInsights(ctx, selection),
+    binding.daysToAccept && acceptBy ? timeToAccept(ctx, selection, { by: acceptBy.member }).then((r) => ({ ...r, title: acceptBy.title })) : null,
+    first ? segmentTimeseries(ctx, { ...selection, from: trendFrom }, { grain: 'month', by: first.member }).then((r) => ({ ...r, title: first.title })) : null,
     ...panels.map((b) => breakdown(ctx, selection, { by: [b.member] })),
   ]);
   return {
@@ -121,6 +140,8 @@ export async function collectMonthlyReport(ctx: KpiContext, options: MonthlyRepo
     insights,
     coverage: coverageOf(binding, binding.shipped),
     currency: options.currency ?? 'USD',
+    timeToAccept: accept,
+    segmentsOverTime: overTime,
   };
 }
 

@@ -42,7 +42,7 @@ export function rateBulletSvg(input: BulletInput, f: Formatter): string {
   if (input.target !== null) {
     const tx = x(input.target).toFixed(1);
     parts.push(`<line x1="${tx}" x2="${tx}" y1="${barY - 6}" y2="${barY + barH + 2}" stroke="${PALETTE.text}" stroke-width="1.5" stroke-dasharray="3 2"/>`);
-    parts.push(`<text x="${tx}" y="${barY - 8}" text-anchor="middle" font-size="10" fill="${PALETTE.text}">target ${esc(f.percent(input.target, 0))}</text>`);
+    parts.push(`<text x="${tx}" y="${barY - 8}" text-anchor="middle" font-size="10" fill="${PALETTE.text}">${esc(f.words.chart.target(f.percent(input.target, 0)))}</text>`);
   }
   if (input.lower !== null && input.upper !== null) {
     parts.push(`<rect x="${x(input.lower).toFixed(1)}" y="${barY + 4}" width="${Math.max(1.5, x(input.upper) - x(input.lower)).toFixed(1)}" height="${barH - 8}" fill="${PALETTE.rate}" opacity="0.45" rx="2"/>`);
@@ -68,7 +68,7 @@ export function rateBulletSvg(input: BulletInput, f: Formatter): string {
     .filter((t) => input.target === null || Math.abs(x(t) - x(input.target)) > 36)
     .map((t) => `<text x="${x(t).toFixed(1)}" y="${barY - 8}" text-anchor="${t === 0 ? 'start' : 'middle'}" font-size="10.5" fill="${PALETTE.muted}">${esc(f.percent(t, 0))}</text>`);
   const height = barY + barH + (rows ? rows * BENCHMARK_ROW + 4 : 2) + 4;
-  const label = `Conversion rate ${f.percent(input.rate)}, interval ${f.interval(input.lower, input.upper)}; poor below ${f.percent(input.thresholds.poor, 0)}, strong above ${f.percent(input.thresholds.strong, 0)}`;
+  const label = f.words.chart.bullet(f.percent(input.rate), f.interval(input.lower, input.upper), f.percent(input.thresholds.poor, 0), f.percent(input.thresholds.strong, 0));
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(label)}" font-family="system-ui, sans-serif">${[...parts, ...axis].join('')}</svg>`;
 }
 

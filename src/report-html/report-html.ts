@@ -8,9 +8,12 @@ import { reportHeading, type ModelCoverage } from './coverage.js';
 import { NO_NUMBER } from '../core/display.js';
 import { formatter, type Formatter } from './format.js';
 import { ENGLISH, type Messages } from './messages.js';
+import type { StatisticsWords } from './statistics-words.js';
 import type { MonthlyReport } from './monthly-report.js';
 import { rateBulletSvg, esc } from './rate-bullet.js';
 import { renderSvg } from './render-svg.js';
+import { findingWords } from './finding-text.js';
+import { segmentsOverTimeTable, timeToAcceptTable, type ReportTable } from './report-tables.js';
 import { acceptedLine, bandWords, breakdownSummary, changeArrow, changeSentence, clusteringNote, headlineTiles, industryName, leaderboardClusteringNote, previousMonthName, provisionalNote, trendKey, trendParagraphs } from './wording.js';
 
 export interface RenderOptions {
@@ -54,6 +57,7 @@ td{padding:4px 6px;border-bottom:1px solid #f3f4f6}td.num,th.num{text-align:righ
 ol.insights{padding-left:0;list-style:none;display:grid;gap:10px}ol.insights li{border-left:3px solid var(--line);padding-left:10px}
 li.sev-critical{border-color:var(--down)}li.sev-warning{border-color:#d97706}li.sev-info{border-color:#60a5fa}
 .sev{font-size:.68rem;font-weight:700;text-transform:uppercase;color:var(--muted)}.test{font-size:.78rem;color:var(--muted)}
+.table-scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;max-width:100%}.table-scroll table{width:auto;min-width:100%}.table-scroll td,.table-scroll th{white-space:nowrap}
 footer{margin-top:36px;font-size:.78rem;color:var(--muted)}
 @media (max-width:720px){.headline,.grid{grid-template-columns:1fr}}
 @media print{main{padding:0}h2{break-after:avoid}figure,tr,li{break-inside:avoid}}
@@ -83,18 +87,19 @@ export function renderReportHtml(report: MonthlyReport, options: RenderOptions =
   const k = report.kpi;
   const coverage = report.coverage;
   const title = `${reportHeading(coverage, w)} — ${monthTitle(report, f)}`;
-  const english = w.language === 'en' ? '' : ' lang="en"';
   const trendSvg = renderSvg(trendOption(report.trend, f, { interactive: false }), 920, 340);
   const sections = [
     headlineSection(k, f, coverage),
-    `<h2>${esc(w.sections.trend)}</h2><figure class="chart" data-chart="trend">${trendSvg}<figcaption${english}>${esc(trendKey(report.trend, f))}</figcaption></figure>${trendParagraphs(report.trend, f).map((t) => `<p class="trend-words"${english}>${esc(t)}</p>`).join('')}${w.untranslated ? `<p class="meta" data-note="untranslated">${esc(w.untranslated)}</p>` : ''}`,
+    `<h2>${esc(w.sections.trend)}</h2><figure class="chart" data-chart="trend">${trendSvg}<figcaption>${esc(trendKey(report.trend, f))}</figcaption></figure>${trendParagraphs(report.trend, f).map((t) => `<p class="trend-words">${esc(t)}</p>`).join('')}`,
+    report.segmentsOverTime ? tableSection(w.sections.segmentsOverTime, 'segments-over-time', segmentsOverTimeTable(report.segmentsOverTime, f)) : '',
     report.breakdowns.length === 0 ? '' : `<h2>${esc(w.sections.bySegment)}</h2><div class="grid">${report.breakdowns
       .map((b) => {
         const height = breakdownHeight(b.data.rows.length);
         const svg = renderSvg(breakdownOption(b.data, f, { interactive: false }), 440, height);
-        return `<figure class="chart" data-chart="${esc(b.member)}"><h3>${esc(b.title)}</h3>${svg}<figcaption${english}>${esc(breakdownSummary(b.data, f))}</figcaption></figure>`;
+        return `<figure class="chart" data-chart="${esc(b.member)}"><h3>${esc(b.title)}</h3>${svg}<figcaption>${esc(breakdownSummary(b.data, f))}</figcaption></figure>`;
       })
       .join('')}</div>`,
+    report.timeToAccept ? tableSection(w.sections.timeToAccept, 'time-to-accept', timeToAcceptTable(report.timeToAccept, f)) : '',
     report.leaderboard ? leaderboardSection(report.leaderboard, f, options.email === true) : '',
     insightsSection(report, f, options.email === true),
   ].filter(Boolean);
@@ -105,7 +110,7 @@ export function renderReportHtml(report: MonthlyReport, options: RenderOptions =
 <h1>${esc(title)}</h1>
 <p class="meta">${esc(metaLine(report, f))}</p>
 ${sections.join('\n')}
-<footer>${w.madeBy(options.email ? 'uprate' : `<code>uprate report --format ${options.print ? 'pdf' : 'html'}</code>`, esc(report.generatedAt.slice(0, 10)))} <span${english}>${esc(methodNote(report, f))}</span></footer>
+<footer>${w.madeBy(options.email ? 'uprate' : `<code>uprate report --format ${options.print ? 'pdf' : 'html'}</code>`, esc(report.generatedAt.slice(0, 10)))} <span>${esc(methodNote(report, f))}</span></footer>
 </main></body></html>
 `;
 }
@@ -118,9 +123,23 @@ export function metaLine(report: MonthlyReport, f: Formatter): string {
   return `${f.day(report.from)} – ${f.day(report.to)} · ${scopeText(k, report.coverage, f.words)} · ${w.asOf(k.query.asOf.replace('T', ' ').slice(0, 16))}${window}`;
 }
 
+/** Interval methods by their authors' names, for the footer in another language. */
+const METHOD_NAMES: Readonly<Record<string, string>> = { wilson: 'Wilson', exact: 'Clopper–Pearson', jeffreys: 'Jeffreys', 'agresti-coull': 'Agresti–Coull', wald: 'Wald' };
+
 /** How the numbers were made, for the footer: only what this model's report holds. */
 export function methodNote(report: MonthlyReport, f: Formatter): string {
   const k = report.kpi;
+  const s = f.words.statistics;
+  if (s) {
+    return s.method({
+      level: f.percent(k.query.level, 0),
+      interval: METHOD_NAMES[k.query.method] ?? k.query.method,
+      customers: report.coverage.customers,
+      segments: report.breakdowns.length > 0,
+      leaderboard: report.leaderboard !== null,
+      benchmarks: report.coverage.industries ? benchmarkSources(k, s) : null,
+    });
+  }
   const clauses = [
     'Rates are accepted ÷ offers (a ratio of sums)',
     `intervals are ${f.percent(k.query.level, 0)} ${k.query.method} (exact below 30 effective offers)${report.coverage.customers ? ' and allow for repeat offers to the same customer' : ''}`,
@@ -137,11 +156,12 @@ export function scopeText(k: KpiResponse, coverage: Pick<ModelCoverage, 'offerTy
   return [type, ...filters].join(' · ');
 }
 
-function benchmarkSources(k: KpiResponse): string {
+function benchmarkSources(k: KpiResponse, s: Pick<StatisticsWords, 'via' | 'noBenchmarks'> | null = null): string {
   const seen = new Map<string, string>();
   for (const b of k.benchmarks) seen.set(b.benchmark.industry, `${industryName(b.benchmark.industry)} ${b.benchmark.source}`);
   const citation = k.benchmarks[0]?.benchmark.citation;
-  return seen.size ? `${[...seen.values()].join(', ')}${citation ? ` (via ${citation})` : ''}` : 'none for these customers';
+  if (!seen.size) return s ? s.noBenchmarks : 'none for these customers';
+  return `${[...seen.values()].join(', ')}${citation ? (s ? s.via(citation) : ` (via ${citation})`) : ''}`;
 }
 
 function headlineSection(k: KpiResponse, f: Formatter, coverage: ModelCoverage): string {
@@ -161,12 +181,12 @@ function headlineSection(k: KpiResponse, f: Formatter, coverage: ModelCoverage):
   return `<section class="headline" data-section="headline"><div>
 <div><span class="big ${band.cls}" data-rate="${k.rate ?? ''}">${esc(f.percent(k.rate))}</span><span class="chip ${band.cls}" title="${esc(band.title)}">${esc(band.text)}</span></div>
 <p>${esc(f.percent(k.query.level, 0))} ${esc(w.interval)} ${esc(f.interval(k.interval.lower, k.interval.upper))} · ${esc(acceptedLine(k, f, coverage))}</p>
-${clustered ? `<p class="meta" data-note="clustering" lang="en">${esc(clustered)}</p>` : ''}
+${clustered ? `<p class="meta" data-note="clustering"${w.language === 'en' || w.statistics ? '' : ' lang="en"'}>${esc(clustered)}</p>` : ''}
 <p class="change-${change.direction}">${esc(arrow)}<strong>${esc(change.points)}</strong>${esc(change.rest)}<strong>${esc(change.verdict)}</strong></p>
 <figure class="bullet" data-chart="bullet">${bullet}</figure>
 ${benchmarks.length ? `<p class="meta">${benchmarks.map((b) => `${esc(w.standing.customers(industryName(b.industry)))} ${esc(f.percent(b.rate))} ${esc(w.standing.versus)} ${esc(f.percent(b.benchmark.rate, 0))}: <strong>${esc(standingWord(b.standing, w))}</strong>`).join(' · ')}</p>` : ''}
 ${k.target ? `<p class="meta">${esc(w.standing.target)} ${esc(f.percent(k.target.rate))}: <strong>${esc(k.target.standing === 'consistent' ? w.standing.withinReach : standingWord(k.target.standing, w))}</strong> (${esc(f.points(k.target.gapPoints))})</p>` : ''}
-${provisional ? `<p class="note" data-note="provisional"${w.language === 'en' ? '' : ' lang="en"'}>${esc(provisional)}</p>` : ''}
+${provisional ? `<p class="note" data-note="provisional">${esc(provisional)}</p>` : ''}
 </div><div class="tiles">
 ${headlineTiles(k, f, coverage).map((t) => tile(t.label, t.value, t.detail)).join('\n')}
 </div></section>`;
@@ -190,7 +210,7 @@ function leaderboardSection(lb: LeaderboardResponse, f: Formatter, email: boolea
   const table = `<table data-section="leaderboard"><thead><tr><th class="num">${esc(w.rank)}</th><th>${esc(w.offer)}</th><th class="num">${esc(w.shrunken)}</th><th class="num">${esc(cap(f.words.interval))}</th><th class="num">${esc(w.raw)}</th><th class="num">${esc(f.words.trendTable.accepted)}</th><th class="num">${esc(w.beats)}</th></tr></thead><tbody>${rows}</tbody></table>`;
   return `<h2>${esc(f.words.sections.leaderboard)}</h2>
 ${email ? `<div class="table-scroll">${table}</div>` : table}
-<p class="meta">${esc(w.note(f.percent(lb.overallRate), f.count(lb.prior.strength), lb.smallSampleThreshold))}${note ? ` <span${f.words.language === 'en' ? '' : ' lang="en"'}>${esc(note)}</span>` : ''}</p>`;
+<p class="meta">${esc(w.note(f.percent(lb.overallRate), f.count(lb.prior.strength), lb.smallSampleThreshold))}${note ? ` <span>${esc(note)}</span>` : ''}</p>`;
 }
 
 /** The report keeps the findings that matter most; the rest are one command away. */
@@ -205,13 +225,19 @@ function insightsSection(report: MonthlyReport, f: Formatter, email: boolean): s
   const { shown: items, more } = reportInsights(report);
   const w = f.words;
   if (items.length === 0) return `<h2>${esc(w.sections.standsOut)}</h2><p class="muted">${esc(w.insights.nothing)}</p>`;
-  const english = w.language === 'en' ? '' : ' lang="en"';
   return `<h2>${esc(w.sections.standsOut)}</h2><ol class="insights" data-section="insights">${items
-    .map(
-      (i) =>
-        `<li class="sev-${i.severity}"${english}><div class="sev">${esc(w.insights.severity[i.severity])}</div><strong>${esc(i.title)}</strong><div>${esc(i.text)}</div>${i.test ? `<div class="test">${esc(i.test.name)}${i.test.adjustedPValue !== null ? `, adjusted ${esc(f.pValue(i.test.adjustedPValue))}` : i.test.pValue !== null ? `, ${esc(f.pValue(i.test.pValue))}` : ''}</div>` : ''}</li>`,
-    )
+    .map((i) => {
+      const words = findingWords(i, f);
+      return `<li class="sev-${i.severity}"><div class="sev">${esc(w.insights.severity[i.severity])}</div><strong>${esc(words.title)}</strong><div>${esc(words.text)}</div>${words.test ? `<div class="test">${esc(words.test)}</div>` : ''}</li>`;
+    })
     .join('')}</ol>${more ? `<p class="meta">${esc(w.insights.more(more))}${email ? ` ${esc(w.insights.inDashboard)}` : `: <code>uprate report --insights --from ${esc(report.from)} --to ${esc(report.to)}</code>`}</p>` : ''}`;
+}
+
+/** A section holding one table, scrolling sideways inside the page on a narrow screen. */
+function tableSection(heading: string, name: string, t: ReportTable): string {
+  const head = t.head.map((h, i) => `<th${t.right.includes(i) ? ' class="num"' : ''}>${esc(h)}</th>`).join('');
+  const rows = t.rows.map((r) => `<tr>${r.map((c, i) => `<td${t.right.includes(i) ? ' class="num"' : ''}>${esc(c)}</td>`).join('')}</tr>`).join('');
+  return `<h2>${esc(heading)}</h2><section data-section="${esc(name)}">${t.intro ? `<p class="meta">${esc(t.intro)}</p>` : ''}<div class="table-scroll"><table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>${t.notes.map((n) => `<p class="meta">${esc(n)}</p>`).join('')}</section>`;
 }
 
 /** Segment rows for text formats: label, rate, interval, counts, marker. */
@@ -219,6 +245,6 @@ export function segmentRows(report: MonthlyReport, f: Formatter): { title: strin
   return report.breakdowns.map((b) => ({
     title: b.title,
     summary: breakdownSummary(b.data, f),
-    rows: b.data.rows.map((r) => [segmentLabel(r), f.percent(r.rate), f.interval(r.interval.lower, r.interval.upper), `${f.count(r.accepted)} / ${f.count(r.offers)}`, `${significanceMarker(r)}${r.smallSample ? ` ${f.words.segments.smallSample}` : ''}`.trim()]),
+    rows: b.data.rows.map((r) => [segmentLabel(r, f.words.chart.notRecorded), f.percent(r.rate), f.interval(r.interval.lower, r.interval.upper), `${f.count(r.accepted)} / ${f.count(r.offers)}`, `${significanceMarker(r)}${r.smallSample ? ` ${f.words.segments.smallSample}` : ''}`.trim()]),
   }));
 }

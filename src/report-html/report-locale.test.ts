@@ -60,9 +60,17 @@ test('German: the words translated, "50,0 %" and "33,3 %", euros after the numbe
   assert.ok(html.includes('1 von 2 Angeboten angenommen innerhalb von 30 Tagen'));
   assert.ok(html.includes(`<div class="label">Expansionsumsatz</div><div class="value">10${NBSP}€</div>`));
   assert.ok(html.includes('Geschrumpfte Rate'));
-  // What stays English says so, and is marked as English for screen readers.
-  assert.ok(html.includes('Die statistischen Erläuterungen und die Befunde sind auf Englisch.'));
-  assert.ok(html.includes('<p class="trend-words" lang="en">'));
+  // Nothing is left in English: the statistical sentences, the findings and the chart's legend are German.
+  assert.doesNotMatch(html, /data-note="untranslated"|lang="en"/);
+  assert.ok(html.includes('<p class="trend-words">Keine Trendrichtung — dafür braucht es mindestens drei Monate mit Angeboten. Regelkarte: p-Karte'), 'the trend test and the control chart');
+  assert.ok(html.includes('Jede abgeschlossene Periode liegt innerhalb der Kontrollgrenzen.'));
+  assert.ok(html.includes('<strong>Einstufung: noch nicht bestimmt</strong><div>Die Konversionsrate beträgt 50,0'), 'the band finding, worded from its fields');
+  assert.ok(html.includes('>Kontrollgrenzen (3σ)</text>'), 'the chart legend');
+  const text = visibleText(html);
+  for (const english of ['significant', 'control limits', 'projected', 'provisional', 'still filling in', 'trend test', 'control chart', 'interval', 'offers', 'the', 'of', 'and']) {
+    const at = text.search(new RegExp(`\\b${english}\\b`, 'i'));
+    assert.equal(at, -1, `"${english}" left in the German report: …${text.slice(Math.max(0, at - 80), at + 80)}…`);
+  }
   const md = renderReportMarkdown(eur, { locale: 'de-DE' });
   assert.match(md, /^# Upsell- & Cross-Sell-Konversion — Juni 2025$/m);
   assert.ok(md.includes(`**Konversionsrate 50,0${NBSP}%**`));
@@ -72,12 +80,39 @@ test('German: the words translated, "50,0 %" and "33,3 %", euros after the numbe
 
 test('French: the words translated, numbers the French way', () => {
   const html = renderReportHtml(eur, { locale: 'fr-FR' });
+  assert.ok(html.includes('Carte de contrôle : carte p, choisie car les périodes ne varient pas plus que le hasard'), 'the control chart');
+  assert.ok(html.includes('Chaque période complète est à l’intérieur des limites de contrôle.'));
+  assert.ok(html.includes('juin 2025 : +16,7 points par rapport à mai 2025 : non significatif (p ajusté = 1).'), 'the latest change');
+  assert.ok(html.includes('<strong>Niveau : pas encore déterminé</strong>'), 'the band finding');
+  assert.ok(!visibleText(html).toLowerCase().includes('significant'));
   assert.ok(html.includes('<h1>Conversion upsell et cross-sell — juin 2025</h1>'));
   for (const heading of ['Évolution', 'Par segment', 'Classement des offres', 'Ce qui ressort']) assert.ok(html.includes(`<h2>${heading}</h2>`), heading);
   assert.ok(html.includes(`par rapport au mois précédent, mai 2025 (33,3${NBSP}%)`), 'the change against May');
   assert.ok(html.includes('non significatif'));
   assert.ok(html.includes('1 offres acceptées sur 2 sous 30 jours'));
   assert.ok(html.includes('Revenu d’expansion'));
+});
+
+/** What a reader sees: the text outside tags and styles (the chart's SVG text included), class and data names left out. */
+function visibleText(html: string): string {
+  return html.replace(/<style>[\s\S]*?<\/style>/, '').replace(/<[^>]+>/g, ' ').replace(/&[a-z]+;/g, ' ').replace(/\s+/g, ' ');
+}
+
+/** A month still filling in on the 20th of June: its sentences in German and French. */
+test('a provisional month: the headline note and the trend say so in German and French', async () => {
+  const ctx = demoContext(store, await loadModel(shippedModelDir()), new Date('2025-06-20T00:00:00Z'));
+  const report = await collectMonthlyReport(ctx, { month: '2025-06' });
+  const de = renderReportHtml(report, { locale: 'de-DE' });
+  assert.ok(de.includes('Juni 2025: bisher 50,0'), 'the rate so far');
+  assert.ok(de.includes('Sie bleibt bei den Kontrollgrenzen und Alarmen außen vor.'));
+  assert.ok(de.includes('Juni 2025 ggü. Mai 2025: nicht bewertet: noch offen.'));
+  assert.ok(de.includes('Vorläufige Perioden sind grau hinterlegt'));
+  const text = visibleText(de).toLowerCase();
+  for (const english of ['provisional', 'projected', 'still filling in', 'significant']) assert.ok(!text.includes(english), english);
+  const fr = renderReportHtml(report, { locale: 'fr-FR' });
+  assert.ok(fr.includes('juin 2025 : 50,0'), fr.slice(fr.indexOf('trend-words'), fr.indexOf('trend-words') + 400));
+  assert.ok(fr.includes('Elle est tenue à l’écart des limites et des alertes.'));
+  assert.ok(fr.includes('Les périodes provisoires sont ombrées en gris'));
 });
 
 test('an untranslated language keeps English words with its own number format', () => {

@@ -3,6 +3,8 @@ import { NO_NUMBER } from '../core/display.js';
 import type { Formatter } from './format.js';
 import type { MonthlyReport } from './monthly-report.js';
 import { reportHeading } from './coverage.js';
+import { findingWords } from './finding-text.js';
+import { segmentsOverTimeTable, timeToAcceptTable, type ReportTable } from './report-tables.js';
 import { metaLine, monthTitle, reportFormatter, reportInsights, segmentRows, standingWord, type RenderOptions } from './report-html.js';
 import { acceptedLine, bandWords, changeCell, changeSentence, clusteringNote, headlineTiles, industryName, leaderboardClusteringNote, periodChangeWords, previousMonthName, provisionalNote, trendSummary } from './wording.js';
 
@@ -57,8 +59,8 @@ export function renderReportMarkdown(report: MonthlyReport, options: RenderOptio
           f.interval(p.lower, p.upper),
           `${f.count(p.accepted)} / ${f.count(p.offers)}`,
           p.ucl === null ? '' : f.interval(p.lcl, p.ucl),
-          [p.outOfControl ? `out of control (${p.outOfControl})` : '', p.runFlags.length ? 'run of 8' : '', p.provisional ? `provisional (${f.percent(p.pendingShare, 0)} open)` : ''].filter(Boolean).join(', '),
-          p.projected ? `${f.percent(p.projected.rate)} (${f.interval(p.projected.lower, p.projected.upper)}), ${f.count(p.projected.pending)} pending` : '',
+          [p.outOfControl ? w.trendTable.outOfControl(p.outOfControl) : '', p.runFlags.length ? w.trendTable.runOf8 : '', p.provisional ? w.trendTable.provisional(f.percent(p.pendingShare, 0)) : ''].filter(Boolean).join(', '),
+          p.projected ? `${f.percent(p.projected.rate)} (${f.interval(p.projected.lower, p.projected.upper)}), ${w.trendTable.pending(f.count(p.projected.pending))}` : '',
           changeCell(changes.vsPrevious),
           changeCell(changes.vsLastYear),
         ];
@@ -67,12 +69,13 @@ export function renderReportMarkdown(report: MonthlyReport, options: RenderOptio
     ),
     '',
     trendSummary(ts, f),
-    ...(w.untranslated ? ['', `_${w.untranslated}_`] : []),
   );
+  if (report.segmentsOverTime) out.push('', `## ${w.sections.segmentsOverTime}`, '', ...tableBlock(segmentsOverTimeTable(report.segmentsOverTime, f)));
   if (report.breakdowns.length) out.push('', `## ${w.sections.bySegment}`);
   for (const s of segmentRows(report, f)) {
     out.push('', `### ${s.title}`, '', table([w.segments.segment, w.trendTable.rate, cap(w.interval), w.trendTable.accepted, w.segments.vsRest], s.rows, [1, 2, 3]), '', s.summary);
   }
+  if (report.timeToAccept) out.push('', `## ${w.sections.timeToAccept}`, '', ...tableBlock(timeToAcceptTable(report.timeToAccept, f)));
   const lb = report.leaderboard;
   if (lb) {
     const lbNote = leaderboardClusteringNote(lb, f);
@@ -95,7 +98,10 @@ export function renderReportMarkdown(report: MonthlyReport, options: RenderOptio
   );
   const { shown: items, more } = reportInsights(report);
   if (items.length === 0) out.push(w.insights.nothing);
-  for (const i of items) out.push(`- **${i.title}** (${w.insights.severity[i.severity]}) — ${i.text}`);
+  for (const i of items) {
+    const words = findingWords(i, f);
+    out.push(`- **${words.title}** (${w.insights.severity[i.severity]}) — ${words.text}`);
+  }
   if (more) out.push('', `${w.insights.more(more)}: \`uprate report --insights --from ${report.from} --to ${report.to}\``);
   out.push('');
   return out.join('\n');
@@ -104,6 +110,11 @@ export function renderReportMarkdown(report: MonthlyReport, options: RenderOptio
 /** The headline's tiles as a one-row table (only what the model holds). */
 function tilesTable(k: MonthlyReport['kpi'], f: Formatter, coverage: MonthlyReport['coverage']): string {
   const tiles = headlineTiles(k, f, coverage);
-  const value = (t: (typeof tiles)[number]) => (t.key === 'customers' ? `${t.value} (${f.count(k.customers.converted)} of ${f.count(k.customers.offered)})` : t.value);
+  const value = (t: (typeof tiles)[number]) => (t.key === 'customers' ? `${t.value} (${f.words.tiles.of(f.count(k.customers.converted), f.count(k.customers.offered))})` : t.value);
   return table(tiles.map((t) => t.label), [tiles.map(value)], tiles.map((_, i) => i));
+}
+
+/** A report table with its introduction and notes, as Markdown lines. */
+function tableBlock(t: ReportTable): string[] {
+  return [...(t.intro ? [t.intro, ''] : []), table(t.head, t.rows, t.right), ...t.notes.flatMap((n) => ['', n])];
 }

@@ -23,6 +23,7 @@ import {
   projectionText,
   provisionalNote,
   trendKey,
+  trendParagraphs,
   trendSentences,
   trendSummary,
 } from './wording.js';
@@ -502,5 +503,68 @@ describe('trend labels do not collide (issue 15)', () => {
     // On a phone, labels that would collide are left out rather than printed over each other.
     const compact = trendOption(ts, f, { interactive: false, compact: true }).xAxis as { axisLabel: { hideOverlap?: boolean } };
     assert.equal(compact.axisLabel.hideOverlap, true);
+  });
+});
+
+// ---- the same sentences in German and French (the report's --locale) ----------------------
+
+const ENGLISH_WORDS = /\b(significant|control limits|projected|interval|offers|still|trend test|chosen because|provisional|pending|periods?|the|of|and|with)\b/i;
+
+describe('the trend in German and French: worded from the structured fields, no English left', () => {
+  const de = formatter('de-DE', { translate: true });
+  const fr = formatter('fr-FR', { translate: true });
+  const NBSP = '\u00a0';
+
+  test('trend test, control chart, provisional month with its projection, latest changes (German)', () => {
+    const text = trendParagraphs(withProjectedJune(), de).join('\n');
+    assert.ok(text.includes('Kein signifikanter Trend über die letzten 4 abgeschlossenen Monate (p = 0,45).'), text);
+    assert.ok(text.includes('Trendtest: Steigung einer logistischen Regression auf die Zeit über die letzten 4 Monate (quasi-binomiales GLM, Dispersion 2,10 aus den Daten geschätzt), t-Test mit 2 Freiheitsgraden.'), text);
+    assert.ok(text.includes('Regelkarte: Laney-p′-Karte, gewählt, weil die Perioden stärker schwanken als der Zufall (χ² = 31,2, FG 3, p = 0,002; σz = 1,62): Grenzen nach Laney p′.'), text);
+    assert.ok(text.includes('Jede abgeschlossene Periode liegt innerhalb der Kontrollgrenzen.'), text);
+    assert.ok(text.includes(`Juni 2025: bisher 12,0${NBSP}%, noch offen; erwartete Endrate 17,9${NBSP}% (95${NBSP}%-Intervall 16,8${NBSP}%–19,0${NBSP}%), 1.234 Angebote noch offen.`), text);
+    assert.ok(text.includes('Hochgerechnet aus der Annahme von 9.000 früheren Angeboten über das 30-Tage-Fenster (Kaplan-Meier, noch offene Angebote bei ihrem Alter zensiert): die 1.234 offenen Angebote bringen voraussichtlich 12,5 weitere Annahmen.'), text);
+    assert.ok(text.includes('Juni 2025 ggü. Mai 2025 und ggü. Juni 2024 (Vorjahresmonat): nicht bewertet: noch offen.'), text);
+    assert.ok(text.includes('Mai 2025 +1,5 Prozentpunkte ggü. Apr. 2025: signifikant (adjustiertes p = 0,012); +2,1 Prozentpunkte ggü. Mai 2024 (Vorjahresmonat): signifikant (adjustiertes p = 0,003).'), text);
+    assert.ok(text.includes('Die adjustierten p-Werte berücksichtigen, dass 3 Veränderungen von Monat zu Monat gemeinsam getestet wurden (Holm).'), text);
+    assert.ok(text.includes('Die Intervalle berücksichtigen wiederholte Angebote an denselben Kunden (Designeffekt 2,9).'), text);
+    assert.doesNotMatch(text, ENGLISH_WORDS);
+    const key = trendKey(withProjectedJune(), de);
+    assert.equal(key, `Monatliche Konversionsrate mit ihrem 95${NBSP}%-Intervall (schattiert) und den Grenzen der Laney-p′-Karte (graue Striche). Vorläufige Perioden sind grau hinterlegt: Der hohle Punkt ist die bisherige Rate, die noch steigen wird; die blauen Striche führen zur erwarteten Endrate, ihr Intervall ist das hellere Band.`);
+  });
+
+  test('the same in French', () => {
+    const text = trendParagraphs(withProjectedJune(), fr).join('\n');
+    assert.ok(text.includes('Aucune tendance significative sur les 4 mois complets les plus récents (p = 0,45).'), text);
+    assert.ok(text.includes('Test de tendance : pente d’une régression logistique sur le temps sur les 4 derniers mois (GLM quasi-binomial, dispersion 2,10 estimée à partir des données), test t à 2 degrés de liberté.'), text);
+    assert.ok(text.includes('Carte de contrôle : carte p′ de Laney, choisie car les périodes varient plus que le hasard'), text);
+    assert.ok(text.includes('Chaque période complète est à l’intérieur des limites de contrôle.'), text);
+    assert.ok(text.includes(`taux final projeté 17,9${NBSP}% (intervalle à 95${NBSP}% 16,8${NBSP}%–19,0${NBSP}%)`), text);
+    assert.ok(text.includes('juin 2025 : 12,0\u00a0% à ce jour, encore en cours ; taux final projeté'), text);
+    assert.ok(text.includes('mai 2025 : +1,5 points par rapport à avr. 2025 : significatif (p ajusté = 0,012) ; +2,1 points par rapport à mai 2024 (même mois l’an dernier) : significatif (p ajusté = 0,003).'), text);
+    assert.doesNotMatch(text, ENGLISH_WORDS);
+    assert.ok(trendKey(withProjectedJune(), fr).startsWith('Taux de conversion mensuel avec son intervalle à 95'));
+  });
+
+  test('notes of the API read back into their cases: no direction with a season, a shift in σz, periods outside the limits', () => {
+    const ts = withProjectedJune();
+    const seasonal = {
+      ...ts,
+      controlChart: { ...ts.controlChart, kind: 'p' as const, choice: null, note: "sigma_z 0.84 < 1 (a shift rather than scatter): kept at 1, the p-chart's limits" },
+      trend: { ...ts.trend, direction: null, pValue: null, note: 'fewer than 24 months: a seasonal swing cannot be told from a trend' },
+      points: ts.points.map((p, i) => (i === 1 ? { ...p, outOfControl: 'below' as const } : p)),
+    };
+    const text = trendParagraphs(seasonal, de).join('\n');
+    assert.ok(text.includes('Keine Trendrichtung — weniger als 24 Monate: eine saisonale Schwankung lässt sich nicht von einem Trend unterscheiden.'), text);
+    assert.ok(text.includes('Regelkarte: p-Karte. σz 0,84 < 1 (eher eine Verschiebung als Streuung): bei 1 belassen, also die Grenzen der p-Karte.'), text);
+    assert.ok(text.includes('1 Periode liegt außerhalb der Kontrollgrenzen: März 2025 (darunter).'), text);
+    assert.doesNotMatch(text, ENGLISH_WORDS);
+    const french = trendParagraphs(seasonal, fr).join('\n');
+    assert.ok(french.includes('1 période est hors des limites de contrôle : mars 2025 (en dessous).'), french);
+    assert.doesNotMatch(french, ENGLISH_WORDS);
+  });
+
+  test('English stays exactly as it was (the dashboard\'s words)', () => {
+    assert.equal(changeText(periodChangeWords(withProjectedJune(), 3, f).vsPrevious!), '+1.5 points vs Apr 2025: significant (adjusted p = 0.012)');
+    assert.equal(changeText(periodChangeWords(withProjectedJune(), 3, de).vsPrevious!, de.words), '+1,5 Prozentpunkte ggü. Apr. 2025: signifikant (adjustiertes p = 0,012)');
   });
 });

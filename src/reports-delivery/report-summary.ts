@@ -86,7 +86,7 @@ export function reportSummary(report: MonthlyReport, input: { readonly name: str
           rate: report.trend.points.find((p) => p.period === year.period)?.rate ?? null,
           differencePoints: year.differencePoints,
           significant: year.significant,
-          text: changeText(words),
+          text: changeText(words, w),
         }
       : null;
   return {

@@ -2,7 +2,8 @@
  * "Choose breakdowns" in real Chromium: a Region panel added from the chooser (by keyboard), its
  * segments over time, and the time-to-accept panel — each kept in the URL and restored by a
  * reload; the value the page shows equals the API's; a segment drills the page down; at 390 px
- * the page does not overflow and axe-core finds nothing.
+ * the page does not overflow and axe-core finds nothing. The small multiples share one rate axis
+ * (`data-axis`), rounded by the breakdowns' helper, holding every point the page fetched.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { TimeseriesResponse, TimeToAcceptResponse } from '../../src/insights/api-types.js';
+import { rateAxisRange } from '../../src/report-html/chart-options.js';
 import { browserMissing, openDashboard, type DashboardSession } from './harness.js';
 
 const missing = browserMissing();
@@ -99,6 +101,36 @@ describe('choose breakdowns in Chromium', { skip: missing ?? false }, () => {
     await page.getByTestId('tta-chart').waitFor();
     assert.ok(await page.locator('input[data-member="Customers.region"]').isChecked());
     assert.ok(await page.locator('#choose-tta').isChecked());
+  });
+
+  test('every small multiple is drawn on one rate axis holding each point the page fetched, rounded as the breakdowns\' axis', async () => {
+    const fetched = page.waitForResponse((r) => {
+      const url = new URL(r.url());
+      return url.pathname.endsWith('/api/v1/timeseries') && url.searchParams.get('by') === 'Customers.region';
+    });
+    await page.reload();
+    const ts = (await (await fetched).json()) as TimeseriesResponse;
+    await waitReady();
+    const chart = page.getByTestId('over-time-chart-Customers.region');
+    await chart.waitFor();
+    const segments = ts.segments ?? [];
+    assert.ok(segments.length >= 2, `segments: ${segments.length}`);
+    const items = page.getByTestId('over-time-Customers.region').locator(':scope > li');
+    const axes = await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-axis') ?? ''));
+    assert.equal(axes.length, segments.length);
+    assert.equal(new Set(axes).size, 1, `small multiples' axes: ${axes.join(', ')}`);
+    assert.equal(await chart.getAttribute('data-axis'), axes[0]);
+    const [min, max] = (axes[0] ?? '').split('..').map(Number);
+    assert.ok(min !== undefined && max !== undefined && min >= 0 && min < max && max <= 1, `axis ${axes[0]}`);
+    // Every point drawn: a final period's rate and interval; a provisional one's rate so far and projection.
+    const drawn = segments.flatMap((s) => s.points.flatMap((p) => (p.provisional ? [p.rate, p.projected?.rate ?? null] : [p.rate, p.lower, p.upper]).map((v) => [s.label, p.period, v] as const)));
+    assert.ok(drawn.some(([, , v]) => v !== null));
+    for (const [label, period, v] of drawn) {
+      if (v !== null) assert.ok(v >= min && v <= max, `${label} ${period}: ${v} outside ${min}..${max}`);
+    }
+    // The same helper as the breakdown panels' shared scale: the same rates give the same axis.
+    const expected = rateAxisRange(drawn.map(([, , v]) => v), 0.06);
+    assert.equal(axes[0], `${expected.min}..${expected.max}`);
   });
 
   test('a segment in either panel\'s list filters the page; back returns', async () => {

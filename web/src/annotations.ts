@@ -3,9 +3,9 @@
  * short text, POST /api/v1/annotations); the trend draws each at the period holding its day.
  */
 import type { TrendAnnotation } from '../../src/report-html/chart-options.js';
-import { getJson } from './api.js';
-import { fill, h } from './dom.js';
-import { sendJson } from './saved-views.js';
+import { getJson, sendJson } from './api.js';
+import { h } from './dom.js';
+import { foldOutList } from './fold-out-list.js';
 
 interface Annotation extends TrendAnnotation {
   readonly id: string;
@@ -26,62 +26,37 @@ export interface AnnotationsOptions {
 }
 
 export function annotationsControl(options: AnnotationsOptions): HTMLElement {
-  const list = h('ul', { class: 'saved-list', 'data-testid': 'notes-list' });
-  const status = h('p', { class: 'saved-status', role: 'status' });
   const day = h('input', { type: 'date', name: 'day', required: true, 'aria-label': 'Day', 'data-testid': 'note-day' });
   const text = h('input', { type: 'text', name: 'text', maxlength: 200, required: true, placeholder: 'e.g. pricing change', 'aria-label': 'Note', 'data-testid': 'note-text' });
-  const refresh = async (): Promise<void> => {
-    const notes = await annotationsFor();
-    fill(
-      list,
-      ...(notes.length === 0 ? [h('li', { class: 'muted' }, 'No notes yet.')] : []),
-      ...notes.map((n) =>
-        h(
-          'li',
-          { 'data-testid': 'note' },
-          h('span', {}, `${n.day} ${n.text}`),
-          h('button', { type: 'button', class: 'link', 'aria-label': `Remove note ${n.day} ${n.text}`, title: 'Remove this note', onclick: () => void remove(n) }, '×'),
-        ),
-      ),
-    );
-  };
-  const remove = async (n: Annotation): Promise<void> => {
-    try {
+  return foldOutList<Annotation>({
+    title: 'Notes',
+    testId: 'notes',
+    className: 'notes',
+    listTestId: 'notes-list',
+    emptyText: 'No notes yet.',
+    load: annotationsFor,
+    entry: (n) => ({
+      content: h('span', {}, `${n.day} ${n.text}`),
+      attrs: { 'data-testid': 'note' },
+      remove: { label: `Remove note ${n.day} ${n.text}`, title: 'Remove this note' },
+    }),
+    remove: async (n) => {
       await sendJson('DELETE', `/api/v1/annotations/${encodeURIComponent(n.id)}`);
-      status.textContent = `Removed the note of ${n.day}.`;
       options.changed();
-    } catch (e) {
-      status.textContent = `Could not remove it: ${e instanceof Error ? e.message : String(e)}`;
-    }
-    await refresh();
-  };
-  const form = h(
-    'form',
-    {
-      class: 'saved-form',
-      'data-testid': 'note-form',
-      onsubmit: (e: Event) => {
-        e.preventDefault();
-        void sendJson('POST', '/api/v1/annotations', { day: day.value, text: text.value.trim() })
-          .then(() => {
-            status.textContent = `Added a note on ${day.value}.`;
-            text.value = '';
-            options.changed();
-          })
-          .catch((err: unknown) => {
-            status.textContent = `Could not add it: ${err instanceof Error ? err.message : String(err)}`;
-          })
-          .then(refresh);
-      },
+      return `Removed the note of ${n.day}.`;
     },
-    day,
-    text,
-    h('button', { type: 'submit', 'data-testid': 'add-note' }, 'Add a note'),
-  );
-  const box = h('details', { class: 'saved-views notes', 'data-testid': 'notes' }, h('summary', {}, 'Notes'), form, status, list);
-  // Read when opened (not at load: a server that wants a token has none yet).
-  box.addEventListener('toggle', () => {
-    if (box.open) void refresh();
+    removeFailed: () => 'Could not remove it',
+    add: {
+      testId: 'note-form',
+      fields: [day, text],
+      button: { text: 'Add a note', testId: 'add-note' },
+      submit: async () => {
+        await sendJson('POST', '/api/v1/annotations', { day: day.value, text: text.value.trim() });
+        text.value = '';
+        options.changed();
+        return `Added a note on ${day.value}.`;
+      },
+      failed: 'Could not add it',
+    },
   });
-  return box;
 }

@@ -77,6 +77,18 @@ export async function getJson<T>(path: string, params: URLSearchParams | null, s
   return body as T;
 }
 
+/** POST or DELETE to an /api/v1 endpoint with the page's token; an error carries the API's message. */
+export async function sendJson(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const t = token();
+  if (t) headers['authorization'] = `Bearer ${t}`;
+  const res = await fetch(apiUrl(path), { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const answer = (await res.json().catch(() => ({}))) as { error?: string };
+  if (!res.ok) throw new Error(answer.error ?? `HTTP ${res.status}`);
+  return answer;
+}
+
 let cubeApi: CubeApi | null = null;
 
 /** The Cube client, sending the current token (or none in dev mode). */

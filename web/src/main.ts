@@ -16,7 +16,8 @@ import { Panel } from './panel.js';
 import { preloadCharts } from './charts-loader.js';
 import { headlineContent } from './panels/headline.js';
 import { kpiTable } from './panel-tables.js';
-import { showBreakdown, type RateScale } from './panels/breakdown.js';
+import { showBreakdown } from './panels/breakdown.js';
+import { rateScale, type RateScale } from './panels/rate-scale.js';
 import { PanelChoice, type ShownBreakdown } from './panels/choose-panels.js';
 import { showSegmentsOverTime } from './panels/segments-over-time.js';
 import { showTimeToAccept } from './panels/time-to-accept.js';
@@ -30,7 +31,6 @@ import { savedViewsControl } from './saved-views.js';
 import { annotationsControl, annotationsFor } from './annotations.js';
 import { dimensionTitle } from './controls.js';
 import { NOT_RECORDED, RANGE_LABELS, apiParams, drillTo, readState, removeFilter, resolveRange, stateFromApiLink, writeState, type ViewGrain, type ViewState } from './state.js';
-import { rateAxisRange } from '../../src/report-html/chart-options.js';
 import { followColorScheme } from './color-scheme.js';
 import { freshnessLine, noteAsOf, showFreshness } from './freshness.js';
 import { printButton } from './print-button.js';
@@ -324,8 +324,7 @@ function renderCrumbs(state: ViewState): void {
 
 /** One rate axis for every breakdown panel (segments' intervals and the overall rate; small samples left to overflow it). */
 function sharedScale(all: readonly BreakdownResponse[]): RateScale | null {
-  const values = all.flatMap((bd) => [bd.total.rate, ...bd.rows.filter((r) => !r.smallSample).flatMap((r) => [r.interval.lower, r.interval.upper])]);
-  return values.some((v) => v !== null) ? rateAxisRange(values, 0.06) : null;
+  return rateScale(all.flatMap((bd) => [bd.total.rate, ...bd.rows.filter((r) => !r.smallSample).flatMap((r) => [r.interval.lower, r.interval.upper])]));
 }
 
 async function render(view: ViewState): Promise<void> {

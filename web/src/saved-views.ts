@@ -3,25 +3,13 @@
  * saved views (GET /api/v1/views; each opens its view in place), delete one. Views live in the
  * server's store, shared by everyone of the same tenant.
  */
-import { asApiError, getJson, storedToken } from './api.js';
-import { fill, h } from './dom.js';
+import { getJson, sendJson } from './api.js';
+import { h } from './dom.js';
+import { foldOutList } from './fold-out-list.js';
 
 interface SavedView {
   readonly name: string;
   readonly state: string;
-}
-
-/** POST or DELETE to an /api/v1 endpoint with the page's token; an error carries the API's message. */
-export async function sendJson(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const token = storedToken();
-  if (token) headers['authorization'] = `Bearer ${token}`;
-  const url = new URL(path.replace(/^\//, ''), new URL('.', location.href)).toString();
-  const res = await fetch(url, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const answer = (await res.json().catch(() => ({}))) as { error?: string };
-  if (!res.ok) throw new Error(answer.error ?? `HTTP ${res.status}`);
-  return answer;
 }
 
 export interface SavedViewsOptions {
@@ -32,63 +20,34 @@ export interface SavedViewsOptions {
 }
 
 export function savedViewsControl(options: SavedViewsOptions): HTMLElement {
-  const list = h('ul', { class: 'saved-list', 'data-testid': 'saved-views-list' });
-  const status = h('p', { class: 'saved-status', role: 'status' });
   const name = h('input', { type: 'text', name: 'name', maxlength: 80, required: true, placeholder: 'Name this view', 'aria-label': 'View name', 'data-testid': 'view-name' });
-  const refresh = async (): Promise<void> => {
-    try {
-      const { views } = await getJson<{ views: SavedView[] }>('/api/v1/views', null, new AbortController().signal);
-      fill(
-        list,
-        ...(views.length === 0 ? [h('li', { class: 'muted' }, 'No saved views yet.')] : []),
-        ...views.map((v) =>
-          h(
-            'li',
-            {},
-            h('a', { href: `${location.pathname}${v.state ? `?${v.state}` : ''}`, 'data-testid': 'saved-view', 'data-name': v.name, onclick: (e: Event) => { e.preventDefault(); options.open(v.state); } }, v.name),
-            h('button', { type: 'button', class: 'link', 'aria-label': `Delete view ${v.name}`, title: 'Delete this view', 'data-testid': 'delete-view', onclick: () => void remove(v.name) }, '×'),
-          ),
-        ),
-      );
-    } catch (e) {
-      status.textContent = `Could not read the saved views: ${asApiError(e).message}`;
-    }
-  };
-  const remove = async (view: string): Promise<void> => {
-    try {
-      await sendJson('DELETE', `/api/v1/views/${encodeURIComponent(view)}`);
-      status.textContent = `Deleted “${view}”.`;
-    } catch (e) {
-      status.textContent = `Could not delete “${view}”: ${e instanceof Error ? e.message : String(e)}`;
-    }
-    await refresh();
-  };
-  const form = h(
-    'form',
-    {
-      class: 'saved-form',
-      'data-testid': 'save-view-form',
-      onsubmit: (e: Event) => {
-        e.preventDefault();
-        const wanted = name.value.trim();
-        void sendJson('POST', '/api/v1/views', { name: wanted, state: options.current() })
-          .then((answer) => {
-            status.textContent = (answer as { replaced?: boolean }).replaced ? `Replaced “${wanted}”.` : `Saved “${wanted}”.`;
-            name.value = '';
-          })
-          .catch((err: unknown) => {
-            status.textContent = `Could not save: ${err instanceof Error ? err.message : String(err)}`;
-          })
-          .then(refresh);
-      },
+  return foldOutList<SavedView>({
+    title: 'Views',
+    testId: 'saved-views',
+    listTestId: 'saved-views-list',
+    emptyText: 'No saved views yet.',
+    load: async () => (await getJson<{ views: SavedView[] }>('/api/v1/views', null, new AbortController().signal)).views,
+    loadFailed: 'Could not read the saved views',
+    entry: (v) => ({
+      content: h('a', { href: `${location.pathname}${v.state ? `?${v.state}` : ''}`, 'data-testid': 'saved-view', 'data-name': v.name, onclick: (e: Event) => { e.preventDefault(); options.open(v.state); } }, v.name),
+      remove: { label: `Delete view ${v.name}`, title: 'Delete this view', testId: 'delete-view' },
+    }),
+    remove: async (v) => {
+      await sendJson('DELETE', `/api/v1/views/${encodeURIComponent(v.name)}`);
+      return `Deleted “${v.name}”.`;
     },
-    name,
-    h('button', { type: 'submit', 'data-testid': 'save-view' }, 'Save current view'),
-  );
-  const box = h('details', { class: 'saved-views', 'data-testid': 'saved-views' }, h('summary', {}, 'Views'), form, status, list);
-  // Read when opened (not at load: a server that wants a token has none yet).
-  box.addEventListener('toggle', () => {
-    if (box.open) void refresh();
+    removeFailed: (v) => `Could not delete “${v.name}”`,
+    add: {
+      testId: 'save-view-form',
+      fields: [name],
+      button: { text: 'Save current view', testId: 'save-view' },
+      submit: async () => {
+        const wanted = name.value.trim();
+        const answer = (await sendJson('POST', '/api/v1/views', { name: wanted, state: options.current() })) as { replaced?: boolean };
+        name.value = '';
+        return answer.replaced ? `Replaced “${wanted}”.` : `Saved “${wanted}”.`;
+      },
+      failed: 'Could not save',
+    },
   });
-  return box;
 }

@@ -6,5 +6,6 @@
 export { ClickHouseStore, openClickHouseStore, type ClickHouseOpenOptions } from './clickhouse-store.js';
 export { CLICKHOUSE_MIGRATIONS, CLICKHOUSE_LATEST_VERSION, clickhouseColumnType } from './clickhouse-migrations.js';
 export { clickhouseDialect } from './clickhouse-dialect.js';
-export { bulkLoadClickHouse, clickhouseFileFormat, CLICKHOUSE_FILE_BYTES, type ClickHouseLoadTarget } from './clickhouse-bulk-load.js';
+export { bulkLoadClickHouse, clickhouseFileFormat, CLICKHOUSE_FILE_BYTES, newLoadId, type ClickHouseLoadTarget } from './clickhouse-bulk-load.js';
+export { bindClickHouseSql } from './clickhouse-literal.js';
 export { buildClickHouseRollup, dropClickHouseRollups, ensureClickHouseRegistry, refreshAfterLoad, type ClickHouseRollupTarget } from './clickhouse-rollups.js';

@@ -13,13 +13,7 @@ import { h } from '../dom.js';
 import type { Panel } from '../panel.js';
 import { breakdownTable } from '../panel-tables.js';
 import { NOT_RECORDED } from '../state.js';
-
-/** A scale shared by the breakdown panels, so segments of different panels compare by eye. */
-export interface RateScale {
-  readonly min: number;
-  readonly max: number;
-  readonly interval: number;
-}
+import { axisText, type RateScale } from './rate-scale.js';
 
 /** What a click on a segment does: filter the page to `member = value` (value {@link NOT_RECORDED} for a missing attribute). */
 export type DrillTo = (member: string, value: string) => void;
@@ -65,7 +59,7 @@ export async function showBreakdown(panel: Panel, bd: BreakdownResponse, f: Form
   const option = (compact: boolean) => withScale(breakdownOption(bd, f, { interactive: true, compact }), scale);
   // The axis drawn, for tests and for anyone comparing panels: `min..max` as fractions.
   const axis = option(false).xAxis as { min?: number; max?: number };
-  el.dataset['axis'] = `${axis.min}..${axis.max}`;
+  el.dataset['axis'] = axisText(axis);
   const mounted = await mountChart(el, option, `${title}: conversion rate per segment with intervals`);
   if (drill && member) {
     // A click on the dot, the interval bar or the segment's label: the row under the pointer.

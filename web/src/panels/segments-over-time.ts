@@ -1,14 +1,15 @@
 /**
  * A breakdown panel's segments over time: GET /api/v1/timeseries?by=… drawn as small multiples —
- * one small chart per segment, all on the same axes (the same periods, one rate scale), each with
- * its rate and interval band per period. A period still filling in is drawn apart as the trend
+ * one small chart per segment, all on the same axes (the same periods, one rate scale holding every
+ * point drawn in any of them; see {@link overTimeScale}), each with its rate and interval band per
+ * period. The scale is rounded as the breakdown panels' shared one is (rate-scale.ts) and written
+ * as `data-axis` on the chart and on each segment's entry in the list. A period still filling in is drawn apart as the trend
  * draws it: shaded, its rate so far hollow and its projected final rate dashed. A click on a
  * segment's chart filters the page to it; the segments and their periods are listed under the
  * chart as buttons and text for the keyboard and screen readers.
  */
 import type { EChartsOption } from 'echarts';
 import type { TimeseriesResponse, TimeseriesSegment } from '../../../src/insights/api-types.js';
-import { rateAxisRange } from '../../../src/report-html/chart-options.js';
 import type { Formatter } from '../../../src/report-html/format.js';
 import { PALETTE } from '../../../src/report-html/palette.js';
 import { mountChart } from '../charts-loader.js';
@@ -16,6 +17,7 @@ import { h } from '../dom.js';
 import type { Panel } from '../panel.js';
 import { NOT_RECORDED } from '../state.js';
 import type { DrillTo } from './breakdown.js';
+import { axisText, EMPTY_SCALE, rateScale, type RateScale } from './rate-scale.js';
 
 type Point = TimeseriesSegment['points'][number];
 
@@ -34,14 +36,22 @@ function columnsFor(compact: boolean, count: number): number {
   return Math.max(1, Math.min(count, compact ? 2 : 4));
 }
 
-/** The small multiples' option; `el`'s height follows the rows. */
-export function smallMultiplesOption(ts: TimeseriesResponse, segments: readonly TimeseriesSegment[], f: Formatter, compact: boolean, el: HTMLElement | null): EChartsOption {
+/**
+ * The one rate scale of every small multiple: each value drawn in any of them — a final period's
+ * rate and its interval band, a provisional period's rate so far and its projected final rate.
+ * (A provisional period's interval is not drawn: it is of a rate that will still rise.)
+ */
+export function overTimeScale(segments: readonly TimeseriesSegment[]): RateScale {
+  return rateScale(segments.flatMap((s) => s.points.flatMap((p) => (p.provisional ? [p.rate, p.projected?.rate] : [p.rate, p.lower, p.upper])))) ?? EMPTY_SCALE;
+}
+
+/** The small multiples' option, every one on `scale`; `el`'s height follows the rows. */
+export function smallMultiplesOption(ts: TimeseriesResponse, segments: readonly TimeseriesSegment[], f: Formatter, compact: boolean, el: HTMLElement | null, scale: RateScale = overTimeScale(segments)): EChartsOption {
   const cols = columnsFor(compact, segments.length);
   const rows = Math.ceil(segments.length / cols);
   if (el) el.style.height = `${rows * CELL + 8}px`;
   const labels = ts.points.map((p) => f.period(p.period, ts.grain));
   const last = labels.length - 1;
-  const range = rateAxisRange(segments.flatMap((s) => s.points.flatMap((p) => (p.provisional ? [p.rate, p.projected?.rate] : [p.lower, p.upper]))), 0.06);
   const gap = 3; // percent between columns
   const width = (100 - gap * (cols - 1)) / cols;
   const cell = (v: number | null | undefined) => (v === null || v === undefined ? '-' : v);
@@ -110,9 +120,9 @@ export function smallMultiplesOption(ts: TimeseriesResponse, segments: readonly 
     yAxis: segments.map((s, i) => ({
       type: 'value' as const,
       gridIndex: i,
-      min: range.min,
-      max: range.max,
-      splitNumber: 2,
+      min: scale.min,
+      max: scale.max,
+      interval: scale.interval,
       name: `${s.label} · ${f.percent(s.rate)}`,
       nameLocation: 'end' as const,
       nameGap: 6,
@@ -141,6 +151,11 @@ export async function showSegmentsOverTime(panel: Panel, ts: TimeseriesResponse,
   const title = panel.options.title;
   const el = h('div', { class: `chart chart-small-multiples${drill ? ' clickable' : ''}`, 'data-testid': `over-time-chart-${member}`, title: drill ? 'Select a segment\'s chart to filter the page to it' : null });
   el.dataset['segments'] = String(segments.length);
+  const scale = overTimeScale(segments);
+  const option = (compact: boolean) => smallMultiplesOption(ts, segments, f, compact, el, scale);
+  // The axis each small multiple is drawn on, as the breakdown panels write theirs: `min..max`.
+  const axes = (option(false).yAxis as { min?: number; max?: number }[]).map(axisText);
+  el.dataset['axis'] = axisText(scale);
   const list = h(
     'details',
     { class: 'segments-list' },
@@ -148,10 +163,10 @@ export async function showSegmentsOverTime(panel: Panel, ts: TimeseriesResponse,
     h(
       'ul',
       { 'data-testid': `over-time-${member}` },
-      ...segments.map((s) =>
+      ...segments.map((s, i) =>
         h(
           'li',
-          { 'data-segment': s.label },
+          { 'data-segment': s.label, 'data-axis': axes[i] },
           drill
             ? h('button', { type: 'button', class: 'link drill', 'aria-label': `Filter the page to ${title} = ${s.label}`, onclick: () => drill(member, segmentFilterValue(s.segment, member)) }, s.label)
             : h('span', {}, s.label),
@@ -167,7 +182,7 @@ export async function showSegmentsOverTime(panel: Panel, ts: TimeseriesResponse,
   });
   panel.ready(csv, el, list);
   panel.setNote(ts.segmentsNote ?? '');
-  const mounted = await mountChart(el, (compact) => smallMultiplesOption(ts, segments, f, compact, el), `${title}: conversion rate per ${ts.grain} for each of ${segments.length} segments, on the same axes`);
+  const mounted = await mountChart(el, option, `${title}: conversion rate per ${ts.grain} for each of ${segments.length} segments, on the same axes`);
   if (drill) {
     // Anywhere in a segment's small chart: the grid under the pointer.
     mounted.chart.getZr().on('click', (e: { offsetX: number; offsetY: number }) => {
