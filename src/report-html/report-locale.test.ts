@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { demoContext } from '../../test/judgements/demo-context.js';
 import { loadModel, shippedModelDir } from '../model/index.js';
-import { DuckDbStore } from '../store/index.js';
+import type { DuckDbStore } from '../store/index.js';
 import { collectMonthlyReport, type MonthlyReport } from './monthly-report.js';
+import { twoMonthStore } from './report-fixture.js';
 import { renderReportHtml } from './report-html.js';
 import { renderReportMarkdown } from './report-markdown.js';
 import { messagesFor } from './messages.js';
@@ -21,14 +22,7 @@ let eur: MonthlyReport;
 const NBSP = '\u00a0';
 
 before(async () => {
-  store = await DuckDbStore.open(':memory:');
-  await store.run(`INSERT INTO customers (customer_id, account_size) VALUES ('c1', 'smb'), ('c2', 'enterprise'), ('c3', 'smb'), ('c4', 'smb'), ('c5', 'enterprise')`);
-  await store.run(`INSERT INTO offers (offer_id, customer_id, offered_at, offer_type, offer_name, accepted_at, declined_at, revenue) VALUES
-    ('o1', 'c1', '2025-06-05 09:00:00', 'upsell', 'Premium', '2025-06-06 09:00:00', NULL, 10),
-    ('o2', 'c2', '2025-06-10 09:00:00', 'upsell', 'Premium', NULL, '2025-06-11 09:00:00', NULL),
-    ('o3', 'c3', '2025-05-01 10:00:00', 'upsell', 'Premium', '2025-05-02 10:00:00', NULL, 10),
-    ('o4', 'c4', '2025-05-20 10:00:00', 'upsell', 'Premium', NULL, '2025-05-21 10:00:00', NULL),
-    ('o5', 'c5', '2025-05-31 10:00:00', 'upsell', 'Premium', NULL, '2025-06-01 10:00:00', NULL)`);
+  store = await twoMonthStore();
   const ctx = demoContext(store, await loadModel(shippedModelDir()), new Date('2025-07-15T00:00:00Z'));
   usd = await collectMonthlyReport(ctx, { month: '2025-06' });
   eur = await collectMonthlyReport(ctx, { month: '2025-06', currency: 'EUR' });
