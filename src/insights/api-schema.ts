@@ -1002,6 +1002,16 @@ export const monthlyReportSchema = component(
       insights: insightsResponseSchema,
       coverage: modelCoverageSchema,
       currency: z.string().regex(/^[A-Z]{3}$/).optional().describe('The currency of revenue (ISO 4217, the config’s `currency`; USD when absent).'),
+      timeToAccept: timeToAcceptResponseSchema
+        .extend({ title: z.string().describe('The heading: the title of the dimension the segments are of.') })
+        .nullable()
+        .optional()
+        .describe('The month’s offers: the share accepted within so many days (as GET /api/v1/time-to-accept), by the first panel dimension (else the offer type); null when the binding names no days to accept or nothing to group by.'),
+      segmentsOverTime: timeseriesResponseSchema
+        .extend({ title: z.string().describe('The heading: the title of the dimension the segments are of.') })
+        .nullable()
+        .optional()
+        .describe('The trend’s months for the first panel dimension’s segments with the most offers (as GET /api/v1/timeseries?grain=month&by=); null without a panel dimension.'),
     })
     .describe('The monthly report’s numbers: headline, trend, breakdowns, leaderboard and findings of one month; `uprate report --format html|md` renders it.'),
 );
