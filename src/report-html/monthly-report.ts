@@ -19,6 +19,7 @@ import {
   segmentTimeseries,
   timeseries,
   timeToAccept,
+  withCountReads,
   type ApiFilter,
   type BreakdownResponse,
   type InsightsResponse,
@@ -109,7 +110,10 @@ export function defaultMonth(asOf: Date, lastOfferDay: string | null): string {
   return lastMonth < previous ? lastMonth : previous;
 }
 
-export async function collectMonthlyReport(ctx: KpiContext, options: MonthlyReportOptions = {}): Promise<MonthlyReport> {
+export async function collectMonthlyReport(context: KpiContext, options: MonthlyReportOptions = {}): Promise<MonthlyReport> {
+  // One memo for every section (a server's context has one already): the trend and the segments'
+  // series read the same months, the findings the breakdowns' and the leaderboard's counts.
+  const ctx = withCountReads(context);
   const base: Selection = { from: null, to: null, offerType: options.offerType ?? null, filters: options.filters ?? [] };
   const month = options.month ?? defaultMonth(ctx.asOf, (await offerDays(ctx, base)).last);
   const { from, to } = monthRange(month);
