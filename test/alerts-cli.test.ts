@@ -4,14 +4,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { generateDemo } from '../src/demo/index.js';
 import { DuckDbStore } from '../src/store/index.js';
 import { signatureValid, startReceiver, type Receiver } from './alerts-receiver.js';
-import { ROOT, type CliResult } from './cli-helpers.js';
+import { cliArgs, ROOT, type CliResult } from './cli-helpers.js';
 
-const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const AT = '2025-06-30T12:00:00Z';
 let dir: string;
 let db: string;
@@ -21,7 +19,7 @@ let receiver: Receiver;
 /** Runs the CLI without blocking this process (the receiver answers from here). */
 function run(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env: { ...process.env, CI: 'true', ...env } });
+    const child = spawn(process.execPath, cliArgs(args), { cwd: ROOT, env: { ...process.env, CI: 'true', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -3,19 +3,17 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { ROOT } from './cli-helpers.js';
+import { cliArgs, ROOT } from './cli-helpers.js';
 
-const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 
 /**
  * `uprate … | head -1`: the reader closes the pipe after the first line. The command must not die
  * with an unhandled EPIPE stack trace; it finishes its work quietly and exits with the work's code.
  */
 function runClosingAfterFirstLine(args: readonly string[]): Promise<{ code: number | null; stderr: string; firstLine: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env: { ...process.env, CI: 'true' } });
+  const child = spawn(process.execPath, cliArgs(args), { cwd: ROOT, env: { ...process.env, CI: 'true' } });
   let stderr = '';
   let firstLine = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -60,7 +58,7 @@ describe('a command whose reader closes the pipe (uprate … | head -1)', () => 
 
   it('a real shell pipe into head -1 prints one line and no error', () => {
     const db = join(dir, 'demo.duckdb');
-    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" --import tsx "${MAIN}" query --db "${db}" '{"dimensions":["Offers.offerId"],"ungrouped":true}' --format csv | head -1`], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${cliArgs([])[0] ?? ''}" query --db "${db}" '{"dimensions":["Offers.offerId"],"ungrouped":true}' --format csv | head -1`], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim().split('\n').length, 1);
     assert.equal(r.stderr, '');

@@ -8,7 +8,6 @@
  * described in test/readme/directives.ts; how commands run, in test/readme/example-runner.ts.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +19,7 @@ import { IN_CI, locateServer } from './engines.js';
 import { makeTemplate } from './readme/checkout.js';
 import type { Service } from './readme/directives.js';
 import { ExampleRunner, type Outcome } from './readme/example-runner.js';
-import { linkBin, staleBuild } from './readme/linked-bin.js';
+import { ensureBuilt, linkBin } from './readme/linked-bin.js';
 import { readmeBlocks, type Example } from './readme/readme-examples.js';
 import { dropClickHouse, privatePostgres, type PrivatePostgres } from './readme/test-servers.js';
 
@@ -62,12 +61,7 @@ describe('README.md: every shell example runs as a reader runs it', () => {
   before(async () => {
     // The examples run the compiled `uprate`, as a user gets it: a build older than src/ (an edit
     // since `npm install`) is brought up to date first, as `npm run build` would.
-    if (staleBuild(ROOT)) {
-      const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, encoding: 'utf8' });
-      if (tsc.status !== 0) throw new Error(`dist/ is older than src/ and \`tsc -p tsconfig.build.json\` failed:\n${tsc.stdout}${tsc.stderr}`);
-    }
-    const stale = staleBuild(ROOT);
-    if (stale) throw new Error(stale);
+    ensureBuilt(ROOT);
     scratch = mkdtempSync(join(tmpdir(), 'uprate-readme-'));
     chmodSync(scratch, 0o755);
     const bin = linkBin(ROOT, join(scratch, 'bin'));

@@ -13,14 +13,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { SignJWT } from 'jose';
 import { buildApp } from '../src/server/index.js';
 import { openStore, type Store } from '../src/store/index.js';
 import type { ClickHouseStore } from '../src/engines/clickhouse/index.js';
 import { addAnnotation, deleteView, listAnnotations, listViews, removeAnnotation, saveView, tenantKey } from '../src/saved/index.js';
-import { uprate } from './cli-helpers.js';
+import { cliArgs, uprate } from './cli-helpers.js';
 import { locateEngines, skipUnlessReady } from './engines.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'uprate-saved-'));
@@ -33,9 +32,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The CLI without blocking this process (its server must answer the CLI meanwhile). */
 function uprateAsync(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', main, ...args], { env: { ...process.env, CI: 'true' }, timeout: 120_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, cliArgs(args), { env: { ...process.env, CI: 'true' }, timeout: 120_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
     });
   });

@@ -1,4 +1,3 @@
-import { SignJWT } from 'jose';
 import { apiSecret } from '../server/auth.js';
 
 /**
@@ -43,6 +42,7 @@ export async function bearerToken(
   }
   const secret = apiSecret(env);
   if (!secret) return { token: undefined, source: 'none' };
+  const { SignJWT } = await import('jose');
   const jwt = await new SignJWT({ ...claims, sub: 'uprate-cli' })
     .setProtectedHeader({ alg: 'HS256' })
     .setIssuedAt()

@@ -2,16 +2,23 @@
  * ECharts rendered to an SVG string on the server (no DOM, no canvas): the report's charts are
  * plain markup inside the HTML file, so it opens anywhere without network or scripts.
  */
-import type { EChartsOption } from 'echarts';
-import { init, use } from 'echarts/core';
-import { BarChart, LineChart, ScatterChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent } from 'echarts/components';
-import { SVGRenderer } from 'echarts/renderers';
+import { createRequire } from 'node:module';
+import type * as ECharts from 'echarts';
 
-use([LineChart, BarChart, ScatterChart, GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, SVGRenderer]);
+type Charts = typeof ECharts;
+let charts: Charts | undefined;
 
-export function renderSvg(option: EChartsOption, width: number, height: number): string {
-  const chart = init(null, null, { renderer: 'svg', ssr: true, width, height });
+/**
+ * ECharts' one-file CommonJS build, loaded on the first chart: its ES modules are ~600 files,
+ * which cost every CLI command that could render a report half a second to load, drawn or not.
+ */
+function echarts(): Charts {
+  charts ??= createRequire(import.meta.url)('echarts') as Charts;
+  return charts;
+}
+
+export function renderSvg(option: ECharts.EChartsOption, width: number, height: number): string {
+  const chart = echarts().init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption({ ...option, animation: false });
     return chart.renderToSVGString();

@@ -6,7 +6,6 @@
  * message whose answer was lost sees the retry as the same message.
  */
 import { createHash } from 'node:crypto';
-import nodemailer from 'nodemailer';
 import { errorMessage } from '../core/errors.js';
 import { backoffDelay, DELIVERY_HEADER, type DeliveryEffects, type DeliveryResult } from '../alerts/webhook.js';
 import type { SmtpSetup } from './delivery-setup.js';
@@ -48,6 +47,8 @@ export async function sendEmail(smtp: SmtpSetup, message: EmailMessage, key: str
     messageId: messageId(key),
     headers: { [DELIVERY_HEADER]: key },
   };
+  // Loaded on the first email, not by every command that could send one.
+  const { default: nodemailer } = await import('nodemailer');
   let error: string | null = null;
   let status: number | null = null;
   for (let attempt = 1; attempt <= smtp.retries + 1; attempt++) {

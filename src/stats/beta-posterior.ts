@@ -1,4 +1,5 @@
-import beta from '@stdlib/stats-base-dists-beta';
+import betaCdf from '@stdlib/stats-base-dists-beta-cdf';
+import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
 import { UprateError } from '../core/errors.js';
 import { checkCounts, checkLevel, checkProbability } from './counts.js';
 import { DEFAULT_LEVEL } from './interval.js';
@@ -48,8 +49,8 @@ export function posteriorOf(k: number, n: number, prior: BetaPrior, level: numbe
     alpha: a,
     beta: b,
     mean: a / (a + b),
-    lower: beta.quantile(tail, a, b),
-    upper: beta.quantile(1 - tail, a, b),
+    lower: betaQuantile(tail, a, b),
+    upper: betaQuantile(1 - tail, a, b),
     level,
   };
 }
@@ -71,7 +72,7 @@ export function probabilityAbove(k: number, n: number, reference: number, prior:
 
 /** The same for real-valued (effective) counts, 0 ≤ k ≤ n; unchecked. */
 export function probabilityAboveOf(k: number, n: number, reference: number, prior: BetaPrior): number {
-  return beta.cdf(1 - reference, prior.beta + n - k, prior.alpha + k);
+  return betaCdf(1 - reference, prior.beta + n - k, prior.alpha + k);
 }
 
 export function checkPrior(prior: BetaPrior): void {

@@ -1,5 +1,5 @@
-import chisquare from '@stdlib/stats-base-dists-chisquare';
-import normal from '@stdlib/stats-base-dists-normal';
+import chisquareCdf from '@stdlib/stats-base-dists-chisquare-cdf';
+import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import gammaln from '@stdlib/math-base-special-gammaln';
 
 /** Above this p the complement of the stdlib CDF is already accurate to ~1e-13 relative. */
@@ -17,7 +17,7 @@ const COMPLEMENT_SAFE = 1e-3;
 export function chiSquareSurvival(x: number, df: number): number {
   if (!(df > 0)) throw new RangeError(`chiSquareSurvival: degrees of freedom must be positive, not ${df}`);
   if (!(x > 0)) return 1;
-  const complement = 1 - chisquare.cdf(x, df);
+  const complement = 1 - chisquareCdf(x, df);
   if (complement > COMPLEMENT_SAFE || !Number.isInteger(df)) return complement;
   const half = x / 2;
   const logHalf = Math.log(half);
@@ -25,7 +25,7 @@ export function chiSquareSurvival(x: number, df: number): number {
   if (df % 2 === 0) {
     for (let j = 0; j < df / 2; j++) sum += Math.exp(-half + j * logHalf - gammaln(j + 1));
   } else {
-    sum = 2 * normal.cdf(-Math.sqrt(x), 0, 1);
+    sum = 2 * normalCdf(-Math.sqrt(x), 0, 1);
     for (let j = 1; j <= (df - 1) / 2; j++) sum += Math.exp(-half + (j - 0.5) * logHalf - gammaln(j + 0.5));
   }
   return Math.min(1, sum);

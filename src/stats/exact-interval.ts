@@ -1,4 +1,4 @@
-import beta from '@stdlib/stats-base-dists-beta';
+import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
 import { checkCounts, checkLevel } from './counts.js';
 import { DEFAULT_LEVEL, type Interval } from './interval.js';
 import { emptyInterval } from './wilson-interval.js';
@@ -23,7 +23,7 @@ export function exactInterval(k: number, n: number, level: number = DEFAULT_LEVE
 export function exactBounds(k: number, n: number, level: number): Interval {
   const tail = (1 - level) / 2;
   return {
-    lower: k === 0 ? 0 : beta.quantile(tail, k, n - k + 1),
-    upper: k === n ? 1 : beta.quantile(1 - tail, k + 1, n - k),
+    lower: k === 0 ? 0 : betaQuantile(tail, k, n - k + 1),
+    upper: k === n ? 1 : betaQuantile(1 - tail, k + 1, n - k),
   };
 }

@@ -1,4 +1,4 @@
-import beta from '@stdlib/stats-base-dists-beta';
+import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
 import { checkCounts, checkLevel } from './counts.js';
 import { DEFAULT_LEVEL, type Interval } from './interval.js';
 import { emptyInterval } from './wilson-interval.js';
@@ -25,7 +25,7 @@ export function jeffreysBounds(k: number, n: number, level: number): Interval {
   const a = k + 0.5;
   const b = n - k + 0.5;
   return {
-    lower: k === 0 ? 0 : beta.quantile(tail, a, b),
-    upper: k === n ? 1 : beta.quantile(1 - tail, a, b),
+    lower: k === 0 ? 0 : betaQuantile(tail, a, b),
+    upper: k === n ? 1 : betaQuantile(1 - tail, a, b),
   };
 }

@@ -1,4 +1,5 @@
-import normal from '@stdlib/stats-base-dists-normal';
+import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
+import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import { UprateError } from '../core/errors.js';
 import { checkOpenProbability, checkProbability } from './counts.js';
 
@@ -27,9 +28,9 @@ export interface PowerOptions {
  */
 export function twoProportionPower(h: number, nPerArm: number, alpha = 0.05): number {
   checkOpenProbability(alpha, 'alpha');
-  const c = -normal.quantile(alpha / 2, 0, 1);
+  const c = -normalQuantile(alpha / 2, 0, 1);
   const d = Math.abs(h) * Math.sqrt(nPerArm / 2);
-  return normal.cdf(d - c, 0, 1) + normal.cdf(-d - c, 0, 1);
+  return normalCdf(d - c, 0, 1) + normalCdf(-d - c, 0, 1);
 }
 
 /** Result of {@link sampleSizePerArm}. */
@@ -67,8 +68,8 @@ export function sampleSizePerArm(p1: number, p2: number, options: PowerOptions =
     throw new UprateError('BAD_ARGUMENT', `power ${power} must exceed alpha ${alpha}`, { location: 'power' });
   }
   // The one-tail closed form is an upper bound; the second tail only lowers n.
-  const c = -normal.quantile(alpha / 2, 0, 1);
-  const zb = normal.quantile(power, 0, 1);
+  const c = -normalQuantile(alpha / 2, 0, 1);
+  const zb = normalQuantile(power, 0, 1);
   const upper = 2 * ((c + zb) / h) ** 2;
   const exact = bisect((n) => twoProportionPower(h, n, alpha) - power, 0, upper);
   return { nPerArm: Math.ceil(exact - 1e-9), exact, h, alpha, power };
@@ -103,8 +104,8 @@ export function minimumDetectableEffect(p1: number, nPerArm: number, options: Po
   checkOpenProbability(power, 'power');
   if (!(nPerArm > 0)) throw new UprateError('BAD_ARGUMENT', `offers per arm must be positive, not ${nPerArm}`, { location: 'nPerArm' });
   if (power <= alpha) throw new UprateError('BAD_ARGUMENT', `power ${power} must exceed alpha ${alpha}`, { location: 'power' });
-  const c = -normal.quantile(alpha / 2, 0, 1);
-  const zb = normal.quantile(power, 0, 1);
+  const c = -normalQuantile(alpha / 2, 0, 1);
+  const zb = normalQuantile(power, 0, 1);
   const hMax = (c + zb) / Math.sqrt(nPerArm / 2);
   const h = bisect((x) => twoProportionPower(x, nPerArm, alpha) - power, 0, hMax);
   const phi = Math.asin(Math.sqrt(p1));

@@ -1,4 +1,4 @@
-import tdist from '@stdlib/stats-base-dists-t';
+import tCdf from '@stdlib/stats-base-dists-t-cdf';
 import { UprateError } from '../core/errors.js';
 import { chiSquareSurvival } from './chi-square-tail.js';
 import type { Counts } from './compare-proportions.js';
@@ -245,7 +245,7 @@ function unitOf(grain: TrendGrain | null, count: number): string {
 }
 
 function twoSidedTP(t: number, df: number): number {
-  return Math.min(1, 2 * tdist.cdf(-Math.abs(t), df));
+  return Math.min(1, 2 * tCdf(-Math.abs(t), df));
 }
 
 /**

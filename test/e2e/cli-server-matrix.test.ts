@@ -12,12 +12,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { SignJWT } from 'jose';
-import { ROOT, startUprate, type CliResult } from '../cli-helpers.js';
+import { cliArgs, ROOT, startUprate, type CliResult } from '../cli-helpers.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const SECRET = 'cli-server-matrix-secret-of-at-least-32-bytes';
 /** The demo ends in the past, so no offer is pending at this clock: every run sees the same data. */
 const AS_OF = '2025-08-01';
@@ -27,10 +25,10 @@ const AT = '2025-07-31';
 /** No token from the environment of whoever runs the tests: each case says what it sends. */
 const NO_TOKEN = { UPRATE_API_SECRET: '', CUBEJS_API_SECRET: '', UPRATE_TOKEN: '', UPRATE_API_TOKEN: '' };
 
-/** The CLI from source, without blocking this process; killed after `timeoutMs`. */
+/** The CLI, without blocking this process; killed after `timeoutMs`. */
 function run(args: readonly string[], env: Record<string, string> = {}, timeoutMs = 90_000): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env: { ...process.env, CI: 'true', ...NO_TOKEN, ...env } });
+    const child = spawn(process.execPath, cliArgs(args), { cwd: ROOT, env: { ...process.env, CI: 'true', ...NO_TOKEN, ...env } });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);

@@ -4,7 +4,8 @@
  * therefore run the build, so the build must be the sources': `staleBuild` says which source
  * changed after it.
  */
-import { existsSync, mkdirSync, readdirSync, statSync, symlinkSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 function sources(dir: string, out: string[] = []): string[] {
@@ -29,6 +30,41 @@ export function staleBuild(root: string): string | undefined {
   }
   if (stale.length === 0) return undefined;
   return `dist/ is older than src/: ${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ` and ${stale.length - 5} more` : ''}; ${fix}`;
+}
+
+/** Blocks this thread for `ms` (a test's setup, waiting for another test process's build). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Brings dist/ up to date with src/ as `npm run build` would (its `tsc` half; the web bundle is
+ * not the CLI's), when a source changed since the last build: tests that run `uprate` run the
+ * compiled CLI, as a user does, and must run the sources' code. One build at a time across test
+ * processes (a lock folder beside dist/; one left by a killed build expires after 5 minutes).
+ */
+export function ensureBuilt(root: string): void {
+  if (!staleBuild(root)) return;
+  const lock = join(root, 'node_modules', '.uprate-build.lock');
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? 0) > 300_000) rmSync(lock, { recursive: true, force: true });
+      else sleepSync(500);
+    }
+  }
+  try {
+    if (staleBuild(root)) {
+      const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root, encoding: 'utf8' });
+      if (tsc.status !== 0) throw new Error(`dist/ is older than src/ and \`tsc -p tsconfig.build.json\` failed:\n${tsc.stdout}${tsc.stderr}`);
+    }
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+  const stale = staleBuild(root);
+  if (stale) throw new Error(stale);
 }
 
 /** `npm link`, emulated: `binDir/uprate` → the checkout's bin/uprate.js. Returns binDir. */
