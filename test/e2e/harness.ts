@@ -2,9 +2,10 @@
  * End-to-end harness: builds the dashboard fresh (so tests see the current web/src), serves demo
  * data in-process on 127.0.0.1, and drives Debian's Chromium through playwright-core.
  */
-import { accessSync, constants, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -64,11 +65,52 @@ export async function attachScreenshot(t: { diagnostic(message: string): void },
   return path;
 }
 
-/** `vite build` of web/ into a scratch folder. */
+/** Every file the dashboard's build reads: web/ (not its dist/), the src/ modules it imports, the lock file. */
+function dashboardSources(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir).sort()) {
+    if (name === 'dist' || name === 'node_modules' || name.startsWith('.')) continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) dashboardSources(path, out);
+    else if (!name.endsWith('.test.ts')) out.push(path);
+  }
+  return out;
+}
+
+/** A hash of the build's inputs (paths and contents): equal hashes build equal dashboards. */
+function dashboardSourcesHash(): string {
+  const hash = createHash('sha256');
+  for (const file of [...dashboardSources(join(ROOT, 'web')), ...dashboardSources(join(ROOT, 'src')), join(ROOT, 'package-lock.json')]) {
+    hash.update(relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
+  }
+  return hash.digest('hex').slice(0, 24);
+}
+
+/**
+ * `vite build` of web/, once per version of its sources: the e2e files (each its own process)
+ * share the build of the current web/ and src/ (about 3 s each, a minute of every run), kept in
+ * the temp folder under the sources' hash, so an edit is always a new build. A build is written
+ * to a scratch folder and renamed into place, so no test sees half of one.
+ */
 export async function buildDashboard(): Promise<BuiltDashboard> {
-  const dir = mkdtempSync(join(tmpdir(), 'uprate-web-'));
-  const { build } = await import('vite');
-  await build({ configFile: join(ROOT, 'web/vite.config.ts'), logLevel: 'silent', build: { outDir: dir, emptyOutDir: true } });
+  const cache = join(tmpdir(), 'uprate-web-builds');
+  const dir = join(cache, dashboardSourcesHash());
+  if (!existsSync(join(dir, 'index.html'))) {
+    const scratch = mkdtempSync(join(tmpdir(), 'uprate-web-'));
+    const { build } = await import('vite');
+    await build({ configFile: join(ROOT, 'web/vite.config.ts'), logLevel: 'silent', build: { outDir: scratch, emptyOutDir: true } });
+    mkdirSync(cache, { recursive: true });
+    try {
+      renameSync(scratch, dir);
+    } catch {
+      // Another test process put the same build there first.
+      rmSync(scratch, { recursive: true, force: true });
+    }
+    // Builds of sources a day old are of edits long gone.
+    for (const old of readdirSync(cache)) {
+      const path = join(cache, old);
+      if (path !== dir && Date.now() - statSync(path).mtimeMs > 86_400_000) rmSync(path, { recursive: true, force: true });
+    }
+  }
   const assets = join(dir, 'assets');
   const files = readdirSync(assets)
     .filter((n) => n.endsWith('.js'))
