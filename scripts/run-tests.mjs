@@ -65,11 +65,13 @@ function filesThatDidNotLoad(tapText) {
   return out;
 }
 
-// UPRATE_TEST_CONCURRENCY=N runs N test files side by side (each file isolates its tables,
-// test/engines.ts, and listens on port 0). The default stays node's one file at a time on two
-// cores: with 3 at once, a run on a loaded machine timed out end-to-end and served-CLI tests
-// (5 of 1,220) and took no less time, so the knob is for a quiet machine with more cores.
-const concurrency = Number(process.env['UPRATE_TEST_CONCURRENCY'] ?? 1);
+// Two test files at a time (UPRATE_TEST_CONCURRENCY=N to change it; each file isolates its tables,
+// test/engines.ts, listens on port 0, and the shared builds take a lock: test/readme/linked-bin.ts,
+// test/e2e/harness.ts). Node's default on two cores is one: every file then waits for the previous
+// one's start-up (about 1.5 s of loading each, 167 files) and for its database and browser round
+// trips. Measured in full CI runs on this 2-core machine: 1,234 s with 1, 1,003 s with 2, every
+// test passing in both; 3 at once on a machine already saturated by other work timed out 5 tests.
+const concurrency = Number(process.env['UPRATE_TEST_CONCURRENCY'] ?? 2);
 if (!Number.isInteger(concurrency) || concurrency < 1) {
   console.error(`UPRATE_TEST_CONCURRENCY must be a whole number ≥ 1, not ${process.env['UPRATE_TEST_CONCURRENCY']}`);
   console.log('tests: 0 passed, 1 failed');
