@@ -6,18 +6,22 @@
 //   node scripts/mutation-report.mjs                                 # only rewrite the report
 //
 // `run` starts StrykerJS once per folder (so each keeps its incremental file and its own unit
-// tests), times it, then writes bench/mutation-report.md from Stryker's JSON reports under
-// .stryker-tmp/reports/ (the newest result for each file wins): the score per folder, and every
+// tests), times it, keeps each mutant's outcome in bench/mutation/<folder>.json (committed: a
+// lost .stryker-tmp/ or a run stopped midway never loses a folder's earlier results), then
+// writes bench/mutation-report.md from those files (the newest result for each file wins): the score per folder, and every
 // mutant that survived (or that no test reaches) as file:line, mutator and replacement. A
 // survivor that no test can kill — the mutated code behaves the same — is listed in EQUIVALENT
 // below with its reason, and the report shows the score with those set aside as well.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SCOPED, scopeOf } from '../stryker.config.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const reports = join(root, '.stryker-tmp', 'reports');
+/** Stryker's own JSON report of a run (git-ignored, with every file's source in it). */
+const strykerReport = (scope) => join(root, '.stryker-tmp', 'reports', `mutation-${scope}.json`);
+/** The committed outcomes, one file per run scope. */
+const results = join(root, 'bench', 'mutation');
 const out = join(root, 'bench', 'mutation-report.md');
 
 /** The score each folder should reach (per cent). */
@@ -80,11 +84,22 @@ function stryker(args) {
   const run = spawnSync(join(root, 'node_modules', '.bin', 'stryker'), ['run', ...rest, ...extra], { cwd: root, stdio: 'inherit' });
   const seconds = Math.round((Date.now() - started) / 1000);
   if (run.status !== 0) return run.status ?? 1;
-  mkdirSync(reports, { recursive: true });
-  const metaFile = join(reports, `mutation-${scope}.meta.json`);
-  const before = existsSync(metaFile) ? JSON.parse(readFileSync(metaFile, 'utf8')) : {};
+  // Each mutant's outcome without the sources Stryker's report carries: file → [line, column, mutator, replacement, status].
+  const report = JSON.parse(readFileSync(strykerReport(scope), 'utf8'));
+  const files = Object.fromEntries(
+    Object.entries(report.files).map(([file, result]) => [
+      file.replace(root, ''),
+      result.mutants.map((m) => [m.location.start.line, m.location.start.column, m.mutatorName, m.replacement ?? '', m.status]),
+    ]),
+  );
+  mkdirSync(results, { recursive: true });
+  const saved = join(results, `${scope}.json`);
+  const before = existsSync(saved) ? JSON.parse(readFileSync(saved, 'utf8')) : {};
   const entry = { seconds, finished: new Date().toISOString(), mutate: globs };
-  writeFileSync(metaFile, `${JSON.stringify({ ...entry, runs: [...(before.runs ?? []), entry].slice(-10) })}\n`);
+  const head = JSON.stringify({ ...entry, runs: [...(before.runs ?? []), entry].slice(-10) }, null, 1).replace(/\n}$/, '');
+  // One line per mutant, so a re-run's diff shows the mutants whose outcome changed.
+  const body = Object.entries(files).map(([file, mutants]) => ` ${JSON.stringify(file)}: [\n${mutants.map((m) => `  ${JSON.stringify(m)}`).join(',\n')}\n ]`);
+  writeFileSync(saved, `${head},\n "files": {\n${body.join(',\n')}\n }\n}\n`);
   return 0;
 }
 
@@ -94,20 +109,25 @@ function stryker(args) {
  * @typedef {{ source: string, mutants: Mutant[] }} FileResult
  */
 
-/** Every file's newest result, and each run's time. */
+/** Every file's newest result, and each run's time (from bench/mutation/*.json). */
 function readReports() {
   /** @type {Map<string, FileResult>} */
   const files = new Map();
   /** @type {Map<string, { seconds: number, finished: string, mutate: string[], runs?: { seconds: number }[] }>} */
   const runs = new Map();
-  if (!existsSync(reports)) return { files, runs };
-  const names = readdirSync(reports).filter((n) => /^mutation-.*\.json$/.test(n) && !n.endsWith('.meta.json'));
-  names.sort((a, b) => statSync(join(reports, a)).mtimeMs - statSync(join(reports, b)).mtimeMs);
-  for (const name of names) {
-    const report = JSON.parse(readFileSync(join(reports, name), 'utf8'));
-    for (const [file, result] of Object.entries(report.files)) files.set(file.replace(`${root}`, ''), result);
-    const meta = join(reports, name.replace(/\.json$/, '.meta.json'));
-    if (existsSync(meta)) runs.set(name.replace(/^mutation-|\.json$/g, ''), JSON.parse(readFileSync(meta, 'utf8')));
+  if (!existsSync(results)) return { files, runs };
+  const saved = readdirSync(results)
+    .filter((n) => n.endsWith('.json'))
+    .map((name) => ({ scope: name.replace(/\.json$/, ''), run: JSON.parse(readFileSync(join(results, name), 'utf8')) }))
+    .sort((a, b) => (a.run.finished < b.run.finished ? -1 : 1));
+  for (const { scope, run } of saved) {
+    for (const [file, mutants] of Object.entries(run.files)) {
+      files.set(file, {
+        source: '',
+        mutants: mutants.map(([line, column, mutatorName, replacement, status], i) => ({ id: String(i), mutatorName, replacement, status, location: { start: { line, column } } })),
+      });
+    }
+    runs.set(scope, run);
   }
   return { files, runs };
 }
@@ -133,8 +153,26 @@ function duration(seconds) {
   return m > 0 ? `${m} min ${seconds % 60} s` : `${seconds} s`;
 }
 
+/**
+ * A folder's lines in the report as it stands (its score row, its survivors, its files measured):
+ * kept for a folder with no saved results here, so results measured before bench/mutation/
+ * existed, or on another machine, are not replaced by "not run yet".
+ * @param {string} folder
+ */
+function earlierLines(folder) {
+  if (!existsSync(out)) return { row: undefined, survivors: [], measured: undefined };
+  const lines = readFileSync(out, 'utf8').split('\n');
+  return {
+    row: lines.find((l) => l.startsWith(`| ${folder} | `) && !/\| not run yet \|/.test(l)),
+    survivors: lines.filter((l) => l.startsWith(`| ${folder}/`)),
+    measured: lines.find((l) => l.startsWith(`- ${folder}: `)),
+  };
+}
+
 function writeReport() {
   const { files, runs } = readReports();
+  /** @type {string[]} */
+  const keptMeasured = [];
   const lines = [
     '# Mutation testing',
     '',
@@ -158,7 +196,12 @@ function writeReport() {
     const target = TARGET[folder] ?? DEFAULT_TARGET;
     const run = runs.get(folder.replace(/^src\//, ''));
     if (inFolder.length === 0) {
-      lines.push(`| ${folder} | 0 of ${sources} | not run yet | | | | | | | | ${target}% | |`);
+      const earlier = earlierLines(folder);
+      if (earlier.row) {
+        lines.push(earlier.row);
+        survivors.push(...earlier.survivors);
+        if (earlier.measured) keptMeasured.push(earlier.measured);
+      } else lines.push(`| ${folder} | 0 of ${sources} | not run yet | | | | | | | | ${target}% | |`);
       continue;
     }
     const n = { all: 0, killed: 0, timeout: 0, survived: 0, noCoverage: 0, equivalent: 0 };
@@ -185,9 +228,11 @@ function writeReport() {
     lines.push(`| ${folder} | ${inFolder.length} of ${sources} | ${n.all} | ${n.killed} | ${n.timeout} | ${n.survived} | ${n.noCoverage} | ${n.equivalent} | ${pct(detected, valid)} | ${pct(detected, valid - n.equivalent)} | ${target}% | ${time} |`);
   }
   const measured = SCOPED.map((folder) => [folder, [...files.keys()].filter((f) => f.startsWith(`${folder}/`)).sort()]).filter(([, list]) => list.length > 0);
-  if (measured.length > 0) {
+  if (measured.length > 0 || keptMeasured.length > 0) {
     lines.push('', 'Files measured (a folder measured on part of its files is a sample: the rest were not run):');
-    for (const [folder, list] of measured) lines.push(`- ${folder}: ${list.map((f) => f.slice(folder.length + 1)).join(', ')}`);
+    const listed = new Map(keptMeasured.map((l) => [l.slice(2, l.indexOf(':')), l]));
+    for (const [folder, list] of measured) listed.set(String(folder), `- ${folder}: ${list.map((f) => f.slice(folder.length + 1)).join(', ')}`);
+    for (const folder of SCOPED) if (listed.has(folder)) lines.push(String(listed.get(folder)));
   }
   lines.push('', 'Run time: the last run of that folder, and the longest of its recent runs (a first run; an incremental run reuses the results of unchanged code and tests).');
   lines.push('', '## Surviving mutants', '');
