@@ -3,7 +3,7 @@
 // its checks and messages was "no coverage". Expected texts are the messages as a user reads them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { UprateError } from '../core/errors.js';
+import { refused } from '../../test/uprate-error.js';
 import { compileModel, loadModel, shippedModelDir, type Model } from '../model/index.js';
 import { boundDimension, capabilitiesOf, checkBinding, dimensionKey, offerTypeFilter, panelDimensions, servedBinding, bindKpi, SHIPPED_BINDING_CONFIG, type KpiBinding } from './binding.js';
 
@@ -47,18 +47,6 @@ function model(): Model {
 }
 
 const BASE = { offers: 'Sales.offers', accepted: 'Sales.won', time: 'Sales.madeAt' };
-
-function refused(fn: () => unknown, code: string, location: string): UprateError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof UprateError, String(e));
-    assert.equal(e.code, code);
-    assert.equal(e.location, location);
-    return e;
-  }
-  assert.fail('expected an error');
-}
 
 test('a binding of a user\'s members: usable, every field as named, dimensions titled and keyed, not the shipped one', () => {
   const check = checkBinding(model(), {

@@ -4,24 +4,11 @@
 // calendar (2024-05-15 is a Wednesday; 2024 is a leap year).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { UprateError } from '../core/errors.js';
+import { refused } from '../../test/uprate-error.js';
 import { GRAINS, isPartial, nextPeriod, parseDate, parseGrain, periodsBetween, periodStart, reportEnd, type Grain } from './grain.js';
 
 const at = (iso: string) => new Date(iso);
 const day = (d: Date) => d.toISOString().slice(0, 10);
-
-/** The UprateError `fn` throws, checked for its code and location. */
-function refused(fn: () => unknown, code: string, location: string): UprateError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof UprateError, String(e));
-    assert.equal(e.code, code);
-    assert.equal(e.location, location);
-    return e;
-  }
-  assert.fail('expected an error');
-}
 
 test('parseGrain takes each grain and refuses another, naming the argument and the grains', () => {
   for (const g of GRAINS) assert.equal(parseGrain(g), g);
