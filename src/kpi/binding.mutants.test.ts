@@ -26,6 +26,7 @@ cube('Sales', {
     name: { sql: 'name', type: 'string', title: 'Name' },
     days: { sql: 'days', type: 'number' },
     channel: { sql: 'channel', type: 'string', title: 'Channel' },
+    region_2: { sql: 'region', type: 'string', title: 'Region' },
   },
 });
 cube('Buyers', {
@@ -90,6 +91,12 @@ test('each wrong member is a problem naming the field, the member, what it is an
     [{ ...BASE, customer: 'Sales.who' }, 'kpi.customer: Sales.who is not a member of the model (fix: name a dimension of your model)'],
     [{ ...BASE, pending: 'Sales.madeAt' }, 'kpi.pending: Sales.madeAt is a dimension; the KPI needs a count or sum measure (a rate is a ratio of sums) (fix: bind a count or sum measure)'],
     [{ ...BASE, dimensions: ['Sales.channel', 'Buyers.size'] }, 'kpi.dimensions[1]: Buyers.size is not a member of the model (fix: name a dimension of your model)'],
+    [{ ...BASE, revenue: 'Sales.kind' }, 'kpi.revenue: Sales.kind is a dimension; the KPI needs a count or sum measure (a rate is a ratio of sums) (fix: bind a count or sum measure)'],
+    [{ ...BASE, offerType: 'Sales.won' }, 'kpi.offerType: Sales.won is a measure; it must be a dimension (fix: bind a dimension)'],
+    [{ ...BASE, daysToAccept: 'Sales.won' }, 'kpi.daysToAccept: Sales.won is a measure; it must be a dimension (fix: bind a dimension)'],
+    [{ ...BASE, offerName: 'Sales.won' }, 'kpi.offerName: Sales.won is a measure; it must be a dimension (fix: bind a dimension)'],
+    [{ ...BASE, industry: 'Sales.won' }, 'kpi.industry: Sales.won is a measure; it must be a dimension (fix: bind a dimension)'],
+    [{ ...BASE, channel: 'Sales.won' }, 'kpi.channel: Sales.won is a measure; it must be a dimension (fix: bind a dimension)'],
   ];
   for (const [config, problem] of cases) {
     const check = checkBinding(m, config as never);
@@ -100,6 +107,33 @@ test('each wrong member is a problem naming the field, the member, what it is an
   assert.equal(checkBinding(m, { ...BASE, accepted: 'Sales.avgValue' }).binding, null);
   assert.equal(checkBinding(m, { ...BASE, time: 'Sales.kind' }).binding, null);
   assert.equal(checkBinding(m, { ...BASE, customer: 'Sales.won' }).binding?.customer, null);
+  // Without the offers measure, breakdown titles name every cube (there is no home cube).
+  const homeless = checkBinding(m, { ...BASE, offers: 'Sales.nope', dimensions: ['Sales.channel'] });
+  assert.equal(homeless.binding, null);
+});
+
+test('the fix names an additive measure of the model (not an average), or the shipped one when it has none', () => {
+  const compiled = (text: string) => {
+    const { model: out } = compileModel([{ file: 'm.js', text }]);
+    assert.ok(out);
+    return out;
+  };
+  const avgFirst = compiled(`cube('T', { sql_table: 't', measures: { mean: { sql: 'v', type: 'avg' }, total: { sql: 'v', type: 'sum' } }, dimensions: { id: { sql: 'id', type: 'string', primary_key: true }, at: { sql: 'at', type: 'time' } } });`);
+  assert.deepEqual(checkBinding(avgFirst, { offers: 'T.nope', accepted: 'T.total', time: 'T.at' }).problems, ['kpi.offers: T.nope is not a member of the model (fix: name a measure of your model, e.g. T.total)']);
+  const noneAdditive = compiled(`cube('T', { sql_table: 't', measures: { mean: { sql: 'v', type: 'avg' } }, dimensions: { id: { sql: 'id', type: 'string', primary_key: true }, at: { sql: 'at', type: 'time' } } });`);
+  assert.deepEqual(checkBinding(noneAdditive, { offers: 'T.nope', accepted: 'T.mean', time: 'T.at' }).problems, [
+    'kpi.offers: T.nope is not a member of the model (fix: name a measure of your model, e.g. Offers.count)',
+    'kpi.accepted: T.mean is a avg measure; the KPI needs a count or sum measure (a rate is a ratio of sums) (fix: bind a count or sum measure)',
+  ]);
+});
+
+test('a member the model defines with an error: the problem carries the model\'s diagnostic', () => {
+  const { model: broken, problems } = compileModel([{ file: 'b.js', text: `cube('T', { sql_table: 't', measures: { n: { type: 'count' }, bad: { sql: 'v', type: 'median' } }, dimensions: { id: { sql: 'id', type: 'string', primary_key: true }, at: { sql: 'at', type: 'time' } } });` }], { tolerant: true });
+  assert.ok(broken);
+  assert.ok(problems.some((p) => p.severity === 'error'), 'the model reports the broken measure');
+  const [problem, ...rest] = checkBinding(broken, { offers: 'T.n', accepted: 'T.bad', time: 'T.at' }).problems;
+  assert.deepEqual(rest, []);
+  assert.match(problem ?? '', /^kpi\.accepted: T\.bad cannot be used: the model defines it with an error:\n {4}\S/);
 });
 
 test('no kpi: section: the shipped members; on a model without them only the three required are problems', () => {
@@ -127,6 +161,18 @@ test('capabilities: what each missing member turns off, and why', () => {
   assert.deepEqual(byName.get('offer leaderboard'), { name: 'offer leaderboard', available: false, reason: 'bind kpi.offerName (the dimension naming the offer)' });
   assert.deepEqual(byName.get('breakdowns and findings by dimension'), { name: 'breakdowns and findings by dimension', available: false, reason: 'list dimensions under kpi.dimensions' });
   assert.equal(check.capabilities.filter((c) => c.available).length, 1);
+  assert.deepEqual(check.capabilities.map((c) => c.reason ?? null), [
+    null,
+    'bind kpi.customer (the dimension naming who an offer went to; without it offers are treated as independent and intervals are too narrow when customers get several offers)',
+    'bind kpi.customer (a customer dimension)',
+    'bind kpi.pending (a count of offers still inside their conversion window; without it recent periods look final)',
+    'bind kpi.pending and kpi.daysToAccept (event-grain offers with acceptance times)',
+    "bind kpi.revenue (a sum measure of accepted offers' revenue)",
+    'bind kpi.offerType (a dimension with the values upsell and cross_sell)',
+    'bind kpi.offerName (the dimension naming the offer)',
+    'bind kpi.industry (a dimension holding retail / saas / consumer_goods)',
+    'list dimensions under kpi.dimensions',
+  ]);
   // Projections need both pending and the days to accept.
   const projected = (b: KpiBinding) => capabilitiesOf(b).find((c) => c.name === 'projected rates of periods still converting')?.available;
   const binding = check.binding as KpiBinding;
@@ -148,6 +194,7 @@ test('bindKpi and servedBinding: the binding, or an error listing every problem'
   assert.equal(servedBinding(checkBinding(m, BASE)).time, 'Sales.madeAt');
   const served = refused(() => servedBinding(checkBinding(m, bad)), 'CONFIG_INVALID', 'kpi');
   assert.match(served.message, /^the KPI is not bound to this model: kpi\.accepted: .*; kpi\.customer: Sales\.who is not a member/);
+  assert.equal(served.hint, "name your model's members under kpi: in uprate.config.yaml (offers, accepted, time); `uprate model validate --binding` checks it");
 });
 
 test('offerTypeFilter: equals on the bound dimension, or a 400 naming where the offer type came from', () => {
@@ -155,6 +202,7 @@ test('offerTypeFilter: equals on the bound dimension, or a 400 naming where the 
   assert.deepEqual(offerTypeFilter(bindKpi(m, { ...BASE, offerType: 'Sales.kind' }), 'cross_sell', 'offerType'), { member: 'Sales.kind', operator: 'equals', values: ['cross_sell'] });
   const e = refused(() => offerTypeFilter(bindKpi(m, BASE), 'upsell', '--offer-type'), 'BAD_ARGUMENT', '--offer-type');
   assert.equal(e.message, 'offerType upsell: the KPI binding names no offer-type dimension');
+  assert.equal(e.hint, 'leave the offer type out, or bind kpi.offerType to a dimension holding upsell / cross_sell in uprate.config.yaml');
 });
 
 test('panelDimensions: the first six dimensions but the offer name', () => {
@@ -164,15 +212,18 @@ test('panelDimensions: the first six dimensions but the offer name', () => {
 });
 
 test('boundDimension: snake, camel, kebab or Cube.member; an unknown name lists the keys', () => {
-  const b = bindKpi(model(), { ...BASE, dimensions: ['Buyers.accountSize', 'Sales.channel'] });
+  const b = bindKpi(model(), { ...BASE, dimensions: ['Buyers.accountSize', 'Sales.channel', 'Sales.region_2'] });
+  // An underscore before a digit stays: region_2 is its own key, not region2.
+  assert.equal(boundDimension(b, 'region_2').member, 'Sales.region_2');
   for (const name of ['account_size', 'accountSize', 'account-size', ' account_size ', 'Buyers.accountSize']) assert.equal(boundDimension(b, name).member, 'Buyers.accountSize', name);
   const e = refused(() => boundDimension(b, 'colour'), 'BAD_ARGUMENT', '--by');
   assert.equal(e.message, "unknown dimension 'colour'");
-  assert.equal(e.hint, 'use one of account_size, channel (camelCase or Cube.member works too)');
+  assert.equal(e.hint, 'use one of account_size, channel, region_2 (camelCase or Cube.member works too)');
   const none = refused(() => boundDimension(bindKpi(model(), BASE), 'channel', 'by'), 'BAD_ARGUMENT', 'by');
   assert.equal(none.hint, 'the KPI binding lists no dimensions: add them under kpi.dimensions');
   assert.equal(dimensionKey('Customers.lifecycleStage'), 'lifecycle_stage');
   assert.equal(dimensionKey('plain'), 'plain');
+  assert.equal(dimensionKey('Customers.AccountSize'), 'account_size', 'a leading capital makes no leading underscore');
 });
 
 test('the shipped model: its binding with or without the shipped members written out is the shipped one', async () => {
@@ -184,4 +235,9 @@ test('the shipped model: its binding with or without the shipped members written
     assert.deepEqual(check.binding?.dimensions.map((d) => d.key), ['account_size', 'lifecycle_stage', 'engagement_tier', 'industry', 'offer_type', 'channel', 'region', 'plan', 'offer_name', 'campaign']);
   }
   assert.equal(checkBinding(shippedModel, { ...SHIPPED_BINDING_CONFIG, dimensions: ['Offers.channel'] }).binding?.shipped, false);
+  const b = checkBinding(shippedModel, undefined).binding;
+  assert.deepEqual(
+    b && { offers: b.offers, accepted: b.accepted, time: b.time, pending: b.pending, revenue: b.revenue, customer: b.customer, offerType: b.offerType, daysToAccept: b.daysToAccept, offerName: b.offerName, industry: b.industry, channel: b.channel },
+    { offers: 'Offers.count', accepted: 'Offers.accepted', time: 'Offers.offeredAt', pending: 'Offers.pending', revenue: 'Offers.expansionRevenue', customer: 'Offers.customerId', offerType: 'Offers.offerType', daysToAccept: 'Offers.daysToAccept', offerName: 'Offers.offerName', industry: 'Customers.industry', channel: 'Offers.channel' },
+  );
 });

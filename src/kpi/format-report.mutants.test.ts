@@ -112,3 +112,58 @@ test('CSV: period and partial columns only with a grain, nulls empty; JSON is th
   const report = quarterly();
   assert.deepEqual(JSON.parse(formatReport(report, 'json')), report);
 });
+
+test('numbers are right-aligned under their titles; text columns left-aligned', () => {
+  const lines = formatReport(quarterly(), 'table').split('\n');
+  const header = lines[5] ?? '';
+  const endOf = (title: string) => header.indexOf(title) + title.length;
+  for (const line of lines.slice(7, 10)) {
+    // Each number ends where its title ends.
+    for (const title of ['offers', 'accepted', 'pending', 'revenue']) {
+      const end = endOf(title);
+      assert.notEqual(line[end - 1] ?? ' ', ' ', `${title} in ${JSON.stringify(line)}`);
+      assert.equal(line[end] ?? ' ', ' ', `${title} in ${JSON.stringify(line)}`);
+    }
+    // The segment starts where its title starts.
+    assert.notEqual(line[header.indexOf('account_size')], ' ', line);
+  }
+});
+
+test('no rows: the headline only, even with a grain or a breakdown; no footnotes: no blank line after the table', () => {
+  for (const over of [{ rows: [] }, { rows: [], grain: null }]) {
+    assert.equal(formatReport(quarterly(over), 'table').split('\n').length, 5);
+    assert.doesNotMatch(formatReport(quarterly(over), 'md'), /\|/);
+  }
+  const whole = formatReport(quarterly({ rows: [row('2025-01-01', 'smb', { partial: false })] }), 'table');
+  assert.match(whole, /\$4,321\.50\n$/, 'ends with the row');
+  const md = formatReport(quarterly({ rows: [row('2025-01-01', 'smb', { partial: false })] }), 'md');
+  assert.match(md, /\$4,321\.50 \| {2}\|\n$/, "ends with the row");
+});
+
+test('the interval note names both an exact interval and the customer clustering; no customers: no customers column', () => {
+  const total: KpiCell = { ...CELL, method: 'exact', variance: 'customer-clustered', designEffect: 2.25 };
+  assert.match(formatReport(quarterly({ total }), 'table'), /\(95% interval 16\.0%–20\.0% \[exact; customer-clustered, design effect 2\.25\], band moderate/);
+  const anonymous = quarterly({ total: { ...CELL, customersOffered: null, customersConverted: null, customerRate: null } });
+  assert.doesNotMatch(formatReport(anonymous, 'table'), /customers conv\./);
+  assert.doesNotMatch(formatReport(anonymous, 'md'), /customers conv\./);
+  // A range without an end is no range.
+  assert.match(formatReport(quarterly({ to: null }), 'table'), /^Upsell \/ cross-sell conversion — no offers,/);
+});
+
+test('a row without a period (offers without a date) and without a partial flag', () => {
+  const r = { ...row('x', 'smb'), period: null } as unknown as ReportRow;
+  const csv = formatReport(quarterly({ rows: [r] }), 'csv').split('\n');
+  assert.match(csv[1] ?? '', /^,smb,1234,/);
+  assert.match(csv[1] ?? '', /,false$/, 'partial: false when not marked');
+  assert.match(formatReport(quarterly({ rows: [r] }), 'md'), /\n\| {2}\| smb \| 1,234 \|/);
+});
+
+test('Markdown: blank lines between the title, the headline, the table and each footnote', () => {
+  const md = formatReport(quarterly({ rows: [row('2024-10-01', 'smb', { partial: true })] }), 'md').split('\n');
+  assert.equal(md[1], '');
+  assert.equal(md[6], '');
+  assert.equal(md[10], '');
+  assert.match(md[11] ?? '', /^\\\* 2024-10-01: partial quarter/);
+  assert.equal(md[12], '');
+  assert.equal(md.length, 13);
+});

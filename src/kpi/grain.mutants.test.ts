@@ -93,5 +93,7 @@ test('reportEnd: a day ends where the next day starts; an instant is the end its
   assert.deepEqual(reportEnd('2024-05-31T12:00:00Z', '--to'), { to: at('2024-05-31T12:00:00Z') });
   assert.deepEqual(reportEnd('9998-12-31', '--to'), { to: at('9999-01-01T00:00:00Z') });
   assert.deepEqual(reportEnd('9999-12-31', '--to'), {});
+  // A day with spaces around it (as a shell variable may give it) is still the whole day.
+  assert.deepEqual(reportEnd(' 2024-05-31 ', '--to'), { to: at('2024-06-01T00:00:00Z') });
   refused(() => reportEnd('31/05/2024', 'to'), 'BAD_ARGUMENT', 'to');
 });

@@ -97,7 +97,8 @@ export function parseDate(value: string, where: string): Date {
  */
 export function reportEnd(text: string, location: string): { to: Date } | Record<string, never> {
   const end = parseDate(text, location);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return { to: end };
+  // parseDate reads ' 2024-05-31' as the day; so must this, or the day would be left out.
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text.trim())) return { to: end };
   const next = new Date(end.getTime() + 86_400_000);
   return next.getUTCFullYear() > 9999 ? {} : { to: next };
 }
