@@ -133,7 +133,11 @@ test('a member the model defines with an error: the problem carries the model\'s
   assert.ok(problems.some((p) => p.severity === 'error'), 'the model reports the broken measure');
   const [problem, ...rest] = checkBinding(broken, { offers: 'T.n', accepted: 'T.bad', time: 'T.at' }).problems;
   assert.deepEqual(rest, []);
-  assert.match(problem ?? '', /^kpi\.accepted: T\.bad cannot be used: the model defines it with an error:\n {4}\S/);
+  // The model's diagnostic, every line of it indented under the binding's own.
+  assert.equal(
+    problem,
+    'kpi.accepted: T.bad cannot be used: the model defines it with an error:\n    b.js:1 T.bad: error: bad measure type median\n      fix: type: one of count, count_distinct, count_distinct_approx, sum, avg, min, max, number',
+  );
 });
 
 test('no kpi: section: the shipped members; on a model without them only the three required are problems', () => {
@@ -161,6 +165,18 @@ test('capabilities: what each missing member turns off, and why', () => {
   assert.deepEqual(byName.get('offer leaderboard'), { name: 'offer leaderboard', available: false, reason: 'bind kpi.offerName (the dimension naming the offer)' });
   assert.deepEqual(byName.get('breakdowns and findings by dimension'), { name: 'breakdowns and findings by dimension', available: false, reason: 'list dimensions under kpi.dimensions' });
   assert.equal(check.capabilities.filter((c) => c.available).length, 1);
+  assert.deepEqual(check.capabilities.map((c) => c.name), [
+    'conversion rate, intervals, bands, trends, breakdowns, alerts',
+    'customer-clustered intervals and tests',
+    'customer-level rate (customers converted / offered)',
+    'pending offers and provisional periods',
+    'projected rates of periods still converting',
+    'expansion revenue',
+    'upsell / cross-sell split',
+    'offer leaderboard',
+    'industry benchmarks',
+    'breakdowns and findings by dimension',
+  ]);
   assert.deepEqual(check.capabilities.map((c) => c.reason ?? null), [
     null,
     'bind kpi.customer (the dimension naming who an offer went to; without it offers are treated as independent and intervals are too narrow when customers get several offers)',

@@ -76,6 +76,9 @@ test('the headline: one offer type, a model-defined window, no customers, provis
 test('a report without grain or breakdown has no table; rows without partial periods have no footnotes', () => {
   const plain = formatReport(quarterly({ grain: null, by: [] }), 'table');
   assert.equal(plain.split('\n').length, 5, plain);
+  assert.doesNotMatch(formatReport(quarterly({ grain: null, by: [] }), 'md'), /\|/);
+  // A plain Wilson interval over independent offers carries no note.
+  assert.match(formatReport(quarterly({ total: CELL }), 'table'), /\(95% interval 16\.0%–20\.0%, band moderate:/);
   const whole = quarterly({ rows: [row('2025-01-01', 'smb', { partial: false })] });
   assert.deepEqual(partialNotes(whole), []);
   assert.doesNotMatch(formatReport(whole, 'table'), /partial/);
