@@ -41,7 +41,7 @@ function sleepSync(ms: number): void {
  * Brings dist/ up to date with src/ as `npm run build` would (its `tsc` half; the web bundle is
  * not the CLI's), when a source changed since the last build: tests that run `uprate` run the
  * compiled CLI, as a user does, and must run the sources' code. One build at a time across test
- * processes (a lock folder beside dist/; one left by a killed build expires after 5 minutes).
+ * processes (a lock folder in node_modules/; one left by a killed build expires after 5 minutes).
  */
 export function ensureBuilt(root: string): void {
   if (!staleBuild(root)) return;
@@ -50,7 +50,8 @@ export function ensureBuilt(root: string): void {
     try {
       mkdirSync(lock);
       break;
-    } catch {
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? 0) > 300_000) rmSync(lock, { recursive: true, force: true });
       else sleepSync(500);
     }
