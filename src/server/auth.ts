@@ -1,6 +1,10 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import type * as Jose from 'jose';
 import type { JWTPayload } from 'jose';
 import { UprateError } from '../core/errors.js';
+
+/** jose, loaded on the first token (not by every CLI command that only reads the secret's name), once. */
+let jose: Promise<typeof Jose> | undefined;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -57,8 +61,7 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): () => R
   const verify = async (token: string): Promise<JWTPayload> => {
     if (!key) throw new UprateError('AUTH_INVALID', 'Invalid token', { hint: 'the server has no API secret set' });
     try {
-      // Loaded on the first token, not by every CLI command that only reads the secret's name.
-      const { jwtVerify } = await import('jose');
+      const { jwtVerify } = await (jose ??= import('jose'));
       const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'] });
       return payload;
     } catch {

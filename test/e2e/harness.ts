@@ -1,5 +1,5 @@
 /**
- * End-to-end harness: builds the dashboard fresh (so tests see the current web/src), serves demo
+ * End-to-end harness: builds the dashboard of the current web/ and src/ (once per version of them), serves demo
  * data in-process on 127.0.0.1, and drives Debian's Chromium through playwright-core.
  */
 import { createHash } from 'node:crypto';
