@@ -181,6 +181,24 @@ function changedOffers(): string {
   return file;
 }
 
+/** New offers only (a day's ingest): copies of some stored offers under new ids, one with a campaign never seen. */
+function newOffers(): string {
+  const lines = readFileSync(files.offers, 'utf8').trimEnd().split('\n');
+  const header = (lines[0] ?? '').split(',');
+  const id = header.indexOf('offer_id');
+  const campaign = header.indexOf('campaign');
+  const added = lines.slice(1).flatMap((line, i) => {
+    if (i % 40 !== 0) return [];
+    const cells = line.split(',');
+    cells[id] = `new-${cells[id] ?? i}`;
+    if (i % 400 === 0) cells[campaign] = 'never-seen-before';
+    return [cells.join(',')];
+  });
+  const file = join(dir, 'offers-new.csv');
+  writeFileSync(file, `${[lines[0], ...added].join('\n')}\n`);
+  return file;
+}
+
 for (const { engine, skip } of engines) {
   describe(`rollups answer exactly on ${engine.engine}`, { skip }, () => {
     let store: Store | undefined;
@@ -255,6 +273,16 @@ for (const { engine, skip } of engines) {
       const states = await rollupStatus(await open(), model);
       assert.deepEqual(states.map((s) => [s.name, s.state]), [['Offers.daily', 'fresh'], ['Offers.segments', 'fresh']]);
       const { served } = await compareAll(await open(), model, `${engine.engine} after a re-load`);
+      assert.ok(served >= 15);
+    });
+
+    test('a load of new offers only (merged into the rollups on DuckDB and PostgreSQL) keeps them fresh and exact', async () => {
+      const loaded = await cli(['ingest', newOffers()]);
+      assert.equal(loaded.code, 0, loaded.stderr);
+      assert.match(loaded.stdout, /inserted/);
+      const states = await rollupStatus(await open(), model);
+      assert.deepEqual(states.map((s) => [s.name, s.state]), [['Offers.daily', 'fresh'], ['Offers.segments', 'fresh']]);
+      const { served } = await compareAll(await open(), model, `${engine.engine} after a load of new offers`);
       assert.ok(served >= 15);
     });
 

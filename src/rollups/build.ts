@@ -47,6 +47,7 @@ export async function fillRollup(exec: Exec, build: RollupBuild, dataVersion: nu
   await exec(`DROP TABLE IF EXISTS ${table}`);
   await exec(`CREATE TABLE ${table} AS ${build.sql}`, build.params);
   const [count] = await exec(`SELECT count(*) AS n FROM ${table}`);
+  const mergeColumns = build.mergeColumns && sameNames(await tableColumns(exec, build.table), build.mergeColumns.map((c) => c.column)) ? build.mergeColumns : null;
   const stored: StoredRollup = {
     name: build.rollup.path,
     table: build.table,
@@ -61,10 +62,23 @@ export async function fillRollup(exec: Exec, build: RollupBuild, dataVersion: nu
     builtAt: new Date(),
     rows: Number(count?.['n'] ?? 0),
     buildSeconds: (performance.now() - started) / 1000,
+    mergeColumns,
   };
   await recordRollup(exec, stored);
   return stored;
 }
+
+/** The columns of one of uprate's tables in the current schema (DuckDB's main, PostgreSQL's search path). */
+async function tableColumns(exec: Exec, table: string): Promise<string[]> {
+  const rows = await exec(
+    `SELECT column_name FROM information_schema.columns WHERE table_name = $1 AND table_schema = current_schema()`,
+    [table],
+  );
+  return rows.map((r) => String(r['column_name']));
+}
+
+/** Merging in place writes every column by name: only when the table has exactly the columns the merge knows. */
+const sameNames = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
 
 /**
  * Builds rollups from the rows, each in one transaction with its registry row: readers see the

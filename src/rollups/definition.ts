@@ -6,6 +6,8 @@ import { buildPlan } from '../query/build-plan.js';
 import { normalizeRequest } from '../query/normalize-query.js';
 import { compileSql, planToSql, type Dialect } from '../sql/index.js';
 import type { SqlValue } from '../store/store.js';
+import { measureDef } from '../sql/measure-sql.js';
+import type { MergeColumn, MergeRule } from './registry.js';
 
 /**
  * The clock a rollup is built with. A rollup stores each period's measures as they stand once the
@@ -39,6 +41,8 @@ export interface RollupBuild {
   readonly dimensionColumns: ReadonlyMap<string, string>;
   /** Measure path → column. */
   readonly measureColumns: ReadonlyMap<string, string>;
+  /** Each column and how it merges when rows are added to its group; null when a measure cannot merge. */
+  readonly mergeColumns: readonly MergeColumn[] | null;
   /** Changes whenever the SQL (the model, the conversion window, the engine) changes. */
   readonly hash: string;
   /** The tables its SQL reads (table-backed cubes): a load into one of them refreshes it. */
@@ -106,10 +110,21 @@ export function rollupBuild(model: Model, rollup: RollupDef, dialect: Dialect): 
     timeColumn: time.alias,
     dimensionColumns: new Map(rollup.dimensions.map((d) => [d, memberAlias(d)])),
     measureColumns: new Map(rollup.measures.map((m) => [m, memberAlias(m)])),
+    mergeColumns: mergeColumnsOf(model, rollup, time.alias),
     hash: createHash('sha256').update(JSON.stringify([dialect.name, rollup.granularity, rollup.partitionGranularity, rollup.settledAfterDays, compiled.sql, compiled.params])).digest('hex').slice(0, 16),
     sourceTables: sourceTables(model, rollup),
     timeSource: column && table ? { table, column } : null,
   };
   perModel.set(key, build);
   return build;
+}
+
+/** How each measure type merges when rows are added to a group (a rollup stores only additive kinds, and min and max). */
+const MERGE_RULES: Readonly<Record<string, MergeRule>> = { count: 'sum', sum: 'sum', min: 'min', max: 'max' };
+
+/** The rollup's columns — its period, its dimensions, its measures — with how each merges; null when one cannot. */
+function mergeColumnsOf(model: Model, rollup: RollupDef, period: string): MergeColumn[] | null {
+  const measures = rollup.measures.map((m) => ({ column: memberAlias(m), merge: MERGE_RULES[measureDef(model, m).type] }));
+  if (measures.some((m) => m.merge === undefined)) return null;
+  return [{ column: period, merge: 'key' }, ...rollup.dimensions.map((d) => ({ column: memberAlias(d), merge: 'key' as const })), ...(measures as MergeColumn[])];
 }

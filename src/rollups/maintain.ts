@@ -1,3 +1,4 @@
+import { InternalError } from '../core/errors.js';
 import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, Store } from '../store/store.js';
 import { hasRegistryTable, registryIn, versionIn, type StoredRollup } from './registry.js';
@@ -8,13 +9,37 @@ export interface LoadedTable {
   readonly rowsSql: string;
   readonly key: string;
   readonly replace: boolean;
+  /** The columns the load writes, by name, as it writes them (`INSERT INTO table (columns) rowsSql`). */
+  readonly columns?: readonly string[];
+  /** How many rows it writes. */
+  readonly rows?: number;
 }
 
-/** What one rollup needs after a load: nothing, its whole table, or some partitions (null: rows without a time). */
-type Refresh = { readonly kind: 'none' } | { readonly kind: 'all' } | { readonly kind: 'partitions'; readonly starts: readonly (string | null)[] };
+/**
+ * The most rows a load may have for its rollups to be merged with its new rows: those rows are
+ * kept in a temporary table (in memory) while the load runs. A bigger load refreshes partitions.
+ */
+export const MERGE_MAX_ROWS = 1_000_000;
+
+/**
+ * What one rollup needs after a load: nothing, its whole table, some partitions rebuilt (null:
+ * rows without a time), or — a load of new rows only — the new rows' groups merged into it.
+ */
+type Refresh =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'all' }
+  | { readonly kind: 'partitions'; readonly starts: readonly (string | null)[] }
+  | { readonly kind: 'append'; readonly starts: readonly string[]; readonly rows: NewRows };
+
+/** A load's rows as the table will store them, kept in a temporary table for the length of the load's transaction. */
+interface NewRows {
+  readonly table: string;
+}
 
 export interface RefreshPlan {
   readonly rollups: readonly { readonly stored: StoredRollup; readonly refresh: Refresh }[];
+  /** Temporary tables the plan made, dropped once it is applied. */
+  readonly scratch?: readonly string[];
 }
 
 const EMPTY: RefreshPlan = { rollups: [] };
@@ -54,47 +79,99 @@ function partitionsOnly(stored: StoredRollup, starts: readonly (string | null)[]
  * Before a load writes anything: which partitions of which rollups it will change — those of its
  * new rows and of the stored rows it replaces (an offer moved to another day changes both days).
  * A load into a table a rollup joins (customers), or one that replaces a table, refreshes it whole.
+ * A load of new rows only (no stored row has one of its keys: a day's new offers) changes a
+ * rollup that can merge by adding the new rows' groups to it, without reading the stored rows.
  */
 export async function planRefresh(exec: Exec, engine: Store['engine'], loads: readonly LoadedTable[]): Promise<RefreshPlan> {
   if (!(await hasRegistryTable(exec, engine, 'uprate_rollups'))) return EMPTY;
   const stored = await registryIn(exec);
   const rollups = [];
+  const scratch: string[] = [];
   // Rollups over the same column and partitions share one look at the input.
-  const touched = new Map<string, Promise<Refresh>>();
-  for (const s of stored) rollups.push({ stored: s, refresh: await refreshOf(exec, s, loads, touched) });
-  return { rollups };
+  const touched = new Map<string, Promise<Touched>>();
+  for (const s of stored) rollups.push({ stored: s, refresh: await refreshOf(exec, engine, s, loads, touched, scratch) });
+  return { rollups, scratch };
 }
 
-async function refreshOf(exec: Exec, s: StoredRollup, loads: readonly LoadedTable[], touched: Map<string, Promise<Refresh>>): Promise<Refresh> {
+/** What a load does to a time column's partitions: their starts, whether it replaces stored rows, and where its keys are kept. */
+type Touched = { readonly kind: 'none' | 'all' } | { readonly kind: 'touched'; readonly starts: readonly (string | null)[]; readonly replaces: boolean; readonly rows: NewRows | null };
+
+async function refreshOf(exec: Exec, engine: Store['engine'], s: StoredRollup, loads: readonly LoadedTable[], touched: Map<string, Promise<Touched>>, scratch: string[]): Promise<Refresh> {
   const affecting = loads.filter((l) => s.sourceTables.includes(l.table.toLowerCase()));
   if (affecting.length === 0) return { kind: 'none' };
   const source = s.timeSource;
   if (!source || affecting.some((l) => l.replace || l.table.toLowerCase() !== source.table)) return { kind: 'all' };
   const key = `${source.table}|${source.column}|${s.partitionGranularity}|${affecting.map((l) => l.table).join()}`;
   let found = touched.get(key);
-  if (!found) touched.set(key, (found = touchedPartitions(exec, source, s.partitionGranularity, affecting)));
-  return found;
+  if (!found) touched.set(key, (found = touchedPartitions(exec, engine, source, s.partitionGranularity, affecting, scratch)));
+  const t = await found;
+  if (t.kind !== 'touched') return { kind: t.kind };
+  const starts = t.starts.filter((p): p is string => p !== null);
+  if (!t.replaces && t.rows && s.mergeColumns && starts.length === t.starts.length && newRowsOnly(s, t.rows) !== null) return { kind: 'append', starts, rows: t.rows };
+  return { kind: 'partitions', starts: t.starts };
 }
 
+/** A temporary table in the load's transaction (PostgreSQL drops it at the commit; DuckDB's is dropped by {@link applyRefresh}). */
+const tempTable = (engine: Store['engine'], name: string, select: string) => `CREATE TEMP TABLE ${name}${engine === 'postgres' ? ' ON COMMIT DROP' : ''} AS ${select}`;
+
+let scratchTables = 0;
+
 /** The partitions a load touches in the time column's table: its new rows' and the replaced rows'. */
-async function touchedPartitions(exec: Exec, source: { readonly table: string; readonly column: string }, g: string, affecting: readonly LoadedTable[]): Promise<Refresh> {
+async function touchedPartitions(
+  exec: Exec,
+  engine: Store['engine'],
+  source: { readonly table: string; readonly column: string },
+  g: string,
+  affecting: readonly LoadedTable[],
+  scratch: string[],
+): Promise<Touched> {
   // Into an empty table everything is new: one rebuild beats reading the input again.
   const [held] = await exec(`SELECT EXISTS (SELECT 1 FROM ${sqlIdentifier(source.table)}) AS held`);
   if (held?.['held'] !== true) return { kind: 'all' };
   const column = sqlIdentifier(source.column);
   const starts = new Set<string | null>();
+  let replaces = false;
+  let kept: NewRows | null = null;
   for (const l of affecting) {
     const k = sqlIdentifier(l.key);
-    // One read of the input (its key and time only), then the stored rows it replaces.
+    // One read of the input, kept for the rest of the load: the whole rows, typed as the table
+    // types them, when a rollup may merge them; else its key and time only.
+    const name = `uprate_load_rows_${process.pid}_${++scratchTables}`;
+    const whole = affecting.length === 1 && l.columns !== undefined && l.rows !== undefined && l.rows <= MERGE_MAX_ROWS;
+    if (whole && l.columns) {
+      const columns = l.columns.map(sqlIdentifier).join(', ');
+      await exec(tempTable(engine, name, `SELECT * FROM ${sqlIdentifier(l.table)} LIMIT 0`));
+      scratch.push(name);
+      await exec(`INSERT INTO ${name} (${columns}) SELECT ${columns} FROM (${l.rowsSql}) AS input`);
+      kept = { table: name };
+    } else {
+      await exec(tempTable(engine, name, `SELECT ${k}, ${column} FROM (${l.rowsSql}) AS input`));
+      scratch.push(name);
+    }
     const rows = await exec(
-      `WITH n AS MATERIALIZED (SELECT ${k} AS k, ${column} AS t FROM (${l.rowsSql}) AS input)
-       SELECT DISTINCT ${truncate(g, 'n.t')} AS p FROM n
+      `SELECT DISTINCT ${truncate(g, `n.${column}`)} AS p, false AS replaced FROM ${name} n
        UNION
-       SELECT DISTINCT ${truncate(g, `s.${column}`)} AS p FROM ${sqlIdentifier(l.table)} s WHERE s.${k} IN (SELECT n.k FROM n)`,
+       SELECT DISTINCT ${truncate(g, `s.${column}`)} AS p, true AS replaced FROM ${sqlIdentifier(l.table)} s WHERE s.${k} IN (SELECT n.${k} FROM ${name} n)`,
     );
-    for (const r of rows) starts.add(r['p'] === null || r['p'] === undefined ? null : timestampLiteral(r['p']));
+    for (const r of rows) {
+      starts.add(r['p'] === null || r['p'] === undefined ? null : timestampLiteral(r['p']));
+      if (r['replaced'] === true) replaces = true;
+    }
   }
-  return starts.size === 0 ? { kind: 'none' } : { kind: 'partitions', starts: [...starts] };
+  return starts.size === 0 ? { kind: 'none' } : { kind: 'touched', starts: [...starts], replaces, rows: kept };
+}
+
+/**
+ * The rollup's build statement over a load's new rows only (kept by {@link touchedPartitions}),
+ * or null when the statement does not read the table in the one plain way the planner writes it.
+ */
+function newRowsOnly(stored: StoredRollup, rows: NewRows): string | null {
+  const source = stored.timeSource;
+  if (!source) return null;
+  const from = `FROM ${source.table} AS `;
+  const at = stored.sql.indexOf(from);
+  if (at < 0 || stored.sql.indexOf(from, at + 1) >= 0) return null;
+  return `${stored.sql.slice(0, at)}FROM ${rows.table} AS ${stored.sql.slice(at + from.length)}`;
 }
 
 /**
@@ -107,22 +184,23 @@ async function touchedPartitions(exec: Exec, source: { readonly table: string; r
  */
 export function splitWholeRebuilds(plan: RefreshPlan): { readonly inLoad: RefreshPlan; readonly afterLoad: RefreshPlan } {
   return {
-    inLoad: { rollups: plan.rollups.filter((r) => r.refresh.kind !== 'all') },
+    inLoad: { rollups: plan.rollups.filter((r) => r.refresh.kind !== 'all'), scratch: plan.scratch ?? [] },
     afterLoad: { rollups: plan.rollups.filter((r) => r.refresh.kind === 'all') },
   };
 }
 
 /** Two loads' plans as one (PostgreSQL plans each table's load as its rows are staged). */
 export function mergePlans(a: RefreshPlan, b: RefreshPlan): RefreshPlan {
-  if (a.rollups.length === 0) return b;
+  if (a.rollups.length === 0) return { ...b, scratch: [...(a.scratch ?? []), ...(b.scratch ?? [])] };
   const merged = a.rollups.map(({ stored, refresh }) => {
     const other = b.rollups.find((r) => r.stored.name === stored.name)?.refresh ?? { kind: 'none' as const };
     if (refresh.kind === 'all' || other.kind === 'all') return { stored, refresh: { kind: 'all' as const } };
     if (refresh.kind === 'none') return { stored, refresh: other };
     if (other.kind === 'none') return { stored, refresh };
+    // Two loads into one transaction: the partitions of both are rebuilt from the rows then stored.
     return { stored, refresh: { kind: 'partitions' as const, starts: [...new Set([...refresh.starts, ...other.starts])] } };
   });
-  return { rollups: merged };
+  return { rollups: merged, scratch: [...(a.scratch ?? []), ...(b.scratch ?? [])] };
 }
 
 /**
@@ -131,6 +209,11 @@ export function mergePlans(a: RefreshPlan, b: RefreshPlan): RefreshPlan {
  * ever sees rows without their rollup, or a rollup without its rows.
  */
 export async function applyRefresh(exec: Exec, engine: Store['engine'], plan: RefreshPlan): Promise<void> {
+  await refreshEach(exec, engine, plan);
+  for (const name of plan.scratch ?? []) await exec(`DROP TABLE IF EXISTS ${name}`);
+}
+
+async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPlan): Promise<void> {
   if (plan.rollups.length === 0) return;
   const version = await versionIn(exec, engine);
   for (const { stored, refresh } of plan.rollups) {
@@ -148,6 +231,8 @@ export async function applyRefresh(exec: Exec, engine: Store['engine'], plan: Re
       await exec(`DELETE FROM ${table} WHERE ${inPartitions(period)}`);
       const source = partitionsOnly(stored, refresh.starts) ?? stored.sql;
       await exec(`INSERT INTO ${table} SELECT * FROM (${source}) AS rollup_rows WHERE ${inPartitions(`rollup_rows.${period}`)}`, stored.params);
+    } else if (refresh.kind === 'append') {
+      await mergeNewRows(exec, engine, stored, refresh);
     }
     const [count] = refresh.kind === 'none' ? [{ n: stored.rows }] : await exec(`SELECT count(*) AS n FROM ${table}`);
     const refreshed = refresh.kind === 'none' ? '' : ', built_at = CAST($4 AS TIMESTAMP)';
@@ -159,3 +244,36 @@ export async function applyRefresh(exec: Exec, engine: Store['engine'], plan: Re
     ]);
   }
 }
+
+/**
+ * A load of new rows only: the build statement over just those rows gives each group's counts
+ * and sums of the new rows, and the touched partitions of the rollup are written again as their
+ * stored groups and the new ones grouped together — a pass over the rollup's rows of those
+ * partitions, none over the stored rows. Exact, because adding rows to a group adds to its counts
+ * and sums (a sum over no rows is NULL in the rollup as in the rows, and NULL plus a sum is that
+ * sum) and never lowers a maximum or raises a minimum.
+ */
+async function mergeNewRows(exec: Exec, engine: Store['engine'], stored: StoredRollup, refresh: Extract<Refresh, { kind: 'append' }>): Promise<void> {
+  const columns = stored.mergeColumns ?? [];
+  const sql = newRowsOnly(stored, refresh.rows);
+  if (!sql || columns.length === 0) throw new InternalError(`rollup ${stored.name} cannot merge new rows`);
+  const table = sqlIdentifier(stored.table);
+  const id = (c: string) => sqlIdentifier(c);
+  const list = columns.map((c) => id(c.column)).join(', ');
+  const keys = columns.filter((c) => c.merge === 'key').map((c) => id(c.column));
+  const length = PARTITION_LENGTH[stored.partitionGranularity] ?? '1 day';
+  const period = id(stored.timeColumn);
+  const inPartitions = refresh.starts.map((p) => `(${period} >= ${p} AND ${period} < ${p} + INTERVAL '${length}')`).join(' OR ');
+  // sum, min and max over a group's parts give the whole group's, NULL only when every part is.
+  const merged = columns.map((c) => (c.merge === 'key' ? id(c.column) : `${c.merge}(${id(c.column)}) AS ${id(c.column)}`)).join(', ');
+  await exec(
+    tempTable(engine, MERGED, `SELECT ${merged} FROM (SELECT ${list} FROM ${table} WHERE ${inPartitions} UNION ALL SELECT ${list} FROM (${sql}) AS new_rows) AS groups GROUP BY ${keys.join(', ')}`),
+    stored.params,
+  );
+  await exec(`DELETE FROM ${table} WHERE ${inPartitions}`);
+  await exec(`INSERT INTO ${table} (${list}) SELECT ${list} FROM ${MERGED}`);
+  await exec(`DROP TABLE ${MERGED}`);
+}
+
+/** The touched partitions' groups, stored and new, merged (temporary, dropped before the next rollup). */
+const MERGED = 'uprate_rollup_merged_groups';

@@ -19,8 +19,24 @@ export const REGISTRY_DDL = `CREATE TABLE IF NOT EXISTS uprate_rollups (
   data_version BIGINT NOT NULL,
   built_at TIMESTAMP NOT NULL,
   row_count BIGINT NOT NULL,
-  build_seconds DOUBLE PRECISION NOT NULL
+  build_seconds DOUBLE PRECISION NOT NULL,
+  merge_columns VARCHAR
 )`;
+
+/** Registries made before \`merge_columns\` existed gain it (NULL: such a rollup is refreshed by partition until rebuilt). */
+const REGISTRY_UPGRADE = 'ALTER TABLE uprate_rollups ADD COLUMN IF NOT EXISTS merge_columns VARCHAR';
+
+/**
+ * How a rollup column combines when new rows are added to a group: a key (the period or a
+ * dimension), or a measure summed (counts and sums), or kept at its minimum or maximum.
+ */
+export type MergeRule = 'key' | 'sum' | 'min' | 'max';
+
+/** One column of a rollup's table and how it merges. */
+export interface MergeColumn {
+  readonly column: string;
+  readonly merge: MergeRule;
+}
 
 export interface StoredRollup {
   /** `Cube.rollup`. */
@@ -37,6 +53,11 @@ export interface StoredRollup {
   readonly builtAt: Date;
   readonly rows: number;
   readonly buildSeconds: number;
+  /**
+   * Every column of the table with its merge rule, or null when some measure cannot merge (or the
+   * rollup was built before uprate recorded it): new rows are then refreshed by partition.
+   */
+  readonly mergeColumns: readonly MergeColumn[] | null;
 }
 
 function fromRow(r: Row): StoredRollup {
@@ -56,6 +77,7 @@ function fromRow(r: Row): StoredRollup {
     builtAt: builtAt instanceof Date ? builtAt : new Date(`${String(builtAt).replace(' ', 'T')}Z`),
     rows: Number(r['row_count']),
     buildSeconds: Number(r['build_seconds']),
+    mergeColumns: r['merge_columns'] ? (JSON.parse(String(r['merge_columns'])) as MergeColumn[]) : null,
   };
 }
 
@@ -76,10 +98,13 @@ export async function readRegistry(query: (sql: string) => Promise<Row[]>): Prom
 
 /** Records (or replaces) a rollup's row inside the transaction that built it. */
 export async function recordRollup(exec: Exec, r: StoredRollup): Promise<void> {
+  // Only a build upgrades an older registry (PostgreSQL's ALTER would lock it against readers for a whole load).
+  const [has] = await exec(`SELECT count(*) AS n FROM information_schema.columns WHERE table_name = 'uprate_rollups' AND column_name = 'merge_columns' AND table_schema = current_schema()`);
+  if (Number(has?.['n'] ?? 0) === 0) await exec(REGISTRY_UPGRADE);
   await exec('DELETE FROM uprate_rollups WHERE name = $1', [r.name]);
   await exec(
-    `INSERT INTO uprate_rollups (name, table_name, definition_hash, build_sql, build_params, time_column, partition_granularity, source_tables, time_source, data_version, built_at, row_count, build_seconds)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CAST($11 AS TIMESTAMP), $12, $13)`,
+    `INSERT INTO uprate_rollups (name, table_name, definition_hash, build_sql, build_params, time_column, partition_granularity, source_tables, time_source, data_version, built_at, row_count, build_seconds, merge_columns)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CAST($11 AS TIMESTAMP), $12, $13, $14)`,
     [
       r.name,
       r.table,
@@ -94,6 +119,7 @@ export async function recordRollup(exec: Exec, r: StoredRollup): Promise<void> {
       r.builtAt.toISOString().slice(0, 23).replace('T', ' '),
       r.rows,
       r.buildSeconds,
+      r.mergeColumns ? JSON.stringify(r.mergeColumns) : null,
     ],
   );
 }

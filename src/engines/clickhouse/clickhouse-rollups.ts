@@ -174,6 +174,8 @@ export async function buildClickHouseRollup(t: ClickHouseRollupTarget, source: C
     builtAt: new Date(),
     rows: Number(count?.n ?? 0),
     buildSeconds: (performance.now() - started) / 1000,
+    // Every refresh on ClickHouse is a whole new generation: nothing is merged in place.
+    mergeColumns: null,
   };
   await record(t, [registryRow(stored, gen)]);
   // Keep this generation and the one before it.

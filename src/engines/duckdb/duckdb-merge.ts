@@ -28,7 +28,7 @@ export async function mergeTables(
   try {
     // Rollups change with their rows, in the same commit: which partitions, known before the rows
     // move. One rebuilt whole is rebuilt right after the commit (splitWholeRebuilds), stale until then.
-    const plan = await planRefresh(exec, 'duckdb', tables.map((t) => ({ table: t.spec.name, rowsSql: t.rowsSql, key: t.spec.key, replace: t.load.replace ?? false })));
+    const plan = await planRefresh(exec, 'duckdb', tables.map((t) => ({ table: t.spec.name, rowsSql: t.rowsSql, key: t.spec.key, replace: t.load.replace ?? false, columns: t.spec.columns.map((col) => col.name), rows: t.expected })));
     const { inLoad, afterLoad } = splitWholeRebuilds(plan);
     rebuild = afterLoad;
     counts = [];

@@ -452,7 +452,7 @@ export class PostgresStore extends OwnTablesStore implements BulkLoadingStore {
           current = load.table.name;
           counts.push(
             await this.loadInTransaction(c, load, q, (s) => (step = s), async (rowsSql) => {
-              refresh = mergePlans(refresh, await planRefresh(exec, 'postgres', [{ table: load.table.name, rowsSql, key: load.table.key, replace: load.replace }]));
+              refresh = mergePlans(refresh, await planRefresh(exec, 'postgres', [{ table: load.table.name, rowsSql, key: load.table.key, replace: load.replace, columns: load.table.columns.map((col) => col.name), rows: load.rows }]));
             }),
           );
         }

@@ -1,0 +1,167 @@
+/**
+ * How an ingest keeps rollups: which refresh each load gets (merge its new rows, rebuild the
+ * partitions it touches, rebuild the whole rollup), and that merging new rows leaves exactly what
+ * a rebuild from the rows holds — checked against plain SQL over the offers, on DuckDB.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { generateDemo } from '../demo/index.js';
+import { ingestFiles } from '../ingest/index.js';
+import { loadModel, shippedModelDir, type Model } from '../model/index.js';
+import { DuckDbStore } from '../store/index.js';
+import type { Exec } from '../store/store.js';
+import { buildRollups } from './build.js';
+import { MERGE_MAX_ROWS, planRefresh, type LoadedTable } from './maintain.js';
+import { inTransaction } from './transaction.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'uprate-maintain-'));
+let store: DuckDbStore;
+let model: Model;
+
+before(async () => {
+  store = await DuckDbStore.open(join(dir, 'maintain.duckdb'));
+  await generateDemo(store, { rows: 6_000, seed: 7, end: new Date('2025-06-30T23:59:59Z') });
+  model = await loadModel(shippedModelDir());
+  await buildRollups(store, model);
+});
+
+after(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const OFFER_COLUMNS = ['offer_id', 'customer_id', 'offered_at', 'offer_type', 'offer_name', 'channel', 'campaign', 'accepted_at', 'declined_at', 'revenue'];
+
+/** Plans a load of `rowsSql` into offers and throws the transaction away: the refresh each rollup would get. */
+async function plannedKinds(load: Partial<LoadedTable> & { rowsSql: string }): Promise<Record<string, string>> {
+  const kinds: Record<string, string> = {};
+  const done = new Error('planned');
+  await inTransaction(store, async (exec: Exec) => {
+    const plan = await planRefresh(exec, 'duckdb', [{ table: 'offers', key: 'offer_id', replace: false, columns: OFFER_COLUMNS, rows: 3, ...load }]);
+    for (const r of plan.rollups) kinds[r.stored.name] = r.refresh.kind;
+    throw done;
+  }).catch((e: unknown) => {
+    if (e !== done) throw e;
+  });
+  return kinds;
+}
+
+const storedOffers = (ids: string) => `SELECT ${ids} AS offer_id, ${OFFER_COLUMNS.slice(1).join(', ')} FROM offers ORDER BY offer_id LIMIT 3`;
+
+describe('which refresh a load gets', () => {
+  test('new offers only: merged into both rollups', async () => {
+    assert.deepEqual(await plannedKinds({ rowsSql: storedOffers("'new-' || offer_id") }), { 'Offers.daily': 'append', 'Offers.segments': 'append' });
+  });
+
+  test('offers that replace stored ones: their partitions are rebuilt', async () => {
+    assert.deepEqual(await plannedKinds({ rowsSql: storedOffers('offer_id') }), { 'Offers.daily': 'partitions', 'Offers.segments': 'partitions' });
+    // One stored key among new ones is enough.
+    const mixed = `SELECT * FROM (${storedOffers("'new-' || offer_id")}) UNION ALL SELECT * FROM (${storedOffers('offer_id').replace('LIMIT 3', 'LIMIT 1')})`;
+    assert.deepEqual(await plannedKinds({ rowsSql: mixed }), { 'Offers.daily': 'partitions', 'Offers.segments': 'partitions' });
+  });
+
+  test('a load too big to keep in memory, or without its columns, rebuilds partitions', async () => {
+    assert.deepEqual(await plannedKinds({ rowsSql: storedOffers("'new-' || offer_id"), rows: MERGE_MAX_ROWS + 1 }), { 'Offers.daily': 'partitions', 'Offers.segments': 'partitions' });
+    assert.equal((await plannedKinds({ rowsSql: storedOffers("'new-' || offer_id"), columns: undefined }))['Offers.daily'], 'partitions');
+  });
+
+  test('a replacing load and a load of customers rebuild whole', async () => {
+    assert.deepEqual(await plannedKinds({ rowsSql: storedOffers("'new-' || offer_id"), replace: true }), { 'Offers.daily': 'all', 'Offers.segments': 'all' });
+    const kinds: Record<string, string> = {};
+    const done = new Error('planned');
+    await inTransaction(store, async (exec) => {
+      const plan = await planRefresh(exec, 'duckdb', [{ table: 'customers', key: 'customer_id', replace: false, rowsSql: 'SELECT * FROM customers LIMIT 2', rows: 2 }]);
+      for (const r of plan.rollups) kinds[r.stored.name] = r.refresh.kind;
+      throw done;
+    }).catch((e: unknown) => {
+      if (e !== done) throw e;
+    });
+    assert.deepEqual(kinds, { 'Offers.daily': 'none', 'Offers.segments': 'all' });
+  });
+
+  test('a rollup recorded without merge columns (built by an older uprate) rebuilds partitions until built again', async () => {
+    await store.run("UPDATE uprate_rollups SET merge_columns = NULL WHERE name = 'Offers.daily'");
+    try {
+      assert.deepEqual(await plannedKinds({ rowsSql: storedOffers("'new-' || offer_id") }), { 'Offers.daily': 'partitions', 'Offers.segments': 'append' });
+    } finally {
+      await buildRollups(store, model, ['Offers.daily']);
+    }
+  });
+});
+
+/**
+ * The daily rollup as plain SQL over the offers (the shipped model's definitions: accepted within
+ * the 30-day window; pending is 0 at the rollup's far-future clock; revenue of accepted offers).
+ */
+const DAILY_FROM_ROWS = `SELECT date_trunc('day', offered_at) AS d, offer_type, channel, offer_name, campaign,
+    count(*) AS n,
+    count(*) FILTER (WHERE accepted_at IS NOT NULL AND accepted_at <= offered_at + INTERVAL 30 DAY) AS accepted,
+    sum(revenue) FILTER (WHERE accepted_at IS NOT NULL AND accepted_at <= offered_at + INTERVAL 30 DAY) AS revenue
+  FROM offers GROUP BY ALL`;
+const DAILY_FROM_ROLLUP = `SELECT offers__offered_at_day AS d, offers__offer_type, offers__channel, offers__offer_name, offers__campaign,
+    offers__count AS n, offers__accepted AS accepted, offers__expansion_revenue AS revenue FROM uprate_rollup_offers_daily`;
+/** The segments rollup's counts by month and account size, from the offers joined to their customers. */
+const SEGMENTS_FROM_ROWS = `SELECT date_trunc('month', o.offered_at) AS m, c.account_size, c.industry, count(*) AS n,
+    count(*) FILTER (WHERE o.accepted_at IS NOT NULL AND o.accepted_at <= o.offered_at + INTERVAL 30 DAY) AS accepted,
+    sum(o.revenue) FILTER (WHERE o.accepted_at IS NOT NULL AND o.accepted_at <= o.offered_at + INTERVAL 30 DAY) AS revenue
+  FROM offers o LEFT JOIN customers c USING (customer_id) GROUP BY ALL`;
+const SEGMENTS_FROM_ROLLUP = `SELECT offers__offered_at_month AS m, customers__account_size, customers__industry, sum(offers__count) AS n,
+    sum(offers__accepted) AS accepted, sum(offers__expansion_revenue) AS revenue FROM uprate_rollup_offers_segments GROUP BY ALL`;
+
+/** Rows of one statement missing from the other, both ways (EXCEPT ALL: duplicates count). */
+async function difference(a: string, b: string): Promise<unknown[]> {
+  return store.query(`(${a} EXCEPT ALL ${b}) UNION ALL (${b} EXCEPT ALL ${a})`);
+}
+
+/** A timestamp as the store answers it (a Date, or text in UTC), as ISO text. */
+const instant = (v: unknown) => (v instanceof Date ? v : new Date(`${String(v).replace(' ', 'T')}Z`)).toISOString();
+
+describe('merging new offers into the rollups', () => {
+  test('new groups, groups with NULLs and new months end up as a rebuild from the rows would', async () => {
+    const [customer] = await store.query('SELECT customer_id FROM customers ORDER BY customer_id LIMIT 1');
+    const id = String(customer?.['customer_id']);
+    const header = OFFER_COLUMNS.join(',');
+    const lines = [
+      // An existing group (a day and dimensions the rollup holds) gains offers.
+      ...(await store.query(`SELECT offered_at, offer_type, offer_name, channel, campaign, customer_id FROM offers ORDER BY offer_id LIMIT 4`)).map(
+        (r, i) => `merge-${i},${String(r['customer_id'])},${instant(r['offered_at'])},${String(r['offer_type'])},${String(r['offer_name'])},${String(r['channel'] ?? '')},${String(r['campaign'] ?? '')},,,`,
+      ),
+      // A campaign never seen: a new group; accepted with revenue, accepted without, too late for the window.
+      `merge-n1,${id},2025-03-04T10:00:00Z,upsell,Premium plan,email,brand-new-campaign,2025-03-05T10:00:00Z,,120.50`,
+      `merge-n2,${id},2025-03-04T11:00:00Z,upsell,Premium plan,email,brand-new-campaign,2025-03-06T10:00:00Z,,`,
+      `merge-n3,${id},2025-03-04T12:00:00Z,upsell,Premium plan,email,brand-new-campaign,2025-04-20T10:00:00Z,,99.00`,
+      // No channel and no campaign (NULL keys), declined.
+      `merge-n4,${id},2025-05-31T23:59:59Z,cross_sell,Premium plan,,,,2025-06-02T00:00:00Z,`,
+      // A month before any offer the store holds: a partition the rollups do not have yet.
+      `merge-n5,${id},2022-01-15T08:00:00Z,upsell,Premium plan,sales,,2022-01-16T08:00:00Z,,10.25`,
+    ];
+    const file = join(dir, 'new-offers.csv');
+    writeFileSync(file, `${header}\n${lines.join('\n')}\n`);
+    const before = Number((await store.query('SELECT count(*) AS n FROM uprate_rollup_offers_daily'))[0]?.['n']);
+    await ingestFiles(store, { table: 'offers', files: [file] });
+    assert.deepEqual(await store.query("SELECT count(*)::INTEGER AS n FROM offers WHERE offer_id LIKE 'merge-%'"), [{ n: 9 }]);
+    // Not vacuous: the plain SQL reads the new rows, and the rollup grew by the new groups only.
+    assert.deepEqual(await store.query(`SELECT n::INTEGER AS n, accepted::INTEGER AS accepted, revenue::DOUBLE AS revenue FROM (${DAILY_FROM_ROWS}) WHERE campaign = 'brand-new-campaign'`), [{ n: 3, accepted: 2, revenue: 120.5 }]);
+    const grown = Number((await store.query('SELECT count(*) AS n FROM uprate_rollup_offers_daily'))[0]?.['n']) - before;
+    assert.ok(grown >= 3 && grown <= 3 + 4, `the daily rollup grew by ${grown} groups`);
+    assert.deepEqual(await difference(DAILY_FROM_ROWS, DAILY_FROM_ROLLUP), []);
+    assert.deepEqual(await difference(SEGMENTS_FROM_ROWS, SEGMENTS_FROM_ROLLUP), []);
+    // Still read: recorded at the new load's version.
+    const [row] = await store.query("SELECT data_version = (SELECT max(load_id) FROM uprate_loads) AS current, row_count = (SELECT count(*) FROM uprate_rollup_offers_daily) AS counted FROM uprate_rollups WHERE name = 'Offers.daily'");
+    assert.deepEqual(row, { current: true, counted: true });
+    // The load's rows and groups were kept in temporary tables only while it ran.
+    assert.deepEqual(await store.query("SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE 'uprate_%'"), []);
+  });
+
+  test('the same file again (its offers now stored) rebuilds partitions and changes nothing', async () => {
+    const snapshot = 'SELECT * FROM uprate_rollup_offers_daily';
+    await store.run('CREATE TABLE daily_before AS SELECT * FROM uprate_rollup_offers_daily');
+    await ingestFiles(store, { table: 'offers', files: [join(dir, 'new-offers.csv')] });
+    assert.deepEqual(await difference(snapshot, 'SELECT * FROM daily_before'), []);
+    assert.deepEqual(await difference(DAILY_FROM_ROWS, DAILY_FROM_ROLLUP), []);
+    await store.run('DROP TABLE daily_before');
+  });
+});
