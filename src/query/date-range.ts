@@ -25,7 +25,8 @@ export function outOfRange(shown: string, where: string): UprateError {
 /** One point in time from `from X to Y`: a date, a date-time, today/yesterday/tomorrow/now, `N units ago`, `N units from now`. */
 function parsePoint(s: string, nowWall: number): number | undefined {
   const t = s.trim();
-  const ts = parseTimestamp(t);
+  // The range arrives lower-cased: a date-time's T and Z are read as written in either case.
+  const ts = parseTimestamp(t.toUpperCase());
   if (ts) return ts.ms;
   if (t === 'now') return nowWall;
   if (t === 'today') return nowWall;
