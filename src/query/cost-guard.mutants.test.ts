@@ -4,23 +4,15 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { UprateError } from '../core/errors.js';
+import { refused } from '../../test/uprate-error.js';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import { guardCells, guardQuery } from './cost-guard.js';
 import type { NormalizedRequest } from './normalize-query.js';
 
 const limits: Limits = { ...DEFAULT_LIMITS, maxMembers: 4, maxFilterValues: 5, maxFilterDepth: 3, maxCells: 100 };
 
-function tooLarge(fn: () => unknown, message: string, location: string, hint: RegExp): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof UprateError, String(e));
-    assert.equal(e.code, 'QUERY_TOO_LARGE');
-    assert.equal(e.message, message);
-    assert.equal(e.location, location);
-    assert.match(e.hint ?? '', hint);
-    return true;
-  });
-}
+/** A QUERY_TOO_LARGE refusal at `location` with this message and hint. */
+const tooLarge = (fn: () => unknown, message: string, location: string, hint: RegExp) => void refused(fn, 'QUERY_TOO_LARGE', location, { message, hint });
 
 const m = (n: number) => Array.from({ length: n }, (_, i) => `Offers.m${i}`);
 

@@ -5,21 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { UprateError } from '../core/errors.js';
+import { refused as refusedWith } from '../../test/uprate-error.js';
 import { formatExplicitRange, localToInstant, outOfRange, parseRelativeRange, resolveDateRange } from './date-range.js';
 
 const now = new Date('2025-03-20T10:00:00.000Z');
 const day = (from: string, to: string) => [`${from}T00:00:00.000`, `${to}T23:59:59.999`];
-function refused(fn: () => unknown, message: string, location: string, hint?: RegExp): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof UprateError, String(e));
-    assert.equal(e.code, 'QUERY_INVALID');
-    assert.equal(e.message, message);
-    assert.equal(e.location, location);
-    if (hint) assert.match(e.hint ?? '', hint);
-    return true;
-  });
-}
+/** A QUERY_INVALID refusal at `location` with this message (and hint). */
+const refused = (fn: () => unknown, message: string | RegExp, location: string, hint?: RegExp) => void refusedWith(fn, 'QUERY_INVALID', location, { message, ...(hint ? { hint } : {}) });
 
 const CASES: [string, string[]][] = [
   ['next week', day('2025-03-24', '2025-03-30')],

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { UprateError } from '../core/errors.js';
+import { refused as refusedWith } from '../../test/uprate-error.js';
 import { compileModel, loadModel, shippedModelDir, type Model } from '../model/index.js';
 import { buildCondition, buildFilterTree, type ConditionContext } from './filter-conditions.js';
 import type { NormalizedFilter, NormalizedFilterItem } from './normalize-query.js';
@@ -22,17 +22,8 @@ const values = (filter: NormalizedFilter, c: ConditionContext = ctx) => {
   assert.equal(p.kind, 'condition');
   return p.kind === 'condition' ? p.values : undefined;
 };
-function refused(fn: () => unknown, message: string | RegExp, location: string, hint?: RegExp): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof UprateError, String(e));
-    assert.equal(e.code, 'QUERY_INVALID');
-    if (typeof message === 'string') assert.equal(e.message, message);
-    else assert.match(e.message, message);
-    assert.equal(e.location, location);
-    if (hint) assert.match(e.hint ?? '', hint);
-    return true;
-  });
-}
+/** A QUERY_INVALID refusal at `location` with this message (and hint). */
+const refused = (fn: () => unknown, message: string | RegExp, location: string, hint?: RegExp) => void refusedWith(fn, 'QUERY_INVALID', location, { message, ...(hint ? { hint } : {}) });
 
 const T = 'Offers.offeredAt';
 

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { UprateError } from '../core/errors.js';
+import { refused as refusedWith } from '../../test/uprate-error.js';
 import { DEFAULT_LIMIT, MAX_LIMIT, normalizeFilters, normalizeRequest } from './normalize-query.js';
 
 const NOW = new Date('2025-03-20T10:00:00Z');
@@ -13,17 +13,8 @@ const one = (q: unknown) => {
   assert.equal(r.queries.length, 1);
   return r.queries[0];
 };
-function refused(fn: () => unknown, message: string | RegExp, location: string, hint?: RegExp): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof UprateError, String(e));
-    assert.equal(e.code, 'QUERY_INVALID');
-    if (typeof message === 'string') assert.equal(e.message, message);
-    else assert.match(e.message, message);
-    assert.equal(e.location, location);
-    if (hint) assert.match(e.hint ?? '', hint);
-    return true;
-  });
-}
+/** A QUERY_INVALID refusal at `location` with this message (and hint). */
+const refused = (fn: () => unknown, message: string | RegExp, location: string, hint?: RegExp) => void refusedWith(fn, 'QUERY_INVALID', location, { message, ...(hint ? { hint } : {}) });
 
 test('defaults: limit 10000 (also the row limit), time zone UTC, no filters, no order', () => {
   assert.equal(DEFAULT_LIMIT, 10000);
