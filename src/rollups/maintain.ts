@@ -44,6 +44,9 @@ export interface RefreshPlan {
 
 const EMPTY: RefreshPlan = { rollups: [] };
 
+/** The advisory lock (with the schema's hash) a PostgreSQL load holds while it maintains rollups. */
+export const MAINTENANCE_LOCK = 74212;
+
 /** A UTC timestamp as SQL both DuckDB and PostgreSQL read (`TIMESTAMP '2026-01-01 00:00:00'`). */
 function timestampLiteral(v: unknown): string {
   const d = v instanceof Date ? v : new Date(`${String(v).replace(' ', 'T')}${/Z|[+-]\d\d:?\d\d$/.test(String(v)) ? '' : 'Z'}`);
@@ -84,6 +87,10 @@ function partitionsOnly(stored: StoredRollup, starts: readonly (string | null)[]
  */
 export async function planRefresh(exec: Exec, engine: Store['engine'], loads: readonly LoadedTable[]): Promise<RefreshPlan> {
   if (!(await hasRegistryTable(exec, engine, 'uprate_rollups'))) return EMPTY;
+  // PostgreSQL upserts without a table lock, so two loads may run at once: each reads which keys
+  // are stored and then changes the rollups from what it read. One load maintaining rollups at a
+  // time (until its commit) keeps both reads true; DuckDB's conflicting writes fail instead.
+  if (engine === 'postgres') await exec(`SELECT pg_advisory_xact_lock(${MAINTENANCE_LOCK}, hashtext(current_schema()))`);
   const stored = await registryIn(exec);
   const rollups = [];
   const scratch: string[] = [];

@@ -1,0 +1,237 @@
+// Tests for judge-segment-below.ts, written for the mutation run. Each segment is compared with
+// the rest of the scope by the pooled z test, recomputed here by its textbook formula (two-sided
+// p = 2Φ(−|z|), Φ from stdlib), with Holm's correction by hand: with two segments each against the
+// other, both p-values are equal, so both adjusted p-values are min(1, 2p) and the matching
+// interval level is 1 − α·p/(2p) = 0.975 (Newcombe's hybrid score interval at that level).
+// Worked values:
+//   50/1000 vs 150/1000: p̄ = 0.1, z = −0.1/√(0.1·0.9·0.002) = −7.453560, p = 9.085e−14.
+//   95/1000 vs 105/1000: z = −0.745356, p = 0.456057, Holm 0.912113.
+//   125/1000 vs 250/1000: −12.5 points exactly (binary fractions).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
+import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
+import { judgeSegmentBelow } from './judge-segment-below.js';
+import type { Finding, JudgeContext, ScopeGroup } from './finding.js';
+import type { PeriodCounts } from './offer-counts.js';
+import { ruleSchema, type AlertCondition } from './rules-schema.js';
+import type { ClusterMoments } from '../stats/index.js';
+
+type SegmentBelow = Extract<AlertCondition, { type: 'segment-below' }>;
+
+function wilson(k: number, n: number, z: number): [number, number] {
+  const p = k / n;
+  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
+  return [centre - half, centre + half];
+}
+function newcombe(k1: number, n1: number, k2: number, n2: number, level: number): [number, number] {
+  const z = normalQuantile(1 - (1 - level) / 2, 0, 1);
+  const [p1, p2] = [k1 / n1, k2 / n2];
+  const [l1, u1] = wilson(k1, n1, z);
+  const [l2, u2] = wilson(k2, n2, z);
+  return [p1 - p2 - Math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), p1 - p2 + Math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)];
+}
+function pooledZ(k1: number, n1: number, k2: number, n2: number): { z: number; p: number } {
+  const pooled = (k1 + k2) / (n1 + n2);
+  const z = (k1 / n1 - k2 / n2) / Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
+  return { z, p: 2 * normalCdf(-Math.abs(z), 0, 1) };
+}
+
+/** Deep equality, numbers within 1e-9 relative. */
+function assertClose(actual: unknown, expected: unknown, path = '$'): void {
+  if (typeof expected === 'number' && typeof actual === 'number') {
+    const ok = actual === expected || Math.abs(actual - expected) <= 1e-9 * Math.max(Math.abs(expected), 1e-300);
+    assert.ok(ok, `${path}: ${actual} is not ${expected}`);
+    return;
+  }
+  if (expected !== null && typeof expected === 'object' && !(expected instanceof Date)) {
+    assert.ok(actual !== null && typeof actual === 'object', `${path}: not an object`);
+    assert.deepEqual(Object.keys(actual as object).sort(), Object.keys(expected).sort(), `${path}: keys`);
+    for (const key of Object.keys(expected)) assertClose((actual as Record<string, unknown>)[key], (expected as Record<string, unknown>)[key], `${path}.${key}`);
+    return;
+  }
+  assert.deepEqual(actual, expected, path);
+}
+
+const JUNE = { start: new Date('2024-06-01T00:00:00Z'), end: new Date('2024-07-01T00:00:00Z'), label: '2024-06' };
+const cell = (k: number, n: number, clusters: ClusterMoments | null = null): PeriodCounts => ({ ...JUNE, k, n, pending: 0, clusters });
+const total = (...cells: PeriodCounts[]): PeriodCounts => ({ ...JUNE, k: cells.reduce((s, c) => s + c.k, 0), n: cells.reduce((s, c) => s + c.n, 0), pending: 0, clusters: null });
+
+function groupOf(segments: [string | null, PeriodCounts | undefined][], scope = 'all', filters: ScopeGroup['filters'] = []): ScopeGroup {
+  const cells = segments.flatMap(([, c]) => (c ? [c] : []));
+  return { scope, filters, total: [total(...cells)], segments: segments.map(([value, c]) => ({ value, periods: c ? [c] : [] })) };
+}
+
+function judge(condition: Record<string, unknown>, groups: ScopeGroup[], extra: Record<string, unknown> = {}, index?: number | null): Finding[] {
+  const rule = ruleSchema.parse({ name: 'seg', condition: { type: 'segment-below', by: 'Offers.channel', ...condition }, ...extra });
+  const ctx: JudgeContext = {
+    rule,
+    bands: { strong: 0.2, poor: 0.1 },
+    judged: () => (index === null ? { index: null, reason: 'every month is provisional' } : { index: index ?? 0, reason: '' }),
+  };
+  return judgeSegmentBelow(ctx, rule.condition as SegmentBelow, groups);
+}
+
+const HOLM2 = 'Holm correction across 2 comparisons (α = 0.05): email, in_app';
+const Z_REASON = (expected: string) => `pooled two-proportion z test: every expected count ≥ 5 (smallest expected count ${expected})`;
+
+test('email at 5% against 15% for the rest: significantly below; in_app above it is not (whole findings)', () => {
+  const { z, p } = pooledZ(50, 1000, 150, 1000);
+  const [lowerA, upperA] = newcombe(50, 1000, 150, 1000, 0.975);
+  const [lowerB, upperB] = newcombe(150, 1000, 50, 1000, 0.975);
+  const base = { rule: 'seg', severity: 'warning', period: total(cell(50, 1000), cell(150, 1000)), grain: 'month' };
+  const region = { member: 'Customers.region', operator: 'equals', values: ['emea'] };
+  const out = judge({}, [groupOf([['email', cell(50, 1000)], ['in_app', cell(150, 1000)]], 'Customers.region=emea', [region])]);
+  assertClose(out, [
+    {
+      ...base,
+      scope: 'Customers.region=emea,Offers.channel=email',
+      filters: [region, { member: 'Offers.channel', operator: 'equals', values: ['email'] }],
+      status: 'firing',
+      message:
+        'Conversion rate for Customers.region=emea,Offers.channel=email in 2024-06 was 5.0% (50 of 1,000 offers) against 15.0% for the rest: −10.0 points (Holm correction across 2 comparisons (α = 0.05), adjusted p < 0.001): significantly below the rest',
+      numbers: { offers: 1000, accepted: 50, rate: 0.05, restRate: 0.15, difference: 0.05 - 0.15, lower: lowerA, upper: upperA, intervalLevel: 0.975, segments: 2, designEffect: 1, restDesignEffect: 1 },
+      test: {
+        name: 'pooled two-proportion z test, each segment against the rest',
+        statistic: z,
+        pValue: p,
+        adjustedPValue: 2 * p,
+        alpha: 0.05,
+        correction: HOLM2,
+        // 1000 · 200 / 2000 = 100.
+        reason: Z_REASON('100'),
+      },
+    },
+    {
+      ...base,
+      scope: 'Customers.region=emea,Offers.channel=in_app',
+      filters: [region, { member: 'Offers.channel', operator: 'equals', values: ['in_app'] }],
+      status: 'ok',
+      message:
+        'Conversion rate for Customers.region=emea,Offers.channel=in_app in 2024-06 was 15.0% (150 of 1,000 offers) against 5.0% for the rest: +10.0 points (Holm correction across 2 comparisons (α = 0.05), adjusted p < 0.001): not significantly below the rest',
+      numbers: { offers: 1000, accepted: 150, rate: 0.15, restRate: 0.05, difference: 0.15 - 0.05, lower: lowerB, upper: upperB, intervalLevel: 0.975, segments: 2, designEffect: 1, restDesignEffect: 1 },
+      test: { name: 'pooled two-proportion z test, each segment against the rest', statistic: -z, pValue: p, adjustedPValue: 2 * p, alpha: 0.05, correction: HOLM2, reason: Z_REASON('100') },
+    },
+  ]);
+});
+
+test('below but not significant after correction: not fired (9.5% vs 10.5%, Holm p = 0.91)', () => {
+  const { p } = pooledZ(95, 1000, 105, 1000);
+  const [email] = judge({}, [groupOf([['email', cell(95, 1000)], ['in_app', cell(105, 1000)]])]);
+  assert.equal(email?.status, 'ok');
+  assert.equal(
+    email?.message,
+    'Conversion rate for Offers.channel=email in 2024-06 was 9.5% (95 of 1,000 offers) against 10.5% for the rest: −1.0 points (Holm correction across 2 comparisons (α = 0.05), adjusted p = 0.91): not significantly below the rest',
+  );
+  assertClose([email?.test?.pValue, email?.test?.adjustedPValue], [p, 2 * p]);
+});
+
+test('minPoints: a 12.5-point gap meets 12.5, not 12.6', () => {
+  const g = () => [groupOf([['email', cell(125, 1000)], ['in_app', cell(250, 1000)]])];
+  assert.equal(judge({ minPoints: 12.5 }, g())[0]?.status, 'firing');
+  const [under] = judge({ minPoints: 12.6 }, g());
+  assert.equal(under?.status, 'ok');
+  assert.match(under?.message ?? '', /: −12\.5 points \(Holm correction across 2 comparisons \(α = 0\.05\), adjusted p < 0\.001\): not significantly below the rest$/);
+});
+
+test('the condition’s method and α name the family', () => {
+  const [b] = judge({ method: 'bonferroni', alpha: 0.01 }, [groupOf([['email', cell(50, 1000)], ['in_app', cell(150, 1000)]])]);
+  assert.equal(b?.status, 'firing');
+  assert.equal(b?.test?.correction, 'Bonferroni correction across 2 comparisons (α = 0.01): email, in_app');
+  assert.equal(b?.test?.alpha, 0.01);
+  assert.match(b?.message ?? '', /\(Bonferroni correction across 2 comparisons \(α = 0\.01\), adjusted p < 0\.001\)/);
+  const [bh] = judge({ method: 'bh' }, [groupOf([['email', cell(50, 1000)], ['in_app', cell(150, 1000)]])]);
+  assert.equal(bh?.test?.correction, 'Benjamini–Hochberg correction across 2 comparisons (α = 0.05): email, in_app');
+});
+
+test('customer-clustered counts: Rao–Scott, named in the message and the test', () => {
+  // 100 customers × 10 offers each side; 5 (then 15) accept all: d = 100/99 · 10 on both sides,
+  // effective 4.95/99 vs 14.85/99: z = −0.1/√(0.1·0.9·2/99) = −2.345208, p = 0.019016, Holm 0.038033.
+  const a = cell(50, 1000, { customers: 100, offersSquared: 10000, acceptedSquared: 500, acceptedOffers: 500 });
+  const b = cell(150, 1000, { customers: 100, offersSquared: 10000, acceptedSquared: 1500, acceptedOffers: 1500 });
+  const d = 1000 / 99;
+  const { z, p } = pooledZ(50 / d, 99, 150 / d, 99);
+  const [email] = judge({}, [groupOf([['email', a], ['in_app', b]])]);
+  assert.equal(email?.status, 'firing');
+  assert.equal(
+    email?.message,
+    'Conversion rate for Offers.channel=email in 2024-06 was 5.0% (50 of 1,000 offers) against 15.0% for the rest: −10.0 points (Holm correction across 2 comparisons (α = 0.05), customer-clustered, adjusted p = 0.038): significantly below the rest',
+  );
+  assertClose(email?.test, {
+    name: 'pooled two-proportion z test (Rao–Scott, customer-clustered), each segment against the rest',
+    statistic: z,
+    pValue: p,
+    adjustedPValue: 2 * p,
+    alpha: 0.05,
+    correction: HOLM2,
+    // 99 · 19.8 / 198 = 9.9.
+    reason: `${Z_REASON('9.9')}, on effective counts for offers clustered by customer (Rao–Scott; design effects 10.1 and 10.1)`,
+  });
+  assertClose([email?.numbers['designEffect'], email?.numbers['restDesignEffect']], [d, d]);
+});
+
+test('segments under minOffers, without offers or without the period stay out of the family', () => {
+  const out = judge({}, [
+    groupOf([
+      ['email', cell(50, 1000)],
+      ['sales', cell(1, 99)],
+      ['phone', cell(0, 0)],
+      ['web', undefined],
+      ['in_app', cell(150, 1000)],
+    ]),
+  ]);
+  assert.deepEqual(out.map((f) => [f.scope, f.status]), [
+    ['Offers.channel=email', 'firing'],
+    ['Offers.channel=in_app', 'ok'],
+  ]);
+  assert.equal(out[0]?.numbers['segments'], 2);
+  assert.equal(out[0]?.test?.correction, HOLM2);
+  // Exactly minOffers (100) is in.
+  const three = judge({}, [groupOf([['email', cell(50, 1000)], ['sales', cell(10, 100)], ['in_app', cell(150, 1000)]])]);
+  assert.equal(three.length, 3);
+  assert.equal(three[0]?.test?.correction, 'Holm correction across 3 comparisons (α = 0.05): email, sales, in_app');
+});
+
+test('a segment without a value is (not set), selected by notSet', () => {
+  const out = judge({}, [groupOf([[null, cell(50, 1000)], ['in_app', cell(150, 1000)]])]);
+  assert.equal(out[0]?.scope, 'Offers.channel=(not set)');
+  assert.deepEqual(out[0]?.filters, [{ member: 'Offers.channel', operator: 'notSet' }]);
+  assert.equal(out[0]?.test?.correction, 'Holm correction across 2 comparisons (α = 0.05): (not set), in_app');
+  assert.match(out[0]?.message ?? '', /^Conversion rate for Offers\.channel=\(not set\) in 2024-06 was 5\.0%/);
+});
+
+test('fewer than two segments with minOffers: skipped, naming the dimension and the period', () => {
+  const g = groupOf([['email', cell(50, 1000)], ['in_app', cell(9, 99)]]);
+  assert.deepEqual(judge({}, [g]), [
+    {
+      rule: 'seg', scope: 'all', severity: 'warning', period: g.total[0], grain: 'month', filters: [], status: 'skipped',
+      message: 'fewer than two values of Offers.channel with at least 100 offers in 2024-06', numbers: {}, test: null,
+    },
+  ]);
+  const [f] = judge({}, [groupOf([['email', cell(5, 50)], ['in_app', cell(9, 50)]])], { minOffers: 50 });
+  assert.equal(f?.status, 'ok');
+});
+
+test('no judged period: skipped with the context’s reason', () => {
+  const g = groupOf([['email', cell(50, 1000)], ['in_app', cell(150, 1000)]]);
+  assert.deepEqual(judge({}, [g], {}, null), [
+    { rule: 'seg', scope: 'all', severity: 'warning', period: null, grain: 'month', filters: [], status: 'skipped', message: 'every month is provisional', numbers: {}, test: null },
+  ]);
+  const past = judge({}, [g], {}, 2);
+  assert.equal(past[0]?.status, 'skipped');
+  assert.equal(past[0]?.period, null);
+});
+
+test('every group is judged with its own segments', () => {
+  const out = judge({}, [
+    groupOf([['email', cell(50, 1000)], ['in_app', cell(150, 1000)]], 'Customers.accountSize=smb'),
+    groupOf([['email', cell(150, 1000)], ['in_app', cell(50, 1000)]], 'Customers.accountSize=enterprise'),
+  ]);
+  assert.deepEqual(out.map((f) => [f.scope, f.status]), [
+    ['Customers.accountSize=smb,Offers.channel=email', 'firing'],
+    ['Customers.accountSize=smb,Offers.channel=in_app', 'ok'],
+    ['Customers.accountSize=enterprise,Offers.channel=email', 'ok'],
+    ['Customers.accountSize=enterprise,Offers.channel=in_app', 'firing'],
+  ]);
+});

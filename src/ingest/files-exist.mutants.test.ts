@@ -1,0 +1,99 @@
+/**
+ * Missing files, folders and other non-files are all named in one FILE_NOT_FOUND, each kind in its
+ * own sentence, singular or plural; the location is the first problem in the order given.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { UprateError } from '../core/errors.js';
+import { checkFilesExist, listed } from './files-exist.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'uprate-files-exist-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const file = join(dir, 'present.csv');
+writeFileSync(file, 'a\n');
+const other = join(dir, 'other.csv');
+writeFileSync(other, 'b\n');
+const folder = join(dir, 'folder');
+mkdirSync(folder);
+const folder2 = join(dir, 'folder2');
+mkdirSync(folder2);
+const missing = (n: string) => join(dir, n);
+const HINT = `check the name and the folder (a relative path starts at ${process.cwd()})`;
+
+function refusal(files: string[]): Record<string, unknown> {
+  try {
+    checkFilesExist(files);
+  } catch (e) {
+    assert.ok(e instanceof UprateError, String(e));
+    return { code: e.code, message: e.message, location: e.location, hint: e.hint, details: e.details };
+  }
+  assert.fail('expected FILE_NOT_FOUND');
+}
+
+test('regular files, and no files at all, pass', () => {
+  assert.equal(checkFilesExist([file, other]), undefined);
+  assert.equal(checkFilesExist([]), undefined);
+});
+
+test('one missing file', () => {
+  assert.deepEqual(refusal([file, missing('a.csv')]), {
+    code: 'FILE_NOT_FOUND',
+    message: `file ${missing('a.csv')} does not exist`,
+    location: missing('a.csv'),
+    hint: HINT,
+    details: { missing: [missing('a.csv')], folders: [], others: [] },
+  });
+});
+
+test('three missing files are listed with commas and "and"', () => {
+  assert.deepEqual(refusal([missing('a.csv'), missing('b.csv'), file, missing('c.csv')]), {
+    code: 'FILE_NOT_FOUND',
+    message: `files ${missing('a.csv')}, ${missing('b.csv')} and ${missing('c.csv')} do not exist`,
+    location: missing('a.csv'),
+    hint: HINT,
+    details: { missing: [missing('a.csv'), missing('b.csv'), missing('c.csv')], folders: [], others: [] },
+  });
+});
+
+test('one folder, two folders', () => {
+  assert.deepEqual(refusal([folder]), {
+    code: 'FILE_NOT_FOUND',
+    message: `${folder} is a folder, not a file`,
+    location: folder,
+    hint: HINT,
+    details: { missing: [], folders: [folder], others: [] },
+  });
+  assert.equal(refusal([file, folder, folder2])['message'], `${folder} and ${folder2} are folders, not files`);
+});
+
+test('a device is not a regular file; two are not regular files', () => {
+  assert.deepEqual(refusal(['/dev/null']), {
+    code: 'FILE_NOT_FOUND',
+    message: '/dev/null is not a regular file',
+    location: '/dev/null',
+    hint: HINT,
+    details: { missing: [], folders: [], others: ['/dev/null'] },
+  });
+  assert.equal(refusal(['/dev/null', '/dev/zero'])['message'], '/dev/null and /dev/zero are not regular files');
+});
+
+test('every kind at once: missing, then folders, then others; the location is the first problem given', () => {
+  assert.deepEqual(refusal([file, '/dev/null', folder, missing('x.csv'), missing('y.csv')]), {
+    code: 'FILE_NOT_FOUND',
+    message: `files ${missing('x.csv')} and ${missing('y.csv')} do not exist; ${folder} is a folder, not a file; /dev/null is not a regular file`,
+    location: '/dev/null',
+    hint: HINT,
+    details: { missing: [missing('x.csv'), missing('y.csv')], folders: [folder], others: ['/dev/null'] },
+  });
+});
+
+test('listed: none, one, two, three', () => {
+  assert.equal(listed([]), '');
+  assert.equal(listed(['a']), 'a');
+  assert.equal(listed(['a', 'b']), 'a and b');
+  assert.equal(listed(['a', 'b', 'c']), 'a, b and c');
+});
