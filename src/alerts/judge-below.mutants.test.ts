@@ -232,3 +232,11 @@ test('fewer offers than minOffers: skipped naming both; exactly minOffers is jud
   // 5 of 100 = 5% < 10% on the rate.
   assert.equal(one({ band: 'poor', basis: 'rate' }, june(5, 100)).status, 'firing');
 });
+
+test('a period without offers (minOffers 0) has no rate: skipped, never firing', () => {
+  const p = june(0, 0);
+  for (const condition of [{ band: 'poor' }, { band: 'moderate', basis: 'rate' }, { threshold: 0.5 }]) {
+    const f = one(condition, p, { minOffers: 0 });
+    assert.deepEqual(f, { rule: 'low', scope: 'all', severity: 'warning', period: p, grain: 'month', filters: [], status: 'skipped', message: 'no offers in 2024-06: no rate to judge', numbers: {}, test: null });
+  }
+});

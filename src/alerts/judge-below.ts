@@ -16,6 +16,8 @@ export function judgeBelow(ctx: JudgeContext, condition: Below, groups: readonly
     const p = index === null ? undefined : group.total[index];
     if (!p) return skipped(ctx, group, null, reason);
     if (p.n < ctx.rule.minOffers) return skipped(ctx, group, p, `too few offers in ${p.label} to judge: ${p.n} < minOffers ${ctx.rule.minOffers}`);
+    // With minOffers 0 a period may have no offers: there is no rate to be below anything.
+    if (p.n === 0) return skipped(ctx, group, p, `no offers in ${p.label}: no rate to judge`);
     const interval = rateEstimate(p.k, p.n, { clusters: p.clusters });
     const effect = interval.designEffect.designEffect;
     const clustered = effect > 1 ? `customer-clustered, design effect ${effect.toFixed(2)}` : null;
