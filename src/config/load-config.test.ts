@@ -57,3 +57,11 @@ test('currency: USD by default, an ISO 4217 code from the file, and a bad code n
     );
   }
 });
+
+test('a bad channel name says what a name may be, on its line', () => {
+  const bad = file('channel.yaml', 'alerts:\n  channels:\n    ok.one: { type: webhook, url: "https://hooks.example.com/a" }\n    "-x": { type: webhook, url: "https://hooks.example.com/b" }\n');
+  assert.throws(
+    () => loadConfig(bad),
+    (e: unknown) => e instanceof UprateError && e.code === 'CONFIG_INVALID' && e.message.includes('channel.yaml:4: alerts.channels.-x: bad name: a channel name is letters, digits, -, _ or .'),
+  );
+});

@@ -25,6 +25,8 @@ function nodeAt(root: Node | null | undefined, path: readonly PropertyKey[]): No
 
 function issueText(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+  // A bad key of a record (a channel's name): zod says only "Invalid key in record"; the key's own rule says what a name may be.
+  if (issue.code === 'invalid_key') return `bad name: ${issue.issues.map(issueText).join('; ')}`;
   return issue.message;
 }
 

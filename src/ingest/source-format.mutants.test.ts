@@ -64,6 +64,7 @@ describe('sniffContent', () => {
     assert.equal(sniff('a,b\0\nc'), 'binary');
     assert.equal(sniff('a,b\nc\0,d'), 'csv');
     assert.equal(sniff('\0'), 'binary');
+    assert.equal(sniff('\na\0'), 'csv'); // an empty first line holds no NUL
   });
 
   test('empty, white space, JSON array, NDJSON, CSV; a byte order mark and leading space skipped', () => {
@@ -145,6 +146,7 @@ describe('readFirstLine', () => {
     assert.equal(readFirstLine(file('h4.csv', '')), '');
     assert.equal(readFirstLine(file('h5.csv', '\nsecond')), '');
     assert.equal(readFirstLine(file('h6.csv', 'a\r\r\n')), 'a\r');
+    assert.equal(readFirstLine(file('h8.csv', 'a\rb\r\n')), 'a\rb');
     assert.equal(readFirstLine(file('h7.csv', 'x\uFEFFy\n')), 'x\uFEFFy');
   });
 

@@ -32,6 +32,8 @@ function refusal(e: unknown): Record<string, unknown> {
 
 test('without a listener the answer of fn comes back', async () => {
   assert.equal(await withProgress(c, 'offers', 'checking', undefined, sources, () => Promise.resolve(42)), 42);
+  // Long enough for a timer to fire, were one started without a listener.
+  assert.equal(await withProgress(c, 'offers', 'checking', undefined, sources, () => sleep(350).then(() => 'slow')), 'slow');
 });
 
 test('a listener hears 0 % first, then the idle progress every 150 ms as 0 %, and nothing after the end', async () => {
