@@ -13,7 +13,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { CUSTOMERS, OFFERS } from '../core/schema.js';
 import type { BulkFileFormat } from '../store/store.js';
 import type { IngestProgress } from './ingest-options.js';
-import { checkAndWrite, defaultFileFormat, keysUnique, writeInFormat, type WrittenTable } from './write-checked.js';
+import { checkAndWrite, defaultFileFormat, keysUnique, MIN_FILE_BYTES, writeInFormat, type WrittenTable } from './write-checked.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'uprate-write-checked-'));
 let instance: DuckDBInstance;
@@ -97,6 +97,15 @@ describe('writeInFormat', () => {
     }
     assert.equal(lines, 5000);
     assert.equal(existsSync(join(out, 'rows.csv')), false);
+  });
+
+  test('a size no larger than the header still ends: files are at least MIN_FILE_BYTES', { timeout: 30_000 }, async () => {
+    const out = join(dir, 'tiny', 'parts');
+    // 5,000 rows of about 20 bytes (100 KB): DuckDB cuts files between chunks of rows, so a few files, not millions.
+    const written = await writeInFormat(c, 'SELECT range AS id, 1 AS v, 0123456789 AS s FROM range(5000)', { ...two, fileBytes: 1 }, out);
+    assert.equal(written.rows, 5000);
+    assert.equal(MIN_FILE_BYTES, 1024);
+    assert.ok(written.files.length >= 2 && written.files.length <= 100, `${written.files.length} files`);
   });
 });
 

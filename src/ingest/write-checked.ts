@@ -28,6 +28,12 @@ export interface WrittenTable {
 }
 
 /**
+ * The smallest file a split writes: DuckDB starts a new file whenever one has reached the size, and
+ * a size no larger than the header makes it write header-only files without end.
+ */
+export const MIN_FILE_BYTES = 1024;
+
+/**
  * Writes typed rows (`rowsSql`, columns named as the table's) in a store's format into `dir`:
  * one file, or files of about `format.fileBytes` each.
  */
@@ -43,7 +49,7 @@ export async function writeInFormat(c: DuckDBConnection, rowsSql: string, format
     `QUOTE '"'`,
     `ESCAPE '"'`,
     ...(format.copyOptions ? [format.copyOptions] : []),
-    ...(format.fileBytes ? [`FILE_SIZE_BYTES ${Math.max(1, Math.round(format.fileBytes))}`] : []),
+    ...(format.fileBytes ? [`FILE_SIZE_BYTES ${Math.max(MIN_FILE_BYTES, Math.round(format.fileBytes))}`] : []),
     'RETURN_FILES',
   ].join(', ');
   const reader = await c.runAndReadAll(`COPY (SELECT ${select} FROM (${rowsSql})) TO ${sqlString(target)} (${options})`);
