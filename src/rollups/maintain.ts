@@ -59,23 +59,34 @@ const truncate = (g: string, expr: string) => `date_trunc('${g}', ${expr})`;
 const PARTITION_LENGTH: Readonly<Record<string, string>> = { day: '1 day', week: '7 days', month: '1 month', quarter: '3 months', year: '1 year' };
 
 /**
+ * The rollup's build statement reading `rows` (a table, or a subquery in parentheses) in place of
+ * its time table, or null when the statement does not read that table in the one plain way the
+ * planner writes it (once, as `FROM <table> AS <alias>`).
+ */
+function readingInstead(stored: StoredRollup, rows: string): string | null {
+  const source = stored.timeSource;
+  if (!source) return null;
+  const from = `FROM ${source.table} AS `;
+  const at = stored.sql.indexOf(from);
+  if (at < 0 || stored.sql.indexOf(from, at + 1) >= 0) return null;
+  return `${stored.sql.slice(0, at)}FROM ${rows} AS ${stored.sql.slice(at + from.length)}`;
+}
+
+/**
  * The rollup's build statement reading only the rows of some partitions: its time table's rows
  * filtered on the time column, before the joins and the grouping (engines do not push a filter on
  * the period through the grouping, so filtering the built rows costs a whole build). A row's
  * period lies in a partition exactly when its time does, in UTC, as the rollup is. Null (the
  * statement is left as it is, filtered after) when a partition is the rows without a time, or the
- * statement does not read the table in the one plain way the planner writes it.
+ * statement does not read the table plainly ({@link readingInstead}).
  */
 function partitionsOnly(stored: StoredRollup, starts: readonly (string | null)[]): string | null {
   const source = stored.timeSource;
   const length = PARTITION_LENGTH[stored.partitionGranularity];
   if (!source || !length || starts.includes(null)) return null;
-  const from = `FROM ${source.table} AS `;
-  const at = stored.sql.indexOf(from);
-  if (at < 0 || stored.sql.indexOf(from, at + 1) >= 0) return null;
   const column = sqlIdentifier(source.column);
   const ranges = starts.map((p) => `(${column} >= ${p} AND ${column} < ${p} + INTERVAL '${length}')`).join(' OR ');
-  return `${stored.sql.slice(0, at)}FROM (SELECT * FROM ${source.table} WHERE ${ranges}) AS ${stored.sql.slice(at + from.length)}`;
+  return readingInstead(stored, `(SELECT * FROM ${source.table} WHERE ${ranges})`);
 }
 
 /**
@@ -168,18 +179,8 @@ async function touchedPartitions(
   return starts.size === 0 ? { kind: 'none' } : { kind: 'touched', starts: [...starts], replaces, rows: kept };
 }
 
-/**
- * The rollup's build statement over a load's new rows only (kept by {@link touchedPartitions}),
- * or null when the statement does not read the table in the one plain way the planner writes it.
- */
-function newRowsOnly(stored: StoredRollup, rows: NewRows): string | null {
-  const source = stored.timeSource;
-  if (!source) return null;
-  const from = `FROM ${source.table} AS `;
-  const at = stored.sql.indexOf(from);
-  if (at < 0 || stored.sql.indexOf(from, at + 1) >= 0) return null;
-  return `${stored.sql.slice(0, at)}FROM ${rows.table} AS ${stored.sql.slice(at + from.length)}`;
-}
+/** The rollup's build statement over a load's new rows only (kept by {@link touchedPartitions}). */
+const newRowsOnly = (stored: StoredRollup, rows: NewRows): string | null => readingInstead(stored, rows.table);
 
 /**
  * A plan split in two: the rollups refreshed in the load's own transaction (partitions, or just
