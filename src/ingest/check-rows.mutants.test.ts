@@ -4,41 +4,16 @@
  * the store's limits as rules, the load log, and the admit view of the checked rows.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { describe, test } from 'node:test';
+import { memoryDuckDb, tempFolder } from '../../test/ingest-fixtures.js';
 import { UprateError } from '../core/errors.js';
 import { OFFERS } from '../core/schema.js';
 import type { ValueLimit } from '../store/store.js';
 import { allRowsSql, checkedRows, checkedSql, checkTable, loadLog, openTable, plainRowsSql, typedColumns } from './check-rows.js';
 import type { IngestProgress } from './ingest-options.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'uprate-check-rows-'));
-let instance: DuckDBInstance;
-let c: DuckDBConnection;
-before(async () => {
-  instance = await DuckDBInstance.create(':memory:');
-  c = await instance.connect();
-  await c.run("SET TimeZone = 'UTC'");
-});
-after(() => {
-  c.closeSync();
-  instance.closeSync();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const HEADER = 'offer_id,customer_id,offered_at,offer_type,offer_name,channel,campaign,accepted_at,declined_at,revenue';
-function file(name: string, lines: readonly string[]): string {
-  const path = join(dir, name);
-  writeFileSync(path, `${[HEADER, ...lines].join('\n')}\n`);
-  return path;
-}
-
-async function values(sql: string): Promise<unknown[][]> {
-  return (await c.runAndReadAll(sql)).getRowObjectsJS().map((r) => Object.values(r));
-}
+const { c, values } = await memoryDuckDb({ utc: true });
+const { writeOffers: file } = tempFolder('check-rows');
 
 // a.csv: line 3 is bad (offer_type), o1 is on lines 2 and 4; b.csv: o3, then o1 again on line 3.
 const a = file('a.csv', ['o1,c1,2025-01-01,upsell,A,,,,,1', 'o2,c1,2025-01-02,upgrade,B,,,,,2', 'o1,c1,2025-01-01,upsell,A2,email,,,,3']);

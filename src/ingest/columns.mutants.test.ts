@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { UprateError } from '../core/errors.js';
+import { refusalWithDetails, thrown } from '../../test/ingest-fixtures.js';
 import { CUSTOMERS, OFFERS } from '../core/schema.js';
 import { mapColumns } from './columns.js';
 
@@ -24,15 +24,7 @@ const OFFERS_HINT =
   'expected columns: offer_id (required), customer_id (required), offered_at (required), offer_type (required), offer_name (required), channel, campaign, accepted_at, declined_at, revenue';
 
 /** The BAD_HEADER thrown, as a plain object. */
-function refusal(fn: () => unknown): Record<string, unknown> {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof UprateError, String(e));
-    return { code: e.code, message: e.message, location: e.location, hint: e.hint, details: e.details };
-  }
-  assert.fail('expected BAD_HEADER');
-}
+const refusal = (fn: () => unknown) => refusalWithDetails(thrown(fn, 'expected BAD_HEADER'));
 
 test('every column as the table spells it maps to itself', () => {
   const { sourceName } = mapColumns(OFFERS, OFFERS_EXPECTED, 'o.csv');

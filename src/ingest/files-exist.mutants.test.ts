@@ -3,20 +3,16 @@
  * own sentence, singular or plural; the location is the first problem in the order given.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { UprateError } from '../core/errors.js';
+import { test } from 'node:test';
+import { refusalWithDetails, tempFolder, thrown } from '../../test/ingest-fixtures.js';
 import { checkFilesExist, listed } from './files-exist.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'uprate-files-exist-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const { dir, write } = tempFolder('files-exist');
 
-const file = join(dir, 'present.csv');
-writeFileSync(file, 'a\n');
-const other = join(dir, 'other.csv');
-writeFileSync(other, 'b\n');
+const file = write('present.csv', 'a\n');
+const other = write('other.csv', 'b\n');
 const folder = join(dir, 'folder');
 mkdirSync(folder);
 const folder2 = join(dir, 'folder2');
@@ -24,15 +20,7 @@ mkdirSync(folder2);
 const missing = (n: string) => join(dir, n);
 const HINT = `check the name and the folder (a relative path starts at ${process.cwd()})`;
 
-function refusal(files: string[]): Record<string, unknown> {
-  try {
-    checkFilesExist(files);
-  } catch (e) {
-    assert.ok(e instanceof UprateError, String(e));
-    return { code: e.code, message: e.message, location: e.location, hint: e.hint, details: e.details };
-  }
-  assert.fail('expected FILE_NOT_FOUND');
-}
+const refusal = (files: string[]) => refusalWithDetails(thrown(() => checkFilesExist(files), 'expected FILE_NOT_FOUND'));
 
 test('regular files, and no files at all, pass', () => {
   assert.equal(checkFilesExist([file, other]), undefined);

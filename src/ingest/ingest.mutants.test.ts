@@ -5,25 +5,15 @@
  * engine failure on one table left as it is.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
+import { CUSTOMERS_HEADER as CUSTOMERS, OFFERS_HEADER as OFFERS, tempFolder } from '../../test/ingest-fixtures.js';
 import { UprateError } from '../core/errors.js';
 import { DuckDbStore } from '../store/index.js';
 import type { IngestProgress, IngestSummary } from './ingest-options.js';
 import { ingestFiles, ingestTables, LOAD_ORDER } from './ingest.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'uprate-ingest-mutants-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-const OFFERS = 'offer_id,customer_id,offered_at,offer_type,offer_name,channel,campaign,accepted_at,declined_at,revenue';
-const CUSTOMERS = 'customer_id,account_size,lifecycle_stage,engagement_score,industry,region,plan,mrr';
-function file(name: string, lines: readonly string[]): string {
-  const path = join(dir, name);
-  writeFileSync(path, `${lines.join('\n')}\n`);
-  return path;
-}
+const { dir, writeLines: file } = tempFolder('ingest-mutants');
 
 const customers = file('customers.csv', [CUSTOMERS, 'c1,smb,,,,,,', 'c2,,,50,,,,']);
 const offers = file('offers.csv', [OFFERS, 'o1,c1,2025-01-01,upsell,A,,one,,,1', 'o2,c2,2025-01-02,cross_sell,B,,two,,,', 'o3,c1,2025-01-03,upsell,C,,three,,,']);

@@ -5,40 +5,17 @@
  * either; the hint for the CLI and for HTTP; over-long values shortened.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { describe, test } from 'node:test';
+import { CUSTOMERS_HEADER as CUSTOMERS, csvTables, ISO_RULE as ISO, memoryDuckDb, OFFERS_HEADER as OFFERS, tempFolder } from '../../test/ingest-fixtures.js';
 import { checkTable, type CheckedTable } from './check-rows.js';
 import type { RowError } from './ingest-options.js';
 import { invalidRows } from './invalid-rows.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'uprate-invalid-rows-'));
-let instance: DuckDBInstance;
-let c: DuckDBConnection;
-before(async () => {
-  instance = await DuckDBInstance.create(':memory:');
-  c = await instance.connect();
-  await c.run("SET TimeZone = 'UTC'");
-});
-after(() => {
-  c.closeSync();
-  instance.closeSync();
-  rmSync(dir, { recursive: true, force: true });
-});
+const { c } = await memoryDuckDb({ utc: true });
+const { write: file } = tempFolder('invalid-rows');
 
-const OFFERS = 'offer_id,customer_id,offered_at,offer_type,offer_name,channel,campaign,accepted_at,declined_at,revenue';
-const CUSTOMERS = 'customer_id,account_size,lifecycle_stage,engagement_score,industry,region,plan,mrr';
-const ISO = 'must be an ISO 8601 timestamp such as 2025-03-04T10:11:12Z (UTC when no zone is given)';
 const CLI_HINT = 'correct those rows, or pass --reject-file PATH to load the good rows and set the bad ones aside';
 const HTTP_HINT = 'correct those rows and run the command again (or stop the server and load the file with --reject-file PATH to set the bad rows aside)';
-
-function file(name: string, content: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
 
 // Line 3 breaks three rules (customer_id empty, offer_type, revenue), line 5 one (offered_at).
 const bad = file('bad.csv', `${OFFERS}\no1,c1,2025-01-01,upsell,A,,,,,1\no2,,2025-01-02,upgrade,B,,,,,-5\no3,c1,2025-01-03,upsell,C,,,,,\no4,c1,2025-02-30,upsell,D,,,,,\n`);
@@ -47,8 +24,7 @@ const goodCustomers2 = file('customers2.csv', `${CUSTOMERS}\nc2,,,,,,,\n`);
 // Line 2 has an engagement score past 100.
 const badCustomers = file('customers-bad.csv', `${CUSTOMERS}\nc3,,,101,,,,\nc4,,,100,,,,\n`);
 
-const offers = (files: string[]) => checkTable(c, { table: 'offers', files }, files.map(() => 'csv'), {});
-const customers = (files: string[]) => checkTable(c, { table: 'customers', files }, files.map(() => 'csv'), {});
+const { offers, customers } = csvTables(c);
 
 const ALL_ERRORS: RowError[] = [
   { file: bad, location: `${bad}:3`, line: 3, field: 'customer_id', value: null, rule: 'is required' },

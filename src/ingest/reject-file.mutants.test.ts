@@ -4,48 +4,22 @@
  * files spelled them, `reasons`; the columns of every bad table; table by table, then file, line.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { test } from 'node:test';
+import { CUSTOMERS_HEADER as CUSTOMERS, csvTables, ISO_RULE as ISO, memoryDuckDb, OFFERS_HEADER as OFFERS, readText as read, tempFolder } from '../../test/ingest-fixtures.js';
 import { UprateError } from '../core/errors.js';
-import { checkTable } from './check-rows.js';
 import { writeRejects } from './reject-file.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'uprate-reject-file-'));
-let instance: DuckDBInstance;
-let c: DuckDBConnection;
-before(async () => {
-  instance = await DuckDBInstance.create(':memory:');
-  c = await instance.connect();
-});
-after(() => {
-  c.closeSync();
-  instance.closeSync();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const OFFERS = 'offer_id,customer_id,offered_at,offer_type,offer_name,channel,campaign,accepted_at,declined_at,revenue';
-const CUSTOMERS = 'customer_id,account_size,lifecycle_stage,engagement_score,industry,region,plan,mrr';
-
-function file(name: string, lines: readonly string[]): string {
-  const path = join(dir, name);
-  writeFileSync(path, `${lines.join('\n')}\n`);
-  return path;
-}
-
-const offers = (files: string[]) => checkTable(c, { table: 'offers', files }, files.map(() => 'csv'), {});
-const customers = (files: string[]) => checkTable(c, { table: 'customers', files }, files.map(() => 'csv'), {});
+const { c } = await memoryDuckDb();
+const { dir, writeLines: file } = tempFolder('reject-file');
+const { offers, customers } = csvTables(c);
 
 // zOffers sorts after bOffers by name though it is given first.
 const zOffers = file('z-offers.csv', [OFFERS, 'o1,c1,2025-01-01,upsell,A,,,,,1', 'o2,,2025-01-02,upgrade,B,,,,,-5', 'o3,c1,2025-01-03,upsell,C,,,,,', 'o4,c1,2025-02-30,upsell,D,,,,,']);
 const bOffers = file('b-offers.csv', [OFFERS, 'o5,c2,2025-01-01,upsell,"x, y",,,,,-1']);
 const badCustomers = file('customers-bad.csv', [CUSTOMERS, 'c1,huge,,,,,,', 'c2,,,50,,,,', 'c3,,,101,,,,']);
 const goodCustomers = file('customers-good.csv', [CUSTOMERS, 'c9,smb,,,,,,']);
-const ISO = 'must be an ISO 8601 timestamp such as 2025-03-04T10:11:12Z (UTC when no zone is given)';
-
-const read = (path: string) => readFileSync(path, 'utf8');
 
 test('one table: its bad rows by file then line, values as spelled, every broken rule in the reasons', async () => {
   const path = join(dir, 'rejects-offers.csv');

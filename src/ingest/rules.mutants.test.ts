@@ -4,23 +4,13 @@
  * value at a min/max and one past it, empty, NULL, NUL bytes, 2-byte characters, time offsets).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { describe, test } from 'node:test';
+import { ISO_RULE as ISO, memoryDuckDb } from '../../test/ingest-fixtures.js';
 import { UprateError } from '../core/errors.js';
 import { CUSTOMERS, OFFERS, type ColumnRule, type TableSpec } from '../core/schema.js';
 import { brokenRules, errorMaskExpression, raw, reasonsExpression, rowRules, typedExpression, type RowRule } from './rules.js';
 
-let instance: DuckDBInstance;
-let c: DuckDBConnection;
-before(async () => {
-  instance = await DuckDBInstance.create(':memory:');
-  c = await instance.connect();
-  await c.run("SET TimeZone = 'UTC'");
-});
-after(() => {
-  c.closeSync();
-  instance.closeSync();
-});
+const { c } = await memoryDuckDb({ utc: true });
 
 /** A SQL literal for a raw value (NUL bytes through chr(0)); NULL for null. */
 function lit(v: string | null): string {
@@ -57,7 +47,6 @@ async function typed(col: ColumnRule, value: string | null): Promise<unknown> {
 
 const LIMIT = (n: number) => `must be at most ${n} characters (shorten it, or raise limits.maxFieldLength in uprate.config.yaml)`;
 const NUL = 'must not contain a NUL byte (U+0000)';
-const ISO = 'must be an ISO 8601 timestamp such as 2025-03-04T10:11:12Z (UTC when no zone is given)';
 
 const spec = (name: 'offers' | 'customers', columns: ColumnRule[]): TableSpec => ({ name, key: columns[0]?.name ?? 'k', columns });
 

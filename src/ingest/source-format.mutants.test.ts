@@ -3,31 +3,14 @@
  * reader, the CSV line splitter and the delimiter guess — each case worked out by hand.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
-import { UprateError } from '../core/errors.js';
+import { describe, test } from 'node:test';
+import { refusalOf, tempFolder, thrown } from '../../test/ingest-fixtures.js';
 import { checkSource, formatFromName, guessDelimiter, readFirstLine, sniffContent, splitCsvLine, SUPPORTED_EXTENSIONS, type SourceFormat } from './source-format.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'uprate-source-format-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const { dir, write: file } = tempFolder('source-format');
 
-function file(name: string, content: string | Buffer): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
-
-function refusal(fn: () => unknown): Record<string, unknown> {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof UprateError, String(e));
-    return { code: e.code, message: e.message, location: e.location, hint: e.hint };
-  }
-  assert.fail('expected an UprateError');
-}
+const refusal = (fn: () => unknown) => refusalOf(thrown(fn, 'expected an UprateError'));
 
 describe('formatFromName', () => {
   test('each extension, any case, in any folder', () => {

@@ -4,50 +4,17 @@
  * "changed while loading" check; DuckDB reader errors turned into FILE_FORMAT naming file and line.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { UprateError } from '../core/errors.js';
+import { describe, test } from 'node:test';
+import { memoryDuckDb, refusalOf as refusal, tempFolder, thrown as catching } from '../../test/ingest-fixtures.js';
 import { CUSTOMERS, OFFERS } from '../core/schema.js';
 import { checkUnchanged, fileVersion, openSource, readError } from './source-sql.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'uprate-source-sql-'));
-let instance: DuckDBInstance;
-let c: DuckDBConnection;
-before(async () => {
-  instance = await DuckDBInstance.create(':memory:');
-  c = await instance.connect();
-  await c.run("SET TimeZone = 'UTC'");
-});
-after(() => {
-  c.closeSync();
-  instance.closeSync();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function file(name: string, content: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
-
-async function rows(sql: string): Promise<Record<string, unknown>[]> {
-  return (await c.runAndReadAll(sql)).getRowObjectsJS();
-}
-
-/** Rows as arrays of their values, in column order. */
-async function values(sql: string): Promise<unknown[][]> {
-  return (await rows(sql)).map((r) => Object.values(r));
-}
+const { c, rows, values } = await memoryDuckDb({ utc: true });
+const { dir, write: file } = tempFolder('source-sql');
 
 const HINT = 'check that the file is complete and in the format its name says';
-
-function refusal(e: unknown): Record<string, unknown> {
-  assert.ok(e instanceof UprateError, String(e));
-  return { code: e.code, message: e.message, location: e.location, hint: e.hint };
-}
 
 describe('openSource: CSV', () => {
   test('a semicolon header in its own order and spelling: rows in table column order, absent columns NULL, lines from 2', async () => {
@@ -215,15 +182,6 @@ describe('file versions', () => {
     assert.deepEqual(refusal(catching(() => checkUnchanged([{ file: b, version: 'gone: x' }]))), changed(b));
   });
 });
-
-function catching(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  assert.fail('expected an error');
-}
 
 describe('readError', () => {
   test("DuckDB's own SQL and its fixes are cut; white space folds; the line becomes the location", () => {

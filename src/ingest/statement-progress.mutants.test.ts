@@ -5,30 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, test } from 'node:test';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { test } from 'node:test';
+import { memoryDuckDb, refusalOf as refusal } from '../../test/ingest-fixtures.js';
 import { UprateError } from '../core/errors.js';
 import type { IngestProgress } from './ingest-options.js';
 import type { Source } from './source-sql.js';
 import { firstRow, inputChanged, withProgress } from './statement-progress.js';
 
-let instance: DuckDBInstance;
-let c: DuckDBConnection;
-before(async () => {
-  instance = await DuckDBInstance.create(':memory:');
-  c = await instance.connect();
-});
-after(() => {
-  c.closeSync();
-  instance.closeSync();
-});
+const { c } = await memoryDuckDb();
 
 const sources = ['/in/a.csv', '/in/b.csv'].map((file) => ({ file }) as Source);
-
-function refusal(e: unknown): Record<string, unknown> {
-  assert.ok(e instanceof UprateError, String(e));
-  return { code: e.code, message: e.message, location: e.location, hint: e.hint };
-}
 
 test('without a listener the answer of fn comes back', async () => {
   assert.equal(await withProgress(c, 'offers', 'checking', undefined, sources, () => Promise.resolve(42)), 42);

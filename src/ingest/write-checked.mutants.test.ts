@@ -5,38 +5,18 @@
  * the written keys read back to tell whether a key repeats.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { describe, test } from 'node:test';
+import { memoryDuckDb, OFFERS_HEADER as HEADER, readText as read, tempFolder } from '../../test/ingest-fixtures.js';
 import { CUSTOMERS, OFFERS } from '../core/schema.js';
 import type { BulkFileFormat } from '../store/store.js';
 import type { IngestProgress } from './ingest-options.js';
 import { checkAndWrite, defaultFileFormat, keysUnique, MIN_FILE_BYTES, writeInFormat, type WrittenTable } from './write-checked.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'uprate-write-checked-'));
-let instance: DuckDBInstance;
-let c: DuckDBConnection;
-before(async () => {
-  instance = await DuckDBInstance.create(':memory:');
-  c = await instance.connect();
-  await c.run("SET TimeZone = 'UTC'");
-});
-after(() => {
-  c.closeSync();
-  instance.closeSync();
-  rmSync(dir, { recursive: true, force: true });
-});
+const { c } = await memoryDuckDb({ utc: true });
+const { dir, writeOffers: file } = tempFolder('write-checked');
 
-const HEADER = 'offer_id,customer_id,offered_at,offer_type,offer_name,channel,campaign,accepted_at,declined_at,revenue';
-function file(name: string, lines: readonly string[]): string {
-  const path = join(dir, name);
-  writeFileSync(path, `${[HEADER, ...lines].join('\n')}\n`);
-  return path;
-}
-
-const read = (path: string) => readFileSync(path, 'utf8');
 const ROWS = `SELECT * FROM (VALUES ('k1', 1.5, 'a,b'), ('k2', NULL, 'say "hi"')) AS t(id, v, s)`;
 const two: BulkFileFormat = {
   columns: [
