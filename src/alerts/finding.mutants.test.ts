@@ -2,29 +2,20 @@
 // expected object is written out by hand from the rule and the group given.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { at, baseFinding, skipped, subject, type JudgeContext, type ScopeGroup } from './finding.js';
-import type { PeriodCounts } from './offer-counts.js';
-import { ruleSchema } from './rules-schema.js';
+import { at, baseFinding, skipped, subject, type ScopeGroup } from './finding.js';
+import { countsIn, findingHead, ruleSetup, skippedFinding } from '../../test/alert-judging.js';
 
-const rule = ruleSchema.parse({ name: 'r1', grain: 'week', severity: 'critical', condition: { type: 'below', band: 'poor' } });
-const ctx: JudgeContext = { rule, bands: { strong: 0.2, poor: 0.1 }, judged: () => ({ index: null, reason: 'none' }) };
+const { ctx } = ruleSetup('below', 'r1', { band: 'poor' }, { grain: 'week', severity: 'critical' }, { index: null, reason: 'none' });
 const filters = [{ member: 'Customers.accountSize', operator: 'equals' as const, values: ['smb'] }];
 const group: ScopeGroup = { scope: 'Customers.accountSize=smb', filters, total: [], segments: [] };
 const period = { start: new Date('2025-04-07T00:00:00Z'), end: new Date('2025-04-14T00:00:00Z'), label: 'week of 2025-04-07' };
+/** What the group and the rule (weekly, critical) put in every finding. */
+const HEAD = { scope: 'Customers.accountSize=smb', severity: 'critical', grain: 'week', filters };
 
-function counts(label: string, n: number): PeriodCounts {
-  return { start: new Date(0), end: new Date(1), label, n, k: 0, pending: 0, clusters: null };
-}
+const counts = (label: string, n: number) => countsIn({ start: new Date(0), end: new Date(1), label }, 0, n);
 
 test('baseFinding: the rule name, severity and grain, the group scope and filters, the period', () => {
-  assert.deepEqual(baseFinding(ctx, group, period), {
-    rule: 'r1',
-    scope: 'Customers.accountSize=smb',
-    severity: 'critical',
-    period,
-    grain: 'week',
-    filters,
-  });
+  assert.deepEqual(baseFinding(ctx, group, period), findingHead('r1', period, HEAD));
   assert.deepEqual(baseFinding(ctx, group, null).period, null);
 });
 
@@ -36,18 +27,7 @@ test('subject: the whole population is the bare word, a scope is named after "fo
 });
 
 test('skipped: status skipped, the message given, no numbers and no test', () => {
-  assert.deepEqual(skipped(ctx, group, period, 'too little'), {
-    rule: 'r1',
-    scope: 'Customers.accountSize=smb',
-    severity: 'critical',
-    period,
-    grain: 'week',
-    filters,
-    status: 'skipped',
-    message: 'too little',
-    numbers: {},
-    test: null,
-  });
+  assert.deepEqual(skipped(ctx, group, period, 'too little'), skippedFinding('r1', period, 'too little', HEAD));
 });
 
 test('at: an index in range gives the element, a negative one or one past the end nothing', () => {

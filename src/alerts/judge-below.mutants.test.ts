@@ -1,5 +1,5 @@
-// Tests for judge-below.ts, written for the mutation run. Intervals are recomputed here by their
-// textbook formulas, not by src/stats: Wilson's score interval
+// Tests for judge-below.ts, written for the mutation run. Intervals are recomputed by their
+// textbook formulas (test/alert-judging.ts), not by src/stats: Wilson's score interval
 //   (p + z²/2n ± z·√(p(1 − p)/n + z²/4n²)) / (1 + z²/n),  z = 1.959963984540054,
 // and Clopper–Pearson's from the beta quantiles (stdlib). Worked values used below:
 //   50 of 1000 → 3.813026%–6.531382%    80 of 1000 → 6.474804%–9.846644%
@@ -15,47 +15,12 @@ import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
 import { judgeBelow } from './judge-below.js';
 import type { Finding, JudgeContext, ScopeGroup } from './finding.js';
 import type { PeriodCounts } from './offer-counts.js';
-import { ruleSchema, type AlertCondition } from './rules-schema.js';
-import type { ClusterMoments } from '../stats/index.js';
+import { ruleSchema } from './rules-schema.js';
+import { assertClose, type ConditionOf, findingHead, judgeContext, judgedAt, june, ruleSetup, scopeGroup, skippedFinding, testSummary, wilson } from '../../test/alert-judging.js';
 
-type Below = Extract<AlertCondition, { type: 'below' }>;
-const Z = 1.959963984540054;
-
-function wilson(k: number, n: number): [number, number] {
-  const p = k / n;
-  const centre = (p + (Z * Z) / (2 * n)) / (1 + (Z * Z) / n);
-  const half = (Z * Math.sqrt((p * (1 - p)) / n + (Z * Z) / (4 * n * n))) / (1 + (Z * Z) / n);
-  return [centre - half, centre + half];
-}
-
-/** Deep equality, numbers within 1e-9 relative. */
-function assertClose(actual: unknown, expected: unknown, path = '$'): void {
-  if (typeof expected === 'number' && typeof actual === 'number') {
-    const ok = actual === expected || Math.abs(actual - expected) <= 1e-9 * Math.max(Math.abs(expected), 1e-300);
-    assert.ok(ok, `${path}: ${actual} is not ${expected}`);
-    return;
-  }
-  if (expected !== null && typeof expected === 'object' && !(expected instanceof Date)) {
-    assert.ok(actual !== null && typeof actual === 'object', `${path}: not an object`);
-    assert.deepEqual(Object.keys(actual as object).sort(), Object.keys(expected).sort(), `${path}: keys`);
-    for (const key of Object.keys(expected)) assertClose((actual as Record<string, unknown>)[key], (expected as Record<string, unknown>)[key], `${path}.${key}`);
-    return;
-  }
-  assert.deepEqual(actual, expected, path);
-}
-
-const JUNE: PeriodCounts = { start: new Date('2024-06-01T00:00:00Z'), end: new Date('2024-07-01T00:00:00Z'), label: '2024-06', n: 0, k: 0, pending: 0, clusters: null };
-const june = (k: number, n: number, clusters: ClusterMoments | null = null): PeriodCounts => ({ ...JUNE, k, n, clusters });
-
-function setup(condition: Record<string, unknown>, extra: Record<string, unknown> = {}, bands = { strong: 0.2, poor: 0.1 }) {
-  const rule = ruleSchema.parse({ name: 'low', condition: { type: 'below', ...condition }, ...extra });
-  const ctx: JudgeContext = { rule, bands, judged: (g) => ({ index: g.total.length - 1, reason: '' }) };
-  return { ctx, condition: rule.condition as Below };
-}
-
-const group = (p: PeriodCounts, scope = 'all'): ScopeGroup => ({ scope, filters: [], total: [p], segments: [] });
+const group = (p: PeriodCounts, scope = 'all'): ScopeGroup => scopeGroup([p], scope);
 const one = (c: Record<string, unknown>, p: PeriodCounts, extra: Record<string, unknown> = {}, bands?: { strong: number; poor: number }): Finding => {
-  const { ctx, condition } = setup(c, extra, bands);
+  const { ctx, condition } = ruleSetup('below', 'low', c, extra, { bands });
   const out = judgeBelow(ctx, condition, [group(p)]);
   assert.equal(out.length, 1);
   return out[0] as Finding;
@@ -69,16 +34,11 @@ test('poor band on the interval: 50 of 1,000 (interval up to 6.5%) fires — the
   const p = june(50, 1000);
   const [lower, upper] = wilson(50, 1000);
   assertClose(one({ band: 'poor' }, p, { severity: 'critical' }), {
-    rule: 'low',
-    scope: 'all',
-    severity: 'critical',
-    period: p,
-    grain: 'month',
-    filters: [],
+    ...findingHead('low', p, { severity: 'critical' }),
     status: 'firing',
     message: 'Conversion rate in 2024-06 was 5.0% (95% interval 3.8%–6.5%, 50 of 1,000 offers; poor band): the whole interval is in the poor band (below 10.0%)',
     numbers: { offers: 1000, accepted: 50, rate: 0.05, lower, upper, limit: 0.1, band: 'poor', designEffect: 1, customers: null },
-    test: { name: 'wilson interval (95%)', statistic: null, pValue: null, adjustedPValue: null, alpha: null, correction: null, reason: ON_INTERVAL },
+    test: testSummary('wilson interval (95%)', ON_INTERVAL),
   });
 });
 
@@ -162,25 +122,15 @@ test('customer-clustered counts: the interval of the effective sample, the desig
   const [lower, upper] = wilson(100 / d, 1000 / d);
   const f = one({ threshold: 0.2 }, p, {}, undefined);
   assertClose(f, {
-    rule: 'low',
-    scope: 'all',
-    severity: 'warning',
-    period: p,
-    grain: 'month',
-    filters: [],
+    ...findingHead('low', p),
     status: 'firing',
     message:
       'Conversion rate in 2024-06 was 10.0% (95% interval 5.5%–17.5%, customer-clustered, design effect 10.10, 100 of 1,000 offers; moderate band): the whole interval is below the threshold 20.0%',
     numbers: { offers: 1000, accepted: 100, rate: 0.1, lower, upper, limit: 0.2, band: 'moderate', designEffect: d, customers: 100 },
-    test: {
-      name: 'wilson interval (95%; customer-clustered, design effect 10.10)',
-      statistic: null,
-      pValue: null,
-      adjustedPValue: null,
-      alpha: null,
-      correction: null,
-      reason: 'fires when the upper end of the interval is below the limit; customer-clustered: 1000 offers to 100 customers, design effect 10.1, worth 99 independent offers',
-    },
+    test: testSummary(
+      'wilson interval (95%; customer-clustered, design effect 10.10)',
+      'fires when the upper end of the interval is below the limit; customer-clustered: 1000 offers to 100 customers, design effect 10.1, worth 99 independent offers',
+    ),
   });
   // Its upper end 17.5% is not below 15%, though the unclustered one (12.0%) would be.
   assert.equal(one({ threshold: 0.15 }, p).status, 'ok');
@@ -197,13 +147,10 @@ test('fewer than 30 offers: the exact (Clopper–Pearson) interval', () => {
 
 test('a scope is named in the message; each group is judged at its own index', () => {
   const rule = ruleSchema.parse({ name: 'low', scope: { by: 'Customers.accountSize' }, condition: { type: 'below', band: 'poor' } });
-  const ctx: JudgeContext = { rule, bands: { strong: 0.2, poor: 0.1 }, judged: (g) => ({ index: g.scope.endsWith('smb') ? 0 : 1, reason: '' }) };
-  const may = { ...JUNE, label: '2024-05', n: 1000, k: 50 };
-  const groups: ScopeGroup[] = [
-    { scope: 'Customers.accountSize=smb', filters: [], total: [may, june(200, 1000)], segments: [] },
-    { scope: 'Customers.accountSize=enterprise', filters: [], total: [may, june(200, 1000)], segments: [] },
-  ];
-  const out = judgeBelow(ctx, rule.condition as Below, groups);
+  const ctx = judgeContext(rule, (g) => ({ index: g.scope.endsWith('smb') ? 0 : 1, reason: '' }));
+  const may = { ...june(50, 1000), label: '2024-05' };
+  const groups = [scopeGroup([may, june(200, 1000)], 'Customers.accountSize=smb'), scopeGroup([may, june(200, 1000)], 'Customers.accountSize=enterprise')];
+  const out = judgeBelow(ctx, rule.condition as ConditionOf<'below'>, groups);
   assert.deepEqual(out.map((f) => [f.scope, f.status, f.period?.label]), [
     ['Customers.accountSize=smb', 'firing', '2024-05'],
     ['Customers.accountSize=enterprise', 'ok', '2024-06'],
@@ -213,13 +160,11 @@ test('a scope is named in the message; each group is judged at its own index', (
 
 test('no period to judge: skipped with the context’s reason and no period', () => {
   const rule = ruleSchema.parse({ name: 'low', condition: { type: 'below', band: 'poor' } });
-  const ctx: JudgeContext = { rule, bands: { strong: 0.2, poor: 0.1 }, judged: () => ({ index: null, reason: 'every month is provisional' }) };
-  assert.deepEqual(judgeBelow(ctx, rule.condition as Below, [group(june(50, 1000))]), [
-    { rule: 'low', scope: 'all', severity: 'warning', period: null, grain: 'month', filters: [], status: 'skipped', message: 'every month is provisional', numbers: {}, test: null },
-  ]);
+  const ctx = judgeContext(rule, judgedAt(null, 'every month is provisional'));
+  assert.deepEqual(judgeBelow(ctx, rule.condition as ConditionOf<'below'>, [group(june(50, 1000))]), [skippedFinding('low', null, 'every month is provisional')]);
   // An index past the series: skipped the same way.
   const past: JudgeContext = { ...ctx, judged: () => ({ index: 3, reason: 'none here' }) };
-  const [f] = judgeBelow(past, rule.condition as Below, [group(june(50, 1000))]);
+  const [f] = judgeBelow(past, rule.condition as ConditionOf<'below'>, [group(june(50, 1000))]);
   assert.equal(f?.status, 'skipped');
   assert.equal(f?.message, 'none here');
   assert.equal(f?.period, null);
@@ -228,7 +173,7 @@ test('no period to judge: skipped with the context’s reason and no period', ()
 test('fewer offers than minOffers: skipped naming both; exactly minOffers is judged', () => {
   const p = june(5, 99);
   const f = one({ band: 'poor' }, p);
-  assert.deepEqual(f, { rule: 'low', scope: 'all', severity: 'warning', period: p, grain: 'month', filters: [], status: 'skipped', message: 'too few offers in 2024-06 to judge: 99 < minOffers 100', numbers: {}, test: null });
+  assert.deepEqual(f, skippedFinding('low', p, 'too few offers in 2024-06 to judge: 99 < minOffers 100'));
   // 5 of 100 = 5% < 10% on the rate.
   assert.equal(one({ band: 'poor', basis: 'rate' }, june(5, 100)).status, 'firing');
 });
@@ -237,6 +182,6 @@ test('a period without offers (minOffers 0) has no rate: skipped, never firing',
   const p = june(0, 0);
   for (const condition of [{ band: 'poor' }, { band: 'moderate', basis: 'rate' }, { threshold: 0.5 }]) {
     const f = one(condition, p, { minOffers: 0 });
-    assert.deepEqual(f, { rule: 'low', scope: 'all', severity: 'warning', period: p, grain: 'month', filters: [], status: 'skipped', message: 'no offers in 2024-06: no rate to judge', numbers: {}, test: null });
+    assert.deepEqual(f, skippedFinding('low', p, 'no offers in 2024-06: no rate to judge'));
   }
 });

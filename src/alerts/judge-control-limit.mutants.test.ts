@@ -10,44 +10,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { judgeControlLimit } from './judge-control-limit.js';
-import type { Finding, JudgeContext, ScopeGroup } from './finding.js';
+import type { Finding } from './finding.js';
 import type { PeriodCounts } from './offer-counts.js';
-import { ruleSchema, type AlertCondition } from './rules-schema.js';
+import { assertClose, findingHead, month, ruleSetup, scopeGroup, skippedFinding, testSummary } from '../../test/alert-judging.js';
 
-type Control = Extract<AlertCondition, { type: 'control-limit' }>;
-
-/** Deep equality, numbers within 1e-9 relative. */
-function assertClose(actual: unknown, expected: unknown, path = '$'): void {
-  if (typeof expected === 'number' && typeof actual === 'number') {
-    const ok = actual === expected || Math.abs(actual - expected) <= 1e-9 * Math.max(Math.abs(expected), 1e-300);
-    assert.ok(ok, `${path}: ${actual} is not ${expected}`);
-    return;
-  }
-  if (expected !== null && typeof expected === 'object' && !(expected instanceof Date)) {
-    assert.ok(actual !== null && typeof actual === 'object', `${path}: not an object`);
-    assert.deepEqual(Object.keys(actual as object).sort(), Object.keys(expected).sort(), `${path}: keys`);
-    for (const key of Object.keys(expected)) assertClose((actual as Record<string, unknown>)[key], (expected as Record<string, unknown>)[key], `${path}.${key}`);
-    return;
-  }
-  assert.deepEqual(actual, expected, path);
-}
-
-function month(i: number, k: number, n: number): PeriodCounts {
-  // Month i counted from January 2024 (i = 0).
-  const start = new Date(Date.UTC(2024, i, 1));
-  return { start, end: new Date(Date.UTC(2024, i + 1, 1)), label: start.toISOString().slice(0, 7), n, k, pending: 0, clusters: null };
-}
 const series = (ks: number[], n = 1000) => ks.map((k, i) => month(i, k, n));
 
 function judge(condition: Record<string, unknown>, total: PeriodCounts[], extra: Record<string, unknown> = {}, index?: number | null, scope = 'all'): Finding {
-  const rule = ruleSchema.parse({ name: 'chart', condition: { type: 'control-limit', ...condition }, ...extra });
-  const ctx: JudgeContext = {
-    rule,
-    bands: { strong: 0.2, poor: 0.1 },
-    judged: (g) => (index === null ? { index: null, reason: 'every month is provisional' } : { index: index ?? g.total.length - 1, reason: '' }),
-  };
-  const group: ScopeGroup = { scope, filters: [], total, segments: [] };
-  const out = judgeControlLimit(ctx, rule.condition as Control, [group]);
+  const { ctx, condition: control } = ruleSetup('control-limit', 'chart', condition, extra, { index });
+  const out = judgeControlLimit(ctx, control, [scopeGroup(total, scope)]);
   assert.equal(out.length, 1);
   return out[0] as Finding;
 }
@@ -58,12 +29,7 @@ const P_METHOD = "limits follow each period's offers: centre ± 3·√(p̄(1 −
 test('p-chart: 5.0% below the lower limit 6.07% of 4 months fires (whole finding)', () => {
   const total = series([100, 100, 100, 50]);
   assertClose(judge({ chart: 'p' }, total, { severity: 'critical' }), {
-    rule: 'chart',
-    scope: 'all',
-    severity: 'critical',
-    period: total[3],
-    grain: 'month',
-    filters: [],
+    ...findingHead('chart', total[3], { severity: 'critical' }),
     status: 'firing',
     message: 'Conversion rate in 2024-04 (50 of 1,000 offers): 5.0% is below the lower control limit of the p-chart (3σ limits, 4 months): limits 6.1%–11.4% around the centre 8.8%',
     numbers: {
@@ -79,7 +45,7 @@ test('p-chart: 5.0% below the lower limit 6.07% of 4 months fires (whole finding
       chart: 'p',
       outside: 'below',
     },
-    test: { name: 'p-chart (3σ limits, 4 months)', statistic: (0.05 - 0.0875) / SIGMA_A, pValue: null, adjustedPValue: null, alpha: null, correction: null, reason: P_METHOD },
+    test: testSummary('p-chart (3σ limits, 4 months)', P_METHOD, { statistic: (0.05 - 0.0875) / SIGMA_A }),
   });
 });
 
@@ -174,9 +140,7 @@ test('weeks are named weeks', () => {
 });
 
 test('no judged period: skipped with the context’s reason', () => {
-  assert.deepEqual(judge({}, series([100, 100, 100, 50]), {}, null), {
-    rule: 'chart', scope: 'all', severity: 'warning', period: null, grain: 'month', filters: [], status: 'skipped', message: 'every month is provisional', numbers: {}, test: null,
-  });
+  assert.deepEqual(judge({}, series([100, 100, 100, 50]), {}, null), skippedFinding('chart', null, 'every month is provisional'));
   const past = judge({}, series([100, 100, 100, 50]), {}, 7);
   assert.equal(past.status, 'skipped');
   assert.equal(past.period, null);
@@ -184,10 +148,7 @@ test('no judged period: skipped with the context’s reason', () => {
 
 test('fewer offers than minOffers in the judged month: skipped; exactly minOffers is judged', () => {
   const total = [...series([10, 10, 10]), month(3, 5, 99)];
-  assert.deepEqual(judge({ chart: 'p' }, total), {
-    rule: 'chart', scope: 'all', severity: 'warning', period: total[3], grain: 'month', filters: [], status: 'skipped',
-    message: 'too few offers in 2024-04 to judge: 99 < minOffers 100', numbers: {}, test: null,
-  });
+  assert.deepEqual(judge({ chart: 'p' }, total), skippedFinding('chart', total[3], 'too few offers in 2024-04 to judge: 99 < minOffers 100'));
   assert.notEqual(judge({ chart: 'p' }, [...series([10, 10, 10]), month(3, 5, 100)]).status, 'skipped');
 });
 

@@ -1,5 +1,5 @@
-// Tests for judge-drop.ts, written for the mutation run. The statistics are recomputed here by
-// textbook formulas, not by src/stats:
+// Tests for judge-drop.ts, written for the mutation run. The statistics are recomputed by textbook
+// formulas (test/alert-judging.ts), not by src/stats:
 //   pooled z = (p₁ − p₂) / √(p̄(1 − p̄)(1/n₁ + 1/n₂)), two-sided p = 2Φ(−|z|) (Φ from stdlib);
 //   Newcombe's hybrid score interval d − √((p₁−l₁)² + (u₂−p₂)²) … d + √((u₁−p₁)² + (p₂−l₂)²)
 //   from Wilson bounds; Fisher's two-sided p = Σ hypergeometric P(x) over P(x) ≤ P(observed).
@@ -11,67 +11,12 @@
 //   1/40 vs 8/40: expected 40·9/80 = 4.5 < 5 → Fisher, p = 0.028889.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
-import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import { judgeDrop } from './judge-drop.js';
-import type { Finding, JudgeContext, ScopeGroup } from './finding.js';
-import type { PeriodCounts } from './offer-counts.js';
-import { ruleSchema, type AlertCondition } from './rules-schema.js';
-import type { ClusterMoments } from '../stats/index.js';
+import type { Finding, ScopeGroup } from './finding.js';
+import { assertClose, findingHead, month, newcombe, pooledZ, ruleSetup, scopeGroup as group, skippedFinding, testSummary } from '../../test/alert-judging.js';
 
-type Drop = Extract<AlertCondition, { type: 'drop' }>;
-
-function wilson(k: number, n: number, z: number): [number, number] {
-  const p = k / n;
-  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
-  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
-  return [centre - half, centre + half];
-}
-function newcombe(k1: number, n1: number, k2: number, n2: number, level = 0.95): [number, number] {
-  const z = normalQuantile(1 - (1 - level) / 2, 0, 1);
-  const [p1, p2] = [k1 / n1, k2 / n2];
-  const [l1, u1] = wilson(k1, n1, z);
-  const [l2, u2] = wilson(k2, n2, z);
-  return [p1 - p2 - Math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), p1 - p2 + Math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)];
-}
-function pooledZ(k1: number, n1: number, k2: number, n2: number): { z: number; p: number } {
-  const pooled = (k1 + k2) / (n1 + n2);
-  const z = (k1 / n1 - k2 / n2) / Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
-  return { z, p: 2 * normalCdf(-Math.abs(z), 0, 1) };
-}
-
-/** Deep equality, numbers within 1e-9 relative. */
-function assertClose(actual: unknown, expected: unknown, path = '$'): void {
-  if (typeof expected === 'number' && typeof actual === 'number') {
-    const ok = actual === expected || Math.abs(actual - expected) <= 1e-9 * Math.max(Math.abs(expected), 1e-300);
-    assert.ok(ok, `${path}: ${actual} is not ${expected}`);
-    return;
-  }
-  if (expected !== null && typeof expected === 'object' && !(expected instanceof Date)) {
-    assert.ok(actual !== null && typeof actual === 'object', `${path}: not an object`);
-    assert.deepEqual(Object.keys(actual as object).sort(), Object.keys(expected).sort(), `${path}: keys`);
-    for (const key of Object.keys(expected)) assertClose((actual as Record<string, unknown>)[key], (expected as Record<string, unknown>)[key], `${path}.${key}`);
-    return;
-  }
-  assert.deepEqual(actual, expected, path);
-}
-
-function month(i: number, k: number, n: number, pending = 0, clusters: ClusterMoments | null = null): PeriodCounts {
-  // Month i counted from January 2024 (i = 0).
-  const start = new Date(Date.UTC(2024, i, 1));
-  return { start, end: new Date(Date.UTC(2024, i + 1, 1)), label: start.toISOString().slice(0, 7), n, k, pending, clusters };
-}
-
-function setup(condition: Record<string, unknown>, extra: Record<string, unknown> = {}, index?: number | null) {
-  const rule = ruleSchema.parse({ name: 'drop', condition: { type: 'drop', ...condition }, ...extra });
-  const ctx: JudgeContext = {
-    rule,
-    bands: { strong: 0.2, poor: 0.1 },
-    judged: (g) => (index === null ? { index: null, reason: 'nothing ended' } : { index: index ?? g.total.length - 1, reason: '' }),
-  };
-  return { ctx, condition: rule.condition as Drop };
-}
-const group = (total: PeriodCounts[], scope = 'all'): ScopeGroup => ({ scope, filters: [], total, segments: [] });
+const setup = (condition: Record<string, unknown>, extra: Record<string, unknown> = {}, index?: number | null) =>
+  ruleSetup('drop', 'drop', condition, extra, { index, reason: 'nothing ended' });
 const judge = (c: Record<string, unknown>, groups: ScopeGroup[], extra: Record<string, unknown> = {}): Finding[] => {
   const { ctx, condition } = setup(c, extra);
   return judgeDrop(ctx, condition, groups);
@@ -85,12 +30,7 @@ test('120 of 1,000 after 150 of 1,000: z = −1.963, p = 0.0496 ≤ 0.05, a sign
   assertClose(z, -1.963049807622355);
   assertClose(judge({}, [group([prev, cur])]), [
     {
-      rule: 'drop',
-      scope: 'all',
-      severity: 'warning',
-      period: cur,
-      grain: 'month',
-      filters: [],
+      ...findingHead('drop', cur),
       status: 'firing',
       message:
         'Conversion rate fell from 15.0% in 2024-05 (150 of 1,000 offers) to 12.0% in 2024-06 (120 of 1,000 offers): −3.0 points (95% interval −6.0 points to 0.0 points; z test, p = 0.05): a significant drop',
@@ -109,15 +49,7 @@ test('120 of 1,000 after 150 of 1,000: z = −1.963, p = 0.0496 ≤ 0.05, a sign
         designEffect: 1,
         previousDesignEffect: 1,
       },
-      test: {
-        name: 'pooled two-proportion z test',
-        statistic: z,
-        pValue: p,
-        adjustedPValue: null,
-        alpha: 0.05,
-        correction: null,
-        reason: 'pooled two-proportion z test: every expected count ≥ 5 (smallest expected count 135)',
-      },
+      test: testSummary('pooled two-proportion z test', 'pooled two-proportion z test: every expected count ≥ 5 (smallest expected count 135)', { statistic: z, pValue: p, alpha: 0.05 }),
     },
   ]);
 });
@@ -173,7 +105,7 @@ test('few accepted: Fisher’s exact test (1/40 after 8/40: p = 0.0289)', () => 
     f?.message,
     "Conversion rate fell from 20.0% in 2024-05 (8 of 40 offers) to 2.5% in 2024-06 (1 of 40 offers): −17.5 points (95% interval −32.4 points to −3.4 points; Fisher's exact test, p = 0.029): a significant drop",
   );
-  assertClose(f?.test, { name: "Fisher's exact test", statistic: null, pValue: 0.028888503554707817, adjustedPValue: null, alpha: 0.05, correction: null, reason: "Fisher's exact test: smallest expected count 4.5 < 5" });
+  assertClose(f?.test, testSummary("Fisher's exact test", "Fisher's exact test: smallest expected count 4.5 < 5", { pValue: 0.028888503554707817, alpha: 0.05 }));
   assertClose([f?.numbers['lower'], f?.numbers['upper']], [lower, upper]);
 });
 
@@ -189,15 +121,14 @@ test('customer-clustered counts: Rao–Scott z on the effective counts, named so
     f?.message,
     'Conversion rate fell from 15.0% in 2024-05 (150 of 1,000 offers) to 8.0% in 2024-06 (80 of 1,000 offers): −7.0 points (95% interval −16.2 points to +2.1 points; z test, customer-clustered, p = 0.12): no significant drop',
   );
-  assertClose(f?.test, {
-    name: 'pooled two-proportion z test (Rao–Scott, customer-clustered)',
-    statistic: z,
-    pValue: p,
-    adjustedPValue: null,
-    alpha: 0.05,
-    correction: null,
-    reason: 'pooled two-proportion z test: every expected count ≥ 5 (smallest expected count 11.4), on effective counts for offers clustered by customer (Rao–Scott; design effects 10.1 and 10.1)',
-  });
+  assertClose(
+    f?.test,
+    testSummary(
+      'pooled two-proportion z test (Rao–Scott, customer-clustered)',
+      'pooled two-proportion z test: every expected count ≥ 5 (smallest expected count 11.4), on effective counts for offers clustered by customer (Rao–Scott; design effects 10.1 and 10.1)',
+      { statistic: z, pValue: p, alpha: 0.05 },
+    ),
+  );
   assertClose([f?.numbers['designEffect'], f?.numbers['previousDesignEffect']], [d, d]);
 });
 
@@ -239,14 +170,14 @@ test('a skipped scope is not in the family; skipped findings come first', () => 
 test('no judged period: skipped with the context’s reason, no period', () => {
   const { ctx, condition } = setup({}, {}, null);
   assert.deepEqual(judgeDrop(ctx, condition, [group([month(4, 150, 1000), month(5, 120, 1000)])]), [
-    { rule: 'drop', scope: 'all', severity: 'warning', period: null, grain: 'month', filters: [], status: 'skipped', message: 'nothing ended', numbers: {}, test: null },
+    skippedFinding('drop', null, 'nothing ended'),
   ]);
 });
 
 test('no comparison period: skipped naming the judged period', () => {
   const only = month(5, 120, 1000);
   assert.deepEqual(judge({}, [group([only])]), [
-    { rule: 'drop', scope: 'all', severity: 'warning', period: only, grain: 'month', filters: [], status: 'skipped', message: 'no previous period to compare 2024-06 with', numbers: {}, test: null },
+    skippedFinding('drop', only, 'no previous period to compare 2024-06 with'),
   ]);
   const [f] = judge({ versus: 'last-year' }, [group([month(1, 150, 1000), month(2, 120, 1000)])]);
   assert.equal(f?.message, 'no period a year earlier to compare 2024-03 with');
@@ -264,18 +195,7 @@ test('versus last-year: the month 12 back, not the month before', () => {
 test('a period still filling in: no verdict until it closes', () => {
   const cur = month(5, 120, 1234, 1234);
   assert.deepEqual(judge({}, [group([month(4, 150, 1000), cur])]), [
-    {
-      rule: 'drop',
-      scope: 'all',
-      severity: 'warning',
-      period: cur,
-      grain: 'month',
-      filters: [],
-      status: 'skipped',
-      message: '2024-06 is still filling in (1,234 of 1,234 offers still inside their conversion window): no verdict on a drop until it closes',
-      numbers: {},
-      test: null,
-    },
+    skippedFinding('drop', cur, '2024-06 is still filling in (1,234 of 1,234 offers still inside their conversion window): no verdict on a drop until it closes'),
   ]);
   const [prevOnly] = judge({}, [group([month(4, 150, 1000, 1), month(5, 120, 1000)])]);
   assert.equal(prevOnly?.message, '2024-05 is still filling in (1 of 1,000 offers still inside their conversion window): no verdict on a drop until it closes');

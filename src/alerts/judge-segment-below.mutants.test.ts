@@ -1,62 +1,21 @@
 // Tests for judge-segment-below.ts, written for the mutation run. Each segment is compared with
-// the rest of the scope by the pooled z test, recomputed here by its textbook formula (two-sided
-// p = 2Φ(−|z|), Φ from stdlib), with Holm's correction by hand: with two segments each against the
-// other, both p-values are equal, so both adjusted p-values are min(1, 2p) and the matching
-// interval level is 1 − α·p/(2p) = 0.975 (Newcombe's hybrid score interval at that level).
+// the rest of the scope by the pooled z test, recomputed by its textbook formula (two-sided
+// p = 2Φ(−|z|), Φ from stdlib; test/alert-judging.ts), with Holm's correction by hand: with two
+// segments each against the other, both p-values are equal, so both adjusted p-values are
+// min(1, 2p) and the matching interval level is 1 − α·p/(2p) = 0.975 (Newcombe's hybrid score
+// interval at that level).
 // Worked values:
 //   50/1000 vs 150/1000: p̄ = 0.1, z = −0.1/√(0.1·0.9·0.002) = −7.453560, p = 9.085e−14.
 //   95/1000 vs 105/1000: z = −0.745356, p = 0.456057, Holm 0.912113.
 //   125/1000 vs 250/1000: −12.5 points exactly (binary fractions).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
-import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import { judgeSegmentBelow } from './judge-segment-below.js';
-import type { Finding, JudgeContext, ScopeGroup } from './finding.js';
+import type { Finding, ScopeGroup } from './finding.js';
 import type { PeriodCounts } from './offer-counts.js';
-import { ruleSchema, type AlertCondition } from './rules-schema.js';
-import type { ClusterMoments } from '../stats/index.js';
+import { assertClose, findingHead, june as cell, newcombe, pooledZ, ruleSetup, skippedFinding, testSummary } from '../../test/alert-judging.js';
 
-type SegmentBelow = Extract<AlertCondition, { type: 'segment-below' }>;
-
-function wilson(k: number, n: number, z: number): [number, number] {
-  const p = k / n;
-  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
-  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
-  return [centre - half, centre + half];
-}
-function newcombe(k1: number, n1: number, k2: number, n2: number, level: number): [number, number] {
-  const z = normalQuantile(1 - (1 - level) / 2, 0, 1);
-  const [p1, p2] = [k1 / n1, k2 / n2];
-  const [l1, u1] = wilson(k1, n1, z);
-  const [l2, u2] = wilson(k2, n2, z);
-  return [p1 - p2 - Math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), p1 - p2 + Math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)];
-}
-function pooledZ(k1: number, n1: number, k2: number, n2: number): { z: number; p: number } {
-  const pooled = (k1 + k2) / (n1 + n2);
-  const z = (k1 / n1 - k2 / n2) / Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
-  return { z, p: 2 * normalCdf(-Math.abs(z), 0, 1) };
-}
-
-/** Deep equality, numbers within 1e-9 relative. */
-function assertClose(actual: unknown, expected: unknown, path = '$'): void {
-  if (typeof expected === 'number' && typeof actual === 'number') {
-    const ok = actual === expected || Math.abs(actual - expected) <= 1e-9 * Math.max(Math.abs(expected), 1e-300);
-    assert.ok(ok, `${path}: ${actual} is not ${expected}`);
-    return;
-  }
-  if (expected !== null && typeof expected === 'object' && !(expected instanceof Date)) {
-    assert.ok(actual !== null && typeof actual === 'object', `${path}: not an object`);
-    assert.deepEqual(Object.keys(actual as object).sort(), Object.keys(expected).sort(), `${path}: keys`);
-    for (const key of Object.keys(expected)) assertClose((actual as Record<string, unknown>)[key], (expected as Record<string, unknown>)[key], `${path}.${key}`);
-    return;
-  }
-  assert.deepEqual(actual, expected, path);
-}
-
-const JUNE = { start: new Date('2024-06-01T00:00:00Z'), end: new Date('2024-07-01T00:00:00Z'), label: '2024-06' };
-const cell = (k: number, n: number, clusters: ClusterMoments | null = null): PeriodCounts => ({ ...JUNE, k, n, pending: 0, clusters });
-const total = (...cells: PeriodCounts[]): PeriodCounts => ({ ...JUNE, k: cells.reduce((s, c) => s + c.k, 0), n: cells.reduce((s, c) => s + c.n, 0), pending: 0, clusters: null });
+const total = (...cells: PeriodCounts[]): PeriodCounts => cell(cells.reduce((s, c) => s + c.k, 0), cells.reduce((s, c) => s + c.n, 0));
 
 function groupOf(segments: [string | null, PeriodCounts | undefined][], scope = 'all', filters: ScopeGroup['filters'] = []): ScopeGroup {
   const cells = segments.flatMap(([, c]) => (c ? [c] : []));
@@ -64,23 +23,21 @@ function groupOf(segments: [string | null, PeriodCounts | undefined][], scope = 
 }
 
 function judge(condition: Record<string, unknown>, groups: ScopeGroup[], extra: Record<string, unknown> = {}, index?: number | null): Finding[] {
-  const rule = ruleSchema.parse({ name: 'seg', condition: { type: 'segment-below', by: 'Offers.channel', ...condition }, ...extra });
-  const ctx: JudgeContext = {
-    rule,
-    bands: { strong: 0.2, poor: 0.1 },
-    judged: () => (index === null ? { index: null, reason: 'every month is provisional' } : { index: index ?? 0, reason: '' }),
-  };
-  return judgeSegmentBelow(ctx, rule.condition as SegmentBelow, groups);
+  const { ctx, condition: segmentBelow } = ruleSetup('segment-below', 'seg', { by: 'Offers.channel', ...condition }, extra, { index });
+  return judgeSegmentBelow(ctx, segmentBelow, groups);
 }
 
 const HOLM2 = 'Holm correction across 2 comparisons (α = 0.05): email, in_app';
 const Z_REASON = (expected: string) => `pooled two-proportion z test: every expected count ≥ 5 (smallest expected count ${expected})`;
+const SEGMENT_Z = 'pooled two-proportion z test, each segment against the rest';
+/** The test of a segment in a family of two: Holm at α = 0.05 doubles its p. */
+const holm2 = (name: string, statistic: number, p: number, reason: string) => testSummary(name, reason, { statistic, pValue: p, adjustedPValue: 2 * p, alpha: 0.05, correction: HOLM2 });
 
 test('email at 5% against 15% for the rest: significantly below; in_app above it is not (whole findings)', () => {
   const { z, p } = pooledZ(50, 1000, 150, 1000);
   const [lowerA, upperA] = newcombe(50, 1000, 150, 1000, 0.975);
   const [lowerB, upperB] = newcombe(150, 1000, 50, 1000, 0.975);
-  const base = { rule: 'seg', severity: 'warning', period: total(cell(50, 1000), cell(150, 1000)), grain: 'month' };
+  const base = findingHead('seg', total(cell(50, 1000), cell(150, 1000)));
   const region = { member: 'Customers.region', operator: 'equals', values: ['emea'] };
   const out = judge({}, [groupOf([['email', cell(50, 1000)], ['in_app', cell(150, 1000)]], 'Customers.region=emea', [region])]);
   assertClose(out, [
@@ -92,16 +49,8 @@ test('email at 5% against 15% for the rest: significantly below; in_app above it
       message:
         'Conversion rate for Customers.region=emea,Offers.channel=email in 2024-06 was 5.0% (50 of 1,000 offers) against 15.0% for the rest: −10.0 points (Holm correction across 2 comparisons (α = 0.05), adjusted p < 0.001): significantly below the rest',
       numbers: { offers: 1000, accepted: 50, rate: 0.05, restRate: 0.15, difference: 0.05 - 0.15, lower: lowerA, upper: upperA, intervalLevel: 0.975, segments: 2, designEffect: 1, restDesignEffect: 1 },
-      test: {
-        name: 'pooled two-proportion z test, each segment against the rest',
-        statistic: z,
-        pValue: p,
-        adjustedPValue: 2 * p,
-        alpha: 0.05,
-        correction: HOLM2,
-        // 1000 · 200 / 2000 = 100.
-        reason: Z_REASON('100'),
-      },
+      // 1000 · 200 / 2000 = 100.
+      test: holm2(SEGMENT_Z, z, p, Z_REASON('100')),
     },
     {
       ...base,
@@ -111,7 +60,7 @@ test('email at 5% against 15% for the rest: significantly below; in_app above it
       message:
         'Conversion rate for Customers.region=emea,Offers.channel=in_app in 2024-06 was 15.0% (150 of 1,000 offers) against 5.0% for the rest: +10.0 points (Holm correction across 2 comparisons (α = 0.05), adjusted p < 0.001): not significantly below the rest',
       numbers: { offers: 1000, accepted: 150, rate: 0.15, restRate: 0.05, difference: 0.15 - 0.05, lower: lowerB, upper: upperB, intervalLevel: 0.975, segments: 2, designEffect: 1, restDesignEffect: 1 },
-      test: { name: 'pooled two-proportion z test, each segment against the rest', statistic: -z, pValue: p, adjustedPValue: 2 * p, alpha: 0.05, correction: HOLM2, reason: Z_REASON('100') },
+      test: holm2(SEGMENT_Z, -z, p, Z_REASON('100')),
     },
   ]);
 });
@@ -158,16 +107,9 @@ test('customer-clustered counts: Rao–Scott, named in the message and the test'
     email?.message,
     'Conversion rate for Offers.channel=email in 2024-06 was 5.0% (50 of 1,000 offers) against 15.0% for the rest: −10.0 points (Holm correction across 2 comparisons (α = 0.05), customer-clustered, adjusted p = 0.038): significantly below the rest',
   );
-  assertClose(email?.test, {
-    name: 'pooled two-proportion z test (Rao–Scott, customer-clustered), each segment against the rest',
-    statistic: z,
-    pValue: p,
-    adjustedPValue: 2 * p,
-    alpha: 0.05,
-    correction: HOLM2,
-    // 99 · 19.8 / 198 = 9.9.
-    reason: `${Z_REASON('9.9')}, on effective counts for offers clustered by customer (Rao–Scott; design effects 10.1 and 10.1)`,
-  });
+  // 99 · 19.8 / 198 = 9.9.
+  const reason = `${Z_REASON('9.9')}, on effective counts for offers clustered by customer (Rao–Scott; design effects 10.1 and 10.1)`;
+  assertClose(email?.test, holm2('pooled two-proportion z test (Rao–Scott, customer-clustered), each segment against the rest', z, p, reason));
   assertClose([email?.numbers['designEffect'], email?.numbers['restDesignEffect']], [d, d]);
 });
 
@@ -204,10 +146,7 @@ test('a segment without a value is (not set), selected by notSet', () => {
 test('fewer than two segments with minOffers: skipped, naming the dimension and the period', () => {
   const g = groupOf([['email', cell(50, 1000)], ['in_app', cell(9, 99)]]);
   assert.deepEqual(judge({}, [g]), [
-    {
-      rule: 'seg', scope: 'all', severity: 'warning', period: g.total[0], grain: 'month', filters: [], status: 'skipped',
-      message: 'fewer than two values of Offers.channel with at least 100 offers in 2024-06', numbers: {}, test: null,
-    },
+    skippedFinding('seg', g.total[0], 'fewer than two values of Offers.channel with at least 100 offers in 2024-06'),
   ]);
   const [f] = judge({}, [groupOf([['email', cell(5, 50)], ['in_app', cell(9, 50)]])], { minOffers: 50 });
   assert.equal(f?.status, 'ok');
@@ -216,7 +155,7 @@ test('fewer than two segments with minOffers: skipped, naming the dimension and 
 test('no judged period: skipped with the context’s reason', () => {
   const g = groupOf([['email', cell(50, 1000)], ['in_app', cell(150, 1000)]]);
   assert.deepEqual(judge({}, [g], {}, null), [
-    { rule: 'seg', scope: 'all', severity: 'warning', period: null, grain: 'month', filters: [], status: 'skipped', message: 'every month is provisional', numbers: {}, test: null },
+    skippedFinding('seg', null, 'every month is provisional'),
   ]);
   const past = judge({}, [g], {}, 2);
   assert.equal(past[0]?.status, 'skipped');

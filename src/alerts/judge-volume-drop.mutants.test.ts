@@ -4,35 +4,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { judgeVolumeDrop } from './judge-volume-drop.js';
-import type { JudgeContext, ScopeGroup } from './finding.js';
-import type { PeriodCounts } from './offer-counts.js';
-import { ruleSchema, type AlertCondition } from './rules-schema.js';
+import { findingHead, month as counts, ruleSetup, scopeGroup as group, skippedFinding, testSummary } from '../../test/alert-judging.js';
 
-type VolumeDrop = Extract<AlertCondition, { type: 'volume-drop' }>;
+/** Month i counted from January 2024 (i = 0) with n offers. */
+const month = (i: number, n: number) => counts(i, 0, n);
 
-function month(i: number, n: number): PeriodCounts {
-  // Month i counted from January 2024 (i = 0).
-  const start = new Date(Date.UTC(2024, i, 1));
-  const label = start.toISOString().slice(0, 7);
-  return { start, end: new Date(Date.UTC(2024, i + 1, 1)), label, n, k: 0, pending: 0, clusters: null };
-}
+const setup = (condition: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  ruleSetup('volume-drop', 'vol', condition, extra, { index: null, reason: 'not used by volume-drop' });
 
-function setup(condition: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-  const rule = ruleSchema.parse({ name: 'vol', condition: { type: 'volume-drop', ...condition }, ...extra });
-  const ctx: JudgeContext = { rule, bands: { strong: 0.2, poor: 0.1 }, judged: () => ({ index: null, reason: 'not used by volume-drop' }) };
-  return { ctx, condition: rule.condition as VolumeDrop, rule };
-}
-
-const group = (total: PeriodCounts[], scope = 'all'): ScopeGroup => ({ scope, filters: [], total, segments: [] });
-const TEST = (ratio: number, floor: string) => ({
-  name: 'share of the comparison period’s offers',
-  statistic: ratio,
-  pValue: null,
-  adjustedPValue: null,
-  alpha: null,
-  correction: null,
-  reason: `fires below ${floor}`,
-});
+const TEST = (ratio: number, floor: string) => testSummary('share of the comparison period’s offers', `fires below ${floor}`, { statistic: ratio });
 
 test('offers at 49.9% of the previous month’s: below the 50% floor, firing (whole finding)', () => {
   const { ctx, condition } = setup({});
@@ -40,12 +20,7 @@ test('offers at 49.9% of the previous month’s: below the 50% floor, firing (wh
   const cur = month(5, 499);
   assert.deepEqual(judgeVolumeDrop(ctx, condition, [group([prev, cur])]), [
     {
-      rule: 'vol',
-      scope: 'all',
-      severity: 'warning',
-      period: cur,
-      grain: 'month',
-      filters: [],
+      ...findingHead('vol', cur),
       status: 'firing',
       // percent(0.499, 0) rounds to "50%".
       message: 'Offers in 2024-06: 499 against 1,000 in 2024-05 (50% of it), below the floor of 50%: offer volume collapsed',
@@ -81,18 +56,7 @@ test('the comparison period under minOffers is skipped; at minOffers it is judge
   const { ctx, condition } = setup({}, { minOffers: 100 });
   const cur = month(5, 10);
   assert.deepEqual(judgeVolumeDrop(ctx, condition, [group([month(4, 99), cur])]), [
-    {
-      rule: 'vol',
-      scope: 'all',
-      severity: 'warning',
-      period: cur,
-      grain: 'month',
-      filters: [],
-      status: 'skipped',
-      message: 'too few offers in 2024-05 to judge a collapse: 99 < minOffers 100',
-      numbers: {},
-      test: null,
-    },
+    skippedFinding('vol', cur, 'too few offers in 2024-05 to judge a collapse: 99 < minOffers 100'),
   ]);
   // 10 / 100 = 0.1 < 0.5.
   assert.equal(judgeVolumeDrop(ctx, condition, [group([month(4, 100), cur])])[0]?.status, 'firing');
