@@ -1,5 +1,6 @@
 // Tests for finding.ts (the parts every finding shares), written for the mutation run. Each
-// expected object is written out by hand from the rule and the group given.
+// expected object is built from a head written out by hand (the rule's and the group's fields)
+// and the shared expected-finding helpers of test/alert-judging.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { at, baseFinding, skipped, subject, type ScopeGroup } from './finding.js';
