@@ -73,3 +73,8 @@ test('localToInstant and resolveDateRange: local wall times in the zone, checked
   // The range's end in UTC is past 9999 in New York: refused though the local range is fine.
   refused(() => resolveDateRange(['9999-12-30', '9999-12-31'], 'America/New_York', now, 'w'), 'Invalid query format: w "9999-12-31T23:59:59.999" in America/New_York lies outside the dates uprate reads (0000-01-01T00:00:00.000 to 9999-12-31T23:59:59.999)', 'w');
 });
+
+test("'from … to …' is the whole text, and its points may carry extra spaces", () => {
+  assert.deepEqual(parseRelativeRange('from  yesterday  to  today', 'UTC', now), day('2025-03-19', '2025-03-20'));
+  refused(() => parseRelativeRange('next from today to today', 'UTC', now), "Can't parse date: 'next from today to today'", 'dateRange');
+});

@@ -131,3 +131,9 @@ test('a group mixing dimensions and measures is refused where it is', () => {
   // A bad member deep in the tree is named by its place.
   refused(() => buildFilterTree([{ and: [f('Offers.channel', 'set'), f('Offers.count', 'contains', ['1'])] }], ctx, 'filters'), /operator contains needs a string dimension/, 'filters[0].and[1]');
 });
+
+test('onTheDate and the range operators read two values; a relative range only alone', () => {
+  assert.deepEqual(values(f(T, 'onTheDate', ['2025-01-10', '2025-01-12'])), ['2025-01-10T00:00:00.000Z', '2025-01-12T23:59:59.999Z']);
+  // Two values are two dates, never a relative range.
+  refused(() => values(f(T, 'inDateRange', ['last week', '2025-01-12'])), 'Invalid query format: filters[0].values value "last week" is not a date', 'filters[0].values');
+});
