@@ -51,6 +51,16 @@ export const EQUIVALENT = [
   { file: 'src/kpi/format-report.ts', line: 87, mutator: 'EqualityOperator', replacement: 'start <= Date.parse(from)', reason: "when the period starts exactly at the range's start, day(from) and the period are the same day" },
   { file: 'src/kpi/format-report.ts', line: 88, mutator: 'EqualityOperator', replacement: 'Date.parse(end) >= Date.parse(to)', reason: "when the period ends exactly at the range's end, the day before either is the same day" },
   { file: 'src/kpi/format-report.ts', line: 124, mutator: 'StringLiteral', replacement: '""', reason: "unreachable: every column has a title, so the `|| 'note'` fallback never applies" },
+  { file: 'src/query/wall-time.ts', line: 20, mutator: 'EqualityOperator', replacement: 'year <= 100', reason: 'for the year 100 the 400-year route gives the same milliseconds: the Gregorian calendar repeats every 400 years (146,097 days)' },
+  { file: 'src/query/date-range.ts', line: 61, mutator: 'ConditionalExpression', replacement: 'false', reason: "the branch only saves a step: without it 'today', 'yesterday' and 'tomorrow' reach the single-point branch, whose parsePoint gives the same instant (now, a day before, a day after), and it takes the same whole day" },
+  { file: 'src/query/date-range.ts', line: 61, mutator: 'LogicalOperator', replacement: "(s === 'today' || s === 'yesterday') && s === 'tomorrow'", reason: "the branch only saves a step: without it 'today', 'yesterday' and 'tomorrow' reach the single-point branch, whose parsePoint gives the same instant (now, a day before, a day after), and it takes the same whole day" },
+  { file: 'src/query/date-range.ts', line: 61, mutator: 'LogicalOperator', replacement: "s === 'today' && s === 'yesterday'", reason: "the branch only saves a step: without it 'today', 'yesterday' and 'tomorrow' reach the single-point branch, whose parsePoint gives the same instant (now, a day before, a day after), and it takes the same whole day" },
+  { file: 'src/query/date-range.ts', line: 61, mutator: 'StringLiteral', replacement: '""', reason: "the branch only saves a step: without it 'today', 'yesterday' and 'tomorrow' reach the single-point branch, whose parsePoint gives the same instant (now, a day before, a day after), and it takes the same whole day" },
+  { file: 'src/query/date-range.ts', line: 64, mutator: 'Regex', replacement: '/^from (.*) to (.*)/', reason: 'the last (.*) is greedy: it reaches the end of the text with or without the $' },
+  { file: 'src/query/date-range.ts', line: 65, mutator: 'StringLiteral', replacement: '"Stryker was here!"', reason: "unreachable: both groups of the matched regex always capture (possibly empty) text, so the `?? ''` fallback never applies" },
+  { file: 'src/query/date-range.ts', line: 66, mutator: 'StringLiteral', replacement: '"Stryker was here!"', reason: "unreachable: both groups of the matched regex always capture (possibly empty) text, so the `?? ''` fallback never applies" },
+  { file: 'src/query/date-range.ts', line: 67, mutator: 'StringLiteral', replacement: '"Stryker was here!"', reason: "unreachable: both groups of the matched regex always capture (possibly empty) text, so the `?? ''` fallback never applies" },
+  { file: 'src/query/date-range.ts', line: 68, mutator: 'StringLiteral', replacement: '"Stryker was here!"', reason: "unreachable: both groups of the matched regex always capture (possibly empty) text, so the `?? ''` fallback never applies" },
   { file: 'src/kpi/grain.ts', line: 101, mutator: 'Regex', replacement: '/\\d{4}-\\d{2}-\\d{2}$/', reason: "parseDate (called first) accepts no trimmed text that ends in a day but starts with something else ('x2024-05-31', '+002024-05-31', 'T2024-05-31' are refused), so the ^ changes nothing" },
 ];
 
@@ -61,6 +71,9 @@ export const EQUIVALENT = [
  */
 export const KILLED_SINCE = [
   { file: 'src/sql/filter-sql.ts', line: 55, mutator: 'ConditionalExpression', replacement: 'true', test: "src/sql/filter-sql.mutants.test.ts (notEquals with two values is NOT IN)" },
+  { file: 'src/query/date-range.ts', line: 27, mutator: 'MethodExpression', replacement: 's', test: "src/query/date-range.mutants.test.ts ('from … to …' points with extra spaces)" },
+  { file: 'src/query/date-range.ts', line: 64, mutator: 'Regex', replacement: '/from (.*) to (.*)$/', test: "src/query/date-range.mutants.test.ts ('from … to …' is the whole text)" },
+  { file: 'src/query/wall-time.ts', line: 20, mutator: 'LogicalOperator', replacement: 'year >= 0 || year < 100', test: 'src/query/wall-time.mutants.test.ts (near the last year a Date holds)' },
 ];
 
 /** The `--mutate` / `-m` globs among Stryker's arguments. @param {string[]} args */

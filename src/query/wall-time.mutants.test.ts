@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { add, endOf, startOf, TIME_UNITS } from './wall-time.js';
+import { add, endOf, startOf, TIME_UNITS, utc } from './wall-time.js';
 
 const at = (iso: string) => Date.parse(iso);
 const THURSDAY = at('2024-02-29T13:45:30.250Z');
@@ -67,4 +67,10 @@ test('endOf: the last millisecond of the unit', () => {
   assert.equal(endOf(THURSDAY, 'month'), at('2024-02-29T23:59:59.999Z'));
   assert.equal(endOf(THURSDAY, 'quarter'), at('2024-03-31T23:59:59.999Z'));
   assert.equal(endOf(THURSDAY, 'year'), at('2024-12-31T23:59:59.999Z'));
+});
+
+test('utc takes the 400-year route only for the years 0–99: near the last year a Date holds it stays finite', () => {
+  // Date holds instants up to 8.64e15 ms (the year 275760); 400 years later would not exist.
+  assert.equal(utc(275_500, 0, 1), Date.UTC(275_500, 0, 1));
+  assert.ok(Number.isFinite(utc(275_500, 0, 1)));
 });
