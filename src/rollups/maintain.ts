@@ -1,4 +1,3 @@
-import { InternalError } from '../core/errors.js';
 import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, Store } from '../store/store.js';
 import { hasRegistryTable, registryIn, versionIn, type StoredRollup } from './registry.js';
@@ -29,7 +28,7 @@ type Refresh =
   | { readonly kind: 'none' }
   | { readonly kind: 'all' }
   | { readonly kind: 'partitions'; readonly starts: readonly (string | null)[] }
-  | { readonly kind: 'append'; readonly starts: readonly string[]; readonly rows: NewRows };
+  | { readonly kind: 'append'; readonly starts: readonly string[]; readonly newRowsSql: string; readonly periods: string };
 
 /** A load's rows as the table will store them, kept in a temporary table for the length of the load's transaction. */
 interface NewRows {
@@ -82,11 +81,17 @@ function readingInstead(stored: StoredRollup, rows: string): string | null {
  */
 function partitionsOnly(stored: StoredRollup, starts: readonly (string | null)[]): string | null {
   const source = stored.timeSource;
+  const ranges = source && !starts.includes(null) ? partitionRanges(stored, starts as string[], sqlIdentifier(source.column)) : null;
+  return ranges ? readingInstead(stored, `(SELECT * FROM ${source?.table} WHERE ${ranges})`) : null;
+}
+
+/**
+ * A time column's values in some partitions, as ranges an engine can skip blocks by (a truncation
+ * hides the column from that); null for a partition granularity without a fixed length.
+ */
+function partitionRanges(stored: StoredRollup, starts: readonly string[], column: string): string | null {
   const length = PARTITION_LENGTH[stored.partitionGranularity];
-  if (!source || !length || starts.includes(null)) return null;
-  const column = sqlIdentifier(source.column);
-  const ranges = starts.map((p) => `(${column} >= ${p} AND ${column} < ${p} + INTERVAL '${length}')`).join(' OR ');
-  return readingInstead(stored, `(SELECT * FROM ${source.table} WHERE ${ranges})`);
+  return length ? starts.map((p) => `(${column} >= ${p} AND ${column} < ${p} + INTERVAL '${length}')`).join(' OR ') : null;
 }
 
 /**
@@ -125,8 +130,10 @@ async function refreshOf(exec: Exec, engine: Store['engine'], s: StoredRollup, l
   const t = await found;
   if (t.kind !== 'touched') return { kind: t.kind };
   const starts = t.starts.filter((p): p is string => p !== null);
-  if (!t.replaces && t.rows && s.mergeColumns && starts.length === t.starts.length && newRowsOnly(s, t.rows) !== null) return { kind: 'append', starts, rows: t.rows };
-  return { kind: 'partitions', starts: t.starts };
+  // The rollup's rows of the touched partitions, as ranges: the merge reads and rewrites only those.
+  const periods = partitionRanges(s, starts, sqlIdentifier(s.timeColumn));
+  const newRowsSql = !t.replaces && t.rows && s.mergeColumns && starts.length === t.starts.length && periods ? newRowsOnly(s, t.rows) : null;
+  return newRowsSql && periods ? { kind: 'append', starts, newRowsSql, periods } : { kind: 'partitions', starts: t.starts };
 }
 
 /** A temporary table in the load's transaction (PostgreSQL drops it at the commit; DuckDB's is dropped by {@link applyRefresh}). */
@@ -155,9 +162,9 @@ async function touchedPartitions(
     // One read of the input, kept for the rest of the load: the whole rows, typed as the table
     // types them, when a rollup may merge them; else its key and time only.
     const name = `uprate_load_rows_${process.pid}_${++scratchTables}`;
-    const whole = affecting.length === 1 && l.columns !== undefined && l.rows !== undefined && l.rows <= MERGE_MAX_ROWS;
-    if (whole && l.columns) {
-      const columns = l.columns.map(sqlIdentifier).join(', ');
+    const whole = affecting.length === 1 && l.rows !== undefined && l.rows <= MERGE_MAX_ROWS ? l.columns : undefined;
+    if (whole) {
+      const columns = whole.map(sqlIdentifier).join(', ');
       await exec(tempTable(engine, name, `SELECT * FROM ${sqlIdentifier(l.table)} LIMIT 0`));
       scratch.push(name);
       await exec(`INSERT INTO ${name} (${columns}) SELECT ${columns} FROM (${l.rowsSql}) AS input`);
@@ -221,6 +228,15 @@ export async function applyRefresh(exec: Exec, engine: Store['engine'], plan: Re
   for (const name of plan.scratch ?? []) await exec(`DROP TABLE IF EXISTS ${name}`);
 }
 
+/**
+ * A rollup period column's rows in some partitions (null: the rows without a time). The rollup's
+ * periods nest in its partitions (checked with the model), so a period's partition is its truncation.
+ */
+function inPartitions(stored: StoredRollup, starts: readonly (string | null)[], column: string): string {
+  const known = starts.filter((p): p is string => p !== null);
+  return [...(known.length ? [`${truncate(stored.partitionGranularity, column)} IN (${known.join(', ')})`] : []), ...(starts.includes(null) ? [`${column} IS NULL`] : [])].join(' OR ');
+}
+
 async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPlan): Promise<void> {
   if (plan.rollups.length === 0) return;
   const version = await versionIn(exec, engine);
@@ -231,14 +247,9 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
       await exec(`DELETE FROM ${table}`);
       await exec(`INSERT INTO ${table} ${stored.sql}`, stored.params);
     } else if (refresh.kind === 'partitions') {
-      // The rollup's periods nest in its partitions (checked with the model), so a period's partition is its truncation.
-      const g = stored.partitionGranularity;
-      const known = refresh.starts.filter((p): p is string => p !== null);
-      const inPartitions = (col: string) =>
-        [...(known.length ? [`${truncate(g, col)} IN (${known.join(', ')})`] : []), ...(refresh.starts.includes(null) ? [`${col} IS NULL`] : [])].join(' OR ');
-      await exec(`DELETE FROM ${table} WHERE ${inPartitions(period)}`);
+      await exec(`DELETE FROM ${table} WHERE ${inPartitions(stored, refresh.starts, period)}`);
       const source = partitionsOnly(stored, refresh.starts) ?? stored.sql;
-      await exec(`INSERT INTO ${table} SELECT * FROM (${source}) AS rollup_rows WHERE ${inPartitions(`rollup_rows.${period}`)}`, stored.params);
+      await exec(`INSERT INTO ${table} SELECT * FROM (${source}) AS rollup_rows WHERE ${inPartitions(stored, refresh.starts, `rollup_rows.${period}`)}`, stored.params);
     } else if (refresh.kind === 'append') {
       await mergeNewRows(exec, engine, stored, refresh);
     }
@@ -263,22 +274,17 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
  */
 async function mergeNewRows(exec: Exec, engine: Store['engine'], stored: StoredRollup, refresh: Extract<Refresh, { kind: 'append' }>): Promise<void> {
   const columns = stored.mergeColumns ?? [];
-  const sql = newRowsOnly(stored, refresh.rows);
-  if (!sql || columns.length === 0) throw new InternalError(`rollup ${stored.name} cannot merge new rows`);
   const table = sqlIdentifier(stored.table);
   const id = (c: string) => sqlIdentifier(c);
   const list = columns.map((c) => id(c.column)).join(', ');
   const keys = columns.filter((c) => c.merge === 'key').map((c) => id(c.column));
-  const length = PARTITION_LENGTH[stored.partitionGranularity] ?? '1 day';
-  const period = id(stored.timeColumn);
-  const inPartitions = refresh.starts.map((p) => `(${period} >= ${p} AND ${period} < ${p} + INTERVAL '${length}')`).join(' OR ');
   // sum, min and max over a group's parts give the whole group's, NULL only when every part is.
   const merged = columns.map((c) => (c.merge === 'key' ? id(c.column) : `${c.merge}(${id(c.column)}) AS ${id(c.column)}`)).join(', ');
   await exec(
-    tempTable(engine, MERGED, `SELECT ${merged} FROM (SELECT ${list} FROM ${table} WHERE ${inPartitions} UNION ALL SELECT ${list} FROM (${sql}) AS new_rows) AS groups GROUP BY ${keys.join(', ')}`),
+    tempTable(engine, MERGED, `SELECT ${merged} FROM (SELECT ${list} FROM ${table} WHERE ${refresh.periods} UNION ALL SELECT ${list} FROM (${refresh.newRowsSql}) AS new_rows) AS groups GROUP BY ${keys.join(', ')}`),
     stored.params,
   );
-  await exec(`DELETE FROM ${table} WHERE ${inPartitions}`);
+  await exec(`DELETE FROM ${table} WHERE ${refresh.periods}`);
   await exec(`INSERT INTO ${table} (${list}) SELECT ${list} FROM ${MERGED}`);
   await exec(`DROP TABLE ${MERGED}`);
 }
