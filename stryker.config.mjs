@@ -71,7 +71,7 @@ export default {
   jsonReporter: { fileName: `.stryker-tmp/reports/mutation-${scope}.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportMutants: false, reportScoreTable: true },
   // The sandbox copy needs the code, its tests and their fixtures, not the caches or builds.
-  ignorePatterns: ['dist', 'web', 'bench', 'examples', 'test-artifacts', '.bench-cache', '.services', '.tmp', 'reports', '*.duckdb', '*.duckdb.wal'],
+  ignorePatterns: ['dist', 'web/dist', 'bench', 'examples', 'test-artifacts', '.bench-cache', '.services', '.tmp', 'reports', '*.duckdb', '*.duckdb.wal'],
   tempDirName: '.stryker-tmp',
   cleanTempDir: true,
   thresholds: { high: 80, low: 70, break: null },
