@@ -99,3 +99,11 @@ test('alertVisibleTo: scope and rule filters may meet different tenant filters',
   assert.equal(alertVisibleTo('Customers.tenant=a', rule, both), true);
   assert.equal(alertVisibleTo('Customers.tenant=b', rule, both), false);
 });
+
+test('alertVisibleTo: an equals filter without values allows no value at all', () => {
+  // No value is allowed, whatever text the scope holds (the last one is the mutation tool's own
+  // placeholder: a filter without values must not allow it either).
+  const none: CubeFilterItem = { member: 'Customers.tenant', operator: 'equals' };
+  for (const value of ['a', '', 'undefined', 'Stryker was here']) assert.equal(alertVisibleTo(`Customers.tenant=${value}`, undefined, [none]), false, value);
+  assert.equal(alertVisibleTo('all', ruleWith([{ member: 'Customers.tenant', operator: 'equals', values: ['a'] }]), [none]), false);
+});

@@ -216,3 +216,28 @@ test('fewer offers than minOffers in either period: skipped; exactly minOffers i
   const [c] = judge({}, [group([month(4, 30, 100), month(5, 0, 100)])]);
   assert.equal(c?.status, 'firing');
 });
+
+test('a p-value exactly at α is significant (p ≤ α): α set to the p of 120/1,000 after 150/1,000', () => {
+  const { p } = pooledZ(120, 1000, 150, 1000);
+  const [f] = judge({ alpha: p }, [group([month(4, 150, 1000), month(5, 120, 1000)])]);
+  assert.equal(f?.status, 'firing');
+  assert.equal(f?.test?.pValue, p);
+  assert.match(f?.message ?? '', /: a significant drop$/);
+});
+
+test('the family is corrected at the condition’s α: two scopes at α = 0.2, Holm p = 2 · 0.049640 = 0.099 ≤ 0.2', () => {
+  const series = () => [month(4, 150, 1000), month(5, 120, 1000)];
+  const out = judge({ alpha: 0.2 }, [group(series(), 'A.x=1'), group(series(), 'A.x=2')]);
+  const { p } = pooledZ(120, 1000, 150, 1000);
+  assert.deepEqual(out.map((f) => [f.scope, f.status]), [['A.x=1', 'firing'], ['A.x=2', 'firing']]);
+  for (const f of out) {
+    assert.equal(f.test?.correction, 'Holm correction across 2 comparisons (α = 0.2): A.x=1, A.x=2');
+    assertClose(f.test?.adjustedPValue, 2 * p);
+  }
+});
+
+test('minOffers 0 and a period without offers: no rate, no interval (shown as —, not 0.0 points)', () => {
+  const [f] = judge({}, [group([month(4, 150, 1000), month(5, 0, 0)])], { minOffers: 0 });
+  assert.deepEqual([f?.numbers['rate'], f?.numbers['difference'], f?.numbers['lower'], f?.numbers['upper']], [null, null, null, null]);
+  assert.match(f?.message ?? '', /^Conversion rate went from 15\.0% in 2024-05 \(150 of 1,000 offers\) to — in 2024-06 \(0 of 0 offers\): — \(95% interval — to —; /);
+});

@@ -174,3 +174,29 @@ test('every group is judged with its own segments', () => {
     ['Customers.accountSize=enterprise,Offers.channel=in_app', 'firing'],
   ]);
 });
+
+test('the family is tested at the condition’s α: 12% against 15% at α = 0.2 (Holm p = 0.099) is below, its interval at 90%', () => {
+  // Each of the two against the other: p = 0.049640, Holm 2p = 0.099281 ≤ 0.2; level 1 − 0.2·p/(2p) = 0.9.
+  const out = judge({ alpha: 0.2 }, [groupOf([['email', cell(120, 1000)], ['in_app', cell(150, 1000)]])]);
+  const { p } = pooledZ(120, 1000, 150, 1000);
+  const [lower, upper] = newcombe(120, 1000, 150, 1000, 0.9);
+  assert.deepEqual(out.map((f) => [f.scope, f.status]), [['Offers.channel=email', 'firing'], ['Offers.channel=in_app', 'ok']]);
+  assertClose([out[0]?.test?.adjustedPValue, out[0]?.numbers['intervalLevel'], out[0]?.numbers['lower'], out[0]?.numbers['upper']], [2 * p, 0.9, lower, upper]);
+});
+
+test('few accepted: Fisher’s exact test, named so (1/40 against 8/40: p = 0.028889, Holm 0.057777)', () => {
+  const out = judge({}, [groupOf([['email', cell(1, 40)], ['in_app', cell(8, 40)]])], { minOffers: 0 });
+  const fisher = 0.028888503554707817;
+  assertClose(out[0]?.test, testSummary("Fisher's exact test, each segment against the rest", "Fisher's exact test: smallest expected count 4.5 < 5", { pValue: fisher, adjustedPValue: 2 * fisher, alpha: 0.05, correction: HOLM2 }));
+  assert.equal(out[0]?.status, 'ok');
+});
+
+test('minOffers 0: a segment without offers still stays out of the family', () => {
+  const out = judge({}, [groupOf([['email', cell(50, 1000)], ['phone', cell(0, 0)], ['in_app', cell(150, 1000)]])], { minOffers: 0 });
+  assert.deepEqual(out.map((f) => [f.scope, f.status]), [
+    ['Offers.channel=email', 'firing'],
+    ['Offers.channel=in_app', 'ok'],
+  ]);
+  assert.equal(out[0]?.numbers['segments'], 2);
+  assert.equal(out[0]?.test?.correction, HOLM2);
+});

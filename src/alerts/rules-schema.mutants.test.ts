@@ -259,3 +259,21 @@ test('alerts: a rule’s channels must be defined', () => {
   ]);
   assert.deepEqual(issues(alertsSchema, { channels, rules: [{ name: 'r', condition: { type: 'volume-drop' }, channels: ['chat', 'ops'] }] }), []);
 });
+
+test('publicUrl: the scheme is http or https exactly, not one that only starts or ends so', () => {
+  assert.deepEqual(issues(alertsSchema, { publicUrl: 'http://uprate.example' }), []);
+  for (const bad of ['git+https://uprate.example', 'xhttp://uprate.example', 'httpx://uprate.example', 'https2://uprate.example']) {
+    assert.deepEqual(issues(alertsSchema, { publicUrl: bad }), [[['publicUrl'], 'publicUrl must be an http(s) URL']], bad);
+  }
+});
+
+test('refusals of the schema’s own checks are zod custom issues: a bad cron, a second rule name, an unknown channel', () => {
+  const codes = (schema: z.ZodType, value: unknown) => {
+    const r = schema.safeParse(value);
+    return r.success ? [] : r.error.issues.map((i) => i.code);
+  };
+  assert.deepEqual(codes(cronExpression, 'bad'), ['custom']);
+  const rule = { name: 'twice', condition: { type: 'volume-drop' } };
+  assert.deepEqual(codes(alertsSchema, { rules: [rule, rule] }), ['custom']);
+  assert.deepEqual(codes(alertsSchema, { rules: [{ ...rule, channels: ['ops'] }] }), ['custom']);
+});

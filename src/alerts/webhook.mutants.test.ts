@@ -214,3 +214,27 @@ test('without effects: real time for the timestamp, real sleeping (backoff 0)', 
   const ts = Number(received[0]?.headers['x-uprate-timestamp']);
   assert.ok(ts >= before && ts <= after, `${ts} in [${before}, ${after}]`);
 });
+
+test('without effects, a retry waits its backoff for real: base 200 ms at random 0 is 100 ms', async () => {
+  reset([503, 200]);
+  const started = performance.now();
+  assert.deepEqual(await deliverWebhook(target({ retries: 1, backoffMs: 200 }), '{}', 'k', { random: () => 0 }), { delivered: true, attempts: 2, status: 200, error: null });
+  const waited = performance.now() - started;
+  // 200 · 2⁰ · (0.5 + 0/2) = 100 ms (timers may fire a millisecond early).
+  assert.ok(waited >= 99, `waited ${waited} ms`);
+});
+
+test('an error without a cause is given as it is: a header name fetch refuses, with nothing sent', async () => {
+  reset([200]);
+  const headers = { 'x bad': 'a' };
+  // fetch's own words for it, asked of fetch directly.
+  const refusal = await fetch(`${base}/hook`, { method: 'POST', headers }).then(
+    () => 'sent',
+    (e: unknown) => (e instanceof Error && e.cause === undefined ? e.message : 'another error'),
+  );
+  assert.match(refusal, /"x bad" is an invalid header name/);
+  const { sleeps, effects: fx } = effects();
+  assert.deepEqual(await deliverWebhook(target({ retries: 1, headers }), '{}', 'k', fx), { delivered: false, attempts: 2, status: null, error: refusal });
+  assert.deepEqual(sleeps, [750]);
+  assert.equal(received.length, 0);
+});
