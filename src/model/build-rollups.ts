@@ -4,7 +4,7 @@ import { normalizeProperties, type PropertySpec } from './property-names.js';
 import { ROLLUP_GRANULARITIES, type RollupDef, type RollupGranularity } from './types.js';
 
 export const ROLLUP_PROPERTIES: PropertySpec = {
-  supported: ['type', 'measures', 'dimensions', 'timeDimension', 'granularity', 'partitionGranularity', 'settledAfterDays', 'refreshKey'],
+  supported: ['type', 'measures', 'dimensions', 'timeDimension', 'granularity', 'partitionGranularity', 'settledAfterDays', 'clusteredBy', 'refreshKey'],
   // Cube's build and storage tuning: uprate builds in the store's own engine and maintains on ingest.
   ignored: ['external', 'scheduledRefresh', 'indexes', 'buildRangeStart', 'buildRangeEnd', 'updateWindow', 'incremental', 'allowNonStrictDateRangeMatch', 'readOnly', 'uniqueKeyColumns', 'outputColumnTypes'],
 };
@@ -73,6 +73,7 @@ export function buildRollups(ctx: BuildContext, value: unknown): Map<string, Rol
     if (settled !== undefined && !(typeof settled === 'number' && Number.isInteger(settled) && settled >= 0)) {
       ctx.problems.error(place, `settledAfterDays must be a whole number of days, not ${JSON.stringify(settled)}`, 'settledAfterDays: uprate.conversionWindowDays');
     }
+    const [cluster] = props['clusteredBy'] === undefined ? [] : memberList(ctx, [props['clusteredBy']], place, say('clusteredBy'));
     if (measures.length === 0 || time === undefined || !grain || !partition) continue;
     out.set(name, {
       name,
@@ -84,6 +85,7 @@ export function buildRollups(ctx: BuildContext, value: unknown): Map<string, Rol
       granularity: grain,
       partitionGranularity: partition,
       settledAfterDays: typeof settled === 'number' ? settled : null,
+      clusteredBy: cluster ?? null,
       line: place.line,
     });
   }

@@ -1,3 +1,4 @@
+import { comparable, plainColumn } from './column-refs.js';
 import type { ProblemList } from './problems.js';
 import { ROLLUP_NESTS, type CubeDef, type RollupDef, type Template } from './types.js';
 
@@ -77,6 +78,10 @@ function checkRollup(cubes: ReadonlyMap<string, CubeDef>, cube: CubeDef, rollup:
   if (!ROLLUP_NESTS[rollup.granularity].includes(rollup.partitionGranularity)) {
     problems.error(place, `partitionGranularity ${rollup.partitionGranularity} is not made of whole ${rollup.granularity}s`, `partitionGranularity: one of ${ROLLUP_NESTS[rollup.granularity].join(', ')}`);
   }
+  if (rollup.clusteredBy !== null) {
+    checkClustered(cubes, cube, rollup, problems, place);
+    return;
+  }
   if (clock && rollup.settledAfterDays === null) {
     problems.error(
       place,
@@ -93,4 +98,76 @@ function checkRollup(cubes: ReadonlyMap<string, CubeDef>, cube: CubeDef, rollup:
  */
 export function checkRollups(cubes: ReadonlyMap<string, CubeDef>, problems: ProblemList): void {
   for (const cube of cubes.values()) for (const rollup of cube.rollups.values()) checkRollup(cubes, cube, rollup, problems);
+}
+
+/** Measure types a rollup by cluster stores: the sums a cluster's periods add up to. */
+const CLUSTER_ADDITIVE = ['count', 'sum'];
+
+/** Granularities a rollup by cluster keeps side by side (a column per period: months, not days). */
+const CLUSTER_GRANULARITIES = ['month'];
+
+/**
+ * Where the clock may appear in a rollup by cluster's measures: only as `${CUBE}.column <= now`
+ * (or `<`), a whole comparison between boolean operators. Such a comparison is true at every
+ * clock once the clock is past the column's largest stored value, so at any clock past the
+ * data's last instant each row's measures read as they read at the end of time, which is when
+ * the rollup is computed.
+ */
+const CLOCK_ATOM = /(^|[(,]|\b(?:AND|OR|NOT|WHEN|THEN|ELSE)\s)\s*\{self\}\.([A-Za-z_]\w*)\s*<=?\s*\{now\(\)\}\s*(?=$|[),]|\b(?:AND|OR|THEN|ELSE|END|WHEN)\b)/gi;
+
+/**
+ * The stored columns a member compares with the clock (as `column <= now`), or why its use of the
+ * clock is not one a rollup by cluster can hold.
+ */
+export function clockColumns(cubes: ReadonlyMap<string, CubeDef>, path: string): { readonly columns: readonly string[] } | { readonly problem: string } {
+  const [c = '', name = ''] = path.split('.');
+  const cube = cubes.get(c);
+  const measure = cube?.measures.get(name);
+  const templates = measure ? [...(measure.sql ? [measure.sql] : []), ...measure.filters] : [];
+  const columns = new Set<string>();
+  for (const template of templates) {
+    for (const part of template) {
+      if (part.kind === 'member' && memberReadsClock(cubes, `${part.cube === 'CUBE' ? c : part.cube}.${part.member}`)) {
+        return { problem: `it reads the clock through ${part.cube === 'CUBE' ? c : part.cube}.${part.member}` };
+      }
+      if (part.kind === 'macro' && part.name !== 'now' && part.args.some((a) => a.kind === 'sql' && readsClock(cubes, a.template, new Set()))) {
+        return { problem: `it passes the clock to uprate.${part.name}()` };
+      }
+    }
+    const text = comparable(template, c);
+    const atoms = [...text.matchAll(CLOCK_ATOM)];
+    if (text.split('{now()}').length - 1 !== atoms.length) return { problem: 'it compares the clock other than as `${CUBE}.column <= now`' };
+    for (const m of atoms) if (m[2]) columns.add(m[2]);
+  }
+  return { columns: [...columns] };
+}
+
+function checkClustered(cubes: ReadonlyMap<string, CubeDef>, cube: CubeDef, rollup: RollupDef, problems: ProblemList, place: { file: string; line: number | undefined; cube: string; member: string }): void {
+  const path = rollup.clusteredBy ?? '';
+  const [owner = '', name = ''] = path.split('.');
+  const dimension = cubes.get(owner)?.dimensions.get(name);
+  if (!dimension || dimension.type === 'time') problems.error(place, `clusteredBy ${path} is not a dimension`, 'clusteredBy: customerId (the dimension naming who an offer went to)');
+  else if (owner !== cube.name) problems.error(place, `clusteredBy ${path} is another cube's dimension`, `use a dimension of ${cube.name} (the column its rows name the cluster by)`);
+  else if (memberReadsClock(cubes, path)) problems.error(place, `clusteredBy ${path} reads the clock`, 'use a stored column');
+  const time = cubes.get(cube.name)?.dimensions.get(rollup.timeDimension.split('.')[1] ?? '');
+  if (cube.source.kind !== 'table' || !time || plainColumn(time.sql, cube.name) === undefined) {
+    problems.error(place, `a rollup by cluster needs ${cube.name} on a table and its timeDimension on a stored column`, 'sql_table: offers, and timeDimension: a dimension whose sql is ${CUBE}.offered_at');
+  }
+  if (rollup.dimensions.includes(path)) problems.error(place, `${path} is the rollup's cluster: leave it out of dimensions`, `clusteredBy: ${name}`);
+  if (!CLUSTER_GRANULARITIES.includes(rollup.granularity)) {
+    problems.error(place, `a rollup by cluster keeps one column per ${rollup.granularity}: too many`, "granularity: 'month' (a query by quarter or year, or over a range of months, adds the months up)");
+  }
+  for (const m of rollup.measures) {
+    const [mc = '', mn = ''] = m.split('.');
+    const measure = cubes.get(mc)?.measures.get(mn);
+    if (!measure || mc !== cube.name || !ADDITIVE.includes(measure.type)) continue; // said above
+    if (!CLUSTER_ADDITIVE.includes(measure.type)) {
+      problems.error(place, `${m} is a ${measure.type} measure: a rollup by cluster stores counts and sums`, 'leave it out (a query reads it from another rollup or the rows)');
+      continue;
+    }
+    const clock = clockColumns(cubes, m);
+    if ('problem' in clock) {
+      problems.error(place, `${m} reads the clock in a way a rollup by cluster cannot hold: ${clock.problem}`, 'leave it out (a query reads it from another rollup or the rows); a measure may compare a stored column with the clock as `${CUBE}.accepted_at <= ${uprate.now()}`');
+    }
+  }
 }

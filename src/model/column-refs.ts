@@ -1,7 +1,7 @@
 import type { CubeDef, Template } from './types.js';
 
 /** A template as comparable text: the cube itself reads `{self}`, other cubes `{Name}`. */
-function comparable(template: Template, own: string): string {
+export function comparable(template: Template, own: string): string {
   return template
     .map((p) => {
       switch (p.kind) {

@@ -123,3 +123,37 @@ test("Cube's storage tuning is a warning, not an error", () => {
     [['warning', 'pre-aggregation daily: indexes is ignored by uprate']],
   );
 });
+
+const byCustomer = (body: string) => `perCustomer: { type: 'rollup', clusteredBy: customerId, timeDimension: offeredAt, granularity: 'month', ${body} }`;
+const withCustomerId = (rollup: string, extraMeasures = '') =>
+  offers(rollup)
+    .replace("id: { sql: `${CUBE}.offer_id`, type: 'string', primary_key: true },", "id: { sql: `${CUBE}.offer_id`, type: 'string', primary_key: true },\n    customerId: { sql: `${CUBE}.customer_id`, type: 'string' },")
+    .replace('measures: {', `measures: {\n${extraMeasures}`);
+
+test('a rollup by cluster compiles: counts and sums, the clock only as `column <= now`, its cluster and dimensions as paths', () => {
+  const { model, problems } = compile(withCustomerId(byCustomer('measures: [count, accepted, revenue], dimensions: [channel, Customers.size]')));
+  assert.deepEqual(problems, []);
+  const r = model?.cubes.get('Offers')?.rollups.get('perCustomer');
+  assert.deepEqual({ cluster: r?.clusteredBy, dimensions: r?.dimensions, settled: r?.settledAfterDays }, { cluster: 'Offers.customerId', dimensions: ['Offers.channel', 'Customers.size'], settled: null });
+  // A plain rollup has none.
+  assert.equal(compile(offers(daily('measures: [count]'))).model?.cubes.get('Offers')?.rollups.get('daily')?.clusteredBy, null);
+});
+
+test('a rollup by cluster refuses what its columns cannot hold exactly, naming the fix', () => {
+  // The clock compared any other way than `column <= now` changes a row's value after the data's last instant.
+  const pending = '    pending: { type: \'count\', filters: [{ sql: `${CUBE}.offered_at + INTERVAL 30 DAY > ${uprate.now()}` }] },\n';
+  const p = only(withCustomerId(byCustomer('measures: [count, pending]'), pending), /Offers\.pending reads the clock in a way a rollup by cluster cannot hold: it compares the clock other than as/);
+  assert.match(p.fix ?? '', /leave it out/);
+  // `now >= column` is the same comparison written the other way round: refused too (only one form is read).
+  const reversed = '    late: { type: \'count\', filters: [{ sql: `${uprate.now()} >= ${CUBE}.accepted_at` }] },\n';
+  only(withCustomerId(byCustomer('measures: [late]'), reversed), /Offers\.late reads the clock in a way/);
+  // A comparison inside arithmetic is not a whole comparison.
+  const arithmetic = '    odd: { type: \'count\', filters: [{ sql: `1 + ${CUBE}.accepted_at <= ${uprate.now()}` }] },\n';
+  only(withCustomerId(byCustomer('measures: [odd]'), arithmetic), /Offers\.odd reads the clock in a way/);
+  const latest = '    latest: { type: \'max\', sql: `${CUBE}.revenue` },\n';
+  only(withCustomerId(byCustomer('measures: [latest]'), latest), /Offers\.latest is a max measure: a rollup by cluster stores counts and sums/);
+  only(withCustomerId(byCustomer("measures: [count], granularity: 'day'").replace("granularity: 'month', ", '')), /one column per day: too many/);
+  only(withCustomerId(byCustomer('measures: [count], dimensions: [customerId]')), /Offers\.customerId is the rollup's cluster: leave it out of dimensions/);
+  only(withCustomerId(byCustomer('measures: [count]').replace('clusteredBy: customerId', 'clusteredBy: offeredAt')), /clusteredBy Offers\.offeredAt is not a dimension/);
+  only(withCustomerId(byCustomer('measures: [count]').replace('clusteredBy: customerId', 'clusteredBy: Customers.size')), /clusteredBy Customers\.size is another cube's dimension/);
+});

@@ -120,6 +120,13 @@ export interface RollupDef {
    * periods that ended at least this long before the query's clock; null when no measure reads it.
    */
   readonly settledAfterDays: number | null;
+  /**
+   * uprate's extension: the dimension naming a cluster (`Offers.customerId`). Such a rollup keeps
+   * one row per cluster (and dimension values) with each period's measures side by side, so the
+   * per-customer sums a customer-clustered interval needs, over any run of whole periods, are a
+   * sum of columns — no grouping by customer at query time. Null for a plain rollup.
+   */
+  readonly clusteredBy: string | null;
   readonly line: number | undefined;
 }
 

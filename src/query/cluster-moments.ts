@@ -4,7 +4,8 @@ import type { Model } from '../model/index.js';
 import { planToSql } from '../sql/index.js';
 import { column, identifier, raw, select, type SelectColumn, type SelectNode, type SqlExpr } from '../sql/nodes.js';
 import type { Row, Store } from '../store/store.js';
-import { runStatement, type AnswerOptions } from './answer-query.js';
+import { answerQuery, rollupsFor, runStatement, type AnswerOptions } from './answer-query.js';
+import { clusteredReadSql, matchClustered } from '../rollups/clustered-read.js';
 import { buildPlan } from './build-plan.js';
 import { clustersFirstPays, clustersFirstSelect, clustersFirstShape } from './clusters-first.js';
 import { guardCells, guardQuery } from './cost-guard.js';
@@ -138,7 +139,43 @@ function clusteredRows(p: PreparedClustered, rows: readonly Row[], request: Clus
   });
 }
 
-async function answerPrepared(store: Store, model: Model, p: PreparedClustered, request: ClusterRequest, options: AnswerOptions): Promise<ClusteredRow[]> {
+const MOMENT_ALIASES = { sum: sumAlias, clusters: CLUSTERS, product: productAlias, positive: positiveAlias };
+
+/**
+ * The read from a rollup by cluster, when one answers it exactly (clustered-read.ts): the
+ * measures it does not store are read apart (from another rollup or the rows) and put beside
+ * the moments by their groups. Null when none answers.
+ */
+async function answerFromRollup(store: Store, model: Model, query: CubeQuery | null, p: PreparedClustered, request: ClusterRequest, options: AnswerOptions): Promise<ClusteredRow[] | null> {
+  if (request.clustersFirst === 'never') return null;
+  const usable = await rollupsFor(store, model, options);
+  if (!usable.some((u) => u.stored.layout)) return null;
+  const moments = { cluster: request.cluster, products: request.products, positive: request.positive ?? [] };
+  const match = matchClustered(p.plan, p.keys, moments, usable);
+  if (!('use' in match) || (match.missing.length > 0 && query === null)) return null;
+  const node = clusteredReadSql(p.plan, p.keys, moments, match, MOMENT_ALIASES);
+  const rows = clusteredRows(p, await runStatement(store, { ...node, limit: p.asked.limit, offset: p.asked.offset || null }, options), request);
+  if (match.missing.length === 0 || rows.length === 0) return rows;
+  // The groups' other measures, by the same keys: the whole answer (no page) so every group is there.
+  const apart = await answerQuery(store, model, { ...query, measures: match.missing.map((s) => s.key), order: [], limit: MAX_GROUPS, offset: 0 }, options);
+  const data = apart.results[0]?.data ?? [];
+  if (data.length >= MAX_GROUPS) return null;
+  const keyOf = (row: DataRow) => JSON.stringify(p.keys.map((k) => row[k.key] ?? null));
+  const byKey = new Map(data.map((row) => [keyOf(row), row]));
+  return rows.map((row) => {
+    const other = byKey.get(keyOf(row.data));
+    const filled = { ...row.data };
+    for (const s of match.missing) filled[s.key] = other?.[s.key] ?? null;
+    return { ...row, data: filled };
+  });
+}
+
+/** The most groups a read apart returns: a read with as many may have been cut short. */
+const MAX_GROUPS = 50_000;
+
+async function answerPrepared(store: Store, model: Model, p: PreparedClustered, request: ClusterRequest, options: AnswerOptions, query: CubeQuery | null = null): Promise<ClusteredRow[]> {
+  const fromRollup = await answerFromRollup(store, model, query, p, request, options);
+  if (fromRollup) return fromRollup;
   const aliases = p.keys.map((s) => s.alias);
   // Groups in the order of their keys, so a caller can page with offset.
   const outer = select({
@@ -167,7 +204,7 @@ async function answerPrepared(store: Store, model: Model, p: PreparedClustered, 
  *   // [{ data: { 'Offers.count': '200000', … }, clusters: 20000, products: [2.1e6] }]
  */
 export async function answerClustered(store: Store, model: Model, query: CubeQuery, request: ClusterRequest, options: AnswerOptions): Promise<ClusteredRow[]> {
-  return answerPrepared(store, model, prepareClustered(model, query, request, options), request, options);
+  return answerPrepared(store, model, prepareClustered(model, query, request, options), request, options, query);
 }
 
 const SETS = 'uprate_sets';
@@ -234,8 +271,13 @@ export async function answerClusteredSets(
   options: AnswerOptions,
 ): Promise<ClusteredRow[][]> {
   const prepared = queries.map((q) => prepareClustered(model, q, request, options));
-  const batch = setsBatch(model, prepared, request, options);
-  const answers: (ClusteredRow[] | undefined)[] = prepared.map(() => undefined);
+  // Each read a rollup by cluster answers is read from it on its own (a few columns of a row per cluster).
+  const fromRollups = await Promise.all(prepared.map((p, i) => answerFromRollup(store, model, queries[i] ?? null, p, request, options)));
+  const answers: (ClusteredRow[] | undefined)[] = fromRollups.map((r) => r ?? undefined);
+  // The others share a pass over the rows where they can.
+  const restAt = prepared.flatMap((_, i) => (answers[i] === undefined ? [i] : []));
+  const rest = restAt.map((i) => prepared[i] as PreparedClustered);
+  const batch = setsBatch(model, rest, request, options);
   if (batch) {
     const { members, plan, dimensions } = batch;
     const times = plan.timeDimensions;
@@ -246,7 +288,7 @@ export async function answerClusteredSets(
       columns: [
         { expr: setRef, alias: SET_ID },
         ...dimensions.map((d, k) => {
-          const sets = members.flatMap((i, j) => (prepared[i]?.asked.dimensions.includes(d.key) ? [raw(String(j))] : []));
+          const sets = members.flatMap((i, j) => (rest[i]?.asked.dimensions.includes(d.key) ? [raw(String(j))] : []));
           return { expr: { kind: 'caseWhen', when: { kind: 'inList', expr: setRef, values: sets, negated: false }, then: inner(d.alias), otherwise: null } as SqlExpr, alias: setKey(k) };
         }),
         ...times.map((t, k) => ({ expr: inner(t.alias), alias: setKey(dimensions.length + k) })),
@@ -259,7 +301,7 @@ export async function answerClusteredSets(
       groupBy: Array.from({ length: dimensions.length + times.length + 2 }, (_, i) => i + 1),
     });
     const keys = [SET_ID, ...[...dimensions, ...times].map((_, k) => setKey(k))];
-    const budget = members.reduce((s, i) => s + (prepared[i]?.asked.limit ?? 0) + (prepared[i]?.asked.offset ?? 0), 0);
+    const budget = members.reduce((s, i) => s + (rest[i]?.asked.limit ?? 0) + (rest[i]?.asked.offset ?? 0), 0);
     const outer = select({
       columns: [
         ...keys.map((key, k) => ({ expr: identifier(key), alias: k === 0 ? SET_ID : ([...dimensions, ...times][k - 1]?.alias ?? key) })),
@@ -274,16 +316,16 @@ export async function answerClusteredSets(
     const setOf = (row: Row) => Number(row[SET_ID]);
     const lastSet = rows.length > 0 ? setOf(rows[rows.length - 1] as Row) : -1;
     members.forEach((i, j) => {
-      const p = prepared[i] as PreparedClustered;
+      const p = rest[i] as PreparedClustered;
       const own = rows.filter((row) => setOf(row) === j);
       const offset = p.asked.offset ?? 0;
       const wanted = offset + p.asked.limit;
       // Complete unless the statement's limit cut it: rows of a later set follow it, or it has all it asks for.
       const complete = rows.length < budget || j < lastSet || own.length >= wanted;
       // A query without keys has one row even over no rows at all (an aggregate without GROUP BY): asked on its own then.
-      if (complete && (p.keys.length > 0 || own.length > 0)) answers[i] = clusteredRows(p, own.slice(offset, wanted), request);
+      if (complete && (p.keys.length > 0 || own.length > 0)) answers[restAt[i] ?? -1] = clusteredRows(p, own.slice(offset, wanted), request);
     });
   }
-  for (const [i, p] of prepared.entries()) answers[i] ??= await answerPrepared(store, model, p, request, options);
+  for (const [i, p] of prepared.entries()) answers[i] ??= await answerPrepared(store, model, p, request, options, queries[i] ?? null);
   return answers as ClusteredRow[][];
 }

@@ -28,13 +28,13 @@ before(async () => {
   model = await loadModel(shippedModelDir());
 });
 
-/** A store whose statements are recorded. */
+/** A store whose statements over the data are recorded (not the look for built rollups a read makes first). */
 function recorded(store: DuckDbStore): { store: DuckDbStore; statements: string[] } {
   const statements: string[] = [];
   const query = store.query.bind(store);
   const spied = Object.create(store) as DuckDbStore;
   spied.query = (async (sql: string, ...rest: unknown[]) => {
-    statements.push(sql);
+    if (!/information_schema|uprate_rollups|uprate_loads/.test(sql)) statements.push(sql);
     return (query as (...a: unknown[]) => Promise<Row[]>)(sql, ...rest);
   }) as DuckDbStore['query'];
   return { store: spied, statements };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InternalError } from '../core/errors.js';
-import { memberAlias, plainColumn, underscore, type Model, type RollupDef } from '../model/index.js';
+import { clockColumns, joinColumns, memberAlias, plainColumn, underscore, type Model, type RollupDef } from '../model/index.js';
 import { allAccess } from '../query/access.js';
 import { buildPlan } from '../query/build-plan.js';
 import { normalizeRequest } from '../query/normalize-query.js';
@@ -49,6 +49,30 @@ export interface RollupBuild {
   readonly sourceTables: readonly string[];
   /** The stored column the period comes from, when the time dimension is one: a load refreshes only the partitions it touches. */
   readonly timeSource: { readonly table: string; readonly column: string } | null;
+  /** A rollup by cluster (`clusteredBy`): how its per-period statement becomes one row per cluster; null for a plain rollup. */
+  readonly clustered: ClusteredBuild | null;
+}
+
+/**
+ * A rollup by cluster is filled from its statement (one row per cluster, dimension values and
+ * period) turned sideways: one row per cluster and dimension values, each period's measures in
+ * columns of their own (clustered.ts).
+ */
+export interface ClusteredBuild {
+  /** The statement's column naming the cluster. */
+  readonly cluster: string;
+  /** The measures' columns and how each adds up over periods (a count is never NULL; a sum over no rows is). */
+  readonly measures: readonly { readonly column: string; readonly kind: 'count' | 'sum' }[];
+  /**
+   * Stored columns of the time table the measures compare with the clock, the time column first:
+   * the rollup answers a clock at or after their largest value (see check-rollups.ts).
+   */
+  readonly clockColumns: readonly string[];
+  /**
+   * Dimensions with one value per cluster (a customer's attributes, reached by a join on the
+   * cluster's own column): they never split a cluster's row, so a read need not group by them.
+   */
+  readonly perCluster: readonly string[];
 }
 
 const builds = new WeakMap<Model, Map<string, RollupBuild>>();
@@ -85,7 +109,7 @@ export function rollupBuild(model: Model, rollup: RollupDef, dialect: Dialect): 
   if (known) return known;
   const query = {
     measures: [...rollup.measures],
-    dimensions: [...rollup.dimensions],
+    dimensions: [...(rollup.clusteredBy ? [rollup.clusteredBy] : []), ...rollup.dimensions],
     timeDimensions: [{ dimension: rollup.timeDimension, granularity: rollup.granularity }],
     timezone: 'UTC',
   };
@@ -102,6 +126,15 @@ export function rollupBuild(model: Model, rollup: RollupDef, dialect: Dialect): 
   const timeDim = own?.dimensions.get(member);
   const column = timeDim ? plainColumn(timeDim.sql, cube) : undefined;
   const table = own?.source.kind === 'table' ? own.source.table.toLowerCase() : undefined;
+  const clustered: ClusteredBuild | null =
+    rollup.clusteredBy && column
+      ? {
+          cluster: memberAlias(rollup.clusteredBy),
+          measures: rollup.measures.map((m) => ({ column: memberAlias(m), kind: measureDef(model, m).type === 'count' ? ('count' as const) : ('sum' as const) })),
+          clockColumns: [...new Set([column, ...rollup.measures.flatMap((m) => { const c = clockColumns(model.cubes, m); return 'columns' in c ? c.columns : []; })])],
+          perCluster: perClusterDimensions(model, rollup),
+        }
+      : null;
   const build: RollupBuild = {
     rollup,
     table: rollupTable(rollup),
@@ -110,10 +143,11 @@ export function rollupBuild(model: Model, rollup: RollupDef, dialect: Dialect): 
     timeColumn: time.alias,
     dimensionColumns: new Map(rollup.dimensions.map((d) => [d, memberAlias(d)])),
     measureColumns: new Map(rollup.measures.map((m) => [m, memberAlias(m)])),
-    mergeColumns: mergeColumnsOf(model, rollup, time.alias),
-    hash: createHash('sha256').update(JSON.stringify([dialect.name, rollup.granularity, rollup.partitionGranularity, rollup.settledAfterDays, compiled.sql, compiled.params])).digest('hex').slice(0, 16),
+    mergeColumns: clustered ? null : mergeColumnsOf(model, rollup, time.alias),
+    hash: createHash('sha256').update(JSON.stringify([dialect.name, rollup.granularity, rollup.partitionGranularity, rollup.settledAfterDays, compiled.sql, compiled.params, ...(clustered ? [clustered] : [])])).digest('hex').slice(0, 16),
     sourceTables: sourceTables(model, rollup),
     timeSource: column && table ? { table, column } : null,
+    clustered,
   };
   perModel.set(key, build);
   return build;
@@ -127,4 +161,17 @@ function mergeColumnsOf(model: Model, rollup: RollupDef, period: string): MergeC
   const measures = rollup.measures.map((m) => ({ column: memberAlias(m), merge: MERGE_RULES[measureDef(model, m).type] }));
   if (measures.some((m) => m.merge === undefined)) return null;
   return [{ column: period, merge: 'key' }, ...rollup.dimensions.map((d) => ({ column: memberAlias(d), merge: 'key' as const })), ...(measures as MergeColumn[])];
+}
+
+/** A rollup by cluster's dimensions of cubes joined many-to-one on the cluster's own column (one value per cluster). */
+function perClusterDimensions(model: Model, rollup: RollupDef): string[] {
+  const [cube = '', member = ''] = (rollup.clusteredBy ?? '').split('.');
+  const own = model.cubes.get(cube);
+  const dimension = own?.dimensions.get(member);
+  const column = own && dimension ? plainColumn(dimension.sql, cube) : undefined;
+  if (!own || column === undefined) return [];
+  return rollup.dimensions.filter((d) => {
+    const target = model.cubes.get(d.split('.')[0] ?? '');
+    return target !== undefined && target.name !== cube && joinColumns(own, target)?.from === column;
+  });
 }

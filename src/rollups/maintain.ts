@@ -1,5 +1,6 @@
 import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, Store } from '../store/store.js';
+import { fillClustered, storedSource } from './clustered.js';
 import { hasRegistryTable, registryIn, versionIn, type StoredRollup } from './registry.js';
 
 /** A table an ingest is writing: the checked rows (a SELECT), its key, and whether it replaces the table. */
@@ -122,6 +123,8 @@ type Touched = { readonly kind: 'none' | 'all' } | { readonly kind: 'touched'; r
 async function refreshOf(exec: Exec, engine: Store['engine'], s: StoredRollup, loads: readonly LoadedTable[], touched: Map<string, Promise<Touched>>, scratch: string[]): Promise<Refresh> {
   const affecting = loads.filter((l) => s.sourceTables.includes(l.table.toLowerCase()));
   if (affecting.length === 0) return { kind: 'none' };
+  // A rollup by cluster lays its months out from the data: refilled whole.
+  if (s.layout) return { kind: 'all' };
   const source = s.timeSource;
   if (!source || affecting.some((l) => l.replace || l.table.toLowerCase() !== source.table)) return { kind: 'all' };
   const key = `${source.table}|${source.column}|${s.partitionGranularity}|${affecting.map((l) => l.table).join()}`;
@@ -243,7 +246,10 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
   for (const { stored, refresh } of plan.rollups) {
     const table = sqlIdentifier(stored.table);
     const period = sqlIdentifier(stored.timeColumn);
-    if (refresh.kind === 'all') {
+    let layout = stored.layout;
+    if (refresh.kind === 'all' && layout) {
+      layout = (await fillClustered(exec, stored.table, storedSource(stored))).layout;
+    } else if (refresh.kind === 'all') {
       await exec(`DELETE FROM ${table}`);
       await exec(`INSERT INTO ${table} ${stored.sql}`, stored.params);
     } else if (refresh.kind === 'partitions') {
@@ -254,12 +260,12 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
       await mergeNewRows(exec, engine, stored, refresh);
     }
     const [count] = refresh.kind === 'none' ? [{ n: stored.rows }] : await exec(`SELECT count(*) AS n FROM ${table}`);
-    const refreshed = refresh.kind === 'none' ? '' : ', built_at = CAST($4 AS TIMESTAMP)';
+    const refreshed = refresh.kind === 'none' ? '' : `, built_at = CAST($4 AS TIMESTAMP)${layout ? ', layout = $5' : ''}`;
     await exec(`UPDATE uprate_rollups SET data_version = $1, row_count = $2${refreshed} WHERE name = $3`, [
       version,
       Number(count?.['n'] ?? 0),
       stored.name,
-      ...(refreshed ? [new Date().toISOString().slice(0, 23).replace('T', ' ')] : []),
+      ...(refreshed ? [new Date().toISOString().slice(0, 23).replace('T', ' '), ...(layout ? [JSON.stringify(layout)] : [])] : []),
     ]);
   }
 }

@@ -48,7 +48,7 @@ const inclusiveEnd = (v: string): number => Date.parse(v) + (v.endsWith('.999Z')
  * The range of whole periods a time condition keeps entirely: rows in `[lo, hi)` all satisfy it.
  * Null when the condition is of a kind a range cannot express.
  */
-function conditionRange(c: Condition): { lo: number; hi: number } | null {
+export function conditionRange(c: Condition): { lo: number; hi: number } | null {
   const [a, b] = c.values.map(String);
   if (a === undefined) return null;
   switch (c.operator) {
@@ -117,7 +117,9 @@ function matchOne(model: Model, plan: QueryPlan, use: UsableRollup): RollupMatch
  * query's range that are settled at the query's clock, and the rows serve the rest. Of several,
  * the smallest wins.
  */
-export function matchRollup(model: Model, plan: QueryPlan, usable: readonly UsableRollup[]): RollupMatch | NoRollup {
+export function matchRollup(model: Model, plan: QueryPlan, all: readonly UsableRollup[]): RollupMatch | NoRollup {
+  // A rollup by cluster answers clustered reads only (clustered-read.ts).
+  const usable = all.filter((u) => u.stored.layout === null);
   if (usable.length === 0) return { reason: 'no rollup is built and fresh (uprate rollups status)' };
   if (plan.ungrouped) return { reason: 'an ungrouped query reads rows' };
   if (plan.having) return { reason: 'a filter on a measure (HAVING) is read from the rows' };

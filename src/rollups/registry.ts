@@ -20,11 +20,18 @@ export const REGISTRY_DDL = `CREATE TABLE IF NOT EXISTS uprate_rollups (
   built_at TIMESTAMP NOT NULL,
   row_count BIGINT NOT NULL,
   build_seconds DOUBLE PRECISION NOT NULL,
-  merge_columns VARCHAR
+  merge_columns VARCHAR,
+  layout VARCHAR
 )`;
 
-/** Registries made before \`merge_columns\` existed gain it (NULL: such a rollup is refreshed by partition until rebuilt). */
-const REGISTRY_UPGRADE = 'ALTER TABLE uprate_rollups ADD COLUMN IF NOT EXISTS merge_columns VARCHAR';
+/**
+ * Registries made before a column existed gain it: \`merge_columns\` (NULL: such a rollup is
+ * refreshed by partition until rebuilt), \`layout\` (NULL: a plain rollup).
+ */
+const REGISTRY_UPGRADES: readonly (readonly [string, string])[] = [
+  ['merge_columns', 'ALTER TABLE uprate_rollups ADD COLUMN IF NOT EXISTS merge_columns VARCHAR'],
+  ['layout', 'ALTER TABLE uprate_rollups ADD COLUMN IF NOT EXISTS layout VARCHAR'],
+];
 
 /**
  * How a rollup column combines when new rows are added to a group: a key (the period or a
@@ -36,6 +43,32 @@ export type MergeRule = 'key' | 'sum' | 'min' | 'max';
 export interface MergeColumn {
   readonly column: string;
   readonly merge: MergeRule;
+}
+
+/**
+ * How a rollup by cluster lies in its table (clustered.ts): one row per cluster and dimension
+ * values, and per period \`<measure column>__<i>\` and \`uprate_rows__<i>\` (the cluster's rows
+ * in the i-th period, 0 when none).
+ */
+export interface ClusterLayout {
+  /** The column naming the cluster. */
+  readonly cluster: string;
+  /** The dimensions' columns. */
+  readonly dimensions: readonly string[];
+  /** The measures' columns, and how each adds up over periods. */
+  readonly measures: readonly { readonly column: string; readonly kind: 'count' | 'sum' }[];
+  /** Each period's start (UTC, ISO), in column order: every month from the data's first to its last. */
+  readonly periods: readonly string[];
+  /** The first and last instant of the time column when built (null: no rows with a time). */
+  readonly first: string | null;
+  readonly last: string | null;
+  /**
+   * The latest stored instant the measures compare with the clock (null: none): the rollup
+   * answers queries whose clock is at or after it, where each row reads as it does at the end of time.
+   */
+  readonly clockFrom: string | null;
+  /** The time table's columns the measures compare with the clock (refills read their largest value again). */
+  readonly clockColumns: readonly string[];
 }
 
 export interface StoredRollup {
@@ -58,6 +91,8 @@ export interface StoredRollup {
    * rollup was built before uprate recorded it): new rows are then refreshed by partition.
    */
   readonly mergeColumns: readonly MergeColumn[] | null;
+  /** A rollup by cluster's layout; null for a plain rollup. */
+  readonly layout: ClusterLayout | null;
 }
 
 function fromRow(r: Row): StoredRollup {
@@ -78,6 +113,7 @@ function fromRow(r: Row): StoredRollup {
     rows: Number(r['row_count']),
     buildSeconds: Number(r['build_seconds']),
     mergeColumns: r['merge_columns'] ? (JSON.parse(String(r['merge_columns'])) as MergeColumn[]) : null,
+    layout: r['layout'] ? (JSON.parse(String(r['layout'])) as ClusterLayout) : null,
   };
 }
 
@@ -99,12 +135,14 @@ export async function readRegistry(query: (sql: string) => Promise<Row[]>): Prom
 /** Records (or replaces) a rollup's row inside the transaction that built it. */
 export async function recordRollup(exec: Exec, r: StoredRollup): Promise<void> {
   // Only a build upgrades an older registry (PostgreSQL's ALTER would lock it against readers for a whole load).
-  const [has] = await exec(`SELECT count(*) AS n FROM information_schema.columns WHERE table_name = 'uprate_rollups' AND column_name = 'merge_columns' AND table_schema = current_schema()`);
-  if (Number(has?.['n'] ?? 0) === 0) await exec(REGISTRY_UPGRADE);
+  for (const [column, upgrade] of REGISTRY_UPGRADES) {
+    const [has] = await exec(`SELECT count(*) AS n FROM information_schema.columns WHERE table_name = 'uprate_rollups' AND column_name = $1 AND table_schema = current_schema()`, [column]);
+    if (Number(has?.['n'] ?? 0) === 0) await exec(upgrade);
+  }
   await exec('DELETE FROM uprate_rollups WHERE name = $1', [r.name]);
   await exec(
-    `INSERT INTO uprate_rollups (name, table_name, definition_hash, build_sql, build_params, time_column, partition_granularity, source_tables, time_source, data_version, built_at, row_count, build_seconds, merge_columns)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CAST($11 AS TIMESTAMP), $12, $13, $14)`,
+    `INSERT INTO uprate_rollups (name, table_name, definition_hash, build_sql, build_params, time_column, partition_granularity, source_tables, time_source, data_version, built_at, row_count, build_seconds, merge_columns, layout)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CAST($11 AS TIMESTAMP), $12, $13, $14, $15)`,
     [
       r.name,
       r.table,
@@ -120,6 +158,7 @@ export async function recordRollup(exec: Exec, r: StoredRollup): Promise<void> {
       r.rows,
       r.buildSeconds,
       r.mergeColumns ? JSON.stringify(r.mergeColumns) : null,
+      r.layout ? JSON.stringify(r.layout) : null,
     ],
   );
 }

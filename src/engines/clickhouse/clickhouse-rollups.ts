@@ -176,6 +176,8 @@ export async function buildClickHouseRollup(t: ClickHouseRollupTarget, source: C
     buildSeconds: (performance.now() - started) / 1000,
     // Every refresh on ClickHouse is a whole new generation: nothing is merged in place.
     mergeColumns: null,
+    // Rollups by cluster are not built on ClickHouse (build.ts skips them).
+    layout: null,
   };
   await record(t, [registryRow(stored, gen)]);
   // Keep this generation and the one before it.

@@ -1,0 +1,15 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { monthsBetween, periodColumn, rowsColumn, timestampSql } from './clustered.js';
+
+test('the months laid out: every month from the first instant\'s to the last\'s, across years, in UTC', () => {
+  assert.deepEqual(monthsBetween('2024-11-30T23:59:59.999Z', '2025-02-01T00:00:00.000Z'), ['2024-11-01T00:00:00.000Z', '2024-12-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z', '2025-02-01T00:00:00.000Z']);
+  assert.deepEqual(monthsBetween('2025-03-05T10:00:00.000Z', '2025-03-31T23:59:59.999Z'), ['2025-03-01T00:00:00.000Z']);
+  assert.equal(monthsBetween('2000-01-01T00:00:00.000Z', '2009-12-31T00:00:00.000Z').length, 120);
+});
+
+test("a period's columns and a timestamp as both engines read it", () => {
+  assert.equal(periodColumn('offers__count', 12), 'offers__count__12');
+  assert.equal(rowsColumn(0), 'uprate_rows__0');
+  assert.equal(timestampSql('2025-06-01T00:00:00.000Z'), "TIMESTAMP '2025-06-01 00:00:00.000'");
+});

@@ -1,0 +1,177 @@
+/**
+ * A rollup by cluster (`clusteredBy`: each customer's months side by side) answers a
+ * customer-clustered read exactly as the rows do. On DuckDB and PostgreSQL, the demo data are
+ * loaded, the shipped model plus two rollups by customer are built, and clustered reads — the
+ * headline, breakdowns by a customer attribute and by an offer's channel, per month, filtered —
+ * are answered with the rollups and from the rows alone: identical rows (sums, clusters, Σ of
+ * products, clusters above 0). Reads a rollup cannot answer exactly (a range that cuts a month, a
+ * clock before the data's last instant, a filter on a member it does not store) must read the rows,
+ * and the reads it serves must be served by it. Then a load of new offers and a load that moves
+ * offers to other months refill the rollups, which must stay fresh and exact.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { writeDemoFiles } from '../src/demo/index.js';
+import { ingestFiles } from '../src/ingest/index.js';
+import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
+import { allAccess, type CubeQuery } from '../src/query/index.js';
+import { answerClustered, answerClusteredSets, type ClusterRequest } from '../src/query/cluster-moments.js';
+import { buildRollups, rollupStatus } from '../src/rollups/index.js';
+import { openStore, type Store } from '../src/store/index.js';
+import { locateServer, skipUnlessReady } from './engines.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'uprate-rollups-clustered-'));
+const isolation = `uprate_rollups_clustered_${process.pid}`;
+const pgSlot = await locateServer('postgres', isolation);
+const END = new Date('2025-06-30T23:59:59Z');
+/** The reads' clock: after the data's last instant, as a live store's clock is. */
+const NOW = new Date('2025-07-02T09:00:00Z');
+let files: { customers: string; offers: string };
+let model: Model;
+
+/** The shipped model with two rollups by customer: customer attributes, and offer type × channel. */
+const DECLARED = `preAggregations: {
+    perCustomer: { type: 'rollup', clusteredBy: customerId, measures: [count, accepted, expansionRevenue], dimensions: [Customers.accountSize, Customers.region], timeDimension: offeredAt, granularity: 'month' },
+    perChannel: { type: 'rollup', clusteredBy: customerId, measures: [count, accepted, expansionRevenue], dimensions: [offerType, channel], timeDimension: offeredAt, granularity: 'month' },`;
+
+before(async () => {
+  files = await writeDemoFiles({ dir, format: 'csv', rows: 6_000, seed: 424242, end: END });
+  const modelDir = join(dir, 'model');
+  const shipped = shippedModelDir();
+  mkdirSync(modelDir);
+  for (const name of readdirSync(shipped)) {
+    const text = readFileSync(join(shipped, name), 'utf8');
+    writeFileSync(join(modelDir, name), name === 'offers.js' ? text.replace('preAggregations: {', DECLARED) : text);
+  }
+  model = await loadModel(modelDir);
+});
+
+after(async () => {
+  if (pgSlot.ready) {
+    const store = await openStore({ db: ':memory:', url: pgSlot.ready.where, engine: 'postgres' });
+    await store.run(`DROP SCHEMA IF EXISTS ${isolation} CASCADE`);
+    await store.close();
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const REQUEST: ClusterRequest = {
+  cluster: 'Offers.customerId',
+  products: [['Offers.count', 'Offers.count'], ['Offers.accepted', 'Offers.accepted'], ['Offers.accepted', 'Offers.count']],
+  positive: ['Offers.accepted'],
+};
+const MEASURES = ['Offers.count', 'Offers.accepted', 'Offers.pending', 'Offers.expansionRevenue'];
+const asOf = (at: Date) => ({ member: 'Offers.offeredAt', operator: 'beforeOrOnDate' as const, values: [at.toISOString().slice(0, 23)] });
+const range = (from: string, to: string, granularity?: 'month' | 'week') => [{ dimension: 'Offers.offeredAt', dateRange: [from, to] as [string, string], ...(granularity ? { granularity } : {}) }];
+
+/** Each read, the rollup that must serve it (null: the rows), and the clock it is read at. */
+const READS: { name: string; query: CubeQuery; servedBy: string | null; now?: Date }[] = [
+  { name: 'the headline over whole months up to the data end', query: { measures: MEASURES, timeDimensions: range('2024-07-01', '2025-06-30'), filters: [asOf(NOW)] }, servedBy: 'uprate_rollup_offers_per_customer' },
+  { name: 'by account size', query: { measures: MEASURES, dimensions: ['Customers.accountSize'], timeDimensions: range('2024-10-01', '2025-07-31'), filters: [asOf(NOW)] }, servedBy: 'uprate_rollup_offers_per_customer' },
+  { name: 'by region per month, filtered on two sizes', query: { measures: MEASURES, dimensions: ['Customers.region'], timeDimensions: range('2025-01-01', '2025-06-30', 'month'), filters: [asOf(NOW), { member: 'Customers.accountSize', operator: 'equals', values: ['smb', 'enterprise'] }] }, servedBy: 'uprate_rollup_offers_per_customer' },
+  { name: 'by channel (each customer summed over offer types first)', query: { measures: MEASURES, dimensions: ['Offers.channel'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [asOf(NOW)] }, servedBy: 'uprate_rollup_offers_per_channel' },
+  { name: 'by channel, upsells only', query: { measures: MEASURES, dimensions: ['Offers.channel'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [asOf(NOW), { member: 'Offers.offerType', operator: 'equals', values: ['upsell'] }] }, servedBy: 'uprate_rollup_offers_per_channel' },
+  { name: 'per month, counts only', query: { measures: ['Offers.count', 'Offers.accepted'], timeDimensions: range('2024-07-01', '2025-06-30', 'month') }, servedBy: 'uprate_rollup_offers_per_customer' },
+  { name: 'months with no data', query: { measures: ['Offers.count', 'Offers.accepted'], timeDimensions: range('2030-01-01', '2030-03-31') }, servedBy: 'uprate_rollup_offers_per_customer' },
+  { name: 'a range that cuts a month', query: { measures: MEASURES, timeDimensions: range('2025-01-15', '2025-06-30'), filters: [asOf(NOW)] }, servedBy: null },
+  { name: 'by week', query: { measures: MEASURES, timeDimensions: range('2025-01-06', '2025-06-29', 'week'), filters: [asOf(NOW)] }, servedBy: null },
+  { name: 'a filter on a member no rollup by customer stores', query: { measures: MEASURES, dimensions: ['Customers.accountSize'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [asOf(NOW), { member: 'Customers.industry', operator: 'equals', values: ['saas'] }] }, servedBy: null },
+  { name: 'a clock before the data ends (an as-of in the past)', query: { measures: MEASURES, timeDimensions: range('2024-07-01', '2025-03-31'), filters: [asOf(new Date('2025-04-10T00:00:00Z'))] }, servedBy: null, now: new Date('2025-04-10T00:00:00Z') },
+  { name: 'no range on the time dimension (rows without a time count)', query: { measures: ['Offers.count', 'Offers.accepted'] }, servedBy: null },
+];
+
+/** Runs `fn` noting every rollup table a statement reads ('rows' when none). */
+async function watching<T>(store: Store, fn: () => Promise<T>): Promise<{ value: T; read: string[] }> {
+  const read: string[] = [];
+  const original = store.query.bind(store);
+  store.query = ((sql: string, ...rest: unknown[]) => {
+    const table = /uprate_rollup_offers_per_\w+/.exec(sql)?.[0];
+    if (!sql.includes('uprate_rollups') && !sql.includes('uprate_loads')) read.push(table ?? 'rows');
+    return (original as (...a: unknown[]) => ReturnType<Store['query']>)(sql, ...rest);
+  }) as Store['query'];
+  try {
+    return { value: await fn(), read };
+  } finally {
+    store.query = original;
+  }
+}
+
+async function everyReadExact(store: Store, label: string): Promise<void> {
+  for (const r of READS) {
+    const now = r.now ?? NOW;
+    const rows = await answerClustered(store, model, r.query, { ...REQUEST, clustersFirst: 'never' }, { now, access: allAccess('local'), useRollups: false });
+    const { value, read } = await watching(store, () => answerClustered(store, model, r.query, REQUEST, { now, access: allAccess('local') }));
+    assert.deepEqual(value, rows, `${label}: ${r.name}`);
+    if (r.servedBy) assert.equal(read[0], r.servedBy, `${label}: ${r.name} is read from ${r.servedBy} (read: ${read.join(', ')})`);
+    else assert.ok(!read.some((t) => t.startsWith('uprate_rollup_offers_per')), `${label}: ${r.name} reads the rows (read: ${read.join(', ')})`);
+  }
+  // Several reads at once: each from the rollup that answers it, the others from one pass over the rows.
+  const queries = READS.filter((r) => !r.now).map((r) => r.query);
+  const together = await answerClusteredSets(store, model, queries, REQUEST, { now: NOW, access: allAccess('local') });
+  const alone = await answerClusteredSets(store, model, queries, { ...REQUEST, clustersFirst: 'never' }, { now: NOW, access: allAccess('local'), useRollups: false });
+  assert.deepEqual(together, alone, `${label}: several reads at once`);
+}
+
+/** The offers file with every `every`-th offer under a new id, or moved `days` later. */
+function changed(name: string, every: number, change: (cells: string[], header: string[]) => void): string {
+  const lines = readFileSync(files.offers, 'utf8').trimEnd().split('\n');
+  const header = (lines[0] ?? '').split(',');
+  const kept = lines.slice(1).filter((_, i) => i % every === 0).map((line) => {
+    const cells = line.split(',');
+    change(cells, header);
+    return cells.join(',');
+  });
+  const file = join(dir, name);
+  writeFileSync(file, `${[lines[0], ...kept].join('\n')}\n`);
+  return file;
+}
+
+const shift = (value: string, days: number) => (value ? `${new Date(Date.parse(value) + days * 86_400_000).toISOString().slice(0, 19)}Z` : value);
+
+for (const engine of ['duckdb', 'postgres'] as const) {
+  const skip = engine === 'postgres' ? skipUnlessReady(pgSlot) : false;
+  describe(`${engine}: rollups by customer answer clustered reads exactly`, { skip }, () => {
+    let store: Store;
+    before(async () => {
+      store = engine === 'duckdb' ? await openStore({ db: join(dir, 'clustered.duckdb') }) : await openStore({ db: ':memory:', url: pgSlot.ready?.where ?? '', engine: 'postgres' });
+      await ingestFiles(store, { table: 'customers', files: [files.customers] });
+      await ingestFiles(store, { table: 'offers', files: [files.offers] });
+      await buildRollups(store, model);
+    });
+    after(async () => {
+      await store.close();
+    });
+
+    test('built and fresh, then every read equals the rows', async () => {
+      const states = (await rollupStatus(store, model)).map((s) => `${s.name}: ${s.state}`);
+      assert.ok(states.includes('Offers.perCustomer: fresh') && states.includes('Offers.perChannel: fresh'), states.join('; '));
+      await everyReadExact(store, 'built');
+    });
+
+    test('a load of new offers refills them: fresh and exact', async () => {
+      const added = changed('new-offers.csv', 7, (cells, header) => {
+        const id = header.indexOf('offer_id');
+        cells[id] = `new-${cells[id] ?? ''}`;
+      });
+      await ingestFiles(store, { table: 'offers', files: [added] });
+      const states = (await rollupStatus(store, model)).filter((s) => s.name.includes('per')).map((s) => s.state);
+      assert.deepEqual(states, ['fresh', 'fresh']);
+      await everyReadExact(store, 'after new offers');
+    });
+
+    test('a load that moves offers 40 days earlier (some into a month before the data) refills them: fresh and exact', async () => {
+      const moved = changed('moved-offers.csv', 5, (cells, header) => {
+        for (const column of ['offered_at', 'accepted_at', 'declined_at']) {
+          const i = header.indexOf(column);
+          if (i >= 0) cells[i] = shift(cells[i] ?? '', -40);
+        }
+      });
+      await ingestFiles(store, { table: 'offers', files: [moved] });
+      assert.deepEqual((await rollupStatus(store, model)).filter((s) => s.name.includes('per')).map((s) => s.state), ['fresh', 'fresh']);
+      await everyReadExact(store, 'after moved offers');
+    });
+  });
+}
