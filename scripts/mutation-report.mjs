@@ -34,6 +34,7 @@ const DEFAULT_TARGET = 70;
  * @type {{ file: string, line: number, mutator: string, replacement: string, reason: string }[]}
  */
 export const EQUIVALENT = [
+  { file: 'src/alerts/judge-drop.ts', line: 107, mutator: 'ConditionalExpression', replacement: 'false', reason: 'unreachable since a period without offers is skipped before the comparison: the interval bounds are null only when a side has no offers (compare-proportions noComparison)' },
   { file: 'src/stats/band.ts', line: 67, mutator: 'StringLiteral', replacement: '""', reason: "the `?? 'moderate'` fallbacks never apply: BANDS.indexOf of a band is always 0, 1 or 2" },
   { file: 'src/stats/band.ts', line: 70, mutator: 'ConditionalExpression', replacement: 'false', reason: "for two bands the general join ('a, … and z') gives the same text, 'a and z'" },
   { file: 'src/stats/chi-square-tail.ts', line: 19, mutator: 'EqualityOperator', replacement: 'x >= 0', reason: 'at x = 0 the CDF is 0, so the next lines return 1 − 0 = 1, as the guard does' },
@@ -126,7 +127,6 @@ export const KILLED_SINCE = [
   { file: 'src/alerts/rules-schema.ts', line: 164, mutator: 'StringLiteral', replacement: '""', test: 'src/alerts/rules-schema.mutants.test.ts (refusals of the schema’s own checks are zod custom issues: a bad cron, a second rule name, an unknown channel)' },
   { file: 'src/alerts/judge-drop.ts', line: 55, mutator: 'ObjectLiteral', replacement: '{}', test: 'src/alerts/judge-drop.mutants.test.ts (the family is corrected at the condition’s α: two scopes at α = 0.2, Holm p = 2 · 0.049640 = 0.099 ≤ 0.2)' },
   { file: 'src/alerts/judge-drop.ts', line: 61, mutator: 'EqualityOperator', replacement: 'adjusted < condition.alpha', test: 'src/alerts/judge-drop.mutants.test.ts (a p-value exactly at α is significant (p ≤ α): α set to the p of 120/1,000 after 150/1,000)' },
-  { file: 'src/alerts/judge-drop.ts', line: 107, mutator: 'ConditionalExpression', replacement: 'false', test: 'src/alerts/judge-drop.mutants.test.ts (minOffers 0 and a period without offers: no rate, no interval (shown as —, not 0.0 points))' },
   { file: 'src/alerts/offer-counts.ts', line: 71, mutator: 'BlockStatement', replacement: '{}', test: 'src/alerts/offer-counts.mutants.test.ts (every period of the range in UTC: the dateRange ends a millisecond before `until`)' },
   { file: 'src/alerts/offer-counts.ts', line: 156, mutator: 'ObjectLiteral', replacement: '{}', test: 'src/alerts/offer-counts.mutants.test.ts (no rows: the total is one series of empty periods; a split by a dimension has no series)' },
   { file: 'src/alerts/offer-counts.ts', line: 156, mutator: 'ArrayDeclaration', replacement: '["Stryker was here"]', test: 'src/alerts/offer-counts.mutants.test.ts (no rows: the total is one series of empty periods; a split by a dimension has no series)' },

@@ -236,8 +236,10 @@ test('the family is corrected at the condition’s α: two scopes at α = 0.2, H
   }
 });
 
-test('minOffers 0 and a period without offers: no rate, no interval (shown as —, not 0.0 points)', () => {
+test('minOffers 0 and a period without offers: skipped, no rate to compare (never a test that did not run)', () => {
   const [f] = judge({}, [group([month(4, 150, 1000), month(5, 0, 0)])], { minOffers: 0 });
-  assert.deepEqual([f?.numbers['rate'], f?.numbers['difference'], f?.numbers['lower'], f?.numbers['upper']], [null, null, null, null]);
-  assert.match(f?.message ?? '', /^Conversion rate went from 15\.0% in 2024-05 \(150 of 1,000 offers\) to — in 2024-06 \(0 of 0 offers\): — \(95% interval — to —; /);
+  assert.equal(f?.status, 'skipped');
+  assert.match(f?.message ?? '', /no offers in 2024-06: no rate to compare$/);
+  const [g] = judge({}, [group([month(4, 0, 0), month(5, 0, 0)])], { minOffers: 0 });
+  assert.match(g?.message ?? '', /no offers in 2024-05 and 2024-06: no rate to compare$/);
 });

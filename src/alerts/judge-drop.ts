@@ -43,6 +43,10 @@ export function judgeDrop(ctx: JudgeContext, condition: Drop, groups: readonly S
             `no verdict on a drop until ${filling.length > 1 ? 'they close' : 'it closes'}`,
         ),
       );
+    } else if (current.n === 0 || previous.n === 0) {
+      // minOffers 0 lets an empty period through: it has no rate, so there is nothing to compare.
+      const empty = [previous, current].filter((p) => p.n === 0).map((p) => p.label);
+      findings.push(skipped(ctx, group, current, `no offers in ${empty.join(' and ')}: no rate to compare`));
     } else if (current.n < ctx.rule.minOffers || previous.n < ctx.rule.minOffers) {
       findings.push(skipped(ctx, group, current, `too few offers to judge: ${current.n} in ${current.label}, ${previous.n} in ${previous.label} (minOffers ${ctx.rule.minOffers})`));
     } else {

@@ -21,6 +21,12 @@ const versus = z.enum(['previous', 'last-year'], { error: "versus must be 'previ
 
 /** A cron expression croner accepts (5 or 6 fields, or a nickname such as @daily). */
 export const cronExpression = z.string().superRefine((value, ctx) => {
+  // croner also reads an ISO date-time as a one-off run: a schedule here repeats, so only fields or a nickname.
+  const fields = value.trim().split(/\s+/).length;
+  if (!/^@\w+$/.test(value.trim()) && fields !== 5 && fields !== 6) {
+    ctx.addIssue({ code: 'custom', message: `bad cron expression '${value}': 5 or 6 fields (minute hour day month weekday, seconds first when 6) or a nickname such as @daily (e.g. '0 7 * * *' is 07:00 UTC every day)` });
+    return;
+  }
   try {
     new Cron(value, { paused: true, timezone: 'UTC' }).stop();
   } catch (e) {
