@@ -20,6 +20,8 @@ import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
 import { allAccess, type CubeQuery } from '../src/query/index.js';
 import { answerClustered, answerClusteredSets, type ClusterRequest } from '../src/query/cluster-moments.js';
 import { buildRollups, rollupStatus } from '../src/rollups/index.js';
+import { planRefresh, type LoadedTable } from '../src/rollups/maintain.js';
+import { inTransaction } from '../src/rollups/transaction.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { locateServer, skipUnlessReady } from './engines.js';
 
@@ -151,6 +153,31 @@ for (const engine of ['duckdb', 'postgres'] as const) {
       await everyReadExact(store, 'built');
     });
 
+    /** Plans a load into `table` and throws the transaction away: the refresh each rollup by customer would get. */
+    async function planned(load: Pick<LoadedTable, 'table' | 'rowsSql' | 'key'>): Promise<string[]> {
+      const done = new Error('planned');
+      let kinds: string[] = [];
+      await inTransaction(store, async (exec) => {
+        const plan = await planRefresh(exec, engine, [{ replace: false, ...load }]);
+        kinds = plan.rollups.filter((r) => r.stored.layout).map((r) => `${r.stored.name}: ${r.refresh.kind}`);
+        throw done;
+      }).catch((e: unknown) => {
+        if (e !== done) throw e;
+      });
+      return kinds;
+    }
+
+    test('a load refills the months it touches; a new month or a load of customers refills them whole (the one reading customers)', async () => {
+      const offers = (select: string) => ({ table: 'offers', key: 'offer_id', rowsSql: `SELECT ${select} FROM offers ORDER BY offer_id LIMIT 5` });
+      const columns = 'customer_id, offered_at, offer_type, offer_name, channel, campaign, accepted_at, declined_at, revenue';
+      assert.deepEqual(await planned(offers(`'new-' || offer_id AS offer_id, ${columns}`)), ['Offers.perChannel: months', 'Offers.perCustomer: months']);
+      assert.deepEqual(await planned(offers(`offer_id, ${columns}`)), ['Offers.perChannel: months', 'Offers.perCustomer: months']);
+      const before = columns.replace('offered_at', "offered_at - INTERVAL '3 years' AS offered_at");
+      assert.deepEqual(await planned(offers(`offer_id, ${before}`)), ['Offers.perChannel: all', 'Offers.perCustomer: all']);
+      // Only the rollup holding customer attributes reads customers.
+      assert.deepEqual(await planned({ table: 'customers', key: 'customer_id', rowsSql: 'SELECT * FROM customers LIMIT 5' }), ['Offers.perChannel: none', 'Offers.perCustomer: all']);
+    });
+
     test('a load of new offers refills them: fresh and exact', async () => {
       const added = changed('new-offers.csv', 7, (cells, header) => {
         const id = header.indexOf('offer_id');
@@ -160,6 +187,34 @@ for (const engine of ['duckdb', 'postgres'] as const) {
       const states = (await rollupStatus(store, model)).filter((s) => s.name.includes('per')).map((s) => s.state);
       assert.deepEqual(states, ['fresh', 'fresh']);
       await everyReadExact(store, 'after new offers');
+    });
+
+    test('a load that moves offers 3 days earlier (out of months and into others the rollups hold) refills those months: fresh and exact', async () => {
+      const moved = changed('nudged-offers.csv', 3, (cells, header) => {
+        for (const column of ['offered_at', 'accepted_at', 'declined_at']) {
+          const i = header.indexOf(column);
+          if (i >= 0) cells[i] = shift(cells[i] ?? '', -3);
+        }
+      });
+      await ingestFiles(store, { table: 'offers', files: [moved] });
+      assert.deepEqual((await rollupStatus(store, model)).filter((s) => s.name.includes('per')).map((s) => s.state), ['fresh', 'fresh']);
+      await everyReadExact(store, 'after nudged offers');
+    });
+
+    test('a load that gives offers another channel and customer (their old keys lose those months) refills those months: fresh and exact', async () => {
+      const channels = ['email', 'in_app', 'sales', 'checkout'];
+      const customers = [...new Set(readFileSync(files.offers, 'utf8').trimEnd().split('\n').slice(1).map((line) => line.split(',')[1] ?? ''))];
+      let n = 0;
+      const changedOffers = changed('rekeyed-offers.csv', 4, (cells, header) => {
+        const channel = header.indexOf('channel');
+        const customer = header.indexOf('customer_id');
+        n += 1;
+        cells[channel] = channels[(channels.indexOf(cells[channel] ?? '') + 1) % channels.length] ?? 'email';
+        cells[customer] = customers[(customers.indexOf(cells[customer] ?? '') + n) % customers.length] ?? '';
+      });
+      await ingestFiles(store, { table: 'offers', files: [changedOffers] });
+      assert.deepEqual((await rollupStatus(store, model)).filter((s) => s.name.includes('per')).map((s) => s.state), ['fresh', 'fresh']);
+      await everyReadExact(store, 'after offers given other keys');
     });
 
     test('a load that moves offers 40 days earlier (some into a month before the data) refills them: fresh and exact', async () => {

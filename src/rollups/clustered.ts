@@ -76,23 +76,31 @@ export async function layoutFor(exec: Exec, source: ClusteredSource): Promise<Cl
   };
 }
 
-/** The statement filling the table: the per-period rows turned sideways, one row per cluster and dimension values. */
-export function sidewaysSql(source: ClusteredSource, layout: ClusterLayout): string {
+/** Each period's columns, in the table's order: its rows, then each measure. */
+function periodColumns(layout: ClusterLayout, i: number): { readonly column: string; readonly kind: 'rows' | 'count' | 'sum' }[] {
+  return [{ column: rowsColumn(i), kind: 'rows' }, ...layout.measures.map((m) => ({ column: periodColumn(m.column, i), kind: m.kind }))];
+}
+
+/**
+ * The statement filling the table: the per-period rows turned sideways, one row per cluster and
+ * dimension values, with the columns of the periods `only` names (all by default).
+ */
+export function sidewaysSql(source: ClusteredSource, layout: ClusterLayout, only?: readonly number[], from = source.sql): string {
   const id = sqlIdentifier;
   const keys = [layout.cluster, ...layout.dimensions].map(id);
   const period = id(source.timeColumn);
   // The statement has one row per cluster, dimension values and period, so each period's column
   // is that row's value: max() keeps the engine's own type (a sum() of counts would widen them to
   // 128-bit integers, several times slower to add up at query time).
-  const columns = layout.periods.flatMap((start, i) => {
-    const when = `${period} = ${timestampSql(start)}`;
+  const columns = (only ?? layout.periods.map((_, i) => i)).flatMap((i) => {
+    const when = `${period} = ${timestampSql(layout.periods[i] ?? '')}`;
     return [
       `count(CASE WHEN ${when} THEN 1 END) AS ${id(rowsColumn(i))}`,
       // A count is 0 in a month without rows; a sum over no rows stays NULL, as in the rows.
       ...layout.measures.map((m) => (m.kind === 'count' ? `coalesce(max(CASE WHEN ${when} THEN ${id(m.column)} END), 0)` : `max(CASE WHEN ${when} THEN ${id(m.column)} END)`) + ` AS ${id(periodColumn(m.column, i))}`),
     ];
   });
-  return `SELECT ${[...keys, ...columns].join(', ')} FROM (${source.sql}) AS per_period GROUP BY ${keys.map((_, i) => i + 1).join(', ')}`;
+  return `SELECT ${[...keys, ...columns].join(', ')} FROM (${from}) AS per_period GROUP BY ${keys.map((_, i) => i + 1).join(', ')}`;
 }
 
 /** Fills (or refills) the rollup's table from the rows, inside the caller's transaction; answers its layout and rows. */
@@ -111,3 +119,47 @@ export function storedSource(stored: { readonly sql: string; readonly params: re
   if (!layout || !timeSource) throw new InternalError(`rollup ${stored.name} is not a rollup by cluster`);
   return { sql: stored.sql, params: stored.params, timeColumn: stored.timeColumn, cluster: layout.cluster, dimensions: layout.dimensions, measures: layout.measures, timeSource, clockColumns: layout.clockColumns };
 }
+
+/** The touched months' rows, turned sideways (temporary, dropped before the next rollup). */
+const REFILLED = 'uprate_rollup_refilled_months';
+
+/**
+ * Refills some months of a rollup by cluster from the rows, inside the load's transaction: their
+ * columns are worked out again for every cluster from those months' rows only (`monthsSql`: the
+ * statement reading just them), cleared where they held rows, written where the clusters already
+ * have a row, and new clusters get a row (other months empty). The layout's first and last
+ * instant and its clock floor widen to the months' rows; they never narrow here, which only ever
+ * sends more reads to the rows. Answers the new layout.
+ */
+export async function refillMonths(exec: Exec, table: string, source: ClusteredSource, layout: ClusterLayout, months: readonly number[], monthsSql: string, temp: (name: string, select: string) => string): Promise<ClusterLayout> {
+  const id = sqlIdentifier;
+  const t = id(table);
+  const keys = [layout.cluster, ...layout.dimensions].map(id);
+  const touched = months.flatMap((i) => periodColumns(layout, i));
+  const empty = (kind: 'rows' | 'count' | 'sum') => (kind === 'sum' ? 'NULL' : '0');
+  await exec(temp(REFILLED, sidewaysSql(source, layout, months, monthsSql)), source.params);
+  await exec(`UPDATE ${t} SET ${touched.map((c) => `${id(c.column)} = ${empty(c.kind)}`).join(', ')} WHERE ${months.map((i) => `${id(rowsColumn(i))} > 0`).join(' OR ')}`);
+  // The same key, NULL matching NULL, written as equalities an engine can hash (IS NOT DISTINCT FROM is not, on PostgreSQL).
+  const same = keys.map((k) => `coalesce(CAST(${t}.${k} AS VARCHAR), '') = coalesce(CAST(r.${k} AS VARCHAR), '') AND (${t}.${k} IS NULL) = (r.${k} IS NULL)`).join(' AND ');
+  await exec(`UPDATE ${t} SET ${touched.map((c) => `${id(c.column)} = r.${id(c.column)}`).join(', ')} FROM ${REFILLED} r WHERE ${same}`);
+  const all = layout.periods.flatMap((_, i) => periodColumns(layout, i));
+  const values = all.map((c) => (touched.some((x) => x.column === c.column) ? `r.${id(c.column)}` : empty(c.kind)));
+  await exec(
+    `INSERT INTO ${t} (${[...keys, ...all.map((c) => id(c.column))].join(', ')}) SELECT ${[...keys.map((k) => `r.${k}`), ...values].join(', ')} FROM ${REFILLED} r WHERE NOT EXISTS (SELECT 1 FROM ${t} WHERE ${same})`,
+  );
+  await exec(`DROP TABLE ${REFILLED}`);
+  const time = id(source.timeSource.column);
+  const inMonths = months.map((i) => `(${time} >= ${timestampSql(layout.periods[i] ?? '')} AND ${time} < ${timestampSql(new Date(MONTH_AFTER(layout.periods[i] ?? '')).toISOString())})`).join(' OR ');
+  const clocks = source.clockColumns.map((c, i) => `max(${id(c)}) AS c${i}`).join(', ');
+  const [row] = await exec(`SELECT min(${time}) AS first, max(${time}) AS last${clocks ? `, ${clocks}` : ''} FROM ${id(source.timeSource.table)} WHERE ${inMonths}`);
+  const earliest = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a < b ? a : b);
+  const latest = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a > b ? a : b);
+  const clockFrom = source.clockColumns.map((_, i) => asIso(row?.[`c${i}`])).reduce(latest, layout.clockFrom);
+  return { ...layout, first: earliest(layout.first, asIso(row?.['first'])), last: latest(layout.last, asIso(row?.['last'])), clockFrom };
+}
+
+/** The start of the month after the one starting at `iso` (ms). */
+const MONTH_AFTER = (iso: string): number => {
+  const d = new Date(iso);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+};

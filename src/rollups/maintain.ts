@@ -1,6 +1,6 @@
 import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, Store } from '../store/store.js';
-import { fillClustered, storedSource } from './clustered.js';
+import { fillClustered, refillMonths, storedSource, timestampSql } from './clustered.js';
 import { hasRegistryTable, registryIn, versionIn, type StoredRollup } from './registry.js';
 
 /** A table an ingest is writing: the checked rows (a SELECT), its key, and whether it replaces the table. */
@@ -29,7 +29,9 @@ type Refresh =
   | { readonly kind: 'none' }
   | { readonly kind: 'all' }
   | { readonly kind: 'partitions'; readonly starts: readonly (string | null)[] }
-  | { readonly kind: 'append'; readonly starts: readonly string[]; readonly newRowsSql: string; readonly periods: string };
+  | { readonly kind: 'append'; readonly starts: readonly string[]; readonly newRowsSql: string; readonly periods: string }
+  /** A rollup by cluster: the columns of some of its months (indexes in its layout) refilled from their rows. */
+  | { readonly kind: 'months'; readonly months: readonly number[]; readonly starts: readonly string[] };
 
 /** A load's rows as the table will store them, kept in a temporary table for the length of the load's transaction. */
 interface NewRows {
@@ -123,9 +125,8 @@ type Touched = { readonly kind: 'none' | 'all' } | { readonly kind: 'touched'; r
 async function refreshOf(exec: Exec, engine: Store['engine'], s: StoredRollup, loads: readonly LoadedTable[], touched: Map<string, Promise<Touched>>, scratch: string[]): Promise<Refresh> {
   const affecting = loads.filter((l) => s.sourceTables.includes(l.table.toLowerCase()));
   if (affecting.length === 0) return { kind: 'none' };
-  // A rollup by cluster lays its months out from the data: refilled whole.
-  if (s.layout) return { kind: 'all' };
   const source = s.timeSource;
+  if (s.layout) return monthsOf(exec, engine, s, loads, affecting, touched, scratch);
   if (!source || affecting.some((l) => l.replace || l.table.toLowerCase() !== source.table)) return { kind: 'all' };
   const key = `${source.table}|${source.column}|${s.partitionGranularity}|${affecting.map((l) => l.table).join()}`;
   let found = touched.get(key);
@@ -137,6 +138,26 @@ async function refreshOf(exec: Exec, engine: Store['engine'], s: StoredRollup, l
   const periods = partitionRanges(s, starts, sqlIdentifier(s.timeColumn));
   const newRowsSql = !t.replaces && t.rows && s.mergeColumns && starts.length === t.starts.length && periods ? newRowsOnly(s, t.rows) : null;
   return newRowsSql && periods ? { kind: 'append', starts, newRowsSql, periods } : { kind: 'partitions', starts: t.starts };
+}
+
+/**
+ * What a load does to a rollup by cluster: the months it touches refilled, when the rollup already
+ * has their columns; else (a new month, a replacing load, a load of customers) refilled whole.
+ */
+async function monthsOf(exec: Exec, engine: Store['engine'], s: StoredRollup, loads: readonly LoadedTable[], affecting: readonly LoadedTable[], touched: Map<string, Promise<Touched>>, scratch: string[]): Promise<Refresh> {
+  const source = s.timeSource;
+  const layout = s.layout;
+  if (!source || !layout || affecting.some((l) => l.replace || l.table.toLowerCase() !== source.table)) return { kind: 'all' };
+  const key = `${source.table}|${source.column}|month|${affecting.map((l) => l.table).join()}`;
+  let found = touched.get(key);
+  if (!found) touched.set(key, (found = touchedPartitions(exec, engine, source, 'month', affecting, scratch)));
+  const t = await found;
+  if (t.kind !== 'touched') return { kind: t.kind };
+  // Rows without a time are in no month of the rollup.
+  const starts = t.starts.filter((p): p is string => p !== null);
+  const months = starts.map((p) => layout.periods.findIndex((start) => timestampSql(start) === p));
+  if (months.some((i) => i < 0)) return { kind: 'all' };
+  return months.length ? { kind: 'months', months, starts } : { kind: 'none' };
 }
 
 /** A temporary table in the load's transaction (PostgreSQL drops it at the commit; DuckDB's is dropped by {@link applyRefresh}). */
@@ -213,6 +234,12 @@ export function mergePlans(a: RefreshPlan, b: RefreshPlan): RefreshPlan {
   const merged = a.rollups.map(({ stored, refresh }) => {
     const other = b.rollups.find((r) => r.stored.name === stored.name)?.refresh ?? { kind: 'none' as const };
     if (refresh.kind === 'all' || other.kind === 'all') return { stored, refresh: { kind: 'all' as const } };
+    // A rollup by cluster is refilled by month, never by the plain partition refresh.
+    if (stored.layout && refresh.kind !== 'none' && other.kind !== 'none') {
+      if (refresh.kind !== 'months' || other.kind !== 'months') return { stored, refresh: { kind: 'all' as const } };
+      const months = [...new Set([...refresh.months, ...other.months])];
+      return { stored, refresh: { kind: 'months' as const, months, starts: months.map((i) => timestampSql(stored.layout?.periods[i] ?? '')) } };
+    }
     if (refresh.kind === 'none') return { stored, refresh: other };
     if (other.kind === 'none') return { stored, refresh };
     // Two loads into one transaction: the partitions of both are rebuilt from the rows then stored.
@@ -249,6 +276,9 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
     let layout = stored.layout;
     if (refresh.kind === 'all' && layout) {
       layout = (await fillClustered(exec, stored.table, storedSource(stored))).layout;
+    } else if (refresh.kind === 'months' && layout) {
+      const monthsSql = partitionsOnly({ ...stored, partitionGranularity: 'month' }, refresh.starts) ?? `SELECT * FROM (${stored.sql}) AS rows_of_months WHERE ${inPartitions({ ...stored, partitionGranularity: 'month' }, refresh.starts, `rows_of_months.${period}`)}`;
+      layout = await refillMonths(exec, stored.table, storedSource(stored), layout, refresh.months, monthsSql, (name, select) => tempTable(engine, name, select));
     } else if (refresh.kind === 'all') {
       await exec(`DELETE FROM ${table}`);
       await exec(`INSERT INTO ${table} ${stored.sql}`, stored.params);
