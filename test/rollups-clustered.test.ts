@@ -131,6 +131,15 @@ function changed(name: string, every: number, change: (cells: string[], header: 
   return file;
 }
 
+/** The offers file with every `every`-th offer moved `days` (its offer, acceptance and decline). */
+const shifted = (name: string, every: number, days: number) =>
+  changed(name, every, (cells, header) => {
+    for (const column of ['offered_at', 'accepted_at', 'declined_at']) {
+      const i = header.indexOf(column);
+      if (i >= 0) cells[i] = shift(cells[i] ?? '', days);
+    }
+  });
+
 const shift = (value: string, days: number) => (value ? `${new Date(Date.parse(value) + days * 86_400_000).toISOString().slice(0, 19)}Z` : value);
 
 for (const engine of ['duckdb', 'postgres'] as const) {
@@ -152,6 +161,13 @@ for (const engine of ['duckdb', 'postgres'] as const) {
       assert.ok(states.includes('Offers.perCustomer: fresh') && states.includes('Offers.perChannel: fresh'), states.join('; '));
       await everyReadExact(store, 'built');
     });
+
+    /** Loads an offers file: the rollups by customer stay fresh, and every read is still the rows' answer. */
+    async function loadedExact(file: string, label: string): Promise<void> {
+      await ingestFiles(store, { table: 'offers', files: [file] });
+      assert.deepEqual((await rollupStatus(store, model)).filter((s) => s.name.includes('per')).map((s) => s.state), ['fresh', 'fresh'], label);
+      await everyReadExact(store, label);
+    }
 
     /** Plans a load into `table` and throws the transaction away: the refresh each rollup by customer would get. */
     async function planned(load: Pick<LoadedTable, 'table' | 'rowsSql' | 'key'>): Promise<string[]> {
@@ -183,22 +199,11 @@ for (const engine of ['duckdb', 'postgres'] as const) {
         const id = header.indexOf('offer_id');
         cells[id] = `new-${cells[id] ?? ''}`;
       });
-      await ingestFiles(store, { table: 'offers', files: [added] });
-      const states = (await rollupStatus(store, model)).filter((s) => s.name.includes('per')).map((s) => s.state);
-      assert.deepEqual(states, ['fresh', 'fresh']);
-      await everyReadExact(store, 'after new offers');
+      await loadedExact(added, 'after new offers');
     });
 
     test('a load that moves offers 3 days earlier (out of months and into others the rollups hold) refills those months: fresh and exact', async () => {
-      const moved = changed('nudged-offers.csv', 3, (cells, header) => {
-        for (const column of ['offered_at', 'accepted_at', 'declined_at']) {
-          const i = header.indexOf(column);
-          if (i >= 0) cells[i] = shift(cells[i] ?? '', -3);
-        }
-      });
-      await ingestFiles(store, { table: 'offers', files: [moved] });
-      assert.deepEqual((await rollupStatus(store, model)).filter((s) => s.name.includes('per')).map((s) => s.state), ['fresh', 'fresh']);
-      await everyReadExact(store, 'after nudged offers');
+      await loadedExact(shifted('nudged-offers.csv', 3, -3), 'after nudged offers');
     });
 
     test('a load that gives offers another channel and customer (their old keys lose those months) refills those months: fresh and exact', async () => {
@@ -212,21 +217,11 @@ for (const engine of ['duckdb', 'postgres'] as const) {
         cells[channel] = channels[(channels.indexOf(cells[channel] ?? '') + 1) % channels.length] ?? 'email';
         cells[customer] = customers[(customers.indexOf(cells[customer] ?? '') + n) % customers.length] ?? '';
       });
-      await ingestFiles(store, { table: 'offers', files: [changedOffers] });
-      assert.deepEqual((await rollupStatus(store, model)).filter((s) => s.name.includes('per')).map((s) => s.state), ['fresh', 'fresh']);
-      await everyReadExact(store, 'after offers given other keys');
+      await loadedExact(changedOffers, 'after offers given other keys');
     });
 
     test('a load that moves offers 40 days earlier (some into a month before the data) refills them: fresh and exact', async () => {
-      const moved = changed('moved-offers.csv', 5, (cells, header) => {
-        for (const column of ['offered_at', 'accepted_at', 'declined_at']) {
-          const i = header.indexOf(column);
-          if (i >= 0) cells[i] = shift(cells[i] ?? '', -40);
-        }
-      });
-      await ingestFiles(store, { table: 'offers', files: [moved] });
-      assert.deepEqual((await rollupStatus(store, model)).filter((s) => s.name.includes('per')).map((s) => s.state), ['fresh', 'fresh']);
-      await everyReadExact(store, 'after moved offers');
+      await loadedExact(shifted('moved-offers.csv', 5, -40), 'after moved offers');
     });
   });
 }

@@ -37,7 +37,8 @@ export const rowsColumn = (i: number): string => periodColumn('uprate_rows', i);
 /** `2024-11-01T00:00:00.000Z` → `TIMESTAMP '2024-11-01 00:00:00.000'` (DuckDB and PostgreSQL). */
 export const timestampSql = (iso: string): string => `TIMESTAMP '${iso.slice(0, 23).replace('T', ' ')}'`;
 
-const asIso = (v: unknown): string | null => {
+/** An engine's timestamp value (a Date, or text without a zone read as UTC) as ISO; null for NULL. */
+export const asIso = (v: unknown): string | null => {
   if (v === null || v === undefined) return null;
   const d = v instanceof Date ? v : new Date(`${String(v).replace(' ', 'T')}${/Z|[+-]\d\d:?\d\d$/.test(String(v)) ? '' : 'Z'}`);
   if (Number.isNaN(d.getTime())) throw new InternalError(`not an instant: ${String(v)}`);

@@ -1,6 +1,6 @@
 import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, Store } from '../store/store.js';
-import { fillClustered, refillMonths, storedSource, timestampSql } from './clustered.js';
+import { asIso, fillClustered, refillMonths, storedSource, timestampSql } from './clustered.js';
 import { hasRegistryTable, registryIn, versionIn, type StoredRollup } from './registry.js';
 
 /** A table an ingest is writing: the checked rows (a SELECT), its key, and whether it replaces the table. */
@@ -49,11 +49,8 @@ const EMPTY: RefreshPlan = { rollups: [] };
 /** The advisory lock (with the schema's hash) a PostgreSQL load holds while it maintains rollups. */
 export const MAINTENANCE_LOCK = 74212;
 
-/** A UTC timestamp as SQL both DuckDB and PostgreSQL read (`TIMESTAMP '2026-01-01 00:00:00'`). */
-function timestampLiteral(v: unknown): string {
-  const d = v instanceof Date ? v : new Date(`${String(v).replace(' ', 'T')}${/Z|[+-]\d\d:?\d\d$/.test(String(v)) ? '' : 'Z'}`);
-  return `TIMESTAMP '${d.toISOString().slice(0, 23).replace('T', ' ')}'`;
-}
+/** A UTC timestamp value as SQL both DuckDB and PostgreSQL read (`TIMESTAMP '2026-01-01 00:00:00.000'`). */
+const timestampLiteral = (v: unknown): string => timestampSql(asIso(v) ?? '');
 
 const truncate = (g: string, expr: string) => `date_trunc('${g}', ${expr})`;
 
