@@ -50,8 +50,10 @@ export async function fillRollup(exec: Exec, build: RollupBuild, dataVersion: nu
   let rows: number;
   if (build.clustered && build.timeSource) {
     const { cluster, measures, clockColumns } = build.clustered;
-    const dimensions = build.rollup.dimensions.map((d) => build.dimensionColumns.get(d) ?? d);
-    const filled = await fillClustered(exec, build.table, { sql: build.sql, params: build.params, timeColumn: build.timeColumn, cluster, dimensions, measures, timeSource: build.timeSource, clockColumns });
+    const column = (d: string) => build.dimensionColumns.get(d) ?? d;
+    const dimensions = build.rollup.dimensions.map(column);
+    const perCluster = build.clustered.perCluster.map(column);
+    const filled = await fillClustered(exec, build.table, { sql: build.sql, params: build.params, timeColumn: build.timeColumn, cluster, dimensions, perCluster, measures, timeSource: build.timeSource, clockColumns });
     layout = filled.layout;
     rows = filled.rows;
   } else {

@@ -23,6 +23,8 @@ export interface ClusteredSource {
   readonly timeColumn: string;
   readonly cluster: string;
   readonly dimensions: readonly string[];
+  /** The dimensions' columns with one value per cluster. */
+  readonly perCluster: readonly string[];
   readonly measures: ClusterLayout['measures'];
   /** The time table and its time column (the periods to lay out are read from it). */
   readonly timeSource: { readonly table: string; readonly column: string };
@@ -68,6 +70,7 @@ export async function layoutFor(exec: Exec, source: ClusteredSource): Promise<Cl
   return {
     cluster: source.cluster,
     dimensions: source.dimensions,
+    perCluster: source.perCluster,
     measures: source.measures,
     periods: first && last ? monthsBetween(first, last) : [],
     first,
@@ -118,31 +121,44 @@ export async function fillClustered(exec: Exec, table: string, source: Clustered
 export function storedSource(stored: { readonly sql: string; readonly params: readonly SqlValue[]; readonly timeColumn: string; readonly timeSource: ClusteredSource['timeSource'] | null; readonly layout: ClusterLayout | null; readonly name: string }): ClusteredSource {
   const { layout, timeSource } = stored;
   if (!layout || !timeSource) throw new InternalError(`rollup ${stored.name} is not a rollup by cluster`);
-  return { sql: stored.sql, params: stored.params, timeColumn: stored.timeColumn, cluster: layout.cluster, dimensions: layout.dimensions, measures: layout.measures, timeSource, clockColumns: layout.clockColumns };
+  return { sql: stored.sql, params: stored.params, timeColumn: stored.timeColumn, cluster: layout.cluster, dimensions: layout.dimensions, perCluster: layout.perCluster ?? [], measures: layout.measures, timeSource, clockColumns: layout.clockColumns };
 }
 
 /** The touched months' rows, turned sideways (temporary, dropped before the next rollup). */
 const REFILLED = 'uprate_rollup_refilled_months';
 
 /**
- * Refills some months of a rollup by cluster from the rows, inside the load's transaction: their
+ * Refills some months of a rollup by cluster from the rows, inside the load's transaction (or,
+ * for a load of new rows only, adds those rows' sums to them): their
  * columns are worked out again for every cluster from those months' rows only (`monthsSql`: the
  * statement reading just them), cleared where they held rows, written where the clusters already
  * have a row, and new clusters get a row (other months empty). The layout's first and last
  * instant and its clock floor widen to the months' rows; they never narrow here, which only ever
  * sends more reads to the rows. Answers the new layout.
  */
-export async function refillMonths(exec: Exec, table: string, source: ClusteredSource, layout: ClusterLayout, months: readonly number[], monthsSql: string, temp: (name: string, select: string) => string): Promise<ClusterLayout> {
+export async function refillMonths(exec: Exec, table: string, source: ClusteredSource, layout: ClusterLayout, months: readonly number[], monthsSql: string, temp: (name: string, select: string) => string, newRows: string | null, hashesNullSafe: boolean): Promise<ClusterLayout> {
   const id = sqlIdentifier;
   const t = id(table);
   const keys = [layout.cluster, ...layout.dimensions].map(id);
   const touched = months.flatMap((i) => periodColumns(layout, i));
   const empty = (kind: 'rows' | 'count' | 'sum') => (kind === 'sum' ? 'NULL' : '0');
   await exec(temp(REFILLED, sidewaysSql(source, layout, months, monthsSql)), source.params);
-  await exec(`UPDATE ${t} SET ${touched.map((c) => `${id(c.column)} = ${empty(c.kind)}`).join(', ')} WHERE ${months.map((i) => `${id(rowsColumn(i))} > 0`).join(' OR ')}`);
-  // The same key, NULL matching NULL, written as equalities an engine can hash (IS NOT DISTINCT FROM is not, on PostgreSQL).
-  const same = keys.map((k) => `coalesce(CAST(${t}.${k} AS VARCHAR), '') = coalesce(CAST(r.${k} AS VARCHAR), '') AND (${t}.${k} IS NULL) = (r.${k} IS NULL)`).join(' AND ');
-  await exec(`UPDATE ${t} SET ${touched.map((c) => `${id(c.column)} = r.${id(c.column)}`).join(', ')} FROM ${REFILLED} r WHERE ${same}`);
+  // New rows only (`newRows`: the load's rows, none of them stored before): their sums are added
+  // to the clusters' (a sum over no rows is NULL, and NULL plus a sum is that sum). Otherwise
+  // the months' columns are cleared where they held rows and written again.
+  const added = (c: { column: string; kind: 'rows' | 'count' | 'sum' }) => {
+    const [mine, theirs] = [`${t}.${id(c.column)}`, `r.${id(c.column)}`];
+    return c.kind === 'sum' ? `CASE WHEN ${theirs} IS NULL THEN ${mine} WHEN ${mine} IS NULL THEN ${theirs} ELSE ${mine} + ${theirs} END` : `${mine} + ${theirs}`;
+  };
+  if (newRows === null) await exec(`UPDATE ${t} SET ${touched.map((c) => `${id(c.column)} = ${empty(c.kind)}`).join(', ')} WHERE ${months.map((i) => `${id(rowsColumn(i))} > 0`).join(' OR ')}`);
+  // The same key, NULL matching NULL, as a condition the engine joins by hashing: DuckDB hashes
+  // IS NOT DISTINCT FROM; PostgreSQL does not, so there it is two equalities.
+  // A cluster's attributes follow from the cluster: matching on the other keys is enough.
+  const matched = [layout.cluster, ...layout.dimensions.filter((d) => !(layout.perCluster ?? []).includes(d))].map(id);
+  const same = matched
+    .map((k) => (hashesNullSafe ? `${t}.${k} IS NOT DISTINCT FROM r.${k}` : `coalesce(CAST(${t}.${k} AS VARCHAR), '') = coalesce(CAST(r.${k} AS VARCHAR), '') AND (${t}.${k} IS NULL) = (r.${k} IS NULL)`))
+    .join(' AND ');
+  await exec(`UPDATE ${t} SET ${touched.map((c) => `${id(c.column)} = ${newRows === null ? `r.${id(c.column)}` : added(c)}`).join(', ')} FROM ${REFILLED} r WHERE ${same}`);
   const all = layout.periods.flatMap((_, i) => periodColumns(layout, i));
   const values = all.map((c) => (touched.some((x) => x.column === c.column) ? `r.${id(c.column)}` : empty(c.kind)));
   await exec(
@@ -152,7 +168,7 @@ export async function refillMonths(exec: Exec, table: string, source: ClusteredS
   const time = id(source.timeSource.column);
   const inMonths = months.map((i) => `(${time} >= ${timestampSql(layout.periods[i] ?? '')} AND ${time} < ${timestampSql(new Date(MONTH_AFTER(layout.periods[i] ?? '')).toISOString())})`).join(' OR ');
   const clocks = source.clockColumns.map((c, i) => `max(${id(c)}) AS c${i}`).join(', ');
-  const [row] = await exec(`SELECT min(${time}) AS first, max(${time}) AS last${clocks ? `, ${clocks}` : ''} FROM ${id(source.timeSource.table)} WHERE ${inMonths}`);
+  const [row] = await exec(`SELECT min(${time}) AS first, max(${time}) AS last${clocks ? `, ${clocks}` : ''} FROM ${newRows ?? id(source.timeSource.table)} WHERE ${inMonths}`);
   const earliest = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a < b ? a : b);
   const latest = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a > b ? a : b);
   const clockFrom = source.clockColumns.map((_, i) => asIso(row?.[`c${i}`])).reduce(latest, layout.clockFrom);

@@ -31,7 +31,7 @@ type Refresh =
   | { readonly kind: 'partitions'; readonly starts: readonly (string | null)[] }
   | { readonly kind: 'append'; readonly starts: readonly string[]; readonly newRowsSql: string; readonly periods: string }
   /** A rollup by cluster: the columns of some of its months (indexes in its layout) refilled from their rows. */
-  | { readonly kind: 'months'; readonly months: readonly number[]; readonly starts: readonly string[] };
+  | { readonly kind: 'months'; readonly months: readonly number[]; readonly starts: readonly string[]; readonly newRows?: { readonly table: string; readonly sql: string } };
 
 /** A load's rows as the table will store them, kept in a temporary table for the length of the load's transaction. */
 interface NewRows {
@@ -154,7 +154,10 @@ async function monthsOf(exec: Exec, engine: Store['engine'], s: StoredRollup, lo
   const starts = t.starts.filter((p): p is string => p !== null);
   const months = starts.map((p) => layout.periods.findIndex((start) => timestampSql(start) === p));
   if (months.some((i) => i < 0)) return { kind: 'all' };
-  return months.length ? { kind: 'months', months, starts } : { kind: 'none' };
+  if (months.length === 0) return { kind: 'none' };
+  // New rows only, kept for the load: their sums are added, no stored row is read again.
+  const newRowsSql = !t.replaces && t.rows ? newRowsOnly(s, t.rows) : null;
+  return { kind: 'months', months, starts, ...(newRowsSql && t.rows ? { newRows: { table: t.rows.table, sql: newRowsSql } } : {}) };
 }
 
 /** A temporary table in the load's transaction (PostgreSQL drops it at the commit; DuckDB's is dropped by {@link applyRefresh}). */
@@ -235,6 +238,7 @@ export function mergePlans(a: RefreshPlan, b: RefreshPlan): RefreshPlan {
     if (stored.layout && refresh.kind !== 'none' && other.kind !== 'none') {
       if (refresh.kind !== 'months' || other.kind !== 'months') return { stored, refresh: { kind: 'all' as const } };
       const months = [...new Set([...refresh.months, ...other.months])];
+      // Two loads in one transaction: the months refilled from the rows, which then hold both.
       return { stored, refresh: { kind: 'months' as const, months, starts: months.map((i) => timestampSql(stored.layout?.periods[i] ?? '')) } };
     }
     if (refresh.kind === 'none') return { stored, refresh: other };
@@ -275,7 +279,7 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
       layout = (await fillClustered(exec, stored.table, storedSource(stored))).layout;
     } else if (refresh.kind === 'months' && layout) {
       const monthsSql = partitionsOnly({ ...stored, partitionGranularity: 'month' }, refresh.starts) ?? `SELECT * FROM (${stored.sql}) AS rows_of_months WHERE ${inPartitions({ ...stored, partitionGranularity: 'month' }, refresh.starts, `rows_of_months.${period}`)}`;
-      layout = await refillMonths(exec, stored.table, storedSource(stored), layout, refresh.months, monthsSql, (name, select) => tempTable(engine, name, select));
+      layout = await refillMonths(exec, stored.table, storedSource(stored), layout, refresh.months, refresh.newRows?.sql ?? monthsSql, (name, select) => tempTable(engine, name, select), refresh.newRows?.table ?? null, engine === 'duckdb');
     } else if (refresh.kind === 'all') {
       await exec(`DELETE FROM ${table}`);
       await exec(`INSERT INTO ${table} ${stored.sql}`, stored.params);

@@ -55,6 +55,8 @@ export interface ClusterLayout {
   readonly cluster: string;
   /** The dimensions' columns. */
   readonly dimensions: readonly string[];
+  /** Those of them with one value per cluster (a customer's attributes): a cluster's row is found by the cluster alone. */
+  readonly perCluster?: readonly string[];
   /** The measures' columns, and how each adds up over periods. */
   readonly measures: readonly { readonly column: string; readonly kind: 'count' | 'sum' }[];
   /** Each period's start (UTC, ISO), in column order: every month from the data's first to its last. */
