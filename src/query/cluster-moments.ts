@@ -146,13 +146,13 @@ const MOMENT_ALIASES = { sum: sumAlias, clusters: CLUSTERS, product: productAlia
  * measures it does not store are read apart (from another rollup or the rows) and put beside
  * the moments by their groups. Null when none answers.
  */
-async function answerFromRollup(store: Store, model: Model, query: CubeQuery | null, p: PreparedClustered, request: ClusterRequest, options: AnswerOptions): Promise<ClusteredRow[] | null> {
+async function answerFromRollup(store: Store, model: Model, query: CubeQuery, p: PreparedClustered, request: ClusterRequest, options: AnswerOptions): Promise<ClusteredRow[] | null> {
   if (request.clustersFirst === 'never') return null;
   const usable = await rollupsFor(store, model, options);
   if (!usable.some((u) => u.stored.layout)) return null;
   const moments = { cluster: request.cluster, products: request.products, positive: request.positive ?? [] };
   const match = matchClustered(p.plan, p.keys, moments, usable);
-  if (!('use' in match) || (match.missing.length > 0 && query === null)) return null;
+  if (!('use' in match)) return null;
   const node = clusteredReadSql(p.plan, p.keys, moments, match, MOMENT_ALIASES);
   const rows = clusteredRows(p, await runStatement(store, { ...node, limit: p.asked.limit, offset: p.asked.offset || null }, options), request);
   if (match.missing.length === 0 || rows.length === 0) return rows;
@@ -173,9 +173,12 @@ async function answerFromRollup(store: Store, model: Model, query: CubeQuery | n
 /** The most groups a read apart returns: a read with as many may have been cut short. */
 const MAX_GROUPS = 50_000;
 
-async function answerPrepared(store: Store, model: Model, p: PreparedClustered, request: ClusterRequest, options: AnswerOptions, query: CubeQuery | null = null): Promise<ClusteredRow[]> {
-  const fromRollup = await answerFromRollup(store, model, query, p, request, options);
-  if (fromRollup) return fromRollup;
+async function answerPrepared(store: Store, model: Model, p: PreparedClustered, request: ClusterRequest, options: AnswerOptions, query: CubeQuery): Promise<ClusteredRow[]> {
+  return (await answerFromRollup(store, model, query, p, request, options)) ?? answerFromRows(store, model, p, request, options);
+}
+
+/** The read from the rows: one row per group and cluster, summed up per group in the engine. */
+async function answerFromRows(store: Store, model: Model, p: PreparedClustered, request: ClusterRequest, options: AnswerOptions): Promise<ClusteredRow[]> {
   const aliases = p.keys.map((s) => s.alias);
   // Groups in the order of their keys, so a caller can page with offset.
   const outer = select({
@@ -272,7 +275,7 @@ export async function answerClusteredSets(
 ): Promise<ClusteredRow[][]> {
   const prepared = queries.map((q) => prepareClustered(model, q, request, options));
   // Each read a rollup by cluster answers is read from it on its own (a few columns of a row per cluster).
-  const fromRollups = await Promise.all(prepared.map((p, i) => answerFromRollup(store, model, queries[i] ?? null, p, request, options)));
+  const fromRollups = await Promise.all(queries.map((q, i) => answerFromRollup(store, model, q, prepared[i] as PreparedClustered, request, options)));
   const answers: (ClusteredRow[] | undefined)[] = fromRollups.map((r) => r ?? undefined);
   // The others share a pass over the rows where they can.
   const restAt = prepared.flatMap((_, i) => (answers[i] === undefined ? [i] : []));
@@ -326,6 +329,7 @@ export async function answerClusteredSets(
       if (complete && (p.keys.length > 0 || own.length > 0)) answers[restAt[i] ?? -1] = clusteredRows(p, own.slice(offset, wanted), request);
     });
   }
-  for (const [i, p] of prepared.entries()) answers[i] ??= await answerPrepared(store, model, p, request, options, queries[i] ?? null);
+  // No rollup answered these (asked above): read alone from the rows.
+  for (const [i, p] of prepared.entries()) answers[i] ??= await answerFromRows(store, model, p, request, options);
   return answers as ClusteredRow[][];
 }

@@ -1,7 +1,7 @@
 import type { Predicate, QueryPlan, Selection } from '../query/plan.js';
 import { predicateExpr, type PredicateScope } from '../sql/filter-sql.js';
 import { concat, identifier, logical, raw, select, type SelectColumn, type SelectNode, type SqlExpr } from '../sql/nodes.js';
-import { periodColumn, rowsColumn, timestampSql } from './clustered.js';
+import { monthAfter, periodColumn, rowsColumn, timestampSql } from './clustered.js';
 import { conditionRange, topLevel, type NoRollup, type UsableRollup } from './match.js';
 import type { ClusterLayout } from './registry.js';
 
@@ -24,11 +24,6 @@ export interface ClusterMoments {
   readonly products: readonly (readonly [string, string])[];
   readonly positive: readonly string[];
 }
-
-const MONTH_MS = (iso: string): number => {
-  const d = new Date(iso);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
-};
 
 /** The members a predicate reads, and whether it holds a segment or a measure filter. */
 function reads(p: Predicate): { paths: string[]; other: boolean } {
@@ -105,7 +100,7 @@ function matchOne(plan: QueryPlan, keys: readonly Selection[], moments: ClusterM
     for (const [i, start] of layout.periods.entries()) {
       // The month's rows lie in [a, b]: inside the range, all kept; outside it, none.
       const a = Math.max(Date.parse(start), first);
-      const b = Math.min(MONTH_MS(start) - 1, last);
+      const b = Math.min(monthAfter(start) - 1, last);
       if (a > b) continue;
       if (a >= lo && b < hi) periods.push(i);
       else if (b >= lo && a < hi) return { reason: `the range cuts ${start.slice(0, 7)}, a month of ${name}` };

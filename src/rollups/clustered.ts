@@ -47,6 +47,12 @@ export const asIso = (v: unknown): string | null => {
   return d.toISOString();
 };
 
+/** The start of the month after the one holding `iso` (ms, UTC). */
+export const monthAfter = (iso: string): number => {
+  const d = new Date(iso);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+};
+
 /** Every month start from the one holding `first` to the one holding `last` (UTC). */
 export function monthsBetween(first: string, last: string): string[] {
   const a = new Date(first);
@@ -60,13 +66,7 @@ export function monthsBetween(first: string, last: string): string[] {
 
 /** The layout the time table's rows give: its months, its first and last instant, and the latest instant compared with the clock. */
 export async function layoutFor(exec: Exec, source: ClusteredSource): Promise<ClusterLayout> {
-  const table = sqlIdentifier(source.timeSource.table);
-  const time = sqlIdentifier(source.timeSource.column);
-  const clocks = source.clockColumns.map((c, i) => `max(${sqlIdentifier(c)}) AS c${i}`).join(', ');
-  const [row] = await exec(`SELECT min(${time}) AS first, max(${time}) AS last${clocks ? `, ${clocks}` : ''} FROM ${table}`);
-  const first = asIso(row?.['first']);
-  const last = asIso(row?.['last']);
-  const clockFrom = source.clockColumns.map((_, i) => asIso(row?.[`c${i}`])).reduce<string | null>((a, b) => (a === null ? b : b === null ? a : a > b ? a : b), null);
+  const { first, last, clockFrom } = await dataBounds(exec, source, sqlIdentifier(source.timeSource.table), null);
   return {
     cluster: source.cluster,
     dimensions: source.dimensions,
@@ -78,6 +78,19 @@ export async function layoutFor(exec: Exec, source: ClusteredSource): Promise<Cl
     clockFrom,
     clockColumns: source.clockColumns,
   };
+}
+
+/** The earlier and the later of two instants (ISO), null standing for none. */
+const earliest = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a < b ? a : b);
+const latest = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a > b ? a : b);
+
+/** The first and last instant of the time column in `from` (rows matching `where`), and the latest instant compared with the clock. */
+async function dataBounds(exec: Exec, source: ClusteredSource, from: string, where: string | null): Promise<{ first: string | null; last: string | null; clockFrom: string | null }> {
+  const time = sqlIdentifier(source.timeSource.column);
+  const clocks = source.clockColumns.map((c, i) => `max(${sqlIdentifier(c)}) AS c${i}`).join(', ');
+  const [row] = await exec(`SELECT min(${time}) AS first, max(${time}) AS last${clocks ? `, ${clocks}` : ''} FROM ${from}${where ? ` WHERE ${where}` : ''}`);
+  const clockFrom = source.clockColumns.map((_, i) => asIso(row?.[`c${i}`])).reduce(latest, null);
+  return { first: asIso(row?.['first']), last: asIso(row?.['last']), clockFrom };
 }
 
 /** Each period's columns, in the table's order: its rows, then each measure. */
@@ -166,17 +179,7 @@ export async function refillMonths(exec: Exec, table: string, source: ClusteredS
   );
   await exec(`DROP TABLE ${REFILLED}`);
   const time = id(source.timeSource.column);
-  const inMonths = months.map((i) => `(${time} >= ${timestampSql(layout.periods[i] ?? '')} AND ${time} < ${timestampSql(new Date(MONTH_AFTER(layout.periods[i] ?? '')).toISOString())})`).join(' OR ');
-  const clocks = source.clockColumns.map((c, i) => `max(${id(c)}) AS c${i}`).join(', ');
-  const [row] = await exec(`SELECT min(${time}) AS first, max(${time}) AS last${clocks ? `, ${clocks}` : ''} FROM ${newRows ?? id(source.timeSource.table)} WHERE ${inMonths}`);
-  const earliest = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a < b ? a : b);
-  const latest = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a > b ? a : b);
-  const clockFrom = source.clockColumns.map((_, i) => asIso(row?.[`c${i}`])).reduce(latest, layout.clockFrom);
-  return { ...layout, first: earliest(layout.first, asIso(row?.['first'])), last: latest(layout.last, asIso(row?.['last'])), clockFrom };
+  const inMonths = months.map((i) => `(${time} >= ${timestampSql(layout.periods[i] ?? '')} AND ${time} < ${timestampSql(new Date(monthAfter(layout.periods[i] ?? '')).toISOString())})`).join(' OR ');
+  const bounds = await dataBounds(exec, source, newRows ?? id(source.timeSource.table), inMonths);
+  return { ...layout, first: earliest(layout.first, bounds.first), last: latest(layout.last, bounds.last), clockFrom: latest(layout.clockFrom, bounds.clockFrom) };
 }
-
-/** The start of the month after the one starting at `iso` (ms). */
-const MONTH_AFTER = (iso: string): number => {
-  const d = new Date(iso);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
-};

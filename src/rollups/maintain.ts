@@ -123,12 +123,9 @@ async function refreshOf(exec: Exec, engine: Store['engine'], s: StoredRollup, l
   const affecting = loads.filter((l) => s.sourceTables.includes(l.table.toLowerCase()));
   if (affecting.length === 0) return { kind: 'none' };
   const source = s.timeSource;
-  if (s.layout) return monthsOf(exec, engine, s, loads, affecting, touched, scratch);
+  if (s.layout) return monthsOf(exec, engine, s, affecting, touched, scratch);
   if (!source || affecting.some((l) => l.replace || l.table.toLowerCase() !== source.table)) return { kind: 'all' };
-  const key = `${source.table}|${source.column}|${s.partitionGranularity}|${affecting.map((l) => l.table).join()}`;
-  let found = touched.get(key);
-  if (!found) touched.set(key, (found = touchedPartitions(exec, engine, source, s.partitionGranularity, affecting, scratch)));
-  const t = await found;
+  const t = await touchedOnce(exec, engine, source, s.partitionGranularity, affecting, touched, scratch);
   if (t.kind !== 'touched') return { kind: t.kind };
   const starts = t.starts.filter((p): p is string => p !== null);
   // The rollup's rows of the touched partitions, as ranges: the merge reads and rewrites only those.
@@ -141,14 +138,11 @@ async function refreshOf(exec: Exec, engine: Store['engine'], s: StoredRollup, l
  * What a load does to a rollup by cluster: the months it touches refilled, when the rollup already
  * has their columns; else (a new month, a replacing load, a load of customers) refilled whole.
  */
-async function monthsOf(exec: Exec, engine: Store['engine'], s: StoredRollup, loads: readonly LoadedTable[], affecting: readonly LoadedTable[], touched: Map<string, Promise<Touched>>, scratch: string[]): Promise<Refresh> {
+async function monthsOf(exec: Exec, engine: Store['engine'], s: StoredRollup, affecting: readonly LoadedTable[], touched: Map<string, Promise<Touched>>, scratch: string[]): Promise<Refresh> {
   const source = s.timeSource;
   const layout = s.layout;
   if (!source || !layout || affecting.some((l) => l.replace || l.table.toLowerCase() !== source.table)) return { kind: 'all' };
-  const key = `${source.table}|${source.column}|month|${affecting.map((l) => l.table).join()}`;
-  let found = touched.get(key);
-  if (!found) touched.set(key, (found = touchedPartitions(exec, engine, source, 'month', affecting, scratch)));
-  const t = await found;
+  const t = await touchedOnce(exec, engine, source, 'month', affecting, touched, scratch);
   if (t.kind !== 'touched') return { kind: t.kind };
   // Rows without a time are in no month of the rollup.
   const starts = t.starts.filter((p): p is string => p !== null);
@@ -158,6 +152,14 @@ async function monthsOf(exec: Exec, engine: Store['engine'], s: StoredRollup, lo
   // New rows only, kept for the load: their sums are added, no stored row is read again.
   const newRowsSql = !t.replaces && t.rows ? newRowsOnly(s, t.rows) : null;
   return { kind: 'months', months, starts, ...(newRowsSql && t.rows ? { newRows: { table: t.rows.table, sql: newRowsSql } } : {}) };
+}
+
+/** {@link touchedPartitions}, once per time column, granularity and loads: rollups sharing them share one look at the input. */
+function touchedOnce(exec: Exec, engine: Store['engine'], source: { readonly table: string; readonly column: string }, g: string, affecting: readonly LoadedTable[], touched: Map<string, Promise<Touched>>, scratch: string[]): Promise<Touched> {
+  const key = `${source.table}|${source.column}|${g}|${affecting.map((l) => l.table).join()}`;
+  let found = touched.get(key);
+  if (!found) touched.set(key, (found = touchedPartitions(exec, engine, source, g, affecting, scratch)));
+  return found;
 }
 
 /** A temporary table in the load's transaction (PostgreSQL drops it at the commit; DuckDB's is dropped by {@link applyRefresh}). */
@@ -278,7 +280,8 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
     if (refresh.kind === 'all' && layout) {
       layout = (await fillClustered(exec, stored.table, storedSource(stored))).layout;
     } else if (refresh.kind === 'months' && layout) {
-      const monthsSql = partitionsOnly({ ...stored, partitionGranularity: 'month' }, refresh.starts) ?? `SELECT * FROM (${stored.sql}) AS rows_of_months WHERE ${inPartitions({ ...stored, partitionGranularity: 'month' }, refresh.starts, `rows_of_months.${period}`)}`;
+      const monthly = { ...stored, partitionGranularity: 'month' };
+      const monthsSql = partitionsOnly(monthly, refresh.starts) ?? `SELECT * FROM (${stored.sql}) AS rows_of_months WHERE ${inPartitions(monthly, refresh.starts, `rows_of_months.${period}`)}`;
       layout = await refillMonths(exec, stored.table, storedSource(stored), layout, refresh.months, refresh.newRows?.sql ?? monthsSql, (name, select) => tempTable(engine, name, select), refresh.newRows?.table ?? null, engine === 'duckdb');
     } else if (refresh.kind === 'all') {
       await exec(`DELETE FROM ${table}`);
