@@ -19,6 +19,7 @@ import { ingestFiles } from '../src/ingest/index.js';
 import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
 import { allAccess, type CubeQuery } from '../src/query/index.js';
 import { answerClustered, answerClusteredSets, type ClusterRequest } from '../src/query/cluster-moments.js';
+import { asIso } from '../src/rollups/clustered.js';
 import { buildRollups, rollupStatus } from '../src/rollups/index.js';
 import { planRefresh, type LoadedTable } from '../src/rollups/maintain.js';
 import { inTransaction } from '../src/rollups/transaction.js';
@@ -101,12 +102,14 @@ async function watching<T>(store: Store, fn: () => Promise<T>): Promise<{ value:
   }
 }
 
-async function everyReadExact(store: Store, label: string): Promise<void> {
+/** Every read equals the rows' answer; and is served by the rollup the read names (`served`: false when new data makes the reads' clock too early). */
+async function everyReadExact(store: Store, label: string, served = true): Promise<void> {
   for (const r of READS) {
     const now = r.now ?? NOW;
     const rows = await answerClustered(store, model, r.query, { ...REQUEST, clustersFirst: 'never' }, { now, access: allAccess('local'), useRollups: false });
     const { value, read } = await watching(store, () => answerClustered(store, model, r.query, REQUEST, { now, access: allAccess('local') }));
     assert.deepEqual(value, rows, `${label}: ${r.name}`);
+    if (!served) continue;
     if (r.servedBy) assert.equal(read[0], r.servedBy, `${label}: ${r.name} is read from ${r.servedBy} (read: ${read.join(', ')})`);
     else assert.ok(!read.some((t) => t.startsWith('uprate_rollup_offers_per')), `${label}: ${r.name} reads the rows (read: ${read.join(', ')})`);
   }
@@ -163,10 +166,10 @@ for (const engine of ['duckdb', 'postgres'] as const) {
     });
 
     /** Loads an offers file: the rollups by customer stay fresh, and every read is still the rows' answer. */
-    async function loadedExact(file: string, label: string): Promise<void> {
+    async function loadedExact(file: string, label: string, served = true): Promise<void> {
       await ingestFiles(store, { table: 'offers', files: [file] });
       assert.deepEqual((await rollupStatus(store, model)).filter((s) => s.name.includes('per')).map((s) => s.state), ['fresh', 'fresh'], label);
-      await everyReadExact(store, label);
+      await everyReadExact(store, label, served);
     }
 
     /** Plans a load into `table` and throws the transaction away: the refresh each rollup by customer would get. */
@@ -190,6 +193,9 @@ for (const engine of ['duckdb', 'postgres'] as const) {
       assert.deepEqual(await planned(offers(`offer_id, ${columns}`)), ['Offers.perChannel: months', 'Offers.perCustomer: months']);
       const before = columns.replace('offered_at', "offered_at - INTERVAL '3 years' AS offered_at");
       assert.deepEqual(await planned(offers(`offer_id, ${before}`)), ['Offers.perChannel: all', 'Offers.perCustomer: all']);
+      // Months after the last get their columns: still a refill of the touched months.
+      const after = columns.replace('offered_at', "offered_at + INTERVAL '3 years' AS offered_at");
+      assert.deepEqual(await planned(offers(`'new-' || offer_id AS offer_id, ${after}`)), ['Offers.perChannel: months', 'Offers.perCustomer: months']);
       // Only the rollup holding customer attributes reads customers.
       assert.deepEqual(await planned({ table: 'customers', key: 'customer_id', rowsSql: 'SELECT * FROM customers LIMIT 5' }), ['Offers.perChannel: none', 'Offers.perCustomer: all']);
     });
@@ -222,6 +228,41 @@ for (const engine of ['duckdb', 'postgres'] as const) {
 
     test('a load that moves offers 40 days earlier (some into a month before the data) refills them: fresh and exact', async () => {
       await loadedExact(shifted('moved-offers.csv', 5, -40), 'after moved offers');
+    });
+
+    test('new offers in the months after the data (with a month between them left empty) add those months\' columns: fresh and exact', async () => {
+      const [row] = await store.query('SELECT max(offered_at) AS last FROM offers');
+      const last = Date.parse(String(asIso(row?.['last'])));
+      let n = 0;
+      const later = changed('later-offers.csv', 9, (cells, header) => {
+        const id = header.indexOf('offer_id');
+        cells[id] = `later-${cells[id] ?? ''}`;
+        // Each offer (with its acceptance or decline) moved to 20 or 80 days after the data's last offer.
+        n += 1;
+        const days = Math.ceil((last - Date.parse(cells[header.indexOf('offered_at')] ?? '')) / 86_400_000) + (n % 2 === 0 ? 20 : 80);
+        for (const column of ['offered_at', 'accepted_at', 'declined_at']) {
+          const i = header.indexOf(column);
+          if (i >= 0) cells[i] = shift(cells[i] ?? '', days);
+        }
+      });
+      // The reads' clock is now before the data's end: exact, from the rows.
+      await loadedExact(later, 'after offers in later months', false);
+      // Stored offers moved further into later months (a replacing load): the months they leave and reach refilled.
+      await loadedExact(shifted('later-moved.csv', 11, 75), 'after stored offers moved into later months', false);
+      // Read after the data's end, the new months (the empty one among them) come from the rollup, as the rows give them.
+      const clock = new Date(last + 400 * 86_400_000);
+      const start = new Date(last);
+      const from = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
+      for (const query of [
+        { measures: ['Offers.count', 'Offers.accepted', 'Offers.expansionRevenue'], timeDimensions: range(from, clock.toISOString().slice(0, 10), 'month') },
+        { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Customers.accountSize'], timeDimensions: range('2000-01-01', clock.toISOString().slice(0, 10)) },
+      ]) {
+        const rows = await answerClustered(store, model, query, { ...REQUEST, clustersFirst: 'never' }, { now: clock, access: allAccess('local'), useRollups: false });
+        const { value, read } = await watching(store, () => answerClustered(store, model, query, REQUEST, { now: clock, access: allAccess('local') }));
+        assert.deepEqual(value, rows, JSON.stringify(query));
+        assert.equal(read[0], 'uprate_rollup_offers_per_customer', `${JSON.stringify(query)} read ${read.join(', ')}`);
+        assert.ok(rows.filter((r) => Number(r.data['Offers.count']) > 0).length >= (query.dimensions ? 3 : 2), `the later months have offers: ${JSON.stringify(rows).slice(0, 300)}`);
+      }
     });
   });
 }

@@ -64,6 +64,20 @@ export function monthsBetween(first: string, last: string): string[] {
   return out;
 }
 
+/**
+ * A layout's months widened to hold some month starts (SQL timestamps): the same when it holds
+ * them, every month up to the latest when they reach past its last, null when one lies before its
+ * first (or it has none).
+ */
+export function widened(periods: readonly string[], starts: readonly string[]): readonly string[] | null {
+  const first = periods[0];
+  if (first === undefined) return null;
+  const isos = starts.map((p) => asIso(p.replace(/^TIMESTAMP '(.*)'$/, '$1')) ?? '');
+  if (isos.some((iso) => iso < first)) return null;
+  const last = isos.reduce((a, b) => (b > a ? b : a), periods[periods.length - 1] ?? first);
+  return last > (periods[periods.length - 1] ?? first) ? monthsBetween(first, last) : periods;
+}
+
 /** The layout the time table's rows give: its months, its first and last instant, and the latest instant compared with the clock. */
 export async function layoutFor(exec: Exec, source: ClusteredSource): Promise<ClusterLayout> {
   const { first, last, clockFrom } = await dataBounds(exec, source, sqlIdentifier(source.timeSource.table), null);
@@ -135,6 +149,30 @@ export function storedSource(stored: { readonly sql: string; readonly params: re
   const { layout, timeSource } = stored;
   if (!layout || !timeSource) throw new InternalError(`rollup ${stored.name} is not a rollup by cluster`);
   return { sql: stored.sql, params: stored.params, timeColumn: stored.timeColumn, cluster: layout.cluster, dimensions: layout.dimensions, perCluster: layout.perCluster ?? [], measures: layout.measures, timeSource, clockColumns: layout.clockColumns };
+}
+
+/**
+ * Adds the columns of months after the layout's last, typed as its first month's (a load reaching
+ * a new month): every cluster's row reads empty there until the months are refilled. Months before
+ * the first cannot be added this way (a month's columns are named by its place in the layout).
+ * Answers the wider layout.
+ */
+export async function addMonths(exec: Exec, table: string, layout: ClusterLayout, periods: readonly string[]): Promise<ClusterLayout> {
+  if (layout.periods.length === 0 || periods.slice(0, layout.periods.length).some((p, i) => p !== layout.periods[i])) {
+    throw new InternalError(`rollup table ${table}: months can only be added after its last`);
+  }
+  const typed = await exec(`SELECT column_name AS c, data_type AS t FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`, [table]);
+  const typeOf = new Map(typed.map((r) => [String(r['c']), String(r['t'])]));
+  const model = periodColumns(layout, 0);
+  for (let i = layout.periods.length; i < periods.length; i++) {
+    for (const [k, c] of periodColumns(layout, i).entries()) {
+      const type = typeOf.get(model[k]?.column ?? '');
+      if (!type) throw new InternalError(`rollup table ${table} has no column ${model[k]?.column ?? '?'}`);
+      // A count over no rows is 0, a sum NULL — as a fill writes them.
+      await exec(`ALTER TABLE ${sqlIdentifier(table)} ADD COLUMN ${sqlIdentifier(c.column)} ${type}${c.kind === 'sum' ? '' : ' DEFAULT 0'}`);
+    }
+  }
+  return { ...layout, periods: [...periods] };
 }
 
 /** The touched months' rows, turned sideways (temporary, dropped before the next rollup). */

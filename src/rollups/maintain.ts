@@ -1,6 +1,6 @@
 import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, Store } from '../store/store.js';
-import { asIso, fillClustered, refillMonths, storedSource, timestampSql } from './clustered.js';
+import { addMonths, asIso, fillClustered, refillMonths, storedSource, timestampSql, widened } from './clustered.js';
 import { hasRegistryTable, registryIn, versionIn, type StoredRollup } from './registry.js';
 
 /** A table an ingest is writing: the checked rows (a SELECT), its key, and whether it replaces the table. */
@@ -30,8 +30,11 @@ type Refresh =
   | { readonly kind: 'all' }
   | { readonly kind: 'partitions'; readonly starts: readonly (string | null)[] }
   | { readonly kind: 'append'; readonly starts: readonly string[]; readonly newRowsSql: string; readonly periods: string }
-  /** A rollup by cluster: the columns of some of its months (indexes in its layout) refilled from their rows. */
-  | { readonly kind: 'months'; readonly months: readonly number[]; readonly starts: readonly string[]; readonly newRows?: { readonly table: string; readonly sql: string } };
+  /**
+   * A rollup by cluster: the columns of some of its months (indexes in its layout, or in `periods`
+   * when the load reaches months after its last, whose columns are added first) refilled from their rows.
+   */
+  | { readonly kind: 'months'; readonly months: readonly number[]; readonly starts: readonly string[]; readonly periods?: readonly string[]; readonly newRows?: { readonly table: string; readonly sql: string } };
 
 /** A load's rows as the table will store them, kept in a temporary table for the length of the load's transaction. */
 interface NewRows {
@@ -135,8 +138,9 @@ async function refreshOf(exec: Exec, engine: Store['engine'], s: StoredRollup, l
 }
 
 /**
- * What a load does to a rollup by cluster: the months it touches refilled, when the rollup already
- * has their columns; else (a new month, a replacing load, a load of customers) refilled whole.
+ * What a load does to a rollup by cluster: the months it touches refilled — a month after the
+ * rollup's last gets its columns first (a day's offers opening a new month cost a few columns, not
+ * a rebuild); a month before its first, a replacing load or a load of customers refill it whole.
  */
 async function monthsOf(exec: Exec, engine: Store['engine'], s: StoredRollup, affecting: readonly LoadedTable[], touched: Map<string, Promise<Touched>>, scratch: string[]): Promise<Refresh> {
   const source = s.timeSource;
@@ -146,12 +150,13 @@ async function monthsOf(exec: Exec, engine: Store['engine'], s: StoredRollup, af
   if (t.kind !== 'touched') return { kind: t.kind };
   // Rows without a time are in no month of the rollup.
   const starts = t.starts.filter((p): p is string => p !== null);
-  const months = starts.map((p) => layout.periods.findIndex((start) => timestampSql(start) === p));
-  if (months.some((i) => i < 0)) return { kind: 'all' };
-  if (months.length === 0) return { kind: 'none' };
+  if (starts.length === 0) return { kind: 'none' };
+  const periods = widened(layout.periods, starts);
+  if (!periods) return { kind: 'all' };
+  const months = starts.map((p) => periods.findIndex((start) => timestampSql(start) === p));
   // New rows only, kept for the load: their sums are added, no stored row is read again.
   const newRowsSql = !t.replaces && t.rows ? newRowsOnly(s, t.rows) : null;
-  return { kind: 'months', months, starts, ...(newRowsSql && t.rows ? { newRows: { table: t.rows.table, sql: newRowsSql } } : {}) };
+  return { kind: 'months', months, starts, ...(periods.length > layout.periods.length ? { periods } : {}), ...(newRowsSql && t.rows ? { newRows: { table: t.rows.table, sql: newRowsSql } } : {}) };
 }
 
 /** {@link touchedPartitions}, once per time column, granularity and loads: rollups sharing them share one look at the input. */
@@ -239,9 +244,11 @@ export function mergePlans(a: RefreshPlan, b: RefreshPlan): RefreshPlan {
     // A rollup by cluster is refilled by month, never by the plain partition refresh.
     if (stored.layout && refresh.kind !== 'none' && other.kind !== 'none') {
       if (refresh.kind !== 'months' || other.kind !== 'months') return { stored, refresh: { kind: 'all' as const } };
+      // Either may reach months after the rollup's last: the wider of the two holds both.
+      const periods = [refresh.periods, other.periods].reduce((a, b) => ((b?.length ?? 0) > (a?.length ?? 0) ? b : a)) ?? stored.layout.periods;
       const months = [...new Set([...refresh.months, ...other.months])];
       // Two loads in one transaction: the months refilled from the rows, which then hold both.
-      return { stored, refresh: { kind: 'months' as const, months, starts: months.map((i) => timestampSql(stored.layout?.periods[i] ?? '')) } };
+      return { stored, refresh: { kind: 'months' as const, months, starts: months.map((i) => timestampSql(periods[i] ?? '')), ...(periods.length > stored.layout.periods.length ? { periods } : {}) } };
     }
     if (refresh.kind === 'none') return { stored, refresh: other };
     if (other.kind === 'none') return { stored, refresh };
@@ -280,6 +287,7 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
     if (refresh.kind === 'all' && layout) {
       layout = (await fillClustered(exec, stored.table, storedSource(stored))).layout;
     } else if (refresh.kind === 'months' && layout) {
+      if (refresh.periods) layout = await addMonths(exec, stored.table, layout, refresh.periods);
       const monthly = { ...stored, partitionGranularity: 'month' };
       const monthsSql = partitionsOnly(monthly, refresh.starts) ?? `SELECT * FROM (${stored.sql}) AS rows_of_months WHERE ${inPartitions(monthly, refresh.starts, `rows_of_months.${period}`)}`;
       layout = await refillMonths(exec, stored.table, storedSource(stored), layout, refresh.months, refresh.newRows?.sql ?? monthsSql, (name, select) => tempTable(engine, name, select), refresh.newRows?.table ?? null, engine === 'duckdb');
