@@ -80,7 +80,9 @@ function edgeCases(now: Date): { name: string; query: CubeQuery; access?: Access
     { name: 'by industry × engagement, filtered on channel (OR with NULL)', query: { measures: rate, dimensions: ['Customers.industry', 'Customers.engagementTier'], filters: [{ or: [{ member: 'Offers.channel', operator: 'equals', values: ['email'] }, { member: 'Offers.channel', operator: 'notSet' }] }] } },
     { name: 'by offer name, upsells, paged', query: { measures: rate, dimensions: ['Offers.offerName'], filters: [{ member: 'Offers.offerType', operator: 'equals', values: ['upsell'] }], order: [['Offers.count', 'desc'], ['Offers.offerName', 'asc']], limit: 5, offset: 2, total: true } },
     { name: 'a tenant (stored dimension)', query: { measures: rate, dimensions: ['Customers.accountSize'], timeDimensions: [month] }, access: tenantAccess([{ member: 'Customers.industry', operator: 'equals', values: ['retail'] }]) },
-    { name: 'a tenant (dimension no rollup stores)', query: { measures: rate, dimensions: ['Offers.channel'] }, access: tenantAccess([{ member: 'Customers.region', operator: 'equals', values: ['emea'] }]) },
+    { name: 'a tenant (no rollup stores both the dimension and the tenant\'s member)', query: { measures: rate, dimensions: ['Offers.offerName'] }, access: tenantAccess([{ member: 'Customers.region', operator: 'equals', values: ['emea'] }]) },
+    { name: 'a tenant by region (stored with the dimension)', query: { measures: rate, dimensions: ['Offers.channel'] }, access: tenantAccess([{ member: 'Customers.region', operator: 'equals', values: ['emea'] }]) },
+    { name: 'by region × plan and month, upsells', query: { measures: rate, dimensions: ['Customers.region', 'Customers.plan'], timeDimensions: [{ ...month, dateRange: ['2024-08-01', '2025-05-31'] }], filters: [{ member: 'Offers.offerType', operator: 'equals', values: ['upsell'] }] } },
     { name: 'as of a past instant', query: { measures: rate, dimensions: ['Offers.offerType'], timeDimensions: [{ dimension: 'Offers.offeredAt', granularity: 'month', dateRange: ['2024-07-01', '2025-01-20'] }] }, now: new Date('2025-01-20T09:30:00Z') },
     { name: 'in another time zone (rows)', query: { measures: rate, timeDimensions: [month], timezone: 'America/New_York' } },
   ];
@@ -271,7 +273,7 @@ for (const { engine, skip } of engines) {
       assert.equal(reloaded.code, 0, reloaded.stderr);
       assert.match(reloaded.stdout, /updated/);
       const states = await rollupStatus(await open(), model);
-      assert.deepEqual(states.map((s) => [s.name, s.state]), [['Offers.daily', 'fresh'], ['Offers.segments', 'fresh']]);
+      assert.deepEqual(states.map((s) => [s.name, s.state]), [['Offers.daily', 'fresh'], ['Offers.segments', 'fresh'], ['Offers.regions', 'fresh']]);
       const { served } = await compareAll(await open(), model, `${engine.engine} after a re-load`);
       assert.ok(served >= 15);
     });
@@ -281,7 +283,7 @@ for (const { engine, skip } of engines) {
       assert.equal(loaded.code, 0, loaded.stderr);
       assert.match(loaded.stdout, /inserted/);
       const states = await rollupStatus(await open(), model);
-      assert.deepEqual(states.map((s) => [s.name, s.state]), [['Offers.daily', 'fresh'], ['Offers.segments', 'fresh']]);
+      assert.deepEqual(states.map((s) => [s.name, s.state]), [['Offers.daily', 'fresh'], ['Offers.segments', 'fresh'], ['Offers.regions', 'fresh']]);
       const { served } = await compareAll(await open(), model, `${engine.engine} after a load of new offers`);
       assert.ok(served >= 15);
     });
@@ -305,7 +307,7 @@ for (const { engine, skip } of engines) {
       assert.match(after.stdout, /Offers\.segments\s+missing/);
       const unknown = await cli(['rollups', 'build', 'Offers.nope']);
       assert.equal(unknown.code, 1);
-      assert.match(unknown.stderr, /the model has no rollup Offers\.nope[\s\S]*Offers\.daily, Offers\.segments/);
+      assert.match(unknown.stderr, /the model has no rollup Offers\.nope[\s\S]*Offers\.daily, Offers\.segments, Offers\.regions/);
     });
 
     test('the server lists, builds and drops them (admin routes)', async () => {
@@ -316,7 +318,7 @@ for (const { engine, skip } of engines) {
         const [segments] = (built.json() as { built: { name: string; rows: number }[] }).built;
         assert.equal(segments?.name, 'Offers.segments');
         const listed = (await app.inject({ method: 'GET', url: '/api/v1/rollups' })).json() as { rollups: { name: string; state: string; rows: number | null }[] };
-        assert.deepEqual(listed.rollups.map((r) => [r.name, r.state, r.rows]), [['Offers.daily', 'fresh', listed.rollups[0]?.rows ?? null], ['Offers.segments', 'fresh', segments.rows]]);
+        assert.deepEqual(listed.rollups.map((r) => [r.name, r.state, r.rows]), [['Offers.daily', 'fresh', listed.rollups[0]?.rows ?? null], ['Offers.segments', 'fresh', segments.rows], ['Offers.regions', 'fresh', listed.rollups[2]?.rows ?? null]]);
         const { served } = await compareAll(await open(), model, `${engine.engine} after a build through the server`);
         assert.ok(served >= 15);
         const dropped = await app.inject({ method: 'POST', url: '/api/v1/rollups/drop?name=Offers.segments' });
@@ -335,7 +337,7 @@ for (const { engine, skip } of engines) {
           const marker = JSON.stringify({ load_id: Date.now() * 1000 + 999, table_name: 'offers', source: 'test: a commit without a refresh', rows_read: 0, rows_inserted: 0, rows_updated: 0, rows_rejected: 0, is_replace: 0, loaded_at: '2025-07-10 12:00:00' });
           for (const shard of store.shards) await shard.request(`INSERT INTO ${store.shardDb}.loads FORMAT JSONEachRow`, { body: marker });
           const states = await rollupStatus(store, model);
-          assert.deepEqual(states.map((s) => [s.name, s.state]), [['Offers.daily', 'stale'], ['Offers.segments', 'missing']]);
+          assert.deepEqual(states.map((s) => [s.name, s.state]), [['Offers.daily', 'stale'], ['Offers.segments', 'missing'], ['Offers.regions', 'stale']]);
           assert.match(states[0]?.why ?? '', /data changed since it was built/);
           const answer = await answerQuery(store, model, { measures: ['Offers.count'], timeDimensions: [{ dimension: 'Offers.offeredAt', granularity: 'day' }] }, { now: NOW, access: allAccess('local') });
           assert.ok(!answer.results[0]?.rollup?.used, JSON.stringify(answer.results[0]?.rollup));
