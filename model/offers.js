@@ -170,6 +170,18 @@ cube('Offers', {
       partitionGranularity: 'month',
       settledAfterDays: windowDays,
     },
+    // The customer-clustered intervals (a customer's offers are one cluster): each customer's
+    // months side by side, so a customer's sums over any run of months are a few columns of one
+    // row rather than a grouping of the offers by customer — the headline, the trend by month and
+    // every breakdown by a customer attribute. One row per customer.
+    perCustomer: {
+      type: 'rollup',
+      clusteredBy: customerId,
+      measures: [count, accepted, expansionRevenue],
+      dimensions: [Customers.accountSize, Customers.lifecycleStage, Customers.engagementTier, Customers.industry, Customers.region, Customers.plan],
+      timeDimension: offeredAt,
+      granularity: 'month',
+    },
     // The two customer attributes the dashboard's breakdowns leave to insights and the API: apart,
     // so the segments rollup does not grow fifteen-fold (a few thousand rows here).
     regions: {

@@ -35,9 +35,8 @@ const NOW = new Date('2025-07-02T09:00:00Z');
 let files: { customers: string; offers: string };
 let model: Model;
 
-/** The shipped model with two rollups by customer: customer attributes, and offer type × channel. */
+/** The shipped model (its rollup by customer, `perCustomer`: the customer's attributes) with another: offer type × channel. */
 const DECLARED = `preAggregations: {
-    perCustomer: { type: 'rollup', clusteredBy: customerId, measures: [count, accepted, expansionRevenue], dimensions: [Customers.accountSize, Customers.region], timeDimension: offeredAt, granularity: 'month' },
     perChannel: { type: 'rollup', clusteredBy: customerId, measures: [count, accepted, expansionRevenue], dimensions: [offerType, channel], timeDimension: offeredAt, granularity: 'month' },`;
 
 before(async () => {
@@ -81,7 +80,8 @@ const READS: { name: string; query: CubeQuery; servedBy: string | null; now?: Da
   { name: 'months with no data', query: { measures: ['Offers.count', 'Offers.accepted'], timeDimensions: range('2030-01-01', '2030-03-31') }, servedBy: 'uprate_rollup_offers_per_customer' },
   { name: 'a range that cuts a month', query: { measures: MEASURES, timeDimensions: range('2025-01-15', '2025-06-30'), filters: [asOf(NOW)] }, servedBy: null },
   { name: 'by week', query: { measures: MEASURES, timeDimensions: range('2025-01-06', '2025-06-29', 'week'), filters: [asOf(NOW)] }, servedBy: null },
-  { name: 'a filter on a member no rollup by customer stores', query: { measures: MEASURES, dimensions: ['Customers.accountSize'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [asOf(NOW), { member: 'Customers.industry', operator: 'equals', values: ['saas'] }] }, servedBy: null },
+  { name: 'a filter on a member no rollup by customer stores', query: { measures: MEASURES, dimensions: ['Customers.accountSize'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [asOf(NOW), { member: 'Customers.mrr', operator: 'gt', values: ['2000'] }] }, servedBy: null },
+  { name: 'by industry × lifecycle stage, filtered on a plan', query: { measures: MEASURES, dimensions: ['Customers.industry', 'Customers.lifecycleStage'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [asOf(NOW), { member: 'Customers.plan', operator: 'notEquals', values: ['starter'] }] }, servedBy: 'uprate_rollup_offers_per_customer' },
   { name: 'a clock before the data ends (an as-of in the past)', query: { measures: MEASURES, timeDimensions: range('2024-07-01', '2025-03-31'), filters: [asOf(new Date('2025-04-10T00:00:00Z'))] }, servedBy: null, now: new Date('2025-04-10T00:00:00Z') },
   { name: 'no range on the time dimension (rows without a time count)', query: { measures: ['Offers.count', 'Offers.accepted'] }, servedBy: null },
 ];

@@ -1,4 +1,4 @@
-import type { Model, RollupDef } from '../model/index.js';
+import { memberReadsClock, type Model, type RollupDef } from '../model/index.js';
 import type { Predicate, QueryPlan } from '../query/plan.js';
 import { leafMeasures } from '../sql/measure-sql.js';
 import type { RollupBuild } from './definition.js';
@@ -98,8 +98,12 @@ function matchOne(model: Model, plan: QueryPlan, use: UsableRollup): RollupMatch
     if (outside) return { reason: `a filter on ${outside}, which ${name} does not store` };
   }
   const asked = hi;
-  // Periods not yet settled at the query's clock still change with it: read from the rows.
-  if (rollup.settledAfterDays !== null) hi = Math.min(hi, Date.parse(plan.now) - rollup.settledAfterDays * 86_400_000);
+  // Periods not yet settled at the query's clock still change with it: read from the rows. Not
+  // for measures that never read the clock (a count of offers, a sum of their revenue): their
+  // periods read the same at any clock, open window or not, and the rollup is kept fresh by
+  // every ingest (a dimension that reads the clock is refused in a rollup).
+  const clockFree = leaves.every((l) => !memberReadsClock(model.cubes, l));
+  if (rollup.settledAfterDays !== null && !clockFree) hi = Math.min(hi, Date.parse(plan.now) - rollup.settledAfterDays * 86_400_000);
   const from = lo === -Infinity ? null : periodCeil(lo, rollup.granularity);
   const to = hi === Infinity ? null : periodFloor(hi, rollup.granularity);
   if (from !== null && to !== null && from >= to) return { reason: `no whole ${rollup.granularity} of ${name} is inside the query's range and settled at its clock` };
@@ -114,7 +118,8 @@ function matchOne(model: Model, plan: QueryPlan, use: UsableRollup): RollupMatch
  * The rollup that answers a plan exactly, or why none does. A rollup answers when it stores every
  * leaf measure (a ratio is re-derived from its parts), every dimension and filtered member, and
  * the query's granularity is made of its periods, in UTC; it serves the whole periods inside the
- * query's range that are settled at the query's clock, and the rows serve the rest. Of several,
+ * query's range that are settled at the query's clock (every whole period, for measures that do not
+ * read the clock), and the rows serve the rest. Of several,
  * the smallest wins.
  */
 export function matchRollup(model: Model, plan: QueryPlan, all: readonly UsableRollup[]): RollupMatch | NoRollup {

@@ -39,7 +39,7 @@ test("an admin builds, lists and drops rollups through the server; the counts ar
   assert.equal(missing.statusCode, 200, missing.body);
   assert.deepEqual(
     (missing.json() as { rollups: { name: string; state: string }[] }).rollups.map((r) => [r.name, r.state]),
-    [['Offers.daily', 'missing'], ['Offers.segments', 'missing'], ['Offers.regions', 'missing']],
+    [['Offers.daily', 'missing'], ['Offers.segments', 'missing'], ['Offers.perCustomer', 'missing'], ['Offers.regions', 'missing']],
   );
   const built = await call('POST', '/api/v1/rollups/build?name=Offers.daily', 'admin');
   assert.equal(built.statusCode, 200, built.body);
@@ -48,7 +48,7 @@ test("an admin builds, lists and drops rollups through the server; the counts ar
   const [groups] = await store.query<{ n: bigint }>('SELECT count(*) AS n FROM (SELECT DISTINCT date_trunc(\'day\', offered_at), offer_type, channel, offer_name, campaign FROM offers)');
   assert.equal(daily?.rows, Number(groups?.n));
   const listed = (await call('GET', '/api/v1/rollups', 'admin')).json() as { rollups: { name: string; state: string; rows: number | null }[] };
-  assert.deepEqual(listed.rollups.map((r) => [r.name, r.state, r.rows]), [['Offers.daily', 'fresh', Number(groups?.n)], ['Offers.segments', 'missing', null], ['Offers.regions', 'missing', null]]);
+  assert.deepEqual(listed.rollups.map((r) => [r.name, r.state, r.rows]), [['Offers.daily', 'fresh', Number(groups?.n)], ['Offers.segments', 'missing', null], ['Offers.perCustomer', 'missing', null], ['Offers.regions', 'missing', null]]);
   const dropped = await call('POST', '/api/v1/rollups/drop', 'admin');
   assert.deepEqual(dropped.json(), { dropped: ['Offers.daily'] });
 });
