@@ -54,8 +54,9 @@ export function leafAggregate(scope: RenderScope, m: MeasureDef, mode: Aggregati
   if (mode === 'row') {
     // A counting measure is 1 or 0 on one row: a count_distinct's own value (an id, text) is not a
     // number, and a `number` measure built on it (customers converted / offered) must compute.
+    // Like Cube, a row counts when it has the counted value (as count(x) skips NULLs) and passes the filters.
     if (m.type === 'count' || m.type === 'count_distinct' || m.type === 'count_distinct_approx') {
-      const present: SqlExpr | null = m.type !== 'count' && arg ? { kind: 'isNull', expr: arg, negated: true } : null;
+      const present: SqlExpr | null = arg ? { kind: 'isNull', expr: arg, negated: true } : null;
       const counts = logical('AND', [...(present ? [present] : []), ...(cond ? [cond] : [])]);
       return counts ? { kind: 'caseWhen', when: counts, then: raw('1'), otherwise: raw('0') } : raw('1');
     }
