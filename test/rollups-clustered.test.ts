@@ -196,8 +196,8 @@ for (const engine of ['duckdb', 'postgres'] as const) {
       // Months after the last get their columns: still a refill of the touched months.
       const after = columns.replace('offered_at', "offered_at + INTERVAL '3 years' AS offered_at");
       assert.deepEqual(await planned(offers(`'new-' || offer_id AS offer_id, ${after}`)), ['Offers.perChannel: months', 'Offers.perCustomer: months']);
-      // Only the rollup holding customer attributes reads customers.
-      assert.deepEqual(await planned({ table: 'customers', key: 'customer_id', rowsSql: 'SELECT * FROM customers LIMIT 5' }), ['Offers.perChannel: none', 'Offers.perCustomer: all']);
+      // Only the rollup holding customer attributes reads customers: the loaded customers' attributes are rewritten.
+      assert.deepEqual(await planned({ table: 'customers', key: 'customer_id', rowsSql: 'SELECT * FROM customers LIMIT 5' }), ['Offers.perChannel: none', 'Offers.perCustomer: attributes']);
     });
 
     test('a load of new offers refills them: fresh and exact', async () => {
@@ -228,6 +228,27 @@ for (const engine of ['duckdb', 'postgres'] as const) {
 
     test('a load that moves offers 40 days earlier (some into a month before the data) refills them: fresh and exact', async () => {
       await loadedExact(shifted('moved-offers.csv', 5, -40), 'after moved offers');
+    });
+
+    test('a load of customers with other attributes (and customers of offers who had none) rewrites theirs: fresh and exact', async () => {
+      const lines = readFileSync(files.customers, 'utf8').trimEnd().split('\n');
+      const header = (lines[0] ?? '').split(',');
+      const [size, region] = [header.indexOf('account_size'), header.indexOf('region')];
+      const sizes = ['smb', 'mid_market', 'enterprise'];
+      const changedCustomers = lines.slice(1).filter((_, i) => i % 3 === 0).map((line, i) => {
+        const cells = line.split(',');
+        cells[size] = i % 7 === 0 ? '' : (sizes[(sizes.indexOf(cells[size] ?? '') + 1) % sizes.length] ?? 'smb');
+        cells[region] = i % 2 === 0 ? 'emea' : (cells[region] ?? '');
+        return cells.join(',');
+      });
+      // A customer id that offers name but customers lacked: their offers had no attributes until now.
+      const [orphan] = (await store.query("SELECT o.customer_id AS id FROM offers o LEFT JOIN customers c ON c.customer_id = o.customer_id WHERE c.customer_id IS NULL LIMIT 1")) as { id?: string }[];
+      const extra = orphan?.id ? [header.map((h) => (h === 'customer_id' ? orphan.id : h === 'account_size' ? 'enterprise' : h === 'region' ? 'apac' : '')).join(',')] : [];
+      const file = join(dir, 'changed-customers.csv');
+      writeFileSync(file, `${[lines[0], ...changedCustomers, ...extra].join('\n')}\n`);
+      await ingestFiles(store, { table: 'customers', files: [file] });
+      assert.deepEqual((await rollupStatus(store, model)).filter((s) => s.name.includes('per')).map((s) => s.state), ['fresh', 'fresh']);
+      await everyReadExact(store, 'after a load of customers');
     });
 
     test('new offers in the months after the data (with a month between them left empty) add those months\' columns: fresh and exact', async () => {

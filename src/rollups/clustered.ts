@@ -30,6 +30,8 @@ export interface ClusteredSource {
   readonly timeSource: { readonly table: string; readonly column: string };
   /** Stored columns of the time table compared with the clock (the time column among them). */
   readonly clockColumns: readonly string[];
+  /** Where the per-cluster attributes are read from (a load of that table rewrites them in place). */
+  readonly attributes?: ClusterLayout['attributes'];
 }
 
 /** The column of a measure in the i-th period; `uprate_rows__<i>` counts the cluster's rows there. */
@@ -91,6 +93,7 @@ export async function layoutFor(exec: Exec, source: ClusteredSource): Promise<Cl
     last,
     clockFrom,
     clockColumns: source.clockColumns,
+    attributes: source.attributes ?? null,
   };
 }
 
@@ -148,7 +151,7 @@ export async function fillClustered(exec: Exec, table: string, source: Clustered
 export function storedSource(stored: { readonly sql: string; readonly params: readonly SqlValue[]; readonly timeColumn: string; readonly timeSource: ClusteredSource['timeSource'] | null; readonly layout: ClusterLayout | null; readonly name: string }): ClusteredSource {
   const { layout, timeSource } = stored;
   if (!layout || !timeSource) throw new InternalError(`rollup ${stored.name} is not a rollup by cluster`);
-  return { sql: stored.sql, params: stored.params, timeColumn: stored.timeColumn, cluster: layout.cluster, dimensions: layout.dimensions, perCluster: layout.perCluster ?? [], measures: layout.measures, timeSource, clockColumns: layout.clockColumns };
+  return { sql: stored.sql, params: stored.params, timeColumn: stored.timeColumn, cluster: layout.cluster, dimensions: layout.dimensions, perCluster: layout.perCluster ?? [], measures: layout.measures, timeSource, clockColumns: layout.clockColumns, attributes: layout.attributes ?? null };
 }
 
 /**
@@ -173,6 +176,26 @@ export async function addMonths(exec: Exec, table: string, layout: ClusterLayout
     }
   }
   return { ...layout, periods: [...periods] };
+}
+
+/**
+ * After a load of the table a rollup by cluster reads its attributes from (customers): the loaded
+ * keys' attributes read again from that table and written over the clusters' rows, in the load's
+ * transaction — a customer's months are untouched, only what describes the customer changes.
+ * `keys`: a table of the loaded keys (in the attribute table's key column).
+ */
+export async function rewriteAttributes(exec: Exec, table: string, layout: ClusterLayout, keys: string): Promise<void> {
+  const attributes = layout.attributes;
+  if (!attributes) throw new InternalError(`rollup table ${table} has no attribute statement`);
+  const id = sqlIdentifier;
+  const from = `FROM ${attributes.table} AS `;
+  const at = attributes.sql.indexOf(from);
+  if (at < 0 || attributes.sql.indexOf(from, at + 1) >= 0) throw new InternalError(`rollup table ${table}: the attribute statement does not read ${attributes.table} once`);
+  // Only the loaded keys' rows of the attribute table are read.
+  const loaded = `${attributes.sql.slice(0, at)}FROM (SELECT * FROM ${attributes.table} WHERE ${id(attributes.keyColumn)} IN (SELECT ${id(attributes.keyColumn)} FROM ${keys})) AS ${attributes.sql.slice(at + from.length)}`;
+  const columns = layout.perCluster ?? [];
+  if (columns.length === 0) return;
+  await exec(`UPDATE ${id(table)} SET ${columns.map((c) => `${id(c)} = a.${id(c)}`).join(', ')} FROM (${loaded}) AS a WHERE ${id(table)}.${id(layout.cluster)} = a.${id(attributes.key)}`);
 }
 
 /** The touched months' rows, turned sideways (temporary, dropped before the next rollup). */

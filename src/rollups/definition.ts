@@ -7,6 +7,7 @@ import { normalizeRequest } from '../query/normalize-query.js';
 import { compileSql, planToSql, type Dialect } from '../sql/index.js';
 import type { SqlValue } from '../store/store.js';
 import { measureDef } from '../sql/measure-sql.js';
+import { memberCubes } from '../sql/member-sql.js';
 import type { MergeColumn, MergeRule } from './registry.js';
 
 /**
@@ -73,6 +74,21 @@ export interface ClusteredBuild {
    * cluster's own column): they never split a cluster's row, so a read need not group by them.
    */
   readonly perCluster: readonly string[];
+  /**
+   * Where those attributes come from, when all of them come from one table joined on the cluster
+   * and no measure reads it: a load of that table rewrites the loaded clusters' attributes in
+   * place (`sql`: the attributes per key, `key` its key column, `keyColumn` the table's column it
+   * reads) instead of refilling the rollup. Null otherwise.
+   */
+  readonly attributes: ClusterAttributes | null;
+}
+
+/** The statement of a rollup by cluster's attributes per cluster, and the table they are read from. */
+export interface ClusterAttributes {
+  readonly table: string;
+  readonly keyColumn: string;
+  readonly key: string;
+  readonly sql: string;
 }
 
 const builds = new WeakMap<Model, Map<string, RollupBuild>>();
@@ -133,6 +149,7 @@ export function rollupBuild(model: Model, rollup: RollupDef, dialect: Dialect): 
           measures: rollup.measures.map((m) => ({ column: memberAlias(m), kind: measureDef(model, m).type === 'count' ? ('count' as const) : ('sum' as const) })),
           clockColumns: [...new Set([column, ...rollup.measures.flatMap((m) => { const c = clockColumns(model.cubes, m); return 'columns' in c ? c.columns : []; })])],
           perCluster: perClusterDimensions(model, rollup),
+          attributes: clusterAttributes(model, rollup, dialect),
         }
       : null;
   const build: RollupBuild = {
@@ -161,6 +178,30 @@ function mergeColumnsOf(model: Model, rollup: RollupDef, period: string): MergeC
   const measures = rollup.measures.map((m) => ({ column: memberAlias(m), merge: MERGE_RULES[measureDef(model, m).type] }));
   if (measures.some((m) => m.merge === undefined)) return null;
   return [{ column: period, merge: 'key' }, ...rollup.dimensions.map((d) => ({ column: memberAlias(d), merge: 'key' as const })), ...(measures as MergeColumn[])];
+}
+
+/**
+ * The statement giving a rollup by cluster's attributes per cluster (its key and them, one row
+ * per key), when every attribute comes from one cube with a table, joined many-to-one on the
+ * cluster's own column to a column one of its dimensions is, and no measure reads that cube.
+ */
+function clusterAttributes(model: Model, rollup: RollupDef, dialect: Dialect): ClusterAttributes | null {
+  const perCluster = perClusterDimensions(model, rollup);
+  const cubes = new Set(perCluster.map((d) => d.split('.')[0] ?? ''));
+  const [name] = [...cubes];
+  const own = model.cubes.get(rollup.cube);
+  const target = name === undefined ? undefined : model.cubes.get(name);
+  if (cubes.size !== 1 || !own || !target || target.source.kind !== 'table') return null;
+  if (rollup.measures.some((m) => memberCubes(model, m).has(target.name))) return null;
+  const to = joinColumns(own, target)?.to;
+  const keyDimension = [...target.dimensions.values()].find((d) => plainColumn(d.sql, target.name) === to);
+  if (!to || !keyDimension) return null;
+  const keyPath = `${target.name}.${keyDimension.name}`;
+  const normalized = normalizeRequest({ dimensions: [keyPath, ...perCluster], timezone: 'UTC' }, settledClock(dialect)).queries[0];
+  if (!normalized) return null;
+  const plan = buildPlan(model, normalized, true, { now: settledClock(dialect), access: allAccess('system') });
+  const compiled = compileSql(dialect, { ...planToSql(model, plan).query, orderBy: [], limit: null, offset: null });
+  return compiled.params.length === 0 ? { table: target.source.table.toLowerCase(), keyColumn: to.toLowerCase(), key: memberAlias(keyPath), sql: compiled.sql } : null;
 }
 
 /** A rollup by cluster's dimensions of cubes joined many-to-one on the cluster's own column (one value per cluster). */

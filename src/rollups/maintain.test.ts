@@ -79,7 +79,7 @@ describe('which refresh a load gets', () => {
     }).catch((e: unknown) => {
       if (e !== done) throw e;
     });
-    assert.deepEqual(kinds, { 'Offers.daily': 'none', 'Offers.regions': 'all', 'Offers.segments': 'all', 'Offers.perCustomer': 'all' });
+    assert.deepEqual(kinds, { 'Offers.daily': 'none', 'Offers.regions': 'all', 'Offers.segments': 'all', 'Offers.perCustomer': 'attributes' });
   });
 
   test('a rollup recorded without merge columns (built by an older uprate) rebuilds partitions until built again', async () => {

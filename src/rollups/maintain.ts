@@ -1,6 +1,6 @@
 import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, Store } from '../store/store.js';
-import { addMonths, asIso, fillClustered, refillMonths, storedSource, timestampSql, widened } from './clustered.js';
+import { addMonths, asIso, fillClustered, refillMonths, rewriteAttributes, storedSource, timestampSql, widened } from './clustered.js';
 import { hasRegistryTable, registryIn, versionIn, type StoredRollup } from './registry.js';
 
 /** A table an ingest is writing: the checked rows (a SELECT), its key, and whether it replaces the table. */
@@ -34,7 +34,9 @@ type Refresh =
    * A rollup by cluster: the columns of some of its months (indexes in its layout, or in `periods`
    * when the load reaches months after its last, whose columns are added first) refilled from their rows.
    */
-  | { readonly kind: 'months'; readonly months: readonly number[]; readonly starts: readonly string[]; readonly periods?: readonly string[]; readonly newRows?: { readonly table: string; readonly sql: string } };
+  | { readonly kind: 'months'; readonly months: readonly number[]; readonly starts: readonly string[]; readonly periods?: readonly string[]; readonly newRows?: { readonly table: string; readonly sql: string } }
+  /** A rollup by cluster after a load of the table its attributes come from: the loaded keys' attributes rewritten (`keys`: a table of them). */
+  | { readonly kind: 'attributes'; readonly keys: string };
 
 /** A load's rows as the table will store them, kept in a temporary table for the length of the load's transaction. */
 interface NewRows {
@@ -145,6 +147,14 @@ async function refreshOf(exec: Exec, engine: Store['engine'], s: StoredRollup, l
 async function monthsOf(exec: Exec, engine: Store['engine'], s: StoredRollup, affecting: readonly LoadedTable[], touched: Map<string, Promise<Touched>>, scratch: string[]): Promise<Refresh> {
   const source = s.timeSource;
   const layout = s.layout;
+  const attributes = layout?.attributes;
+  // A load of the attributes' table alone (customers, by their key): those customers' attributes are read again.
+  if (attributes && affecting.every((l) => !l.replace && l.table.toLowerCase() === attributes.table && l.key.toLowerCase() === attributes.keyColumn)) {
+    const keys = `uprate_load_keys_${process.pid}_${++scratchTables}`;
+    await exec(tempTable(engine, keys, affecting.map((l) => `SELECT ${sqlIdentifier(l.key)} AS ${sqlIdentifier(attributes.keyColumn)} FROM (${l.rowsSql}) AS input`).join(' UNION ')));
+    scratch.push(keys);
+    return { kind: 'attributes', keys };
+  }
   if (!source || !layout || affecting.some((l) => l.replace || l.table.toLowerCase() !== source.table)) return { kind: 'all' };
   const t = await touchedOnce(exec, engine, source, 'month', affecting, touched, scratch);
   if (t.kind !== 'touched') return { kind: t.kind };
@@ -252,6 +262,8 @@ export function mergePlans(a: RefreshPlan, b: RefreshPlan): RefreshPlan {
     }
     if (refresh.kind === 'none') return { stored, refresh: other };
     if (other.kind === 'none') return { stored, refresh };
+    // Only a rollup by cluster has its attributes rewritten (handled above).
+    if (refresh.kind === 'attributes' || other.kind === 'attributes') return { stored, refresh: { kind: 'all' as const } };
     // Two loads into one transaction: the partitions of both are rebuilt from the rows then stored.
     return { stored, refresh: { kind: 'partitions' as const, starts: [...new Set([...refresh.starts, ...other.starts])] } };
   });
@@ -286,6 +298,8 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
     let layout = stored.layout;
     if (refresh.kind === 'all' && layout) {
       layout = (await fillClustered(exec, stored.table, storedSource(stored))).layout;
+    } else if (refresh.kind === 'attributes' && layout) {
+      await rewriteAttributes(exec, stored.table, layout, refresh.keys);
     } else if (refresh.kind === 'months' && layout) {
       if (refresh.periods) layout = await addMonths(exec, stored.table, layout, refresh.periods);
       const monthly = { ...stored, partitionGranularity: 'month' };

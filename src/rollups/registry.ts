@@ -71,6 +71,8 @@ export interface ClusterLayout {
   readonly clockFrom: string | null;
   /** The time table's columns the measures compare with the clock (refills read their largest value again). */
   readonly clockColumns: readonly string[];
+  /** Where the per-cluster attributes are read from, for a load of their table (none: such a load refills the rollup). */
+  readonly attributes?: { readonly table: string; readonly keyColumn: string; readonly key: string; readonly sql: string } | null;
 }
 
 export interface StoredRollup {
