@@ -4,9 +4,8 @@
 // from the compiler's printing rules; the answers are worked out by hand and checked on DuckDB.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { compileModel, type Model } from '../model/index.js';
-import { allAccess, buildPlan, normalizeRequest } from '../query/index.js';
+import { openSqlHarness, planOf, type SqlHarness } from '../../test/sql-harness.js';
+import { type Model } from '../model/index.js';
 import { compileSql, duckdbDialect, planToSql, type PlannedSql } from './index.js';
 
 const NOW = new Date('2025-03-20T10:00:00.000Z');
@@ -42,32 +41,18 @@ const DATA = [
 ];
 
 let model: Model;
-let db: DuckDBInstance;
-let con: DuckDBConnection;
+let harness: SqlHarness;
 before(async () => {
-  const compiled = compileModel([{ file: 'model.yml', text: MODEL }]);
-  assert.ok(compiled.model, compiled.problems.map((p) => p.message).join('\n'));
-  model = compiled.model;
-  db = await DuckDBInstance.create(':memory:');
-  con = await db.connect();
-  for (const sql of DATA) await con.run(sql);
+  harness = await openSqlHarness({ file: 'model.yml', text: MODEL }, DATA);
+  model = harness.model;
 });
-after(() => {
-  con.closeSync();
-  db.closeSync();
-});
+after(() => harness.close());
 
 function planned(query: Record<string, unknown>): PlannedSql {
-  const request = normalizeRequest(query, NOW);
-  const [q] = request.queries;
-  assert.ok(q);
-  return planToSql(model, buildPlan(model, q, request.orderGiven, { now: NOW, access: allAccess('local') }));
+  return planToSql(model, planOf(model, query, NOW));
 }
 
-async function run(sql: string, params: readonly unknown[] = []): Promise<unknown[][]> {
-  const reader = await con.runAndReadAll(sql, params as never[]);
-  return reader.getRowsJson().map((r) => r.map((v) => (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v)));
-}
+const run = (sql: string, params: readonly unknown[] = []): Promise<unknown[][]> => harness.run(sql, params);
 
 const ungrouped = { measures: ['Accounts.count', 'Accounts.mrr'], dimensions: ['Accounts.id'], ungrouped: true, order: { 'Accounts.id': 'asc' } };
 

@@ -5,9 +5,8 @@
 // the compiler's printing rules; the answers are worked out by hand and checked on DuckDB.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { compileModel, type Model } from '../model/index.js';
-import { allAccess, buildPlan, normalizeRequest } from '../query/index.js';
+import { openSqlHarness, planOf, type SqlHarness } from '../../test/sql-harness.js';
+import { type Model } from '../model/index.js';
 import { compileSql, duckdbDialect, planToSql } from './index.js';
 import type { FromItem, SelectNode } from './nodes.js';
 
@@ -55,27 +54,16 @@ const DATA = [
 ];
 
 let model: Model;
-let db: DuckDBInstance;
-let con: DuckDBConnection;
+let harness: SqlHarness;
 before(async () => {
-  const compiled = compileModel([{ file: 'model.yml', text: MODEL }]);
-  assert.ok(compiled.model, compiled.problems.map((p) => p.message).join('\n'));
-  model = compiled.model;
-  db = await DuckDBInstance.create(':memory:');
-  con = await db.connect();
-  for (const sql of DATA) await con.run(sql);
+  harness = await openSqlHarness({ file: 'model.yml', text: MODEL }, DATA);
+  model = harness.model;
 });
-after(() => {
-  con.closeSync();
-  db.closeSync();
-});
+after(() => harness.close());
 
 /** The statement planned for a Cube query. */
 function nodeOf(query: Record<string, unknown>): SelectNode {
-  const request = normalizeRequest(query, NOW);
-  const [q] = request.queries;
-  assert.ok(q);
-  return planToSql(model, buildPlan(model, q, request.orderGiven, { now: NOW, access: allAccess('local') })).query;
+  return planToSql(model, planOf(model, query, NOW)).query;
 }
 
 /** The DuckDB SQL (and parameters) of a Cube query. */
@@ -84,11 +72,7 @@ function sqlOf(query: Record<string, unknown>): { sql: string; params: readonly 
   return { sql: got.sql, params: got.params };
 }
 
-/** The rows DuckDB returns, as arrays; numbers (DuckDB's big integers and decimals) as numbers. */
-async function run(sql: string, params: readonly unknown[] = []): Promise<unknown[][]> {
-  const reader = await con.runAndReadAll(sql, params as never[]);
-  return reader.getRowsJson().map((r) => r.map((v) => (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v)));
-}
+const run = (sql: string, params: readonly unknown[] = []): Promise<unknown[][]> => harness.run(sql, params);
 
 // The query cubes in order are Pairs (joined to nothing), Accounts and Deals: Accounts is the
 // root, so a4 (no deals) is a row and d7 (no account) is not. Accounts' rows repeat once per

@@ -4,10 +4,9 @@
 // then run on a small hand-made data set whose answers are worked out by hand in the comments.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { openSqlHarness, planOf, type SqlHarness } from '../../test/sql-harness.js';
 import { InternalError } from '../core/errors.js';
-import { compileModel, type MeasureDef, type Model, type TemplatePart } from '../model/index.js';
-import { allAccess, buildPlan, normalizeRequest } from '../query/index.js';
+import { type MeasureDef, type Model, type TemplatePart } from '../model/index.js';
 import { compileSql, duckdbDialect, planToSql } from './index.js';
 import { aggregatesInline, leafAggregate, leafMeasures, measureDef } from './measure-sql.js';
 import { raw } from './nodes.js';
@@ -79,36 +78,20 @@ const DATA = [
 ];
 
 let model: Model;
-let db: DuckDBInstance;
-let con: DuckDBConnection;
+let harness: SqlHarness;
 before(async () => {
-  const compiled = compileModel([{ file: 'model.yml', text: MODEL }]);
-  assert.ok(compiled.model, compiled.problems.map((p) => p.message).join('\n'));
-  model = compiled.model;
-  db = await DuckDBInstance.create(':memory:');
-  con = await db.connect();
-  for (const sql of DATA) await con.run(sql);
+  harness = await openSqlHarness({ file: 'model.yml', text: MODEL }, DATA);
+  model = harness.model;
 });
-after(() => {
-  con.closeSync();
-  db.closeSync();
-});
+after(() => harness.close());
 
 /** The DuckDB SQL (and parameters) of a Cube query. */
 function sqlOf(query: Record<string, unknown>): { sql: string; params: readonly unknown[] } {
-  const request = normalizeRequest(query, NOW);
-  const [q] = request.queries;
-  assert.ok(q);
-  const plan = buildPlan(model, q, request.orderGiven, { now: NOW, access: allAccess('local') });
-  const got = compileSql(duckdbDialect, planToSql(model, plan).query);
+  const got = compileSql(duckdbDialect, planToSql(model, planOf(model, query, NOW)).query);
   return { sql: got.sql, params: got.params };
 }
 
-/** The rows DuckDB returns, as arrays; numbers (DuckDB's big integers and decimals) as numbers. */
-async function run(sql: string, params: readonly unknown[] = []): Promise<unknown[][]> {
-  const reader = await con.runAndReadAll(sql, params as never[]);
-  return reader.getRowsJson().map((r) => r.map((v) => (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v)));
-}
+const run = (sql: string, params: readonly unknown[] = []): Promise<unknown[][]> => harness.run(sql, params);
 
 test('every measure type over the rows: counts of keys, of values and of distinct values, sums, averages, extremes, numbers', async () => {
   const got = sqlOf({

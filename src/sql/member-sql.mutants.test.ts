@@ -5,10 +5,9 @@
 // from the rows below and checked on DuckDB.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { openSqlHarness, planOf, type SqlHarness } from '../../test/sql-harness.js';
 import { InternalError } from '../core/errors.js';
-import { compileModel, type Model } from '../model/index.js';
-import { allAccess, buildPlan, normalizeRequest } from '../query/index.js';
+import { type Model } from '../model/index.js';
 import { compileSql, duckdbDialect, planToSql } from './index.js';
 import { cubeOf, dimensionExpr, memberCubes, segmentExpr, templateExpr, type RenderScope } from './member-sql.js';
 import { raw } from './nodes.js';
@@ -52,33 +51,19 @@ const DATA = [
 ];
 
 let model: Model;
-let db: DuckDBInstance;
-let con: DuckDBConnection;
+let harness: SqlHarness;
 before(async () => {
-  const compiled = compileModel([{ file: 'model.js', text: MODEL }]);
-  assert.ok(compiled.model, compiled.problems.map((p) => p.message).join('\n'));
-  model = compiled.model;
-  db = await DuckDBInstance.create(':memory:');
-  con = await db.connect();
-  for (const sql of DATA) await con.run(sql);
+  harness = await openSqlHarness({ file: 'model.js', text: MODEL }, DATA);
+  model = harness.model;
 });
-after(() => {
-  con.closeSync();
-  db.closeSync();
-});
+after(() => harness.close());
 
 function sqlOf(query: Record<string, unknown>): { sql: string; params: readonly unknown[] } {
-  const request = normalizeRequest(query, NOW);
-  const [q] = request.queries;
-  assert.ok(q);
-  const got = compileSql(duckdbDialect, planToSql(model, buildPlan(model, q, request.orderGiven, { now: NOW, access: allAccess('local') })).query);
+  const got = compileSql(duckdbDialect, planToSql(model, planOf(model, query, NOW)).query);
   return { sql: got.sql, params: got.params };
 }
 
-async function run(sql: string, params: readonly unknown[] = []): Promise<unknown[][]> {
-  const reader = await con.runAndReadAll(sql, params as never[]);
-  return reader.getRowsJson().map((r) => r.map((v) => (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v)));
-}
+const run = (sql: string, params: readonly unknown[] = []): Promise<unknown[][]> => harness.run(sql, params);
 
 const join = 'LEFT JOIN t_accounts AS "accounts" ON "deals".account_id = ("accounts".id)';
 

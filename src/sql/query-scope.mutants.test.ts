@@ -5,10 +5,10 @@
 // the rows below and checked on DuckDB.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { openSqlHarness, planOf, type SqlHarness } from '../../test/sql-harness.js';
 import { UprateError } from '../core/errors.js';
-import { compileModel, type Model } from '../model/index.js';
-import { allAccess, buildPlan, normalizeRequest, type QueryPlan } from '../query/index.js';
+import { type Model } from '../model/index.js';
+import { type QueryPlan } from '../query/index.js';
 import { compileSql, duckdbDialect, planToSql } from './index.js';
 import { raw } from './nodes.js';
 import { orderBy } from './query-scope.js';
@@ -59,37 +59,21 @@ const DATA = [
 ];
 
 let model: Model;
-let db: DuckDBInstance;
-let con: DuckDBConnection;
+let harness: SqlHarness;
 before(async () => {
-  const compiled = compileModel([{ file: 'model.yml', text: MODEL }]);
-  assert.ok(compiled.model, compiled.problems.map((p) => p.message).join('\n'));
-  model = compiled.model;
-  db = await DuckDBInstance.create(':memory:');
-  con = await db.connect();
-  for (const sql of DATA) await con.run(sql);
+  harness = await openSqlHarness({ file: 'model.yml', text: MODEL }, DATA);
+  model = harness.model;
 });
-after(() => {
-  con.closeSync();
-  db.closeSync();
-});
+after(() => harness.close());
 
-function planOf(query: Record<string, unknown>): QueryPlan {
-  const request = normalizeRequest(query, NOW);
-  const [q] = request.queries;
-  assert.ok(q);
-  return buildPlan(model, q, request.orderGiven, { now: NOW, access: allAccess('local') });
-}
+const planned = (query: Record<string, unknown>): QueryPlan => planOf(model, query, NOW);
 
 function sqlOf(query: Record<string, unknown>): { sql: string; params: readonly unknown[] } {
-  const got = compileSql(duckdbDialect, planToSql(model, planOf(query)).query);
+  const got = compileSql(duckdbDialect, planToSql(model, planned(query)).query);
   return { sql: got.sql, params: got.params };
 }
 
-async function run(sql: string, params: readonly unknown[] = []): Promise<unknown[][]> {
-  const reader = await con.runAndReadAll(sql, params as never[]);
-  return reader.getRowsJson().map((r) => r.map((v) => (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v)));
-}
+const run = (sql: string, params: readonly unknown[] = []): Promise<unknown[][]> => harness.run(sql, params);
 
 test('a cube named only in a filter is joined', async () => {
   const got = sqlOf({ measures: ['Deals.count'], filters: [{ member: 'Accounts.region', operator: 'equals', values: ['us'] }] });
@@ -134,7 +118,7 @@ test('a measure that cannot be de-duplicated under a repeating join is refused, 
   const hint = "query it without the members of the joined cube that repeat its rows, or define it from its own cube's columns only";
   const refused = (measure: string, message: string) =>
     assert.throws(
-      () => planToSql(model, planOf({ measures: ['Deals.count', measure], dimensions: ['Deals.kind'] })),
+      () => planToSql(model, planned({ measures: ['Deals.count', measure], dimensions: ['Deals.kind'] })),
       (e: unknown) => e instanceof UprateError && e.code === 'QUERY_INVALID' && e.message === message && e.hint === hint && e.location === measure,
     );
   refused('Accounts.inlineAvg', 'Accounts.inlineAvg cannot be computed without double counting: it is a number measure that aggregates columns itself, and this query repeats its rows');
@@ -142,7 +126,7 @@ test('a measure that cannot be de-duplicated under a repeating join is refused, 
 });
 
 test('ORDER BY names select-list positions, 1-based, and skips an alias that is not selected', () => {
-  const plan = planOf({ measures: ['Deals.count'], dimensions: ['Deals.kind'] });
+  const plan = planned({ measures: ['Deals.count'], dimensions: ['Deals.kind'] });
   const columns = [{ expr: raw('a'), alias: 'a' }, { expr: raw('b'), alias: 'b' }];
   const order = (alias: string, desc: boolean) => ({ kind: 'order' as const, id: alias, alias, desc });
   assert.deepEqual(orderBy({ ...plan, order: [order('b', true), order('missing', false), order('a', false)] }, columns), [

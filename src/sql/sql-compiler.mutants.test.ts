@@ -4,26 +4,18 @@
 // refusals. The expected text is written by hand; DuckDB runs what it can, with answers by hand.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { openSqlHarness, type SqlHarness } from '../../test/sql-harness.js';
 import { InternalError } from '../core/errors.js';
 import { clickhouseDialect, compileSql, duckdbDialect } from './index.js';
 import { column, param, raw, select, type SelectNode, type SqlExpr } from './nodes.js';
 
-let db: DuckDBInstance;
-let con: DuckDBConnection;
+let harness: SqlHarness;
 before(async () => {
-  db = await DuckDBInstance.create(':memory:');
-  con = await db.connect();
+  harness = await openSqlHarness(null);
 });
-after(() => {
-  con.closeSync();
-  db.closeSync();
-});
+after(() => harness.close());
 
-async function run(sql: string, params: readonly unknown[] = []): Promise<unknown[][]> {
-  const reader = await con.runAndReadAll(sql, params as never[]);
-  return reader.getRowsJson().map((r) => r.map((v) => (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v)));
-}
+const run = (sql: string, params: readonly unknown[] = []): Promise<unknown[][]> => harness.run(sql, params);
 
 /** `SELECT <expr> "x" FROM range(1) AS "r"`, the one column's line. */
 const line = (expr: SqlExpr, dialect = duckdbDialect) =>
