@@ -1,6 +1,7 @@
 import { InternalError } from '../core/errors.js';
 import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, SqlValue } from '../store/store.js';
+import { readingInstead } from './reading-instead.js';
 import type { ClusterLayout } from './registry.js';
 
 /**
@@ -187,14 +188,12 @@ export async function addMonths(exec: Exec, table: string, layout: ClusterLayout
 export async function rewriteAttributes(exec: Exec, table: string, layout: ClusterLayout, keys: string): Promise<void> {
   const attributes = layout.attributes;
   if (!attributes) throw new InternalError(`rollup table ${table} has no attribute statement`);
-  const id = sqlIdentifier;
-  const from = `FROM ${attributes.table} AS `;
-  const at = attributes.sql.indexOf(from);
-  if (at < 0 || attributes.sql.indexOf(from, at + 1) >= 0) throw new InternalError(`rollup table ${table}: the attribute statement does not read ${attributes.table} once`);
-  // Only the loaded keys' rows of the attribute table are read.
-  const loaded = `${attributes.sql.slice(0, at)}FROM (SELECT * FROM ${attributes.table} WHERE ${id(attributes.keyColumn)} IN (SELECT ${id(attributes.keyColumn)} FROM ${keys})) AS ${attributes.sql.slice(at + from.length)}`;
   const columns = layout.perCluster ?? [];
   if (columns.length === 0) return;
+  const id = sqlIdentifier;
+  // Only the loaded keys' rows of the attribute table are read.
+  const loaded = readingInstead(attributes.sql, attributes.table, `(SELECT * FROM ${attributes.table} WHERE ${id(attributes.keyColumn)} IN (SELECT ${id(attributes.keyColumn)} FROM ${keys}))`);
+  if (!loaded) throw new InternalError(`rollup table ${table}: the attribute statement does not read ${attributes.table} once`);
   await exec(`UPDATE ${id(table)} SET ${columns.map((c) => `${id(c)} = a.${id(c)}`).join(', ')} FROM (${loaded}) AS a WHERE ${id(table)}.${id(layout.cluster)} = a.${id(attributes.key)}`);
 }
 

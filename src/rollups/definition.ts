@@ -3,12 +3,13 @@ import { InternalError } from '../core/errors.js';
 import { clockColumns, joinColumns, memberAlias, plainColumn, underscore, type Model, type RollupDef } from '../model/index.js';
 import { allAccess } from '../query/access.js';
 import { buildPlan } from '../query/build-plan.js';
+import type { QueryPlan } from '../query/plan.js';
 import { normalizeRequest } from '../query/normalize-query.js';
 import { compileSql, planToSql, type Dialect } from '../sql/index.js';
 import type { SqlValue } from '../store/store.js';
 import { measureDef } from '../sql/measure-sql.js';
 import { memberCubes } from '../sql/member-sql.js';
-import type { MergeColumn, MergeRule } from './registry.js';
+import type { ClusterAttributes, MergeColumn, MergeRule } from './registry.js';
 
 /**
  * The clock a rollup is built with. A rollup stores each period's measures as they stand once the
@@ -83,14 +84,6 @@ export interface ClusteredBuild {
   readonly attributes: ClusterAttributes | null;
 }
 
-/** The statement of a rollup by cluster's attributes per cluster, and the table they are read from. */
-export interface ClusterAttributes {
-  readonly table: string;
-  readonly keyColumn: string;
-  readonly key: string;
-  readonly sql: string;
-}
-
 const builds = new WeakMap<Model, Map<string, RollupBuild>>();
 
 /** Every rollup of the model. */
@@ -113,6 +106,19 @@ function sourceTables(model: Model, rollup: RollupDef): string[] {
 }
 
 /**
+ * A query of a rollup's members planned and compiled as the rollup reads it: at the settled clock,
+ * over every row (the caller's security filters apply when the rollup is read), unordered and unlimited.
+ */
+function compiledForRollup(model: Model, query: Record<string, unknown>, dialect: Dialect, path: string): { readonly plan: QueryPlan; readonly compiled: { readonly sql: string; readonly params: readonly SqlValue[] } } {
+  const clock = settledClock(dialect);
+  const normalized = normalizeRequest(query, clock).queries[0];
+  if (!normalized) throw new InternalError(`rollup ${path} planned no query`);
+  const plan = buildPlan(model, normalized, true, { now: clock, access: allAccess('system') });
+  const compiled = compileSql(dialect, { ...planToSql(model, plan).query, orderBy: [], limit: null, offset: null });
+  return { plan, compiled };
+}
+
+/**
  * The rollup's SQL on one engine: the model's own statement for its measures by its dimensions
  * and period (so joins, measure filters and the conversion window apply exactly as in a query),
  * with the settled clock and no row restriction (the caller's security filters apply when it is read).
@@ -129,12 +135,7 @@ export function rollupBuild(model: Model, rollup: RollupDef, dialect: Dialect): 
     timeDimensions: [{ dimension: rollup.timeDimension, granularity: rollup.granularity }],
     timezone: 'UTC',
   };
-  const clock = settledClock(dialect);
-  const normalized = normalizeRequest(query, clock).queries[0];
-  if (!normalized) throw new InternalError(`rollup ${rollup.path} planned no query`);
-  const plan = buildPlan(model, normalized, true, { now: clock, access: allAccess('system') });
-  const planned = planToSql(model, plan);
-  const compiled = compileSql(dialect, { ...planned.query, orderBy: [], limit: null, offset: null });
+  const { plan, compiled } = compiledForRollup(model, query, dialect, rollup.path);
   const time = plan.timeDimensions[0];
   if (!time) throw new InternalError(`rollup ${rollup.path} has no period column`);
   const [cube = '', member = ''] = rollup.timeDimension.split('.');
@@ -197,10 +198,7 @@ function clusterAttributes(model: Model, rollup: RollupDef, dialect: Dialect): C
   const keyDimension = [...target.dimensions.values()].find((d) => plainColumn(d.sql, target.name) === to);
   if (!to || !keyDimension) return null;
   const keyPath = `${target.name}.${keyDimension.name}`;
-  const normalized = normalizeRequest({ dimensions: [keyPath, ...perCluster], timezone: 'UTC' }, settledClock(dialect)).queries[0];
-  if (!normalized) return null;
-  const plan = buildPlan(model, normalized, true, { now: settledClock(dialect), access: allAccess('system') });
-  const compiled = compileSql(dialect, { ...planToSql(model, plan).query, orderBy: [], limit: null, offset: null });
+  const { compiled } = compiledForRollup(model, { dimensions: [keyPath, ...perCluster], timezone: 'UTC' }, dialect, rollup.path);
   return compiled.params.length === 0 ? { table: target.source.table.toLowerCase(), keyColumn: to.toLowerCase(), key: memberAlias(keyPath), sql: compiled.sql } : null;
 }
 

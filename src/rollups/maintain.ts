@@ -1,6 +1,7 @@
 import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, Store } from '../store/store.js';
 import { addMonths, asIso, fillClustered, refillMonths, rewriteAttributes, storedSource, timestampSql, widened } from './clustered.js';
+import { readingInstead } from './reading-instead.js';
 import { hasRegistryTable, registryIn, versionIn, type StoredRollup } from './registry.js';
 
 /** A table an ingest is writing: the checked rows (a SELECT), its key, and whether it replaces the table. */
@@ -62,18 +63,9 @@ const truncate = (g: string, expr: string) => `date_trunc('${g}', ${expr})`;
 /** One partition's length, as an interval DuckDB and PostgreSQL both add to a timestamp. */
 const PARTITION_LENGTH: Readonly<Record<string, string>> = { day: '1 day', week: '7 days', month: '1 month', quarter: '3 months', year: '1 year' };
 
-/**
- * The rollup's build statement reading `rows` (a table, or a subquery in parentheses) in place of
- * its time table, or null when the statement does not read that table in the one plain way the
- * planner writes it (once, as `FROM <table> AS <alias>`).
- */
-function readingInstead(stored: StoredRollup, rows: string): string | null {
-  const source = stored.timeSource;
-  if (!source) return null;
-  const from = `FROM ${source.table} AS `;
-  const at = stored.sql.indexOf(from);
-  if (at < 0 || stored.sql.indexOf(from, at + 1) >= 0) return null;
-  return `${stored.sql.slice(0, at)}FROM ${rows} AS ${stored.sql.slice(at + from.length)}`;
+/** The rollup's build statement reading `rows` in place of its time table ({@link readingInstead}). */
+function readingRowsInstead(stored: StoredRollup, rows: string): string | null {
+  return stored.timeSource ? readingInstead(stored.sql, stored.timeSource.table, rows) : null;
 }
 
 /**
@@ -82,12 +74,12 @@ function readingInstead(stored: StoredRollup, rows: string): string | null {
  * the period through the grouping, so filtering the built rows costs a whole build). A row's
  * period lies in a partition exactly when its time does, in UTC, as the rollup is. Null (the
  * statement is left as it is, filtered after) when a partition is the rows without a time, or the
- * statement does not read the table plainly ({@link readingInstead}).
+ * statement does not read the table plainly ({@link readingRowsInstead}).
  */
 function partitionsOnly(stored: StoredRollup, starts: readonly (string | null)[]): string | null {
   const source = stored.timeSource;
   const ranges = source && !starts.includes(null) ? partitionRanges(stored, starts as string[], sqlIdentifier(source.column)) : null;
-  return ranges ? readingInstead(stored, `(SELECT * FROM ${source?.table} WHERE ${ranges})`) : null;
+  return ranges ? readingRowsInstead(stored, `(SELECT * FROM ${source?.table} WHERE ${ranges})`) : null;
 }
 
 /**
@@ -150,7 +142,7 @@ async function monthsOf(exec: Exec, engine: Store['engine'], s: StoredRollup, af
   const attributes = layout?.attributes;
   // A load of the attributes' table alone (customers, by their key): those customers' attributes are read again.
   if (attributes && affecting.every((l) => !l.replace && l.table.toLowerCase() === attributes.table && l.key.toLowerCase() === attributes.keyColumn)) {
-    const keys = `uprate_load_keys_${process.pid}_${++scratchTables}`;
+    const keys = scratchName('keys');
     await exec(tempTable(engine, keys, affecting.map((l) => `SELECT ${sqlIdentifier(l.key)} AS ${sqlIdentifier(attributes.keyColumn)} FROM (${l.rowsSql}) AS input`).join(' UNION ')));
     scratch.push(keys);
     return { kind: 'attributes', keys };
@@ -182,6 +174,9 @@ const tempTable = (engine: Store['engine'], name: string, select: string) => `CR
 
 let scratchTables = 0;
 
+/** A name for a temporary table of this load, unique in the process (`what`: rows, keys). */
+const scratchName = (what: string): string => `uprate_load_${what}_${process.pid}_${++scratchTables}`;
+
 /** The partitions a load touches in the time column's table: its new rows' and the replaced rows'. */
 async function touchedPartitions(
   exec: Exec,
@@ -202,7 +197,7 @@ async function touchedPartitions(
     const k = sqlIdentifier(l.key);
     // One read of the input, kept for the rest of the load: the whole rows, typed as the table
     // types them, when a rollup may merge them; else its key and time only.
-    const name = `uprate_load_rows_${process.pid}_${++scratchTables}`;
+    const name = scratchName('rows');
     const whole = affecting.length === 1 && l.rows !== undefined && l.rows <= MERGE_MAX_ROWS ? l.columns : undefined;
     if (whole) {
       const columns = whole.map(sqlIdentifier).join(', ');
@@ -228,7 +223,7 @@ async function touchedPartitions(
 }
 
 /** The rollup's build statement over a load's new rows only (kept by {@link touchedPartitions}). */
-const newRowsOnly = (stored: StoredRollup, rows: NewRows): string | null => readingInstead(stored, rows.table);
+const newRowsOnly = (stored: StoredRollup, rows: NewRows): string | null => readingRowsInstead(stored, rows.table);
 
 /**
  * A plan split in two: the rollups refreshed in the load's own transaction (partitions, or just

@@ -72,7 +72,18 @@ export interface ClusterLayout {
   /** The time table's columns the measures compare with the clock (refills read their largest value again). */
   readonly clockColumns: readonly string[];
   /** Where the per-cluster attributes are read from, for a load of their table (none: such a load refills the rollup). */
-  readonly attributes?: { readonly table: string; readonly keyColumn: string; readonly key: string; readonly sql: string } | null;
+  readonly attributes?: ClusterAttributes | null;
+}
+
+/**
+ * The statement of a rollup by cluster's attributes, one row per key (`key`: its column naming
+ * the key), and the table it reads them from (`keyColumn`: that table's key column).
+ */
+export interface ClusterAttributes {
+  readonly table: string;
+  readonly keyColumn: string;
+  readonly key: string;
+  readonly sql: string;
 }
 
 export interface StoredRollup {
