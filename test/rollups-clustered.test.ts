@@ -19,9 +19,10 @@ import { ingestFiles } from '../src/ingest/index.js';
 import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
 import { allAccess, type CubeQuery } from '../src/query/index.js';
 import { answerClustered, answerClusteredSets, type ClusterRequest } from '../src/query/cluster-moments.js';
-import { asIso } from '../src/rollups/clustered.js';
+import { asIso, sidewaysSql, storedSource, wholeFillSql } from '../src/rollups/clustered.js';
 import { buildRollups, rollupStatus } from '../src/rollups/index.js';
 import { planRefresh, type LoadedTable } from '../src/rollups/maintain.js';
+import { registryIn } from '../src/rollups/registry.js';
 import { inTransaction } from '../src/rollups/transaction.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { locateServer, skipUnlessReady } from './engines.js';
@@ -163,6 +164,32 @@ for (const engine of ['duckdb', 'postgres'] as const) {
       const states = (await rollupStatus(store, model)).map((s) => `${s.name}: ${s.state}`);
       assert.ok(states.includes('Offers.perCustomer: fresh') && states.includes('Offers.perChannel: fresh'), states.join('; '));
       await everyReadExact(store, 'built');
+    });
+
+    test("a whole fill groups by customer and joins the attributes after: the same table as grouping by every attribute, offers of a customer without attributes included", async () => {
+      const done = new Error('compared');
+      await inTransaction(store, async (exec) => {
+        const stored = (await registryIn(exec)).find((r) => r.name === 'Offers.perCustomer');
+        assert.ok(stored?.layout, 'perCustomer is a rollup by customer');
+        const source = storedSource(stored);
+        assert.ok(source.attributes?.rows, 'its attributes come from customers, so a fill can group by customer alone');
+        // Offers naming a customer the customers table lacks: the model's join gives them no attributes.
+        await exec(`INSERT INTO offers (offer_id, customer_id, offered_at, offer_type, offer_name, channel, campaign, accepted_at, declined_at, revenue)
+          SELECT 'orphan-' || offer_id, 'no-such-customer', offered_at, offer_type, offer_name, channel, campaign, accepted_at, declined_at, revenue FROM offers ORDER BY offer_id LIMIT 3`);
+        const grouped = sidewaysSql(source, stored.layout);
+        const joined = wholeFillSql(source, stored.layout);
+        assert.notEqual(joined, grouped);
+        const [diff] = await exec(`SELECT (SELECT count(*) FROM (${grouped} EXCEPT ALL ${joined}) a) AS missing, (SELECT count(*) FROM (${joined} EXCEPT ALL ${grouped}) b) AS extra, (SELECT count(*) FROM (${joined}) c) AS n`, source.params);
+        assert.deepEqual([Number(diff?.['missing']), Number(diff?.['extra'])], [0, 0], 'the two fills differ');
+        assert.ok(Number(diff?.['n']) > 100, 'compared a table with rows');
+        const cluster = stored.layout.cluster;
+        const orphan = await exec(`SELECT * FROM (${joined}) j WHERE "${cluster}" = 'no-such-customer'`, source.params);
+        assert.equal(orphan.length, 1);
+        for (const attribute of stored.layout.perCluster ?? []) assert.equal(orphan[0]?.[attribute], null, attribute);
+        throw done;
+      }).catch((e: unknown) => {
+        if (e !== done) throw e;
+      });
     });
 
     /** Loads an offers file: the rollups by customer stay fresh, and every read is still the rows' answer. */

@@ -120,9 +120,9 @@ function periodColumns(layout: ClusterLayout, i: number): { readonly column: str
  * The statement filling the table: the per-period rows turned sideways, one row per cluster and
  * dimension values, with the columns of the periods `only` names (all by default).
  */
-export function sidewaysSql(source: ClusteredSource, layout: ClusterLayout, only?: readonly number[], from = source.sql): string {
+export function sidewaysSql(source: ClusteredSource, layout: ClusterLayout, only?: readonly number[], from = source.sql, dimensions = layout.dimensions): string {
   const id = sqlIdentifier;
-  const keys = [layout.cluster, ...layout.dimensions].map(id);
+  const keys = [layout.cluster, ...dimensions].map(id);
   const period = id(source.timeColumn);
   // The statement has one row per cluster, dimension values and period, so each period's column
   // is that row's value: max() keeps the engine's own type (a sum() of counts would widen them to
@@ -138,12 +138,29 @@ export function sidewaysSql(source: ClusteredSource, layout: ClusterLayout, only
   return `SELECT ${[...keys, ...columns].join(', ')} FROM (${from}) AS per_period GROUP BY ${keys.map((_, i) => i + 1).join(', ')}`;
 }
 
+/**
+ * The statement of a whole fill. With the attributes' own statement and the rollup's statement
+ * without them, the rows are grouped by cluster (and the dimensions that split a cluster) only and
+ * each cluster's attributes joined after — what the model's join gives each of its rows, a cluster
+ * without a match reading NULL as there — with the table's columns in the same order.
+ */
+export function wholeFillSql(source: ClusteredSource, layout: ClusterLayout): string {
+  const attributes = source.attributes;
+  if (!attributes?.rows || layout.perCluster === undefined || layout.perCluster.length === 0) return sidewaysSql(source, layout);
+  const id = sqlIdentifier;
+  const perCluster = new Set(layout.perCluster);
+  const narrow = sidewaysSql(source, layout, undefined, attributes.rows, layout.dimensions.filter((d) => !perCluster.has(d)));
+  const periods = layout.periods.flatMap((_, i) => periodColumns(layout, i)).map((c) => `s.${id(c.column)}`);
+  const keys = [layout.cluster, ...layout.dimensions].map((d) => `${perCluster.has(d) ? 'a' : 's'}.${id(d)}`);
+  return `SELECT ${[...keys, ...periods].join(', ')} FROM (${narrow}) AS s LEFT JOIN (${attributes.sql}) AS a ON s.${id(layout.cluster)} = a.${id(attributes.key)}`;
+}
+
 /** Fills (or refills) the rollup's table from the rows, inside the caller's transaction; answers its layout and rows. */
 export async function fillClustered(exec: Exec, table: string, source: ClusteredSource): Promise<{ readonly layout: ClusterLayout; readonly rows: number }> {
   const layout = await layoutFor(exec, source);
   const t = sqlIdentifier(table);
   await exec(`DROP TABLE IF EXISTS ${t}`);
-  await exec(`CREATE TABLE ${t} AS ${sidewaysSql(source, layout)}`, source.params);
+  await exec(`CREATE TABLE ${t} AS ${wholeFillSql(source, layout)}`, source.params);
   const [count] = await exec(`SELECT count(*) AS n FROM ${t}`);
   return { layout, rows: Number(count?.['n'] ?? 0) };
 }

@@ -150,7 +150,7 @@ export function rollupBuild(model: Model, rollup: RollupDef, dialect: Dialect): 
           measures: rollup.measures.map((m) => ({ column: memberAlias(m), kind: measureDef(model, m).type === 'count' ? ('count' as const) : ('sum' as const) })),
           clockColumns: [...new Set([column, ...rollup.measures.flatMap((m) => { const c = clockColumns(model.cubes, m); return 'columns' in c ? c.columns : []; })])],
           perCluster: perClusterDimensions(model, rollup),
-          attributes: clusterAttributes(model, rollup, dialect),
+          attributes: clusterAttributes(model, rollup, dialect, compiled.params),
         }
       : null;
   const build: RollupBuild = {
@@ -186,7 +186,7 @@ function mergeColumnsOf(model: Model, rollup: RollupDef, period: string): MergeC
  * per key), when every attribute comes from one cube with a table, joined many-to-one on the
  * cluster's own column to a column one of its dimensions is, and no measure reads that cube.
  */
-function clusterAttributes(model: Model, rollup: RollupDef, dialect: Dialect): ClusterAttributes | null {
+function clusterAttributes(model: Model, rollup: RollupDef, dialect: Dialect, params: readonly SqlValue[]): ClusterAttributes | null {
   const perCluster = perClusterDimensions(model, rollup);
   const cubes = new Set(perCluster.map((d) => d.split('.')[0] ?? ''));
   const [name] = [...cubes];
@@ -199,7 +199,21 @@ function clusterAttributes(model: Model, rollup: RollupDef, dialect: Dialect): C
   if (!to || !keyDimension) return null;
   const keyPath = `${target.name}.${keyDimension.name}`;
   const { compiled } = compiledForRollup(model, { dimensions: [keyPath, ...perCluster], timezone: 'UTC' }, dialect, rollup.path);
-  return compiled.params.length === 0 ? { table: target.source.table.toLowerCase(), keyColumn: to.toLowerCase(), key: memberAlias(keyPath), sql: compiled.sql } : null;
+  if (compiled.params.length > 0) return null;
+  const attributes = { table: target.source.table.toLowerCase(), keyColumn: to.toLowerCase(), key: memberAlias(keyPath), sql: compiled.sql };
+  const rows = compiledForRollup(
+    model,
+    {
+      measures: [...rollup.measures],
+      dimensions: [rollup.clusteredBy, ...rollup.dimensions.filter((d) => !perCluster.includes(d))],
+      timeDimensions: [{ dimension: rollup.timeDimension, granularity: rollup.granularity }],
+      timezone: 'UTC',
+    },
+    dialect,
+    rollup.path,
+  ).compiled;
+  // The join after must add nothing but the attributes: the same parameters, in the same order.
+  return JSON.stringify(rows.params) === JSON.stringify(params) ? { ...attributes, rows: rows.sql } : attributes;
 }
 
 /** A rollup by cluster's dimensions of cubes joined many-to-one on the cluster's own column (one value per cluster). */
