@@ -79,39 +79,58 @@ function stryker(args) {
   mkdirSync(results, { recursive: true });
   const saved = join(results, `${scope}.json`);
   const before = existsSync(saved) ? JSON.parse(readFileSync(saved, 'utf8')) : {};
-  mergeEarlier(files, before.files ?? {}, globs);
+  const merged = mergeEarlier(files, before.files ?? {}, globs);
   const entry = { seconds, finished: new Date().toISOString(), mutate: globs };
   const head = JSON.stringify({ ...entry, runs: [...(before.runs ?? []), entry].slice(-10) }, null, 1).replace(/\n}$/, '');
   // One line per mutant, so a re-run's diff shows the mutants whose outcome changed.
-  const body = Object.entries(files).map(([file, mutants]) => ` ${JSON.stringify(file)}: [\n${mutants.map((m) => `  ${JSON.stringify(m)}`).join(',\n')}\n ]`);
+  const body = Object.entries(merged).map(([file, mutants]) => ` ${JSON.stringify(file)}: [\n${mutants.map((m) => `  ${JSON.stringify(m)}`).join(',\n')}\n ]`);
   writeFileSync(saved, `${head},\n "files": {\n${body.join(',\n')}\n }\n}\n`);
   return 0;
 }
 
+/** A --mutate glob as a regular expression over paths (a double star and slash: any folders; a star: within one). @param {string} glob */
+function globPattern(glob) {
+  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${escaped.replace(/\*\*\//g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '(?:.*/)?')}$`);
+}
+
 /**
- * A run of some files (or of some lines, `file.ts:12-30`) keeps the folder's other results: the
- * earlier outcomes of files it did not mutate (still on disk), and of a ranged file's lines
- * outside the range. So a check of a few lines after a new test never drops a whole file.
- * @param {Record<string, [number, number, string, string, string][]>} files this run's, completed in place
+ * A run's outcomes merged into the folder's saved ones: this run's for the files (or lines,
+ * `file.ts:12-30`) it mutated, the saved ones for everything else. Stryker's report also carries
+ * files the run did not mutate (from its incremental file, possibly only the lines an earlier
+ * ranged run covered): those never replace a saved result. Files no longer on disk are dropped.
+ * @param {Record<string, [number, number, string, string, string][]>} files this run's report
  * @param {Record<string, [number, number, string, string, string][]>} earlier
  * @param {string[]} globs
  */
 function mergeEarlier(files, earlier, globs) {
   /** @type {Map<string, [number, number][]>} */
   const ranges = new Map();
+  /** @type {RegExp[]} */
+  const whole = [];
   for (const g of globs) {
     const m = /^(.+\.ts):(\d+)(?::\d+)?-(\d+)(?::\d+)?$/.exec(g);
     if (m) ranges.set(m[1], [...(ranges.get(m[1]) ?? []), [Number(m[2]), Number(m[3])]]);
+    else whole.push(globPattern(g));
   }
-  for (const [file, mutants] of Object.entries(earlier)) {
+  /** @type {(file: string, line: number) => boolean} */
+  const inRange = (file, line) => (ranges.get(file) ?? []).some(([a, b]) => line >= a && line <= b);
+  /** @type {Record<string, [number, number, string, string, string][]>} */
+  const merged = {};
+  for (const file of [...new Set([...Object.keys(earlier), ...Object.keys(files)])].sort()) {
     if (!existsSync(join(root, file))) continue;
-    const within = ranges.get(file);
-    if (!(file in files)) files[file] = within ? mutants.filter(([line]) => !within.some(([a, b]) => line >= a && line <= b)) : mutants;
-    else if (within) {
-      const kept = mutants.filter(([line]) => !within.some(([a, b]) => line >= a && line <= b));
-      files[file] = [...kept, ...files[file]].sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+    const now = files[file];
+    const before = earlier[file];
+    if (whole.some((r) => r.test(file))) {
+      if (now) merged[file] = now;
+    } else if (ranges.has(file)) {
+      merged[file] = [...(before ?? []).filter(([line]) => !inRange(file, line)), ...(now ?? []).filter(([line]) => inRange(file, line))].sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+    } else {
+      const kept = before ?? now;
+      if (kept) merged[file] = kept;
     }
   }
+  return merged;
 }
 
 /**
@@ -256,7 +275,7 @@ function writeReport() {
   lines.push('', '## Tests added for survivors', '');
   if (added.length === 0) lines.push('None yet.');
   for (const file of added) {
-    const tests = readFileSync(join(root, file), 'utf8').match(/^test\(/gm)?.length ?? 0;
+    const tests = readFileSync(join(root, file), 'utf8').match(/^\s*test\(/gm)?.length ?? 0;
     lines.push(`- ${file} (${tests} test${tests === 1 ? '' : 's'})`);
   }
   mkdirSync(join(root, 'bench'), { recursive: true });
