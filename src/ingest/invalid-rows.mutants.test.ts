@@ -143,4 +143,27 @@ describe('invalidRows', () => {
     );
     assert.ok(e.message.includes(`  ${path}:3  offer_type="${'v'.repeat(100)}…"  must be one of upsell, cross_sell`), e.message);
   });
+
+  test('the next table is asked only for what max leaves: its further bad rows are counted, not described', async () => {
+    // Each bad offers row breaks one rule: customers' 1 error leaves 1 of max 2 for offers, whose
+    // second bad row (line 3) is then only counted: 3 bad rows, 2 described.
+    const oneRuleEach = file('one-rule-each.csv', `${OFFERS}\nq1,c1,2025-01-01,upgrade,A,,,,,\nq2,c1,2025-01-01,upsell,A,,,,,-1\n`);
+    const e = await described([await customers([badCustomers]), await offers([oneRuleEach])], 2);
+    assert.equal(
+      e.message,
+      [
+        '1 of 2 customers rows and 2 of 2 offers rows break the data model rules; nothing was loaded',
+        `  ${badCustomers}:2  engagement_score="101"  must be between 0 and 100`,
+        `  ${oneRuleEach}:2  offer_type="upgrade"  must be one of upsell, cross_sell`,
+        '  … 3 bad rows in all',
+      ].join('\n'),
+    );
+  });
+
+  test('a surrogate pair early in a long value is kept whole: only a half at the cut is dropped', async () => {
+    const early = `😀${'x'.repeat(250)}`; // 😀 is units 0–1; the cut at 100 falls between two x
+    const path = file('early-pair.csv', `${OFFERS}\np1,c1,2025-01-01,${early},A,,,,,\n`);
+    const e = await described([await offers([path])], 20);
+    assert.deepEqual((e.details as { errors: RowError[] }).errors.map((x) => x.value), [`😀${'x'.repeat(98)}…`]);
+  });
 });

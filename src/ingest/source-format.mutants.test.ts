@@ -3,6 +3,7 @@
  * reader, the CSV line splitter and the delimiter guess — each case worked out by hand.
  */
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { refusalOf, tempFolder, thrown } from '../../test/ingest-fixtures.js';
@@ -176,5 +177,22 @@ describe('guessDelimiter', () => {
     assert.equal(guessDelimiter('a|b;c'), ';');
     assert.equal(guessDelimiter('abc'), ',');
     assert.equal(guessDelimiter(''), ',');
+  });
+});
+
+describe('open files', () => {
+  /** The file descriptors this process holds open (Linux). */
+  const openFiles = () => readdirSync('/proc/self/fd').length;
+
+  test('checkSource and readFirstLine close the file they read, whether it passes or not', () => {
+    const good = file('fd.csv', 'a,b\nc,d\n');
+    const wrong = file('fd-wrong.csv', '[{"a": 1}]');
+    const before = openFiles();
+    for (let i = 0; i < 20; i += 1) {
+      checkSource(good, 'csv');
+      assert.equal(refusal(() => checkSource(wrong, 'csv'))['code'], 'FILE_FORMAT');
+      assert.equal(readFirstLine(good), 'a,b');
+    }
+    assert.equal(openFiles(), before);
   });
 });

@@ -148,6 +148,19 @@ describe('openSource: Parquet, NDJSON, JSON', () => {
     assert.ok(String(r['location']).startsWith(path), String(r['location']));
   });
 
+  test('NDJSON is one record a line: a record over two lines is FILE_FORMAT naming the file (a .json file may hold one)', async () => {
+    const text = ['{"customer_id": "m1",', '"plan": "pro"}', '{"customer_id": "m2"}', ''].join('\n');
+    const path = file('multi-line.ndjson', text);
+    const r = refusal(await openSource(c, CUSTOMERS, path, 'ndjson').catch((x: unknown) => x));
+    assert.deepEqual([r['code'], r['hint']], ['FILE_FORMAT', HINT]);
+    assert.ok(String(r['message']).startsWith(`cannot read ${path}: `), String(r['message']));
+    const json = await openSource(c, CUSTOMERS, file('multi-line.json', text), 'json');
+    assert.deepEqual(await values(`SELECT r_customer_id, r_plan FROM (${json.selectSql})`), [
+      ['m1', 'pro'],
+      ['m2', null],
+    ]);
+  });
+
   test('a Parquet file that is not one is FILE_FORMAT naming the file', async () => {
     const path = file('fake.parquet', 'customer_id\nc1\n');
     const r = refusal(await openSource(c, CUSTOMERS, path, 'parquet').catch((x: unknown) => x));
@@ -202,6 +215,11 @@ describe('readError', () => {
       location: '/d/o.csv',
       hint: HINT,
     });
+  });
+
+  test('"LINE 12:" of longer SQL is cut too', () => {
+    const sql = Array.from({ length: 12 }, (_, i) => `-- ${i + 1}`).join('\n');
+    assert.equal(readError('/d/o.csv', new Error(`Binder Error: no such column\nLINE 12: SELECT x FROM t\n${sql}`)).message, 'cannot read /d/o.csv: Binder Error: no such column');
   });
 
   test('line 12 in any case; a thrown string; long messages cut at 400 characters', () => {

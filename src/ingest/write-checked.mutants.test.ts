@@ -169,6 +169,18 @@ describe('keysUnique', () => {
     assert.equal(await keysUnique(c, same), false);
   });
 
+  test('rows written to several files: the keys of every file are read back together', async () => {
+    const format: BulkFileFormat = { ...defaultFileFormat(OFFERS), fileBytes: MIN_FILE_BYTES };
+    // DuckDB cuts files between chunks of 2,048 rows: 5,000 rows make several.
+    const rows = (last: string) => [...Array.from({ length: 5000 }, (_, i) => `k${i},c1,2025-01-01,upsell,A,,,,,`), `${last},c1,2025-01-01,upsell,B,,,,,`];
+    const distinct = await written('split-distinct', rows('k5000'), format);
+    assert.ok(distinct.written.files.length >= 2, `${distinct.written.files.length} files`);
+    assert.equal(await keysUnique(c, distinct), true);
+    const repeated = await written('split-repeated', rows('k0'), format);
+    assert.ok(repeated.written.files.length >= 2);
+    assert.equal(await keysUnique(c, repeated), false);
+  });
+
   test('fewer than two rows are unique without reading anything', async () => {
     const w = await written('single', ['o1,c1,2025-01-01,upsell,A,,,,,']);
     assert.equal(await keysUnique(c, { ...w, written: { rows: 1, files: [join(dir, 'does-not-exist.csv')] } }), true);
