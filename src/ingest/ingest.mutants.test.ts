@@ -453,6 +453,27 @@ describe('on a server engine (a bulk-loading store)', () => {
     assert.equal(store.received.length, 0);
   });
 
+  test("writing the good rows for the store is the loading phase's first fifth: DuckDB's progress while writing is reported as 0–20 %", async () => {
+    // A bad row, so the good rows are written in a second pass (sendRows); enough rows for a
+    // 150 ms progress tick to land while they are written (tried again if none did).
+    const lines = [OFFERS, 'bad,c1,not-a-date,upsell,A,,,,,'];
+    for (let i = 0; i < 600_000; i++) lines.push(`p${i},c${i % 5000},2025-01-01,upsell,A,,,,,`);
+    const big = file('server-progress.csv', lines);
+    const heardWriting: number[] = [];
+    for (let attempt = 0; attempt < 6 && !heardWriting.some((p) => p > 0); attempt++) {
+      const store = serverStore(); // it reports nothing sent: every loading report is the writing's
+      await ingestTables(store, [{ table: 'offers', files: [big] }], {
+        rejectFile: join(dir, `progress-rejects-${attempt}.csv`),
+        onProgress: (p) => {
+          if (p.phase === 'loading') heardWriting.push(p.percent);
+        },
+      });
+      assert.equal(store.received[0]?.loads[0]?.rows, 600_000);
+    }
+    assert.ok(heardWriting.some((p) => p > 0), `no progress heard while writing: ${JSON.stringify(heardWriting)}`);
+    for (const p of heardWriting) assert.ok(p >= 0 && p <= 20, `a writing report of ${p} %`);
+  });
+
   test('a store answering fewer load counts than tables is an internal error naming both numbers', async () => {
     const store = serverStore({ counts: () => [] });
     await assert.rejects(ingestTables(store, [{ table: 'customers', files: [customers] }]), { message: 'the postgres store answered 0 load counts for 1 tables' });

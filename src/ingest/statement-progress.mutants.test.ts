@@ -1,6 +1,6 @@
 /**
- * withProgress: the first report at 0 %, the timer's reports while a statement runs (DuckDB's idle
- * progress of -1 % shown as 0), no report after the end; reader errors turned into FILE_FORMAT
+ * withProgress: the first report at 0 %, the timer's reports while a statement runs (DuckDB's own
+ * progress; with no statement running its -1 % shown as 0), no report after the end; reader errors turned into FILE_FORMAT
  * naming the file the message names (or every file); uprate's own errors passed through.
  */
 import assert from 'node:assert/strict';
@@ -36,6 +36,22 @@ test('a listener hears 0 % first, then the idle progress every 150 ms as 0 %, an
   const count = heard.length;
   await sleep(400);
   assert.equal(heard.length, count, 'the timer stopped');
+});
+
+test("a running statement's progress is DuckDB's own: reports between 0 and 100 %, with the rows read so far", async () => {
+  const heard: IngestProgress[] = [];
+  // DuckDB estimates progress from a table's size (a range() alone reports none).
+  await c.run('CREATE OR REPLACE TEMP TABLE progress_rows AS SELECT i FROM range(20000000) t(i)');
+  const t0 = Date.now();
+  // A scan long enough for a 150 ms tick, re-run until one lands inside it (or 10 s pass).
+  await withProgress(c, 'offers', 'checking', (p) => heard.push(p), sources, async () => {
+    do await c.run('SELECT i % 100003 AS k, count(*) FROM progress_rows GROUP BY 1 ORDER BY 2 DESC LIMIT 1');
+    while (Date.now() - t0 < 10_000 && !heard.some((p) => p.percent > 0));
+  });
+  await c.run('DROP TABLE progress_rows');
+  const running = heard.filter((p) => p.percent > 0 && p.percent < 100);
+  assert.ok(running.length > 0, `progress heard: ${JSON.stringify(heard)}`);
+  for (const p of running) assert.ok((p.rows ?? 0) > 0, JSON.stringify(p));
 });
 
 test('the timer stops when fn fails too', async () => {

@@ -20,6 +20,9 @@ export async function withProgress<T>(
       }, 150)
     : undefined;
   try {
+    // DuckDB tracks a statement's progress only with its progress bar on (-1 % otherwise); the bar
+    // itself is not printed. A per-connection setting, left on for the connection's later statements.
+    if (onProgress) await c.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
     onProgress?.({ table, phase, percent: 0 });
     return await fn();
   } catch (e) {
