@@ -243,3 +243,31 @@ test('minOffers 0 and a period without offers: skipped, no rate to compare (neve
   const [g] = judge({}, [group([month(4, 0, 0), month(5, 0, 0)])], { minOffers: 0 });
   assert.match(g?.message ?? '', /no offers in 2024-05 and 2024-06: no rate to compare$/);
 });
+
+test('no change at all is never a drop, even when the test on rounded effective counts is significant', () => {
+  // 3 of 12 offers from 2 customers (5 offers, 3 accepted; 7 offers, none accepted) after 250 of
+  // 1,000 independent offers: both rates are 25%, a difference of exactly 0.
+  // Design effect by hand: r = 1/4, Σ(k_c − r·n_c)² = (3 − 5/4)² + (0 − 7/4)² = 49/8,
+  // clustered variance 2 · (49/8) / 12² = 49/576, binomial (1/4)(3/4)/12 = 1/64, d = 49/9 = 5.444.
+  // Effective counts 3·9/49 = 0.551 of 12·9/49 = 2.204: expected count < 5, so Fisher, on the whole
+  // counts 1 of 2 against 250 of 1,000: hypergeometric with 251 accepted of 1,002,
+  // P(0) = 751·750/(1002·1001) = 563250/1003002, P(1) = 2·251·751/1003002 = 377002/1003002,
+  // P(2) = 251·250/1003002 = 62750/1003002; p = P(1) + P(2) = 439752/1003002 = 0.438436
+  // (scipy.stats.fisher_exact([[1, 1], [250, 750]]) gives 0.4384358156813247) ≤ α = 0.5.
+  // Significant, yet the rate did not fall: not firing, and not "significant, but under".
+  const cur = month(5, 3, 12, 0, { customers: 2, offersSquared: 25 + 49, acceptedSquared: 9, acceptedOffers: 15 });
+  const [f] = judge({ alpha: 0.5 }, [group([month(4, 250, 1000), cur])], { minOffers: 0 });
+  assert.equal(f?.status, 'ok');
+  assertClose([f?.numbers['difference'], f?.numbers['designEffect'], f?.test?.pValue], [0, 49 / 9, 439752 / 1003002]);
+  assert.match(
+    f?.message ?? '',
+    /^Conversion rate went from 25\.0% in 2024-05 \(250 of 1,000 offers\) to 25\.0% in 2024-06 \(3 of 12 offers\): 0\.0 points \(50% interval .*; Fisher's exact test, customer-clustered, p = 0\.44\): no significant drop$/,
+  );
+});
+
+test('minOffers 0 and only the earlier period without offers: skipped, naming that period', () => {
+  const [f] = judge({}, [group([month(4, 0, 0), month(5, 120, 1000)])], { minOffers: 0 });
+  assert.equal(f?.status, 'skipped');
+  assert.equal(f?.message, 'no offers in 2024-05: no rate to compare');
+  assert.equal(f?.period?.label, '2024-06');
+});

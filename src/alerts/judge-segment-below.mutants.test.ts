@@ -200,3 +200,24 @@ test('minOffers 0: a segment without offers still stays out of the family', () =
   assert.equal(out[0]?.numbers['segments'], 2);
   assert.equal(out[0]?.test?.correction, HOLM2);
 });
+
+test('a segment at exactly the rest’s rate is never below, even when the test on rounded effective counts is significant', () => {
+  // email: 3 of 12 offers from 2 customers (5 offers, 3 accepted; 7 offers, none accepted);
+  // in_app: 250 of 1,000 offers, one per customer. Both rates are 25%: a difference of exactly 0.
+  // email's design effect by hand: r = 1/4, Σ(k_c − r·n_c)² = (3 − 5/4)² + (0 − 7/4)² = 49/8,
+  // clustered variance 2 · (49/8) / 12² = 49/576, binomial (1/4)(3/4)/12 = 1/64, d = 49/9 = 5.444;
+  // in_app's is 1 (one offer per customer). Effective counts 3·9/49 = 0.551 of 12·9/49 = 2.204:
+  // expected count < 5, so Fisher on the whole counts 1 of 2 against 250 of 1,000 (either way
+  // round): P(0) = 751·750/(1002·1001) = 563250/1003002, P(1) = 2·251·751/1003002 = 377002/1003002,
+  // P(2) = 251·250/1003002 = 62750/1003002; p = P(1) + P(2) = 439752/1003002 = 0.438436
+  // (scipy.stats.fisher_exact([[1, 1], [250, 750]]) gives 0.4384358156813247); Holm over the two
+  // equal p-values: 2p = 0.876872 ≤ α = 0.9, significant — but neither segment is below the other.
+  const email = cell(3, 12, { customers: 2, offersSquared: 25 + 49, acceptedSquared: 9, acceptedOffers: 15 });
+  const inApp = cell(250, 1000, { customers: 1000, offersSquared: 1000, acceptedSquared: 250, acceptedOffers: 250 });
+  const out = judge({ alpha: 0.9 }, [groupOf([['email', email], ['in_app', inApp]])], { minOffers: 0 });
+  const p = 439752 / 1003002;
+  assert.deepEqual(out.map((f) => [f.scope, f.status]), [['Offers.channel=email', 'ok'], ['Offers.channel=in_app', 'ok']]);
+  assertClose(out.map((f) => [f.numbers['difference'], f.test?.pValue, f.test?.adjustedPValue]), [[0, p, 2 * p], [0, p, 2 * p]]);
+  assertClose(out[0]?.numbers['designEffect'], 49 / 9);
+  for (const f of out) assert.match(f.message, /: 0\.0 points \(.*\): not significantly below the rest$/);
+});
