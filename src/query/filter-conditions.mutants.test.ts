@@ -137,3 +137,23 @@ test('onTheDate and the range operators read two values; a relative range only a
   // Two values are two dates, never a relative range.
   refused(() => values(f(T, 'inDateRange', ['last week', '2025-01-12'])), 'Invalid query format: filters[0].values value "last week" is not a date', 'filters[0].values');
 });
+
+test('a one-bound operator reads only its first value: a later date or a second value never moves its bound', () => {
+  // afterDate and beforeOrOnDate compare with the end of the first day, 2025-01-10T23:59:59.999 (UTC),
+  // not with the end of 2030-01-01 that a two-date range would give.
+  assert.deepEqual(values(f(T, 'afterDate', ['2025-01-10', '2030-01-01'])), ['2025-01-10T23:59:59.999Z']);
+  assert.deepEqual(values(f(T, 'beforeOrOnDate', ['2025-01-10', '2030-01-01'])), ['2025-01-10T23:59:59.999Z']);
+  // The first value alone is a relative range: 'today' (Thursday 2025-03-20 in UTC) starts at midnight,
+  // where the pair ['today', '2025-01-01'] would be refused as two dates.
+  assert.deepEqual(values(f(T, 'beforeDate', ['today', '2025-01-01'])), ['2025-03-20T00:00:00.000Z']);
+});
+
+test('a single date-time is that instant, not its whole day', () => {
+  // 2025-01-10T12:00:00 is one clock reading: both bounds are 12:00, so before and after it compare
+  // with 12:00 (a day would give 00:00 and 23:59:59.999).
+  assert.deepEqual(values(f(T, 'beforeDate', ['2025-01-10T12:00:00'])), ['2025-01-10T12:00:00.000Z']);
+  assert.deepEqual(values(f(T, 'afterDate', ['2025-01-10T12:00:00'])), ['2025-01-10T12:00:00.000Z']);
+  assert.deepEqual(values(f(T, 'onTheDate', ['2025-01-10T12:00:00'])), ['2025-01-10T12:00:00.000Z', '2025-01-10T12:00:00.000Z']);
+  // Read in the query zone: 12:00 in Berlin (+01:00 in January) is 11:00 UTC.
+  assert.deepEqual(values(f(T, 'afterOrOnDate', ['2025-01-10T12:00:00']), { ...ctx, timezone: 'Europe/Berlin' }), ['2025-01-10T11:00:00.000Z']);
+});

@@ -90,3 +90,19 @@ test('parseTimestamp: dates, date-times, fractions and offsets', () => {
     assert.equal(parseTimestamp(bad), undefined, bad);
   }
 });
+
+test('fromWall in UTC is the wall time itself, even one no Date holds (no round trip through Intl)', () => {
+  // 8.64e15 ms is the last instant a Date holds; one past it has no calendar reading, yet in UTC
+  // the instant is the reading's own milliseconds.
+  for (const tz of ['UTC', 'Etc/UTC']) {
+    assert.equal(fromWall(8.64e15 + 1, tz), 8.64e15 + 1, tz);
+    assert.equal(fromWall(-8.64e15 - 1, tz), -8.64e15 - 1, tz);
+  }
+});
+
+test('parseTimestamp: a minute or second past 59 is refused inside the day too, not rolled into the next hour', () => {
+  // 05:60 would be 06:00 and 05:06:60 would be 05:07:00 of the same day, so only the clock check refuses them.
+  for (const bad of ['2025-03-04T05:60:00', '2025-03-04T05:99', '2025-03-04T05:06:60', '2025-03-04T05:06:99', '2025-03-04T00:00:60Z']) {
+    assert.equal(parseTimestamp(bad), undefined, bad);
+  }
+});

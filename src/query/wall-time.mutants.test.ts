@@ -74,3 +74,11 @@ test('utc takes the 400-year route only for the years 0–99: near the last year
   assert.equal(utc(275_500, 0, 1), Date.UTC(275_500, 0, 1));
   assert.ok(Number.isFinite(utc(275_500, 0, 1)));
 });
+
+test('utc reads negative years as written: the 400-year route is for the years 0–99 only', () => {
+  // Date.UTC reads the years 0–99 as 1900–1999: the route for -350 would ask for 50, get 1950, and
+  // move back 400 years to 1550. The reference is the ISO expanded year Date.parse reads.
+  assert.equal(utc(-350, 0, 1), Date.parse('-000350-01-01T00:00:00Z'));
+  assert.equal(utc(-301, 11, 31, 23, 59, 59, 999), Date.parse('-000301-12-31T23:59:59.999Z'));
+  assert.equal(utc(-1, 5, 15), Date.parse('-000001-06-15T00:00:00Z'));
+});
