@@ -38,7 +38,7 @@ export interface CumulativeOptions {
  * interval method applied to F·n* of n* — as every rate of uprate is (`rateEstimate`: Wilson on
  * effective counts, exact below 30). With no offer still open Greenwood's variance is F(1 − F)/N,
  * so the interval is exactly the rate's interval of accepted of N. Where the variance is 0
- * (F = 0 or 1), n* is the offers still followed that day.
+ * (F = 0 or 1), n* is the offers followed that long (`observed`): with no offer still open, all N.
  *
  * @example
  * cumulativeAcceptance(kaplanMeier({ events: [10, 5], censored: [0, 0], offers: 100 }), { level: 0.95 })[2]
@@ -63,8 +63,9 @@ export function cumulativeAcceptance(curve: KaplanMeierCurve, options: Cumulativ
     const observed = curve.offers - censoredBefore;
     const share = day ? day.cumulative : 0;
     const variance = day ? day.variance : 0;
-    // Offers the share is known from: Greenwood as an effective sample, else those still followed.
-    const raw = variance > 0 ? (share * (1 - share)) / variance : Math.max(0, day ? day.atRisk + day.events : curve.offers);
+    // Offers the share is known from: Greenwood as an effective sample, else those followed this
+    // long (with F = 0, the offers at risk that day; with F = 1, the accepted ones too).
+    const raw = variance > 0 ? (share * (1 - share)) / variance : observed;
     const effectiveOffers = raw / deff;
     const method: IntervalMethod = effectiveOffers < AUTO_EXACT_BELOW ? 'exact' : (options.method ?? 'wilson');
     const interval = effectiveOffers > 0 ? intervalFor(method, share * effectiveOffers, effectiveOffers, options.level) : { lower: 0, upper: 1 };

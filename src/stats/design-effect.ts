@@ -136,7 +136,7 @@ function checkMoments(k: number, n: number, m: ClusterMoments): void {
       hint: 'the sums must come from the same offers as the counts, grouped by customer',
     });
   if (!Number.isSafeInteger(m.customers) || m.customers < 0 || m.customers > n || (n > 0 && m.customers === 0)) throw bad(`${m.customers} customers`);
-  if (!(m.offersSquared >= n) || (n > 0 && m.offersSquared > n * n)) throw bad(`Σ offers² = ${m.offersSquared}`);
+  if (!(m.offersSquared >= n) || m.offersSquared > n * n) throw bad(`Σ offers² = ${m.offersSquared}`);
   if (!(m.acceptedSquared >= k) || !(m.acceptedOffers >= k) || m.acceptedOffers > m.offersSquared) throw bad(`Σ accepted² = ${m.acceptedSquared}, Σ accepted·offers = ${m.acceptedOffers}`);
 }
 

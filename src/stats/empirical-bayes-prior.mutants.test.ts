@@ -1,0 +1,75 @@
+// Tests for what empirical-bayes-prior.test.ts leaves open in fitBetaPrior: the argument checks,
+// and each fallback's whole answer and words (too few groups, all accepted, a cap on the
+// strength, all-or-nothing groups, groups of one offer). Values by hand from the moments
+// estimator ρ = (S/(p̂q̂) − (G − 1)) / (W − G + 1 − Σn²/W), strength 1/ρ − 1.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertClose } from '../../test/reference/stats-reference.js';
+import { UprateError } from '../core/errors.js';
+import { fitBetaPrior } from './empirical-bayes-prior.js';
+
+test('fitBetaPrior: bad counts name their group; maxStrength must be positive and finite', () => {
+  assert.throws(
+    () => fitBetaPrior([{ k: 1, n: 2 }, { k: 3, n: 2 }]),
+    (e: unknown) => e instanceof UprateError && e.code === 'BAD_ARGUMENT' && e.location === 'fitBetaPrior group 1',
+  );
+  for (const m of [0, -5, Number.POSITIVE_INFINITY, Number.NaN]) {
+    assert.throws(
+      () => fitBetaPrior([{ k: 1, n: 10 }, { k: 3, n: 10 }], { maxStrength: m }),
+      (e: unknown) => e instanceof UprateError && e.code === 'BAD_ARGUMENT' && e.location === 'maxStrength' && e.message === `maxStrength must be a positive number, not ${m}`,
+    );
+  }
+});
+
+test('fitBetaPrior with fewer than two groups with offers: the uniform prior, and says so', () => {
+  assert.deepEqual(fitBetaPrior([{ k: 3, n: 10 }, { k: 0, n: 0 }], { method: 'mle' }), {
+    alpha: 1,
+    beta: 1,
+    mean: 0.5,
+    strength: 2,
+    method: 'mle',
+    groups: 1,
+    fallback: 'needs at least 2 groups with offers, has 1: uniform prior',
+  });
+  assert.equal(fitBetaPrior([]).fallback, 'needs at least 2 groups with offers, has 0: uniform prior');
+});
+
+test('fitBetaPrior when every offer was accepted: mean (Σk + ½)/(Σn + 1) at the maximum strength', () => {
+  const all = fitBetaPrior([{ k: 10, n: 10 }, { k: 30, n: 30 }], { maxStrength: 400 });
+  assertClose(all.mean, 40.5 / 41, 'mean', 1e-15);
+  assert.equal(all.strength, 400);
+  assertClose(all.alpha, (40.5 / 41) * 400, 'alpha', 1e-12);
+  assert.equal(all.groups, 2);
+  assert.equal(all.fallback, 'every offer accepted in every group: rates indistinguishable');
+  assert.equal(fitBetaPrior([{ k: 0, n: 10 }, { k: 0, n: 30 }]).fallback, 'no offer accepted in every group: rates indistinguishable');
+});
+
+test('fitBetaPrior: a strength above maxStrength is capped, and says so', () => {
+  // 1 and 3 of 10: strength 35 by hand (empirical-bayes-prior.test.ts); with maxStrength 20 → 20.
+  const capped = fitBetaPrior([{ k: 1, n: 10 }, { k: 3, n: 10 }], { maxStrength: 20 });
+  assert.equal(capped.strength, 20);
+  assertClose(capped.alpha, 4, 'alpha = 0.2·20', 1e-12);
+  assert.equal(capped.fallback, 'estimated prior strength above its maximum: capped');
+  assert.equal(fitBetaPrior([{ k: 1, n: 10 }, { k: 3, n: 10 }], { maxStrength: 36 }).fallback, null);
+  // No spread at all: the maximum, with its own words.
+  assert.equal(
+    fitBetaPrior([{ k: 10, n: 100 }, { k: 20, n: 200 }]).fallback,
+    'groups vary no more than binomial noise: prior strength set to its maximum',
+  );
+});
+
+test('fitBetaPrior: all-or-nothing groups get a strength near 0', () => {
+  // 0 of 10 and 10 of 10: p̂ = 0.5, S = 10·0.25·2 = 5, S/(p̂q̂) = 20, denominator 20 − 2 + 1 − 200/20 = 9:
+  // ρ = 19/9 > 1, so 1/min(ρ, 1) − 1 = 0 and the strength is set to 1e-6.
+  const fit = fitBetaPrior([{ k: 0, n: 10 }, { k: 10, n: 10 }]);
+  assert.equal(fit.strength, 1e-6);
+  assert.equal(fit.mean, 0.5);
+  assert.equal(fit.fallback, 'groups are all-or-nothing: prior strength set near 0');
+});
+
+test('fitBetaPrior: two groups of one offer leave no room to estimate ρ (denominator 0)', () => {
+  // W − G + 1 − Σn²/W = 2 − 2 + 1 − 2/2 = 0: ρ cannot be estimated, so the binomial-noise fallback.
+  const fit = fitBetaPrior([{ k: 0, n: 1 }, { k: 1, n: 1 }]);
+  assert.equal(fit.strength, 10_000);
+  assert.equal(fit.fallback, 'groups vary no more than binomial noise: prior strength set to its maximum');
+});
