@@ -98,6 +98,17 @@ function monitor(store: DuckDbStore, s: AlertSetup, extra: Partial<MonitorOption
   return { monitor: m, logs, checked: () => checked };
 }
 
+
+/** The store, with every statement `fails` picks refused with `message` (the others run as usual). */
+function failingOn(store: DuckDbStore, fails: (sql: string) => boolean, message: string): DuckDbStore {
+  const query = store.query.bind(store);
+  const failing = Object.create(store) as DuckDbStore;
+  failing.query = (async (sql: string, ...rest: unknown[]) => {
+    if (fails(sql)) throw new Error(message);
+    return (query as (...a: unknown[]) => Promise<Row[]>)(sql, ...rest);
+  }) as DuckDbStore['query'];
+  return failing;
+}
 test('a firing rule: one notification per channel, a firing transition, the state stored and marked notified', async () => {
   received = [];
   const store = await offersStore();
@@ -239,12 +250,7 @@ test('only the rules asked for; a rule that cannot be read is an error of the ch
     const all = await m.check({ at: AT, dryRun: true });
     assert.deepEqual(all.rows.map((r) => r.rule.name), ['low', 'other']);
 
-    const query = store.query.bind(store);
-    const broken = Object.create(store) as DuckDbStore;
-    broken.query = (async (sql: string, ...rest: unknown[]) => {
-      if (/\bFROM offers\b/.test(sql)) throw new Error('the engine went away');
-      return (query as (...a: unknown[]) => Promise<Row[]>)(sql, ...rest);
-    }) as DuckDbStore['query'];
+    const broken = failingOn(store, (sql) => /\bFROM offers\b/.test(sql), 'the engine went away');
     const { monitor: failing, logs, checked } = monitor(broken, s);
     const result = await failing.check({ at: AT });
     assert.deepEqual(result.errors, [
@@ -263,12 +269,7 @@ test('only the rules asked for; a rule that cannot be read is an error of the ch
 test('a check that throws still tells onChecked', async () => {
   const store = await offersStore();
   try {
-    const query = store.query.bind(store);
-    const broken = Object.create(store) as DuckDbStore;
-    broken.query = (async (sql: string, ...rest: unknown[]) => {
-      if (/uprate_alert_state/.test(sql)) throw new Error('state unreadable');
-      return (query as (...a: unknown[]) => Promise<Row[]>)(sql, ...rest);
-    }) as DuckDbStore['query'];
+    const broken = failingOn(store, (sql) => /uprate_alert_state/.test(sql), 'state unreadable');
     const { monitor: m, checked } = monitor(broken, setup());
     await assert.rejects(m.check({ at: AT }), /state unreadable/);
     assert.equal(checked(), 1);
@@ -353,12 +354,7 @@ test('dataChanged after a stop that comes before the queued check runs: the chec
 test('a failed check after an ingest is logged, not thrown', async () => {
   const store = await offersStore();
   try {
-    const query = store.query.bind(store);
-    const broken = Object.create(store) as DuckDbStore;
-    broken.query = (async (sql: string, ...rest: unknown[]) => {
-      if (/uprate_alert_state/.test(sql)) throw new Error('state unreadable');
-      return (query as (...a: unknown[]) => Promise<Row[]>)(sql, ...rest);
-    }) as DuckDbStore['query'];
+    const broken = failingOn(store, (sql) => /uprate_alert_state/.test(sql), 'state unreadable');
     const { monitor: m, logs } = monitor(broken, setup());
     m.dataChanged();
     await m.check({ at: AT, dryRun: true });
@@ -400,13 +396,8 @@ test('a scheduled run checks the rules of its schedule; a failed one is logged',
   received = [];
   const store = await offersStore();
   try {
-    const query = store.query.bind(store);
     let fail = false;
-    const flaky = Object.create(store) as DuckDbStore;
-    flaky.query = (async (sql: string, ...rest: unknown[]) => {
-      if (fail && /uprate_alert_state/.test(sql)) throw new Error('state unreadable');
-      return (query as (...a: unknown[]) => Promise<Row[]>)(sql, ...rest);
-    }) as DuckDbStore['query'];
+    const flaky = failingOn(store, (sql) => fail && /uprate_alert_state/.test(sql), 'state unreadable');
     // Every second: the job fires within a second or two.
     const s = setup({ rules: [below('a', { schedule: '* * * * * *' }), below('b', { schedule: '0 7 * * *', channels: ['broken'] })] });
     const { monitor: m, logs, checked } = monitor(flaky, s);
