@@ -49,3 +49,28 @@ test('adjustedIntervalLevels: lengths must match; clipped p̃ falls back to the 
   // A missing adjusted value (shorter arrays cannot happen, but undefined entries can) is null.
   assert.deepEqual(adjustedIntervalLevels([0.1], [null], 'holm', 0.05), [null]);
 });
+
+test('adjustedIntervalLevels: Holm lifted by the step-down maximum uses p/p̃, not the rank step', () => {
+  // Holm on 0.01, 0.011, 0.04 (m = 3): 3·0.01 = 0.03, 2·0.011 = 0.022 → lifted to 0.03, 1·0.04 = 0.04.
+  // Levels 1 − α·p/p̃ at α = 0.05: 1 − 0.05·(0.01/0.03), 1 − 0.05·(0.011/0.03), 1 − 0.05·(0.04/0.04).
+  // The second is not the rank step 1 − 0.05/2 = 0.975: 1 − 0.05·0.36667 = 0.981667.
+  const levels = adjustedIntervalLevels([0.01, 0.011, 0.04], [0.03, 0.03, 0.04], 'holm', 0.05);
+  const expected = [1 - 0.05 / 3, 1 - (0.05 * 0.011) / 0.03, 0.95];
+  for (const [i, e] of expected.entries()) assertClose(levels[i], e, `level ${i}`, 1e-12);
+});
+
+test('adjustedIntervalLevels: a p-value clipped to 1 takes its rank step — Holm 1 − α for the last rank, BH 1 − α·rank/m', () => {
+  // Holm on 0.01, 0.02, 1: p̃ = 0.03, 0.04, 1; the third (rank 3 of 3) steps α/(3 − 3 + 1) = α.
+  const holm = adjustedIntervalLevels([0.01, 0.02, 1], [0.03, 0.04, 1], 'holm', 0.05);
+  assertClose(holm[2], 0.95, 'holm, clipped', 1e-12);
+  // BH on the same: p̃ = 0.03, 0.03, 1; the third steps α·3/3 = α.
+  const bh = adjustedIntervalLevels([0.01, 0.02, 1], [0.03, 0.03, 1], 'bh', 0.05);
+  assertClose(bh[2], 0.95, 'bh, clipped', 1e-12);
+  // A p-value of 0 (p̃ = 0) also takes the step: Holm rank 1 of 2 steps α/2.
+  const zero = adjustedIntervalLevels([0, 0.3], [0, 0.3], 'holm', 0.05);
+  assertClose(zero[0], 0.975, 'p = 0', 1e-12);
+});
+
+test('adjustedIntervalLevels: a test without an adjusted p-value has no level', () => {
+  assert.deepEqual(adjustedIntervalLevels([0.01, 0.02], [0.02, null], 'holm', 0.05).map((l) => l === null), [false, true]);
+});

@@ -63,3 +63,15 @@ test('compareSegments: level, method and test reach every comparison and the fam
   assert.equal(defaults.segments[0]?.comparison.test, 'z', 'auto: every expected count ≥ 5');
   assert.throws(() => compareSegments(groups, { level: 1 }), (e: unknown) => e instanceof UprateError && e.location === 'level');
 });
+
+test("each segment carries its Holm-adjusted p-value: two segments, each against the other, so p̃ = min(1, 2p)", () => {
+  const r = compareSegments([
+    { label: 'a', k: 40, n: 400 },
+    { label: 'b', k: 45, n: 300 },
+  ]);
+  for (const s of r.segments) {
+    const p = s.comparison.pValue;
+    assert.ok(p !== null && p > 0 && p < 0.5, `p = ${String(p)}`);
+    assert.equal(s.adjustedPValue, Math.min(1, 2 * p));
+  }
+});
