@@ -105,6 +105,11 @@ function sourceTables(model: Model, rollup: RollupDef): string[] {
   });
 }
 
+/** The query of a rollup's measures by its cluster (if any), `dimensions` and its period, in UTC. */
+function rollupQuery(rollup: RollupDef, dimensions: readonly string[]): Record<string, unknown> {
+  return { measures: [...rollup.measures], dimensions: [...(rollup.clusteredBy ? [rollup.clusteredBy] : []), ...dimensions], timeDimensions: [{ dimension: rollup.timeDimension, granularity: rollup.granularity }], timezone: 'UTC' };
+}
+
 /**
  * A query of a rollup's members planned and compiled as the rollup reads it: at the settled clock,
  * over every row (the caller's security filters apply when the rollup is read), unordered and unlimited.
@@ -129,13 +134,7 @@ export function rollupBuild(model: Model, rollup: RollupDef, dialect: Dialect): 
   const key = `${dialect.name}:${rollup.path}`;
   const known = perModel.get(key);
   if (known) return known;
-  const query = {
-    measures: [...rollup.measures],
-    dimensions: [...(rollup.clusteredBy ? [rollup.clusteredBy] : []), ...rollup.dimensions],
-    timeDimensions: [{ dimension: rollup.timeDimension, granularity: rollup.granularity }],
-    timezone: 'UTC',
-  };
-  const { plan, compiled } = compiledForRollup(model, query, dialect, rollup.path);
+  const { plan, compiled } = compiledForRollup(model, rollupQuery(rollup, rollup.dimensions), dialect, rollup.path);
   const time = plan.timeDimensions[0];
   if (!time) throw new InternalError(`rollup ${rollup.path} has no period column`);
   const [cube = '', member = ''] = rollup.timeDimension.split('.');
@@ -201,17 +200,7 @@ function clusterAttributes(model: Model, rollup: RollupDef, dialect: Dialect, pa
   const { compiled } = compiledForRollup(model, { dimensions: [keyPath, ...perCluster], timezone: 'UTC' }, dialect, rollup.path);
   if (compiled.params.length > 0) return null;
   const attributes = { table: target.source.table.toLowerCase(), keyColumn: to.toLowerCase(), key: memberAlias(keyPath), sql: compiled.sql };
-  const rows = compiledForRollup(
-    model,
-    {
-      measures: [...rollup.measures],
-      dimensions: [rollup.clusteredBy, ...rollup.dimensions.filter((d) => !perCluster.includes(d))],
-      timeDimensions: [{ dimension: rollup.timeDimension, granularity: rollup.granularity }],
-      timezone: 'UTC',
-    },
-    dialect,
-    rollup.path,
-  ).compiled;
+  const rows = compiledForRollup(model, rollupQuery(rollup, rollup.dimensions.filter((d) => !perCluster.includes(d))), dialect, rollup.path).compiled;
   // The join after must add nothing but the attributes: the same parameters, in the same order.
   return JSON.stringify(rows.params) === JSON.stringify(params) ? { ...attributes, rows: rows.sql } : attributes;
 }
