@@ -22,8 +22,9 @@ import { UprateError } from '../core/errors.js';
 import { loadModel, shippedModelDir, type Model } from '../model/index.js';
 import type { DuckDbStore, Row } from '../store/index.js';
 import { NOW, offersStore } from '../../test/fixtures/models/offers-data.js';
+import { m, moments } from '../../test/cluster-moments-rows.js';
 import { allAccess } from './access.js';
-import { answerClustered, answerClusteredSets, type ClusteredRow, type ClusterRequest, type ClustersFirst } from './cluster-moments.js';
+import { answerClustered, answerClusteredSets, type ClusterRequest, type ClustersFirst } from './cluster-moments.js';
 import type { CubeQuery } from './cube-query.js';
 
 const MEASURES = ['Offers.count', 'Offers.accepted', 'Offers.pending'];
@@ -44,22 +45,6 @@ after(() => store.close());
 
 const options = { now: NOW, access: allAccess('local') };
 
-/** A row's group value and moments, numbers as numbers. */
-type Moments = { g: unknown; n: number; k: number; p: number; clusters: number; nn: number; kk: number; kn: number; pos: number };
-function moments(rows: readonly ClusteredRow[], dimension: string | null): Moments[] {
-  return rows.map((r) => ({
-    g: dimension === null ? null : r.data[dimension],
-    n: Number(r.data['Offers.count']),
-    k: Number(r.data['Offers.accepted']),
-    p: Number(r.data['Offers.pending']),
-    clusters: r.clusters,
-    nn: r.products[0] ?? NaN,
-    kk: r.products[1] ?? NaN,
-    kn: r.products[2] ?? NaN,
-    pos: r.positive[0] ?? NaN,
-  }));
-}
-const m = (g: unknown, n: number, k: number, p: number, clusters: number, nn: number, kk: number, kn: number, pos: number): Moments => ({ g, n, k, p, clusters, nn, kk, kn, pos });
 
 // By account size (c1 smb, c2 mid_market, c3 and c4 enterprise, c5 no row), groups in key order, NULL last:
 //   enterprise: c3 + c4 → n 3, k 1, p 2, 2 clusters, nn 4+1, kk 1+0, kn 2+0, pos 1

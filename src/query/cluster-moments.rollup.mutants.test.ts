@@ -21,9 +21,10 @@ import { after, before, describe, test } from 'node:test';
 import { loadModel, shippedModelDir, type Model } from '../model/index.js';
 import type { DuckDbStore, Row } from '../store/index.js';
 import { offersStore } from '../../test/fixtures/models/offers-data.js';
+import { m, moments } from '../../test/cluster-moments-rows.js';
 import { buildRollups } from '../rollups/index.js';
 import { allAccess } from './access.js';
-import { answerClustered, answerClusteredSets, type ClusteredRow, type ClusterRequest } from './cluster-moments.js';
+import { answerClustered, answerClusteredSets, type ClusterRequest } from './cluster-moments.js';
 import type { CubeQuery } from './cube-query.js';
 
 const MEASURES = ['Offers.count', 'Offers.accepted', 'Offers.pending'];
@@ -38,22 +39,6 @@ before(async () => {
   model = await loadModel(shippedModelDir());
 });
 
-/** A row's group value and moments, numbers as numbers. */
-type Moments = { g: unknown; n: number; k: number; p: number; clusters: number; nn: number; kk: number; kn: number; pos: number };
-function moments(rows: readonly ClusteredRow[], dimension: string | null): Moments[] {
-  return rows.map((r) => ({
-    g: dimension === null ? null : r.data[dimension],
-    n: Number(r.data['Offers.count']),
-    k: Number(r.data['Offers.accepted']),
-    p: Number(r.data['Offers.pending']),
-    clusters: r.clusters,
-    nn: r.products[0] ?? NaN,
-    kk: r.products[1] ?? NaN,
-    kn: r.products[2] ?? NaN,
-    pos: r.positive[0] ?? NaN,
-  }));
-}
-const m = (g: unknown, n: number, k: number, p: number, clusters: number, nn: number, kk: number, kn: number, pos: number): Moments => ({ g, n, k, p, clusters, nn, kk, kn, pos });
 
 /** A store whose statements over the data are counted (not the look for built rollups). */
 function counted(s: DuckDbStore): { store: DuckDbStore; statements: string[] } {
