@@ -41,6 +41,12 @@ export function scopeOf(globs) {
 
 const given = mutateArgs(process.argv.slice(2));
 const scope = scopeOf(given);
+/**
+ * Two runs of one folder at once (say two people each on half its files) each need their own
+ * incremental file and report: MUTATE_LANE=b names a second set. Both merge into the folder's
+ * committed outcomes as usual.
+ */
+export const lane = process.env.MUTATE_LANE ? `-${process.env.MUTATE_LANE.replace(/[^a-z0-9]/gi, '')}` : '';
 // A glob outside the scoped folders still runs, with every scoped folder's tests.
 const testFolders = foldersOf(given).length > 0 ? foldersOf(given) : SCOPED;
 
@@ -66,9 +72,9 @@ export default {
   concurrency: 1,
   timeoutMS: 10_000,
   incremental: true,
-  incrementalFile: `.stryker-tmp/incremental-${scope}.json`,
+  incrementalFile: `.stryker-tmp/incremental-${scope}${lane}.json`,
   reporters: ['json', 'clear-text', 'progress'],
-  jsonReporter: { fileName: `.stryker-tmp/reports/mutation-${scope}.json` },
+  jsonReporter: { fileName: `.stryker-tmp/reports/mutation-${scope}${lane}.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportMutants: false, reportScoreTable: true },
   // The sandbox copy needs the code, its tests and their fixtures, not the caches or builds.
   ignorePatterns: ['dist', 'web/dist', 'bench', 'examples', 'test-artifacts', '.bench-cache', '.services', '.tmp', 'reports', '*.duckdb', '*.duckdb.wal'],

@@ -13,9 +13,9 @@
 // survivor that no test can kill — the mutated code behaves the same — is listed in EQUIVALENT
 // below with its reason, and the report shows the score with those set aside as well.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SCOPED, scopeOf } from '../stryker.config.mjs';
+import { SCOPED, scopeOf, lane } from '../stryker.config.mjs';
 import * as statsNotes from './mutation-notes/stats.mjs';
 import * as sqlNotes from './mutation-notes/sql.mjs';
 import * as queryNotes from './mutation-notes/query.mjs';
@@ -25,7 +25,7 @@ import * as kpiNotes from './mutation-notes/kpi.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 /** Stryker's own JSON report of a run (git-ignored, with every file's source in it). */
-const strykerReport = (scope) => join(root, '.stryker-tmp', 'reports', `mutation-${scope}.json`);
+const strykerReport = (scope) => join(root, '.stryker-tmp', 'reports', `mutation-${scope}${lane}.json`);
 /** The committed outcomes, one file per run scope. */
 const results = join(root, 'bench', 'mutation');
 const out = join(root, 'bench', 'mutation-report.md');
@@ -78,6 +78,27 @@ function stryker(args) {
   );
   mkdirSync(results, { recursive: true });
   const saved = join(results, `${scope}.json`);
+  // Two lanes of one folder may end together: read, merge and write the folder's file one at a time.
+  const lock = `${saved}.lock`;
+  for (let waited = 0; ; waited += 200) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (waited > 60_000) rmSync(lock, { recursive: true, force: true });
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    saveOutcomes(saved, files, globs, seconds);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+  return 0;
+}
+
+/** Merge a run's outcomes into the folder's saved file. */
+function saveOutcomes(saved, files, globs, seconds) {
   const before = existsSync(saved) ? JSON.parse(readFileSync(saved, 'utf8')) : {};
   const merged = mergeEarlier(files, before.files ?? {}, globs);
   const entry = { seconds, finished: new Date().toISOString(), mutate: globs };
@@ -85,7 +106,6 @@ function stryker(args) {
   // One line per mutant, so a re-run's diff shows the mutants whose outcome changed.
   const body = Object.entries(merged).map(([file, mutants]) => ` ${JSON.stringify(file)}: [\n${mutants.map((m) => `  ${JSON.stringify(m)}`).join(',\n')}\n ]`);
   writeFileSync(saved, `${head},\n "files": {\n${body.join(',\n')}\n }\n}\n`);
-  return 0;
 }
 
 /** A --mutate glob as a regular expression over paths (a double star and slash: any folders; a star: within one). @param {string} glob */
