@@ -4,7 +4,7 @@ import { normalizeProperties, type PropertySpec } from './property-names.js';
 import { ROLLUP_GRANULARITIES, type RollupDef, type RollupGranularity } from './types.js';
 
 export const ROLLUP_PROPERTIES: PropertySpec = {
-  supported: ['type', 'measures', 'dimensions', 'timeDimension', 'granularity', 'partitionGranularity', 'settledAfterDays', 'clusteredBy', 'refreshKey'],
+  supported: ['type', 'measures', 'dimensions', 'timeDimension', 'granularity', 'partitionGranularity', 'settledAfterDays', 'clusteredBy', 'moments', 'refreshKey'],
   // Cube's build and storage tuning: uprate builds in the store's own engine and maintains on ingest.
   ignored: ['external', 'scheduledRefresh', 'indexes', 'buildRangeStart', 'buildRangeEnd', 'updateWindow', 'incremental', 'allowNonStrictDateRangeMatch', 'readOnly', 'uniqueKeyColumns', 'outputColumnTypes'],
 };
@@ -74,6 +74,8 @@ export function buildRollups(ctx: BuildContext, value: unknown): Map<string, Rol
       ctx.problems.error(place, `settledAfterDays must be a whole number of days, not ${JSON.stringify(settled)}`, 'settledAfterDays: uprate.conversionWindowDays');
     }
     const [cluster] = props['clusteredBy'] === undefined ? [] : memberList(ctx, [props['clusteredBy']], place, say('clusteredBy'));
+    const moments = props['moments'];
+    if (moments !== undefined && typeof moments !== 'boolean') ctx.problems.error(place, `moments must be true or false, not ${JSON.stringify(moments)}`, 'moments: true (with clusteredBy: customerId)');
     if (measures.length === 0 || time === undefined || !grain || !partition) continue;
     out.set(name, {
       name,
@@ -86,6 +88,7 @@ export function buildRollups(ctx: BuildContext, value: unknown): Map<string, Rol
       partitionGranularity: partition,
       settledAfterDays: typeof settled === 'number' ? settled : null,
       clusteredBy: cluster ?? null,
+      moments: moments === true,
       line: place.line,
     });
   }

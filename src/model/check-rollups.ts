@@ -78,6 +78,7 @@ function checkRollup(cubes: ReadonlyMap<string, CubeDef>, cube: CubeDef, rollup:
   if (!ROLLUP_NESTS[rollup.granularity].includes(rollup.partitionGranularity)) {
     problems.error(place, `partitionGranularity ${rollup.partitionGranularity} is not made of whole ${rollup.granularity}s`, `partitionGranularity: one of ${ROLLUP_NESTS[rollup.granularity].join(', ')}`);
   }
+  if (rollup.moments && rollup.clusteredBy === null) problems.error(place, `moments are a rollup by cluster's: ${rollup.path} has no clusteredBy`, 'clusteredBy: customerId, moments: true');
   if (rollup.clusteredBy !== null) {
     checkClustered(cubes, cube, rollup, problems, place);
     return;
@@ -163,6 +164,11 @@ function checkClustered(cubes: ReadonlyMap<string, CubeDef>, cube: CubeDef, roll
     if (!measure || mc !== cube.name || !ADDITIVE.includes(measure.type)) continue; // said above
     if (!CLUSTER_ADDITIVE.includes(measure.type)) {
       problems.error(place, `${m} is a ${measure.type} measure: a rollup by cluster stores counts and sums`, 'leave it out (a query reads it from another rollup or the rows)');
+      continue;
+    }
+    // A product of sums that may be NULL or negative has no exact moment form (and "above 0" needs counts).
+    if (rollup.moments && measure.type !== 'count') {
+      problems.error(place, `${m} is a ${measure.type} measure: a rollup of moments stores counts only`, 'leave it out (a query reads it from another rollup or the rows)');
       continue;
     }
     const clock = clockColumns(cubes, m);

@@ -157,3 +157,14 @@ test('a rollup by cluster refuses what its columns cannot hold exactly, naming t
   only(withCustomerId(byCustomer('measures: [count]').replace('clusteredBy: customerId', 'clusteredBy: offeredAt')), /clusteredBy Offers\.offeredAt is not a dimension/);
   only(withCustomerId(byCustomer('measures: [count]').replace('clusteredBy: customerId', 'clusteredBy: Customers.size')), /clusteredBy Customers\.size is another cube's dimension/);
 });
+
+test('a rollup of moments compiles with its cluster and counts; refuses a sum, a bad value and no cluster, naming the fix', () => {
+  const { model, problems } = compile(withCustomerId(byCustomer('moments: true, measures: [count, accepted], dimensions: [channel, Customers.size]')));
+  assert.deepEqual(problems, []);
+  assert.equal(model?.cubes.get('Offers')?.rollups.get('perCustomer')?.moments, true);
+  assert.equal(compile(withCustomerId(byCustomer('measures: [count]'))).model?.cubes.get('Offers')?.rollups.get('perCustomer')?.moments, false);
+  const p = only(withCustomerId(byCustomer('moments: true, measures: [count, revenue]')), /Offers\.revenue is a sum measure: a rollup of moments stores counts only/);
+  assert.match(p.fix ?? '', /leave it out/);
+  only(withCustomerId(byCustomer("moments: 'yes', measures: [count]")), /moments must be true or false, not "yes"/);
+  only(offers(daily('moments: true, measures: [count]')), /moments are a rollup by cluster's: Offers\.daily has no clusteredBy/);
+});

@@ -127,6 +127,14 @@ export interface RollupDef {
    * sum of columns — no grouping by customer at query time. Null for a plain rollup.
    */
   readonly clusteredBy: string | null;
+  /**
+   * uprate's extension, with `clusteredBy`: keep the clusters' moments instead of a row per
+   * cluster — per group and pair of months, Σ over clusters of the products of their counts, and
+   * how many clusters start or resume in a month — so a clustered read over any run of whole
+   * months reads a few thousand rows, not one per customer. Answers only reads grouped by (or
+   * fixing) each of its dimensions that splits a cluster's offers; counts only.
+   */
+  readonly moments: boolean;
   readonly line: number | undefined;
 }
 

@@ -10,6 +10,7 @@ import { buildPlan } from './build-plan.js';
 import { clustersFirstPays, clustersFirstSelect, clustersFirstShape } from './clusters-first.js';
 import { guardCells, guardQuery } from './cost-guard.js';
 import { formatRows, type DataRow } from './format-result.js';
+import { numberText } from './format-value.js';
 import { normalizeRequest, type NormalizedQuery } from './normalize-query.js';
 import type { CubeQuery } from './cube-query.js';
 import type { QueryPlan, Selection } from './plan.js';
@@ -165,10 +166,14 @@ async function answerFromRollup(store: Store, model: Model, query: CubeQuery, p:
   return rows.map((row) => {
     const other = byKey.get(keyOf(row.data));
     const filled = { ...row.data };
-    for (const s of match.missing) filled[s.key] = other?.[s.key] ?? null;
+    // Read apart as /load sends it (an exact decimal's text, "1234.50"); here as the rows' statement gives it ("1234.5").
+    for (const s of match.missing) filled[s.key] = sameAsRows(other?.[s.key] ?? null);
     return { ...row, data: filled };
   });
 }
+
+/** A decimal's text as a double's (the clustered statements read numbers as doubles); whole numbers and the rest as they are. */
+const sameAsRows = (v: string | boolean | null): string | boolean | null => (typeof v === 'string' && v.includes('.') ? numberText(Number(v)) : v);
 
 /** The most groups a read apart returns: a read with as many may have been cut short. */
 const MAX_GROUPS = 50_000;

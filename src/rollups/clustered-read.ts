@@ -2,6 +2,7 @@ import type { Predicate, QueryPlan, Selection } from '../query/plan.js';
 import { predicateExpr, type PredicateScope } from '../sql/filter-sql.js';
 import { concat, identifier, logical, raw, select, type SelectColumn, type SelectNode, type SqlExpr } from '../sql/nodes.js';
 import { monthAfter, periodColumn, rowsColumn, timestampSql } from './clustered.js';
+import { HI, LO, positiveColumn, productColumn, STARTS, sumColumn } from './moments.js';
 import { conditionRange, topLevel, type NoRollup, type UsableRollup } from './match.js';
 import type { ClusterLayout } from './registry.js';
 
@@ -48,8 +49,11 @@ export function matchClustered(plan: QueryPlan, keys: readonly Selection[], mome
   if (plan.ungrouped || plan.having) return { reason: 'a filter on a measure or an ungrouped read reads the rows' };
   if (plan.timezone !== 'UTC') return { reason: `rollups are by UTC month; the read is in ${plan.timezone}` };
   const results = candidates.map((use) => matchOne(plan, keys, moments, use));
-  // A rollup read row by row beats one summed per cluster first; then the smallest.
-  const matches = results.filter((r): r is ClusteredMatch => 'use' in r).sort((a, b) => Number(a.regroup) - Number(b.regroup) || a.use.stored.rows - b.use.stored.rows);
+  // A rollup read row by row beats one summed per cluster first; then the cheapest to read: a row
+  // per cluster adds a few columns per month of the range, a rollup of moments a few per row (and
+  // reads none for a range without months).
+  const cost = (m: ClusteredMatch) => m.use.stored.rows * (m.layout.moments ? Math.min(1, m.periods.length) : Math.max(1, m.periods.length));
+  const matches = results.filter((r): r is ClusteredMatch => 'use' in r).sort((a, b) => Number(a.regroup) - Number(b.regroup) || cost(a) - cost(b));
   return matches[0] ?? { reason: results.map((r) => ('reason' in r ? r.reason : '')).join('; ') };
 }
 
@@ -87,7 +91,7 @@ function matchOne(plan: QueryPlan, keys: readonly Selection[], moments: ClusterM
       bounded = true;
       continue;
     }
-    const unknown = r.paths.find((path) => !rollup.dimensions.includes(path) && path !== rollup.clusteredBy);
+    const unknown = r.paths.find((path) => !rollup.dimensions.includes(path) && (path !== rollup.clusteredBy || layout.moments));
     if (unknown) return { reason: `a filter on ${unknown}, which ${name} does not store` };
     if (p.kind === 'condition' && p.operator === 'equals' && p.values.length === 1 && p.values[0] !== null) fixed.add(p.member.path);
   }
@@ -107,8 +111,10 @@ function matchOne(plan: QueryPlan, keys: readonly Selection[], moments: ClusterM
     }
   }
   const perCluster = use.build.clustered?.perCluster ?? [];
-  const regroup = rollup.dimensions.some((d) => !dimensions.some((k) => k.member.path === d) && !fixed.has(d) && !perCluster.includes(d));
-  return { use, layout, periods, stored, missing, regroup };
+  const loose = rollup.dimensions.find((d) => !dimensions.some((k) => k.member.path === d) && !fixed.has(d) && !perCluster.includes(d));
+  // Moments cannot be summed over a dimension that splits a cluster's rows (the products across its values are not kept).
+  if (layout.moments && loose) return { reason: `${name} keeps moments per ${loose}: the read must group by it or fix it to one value` };
+  return { use, layout, periods, stored, missing, regroup: loose !== undefined };
 }
 
 const id = identifier;
@@ -139,6 +145,7 @@ export interface MomentAliases {
  * the clusters above 0 — with a measure the rollup does not store as NULL (read apart).
  */
 export function clusteredReadSql(plan: QueryPlan, keys: readonly Selection[], moments: ClusterMoments, match: ClusteredMatch, aliases: MomentAliases): SelectNode {
+  if (match.layout.moments) return momentsReadSql(plan, keys, moments, match, aliases);
   const { layout, use } = match;
   const rollup = use.rollup;
   const dimensionColumn = (path: string): string => (path === rollup.clusteredBy ? layout.cluster : (layout.dimensions[rollup.dimensions.indexOf(path)] ?? path));
@@ -203,6 +210,52 @@ export function clusteredReadSql(plan: QueryPlan, keys: readonly Selection[], mo
     columns,
     from: parts.length === 1 && parts[0] ? { kind: 'subquery', query: parts[0], alias: 'per_month' } : { kind: 'unionAll', queries: parts, alias: 'per_month' },
     orderBy: order,
+    limit: plan.limit,
+    offset: plan.offset || null,
+  });
+}
+
+/**
+ * The moments' statement over a rollup of moments (moments.ts), answering as the rows' statement
+ * does: per group (and month), each count's sum, the clusters with rows, Σ of each pair's product
+ * and the clusters above 0, over the range's months s…e — sums on the diagonal, products of pairs
+ * of months inside the range, clusters resuming inside it after a month before it (or none).
+ */
+function momentsReadSql(plan: QueryPlan, keys: readonly Selection[], moments: ClusterMoments, match: ClusteredMatch, aliases: MomentAliases): SelectNode {
+  const { layout, use } = match;
+  const rollup = use.rollup;
+  const dimensionColumn = (path: string): string => layout.dimensions[rollup.dimensions.indexOf(path)] ?? path;
+  const scope: PredicateScope = { member: (ref) => id(dimensionColumn(ref.path)), segment: () => raw('1 = 0'), measureFilters: () => null };
+  const filters = topLevel(plan.where).filter((p) => !(p.kind === 'condition' && p.member.path === rollup.timeDimension));
+  const dimensions = keys.filter((k) => !(k.member.path === rollup.timeDimension && k.granularity !== null));
+  const time = keys.find((k) => k.member.path === rollup.timeDimension && k.granularity !== null);
+  const index = (path: string) => rollup.measures.indexOf(path);
+  const periods = match.periods;
+  const [s = 0, e = -1] = [periods[0], periods[periods.length - 1]];
+  // By month each group's range is its own month: everything resuming in it started before it.
+  const cell = (column: string, when: string | null) => sum(when === null ? id(column) : concat([raw(`CASE WHEN ${when} THEN `), id(column), raw(' END')]));
+  const diagonal = `${LO} = ${HI}`;
+  const resumed = time ? null : `${LO} < ${s}`;
+  const inside = time ? diagonal : `${LO} >= ${s}`;
+  const clusters = cell(STARTS, resumed);
+  const columns: SelectColumn[] = [
+    ...dimensions.map((k) => ({ expr: id(dimensionColumn(k.member.path)), alias: k.alias })),
+    ...(time ? [{ expr: raw(`CASE ${HI} ${periods.map((i) => `WHEN ${i} THEN ${timestampSql(layout.periods[i] ?? '')}`).join(' ')} END`), alias: time.alias }] : []),
+    ...plan.measures.map((m, i) => ({ expr: match.stored.includes(m) ? cell(sumColumn(index(m.member.path)), diagonal) : raw('NULL'), alias: aliases.sum(i) })),
+    { expr: clusters, alias: aliases.clusters },
+    ...moments.products.map(([a, b], i) => ({ expr: cell(productColumn(index(a), index(b)), inside), alias: aliases.product(i) })),
+    ...moments.positive.map((m, i) => ({ expr: cell(positiveColumn(index(m)), resumed), alias: aliases.positive(i) })),
+  ];
+  const inRange = periods.length === 0 ? raw('1 = 0') : raw(`${HI} >= ${s} AND ${HI} <= ${e}`);
+  const keyCount = dimensions.length + (time ? 1 : 0);
+  return select({
+    columns,
+    from: { kind: 'table', table: use.stored.table, alias: 'rollup' },
+    where: logical('AND', [inRange, ...filters.map((p) => predicateExpr(p, scope))]),
+    groupBy: Array.from({ length: keyCount }, (_, i) => i + 1),
+    // A group is one the rows have: some cluster had rows in it (a read without keys is one row, as over the rows).
+    having: keyCount > 0 ? { kind: 'compare', op: '>', left: clusters, right: raw('0') } : null,
+    orderBy: Array.from({ length: keyCount }, (_, i) => ({ position: i + 1, desc: false })),
     limit: plan.limit,
     offset: plan.offset || null,
   });

@@ -1,6 +1,7 @@
 import { InternalError } from '../core/errors.js';
 import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, SqlValue } from '../store/store.js';
+import { momentsFillSql } from './moments.js';
 import { readingInstead } from './reading-instead.js';
 import type { ClusterLayout } from './registry.js';
 
@@ -33,6 +34,8 @@ export interface ClusteredSource {
   readonly clockColumns: readonly string[];
   /** Where the per-cluster attributes are read from (a load of that table rewrites them in place). */
   readonly attributes?: ClusterLayout['attributes'];
+  /** Keep the clusters' moments (moments.ts) instead of a row per cluster. */
+  readonly moments?: boolean;
 }
 
 /** The column of a measure in the i-th period; `uprate_rows__<i>` counts the cluster's rows there. */
@@ -95,6 +98,7 @@ export async function layoutFor(exec: Exec, source: ClusteredSource): Promise<Cl
     clockFrom,
     clockColumns: source.clockColumns,
     attributes: source.attributes ?? null,
+    ...(source.moments ? { moments: true } : {}),
   };
 }
 
@@ -160,7 +164,7 @@ export async function fillClustered(exec: Exec, table: string, source: Clustered
   const layout = await layoutFor(exec, source);
   const t = sqlIdentifier(table);
   await exec(`DROP TABLE IF EXISTS ${t}`);
-  await exec(`CREATE TABLE ${t} AS ${wholeFillSql(source, layout)}`, source.params);
+  await exec(`CREATE TABLE ${t} AS ${layout.moments ? momentsFillSql(source, layout) : wholeFillSql(source, layout)}`, source.params);
   const [count] = await exec(`SELECT count(*) AS n FROM ${t}`);
   return { layout, rows: Number(count?.['n'] ?? 0) };
 }
@@ -169,7 +173,7 @@ export async function fillClustered(exec: Exec, table: string, source: Clustered
 export function storedSource(stored: { readonly sql: string; readonly params: readonly SqlValue[]; readonly timeColumn: string; readonly timeSource: ClusteredSource['timeSource'] | null; readonly layout: ClusterLayout | null; readonly name: string }): ClusteredSource {
   const { layout, timeSource } = stored;
   if (!layout || !timeSource) throw new InternalError(`rollup ${stored.name} is not a rollup by cluster`);
-  return { sql: stored.sql, params: stored.params, timeColumn: stored.timeColumn, cluster: layout.cluster, dimensions: layout.dimensions, perCluster: layout.perCluster ?? [], measures: layout.measures, timeSource, clockColumns: layout.clockColumns, attributes: layout.attributes ?? null };
+  return { sql: stored.sql, params: stored.params, timeColumn: stored.timeColumn, cluster: layout.cluster, dimensions: layout.dimensions, perCluster: layout.perCluster ?? [], measures: layout.measures, timeSource, clockColumns: layout.clockColumns, attributes: layout.attributes ?? null, ...(layout.moments ? { moments: true } : {}) };
 }
 
 /**

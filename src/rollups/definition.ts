@@ -82,6 +82,8 @@ export interface ClusteredBuild {
    * reads) instead of refilling the rollup. Null otherwise.
    */
   readonly attributes: ClusterAttributes | null;
+  /** The clusters' moments per group and pair of months are kept, not a row per cluster (moments.ts). */
+  readonly moments: boolean;
 }
 
 const builds = new WeakMap<Model, Map<string, RollupBuild>>();
@@ -150,6 +152,7 @@ export function rollupBuild(model: Model, rollup: RollupDef, dialect: Dialect): 
           clockColumns: [...new Set([column, ...rollup.measures.flatMap((m) => { const c = clockColumns(model.cubes, m); return 'columns' in c ? c.columns : []; })])],
           perCluster: perClusterDimensions(model, rollup),
           attributes: clusterAttributes(model, rollup, dialect, compiled.params),
+          moments: rollup.moments,
         }
       : null;
   const build: RollupBuild = {

@@ -140,6 +140,8 @@ async function monthsOf(exec: Exec, engine: Store['engine'], s: StoredRollup, af
   const source = s.timeSource;
   const layout = s.layout;
   const attributes = layout?.attributes;
+  // Moments mix every month of a cluster: whatever it touches, a load refills them whole.
+  if (layout?.moments) return { kind: 'all' };
   // A load of the attributes' table alone (customers, by their key): those customers' attributes are read again.
   if (attributes && affecting.every((l) => !l.replace && l.table.toLowerCase() === attributes.table && l.key.toLowerCase() === attributes.keyColumn)) {
     const keys = scratchName('keys');

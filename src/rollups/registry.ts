@@ -73,6 +73,8 @@ export interface ClusterLayout {
   readonly clockColumns: readonly string[];
   /** Where the per-cluster attributes are read from, for a load of their table (none: such a load refills the rollup). */
   readonly attributes?: ClusterAttributes | null;
+  /** The table holds the clusters' moments per group and pair of months (moments.ts), not a row per cluster. */
+  readonly moments?: boolean;
 }
 
 /**

@@ -1,0 +1,97 @@
+import { sqlIdentifier } from '../store/sql-literal.js';
+import type { ClusterLayout } from './registry.js';
+
+/**
+ * A rollup of cluster moments (`clusteredBy` with `moments: true` in the model). A
+ * customer-clustered interval of a group over a run of months R needs, besides the group's
+ * counts, Σ over its clusters of Xᵢ(R)·Xⱼ(R) (a cluster's counts summed over R), the clusters with
+ * offers in R and those above 0. None of these adds up over months — but each is a sum over
+ * pairs of months or over a month and the one before it:
+ *
+ *   Σ_c Xᵢ(R)·Xⱼ(R) = Σ_{a ≥ b in R} Σ_c (xᵢ(a)·xⱼ(b) + [a ≠ b]·xᵢ(b)·xⱼ(a))
+ *   clusters in R = Σ_{a in R} #{clusters with offers in a whose previous such month is before R (or none)}
+ *
+ * so the table keeps, per group (dimension values), month `uprate_hi` and month `uprate_lo`
+ * (`uprate_lo` ≤ `uprate_hi`; -1 for "no month before"): the products' sums over pairs, the
+ * clusters that resume in `uprate_hi` after `uprate_lo` (with offers; with each count above 0),
+ * and on the diagonal each count's sum. A few rows per group and pair of months, whatever the
+ * number of customers; months are numbered from the layout's first.
+ *
+ * Exact only where no group adds up rows that split a cluster's offers: each dimension that is not
+ * one of the cluster's own (a customer's attributes) must be grouped by or fixed to one value
+ * (the products of a customer's upsells and cross-sells are not kept apart). Counts only (a
+ * count is never NULL nor negative, so "above 0" in R is "above 0 in some month of R").
+ */
+
+export const HI = 'uprate_hi';
+export const LO = 'uprate_lo';
+export const STARTS = 'uprate_starts';
+export const sumColumn = (k: number): string => `uprate_sum__${k}`;
+export const positiveColumn = (k: number): string => `uprate_positive__${k}`;
+/** Σ of the products of the i-th and j-th counts (i ≤ j). */
+export const productColumn = (i: number, j: number): string => `uprate_product__${Math.min(i, j)}_${Math.max(i, j)}`;
+
+/** The pairs (i ≤ j) of a layout's measures whose products are kept. */
+export function productPairs(measures: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < measures; i++) for (let j = i; j < measures; j++) out.push([i, j]);
+  return out;
+}
+
+/** A month start (a UTC timestamp column) as its number in the layout: 0 for the layout's first month. */
+function monthNumber(column: string, first: string): string {
+  const d = new Date(first);
+  const base = d.getUTCFullYear() * 12 + d.getUTCMonth() + 1;
+  return `(CAST(EXTRACT(YEAR FROM ${column}) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM ${column}) AS INTEGER) - ${base})`;
+}
+
+/** What a fill needs of the rollup's statement (one row per cluster, dimension values and month). */
+export interface MomentsSource {
+  readonly sql: string;
+  readonly timeColumn: string;
+}
+
+/**
+ * The statement filling a rollup of moments from the model's statement (one row per cluster,
+ * dimension values and month). DuckDB and PostgreSQL alike: the per-month rows are kept once
+ * (MATERIALIZED), then summed four ways — each month's counts, the products over pairs of months
+ * of a cluster's row with its earlier rows of the same group, and, through the previous month a
+ * cluster had rows (or counts above 0) in the group, where it resumed.
+ */
+export function momentsFillSql(source: MomentsSource, layout: ClusterLayout): string {
+  const id = sqlIdentifier;
+  const first = layout.periods[0];
+  const dims = layout.dimensions.map(id);
+  const cluster = id(layout.cluster);
+  const measures = layout.measures.map((m) => id(m.column));
+  const pairs = productPairs(measures.length);
+  const columns = [...measures.map((_, k) => sumColumn(k)), ...pairs.map(([i, j]) => productColumn(i, j)), STARTS, ...measures.map((_, k) => positiveColumn(k))];
+  /** One part of the union: its keys then a value (or 0) for every column. */
+  const part = (keys: readonly string[], values: Readonly<Record<string, string>>, from: string, where = '') =>
+    `SELECT ${[...keys, ...columns.map((c) => `${values[c] ?? '0'} AS ${id(c)}`)].join(', ')} FROM ${from}${where ? ` WHERE ${where}` : ''}`;
+  const own = (alias: string) => [...dims.map((d) => `${alias}.${d}`), `${alias}.${HI}`];
+  // The previous month the cluster had rows (or a count above 0) in the group; -1: none.
+  const previous = `coalesce(lag(${HI}) OVER (PARTITION BY ${[cluster, ...dims].join(', ')} ORDER BY ${HI}), -1)`;
+  const diagonal = part([...own('p'), `p.${HI}`], Object.fromEntries(measures.map((m, k) => [sumColumn(k), `p.${m}`])), 'per_month p');
+  // A cluster's row with each of its rows in the group up to the same month (itself included): the
+  // same NULL-safe key without a non-hashable join condition (a cluster or dimension may be NULL).
+  const same = (c: string) => `coalesce(CAST(x.${c} AS VARCHAR), '') = coalesce(CAST(y.${c} AS VARCHAR), '') AND (x.${c} IS NULL) = (y.${c} IS NULL)`;
+  const products = part(
+    [...own('x'), `y.${HI}`],
+    Object.fromEntries(pairs.map(([i, j]) => {
+      const [a, b] = [measures[i] ?? '', measures[j] ?? ''];
+      return [productColumn(i, j), `CASE WHEN x.${HI} = y.${HI} THEN x.${a} * y.${b} ELSE x.${a} * y.${b} + x.${b} * y.${a} END`];
+    })),
+    `per_month x JOIN per_month y ON ${[cluster, ...dims].map(same).join(' AND ')} AND y.${HI} <= x.${HI}`,
+  );
+  const starts = part([...dims, HI, previous], { [STARTS]: '1' }, 'per_month');
+  const positive = measures.map((m, k) => part([...dims, HI, previous], { [positiveColumn(k)]: '1' }, 'per_month', `${m} > 0`));
+  const keys = [...dims, id(HI), id(LO)];
+  const period = id(source.timeColumn);
+  return [
+    `WITH per_month AS MATERIALIZED (SELECT ${[cluster, ...dims, `${monthNumber(`s.${period}`, first ?? '1970-01-01T00:00:00.000Z')} AS ${id(HI)}`, ...measures].join(', ')} FROM (${source.sql}) AS s WHERE s.${period} IS NOT NULL)`,
+    `SELECT ${[...keys, ...columns.map((c) => `sum(${id(c)}) AS ${id(c)}`)].join(', ')}`,
+    `FROM (${[diagonal, products, starts, ...positive].map((p) => `(${p})`).join(' UNION ALL ')}) AS parts (${[...dims, id(HI), id(LO), ...columns.map(id)].join(', ')})`,
+    `GROUP BY ${keys.join(', ')}`,
+  ].join('\n');
+}

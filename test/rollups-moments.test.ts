@@ -1,0 +1,233 @@
+/**
+ * A rollup of moments (`clusteredBy` with `moments: true`: per group and pair of months, the
+ * sums of products of the customers' counts, and where customers start or resume) answers a
+ * customer-clustered read exactly as the rows do. On DuckDB and PostgreSQL the demo data are
+ * loaded, the shipped model plus three rollups of moments (no dimension; account size × region;
+ * offer type × channel) are built, and clustered reads — the headline, per month, breakdowns by
+ * a customer attribute and by an offer's channel, filtered — are answered with the rollups and
+ * from the rows alone: identical rows (sums, clusters, Σ of products, clusters above 0). Reads a
+ * rollup of moments cannot answer exactly (summed over an offer's type it does not fix, a filter
+ * on the customer, a range that cuts a month, a clock before the data's last instant) must be
+ * served by something else, and the reads it serves must be served by it. Then loads of new,
+ * moved and re-keyed offers and of customers refill it: fresh and exact again.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { writeDemoFiles } from '../src/demo/index.js';
+import { ingestFiles } from '../src/ingest/index.js';
+import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
+import { allAccess, type CubeQuery } from '../src/query/index.js';
+import { answerClustered, answerClusteredSets, type ClusterRequest } from '../src/query/cluster-moments.js';
+import { buildRollups, rollupStatus } from '../src/rollups/index.js';
+import { openStore, type Store } from '../src/store/index.js';
+import { locateServer, skipUnlessReady } from './engines.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'uprate-rollups-moments-'));
+const isolation = `uprate_rollups_moments_${process.pid}`;
+const pgSlot = await locateServer('postgres', isolation);
+const END = new Date('2025-06-30T23:59:59Z');
+/** The reads' clock: after the data's last instant, as a live store's clock is. */
+const NOW = new Date('2025-07-02T09:00:00Z');
+let files: { customers: string; offers: string };
+let model: Model;
+
+const moments = (name: string, dimensions: string) =>
+  `${name}: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [${dimensions}], timeDimension: offeredAt, granularity: 'month' },`;
+/** The shipped model (its rollup by customer, `perCustomer`) with three rollups of moments. */
+const DECLARED = `preAggregations: {
+    ${moments('momentsTotal', '')}
+    ${moments('momentsBySize', 'Customers.accountSize, Customers.region')}
+    ${moments('momentsByChannel', 'offerType, channel')}`;
+
+before(async () => {
+  // Enough customers (~6,000) that a rollup of moments is smaller than a row per customer, as it is at scale.
+  files = await writeDemoFiles({ dir, format: 'csv', rows: 60_000, seed: 515151, end: END });
+  const modelDir = join(dir, 'model');
+  const shipped = shippedModelDir();
+  mkdirSync(modelDir);
+  for (const name of readdirSync(shipped)) {
+    const text = readFileSync(join(shipped, name), 'utf8');
+    writeFileSync(join(modelDir, name), name === 'offers.js' ? text.replace('preAggregations: {', DECLARED) : text);
+  }
+  model = await loadModel(modelDir);
+});
+
+after(async () => {
+  if (pgSlot.ready) {
+    const store = await openStore({ db: ':memory:', url: pgSlot.ready.where, engine: 'postgres' });
+    await store.run(`DROP SCHEMA IF EXISTS ${isolation} CASCADE`);
+    await store.close();
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const REQUEST: ClusterRequest = {
+  cluster: 'Offers.customerId',
+  products: [['Offers.count', 'Offers.count'], ['Offers.accepted', 'Offers.accepted'], ['Offers.accepted', 'Offers.count']],
+  positive: ['Offers.accepted'],
+};
+const MEASURES = ['Offers.count', 'Offers.accepted', 'Offers.pending', 'Offers.expansionRevenue'];
+const asOf = (at: Date) => ({ member: 'Offers.offeredAt', operator: 'beforeOrOnDate' as const, values: [at.toISOString().slice(0, 23)] });
+const range = (from: string, to: string, granularity?: 'month' | 'week') => [{ dimension: 'Offers.offeredAt', dateRange: [from, to] as [string, string], ...(granularity ? { granularity } : {}) }];
+const TOTAL = 'uprate_rollup_offers_moments_total';
+const BY_SIZE = 'uprate_rollup_offers_moments_by_size';
+const BY_CHANNEL = 'uprate_rollup_offers_moments_by_channel';
+const PER_CUSTOMER = 'uprate_rollup_offers_per_customer';
+const upsells = { member: 'Offers.offerType', operator: 'equals' as const, values: ['upsell'] };
+
+/** Each read, the rollup that must serve it (null: the rows), and the clock it is read at. */
+const READS: { name: string; query: CubeQuery; servedBy: string | null; now?: Date }[] = [
+  { name: 'the headline over whole months up to the data end', query: { measures: MEASURES, timeDimensions: range('2024-07-01', '2025-06-30'), filters: [asOf(NOW)] }, servedBy: TOTAL },
+  { name: 'the headline over a run of months inside the data', query: { measures: ['Offers.count', 'Offers.accepted'], timeDimensions: range('2024-10-01', '2025-03-31') }, servedBy: TOTAL },
+  { name: 'per month, counts only', query: { measures: ['Offers.count', 'Offers.accepted'], timeDimensions: range('2024-07-01', '2025-06-30', 'month') }, servedBy: TOTAL },
+  { name: 'by account size', query: { measures: MEASURES, dimensions: ['Customers.accountSize'], timeDimensions: range('2024-10-01', '2025-07-31'), filters: [asOf(NOW)] }, servedBy: BY_SIZE },
+  { name: 'by region per month, filtered on two sizes', query: { measures: MEASURES, dimensions: ['Customers.region'], timeDimensions: range('2025-01-01', '2025-06-30', 'month'), filters: [asOf(NOW), { member: 'Customers.accountSize', operator: 'equals', values: ['smb', 'enterprise'] }] }, servedBy: BY_SIZE },
+  { name: 'the headline without one size (summed over regions and sizes)', query: { measures: ['Offers.count', 'Offers.accepted'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [{ member: 'Customers.accountSize', operator: 'notEquals', values: ['smb'] }] }, servedBy: BY_SIZE },
+  { name: 'by channel, upsells only (the offer type fixed)', query: { measures: MEASURES, dimensions: ['Offers.channel'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [asOf(NOW), upsells] }, servedBy: BY_CHANNEL },
+  { name: 'by offer type × channel per month', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Offers.offerType', 'Offers.channel'], timeDimensions: range('2025-02-01', '2025-05-31', 'month') }, servedBy: BY_CHANNEL },
+  { name: 'by channel, two channels only', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Offers.channel'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [upsells, { member: 'Offers.channel', operator: 'equals', values: ['email', 'sales'] }] }, servedBy: BY_CHANNEL },
+  // A customer's upsells and cross-sells in one channel: the products across offer types are not kept.
+  { name: 'by channel, summed over offer types (not kept)', query: { measures: MEASURES, dimensions: ['Offers.channel'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [asOf(NOW)] }, servedBy: null },
+  { name: 'by channel, two offer types (not one value)', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Offers.channel'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [{ member: 'Offers.offerType', operator: 'equals', values: ['upsell', 'cross_sell'] }] }, servedBy: null },
+  { name: 'a filter on the customer (moments keep no customer)', query: { measures: ['Offers.count', 'Offers.accepted'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [{ member: 'Offers.customerId', operator: 'notEquals', values: ['c-1'] }] }, servedBy: PER_CUSTOMER },
+  { name: 'by industry (a dimension no rollup of moments holds)', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Customers.industry'], timeDimensions: range('2024-07-01', '2025-06-30') }, servedBy: PER_CUSTOMER },
+  { name: 'months with no data', query: { measures: ['Offers.count', 'Offers.accepted'], timeDimensions: range('2030-01-01', '2030-03-31') }, servedBy: TOTAL },
+  { name: 'months with no data, by account size', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Customers.accountSize'], timeDimensions: range('2030-01-01', '2030-03-31') }, servedBy: BY_SIZE },
+  { name: 'a range that cuts a month', query: { measures: MEASURES, timeDimensions: range('2025-01-15', '2025-06-30'), filters: [asOf(NOW)] }, servedBy: null },
+  { name: 'a clock before the data ends (an as-of in the past)', query: { measures: MEASURES, timeDimensions: range('2024-07-01', '2025-03-31'), filters: [asOf(new Date('2025-04-10T00:00:00Z'))] }, servedBy: null, now: new Date('2025-04-10T00:00:00Z') },
+];
+
+/** Runs `fn` noting every rollup table a statement reads ('rows' when none). */
+async function watching<T>(store: Store, fn: () => Promise<T>): Promise<{ value: T; read: string[] }> {
+  const read: string[] = [];
+  const original = store.query.bind(store);
+  store.query = ((sql: string, ...rest: unknown[]) => {
+    const table = /uprate_rollup_offers_(?:per|moments)_\w+/.exec(sql)?.[0];
+    if (!sql.includes('uprate_rollups') && !sql.includes('uprate_loads')) read.push(table ?? 'rows');
+    return (original as (...a: unknown[]) => ReturnType<Store['query']>)(sql, ...rest);
+  }) as Store['query'];
+  try {
+    return { value: await fn(), read };
+  } finally {
+    store.query = original;
+  }
+}
+
+/** Every read equals the rows' answer; and is served by the rollup the read names. */
+async function everyReadExact(store: Store, label: string): Promise<void> {
+  for (const r of READS) {
+    const now = r.now ?? NOW;
+    const rows = await answerClustered(store, model, r.query, { ...REQUEST, clustersFirst: 'never' }, { now, access: allAccess('local'), useRollups: false });
+    const { value, read } = await watching(store, () => answerClustered(store, model, r.query, REQUEST, { now, access: allAccess('local') }));
+    assert.deepEqual(value, rows, `${label}: ${r.name}`);
+    if (r.servedBy) assert.equal(read[0], r.servedBy, `${label}: ${r.name} is read from ${r.servedBy} (read: ${read.join(', ')})`);
+    else assert.ok(!read.some((t) => t.startsWith('uprate_rollup_offers_')), `${label}: ${r.name} reads the rows (read: ${read.join(', ')})`);
+  }
+  // Several reads at once: each from the rollup that answers it, the others from one pass over the rows.
+  const queries = READS.filter((r) => !r.now).map((r) => r.query);
+  const together = await answerClusteredSets(store, model, queries, REQUEST, { now: NOW, access: allAccess('local') });
+  const alone = await answerClusteredSets(store, model, queries, { ...REQUEST, clustersFirst: 'never' }, { now: NOW, access: allAccess('local'), useRollups: false });
+  assert.deepEqual(together, alone, `${label}: several reads at once`);
+}
+
+/** The offers file with every `every`-th offer under a new id, or moved `days` later. */
+function changed(name: string, every: number, change: (cells: string[], header: string[]) => void): string {
+  const lines = readFileSync(files.offers, 'utf8').trimEnd().split('\n');
+  const header = (lines[0] ?? '').split(',');
+  const kept = lines.slice(1).filter((_, i) => i % every === 0).map((line) => {
+    const cells = line.split(',');
+    change(cells, header);
+    return cells.join(',');
+  });
+  const file = join(dir, name);
+  writeFileSync(file, `${[lines[0], ...kept].join('\n')}\n`);
+  return file;
+}
+
+/** The offers file with every `every`-th offer moved `days` (its offer, acceptance and decline). */
+const shifted = (name: string, every: number, days: number) =>
+  changed(name, every, (cells, header) => {
+    for (const column of ['offered_at', 'accepted_at', 'declined_at']) {
+      const i = header.indexOf(column);
+      if (i >= 0) cells[i] = shift(cells[i] ?? '', days);
+    }
+  });
+
+const shift = (value: string, days: number) => (value ? `${new Date(Date.parse(value) + days * 86_400_000).toISOString().slice(0, 19)}Z` : value);
+
+for (const engine of ['duckdb', 'postgres'] as const) {
+  const skip = engine === 'postgres' ? skipUnlessReady(pgSlot) : false;
+  describe(`${engine}: rollups of moments answer clustered reads exactly`, { skip }, () => {
+    let store: Store;
+    before(async () => {
+      store = engine === 'duckdb' ? await openStore({ db: join(dir, 'moments.duckdb') }) : await openStore({ db: ':memory:', url: pgSlot.ready?.where ?? '', engine: 'postgres' });
+      await ingestFiles(store, { table: 'customers', files: [files.customers] });
+      await ingestFiles(store, { table: 'offers', files: [files.offers] });
+      await buildRollups(store, model);
+    });
+    after(async () => {
+      await store.close();
+    });
+
+    /** The rollups of moments: each fresh, with a few rows per group and pair of months. */
+    async function freshMoments(label: string): Promise<void> {
+      const states = (await rollupStatus(store, model)).filter((s) => s.name.includes('moments'));
+      assert.deepEqual(states.map((s) => `${s.name}: ${s.state}`), ['Offers.momentsTotal: fresh', 'Offers.momentsBySize: fresh', 'Offers.momentsByChannel: fresh'], label);
+    }
+
+    test('built and fresh, far smaller than a row per customer, then every read equals the rows', async () => {
+      await freshMoments('built');
+      const [row] = await store.query(`SELECT (SELECT count(*) FROM ${TOTAL}) AS total, (SELECT count(*) FROM ${PER_CUSTOMER}) AS customers, (SELECT count(DISTINCT date_trunc('month', offered_at)) FROM offers) AS months`);
+      const counts = { total: Number(row?.['total']), customers: Number(row?.['customers']), months: Number(row?.['months']) };
+      const months = counts.months;
+      // One row per pair of months (a ≥ b) plus one per month for customers starting then: at most m(m+1)/2 + m.
+      assert.ok(counts.total <= (months * (months + 1)) / 2 + months, JSON.stringify(counts));
+      assert.ok(counts.total < counts.customers / 2, JSON.stringify(counts));
+      await everyReadExact(store, 'built');
+    });
+
+    async function loadedExact(file: string, label: string): Promise<void> {
+      await ingestFiles(store, { table: 'offers', files: [file] });
+      await freshMoments(label);
+      await everyReadExact(store, label);
+    }
+
+    test('a load of new offers refills them: fresh and exact', async () => {
+      const added = changed('new-offers.csv', 7, (cells, header) => {
+        const id = header.indexOf('offer_id');
+        cells[id] = `new-${cells[id] ?? ''}`;
+      });
+      await loadedExact(added, 'after new offers');
+    });
+
+    test('a load that moves offers 40 days earlier and gives others another channel refills them: fresh and exact', async () => {
+      await loadedExact(shifted('moved-offers.csv', 5, -40), 'after moved offers');
+      const channels = ['email', 'in_app', 'sales', 'checkout'];
+      await loadedExact(changed('rechanneled-offers.csv', 4, (cells, header) => {
+        const channel = header.indexOf('channel');
+        cells[channel] = channels[(channels.indexOf(cells[channel] ?? '') + 1) % channels.length] ?? 'email';
+      }), 'after offers given another channel');
+    });
+
+    test('a load of customers with other attributes refills them: fresh and exact', async () => {
+      const lines = readFileSync(files.customers, 'utf8').trimEnd().split('\n');
+      const header = (lines[0] ?? '').split(',');
+      const [size, region] = [header.indexOf('account_size'), header.indexOf('region')];
+      const sizes = ['smb', 'mid_market', 'enterprise'];
+      const changedCustomers = lines.slice(1).filter((_, i) => i % 3 === 0).map((line, i) => {
+        const cells = line.split(',');
+        cells[size] = i % 7 === 0 ? '' : (sizes[(sizes.indexOf(cells[size] ?? '') + 1) % sizes.length] ?? 'smb');
+        cells[region] = i % 2 === 0 ? 'emea' : (cells[region] ?? '');
+        return cells.join(',');
+      });
+      const file = join(dir, 'changed-customers.csv');
+      writeFileSync(file, `${[lines[0], ...changedCustomers].join('\n')}\n`);
+      await ingestFiles(store, { table: 'customers', files: [file] });
+      await freshMoments('after a load of customers');
+      await everyReadExact(store, 'after a load of customers');
+    });
+  });
+}
