@@ -22,6 +22,8 @@ import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
 import { allAccess, type CubeQuery } from '../src/query/index.js';
 import { answerClustered, answerClusteredSets, type ClusterRequest } from '../src/query/cluster-moments.js';
 import { buildRollups, rollupStatus } from '../src/rollups/index.js';
+import { planRefresh, type LoadedTable } from '../src/rollups/maintain.js';
+import { inTransaction } from '../src/rollups/transaction.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { locateServer, skipUnlessReady } from './engines.js';
 
@@ -187,6 +189,31 @@ for (const engine of ['duckdb', 'postgres'] as const) {
       assert.ok(counts.total <= (months * (months + 1)) / 2 + months, JSON.stringify(counts));
       assert.ok(counts.total < counts.customers / 2, JSON.stringify(counts));
       await everyReadExact(store, 'built');
+    });
+
+    /** Plans a load into `table` and throws the transaction away: the refresh each rollup of moments would get. */
+    async function planned(load: Pick<LoadedTable, 'table' | 'rowsSql' | 'key'>): Promise<string[]> {
+      const done = new Error('planned');
+      let kinds: string[] = [];
+      await inTransaction(store, async (exec) => {
+        const plan = await planRefresh(exec, engine, [{ replace: false, rows: 5, ...load }]);
+        kinds = plan.rollups.filter((r) => r.stored.layout?.moments).map((r) => `${r.stored.name}: ${r.refresh.kind}`);
+        throw done;
+      }).catch((e: unknown) => {
+        if (e !== done) throw e;
+      });
+      return kinds;
+    }
+
+    test("a load replaces the moments of the customers it touches; one reaching a month before the rollup's first refills it whole", async () => {
+      const offers = (select: string) => ({ table: 'offers', key: 'offer_id', rowsSql: `SELECT ${select} FROM offers ORDER BY offer_id LIMIT 5` });
+      const columns = 'customer_id, offered_at, offer_type, offer_name, channel, campaign, accepted_at, declined_at, revenue';
+      const each = (kind: string) => ['Offers.momentsByChannel', 'Offers.momentsBySize', 'Offers.momentsTotal'].map((n) => `${n}: ${kind}`);
+      assert.deepEqual((await planned(offers(`'new-' || offer_id AS offer_id, ${columns}`))).sort(), each('clusters'));
+      assert.deepEqual((await planned(offers(`offer_id, ${columns.replace('offered_at', "offered_at + INTERVAL '3 years' AS offered_at")}`))).sort(), each('clusters'));
+      assert.deepEqual((await planned(offers(`offer_id, ${columns.replace('offered_at', "offered_at - INTERVAL '3 years' AS offered_at")}`))).sort(), each('all'));
+      // Only the rollup holding customer attributes reads customers.
+      assert.deepEqual((await planned({ table: 'customers', key: 'customer_id', rowsSql: 'SELECT * FROM customers LIMIT 5' })).sort(), ['Offers.momentsByChannel: none', 'Offers.momentsBySize: clusters', 'Offers.momentsTotal: none']);
     });
 
     async function loadedExact(file: string, label: string): Promise<void> {

@@ -53,7 +53,7 @@ export async function fillRollup(exec: Exec, build: RollupBuild, dataVersion: nu
     const column = (d: string) => build.dimensionColumns.get(d) ?? d;
     const dimensions = build.rollup.dimensions.map(column);
     const perCluster = build.clustered.perCluster.map(column);
-    const filled = await fillClustered(exec, build.table, { sql: build.sql, params: build.params, timeColumn: build.timeColumn, cluster, dimensions, perCluster, measures, timeSource: build.timeSource, clockColumns, attributes: build.clustered.attributes, moments: build.clustered.moments });
+    const filled = await fillClustered(exec, build.table, { sql: build.sql, params: build.params, timeColumn: build.timeColumn, cluster, dimensions, perCluster, measures, timeSource: build.timeSource, clockColumns, attributes: build.clustered.attributes, moments: build.clustered.moments, clusterColumn: build.clustered.clusterColumn });
     layout = filled.layout;
     rows = filled.rows;
   } else {

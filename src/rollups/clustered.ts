@@ -1,7 +1,7 @@
 import { InternalError } from '../core/errors.js';
 import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, SqlValue } from '../store/store.js';
-import { momentsFillSql } from './moments.js';
+import { HI, LO, momentsColumns, momentsFillSql } from './moments.js';
 import { readingInstead } from './reading-instead.js';
 import type { ClusterLayout } from './registry.js';
 
@@ -36,6 +36,8 @@ export interface ClusteredSource {
   readonly attributes?: ClusterLayout['attributes'];
   /** Keep the clusters' moments (moments.ts) instead of a row per cluster. */
   readonly moments?: boolean;
+  /** The time table's column naming the cluster. */
+  readonly clusterColumn?: string | null;
 }
 
 /** The column of a measure in the i-th period; `uprate_rows__<i>` counts the cluster's rows there. */
@@ -99,6 +101,7 @@ export async function layoutFor(exec: Exec, source: ClusteredSource): Promise<Cl
     clockColumns: source.clockColumns,
     attributes: source.attributes ?? null,
     ...(source.moments ? { moments: true } : {}),
+    clusterColumn: source.clusterColumn ?? null,
   };
 }
 
@@ -173,7 +176,7 @@ export async function fillClustered(exec: Exec, table: string, source: Clustered
 export function storedSource(stored: { readonly sql: string; readonly params: readonly SqlValue[]; readonly timeColumn: string; readonly timeSource: ClusteredSource['timeSource'] | null; readonly layout: ClusterLayout | null; readonly name: string }): ClusteredSource {
   const { layout, timeSource } = stored;
   if (!layout || !timeSource) throw new InternalError(`rollup ${stored.name} is not a rollup by cluster`);
-  return { sql: stored.sql, params: stored.params, timeColumn: stored.timeColumn, cluster: layout.cluster, dimensions: layout.dimensions, perCluster: layout.perCluster ?? [], measures: layout.measures, timeSource, clockColumns: layout.clockColumns, attributes: layout.attributes ?? null, ...(layout.moments ? { moments: true } : {}) };
+  return { sql: stored.sql, params: stored.params, timeColumn: stored.timeColumn, cluster: layout.cluster, dimensions: layout.dimensions, perCluster: layout.perCluster ?? [], measures: layout.measures, timeSource, clockColumns: layout.clockColumns, attributes: layout.attributes ?? null, ...(layout.moments ? { moments: true } : {}), clusterColumn: layout.clusterColumn ?? null };
 }
 
 /**
@@ -263,4 +266,42 @@ export async function refillMonths(exec: Exec, table: string, source: ClusteredS
   const inMonths = months.map((i) => `(${time} >= ${timestampSql(layout.periods[i] ?? '')} AND ${time} < ${timestampSql(new Date(monthAfter(layout.periods[i] ?? '')).toISOString())})`).join(' OR ');
   const bounds = await dataBounds(exec, source, newRows ?? id(source.timeSource.table), inMonths);
   return { ...layout, first: earliest(layout.first, bounds.first), last: latest(layout.last, bounds.last), clockFrom: latest(layout.clockFrom, bounds.clockFrom) };
+}
+
+/** The moments of a rollup of moments after the load (temporary, dropped before the next rollup). */
+const MOMENTS_AFTER = 'uprate_rollup_moments_after';
+const MOMENTS_MERGED = 'uprate_rollup_moments_merged';
+
+/**
+ * After a load, in its transaction: a rollup of moments with the loaded clusters' moments as they
+ * were before it (`before`, read by the plan) taken out and as they are now (`rowsSql`: the rollup's
+ * statement over just those clusters' rows, `clusterRows`) put in. Exact, because every column is a sum over
+ * clusters of what each cluster alone gives: the others' parts are untouched. Groups left with
+ * nothing are dropped (the rows have no such group). The layout widens to months after its last,
+ * and its first and last instant and clock floor to the clusters' rows (never narrowing, which only
+ * ever sends more reads to the rows). Answers the new layout.
+ */
+export async function replaceClusters(exec: Exec, table: string, source: ClusteredSource, layout: ClusterLayout, before: string, rowsSql: string, clusterRows: string, temp: (name: string, select: string) => string): Promise<ClusterLayout> {
+  const id = sqlIdentifier;
+  const keys = [...layout.dimensions, HI, LO].map(id);
+  const columns = momentsColumns(layout.measures.length).map(id);
+  await exec(temp(MOMENTS_AFTER, momentsFillSql({ sql: rowsSql, timeColumn: source.timeColumn }, layout)), source.params);
+  const list = [...keys, ...columns].join(', ');
+  const negated = [...keys, ...columns.map((c) => `-${c} AS ${c}`)].join(', ');
+  await exec(
+    temp(
+      MOMENTS_MERGED,
+      `SELECT ${[...keys, ...columns.map((c) => `sum(${c}) AS ${c}`)].join(', ')} FROM (SELECT ${list} FROM ${id(table)} UNION ALL SELECT ${list} FROM ${MOMENTS_AFTER} UNION ALL SELECT ${negated} FROM ${before}) AS parts GROUP BY ${keys.join(', ')}`,
+    ),
+  );
+  await exec(`DELETE FROM ${id(table)}`);
+  await exec(`INSERT INTO ${id(table)} (${list}) SELECT ${list} FROM ${MOMENTS_MERGED} WHERE ${columns.map((c) => `${c} <> 0`).join(' OR ')}`);
+  const [top] = await exec(`SELECT max(${id(HI)}) AS hi FROM ${MOMENTS_AFTER}`);
+  await exec(`DROP TABLE ${MOMENTS_AFTER}`);
+  await exec(`DROP TABLE ${MOMENTS_MERGED}`);
+  const first = layout.periods[0] ?? '';
+  const hi = top?.['hi'] === null || top?.['hi'] === undefined ? -1 : Number(top['hi']);
+  const periods = hi >= layout.periods.length ? monthsBetween(first, new Date(Date.UTC(new Date(first).getUTCFullYear(), new Date(first).getUTCMonth() + hi, 1)).toISOString()) : layout.periods;
+  const bounds = await dataBounds(exec, source, `${clusterRows} AS clusters_rows`, null);
+  return { ...layout, periods, first: earliest(layout.first, bounds.first), last: latest(layout.last, bounds.last), clockFrom: latest(layout.clockFrom, bounds.clockFrom) };
 }

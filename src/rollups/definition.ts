@@ -84,6 +84,8 @@ export interface ClusteredBuild {
   readonly attributes: ClusterAttributes | null;
   /** The clusters' moments per group and pair of months are kept, not a row per cluster (moments.ts). */
   readonly moments: boolean;
+  /** The time table's column naming the cluster (`customer_id`): a load's clusters are found by it. */
+  readonly clusterColumn: string | null;
 }
 
 const builds = new WeakMap<Model, Map<string, RollupBuild>>();
@@ -153,6 +155,7 @@ export function rollupBuild(model: Model, rollup: RollupDef, dialect: Dialect): 
           perCluster: perClusterDimensions(model, rollup),
           attributes: clusterAttributes(model, rollup, dialect, compiled.params),
           moments: rollup.moments,
+          clusterColumn: clusterColumn(model, rollup) ?? null,
         }
       : null;
   const build: RollupBuild = {
@@ -208,12 +211,18 @@ function clusterAttributes(model: Model, rollup: RollupDef, dialect: Dialect, pa
   return JSON.stringify(rows.params) === JSON.stringify(params) ? { ...attributes, rows: rows.sql } : attributes;
 }
 
+/** The stored column of a rollup's cluster dimension (undefined: not a plain column). */
+function clusterColumn(model: Model, rollup: RollupDef): string | undefined {
+  const [cube = '', member = ''] = (rollup.clusteredBy ?? '').split('.');
+  const dimension = model.cubes.get(cube)?.dimensions.get(member);
+  return dimension ? plainColumn(dimension.sql, cube) : undefined;
+}
+
 /** A rollup by cluster's dimensions of cubes joined many-to-one on the cluster's own column (one value per cluster). */
 function perClusterDimensions(model: Model, rollup: RollupDef): string[] {
-  const [cube = '', member = ''] = (rollup.clusteredBy ?? '').split('.');
+  const cube = (rollup.clusteredBy ?? '').split('.')[0] ?? '';
   const own = model.cubes.get(cube);
-  const dimension = own?.dimensions.get(member);
-  const column = own && dimension ? plainColumn(dimension.sql, cube) : undefined;
+  const column = clusterColumn(model, rollup);
   if (!own || column === undefined) return [];
   return rollup.dimensions.filter((d) => {
     const target = model.cubes.get(d.split('.')[0] ?? '');

@@ -1,6 +1,7 @@
 import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, Store } from '../store/store.js';
-import { addMonths, asIso, fillClustered, refillMonths, rewriteAttributes, storedSource, timestampSql, widened } from './clustered.js';
+import { addMonths, asIso, fillClustered, refillMonths, replaceClusters, rewriteAttributes, storedSource, timestampSql, widened } from './clustered.js';
+import { momentsFillSql } from './moments.js';
 import { readingInstead } from './reading-instead.js';
 import { hasRegistryTable, registryIn, versionIn, type StoredRollup } from './registry.js';
 
@@ -37,7 +38,12 @@ type Refresh =
    */
   | { readonly kind: 'months'; readonly months: readonly number[]; readonly starts: readonly string[]; readonly periods?: readonly string[]; readonly newRows?: { readonly table: string; readonly sql: string } }
   /** A rollup by cluster after a load of the table its attributes come from: the loaded keys' attributes rewritten (`keys`: a table of them). */
-  | { readonly kind: 'attributes'; readonly keys: string };
+  | { readonly kind: 'attributes'; readonly keys: string }
+  /**
+   * A rollup of moments: the loaded clusters' moments taken out as they were before the load
+   * (`before`: a table of them) and put back as they are after it — moments add up over clusters.
+   */
+  | { readonly kind: 'clusters'; readonly keys: string; readonly before: string; readonly clusterRows: string };
 
 /** A load's rows as the table will store them, kept in a temporary table for the length of the load's transaction. */
 interface NewRows {
@@ -109,18 +115,27 @@ export async function planRefresh(exec: Exec, engine: Store['engine'], loads: re
   const scratch: string[] = [];
   // Rollups over the same column and partitions share one look at the input.
   const touched = new Map<string, Promise<Touched>>();
-  for (const s of stored) rollups.push({ stored: s, refresh: await refreshOf(exec, engine, s, loads, touched, scratch) });
+  // Rollups of moments over the same clusters share one copy of those clusters' rows.
+  const clusters = new Map<string, Promise<LoadedClusters | null>>();
+  for (const s of stored) rollups.push({ stored: s, refresh: await refreshOf(exec, engine, s, loads, { touched, clusters }, scratch) });
   return { rollups, scratch };
 }
 
 /** What a load does to a time column's partitions: their starts, whether it replaces stored rows, and where its keys are kept. */
 type Touched = { readonly kind: 'none' | 'all' } | { readonly kind: 'touched'; readonly starts: readonly (string | null)[]; readonly replaces: boolean; readonly rows: NewRows | null };
 
-async function refreshOf(exec: Exec, engine: Store['engine'], s: StoredRollup, loads: readonly LoadedTable[], touched: Map<string, Promise<Touched>>, scratch: string[]): Promise<Refresh> {
+/** What rollups of one load share: each look at the input, each copy of some clusters' rows. */
+interface LoadLooks {
+  readonly touched: Map<string, Promise<Touched>>;
+  readonly clusters: Map<string, Promise<LoadedClusters | null>>;
+}
+
+async function refreshOf(exec: Exec, engine: Store['engine'], s: StoredRollup, loads: readonly LoadedTable[], looks: LoadLooks, scratch: string[]): Promise<Refresh> {
+  const { touched } = looks;
   const affecting = loads.filter((l) => s.sourceTables.includes(l.table.toLowerCase()));
   if (affecting.length === 0) return { kind: 'none' };
   const source = s.timeSource;
-  if (s.layout) return monthsOf(exec, engine, s, affecting, touched, scratch);
+  if (s.layout) return monthsOf(exec, engine, s, affecting, looks, scratch);
   if (!source || affecting.some((l) => l.replace || l.table.toLowerCase() !== source.table)) return { kind: 'all' };
   const t = await touchedOnce(exec, engine, source, s.partitionGranularity, affecting, touched, scratch);
   if (t.kind !== 'touched') return { kind: t.kind };
@@ -136,12 +151,13 @@ async function refreshOf(exec: Exec, engine: Store['engine'], s: StoredRollup, l
  * rollup's last gets its columns first (a day's offers opening a new month cost a few columns, not
  * a rebuild); a month before its first, a replacing load or a load of customers refill it whole.
  */
-async function monthsOf(exec: Exec, engine: Store['engine'], s: StoredRollup, affecting: readonly LoadedTable[], touched: Map<string, Promise<Touched>>, scratch: string[]): Promise<Refresh> {
+async function monthsOf(exec: Exec, engine: Store['engine'], s: StoredRollup, affecting: readonly LoadedTable[], looks: LoadLooks, scratch: string[]): Promise<Refresh> {
+  const { touched } = looks;
   const source = s.timeSource;
   const layout = s.layout;
   const attributes = layout?.attributes;
-  // Moments mix every month of a cluster: whatever it touches, a load refills them whole.
-  if (layout?.moments) return { kind: 'all' };
+  // Moments mix every month of a cluster: a load changes the moments of the clusters it touches.
+  if (layout?.moments) return clustersOf(exec, engine, s, affecting, looks.clusters, scratch);
   // A load of the attributes' table alone (customers, by their key): those customers' attributes are read again.
   if (attributes && affecting.every((l) => !l.replace && l.table.toLowerCase() === attributes.table && l.key.toLowerCase() === attributes.keyColumn)) {
     const keys = scratchName('keys');
@@ -161,6 +177,81 @@ async function monthsOf(exec: Exec, engine: Store['engine'], s: StoredRollup, af
   // New rows only, kept for the load: their sums are added, no stored row is read again.
   const newRowsSql = !t.replaces && t.rows ? newRowsOnly(s, t.rows) : null;
   return { kind: 'months', months, starts, ...(periods.length > layout.periods.length ? { periods } : {}), ...(newRowsSql && t.rows ? { newRows: { table: t.rows.table, sql: newRowsSql } } : {}) };
+}
+
+/** The clusters a load touches (`keys`: a table of them) and a copy of their stored rows before it writes (`rows`). */
+interface LoadedClusters {
+  readonly keys: string;
+  readonly rows: string;
+  /** Their rows in the store (after the write: what the load left). */
+  readonly stored: string;
+}
+
+/**
+ * What a load does to a rollup of moments: the clusters it touches — those its rows name, those
+ * of the stored rows it replaces, the customers it loads — have their moments read before the
+ * load writes; they are replaced after it. A load that replaces a table, reaches a month before
+ * the rollup's first (the months are numbered from it), is too big to keep its clusters in a
+ * temporary table, or cannot be read per cluster refills it whole.
+ */
+async function clustersOf(exec: Exec, engine: Store['engine'], s: StoredRollup, affecting: readonly LoadedTable[], shared: Map<string, Promise<LoadedClusters | null>>, scratch: string[]): Promise<Refresh> {
+  const source = s.timeSource;
+  const layout = s.layout;
+  const column = layout?.clusterColumn;
+  const first = layout?.periods[0];
+  if (!source || !layout || !column || first === undefined || affecting.some((l) => l.replace || l.rows === undefined || l.rows > MERGE_MAX_ROWS)) return { kind: 'all' };
+  const attributes = layout.attributes ?? null;
+  const key = [source.table, source.column, column, attributes?.table ?? '', ...affecting.map((l) => `${l.table}:${l.key}`)].join('|');
+  let found = shared.get(key);
+  if (!found) shared.set(key, (found = loadedClusters(exec, engine, source, column, first, attributes, affecting, scratch)));
+  const clusters = await found;
+  if (!clusters) return { kind: 'all' };
+  const before = readingInstead(s.sql, source.table, clusters.rows);
+  if (!before) return { kind: 'all' };
+  const moments = scratchName('moments');
+  await exec(tempTable(engine, moments, momentsFillSql({ sql: before, timeColumn: s.timeColumn }, layout)), s.params);
+  scratch.push(moments);
+  return { kind: 'clusters', keys: clusters.keys, before: moments, clusterRows: clusters.stored };
+}
+
+/** The clusters a load touches and their stored rows before it writes; null when a load reaches a month before `first` or a table the rollups cannot follow per cluster. */
+async function loadedClusters(
+  exec: Exec,
+  engine: Store['engine'],
+  source: { readonly table: string; readonly column: string },
+  column: string,
+  first: string,
+  attributes: { readonly table: string; readonly keyColumn: string } | null,
+  affecting: readonly LoadedTable[],
+  scratch: string[],
+): Promise<LoadedClusters | null> {
+  const id = sqlIdentifier;
+  const k = id(column);
+  const parts: string[] = [];
+  for (const l of affecting) {
+    const table = l.table.toLowerCase();
+    if (table === source.table) {
+      const [earliest] = await exec(`SELECT min(${id(source.column)}) AS t FROM (${l.rowsSql}) AS input`);
+      const t = asIso(earliest?.['t']);
+      if (t !== null && t < first) return null;
+      // Its rows' clusters, and those of the stored rows it replaces (an offer given to another customer changes both).
+      parts.push(`SELECT ${k} AS k FROM (${l.rowsSql}) AS input`);
+      parts.push(`SELECT s.${k} AS k FROM ${id(source.table)} s WHERE s.${id(l.key)} IN (SELECT ${id(l.key)} FROM (${l.rowsSql}) AS input)`);
+    } else if (attributes && table === attributes.table && l.key.toLowerCase() === attributes.keyColumn) {
+      parts.push(`SELECT ${id(l.key)} AS k FROM (${l.rowsSql}) AS input`);
+    } else {
+      return null;
+    }
+  }
+  const keys = scratchName('clusters');
+  await exec(tempTable(engine, keys, parts.join(' UNION ')));
+  scratch.push(keys);
+  // The clusters' rows (a NULL cluster is one cluster, as the rows group it).
+  const stored = `(SELECT * FROM ${id(source.table)} WHERE ${k} IN (SELECT k FROM ${keys} WHERE k IS NOT NULL) OR (${k} IS NULL AND EXISTS (SELECT 1 FROM ${keys} WHERE k IS NULL)))`;
+  const rows = scratchName('cluster_rows');
+  await exec(tempTable(engine, rows, `SELECT * FROM ${stored} AS theirs`));
+  scratch.push(rows);
+  return { keys, rows, stored };
 }
 
 /** {@link touchedPartitions}, once per time column, granularity and loads: rollups sharing them share one look at the input. */
@@ -259,8 +350,8 @@ export function mergePlans(a: RefreshPlan, b: RefreshPlan): RefreshPlan {
     }
     if (refresh.kind === 'none') return { stored, refresh: other };
     if (other.kind === 'none') return { stored, refresh };
-    // Only a rollup by cluster has its attributes rewritten (handled above).
-    if (refresh.kind === 'attributes' || other.kind === 'attributes') return { stored, refresh: { kind: 'all' as const } };
+    // Only a rollup by cluster has its attributes rewritten or its clusters replaced (handled above).
+    if (refresh.kind === 'attributes' || other.kind === 'attributes' || refresh.kind === 'clusters' || other.kind === 'clusters') return { stored, refresh: { kind: 'all' as const } };
     // Two loads into one transaction: the partitions of both are rebuilt from the rows then stored.
     return { stored, refresh: { kind: 'partitions' as const, starts: [...new Set([...refresh.starts, ...other.starts])] } };
   });
@@ -289,12 +380,23 @@ function inPartitions(stored: StoredRollup, starts: readonly (string | null)[], 
 async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPlan): Promise<void> {
   if (plan.rollups.length === 0) return;
   const version = await versionIn(exec, engine);
+  const copies = new Map<string, string>();
   for (const { stored, refresh } of plan.rollups) {
     const table = sqlIdentifier(stored.table);
     const period = sqlIdentifier(stored.timeColumn);
     let layout = stored.layout;
     if (refresh.kind === 'all' && layout) {
       layout = (await fillClustered(exec, stored.table, storedSource(stored))).layout;
+    } else if (refresh.kind === 'clusters' && layout && stored.timeSource) {
+      // The clusters' rows as the load left them, copied once for every rollup of moments over them.
+      let after = copies.get(refresh.clusterRows);
+      if (!after) {
+        after = scratchName('cluster_rows');
+        await exec(tempTable(engine, after, `SELECT * FROM ${refresh.clusterRows} AS theirs`));
+        copies.set(refresh.clusterRows, after);
+      }
+      const rowsSql = readingInstead(stored.sql, stored.timeSource.table, after) ?? stored.sql;
+      layout = await replaceClusters(exec, stored.table, storedSource(stored), layout, refresh.before, rowsSql, after, (name, select) => tempTable(engine, name, select));
     } else if (refresh.kind === 'attributes' && layout) {
       await rewriteAttributes(exec, stored.table, layout, refresh.keys);
     } else if (refresh.kind === 'months' && layout) {
@@ -321,6 +423,7 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
       ...(refreshed ? [new Date().toISOString().slice(0, 23).replace('T', ' '), ...(layout ? [JSON.stringify(layout)] : [])] : []),
     ]);
   }
+  for (const copy of copies.values()) await exec(`DROP TABLE IF EXISTS ${copy}`);
 }
 
 /**

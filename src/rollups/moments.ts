@@ -38,6 +38,12 @@ export function productPairs(measures: number): [number, number][] {
   return out;
 }
 
+/** The value columns of a rollup of moments over `measures` counts, in the table's order. */
+export function momentsColumns(measures: number): string[] {
+  const all = Array.from({ length: measures }, (_, k) => k);
+  return [...all.map(sumColumn), ...productPairs(measures).map(([i, j]) => productColumn(i, j)), STARTS, ...all.map(positiveColumn)];
+}
+
 /** A month start (a UTC timestamp column) as its number in the layout: 0 for the layout's first month. */
 function monthNumber(column: string, first: string): string {
   const d = new Date(first);
@@ -65,7 +71,7 @@ export function momentsFillSql(source: MomentsSource, layout: ClusterLayout): st
   const cluster = id(layout.cluster);
   const measures = layout.measures.map((m) => id(m.column));
   const pairs = productPairs(measures.length);
-  const columns = [...measures.map((_, k) => sumColumn(k)), ...pairs.map(([i, j]) => productColumn(i, j)), STARTS, ...measures.map((_, k) => positiveColumn(k))];
+  const columns = momentsColumns(measures.length);
   /** One part of the union: its keys then a value (or 0) for every column. */
   const part = (keys: readonly string[], values: Readonly<Record<string, string>>, from: string, where = '') =>
     `SELECT ${[...keys, ...columns.map((c) => `${values[c] ?? '0'} AS ${id(c)}`)].join(', ')} FROM ${from}${where ? ` WHERE ${where}` : ''}`;

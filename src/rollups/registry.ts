@@ -75,6 +75,8 @@ export interface ClusterLayout {
   readonly attributes?: ClusterAttributes | null;
   /** The table holds the clusters' moments per group and pair of months (moments.ts), not a row per cluster. */
   readonly moments?: boolean;
+  /** The time table's column naming the cluster (a load's clusters are found by it); absent in layouts stored before it. */
+  readonly clusterColumn?: string | null;
 }
 
 /**
