@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { openStore } from '../store/index.js';
+import { momentsColumns, momentsFillSql } from './moments.js';
+import type { ClusterLayout } from './registry.js';
+
+const LAYOUT: ClusterLayout = {
+  cluster: 'c',
+  dimensions: ['g'],
+  measures: [
+    { column: 'n', kind: 'count' },
+    { column: 'a', kind: 'count' },
+  ],
+  periods: ['2025-01-01T00:00:00.000Z', '2025-02-01T00:00:00.000Z', '2025-03-01T00:00:00.000Z'],
+  first: '2025-01-03T00:00:00.000Z',
+  last: '2025-03-20T00:00:00.000Z',
+  clockFrom: null,
+  clockColumns: [],
+  moments: true,
+};
+
+/**
+ * Three customers of one group over three months (count n, accepted a):
+ *   c1: month 0 n=2 a=1, month 2 n=1 a=0;  c2: month 1 n=3 a=3;  c3: month 0 n=1 a=0, month 1 n=1 a=1.
+ * Expected by hand, per (hi, lo): [Σn, Σa, Σn·n, Σn·a, Σa·a, resuming, resuming with n > 0, resuming with a > 0]
+ *   (0,0) diagonal: Σn = 2+1 = 3, Σa = 1, n² = 4+1 = 5, n·a = 2·1+1·0 = 2, a² = 1
+ *   (1,1): Σn = 3+1 = 4, Σa = 3+1 = 4, n² = 9+1 = 10, n·a = 9+1 = 10, a² = 9+1 = 10
+ *   (2,2): Σn = 1, Σa = 0, n² = 1, n·a = 0, a² = 0
+ *   (1,0) c3 across months 1 and 0: n·n = 2·1·1 = 2, n·a = n₁a₀ + a₁n₀ = 0+1 = 1, a·a = 2·1·0 = 0; c3 resumes in 1 after 0
+ *   (2,0) c1 across months 2 and 0: n·n = 2·1·2 = 4, n·a = n₂a₀ + a₂n₀ = 1+0 = 1, a·a = 0; c1 resumes in 2 after 0
+ *   (0,-1) c1 and c3 start in month 0; accepted > 0 there: c1 only
+ *   (1,-1) c2 starts in month 1; accepted > 0 first in month 1: c2 and c3
+ */
+const EXPECTED: Record<string, number[]> = {
+  '0,0': [3, 1, 5, 2, 1, 0, 0, 0],
+  '1,1': [4, 4, 10, 10, 10, 0, 0, 0],
+  '2,2': [1, 0, 1, 0, 0, 0, 0, 0],
+  '1,0': [0, 0, 2, 1, 0, 1, 1, 0],
+  '2,0': [0, 0, 4, 1, 0, 1, 1, 0],
+  '0,-1': [0, 0, 0, 0, 0, 2, 2, 1],
+  '1,-1': [0, 0, 0, 0, 0, 1, 1, 2],
+};
+
+const ROWS = `SELECT * FROM (VALUES
+  ('c1', 'x', TIMESTAMP '2025-01-01', 2, 1), ('c1', 'x', TIMESTAMP '2025-03-01', 1, 0),
+  ('c2', 'x', TIMESTAMP '2025-02-01', 3, 3),
+  ('c3', 'x', TIMESTAMP '2025-01-01', 1, 0), ('c3', 'x', TIMESTAMP '2025-02-01', 1, 1),
+  ('c9', 'x', NULL, 5, 5)) AS t (c, g, p, n, a)`;
+
+test('a rollup of moments: per pair of months the sums of products of each customer\'s counts, and the customers starting or resuming — as worked out by hand', async () => {
+  const store = await openStore({ db: ':memory:' });
+  try {
+    const rows = await store.query(momentsFillSql({ sql: ROWS, timeColumn: 'p' }, LAYOUT));
+    const columns = momentsColumns(2);
+    assert.deepEqual(columns, ['uprate_sum__0', 'uprate_sum__1', 'uprate_product__0_0', 'uprate_product__0_1', 'uprate_product__1_1', 'uprate_starts', 'uprate_positive__0', 'uprate_positive__1']);
+    // The row without a month (c9) is in no month: it is left out.
+    const got = Object.fromEntries(rows.map((r) => [`${Number(r['uprate_hi'])},${Number(r['uprate_lo'])}`, columns.map((c) => Number(r[c]))]));
+    assert.deepEqual(got, EXPECTED);
+    assert.ok(rows.every((r) => r['g'] === 'x'));
+    // Read back over months 1–2: the customers with offers there (c1, c2, c3) and Σ of their totals squared (1² + 3² + 1²).
+    const [r] = await store.query(`SELECT sum(CASE WHEN uprate_lo < 1 THEN uprate_starts END) AS clusters, sum(CASE WHEN uprate_lo >= 1 THEN uprate_product__0_0 END) AS nn FROM (${momentsFillSql({ sql: ROWS, timeColumn: 'p' }, LAYOUT)}) m WHERE uprate_hi BETWEEN 1 AND 2`);
+    assert.deepEqual([Number(r?.['clusters']), Number(r?.['nn'])], [3, 11]);
+  } finally {
+    await store.close();
+  }
+});
