@@ -291,7 +291,7 @@ export async function replaceClusters(exec: Exec, table: string, source: Cluster
   await exec(
     temp(
       MOMENTS_MERGED,
-      `SELECT ${[...keys, ...columns.map((c) => `sum(${c}) AS ${c}`)].join(', ')} FROM (SELECT ${list} FROM ${id(table)} UNION ALL SELECT ${list} FROM ${MOMENTS_AFTER} UNION ALL SELECT ${negated} FROM ${before}) AS parts GROUP BY ${keys.join(', ')}`,
+      `SELECT ${[...keys, ...columns.map((c) => `CAST(sum(${c}) AS BIGINT) AS ${c}`)].join(', ')} FROM (SELECT ${list} FROM ${id(table)} UNION ALL SELECT ${list} FROM ${MOMENTS_AFTER} UNION ALL SELECT ${negated} FROM ${before}) AS parts GROUP BY ${keys.join(', ')}`,
     ),
   );
   await exec(`DELETE FROM ${id(table)}`);
