@@ -31,8 +31,8 @@ const dir = mkdtempSync(join(tmpdir(), 'uprate-rollups-moments-'));
 const isolation = `uprate_rollups_moments_${process.pid}`;
 const pgSlot = await locateServer('postgres', isolation);
 const END = new Date('2025-06-30T23:59:59Z');
-/** The reads' clock: after the data's last instant, as a live store's clock is. */
-const NOW = new Date('2025-07-02T09:00:00Z');
+/** The reads' clock: after the data's last instant (also after offers moved 3 days past it), as a live store's clock is. */
+const NOW = new Date('2025-07-10T09:00:00Z');
 let files: { customers: string; offers: string };
 let model: Model;
 
@@ -230,13 +230,22 @@ for (const engine of ['duckdb', 'postgres'] as const) {
       await loadedExact(added, 'after new offers');
     });
 
-    test('a load that moves offers 40 days earlier and gives others another channel refills them: fresh and exact', async () => {
-      await loadedExact(shifted('moved-offers.csv', 5, -40), 'after moved offers');
+    test('a load that moves offers 3 days later (across months, some past the last), then one giving offers another channel and customer: the customers they leave and reach replaced, fresh and exact', async () => {
+      await loadedExact(shifted('nudged-offers.csv', 3, 3), 'after offers moved 3 days later');
       const channels = ['email', 'in_app', 'sales', 'checkout'];
-      await loadedExact(changed('rechanneled-offers.csv', 4, (cells, header) => {
+      const customers = [...new Set(readFileSync(files.offers, 'utf8').trimEnd().split('\n').slice(1).map((line) => line.split(',')[1] ?? ''))];
+      let n = 0;
+      await loadedExact(changed('rekeyed-offers.csv', 4, (cells, header) => {
         const channel = header.indexOf('channel');
+        const customer = header.indexOf('customer_id');
+        n += 1;
         cells[channel] = channels[(channels.indexOf(cells[channel] ?? '') + 1) % channels.length] ?? 'email';
-      }), 'after offers given another channel');
+        cells[customer] = customers[(customers.indexOf(cells[customer] ?? '') + n) % customers.length] ?? '';
+      }), 'after offers given another channel and customer');
+    });
+
+    test('a load that moves offers 40 days earlier (some before the first month) refills them whole: fresh and exact', async () => {
+      await loadedExact(shifted('moved-offers.csv', 5, -40), 'after moved offers');
     });
 
     test('a load of customers with other attributes refills them: fresh and exact', async () => {
