@@ -419,3 +419,111 @@ test('a scheduled run checks the rules of its schedule; a failed one is logged',
     await store.close();
   }
 });
+
+test('a stopped monitor stays stopped: started again, its jobs tick but check nothing', async () => {
+  const store = await offersStore();
+  try {
+    const { monitor: m, checked } = monitor(store, setup({ rules: [below('a', { schedule: '* * * * * *' })] }));
+    await m.stop();
+    m.start();
+    // The job is there and ticks every second…
+    assert.deepEqual(m.nextRuns().map((r) => r.schedule), ['* * * * * *']);
+    // …but 2.5 s (two ticks at least) run no check.
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal(checked(), 0, 'no scheduled check after stop');
+    await m.stop();
+  } finally {
+    await store.close();
+  }
+});
+
+test('without a log option, what would be logged is dropped: a delivery and a rule that cannot be read', async () => {
+  received = [];
+  const store = await offersStore();
+  try {
+    const m = new AlertMonitor({ store, model, setup: setup(), clock: () => AT, owner: 'me', delivery: { sleep: async () => undefined, random: () => 0 } });
+    const [row] = (await m.check({ at: AT })).rows;
+    assert.equal(row?.deliveries[0]?.delivered, true, 'sent (an info line without a log)');
+    const broken = failingOn(store, (sql) => /\bFROM offers\b/.test(sql), 'the engine went away');
+    const n = new AlertMonitor({ store: broken, model, setup: setup(), clock: () => AT });
+    assert.deepEqual((await n.check({ at: AT })).errors, [{ rule: 'low', error: 'the engine went away' }], 'an error line without a log');
+  } finally {
+    await store.close();
+  }
+});
+
+test('the default lease is 10 minutes: a notification left sending 11 minutes ago is taken over, one of 9 minutes is not', async () => {
+  received = [];
+  const store = await offersStore();
+  try {
+    const { ensureAlertTables } = await import('./alert-tables.js');
+    await ensureAlertTables(store);
+    // Claims use the real clock (not the evaluation clock): leases left by a sender that died.
+    const claim = { key: 'low|all|1|firing|ops', rule: 'low', scope: 'all', episode: 1, kind: 'firing', channel: 'ops' };
+    assert.equal(await claimNotification(store, claim, 'dead', new Date(Date.now() - 9 * 60_000), 600_000), true);
+    const { monitor: m } = monitor(store, setup());
+    const [held] = (await m.check({ at: AT })).rows;
+    assert.deepEqual(held?.deliveries.map((d) => [d.claimed, d.delivered]), [[false, false]], '9 minutes: still held');
+    await store.run(`UPDATE uprate_alert_notifications SET claimed_at = $1`, [new Date(Date.now() - 11 * 60_000)]);
+    const [taken] = (await m.check({ at: AT })).rows;
+    assert.deepEqual(taken?.deliveries.map((d) => [d.claimed, d.delivered]), [[true, true]], '11 minutes: taken over and sent');
+    assert.deepEqual(received.map((r) => r.body.key), ['low|all|1|firing|ops']);
+  } finally {
+    await store.close();
+  }
+});
+
+test('schedules are read in UTC whatever the process time zone', async () => {
+  const store = await offersStore();
+  const zone = process.env['TZ'];
+  process.env['TZ'] = 'America/New_York';
+  const { monitor: m } = monitor(store, setup({ rules: [below('a', { schedule: '0 7 * * *' })] }));
+  try {
+    m.start();
+    const [run] = m.nextRuns();
+    // 07:00 UTC, not 07:00 in New York (11:00 or 12:00 UTC).
+    assert.equal(run?.next?.getUTCHours(), 7);
+    assert.equal(run?.next?.getUTCMinutes(), 0);
+  } finally {
+    await m.stop();
+    if (zone === undefined) delete process.env['TZ'];
+    else process.env['TZ'] = zone;
+    await store.close();
+  }
+});
+
+test('dataChanged after the queued check has started queues another: each ingest after a check gets its own', async () => {
+  const store = await offersStore();
+  try {
+    const { monitor: m, checked } = monitor(store, setup({ rules: [] }));
+    m.dataChanged();
+    // A dry run queued behind it: done once the ingest's check is.
+    await m.check({ at: AT, dryRun: true });
+    assert.equal(checked(), 1);
+    m.dataChanged();
+    await m.check({ at: AT, dryRun: true });
+    assert.equal(checked(), 2, 'the second ingest was checked too');
+    await m.stop();
+  } finally {
+    await store.close();
+  }
+});
+
+test('scheduled jobs do not keep the process alive: a process that started a monitor and never stopped it exits', async () => {
+  // A child process starts a monitor on a daily schedule and does nothing else; with its timers
+  // unref'd it ends at once instead of waiting for 07:00.
+  const script = [
+    "import { AlertMonitor } from './src/alerts/alert-monitor.ts';",
+    "import { ruleSchema } from './src/alerts/rules-schema.ts';",
+    "const rule = ruleSchema.parse({ name: 'a', condition: { type: 'drop' }, schedule: '0 7 * * *' });",
+    'new AlertMonitor({ setup: { rules: [rule] } }).start();',
+    "console.log('started');",
+  ].join('\n');
+  const { execFile } = await import('node:child_process');
+  const result = await new Promise<{ code: number | null; signal: string | null; stdout: string }>((resolve) => {
+    const child = execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 60_000 }, (_e, stdout) =>
+      resolve({ code: child.exitCode, signal: child.signalCode, stdout }),
+    );
+  });
+  assert.deepEqual(result, { code: 0, signal: null, stdout: 'started\n' });
+});

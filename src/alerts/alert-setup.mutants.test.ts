@@ -2,6 +2,9 @@
 // config, checked against the shipped model (and a model without the KPI's inputs, the fan-out
 // fixture), with every refusal's message written out by hand.
 import { before, test } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { configSchema } from '../config/index.js';
 import { isUprateError } from '../core/errors.js';
@@ -133,4 +136,70 @@ test('checkRuleNames: a name not in force is refused, naming the rules that are'
     assert.equal(e.location, '--rule');
     assert.equal(e.hint, 'rules in force: headline-poor-band, headline-monthly-drop, headline-control-limit');
   }
+});
+
+test('a default rule the semantic layer refuses is named in the message, at alerts (it has no index of its own)', async () => {
+  // A binding checkBinding accepts (a count, a count, a time dimension) whose cubes have no join
+  // between them: every rule's count query is refused, the three defaults included.
+  const dir = mkdtempSync(join(tmpdir(), 'uprate-alert-setup-'));
+  try {
+    writeFileSync(
+      join(dir, 'unjoined.yml'),
+      [
+        'cubes:',
+        '  - name: Offers',
+        '    sql_table: offers',
+        '    dimensions:',
+        '      - { name: id, sql: "{CUBE}.offer_id", type: string, primary_key: true }',
+        '      - { name: offeredAt, sql: "{CUBE}.offered_at", type: time }',
+        '    measures:',
+        '      - { name: count, type: count }',
+        '  - name: Wins',
+        '    sql_table: offers',
+        '    dimensions:',
+        '      - { name: id, sql: "{CUBE}.offer_id", type: string, primary_key: true }',
+        '    measures:',
+        '      - { name: accepted, type: count }',
+        '',
+      ].join('\n'),
+    );
+    const unjoined = await loadModel(dir);
+    const kpi = { offers: 'Offers.count', accepted: 'Wins.accepted', time: 'Offers.offeredAt' };
+    const refusal = "Can't find join path to join 'Offers', 'Wins'";
+    assert.deepEqual(problems(() => alertSetup(config({ kpi }), unjoined)), [
+      `(defaults): alerts: default rule headline-poor-band: ${refusal}`,
+      `(defaults): alerts: default rule headline-monthly-drop: ${refusal}`,
+      `(defaults): alerts: default rule headline-control-limit: ${refusal}`,
+    ]);
+    // A rule of the config keeps its own path and message; the defaults asked for beside it are named.
+    const own = config({ kpi, alerts: { defaultRules: true, rules: [{ name: 'mine', condition: { type: 'drop' } }] } });
+    assert.deepEqual(problems(() => alertSetup(own, unjoined)), [
+      `(defaults): alerts.rules.0.scope.filters: ${refusal}`,
+      `(defaults): alerts: default rule headline-poor-band: ${refusal}`,
+      `(defaults): alerts: default rule headline-monthly-drop: ${refusal}`,
+      `(defaults): alerts: default rule headline-control-limit: ${refusal}`,
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a channel without secretEnv reads no environment variable, not even one named "undefined"', () => {
+  const c = config({ alerts: { channels: { plain: { type: 'webhook', url: 'https://hooks.example/plain' } } } });
+  const s = alertSetup(c, model, { undefined: 'stray' });
+  assert.equal(s.channels.get('plain')?.signingSecret, undefined);
+});
+
+test('a segment rule whose by is a dimension is accepted', () => {
+  const s = alertSetup(config({ alerts: { rules: [{ name: 'seg', condition: { type: 'segment-below', by: 'Offers.channel' } }] } }), model);
+  assert.deepEqual(s.rules.map((r) => r.name), ['seg']);
+});
+
+test('a binding with problems: only they are reported, the rules are not checked against it', () => {
+  // Offers, accepted and time bind (so there is a binding), the pending measure does not.
+  const kpi = { offers: 'Offers.count', accepted: 'Offers.accepted', time: 'Offers.offeredAt', pending: 'Offers.nope' };
+  const c = config({ kpi, alerts: { rules: [{ name: 'r', scope: { by: 'Nope.x' }, condition: { type: 'drop' } }] } });
+  const p = problems(() => alertSetup(c, model));
+  assert.equal(p.length, 1, p.join('\n'));
+  assert.match(p[0] ?? '', /^\(defaults\): kpi: alert rules count with the KPI binding: kpi\.pending: Offers\.nope is not a member of the model/);
 });

@@ -407,3 +407,23 @@ test('a read-only store holding alert state from earlier: the state is read, but
     await store.close();
   }
 });
+
+test('a resolve that loses a write conflict while the winner keeps the episode firing: nothing to announce', async () => {
+  // The other evaluator updated the firing row (still firing, still episode 1) in a transaction
+  // that overlapped ours: DuckDB refuses our resolve with a write conflict, a lost race.
+  const store = await fresh();
+  try {
+    await applyFinding(store, rule, finding('firing', 'fell'), T0);
+    const query = store.query.bind(store);
+    const conflicted = Object.create(store) as DuckDbStore;
+    conflicted.query = (async (sql: string, ...rest: unknown[]) => {
+      if (/^UPDATE uprate_alert_state SET state = 'resolved'/.test(sql)) throw new Error('TransactionContext Error: Conflict on tuple deletion!');
+      return (query as (...a: unknown[]) => Promise<Record<string, unknown>[]>)(sql, ...rest);
+    }) as DuckDbStore['query'];
+    assert.equal(await applyFinding(conflicted, rule, finding('ok', 'fine'), hours(1)), null);
+    const r = await row(store);
+    assert.deepEqual([r?.['state'], r?.['episode'], r?.['message']], ['firing', 1, 'fell'], 'the winner’s firing state stands');
+  } finally {
+    await store.close();
+  }
+});

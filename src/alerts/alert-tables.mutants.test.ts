@@ -185,3 +185,16 @@ test('a store that refuses uprate’s tables (READ_ONLY from ensureOwnTables) ke
     await store.close();
   }
 });
+
+test('the store is asked for its own tables as "alert history": a read-only store names that feature', async () => {
+  const path = join(dir, 'ro-feature.duckdb');
+  await (await DuckDbStore.open(path)).close();
+  const store = await DuckDbStore.open(path, { readOnly: true });
+  try {
+    const said: string[] = [];
+    assert.equal(await ensureAlertTables(store, (m) => said.push(m)), false);
+    assert.match(said[0] ?? '', /^alert history and notification state are not kept: alert history needs uprate's own tables, but the database is open read-only \(/);
+  } finally {
+    await store.close();
+  }
+});

@@ -59,6 +59,25 @@ test('listAlerts: firing ones critical first, newest first; resolved ones within
   }
 });
 
+test('listAlerts: recent means resolved with a resolution time: a row read as resolved without one, or firing with one left over, is not recent', async () => {
+  const store = await DuckDbStore.open(':memory:');
+  try {
+    await ensureAlertTables(store);
+    const put = (rule: string, state: string, resolved: Date | null) =>
+      store.run(`INSERT INTO uprate_alert_state VALUES ($1, 'all', $2, 1, 'warning', 'm', '{}', $3, $4, NULL, $3)`, [rule, state, daysAgo(3), resolved]);
+    // An unknown state reads as resolved (alert-state fromRow); this one has no resolution time.
+    await put('paused', 'paused', null);
+    // Firing, with a resolution time from an earlier episode left in the row.
+    await put('firing-again', 'firing', daysAgo(2));
+    await put('resolved', 'resolved', daysAgo(1));
+    const list = await listAlerts(store, NOW);
+    assert.deepEqual(list.recent.map((a) => a.rule), ['resolved']);
+    assert.deepEqual(list.firing.map((a) => a.rule), ['firing-again']);
+  } finally {
+    await store.close();
+  }
+});
+
 test('listAlerts: at most the 100 newest resolved ones', async () => {
   const store = await DuckDbStore.open(':memory:');
   try {

@@ -229,3 +229,30 @@ test('evaluateRules: the enabled rules only, in order, each as evaluateRule give
     await store.close();
   }
 });
+
+test('scopeGroups: without scope.by the one group keeps the rule’s filters', () => {
+  const base = [{ member: 'Offers.channel', operator: 'equals' as const, values: ['email'] }];
+  const [group] = scopeGroups(rule({ condition: { type: 'drop' } }), [series([], [1, 10, 0], [2, 20, 0])], base);
+  assert.deepEqual(group?.filters, base);
+});
+
+test('each condition is judged by its own judge: control-limit, segment-below and volume-drop through evaluateRule', async () => {
+  // May: 1 offer (accepted); June: 1 offer (declined); both by email.
+  const store = await storeWith([
+    ['o1', '2025-05-10 09:00:00', '2025-05-11 09:00:00', null],
+    ['o2', '2025-06-05 09:00:00', null, '2025-06-06 09:00:00'],
+  ]);
+  try {
+    await store.run(`UPDATE offers SET channel = 'email'`);
+    const judged = async (condition: Record<string, unknown>) => (await evaluateRule(store, model, rule({ condition, minOffers: 0 }), options)).findings.map((f) => [f.status, f.message]);
+    // Two months with offers (May, June), three asked for.
+    assert.deepEqual(await judged({ type: 'control-limit', periods: 3 }), [['skipped', 'a control chart needs at least 3 periods with offers; 2 up to 2025-06']]);
+    // One channel only: nothing to compare.
+    assert.deepEqual(await judged({ type: 'segment-below', by: 'Offers.channel' }), [['skipped', 'fewer than two values of Offers.channel with at least 0 offers in 2025-06']]);
+    // June's 1 offer against May's 1: 100%, above the default 50% floor.
+    const [volume] = (await evaluateRule(store, model, rule({ condition: { type: 'volume-drop' }, minOffers: 0 }), options)).findings;
+    assert.deepEqual([volume?.status, volume?.numbers], ['ok', { offers: 1, previousPeriod: '2025-05', previousOffers: 1, ratio: 1, floor: 0.5 }]);
+  } finally {
+    await store.close();
+  }
+});

@@ -24,7 +24,7 @@ import type { DuckDbStore, Row } from '../store/index.js';
 import { NOW, offersStore } from '../../test/fixtures/models/offers-data.js';
 import { m, moments } from '../../test/cluster-moments-rows.js';
 import { allAccess } from './access.js';
-import { answerClustered, answerClusteredSets, type ClusterRequest, type ClustersFirst } from './cluster-moments.js';
+import { answerClustered, answerClusteredSets, type ClusteredRow, type ClusterRequest, type ClustersFirst } from './cluster-moments.js';
 import type { CubeQuery } from './cube-query.js';
 
 const MEASURES = ['Offers.count', 'Offers.accepted', 'Offers.pending'];
@@ -184,4 +184,173 @@ test('a product or positive measure the query does not ask for is a programming 
     answerClustered(store, model, { measures: MEASURES, timeDimensions: [{ dimension: 'Offers.offeredAt', compareDateRange: [['2025-01-01', '2025-01-31'], ['2025-02-01', '2025-02-28']] }] }, REQUEST, options),
     (e: unknown) => e instanceof UprateError && e.code === 'QUERY_INVALID' && e.location === 'timeDimensions' && e.message === 'a clustered read answers one query (no compareDateRange)',
   );
+});
+
+/** The statements over the data a clustered read runs, for tests that check which SQL it chose. */
+async function statementsOf(read: (s: DuckDbStore) => Promise<unknown>): Promise<string[]> {
+  const spy = counted(store);
+  await read(spy.store);
+  return spy.statements;
+}
+// clusters-first.ts names the per-customer sums of its first step uprate_part_0, …; the planner's one statement has none.
+const summedFirst = (sql: readonly string[]) => sql.some((s) => s.includes('uprate_part_'));
+
+test('which statement each mode runs: auto sums per customer first only where that pays, always wherever exact, never not at all', async () => {
+  // By account size: the customers' own rows summed first pays (the offers' only own key is the customer).
+  const bySize = q(['Customers.accountSize']);
+  assert.ok(summedFirst(await statementsOf((s) => answerClustered(s, model, bySize, REQUEST, options))), 'auto, by a customer attribute');
+  assert.ok(summedFirst(await statementsOf((s) => answerClustered(s, model, bySize, { ...REQUEST, clustersFirst: 'always' }, options))), 'always');
+  assert.ok(!summedFirst(await statementsOf((s) => answerClustered(s, model, bySize, { ...REQUEST, clustersFirst: 'never' }, options))), 'never');
+  // By channel and region: the first step would keep a row per customer and channel, no fewer rows than the join: auto does not, always does.
+  const byChannel = q(['Offers.channel', 'Customers.region']);
+  assert.ok(!summedFirst(await statementsOf((s) => answerClustered(s, model, byChannel, REQUEST, options))), 'auto, by an offer column too');
+  assert.ok(summedFirst(await statementsOf((s) => answerClustered(s, model, byChannel, { ...REQUEST, clustersFirst: 'always' }, options))), 'always, by an offer column too');
+});
+
+test('several groupings: a query filtered otherwise is not read with the others, and one listing its dimensions against the union is asked alone', async () => {
+  // Email offers by region: o01 (c1 eu, accepted), o04 (c2 us, expired), o08 (c5 no row, pending).
+  const emailByRegion: CubeQuery = { ...q(['Customers.region']), filters: [{ member: 'Offers.channel', operator: 'equals', values: ['email'] }] };
+  // By region then size (the union lists size first, from the first query): groups in region order —
+  //   eu/enterprise c4 1/0/1; eu/smb c1 2/1/0; us/enterprise c3 2/1/1; us/mid_market c2 2/1/0; NULL/NULL c5 1/0/1.
+  const queries = [q(['Customers.accountSize', 'Customers.region']), q(['Customers.region']), emailByRegion, q(['Customers.region', 'Customers.accountSize'])];
+  const spy = counted(store);
+  const together = await answerClusteredSets(spy.store, model, queries, REQUEST, options);
+  assert.deepEqual(moments(together[1] ?? [], 'Customers.region'), BY_REGION);
+  assert.deepEqual(moments(together[2] ?? [], 'Customers.region'), [m('eu', 1, 1, 0, 1, 1, 1, 1, 1), m('us', 1, 0, 0, 1, 1, 0, 0, 0), m(null, 1, 0, 1, 1, 1, 0, 0, 0)]);
+  const pairs = (rows: readonly ClusteredRow[], a: string, b: string) => rows.map((r) => [r.data[a] ?? null, r.data[b] ?? null, r.data['Offers.count'], r.clusters]);
+  assert.deepEqual(pairs(together[3] ?? [], 'Customers.region', 'Customers.accountSize'), [
+    ['eu', 'enterprise', '1', 1], ['eu', 'smb', '2', 1], ['us', 'enterprise', '2', 1], ['us', 'mid_market', '2', 1], [null, null, '1', 1],
+  ]);
+  // By size then region, as the union lists them: enterprise/eu c4, enterprise/us c3, mid_market/us c2, smb/eu c1, NULL c5.
+  assert.deepEqual(pairs(together[0] ?? [], 'Customers.accountSize', 'Customers.region'), [
+    ['enterprise', 'eu', '1', 1], ['enterprise', 'us', '2', 1], ['mid_market', 'us', '2', 1], ['smb', 'eu', '2', 1], [null, null, '1', 1],
+  ]);
+  // The first two together, the filtered one and the reordered one alone.
+  assert.equal(spy.statements.length, 3, spy.statements.join('\n---\n'));
+  assert.ok(spy.statements[0]?.includes('uprate_sets'));
+  // The union's two dimensions once each, though both queries list the region (a column named twice in
+  // the per-customer subquery would be ambiguous to PostgreSQL).
+  assert.ok(spy.statements[0]?.includes('uprate_set_key_1') && !spy.statements[0]?.includes('uprate_set_key_2'), spy.statements[0]);
+  assert.ok(!spy.statements.slice(1).some((s) => s.includes('uprate_sets')));
+});
+
+test('several groupings over no rows at all: the keyed ones have no groups, the one without keys is asked alone (one row of an aggregate over nothing)', async () => {
+  // No offer has the channel 'fax'.
+  const none = [{ member: 'Offers.channel', operator: 'equals' as const, values: ['fax'] }];
+  const queries = [{ ...q(['Customers.accountSize']), filters: none }, { ...q([]), filters: none }];
+  const spy = counted(store);
+  const together = await answerClusteredSets(spy.store, model, queries, REQUEST, options);
+  assert.deepEqual(together[0], []);
+  // count(*) over no per-customer rows is 0 clusters; the sums over nothing are NULL (null data; 0 for the moments, read as `?? 0`).
+  assert.deepEqual(
+    together[1]?.map((r) => [r.data, r.clusters, r.products, r.positive]),
+    [[{ 'Offers.count': null, 'Offers.accepted': null, 'Offers.pending': null }, 0, [0, 0, 0], [0]]],
+  );
+  assert.equal(spy.statements.length, 2, spy.statements.join('\n---\n'));
+  assert.ok(spy.statements[0]?.includes('uprate_sets'));
+});
+
+test('several groupings: a set with fewer groups than its page is complete when a later set follows it in the statement', async () => {
+  // Regions (3 groups, limit 5) and sizes (limit 1): at most 5 + 1 = 6 rows — eu, us, NULL, then
+  // enterprise, mid_market, smb (cut there). The regions have fewer than 5 but the sizes follow: complete; one statement.
+  const queries = [q(['Customers.region'], { limit: 5 }), q(['Customers.accountSize'], { limit: 1 })];
+  const spy = counted(store);
+  const together = await answerClusteredSets(spy.store, model, queries, REQUEST, options);
+  assert.deepEqual(moments(together[0] ?? [], 'Customers.region'), BY_REGION);
+  assert.deepEqual(moments(together[1] ?? [], 'Customers.accountSize'), BY_SIZE.slice(0, 1));
+  assert.equal(spy.statements.length, 1, spy.statements.join('\n---\n'));
+});
+
+test('several groupings by a customer attribute and by an offer column, summed per customer first only where it pays', async () => {
+  // Union: size, region, channel. With the channel (the offers' own column) the first pass keeps a row
+  // per customer and channel and does not pay: the query grouped by it is left out, the other two read together.
+  const queries = [q(['Customers.accountSize']), q(['Customers.region']), q(['Customers.accountSize', 'Offers.channel'])];
+  const spy = counted(store);
+  const together = await answerClusteredSets(spy.store, model, queries, REQUEST, options);
+  assert.deepEqual(moments(together[0] ?? [], 'Customers.accountSize'), BY_SIZE);
+  assert.deepEqual(moments(together[1] ?? [], 'Customers.region'), BY_REGION);
+  // By size and channel: enterprise/checkout o06 (c3), enterprise/in_app o07 (c4), enterprise/NULL o05 (c3),
+  // mid_market/email o04 (c2), mid_market/sales o03 (c2), smb/email o01 (c1), smb/in_app o02 (c1), NULL/email o08 (c5).
+  assert.deepEqual(
+    together[2]?.map((r) => [r.data['Customers.accountSize'] ?? null, r.data['Offers.channel'] ?? null, r.data['Offers.count'], r.clusters]),
+    [['enterprise', 'checkout', '1', 1], ['enterprise', 'in_app', '1', 1], ['enterprise', null, '1', 1], ['mid_market', 'email', '1', 1], ['mid_market', 'sales', '1', 1], ['smb', 'email', '1', 1], ['smb', 'in_app', '1', 1], [null, 'email', '1', 1]],
+  );
+  assert.equal(spy.statements.length, 2, spy.statements.join('\n---\n'));
+  assert.ok(spy.statements[0]?.includes('uprate_sets') && !spy.statements[1]?.includes('uprate_sets'));
+});
+
+test('several groupings under a filter on a customer attribute: summing per customer first never pays, so each is read alone unless forced', async () => {
+  // EU customers (c1, c4): by size smb c1 2/1/0, enterprise c4 1/0/1; in all 3 offers, 1 accepted, 1 pending, 2 customers, nn 4+1, kk 1, kn 2, pos 1.
+  const eu = [{ member: 'Customers.region', operator: 'equals' as const, values: ['eu'] }];
+  const queries = [{ ...q(['Customers.accountSize']), filters: eu }, { ...q([]), filters: eu }];
+  const expected = [[m('enterprise', 1, 0, 1, 1, 1, 0, 0, 0), m('smb', 2, 1, 0, 1, 4, 1, 2, 1)], [m(null, 3, 1, 1, 2, 5, 1, 2, 1)]];
+  const auto = counted(store);
+  const alone = await answerClusteredSets(auto.store, model, queries, REQUEST, options);
+  assert.deepEqual([moments(alone[0] ?? [], 'Customers.accountSize'), moments(alone[1] ?? [], null)], expected);
+  assert.equal(auto.statements.length, 2);
+  assert.ok(!auto.statements.some((s) => s.includes('uprate_sets')));
+  const always = counted(store);
+  const together = await answerClusteredSets(always.store, model, queries, { ...REQUEST, clustersFirst: 'always' }, options);
+  assert.deepEqual([moments(together[0] ?? [], 'Customers.accountSize'), moments(together[1] ?? [], null)], expected);
+  assert.equal(always.statements.length, 1);
+});
+
+test('several groupings by the offers\' own columns only: nothing to sum per customer first (no join), so each is read alone', async () => {
+  // By channel at NOW: checkout o06 (c3, accepted); email o01 (c1, accepted), o04 (c2, expired), o08 (c5, pending);
+  // in_app o02 (c1, declined), o07 (c4, pending); sales o03 (c2, accepted); no channel o05 (c3, pending).
+  const queries = [q(['Offers.channel']), q([])];
+  const spy = counted(store);
+  const together = await answerClusteredSets(spy.store, model, queries, REQUEST, options);
+  assert.deepEqual(moments(together[0] ?? [], 'Offers.channel'), [
+    m('checkout', 1, 1, 0, 1, 1, 1, 1, 1),
+    m('email', 3, 1, 1, 3, 3, 1, 1, 1),
+    m('in_app', 2, 0, 1, 2, 2, 0, 0, 0),
+    m('sales', 1, 1, 0, 1, 1, 1, 1, 1),
+    m(null, 1, 0, 1, 1, 1, 0, 0, 0),
+  ]);
+  assert.deepEqual(moments(together[1] ?? [], null), TOTAL);
+  assert.equal(spy.statements.length, 2);
+  assert.ok(!spy.statements.some((s) => s.includes('uprate_sets')));
+});
+
+test('one query left for the rows is read on its own, not through the pass shared by several', async () => {
+  // By size and a query filtered otherwise (not read with it): each alone, no shared pass.
+  const email = [{ member: 'Offers.channel', operator: 'equals' as const, values: ['email'] }];
+  const queries = [q(['Customers.accountSize']), { ...q(['Customers.accountSize']), filters: email }];
+  const spy = counted(store);
+  const answers = await answerClusteredSets(spy.store, model, queries, REQUEST, options);
+  assert.deepEqual(moments(answers[0] ?? [], 'Customers.accountSize'), BY_SIZE);
+  // Email at NOW: o01 (c1 smb, accepted), o04 (c2 mid_market, expired), o08 (c5, pending).
+  assert.deepEqual(moments(answers[1] ?? [], 'Customers.accountSize'), [m('mid_market', 1, 0, 0, 1, 1, 0, 0, 0), m('smb', 1, 1, 0, 1, 1, 1, 1, 1), m(null, 1, 0, 1, 1, 1, 0, 0, 0)]);
+  assert.equal(spy.statements.length, 2);
+  assert.ok(!spy.statements.some((s) => s.includes('uprate_sets')), spy.statements.join('\n---\n'));
+});
+
+test('several groupings with two time dimensions share a pass, each time key its own column', async () => {
+  // By month offered and month accepted (the column, whether or not it counts as accepted at NOW):
+  //   Jan/Jan o01 (c1, accepted); Jan/Feb o03 (c2, accepted); Jan/none o02 (c1, declined);
+  //   Feb/Apr o05 (c3, pending); Feb/none o04 (c2, expired); Mar/Mar o06 (c3, accepted); Mar/none o07 (c4), o08 (c5), both pending.
+  const twoTimes = (dimensions: string[]): CubeQuery => ({
+    ...q(dimensions),
+    timeDimensions: [{ dimension: 'Offers.offeredAt', granularity: 'month' }, { dimension: 'Offers.acceptedAt', granularity: 'month' }],
+  });
+  const spy = counted(store);
+  const together = await answerClusteredSets(spy.store, model, [twoTimes([]), twoTimes(['Customers.accountSize'])], { ...REQUEST, clustersFirst: 'always' }, options);
+  const month = (v: unknown) => (v === null || v === undefined ? null : String(v).slice(0, 7));
+  assert.deepEqual(
+    together[0]?.map((r) => [month(r.data['Offers.offeredAt.month']), month(r.data['Offers.acceptedAt.month']), Number(r.data['Offers.count']), Number(r.data['Offers.accepted']), Number(r.data['Offers.pending']), r.clusters]),
+    [
+      ['2025-01', '2025-01', 1, 1, 0, 1],
+      ['2025-01', '2025-02', 1, 1, 0, 1],
+      ['2025-01', null, 1, 0, 0, 1],
+      ['2025-02', '2025-04', 1, 0, 1, 1],
+      ['2025-02', null, 1, 0, 0, 1],
+      ['2025-03', '2025-03', 1, 1, 0, 1],
+      ['2025-03', null, 2, 0, 2, 2],
+    ],
+  );
+  // By size too: each of those groups has one account size but Mar/none (c4 enterprise, c5 none): 8 groups.
+  assert.equal(together[1]?.length, 8);
+  assert.equal(spy.statements.length, 1);
+  assert.ok(spy.statements[0]?.includes('uprate_sets'));
 });

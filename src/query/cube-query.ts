@@ -115,7 +115,7 @@ function tooDeep(filters: unknown): string | undefined {
       if (item === null || typeof item !== 'object') continue;
       for (const op of ['and', 'or'] as const) {
         const nested = (item as Record<string, unknown>)[op];
-        if (!Array.isArray(nested) || !Object.hasOwn(item, op)) continue;
+        if (!Array.isArray(nested)) continue; // own or inherited: the validator reads both
         const where = `${next.where}[${i}].${op}`;
         if (next.depth + 1 > MAX_FILTER_NESTING) return where;
         stack.push({ items: nested, depth: next.depth + 1, where });

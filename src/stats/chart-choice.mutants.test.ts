@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { assertClose } from '../../test/reference/stats-reference.js';
 import { UprateError } from '../core/errors.js';
 import { chooseChart, laneySigmaZ } from './chart-choice.js';
+import { chiSquareHomogeneity } from './chi-square-homogeneity.js';
 
 test('chooseChart: bad counts name their period', () => {
   assert.throws(
@@ -33,4 +34,22 @@ test('laneySigmaZ: periods without offers are skipped, not read as z = 0', () =>
 
 test('laneySigmaZ: a centre of 0 % has no z-scores (σ = 0), so σ_z falls back to 1', () => {
   assert.deepEqual(laneySigmaZ([{ k: 0, n: 10 }, { k: 0, n: 20 }]), { sigmaZ: 1, zScores: 0 });
+});
+
+test('laneySigmaZ: two z-scores are enough for one moving range', () => {
+  // 10 and 30 of 100: p̄ = 0.2, σ = 0.04, z = −2.5 and 2.5: one moving range 5, σ_z = 5/1.128.
+  const s = laneySigmaZ([{ k: 10, n: 100 }, { k: 30, n: 100 }]);
+  assert.equal(s.zScores, 2);
+  assertClose(s.sigmaZ, 5 / 1.128, 'σ_z', 1e-12);
+});
+
+test('chooseChart: a p-value equal to alpha does not reject: the p-chart', () => {
+  // 10, 20, 30 of 100: χ² = 12.5 on 2 df, p = e^(−6.25) ≈ 0.00193 (chart-choice.test.ts); at alpha
+  // = p exactly the test does not reject (p < alpha is needed), just above it it does.
+  const periods = [{ k: 10, n: 100 }, { k: 20, n: 100 }, { k: 30, n: 100 }];
+  const p = chiSquareHomogeneity(periods).pValue;
+  assert.ok(p !== null);
+  assertClose(p, Math.exp(-6.25), 'p', 1e-12);
+  assert.equal(chooseChart(periods, p).kind, 'p');
+  assert.equal(chooseChart(periods, p * (1 + 1e-9)).kind, 'laney');
 });

@@ -76,3 +76,13 @@ test('cumulativeAcceptance: every offer accepted (F = 1) is the interval of N of
   const early = cumulativeAcceptance(kaplanMeier({ events: [5, 0], censored: [0, 0], offers: 5 }), { level: 0.95 });
   assert.deepEqual(early.map((p) => p.effectiveOffers), [5, 5, 5]);
 });
+
+test('cumulativeAcceptance: with offers still open the interval counts Greenwood’s effective sample, not the offers followed', () => {
+  // By hand: day 0, 100 at risk, 10 accept: S(0) = 0.9; 20 censored at age 1 leave, so day 1 has
+  // 70 at risk, 5 accept: S(1) = 0.9·65/70 = 117/140, F = 23/140. Greenwood: Var = S(1)²·(10/(100·90)
+  // + 5/(70·65)) = S(1)²·181/81900, so n* = F(1 − F)/Var = F/(S(1)·181/81900) = 23·81900/(117·181)
+  // = 1883700/21177 = 88.9503…, where 80 offers were followed two days.
+  const [, , two] = cumulativeAcceptance(kaplanMeier({ events: [10, 5], censored: [0, 20], offers: 100 }), { level: 0.95 });
+  assert.equal(two?.observed, 80);
+  assertClose(two?.effectiveOffers, 1883700 / 21177, 'n*', 1e-12);
+});

@@ -73,3 +73,30 @@ test('fitBetaPrior: two groups of one offer leave no room to estimate ρ (denomi
   assert.equal(fit.strength, 10_000);
   assert.equal(fit.fallback, 'groups vary no more than binomial noise: prior strength set to its maximum');
 });
+
+test('fitBetaPrior: groups of the same size in any order give the same prior, to the last bit', () => {
+  // Sizes repeat (five groups each of 30, 70 and 110 offers), so the order among equal sizes is
+  // decided by k; 0.1-style rates make the floating sums depend on the order they are added in.
+  const groups = Array.from({ length: 15 }, (_, i) => ({ k: (i * 7) % 23 + 1, n: 30 + 40 * (i % 3) }));
+  const orders = [[...groups].reverse(), groups.map((g, i) => ({ g, key: (i * 4) % 15 })).sort((a, b) => a.key - b.key).map((x) => x.g)];
+  for (const method of ['moments', 'mle'] as const) {
+    const a = fitBetaPrior(groups, { method });
+    for (const other of orders) assert.deepEqual(fitBetaPrior(other, { method }), a);
+  }
+});
+
+test('fitBetaPrior: a strength exactly at maxStrength stands, uncapped', () => {
+  // The moments fit of these groups (Python, the documented formula in the same order of
+  // operations): p̂ = 97/510, ρ = 0.02854965578439106, strength 1/ρ − 1 = 34.02669200469764.
+  // With that as the maximum the estimate is not above it: no fallback.
+  const prior = fitBetaPrior([{ k: 5, n: 40 }, { k: 30, n: 120 }, { k: 2, n: 50 }, { k: 60, n: 300 }], { maxStrength: 34.02669200469764 });
+  assert.equal(prior.strength, 34.02669200469764);
+  assert.equal(prior.fallback, null);
+});
+
+test('fitBetaPrior: groups that vary exactly as binomial noise (ρ = 0) get the maximum strength as no spread', () => {
+  // By hand: 3 of 8 and 5 of 8, p̂ = 1/2, S = 8·(1/8)² + 8·(1/8)² = 1/4 = p̂(1 − p̂)·(G − 1),
+  // so ρ = (S/(p̂(1 − p̂)) − 1)/(W − G + 1 − Σn²/W) = 0 exactly: no extra-binomial spread.
+  const prior = fitBetaPrior([{ k: 3, n: 8 }, { k: 5, n: 8 }]);
+  assert.deepEqual([prior.mean, prior.strength, prior.fallback], [0.5, 10_000, 'groups vary no more than binomial noise: prior strength set to its maximum']);
+});

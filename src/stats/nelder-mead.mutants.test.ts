@@ -38,3 +38,65 @@ test('nelderMead: the default limit is 5000 iterations', () => {
   assert.equal(m.iterations, 5000);
   assert.equal(m.converged, false);
 });
+
+/** A function given by its values at a few points (exact binary fractions), 100 elsewhere. */
+const table = (values: Record<string, number>) => (x: readonly number[]) => values[x.join(',')] ?? 100;
+
+test('nelderMead: a reflection that ties the expansion is kept (the expansion must be strictly better)', () => {
+  // Simplex {1 (2), 1.5 (5)}: centroid 1, reflected 0.5 (1) beats the best, expanded 0 (1) only
+  // ties it: keep 0.5.
+  const f = table({ '1': 2, '1.5': 5, '0.5': 1, '0': 1 });
+  assert.deepEqual(nelderMead(f, [1], { maxIterations: 1 }), { x: [0.5], value: 1, iterations: 1, converged: false });
+});
+
+test('nelderMead: a reflection that only ties the best vertex is contracted, not expanded or taken', () => {
+  // Simplex {1 (2), 1.5 (5)}: reflected 0.5 (2) is not better than the best (2) — nor, in one
+  // dimension, than the second, the same vertex — but better than the worst: contract outside to
+  // 0.75 (1), better than the reflection. (Expanding would reach 0, valued 0.)
+  const f = table({ '1': 2, '1.5': 5, '0.5': 2, '0': 0, '0.75': 1 });
+  assert.deepEqual(nelderMead(f, [1], { maxIterations: 1 }), { x: [0.75], value: 1, iterations: 1, converged: false });
+});
+
+test('nelderMead: a reflection that ties the worst vertex contracts inside, towards the worst', () => {
+  // Simplex {1 (2), 1.5 (5)}: reflected 0.5 (5) is no better than the worst: contract inside to
+  // 1.25 (1), better than the worst. (Outside would be 0.75, valued 3.)
+  const f = table({ '1': 2, '1.5': 5, '0.5': 5, '1.25': 1, '0.75': 3 });
+  assert.deepEqual(nelderMead(f, [1], { maxIterations: 1 }), { x: [1.25], value: 1, iterations: 1, converged: false });
+});
+
+test('nelderMead: an outside contraction that only ties the reflection is refused: the simplex shrinks to the best vertex', () => {
+  // Simplex {1 (2), 1.5 (5)}: reflected 0.5 (3), outside contraction 0.75 (3) is not better than
+  // the reflection: shrink 1.5 halfway to the best, 1.25 (1).
+  const f = table({ '1': 2, '1.5': 5, '0.5': 3, '0.75': 3, '1.25': 1 });
+  assert.deepEqual(nelderMead(f, [1], { maxIterations: 1 }), { x: [1.25], value: 1, iterations: 1, converged: false });
+});
+
+test('nelderMead in two dimensions, by hand: a reflection between the best and the second is taken; a failed contraction shrinks', () => {
+  // Start (0, 0), step 1: A = (0, 0) 1, B = (1, 0) 2, C = (0, 1) 3.
+  // 1: centroid of A and B (0.5, 0), reflected (1, −1) 1.5: not better than A, better than B: taken.
+  // 2: A 1, (1, −1) 1.5, B 2 worst; centroid (0.5, −0.5), reflected (0, −1) 2.5, no better than the
+  //    second, better than B: contract outside to (0.25, −0.75) 3, not better than the reflection:
+  //    shrink towards A: (1, −1) → (0.5, −0.5) 0.5, B → (0.5, 0) 0.75; A stays.
+  const f = table({ '0,0': 1, '1,0': 2, '0,1': 3, '1,-1': 1.5, '0,-1': 2.5, '0.25,-0.75': 3, '0.5,-0.5': 0.5, '0.5,0': 0.75 });
+  assert.deepEqual(nelderMead(f, [0, 0], { step: 1, maxIterations: 2 }), { x: [0.5, -0.5], value: 0.5, iterations: 2, converged: false });
+  // After one step: the reflection is the second vertex, A still the best.
+  assert.deepEqual(nelderMead(f, [0, 0], { step: 1, maxIterations: 1 }), { x: [0, 0], value: 1, iterations: 1, converged: false });
+});
+
+test('nelderMead: converged means every vertex within the tolerance of the best in every coordinate, and the values too (ties count)', () => {
+  const flat = () => 1;
+  // Start (1, 1), step 1: each other vertex is 1 away from the best in one coordinate: converged
+  // at tolerance 1 (not at 0.5), before any step.
+  assert.deepEqual(nelderMead(flat, [1, 1], { step: 1, tolerance: 1 }), { x: [1, 1], value: 1, iterations: 0, converged: true });
+  // At 0.5 one step is taken (a flat function: the contractions are no better, so it shrinks).
+  assert.deepEqual(nelderMead(flat, [1, 1], { step: 1, tolerance: 0.5, maxIterations: 1 }), { x: [1, 1], value: 1, iterations: 1, converged: false });
+  // Values 1 and 2 at 1 and 1.5: spread 0.5 and |2 − 1| = 1 = 0.5·(1 + |1|): converged at 0.5.
+  assert.deepEqual(nelderMead(table({ '1': 1, '1.5': 2 }), [1], { tolerance: 0.5, maxIterations: 1 }), { x: [1], value: 1, iterations: 0, converged: true });
+  // The same spread with values 1 and 2.5: |2.5 − 1| = 1.5 > 1, not converged: one step (0.5 and
+  // 1.25 are valued 100, so it shrinks to {1, 1.25}).
+  assert.deepEqual(nelderMead(table({ '1': 1, '1.5': 2.5 }), [1], { tolerance: 0.5, maxIterations: 1 }), { x: [1], value: 1, iterations: 1, converged: false });
+});
+
+test('nelderMead: no coordinates, nothing to move: the start, unconverged', () => {
+  assert.deepEqual(nelderMead(() => 7, []), { x: [], value: 7, iterations: 0, converged: false });
+});

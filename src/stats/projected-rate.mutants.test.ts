@@ -78,3 +78,22 @@ test('projectFinalRate refusals: message, location and hint', () => {
   assert.throws(() => projectFinalRate({ offers: 5, accepted: 1, pendingByAge: [], declinedByAge: [{ age: 0, count: -2 }] }, curve), bad('declinedByAge count must be a whole number ≥ 0, not -2'));
   assert.throws(() => projectFinalRate({ offers: 5, accepted: 1, pendingByAge: [] }, curve, { level: 1 }), (e: unknown) => e instanceof UprateError && e.location === 'level');
 });
+
+test('projectFinalRate with nothing pending still names its method, kaplan-meier', () => {
+  assert.equal(projectFinalRate({ offers: 40, accepted: 10, pendingByAge: [] }, curve).method, 'kaplan-meier');
+});
+
+test('projectFinalRate: a day on which everyone at risk accepted adds no curve variance, and the basis names the last day watched', () => {
+  // Two earlier offers over a 4-day window: day 0, 2 at risk, 1 accepts (S = 0.5); day 1, 1 at
+  // risk, 1 accepts (S = 0, Greenwood's term 1/(1·0) undefined: skipped); nobody at risk after,
+  // so observed through day 1. The pending offer of age 0 then accepts for sure: q = 1 − 0/1 = 1,
+  // outcome variance 1·1·0 = 0, and its weight m·R = 0 leaves no curve variance: rate, lower and
+  // upper are all (1 + 1)/4 = 0.5.
+  const short = kaplanMeier({ events: [1, 1, 0, 0], censored: [0, 0, 0, 0], offers: 2 });
+  const got = projectFinalRate({ offers: 4, accepted: 1, pendingByAge: [{ age: 0, count: 1 }] }, short);
+  assert.deepEqual([got.rate, got.lower, got.upper, got.expectedAdditional], [0.5, 0.5, 0.5, 1]);
+  assert.equal(
+    got.basis,
+    'Projected from how 2 earlier offers were accepted over the 4-day window (Kaplan–Meier, offers still open censored at their age): the 1 pending offer is expected to add 1.0 acceptance, assuming no acceptance after day 1, the last day any earlier offer was watched on.',
+  );
+});

@@ -54,3 +54,19 @@ test('trendTest with one period with offers: the whole answer is nulls and a not
     note: 'needs at least two periods with offers',
   });
 });
+
+test('trendTest: a p-value of exactly 0.05 is not significant: the trend is flat (p < 0.05 is needed)', () => {
+  // Two periods of about four thousand million million offers (safe integers; N = 7.84e15 < 2^53),
+  // picked by a search so that the computed z is 1.9599639845400545, whose 2·Φ(−z) is the double
+  // 0.05 exactly. Exact arithmetic (mpmath, 60 digits) on the same counts:
+  //   p̄ = K/N, Σnt² − (Σnt)²/N = n0·n1/N, T = k1 − K·n1/N, z = T/√(p̄(1 − p̄)·n0·n1/N)
+  //   = 1.9599639843586574 (0.18e-9 below z₀.₉₇₅ = 1.9599639845400542), p = 0.0500000000212 > 0.05,
+  // so the rate's rise is not significant at 5 % either way: flat.
+  const r = trendTest([
+    { k: 1372865348164672, n: 3516095238924026 },
+    { k: 1688541952951940, n: 4324585800990462 },
+  ]);
+  assert.equal(r.pValue, 0.05);
+  assertClose(r.z, 1.9599639843586574, 'z', 1e-9);
+  assert.equal(r.direction, 'flat');
+});

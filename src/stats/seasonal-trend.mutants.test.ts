@@ -1,0 +1,233 @@
+// Tests for what seasonal-trend.test.ts leaves open: the sentences a result carries (the test run,
+// the notes, the unit words of every grain), the answers without a test (too few periods, one rate
+// everywhere, no degrees of freedom left, a model that cannot be fitted) field by field, the checks
+// on period starts, windows and grains, a quarter named by any month in it, and fitBinomialGlm's
+// own answers (no rows, a covariate that is always 0, the start already the answer, and how many
+// IRLS steps the documented stopping rule takes). Expected values: by hand, or statsmodels'
+// numbers in test/reference/trend-reference.json, or a numpy re-implementation of the documented
+// IRLS rule for the step counts (written out below).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { assertClose } from '../../test/reference/stats-reference.js';
+import { UprateError } from '../core/errors.js';
+import { fitBinomialGlm, seasonalTrend, type TrendGrain, type TrendPeriod } from './seasonal-trend.js';
+
+interface TrendCase {
+  label: string;
+  grain: TrendGrain;
+  window: number | null;
+  periods: [number, number, string][];
+  k: number[];
+  n: number[];
+  design: number[][];
+  params: number[];
+  dispersion: number;
+  dfResid: number;
+  z: number;
+  pValue: number;
+}
+
+const reference = JSON.parse(readFileSync(new URL('../../test/reference/trend-reference.json', import.meta.url), 'utf8')) as { cases: TrendCase[] };
+const find = (prefix: string): TrendCase => {
+  const c = reference.cases.find((x) => x.label.startsWith(prefix));
+  assert.ok(c, prefix);
+  return c;
+};
+const toPeriods = (c: TrendCase): TrendPeriod[] => c.periods.map(([k, n, start]) => ({ k, n, start }));
+const optionsOf = (c: TrendCase) => ({ grain: c.grain, ...(c.window ? { window: c.window } : {}) });
+/** `YYYY-MM-01` of month t counted from January of `year`. */
+const monthStart = (year: number, t: number) => `${year + Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}-01`;
+
+const notRun = {
+  seasonal: false, seasonTerms: 0, model: 'quasi-binomial GLM',
+  z: null, pValue: null, slope: null, direction: null,
+  dispersion: null, dispersionUsed: null, degreesOfFreedom: null, logOddsSlope: null,
+};
+
+test('seasonalTrend: the test sentence names the season terms, the window, the model, the dispersion (floored or not) and the df', () => {
+  // Dispersions and df from statsmodels (trend-reference.json): 0.9641 on 11 df, floored; 1.7578 on 10 df.
+  const noise = find('binomial noise only');
+  assertClose(noise.dispersion, 0.9641124785900945, 'reference dispersion', 1e-12);
+  assert.equal(
+    seasonalTrend(toPeriods(noise), optionsOf(noise)).test,
+    'slope of a logistic regression on time with month-of-year terms over the last 24 months (seasonal quasi-binomial GLM, dispersion 0.96 estimated from the data, floored at 1), t test on 11 degrees of freedom',
+  );
+  const weekly = find('weekly');
+  assert.equal(
+    seasonalTrend(toPeriods(weekly), optionsOf(weekly)).test,
+    'slope of a logistic regression on time over the last 12 weeks (quasi-binomial GLM, dispersion 1.76 estimated from the data), t test on 10 degrees of freedom',
+  );
+  const quarterly = find('quarterly');
+  assert.equal(
+    seasonalTrend(toPeriods(quarterly), optionsOf(quarterly)).test,
+    'slope of a logistic regression on time with quarter-of-year terms over the last 12 quarters (seasonal quasi-binomial GLM, dispersion 0.92 estimated from the data, floored at 1), t test on 7 degrees of freedom',
+  );
+});
+
+test('seasonalTrend: every grain has its word for one period and for several; an unknown grain says period(s)', () => {
+  const words: [TrendGrain | null, string, string][] = [
+    ['day', 'day', 'days'],
+    ['week', 'week', 'weeks'],
+    ['month', 'month', 'months'],
+    ['quarter', 'quarter', 'quarters'],
+    ['year', 'year', 'years'],
+    [null, 'period', 'periods'],
+  ];
+  for (const [grain, one, many] of words) {
+    const r = seasonalTrend([{ k: 1, n: 2 }], { grain });
+    assert.deepEqual(r, {
+      ...notRun,
+      periods: 1,
+      note: `needs at least three ${many} with offers`,
+      test: `logistic trend over the last 1 ${one} (quasi-binomial GLM, t test of the slope): not run, needs at least three ${many} with offers`,
+    });
+  }
+  // Two periods: the plural in the window as well.
+  assert.match(seasonalTrend([{ k: 1, n: 2 }, { k: 1, n: 3 }], { grain: null }).test, /^logistic trend over the last 2 periods /);
+});
+
+test('seasonalTrend: one rate everywhere (0 % or 100 %) is flat with nothing fitted, and says so', () => {
+  for (const [k, words] of [[0, '0 %'], [10, '100 %']] as const) {
+    const r = seasonalTrend([{ k, n: 10 }, { k: 0, n: 0 }, { k, n: 10 }, { k, n: 10 }], { grain: 'week' });
+    const note = `every week has the same rate (${words}): no trend`;
+    assert.deepEqual(r, {
+      ...notRun,
+      periods: 4,
+      z: 0, pValue: 1, slope: 0, direction: 'flat', note,
+      test: `logistic trend over the last 4 weeks (quasi-binomial GLM): not needed, ${note}`,
+    });
+  }
+});
+
+test('seasonalTrend: season terms that leave no degrees of freedom are no test; one degree of freedom left is a test', () => {
+  // 24 months, dated, offers in 13 of them covering all 12 calendar months: intercept, slope and
+  // 11 month terms are 13 parameters for 13 rows.
+  const months = (withOffers: number): TrendPeriod[] =>
+    Array.from({ length: 24 }, (_, t) => ({ k: t < withOffers ? 3 + (t % 4) : 0, n: t < withOffers ? 20 : 0, start: monthStart(2023, t) }));
+  const none = seasonalTrend(months(13), { grain: 'month' });
+  const note = '13 months with offers leave no degrees of freedom for 13 parameters';
+  assert.deepEqual(none, {
+    ...notRun,
+    periods: 24,
+    seasonal: true, seasonTerms: 11, model: 'seasonal quasi-binomial GLM',
+    note,
+    test: `logistic trend over the last 24 months (quasi-binomial GLM, t test of the slope): not run, ${note}`,
+  });
+  // 14 months with offers: 14 − 13 = 1 degree of freedom, and a t test on it.
+  const one = seasonalTrend(months(14), { grain: 'month' });
+  assert.equal(one.degreesOfFreedom, 1);
+  assert.equal(one.seasonTerms, 11);
+  assert.ok(one.z !== null && Number.isFinite(one.z) && one.pValue !== null);
+});
+
+test('seasonalTrend: a window split into a run of 0 % and a run of 100 % cannot be fitted (the slope runs off to infinity): no test, with the reason', () => {
+  const note = 'the model could not be fitted (a season, or the whole window, without accepted or without declined offers)';
+  const weeks = Array.from({ length: 12 }, (_, t) => ({ k: t < 6 ? 0 : 10, n: 10 }));
+  assert.deepEqual(seasonalTrend(weeks, { grain: 'week' }), {
+    ...notRun,
+    periods: 12,
+    note,
+    test: `logistic trend over the last 12 weeks (quasi-binomial GLM, t test of the slope): not run, ${note}`,
+  });
+  // The same with 24 dated months: the model that could not be fitted had the 11 month terms.
+  const months = Array.from({ length: 24 }, (_, t) => ({ k: t < 12 ? 0 : 10, n: 10, start: monthStart(2022, t) }));
+  const r = seasonalTrend(months, { grain: 'month' });
+  assert.deepEqual([r.seasonal, r.seasonTerms, r.model, r.z, r.note], [true, 11, 'seasonal quasi-binomial GLM', null, note]);
+});
+
+test('seasonalTrend: alpha sets the level of the slope test (p 0.252 is flat at 0.05, rising at 0.3)', () => {
+  // statsmodels: t = 1.2161, p = 0.2519 on the weekly case.
+  const weekly = find('weekly');
+  assert.ok(weekly.pValue > 0.25 && weekly.pValue < 0.26 && weekly.z > 0);
+  assert.equal(seasonalTrend(toPeriods(weekly), optionsOf(weekly)).direction, 'flat');
+  assert.equal(seasonalTrend(toPeriods(weekly), { ...optionsOf(weekly), alpha: 0.3 }).direction, 'rising');
+  assert.equal(seasonalTrend(toPeriods(weekly), { ...optionsOf(weekly), alpha: 0.25 }).direction, 'flat');
+});
+
+test('seasonalTrend: a window of 2 periods is allowed (and is no test); the messages of refused grains, windows and starts', () => {
+  const two = seasonalTrend([{ k: 1, n: 10 }, { k: 2, n: 10 }, { k: 3, n: 10 }], { grain: 'week', window: 2 });
+  assert.equal(two.periods, 2);
+  assert.equal(two.note, 'needs at least three weeks with offers');
+  const refused = (f: () => unknown, location: string, message: string) =>
+    assert.throws(f, (e: unknown) => e instanceof UprateError && e.code === 'BAD_ARGUMENT' && e.location === location && e.message === message);
+  refused(() => seasonalTrend([], { grain: 'fortnight' as TrendGrain }), 'grain', 'grain must be day, week, month, quarter or year, not fortnight');
+  refused(() => seasonalTrend([], { grain: 'week', window: 1 }), 'window', 'the trend window must be a whole number of periods ≥ 2, not 1');
+  refused(() => seasonalTrend([{ k: 1, n: 2, start: '2024-13-01' }], { grain: 'month' }), 'seasonalTrend period 0 start', 'a period start must be a date YYYY-MM-DD, not "2024-13-01"');
+});
+
+test('seasonalTrend: a period start must be a whole YYYY-MM-DD date with month 1–12 and day 1–31', () => {
+  const at = (start: string): TrendPeriod[] => [{ k: 1, n: 10, start: '2024-01-01' }, { k: 2, n: 10, start }];
+  for (const start of ['2024-01-01', '2024-12-31', '2024-06-15']) {
+    assert.doesNotThrow(() => seasonalTrend(at(start), { grain: 'month' }), start);
+    assert.doesNotThrow(() => seasonalTrend(at(start), { grain: 'quarter' }), start);
+  }
+  for (const start of ['2024-00-10', '2024-13-10', '2024-06-00', '2024-06-32', ' 2024-06-15', '2024-06-15T00:00', 'x2024-06-15', '24-06-15', '2024-6-15', '2024-06-5', 'abcd-06-15', '2024-ab-15', '2024-06-ab']) {
+    assert.throws(
+      () => seasonalTrend(at(start), { grain: 'month' }),
+      (e: unknown) => e instanceof UprateError && e.code === 'BAD_ARGUMENT' && e.location === 'seasonalTrend period 1 start',
+      JSON.stringify(start),
+    );
+  }
+});
+
+test('seasonalTrend: a quarter is named by any month in it (the statsmodels fit of 12 quarters, each dated by its first, middle or last month)', () => {
+  const q = find('quarterly');
+  // Starts moved within their quarter: Jan stays, or → Feb, or → Mar; Apr → Apr, May or Jun; …
+  // (quarter i % 4, month i % 3 of it: each quarter gets each of its months once).
+  const moved = q.periods.map(([k, n, start], i) => {
+    const [y, mo] = start.split('-').map(Number) as [number, number];
+    return { k, n, start: `${y}-${String(mo + (i % 3)).padStart(2, '0')}-15` };
+  });
+  const r = seasonalTrend(moved, { grain: 'quarter' });
+  assert.equal(r.seasonal, true);
+  assert.equal(r.seasonTerms, 3);
+  assert.equal(r.degreesOfFreedom, q.dfResid);
+  assertClose(r.logOddsSlope, q.params[1] ?? NaN, 'log-odds slope', 1e-6);
+  assertClose(r.z, q.z, 't statistic', 1e-6);
+});
+
+test('fitBinomialGlm: no rows, or a covariate that is always 0 (X\u1d40WX singular), is no fit', () => {
+  assert.equal(fitBinomialGlm([]), null);
+  assert.equal(fitBinomialGlm([{ k: 1, n: 10, x: [1, 0] }, { k: 2, n: 10, x: [1, 0] }, { k: 4, n: 10, x: [1, 0] }]), null);
+});
+
+test('fitBinomialGlm: a covariate so large that XᵀWX overflows (1e200² = ∞) is no fit either', () => {
+  // The large covariate on a row of its own (no intercept there), so only its diagonal entry overflows.
+  assert.equal(fitBinomialGlm([{ k: 1, n: 10, x: [1, 0] }, { k: 2, n: 10, x: [1, 0] }, { k: 4, n: 10, x: [0, 1e200] }]), null);
+  assert.equal(fitBinomialGlm([{ k: 1, n: 10, x: [1, 0] }, { k: 2, n: 10, x: [1, 1e200] }, { k: 4, n: 10, x: [1, 2e200] }]), null);
+});
+
+test('fitBinomialGlm: when the start μ = (k + ½)/(n + 1) is already the answer (k = n/2 everywhere), two steps: one to β = 0, one that does not move', () => {
+  // μ = ½ everywhere: W = n/4, z = 0, so β = 0 at once; the rule needs a second step to see β stay.
+  // (XᵀWX)⁻¹ by hand: n = 10, 20, 100 at t = 0, 1, 2 → Σw = 32.5, Σwt = 55, Σwt² = 105,
+  // det = 32.5·105 − 55² = 387.5: var(β₀) = 105/387.5, var(β₁) = 32.5/387.5, cov = −55/387.5.
+  const fit = fitBinomialGlm([{ k: 5, n: 10, x: [1, 0] }, { k: 10, n: 20, x: [1, 1] }, { k: 50, n: 100, x: [1, 2] }]);
+  assert.ok(fit);
+  assert.equal(fit.iterations, 2);
+  assert.deepEqual(fit.params.map((b) => Math.abs(b)), [0, 0]);
+  assert.deepEqual([fit.pearsonChi2, fit.deviance, fit.dfResid], [0, 0, 1]);
+  assert.deepEqual(fit.fitted, [0.5, 0.5, 0.5]);
+  assertClose(fit.covariance[0]?.[0], 105 / 387.5, 'var β₀', 1e-12);
+  assertClose(fit.covariance[1]?.[1], 32.5 / 387.5, 'var β₁', 1e-12);
+  assertClose(fit.covariance[0]?.[1], -55 / 387.5, 'cov', 1e-12);
+  assertClose(fit.covariance[1]?.[0], -55 / 387.5, 'cov', 1e-12);
+  assertClose(fit.standardErrors[1], Math.sqrt(32.5 / 387.5), 'se β₁', 1e-12);
+});
+
+test('fitBinomialGlm: the IRLS stopping rule (β still within 1e-11, or the deviance within 1e-14) takes 4 steps on these fits', () => {
+  // A numpy re-implementation of the documented rule (np.linalg.solve for the steps) stops after
+  // 4 steps on each. Daily and long (trend-reference.json): the deviance changes by 1.6e6 and 2e6
+  // times its tolerance at step 3, by 0.02 and 0.09 times it at step 4 (so the count does not hang
+  // on rounding). Six periods of 10⁶ offers (rates 20, 21, 23, 22, 25, 26 %): the deviance is too
+  // large for a change of 1e-14 to show above rounding, so β decides: it moves by 1.3e3 times its
+  // tolerance at step 3 and 1e-5 times it at step 4.
+  for (const label of ['daily', 'long']) {
+    const c = find(label);
+    const fit = fitBinomialGlm(c.k.map((k, i) => ({ k, n: c.n[i] ?? 0, x: c.design[i] ?? [] })));
+    assert.equal(fit?.iterations, 4, label);
+  }
+  const rates = [0.2, 0.21, 0.23, 0.22, 0.25, 0.26];
+  const big = fitBinomialGlm(rates.map((p, t) => ({ k: Math.round(1e6 * p), n: 1e6, x: [1, t] })));
+  assert.equal(big?.iterations, 4);
+});
