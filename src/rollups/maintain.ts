@@ -1,3 +1,4 @@
+import { InternalError } from '../core/errors.js';
 import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, Store } from '../store/store.js';
 import { addMonths, asIso, fillClustered, refillMonths, replaceClusters, rewriteAttributes, storedSource, timestampSql, widened } from './clustered.js';
@@ -43,7 +44,7 @@ type Refresh =
    * A rollup of moments: the loaded clusters' moments taken out as they were before the load
    * (`before`: a table of them) and put back as they are after it — moments add up over clusters.
    */
-  | { readonly kind: 'clusters'; readonly keys: string; readonly before: string; readonly clusterRows: string };
+  | { readonly kind: 'clusters'; readonly before: string; readonly clusterRows: string };
 
 /** A load's rows as the table will store them, kept in a temporary table for the length of the load's transaction. */
 interface NewRows {
@@ -179,9 +180,8 @@ async function monthsOf(exec: Exec, engine: Store['engine'], s: StoredRollup, af
   return { kind: 'months', months, starts, ...(periods.length > layout.periods.length ? { periods } : {}), ...(newRowsSql && t.rows ? { newRows: { table: t.rows.table, sql: newRowsSql } } : {}) };
 }
 
-/** The clusters a load touches (`keys`: a table of them) and a copy of their stored rows before it writes (`rows`). */
+/** A copy of the stored rows of the clusters a load touches, before it writes (`rows`). */
 interface LoadedClusters {
-  readonly keys: string;
   readonly rows: string;
   /** Their rows in the store (after the write: what the load left). */
   readonly stored: string;
@@ -211,7 +211,7 @@ async function clustersOf(exec: Exec, engine: Store['engine'], s: StoredRollup, 
   const moments = scratchName('moments');
   await exec(tempTable(engine, moments, momentsFillSql({ sql: before, timeColumn: s.timeColumn }, layout)), s.params);
   scratch.push(moments);
-  return { kind: 'clusters', keys: clusters.keys, before: moments, clusterRows: clusters.stored };
+  return { kind: 'clusters', before: moments, clusterRows: clusters.stored };
 }
 
 /** The clusters a load touches and their stored rows before it writes; null when a load reaches a month before `first` or a table the rollups cannot follow per cluster. */
@@ -251,7 +251,7 @@ async function loadedClusters(
   const rows = scratchName('cluster_rows');
   await exec(tempTable(engine, rows, `SELECT * FROM ${stored} AS theirs`));
   scratch.push(rows);
-  return { keys, rows, stored };
+  return { rows, stored };
 }
 
 /** {@link touchedPartitions}, once per time column, granularity and loads: rollups sharing them share one look at the input. */
@@ -395,7 +395,9 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
         await exec(tempTable(engine, after, `SELECT * FROM ${refresh.clusterRows} AS theirs`));
         copies.set(refresh.clusterRows, after);
       }
-      const rowsSql = readingInstead(stored.sql, stored.timeSource.table, after) ?? stored.sql;
+      // The plan read the "before" moments the same way: reading every row here would add all clusters again.
+      const rowsSql = readingInstead(stored.sql, stored.timeSource.table, after);
+      if (!rowsSql) throw new InternalError(`rollup ${stored.name}: its statement does not read ${stored.timeSource.table} once`);
       layout = await replaceClusters(exec, stored.table, storedSource(stored), layout, refresh.before, rowsSql, after, (name, select) => tempTable(engine, name, select));
     } else if (refresh.kind === 'attributes' && layout) {
       await rewriteAttributes(exec, stored.table, layout, refresh.keys);
