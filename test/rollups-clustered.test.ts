@@ -10,13 +10,13 @@
  * offers to other months refill the rollups, which must stay fresh and exact.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { writeDemoFiles } from '../src/demo/index.js';
 import { ingestFiles } from '../src/ingest/index.js';
-import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
+import type { Model } from '../src/model/index.js';
 import { allAccess, type CubeQuery } from '../src/query/index.js';
 import { answerClustered, answerClusteredSets, type ClusterRequest } from '../src/query/cluster-moments.js';
 import { asIso, sidewaysSql, storedSource, wholeFillSql } from '../src/rollups/clustered.js';
@@ -26,6 +26,7 @@ import { registryIn } from '../src/rollups/registry.js';
 import { inTransaction } from '../src/rollups/transaction.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { locateServer, skipUnlessReady } from './engines.js';
+import { changedOffers, modelWithRollups, shiftDays, shiftedOffers, watching } from './rollup-reads.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'uprate-rollups-clustered-'));
 const isolation = `uprate_rollups_clustered_${process.pid}`;
@@ -37,19 +38,11 @@ let files: { customers: string; offers: string };
 let model: Model;
 
 /** The shipped model (its rollup by customer, `perCustomer`: the customer's attributes) with another: offer type × channel. */
-const DECLARED = `preAggregations: {
-    perChannel: { type: 'rollup', clusteredBy: customerId, measures: [count, accepted, expansionRevenue], dimensions: [offerType, channel], timeDimension: offeredAt, granularity: 'month' },`;
+const DECLARED = `perChannel: { type: 'rollup', clusteredBy: customerId, measures: [count, accepted, expansionRevenue], dimensions: [offerType, channel], timeDimension: offeredAt, granularity: 'month' },`;
 
 before(async () => {
   files = await writeDemoFiles({ dir, format: 'csv', rows: 6_000, seed: 424242, end: END });
-  const modelDir = join(dir, 'model');
-  const shipped = shippedModelDir();
-  mkdirSync(modelDir);
-  for (const name of readdirSync(shipped)) {
-    const text = readFileSync(join(shipped, name), 'utf8');
-    writeFileSync(join(modelDir, name), name === 'offers.js' ? text.replace('preAggregations: {', DECLARED) : text);
-  }
-  model = await loadModel(modelDir);
+  model = await modelWithRollups(join(dir, 'model'), DECLARED);
 });
 
 after(async () => {
@@ -87,28 +80,14 @@ const READS: { name: string; query: CubeQuery; servedBy: string | null; now?: Da
   { name: 'no range on the time dimension (rows without a time count)', query: { measures: ['Offers.count', 'Offers.accepted'] }, servedBy: null },
 ];
 
-/** Runs `fn` noting every rollup table a statement reads ('rows' when none). */
-async function watching<T>(store: Store, fn: () => Promise<T>): Promise<{ value: T; read: string[] }> {
-  const read: string[] = [];
-  const original = store.query.bind(store);
-  store.query = ((sql: string, ...rest: unknown[]) => {
-    const table = /uprate_rollup_offers_per_\w+/.exec(sql)?.[0];
-    if (!sql.includes('uprate_rollups') && !sql.includes('uprate_loads')) read.push(table ?? 'rows');
-    return (original as (...a: unknown[]) => ReturnType<Store['query']>)(sql, ...rest);
-  }) as Store['query'];
-  try {
-    return { value: await fn(), read };
-  } finally {
-    store.query = original;
-  }
-}
+const TABLES = /uprate_rollup_offers_per_\w+/;
 
 /** Every read equals the rows' answer; and is served by the rollup the read names (`served`: false when new data makes the reads' clock too early). */
 async function everyReadExact(store: Store, label: string, served = true): Promise<void> {
   for (const r of READS) {
     const now = r.now ?? NOW;
     const rows = await answerClustered(store, model, r.query, { ...REQUEST, clustersFirst: 'never' }, { now, access: allAccess('local'), useRollups: false });
-    const { value, read } = await watching(store, () => answerClustered(store, model, r.query, REQUEST, { now, access: allAccess('local') }));
+    const { value, read } = await watching(store, TABLES, () => answerClustered(store, model, r.query, REQUEST, { now, access: allAccess('local') }));
     assert.deepEqual(value, rows, `${label}: ${r.name}`);
     if (!served) continue;
     if (r.servedBy) assert.equal(read[0], r.servedBy, `${label}: ${r.name} is read from ${r.servedBy} (read: ${read.join(', ')})`);
@@ -121,30 +100,9 @@ async function everyReadExact(store: Store, label: string, served = true): Promi
   assert.deepEqual(together, alone, `${label}: several reads at once`);
 }
 
-/** The offers file with every `every`-th offer under a new id, or moved `days` later. */
-function changed(name: string, every: number, change: (cells: string[], header: string[]) => void): string {
-  const lines = readFileSync(files.offers, 'utf8').trimEnd().split('\n');
-  const header = (lines[0] ?? '').split(',');
-  const kept = lines.slice(1).filter((_, i) => i % every === 0).map((line) => {
-    const cells = line.split(',');
-    change(cells, header);
-    return cells.join(',');
-  });
-  const file = join(dir, name);
-  writeFileSync(file, `${[lines[0], ...kept].join('\n')}\n`);
-  return file;
-}
-
-/** The offers file with every `every`-th offer moved `days` (its offer, acceptance and decline). */
-const shifted = (name: string, every: number, days: number) =>
-  changed(name, every, (cells, header) => {
-    for (const column of ['offered_at', 'accepted_at', 'declined_at']) {
-      const i = header.indexOf(column);
-      if (i >= 0) cells[i] = shift(cells[i] ?? '', days);
-    }
-  });
-
-const shift = (value: string, days: number) => (value ? `${new Date(Date.parse(value) + days * 86_400_000).toISOString().slice(0, 19)}Z` : value);
+/** The offers file with every `every`-th offer changed, or moved `days`, written to `name` in the test's folder. */
+const changed = (name: string, every: number, change: (cells: string[], header: string[]) => void) => changedOffers(files.offers, join(dir, name), every, change);
+const shifted = (name: string, every: number, days: number) => shiftedOffers(files.offers, join(dir, name), every, days);
 
 for (const engine of ['duckdb', 'postgres'] as const) {
   const skip = engine === 'postgres' ? skipUnlessReady(pgSlot) : false;
@@ -290,7 +248,7 @@ for (const engine of ['duckdb', 'postgres'] as const) {
         const days = Math.ceil((last - Date.parse(cells[header.indexOf('offered_at')] ?? '')) / 86_400_000) + (n % 2 === 0 ? 20 : 80);
         for (const column of ['offered_at', 'accepted_at', 'declined_at']) {
           const i = header.indexOf(column);
-          if (i >= 0) cells[i] = shift(cells[i] ?? '', days);
+          if (i >= 0) cells[i] = shiftDays(cells[i] ?? '', days);
         }
       });
       // The reads' clock is now before the data's end: exact, from the rows.
@@ -306,7 +264,7 @@ for (const engine of ['duckdb', 'postgres'] as const) {
         { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Customers.accountSize'], timeDimensions: range('2000-01-01', clock.toISOString().slice(0, 10)) },
       ]) {
         const rows = await answerClustered(store, model, query, { ...REQUEST, clustersFirst: 'never' }, { now: clock, access: allAccess('local'), useRollups: false });
-        const { value, read } = await watching(store, () => answerClustered(store, model, query, REQUEST, { now: clock, access: allAccess('local') }));
+        const { value, read } = await watching(store, TABLES, () => answerClustered(store, model, query, REQUEST, { now: clock, access: allAccess('local') }));
         assert.deepEqual(value, rows, JSON.stringify(query));
         assert.equal(read[0], 'uprate_rollup_offers_per_customer', `${JSON.stringify(query)} read ${read.join(', ')}`);
         assert.ok(rows.filter((r) => Number(r.data['Offers.count']) > 0).length >= (query.dimensions ? 3 : 2), `the later months have offers: ${JSON.stringify(rows).slice(0, 300)}`);

@@ -12,13 +12,13 @@
  * moved and re-keyed offers and of customers refill it: fresh and exact again.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { writeDemoFiles } from '../src/demo/index.js';
 import { ingestFiles } from '../src/ingest/index.js';
-import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
+import type { Model } from '../src/model/index.js';
 import { allAccess, type CubeQuery } from '../src/query/index.js';
 import { answerClustered, answerClusteredSets, type ClusterRequest } from '../src/query/cluster-moments.js';
 import { buildRollups, rollupStatus } from '../src/rollups/index.js';
@@ -26,6 +26,7 @@ import { planRefresh, type LoadedTable } from '../src/rollups/maintain.js';
 import { inTransaction } from '../src/rollups/transaction.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { locateServer, skipUnlessReady } from './engines.js';
+import { changedOffers, modelWithRollups, shiftedOffers, watching } from './rollup-reads.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'uprate-rollups-moments-'));
 const isolation = `uprate_rollups_moments_${process.pid}`;
@@ -39,22 +40,14 @@ let model: Model;
 const moments = (name: string, dimensions: string) =>
   `${name}: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [${dimensions}], timeDimension: offeredAt, granularity: 'month' },`;
 /** The shipped model (its rollup by customer, `perCustomer`) with three rollups of moments. */
-const DECLARED = `preAggregations: {
-    ${moments('momentsTotal', '')}
+const DECLARED = `${moments('momentsTotal', '')}
     ${moments('momentsBySize', 'Customers.accountSize, Customers.region')}
     ${moments('momentsByChannel', 'offerType, channel')}`;
 
 before(async () => {
   // Enough customers (~6,000) that a rollup of moments is smaller than a row per customer, as it is at scale.
   files = await writeDemoFiles({ dir, format: 'csv', rows: 60_000, seed: 515151, end: END });
-  const modelDir = join(dir, 'model');
-  const shipped = shippedModelDir();
-  mkdirSync(modelDir);
-  for (const name of readdirSync(shipped)) {
-    const text = readFileSync(join(shipped, name), 'utf8');
-    writeFileSync(join(modelDir, name), name === 'offers.js' ? text.replace('preAggregations: {', DECLARED) : text);
-  }
-  model = await loadModel(modelDir);
+  model = await modelWithRollups(join(dir, 'model'), DECLARED);
 });
 
 after(async () => {
@@ -102,28 +95,14 @@ const READS: { name: string; query: CubeQuery; servedBy: string | null; now?: Da
   { name: 'a clock before the data ends (an as-of in the past)', query: { measures: MEASURES, timeDimensions: range('2024-07-01', '2025-03-31'), filters: [asOf(new Date('2025-04-10T00:00:00Z'))] }, servedBy: null, now: new Date('2025-04-10T00:00:00Z') },
 ];
 
-/** Runs `fn` noting every rollup table a statement reads ('rows' when none). */
-async function watching<T>(store: Store, fn: () => Promise<T>): Promise<{ value: T; read: string[] }> {
-  const read: string[] = [];
-  const original = store.query.bind(store);
-  store.query = ((sql: string, ...rest: unknown[]) => {
-    const table = /uprate_rollup_offers_(?:per|moments)_\w+/.exec(sql)?.[0];
-    if (!sql.includes('uprate_rollups') && !sql.includes('uprate_loads')) read.push(table ?? 'rows');
-    return (original as (...a: unknown[]) => ReturnType<Store['query']>)(sql, ...rest);
-  }) as Store['query'];
-  try {
-    return { value: await fn(), read };
-  } finally {
-    store.query = original;
-  }
-}
+const TABLES = /uprate_rollup_offers_(?:per|moments)_\w+/;
 
 /** Every read equals the rows' answer; and is served by the rollup the read names. */
 async function everyReadExact(store: Store, label: string): Promise<void> {
   for (const r of READS) {
     const now = r.now ?? NOW;
     const rows = await answerClustered(store, model, r.query, { ...REQUEST, clustersFirst: 'never' }, { now, access: allAccess('local'), useRollups: false });
-    const { value, read } = await watching(store, () => answerClustered(store, model, r.query, REQUEST, { now, access: allAccess('local') }));
+    const { value, read } = await watching(store, TABLES, () => answerClustered(store, model, r.query, REQUEST, { now, access: allAccess('local') }));
     assert.deepEqual(value, rows, `${label}: ${r.name}`);
     if (r.servedBy) assert.equal(read[0], r.servedBy, `${label}: ${r.name} is read from ${r.servedBy} (read: ${read.join(', ')})`);
     else assert.ok(!read.some((t) => t.startsWith('uprate_rollup_offers_')), `${label}: ${r.name} reads the rows (read: ${read.join(', ')})`);
@@ -135,30 +114,9 @@ async function everyReadExact(store: Store, label: string): Promise<void> {
   assert.deepEqual(together, alone, `${label}: several reads at once`);
 }
 
-/** The offers file with every `every`-th offer under a new id, or moved `days` later. */
-function changed(name: string, every: number, change: (cells: string[], header: string[]) => void): string {
-  const lines = readFileSync(files.offers, 'utf8').trimEnd().split('\n');
-  const header = (lines[0] ?? '').split(',');
-  const kept = lines.slice(1).filter((_, i) => i % every === 0).map((line) => {
-    const cells = line.split(',');
-    change(cells, header);
-    return cells.join(',');
-  });
-  const file = join(dir, name);
-  writeFileSync(file, `${[lines[0], ...kept].join('\n')}\n`);
-  return file;
-}
-
-/** The offers file with every `every`-th offer moved `days` (its offer, acceptance and decline). */
-const shifted = (name: string, every: number, days: number) =>
-  changed(name, every, (cells, header) => {
-    for (const column of ['offered_at', 'accepted_at', 'declined_at']) {
-      const i = header.indexOf(column);
-      if (i >= 0) cells[i] = shift(cells[i] ?? '', days);
-    }
-  });
-
-const shift = (value: string, days: number) => (value ? `${new Date(Date.parse(value) + days * 86_400_000).toISOString().slice(0, 19)}Z` : value);
+/** The offers file with every `every`-th offer changed, or moved `days`, written to `name` in the test's folder. */
+const changed = (name: string, every: number, change: (cells: string[], header: string[]) => void) => changedOffers(files.offers, join(dir, name), every, change);
+const shifted = (name: string, every: number, days: number) => shiftedOffers(files.offers, join(dir, name), every, days);
 
 for (const engine of ['duckdb', 'postgres'] as const) {
   const skip = engine === 'postgres' ? skipUnlessReady(pgSlot) : false;

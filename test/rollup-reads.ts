@@ -1,0 +1,61 @@
+/**
+ * Helpers of the tests that compare clustered reads served by rollups with the rows' answer
+ * (rollups-clustered, rollups-moments): the shipped model with more rollups declared, which rollup
+ * table each statement reads, and offers files changed row by row for the loads between reads.
+ */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
+import type { Store } from '../src/store/index.js';
+
+/** The shipped model in `dir`, with `declared` (rollups, ending in a comma) before its own in offers.js. */
+export async function modelWithRollups(dir: string, declared: string): Promise<Model> {
+  const shipped = shippedModelDir();
+  mkdirSync(dir);
+  for (const name of readdirSync(shipped)) {
+    const text = readFileSync(join(shipped, name), 'utf8');
+    writeFileSync(join(dir, name), name === 'offers.js' ? text.replace('preAggregations: {', `preAggregations: {\n    ${declared}`) : text);
+  }
+  return loadModel(dir);
+}
+
+/** Runs `fn` noting the rollup table (matching `tables`) each statement reads ('rows' when none). */
+export async function watching<T>(store: Store, tables: RegExp, fn: () => Promise<T>): Promise<{ value: T; read: string[] }> {
+  const read: string[] = [];
+  const original = store.query.bind(store);
+  store.query = ((sql: string, ...rest: unknown[]) => {
+    const table = tables.exec(sql)?.[0];
+    if (!sql.includes('uprate_rollups') && !sql.includes('uprate_loads')) read.push(table ?? 'rows');
+    return (original as (...a: unknown[]) => ReturnType<Store['query']>)(sql, ...rest);
+  }) as Store['query'];
+  try {
+    return { value: await fn(), read };
+  } finally {
+    store.query = original;
+  }
+}
+
+/** An offers file (`from`) with every `every`-th offer changed by `change`, written to `to`. */
+export function changedOffers(from: string, to: string, every: number, change: (cells: string[], header: string[]) => void): string {
+  const lines = readFileSync(from, 'utf8').trimEnd().split('\n');
+  const header = (lines[0] ?? '').split(',');
+  const kept = lines.slice(1).filter((_, i) => i % every === 0).map((line) => {
+    const cells = line.split(',');
+    change(cells, header);
+    return cells.join(',');
+  });
+  writeFileSync(to, `${[lines[0], ...kept].join('\n')}\n`);
+  return to;
+}
+
+/** An instant (ISO text) moved `days`; empty stays empty. */
+export const shiftDays = (value: string, days: number): string => (value ? `${new Date(Date.parse(value) + days * 86_400_000).toISOString().slice(0, 19)}Z` : value);
+
+/** An offers file with every `every`-th offer moved `days` (its offer, acceptance and decline). */
+export const shiftedOffers = (from: string, to: string, every: number, days: number): string =>
+  changedOffers(from, to, every, (cells, header) => {
+    for (const column of ['offered_at', 'accepted_at', 'declined_at']) {
+      const i = header.indexOf(column);
+      if (i >= 0) cells[i] = shiftDays(cells[i] ?? '', days);
+    }
+  });
