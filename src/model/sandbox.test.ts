@@ -4,7 +4,7 @@ import { compileModel, type ModelSource } from './index.js';
 
 // JavaScript model files run in a fresh vm context: references become markers, nothing of
 // Node is reachable, endless loops stop.
-const compile = (text: string, file = 'm.js') => compileModel([{ file, text } satisfies ModelSource], { timeoutMs: 200 });
+const compile = (text: string, file = 'm.js') => compileModel([{ file, text } satisfies ModelSource], { timeoutMs: 10_000 });
 const messages = (text: string) => compile(text).problems.map((p) => `${p.line ?? '-'}: ${p.message}`);
 
 test('references, functions and macros become typed template parts', () => {

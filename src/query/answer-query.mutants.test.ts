@@ -111,10 +111,10 @@ test('each statement gets exact decimals, the timeout (given, else the limits\' 
     return spy.calls.map((c) => c.options);
   };
   assert.deepEqual(await optionsOf(OPTIONS), [{ exactDecimals: true }, { exactDecimals: true }]);
-  assert.deepEqual(await optionsOf({ ...OPTIONS, timeoutMs: 1234, signal }), [{ exactDecimals: true, timeoutMs: 1234, signal }, { exactDecimals: true, timeoutMs: 1234, signal }]);
-  assert.deepEqual(await optionsOf({ ...OPTIONS, limits: { ...DEFAULT_LIMITS, queryTimeoutMs: 99 } }), [{ exactDecimals: true, timeoutMs: 99 }, { exactDecimals: true, timeoutMs: 99 }]);
+  assert.deepEqual(await optionsOf({ ...OPTIONS, timeoutMs: 612345, signal }), [{ exactDecimals: true, timeoutMs: 612345, signal }, { exactDecimals: true, timeoutMs: 612345, signal }]);
+  assert.deepEqual(await optionsOf({ ...OPTIONS, limits: { ...DEFAULT_LIMITS, queryTimeoutMs: 599999 } }), [{ exactDecimals: true, timeoutMs: 599999 }, { exactDecimals: true, timeoutMs: 599999 }]);
   // The given timeout wins over the limits'.
-  assert.deepEqual((await optionsOf({ ...OPTIONS, timeoutMs: 5, limits: { ...DEFAULT_LIMITS, queryTimeoutMs: 99 } }))[0], { exactDecimals: true, timeoutMs: 5 });
+  assert.deepEqual((await optionsOf({ ...OPTIONS, timeoutMs: 655555, limits: { ...DEFAULT_LIMITS, queryTimeoutMs: 599999 } }))[0], { exactDecimals: true, timeoutMs: 655555 });
 });
 
 test('runStatement: the timeout (given, else the limits\' one, else none) and the signal, no exact decimals', async () => {
@@ -127,9 +127,9 @@ test('runStatement: the timeout (given, else the limits\' one, else none) and th
     return spy.calls.map((c) => c.options);
   };
   assert.deepEqual(await optionsOf(OPTIONS), [{}]);
-  assert.deepEqual(await optionsOf({ ...OPTIONS, timeoutMs: 1234, signal }), [{ timeoutMs: 1234, signal }]);
-  assert.deepEqual(await optionsOf({ ...OPTIONS, limits: { ...DEFAULT_LIMITS, queryTimeoutMs: 99 } }), [{ timeoutMs: 99 }]);
-  assert.deepEqual(await optionsOf({ ...OPTIONS, timeoutMs: 5, limits: { ...DEFAULT_LIMITS, queryTimeoutMs: 99 } }), [{ timeoutMs: 5 }]);
+  assert.deepEqual(await optionsOf({ ...OPTIONS, timeoutMs: 612345, signal }), [{ timeoutMs: 612345, signal }]);
+  assert.deepEqual(await optionsOf({ ...OPTIONS, limits: { ...DEFAULT_LIMITS, queryTimeoutMs: 599999 } }), [{ timeoutMs: 599999 }]);
+  assert.deepEqual(await optionsOf({ ...OPTIONS, timeoutMs: 655555, limits: { ...DEFAULT_LIMITS, queryTimeoutMs: 599999 } }), [{ timeoutMs: 655555 }]);
 });
 
 test('an engine without a SQL dialect is ENGINE_UNAVAILABLE, naming it', () => {

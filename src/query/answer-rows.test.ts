@@ -127,9 +127,9 @@ describe('answerRows', { timeout: 120_000 }, () => {
     });
     const signal = new AbortController().signal;
     const query = { dimensions: ['Offers.offerType'], measures: ['Offers.count'] };
-    await answerRows(watched, model, query, { ...OPTIONS, limits: { ...DEFAULT_LIMITS, queryTimeoutMs: 1234 }, signal });
-    await summarizeRows(watched, model, query, { by: ['Offers.offerType'], columns: [{ name: 'n', fn: 'sum', of: 'Offers.count' }] }, { ...OPTIONS, timeoutMs: 99 });
-    assert.deepEqual(seen, [{ timeoutMs: 1234, signal }, { timeoutMs: 99 }]);
+    await answerRows(watched, model, query, { ...OPTIONS, limits: { ...DEFAULT_LIMITS, queryTimeoutMs: 612345 }, signal });
+    await summarizeRows(watched, model, query, { by: ['Offers.offerType'], columns: [{ name: 'n', fn: 'sum', of: 'Offers.count' }] }, { ...OPTIONS, timeoutMs: 599999 });
+    assert.deepEqual(seen, [{ timeoutMs: 612345, signal }, { timeoutMs: 599999 }]);
     const aborted = new AbortController();
     aborted.abort();
     await assert.rejects(answerRows(store, model, query, { ...OPTIONS, signal: aborted.signal }), (e: unknown) => e instanceof UprateError && e.code === 'QUERY_CANCELLED');
