@@ -39,9 +39,14 @@ let model: Model;
 
 const moments = (name: string, dimensions: string) =>
   `${name}: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [${dimensions}], timeDimension: offeredAt, granularity: 'month' },`;
-/** The shipped model (its rollup by customer, `perCustomer`) with three rollups of moments. */
+/**
+ * The shipped model (its rollup by customer, `perCustomer`) with four rollups of moments: three of
+ * one family (no dimension that splits a customer's offers: built and maintained from one pass,
+ * summed over the attributes each leaves out) and one by offer type × channel.
+ */
 const DECLARED = `${moments('momentsTotal', '')}
     ${moments('momentsBySize', 'Customers.accountSize, Customers.region')}
+    ${moments('momentsByStage', 'Customers.lifecycleStage')}
     ${moments('momentsByChannel', 'offerType, channel')}`;
 
 before(async () => {
@@ -70,6 +75,7 @@ const range = (from: string, to: string, granularity?: 'month' | 'week') => [{ d
 const TOTAL = 'uprate_rollup_offers_moments_total';
 const BY_SIZE = 'uprate_rollup_offers_moments_by_size';
 const BY_CHANNEL = 'uprate_rollup_offers_moments_by_channel';
+const BY_STAGE = 'uprate_rollup_offers_moments_by_stage';
 const PER_CUSTOMER = 'uprate_rollup_offers_per_customer';
 const upsells = { member: 'Offers.offerType', operator: 'equals' as const, values: ['upsell'] };
 
@@ -81,6 +87,7 @@ const READS: { name: string; query: CubeQuery; servedBy: string | null; now?: Da
   { name: 'by account size', query: { measures: MEASURES, dimensions: ['Customers.accountSize'], timeDimensions: range('2024-10-01', '2025-07-31'), filters: [asOf(NOW)] }, servedBy: BY_SIZE },
   { name: 'by region per month, filtered on two sizes', query: { measures: MEASURES, dimensions: ['Customers.region'], timeDimensions: range('2025-01-01', '2025-06-30', 'month'), filters: [asOf(NOW), { member: 'Customers.accountSize', operator: 'equals', values: ['smb', 'enterprise'] }] }, servedBy: BY_SIZE },
   { name: 'the headline without one size (summed over regions and sizes)', query: { measures: ['Offers.count', 'Offers.accepted'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [{ member: 'Customers.accountSize', operator: 'notEquals', values: ['smb'] }] }, servedBy: BY_SIZE },
+  { name: 'by lifecycle stage per month (a third member of the family)', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Customers.lifecycleStage'], timeDimensions: range('2024-10-01', '2025-06-30', 'month') }, servedBy: BY_STAGE },
   { name: 'by channel, upsells only (the offer type fixed)', query: { measures: MEASURES, dimensions: ['Offers.channel'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [asOf(NOW), upsells] }, servedBy: BY_CHANNEL },
   { name: 'by offer type × channel per month', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Offers.offerType', 'Offers.channel'], timeDimensions: range('2025-02-01', '2025-05-31', 'month') }, servedBy: BY_CHANNEL },
   { name: 'by channel, two channels only', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Offers.channel'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [upsells, { member: 'Offers.channel', operator: 'equals', values: ['email', 'sales'] }] }, servedBy: BY_CHANNEL },
@@ -135,7 +142,7 @@ for (const engine of ['duckdb', 'postgres'] as const) {
     /** The rollups of moments: each fresh, with a few rows per group and pair of months. */
     async function freshMoments(label: string): Promise<void> {
       const states = (await rollupStatus(store, model)).filter((s) => s.name.includes('moments'));
-      assert.deepEqual(states.map((s) => `${s.name}: ${s.state}`), ['Offers.momentsTotal: fresh', 'Offers.momentsBySize: fresh', 'Offers.momentsByChannel: fresh'], label);
+      assert.deepEqual(states.map((s) => `${s.name}: ${s.state}`), ['Offers.momentsTotal: fresh', 'Offers.momentsBySize: fresh', 'Offers.momentsByStage: fresh', 'Offers.momentsByChannel: fresh'], label);
     }
 
     test('built and fresh, far smaller than a row per customer, then every read equals the rows', async () => {
@@ -166,12 +173,29 @@ for (const engine of ['duckdb', 'postgres'] as const) {
     test("a load replaces the moments of the customers it touches; one reaching a month before the rollup's first refills it whole", async () => {
       const offers = (select: string) => ({ table: 'offers', key: 'offer_id', rowsSql: `SELECT ${select} FROM offers ORDER BY offer_id LIMIT 5` });
       const columns = 'customer_id, offered_at, offer_type, offer_name, channel, campaign, accepted_at, declined_at, revenue';
-      const each = (kind: string) => ['Offers.momentsByChannel', 'Offers.momentsBySize', 'Offers.momentsTotal'].map((n) => `${n}: ${kind}`);
+      const each = (kind: string) => ['Offers.momentsByChannel', 'Offers.momentsBySize', 'Offers.momentsByStage', 'Offers.momentsTotal'].map((n) => `${n}: ${kind}`);
       assert.deepEqual((await planned(offers(`'new-' || offer_id AS offer_id, ${columns}`))).sort(), each('clusters'));
       assert.deepEqual((await planned(offers(`offer_id, ${columns.replace('offered_at', "offered_at + INTERVAL '3 years' AS offered_at")}`))).sort(), each('clusters'));
       assert.deepEqual((await planned(offers(`offer_id, ${columns.replace('offered_at', "offered_at - INTERVAL '3 years' AS offered_at")}`))).sort(), each('all'));
-      // Only the rollup holding customer attributes reads customers.
-      assert.deepEqual((await planned({ table: 'customers', key: 'customer_id', rowsSql: 'SELECT * FROM customers LIMIT 5' })).sort(), ['Offers.momentsByChannel: none', 'Offers.momentsBySize: clusters', 'Offers.momentsTotal: none']);
+      // Only the family holding customer attributes reads customers (the total too: it reads its family's statement).
+      assert.deepEqual((await planned({ table: 'customers', key: 'customer_id', rowsSql: 'SELECT * FROM customers LIMIT 5' })).sort(), ['Offers.momentsByChannel: none', 'Offers.momentsBySize: clusters', 'Offers.momentsByStage: clusters', 'Offers.momentsTotal: clusters']);
+    });
+
+    /** A rollup table's rows as sorted text (the order of rows is no part of a table). */
+    const tableRows = async (table: string) => (await store.query(`SELECT * FROM ${table}`)).map((r) => JSON.stringify(Object.entries(r).sort(), (_, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))).sort();
+
+    test('a family built together (one pass over the rows, each member summed from it) equals each member built alone from the rows', async () => {
+      const family = ['Offers.momentsTotal', 'Offers.momentsBySize', 'Offers.momentsByStage'];
+      const tables = [TOTAL, BY_SIZE, BY_STAGE];
+      await buildRollups(store, model, family);
+      const together = await Promise.all(tables.map(tableRows));
+      for (const name of family) await buildRollups(store, model, [name]);
+      const alone = await Promise.all(tables.map(tableRows));
+      tables.forEach((t, i) => {
+        assert.ok((together[i]?.length ?? 0) > 0, t);
+        assert.deepEqual(together[i], alone[i], t);
+      });
+      await freshMoments('rebuilt');
     });
 
     async function loadedExact(file: string, label: string): Promise<void> {

@@ -7,7 +7,7 @@ import { modelRollups, rollupBuild, type RollupBuild } from './definition.js';
 import { registryChanged, storedRollups } from './availability.js';
 import { recordRollup, registryIn, versionIn, type StoredRollup } from './registry.js';
 import { inTransaction } from './transaction.js';
-import { fillClustered } from './clustered.js';
+import { fillClustered, fillMomentsFamily, type ClusteredSource } from './clustered.js';
 import type { ClusterLayout } from './registry.js';
 import { buildClickHouseRollup, dropClickHouseRollups, ensureClickHouseRegistry, type ClickHouseRollupTarget } from '../engines/clickhouse/clickhouse-rollups.js';
 
@@ -42,20 +42,30 @@ export interface BuiltRollup {
   readonly dataVersion: number;
 }
 
-/** Fills a rollup's whole table from the rows (inside the caller's transaction) and records it. */
-export async function fillRollup(exec: Exec, build: RollupBuild, dataVersion: number): Promise<StoredRollup> {
-  const started = performance.now();
+/** A rollup by cluster's source (its statement, columns and time table); null for a plain rollup. */
+function clusteredSource(build: RollupBuild): ClusteredSource | null {
+  if (!build.clustered || !build.timeSource) return null;
+  const { cluster, measures, clockColumns } = build.clustered;
+  const column = (d: string) => build.dimensionColumns.get(d) ?? d;
+  const dimensions = build.rollup.dimensions.map(column);
+  const perCluster = build.clustered.perCluster.map(column);
+  return { sql: build.sql, params: build.params, timeColumn: build.timeColumn, cluster, dimensions, perCluster, measures, timeSource: build.timeSource, clockColumns, attributes: build.clustered.attributes, moments: build.clustered.moments, clusterColumn: build.clustered.clusterColumn };
+}
+
+/**
+ * Fills a rollup's whole table from the rows (inside the caller's transaction) and records it;
+ * `filled`: a table already filled (a family of moments, read once), only recorded.
+ */
+export async function fillRollup(exec: Exec, build: RollupBuild, dataVersion: number, filled?: { readonly layout: ClusterLayout; readonly rows: number; readonly started: number }): Promise<StoredRollup> {
+  const started = filled?.started ?? performance.now();
   const table = sqlIdentifier(build.table);
+  const source = clusteredSource(build);
   let layout: ClusterLayout | null = null;
   let rows: number;
-  if (build.clustered && build.timeSource) {
-    const { cluster, measures, clockColumns } = build.clustered;
-    const column = (d: string) => build.dimensionColumns.get(d) ?? d;
-    const dimensions = build.rollup.dimensions.map(column);
-    const perCluster = build.clustered.perCluster.map(column);
-    const filled = await fillClustered(exec, build.table, { sql: build.sql, params: build.params, timeColumn: build.timeColumn, cluster, dimensions, perCluster, measures, timeSource: build.timeSource, clockColumns, attributes: build.clustered.attributes, moments: build.clustered.moments, clusterColumn: build.clustered.clusterColumn });
-    layout = filled.layout;
-    rows = filled.rows;
+  if (filled) {
+    ({ layout, rows } = filled);
+  } else if (source) {
+    ({ layout, rows } = await fillClustered(exec, build.table, source));
   } else {
     await exec(`DROP TABLE IF EXISTS ${table}`);
     await exec(`CREATE TABLE ${table} AS ${build.sql}`, build.params);
@@ -110,22 +120,45 @@ export async function buildRollups(store: Store, model: Model, names: readonly s
   await store.ensureOwnTables('rollups');
   const dialect = dialectOf(store);
   const out: BuiltRollup[] = [];
-  for (const rollup of rollups) {
-    const build = rollupBuild(model, rollup, dialect);
-    const clickhouse = onClickHouse(store);
+  const clickhouse = onClickHouse(store);
+  const builds = rollups.map((rollup) => rollupBuild(model, rollup, dialect));
+  const done = new Set<RollupBuild>();
+  for (const build of builds) {
+    if (done.has(build)) continue;
     // Not built there yet: queries read the rows for what it would answer (status says so).
     if (clickhouse && build.clustered) continue;
     if (clickhouse) await ensureClickHouseRegistry(clickhouse);
-    const stored = clickhouse ? await buildClickHouseRollup(clickhouse, { ...build, name: build.rollup.path, partitionGranularity: build.rollup.partitionGranularity }) : await inTransaction(store, async (exec) => {
-      await registryIn(exec);
-      return fillRollup(exec, build, await versionIn(exec, store.engine));
-    });
+    // The rollups of moments of one family asked for together: one pass over the rows, one commit.
+    const family = clickhouse ? [build] : builds.filter((b) => b === build || (!done.has(b) && sameFamily(b, build)));
+    const stored = clickhouse
+      ? [await buildClickHouseRollup(clickhouse, { ...build, name: build.rollup.path, partitionGranularity: build.rollup.partitionGranularity })]
+      : await inTransaction(store, async (exec) => {
+          await registryIn(exec);
+          const version = await versionIn(exec, store.engine);
+          if (family.length === 1) return [await fillRollup(exec, build, version)];
+          const started = performance.now();
+          const members = family.map((b) => ({ table: b.table, source: clusteredSource(b) as ClusteredSource }));
+          const filled = await fillMomentsFamily(exec, members, (name, select) => `CREATE TEMP TABLE ${name} AS ${select}`);
+          const out: StoredRollup[] = [];
+          for (const [i, b] of family.entries()) out.push(await fillRollup(exec, b, version, { ...(filled[i] as { layout: ClusterLayout; rows: number }), started }));
+          return out;
+        });
+    for (const b of family) done.add(b);
     registryChanged(store);
-    const built = { name: stored.name, table: stored.table, rows: stored.rows, seconds: stored.buildSeconds, dataVersion: stored.dataVersion };
-    onBuilt?.(built);
-    out.push(built);
+    for (const s of stored) {
+      const built = { name: s.name, table: s.table, rows: s.rows, seconds: s.buildSeconds, dataVersion: s.dataVersion };
+      onBuilt?.(built);
+      out.push(built);
+    }
   }
   return out;
+}
+
+/** Two rollups of moments reading the same statement (definition.ts `familyDimensions`), over the same clusters and counts. */
+function sameFamily(a: RollupBuild, b: RollupBuild): boolean {
+  const key = (x: RollupBuild) => (x.clustered?.moments && x.timeSource ? JSON.stringify([x.sql, x.params, x.timeColumn, x.clustered.cluster, x.clustered.measures, x.timeSource]) : null);
+  const k = key(a);
+  return k !== null && k === key(b);
 }
 
 /** Drops rollups' tables and registry rows (the model's named ones, or every built one); answers the names dropped. */

@@ -172,6 +172,43 @@ export async function fillClustered(exec: Exec, table: string, source: Clustered
   return { layout, rows: Number(count?.['n'] ?? 0) };
 }
 
+/** The moments of a family by all its members' dimensions (temporary, while its members are filled). */
+const FAMILY_MOMENTS = 'uprate_rollup_moments_family';
+
+/** A rollup of moments summed from moments by more dimensions (those it drops have one value per cluster). */
+export function momentsSummedSql(from: string, dimensions: readonly string[], measures: number): string {
+  const id = sqlIdentifier;
+  const keys = [...dimensions, HI, LO].map(id);
+  const columns = momentsColumns(measures).map(id);
+  return `SELECT ${[...keys, ...columns.map((c) => `CAST(sum(${c}) AS BIGINT) AS ${c}`)].join(', ')} FROM ${from} GROUP BY ${keys.join(', ')}`;
+}
+
+/**
+ * Fills the rollups of moments of one family (the same statement: definition.ts
+ * `familyDimensions`) from one pass over the rows, inside the caller's transaction: the moments by
+ * every member's dimensions together, then each member's table summed from them over the
+ * dimensions it does not keep — exact, as moments add up over clusters and the dimensions summed
+ * over have one value per cluster. Answers each member's layout and rows, in order.
+ */
+export async function fillMomentsFamily(exec: Exec, members: readonly { readonly table: string; readonly source: ClusteredSource }[], temp: (name: string, select: string) => string): Promise<{ readonly layout: ClusterLayout; readonly rows: number }[]> {
+  const first = members[0];
+  if (!first) return [];
+  // The time table's months and bounds: the same for every member.
+  const layout = await layoutFor(exec, first.source);
+  const dimensions = [...new Set(members.flatMap((m) => m.source.dimensions))];
+  await exec(temp(FAMILY_MOMENTS, momentsFillSql(first.source, { ...layout, dimensions })), first.source.params);
+  const out = [];
+  for (const m of members) {
+    const t = sqlIdentifier(m.table);
+    await exec(`DROP TABLE IF EXISTS ${t}`);
+    await exec(`CREATE TABLE ${t} AS ${momentsSummedSql(FAMILY_MOMENTS, m.source.dimensions, layout.measures.length)}`);
+    const [count] = await exec(`SELECT count(*) AS n FROM ${t}`);
+    out.push({ layout: { ...layout, dimensions: m.source.dimensions, perCluster: m.source.perCluster, attributes: m.source.attributes ?? null }, rows: Number(count?.['n'] ?? 0) });
+  }
+  await exec(`DROP TABLE ${FAMILY_MOMENTS}`);
+  return out;
+}
+
 /** A stored rollup by cluster's source, to refill it after a load without the model. */
 export function storedSource(stored: { readonly sql: string; readonly params: readonly SqlValue[]; readonly timeColumn: string; readonly timeSource: ClusteredSource['timeSource'] | null; readonly layout: ClusterLayout | null; readonly name: string }): ClusteredSource {
   const { layout, timeSource } = stored;
@@ -268,36 +305,33 @@ export async function refillMonths(exec: Exec, table: string, source: ClusteredS
   return { ...layout, first: earliest(layout.first, bounds.first), last: latest(layout.last, bounds.last), clockFrom: latest(layout.clockFrom, bounds.clockFrom) };
 }
 
-/** The moments of a rollup of moments after the load (temporary, dropped before the next rollup). */
-const MOMENTS_AFTER = 'uprate_rollup_moments_after';
+/** A rollup of moments merged with a load's (temporary, dropped before the next rollup). */
 const MOMENTS_MERGED = 'uprate_rollup_moments_merged';
 
 /**
  * After a load, in its transaction: a rollup of moments with the loaded clusters' moments as they
- * were before it (`before`, read by the plan) taken out and as they are now (`rowsSql`: the rollup's
- * statement over just those clusters' rows, `clusterRows`) put in. Exact, because every column is a sum over
+ * were before it (`before`, read by the plan) taken out and as they are now (`after`: read from
+ * just those clusters' rows, `clusterRows`; both a table or an aliased subquery) put in. Exact, because every column is a sum over
  * clusters of what each cluster alone gives: the others' parts are untouched. Groups left with
  * nothing are dropped (the rows have no such group). The layout widens to months after its last,
  * and its first and last instant and clock floor to the clusters' rows (never narrowing, which only
  * ever sends more reads to the rows). Answers the new layout.
  */
-export async function replaceClusters(exec: Exec, table: string, source: ClusteredSource, layout: ClusterLayout, before: string, rowsSql: string, clusterRows: string, temp: (name: string, select: string) => string): Promise<ClusterLayout> {
+export async function replaceClusters(exec: Exec, table: string, source: ClusteredSource, layout: ClusterLayout, before: string, after: string, clusterRows: string, temp: (name: string, select: string) => string): Promise<ClusterLayout> {
   const id = sqlIdentifier;
   const keys = [...layout.dimensions, HI, LO].map(id);
   const columns = momentsColumns(layout.measures.length).map(id);
-  await exec(temp(MOMENTS_AFTER, momentsFillSql({ sql: rowsSql, timeColumn: source.timeColumn }, layout)), source.params);
   const list = [...keys, ...columns].join(', ');
   const negated = [...keys, ...columns.map((c) => `-${c} AS ${c}`)].join(', ');
   await exec(
     temp(
       MOMENTS_MERGED,
-      `SELECT ${[...keys, ...columns.map((c) => `CAST(sum(${c}) AS BIGINT) AS ${c}`)].join(', ')} FROM (SELECT ${list} FROM ${id(table)} UNION ALL SELECT ${list} FROM ${MOMENTS_AFTER} UNION ALL SELECT ${negated} FROM ${before}) AS parts GROUP BY ${keys.join(', ')}`,
+      `SELECT ${[...keys, ...columns.map((c) => `CAST(sum(${c}) AS BIGINT) AS ${c}`)].join(', ')} FROM (SELECT ${list} FROM ${id(table)} UNION ALL SELECT ${list} FROM ${after} UNION ALL SELECT ${negated} FROM ${before}) AS parts GROUP BY ${keys.join(', ')}`,
     ),
   );
   await exec(`DELETE FROM ${id(table)}`);
   await exec(`INSERT INTO ${id(table)} (${list}) SELECT ${list} FROM ${MOMENTS_MERGED} WHERE ${columns.map((c) => `${c} <> 0`).join(' OR ')}`);
-  const [top] = await exec(`SELECT max(${id(HI)}) AS hi FROM ${MOMENTS_AFTER}`);
-  await exec(`DROP TABLE ${MOMENTS_AFTER}`);
+  const [top] = await exec(`SELECT max(${id(HI)}) AS hi FROM ${after}`);
   await exec(`DROP TABLE ${MOMENTS_MERGED}`);
   const first = layout.periods[0] ?? '';
   const hi = top?.['hi'] === null || top?.['hi'] === undefined ? -1 : Number(top['hi']);

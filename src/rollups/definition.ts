@@ -138,7 +138,9 @@ export function rollupBuild(model: Model, rollup: RollupDef, dialect: Dialect): 
   const key = `${dialect.name}:${rollup.path}`;
   const known = perModel.get(key);
   if (known) return known;
-  const { plan, compiled } = compiledForRollup(model, rollupQuery(rollup, rollup.dimensions), dialect, rollup.path);
+  // A rollup of moments reads its family's statement (familyDimensions): the same text for each member.
+  const read = rollup.moments ? { ...rollup, dimensions: familyDimensions(model, rollup) } : rollup;
+  const { plan, compiled } = compiledForRollup(model, rollupQuery(read, read.dimensions), dialect, rollup.path);
   const time = plan.timeDimensions[0];
   if (!time) throw new InternalError(`rollup ${rollup.path} has no period column`);
   const [cube = '', member = ''] = rollup.timeDimension.split('.');
@@ -153,7 +155,7 @@ export function rollupBuild(model: Model, rollup: RollupDef, dialect: Dialect): 
           measures: rollup.measures.map((m) => ({ column: memberAlias(m), kind: measureDef(model, m).type === 'count' ? ('count' as const) : ('sum' as const) })),
           clockColumns: [...new Set([column, ...rollup.measures.flatMap((m) => { const c = clockColumns(model.cubes, m); return 'columns' in c ? c.columns : []; })])],
           perCluster: perClusterDimensions(model, rollup),
-          attributes: clusterAttributes(model, rollup, dialect, compiled.params),
+          attributes: clusterAttributes(model, read, dialect, compiled.params),
           moments: rollup.moments,
           clusterColumn: clusterColumn(model, rollup) ?? null,
         }
@@ -168,7 +170,7 @@ export function rollupBuild(model: Model, rollup: RollupDef, dialect: Dialect): 
     measureColumns: new Map(rollup.measures.map((m) => [m, memberAlias(m)])),
     mergeColumns: clustered ? null : mergeColumnsOf(model, rollup, time.alias),
     hash: createHash('sha256').update(JSON.stringify([dialect.name, rollup.granularity, rollup.partitionGranularity, rollup.settledAfterDays, compiled.sql, compiled.params, ...(clustered ? [clustered] : [])])).digest('hex').slice(0, 16),
-    sourceTables: sourceTables(model, rollup),
+    sourceTables: sourceTables(model, read),
     timeSource: column && table ? { table, column } : null,
     clustered,
   };
@@ -216,6 +218,30 @@ function clusterColumn(model: Model, rollup: RollupDef): string | undefined {
   const [cube = '', member = ''] = (rollup.clusteredBy ?? '').split('.');
   const dimension = model.cubes.get(cube)?.dimensions.get(member);
   return dimension ? plainColumn(dimension.sql, cube) : undefined;
+}
+
+/**
+ * The dimensions a rollup of moments reads: those of every rollup of moments of its family — the
+ * same cube, cluster, measures and period, and the same dimensions that split a cluster's rows —
+ * in the model's order. The extra ones all have one value per cluster, so the statement still has
+ * one row per cluster, own dimension values and month; and since moments add up over clusters,
+ * every member's table is its family's moments summed over the others' dimensions: the members
+ * built or maintained together read the rows once (clustered.ts `fillMomentsFamily`).
+ */
+export function familyDimensions(model: Model, rollup: RollupDef): string[] {
+  if (!rollup.moments) return [...rollup.dimensions];
+  const splitting = (r: RollupDef) => {
+    const per = new Set(perClusterDimensions(model, r));
+    return JSON.stringify(r.dimensions.filter((d) => !per.has(d)).sort());
+  };
+  const signature = (r: RollupDef) => JSON.stringify([r.cube, r.clusteredBy, r.measures, r.timeDimension, r.granularity, splitting(r)]);
+  const own = signature(rollup);
+  const out: string[] = [];
+  for (const r of modelRollups(model)) {
+    if (!r.moments || signature(r) !== own) continue;
+    for (const d of r.dimensions) if (!out.includes(d)) out.push(d);
+  }
+  return out;
 }
 
 /** A rollup by cluster's dimensions of cubes joined many-to-one on the cluster's own column (one value per cluster). */

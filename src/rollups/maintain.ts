@@ -1,7 +1,7 @@
 import { InternalError } from '../core/errors.js';
 import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, Store } from '../store/store.js';
-import { addMonths, asIso, fillClustered, refillMonths, replaceClusters, rewriteAttributes, storedSource, timestampSql, widened } from './clustered.js';
+import { addMonths, asIso, fillClustered, momentsSummedSql, refillMonths, replaceClusters, rewriteAttributes, storedSource, timestampSql, widened } from './clustered.js';
 import { momentsFillSql } from './moments.js';
 import { readingInstead } from './reading-instead.js';
 import { hasRegistryTable, registryIn, versionIn, type StoredRollup } from './registry.js';
@@ -44,7 +44,30 @@ type Refresh =
    * A rollup of moments: the loaded clusters' moments taken out as they were before the load
    * (`before`: a table of them) and put back as they are after it — moments add up over clusters.
    */
-  | { readonly kind: 'clusters'; readonly before: string; readonly clusterRows: string };
+  | { readonly kind: 'clusters'; readonly before: string; readonly clusterRows: string; readonly family: MomentsFamily };
+
+/**
+ * The rollups of moments reading the same statement (definition.ts `familyDimensions`) with the
+ * same first month: a load reads their clusters' moments once, by all their dimensions, and sums
+ * each member's from them.
+ */
+interface MomentsFamily {
+  readonly key: string;
+  readonly dimensions: readonly string[];
+}
+
+/** Each stored rollup of moments' family (the stored rollups only: the model is not at hand during a load). */
+function momentsFamilies(stored: readonly StoredRollup[]): Map<string, MomentsFamily> {
+  const keyOf = (s: StoredRollup) => JSON.stringify([s.sql, s.params, s.timeColumn, s.timeSource, s.layout?.cluster, s.layout?.measures, s.layout?.periods[0]]);
+  const dims = new Map<string, string[]>();
+  for (const s of stored) {
+    if (!s.layout?.moments) continue;
+    const all = dims.get(keyOf(s)) ?? [];
+    for (const d of s.layout.dimensions) if (!all.includes(d)) all.push(d);
+    dims.set(keyOf(s), all);
+  }
+  return new Map(stored.flatMap((s) => (s.layout?.moments ? [[s.name, { key: keyOf(s), dimensions: dims.get(keyOf(s)) ?? [] }] as const] : [])));
+}
 
 /** A load's rows as the table will store them, kept in a temporary table for the length of the load's transaction. */
 interface NewRows {
@@ -116,9 +139,10 @@ export async function planRefresh(exec: Exec, engine: Store['engine'], loads: re
   const scratch: string[] = [];
   // Rollups over the same column and partitions share one look at the input.
   const touched = new Map<string, Promise<Touched>>();
-  // Rollups of moments over the same clusters share one copy of those clusters' rows.
+  // Rollups of moments over the same clusters share one copy of those clusters' rows, and a family one read of their moments.
   const clusters = new Map<string, Promise<LoadedClusters | null>>();
-  for (const s of stored) rollups.push({ stored: s, refresh: await refreshOf(exec, engine, s, loads, { touched, clusters }, scratch) });
+  const looks = { touched, clusters, families: momentsFamilies(stored), befores: new Map<string, Promise<string>>() };
+  for (const s of stored) rollups.push({ stored: s, refresh: await refreshOf(exec, engine, s, loads, looks, scratch) });
   return { rollups, scratch };
 }
 
@@ -129,6 +153,9 @@ type Touched = { readonly kind: 'none' | 'all' } | { readonly kind: 'touched'; r
 interface LoadLooks {
   readonly touched: Map<string, Promise<Touched>>;
   readonly clusters: Map<string, Promise<LoadedClusters | null>>;
+  readonly families: ReadonlyMap<string, MomentsFamily>;
+  /** A family's moments of the loaded clusters before the load (a table), by family and clusters. */
+  readonly befores: Map<string, Promise<string>>;
 }
 
 async function refreshOf(exec: Exec, engine: Store['engine'], s: StoredRollup, loads: readonly LoadedTable[], looks: LoadLooks, scratch: string[]): Promise<Refresh> {
@@ -158,7 +185,7 @@ async function monthsOf(exec: Exec, engine: Store['engine'], s: StoredRollup, af
   const layout = s.layout;
   const attributes = layout?.attributes;
   // Moments mix every month of a cluster: a load changes the moments of the clusters it touches.
-  if (layout?.moments) return clustersOf(exec, engine, s, affecting, looks.clusters, scratch);
+  if (layout?.moments) return clustersOf(exec, engine, s, affecting, looks, scratch);
   // A load of the attributes' table alone (customers, by their key): those customers' attributes are read again.
   if (attributes && affecting.every((l) => !l.replace && l.table.toLowerCase() === attributes.table && l.key.toLowerCase() === attributes.keyColumn)) {
     const keys = scratchName('keys');
@@ -194,7 +221,8 @@ interface LoadedClusters {
  * the rollup's first (the months are numbered from it), is too big to keep its clusters in a
  * temporary table, or cannot be read per cluster refills it whole.
  */
-async function clustersOf(exec: Exec, engine: Store['engine'], s: StoredRollup, affecting: readonly LoadedTable[], shared: Map<string, Promise<LoadedClusters | null>>, scratch: string[]): Promise<Refresh> {
+async function clustersOf(exec: Exec, engine: Store['engine'], s: StoredRollup, affecting: readonly LoadedTable[], looks: LoadLooks, scratch: string[]): Promise<Refresh> {
+  const shared = looks.clusters;
   const source = s.timeSource;
   const layout = s.layout;
   const column = layout?.clusterColumn;
@@ -208,10 +236,15 @@ async function clustersOf(exec: Exec, engine: Store['engine'], s: StoredRollup, 
   if (!clusters) return { kind: 'all' };
   const before = readingInstead(s.sql, source.table, clusters.rows);
   if (!before) return { kind: 'all' };
-  const moments = scratchName('moments');
-  await exec(tempTable(engine, moments, momentsFillSql({ sql: before, timeColumn: s.timeColumn }, layout)), s.params);
-  scratch.push(moments);
-  return { kind: 'clusters', before: moments, clusterRows: clusters.stored };
+  const family = looks.families.get(s.name) ?? { key: s.name, dimensions: layout.dimensions };
+  const at = `${family.key}|${clusters.rows}`;
+  let moments = looks.befores.get(at);
+  if (!moments) {
+    const name = scratchName('moments');
+    scratch.push(name);
+    looks.befores.set(at, (moments = exec(tempTable(engine, name, momentsFillSql({ sql: before, timeColumn: s.timeColumn }, { ...layout, dimensions: family.dimensions })), s.params).then(() => name)));
+  }
+  return { kind: 'clusters', before: `(${momentsSummedSql(await moments, layout.dimensions, layout.measures.length)}) AS moments_before`, clusterRows: clusters.stored, family };
 }
 
 /** The clusters a load touches and their stored rows before it writes; null when a load reaches a month before `first` or a table the rollups cannot follow per cluster. */
@@ -398,7 +431,16 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
       // The plan read the "before" moments the same way: reading every row here would add all clusters again.
       const rowsSql = readingInstead(stored.sql, stored.timeSource.table, after);
       if (!rowsSql) throw new InternalError(`rollup ${stored.name}: its statement does not read ${stored.timeSource.table} once`);
-      layout = await replaceClusters(exec, stored.table, storedSource(stored), layout, refresh.before, rowsSql, after, (name, select) => tempTable(engine, name, select));
+      // The family's moments after the load, by all its dimensions: read once for its members.
+      const at = `${refresh.family.key}|${after}`;
+      let moments = copies.get(at);
+      if (!moments) {
+        moments = scratchName('moments_after');
+        await exec(tempTable(engine, moments, momentsFillSql({ sql: rowsSql, timeColumn: stored.timeColumn }, { ...layout, dimensions: refresh.family.dimensions })), stored.params);
+        copies.set(at, moments);
+      }
+      const afterSql = `(${momentsSummedSql(moments, layout.dimensions, layout.measures.length)}) AS moments_after`;
+      layout = await replaceClusters(exec, stored.table, storedSource(stored), layout, refresh.before, afterSql, after, (name, select) => tempTable(engine, name, select));
     } else if (refresh.kind === 'attributes' && layout) {
       await rewriteAttributes(exec, stored.table, layout, refresh.keys);
     } else if (refresh.kind === 'months' && layout) {
