@@ -182,6 +182,32 @@ cube('Offers', {
       timeDimension: offeredAt,
       granularity: 'month',
     },
+    // Rollups of moments: per group and pair of months, the sums of products of the customers'
+    // counts and where customers start or resume — what a customer-clustered interval needs, in a
+    // table that does not grow with the customers (a few hundred rows per group; the read adds up
+    // a few of them). A dimension of an offer (type, channel, name, campaign) must be grouped by
+    // or fixed to one value, so each breakdown has its own; a customer's attributes may be summed
+    // over. Rollups of moments with the same dimensions of the offer are one family: built and
+    // maintained from one pass over the rows.
+    momentsTotal: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [], timeDimension: offeredAt, granularity: 'month' },
+    momentsBySize: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [Customers.accountSize], timeDimension: offeredAt, granularity: 'month' },
+    momentsByStage: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [Customers.lifecycleStage], timeDimension: offeredAt, granularity: 'month' },
+    momentsByEngagement: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [Customers.engagementTier], timeDimension: offeredAt, granularity: 'month' },
+    momentsByIndustry: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [Customers.industry], timeDimension: offeredAt, granularity: 'month' },
+    momentsByRegion: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [Customers.region], timeDimension: offeredAt, granularity: 'month' },
+    momentsByPlan: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [Customers.plan], timeDimension: offeredAt, granularity: 'month' },
+    // The same per offer type: the breakdowns and the headline with the offer type fixed (upsells only).
+    momentsByType: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType], timeDimension: offeredAt, granularity: 'month' },
+    momentsByTypeSize: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, Customers.accountSize], timeDimension: offeredAt, granularity: 'month' },
+    momentsByTypeStage: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, Customers.lifecycleStage], timeDimension: offeredAt, granularity: 'month' },
+    momentsByTypeEngagement: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, Customers.engagementTier], timeDimension: offeredAt, granularity: 'month' },
+    momentsByTypeIndustry: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, Customers.industry], timeDimension: offeredAt, granularity: 'month' },
+    momentsByTypeRegion: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, Customers.region], timeDimension: offeredAt, granularity: 'month' },
+    momentsByTypePlan: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, Customers.plan], timeDimension: offeredAt, granularity: 'month' },
+    // The breakdowns by the offer's other dimensions (each its own family).
+    momentsByChannel: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [channel], timeDimension: offeredAt, granularity: 'month' },
+    momentsByOffer: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerName], timeDimension: offeredAt, granularity: 'month' },
+    momentsByCampaign: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [campaign], timeDimension: offeredAt, granularity: 'month' },
     // The two customer attributes the dashboard's breakdowns leave to insights and the API: apart,
     // so the segments rollup does not grow fifteen-fold (a few thousand rows here).
     regions: {

@@ -53,7 +53,7 @@ export function matchClustered(plan: QueryPlan, keys: readonly Selection[], mome
   // per cluster adds a few columns per month of the range, a rollup of moments a few per row (and
   // reads none for a range without months).
   const cost = (m: ClusteredMatch) => m.use.stored.rows * (m.layout.moments ? Math.min(1, m.periods.length) : Math.max(1, m.periods.length));
-  const matches = results.filter((r): r is ClusteredMatch => 'use' in r).sort((a, b) => Number(a.regroup) - Number(b.regroup) || cost(a) - cost(b));
+  const matches = results.filter((r): r is ClusteredMatch => 'use' in r).sort((a, b) => Number(a.regroup) - Number(b.regroup) || cost(a) - cost(b) || a.use.stored.rows - b.use.stored.rows);
   return matches[0] ?? { reason: results.map((r) => ('reason' in r ? r.reason : '')).join('; ') };
 }
 

@@ -1,7 +1,7 @@
 import { InternalError } from '../core/errors.js';
 import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, SqlValue } from '../store/store.js';
-import { HI, LO, momentsColumns, momentsFillSql } from './moments.js';
+import { HI, LO, momentsColumns, momentsFillSql, momentsOfSetSql } from './moments.js';
 import { readingInstead } from './reading-instead.js';
 import type { ClusterLayout } from './registry.js';
 
@@ -175,20 +175,11 @@ export async function fillClustered(exec: Exec, table: string, source: Clustered
 /** The moments of a family by all its members' dimensions (temporary, while its members are filled). */
 const FAMILY_MOMENTS = 'uprate_rollup_moments_family';
 
-/** A rollup of moments summed from moments by more dimensions (those it drops have one value per cluster). */
-export function momentsSummedSql(from: string, dimensions: readonly string[], measures: number): string {
-  const id = sqlIdentifier;
-  const keys = [...dimensions, HI, LO].map(id);
-  const columns = momentsColumns(measures).map(id);
-  return `SELECT ${[...keys, ...columns.map((c) => `CAST(sum(${c}) AS BIGINT) AS ${c}`)].join(', ')} FROM ${from} GROUP BY ${keys.join(', ')}`;
-}
-
 /**
  * Fills the rollups of moments of one family (the same statement: definition.ts
- * `familyDimensions`) from one pass over the rows, inside the caller's transaction: the moments by
- * every member's dimensions together, then each member's table summed from them over the
- * dimensions it does not keep — exact, as moments add up over clusters and the dimensions summed
- * over have one value per cluster. Answers each member's layout and rows, in order.
+ * `familyDimensions`) from one pass over the rows, inside the caller's transaction: the clusters'
+ * pairs of months are formed once and summed by each member's dimensions (grouping sets), then
+ * each member's table is its set's rows. Answers each member's layout and rows, in order.
  */
 export async function fillMomentsFamily(exec: Exec, members: readonly { readonly table: string; readonly source: ClusteredSource }[], temp: (name: string, select: string) => string): Promise<{ readonly layout: ClusterLayout; readonly rows: number }[]> {
   const first = members[0];
@@ -196,12 +187,13 @@ export async function fillMomentsFamily(exec: Exec, members: readonly { readonly
   // The time table's months and bounds: the same for every member.
   const layout = await layoutFor(exec, first.source);
   const dimensions = [...new Set(members.flatMap((m) => m.source.dimensions))];
-  await exec(temp(FAMILY_MOMENTS, momentsFillSql(first.source, { ...layout, dimensions })), first.source.params);
+  const perCluster = [...new Set(members.flatMap((m) => m.source.perCluster))];
+  await exec(temp(FAMILY_MOMENTS, momentsFillSql(first.source, { ...layout, dimensions, perCluster }, members.map((m) => m.source.dimensions))), first.source.params);
   const out = [];
   for (const m of members) {
     const t = sqlIdentifier(m.table);
     await exec(`DROP TABLE IF EXISTS ${t}`);
-    await exec(`CREATE TABLE ${t} AS ${momentsSummedSql(FAMILY_MOMENTS, m.source.dimensions, layout.measures.length)}`);
+    await exec(`CREATE TABLE ${t} AS ${momentsOfSetSql(FAMILY_MOMENTS, dimensions, m.source.dimensions, layout.measures.length)}`);
     const [count] = await exec(`SELECT count(*) AS n FROM ${t}`);
     out.push({ layout: { ...layout, dimensions: m.source.dimensions, perCluster: m.source.perCluster, attributes: m.source.attributes ?? null }, rows: Number(count?.['n'] ?? 0) });
   }

@@ -1,8 +1,8 @@
 import { InternalError } from '../core/errors.js';
 import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, Store } from '../store/store.js';
-import { addMonths, asIso, fillClustered, momentsSummedSql, refillMonths, replaceClusters, rewriteAttributes, storedSource, timestampSql, widened } from './clustered.js';
-import { momentsFillSql } from './moments.js';
+import { addMonths, asIso, fillClustered, refillMonths, replaceClusters, rewriteAttributes, storedSource, timestampSql, widened } from './clustered.js';
+import { momentsFillSql, momentsOfSetSql } from './moments.js';
 import { readingInstead } from './reading-instead.js';
 import { hasRegistryTable, registryIn, versionIn, type StoredRollup } from './registry.js';
 
@@ -54,19 +54,26 @@ type Refresh =
 interface MomentsFamily {
   readonly key: string;
   readonly dimensions: readonly string[];
+  /** Those with one value per cluster. */
+  readonly perCluster: readonly string[];
+  /** Each member's dimensions. */
+  readonly sets: readonly (readonly string[])[];
 }
 
 /** Each stored rollup of moments' family (the stored rollups only: the model is not at hand during a load). */
 function momentsFamilies(stored: readonly StoredRollup[]): Map<string, MomentsFamily> {
   const keyOf = (s: StoredRollup) => JSON.stringify([s.sql, s.params, s.timeColumn, s.timeSource, s.layout?.cluster, s.layout?.measures, s.layout?.periods[0]]);
-  const dims = new Map<string, string[]>();
+  const families = new Map<string, { key: string; dimensions: string[]; perCluster: string[]; sets: (readonly string[])[] }>();
   for (const s of stored) {
     if (!s.layout?.moments) continue;
-    const all = dims.get(keyOf(s)) ?? [];
-    for (const d of s.layout.dimensions) if (!all.includes(d)) all.push(d);
-    dims.set(keyOf(s), all);
+    const key = keyOf(s);
+    const family = families.get(key) ?? { key, dimensions: [], perCluster: [], sets: [] };
+    family.sets.push(s.layout.dimensions);
+    for (const d of s.layout.dimensions) if (!family.dimensions.includes(d)) family.dimensions.push(d);
+    for (const d of s.layout.perCluster ?? []) if (!family.perCluster.includes(d)) family.perCluster.push(d);
+    families.set(key, family);
   }
-  return new Map(stored.flatMap((s) => (s.layout?.moments ? [[s.name, { key: keyOf(s), dimensions: dims.get(keyOf(s)) ?? [] }] as const] : [])));
+  return new Map(stored.flatMap((s) => { const f = families.get(keyOf(s)); return s.layout?.moments && f ? [[s.name, f] as const] : []; }));
 }
 
 /** A load's rows as the table will store them, kept in a temporary table for the length of the load's transaction. */
@@ -236,15 +243,15 @@ async function clustersOf(exec: Exec, engine: Store['engine'], s: StoredRollup, 
   if (!clusters) return { kind: 'all' };
   const before = readingInstead(s.sql, source.table, clusters.rows);
   if (!before) return { kind: 'all' };
-  const family = looks.families.get(s.name) ?? { key: s.name, dimensions: layout.dimensions };
+  const family = looks.families.get(s.name) ?? { key: s.name, dimensions: layout.dimensions, perCluster: layout.perCluster ?? [], sets: [layout.dimensions] };
   const at = `${family.key}|${clusters.rows}`;
   let moments = looks.befores.get(at);
   if (!moments) {
     const name = scratchName('moments');
     scratch.push(name);
-    looks.befores.set(at, (moments = exec(tempTable(engine, name, momentsFillSql({ sql: before, timeColumn: s.timeColumn }, { ...layout, dimensions: family.dimensions })), s.params).then(() => name)));
+    looks.befores.set(at, (moments = exec(tempTable(engine, name, momentsFillSql({ sql: before, timeColumn: s.timeColumn }, { ...layout, dimensions: family.dimensions, perCluster: family.perCluster }, family.sets)), s.params).then(() => name)));
   }
-  return { kind: 'clusters', before: `(${momentsSummedSql(await moments, layout.dimensions, layout.measures.length)}) AS moments_before`, clusterRows: clusters.stored, family };
+  return { kind: 'clusters', before: `(${momentsOfSetSql(await moments, family.dimensions, layout.dimensions, layout.measures.length)}) AS moments_before`, clusterRows: clusters.stored, family };
 }
 
 /** The clusters a load touches and their stored rows before it writes; null when a load reaches a month before `first` or a table the rollups cannot follow per cluster. */
@@ -436,10 +443,10 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
       let moments = copies.get(at);
       if (!moments) {
         moments = scratchName('moments_after');
-        await exec(tempTable(engine, moments, momentsFillSql({ sql: rowsSql, timeColumn: stored.timeColumn }, { ...layout, dimensions: refresh.family.dimensions })), stored.params);
+        await exec(tempTable(engine, moments, momentsFillSql({ sql: rowsSql, timeColumn: stored.timeColumn }, { ...layout, dimensions: refresh.family.dimensions, perCluster: refresh.family.perCluster }, refresh.family.sets)), stored.params);
         copies.set(at, moments);
       }
-      const afterSql = `(${momentsSummedSql(moments, layout.dimensions, layout.measures.length)}) AS moments_after`;
+      const afterSql = `(${momentsOfSetSql(moments, refresh.family.dimensions, layout.dimensions, layout.measures.length)}) AS moments_after`;
       layout = await replaceClusters(exec, stored.table, storedSource(stored), layout, refresh.before, afterSql, after, (name, select) => tempTable(engine, name, select));
     } else if (refresh.kind === 'attributes' && layout) {
       await rewriteAttributes(exec, stored.table, layout, refresh.keys);

@@ -64,7 +64,7 @@ export interface MomentsSource {
  * of a cluster's row with its earlier rows of the same group, and, through the previous month a
  * cluster had rows (or counts above 0) in the group, where it resumed.
  */
-export function momentsFillSql(source: MomentsSource, layout: ClusterLayout): string {
+export function momentsFillSql(source: MomentsSource, layout: ClusterLayout, sets?: readonly (readonly string[])[]): string {
   const id = sqlIdentifier;
   const first = layout.periods[0];
   const dims = layout.dimensions.map(id);
@@ -76,8 +76,12 @@ export function momentsFillSql(source: MomentsSource, layout: ClusterLayout): st
   const part = (keys: readonly string[], values: Readonly<Record<string, string>>, from: string, where = '') =>
     `SELECT ${[...keys, ...columns.map((c) => `${values[c] ?? '0'} AS ${id(c)}`)].join(', ')} FROM ${from}${where ? ` WHERE ${where}` : ''}`;
   const own = (alias: string) => [...dims.map((d) => `${alias}.${d}`), `${alias}.${HI}`];
+  // A cluster's rows are told apart by the dimensions that split it; the others (a customer's
+  // attributes) have one value per cluster, so matching on them too would only cost time.
+  const perCluster = new Set(layout.perCluster ?? []);
+  const splitting = [cluster, ...layout.dimensions.filter((d) => !perCluster.has(d)).map(id)];
   // The previous month the cluster had rows (or a count above 0) in the group; -1: none.
-  const previous = `coalesce(lag(${HI}) OVER (PARTITION BY ${[cluster, ...dims].join(', ')} ORDER BY ${HI}), -1)`;
+  const previous = `coalesce(lag(${HI}) OVER (PARTITION BY ${splitting.join(', ')} ORDER BY ${HI}), -1)`;
   const diagonal = part([...own('p'), `p.${HI}`], Object.fromEntries(measures.map((m, k) => [sumColumn(k), `p.${m}`])), 'per_month p');
   // A cluster's row with each of its rows in the group up to the same month (itself included): the
   // same NULL-safe key without a non-hashable join condition (a cluster or dimension may be NULL).
@@ -88,17 +92,41 @@ export function momentsFillSql(source: MomentsSource, layout: ClusterLayout): st
       const [a, b] = [measures[i] ?? '', measures[j] ?? ''];
       return [productColumn(i, j), `CASE WHEN x.${HI} = y.${HI} THEN x.${a} * y.${b} ELSE x.${a} * y.${b} + x.${b} * y.${a} END`];
     })),
-    `per_month x JOIN per_month y ON ${[cluster, ...dims].map(same).join(' AND ')} AND y.${HI} <= x.${HI}`,
+    `per_month x JOIN per_month y ON ${splitting.map(same).join(' AND ')} AND y.${HI} <= x.${HI}`,
   );
   const starts = part([...dims, HI, previous], { [STARTS]: '1' }, 'per_month');
   const positive = measures.map((m, k) => part([...dims, HI, previous], { [positiveColumn(k)]: '1' }, 'per_month', `${m} > 0`));
   const keys = [...dims, id(HI), id(LO)];
   const period = id(source.timeColumn);
+  // Several groupings at once (a family's members): each set of dimensions with its months, told apart by GROUPING().
+  const grouped = sets && dims.length > 0;
+  const groupBy = grouped ? `GROUPING SETS (${uniqueSets(sets).map((set) => `(${[...set.map(id), id(HI), id(LO)].join(', ')})`).join(', ')})` : keys.join(', ');
   return [
     `WITH per_month AS MATERIALIZED (SELECT ${[cluster, ...dims, `${monthNumber(`s.${period}`, first ?? '1970-01-01T00:00:00.000Z')} AS ${id(HI)}`, ...measures].join(', ')} FROM (${source.sql}) AS s WHERE s.${period} IS NOT NULL)`,
     // BIGINT, not the engines' wider sum types (DuckDB's 128-bit HUGEINT, PostgreSQL's numeric): several times faster to add up at query time.
-    `SELECT ${[...keys, ...columns.map((c) => `CAST(sum(${id(c)}) AS BIGINT) AS ${id(c)}`)].join(', ')}`,
+    `SELECT ${[...keys, ...columns.map((c) => `CAST(sum(${id(c)}) AS BIGINT) AS ${id(c)}`), ...(grouped ? [`GROUPING(${dims.join(', ')}) AS ${SET}`] : [])].join(', ')}`,
     `FROM (${[diagonal, products, starts, ...positive].map((p) => `(${p})`).join(' UNION ALL ')}) AS parts (${[...dims, id(HI), id(LO), ...columns.map(id)].join(', ')})`,
-    `GROUP BY ${keys.join(', ')}`,
+    `GROUP BY ${groupBy}`,
   ].join('\n');
+}
+
+/** Which grouping set a row of a fill by several sets belongs to (`GROUPING()` of the fill's dimensions). */
+const SET = 'uprate_set';
+
+const uniqueSets = (sets: readonly (readonly string[])[]): (readonly string[])[] => {
+  const seen = new Map<string, readonly string[]>();
+  for (const set of sets) seen.set(JSON.stringify([...set].sort()), set);
+  return [...seen.values()];
+};
+
+/**
+ * The rows of one set of dimensions in a fill by several (`momentsFillSql` with `sets`, over
+ * `dimensions`): GROUPING() sets a dimension's bit (the first the highest) when the set leaves it out.
+ */
+export function momentsOfSetSql(from: string, dimensions: readonly string[], set: readonly string[], measures: number): string {
+  const id = sqlIdentifier;
+  const columns = [...set, HI, LO, ...momentsColumns(measures)].map(id).join(', ');
+  if (dimensions.length === 0) return `SELECT ${columns} FROM ${from}`;
+  const mask = dimensions.reduce((m, d) => m * 2 + (set.includes(d) ? 0 : 1), 0);
+  return `SELECT ${columns} FROM ${from} WHERE ${SET} = ${mask}`;
 }
