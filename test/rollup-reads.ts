@@ -8,13 +8,25 @@ import { join } from 'node:path';
 import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
 import type { Store } from '../src/store/index.js';
 
-/** The shipped model in `dir`, with `declared` (rollups, ending in a comma) before its own in offers.js. */
-export async function modelWithRollups(dir: string, declared: string): Promise<Model> {
+/**
+ * The shipped model in `dir`, with `declared` (rollups, ending in a comma) before its own in
+ * offers.js; `withoutMoments`: the shipped rollups of moments left out (each is one line), for a
+ * test of what the others serve.
+ */
+export async function modelWithRollups(dir: string, declared: string, options: { readonly withoutMoments?: boolean } = {}): Promise<Model> {
   const shipped = shippedModelDir();
   mkdirSync(dir);
   for (const name of readdirSync(shipped)) {
-    const text = readFileSync(join(shipped, name), 'utf8');
-    writeFileSync(join(dir, name), name === 'offers.js' ? text.replace('preAggregations: {', `preAggregations: {\n    ${declared}`) : text);
+    let text = readFileSync(join(shipped, name), 'utf8');
+    if (name === 'offers.js') {
+      if (options.withoutMoments) {
+        const without = text.replace(/^ *moments\w+: \{ type: 'rollup', clusteredBy: customerId, moments: true,.*\n/gm, '');
+        if (without === text) throw new Error('the shipped model declares no rollup of moments on a line of its own');
+        text = without;
+      }
+      text = text.replace('preAggregations: {', `preAggregations: {\n    ${declared}`);
+    }
+    writeFileSync(join(dir, name), text);
   }
   return loadModel(dir);
 }

@@ -102,6 +102,7 @@ const READS: { name: string; query: CubeQuery; servedBy: string | null; now?: Da
   { name: 'by industry', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Customers.industry'], timeDimensions: range('2024-07-01', '2025-06-30') }, servedBy: BY_INDUSTRY },
   { name: 'by industry, one stage (two attributes no rollup of moments holds together)', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Customers.industry'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [{ member: 'Customers.lifecycleStage', operator: 'equals', values: ['adoption'] }] }, servedBy: PER_CUSTOMER },
   { name: 'months with no data', query: { measures: ['Offers.count', 'Offers.accepted'], timeDimensions: range('2030-01-01', '2030-03-31') }, servedBy: TOTAL },
+  { name: 'months with no data, per month', query: { measures: ['Offers.count', 'Offers.accepted'], timeDimensions: range('2030-01-01', '2030-03-31', 'month') }, servedBy: TOTAL },
   { name: 'months with no data, by account size', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Customers.accountSize'], timeDimensions: range('2030-01-01', '2030-03-31') }, servedBy: BY_SIZE },
   { name: 'a range that cuts a month', query: { measures: MEASURES, timeDimensions: range('2025-01-15', '2025-06-30'), filters: [asOf(NOW)] }, servedBy: null },
   { name: 'a clock before the data ends (an as-of in the past)', query: { measures: MEASURES, timeDimensions: range('2024-07-01', '2025-03-31'), filters: [asOf(new Date('2025-04-10T00:00:00Z'))] }, servedBy: null, now: new Date('2025-04-10T00:00:00Z') },
@@ -193,7 +194,7 @@ for (const engine of ['duckdb', 'postgres'] as const) {
     /** A rollup table's rows as sorted text (the order of rows is no part of a table). */
     const tableRows = async (table: string) => (await store.query(`SELECT * FROM ${table}`)).map((r) => JSON.stringify(Object.entries(r).sort(), (_, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))).sort();
 
-    test('a family built together (one pass over the rows, grouped by each member's dimensions) equals each member built alone from the rows', async () => {
+    test('a family built together (one pass over the rows, grouped by each member’s dimensions) equals each member built alone from the rows', async () => {
       const family = ['Offers.momentsTotal', 'Offers.momentsBySizeRegion', 'Offers.momentsByStage'];
       const tables = [TOTAL, BY_SIZE_REGION, BY_STAGE];
       await buildRollups(store, model, family);

@@ -240,7 +240,8 @@ function momentsReadSql(plan: QueryPlan, keys: readonly Selection[], moments: Cl
   const clusters = cell(STARTS, resumed);
   const columns: SelectColumn[] = [
     ...dimensions.map((k) => ({ expr: id(dimensionColumn(k.member.path)), alias: k.alias })),
-    ...(time ? [{ expr: raw(`CASE ${HI} ${periods.map((i) => `WHEN ${i} THEN ${timestampSql(layout.periods[i] ?? '')}`).join(' ')} END`), alias: time.alias }] : []),
+    // No months in the range: no rows either (below), but the column must still parse.
+    ...(time ? [{ expr: raw(periods.length === 0 ? 'CAST(NULL AS TIMESTAMP)' : `CASE ${HI} ${periods.map((i) => `WHEN ${i} THEN ${timestampSql(layout.periods[i] ?? '')}`).join(' ')} END`), alias: time.alias }] : []),
     ...plan.measures.map((m, i) => ({ expr: match.stored.includes(m) ? cell(sumColumn(index(m.member.path)), diagonal) : raw('NULL'), alias: aliases.sum(i) })),
     { expr: clusters, alias: aliases.clusters },
     ...moments.products.map(([a, b], i) => ({ expr: cell(productColumn(index(a), index(b)), inside), alias: aliases.product(i) })),
