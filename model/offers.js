@@ -146,8 +146,8 @@ cube('Offers', {
   // store's own engine, built by `uprate rollups build` and refreshed by every ingest in the same
   // commit. A query reads a rollup only where its answer is exactly the rows' answer: periods
   // settled at the query's clock (a conversion window after they ended) come from the rollup, the
-  // rest from the rows. Ratios are computed from the summed parts; distinct customers and the
-  // customer-clustered intervals are read from the rows.
+  // rest from the rows. Ratios are computed from the summed parts; distinct customers are read
+  // from the rows, the customer-clustered intervals from the rollups by customer and of moments below.
   preAggregations: {
     // The KPI, the trend and the offer leaderboard: offers' own columns, no join.
     daily: {
