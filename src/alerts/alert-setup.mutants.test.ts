@@ -203,3 +203,18 @@ test('a binding with problems: only they are reported, the rules are not checked
   assert.equal(p.length, 1, p.join('\n'));
   assert.match(p[0] ?? '', /^\(defaults\): kpi: alert rules count with the KPI binding: kpi\.pending: Offers\.nope is not a member of the model/);
 });
+
+test('a fault inside the semantic layer (not an UprateError) is thrown as it is, not reported as a problem of the rule', () => {
+  // The shipped model with the Offers cube's source unreadable: every default rule's count query
+  // reads it (the KPI's members are Offers'), and reading it throws a plain TypeError — a bug of
+  // the query code, say, rather than something the config got wrong.
+  const offers = model.cubes.get('Offers');
+  assert.ok(offers);
+  const broken = Object.defineProperty({ ...offers }, 'source', {
+    get() {
+      throw new TypeError('a fault inside the semantic layer');
+    },
+  });
+  const faulty: Model = { ...model, cubes: new Map([...model.cubes].map(([name, cube]) => [name, name === 'Offers' ? broken : cube])) };
+  assert.throws(() => alertSetup(config({}), faulty), (e: unknown) => e instanceof TypeError && e.message === 'a fault inside the semantic layer');
+});

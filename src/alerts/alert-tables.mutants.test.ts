@@ -198,3 +198,25 @@ test('the store is asked for its own tables as "alert history": a read-only stor
     await store.close();
   }
 });
+
+test('only an UprateError coded READ_ONLY means state is not kept: another UprateError (DB_ERROR), or a plain error that merely carries code READ_ONLY, is thrown and state stays kept', async () => {
+  const store = await DuckDbStore.open(':memory:');
+  try {
+    const { UprateError } = await import('../core/errors.js');
+    const refusing = (error: Error) => {
+      const spied = Object.create(store) as DuckDbStore;
+      spied.ensureOwnTables = async () => {
+        throw error;
+      };
+      return spied;
+    };
+    const dbError = refusing(new UprateError('DB_ERROR', 'the catalog is locked'));
+    await assert.rejects(ensureAlertTables(dbError), (e: unknown) => e instanceof UprateError && e.code === 'DB_ERROR' && e.message === 'the catalog is locked');
+    assert.equal(keepsAlertState(dbError), true);
+    const coded = refusing(Object.assign(new Error('not one of ours'), { code: 'READ_ONLY' }));
+    await assert.rejects(ensureAlertTables(coded), /^Error: not one of ours$/);
+    assert.equal(keepsAlertState(coded), true);
+  } finally {
+    await store.close();
+  }
+});

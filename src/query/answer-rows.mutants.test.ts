@@ -139,3 +139,15 @@ test('summary errors: a member the query does not select, grouping by a measure,
     internal('a summary condition compares Offers.count with NaN'),
   );
 });
+
+test('a dialect whose hashPrefix does not use its argument exactly once (twice, or never) is refused as an internal error naming the dialect', async () => {
+  const { InternalError } = await import('../core/errors.js');
+  const sampled = { ...OPTIONS, sample: { member: 'Offers.customerId', fraction: 0.05 } };
+  for (const hashPrefix of [(sql: string) => `md5(${sql}) || md5(${sql})`, () => `md5('x')`]) {
+    const broken = { ...duckdbDialect, hashPrefix };
+    assert.throws(
+      () => prepareRows(model, { dimensions: ['Offers.customerId'], measures: ['Offers.count'] }, sampled, broken),
+      (e: unknown) => e instanceof InternalError && e.message === 'duckdb: hashPrefix must use its argument exactly once',
+    );
+  }
+});

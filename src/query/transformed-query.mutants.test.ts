@@ -11,7 +11,7 @@ import { compileModel, loadModel, shippedModelDir, type Model } from '../model/i
 import { duckdbDialect } from '../sql/index.js';
 import { allAccess } from './access.js';
 import { dryRun } from './index.js';
-import { minGranularity, type TransformedQuery } from './transformed-query.js';
+import { granularityFor, minGranularity, type TransformedQuery } from './transformed-query.js';
 
 const NOW = new Date('2025-07-15T00:00:00Z');
 let shipped: Model;
@@ -134,7 +134,7 @@ test('a time dimension reaching two owned members keeps its own name; one reachi
   assert.deepEqual(t.ownedTimeDimensionsWithRollupGranularity, [['A.firstAt', 'day']]);
 });
 
-test('single-value equals: a selected dimension stays 1 under an equals of two values; an unselected one with two values, an or group, or another operator give null', () => {
+test('single-value equals: a selected dimension stays 1 under an equals of two values; an unselected one with two values (alone or beside a selected one), an or group, or another operator give null', () => {
   const single = (query: Record<string, unknown>) => transformed(shipped, { measures: ['Offers.count'], ...query }).filterDimensionsSingleValueEqual;
   const two = { member: 'Offers.channel', operator: 'equals', values: ['email', 'sales'] };
   // Selected: Cube counts it 1 and takes the smaller count.
@@ -148,6 +148,8 @@ test('single-value equals: a selected dimension stays 1 under an equals of two v
   assert.equal(single({ filters: [{ and: [one('Offers.channel', 'email'), { or: [one('Offers.offerType', 'upsell'), one('Offers.offerType', 'cross_sell')] }] }] }), null);
   assert.equal(single({ filters: [{ and: [one('Offers.channel', 'email'), { member: 'Offers.offerType', operator: 'notEquals', values: ['upsell'] }] }] }), null);
   assert.equal(single({ filters: [{ or: [one('Offers.channel', 'email')] }] }), null);
+  // A selected dimension (1) beside an unselected one with two values (2): not every count is 1 → null.
+  assert.equal(single({ dimensions: ['Offers.channel'], filters: [{ ...two, member: 'Offers.offerType', values: ['upsell', 'cross_sell'] }] }), null);
   // No filters: the selected dimensions alone.
   assert.deepEqual(single({ dimensions: ['Offers.channel'] }), { 'Offers.channel': 1 });
 });
@@ -166,4 +168,74 @@ test('filters within the selected dimensions, and time dimensions all with a gra
   // The or group's members count: offerType is not selected.
   assert.equal(u.allFiltersWithinSelectedDimensions, false);
   assert.deepEqual(u.sortedDimensions, ['Offers.channel', 'Offers.offerType']);
+});
+
+test('granularityFor: a wall time is midnight only when its hours, minutes, seconds and milliseconds are all 0; an hour start needs 0 seconds and milliseconds, a minute start 0 milliseconds', () => {
+  const wall = (s: string) => Date.parse(`${s}Z`);
+  // 2025-01-07 is a Tuesday (2025-01-01 was a Wednesday): at 00:00:00.000 it starts a day, not a week.
+  assert.equal(granularityFor(wall('2025-01-07T00:00:00.000')), 'day');
+  // Hour 0 but minutes, seconds or milliseconds left: not midnight; the finest part not 0 names the unit.
+  assert.equal(granularityFor(wall('2025-01-07T00:30:00.000')), 'minute');
+  assert.equal(granularityFor(wall('2025-01-07T00:00:10.000')), 'second');
+  assert.equal(granularityFor(wall('2025-01-07T00:00:00.500')), 'second');
+  // Minute 0 of hour 5 with seconds, or milliseconds, left: a second, not an hour.
+  assert.equal(granularityFor(wall('2025-01-07T05:00:10.000')), 'second');
+  assert.equal(granularityFor(wall('2025-01-07T05:00:00.500')), 'second');
+  // Second 0 of 05:30 with milliseconds left: a second, not a minute.
+  assert.equal(granularityFor(wall('2025-01-07T05:30:00.500')), 'second');
+});
+
+test('dimensions sorted by name whatever order the query lists them in; a member reached twice through other members is owned once, one whose SQL names nothing, or names its cube beside other members, is owned; a number measure aggregating inline is its own leaf, of type number', () => {
+  const { model, problems } = compileModel([
+    {
+      file: 'b.js',
+      text: `cube('B', { sql_table: 'b',
+        measures: {
+          c: { type: 'count' },
+          inl: { type: 'number', sql: \`SUM(\${CUBE}.x) / COUNT(*)\` },
+        },
+        dimensions: {
+          id: { sql: \`\${CUBE}.id\`, type: 'string', primary_key: true },
+          x: { sql: \`\${CUBE}.x\`, type: 'number' },
+          at: { sql: \`\${CUBE}.at\`, type: 'time' },
+          d1: { sql: \`\${x} + 1\`, type: 'number' },
+          d2: { sql: \`\${x} * 2\`, type: 'number' },
+          both: { sql: \`\${d1} + \${d2}\`, type: 'number' },
+          one: { sql: '1', type: 'number' },
+          mixed: { sql: \`\${CUBE}.x + \${one}\`, type: 'number' },
+        } });`,
+    },
+  ]);
+  assert.ok(model, JSON.stringify(problems));
+  // Listed x, at: by name at, x — in sortedDimensions and, both owned (${CUBE} columns), in ownedDimensions.
+  const t = transformed(model, { measures: ['B.c'], dimensions: ['B.x', 'B.at'] });
+  assert.deepEqual(t.sortedDimensions, ['B.at', 'B.x']);
+  assert.deepEqual(t.ownedDimensions, ['B.at', 'B.x']);
+  // both = d1 + d2, each computed from x: both, d1 and d2 refer to members only (not owned); x is
+  // reached twice (through d1 and through d2) and owned: the one owned member is B.x, once.
+  const u = transformed(model, { measures: ['B.c'], dimensions: ['B.both'] });
+  assert.deepEqual(u.sortedDimensions, ['B.both']);
+  assert.deepEqual(u.ownedDimensions, ['B.x']);
+  // one is the constant 1: SQL naming nothing at all is the cube's own (Cube's ownedByCube: no references).
+  assert.deepEqual(transformed(model, { measures: ['B.c'], dimensions: ['B.one'] }).ownedDimensions, ['B.one']);
+  // mixed = ${CUBE}.x + ${one}: one column of its own cube is enough to be owned (some reference is the cube,
+  // not every one); it reaches one, owned too: both listed.
+  assert.deepEqual(transformed(model, { measures: ['B.c'], dimensions: ['B.mixed'] }).ownedDimensions, ['B.mixed', 'B.one']);
+  // inl aggregates its columns itself (SUM, COUNT): not split into other measures, its leaf is itself,
+  // Cube's type name for it is `number`, which Cube does not roll up again.
+  const v = transformed(model, { measures: ['B.inl'] });
+  assert.deepEqual(v.measureToLeafMeasures, { 'B.inl': [{ measure: 'B.inl', additive: false, type: 'number' }] });
+  assert.deepEqual(v.leafMeasures, ['B.inl']);
+});
+
+test('a query without measures (dimensions only): no measures, no leaves, and additive (every measure of none is)', () => {
+  // Cube's normalised query has no measures key then; the transformed query lists none.
+  const t = transformed(shipped, { dimensions: ['Offers.channel'] });
+  assert.deepEqual(t.measures, []);
+  assert.deepEqual(t.leafMeasures, []);
+  assert.deepEqual(t.measureToLeafMeasures, {});
+  assert.equal(t.isAdditive, true);
+  assert.equal(t.leafMeasureAdditive, true);
+  assert.equal(t.hasMultipliedMeasures, false);
+  assert.deepEqual(t.sortedDimensions, ['Offers.channel']);
 });
