@@ -15,7 +15,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SCOPED, scopeOf, lane } from '../stryker.config.mjs';
+import { Instrumenter } from '@stryker-mutator/instrumenter';
+import strykerConfig, { SCOPED, scopeOf, lane } from '../stryker.config.mjs';
 import * as statsNotes from './mutation-notes/stats.mjs';
 import * as sqlNotes from './mutation-notes/sql.mjs';
 import * as queryNotes from './mutation-notes/query.mjs';
@@ -219,8 +220,46 @@ function earlierLines(folder) {
   };
 }
 
-function writeReport() {
+/** Stryker's instrumenter, silent: only asked how many mutants a file has. */
+const quiet = Object.fromEntries(['trace', 'debug', 'info', 'warn', 'error', 'fatal'].flatMap((l) => [[l, () => {}], [`is${l[0].toUpperCase()}${l.slice(1)}Enabled`, () => false]]));
+
+/**
+ * The scoped source files no run has results for that Stryker finds nothing to mutate in (types
+ * and re-exports only): its own instrumenter, with the config's mutator options, makes no mutant
+ * of them, so a run would have nothing to report. They count as measured, "(no mutants)".
+ * @param {string[]} paths repository-relative
+ */
+async function withoutMutants(paths) {
+  const instrumenter = new Instrumenter(/** @type {any} */ (quiet));
+  /** @type {Set<string>} */
+  const none = new Set();
+  for (const path of paths) {
+    try {
+      const { mutants } = await instrumenter.instrument([{ name: path, content: readFileSync(join(root, path), 'utf8'), mutate: true }], {
+        plugins: null,
+        excludedMutations: [],
+        ...(strykerConfig.mutator ?? {}),
+        ignorers: [],
+        noHeader: false,
+      });
+      if (mutants.length === 0) none.add(path);
+    } catch {
+      // A file the instrumenter cannot parse is not known to be free of mutants: not measured.
+    }
+  }
+  return none;
+}
+
+async function writeReport() {
   const { files, runs } = readReports();
+  /** A folder's source files (not tests), repository-relative. @param {string} folder */
+  const sourcesOf = (folder) =>
+    existsSync(join(root, folder))
+      ? readdirSync(join(root, folder), { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts')).map((n) => join(folder, n))
+      : [];
+  // Files with saved outcomes but no mutants in them, and unmeasured files Stryker finds none in.
+  const noMutants = new Set([...files.entries()].filter(([, r]) => r.mutants.length === 0).map(([f]) => f));
+  for (const f of await withoutMutants(SCOPED.flatMap(sourcesOf).filter((f) => !files.has(f)))) noMutants.add(f);
   /** @type {string[]} */
   const keptMeasured = [];
   const lines = [
@@ -240,9 +279,8 @@ function writeReport() {
   const survivors = [];
   for (const folder of SCOPED) {
     const inFolder = [...files.entries()].filter(([f]) => f.startsWith(`${folder}/`)).sort(([a], [b]) => (a < b ? -1 : 1));
-    const sources = existsSync(join(root, folder))
-      ? readdirSync(join(root, folder), { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts')).length
-      : 0;
+    const sources = sourcesOf(folder).length;
+    const empty = [...noMutants].filter((f) => f.startsWith(`${folder}/`) && !files.has(f)).length;
     const target = TARGET[folder] ?? DEFAULT_TARGET;
     const run = runs.get(folder.replace(/^src\//, ''));
     if (inFolder.length === 0) {
@@ -275,13 +313,13 @@ function writeReport() {
     const valid = detected + n.survived + n.noCoverage;
     const longest = run ? Math.max(run.seconds, ...(run.runs ?? []).map((r) => r.seconds)) : 0;
     const time = run ? `last ${duration(run.seconds)}${longest > run.seconds ? `, longest ${duration(longest)}` : ''} (${run.finished.slice(0, 10)})` : '';
-    lines.push(`| ${folder} | ${inFolder.length} of ${sources} | ${n.all} | ${n.killed} | ${n.timeout} | ${n.survived} | ${n.noCoverage} | ${n.equivalent} | ${pct(detected, valid)} | ${pct(detected, valid - n.equivalent)} | ${target}% | ${time} |`);
+    lines.push(`| ${folder} | ${inFolder.length + empty} of ${sources} | ${n.all} | ${n.killed} | ${n.timeout} | ${n.survived} | ${n.noCoverage} | ${n.equivalent} | ${pct(detected, valid)} | ${pct(detected, valid - n.equivalent)} | ${target}% | ${time} |`);
   }
-  const measured = SCOPED.map((folder) => [folder, [...files.keys()].filter((f) => f.startsWith(`${folder}/`)).sort()]).filter(([, list]) => list.length > 0);
+  const measured = SCOPED.map((folder) => [folder, [...new Set([...files.keys(), ...noMutants])].filter((f) => f.startsWith(`${folder}/`)).sort()]).filter(([, list]) => list.length > 0);
   if (measured.length > 0 || keptMeasured.length > 0) {
-    lines.push('', 'Files measured (a folder measured on part of its files is a sample: the rest were not run):');
+    lines.push('', 'Files measured (a folder measured on part of its files is a sample: the rest were not run; "(no mutants)": types and re-exports only, in which Stryker\'s instrumenter makes no mutant):');
     const listed = new Map(keptMeasured.map((l) => [l.slice(2, l.indexOf(':')), l]));
-    for (const [folder, list] of measured) listed.set(String(folder), `- ${folder}: ${list.map((f) => f.slice(folder.length + 1)).join(', ')}`);
+    for (const [folder, list] of measured) listed.set(String(folder), `- ${folder}: ${list.map((f) => `${f.slice(folder.length + 1)}${noMutants.has(f) ? ' (no mutants)' : ''}`).join(', ')}`);
     for (const folder of SCOPED) if (listed.has(folder)) lines.push(String(listed.get(folder)));
   }
   lines.push('', 'Run time: the last run of that folder, and the longest of its recent runs (a first run; an incremental run reuses the results of unchanged code and tests).');
@@ -308,10 +346,10 @@ if (mode === 'run') {
   let status = 0;
   if (mutateGlobs(args).length > 0) status = stryker(args);
   else for (const folder of SCOPED) status = stryker([...args, '--mutate', `${folder}/**/*.ts`]) || status;
-  writeReport();
+  await writeReport();
   process.exit(status);
 } else if (mode === undefined) {
-  writeReport();
+  await writeReport();
 } else {
   console.error('usage: node scripts/mutation-report.mjs [run [stryker options]]');
   process.exit(2);

@@ -221,3 +221,91 @@ test('buildReport: an aborted caller stops the report', async () => {
     await store.close();
   }
 });
+
+test('buildReport: the caller\'s limits reach the reads, not only the period count (maxMembers)', async () => {
+  const store = await fixture();
+  try {
+    // The total alone asks for offers, accepted, pending and revenue: four members, more than a
+    // limit of 2, which the read refuses before running; the default 64 lets it through.
+    await assert.rejects(buildReport(store, local, { asOf, limits: { ...DEFAULT_LIMITS, maxMembers: 2 } }), (e: unknown) => {
+      assert.ok(e instanceof UprateError, String(e));
+      assert.equal(e.code, 'QUERY_TOO_LARGE', e.message);
+      assert.match(e.message + (e.hint ?? ''), /maxMembers/);
+      return true;
+    });
+    assert.equal((await buildReport(store, local, { asOf })).total.offers, 5);
+  } finally {
+    await store.close();
+  }
+});
+
+test('buildReport: an offer type under a binding with no offer-type dimension is a BAD_ARGUMENT at --offer-type', async () => {
+  const store = await fixture();
+  try {
+    const model = await loadModel(shippedModelDir());
+    const binding = { ...bindKpi(model, undefined), offerType: null };
+    await assert.rejects(buildReport(store, local, { asOf, model, binding, offerType: 'upsell' }), refused('BAD_ARGUMENT', '--offer-type', /names no offer-type dimension/));
+  } finally {
+    await store.close();
+  }
+});
+
+test('buildReport: each segment\'s row carries its own revenue of accepted offers', async () => {
+  const store = await fixture();
+  try {
+    // smb (c1): o1 100 and o4 20 accepted within 30 days (o2's 50 came after 40 days); enterprise
+    // (c2): o3 declined, o5 still open — no revenue. The total, 120, is report.test.ts's.
+    const r = await buildReport(store, local, { by: ['account_size'], asOf });
+    assert.deepEqual(r.rows.map((x) => [x.segment.account_size, x.revenue]), [['enterprise', 0], ['smb', 120]]);
+  } finally {
+    await store.close();
+  }
+});
+
+test('buildReport: a grain with a start after every offer has no periods: no rows, an open end', async () => {
+  const store = await fixture();
+  try {
+    // From June 1 on (as of April 1) there are no offers: no last offer to end the range on.
+    const r = await buildReport(store, local, { grain: 'month', asOf, from: new Date('2025-06-01T00:00:00Z') });
+    assert.deepEqual([r.from, r.to, r.rows.length, r.total.offers], ['2025-06-01T00:00:00.000Z', null, 0, 0]);
+  } finally {
+    await store.close();
+  }
+});
+
+test('buildReport: segments are sorted by value, whatever period they first appear in', async () => {
+  // 40 offer names, the last in sort order offered first: n39 in January 2025, n38 in February …
+  // n00 in April 2028. Each period's rows list the 40 names in order n00 … n39.
+  const store = await DuckDbStore.open(':memory:');
+  try {
+    await store.run(`INSERT INTO customers (customer_id, account_size, engagement_score, region) VALUES ('c1', 'smb', 20, 'emea')`);
+    const values = Array.from({ length: 40 }, (_, i) => {
+      const month = new Date(Date.UTC(2025, i, 10, 9));
+      return `('o${i}', 'c1', '${month.toISOString().slice(0, 19).replace('T', ' ')}', 'upsell', 'n${String(39 - i).padStart(2, '0')}', NULL, '${month.toISOString().slice(0, 10)} 12:00:00', NULL)`;
+    });
+    await store.run(`INSERT INTO offers (offer_id, customer_id, offered_at, offer_type, offer_name, accepted_at, declined_at, revenue) VALUES ${values.join(', ')}`);
+    const r = await buildReport(store, local, { grain: 'month', by: ['offer_name'], asOf: new Date('2029-01-01T00:00:00Z') });
+    const sorted = Array.from({ length: 40 }, (_, i) => `n${String(i).padStart(2, '0')}`);
+    assert.equal(r.rows.length, 40 * 40);
+    assert.deepEqual(r.rows.slice(0, 40).map((x) => x.segment.offer_name), sorted);
+    assert.deepEqual(r.rows.slice(-40).map((x) => x.segment.offer_name), sorted);
+  } finally {
+    await store.close();
+  }
+});
+
+test('buildReport: segments are ordered by their key\'s text, whatever order the engine answers in', async () => {
+  // The key is the JSON of the values: a quote is escaped (`["a\"b"]`), and the backslash (0x5C)
+  // sorts after # (0x23), so a#b comes first; the engine, comparing the values, answers a"b first.
+  const store = await DuckDbStore.open(':memory:');
+  try {
+    await store.run(`INSERT INTO customers (customer_id, account_size, engagement_score, region) VALUES ('c1', 'smb', 20, 'emea')`);
+    await store.run(`INSERT INTO offers (offer_id, customer_id, offered_at, offer_type, offer_name, accepted_at, declined_at, revenue) VALUES
+      ('o1', 'c1', '2025-01-10 09:00:00', 'upsell', 'a"b', NULL, '2025-01-11 09:00:00', NULL),
+      ('o2', 'c1', '2025-01-12 09:00:00', 'upsell', 'a#b', NULL, '2025-01-13 09:00:00', NULL)`);
+    const r = await buildReport(store, local, { by: ['offer_name'], asOf });
+    assert.deepEqual(r.rows.map((x) => x.segment.offer_name), ['a#b', 'a"b']);
+  } finally {
+    await store.close();
+  }
+});

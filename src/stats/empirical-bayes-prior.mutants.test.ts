@@ -100,3 +100,36 @@ test('fitBetaPrior: groups that vary exactly as binomial noise (ρ = 0) get the 
   const prior = fitBetaPrior([{ k: 3, n: 8 }, { k: 5, n: 8 }]);
   assert.deepEqual([prior.mean, prior.strength, prior.fallback], [0.5, 10_000, 'groups vary no more than binomial noise: prior strength set to its maximum']);
 });
+
+test('fitBetaPrior MLE with a pooled rate within 2⁻⁵³ of 1: the optimum, as for the mirrored rate near 0', () => {
+  // 2⁵² offers all accepted and 2⁵² less one declined: the pooled rate 1 − 2⁻⁵³ once made the
+  // search's start round to a mean of 1 (beta 0, every vertex infinite), and the start came back
+  // (beta ≈ 2e-12). scipy (betaln, minimize_scalar bounded to 1e-12) on the negative log-likelihood
+  // −Σ [log C(n, k) + betaln(k + α, n − k + β) − betaln(α, β)] at α + β = 10 000 (the likelihood
+  // still rises with the strength: 5.065 at 1 000, 4.983 at 10 000, 4.893 at 100 000) puts the
+  // optimum at β = 0.018633463367 (value 4.98279), against 26.83 at β = 2.2e-12.
+  const N = 2 ** 52;
+  const fit = fitBetaPrior([{ k: N, n: N }, { k: N - 1, n: N }], { method: 'mle' });
+  assert.equal(fit.strength, 10_000);
+  assert.equal(fit.fallback, 'the likelihood keeps rising with prior strength (no extra-binomial spread): strength set to its maximum');
+  assertClose(fit.beta, 0.018633463367076067, 'beta', 1e-5);
+  // The mirror image (one accepted of 2⁵², none of the other 2⁵²) has the same optimum with α and β swapped.
+  assertClose(fitBetaPrior([{ k: 0, n: N }, { k: 1, n: N }], { method: 'mle' }).alpha, 0.018633463367076067, 'mirrored alpha', 1e-5);
+});
+
+test('fitBetaPrior MLE where rounding stops the search short of the maximum strength: never passed off as an estimate', () => {
+  // 0 of 7 and 1 of 6 vary less than binomial noise: the likelihood rises with the strength all
+  // the way (scipy, the mean optimised at each strength: −log L = 1.7573 at 100, 1.7361 at 1 000,
+  // 1.73394 at 10 000, 1.733705 at 10⁶, towards the binomial limit 1.7337024 at p̂ = 1/13), so the
+  // maximum likelihood lies at maxStrength. With maxStrength 10⁹ the log-likelihood changes by
+  // less than its rounding near 10⁸, where Nelder–Mead runs out of iterations: the fit must say
+  // it stopped (or that it reached the maximum), never give an interior strength as converged.
+  const fit = fitBetaPrior([{ k: 0, n: 7 }, { k: 1, n: 6 }], { method: 'mle', maxStrength: 1e9 });
+  assert.ok(
+    fit.fallback === 'the optimiser stopped before converging' ||
+      fit.fallback === 'the likelihood keeps rising with prior strength (no extra-binomial spread): strength set to its maximum',
+    String(fit.fallback),
+  );
+  assert.ok(fit.strength <= 1e9);
+  assertClose(fit.mean, 1 / 13, 'mean', 1e-3);
+});

@@ -112,7 +112,9 @@ function mleFit(
     const mean = 1 / (1 + Math.exp(-(x[0] ?? 0)));
     const s = Math.exp(Math.min(x[1] ?? 0, logMax));
     const a = mean * s;
-    const b = (1 - mean) * s;
+    // Not (1 − mean)·s: a pooled rate within 2⁻⁵³ of 1 starts at a mean that rounds to 1, which
+    // would make b 0 and the whole start infinite; 1/(1 + e^x) keeps b's own precision.
+    const b = s / (1 + Math.exp(x[0] ?? 0));
     if (!(a > 0 && b > 0)) return Infinity;
     let ll = 0;
     for (const g of rows) ll += betaln(g.k + a, g.n - g.k + b) - betaln(a, b);

@@ -100,3 +100,13 @@ test('nelderMead: converged means every vertex within the tolerance of the best 
 test('nelderMead: no coordinates, nothing to move: the start, unconverged', () => {
   assert.deepEqual(nelderMead(() => 7, []), { x: [], value: 7, iterations: 0, converged: false });
 });
+
+test('nelderMead: expansion doubles the step while it keeps improving, so the simplex travels far in few iterations', () => {
+  // (x − 1000)² from 0, step 0.5, by hand: simplex {0, 0.5}; each iteration reflects the worst
+  // vertex through the best and, the reflection beating the best, expands twice as far, which
+  // beats the reflection: {0.5, 1.5}, {1.5, 3.5}, {3.5, 7.5}, … the best after i iterations is
+  // 2^i − 0.5. After 8: 255.5, valued 744.5² = 554280.25. (Reflecting only, it would have crept
+  // 0.5 a step, to 4.5.)
+  const far = (x: readonly number[]) => ((x[0] ?? 0) - 1000) ** 2;
+  assert.deepEqual(nelderMead(far, [0], { maxIterations: 8 }), { x: [255.5], value: 554280.25, iterations: 8, converged: false });
+});

@@ -231,3 +231,101 @@ test('fitBinomialGlm: the IRLS stopping rule (β still within 1e-11, or the devi
   const big = fitBinomialGlm(rates.map((p, t) => ({ k: Math.round(1e6 * p), n: 1e6, x: [1, t] })));
   assert.equal(big?.iterations, 4);
 });
+
+test('fitBinomialGlm, intercept only, rates above ½ and rows of 0 % and 100 %: the pooled rate, and each deviance term by hand', () => {
+  // 0, 10, 10 and 5 of 10: the intercept-only MLE is the pooled rate μ = 25/40 = 5/8, β = log(5/3)
+  // (above 0: the logistic's upper branch). Deviance 2Σ[k log(k/(nμ)) + (n − k) log((n − k)/(n(1 − μ)))]
+  // with 0·log 0 = 0: 2[10 log(8/3) + 2·10 log(8/5) + 5 log 0.8 + 5 log(4/3)] = 39.0621154414397.
+  // Pearson X² = Σ (k − nμ)²/(nμ(1 − μ)), nμ = 6.25, nμ(1 − μ) = 2.34375: (39.0625 + 2·14.0625 + 1.5625)/2.34375 = 88/3.
+  // SE = 1/√(Σ nμ(1 − μ)) = 1/√9.375.
+  const fit = fitBinomialGlm([{ k: 0, n: 10, x: [1] }, { k: 10, n: 10, x: [1] }, { k: 10, n: 10, x: [1] }, { k: 5, n: 10, x: [1] }]);
+  assert.ok(fit);
+  assertClose(fit.params[0], Math.log(5 / 3), 'β', 1e-12);
+  for (const m of fit.fitted) assertClose(m, 5 / 8, 'μ', 1e-12);
+  assertClose(fit.deviance, 2 * (10 * Math.log(8 / 3) + 20 * Math.log(8 / 5) + 5 * Math.log(0.8) + 5 * Math.log(4 / 3)), 'deviance', 1e-12);
+  assertClose(fit.pearsonChi2, 88 / 3, 'Pearson X²', 1e-12);
+  assertClose(fit.standardErrors[0], 1 / Math.sqrt(9.375), 'SE', 1e-12);
+  assert.equal(fit.dfResid, 3);
+});
+
+test('fitBinomialGlm: a coefficient that is 0 at every step (a covariate with no effect, by symmetry) does not stop the fit before the others settle', () => {
+  // Intercept, x1 (group) and x2 = ±1 with the same 1 of 10 and 5 of 10 on either sign: x2's
+  // coefficient is exactly 0 from the first step, and the group terms are the saturated fit,
+  // β0 = logit(0.1) = log(1/9), β1 = logit(0.5) − logit(0.1) = log 9.
+  const fit = fitBinomialGlm([
+    { k: 1, n: 10, x: [1, 0, -1] },
+    { k: 1, n: 10, x: [1, 0, 1] },
+    { k: 5, n: 10, x: [1, 1, -1] },
+    { k: 5, n: 10, x: [1, 1, 1] },
+  ]);
+  assert.ok(fit);
+  assertClose(fit.params[0], Math.log(1 / 9), 'β0', 1e-12);
+  assertClose(fit.params[1], Math.log(9), 'β1', 1e-12);
+  assert.equal(fit.params[2], 0);
+  assertClose(fit.fitted[0], 0.1, 'μ of the first group', 1e-12);
+});
+
+test('fitBinomialGlm: a group with no accepted offers sends its coefficient off to −∞; the fit stops when the deviance stops changing, long before 100 steps', () => {
+  // 5 of 10 in group 0, 0 of 10 in group 1: β1 has no finite MLE and IRLS lowers it by about 1
+  // a step, while the deviance, 2·10·(−log(1 − μ₁)) ≈ 20μ₁, shrinks by a factor e a step. It
+  // changes by less than 1e-14 once 20μ₁(1 − 1/e) < 1e-14, μ₁ ≈ 8e-16, β1 ≈ log μ₁ ≈ −35: some 35
+  // steps. Group 0 keeps its own rate, ½.
+  const fit = fitBinomialGlm([{ k: 5, n: 10, x: [1, 0] }, { k: 0, n: 10, x: [1, 1] }]);
+  assert.ok(fit);
+  assert.ok(fit.iterations > 25 && fit.iterations < 45, `iterations ${fit.iterations}`);
+  assert.ok((fit.params[1] ?? 0) < -30 && (fit.params[1] ?? 0) > -40, `β1 ${fit.params[1]}`);
+  assertClose(fit.fitted[0], 0.5, 'μ of group 0', 1e-12);
+  assert.ok(fit.deviance < 1e-12);
+});
+
+test('fitBinomialGlm: β\'s tolerance grows with its size, 1e-11·(1 + |β|): a slope of 6,663 (periods 1e-5 apart) still stops after 4 steps', () => {
+  // The six periods of 10⁶ offers above with the period coded 0, 1e-5, … 5e-5: the same fit, the
+  // slope 10⁵ times larger. The numpy re-implementation of the documented rule: β moves by 1.3e3
+  // and 6.9e3 times its tolerance at step 3 and by 4.7e-5 and 5.5e-5 times it at step 4, so it
+  // stops there (the deviance still changes by 30 times its own tolerance). A tolerance of
+  // 1e-11/(1 + |β|) instead would be 2.4e3 times exceeded by the slope at step 4.
+  const rates = [0.2, 0.21, 0.23, 0.22, 0.25, 0.26];
+  const fit = fitBinomialGlm(rates.map((p, t) => ({ k: Math.round(1e6 * p), n: 1e6, x: [1, t / 1e5] })));
+  assert.ok(fit);
+  assert.equal(fit.iterations, 4);
+  assertClose(fit.params[1], 6662.507416195169, 'slope', 1e-9);
+});
+
+test('fitBinomialGlm: a fitted rate that rounds to exactly 1 or 0 at the last step is no fit (its Pearson term would be 0/0)', () => {
+  // 2 of 10 at x = 0 and 5 of 10 at x = 1 fix β = (logit 0.2, logit 0.5 − logit 0.2) = (−ln 4, ln 4);
+  // a third row of one offer far out on x adds a weight below 1e-16. Its η = ln 4·(x − 1):
+  // at x = 27.5 that is 53 ln 2, where 1/(1 + e^−η) = 1/(1 + 2⁻⁵³) rounds to exactly 1; at
+  // x = −536.5 it is −1075 ln 2, where e^η = 2⁻¹⁰⁷⁵ is half the smallest double and rounds to 0.
+  // Just past those points (by 8.5e-12 and 5.2e-10, the middle of the ranges where IRLS comes
+  // from inside (0, 1) and only its last step lands on the edge) the fitted rate is exactly 1 or 0.
+  const rows = (x: number, k: number) => [{ k: 2, n: 10, x: [1, 0] }, { k: 5, n: 10, x: [1, 1] }, { k, n: 1, x: [1, x] }];
+  assert.equal(fitBinomialGlm(rows(27.5000000000085, 1)), null);
+  assert.equal(fitBinomialGlm(rows(-536.5000000005214, 0)), null);
+  // Nearer in, the same rows fit, with a finite Pearson X².
+  for (const [x, k] of [[27, 1], [-536, 0]] as const) {
+    const fit = fitBinomialGlm(rows(x, k));
+    assert.ok(fit && Number.isFinite(fit.pearsonChi2), `x = ${x}`);
+    assertClose(fit.params[1], Math.log(4), 'β1', 1e-9);
+  }
+});
+
+test('seasonalTrend: with no grain the period starts are not read at all (not even checked)', () => {
+  // Without a grain there are no season terms, so a start that is not a date does no harm.
+  const r = seasonalTrend([{ k: 1, n: 10, start: 'soon' }, { k: 2, n: 10, start: 'later' }, { k: 3, n: 10 }], { grain: null });
+  assert.equal(r.periods, 3);
+  assert.equal(r.seasonal, false);
+});
+
+test('seasonalTrend: 24 months with one start missing get no month terms: the plain model', () => {
+  // Two full years of months, enough for month-of-year terms, but the 13th period has no start:
+  // every period's month is needed, so the plain model is fitted.
+  const periods = Array.from({ length: 24 }, (_, i) => ({
+    k: 10 + (i % 5),
+    n: 100,
+    ...(i === 12 ? {} : { start: `${2023 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01` }),
+  }));
+  const r = seasonalTrend(periods, { grain: 'month' });
+  assert.equal(r.seasonal, false);
+  assert.equal(r.seasonTerms, 0);
+  assert.equal(r.model, 'quasi-binomial GLM');
+});
