@@ -75,6 +75,8 @@ function edgeCases(now: Date): { name: string; query: CubeQuery; access?: Access
     { name: 'by month, range ending on the settled edge', query: { measures: rate, timeDimensions: [{ ...month, dateRange: ['2024-11-15', at(settled).slice(0, 10)] }] } },
     { name: 'a range inside the open window', query: { measures: rate, timeDimensions: [{ ...month, dateRange: [at(settled - 3 * DAY).slice(0, 10), at(now.getTime()).slice(0, 10)] }] } },
     { name: 'instants that cut days', query: { measures: rate, filters: [{ member: 'Offers.offeredAt', operator: 'afterDate', values: ['2024-10-03T13:14:15.000'] }, { member: 'Offers.offeredAt', operator: 'beforeOrOnDate', values: ['2025-03-09T07:00:00.000'] }] } },
+    { name: 'instants compared with gte and lt (the projection reads days so)', query: { measures: rate, timeDimensions: [{ dimension: 'Offers.offeredAt', granularity: 'day', dateRange: ['2024-09-01', '2025-02-10'] }], filters: [{ member: 'Offers.offeredAt', operator: 'gte', values: ['2024-09-03T13:14:15.000'] }, { member: 'Offers.offeredAt', operator: 'lt', values: ['2025-02-09T07:00:00.000'] }] } },
+    { name: 'instants compared with gt and lte on the last millisecond of a day', query: { measures: rate, dimensions: ['Customers.accountSize'], filters: [{ member: 'Offers.offeredAt', operator: 'gt', values: ['2024-10-31T23:59:59.999'] }, { member: 'Offers.offeredAt', operator: 'lte', values: ['2025-01-31T23:59:59.999'] }] } },
     { name: 'by quarter and year', query: { measures: rate, timeDimensions: [{ dimension: 'Offers.offeredAt', granularity: 'quarter' }, { dimension: 'Offers.offeredAt', granularity: 'year' }] } },
     { name: 'by size and month', query: { measures: rate, dimensions: ['Customers.accountSize'], timeDimensions: [month], order: [['Offers.offeredAt', 'asc'], ['Customers.accountSize', 'asc']] } },
     { name: 'by industry × engagement, filtered on channel (OR with NULL)', query: { measures: rate, dimensions: ['Customers.industry', 'Customers.engagementTier'], filters: [{ or: [{ member: 'Offers.channel', operator: 'equals', values: ['email'] }, { member: 'Offers.channel', operator: 'notSet' }] }] } },
@@ -279,6 +281,27 @@ for (const { engine, skip } of engines) {
       assert.deepEqual(counted.results[0]?.data, rows.results[0]?.data);
       const miss = await answerQuery(await open(), model, { measures: ['Offers.customersOffered'] }, { now: NOW, access: allAccess('local') });
       assert.match(miss.results[0]?.rollup && 'reason' in miss.results[0].rollup ? miss.results[0].rollup.reason : '', /does not store Offers\.customersOffered/);
+    });
+
+    test('comparisons with the time member (gt, gte, lt, lte) are ranges of whole periods too', async () => {
+      const read = async (filters: CubeQuery['filters']) => {
+        const answer = await answerQuery(await open(), model, { measures: ['Offers.count', 'Offers.accepted'], timeDimensions: [{ dimension: 'Offers.offeredAt', granularity: 'day' }], filters }, { now: NOW, access: allAccess('local') });
+        const report = answer.results[0]?.rollup;
+        assert.ok(report && 'periodsFrom' in report, JSON.stringify(report));
+        return report;
+      };
+      const t = 'Offers.offeredAt';
+      // Days from the first whole one after 13:14 to the last that ends by 07:00; both cut days from the rows.
+      const a = await read([{ member: t, operator: 'gte', values: ['2024-09-03T13:14:15.000'] }, { member: t, operator: 'lt', values: ['2025-02-09T07:00:00.000'] }]);
+      assert.deepEqual([a.used, a.periodsFrom, a.periodsTo, a.readsRows], ['Offers.daily', '2024-09-04T00:00:00.000Z', '2025-02-09T00:00:00.000Z', true]);
+      // Both at midnight: whole days only, nothing from the rows.
+      const b = await read([{ member: t, operator: 'gte', values: ['2024-09-03'] }, { member: t, operator: 'lt', values: ['2025-02-09'] }]);
+      assert.deepEqual([b.periodsFrom, b.periodsTo, b.readsRows], ['2024-09-03T00:00:00.000Z', '2025-02-09T00:00:00.000Z', false]);
+      // After the last millisecond of a day: a microsecond engine keeps rows later in that
+      // millisecond, after the instant and before the next day, so the rows are read too; up to
+      // and including an instant: the day holding it is not whole.
+      const c = await read([{ member: t, operator: 'gt', values: ['2024-10-31T23:59:59.999'] }, { member: t, operator: 'lte', values: ['2025-01-31T00:00:00.000'] }]);
+      assert.deepEqual([c.periodsFrom, c.periodsTo, c.readsRows], ['2024-11-01T00:00:00.000Z', '2025-01-31T00:00:00.000Z', true]);
     });
 
     test('a re-load that changes acceptances and moves offers keeps the rollups fresh and exact', async () => {
