@@ -26,7 +26,7 @@ import { planRefresh, type LoadedTable } from '../src/rollups/maintain.js';
 import { inTransaction } from '../src/rollups/transaction.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { locateServer, skipUnlessReady } from './engines.js';
-import { changedOffers, modelWithRollups, shiftedOffers, watching } from './rollup-reads.js';
+import { changedOffers, modelWithRollups, shiftDays, shiftedOffers, watching } from './rollup-reads.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'uprate-rollups-moments-'));
 const isolation = `uprate_rollups_moments_${process.pid}`;
@@ -234,6 +234,40 @@ for (const engine of ['duckdb', 'postgres'] as const) {
         cells[channel] = channels[(channels.indexOf(cells[channel] ?? '') + 1) % channels.length] ?? 'email';
         cells[customer] = customers[(customers.indexOf(cells[customer] ?? '') + n) % customers.length] ?? '';
       }), 'after offers given another channel and customer');
+    });
+
+    test('a load that changes offers of two months in the middle (moved 20 days, given another customer): those months\' moments read again, fresh and exact', async () => {
+      // Customers with offers in later months too: a change in a month moves the products of its
+      // pairs with every later month, and where the next month resumes.
+      const lines = readFileSync(files.offers, 'utf8').trimEnd().split('\n');
+      const header = (lines[0] ?? '').split(',');
+      const [at, customer] = [header.indexOf('offered_at'), header.indexOf('customer_id')];
+      const monthOf = (line: string) => (line.split(',')[at] ?? '').slice(0, 7);
+      const months = [...new Set(lines.slice(1).map(monthOf))].filter((m) => m !== '').sort();
+      const [a, b] = [months[Math.floor(months.length / 3)] ?? '', months[Math.floor(months.length / 2)] ?? ''];
+      const customers = [...new Set(lines.slice(1).map((line) => line.split(',')[customer] ?? ''))];
+      let n = 0;
+      const rows = lines
+        .slice(1)
+        .filter((line) => monthOf(line) === a || monthOf(line) === b)
+        .filter((_, i) => i % 2 === 0)
+        .map((line) => {
+          const cells = line.split(',');
+          if (monthOf(line) === a) {
+            for (const column of ['offered_at', 'accepted_at', 'declined_at']) {
+              const i = header.indexOf(column);
+              cells[i] = shiftDays(cells[i] ?? '', 20);
+            }
+          } else {
+            n += 1;
+            cells[customer] = customers[(customers.indexOf(cells[customer] ?? '') + n) % customers.length] ?? '';
+          }
+          return cells.join(',');
+        });
+      assert.ok(rows.length > 50, `${rows.length} offers changed in ${a} and ${b}`);
+      const file = join(dir, 'middle-months.csv');
+      writeFileSync(file, `${[lines[0], ...rows].join('\n')}\n`);
+      await loadedExact(file, `after offers of ${a} and ${b} changed`);
     });
 
     test('a load that moves offers 40 days earlier (some before the first month) refills them whole: fresh and exact', async () => {

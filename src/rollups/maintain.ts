@@ -44,7 +44,7 @@ type Refresh =
    * A rollup of moments: the loaded clusters' moments taken out as they were before the load
    * (`before`: a table of them) and put back as they are after it — moments add up over clusters.
    */
-  | { readonly kind: 'clusters'; readonly before: string; readonly clusterRows: string; readonly family: MomentsFamily };
+  | { readonly kind: 'clusters'; readonly before: string; readonly clusterRows: string; readonly family: MomentsFamily; readonly changed?: readonly number[] | undefined };
 
 /**
  * The rollups of moments reading the same statement (definition.ts `familyDimensions`) with the
@@ -217,9 +217,22 @@ async function monthsOf(exec: Exec, engine: Store['engine'], s: StoredRollup, af
 /** A copy of the stored rows of the clusters a load touches, before it writes (`rows`). */
 interface LoadedClusters {
   readonly rows: string;
-  /** Their rows in the store (after the write: what the load left). */
-  readonly stored: string;
+  /**
+   * Their rows as the load leaves them (read after the write): the copy taken before it without
+   * the rows the load replaces, and the load's own rows of those clusters — or, when a load does
+   * not say which columns it writes, the store's rows read again.
+   */
+  readonly after: string;
+  /**
+   * The months (UTC month starts, ISO) whose rows the load writes or replaces — the only months
+   * in which the clusters' counts change; null when that is not known (a load of customers
+   * changes the groups of all their months).
+   */
+  readonly months: readonly string[] | null;
 }
+
+/** More months than this changed: the moments are read whole (a condition per month costs more than it saves). */
+const MOST_CHANGED_MONTHS = 12;
 
 /**
  * What a load does to a rollup of moments: the clusters it touches — those its rows name, those
@@ -236,7 +249,9 @@ async function clustersOf(exec: Exec, engine: Store['engine'], s: StoredRollup, 
   const first = layout?.periods[0];
   if (!source || !layout || !column || first === undefined || affecting.some((l) => l.replace || l.rows === undefined || l.rows > MERGE_MAX_ROWS)) return { kind: 'all' };
   const attributes = layout.attributes ?? null;
-  const key = [source.table, source.column, column, attributes?.table ?? '', ...affecting.map((l) => `${l.table}:${l.key}`)].join('|');
+  // The attributes' table matters only to a load of it: a load of offers touches the same clusters for every rollup of moments.
+  const loadsAttributes = attributes !== null && affecting.some((l) => l.table.toLowerCase() === attributes.table);
+  const key = [source.table, source.column, column, loadsAttributes ? attributes.table : '', ...affecting.map((l) => `${l.table}:${l.key}`)].join('|');
   let found = shared.get(key);
   if (!found) shared.set(key, (found = loadedClusters(exec, engine, source, column, first, attributes, affecting, scratch)));
   const clusters = await found;
@@ -244,14 +259,15 @@ async function clustersOf(exec: Exec, engine: Store['engine'], s: StoredRollup, 
   const before = readingInstead(s.sql, source.table, clusters.rows);
   if (!before) return { kind: 'all' };
   const family = looks.families.get(s.name) ?? { key: s.name, dimensions: layout.dimensions, perCluster: layout.perCluster ?? [], sets: [layout.dimensions] };
+  const changed = monthIndexes(clusters.months, first);
   const at = `${family.key}|${clusters.rows}`;
   let moments = looks.befores.get(at);
   if (!moments) {
     const name = scratchName('moments');
     scratch.push(name);
-    looks.befores.set(at, (moments = exec(tempTable(engine, name, momentsFillSql({ sql: before, timeColumn: s.timeColumn }, { ...layout, dimensions: family.dimensions, perCluster: family.perCluster }, family.sets)), s.params).then(() => name)));
+    looks.befores.set(at, (moments = exec(tempTable(engine, name, momentsFillSql({ sql: before, timeColumn: s.timeColumn }, { ...layout, dimensions: family.dimensions, perCluster: family.perCluster }, family.sets, changed)), s.params).then(() => name)));
   }
-  return { kind: 'clusters', before: `(${momentsOfSetSql(await moments, family.dimensions, layout.dimensions, layout.measures.length)}) AS moments_before`, clusterRows: clusters.stored, family };
+  return { kind: 'clusters', before: `(${momentsOfSetSql(await moments, family.dimensions, layout.dimensions, layout.measures.length)}) AS moments_before`, clusterRows: clusters.after, family, changed };
 }
 
 /** The clusters a load touches and their stored rows before it writes; null when a load reaches a month before `first` or a table the rollups cannot follow per cluster. */
@@ -291,7 +307,48 @@ async function loadedClusters(
   const rows = scratchName('cluster_rows');
   await exec(tempTable(engine, rows, `SELECT * FROM ${stored} AS theirs`));
   scratch.push(rows);
-  return { rows, stored };
+  const after = afterTheLoad(rows, keys, k, source.table, affecting);
+  return { rows, after: after ?? `SELECT * FROM ${stored} AS theirs`, months: after ? await changedMonths(exec, rows, source.column, affecting) : null };
+}
+
+/** The months of a load's rows and of the stored rows (in `before`, their clusters' copy) whose keys it writes. */
+async function changedMonths(exec: Exec, before: string, column: string, affecting: readonly LoadedTable[]): Promise<string[] | null> {
+  const [load] = affecting;
+  if (!load) return null;
+  const id = sqlIdentifier;
+  const t = id(column);
+  const key = id(load.key);
+  const found = await exec(
+    `SELECT DISTINCT ${truncate('month', `times.${t}`)} AS m FROM (SELECT ${t} FROM (${load.rowsSql}) AS written UNION ALL SELECT b.${t} FROM ${before} b WHERE b.${key} IN (SELECT ${key} FROM (${load.rowsSql}) AS keys)) AS times WHERE times.${t} IS NOT NULL`,
+  );
+  const months = found.map((r) => asIso(r['m'])).filter((m): m is string => m !== null);
+  return months.length <= MOST_CHANGED_MONTHS ? months : null;
+}
+
+/** Month starts as their numbers in a layout whose first month is `first` (as moments.ts numbers them). */
+const monthIndexes = (months: readonly string[] | null, first: string): number[] | undefined => {
+  if (!months) return undefined;
+  const number = (iso: string) => new Date(iso).getUTCFullYear() * 12 + new Date(iso).getUTCMonth();
+  return months.map((m) => number(m) - number(first));
+};
+
+/**
+ * The clusters' rows after the load without reading the table again: their copy from before it
+ * less the rows whose keys the load writes, and the load's rows of those clusters — what an
+ * upsert by key leaves. Null unless the load is of the time table alone, with its columns known
+ * (the copy's columns are the table's, in its order: the load's rows are read in that order too).
+ */
+function afterTheLoad(before: string, keys: string, k: string, table: string, affecting: readonly LoadedTable[]): string | null {
+  const [load, ...others] = affecting;
+  if (!load || others.length > 0 || load.table.toLowerCase() !== table || !load.columns?.length) return null;
+  const id = sqlIdentifier;
+  const columns = load.columns.map((c) => id(c)).join(', ');
+  const key = id(load.key);
+  const ofClusters = `(n.${k} IN (SELECT k FROM ${keys} WHERE k IS NOT NULL) OR (n.${k} IS NULL AND EXISTS (SELECT 1 FROM ${keys} WHERE k IS NULL)))`;
+  return (
+    `SELECT ${columns} FROM ${before} b WHERE NOT EXISTS (SELECT 1 FROM (${load.rowsSql}) AS written WHERE written.${key} = b.${key}) ` +
+    `UNION ALL SELECT ${columns} FROM (${load.rowsSql}) AS n WHERE ${ofClusters}`
+  );
 }
 
 /** {@link touchedPartitions}, once per time column, granularity and loads: rollups sharing them share one look at the input. */
@@ -432,7 +489,7 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
       let after = copies.get(refresh.clusterRows);
       if (!after) {
         after = scratchName('cluster_rows');
-        await exec(tempTable(engine, after, `SELECT * FROM ${refresh.clusterRows} AS theirs`));
+        await exec(tempTable(engine, after, refresh.clusterRows));
         copies.set(refresh.clusterRows, after);
       }
       // The plan read the "before" moments the same way: reading every row here would add all clusters again.
@@ -443,7 +500,7 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
       let moments = copies.get(at);
       if (!moments) {
         moments = scratchName('moments_after');
-        await exec(tempTable(engine, moments, momentsFillSql({ sql: rowsSql, timeColumn: stored.timeColumn }, { ...layout, dimensions: refresh.family.dimensions, perCluster: refresh.family.perCluster }, refresh.family.sets)), stored.params);
+        await exec(tempTable(engine, moments, momentsFillSql({ sql: rowsSql, timeColumn: stored.timeColumn }, { ...layout, dimensions: refresh.family.dimensions, perCluster: refresh.family.perCluster }, refresh.family.sets, refresh.changed)), stored.params);
         copies.set(at, moments);
       }
       const afterSql = `(${momentsOfSetSql(moments, refresh.family.dimensions, layout.dimensions, layout.measures.length)}) AS moments_after`;

@@ -64,7 +64,7 @@ export interface MomentsSource {
  * of a cluster's row with its earlier rows of the same group, and, through the previous month a
  * cluster had rows (or counts above 0) in the group, where it resumed.
  */
-export function momentsFillSql(source: MomentsSource, layout: ClusterLayout, sets?: readonly (readonly string[])[]): string {
+export function momentsFillSql(source: MomentsSource, layout: ClusterLayout, sets?: readonly (readonly string[])[], changed?: readonly number[]): string {
   const id = sqlIdentifier;
   const first = layout.periods[0];
   const dims = layout.dimensions.map(id);
@@ -82,7 +82,14 @@ export function momentsFillSql(source: MomentsSource, layout: ClusterLayout, set
   const splitting = [cluster, ...layout.dimensions.filter((d) => !perCluster.has(d)).map(id)];
   // The previous month the cluster had rows (or a count above 0) in the group; -1: none.
   const previous = `coalesce(lag(${HI}) OVER (PARTITION BY ${splitting.join(', ')} ORDER BY ${HI}), -1)`;
-  const diagonal = part([...own('p'), `p.${HI}`], Object.fromEntries(measures.map((m, k) => [sumColumn(k), `p.${m}`])), 'per_month p');
+  // Only the entries a change of the months `changed` can move (a load's clusters before and after it):
+  // a month's sums, the products of pairs with a changed month, and the resumptions at a after b
+  // with a changed month in [b, a] — the cluster's months between stay without rows, b and a keep theirs.
+  const list = changed?.join(', ');
+  const onDiagonal = list ? `p.${HI} IN (${list})` : '';
+  const inPair = list ? ` AND (x.${HI} IN (${list}) OR y.${HI} IN (${list}))` : '';
+  const spanning = (from: string, to: string) => (changed ?? []).map((m) => `(${from} <= ${m} AND ${to} >= ${m})`).join(' OR ');
+  const diagonal = part([...own('p'), `p.${HI}`], Object.fromEntries(measures.map((m, k) => [sumColumn(k), `p.${m}`])), 'per_month p', onDiagonal);
   // A cluster's row with each of its rows in the group up to the same month (itself included): the
   // same NULL-safe key without a non-hashable join condition (a cluster or dimension may be NULL).
   const same = (c: string) => `coalesce(CAST(x.${c} AS VARCHAR), '') = coalesce(CAST(y.${c} AS VARCHAR), '') AND (x.${c} IS NULL) = (y.${c} IS NULL)`;
@@ -92,10 +99,12 @@ export function momentsFillSql(source: MomentsSource, layout: ClusterLayout, set
       const [a, b] = [measures[i] ?? '', measures[j] ?? ''];
       return [productColumn(i, j), `CASE WHEN x.${HI} = y.${HI} THEN x.${a} * y.${b} ELSE x.${a} * y.${b} + x.${b} * y.${a} END`];
     })),
-    `per_month x JOIN per_month y ON ${splitting.map(same).join(' AND ')} AND y.${HI} <= x.${HI}`,
+    `per_month x JOIN per_month y ON ${splitting.map(same).join(' AND ')} AND y.${HI} <= x.${HI}${inPair}`,
   );
-  const starts = part([...dims, HI, previous], { [STARTS]: '1' }, 'per_month');
-  const positive = measures.map((m, k) => part([...dims, HI, previous], { [positiveColumn(k)]: '1' }, 'per_month', `${m} > 0`));
+  // The resumptions need every month of the cluster (lag), so they are kept only once found.
+  const resumed = (where: string) => (list ? `SELECT * FROM (${where}) AS resumptions WHERE ${spanning(id(LO), id(HI))}` : where);
+  const starts = resumed(part([...dims, HI, `${previous} AS ${id(LO)}`], { [STARTS]: '1' }, 'per_month'));
+  const positive = measures.map((m, k) => resumed(part([...dims, HI, `${previous} AS ${id(LO)}`], { [positiveColumn(k)]: '1' }, 'per_month', `${m} > 0`)));
   const keys = [...dims, id(HI), id(LO)];
   const period = id(source.timeColumn);
   // Several groupings at once (a family's members): each set of dimensions with its months, told apart by GROUPING().
