@@ -284,6 +284,15 @@ async function loadedClusters(
   const id = sqlIdentifier;
   const k = id(column);
   const parts: string[] = [];
+  // A load of the time table alone is read several times below (its earliest time, clusters,
+  // months, and its rows after the write): its rows, converted from the input once, kept for them.
+  const [only] = affecting;
+  if (affecting.length === 1 && only && only.table.toLowerCase() === source.table && only.columns?.length) {
+    const written = scratchName('written');
+    await exec(tempTable(engine, written, `SELECT ${only.columns.map((c) => id(c)).join(', ')} FROM (${only.rowsSql}) AS input`));
+    scratch.push(written);
+    affecting = [{ ...only, rowsSql: `SELECT * FROM ${written}` }];
+  }
   for (const l of affecting) {
     const table = l.table.toLowerCase();
     if (table === source.table) {
