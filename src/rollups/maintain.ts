@@ -1,10 +1,10 @@
 import { InternalError } from '../core/errors.js';
 import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, Store } from '../store/store.js';
-import { addMonths, asIso, fillClustered, refillMonths, replaceClusters, rewriteAttributes, storedSource, timestampSql, widened } from './clustered.js';
+import { addMonths, asIso, fillClustered, fillMomentsFamily, refillMonths, replaceClusters, rewriteAttributes, storedSource, timestampSql, widened } from './clustered.js';
 import { momentsFillSql, momentsOfSetSql } from './moments.js';
 import { readingInstead } from './reading-instead.js';
-import { hasRegistryTable, registryIn, versionIn, type StoredRollup } from './registry.js';
+import { hasRegistryTable, registryIn, versionIn, type ClusterLayout, type StoredRollup } from './registry.js';
 
 /** A table an ingest is writing: the checked rows (a SELECT), its key, and whether it replaces the table. */
 export interface LoadedTable {
@@ -487,12 +487,24 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
   if (plan.rollups.length === 0) return;
   const version = await versionIn(exec, engine);
   const copies = new Map<string, string>();
+  // Rollups of moments of one family refilled whole are filled together, as a build fills them.
+  const families = momentsFamilies(plan.rollups.map((r) => r.stored));
+  const refilled = new Map<string, ClusterLayout>();
   for (const { stored, refresh } of plan.rollups) {
     const table = sqlIdentifier(stored.table);
     const period = sqlIdentifier(stored.timeColumn);
     let layout = stored.layout;
     if (refresh.kind === 'all' && layout) {
-      layout = (await fillClustered(exec, stored.table, storedSource(stored))).layout;
+      const family = layout.moments ? families.get(stored.name) : undefined;
+      const members = family ? plan.rollups.filter((r) => r.refresh.kind === 'all' && families.get(r.stored.name)?.key === family.key) : [];
+      if (members.length > 1 && !refilled.has(stored.name)) {
+        const filled = await fillMomentsFamily(exec, members.map((r) => ({ table: r.stored.table, source: storedSource(r.stored) })), (name, select) => tempTable(engine, name, select));
+        members.forEach((r, i) => {
+          const done = filled[i];
+          if (done) refilled.set(r.stored.name, done.layout);
+        });
+      }
+      layout = refilled.get(stored.name) ?? (await fillClustered(exec, stored.table, storedSource(stored))).layout;
     } else if (refresh.kind === 'clusters' && layout && stored.timeSource) {
       // The clusters' rows as the load left them, copied once for every rollup of moments over them.
       let after = copies.get(refresh.clusterRows);
