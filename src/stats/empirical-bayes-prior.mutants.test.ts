@@ -133,3 +133,53 @@ test('fitBetaPrior MLE where rounding stops the search short of the maximum stre
   assert.ok(fit.strength <= 1e9);
   assertClose(fit.mean, 1 / 13, 'mean', 1e-3);
 });
+
+test('fitBetaPrior MLE, groups at one rate (10 %) with maxStrength 10⁹: the search starts at the pooled rate and reaches the maximum', () => {
+  // 10 of 100, 10 of 100, 20 of 200: no spread at all, so the likelihood rises with the strength
+  // all the way to the binomial limit. mpmath (50 digits; the mean optimised at each strength)
+  // gives −log L (without the binomial coefficients) 130.05304082 at 10⁴, 130.03338934 at 10⁶,
+  // 130.03319136 at 10⁸, 130.03318956 at 10⁹, 130.03318938 at 10¹⁰, the mean → 0.1: the maximum
+  // likelihood lies at maxStrength. That far out the likelihood barely moves (1.8e-6 from 10⁸ to
+  // 10⁹), so the search gets there only from a start at the pooled rate's logit, log(0.1/0.9).
+  const fit = fitBetaPrior([{ k: 10, n: 100 }, { k: 10, n: 100 }, { k: 20, n: 200 }], { method: 'mle', maxStrength: 1e9 });
+  assert.equal(fit.strength, 1e9);
+  assert.equal(fit.fallback, 'the likelihood keeps rising with prior strength (no extra-binomial spread): strength set to its maximum');
+  assertClose(fit.mean, 0.1, 'mean', 1e-4);
+});
+
+test('fitBetaPrior MLE, 1 of 50 and 1 of 100 with maxStrength 10⁹: the search starts at half the maximum strength and reaches it', () => {
+  // Spread S = 50·(0.02 − 2/150)² + 100·(0.01 − 2/150)² = 1/300, S/(p̂q̂) = 0.253 < G − 1 = 1:
+  // less than binomial noise, so the moments fit is the maximum (10⁹) and the search starts at
+  // 10⁹/2. mpmath (50 digits, the mean optimised at each strength): −log L 10.62820951 at 10⁴,
+  // 10.62164979 at 10⁶, 10.62158390 at 10⁸, 10.62158330 at 10⁹, 10.62158324 at 10¹⁰, the mean →
+  // 2/150: rising all the way, so the answer is the maximum, never an interior "estimate".
+  const fit = fitBetaPrior([{ k: 1, n: 50 }, { k: 1, n: 100 }], { method: 'mle', maxStrength: 1e9 });
+  assert.equal(fit.strength, 1e9);
+  assert.equal(fit.fallback, 'the likelihood keeps rising with prior strength (no extra-binomial spread): strength set to its maximum');
+  assertClose(fit.mean, 2 / 150, 'mean', 1e-4);
+});
+
+test('fitBetaPrior MLE with the maximum strength just above the optimum: the optimum, not the maximum', () => {
+  // scipy (betaln, Nelder–Mead, xatol 1e-12): 5/40, 30/120, 2/50, 60/300 have their maximum
+  // likelihood at strength 24.800135, mean 0.1624099, −log L 246.3986244 (246.3986536 at 25).
+  // Held at the maximum past it, the likelihood was flat there and the search settled on 25.
+  const groups = [{ k: 5, n: 40 }, { k: 30, n: 120 }, { k: 2, n: 50 }, { k: 60, n: 300 }];
+  const fit = fitBetaPrior(groups, { method: 'mle', maxStrength: 25 });
+  assert.equal(fit.fallback, null);
+  assertClose(fit.strength, 24.800135, 'strength', 1e-5);
+  assertClose(fit.mean, 0.1624099, 'mean', 1e-5);
+  // Below the optimum the maximum is the answer.
+  const capped = fitBetaPrior(groups, { method: 'mle', maxStrength: 24.7 });
+  assert.equal(capped.strength, 24.7);
+  assert.equal(capped.fallback, 'the likelihood keeps rising with prior strength (no extra-binomial spread): strength set to its maximum');
+});
+
+test('fitBetaPrior MLE capped below the optimum: the mean most likely at the maximum strength', () => {
+  // scipy: 5/238, 11/125, 11/118, 3/49 have their maximum likelihood at strength 66.99 (mean
+  // 0.0637); held to 25 the most likely mean is 0.0738488202 (bounded scalar search, xatol 1e-14).
+  // The search steps past the maximum and back: the strength there mirrors to below it.
+  const fit = fitBetaPrior([{ k: 5, n: 238 }, { k: 11, n: 125 }, { k: 11, n: 118 }, { k: 3, n: 49 }], { method: 'mle', maxStrength: 25 });
+  assert.equal(fit.strength, 25);
+  assert.equal(fit.fallback, 'the likelihood keeps rising with prior strength (no extra-binomial spread): strength set to its maximum');
+  assertClose(fit.mean, 0.0738488202, 'mean', 1e-6);
+});

@@ -108,9 +108,14 @@ function mleFit(
   make: (mean: number, strength: number, fallback: string | null) => FittedPrior,
 ): FittedPrior {
   const logMax = Math.log(maxStrength);
+  // Past the maximum the strength is mirrored back below it, not held at it: a search that
+  // steps past it finds the likelihood falling again and returns to the optimum below it (held
+  // at the maximum, the likelihood is flat there and a search could settle on the maximum when
+  // the optimum lies just below it).
+  const logStrength = (x1: number): number => (x1 <= logMax ? x1 : 2 * logMax - x1);
   const negLogLik = (x: readonly number[]): number => {
     const mean = 1 / (1 + Math.exp(-(x[0] ?? 0)));
-    const s = Math.exp(Math.min(x[1] ?? 0, logMax));
+    const s = Math.exp(logStrength(x[1] ?? 0));
     const a = mean * s;
     // Not (1 − mean)·s: a pooled rate within 2⁻⁵³ of 1 starts at a mean that rounds to 1, which
     // would make b 0 and the whole start infinite; 1/(1 + e^x) keeps b's own precision.
@@ -122,8 +127,11 @@ function mleFit(
   };
   const found = nelderMead(negLogLik, [Math.log(p / (1 - p)), Math.log(Math.min(start, maxStrength / 2))], { tolerance: 1e-10 });
   const mean = 1 / (1 + Math.exp(-(found.x[0] ?? 0)));
-  const logS = found.x[1] ?? 0;
-  if (logS >= logMax - 1e-6) {
+  const logS = logStrength(found.x[1] ?? 0);
+  // Where the likelihood keeps rising it is nearly flat at great strengths, and the search may
+  // stop short of the maximum (at 10⁹ the log-likelihood's terms are ~10⁸, so its last digits are
+  // rounding): the maximum is the answer when it is as likely as the search's end to 1e-8.
+  if (negLogLik([found.x[0] ?? 0, logMax]) <= found.value + 1e-8 * (1 + Math.abs(found.value))) {
     return make(mean, maxStrength, 'the likelihood keeps rising with prior strength (no extra-binomial spread): strength set to its maximum');
   }
   return make(mean, Math.exp(logS), found.converged ? null : 'the optimiser stopped before converging');
