@@ -145,7 +145,12 @@ function mergeEarlier(files, earlier, globs) {
     if (whole.some((r) => r.test(file))) {
       if (now) merged[file] = now;
     } else if (ranges.has(file)) {
-      merged[file] = [...(before ?? []).filter(([line]) => !inRange(file, line)), ...(now ?? []).filter(([line]) => inRange(file, line))].sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+      // Stryker mutates only what lies wholly inside a range: a mutant starting in it and ending
+      // after it (an object literal, a block) is not run, so its saved result stays unless this
+      // run reports on its line.
+      const fresh = (now ?? []).filter(([line]) => inRange(file, line));
+      const rerun = new Set(fresh.map(([line]) => line));
+      merged[file] = [...(before ?? []).filter(([line]) => !inRange(file, line) || !rerun.has(line)), ...fresh].sort((x, y) => x[0] - y[0] || x[1] - y[1]);
     } else {
       const kept = before ?? now;
       if (kept) merged[file] = kept;

@@ -149,6 +149,16 @@ test('cron: five or six fields or a nickname; a bad one quotes croner', () => {
   assert.deepEqual(issues(cronExpression, '61 * * * *'), [[[], "bad cron expression '61 * * * *': Invalid value for minute: 61 (e.g. '0 7 * * *' is 07:00 UTC every day)"]]);
 });
 
+test('cron: spaces around or between the fields make no field; a nickname is the whole text, nothing before the @ or after the name', () => {
+  // Six fields with a space after them, before them, or two spaces between two: still six fields.
+  // A nickname with a space around it is still the nickname (croner accepts all four).
+  for (const ok of ['0 0 7 * * * ', ' 0 0 7 * * *', '0  0 7 * * *', ' @daily', '@daily ']) assert.deepEqual(issues(cronExpression, ok), [], JSON.stringify(ok));
+  // Text before the @ or after the name is neither a nickname nor 5 or 6 fields: refused with the
+  // schema's own words, before croner is asked.
+  const notFields = (v: string) => [[[], `bad cron expression '${v}': 5 or 6 fields (minute hour day month weekday, seconds first when 6) or a nickname such as @daily (e.g. '0 7 * * *' is 07:00 UTC every day)`]];
+  for (const v of ['x@daily', '@daily x']) assert.deepEqual(issues(cronExpression, v), notFields(v), v);
+});
+
 test('rule: the defaults, whole', () => {
   assert.deepEqual(ruleSchema.parse({ name: 'r', condition: { type: 'volume-drop' } }), {
     name: 'r',
@@ -267,12 +277,23 @@ test('publicUrl: the scheme is http or https exactly, not one that only starts o
   }
 });
 
+test('channel url: the scheme is http or https exactly, not one that only starts or ends so', () => {
+  const channel = (url: string) => ({ type: 'webhook', url });
+  assert.deepEqual(issues(channelSchema, channel('http://hooks.example/x')), []);
+  assert.deepEqual(issues(channelSchema, channel('https://hooks.example/x')), []);
+  for (const bad of ['git+https://hooks.example/x', 'xhttp://hooks.example/x', 'httpx://hooks.example/x', 'https2://hooks.example/x']) {
+    assert.deepEqual(issues(channelSchema, channel(bad)), [[['url'], 'url must be an http(s) URL']], bad);
+  }
+});
+
 test('refusals of the schema’s own checks are zod custom issues: a bad cron, a second rule name, an unknown channel', () => {
   const codes = (schema: z.ZodType, value: unknown) => {
     const r = schema.safeParse(value);
     return r.success ? [] : r.error.issues.map((i) => i.code);
   };
   assert.deepEqual(codes(cronExpression, 'bad'), ['custom']);
+  // Five fields that croner refuses (minute 61): the schema's own issue too, quoting croner.
+  assert.deepEqual(codes(cronExpression, '61 * * * *'), ['custom']);
   const rule = { name: 'twice', condition: { type: 'volume-drop' } };
   assert.deepEqual(codes(alertsSchema, { rules: [rule, rule] }), ['custom']);
   assert.deepEqual(codes(alertsSchema, { rules: [{ ...rule, channels: ['ops'] }] }), ['custom']);

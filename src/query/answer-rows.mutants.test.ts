@@ -9,9 +9,10 @@ import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { UprateError } from '../core/errors.js';
 import { loadModel, shippedModelDir, type Model } from '../model/index.js';
+import { compileModel, type Model as CompiledModel } from '../model/index.js';
 import { compileSql, duckdbDialect } from '../sql/index.js';
-import type { DuckDbStore } from '../store/index.js';
-import { NOW, offersStore } from '../../test/fixtures/models/offers-data.js';
+import { DuckDbStore, type Store } from '../store/index.js';
+import { NOW, OFFERS, offersStore } from '../../test/fixtures/models/offers-data.js';
 import { allAccess } from './access.js';
 import { answerRows, inSample, prepareRows, sampleBuckets, summarizeRows, type RowsOptions } from './answer-rows.js';
 
@@ -150,4 +151,105 @@ test('a dialect whose hashPrefix does not use its argument exactly once (twice, 
       (e: unknown) => e instanceof InternalError && e.message === 'duckdb: hashPrefix must use its argument exactly once',
     );
   }
+});
+
+test('prepareRows plans no order: the plan carries none (not Cube\'s default, the first measure descending) and the statement has no ORDER BY', () => {
+  const p = prepareRows(model, { dimensions: ['Offers.customerId'], measures: ['Offers.count'] }, OPTIONS, duckdbDialect);
+  assert.deepEqual(p.plan.order, []);
+  assert.ok(!compileSql(duckdbDialect, p.node).sql.includes('ORDER BY'));
+});
+
+test('the sample hashes its own dimension wherever the query lists it (here the second, after the channel)', async () => {
+  const bucket = (v: string) => Number.parseInt(createHash('md5').update(v).digest('hex').slice(0, 4), 16);
+  // The fixture's offers whose customer's md5 starts below 0x8000 (c3: 0a3d…, c5: 25ea…): o05 (c3, no channel), o06 (c3, checkout), o08 (c5, email).
+  const expected = [...new Set(OFFERS.filter((o) => bucket(o.customer_id) < 32_768).map((o) => JSON.stringify([o.channel, o.customer_id])))].sort();
+  assert.equal(expected.length, 3);
+  const rows = await answerRows(store, model, { dimensions: ['Offers.channel', 'Offers.customerId'], measures: ['Offers.count'] }, { ...OPTIONS, sample: { member: 'Offers.customerId', fraction: 0.5 } });
+  assert.deepEqual(rows.map((r) => JSON.stringify([r['Offers.channel'], r['Offers.customerId']])).sort(), expected);
+});
+
+test('summaries over a boolean dimension: its maximum as the text true/false, its sum as a number, two conditions both holding, keys holding only the by members', async () => {
+  const compiled: CompiledModel | undefined = compileModel([
+    {
+      file: 'flags.js',
+      text: "cube('Flags', { sql_table: 'flags', measures: { count: { type: 'count' } }, dimensions: { id: { sql: 'id', type: 'string', primary_key: true }, grp: { sql: 'grp', type: 'string' }, on: { sql: 'is_on', type: 'boolean' }, n: { sql: 'n', type: 'number' } } });",
+    },
+  ]).model;
+  assert.ok(compiled);
+  const flags = await DuckDbStore.open(':memory:');
+  try {
+    await flags.run('CREATE TABLE flags (id VARCHAR, grp VARCHAR, is_on BOOLEAN, n INTEGER)');
+    await flags.run("INSERT INTO flags VALUES ('a', 'g1', true, 5), ('b', 'g1', false, 2), ('c', 'g2', false, 7), ('d', 'g3', NULL, 1)");
+    const rows = await summarizeRows(
+      flags,
+      compiled,
+      { dimensions: ['Flags.grp', 'Flags.on', 'Flags.n'], measures: ['Flags.count'] },
+      {
+        by: ['Flags.grp'],
+        columns: [
+          { name: 'anyOn', fn: 'max', of: 'Flags.on' },
+          { name: 'onCount', fn: 'sum', of: 'Flags.on' },
+          { name: 'bigInG1', fn: 'sum', of: 'Flags.count', where: [{ member: 'Flags.n', above: 3 }, { member: 'Flags.grp', is: 'g1' }] },
+        ],
+      },
+      OPTIONS,
+    );
+    // By hand, per group (one flag each): g1 = a (on, 5) and b (off, 2); g2 = c (off, 7); g3 = d (NULL, 1).
+    // max(on): g1 true, g2 false, g3 NULL. sum(on) counts the trues: g1 1, g2 0, g3 NULL (no value summed).
+    // n above 3 and in g1: only a, so 1 in g1; c (n = 7) is in g2: 0 there.
+    assert.deepEqual(
+      rows.sort((x, y) => (String(x.keys['Flags.grp']) < String(y.keys['Flags.grp']) ? -1 : 1)),
+      [
+        { keys: { 'Flags.grp': 'g1' }, values: { anyOn: 'true', onCount: '1', bigInG1: '1' } },
+        { keys: { 'Flags.grp': 'g2' }, values: { anyOn: 'false', onCount: '0', bigInG1: '0' } },
+        { keys: { 'Flags.grp': 'g3' }, values: { anyOn: null, onCount: null, bigInG1: '0' } },
+      ],
+    );
+  } finally {
+    await flags.close();
+  }
+});
+
+test('summary conditions bind their values typed as the member: text, timestamp and number placeholders on ClickHouse', async () => {
+  // A stand-in for a ClickHouse server (none runs here): it keeps the statement it is sent and answers no rows.
+  const sent: { sql: string; params: readonly unknown[] }[] = [];
+  const unused = () => Promise.reject(new Error('the stand-in server runs nothing else'));
+  const clickhouse: Store = {
+    engine: 'clickhouse',
+    target: 'stand-in server',
+    readOnly: true,
+    readOnlyReason: 'a stand-in',
+    featuresOff: [],
+    query: (sql, params) => {
+      sent.push({ sql, params: params ?? [] });
+      return Promise.resolve([]);
+    },
+    run: unused,
+    dataVersion: () => Promise.resolve(1),
+    lastLoad: () => Promise.resolve(null),
+    ensureOwnTables: () => Promise.resolve(),
+    close: () => Promise.resolve(),
+  };
+  const early = new Date('2025-02-01T00:00:00.000Z');
+  await summarizeRows(
+    clickhouse,
+    model,
+    { dimensions: ['Offers.customerId', 'Offers.channel', 'Offers.offeredAt'], measures: ['Offers.count', 'Offers.accepted'] },
+    {
+      by: ['Offers.customerId'],
+      columns: [
+        { name: 'email', fn: 'sum', of: 'Offers.count', where: [{ member: 'Offers.channel', is: 'email' }] },
+        { name: 'early', fn: 'sum', of: 'Offers.count', where: [{ member: 'Offers.offeredAt', atOrBefore: early }] },
+        { name: 'accepted', fn: 'sum', of: 'Offers.count', where: [{ member: 'Offers.accepted', above: 0 }] },
+      ],
+    },
+    OPTIONS,
+  );
+  assert.equal(sent.length, 1);
+  const { sql, params } = sent[0] ?? { sql: '', params: [] };
+  // ClickHouse's query parameters are {name:Type}: String for text, DateTime for a time, Float64 for a number.
+  assert.ok(sql.includes('"offers__channel" = {p1:String}'), sql);
+  assert.ok(sql.includes('"offers__offered_at" <= {p2:DateTime}'), sql);
+  assert.ok(sql.includes('"offers__accepted" > {p3:Float64}'), sql);
+  assert.deepEqual(params.slice(0, 3), ['email', '2025-02-01T00:00:00.000Z', 0]);
 });

@@ -74,3 +74,10 @@ test('formatValue: by the member type — time, string, boolean, and numbers for
   assert.equal(formatValue(12, 'count'), '12');
   assert.equal(formatValue(true, 'number'), '1');
 });
+
+test('formatValue: an undefined value is null whatever the member type (not the text "undefined", not false)', () => {
+  // A column the row lacks reads as undefined: no value, as NULL is.
+  assert.equal(formatValue(undefined, 'string'), null);
+  assert.equal(formatValue(undefined, 'boolean'), null);
+  assert.equal(formatValue(undefined, 'time'), null);
+});

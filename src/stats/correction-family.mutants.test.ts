@@ -66,6 +66,11 @@ test('adjustedIntervalLevels: a p-value clipped to 1 takes its rank step — Hol
   // BH on the same: p̃ = 0.03, 0.03, 1; the third steps α·3/3 = α.
   const bh = adjustedIntervalLevels([0.01, 0.02, 1], [0.03, 0.03, 1], 'bh', 0.05);
   assertClose(bh[2], 0.95, 'bh, clipped', 1e-12);
+  // The last rank steps α under either rule (m/m = 1/(m − m + 1) = 1); a middle one tells them
+  // apart. BH on 0.01, 0.7, 1: p̃ = 0.03, min(1, 3·0.7/2, 3·1/3) = 1, 1; the second (rank 2 of 3)
+  // is clipped and steps α·2/3 → 1 − 0.05·2/3 = 0.96666…, not Holm's α/(3 − 2 + 1) → 0.975.
+  const bhMiddle = adjustedIntervalLevels([0.01, 0.7, 1], [0.03, 1, 1], 'bh', 0.05);
+  assertClose(bhMiddle[1], 1 - (0.05 * 2) / 3, 'bh, clipped at rank 2 of 3', 1e-12);
   // A p-value of 0 (p̃ = 0) also takes the step: Holm rank 1 of 2 steps α/2.
   const zero = adjustedIntervalLevels([0, 0.3], [0, 0.3], 'holm', 0.05);
   assertClose(zero[0], 0.975, 'p = 0', 1e-12);

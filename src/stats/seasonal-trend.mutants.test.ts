@@ -329,3 +329,65 @@ test('seasonalTrend: 24 months with one start missing get no month terms: the pl
   assert.equal(r.seasonTerms, 0);
   assert.equal(r.model, 'quasi-binomial GLM');
 });
+
+test('seasonalTrend: 12 months at one rate (100 of 1,000 each) are too short for season terms but not over-dispersed: flat, with no note', () => {
+  // By hand: every month at 10 % → the linear fit is the constant 10 % (slope 0), Pearson X² = 0
+  // on 12 − 2 = 10 df, P(χ²₁₀ > 0) = 1 ≥ 0.05: no over-dispersion, so the honesty rule does not
+  // apply and the t test decides (t = 0, p = 1): flat.
+  const months = Array.from({ length: 12 }, (_, i) => ({ k: 100, n: 1000, start: `2024-${String(i + 1).padStart(2, '0')}-01` }));
+  const r = seasonalTrend(months, { grain: 'month' });
+  assert.equal(r.seasonal, false);
+  assert.equal(r.direction, 'flat');
+  assert.equal(r.note, null);
+  assert.equal(r.degreesOfFreedom, 10);
+});
+
+test('seasonalTrend: a p-value exactly at alpha is not significant (rising only when p < alpha)', () => {
+  // A clear rise (10, 20, 30, 40 of 100): significant at 0.05; then alpha set to that very p-value.
+  const periods = [10, 20, 30, 40].map((k) => ({ k, n: 100 }));
+  const first = seasonalTrend(periods, { grain: null });
+  assert.equal(first.direction, 'rising');
+  const p = first.pValue as number;
+  assert.ok(p > 0 && p < 0.05, String(p));
+  assert.equal(seasonalTrend(periods, { grain: null, alpha: p }).direction, 'flat');
+});
+
+test('seasonalTrend: a dispersion of exactly 1 is used as it is, not floored', () => {
+  // By hand: 5, 3, 3, 5 of 8 are symmetric in time, so the fitted slope is 0 and μ = 16/32 = ½
+  // everywhere; Pearson X² = Σ (k − 4)²/(8·¼) = (1 + 1 + 1 + 1)/2 = 2 on 4 − 2 = 2 df: φ = 1.
+  const r = seasonalTrend([5, 3, 3, 5].map((k) => ({ k, n: 8 })), { grain: null });
+  assert.equal(r.dispersion, 1);
+  assert.equal(r.dispersionUsed, 1);
+  assert.equal(r.test, 'slope of a logistic regression on time over the last 4 periods (quasi-binomial GLM, dispersion 1.00 estimated from the data), t test on 2 degrees of freedom');
+});
+
+test('fitBinomialGlm: a covariate equal to the time index up to 1e-12 (collinear to rounding) is no fit, never an error', () => {
+  // x₃ = t·(1 + 1e-12): XᵀWX is singular to within rounding (condition number ~1e24 > 1/ε), so
+  // the documented answer is null, whether the factorisation fails inside IRLS or only at the
+  // final means where the covariance is taken.
+  const kn: [number, number][] = [[281, 569], [8, 9], [1, 8], [0, 10], [102, 672], [19, 66], [34, 85], [232, 974]];
+  const rows = kn.map(([k, n], t) => ({ k, n, x: [1, t, t * (1 + 1e-12)] }));
+  assert.equal(fitBinomialGlm(rows), null);
+});
+
+test('seasonalTrend: the lowest quarter is the reference, so a window that starts in a quarter without accepted offers still fits (that quarter\'s term runs off alone)', () => {
+  // Nine quarters from Q2 2020; Q2 has no accepted offers in any year. With Q1 as the reference
+  // only the Q2 term runs off to −∞ and the Q2 rows drop out of the likelihood and of X²; the
+  // limit is the fit of the other six rows on intercept, t, Q3, Q4 (numpy Newton–Raphson, 1e-15):
+  // β = −0.050374486383651516, t = −0.283439087547434, p = 0.7909051779026447 on 9 − 5 = 4 df,
+  // φ = X²/4 = 5.805553330826786. (With Q2 — the first quarter seen — as the reference, the
+  // intercept and every other term would run off together instead.)
+  const periods: TrendPeriod[] = [
+    { k: 0, n: 171, start: '2020-04-01' }, { k: 4, n: 11, start: '2020-07-01' }, { k: 42, n: 153, start: '2020-10-01' },
+    { k: 7, n: 25, start: '2021-01-01' }, { k: 0, n: 12, start: '2021-04-01' }, { k: 22, n: 102, start: '2021-07-01' },
+    { k: 21, n: 54, start: '2021-10-01' }, { k: 6, n: 180, start: '2022-01-01' }, { k: 0, n: 69, start: '2022-04-01' },
+  ];
+  const r = seasonalTrend(periods, { grain: 'quarter' });
+  assert.equal(r.seasonal, true);
+  assert.equal(r.seasonTerms, 3);
+  assert.equal(r.direction, 'flat');
+  assertClose(r.logOddsSlope, -0.050374486383651516, 'β', 1e-9);
+  assertClose(r.z, -0.283439087547434, 't', 1e-9);
+  assertClose(r.pValue, 0.7909051779026447, 'p', 1e-9);
+  assertClose(r.dispersion, 5.805553330826786, 'φ', 1e-9);
+});
