@@ -199,6 +199,25 @@ test('buildReport: segments with a missing value come after the others, even whe
   }
 });
 
+test('buildReport: a value containing the text "null" is a value like any other, sorted by itself', async () => {
+  const store = await fixture();
+  try {
+    // Old: any key whose JSON held "null" sorted last, so "Annulled plan rescue" came after "Spring".
+    await store.run(`UPDATE offers SET campaign = CASE offer_id WHEN 'o3' THEN 'Annulled plan rescue' WHEN 'o4' THEN NULL ELSE 'Spring' END`);
+    const r = await buildReport(store, local, { by: ['campaign'], asOf });
+    assert.deepEqual(
+      r.rows.map((x) => [x.segment.campaign, x.offers]),
+      [
+        ['Annulled plan rescue', 1],
+        ['Spring', 3],
+        [null, 1],
+      ],
+    );
+  } finally {
+    await store.close();
+  }
+});
+
 test('buildReport: more periods than limits.maxPeriods is QUERY_TOO_LARGE; exactly the limit is fine', async () => {
   const store = await fixture();
   try {

@@ -260,9 +260,11 @@ export async function buildReport(store: Store, access: Access, options: ReportO
 }
 
 function compareKeys(a: string, b: string): number {
-  // Nulls (customers without the attribute) sort last.
-  const na = a.includes('null');
-  const nb = b.includes('null');
+  // Segments with a missing value (customers without the attribute) sort last. The keys are JSON
+  // arrays: a value that merely contains the text "null" (an offer "Annulled plan rescue") is not one.
+  const missing = (key: string) => (JSON.parse(key) as unknown[]).includes(null);
+  const na = missing(a);
+  const nb = missing(b);
   if (na !== nb) return na ? 1 : -1;
   return a < b ? -1 : a > b ? 1 : 0;
 }
