@@ -284,14 +284,16 @@ async function loadedClusters(
   const id = sqlIdentifier;
   const k = id(column);
   const parts: string[] = [];
-  // A load of the time table alone is read several times below (its earliest time, clusters,
-  // months, and its rows after the write): its rows, converted from the input once, kept for them.
+  // A load of the time table alone, its columns known, is read several times below (its earliest
+  // time, clusters, months, and its rows after the write): its rows, converted from the input once.
   const [only] = affecting;
+  let alone: (LoadedTable & { readonly columns: readonly string[] }) | null = null;
   if (affecting.length === 1 && only && only.table.toLowerCase() === source.table && only.columns?.length) {
     const written = scratchName('written');
     await exec(tempTable(engine, written, `SELECT ${only.columns.map((c) => id(c)).join(', ')} FROM (${only.rowsSql}) AS input`));
     scratch.push(written);
-    affecting = [{ ...only, rowsSql: `SELECT * FROM ${written}` }];
+    alone = { ...only, columns: only.columns, rowsSql: `SELECT * FROM ${written}` };
+    affecting = [alone];
   }
   for (const l of affecting) {
     const table = l.table.toLowerCase();
@@ -312,18 +314,19 @@ async function loadedClusters(
   await exec(tempTable(engine, keys, parts.join(' UNION ')));
   scratch.push(keys);
   // The clusters' rows (a NULL cluster is one cluster, as the rows group it).
-  const stored = `(SELECT * FROM ${id(source.table)} WHERE ${k} IN (SELECT k FROM ${keys} WHERE k IS NOT NULL) OR (${k} IS NULL AND EXISTS (SELECT 1 FROM ${keys} WHERE k IS NULL)))`;
+  const stored = `(SELECT * FROM ${id(source.table)} WHERE ${ofClusters(k, keys)})`;
   const rows = scratchName('cluster_rows');
   await exec(tempTable(engine, rows, `SELECT * FROM ${stored} AS theirs`));
   scratch.push(rows);
-  const after = afterTheLoad(rows, keys, k, source.table, affecting);
-  return { rows, after: after ?? `SELECT * FROM ${stored} AS theirs`, months: after ? await changedMonths(exec, rows, source.column, affecting) : null };
+  if (!alone) return { rows, after: `SELECT * FROM ${stored} AS theirs`, months: null };
+  return { rows, after: afterTheLoad(rows, keys, k, alone), months: await changedMonths(exec, rows, source.column, alone) };
 }
 
+/** A row's cluster (`k`, a column) is one of `keys` (a table of them; a NULL cluster is one cluster, as the rows group it). */
+const ofClusters = (k: string, keys: string): string => `(${k} IN (SELECT k FROM ${keys} WHERE k IS NOT NULL) OR (${k} IS NULL AND EXISTS (SELECT 1 FROM ${keys} WHERE k IS NULL)))`;
+
 /** The months of a load's rows and of the stored rows (in `before`, their clusters' copy) whose keys it writes. */
-async function changedMonths(exec: Exec, before: string, column: string, affecting: readonly LoadedTable[]): Promise<string[] | null> {
-  const [load] = affecting;
-  if (!load) return null;
+async function changedMonths(exec: Exec, before: string, column: string, load: LoadedTable): Promise<string[] | null> {
   const id = sqlIdentifier;
   const t = id(column);
   const key = id(load.key);
@@ -344,19 +347,15 @@ const monthIndexes = (months: readonly string[] | null, first: string): number[]
 /**
  * The clusters' rows after the load without reading the table again: their copy from before it
  * less the rows whose keys the load writes, and the load's rows of those clusters — what an
- * upsert by key leaves. Null unless the load is of the time table alone, with its columns known
- * (the copy's columns are the table's, in its order: the load's rows are read in that order too).
+ * upsert by key leaves (the load is of the time table alone, with its columns known).
  */
-function afterTheLoad(before: string, keys: string, k: string, table: string, affecting: readonly LoadedTable[]): string | null {
-  const [load, ...others] = affecting;
-  if (!load || others.length > 0 || load.table.toLowerCase() !== table || !load.columns?.length) return null;
+function afterTheLoad(before: string, keys: string, k: string, load: LoadedTable & { readonly columns: readonly string[] }): string {
   const id = sqlIdentifier;
   const columns = load.columns.map((c) => id(c)).join(', ');
   const key = id(load.key);
-  const ofClusters = `(n.${k} IN (SELECT k FROM ${keys} WHERE k IS NOT NULL) OR (n.${k} IS NULL AND EXISTS (SELECT 1 FROM ${keys} WHERE k IS NULL)))`;
   return (
     `SELECT ${columns} FROM ${before} b WHERE NOT EXISTS (SELECT 1 FROM (${load.rowsSql}) AS written WHERE written.${key} = b.${key}) ` +
-    `UNION ALL SELECT ${columns} FROM (${load.rowsSql}) AS n WHERE ${ofClusters}`
+    `UNION ALL SELECT ${columns} FROM (${load.rowsSql}) AS n WHERE ${ofClusters(`n.${k}`, keys)}`
   );
 }
 

@@ -65,10 +65,9 @@ export function conditionRange(c: Condition): { lo: number; hi: number } | null 
       return { lo: Date.parse(a), hi: Infinity };
     // The comparisons on a time member compare with one instant (the first value), as the compiler does.
     case 'lt':
-      return { lo: -Infinity, hi: Date.parse(a) };
+    // `lte`: rows at the instant itself lie in the next period, which then comes from the rows: no
+    // widening by the rest of a millisecond (the compiler does not widen `lte`).
     case 'lte':
-      // Rows at the instant itself lie in the next period, which then comes from the rows: no
-      // widening by the rest of a millisecond (the compiler does not widen \`lte\`).
       return { lo: -Infinity, hi: Date.parse(a) };
     case 'gt':
       // Not widened either: on a microsecond engine rows later in the instant's own millisecond are
