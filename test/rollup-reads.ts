@@ -7,6 +7,8 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
 import type { Store } from '../src/store/index.js';
+import type { LoadResult } from '../src/query/index.js';
+import assert from 'node:assert/strict';
 
 /**
  * The shipped model in `dir`, with `declared` (rollups, ending in a comma) before its own in
@@ -71,3 +73,29 @@ export const shiftedOffers = (from: string, to: string, every: number, days: num
       if (i >= 0) cells[i] = shiftDays(cells[i] ?? '', days);
     }
   });
+
+function answerRows(result: LoadResult, ordered: boolean): string[][] {
+  const out = result.data.map((row) => Object.keys(row).sort().map((k) => `${k}=${String(row[k])}`));
+  return ordered ? out : out.sort((a, b) => a.join('|').localeCompare(b.join('|')));
+}
+
+export const NUMBER = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+/** A rollup's answer is the rows' answer: the same rows (sorted unless `ordered`), counts exactly, other numbers within 1e-12. */
+export function assertSameAnswer(raw: LoadResult, rolled: LoadResult, ordered: boolean, what: string): void {
+  const a = answerRows(raw, ordered);
+  const b = answerRows(rolled, ordered);
+  assert.equal(b.length, a.length, `${what}: ${b.length} rows from the rollup, ${a.length} from the rows`);
+  a.forEach((row, i) => {
+    row.forEach((cell, j) => {
+      const other = b[i]?.[j] ?? '';
+      const [key, x = ''] = cell.split(/=(.*)/s);
+      const y = other.split(/=(.*)/s)[1] ?? '';
+      if (x === y) return;
+      const exactCount = /count|accepted|pending/i.test(key ?? '') && !/rate/i.test(key ?? '');
+      if (!exactCount && NUMBER.test(x) && NUMBER.test(y) && Math.abs(Number(x) - Number(y)) <= 1e-12 * Math.max(1, Math.abs(Number(x)))) return;
+      assert.fail(`${what}, row ${i}: ${cell} from the rows, ${other} from the rollup`);
+    });
+  });
+  assert.equal(rolled.total, raw.total, `${what}: total`);
+}
+

@@ -143,6 +143,45 @@ export function clockColumns(cubes: ReadonlyMap<string, CubeDef>, path: string):
   return { columns: [...columns] };
 }
 
+/**
+ * A measure's clock comparisons, when each is one an evaluation at an earlier clock can be carried
+ * forward from: `${CUBE}.column <= now` (or `<`) and `uprate.addDays(${CUBE}.column, n) > now` (a
+ * conversion window still open). Past a column's largest value the first reads the same at every
+ * clock; the second changes for a row only while the clock passes the row's column plus n days.
+ * Null when the measure compares the clock in any other way.
+ */
+export function clockUses(cubes: ReadonlyMap<string, CubeDef>, path: string): { readonly columns: readonly string[]; readonly windows: readonly { readonly column: string; readonly days: number }[] } | null {
+  const [c = '', name = ''] = path.split('.');
+  const measure = cubes.get(c)?.measures.get(name);
+  if (!measure) return null;
+  const columns = new Set<string>();
+  const windows: { column: string; days: number }[] = [];
+  for (const template of [...(measure.sql ? [measure.sql] : []), ...measure.filters]) {
+    // Each window's addDays written out, so that the pattern below sees its column and days.
+    const parts = template.map((part) => {
+      if (part.kind !== 'macro' || part.name !== 'addDays') return part;
+      const [ts, days] = part.args;
+      const column = ts?.kind === 'sql' ? plainColumn(ts.template, c) : undefined;
+      if (column === undefined || days?.kind !== 'number') return part;
+      return { kind: 'text' as const, text: `{window:${column}:${days.value}}` };
+    });
+    for (const part of parts) {
+      if (part.kind === 'member' && memberReadsClock(cubes, `${part.cube === 'CUBE' ? c : part.cube}.${part.member}`)) return null;
+      if (part.kind === 'macro' && part.name !== 'now' && part.args.some((a) => a.kind === 'sql' && readsClock(cubes, a.template, new Set()))) return null;
+    }
+    const text = comparable(parts, c);
+    const atoms = [...text.matchAll(CLOCK_ATOM)];
+    const open = [...text.matchAll(WINDOW_ATOM)];
+    if (text.split('{now()}').length - 1 !== atoms.length + open.length) return null;
+    for (const m of atoms) if (m[2]) columns.add(m[2]);
+    for (const m of open) if (m[2] && m[3]) windows.push({ column: m[2], days: Number(m[3]) });
+  }
+  return { columns: [...columns], windows };
+}
+
+/** `uprate.addDays(${CUBE}.column, n) > now`, as {@link clockUses} writes the addDays out. */
+const WINDOW_ATOM = /(^|[(,]|\b(?:AND|OR|NOT|WHEN|THEN|ELSE)\s)\s*\{window:([A-Za-z_]\w*):(\d+)\}\s*>\s*\{now\(\)\}\s*(?=$|[),]|\b(?:AND|OR|THEN|ELSE|END|WHEN)\b)/gi;
+
 function checkClustered(cubes: ReadonlyMap<string, CubeDef>, cube: CubeDef, rollup: RollupDef, problems: ProblemList, place: { file: string; line: number | undefined; cube: string; member: string }): void {
   const path = rollup.clusteredBy ?? '';
   const [owner = '', name = ''] = path.split('.');

@@ -22,7 +22,7 @@ export type {
   TemplatePart,
 } from './types.js';
 export { DIMENSION_TYPES, MEASURE_TYPES, RELATIONSHIPS, ROLLUP_GRANULARITIES, ROLLUP_NESTS } from './types.js';
-export { clockColumns, memberReadsClock } from './check-rollups.js';
+export { clockColumns, clockUses, memberReadsClock } from './check-rollups.js';
 export { compileModel, type CompileOptions, type CompileResult, type ModelSource } from './compile-model.js';
 export { loadModel, readModelSources, validateModel } from './load-model.js';
 export { formatProblems, modelError, problemLocation, type ModelProblem } from './problems.js';

@@ -54,14 +54,23 @@ export interface RollupUseReport {
 
 /** What `/load`, `/sql` and `/dry-run` say about rollups. */
 export type RollupReport =
-  | { readonly used: string; readonly table: string; readonly periodsFrom: string | null; readonly periodsTo: string | null; readonly readsRows: boolean }
+  | {
+      readonly used: string;
+      readonly table: string;
+      readonly periodsFrom: string | null;
+      readonly periodsTo: string | null;
+      readonly readsRows: boolean;
+      /** The periods from `from` read from the rollup's open window, as at `clock` (plus the rows whose window closed since). */
+      readonly openWindow?: { readonly table: string; readonly from: string; readonly clock: string; readsClosedRows: boolean };
+    }
   | { readonly used: null; readonly reason: string };
 
 /** The rollup report of a prepared query. */
 export function rollupReport(p: Pick<PreparedQuery, 'rollup' | 'rollupMiss'>): RollupReport | null {
   if (p.rollup) {
-    const { use, from, to, readsRows } = p.rollup;
-    return { used: use.rollup.path, table: use.build.table, periodsFrom: from, periodsTo: to, readsRows };
+    const { use, from, to, readsRows, open } = p.rollup;
+    const openWindow = open && (to === null || to > open.from) ? { openWindow: { table: open.table, from: open.from, clock: open.clock, readsClosedRows: open.closed !== null } } : {};
+    return { used: use.rollup.path, table: use.build.table, periodsFrom: from, periodsTo: to, readsRows, ...openWindow };
   }
   return p.rollupMiss === null ? null : { used: null, reason: p.rollupMiss };
 }

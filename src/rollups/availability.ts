@@ -113,7 +113,10 @@ export async function rollupStatus(store: Store, model: Model, nowMs = Date.now(
       return { name: rollup.path, state: 'stale', why: 'built from another definition (the model, its conversion window or the engine changed): run uprate rollups build', stored: s, usable: null };
     }
     const why = freshness(s, current, nowMs);
-    return why ? { name: rollup.path, state: 'stale', why, stored: s, usable: null } : { name: rollup.path, state: 'fresh', why: null, stored: s, usable: { rollup, build, stored: s } };
+    if (why) return { name: rollup.path, state: 'stale', why, stored: s, usable: null };
+    // Its open window was filled from the data the rollup holds (a load refills it after its commit).
+    const open = s.open && build.open && s.open.dataVersion === s.dataVersion ? s.open : null;
+    return { name: rollup.path, state: 'fresh', why: null, stored: s, usable: { rollup, build, stored: s, open } };
   });
 }
 

@@ -5,6 +5,7 @@ import { sqlIdentifier, type Store } from '../store/index.js';
 import type { Exec } from '../store/store.js';
 import { modelRollups, rollupBuild, type RollupBuild } from './definition.js';
 import { registryChanged, storedRollups } from './availability.js';
+import { closingTable, fillOpenWindow, openWindowTable } from './open-window.js';
 import { recordRollup, registryIn, versionIn, type StoredRollup } from './registry.js';
 import { inTransaction } from './transaction.js';
 import { fillClustered, fillMomentsFamily, type ClusteredSource } from './clustered.js';
@@ -72,6 +73,7 @@ export async function fillRollup(exec: Exec, build: RollupBuild, dataVersion: nu
     const [count] = await exec(`SELECT count(*) AS n FROM ${table}`);
     rows = Number(count?.['n'] ?? 0);
   }
+  const open = build.open ? await fillOpenWindow(exec, build.table, build.open, dataVersion) : null;
   const mergeColumns = build.mergeColumns && sameNames(await tableColumns(exec, build.table), build.mergeColumns.map((c) => c.column)) ? build.mergeColumns : null;
   const stored: StoredRollup = {
     name: build.rollup.path,
@@ -89,6 +91,7 @@ export async function fillRollup(exec: Exec, build: RollupBuild, dataVersion: nu
     buildSeconds: (performance.now() - started) / 1000,
     mergeColumns,
     layout,
+    open,
   };
   await recordRollup(exec, stored);
   return stored;
@@ -172,6 +175,8 @@ export async function dropRollups(store: Store, model: Model, names: readonly st
   else await inTransaction(store, async (exec) => {
     for (const r of stored) {
       await exec(`DROP TABLE IF EXISTS ${sqlIdentifier(r.table)}`);
+      await exec(`DROP TABLE IF EXISTS ${sqlIdentifier(openWindowTable(r.table))}`);
+      await exec(`DROP TABLE IF EXISTS ${sqlIdentifier(closingTable(r.table))}`);
       await exec('DELETE FROM uprate_rollups WHERE name = $1', [r.name]);
     }
   });

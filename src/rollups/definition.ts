@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InternalError } from '../core/errors.js';
-import { clockColumns, joinColumns, memberAlias, plainColumn, underscore, type Model, type RollupDef } from '../model/index.js';
+import { clockColumns, clockUses, joinColumns, memberAlias, plainColumn, underscore, type Model, type RollupDef } from '../model/index.js';
 import { allAccess } from '../query/access.js';
 import { buildPlan } from '../query/build-plan.js';
 import type { QueryPlan } from '../query/plan.js';
@@ -10,6 +10,8 @@ import type { SqlValue } from '../store/store.js';
 import { measureDef } from '../sql/measure-sql.js';
 import { memberCubes } from '../sql/member-sql.js';
 import type { ClusterAttributes, MergeColumn, MergeRule } from './registry.js';
+import type { OpenWindowTemplate, ParameterizedSql } from './open-window.js';
+import { concat, identifier, logical, raw, select, type SelectNode, type SqlExpr } from '../sql/nodes.js';
 
 /**
  * The clock a rollup is built with. A rollup stores each period's measures as they stand once the
@@ -53,6 +55,8 @@ export interface RollupBuild {
   readonly timeSource: { readonly table: string; readonly column: string } | null;
   /** A rollup by cluster (`clusteredBy`): how its per-period statement becomes one row per cluster; null for a plain rollup. */
   readonly clustered: ClusteredBuild | null;
+  /** How its open window is filled (open-window.ts); null when it keeps none. */
+  readonly open: OpenWindowTemplate | null;
 }
 
 /**
@@ -118,13 +122,17 @@ function rollupQuery(rollup: RollupDef, dimensions: readonly string[]): Record<s
  * A query of a rollup's members planned and compiled as the rollup reads it: at the settled clock,
  * over every row (the caller's security filters apply when the rollup is read), unordered and unlimited.
  */
-function compiledForRollup(model: Model, query: Record<string, unknown>, dialect: Dialect, path: string): { readonly plan: QueryPlan; readonly compiled: { readonly sql: string; readonly params: readonly SqlValue[] } } {
-  const clock = settledClock(dialect);
+function compiledForRollup(model: Model, query: Record<string, unknown>, dialect: Dialect, path: string, clock = settledClock(dialect)): { readonly plan: QueryPlan; readonly compiled: { readonly sql: string; readonly params: readonly SqlValue[] } } {
+  const { plan, node } = plannedForRollup(model, query, path, clock);
+  return { plan, compiled: compileSql(dialect, node) };
+}
+
+/** The same, planned but not compiled. */
+function plannedForRollup(model: Model, query: Record<string, unknown>, path: string, clock: Date): { readonly plan: QueryPlan; readonly node: SelectNode } {
   const normalized = normalizeRequest(query, clock).queries[0];
   if (!normalized) throw new InternalError(`rollup ${path} planned no query`);
   const plan = buildPlan(model, normalized, true, { now: clock, access: allAccess('system') });
-  const compiled = compileSql(dialect, { ...planToSql(model, plan).query, orderBy: [], limit: null, offset: null });
-  return { plan, compiled };
+  return { plan, node: { ...planToSql(model, plan).query, orderBy: [], limit: null, offset: null } };
 }
 
 /**
@@ -173,9 +181,86 @@ export function rollupBuild(model: Model, rollup: RollupDef, dialect: Dialect): 
     sourceTables: sourceTables(model, read),
     timeSource: column && table ? { table, column } : null,
     clustered,
+    open: clustered || !column || !table ? null : openWindowTemplate(model, rollup, dialect, { table, column }),
   };
   perModel.set(key, build);
   return build;
+}
+
+/** Stand-ins for the open window's clock and first period when its statements are compiled: the parameters holding them are replaced at each fill. */
+const CLOCK_STAND_INS = ['2100-01-01T00:00:00.000Z', '2150-01-01T00:00:00.000Z'] as const;
+const FROM_STAND_INS = ['1900-01-01T00:00:00.000', '1901-01-01T00:00:00.000'] as const;
+
+/**
+ * A statement compiled at two stand-in clocks and starts: the parameters that differ are those
+ * two (the settled clock a statement also reads stays as it is). Null when the text differs.
+ */
+function withStandIns(dialect: Dialect, node: (clock: Date, from: string) => SelectNode): ParameterizedSql | null {
+  const [a, b] = [0, 1].map((i) => compileSql(dialect, node(new Date(CLOCK_STAND_INS[i] ?? ''), FROM_STAND_INS[i] ?? ''))) as [ReturnType<typeof compileSql>, ReturnType<typeof compileSql>];
+  if (a.sql !== b.sql || a.params.length !== b.params.length) return null;
+  const differing = a.params.flatMap((p, i) => (JSON.stringify(p) === JSON.stringify(b.params[i]) ? [] : [i]));
+  const clockParams = differing.filter((i) => String(a.params[i]).startsWith('2100-'));
+  const fromParams = differing.filter((i) => String(a.params[i]).startsWith('1900-'));
+  if (clockParams.length + fromParams.length !== differing.length || fromParams.length === 0) return null;
+  return { sql: a.sql, params: a.params as ParameterizedSql['params'], clockParams, fromParams };
+}
+
+/**
+ * The statements of a plain rollup's open window (open-window.ts), when it can keep one: a rollup
+ * whose measures read the clock (it has `settledAfterDays`), counts and sums only, each comparing
+ * the clock only as `column <= now` or as one window on the rollup's own time column
+ * (`addDays(offered_at, n) > now`, the same n for all). Not on ClickHouse, whose rollups are
+ * rebuilt after each load.
+ *
+ * Besides the periods as at the window's clock, it keeps what each row still to close changes:
+ * per row of a period it holds (by the rollup's dimensions and the row's own instant) each
+ * windowed measure as once closed minus as at the clock, where not zero. Once its window has
+ * closed, a row reads as at the settled clock: its window is shut and every `column <= now` holds
+ * as it did at the window's clock, which is past each column's largest value.
+ */
+function openWindowTemplate(model: Model, rollup: RollupDef, dialect: Dialect, time: { readonly table: string; readonly column: string }): OpenWindowTemplate | null {
+  if (dialect.name === 'clickhouse' || rollup.settledAfterDays === null) return null;
+  const uses = rollup.measures.map((m) => clockUses(model.cubes, m));
+  if (rollup.measures.some((m) => !['count', 'sum'].includes(measureDef(model, m).type))) return null;
+  if (uses.some((u) => u === null || u.windows.some((w) => w.column !== time.column))) return null;
+  const days = [...new Set(uses.flatMap((u) => u?.windows.map((w) => w.days) ?? []))];
+  if (days.length > 1) return null;
+  const since = (from: string) => ({ filters: [{ member: rollup.timeDimension, operator: 'afterOrOnDate', values: [from] }] });
+  const periods = withStandIns(dialect, (clock, from) => plannedForRollup(model, { ...rollupQuery(rollup, rollup.dimensions), ...since(from) }, rollup.path, clock).node);
+  if (!periods) return null;
+  const windowed = rollup.measures.filter((_, i) => (uses[i]?.windows.length ?? 0) > 0);
+  let closing: OpenWindowTemplate['closing'] = null;
+  if (windowed.length > 0) {
+    const byRow = { measures: windowed, dimensions: [...rollup.dimensions, rollup.timeDimension], timezone: 'UTC' };
+    const statement = withStandIns(dialect, (clock, from) => {
+      const settled = plannedForRollup(model, { ...byRow, ...since(from) }, rollup.path, settledClock(dialect)).node;
+      const open = plannedForRollup(model, { ...byRow, ...since(from) }, rollup.path, clock).node;
+      const changes = windowed.map((m) => memberAlias(m));
+      const columnOf = (node: SelectNode, alias: string) => node.columns.find((c) => c.alias === alias)?.expr ?? raw('NULL');
+      const byInstant: SelectNode = {
+        ...settled,
+        columns: settled.columns.map((c) => (changes.includes(c.alias) ? { alias: c.alias, expr: concat([raw('('), c.expr, raw(') - ('), columnOf(open, c.alias), raw(')')]) } : c)),
+      };
+      return select({
+        columns: settled.columns.map((c) => ({ expr: identifier(c.alias), alias: c.alias })),
+        from: { kind: 'subquery', query: byInstant, alias: 'closing' },
+        where: logical('OR', changes.map((alias): SqlExpr => ({ kind: 'compare', op: '<>', left: identifier(alias), right: raw('0') }))),
+        // In time order: a read of the rows closed between two clocks is a range of the table.
+        orderBy: [{ position: settled.columns.findIndex((c) => c.alias === memberAlias(rollup.timeDimension)) + 1, desc: false }],
+      });
+    });
+    if (!statement) return null;
+    closing = { ...statement, instantColumn: memberAlias(rollup.timeDimension), measureColumns: Object.fromEntries(windowed.map((m) => [m, memberAlias(m)])), days: days[0] ?? 0 };
+  }
+  return {
+    ...periods,
+    closing,
+    timeTable: time.table,
+    timeColumn: time.column,
+    clockColumns: [...new Set(uses.flatMap((u) => u?.columns ?? []))],
+    settledAfterDays: rollup.settledAfterDays,
+    granularity: rollup.granularity,
+  };
 }
 
 /** How each measure type merges when rows are added to a group (a rollup stores only additive kinds, and min and max). */

@@ -1,15 +1,32 @@
-import { memberReadsClock, type Model, type RollupDef } from '../model/index.js';
+import { clockUses, memberReadsClock, type Model, type RollupDef } from '../model/index.js';
 import type { Predicate, QueryPlan } from '../query/plan.js';
-import { leafMeasures } from '../sql/measure-sql.js';
+import { leafMeasures, measureDef } from '../sql/measure-sql.js';
+import { closingTable, openWindowTable } from './open-window.js';
 import type { RollupBuild } from './definition.js';
 import { DERIVABLE, periodCeil, periodFloor } from './periods.js';
-import type { StoredRollup } from './registry.js';
+import type { OpenWindow, StoredRollup } from './registry.js';
 
 /** A built rollup that is fresh: it matches the model's definition and the store's data. */
 export interface UsableRollup {
   readonly rollup: RollupDef;
   readonly build: RollupBuild;
   readonly stored: StoredRollup;
+  /** Its open window (open-window.ts), when filled from the data the rollup holds; null otherwise. */
+  readonly open?: OpenWindow | null;
+}
+
+/**
+ * The open window's share of a match: its periods in `[from, to)` (to: the match's), and the rows
+ * whose conversion window closed between its clock and the query's (time in `(after, upTo]`),
+ * whose change the closing table holds for the measures with a window.
+ */
+export interface OpenWindowRead {
+  readonly table: string;
+  /** The rows still to close, and what closing changes (open-window.ts). */
+  readonly closing: string;
+  readonly from: string;
+  readonly clock: string;
+  readonly closed: { readonly after: string; readonly upTo: string; readonly leaves: readonly string[] } | null;
 }
 
 /**
@@ -22,6 +39,8 @@ export interface RollupMatch {
   readonly to: string | null;
   /** Periods a query's range cut, or that are not settled at its clock, come from the rows too. */
   readonly readsRows: boolean;
+  /** The periods from its open window's start come from the open window instead of the rollup. */
+  readonly open?: OpenWindowRead | null;
 }
 
 /** Why no rollup answers a query (for `/sql`, `/dry-run` and the annotation). */
@@ -109,13 +128,19 @@ function matchOne(model: Model, plan: QueryPlan, use: UsableRollup): RollupMatch
     const outside = m.paths.find((path) => !rollup.dimensions.includes(path));
     if (outside) return { reason: `a filter on ${outside}, which ${name} does not store` };
   }
+  // No row lies after the data's latest instant (kept with the open window, of the same data): a
+  // range ending after it ends, for the rows, where the period holding that instant ends — the
+  // dashboard's "to the last day" and an as-of "now" would otherwise read that month from the rows.
+  const last = use.open?.last;
+  if (last && hi !== Infinity && hi >= Date.parse(last) + 1) hi = periodCeil(Date.parse(last) + 1, rollup.granularity);
   const asked = hi;
-  // Periods not yet settled at the query's clock still change with it: read from the rows. Not
-  // for measures that never read the clock (a count of offers, a sum of their revenue): their
-  // periods read the same at any clock, open window or not, and the rollup is kept fresh by
-  // every ingest (a dimension that reads the clock is refused in a rollup).
+  // Periods not yet settled at the query's clock still change with it: read from the rows, or
+  // from the open window. Not for measures that never read the clock (a count of offers, a sum
+  // of their revenue): their periods read the same at any clock, open window or not, and the
+  // rollup is kept fresh by every ingest (a dimension that reads the clock is refused in a rollup).
   const clockFree = leaves.every((l) => !memberReadsClock(model.cubes, l));
-  if (rollup.settledAfterDays !== null && !clockFree) hi = Math.min(hi, Date.parse(plan.now) - rollup.settledAfterDays * 86_400_000);
+  const open = clockFree ? null : openWindowOf(model, plan, use, leaves);
+  if (rollup.settledAfterDays !== null && !clockFree && !open) hi = Math.min(hi, Date.parse(plan.now) - rollup.settledAfterDays * 86_400_000);
   const from = lo === -Infinity ? null : periodCeil(lo, rollup.granularity);
   const to = hi === Infinity ? null : periodFloor(hi, rollup.granularity);
   if (from !== null && to !== null && from >= to) return { reason: `no whole ${rollup.granularity} of ${name} is inside the query's range and settled at its clock` };
@@ -123,7 +148,36 @@ function matchOne(model: Model, plan: QueryPlan, use: UsableRollup): RollupMatch
   // Rows are read only where the query's own range goes beyond the rollup's whole periods
   // (rows without a time are outside any range the query sets, and inside none it leaves open).
   const readsRows = (from !== null && from !== lo) || (to !== null && to !== asked);
-  return { use, from: iso(from), to: iso(to), readsRows };
+  return { use, from: iso(from), to: iso(to), readsRows, open };
+}
+
+/**
+ * How a rollup's open window serves a query at its clock, or null: filled from the data the
+ * rollup holds, at a clock at or before the query's, and every leaf measure comparing the clock
+ * only as `column <= now` (past the window's clock, which is past every such column's value, it
+ * reads the same) or — counts only — as a window on the time column, whose rows closed since
+ * are counted again.
+ */
+function openWindowOf(model: Model, plan: QueryPlan, use: UsableRollup, leaves: readonly string[]): OpenWindowRead | null {
+  const open = use.open;
+  if (!open?.clock || !open.from || use.rollup.settledAfterDays === null) return null;
+  const clock = Date.parse(open.clock);
+  const now = Date.parse(plan.now);
+  if (!(now >= clock)) return null;
+  const windowed: string[] = [];
+  for (const leaf of leaves) {
+    const uses = clockUses(model.cubes, leaf);
+    if (!uses) return null;
+    if (uses.windows.length === 0) continue;
+    // A sum over the closed rows could turn a NULL (no row) into 0 (a row counted and taken away).
+    if (measureDef(model, leaf).type !== 'count' || !open.template.closing?.measureColumns[leaf]) return null;
+    windowed.push(leaf);
+  }
+  const days = (open.template.closing?.days ?? 0) * 86_400_000;
+  const after = clock - days;
+  const upTo = now - days;
+  const closed = windowed.length > 0 && upTo > after ? { after: new Date(after).toISOString(), upTo: new Date(upTo).toISOString(), leaves: windowed } : null;
+  return { table: openWindowTable(use.stored.table), closing: closingTable(use.stored.table), from: open.from, clock: open.clock, closed };
 }
 
 /**

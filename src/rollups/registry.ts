@@ -1,4 +1,5 @@
 import type { Exec, Row, Store } from '../store/store.js';
+import type { OpenWindowTemplate } from './open-window.js';
 
 /**
  * `uprate_rollups`: one row per built rollup — its table, the statement that fills it (so an
@@ -21,16 +22,18 @@ export const REGISTRY_DDL = `CREATE TABLE IF NOT EXISTS uprate_rollups (
   row_count BIGINT NOT NULL,
   build_seconds DOUBLE PRECISION NOT NULL,
   merge_columns VARCHAR,
-  layout VARCHAR
+  layout VARCHAR,
+  open_window VARCHAR
 )`;
 
 /**
  * Registries made before a column existed gain it: \`merge_columns\` (NULL: such a rollup is
- * refreshed by partition until rebuilt), \`layout\` (NULL: a plain rollup).
+ * refreshed by partition until rebuilt), \`layout\` (NULL: a plain rollup), \`open_window\` (NULL: none).
  */
 const REGISTRY_UPGRADES: readonly (readonly [string, string])[] = [
   ['merge_columns', 'ALTER TABLE uprate_rollups ADD COLUMN IF NOT EXISTS merge_columns VARCHAR'],
   ['layout', 'ALTER TABLE uprate_rollups ADD COLUMN IF NOT EXISTS layout VARCHAR'],
+  ['open_window', 'ALTER TABLE uprate_rollups ADD COLUMN IF NOT EXISTS open_window VARCHAR'],
 ];
 
 /**
@@ -98,6 +101,19 @@ export interface ClusterAttributes {
   readonly rows?: string;
 }
 
+/** A plain rollup's open window as filled (open-window.ts): its periods from \`from\` as they read at \`clock\`. */
+export interface OpenWindow {
+  readonly template: OpenWindowTemplate;
+  /** The clock it was filled at (ISO; null: never filled) and the first period it holds. */
+  readonly clock: string | null;
+  readonly from: string | null;
+  /** The time column's latest value then (null: no rows with a time): a range ending after it keeps its last period whole. */
+  readonly last: string | null;
+  /** The data version it reflects: read only while that is the store's and the rollup's. */
+  readonly dataVersion: number;
+  readonly rows: number;
+}
+
 export interface StoredRollup {
   /** `Cube.rollup`. */
   readonly name: string;
@@ -120,6 +136,8 @@ export interface StoredRollup {
   readonly mergeColumns: readonly MergeColumn[] | null;
   /** A rollup by cluster's layout; null for a plain rollup. */
   readonly layout: ClusterLayout | null;
+  /** A plain rollup's open window; null when it has none (absent: read from a registry without the column). */
+  readonly open?: OpenWindow | null;
 }
 
 function fromRow(r: Row): StoredRollup {
@@ -141,6 +159,7 @@ function fromRow(r: Row): StoredRollup {
     buildSeconds: Number(r['build_seconds']),
     mergeColumns: r['merge_columns'] ? (JSON.parse(String(r['merge_columns'])) as MergeColumn[]) : null,
     layout: r['layout'] ? (JSON.parse(String(r['layout'])) as ClusterLayout) : null,
+    open: r['open_window'] ? (JSON.parse(String(r['open_window'])) as OpenWindow) : null,
   };
 }
 
@@ -168,8 +187,8 @@ export async function recordRollup(exec: Exec, r: StoredRollup): Promise<void> {
   }
   await exec('DELETE FROM uprate_rollups WHERE name = $1', [r.name]);
   await exec(
-    `INSERT INTO uprate_rollups (name, table_name, definition_hash, build_sql, build_params, time_column, partition_granularity, source_tables, time_source, data_version, built_at, row_count, build_seconds, merge_columns, layout)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CAST($11 AS TIMESTAMP), $12, $13, $14, $15)`,
+    `INSERT INTO uprate_rollups (name, table_name, definition_hash, build_sql, build_params, time_column, partition_granularity, source_tables, time_source, data_version, built_at, row_count, build_seconds, merge_columns, layout, open_window)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CAST($11 AS TIMESTAMP), $12, $13, $14, $15, $16)`,
     [
       r.name,
       r.table,
@@ -186,6 +205,7 @@ export async function recordRollup(exec: Exec, r: StoredRollup): Promise<void> {
       r.buildSeconds,
       r.mergeColumns ? JSON.stringify(r.mergeColumns) : null,
       r.layout ? JSON.stringify(r.layout) : null,
+      r.open ? JSON.stringify(r.open) : null,
     ],
   );
 }

@@ -23,9 +23,9 @@ function outsideRange(time: MemberRef, match: RollupMatch): Predicate {
   return { kind: 'or', items };
 }
 
-/** The rollup's part: its periods in range, at the query's granularity, filtered on its stored dimensions. */
-function rollupPart(plan: QueryPlan, match: RollupMatch, leaves: readonly string[]): SelectNode {
-  const { build, rollup, stored } = match.use;
+/** The rollup's part: its periods in `[from, to)`, at the query's granularity, filtered on its stored dimensions (from `table`: the rollup's, or its open window's). */
+function rollupPart(plan: QueryPlan, match: RollupMatch, leaves: readonly string[], table: string, from: string | null, to: string | null): SelectNode {
+  const { build, rollup } = match.use;
   const column = (path: string): SqlExpr => identifier(build.dimensionColumns.get(path) ?? build.measureColumns.get(path) ?? path);
   const period = identifier(build.timeColumn);
   const columns: SelectColumn[] = [
@@ -36,24 +36,68 @@ function rollupPart(plan: QueryPlan, match: RollupMatch, leaves: readonly string
   const scope: PredicateScope = { member: (ref) => column(ref.path), segment: () => raw('1 = 0'), measureFilters: () => null };
   const others = topLevel(plan.where).filter((p) => !(p.kind === 'condition' && p.member.path === rollup.timeDimension));
   const range: SqlExpr[] = [
-    ...(match.from !== null ? [{ kind: 'compare', op: '>=', left: period, right: param(match.from, 'timestamp') } as SqlExpr] : []),
-    ...(match.to !== null ? [{ kind: 'compare', op: '<', left: period, right: param(match.to, 'timestamp') } as SqlExpr] : []),
+    ...(from !== null ? [{ kind: 'compare', op: '>=', left: period, right: param(from, 'timestamp') } as SqlExpr] : []),
+    ...(to !== null ? [{ kind: 'compare', op: '<', left: period, right: param(to, 'timestamp') } as SqlExpr] : []),
   ];
   return select({
     columns,
-    // The stored table: on ClickHouse each build is a generation of its own (engines/clickhouse/clickhouse-rollups.ts).
-    from: { kind: 'table', table: stored.table, alias: ROLLUP_ALIAS },
+    from: { kind: 'table', table, alias: ROLLUP_ALIAS },
     where: logical('AND', [...range, ...others.map((p) => predicateExpr(p, scope))]),
   });
 }
 
 /** The rows' part: the query's own plan for its leaf measures, outside the rollup's range. */
 function rowsPart(model: Model, plan: QueryPlan, match: RollupMatch, leaves: readonly string[]): SelectNode {
-  const time = measureRefTime(plan, match);
+  return rowsWhere(model, plan, leaves, outsideRange(measureRefTime(plan, match), match));
+}
+
+/** The query's own plan for some leaf measures over the rows it selects that also match `where`, at its clock. */
+function rowsWhere(model: Model, plan: QueryPlan, leaves: readonly string[], extra: Predicate): SelectNode {
   const measures: Selection[] = leaves.map((path) => ({ kind: 'selection', member: measureRef(model, path), granularity: null, alias: leafAlias(path), key: path }));
-  const where: Predicate = { kind: 'and', items: [...(plan.where ? [plan.where] : []), outsideRange(time, match)] };
+  const where: Predicate = { kind: 'and', items: [...(plan.where ? [plan.where] : []), extra] };
   const rowsPlan: QueryPlan = { ...plan, measures, where, having: null, order: [], limit: 0, offset: 0, total: false };
   return { ...planToSql(model, rowsPlan).query, orderBy: [], limit: null, offset: null };
+}
+
+/**
+ * The rows whose conversion window closed between the open window's clock and the query's, in the
+ * open window's periods: what closing changed of each windowed count, from the closing table
+ * (a range of it: it is kept in time order), grouped by the query's keys; other leaves NULL
+ * (they read the same at both clocks).
+ */
+function closedPart(plan: QueryPlan, match: RollupMatch, leaves: readonly string[]): SelectNode | null {
+  const open = match.open;
+  const closing = match.use.open?.template.closing;
+  if (!open?.closed || !closing) return null;
+  const { build, rollup } = match.use;
+  const column = (path: string): SqlExpr => identifier(build.dimensionColumns.get(path) ?? path);
+  const instant = identifier(closing.instantColumn);
+  const from = match.from !== null && match.from > open.from ? match.from : open.from;
+  const compare = (op: '>' | '<=' | '>=' | '<', value: string): SqlExpr => ({ kind: 'compare', op, left: instant, right: param(value, 'timestamp') });
+  const scope: PredicateScope = { member: (ref) => column(ref.path), segment: () => raw('1 = 0'), measureFilters: () => null };
+  const others = topLevel(plan.where).filter((p) => !(p.kind === 'condition' && p.member.path === rollup.timeDimension));
+  const keys: SelectColumn[] = [
+    ...plan.dimensions.map((s) => ({ expr: column(s.member.path), alias: s.alias })),
+    ...plan.timeDimensions.map((s) => ({ expr: { kind: 'truncate', unit: s.granularity ?? 'day', expr: instant } as SqlExpr, alias: s.alias })),
+  ];
+  return select({
+    columns: [
+      ...keys,
+      ...leaves.map((leaf) => {
+        const changed = open.closed?.leaves.includes(leaf) ? closing.measureColumns[leaf] : undefined;
+        return { expr: changed ? ({ kind: 'aggregate', fn: 'sum', arg: identifier(changed) } as SqlExpr) : raw('NULL'), alias: leafAlias(leaf) };
+      }),
+    ],
+    from: { kind: 'table', table: open.closing, alias: ROLLUP_ALIAS },
+    where: logical('AND', [
+      compare('>', open.closed.after),
+      compare('<=', open.closed.upTo),
+      compare('>=', from),
+      ...(match.to !== null ? [compare('<', match.to)] : []),
+      ...others.map((p) => predicateExpr(p, scope)),
+    ]),
+    groupBy: keys.map((_, i) => i + 1),
+  });
 }
 
 function measureRefTime(plan: QueryPlan, match: RollupMatch): MemberRef {
@@ -81,7 +125,17 @@ function combined(model: Model, path: string): SqlExpr {
  */
 export function rollupSql(model: Model, plan: QueryPlan, match: RollupMatch): PlannedSql {
   const leaves = [...new Set(plan.measures.flatMap((s) => leafMeasures(model, s.member.path)))];
-  const parts = [rollupPart(plan, match, leaves), ...(match.readsRows ? [rowsPart(model, plan, match, leaves)] : [])];
+  const { open } = match;
+  const table = match.use.stored.table; // on ClickHouse each build is a generation of its own (engines/clickhouse/clickhouse-rollups.ts)
+  // With an open window, the rollup serves the periods before it and the window those from its start.
+  const settledTo = open && (match.to === null || match.to > open.from) ? open.from : match.to;
+  const openFrom = open && match.from !== null && match.from > open.from ? match.from : open?.from ?? null;
+  const parts = [
+    ...(openFrom !== null && match.from !== null && match.from >= openFrom ? [] : [rollupPart(plan, match, leaves, table, match.from, settledTo)]),
+    ...(open && openFrom !== null && (match.to === null || match.to > openFrom) ? [rollupPart(plan, match, leaves, open.table, openFrom, match.to)] : []),
+    ...(open && openFrom !== null && (match.to === null || match.to > openFrom) ? [closedPart(plan, match, leaves)].filter((p): p is SelectNode => p !== null) : []),
+    ...(match.readsRows ? [rowsPart(model, plan, match, leaves)] : []),
+  ];
   const keys = [...plan.dimensions, ...plan.timeDimensions];
   const columns: SelectColumn[] = [
     ...keys.map((s) => ({ expr: identifier(s.alias), alias: s.alias })),

@@ -78,12 +78,15 @@ export class SqlCompiler {
   }
 
   private visitParam(e: Extract<SqlExpr, { kind: 'param' }>): string {
-    let index = e.shared === undefined ? undefined : this.shared.get(e.shared);
+    // One placeholder per shared name and value: a statement reading two clocks (a rollup's open
+    // window taken away as at its clock) binds each.
+    const shared = e.shared === undefined ? undefined : `${e.shared}\u0000${JSON.stringify(e.value)}`;
+    let index = shared === undefined ? undefined : this.shared.get(shared);
     if (index === undefined) {
       // An inclusive end `…59.999Z` covers the whole last millisecond on microsecond engines.
       const widen = e.rangeEnd && this.dialect.timestampPrecision === 6 && typeof e.value === 'string' && e.value.endsWith('.999Z');
       index = this.params.push(widen ? `${(e.value as string).slice(0, -1)}999Z` : e.value);
-      if (e.shared !== undefined) this.shared.set(e.shared, index);
+      if (shared !== undefined) this.shared.set(shared, index);
     }
     return this.dialect.castParam(this.dialect.placeholder(index), e.type);
   }

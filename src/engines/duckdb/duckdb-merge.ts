@@ -3,6 +3,7 @@ import { UprateError, errorMessage } from '../../core/errors.js';
 import type { TableName } from '../../core/schema.js';
 import type { LoadCounts } from '../../store/store.js';
 import { applyRefresh, planRefresh, splitWholeRebuilds, type RefreshPlan } from '../../rollups/maintain.js';
+import { refillOpenWindows } from '../../rollups/open-window.js';
 import { duckDbExec } from './duckdb-exec.js';
 import type { CheckedTable } from '../../ingest/check-rows.js';
 import type { IngestProgress } from '../../ingest/ingest-options.js';
@@ -52,18 +53,24 @@ export async function mergeTables(
   }
   committed();
   if (rebuild.rollups.length > 0) {
-    await c.run('BEGIN TRANSACTION');
-    try {
-      await applyRefresh(exec, 'duckdb', rebuild);
-      await c.run('COMMIT');
-    } catch (e) {
-      await c.run('ROLLBACK');
-      // The rows are loaded; the rollup stays stale (never read) until it is built again.
-      process.emitWarning(`the rows are loaded, but rebuilding ${rebuild.rollups.map((r) => r.stored.name).join(', ')} failed (${errorMessage(e)}): queries read the rows until \`uprate rollups build\``, { code: 'UPRATE_ROLLUPS_STALE' });
-    }
+    await afterTheCommit(c, `rebuilding ${rebuild.rollups.map((r) => r.stored.name).join(', ')}`, () => applyRefresh(exec, 'duckdb', rebuild));
     committed();
   }
+  await afterTheCommit(c, "refreshing the rollups' open windows", () => refillOpenWindows(exec, 'duckdb', tables.map((t) => t.spec.name)));
+  committed();
   return counts;
+}
+
+/** Work on the rollups after a load's commit, in a transaction of its own: when it fails, the rows stay loaded and what it would refresh stays stale (read from the rows). */
+async function afterTheCommit(c: DuckDBConnection, what: string, work: () => Promise<void>): Promise<void> {
+  await c.run('BEGIN TRANSACTION');
+  try {
+    await work();
+    await c.run('COMMIT');
+  } catch (e) {
+    await c.run('ROLLBACK');
+    process.emitWarning(`the rows are loaded, but ${what} failed (${errorMessage(e)}): queries read the rows instead until \`uprate rollups build\``, { code: 'UPRATE_ROLLUPS_STALE' });
+  }
 }
 
 function rolledBack(table: TableName | string, e: unknown): UprateError {

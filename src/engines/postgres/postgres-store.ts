@@ -13,6 +13,7 @@ import { sqlIdentifier } from '../../store/sql-literal.js';
 import type { BulkLoad, BulkLoadingStore, LoadCounts, QueryOptions, Row, SqlValue } from '../../store/store.js';
 import { queryCancelled, queryTimeout } from '../../store/query-stopped.js';
 import { applyRefresh, mergePlans, planRefresh, type RefreshPlan } from '../../rollups/maintain.js';
+import { refillOpenWindows } from '../../rollups/open-window.js';
 
 export interface PostgresOpenOptions {
   /** Refuse writes (report, query); a read-only open never migrates. */
@@ -458,6 +459,7 @@ export class PostgresStore extends OwnTablesStore implements BulkLoadingStore {
         }
         await applyRefresh(exec, 'postgres', refresh);
         await q('COMMIT');
+        await this.refillOpenWindows(c, loads.map((l) => l.table.name));
         return counts;
       } catch (e) {
         await c.query('ROLLBACK').catch(() => undefined);
@@ -468,6 +470,22 @@ export class PostgresStore extends OwnTablesStore implements BulkLoadingStore {
           : error;
       }
     });
+  }
+
+  /**
+   * After a load's commit, the open windows of the rollups over its tables (src/rollups/open-window.ts),
+   * in a transaction of their own: when it fails the rows stay loaded and the windows stale (read from the rows).
+   */
+  private async refillOpenWindows(c: pg.PoolClient, loaded: readonly string[]): Promise<void> {
+    try {
+      await c.query('BEGIN');
+      await c.query('SET LOCAL statement_timeout = 0');
+      await refillOpenWindows(async (sql, params = []) => (await c.query({ text: sql, values: params.map(toPgValue) })).rows as Row[], 'postgres', loaded);
+      await c.query('COMMIT');
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      process.emitWarning(`the rows are loaded, but refreshing the rollups' open windows failed (${errorMessage(e)}): queries read the rows instead until \`uprate rollups build\``, { code: 'UPRATE_ROLLUPS_STALE' });
+    }
   }
 
   /** One load inside {@link bulkLoad}'s transaction. */

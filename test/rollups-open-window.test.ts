@@ -1,0 +1,193 @@
+/**
+ * A rollup's open window (src/rollups/open-window.ts) answers the periods whose conversion window
+ * is still open exactly as the rows do, at every clock from its own on. On DuckDB and PostgreSQL
+ * the demo data (ending in the future, so that acceptances lie past the wall clock and the
+ * window's clock is the data's, not the machine's) is loaded and the shipped rollups built; then
+ * queries aimed at the open window — pending offers by customer attribute, day by day across its
+ * start, ranges cutting its periods, a filtered and a tenant's read — are answered with rollups on
+ * and off at clocks from the window's own to past the end of every offer's window: the same
+ * answer, and read from the open window (with the rows closed since taken from its closing table).
+ * A clock before the window's reads the rows for those periods. A load refills it after its
+ * commit, as of the data it then holds.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { writeDemoFiles } from '../src/demo/index.js';
+import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
+import { allAccess, answerQuery, tenantAccess, type Access, type CubeQuery } from '../src/query/index.js';
+import { rollupStatus } from '../src/rollups/index.js';
+import { openStore, type Store } from '../src/store/index.js';
+import { uprate } from './cli-helpers.js';
+import { locateServer, skipUnlessReady, type EngineUnderTest } from './engines.js';
+import { assertSameAnswer } from './rollup-reads.js';
+
+const DAY = 86_400_000;
+const dir = mkdtempSync(join(tmpdir(), 'uprate-open-window-'));
+const isolation = `uprate_open_window_${process.pid}`;
+const pgSlot = await locateServer('postgres', isolation);
+const engines: { engine: EngineUnderTest; skip: string | false }[] = [
+  { engine: { engine: 'duckdb', args: ['--db', join(dir, 'open.duckdb')], where: join(dir, 'open.duckdb') }, skip: false },
+  pgSlot.ready ? { engine: pgSlot.ready, skip: false } : { engine: { engine: 'postgres', args: [], where: '' }, skip: skipUnlessReady(pgSlot) },
+];
+/** Past the machine's clock: acceptances and declines run a month beyond it. */
+const END = new Date(Date.now() + 12 * DAY);
+let files: { customers: string; offers: string };
+let model: Model;
+
+before(async () => {
+  files = await writeDemoFiles({ dir, format: 'csv', rows: 8_000, seed: 20261204, end: END });
+  model = await loadModel(shippedModelDir());
+});
+
+after(async () => {
+  if (pgSlot.ready) {
+    const store = await openStore({ db: ':memory:', url: pgSlot.ready.where });
+    await store.run(`DROP SCHEMA IF EXISTS ${isolation} CASCADE`);
+    await store.close();
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const at = (ms: number) => new Date(ms).toISOString().slice(0, 23);
+
+/** Queries whose answers the open window's periods and the rows closed since make up. */
+function cases(clock: number, lastOffer: number): { name: string; query: CubeQuery; access?: Access }[] {
+  const rate = ['Offers.count', 'Offers.accepted', 'Offers.pending', 'Offers.conversionRate'];
+  const day = { dimension: 'Offers.offeredAt', granularity: 'day' as const };
+  return [
+    { name: 'overall', query: { measures: [...rate, 'Offers.expansionRevenue'] } },
+    { name: 'pending by account size', query: { measures: ['Offers.pending'], dimensions: ['Customers.accountSize'] } },
+    { name: 'by industry and month', query: { measures: rate, dimensions: ['Customers.industry'], timeDimensions: [{ dimension: 'Offers.offeredAt', granularity: 'month' }] } },
+    { name: 'day by day across the window', query: { measures: rate, timeDimensions: [{ ...day, dateRange: [at(clock - 75 * DAY).slice(0, 10), at(clock + 20 * DAY).slice(0, 10)] }] } },
+    { name: 'by week, a range cutting weeks', query: { measures: ['Offers.pending', 'Offers.accepted'], dimensions: ['Offers.offerType'], timeDimensions: [{ dimension: 'Offers.offeredAt', granularity: 'week', dateRange: [at(clock - 50 * DAY).slice(0, 10), at(clock - 9 * DAY).slice(0, 10)] }] } },
+    { name: 'instants cutting days', query: { measures: rate, dimensions: ['Offers.channel'], filters: [{ member: 'Offers.offeredAt', operator: 'afterDate', values: [at(clock - 40 * DAY + 3_723_000)] }, { member: 'Offers.offeredAt', operator: 'beforeOrOnDate', values: [at(clock - 20 * DAY - 7_000)] }] } },
+    // A range ending after the last offer keeps its last period whole; one ending an hour before it does not.
+    { name: 'a range ending just before the last offer', query: { measures: rate, dimensions: ['Customers.accountSize'], filters: [{ member: 'Offers.offeredAt', operator: 'beforeOrOnDate', values: [at(lastOffer - 3_600_000)] }] } },
+    { name: 'a range ending just after the last offer', query: { measures: rate, dimensions: ['Customers.accountSize'], timeDimensions: [{ dimension: 'Offers.offeredAt', dateRange: [at(clock - 200 * DAY), at(lastOffer + 1)] }] } },
+    { name: 'filtered on a stored dimension', query: { measures: rate, dimensions: ['Customers.lifecycleStage'], filters: [{ member: 'Offers.offerType', operator: 'equals', values: ['upsell'] }] } },
+    { name: "a tenant's rows", query: { measures: rate, dimensions: ['Offers.channel'] }, access: tenantAccess([{ member: 'Customers.industry', operator: 'equals', values: ['retail'] }]) },
+  ];
+}
+
+for (const { engine, skip } of engines) {
+  describe(`open windows answer exactly on ${engine.engine}`, { skip }, () => {
+    let store: Store | undefined;
+    const open = async (): Promise<Store> => {
+      store ??= await openStore({ db: engine.engine === 'duckdb' ? engine.where : ':memory:', ...(engine.engine === 'duckdb' ? {} : { url: engine.where }), engine: engine.engine });
+      return store;
+    };
+    const cli = async (args: string[]) => {
+      await store?.close();
+      store = undefined;
+      const out = await uprate([...args, ...engine.args]);
+      assert.equal(out.code, 0, out.stderr);
+      return out;
+    };
+    /** The open windows as the registry holds them, beside what plain SQL says they must be. */
+    const windows = async () => {
+      const s = await open();
+      const status = await rollupStatus(s, model);
+      const [latest] = await s.query('SELECT max(accepted_at) AS a, max(declined_at) AS d FROM offers');
+      const version = await s.dataVersion();
+      return { status, latest: Math.max(...[latest?.['a'], latest?.['d']].map((v) => (v instanceof Date ? v.getTime() : Date.parse(`${String(v).replace(' ', 'T')}Z`)))), version };
+    };
+
+    /** Every case at each clock: the same answer with rollups on and off; how many read the open window and its closed rows. */
+    const compare = async (clocks: readonly number[]) => {
+      let opened = 0;
+      let closed = 0;
+      const s = await open();
+      const [row] = await s.query('SELECT max(offered_at) AS t FROM offers');
+      const lastOffer = row?.['t'] instanceof Date ? row['t'].getTime() : Date.parse(`${String(row?.['t']).replace(' ', 'T')}Z`);
+      for (const now of clocks) {
+        for (const c of cases(now, lastOffer)) {
+          const access = c.access ?? allAccess('local');
+          const raw = await answerQuery(s, model, c.query, { now: new Date(now), access, useRollups: false });
+          const rolled = await answerQuery(s, model, c.query, { now: new Date(now), access });
+          const [r, o] = [raw.results[0], rolled.results[0]];
+          assert.ok(r && o);
+          assertSameAnswer(r, o, false, `${engine.engine} ${c.name} at ${at(now)}`);
+          const window = o.rollup && 'openWindow' in o.rollup ? o.rollup.openWindow : undefined;
+          if (window) opened++;
+          if (window?.readsClosedRows) closed++;
+        }
+      }
+      return { opened, closed };
+    };
+
+    before(async () => {
+      await cli(['ingest', files.customers, files.offers]);
+      await cli(['rollups', 'build']);
+    });
+    after(async () => store?.close());
+
+    test('built with the rollups: at a clock past every acceptance and decline, from the first period not settled then', async () => {
+      const { status, latest, version } = await windows();
+      const plain = status.filter((s) => ['Offers.daily', 'Offers.segments', 'Offers.regions'].includes(s.name));
+      assert.equal(plain.length, 3);
+      for (const s of plain) {
+        const w = s.usable?.open;
+        assert.ok(w?.clock && w.from, `${s.name} has an open window`);
+        assert.ok(Date.parse(w.clock) > latest, `${s.name}: its clock ${w.clock} is past the latest acceptance or decline`);
+        assert.equal(w.dataVersion, version);
+        // Not settled at its clock: periods ending less than the 30-day window before it.
+        const first = Date.parse(w.from);
+        assert.ok(first <= Date.parse(w.clock) - 30 * DAY, `${s.name}: ${w.from}`);
+        assert.ok(first > Date.parse(w.clock) - 30 * DAY - (s.name === 'Offers.daily' ? DAY : 31 * DAY), `${s.name}: ${w.from}`);
+      }
+      // The rollups by customer and of moments keep none.
+      assert.ok(status.filter((s) => s.name.includes('moments')).every((s) => !s.usable?.open));
+    });
+
+    test('at its clock and later (past the end of every window): the rows’ answer, from the open window and the rows closed since', async () => {
+      const { status } = await windows();
+      const clock = Date.parse(status.find((s) => s.name === 'Offers.daily')?.usable?.open?.clock ?? '');
+      const later = Math.max(...status.flatMap((s) => (s.usable?.open?.clock ? [Date.parse(s.usable.open.clock)] : [])));
+      const { opened, closed } = await compare([later, later + 3_600_000, later + 2 * DAY + 17_000, later + 29 * DAY, later + 31 * DAY, later + 75 * DAY]);
+      const perClock = cases(clock, 0).length;
+      assert.ok(opened >= 5 * perClock, `the open window answered ${opened} reads`);
+      assert.ok(closed >= 4 * perClock, `rows closed since its clock were read for ${closed}`);
+    });
+
+    test('a clock before the open window’s reads those periods from the rows', async () => {
+      const { status } = await windows();
+      const first = Math.min(...status.flatMap((s) => (s.usable?.open?.clock ? [Date.parse(s.usable.open.clock)] : [])));
+      const { opened } = await compare([first - 1, first - 5 * DAY]);
+      assert.equal(opened, 0);
+    });
+
+    test('a load refills it after its commit, as of the data it now holds; still the rows’ answer', async () => {
+      // New offers in the open window (one accepted a day after the latest instant so far), stored
+      // ones declined, accepted or moved within it.
+      const lines = readFileSync(files.offers, 'utf8').trimEnd().split('\n');
+      const header = (lines[0] ?? '').split(',');
+      const col = (name: string) => header.indexOf(name);
+      const { latest } = await windows();
+      const recent = lines.slice(1).filter((l) => Date.parse(l.split(',')[col('offered_at')] ?? '') > END.getTime() - 25 * DAY);
+      const changed = recent.flatMap((line, i) => {
+        if (i % 9 !== 0) return [];
+        const cells = line.split(',');
+        if (i % 27 === 0) cells[col('offer_id')] = `late-${i}`;
+        const declined = i % 2 === 0;
+        cells[col('declined_at')] = declined ? `${at(latest + DAY)}Z` : '';
+        cells[col('accepted_at')] = declined ? '' : `${at(latest + 2 * DAY)}Z`;
+        return [cells.join(',')];
+      });
+      assert.ok(changed.length > 20);
+      const file = join(dir, 'offers-changed.csv');
+      writeFileSync(file, `${[lines[0], ...changed].join('\n')}\n`);
+      await cli(['ingest', file]);
+      const after = await windows();
+      const daily = after.status.find((s) => s.name === 'Offers.daily');
+      assert.equal(daily?.state, 'fresh');
+      assert.equal(daily?.usable?.open?.dataVersion, after.version, 'refilled as of the load');
+      assert.ok(Date.parse(daily?.usable?.open?.clock ?? '') > latest + 2 * DAY, 'its clock moved past the new acceptances');
+      const clock = Date.parse(daily?.usable?.open?.clock ?? '');
+      const { opened } = await compare([clock + 60_000, clock + 6 * DAY, clock + 45 * DAY]);
+      assert.ok(opened >= 2 * cases(clock, 0).length);
+    });
+  });
+}
