@@ -16,7 +16,7 @@ import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { startReceiver, type Receiver } from './alerts-receiver.js';
 import { uprate } from './cli-helpers.js';
-import { locateEngines, skipUnlessReady } from './engines.js';
+import { dropPostgresSchema, locateEngines, skipUnlessReady } from './engines.js';
 
 const AT = new Date('2025-06-30T12:00:00Z');
 const dir = mkdtempSync(join(tmpdir(), 'uprate-alerts-engines-'));
@@ -35,11 +35,7 @@ before(async () => {
 after(async () => {
   await receiver.close();
   const pg = slots.find((s) => s.engine === 'postgres')?.ready;
-  if (pg) {
-    const store = await openStore({ db: ':memory:', url: pg.where });
-    await store.run(`DROP SCHEMA IF EXISTS ${isolation} CASCADE`);
-    await store.close();
-  }
+  await dropPostgresSchema(pg?.where, isolation);
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -18,7 +18,7 @@ import { openStore, type Store } from '../src/store/index.js';
 import { uprate } from './cli-helpers.js';
 import { API_CASES, CUBE_CASES, DEMO_END, NOW, type CubeCase } from './cross-engine-queries.js';
 import { openClickHouseStore } from '../src/engines/clickhouse/index.js';
-import { IN_CI, locateEngines, type EngineUnderTest } from './engines.js';
+import { dropPostgresSchema, IN_CI, locateEngines, type EngineUnderTest } from './engines.js';
 
 const ROWS = 20_000;
 const dir = mkdtempSync(join(tmpdir(), 'uprate-cross-engine-'));
@@ -54,11 +54,7 @@ after(async () => {
   }
   // Drop this run's PostgreSQL schema (through a read-write store: the ones above are read-only).
   const pg = ready.find((e) => e.engine === 'postgres');
-  if (pg) {
-    const store = await openStore({ db: ':memory:', url: pg.where });
-    await store.run(`DROP SCHEMA IF EXISTS ${isolation} CASCADE`);
-    await store.close();
-  }
+  await dropPostgresSchema(pg?.where, isolation);
   // And this run's ClickHouse databases, on every shard.
   const ch = ready.find((e) => e.engine === 'clickhouse');
   if (ch) {

@@ -97,3 +97,14 @@ export function skipUnlessReady(slot: EngineSlot): string | false {
   if (IN_CI && !/left out by/.test(slot.skip ?? '')) throw new Error(`CI needs ${slot.engine}: ${slot.skip ?? 'not ready'}`);
   return slot.skip ?? `${slot.engine} is not ready`;
 }
+
+/** Drops a test's PostgreSQL schema (`name`) on the server at `where` (nothing when none was found). */
+export async function dropPostgresSchema(where: string | undefined, name: string): Promise<void> {
+  if (!where) return;
+  const store = await openStore({ db: ':memory:', url: where, engine: 'postgres' });
+  try {
+    await store.run(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
+  } finally {
+    await store.close();
+  }
+}

@@ -21,7 +21,7 @@ import { allAccess, answerRows, inSample, tenantAccess, type Access } from '../s
 import { DEFAULT_BAND_THRESHOLDS } from '../src/stats/band.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { uprate } from './cli-helpers.js';
-import { locateEngines, skipUnlessReady } from './engines.js';
+import { dropPostgresSchema, locateEngines, skipUnlessReady } from './engines.js';
 
 const ROWS = 8_000;
 const AS_OF = new Date('2025-07-10T00:00:00Z');
@@ -48,11 +48,7 @@ before(async () => {
 after(async () => {
   for (const store of stores.values()) await store.close();
   const pg = slots.find((s) => s.engine === 'postgres')?.ready;
-  if (pg) {
-    const store = await openStore({ db: ':memory:', url: pg.where });
-    await store.run(`DROP SCHEMA IF EXISTS ${isolation} CASCADE`);
-    await store.close();
-  }
+  await dropPostgresSchema(pg?.where, isolation);
   const ch = slots.find((s) => s.engine === 'clickhouse')?.ready;
   if (ch) {
     const store = await openClickHouseStore(ch.where, { migrate: false });

@@ -6,7 +6,9 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
-import type { Store } from '../src/store/index.js';
+import { openStore, type Store } from '../src/store/index.js';
+import { uprate } from './cli-helpers.js';
+import type { EngineUnderTest } from './engines.js';
 import type { LoadResult } from '../src/query/index.js';
 import assert from 'node:assert/strict';
 
@@ -99,3 +101,22 @@ export function assertSameAnswer(raw: LoadResult, rolled: LoadResult, ordered: b
   assert.equal(rolled.total, raw.total, `${what}: total`);
 }
 
+/**
+ * A test's store on an engine under test, opened on first use, and the CLI run with this
+ * process's hold on a DuckDB file let go first (one process may write it).
+ */
+export function engineSession(engine: EngineUnderTest): { open: () => Promise<Store>; cli: (args: string[]) => Promise<ReturnType<typeof uprate>>; close: () => Promise<void> } {
+  let store: Store | undefined;
+  const close = async () => {
+    await store?.close();
+    store = undefined;
+  };
+  return {
+    open: async () => (store ??= await openStore({ db: engine.engine === 'duckdb' ? engine.where : ':memory:', ...(engine.engine === 'duckdb' ? {} : { url: engine.where }), engine: engine.engine })),
+    cli: async (args) => {
+      await close();
+      return uprate([...args, ...engine.args]);
+    },
+    close,
+  };
+}

@@ -25,7 +25,7 @@ import { planRefresh, type LoadedTable } from '../src/rollups/maintain.js';
 import { registryIn } from '../src/rollups/registry.js';
 import { inTransaction } from '../src/rollups/transaction.js';
 import { openStore, type Store } from '../src/store/index.js';
-import { locateServer, skipUnlessReady } from './engines.js';
+import { dropPostgresSchema, locateServer, skipUnlessReady } from './engines.js';
 import { changedOffers, modelWithRollups, shiftDays, shiftedOffers, watching } from './rollup-reads.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'uprate-rollups-clustered-'));
@@ -50,11 +50,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (pgSlot.ready) {
-    const store = await openStore({ db: ':memory:', url: pgSlot.ready.where, engine: 'postgres' });
-    await store.run(`DROP SCHEMA IF EXISTS ${isolation} CASCADE`);
-    await store.close();
-  }
+  await dropPostgresSchema(pgSlot.ready?.where, isolation);
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -16,13 +16,12 @@ import { writeDemoFiles } from '../src/demo/index.js';
 import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
 import { allAccess, answerQuery, tenantAccess, type Access, type CubeQuery } from '../src/query/index.js';
 import { modelRollups, rollupStatus } from '../src/rollups/index.js';
-import { openStore, type Store } from '../src/store/index.js';
-import { uprate } from './cli-helpers.js';
-import { assertSameAnswer, NUMBER } from './rollup-reads.js';
+import type { Store } from '../src/store/index.js';
+import { assertSameAnswer, engineSession, NUMBER } from './rollup-reads.js';
 import { API_CASES, CUBE_CASES, DEMO_END, NOW } from './cross-engine-queries.js';
 import { buildApp } from '../src/server/index.js';
 import { openClickHouseStore } from '../src/engines/clickhouse/index.js';
-import { locateServer, skipUnlessReady, type EngineSlot, type EngineUnderTest } from './engines.js';
+import { dropPostgresSchema, locateServer, skipUnlessReady, type EngineSlot, type EngineUnderTest } from './engines.js';
 
 const ROWS = 12_000;
 const dir = mkdtempSync(join(tmpdir(), 'uprate-rollups-'));
@@ -44,11 +43,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (pgSlot.ready) {
-    const store = await openStore({ db: ':memory:', url: pgSlot.ready.where });
-    await store.run(`DROP SCHEMA IF EXISTS ${isolation} CASCADE`);
-    await store.close();
-  }
+  await dropPostgresSchema(pgSlot.ready?.where, isolation);
   if (chSlot.ready) await dropClickHouseDatabase(chSlot.ready.where);
   rmSync(dir, { recursive: true, force: true });
 });
@@ -187,17 +182,7 @@ for (const { engine, skip } of engines) {
     const clusteredMissing = engine.engine === 'clickhouse';
     /** The shipped model's rollups in its order, each with the state expected: `plain` for the plain ones, fresh or (ClickHouse) missing for the others. */
     const expectedStates = (plain: string) => modelRollups(model).map((r) => [r.path, r.clusteredBy ? (clusteredMissing ? 'missing' : 'fresh') : plain]);
-    let store: Store | undefined;
-    const open = async (): Promise<Store> => {
-      store ??= await openStore({ db: engine.engine === 'duckdb' ? engine.where : ':memory:', ...(engine.engine === 'duckdb' ? {} : { url: engine.where }), engine: engine.engine });
-      return store;
-    };
-    /** The CLI, with this process's hold on the DuckDB file let go (one process may write it). */
-    const cli = async (args: string[]) => {
-      await store?.close();
-      store = undefined;
-      return uprate([...args, ...engine.args]);
-    };
+    const { open, cli, close } = engineSession(engine);
 
     before(async () => {
       const loaded = await cli(['ingest', files.customers, files.offers]);
@@ -208,7 +193,7 @@ for (const { engine, skip } of engines) {
       assert.match(built.stdout, /Offers\.segments: [\d,]+ rows/);
     });
 
-    after(async () => store?.close());
+    after(close);
 
     test('every query: the same answer with rollups on and off, and most read one', async () => {
       const { cases, served } = await compareAll(await open(), model, engine.engine);

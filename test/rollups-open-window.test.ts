@@ -19,10 +19,8 @@ import { writeDemoFiles } from '../src/demo/index.js';
 import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
 import { allAccess, answerQuery, tenantAccess, type Access, type CubeQuery } from '../src/query/index.js';
 import { rollupStatus } from '../src/rollups/index.js';
-import { openStore, type Store } from '../src/store/index.js';
-import { uprate } from './cli-helpers.js';
-import { locateServer, skipUnlessReady, type EngineUnderTest } from './engines.js';
-import { assertSameAnswer } from './rollup-reads.js';
+import { dropPostgresSchema, locateServer, skipUnlessReady, type EngineUnderTest } from './engines.js';
+import { assertSameAnswer, engineSession } from './rollup-reads.js';
 
 const DAY = 86_400_000;
 const dir = mkdtempSync(join(tmpdir(), 'uprate-open-window-'));
@@ -43,11 +41,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (pgSlot.ready) {
-    const store = await openStore({ db: ':memory:', url: pgSlot.ready.where });
-    await store.run(`DROP SCHEMA IF EXISTS ${isolation} CASCADE`);
-    await store.close();
-  }
+  await dropPostgresSchema(pgSlot.ready?.where, isolation);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -74,15 +68,10 @@ function cases(clock: number, lastOffer: number): { name: string; query: CubeQue
 
 for (const { engine, skip } of engines) {
   describe(`open windows answer exactly on ${engine.engine}`, { skip }, () => {
-    let store: Store | undefined;
-    const open = async (): Promise<Store> => {
-      store ??= await openStore({ db: engine.engine === 'duckdb' ? engine.where : ':memory:', ...(engine.engine === 'duckdb' ? {} : { url: engine.where }), engine: engine.engine });
-      return store;
-    };
+    const session = engineSession(engine);
+    const { open } = session;
     const cli = async (args: string[]) => {
-      await store?.close();
-      store = undefined;
-      const out = await uprate([...args, ...engine.args]);
+      const out = await session.cli(args);
       assert.equal(out.code, 0, out.stderr);
       return out;
     };
@@ -122,7 +111,7 @@ for (const { engine, skip } of engines) {
       await cli(['ingest', files.customers, files.offers]);
       await cli(['rollups', 'build']);
     });
-    after(async () => store?.close());
+    after(session.close);
 
     test('built with the rollups: at a clock past every acceptance and decline, from the first period not settled then', async () => {
       const { status, latest, version } = await windows();
