@@ -219,6 +219,18 @@ cube('Offers', {
       partitionGranularity: 'month',
       settledAfterDays: windowDays,
     },
+    // How long acceptances take (the headline's time to accept): offers by day and whole days to
+    // acceptance. That dimension reads the clock (accepted by now), so queries by it read this
+    // rollup at a clock at or after its open window's, which is past every acceptance stored.
+    timeToAccept: {
+      type: 'rollup',
+      measures: [count, accepted, pending],
+      dimensions: [daysToAccept],
+      timeDimension: offeredAt,
+      granularity: 'day',
+      partitionGranularity: 'month',
+      settledAfterDays: windowDays,
+    },
   },
 
   segments: {

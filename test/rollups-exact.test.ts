@@ -230,11 +230,12 @@ for (const { engine, skip } of engines) {
       const byDay = [{ dimension: 'Offers.offeredAt', granularity: 'day' as const }];
       const answer = await answerQuery(await open(), model, { measures: ['Offers.count', 'Offers.accepted'], timeDimensions: byDay }, { now: NOW, access: allAccess('local') });
       const report = answer.results[0]?.rollup;
-      assert.ok(report && report.used === 'Offers.daily', JSON.stringify(report));
+      // The smallest rollup by day storing both: the one by days to accept (a few dozen rows a day).
+      assert.ok(report && report.used === 'Offers.timeToAccept', JSON.stringify(report));
       // Thirty days before the clock (2025-07-10 12:00) is 2025-06-10 12:00: whole days before it.
       assert.equal('periodsTo' in report ? report.periodsTo : undefined, '2025-06-10T00:00:00.000Z');
       assert.equal('readsRows' in report ? report.readsRows : undefined, true);
-      assert.deepEqual(Object.keys(answer.results[0]?.usedPreAggregations ?? {}), ['uprate_rollup_offers_daily']);
+      assert.deepEqual(Object.keys(answer.results[0]?.usedPreAggregations ?? {}), ['uprate_rollup_offers_time_to_accept']);
       // A count of offers reads the same at any clock: every day from the rollup, none from the rows.
       const counted = await answerQuery(await open(), model, { measures: ['Offers.count'], timeDimensions: byDay, order: { 'Offers.offeredAt': 'desc' }, limit: 3 }, { now: NOW, access: allAccess('local') });
       const whole = counted.results[0]?.rollup;
@@ -255,7 +256,7 @@ for (const { engine, skip } of engines) {
       const t = 'Offers.offeredAt';
       // Days from the first whole one after 13:14 to the last that ends by 07:00; both cut days from the rows.
       const a = await read([{ member: t, operator: 'gte', values: ['2024-09-03T13:14:15.000'] }, { member: t, operator: 'lt', values: ['2025-02-09T07:00:00.000'] }]);
-      assert.deepEqual([a.used, a.periodsFrom, a.periodsTo, a.readsRows], ['Offers.daily', '2024-09-04T00:00:00.000Z', '2025-02-09T00:00:00.000Z', true]);
+      assert.deepEqual([a.used, a.periodsFrom, a.periodsTo, a.readsRows], ['Offers.timeToAccept', '2024-09-04T00:00:00.000Z', '2025-02-09T00:00:00.000Z', true]);
       // Both at midnight: whole days only, nothing from the rows.
       const b = await read([{ member: t, operator: 'gte', values: ['2024-09-03'] }, { member: t, operator: 'lt', values: ['2025-02-09'] }]);
       assert.deepEqual([b.periodsFrom, b.periodsTo, b.readsRows], ['2024-09-03T00:00:00.000Z', '2025-02-09T00:00:00.000Z', false]);

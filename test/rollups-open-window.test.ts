@@ -61,6 +61,8 @@ function cases(clock: number, lastOffer: number): { name: string; query: CubeQue
     // A range ending after the last offer keeps its last period whole; one ending an hour before it does not.
     { name: 'a range ending just before the last offer', query: { measures: rate, dimensions: ['Customers.accountSize'], filters: [{ member: 'Offers.offeredAt', operator: 'beforeOrOnDate', values: [at(lastOffer - 3_600_000)] }] } },
     { name: 'a range ending just after the last offer', query: { measures: rate, dimensions: ['Customers.accountSize'], timeDimensions: [{ dimension: 'Offers.offeredAt', dateRange: [at(clock - 200 * DAY), at(lastOffer + 1)] }] } },
+    // A dimension that reads the clock (accepted by now): stored as at the end of time, read at or after the open window's clock.
+    { name: "by days to accept over the year to the clock (the headline's time to accept)", query: { measures: rate, dimensions: ['Offers.daysToAccept'], filters: [{ member: 'Offers.offeredAt', operator: 'gte', values: [at(clock - 365 * DAY)] }, { member: 'Offers.offeredAt', operator: 'lt', values: [at(clock)] }] } },
     { name: 'filtered on a stored dimension', query: { measures: rate, dimensions: ['Customers.lifecycleStage'], filters: [{ member: 'Offers.offerType', operator: 'equals', values: ['upsell'] }] } },
     { name: "a tenant's rows", query: { measures: rate, dimensions: ['Offers.channel'] }, access: tenantAccess([{ member: 'Customers.industry', operator: 'equals', values: ['retail'] }]) },
   ];
@@ -115,8 +117,8 @@ for (const { engine, skip } of engines) {
 
     test('built with the rollups: at a clock past every acceptance and decline, from the first period not settled then', async () => {
       const { status, latest, version } = await windows();
-      const plain = status.filter((s) => ['Offers.daily', 'Offers.segments', 'Offers.regions'].includes(s.name));
-      assert.equal(plain.length, 3);
+      const plain = status.filter((s) => ['Offers.daily', 'Offers.segments', 'Offers.regions', 'Offers.timeToAccept'].includes(s.name));
+      assert.equal(plain.length, 4);
       for (const s of plain) {
         const w = s.usable?.open;
         assert.ok(w?.clock && w.from, `${s.name} has an open window`);

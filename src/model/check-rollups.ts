@@ -69,7 +69,9 @@ function checkRollup(cubes: ReadonlyMap<string, CubeDef>, cube: CubeDef, rollup:
     if (!dimension) problems.error(place, `${path} is not a dimension`, 'list dimensions under dimensions, measures under measures');
     else if (dimension.type === 'time') problems.error(place, `${path} is a time dimension`, 'name it as timeDimension (one per rollup), or leave it out');
     else if (!reached.has(owner)) problems.error(place, `${path} is not reached from ${cube.name} through many_to_one or one_to_one joins`, 'a one_to_many join repeats the rows a rollup sums; leave the dimension out');
-    else if (memberReadsClock(cubes, path)) problems.error(place, `${path} reads the clock (uprate.now()): its value changes with the query's as-of instant`, 'leave it out of the rollup (it is read from the rows)');
+    else if (memberReadsClock(cubes, path) && !readsClockOnlyPastColumns(cubes, rollup, path)) {
+      problems.error(place, `${path} reads the clock (uprate.now()): its value changes with the query's as-of instant`, 'leave it out of the rollup (it is read from the rows), or compare the clock only as `${CUBE}.accepted_at <= ${uprate.now()}` in a rollup with settledAfterDays');
+    }
   }
   const time = member(rollup.timeDimension);
   if (!time.dimension || time.dimension.type !== 'time') problems.error(place, `timeDimension ${rollup.timeDimension} is not a time dimension`, 'timeDimension: offeredAt');
@@ -90,6 +92,17 @@ function checkRollup(cubes: ReadonlyMap<string, CubeDef>, cube: CubeDef, rollup:
       'say after how many days a row no longer changes: settledAfterDays: uprate.conversionWindowDays (periods younger than that are read from the rows)',
     );
   }
+}
+
+/**
+ * A plain rollup with `settledAfterDays` may store a dimension of its own cube that compares the clock only as
+ * `${CUBE}.column <= now`: past the column's largest value it reads the same at every clock, and
+ * such a rollup's open window (src/rollups/open-window.ts) records a clock past it, from which on
+ * queries grouping or filtering by the dimension read the rollup.
+ */
+function readsClockOnlyPastColumns(cubes: ReadonlyMap<string, CubeDef>, rollup: RollupDef, path: string): boolean {
+  const uses = clockUses(cubes, path);
+  return rollup.clusteredBy === null && rollup.settledAfterDays !== null && path.split('.')[0] === rollup.cube && uses !== null && uses.windows.length === 0;
 }
 
 /**
@@ -144,7 +157,7 @@ export function clockColumns(cubes: ReadonlyMap<string, CubeDef>, path: string):
 }
 
 /**
- * A measure's clock comparisons, when each is one an evaluation at an earlier clock can be carried
+ * A measure's (or a dimension's) clock comparisons, when each is one an evaluation at an earlier clock can be carried
  * forward from: `${CUBE}.column <= now` (or `<`) and `uprate.addDays(${CUBE}.column, n) > now` (a
  * conversion window still open). Past a column's largest value the first reads the same at every
  * clock; the second changes for a row only while the clock passes the row's column plus n days.
@@ -153,10 +166,12 @@ export function clockColumns(cubes: ReadonlyMap<string, CubeDef>, path: string):
 export function clockUses(cubes: ReadonlyMap<string, CubeDef>, path: string): { readonly columns: readonly string[]; readonly windows: readonly { readonly column: string; readonly days: number }[] } | null {
   const [c = '', name = ''] = path.split('.');
   const measure = cubes.get(c)?.measures.get(name);
-  if (!measure) return null;
+  const dimension = cubes.get(c)?.dimensions.get(name);
+  const templates = measure ? [...(measure.sql ? [measure.sql] : []), ...measure.filters] : dimension ? [dimension.sql] : null;
+  if (!templates) return null;
   const columns = new Set<string>();
   const windows: { column: string; days: number }[] = [];
-  for (const template of [...(measure.sql ? [measure.sql] : []), ...measure.filters]) {
+  for (const template of templates) {
     // Each window's addDays written out, so that the pattern below sees its column and days.
     const parts = template.map((part) => {
       if (part.kind !== 'macro' || part.name !== 'addDays') return part;

@@ -24,6 +24,7 @@ cube('Offers', {
     channel: { sql: \`\${CUBE}.channel\`, type: 'string' },
     offeredAt: { sql: \`\${CUBE}.offered_at\`, type: 'time' },
     open: { sql: \`\${CUBE}.offered_at > \${uprate.now()}\`, type: 'boolean' },
+    acceptedByNow: { sql: \`CASE WHEN \${CUBE}.accepted_at <= \${uprate.now()} THEN 'yes' ELSE 'no' END\`, type: 'string' },
   },
   preAggregations: { ${rollup} },
   ${extra}
@@ -98,6 +99,13 @@ test("dimensions that repeat the rows, move with the clock, or are time; another
   only(offers(daily('measures: [count], dimensions: [open]')), /Offers\.open reads the clock/);
   only(offers(daily('measures: [count], dimensions: [offeredAt]')), /Offers\.offeredAt is a time dimension/);
   only(offers(daily('measures: [count, Customers.customerId]')), /Customers\.customerId is not a measure/);
+});
+
+test('a dimension comparing the clock only as column <= now: stored by a plain rollup with settledAfterDays, refused otherwise', () => {
+  assert.deepEqual(errors(offers(daily('measures: [count], dimensions: [acceptedByNow], settledAfterDays: 30'))), []);
+  only(offers(daily('measures: [count], dimensions: [acceptedByNow]')), /Offers\.acceptedByNow reads the clock/);
+  const p = only(offers(daily('measures: [count], dimensions: [open], settledAfterDays: 30')), /Offers\.open reads the clock/);
+  assert.match(p.fix ?? '', /accepted_at <= \$\{uprate\.now\(\)\}/);
 });
 
 test('a measure that reads the clock needs settledAfterDays', () => {

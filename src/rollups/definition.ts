@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InternalError } from '../core/errors.js';
-import { clockColumns, clockUses, joinColumns, memberAlias, plainColumn, underscore, type Model, type RollupDef } from '../model/index.js';
+import { clockColumns, clockUses, joinColumns, memberReadsClock, memberAlias, plainColumn, underscore, type Model, type RollupDef } from '../model/index.js';
 import { allAccess } from '../query/access.js';
 import { buildPlan } from '../query/build-plan.js';
 import type { QueryPlan } from '../query/plan.js';
@@ -222,6 +222,8 @@ function openWindowTemplate(model: Model, rollup: RollupDef, dialect: Dialect, t
   if (dialect.name === 'clickhouse' || rollup.settledAfterDays === null) return null;
   const uses = rollup.measures.map((m) => clockUses(model.cubes, m));
   if (rollup.measures.some((m) => !['count', 'sum'].includes(measureDef(model, m).type))) return null;
+  // Its dimensions that read the clock (as `column <= now` only: check-rollups.ts) put their columns among those the clock passes.
+  const dimensionColumns = rollup.dimensions.flatMap((d) => (memberReadsClock(model.cubes, d) ? (clockUses(model.cubes, d)?.columns ?? []) : []));
   if (uses.some((u) => u === null || u.windows.some((w) => w.column !== time.column))) return null;
   const days = [...new Set(uses.flatMap((u) => u?.windows.map((w) => w.days) ?? []))];
   if (days.length > 1) return null;
@@ -257,7 +259,7 @@ function openWindowTemplate(model: Model, rollup: RollupDef, dialect: Dialect, t
     closing,
     timeTable: time.table,
     timeColumn: time.column,
-    clockColumns: [...new Set(uses.flatMap((u) => u?.columns ?? []))],
+    clockColumns: [...new Set([...uses.flatMap((u) => u?.columns ?? []), ...dimensionColumns])],
     settledAfterDays: rollup.settledAfterDays,
     granularity: rollup.granularity,
   };

@@ -55,23 +55,23 @@ const storedOffers = (ids: string) => `SELECT ${ids} AS offer_id, ${OFFER_COLUMN
 
 describe('which refresh a load gets', () => {
   test('new offers only: merged into every rollup', async () => {
-    assert.deepEqual(await plannedKinds({ rowsSql: storedOffers("'new-' || offer_id") }), { 'Offers.daily': 'append', 'Offers.regions': 'append', 'Offers.segments': 'append', 'Offers.perCustomer': 'months' });
+    assert.deepEqual(await plannedKinds({ rowsSql: storedOffers("'new-' || offer_id") }), { 'Offers.daily': 'append', 'Offers.timeToAccept': 'append', 'Offers.regions': 'append', 'Offers.segments': 'append', 'Offers.perCustomer': 'months' });
   });
 
   test('offers that replace stored ones: their partitions are rebuilt', async () => {
-    assert.deepEqual(await plannedKinds({ rowsSql: storedOffers('offer_id') }), { 'Offers.daily': 'partitions', 'Offers.regions': 'partitions', 'Offers.segments': 'partitions', 'Offers.perCustomer': 'months' });
+    assert.deepEqual(await plannedKinds({ rowsSql: storedOffers('offer_id') }), { 'Offers.daily': 'partitions', 'Offers.timeToAccept': 'partitions', 'Offers.regions': 'partitions', 'Offers.segments': 'partitions', 'Offers.perCustomer': 'months' });
     // One stored key among new ones is enough.
     const mixed = `SELECT * FROM (${storedOffers("'new-' || offer_id")}) UNION ALL SELECT * FROM (${storedOffers('offer_id').replace('LIMIT 3', 'LIMIT 1')})`;
-    assert.deepEqual(await plannedKinds({ rowsSql: mixed }), { 'Offers.daily': 'partitions', 'Offers.regions': 'partitions', 'Offers.segments': 'partitions', 'Offers.perCustomer': 'months' });
+    assert.deepEqual(await plannedKinds({ rowsSql: mixed }), { 'Offers.daily': 'partitions', 'Offers.timeToAccept': 'partitions', 'Offers.regions': 'partitions', 'Offers.segments': 'partitions', 'Offers.perCustomer': 'months' });
   });
 
   test('a load too big to keep in memory, or without its columns, rebuilds partitions', async () => {
-    assert.deepEqual(await plannedKinds({ rowsSql: storedOffers("'new-' || offer_id"), rows: MERGE_MAX_ROWS + 1 }), { 'Offers.daily': 'partitions', 'Offers.regions': 'partitions', 'Offers.segments': 'partitions', 'Offers.perCustomer': 'months' });
+    assert.deepEqual(await plannedKinds({ rowsSql: storedOffers("'new-' || offer_id"), rows: MERGE_MAX_ROWS + 1 }), { 'Offers.daily': 'partitions', 'Offers.timeToAccept': 'partitions', 'Offers.regions': 'partitions', 'Offers.segments': 'partitions', 'Offers.perCustomer': 'months' });
     assert.equal((await plannedKinds({ rowsSql: storedOffers("'new-' || offer_id"), columns: undefined }))['Offers.daily'], 'partitions');
   });
 
   test('a replacing load and a load of customers rebuild whole', async () => {
-    assert.deepEqual(await plannedKinds({ rowsSql: storedOffers("'new-' || offer_id"), replace: true }), { 'Offers.daily': 'all', 'Offers.regions': 'all', 'Offers.segments': 'all', 'Offers.perCustomer': 'all' });
+    assert.deepEqual(await plannedKinds({ rowsSql: storedOffers("'new-' || offer_id"), replace: true }), { 'Offers.daily': 'all', 'Offers.timeToAccept': 'all', 'Offers.regions': 'all', 'Offers.segments': 'all', 'Offers.perCustomer': 'all' });
     const kinds: Record<string, string> = {};
     const done = new Error('planned');
     await inTransaction(store, async (exec) => {
@@ -81,13 +81,13 @@ describe('which refresh a load gets', () => {
     }).catch((e: unknown) => {
       if (e !== done) throw e;
     });
-    assert.deepEqual(kinds, { 'Offers.daily': 'none', 'Offers.regions': 'all', 'Offers.segments': 'all', 'Offers.perCustomer': 'attributes' });
+    assert.deepEqual(kinds, { 'Offers.daily': 'none', 'Offers.timeToAccept': 'none', 'Offers.regions': 'all', 'Offers.segments': 'all', 'Offers.perCustomer': 'attributes' });
   });
 
   test('a rollup recorded without merge columns (built by an older uprate) rebuilds partitions until built again', async () => {
     await store.run("UPDATE uprate_rollups SET merge_columns = NULL WHERE name = 'Offers.daily'");
     try {
-      assert.deepEqual(await plannedKinds({ rowsSql: storedOffers("'new-' || offer_id") }), { 'Offers.daily': 'partitions', 'Offers.regions': 'append', 'Offers.segments': 'append', 'Offers.perCustomer': 'months' });
+      assert.deepEqual(await plannedKinds({ rowsSql: storedOffers("'new-' || offer_id") }), { 'Offers.daily': 'partitions', 'Offers.timeToAccept': 'append', 'Offers.regions': 'append', 'Offers.segments': 'append', 'Offers.perCustomer': 'months' });
     } finally {
       await buildRollups(store, model, ['Offers.daily']);
     }

@@ -133,6 +133,11 @@ function matchOne(model: Model, plan: QueryPlan, use: UsableRollup): RollupMatch
   // dashboard's "to the last day" and an as-of "now" would otherwise read that month from the rows.
   const last = use.open?.last;
   if (last && hi !== Infinity && hi >= Date.parse(last) + 1) hi = periodCeil(Date.parse(last) + 1, rollup.granularity);
+  // A dimension read at the clock (as `column <= now` only) reads as stored from the open window's clock on.
+  const clocked = [...plan.dimensions.map((d) => d.member.path), ...topLevel(plan.where).flatMap((p) => members(p).paths)].find((path) => memberReadsClock(model.cubes, path));
+  if (clocked && !(use.open?.clock && Date.parse(plan.now) >= Date.parse(use.open.clock))) {
+    return { reason: `${clocked} reads the clock: ${name} answers it at a clock at or after its open window's${use.open?.clock ? ` (${use.open.clock})` : ' (none is filled from the data it holds)'}` };
+  }
   const asked = hi;
   // Periods not yet settled at the query's clock still change with it: read from the rows, or
   // from the open window. Not for measures that never read the clock (a count of offers, a sum
@@ -185,8 +190,7 @@ function openWindowOf(model: Model, plan: QueryPlan, use: UsableRollup, leaves: 
  * leaf measure (a ratio is re-derived from its parts), every dimension and filtered member, and
  * the query's granularity is made of its periods, in UTC; it serves the whole periods inside the
  * query's range that are settled at the query's clock (every whole period, for measures that do not
- * read the clock), and the rows serve the rest. Of several,
- * the smallest wins.
+ * read the clock), and the rows serve the rest. Of several, one reading no rows wins, then the smallest.
  */
 export function matchRollup(model: Model, plan: QueryPlan, all: readonly UsableRollup[]): RollupMatch | NoRollup {
   // A rollup by cluster answers clustered reads only (clustered-read.ts).
@@ -196,6 +200,7 @@ export function matchRollup(model: Model, plan: QueryPlan, all: readonly UsableR
   if (plan.having) return { reason: 'a filter on a measure (HAVING) is read from the rows' };
   if (plan.timezone !== 'UTC') return { reason: `rollups are by UTC period; the query is in ${plan.timezone}` };
   const results = usable.map((u) => matchOne(model, plan, u));
-  const matches = results.filter((r): r is RollupMatch => 'use' in r).sort((a, b) => a.use.stored.rows - b.use.stored.rows);
+  // One that reads no rows beats one that does (a cut month read from the rows costs more than any rollup); then the smallest.
+  const matches = results.filter((r): r is RollupMatch => 'use' in r).sort((a, b) => Number(a.readsRows) - Number(b.readsRows) || a.use.stored.rows - b.use.stored.rows);
   return matches[0] ?? { reason: results.map((r) => ('reason' in r ? r.reason : '')).join('; ') };
 }

@@ -411,8 +411,9 @@ async function render(view: ViewState): Promise<void> {
     document.documentElement.dataset['ready'] = 'true';
     return;
   }
-  // The headline first: the other panels ask once it is answered, so the number people look
-  // for first is not queued behind the heavier queries (insights scans every dimension).
+  // The headline is asked first — the server's query slots serve requests in the order they
+  // come, so the number people look for first is never queued behind the heavier reads — and the
+  // other panels right after it: they share the server's reads, and none waits for another.
   for (const p of [trend, insights, ...rankedPanels(), ...segmentPanels]) p.loading();
   const first = load<KpiResponse>(headline, '/api/v1/kpi', params, (k) => {
     if (k.offers === 0) headline.empty('No offers in this selection. Widen the date range or remove a filter.');
@@ -420,8 +421,6 @@ async function render(view: ViewState): Promise<void> {
     noteAsOf(k.query.asOf, f.locale);
     performance.mark('uprate:headline');
   });
-  await first;
-  if (signal.aborted) return;
   const drill = (member: string, value: string) => drillDown(state, member, value);
   const offerName = members.offerName;
   // Each breakdown is drawn as it comes, then all again on one scale once every one has come.
@@ -437,6 +436,7 @@ async function render(view: ViewState): Promise<void> {
     if (scale) await Promise.all([...answered].map(([panel, bd]) => showBreakdown(panel, bd, f, drill, scale)));
   });
   const jobs: Promise<void>[] = [
+    first,
     load<TimeseriesResponse>(trend, '/api/v1/timeseries', withParams({ grain: state.grain }), async (ts) => showTrend(trend, ts, f, (p) => openPeriod(state, p), state.compare, await annotationsFor())),
     sameScale,
     // Chosen panels (choose-panels.ts): segments over time, and time to accept.
