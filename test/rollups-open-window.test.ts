@@ -131,6 +131,9 @@ for (const { engine, skip } of engines) {
       }
       // The rollups by customer and of moments keep none.
       assert.ok(status.filter((s) => s.name.includes('moments')).every((s) => !s.usable?.open));
+      const listed = await cli(['rollups', 'status']);
+      assert.match(listed.stdout, /Offers\.segments +fresh .*; open window from \d{4}-\d\d-01 as at \d{4}-\d\d-\d\d \d\d:\d\d/);
+      assert.doesNotMatch(listed.stdout, /Offers\.momentsTotal .*open window/);
     });
 
     test('at its clock and later (past the end of every window): the rows’ answer, from the open window and the rows closed since', async () => {

@@ -63,10 +63,17 @@ function printStatus(states: readonly StatusDocument[]): number {
     typeof s.rows === 'number' ? count(s.rows) : '—',
     typeof s.builtAt === 'string' ? s.builtAt.slice(0, 19).replace('T', ' ') : '—',
     typeof s.buildSeconds === 'number' ? `${s.buildSeconds.toFixed(1)} s` : '—',
-    typeof s.why === 'string' ? s.why : 'read by queries it answers exactly',
+    typeof s.why === 'string' ? s.why : `read by queries it answers exactly${openWindowNote(s.openWindow)}`,
   ]);
   process.stdout.write(`${alignedTable(['rollup', 'state', 'rows', 'built (UTC)', 'build', 'note'], rows, [false, false, true, false, true, false]).join('\n')}\n`);
   return 0;
+}
+
+/** "; open window from 2026-11-01 as at 2026-12-04 13:43" (its periods not yet settled: README, Scale). */
+function openWindowNote(w: unknown): string {
+  if (!w || typeof w !== 'object') return '';
+  const { clock, from } = w as { clock?: unknown; from?: unknown };
+  return typeof clock === 'string' && typeof from === 'string' ? `; open window from ${from.slice(0, 10)} as at ${clock.slice(0, 16).replace('T', ' ')}` : '';
 }
 
 async function drop(names: string[], flags: RollupFlags): Promise<void> {

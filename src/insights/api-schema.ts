@@ -1066,6 +1066,10 @@ export const rollupListSchema = component(
             rows: count().nullable(),
             builtAt: instant().nullable().describe('When it was built or last refreshed by an ingest.'),
             buildSeconds: z.number().nonnegative().nullable(),
+            openWindow: z
+              .object({ clock: instant(), from: instant(), rows: count() })
+              .nullable()
+              .describe('Its periods not yet settled, kept as at `clock` (past every acceptance stored) from the period starting at `from`: read by queries at that clock or later. Null: none, or stale until the load that changed the rows refills it.'),
           }),
         )
         .readonly(),
