@@ -415,6 +415,8 @@ async function render(view: ViewState): Promise<void> {
   // come, so the number people look for first is never queued behind the heavier reads — and the
   // other panels right after it: they share the server's reads, and none waits for another.
   for (const p of [trend, insights, ...rankedPanels(), ...segmentPanels]) p.loading();
+  // The trend's notes, asked now rather than once its answer has come (the page is busy drawing by then).
+  const notes = annotationsFor();
   const first = load<KpiResponse>(headline, '/api/v1/kpi', params, (k) => {
     if (k.offers === 0) headline.empty('No offers in this selection. Widen the date range or remove a filter.');
     else headline.ready(() => kpiTable(k), ...headlineContent(k, f, coverage));
@@ -437,7 +439,7 @@ async function render(view: ViewState): Promise<void> {
   });
   const jobs: Promise<void>[] = [
     first,
-    load<TimeseriesResponse>(trend, '/api/v1/timeseries', withParams({ grain: state.grain }), async (ts) => showTrend(trend, ts, f, (p) => openPeriod(state, p), state.compare, await annotationsFor())),
+    load<TimeseriesResponse>(trend, '/api/v1/timeseries', withParams({ grain: state.grain }), async (ts) => showTrend(trend, ts, f, (p) => openPeriod(state, p), state.compare, await notes)),
     sameScale,
     // Chosen panels (choose-panels.ts): segments over time, and time to accept.
     ...breakdowns.filter((b) => b.overTime).map((b) => load<TimeseriesResponse>(b.panel, '/api/v1/timeseries', withParams({ grain: state.grain, by: b.member }), (ts) => showSegmentsOverTime(b.panel, ts, f, drill))),
