@@ -134,26 +134,9 @@ const CLOCK_ATOM = /(^|[(,]|\b(?:AND|OR|NOT|WHEN|THEN|ELSE)\s)\s*\{self\}\.([A-Z
  * clock is not one a rollup by cluster can hold.
  */
 export function clockColumns(cubes: ReadonlyMap<string, CubeDef>, path: string): { readonly columns: readonly string[] } | { readonly problem: string } {
-  const [c = '', name = ''] = path.split('.');
-  const cube = cubes.get(c);
-  const measure = cube?.measures.get(name);
-  const templates = measure ? [...(measure.sql ? [measure.sql] : []), ...measure.filters] : [];
-  const columns = new Set<string>();
-  for (const template of templates) {
-    for (const part of template) {
-      if (part.kind === 'member' && memberReadsClock(cubes, `${part.cube === 'CUBE' ? c : part.cube}.${part.member}`)) {
-        return { problem: `it reads the clock through ${part.cube === 'CUBE' ? c : part.cube}.${part.member}` };
-      }
-      if (part.kind === 'macro' && part.name !== 'now' && part.args.some((a) => a.kind === 'sql' && readsClock(cubes, a.template, new Set()))) {
-        return { problem: `it passes the clock to uprate.${part.name}()` };
-      }
-    }
-    const text = comparable(template, c);
-    const atoms = [...text.matchAll(CLOCK_ATOM)];
-    if (text.split('{now()}').length - 1 !== atoms.length) return { problem: 'it compares the clock other than as `${CUBE}.column <= now`' };
-    for (const m of atoms) if (m[2]) columns.add(m[2]);
-  }
-  return { columns: [...columns] };
+  const uses = clockComparisons(cubes, path, memberTemplates(cubes, path) ?? []);
+  if ('problem' in uses) return uses;
+  return uses.windows.length > 0 ? { problem: OTHER_COMPARISON } : { columns: uses.columns };
 }
 
 /**
@@ -163,12 +146,27 @@ export function clockColumns(cubes: ReadonlyMap<string, CubeDef>, path: string):
  * clock; the second changes for a row only while the clock passes the row's column plus n days.
  * Null when the measure compares the clock in any other way.
  */
-export function clockUses(cubes: ReadonlyMap<string, CubeDef>, path: string): { readonly columns: readonly string[]; readonly windows: readonly { readonly column: string; readonly days: number }[] } | null {
+export function clockUses(cubes: ReadonlyMap<string, CubeDef>, path: string): ClockUses | null {
+  const templates = memberTemplates(cubes, path);
+  const uses = templates ? clockComparisons(cubes, path, templates) : null;
+  return uses && !('problem' in uses) ? uses : null;
+}
+
+type ClockUses = { readonly columns: readonly string[]; readonly windows: readonly { readonly column: string; readonly days: number }[] };
+
+const OTHER_COMPARISON = 'it compares the clock other than as `${CUBE}.column <= now`';
+
+/** A measure's SQL with its filters, or a dimension's SQL; null when the path names neither. */
+function memberTemplates(cubes: ReadonlyMap<string, CubeDef>, path: string): Template[] | null {
   const [c = '', name = ''] = path.split('.');
   const measure = cubes.get(c)?.measures.get(name);
   const dimension = cubes.get(c)?.dimensions.get(name);
-  const templates = measure ? [...(measure.sql ? [measure.sql] : []), ...measure.filters] : dimension ? [dimension.sql] : null;
-  if (!templates) return null;
+  return measure ? [...(measure.sql ? [measure.sql] : []), ...measure.filters] : dimension ? [dimension.sql] : null;
+}
+
+/** The clock comparisons in a member's templates (see {@link clockUses}), or why one is of another kind. */
+function clockComparisons(cubes: ReadonlyMap<string, CubeDef>, path: string, templates: readonly Template[]): ClockUses | { readonly problem: string } {
+  const c = path.split('.')[0] ?? '';
   const columns = new Set<string>();
   const windows: { column: string; days: number }[] = [];
   for (const template of templates) {
@@ -181,20 +179,24 @@ export function clockUses(cubes: ReadonlyMap<string, CubeDef>, path: string): { 
       return { kind: 'text' as const, text: `{window:${column}:${days.value}}` };
     });
     for (const part of parts) {
-      if (part.kind === 'member' && memberReadsClock(cubes, `${part.cube === 'CUBE' ? c : part.cube}.${part.member}`)) return null;
-      if (part.kind === 'macro' && part.name !== 'now' && part.args.some((a) => a.kind === 'sql' && readsClock(cubes, a.template, new Set()))) return null;
+      if (part.kind === 'member' && memberReadsClock(cubes, `${part.cube === 'CUBE' ? c : part.cube}.${part.member}`)) {
+        return { problem: `it reads the clock through ${part.cube === 'CUBE' ? c : part.cube}.${part.member}` };
+      }
+      if (part.kind === 'macro' && part.name !== 'now' && part.args.some((a) => a.kind === 'sql' && readsClock(cubes, a.template, new Set()))) {
+        return { problem: `it passes the clock to uprate.${part.name}()` };
+      }
     }
     const text = comparable(parts, c);
     const atoms = [...text.matchAll(CLOCK_ATOM)];
     const open = [...text.matchAll(WINDOW_ATOM)];
-    if (text.split('{now()}').length - 1 !== atoms.length + open.length) return null;
+    if (text.split('{now()}').length - 1 !== atoms.length + open.length) return { problem: OTHER_COMPARISON };
     for (const m of atoms) if (m[2]) columns.add(m[2]);
     for (const m of open) if (m[2] && m[3]) windows.push({ column: m[2], days: Number(m[3]) });
   }
   return { columns: [...columns], windows };
 }
 
-/** `uprate.addDays(${CUBE}.column, n) > now`, as {@link clockUses} writes the addDays out. */
+/** `uprate.addDays(${CUBE}.column, n) > now`, as {@link clockComparisons} writes the addDays out. */
 const WINDOW_ATOM = /(^|[(,]|\b(?:AND|OR|NOT|WHEN|THEN|ELSE)\s)\s*\{window:([A-Za-z_]\w*):(\d+)\}\s*>\s*\{now\(\)\}\s*(?=$|[),]|\b(?:AND|OR|THEN|ELSE|END|WHEN)\b)/gi;
 
 function checkClustered(cubes: ReadonlyMap<string, CubeDef>, cube: CubeDef, rollup: RollupDef, problems: ProblemList, place: { file: string; line: number | undefined; cube: string; member: string }): void {

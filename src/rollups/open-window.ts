@@ -15,9 +15,10 @@ import type { RollupGranularity } from '../model/index.js';
  * read at one clock E, the fill's: at least the wall clock then and the latest instant the
  * measures compare with the clock (`accepted_at <= now` reads the same at every clock past it).
  * A query at a clock Q ≥ E then reads those periods from it, plus, for the measures with a window
- * (`addDays(offered_at, 30) > now`), the rows whose window closed between E and Q — those with
- * `offered_at` in (E − 30 days, Q − 30 days], a few hours or days of rows — counted as at Q and
- * taken away as at E. Every other row reads the same at E and at Q. A load leaves it stale
+ * (`addDays(offered_at, 30) > now`), what closing changed for the rows whose window closed between
+ * E and Q — those with `offered_at` in (E − 30 days, Q − 30 days], a few hours or days of rows —
+ * from the closing table, filled with it (per row still to close: the measure once closed minus
+ * as at E). Every other row reads the same at E and at Q. A load leaves it stale
  * (its version is the load's before) and refills it right after its commit; until then, or for a
  * clock before E, queries read the open periods from the rows as before.
  */

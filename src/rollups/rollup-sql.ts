@@ -48,13 +48,8 @@ function rollupPart(plan: QueryPlan, match: RollupMatch, leaves: readonly string
 
 /** The rows' part: the query's own plan for its leaf measures, outside the rollup's range. */
 function rowsPart(model: Model, plan: QueryPlan, match: RollupMatch, leaves: readonly string[]): SelectNode {
-  return rowsWhere(model, plan, leaves, outsideRange(measureRefTime(plan, match), match));
-}
-
-/** The query's own plan for some leaf measures over the rows it selects that also match `where`, at its clock. */
-function rowsWhere(model: Model, plan: QueryPlan, leaves: readonly string[], extra: Predicate): SelectNode {
   const measures: Selection[] = leaves.map((path) => ({ kind: 'selection', member: measureRef(model, path), granularity: null, alias: leafAlias(path), key: path }));
-  const where: Predicate = { kind: 'and', items: [...(plan.where ? [plan.where] : []), extra] };
+  const where: Predicate = { kind: 'and', items: [...(plan.where ? [plan.where] : []), outsideRange(measureRefTime(plan, match), match)] };
   const rowsPlan: QueryPlan = { ...plan, measures, where, having: null, order: [], limit: 0, offset: 0, total: false };
   return { ...planToSql(model, rowsPlan).query, orderBy: [], limit: null, offset: null };
 }
