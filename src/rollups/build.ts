@@ -141,7 +141,7 @@ export async function buildRollups(store: Store, model: Model, names: readonly s
           if (family.length === 1) return [await fillRollup(exec, build, version)];
           const started = performance.now();
           const members = family.map((b) => ({ table: b.table, source: clusteredSource(b) as ClusteredSource }));
-          const filled = await fillMomentsFamily(exec, members, (name, select) => `CREATE TEMP TABLE ${name} AS ${select}`);
+          const filled = await fillMomentsFamily(exec, store.engine, members, (name, select) => `CREATE TEMP TABLE ${name} AS ${select}`);
           const out: StoredRollup[] = [];
           for (const [i, b] of family.entries()) out.push(await fillRollup(exec, b, version, { ...(filled[i] as { layout: ClusterLayout; rows: number }), started }));
           return out;

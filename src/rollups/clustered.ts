@@ -1,6 +1,6 @@
 import { InternalError } from '../core/errors.js';
 import { sqlIdentifier } from '../store/sql-literal.js';
-import type { Exec, SqlValue } from '../store/store.js';
+import type { Exec, SqlValue, Store } from '../store/store.js';
 import { HI, LO, momentsColumns, momentsFillSql, momentsOfSetSql } from './moments.js';
 import { readingInstead } from './reading-instead.js';
 import type { ClusterLayout } from './registry.js';
@@ -181,14 +181,19 @@ const FAMILY_MOMENTS = 'uprate_rollup_moments_family';
  * pairs of months are formed once and summed by each member's dimensions (grouping sets), then
  * each member's table is its set's rows. Answers each member's layout and rows, in order.
  */
-export async function fillMomentsFamily(exec: Exec, members: readonly { readonly table: string; readonly source: ClusteredSource }[], temp: (name: string, select: string) => string): Promise<{ readonly layout: ClusterLayout; readonly rows: number }[]> {
+export async function fillMomentsFamily(
+  exec: Exec,
+  engine: Store['engine'],
+  members: readonly { readonly table: string; readonly source: ClusteredSource }[],
+  temp: (name: string, select: string) => string,
+): Promise<{ readonly layout: ClusterLayout; readonly rows: number }[]> {
   const first = members[0];
   if (!first) return [];
   // The time table's months and bounds: the same for every member.
   const layout = await layoutFor(exec, first.source);
   const dimensions = [...new Set(members.flatMap((m) => m.source.dimensions))];
   const perCluster = [...new Set(members.flatMap((m) => m.source.perCluster))];
-  await exec(temp(FAMILY_MOMENTS, momentsFillSql(first.source, { ...layout, dimensions, perCluster }, members.map((m) => m.source.dimensions))), first.source.params);
+  await exec(temp(FAMILY_MOMENTS, momentsFillSql(first.source, { ...layout, dimensions, perCluster }, { sets: members.map((m) => m.source.dimensions), engine })), first.source.params);
   const out = [];
   for (const m of members) {
     const t = sqlIdentifier(m.table);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { openStore } from '../store/index.js';
-import { momentsColumns, momentsFillSql } from './moments.js';
+import { after, test } from 'node:test';
+import { dropPostgresSchema, locateServer, skipUnlessReady } from '../../test/engines.js';
+import { openStore, type Store } from '../store/index.js';
+import { momentsColumns, momentsFillSql, momentsOfSetSql } from './moments.js';
 import type { ClusterLayout } from './registry.js';
 
 const LAYOUT: ClusterLayout = {
@@ -60,6 +61,65 @@ test('a rollup of moments: per pair of months the sums of products of each custo
     // Read back over months 1–2: the customers with offers there (c1, c2, c3) and Σ of their totals squared (1² + 3² + 1²).
     const [r] = await store.query(`SELECT sum(CASE WHEN uprate_lo < 1 THEN uprate_starts END) AS clusters, sum(CASE WHEN uprate_lo >= 1 THEN uprate_product__0_0 END) AS nn FROM (${momentsFillSql({ sql: ROWS, timeColumn: 'p' }, LAYOUT)}) m WHERE uprate_hi BETWEEN 1 AND 2`);
     assert.deepEqual([Number(r?.['clusters']), Number(r?.['nn'])], [3, 11]);
+  } finally {
+    await store.close();
+  }
+});
+
+/**
+ * A family's fill by several sets of dimensions at once — GROUPING SETS on DuckDB, one GROUP BY
+ * per set over the kept parts on PostgreSQL — against each set filled alone (the fill checked by
+ * hand above). Customers carry two attributes of their own (`size` text, `tier` integer, NULL for
+ * some) and their offers a type (`t`, which splits a customer's offers, so the second family's
+ * sets all hold it); on PostgreSQL a set leaving out the integer attribute must still type it.
+ */
+const FAMILY_ROWS = `SELECT * FROM (VALUES
+  ('c1', 'up', 'smb', 1, TIMESTAMP '2025-01-04', 2, 1), ('c1', 'cross', 'smb', 1, TIMESTAMP '2025-01-20', 1, 1),
+  ('c1', 'up', 'smb', 1, TIMESTAMP '2025-03-02', 1, 0), ('c2', 'up', 'smb', NULL, TIMESTAMP '2025-02-11', 3, 3),
+  ('c2', 'cross', 'smb', NULL, TIMESTAMP '2025-03-30', 2, 0), ('c3', 'cross', NULL, 2, TIMESTAMP '2025-01-08', 1, 0),
+  ('c3', 'cross', NULL, 2, TIMESTAMP '2025-02-08', 1, 1), ('c4', 'up', 'ent', 2, TIMESTAMP '2025-02-15', 4, 2),
+  ('c4', NULL, 'ent', 2, TIMESTAMP '2025-03-15', 1, 1)) AS t (c, t, size, tier, p, n, a)`;
+
+const FAMILIES: { readonly dimensions: readonly string[]; readonly perCluster: readonly string[]; readonly sets: readonly (readonly string[])[] }[] = [
+  { dimensions: ['size', 'tier'], perCluster: ['size', 'tier'], sets: [[], ['size'], ['tier'], ['size', 'tier']] },
+  { dimensions: ['t', 'size', 'tier'], perCluster: ['size', 'tier'], sets: [['t'], ['t', 'size'], ['t', 'tier']] },
+];
+
+const isolation = `uprate_moments_family_${process.pid}`;
+const pgSlot = await locateServer('postgres', isolation);
+after(() => dropPostgresSchema(pgSlot.ready?.where, isolation));
+
+async function familyAgainstAlone(store: Store): Promise<void> {
+  const columns = [...momentsColumns(2), 'uprate_hi', 'uprate_lo'];
+  const rows = (found: readonly Record<string, unknown>[], set: readonly string[]) =>
+    found.map((r) => JSON.stringify([...set, ...columns].map((c) => (r[c] === null || r[c] === undefined ? null : String(r[c]))))).sort();
+  for (const family of FAMILIES) {
+    const layout = { ...LAYOUT, dimensions: family.dimensions, perCluster: family.perCluster };
+    await store.run('DROP TABLE IF EXISTS uprate_test_family');
+    await store.run(`CREATE TABLE uprate_test_family AS ${momentsFillSql({ sql: FAMILY_ROWS, timeColumn: 'p' }, layout, { sets: family.sets, engine: store.engine })}`);
+    for (const set of family.sets) {
+      const together = await store.query(momentsOfSetSql('uprate_test_family', family.dimensions, set, 2));
+      const alone = await store.query(momentsFillSql({ sql: FAMILY_ROWS, timeColumn: 'p' }, { ...layout, dimensions: set, perCluster: set.filter((d) => family.perCluster.includes(d)) }));
+      assert.ok(alone.length > 3, `set [${set.join(', ')}] has rows`);
+      assert.deepEqual(rows(together, set), rows(alone, set), `${store.engine}: the family's set [${set.join(', ')}] is its fill alone`);
+    }
+  }
+}
+
+test('a family filled by all its sets at once holds, per set, what the set filled alone holds (DuckDB: grouping sets)', async () => {
+  const store = await openStore({ db: ':memory:' });
+  try {
+    await familyAgainstAlone(store);
+  } finally {
+    await store.close();
+  }
+});
+
+test('… and on PostgreSQL (one grouping per set over the kept parts)', { skip: skipUnlessReady(pgSlot) }, async () => {
+  const store = await openStore({ db: ':memory:', url: pgSlot.ready?.where ?? '', engine: 'postgres' });
+  try {
+    await store.ensureOwnTables('rollups');
+    await familyAgainstAlone(store);
   } finally {
     await store.close();
   }

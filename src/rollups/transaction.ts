@@ -1,6 +1,6 @@
 import { UprateError } from '../core/errors.js';
 import { DuckDbStore, duckDbExec } from '../engines/duckdb/index.js';
-import { PostgresStore, postgresExec } from '../engines/postgres/index.js';
+import { LONG_WORK_SETTINGS, PostgresStore, postgresExec } from '../engines/postgres/index.js';
 import type { Exec, Store } from '../store/store.js';
 
 /** `fn` between the opening statements and COMMIT; anything thrown rolls it back. */
@@ -23,8 +23,8 @@ async function committed<T>(exec: Exec, begin: readonly string[], fn: (exec: Exe
 export async function inTransaction<T>(store: Store, fn: (exec: Exec) => Promise<T>): Promise<T> {
   if (store instanceof DuckDbStore) return store.withConnection((c) => committed(duckDbExec(c), ['BEGIN TRANSACTION'], fn));
   if (store instanceof PostgresStore) {
-    // A build is long work, not a slow query: no statement timeout inside it.
-    return store.withClient(async (c) => committed(postgresExec(c), ['BEGIN ISOLATION LEVEL REPEATABLE READ', 'SET LOCAL statement_timeout = 0'], fn));
+    // A build is long work, not a slow query.
+    return store.withClient(async (c) => committed(postgresExec(c), ['BEGIN ISOLATION LEVEL REPEATABLE READ', ...LONG_WORK_SETTINGS], fn));
   }
   // ClickHouse has no transactions: its rollups are built as generations (engines/clickhouse/clickhouse-rollups.ts).
   throw new UprateError('ENGINE_UNAVAILABLE', `${store.engine} has no transactions`, {

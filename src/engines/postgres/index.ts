@@ -5,4 +5,4 @@
 export { PostgresStore, DEFAULT_TIMEOUT_MS, type PostgresOpenOptions } from './postgres-store.js';
 export { POSTGRES_MIGRATIONS, POSTGRES_LATEST_VERSION } from './postgres-migrations.js';
 export { postgresDialect } from './postgres-dialect.js';
-export { postgresExec } from './postgres-exec.js';
+export { postgresExec, LONG_WORK_SETTINGS } from './postgres-exec.js';

@@ -8,6 +8,7 @@ import { parseDatabaseUrl, redactUrl } from '../../store/database-url.js';
 import { loadedAtDate, OwnTablesStore, readOnlyError, requestedReadOnly, timeVersion, type OwnTables, type OwnTablesFeature, type ReadOnlyCause } from '../../store/own-tables.js';
 import { POSTGRES_LATEST_VERSION, POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import { postgresError, isConnectionLost } from './postgres-errors.js';
+import { LONG_WORK_SETTINGS } from './postgres-exec.js';
 import { legacyPublicNotice, locatePostgres, startupSetting, visibleTable } from './postgres-place.js';
 import { sqlIdentifier } from '../../store/sql-literal.js';
 import type { BulkLoad, BulkLoadingStore, LoadCounts, QueryOptions, Row, SqlValue } from '../../store/store.js';
@@ -443,8 +444,8 @@ export class PostgresStore extends OwnTablesStore implements BulkLoadingStore {
       };
       try {
         await q('BEGIN');
-        // A big load is not a slow query: only this transaction runs without the statement timeout.
-        await q('SET LOCAL statement_timeout = 0');
+        // A big load is long work, not a slow query (no statement timeout in this transaction alone).
+        for (const setting of LONG_WORK_SETTINGS) await q(setting);
         const counts: LoadCounts[] = [];
         // Rollups change with their rows, in the same commit (src/rollups/maintain.ts).
         const exec = async (sql: string, params: readonly SqlValue[] = []) => (await q(sql, params)).rows as Row[];
@@ -479,7 +480,7 @@ export class PostgresStore extends OwnTablesStore implements BulkLoadingStore {
   private async refillOpenWindows(c: pg.PoolClient, loaded: readonly string[]): Promise<void> {
     try {
       await c.query('BEGIN');
-      await c.query('SET LOCAL statement_timeout = 0');
+      for (const setting of LONG_WORK_SETTINGS) await c.query(setting);
       await refillOpenWindows(async (sql, params = []) => (await c.query({ text: sql, values: params.map(toPgValue) })).rows as Row[], 'postgres', loaded);
       await c.query('COMMIT');
     } catch (e) {
