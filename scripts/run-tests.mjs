@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { formatTapSummary, summarizeTap } from './tap-summary.mjs';
+import { formatTapSummary, slowestTests, summarizeTap } from './tap-summary.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2);
@@ -91,10 +91,13 @@ const run = spawnSync(process.execPath, [
 
 let summary;
 let unloaded = [];
+let slowest = [];
 try {
   const text = readFileSync(tap, 'utf8');
   summary = summarizeTap(text);
   unloaded = filesThatDidNotLoad(text);
+  // Where a long run's time went: the slowest files' suites, when they take a while.
+  slowest = slowestTests(text, 12).filter((t) => t.seconds >= 10);
 } catch {
   summary = undefined; // no report at all: the runner died before writing it
 }
@@ -103,6 +106,7 @@ let failed = summary?.failed ?? 1;
 if (summary && !summary.complete && failed === 0) failed = 1;
 if (run.status !== 0 && failed === 0) failed = 1;
 const empty = { passed: 0, failed, cancelled: 0, skipped: 0, todo: 0, skips: [], todos: [], complete: false };
+for (const { name, seconds } of slowest) console.log(`slowest: ${seconds.toFixed(1).padStart(6)} s  ${name.length > 100 ? `${name.slice(0, 100)}…` : name}`);
 for (const line of unloaded) console.log(`did not load: ${line}`);
 for (const line of formatTapSummary(summary ?? empty, { failed })) console.log(line);
 process.exit(failed > 0 || run.status !== 0 ? 1 : 0);

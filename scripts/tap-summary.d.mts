@@ -23,3 +23,4 @@ export interface TapSummary {
 export function tapUnescape(text: string): string;
 export function summarizeTap(tap: string): TapSummary;
 export function formatTapSummary(summary: TapSummary, options?: { failed?: number; maxReasons?: number }): string[];
+export function slowestTests(tap: string, count: number): { name: string; seconds: number }[];

@@ -140,3 +140,24 @@ export function formatTapSummary(summary, options = {}) {
   out.push(line);
   return out;
 }
+
+/**
+ * The `count` slowest top-level tests and suites (a file's `describe`, or a test outside one),
+ * slowest first: where a run's time goes, printed above the summary so CI time can be watched
+ * (the whole run has 20 minutes; two files run at once).
+ * @param {string} tap @param {number} count
+ * @returns {{ name: string, seconds: number }[]}
+ */
+export function slowestTests(tap, count) {
+  const lines = tap.split(/\r?\n/);
+  const found = [];
+  for (let i = 0; i < lines.length; i += 1) {
+    const m = TEST_LINE.exec(lines[i] ?? '');
+    if (!m || m[1] !== '' || (lines[i + 1] ?? '') !== '  ---') continue;
+    for (let j = i + 2; j < lines.length && lines[j] !== '  ...'; j += 1) {
+      const d = /^ {2}duration_ms: ([\d.]+)$/.exec(lines[j] ?? '');
+      if (d) found.push({ name: tapUnescape(m[2] ?? ''), seconds: Number(d[1]) / 1000 });
+    }
+  }
+  return found.sort((a, b) => b.seconds - a.seconds).slice(0, count);
+}

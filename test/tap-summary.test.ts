@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { formatTapSummary, summarizeTap, tapUnescape } from '../scripts/tap-summary.mjs';
+import { formatTapSummary, slowestTests, summarizeTap, tapUnescape } from '../scripts/tap-summary.mjs';
 
 // What node 20's tap reporter writes, trimmed: a skipped suite (listed once, its tests not at
 // all), skips with a shared reason, a bare skip, escaped `#` and `\`, a nested skip inside a
@@ -114,6 +114,16 @@ test('counts come from the final lines; skips and todos are grouped by reason, m
     { reason: 'needs the mid-p test', tests: 1, suites: 0 },
   ]);
   assert.equal(s.todo, 2);
+});
+
+test('the slowest top-level tests and suites, slowest first; nested tests and a test\'s own output are not among them', () => {
+  assert.deepEqual(slowestTests(SAMPLE, 3), [
+    { name: 'dashboard', seconds: 0.014 },
+    { name: 'a name with # SKIP inside it', seconds: 0.0025 },
+    { name: 'PostgreSQL store', seconds: 0.0004 },
+  ]);
+  assert.equal(slowestTests(SAMPLE, 100).length, 9);
+  assert.deepEqual(slowestTests('', 5), []);
 });
 
 test('the printed lines: reasons first, then the line CI greps, with skipped and todo', () => {
