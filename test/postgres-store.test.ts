@@ -58,7 +58,7 @@ before(async () => {
 
 after(async () => {
   if (skip) return;
-  for (const extra of ['', '_fresh', '_race', '_cli']) await store.run(`DROP SCHEMA IF EXISTS ${SCHEMA}${extra} CASCADE`);
+  for (const extra of ['', '_fresh', '_race', '_cli', '_stats']) await store.run(`DROP SCHEMA IF EXISTS ${SCHEMA}${extra} CASCADE`);
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -110,6 +110,26 @@ describe('PostgreSQL store', { skip }, () => {
     assert.deepEqual([s.rowsRead, s.inserted, s.updated], [3, 1, 1]);
     const rows = await store.query<{ offer_id: string; offer_name: string; accepted_at: Date | null }>(`SELECT offer_id, offer_name, accepted_at FROM offers WHERE offer_id IN ('o1', 'o4') ORDER BY offer_id`);
     assert.deepEqual(rows.map((r) => [r.offer_id, r.offer_name, r.accepted_at]), [['o1', 'Renamed', null], ['o4', 'Second', null]]);
+  });
+
+  test("a load that changes a tenth of a table or more leaves it analyzed (the planner's row count is the table's); a smaller one does not", async () => {
+    const fresh = await PostgresStore.open(schemaUrl('stats'));
+    const offers = (from: number, n: number) => Array.from({ length: n }, (_, i) => `s${from + i},c${(from + i) % 97},2025-03-01T10:00:00Z,upsell,Premium,email,,,,`);
+    const plannerRows = async () => {
+      const [row] = await fresh.query<{ n: number }>(`SELECT reltuples AS n FROM pg_class WHERE oid = to_regclass('${SCHEMA}_stats.offers')`);
+      return Number(row?.n);
+    };
+    try {
+      await ingestFiles(fresh, { table: 'offers', files: [file('stats-1.csv', [HEADER, ...offers(0, 1000)])] });
+      // ANALYZE reads every row of a table this small: the count is exact.
+      assert.equal(await plannerRows(), 1000);
+      await ingestFiles(fresh, { table: 'offers', files: [file('stats-2.csv', [HEADER, ...offers(1000, 60)])] });
+      assert.equal(await plannerRows(), 1000, '60 new rows are 6 % of 1,000: left to autovacuum');
+      await ingestFiles(fresh, { table: 'offers', files: [file('stats-3.csv', [HEADER, ...offers(1060, 110)])] });
+      assert.equal(await plannerRows(), 1170, '110 new rows are 11 % of 1,000');
+    } finally {
+      await fresh.close();
+    }
   });
 
   test('one bad row loads nothing and names file:line, field and rule', async () => {

@@ -518,6 +518,7 @@ export class PostgresStore extends OwnTablesStore implements BulkLoadingStore {
     await load.verified;
     await beforeWrite(`SELECT * FROM ${stage}`);
     const { inserted, updated } = (await holdsNothing(q, table, load.replace)) ? await insertStaged(q, table, stage, columns) : await upsertStaged(q, table, stage, columns, key);
+    await analyzeWhenChanged(q, table, inserted + updated, load.replace);
     const stored = copied - inserted;
     await q(
       `INSERT INTO ${this.own('uprate_loads')} (table_name, source, rows_read, rows_inserted, rows_updated, rows_rejected, loaded_at)
@@ -551,6 +552,22 @@ async function holdsNothing(q: Statement, table: string, replace: boolean): Prom
   if (!(await empty())) return false;
   await lock();
   return empty();
+}
+
+/**
+ * ANALYZE after a load that changed a tenth of the table or more — autovacuum's own rule, which
+ * it applies only on its next round, a minute or more later. Until then queries are planned with
+ * the statistics of the empty or much smaller table: right after 60,000 offers were loaded, a
+ * breakdown joined them to their customers in a nested loop, 5.9 s instead of 31 ms. Inside the
+ * load's transaction (ANALYZE counts its own rows), so the rollups maintained in it and every query
+ * after the commit are planned with them; it samples a fixed number of rows, whatever the size.
+ */
+async function analyzeWhenChanged(q: Statement, table: string, changed: number, replace: boolean): Promise<void> {
+  if (changed === 0 && !replace) return;
+  const [row] = (await q('SELECT reltuples FROM pg_class WHERE oid = to_regclass($1)', [table])).rows;
+  // Never analyzed: -1 (PostgreSQL 14 on), 0 before it.
+  const before = Number(row?.['reltuples'] ?? -1);
+  if (replace || before <= 0 || changed >= 0.1 * before) await q(`ANALYZE ${table}`);
 }
 
 /** Into a table without rows (keys are unique in the stage): a plain insert, about as fast as COPY into the table. */
