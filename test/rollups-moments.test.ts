@@ -183,6 +183,9 @@ for (const engine of ['duckdb', 'postgres'] as const) {
       assert.deepEqual((await planned(offers(`'new-' || offer_id AS offer_id, ${columns}`))).sort(), each('clusters'));
       assert.deepEqual((await planned(offers(`offer_id, ${columns.replace('offered_at', "offered_at + INTERVAL '3 years' AS offered_at")}`))).sort(), each('clusters'));
       assert.deepEqual((await planned(offers(`offer_id, ${columns.replace('offered_at', "offered_at - INTERVAL '3 years' AS offered_at")}`))).sort(), each('all'));
+      // A new offer for every customer: their rows are all the rows, read once whole rather than before and after the write.
+      const everyCustomer = `SELECT 'new-' || offer_id AS offer_id, ${columns} FROM offers WHERE offer_id IN (SELECT min(offer_id) FROM offers GROUP BY customer_id)`;
+      assert.deepEqual((await planned({ table: 'offers', key: 'offer_id', rowsSql: everyCustomer })).sort(), each('all'));
       // Only the families holding customer attributes read customers (the total and by offer type too: they read their family's statement).
       assert.deepEqual((await planned({ table: 'customers', key: 'customer_id', rowsSql: 'SELECT * FROM customers LIMIT 5' })).sort(), MOMENTS.map((n) => `${n}: ${WITH_ATTRIBUTES.includes(n) ? 'clusters' : 'none'}`).sort());
     });

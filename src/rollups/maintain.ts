@@ -318,8 +318,20 @@ async function loadedClusters(
   const rows = scratchName('cluster_rows');
   await keepRows(exec, engine, rows, `SELECT * FROM ${stored} AS theirs`);
   scratch.push(rows);
+  if (await mostOfTheRows(exec, rows, source.table)) return null;
   if (!alone) return { rows, after: `SELECT * FROM ${stored} AS theirs`, months: null };
   return { rows, after: afterTheLoad(rows, keys, k, alone), months: await changedMonths(exec, rows, source.column, alone) };
+}
+
+/**
+ * Whether a load's clusters hold more than half the table's rows. Their moments are read before
+ * the write and again after it, each a pass over their rows: past half the table one pass over all
+ * of it is cheaper (the README's 20,000 offers into the 200,000-offer demo on PostgreSQL touch
+ * 72 % of the rows: 25 s before and after against 15 s whole).
+ */
+async function mostOfTheRows(exec: Exec, clusterRows: string, table: string): Promise<boolean> {
+  const [row] = await exec(`SELECT (SELECT count(*) FROM ${clusterRows}) AS theirs, (SELECT count(*) FROM ${sqlIdentifier(table)}) AS total`);
+  return Number(row?.['theirs'] ?? 0) * 2 > Number(row?.['total'] ?? 0);
 }
 
 /** A row's cluster (`k`, a column) is one of `keys` (a table of them; a NULL cluster is one cluster, as the rows group it). */
