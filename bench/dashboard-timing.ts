@@ -7,8 +7,9 @@
  *
  * One measurement: a fresh browser (no HTTP cache) opens the page — cold, when the server is
  * fresh — then reloads it (cached: the server's answer caches, the browser's assets), then
- * changes the controls one after another, each timed from the page's start of the new view to
- * its last panel drawn.
+ * changes the controls one after another, each timed from the page's start of the new view (its
+ * `uprate:view` performance mark, set before the view's first call goes out) to its last panel
+ * drawn. `data-ready="false"` cannot date that start: its observer runs after the calls are out.
  */
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../test/e2e/harness.js';
@@ -46,7 +47,7 @@ export interface DashboardTiming {
 }
 
 interface Mark {
-  readonly kind: 'start' | 'ready' | 'drawn';
+  readonly kind: 'ready' | 'drawn';
   readonly t: number;
 }
 
@@ -59,10 +60,8 @@ const INIT_SCRIPT = `(() => {
     const v = document.documentElement && document.documentElement.dataset.ready;
     if (v === last) return;
     last = v;
-    const t = performance.now();
-    if (v === 'false') marks.push({ kind: 'start', t });
     if (v === 'true') {
-      marks.push({ kind: 'ready', t });
+      marks.push({ kind: 'ready', t: performance.now() });
       requestAnimationFrame(() => requestAnimationFrame(() => marks.push({ kind: 'drawn', t: performance.now() })));
     }
   }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-ready'] });
@@ -73,6 +72,7 @@ const API = /\/(api\/v1|cubejs-api\/v1)\//;
 /** What the page knows once it has drawn: its marks, its API calls, its panels and their errors. */
 const READ_PAGE = `(() => ({
   marks: window.__benchMarks || [],
+  views: performance.getEntriesByName('uprate:view', 'mark').map((e) => e.startTime),
   resources: performance.getEntriesByType('resource').filter((e) => ${API.toString()}.test(e.name)).map((e) => ({ url: e.name, start: e.startTime, end: e.responseEnd })),
   panels: [...document.querySelectorAll('section.panel')].filter((p) => p.offsetParent !== null).length,
   errors: [...document.querySelectorAll('section.panel .state-error')].map((e) => (e.closest('section.panel').id + ': ' + e.textContent).slice(0, 200)),
@@ -80,6 +80,8 @@ const READ_PAGE = `(() => ({
 
 interface PageState {
   readonly marks: readonly Mark[];
+  /** When each view started (the page's \`uprate:view\` marks), in order. */
+  readonly views: readonly number[];
   readonly resources: readonly { url: string; start: number; end: number }[];
   readonly panels: number;
   readonly errors: readonly string[];
@@ -95,15 +97,19 @@ async function waitDrawn(page: Page, count: number, timeoutMs: number): Promise<
   await page.waitForFunction(`(window.__benchMarks || []).filter((m) => m.kind === 'drawn').length >= ${count}`, null, { timeout: timeoutMs, polling: 50 });
 }
 
-/** The timing of the view that started at mark `from` (the last start at or after it; 0: the page load). */
-async function timing(page: Page, fromIndex: number, caches: ReadonlyMap<string, string>, fromNavigation: boolean): Promise<PageTiming> {
+/**
+ * The timing of the view started by an action at `actedAt` (page time; the first view the page
+ * started at or after it), or of the page load (`null`: from navigation start). `fromIndex`: the
+ * first of the marks that can be this view's.
+ */
+async function timing(page: Page, fromIndex: number, caches: ReadonlyMap<string, string>, actedAt: number | null): Promise<PageTiming> {
   const state = await page.evaluate<PageState>(READ_PAGE);
   const marks = state.marks.slice(fromIndex);
-  const start = fromNavigation ? 0 : (marks.find((m) => m.kind === 'start')?.t ?? 0);
+  const start = actedAt === null ? 0 : (state.views.find((t) => t >= actedAt) ?? NaN);
   const ready = marks.find((m) => m.kind === 'ready' && m.t >= start)?.t ?? NaN;
   const drawn = marks.find((m) => m.kind === 'drawn' && m.t >= ready)?.t ?? NaN;
   const requests = state.resources
-    .filter((r) => r.start >= start - 1)
+    .filter((r) => r.start >= start)
     .map((r) => ({ url: r.url, startMs: r.start - start, ms: r.end - r.start, cache: caches.get(r.url) ?? null }));
   const apiMs = requests.length ? Math.max(...requests.map((r) => r.startMs + r.ms)) - Math.min(...requests.map((r) => r.startMs)) : NaN;
   return { apiMs, drawnMs: drawn - start, readyMs: ready - start, requests, panels: state.panels, errors: state.errors };
@@ -138,19 +144,20 @@ export async function timeDashboard(url: string, options: DashboardOptions): Pro
     await page.addInitScript(INIT_SCRIPT);
     await page.goto(`${url}/`, { waitUntil: 'commit' });
     await waitDrawn(page, 1, options.timeoutMs);
-    const cold = await timing(page, 0, caches, true);
+    const cold = await timing(page, 0, caches, null);
     caches.clear();
     await page.reload({ waitUntil: 'commit' });
     await waitDrawn(page, 1, options.timeoutMs);
-    const cached = await timing(page, 0, caches, true);
+    const cached = await timing(page, 0, caches, null);
     const controls: { name: string; timing: PageTiming }[] = [];
     for (const control of CONTROLS) {
       const before = await page.evaluate<number>('window.__benchMarks.length');
       const drawnBefore = await page.evaluate<number>("window.__benchMarks.filter((m) => m.kind === 'drawn').length");
       caches.clear();
+      const actedAt = await page.evaluate<number>('performance.now()');
       await control.act(page);
       await waitDrawn(page, drawnBefore + 1, options.timeoutMs);
-      controls.push({ name: control.name, timing: await timing(page, before, caches, false) });
+      controls.push({ name: control.name, timing: await timing(page, before, caches, actedAt) });
     }
     return { cold, cached, controls };
   } finally {

@@ -101,6 +101,13 @@ describe('dashboard in Chromium', { skip: missing ?? false }, () => {
     assert.notEqual(await trendPixels(), before);
     const kpi = await api<KpiResponse>('/api/v1/kpi', { from: '2025-04-01', to: '2025-06-30' });
     assert.equal((await headlineValue()).value, kpi.rate);
+    // The view marks its start before its first call goes out: the bench times a control change from it.
+    const order = await page.evaluate<{ view: number; calls: number[] }>(`(() => ({
+      view: performance.getEntriesByName('uprate:view', 'mark').at(-1).startTime,
+      calls: performance.getEntriesByType('resource').filter((e) => /\\/api\\/v1\\/\\w+\\?from=2025-04-01/.test(e.name)).map((e) => e.startTime),
+    }))()`);
+    assert.ok(order.calls.length >= 5, `the view's calls: ${order.calls.length}`);
+    assert.ok(order.calls.every((t) => t >= order.view), `the view's mark at ${order.view} ms, its calls from ${Math.min(...order.calls)} ms`);
 
     // A custom range typed into the date fields lands in the URL as from/to.
     await page.getByTestId('ctl-from').fill('2025-01-01');

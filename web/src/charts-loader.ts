@@ -1,6 +1,7 @@
 /**
- * ECharts is most of the page's JavaScript, so it loads as its own chunk, started at boot and in
- * parallel with the first API calls: the headline (plain DOM) shows without waiting for it.
+ * ECharts is most of the page's JavaScript, so it loads as its own chunk, started once the first
+ * view's API calls are out (main.ts), while the server answers them: the headline (plain DOM)
+ * shows without waiting for it.
  */
 import type { EChartsOption } from 'echarts';
 import type * as Charts from './charts.js';
