@@ -208,6 +208,11 @@ cube('Offers', {
     momentsByChannel: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [channel], timeDimension: offeredAt, granularity: 'month' },
     momentsByOffer: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerName], timeDimension: offeredAt, granularity: 'month' },
     momentsByCampaign: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [campaign], timeDimension: offeredAt, granularity: 'month' },
+    // … and the same with the offer type fixed ("upsells only": the channel breakdown, the
+    // leaderboard, insights' findings by channel and campaign).
+    momentsByTypeChannel: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, channel], timeDimension: offeredAt, granularity: 'month' },
+    momentsByTypeOffer: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, offerName], timeDimension: offeredAt, granularity: 'month' },
+    momentsByTypeCampaign: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, campaign], timeDimension: offeredAt, granularity: 'month' },
     // The two customer attributes the dashboard's breakdowns leave to insights and the API: apart,
     // so the segments rollup does not grow fifteen-fold (a few thousand rows here).
     regions: {
@@ -219,13 +224,13 @@ cube('Offers', {
       partitionGranularity: 'month',
       settledAfterDays: windowDays,
     },
-    // How long acceptances take (the headline's time to accept): offers by day and whole days to
-    // acceptance. That dimension reads the clock (accepted by now), so queries by it read this
-    // rollup at a clock at or after its open window's, which is past every acceptance stored.
+    // How long acceptances take (the headline's time to accept): offers by day, offer type and
+    // whole days to acceptance. That dimension reads the clock (accepted by now), so queries by it
+    // read this rollup at a clock at or after its open window's, which is past every acceptance stored.
     timeToAccept: {
       type: 'rollup',
       measures: [count, accepted, pending],
-      dimensions: [daysToAccept],
+      dimensions: [daysToAccept, offerType],
       timeDimension: offeredAt,
       granularity: 'day',
       partitionGranularity: 'month',

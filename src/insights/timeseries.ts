@@ -71,11 +71,21 @@ export function seriesPeriods(ctx: KpiContext, selection: Selection, grain: ApiG
   return selection.from && selection.to ? periodsBetween(dayToDate(selection.from), dayToDate(selection.to), grain, maxPeriods) : [];
 }
 
-/** The year before the range, read for same-period-last-year comparisons (not listed), or null when there is none. */
+/**
+ * The periods a year before the range's, read for same-period-last-year comparisons (those not
+ * listed), or null when there are none: from a year before the first period to the end of the
+ * period a year before the last (or the day before the range, if sooner) — not the whole year
+ * before the range, which for three months of weeks read four times the offers it needed.
+ */
 export function yearBackRange(selection: Selection, starts: readonly Date[], grain: ApiGrain): { from: string; to: string } | null {
   const firstStart = starts[0];
+  const lastStart = starts.at(-1);
   const from = firstStart ? yearEarlier(dateToDay(firstStart), grain) : null;
-  return from && selection.from && from < selection.from ? { from, to: addDays(selection.from, -1) } : null;
+  const lastBack = lastStart ? yearEarlier(dateToDay(lastStart), grain) : null;
+  if (!from || !lastBack || !selection.from || from >= selection.from) return null;
+  const dayBefore = addDays(selection.from, -1);
+  const lastBackEnd = lastDayOf(dayToDate(lastBack), grain);
+  return { from, to: lastBackEnd < dayBefore ? lastBackEnd : dayBefore };
 }
 
 /** What a series is computed from: its periods' counts, the year before's, and the projection of the periods still filling in. */
