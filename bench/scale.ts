@@ -35,11 +35,10 @@ import { join } from 'node:path';
 import { generateDemo } from '../src/demo/index.js';
 import { ingestFiles } from '../src/ingest/index.js';
 import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
-import { duckDbExec } from '../src/engines/duckdb/index.js';
-import { LONG_WORK_SETTINGS, postgresExec } from '../src/engines/postgres/index.js';
 import { buildRollups, type BuiltRollup } from '../src/rollups/index.js';
 import { refillOpenWindows } from '../src/rollups/open-window.js';
-import { DuckDbStore, openStore, PostgresStore, type Store } from '../src/store/index.js';
+import { inTransaction } from '../src/rollups/transaction.js';
+import { DuckDbStore, openStore, type Store } from '../src/store/index.js';
 import { browserMissing, buildDashboard } from '../test/e2e/harness.js';
 import { apiPaths, timeDashboard, type DashboardTiming } from './dashboard-timing.js';
 import { median, timeIt } from './measure.js';
@@ -214,31 +213,8 @@ const ingestOffers = (store: Store, file: string) => timeIt(() => ingestFiles(st
  * The timed load already paid for its own fill.
  */
 async function openWindowsAt(store: Store, clock: Date): Promise<void> {
-  const fill = (exec: Parameters<typeof refillOpenWindows>[0]) => refillOpenWindows(exec, store.engine, ['offers', 'customers'], clock.getTime());
-  if (store instanceof DuckDbStore) {
-    await store.withConnection(async (c) => {
-      await c.run('BEGIN TRANSACTION');
-      try {
-        await fill(duckDbExec(c));
-        await c.run('COMMIT');
-      } catch (e) {
-        await c.run('ROLLBACK');
-        throw e;
-      }
-    });
-  } else if (store instanceof PostgresStore) {
-    await store.withClient(async (c) => {
-      await c.query('BEGIN');
-      try {
-        for (const setting of LONG_WORK_SETTINGS) await c.query(setting);
-        await fill(postgresExec(c));
-        await c.query('COMMIT');
-      } catch (e) {
-        await c.query('ROLLBACK');
-        throw e;
-      }
-    });
-  }
+  if (store.engine === 'clickhouse') return; // its rollups keep no open window
+  await inTransaction(store, (exec) => refillOpenWindows(exec, store.engine, ['offers', 'customers'], clock.getTime()));
 }
 
 /** One rollup build, printed per rollup. */
