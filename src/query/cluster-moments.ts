@@ -123,7 +123,10 @@ function clusteredRows(p: PreparedClustered, rows: readonly Row[], request: Clus
   const renamed = rows.map((row) => {
     const out: Record<string, unknown> = { ...row };
     p.plan.measures.forEach((m, i) => {
-      out[m.alias] = row[sumAlias(i)];
+      // A count over no rows is 0, as SQL's count() gives it — not the NULL (DuckDB, PostgreSQL) or
+      // 0 (ClickHouse) an engine's sum over no clusters gives, so every engine and read agrees.
+      const value = row[sumAlias(i)];
+      out[m.alias] = (value === null || value === undefined) && m.member.type === 'count' ? 0 : value;
     });
     return out;
   });

@@ -104,8 +104,8 @@ export async function rollupStatus(store: Store, model: Model, nowMs = Date.now(
   const { stored, current } = await rollupState(store, nowMs);
   return rollups.map((rollup): RollupStatus => {
     const s = stored.find((x) => x.name === rollup.path) ?? null;
-    if (!s && rollup.clusteredBy && store.engine === 'clickhouse') {
-      return { name: rollup.path, state: 'missing', why: 'rollups by cluster are not built on ClickHouse yet: the reads it would answer read the rows', stored: null, usable: null };
+    if (!s && rollup.clusteredBy && !rollup.moments && store.engine === 'clickhouse') {
+      return { name: rollup.path, state: 'missing', why: 'a rollup with a row per cluster is not built on ClickHouse (rollups of moments are): the reads it would answer read the rows', stored: null, usable: null };
     }
     if (!s) return { name: rollup.path, state: 'missing', why: 'not built: run uprate rollups build', stored: null, usable: null };
     const build = rollupBuild(model, rollup, dialectFor(store.engine));

@@ -10,7 +10,7 @@ import { recordRollup, registryIn, versionIn, type StoredRollup } from './regist
 import { inTransaction } from './transaction.js';
 import { fillClustered, fillMomentsFamily, type ClusteredSource } from './clustered.js';
 import type { ClusterLayout } from './registry.js';
-import { buildClickHouseRollup, dropClickHouseRollups, ensureClickHouseRegistry, type ClickHouseRollupTarget } from '../engines/clickhouse/clickhouse-rollups.js';
+import { buildClickHouseMomentsFamily, buildClickHouseRollup, dropClickHouseRollups, ensureClickHouseRegistry, type ClickHouseRollupTarget } from '../engines/clickhouse/clickhouse-rollups.js';
 
 /**
  * ClickHouse has no transactions: a build fills a new generation of the rollup's tables and then
@@ -128,13 +128,16 @@ export async function buildRollups(store: Store, model: Model, names: readonly s
   const done = new Set<RollupBuild>();
   for (const build of builds) {
     if (done.has(build)) continue;
-    // Not built there yet: queries read the rows for what it would answer (status says so).
-    if (clickhouse && build.clustered) continue;
+    // A row per cluster is not built there: queries read the rows for what it would answer (status says so).
+    if (clickhouse && build.clustered && !build.clustered.moments) continue;
     if (clickhouse) await ensureClickHouseRegistry(clickhouse);
     // The rollups of moments of one family asked for together: one pass over the rows, one commit.
-    const family = clickhouse ? [build] : builds.filter((b) => b === build || (!done.has(b) && sameFamily(b, build)));
+    const family = builds.filter((b) => b === build || (!done.has(b) && sameFamily(b, build)));
+    const recorded = (b: RollupBuild) => ({ ...b, name: b.rollup.path, partitionGranularity: b.rollup.partitionGranularity });
     const stored = clickhouse
-      ? [await buildClickHouseRollup(clickhouse, { ...build, name: build.rollup.path, partitionGranularity: build.rollup.partitionGranularity })]
+      ? build.clustered
+        ? await buildClickHouseMomentsFamily(clickhouse, family.map((b) => ({ ...recorded(b), clustered: clusteredSource(b) as ClusteredSource })))
+        : [await buildClickHouseRollup(clickhouse, recorded(build))]
       : await inTransaction(store, async (exec) => {
           await registryIn(exec);
           const version = await versionIn(exec, store.engine);

@@ -1,6 +1,6 @@
 import type { Predicate, QueryPlan, Selection } from '../query/plan.js';
 import { predicateExpr, type PredicateScope } from '../sql/filter-sql.js';
-import { concat, identifier, logical, raw, select, type SelectColumn, type SelectNode, type SqlExpr } from '../sql/nodes.js';
+import { concat, identifier, logical, param, raw, select, type SelectColumn, type SelectNode, type SqlExpr } from '../sql/nodes.js';
 import { monthAfter, periodColumn, rowsColumn, timestampSql } from './clustered.js';
 import { HI, LO, positiveColumn, productColumn, STARTS, sumColumn } from './moments.js';
 import { conditionRange, topLevel, type NoRollup, type UsableRollup } from './match.js';
@@ -216,6 +216,17 @@ export function clusteredReadSql(plan: QueryPlan, keys: readonly Selection[], mo
 }
 
 /**
+ * A row's month start from its month number (`CASE WHEN uprate_hi = 3 THEN <2024-04-01> …`), the
+ * instants bound as parameters: ClickHouse 18.16 parses no `TIMESTAMP '…'` literal. With no months
+ * in the range there are no rows either, but the column must still parse.
+ */
+function monthStart(layout: ClusterLayout, periods: readonly number[]): SqlExpr {
+  const at = (i: number) => param(layout.periods[i] ?? layout.periods[0] ?? '1970-01-01T00:00:00.000Z', 'timestamp');
+  if (periods.length === 0) return at(0);
+  return concat([raw('CASE'), ...periods.flatMap((i) => [raw(` WHEN ${HI} = ${i} THEN `), at(i)]), raw(' END')]);
+}
+
+/**
  * The moments' statement over a rollup of moments (moments.ts), answering as the rows' statement
  * does: per group (and month), each count's sum, the clusters with rows, Σ of each pair's product
  * and the clusters above 0, over the range's months s…e — sums on the diagonal, products of pairs
@@ -240,8 +251,7 @@ function momentsReadSql(plan: QueryPlan, keys: readonly Selection[], moments: Cl
   const clusters = cell(STARTS, resumed);
   const columns: SelectColumn[] = [
     ...dimensions.map((k) => ({ expr: id(dimensionColumn(k.member.path)), alias: k.alias })),
-    // No months in the range: no rows either (below), but the column must still parse.
-    ...(time ? [{ expr: raw(periods.length === 0 ? 'CAST(NULL AS TIMESTAMP)' : `CASE ${HI} ${periods.map((i) => `WHEN ${i} THEN ${timestampSql(layout.periods[i] ?? '')}`).join(' ')} END`), alias: time.alias }] : []),
+    ...(time ? [{ expr: monthStart(layout, periods), alias: time.alias }] : []),
     ...plan.measures.map((m, i) => ({ expr: match.stored.includes(m) ? cell(sumColumn(index(m.member.path)), diagonal) : raw('NULL'), alias: aliases.sum(i) })),
     { expr: clusters, alias: aliases.clusters },
     ...moments.products.map(([a, b], i) => ({ expr: cell(productColumn(index(a), index(b)), inside), alias: aliases.product(i) })),

@@ -3,6 +3,9 @@ import { hasRegistryTable, readRegistry, type StoredRollup } from '../../rollups
 import { newLoadId } from './clickhouse-bulk-load.js';
 import type { ClickHouseHttp } from './clickhouse-http.js';
 import { clickhouseString } from './clickhouse-literal.js';
+import { clickhouseMemberSql, clickhouseMomentsSql } from './clickhouse-moments.js';
+import { layoutFor, storedSource, type ClusteredSource } from '../../rollups/clustered.js';
+import type { ClusterLayout } from '../../rollups/registry.js';
 
 /**
  * Rollups on a ClickHouse cluster. ClickHouse has no transaction, so a rollup is never changed in
@@ -57,6 +60,8 @@ const REGISTRY_COLUMNS: readonly (readonly [string, string])[] = [
   ['built_at', "DateTime('UTC')"],
   ['row_count', 'UInt64'],
   ['build_seconds', 'Float64'],
+  // A rollup by cluster's layout (JSON); '' for a plain rollup.
+  ['layout', 'String'],
 ];
 
 /** The registry's statements for one shard (idempotent). 18.16 cannot alias an aggregate with its argument's name: the inner select renames. */
@@ -81,7 +86,17 @@ HAVING argMax(is_dropped, rev) = 0`,
 
 /** Creates the registry on every shard when missing. */
 export async function ensureClickHouseRegistry(t: ClickHouseRollupTarget): Promise<void> {
-  for (const shard of t.shards) for (const sql of registryDdl(t)) await shard.request(sql, { what: 'rollup registry' });
+  for (const shard of t.shards) {
+    const [table, view] = registryDdl(t);
+    await shard.request(table ?? '', { what: 'rollup registry' });
+    // A registry from before a column was added (18.16 has no ADD COLUMN IF NOT EXISTS): the
+    // column is added and the view, which names every column, made again.
+    const present = new Set((await shard.select(`SELECT name FROM system.columns WHERE database = ${clickhouseString(t.shardDb)} AND table = ${clickhouseString(REGISTRY)}`)).data.map((r) => String(r['name'])));
+    const absent = REGISTRY_COLUMNS.filter(([c]) => !present.has(c));
+    for (const [c, type] of absent) await shard.request(`ALTER TABLE ${t.shardDb}.${REGISTRY} ADD COLUMN ${c} ${type}`, { what: 'rollup registry' });
+    if (absent.length > 0) await shard.request(`DROP TABLE IF EXISTS ${q(t.database)}.uprate_rollups`, { what: 'rollup registry' });
+    await shard.request(view ?? '', { what: 'rollup registry' });
+  }
 }
 
 /** Appends registry rows on every shard, in one insert each (a shard shows all of them or none). */
@@ -106,6 +121,7 @@ function registryRow(r: StoredRollup, rev: number): Record<string, unknown> {
     built_at: r.builtAt.toISOString().slice(0, 19).replace('T', ' '),
     row_count: r.rows,
     build_seconds: r.buildSeconds,
+    layout: r.layout ? JSON.stringify(r.layout) : '',
     rev,
     is_dropped: 0,
   };
@@ -131,16 +147,10 @@ export interface ClickHouseRollupSource {
   readonly timeSource: StoredRollup['timeSource'];
 }
 
-/**
- * Fills a new generation of a rollup from the committed rows and points the registry at it;
- * older generations but the one before (a query planned a moment ago may still read it) are dropped.
- */
-export async function buildClickHouseRollup(t: ClickHouseRollupTarget, source: ClickHouseRollupSource, version?: number): Promise<StoredRollup> {
-  const started = performance.now();
-  const dataVersion = version ?? (await t.committedVersion());
-  const gen = newLoadId();
-  const table = generation(source.table, gen);
-  const described = await t.query<{ name: string; type: string }>(`DESC (${source.sql})`, source.params as SqlValue[]);
+/** A new generation's tables on every shard (MergeTree behind a Distributed table), filled by `select`; answers its rows. Dropped again when the fill fails. */
+async function fillGeneration(t: ClickHouseRollupTarget, base: string, gen: number, what: string, select: string, params: readonly SqlValue[]): Promise<{ readonly table: string; readonly rows: number }> {
+  const table = generation(base, gen);
+  const described = await t.query<{ name: string; type: string }>(`DESC (${select})`, params as SqlValue[]);
   // A period truncated to a day or longer is a Date, which 18.16 compares with a DateTime as a
   // number of days: the rollup keeps it as a UTC DateTime, as the reads compare it.
   const columns = described.map((c) => {
@@ -148,18 +158,38 @@ export async function buildClickHouseRollup(t: ClickHouseRollupTarget, source: C
     return { name: c.name, type: date ? c.type.replace('Date', "DateTime('UTC')") : c.type, expr: date ? `toDateTime(${q(c.name)}, 'UTC')` : q(c.name) };
   });
   const list = columns.map((c) => `${q(c.name)} ${c.type}`).join(', ');
-  const select = `SELECT ${columns.map((c) => `${c.expr} AS ${q(c.name)}`).join(', ')} FROM (${source.sql})`;
+  const typed = `SELECT ${columns.map((c) => `${c.expr} AS ${q(c.name)}`).join(', ')} FROM (${select})`;
   try {
     for (const shard of t.shards) {
-      await shard.request(`CREATE TABLE ${t.shardDb}.${q(table)} (${list}) ENGINE = MergeTree ORDER BY tuple()`, { what: `rollup ${source.name}` });
-      await shard.request(`CREATE TABLE ${q(t.database)}.${q(table)} AS ${t.shardDb}.${q(table)} ENGINE = Distributed(${t.cluster}, ${t.shardDb}, ${q(table)}, rand())`, { what: `rollup ${source.name}` });
+      await shard.request(`CREATE TABLE ${t.shardDb}.${q(table)} (${list}) ENGINE = MergeTree ORDER BY tuple()`, { what });
+      await shard.request(`CREATE TABLE ${q(t.database)}.${q(table)} AS ${t.shardDb}.${q(table)} ENGINE = Distributed(${t.cluster}, ${t.shardDb}, ${q(table)}, rand())`, { what });
     }
-    await t.fillFrom(`${q(t.database)}.${q(table)}`, select, source.params);
+    await t.fillFrom(`${q(t.database)}.${q(table)}`, typed, params);
   } catch (e) {
-    await dropGenerations(t, source.table, () => false, gen).catch(() => undefined);
+    await dropGenerations(t, base, () => false, gen).catch(() => undefined);
     throw e;
   }
   const [count] = await t.query<{ n: number }>(`SELECT count() AS n FROM ${q(t.database)}.${q(table)}`);
+  return { table, rows: Number(count?.n ?? 0) };
+}
+
+/** How a rollup of moments is filled: from its family's table (clickhouse-moments.ts), with its layout. */
+interface MomentsFill {
+  readonly select: string;
+  readonly layout: ClusterLayout;
+  readonly started: number;
+}
+
+/**
+ * Fills a new generation of a rollup from the committed rows (or, for a rollup of moments, from
+ * its family's table) and points the registry at it; older generations but the one before (a
+ * query planned a moment ago may still read it) are dropped.
+ */
+export async function buildClickHouseRollup(t: ClickHouseRollupTarget, source: ClickHouseRollupSource, version?: number, moments?: MomentsFill): Promise<StoredRollup> {
+  const started = moments?.started ?? performance.now();
+  const dataVersion = version ?? (await t.committedVersion());
+  const gen = newLoadId();
+  const { table, rows } = await fillGeneration(t, source.table, gen, `rollup ${source.name}`, moments?.select ?? source.sql, moments ? [] : source.params);
   const stored: StoredRollup = {
     name: source.name,
     table,
@@ -172,12 +202,11 @@ export async function buildClickHouseRollup(t: ClickHouseRollupTarget, source: C
     timeSource: source.timeSource,
     dataVersion,
     builtAt: new Date(),
-    rows: Number(count?.n ?? 0),
+    rows,
     buildSeconds: (performance.now() - started) / 1000,
     // Every refresh on ClickHouse is a whole new generation: nothing is merged in place.
     mergeColumns: null,
-    // Rollups by cluster are not built on ClickHouse (build.ts skips them).
-    layout: null,
+    layout: moments?.layout ?? null,
   };
   await record(t, [registryRow(stored, gen)]);
   // Keep this generation and the one before it.
@@ -185,6 +214,49 @@ export async function buildClickHouseRollup(t: ClickHouseRollupTarget, source: C
   const keep = new Set([gen, ...gens.filter((g) => g !== gen).sort((a, b) => b - a).slice(0, 1)]);
   await dropGenerations(t, source.table, (g) => keep.has(g));
   return stored;
+}
+
+/** A family's moments by all its members' dimensions, while its members are filled from it. */
+const FAMILY = 'uprate_rollup_moments_family';
+
+/** A rollup of moments to build: what every rollup records, and its clustered source (rollups/clustered.ts). */
+export interface ClickHouseMomentsMember extends ClickHouseRollupSource {
+  readonly clustered: ClusteredSource;
+}
+
+/**
+ * Builds the rollups of moments of one family (the same statement) from one pass over the rows:
+ * the clusters' pairs of months are formed once, by every member's dimensions, into a table of the
+ * family (clickhouse-moments.ts), and each member's generation is that table summed by its own
+ * dimensions. The family's table is dropped after.
+ */
+export async function buildClickHouseMomentsFamily(t: ClickHouseRollupTarget, members: readonly ClickHouseMomentsMember[], version?: number): Promise<StoredRollup[]> {
+  const first = members[0];
+  if (!first) return [];
+  const started = performance.now();
+  const dataVersion = version ?? (await t.committedVersion());
+  const layout = await layoutFor((sql, params) => t.query(sql, params), first.clustered);
+  const dimensions = [...new Set(members.flatMap((m) => m.clustered.dimensions))];
+  const gen = newLoadId();
+  const family = await fillGeneration(
+    t,
+    FAMILY,
+    gen,
+    `the moments of ${first.name}'s family`,
+    clickhouseMomentsSql(first.sql, { cluster: first.clustered.cluster, dimensions, measures: first.clustered.measures.map((m) => m.column), timeColumn: first.timeColumn, firstMonth: layout.periods[0] ?? '1970-01-01T00:00:00.000Z' }),
+    first.params,
+  );
+  try {
+    const out: StoredRollup[] = [];
+    for (const m of members) {
+      const select = clickhouseMemberSql(`${q(t.database)}.${q(family.table)}`, m.clustered.dimensions, layout.measures.length);
+      const own = { ...layout, dimensions: m.clustered.dimensions, perCluster: m.clustered.perCluster, attributes: m.clustered.attributes ?? null };
+      out.push(await buildClickHouseRollup(t, m, dataVersion, { select, layout: own, started }));
+    }
+    return out;
+  } finally {
+    await dropGenerations(t, FAMILY, () => false);
+  }
 }
 
 /** The generations of a rollup table present on the first shard. */
@@ -237,15 +309,23 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
   const version = await t.committedVersion();
   const loaded = new Set(tables.map((x) => x.toLowerCase()));
   const unchanged: Record<string, unknown>[] = [];
+  const families = new Map<string, ClickHouseMomentsMember[]>();
   for (const s of stored) {
     // Loads since its build that it reads (this one, or another process's that did not refresh it): rebuilt.
     const since = await t.query<{ t: string }>(`SELECT DISTINCT table_name AS t FROM uprate_loads WHERE load_id > ${Math.max(0, Math.trunc(s.dataVersion))}`);
     if ([...loaded, ...since.map((r) => r.t.toLowerCase())].some((x) => s.sourceTables.includes(x))) {
       const base = /^(.*)_\d+$/.exec(s.table)?.[1] ?? s.table;
-      await buildClickHouseRollup(t, { ...s, table: base }, version);
+      if (s.layout?.moments) {
+        // The members of a family (the same statement, clusters and counts) are rebuilt together, from one pass.
+        const key = JSON.stringify([s.sql, s.params, s.timeColumn, s.timeSource, s.layout.cluster, s.layout.measures]);
+        families.set(key, [...(families.get(key) ?? []), { ...s, table: base, clustered: storedSource(s) }]);
+      } else {
+        await buildClickHouseRollup(t, { ...s, table: base }, version);
+      }
     } else {
       unchanged.push(registryRow({ ...s, dataVersion: version }, newLoadId()));
     }
   }
+  for (const members of families.values()) await buildClickHouseMomentsFamily(t, members, version);
   await record(t, unchanged);
 }
