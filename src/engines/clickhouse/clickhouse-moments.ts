@@ -3,8 +3,8 @@ import { sqlIdentifier } from '../../store/sql-literal.js';
 
 /**
  * Rollups of moments (rollups/moments.ts) on ClickHouse 18.16, which has neither window functions
- * nor CTEs: each cluster's rows of a group (its months, sorted) become one array, and the pairs of
- * months come from ARRAY JOIN over its indexes — for the i-th month, j = 1…i pairs it with each
+ * nor CTEs: each cluster's rows of a group (its months, sorted) become one array, and its pairs of
+ * months one array of tuples, ARRAY JOINed — for the i-th month, j = 1…i pairs it with each
  * month up to it (products; on j = i the month's own sums) and j = 0 stands for "no month before".
  * The month a cluster resumes after is the one before it in the array (j = i − 1, or j = 0 for the
  * first), and the one a count resumes above 0 after is the latest earlier month with that count above
@@ -16,6 +16,13 @@ export interface MomentsShape {
   readonly cluster: string;
   /** The statement's dimension columns (a family's: all its members'). */
   readonly dimensions: readonly string[];
+  /**
+   * The members' sets of dimensions: each pair is summed once per set (`uprate_set`, its index),
+   * the dimensions a set leaves out NULL — GROUPING SETS, which 18.16 lacks. A family keyed by all
+   * its dimensions at once has about as many groups as pairs (a million at a million offers), each
+   * member only a few thousand.
+   */
+  readonly sets: readonly (readonly string[])[];
   /** Its count columns, in the layout's order. */
   readonly measures: readonly string[];
   /** Its period column (a month start). */
@@ -41,30 +48,60 @@ export function clickhouseMomentsSql(source: string, shape: MomentsShape): strin
   const perMonth = `SELECT ${[id(shape.cluster), ...dims, `toInt32(toYear(s.${period}) * 12 + toMonth(s.${period}) - ${base}) AS uprate_m`, ...shape.measures.map((m, i) => `toInt64(s.${id(m)}) AS ${c(i)}`)].join(', ')} FROM (${source}) AS s WHERE s.${period} IS NOT NULL`;
   // A cluster's months in a group, sorted: (month, count 0, count 1, …).
   const perGroup = `SELECT ${[...dims, `arraySort(groupArray(tuple(uprate_m, ${counts.map(c).join(', ')}))) AS uprate_rs`].join(', ')} FROM (${perMonth}) GROUP BY ${[id(shape.cluster), ...dims].join(', ')}`;
-  const at = (index: string, element: number) => `tupleElement(uprate_rs[${index}], ${element})`;
-  const count = (index: string, i: number) => at(index, i + 2);
-  // Per month i: the latest earlier month with each count above 0 (0: none).
-  const resumesAbove = counts.map((i) => `arrayReduce('max', arrayFilter(x -> x < uprate_i AND ${count('x', i)} > 0, arrayEnumerate(uprate_rs))) AS uprate_p${i}`);
-  const perMonthOfGroup = `SELECT ${[...dims, 'uprate_rs', 'uprate_i', ...resumesAbove].join(', ')} FROM (${perGroup}) ARRAY JOIN arrayEnumerate(uprate_rs) AS uprate_i`;
-  const [i, j] = ['uprate_i', 'uprate_j'];
+  // The same as parallel arrays: the months (ms), each count (cs_n), the month before each (-1 for
+  // the first), and per count the months above 0 with, for each month, how many of them came
+  // before it. Lambdas read only their own arguments: 18.16 copies a captured array for every
+  // element, and drops a subquery's column only a lambda reads.
+  const arrays = [
+    ...dims,
+    'arrayMap(t -> tupleElement(t, 1), uprate_rs) AS uprate_ms',
+    ...counts.map((n) => `arrayMap(t -> tupleElement(t, ${n + 2}), uprate_rs) AS uprate_cs${n}`),
+    'arrayPopBack(arrayPushFront(uprate_ms, -1)) AS uprate_before',
+    ...counts.map((n) => `arrayFilter((m, x) -> x > 0, uprate_ms, uprate_cs${n}) AS uprate_above${n}`),
+    ...counts.map((n) => `arrayPopBack(arrayPushFront(arrayCumSum(arrayMap(x -> toUInt32(x > 0), uprate_cs${n})), toUInt32(0))) AS uprate_n${n}`),
+  ];
+  const parallel = `SELECT ${arrays.join(', ')} FROM (${perGroup})`;
+  // One row per month i of a group: its counts, the month before it, the latest earlier month with
+  // each count above 0 (-1: none), and the months up to it with their counts, led by a stand-in
+  // month -1 with counts 0 ("no month before").
+  const perMonthOfGroup = `SELECT ${[
+    ...dims,
+    'uprate_mi',
+    ...counts.map((n) => `uprate_ci${n}`),
+    'uprate_prev',
+    ...counts.map((n) => `if(uprate_ni${n} = 0, -1, uprate_above${n}[uprate_ni${n}]) AS uprate_prev${n}`),
+    'arrayPushFront(arraySlice(uprate_ms, 1, uprate_i), -1) AS uprate_msj',
+    ...counts.map((n) => `arrayPushFront(arraySlice(uprate_cs${n}, 1, uprate_i), toInt64(0)) AS uprate_csj${n}`),
+  ].join(', ')} FROM (${parallel}) ARRAY JOIN ${['uprate_ms AS uprate_mi', ...counts.map((n) => `uprate_cs${n} AS uprate_ci${n}`), 'uprate_before AS uprate_prev', ...counts.map((n) => `uprate_n${n} AS uprate_ni${n}`), 'arrayEnumerate(uprate_ms) AS uprate_i'].join(', ')}`;
+  // Each month i with each month j up to it (or the stand-in): on j = i the month's sums and its
+  // own products; j < i the pair's products; where the cluster (or a count above 0) resumes in i.
+  const [ci, cj] = [(n: number) => `uprate_ci${n}`, (n: number) => `uprate_cj${n}`];
+  const same = 'uprate_mj = uprate_mi';
   const values: Record<string, string> = {};
-  for (const n of counts) values[sumColumn(n)] = `if(${j} = ${i}, ${count(i, n)}, 0)`;
-  for (const [a, b] of productPairs(k)) {
-    values[productColumn(a, b)] = `if(${j} = 0, 0, if(${j} = ${i}, ${count(i, a)} * ${count(i, b)}, ${count(i, a)} * ${count(j, b)} + ${count(i, b)} * ${count(j, a)}))`;
-  }
-  values[STARTS] = `if(${j} = ${i} - 1, 1, 0)`;
-  for (const n of counts) values[positiveColumn(n)] = `if(${count(i, n)} > 0 AND ${j} = uprate_p${n}, 1, 0)`;
+  for (const n of counts) values[sumColumn(n)] = `if(${same}, ${ci(n)}, 0)`;
+  for (const [a, b] of productPairs(k)) values[productColumn(a, b)] = `if(${same}, ${ci(a)} * ${ci(b)}, ${ci(a)} * ${cj(b)} + ${ci(b)} * ${cj(a)})`;
+  values[STARTS] = 'if(uprate_mj = uprate_prev, 1, 0)';
+  for (const n of counts) values[positiveColumn(n)] = `if(${ci(n)} > 0 AND uprate_mj = uprate_prev${n}, 1, 0)`;
   const columns = momentsColumns(k);
-  // j = 0 rows with nothing in them (a later month's "no month before") are left out.
-  const kept = [`${j} > 0`, `${i} = 1`, ...counts.map((n) => `(${count(i, n)} > 0 AND uprate_p${n} = 0)`)].join(' OR ');
-  const pairs = `SELECT ${[...dims, `toInt32(${at(i, 1)}) AS uprate_h`, `toInt32(if(${j} = 0, -1, ${at(j, 1)})) AS uprate_l`, ...columns.map((col) => `${values[col] ?? '0'} AS ${v(col)}`)].join(', ')} FROM (${perMonthOfGroup}) ARRAY JOIN range(toUInt64(${i}) + 1) AS ${j} WHERE ${kept}`;
-  return `SELECT ${[...dims, `uprate_h AS ${id(HI)}`, `uprate_l AS ${id(LO)}`, ...columns.map((col) => `toInt64(sum(${v(col)})) AS ${id(col)}`)].join(', ')} FROM (${pairs}) GROUP BY ${[...dims, 'uprate_h', 'uprate_l'].join(', ')}`;
+  const inner = (x: number) => `uprate_d${x}`;
+  const pairs = `SELECT ${[...dims.map((dim, x) => `${dim} AS ${inner(x)}`), 'uprate_mi AS uprate_h', 'uprate_mj AS uprate_l', ...columns.map((col) => `toInt64(${values[col] ?? '0'}) AS ${v(col)}`)].join(', ')} FROM (${perMonthOfGroup}) ARRAY JOIN ${['uprate_msj AS uprate_mj', ...counts.map((n) => `uprate_csj${n} AS ${cj(n)}`)].join(', ')}`;
+  // A pair with nothing in it (the stand-in before a later month, mostly) is left out; the pairs
+  // are summed by every dimension first (about as many groups as customers' pairs of months)…
+  const kept = columns.map((col) => `${v(col)} <> 0`).join(' OR ');
+  const all = `SELECT ${[...dims.map((_, x) => inner(x)), 'uprate_h', 'uprate_l', ...columns.map((col) => `sum(${v(col)}) AS ${v(col)}_all`)].join(', ')} FROM (${pairs}) WHERE ${kept} GROUP BY ${[...dims.map((_, x) => inner(x)), 'uprate_h', 'uprate_l'].join(', ')}`;
+  // …then once per set, the dimensions it leaves out NULL (a copy of every row per set before
+  // that first sum runs a block of pairs, times the sets, out of memory).
+  const kinds = shape.sets.map((set) => shape.dimensions.map((dim) => set.includes(dim)));
+  const keyed = shape.dimensions.map((dim, x) => {
+    const inSets = kinds.flatMap((has, n) => (has[x] ? [n] : []));
+    const value = inSets.length === kinds.length ? inner(x) : inSets.length === 0 ? 'NULL' : `if(uprate_set IN (${inSets.join(', ')}), ${inner(x)}, NULL)`;
+    return `${value} AS ${dim}`;
+  });
+  const bySet = `SELECT ${['uprate_set', ...keyed, 'uprate_h', 'uprate_l', ...columns.map((col) => `${v(col)}_all`)].join(', ')} FROM (${all}) ARRAY JOIN range(${shape.sets.length}) AS uprate_set`;
+  return `SELECT ${['uprate_set', ...dims, `uprate_h AS ${id(HI)}`, `uprate_l AS ${id(LO)}`, ...columns.map((col) => `toInt64(sum(${v(col)}_all)) AS ${id(col)}`)].join(', ')} FROM (${bySet}) GROUP BY ${['uprate_set', ...dims, 'uprate_h', 'uprate_l'].join(', ')}`;
 }
 
-/** One member's rows from its family's table: summed over the dimensions it does not keep. */
-export function clickhouseMemberSql(familyTable: string, dimensions: readonly string[], measures: number): string {
-  const dims = dimensions.map(id);
-  const columns = momentsColumns(measures);
-  const inner = [...dims, `${id(HI)} AS uprate_h`, `${id(LO)} AS uprate_l`, ...columns.map((col) => `${id(col)} AS ${v(col)}`)].join(', ');
-  return `SELECT ${[...dims, `uprate_h AS ${id(HI)}`, `uprate_l AS ${id(LO)}`, ...columns.map((col) => `toInt64(sum(${v(col)})) AS ${id(col)}`)].join(', ')} FROM (SELECT ${inner} FROM ${familyTable}) GROUP BY ${[...dims, 'uprate_h', 'uprate_l'].join(', ')}`;
+/** One member's rows from its family's table: those of its set (`index` among the family's sets). */
+export function clickhouseMemberSql(familyTable: string, dimensions: readonly string[], measures: number, index: number): string {
+  return `SELECT ${[...dimensions, HI, LO, ...momentsColumns(measures)].map(id).join(', ')} FROM ${familyTable} WHERE uprate_set = ${index}`;
 }

@@ -243,13 +243,13 @@ export async function buildClickHouseMomentsFamily(t: ClickHouseRollupTarget, me
     FAMILY,
     gen,
     `the moments of ${first.name}'s family`,
-    clickhouseMomentsSql(first.sql, { cluster: first.clustered.cluster, dimensions, measures: first.clustered.measures.map((m) => m.column), timeColumn: first.timeColumn, firstMonth: layout.periods[0] ?? '1970-01-01T00:00:00.000Z' }),
+    clickhouseMomentsSql(first.sql, { cluster: first.clustered.cluster, dimensions, sets: members.map((m) => m.clustered.dimensions), measures: first.clustered.measures.map((m) => m.column), timeColumn: first.timeColumn, firstMonth: layout.periods[0] ?? '1970-01-01T00:00:00.000Z' }),
     first.params,
   );
   try {
     const out: StoredRollup[] = [];
-    for (const m of members) {
-      const select = clickhouseMemberSql(`${q(t.database)}.${q(family.table)}`, m.clustered.dimensions, layout.measures.length);
+    for (const [index, m] of members.entries()) {
+      const select = clickhouseMemberSql(`${q(t.database)}.${q(family.table)}`, m.clustered.dimensions, layout.measures.length, index);
       const own = { ...layout, dimensions: m.clustered.dimensions, perCluster: m.clustered.perCluster, attributes: m.clustered.attributes ?? null };
       out.push(await buildClickHouseRollup(t, m, dataVersion, { select, layout: own, started }));
     }
