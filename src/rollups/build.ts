@@ -10,7 +10,7 @@ import { recordRollup, registryIn, versionIn, type StoredRollup } from './regist
 import { inTransaction } from './transaction.js';
 import { fillClustered, fillMomentsFamily, type ClusteredSource } from './clustered.js';
 import type { ClusterLayout } from './registry.js';
-import { buildClickHouseMomentsFamily, buildClickHouseRollup, dropClickHouseRollups, ensureClickHouseRegistry, type ClickHouseRollupTarget } from '../engines/clickhouse/clickhouse-rollups.js';
+import { buildClickHouseMomentsFamily, buildClickHouseRollup, dropClickHouseRollups, ensureClickHouseRegistry, snapshotRows, type ClickHouseRollupTarget } from '../engines/clickhouse/clickhouse-rollups.js';
 
 /**
  * ClickHouse has no transactions: a build fills a new generation of the rollup's tables and then
@@ -126,36 +126,43 @@ export async function buildRollups(store: Store, model: Model, names: readonly s
   const clickhouse = onClickHouse(store);
   const builds = rollups.map((rollup) => rollupBuild(model, rollup, dialect));
   const done = new Set<RollupBuild>();
-  for (const build of builds) {
-    if (done.has(build)) continue;
-    // A row per cluster is not built there: queries read the rows for what it would answer (status says so).
-    if (clickhouse && build.clustered && !build.clustered.moments) continue;
-    if (clickhouse) await ensureClickHouseRegistry(clickhouse);
-    // The rollups of moments of one family asked for together: one pass over the rows, one commit.
-    const family = builds.filter((b) => b === build || (!done.has(b) && sameFamily(b, build)));
-    const recorded = (b: RollupBuild) => ({ ...b, name: b.rollup.path, partitionGranularity: b.rollup.partitionGranularity });
-    const stored = clickhouse
-      ? build.clustered
-        ? await buildClickHouseMomentsFamily(clickhouse, family.map((b) => ({ ...recorded(b), clustered: clusteredSource(b) as ClusteredSource })))
-        : [await buildClickHouseRollup(clickhouse, recorded(build))]
-      : await inTransaction(store, async (exec) => {
-          await registryIn(exec);
-          const version = await versionIn(exec, store.engine);
-          if (family.length === 1) return [await fillRollup(exec, build, version)];
-          const started = performance.now();
-          const members = family.map((b) => ({ table: b.table, source: clusteredSource(b) as ClusteredSource }));
-          const filled = await fillMomentsFamily(exec, store.engine, members, (name, select) => `CREATE TEMP TABLE ${name} AS ${select}`);
-          const out: StoredRollup[] = [];
-          for (const [i, b] of family.entries()) out.push(await fillRollup(exec, b, version, { ...(filled[i] as { layout: ClusterLayout; rows: number }), started }));
-          return out;
-        });
-    for (const b of family) done.add(b);
-    registryChanged(store);
-    for (const s of stored) {
-      const built = { name: s.name, table: s.table, rows: s.rows, seconds: s.buildSeconds, dataVersion: s.dataVersion };
-      onBuilt?.(built);
-      out.push(built);
+  // ClickHouse: the rows the rollups read, copied once (engines/clickhouse/clickhouse-rollups.ts snapshotRows).
+  const version = clickhouse ? await clickhouse.committedVersion() : 0;
+  const snapshot = clickhouse ? await snapshotRows(clickhouse, builds.filter((b) => !b.clustered || b.clustered.moments).flatMap((b) => b.sourceTables)) : null;
+  try {
+    for (const build of builds) {
+      if (done.has(build)) continue;
+      // A row per cluster is not built there: queries read the rows for what it would answer (status says so).
+      if (clickhouse && build.clustered && !build.clustered.moments) continue;
+      if (clickhouse) await ensureClickHouseRegistry(clickhouse);
+      // The rollups of moments of one family asked for together: one pass over the rows, one commit.
+      const family = builds.filter((b) => b === build || (!done.has(b) && sameFamily(b, build)));
+      const recorded = (b: RollupBuild) => ({ ...b, name: b.rollup.path, partitionGranularity: b.rollup.partitionGranularity });
+      const stored = clickhouse
+        ? build.clustered
+          ? await buildClickHouseMomentsFamily(clickhouse, family.map((b) => ({ ...recorded(b), clustered: clusteredSource(b) as ClusteredSource })), version, snapshot?.rows)
+          : [await buildClickHouseRollup(clickhouse, recorded(build), version, undefined, snapshot?.rows)]
+        : await inTransaction(store, async (exec) => {
+            await registryIn(exec);
+            const version = await versionIn(exec, store.engine);
+            if (family.length === 1) return [await fillRollup(exec, build, version)];
+            const started = performance.now();
+            const members = family.map((b) => ({ table: b.table, source: clusteredSource(b) as ClusteredSource }));
+            const filled = await fillMomentsFamily(exec, store.engine, members, (name, select) => `CREATE TEMP TABLE ${name} AS ${select}`);
+            const out: StoredRollup[] = [];
+            for (const [i, b] of family.entries()) out.push(await fillRollup(exec, b, version, { ...(filled[i] as { layout: ClusterLayout; rows: number }), started }));
+            return out;
+          });
+      for (const b of family) done.add(b);
+      registryChanged(store);
+      for (const s of stored) {
+        const built = { name: s.name, table: s.table, rows: s.rows, seconds: s.buildSeconds, dataVersion: s.dataVersion };
+        onBuilt?.(built);
+        out.push(built);
+      }
     }
+  } finally {
+    await snapshot?.drop();
   }
   return out;
 }

@@ -185,11 +185,11 @@ interface MomentsFill {
  * its family's table) and points the registry at it; older generations but the one before (a
  * query planned a moment ago may still read it) are dropped.
  */
-export async function buildClickHouseRollup(t: ClickHouseRollupTarget, source: ClickHouseRollupSource, version?: number, moments?: MomentsFill): Promise<StoredRollup> {
+export async function buildClickHouseRollup(t: ClickHouseRollupTarget, source: ClickHouseRollupSource, version?: number, moments?: MomentsFill, rows_?: RowsSnapshot): Promise<StoredRollup> {
   const started = moments?.started ?? performance.now();
   const dataVersion = version ?? (await t.committedVersion());
   const gen = newLoadId();
-  const { table, rows } = await fillGeneration(t, source.table, gen, `rollup ${source.name}`, moments?.select ?? source.sql, moments ? [] : source.params);
+  const { table, rows } = await fillGeneration(t, source.table, gen, `rollup ${source.name}`, moments?.select ?? reading(rows_, source.sql), moments ? [] : source.params);
   const stored: StoredRollup = {
     name: source.name,
     table,
@@ -216,6 +216,60 @@ export async function buildClickHouseRollup(t: ClickHouseRollupTarget, source: C
   return stored;
 }
 
+/**
+ * A copy of the committed rows of some of uprate's tables, taken once for a build or refresh of
+ * several rollups: each table's view keeps every stored version and picks each key's newest at
+ * every read (a GROUP BY over all of them: 4 s of a 1 M-offer family's 22 s), so the rollups read
+ * the copy instead — each shard copying its own rows, which its view already tells apart. Taken
+ * after the version the rollups record is read: a load committed meanwhile makes them stale.
+ */
+export interface RowsSnapshot {
+  /** The database holding the copies (Distributed tables named as the tables they copy); null: none taken. */
+  readonly database: string | null;
+  readonly tables: readonly string[];
+}
+
+/** A statement reading the snapshot's copies where it reads their tables (`FROM t AS`, `JOIN t AS`). */
+export function reading(rows: RowsSnapshot | undefined, sql: string): string {
+  if (!rows?.database) return sql;
+  let out = sql;
+  for (const table of rows.tables) out = out.replace(new RegExp(`\\b(FROM|JOIN)\\s+${table}\\s+AS\\b`, 'g'), (_, word: string) => `${word} ${q(rows.database ?? '')}.${table} AS`);
+  return out;
+}
+
+/**
+ * Copies the committed rows of those of `tables` that are uprate's own (a view per shard) into a
+ * database of their own, `<db>_snapshot_<n>` (and `<shard db>_snapshot_<n>` on each shard), each
+ * copy named as its table: 18.16 resolves `"offers".customer_id` in a join through the name of the
+ * table the shards read, not through the alias. Run `drop` after.
+ */
+export async function snapshotRows(t: ClickHouseRollupTarget, tables: readonly string[]): Promise<{ readonly rows: RowsSnapshot; drop: () => Promise<void> }> {
+  const [first] = t.shards;
+  const none = { rows: { database: null, tables: [] }, drop: async () => undefined };
+  if (!first) return none;
+  const views = new Set((await first.select(`SELECT name FROM system.tables WHERE database = ${clickhouseString(t.shardDb)} AND engine = 'View'`)).data.map((r) => String(r['name'])));
+  const copied = [...new Set(tables.map((x) => x.toLowerCase()))].filter((x) => views.has(x) && /^[a-z_][a-z0-9_]*$/.test(x));
+  if (copied.length === 0) return none;
+  const n = newLoadId();
+  const [database, shardDatabase] = [`${t.database}_snapshot_${n}`, `${t.shardDb}_snapshot_${n}`];
+  const drop = async () => {
+    for (const shard of t.shards) for (const db of [database, shardDatabase]) await shard.request(`DROP DATABASE IF EXISTS ${q(db)}`, { what: 'dropping the rollups\' copy of the rows' });
+  };
+  try {
+    for (const shard of t.shards) {
+      for (const db of [database, shardDatabase]) await shard.request(`CREATE DATABASE ${q(db)}`, { what: 'a copy of the rows for the rollups' });
+      for (const table of copied) {
+        await shard.request(`CREATE TABLE ${q(shardDatabase)}.${table} ENGINE = MergeTree ORDER BY tuple() AS SELECT * FROM ${t.shardDb}.${table}`, { what: `a copy of ${table} for the rollups`, timeoutMs: 24 * 3600 * 1000 });
+        await shard.request(`CREATE TABLE ${q(database)}.${table} AS ${q(shardDatabase)}.${table} ENGINE = Distributed(${t.cluster}, ${q(shardDatabase)}, ${table}, rand())`, { what: `a copy of ${table} for the rollups` });
+      }
+    }
+  } catch (e) {
+    await drop().catch(() => undefined);
+    throw e;
+  }
+  return { rows: { database, tables: copied }, drop };
+}
+
 /** A family's moments by all its members' dimensions, while its members are filled from it. */
 const FAMILY = 'uprate_rollup_moments_family';
 
@@ -230,7 +284,7 @@ export interface ClickHouseMomentsMember extends ClickHouseRollupSource {
  * family (clickhouse-moments.ts), and each member's generation is that table summed by its own
  * dimensions. The family's table is dropped after.
  */
-export async function buildClickHouseMomentsFamily(t: ClickHouseRollupTarget, members: readonly ClickHouseMomentsMember[], version?: number): Promise<StoredRollup[]> {
+export async function buildClickHouseMomentsFamily(t: ClickHouseRollupTarget, members: readonly ClickHouseMomentsMember[], version?: number, rows?: RowsSnapshot): Promise<StoredRollup[]> {
   const first = members[0];
   if (!first) return [];
   const started = performance.now();
@@ -243,7 +297,7 @@ export async function buildClickHouseMomentsFamily(t: ClickHouseRollupTarget, me
     FAMILY,
     gen,
     `the moments of ${first.name}'s family`,
-    clickhouseMomentsSql(first.sql, { cluster: first.clustered.cluster, dimensions, sets: members.map((m) => m.clustered.dimensions), measures: first.clustered.measures.map((m) => m.column), timeColumn: first.timeColumn, firstMonth: layout.periods[0] ?? '1970-01-01T00:00:00.000Z' }),
+    clickhouseMomentsSql(reading(rows, first.sql), { cluster: first.clustered.cluster, dimensions, sets: members.map((m) => m.clustered.dimensions), measures: first.clustered.measures.map((m) => m.column), timeColumn: first.timeColumn, firstMonth: layout.periods[0] ?? '1970-01-01T00:00:00.000Z' }),
     first.params,
   );
   try {
@@ -310,22 +364,32 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
   const loaded = new Set(tables.map((x) => x.toLowerCase()));
   const unchanged: Record<string, unknown>[] = [];
   const families = new Map<string, ClickHouseMomentsMember[]>();
+  const rebuilt: { readonly s: StoredRollup; readonly base: string }[] = [];
   for (const s of stored) {
     // Loads since its build that it reads (this one, or another process's that did not refresh it): rebuilt.
     const since = await t.query<{ t: string }>(`SELECT DISTINCT table_name AS t FROM uprate_loads WHERE load_id > ${Math.max(0, Math.trunc(s.dataVersion))}`);
     if ([...loaded, ...since.map((r) => r.t.toLowerCase())].some((x) => s.sourceTables.includes(x))) {
-      const base = /^(.*)_\d+$/.exec(s.table)?.[1] ?? s.table;
-      if (s.layout?.moments) {
-        // The members of a family (the same statement, clusters and counts) are rebuilt together, from one pass.
-        const key = JSON.stringify([s.sql, s.params, s.timeColumn, s.timeSource, s.layout.cluster, s.layout.measures]);
-        families.set(key, [...(families.get(key) ?? []), { ...s, table: base, clustered: storedSource(s) }]);
-      } else {
-        await buildClickHouseRollup(t, { ...s, table: base }, version);
-      }
+      rebuilt.push({ s, base: /^(.*)_\d+$/.exec(s.table)?.[1] ?? s.table });
     } else {
       unchanged.push(registryRow({ ...s, dataVersion: version }, newLoadId()));
     }
   }
-  for (const members of families.values()) await buildClickHouseMomentsFamily(t, members, version);
+  if (rebuilt.length > 0) {
+    const snapshot = await snapshotRows(t, rebuilt.flatMap((r) => r.s.sourceTables));
+    try {
+      for (const { s, base } of rebuilt) {
+        if (s.layout?.moments) {
+          // The members of a family (the same statement, clusters and counts) are rebuilt together, from one pass.
+          const key = JSON.stringify([s.sql, s.params, s.timeColumn, s.timeSource, s.layout.cluster, s.layout.measures]);
+          families.set(key, [...(families.get(key) ?? []), { ...s, table: base, clustered: storedSource(s) }]);
+        } else {
+          await buildClickHouseRollup(t, { ...s, table: base }, version, undefined, snapshot.rows);
+        }
+      }
+      for (const members of families.values()) await buildClickHouseMomentsFamily(t, members, version, snapshot.rows);
+    } finally {
+      await snapshot.drop();
+    }
+  }
   await record(t, unchanged);
 }

@@ -173,7 +173,9 @@ export class ClickHouseStore extends OwnTablesStore implements BulkLoadingStore,
     const c = this.config;
     const long = new ClickHouseHttp(c.endpoint, c.user, c.password, c.database, 24 * 3600, c.display);
     await long.request(`INSERT INTO ${table} ${bound.sql}`, {
-      settings: { ...this.querySettings, insert_distributed_sync: 1, receive_timeout: 24 * 3600, send_timeout: 24 * 3600, max_execution_time: 0 },
+      // A rollup of moments groups a million or more pairs of months: past 1 GB the grouping
+      // goes on on disk rather than failing at the server's memory limit (4 GB per query here).
+      settings: { ...this.querySettings, insert_distributed_sync: 1, receive_timeout: 24 * 3600, send_timeout: 24 * 3600, max_execution_time: 0, max_bytes_before_external_group_by: 1_000_000_000 },
       params: bound.params,
       what: `filling ${table}`,
     });
