@@ -386,3 +386,39 @@ describe('clickhouse: rollups of moments answer clustered reads exactly', { skip
     await everyReadExact(store, 'after a load of customers');
   });
 });
+
+describe('clickhouse: reads use the copy of the rows a refresh left, only at its data version', { skip: skipUnlessReady(chSlot) }, () => {
+  test('a read reads the copy while it holds the newest load, the views once another commit lands (or with UPRATE_ROLLUPS=off)', async () => {
+    const { openClickHouseStore } = await import('../src/engines/clickhouse/index.js');
+    const store = await openClickHouseStore(chSlot.ready?.where ?? '');
+    try {
+      const [listed] = await store.query<{ database: string; v: string }>(`SELECT database, toString(data_version) AS v FROM ${store.shardDb}.rows_snapshots ORDER BY data_version DESC, taken_at DESC LIMIT 1`);
+      assert.ok(listed, 'the rollups suite above left a copy');
+      assert.equal(Number(listed.v), await store.dataVersion());
+      const count = async () => Number((await store.query<{ n: string }>('SELECT count() AS n FROM offers AS "offers"'))[0]?.n);
+      const views = await withRollupsOff(count);
+      assert.equal(await count(), views, 'the copy holds the committed rows');
+      // Marked: one more row in the copy only, so a read of it shows.
+      const [shard] = store.shards;
+      const shardCopy = listed.database.replace(`${store.database}_snapshot_`, `${store.shardDb}_snapshot_`);
+      await shard?.request(`INSERT INTO \`${shardCopy}\`.offers (offer_id, customer_id, offered_at, offer_type, offer_name) VALUES ('marked', 'c-1', toDateTime('2025-01-01 00:00:00', 'UTC'), 'upsell', 'x')`);
+      assert.equal(await count(), views + 1, 'read from the copy');
+      assert.equal(await withRollupsOff(count), views, 'UPRATE_ROLLUPS=off reads the views');
+      // A commit no refresh followed: the copy is a load behind, never read.
+      const marker = JSON.stringify({ load_id: Date.now() * 1000 + 998, table_name: 'offers', source: 'test: a commit without a refresh', rows_read: 0, rows_inserted: 0, rows_updated: 0, rows_rejected: 0, is_replace: 0, loaded_at: '2025-07-10 12:00:00' });
+      for (const s of store.shards) await s.request(`INSERT INTO ${store.shardDb}.loads FORMAT JSONEachRow`, { body: marker });
+      assert.equal(await count(), views, 'a copy behind the newest load is not read');
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+async function withRollupsOff<T>(fn: () => Promise<T>): Promise<T> {
+  process.env['UPRATE_ROLLUPS'] = 'off';
+  try {
+    return await fn();
+  } finally {
+    delete process.env['UPRATE_ROLLUPS'];
+  }
+}

@@ -78,6 +78,13 @@ export function ensureAlertTables(store: Store, log?: (message: string) => void)
   const known = ready.get(store);
   if (known) return known;
   const creating = (async () => {
+    // ClickHouse has no transaction and no unique key to make a notification's send record
+    // once-only: its DDL here fails, and a server on it logged that at every start.
+    if (store.engine === 'clickhouse') {
+      stateless.add(store);
+      log?.('alert history and notification state are not kept on ClickHouse (no transactions for the once-only send record): alerts are evaluated and reported, nothing is sent');
+      return false;
+    }
     try {
       await store.ensureOwnTables('alert history');
     } catch (e) {

@@ -129,7 +129,7 @@ export class ReportScheduler {
   private async sendNow(report: ScheduledReport, period: string, at: Date): Promise<SendResult> {
     const { store } = this.options;
     if (!(await ensureAlertTables(store))) {
-      const notice = `report ${report.name} for ${period} not sent: the store is read-only, so no once-only record can be kept`;
+      const notice = `report ${report.name} for ${period} not sent: this store keeps no once-only record (it is read-only, or ClickHouse)`;
       this.log('warn', notice);
       return { report: report.name, period, deliveries: [], notice };
     }

@@ -161,9 +161,11 @@ export async function buildRollups(store: Store, model: Model, names: readonly s
         out.push(built);
       }
     }
-  } finally {
+  } catch (e) {
     await snapshot?.drop();
+    throw e;
   }
+  await snapshot?.keep(version);
   return out;
 }
 

@@ -4,6 +4,7 @@ import { newLoadId } from './clickhouse-bulk-load.js';
 import type { ClickHouseHttp } from './clickhouse-http.js';
 import { clickhouseString } from './clickhouse-literal.js';
 import { clickhouseMemberSql, clickhouseMomentsSql } from './clickhouse-moments.js';
+import { reading, SNAPSHOTS, type RowsSnapshot } from './clickhouse-snapshot.js';
 import { layoutFor, storedSource, type ClusteredSource } from '../../rollups/clustered.js';
 import type { ClusterLayout } from '../../rollups/registry.js';
 
@@ -217,35 +218,14 @@ export async function buildClickHouseRollup(t: ClickHouseRollupTarget, source: C
 }
 
 /**
- * A copy of the committed rows of some of uprate's tables, taken once for a build or refresh of
- * several rollups: each table's view keeps every stored version and picks each key's newest at
- * every read (a GROUP BY over all of them: 4 s of a 1 M-offer family's 22 s), so the rollups read
- * the copy instead — each shard copying its own rows, which its view already tells apart. Taken
- * after the version the rollups record is read: a load committed meanwhile makes them stale.
- */
-export interface RowsSnapshot {
-  /** The database holding the copies (Distributed tables named as the tables they copy); null: none taken. */
-  readonly database: string | null;
-  readonly tables: readonly string[];
-}
-
-/** A statement reading the snapshot's copies where it reads their tables (`FROM t AS`, `JOIN t AS`). */
-export function reading(rows: RowsSnapshot | undefined, sql: string): string {
-  if (!rows?.database) return sql;
-  let out = sql;
-  for (const table of rows.tables) out = out.replace(new RegExp(`\\b(FROM|JOIN)\\s+${table}\\s+AS\\b`, 'g'), (_, word: string) => `${word} ${q(rows.database ?? '')}.${table} AS`);
-  return out;
-}
-
-/**
  * Copies the committed rows of those of `tables` that are uprate's own (a view per shard) into a
  * database of their own, `<db>_snapshot_<n>` (and `<shard db>_snapshot_<n>` on each shard), each
  * copy named as its table: 18.16 resolves `"offers".customer_id` in a join through the name of the
  * table the shards read, not through the alias. Run `drop` after.
  */
-export async function snapshotRows(t: ClickHouseRollupTarget, tables: readonly string[]): Promise<{ readonly rows: RowsSnapshot; drop: () => Promise<void> }> {
+export async function snapshotRows(t: ClickHouseRollupTarget, tables: readonly string[]): Promise<{ readonly rows: RowsSnapshot; drop: () => Promise<void>; keep: (version: number) => Promise<void> }> {
   const [first] = t.shards;
-  const none = { rows: { database: null, tables: [] }, drop: async () => undefined };
+  const none = { rows: { database: null, tables: [] }, drop: async () => undefined, keep: async () => undefined };
   if (!first) return none;
   const views = new Set((await first.select(`SELECT name FROM system.tables WHERE database = ${clickhouseString(t.shardDb)} AND engine = 'View'`)).data.map((r) => String(r['name'])));
   const copied = [...new Set(tables.map((x) => x.toLowerCase()))].filter((x) => views.has(x) && /^[a-z_][a-z0-9_]*$/.test(x));
@@ -267,7 +247,36 @@ export async function snapshotRows(t: ClickHouseRollupTarget, tables: readonly s
     await drop().catch(() => undefined);
     throw e;
   }
-  return { rows: { database, tables: copied }, drop };
+  return { rows: { database, tables: copied }, drop, keep: (version) => keepSnapshot(t, database, version, copied) };
+}
+
+/**
+ * Lists a copy of the rows at the data version it holds, on every shard, so that reads at that
+ * version read it instead of the views (clickhouse-store.ts); drops the copies before the one
+ * listed before it (a read planned a moment ago may still be reading that one).
+ */
+async function keepSnapshot(t: ClickHouseRollupTarget, database: string, version: number, tables: readonly string[]): Promise<void> {
+  const row = JSON.stringify({ database, data_version: version, tables: tables.join(','), taken_at: new Date().toISOString().slice(0, 19).replace('T', ' ') });
+  for (const shard of t.shards) {
+    await shard.request(`CREATE TABLE IF NOT EXISTS ${t.shardDb}.${SNAPSHOTS} (database String, data_version Int64, tables String, taken_at DateTime) ENGINE = MergeTree ORDER BY data_version`, { what: 'listing a copy of the rows' });
+    await shard.request(`INSERT INTO ${t.shardDb}.${SNAPSHOTS} FORMAT JSONEachRow`, { body: row, what: 'listing a copy of the rows' });
+  }
+  const [first] = t.shards;
+  const listed = first ? (await first.select(`SELECT database FROM ${t.shardDb}.${SNAPSHOTS} ORDER BY data_version DESC, taken_at DESC LIMIT 2`)).data.map((r) => String(r['database'])) : [];
+  await dropSnapshots(t, new Set([database, ...listed]));
+}
+
+/** Drops the copies of the rows (both databases of each) but those `keep` names. */
+export async function dropSnapshots(t: ClickHouseRollupTarget, keep: ReadonlySet<string> = new Set()): Promise<void> {
+  const prefix = `${t.database}_snapshot_`;
+  for (const shard of t.shards) {
+    const names = (await shard.select(`SELECT name FROM system.databases WHERE startsWith(name, ${clickhouseString(prefix)})`)).data.map((r) => String(r['name']));
+    for (const name of names) {
+      const n = name.slice(prefix.length);
+      if (!/^\d+$/.test(n) || keep.has(name)) continue;
+      for (const db of [name, `${t.shardDb}_snapshot_${n}`]) await shard.request(`DROP DATABASE IF EXISTS ${q(db)}`, { what: 'dropping an old copy of the rows' });
+    }
+  }
 }
 
 /** A family's moments by all its members' dimensions, while its members are filled from it. */
@@ -289,7 +298,7 @@ export async function buildClickHouseMomentsFamily(t: ClickHouseRollupTarget, me
   if (!first) return [];
   const started = performance.now();
   const dataVersion = version ?? (await t.committedVersion());
-  const layout = await layoutFor((sql, params) => t.query(sql, params), first.clustered);
+  const layout = await layoutFor((sql, params) => t.query(reading(rows, sql), params), first.clustered);
   const dimensions = [...new Set(members.flatMap((m) => m.clustered.dimensions))];
   const gen = newLoadId();
   const family = await fillGeneration(
@@ -344,6 +353,8 @@ export async function dropClickHouseRollups(t: ClickHouseRollupTarget, stored: r
     const base = /^(.*)_\d+$/.exec(r.table)?.[1] ?? r.table;
     await dropGenerations(t, base, () => false);
   }
+  // With no rollup left, no load refreshes the copy of the rows: it would only take disk.
+  if ((await registered(t)).length === 0) await dropSnapshots(t);
 }
 
 /** The registry as readers see it (empty before the first build). */
@@ -387,9 +398,11 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
         }
       }
       for (const members of families.values()) await buildClickHouseMomentsFamily(t, members, version, snapshot.rows);
-    } finally {
+    } catch (e) {
       await snapshot.drop();
+      throw e;
     }
+    await snapshot.keep(version);
   }
   await record(t, unchanged);
 }

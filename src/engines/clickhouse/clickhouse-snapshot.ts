@@ -1,0 +1,33 @@
+/**
+ * Copies of the committed rows on a ClickHouse cluster (clickhouse-rollups.ts snapshotRows): where
+ * a statement reads one of their tables, it reads the copy instead.
+ */
+
+/**
+ * A copy of the committed rows of some of uprate's tables, taken once for a build or refresh of
+ * several rollups: each table's view keeps every stored version and picks each key's newest at
+ * every read (a GROUP BY over all of them: 4 s of a 1 M-offer family's 22 s), so the rollups read
+ * the copy instead — each shard copying its own rows, which its view already tells apart. Taken
+ * after the version the rollups record is read: a load committed meanwhile makes them stale.
+ */
+export interface RowsSnapshot {
+  /** The database holding the copies (Distributed tables named as the tables they copy); null: none taken. */
+  readonly database: string | null;
+  readonly tables: readonly string[];
+}
+
+/** A statement reading the snapshot's copies where it reads their tables (`FROM t AS`, `JOIN t AS`). */
+export function reading(rows: RowsSnapshot | undefined, sql: string): string {
+  if (!rows?.database) return sql;
+  const db = `\`${rows.database.replaceAll('`', '')}\``;
+  let out = sql;
+  for (const table of rows.tables.filter((x) => /^[a-z_][a-z0-9_]*$/.test(x))) {
+    out = out.replace(new RegExp(`\\b(FROM|JOIN)\\s+${table}\\s+AS\\b`, 'g'), (_, word: string) => `${word} ${db}.${table} AS`);
+    // The layout's read of the time table's bounds (rollups/clustered.ts layoutFor).
+    out = out.replace(new RegExp(`\\bFROM\\s+"${table}"(?=\\s|$)`, 'g'), `FROM ${db}.${table}`);
+  }
+  return out;
+}
+
+/** Where the copies of the rows reads may use are listed, on every shard (the newest per data version wins). */
+export const SNAPSHOTS = 'rows_snapshots';
