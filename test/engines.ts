@@ -108,17 +108,3 @@ export async function dropPostgresSchema(where: string | undefined, name: string
     await store.close();
   }
 }
-
-/** Drops a test's ClickHouse databases (`name` and `name_shard`) on every shard of the cluster at `where` (nothing when none was found). */
-export async function dropClickHouseDatabases(where: string | undefined, name: string): Promise<void> {
-  if (!where) return;
-  const { openClickHouseStore } = await import('../src/engines/clickhouse/index.js');
-  const store = await openClickHouseStore(where, { migrate: false });
-  try {
-    for (const shard of store.shards) {
-      for (const db of [name, `${name}_shard`]) await shard.request(`DROP DATABASE IF EXISTS ${db}`, { what: 'test clean-up' });
-    }
-  } finally {
-    await store.close();
-  }
-}

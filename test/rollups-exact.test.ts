@@ -18,6 +18,7 @@ import { allAccess, answerQuery, tenantAccess, type Access, type CubeQuery } fro
 import { modelRollups, rollupStatus } from '../src/rollups/index.js';
 import type { Store } from '../src/store/index.js';
 import { assertSameAnswer, engineSession, NUMBER } from './rollup-reads.js';
+import { dropClickHouse } from './readme/test-servers.js';
 import { API_CASES, CUBE_CASES, DEMO_END, NOW } from './cross-engine-queries.js';
 import { buildApp } from '../src/server/index.js';
 import { openClickHouseStore } from '../src/engines/clickhouse/index.js';
@@ -44,18 +45,9 @@ before(async () => {
 
 after(async () => {
   await dropPostgresSchema(pgSlot.ready?.where, isolation);
-  if (chSlot.ready) await dropClickHouseDatabase(chSlot.ready.where);
+  if (chSlot.ready) await dropClickHouse(chSlot.ready.where);
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** This run's ClickHouse databases, on every shard. */
-async function dropClickHouseDatabase(url: string): Promise<void> {
-  const store = await openClickHouseStore(url, { migrate: false });
-  for (const shard of store.shards) {
-    for (const db of [isolation, `${isolation}_shard`]) await shard.request(`DROP DATABASE IF EXISTS ${db}`, { what: 'test clean-up' });
-  }
-  await store.close();
-}
 
 const DAY = 86_400_000;
 const at = (ms: number) => new Date(ms).toISOString().slice(0, 23);

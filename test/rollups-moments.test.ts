@@ -25,7 +25,8 @@ import { buildRollups, rollupStatus } from '../src/rollups/index.js';
 import { planRefresh, type LoadedTable } from '../src/rollups/maintain.js';
 import { inTransaction } from '../src/rollups/transaction.js';
 import { openStore, type Store } from '../src/store/index.js';
-import { dropClickHouseDatabases, dropPostgresSchema, locateServer, skipUnlessReady } from './engines.js';
+import { dropPostgresSchema, locateServer, skipUnlessReady } from './engines.js';
+import { dropClickHouse } from './readme/test-servers.js';
 import { changedOffers, modelWithRollups, shiftDays, shiftedOffers, watching } from './rollup-reads.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'uprate-rollups-moments-'));
@@ -57,7 +58,7 @@ before(async () => {
 
 after(async () => {
   await dropPostgresSchema(pgSlot.ready?.where, isolation);
-  await dropClickHouseDatabases(chSlot.ready?.where, isolation);
+  if (chSlot.ready) await dropClickHouse(chSlot.ready.where);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -110,6 +111,13 @@ const TABLES = /uprate_rollup_offers_(?:per|moments)_\w+/;
 const MOMENTS = ['Total', 'BySize', 'ByStage', 'ByEngagement', 'ByIndustry', 'ByRegion', 'ByPlan', 'ByType', 'ByTypeSize', 'ByTypeStage', 'ByTypeEngagement', 'ByTypeIndustry', 'ByTypeRegion', 'ByTypePlan', 'ByChannel', 'ByOffer', 'ByCampaign', 'ByTypeChannel', 'ByTypeOffer', 'ByTypeCampaign', 'BySizeRegion'].map((n) => `Offers.moments${n}`);
 const WITH_ATTRIBUTES = MOMENTS.filter((n) => !/By(Type)?(Channel|Offer|Campaign)$/.test(n));
 
+/** The rollups of moments: each fresh. */
+async function everyMomentsFresh(store: Store, label: string): Promise<void> {
+  const states = (await rollupStatus(store, model)).filter((s) => s.name.includes('moments'));
+  assert.equal(states.length, MOMENTS.length, label);
+  assert.deepEqual(states.filter((s) => s.state !== 'fresh').map((s) => `${s.name}: ${s.state} (${s.why})`), [], label);
+}
+
 /**
  * An answer with each decimal (a sum of amounts, never a count) to 12 significant digits: a
  * ClickHouse cluster adds the shards' partial sums in whatever order they arrive, so two reads of
@@ -161,12 +169,7 @@ for (const engine of ['duckdb', 'postgres'] as const) {
       await store.close();
     });
 
-    /** The rollups of moments: each fresh. */
-    async function freshMoments(label: string): Promise<void> {
-      const states = (await rollupStatus(store, model)).filter((s) => s.name.includes('moments'));
-      assert.equal(states.length, MOMENTS.length, label);
-      assert.deepEqual(states.filter((s) => s.state !== 'fresh').map((s) => `${s.name}: ${s.state} (${s.why})`), [], label);
-    }
+    const freshMoments = (label: string) => everyMomentsFresh(store, label);
 
     test('built and fresh, far smaller than a row per customer, then every read equals the rows', async () => {
       await freshMoments('built');
@@ -339,11 +342,7 @@ describe('clickhouse: rollups of moments answer clustered reads exactly', { skip
     await reference?.close();
   });
 
-  async function freshMoments(label: string): Promise<void> {
-    const states = (await rollupStatus(store, model)).filter((s) => s.name.includes('moments'));
-    assert.equal(states.length, MOMENTS.length, label);
-    assert.deepEqual(states.filter((s) => s.state !== 'fresh').map((s) => `${s.name}: ${s.state} (${s.why})`), [], label);
-  }
+  const freshMoments = (label: string) => everyMomentsFresh(store, label);
 
   test("every rollup of moments holds DuckDB's rows for the same data (a family from one pass), and every read equals the rows", async () => {
     await freshMoments('built');
