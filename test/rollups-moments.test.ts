@@ -329,6 +329,8 @@ describe('clickhouse: rollups of moments answer clustered reads exactly', { skip
   let store: Store;
   let reference: Store;
   before(async () => {
+    // A family's moments formed a share of the customers at a time (as at 10 M offers): three parts of ~20,000 offers.
+    process.env['UPRATE_CLICKHOUSE_MOMENTS_PART_ROWS'] = '20000';
     store = await openStore({ db: ':memory:', url: chSlot.ready?.where ?? '', engine: 'clickhouse' });
     reference = await openStore({ db: join(dir, 'reference.duckdb') });
     for (const s of [store, reference]) {
@@ -338,6 +340,7 @@ describe('clickhouse: rollups of moments answer clustered reads exactly', { skip
     await buildRollups(store, model);
   });
   after(async () => {
+    delete process.env['UPRATE_CLICKHOUSE_MOMENTS_PART_ROWS'];
     await store?.close();
     await reference?.close();
   });

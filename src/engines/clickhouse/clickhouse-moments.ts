@@ -23,6 +23,8 @@ export interface MomentsShape {
    * member only a few thousand.
    */
   readonly sets: readonly (readonly string[])[];
+  /** Only the clusters of one part (by a hash of the cluster): the parts' rows summed are the whole's. */
+  readonly part?: { readonly index: number; readonly of: number };
   /** Its count columns, in the layout's order. */
   readonly measures: readonly string[];
   /** Its period column (a month start). */
@@ -45,7 +47,7 @@ export function clickhouseMomentsSql(source: string, shape: MomentsShape): strin
   const base = d.getUTCFullYear() * 12 + d.getUTCMonth() + 1;
   const period = id(shape.timeColumn);
   // One row per cluster, dimension values and month (the statement's own grain).
-  const perMonth = `SELECT ${[id(shape.cluster), ...dims, `toInt32(toYear(s.${period}) * 12 + toMonth(s.${period}) - ${base}) AS uprate_m`, ...shape.measures.map((m, i) => `toInt64(s.${id(m)}) AS ${c(i)}`)].join(', ')} FROM (${source}) AS s WHERE s.${period} IS NOT NULL`;
+  const perMonth = `SELECT ${[id(shape.cluster), ...dims, `toInt32(toYear(s.${period}) * 12 + toMonth(s.${period}) - ${base}) AS uprate_m`, ...shape.measures.map((m, i) => `toInt64(s.${id(m)}) AS ${c(i)}`)].join(', ')} FROM (${source}) AS s WHERE s.${period} IS NOT NULL${shape.part ? ` AND cityHash64(s.${id(shape.cluster)}) % ${shape.part.of} = ${shape.part.index}` : ''}`;
   // A cluster's months in a group, sorted: (month, count 0, count 1, …).
   const perGroup = `SELECT ${[...dims, `arraySort(groupArray(tuple(uprate_m, ${counts.map(c).join(', ')}))) AS uprate_rs`].join(', ')} FROM (${perMonth}) GROUP BY ${[id(shape.cluster), ...dims].join(', ')}`;
   // The same as parallel arrays: the months (ms), each count (cs_n), the month before each (-1 for
@@ -103,5 +105,8 @@ export function clickhouseMomentsSql(source: string, shape: MomentsShape): strin
 
 /** One member's rows from its family's table: those of its set (`index` among the family's sets). */
 export function clickhouseMemberSql(familyTable: string, dimensions: readonly string[], measures: number, index: number): string {
-  return `SELECT ${[...dimensions, HI, LO, ...momentsColumns(measures)].map(id).join(', ')} FROM ${familyTable} WHERE uprate_set = ${index}`;
+  // Summed again: a family formed a share of the customers at a time has a row per part.
+  const columns = momentsColumns(measures);
+  const inner = [...dimensions.map(id), `${id(HI)} AS uprate_h`, `${id(LO)} AS uprate_l`, ...columns.map((col) => `${id(col)} AS ${v(col)}`)].join(', ');
+  return `SELECT ${[...dimensions.map(id), `uprate_h AS ${id(HI)}`, `uprate_l AS ${id(LO)}`, ...columns.map((col) => `toInt64(sum(${v(col)})) AS ${id(col)}`)].join(', ')} FROM (SELECT ${inner} FROM ${familyTable} WHERE uprate_set = ${index}) GROUP BY ${[...dimensions.map(id), 'uprate_h', 'uprate_l'].join(', ')}`;
 }

@@ -149,7 +149,7 @@ export interface ClickHouseRollupSource {
 }
 
 /** A new generation's tables on every shard (MergeTree behind a Distributed table), filled by `select`; answers its rows. Dropped again when the fill fails. */
-async function fillGeneration(t: ClickHouseRollupTarget, base: string, gen: number, what: string, select: string, params: readonly SqlValue[]): Promise<{ readonly table: string; readonly rows: number }> {
+async function fillGeneration(t: ClickHouseRollupTarget, base: string, gen: number, what: string, select: string, params: readonly SqlValue[], more: readonly string[] = []): Promise<{ readonly table: string; readonly rows: number }> {
   const table = generation(base, gen);
   const described = await t.query<{ name: string; type: string }>(`DESC (${select})`, params as SqlValue[]);
   // A period truncated to a day or longer is a Date, which 18.16 compares with a DateTime as a
@@ -166,6 +166,8 @@ async function fillGeneration(t: ClickHouseRollupTarget, base: string, gen: numb
       await shard.request(`CREATE TABLE ${q(t.database)}.${q(table)} AS ${t.shardDb}.${q(table)} ENGINE = Distributed(${t.cluster}, ${t.shardDb}, ${q(table)}, rand())`, { what });
     }
     await t.fillFrom(`${q(t.database)}.${q(table)}`, typed, params);
+    // Further parts of the same rows (a family's moments, a share of the customers at a time).
+    for (const part of more) await t.fillFrom(`${q(t.database)}.${q(table)}`, `SELECT ${columns.map((c) => `${c.expr} AS ${q(c.name)}`).join(', ')} FROM (${part})`, params);
   } catch (e) {
     await dropGenerations(t, base, () => false, gen).catch(() => undefined);
     throw e;
@@ -239,7 +241,12 @@ export async function snapshotRows(t: ClickHouseRollupTarget, tables: readonly s
     for (const shard of t.shards) {
       for (const db of [database, shardDatabase]) await shard.request(`CREATE DATABASE ${q(db)}`, { what: 'a copy of the rows for the rollups' });
       for (const table of copied) {
-        await shard.request(`CREATE TABLE ${q(shardDatabase)}.${table} ENGINE = MergeTree ORDER BY tuple() AS SELECT * FROM ${t.shardDb}.${table}`, { what: `a copy of ${table} for the rollups`, timeoutMs: 24 * 3600 * 1000 });
+        // Every column's newest version per key: past 1 GB the grouping goes on on disk (5 M offers a shard need more than the 4 GB a query may take here).
+        await shard.request(`CREATE TABLE ${q(shardDatabase)}.${table} ENGINE = MergeTree ORDER BY tuple() AS SELECT * FROM ${t.shardDb}.${table}`, {
+          what: `a copy of ${table} for the rollups`,
+          timeoutMs: 24 * 3600 * 1000,
+          settings: { max_bytes_before_external_group_by: 1_000_000_000 },
+        });
         await shard.request(`CREATE TABLE ${q(database)}.${table} AS ${q(shardDatabase)}.${table} ENGINE = Distributed(${t.cluster}, ${q(shardDatabase)}, ${table}, rand())`, { what: `a copy of ${table} for the rollups` });
       }
     }
@@ -279,6 +286,12 @@ export async function dropSnapshots(t: ClickHouseRollupTarget, keep: ReadonlySet
   }
 }
 
+/** How many offers a family's moments are formed from at a time (UPRATE_CLICKHOUSE_MOMENTS_PART_ROWS; tests set it low to take several parts). */
+const momentsPartRows = (): number => {
+  const n = Number(process.env['UPRATE_CLICKHOUSE_MOMENTS_PART_ROWS'] ?? '');
+  return Number.isFinite(n) && n > 0 ? n : 2_000_000;
+};
+
 /** A family's moments by all its members' dimensions, while its members are filled from it. */
 const FAMILY = 'uprate_rollup_moments_family';
 
@@ -301,14 +314,13 @@ export async function buildClickHouseMomentsFamily(t: ClickHouseRollupTarget, me
   const layout = await layoutFor((sql, params) => t.query(reading(rows, sql), params), first.clustered);
   const dimensions = [...new Set(members.flatMap((m) => m.clustered.dimensions))];
   const gen = newLoadId();
-  const family = await fillGeneration(
-    t,
-    FAMILY,
-    gen,
-    `the moments of ${first.name}'s family`,
-    clickhouseMomentsSql(reading(rows, first.sql), { cluster: first.clustered.cluster, dimensions, sets: members.map((m) => m.clustered.dimensions), measures: first.clustered.measures.map((m) => m.column), timeColumn: first.timeColumn, firstMonth: layout.periods[0] ?? '1970-01-01T00:00:00.000Z' }),
-    first.params,
-  );
+  // A share of the customers at a time: each customer's months are held as arrays, and at 10 M
+  // offers a family's whole at once needs more than the 4 GB a query may take here.
+  const [counted] = await t.query<{ n: string }>(reading(rows, `SELECT toString(count()) AS n FROM ${first.clustered.timeSource.table} AS "rows"`));
+  const parts = Math.max(1, Math.ceil(Number(counted?.n ?? 0) / momentsPartRows()));
+  const shape = { cluster: first.clustered.cluster, dimensions, sets: members.map((m) => m.clustered.dimensions), measures: first.clustered.measures.map((m) => m.column), timeColumn: first.timeColumn, firstMonth: layout.periods[0] ?? '1970-01-01T00:00:00.000Z' };
+  const selects = Array.from({ length: parts }, (_, index) => clickhouseMomentsSql(reading(rows, first.sql), { ...shape, ...(parts > 1 ? { part: { index, of: parts } } : {}) }));
+  const family = await fillGeneration(t, FAMILY, gen, `the moments of ${first.name}'s family`, selects[0] ?? '', first.params, selects.slice(1));
   try {
     const out: StoredRollup[] = [];
     for (const [index, m] of members.entries()) {
