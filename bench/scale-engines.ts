@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import pg from 'pg';
+import { dropCopiesOn } from '../src/engines/clickhouse/clickhouse-rollups.js';
 import { openClickHouseStore } from '../src/engines/clickhouse/index.js';
 
 export type ServerEngine = 'postgres' | 'clickhouse';
@@ -58,6 +59,7 @@ export async function dropPlace(engine: ServerEngine, url: string): Promise<void
   try {
     for (const shard of store.shards) {
       for (const db of [PLACE, `${PLACE}_shard`]) await shard.request(`DROP DATABASE IF EXISTS ${db}`, { what: 'bench clean-up' });
+      await dropCopiesOn(shard, PLACE);
     }
   } finally {
     await store.close();

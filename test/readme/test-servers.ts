@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { SignJWT } from 'jose';
+import { dropCopiesOn } from '../../src/engines/clickhouse/clickhouse-rollups.js';
 import { openClickHouseStore } from '../../src/engines/clickhouse/index.js';
 
 export interface PrivatePostgres {
@@ -67,6 +68,7 @@ export async function dropClickHouse(url: string): Promise<void> {
   try {
     for (const shard of store.shards) {
       for (const db of [name, `${name}_shard`]) await shard.request(`DROP DATABASE IF EXISTS ${db}`, { what: 'test clean-up' });
+      await dropCopiesOn(shard, name);
     }
   } finally {
     await store.close();

@@ -90,7 +90,8 @@ export class ClickHouseHttp {
     signal?.addEventListener('abort', onAbort, { once: true });
     const settings = timeoutMs === undefined ? options.settings : { ...options.settings, max_execution_time: Math.max(1, Math.ceil(timeoutMs / 1000)) };
     try {
-      return await this.send(sql, { ...options, settings }, queryId, controller.signal);
+      // The client's own deadline follows the statement's (a longer one than the connection's default too).
+      return await this.send(sql, { ...options, settings }, queryId, controller.signal, timeoutMs === undefined ? undefined : timeoutMs + 5000);
     } catch (e) {
       if (stopped === 'timeout') throw queryTimeout('clickhouse', timeoutMs ?? 0, sql, e, queryId);
       if (stopped === 'cancel') throw queryCancelled('clickhouse', sql, e, queryId);
@@ -114,7 +115,7 @@ export class ClickHouseHttp {
     }
   }
 
-  private async send(sql: string, options: RequestOptions, queryId?: string, stop?: AbortSignal): Promise<string> {
+  private async send(sql: string, options: RequestOptions, queryId?: string, stop?: AbortSignal, deadlineMs?: number): Promise<string> {
     const search = new URLSearchParams({
       database: this.database,
       max_execution_time: String(Math.ceil(this.timeoutSeconds)),
@@ -123,7 +124,7 @@ export class ClickHouseHttp {
     });
     if (options.body !== undefined) search.set('query', sql);
     if (queryId !== undefined) search.set('query_id', queryId);
-    const deadline = AbortSignal.timeout(Math.ceil(this.timeoutSeconds * 1000) + 5000);
+    const deadline = AbortSignal.timeout(deadlineMs ?? Math.ceil(this.timeoutSeconds * 1000) + 5000);
     let response: Response;
     try {
       response = await fetch(`${this.endpoint}/?${search.toString()}`, {

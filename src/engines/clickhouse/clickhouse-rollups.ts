@@ -273,6 +273,12 @@ async function keepSnapshot(t: ClickHouseRollupTarget, database: string, version
   await dropSnapshots(t, new Set([database, ...listed]));
 }
 
+/** Drops every copy of the rows of a database on one shard (clean-up with the database itself). */
+export async function dropCopiesOn(shard: ClickHouseHttp, database: string): Promise<void> {
+  const names = (await shard.select(`SELECT name FROM system.databases WHERE startsWith(name, ${clickhouseString(`${database}_snapshot_`)}) OR startsWith(name, ${clickhouseString(`${database}_shard_snapshot_`)})`)).data.map((r) => String(r['name']));
+  for (const name of names) await shard.request(`DROP DATABASE IF EXISTS ${q(name)}`, { what: 'dropping a copy of the rows' });
+}
+
 /** Drops the copies of the rows (both databases of each) but those `keep` names. */
 export async function dropSnapshots(t: ClickHouseRollupTarget, keep: ReadonlySet<string> = new Set()): Promise<void> {
   const prefix = `${t.database}_snapshot_`;
