@@ -151,6 +151,20 @@ async function everyReadExact(store: Store, label: string): Promise<void> {
   assert.deepEqual(roundedSums(together), roundedSums(alone), `${label}: several reads at once`);
 }
 
+/** The customers file with every `every`-th customer changed by `change` (its index among those changed), written to `name` in the test's folder. */
+function changedCustomers(name: string, every: number, change: (cells: string[], header: string[], i: number) => void): string {
+  const lines = readFileSync(files.customers, 'utf8').trimEnd().split('\n');
+  const header = (lines[0] ?? '').split(',');
+  const kept = lines.slice(1).filter((_, i) => i % every === 0).map((line, i) => {
+    const cells = line.split(',');
+    change(cells, header, i);
+    return cells.join(',');
+  });
+  const file = join(dir, name);
+  writeFileSync(file, `${[lines[0], ...kept].join('\n')}\n`);
+  return file;
+}
+
 /** The offers file with every `every`-th offer changed, or moved `days`, written to `name` in the test's folder. */
 const changed = (name: string, every: number, change: (cells: string[], header: string[]) => void) => changedOffers(files.offers, join(dir, name), every, change);
 const shifted = (name: string, every: number, days: number) => shiftedOffers(files.offers, join(dir, name), every, days);
@@ -294,18 +308,12 @@ for (const engine of ['duckdb', 'postgres'] as const) {
     });
 
     test('a load of customers with other attributes refills them: fresh and exact', async () => {
-      const lines = readFileSync(files.customers, 'utf8').trimEnd().split('\n');
-      const header = (lines[0] ?? '').split(',');
-      const [size, region] = [header.indexOf('account_size'), header.indexOf('region')];
       const sizes = ['smb', 'mid_market', 'enterprise'];
-      const changedCustomers = lines.slice(1).filter((_, i) => i % 3 === 0).map((line, i) => {
-        const cells = line.split(',');
+      const file = changedCustomers('changed-customers.csv', 3, (cells, header, i) => {
+        const [size, region] = [header.indexOf('account_size'), header.indexOf('region')];
         cells[size] = i % 7 === 0 ? '' : (sizes[(sizes.indexOf(cells[size] ?? '') + 1) % sizes.length] ?? 'smb');
         cells[region] = i % 2 === 0 ? 'emea' : (cells[region] ?? '');
-        return cells.join(',');
       });
-      const file = join(dir, 'changed-customers.csv');
-      writeFileSync(file, `${[lines[0], ...changedCustomers].join('\n')}\n`);
       await ingestFiles(store, { table: 'customers', files: [file] });
       await freshMoments('after a load of customers');
       await everyReadExact(store, 'after a load of customers');
@@ -364,25 +372,20 @@ describe('clickhouse: rollups of moments answer clustered reads exactly', { skip
   });
 
   test('loads of new offers, of moved and re-keyed offers and of customers rebuild them: fresh and exact', async () => {
-    const added = changedOffers(files.offers, join(dir, 'ch-new-offers.csv'), 7, (cells, header) => {
+    const added = changed('ch-new-offers.csv', 7, (cells, header) => {
       const id = header.indexOf('offer_id');
       cells[id] = `new-${cells[id] ?? ''}`;
     });
     await ingestFiles(store, { table: 'offers', files: [added] });
     await freshMoments('after new offers');
     await everyReadExact(store, 'after new offers');
-    await ingestFiles(store, { table: 'offers', files: [shiftedOffers(files.offers, join(dir, 'ch-moved-offers.csv'), 5, -40)] });
+    await ingestFiles(store, { table: 'offers', files: [shifted('ch-moved-offers.csv', 5, -40)] });
     await freshMoments('after moved offers');
     await everyReadExact(store, 'after moved offers');
-    const lines = readFileSync(files.customers, 'utf8').trimEnd().split('\n');
-    const size = (lines[0] ?? '').split(',').indexOf('account_size');
-    const changedCustomers = lines.slice(1).filter((_, i) => i % 4 === 0).map((line) => {
-      const cells = line.split(',');
+    const file = changedCustomers('ch-changed-customers.csv', 4, (cells, header) => {
+      const size = header.indexOf('account_size');
       cells[size] = cells[size] === 'smb' ? 'enterprise' : 'smb';
-      return cells.join(',');
     });
-    const file = join(dir, 'ch-changed-customers.csv');
-    writeFileSync(file, `${[lines[0], ...changedCustomers].join('\n')}\n`);
     await ingestFiles(store, { table: 'customers', files: [file] });
     await freshMoments('after a load of customers');
     await everyReadExact(store, 'after a load of customers');

@@ -4,7 +4,7 @@ import type { Exec, Store } from '../store/store.js';
 import { addMonths, asIso, fillClustered, fillMomentsFamily, refillMonths, replaceClusters, rewriteAttributes, storedSource, timestampSql, widened } from './clustered.js';
 import { momentsFillSql, momentsOfSetSql } from './moments.js';
 import { readingInstead } from './reading-instead.js';
-import { hasRegistryTable, registryIn, versionIn, type ClusterLayout, type StoredRollup } from './registry.js';
+import { hasRegistryTable, momentsFamilyKey, registryIn, versionIn, type ClusterLayout, type StoredRollup } from './registry.js';
 
 /** A table an ingest is writing: the checked rows (a SELECT), its key, and whether it replaces the table. */
 export interface LoadedTable {
@@ -62,18 +62,17 @@ interface MomentsFamily {
 
 /** Each stored rollup of moments' family (the stored rollups only: the model is not at hand during a load). */
 function momentsFamilies(stored: readonly StoredRollup[]): Map<string, MomentsFamily> {
-  const keyOf = (s: StoredRollup) => JSON.stringify([s.sql, s.params, s.timeColumn, s.timeSource, s.layout?.cluster, s.layout?.measures, s.layout?.periods[0]]);
   const families = new Map<string, { key: string; dimensions: string[]; perCluster: string[]; sets: (readonly string[])[] }>();
   for (const s of stored) {
     if (!s.layout?.moments) continue;
-    const key = keyOf(s);
+    const key = momentsFamilyKey(s);
     const family = families.get(key) ?? { key, dimensions: [], perCluster: [], sets: [] };
     family.sets.push(s.layout.dimensions);
     for (const d of s.layout.dimensions) if (!family.dimensions.includes(d)) family.dimensions.push(d);
     for (const d of s.layout.perCluster ?? []) if (!family.perCluster.includes(d)) family.perCluster.push(d);
     families.set(key, family);
   }
-  return new Map(stored.flatMap((s) => { const f = families.get(keyOf(s)); return s.layout?.moments && f ? [[s.name, f] as const] : []; }));
+  return new Map(stored.flatMap((s) => { const f = families.get(momentsFamilyKey(s)); return s.layout?.moments && f ? [[s.name, f] as const] : []; }));
 }
 
 /** A load's rows as the table will store them, kept in a temporary table for the length of the load's transaction. */

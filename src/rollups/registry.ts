@@ -228,3 +228,6 @@ export async function hasRegistryTable(exec: Exec, engine: Store['engine'], tabl
   if (engine === 'duckdb') return (await exec(`SELECT 1 FROM information_schema.tables WHERE table_schema = 'main' AND table_name = $1`, [table])).length > 0;
   return (await exec('SELECT to_regclass($1) IS NOT NULL AS t', [table]))[0]?.['t'] === true;
 }
+
+/** Which family a stored rollup of moments belongs to: members read the same statement, over the same clusters, counts and months. */
+export const momentsFamilyKey = (s: StoredRollup): string => JSON.stringify([s.sql, s.params, s.timeColumn, s.timeSource, s.layout?.cluster, s.layout?.measures, s.layout?.periods[0]]);

@@ -1,5 +1,5 @@
 import type { Row, SqlValue } from '../../store/store.js';
-import { hasRegistryTable, readRegistry, type StoredRollup } from '../../rollups/registry.js';
+import { hasRegistryTable, momentsFamilyKey, readRegistry, type StoredRollup } from '../../rollups/registry.js';
 import { newLoadId } from './clickhouse-bulk-load.js';
 import type { ClickHouseHttp } from './clickhouse-http.js';
 import { clickhouseString } from './clickhouse-literal.js';
@@ -409,7 +409,7 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
       for (const { s, base } of rebuilt) {
         if (s.layout?.moments) {
           // The members of a family (the same statement, clusters and counts) are rebuilt together, from one pass.
-          const key = JSON.stringify([s.sql, s.params, s.timeColumn, s.timeSource, s.layout.cluster, s.layout.measures]);
+          const key = momentsFamilyKey(s);
           families.set(key, [...(families.get(key) ?? []), { ...s, table: base, clustered: storedSource(s) }]);
         } else {
           await buildClickHouseRollup(t, { ...s, table: base }, version, undefined, snapshot.rows);
