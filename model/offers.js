@@ -213,6 +213,23 @@ cube('Offers', {
     momentsByTypeChannel: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, channel], timeDimension: offeredAt, granularity: 'month' },
     momentsByTypeOffer: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, offerName], timeDimension: offeredAt, granularity: 'month' },
     momentsByTypeCampaign: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, campaign], timeDimension: offeredAt, granularity: 'month' },
+    // By week, each week's own moments (moments: 'perPeriod': no pairs of weeks, so a few rows per
+    // group and week, built in one pass): the weekly trend's intervals and the segments over time
+    // by week, with or without the offer type fixed; the total and each customer attribute, alone.
+    weeklyTotal: { type: 'rollup', clusteredBy: customerId, moments: 'perPeriod', measures: [count, accepted], dimensions: [], timeDimension: offeredAt, granularity: 'week' },
+    weeklyBySize: { type: 'rollup', clusteredBy: customerId, moments: 'perPeriod', measures: [count, accepted], dimensions: [Customers.accountSize], timeDimension: offeredAt, granularity: 'week' },
+    weeklyByStage: { type: 'rollup', clusteredBy: customerId, moments: 'perPeriod', measures: [count, accepted], dimensions: [Customers.lifecycleStage], timeDimension: offeredAt, granularity: 'week' },
+    weeklyByEngagement: { type: 'rollup', clusteredBy: customerId, moments: 'perPeriod', measures: [count, accepted], dimensions: [Customers.engagementTier], timeDimension: offeredAt, granularity: 'week' },
+    weeklyByIndustry: { type: 'rollup', clusteredBy: customerId, moments: 'perPeriod', measures: [count, accepted], dimensions: [Customers.industry], timeDimension: offeredAt, granularity: 'week' },
+    weeklyByRegion: { type: 'rollup', clusteredBy: customerId, moments: 'perPeriod', measures: [count, accepted], dimensions: [Customers.region], timeDimension: offeredAt, granularity: 'week' },
+    weeklyByPlan: { type: 'rollup', clusteredBy: customerId, moments: 'perPeriod', measures: [count, accepted], dimensions: [Customers.plan], timeDimension: offeredAt, granularity: 'week' },
+    weeklyByType: { type: 'rollup', clusteredBy: customerId, moments: 'perPeriod', measures: [count, accepted], dimensions: [offerType], timeDimension: offeredAt, granularity: 'week' },
+    weeklyByTypeSize: { type: 'rollup', clusteredBy: customerId, moments: 'perPeriod', measures: [count, accepted], dimensions: [offerType, Customers.accountSize], timeDimension: offeredAt, granularity: 'week' },
+    weeklyByTypeStage: { type: 'rollup', clusteredBy: customerId, moments: 'perPeriod', measures: [count, accepted], dimensions: [offerType, Customers.lifecycleStage], timeDimension: offeredAt, granularity: 'week' },
+    weeklyByTypeEngagement: { type: 'rollup', clusteredBy: customerId, moments: 'perPeriod', measures: [count, accepted], dimensions: [offerType, Customers.engagementTier], timeDimension: offeredAt, granularity: 'week' },
+    weeklyByTypeIndustry: { type: 'rollup', clusteredBy: customerId, moments: 'perPeriod', measures: [count, accepted], dimensions: [offerType, Customers.industry], timeDimension: offeredAt, granularity: 'week' },
+    weeklyByTypeRegion: { type: 'rollup', clusteredBy: customerId, moments: 'perPeriod', measures: [count, accepted], dimensions: [offerType, Customers.region], timeDimension: offeredAt, granularity: 'week' },
+    weeklyByTypePlan: { type: 'rollup', clusteredBy: customerId, moments: 'perPeriod', measures: [count, accepted], dimensions: [offerType, Customers.plan], timeDimension: offeredAt, granularity: 'week' },
     // The two customer attributes the dashboard's breakdowns leave to insights and the API: apart,
     // so the segments rollup does not grow fifteen-fold (a few thousand rows here).
     regions: {

@@ -8,8 +8,10 @@
  * from the rows alone: identical rows (sums, clusters, Σ of products, clusters above 0). Reads a
  * rollup of moments cannot answer exactly (summed over an offer's type it does not fix, a filter
  * on the customer, a range that cuts a month, a clock before the data's last instant) must be
- * served by something else, and the reads it serves must be served by it. Then loads of new,
- * moved and re-keyed offers and of customers refill it: fresh and exact again.
+ * served by something else, and the reads it serves must be served by it. Reads by period whose
+ * range cuts a period take those periods from the rows and the others from the rollup; reads by
+ * week come from the rollups of each week's own moments (`moments: 'perPeriod'`). Then loads of
+ * new, moved and re-keyed offers and of customers refill them: fresh and exact again.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -78,6 +80,9 @@ const BY_CHANNEL = 'uprate_rollup_offers_moments_by_channel';
 const BY_STAGE = 'uprate_rollup_offers_moments_by_stage';
 const BY_INDUSTRY = 'uprate_rollup_offers_moments_by_industry';
 const PER_CUSTOMER = 'uprate_rollup_offers_per_customer';
+const WEEKLY = 'uprate_rollup_offers_weekly_total';
+const WEEKLY_BY_TYPE_SIZE = 'uprate_rollup_offers_weekly_by_type_size';
+const WEEKLY_BY_REGION = 'uprate_rollup_offers_weekly_by_region';
 const upsells = { member: 'Offers.offerType', operator: 'equals' as const, values: ['upsell'] };
 
 /** Each read, the rollup that must serve it (null: the rows), and the clock it is read at. */
@@ -103,17 +108,33 @@ const READS: { name: string; query: CubeQuery; servedBy: string | null; now?: Da
   { name: 'months with no data, per month', query: { measures: ['Offers.count', 'Offers.accepted'], timeDimensions: range('2030-01-01', '2030-03-31', 'month') }, servedBy: TOTAL },
   { name: 'months with no data, by account size', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Customers.accountSize'], timeDimensions: range('2030-01-01', '2030-03-31') }, servedBy: BY_SIZE },
   { name: 'a range that cuts a month', query: { measures: MEASURES, timeDimensions: range('2025-01-15', '2025-06-30'), filters: [asOf(NOW)] }, servedBy: null },
+  // Per month, a cut month is a group of its own: read from the rows, the others from the rollup.
+  { name: 'per month, a range that cuts its first and last month', query: { measures: MEASURES, timeDimensions: range('2024-08-17', '2025-05-09', 'month'), filters: [asOf(NOW)] }, servedBy: TOTAL },
+  { name: 'per month by account size, upsells only, a range that cuts its first month', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Customers.accountSize'], timeDimensions: range('2024-11-20', '2025-06-30', 'month'), filters: [upsells] }, servedBy: 'uprate_rollup_offers_moments_by_type_size' },
+  // By week: the rollups of each week's own moments (moments: 'perPeriod').
+  { name: 'per week over whole weeks (Monday to Sunday)', query: { measures: ['Offers.count', 'Offers.accepted'], timeDimensions: range('2024-07-01', '2025-06-29', 'week') }, servedBy: WEEKLY },
+  { name: 'per week, a range that cuts its first and last week, with revenue and pending read apart', query: { measures: MEASURES, timeDimensions: range('2024-07-03', '2025-06-25', 'week'), filters: [asOf(NOW)] }, servedBy: WEEKLY },
+  { name: 'per week to after the data end (its last week whole)', query: { measures: ['Offers.count', 'Offers.accepted'], timeDimensions: range('2025-03-03', '2025-07-31', 'week') }, servedBy: WEEKLY },
+  { name: 'per week by account size, upsells only', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Customers.accountSize'], timeDimensions: range('2025-01-01', '2025-06-30', 'week'), filters: [upsells] }, servedBy: WEEKLY_BY_TYPE_SIZE },
+  { name: 'per week by region (summed over the other attributes)', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Customers.region'], timeDimensions: range('2024-12-30', '2025-06-29', 'week') }, servedBy: WEEKLY_BY_REGION },
+  { name: 'per week, every offer type by channel (no weekly rollup keeps the channel)', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Offers.channel'], timeDimensions: range('2025-01-06', '2025-03-30', 'week') }, servedBy: null },
+  { name: 'per week summed over offer types it does not fix', query: { measures: ['Offers.count', 'Offers.accepted'], timeDimensions: range('2025-01-06', '2025-03-30', 'week'), filters: [{ member: 'Offers.offerType', operator: 'equals', values: ['upsell', 'cross_sell'] }] }, servedBy: null },
+  { name: 'not by week (a week\'s own moments do not add up over weeks): the months\' pairs', query: { measures: ['Offers.count', 'Offers.accepted'], timeDimensions: range('2025-01-01', '2025-03-31') }, servedBy: TOTAL },
   { name: 'a clock before the data ends (an as-of in the past)', query: { measures: MEASURES, timeDimensions: range('2024-07-01', '2025-03-31'), filters: [asOf(new Date('2025-04-10T00:00:00Z'))] }, servedBy: null, now: new Date('2025-04-10T00:00:00Z') },
 ];
 
-const TABLES = /uprate_rollup_offers_(?:per|moments)_\w+/;
+const TABLES = /uprate_rollup_offers_(?:per|moments|weekly)_\w+/;
 /** The model's rollups of moments, and those whose family reads customer attributes (a load of customers touches them). */
-const MOMENTS = ['Total', 'BySize', 'ByStage', 'ByEngagement', 'ByIndustry', 'ByRegion', 'ByPlan', 'ByType', 'ByTypeSize', 'ByTypeStage', 'ByTypeEngagement', 'ByTypeIndustry', 'ByTypeRegion', 'ByTypePlan', 'ByChannel', 'ByOffer', 'ByCampaign', 'ByTypeChannel', 'ByTypeOffer', 'ByTypeCampaign', 'BySizeRegion'].map((n) => `Offers.moments${n}`);
+const BY_ATTRIBUTE = ['Total', 'BySize', 'ByStage', 'ByEngagement', 'ByIndustry', 'ByRegion', 'ByPlan', 'ByType', 'ByTypeSize', 'ByTypeStage', 'ByTypeEngagement', 'ByTypeIndustry', 'ByTypeRegion', 'ByTypePlan'];
+const MOMENTS = [
+  ...[...BY_ATTRIBUTE, 'ByChannel', 'ByOffer', 'ByCampaign', 'ByTypeChannel', 'ByTypeOffer', 'ByTypeCampaign', 'BySizeRegion'].map((n) => `Offers.moments${n}`),
+  ...BY_ATTRIBUTE.map((n) => `Offers.weekly${n}`),
+];
 const WITH_ATTRIBUTES = MOMENTS.filter((n) => !/By(Type)?(Channel|Offer|Campaign)$/.test(n));
 
 /** The rollups of moments: each fresh. */
 async function everyMomentsFresh(store: Store, label: string): Promise<void> {
-  const states = (await rollupStatus(store, model)).filter((s) => s.name.includes('moments'));
+  const states = (await rollupStatus(store, model)).filter((s) => MOMENTS.includes(s.name));
   assert.equal(states.length, MOMENTS.length, label);
   assert.deepEqual(states.filter((s) => s.state !== 'fresh').map((s) => `${s.name}: ${s.state} (${s.why})`), [], label);
 }
@@ -121,10 +142,11 @@ async function everyMomentsFresh(store: Store, label: string): Promise<void> {
 /**
  * An answer with each decimal (a sum of amounts, never a count) to 12 significant digits: a
  * ClickHouse cluster adds the shards' partial sums in whatever order they arrive, so two reads of
- * the same rows may differ in the last bits. Counts and moments are integers and stay exact.
+ * the same rows may differ in the last bits (1239017 from one read, 1239016.9999999998 from
+ * another). Counts are whole numbers far below 10¹², so they stay exact; moments are numbers, compared as they are.
  */
 const roundedSums = (answer: unknown): unknown =>
-  JSON.parse(JSON.stringify(answer), (_, v: unknown) => (typeof v === 'string' && /^-?\d+\.\d+(e[-+]?\d+)?$/i.test(v) ? Number(v).toPrecision(12) : v));
+  JSON.parse(JSON.stringify(answer), (_, v: unknown) => (typeof v === 'string' && /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(v) ? Number(v).toPrecision(12) : v));
 
 /**
  * Every read equals the rows' answer; and is served by the rollup the read names. On ClickHouse

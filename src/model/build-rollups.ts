@@ -1,7 +1,7 @@
 import { memberList } from './build-measure.js';
 import { placeOf, snake, type BuildContext } from './build-members.js';
 import { normalizeProperties, type PropertySpec } from './property-names.js';
-import { ROLLUP_GRANULARITIES, type RollupDef, type RollupGranularity } from './types.js';
+import { ROLLUP_GRANULARITIES, ROLLUP_NESTS, type RollupDef, type RollupGranularity } from './types.js';
 
 export const ROLLUP_PROPERTIES: PropertySpec = {
   supported: ['type', 'measures', 'dimensions', 'timeDimension', 'granularity', 'partitionGranularity', 'settledAfterDays', 'clusteredBy', 'moments', 'refreshKey'],
@@ -68,14 +68,17 @@ export function buildRollups(ctx: BuildContext, value: unknown): Map<string, Rol
       ctx.problems.error(place, `pre-aggregation ${name} has no timeDimension`, 'timeDimension: offeredAt (uprate rolls up by period: maintained per partition on ingest)');
     }
     const grain = granularity(ctx, props['granularity'], 'granularity', place, undefined);
-    const partition = granularity(ctx, props['partitionGranularity'], 'partitionGranularity', place, 'month');
+    // By month, unless the periods do not make up months (weeks): then by period.
+    const partition = granularity(ctx, props['partitionGranularity'], 'partitionGranularity', place, grain && !ROLLUP_NESTS[grain].includes('month') ? grain : 'month');
     const settled = props['settledAfterDays'];
     if (settled !== undefined && !(typeof settled === 'number' && Number.isInteger(settled) && settled >= 0)) {
       ctx.problems.error(place, `settledAfterDays must be a whole number of days, not ${JSON.stringify(settled)}`, 'settledAfterDays: uprate.conversionWindowDays');
     }
     const [cluster] = props['clusteredBy'] === undefined ? [] : memberList(ctx, [props['clusteredBy']], place, say('clusteredBy'));
     const moments = props['moments'];
-    if (moments !== undefined && typeof moments !== 'boolean') ctx.problems.error(place, `moments must be true or false, not ${JSON.stringify(moments)}`, 'moments: true (with clusteredBy: customerId)');
+    if (moments !== undefined && typeof moments !== 'boolean' && moments !== 'perPeriod') {
+      ctx.problems.error(place, `moments must be true, false or 'perPeriod', not ${JSON.stringify(moments)}`, "moments: true (with clusteredBy: customerId), or moments: 'perPeriod' for reads by granularity only");
+    }
     if (measures.length === 0 || time === undefined || !grain || !partition) continue;
     out.set(name, {
       name,
@@ -88,7 +91,8 @@ export function buildRollups(ctx: BuildContext, value: unknown): Map<string, Rol
       partitionGranularity: partition,
       settledAfterDays: typeof settled === 'number' ? settled : null,
       clusteredBy: cluster ?? null,
-      moments: moments === true,
+      moments: moments === true || moments === 'perPeriod',
+      perPeriod: moments === 'perPeriod',
       line: place.line,
     });
   }

@@ -119,6 +119,8 @@ const CLUSTER_ADDITIVE = ['count', 'sum'];
 
 /** Granularities a rollup by cluster keeps side by side (a column per period: months, not days). */
 const CLUSTER_GRANULARITIES = ['month'];
+/** A rollup of moments per period keeps a few rows per group and period: fine grains too. */
+const PER_PERIOD_GRANULARITIES = ['day', 'week', 'month'];
 
 /**
  * Where the clock may appear in a rollup by cluster's measures: only as `${CUBE}.column <= now`
@@ -211,8 +213,14 @@ function checkClustered(cubes: ReadonlyMap<string, CubeDef>, cube: CubeDef, roll
     problems.error(place, `a rollup by cluster needs ${cube.name} on a table and its timeDimension on a stored column`, 'sql_table: offers, and timeDimension: a dimension whose sql is ${CUBE}.offered_at');
   }
   if (rollup.dimensions.includes(path)) problems.error(place, `${path} is the rollup's cluster: leave it out of dimensions`, `clusteredBy: ${name}`);
-  if (!CLUSTER_GRANULARITIES.includes(rollup.granularity)) {
-    problems.error(place, `a rollup by cluster keeps one column per ${rollup.granularity}: too many`, "granularity: 'month' (a query by quarter or year, or over a range of months, adds the months up)");
+  if (rollup.perPeriod ? !PER_PERIOD_GRANULARITIES.includes(rollup.granularity) : !CLUSTER_GRANULARITIES.includes(rollup.granularity)) {
+    problems.error(
+      place,
+      rollup.perPeriod ? `moments per period are kept by day, week or month, not ${rollup.granularity}` : `a rollup by cluster keeps one column per ${rollup.granularity}: too many`,
+      rollup.perPeriod
+        ? "granularity: 'week' (a read grouped by quarter or year adds up months: moments: true by month answers it)"
+        : "granularity: 'month' (a query by quarter or year, or over a range of months, adds the months up); moments: 'perPeriod' keeps weeks or days for reads grouped by them",
+    );
   }
   for (const m of rollup.measures) {
     const [mc = '', mn = ''] = m.split('.');

@@ -173,6 +173,24 @@ test('a rollup of moments compiles with its cluster and counts; refuses a sum, a
   assert.equal(compile(withCustomerId(byCustomer('measures: [count]'))).model?.cubes.get('Offers')?.rollups.get('perCustomer')?.moments, false);
   const p = only(withCustomerId(byCustomer('moments: true, measures: [count, revenue]')), /Offers\.revenue is a sum measure: a rollup of moments stores counts only/);
   assert.match(p.fix ?? '', /leave it out/);
-  only(withCustomerId(byCustomer("moments: 'yes', measures: [count]")), /moments must be true or false, not "yes"/);
+  only(withCustomerId(byCustomer("moments: 'yes', measures: [count]")), /moments must be true, false or 'perPeriod', not "yes"/);
   only(offers(daily('moments: true, measures: [count]')), /moments are a rollup by cluster's: Offers\.daily has no clusteredBy/);
+});
+
+test("moments per period compile by day, week or month (the partitions by week when weeks do not make up months); other grains and pairs by week are refused, naming the fix", () => {
+  const weekly = (grain: string) => withCustomerId(byCustomer(`moments: 'perPeriod', measures: [count, accepted], dimensions: [channel], granularity: '${grain}'`).replace("granularity: 'month', ", ''));
+  for (const grain of ['day', 'week', 'month']) {
+    const { model, problems } = compile(weekly(grain));
+    assert.deepEqual(problems, [], grain);
+    const rollup = model?.cubes.get('Offers')?.rollups.get('perCustomer');
+    assert.equal(rollup?.moments, true, grain);
+    assert.equal(rollup?.perPeriod, true, grain);
+    assert.equal(rollup?.granularity, grain);
+    assert.equal(rollup?.partitionGranularity, grain === 'week' ? 'week' : 'month', grain);
+  }
+  assert.equal(compile(withCustomerId(byCustomer('moments: true, measures: [count]'))).model?.cubes.get('Offers')?.rollups.get('perCustomer')?.perPeriod, false);
+  const p = only(weekly('quarter'), /moments per period are kept by day, week or month, not quarter/);
+  assert.match(p.fix ?? '', /granularity: 'week'/);
+  const pairs = only(withCustomerId(byCustomer("moments: true, measures: [count], granularity: 'week'").replace("granularity: 'month', ", '')), /one column per week: too many/);
+  assert.match(pairs.fix ?? '', /moments: 'perPeriod'/);
 });

@@ -135,6 +135,12 @@ export interface RollupDef {
    * fixing) each of its dimensions that splits a cluster's offers; counts only.
    */
   readonly moments: boolean;
+  /**
+   * With `moments: 'perPeriod'`: the moments of each period alone (one cluster's counts within a
+   * day, week or month), not of pairs of periods — cheap to build at any granularity, and answers
+   * only reads grouped by that granularity (each group's clusters lie in one period).
+   */
+  readonly perPeriod: boolean;
   readonly line: number | undefined;
 }
 

@@ -2,10 +2,10 @@ import { InternalError, UprateError } from '../core/errors.js';
 import { DEFAULT_LIMITS } from '../core/limits.js';
 import type { Model } from '../model/index.js';
 import { planToSql } from '../sql/index.js';
-import { column, identifier, raw, select, type SelectColumn, type SelectNode, type SqlExpr } from '../sql/nodes.js';
+import { column, concat, identifier, raw, select, type SelectColumn, type SelectNode, type SqlExpr } from '../sql/nodes.js';
 import type { Row, Store } from '../store/store.js';
 import { answerQuery, rollupsFor, runStatement, type AnswerOptions } from './answer-query.js';
-import { clusteredReadSql, matchClustered } from '../rollups/clustered-read.js';
+import { clusteredReadSql, matchClustered, type ClusteredMatch } from '../rollups/clustered-read.js';
 import { buildPlan } from './build-plan.js';
 import { clustersFirstPays, clustersFirstSelect, clustersFirstShape } from './clusters-first.js';
 import { guardCells, guardQuery } from './cost-guard.js';
@@ -13,7 +13,7 @@ import { formatRows, type DataRow } from './format-result.js';
 import { numberText } from './format-value.js';
 import { normalizeRequest, type NormalizedQuery } from './normalize-query.js';
 import type { CubeQuery } from './cube-query.js';
-import type { QueryPlan, Selection } from './plan.js';
+import type { Predicate, QueryPlan, Selection } from './plan.js';
 
 /** A group's row: its dimension values and measure sums (as `/load` sends them), plus the cluster moments. */
 export interface ClusteredRow {
@@ -158,7 +158,8 @@ async function answerFromRollup(store: Store, model: Model, query: CubeQuery, p:
   const match = matchClustered(p.plan, p.keys, moments, usable);
   if (!('use' in match)) return null;
   const node = clusteredReadSql(p.plan, p.keys, moments, match, MOMENT_ALIASES);
-  const rows = clusteredRows(p, await runStatement(store, { ...node, limit: p.asked.limit, offset: p.asked.offset || null }, options), request);
+  const statement = match.cut.length === 0 ? node : withCutPeriods(model, p, request, match, node);
+  const rows = clusteredRows(p, await runStatement(store, { ...statement, limit: p.asked.limit, offset: p.asked.offset || null }, options), request);
   if (match.missing.length === 0 || rows.length === 0) return rows;
   // The groups' other measures, by the same keys: the whole answer (no page) so every group is there.
   const apart = await answerQuery(store, model, { ...query, measures: match.missing.map((s) => s.key), order: [], limit: MAX_GROUPS, offset: 0 }, options);
@@ -185,19 +186,58 @@ async function answerPrepared(store: Store, model: Model, p: PreparedClustered, 
   return (await answerFromRollup(store, model, query, p, request, options)) ?? answerFromRows(store, model, p, request, options);
 }
 
-/** The read from the rows: one row per group and cluster, summed up per group in the engine. */
-async function answerFromRows(store: Store, model: Model, p: PreparedClustered, request: ClusterRequest, options: AnswerOptions): Promise<ClusteredRow[]> {
+/** The moments' statement over the rows, per group (unordered, unlimited): one row per group and cluster, summed up per group. */
+function rowsMomentsSelect(model: Model, p: PreparedClustered, request: ClusterRequest): SelectNode {
   const aliases = p.keys.map((s) => s.alias);
-  // Groups in the order of their keys, so a caller can page with offset.
-  const outer = select({
+  return select({
     columns: [...aliases.map((alias) => ({ expr: identifier(alias), alias })), ...momentColumns(p.plan.measures, request, (i) => identifier(p.plan.measures[i]?.alias ?? ''))],
     from: { kind: 'subquery', query: perClusterSelect(model, p.plan, request), alias: 'per_cluster' },
     groupBy: aliases.map((_, i) => i + 1),
-    orderBy: aliases.map((_, i) => ({ position: i + 1, desc: false })),
-    limit: p.asked.limit,
-    offset: p.asked.offset || null,
   });
+}
+
+/** Groups in the order of their keys, so a caller can page with offset. */
+const byKeys = (p: PreparedClustered) => p.keys.map((_, i) => ({ position: i + 1, desc: false }));
+
+/** The read from the rows: one row per group and cluster, summed up per group in the engine. */
+async function answerFromRows(store: Store, model: Model, p: PreparedClustered, request: ClusterRequest, options: AnswerOptions): Promise<ClusteredRow[]> {
+  const outer: SelectNode = { ...rowsMomentsSelect(model, p, request), orderBy: byKeys(p), limit: p.asked.limit, offset: p.asked.offset || null };
   return clusteredRows(p, await runStatement(store, outer, options), request);
+}
+
+/**
+ * A read by period whose range cuts some of the rollup's periods (a range from a Wednesday, by
+ * week): each cut period is a group of its own, read from the rows within the range; the others
+ * come from the rollup. The groups of the two parts are told apart by their period, so the
+ * parts are put side by side, then ordered and paged as one answer.
+ */
+function withCutPeriods(model: Model, p: PreparedClustered, request: ClusterRequest, match: ClusteredMatch, fromRollup: SelectNode): SelectNode {
+  const time = p.plan.timeDimensions[0];
+  if (!time) throw new InternalError('a read cutting periods is grouped by a period');
+  const at = (operator: 'gte' | 'lt', ms: number): Predicate => ({ kind: 'condition', member: time.member, operator, values: [new Date(ms).toISOString()] });
+  const inCut: Predicate = { kind: 'or', items: match.cut.map((c) => ({ kind: 'and', items: [at('gte', c.lo), at('lt', c.hi)] })) };
+  const where: Predicate = p.plan.where ? { kind: 'and', items: [p.plan.where, inCut] } : inCut;
+  const rows = rowsMomentsSelect(model, { ...p, plan: { ...p.plan, where } }, request);
+  // The parts' columns of one type each (ClickHouse unites no Int64 with a UInt64): the counts and
+  // moments as 64-bit integers; a measure the rollup does not store is read apart for every group.
+  const whole = new Set([CLUSTERS, ...request.products.map((_, i) => productAlias(i)), ...(request.positive ?? []).map((_, i) => positiveAlias(i))]);
+  p.plan.measures.forEach((m, i) => {
+    if (match.stored.includes(m) && m.member.type === 'count') whole.add(sumAlias(i));
+  });
+  const missing = new Set(p.plan.measures.flatMap((m, i) => (match.stored.includes(m) ? [] : [sumAlias(i)])));
+  const typed = (node: SelectNode): SelectNode => ({
+    ...node,
+    columns: node.columns.map((c) => (missing.has(c.alias) ? { ...c, expr: raw('NULL') } : whole.has(c.alias) ? { ...c, expr: concat([raw('CAST('), c.expr, raw(' AS BIGINT)')]) } : c)),
+    orderBy: [],
+    limit: null,
+    offset: null,
+  });
+  const names = rows.columns.map((c) => c.alias);
+  return select({
+    columns: names.map((alias) => ({ expr: identifier(alias), alias })),
+    from: { kind: 'unionAll', queries: [typed(fromRollup), typed(rows)], alias: 'rollup_and_rows' },
+    orderBy: byKeys(p),
+  });
 }
 
 /**

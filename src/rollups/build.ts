@@ -50,7 +50,7 @@ function clusteredSource(build: RollupBuild): ClusteredSource | null {
   const column = (d: string) => build.dimensionColumns.get(d) ?? d;
   const dimensions = build.rollup.dimensions.map(column);
   const perCluster = build.clustered.perCluster.map(column);
-  return { sql: build.sql, params: build.params, timeColumn: build.timeColumn, cluster, dimensions, perCluster, measures, timeSource: build.timeSource, clockColumns, attributes: build.clustered.attributes, moments: build.clustered.moments, clusterColumn: build.clustered.clusterColumn };
+  return { sql: build.sql, params: build.params, timeColumn: build.timeColumn, cluster, dimensions, perCluster, measures, timeSource: build.timeSource, clockColumns, attributes: build.clustered.attributes, moments: build.clustered.moments, ...(build.clustered.perPeriod ? { perPeriod: true } : {}), ...(build.clustered.grain ? { grain: build.clustered.grain } : {}), clusterColumn: build.clustered.clusterColumn };
 }
 
 /**
@@ -171,7 +171,7 @@ export async function buildRollups(store: Store, model: Model, names: readonly s
 
 /** Two rollups of moments reading the same statement (definition.ts `familyDimensions`), over the same clusters and counts. */
 function sameFamily(a: RollupBuild, b: RollupBuild): boolean {
-  const key = (x: RollupBuild) => (x.clustered?.moments && x.timeSource ? JSON.stringify([x.sql, x.params, x.timeColumn, x.clustered.cluster, x.clustered.measures, x.timeSource]) : null);
+  const key = (x: RollupBuild) => (x.clustered?.moments && x.timeSource ? JSON.stringify([x.sql, x.params, x.timeColumn, x.clustered.cluster, x.clustered.measures, x.timeSource, x.clustered.perPeriod, x.clustered.grain]) : null);
   const k = key(a);
   return k !== null && k === key(b);
 }

@@ -1,10 +1,10 @@
 import type { Predicate, QueryPlan, Selection } from '../query/plan.js';
 import { predicateExpr, type PredicateScope } from '../sql/filter-sql.js';
 import { concat, identifier, logical, param, raw, select, type SelectColumn, type SelectNode, type SqlExpr } from '../sql/nodes.js';
-import { monthAfter, periodColumn, rowsColumn, timestampSql } from './clustered.js';
+import { periodAfter, periodColumn, rowsColumn, timestampSql } from './clustered.js';
 import { HI, LO, positiveColumn, productColumn, STARTS, sumColumn } from './moments.js';
 import { conditionRange, topLevel, type NoRollup, type UsableRollup } from './match.js';
-import type { ClusterLayout } from './registry.js';
+import { grainOf, type ClusterLayout } from './registry.js';
 
 /** A clustered read a rollup by cluster answers: which of its periods, and which measures it holds. */
 export interface ClusteredMatch {
@@ -17,6 +17,11 @@ export interface ClusteredMatch {
   readonly missing: readonly Selection[];
   /** The rollup has dimensions the query neither groups by nor fixes: its rows are summed per cluster first. */
   readonly regroup: boolean;
+  /**
+   * The parts of the query's range inside periods it cuts (ms, [lo, hi)), for a read grouped by
+   * the rollup's period: those groups are read from the rows, the others from the rollup.
+   */
+  readonly cut: readonly { readonly lo: number; readonly hi: number }[];
 }
 
 /** What the read asks of each cluster: its measures, the products of pairs, the measures above 0. */
@@ -72,7 +77,10 @@ function matchOne(plan: QueryPlan, keys: readonly Selection[], moments: ClusterM
   if (outside) return { reason: `${name} does not store ${outside.member.path}` };
   if (times.length > 1 || plan.timeDimensions.length > times.length) return { reason: `${name} is by ${rollup.timeDimension} only` };
   const time = times[0];
-  if (time && time.granularity !== 'month') return { reason: `${name} is by month: it cannot give ${time.granularity ?? 'rows'}` };
+  const grain = grainOf(layout);
+  if (time && time.granularity !== grain) return { reason: `${name} is by ${grain}: it cannot give ${time.granularity ?? 'rows'}` };
+  // Per period, a group's clusters must lie in one period: a read not by period sums clusters across periods.
+  if (layout.perPeriod && !time) return { reason: `${name} keeps each ${grain}'s own moments: it answers reads by ${grain} only` };
   if (layout.clockFrom !== null && Date.parse(plan.now) < Date.parse(layout.clockFrom)) {
     return { reason: `the read's clock is before ${layout.clockFrom}, the latest instant ${name}'s measures compare with it` };
   }
@@ -98,23 +106,27 @@ function matchOne(plan: QueryPlan, keys: readonly Selection[], moments: ClusterM
   // Rows without a time are in a read without a range on it, and in no month of the rollup.
   if (!bounded) return { reason: `a read of every ${rollup.timeDimension}, with the rows that have none, reads the rows` };
   const periods: number[] = [];
+  const cut: { lo: number; hi: number }[] = [];
   if (layout.first !== null && layout.last !== null) {
     const first = Date.parse(layout.first);
     const last = Date.parse(layout.last);
     for (const [i, start] of layout.periods.entries()) {
-      // The month's rows lie in [a, b]: inside the range, all kept; outside it, none.
+      // The period's rows lie in [a, b]: inside the range, all kept; outside it, none.
       const a = Math.max(Date.parse(start), first);
-      const b = Math.min(monthAfter(start) - 1, last);
+      const end = periodAfter(start, grain);
+      const b = Math.min(end - 1, last);
       if (a > b) continue;
       if (a >= lo && b < hi) periods.push(i);
-      else if (b >= lo && a < hi) return { reason: `the range cuts ${start.slice(0, 7)}, a month of ${name}` };
+      // Grouped by period, a cut period is a group of its own: read from the rows, the others from here.
+      else if (b >= lo && a < hi && time) cut.push({ lo: Math.max(lo, Date.parse(start)), hi: Math.min(hi, end) });
+      else if (b >= lo && a < hi) return { reason: `the range cuts ${start.slice(0, grain === 'month' ? 7 : 10)}, a ${grain} of ${name}` };
     }
   }
   const perCluster = use.build.clustered?.perCluster ?? [];
   const loose = rollup.dimensions.find((d) => !dimensions.some((k) => k.member.path === d) && !fixed.has(d) && !perCluster.includes(d));
   // Moments cannot be summed over a dimension that splits a cluster's rows (the products across its values are not kept).
   if (layout.moments && loose) return { reason: `${name} keeps moments per ${loose}: the read must group by it or fix it to one value` };
-  return { use, layout, periods, stored, missing, regroup: loose !== undefined };
+  return { use, layout, periods, stored, missing, regroup: loose !== undefined, cut };
 }
 
 const id = identifier;

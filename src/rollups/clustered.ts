@@ -3,7 +3,8 @@ import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, SqlValue, Store } from '../store/store.js';
 import { HI, LO, momentsColumns, momentsFillSql, momentsOfSetSql } from './moments.js';
 import { readingInstead } from './reading-instead.js';
-import type { ClusterLayout } from './registry.js';
+import { grainOf, type ClusterGrain, type ClusterLayout } from './registry.js';
+import { nextPeriod, periodFloor } from './periods.js';
 
 /**
  * A rollup by cluster (`clusteredBy` in the model) keeps one row per cluster — a customer — and
@@ -36,6 +37,10 @@ export interface ClusteredSource {
   readonly attributes?: ClusterLayout['attributes'];
   /** Keep the clusters' moments (moments.ts) instead of a row per cluster. */
   readonly moments?: boolean;
+  /** Only each period's own moments. */
+  readonly perPeriod?: boolean;
+  /** The periods' granularity (absent: month). */
+  readonly grain?: ClusterGrain;
   /** The time table's column naming the cluster. */
   readonly clusterColumn?: string | null;
 }
@@ -55,21 +60,28 @@ export const asIso = (v: unknown): string | null => {
   return d.toISOString();
 };
 
+/** The start of the period (month, or `grain`) after the one holding `iso` (ms, UTC). */
+export const periodAfter = (iso: string, grain: ClusterGrain = 'month'): number => nextPeriod(periodFloor(Date.parse(iso), grain), grain);
+
 /** The start of the month after the one holding `iso` (ms, UTC). */
-export const monthAfter = (iso: string): number => {
-  const d = new Date(iso);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
-};
+export const monthAfter = (iso: string): number => periodAfter(iso, 'month');
+
+/** Every period start (month, or `grain`) from the one holding `first` to the one holding `last` (UTC). */
+export function periodsBetween(first: string, last: string, grain: ClusterGrain = 'month'): string[] {
+  const end = Date.parse(last);
+  const out: string[] = [];
+  for (let t = periodFloor(Date.parse(first), grain); t <= end; t = nextPeriod(t, grain)) out.push(new Date(t).toISOString());
+  return out;
+}
 
 /** Every month start from the one holding `first` to the one holding `last` (UTC). */
-export function monthsBetween(first: string, last: string): string[] {
-  const a = new Date(first);
-  const b = new Date(last);
-  const out: string[] = [];
-  for (let y = a.getUTCFullYear(), m = a.getUTCMonth(); y < b.getUTCFullYear() || (y === b.getUTCFullYear() && m <= b.getUTCMonth()); m === 11 ? ((m = 0), (y += 1)) : (m += 1)) {
-    out.push(new Date(Date.UTC(y, m, 1)).toISOString());
-  }
-  return out;
+export const monthsBetween = (first: string, last: string): string[] => periodsBetween(first, last, 'month');
+
+/** A period start's number in a layout of `grain` whose first period starts at `first` (0 for it; as moments.ts numbers them). */
+export function periodIndex(iso: string, first: string, grain: ClusterGrain): number {
+  const [a, b] = [new Date(periodFloor(Date.parse(iso), grain)), new Date(first)];
+  if (grain === 'month') return a.getUTCFullYear() * 12 + a.getUTCMonth() - (b.getUTCFullYear() * 12 + b.getUTCMonth());
+  return Math.round((a.getTime() - b.getTime()) / (grain === 'week' ? 7 : 1) / 86_400_000);
 }
 
 /**
@@ -77,13 +89,13 @@ export function monthsBetween(first: string, last: string): string[] {
  * them, every month up to the latest when they reach past its last, null when one lies before its
  * first (or it has none).
  */
-export function widened(periods: readonly string[], starts: readonly string[]): readonly string[] | null {
+export function widened(periods: readonly string[], starts: readonly string[], grain: ClusterGrain = 'month'): readonly string[] | null {
   const first = periods[0];
   if (first === undefined) return null;
   const isos = starts.map((p) => asIso(p.replace(/^TIMESTAMP '(.*)'$/, '$1')) ?? '');
   if (isos.some((iso) => iso < first)) return null;
   const last = isos.reduce((a, b) => (b > a ? b : a), periods[periods.length - 1] ?? first);
-  return last > (periods[periods.length - 1] ?? first) ? monthsBetween(first, last) : periods;
+  return last > (periods[periods.length - 1] ?? first) ? periodsBetween(first, last, grain) : periods;
 }
 
 /** The layout the time table's rows give: its months, its first and last instant, and the latest instant compared with the clock. */
@@ -94,13 +106,15 @@ export async function layoutFor(exec: Exec, source: ClusteredSource): Promise<Cl
     dimensions: source.dimensions,
     perCluster: source.perCluster,
     measures: source.measures,
-    periods: first && last ? monthsBetween(first, last) : [],
+    periods: first && last ? periodsBetween(first, last, source.grain) : [],
     first,
     last,
     clockFrom,
     clockColumns: source.clockColumns,
     attributes: source.attributes ?? null,
     ...(source.moments ? { moments: true } : {}),
+    ...(source.perPeriod ? { perPeriod: true } : {}),
+    ...(source.grain && source.grain !== 'month' ? { grain: source.grain } : {}),
     clusterColumn: source.clusterColumn ?? null,
   };
 }
@@ -210,7 +224,7 @@ export async function fillMomentsFamily(
 export function storedSource(stored: { readonly sql: string; readonly params: readonly SqlValue[]; readonly timeColumn: string; readonly timeSource: ClusteredSource['timeSource'] | null; readonly layout: ClusterLayout | null; readonly name: string }): ClusteredSource {
   const { layout, timeSource } = stored;
   if (!layout || !timeSource) throw new InternalError(`rollup ${stored.name} is not a rollup by cluster`);
-  return { sql: stored.sql, params: stored.params, timeColumn: stored.timeColumn, cluster: layout.cluster, dimensions: layout.dimensions, perCluster: layout.perCluster ?? [], measures: layout.measures, timeSource, clockColumns: layout.clockColumns, attributes: layout.attributes ?? null, ...(layout.moments ? { moments: true } : {}), clusterColumn: layout.clusterColumn ?? null };
+  return { sql: stored.sql, params: stored.params, timeColumn: stored.timeColumn, cluster: layout.cluster, dimensions: layout.dimensions, perCluster: layout.perCluster ?? [], measures: layout.measures, timeSource, clockColumns: layout.clockColumns, attributes: layout.attributes ?? null, ...(layout.moments ? { moments: true } : {}), ...(layout.perPeriod ? { perPeriod: true } : {}), ...(layout.grain ? { grain: layout.grain } : {}), clusterColumn: layout.clusterColumn ?? null };
 }
 
 /**
@@ -332,7 +346,13 @@ export async function replaceClusters(exec: Exec, table: string, source: Cluster
   await exec(`DROP TABLE ${MOMENTS_MERGED}`);
   const first = layout.periods[0] ?? '';
   const hi = top?.['hi'] === null || top?.['hi'] === undefined ? -1 : Number(top['hi']);
-  const periods = hi >= layout.periods.length ? monthsBetween(first, new Date(Date.UTC(new Date(first).getUTCFullYear(), new Date(first).getUTCMonth() + hi, 1)).toISOString()) : layout.periods;
+  let periods = layout.periods;
+  if (hi >= layout.periods.length) {
+    // Periods up to the hi-th from the first (a load reaching past the layout's last).
+    let end = Date.parse(first);
+    for (let i = 0; i < hi; i++) end = nextPeriod(end, grainOf(layout));
+    periods = periodsBetween(first, new Date(end).toISOString(), grainOf(layout));
+  }
   const bounds = await dataBounds(exec, source, `${clusterRows} AS clusters_rows`, null);
   return { ...layout, periods, first: earliest(layout.first, bounds.first), last: latest(layout.last, bounds.last), clockFrom: latest(layout.clockFrom, bounds.clockFrom) };
 }

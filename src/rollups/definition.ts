@@ -9,7 +9,7 @@ import { compileSql, planToSql, type Dialect } from '../sql/index.js';
 import type { SqlValue } from '../store/store.js';
 import { measureDef } from '../sql/measure-sql.js';
 import { memberCubes } from '../sql/member-sql.js';
-import type { ClusterAttributes, MergeColumn, MergeRule } from './registry.js';
+import type { ClusterAttributes, ClusterGrain, MergeColumn, MergeRule } from './registry.js';
 import type { OpenWindowTemplate, ParameterizedSql } from './open-window.js';
 import { concat, identifier, logical, raw, select, type SelectNode, type SqlExpr } from '../sql/nodes.js';
 
@@ -88,6 +88,10 @@ export interface ClusteredBuild {
   readonly attributes: ClusterAttributes | null;
   /** The clusters' moments per group and pair of months are kept, not a row per cluster (moments.ts). */
   readonly moments: boolean;
+  /** Only each period's own moments (`moments: 'perPeriod'`), at the rollup's granularity. */
+  readonly perPeriod?: boolean;
+  /** The periods' granularity when not by month. */
+  readonly grain?: ClusterGrain;
   /** The time table's column naming the cluster (`customer_id`): a load's clusters are found by it. */
   readonly clusterColumn: string | null;
 }
@@ -165,6 +169,8 @@ export function rollupBuild(model: Model, rollup: RollupDef, dialect: Dialect): 
           perCluster: perClusterDimensions(model, rollup),
           attributes: clusterAttributes(model, read, dialect, compiled.params),
           moments: rollup.moments,
+          ...(rollup.perPeriod ? { perPeriod: true } : {}),
+          ...(rollup.granularity !== 'month' ? { grain: rollup.granularity as ClusterGrain } : {}),
           clusterColumn: clusterColumn(model, rollup) ?? null,
         }
       : null;
@@ -321,7 +327,7 @@ export function familyDimensions(model: Model, rollup: RollupDef): string[] {
     const per = new Set(perClusterDimensions(model, r));
     return JSON.stringify(r.dimensions.filter((d) => !per.has(d)).sort());
   };
-  const signature = (r: RollupDef) => JSON.stringify([r.cube, r.clusteredBy, r.measures, r.timeDimension, r.granularity, splitting(r)]);
+  const signature = (r: RollupDef) => JSON.stringify([r.cube, r.clusteredBy, r.measures, r.timeDimension, r.granularity, r.perPeriod, splitting(r)]);
   const own = signature(rollup);
   const out: string[] = [];
   for (const r of modelRollups(model)) {

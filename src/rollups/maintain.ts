@@ -1,10 +1,10 @@
 import { InternalError } from '../core/errors.js';
 import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, Store } from '../store/store.js';
-import { addMonths, asIso, fillClustered, fillMomentsFamily, refillMonths, replaceClusters, rewriteAttributes, storedSource, timestampSql, widened } from './clustered.js';
+import { addMonths, asIso, fillClustered, fillMomentsFamily, periodIndex, refillMonths, replaceClusters, rewriteAttributes, storedSource, timestampSql, widened } from './clustered.js';
 import { momentsFillSql, momentsOfSetSql } from './moments.js';
 import { readingInstead } from './reading-instead.js';
-import { hasRegistryTable, momentsFamilyKey, registryIn, versionIn, type ClusterLayout, type StoredRollup } from './registry.js';
+import { grainOf, hasRegistryTable, momentsFamilyKey, registryIn, versionIn, type ClusterGrain, type ClusterLayout, type StoredRollup } from './registry.js';
 
 /** A table an ingest is writing: the checked rows (a SELECT), its key, and whether it replaces the table. */
 export interface LoadedTable {
@@ -223,15 +223,15 @@ interface LoadedClusters {
    */
   readonly after: string;
   /**
-   * The months (UTC month starts, ISO) whose rows the load writes or replaces — the only months
-   * in which the clusters' counts change; null when that is not known (a load of customers
-   * changes the groups of all their months).
+   * The days (UTC day starts, ISO) whose rows the load writes or replaces — the only days (so
+   * months, weeks) in which the clusters' counts change; null when that is not known (a load of
+   * customers changes the groups of all their periods) or they are too many to list.
    */
-  readonly months: readonly string[] | null;
+  readonly days: readonly string[] | null;
 }
 
-/** More months than this changed: the moments are read whole (a condition per month costs more than it saves). */
-const MOST_CHANGED_MONTHS = 12;
+/** More periods than this changed: the moments are read whole (a condition per period costs more than it saves). */
+const MOST_CHANGED_PERIODS = 12;
 
 /**
  * What a load does to a rollup of moments: the clusters it touches — those its rows name, those
@@ -258,7 +258,7 @@ async function clustersOf(exec: Exec, engine: Store['engine'], s: StoredRollup, 
   const before = readingInstead(s.sql, source.table, clusters.rows);
   if (!before) return { kind: 'all' };
   const family = looks.families.get(s.name) ?? { key: s.name, dimensions: layout.dimensions, perCluster: layout.perCluster ?? [], sets: [layout.dimensions] };
-  const changed = monthIndexes(clusters.months, first);
+  const changed = periodIndexes(clusters.days, first, grainOf(layout));
   const at = `${family.key}|${clusters.rows}`;
   let moments = looks.befores.get(at);
   if (!moments) {
@@ -318,8 +318,8 @@ async function loadedClusters(
   await keepRows(exec, engine, rows, `SELECT * FROM ${stored} AS theirs`);
   scratch.push(rows);
   if (await mostOfTheRows(exec, rows, source.table)) return null;
-  if (!alone) return { rows, after: `SELECT * FROM ${stored} AS theirs`, months: null };
-  return { rows, after: afterTheLoad(rows, keys, k, alone), months: await changedMonths(exec, rows, source.column, alone) };
+  if (!alone) return { rows, after: `SELECT * FROM ${stored} AS theirs`, days: null };
+  return { rows, after: afterTheLoad(rows, keys, k, alone), days: await changedDays(exec, rows, source.column, alone) };
 }
 
 /**
@@ -336,23 +336,26 @@ async function mostOfTheRows(exec: Exec, clusterRows: string, table: string): Pr
 /** A row's cluster (`k`, a column) is one of `keys` (a table of them; a NULL cluster is one cluster, as the rows group it). */
 const ofClusters = (k: string, keys: string): string => `(${k} IN (SELECT k FROM ${keys} WHERE k IS NOT NULL) OR (${k} IS NULL AND EXISTS (SELECT 1 FROM ${keys} WHERE k IS NULL)))`;
 
-/** The months of a load's rows and of the stored rows (in `before`, their clusters' copy) whose keys it writes. */
-async function changedMonths(exec: Exec, before: string, column: string, load: LoadedTable): Promise<string[] | null> {
+/** More days than this changed: they are not listed (the moments are read whole). */
+const MOST_CHANGED_DAYS = 2_000;
+
+/** The days of a load's rows and of the stored rows (in `before`, their clusters' copy) whose keys it writes. */
+async function changedDays(exec: Exec, before: string, column: string, load: LoadedTable): Promise<string[] | null> {
   const id = sqlIdentifier;
   const t = id(column);
   const key = id(load.key);
   const found = await exec(
-    `SELECT DISTINCT ${truncate('month', `times.${t}`)} AS m FROM (SELECT ${t} FROM (${load.rowsSql}) AS written UNION ALL SELECT b.${t} FROM ${before} b WHERE b.${key} IN (SELECT ${key} FROM (${load.rowsSql}) AS keys)) AS times WHERE times.${t} IS NOT NULL`,
+    `SELECT DISTINCT ${truncate('day', `times.${t}`)} AS m FROM (SELECT ${t} FROM (${load.rowsSql}) AS written UNION ALL SELECT b.${t} FROM ${before} b WHERE b.${key} IN (SELECT ${key} FROM (${load.rowsSql}) AS keys)) AS times WHERE times.${t} IS NOT NULL LIMIT ${MOST_CHANGED_DAYS + 1}`,
   );
-  const months = found.map((r) => asIso(r['m'])).filter((m): m is string => m !== null);
-  return months.length <= MOST_CHANGED_MONTHS ? months : null;
+  const days = found.map((r) => asIso(r['m'])).filter((m): m is string => m !== null);
+  return days.length <= MOST_CHANGED_DAYS ? days : null;
 }
 
-/** Month starts as their numbers in a layout whose first month is `first` (as moments.ts numbers them). */
-const monthIndexes = (months: readonly string[] | null, first: string): number[] | undefined => {
-  if (!months) return undefined;
-  const number = (iso: string) => new Date(iso).getUTCFullYear() * 12 + new Date(iso).getUTCMonth();
-  return months.map((m) => number(m) - number(first));
+/** The periods (of `grain`) holding some days, as their numbers in a layout whose first period starts at `first` (as moments.ts numbers them); none when too many. */
+const periodIndexes = (days: readonly string[] | null, first: string, grain: ClusterGrain): number[] | undefined => {
+  if (!days) return undefined;
+  const periods = [...new Set(days.map((d) => periodIndex(d, first, grain)))].sort((a, b) => a - b);
+  return periods.length <= MOST_CHANGED_PERIODS ? periods : undefined;
 };
 
 /**

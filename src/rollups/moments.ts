@@ -1,6 +1,6 @@
 import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Store } from '../store/store.js';
-import type { ClusterLayout } from './registry.js';
+import { grainOf, type ClusterGrain, type ClusterLayout } from './registry.js';
 
 /**
  * A rollup of cluster moments (`clusteredBy` with `moments: true` in the model). A
@@ -45,8 +45,10 @@ export function momentsColumns(measures: number): string[] {
   return [...all.map(sumColumn), ...productPairs(measures).map(([i, j]) => productColumn(i, j)), STARTS, ...all.map(positiveColumn)];
 }
 
-/** A month start (a UTC timestamp column) as its number in the layout: 0 for the layout's first month. */
-function monthNumber(column: string, first: string): string {
+/** A period start (a UTC timestamp column) as its number in the layout: 0 for the layout's first period. */
+function periodNumber(column: string, first: string, grain: ClusterGrain): string {
+  // Days and weeks by the days between (DATE − DATE is a whole number of days on DuckDB and PostgreSQL).
+  if (grain !== 'month') return `CAST(floor((CAST(${column} AS DATE) - DATE '${first.slice(0, 10)}') / ${grain === 'week' ? '7.0' : '1.0'}) AS INTEGER)`;
   const d = new Date(first);
   const base = d.getUTCFullYear() * 12 + d.getUTCMonth() + 1;
   return `(CAST(EXTRACT(YEAR FROM ${column}) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM ${column}) AS INTEGER) - ${base})`;
@@ -109,8 +111,22 @@ export function momentsFillSql(source: MomentsSource, layout: ClusterLayout, fam
   const positive = measures.map((m, k) => resumed(part([...dims, HI, `${previous} AS ${id(LO)}`], { [positiveColumn(k)]: '1' }, 'per_month', `${m} > 0`)));
   const keys = [...dims, id(HI), id(LO)];
   const period = id(source.timeColumn);
-  const perMonth = `WITH per_month AS MATERIALIZED (SELECT ${[cluster, ...dims, `${monthNumber(`s.${period}`, first ?? '1970-01-01T00:00:00.000Z')} AS ${id(HI)}`, ...measures].join(', ')} FROM (${source.sql}) AS s WHERE s.${period} IS NOT NULL)`;
-  const parts = `(${[diagonal, products, starts, ...positive].map((p) => `(${p})`).join(' UNION ALL ')}) AS parts (${[...keys, ...columns.map(id)].join(', ')})`;
+  const perMonth = `WITH per_month AS MATERIALIZED (SELECT ${[cluster, ...dims, `${periodNumber(`s.${period}`, first ?? '1970-01-01T00:00:00.000Z', grainOf(layout))} AS ${id(HI)}`, ...measures].join(', ')} FROM (${source.sql}) AS s WHERE s.${period} IS NOT NULL)`;
+  // Per period only: each row is a cluster's whole period (one row per cluster, splitting values and
+  // period), so its products, its start and its counts above 0 are the period's own — all on the diagonal.
+  const ownPeriod = part(
+    [...own('p'), `p.${HI}`],
+    Object.fromEntries([
+      ...measures.map((m, k) => [sumColumn(k), `p.${m}`]),
+      ...pairs.map(([i, j]) => [productColumn(i, j), `p.${measures[i] ?? ''} * p.${measures[j] ?? ''}`]),
+      [STARTS, '1'],
+      ...measures.map((m, k) => [positiveColumn(k), `CASE WHEN p.${m} > 0 THEN 1 ELSE 0 END`]),
+    ]),
+    'per_month p',
+    onDiagonal,
+  );
+  const unionOf = layout.perPeriod ? [ownPeriod] : [diagonal, products, starts, ...positive];
+  const parts = `(${unionOf.map((p) => `(${p})`).join(' UNION ALL ')}) AS parts (${[...keys, ...columns.map(id)].join(', ')})`;
   // BIGINT, not the engines' wider sum types (DuckDB's 128-bit HUGEINT, PostgreSQL's numeric): several times faster to add up at query time.
   const sums = columns.map((c) => `CAST(sum(${id(c)}) AS BIGINT) AS ${id(c)}`);
   const summed = (groupBy: string, which: readonly string[] = []) => [perMonth, `SELECT ${[...keys, ...sums, ...which].join(', ')}`, `FROM ${parts}`, `GROUP BY ${groupBy}`].join('\n');

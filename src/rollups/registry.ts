@@ -62,7 +62,7 @@ export interface ClusterLayout {
   readonly perCluster?: readonly string[];
   /** The measures' columns, and how each adds up over periods. */
   readonly measures: readonly { readonly column: string; readonly kind: 'count' | 'sum' }[];
-  /** Each period's start (UTC, ISO), in column order: every month from the data's first to its last. */
+  /** Each period's start (UTC, ISO), in column order: every period (month, or `grain`) from the data's first to its last. */
   readonly periods: readonly string[];
   /** The first and last instant of the time column when built (null: no rows with a time). */
   readonly first: string | null;
@@ -78,6 +78,10 @@ export interface ClusterLayout {
   readonly attributes?: ClusterAttributes | null;
   /** The table holds the clusters' moments per group and pair of months (moments.ts), not a row per cluster. */
   readonly moments?: boolean;
+  /** Only each period's own moments (`moments: 'perPeriod'`): every row on the diagonal, read only by period. */
+  readonly perPeriod?: boolean;
+  /** The periods' granularity; absent: by month. */
+  readonly grain?: ClusterGrain;
   /** The time table's column naming the cluster (a load's clusters are found by it); absent in layouts stored before it. */
   readonly clusterColumn?: string | null;
 }
@@ -230,4 +234,10 @@ export async function hasRegistryTable(exec: Exec, engine: Store['engine'], tabl
 }
 
 /** Which family a stored rollup of moments belongs to: members read the same statement, over the same clusters, counts and months. */
-export const momentsFamilyKey = (s: StoredRollup): string => JSON.stringify([s.sql, s.params, s.timeColumn, s.timeSource, s.layout?.cluster, s.layout?.measures, s.layout?.periods[0]]);
+export const momentsFamilyKey = (s: StoredRollup): string => JSON.stringify([s.sql, s.params, s.timeColumn, s.timeSource, s.layout?.cluster, s.layout?.measures, s.layout?.periods[0], s.layout?.grain, s.layout?.perPeriod]);
+
+/** The granularities a rollup by cluster's periods may have (month unless its moments are per period). */
+export type ClusterGrain = 'day' | 'week' | 'month';
+
+/** A layout's granularity. */
+export const grainOf = (layout: { readonly grain?: ClusterGrain | undefined }): ClusterGrain => layout.grain ?? 'month';

@@ -1,5 +1,6 @@
 import { HI, LO, momentsColumns, positiveColumn, productColumn, productPairs, STARTS, sumColumn } from '../../rollups/moments.js';
 import { sqlIdentifier } from '../../store/sql-literal.js';
+import type { ClusterGrain } from '../../rollups/registry.js';
 
 /**
  * Rollups of moments (rollups/moments.ts) on ClickHouse 18.16, which has neither window functions
@@ -29,8 +30,23 @@ export interface MomentsShape {
   readonly measures: readonly string[];
   /** Its period column (a month start). */
   readonly timeColumn: string;
-  /** The layout's first month (ISO): month 0. */
+  /** The layout's first month (ISO): month 0 — or its first period, with `grain`. */
   readonly firstMonth: string;
+  /** The periods' granularity (absent: month). */
+  readonly grain?: ClusterGrain;
+  /** Only each period's own moments (`moments: 'perPeriod'`): no pairs of periods. */
+  readonly perPeriod?: boolean;
+}
+
+/** A period start (the statement's period column) as its number from the first period (0). */
+function periodNumber(column: string, first: string, grain: ClusterGrain): string {
+  if (grain === 'month') {
+    const d = new Date(first);
+    return `toInt32(toYear(${column}) * 12 + toMonth(${column}) - ${d.getUTCFullYear() * 12 + d.getUTCMonth() + 1})`;
+  }
+  // Days since 1970 (a Date is its day number): whole days or weeks from the first.
+  const firstDay = Math.floor(Date.parse(first) / 86_400_000);
+  return `toInt32(intDiv(toInt32(toUInt16(toDate(${column}))) - ${firstDay}, ${grain === 'week' ? 7 : 1}))`;
 }
 
 const id = sqlIdentifier;
@@ -43,11 +59,20 @@ export function clickhouseMomentsSql(source: string, shape: MomentsShape): strin
   const dims = shape.dimensions.map(id);
   const k = shape.measures.length;
   const counts = Array.from({ length: k }, (_, i) => i);
-  const d = new Date(shape.firstMonth);
-  const base = d.getUTCFullYear() * 12 + d.getUTCMonth() + 1;
   const period = id(shape.timeColumn);
   // One row per cluster, dimension values and month (the statement's own grain).
-  const perMonth = `SELECT ${[id(shape.cluster), ...dims, `toInt32(toYear(s.${period}) * 12 + toMonth(s.${period}) - ${base}) AS uprate_m`, ...shape.measures.map((m, i) => `toInt64(s.${id(m)}) AS ${c(i)}`)].join(', ')} FROM (${source}) AS s WHERE s.${period} IS NOT NULL${shape.part ? ` AND cityHash64(s.${id(shape.cluster)}) % ${shape.part.of} = ${shape.part.index}` : ''}`;
+  const perMonth = `SELECT ${[id(shape.cluster), ...dims, `${periodNumber(`s.${period}`, shape.firstMonth, shape.grain ?? 'month')} AS uprate_m`, ...shape.measures.map((m, i) => `toInt64(s.${id(m)}) AS ${c(i)}`)].join(', ')} FROM (${source}) AS s WHERE s.${period} IS NOT NULL${shape.part ? ` AND cityHash64(s.${id(shape.cluster)}) % ${shape.part.of} = ${shape.part.index}` : ''}`;
+  const inner = (x: number) => `uprate_d${x}`;
+  const columns = momentsColumns(k);
+  if (shape.perPeriod) {
+    // Each row is a cluster's whole period: its products, its start and its counts above 0 are the period's own.
+    const own: Record<string, string> = { [STARTS]: '1' };
+    for (const n of counts) own[sumColumn(n)] = c(n);
+    for (const [a, b] of productPairs(k)) own[productColumn(a, b)] = `${c(a)} * ${c(b)}`;
+    for (const n of counts) own[positiveColumn(n)] = `if(${c(n)} > 0, 1, 0)`;
+    const periods = `SELECT ${[...dims.map((dim, x) => `${dim} AS ${inner(x)}`), 'uprate_m AS uprate_h', 'uprate_m AS uprate_l', ...columns.map((col) => `toInt64(${own[col] ?? '0'}) AS ${v(col)}`)].join(', ')} FROM (${perMonth})`;
+    return summedBySets(periods, shape, columns);
+  }
   // A cluster's months in a group, sorted: (month, count 0, count 1, …).
   const perGroup = `SELECT ${[...dims, `arraySort(groupArray(tuple(uprate_m, ${counts.map(c).join(', ')}))) AS uprate_rs`].join(', ')} FROM (${perMonth}) GROUP BY ${[id(shape.cluster), ...dims].join(', ')}`;
   // The same as parallel arrays: the months (ms), each count (cs_n), the month before each (-1 for
@@ -84,9 +109,14 @@ export function clickhouseMomentsSql(source: string, shape: MomentsShape): strin
   for (const [a, b] of productPairs(k)) values[productColumn(a, b)] = `if(${same}, ${ci(a)} * ${ci(b)}, ${ci(a)} * ${cj(b)} + ${ci(b)} * ${cj(a)})`;
   values[STARTS] = 'if(uprate_mj = uprate_prev, 1, 0)';
   for (const n of counts) values[positiveColumn(n)] = `if(${ci(n)} > 0 AND uprate_mj = uprate_prev${n}, 1, 0)`;
-  const columns = momentsColumns(k);
-  const inner = (x: number) => `uprate_d${x}`;
   const pairs = `SELECT ${[...dims.map((dim, x) => `${dim} AS ${inner(x)}`), 'uprate_mi AS uprate_h', 'uprate_mj AS uprate_l', ...columns.map((col) => `toInt64(${values[col] ?? '0'}) AS ${v(col)}`)].join(', ')} FROM (${perMonthOfGroup}) ARRAY JOIN ${['uprate_msj AS uprate_mj', ...counts.map((n) => `uprate_csj${n} AS ${cj(n)}`)].join(', ')}`;
+  return summedBySets(pairs, shape, columns);
+}
+
+/** Rows of moments (`uprate_d<x>` per dimension, `uprate_h`, `uprate_l`, a value per column) summed by each of the shape's sets. */
+function summedBySets(pairs: string, shape: MomentsShape, columns: readonly string[]): string {
+  const dims = shape.dimensions.map(id);
+  const inner = (x: number) => `uprate_d${x}`;
   // A pair with nothing in it (the stand-in before a later month, mostly) is left out; the pairs
   // are summed by every dimension first (about as many groups as customers' pairs of months)…
   const kept = columns.map((col) => `${v(col)} <> 0`).join(' OR ');

@@ -324,7 +324,7 @@ export async function buildClickHouseMomentsFamily(t: ClickHouseRollupTarget, me
   // offers a family's whole at once needs more than the 4 GB a query may take here.
   const [counted] = await t.query<{ n: string }>(reading(rows, `SELECT toString(count()) AS n FROM ${first.clustered.timeSource.table} AS "rows"`));
   const parts = Math.max(1, Math.ceil(Number(counted?.n ?? 0) / momentsPartRows()));
-  const shape = { cluster: first.clustered.cluster, dimensions, sets: members.map((m) => m.clustered.dimensions), measures: first.clustered.measures.map((m) => m.column), timeColumn: first.timeColumn, firstMonth: layout.periods[0] ?? '1970-01-01T00:00:00.000Z' };
+  const shape = { cluster: first.clustered.cluster, dimensions, sets: members.map((m) => m.clustered.dimensions), measures: first.clustered.measures.map((m) => m.column), timeColumn: first.timeColumn, firstMonth: layout.periods[0] ?? '1970-01-01T00:00:00.000Z', ...(layout.grain ? { grain: layout.grain } : {}), ...(layout.perPeriod ? { perPeriod: true } : {}) };
   const selects = Array.from({ length: parts }, (_, index) => clickhouseMomentsSql(reading(rows, first.sql), { ...shape, ...(parts > 1 ? { part: { index, of: parts } } : {}) }));
   const family = await fillGeneration(t, FAMILY, gen, `the moments of ${first.name}'s family`, selects[0] ?? '', first.params, selects.slice(1));
   try {
