@@ -220,12 +220,12 @@ describe('GET /api/v1/kpi', () => {
     projectedFrom(kpi.projected, kpi.rate, COUNTS.total.pending, 'total');
   });
 
-  test('change against the previous period of the same length: clustered z test and Newcombe interval when both are complete', async () => {
+  test('change against the previous period (two whole months: the two calendar months before): clustered z test and Newcombe interval when both are complete', async () => {
     const kpi = await get<KpiResponse>('/api/v1/kpi', { from: '2025-04-01', to: '2025-05-31' });
     sameCounts(kpi, COUNTS.complete, 'complete');
     sameInterval(kpi.interval, REF.complete, 'complete');
     assert.deepEqual([kpi.provisional, kpi.projected], [false, null]);
-    assert.deepEqual([kpi.previous?.from, kpi.previous?.to], ['2025-01-30', '2025-03-31']);
+    assert.deepEqual([kpi.previous?.from, kpi.previous?.to], ['2025-02-01', '2025-03-31']);
     sameCounts(kpi.previous!, COUNTS.completePrevious, 'previous');
     sameInterval(kpi.previous!.interval, REF.completePrevious, 'previous');
     const c = kpi.change!;
@@ -512,7 +512,7 @@ describe('GET /api/v1/compare', () => {
   });
 
   test('periods as populations: aFrom/aTo against bFrom/bTo equals the KPI change, judged only when both are complete', async () => {
-    const c = await get<CompareResponse>('/api/v1/compare', { a: '[]', b: '[]', aFrom: '2025-04-01', aTo: '2025-05-31', bFrom: '2025-01-30', bTo: '2025-03-31' });
+    const c = await get<CompareResponse>('/api/v1/compare', { a: '[]', b: '[]', aFrom: '2025-04-01', aTo: '2025-05-31', bFrom: '2025-02-01', bTo: '2025-03-31' });
     sameCounts(c.a, COUNTS.complete, 'A');
     sameCounts(c.b, COUNTS.completePrevious, 'B');
     sameDifference(c.difference, REF.change, 'complete periods');

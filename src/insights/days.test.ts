@@ -19,3 +19,20 @@ test('days moved past 0000–9999 use ISO expanded years and stay exact', () => 
   assert.deepEqual(previousPeriod('0000-01-01', '0000-01-31'), { from: '-000001-12-01', to: '-000001-12-31' });
   for (const text of ['2025-13-01', '2025-02-29', '2025-1-1', '']) assert.ok(Number.isNaN(dayToDate(text).getTime()), text);
 });
+
+test('the previous period of whole calendar months is the same number of months before; of other ranges, the same number of days', () => {
+  // Whole months: by the calendar (92 days against 92 here, 28 against 31 below).
+  assert.deepEqual(previousPeriod('2026-09-01', '2026-11-30'), { from: '2026-06-01', to: '2026-08-31' });
+  assert.deepEqual(previousPeriod('2026-02-01', '2026-02-28'), { from: '2026-01-01', to: '2026-01-31' });
+  assert.deepEqual(previousPeriod('2026-03-01', '2026-03-31'), { from: '2026-02-01', to: '2026-02-28' });
+  assert.deepEqual(previousPeriod('2025-12-01', '2026-11-30'), { from: '2024-12-01', to: '2025-11-30' });
+  assert.deepEqual(previousPeriod('2026-01-01', '2026-01-31'), { from: '2025-12-01', to: '2025-12-31' });
+  // Not whole months: the same length in days, ending the day before.
+  assert.deepEqual(previousPeriod('2026-09-02', '2026-11-30'), { from: '2026-06-04', to: '2026-09-01' });
+  assert.deepEqual(previousPeriod('2026-09-01', '2026-11-29'), { from: '2026-06-03', to: '2026-08-31' });
+  assert.deepEqual(previousPeriod('2026-03-01', '2026-03-01'), { from: '2026-02-28', to: '2026-02-28' });
+  for (const [from, to] of [['2026-09-02', '2026-11-30'], ['2026-03-01', '2026-03-01'], ['2024-02-10', '2024-03-09']] as const) {
+    const p = previousPeriod(from, to);
+    assert.equal(daysInclusive(p.from, p.to), daysInclusive(from, to), `${from}…${to}`);
+  }
+});

@@ -34,8 +34,19 @@ export function daysInclusive(from: string, to: string): number {
   return Math.round((dayToDate(to).getTime() - dayToDate(from).getTime()) / DAY_MS) + 1;
 }
 
-/** The period of the same length ending the day before `from`. */
+/**
+ * The period before `from`…`to`: for whole calendar months (the 1st to a month's last day) the
+ * same number of months before (September–November against June–August, February against
+ * January), as a reader compares months; otherwise the period of the same length in days ending
+ * the day before `from`.
+ */
 export function previousPeriod(from: string, to: string): { from: string; to: string } {
+  const [a, b] = [dayToDate(from), dayToDate(to)];
+  const end = new Date(b.getTime() + DAY_MS);
+  if (a.getUTCDate() === 1 && end.getUTCDate() === 1 && a <= b) {
+    const months = (end.getUTCFullYear() - a.getUTCFullYear()) * 12 + end.getUTCMonth() - a.getUTCMonth();
+    return { from: dateToDay(new Date(utc(a.getUTCFullYear(), a.getUTCMonth() - months, 1))), to: addDays(from, -1) };
+  }
   const length = daysInclusive(from, to);
   return { from: addDays(from, -length), to: addDays(from, -1) };
 }

@@ -9,7 +9,8 @@ import { bandJudgement, isProvisional, periodChangeView, rateView } from './rate
 
 /**
  * GET /api/v1/kpi: the headline rate with its interval, band, benchmarks, target and the change
- * against the previous period of the same length.
+ * against the previous period (the calendar months before a range of whole months, else the same
+ * number of days before: days.ts `previousPeriod`).
  */
 export async function kpiHeadline(ctx: KpiContext, requested: Selection): Promise<KpiResponse> {
   const selection = await resolveRange(ctx, requested);

@@ -10,12 +10,10 @@ import { UprateError } from '../core/errors.js';
 import {
   bindingOf,
   breakdown,
-  countOffers,
   findInsights,
   kpiHeadline,
   leaderboard,
   offerDays,
-  rateView,
   segmentTimeseries,
   timeseries,
   timeToAccept,
@@ -30,8 +28,6 @@ import {
   type TimeseriesResponse,
   type TimeToAcceptResponse,
 } from '../insights/index.js';
-import { NO_OFFERS } from '../insights/offer-counts.js';
-import { isProvisional, periodChangeView } from '../insights/rate-view.js';
 import { panelDimensions } from '../kpi/index.js';
 import { breakdownPanels, type BreakdownPanel } from './breakdown-panels.js';
 import { coverageOf, type ModelCoverage } from './coverage.js';
@@ -124,7 +120,8 @@ export async function collectMonthlyReport(context: KpiContext, options: Monthly
   const first = panels[0];
   const acceptBy = first ? { member: first.member, title: first.title } : binding.offerType ? { member: binding.offerType, title: binding.offerType.split('.').at(-1) ?? binding.offerType } : null;
   const [kpi, trend, board, insights, accept, overTime, ...breakdowns] = await Promise.all([
-    againstPreviousMonth(ctx, base, month),
+    // A whole month's headline changes against the calendar month before (insights/days.ts previousPeriod).
+    kpiHeadline(ctx, { ...base, ...monthRange(month) }),
     timeseries(ctx, { ...selection, from: trendFrom }, { grain: 'month' }),
     binding.offerName ? leaderboard(ctx, selection) : null,
     findInsights(ctx, selection),
@@ -147,23 +144,4 @@ export async function collectMonthlyReport(context: KpiContext, options: Monthly
     timeToAccept: accept,
     segmentsOverTime: overTime,
   };
-}
-
-/**
- * The month's headline with its change against the previous calendar month (May against April,
- * 31 days against 30), where the API's headline compares with the period of the same length
- * before. No test while either month still has offers inside their window, as the API.
- */
-async function againstPreviousMonth(ctx: KpiContext, base: Selection, month: string): Promise<KpiResponse> {
-  const selection = { ...base, ...monthRange(month) };
-  const previous = { ...base, ...monthRange(shiftMonth(month, -1)) };
-  const [kpi, [current], [before]] = await Promise.all([kpiHeadline(ctx, selection), countOffers(ctx, selection), countOffers(ctx, previous)]);
-  const counts = current ?? NO_OFFERS;
-  const prev = before ?? NO_OFFERS;
-  const change = periodChangeView(
-    { label: `${selection.from} – ${selection.to}`, counts, provisional: isProvisional(ctx, counts, selection.to) },
-    { label: `${previous.from} – ${previous.to}`, counts: prev, provisional: isProvisional(ctx, prev, previous.to) },
-    ctx.level,
-  );
-  return { ...kpi, previous: { ...rateView(prev, ctx), from: previous.from, to: previous.to }, change };
 }

@@ -286,7 +286,7 @@ export function openApiDocument(options: OpenApiOptions = {}): Schema {
       '/api/v1/kpi': get(
         '/api/v1/kpi',
         'Headline KPI',
-        'Rate with interval, band, benchmarks per industry, target, customers, revenue, and the change against the previous period of the same length.',
+        'Rate with interval, band, benchmarks per industry, target, customers, revenue, and the change against the previous period: as many calendar months before for a range of whole months, else as many days.',
         COMMON,
       ),
       '/api/v1/timeseries': get(

@@ -37,7 +37,7 @@ export interface FixtureCounts {
   /** 2025-04-01 … 2025-06-29 (pending offers: provisional) and the 90 days before it. */
   recent: Group;
   previous: Group;
-  /** 2025-04-01 … 2025-05-31 (complete as of AS_OF) and the 61 days before it (2025-01-30 … 2025-03-31). */
+  /** 2025-04-01 … 2025-05-31 (complete as of AS_OF) and the two calendar months before it (2025-02-01 … 2025-03-31). */
   complete: Group;
   completePrevious: Group;
   months: Group[];
@@ -85,7 +85,7 @@ export async function fixtureCounts(store: DuckDbStore): Promise<FixtureCounts> 
   const [recent] = await groups(store, `'recent'`, between('2025-04-01', '2025-06-30'));
   const [previous] = await groups(store, `'previous'`, between('2025-01-01', '2025-04-01'));
   const [complete] = await groups(store, `'complete'`, between('2025-04-01', '2025-06-01'));
-  const [completePrevious] = await groups(store, `'completePrevious'`, between('2025-01-30', '2025-04-01'));
+  const [completePrevious] = await groups(store, `'completePrevious'`, between('2025-02-01', '2025-04-01'));
   return {
     asOf: AS_OF,
     firstDay: String(extra?.first),
