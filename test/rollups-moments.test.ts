@@ -325,6 +325,28 @@ for (const engine of ['duckdb', 'postgres'] as const) {
       await loadedExact(file, `after offers of ${a} and ${b} changed`);
     });
 
+    test("a load of ten days' offers (some moved a day, some new, some given another customer): each week's own moments read again from those weeks' rows only, fresh and exact", async () => {
+      const lines = readFileSync(files.offers, 'utf8').trimEnd().split('\n');
+      const header = (lines[0] ?? '').split(',');
+      const [at, id, customer] = [header.indexOf('offered_at'), header.indexOf('offer_id'), header.indexOf('customer_id')];
+      const customers = [...new Set(lines.slice(1).map((line) => line.split(',')[customer] ?? ''))];
+      const rows = lines
+        .slice(1)
+        .filter((line) => (line.split(',')[at] ?? '') >= '2025-03-05' && (line.split(',')[at] ?? '') < '2025-03-15')
+        .filter((_, i) => i % 2 === 0)
+        .map((line, i) => {
+          const cells = line.split(',');
+          if (i % 3 === 0) for (const column of ['offered_at', 'accepted_at', 'declined_at']) cells[header.indexOf(column)] = shiftDays(cells[header.indexOf(column)] ?? '', 1);
+          else if (i % 3 === 1) cells[id] = `new-${cells[id] ?? ''}`;
+          else cells[customer] = customers[(customers.indexOf(cells[customer] ?? '') + i) % customers.length] ?? '';
+          return cells.join(',');
+        });
+      assert.ok(rows.length > 50, `${rows.length} offers changed`);
+      const file = join(dir, 'ten-days.csv');
+      writeFileSync(file, `${[lines[0], ...rows].join('\n')}\n`);
+      await loadedExact(file, "after ten days' offers changed");
+    });
+
     test('a load that moves offers 40 days earlier (some before the first month) refills them whole: fresh and exact', async () => {
       await loadedExact(shifted('moved-offers.csv', 5, -40), 'after moved offers');
     });

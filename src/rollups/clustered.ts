@@ -77,6 +77,13 @@ export function periodsBetween(first: string, last: string, grain: ClusterGrain 
 /** Every month start from the one holding `first` to the one holding `last` (UTC). */
 export const monthsBetween = (first: string, last: string): string[] => periodsBetween(first, last, 'month');
 
+/** The start (ms) of the n-th period after the one holding `first` (a load reaching past a layout's last period). */
+export function nthPeriod(first: string, n: number, grain: ClusterGrain): number {
+  let t = periodFloor(Date.parse(first), grain);
+  for (let i = 0; i < n; i++) t = nextPeriod(t, grain);
+  return t;
+}
+
 /** A period start's number in a layout of `grain` whose first period starts at `first` (0 for it; as moments.ts numbers them). */
 export function periodIndex(iso: string, first: string, grain: ClusterGrain): number {
   const [a, b] = [new Date(periodFloor(Date.parse(iso), grain)), new Date(first)];
@@ -346,13 +353,8 @@ export async function replaceClusters(exec: Exec, table: string, source: Cluster
   await exec(`DROP TABLE ${MOMENTS_MERGED}`);
   const first = layout.periods[0] ?? '';
   const hi = top?.['hi'] === null || top?.['hi'] === undefined ? -1 : Number(top['hi']);
-  let periods = layout.periods;
-  if (hi >= layout.periods.length) {
-    // Periods up to the hi-th from the first (a load reaching past the layout's last).
-    let end = Date.parse(first);
-    for (let i = 0; i < hi; i++) end = nextPeriod(end, grainOf(layout));
-    periods = periodsBetween(first, new Date(end).toISOString(), grainOf(layout));
-  }
+  // Periods up to the hi-th from the first (a load reaching past the layout's last).
+  const periods = hi >= layout.periods.length ? periodsBetween(first, new Date(nthPeriod(first, hi, grainOf(layout))).toISOString(), grainOf(layout)) : layout.periods;
   const bounds = await dataBounds(exec, source, `${clusterRows} AS clusters_rows`, null);
   return { ...layout, periods, first: earliest(layout.first, bounds.first), last: latest(layout.last, bounds.last), clockFrom: latest(layout.clockFrom, bounds.clockFrom) };
 }

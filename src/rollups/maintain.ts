@@ -1,7 +1,7 @@
 import { InternalError } from '../core/errors.js';
 import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, Store } from '../store/store.js';
-import { addMonths, asIso, fillClustered, fillMomentsFamily, periodIndex, refillMonths, replaceClusters, rewriteAttributes, storedSource, timestampSql, widened } from './clustered.js';
+import { addMonths, asIso, fillClustered, fillMomentsFamily, nthPeriod, periodAfter, periodIndex, refillMonths, replaceClusters, rewriteAttributes, storedSource, timestampSql, widened } from './clustered.js';
 import { momentsFillSql, momentsOfSetSql } from './moments.js';
 import { readingInstead } from './reading-instead.js';
 import { grainOf, hasRegistryTable, momentsFamilyKey, registryIn, versionIn, type ClusterGrain, type ClusterLayout, type StoredRollup } from './registry.js';
@@ -255,10 +255,10 @@ async function clustersOf(exec: Exec, engine: Store['engine'], s: StoredRollup, 
   if (!found) shared.set(key, (found = loadedClusters(exec, engine, source, column, first, attributes, affecting, scratch)));
   const clusters = await found;
   if (!clusters) return { kind: 'all' };
-  const before = readingInstead(s.sql, source.table, clusters.rows);
+  const changed = periodIndexes(clusters.days, first, grainOf(layout));
+  const before = readingInstead(s.sql, source.table, ofChangedPeriods(clusters.rows, layout, source.column, changed));
   if (!before) return { kind: 'all' };
   const family = looks.families.get(s.name) ?? { key: s.name, dimensions: layout.dimensions, perCluster: layout.perCluster ?? [], sets: [layout.dimensions] };
-  const changed = periodIndexes(clusters.days, first, grainOf(layout));
   const at = `${family.key}|${clusters.rows}`;
   let moments = looks.befores.get(at);
   if (!moments) {
@@ -335,6 +335,22 @@ async function mostOfTheRows(exec: Exec, clusterRows: string, table: string): Pr
 
 /** A row's cluster (`k`, a column) is one of `keys` (a table of them; a NULL cluster is one cluster, as the rows group it). */
 const ofClusters = (k: string, keys: string): string => `(${k} IN (SELECT k FROM ${keys} WHERE k IS NOT NULL) OR (${k} IS NULL AND EXISTS (SELECT 1 FROM ${keys} WHERE k IS NULL)))`;
+
+/**
+ * The clusters' rows (a table) a rollup of moments reads before and after a load: for moments per
+ * period with the changed periods known, only the rows in those periods — each period's moments
+ * are its own rows' — else all of them.
+ */
+function ofChangedPeriods(rows: string, layout: ClusterLayout, column: string, changed: readonly number[] | undefined): string {
+  if (!layout.perPeriod || !changed) return rows;
+  const t = sqlIdentifier(column);
+  const grain = grainOf(layout);
+  const within = changed.map((i) => {
+    const start = layout.periods[i] ?? new Date(nthPeriod(layout.periods[0] ?? '', i, grain)).toISOString();
+    return `(${t} >= ${timestampSql(start)} AND ${t} < ${timestampSql(new Date(periodAfter(start, grain)).toISOString())})`;
+  });
+  return within.length === 0 ? rows : `(SELECT * FROM ${rows} WHERE ${within.join(' OR ')})`;
+}
 
 /** More days than this changed: they are not listed (the moments are read whole). */
 const MOST_CHANGED_DAYS = 2_000;
@@ -543,7 +559,7 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
         copies.set(refresh.clusterRows, after);
       }
       // The plan read the "before" moments the same way: reading every row here would add all clusters again.
-      const rowsSql = readingInstead(stored.sql, stored.timeSource.table, after);
+      const rowsSql = readingInstead(stored.sql, stored.timeSource.table, ofChangedPeriods(after, layout, stored.timeSource.column, refresh.changed));
       if (!rowsSql) throw new InternalError(`rollup ${stored.name}: its statement does not read ${stored.timeSource.table} once`);
       // The family's moments after the load, by all its dimensions: read once for its members.
       const at = `${refresh.family.key}|${after}`;
