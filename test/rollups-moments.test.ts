@@ -53,8 +53,8 @@ const moments = (name: string, dimensions: string) =>
 const DECLARED = moments('momentsBySizeRegion', 'Customers.accountSize, Customers.region');
 
 before(async () => {
-  // Enough customers (~6,000) that a rollup of moments is smaller than a row per customer, as it is at scale.
-  files = await writeDemoFiles({ dir, format: 'csv', rows: 60_000, seed: 515151, end: END });
+  // Enough customers (~4,000) that a rollup of moments is smaller than a row per customer, as it is at scale.
+  files = await writeDemoFiles({ dir, format: 'csv', rows: 40_000, seed: 515151, end: END });
   model = await modelWithRollups(join(dir, 'model'), DECLARED);
 });
 
@@ -381,8 +381,8 @@ describe('clickhouse: rollups of moments answer clustered reads exactly', { skip
   let store: Store;
   let reference: Store;
   before(async () => {
-    // A family's moments formed a share of the customers at a time (as at 10 M offers): three parts of ~20,000 offers.
-    process.env['UPRATE_CLICKHOUSE_MOMENTS_PART_ROWS'] = '20000';
+    // A family's moments formed a share of the customers at a time (as at 10 M offers): three parts of ~14,000 offers.
+    process.env['UPRATE_CLICKHOUSE_MOMENTS_PART_ROWS'] = '14000';
     store = await openStore({ db: ':memory:', url: chSlot.ready?.where ?? '', engine: 'clickhouse' });
     reference = await openStore({ db: join(dir, 'reference.duckdb') });
     for (const s of [store, reference]) {
