@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { monthsBetween, periodColumn, rowsColumn, timestampSql, widened } from './clustered.js';
+import { periodColumn, periodsBetween, rowsColumn, timestampSql, widened } from './clustered.js';
 
 test('the months laid out: every month from the first instant\'s to the last\'s, across years, in UTC', () => {
-  assert.deepEqual(monthsBetween('2024-11-30T23:59:59.999Z', '2025-02-01T00:00:00.000Z'), ['2024-11-01T00:00:00.000Z', '2024-12-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z', '2025-02-01T00:00:00.000Z']);
-  assert.deepEqual(monthsBetween('2025-03-05T10:00:00.000Z', '2025-03-31T23:59:59.999Z'), ['2025-03-01T00:00:00.000Z']);
-  assert.equal(monthsBetween('2000-01-01T00:00:00.000Z', '2009-12-31T00:00:00.000Z').length, 120);
+  assert.deepEqual(periodsBetween('2024-11-30T23:59:59.999Z', '2025-02-01T00:00:00.000Z'), ['2024-11-01T00:00:00.000Z', '2024-12-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z', '2025-02-01T00:00:00.000Z']);
+  assert.deepEqual(periodsBetween('2025-03-05T10:00:00.000Z', '2025-03-31T23:59:59.999Z'), ['2025-03-01T00:00:00.000Z']);
+  assert.equal(periodsBetween('2000-01-01T00:00:00.000Z', '2009-12-31T00:00:00.000Z').length, 120);
 });
 
 test("a period's columns and a timestamp as both engines read it", () => {

@@ -63,9 +63,6 @@ export const asIso = (v: unknown): string | null => {
 /** The start of the period (month, or `grain`) after the one holding `iso` (ms, UTC). */
 export const periodAfter = (iso: string, grain: ClusterGrain = 'month'): number => nextPeriod(periodFloor(Date.parse(iso), grain), grain);
 
-/** The start of the month after the one holding `iso` (ms, UTC). */
-export const monthAfter = (iso: string): number => periodAfter(iso, 'month');
-
 /** Every period start (month, or `grain`) from the one holding `first` to the one holding `last` (UTC). */
 export function periodsBetween(first: string, last: string, grain: ClusterGrain = 'month'): string[] {
   const end = Date.parse(last);
@@ -73,9 +70,6 @@ export function periodsBetween(first: string, last: string, grain: ClusterGrain 
   for (let t = periodFloor(Date.parse(first), grain); t <= end; t = nextPeriod(t, grain)) out.push(new Date(t).toISOString());
   return out;
 }
-
-/** Every month start from the one holding `first` to the one holding `last` (UTC). */
-export const monthsBetween = (first: string, last: string): string[] => periodsBetween(first, last, 'month');
 
 /** The start (ms) of the n-th period after the one holding `first` (a load reaching past a layout's last period). */
 export function nthPeriod(first: string, n: number, grain: ClusterGrain): number {
@@ -96,13 +90,13 @@ export function periodIndex(iso: string, first: string, grain: ClusterGrain): nu
  * them, every month up to the latest when they reach past its last, null when one lies before its
  * first (or it has none).
  */
-export function widened(periods: readonly string[], starts: readonly string[], grain: ClusterGrain = 'month'): readonly string[] | null {
+export function widened(periods: readonly string[], starts: readonly string[]): readonly string[] | null {
   const first = periods[0];
   if (first === undefined) return null;
   const isos = starts.map((p) => asIso(p.replace(/^TIMESTAMP '(.*)'$/, '$1')) ?? '');
   if (isos.some((iso) => iso < first)) return null;
   const last = isos.reduce((a, b) => (b > a ? b : a), periods[periods.length - 1] ?? first);
-  return last > (periods[periods.length - 1] ?? first) ? periodsBetween(first, last, grain) : periods;
+  return last > (periods[periods.length - 1] ?? first) ? periodsBetween(first, last) : periods;
 }
 
 /** The layout the time table's rows give: its months, its first and last instant, and the latest instant compared with the clock. */
@@ -318,7 +312,7 @@ export async function refillMonths(exec: Exec, table: string, source: ClusteredS
   );
   await exec(`DROP TABLE ${REFILLED}`);
   const time = id(source.timeSource.column);
-  const inMonths = months.map((i) => `(${time} >= ${timestampSql(layout.periods[i] ?? '')} AND ${time} < ${timestampSql(new Date(monthAfter(layout.periods[i] ?? '')).toISOString())})`).join(' OR ');
+  const inMonths = months.map((i) => `(${time} >= ${timestampSql(layout.periods[i] ?? '')} AND ${time} < ${timestampSql(new Date(periodAfter(layout.periods[i] ?? '')).toISOString())})`).join(' OR ');
   const bounds = await dataBounds(exec, source, newRows ?? id(source.timeSource.table), inMonths);
   return { ...layout, first: earliest(layout.first, bounds.first), last: latest(layout.last, bounds.last), clockFrom: latest(layout.clockFrom, bounds.clockFrom) };
 }

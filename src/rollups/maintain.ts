@@ -1,9 +1,10 @@
 import { InternalError } from '../core/errors.js';
 import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, Store } from '../store/store.js';
-import { addMonths, asIso, fillClustered, fillMomentsFamily, nthPeriod, periodAfter, periodIndex, refillMonths, replaceClusters, rewriteAttributes, storedSource, timestampSql, widened } from './clustered.js';
+import { addMonths, asIso, fillClustered, fillMomentsFamily, nthPeriod, periodIndex, refillMonths, replaceClusters, rewriteAttributes, storedSource, timestampSql, widened } from './clustered.js';
 import { momentsFillSql, momentsOfSetSql } from './moments.js';
 import { readingInstead } from './reading-instead.js';
+import { nextPeriod } from './periods.js';
 import { grainOf, hasRegistryTable, momentsFamilyKey, registryIn, versionIn, type ClusterGrain, type ClusterLayout, type StoredRollup } from './registry.js';
 
 /** A table an ingest is writing: the checked rows (a SELECT), its key, and whether it replaces the table. */
@@ -345,9 +346,10 @@ function ofChangedPeriods(rows: string, layout: ClusterLayout, column: string, c
   if (!layout.perPeriod || !changed) return rows;
   const t = sqlIdentifier(column);
   const grain = grainOf(layout);
+  // From the first period on: a load may reach periods after the layout's last.
   const within = changed.map((i) => {
-    const start = layout.periods[i] ?? new Date(nthPeriod(layout.periods[0] ?? '', i, grain)).toISOString();
-    return `(${t} >= ${timestampSql(start)} AND ${t} < ${timestampSql(new Date(periodAfter(start, grain)).toISOString())})`;
+    const start = nthPeriod(layout.periods[0] ?? '', i, grain);
+    return `(${t} >= ${timestampSql(new Date(start).toISOString())} AND ${t} < ${timestampSql(new Date(nextPeriod(start, grain)).toISOString())})`;
   });
   return within.length === 0 ? rows : `(SELECT * FROM ${rows} WHERE ${within.join(' OR ')})`;
 }

@@ -52,6 +52,8 @@ function periodNumber(column: string, first: string, grain: ClusterGrain): strin
 const id = sqlIdentifier;
 /** Inner names: 18.16 refuses an alias that shadows a column inside an aggregate. */
 const c = (k: number) => `uprate_c${k}`;
+/** A dimension's inner name (its place among the shape's dimensions). */
+const inner = (x: number) => `uprate_d${x}`;
 const v = (column: string) => `uprate_v_${column.replace(/^uprate_/, '')}`;
 
 /** The whole fill: per group of the statement's dimensions, month `uprate_hi` and month `uprate_lo`, every moments column. */
@@ -62,7 +64,6 @@ export function clickhouseMomentsSql(source: string, shape: MomentsShape): strin
   const period = id(shape.timeColumn);
   // One row per cluster, dimension values and month (the statement's own grain).
   const perMonth = `SELECT ${[id(shape.cluster), ...dims, `${periodNumber(`s.${period}`, shape.firstMonth, shape.grain ?? 'month')} AS uprate_m`, ...shape.measures.map((m, i) => `toInt64(s.${id(m)}) AS ${c(i)}`)].join(', ')} FROM (${source}) AS s WHERE s.${period} IS NOT NULL${shape.part ? ` AND cityHash64(s.${id(shape.cluster)}) % ${shape.part.of} = ${shape.part.index}` : ''}`;
-  const inner = (x: number) => `uprate_d${x}`;
   const columns = momentsColumns(k);
   if (shape.perPeriod) {
     // Each row is a cluster's whole period: its products, its start and its counts above 0 are the period's own.
@@ -116,7 +117,6 @@ export function clickhouseMomentsSql(source: string, shape: MomentsShape): strin
 /** Rows of moments (`uprate_d<x>` per dimension, `uprate_h`, `uprate_l`, a value per column) summed by each of the shape's sets. */
 function summedBySets(pairs: string, shape: MomentsShape, columns: readonly string[]): string {
   const dims = shape.dimensions.map(id);
-  const inner = (x: number) => `uprate_d${x}`;
   // A pair with nothing in it (the stand-in before a later month, mostly) is left out; the pairs
   // are summed by every dimension first (about as many groups as customers' pairs of months)…
   const kept = columns.map((col) => `${v(col)} <> 0`).join(' OR ');
