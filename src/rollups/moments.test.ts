@@ -106,10 +106,58 @@ async function familyAgainstAlone(store: Store): Promise<void> {
   }
 }
 
+/**
+ * A load's before and after (`changed`: the months it changes) keep only the entries a change of
+ * those months can move; the rest cancel out. So, whatever the load, the whole fill of the rows
+ * after it is the whole fill before, minus the restricted fill before, plus the restricted fill
+ * after — checked against the whole fill after (hand-checked above) for loads adding a month
+ * between two of a customer's (a resumption spanning it: neither end changes), moving offers
+ * across months and giving a customer's offers a type they had not (a NULL type is a value).
+ */
+const LOADS: { readonly what: string; readonly after: string; readonly changed: readonly number[] }[] = [
+  { what: "c1's upsells gain February, between January and March", after: `${FAMILY_ROWS.replace(') AS t (', ", ('c1', 'up', 'smb', 1, TIMESTAMP '2025-02-20', 1, 0)) AS t (")}`, changed: [1] },
+  { what: "c4's upsell moves from February to January, c3's cross-sell from January to March", after: FAMILY_ROWS.replace("TIMESTAMP '2025-02-15'", "TIMESTAMP '2025-01-15'").replace("TIMESTAMP '2025-01-08'", "TIMESTAMP '2025-03-08'"), changed: [0, 1, 2] },
+  { what: "c2's upsell becomes a NULL type in March", after: FAMILY_ROWS.replace("('c2', 'up', 'smb', NULL, TIMESTAMP '2025-02-11'", "('c2', NULL, 'smb', NULL, TIMESTAMP '2025-03-11'"), changed: [1, 2] },
+];
+
+async function changedAgainstWhole(store: Store): Promise<void> {
+  const columns = momentsColumns(2);
+  for (const family of FAMILIES) {
+    const layout = { ...LAYOUT, dimensions: family.dimensions, perCluster: family.perCluster };
+    const keys = [...family.dimensions, 'uprate_hi', 'uprate_lo', 'uprate_set'];
+    const fill = (rows: string, changed?: readonly number[]) => momentsFillSql({ sql: rows, timeColumn: 'p' }, layout, { sets: family.sets, engine: store.engine }, changed);
+    const sorted = (rows: readonly Record<string, unknown>[]) =>
+      rows.filter((r) => columns.some((c) => Number(r[c]) !== 0)).map((r) => JSON.stringify([...keys, ...columns].map((c) => (r[c] === null || r[c] === undefined ? null : String(Number(r[c])))))).sort();
+    for (const load of LOADS) {
+      const negated = [...keys, ...columns.map((c) => `-${c} AS ${c}`)].join(', ');
+      const list = [...keys, ...columns].join(', ');
+      const combined = await store.query(
+        `SELECT ${keys.join(', ')}, ${columns.map((c) => `sum(${c}) AS ${c}`).join(', ')} FROM (SELECT ${list} FROM (${fill(FAMILY_ROWS)}) AS whole_before UNION ALL SELECT ${negated} FROM (${fill(FAMILY_ROWS, load.changed)}) AS before_part UNION ALL SELECT ${list} FROM (${fill(load.after, load.changed)}) AS after_part) AS parts GROUP BY ${keys.join(', ')}`,
+      );
+      const whole = await store.query(fill(load.after));
+      assert.deepEqual(sorted(combined), sorted(whole), `${store.engine}, dimensions [${family.dimensions.join(', ')}]: ${load.what}`);
+      // The restriction is real: with a month unchanged, the entries of its pairs with other unchanged months are left out.
+      if (load.changed.length === LAYOUT.periods.length) continue;
+      const [all, some] = [await store.query(fill(FAMILY_ROWS)), await store.query(fill(FAMILY_ROWS, load.changed))];
+      assert.ok(sorted(some).length < sorted(all).length, `${load.what}: fewer entries read than the whole fill`);
+    }
+  }
+}
+
+test('a load reads the entries the months it changes can move: the whole fill before, less those before, plus those after, is the whole fill after', async () => {
+  const store = await openStore({ db: ':memory:' });
+  try {
+    await changedAgainstWhole(store);
+  } finally {
+    await store.close();
+  }
+});
+
 test('a family filled by all its sets at once holds, per set, what the set filled alone holds (DuckDB: grouping sets)', async () => {
   const store = await openStore({ db: ':memory:' });
   try {
     await familyAgainstAlone(store);
+    await changedAgainstWhole(store);
   } finally {
     await store.close();
   }
@@ -120,6 +168,7 @@ test('… and on PostgreSQL (one grouping per set over the kept parts)', { skip:
   try {
     await store.ensureOwnTables('rollups');
     await familyAgainstAlone(store);
+    await changedAgainstWhole(store);
   } finally {
     await store.close();
   }

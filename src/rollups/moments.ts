@@ -27,6 +27,9 @@ import { grainOf, type ClusterGrain, type ClusterLayout } from './registry.js';
 export const HI = 'uprate_hi';
 export const LO = 'uprate_lo';
 export const STARTS = 'uprate_starts';
+/** A cluster row's previous month with rows in its group, and with the k-th count above 0 (in a fill only). */
+const PREVIOUS = 'uprate_previous';
+const previousPositive = (k: number): string => `uprate_previous_positive__${k}`;
 export const sumColumn = (k: number): string => `uprate_sum__${k}`;
 export const positiveColumn = (k: number): string => `uprate_positive__${k}`;
 /** Σ of the products of the i-th and j-th counts (i ≤ j). */
@@ -63,9 +66,12 @@ export interface MomentsSource {
 /**
  * The statement filling a rollup of moments from the model's statement (one row per cluster,
  * dimension values and month). DuckDB and PostgreSQL alike: the per-month rows are kept once
- * (MATERIALIZED), then summed four ways — each month's counts, the products over pairs of months
- * of a cluster's row with its earlier rows of the same group, and, through the previous month a
- * cluster had rows (or counts above 0) in the group, where it resumed.
+ * (MATERIALIZED) with, from one sort, the previous month each cluster had rows (or counts above 0)
+ * in the group; then each row is paired with the cluster's earlier rows in the group (itself
+ * included), each pair carrying all it adds — the month's counts (a row with itself), the
+ * products, and whether the cluster resumed there — and the clusters' first months are added.
+ * Forming the pairs once for all of that halves what is grouped (at 10 M offers a family's 65 M
+ * parts became 32 M) and sorts the rows once instead of three times.
  */
 export function momentsFillSql(source: MomentsSource, layout: ClusterLayout, family?: FamilySets, changed?: readonly number[]): string {
   const sets = family?.sets;
@@ -84,34 +90,57 @@ export function momentsFillSql(source: MomentsSource, layout: ClusterLayout, fam
   // attributes) have one value per cluster, so matching on them too would only cost time.
   const perCluster = new Set(layout.perCluster ?? []);
   const splitting = [cluster, ...layout.dimensions.filter((d) => !perCluster.has(d)).map(id)];
-  // The previous month the cluster had rows (or a count above 0) in the group; -1: none.
-  const previous = `coalesce(lag(${HI}) OVER (PARTITION BY ${splitting.join(', ')} ORDER BY ${HI}), -1)`;
   // Only the entries a change of the months `changed` can move (a load's clusters before and after it):
   // a month's sums, the products of pairs with a changed month, and the resumptions at a after b
   // with a changed month in [b, a] — the cluster's months between stay without rows, b and a keep theirs.
   const list = changed?.join(', ');
   const onDiagonal = list ? `p.${HI} IN (${list})` : '';
-  const inPair = list ? ` AND (x.${HI} IN (${list}) OR y.${HI} IN (${list}))` : '';
-  const spanning = (from: string, to: string) => (changed ?? []).map((m) => `(${from} <= ${m} AND ${to} >= ${m})`).join(' OR ');
-  const diagonal = part([...own('p'), `p.${HI}`], Object.fromEntries(measures.map((m, k) => [sumColumn(k), `p.${m}`])), 'per_month p', onDiagonal);
-  // A cluster's row with each of its rows in the group up to the same month (itself included): the
-  // same NULL-safe key without a non-hashable join condition (a cluster or dimension may be NULL).
-  const same = (c: string) => `coalesce(CAST(x.${c} AS VARCHAR), '') = coalesce(CAST(y.${c} AS VARCHAR), '') AND (x.${c} IS NULL) = (y.${c} IS NULL)`;
-  const products = part(
+  const spanning = (from: string, to: string) => `(${(changed ?? []).map((m) => `(${from} <= ${m} AND ${to} >= ${m})`).join(' OR ') || 'false'})`;
+  // Per cluster row, where it resumes: the cluster's previous month with rows in the group, and with
+  // each count above 0 (NULL: none) — one sort of the rows for all of them.
+  const order = `PARTITION BY ${splitting.join(', ')} ORDER BY ${id(HI)}`;
+  const resumes = [
+    `lag(${id(HI)}) OVER (${order}) AS ${PREVIOUS}`,
+    ...measures.map((m, k) => `max(CASE WHEN ${m} > 0 THEN ${id(HI)} END) OVER (${order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS ${previousPositive(k)}`),
+  ];
+  // A cluster's row with each of its rows in the group up to the same month (itself included). The
+  // key is NULL-safe (a cluster or dimension may be NULL): DuckDB hashes IS NOT DISTINCT FROM,
+  // PostgreSQL does not (a nested loop), so there the key is compared as text with its NULL apart.
+  const same = (c: string) =>
+    family?.engine === 'duckdb' ? `x.${c} IS NOT DISTINCT FROM y.${c}` : `coalesce(CAST(x.${c} AS VARCHAR), '') = coalesce(CAST(y.${c} AS VARCHAR), '') AND (x.${c} IS NULL) = (y.${c} IS NULL)`;
+  // Each pair of a cluster's rows carries all it adds: on the diagonal (a row with itself) the
+  // month's sums; its products; and whether the earlier row is where the later resumed (from, and
+  // with each count above 0). A load's before and after keep the pairs a changed month can move
+  // (above) — the products only of pairs with a changed month, as the others are the same in both.
+  const changedPair = list ? `(x.${HI} IN (${list}) OR y.${HI} IN (${list}))` : '';
+  const ifChanged = (value: string) => (changedPair ? `CASE WHEN ${changedPair} THEN ${value} ELSE 0 END` : value);
+  const resumedAt = (k?: number) => (k === undefined ? `y.${HI} = x.${PREVIOUS}` : `x.${measures[k] ?? ''} > 0 AND y.${HI} = x.${previousPositive(k)}`);
+  const paired = part(
     [...own('x'), `y.${HI}`],
-    Object.fromEntries(pairs.map(([i, j]) => {
-      const [a, b] = [measures[i] ?? '', measures[j] ?? ''];
-      return [productColumn(i, j), `CASE WHEN x.${HI} = y.${HI} THEN x.${a} * y.${b} ELSE x.${a} * y.${b} + x.${b} * y.${a} END`];
-    })),
-    `per_month x JOIN per_month y ON ${splitting.map(same).join(' AND ')} AND y.${HI} <= x.${HI}${inPair}`,
+    Object.fromEntries([
+      ...measures.map((m, k) => [sumColumn(k), ifChanged(`CASE WHEN x.${HI} = y.${HI} THEN x.${m} ELSE 0 END`)]),
+      ...pairs.map(([i, j]) => {
+        const [a, b] = [measures[i] ?? '', measures[j] ?? ''];
+        return [productColumn(i, j), ifChanged(`CASE WHEN x.${HI} = y.${HI} THEN x.${a} * y.${b} ELSE x.${a} * y.${b} + x.${b} * y.${a} END`)];
+      }),
+      [STARTS, `CASE WHEN ${resumedAt()} THEN 1 ELSE 0 END`],
+      ...measures.map((_, k) => [positiveColumn(k), `CASE WHEN ${resumedAt(k)} THEN 1 ELSE 0 END`]),
+    ]),
+    `per_month x JOIN per_month y ON ${splitting.map(same).join(' AND ')} AND y.${HI} <= x.${HI}`,
+    list ? `${changedPair} OR ((${[resumedAt(), ...measures.map((_, k) => resumedAt(k))].join(' OR ')}) AND ${spanning(`y.${HI}`, `x.${HI}`)})` : '',
   );
-  // The resumptions need every month of the cluster (lag), so they are kept only once found.
-  const resumed = (where: string) => (list ? `SELECT * FROM (${where}) AS resumptions WHERE ${spanning(id(LO), id(HI))}` : where);
-  const starts = resumed(part([...dims, HI, `${previous} AS ${id(LO)}`], { [STARTS]: '1' }, 'per_month'));
-  const positive = measures.map((m, k) => resumed(part([...dims, HI, `${previous} AS ${id(LO)}`], { [positiveColumn(k)]: '1' }, 'per_month', `${m} > 0`)));
+  // Where a cluster starts (no earlier row in the group, or none with the count above 0): at -1.
+  const startsAt = [`${PREVIOUS} IS NULL`, ...measures.map((m, k) => `${m} > 0 AND ${previousPositive(k)} IS NULL`)];
+  const firsts = part(
+    [...dims, id(HI), '-1'],
+    { [STARTS]: `CASE WHEN ${startsAt[0] ?? ''} THEN 1 ELSE 0 END`, ...Object.fromEntries(measures.map((_, k) => [positiveColumn(k), `CASE WHEN ${startsAt[k + 1] ?? ''} THEN 1 ELSE 0 END`])) },
+    'per_month',
+    `(${startsAt.join(' OR ')})${list ? ` AND ${spanning('-1', id(HI))}` : ''}`,
+  );
   const keys = [...dims, id(HI), id(LO)];
   const period = id(source.timeColumn);
-  const perMonth = `WITH per_month AS MATERIALIZED (SELECT ${[cluster, ...dims, `${periodNumber(`s.${period}`, first ?? '1970-01-01T00:00:00.000Z', grainOf(layout))} AS ${id(HI)}`, ...measures].join(', ')} FROM (${source.sql}) AS s WHERE s.${period} IS NOT NULL)`;
+  const monthRows = `SELECT ${[cluster, ...dims, `${periodNumber(`s.${period}`, first ?? '1970-01-01T00:00:00.000Z', grainOf(layout))} AS ${id(HI)}`, ...measures].join(', ')} FROM (${source.sql}) AS s WHERE s.${period} IS NOT NULL`;
+  const perMonth = `WITH per_month AS MATERIALIZED (${layout.perPeriod ? monthRows : `SELECT m.*, ${resumes.join(', ')} FROM (${monthRows}) AS m`})`;
   // Per period only: each row is a cluster's whole period (one row per cluster, splitting values and
   // period), so its products, its start and its counts above 0 are the period's own — all on the diagonal.
   const ownPeriod = part(
@@ -125,7 +154,7 @@ export function momentsFillSql(source: MomentsSource, layout: ClusterLayout, fam
     'per_month p',
     onDiagonal,
   );
-  const unionOf = layout.perPeriod ? [ownPeriod] : [diagonal, products, starts, ...positive];
+  const unionOf = layout.perPeriod ? [ownPeriod] : [paired, firsts];
   const parts = `(${unionOf.map((p) => `(${p})`).join(' UNION ALL ')}) AS parts (${[...keys, ...columns.map(id)].join(', ')})`;
   // BIGINT, not the engines' wider sum types (DuckDB's 128-bit HUGEINT, PostgreSQL's numeric): several times faster to add up at query time.
   const sums = columns.map((c) => `CAST(sum(${id(c)}) AS BIGINT) AS ${id(c)}`);
