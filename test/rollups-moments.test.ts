@@ -29,6 +29,7 @@ import { inTransaction } from '../src/rollups/transaction.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { dropPostgresSchema, locateServer, skipUnlessReady } from './engines.js';
 import { dropClickHouse } from './readme/test-servers.js';
+import { momentsRefreshed } from '../src/engines/clickhouse/clickhouse-rollups.js';
 import { changedOffers, modelWithRollups, shiftDays, shiftedOffers, watching } from './rollup-reads.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'uprate-rollups-moments-'));
@@ -415,24 +416,67 @@ describe('clickhouse: rollups of moments answer clustered reads exactly', { skip
     await everyReadExact(store, 'built');
   });
 
-  test('loads of new offers, of moved and re-keyed offers and of customers rebuild them: fresh and exact', async () => {
-    const added = changed('ch-new-offers.csv', 7, (cells, header) => {
+  /** Every rollup of moments holds what DuckDB's statement fills from the same rows, built afresh there. */
+  const sameAsDuckDb = async (label: string) => {
+    await buildRollups(reference, model, MOMENTS);
+    const [states, theirs] = [await rollupStatus(store, model), await rollupStatus(reference, model)];
+    for (const name of MOMENTS) {
+      const [mine, table] = [states.find((s) => s.name === name)?.stored?.table ?? '', theirs.find((s) => s.name === name)?.stored?.table ?? ''];
+      assert.deepEqual(await sortedRows(store, mine), await sortedRows(reference, table), `${label}: ${name}`);
+    }
+  };
+  /** Loads a file into both stores, answering how each family of moments was refreshed on ClickHouse. */
+  const loadBoth = async (table: 'offers' | 'customers', file: string): Promise<Map<string, string>> => {
+    const how = new Map<string, string>();
+    const seen = (m: unknown) => {
+      const { rollups, how: way } = m as { rollups: string[]; how: string };
+      for (const r of rollups) how.set(r, way);
+    };
+    momentsRefreshed.subscribe(seen);
+    try {
+      await ingestFiles(store, { table, files: [file] });
+    } finally {
+      momentsRefreshed.unsubscribe(seen);
+    }
+    await ingestFiles(reference, { table, files: [file] });
+    return how;
+  };
+  const everyFamily = (how: Map<string, string>, way: string, label: string) => assert.deepEqual(MOMENTS.filter((n) => how.get(n) !== way), [], `${label}: every rollup of moments refreshed by ${way}`);
+
+  test("loads of new offers, of moved and re-keyed offers and of customers: each replaces the moments of the customers it touches (one reaching before the first month rebuilds them whole) — fresh, exact and DuckDB's rows", async () => {
+    // A few hundred customers of ~4,000 each (a load touching more than half the rows rebuilds them whole: two passes over those would cost more).
+    const added = changed('ch-new-offers.csv', 97, (cells, header) => {
       const id = header.indexOf('offer_id');
       cells[id] = `new-${cells[id] ?? ''}`;
     });
-    await ingestFiles(store, { table: 'offers', files: [added] });
+    everyFamily(await loadBoth('offers', added), 'clusters', 'new offers');
     await freshMoments('after new offers');
     await everyReadExact(store, 'after new offers');
-    await ingestFiles(store, { table: 'offers', files: [shifted('ch-moved-offers.csv', 5, -40)] });
+    await sameAsDuckDb('after new offers');
+    // Moved a few days (some into a month after the last), every other one given another customer (the customers they leave and reach).
+    const [head = '', row = ''] = readFileSync(files.offers, 'utf8').split('\n');
+    const someone = row.split(',')[head.split(',').indexOf('customer_id')] ?? '';
+    let n = 0;
+    const later = changed('ch-later-offers.csv', 89, (cells, header) => {
+      for (const column of ['offered_at', 'accepted_at', 'declined_at']) cells[header.indexOf(column)] = shiftDays(cells[header.indexOf(column)] ?? '', 3);
+      if (n++ % 2 === 0) cells[header.indexOf('customer_id')] = someone;
+    });
+    everyFamily(await loadBoth('offers', later), 'clusters', 'offers moved 3 days later, some to another customer');
+    await freshMoments('after offers moved later');
+    await sameAsDuckDb('after offers moved later');
+    everyFamily(await loadBoth('offers', shifted('ch-moved-offers.csv', 5, -40)), 'whole', 'offers moved before the first month');
     await freshMoments('after moved offers');
     await everyReadExact(store, 'after moved offers');
-    const file = changedCustomers('ch-changed-customers.csv', 4, (cells, header) => {
+    const file = changedCustomers('ch-changed-customers.csv', 9, (cells, header) => {
       const size = header.indexOf('account_size');
       cells[size] = cells[size] === 'smb' ? 'enterprise' : 'smb';
     });
-    await ingestFiles(store, { table: 'customers', files: [file] });
+    const how = await loadBoth('customers', file);
+    // Those with a customer's attributes read the customers: the others are not refreshed at all.
+    assert.deepEqual(WITH_ATTRIBUTES.filter((n) => how.get(n) !== 'clusters'), [], 'a load of customers: the rollups with their attributes by the customers it loads');
     await freshMoments('after a load of customers');
     await everyReadExact(store, 'after a load of customers');
+    await sameAsDuckDb('after a load of customers');
   });
 });
 

@@ -51,11 +51,15 @@ function rowTable(sdb: string, spec: TableSpec, orderBy: string, partitionBy: st
 /**
  * The newest committed version of each key. `argMax` skips NULL arguments, so a nullable column
  * is carried as (is it NULL?, its value) — otherwise a correction that clears `accepted_at` would
- * bring the old acceptance back.
+ * bring the old acceptance back. Versions are ordered by load, and within one load a row before
+ * a tombstone: an offer a load gives to another customer of the same shard has both there under
+ * the same `load_id` (the new row, and the tombstone hiding the old customer's), and on a tie
+ * `argMax` picks either — the offer vanished, or mixed the two rows' columns.
  */
-export function latestCommittedView(sdb: string, spec: TableSpec): string {
+export function latestCommittedView(sdb: string, spec: TableSpec, create = 'CREATE VIEW IF NOT EXISTS'): string {
   const key = spec.key;
-  const inner = [`${key} AS k`, 'load_id AS v', 'is_deleted AS d', ...spec.columns.filter((c) => c.name !== key).map((c) => `${c.name} AS c_${c.name}`)];
+  // Load ids are below 2⁶² (microseconds since 1970): twice one, plus one, stays within UInt64.
+  const inner = [`${key} AS k`, 'load_id * 2 + (1 - is_deleted) AS v', 'is_deleted AS d', ...spec.columns.filter((c) => c.name !== key).map((c) => `${c.name} AS c_${c.name}`)];
   const outer = spec.columns.map((c) => {
     // Not Nullable: 18.16 merges a JOIN ON key with the left side's (non-Nullable) key and
     // crashes on aggregates over it when the right side declares it Nullable.
@@ -63,7 +67,7 @@ export function latestCommittedView(sdb: string, spec: TableSpec): string {
     if (c.required) return `argMax(c_${c.name}, v) AS ${c.name}`;
     return `if(argMax(isNull(c_${c.name}), v) = 1, NULL, argMax(assumeNotNull(c_${c.name}), v)) AS ${c.name}`;
   });
-  return `CREATE VIEW IF NOT EXISTS ${sdb}.${spec.name} AS
+  return `${create} ${sdb}.${spec.name} AS
 SELECT ${outer.join(', ')}
 FROM (SELECT ${inner.join(', ')} FROM ${sdb}.${spec.name}_rows WHERE load_id IN (${committedLoads(sdb, spec.name)}))
 GROUP BY k
@@ -107,6 +111,13 @@ export const CLICKHOUSE_MIGRATIONS: readonly ClickHouseMigration[] = [
       `CREATE VIEW IF NOT EXISTS ${q(db)}.uprate_loads AS SELECT * FROM ${sdb}.loads`,
       `CREATE TABLE IF NOT EXISTS ${q(db)}.uprate_loads_all AS ${sdb}.loads ENGINE = Distributed(${cluster}, ${sdb}, loads)`,
     ],
+  },
+  {
+    version: 2,
+    name: 'a row outranks a tombstone of its own load',
+    // The views as latestCommittedView now writes them (18.16 has no CREATE OR REPLACE VIEW); the
+    // Distributed tables find them again by name.
+    sql: (db, _cluster, sdb = shardDatabase(db)) => [OFFERS, CUSTOMERS].flatMap((spec) => [`DROP TABLE IF EXISTS ${sdb}.${spec.name}`, latestCommittedView(sdb, spec, 'CREATE VIEW')]),
   },
 ];
 

@@ -140,3 +140,18 @@ export function clickhouseMemberSql(familyTable: string, dimensions: readonly st
   const inner = [...dimensions.map(id), `${id(HI)} AS uprate_h`, `${id(LO)} AS uprate_l`, ...columns.map((col) => `${id(col)} AS ${v(col)}`)].join(', ');
   return `SELECT ${[...dimensions.map(id), `uprate_h AS ${id(HI)}`, `uprate_l AS ${id(LO)}`, ...columns.map((col) => `toInt64(sum(${v(col)})) AS ${id(col)}`)].join(', ')} FROM (SELECT ${inner} FROM ${familyTable} WHERE uprate_set = ${index}) GROUP BY ${[...dimensions.map(id), 'uprate_h', 'uprate_l'].join(', ')}`;
 }
+
+/**
+ * A member's moments after a load, from its table before it: plus its set of the moments of the
+ * clusters the load touched as they are after it, less theirs before it (both family tables, by
+ * `index` among the family's sets) — moments add up over clusters, so the others' parts stay. A
+ * group and pair of periods left with nothing in it is dropped, as a fill never writes one.
+ */
+export function clickhouseReplacedMemberSql(current: string, after: string, before: string, dimensions: readonly string[], measures: number, index: number): string {
+  const columns = momentsColumns(measures);
+  const dims = dimensions.map(id);
+  const part = (from: string, sign: '' | '-', set: boolean) =>
+    `SELECT ${[...dims, `${id(HI)} AS uprate_h`, `${id(LO)} AS uprate_l`, ...columns.map((col) => `${sign}${id(col)} AS ${v(col)}`)].join(', ')} FROM ${from}${set ? ` WHERE uprate_set = ${index}` : ''}`;
+  const parts = [part(current, '', false), part(after, '', true), part(before, '-', true)].join(' UNION ALL ');
+  return `SELECT ${[...dims, `uprate_h AS ${id(HI)}`, `uprate_l AS ${id(LO)}`, ...columns.map((col) => `toInt64(sum(${v(col)})) AS ${id(col)}`)].join(', ')} FROM (${parts}) GROUP BY ${[...dims, 'uprate_h', 'uprate_l'].join(', ')} HAVING ${columns.map((col) => `sum(${v(col)}) <> 0`).join(' OR ')}`;
+}

@@ -1,9 +1,11 @@
+import { channel } from 'node:diagnostics_channel';
 import type { Row, SqlValue } from '../../store/store.js';
 import { hasRegistryTable, momentsFamilyKey, readRegistry, type StoredRollup } from '../../rollups/registry.js';
 import { newLoadId } from './clickhouse-bulk-load.js';
 import type { ClickHouseHttp } from './clickhouse-http.js';
 import { clickhouseString } from './clickhouse-literal.js';
-import { clickhouseMemberSql, clickhouseMomentsSql } from './clickhouse-moments.js';
+import { clickhouseMemberSql, clickhouseMomentsSql, clickhouseReplacedMemberSql } from './clickhouse-moments.js';
+import { CUSTOMERS, OFFERS, type TableSpec } from '../../core/schema.js';
 import { reading, SNAPSHOTS, type RowsSnapshot } from './clickhouse-snapshot.js';
 import { layoutFor, storedSource, type ClusteredSource } from '../../rollups/clustered.js';
 import type { ClusterLayout } from '../../rollups/registry.js';
@@ -232,6 +234,24 @@ export async function snapshotRows(t: ClickHouseRollupTarget, tables: readonly s
   const views = new Set((await first.select(`SELECT name FROM system.tables WHERE database = ${clickhouseString(t.shardDb)} AND engine = 'View'`)).data.map((r) => String(r['name'])));
   const copied = [...new Set(tables.map((x) => x.toLowerCase()))].filter((x) => views.has(x) && /^[a-z_][a-z0-9_]*$/.test(x));
   if (copied.length === 0) return none;
+  const copy = await copyRows(t, copied, (table) => `SELECT * FROM ${t.shardDb}.${table}`);
+  return { ...copy, keep: (version) => keepSnapshot(t, copy.rows.database ?? '', version, copied) };
+}
+
+/** The shard databases of a copy of the rows (`<db>_snapshot_<n>` → `<shard db>_snapshot_<n>`). */
+const shardCopyOf = (t: ClickHouseRollupTarget, database: string): string => `${t.shardDb}_snapshot_${database.slice(`${t.database}_snapshot_`.length)}`;
+
+/**
+ * Copies rows into a database of their own on every shard (`select(table)`, run on each shard over
+ * its own rows, fills that shard's copy of `table`), behind Distributed tables named as the tables
+ * in `<db>_snapshot_<n>`; `before` runs first on each shard, given the shard's database. Run `drop` after.
+ */
+async function copyRows(
+  t: ClickHouseRollupTarget,
+  tables: readonly string[],
+  select: (table: string, shardDatabase: string) => string,
+  before?: (shardDatabase: string) => string,
+): Promise<{ readonly rows: RowsSnapshot; readonly shardDatabase: string; drop: () => Promise<void> }> {
   const n = newLoadId();
   const [database, shardDatabase] = [`${t.database}_snapshot_${n}`, `${t.shardDb}_snapshot_${n}`];
   const drop = async () => {
@@ -240,9 +260,10 @@ export async function snapshotRows(t: ClickHouseRollupTarget, tables: readonly s
   try {
     for (const shard of t.shards) {
       for (const db of [database, shardDatabase]) await shard.request(`CREATE DATABASE ${q(db)}`, { what: 'a copy of the rows for the rollups' });
-      for (const table of copied) {
+      if (before) await shard.request(before(shardDatabase), { what: 'a copy of the rows for the rollups', timeoutMs: 24 * 3600 * 1000 });
+      for (const table of tables) {
         // Every column's newest version per key: past 1 GB the grouping goes on on disk (5 M offers a shard need more than the 4 GB a query may take here).
-        await shard.request(`CREATE TABLE ${q(shardDatabase)}.${table} ENGINE = MergeTree ORDER BY tuple() AS SELECT * FROM ${t.shardDb}.${table}`, {
+        await shard.request(`CREATE TABLE ${q(shardDatabase)}.${table} ENGINE = MergeTree ORDER BY tuple() AS ${select(table, shardDatabase)}`, {
           what: `a copy of ${table} for the rollups`,
           timeoutMs: 24 * 3600 * 1000,
           settings: { max_bytes_before_external_group_by: 1_000_000_000 },
@@ -254,7 +275,23 @@ export async function snapshotRows(t: ClickHouseRollupTarget, tables: readonly s
     await drop().catch(() => undefined);
     throw e;
   }
-  return { rows: { database, tables: copied }, drop, keep: (version) => keepSnapshot(t, database, version, copied) };
+  return { rows: { database, tables: [...tables] }, shardDatabase, drop };
+}
+
+/** The copy of the rows the last refresh left (the newest listed), with the data version it holds; null when there is none. */
+async function listedSnapshot(t: ClickHouseRollupTarget): Promise<{ readonly rows: RowsSnapshot; readonly version: number } | null> {
+  const [first] = t.shards;
+  if (!first) return null;
+  const listing = await first.select(`SELECT count() AS n FROM system.tables WHERE database = ${clickhouseString(t.shardDb)} AND name = ${clickhouseString(SNAPSHOTS)}`);
+  if (Number(listing.data[0]?.['n'] ?? 0) === 0) return null;
+  const [row] = (await first.select(`SELECT database, toString(data_version) AS v, tables FROM ${t.shardDb}.${SNAPSHOTS} ORDER BY data_version DESC, taken_at DESC LIMIT 1`)).data;
+  if (!row) return null;
+  const database = String(row['database']);
+  for (const shard of t.shards) {
+    const found = await shard.select(`SELECT count() AS n FROM system.databases WHERE name IN (${clickhouseString(database)}, ${clickhouseString(shardCopyOf(t, database))})`);
+    if (Number(found.data[0]?.['n'] ?? 0) !== 2) return null;
+  }
+  return { rows: { database, tables: String(row['tables']).split(',').filter(Boolean) }, version: Number(row['v']) };
 }
 
 /**
@@ -318,15 +355,8 @@ export async function buildClickHouseMomentsFamily(t: ClickHouseRollupTarget, me
   const started = performance.now();
   const dataVersion = version ?? (await t.committedVersion());
   const layout = await layoutFor((sql, params) => t.query(reading(rows, sql), params), first.clustered);
-  const dimensions = [...new Set(members.flatMap((m) => m.clustered.dimensions))];
   const gen = newLoadId();
-  // A share of the customers at a time: each customer's months are held as arrays, and at 10 M
-  // offers a family's whole at once needs more than the 4 GB a query may take here.
-  const [counted] = await t.query<{ n: string }>(reading(rows, `SELECT toString(count()) AS n FROM ${first.clustered.timeSource.table} AS "rows"`));
-  const parts = Math.max(1, Math.ceil(Number(counted?.n ?? 0) / momentsPartRows()));
-  const shape = { cluster: first.clustered.cluster, dimensions, sets: members.map((m) => m.clustered.dimensions), measures: first.clustered.measures.map((m) => m.column), timeColumn: first.timeColumn, firstMonth: layout.periods[0] ?? '1970-01-01T00:00:00.000Z', ...(layout.grain ? { grain: layout.grain } : {}), ...(layout.perPeriod ? { perPeriod: true } : {}) };
-  const selects = Array.from({ length: parts }, (_, index) => clickhouseMomentsSql(reading(rows, first.sql), { ...shape, ...(parts > 1 ? { part: { index, of: parts } } : {}) }));
-  const family = await fillGeneration(t, FAMILY, gen, `the moments of ${first.name}'s family`, selects[0] ?? '', first.params, selects.slice(1));
+  const family = await fillFamily(t, FAMILY, gen, members, layout, rows);
   try {
     const out: StoredRollup[] = [];
     for (const [index, m] of members.entries()) {
@@ -339,6 +369,127 @@ export async function buildClickHouseMomentsFamily(t: ClickHouseRollupTarget, me
     await dropGenerations(t, FAMILY, () => false);
   }
 }
+
+/**
+ * A family's moments by all its members' dimensions (clickhouse-moments.ts) from `rows`, into a
+ * generation of `base`, a share of the customers at a time: each customer's months are held as
+ * arrays, and at 10 M offers a family's whole at once needs more than the 4 GB a query may take here.
+ */
+async function fillFamily(t: ClickHouseRollupTarget, base: string, gen: number, members: readonly ClickHouseMomentsMember[], layout: ClusterLayout, rows: RowsSnapshot | undefined): Promise<{ readonly table: string; readonly rows: number }> {
+  const first = members[0];
+  if (!first) throw new Error('a family of rollups of moments has members');
+  const dimensions = [...new Set(members.flatMap((m) => m.clustered.dimensions))];
+  const [counted] = await t.query<{ n: string }>(reading(rows, `SELECT toString(count()) AS n FROM ${first.clustered.timeSource.table} AS "rows"`));
+  const parts = Math.max(1, Math.ceil(Number(counted?.n ?? 0) / momentsPartRows()));
+  const shape = { cluster: first.clustered.cluster, dimensions, sets: members.map((m) => m.clustered.dimensions), measures: first.clustered.measures.map((m) => m.column), timeColumn: first.timeColumn, firstMonth: layout.periods[0] ?? '1970-01-01T00:00:00.000Z', ...(layout.grain ? { grain: layout.grain } : {}), ...(layout.perPeriod ? { perPeriod: true } : {}) };
+  const selects = Array.from({ length: parts }, (_, index) => clickhouseMomentsSql(reading(rows, first.sql), { ...shape, ...(parts > 1 ? { part: { index, of: parts } } : {}) }));
+  return fillGeneration(t, base, gen, `the moments of ${first.name}'s family`, selects[0] ?? '', first.params, selects.slice(1));
+}
+
+/** A built member of a family: what it is built from, and its registry row (its table now, its layout, the version it holds). */
+type StoredMember = ClickHouseMomentsMember & { readonly stored: StoredRollup };
+
+/** A family's moments of the clusters a load touched, before it and after it, while its members are replaced. */
+const [FAMILY_BEFORE, FAMILY_AFTER] = ['uprate_rollup_moments_before', 'uprate_rollup_moments_after'];
+
+/** The rows of the clusters the loads since a copy of the rows touched: before those loads (from that copy) and after them (from the copy just taken). */
+interface TouchedRows {
+  readonly before: RowsSnapshot;
+  readonly after: RowsSnapshot;
+  drop(): Promise<void>;
+}
+
+/** uprate's own tables (the ones a load writes, with their `<table>_write` of every version). */
+const specOf = (table: string): TableSpec | undefined => [OFFERS, CUSTOMERS].find((x) => x.name === table);
+
+/**
+ * Copies the rows of the clusters that the loads since `previous` (the copy the last refresh left)
+ * touched — the clusters of the rows they wrote, of the stored rows with those keys before them,
+ * and those whose attributes they loaded — as they were (from `previous`) and as they are (from
+ * `now`). Null when that cannot stand for a whole rebuild: a replacing load since, a table read
+ * that is not the time table or the attributes' (per cluster), or clusters holding more than half
+ * the rows (two passes over them would cost more than one over all).
+ */
+async function touchedRows(t: ClickHouseRollupTarget, previous: { readonly rows: RowsSnapshot; readonly version: number }, now: RowsSnapshot, s: StoredRollup): Promise<TouchedRows | null> {
+  const layout = s.layout;
+  const time = s.timeSource?.table.toLowerCase();
+  const spec = time ? specOf(time) : undefined;
+  const cluster = layout?.clusterColumn;
+  if (!layout || !time || !spec || !cluster || !spec.columns.some((c) => c.name === cluster && c.required) || !previous.rows.database || !now.database) return null;
+  const attributes = layout.attributes ? { table: layout.attributes.table.toLowerCase(), key: layout.attributes.keyColumn } : null;
+  // Each table read, and its column naming the cluster.
+  const columnOf = new Map<string, string>([[time, cluster]]);
+  if (attributes && specOf(attributes.table)?.key === attributes.key) columnOf.set(attributes.table, attributes.key);
+  const tables = [...new Set(s.sourceTables.map((x) => x.toLowerCase()))];
+  if (!tables.every((x) => columnOf.has(x) && previous.rows.tables.includes(x) && now.tables.includes(x))) return null;
+  const version = Math.trunc(previous.version);
+  const loads = await t.query<{ t: string; replace: string }>(`SELECT table_name AS t, toString(max(is_replace)) AS replace FROM uprate_loads WHERE load_id > ${version} GROUP BY table_name`);
+  const loaded = loads.filter((l) => tables.includes(l.t.toLowerCase()));
+  if (loaded.length === 0 || loaded.some((l) => Number(l.replace) !== 0)) return null;
+  // Every version written since (uncommitted ones too: a cluster more is only read twice for nothing).
+  const written = (table: string) => `${q(t.database)}.${table}_write WHERE load_id > ${version}`;
+  const parts = loaded.map((l) => l.t.toLowerCase()).flatMap((table) => {
+    const column = columnOf.get(table) ?? '';
+    if (table !== time) return [`SELECT ${column} AS k FROM ${written(table)}`];
+    const key = spec.key;
+    return [`SELECT ${column} AS k FROM ${written(table)}`, `SELECT ${column} AS k FROM ${q(previous.rows.database ?? '')}.${table} WHERE ${key} GLOBAL IN (SELECT ${key} FROM ${written(table)})`];
+  });
+  const touchedIn = (shardDatabase: string) => `${q(shardDatabase)}.uprate_touched`;
+  const ofTouched = (from: string, table: string, shardDatabase: string) => `SELECT * FROM ${q(from)}.${table} WHERE ${columnOf.get(table) ?? ''} IN (SELECT k FROM ${touchedIn(shardDatabase)})`;
+  // Each shard lists every touched cluster (its copies keep its own rows of them), then copies them before and after.
+  const before = await copyRows(t, tables, (table, sdb) => ofTouched(shardCopyOf(t, previous.rows.database ?? ''), table, sdb), (sdb) => `CREATE TABLE ${touchedIn(sdb)} ENGINE = MergeTree ORDER BY tuple() AS SELECT DISTINCT k FROM (${parts.join(' UNION ALL ')})`);
+  let after: Awaited<ReturnType<typeof copyRows>> | null = null;
+  const drop = async () => {
+    await after?.drop();
+    await before.drop();
+  };
+  try {
+    after = await copyRows(t, tables, (table) => ofTouched(shardCopyOf(t, now.database ?? ''), table, before.shardDatabase));
+    const count = async (database: string | null) => Number((await t.query<{ n: string }>(`SELECT toString(count()) AS n FROM ${q(database ?? '')}.${time}`))[0]?.n ?? 0);
+    if (2 * (await count(after.rows.database)) > (await count(now.database))) {
+      await drop();
+      return null;
+    }
+  } catch (e) {
+    await drop().catch(() => undefined);
+    throw e;
+  }
+  return { before: before.rows, after: after.rows, drop };
+}
+
+/**
+ * A family's members after a load, from their tables before it (when `touched` stands for the
+ * load): each member's table plus the touched clusters' moments after the load, less theirs
+ * before, as a new generation. Null (nothing changed) when the load reaches a period before the
+ * members' first: their periods are numbered from it, so they are rebuilt whole.
+ */
+async function replaceTouchedMoments(t: ClickHouseRollupTarget, members: readonly StoredMember[], touched: TouchedRows, now: RowsSnapshot, version: number): Promise<StoredRollup[] | null> {
+  const first = members[0];
+  if (!first) return [];
+  const started = performance.now();
+  const layout = await layoutFor((sql, params) => t.query(reading(now, sql), params), first.clustered);
+  if (layout.periods.length === 0 || members.some((m) => m.stored.layout?.periods[0] !== layout.periods[0])) return null;
+  const gen = newLoadId();
+  try {
+    const before = await fillFamily(t, FAMILY_BEFORE, gen, members, layout, touched.before);
+    const after = await fillFamily(t, FAMILY_AFTER, gen, members, layout, touched.after);
+    const out: StoredRollup[] = [];
+    for (const [index, m] of members.entries()) {
+      const select = clickhouseReplacedMemberSql(`${q(t.database)}.${q(m.stored.table)}`, `${q(t.database)}.${q(after.table)}`, `${q(t.database)}.${q(before.table)}`, m.clustered.dimensions, layout.measures.length, index);
+      const own = { ...layout, dimensions: m.clustered.dimensions, perCluster: m.clustered.perCluster, attributes: m.clustered.attributes ?? null };
+      out.push(await buildClickHouseRollup(t, m, version, { select, layout: own, started }));
+    }
+    return out;
+  } finally {
+    for (const base of [FAMILY_BEFORE, FAMILY_AFTER]) await dropGenerations(t, base, () => false);
+  }
+}
+
+/**
+ * How each family of rollups of moments was refreshed after a load: `clusters` (the touched
+ * clusters' moments replaced) or `whole` (rebuilt from every row). For tests and tracing.
+ */
+export const momentsRefreshed = channel('uprate:clickhouse:moments-refreshed');
 
 /** The generations of a rollup table present on the first shard. */
 async function generations(t: ClickHouseRollupTarget, base: string): Promise<number[]> {
@@ -392,7 +543,7 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
   const version = await t.committedVersion();
   const loaded = new Set(tables.map((x) => x.toLowerCase()));
   const unchanged: Record<string, unknown>[] = [];
-  const families = new Map<string, ClickHouseMomentsMember[]>();
+  const families = new Map<string, StoredMember[]>();
   const rebuilt: { readonly s: StoredRollup; readonly base: string }[] = [];
   for (const s of stored) {
     // Loads since its build that it reads (this one, or another process's that did not refresh it): rebuilt.
@@ -404,21 +555,40 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
     }
   }
   if (rebuilt.length > 0) {
+    // The copy the last refresh left: the rows before the loads since, for the rollups of moments.
+    const previous = await listedSnapshot(t);
     const snapshot = await snapshotRows(t, rebuilt.flatMap((r) => r.s.sourceTables));
+    const touched = new Map<string, Promise<TouchedRows | null>>();
     try {
       for (const { s, base } of rebuilt) {
         if (s.layout?.moments) {
-          // The members of a family (the same statement, clusters and counts) are rebuilt together, from one pass.
+          // The members of a family (the same statement, clusters and counts) are refreshed together, from one pass.
           const key = momentsFamilyKey(s);
-          families.set(key, [...(families.get(key) ?? []), { ...s, table: base, clustered: storedSource(s) }]);
+          families.set(key, [...(families.get(key) ?? []), { ...s, table: base, clustered: storedSource(s), stored: s }]);
         } else {
           await buildClickHouseRollup(t, { ...s, table: base }, version, undefined, snapshot.rows);
         }
       }
-      for (const members of families.values()) await buildClickHouseMomentsFamily(t, members, version, snapshot.rows);
+      for (const members of families.values()) {
+        // Built from the copy the last refresh left: only the clusters the loads since touched are formed again, before and after them.
+        const [first] = members;
+        const since = previous && first && members.every((m) => m.stored.dataVersion === previous.version) ? previous : null;
+        let rows: Promise<TouchedRows | null> | undefined;
+        if (since && first) {
+          const key = JSON.stringify([first.stored.timeSource, first.stored.layout?.clusterColumn, first.stored.layout?.attributes?.table, first.stored.sourceTables]);
+          rows = touched.get(key) ?? touchedRows(t, since, snapshot.rows, first.stored);
+          touched.set(key, rows);
+        }
+        const found = rows ? await rows : null;
+        const replaced = found ? await replaceTouchedMoments(t, members, found, snapshot.rows, version) : null;
+        if (!replaced) await buildClickHouseMomentsFamily(t, members, version, snapshot.rows);
+        momentsRefreshed.publish({ rollups: members.map((m) => m.name), how: replaced ? 'clusters' : 'whole' });
+      }
     } catch (e) {
       await snapshot.drop();
       throw e;
+    } finally {
+      for (const rows of touched.values()) await (await rows.catch(() => null))?.drop();
     }
     await snapshot.keep(version);
   }
