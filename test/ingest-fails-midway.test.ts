@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openClickHouseStore, type ClickHouseStore } from '../src/engines/clickhouse/index.js';
+import { dropCopiesOn } from '../src/engines/clickhouse/clickhouse-rollups.js';
 import type { IngestProgress } from '../src/ingest/index.js';
 import { ingestTables } from '../src/ingest/index.js';
 import { loadModel, shippedModelDir } from '../src/model/index.js';
@@ -156,7 +157,11 @@ const ENGINES: readonly EngineCase[] = [
     },
     cleanUp: async (store) => {
       const ch = store as ClickHouseStore;
-      for (const shard of ch.shards) for (const db of [NAME, ch.shardDb]) await shard.request(`DROP DATABASE IF EXISTS ${db}`);
+      for (const shard of ch.shards) {
+        for (const db of [NAME, ch.shardDb]) await shard.request(`DROP DATABASE IF EXISTS ${db}`);
+        // The copies of the rows the rollups' refreshes left (databases of their own).
+        await dropCopiesOn(shard, NAME);
+      }
     },
   },
 ];
