@@ -25,13 +25,15 @@ import type { ClusterLayout } from '../../rollups/registry.js';
  * makes it stale at once (its version is no longer the current one), so a rollup is read only
  * when the rows it was built from are exactly the rows a query sees.
  *
- * After a load's commit markers are written, {@link refreshAfterLoad} rebuilds every rollup that
+ * After a load's commit markers are written, {@link refreshAfterLoad} refreshes every rollup that
  * reads a loaded table into a new generation and records the load's version (the others are
  * re-recorded at that version unchanged). Between the commit and that switch the registry's
  * version is the previous load's, so queries read the rows: never rows without their rollup.
- * A rebuild is whole, not by partition: the rows' views pick each key's newest committed version
- * (argMax over every stored version) before any filter on the offer's time can apply, so
- * rebuilding some months reads every row just as rebuilding all of them does.
+ * A plain rollup is rebuilt whole, not by partition: the rows' views pick each key's newest
+ * committed version (argMax over every stored version) before any filter on the offer's time can
+ * apply, so rebuilding some months reads every row just as rebuilding all of them does. A rollup of
+ * moments adds up over customers instead, so only the customers the load touched are formed again,
+ * before and after it ({@link replaceTouchedMoments}).
  */
 export interface ClickHouseRollupTarget {
   readonly shards: readonly ClickHouseHttp[];
@@ -533,9 +535,11 @@ async function registered(t: ClickHouseRollupTarget): Promise<StoredRollup[]> {
 }
 
 /**
- * After a load committed `tables`: rebuilds each rollup that reads one of them into a new
- * generation, and re-records the others unchanged, all at the data version now committed. Until
- * each switch its old generation carries the previous version, so it is not read.
+ * After a load committed `tables`: refreshes each rollup that reads one of them into a new
+ * generation (a family of moments by the customers the loads since its build touched, when the
+ * copy of the rows it was built from is still there; else whole), and re-records the others
+ * unchanged, all at the data version now committed. Until each switch its old generation carries
+ * the previous version, so it is not read.
  */
 export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readonly string[]): Promise<void> {
   const stored = await registered(t);
