@@ -384,6 +384,8 @@ describe('clickhouse: rollups of moments answer clustered reads exactly', { skip
   before(async () => {
     // A family's moments formed a share of the customers at a time (as at 10 M offers): three parts of ~14,000 offers.
     process.env['UPRATE_CLICKHOUSE_MOMENTS_PART_ROWS'] = '14000';
+    // Loads replace the moments of the customers they touch even in a table this small.
+    process.env['UPRATE_CLICKHOUSE_TOUCHED_MIN_ROWS'] = '0';
     store = await openStore({ db: ':memory:', url: chSlot.ready?.where ?? '', engine: 'clickhouse' });
     reference = await openStore({ db: join(dir, 'reference.duckdb') });
     for (const s of [store, reference]) {
@@ -394,6 +396,7 @@ describe('clickhouse: rollups of moments answer clustered reads exactly', { skip
   });
   after(async () => {
     delete process.env['UPRATE_CLICKHOUSE_MOMENTS_PART_ROWS'];
+    delete process.env['UPRATE_CLICKHOUSE_TOUCHED_MIN_ROWS'];
     await store?.close();
     await reference?.close();
   });
