@@ -363,12 +363,12 @@ export interface ClickHouseMomentsMember extends ClickHouseRollupSource {
  * family (clickhouse-moments.ts), and each member's generation is that table summed by its own
  * dimensions. The family's table is dropped after.
  */
-export async function buildClickHouseMomentsFamily(t: ClickHouseRollupTarget, members: readonly ClickHouseMomentsMember[], version?: number, rows?: RowsSnapshot): Promise<StoredRollup[]> {
+export async function buildClickHouseMomentsFamily(t: ClickHouseRollupTarget, members: readonly ClickHouseMomentsMember[], version?: number, rows?: RowsSnapshot, known?: ClusterLayout): Promise<StoredRollup[]> {
   const first = members[0];
   if (!first) return [];
   const started = performance.now();
   const dataVersion = version ?? (await t.committedVersion());
-  const layout = await layoutFor((sql, params) => t.query(reading(rows, sql), params), first.clustered);
+  const layout = known ?? (await layoutFor((sql, params) => t.query(reading(rows, sql), params), first.clustered));
   const gen = newLoadId();
   const family = await fillFamily(t, FAMILY, gen, members, layout, rows);
   try {
@@ -476,16 +476,11 @@ async function touchedRows(t: ClickHouseRollupTarget, previous: { readonly rows:
 
 /**
  * A family's members after a load, from their tables before it (when `touched` stands for the
- * load): each member's table plus the touched clusters' moments after the load, less theirs
- * before, as a new generation. Null (nothing changed) when the load reaches a period before the
- * members' first: their periods are numbered from it, so they are rebuilt whole.
+ * load, and `layout` — the rows' periods now — starts at the members' first period): each member's
+ * table plus the touched clusters' moments after the load, less theirs before, as a new generation.
  */
-async function replaceTouchedMoments(t: ClickHouseRollupTarget, members: readonly StoredMember[], touched: TouchedRows, now: RowsSnapshot, version: number): Promise<StoredRollup[] | null> {
-  const first = members[0];
-  if (!first) return [];
+async function replaceTouchedMoments(t: ClickHouseRollupTarget, members: readonly StoredMember[], touched: TouchedRows, layout: ClusterLayout, version: number): Promise<StoredRollup[]> {
   const started = performance.now();
-  const layout = await layoutFor((sql, params) => t.query(reading(now, sql), params), first.clustered);
-  if (layout.periods.length === 0 || members.some((m) => m.stored.layout?.periods[0] !== layout.periods[0])) return null;
   const gen = newLoadId();
   try {
     const before = await fillFamily(t, FAMILY_BEFORE, gen, members, layout, touched.before);
@@ -589,18 +584,22 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
         }
       }
       for (const members of families.values()) {
-        // Built from the copy the last refresh left: only the clusters the loads since touched are formed again, before and after them.
         const [first] = members;
-        const since = previous && first && members.every((m) => m.stored.dataVersion === previous.version) ? previous : null;
+        if (!first) continue;
+        // Built from the copy the last refresh left, and numbering the same periods (a load reaching
+        // before the first renumbers them): only the clusters the loads since touched are formed again.
+        const layout = await layoutFor((sql, params) => t.query(reading(snapshot.rows, sql), params), first.clustered);
+        const samePeriods = layout.periods.length > 0 && members.every((m) => m.stored.layout?.periods[0] === layout.periods[0]);
+        const since = previous && samePeriods && members.every((m) => m.stored.dataVersion === previous.version) ? previous : null;
         let rows: Promise<TouchedRows | null> | undefined;
-        if (since && first) {
+        if (since) {
           const key = JSON.stringify([first.stored.timeSource, first.stored.layout?.clusterColumn, first.stored.layout?.attributes?.table, first.stored.sourceTables]);
           rows = touched.get(key) ?? touchedRows(t, since, snapshot.rows, first.stored);
           touched.set(key, rows);
         }
         const found = rows ? await rows : null;
-        const replaced = found ? await replaceTouchedMoments(t, members, found, snapshot.rows, version) : null;
-        if (!replaced) await buildClickHouseMomentsFamily(t, members, version, snapshot.rows);
+        const replaced = found ? await replaceTouchedMoments(t, members, found, layout, version) : null;
+        if (!replaced) await buildClickHouseMomentsFamily(t, members, version, snapshot.rows, layout);
         momentsRefreshed.publish({ rollups: members.map((m) => m.name), how: replaced ? 'clusters' : 'whole' });
       }
     } catch (e) {
