@@ -247,6 +247,22 @@ describe('GET /api/v1/kpi', () => {
     projectedFrom(kpi.projected, kpi.rate, COUNTS.recent.pending, 'recent');
   });
 
+  test('a range to the last day with offers holds its last month whole: compared with the calendar months before; one ending before offers that follow is compared day for day', async () => {
+    // No offer lies after 2025-06-29 (the range to it counts what the one to the 30th does, above).
+    const whole = await get<KpiResponse>('/api/v1/kpi', { from: '2025-05-01', to: '2025-06-29' });
+    assert.deepEqual([whole.previous?.from, whole.previous?.to], ['2025-03-01', '2025-04-30']);
+    const before = await get<KpiResponse>('/api/v1/kpi', { from: '2025-03-01', to: '2025-04-30' });
+    assert.deepEqual([whole.previous?.offers, whole.previous?.accepted], [before.offers, before.accepted]);
+    // Offers follow the 20th: the 51 days before.
+    const later = await get<KpiResponse>('/api/v1/kpi', { from: '2025-06-21', to: '2025-06-30' });
+    assert.ok(later.offers > 0);
+    const cut = await get<KpiResponse>('/api/v1/kpi', { from: '2025-05-01', to: '2025-06-20' });
+    assert.deepEqual([cut.previous?.from, cut.previous?.to], ['2025-03-11', '2025-04-30']);
+    // Under a filter, the offers it keeps: the upsells' last day decides.
+    const upsells = await get<KpiResponse>('/api/v1/kpi', { from: '2025-05-01', to: '2025-06-29', offerType: 'upsell' });
+    assert.deepEqual([upsells.previous?.from, upsells.previous?.to], ['2025-03-01', '2025-04-30']);
+  });
+
   test('level and method; a single benchmarked industry is the benchmark', async () => {
     const j = await get<KpiResponse>('/api/v1/kpi', { method: 'jeffreys' });
     sameInterval(j.interval, REF.total.jeffreys, 'jeffreys');

@@ -146,6 +146,35 @@ for (const { engine, skip } of engines) {
       assert.ok(closed >= 4 * perClock, `rows closed since its clock were read for ${closed}`);
     });
 
+    test('a range starting before the first offer keeps its first period whole; one starting after it reads that period’s rows', async () => {
+      const { status } = await windows();
+      const clock = Math.max(...status.flatMap((s) => (s.usable?.open?.clock ? [Date.parse(s.usable.open.clock)] : []))) + DAY;
+      const s = await open();
+      const [row] = await s.query('SELECT min(offered_at) AS t FROM offers');
+      const firstOffer = row?.['t'] instanceof Date ? row['t'].getTime() : Date.parse(`${String(row?.['t']).replace(' ', 'T')}Z`);
+      const firstDay = at(firstOffer).slice(0, 10);
+      const rate = ['Offers.count', 'Offers.accepted', 'Offers.pending', 'Offers.conversionRate', 'Offers.expansionRevenue'];
+      // Its day's start (the dashboard's range from the first day), a millisecond before it, and an hour after it.
+      const reads: { name: string; query: CubeQuery; rows: boolean }[] = [
+        { name: 'from the first day', query: { measures: rate, dimensions: ['Customers.industry'], timeDimensions: [{ dimension: 'Offers.offeredAt', dateRange: [firstDay, at(clock).slice(0, 10)] }] }, rows: false },
+        { name: 'by month from the first day', query: { measures: rate, dimensions: ['Offers.channel'], timeDimensions: [{ dimension: 'Offers.offeredAt', granularity: 'month', dateRange: [firstDay, at(clock).slice(0, 10)] }] }, rows: false },
+        { name: 'from a millisecond before the first offer', query: { measures: rate, filters: [{ member: 'Offers.offeredAt', operator: 'gte', values: [at(firstOffer - 1)] }] }, rows: false },
+        { name: 'from an hour after the first offer', query: { measures: rate, dimensions: ['Customers.region'], filters: [{ member: 'Offers.offeredAt', operator: 'gte', values: [at(firstOffer + 3_600_000)] }] }, rows: true },
+        { name: 'after the first offer itself', query: { measures: rate, filters: [{ member: 'Offers.offeredAt', operator: 'gt', values: [at(firstOffer)] }] }, rows: true },
+      ];
+      for (const r of reads) {
+        const access = allAccess('local');
+        const raw = await answerQuery(s, model, r.query, { now: new Date(clock), access, useRollups: false });
+        const rolled = await answerQuery(s, model, r.query, { now: new Date(clock), access });
+        const [a, b] = [raw.results[0], rolled.results[0]];
+        assert.ok(a && b);
+        assertSameAnswer(a, b, false, `${engine.engine} ${r.name}`);
+        const used = b.rollup && 'readsRows' in b.rollup ? b.rollup : undefined;
+        assert.ok(used, `${r.name}: a rollup answers (${JSON.stringify(b.rollup)})`);
+        assert.equal(used.readsRows, r.rows, `${r.name}: rows read (${JSON.stringify(b.rollup)})`);
+      }
+    });
+
     test('a clock before the open window’s reads those periods from the rows', async () => {
       const { status } = await windows();
       const first = Math.min(...status.flatMap((s) => (s.usable?.open?.clock ? [Date.parse(s.usable.open.clock)] : [])));

@@ -3,14 +3,15 @@ import { industryBenchmarks, targetStanding } from './benchmark-standing.js';
 import { previousPeriod } from './days.js';
 import { queryEcho } from './echo.js';
 import type { KpiContext, Selection } from './kpi-context.js';
-import { bindingOf, countOffers, countOffersTogether, NO_OFFERS, resolveRange, type OfferCounts } from './offer-counts.js';
+import { bindingOf, comparedEnd, countOffers, countOffersTogether, NO_OFFERS, resolveRange, type OfferCounts } from './offer-counts.js';
 import { projectedRates } from './projection.js';
 import { bandJudgement, isProvisional, periodChangeView, rateView } from './rate-view.js';
 
 /**
  * GET /api/v1/kpi: the headline rate with its interval, band, benchmarks, target and the change
- * against the previous period (the calendar months before a range of whole months, else the same
- * number of days before: days.ts `previousPeriod`).
+ * against the previous period (the calendar months before a range of whole months — its last
+ * month counts whole when the data end in it: `comparedEnd` — else the same number of days
+ * before: days.ts `previousPeriod`).
  */
 export async function kpiHeadline(ctx: KpiContext, requested: Selection): Promise<KpiResponse> {
   const selection = await resolveRange(ctx, requested);
@@ -25,7 +26,7 @@ export async function kpiHeadline(ctx: KpiContext, requested: Selection): Promis
 
   let previous: KpiResponse['previous'] = null;
   let change: KpiResponse['change'] = null;
-  const range = selection.from !== null && selection.to !== null ? previousPeriod(selection.from, selection.to) : null;
+  const range = selection.from !== null && selection.to !== null ? previousPeriod(selection.from, await comparedEnd(ctx, { ...selection, to: selection.to })) : null;
   // A previous period that would start before year 0 is not one uprate can ask for: none, then.
   if (range && !range.from.startsWith('-')) {
     const [prevCounts] = await countOffers(ctx, { ...selection, ...range });

@@ -4,6 +4,8 @@ import { bindKpi, CountReads, offerEdge, offerTypeFilter, readCounts, readCounts
 import type { Model } from '../model/index.js';
 import { MAX_LIMIT, type AnswerOptions, type CubeFilterItem } from '../query/index.js';
 import type { ClusterMoments, Counts } from '../stats/index.js';
+import { utc } from '../query/wall-time.js';
+import { dateToDay, dayToDate } from './days.js';
 import type { KpiContext, Selection } from './kpi-context.js';
 
 const shippedBindings = new WeakMap<Model, KpiBinding>();
@@ -218,6 +220,20 @@ export async function offerDays(ctx: KpiContext, selection: Selection): Promise<
   // row's instant (top 1) instead of counting every day's offers. Both in UTC, as countOffers reads days.
   const day = (v: string | null) => (v === null ? null : v.slice(0, 10));
   return { first: day(await offerEdge(kpiSource(ctx), filters, 'asc')), last: day(await offerEdge(kpiSource(ctx), filters, 'desc')) };
+}
+
+/**
+ * The last day of a range when it is compared with the period before it: the last day of its
+ * month when no offer the selection sees lies after it — the data end there, so the range holds
+ * that month whole ("the last 3 months" to the last day with offers is three calendar months,
+ * compared with the three before, whose reads a rollup by month answers) — else its own.
+ */
+export async function comparedEnd(ctx: KpiContext, selection: Selection & { readonly to: string }): Promise<string> {
+  const to = dayToDate(selection.to);
+  const monthEnd = dateToDay(new Date(utc(to.getUTCFullYear(), to.getUTCMonth() + 1, 1) - 86_400_000));
+  if (Number.isNaN(to.getTime()) || monthEnd === selection.to) return selection.to;
+  const last = await offerEdge(kpiSource(ctx), [...selectionFilters(ctx, selection), asOfFilter(ctx)], 'desc');
+  return last === null || dayToDate(last.slice(0, 10)) <= to ? monthEnd : selection.to;
 }
 
 /**

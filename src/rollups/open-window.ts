@@ -59,7 +59,8 @@ const filled = (s: ParameterizedSql, clock: string, from: string) => s.params.ma
  * not settled at E, and the rollup's statement over them at E.
  */
 export async function fillOpenWindow(exec: Exec, rollupTable: string, template: OpenWindowTemplate, dataVersion: number, nowMs = Date.now()): Promise<OpenWindow> {
-  const maxima = [`max(${sqlIdentifier(template.timeColumn)}) AS last`, ...template.clockColumns.map((c, i) => `max(${sqlIdentifier(c)}) AS c${i}`)];
+  const time = sqlIdentifier(template.timeColumn);
+  const maxima = [`min(${time}) AS first`, `max(${time}) AS last`, ...template.clockColumns.map((c, i) => `max(${sqlIdentifier(c)}) AS c${i}`)];
   const [row] = await exec(`SELECT ${maxima.join(', ')} FROM ${sqlIdentifier(template.timeTable)}`);
   // Rows come in milliseconds or finer: a clock a millisecond past the latest is past each of them.
   const latest = template.clockColumns.map((_, i) => asIso(row?.[`c${i}`])).reduce<number>((a, v) => (v === null ? a : Math.max(a, Date.parse(v) + 1)), nowMs);
@@ -72,7 +73,7 @@ export async function fillOpenWindow(exec: Exec, rollupTable: string, template: 
   await exec(`DROP TABLE IF EXISTS ${closing}`);
   if (template.closing) await exec(`CREATE TABLE ${closing} AS ${template.closing.sql}`, filled(template.closing, clock, from));
   const [count] = await exec(`SELECT count(*) AS n FROM ${table}`);
-  return { template, clock, from, last: asIso(row?.['last']), dataVersion, rows: Number(count?.['n'] ?? 0) };
+  return { template, clock, from, first: asIso(row?.['first']), last: asIso(row?.['last']), dataVersion, rows: Number(count?.['n'] ?? 0) };
 }
 
 /**

@@ -113,6 +113,8 @@ export interface OpenWindow {
   readonly from: string | null;
   /** The time column's latest value then (null: no rows with a time): a range ending after it keeps its last period whole. */
   readonly last: string | null;
+  /** Its earliest value then (absent in windows filled before it was kept): a range starting at or before it keeps its first period whole. */
+  readonly first?: string | null;
   /** The data version it reflects: read only while that is the store's and the rollup's. */
   readonly dataVersion: number;
   readonly rows: number;
