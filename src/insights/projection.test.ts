@@ -32,7 +32,7 @@ const ACCEPTED = (asOf: Date) => `(accepted_at IS NOT NULL AND accepted_at <= of
 const DECLINED = (asOf: Date) => `(declined_at IS NOT NULL AND declined_at <= ${ts(asOf)})`;
 
 /**
- * The life table in plain SQL: offers made in the 365 days before as-of; an acceptance on day
+ * The life table in plain SQL: offers made from the start of the UTC day 365 days before as-of; an acceptance on day
  * ⌊days⌋ (at most W − 1); a not-accepted offer of an offered day D with ⌊as-of − (D + 1 day)⌋ < W
  * censored at that age (at least 0); risk sets n_d = N − Σ_{j<d} e_j − Σ_{j≤d} c_j.
  */
@@ -42,7 +42,7 @@ async function sqlLifeTable(store: DuckDbStore, asOf: Date, where = 'TRUE'): Pro
        SELECT CASE WHEN ${ACCEPTED(asOf)} THEN least(${W - 1}, CAST(floor(date_diff('second', offered_at, accepted_at) / 86400.0) AS INTEGER)) END AS event_day,
               greatest(0, CAST(floor(date_diff('second', date_trunc('day', offered_at) + INTERVAL 1 DAY, ${ts(asOf)}) / 86400.0) AS INTEGER)) AS day_age
        FROM offers LEFT JOIN customers USING (customer_id)
-       WHERE offered_at >= ${ts(asOf)} - INTERVAL 365 DAY AND offered_at < ${ts(asOf)} AND ${where}
+       WHERE offered_at >= date_trunc('day', ${ts(asOf)} - INTERVAL 365 DAY) AND offered_at < ${ts(asOf)} AND ${where}
      ),
      per_day AS (
        SELECT d, (SELECT count(*) FROM o WHERE event_day = d) AS e, (SELECT count(*) FROM o WHERE event_day IS NULL AND day_age = d) AS c
@@ -152,7 +152,7 @@ describe('on the fixture (3,000 offers, January–June 2025; acceptances on whol
       assert.equal(p.level, 0.95);
       assert.ok(p.lower <= p.rate && p.rate <= p.upper);
       assert.ok(p.lower >= inputs.accepted / inputs.offers - 1e-15 && p.upper <= (inputs.accepted + p.pending) / inputs.offers + 1e-15);
-      assert.match(p.basis, /^Projected from how [\d,]+ earlier offers made in the 365 days before 2025-04-10 15:30 UTC were accepted over the 30-day window/);
+      assert.match(p.basis, /^Projected from how [\d,]+ earlier offers made from 2024-04-10 to 2025-04-10 15:30 UTC were accepted over the 30-day window/);
     }
   });
 

@@ -29,7 +29,7 @@ export interface OpenPeriod {
 export interface ProjectionOptions {
   /** Confidence level of the interval (default 0.95). */
   readonly level?: number;
-  /** Which offers the curve was learnt from, for the basis sentence (e.g. "made in the 365 days before 2025-09-20"). */
+  /** Which offers the curve was learnt from, for the basis sentence (e.g. "made from 2024-09-20 to 2025-09-20 15:30 UTC"). */
   readonly learntFrom?: string;
 }
 
