@@ -18,7 +18,10 @@ import { after, before, describe, test } from 'node:test';
 import { writeDemoFiles } from '../src/demo/index.js';
 import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
 import { allAccess, answerQuery, tenantAccess, type Access, type CubeQuery } from '../src/query/index.js';
+import { ingestFiles } from '../src/ingest/index.js';
 import { rollupStatus } from '../src/rollups/index.js';
+import { filled, openWindowMoved } from '../src/rollups/open-window.js';
+import type { SqlValue } from '../src/store/index.js';
 import { dropPostgresSchema, locateServer, skipUnlessReady, type EngineUnderTest } from './engines.js';
 import { assertSameAnswer, engineSession } from './rollup-reads.js';
 
@@ -180,6 +183,65 @@ for (const { engine, skip } of engines) {
       const first = Math.min(...status.flatMap((s) => (s.usable?.open?.clock ? [Date.parse(s.usable.open.clock)] : [])));
       const { opened } = await compare([first - 1, first - 5 * DAY]);
       assert.equal(opened, 0);
+    });
+
+    test('a load of new offers only moves it in its own commit: the tables a fill at the new clock holds, and the rows’ answer', async () => {
+      const lines = readFileSync(files.offers, 'utf8').trimEnd().split('\n');
+      const header = (lines[0] ?? '').split(',');
+      const col = (name: string) => header.indexOf(name);
+      const { latest } = await windows();
+      // New keys: recent offers (some accepted or declined after every instant stored, so the clock
+      // moves and rows close in between), others of a settled month (merged into the rollup only).
+      const recent = lines.slice(1).filter((l) => Date.parse(l.split(',')[col('offered_at')] ?? '') > END.getTime() - 28 * DAY);
+      const old = lines.slice(1).filter((l) => Date.parse(l.split(',')[col('offered_at')] ?? '') < END.getTime() - 120 * DAY);
+      const fresh = [...recent.filter((_, i) => i % 7 === 0), ...old.filter((_, i) => i % 50 === 0)].map((line, i) => {
+        const cells = line.split(',');
+        cells[col('offer_id')] = `fresh-${i}`;
+        if (i % 3 === 0) [cells[col('accepted_at')], cells[col('declined_at')]] = [`${at(latest + 3 * DAY + i * 1000)}Z`, ''];
+        if (i % 3 === 1) [cells[col('accepted_at')], cells[col('declined_at')]] = ['', `${at(latest + DAY)}Z`];
+        if (i % 3 === 2) [cells[col('accepted_at')], cells[col('declined_at')]] = ['', ''];
+        return cells.join(',');
+      });
+      assert.ok(fresh.length > 30);
+      const file = join(dir, 'offers-fresh.csv');
+      writeFileSync(file, `${[lines[0], ...fresh].join('\n')}\n`);
+      const moved: string[] = [];
+      const watch = (m: unknown) => moved.push((m as { rollup: string }).rollup);
+      openWindowMoved.subscribe(watch);
+      try {
+        await ingestFiles(await open(), { table: 'offers', files: [file] });
+      } finally {
+        openWindowMoved.unsubscribe(watch);
+      }
+      assert.deepEqual(moved.sort(), ['Offers.daily', 'Offers.regions', 'Offers.segments', 'Offers.timeToAccept']);
+      const after = await windows();
+      const s = await open();
+      for (const r of after.status.filter((x) => moved.includes(x.name))) {
+        const w = r.usable?.open;
+        assert.ok(w?.clock && w.from, `${r.name} has its window`);
+        assert.equal(w.dataVersion, after.version, `${r.name}: as of the load`);
+        assert.ok(Date.parse(w.clock) > latest + 3 * DAY, `${r.name}: its clock moved past the new acceptances`);
+        // A fill at the same clock, from the rows: the same groups, and the same changes still to close (summed per row's instant).
+        const table = r.usable?.stored.table ?? '';
+        const same = async (mine: string, theirs: string, params: readonly SqlValue[], what: string) => {
+          for (const [a, b] of [[mine, theirs], [theirs, mine]] as const) {
+            const [diff] = await s.query(`SELECT count(*) AS n FROM (SELECT * FROM (${a}) AS x EXCEPT ALL SELECT * FROM (${b}) AS y) AS d`, params);
+            assert.equal(Number(diff?.['n']), 0, `${r.name}: ${what} (${a === mine ? 'moved' : 'filled'} has rows the other lacks)`);
+          }
+        };
+        const t = w.template;
+        await same(`SELECT * FROM ${table}_open`, t.sql, filled(t, w.clock, w.from), 'its periods');
+        if (t.closing) {
+          const keys = [...new Set([...Object.keys((await s.query(`SELECT * FROM ${table}_closing LIMIT 1`))[0] ?? {})])];
+          const changed = new Set(Object.values(t.closing.measureColumns));
+          const grouped = (source: string) => `SELECT ${keys.map((k) => (changed.has(k) ? `sum("${k}") AS "${k}"` : `"${k}"`)).join(', ')} FROM (${source}) AS c GROUP BY ${keys.filter((k) => !changed.has(k)).map((k) => `"${k}"`).join(', ')}`;
+          await same(grouped(`SELECT * FROM ${table}_closing`), grouped(t.closing.sql), filled(t.closing, w.clock, w.from), 'its rows still to close');
+        }
+      }
+      const clock = Math.max(...after.status.flatMap((x) => (x.usable?.open?.clock ? [Date.parse(x.usable.open.clock)] : [])));
+      const { opened, closed } = await compare([clock, clock + 2 * DAY, clock + 20 * DAY, clock + 40 * DAY]);
+      assert.ok(opened >= 3 * cases(clock, 0).length, `the open window answered ${opened} reads`);
+      assert.ok(closed > 0);
     });
 
     test('a load refills it after its commit, as of the data it now holds; still the rows’ answer', async () => {

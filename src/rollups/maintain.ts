@@ -3,9 +3,10 @@ import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, Store } from '../store/store.js';
 import { addMonths, asIso, fillClustered, fillMomentsFamily, nthPeriod, periodIndex, refillMonths, replaceClusters, rewriteAttributes, storedSource, timestampSql, widened } from './clustered.js';
 import { momentsFillSql, momentsOfSetSql } from './moments.js';
+import { advanceOpenWindow } from './open-window.js';
 import { readingInstead } from './reading-instead.js';
 import { nextPeriod } from './periods.js';
-import { grainOf, hasRegistryTable, momentsFamilyKey, registryIn, versionIn, type ClusterGrain, type ClusterLayout, type StoredRollup } from './registry.js';
+import { grainOf, hasRegistryTable, MAINTENANCE_LOCK, momentsFamilyKey, registryIn, versionIn, type ClusterGrain, type ClusterLayout, type StoredRollup } from './registry.js';
 
 /** A table an ingest is writing: the checked rows (a SELECT), its key, and whether it replaces the table. */
 export interface LoadedTable {
@@ -33,7 +34,7 @@ type Refresh =
   | { readonly kind: 'none' }
   | { readonly kind: 'all' }
   | { readonly kind: 'partitions'; readonly starts: readonly (string | null)[] }
-  | { readonly kind: 'append'; readonly starts: readonly string[]; readonly newRowsSql: string; readonly periods: string }
+  | { readonly kind: 'append'; readonly starts: readonly string[]; readonly newRowsSql: string; readonly periods: string; readonly newRows: string }
   /**
    * A rollup by cluster: the columns of some of its months (indexes in its layout, or in `periods`
    * when the load reaches months after its last, whose columns are added first) refilled from their rows.
@@ -89,8 +90,6 @@ export interface RefreshPlan {
 
 const EMPTY: RefreshPlan = { rollups: [] };
 
-/** The advisory lock (with the schema's hash) a PostgreSQL load holds while it maintains rollups. */
-export const MAINTENANCE_LOCK = 74212;
 
 /** A UTC timestamp value as SQL both DuckDB and PostgreSQL read (`TIMESTAMP '2026-01-01 00:00:00.000'`). */
 const timestampLiteral = (v: unknown): string => timestampSql(asIso(v) ?? '');
@@ -178,7 +177,7 @@ async function refreshOf(exec: Exec, engine: Store['engine'], s: StoredRollup, l
   // The rollup's rows of the touched partitions, as ranges: the merge reads and rewrites only those.
   const periods = partitionRanges(s, starts, sqlIdentifier(s.timeColumn));
   const newRowsSql = !t.replaces && t.rows && s.mergeColumns && starts.length === t.starts.length && periods ? newRowsOnly(s, t.rows) : null;
-  return newRowsSql && periods ? { kind: 'append', starts, newRowsSql, periods } : { kind: 'partitions', starts: t.starts };
+  return newRowsSql && periods && t.rows ? { kind: 'append', starts, newRowsSql, periods, newRows: t.rows.table } : { kind: 'partitions', starts: t.starts };
 }
 
 /**
@@ -589,6 +588,9 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
       await exec(`INSERT INTO ${table} SELECT * FROM (${source}) AS rollup_rows WHERE ${inPartitions(stored, refresh.starts, `rollup_rows.${period}`)}`, stored.params);
     } else if (refresh.kind === 'append') {
       await mergeNewRows(exec, engine, stored, refresh);
+      // Its open window moved past the new rows in the same commit (left to the refill after it when it cannot be).
+      const open = stored.open ? await advanceOpenWindow(exec, engine, stored, refresh.newRows, version) : null;
+      if (open) await exec('UPDATE uprate_rollups SET open_window = $1 WHERE name = $2', [JSON.stringify(open), stored.name]);
     }
     const [count] = refresh.kind === 'none' ? [{ n: stored.rows }] : await exec(`SELECT count(*) AS n FROM ${table}`);
     const refreshed = refresh.kind === 'none' ? '' : `, built_at = CAST($4 AS TIMESTAMP)${layout ? ', layout = $5' : ''}`;

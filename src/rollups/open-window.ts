@@ -1,9 +1,10 @@
+import { channel } from 'node:diagnostics_channel';
 import { sqlIdentifier } from '../store/sql-literal.js';
-import type { Exec, Store } from '../store/store.js';
+import type { Exec, SqlValue, Store } from '../store/store.js';
 import { asIso } from './clustered.js';
-import { MAINTENANCE_LOCK } from './maintain.js';
 import { periodFloor } from './periods.js';
-import { hasRegistryTable, readRegistry, versionIn, type OpenWindow } from './registry.js';
+import { readingInstead } from './reading-instead.js';
+import { hasRegistryTable, MAINTENANCE_LOCK, readRegistry, versionIn, type OpenWindow, type StoredRollup } from './registry.js';
 import type { RollupGranularity } from '../model/index.js';
 
 /**
@@ -18,9 +19,11 @@ import type { RollupGranularity } from '../model/index.js';
  * (`addDays(offered_at, 30) > now`), what closing changed for the rows whose window closed between
  * E and Q — those with `offered_at` in (E − 30 days, Q − 30 days], a few hours or days of rows —
  * from the closing table, filled with it (per row still to close: the measure once closed minus
- * as at E). Every other row reads the same at E and at Q. A load leaves it stale
- * (its version is the load's before) and refills it right after its commit; until then, or for a
- * clock before E, queries read the open periods from the rows as before.
+ * as at E). Every other row reads the same at E and at Q. A load of new rows only moves it to a
+ * later clock in its own commit, from those rows, the window and its closing table alone
+ * (`advanceOpenWindow`); any other load leaves it stale (its version is the load's before) and
+ * refills it right after its commit. Until then, or for a clock before E, queries read the open
+ * periods from the rows as before.
  */
 
 /** A statement with the parameters standing for the open window's clock and its first period's start. */
@@ -52,7 +55,7 @@ export const openWindowTable = (rollupTable: string): string => `${rollupTable}_
 export const closingTable = (rollupTable: string): string => `${rollupTable}_closing`;
 
 /** A statement's parameters with the clock and the first period's start put in. */
-const filled = (s: ParameterizedSql, clock: string, from: string) => s.params.map((p, i) => (s.clockParams.includes(i) ? clock : s.fromParams.includes(i) ? from : p));
+export const filled = (s: ParameterizedSql, clock: string, from: string) => s.params.map((p, i) => (s.clockParams.includes(i) ? clock : s.fromParams.includes(i) ? from : p));
 
 /**
  * Fills the open window of a rollup (inside the caller's transaction): the clock E, the periods
@@ -76,12 +79,103 @@ export async function fillOpenWindow(exec: Exec, rollupTable: string, template: 
   return { template, clock, from, first: asIso(row?.['first']), last: asIso(row?.['last']), dataVersion, rows: Number(count?.['n'] ?? 0) };
 }
 
+const DAY_MS = 86_400_000;
+
+/** Each open window a load's commit moved past its new rows ({rollup: its name, clock: the new one}): what tests watch. */
+export const openWindowMoved = channel('uprate:rollups:open-window-moved');
+
+/**
+ * Moves a current open window past a load of new rows only (no stored row changed), in the load's
+ * own transaction, without reading the stored rows: what a fill at the new clock E′ would hold.
+ * E′ is at least the old clock E, the wall clock and the new rows' latest instants compared with
+ * the clock, so every stored row reads at E′ as at E except the windowed measures of the rows
+ * whose window closed in between — those offered in (E − n days, E′ − n days], whose changes the
+ * closing table holds per row. So the periods from the new first one (F′, where E′ settles
+ * periods) are the window's own groups, plus those closing changes, plus the new rows' groups at
+ * E′ (the window's statement over them); the rows still to close are the closing table's still
+ * open at E′, plus the new rows'. Null — the caller leaves the window to the refill after the
+ * commit — when it is not current, the statements do not read the time table plainly, or the
+ * rollup keeps no merge columns.
+ */
+export async function advanceOpenWindow(
+  exec: Exec,
+  engine: Store['engine'],
+  stored: Pick<StoredRollup, 'name' | 'table' | 'timeColumn' | 'mergeColumns' | 'dataVersion' | 'open'>,
+  newRows: string,
+  version: number,
+  nowMs = Date.now(),
+): Promise<OpenWindow | null> {
+  const open = stored.open;
+  const columns = stored.mergeColumns;
+  if (!open?.clock || !open.from || open.dataVersion !== stored.dataVersion || !columns) return null;
+  const { template } = open;
+  const periodsSql = readingInstead(template.sql, template.timeTable, newRows);
+  const closingSql = template.closing ? readingInstead(template.closing.sql, template.timeTable, newRows) : null;
+  if (!periodsSql || (template.closing && !closingSql)) return null;
+  const time = sqlIdentifier(template.timeColumn);
+  const [row] = await exec(
+    `SELECT ${[`min(${time}) AS first`, `max(${time}) AS last`, ...template.clockColumns.map((c, i) => `max(${sqlIdentifier(c)}) AS c${i}`)].join(', ')} FROM ${newRows}`,
+  );
+  const oldClock = Date.parse(open.clock);
+  const latest = template.clockColumns.map((_, i) => asIso(row?.[`c${i}`])).reduce<number>((a, v) => (v === null ? a : Math.max(a, Date.parse(v) + 1)), Math.max(nowMs, oldClock));
+  const clock = new Date(latest).toISOString();
+  const from = new Date(periodFloor(latest - template.settledAfterDays * DAY_MS, template.granularity)).toISOString();
+  const table = sqlIdentifier(openWindowTable(stored.table));
+  const closingName = sqlIdentifier(closingTable(stored.table));
+  const id = sqlIdentifier;
+  const period = id(stored.timeColumn);
+  const keys = columns.filter((c) => c.merge === 'key').map((c) => c.column);
+  const list = columns.map((c) => id(c.column)).join(', ');
+  const stamp = (n: number) => `CAST($${n} AS TIMESTAMP)`;
+  const parts = [`SELECT ${list} FROM ${table} WHERE ${period} >= ${stamp(1)}`];
+  const params: unknown[] = [from];
+  const closing = template.closing;
+  if (closing) {
+    // What closing changed for the rows whose window closed between the two clocks, in their periods.
+    const days = closing.days * DAY_MS;
+    const changed = new Set(Object.values(closing.measureColumns));
+    const instant = id(closing.instantColumn);
+    const columnsOf = columns.map((c) => (c.column === stored.timeColumn ? `date_trunc('${template.granularity}', ${instant})` : c.merge === 'key' || changed.has(c.column) ? id(c.column) : 'NULL'));
+    parts.push(`SELECT ${columnsOf.join(', ')} FROM ${closingName} WHERE ${instant} > ${stamp(2)} AND ${instant} <= ${stamp(3)} AND ${instant} >= ${stamp(1)}`);
+    params.push(new Date(oldClock - days).toISOString(), new Date(latest - days).toISOString());
+  }
+  const offset = params.length;
+  // The new rows' groups at the new clock (the statement's own parameters, numbered after ours).
+  const renumbered = periodsSql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+  parts.push(`SELECT ${list} FROM (${renumbered}) AS new_groups`);
+  params.push(...filled(template, clock, from));
+  const merged = columns.map((c) => (c.merge === 'key' ? id(c.column) : `${c.merge}(${id(c.column)}) AS ${id(c.column)}`)).join(', ');
+  const groups = 'uprate_open_window_groups';
+  await exec(`CREATE TEMP TABLE ${groups}${engine === 'postgres' ? ' ON COMMIT DROP' : ''} AS SELECT ${merged} FROM (${parts.join(' UNION ALL ')}) AS parts GROUP BY ${keys.map(id).join(', ')}`, params as SqlValue[]);
+  await exec(`DELETE FROM ${table}`);
+  await exec(`INSERT INTO ${table} (${list}) SELECT ${list} FROM ${groups}`);
+  await exec(`DROP TABLE ${groups}`);
+  if (closing && closingSql) {
+    const instant = id(closing.instantColumn);
+    await exec(`DELETE FROM ${closingName} WHERE NOT (${instant} > ${stamp(1)} AND ${instant} >= ${stamp(2)})`, [new Date(latest - closing.days * DAY_MS).toISOString(), from]);
+    await exec(`INSERT INTO ${closingName} ${closingSql}`, filled(closing, clock, from));
+  }
+  const [count] = await exec(`SELECT count(*) AS n FROM ${table}`);
+  if (openWindowMoved.hasSubscribers) openWindowMoved.publish({ rollup: stored.name, clock });
+  const earliest = (a: string | null | undefined, b: string | null): string | null | undefined => (a === undefined ? undefined : a === null ? b : b === null ? a : a < b ? a : b);
+  const newLast = asIso(row?.['last']);
+  return {
+    template,
+    clock,
+    from,
+    ...(open.first !== undefined ? { first: earliest(open.first, asIso(row?.['first'])) } : {}),
+    last: open.last === null ? newLast : newLast === null || open.last > newLast ? open.last : newLast,
+    dataVersion: version,
+    rows: Number(count?.['n'] ?? 0),
+  };
+}
+
 /**
  * Refills, after a load's commit, the open windows of the rollups reading the tables it loaded,
- * each as of the data it now holds. Inside one transaction the caller runs (PostgreSQL: under the
+ * each as of the data it now holds (with `keepCurrent`, not those the load's commit moved already). Inside one transaction the caller runs (PostgreSQL: under the
  * maintenance lock, so that no load commits between the version read and the rows read).
  */
-export async function refillOpenWindows(exec: Exec, engine: Store['engine'], loaded: readonly string[], nowMs = Date.now()): Promise<void> {
+export async function refillOpenWindows(exec: Exec, engine: Store['engine'], loaded: readonly string[], nowMs = Date.now(), options: { readonly keepCurrent?: boolean } = {}): Promise<void> {
   if (!(await hasRegistryTable(exec, engine, 'uprate_rollups'))) return;
   if (engine === 'postgres') await exec(`SELECT pg_advisory_xact_lock(${MAINTENANCE_LOCK}, hashtext(current_schema()))`);
   const due = (await readRegistry(exec)).filter((s) => s.open && s.sourceTables.some((t) => loaded.includes(t)));
@@ -89,6 +183,7 @@ export async function refillOpenWindows(exec: Exec, engine: Store['engine'], loa
   const version = await versionIn(exec, engine);
   for (const s of due) {
     if (!s.open || s.dataVersion !== version) continue; // the rollup itself is stale: so would its window be
+    if (options.keepCurrent && s.open.dataVersion === version) continue; // moved past the load in its commit (advanceOpenWindow)
     const open = await fillOpenWindow(exec, s.table, s.open.template, version, nowMs);
     await exec('UPDATE uprate_rollups SET open_window = $1 WHERE name = $2', [JSON.stringify(open), s.name]);
   }

@@ -1,6 +1,10 @@
 import type { Exec, Row, Store } from '../store/store.js';
 import type { OpenWindowTemplate } from './open-window.js';
 
+
+/** The advisory lock (with the schema's hash) a PostgreSQL load holds while it maintains rollups. */
+export const MAINTENANCE_LOCK = 74212;
+
 /**
  * `uprate_rollups`: one row per built rollup — its table, the statement that fills it (so an
  * ingest can refresh the partitions it touched without the model), and the data version it

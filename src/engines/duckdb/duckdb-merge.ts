@@ -56,7 +56,7 @@ export async function mergeTables(
     await afterTheCommit(c, `rebuilding ${rebuild.rollups.map((r) => r.stored.name).join(', ')}`, () => applyRefresh(exec, 'duckdb', rebuild));
     committed();
   }
-  await afterTheCommit(c, "refreshing the rollups' open windows", () => refillOpenWindows(exec, 'duckdb', tables.map((t) => t.spec.name)));
+  await afterTheCommit(c, "refreshing the rollups' open windows", () => refillOpenWindows(exec, 'duckdb', tables.map((t) => t.spec.name), Date.now(), { keepCurrent: true }));
   committed();
   return counts;
 }

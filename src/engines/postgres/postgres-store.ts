@@ -481,7 +481,7 @@ export class PostgresStore extends OwnTablesStore implements BulkLoadingStore {
     try {
       await c.query('BEGIN');
       for (const setting of LONG_WORK_SETTINGS) await c.query(setting);
-      await refillOpenWindows(async (sql, params = []) => (await c.query({ text: sql, values: params.map(toPgValue) })).rows as Row[], 'postgres', loaded);
+      await refillOpenWindows(async (sql, params = []) => (await c.query({ text: sql, values: params.map(toPgValue) })).rows as Row[], 'postgres', loaded, Date.now(), { keepCurrent: true });
       await c.query('COMMIT');
     } catch (e) {
       await c.query('ROLLBACK').catch(() => undefined);
