@@ -50,6 +50,14 @@ after(async () => {
 
 const at = (ms: number) => new Date(ms).toISOString().slice(0, 23);
 
+/** The demo offers file's lines (the header first), a column's index, and a line's offered instant. */
+function demoOffers() {
+  const lines = readFileSync(files.offers, 'utf8').trimEnd().split('\n');
+  const header = (lines[0] ?? '').split(',');
+  const col = (name: string) => header.indexOf(name);
+  return { lines, col, offeredAt: (line: string) => Date.parse(line.split(',')[col('offered_at')] ?? '') };
+}
+
 /** Queries whose answers the open window's periods and the rows closed since make up. */
 function cases(clock: number, lastOffer: number): { name: string; query: CubeQuery; access?: Access }[] {
   const rate = ['Offers.count', 'Offers.accepted', 'Offers.pending', 'Offers.conversionRate'];
@@ -186,14 +194,12 @@ for (const { engine, skip } of engines) {
     });
 
     test('a load of new offers only moves it in its own commit: the tables a fill at the new clock holds, and the rows’ answer', async () => {
-      const lines = readFileSync(files.offers, 'utf8').trimEnd().split('\n');
-      const header = (lines[0] ?? '').split(',');
-      const col = (name: string) => header.indexOf(name);
+      const { lines, col, offeredAt } = demoOffers();
       const { latest } = await windows();
       // New keys: recent offers (some accepted or declined after every instant stored, so the clock
       // moves and rows close in between), others of a settled month (merged into the rollup only).
-      const recent = lines.slice(1).filter((l) => Date.parse(l.split(',')[col('offered_at')] ?? '') > END.getTime() - 28 * DAY);
-      const old = lines.slice(1).filter((l) => Date.parse(l.split(',')[col('offered_at')] ?? '') < END.getTime() - 120 * DAY);
+      const recent = lines.slice(1).filter((l) => offeredAt(l) > END.getTime() - 28 * DAY);
+      const old = lines.slice(1).filter((l) => offeredAt(l) < END.getTime() - 120 * DAY);
       const fresh = [...recent.filter((_, i) => i % 7 === 0), ...old.filter((_, i) => i % 50 === 0)].map((line, i) => {
         const cells = line.split(',');
         cells[col('offer_id')] = `fresh-${i}`;
@@ -247,11 +253,9 @@ for (const { engine, skip } of engines) {
     test('a load refills it after its commit, as of the data it now holds; still the rows’ answer', async () => {
       // New offers in the open window (one accepted a day after the latest instant so far), stored
       // ones declined, accepted or moved within it.
-      const lines = readFileSync(files.offers, 'utf8').trimEnd().split('\n');
-      const header = (lines[0] ?? '').split(',');
-      const col = (name: string) => header.indexOf(name);
+      const { lines, col, offeredAt } = demoOffers();
       const { latest } = await windows();
-      const recent = lines.slice(1).filter((l) => Date.parse(l.split(',')[col('offered_at')] ?? '') > END.getTime() - 25 * DAY);
+      const recent = lines.slice(1).filter((l) => offeredAt(l) > END.getTime() - 25 * DAY);
       const changed = recent.flatMap((line, i) => {
         if (i % 9 !== 0) return [];
         const cells = line.split(',');
