@@ -6,7 +6,7 @@ import type { ClickHouseHttp } from './clickhouse-http.js';
 import { clickhouseString } from './clickhouse-literal.js';
 import { clickhouseMemberSql, clickhouseMomentsSql, clickhouseReplacedMemberSql } from './clickhouse-moments.js';
 import { CUSTOMERS, OFFERS, type TableSpec } from '../../core/schema.js';
-import { reading, SNAPSHOTS, type RowsSnapshot } from './clickhouse-snapshot.js';
+import { NEWEST_FIRST, reading, SNAPSHOTS, type RowsSnapshot } from './clickhouse-snapshot.js';
 import { layoutFor, storedSource, type ClusteredSource } from '../../rollups/clustered.js';
 import type { ClusterLayout } from '../../rollups/registry.js';
 
@@ -286,7 +286,7 @@ async function listedSnapshot(t: ClickHouseRollupTarget): Promise<{ readonly row
   if (!first) return null;
   const listing = await first.select(`SELECT count() AS n FROM system.tables WHERE database = ${clickhouseString(t.shardDb)} AND name = ${clickhouseString(SNAPSHOTS)}`);
   if (Number(listing.data[0]?.['n'] ?? 0) === 0) return null;
-  const [row] = (await first.select(`SELECT database, toString(data_version) AS v, tables FROM ${t.shardDb}.${SNAPSHOTS} ORDER BY data_version DESC, taken_at DESC LIMIT 1`)).data;
+  const [row] = (await first.select(`SELECT database, toString(data_version) AS v, tables FROM ${t.shardDb}.${SNAPSHOTS} ${NEWEST_FIRST} LIMIT 1`)).data;
   if (!row) return null;
   const database = String(row['database']);
   for (const shard of t.shards) {
@@ -308,7 +308,7 @@ async function keepSnapshot(t: ClickHouseRollupTarget, database: string, version
     await shard.request(`INSERT INTO ${t.shardDb}.${SNAPSHOTS} FORMAT JSONEachRow`, { body: row, what: 'listing a copy of the rows' });
   }
   const [first] = t.shards;
-  const listed = first ? (await first.select(`SELECT database FROM ${t.shardDb}.${SNAPSHOTS} ORDER BY data_version DESC, taken_at DESC LIMIT 2`)).data.map((r) => String(r['database'])) : [];
+  const listed = first ? (await first.select(`SELECT database FROM ${t.shardDb}.${SNAPSHOTS} ${NEWEST_FIRST} LIMIT 2`)).data.map((r) => String(r['database'])) : [];
   await dropSnapshots(t, new Set([database, ...listed]));
 }
 
@@ -331,11 +331,15 @@ export async function dropSnapshots(t: ClickHouseRollupTarget, keep: ReadonlySet
   }
 }
 
-/** How many offers a family's moments are formed from at a time (UPRATE_CLICKHOUSE_MOMENTS_PART_ROWS; tests set it low to take several parts). */
-const momentsPartRows = (): number => {
-  const n = Number(process.env['UPRATE_CLICKHOUSE_MOMENTS_PART_ROWS'] ?? '');
-  return Number.isFinite(n) && n > 0 ? n : 2_000_000;
+/** A count from the environment: `fallback` when unset or not a number of at least `least`. */
+const countSetting = (name: string, fallback: number, least: number): number => {
+  const raw = process.env[name]?.trim();
+  const n = raw ? Number(raw) : Number.NaN;
+  return Number.isFinite(n) && n >= least ? n : fallback;
 };
+
+/** How many offers a family's moments are formed from at a time (UPRATE_CLICKHOUSE_MOMENTS_PART_ROWS; tests set it low to take several parts). */
+const momentsPartRows = (): number => countSetting('UPRATE_CLICKHOUSE_MOMENTS_PART_ROWS', 2_000_000, 1);
 
 /**
  * Below how many rows of the time table a family of moments is rebuilt whole after a load rather
@@ -343,11 +347,7 @@ const momentsPartRows = (): number => {
  * thousands of offers one pass over them costs less than the touched path's copies, its two passes
  * and a few hundred requests (the CI's ClickHouse rollups suite: 66–76 s whole, 96 s touched).
  */
-const touchedMinRows = (): number => {
-  const raw = process.env['UPRATE_CLICKHOUSE_TOUCHED_MIN_ROWS']?.trim();
-  const n = raw ? Number(raw) : Number.NaN;
-  return Number.isFinite(n) && n >= 0 ? n : 100_000;
-};
+const touchedMinRows = (): number => countSetting('UPRATE_CLICKHOUSE_TOUCHED_MIN_ROWS', 100_000, 0);
 
 /** A family's moments by all its members' dimensions, while its members are filled from it. */
 const FAMILY = 'uprate_rollup_moments_family';

@@ -31,3 +31,5 @@ export function reading(rows: RowsSnapshot | undefined, sql: string): string {
 
 /** Where the copies of the rows reads may use are listed, on every shard (the newest per data version wins). */
 export const SNAPSHOTS = 'rows_snapshots';
+/** The copies listed in it, the newest first (the last taken of the newest data version). */
+export const NEWEST_FIRST = 'ORDER BY data_version DESC, taken_at DESC';

@@ -2,7 +2,7 @@ import { UprateError, errorMessage } from '../../core/errors.js';
 import type { TableSpec } from '../../core/schema.js';
 import { CLICKHOUSE_FILE_BYTES, bulkLoadClickHouse, clickhouseFileFormat } from './clickhouse-bulk-load.js';
 import { qualifyJoinedTables, standardNot } from './clickhouse-compat.js';
-import { reading, SNAPSHOTS } from './clickhouse-snapshot.js';
+import { NEWEST_FIRST, reading, SNAPSHOTS } from './clickhouse-snapshot.js';
 import { refreshAfterLoad, type ClickHouseRollupTarget } from './clickhouse-rollups.js';
 import { bindClickHouseSql } from './clickhouse-literal.js';
 import { ClickHouseHttp, type ClickHouseAnswer, type ClickHouseColumn } from './clickhouse-http.js';
@@ -204,7 +204,7 @@ export class ClickHouseStore extends OwnTablesStore implements BulkLoadingStore,
     let copy: Row | undefined;
     try {
       const answer = await this.http.select(
-        `SELECT database, data_version, tables, (SELECT max(load_id) FROM uprate_loads) AS current FROM ${this.shardDb}.${SNAPSHOTS} ORDER BY data_version DESC, taken_at DESC LIMIT 1`,
+        `SELECT database, data_version, tables, (SELECT max(load_id) FROM uprate_loads) AS current FROM ${this.shardDb}.${SNAPSHOTS} ${NEWEST_FIRST} LIMIT 1`,
         { settings: this.querySettings },
       );
       copy = answer.data[0];
