@@ -10,6 +10,8 @@
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_LIMITS } from '../src/core/limits.js';
 import { loadModel, shippedModelDir } from '../src/model/index.js';
+import { dialectOf } from '../src/query/index.js';
+import { compileRollups } from '../src/rollups/index.js';
 import { buildApp } from '../src/server/index.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { SPEC_VARIABLE, type FromServer, type ServeSpec, type ToServer } from './scale-serve.js';
@@ -31,6 +33,8 @@ async function main(): Promise<void> {
       webDir: spec.webDir,
       limits: { ...DEFAULT_LIMITS, queryTimeoutMs: spec.queryTimeoutMs },
     });
+    // As `uprate serve` does before it listens (src/cli/serve-command.ts).
+    compileRollups(model, dialectOf(store));
     await app.listen({ host: '127.0.0.1', port: 0 });
     const opened = store;
     let stopping = false;

@@ -4,6 +4,8 @@ import { alertSetup } from '../alerts/index.js';
 import type { UprateConfig } from '../config/index.js';
 import { checkBinding } from '../kpi/index.js';
 import type { Model } from '../model/index.js';
+import { dialectOf } from '../query/index.js';
+import { compileRollups } from '../rollups/index.js';
 import { UprateError } from '../core/errors.js';
 import { apiSecret, checkSecret } from '../server/auth.js';
 import { buildApp } from '../server/index.js';
@@ -69,6 +71,8 @@ export async function serve(options: ServeOptions): Promise<void> {
   const { app } = await buildApp({ store, dev: options.dev, model, securityRules: config.security.filters, ingestClaim: config.security.ingestClaim, adminClaim: config.security.adminClaim, limits: config.limits, alerts,
     kpiSettings: { bands: config.bands, conversionWindowDays: config.conversionWindowDays, stats: config.stats, currency: config.currency, ...(config.target === undefined ? {} : { target: config.target }), ...(config.kpi ? { kpi: config.kpi } : {}) }, ...(options.logLevel ? { logLevel: options.logLevel } : {}),
     ...(options.cacheMaxAgeMs === undefined ? {} : { cacheMaxAgeMs: options.cacheMaxAgeMs }) });
+  // Compiled before it listens: the first query would otherwise compile every rollup's statements.
+  compileRollups(model, dialectOf(store));
   const url = await app.listen({ host: options.host, port: options.port }).catch(async (e: NodeJS.ErrnoException) => {
     await store.close();
     throw new UprateError('BAD_ARGUMENT', `cannot listen on ${options.host}:${options.port}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.message}`, {

@@ -13,5 +13,5 @@
 export { buildRollups, chooseRollups, dropRollups, type BuiltRollup } from './build.js';
 export { registryChanged, rollupStatus, usableRollups, type RollupStatus } from './availability.js';
 export { matchRollup, type NoRollup, type RollupMatch, type UsableRollup } from './match.js';
-export { modelRollups, rollupBuild, rollupTable, SETTLED_CLOCK, type RollupBuild } from './definition.js';
+export { compileRollups, modelRollups, rollupBuild, rollupTable, SETTLED_CLOCK, type RollupBuild } from './definition.js';
 export { applyRefresh, planRefresh, type LoadedTable, type RefreshPlan } from './maintain.js';

@@ -134,10 +134,10 @@ function matchOne(model: Model, plan: QueryPlan, use: UsableRollup): RollupMatch
   const last = use.open?.last;
   if (last && hi !== Infinity && hi >= Date.parse(last) + 1) hi = periodCeil(Date.parse(last) + 1, rollup.granularity);
   // Nor before its earliest: a range starting before it (the dashboard's "from the first day",
-  // which cuts that day's month) starts, for the rows, where the period holding it starts. A
+  // which cuts that day's month) starts, for the rows, where its own period starts. A
   // millisecond short of it, as the end is a millisecond past the latest: rows come finer.
   const first = use.open?.first;
-  if (first && lo !== -Infinity && lo <= Date.parse(first) - 1) lo = periodFloor(Date.parse(first), rollup.granularity);
+  if (first && lo !== -Infinity && lo <= Date.parse(first) - 1) lo = periodFloor(lo, rollup.granularity);
   // A dimension read at the clock (as `column <= now` only) reads as stored from the open window's clock on.
   const clocked = [...plan.dimensions.map((d) => d.member.path), ...topLevel(plan.where).flatMap((p) => members(p).paths)].find((path) => memberReadsClock(model.cubes, path));
   if (clocked && !(use.open?.clock && Date.parse(plan.now) >= Date.parse(use.open.clock))) {
