@@ -3,6 +3,7 @@ import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, Store } from '../store/store.js';
 import { addMonths, asIso, fillClustered, fillMomentsFamily, nthPeriod, periodIndex, refillMonths, replaceClusters, rewriteAttributes, storedSource, timestampSql, widened } from './clustered.js';
 import { momentsFillSql, momentsOfSetSql } from './moments.js';
+import { replaceByMerged, tempTable } from './merge-sql.js';
 import { advanceOpenWindow } from './open-window.js';
 import { readingInstead } from './reading-instead.js';
 import { nextPeriod } from './periods.js';
@@ -398,8 +399,6 @@ function touchedOnce(exec: Exec, engine: Store['engine'], source: { readonly tab
   return found;
 }
 
-/** A temporary table in the load's transaction (PostgreSQL drops it at the commit; DuckDB's is dropped by {@link applyRefresh}). */
-const tempTable = (engine: Store['engine'], name: string, select: string) => `CREATE TEMP TABLE ${name}${engine === 'postgres' ? ' ON COMMIT DROP' : ''} AS ${select}`;
 
 /**
  * A temporary table of rows that later statements read, joined and grouped: PostgreSQL plans
@@ -615,19 +614,8 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
 async function mergeNewRows(exec: Exec, engine: Store['engine'], stored: StoredRollup, refresh: Extract<Refresh, { kind: 'append' }>): Promise<void> {
   const columns = stored.mergeColumns ?? [];
   const table = sqlIdentifier(stored.table);
-  const id = (c: string) => sqlIdentifier(c);
-  const list = columns.map((c) => id(c.column)).join(', ');
-  const keys = columns.filter((c) => c.merge === 'key').map((c) => id(c.column));
+  const list = columns.map((c) => sqlIdentifier(c.column)).join(', ');
   // sum, min and max over a group's parts give the whole group's, NULL only when every part is.
-  const merged = columns.map((c) => (c.merge === 'key' ? id(c.column) : `${c.merge}(${id(c.column)}) AS ${id(c.column)}`)).join(', ');
-  await exec(
-    tempTable(engine, MERGED, `SELECT ${merged} FROM (SELECT ${list} FROM ${table} WHERE ${refresh.periods} UNION ALL SELECT ${list} FROM (${refresh.newRowsSql}) AS new_rows) AS groups GROUP BY ${keys.join(', ')}`),
-    stored.params,
-  );
-  await exec(`DELETE FROM ${table} WHERE ${refresh.periods}`);
-  await exec(`INSERT INTO ${table} (${list}) SELECT ${list} FROM ${MERGED}`);
-  await exec(`DROP TABLE ${MERGED}`);
+  const parts = `SELECT ${list} FROM ${table} WHERE ${refresh.periods} UNION ALL SELECT ${list} FROM (${refresh.newRowsSql}) AS new_rows`;
+  await replaceByMerged(exec, engine, table, columns, parts, stored.params, refresh.periods);
 }
-
-/** The touched partitions' groups, stored and new, merged (temporary, dropped before the next rollup). */
-const MERGED = 'uprate_rollup_merged_groups';

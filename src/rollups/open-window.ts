@@ -3,6 +3,7 @@ import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, SqlValue, Store } from '../store/store.js';
 import { asIso } from './clustered.js';
 import { periodFloor } from './periods.js';
+import { replaceByMerged } from './merge-sql.js';
 import { readingInstead } from './reading-instead.js';
 import { hasRegistryTable, MAINTENANCE_LOCK, readRegistry, versionIn, type OpenWindow, type StoredRollup } from './registry.js';
 import type { RollupGranularity } from '../model/index.js';
@@ -62,13 +63,8 @@ export const filled = (s: ParameterizedSql, clock: string, from: string) => s.pa
  * not settled at E, and the rollup's statement over them at E.
  */
 export async function fillOpenWindow(exec: Exec, rollupTable: string, template: OpenWindowTemplate, dataVersion: number, nowMs = Date.now()): Promise<OpenWindow> {
-  const time = sqlIdentifier(template.timeColumn);
-  const maxima = [`min(${time}) AS first`, `max(${time}) AS last`, ...template.clockColumns.map((c, i) => `max(${sqlIdentifier(c)}) AS c${i}`)];
-  const [row] = await exec(`SELECT ${maxima.join(', ')} FROM ${sqlIdentifier(template.timeTable)}`);
-  // Rows come in milliseconds or finer: a clock a millisecond past the latest is past each of them.
-  const latest = template.clockColumns.map((_, i) => asIso(row?.[`c${i}`])).reduce<number>((a, v) => (v === null ? a : Math.max(a, Date.parse(v) + 1)), nowMs);
-  const clock = new Date(latest).toISOString();
-  const from = new Date(periodFloor(Date.parse(clock) - template.settledAfterDays * 86_400_000, template.granularity)).toISOString();
+  const bounds = await boundsOf(exec, template, sqlIdentifier(template.timeTable));
+  const { clock, from } = clockPast(template, bounds, nowMs);
   const table = sqlIdentifier(openWindowTable(rollupTable));
   await exec(`DROP TABLE IF EXISTS ${table}`);
   await exec(`CREATE TABLE ${table} AS ${template.sql}`, filled(template, clock, from));
@@ -76,10 +72,39 @@ export async function fillOpenWindow(exec: Exec, rollupTable: string, template: 
   await exec(`DROP TABLE IF EXISTS ${closing}`);
   if (template.closing) await exec(`CREATE TABLE ${closing} AS ${template.closing.sql}`, filled(template.closing, clock, from));
   const [count] = await exec(`SELECT count(*) AS n FROM ${table}`);
-  return { template, clock, from, first: asIso(row?.['first']), last: asIso(row?.['last']), dataVersion, rows: Number(count?.['n'] ?? 0) };
+  return { template, clock, from, first: bounds.first, last: bounds.last, dataVersion, rows: Number(count?.['n'] ?? 0) };
 }
 
 const DAY_MS = 86_400_000;
+
+interface Bounds {
+  /** The time column's earliest and latest values (null: no rows with a time). */
+  readonly first: string | null;
+  readonly last: string | null;
+  /** The latest value of each column the measures compare with the clock. */
+  readonly clocked: readonly (string | null)[];
+}
+
+/** What a fill or a move of the window reads of some rows first: their time's bounds and the latest instants compared with the clock. */
+async function boundsOf(exec: Exec, template: OpenWindowTemplate, rows: string): Promise<Bounds> {
+  const time = sqlIdentifier(template.timeColumn);
+  const [row] = await exec(`SELECT ${[`min(${time}) AS first`, `max(${time}) AS last`, ...template.clockColumns.map((c, i) => `max(${sqlIdentifier(c)}) AS c${i}`)].join(', ')} FROM ${rows}`);
+  return { first: asIso(row?.['first']), last: asIso(row?.['last']), clocked: template.clockColumns.map((_, i) => asIso(row?.[`c${i}`])) };
+}
+
+/**
+ * The window's clock — at least `floorMs` and past every instant compared with the clock (rows
+ * come in milliseconds or finer: a millisecond past the latest is past each of them) — and its
+ * first period, the first not settled at that clock.
+ */
+function clockPast(template: OpenWindowTemplate, bounds: Bounds, floorMs: number): { readonly latest: number; readonly clock: string; readonly from: string } {
+  const latest = bounds.clocked.reduce<number>((a, v) => (v === null ? a : Math.max(a, Date.parse(v) + 1)), floorMs);
+  return { latest, clock: new Date(latest).toISOString(), from: new Date(periodFloor(latest - template.settledAfterDays * DAY_MS, template.granularity)).toISOString() };
+}
+
+/** The earlier (later) of two instants, either unknown (null). */
+const earlier = (a: string | null, b: string | null): string | null => (a === null ? b : b === null || a < b ? a : b);
+const later = (a: string | null, b: string | null): string | null => (a === null ? b : b === null || a > b ? a : b);
 
 /** Each open window a load's commit moved past its new rows ({rollup: its name, clock: the new one}): what tests watch. */
 export const openWindowMoved = channel('uprate:rollups:open-window-moved');
@@ -112,27 +137,20 @@ export async function advanceOpenWindow(
   const periodsSql = readingInstead(template.sql, template.timeTable, newRows);
   const closingSql = template.closing ? readingInstead(template.closing.sql, template.timeTable, newRows) : null;
   if (!periodsSql || (template.closing && !closingSql)) return null;
-  const time = sqlIdentifier(template.timeColumn);
-  const [row] = await exec(
-    `SELECT ${[`min(${time}) AS first`, `max(${time}) AS last`, ...template.clockColumns.map((c, i) => `max(${sqlIdentifier(c)}) AS c${i}`)].join(', ')} FROM ${newRows}`,
-  );
+  const bounds = await boundsOf(exec, template, newRows);
   const oldClock = Date.parse(open.clock);
-  const latest = template.clockColumns.map((_, i) => asIso(row?.[`c${i}`])).reduce<number>((a, v) => (v === null ? a : Math.max(a, Date.parse(v) + 1)), Math.max(nowMs, oldClock));
-  const clock = new Date(latest).toISOString();
-  const from = new Date(periodFloor(latest - template.settledAfterDays * DAY_MS, template.granularity)).toISOString();
+  const { latest, clock, from } = clockPast(template, bounds, Math.max(nowMs, oldClock));
   const table = sqlIdentifier(openWindowTable(stored.table));
   const closingName = sqlIdentifier(closingTable(stored.table));
   const id = sqlIdentifier;
-  const period = id(stored.timeColumn);
-  const keys = columns.filter((c) => c.merge === 'key').map((c) => c.column);
   const list = columns.map((c) => id(c.column)).join(', ');
   const stamp = (n: number) => `CAST($${n} AS TIMESTAMP)`;
-  const parts = [`SELECT ${list} FROM ${table} WHERE ${period} >= ${stamp(1)}`];
-  const params: unknown[] = [from];
+  const parts = [`SELECT ${list} FROM ${table} WHERE ${id(stored.timeColumn)} >= ${stamp(1)}`];
+  const params: SqlValue[] = [from];
   const closing = template.closing;
+  const days = (closing?.days ?? 0) * DAY_MS;
   if (closing) {
     // What closing changed for the rows whose window closed between the two clocks, in their periods.
-    const days = closing.days * DAY_MS;
     const changed = new Set(Object.values(closing.measureColumns));
     const instant = id(closing.instantColumn);
     const columnsOf = columns.map((c) => (c.column === stored.timeColumn ? `date_trunc('${template.granularity}', ${instant})` : c.merge === 'key' || changed.has(c.column) ? id(c.column) : 'NULL'));
@@ -144,27 +162,22 @@ export async function advanceOpenWindow(
   const renumbered = periodsSql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
   parts.push(`SELECT ${list} FROM (${renumbered}) AS new_groups`);
   params.push(...filled(template, clock, from));
-  const merged = columns.map((c) => (c.merge === 'key' ? id(c.column) : `${c.merge}(${id(c.column)}) AS ${id(c.column)}`)).join(', ');
-  const groups = 'uprate_open_window_groups';
-  await exec(`CREATE TEMP TABLE ${groups}${engine === 'postgres' ? ' ON COMMIT DROP' : ''} AS SELECT ${merged} FROM (${parts.join(' UNION ALL ')}) AS parts GROUP BY ${keys.map(id).join(', ')}`, params as SqlValue[]);
-  await exec(`DELETE FROM ${table}`);
-  await exec(`INSERT INTO ${table} (${list}) SELECT ${list} FROM ${groups}`);
-  await exec(`DROP TABLE ${groups}`);
+  // Every group of the window is written again: those of periods now settled are left out.
+  await replaceByMerged(exec, engine, table, columns, parts.join(' UNION ALL '), params);
   if (closing && closingSql) {
     const instant = id(closing.instantColumn);
-    await exec(`DELETE FROM ${closingName} WHERE NOT (${instant} > ${stamp(1)} AND ${instant} >= ${stamp(2)})`, [new Date(latest - closing.days * DAY_MS).toISOString(), from]);
+    await exec(`DELETE FROM ${closingName} WHERE NOT (${instant} > ${stamp(1)} AND ${instant} >= ${stamp(2)})`, [new Date(latest - days).toISOString(), from]);
     await exec(`INSERT INTO ${closingName} ${closingSql}`, filled(closing, clock, from));
   }
   const [count] = await exec(`SELECT count(*) AS n FROM ${table}`);
   if (openWindowMoved.hasSubscribers) openWindowMoved.publish({ rollup: stored.name, clock });
-  const earliest = (a: string | null | undefined, b: string | null): string | null | undefined => (a === undefined ? undefined : a === null ? b : b === null ? a : a < b ? a : b);
-  const newLast = asIso(row?.['last']);
   return {
     template,
     clock,
     from,
-    ...(open.first !== undefined ? { first: earliest(open.first, asIso(row?.['first'])) } : {}),
-    last: open.last === null ? newLast : newLast === null || open.last > newLast ? open.last : newLast,
+    // A window filled before its first instant was kept does not learn it from the new rows alone.
+    ...(open.first !== undefined ? { first: earlier(open.first, bounds.first) } : {}),
+    last: later(open.last, bounds.last),
     dataVersion: version,
     rows: Number(count?.['n'] ?? 0),
   };
