@@ -215,11 +215,17 @@ export const NO_OFFERS: OfferCounts = Object.freeze({
  * (its date range ignored), or nulls when there are none.
  */
 export async function offerDays(ctx: KpiContext, selection: Selection): Promise<{ first: string | null; last: string | null }> {
-  const filters = [...selectionFilters(ctx, selection), asOfFilter(ctx)];
-  // The day of the first (last) offer is the first (last) day with offers: the engine finds one
-  // row's instant (top 1) instead of counting every day's offers. Both in UTC, as countOffers reads days.
-  const day = (v: string | null) => (v === null ? null : v.slice(0, 10));
-  return { first: day(await offerEdge(kpiSource(ctx), filters, 'asc')), last: day(await offerEdge(kpiSource(ctx), filters, 'desc')) };
+  return { first: await offerDay(ctx, selection, 'asc'), last: await offerDay(ctx, selection, 'desc') };
+}
+
+/**
+ * The first (last) day with offers the selection sees by its as-of instant: the day of the first
+ * (last) offer — the engine finds one row's instant (top 1) instead of counting every day's
+ * offers. In UTC, as countOffers reads days.
+ */
+async function offerDay(ctx: KpiContext, selection: Selection, direction: 'asc' | 'desc'): Promise<string | null> {
+  const instant = await offerEdge(kpiSource(ctx), [...selectionFilters(ctx, selection), asOfFilter(ctx)], direction);
+  return instant === null ? null : instant.slice(0, 10);
 }
 
 /**
@@ -232,8 +238,8 @@ export async function comparedEnd(ctx: KpiContext, selection: Selection & { read
   const to = dayToDate(selection.to);
   const monthEnd = dateToDay(new Date(utc(to.getUTCFullYear(), to.getUTCMonth() + 1, 1) - 86_400_000));
   if (Number.isNaN(to.getTime()) || monthEnd === selection.to) return selection.to;
-  const last = await offerEdge(kpiSource(ctx), [...selectionFilters(ctx, selection), asOfFilter(ctx)], 'desc');
-  return last === null || dayToDate(last.slice(0, 10)) <= to ? monthEnd : selection.to;
+  const last = await offerDay(ctx, selection, 'desc');
+  return last === null || dayToDate(last) <= to ? monthEnd : selection.to;
 }
 
 /**

@@ -151,6 +151,7 @@ function projectionPlan(ctx: KpiContext, selection: Selection): ProjectionPlan {
   const w = ctx.windowDays;
   const asOfMs = ctx.asOf.getTime();
   const learningDays = Math.max(LEARNING_DAYS, 2 * w);
+  const learningDay = dateToDay(new Date(asOfMs - learningDays * DAY_MS));
   const filters = selectionFilters(ctx, selection);
   const binding = bindingOf(ctx);
   return {
@@ -159,8 +160,8 @@ function projectionPlan(ctx: KpiContext, selection: Selection): ProjectionPlan {
     // Offers of day D are open (window not over at as-of for some of them) when as-of − (D + 1) < W.
     firstOpenDay: dateToDay(new Date(Math.floor((asOfMs - w * DAY_MS) / DAY_MS) * DAY_MS)),
     asOfDay: dateToDay(ctx.asOf),
-    learningFrom: new Date(Math.floor((asOfMs - learningDays * DAY_MS) / DAY_MS) * DAY_MS),
-    learntFrom: `made from ${dateToDay(new Date(asOfMs - learningDays * DAY_MS))} to ${ctx.asOf.toISOString().slice(0, 16).replace('T', ' ')} UTC${filters.length > 0 ? ' under the same filters' : ''}`,
+    learningFrom: dayToDate(learningDay),
+    learntFrom: `made from ${learningDay} to ${ctx.asOf.toISOString().slice(0, 16).replace('T', ' ')} UTC${filters.length > 0 ? ' under the same filters' : ''}`,
     filters,
     time: binding.time,
     // A projection needs event-grain offers: when each was accepted, and which are still open.
