@@ -6,6 +6,7 @@ import { MAX_LIMIT, type AnswerOptions, type CubeFilterItem } from '../query/ind
 import type { ClusterMoments, Counts } from '../stats/index.js';
 import { utc } from '../query/wall-time.js';
 import { dateToDay, dayToDate } from './days.js';
+import type { ApiFilter } from './api-types.js';
 import type { KpiContext, Selection } from './kpi-context.js';
 
 const shippedBindings = new WeakMap<Model, KpiBinding>();
@@ -238,8 +239,48 @@ export async function comparedEnd(ctx: KpiContext, selection: Selection & { read
   const to = dayToDate(selection.to);
   const monthEnd = dateToDay(new Date(utc(to.getUTCFullYear(), to.getUTCMonth() + 1, 1) - 86_400_000));
   if (Number.isNaN(to.getTime()) || monthEnd === selection.to) return selection.to;
-  const last = await offerDay(ctx, selection, 'desc');
-  return last === null || dayToDate(last) <= to ? monthEnd : selection.to;
+  // Without the selection's filters every offer it sees is still seen: when none of them lies after
+  // the range, none of the selection's does — a read a rollup answers, where a filter on a
+  // customer's attribute joins every offer to its customer (0.35–0.5 s at 10 M).
+  const everyOffer = unfiltered(selection);
+  if (everyOffer !== selection && endsAfter(await offerDay(ctx, everyOffer, 'desc'), to)) return monthEnd;
+  return endsAfter(await offerDay(ctx, selection, 'desc'), to) ? monthEnd : selection.to;
+}
+
+/** True when no offer lies after the day `to` (none at all, or the last one on or before it). */
+const endsAfter = (last: string | null, to: Date): boolean => last === null || dayToDate(last) <= to;
+
+/** The selection without its filters and offer type (itself when it has none): it sees every offer the selection sees, and more. */
+export function unfiltered(selection: Selection): Selection {
+  return selection.filters.length === 0 && selection.offerType === null ? selection : { ...selection, filters: [], offerType: null };
+}
+
+/**
+ * The values (combinations, for several dimensions) of offers made at any time by the as-of
+ * instant under the selection's filters, given the range's own (`found`). Those seen without the
+ * filters (a read the rollups answer) hold them all: when each is among `found`, that is the
+ * answer; by one dimension, only the others are looked for under the filters. A read under a
+ * filter on a customer's attribute joins every offer ever made to its customer (0.3–0.5 s at 10 M);
+ * one for a few values reads few offers, or few customers.
+ */
+export async function valuesSeen(ctx: KpiContext, selection: Selection, by: readonly string[], found: readonly OfferCounts[]): Promise<readonly OfferCounts[]> {
+  const options: CountOptions = { dimensions: by, allTime: true, clustered: false };
+  const everyOffer = unfiltered(selection);
+  if (everyOffer === selection) return countOffers(ctx, selection, options);
+  const key = (values: Readonly<Record<string, string | null>>) => JSON.stringify(by.map((d) => values[d] ?? null));
+  const have = new Set(found.map((r) => key(r.values)));
+  const loose = await readCounts(kpiSource(ctx), countRequest(ctx, everyOffer, options));
+  // More groups than a breakdown may list: not a question for this shortcut, the filtered read decides.
+  if (loose.length > (ctx.limits ?? DEFAULT_LIMITS).maxGroups) return countOffers(ctx, selection, options);
+  const others = loose.filter((r) => !have.has(key(r.values)));
+  const [dimension] = by;
+  if (others.length === 0) return found;
+  if (by.length !== 1 || dimension === undefined) return countOffers(ctx, selection, options);
+  const values = others.map((r) => r.values[dimension] ?? null);
+  const named = values.filter((v): v is string => v !== null);
+  const parts: ApiFilter[] = [...(named.length > 0 ? [{ member: dimension, operator: 'equals', values: named }] : []), ...(named.length < values.length ? [{ member: dimension, operator: 'notSet' }] : [])];
+  const among: ApiFilter = parts.length === 1 && parts[0] ? parts[0] : { or: parts };
+  return [...found, ...(await countOffers(ctx, { ...selection, filters: [...selection.filters, among] }, options))];
 }
 
 /**
