@@ -47,6 +47,9 @@ const COLUMNS: Record<string, string> = {
   'Customers.accountSize': 'c.account_size',
   'Offers.campaign': 'o.campaign',
   'Offers.channel': 'o.channel',
+  'Customers.engagementScore': 'c.engagement_score',
+  // As the model defines it: whole days to an acceptance within 30 days and by the clock.
+  'Offers.daysToAccept': `CASE WHEN o.accepted_at IS NOT NULL AND o.accepted_at <= o.offered_at + INTERVAL 30 DAY AND o.accepted_at <= ${AS_OF_SQL} THEN floor((epoch(o.accepted_at) - epoch(o.offered_at)) / 86400.0) END`,
 };
 
 before(async () => {
@@ -59,12 +62,13 @@ after(async () => store.close());
 /** The values (or combinations) plain SQL sees under the case's condition, made by END. */
 async function seenBySql(by: readonly string[], where: string): Promise<string[]> {
   const cols = by.map((d) => COLUMNS[d] ?? assert.fail(d));
-  const rows = await store.query<Record<string, string | null>>(
+  const rows = await store.query<Record<string, unknown>>(
     `SELECT DISTINCT ${cols.map((c, i) => `${c} AS v${i}`).join(', ')} FROM offers o LEFT JOIN customers c ON o.customer_id = c.customer_id WHERE ${where} AND o.offered_at <= ${AS_OF_SQL}`,
   );
-  if (by.length === 1) return rows.map((r) => JSON.stringify([r['v0'] ?? null])).sort();
+  const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+  if (by.length === 1) return rows.map((r) => JSON.stringify([text(r['v0'])])).sort();
   // Two dimensions: every combination of the values each takes (as the breakdown lists them).
-  const values = by.map((_, i) => [...new Set(rows.map((r) => r[`v${i}`] ?? null))]);
+  const values = by.map((_, i) => [...new Set(rows.map((r) => text(r[`v${i}`])))]);
   return (values[0] ?? []).flatMap((a) => (values[1] ?? []).map((b) => JSON.stringify([a, b]))).sort();
 }
 
@@ -84,7 +88,7 @@ describe('under filters, on 20,000 demo offers', () => {
     ['2025-03-10', '2025-03-10'],
     ['2024-07-01', '2024-07-31'],
   ];
-  const bys: string[][] = [['Offers.campaign'], ['Customers.region'], ['Customers.plan'], ['Offers.channel'], ['Customers.region', 'Offers.campaign']];
+  const bys: string[][] = [['Offers.campaign'], ['Customers.region'], ['Customers.plan'], ['Offers.channel'], ['Offers.daysToAccept'], ['Customers.engagementScore'], ['Customers.region', 'Offers.campaign']];
 
   test('a breakdown lists every value seen at any time under the filters, and only those', async () => {
     let zeroes = 0;
