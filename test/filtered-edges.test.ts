@@ -12,9 +12,8 @@ import { breakdown, type KpiContext, type Selection } from '../src/insights/inde
 import { comparedEnd } from '../src/insights/offer-counts.js';
 import type { ApiFilter } from '../src/insights/api-types.js';
 import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
-import { allAccess } from '../src/query/index.js';
-import { DEFAULT_BAND_THRESHOLDS } from '../src/stats/index.js';
 import { DuckDbStore } from '../src/store/index.js';
+import { demoContext } from './judgements/demo-context.js';
 
 // The data end mid-month (a range to the last day is not a month's end).
 const END = new Date('2025-06-20T12:00:00Z');
@@ -22,17 +21,7 @@ const AS_OF_SQL = "TIMESTAMP '2025-06-20 12:00:00'";
 let model: Model;
 let store: DuckDbStore;
 
-const context = (): KpiContext => ({
-  store,
-  model,
-  asOf: END,
-  access: allAccess('local'),
-  windowDays: 30,
-  thresholds: DEFAULT_BAND_THRESHOLDS,
-  target: null,
-  level: 0.95,
-  method: 'wilson',
-});
+const context = (): KpiContext => demoContext(store, model, END);
 
 /** A filter, the same condition in SQL over `offers o JOIN customers c`. */
 interface Case {
