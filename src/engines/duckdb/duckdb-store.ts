@@ -6,6 +6,7 @@ import { LATEST_VERSION, MIGRATIONS } from './duckdb-migrations.js';
 import { loadedAtDate, OwnTablesStore, requestedReadOnly, timeVersion, type OwnTables, type ReadOnlyCause } from '../../store/own-tables.js';
 import type { QueryOptions, Row, SqlValue, Store } from '../../store/store.js';
 import { queryCancelled, queryTimeout } from '../../store/query-stopped.js';
+import { duckDbMemoryLimit } from './memory-limit.js';
 
 export interface DuckDbOpenOptions {
   readonly readOnly?: boolean;
@@ -98,10 +99,13 @@ export class DuckDbStore extends OwnTablesStore implements Store {
         hint: 'create it with `uprate demo --db FILE` or `uprate ingest --db FILE ...`, or pass the right --db',
       });
     }
+    // A bad setting is refused before the file is touched.
+    const memoryLimit = duckDbMemoryLimit();
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(path, {
         access_mode: readOnly ? 'READ_ONLY' : 'READ_WRITE',
+        memory_limit: memoryLimit,
       });
     } catch (e) {
       throw openError(path, e);
