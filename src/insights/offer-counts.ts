@@ -243,12 +243,12 @@ export async function comparedEnd(ctx: KpiContext, selection: Selection & { read
   // the range, none of the selection's does — a read a rollup answers, where a filter on a
   // customer's attribute joins every offer to its customer (0.35–0.5 s at 10 M).
   const everyOffer = unfiltered(selection);
-  if (everyOffer !== selection && endsAfter(await offerDay(ctx, everyOffer, 'desc'), to)) return monthEnd;
-  return endsAfter(await offerDay(ctx, selection, 'desc'), to) ? monthEnd : selection.to;
+  if (everyOffer !== selection && nothingAfter(await offerDay(ctx, everyOffer, 'desc'), to)) return monthEnd;
+  return nothingAfter(await offerDay(ctx, selection, 'desc'), to) ? monthEnd : selection.to;
 }
 
 /** True when no offer lies after the day `to` (none at all, or the last one on or before it). */
-const endsAfter = (last: string | null, to: Date): boolean => last === null || dayToDate(last) <= to;
+const nothingAfter = (last: string | null, to: Date): boolean => last === null || dayToDate(last) <= to;
 
 /** The selection without its filters and offer type (itself when it has none): it sees every offer the selection sees, and more. */
 export function unfiltered(selection: Selection): Selection {
