@@ -3,7 +3,7 @@ import { compareSegments, describeFamily, noComparison, isSmallSample, type Adju
 import type { BreakdownResponse, BreakdownRow } from './api-types.js';
 import { queryEcho } from './echo.js';
 import type { KpiContext, Selection } from './kpi-context.js';
-import { countOffersTogether, holdsEveryOffer, NO_OFFERS, resolveRange, statsCounts, valuesSeen, type OfferCounts } from './offer-counts.js';
+import { countOffersTogether, holdsEveryOffer, NO_OFFERS, resolveRange, statsCounts, valuesKey, valuesSeen, type OfferCounts } from './offer-counts.js';
 import { alphaOf, bandJudgement, differenceView, rateView } from './rate-view.js';
 
 export interface BreakdownOptions {
@@ -90,7 +90,7 @@ export async function breakdown(ctx: KpiContext, requested: Selection, options: 
  * values last.
  */
 async function withEmptyCells(ctx: KpiContext, selection: Selection, by: readonly string[], rows: readonly OfferCounts[]): Promise<OfferCounts[]> {
-  const key = (v: Readonly<Record<string, string | null>>) => JSON.stringify(by.map((d) => v[d] ?? null));
+  const key = valuesKey(by);
   const found = new Map(rows.map((r) => [key(r.values), r]));
   // A range taken from the data holds every offer: the values seen at any time are the range's own.
   const seen = holdsEveryOffer(ctx, selection) ? rows : await valuesSeen(ctx, selection, by, rows);

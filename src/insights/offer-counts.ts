@@ -255,6 +255,12 @@ export function unfiltered(selection: Selection): Selection {
   return selection.filters.length === 0 && selection.offerType === null ? selection : { ...selection, filters: [], offerType: null };
 }
 
+/** A group's values of the dimensions `by`, as one comparable key (a missing value is null). */
+export const valuesKey =
+  (by: readonly string[]) =>
+  (values: Readonly<Record<string, string | null>>): string =>
+    JSON.stringify(by.map((d) => values[d] ?? null));
+
 /**
  * The values (combinations, for several dimensions) of offers made at any time by the as-of
  * instant under the selection's filters, given the range's own (`found`). Those seen without the
@@ -267,7 +273,7 @@ export async function valuesSeen(ctx: KpiContext, selection: Selection, by: read
   const options: CountOptions = { dimensions: by, allTime: true, clustered: false };
   const everyOffer = unfiltered(selection);
   if (everyOffer === selection) return countOffers(ctx, selection, options);
-  const key = (values: Readonly<Record<string, string | null>>) => JSON.stringify(by.map((d) => values[d] ?? null));
+  const key = valuesKey(by);
   const have = new Set(found.map((r) => key(r.values)));
   const loose = await readCounts(kpiSource(ctx), countRequest(ctx, everyOffer, options));
   // More groups than a breakdown may list: not a question for this shortcut, the filtered read decides.
