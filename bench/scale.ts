@@ -28,7 +28,9 @@
  * BENCH_SCALE_BATCH (offers per batch; default a day's worth, rows / 730), BENCH_SCALE_CSV_MAX and
  * BENCH_SCALE_ENGINE_MAX (10000000), BENCH_SCALE_MINUTES (time budget, default 240: a scale whose
  * estimate does not fit is skipped), BENCH_SCALE_QUERY_TIMEOUT_MS (the served statement timeout,
- * default 30 min), BENCH_SCALE_KEEP=1 (keep the stores), BENCH_POSTGRES_URL / BENCH_CLICKHOUSE_URL.
+ * default 30 min), BENCH_SCALE_KEEP=1 (keep the stores), BENCH_SCALE_RAW=off (the server engines'
+ * dashboard with rollups only: from the rows a page takes many minutes there at 10 M),
+ * BENCH_POSTGRES_URL / BENCH_CLICKHOUSE_URL.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -81,6 +83,7 @@ function readSettings() {
     budgetMs: numberEnv('BENCH_SCALE_MINUTES', 240) * 60_000,
     queryTimeoutMs: numberEnv('BENCH_SCALE_QUERY_TIMEOUT_MS', 30 * 60_000),
     keep: env['BENCH_SCALE_KEEP'] === '1',
+    serverRaw: env['BENCH_SCALE_RAW']?.trim().toLowerCase() !== 'off',
   };
 }
 let read: ReturnType<typeof readSettings> | undefined;
@@ -337,7 +340,7 @@ async function dashboardRuns(shared: Shared, spec: ServeSpec, runs: number, both
 }
 
 function printDashboards(shared: Shared, tag: string, rows: number, engine: Engine, runs: DashboardRuns): void {
-  const note = 'no raw-scan run';
+  const note = engine !== 'duckdb' && !settings().serverRaw ? 'rows only not run (BENCH_SCALE_RAW=off)' : 'no raw-scan run';
   const which = 'rollups on, beside UPRATE_ROLLUPS=off';
   shared.print(`${tag} dashboard in Chromium, the page's own timings (${which}; median of ${runs.on.length}; targets for ${engine === 'duckdb' ? (rows > 10_000_000 ? '100 M' : '10 M') : 'the server engines at 10 M'}):`);
   for (const line of dashboardLines(runs.on, runs.raw, targetsFor(engine, rows), note)) shared.print(line);
@@ -387,7 +390,7 @@ async function benchServerEngine(shared: Shared, data: ScaleData, engine: Server
     const spec: ServeSpec = { engine, db: '', url, webDir: shared.webDir ?? '', clock: CLOCK.toISOString(), queryTimeoutMs: settings().queryTimeoutMs };
     let nextBatch = 0;
     const ingests: number[] = [];
-    const dashboards = await dashboardRuns(shared, spec, runs, true, async () => {
+    const dashboards = await dashboardRuns(shared, spec, runs, settings().serverRaw, async () => {
       ingests.push(await ingestOffers(store, batches[nextBatch++] ?? ''));
       await openWindowsAt(store, CLOCK);
     });
