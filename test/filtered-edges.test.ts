@@ -101,6 +101,28 @@ describe('under filters, on 20,000 demo offers', () => {
     assert.ok(left > 10, `${left} breakdowns leaving out values seen only without the filters`);
   });
 
+  test('a segment with no offers in the range changes no comparison (insights reads none)', async () => {
+    let left = 0;
+    for (const [name, c] of Object.entries(cases)) {
+      for (const [from, to] of ranges) {
+        for (const by of bys.filter((b) => b.length === 1)) {
+          const selection: Selection = { from, to, offerType: c.offerType, filters: c.filters };
+          const all = await breakdown(context(), selection, { by });
+          const some = await breakdown(context(), selection, { by, emptyCells: false });
+          const where = `${name}, ${from}–${to}, by ${by.join(' × ')}`;
+          const withOffers = all.rows.filter((r) => r.offers > 0);
+          left += all.rows.length - withOffers.length;
+          // The same segments with offers, compared the same way: the empty ones are out of the family and the χ² test.
+          assert.deepEqual(some.rows, withOffers, where);
+          assert.deepEqual(some.homogeneity, all.homogeneity, where);
+          assert.deepEqual([some.correction.members, some.correction.description], [all.correction.members, all.correction.description], where);
+          assert.deepEqual(some.total, all.total, where);
+        }
+      }
+    }
+    assert.ok(left > 20, `${left} empty segments left out`);
+  });
+
   test('a range is compared with whole months when no offer under its filters follows it', async () => {
     const lastDay = async (where: string) => {
       const [row] = await store.query<{ d: string | null }>(

@@ -11,6 +11,13 @@ export interface BreakdownOptions {
   readonly by: readonly string[];
   /** Multiple-comparison correction across the segments (default Holm). */
   readonly correction?: AdjustMethod;
+  /**
+   * List the values seen at any time under the filters but not in the range, with n = 0 (default
+   * true). Such a segment is never compared (no offers: out of the correction family, out of the
+   * χ² test), so a reader of the comparisons alone (insights) leaves them out and saves reading
+   * the values over all time under the filters.
+   */
+  readonly emptyCells?: boolean;
 }
 
 /** The label of a segment: its values joined by " / ", "(none)" for a missing attribute. */
@@ -33,7 +40,7 @@ export async function breakdown(ctx: KpiContext, requested: Selection, options: 
   // The total asked of the engine, not summed: a customer with offers in several segments is one
   // customer. Read with the segments (one pass over the offers when they are customer attributes).
   const [rows = [], [whole] = []] = await countOffersTogether(ctx, selection, [{ dimensions: by }, {}]);
-  const cells = await withEmptyCells(ctx, selection, by, rows);
+  const cells = options.emptyCells === false ? sortedCells(rows, by) : await withEmptyCells(ctx, selection, by, rows);
   const correction = options.correction ?? 'holm';
   const labelled = cells.map((c) => ({ label: segmentLabel(c.values, by), ...statsCounts(c) }));
   const compared = compareSegments(labelled, { level: ctx.level, method: correction });
@@ -105,7 +112,12 @@ async function withEmptyCells(ctx: KpiContext, selection: Selection, by: readonl
   }
   const all = new Map(found);
   for (const values of combos) if (!all.has(key(values))) all.set(key(values), { ...NO_OFFERS, values });
-  return [...all.values()].sort((a, b) => compareValues(by.map((d) => a.values[d] ?? null), by.map((d) => b.values[d] ?? null)));
+  return sortedCells([...all.values()], by);
+}
+
+/** By label, missing values last. */
+function sortedCells(cells: readonly OfferCounts[], by: readonly string[]): OfferCounts[] {
+  return [...cells].sort((a, b) => compareValues(by.map((d) => a.values[d] ?? null), by.map((d) => b.values[d] ?? null)));
 }
 
 function compareValues(a: readonly (string | null)[], b: readonly (string | null)[]): number {

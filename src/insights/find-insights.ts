@@ -44,7 +44,8 @@ export async function findInsights(context: KpiContext, requested: Selection, op
   const kpi = await kpiHeadline(ctx, selection);
   insights.push(...headlineInsights(kpi, binding.industry, link));
   for (const dimension of scanned) {
-    const b = await breakdown(ctx, selection, { by: [dimension], ...(options.correction ? { correction: options.correction } : {}) });
+    // Only segments with offers make findings: the values seen outside the range are not read.
+    const b = await breakdown(ctx, selection, { by: [dimension], emptyCells: false, ...(options.correction ? { correction: options.correction } : {}) });
     const bound = binding.dimensions.find((d) => d.member === dimension);
     const label = dimension === binding.industry ? industryName : valueLabel;
     insights.push(...segmentInsights(b, dimension, panelTitle(bound ?? { member: dimension, title: dimension.split('.')[1] ?? dimension }, binding.offers), label, link));
