@@ -106,4 +106,30 @@ describe('uprate demo', () => {
     const strip = (s: string) => s.replace(/ into \S+ in [\d.]+ s/, '').replace(/--db \S+/, '');
     assert.equal(strip(same.stdout), strip(runA.stdout));
   });
+
+  test('--no-rollups loads the same data and prints the same months, building no rollup', async () => {
+    const built = join(dir, 'built.duckdb');
+    const bare = join(dir, 'bare.duckdb');
+    const withRollups = uprate(['demo', '--rows', '3000', '--end', '2025-02-10', '--db', built, '--no-serve']);
+    assert.equal(withRollups.code, 0, withRollups.stderr);
+    assert.match(withRollups.stderr, /^rollup Offers\.daily: [\d,]+ rows in/m);
+    const without = uprate(['demo', '--rows', '3000', '--end', '2025-02-10', '--db', bare, '--no-serve', '--no-rollups']);
+    assert.equal(without.code, 0, without.stderr);
+    assert.doesNotMatch(without.stderr, /^rollup /m);
+    assert.deepEqual(await tableHashes(bare), await tableHashes(built));
+    const strip = (s: string) => s.replace(/ into \S+ in [\d.]+ s/, '').replace(/--db \S+/, '');
+    assert.equal(strip(without.stdout), strip(withRollups.stdout));
+    assert.ok(printedMonths(without.stdout).size === 6, without.stdout);
+    // Nothing registered: every rollup the model declares is missing, and each reads the rows.
+    const registered = await onFile(bare, async (store) => {
+      const [row] = await store.query<{ n: bigint }>("SELECT count(*) AS n FROM information_schema.tables WHERE table_name LIKE 'uprate_rollup%'");
+      return Number(row?.n ?? 0);
+    });
+    assert.equal(registered, 0);
+    const status = uprate(['rollups', 'status', '--db', bare]);
+    assert.equal(status.code, 0, status.stderr);
+    const lines = status.stdout.split('\n').filter((l) => l.startsWith('Offers.'));
+    assert.ok(lines.length > 10, status.stdout);
+    for (const line of lines) assert.match(line, /\smissing\s/, line);
+  });
 });

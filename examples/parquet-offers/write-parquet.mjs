@@ -16,7 +16,7 @@ const { values } = parseArgs({ options: { rows: { type: 'string', default: '2000
 const scratch = mkdtempSync(join(tmpdir(), 'uprate-parquet-'));
 const db = join(scratch, 'demo.duckdb');
 try {
-  execFileSync(process.execPath, [join(here, '../../bin/uprate.js'), 'demo', '--rows', values.rows, '--no-serve', '--db', db], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [join(here, '../../bin/uprate.js'), 'demo', '--rows', values.rows, '--no-serve', '--no-rollups', '--db', db], { stdio: ['ignore', 'ignore', 'inherit'] });
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const out = join(here, 'model', 'data');
   mkdirSync(out, { recursive: true });

@@ -20,6 +20,7 @@ interface DemoFlags extends StoreFlags {
   db: string;
   end?: string;
   serve: boolean;
+  rollups: boolean;
   port: string;
 }
 
@@ -88,6 +89,7 @@ export function registerDemo(program: Command): void {
     .option('--db <file>', 'embedded DuckDB file (its offers and customers are replaced)', DEFAULT_DB)
     .option('--end <date>', 'end of the 24 months of data: a day (its 00:00 UTC) or an instant (default: today 00:00 UTC, so runs on one day give the same data)')
     .option('--no-serve', 'stop after printing the KPI')
+    .option('--no-rollups', "load the data only, without building the model's rollups (`uprate rollups build` builds them later)")
     .option('--port <port>', 'port to serve on', String(DEFAULT_PORT));
   addStoreOptions(command)
     .action(
@@ -112,7 +114,7 @@ export function registerDemo(program: Command): void {
             `demo data: ${summary.offers.toLocaleString('en-US')} offers, ${summary.customers.toLocaleString('en-US')} customers (seed ${seed}) into ${target} in ${seconds.toFixed(1)} s, ` +
               `24 months ending ${instantText(end)} (--end)\n\n`,
           );
-          await readyRollups(store);
+          if (flags.rollups) await readyRollups(store);
           // As of the data's end: nothing in the data is later, so pending is what it was then.
           const report = await buildReport(store, allAccess('local'), { grain: 'month', asOf: end });
           const reportCommand = `uprate report${store instanceof DuckDbStore && flags.db !== DEFAULT_DB ? ` --db ${flags.db}` : ''} --as-of ${instantText(end).replace(' 00:00 UTC', '')}`;
