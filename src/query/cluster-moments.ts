@@ -292,8 +292,16 @@ function setsBatch(model: Model, prepared: readonly PreparedClustered[], request
     const plan = buildPlan(model, { ...first.asked, dimensions: [...dimensions, request.cluster], order: [] }, true, options);
     const shape = clustersFirstShape(model, plan, request.cluster);
     if (!shape) return null;
+    const dimensionsOf = plan.dimensions.filter((d) => d.key !== request.cluster);
     if (request.clustersFirst === 'always' || clustersFirstPays(shape)) {
-      return { members, plan, dimensions: plan.dimensions.filter((d) => d.key !== request.cluster), node: clustersFirstSelect(model, plan, shape) };
+      return { members, plan, dimensions: dimensionsOf, node: clustersFirstSelect(model, plan, shape) };
+    }
+    if (shape.own.size === 1) {
+      // Grouped by customer attributes alone under a filter on one (summing first does not pay
+      // then: the engine shrinks the join before it groups): the planner's statement, grouped by
+      // every member's attributes, still has one row per customer — the offers are read once for
+      // all members instead of once each (at 10 M, five attributes in 170 ms against 73 ms each).
+      return { members, plan, dimensions: dimensionsOf, node: { ...planToSql(model, plan).query, orderBy: [], limit: null, offset: null } };
     }
     // Without the queries grouped by the cluster's own dimensions (an offer's channel), the first pass is one row per cluster again.
     const own = new Set([...shape.own].map((s) => s.key));

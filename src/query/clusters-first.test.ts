@@ -207,14 +207,33 @@ describe('several groupings from one pass', () => {
     assert.ok(spy.statements.length >= 2, 'the sets after the cut are read again');
   });
 
-  test('dimensions in another order than the union are read on their own; a tenant filter on customers reads each alone', async () => {
+  test('dimensions in another order than the union are read on their own; under a tenant filter on customers the planner statement serves the total and an attribute at once', async () => {
     const queries = [base(['Customers.accountSize', 'Customers.region']), base(['Customers.region', 'Customers.accountSize'])];
     assert.deepEqual(await answerClusteredSets(store, model, queries, REQUEST, { now, access: allAccess('local') }), await separately(queries));
-    const access = tenantAccess([{ member: 'Customers.region', operator: 'equals', values: ['emea'] }]);
+    const access = tenantAccess([{ member: 'Customers.region', operator: 'equals', values: ['apac'] }]);
     const spy = recorded(store);
     const tenant = [base([]), base(['Customers.accountSize'])];
     assert.deepEqual(await answerClusteredSets(spy.store, model, tenant, REQUEST, { now, access }), await separately(tenant, { access }));
-    assert.equal(spy.statements.length, 2);
+    assert.equal(spy.statements.length, 1, spy.statements.join('\n\n'));
+    assert.ok(spy.statements[0]?.includes('uprate_sets'));
+    assert.ok(Number((await separately([base([])], { access }))[0]?.[0]?.data['Offers.count']) > 100, 'the tenant has offers');
+  });
+
+  test('under a filter on a customer attribute: the attributes in one statement (joined before it groups), an offer dimension on its own', async () => {
+    const filtered = (dimensions: string[], limit?: number): CubeQuery => {
+      const q = base(dimensions, limit);
+      return { ...q, filters: [...(q.filters ?? []), { member: 'Customers.accountSize', operator: 'equals', values: ['enterprise', 'mid_market'] }, { member: 'Offers.offerType', operator: 'equals', values: ['upsell'] }] };
+    };
+    const queries = [filtered([]), filtered(['Customers.lifecycleStage']), filtered(['Customers.engagementTier']), filtered(['Offers.channel']), filtered(['Customers.region', 'Customers.plan']), filtered(['Customers.industry'], 3)];
+    const spy = recorded(store);
+    const together = await answerClusteredSets(spy.store, model, queries, REQUEST, { now, access: allAccess('local') });
+    assert.equal(spy.statements.length, 2, 'one pass for the total and the attributes, one for the channel');
+    assert.ok(spy.statements[0]?.includes('uprate_sets'));
+    assert.deepEqual(together, await separately(queries));
+    // Against plain SQL: customers without a row or an account size are out (the filter keeps two sizes).
+    const where = `o.offered_at >= TIMESTAMP '2024-07-01' AND o.offered_at <= TIMESTAMP '2025-06-30 12:00:00' AND c.account_size IN ('enterprise', 'mid_market') AND o.offer_type = 'upsell'`;
+    assert.deepEqual(numbers(together[1] ?? [], 'Customers.lifecycleStage'), expected(await plainMoments(store, now, 'c.lifecycle_stage', where)));
+    assert.equal(together[5]?.length, 3);
   });
 
   test('no offers at all: the total is one row of zeros, as its own statement gives it', async () => {
