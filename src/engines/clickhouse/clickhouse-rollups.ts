@@ -6,6 +6,7 @@ import type { ClickHouseHttp } from './clickhouse-http.js';
 import { clickhouseString } from './clickhouse-literal.js';
 import { clickhouseMemberSql, clickhouseMomentsSql, clickhouseReplacedMemberSql } from './clickhouse-moments.js';
 import { CUSTOMERS, OFFERS, type TableSpec } from '../../core/schema.js';
+import { errorMessage, UprateError } from '../../core/errors.js';
 import { NEWEST_FIRST, reading, SNAPSHOTS, type RowsSnapshot } from './clickhouse-snapshot.js';
 import { layoutFor, storedSource, type ClusteredSource } from '../../rollups/clustered.js';
 import type { ClusterLayout } from '../../rollups/registry.js';
@@ -394,11 +395,33 @@ async function fillFamily(t: ClickHouseRollupTarget, base: string, gen: number, 
   if (!first) throw new Error('a family of rollups of moments has members');
   const dimensions = [...new Set(members.flatMap((m) => m.clustered.dimensions))];
   const [counted] = await t.query<{ n: string }>(reading(rows, `SELECT toString(count()) AS n FROM ${first.clustered.timeSource.table} AS "rows"`));
-  const parts = Math.max(1, Math.ceil(Number(counted?.n ?? 0) / momentsPartRows()));
+  const offers = Number(counted?.n ?? 0);
   const shape = { cluster: first.clustered.cluster, dimensions, sets: members.map((m) => m.clustered.dimensions), measures: first.clustered.measures.map((m) => m.column), timeColumn: first.timeColumn, firstMonth: layout.periods[0] ?? '1970-01-01T00:00:00.000Z', ...(layout.grain ? { grain: layout.grain } : {}), ...(layout.perPeriod ? { perPeriod: true } : {}) };
-  const selects = Array.from({ length: parts }, (_, index) => clickhouseMomentsSql(reading(rows, first.sql), { ...shape, ...(parts > 1 ? { part: { index, of: parts } } : {}) }));
-  return fillGeneration(t, base, gen, `the moments of ${first.name}'s family`, selects[0] ?? '', first.params, selects.slice(1));
+  // A family by offer dimensions holds more per customer than one by a customer's attributes, so
+  // what fits in a query's memory depends on the data: a part that does not fit is formed again in
+  // four times as many, smaller parts (the generation it half filled is dropped first).
+  for (let parts = Math.max(1, Math.ceil(offers / momentsPartRows())); ; parts *= 4) {
+    const selects = Array.from({ length: parts }, (_, index) => clickhouseMomentsSql(reading(rows, first.sql), { ...shape, ...(parts > 1 ? { part: { index, of: parts } } : {}) }));
+    try {
+      return await fillGeneration(t, base, gen, `the moments of ${first.name}'s family`, selects[0] ?? '', first.params, selects.slice(1));
+    } catch (e) {
+      if (!memoryExceeded(e)) throw e;
+      if (parts * 4 > Math.max(1, offers / MIN_PART_ROWS)) {
+        throw new UprateError('DB_ERROR', `ClickHouse: the moments of ${first.name}'s family do not fit in a query's memory even in ${parts} parts of its customers (${errorMessage(e)})`, {
+          location: 'clickhouse',
+          hint: "raise the server's max_memory_usage for uprate's user, or build fewer or smaller rollups of moments",
+          cause: e,
+        });
+      }
+    }
+  }
 }
+
+/** The fewest offers a part of a family's moments is formed from: below it, more parts would not fit either. */
+const MIN_PART_ROWS = 1_000;
+
+/** ClickHouse refused a statement for its memory (MEMORY_LIMIT_EXCEEDED). */
+const memoryExceeded = (e: unknown): boolean => e instanceof UprateError && (e.details as { clickhouseCode?: number } | undefined)?.clickhouseCode === 241;
 
 /** A built member of a family: what it is built from, and its registry row (its table now, its layout, the version it holds). */
 type StoredMember = ClickHouseMomentsMember & { readonly stored: StoredRollup };
