@@ -279,10 +279,45 @@ test('readCountsTogether: with a memo: a read known with revenue answers its nar
   const alone = [];
   for (const r of requests) alone.push(await readCounts(source(), r));
   assert.deepEqual(allSorted(together), allSorted(alone));
-  // The account sizes from the wide read (reused once); region and industry from one statement, kept
-  // under its own key (run once, reused by the second) and under theirs (one run each).
-  assert.equal(reads.size, 4);
-  assert.deepEqual(reads.stats, { run: 4, reused: 2 });
+  // The account sizes from the wide read (reused once); region and industry kept under their own
+  // keys (one run each), read by one statement (gathered: below).
+  assert.equal(reads.size, 3);
+  assert.deepEqual(reads.stats, { run: 3, reused: 1 });
+});
+
+/** A source whose statements over the offers are counted. */
+function counting(reads: CountReads): { source: KpiSource; statements: string[] } {
+  const statements: string[] = [];
+  const spied = Object.create(store) as DuckDbStore;
+  const query = store.query.bind(store);
+  spied.query = (async (sql: string, ...rest: unknown[]) => {
+    if (/FROM offers\b/.test(sql)) statements.push(sql);
+    return (query as (...a: unknown[]) => Promise<unknown>)(sql, ...rest);
+  }) as DuckDbStore['query'];
+  return { source: source(reads, { store: spied }), statements };
+}
+
+test('readCounts with a memo: clustered reads of one selection asked at the same moment (other views, other requests) are read by one statement; later ones by their own', async () => {
+  const reads = new CountReads();
+  const { source: s, statements } = counting(reads);
+  const first = [{ dimensions: ['Customers.accountSize'] }, { dimensions: ['Customers.region'], extended: true }, {}, { dimensions: ['Customers.industry'], limit: 1 }];
+  // Each asked on its own, as separate requests do, in the same turn of the event loop.
+  const answers = await Promise.all(first.map((r) => readCounts(s, r)));
+  assert.equal(statements.length, 1, statements.join('\n\n'));
+  assert.ok(statements[0]?.includes('uprate_sets'));
+  const alone = [];
+  for (const r of first) alone.push(await readCounts(source(), r));
+  assert.deepEqual(allSorted(answers), allSorted(alone));
+  assert.equal(answers[3]?.length, 1);
+  // Another filter is another selection; a read after the statement began is read on its own.
+  const other = readCounts(s, { dimensions: ['Customers.plan'], filters: [email] });
+  const plan = readCounts(s, { dimensions: ['Customers.plan'] });
+  await Promise.all([other, plan]);
+  assert.equal(statements.length, 3);
+  assert.deepEqual(sorted(await plan), sorted(await readCounts(source(), { dimensions: ['Customers.plan'] })));
+  assert.deepEqual(sorted(await other), sorted(await readCounts(source(), { dimensions: ['Customers.plan'], filters: [email] })));
+  await readCounts(s, { dimensions: ['Customers.lifecycleStage'] });
+  assert.equal(statements.length, 4);
 });
 
 test('offerEdge: the first and last offer instants, or their periods with a grain; null without offers', async () => {
@@ -349,6 +384,33 @@ test('CountReads: cancelled and replaced reads: a replaced read failing later do
   assert.deepEqual(await second, ['new']);
 });
 
+test('gathered reads: one asker leaving keeps the statement for the others; it is cancelled only when every asker left', async () => {
+  const reads = new CountReads();
+  const signals: (AbortSignal | undefined)[] = [];
+  const spied = Object.create(store) as DuckDbStore;
+  const query = store.query.bind(store);
+  spied.query = (async (sql: string, params?: unknown, options?: { signal?: AbortSignal }) => {
+    if (/FROM offers\b/.test(sql)) signals.push(options?.signal);
+    return (query as (...a: unknown[]) => Promise<unknown>)(sql, params, options);
+  }) as DuckDbStore['query'];
+  const ask = (signal: AbortSignal, dimension: string) => readCounts(source(reads, { store: spied, read: { now: NOW, access: allAccess('local'), signal } }), { dimensions: [dimension] });
+  const [a, b] = [new AbortController(), new AbortController()];
+  const [sizes, regions] = [ask(a.signal, 'Customers.accountSize'), ask(b.signal, 'Customers.region')];
+  a.abort();
+  await assert.rejects(sizes, (e: unknown) => e instanceof Error && e.message === CANCELLED);
+  assert.deepEqual(sorted(await regions), sorted(await readCounts(source(), { dimensions: ['Customers.region'] })));
+  assert.equal(signals.length, 1, 'one statement for both');
+  assert.equal(signals[0]?.aborted, false, 'not cancelled while one asker waits');
+  const [c, d] = [new AbortController(), new AbortController()];
+  const [industries, plans] = [ask(c.signal, 'Customers.industry'), ask(d.signal, 'Customers.plan')];
+  c.abort();
+  d.abort();
+  for (const gone of [industries, plans]) await assert.rejects(gone, (e: unknown) => e instanceof Error && e.message === CANCELLED);
+  await new Promise((r) => setTimeout(r, 5));
+  assert.equal(signals.length, 2);
+  assert.equal(signals[1]?.aborted, true, 'every asker left: the statement is cancelled');
+});
+
 test('CountReads: cancelled and replaced reads: a memo used with another store names the mistake', async () => {
   const reads = new CountReads();
   await reads.once(source(reads), 'k', async () => 1);
@@ -393,8 +455,8 @@ test('readCountsTogether: two calls on one memo with other reads each get their 
   await readCountsTogether(source(reads), first);
   const rows = await readCountsTogether(source(reads), second);
   assert.deepEqual(allSorted(rows), allSorted([await readCounts(source(), second[0] ?? {}), await readCounts(source(), second[1] ?? {})]));
-  // Each call: its statement and its two reads.
-  assert.deepEqual(reads.stats, { run: 6, reused: 2 });
+  // Each call: its two reads.
+  assert.deepEqual(reads.stats, { run: 4, reused: 0 });
 });
 
 test('readCountsTogether: every read with revenue: each gets its revenue', async () => {
