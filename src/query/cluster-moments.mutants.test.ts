@@ -281,7 +281,7 @@ test('several groupings by a customer attribute and by an offer column, summed p
   assert.ok(spy.statements[0]?.includes('uprate_sets') && !spy.statements[1]?.includes('uprate_sets'));
 });
 
-test('several groupings under a filter on a customer attribute: summing per customer first never pays, so each is read alone unless forced', async () => {
+test('several groupings under a filter on a customer attribute: summing per customer first never pays, so the planner statement grouped by every attribute serves them at once (summed first when forced)', async () => {
   // EU customers (c1, c4): by size smb c1 2/1/0, enterprise c4 1/0/1; in all 3 offers, 1 accepted, 1 pending, 2 customers, nn 4+1, kk 1, kn 2, pos 1.
   const eu = [{ member: 'Customers.region', operator: 'equals' as const, values: ['eu'] }];
   const queries = [{ ...q(['Customers.accountSize']), filters: eu }, { ...q([]), filters: eu }];
@@ -289,12 +289,15 @@ test('several groupings under a filter on a customer attribute: summing per cust
   const auto = counted(store);
   const alone = await answerClusteredSets(auto.store, model, queries, REQUEST, options);
   assert.deepEqual([moments(alone[0] ?? [], 'Customers.accountSize'), moments(alone[1] ?? [], null)], expected);
-  assert.equal(auto.statements.length, 2);
-  assert.ok(!auto.statements.some((s) => s.includes('uprate_sets')));
+  assert.equal(auto.statements.length, 1);
+  assert.ok(auto.statements[0]?.includes('uprate_sets'));
+  // The planner's statement: the offers joined to their customers, then grouped (no sum per customer before the join).
+  assert.match(auto.statements[0] ?? '', /FROM offers AS "offers"\s+LEFT JOIN customers/);
   const always = counted(store);
   const together = await answerClusteredSets(always.store, model, queries, { ...REQUEST, clustersFirst: 'always' }, options);
   assert.deepEqual([moments(together[0] ?? [], 'Customers.accountSize'), moments(together[1] ?? [], null)], expected);
   assert.equal(always.statements.length, 1);
+  assert.doesNotMatch(always.statements[0] ?? '', /FROM offers AS "offers"\s+LEFT JOIN customers/);
 });
 
 test('several groupings by the offers\' own columns only: nothing to sum per customer first (no join), so each is read alone', async () => {

@@ -385,7 +385,8 @@ export async function answerClusteredSets(
       if (complete && (p.keys.length > 0 || own.length > 0)) answers[restAt[i] ?? -1] = clusteredRows(p, own.slice(offset, wanted), request);
     });
   }
-  // No rollup answered these (asked above): read alone from the rows.
-  for (const [i, p] of prepared.entries()) answers[i] ??= await answerFromRows(store, model, p, request, options);
+  // No rollup answered these (asked above): read alone from the rows, side by side as separate reads would be.
+  const alone = prepared.flatMap((p, i) => (answers[i] === undefined ? [{ p, i }] : []));
+  await Promise.all(alone.map(async ({ p, i }) => (answers[i] = await answerFromRows(store, model, p, request, options))));
   return answers as ClusteredRow[][];
 }
