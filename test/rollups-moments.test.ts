@@ -395,6 +395,7 @@ describe('clickhouse: rollups of moments answer clustered reads exactly', { skip
   let reference: Store;
   let refused = 0;
   const familyParts: number[] = [];
+  const filteredFirst: boolean[] = [];
   before(async () => {
     // A family's moments formed a share of the customers at a time (as at 10 M offers): three parts of ~14,000 offers.
     process.env['UPRATE_CLICKHOUSE_MOMENTS_PART_ROWS'] = '14000';
@@ -413,7 +414,11 @@ describe('clickhouse: rollups of moments answer clustered reads exactly', { skip
     const fill = target.fillFrom.bind(store);
     target.fillFrom = async (table, select, params) => {
       const part = /cityHash64\([^)]*\) % (\d+) = (\d+)/.exec(select);
-      if (table.includes('moments_family') && part) familyParts.push(Number(part[1]));
+      if (table.includes('moments_family') && part) {
+        familyParts.push(Number(part[1]));
+        // The part is taken as the copy of the offers is read, before the statement groups them.
+        filteredFirst.push(new RegExp(`\\(SELECT \\* FROM \`[^\`]+\`\\.offers WHERE cityHash64\\(\`customer_id\`\\) % ${part[1]} = ${part[2]}\\) AS "offers"`).test(select));
+      }
       if (table.includes('moments_family') && part?.[2] === '1' && refused === 0) {
         refused++;
         throw new UprateError('DB_ERROR', `ClickHouse (filling ${table}): Memory limit (for query) exceeded: would use 3.73 GiB, maximum: 3.73 GiB`, { location: 'clickhouse', details: { engine: 'clickhouse', clickhouseCode: 241, sql: select } });
@@ -436,6 +441,7 @@ describe('clickhouse: rollups of moments answer clustered reads exactly', { skip
     assert.equal(refused, 1);
     assert.deepEqual(familyParts.slice(0, 14), [3, 3, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12]);
     assert.ok(familyParts.slice(14).every((n) => n === 3), familyParts.join(' '));
+    assert.ok(filteredFirst.length === familyParts.length && filteredFirst.every(Boolean), 'every part read from the rows of its customers only');
     await freshMoments('built');
     await buildRollups(reference, model, MOMENTS);
     const states = await rollupStatus(store, model);

@@ -7,7 +7,7 @@ import { clickhouseString } from './clickhouse-literal.js';
 import { clickhouseMemberSql, clickhouseMomentsSql, clickhouseReplacedMemberSql } from './clickhouse-moments.js';
 import { CUSTOMERS, OFFERS, type TableSpec } from '../../core/schema.js';
 import { errorMessage, UprateError } from '../../core/errors.js';
-import { NEWEST_FIRST, reading, SNAPSHOTS, type RowsSnapshot } from './clickhouse-snapshot.js';
+import { NEWEST_FIRST, reading, readingPart, SNAPSHOTS, type RowsSnapshot } from './clickhouse-snapshot.js';
 import { layoutFor, storedSource, type ClusteredSource } from '../../rollups/clustered.js';
 import type { ClusterLayout } from '../../rollups/registry.js';
 
@@ -401,7 +401,9 @@ async function fillFamily(t: ClickHouseRollupTarget, base: string, gen: number, 
   // what fits in a query's memory depends on the data: a part that does not fit is formed again in
   // four times as many, smaller parts (the generation it half filled is dropped first).
   for (let parts = Math.max(1, Math.ceil(offers / momentsPartRows())); ; parts *= 4) {
-    const selects = Array.from({ length: parts }, (_, index) => clickhouseMomentsSql(reading(rows, first.sql), { ...shape, ...(parts > 1 ? { part: { index, of: parts } } : {}) }));
+    const column = first.clustered.clusterColumn ?? layout.clusterColumn ?? null;
+    const source = (part: { index: number; of: number }) => (part.of > 1 && column ? readingPart(rows, first.sql, first.clustered.timeSource.table, column, part) : reading(rows, first.sql));
+    const selects = Array.from({ length: parts }, (_, index) => clickhouseMomentsSql(source({ index, of: parts }), { ...shape, ...(parts > 1 ? { part: { index, of: parts } } : {}) }));
     try {
       return await fillGeneration(t, base, gen, `the moments of ${first.name}'s family`, selects[0] ?? '', first.params, selects.slice(1));
     } catch (e) {

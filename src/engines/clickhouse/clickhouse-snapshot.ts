@@ -29,6 +29,22 @@ export function reading(rows: RowsSnapshot | undefined, sql: string): string {
   return out;
 }
 
+/**
+ * `sql` reading the copy (as {@link reading}) of `table`'s rows of one part of the clusters only
+ * — those whose `column` hashes to `part.index` modulo `part.of` — filtered as the copy is read,
+ * so that what the statement groups before its moments holds that part alone: a filter on the
+ * statement's own rows comes after its grouping of every row (at 10 M offers, 3.7 GiB in any
+ * number of parts). Unchanged without a copy.
+ */
+export function readingPart(rows: RowsSnapshot | undefined, sql: string, table: string, column: string, part: { readonly index: number; readonly of: number }): string {
+  const read = reading(rows, sql);
+  if (!rows?.database || !/^[a-z_][a-z0-9_]*$/.test(table)) return read;
+  const db = `\`${rows.database.replaceAll('`', '')}\``;
+  const key = `\`${column.replaceAll('`', '')}\``;
+  const from = new RegExp(`\\b(FROM|JOIN)\\s+${db.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.${table}\\s+AS\\b`, 'g');
+  return read.replace(from, (_, word: string) => `${word} (SELECT * FROM ${db}.${table} WHERE cityHash64(${key}) % ${part.of} = ${part.index}) AS`);
+}
+
 /** Where the copies of the rows reads may use are listed, on every shard (the newest per data version wins). */
 export const SNAPSHOTS = 'rows_snapshots';
 /** The copies listed in it, the newest first (the last taken of the newest data version). */
