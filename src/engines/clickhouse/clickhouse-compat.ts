@@ -52,3 +52,15 @@ export function qualifyJoinedTables(sql: string, database: string, tables: reado
   const names = tables.join('|');
   return sql.replace(new RegExp(`(\\bJOIN\\s+)(${names})(\\s+AS\\b)`, 'g'), (_, join: string, table: string, as: string) => `${join}\`${database}\`.${table}${as}`);
 }
+
+/**
+ * Each table joined by name read through a subquery, `JOIN (SELECT * FROM t) AS …`: 18.16 builds
+ * a join's hash table from every column of a table joined by name, but from a subquery only the
+ * columns the statement uses. At 10 M offers, October's 616 K offers joined to 1 M customers by
+ * lifecycle stage took 1.4 s, 0.5 s through the subquery (the same rows). ARRAY JOIN (of arrays)
+ * is not a table's.
+ */
+export function joinedTablesPruned(sql: string): string {
+  const name = '(?:`[^`]+`|[A-Za-z_][A-Za-z0-9_]*)';
+  return sql.replace(new RegExp(`(?<!\\bARRAY\\s+)(\\bJOIN\\s+)(${name}(?:\\.${name})?)(\\s+AS\\b)`, 'g'), (_, join: string, table: string, as: string) => `${join}(SELECT * FROM ${table})${as}`);
+}

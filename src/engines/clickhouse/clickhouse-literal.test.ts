@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UprateError } from '../../core/errors.js';
 import { bindClickHouseSql, clickhouseLiteral, clickhouseString, clickhouseTimestamp } from './clickhouse-literal.js';
-import { standardNot } from './clickhouse-compat.js';
+import { joinedTablesPruned, qualifyJoinedTables, standardNot } from './clickhouse-compat.js';
 import { serverHasParameters } from './clickhouse-store.js';
 
 // Expected literals are written by hand from ClickHouse's string-literal rules (backslash escapes).
@@ -80,4 +80,14 @@ test('NOT (…) answers as SQL on servers whose AND yields NULL for FALSE AND NU
   assert.equal(standardNot('SELECT NOT (a IS NOT NULL AND a <= b) AND NOT (c)'), 'SELECT NOT ifNull((a IS NOT NULL AND a <= b), 0) AND NOT ifNull((c), 0)');
   assert.equal(standardNot("SELECT 'NOT (x)', notEmpty(y), NOT(f(z))"), "SELECT 'NOT (x)', notEmpty(y), NOT ifNull((f(z)), 0)");
   assert.equal(standardNot('SELECT x IS NOT NULL'), 'SELECT x IS NOT NULL');
+});
+
+test('a table joined by name is read through a subquery (18.16 hashes only the columns used then); arrays, subqueries and FROM are left alone', () => {
+  const sql = 'SELECT c.x FROM offers AS "offers" LEFT JOIN customers AS "customers" ON a = b INNER JOIN `snap_1`.plans AS p ON 1 = 1 ARRAY JOIN uprate_rs AS r LEFT JOIN (SELECT 1) AS s ON 1 = 1';
+  assert.equal(
+    joinedTablesPruned(sql),
+    'SELECT c.x FROM offers AS "offers" LEFT JOIN (SELECT * FROM customers) AS "customers" ON a = b INNER JOIN (SELECT * FROM `snap_1`.plans) AS p ON 1 = 1 ARRAY JOIN uprate_rs AS r LEFT JOIN (SELECT 1) AS s ON 1 = 1',
+  );
+  // After the names are qualified with the request's database (each shard resolves them there).
+  assert.equal(joinedTablesPruned(qualifyJoinedTables('FROM offers AS o LEFT JOIN customers AS c ON 1', 'shop', ['customers'])), 'FROM offers AS o LEFT JOIN (SELECT * FROM `shop`.customers) AS c ON 1');
 });

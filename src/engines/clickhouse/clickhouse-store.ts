@@ -1,7 +1,7 @@
 import { UprateError, errorMessage } from '../../core/errors.js';
 import type { TableSpec } from '../../core/schema.js';
 import { CLICKHOUSE_FILE_BYTES, bulkLoadClickHouse, clickhouseFileFormat } from './clickhouse-bulk-load.js';
-import { qualifyJoinedTables, standardNot } from './clickhouse-compat.js';
+import { joinedTablesPruned, qualifyJoinedTables, standardNot } from './clickhouse-compat.js';
 import { NEWEST_FIRST, reading, SNAPSHOTS } from './clickhouse-snapshot.js';
 import { refreshAfterLoad, type ClickHouseRollupTarget } from './clickhouse-rollups.js';
 import { bindClickHouseSql } from './clickhouse-literal.js';
@@ -220,7 +220,7 @@ export class ClickHouseStore extends OwnTablesStore implements BulkLoadingStore,
   /** Version quirks (clickhouse-compat.ts): joined tables qualified; before 21, `NOT (…)` as in SQL. */
   private compatible(sql: string): string {
     const major = Number(this.serverVersion.split('.')[0] ?? 0);
-    const qualified = qualifyJoinedTables(sql, this.config.database, OWN_TABLES);
+    const qualified = joinedTablesPruned(qualifyJoinedTables(sql, this.config.database, OWN_TABLES));
     return major < 21 ? standardNot(qualified) : qualified;
   }
 
