@@ -15,6 +15,7 @@ import { after, before, describe, test } from 'node:test';
 import { writeDemoFiles } from '../src/demo/index.js';
 import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
 import { allAccess, answerQuery, tenantAccess, type Access, type CubeQuery } from '../src/query/index.js';
+import { dialectOf, prepareQuery, rollupsFor } from '../src/query/answer-query.js';
 import { modelRollups, rollupStatus } from '../src/rollups/index.js';
 import type { Store } from '../src/store/index.js';
 import { assertSameAnswer, engineSession, NUMBER } from './rollup-reads.js';
@@ -236,6 +237,25 @@ for (const { engine, skip } of engines) {
       assert.deepEqual(counted.results[0]?.data, rows.results[0]?.data);
       const miss = await answerQuery(await open(), model, { measures: ['Offers.customersOffered'] }, { now: NOW, access: allAccess('local') });
       assert.match(miss.results[0]?.rollup && 'reason' in miss.results[0].rollup ? miss.results[0].rollup.reason : '', /does not store Offers\.customersOffered/);
+    });
+
+    test('the periods a rollup leaves to the rows are read as one range of them (no OR the engine scans every row for)', async () => {
+      const store = await open();
+      const query: CubeQuery = { measures: ['Offers.count', 'Offers.pending'], dimensions: ['Customers.lifecycleStage'], timeDimensions: [{ dimension: 'Offers.offeredAt', dateRange: ['2024-08-01', '2025-07-31'] }] };
+      const options = { now: NOW, access: allAccess('local') };
+      const [prepared] = prepareQuery(model, query, { ...options, rollups: await rollupsFor(store, model, options) }, dialectOf(store)).queries;
+      assert.equal(prepared?.rollup?.use.rollup.path, 'Offers.segments');
+      assert.equal(prepared?.rollup?.readsRows, true, 'the months not settled at the clock come from the rows');
+      const sql = prepared?.sql.sql ?? '';
+      assert.match(sql, /UNION ALL/);
+      // The query's own range keeps no offer without a time, none before the rollup's first month.
+      assert.doesNotMatch(sql, /offered_at\)\s*IS NULL/);
+      assert.equal(sql.match(/\bOR\b/g)?.length ?? 0, 0, sql);
+      const on = await answerQuery(store, model, query, options);
+      const off = await answerQuery(store, model, query, { ...options, useRollups: false });
+      const [rows, rolled] = [off.results[0], on.results[0]];
+      assert.ok(rows && rolled);
+      assertSameAnswer(rows, rolled, false, 'one range of rows');
     });
 
     test('comparisons with the time member (gt, gte, lt, lte) are ranges of whole periods too', async () => {

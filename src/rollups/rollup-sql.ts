@@ -4,7 +4,7 @@ import { planToSql, totalSelect, type PlannedSql } from '../sql/build-select.js'
 import { predicateExpr, type PredicateScope } from '../sql/filter-sql.js';
 import { leafMeasures, measureDef, measureExpr } from '../sql/measure-sql.js';
 import { concat, identifier, logical, param, raw, select, type SelectColumn, type SelectNode, type SqlExpr } from '../sql/nodes.js';
-import { topLevel, type RollupMatch } from './match.js';
+import { conditionRange, topLevel, type RollupMatch } from './match.js';
 import { leafAlias, orderBy } from '../sql/query-scope.js';
 
 const ROLLUP_ALIAS = 'rollup';
@@ -15,12 +15,29 @@ function measureRef(model: Model, path: string): MemberRef {
   return { kind: 'member', path, cube: m.cube, name: m.name, memberType: 'measure', type: m.type };
 }
 
-/** The rows outside the rollup's range: before it, from its end on, or with no time at all. */
-function outsideRange(time: MemberRef, match: RollupMatch): Predicate {
-  const items: Predicate[] = [{ kind: 'condition', member: time, operator: 'notSet', values: [] }];
-  if (match.from !== null) items.push({ kind: 'condition', member: time, operator: 'beforeDate', values: [match.from] });
-  if (match.to !== null) items.push({ kind: 'condition', member: time, operator: 'afterOrOnDate', values: [match.to] });
-  return { kind: 'or', items };
+/**
+ * The rows outside the rollup's range: before it, from its end on, or with no time at all — less
+ * what the query's own range on the time member already leaves out (rows without a time, or before
+ * a rollup that starts where the query does), so that an engine reads one range of its rows: at 10 M
+ * offers on ClickHouse, `t >= from AND t <= to AND (t IS NULL OR t < from OR t >= hi)` read every
+ * offer (3.0 s for two months' pending by plan), `t >= hi AND t <= to` those months (0.96 s).
+ */
+function outsideRange(time: MemberRef, match: RollupMatch, plan: QueryPlan): Predicate {
+  let lo = -Infinity;
+  let hi = Infinity;
+  for (const p of topLevel(plan.where)) {
+    const range = p.kind === 'condition' && p.member.path === time.path ? conditionRange(p) : null;
+    if (!range) continue;
+    lo = Math.max(lo, range.lo);
+    hi = Math.min(hi, range.hi);
+  }
+  const items: Predicate[] = [];
+  // A condition on the time member keeps no row without a time.
+  if (lo === -Infinity && hi === Infinity) items.push({ kind: 'condition', member: time, operator: 'notSet', values: [] });
+  if (match.from !== null && lo < Date.parse(match.from)) items.push({ kind: 'condition', member: time, operator: 'beforeDate', values: [match.from] });
+  if (match.to !== null && hi > Date.parse(match.to)) items.push({ kind: 'condition', member: time, operator: 'afterOrOnDate', values: [match.to] });
+  const [only] = items;
+  return items.length === 1 && only ? only : { kind: 'or', items: items.length > 0 ? items : [{ kind: 'condition', member: time, operator: 'notSet', values: [] }] };
 }
 
 /** The rollup's part: its periods in `[from, to)`, at the query's granularity, filtered on its stored dimensions (from `table`: the rollup's, or its open window's). */
@@ -49,7 +66,7 @@ function rollupPart(plan: QueryPlan, match: RollupMatch, leaves: readonly string
 /** The rows' part: the query's own plan for its leaf measures, outside the rollup's range. */
 function rowsPart(model: Model, plan: QueryPlan, match: RollupMatch, leaves: readonly string[]): SelectNode {
   const measures: Selection[] = leaves.map((path) => ({ kind: 'selection', member: measureRef(model, path), granularity: null, alias: leafAlias(path), key: path }));
-  const where: Predicate = { kind: 'and', items: [...(plan.where ? [plan.where] : []), outsideRange(measureRefTime(plan, match), match)] };
+  const where: Predicate = { kind: 'and', items: [...(plan.where ? [plan.where] : []), outsideRange(measureRefTime(plan, match), match, plan)] };
   const rowsPlan: QueryPlan = { ...plan, measures, where, having: null, order: [], limit: 0, offset: 0, total: false };
   return { ...planToSql(model, rowsPlan).query, orderBy: [], limit: null, offset: null };
 }
