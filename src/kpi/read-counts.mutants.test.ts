@@ -4,7 +4,7 @@
 // customer sums included — and the memo's bookkeeping.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { InternalError } from '../core/errors.js';
+import { InternalError, UprateError } from '../core/errors.js';
 import { loadModel, shippedModelDir, type Model } from '../model/index.js';
 import { allAccess, type CubeFilterItem } from '../query/index.js';
 import type { DuckDbStore } from '../store/index.js';
@@ -382,6 +382,13 @@ test('CountReads: cancelled and replaced reads: a replaced read failing later do
   assert.equal(reads.size, 1);
   settle[1]?.resolve(['new']);
   assert.deepEqual(await second, ['new']);
+});
+
+test('gathered reads: a read the caller got wrong fails alone; the others asked with it still answer', async () => {
+  const reads = new CountReads();
+  const [good, bad] = [readCounts(source(reads), { dimensions: ['Customers.accountSize'] }), readCounts(source(reads), { dimensions: ['Customers.colour'] })];
+  await assert.rejects(bad, (e: unknown) => e instanceof UprateError && e.code === 'QUERY_INVALID' && /Customers\.colour/.test(e.message));
+  assert.deepEqual(sorted(await good), sorted(await readCounts(source(), { dimensions: ['Customers.accountSize'] })));
 });
 
 test('gathered reads: one asker leaving keeps the statement for the others; it is cancelled only when every asker left', async () => {

@@ -223,7 +223,7 @@ export function readCounts(source: KpiSource, request: CountRequest): Promise<Co
   return reads.once(source, key, (shared) => (clusteredRead(binding, request) ? gathered(shared, request) : readCountsNow(shared, request)));
 }
 
-/** A clustered read waiting for the others of its selection asked in the same turn of the event loop. */
+/** A clustered read waiting for the others of its selection asked before the next timer tick. */
 interface Waiting {
   readonly source: KpiSource;
   readonly request: CountRequest;
@@ -279,9 +279,17 @@ async function readGathered(group: readonly Waiting[]): Promise<void> {
     const all = await readClusteredSets({ ...first.source, read: { ...first.source.read, signal } }, group.map((w) => ({ ...w.request, extended })));
     group.forEach((w, i) => w.resolve((all[i] ?? []).map((row) => (w.request.extended || !extended ? row : withoutRevenue(row, first.source.binding)))));
   } catch (e) {
+    // A read the caller got wrong (an unknown member, past a limit) fails alone: each is asked on
+    // its own, so no other request's read shares its error. An engine's failure is everyone's.
+    if (group.length > 1 && e instanceof UprateError && CALLERS_FAULT.has(e.code)) {
+      for (const w of group) readCountsNow(w.source, w.request).then(w.resolve, w.reject);
+      return;
+    }
     for (const w of group) w.reject(e);
   }
 }
+
+const CALLERS_FAULT: ReadonlySet<string> = new Set(['QUERY_INVALID', 'QUERY_TOO_LARGE', 'BAD_ARGUMENT', 'FORBIDDEN', 'NOT_FOUND']);
 
 /** A signal aborted once every one of `signals` is (never, when one of them is missing). */
 function whenEveryAborted(signals: readonly (AbortSignal | undefined)[]): AbortSignal | undefined {
