@@ -272,12 +272,10 @@ async function readGathered(group: readonly Waiting[]): Promise<void> {
       first.resolve(await readCountsNow(first.source, first.request));
       return;
     }
-    // One list of measures for all: revenue for every read when one wants it (then taken off the others).
-    const extended = group.some((w) => w.request.extended === true);
     // The statement is cancelled only when every read waiting for it is.
     const signal = whenEveryAborted(group.map((w) => w.source.read.signal));
-    const all = await readClusteredSets({ ...first.source, read: { ...first.source.read, signal } }, group.map((w) => ({ ...w.request, extended })));
-    group.forEach((w, i) => w.resolve((all[i] ?? []).map((row) => (w.request.extended || !extended ? row : withoutRevenue(row, first.source.binding)))));
+    const all = await readSetsAlike({ ...first.source, read: { ...first.source.read, signal } }, group.map((w) => w.request));
+    group.forEach((w, i) => w.resolve(all[i] ?? []));
   } catch (e) {
     // A read the caller got wrong (an unknown member, past a limit) fails alone: each is asked on
     // its own, so no other request's read shares its error. An engine's failure is everyone's.
@@ -315,12 +313,17 @@ export async function readCountsTogether(source: KpiSource, requests: readonly C
   if (reads) return Promise.all(requests.map((r) => readCounts(source, r)));
   const asked = requests.filter((r) => clusteredRead(binding, r));
   if (asked.length < 2) return Promise.all(requests.map((r) => readCounts(source, r)));
-  // One list of measures for all: revenue for every read when one wants it (then taken off the others).
-  const extended = asked.some((r) => r.extended === true);
-  const together = readClusteredSets(source, asked.map((r) => ({ ...r, extended })));
+  const together = readSetsAlike(source, asked);
   const answered = new Map<CountRequest, Promise<CountRow[]>>();
-  asked.forEach((r, i) => answered.set(r, together.then((all) => (all[i] ?? []).map((row) => (r.extended || !extended ? row : withoutRevenue(row, binding))))));
+  asked.forEach((r, i) => answered.set(r, together.then((all) => all[i] ?? [])));
   return Promise.all(requests.map((r) => answered.get(r) ?? readCounts(source, r)));
+}
+
+/** Clustered reads alike but for their dimensions, limits and revenue, in one go: revenue read for all when one wants it, then taken off the others. */
+async function readSetsAlike(source: KpiSource, requests: readonly CountRequest[]): Promise<CountRow[][]> {
+  const extended = requests.some((r) => r.extended === true);
+  const all = await readClusteredSets(source, requests.map((r) => ({ ...r, extended })));
+  return requests.map((r, i) => (all[i] ?? []).map((row) => (r.extended || !extended ? row : withoutRevenue(row, source.binding))));
 }
 
 /** The memo key of a count read. */

@@ -301,7 +301,7 @@ function setsBatch(model: Model, prepared: readonly PreparedClustered[], request
       // then: the engine shrinks the join before it groups): the planner's statement, grouped by
       // every member's attributes, still has one row per customer — the offers are read once for
       // all members instead of once each (at 10 M, five attributes in 170 ms against 73 ms each).
-      return { members, plan, dimensions: dimensionsOf, node: { ...planToSql(model, plan).query, orderBy: [], limit: null, offset: null } };
+      return { members, plan, dimensions: dimensionsOf, node: perClusterSelect(model, plan, { ...request, clustersFirst: 'never' }) };
     }
     // Without the queries grouped by the cluster's own dimensions (an offer's channel), the first pass is one row per cluster again.
     const own = new Set([...shape.own].map((s) => s.key));

@@ -400,9 +400,9 @@ async function fillFamily(t: ClickHouseRollupTarget, base: string, gen: number, 
   // A family by offer dimensions holds more per customer than one by a customer's attributes, so
   // what fits in a query's memory depends on the data: a part that does not fit is formed again in
   // four times as many, smaller parts (the generation it half filled is dropped first).
+  const column = first.clustered.clusterColumn ?? layout.clusterColumn ?? null;
+  const source = (part: { index: number; of: number }) => (part.of > 1 && column ? readingPart(rows, first.sql, first.clustered.timeSource.table, column, part) : reading(rows, first.sql));
   for (let parts = Math.max(1, Math.ceil(offers / momentsPartRows())); ; parts *= 4) {
-    const column = first.clustered.clusterColumn ?? layout.clusterColumn ?? null;
-    const source = (part: { index: number; of: number }) => (part.of > 1 && column ? readingPart(rows, first.sql, first.clustered.timeSource.table, column, part) : reading(rows, first.sql));
     const selects = Array.from({ length: parts }, (_, index) => clickhouseMomentsSql(source({ index, of: parts }), { ...shape, ...(parts > 1 ? { part: { index, of: parts } } : {}) }));
     try {
       return await fillGeneration(t, base, gen, `the moments of ${first.name}'s family`, selects[0] ?? '', first.params, selects.slice(1));
