@@ -137,7 +137,7 @@ export async function buildRollups(store: Store, model: Model, names: readonly s
       if (clickhouse) await ensureClickHouseRegistry(clickhouse);
       // The rollups of moments of one family asked for together: one pass over the rows, one commit.
       const family = builds.filter((b) => b === build || (!done.has(b) && sameFamily(b, build)));
-      const recorded = (b: RollupBuild) => ({ ...b, name: b.rollup.path, partitionGranularity: b.rollup.partitionGranularity });
+      const recorded = (b: RollupBuild) => ({ ...b, name: b.rollup.path, partitionGranularity: b.rollup.partitionGranularity, openTemplate: b.open });
       const stored = clickhouse
         ? build.clustered
           ? await buildClickHouseMomentsFamily(clickhouse, family.map((b) => ({ ...recorded(b), clustered: clusteredSource(b) as ClusteredSource })), version, snapshot?.rows)

@@ -231,8 +231,8 @@ function withStandIns(dialect: Dialect, node: (clock: Date, from: string) => Sel
  * The statements of a plain rollup's open window (open-window.ts), when it can keep one: a rollup
  * whose measures read the clock (it has `settledAfterDays`), counts and sums only, each comparing
  * the clock only as `column <= now` or as one window on the rollup's own time column
- * (`addDays(offered_at, n) > now`, the same n for all). Not on ClickHouse, whose rollups are
- * rebuilt after each load.
+ * (`addDays(offered_at, n) > now`, the same n for all). On ClickHouse it is filled with each new
+ * generation of the rollup (engines/clickhouse/clickhouse-rollups.ts), never moved.
  *
  * Besides the periods as at the window's clock, it keeps what each row still to close changes:
  * per row of a period it holds (by the rollup's dimensions and the row's own instant) each
@@ -241,7 +241,7 @@ function withStandIns(dialect: Dialect, node: (clock: Date, from: string) => Sel
  * as it did at the window's clock, which is past each column's largest value.
  */
 function openWindowTemplate(model: Model, rollup: RollupDef, dialect: Dialect, time: { readonly table: string; readonly column: string }): OpenWindowTemplate | null {
-  if (dialect.name === 'clickhouse' || rollup.settledAfterDays === null) return null;
+  if (rollup.settledAfterDays === null) return null;
   const uses = rollup.measures.map((m) => clockUses(model.cubes, m));
   if (rollup.measures.some((m) => !['count', 'sum'].includes(measureDef(model, m).type))) return null;
   // Its dimensions that read the clock (as `column <= now` only: check-rollups.ts) put their columns among those the clock passes.

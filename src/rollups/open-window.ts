@@ -63,8 +63,7 @@ export const filled = (s: ParameterizedSql, clock: string, from: string) => s.pa
  * not settled at E, and the rollup's statement over them at E.
  */
 export async function fillOpenWindow(exec: Exec, rollupTable: string, template: OpenWindowTemplate, dataVersion: number, nowMs = Date.now()): Promise<OpenWindow> {
-  const bounds = await boundsOf(exec, template, sqlIdentifier(template.timeTable));
-  const { clock, from } = clockPast(template, bounds, nowMs);
+  const { bounds, clock, from } = await openWindowClock(exec, template, nowMs);
   const table = sqlIdentifier(openWindowTable(rollupTable));
   await exec(`DROP TABLE IF EXISTS ${table}`);
   await exec(`CREATE TABLE ${table} AS ${template.sql}`, filled(template, clock, from));
@@ -75,9 +74,19 @@ export async function fillOpenWindow(exec: Exec, rollupTable: string, template: 
   return { template, clock, from, first: bounds.first, last: bounds.last, dataVersion, rows: Number(count?.['n'] ?? 0) };
 }
 
+/**
+ * Where a fill of an open window over the rows `exec` reads stands: the time column's bounds, the
+ * window's clock (at least `nowMs`, past every instant compared with the clock) and its first period.
+ */
+export async function openWindowClock(exec: Exec, template: OpenWindowTemplate, nowMs: number): Promise<{ readonly bounds: Bounds; readonly clock: string; readonly from: string }> {
+  const bounds = await boundsOf(exec, template, sqlIdentifier(template.timeTable));
+  const { clock, from } = clockPast(template, bounds, nowMs);
+  return { bounds, clock, from };
+}
+
 const DAY_MS = 86_400_000;
 
-interface Bounds {
+export interface Bounds {
   /** The time column's earliest and latest values (null: no rows with a time). */
   readonly first: string | null;
   readonly last: string | null;

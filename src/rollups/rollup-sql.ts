@@ -114,6 +114,12 @@ function closedPart(plan: QueryPlan, match: RollupMatch, leaves: readonly string
   });
 }
 
+/** A part with its count columns (by alias) cast to a signed 64-bit integer; a NULL stays NULL. */
+function signedCounts(part: SelectNode, counts: ReadonlySet<string>): SelectNode {
+  const isNull = (e: SqlExpr) => e.kind === 'raw' && e.text === 'NULL';
+  return { ...part, columns: part.columns.map((c) => (counts.has(c.alias) && !isNull(c.expr) ? { ...c, expr: concat([raw('CAST('), c.expr, raw(' AS BIGINT)')]) } : c)) };
+}
+
 function measureRefTime(plan: QueryPlan, match: RollupMatch): MemberRef {
   const path = match.use.rollup.timeDimension;
   const [cube = '', name = ''] = path.split('.');
@@ -144,12 +150,17 @@ export function rollupSql(model: Model, plan: QueryPlan, match: RollupMatch): Pl
   // With an open window, the rollup serves the periods before it and the window those from its start.
   const settledTo = open && (match.to === null || match.to > open.from) ? open.from : match.to;
   const openFrom = open && match.from !== null && match.from > open.from ? match.from : open?.from ?? null;
-  const parts = [
+  const closed = open && openFrom !== null && (match.to === null || match.to > openFrom) ? closedPart(plan, match, leaves) : null;
+  const unsigned = [
     ...(openFrom !== null && match.from !== null && match.from >= openFrom ? [] : [rollupPart(plan, match, leaves, table, match.from, settledTo)]),
     ...(open && openFrom !== null && (match.to === null || match.to > openFrom) ? [rollupPart(plan, match, leaves, open.table, openFrom, match.to)] : []),
-    ...(open && openFrom !== null && (match.to === null || match.to > openFrom) ? [closedPart(plan, match, leaves)].filter((p): p is SelectNode => p !== null) : []),
+    ...(closed ? [closed] : []),
     ...(match.readsRows ? [rowsPart(model, plan, match, leaves)] : []),
   ];
+  // What closing changes is negative (a pending offer stops being pending): ClickHouse finds no
+  // common type for its signed sums and the other parts' unsigned counts, so every part's counts are signed.
+  const counts = new Set(leaves.filter((l) => measureDef(model, l).type === 'count').map(leafAlias));
+  const parts = closed ? unsigned.map((part) => signedCounts(part, counts)) : unsigned;
   const keys = [...plan.dimensions, ...plan.timeDimensions];
   const columns: SelectColumn[] = [
     ...keys.map((s) => ({ expr: identifier(s.alias), alias: s.alias })),

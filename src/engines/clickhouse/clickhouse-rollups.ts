@@ -9,7 +9,8 @@ import { CUSTOMERS, OFFERS, type TableSpec } from '../../core/schema.js';
 import { errorMessage, UprateError } from '../../core/errors.js';
 import { NEWEST_FIRST, reading, readingPart, SNAPSHOTS, type RowsSnapshot } from './clickhouse-snapshot.js';
 import { layoutFor, storedSource, type ClusteredSource } from '../../rollups/clustered.js';
-import type { ClusterLayout } from '../../rollups/registry.js';
+import type { ClusterLayout, OpenWindow } from '../../rollups/registry.js';
+import { closingTable, filled, openWindowClock, openWindowTable, type OpenWindowTemplate } from '../../rollups/open-window.js';
 
 /**
  * Rollups on a ClickHouse cluster. ClickHouse has no transaction, so a rollup is never changed in
@@ -68,6 +69,8 @@ const REGISTRY_COLUMNS: readonly (readonly [string, string])[] = [
   ['build_seconds', 'Float64'],
   // A rollup by cluster's layout (JSON); '' for a plain rollup.
   ['layout', 'String'],
+  // A plain rollup's open window as filled with its generation (JSON); '' when it keeps none.
+  ['open_window', 'String'],
 ];
 
 /** The registry's statements for one shard (idempotent). 18.16 cannot alias an aggregate with its argument's name: the inner select renames. */
@@ -128,6 +131,7 @@ function registryRow(r: StoredRollup, rev: number): Record<string, unknown> {
     row_count: r.rows,
     build_seconds: r.buildSeconds,
     layout: r.layout ? JSON.stringify(r.layout) : '',
+    open_window: r.open ? JSON.stringify(r.open) : '',
     rev,
     is_dropped: 0,
   };
@@ -135,8 +139,9 @@ function registryRow(r: StoredRollup, rev: number): Record<string, unknown> {
 
 /** A generation's name: the rollup's table and a number that grows with every build. */
 const generation = (base: string, gen: number) => `${base}_${gen}`;
+/** The generation a table belongs to: the generation's own, or its open window's beside it (`…_<gen>_open`, `…_<gen>_closing`). */
 const generationOf = (base: string, name: string): number | null => {
-  const m = new RegExp(`^${base}_(\\d+)$`).exec(name);
+  const m = new RegExp(`^${base}_(\\d+)(?:_open|_closing)?$`).exec(name);
   return m ? Number(m[1]) : null;
 };
 
@@ -151,11 +156,17 @@ export interface ClickHouseRollupSource {
   readonly partitionGranularity: string;
   readonly sourceTables: readonly string[];
   readonly timeSource: StoredRollup['timeSource'];
+  /** A plain rollup's open window (rollups/open-window.ts), filled with each generation; absent or null: none. */
+  readonly openTemplate?: OpenWindowTemplate | null;
 }
 
 /** A new generation's tables on every shard (MergeTree behind a Distributed table), filled by `select`; answers its rows. Dropped again when the fill fails. */
 async function fillGeneration(t: ClickHouseRollupTarget, base: string, gen: number, what: string, select: string, params: readonly SqlValue[], more: readonly string[] = []): Promise<{ readonly table: string; readonly rows: number }> {
-  const table = generation(base, gen);
+  return fillTable(t, generation(base, gen), what, select, params, more);
+}
+
+/** A table of a generation (MergeTree on every shard behind a Distributed table) filled by `select`; answers its rows. Dropped again when the fill fails. */
+async function fillTable(t: ClickHouseRollupTarget, table: string, what: string, select: string, params: readonly SqlValue[], more: readonly string[] = []): Promise<{ readonly table: string; readonly rows: number }> {
   const described = await t.query<{ name: string; type: string }>(`DESC (${select})`, params as SqlValue[]);
   // A period truncated to a day or longer is a Date, which 18.16 compares with a DateTime as a
   // number of days: the rollup keeps it as a UTC DateTime, as the reads compare it.
@@ -174,7 +185,7 @@ async function fillGeneration(t: ClickHouseRollupTarget, base: string, gen: numb
     // Further parts of the same rows (a family's moments, a share of the customers at a time).
     for (const part of more) await t.fillFrom(`${q(t.database)}.${q(table)}`, `SELECT ${columns.map((c) => `${c.expr} AS ${q(c.name)}`).join(', ')} FROM (${part})`, params);
   } catch (e) {
-    await dropGenerations(t, base, () => false, gen).catch(() => undefined);
+    await dropTable(t, table).catch(() => undefined);
     throw e;
   }
   const [count] = await t.query<{ n: number }>(`SELECT count() AS n FROM ${q(t.database)}.${q(table)}`);
@@ -198,6 +209,13 @@ export async function buildClickHouseRollup(t: ClickHouseRollupTarget, source: C
   const dataVersion = version ?? (await t.committedVersion());
   const gen = newLoadId();
   const { table, rows } = await fillGeneration(t, source.table, gen, `rollup ${source.name}`, moments?.select ?? reading(rows_, source.sql), moments ? [] : source.params);
+  let open: OpenWindow | null = null;
+  try {
+    open = !moments && source.openTemplate ? await fillOpenGeneration(t, table, source.name, source.openTemplate, dataVersion, rows_) : null;
+  } catch (e) {
+    await dropGenerations(t, source.table, (g) => g !== gen).catch(() => undefined);
+    throw e;
+  }
   const stored: StoredRollup = {
     name: source.name,
     table,
@@ -215,6 +233,7 @@ export async function buildClickHouseRollup(t: ClickHouseRollupTarget, source: C
     // Every refresh on ClickHouse is a whole new generation: nothing is merged in place.
     mergeColumns: null,
     layout: moments?.layout ?? null,
+    open,
   };
   await record(t, [registryRow(stored, gen)]);
   // Keep this generation and the one before it.
@@ -222,6 +241,21 @@ export async function buildClickHouseRollup(t: ClickHouseRollupTarget, source: C
   const keep = new Set([gen, ...gens.filter((g) => g !== gen).sort((a, b) => b - a).slice(0, 1)]);
   await dropGenerations(t, source.table, (g) => keep.has(g));
   return stored;
+}
+
+/**
+ * A generation's open window (rollups/open-window.ts), beside it: the periods not settled at a clock
+ * E past the wall clock and every instant the measures compare with the clock, as they read at E,
+ * and the rows still to close with what closing changes — filled from the same rows as the
+ * generation (the copy), so it reflects the data version the generation records. Never moved: each
+ * load's refresh fills a new generation, and its window with it.
+ */
+async function fillOpenGeneration(t: ClickHouseRollupTarget, table: string, name: string, template: OpenWindowTemplate, dataVersion: number, rows: RowsSnapshot | undefined): Promise<OpenWindow> {
+  const read = (sql: string, params?: readonly SqlValue[]) => t.query(reading(rows, sql), params);
+  const { bounds, clock, from } = await openWindowClock(read, template, Date.now());
+  const periods = await fillTable(t, openWindowTable(table), `the open window of rollup ${name}`, reading(rows, template.sql), filled(template, clock, from));
+  if (template.closing) await fillTable(t, closingTable(table), `the rows still to close of rollup ${name}`, reading(rows, template.closing.sql), filled(template.closing, clock, from));
+  return { template, clock, from, first: bounds.first, last: bounds.last, dataVersion, rows: periods.rows };
 }
 
 /**
@@ -539,15 +573,22 @@ async function generations(t: ClickHouseRollupTarget, base: string): Promise<num
   });
 }
 
-/** Drops a rollup's generations that `keep` refuses (and `only`, when given), on every shard. */
-async function dropGenerations(t: ClickHouseRollupTarget, base: string, keep: (gen: number) => boolean, only?: number): Promise<void> {
+/** Drops a rollup's generations that `keep` refuses (with their open windows), on every shard. */
+async function dropGenerations(t: ClickHouseRollupTarget, base: string, keep: (gen: number) => boolean): Promise<void> {
   for (const shard of t.shards) {
     const answer = await shard.select(`SELECT database, name FROM system.tables WHERE database IN (${clickhouseString(t.shardDb)}, ${clickhouseString(t.database)}) AND startsWith(name, ${clickhouseString(`${base}_`)})`);
     for (const r of answer.data) {
       const gen = generationOf(base, String(r['name']));
-      if (gen === null || keep(gen) || (only !== undefined && gen !== only)) continue;
+      if (gen === null || keep(gen)) continue;
       await shard.request(`DROP TABLE IF EXISTS ${q(String(r['database']))}.${q(String(r['name']))}`, { what: 'dropping a rollup generation' });
     }
+  }
+}
+
+/** Drops one table of a generation on every shard (its Distributed table and each shard's own). */
+async function dropTable(t: ClickHouseRollupTarget, table: string): Promise<void> {
+  for (const shard of t.shards) {
+    for (const db of [q(t.database), t.shardDb]) await shard.request(`DROP TABLE IF EXISTS ${db}.${q(table)}`, { what: 'dropping a rollup generation' });
   }
 }
 
@@ -590,7 +631,9 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
     if ([...loaded, ...since.map((r) => r.t.toLowerCase())].some((x) => s.sourceTables.includes(x))) {
       rebuilt.push({ s, base: /^(.*)_\d+$/.exec(s.table)?.[1] ?? s.table });
     } else {
-      unchanged.push(registryRow({ ...s, dataVersion: version }, newLoadId()));
+      // Its open window, filled from the rows it holds, reflects the new version as well.
+      const open = s.open && s.open.dataVersion === s.dataVersion ? { ...s.open, dataVersion: version } : s.open;
+      unchanged.push(registryRow({ ...s, dataVersion: version, open }, newLoadId()));
     }
   }
   if (rebuilt.length > 0) {
@@ -605,7 +648,7 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
           const key = momentsFamilyKey(s);
           families.set(key, [...(families.get(key) ?? []), { ...s, table: base, clustered: storedSource(s), stored: s }]);
         } else {
-          await buildClickHouseRollup(t, { ...s, table: base }, version, undefined, snapshot.rows);
+          await buildClickHouseRollup(t, { ...s, table: base, openTemplate: s.open?.template ?? null }, version, undefined, snapshot.rows);
         }
       }
       for (const members of families.values()) {
