@@ -99,6 +99,23 @@ export function conditionRange(c: Condition): { lo: number; hi: number } | null 
   }
 }
 
+/**
+ * The range `[lo, hi)` the top-level conditions on a time member keep (unbounded: ±Infinity), or
+ * the first such condition no range expresses.
+ */
+export function timeRangeOf(where: Predicate | null, path: string): { readonly lo: number; readonly hi: number } | { readonly unranged: Condition } {
+  let lo = -Infinity;
+  let hi = Infinity;
+  for (const p of topLevel(where)) {
+    if (p.kind !== 'condition' || p.member.path !== path) continue;
+    const range = conditionRange(p);
+    if (!range) return { unranged: p };
+    lo = Math.max(lo, range.lo);
+    hi = Math.min(hi, range.hi);
+  }
+  return { lo, hi };
+}
+
 /** Can this rollup answer the plan exactly, and for which periods? */
 function matchOne(model: Model, plan: QueryPlan, use: UsableRollup): RollupMatch | NoRollup {
   const { rollup } = use;
@@ -112,22 +129,17 @@ function matchOne(model: Model, plan: QueryPlan, use: UsableRollup): RollupMatch
     if (td.member.path !== rollup.timeDimension) return { reason: `${name} is by ${rollup.timeDimension}, not ${td.member.path}` };
     if (!td.granularity || !DERIVABLE[rollup.granularity].includes(td.granularity)) return { reason: `${name} is by ${rollup.granularity}: it cannot give ${td.granularity}` };
   }
-  let lo = -Infinity;
-  let hi = Infinity;
   for (const p of topLevel(plan.where)) {
     const m = members(p);
     if (m.segments) return { reason: 'a segment filters the rows (a rollup stores no segments)' };
     if (m.measures) return { reason: 'a measure filter applies to the rows' };
-    if (p.kind === 'condition' && p.member.path === rollup.timeDimension) {
-      const range = conditionRange(p);
-      if (!range) return { reason: `${p.operator} on ${p.member.path} is not a range of periods` };
-      lo = Math.max(lo, range.lo);
-      hi = Math.min(hi, range.hi);
-      continue;
-    }
+    if (p.kind === 'condition' && p.member.path === rollup.timeDimension) continue;
     const outside = m.paths.find((path) => !rollup.dimensions.includes(path));
     if (outside) return { reason: `a filter on ${outside}, which ${name} does not store` };
   }
+  const range = timeRangeOf(plan.where, rollup.timeDimension);
+  if ('unranged' in range) return { reason: `${range.unranged.operator} on ${range.unranged.member.path} is not a range of periods` };
+  let { lo, hi } = range;
   // No row lies after the data's latest instant (kept with the open window, of the same data): a
   // range ending after it ends, for the rows, where the period holding that instant ends — the
   // dashboard's "to the last day" and an as-of "now" would otherwise read that month from the rows.

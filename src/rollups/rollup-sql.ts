@@ -4,7 +4,7 @@ import { planToSql, totalSelect, type PlannedSql } from '../sql/build-select.js'
 import { predicateExpr, type PredicateScope } from '../sql/filter-sql.js';
 import { leafMeasures, measureDef, measureExpr } from '../sql/measure-sql.js';
 import { concat, identifier, logical, param, raw, select, type SelectColumn, type SelectNode, type SqlExpr } from '../sql/nodes.js';
-import { conditionRange, topLevel, type RollupMatch } from './match.js';
+import { timeRangeOf, topLevel, type RollupMatch } from './match.js';
 import { leafAlias, orderBy } from '../sql/query-scope.js';
 
 const ROLLUP_ALIAS = 'rollup';
@@ -23,14 +23,9 @@ function measureRef(model: Model, path: string): MemberRef {
  * offer (3.0 s for two months' pending by plan), `t >= hi AND t <= to` those months (0.96 s).
  */
 function outsideRange(time: MemberRef, match: RollupMatch, plan: QueryPlan): Predicate {
-  let lo = -Infinity;
-  let hi = Infinity;
-  for (const p of topLevel(plan.where)) {
-    const range = p.kind === 'condition' && p.member.path === time.path ? conditionRange(p) : null;
-    if (!range) continue;
-    lo = Math.max(lo, range.lo);
-    hi = Math.min(hi, range.hi);
-  }
+  // The rollup answers only a query whose conditions on its time member are ranges (match.ts).
+  const range = timeRangeOf(plan.where, time.path);
+  const { lo, hi } = 'unranged' in range ? { lo: -Infinity, hi: Infinity } : range;
   const items: Predicate[] = [];
   // A condition on the time member keeps no row without a time.
   if (lo === -Infinity && hi === Infinity) items.push({ kind: 'condition', member: time, operator: 'notSet', values: [] });
