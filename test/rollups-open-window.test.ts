@@ -25,6 +25,7 @@ import { filled, openWindowMoved } from '../src/rollups/open-window.js';
 import type { SqlValue } from '../src/store/index.js';
 import { dropPostgresSchema, locateServer, skipUnlessReady, type EngineSlot, type EngineUnderTest } from './engines.js';
 import { dropClickHouse } from './readme/test-servers.js';
+import { refillClickHouseOpenWindows, type ClickHouseRollupTarget } from '../src/engines/clickhouse/clickhouse-rollups.js';
 import { assertSameAnswer, engineSession } from './rollup-reads.js';
 
 const DAY = 86_400_000;
@@ -197,6 +198,24 @@ for (const { engine, skip } of engines) {
       const first = Math.min(...status.flatMap((s) => (s.usable?.open?.clock ? [Date.parse(s.usable.open.clock)] : [])));
       const { opened } = await compare([first - 1, first - 5 * DAY]);
       assert.equal(opened, 0);
+    });
+
+    test('ClickHouse: filled again at a later clock, as new generations of the plain rollups; the rows’ answer from it', { skip: engine.engine !== 'clickhouse' && 'a ClickHouse window is filled with a generation, never moved' }, async () => {
+      const { status, latest } = await windows();
+      // A day past every acceptance and decline (its own build's clock: a millisecond past them).
+      const later = latest + DAY + 12_345;
+      const s = await open();
+      const tables = new Map(status.map((x) => [x.name, x.usable?.stored.table]));
+      const filled = await refillClickHouseOpenWindows(s as unknown as ClickHouseRollupTarget, later);
+      assert.equal(filled, 4);
+      const after = await windows();
+      for (const r of after.status.filter((x) => x.usable?.open)) {
+        assert.equal(r.usable?.open?.clock, new Date(later).toISOString(), `${r.name}: filled at the clock asked for`);
+        assert.notEqual(r.usable?.stored.table, tables.get(r.name), `${r.name}: a new generation`);
+      }
+      const { opened, closed } = await compare([later, later + 3 * DAY]);
+      assert.ok(opened >= cases(later, 0).length, `the open window answered ${opened} reads`);
+      assert.ok(closed > 0);
     });
 
     test('a load of new offers only moves it in its own commit: the tables a fill at the new clock holds, and the rows’ answer', async () => {

@@ -204,14 +204,14 @@ interface MomentsFill {
  * its family's table) and points the registry at it; older generations but the one before (a
  * query planned a moment ago may still read it) are dropped.
  */
-export async function buildClickHouseRollup(t: ClickHouseRollupTarget, source: ClickHouseRollupSource, version?: number, moments?: MomentsFill, rows_?: RowsSnapshot): Promise<StoredRollup> {
+export async function buildClickHouseRollup(t: ClickHouseRollupTarget, source: ClickHouseRollupSource, version?: number, moments?: MomentsFill, rows_?: RowsSnapshot, nowMs = Date.now()): Promise<StoredRollup> {
   const started = moments?.started ?? performance.now();
   const dataVersion = version ?? (await t.committedVersion());
   const gen = newLoadId();
   const { table, rows } = await fillGeneration(t, source.table, gen, `rollup ${source.name}`, moments?.select ?? reading(rows_, source.sql), moments ? [] : source.params);
   let open: OpenWindow | null = null;
   try {
-    open = !moments && source.openTemplate ? await fillOpenGeneration(t, table, source.name, source.openTemplate, dataVersion, rows_) : null;
+    open = !moments && source.openTemplate ? await fillOpenGeneration(t, table, source.name, source.openTemplate, dataVersion, rows_, nowMs) : null;
   } catch (e) {
     await dropGenerations(t, source.table, (g) => g !== gen).catch(() => undefined);
     throw e;
@@ -250,12 +250,32 @@ export async function buildClickHouseRollup(t: ClickHouseRollupTarget, source: C
  * generation (the copy), so it reflects the data version the generation records. Never moved: each
  * load's refresh fills a new generation, and its window with it.
  */
-async function fillOpenGeneration(t: ClickHouseRollupTarget, table: string, name: string, template: OpenWindowTemplate, dataVersion: number, rows: RowsSnapshot | undefined): Promise<OpenWindow> {
+async function fillOpenGeneration(t: ClickHouseRollupTarget, table: string, name: string, template: OpenWindowTemplate, dataVersion: number, rows: RowsSnapshot | undefined, nowMs: number): Promise<OpenWindow> {
   const read = (sql: string, params?: readonly SqlValue[]) => t.query(reading(rows, sql), params);
-  const { bounds, clock, from } = await openWindowClock(read, template, Date.now());
+  const { bounds, clock, from } = await openWindowClock(read, template, nowMs);
   const periods = await fillTable(t, openWindowTable(table), `the open window of rollup ${name}`, reading(rows, template.sql), filled(template, clock, from));
   if (template.closing) await fillTable(t, closingTable(table), `the rows still to close of rollup ${name}`, reading(rows, template.closing.sql), filled(template.closing, clock, from));
   return { template, clock, from, first: bounds.first, last: bounds.last, dataVersion, rows: periods.rows };
+}
+
+/**
+ * Fills the open windows of the current plain rollups again as at `nowMs` (raised to past every
+ * instant their measures compare with the clock), each as a new generation of its rollup from the
+ * copy of the rows the last refresh left: for a server whose clock is fixed before the machine's
+ * (the scale bench serves its data at the data's own end), which reads no window filled at a
+ * later clock. Answers how many were filled.
+ */
+export async function refillClickHouseOpenWindows(t: ClickHouseRollupTarget, nowMs: number): Promise<number> {
+  const version = await t.committedVersion();
+  const due = (await registered(t)).filter((s) => s.open?.template && s.dataVersion === version);
+  if (due.length === 0) return 0;
+  const listed = await listedSnapshot(t);
+  const rows = listed && listed.version === version ? listed.rows : undefined;
+  for (const s of due) {
+    const base = /^(.*)_\d+$/.exec(s.table)?.[1] ?? s.table;
+    await buildClickHouseRollup(t, { ...s, table: base, openTemplate: s.open?.template ?? null }, version, undefined, rows, nowMs);
+  }
+  return due.length;
 }
 
 /**
