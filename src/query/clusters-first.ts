@@ -146,7 +146,7 @@ export function clustersFirstSelect(model: Model, plan: QueryPlan, shape: Cluste
       ...plan.measures.map((m): SelectColumn => ({ expr: { kind: 'aggregate', fn: 'sum', arg: part(m.alias) }, alias: m.alias })),
     ],
     from: { kind: 'subquery', query: { ...first, columns: first.columns.map((c) => ({ ...c, alias: renamed.get(c.alias) ?? c.alias })), orderBy: [], limit: null, offset: null }, alias: ownAlias },
-    joins: joinedSources(scope).joins,
+    joins: joinedSources(scope, joinedWhere).joins,
     where: joinedWhere ? predicateExpr(joinedWhere, rowPredicateScope(scope)) : null,
     groupBy: keys.map((_, i) => i + 1),
   });

@@ -21,6 +21,12 @@ export interface Dialect {
    * reads `1` as a constant, so it gets the column aliases instead.
    */
   readonly positionalReferences?: boolean;
+  /**
+   * A joined table is read through the WHERE's conditions on it alone (JoinItem.narrowing): an
+   * engine that builds the join's hash table before filtering (ClickHouse 18.16) then builds it
+   * from the matching rows only.
+   */
+  readonly narrowsJoins?: boolean;
 
   quoteIdentifier(name: string): string;
   /** The placeholder of the n-th (1-based) bound parameter. */

@@ -54,6 +54,12 @@ export interface JoinItem {
   readonly type: 'LEFT' | 'INNER' | 'CROSS';
   readonly item: FromItem;
   readonly on: SqlExpr | null;
+  /**
+   * Conditions on the joined source alone that the statement's WHERE also applies, and that no
+   * unmatched row can meet: reading the source through them (`JOIN (SELECT * FROM t AS a WHERE …) AS a`)
+   * gives the same answer. Only a dialect that `narrowsJoins` writes them.
+   */
+  readonly narrowing?: SqlExpr | null;
 }
 
 export interface OrderByItem {

@@ -1,7 +1,7 @@
 import { UprateError } from '../core/errors.js';
 import type { Model } from '../model/index.js';
 import type { QueryPlan, Selection } from '../query/plan.js';
-import type { PredicateScope } from './filter-sql.js';
+import { predicateExpr, type PredicateScope } from './filter-sql.js';
 import { buildJoinTree, multipliedCubes, type JoinTree } from './join-tree.js';
 import { aggregatesInline, leafAggregate, leafMeasures, measureDef, measureExpr, type AggregationMode } from './measure-sql.js';
 import { cubeOf, cubeSource, dimensionExpr, memberCubes, segmentExpr, templateExpr, type RenderScope } from './member-sql.js';
@@ -81,12 +81,36 @@ export function buildQueryScope(model: Model, plan: QueryPlan): QueryScope {
 }
 
 /** FROM the root cube, LEFT JOIN along the tree. */
-export function joinedSources(scope: QueryScope): { from: FromItem; joins: JoinItem[] } {
+export function joinedSources(scope: QueryScope, where: Predicate | null): { from: FromItem; joins: JoinItem[] } {
   const r = scope.render;
   return {
     from: cubeSource(r, scope.tree.root),
-    joins: scope.tree.edges.map((e) => ({ kind: 'join', type: 'LEFT', item: cubeSource(r, e.to), on: templateExpr(e.sql, r) })),
+    joins: scope.tree.edges.map((e) => {
+      const narrowing = e.relationship === 'many_to_one' ? narrowingOf(scope, e.to, where) : null;
+      return { kind: 'join', type: 'LEFT', item: cubeSource(r, e.to), on: templateExpr(e.sql, r), ...(narrowing ? { narrowing } : {}) };
+    }),
   };
+}
+
+/** The conditions ANDed at the top of a predicate. */
+const conjuncts = (p: Predicate | null): Predicate[] => (p === null ? [] : p.kind === 'and' ? p.items.flatMap(conjuncts) : [p]);
+
+/**
+ * The conditions of the statement's WHERE (`where`) that a joined cube's rows alone decide and
+ * that an unmatched row (its columns NULL — or, on ClickHouse, '' for a string the views do not
+ * make Nullable) never meets: a string dimension of that cube equal to one of some non-empty
+ * values. Null when there is none.
+ */
+function narrowingOf(scope: QueryScope, cube: string, where: Predicate | null): SqlExpr | null {
+  const own = conjuncts(where).filter((p): p is Extract<Predicate, { kind: 'condition' }> => {
+    if (p.kind !== 'condition' || p.operator !== 'equals' || p.member.memberType !== 'dimension' || p.member.type !== 'string') return false;
+    if (p.values.length === 0 || !p.values.every((v) => typeof v === 'string' && v !== '')) return false;
+    const cubes = memberCubes(scope.model, p.member.path);
+    return cubes.size === 1 && cubes.has(cube);
+  });
+  if (own.length === 0) return null;
+  const rows = rowPredicateScope(scope);
+  return logical('AND', own.map((p) => predicateExpr(p, rows)));
 }
 
 /** A selected dimension or time dimension (truncated in the query time zone). */

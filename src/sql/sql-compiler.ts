@@ -73,8 +73,11 @@ export class SqlCompiler {
   }
 
   private visitJoin(j: JoinItem, indent: string): string {
+    const item = this.dialect.narrowsJoins && j.narrowing && (j.item.kind === 'table' || j.item.kind === 'sqlSource')
+      ? `(SELECT * FROM ${this.visitFrom(j.item, indent)} WHERE ${this.expr(j.narrowing)}) AS ${this.q(j.item.alias)}`
+      : this.visitFrom(j.item, indent);
     const on = j.on ? ` ON ${this.expr(j.on)}` : '';
-    return `${j.type} JOIN ${this.visitFrom(j.item, indent)}${on}`;
+    return `${j.type} JOIN ${item}${on}`;
   }
 
   private visitParam(e: Extract<SqlExpr, { kind: 'param' }>): string {

@@ -44,13 +44,14 @@ function notBefore(sql: string, at: number): boolean {
 
 /**
  * A table joined on the right runs on every shard, where 18.16 resolves an unqualified name in
- * the server's default database, not the request's: `JOIN customers AS …` becomes
- * `JOIN \`db\`.customers AS …` for uprate's own tables (the only names it rewrites).
+ * the server's default database, not the request's: `JOIN customers AS …` (and a join read
+ * through its conditions, `JOIN (SELECT * FROM customers AS …`) becomes `JOIN \`db\`.customers
+ * AS …` for uprate's own tables (the only names it rewrites).
  */
 export function qualifyJoinedTables(sql: string, database: string, tables: readonly string[]): string {
   if (database === 'default') return sql;
   const names = tables.join('|');
-  return sql.replace(new RegExp(`(\\bJOIN\\s+)(${names})(\\s+AS\\b)`, 'g'), (_, join: string, table: string, as: string) => `${join}\`${database}\`.${table}${as}`);
+  return sql.replace(new RegExp(`(\\bJOIN\\s+(?:\\(SELECT \\* FROM\\s+)?)(${names})(\\s+AS\\b)`, 'g'), (_, join: string, table: string, as: string) => `${join}\`${database}\`.${table}${as}`);
 }
 
 /**

@@ -33,6 +33,9 @@ export const clickhouseDialect: Dialect = {
   approxCountDistinct: true,
   likeNeedsEscapeClause: false,
   positionalReferences: false,
+  // 18.16 hashes the whole joined table, then filters: at 3 M offers, a breakdown by lifecycle
+  // stage of enterprise customers' upsells 0.86 s, 0.31 s through the enterprise customers alone.
+  narrowsJoins: true,
   quoteIdentifier: (name) => `"${name.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`,
   placeholder: (i) => `{p${i}:String}`,
   castParam: (p, type) => p.replace(/:String\}$/, `:${MARKER_TYPE[type]}}`),
