@@ -1,6 +1,7 @@
 import { clockUses, memberReadsClock, type Model, type RollupDef } from '../model/index.js';
 import type { Predicate, QueryPlan } from '../query/plan.js';
 import { leafMeasures, measureDef } from '../sql/measure-sql.js';
+import { conjuncts } from '../sql/query-scope.js';
 import { closingTable, openWindowTable } from './open-window.js';
 import type { RollupBuild } from './definition.js';
 import { DERIVABLE, periodCeil, periodFloor } from './periods.js';
@@ -58,7 +59,7 @@ function members(p: Predicate): { paths: string[]; segments: boolean; measures: 
 }
 
 /** The conditions ANDed at the top of a predicate (nested ANDs flattened). */
-export const topLevel = (p: Predicate | null): Predicate[] => (p === null ? [] : p.kind === 'and' ? p.items.flatMap(topLevel) : [p]);
+export const topLevel = conjuncts;
 
 /** An inclusive end `…59.999Z` also covers the rest of its millisecond (the compiler widens it on microsecond engines). */
 const inclusiveEnd = (v: string): number => Date.parse(v) + (v.endsWith('.999Z') ? 1 : 0);

@@ -92,8 +92,8 @@ export function joinedSources(scope: QueryScope, where: Predicate | null): { fro
   };
 }
 
-/** The conditions ANDed at the top of a predicate. */
-const conjuncts = (p: Predicate | null): Predicate[] => (p === null ? [] : p.kind === 'and' ? p.items.flatMap(conjuncts) : [p]);
+/** The conditions ANDed at the top of a predicate (nested ANDs flattened). */
+export const conjuncts = (p: Predicate | null): Predicate[] => (p === null ? [] : p.kind === 'and' ? p.items.flatMap(conjuncts) : [p]);
 
 /**
  * The conditions of the statement's WHERE (`where`) that a joined cube's rows alone decide and

@@ -139,6 +139,8 @@ function registryRow(r: StoredRollup, rev: number): Record<string, unknown> {
 
 /** A generation's name: the rollup's table and a number that grows with every build. */
 const generation = (base: string, gen: number) => `${base}_${gen}`;
+/** The rollup's base table of a generation's table (`…_daily_<gen>` → `…_daily`). */
+const baseOf = (table: string): string => /^(.*)_\d+$/.exec(table)?.[1] ?? table;
 /** The generation a table belongs to: the generation's own, or its open window's beside it (`…_<gen>_open`, `…_<gen>_closing`). */
 const generationOf = (base: string, name: string): number | null => {
   const m = new RegExp(`^${base}_(\\d+)(?:_open|_closing)?$`).exec(name);
@@ -272,8 +274,7 @@ export async function refillClickHouseOpenWindows(t: ClickHouseRollupTarget, now
   const listed = await listedSnapshot(t);
   const rows = listed && listed.version === version ? listed.rows : undefined;
   for (const s of due) {
-    const base = /^(.*)_\d+$/.exec(s.table)?.[1] ?? s.table;
-    await buildClickHouseRollup(t, { ...s, table: base, openTemplate: s.open?.template ?? null }, version, undefined, rows, nowMs);
+    await buildClickHouseRollup(t, { ...s, table: baseOf(s.table), openTemplate: s.open?.template ?? null }, version, undefined, rows, nowMs);
   }
   return due.length;
 }
@@ -617,8 +618,7 @@ export async function dropClickHouseRollups(t: ClickHouseRollupTarget, stored: r
   const rev = newLoadId();
   await record(t, stored.map((r) => ({ ...registryRow(r, rev), is_dropped: 1 })));
   for (const r of stored) {
-    const base = /^(.*)_\d+$/.exec(r.table)?.[1] ?? r.table;
-    await dropGenerations(t, base, () => false);
+    await dropGenerations(t, baseOf(r.table), () => false);
   }
   // With no rollup left, no load refreshes the copy of the rows: it would only take disk.
   if ((await registered(t)).length === 0) await dropSnapshots(t);
@@ -649,7 +649,7 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
     // Loads since its build that it reads (this one, or another process's that did not refresh it): rebuilt.
     const since = await t.query<{ t: string }>(`SELECT DISTINCT table_name AS t FROM uprate_loads WHERE load_id > ${Math.max(0, Math.trunc(s.dataVersion))}`);
     if ([...loaded, ...since.map((r) => r.t.toLowerCase())].some((x) => s.sourceTables.includes(x))) {
-      rebuilt.push({ s, base: /^(.*)_\d+$/.exec(s.table)?.[1] ?? s.table });
+      rebuilt.push({ s, base: baseOf(s.table) });
     } else {
       // Its open window, filled from the rows it holds, reflects the new version as well.
       const open = s.open && s.open.dataVersion === s.dataVersion ? { ...s.open, dataVersion: version } : s.open;
