@@ -101,6 +101,37 @@ export function assertSameAnswer(raw: LoadResult, rolled: LoadResult, ordered: b
   assert.equal(rolled.total, raw.total, `${what}: total`);
 }
 
+/** Every difference between two JSON answers: integers exactly, other numbers within 1e-12, moments and engine fields aside. */
+export function answerDifferences(expected: unknown, actual: unknown, path = '$', out: string[] = []): string[] {
+  if (out.length >= 10) return out;
+  const close = (a: number, b: number) => (Number.isInteger(a) && Number.isInteger(b) ? a === b : Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a)));
+  if (typeof expected === 'number' && typeof actual === 'number') {
+    if (!close(expected, actual)) out.push(`${path}: ${expected} ≠ ${actual}`);
+  } else if (typeof expected === 'string' && typeof actual === 'string' && NUMBER.test(expected) && NUMBER.test(actual)) {
+    if (!close(Number(expected), Number(actual))) out.push(`${path}: ${expected} ≠ ${actual}`);
+  } else if (Array.isArray(expected) && Array.isArray(actual)) {
+    if (expected.length !== actual.length) out.push(`${path}: ${expected.length} items ≠ ${actual.length}`);
+    expected.forEach((e, i) => answerDifferences(e, actual[i], `${path}[${i}]`, out));
+  } else if (expected && actual && typeof expected === 'object' && typeof actual === 'object') {
+    for (const k of new Set([...Object.keys(expected), ...Object.keys(actual)])) {
+      if (['generatedAt', 'computedAt', 'lastRefreshTime', 'rollup', 'usedPreAggregations'].includes(k)) continue;
+      answerDifferences((expected as Record<string, unknown>)[k], (actual as Record<string, unknown>)[k], `${path}.${k}`, out);
+    }
+  } else if (expected !== actual) {
+    out.push(`${path}: ${JSON.stringify(expected)?.slice(0, 80)} ≠ ${JSON.stringify(actual)?.slice(0, 80)}`);
+  }
+  return out;
+}
+
+/** An offers file of new offers only (a day's ingest): every `every`-th stored offer again under a new id. */
+export function appendedOffers(from: string, to: string, every: number): string {
+  let n = 0;
+  return changedOffers(from, to, every, (cells, header) => {
+    const id = header.indexOf('offer_id');
+    cells[id] = `new-${n++}-${cells[id] ?? ''}`;
+  });
+}
+
 /**
  * A test's store on an engine under test, opened on first use, and the CLI run with this
  * process's hold on a DuckDB file let go first (one process may write it).

@@ -18,7 +18,7 @@ import { allAccess, answerQuery, tenantAccess, type Access, type CubeQuery } fro
 import { dialectOf, prepareQuery, rollupsFor } from '../src/query/answer-query.js';
 import { modelRollups, rollupStatus } from '../src/rollups/index.js';
 import type { Store } from '../src/store/index.js';
-import { assertSameAnswer, engineSession, NUMBER } from './rollup-reads.js';
+import { answerDifferences, assertSameAnswer, engineSession } from './rollup-reads.js';
 import { dropClickHouse } from './readme/test-servers.js';
 import { API_CASES, CUBE_CASES, DEMO_END, NOW } from './cross-engine-queries.js';
 import { buildApp } from '../src/server/index.js';
@@ -103,28 +103,6 @@ async function compareAll(store: Store, m: Model, label: string): Promise<{ case
     cases++;
   }
   return { cases, served };
-}
-
-/** Every difference between two JSON answers: integers exactly, other numbers within 1e-12, moments and engine fields aside. */
-function differences(expected: unknown, actual: unknown, path = '$', out: string[] = []): string[] {
-  if (out.length >= 10) return out;
-  const close = (a: number, b: number) => (Number.isInteger(a) && Number.isInteger(b) ? a === b : Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a)));
-  if (typeof expected === 'number' && typeof actual === 'number') {
-    if (!close(expected, actual)) out.push(`${path}: ${expected} ≠ ${actual}`);
-  } else if (typeof expected === 'string' && typeof actual === 'string' && NUMBER.test(expected) && NUMBER.test(actual)) {
-    if (!close(Number(expected), Number(actual))) out.push(`${path}: ${expected} ≠ ${actual}`);
-  } else if (Array.isArray(expected) && Array.isArray(actual)) {
-    if (expected.length !== actual.length) out.push(`${path}: ${expected.length} items ≠ ${actual.length}`);
-    expected.forEach((e, i) => differences(e, actual[i], `${path}[${i}]`, out));
-  } else if (expected && actual && typeof expected === 'object' && typeof actual === 'object') {
-    for (const k of new Set([...Object.keys(expected), ...Object.keys(actual)])) {
-      if (['generatedAt', 'computedAt', 'lastRefreshTime', 'rollup', 'usedPreAggregations'].includes(k)) continue;
-      differences((expected as Record<string, unknown>)[k], (actual as Record<string, unknown>)[k], `${path}.${k}`, out);
-    }
-  } else if (expected !== actual) {
-    out.push(`${path}: ${JSON.stringify(expected)?.slice(0, 80)} ≠ ${JSON.stringify(actual)?.slice(0, 80)}`);
-  }
-  return out;
 }
 
 /** The offers file with acceptances changed and offers moved to other months: a re-load's worth. */
@@ -212,7 +190,7 @@ for (const { engine, skip } of engines) {
           };
           const on = await ask(false);
           const off = await ask(true);
-          assert.deepEqual(differences(off, on), [], `${engine.engine} ${c.name}`);
+          assert.deepEqual(answerDifferences(off, on), [], `${engine.engine} ${c.name}`);
         }
       } finally {
         await app.close();
