@@ -30,7 +30,8 @@ import { openStore, type SqlValue, type Store } from '../src/store/index.js';
 import { UprateError } from '../src/core/errors.js';
 import { dropPostgresSchema, locateServer, skipUnlessReady } from './engines.js';
 import { dropClickHouse } from './readme/test-servers.js';
-import { momentsRefreshed } from '../src/engines/clickhouse/clickhouse-rollups.js';
+import { momentsRefreshed, rowsCopied } from '../src/engines/clickhouse/clickhouse-rollups.js';
+import type { ClickHouseStore } from '../src/engines/clickhouse/index.js';
 import { changedOffers, modelWithRollups, shiftDays, shiftedOffers, watching } from './rollup-reads.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'uprate-rollups-moments-'));
@@ -466,20 +467,43 @@ describe('clickhouse: rollups of moments answer clustered reads exactly', { skip
       assert.deepEqual(await sortedRows(store, mine), await sortedRows(reference, table), `${label}: ${name}`);
     }
   };
-  /** Loads a file into both stores, answering how each family of moments was refreshed on ClickHouse. */
-  const loadBoth = async (table: 'offers' | 'customers', file: string): Promise<Map<string, string>> => {
+  /**
+   * The copy of the rows the last refresh listed holds, on every shard, exactly what that shard's
+   * views show (each key's newest committed version) — whether it was taken from the views or from
+   * the copy before it and the keys loaded since.
+   */
+  const copyIsTheRows = async (label: string) => {
+    const ch = store as unknown as ClickHouseStore;
+    const [listed] = await ch.query<{ database: string }>(`SELECT database FROM ${ch.shardDb}.rows_snapshots ORDER BY data_version DESC, taken_at DESC LIMIT 1`);
+    assert.ok(listed, `${label}: a copy is listed`);
+    const shardCopy = listed.database.replace(`${ch.database}_snapshot_`, `${ch.shardDb}_snapshot_`);
+    for (const [table, key] of [['offers', 'offer_id'], ['customers', 'customer_id']] as const) {
+      for (const [i, shard] of ch.shards.entries()) {
+        const read = async (from: string) => JSON.stringify((await shard.select(`SELECT * FROM ${from}.${table} ORDER BY ${key}`)).data);
+        const [copy, views] = [await read(`\`${shardCopy}\``), await read(ch.shardDb)];
+        assert.ok(views.length > 2, `${label}: shard ${i} has ${table}`);
+        assert.ok(copy === views, `${label}: shard ${i}'s copy of ${table} is not its rows`);
+      }
+    }
+  };
+  /** Loads a file into both stores, answering how each family of moments was refreshed on ClickHouse and whether the copy of the rows was taken from the previous one. */
+  const loadBoth = async (table: 'offers' | 'customers', file: string, replace = false): Promise<Map<string, string>> => {
     const how = new Map<string, string>();
     const seen = (m: unknown) => {
       const { rollups, how: way } = m as { rollups: string[]; how: string };
       for (const r of rollups) how.set(r, way);
     };
+    const copied = (m: unknown) => how.set('copy', (m as { incremental: boolean }).incremental ? 'since the previous copy' : 'whole');
     momentsRefreshed.subscribe(seen);
+    rowsCopied.subscribe(copied);
     try {
-      await ingestFiles(store, { table, files: [file] });
+      await ingestFiles(store, { table, files: [file], replace });
     } finally {
       momentsRefreshed.unsubscribe(seen);
+      rowsCopied.unsubscribe(copied);
     }
-    await ingestFiles(reference, { table, files: [file] });
+    await ingestFiles(reference, { table, files: [file], replace });
+    await copyIsTheRows(`after loading ${file}`);
     return how;
   };
   const everyFamily = (how: Map<string, string>, way: string, label: string) => assert.deepEqual(MOMENTS.filter((n) => how.get(n) !== way), [], `${label}: every rollup of moments refreshed by ${way}`);
@@ -490,7 +514,9 @@ describe('clickhouse: rollups of moments answer clustered reads exactly', { skip
       const id = header.indexOf('offer_id');
       cells[id] = `new-${cells[id] ?? ''}`;
     });
-    everyFamily(await loadBoth('offers', added), 'clusters', 'new offers');
+    const addedHow = await loadBoth('offers', added);
+    everyFamily(addedHow, 'clusters', 'new offers');
+    assert.equal(addedHow.get('copy'), 'since the previous copy');
     // Each table as DuckDB fills it from the same rows: every read equals the rows as it did when built.
     await freshMoments('after new offers');
     await sameAsDuckDb('after new offers');
@@ -502,7 +528,9 @@ describe('clickhouse: rollups of moments answer clustered reads exactly', { skip
       for (const column of ['offered_at', 'accepted_at', 'declined_at']) cells[header.indexOf(column)] = shiftDays(cells[header.indexOf(column)] ?? '', 3);
       if (n++ % 2 === 0) cells[header.indexOf('customer_id')] = someone;
     });
-    everyFamily(await loadBoth('offers', later), 'clusters', 'offers moved 3 days later, some to another customer');
+    const laterHow = await loadBoth('offers', later);
+    everyFamily(laterHow, 'clusters', 'offers moved 3 days later, some to another customer');
+    assert.equal(laterHow.get('copy'), 'since the previous copy', 'offers given to a customer of another shard: a tombstone on the old one');
     await freshMoments('after offers moved later');
     await sameAsDuckDb('after offers moved later');
     everyFamily(await loadBoth('offers', shifted('ch-moved-offers.csv', 5, -40)), 'whole', 'offers moved before the first month');
@@ -513,11 +541,16 @@ describe('clickhouse: rollups of moments answer clustered reads exactly', { skip
       cells[size] = cells[size] === 'smb' ? 'enterprise' : 'smb';
     });
     const how = await loadBoth('customers', file);
+    assert.equal(how.get('copy'), 'since the previous copy');
     // Those with a customer's attributes read the customers: the others are not refreshed at all.
     assert.deepEqual(WITH_ATTRIBUTES.filter((n) => how.get(n) !== 'clusters'), [], 'a load of customers: the rollups with their attributes by the customers it loads');
     await freshMoments('after a load of customers');
     await everyReadExact(store, 'after a load of customers');
     await sameAsDuckDb('after a load of customers');
+    // A replacing load hides every earlier version of its table: the copy is taken from the views again.
+    const replacedHow = await loadBoth('customers', file, true);
+    assert.equal(replacedHow.get('copy'), 'whole');
+    await everyReadExact(store, 'after a replacing load of customers');
   });
 });
 

@@ -57,6 +57,11 @@ function rowTable(sdb: string, spec: TableSpec, orderBy: string, partitionBy: st
  * `argMax` picks either — the offer vanished, or mixed the two rows' columns.
  */
 export function latestCommittedView(sdb: string, spec: TableSpec, create = 'CREATE VIEW IF NOT EXISTS'): string {
+  return `${create} ${sdb}.${spec.name} AS\n${latestCommittedSelect(sdb, spec)}`;
+}
+
+/** The views' statement (latestCommittedView); `keys`, a subquery: only the keys it lists (the row table's order finds them). */
+export function latestCommittedSelect(sdb: string, spec: TableSpec, keys?: string): string {
   const key = spec.key;
   // Load ids are below 2⁶² (microseconds since 1970): twice one, plus one, stays within UInt64.
   const inner = [`${key} AS k`, 'load_id * 2 + (1 - is_deleted) AS v', 'is_deleted AS d', ...spec.columns.filter((c) => c.name !== key).map((c) => `${c.name} AS c_${c.name}`)];
@@ -67,9 +72,8 @@ export function latestCommittedView(sdb: string, spec: TableSpec, create = 'CREA
     if (c.required) return `argMax(c_${c.name}, v) AS ${c.name}`;
     return `if(argMax(isNull(c_${c.name}), v) = 1, NULL, argMax(assumeNotNull(c_${c.name}), v)) AS ${c.name}`;
   });
-  return `${create} ${sdb}.${spec.name} AS
-SELECT ${outer.join(', ')}
-FROM (SELECT ${inner.join(', ')} FROM ${sdb}.${spec.name}_rows WHERE load_id IN (${committedLoads(sdb, spec.name)}))
+  return `SELECT ${outer.join(', ')}
+FROM (SELECT ${inner.join(', ')} FROM ${sdb}.${spec.name}_rows WHERE load_id IN (${committedLoads(sdb, spec.name)})${keys ? ` AND ${key} IN (${keys})` : ''})
 GROUP BY k
 HAVING argMax(d, v) = 0`;
 }

@@ -2,11 +2,12 @@ import { channel } from 'node:diagnostics_channel';
 import type { Row, SqlValue } from '../../store/store.js';
 import { hasRegistryTable, momentsFamilyKey, readRegistry, type StoredRollup } from '../../rollups/registry.js';
 import { newLoadId } from './clickhouse-bulk-load.js';
+import { latestCommittedSelect } from './clickhouse-migrations.js';
 import type { ClickHouseHttp } from './clickhouse-http.js';
 import { clickhouseString } from './clickhouse-literal.js';
 import { clickhouseMemberSql, clickhouseMomentsSql, clickhouseReplacedMemberSql } from './clickhouse-moments.js';
 import { CUSTOMERS, OFFERS, type TableSpec } from '../../core/schema.js';
-import { errorMessage, UprateError } from '../../core/errors.js';
+import { errorMessage, InternalError, UprateError } from '../../core/errors.js';
 import { NEWEST_FIRST, reading, readingPart, SNAPSHOTS, type RowsSnapshot } from './clickhouse-snapshot.js';
 import { layoutFor, storedSource, type ClusteredSource } from '../../rollups/clustered.js';
 import type { ClusterLayout, OpenWindow } from '../../rollups/registry.js';
@@ -283,17 +284,63 @@ export async function refillClickHouseOpenWindows(t: ClickHouseRollupTarget, now
  * Copies the committed rows of those of `tables` that are uprate's own (a view per shard) into a
  * database of their own, `<db>_snapshot_<n>` (and `<shard db>_snapshot_<n>` on each shard), each
  * copy named as its table: 18.16 resolves `"offers".customer_id` in a join through the name of the
- * table the shards read, not through the alias. Run `drop` after.
+ * table the shards read, not through the alias. Given `previous` (the copy the last refresh left),
+ * each shard copies that copy but for the keys loaded since and picks only those keys' newest
+ * versions again (see {@link sinceCopy}); else every key's, from the views. Run `drop` after.
  */
-export async function snapshotRows(t: ClickHouseRollupTarget, tables: readonly string[]): Promise<{ readonly rows: RowsSnapshot; drop: () => Promise<void>; keep: (version: number) => Promise<void> }> {
+export async function snapshotRows(
+  t: ClickHouseRollupTarget,
+  tables: readonly string[],
+  previous?: { readonly rows: RowsSnapshot } | null,
+): Promise<{ readonly rows: RowsSnapshot; readonly incremental: boolean; drop: () => Promise<void>; keep: (version: number) => Promise<void> }> {
   const [first] = t.shards;
-  const none = { rows: { database: null, tables: [] }, drop: async () => undefined, keep: async () => undefined };
+  const none = { rows: { database: null, tables: [] }, incremental: false, drop: async () => undefined, keep: async () => undefined };
   if (!first) return none;
   const views = new Set((await first.select(`SELECT name FROM system.tables WHERE database = ${clickhouseString(t.shardDb)} AND engine = 'View'`)).data.map((r) => String(r['name'])));
   const copied = [...new Set(tables.map((x) => x.toLowerCase()))].filter((x) => views.has(x) && /^[a-z_][a-z0-9_]*$/.test(x));
   if (copied.length === 0) return none;
-  const copy = await copyRows(t, copied, (table) => `SELECT * FROM ${t.shardDb}.${table}`);
-  return { ...copy, keep: (version) => keepSnapshot(t, copy.rows.database ?? '', version, copied) };
+  const since = previous ? await sinceCopy(t, previous.rows, copied) : null;
+  const copy = await copyRows(
+    t,
+    copied,
+    (table) => since?.(table) ?? `SELECT * FROM ${t.shardDb}.${table}`,
+    // The loads committed on the shard as it starts copying: the copy holds them (and maybe a few more).
+    (sdb) => `CREATE TABLE ${q(sdb)}.${REFLECTED_LOADS} ENGINE = MergeTree ORDER BY load_id AS SELECT load_id, table_name, is_replace FROM ${t.shardDb}.loads`,
+  );
+  rowsCopied.publish({ database: copy.rows.database, tables: copied, incremental: since !== null });
+  return { ...copy, incremental: since !== null, keep: (version) => keepSnapshot(t, copy.rows.database ?? '', version, copied) };
+}
+
+/** Each copy of the rows taken: its database, tables, and whether it was taken from the previous copy (tests watch it). */
+export const rowsCopied = channel('uprate:clickhouse:rows-copied');
+
+/** The table, in a copy's shard database, of the commit markers its shard held when the copy began. */
+const REFLECTED_LOADS = 'reflected_loads';
+
+/**
+ * How each shard copies `table` from the copy `previous` rather than from the views, or null when
+ * it cannot: a copy without its list of loads, a table it lacks or not uprate's own, a replacing
+ * load it does not hold. The views pick each key's newest committed version out of every version
+ * stored (a grouping of them all: at 10 M offers most of a load's refresh); a key no load since
+ * the copy wrote — rows or tombstones, committed or not — has the same newest version as in that
+ * copy, so only the keys those loads wrote are picked again (the row table is ordered by its key).
+ */
+async function sinceCopy(t: ClickHouseRollupTarget, previous: RowsSnapshot, tables: readonly string[]): Promise<((table: string) => string) | null> {
+  if (!previous.database || !tables.every((x) => specOf(x) && previous.tables.includes(x))) return null;
+  const prior = q(shardCopyOf(t, previous.database));
+  const reflected = `SELECT load_id FROM ${prior}.${REFLECTED_LOADS}`;
+  for (const shard of t.shards) {
+    const found = await shard.select(`SELECT count() AS n FROM system.tables WHERE database = ${clickhouseString(shardCopyOf(t, previous.database))} AND name IN (${[REFLECTED_LOADS, ...tables].map(clickhouseString).join(', ')})`);
+    if (Number(found.data[0]?.['n'] ?? 0) !== tables.length + 1) return null;
+    const replaced = await shard.select(`SELECT count() AS n FROM ${t.shardDb}.loads WHERE is_replace = 1 AND table_name IN (${tables.map(clickhouseString).join(', ')}) AND load_id NOT IN (${reflected})`);
+    if (Number(replaced.data[0]?.['n'] ?? 0) !== 0) return null;
+  }
+  return (table) => {
+    const spec = specOf(table);
+    if (!spec) throw new InternalError(`${table} is not one of uprate's tables`);
+    const written = `SELECT ${spec.key} FROM ${t.shardDb}.${table}_rows WHERE load_id NOT IN (${reflected})`;
+    return `SELECT * FROM ${prior}.${table} WHERE ${spec.key} NOT IN (${written}) UNION ALL ${latestCommittedSelect(t.shardDb, spec, written)}`;
+  };
 }
 
 /** The shard databases of a copy of the rows (`<db>_snapshot_<n>` → `<shard db>_snapshot_<n>`). */
@@ -659,7 +706,7 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
   if (rebuilt.length > 0) {
     // The copy the last refresh left: the rows before the loads since, for the rollups of moments.
     const previous = await listedSnapshot(t);
-    const snapshot = await snapshotRows(t, rebuilt.flatMap((r) => r.s.sourceTables));
+    const snapshot = await snapshotRows(t, rebuilt.flatMap((r) => r.s.sourceTables), previous);
     const touched = new Map<string, Promise<TouchedRows | null>>();
     try {
       for (const { s, base } of rebuilt) {
