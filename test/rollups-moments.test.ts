@@ -493,7 +493,7 @@ describe('clickhouse: rollups of moments answer clustered reads exactly', { skip
       const { rollups, how: way } = m as { rollups: string[]; how: string };
       for (const r of rollups) how.set(r, way);
     };
-    const copied = (m: unknown) => how.set('copy', (m as { incremental: boolean }).incremental ? 'since the previous copy' : 'whole');
+    const copied = (m: unknown) => how.set('copy', (m as { since: readonly string[] }).since.length > 0 ? 'since the previous copy' : 'whole');
     momentsRefreshed.subscribe(seen);
     rowsCopied.subscribe(copied);
     try {

@@ -165,7 +165,7 @@ export async function buildRollups(store: Store, model: Model, names: readonly s
     await snapshot?.drop();
     throw e;
   }
-  await snapshot?.keep(version);
+  await snapshot?.keep(version, out.map((b) => b.table));
   return out;
 }
 

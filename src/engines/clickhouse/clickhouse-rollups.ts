@@ -7,8 +7,8 @@ import type { ClickHouseHttp } from './clickhouse-http.js';
 import { clickhouseString } from './clickhouse-literal.js';
 import { clickhouseMemberSql, clickhouseMomentsSql, clickhouseReplacedMemberSql } from './clickhouse-moments.js';
 import { CUSTOMERS, OFFERS, type TableSpec } from '../../core/schema.js';
-import { errorMessage, InternalError, UprateError } from '../../core/errors.js';
-import { NEWEST_FIRST, reading, readingPart, SNAPSHOTS, type RowsSnapshot } from './clickhouse-snapshot.js';
+import { errorMessage, UprateError } from '../../core/errors.js';
+import { NEWEST_FIRST, reading, readingPart, readingWhere, SNAPSHOT_BUILDS, SNAPSHOTS, type RowsSnapshot } from './clickhouse-snapshot.js';
 import { layoutFor, storedSource, type ClusteredSource } from '../../rollups/clustered.js';
 import type { ClusterLayout, OpenWindow } from '../../rollups/registry.js';
 import { closingTable, filled, openWindowClock, openWindowTable, type OpenWindowTemplate } from '../../rollups/open-window.js';
@@ -164,12 +164,16 @@ export interface ClickHouseRollupSource {
 }
 
 /** A new generation's tables on every shard (MergeTree behind a Distributed table), filled by `select`; answers its rows. Dropped again when the fill fails. */
-async function fillGeneration(t: ClickHouseRollupTarget, base: string, gen: number, what: string, select: string, params: readonly SqlValue[], more: readonly string[] = []): Promise<{ readonly table: string; readonly rows: number }> {
-  return fillTable(t, generation(base, gen), what, select, params, more);
+async function fillGeneration(t: ClickHouseRollupTarget, base: string, gen: number, what: string, select: string, params: readonly SqlValue[], more: readonly string[] = [], unbound: readonly string[] = []): Promise<{ readonly table: string; readonly rows: number }> {
+  return fillTable(t, generation(base, gen), what, select, params, more, unbound);
 }
 
-/** A table of a generation (MergeTree on every shard behind a Distributed table) filled by `select`; answers its rows. Dropped again when the fill fails. */
-async function fillTable(t: ClickHouseRollupTarget, table: string, what: string, select: string, params: readonly SqlValue[], more: readonly string[] = []): Promise<{ readonly table: string; readonly rows: number }> {
+/**
+ * A table of a generation (MergeTree on every shard behind a Distributed table) filled by `select`
+ * and `more` (with `params`), then `unbound` (statements without parameters); answers its rows.
+ * Dropped again when the fill fails.
+ */
+async function fillTable(t: ClickHouseRollupTarget, table: string, what: string, select: string, params: readonly SqlValue[], more: readonly string[] = [], unbound: readonly string[] = []): Promise<{ readonly table: string; readonly rows: number }> {
   const described = await t.query<{ name: string; type: string }>(`DESC (${select})`, params as SqlValue[]);
   // A period truncated to a day or longer is a Date, which 18.16 compares with a DateTime as a
   // number of days: the rollup keeps it as a UTC DateTime, as the reads compare it.
@@ -187,6 +191,7 @@ async function fillTable(t: ClickHouseRollupTarget, table: string, what: string,
     await t.fillFrom(`${q(t.database)}.${q(table)}`, typed, params);
     // Further parts of the same rows (a family's moments, a share of the customers at a time).
     for (const part of more) await t.fillFrom(`${q(t.database)}.${q(table)}`, `SELECT ${columns.map((c) => `${c.expr} AS ${q(c.name)}`).join(', ')} FROM (${part})`, params);
+    for (const part of unbound) await t.fillFrom(`${q(t.database)}.${q(table)}`, `SELECT ${columns.map((c) => `${c.expr} AS ${q(c.name)}`).join(', ')} FROM (${part})`, []);
   } catch (e) {
     await dropTable(t, table).catch(() => undefined);
     throw e;
@@ -202,16 +207,55 @@ interface MomentsFill {
   readonly started: number;
 }
 
+/** A plain rollup's new generation from its current one but for some months, read again from the rows. */
+interface MonthsRefill {
+  /** The rollup's statement over the copy's rows of those months only. */
+  readonly select: string;
+  /** The current generation's rows of every other month (and those without a time). */
+  readonly kept: string;
+}
+
+/**
+ * How a plain rollup's new generation is filled from its current one and `months` (UTC, 'YYYY-MM-DD'
+ * starts) read again from `rows`: null when that is not the same as a whole build — a partition
+ * that is not a month, a statement that does not read its time table plainly, a current table
+ * missing, or more than a few months.
+ */
+function monthsRefill(t: ClickHouseRollupTarget, s: StoredRollup, rows: RowsSnapshot, months: readonly string[]): MonthsRefill | null {
+  const time = s.timeSource;
+  if (!time || s.partitionGranularity !== 'month' || months.length > MOST_REFILLED_MONTHS || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(time.column)) return null;
+  if (!months.every((m) => /^\d{4}-\d{2}-01$/.test(m))) return null;
+  const within = (column: string) =>
+    months.length === 0 ? '0' : months.map((m) => `(${column} >= toDateTime(${clickhouseString(`${m} 00:00:00`)}, 'UTC') AND ${column} < addMonths(toDateTime(${clickhouseString(`${m} 00:00:00`)}, 'UTC'), 1))`).join(' OR ');
+  const select = readingWhere(rows, s.sql, time.table.toLowerCase(), within(`\`${time.column}\``));
+  // The filter must be on the copy's rows themselves: else those months would be counted twice.
+  if (select === reading(rows, s.sql)) return null;
+  const period = q(s.timeColumn);
+  return { select, kept: `SELECT * FROM ${q(t.database)}.${q(s.table)} WHERE ${period} IS NULL OR NOT (${within(period)})` };
+}
+
+/** More months touched than this: a plain rollup's new generation is built whole (the copy of the others saves little). */
+const MOST_REFILLED_MONTHS = 6;
+
 /**
  * Fills a new generation of a rollup from the committed rows (or, for a rollup of moments, from
  * its family's table) and points the registry at it; older generations but the one before (a
  * query planned a moment ago may still read it) are dropped.
  */
-export async function buildClickHouseRollup(t: ClickHouseRollupTarget, source: ClickHouseRollupSource, version?: number, moments?: MomentsFill, rows_?: RowsSnapshot, nowMs = Date.now()): Promise<StoredRollup> {
+export async function buildClickHouseRollup(
+  t: ClickHouseRollupTarget,
+  source: ClickHouseRollupSource,
+  version?: number,
+  moments?: MomentsFill,
+  rows_?: RowsSnapshot,
+  nowMs = Date.now(),
+  months?: MonthsRefill,
+): Promise<StoredRollup> {
   const started = moments?.started ?? performance.now();
   const dataVersion = version ?? (await t.committedVersion());
   const gen = newLoadId();
-  const { table, rows } = await fillGeneration(t, source.table, gen, `rollup ${source.name}`, moments?.select ?? reading(rows_, source.sql), moments ? [] : source.params);
+  const select = moments?.select ?? months?.select ?? reading(rows_, source.sql);
+  const { table, rows } = await fillGeneration(t, source.table, gen, `rollup ${source.name}`, select, moments ? [] : source.params, [], months ? [months.kept] : []);
   let open: OpenWindow | null = null;
   try {
     open = !moments && source.openTemplate ? await fillOpenGeneration(t, table, source.name, source.openTemplate, dataVersion, rows_, nowMs) : null;
@@ -292,9 +336,9 @@ export async function snapshotRows(
   t: ClickHouseRollupTarget,
   tables: readonly string[],
   previous?: { readonly rows: RowsSnapshot } | null,
-): Promise<{ readonly rows: RowsSnapshot; readonly incremental: boolean; drop: () => Promise<void>; keep: (version: number) => Promise<void> }> {
+): Promise<{ readonly rows: RowsSnapshot; readonly since: readonly string[]; drop: () => Promise<void>; keep: (version: number, built?: readonly string[]) => Promise<void> }> {
   const [first] = t.shards;
-  const none = { rows: { database: null, tables: [] }, incremental: false, drop: async () => undefined, keep: async () => undefined };
+  const none = { rows: { database: null, tables: [] }, since: [], drop: async () => undefined, keep: async () => undefined };
   if (!first) return none;
   const views = new Set((await first.select(`SELECT name FROM system.tables WHERE database = ${clickhouseString(t.shardDb)} AND engine = 'View'`)).data.map((r) => String(r['name'])));
   const copied = [...new Set(tables.map((x) => x.toLowerCase()))].filter((x) => views.has(x) && /^[a-z_][a-z0-9_]*$/.test(x));
@@ -303,13 +347,17 @@ export async function snapshotRows(
   const copy = await copyRows(
     t,
     copied,
-    (table) => since?.(table) ?? `SELECT * FROM ${t.shardDb}.${table}`,
+    (table) => since?.select(table) ?? `SELECT * FROM ${t.shardDb}.${table}`,
     // The loads committed on the shard as it starts copying: the copy holds them (and maybe a few more).
     (sdb) => `CREATE TABLE ${q(sdb)}.${REFLECTED_LOADS} ENGINE = MergeTree ORDER BY load_id AS SELECT load_id, table_name, is_replace FROM ${t.shardDb}.loads`,
   );
-  rowsCopied.publish({ database: copy.rows.database, tables: copied, incremental: since !== null });
-  return { ...copy, incremental: since !== null, keep: (version) => keepSnapshot(t, copy.rows.database ?? '', version, copied) };
+  const fromPrevious = since ? copied.filter((x) => since.tables.includes(x)) : [];
+  rowsCopied.publish({ database: copy.rows.database, tables: copied, since: fromPrevious });
+  return { ...copy, since: fromPrevious, keep: (version, built = []) => keepSnapshot(t, copy.rows.database ?? '', version, copied, built) };
 }
+
+/** Each plain rollup a load's refresh builds again: whole, or from its current generation and the months the load wrote (tests watch it). */
+export const plainRefreshed = channel('uprate:clickhouse:plain-refreshed');
 
 /** Each copy of the rows taken: its database, tables, and whether it was taken from the previous copy (tests watch it). */
 export const rowsCopied = channel('uprate:clickhouse:rows-copied');
@@ -318,29 +366,80 @@ export const rowsCopied = channel('uprate:clickhouse:rows-copied');
 const REFLECTED_LOADS = 'reflected_loads';
 
 /**
- * How each shard copies `table` from the copy `previous` rather than from the views, or null when
- * it cannot: a copy without its list of loads, a table it lacks or not uprate's own, a replacing
- * load it does not hold. The views pick each key's newest committed version out of every version
- * stored (a grouping of them all: at 10 M offers most of a load's refresh); a key no load since
- * the copy wrote — rows or tombstones, committed or not — has the same newest version as in that
- * copy, so only the keys those loads wrote are picked again (the row table is ordered by its key).
+ * How each shard copies those of `tables` that the copy `previous` holds from it rather than from
+ * the views (the others: null), or null when it cannot: a copy without its list of loads, or a
+ * replacing load it does not hold. The views pick each key's newest committed version out of
+ * every version stored (a grouping of them all: at 10 M offers most of a load's refresh); a key
+ * no load since the copy wrote — rows or tombstones, committed or not — has the same newest
+ * version as in that copy, so only the keys those loads wrote are picked again (the row table is
+ * ordered by its key).
  */
-async function sinceCopy(t: ClickHouseRollupTarget, previous: RowsSnapshot, tables: readonly string[]): Promise<((table: string) => string) | null> {
-  if (!previous.database || !tables.every((x) => specOf(x) && previous.tables.includes(x))) return null;
+async function sinceCopy(t: ClickHouseRollupTarget, previous: RowsSnapshot, tables: readonly string[]): Promise<{ readonly tables: readonly string[]; select: (table: string) => string | null } | null> {
+  const held = tables.filter((x) => specOf(x) && previous.tables.includes(x));
+  if (!previous.database || held.length === 0) return null;
   const prior = q(shardCopyOf(t, previous.database));
   const reflected = `SELECT load_id FROM ${prior}.${REFLECTED_LOADS}`;
   for (const shard of t.shards) {
-    const found = await shard.select(`SELECT count() AS n FROM system.tables WHERE database = ${clickhouseString(shardCopyOf(t, previous.database))} AND name IN (${[REFLECTED_LOADS, ...tables].map(clickhouseString).join(', ')})`);
-    if (Number(found.data[0]?.['n'] ?? 0) !== tables.length + 1) return null;
-    const replaced = await shard.select(`SELECT count() AS n FROM ${t.shardDb}.loads WHERE is_replace = 1 AND table_name IN (${tables.map(clickhouseString).join(', ')}) AND load_id NOT IN (${reflected})`);
+    const found = await shard.select(`SELECT count() AS n FROM system.tables WHERE database = ${clickhouseString(shardCopyOf(t, previous.database))} AND name IN (${[REFLECTED_LOADS, ...held].map(clickhouseString).join(', ')})`);
+    if (Number(found.data[0]?.['n'] ?? 0) !== held.length + 1) return null;
+    const replaced = await shard.select(`SELECT count() AS n FROM ${t.shardDb}.loads WHERE is_replace = 1 AND table_name IN (${held.map(clickhouseString).join(', ')}) AND load_id NOT IN (${reflected})`);
     if (Number(replaced.data[0]?.['n'] ?? 0) !== 0) return null;
   }
-  return (table) => {
-    const spec = specOf(table);
-    if (!spec) throw new InternalError(`${table} is not one of uprate's tables`);
-    const written = `SELECT ${spec.key} FROM ${t.shardDb}.${table}_rows WHERE load_id NOT IN (${reflected})`;
-    return `SELECT * FROM ${prior}.${table} WHERE ${spec.key} NOT IN (${written}) UNION ALL ${latestCommittedSelect(t.shardDb, spec, written)}`;
+  return {
+    tables: held,
+    select: (table) => {
+      const spec = specOf(table);
+      if (!spec || !held.includes(table)) return null;
+      const written = `SELECT ${spec.key} FROM ${t.shardDb}.${table}_rows WHERE load_id NOT IN (${reflected})`;
+      return `SELECT * FROM ${prior}.${table} WHERE ${spec.key} NOT IN (${written}) UNION ALL ${latestCommittedSelect(t.shardDb, spec, written)}`;
+    },
   };
+}
+
+/** Whether `table` (a rollup's generation) was built from the copy of the rows `database` (listed by {@link keepSnapshot}). */
+async function builtFrom(t: ClickHouseRollupTarget, database: string | null, table: string): Promise<boolean> {
+  const [first] = t.shards;
+  if (!first || !database) return false;
+  const listing = await first.select(`SELECT count() AS n FROM system.tables WHERE database = ${clickhouseString(t.shardDb)} AND name = ${clickhouseString(SNAPSHOT_BUILDS)}`);
+  if (Number(listing.data[0]?.['n'] ?? 0) === 0) return false;
+  const found = await first.select(`SELECT count() AS n FROM ${t.shardDb}.${SNAPSHOT_BUILDS} WHERE database = ${clickhouseString(database)} AND rollup_table = ${clickhouseString(table)}`);
+  return Number(found.data[0]?.['n'] ?? 0) > 0;
+}
+
+/**
+ * What the loads since the copy `previous` wrote, seen from it and from the copy `now` taken from
+ * it ({@link sinceCopy}): the tables with rows written since (committed or not), and the months
+ * (UTC starts, 'YYYY-MM-DD') of `time`'s column in either copy of the rows whose keys they wrote —
+ * an offer moved to another month changes both. Null when a shard's copy lacks its list of loads.
+ */
+async function writtenSince(
+  t: ClickHouseRollupTarget,
+  previous: RowsSnapshot,
+  now: RowsSnapshot,
+  time: { readonly table: string; readonly column: string },
+): Promise<{ readonly tables: ReadonlySet<string>; readonly months: readonly string[] } | null> {
+  const spec = specOf(time.table.toLowerCase());
+  if (!previous.database || !now.database || !spec || !previous.tables.includes(spec.name) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(time.column)) return null;
+  const prior = q(shardCopyOf(t, previous.database));
+  const current = q(shardCopyOf(t, now.database));
+  const tables = new Set<string>();
+  const months = new Set<string>();
+  for (const shard of t.shards) {
+    const listed = await shard.select(`SELECT count() AS n FROM system.tables WHERE database = ${clickhouseString(shardCopyOf(t, previous.database))} AND name = ${clickhouseString(REFLECTED_LOADS)}`);
+    if (Number(listed.data[0]?.['n'] ?? 0) !== 1) return null;
+    const reflected = `SELECT load_id FROM ${prior}.${REFLECTED_LOADS}`;
+    for (const other of [OFFERS, CUSTOMERS]) {
+      const found = await shard.select(`SELECT count() AS n FROM ${t.shardDb}.${other.name}_rows WHERE load_id NOT IN (${reflected})`);
+      if (Number(found.data[0]?.['n'] ?? 0) > 0) tables.add(other.name);
+    }
+    if (!tables.has(spec.name)) continue;
+    const written = `SELECT ${spec.key} FROM ${t.shardDb}.${spec.name}_rows WHERE load_id NOT IN (${reflected})`;
+    const column = `\`${time.column}\``;
+    const of = (copy: string) => `SELECT ${column} AS t FROM ${copy}.${spec.name} WHERE ${spec.key} IN (${written})`;
+    const found = await shard.select(`SELECT DISTINCT toString(toStartOfMonth(t)) AS m FROM (${of(prior)} UNION ALL ${of(current)}) WHERE t IS NOT NULL`);
+    for (const row of found.data) months.add(String(row['m']));
+  }
+  return { tables, months: [...months].sort() };
 }
 
 /** The shard databases of a copy of the rows (`<db>_snapshot_<n>` → `<shard db>_snapshot_<n>`). */
@@ -404,10 +503,12 @@ async function listedSnapshot(t: ClickHouseRollupTarget): Promise<{ readonly row
  * version read it instead of the views (clickhouse-store.ts); drops the copies before the one
  * listed before it (a read planned a moment ago may still be reading that one).
  */
-async function keepSnapshot(t: ClickHouseRollupTarget, database: string, version: number, tables: readonly string[]): Promise<void> {
+async function keepSnapshot(t: ClickHouseRollupTarget, database: string, version: number, tables: readonly string[], built: readonly string[]): Promise<void> {
   const row = JSON.stringify({ database, data_version: version, tables: tables.join(','), taken_at: new Date().toISOString().slice(0, 19).replace('T', ' ') });
   for (const shard of t.shards) {
     await shard.request(`CREATE TABLE IF NOT EXISTS ${t.shardDb}.${SNAPSHOTS} (database String, data_version Int64, tables String, taken_at DateTime) ENGINE = MergeTree ORDER BY data_version`, { what: 'listing a copy of the rows' });
+    await shard.request(`CREATE TABLE IF NOT EXISTS ${t.shardDb}.${SNAPSHOT_BUILDS} (database String, rollup_table String) ENGINE = MergeTree ORDER BY database`, { what: 'listing a copy of the rows' });
+    if (built.length) await shard.request(`INSERT INTO ${t.shardDb}.${SNAPSHOT_BUILDS} FORMAT JSONEachRow`, { body: built.map((b) => JSON.stringify({ database, rollup_table: b })).join('\n'), what: 'listing a copy of the rows' });
     await shard.request(`INSERT INTO ${t.shardDb}.${SNAPSHOTS} FORMAT JSONEachRow`, { body: row, what: 'listing a copy of the rows' });
   }
   const [first] = t.shards;
@@ -690,6 +791,7 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
   const version = await t.committedVersion();
   const loaded = new Set(tables.map((x) => x.toLowerCase()));
   const unchanged: Record<string, unknown>[] = [];
+  const plainUnchanged: string[] = [];
   const families = new Map<string, StoredMember[]>();
   const rebuilt: { readonly s: StoredRollup; readonly base: string }[] = [];
   for (const s of stored) {
@@ -701,6 +803,8 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
       // Its open window, filled from the rows it holds, reflects the new version as well.
       const open = s.open && s.open.dataVersion === s.dataVersion ? { ...s.open, dataVersion: version } : s.open;
       unchanged.push(registryRow({ ...s, dataVersion: version, open }, newLoadId()));
+      // Its tables unchanged, it is what a build from this load's copy gives (when one is taken).
+      if (!s.layout) plainUnchanged.push(s.table);
     }
   }
   if (rebuilt.length > 0) {
@@ -708,6 +812,8 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
     const previous = await listedSnapshot(t);
     const snapshot = await snapshotRows(t, rebuilt.flatMap((r) => r.s.sourceTables), previous);
     const touched = new Map<string, Promise<TouchedRows | null>>();
+    const written = new Map<string, Promise<Awaited<ReturnType<typeof writtenSince>>>>();
+    const plainBuilt: string[] = [];
     try {
       for (const { s, base } of rebuilt) {
         if (s.layout?.moments) {
@@ -715,7 +821,20 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
           const key = momentsFamilyKey(s);
           families.set(key, [...(families.get(key) ?? []), { ...s, table: base, clustered: storedSource(s), stored: s }]);
         } else {
-          await buildClickHouseRollup(t, { ...s, table: base, openTemplate: s.open?.template ?? null }, version, undefined, snapshot.rows);
+          // Built from the copy the last refresh left: only the months the loads since wrote are read again (when they wrote no other table it reads).
+          let months: MonthsRefill | null = null;
+          const time = s.timeSource;
+          if (previous && time && snapshot.since.includes(time.table.toLowerCase()) && s.dataVersion === previous.version && (await builtFrom(t, previous.rows.database, s.table))) {
+            const key = `${time.table}|${time.column}`;
+            const found = written.get(key) ?? writtenSince(t, previous.rows, snapshot.rows, time);
+            written.set(key, found);
+            const since = await found;
+            const reads = new Set(s.sourceTables.map((x) => x.toLowerCase()));
+            if (since && [...since.tables].every((x) => x === time.table.toLowerCase() || !reads.has(x))) months = monthsRefill(t, s, snapshot.rows, since.months);
+          }
+          const built = await buildClickHouseRollup(t, { ...s, table: base, openTemplate: s.open?.template ?? null }, version, undefined, snapshot.rows, Date.now(), months ?? undefined);
+          plainBuilt.push(built.table);
+          plainRefreshed.publish({ rollup: s.name, how: months ? 'months' : 'whole' });
         }
       }
       for (const members of families.values()) {
@@ -743,7 +862,7 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
     } finally {
       for (const rows of touched.values()) await (await rows.catch(() => null))?.drop();
     }
-    await snapshot.keep(version);
+    await snapshot.keep(version, [...plainBuilt, ...plainUnchanged]);
   }
   await record(t, unchanged);
 }

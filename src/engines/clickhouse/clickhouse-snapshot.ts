@@ -37,15 +37,21 @@ export function reading(rows: RowsSnapshot | undefined, sql: string): string {
  * number of parts). Unchanged without a copy.
  */
 export function readingPart(rows: RowsSnapshot | undefined, sql: string, table: string, column: string, part: { readonly index: number; readonly of: number }): string {
+  return readingWhere(rows, sql, table, `cityHash64(\`${column.replaceAll('`', '')}\`) % ${part.of} = ${part.index}`);
+}
+
+/** `sql` reading the copy (as {@link reading}) of those of `table`'s rows that meet `condition`, filtered as the copy is read (before any join or grouping). Unchanged without a copy. */
+export function readingWhere(rows: RowsSnapshot | undefined, sql: string, table: string, condition: string): string {
   const read = reading(rows, sql);
   if (!rows?.database || !/^[a-z_][a-z0-9_]*$/.test(table)) return read;
   const db = `\`${rows.database.replaceAll('`', '')}\``;
-  const key = `\`${column.replaceAll('`', '')}\``;
   const from = new RegExp(`\\b(FROM|JOIN)\\s+${db.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.${table}\\s+AS\\b`, 'g');
-  return read.replace(from, (_, word: string) => `${word} (SELECT * FROM ${db}.${table} WHERE cityHash64(${key}) % ${part.of} = ${part.index}) AS`);
+  return read.replace(from, (_, word: string) => `${word} (SELECT * FROM ${db}.${table} WHERE ${condition}) AS`);
 }
 
 /** Where the copies of the rows reads may use are listed, on every shard (the newest per data version wins). */
 export const SNAPSHOTS = 'rows_snapshots';
-/** The copies listed in it, the newest first (the last taken of the newest data version). */
-export const NEWEST_FIRST = 'ORDER BY data_version DESC, taken_at DESC';
+/** The copies listed in it, the newest first (the last taken of the newest data version; within a second, the later number). */
+export const NEWEST_FIRST = 'ORDER BY data_version DESC, taken_at DESC, length(database) DESC, database DESC';
+/** Which rollup generations were built from which copy, on every shard: a refresh builds from the current generation only what changed since the copy it was built from. */
+export const SNAPSHOT_BUILDS = 'rows_snapshot_builds';
