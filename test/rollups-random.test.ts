@@ -36,9 +36,9 @@ const chSlot = await locateServer('clickhouse', isolation);
 const server = (slot: EngineSlot, engine: 'postgres' | 'clickhouse') => (slot.ready ? { engine: slot.ready, skip: false as const } : { engine: { engine, args: [], where: '' }, skip: skipUnlessReady(slot) });
 /** Queries per phase: DuckDB answers in milliseconds, the server engines in tenths of a second. */
 const engines: { engine: EngineUnderTest; skip: string | false; queries: number; calls: number }[] = [
-  { engine: { engine: 'duckdb', args: ['--db', join(dir, 'random.duckdb')], where: join(dir, 'random.duckdb') }, skip: false, queries: 150, calls: 24 },
-  { ...server(pgSlot, 'postgres'), queries: 50, calls: 8 },
-  { ...server(chSlot, 'clickhouse'), queries: 40, calls: 6 },
+  { engine: { engine: 'duckdb', args: ['--db', join(dir, 'random.duckdb')], where: join(dir, 'random.duckdb') }, skip: false, queries: 100, calls: 16 },
+  { ...server(pgSlot, 'postgres'), queries: 30, calls: 6 },
+  { ...server(chSlot, 'clickhouse'), queries: 24, calls: 4 },
 ];
 
 /** Mulberry32: a small seeded generator, the same draws for the same seed on every machine. */
