@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { writeDemoFiles } from '../src/demo/index.js';
-import { plainRefreshed } from '../src/engines/clickhouse/clickhouse-rollups.js';
+import { plainRefreshed, refillClickHouseOpenWindows } from '../src/engines/clickhouse/clickhouse-rollups.js';
+import type { ClickHouseStore } from '../src/engines/clickhouse/index.js';
 import { ingestFiles } from '../src/ingest/index.js';
 import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
 import { buildRollups, rollupStatus } from '../src/rollups/index.js';
@@ -176,5 +177,17 @@ describe('clickhouse: a plain rollup refreshed from its current generation and t
     const how = await load('offers', write('offers-spread.csv', header, spread));
     assert.deepEqual(PLAIN.map((n) => how[n]), PLAIN.map(() => 'whole'));
     await sameAsWholeBuild('offers in every month');
+  });
+
+  test('open windows filled again at another clock (new generations from the same copy): the next load still reads only its months', async () => {
+    const filled = await refillClickHouseOpenWindows(store as unknown as ClickHouseStore, Date.parse('2027-01-01T00:00:00Z'));
+    assert.ok(filled >= 3, `${filled} open windows filled`);
+    const { header, rows } = csv(files.offers);
+    const [id, at] = [offerColumn(header, 'offer_id'), offerColumn(header, 'offered_at')];
+    const december = rows.filter((r) => (r[at] ?? '').startsWith('2024-12')).slice(0, 25).map((r) => r.map((c, i) => (i === id ? `w-${c}` : c)));
+    assert.equal(december.length, 25);
+    const how = await load('offers', write('offers-december.csv', header, december));
+    assert.deepEqual(PLAIN.map((n) => how[n]), PLAIN.map(() => 'months'));
+    await sameAsWholeBuild('new offers in December after the open windows were filled again');
   });
 });

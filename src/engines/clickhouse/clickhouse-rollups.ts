@@ -318,9 +318,12 @@ export async function refillClickHouseOpenWindows(t: ClickHouseRollupTarget, now
   if (due.length === 0) return 0;
   const listed = await listedSnapshot(t);
   const rows = listed && listed.version === version ? listed.rows : undefined;
+  const built: string[] = [];
   for (const s of due) {
-    await buildClickHouseRollup(t, { ...s, table: baseOf(s.table), openTemplate: s.open?.template ?? null }, version, undefined, rows, nowMs);
+    built.push((await buildClickHouseRollup(t, { ...s, table: baseOf(s.table), openTemplate: s.open?.template ?? null }, version, undefined, rows, nowMs)).table);
   }
+  // Built from that copy: the next load's refresh may start from these generations.
+  if (rows?.database) await listBuilds(t, rows.database, built);
   return due.length;
 }
 
@@ -507,13 +510,20 @@ async function keepSnapshot(t: ClickHouseRollupTarget, database: string, version
   const row = JSON.stringify({ database, data_version: version, tables: tables.join(','), taken_at: new Date().toISOString().slice(0, 19).replace('T', ' ') });
   for (const shard of t.shards) {
     await shard.request(`CREATE TABLE IF NOT EXISTS ${t.shardDb}.${SNAPSHOTS} (database String, data_version Int64, tables String, taken_at DateTime) ENGINE = MergeTree ORDER BY data_version`, { what: 'listing a copy of the rows' });
-    await shard.request(`CREATE TABLE IF NOT EXISTS ${t.shardDb}.${SNAPSHOT_BUILDS} (database String, rollup_table String) ENGINE = MergeTree ORDER BY database`, { what: 'listing a copy of the rows' });
-    if (built.length) await shard.request(`INSERT INTO ${t.shardDb}.${SNAPSHOT_BUILDS} FORMAT JSONEachRow`, { body: built.map((b) => JSON.stringify({ database, rollup_table: b })).join('\n'), what: 'listing a copy of the rows' });
     await shard.request(`INSERT INTO ${t.shardDb}.${SNAPSHOTS} FORMAT JSONEachRow`, { body: row, what: 'listing a copy of the rows' });
   }
+  await listBuilds(t, database, built);
   const [first] = t.shards;
   const listed = first ? (await first.select(`SELECT database FROM ${t.shardDb}.${SNAPSHOTS} ${NEWEST_FIRST} LIMIT 2`)).data.map((r) => String(r['database'])) : [];
   await dropSnapshots(t, new Set([database, ...listed]));
+}
+
+/** Lists rollup generations (`tables`) as built from the copy of the rows `database`, on every shard. */
+async function listBuilds(t: ClickHouseRollupTarget, database: string, tables: readonly string[]): Promise<void> {
+  for (const shard of t.shards) {
+    await shard.request(`CREATE TABLE IF NOT EXISTS ${t.shardDb}.${SNAPSHOT_BUILDS} (database String, rollup_table String) ENGINE = MergeTree ORDER BY database`, { what: 'listing the rollups built from a copy of the rows' });
+    if (tables.length) await shard.request(`INSERT INTO ${t.shardDb}.${SNAPSHOT_BUILDS} FORMAT JSONEachRow`, { body: tables.map((b) => JSON.stringify({ database, rollup_table: b })).join('\n'), what: 'listing the rollups built from a copy of the rows' });
+  }
 }
 
 /** Drops every copy of the rows of a database on one shard (clean-up with the database itself). */
