@@ -122,12 +122,17 @@ describe('clickhouse: a plain rollup refreshed from its current generation and t
     return i;
   };
 
-  test('new offers in one month: every plain rollup reads that month again and keeps the others', async () => {
+  /** A file of `count` stored offers of `month` ('YYYY-MM') again, under new ids (`prefix` + id): new offers in that month only. */
+  const newOffersIn = (month: string, count: number, prefix: string): string => {
     const { header, rows } = csv(files.offers);
     const [id, at] = [offerColumn(header, 'offer_id'), offerColumn(header, 'offered_at')];
-    const march = rows.filter((r) => (r[at] ?? '').startsWith('2025-03')).slice(0, 40).map((r) => r.map((c, i) => (i === id ? `m-${c}` : c)));
-    assert.equal(march.length, 40);
-    const how = await load('offers', write('offers-march.csv', header, march));
+    const chosen = rows.filter((r) => (r[at] ?? '').startsWith(month)).slice(0, count).map((r) => r.map((c, i) => (i === id ? `${prefix}${c}` : c)));
+    assert.equal(chosen.length, count);
+    return write(`offers-${prefix}${month}.csv`, header, chosen);
+  };
+
+  test('new offers in one month: every plain rollup reads that month again and keeps the others', async () => {
+    const how = await load('offers', newOffersIn('2025-03', 40, 'm-'));
     assert.deepEqual(PLAIN.map((n) => how[n]), PLAIN.map(() => 'months'));
     await sameAsWholeBuild('new offers in March');
   });
@@ -182,11 +187,7 @@ describe('clickhouse: a plain rollup refreshed from its current generation and t
   test('open windows filled again at another clock (new generations from the same copy): the next load still reads only its months', async () => {
     const filled = await refillClickHouseOpenWindows(store as unknown as ClickHouseStore, Date.parse('2027-01-01T00:00:00Z'));
     assert.ok(filled >= 3, `${filled} open windows filled`);
-    const { header, rows } = csv(files.offers);
-    const [id, at] = [offerColumn(header, 'offer_id'), offerColumn(header, 'offered_at')];
-    const december = rows.filter((r) => (r[at] ?? '').startsWith('2024-12')).slice(0, 25).map((r) => r.map((c, i) => (i === id ? `w-${c}` : c)));
-    assert.equal(december.length, 25);
-    const how = await load('offers', write('offers-december.csv', header, december));
+    const how = await load('offers', newOffersIn('2024-12', 25, 'w-'));
     assert.deepEqual(PLAIN.map((n) => how[n]), PLAIN.map(() => 'months'));
     await sameAsWholeBuild('new offers in December after the open windows were filled again');
   });

@@ -368,6 +368,16 @@ export const rowsCopied = channel('uprate:clickhouse:rows-copied');
 /** The table, in a copy's shard database, of the commit markers its shard held when the copy began. */
 const REFLECTED_LOADS = 'reflected_loads';
 
+/** How many of `names` are tables of `database` on a shard. */
+async function tablesHeld(shard: ClickHouseHttp, database: string, names: readonly string[]): Promise<number> {
+  const found = await shard.select(`SELECT count() AS n FROM system.tables WHERE database = ${clickhouseString(database)} AND name IN (${names.map(clickhouseString).join(', ')})`);
+  return Number(found.data[0]?.['n'] ?? 0);
+}
+
+/** The keys of `spec`'s table a shard's row table holds in versions written by loads the copy (its shard database `prior`) does not hold: rows or tombstones, committed or not. */
+const writtenKeys = (t: ClickHouseRollupTarget, prior: string, spec: TableSpec): string =>
+  `SELECT ${spec.key} FROM ${t.shardDb}.${spec.name}_rows WHERE load_id NOT IN (SELECT load_id FROM ${prior}.${REFLECTED_LOADS})`;
+
 /**
  * How each shard copies those of `tables` that the copy `previous` holds from it rather than from
  * the views (the others: null), or null when it cannot: a copy without its list of loads, or a
@@ -383,8 +393,7 @@ async function sinceCopy(t: ClickHouseRollupTarget, previous: RowsSnapshot, tabl
   const prior = q(shardCopyOf(t, previous.database));
   const reflected = `SELECT load_id FROM ${prior}.${REFLECTED_LOADS}`;
   for (const shard of t.shards) {
-    const found = await shard.select(`SELECT count() AS n FROM system.tables WHERE database = ${clickhouseString(shardCopyOf(t, previous.database))} AND name IN (${[REFLECTED_LOADS, ...held].map(clickhouseString).join(', ')})`);
-    if (Number(found.data[0]?.['n'] ?? 0) !== held.length + 1) return null;
+    if ((await tablesHeld(shard, shardCopyOf(t, previous.database), [REFLECTED_LOADS, ...held])) !== held.length + 1) return null;
     const replaced = await shard.select(`SELECT count() AS n FROM ${t.shardDb}.loads WHERE is_replace = 1 AND table_name IN (${held.map(clickhouseString).join(', ')}) AND load_id NOT IN (${reflected})`);
     if (Number(replaced.data[0]?.['n'] ?? 0) !== 0) return null;
   }
@@ -393,7 +402,7 @@ async function sinceCopy(t: ClickHouseRollupTarget, previous: RowsSnapshot, tabl
     select: (table) => {
       const spec = specOf(table);
       if (!spec || !held.includes(table)) return null;
-      const written = `SELECT ${spec.key} FROM ${t.shardDb}.${table}_rows WHERE load_id NOT IN (${reflected})`;
+      const written = writtenKeys(t, prior, spec);
       return `SELECT * FROM ${prior}.${table} WHERE ${spec.key} NOT IN (${written}) UNION ALL ${latestCommittedSelect(t.shardDb, spec, written)}`;
     },
   };
@@ -403,17 +412,17 @@ async function sinceCopy(t: ClickHouseRollupTarget, previous: RowsSnapshot, tabl
 async function builtFrom(t: ClickHouseRollupTarget, database: string | null, table: string): Promise<boolean> {
   const [first] = t.shards;
   if (!first || !database) return false;
-  const listing = await first.select(`SELECT count() AS n FROM system.tables WHERE database = ${clickhouseString(t.shardDb)} AND name = ${clickhouseString(SNAPSHOT_BUILDS)}`);
-  if (Number(listing.data[0]?.['n'] ?? 0) === 0) return false;
+  if ((await tablesHeld(first, t.shardDb, [SNAPSHOT_BUILDS])) === 0) return false;
   const found = await first.select(`SELECT count() AS n FROM ${t.shardDb}.${SNAPSHOT_BUILDS} WHERE database = ${clickhouseString(database)} AND rollup_table = ${clickhouseString(table)}`);
   return Number(found.data[0]?.['n'] ?? 0) > 0;
 }
 
 /**
  * What the loads since the copy `previous` wrote, seen from it and from the copy `now` taken from
- * it ({@link sinceCopy}): the tables with rows written since (committed or not), and the months
+ * it ({@link sinceCopy}, which found `previous`'s list of loads on every shard — `now` copied
+ * `time`'s table from it): the tables with rows written since (committed or not), and the months
  * (UTC starts, 'YYYY-MM-DD') of `time`'s column in either copy of the rows whose keys they wrote —
- * an offer moved to another month changes both. Null when a shard's copy lacks its list of loads.
+ * an offer moved to another month changes both.
  */
 async function writtenSince(
   t: ClickHouseRollupTarget,
@@ -428,15 +437,12 @@ async function writtenSince(
   const tables = new Set<string>();
   const months = new Set<string>();
   for (const shard of t.shards) {
-    const listed = await shard.select(`SELECT count() AS n FROM system.tables WHERE database = ${clickhouseString(shardCopyOf(t, previous.database))} AND name = ${clickhouseString(REFLECTED_LOADS)}`);
-    if (Number(listed.data[0]?.['n'] ?? 0) !== 1) return null;
-    const reflected = `SELECT load_id FROM ${prior}.${REFLECTED_LOADS}`;
     for (const other of [OFFERS, CUSTOMERS]) {
-      const found = await shard.select(`SELECT count() AS n FROM ${t.shardDb}.${other.name}_rows WHERE load_id NOT IN (${reflected})`);
+      const found = await shard.select(`SELECT count() AS n FROM (${writtenKeys(t, prior, other)})`);
       if (Number(found.data[0]?.['n'] ?? 0) > 0) tables.add(other.name);
     }
     if (!tables.has(spec.name)) continue;
-    const written = `SELECT ${spec.key} FROM ${t.shardDb}.${spec.name}_rows WHERE load_id NOT IN (${reflected})`;
+    const written = writtenKeys(t, prior, spec);
     const column = `\`${time.column}\``;
     const of = (copy: string) => `SELECT ${column} AS t FROM ${copy}.${spec.name} WHERE ${spec.key} IN (${written})`;
     const found = await shard.select(`SELECT DISTINCT toString(toStartOfMonth(t)) AS m FROM (${of(prior)} UNION ALL ${of(current)}) WHERE t IS NOT NULL`);
@@ -489,8 +495,7 @@ async function copyRows(
 async function listedSnapshot(t: ClickHouseRollupTarget): Promise<{ readonly rows: RowsSnapshot; readonly version: number } | null> {
   const [first] = t.shards;
   if (!first) return null;
-  const listing = await first.select(`SELECT count() AS n FROM system.tables WHERE database = ${clickhouseString(t.shardDb)} AND name = ${clickhouseString(SNAPSHOTS)}`);
-  if (Number(listing.data[0]?.['n'] ?? 0) === 0) return null;
+  if ((await tablesHeld(first, t.shardDb, [SNAPSHOTS])) === 0) return null;
   const [row] = (await first.select(`SELECT database, toString(data_version) AS v, tables FROM ${t.shardDb}.${SNAPSHOTS} ${NEWEST_FIRST} LIMIT 1`)).data;
   if (!row) return null;
   const database = String(row['database']);
