@@ -10,7 +10,8 @@ import { recordRollup, registryIn, versionIn, type StoredRollup } from './regist
 import { inTransaction } from './transaction.js';
 import { fillClustered, fillMomentsFamily, type ClusteredSource } from './clustered.js';
 import type { ClusterLayout } from './registry.js';
-import { buildClickHouseMomentsFamily, buildClickHouseRollup, dropClickHouseRollups, ensureClickHouseRegistry, snapshotRows, type ClickHouseRollupTarget } from '../engines/clickhouse/clickhouse-rollups.js';
+import { buildClickHouseMomentsFamily, buildClickHouseRollup, CLICKHOUSE_FAMILIES_AT_ONCE, CLICKHOUSE_ROLLUPS_AT_ONCE, dropClickHouseRollups, ensureClickHouseRegistry, snapshotRows, type ClickHouseRollupTarget } from '../engines/clickhouse/clickhouse-rollups.js';
+import { inParallel } from '../core/in-parallel.js';
 
 /**
  * ClickHouse has no transactions: a build fills a new generation of the rollup's tables and then
@@ -129,42 +130,63 @@ export async function buildRollups(store: Store, model: Model, names: readonly s
   // ClickHouse: the rows the rollups read, copied once (engines/clickhouse/clickhouse-rollups.ts snapshotRows).
   const version = clickhouse ? await clickhouse.committedVersion() : 0;
   const snapshot = clickhouse ? await snapshotRows(clickhouse, builds.filter((b) => !b.clustered || b.clustered.moments).flatMap((b) => b.sourceTables)) : null;
-  try {
-    for (const build of builds) {
-      if (done.has(build)) continue;
-      // A row per cluster is not built there: queries read the rows for what it would answer (status says so).
-      if (clickhouse && build.clustered && !build.clustered.moments) continue;
-      if (clickhouse) await ensureClickHouseRegistry(clickhouse);
-      // The rollups of moments of one family asked for together: one pass over the rows, one commit.
-      const family = builds.filter((b) => b === build || (!done.has(b) && sameFamily(b, build)));
-      const recorded = (b: RollupBuild) => ({ ...b, name: b.rollup.path, partitionGranularity: b.rollup.partitionGranularity, openTemplate: b.open });
-      const stored = clickhouse
-        ? build.clustered
-          ? await buildClickHouseMomentsFamily(clickhouse, family.map((b) => ({ ...recorded(b), clustered: clusteredSource(b) as ClusteredSource })), version, snapshot?.rows)
-          : [await buildClickHouseRollup(clickhouse, recorded(build), version, undefined, snapshot?.rows)]
-        : await inTransaction(store, async (exec) => {
-            await registryIn(exec);
-            const version = await versionIn(exec, store.engine);
-            if (family.length === 1) return [await fillRollup(exec, build, version)];
-            const started = performance.now();
-            const members = family.map((b) => ({ table: b.table, source: clusteredSource(b) as ClusteredSource }));
-            const filled = await fillMomentsFamily(exec, store.engine, members, (name, select) => `CREATE TEMP TABLE ${name} AS ${select}`);
-            const out: StoredRollup[] = [];
-            for (const [i, b] of family.entries()) out.push(await fillRollup(exec, b, version, { ...(filled[i] as { layout: ClusterLayout; rows: number }), started }));
-            return out;
-          });
-      for (const b of family) done.add(b);
+  // What is filled together: a plain rollup alone, the rollups of moments of one family asked for together (one pass over the rows, one commit).
+  const units: RollupBuild[][] = [];
+  for (const build of builds) {
+    if (done.has(build)) continue;
+    // A row per cluster is not built there: queries read the rows for what it would answer (status says so).
+    if (clickhouse && build.clustered && !build.clustered.moments) continue;
+    const family = builds.filter((b) => b === build || (!done.has(b) && sameFamily(b, build)));
+    for (const b of family) done.add(b);
+    units.push(family);
+  }
+  const recorded = (b: RollupBuild) => ({ ...b, name: b.rollup.path, partitionGranularity: b.rollup.partitionGranularity, openTemplate: b.open });
+  const fill = async (family: RollupBuild[]): Promise<StoredRollup[]> => {
+    const [build] = family;
+    if (!build) return [];
+    if (clickhouse) {
+      return build.clustered
+        ? buildClickHouseMomentsFamily(clickhouse, family.map((b) => ({ ...recorded(b), clustered: clusteredSource(b) as ClusteredSource })), version, snapshot?.rows)
+        : [await buildClickHouseRollup(clickhouse, recorded(build), version, undefined, snapshot?.rows)];
+    }
+    return inTransaction(store, async (exec) => {
+      await registryIn(exec);
+      const version = await versionIn(exec, store.engine);
+      if (family.length === 1) return [await fillRollup(exec, build, version)];
+      const started = performance.now();
+      const members = family.map((b) => ({ table: b.table, source: clusteredSource(b) as ClusteredSource }));
+      const filled = await fillMomentsFamily(exec, store.engine, members, (name, select) => `CREATE TEMP TABLE ${name} AS ${select}`);
+      const out: StoredRollup[] = [];
+      for (const [i, b] of family.entries()) out.push(await fillRollup(exec, b, version, { ...(filled[i] as { layout: ClusterLayout; rows: number }), started }));
+      return out;
+    });
+  };
+  const built: BuiltRollup[][] = units.map(() => []);
+  const fillEach = (indices: readonly number[], atOnce: number) =>
+    inParallel(indices, atOnce, async (i) => {
+      const stored = await fill(units[i] ?? []);
       registryChanged(store);
       for (const s of stored) {
-        const built = { name: s.name, table: s.table, rows: s.rows, seconds: s.buildSeconds, dataVersion: s.dataVersion };
-        onBuilt?.(built);
-        out.push(built);
+        const b = { name: s.name, table: s.table, rows: s.rows, seconds: s.buildSeconds, dataVersion: s.dataVersion };
+        onBuilt?.(b);
+        built[i]?.push(b);
       }
+    });
+  const all = units.map((_, i) => i);
+  try {
+    if (clickhouse) {
+      if (units.length > 0) await ensureClickHouseRegistry(clickhouse);
+      // Each in generations of its own (no transaction to share): a few at once, families of moments fewer.
+      await fillEach(all.filter((i) => !units[i]?.[0]?.clustered), CLICKHOUSE_ROLLUPS_AT_ONCE);
+      await fillEach(all.filter((i) => units[i]?.[0]?.clustered), CLICKHOUSE_FAMILIES_AT_ONCE);
+    } else {
+      await fillEach(all, 1);
     }
   } catch (e) {
     await snapshot?.drop();
     throw e;
   }
+  out.push(...built.flat());
   await snapshot?.keep(version, out.map((b) => b.table));
   return out;
 }

@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { UprateError, errorMessage } from '../../core/errors.js';
+import { inParallel } from '../../core/in-parallel.js';
 import type { ColumnRule, TableSpec } from '../../core/schema.js';
 import type { BulkFileFormat, BulkLoad, LoadCounts, Row, ValueLimit } from '../../store/store.js';
 import type { ClickHouseHttp } from './clickhouse-http.js';
@@ -170,25 +171,12 @@ async function sendFiles(store: ClickHouseLoadTarget, load: BulkLoad): Promise<v
   const total = sizes.reduce((a, b) => a + b, 0);
   const queue = load.files.map((file, i) => ({ file, part: i + 1, size: sizes[i] ?? 0 })).filter((f) => f.size > 0);
   let sent = 0;
-  let failed = false;
-  const worker = async () => {
-    for (let next = queue.shift(); next && !failed; next = queue.shift()) {
-      const body = await readFile(next.file);
-      await store.insertCsv(`${load.table.name}_write`, body, `loading ${load.table.name}, part ${next.part} of ${load.files.length}`);
-      sent += next.size;
-      load.onProgress?.(total > 0 ? sent / total : 1);
-    }
-  };
-  const results = await Promise.allSettled(
-    Array.from({ length: Math.min(REQUESTS_IN_FLIGHT, queue.length) }, () =>
-      worker().catch((e: unknown) => {
-        failed = true;
-        throw e;
-      }),
-    ),
-  );
-  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failure) throw failure.reason;
+  await inParallel(queue, REQUESTS_IN_FLIGHT, async (next) => {
+    const body = await readFile(next.file);
+    await store.insertCsv(`${load.table.name}_write`, body, `loading ${load.table.name}, part ${next.part} of ${load.files.length}`);
+    sent += next.size;
+    load.onProgress?.(total > 0 ? sent / total : 1);
+  });
 }
 
 async function countLoad(store: ClickHouseLoadTarget, spec: TableSpec, loadId: number): Promise<number> {

@@ -41,6 +41,9 @@ const UNAVAILABLE_CODES = new Set([
   32, // ATTEMPT_TO_READ_AFTER_EOF (a shard went away mid-answer)
 ]);
 
+/** How many times a listing of tables is asked before its UNKNOWN_TABLE is believed (see `listingRetried`). */
+const LISTING_ATTEMPTS = 5;
+
 /**
  * One server's HTTP interface, spoken with fetch (18.16 predates the features @clickhouse/client
  * leans on, and the statements here are plain text anyway). Every request carries the timeout
@@ -148,7 +151,7 @@ export class ClickHouseHttp {
 
   /** A SELECT answered as `FORMAT JSON` (columns with their types, then rows), read with `parse`. */
   async select(sql: string, options: RequestOptions = {}, parse: (text: string) => unknown = JSON.parse): Promise<ClickHouseAnswer> {
-    const text = await this.request(sql, { ...options, settings: { default_format: 'JSON', ...(options.settings ?? {}) } });
+    const text = await this.listingRetried(sql, () => this.request(sql, { ...options, settings: { default_format: 'JSON', ...(options.settings ?? {}) } }));
     if (text.trim() === '') return { meta: [], data: [] };
     try {
       const parsed = parse(text) as Partial<ClickHouseAnswer>;
@@ -158,6 +161,26 @@ export class ClickHouseHttp {
       const failure = /Code: \d+[\s\S]*$/.exec(text)?.[0];
       if (failure) throw this.serverError(failure, sql);
       throw new UprateError('DB_ERROR', `ClickHouse ${this.label} sent an answer that is not JSON: ${errorMessage(e)}`, { details: { sql }, cause: e });
+    }
+  }
+
+  /**
+   * 18.16 lists `system.tables` (and `system.columns`) by opening each table it holds: a table
+   * dropped meanwhile — a rollup's old generation, a copy of the rows, dropped by another request
+   * of the same refresh or by another process — fails the whole listing with UNKNOWN_TABLE (60) or
+   * UNKNOWN_DATABASE (81), though the table asked about is not that one. Listed again a moment later
+   * it is gone from the list: a listing is asked again a few times before the error is believed.
+   */
+  private async listingRetried(sql: string, ask: () => Promise<string>): Promise<string> {
+    if (!/\bsystem\.(tables|columns)\b/.test(sql)) return ask();
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await ask();
+      } catch (e) {
+        const code = e instanceof UprateError ? (e.details as { clickhouseCode?: number } | undefined)?.clickhouseCode : undefined;
+        if (attempt >= LISTING_ATTEMPTS || (code !== 60 && code !== 81)) throw e;
+        await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+      }
     }
   }
 

@@ -8,6 +8,7 @@ import { clickhouseString } from './clickhouse-literal.js';
 import { clickhouseMemberSql, clickhouseMomentsSql, clickhouseReplacedMemberSql } from './clickhouse-moments.js';
 import { CUSTOMERS, OFFERS, type TableSpec } from '../../core/schema.js';
 import { errorMessage, UprateError } from '../../core/errors.js';
+import { inParallel } from '../../core/in-parallel.js';
 import { NEWEST_FIRST, reading, readingPart, readingWhere, SNAPSHOT_BUILDS, SNAPSHOTS, type RowsSnapshot } from './clickhouse-snapshot.js';
 import { layoutFor, storedSource, type ClusteredSource } from '../../rollups/clustered.js';
 import type { ClusterLayout, OpenWindow } from '../../rollups/registry.js';
@@ -55,6 +56,21 @@ export interface ClickHouseRollupTarget {
 const REGISTRY = 'rollups';
 const q = (name: string) => `\`${name.replaceAll('`', '\\`')}\``;
 
+/**
+ * Runs `work` on every shard at once (the shards are separate servers: one waiting on the other
+ * only added up their round trips), answering each shard's result in the shards' order.
+ */
+const onEveryShard = <R>(t: { readonly shards: readonly ClickHouseHttp[] }, work: (shard: ClickHouseHttp, index: number) => Promise<R>): Promise<R[]> => inParallel(t.shards, t.shards.length, work);
+
+/**
+ * How many rollups a refresh or a build fills at once. Most of a small load's refresh is round trips
+ * (each rollup's tables created on every shard, filled, counted, recorded: ~25 requests), which
+ * overlap; the fills themselves share the server's cores either way. Families of moments hold each
+ * customer's months in memory while formed, so fewer of them at once.
+ */
+export const CLICKHOUSE_ROLLUPS_AT_ONCE = 4;
+export const CLICKHOUSE_FAMILIES_AT_ONCE = 2;
+
 const REGISTRY_COLUMNS: readonly (readonly [string, string])[] = [
   ['table_name', 'String'],
   ['definition_hash', 'String'],
@@ -96,7 +112,7 @@ HAVING argMax(is_dropped, rev) = 0`,
 
 /** Creates the registry on every shard when missing. */
 export async function ensureClickHouseRegistry(t: ClickHouseRollupTarget): Promise<void> {
-  for (const shard of t.shards) {
+  await onEveryShard(t, async (shard) => {
     const [table, view] = registryDdl(t);
     await shard.request(table ?? '', { what: 'rollup registry' });
     // A registry from before a column was added (18.16 has no ADD COLUMN IF NOT EXISTS): the
@@ -106,14 +122,14 @@ export async function ensureClickHouseRegistry(t: ClickHouseRollupTarget): Promi
     for (const [c, type] of absent) await shard.request(`ALTER TABLE ${t.shardDb}.${REGISTRY} ADD COLUMN ${c} ${type}`, { what: 'rollup registry' });
     if (absent.length > 0) await shard.request(`DROP TABLE IF EXISTS ${q(t.database)}.uprate_rollups`, { what: 'rollup registry' });
     await shard.request(view ?? '', { what: 'rollup registry' });
-  }
+  });
 }
 
 /** Appends registry rows on every shard, in one insert each (a shard shows all of them or none). */
 async function record(t: ClickHouseRollupTarget, rows: readonly Record<string, unknown>[]): Promise<void> {
   if (rows.length === 0) return;
   const body = rows.map((r) => JSON.stringify(r)).join('\n');
-  for (const shard of t.shards) await shard.request(`INSERT INTO ${t.shardDb}.${REGISTRY} FORMAT JSONEachRow`, { body, what: 'recording rollups' });
+  await onEveryShard(t, (shard) => shard.request(`INSERT INTO ${t.shardDb}.${REGISTRY} FORMAT JSONEachRow`, { body, what: 'recording rollups' }));
 }
 
 function registryRow(r: StoredRollup, rev: number): Record<string, unknown> {
@@ -184,10 +200,10 @@ async function fillTable(t: ClickHouseRollupTarget, table: string, what: string,
   const list = columns.map((c) => `${q(c.name)} ${c.type}`).join(', ');
   const typed = `SELECT ${columns.map((c) => `${c.expr} AS ${q(c.name)}`).join(', ')} FROM (${select})`;
   try {
-    for (const shard of t.shards) {
+    await onEveryShard(t, async (shard) => {
       await shard.request(`CREATE TABLE ${t.shardDb}.${q(table)} (${list}) ENGINE = MergeTree ORDER BY tuple()`, { what });
       await shard.request(`CREATE TABLE ${q(t.database)}.${q(table)} AS ${t.shardDb}.${q(table)} ENGINE = Distributed(${t.cluster}, ${t.shardDb}, ${q(table)}, rand())`, { what });
-    }
+    });
     await t.fillFrom(`${q(t.database)}.${q(table)}`, typed, params);
     // Further parts of the same rows (a family's moments, a share of the customers at a time).
     for (const part of more) await t.fillFrom(`${q(t.database)}.${q(table)}`, `SELECT ${columns.map((c) => `${c.expr} AS ${q(c.name)}`).join(', ')} FROM (${part})`, params);
@@ -255,14 +271,21 @@ export async function buildClickHouseRollup(
   const dataVersion = version ?? (await t.committedVersion());
   const gen = newLoadId();
   const select = moments?.select ?? months?.select ?? reading(rows_, source.sql);
-  const { table, rows } = await fillGeneration(t, source.table, gen, `rollup ${source.name}`, select, moments ? [] : source.params, [], months ? [months.kept] : []);
+  const table = generation(source.table, gen);
+  const template = !moments && source.openTemplate ? source.openTemplate : null;
+  // The generation and its open window are filled at once (neither reads the other).
+  let filledRows = 0;
   let open: OpenWindow | null = null;
   try {
-    open = !moments && source.openTemplate ? await fillOpenGeneration(t, table, source.name, source.openTemplate, dataVersion, rows_, nowMs) : null;
+    await inParallel([0, 1], 2, async (part) => {
+      if (part === 0) filledRows = (await fillGeneration(t, source.table, gen, `rollup ${source.name}`, select, moments ? [] : source.params, [], months ? [months.kept] : [])).rows;
+      else if (template) open = await fillOpenGeneration(t, table, source.name, template, dataVersion, rows_, nowMs);
+    });
   } catch (e) {
     await dropGenerations(t, source.table, (g) => g !== gen).catch(() => undefined);
     throw e;
   }
+  const rows = filledRows;
   const stored: StoredRollup = {
     name: source.name,
     table,
@@ -300,9 +323,15 @@ export async function buildClickHouseRollup(
 async function fillOpenGeneration(t: ClickHouseRollupTarget, table: string, name: string, template: OpenWindowTemplate, dataVersion: number, rows: RowsSnapshot | undefined, nowMs: number): Promise<OpenWindow> {
   const read = (sql: string, params?: readonly SqlValue[]) => t.query(reading(rows, sql), params);
   const { bounds, clock, from } = await openWindowClock(read, template, nowMs);
-  const periods = await fillTable(t, openWindowTable(table), `the open window of rollup ${name}`, reading(rows, template.sql), filled(template, clock, from));
-  if (template.closing) await fillTable(t, closingTable(table), `the rows still to close of rollup ${name}`, reading(rows, template.closing.sql), filled(template.closing, clock, from));
-  return { template, clock, from, first: bounds.first, last: bounds.last, dataVersion, rows: periods.rows };
+  const closing = template.closing;
+  const [periods] = await inParallel([0, 1], 2, async (part) =>
+    part === 0
+      ? (await fillTable(t, openWindowTable(table), `the open window of rollup ${name}`, reading(rows, template.sql), filled(template, clock, from))).rows
+      : closing
+        ? (await fillTable(t, closingTable(table), `the rows still to close of rollup ${name}`, reading(rows, closing.sql), filled(closing, clock, from))).rows
+        : 0,
+  );
+  return { template, clock, from, first: bounds.first, last: bounds.last, dataVersion, rows: periods ?? 0 };
 }
 
 /**
@@ -318,10 +347,7 @@ export async function refillClickHouseOpenWindows(t: ClickHouseRollupTarget, now
   if (due.length === 0) return 0;
   const listed = await listedSnapshot(t);
   const rows = listed && listed.version === version ? listed.rows : undefined;
-  const built: string[] = [];
-  for (const s of due) {
-    built.push((await buildClickHouseRollup(t, { ...s, table: baseOf(s.table), openTemplate: s.open?.template ?? null }, version, undefined, rows, nowMs)).table);
-  }
+  const built = (await inParallel(due, CLICKHOUSE_ROLLUPS_AT_ONCE, (s) => buildClickHouseRollup(t, { ...s, table: baseOf(s.table), openTemplate: s.open?.template ?? null }, version, undefined, rows, nowMs))).map((b) => b.table);
   // Built from that copy: the next load's refresh may start from these generations.
   if (rows?.database) await listBuilds(t, rows.database, built);
   return due.length;
@@ -392,11 +418,12 @@ async function sinceCopy(t: ClickHouseRollupTarget, previous: RowsSnapshot, tabl
   if (!previous.database || held.length === 0) return null;
   const prior = q(shardCopyOf(t, previous.database));
   const reflected = `SELECT load_id FROM ${prior}.${REFLECTED_LOADS}`;
-  for (const shard of t.shards) {
-    if ((await tablesHeld(shard, shardCopyOf(t, previous.database), [REFLECTED_LOADS, ...held])) !== held.length + 1) return null;
+  const usable = await onEveryShard(t, async (shard) => {
+    if ((await tablesHeld(shard, shardCopyOf(t, previous.database ?? ''), [REFLECTED_LOADS, ...held])) !== held.length + 1) return false;
     const replaced = await shard.select(`SELECT count() AS n FROM ${t.shardDb}.loads WHERE is_replace = 1 AND table_name IN (${held.map(clickhouseString).join(', ')}) AND load_id NOT IN (${reflected})`);
-    if (Number(replaced.data[0]?.['n'] ?? 0) !== 0) return null;
-  }
+    return Number(replaced.data[0]?.['n'] ?? 0) === 0;
+  });
+  if (!usable.every(Boolean)) return null;
   return {
     tables: held,
     select: (table) => {
@@ -436,18 +463,20 @@ async function writtenSince(
   const current = q(shardCopyOf(t, now.database));
   const tables = new Set<string>();
   const months = new Set<string>();
-  for (const shard of t.shards) {
+  await onEveryShard(t, async (shard) => {
+    const wrote = new Set<string>();
     for (const other of [OFFERS, CUSTOMERS]) {
       const found = await shard.select(`SELECT count() AS n FROM (${writtenKeys(t, prior, other)})`);
-      if (Number(found.data[0]?.['n'] ?? 0) > 0) tables.add(other.name);
+      if (Number(found.data[0]?.['n'] ?? 0) > 0) wrote.add(other.name);
     }
-    if (!tables.has(spec.name)) continue;
+    for (const x of wrote) tables.add(x);
+    if (!wrote.has(spec.name)) return;
     const written = writtenKeys(t, prior, spec);
     const column = `\`${time.column}\``;
     const of = (copy: string) => `SELECT ${column} AS t FROM ${copy}.${spec.name} WHERE ${spec.key} IN (${written})`;
     const found = await shard.select(`SELECT DISTINCT toString(toStartOfMonth(t)) AS m FROM (${of(prior)} UNION ALL ${of(current)}) WHERE t IS NOT NULL`);
     for (const row of found.data) months.add(String(row['m']));
-  }
+  });
   return { tables, months: [...months].sort() };
 }
 
@@ -468,10 +497,13 @@ async function copyRows(
   const n = newLoadId();
   const [database, shardDatabase] = [`${t.database}_snapshot_${n}`, `${t.shardDb}_snapshot_${n}`];
   const drop = async () => {
-    for (const shard of t.shards) for (const db of [database, shardDatabase]) await shard.request(`DROP DATABASE IF EXISTS ${q(db)}`, { what: 'dropping the rollups\' copy of the rows' });
+    await onEveryShard(t, async (shard) => {
+      for (const db of [database, shardDatabase]) await shard.request(`DROP DATABASE IF EXISTS ${q(db)}`, { what: 'dropping the rollups\' copy of the rows' });
+    });
   };
   try {
-    for (const shard of t.shards) {
+    // Each shard copies its own rows: both at once.
+    await onEveryShard(t, async (shard) => {
       for (const db of [database, shardDatabase]) await shard.request(`CREATE DATABASE ${q(db)}`, { what: 'a copy of the rows for the rollups' });
       if (before) await shard.request(before(shardDatabase), { what: 'a copy of the rows for the rollups', timeoutMs: 24 * 3600 * 1000 });
       for (const table of tables) {
@@ -483,7 +515,7 @@ async function copyRows(
         });
         await shard.request(`CREATE TABLE ${q(database)}.${table} AS ${q(shardDatabase)}.${table} ENGINE = Distributed(${t.cluster}, ${q(shardDatabase)}, ${table}, rand())`, { what: `a copy of ${table} for the rollups` });
       }
-    }
+    });
   } catch (e) {
     await drop().catch(() => undefined);
     throw e;
@@ -499,10 +531,11 @@ async function listedSnapshot(t: ClickHouseRollupTarget): Promise<{ readonly row
   const [row] = (await first.select(`SELECT database, toString(data_version) AS v, tables FROM ${t.shardDb}.${SNAPSHOTS} ${NEWEST_FIRST} LIMIT 1`)).data;
   if (!row) return null;
   const database = String(row['database']);
-  for (const shard of t.shards) {
+  const present = await onEveryShard(t, async (shard) => {
     const found = await shard.select(`SELECT count() AS n FROM system.databases WHERE name IN (${clickhouseString(database)}, ${clickhouseString(shardCopyOf(t, database))})`);
-    if (Number(found.data[0]?.['n'] ?? 0) !== 2) return null;
-  }
+    return Number(found.data[0]?.['n'] ?? 0) === 2;
+  });
+  if (!present.every(Boolean)) return null;
   return { rows: { database, tables: String(row['tables']).split(',').filter(Boolean) }, version: Number(row['v']) };
 }
 
@@ -513,11 +546,12 @@ async function listedSnapshot(t: ClickHouseRollupTarget): Promise<{ readonly row
  */
 async function keepSnapshot(t: ClickHouseRollupTarget, database: string, version: number, tables: readonly string[], built: readonly string[]): Promise<void> {
   const row = JSON.stringify({ database, data_version: version, tables: tables.join(','), taken_at: new Date().toISOString().slice(0, 19).replace('T', ' ') });
-  for (const shard of t.shards) {
+  // The generations built from it are listed first: a copy listed is one the next refresh may start from.
+  await listBuilds(t, database, built);
+  await onEveryShard(t, async (shard) => {
     await shard.request(`CREATE TABLE IF NOT EXISTS ${t.shardDb}.${SNAPSHOTS} (database String, data_version Int64, tables String, taken_at DateTime) ENGINE = MergeTree ORDER BY data_version`, { what: 'listing a copy of the rows' });
     await shard.request(`INSERT INTO ${t.shardDb}.${SNAPSHOTS} FORMAT JSONEachRow`, { body: row, what: 'listing a copy of the rows' });
-  }
-  await listBuilds(t, database, built);
+  });
   const [first] = t.shards;
   const listed = first ? (await first.select(`SELECT database FROM ${t.shardDb}.${SNAPSHOTS} ${NEWEST_FIRST} LIMIT 2`)).data.map((r) => String(r['database'])) : [];
   await dropSnapshots(t, new Set([database, ...listed]));
@@ -525,10 +559,10 @@ async function keepSnapshot(t: ClickHouseRollupTarget, database: string, version
 
 /** Lists rollup generations (`tables`) as built from the copy of the rows `database`, on every shard. */
 async function listBuilds(t: ClickHouseRollupTarget, database: string, tables: readonly string[]): Promise<void> {
-  for (const shard of t.shards) {
+  await onEveryShard(t, async (shard) => {
     await shard.request(`CREATE TABLE IF NOT EXISTS ${t.shardDb}.${SNAPSHOT_BUILDS} (database String, rollup_table String) ENGINE = MergeTree ORDER BY database`, { what: 'listing the rollups built from a copy of the rows' });
     if (tables.length) await shard.request(`INSERT INTO ${t.shardDb}.${SNAPSHOT_BUILDS} FORMAT JSONEachRow`, { body: tables.map((b) => JSON.stringify({ database, rollup_table: b })).join('\n'), what: 'listing the rollups built from a copy of the rows' });
-  }
+  });
 }
 
 /** Drops every copy of the rows of a database on one shard (clean-up with the database itself). */
@@ -540,14 +574,14 @@ export async function dropCopiesOn(shard: ClickHouseHttp, database: string): Pro
 /** Drops the copies of the rows (both databases of each) but those `keep` names. */
 export async function dropSnapshots(t: ClickHouseRollupTarget, keep: ReadonlySet<string> = new Set()): Promise<void> {
   const prefix = `${t.database}_snapshot_`;
-  for (const shard of t.shards) {
+  await onEveryShard(t, async (shard) => {
     const names = (await shard.select(`SELECT name FROM system.databases WHERE startsWith(name, ${clickhouseString(prefix)})`)).data.map((r) => String(r['name']));
     for (const name of names) {
       const n = name.slice(prefix.length);
       if (!/^\d+$/.test(n) || keep.has(name)) continue;
       for (const db of [name, `${t.shardDb}_snapshot_${n}`]) await shard.request(`DROP DATABASE IF EXISTS ${q(db)}`, { what: 'dropping an old copy of the rows' });
     }
-  }
+  });
 }
 
 /** A count from the environment: `fallback` when unset or not a number of at least `least`. */
@@ -571,6 +605,13 @@ const touchedMinRows = (): number => countSetting('UPRATE_CLICKHOUSE_TOUCHED_MIN
 /** A family's moments by all its members' dimensions, while its members are filled from it. */
 const FAMILY = 'uprate_rollup_moments_family';
 
+/**
+ * Which generations of a family's table to keep once generation `gen` is done with: the others
+ * of the last day (another family, or another process's refresh, may be filling one now), not
+ * older ones (left by a process that died). A generation number starts with its epoch milliseconds.
+ */
+const othersInUse = (gen: number) => (g: number) => g !== gen && g > (Date.now() - 24 * 3600 * 1000) * 1000;
+
 /** A rollup of moments to build: what every rollup records, and its clustered source (rollups/clustered.ts). */
 export interface ClickHouseMomentsMember extends ClickHouseRollupSource {
   readonly clustered: ClusteredSource;
@@ -591,15 +632,13 @@ export async function buildClickHouseMomentsFamily(t: ClickHouseRollupTarget, me
   const gen = newLoadId();
   const family = await fillFamily(t, FAMILY, gen, members, layout, rows);
   try {
-    const out: StoredRollup[] = [];
-    for (const [index, m] of members.entries()) {
+    return await inParallel(members, CLICKHOUSE_ROLLUPS_AT_ONCE, (m, index) => {
       const select = clickhouseMemberSql(`${q(t.database)}.${q(family.table)}`, m.clustered.dimensions, layout.measures.length, index);
       const own = { ...layout, dimensions: m.clustered.dimensions, perCluster: m.clustered.perCluster, attributes: m.clustered.attributes ?? null };
-      out.push(await buildClickHouseRollup(t, m, dataVersion, { select, layout: own, started }));
-    }
-    return out;
+      return buildClickHouseRollup(t, m, dataVersion, { select, layout: own, started });
+    });
   } finally {
-    await dropGenerations(t, FAMILY, () => false);
+    await dropGenerations(t, FAMILY, othersInUse(gen));
   }
 }
 
@@ -726,17 +765,15 @@ async function replaceTouchedMoments(t: ClickHouseRollupTarget, members: readonl
   const started = performance.now();
   const gen = newLoadId();
   try {
-    const before = await fillFamily(t, FAMILY_BEFORE, gen, members, layout, touched.before);
-    const after = await fillFamily(t, FAMILY_AFTER, gen, members, layout, touched.after);
-    const out: StoredRollup[] = [];
-    for (const [index, m] of members.entries()) {
+    const [before, after] = await inParallel([touched.before, touched.after], 2, (rows, i) => fillFamily(t, i === 0 ? FAMILY_BEFORE : FAMILY_AFTER, gen, members, layout, rows));
+    if (!before || !after) throw new Error('a family of moments before and after a load');
+    return await inParallel(members, CLICKHOUSE_ROLLUPS_AT_ONCE, (m, index) => {
       const select = clickhouseReplacedMemberSql(`${q(t.database)}.${q(m.stored.table)}`, `${q(t.database)}.${q(after.table)}`, `${q(t.database)}.${q(before.table)}`, m.clustered.dimensions, layout.measures.length, index);
       const own = { ...layout, dimensions: m.clustered.dimensions, perCluster: m.clustered.perCluster, attributes: m.clustered.attributes ?? null };
-      out.push(await buildClickHouseRollup(t, m, version, { select, layout: own, started }));
-    }
-    return out;
+      return buildClickHouseRollup(t, m, version, { select, layout: own, started });
+    });
   } finally {
-    for (const base of [FAMILY_BEFORE, FAMILY_AFTER]) await dropGenerations(t, base, () => false);
+    for (const base of [FAMILY_BEFORE, FAMILY_AFTER]) await dropGenerations(t, base, othersInUse(gen));
   }
 }
 
@@ -759,21 +796,21 @@ async function generations(t: ClickHouseRollupTarget, base: string): Promise<num
 
 /** Drops a rollup's generations that `keep` refuses (with their open windows), on every shard. */
 async function dropGenerations(t: ClickHouseRollupTarget, base: string, keep: (gen: number) => boolean): Promise<void> {
-  for (const shard of t.shards) {
+  await onEveryShard(t, async (shard) => {
     const answer = await shard.select(`SELECT database, name FROM system.tables WHERE database IN (${clickhouseString(t.shardDb)}, ${clickhouseString(t.database)}) AND startsWith(name, ${clickhouseString(`${base}_`)})`);
     for (const r of answer.data) {
       const gen = generationOf(base, String(r['name']));
       if (gen === null || keep(gen)) continue;
       await shard.request(`DROP TABLE IF EXISTS ${q(String(r['database']))}.${q(String(r['name']))}`, { what: 'dropping a rollup generation' });
     }
-  }
+  });
 }
 
 /** Drops one table of a generation on every shard (its Distributed table and each shard's own). */
 async function dropTable(t: ClickHouseRollupTarget, table: string): Promise<void> {
-  for (const shard of t.shards) {
+  await onEveryShard(t, async (shard) => {
     for (const db of [q(t.database), t.shardDb]) await shard.request(`DROP TABLE IF EXISTS ${db}.${q(table)}`, { what: 'dropping a rollup generation' });
-  }
+  });
 }
 
 /** Hides rollups from the registry on every shard, then drops all their tables. */
@@ -809,9 +846,14 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
   const plainUnchanged: string[] = [];
   const families = new Map<string, StoredMember[]>();
   const rebuilt: { readonly s: StoredRollup; readonly base: string }[] = [];
+  // The tables loaded since each version the rollups hold (most hold the same one).
+  const loadedSince = new Map<number, Promise<{ t: string }[]>>();
   for (const s of stored) {
     // Loads since its build that it reads (this one, or another process's that did not refresh it): rebuilt.
-    const since = await t.query<{ t: string }>(`SELECT DISTINCT table_name AS t FROM uprate_loads WHERE load_id > ${Math.max(0, Math.trunc(s.dataVersion))}`);
+    const after = Math.max(0, Math.trunc(s.dataVersion));
+    const query = loadedSince.get(after) ?? t.query<{ t: string }>(`SELECT DISTINCT table_name AS t FROM uprate_loads WHERE load_id > ${after}`);
+    loadedSince.set(after, query);
+    const since = await query;
     if ([...loaded, ...since.map((r) => r.t.toLowerCase())].some((x) => s.sourceTables.includes(x))) {
       rebuilt.push({ s, base: baseOf(s.table) });
     } else {
@@ -831,30 +873,30 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
     const plainBuilt: string[] = [];
     try {
       for (const { s, base } of rebuilt) {
-        if (s.layout?.moments) {
-          // The members of a family (the same statement, clusters and counts) are refreshed together, from one pass.
-          const key = momentsFamilyKey(s);
-          families.set(key, [...(families.get(key) ?? []), { ...s, table: base, clustered: storedSource(s), stored: s }]);
-        } else {
-          // Built from the copy the last refresh left: only the months the loads since wrote are read again (when they wrote no other table it reads).
-          let months: MonthsRefill | null = null;
-          const time = s.timeSource;
-          if (previous && time && snapshot.since.includes(time.table.toLowerCase()) && s.dataVersion === previous.version && (await builtFrom(t, previous.rows.database, s.table))) {
-            const key = `${time.table}|${time.column}`;
-            const found = written.get(key) ?? writtenSince(t, previous.rows, snapshot.rows, time);
-            written.set(key, found);
-            const since = await found;
-            const reads = new Set(s.sourceTables.map((x) => x.toLowerCase()));
-            if (since && [...since.tables].every((x) => x === time.table.toLowerCase() || !reads.has(x))) months = monthsRefill(t, s, snapshot.rows, since.months);
-          }
-          const built = await buildClickHouseRollup(t, { ...s, table: base, openTemplate: s.open?.template ?? null }, version, undefined, snapshot.rows, Date.now(), months ?? undefined);
-          plainBuilt.push(built.table);
-          plainRefreshed.publish({ rollup: s.name, how: months ? 'months' : 'whole' });
-        }
+        // The members of a family (the same statement, clusters and counts) are refreshed together, from one pass.
+        if (!s.layout?.moments) continue;
+        const key = momentsFamilyKey(s);
+        families.set(key, [...(families.get(key) ?? []), { ...s, table: base, clustered: storedSource(s), stored: s }]);
       }
-      for (const members of families.values()) {
+      await inParallel(rebuilt.filter(({ s }) => !s.layout?.moments), CLICKHOUSE_ROLLUPS_AT_ONCE, async ({ s, base }) => {
+        // Built from the copy the last refresh left: only the months the loads since wrote are read again (when they wrote no other table it reads).
+        let months: MonthsRefill | null = null;
+        const time = s.timeSource;
+        if (previous && time && snapshot.since.includes(time.table.toLowerCase()) && s.dataVersion === previous.version && (await builtFrom(t, previous.rows.database, s.table))) {
+          const key = `${time.table}|${time.column}`;
+          const found = written.get(key) ?? writtenSince(t, previous.rows, snapshot.rows, time);
+          written.set(key, found);
+          const since = await found;
+          const reads = new Set(s.sourceTables.map((x) => x.toLowerCase()));
+          if (since && [...since.tables].every((x) => x === time.table.toLowerCase() || !reads.has(x))) months = monthsRefill(t, s, snapshot.rows, since.months);
+        }
+        const built = await buildClickHouseRollup(t, { ...s, table: base, openTemplate: s.open?.template ?? null }, version, undefined, snapshot.rows, Date.now(), months ?? undefined);
+        plainBuilt.push(built.table);
+        plainRefreshed.publish({ rollup: s.name, how: months ? 'months' : 'whole' });
+      });
+      await inParallel([...families.values()], CLICKHOUSE_FAMILIES_AT_ONCE, async (members) => {
         const [first] = members;
-        if (!first) continue;
+        if (!first) return;
         // Built from the copy the last refresh left, and numbering the same periods (a load reaching
         // before the first renumbers them): only the clusters the loads since touched are formed again.
         const layout = await layoutFor((sql, params) => t.query(reading(snapshot.rows, sql), params), first.clustered);
@@ -870,7 +912,7 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
         const replaced = found ? await replaceTouchedMoments(t, members, found, layout, version) : null;
         if (!replaced) await buildClickHouseMomentsFamily(t, members, version, snapshot.rows, layout);
         momentsRefreshed.publish({ rollups: members.map((m) => m.name), how: replaced ? 'clusters' : 'whole' });
-      }
+      });
     } catch (e) {
       await snapshot.drop();
       throw e;
