@@ -98,6 +98,11 @@ export function skipUnlessReady(slot: EngineSlot): string | false {
   return slot.skip ?? `${slot.engine} is not ready`;
 }
 
+/** A server slot as a suite's engine: the engine (a placeholder where it is not ready) and the suite's skip option. */
+export function underTest(slot: EngineSlot): { engine: EngineUnderTest; skip: string | false } {
+  return slot.ready ? { engine: slot.ready, skip: false } : { engine: { engine: slot.engine, args: [], where: '' }, skip: skipUnlessReady(slot) };
+}
+
 /** Drops a test's PostgreSQL schema (`name`) on the server at `where` (nothing when none was found). */
 export async function dropPostgresSchema(where: string | undefined, name: string): Promise<void> {
   if (!where) return;

@@ -23,18 +23,17 @@ import { dropClickHouse } from './readme/test-servers.js';
 import { API_CASES, CUBE_CASES, DEMO_END, NOW } from './cross-engine-queries.js';
 import { buildApp } from '../src/server/index.js';
 import { openClickHouseStore } from '../src/engines/clickhouse/index.js';
-import { dropPostgresSchema, locateServer, skipUnlessReady, type EngineSlot, type EngineUnderTest } from './engines.js';
+import { dropPostgresSchema, locateServer, underTest, type EngineUnderTest } from './engines.js';
 
 const ROWS = 12_000;
 const dir = mkdtempSync(join(tmpdir(), 'uprate-rollups-'));
 const isolation = `uprate_rollups_${process.pid}`;
 const pgSlot = await locateServer('postgres', isolation);
 const chSlot = await locateServer('clickhouse', isolation);
-const server = (slot: EngineSlot, engine: 'postgres' | 'clickhouse') => (slot.ready ? { engine: slot.ready, skip: false as const } : { engine: { engine, args: [], where: '' }, skip: skipUnlessReady(slot) });
 const engines: { engine: EngineUnderTest; skip: string | false }[] = [
   { engine: { engine: 'duckdb', args: ['--db', join(dir, 'rollups.duckdb')], where: join(dir, 'rollups.duckdb') }, skip: false },
-  server(pgSlot, 'postgres'),
-  server(chSlot, 'clickhouse'),
+  underTest(pgSlot),
+  underTest(chSlot),
 ];
 let files: { customers: string; offers: string };
 let model: Model;

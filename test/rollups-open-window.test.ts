@@ -23,7 +23,7 @@ import { ingestFiles } from '../src/ingest/index.js';
 import { rollupStatus } from '../src/rollups/index.js';
 import { filled, openWindowMoved } from '../src/rollups/open-window.js';
 import type { SqlValue } from '../src/store/index.js';
-import { dropPostgresSchema, locateServer, skipUnlessReady, type EngineSlot, type EngineUnderTest } from './engines.js';
+import { dropPostgresSchema, locateServer, underTest, type EngineUnderTest } from './engines.js';
 import { dropClickHouse } from './readme/test-servers.js';
 import { refillClickHouseOpenWindows, type ClickHouseRollupTarget } from '../src/engines/clickhouse/clickhouse-rollups.js';
 import { assertSameAnswer, engineSession } from './rollup-reads.js';
@@ -33,11 +33,10 @@ const dir = mkdtempSync(join(tmpdir(), 'uprate-open-window-'));
 const isolation = `uprate_open_window_${process.pid}`;
 const pgSlot = await locateServer('postgres', isolation);
 const chSlot = await locateServer('clickhouse', isolation);
-const server = (slot: EngineSlot, engine: 'postgres' | 'clickhouse') => (slot.ready ? { engine: slot.ready, skip: false as const } : { engine: { engine, args: [], where: '' }, skip: skipUnlessReady(slot) });
 const engines: { engine: EngineUnderTest; skip: string | false }[] = [
   { engine: { engine: 'duckdb', args: ['--db', join(dir, 'open.duckdb')], where: join(dir, 'open.duckdb') }, skip: false },
-  server(pgSlot, 'postgres'),
-  server(chSlot, 'clickhouse'),
+  underTest(pgSlot),
+  underTest(chSlot),
 ];
 /** Past the machine's clock: acceptances and declines run a month beyond it. */
 const END = new Date(Date.now() + 12 * DAY);

@@ -22,7 +22,7 @@ import { allAccess, answerQuery, tenantAccess, type Access, type CubeQuery } fro
 import { buildApp } from '../src/server/index.js';
 import type { Store } from '../src/store/index.js';
 import { DEMO_END, NOW } from './cross-engine-queries.js';
-import { dropPostgresSchema, locateServer, skipUnlessReady, type EngineSlot, type EngineUnderTest } from './engines.js';
+import { dropPostgresSchema, locateServer, underTest, type EngineUnderTest } from './engines.js';
 import { dropClickHouse } from './readme/test-servers.js';
 import { answerDifferences, appendedOffers, assertSameAnswer, changedOffers, engineSession, shiftDays } from './rollup-reads.js';
 
@@ -33,12 +33,11 @@ const dir = mkdtempSync(join(tmpdir(), 'uprate-rollups-random-'));
 const isolation = `uprate_random_${process.pid}`;
 const pgSlot = await locateServer('postgres', isolation);
 const chSlot = await locateServer('clickhouse', isolation);
-const server = (slot: EngineSlot, engine: 'postgres' | 'clickhouse') => (slot.ready ? { engine: slot.ready, skip: false as const } : { engine: { engine, args: [], where: '' }, skip: skipUnlessReady(slot) });
 /** Queries per phase: DuckDB answers in milliseconds, the server engines in tenths of a second. */
 const engines: { engine: EngineUnderTest; skip: string | false; queries: number; calls: number }[] = [
   { engine: { engine: 'duckdb', args: ['--db', join(dir, 'random.duckdb')], where: join(dir, 'random.duckdb') }, skip: false, queries: 100, calls: 16 },
-  { ...server(pgSlot, 'postgres'), queries: 30, calls: 6 },
-  { ...server(chSlot, 'clickhouse'), queries: 24, calls: 4 },
+  { ...underTest(pgSlot), queries: 30, calls: 6 },
+  { ...underTest(chSlot), queries: 24, calls: 4 },
 ];
 
 /** Mulberry32: a small seeded generator, the same draws for the same seed on every machine. */

@@ -3,7 +3,8 @@ import { predicateExpr, type PredicateScope } from '../sql/filter-sql.js';
 import { concat, identifier, logical, param, raw, select, type SelectColumn, type SelectNode, type SqlExpr } from '../sql/nodes.js';
 import { periodAfter, periodColumn, rowsColumn, timestampSql } from './clustered.js';
 import { HI, LO, positiveColumn, productColumn, STARTS, sumColumn } from './moments.js';
-import { conditionRange, topLevel, type NoRollup, type UsableRollup } from './match.js';
+import { conditionRange, type NoRollup, type UsableRollup } from './match.js';
+import { conjuncts } from '../sql/query-scope.js';
 import { grainOf, type ClusterLayout } from './registry.js';
 
 /** A clustered read a rollup by cluster answers: which of its periods, and which measures it holds. */
@@ -88,7 +89,7 @@ function matchOne(plan: QueryPlan, keys: readonly Selection[], moments: ClusterM
   let hi = Infinity;
   let bounded = false;
   const fixed = new Set<string>();
-  for (const p of topLevel(plan.where)) {
+  for (const p of conjuncts(plan.where)) {
     const r = reads(p);
     if (r.other) return { reason: 'a segment or a measure filter applies to the rows' };
     if (p.kind === 'condition' && p.member.path === rollup.timeDimension) {
@@ -162,7 +163,7 @@ export function clusteredReadSql(plan: QueryPlan, keys: readonly Selection[], mo
   const rollup = use.rollup;
   const dimensionColumn = (path: string): string => (path === rollup.clusteredBy ? layout.cluster : (layout.dimensions[rollup.dimensions.indexOf(path)] ?? path));
   const scope: PredicateScope = { member: (ref) => id(dimensionColumn(ref.path)), segment: () => raw('1 = 0'), measureFilters: () => null };
-  const filters = topLevel(plan.where).filter((p) => !(p.kind === 'condition' && p.member.path === rollup.timeDimension));
+  const filters = conjuncts(plan.where).filter((p) => !(p.kind === 'condition' && p.member.path === rollup.timeDimension));
   const where = logical('AND', filters.map((p) => predicateExpr(p, scope)));
   const dimensions = keys.filter((k) => !(k.member.path === rollup.timeDimension && k.granularity !== null));
   const time = keys.find((k) => k.member.path === rollup.timeDimension && k.granularity !== null);
@@ -249,7 +250,7 @@ function momentsReadSql(plan: QueryPlan, keys: readonly Selection[], moments: Cl
   const rollup = use.rollup;
   const dimensionColumn = (path: string): string => layout.dimensions[rollup.dimensions.indexOf(path)] ?? path;
   const scope: PredicateScope = { member: (ref) => id(dimensionColumn(ref.path)), segment: () => raw('1 = 0'), measureFilters: () => null };
-  const filters = topLevel(plan.where).filter((p) => !(p.kind === 'condition' && p.member.path === rollup.timeDimension));
+  const filters = conjuncts(plan.where).filter((p) => !(p.kind === 'condition' && p.member.path === rollup.timeDimension));
   const dimensions = keys.filter((k) => !(k.member.path === rollup.timeDimension && k.granularity !== null));
   const time = keys.find((k) => k.member.path === rollup.timeDimension && k.granularity !== null);
   const index = (path: string) => rollup.measures.indexOf(path);

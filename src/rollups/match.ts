@@ -58,9 +58,6 @@ function members(p: Predicate): { paths: string[]; segments: boolean; measures: 
   return { paths: parts.flatMap((x) => x.paths), segments: parts.some((x) => x.segments), measures: parts.some((x) => x.measures) };
 }
 
-/** The conditions ANDed at the top of a predicate (nested ANDs flattened). */
-export const topLevel = conjuncts;
-
 /** An inclusive end `…59.999Z` also covers the rest of its millisecond (the compiler widens it on microsecond engines). */
 const inclusiveEnd = (v: string): number => Date.parse(v) + (v.endsWith('.999Z') ? 1 : 0);
 
@@ -107,7 +104,7 @@ export function conditionRange(c: Condition): { lo: number; hi: number } | null 
 export function timeRangeOf(where: Predicate | null, path: string): { readonly lo: number; readonly hi: number } | { readonly unranged: Condition } {
   let lo = -Infinity;
   let hi = Infinity;
-  for (const p of topLevel(where)) {
+  for (const p of conjuncts(where)) {
     if (p.kind !== 'condition' || p.member.path !== path) continue;
     const range = conditionRange(p);
     if (!range) return { unranged: p };
@@ -130,7 +127,7 @@ function matchOne(model: Model, plan: QueryPlan, use: UsableRollup): RollupMatch
     if (td.member.path !== rollup.timeDimension) return { reason: `${name} is by ${rollup.timeDimension}, not ${td.member.path}` };
     if (!td.granularity || !DERIVABLE[rollup.granularity].includes(td.granularity)) return { reason: `${name} is by ${rollup.granularity}: it cannot give ${td.granularity}` };
   }
-  for (const p of topLevel(plan.where)) {
+  for (const p of conjuncts(plan.where)) {
     const m = members(p);
     if (m.segments) return { reason: 'a segment filters the rows (a rollup stores no segments)' };
     if (m.measures) return { reason: 'a measure filter applies to the rows' };
@@ -152,7 +149,7 @@ function matchOne(model: Model, plan: QueryPlan, use: UsableRollup): RollupMatch
   const first = use.open?.first;
   if (first && lo !== -Infinity && lo <= Date.parse(first) - 1) lo = periodFloor(lo, rollup.granularity);
   // A dimension read at the clock (as `column <= now` only) reads as stored from the open window's clock on.
-  const clocked = [...plan.dimensions.map((d) => d.member.path), ...topLevel(plan.where).flatMap((p) => members(p).paths)].find((path) => memberReadsClock(model.cubes, path));
+  const clocked = [...plan.dimensions.map((d) => d.member.path), ...conjuncts(plan.where).flatMap((p) => members(p).paths)].find((path) => memberReadsClock(model.cubes, path));
   if (clocked && !(use.open?.clock && Date.parse(plan.now) >= Date.parse(use.open.clock))) {
     return { reason: `${clocked} reads the clock: ${name} answers it at a clock at or after its open window's${use.open?.clock ? ` (${use.open.clock})` : ' (none is filled from the data it holds)'}` };
   }

@@ -4,8 +4,8 @@ import { planToSql, totalSelect, type PlannedSql } from '../sql/build-select.js'
 import { predicateExpr, type PredicateScope } from '../sql/filter-sql.js';
 import { leafMeasures, measureDef, measureExpr } from '../sql/measure-sql.js';
 import { concat, identifier, logical, param, raw, select, type SelectColumn, type SelectNode, type SqlExpr } from '../sql/nodes.js';
-import { timeRangeOf, topLevel, type RollupMatch } from './match.js';
-import { leafAlias, orderBy } from '../sql/query-scope.js';
+import { timeRangeOf, type RollupMatch } from './match.js';
+import { conjuncts, leafAlias, orderBy } from '../sql/query-scope.js';
 
 const ROLLUP_ALIAS = 'rollup';
 const UNION_ALIAS = 'rollup_and_rows';
@@ -46,7 +46,7 @@ function rollupPart(plan: QueryPlan, match: RollupMatch, leaves: readonly string
     ...leaves.map((path) => ({ expr: column(path), alias: leafAlias(path) })),
   ];
   const scope: PredicateScope = { member: (ref) => column(ref.path), segment: () => raw('1 = 0'), measureFilters: () => null };
-  const others = topLevel(plan.where).filter((p) => !(p.kind === 'condition' && p.member.path === rollup.timeDimension));
+  const others = conjuncts(plan.where).filter((p) => !(p.kind === 'condition' && p.member.path === rollup.timeDimension));
   const range: SqlExpr[] = [
     ...(from !== null ? [{ kind: 'compare', op: '>=', left: period, right: param(from, 'timestamp') } as SqlExpr] : []),
     ...(to !== null ? [{ kind: 'compare', op: '<', left: period, right: param(to, 'timestamp') } as SqlExpr] : []),
@@ -84,7 +84,7 @@ function closedPart(plan: QueryPlan, match: RollupMatch, leaves: readonly string
   const from = match.from !== null && match.from > open.from ? match.from : open.from;
   const compare = (op: '>' | '<=' | '>=' | '<', value: string): SqlExpr => ({ kind: 'compare', op, left: instant, right: param(value, 'timestamp') });
   const scope: PredicateScope = { member: (ref) => column(ref.path), segment: () => raw('1 = 0'), measureFilters: () => null };
-  const others = topLevel(plan.where).filter((p) => !(p.kind === 'condition' && p.member.path === rollup.timeDimension));
+  const others = conjuncts(plan.where).filter((p) => !(p.kind === 'condition' && p.member.path === rollup.timeDimension));
   const keys: SelectColumn[] = [
     ...plan.dimensions.map((s) => ({ expr: column(s.member.path), alias: s.alias })),
     ...plan.timeDimensions.map((s) => ({ expr: { kind: 'truncate', unit: s.granularity ?? 'day', expr: instant } as SqlExpr, alias: s.alias })),

@@ -38,7 +38,7 @@ function buildSingleSelect(scope: QueryScope): SelectNode {
   const having = plan.having ? predicateExpr(plan.having, measurePredicateScope(scope, leaf)) : null;
   const grouped = !plan.ungrouped;
   return select({
-    ...joinedSources(scope, plan.where),
+    ...joinedSources(scope),
     columns,
     where: grouped ? where : logical('AND', [where, having].filter((x): x is SqlExpr => x !== null)),
     groupBy: grouped ? keys.map((_, i) => i + 1) : [],

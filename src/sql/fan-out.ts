@@ -20,7 +20,7 @@ const pkAlias = (i: number) => `__pk_${i}`;
 function mainSubquery(scope: QueryScope, leaves: readonly Leaf[]): SelectNode {
   const keys = keySelections(scope.plan);
   return select({
-    ...joinedSources(scope, scope.plan.where),
+    ...joinedSources(scope),
     columns: [
       ...keys.map((s) => ({ expr: selectionExpr(scope, s), alias: s.alias })),
       ...leaves.map((l) => ({ expr: leafExpr(scope, l), alias: l.alias })),
@@ -38,7 +38,7 @@ function perKeySubquery(scope: QueryScope, cube: string, leaves: readonly Leaf[]
   const keys = keySelections(scope.plan);
   const pks = cubeOf(scope.model, cube).primaryKeys.map((pk) => dimensionExpr(scope.render, cube, pk));
   const distinctKeys = select({
-    ...joinedSources(scope, scope.plan.where),
+    ...joinedSources(scope),
     distinct: true,
     columns: [...keys.map((s) => ({ expr: selectionExpr(scope, s), alias: s.alias })), ...pks.map((expr, i) => ({ expr, alias: pkAlias(i) }))],
     where: scope.plan.where ? predicateExpr(scope.plan.where, rowPredicateScope(scope)) : null,

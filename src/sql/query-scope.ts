@@ -80,8 +80,8 @@ export function buildQueryScope(model: Model, plan: QueryPlan): QueryScope {
   return { model, plan, tree, multiplied, leaves, render };
 }
 
-/** FROM the root cube, LEFT JOIN along the tree. */
-export function joinedSources(scope: QueryScope, where: Predicate | null): { from: FromItem; joins: JoinItem[] } {
+/** FROM the root cube, LEFT JOIN along the tree; a joined cube read through the equalities of `where` (the query's own filters unless given). */
+export function joinedSources(scope: QueryScope, where: Predicate | null = scope.plan.where): { from: FromItem; joins: JoinItem[] } {
   const r = scope.render;
   return {
     from: cubeSource(r, scope.tree.root),
