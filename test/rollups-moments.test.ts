@@ -492,8 +492,8 @@ describe('clickhouse: rollups of moments answer clustered reads exactly', { skip
   const loadBoth = async (table: 'offers' | 'customers', file: string, replace = false): Promise<Map<string, string>> => {
     const how = new Map<string, string>();
     const seen = (m: unknown) => {
-      const { rollups, how: way } = m as { rollups: string[]; how: string };
-      for (const r of rollups) how.set(r, way);
+      const { rollups, how: way, months } = m as { rollups: string[]; how: string; months: number[] | null };
+      for (const r of rollups) how.set(r, months ? `${way} in months ${months.join(' ')}` : way);
     };
     const copied = (m: unknown) => how.set('copy', (m as { since: readonly string[] }).since.length > 0 ? 'since the previous copy' : 'whole');
     momentsRefreshed.subscribe(seen);
@@ -508,16 +508,27 @@ describe('clickhouse: rollups of moments answer clustered reads exactly', { skip
     await copyIsTheRows(`after loading ${file}`);
     return how;
   };
-  const everyFamily = (how: Map<string, string>, way: string, label: string) => assert.deepEqual(MOMENTS.filter((n) => how.get(n) !== way), [], `${label}: every rollup of moments refreshed by ${way}`);
+  const everyFamily = (how: Map<string, string>, way: string, label: string) => assert.deepEqual(MOMENTS.filter((n) => how.get(n)?.replace(/ in months .*$/, '') !== way), [], `${label}: every rollup of moments refreshed by ${way}`);
 
   test("loads of new offers, of moved and re-keyed offers and of customers: each replaces the moments of the customers it touches (one reaching before the first month rebuilds them whole) — fresh, exact and DuckDB's rows", async () => {
-    // A few hundred customers of ~4,000 each (a load touching more than half the rows rebuilds them whole: two passes over those would cost more).
-    const added = changed('ch-new-offers.csv', 97, (cells, header) => {
-      const id = header.indexOf('offer_id');
-      cells[id] = `new-${cells[id] ?? ''}`;
-    });
+    // New offers in two months, a few hundred customers of ~4,000 (a load touching more than half
+    // the rows rebuilds them whole): the monthly families form only the entries those months move
+    // (pairs with one of them, resumptions across them), the weekly ones every week of the customers.
+    const lines = readFileSync(files.offers, 'utf8').trimEnd().split('\n');
+    const header = (lines[0] ?? '').split(',');
+    const [id, at] = [header.indexOf('offer_id'), header.indexOf('offered_at')];
+    const [middle, last] = ['2024-12', '2025-06'];
+    const newOffers = lines.slice(1).filter((line) => [middle, last].includes((line.split(',')[at] ?? '').slice(0, 7))).filter((_, i) => i % 11 === 0);
+    assert.ok(newOffers.length > 100, `${newOffers.length} new offers`);
+    const added = join(dir, 'ch-new-offers.csv');
+    writeFileSync(added, `${[lines[0], ...newOffers.map((line) => line.split(',').map((cell, i) => (i === id ? `new-${cell}` : cell)).join(','))].join('\n')}\n`);
     const addedHow = await loadBoth('offers', added);
-    everyFamily(addedHow, 'clusters', 'new offers');
+    // Months are numbered from the data's first (2023-07: two years to 2025-06).
+    const firstMonth = (await rollupStatus(store, model)).find((s) => s.name === 'Offers.momentsTotal')?.stored?.layout?.periods[0] ?? '';
+    const number = (month: string) => (Number(month.slice(0, 4)) - Number(firstMonth.slice(0, 4))) * 12 + Number(month.slice(5, 7)) - Number(firstMonth.slice(5, 7));
+    const monthly = MOMENTS.filter((n) => !n.includes('weekly'));
+    assert.deepEqual(monthly.filter((n) => addedHow.get(n) !== `clusters in months ${number(middle)} ${number(last)}`), [], `new offers in ${middle} and ${last}: ${[...addedHow].join(', ')}`);
+    assert.deepEqual(MOMENTS.filter((n) => n.includes('weekly') && addedHow.get(n) !== 'clusters'), [], 'new offers: each weekly family by the customers it touched, every week of theirs');
     assert.equal(addedHow.get('copy'), 'since the previous copy');
     // Each table as DuckDB fills it from the same rows: every read equals the rows as it did when built.
     await freshMoments('after new offers');

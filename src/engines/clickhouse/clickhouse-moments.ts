@@ -36,6 +36,12 @@ export interface MomentsShape {
   readonly grain?: ClusterGrain;
   /** Only each period's own moments (`moments: 'perPeriod'`): no pairs of periods. */
   readonly perPeriod?: boolean;
+  /**
+   * Only the entries a change of these months (numbers from the first) can move — a load's touched
+   * clusters before and after it, whose other entries are the same in both: the sums and products of
+   * pairs with a changed month, and where a cluster resumes at i after j with a changed month in [j, i].
+   */
+  readonly changed?: readonly number[];
 }
 
 /** A period start (the statement's period column) as its number from the first period (0). */
@@ -89,6 +95,8 @@ export function clickhouseMomentsSql(source: string, shape: MomentsShape): strin
     ...counts.map((n) => `arrayPopBack(arrayPushFront(arrayCumSum(arrayMap(x -> toUInt32(x > 0), uprate_cs${n})), toUInt32(0))) AS uprate_n${n}`),
   ];
   const parallel = `SELECT ${arrays.join(', ')} FROM (${perGroup})`;
+  // A month before every changed month pairs only with months before it, and resumes after one: it moves nothing.
+  const firstChanged = shape.changed === undefined ? null : shape.changed.length === 0 ? 2 ** 31 - 1 : Math.min(...shape.changed);
   // One row per month i of a group: its counts, the month before it, the latest earlier month with
   // each count above 0 (-1: none), and the months up to it with their counts, led by a stand-in
   // month -1 with counts 0 ("no month before").
@@ -100,16 +108,20 @@ export function clickhouseMomentsSql(source: string, shape: MomentsShape): strin
     ...counts.map((n) => `if(uprate_ni${n} = 0, -1, uprate_above${n}[uprate_ni${n}]) AS uprate_prev${n}`),
     'arrayPushFront(arraySlice(uprate_ms, 1, uprate_i), -1) AS uprate_msj',
     ...counts.map((n) => `arrayPushFront(arraySlice(uprate_cs${n}, 1, uprate_i), toInt64(0)) AS uprate_csj${n}`),
-  ].join(', ')} FROM (${parallel}) ARRAY JOIN ${['uprate_ms AS uprate_mi', ...counts.map((n) => `uprate_cs${n} AS uprate_ci${n}`), 'uprate_before AS uprate_prev', ...counts.map((n) => `uprate_n${n} AS uprate_ni${n}`), 'arrayEnumerate(uprate_ms) AS uprate_i'].join(', ')}`;
+  ].join(', ')} FROM (${parallel}) ARRAY JOIN ${['uprate_ms AS uprate_mi', ...counts.map((n) => `uprate_cs${n} AS uprate_ci${n}`), 'uprate_before AS uprate_prev', ...counts.map((n) => `uprate_n${n} AS uprate_ni${n}`), 'arrayEnumerate(uprate_ms) AS uprate_i'].join(', ')}${firstChanged === null ? '' : ` WHERE uprate_mi >= ${firstChanged}`}`;
   // Each month i with each month j up to it (or the stand-in): on j = i the month's sums and its
   // own products; j < i the pair's products; where the cluster (or a count above 0) resumes in i.
   const [ci, cj] = [(n: number) => `uprate_ci${n}`, (n: number) => `uprate_cj${n}`];
   const same = 'uprate_mj = uprate_mi';
+  // Only the entries the changed months can move (rows left all 0 are dropped below, as the stand-in's are).
+  const list = shape.changed?.join(', ');
+  const pairChanged = (value: string) => (list === undefined ? value : list === '' ? '0' : `if(uprate_mi IN (${list}) OR uprate_mj IN (${list}), ${value}, 0)`);
+  const spanning = (value: string) => (shape.changed === undefined ? value : `if(${shape.changed.map((m) => `(uprate_mj <= ${m} AND uprate_mi >= ${m})`).join(' OR ') || '0'}, ${value}, 0)`);
   const values: Record<string, string> = {};
-  for (const n of counts) values[sumColumn(n)] = `if(${same}, ${ci(n)}, 0)`;
-  for (const [a, b] of productPairs(k)) values[productColumn(a, b)] = `if(${same}, ${ci(a)} * ${ci(b)}, ${ci(a)} * ${cj(b)} + ${ci(b)} * ${cj(a)})`;
-  values[STARTS] = 'if(uprate_mj = uprate_prev, 1, 0)';
-  for (const n of counts) values[positiveColumn(n)] = `if(${ci(n)} > 0 AND uprate_mj = uprate_prev${n}, 1, 0)`;
+  for (const n of counts) values[sumColumn(n)] = pairChanged(`if(${same}, ${ci(n)}, 0)`);
+  for (const [a, b] of productPairs(k)) values[productColumn(a, b)] = pairChanged(`if(${same}, ${ci(a)} * ${ci(b)}, ${ci(a)} * ${cj(b)} + ${ci(b)} * ${cj(a)})`);
+  values[STARTS] = spanning('if(uprate_mj = uprate_prev, 1, 0)');
+  for (const n of counts) values[positiveColumn(n)] = spanning(`if(${ci(n)} > 0 AND uprate_mj = uprate_prev${n}, 1, 0)`);
   const pairs = `SELECT ${[...dims.map((dim, x) => `${dim} AS ${inner(x)}`), 'uprate_mi AS uprate_h', 'uprate_mj AS uprate_l', ...columns.map((col) => `toInt64(${values[col] ?? '0'}) AS ${v(col)}`)].join(', ')} FROM (${perMonthOfGroup}) ARRAY JOIN ${['uprate_msj AS uprate_mj', ...counts.map((n) => `uprate_csj${n} AS ${cj(n)}`)].join(', ')}`;
   return summedBySets(pairs, shape, columns);
 }

@@ -647,13 +647,13 @@ export async function buildClickHouseMomentsFamily(t: ClickHouseRollupTarget, me
  * generation of `base`, a share of the customers at a time: each customer's months are held as
  * arrays, and at 10 M offers a family's whole at once needs more than the 4 GB a query may take here.
  */
-async function fillFamily(t: ClickHouseRollupTarget, base: string, gen: number, members: readonly ClickHouseMomentsMember[], layout: ClusterLayout, rows: RowsSnapshot | undefined): Promise<{ readonly table: string; readonly rows: number }> {
+async function fillFamily(t: ClickHouseRollupTarget, base: string, gen: number, members: readonly ClickHouseMomentsMember[], layout: ClusterLayout, rows: RowsSnapshot | undefined, changed?: readonly number[]): Promise<{ readonly table: string; readonly rows: number }> {
   const first = members[0];
   if (!first) throw new Error('a family of rollups of moments has members');
   const dimensions = [...new Set(members.flatMap((m) => m.clustered.dimensions))];
   const [counted] = await t.query<{ n: string }>(reading(rows, `SELECT toString(count()) AS n FROM ${first.clustered.timeSource.table} AS "rows"`));
   const offers = Number(counted?.n ?? 0);
-  const shape = { cluster: first.clustered.cluster, dimensions, sets: members.map((m) => m.clustered.dimensions), measures: first.clustered.measures.map((m) => m.column), timeColumn: first.timeColumn, firstMonth: layout.periods[0] ?? '1970-01-01T00:00:00.000Z', ...(layout.grain ? { grain: layout.grain } : {}), ...(layout.perPeriod ? { perPeriod: true } : {}) };
+  const shape = { cluster: first.clustered.cluster, dimensions, sets: members.map((m) => m.clustered.dimensions), measures: first.clustered.measures.map((m) => m.column), timeColumn: first.timeColumn, firstMonth: layout.periods[0] ?? '1970-01-01T00:00:00.000Z', ...(layout.grain ? { grain: layout.grain } : {}), ...(layout.perPeriod ? { perPeriod: true } : {}), ...(changed ? { changed } : {}) };
   // A family by offer dimensions holds more per customer than one by a customer's attributes, so
   // what fits in a query's memory depends on the data: a part that does not fit is formed again in
   // four times as many, smaller parts (the generation it half filled is dropped first).
@@ -761,11 +761,11 @@ async function touchedRows(t: ClickHouseRollupTarget, previous: { readonly rows:
  * load, and `layout` — the rows' periods now — starts at the members' first period): each member's
  * table plus the touched clusters' moments after the load, less theirs before, as a new generation.
  */
-async function replaceTouchedMoments(t: ClickHouseRollupTarget, members: readonly StoredMember[], touched: TouchedRows, layout: ClusterLayout, version: number): Promise<StoredRollup[]> {
+async function replaceTouchedMoments(t: ClickHouseRollupTarget, members: readonly StoredMember[], touched: TouchedRows, layout: ClusterLayout, version: number, changed?: readonly number[]): Promise<StoredRollup[]> {
   const started = performance.now();
   const gen = newLoadId();
   try {
-    const [before, after] = await inParallel([touched.before, touched.after], 2, (rows, i) => fillFamily(t, i === 0 ? FAMILY_BEFORE : FAMILY_AFTER, gen, members, layout, rows));
+    const [before, after] = await inParallel([touched.before, touched.after], 2, (rows, i) => fillFamily(t, i === 0 ? FAMILY_BEFORE : FAMILY_AFTER, gen, members, layout, rows, changed));
     if (!before || !after) throw new Error('a family of moments before and after a load');
     return await inParallel(members, CLICKHOUSE_ROLLUPS_AT_ONCE, (m, index) => {
       const select = clickhouseReplacedMemberSql(`${q(t.database)}.${q(m.stored.table)}`, `${q(t.database)}.${q(after.table)}`, `${q(t.database)}.${q(before.table)}`, m.clustered.dimensions, layout.measures.length, index);
@@ -779,7 +779,8 @@ async function replaceTouchedMoments(t: ClickHouseRollupTarget, members: readonl
 
 /**
  * How each family of rollups of moments was refreshed after a load: `clusters` (the touched
- * clusters' moments replaced) or `whole` (rebuilt from every row). For tests and tracing.
+ * clusters' moments replaced; `months`, when only the entries of those months were formed) or
+ * `whole` (rebuilt from every row). For tests and tracing.
  */
 export const momentsRefreshed = channel('uprate:clickhouse:moments-refreshed');
 
@@ -871,6 +872,30 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
     const touched = new Map<string, Promise<TouchedRows | null>>();
     const written = new Map<string, Promise<Awaited<ReturnType<typeof writtenSince>>>>();
     const plainBuilt: string[] = [];
+    /** What the loads since the previous copy wrote, per time column (shared by the rollups reading it). */
+    const writtenFor = (time: { readonly table: string; readonly column: string }) => {
+      if (!previous) return Promise.resolve(null);
+      const key = `${time.table}|${time.column}`;
+      const found = written.get(key) ?? writtenSince(t, previous.rows, snapshot.rows, time);
+      written.set(key, found);
+      return found;
+    };
+    /**
+     * The months (numbers from the layout's first) whose entries the loads since the previous copy
+     * can move in a family refreshed by the clusters they touched: those of the rows they wrote, before
+     * and after — undefined (every month) for moments per period, another grain, or loads of another
+     * table the family reads (a customer's new attributes move all of the customer's months).
+     */
+    const changedMonths = async (s: StoredRollup, layout: ClusterLayout): Promise<number[] | undefined> => {
+      const time = s.timeSource;
+      const first = layout.periods[0];
+      if (!time || !first || layout.perPeriod || (layout.grain ?? 'month') !== 'month' || !snapshot.since.includes(time.table.toLowerCase())) return undefined;
+      const found = await writtenFor(time);
+      const reads = new Set(s.sourceTables.map((x) => x.toLowerCase()));
+      if (!found || ![...found.tables].every((x) => x === time.table.toLowerCase() || !reads.has(x))) return undefined;
+      const start = new Date(first);
+      return found.months.map((m) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - (start.getUTCFullYear() * 12 + start.getUTCMonth() + 1));
+    };
     try {
       for (const { s, base } of rebuilt) {
         // The members of a family (the same statement, clusters and counts) are refreshed together, from one pass.
@@ -883,10 +908,7 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
         let months: MonthsRefill | null = null;
         const time = s.timeSource;
         if (previous && time && snapshot.since.includes(time.table.toLowerCase()) && s.dataVersion === previous.version && (await builtFrom(t, previous.rows.database, s.table))) {
-          const key = `${time.table}|${time.column}`;
-          const found = written.get(key) ?? writtenSince(t, previous.rows, snapshot.rows, time);
-          written.set(key, found);
-          const since = await found;
+          const since = await writtenFor(time);
           const reads = new Set(s.sourceTables.map((x) => x.toLowerCase()));
           if (since && [...since.tables].every((x) => x === time.table.toLowerCase() || !reads.has(x))) months = monthsRefill(t, s, snapshot.rows, since.months);
         }
@@ -909,9 +931,10 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
           touched.set(key, rows);
         }
         const found = rows ? await rows : null;
-        const replaced = found ? await replaceTouchedMoments(t, members, found, layout, version) : null;
+        const changed = found && since ? await changedMonths(first.stored, layout) : undefined;
+        const replaced = found ? await replaceTouchedMoments(t, members, found, layout, version, changed) : null;
         if (!replaced) await buildClickHouseMomentsFamily(t, members, version, snapshot.rows, layout);
-        momentsRefreshed.publish({ rollups: members.map((m) => m.name), how: replaced ? 'clusters' : 'whole' });
+        momentsRefreshed.publish({ rollups: members.map((m) => m.name), how: replaced ? 'clusters' : 'whole', months: replaced ? (changed ?? null) : null });
       });
     } catch (e) {
       await snapshot.drop();
