@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { inParallel } from './in-parallel.js';
+import { allSettled, inParallel } from './in-parallel.js';
 
 test('answers in the items’ order, never more than the limit at once', async () => {
   let running = 0;
@@ -45,4 +45,13 @@ test('the first error is the one thrown when several fail; no items and odd limi
   assert.deepEqual(await inParallel([], 4, async () => 1), []);
   assert.deepEqual(await inParallel([1, 2, 3], 0, async (n) => n * 2), [2, 4, 6]);
   assert.deepEqual(await inParallel([1, 2], 10, async (n) => n + 1), [2, 3]);
+});
+
+test('allSettled: every result in order; a failure thrown only once the others have ended', async () => {
+  const [a, b] = await allSettled([sleep(20).then(() => 'slow'), Promise.resolve(2)]);
+  assert.deepEqual([a, b], ['slow', 2]);
+  let ended = false;
+  const failed = allSettled([Promise.reject(new Error('first failed')), sleep(30).then(() => (ended = true)), Promise.reject(new Error('second failed'))]);
+  await assert.rejects(failed, /first failed/);
+  assert.equal(ended, true);
 });

@@ -26,3 +26,18 @@ export async function inParallel<T, R>(items: readonly T[], limit: number, work:
   if (failure !== null) throw (failure as { readonly error: unknown }).error;
   return results;
 }
+
+/**
+ * Awaits work already started (each promise), answering every result in order; when some fail,
+ * the first failure is thrown once all have settled — as {@link inParallel}, for a few different
+ * pieces of work at once.
+ *
+ * @example
+ *   const [rows, window] = await allSettled([fillTable(a), fillWindow(b)]);
+ */
+export async function allSettled<T extends readonly unknown[]>(work: { readonly [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(work as readonly Promise<unknown>[]);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}

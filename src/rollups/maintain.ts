@@ -370,7 +370,7 @@ async function changedDays(exec: Exec, before: string, column: string, load: Loa
 }
 
 /** The periods (of `grain`) holding some days, as their numbers in a layout whose first period starts at `first` (as moments.ts numbers them); none when too many. */
-const periodIndexes = (days: readonly string[] | null, first: string, grain: ClusterGrain): number[] | undefined => {
+export const periodIndexes = (days: readonly string[] | null, first: string, grain: ClusterGrain): number[] | undefined => {
   if (!days) return undefined;
   const periods = [...new Set(days.map((d) => periodIndex(d, first, grain)))].sort((a, b) => a - b);
   return periods.length <= MOST_CHANGED_PERIODS ? periods : undefined;

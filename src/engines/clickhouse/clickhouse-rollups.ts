@@ -8,9 +8,10 @@ import { clickhouseString } from './clickhouse-literal.js';
 import { clickhouseMemberSql, clickhouseMomentsSql, clickhouseReplacedMemberSql } from './clickhouse-moments.js';
 import { CUSTOMERS, OFFERS, type TableSpec } from '../../core/schema.js';
 import { errorMessage, UprateError } from '../../core/errors.js';
-import { inParallel } from '../../core/in-parallel.js';
+import { allSettled, inParallel } from '../../core/in-parallel.js';
 import { NEWEST_FIRST, reading, readingPart, readingWhere, SNAPSHOT_BUILDS, SNAPSHOTS, type RowsSnapshot } from './clickhouse-snapshot.js';
 import { layoutFor, storedSource, type ClusteredSource } from '../../rollups/clustered.js';
+import { periodIndexes } from '../../rollups/maintain.js';
 import type { ClusterLayout, OpenWindow } from '../../rollups/registry.js';
 import { closingTable, filled, openWindowClock, openWindowTable, type OpenWindowTemplate } from '../../rollups/open-window.js';
 
@@ -271,21 +272,19 @@ export async function buildClickHouseRollup(
   const dataVersion = version ?? (await t.committedVersion());
   const gen = newLoadId();
   const select = moments?.select ?? months?.select ?? reading(rows_, source.sql);
-  const table = generation(source.table, gen);
   const template = !moments && source.openTemplate ? source.openTemplate : null;
   // The generation and its open window are filled at once (neither reads the other).
-  let filledRows = 0;
-  let open: OpenWindow | null = null;
+  let filled: readonly [{ readonly table: string; readonly rows: number }, OpenWindow | null];
   try {
-    await inParallel([0, 1], 2, async (part) => {
-      if (part === 0) filledRows = (await fillGeneration(t, source.table, gen, `rollup ${source.name}`, select, moments ? [] : source.params, [], months ? [months.kept] : [])).rows;
-      else if (template) open = await fillOpenGeneration(t, table, source.name, template, dataVersion, rows_, nowMs);
-    });
+    filled = await allSettled([
+      fillGeneration(t, source.table, gen, `rollup ${source.name}`, select, moments ? [] : source.params, [], months ? [months.kept] : []),
+      template ? fillOpenGeneration(t, generation(source.table, gen), source.name, template, dataVersion, rows_, nowMs) : Promise.resolve(null),
+    ]);
   } catch (e) {
     await dropGenerations(t, source.table, (g) => g !== gen).catch(() => undefined);
     throw e;
   }
-  const rows = filledRows;
+  const [{ table, rows }, open] = filled;
   const stored: StoredRollup = {
     name: source.name,
     table,
@@ -324,14 +323,11 @@ async function fillOpenGeneration(t: ClickHouseRollupTarget, table: string, name
   const read = (sql: string, params?: readonly SqlValue[]) => t.query(reading(rows, sql), params);
   const { bounds, clock, from } = await openWindowClock(read, template, nowMs);
   const closing = template.closing;
-  const [periods] = await inParallel([0, 1], 2, async (part) =>
-    part === 0
-      ? (await fillTable(t, openWindowTable(table), `the open window of rollup ${name}`, reading(rows, template.sql), filled(template, clock, from))).rows
-      : closing
-        ? (await fillTable(t, closingTable(table), `the rows still to close of rollup ${name}`, reading(rows, closing.sql), filled(closing, clock, from))).rows
-        : 0,
-  );
-  return { template, clock, from, first: bounds.first, last: bounds.last, dataVersion, rows: periods ?? 0 };
+  const [periods] = await allSettled([
+    fillTable(t, openWindowTable(table), `the open window of rollup ${name}`, reading(rows, template.sql), filled(template, clock, from)),
+    closing ? fillTable(t, closingTable(table), `the rows still to close of rollup ${name}`, reading(rows, closing.sql), filled(closing, clock, from)) : Promise.resolve(null),
+  ]);
+  return { template, clock, from, first: bounds.first, last: bounds.last, dataVersion, rows: periods.rows };
 }
 
 /**
@@ -765,8 +761,7 @@ async function replaceTouchedMoments(t: ClickHouseRollupTarget, members: readonl
   const started = performance.now();
   const gen = newLoadId();
   try {
-    const [before, after] = await inParallel([touched.before, touched.after], 2, (rows, i) => fillFamily(t, i === 0 ? FAMILY_BEFORE : FAMILY_AFTER, gen, members, layout, rows, changed));
-    if (!before || !after) throw new Error('a family of moments before and after a load');
+    const [before, after] = await allSettled([fillFamily(t, FAMILY_BEFORE, gen, members, layout, touched.before, changed), fillFamily(t, FAMILY_AFTER, gen, members, layout, touched.after, changed)]);
     return await inParallel(members, CLICKHOUSE_ROLLUPS_AT_ONCE, (m, index) => {
       const select = clickhouseReplacedMemberSql(`${q(t.database)}.${q(m.stored.table)}`, `${q(t.database)}.${q(after.table)}`, `${q(t.database)}.${q(before.table)}`, m.clustered.dimensions, layout.measures.length, index);
       const own = { ...layout, dimensions: m.clustered.dimensions, perCluster: m.clustered.perCluster, attributes: m.clustered.attributes ?? null };
@@ -881,20 +876,23 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
       return found;
     };
     /**
-     * The months (numbers from the layout's first) whose entries the loads since the previous copy
-     * can move in a family refreshed by the clusters they touched: those of the rows they wrote, before
-     * and after — undefined (every month) for moments per period, another grain, or loads of another
-     * table the family reads (a customer's new attributes move all of the customer's months).
+     * The months (UTC starts, 'YYYY-MM-DD') of the rows the loads since the previous copy wrote to a
+     * rollup's time table, before and after — all that changed for it when the new copy was taken from
+     * that one and they wrote no other table it reads (a customer's new attributes move every month of
+     * the customer's); else null.
      */
-    const changedMonths = async (s: StoredRollup, layout: ClusterLayout): Promise<number[] | undefined> => {
+    const monthsWritten = async (s: StoredRollup): Promise<readonly string[] | null> => {
       const time = s.timeSource;
-      const first = layout.periods[0];
-      if (!time || !first || layout.perPeriod || (layout.grain ?? 'month') !== 'month' || !snapshot.since.includes(time.table.toLowerCase())) return undefined;
+      if (!previous || !time || !snapshot.since.includes(time.table.toLowerCase())) return null;
       const found = await writtenFor(time);
       const reads = new Set(s.sourceTables.map((x) => x.toLowerCase()));
-      if (!found || ![...found.tables].every((x) => x === time.table.toLowerCase() || !reads.has(x))) return undefined;
-      const start = new Date(first);
-      return found.months.map((m) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - (start.getUTCFullYear() * 12 + start.getUTCMonth() + 1));
+      return found && [...found.tables].every((x) => x === time.table.toLowerCase() || !reads.has(x)) ? found.months : null;
+    };
+    /** Those months as a family's period numbers, for monthly pairs of months (undefined: every month, as for moments per period). */
+    const changedMonths = async (s: StoredRollup, layout: ClusterLayout): Promise<number[] | undefined> => {
+      const first = layout.periods[0];
+      if (!first || layout.perPeriod || (layout.grain ?? 'month') !== 'month') return undefined;
+      return periodIndexes(await monthsWritten(s), first, 'month');
     };
     try {
       for (const { s, base } of rebuilt) {
@@ -905,13 +903,8 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
       }
       await inParallel(rebuilt.filter(({ s }) => !s.layout?.moments), CLICKHOUSE_ROLLUPS_AT_ONCE, async ({ s, base }) => {
         // Built from the copy the last refresh left: only the months the loads since wrote are read again (when they wrote no other table it reads).
-        let months: MonthsRefill | null = null;
-        const time = s.timeSource;
-        if (previous && time && snapshot.since.includes(time.table.toLowerCase()) && s.dataVersion === previous.version && (await builtFrom(t, previous.rows.database, s.table))) {
-          const since = await writtenFor(time);
-          const reads = new Set(s.sourceTables.map((x) => x.toLowerCase()));
-          if (since && [...since.tables].every((x) => x === time.table.toLowerCase() || !reads.has(x))) months = monthsRefill(t, s, snapshot.rows, since.months);
-        }
+        const written = previous && s.dataVersion === previous.version ? await monthsWritten(s) : null;
+        const months = written && (await builtFrom(t, previous?.rows.database ?? null, s.table)) ? monthsRefill(t, s, snapshot.rows, written) : null;
         const built = await buildClickHouseRollup(t, { ...s, table: base, openTemplate: s.open?.template ?? null }, version, undefined, snapshot.rows, Date.now(), months ?? undefined);
         plainBuilt.push(built.table);
         plainRefreshed.publish({ rollup: s.name, how: months ? 'months' : 'whole' });
