@@ -90,6 +90,8 @@ interface PageState {
 export interface DashboardOptions {
   /** Longest wait for the page to draw (a raw scan at 100 M takes minutes). */
   readonly timeoutMs: number;
+  /** The filter the last control adds (default: account size = enterprise). */
+  readonly filter?: DashboardFilter;
 }
 
 /** Waits until `count` drawn marks exist (marks are per document: a reload starts again from 0). */
@@ -115,21 +117,40 @@ async function timing(page: Page, fromIndex: number, caches: ReadonlyMap<string,
   return { apiMs, drawnMs: drawn - start, readyMs: ready - start, requests, panels: state.panels, errors: state.errors };
 }
 
-/** The controls changed one after another, as a user would: each a new view of the data. */
-const CONTROLS: readonly { readonly name: string; readonly act: (page: Page) => Promise<void> }[] = [
-  { name: 'date range → last 3 months', act: (page) => page.getByTestId('range').selectOption('3m').then(() => undefined) },
-  { name: 'grain → week', act: (page) => page.getByTestId('grain').selectOption('week').then(() => undefined) },
-  { name: 'offer type → upsell only', act: (page) => page.getByTestId('offer-type').selectOption('upsell').then(() => undefined) },
-  {
-    name: 'filter account size = enterprise',
-    act: async (page) => {
-      await page.getByTestId('filter-dimension').selectOption('Customers.accountSize');
-      await page.locator('[data-testid=filter-value] option[value=enterprise]').waitFor({ state: 'attached', timeout: 600_000 });
-      await page.getByTestId('filter-value').selectOption('enterprise');
-      await page.getByTestId('filter-add').click();
+/** The dashboard's filter the last control adds: a member and one of its values. */
+export interface DashboardFilter {
+  readonly member: string;
+  readonly value: string;
+}
+
+/** `Customers.accountSize=enterprise` (BENCH_SCALE_FILTER): any dimension the page's filter lists. */
+export function parseDashboardFilter(text: string): DashboardFilter {
+  const at = text.indexOf('=');
+  const member = text.slice(0, at).trim();
+  const value = text.slice(at + 1).trim();
+  if (at < 0 || !/^\w+\.\w+$/.test(member) || value === '') throw new Error(`BENCH_SCALE_FILTER must be Cube.member=value (Customers.accountSize=enterprise), not ${text}`);
+  return { member, value };
+}
+
+export const DEFAULT_FILTER: DashboardFilter = { member: 'Customers.accountSize', value: 'enterprise' };
+
+/** The controls changed one after another, as a user would: each a new view of the data (the filter last, on top of the others). */
+function controlsOf(filter: DashboardFilter): readonly { readonly name: string; readonly act: (page: Page) => Promise<void> }[] {
+  return [
+    { name: 'date range → last 3 months', act: (page) => page.getByTestId('range').selectOption('3m').then(() => undefined) },
+    { name: 'grain → week', act: (page) => page.getByTestId('grain').selectOption('week').then(() => undefined) },
+    { name: 'offer type → upsell only', act: (page) => page.getByTestId('offer-type').selectOption('upsell').then(() => undefined) },
+    {
+      name: `filter ${filter.member} = ${filter.value}`,
+      act: async (page) => {
+        await page.getByTestId('filter-dimension').selectOption(filter.member);
+        await page.locator(`[data-testid=filter-value] option[value="${filter.value.replace(/"/g, '\\"')}"]`).waitFor({ state: 'attached', timeout: 600_000 });
+        await page.getByTestId('filter-value').selectOption(filter.value);
+        await page.getByTestId('filter-add').click();
+      },
     },
-  },
-];
+  ];
+}
 
 /** Opens the dashboard at `url` in a fresh Chromium and times it: cold, cached (reload), each control change. */
 export async function timeDashboard(url: string, options: DashboardOptions): Promise<DashboardTiming> {
@@ -150,7 +171,7 @@ export async function timeDashboard(url: string, options: DashboardOptions): Pro
     await waitDrawn(page, 1, options.timeoutMs);
     const cached = await timing(page, 0, caches, null);
     const controls: { name: string; timing: PageTiming }[] = [];
-    for (const control of CONTROLS) {
+    for (const control of controlsOf(options.filter ?? DEFAULT_FILTER)) {
       const before = await page.evaluate<number>('window.__benchMarks.length');
       const drawnBefore = await page.evaluate<number>("window.__benchMarks.filter((m) => m.kind === 'drawn').length");
       caches.clear();

@@ -30,6 +30,8 @@
  * estimate does not fit is skipped), BENCH_SCALE_QUERY_TIMEOUT_MS (the served statement timeout,
  * default 30 min), BENCH_SCALE_KEEP=1 (keep the stores), BENCH_SCALE_RAW=off (the server engines'
  * dashboard with rollups only: from the rows a page takes many minutes there at 10 M),
+ * BENCH_SCALE_FILTER (the filter the last control adds, member=value; default
+ * Customers.accountSize=enterprise: any dimension the page's filter lists, e.g. Customers.region=emea),
  * BENCH_POSTGRES_URL / BENCH_CLICKHOUSE_URL.
  */
 import { rmSync } from 'node:fs';
@@ -43,7 +45,7 @@ import { refillOpenWindows } from '../src/rollups/open-window.js';
 import { inTransaction } from '../src/rollups/transaction.js';
 import { DuckDbStore, openStore, type Store } from '../src/store/index.js';
 import { browserMissing, buildDashboard } from '../test/e2e/harness.js';
-import { apiPaths, timeDashboard, type DashboardTiming } from './dashboard-timing.js';
+import { apiPaths, DEFAULT_FILTER, parseDashboardFilter, timeDashboard, type DashboardTiming } from './dashboard-timing.js';
 import { median, timeIt } from './measure.js';
 import { CACHE, CLOCK, DATA_END, dbBytes, ensureDemoCsv, expectedBytes, freeBytes, freshDbPath, gib, removeDb, writeBatches, type DemoCsv } from './scale-data.js';
 import { timeEndpoints, type EndpointTiming } from './scale-endpoints.js';
@@ -85,6 +87,7 @@ function readSettings() {
     queryTimeoutMs: numberEnv('BENCH_SCALE_QUERY_TIMEOUT_MS', 30 * 60_000),
     keep: env['BENCH_SCALE_KEEP'] === '1',
     serverRaw: env['BENCH_SCALE_RAW']?.trim().toLowerCase() !== 'off',
+    filter: env['BENCH_SCALE_FILTER']?.trim() ? parseDashboardFilter(env['BENCH_SCALE_FILTER']) : DEFAULT_FILTER,
   };
 }
 let read: ReturnType<typeof readSettings> | undefined;
@@ -333,7 +336,7 @@ async function dashboardRuns(shared: Shared, spec: ServeSpec, runs: number, both
       if (!shared.webDir) continue;
       const server = await startServer(spec, { rollups });
       try {
-        (rollups ? on : raw).push(await timeDashboard(server.url, { timeoutMs: settings().queryTimeoutMs * 2 }));
+        (rollups ? on : raw).push(await timeDashboard(server.url, { timeoutMs: settings().queryTimeoutMs * 2, filter: settings().filter }));
       } finally {
         await server.stop();
       }

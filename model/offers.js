@@ -204,6 +204,15 @@ cube('Offers', {
     momentsByTypeIndustry: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, Customers.industry], timeDimension: offeredAt, granularity: 'month' },
     momentsByTypeRegion: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, Customers.region], timeDimension: offeredAt, granularity: 'month' },
     momentsByTypePlan: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, Customers.plan], timeDimension: offeredAt, granularity: 'month' },
+    // Under a filter on one customer attribute, broken down by another: every pair of attributes
+    // lies in one of three members by four attributes (A: size, stage, engagement, industry; B: size,
+    // stage, region, plan; C: engagement, industry, region, plan), summed over the two it leaves.
+    momentsByAttributesA: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [Customers.accountSize, Customers.lifecycleStage, Customers.engagementTier, Customers.industry], timeDimension: offeredAt, granularity: 'month' },
+    momentsByAttributesB: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [Customers.accountSize, Customers.lifecycleStage, Customers.region, Customers.plan], timeDimension: offeredAt, granularity: 'month' },
+    momentsByAttributesC: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [Customers.engagementTier, Customers.industry, Customers.region, Customers.plan], timeDimension: offeredAt, granularity: 'month' },
+    momentsByTypeAttributesA: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, Customers.accountSize, Customers.lifecycleStage, Customers.engagementTier, Customers.industry], timeDimension: offeredAt, granularity: 'month' },
+    momentsByTypeAttributesB: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, Customers.accountSize, Customers.lifecycleStage, Customers.region, Customers.plan], timeDimension: offeredAt, granularity: 'month' },
+    momentsByTypeAttributesC: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, Customers.engagementTier, Customers.industry, Customers.region, Customers.plan], timeDimension: offeredAt, granularity: 'month' },
     // The breakdowns by the offer's other dimensions (each its own family).
     momentsByChannel: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [channel], timeDimension: offeredAt, granularity: 'month' },
     momentsByOffer: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerName], timeDimension: offeredAt, granularity: 'month' },
@@ -213,6 +222,25 @@ cube('Offers', {
     momentsByTypeChannel: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, channel], timeDimension: offeredAt, granularity: 'month' },
     momentsByTypeOffer: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, offerName], timeDimension: offeredAt, granularity: 'month' },
     momentsByTypeCampaign: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, campaign], timeDimension: offeredAt, granularity: 'month' },
+    // … and by each of those under a filter on one customer attribute (three members per family, two attributes each).
+    momentsByChannelSizeStage: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [channel, Customers.accountSize, Customers.lifecycleStage], timeDimension: offeredAt, granularity: 'month' },
+    momentsByChannelTierIndustry: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [channel, Customers.engagementTier, Customers.industry], timeDimension: offeredAt, granularity: 'month' },
+    momentsByChannelRegionPlan: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [channel, Customers.region, Customers.plan], timeDimension: offeredAt, granularity: 'month' },
+    momentsByOfferSizeStage: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerName, Customers.accountSize, Customers.lifecycleStage], timeDimension: offeredAt, granularity: 'month' },
+    momentsByOfferTierIndustry: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerName, Customers.engagementTier, Customers.industry], timeDimension: offeredAt, granularity: 'month' },
+    momentsByOfferRegionPlan: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerName, Customers.region, Customers.plan], timeDimension: offeredAt, granularity: 'month' },
+    momentsByCampaignSizeStage: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [campaign, Customers.accountSize, Customers.lifecycleStage], timeDimension: offeredAt, granularity: 'month' },
+    momentsByCampaignTierIndustry: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [campaign, Customers.engagementTier, Customers.industry], timeDimension: offeredAt, granularity: 'month' },
+    momentsByCampaignRegionPlan: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [campaign, Customers.region, Customers.plan], timeDimension: offeredAt, granularity: 'month' },
+    momentsByTypeChannelSizeStage: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, channel, Customers.accountSize, Customers.lifecycleStage], timeDimension: offeredAt, granularity: 'month' },
+    momentsByTypeChannelTierIndustry: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, channel, Customers.engagementTier, Customers.industry], timeDimension: offeredAt, granularity: 'month' },
+    momentsByTypeChannelRegionPlan: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, channel, Customers.region, Customers.plan], timeDimension: offeredAt, granularity: 'month' },
+    momentsByTypeOfferSizeStage: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, offerName, Customers.accountSize, Customers.lifecycleStage], timeDimension: offeredAt, granularity: 'month' },
+    momentsByTypeOfferTierIndustry: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, offerName, Customers.engagementTier, Customers.industry], timeDimension: offeredAt, granularity: 'month' },
+    momentsByTypeOfferRegionPlan: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, offerName, Customers.region, Customers.plan], timeDimension: offeredAt, granularity: 'month' },
+    momentsByTypeCampaignSizeStage: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, campaign, Customers.accountSize, Customers.lifecycleStage], timeDimension: offeredAt, granularity: 'month' },
+    momentsByTypeCampaignTierIndustry: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, campaign, Customers.engagementTier, Customers.industry], timeDimension: offeredAt, granularity: 'month' },
+    momentsByTypeCampaignRegionPlan: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, campaign, Customers.region, Customers.plan], timeDimension: offeredAt, granularity: 'month' },
     // By week, each week's own moments (moments: 'perPeriod': no pairs of weeks, so a few rows per
     // group and week, built in one pass): the weekly trend's intervals and the segments over time
     // by week, with or without the offer type fixed; the total and each customer attribute, alone.
@@ -241,6 +269,25 @@ cube('Offers', {
       partitionGranularity: 'month',
       settledAfterDays: windowDays,
     },
+    // Under a filter on one customer attribute (the dashboard's filter, a breakdown's drill-down):
+    // the counts by every customer attribute at once, per month (one rollup, a few hundred thousand
+    // rows at a million customers: any attribute filtered, any other broken down by), and the
+    // offers' own dimensions beside each attribute.
+    byAttributes: {
+      type: 'rollup',
+      measures: [count, accepted, pending, expansionRevenue],
+      dimensions: [offerType, Customers.accountSize, Customers.lifecycleStage, Customers.engagementTier, Customers.industry, Customers.region, Customers.plan],
+      timeDimension: offeredAt,
+      granularity: 'month',
+      partitionGranularity: 'month',
+      settledAfterDays: windowDays,
+    },
+    offersBySize: { type: 'rollup', measures: [count, accepted, pending, expansionRevenue], dimensions: [offerType, channel, offerName, campaign, Customers.accountSize], timeDimension: offeredAt, granularity: 'month', partitionGranularity: 'month', settledAfterDays: windowDays },
+    offersByStage: { type: 'rollup', measures: [count, accepted, pending, expansionRevenue], dimensions: [offerType, channel, offerName, campaign, Customers.lifecycleStage], timeDimension: offeredAt, granularity: 'month', partitionGranularity: 'month', settledAfterDays: windowDays },
+    offersByEngagement: { type: 'rollup', measures: [count, accepted, pending, expansionRevenue], dimensions: [offerType, channel, offerName, campaign, Customers.engagementTier], timeDimension: offeredAt, granularity: 'month', partitionGranularity: 'month', settledAfterDays: windowDays },
+    offersByIndustry: { type: 'rollup', measures: [count, accepted, pending, expansionRevenue], dimensions: [offerType, channel, offerName, campaign, Customers.industry], timeDimension: offeredAt, granularity: 'month', partitionGranularity: 'month', settledAfterDays: windowDays },
+    offersByRegion: { type: 'rollup', measures: [count, accepted, pending, expansionRevenue], dimensions: [offerType, channel, offerName, campaign, Customers.region], timeDimension: offeredAt, granularity: 'month', partitionGranularity: 'month', settledAfterDays: windowDays },
+    offersByPlan: { type: 'rollup', measures: [count, accepted, pending, expansionRevenue], dimensions: [offerType, channel, offerName, campaign, Customers.plan], timeDimension: offeredAt, granularity: 'month', partitionGranularity: 'month', settledAfterDays: windowDays },
     // How long acceptances take (the headline's time to accept): offers by day, offer type and
     // whole days to acceptance. That dimension reads the clock (accepted by now), so queries by it
     // read this rollup at a clock at or after its open window's, which is past every acceptance stored.
@@ -253,6 +300,13 @@ cube('Offers', {
       partitionGranularity: 'month',
       settledAfterDays: windowDays,
     },
+    // … and under a filter on a customer attribute (the headline's time to accept, the curve and the weekly pending offers).
+    timeToAcceptBySize: { type: 'rollup', measures: [count, accepted, pending], dimensions: [daysToAccept, offerType, Customers.accountSize], timeDimension: offeredAt, granularity: 'day', partitionGranularity: 'month', settledAfterDays: windowDays },
+    timeToAcceptByStage: { type: 'rollup', measures: [count, accepted, pending], dimensions: [daysToAccept, offerType, Customers.lifecycleStage], timeDimension: offeredAt, granularity: 'day', partitionGranularity: 'month', settledAfterDays: windowDays },
+    timeToAcceptByEngagement: { type: 'rollup', measures: [count, accepted, pending], dimensions: [daysToAccept, offerType, Customers.engagementTier], timeDimension: offeredAt, granularity: 'day', partitionGranularity: 'month', settledAfterDays: windowDays },
+    timeToAcceptByIndustry: { type: 'rollup', measures: [count, accepted, pending], dimensions: [daysToAccept, offerType, Customers.industry], timeDimension: offeredAt, granularity: 'day', partitionGranularity: 'month', settledAfterDays: windowDays },
+    timeToAcceptByRegion: { type: 'rollup', measures: [count, accepted, pending], dimensions: [daysToAccept, offerType, Customers.region], timeDimension: offeredAt, granularity: 'day', partitionGranularity: 'month', settledAfterDays: windowDays },
+    timeToAcceptByPlan: { type: 'rollup', measures: [count, accepted, pending], dimensions: [daysToAccept, offerType, Customers.plan], timeDimension: offeredAt, granularity: 'day', partitionGranularity: 'month', settledAfterDays: windowDays },
   },
 
   segments: {

@@ -26,8 +26,14 @@ before(async () => {
   store = await DuckDbStore.open(join(dir, 'maintain.duckdb'));
   await generateDemo(store, { rows: 6_000, seed: 7, end: new Date('2025-06-30T23:59:59Z') });
   model = await loadModel(shippedModelDir());
-  // The plain rollups and the rollup by customer (the rollups of moments: test/rollups-moments.test.ts).
-  await buildRollups(store, model, modelRollups(model).filter((r) => !r.moments).map((r) => r.path));
+  // One plain rollup of each kind and the rollup by customer (the rollups of moments:
+  // test/rollups-moments.test.ts): by the offers' own columns per day (daily), with a dimension read
+  // at the end of time (timeToAccept), by customer attributes per month (segments, regions). The
+  // model's other plain rollups are of these kinds (by customer attributes under a filter on one).
+  const kinds = ['Offers.daily', 'Offers.timeToAccept', 'Offers.regions', 'Offers.segments', 'Offers.perCustomer'];
+  const plain = modelRollups(model).filter((r) => !r.moments).map((r) => r.path);
+  for (const name of kinds) assert.ok(plain.includes(name), `the shipped model declares ${name}`);
+  await buildRollups(store, model, kinds);
 });
 
 after(async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { dropPostgresSchema, locateServer, skipUnlessReady } from '../../test/engines.js';
 import { openStore, type Store } from '../store/index.js';
-import { momentsColumns, momentsFillSql, momentsOfSetSql } from './moments.js';
+import { momentsColumns, momentsFillSql, momentsOfSetSql, setsFromCovers } from './moments.js';
 import type { ClusterLayout } from './registry.js';
 
 const LAYOUT: ClusterLayout = {
@@ -172,4 +172,22 @@ test('… and on PostgreSQL (one grouping per set over the kept parts)', { skip:
   } finally {
     await store.close();
   }
+});
+
+test("a family groups from its pairs only the sets no other covers; a covered set is summed from the smallest cover that adds only a customer's attributes", () => {
+  const attributes = ['size', 'stage', 'tier', 'region'];
+  // The shipped model's shape: the total and each attribute alone, beside members by several attributes.
+  const { direct, derived } = setsFromCovers([[], ['size'], ['stage'], ['region'], ['size', 'stage', 'tier'], ['size', 'region'], ['stage', 'tier', 'region']], attributes);
+  assert.deepEqual(direct, [['size', 'stage', 'tier'], ['size', 'region'], ['stage', 'tier', 'region']]);
+  assert.deepEqual(derived, [
+    { set: [], cover: ['size', 'region'] }, // the fewest dimensions of the three covers
+    { set: ['size'], cover: ['size', 'region'] },
+    { set: ['stage'], cover: ['size', 'stage', 'tier'] }, // two covers of three: the first
+    { set: ['region'], cover: ['size', 'region'] },
+  ]);
+  // An offer's dimension splits a customer's offers: a set without it is not the sum of one with it.
+  assert.deepEqual(setsFromCovers([['type'], ['type', 'size'], ['size']], ['size']), { direct: [['type', 'size'], ['size']], derived: [{ set: ['type'], cover: ['type', 'size'] }] });
+  assert.deepEqual(setsFromCovers([['channel'], ['channel', 'type']], ['size']), { direct: [['channel'], ['channel', 'type']], derived: [] });
+  // Nothing covers anything: every set is grouped from the pairs, as before.
+  assert.deepEqual(setsFromCovers([['size'], ['tier']], attributes), { direct: [['size'], ['tier']], derived: [] });
 });

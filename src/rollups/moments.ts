@@ -160,19 +160,67 @@ export function momentsFillSql(source: MomentsSource, layout: ClusterLayout, fam
   const sums = columns.map((c) => `CAST(sum(${id(c)}) AS BIGINT) AS ${id(c)}`);
   const summed = (groupBy: string, which: readonly string[] = []) => [perMonth, `SELECT ${[...keys, ...sums, ...which].join(', ')}`, `FROM ${parts}`, `GROUP BY ${groupBy}`].join('\n');
   if (!sets || dims.length === 0) return summed(keys.join(', '));
-  // Several groupings at once (a family's members), told apart by SET (GROUPING()). DuckDB hashes
-  // them together (GROUPING SETS); PostgreSQL sorts the parts once per set for that (11.7 s for
-  // 200,000 offers and seven sets), so there the parts are kept and each set is hashed over them
-  // (3.9 s), the other dimensions NULL — on DuckDB that way takes 9.8 s against 6.2 s, 2 M offers.
+  // Several groupings at once (a family's members), told apart by SET (GROUPING()). Only the sets
+  // no other covers are grouped from the pairs (`direct`); a set inside a larger one that adds only a
+  // customer's attributes (one value per cluster, so each cluster lies in one of its groups) is the
+  // larger one's rows summed — its moments are sums over clusters — a grouping of a few thousand rows
+  // instead of one more pass over every pair (the total and each attribute alone from the members by
+  // several attributes).
+  const { direct, derived } = setsFromCovers(uniqueSets(sets), layout.perCluster ?? []);
   const setKeys = (set: readonly string[]) => [...set.map(id), id(HI), id(LO)].join(', ');
-  if (family.engine !== 'postgres') return summed(`GROUPING SETS (${uniqueSets(sets).map((set) => `(${setKeys(set)})`).join(', ')})`, [`GROUPING(${dims.join(', ')}) AS ${SET}`]);
-  const grouping = (set: readonly string[]) => {
-    const shown = layout.dimensions.map((d) => (set.includes(d) ? id(d) : `NULL AS ${id(d)}`));
-    return `SELECT ${[...shown, id(HI), id(LO), ...sums, `${setNumber(layout.dimensions, set)} AS ${SET}`].join(', ')} FROM parts GROUP BY ${setKeys(set)}`;
-  };
+  const shown = (set: readonly string[]) => layout.dimensions.map((d) => (set.includes(d) ? id(d) : `NULL AS ${id(d)}`));
+  /** A covered set's rows: its cover's summed again by the set's own keys. */
+  const summedFromCover = ({ set, cover }: CoveredSet) =>
+    `SELECT ${[...shown(set), id(HI), id(LO), ...columns.map((c) => `CAST(sum(${id(c)}) AS BIGINT) AS ${id(c)}`), `${setNumber(layout.dimensions, set)} AS ${SET}`].join(', ')} FROM ${DIRECT} WHERE ${SET} = ${setNumber(layout.dimensions, cover)} GROUP BY ${setKeys(set)}`;
+  const withDerived = (head: string, directSql: string) =>
+    derived.length === 0
+      ? [head, directSql].join('\n')
+      : [`${head}, ${DIRECT} AS MATERIALIZED (${directSql})`, [`SELECT * FROM ${DIRECT}`, ...derived.map(summedFromCover)].join('\nUNION ALL\n')].join('\n');
+  // DuckDB hashes the direct sets together (GROUPING SETS); PostgreSQL sorts the parts once per set
+  // for that (11.7 s for 200,000 offers and seven sets), so there the parts are kept and each set is
+  // hashed over them (3.9 s), the other dimensions NULL — on DuckDB that way takes 9.8 s against
+  // 6.2 s, 2 M offers.
+  if (family.engine !== 'postgres') {
+    const grouped = `SELECT ${[...keys, ...sums, `GROUPING(${dims.join(', ')}) AS ${SET}`].join(', ')} FROM ${parts} GROUP BY GROUPING SETS (${direct.map((set) => `(${setKeys(set)})`).join(', ')})`;
+    return withDerived(perMonth, grouped);
+  }
+  const grouping = (set: readonly string[]) => `SELECT ${[...shown(set), id(HI), id(LO), ...sums, `${setNumber(layout.dimensions, set)} AS ${SET}`].join(', ')} FROM parts GROUP BY ${setKeys(set)}`;
   // A first branch without rows gives each column its type (a NULL alone would be text in PostgreSQL).
   const typed = `SELECT ${[...keys, ...columns.map((c) => `CAST(0 AS BIGINT) AS ${id(c)}`), `0 AS ${SET}`].join(', ')} FROM parts WHERE false`;
-  return [`${perMonth}, parts AS MATERIALIZED (SELECT * FROM ${parts})`, [typed, ...uniqueSets(sets).map(grouping)].join('\nUNION ALL\n')].join('\n');
+  return withDerived(`${perMonth}, parts AS MATERIALIZED (SELECT * FROM ${parts})`, [typed, ...direct.map(grouping)].join('\nUNION ALL\n'));
+}
+
+/** The sets a fill groups from its pairs, with the one each covered set is summed from. */
+const DIRECT = 'uprate_direct_sets';
+
+/** A set of a family summed from a larger set's rows (`cover`: the set plus only a customer's attributes). */
+export interface CoveredSet {
+  readonly set: readonly string[];
+  readonly cover: readonly string[];
+}
+
+/**
+ * Which of a family's sets are grouped from the pairs (`direct`: no other set covers them) and which
+ * are summed from a direct one (`derived`): a set covers another when it holds all the other's
+ * dimensions and adds only some of `perCluster` (dimensions with one value per cluster — a cluster
+ * then lies in exactly one of its groups, so the covered set's moments, sums over clusters, are the
+ * cover's added up). A dimension that splits a cluster's rows (an offer's) must be in both: products
+ * summed over it are not the products of the sums. Of several covers, the one with fewest dimensions.
+ */
+export function setsFromCovers(sets: readonly (readonly string[])[], perCluster: readonly string[]): { direct: (readonly string[])[]; derived: CoveredSet[] } {
+  const attribute = new Set(perCluster);
+  const covers = (big: readonly string[], small: readonly string[]) =>
+    big.length > small.length && small.every((d) => big.includes(d)) && big.every((d) => small.includes(d) || attribute.has(d));
+  const direct = sets.filter((set) => !sets.some((other) => covers(other, set)));
+  const derived: CoveredSet[] = [];
+  for (const set of sets) {
+    if (direct.includes(set)) continue;
+    // Covering is transitive and a largest cover is direct, so some direct set covers this one.
+    const cover = direct.filter((d) => covers(d, set)).sort((a, b) => a.length - b.length)[0];
+    if (cover) derived.push({ set, cover });
+    else direct.push(set);
+  }
+  return { direct, derived };
 }
 
 /** A fill by the sets of dimensions of a family's members, on an engine. */
