@@ -168,10 +168,13 @@ export function momentsFillSql(source: MomentsSource, layout: ClusterLayout, fam
   // several attributes).
   const { direct, derived } = setsFromCovers(uniqueSets(sets), layout.perCluster ?? []);
   const setKeys = (set: readonly string[]) => [...set.map(id), id(HI), id(LO)].join(', ');
-  const shown = (set: readonly string[]) => layout.dimensions.map((d) => (set.includes(d) ? id(d) : `NULL AS ${id(d)}`));
+  /** One set's rows summed from `from` (the kept parts, or a cover's rows), the dimensions it leaves out NULL. */
+  const groupedBy = (set: readonly string[], from: string) => {
+    const shown = layout.dimensions.map((d) => (set.includes(d) ? id(d) : `NULL AS ${id(d)}`));
+    return `SELECT ${[...shown, id(HI), id(LO), ...sums, `${setNumber(layout.dimensions, set)} AS ${SET}`].join(', ')} FROM ${from} GROUP BY ${setKeys(set)}`;
+  };
   /** A covered set's rows: its cover's summed again by the set's own keys. */
-  const summedFromCover = ({ set, cover }: CoveredSet) =>
-    `SELECT ${[...shown(set), id(HI), id(LO), ...columns.map((c) => `CAST(sum(${id(c)}) AS BIGINT) AS ${id(c)}`), `${setNumber(layout.dimensions, set)} AS ${SET}`].join(', ')} FROM ${DIRECT} WHERE ${SET} = ${setNumber(layout.dimensions, cover)} GROUP BY ${setKeys(set)}`;
+  const summedFromCover = ({ set, cover }: CoveredSet) => groupedBy(set, `${DIRECT} WHERE ${SET} = ${setNumber(layout.dimensions, cover)}`);
   const withDerived = (head: string, directSql: string) =>
     derived.length === 0
       ? [head, directSql].join('\n')
@@ -184,10 +187,9 @@ export function momentsFillSql(source: MomentsSource, layout: ClusterLayout, fam
     const grouped = `SELECT ${[...keys, ...sums, `GROUPING(${dims.join(', ')}) AS ${SET}`].join(', ')} FROM ${parts} GROUP BY GROUPING SETS (${direct.map((set) => `(${setKeys(set)})`).join(', ')})`;
     return withDerived(perMonth, grouped);
   }
-  const grouping = (set: readonly string[]) => `SELECT ${[...shown(set), id(HI), id(LO), ...sums, `${setNumber(layout.dimensions, set)} AS ${SET}`].join(', ')} FROM parts GROUP BY ${setKeys(set)}`;
   // A first branch without rows gives each column its type (a NULL alone would be text in PostgreSQL).
   const typed = `SELECT ${[...keys, ...columns.map((c) => `CAST(0 AS BIGINT) AS ${id(c)}`), `0 AS ${SET}`].join(', ')} FROM parts WHERE false`;
-  return withDerived(`${perMonth}, parts AS MATERIALIZED (SELECT * FROM ${parts})`, [typed, ...direct.map(grouping)].join('\nUNION ALL\n'));
+  return withDerived(`${perMonth}, parts AS MATERIALIZED (SELECT * FROM ${parts})`, [typed, ...direct.map((set) => groupedBy(set, 'parts'))].join('\nUNION ALL\n'));
 }
 
 /** The sets a fill groups from its pairs, with the one each covered set is summed from. */
