@@ -15,9 +15,11 @@ import assert from 'node:assert/strict';
 /**
  * The shipped model in `dir`, with `declared` (rollups, ending in a comma) before its own in
  * offers.js; `withoutMoments`: the shipped rollups of moments left out (each is one line), for a
- * test of what the others serve; `without`: those of these names left out (each on a line of its own).
+ * test of what the others serve; `withoutPlain`: the plain rollups declared on a line of their own
+ * left out (a test of clustered reads, which no plain rollup serves, then maintains fewer tables on
+ * every load); `without`: those of these names left out (each on a line of its own).
  */
-export async function modelWithRollups(dir: string, declared: string, options: { readonly withoutMoments?: boolean; readonly without?: readonly string[] } = {}): Promise<Model> {
+export async function modelWithRollups(dir: string, declared: string, options: { readonly withoutMoments?: boolean; readonly withoutPlain?: boolean; readonly without?: readonly string[] } = {}): Promise<Model> {
   const shipped = shippedModelDir();
   mkdirSync(dir);
   for (const name of readdirSync(shipped)) {
@@ -26,6 +28,11 @@ export async function modelWithRollups(dir: string, declared: string, options: {
       if (options.withoutMoments) {
         const without = text.replace(/^ *\w+: \{ type: 'rollup', clusteredBy: customerId, moments: (true|'perPeriod'),.*\n/gm, '');
         if (without === text) throw new Error('the shipped model declares no rollup of moments on a line of its own');
+        text = without;
+      }
+      if (options.withoutPlain) {
+        const without = text.replace(/^ *\w+: \{ type: 'rollup', (?!clusteredBy).*\n/gm, '');
+        if (without === text) throw new Error('the shipped model declares no plain rollup on a line of its own');
         text = without;
       }
       for (const name of options.without ?? []) {

@@ -58,8 +58,9 @@ const DECLARED = moments('momentsBySizeRegion', 'Customers.accountSize, Customer
 before(async () => {
   // Enough customers (~4,000) that a rollup of moments is smaller than a row per customer, as it is at scale.
   files = await writeDemoFiles({ dir, format: 'csv', rows: 40_000, seed: 515151, end: END });
-  model = await modelWithRollups(join(dir, 'model'), DECLARED);
-  clickhouseModel = await modelWithRollups(join(dir, 'model-clickhouse'), DECLARED, { without: LEFT_OUT_ON_CLICKHOUSE });
+  // The plain rollups one per line (by each attribute, the time to accept) left out: no clustered read reads them.
+  model = await modelWithRollups(join(dir, 'model'), DECLARED, { withoutPlain: true });
+  serverModel = await modelWithRollups(join(dir, 'model-servers'), DECLARED, { withoutPlain: true, without: LEFT_OUT_ON_SERVERS });
 });
 
 after(async () => {
@@ -90,8 +91,12 @@ const WEEKLY_BY_REGION = 'uprate_rollup_offers_weekly_by_region';
 const upsells = { member: 'Offers.offerType', operator: 'equals' as const, values: ['upsell'] };
 
 /** Each read, the rollup that must serve it (null: the rows), and the clock it is read at. */
-/** `onClickHouse`: what serves it there (null: the rows), where no rollup by customer is kept and some members are left out (else: `servedBy`, the rows for the rollup by customer). */
-const READS: { name: string; query: CubeQuery; servedBy: string | null; onClickHouse?: string | null; now?: Date }[] = [
+/**
+ * `servedBy` on DuckDB (every member); `onPostgres`: what serves it on PostgreSQL, whose model leaves
+ * some members out (else `servedBy`); `onClickHouse`: there (null: the rows), where moreover no rollup
+ * by customer is kept (else: `servedBy`, the rows for the rollup by customer).
+ */
+const READS: { name: string; query: CubeQuery; servedBy: string | null; onPostgres?: string | null; onClickHouse?: string | null; now?: Date }[] = [
   { name: 'the headline over whole months up to the data end', query: { measures: MEASURES, timeDimensions: range('2024-07-01', '2025-06-30'), filters: [asOf(NOW)] }, servedBy: TOTAL },
   { name: 'the headline over a run of months inside the data', query: { measures: ['Offers.count', 'Offers.accepted'], timeDimensions: range('2024-10-01', '2025-03-31') }, servedBy: TOTAL },
   { name: 'per month, counts only', query: { measures: ['Offers.count', 'Offers.accepted'], timeDimensions: range('2024-07-01', '2025-06-30', 'month') }, servedBy: TOTAL },
@@ -115,8 +120,8 @@ const READS: { name: string; query: CubeQuery; servedBy: string | null; onClickH
   { name: 'by industry, one stage', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Customers.industry'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [{ member: 'Customers.lifecycleStage', operator: 'equals', values: ['adoption'] }] }, servedBy: PER_CUSTOMER, onClickHouse: 'uprate_rollup_offers_moments_by_attributes_a' },
   { name: 'by plan, industry not retail', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Customers.plan'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [{ member: 'Customers.industry', operator: 'notEquals', values: ['retail'] }] }, servedBy: PER_CUSTOMER, onClickHouse: null },
   { name: 'by region, upsells only, two account sizes', query: { measures: MEASURES, dimensions: ['Customers.region'], timeDimensions: range('2024-10-01', '2025-06-30'), filters: [asOf(NOW), upsells, { member: 'Customers.accountSize', operator: 'equals', values: ['enterprise', 'smb'] }] }, servedBy: 'uprate_rollup_offers_moments_by_type_attributes_b' },
-  { name: 'by channel, one engagement tier', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Offers.channel'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [{ member: 'Customers.engagementTier', operator: 'equals', values: ['high'] }] }, servedBy: 'uprate_rollup_offers_moments_by_channel_tier_industry', onClickHouse: null },
-  { name: 'by campaign, upsells only, one region', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Offers.campaign'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [upsells, { member: 'Customers.region', operator: 'equals', values: ['europe'] }] }, servedBy: 'uprate_rollup_offers_moments_by_type_campaign_region_plan', onClickHouse: null },
+  { name: 'by channel, one engagement tier', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Offers.channel'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [{ member: 'Customers.engagementTier', operator: 'equals', values: ['high'] }] }, servedBy: 'uprate_rollup_offers_moments_by_channel_tier_industry', onPostgres: null, onClickHouse: null },
+  { name: 'by campaign, upsells only, one region', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Offers.campaign'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [upsells, { member: 'Customers.region', operator: 'equals', values: ['europe'] }] }, servedBy: 'uprate_rollup_offers_moments_by_type_campaign_region_plan', onPostgres: null, onClickHouse: null },
   { name: 'by channel under filters on two attributes no member by channel holds together', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Offers.channel'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [{ member: 'Customers.accountSize', operator: 'equals', values: ['smb'] }, { member: 'Customers.region', operator: 'equals', values: ['europe'] }] }, servedBy: null },
   { name: 'months with no data', query: { measures: ['Offers.count', 'Offers.accepted'], timeDimensions: range('2030-01-01', '2030-03-31') }, servedBy: TOTAL },
   { name: 'months with no data, per month', query: { measures: ['Offers.count', 'Offers.accepted'], timeDimensions: range('2030-01-01', '2030-03-31', 'month') }, servedBy: TOTAL },
@@ -150,14 +155,15 @@ const MOMENTS = [
   ...BY_ATTRIBUTE.map((n) => `Offers.weekly${n}`),
 ];
 /**
- * ClickHouse refreshes each member as a generation of its own (a few requests per shard): there the
- * suite keeps two of the members under a filter — one by four attributes in the offer type's family,
- * one by two in the channel's (which then reads the customers) — the shapes the others repeat, and
- * leaves the rest out of its model (DuckDB and PostgreSQL check them all).
+ * On the servers (ClickHouse refreshes each member as a generation of its own, a few requests per
+ * shard; PostgreSQL groups the parts once per set) the suite keeps three of the members under a
+ * filter — by four attributes in the total's family and in the offer type's, by two in the
+ * channel's (which then reads the customers) — the shapes the others repeat, and leaves the rest
+ * out of its model; DuckDB checks them all (the statements are the same but for the engine's grouping).
  */
-const LEFT_OUT_ON_CLICKHOUSE = UNDER_A_FILTER.filter((n) => !['ByAttributesA', 'ByTypeAttributesB', 'ByChannelRegionPlan'].includes(n)).map((n) => `moments${n}`);
-const CLICKHOUSE_MOMENTS = MOMENTS.filter((n) => !LEFT_OUT_ON_CLICKHOUSE.includes(n.replace('Offers.', '')));
-let clickhouseModel: Model;
+const LEFT_OUT_ON_SERVERS = UNDER_A_FILTER.filter((n) => !['ByAttributesA', 'ByTypeAttributesB', 'ByChannelRegionPlan'].includes(n)).map((n) => `moments${n}`);
+const SERVER_MOMENTS = MOMENTS.filter((n) => !LEFT_OUT_ON_SERVERS.includes(n.replace('Offers.', '')));
+let serverModel: Model;
 
 /**
  * Of `names`, the rollups of moments whose family (the same dimensions of the offer, grain and kind)
@@ -170,7 +176,7 @@ function familiesWithAttributes(m: Model, names: readonly string[]): string[] {
   return rollups.filter((r) => reading.has(family(r))).map((r) => r.path);
 }
 /** The model a store's suite built, and its rollups of moments. */
-const suiteOf = (store: Store) => (store.engine === 'clickhouse' ? { model: clickhouseModel, names: CLICKHOUSE_MOMENTS } : { model, names: MOMENTS });
+const suiteOf = (store: Store) => (store.engine === 'duckdb' ? { model, names: MOMENTS } : { model: serverModel, names: SERVER_MOMENTS });
 
 /** The rollups of moments: each fresh. */
 async function everyMomentsFresh(store: Store, label: string): Promise<void> {
@@ -203,7 +209,7 @@ async function everyReadExact(store: Store, label: string): Promise<void> {
     const watched = await watching(store, TABLES, () => answerClustered(store, model, r.query, REQUEST, { now, access: allAccess('local') }));
     const { value } = watched;
     const read = clickhouse ? watched.read.map((t) => t.replace(/_\d+$/, '')) : watched.read;
-    const servedBy = clickhouse ? (r.onClickHouse !== undefined ? r.onClickHouse : r.servedBy === PER_CUSTOMER ? null : r.servedBy) : r.servedBy;
+    const servedBy = clickhouse ? (r.onClickHouse !== undefined ? r.onClickHouse : r.servedBy === PER_CUSTOMER ? null : r.servedBy) : store.engine === 'postgres' && r.onPostgres !== undefined ? r.onPostgres : r.servedBy;
     assert.deepEqual(roundedSums(value), roundedSums(rows), `${label}: ${r.name}`);
     if (servedBy) assert.equal(read[0], servedBy, `${label}: ${r.name} is read from ${servedBy} (read: ${read.join(', ')})`);
     else assert.ok(!read.some((t) => t.startsWith('uprate_rollup_offers_')), `${label}: ${r.name} reads the rows (read: ${read.join(', ')})`);
@@ -252,7 +258,7 @@ for (const engine of ['duckdb', 'postgres'] as const) {
       store = engine === 'duckdb' ? await openStore({ db: join(dir, 'moments.duckdb') }) : await openStore({ db: ':memory:', url: pgSlot.ready?.where ?? '', engine: 'postgres' });
       await ingestFiles(store, { table: 'customers', files: [files.customers] });
       await ingestFiles(store, { table: 'offers', files: [files.offers] });
-      await buildRollups(store, model);
+      await buildRollups(store, suiteOf(store).model);
     });
     after(async () => {
       await store.close();
@@ -288,7 +294,8 @@ for (const engine of ['duckdb', 'postgres'] as const) {
     test("a load replaces the moments of the customers it touches; one reaching a month before the rollup's first refills it whole", async () => {
       const offers = (select: string) => ({ table: 'offers', key: 'offer_id', rowsSql: `SELECT ${select} FROM offers ORDER BY offer_id LIMIT 5` });
       const columns = 'customer_id, offered_at, offer_type, offer_name, channel, campaign, accepted_at, declined_at, revenue';
-      const each = (kind: string) => MOMENTS.map((n) => `${n}: ${kind}`).sort();
+      const { names } = suiteOf(store);
+      const each = (kind: string) => names.map((n) => `${n}: ${kind}`).sort();
       assert.deepEqual((await planned(offers(`'new-' || offer_id AS offer_id, ${columns}`))).sort(), each('clusters'));
       assert.deepEqual((await planned(offers(`offer_id, ${columns.replace('offered_at', "offered_at + INTERVAL '3 years' AS offered_at")}`))).sort(), each('clusters'));
       assert.deepEqual((await planned(offers(`offer_id, ${columns.replace('offered_at', "offered_at - INTERVAL '3 years' AS offered_at")}`))).sort(), each('all'));
@@ -296,7 +303,13 @@ for (const engine of ['duckdb', 'postgres'] as const) {
       const everyCustomer = `SELECT 'new-' || offer_id AS offer_id, ${columns} FROM offers WHERE offer_id IN (SELECT min(offer_id) FROM offers GROUP BY customer_id)`;
       assert.deepEqual((await planned({ table: 'offers', key: 'offer_id', rowsSql: everyCustomer })).sort(), each('all'));
       // Only the families holding customer attributes read customers (the total and by offer type too: they read their family's statement).
-      assert.deepEqual((await planned({ table: 'customers', key: 'customer_id', rowsSql: 'SELECT * FROM customers LIMIT 5' })).sort(), MOMENTS.map((n) => `${n}: clusters`).sort()); // every family holds members by customer attributes (the offer dimensions' too: those under a filter on one)
+      // Only the families holding a member by customer attributes, the others not at all (with the whole
+      // model that is every family: the offer dimensions' hold those under a filter on one; on the servers'
+      // the offer's and campaign's hold none).
+      const touched = familiesWithAttributes(suiteOf(store).model, names);
+      if (engine === 'duckdb') assert.deepEqual(touched.sort(), [...names].sort());
+      else assert.ok(touched.includes('Offers.momentsByChannel') && !touched.includes('Offers.momentsByOffer'), touched.join(', '));
+      assert.deepEqual((await planned({ table: 'customers', key: 'customer_id', rowsSql: 'SELECT * FROM customers LIMIT 5' })).sort(), names.map((n) => `${n}: ${touched.includes(n) ? 'clusters' : 'none'}`).sort());
     });
 
     /** A rollup table's rows as sorted text (the order of rows is no part of a table). */
@@ -305,9 +318,9 @@ for (const engine of ['duckdb', 'postgres'] as const) {
     test('a family built together (one pass over the rows, grouped by each member’s dimensions) equals each member built alone from the rows', async () => {
       const family = ['Offers.momentsTotal', 'Offers.momentsBySizeRegion', 'Offers.momentsByStage'];
       const tables = [TOTAL, BY_SIZE_REGION, BY_STAGE];
-      await buildRollups(store, model, family);
+      await buildRollups(store, suiteOf(store).model, family);
       const together = await Promise.all(tables.map(tableRows));
-      for (const name of family) await buildRollups(store, model, [name]);
+      for (const name of family) await buildRollups(store, suiteOf(store).model, [name]);
       const alone = await Promise.all(tables.map(tableRows));
       tables.forEach((t, i) => {
         assert.ok((together[i]?.length ?? 0) > 0, t);
@@ -439,7 +452,7 @@ describe('clickhouse: rollups of moments answer clustered reads exactly', { skip
   const filteredFirst: boolean[] = [];
   before(async () => {
     // A family's moments formed a share of the customers at a time (as at 10 M offers): three parts of ~14,000 offers.
-    process.env['UPRATE_CLICKHOUSE_MOMENTS_PART_ROWS'] = '14000';
+    process.env['UPRATE_SERVER_MOMENTS_PART_ROWS'] = '14000';
     // Loads replace the moments of the customers they touch even in a table this small.
     process.env['UPRATE_CLICKHOUSE_TOUCHED_MIN_ROWS'] = '0';
     store = await openStore({ db: ':memory:', url: chSlot.ready?.where ?? '', engine: 'clickhouse' });
@@ -466,10 +479,10 @@ describe('clickhouse: rollups of moments answer clustered reads exactly', { skip
       }
       return fill(table, select, params);
     };
-    await buildRollups(store, clickhouseModel);
+    await buildRollups(store, serverModel);
   });
   after(async () => {
-    delete process.env['UPRATE_CLICKHOUSE_MOMENTS_PART_ROWS'];
+    delete process.env['UPRATE_SERVER_MOMENTS_PART_ROWS'];
     delete process.env['UPRATE_CLICKHOUSE_TOUCHED_MIN_ROWS'];
     await store?.close();
     await reference?.close();
@@ -485,10 +498,10 @@ describe('clickhouse: rollups of moments answer clustered reads exactly', { skip
     assert.ok(sequences.length > 2, sequences.join(' / '));
     assert.ok(filteredFirst.length === [...familyParts.values()].flat().length && filteredFirst.every(Boolean), 'every part read from the rows of its customers only');
     await freshMoments('built');
-    await buildRollups(reference, clickhouseModel, CLICKHOUSE_MOMENTS);
-    const states = await rollupStatus(store, clickhouseModel);
-    const theirs = await rollupStatus(reference, clickhouseModel);
-    for (const name of CLICKHOUSE_MOMENTS) {
+    await buildRollups(reference, serverModel, SERVER_MOMENTS);
+    const states = await rollupStatus(store, serverModel);
+    const theirs = await rollupStatus(reference, serverModel);
+    for (const name of SERVER_MOMENTS) {
       const mine = states.find((s) => s.name === name)?.stored?.table ?? '';
       const table = theirs.find((s) => s.name === name)?.stored?.table ?? '';
       assert.match(mine, /_\d+$/, `${name}: a generation`);
@@ -501,9 +514,9 @@ describe('clickhouse: rollups of moments answer clustered reads exactly', { skip
 
   /** Every rollup of moments holds what DuckDB's statement fills from the same rows, built afresh there. */
   const sameAsDuckDb = async (label: string) => {
-    await buildRollups(reference, clickhouseModel, CLICKHOUSE_MOMENTS);
-    const [states, theirs] = [await rollupStatus(store, clickhouseModel), await rollupStatus(reference, clickhouseModel)];
-    for (const name of CLICKHOUSE_MOMENTS) {
+    await buildRollups(reference, serverModel, SERVER_MOMENTS);
+    const [states, theirs] = [await rollupStatus(store, serverModel), await rollupStatus(reference, serverModel)];
+    for (const name of SERVER_MOMENTS) {
       const [mine, table] = [states.find((s) => s.name === name)?.stored?.table ?? '', theirs.find((s) => s.name === name)?.stored?.table ?? ''];
       assert.deepEqual(await sortedRows(store, mine), await sortedRows(reference, table), `${label}: ${name}`);
     }
@@ -547,7 +560,7 @@ describe('clickhouse: rollups of moments answer clustered reads exactly', { skip
     await copyIsTheRows(`after loading ${file}`);
     return how;
   };
-  const everyFamily = (how: Map<string, string>, way: string, label: string) => assert.deepEqual(CLICKHOUSE_MOMENTS.filter((n) => how.get(n)?.replace(/ in months .*$/, '') !== way), [], `${label}: every rollup of moments refreshed by ${way}`);
+  const everyFamily = (how: Map<string, string>, way: string, label: string) => assert.deepEqual(SERVER_MOMENTS.filter((n) => how.get(n)?.replace(/ in months .*$/, '') !== way), [], `${label}: every rollup of moments refreshed by ${way}`);
 
   test("loads of new offers, of moved and re-keyed offers and of customers: each replaces the moments of the customers it touches (one reaching before the first month rebuilds them whole) — fresh, exact and DuckDB's rows", async () => {
     // New offers in two months, a few hundred customers of ~4,000 (a load touching more than half
@@ -563,11 +576,11 @@ describe('clickhouse: rollups of moments answer clustered reads exactly', { skip
     writeFileSync(added, `${[lines[0], ...newOffers.map((line) => line.split(',').map((cell, i) => (i === id ? `new-${cell}` : cell)).join(','))].join('\n')}\n`);
     const addedHow = await loadBoth('offers', added);
     // Months are numbered from the data's first (2023-07: two years to 2025-06).
-    const firstMonth = (await rollupStatus(store, clickhouseModel)).find((s) => s.name === 'Offers.momentsTotal')?.stored?.layout?.periods[0] ?? '';
+    const firstMonth = (await rollupStatus(store, serverModel)).find((s) => s.name === 'Offers.momentsTotal')?.stored?.layout?.periods[0] ?? '';
     const number = (month: string) => (Number(month.slice(0, 4)) - Number(firstMonth.slice(0, 4))) * 12 + Number(month.slice(5, 7)) - Number(firstMonth.slice(5, 7));
-    const monthly = CLICKHOUSE_MOMENTS.filter((n) => !n.includes('weekly'));
+    const monthly = SERVER_MOMENTS.filter((n) => !n.includes('weekly'));
     assert.deepEqual(monthly.filter((n) => addedHow.get(n) !== `clusters in months ${number(middle)} ${number(last)}`), [], `new offers in ${middle} and ${last}: ${[...addedHow].join(', ')}`);
-    assert.deepEqual(CLICKHOUSE_MOMENTS.filter((n) => n.includes('weekly') && addedHow.get(n) !== 'clusters'), [], 'new offers: each weekly family by the customers it touched, every week of theirs');
+    assert.deepEqual(SERVER_MOMENTS.filter((n) => n.includes('weekly') && addedHow.get(n) !== 'clusters'), [], 'new offers: each weekly family by the customers it touched, every week of theirs');
     assert.equal(addedHow.get('copy'), 'since the previous copy');
     // Each table as DuckDB fills it from the same rows: every read equals the rows as it did when built.
     await freshMoments('after new offers');
@@ -595,7 +608,7 @@ describe('clickhouse: rollups of moments answer clustered reads exactly', { skip
     const how = await loadBoth('customers', file);
     assert.equal(how.get('copy'), 'since the previous copy');
     // Those with a customer's attributes read the customers: the others are not refreshed at all.
-    const touched = familiesWithAttributes(clickhouseModel, CLICKHOUSE_MOMENTS);
+    const touched = familiesWithAttributes(serverModel, SERVER_MOMENTS);
     assert.ok(touched.includes('Offers.momentsByChannel') && !touched.includes('Offers.momentsByOffer'), 'the channel’s family holds a member by customer attributes here, the offer’s none');
     assert.deepEqual(touched.filter((n) => how.get(n) !== 'clusters'), [], 'a load of customers: the families with members by their attributes by the customers it loads');
     await freshMoments('after a load of customers');

@@ -6,7 +6,7 @@ import type { Exec } from '../store/store.js';
 import { modelRollups, rollupBuild, type RollupBuild } from './definition.js';
 import { registryChanged, storedRollups } from './availability.js';
 import { closingTable, fillOpenWindow, openWindowTable } from './open-window.js';
-import { recordRollup, registryIn, versionIn, type StoredRollup } from './registry.js';
+import { ensureRegistry, recordRollup, versionIn, type StoredRollup } from './registry.js';
 import { inTransaction } from './transaction.js';
 import { fillClustered, fillMomentsFamily, type ClusteredSource } from './clustered.js';
 import type { ClusterLayout } from './registry.js';
@@ -150,7 +150,7 @@ export async function buildRollups(store: Store, model: Model, names: readonly s
         : [await buildClickHouseRollup(clickhouse, recorded(build), version, undefined, snapshot?.rows)];
     }
     return inTransaction(store, async (exec) => {
-      await registryIn(exec);
+      await ensureRegistry(exec);
       const version = await versionIn(exec, store.engine);
       if (family.length === 1) return [await fillRollup(exec, build, version)];
       const started = performance.now();

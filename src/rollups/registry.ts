@@ -179,8 +179,13 @@ const SELECT = 'SELECT * FROM uprate_rollups ORDER BY name';
 
 /** The registry inside a transaction (created when missing). */
 export async function registryIn(exec: Exec): Promise<StoredRollup[]> {
-  await exec(REGISTRY_DDL);
+  await ensureRegistry(exec);
   return readRegistry(exec);
+}
+
+/** Creates the registry inside a transaction when it is missing (a build, which reads none of its rows). */
+export async function ensureRegistry(exec: Exec): Promise<void> {
+  await exec(REGISTRY_DDL);
 }
 
 /** The registry's rows, read with `query`. */
@@ -188,12 +193,19 @@ export async function readRegistry(query: (sql: string) => Promise<Row[]>): Prom
   return (await query(SELECT)).map(fromRow);
 }
 
+/**
+ * The transactions (each its own Exec) whose registry has every column: a build records each rollup
+ * of a family in one, and listing the columns for each took a fifth of a small store's build.
+ */
+const upgradedIn = new WeakSet<Exec>();
+
 /** Records (or replaces) a rollup's row inside the transaction that built it. */
 export async function recordRollup(exec: Exec, r: StoredRollup): Promise<void> {
   // Only a build upgrades an older registry (PostgreSQL's ALTER would lock it against readers for a whole load).
-  for (const [column, upgrade] of REGISTRY_UPGRADES) {
-    const [has] = await exec(`SELECT count(*) AS n FROM information_schema.columns WHERE table_name = 'uprate_rollups' AND column_name = $1 AND table_schema = current_schema()`, [column]);
-    if (Number(has?.['n'] ?? 0) === 0) await exec(upgrade);
+  if (!upgradedIn.has(exec)) {
+    const columns = new Set((await exec(`SELECT column_name AS c FROM information_schema.columns WHERE table_name = 'uprate_rollups' AND table_schema = current_schema()`)).map((row) => String(row['c'])));
+    for (const [column, upgrade] of REGISTRY_UPGRADES) if (!columns.has(column)) await exec(upgrade);
+    upgradedIn.add(exec);
   }
   await exec('DELETE FROM uprate_rollups WHERE name = $1', [r.name]);
   await exec(
