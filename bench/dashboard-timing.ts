@@ -143,8 +143,15 @@ function controlsOf(filter: DashboardFilter): readonly { readonly name: string; 
     {
       name: `filter ${filter.member} = ${filter.value}`,
       act: async (page) => {
+        // A member or value the page does not offer (a mistyped BENCH_SCALE_FILTER) fails at once, naming those it does.
+        const offered = (testId: string) => page.evaluate<string[]>(`[...document.querySelectorAll('[data-testid=${testId}] option')].map((o) => o.value).filter(Boolean)`);
+        const members = await offered('filter-dimension');
+        if (!members.includes(filter.member)) throw new Error(`BENCH_SCALE_FILTER: the dashboard's filter offers no ${filter.member}; it offers ${members.join(', ')}`);
         await page.getByTestId('filter-dimension').selectOption(filter.member);
-        await page.locator(`[data-testid=filter-value] option[value="${filter.value.replace(/"/g, '\\"')}"]`).waitFor({ state: 'attached', timeout: 600_000 });
+        // The values are counted in the page's selection (minutes for a raw scan at 100 M): wait until they are listed.
+        await page.locator('[data-testid=filter-value]:not([aria-busy])').waitFor({ state: 'attached', timeout: 600_000 });
+        const values = await offered('filter-value');
+        if (!values.includes(filter.value)) throw new Error(`BENCH_SCALE_FILTER: ${filter.member} has no value ${filter.value} in the page's selection; it lists ${values.join(', ') || 'none'}`);
         await page.getByTestId('filter-value').selectOption(filter.value);
         await page.getByTestId('filter-add').click();
       },

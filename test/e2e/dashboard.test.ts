@@ -121,8 +121,20 @@ describe('dashboard in Chromium', { skip: missing ?? false }, () => {
     await waitReady();
     const before = await trendPixels();
     const all = await headlineValue();
+    // The values' query held back: the value list says it is busy until they are listed (the bench waits for that).
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const valuesQuery = (url: URL) => url.pathname.endsWith('/cubejs-api/v1/load') && /"dimensions":\["Customers\.accountSize"\]/.test(url.searchParams.get('query') ?? '');
+    await page.route(valuesQuery, async (route) => {
+      await held;
+      await route.continue();
+    });
     await page.getByTestId('filter-dimension').selectOption('Customers.accountSize');
+    assert.equal(await page.getByTestId('filter-value').getAttribute('aria-busy'), 'true');
+    release();
     await page.locator('[data-testid=filter-value] option[value=enterprise]').waitFor({ state: 'attached' });
+    assert.equal(await page.getByTestId('filter-value').getAttribute('aria-busy'), null);
+    await page.unroute(valuesQuery);
     await page.getByTestId('filter-value').selectOption('enterprise');
     await page.getByTestId('filter-add').click();
     await waitReady();

@@ -116,6 +116,8 @@ async function loadValues(member: string, select: HTMLSelectElement, add: HTMLBu
   add.disabled = true;
   select.replaceChildren(h('option', { value: '' }, member ? 'Loading values…' : '…then a value'));
   if (!member) return;
+  // Busy while the values load (read by assistive technology, and by the bench, which waits for them).
+  select.setAttribute('aria-busy', 'true');
   try {
     const offers = input.offersMeasure;
     const { state, range } = input;
@@ -139,5 +141,7 @@ async function loadValues(member: string, select: HTMLSelectElement, add: HTMLBu
     select.disabled = values.length === 0;
   } catch (e) {
     select.replaceChildren(h('option', { value: '' }, `Could not load values: ${e instanceof Error ? e.message : String(e)}`));
+  } finally {
+    select.removeAttribute('aria-busy');
   }
 }
