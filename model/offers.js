@@ -222,6 +222,9 @@ cube('Offers', {
     momentsByTypeChannel: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, channel], timeDimension: offeredAt, granularity: 'month' },
     momentsByTypeOffer: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, offerName], timeDimension: offeredAt, granularity: 'month' },
     momentsByTypeCampaign: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, campaign], timeDimension: offeredAt, granularity: 'month' },
+    // … and the offers and campaigns under a filter on the channel (each a family of its own: both split a customer's offers).
+    momentsByTypeChannelOffer: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, channel, offerName], timeDimension: offeredAt, granularity: 'month' },
+    momentsByTypeChannelCampaign: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, channel, campaign], timeDimension: offeredAt, granularity: 'month' },
     // … and by each of those under a filter on one customer attribute (three members per family, two attributes each).
     momentsByChannelSizeStage: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [channel, Customers.accountSize, Customers.lifecycleStage], timeDimension: offeredAt, granularity: 'month' },
     momentsByChannelTierIndustry: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [channel, Customers.engagementTier, Customers.industry], timeDimension: offeredAt, granularity: 'month' },
@@ -258,6 +261,9 @@ cube('Offers', {
     weeklyByTypeIndustry: { type: 'rollup', clusteredBy: customerId, moments: 'perPeriod', measures: [count, accepted], dimensions: [offerType, Customers.industry], timeDimension: offeredAt, granularity: 'week' },
     weeklyByTypeRegion: { type: 'rollup', clusteredBy: customerId, moments: 'perPeriod', measures: [count, accepted], dimensions: [offerType, Customers.region], timeDimension: offeredAt, granularity: 'week' },
     weeklyByTypePlan: { type: 'rollup', clusteredBy: customerId, moments: 'perPeriod', measures: [count, accepted], dimensions: [offerType, Customers.plan], timeDimension: offeredAt, granularity: 'week' },
+    // The weekly trend under a filter on the channel (a channel splits a customer's offers: a family of its own), with or without the offer type fixed.
+    weeklyByChannel: { type: 'rollup', clusteredBy: customerId, moments: 'perPeriod', measures: [count, accepted], dimensions: [channel], timeDimension: offeredAt, granularity: 'week' },
+    weeklyByTypeChannel: { type: 'rollup', clusteredBy: customerId, moments: 'perPeriod', measures: [count, accepted], dimensions: [offerType, channel], timeDimension: offeredAt, granularity: 'week' },
     // The two customer attributes the dashboard's breakdowns leave to insights and the API: apart,
     // so the segments rollup does not grow fifteen-fold (a few thousand rows here).
     regions: {
@@ -307,6 +313,10 @@ cube('Offers', {
     timeToAcceptByIndustry: { type: 'rollup', measures: [count, accepted, pending], dimensions: [daysToAccept, offerType, Customers.industry], timeDimension: offeredAt, granularity: 'day', partitionGranularity: 'month', settledAfterDays: windowDays },
     timeToAcceptByRegion: { type: 'rollup', measures: [count, accepted, pending], dimensions: [daysToAccept, offerType, Customers.region], timeDimension: offeredAt, granularity: 'day', partitionGranularity: 'month', settledAfterDays: windowDays },
     timeToAcceptByPlan: { type: 'rollup', measures: [count, accepted, pending], dimensions: [daysToAccept, offerType, Customers.plan], timeDimension: offeredAt, granularity: 'day', partitionGranularity: 'month', settledAfterDays: windowDays },
+    // … and under a filter on an offer's channel, name or campaign.
+    timeToAcceptByChannel: { type: 'rollup', measures: [count, accepted, pending], dimensions: [daysToAccept, offerType, channel], timeDimension: offeredAt, granularity: 'day', partitionGranularity: 'month', settledAfterDays: windowDays },
+    timeToAcceptByOffer: { type: 'rollup', measures: [count, accepted, pending], dimensions: [daysToAccept, offerType, offerName], timeDimension: offeredAt, granularity: 'day', partitionGranularity: 'month', settledAfterDays: windowDays },
+    timeToAcceptByCampaign: { type: 'rollup', measures: [count, accepted, pending], dimensions: [daysToAccept, offerType, campaign], timeDimension: offeredAt, granularity: 'day', partitionGranularity: 'month', settledAfterDays: windowDays },
   },
 
   segments: {

@@ -214,6 +214,21 @@ for (const { engine, skip } of engines) {
       assert.deepEqual(counted.results[0]?.data, rows.results[0]?.data);
       const miss = await answerQuery(await open(), model, { measures: ['Offers.customersOffered'] }, { now: NOW, access: allAccess('local') });
       assert.match(miss.results[0]?.rollup && 'reason' in miss.results[0].rollup ? miss.results[0].rollup.reason : '', /does not store Offers\.customersOffered/);
+      // The time to accept under a filter on an offer's channel, name or campaign (upsells only, or
+      // every offer type summed): its own rollup, the rows' answer. Days to accept read the clock, so
+      // the rollup answers at a clock at or after its open window's (the build's: the machine's clock).
+      const later = new Date();
+      for (const [member, value, rollup] of [['Offers.channel', 'email', 'Offers.timeToAcceptByChannel'], ['Offers.offerName', 'Extra seats', 'Offers.timeToAcceptByOffer'], ['Offers.campaign', 'spring-expansion-2025', 'Offers.timeToAcceptByCampaign']] as const) {
+        for (const types of [[{ member: 'Offers.offerType', operator: 'equals' as const, values: ['upsell'] }], []]) {
+          const query: CubeQuery = { measures: ['Offers.count', 'Offers.accepted', 'Offers.pending'], dimensions: ['Offers.daysToAccept'], filters: [...types, { member, operator: 'equals', values: [value] }], timeDimensions: [{ dimension: 'Offers.offeredAt', dateRange: ['2024-07-01', '2025-07-10'] }] };
+          const on = await answerQuery(await open(), model, query, { now: later, access: allAccess('local') });
+          const off = await answerQuery(await open(), model, query, { now: later, access: allAccess('local'), useRollups: false });
+          const read = on.results[0]?.rollup;
+          assert.ok(read && 'used' in read && read.used === rollup, `${member} = ${value}: ${JSON.stringify(read)}`);
+          assert.ok((off.results[0]?.data.length ?? 0) > 3, `${member} = ${value}: offers accepted after several numbers of days`);
+          assertSameAnswer(off.results[0] as never, on.results[0] as never, false, `${member} = ${value}, ${types.length ? 'upsells' : 'every offer type'}`);
+        }
+      }
     });
 
     test('the periods a rollup leaves to the rows are read as one range of them (no OR the engine scans every row for)', async () => {
