@@ -319,19 +319,40 @@ export async function refillMonths(exec: Exec, table: string, source: ClusteredS
 
 /** A rollup of moments merged with a load's (temporary, dropped before the next rollup). */
 const MOMENTS_MERGED = 'uprate_rollup_moments_merged';
-/** The pairs of periods a load's moments reach (temporary, as the merged rows). */
-const MOMENTS_PAIRS = 'uprate_rollup_moments_pairs';
+
+/**
+ * What a load reaches in a family of rollups of moments, read once for all its members: the pairs
+ * of periods its moments reach (`pairs`, a table the caller drops), the last period they reach and
+ * the clusters' rows' bounds. Every member groups the same clusters' rows, by other dimensions, so
+ * the family's moments before and after the load (`before`, `after`: tables of every set) reach the
+ * same pairs as each member's.
+ */
+export interface LoadReach {
+  readonly pairs: string;
+  readonly top: number | null;
+  readonly bounds: { readonly first: string | null; readonly last: string | null; readonly clockFrom: string | null };
+}
+
+export async function loadReach(exec: Exec, source: ClusteredSource, before: string, after: string, clusterRows: string, pairs: string, temp: (name: string, select: string) => string): Promise<LoadReach> {
+  const id = sqlIdentifier;
+  const pair = `${id(HI)}, ${id(LO)}`;
+  await exec(temp(pairs, `SELECT DISTINCT ${pair} FROM (SELECT ${pair} FROM ${after} UNION ALL SELECT ${pair} FROM ${before}) AS reached`));
+  const [top] = await exec(`SELECT max(${id(HI)}) AS hi FROM ${after}`);
+  const bounds = await dataBounds(exec, source, `${clusterRows} AS clusters_rows`, null);
+  return { pairs, top: top?.['hi'] === null || top?.['hi'] === undefined ? null : Number(top['hi']), bounds };
+}
 
 /**
  * After a load, in its transaction: a rollup of moments with the loaded clusters' moments as they
  * were before it (`before`, read by the plan) taken out and as they are now (`after`: read from
- * just those clusters' rows, `clusterRows`; both a table or an aliased subquery) put in. Exact, because every column is a sum over
- * clusters of what each cluster alone gives: the others' parts are untouched. Groups left with
- * nothing are dropped (the rows have no such group). The layout widens to months after its last,
- * and its first and last instant and clock floor to the clusters' rows (never narrowing, which only
- * ever sends more reads to the rows). Answers the new layout.
+ * just those clusters' rows; both a table or an aliased subquery) put in. Exact, because every
+ * column is a sum over clusters of what each cluster alone gives: the others' parts are untouched.
+ * Groups left with nothing are dropped (the rows have no such group). The layout widens to months
+ * after its last, and its first and last instant and clock floor to the clusters' rows (`reach`,
+ * read once for the family; never narrowing, which only ever sends more reads to the rows).
+ * Answers the new layout.
  */
-export async function replaceClusters(exec: Exec, table: string, source: ClusteredSource, layout: ClusterLayout, before: string, after: string, clusterRows: string, temp: (name: string, select: string) => string): Promise<ClusterLayout> {
+export async function replaceClusters(exec: Exec, table: string, layout: ClusterLayout, before: string, after: string, reach: LoadReach, temp: (name: string, select: string) => string): Promise<ClusterLayout> {
   const id = sqlIdentifier;
   const keys = [...layout.dimensions, HI, LO].map(id);
   const columns = momentsColumns(layout.measures.length).map(id);
@@ -340,9 +361,7 @@ export async function replaceClusters(exec: Exec, table: string, source: Cluster
   // Only the pairs of periods the load's moments reach change (a day's load: the pairs with its
   // month, a tenth of a member's rows): those are summed again and replaced, the others stay — a
   // member by four attributes has a few hundred thousand rows at a million customers.
-  const pair = `${id(HI)}, ${id(LO)}`;
-  await exec(temp(MOMENTS_PAIRS, `SELECT DISTINCT ${pair} FROM (SELECT ${pair} FROM ${after} UNION ALL SELECT ${pair} FROM ${before}) AS reached`));
-  const reached = `EXISTS (SELECT 1 FROM ${MOMENTS_PAIRS} p WHERE p.${id(HI)} = ${id(table)}.${id(HI)} AND p.${id(LO)} = ${id(table)}.${id(LO)})`;
+  const reached = `EXISTS (SELECT 1 FROM ${reach.pairs} p WHERE p.${id(HI)} = ${id(table)}.${id(HI)} AND p.${id(LO)} = ${id(table)}.${id(LO)})`;
   await exec(
     temp(
       MOMENTS_MERGED,
@@ -351,13 +370,11 @@ export async function replaceClusters(exec: Exec, table: string, source: Cluster
   );
   await exec(`DELETE FROM ${id(table)} WHERE ${reached}`);
   await exec(`INSERT INTO ${id(table)} (${list}) SELECT ${list} FROM ${MOMENTS_MERGED} WHERE ${columns.map((c) => `${c} <> 0`).join(' OR ')}`);
-  const [top] = await exec(`SELECT max(${id(HI)}) AS hi FROM ${after}`);
   await exec(`DROP TABLE ${MOMENTS_MERGED}`);
-  await exec(`DROP TABLE ${MOMENTS_PAIRS}`);
   const first = layout.periods[0] ?? '';
-  const hi = top?.['hi'] === null || top?.['hi'] === undefined ? -1 : Number(top['hi']);
+  const hi = reach.top ?? -1;
   // Periods up to the hi-th from the first (a load reaching past the layout's last).
   const periods = hi >= layout.periods.length ? periodsBetween(first, new Date(nthPeriod(first, hi, grainOf(layout))).toISOString(), grainOf(layout)) : layout.periods;
-  const bounds = await dataBounds(exec, source, `${clusterRows} AS clusters_rows`, null);
+  const { bounds } = reach;
   return { ...layout, periods, first: earliest(layout.first, bounds.first), last: latest(layout.last, bounds.last), clockFrom: latest(layout.clockFrom, bounds.clockFrom) };
 }

@@ -1,7 +1,7 @@
 import { InternalError } from '../core/errors.js';
 import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, Store } from '../store/store.js';
-import { addMonths, asIso, fillClustered, fillMomentsFamily, nthPeriod, periodIndex, refillMonths, replaceClusters, rewriteAttributes, storedSource, timestampSql, widened } from './clustered.js';
+import { addMonths, asIso, fillClustered, fillMomentsFamily, type LoadReach, loadReach, nthPeriod, periodIndex, refillMonths, replaceClusters, rewriteAttributes, storedSource, timestampSql, widened } from './clustered.js';
 import { momentsFillSql, momentsOfSetSql } from './moments.js';
 import { replaceByMerged, tempTable } from './merge-sql.js';
 import { advanceOpenWindow } from './open-window.js';
@@ -47,7 +47,7 @@ type Refresh =
    * A rollup of moments: the loaded clusters' moments taken out as they were before the load
    * (`before`: a table of them) and put back as they are after it — moments add up over clusters.
    */
-  | { readonly kind: 'clusters'; readonly before: string; readonly clusterRows: string; readonly family: MomentsFamily; readonly changed?: readonly number[] | undefined };
+  | { readonly kind: 'clusters'; readonly before: string; readonly beforeMoments: string; readonly clusterRows: string; readonly family: MomentsFamily; readonly changed?: readonly number[] | undefined };
 
 /**
  * The rollups of moments reading the same statement (definition.ts `familyDimensions`) with the
@@ -267,7 +267,8 @@ async function clustersOf(exec: Exec, engine: Store['engine'], s: StoredRollup, 
     scratch.push(name);
     looks.befores.set(at, (moments = exec(tempTable(engine, name, momentsFillSql({ sql: before, timeColumn: s.timeColumn }, { ...layout, dimensions: family.dimensions, perCluster: family.perCluster }, { sets: family.sets, engine }, changed)), s.params).then(() => name)));
   }
-  return { kind: 'clusters', before: `(${momentsOfSetSql(await moments, family.dimensions, layout.dimensions, layout.measures.length)}) AS moments_before`, clusterRows: clusters.after, family, changed };
+  const beforeMoments = await moments;
+  return { kind: 'clusters', before: `(${momentsOfSetSql(beforeMoments, family.dimensions, layout.dimensions, layout.measures.length)}) AS moments_before`, beforeMoments, clusterRows: clusters.after, family, changed };
 }
 
 /** The clusters a load touches and their stored rows before it writes; null when a load reaches a month before `first` or a table the rollups cannot follow per cluster. */
@@ -532,6 +533,7 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
   if (plan.rollups.length === 0) return;
   const version = await versionIn(exec, engine);
   const copies = new Map<string, string>();
+  const reaches = new Map<string, LoadReach>();
   // Rollups of moments of one family refilled whole are filled together, as a build fills them.
   const families = momentsFamilies(plan.rollups.map((r) => r.stored));
   const refilled = new Map<string, ClusterLayout>();
@@ -569,8 +571,15 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
         await exec(tempTable(engine, moments, momentsFillSql({ sql: rowsSql, timeColumn: stored.timeColumn }, { ...layout, dimensions: refresh.family.dimensions, perCluster: refresh.family.perCluster }, { sets: refresh.family.sets, engine }, refresh.changed)), stored.params);
         copies.set(at, moments);
       }
+      let reach = reaches.get(at);
+      if (!reach) {
+        const pairs = scratchName('moments_pairs');
+        copies.set(`${at}|pairs`, pairs);
+        reach = await loadReach(exec, storedSource(stored), refresh.beforeMoments, moments, after, pairs, (name, select) => tempTable(engine, name, select));
+        reaches.set(at, reach);
+      }
       const afterSql = `(${momentsOfSetSql(moments, refresh.family.dimensions, layout.dimensions, layout.measures.length)}) AS moments_after`;
-      layout = await replaceClusters(exec, stored.table, storedSource(stored), layout, refresh.before, afterSql, after, (name, select) => tempTable(engine, name, select));
+      layout = await replaceClusters(exec, stored.table, layout, refresh.before, afterSql, reach, (name, select) => tempTable(engine, name, select));
     } else if (refresh.kind === 'attributes' && layout) {
       await rewriteAttributes(exec, stored.table, layout, refresh.keys);
     } else if (refresh.kind === 'months' && layout) {
