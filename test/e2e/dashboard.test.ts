@@ -131,10 +131,21 @@ describe('dashboard in Chromium', { skip: missing ?? false }, () => {
     });
     await page.getByTestId('filter-dimension').selectOption('Customers.accountSize');
     assert.equal(await page.getByTestId('filter-value').getAttribute('aria-busy'), 'true');
+    // Another member chosen while those load: its values are listed, and the held answer, when it
+    // comes, neither replaces them nor marks the list ready early.
+    await page.getByTestId('filter-dimension').selectOption('Customers.region');
+    await page.locator('[data-testid=filter-value] option[value=europe]').waitFor({ state: 'attached' });
+    assert.equal(await page.getByTestId('filter-value').getAttribute('aria-busy'), null);
+    const stale = page.waitForResponse((r) => valuesQuery(new URL(r.url())));
     release();
+    await stale;
+    await page.waitForTimeout(100);
+    const listed = await page.locator('[data-testid=filter-value] option').evaluateAll((os) => os.map((o) => o.getAttribute('value') ?? ''));
+    assert.ok(listed.includes('europe') && !listed.includes('enterprise'), `the value list after the earlier member's answer: ${listed.join(', ')}`);
+    await page.unroute(valuesQuery);
+    await page.getByTestId('filter-dimension').selectOption('Customers.accountSize');
     await page.locator('[data-testid=filter-value] option[value=enterprise]').waitFor({ state: 'attached' });
     assert.equal(await page.getByTestId('filter-value').getAttribute('aria-busy'), null);
-    await page.unroute(valuesQuery);
     await page.getByTestId('filter-value').selectOption('enterprise');
     await page.getByTestId('filter-add').click();
     await waitReady();

@@ -111,11 +111,21 @@ export function renderControls(input: ControlsInput): HTMLElement {
   );
 }
 
+/** Each value list's latest load: an earlier one answering after it (a member changed while its values loaded) leaves the list alone. */
+const latestLoad = new WeakMap<HTMLSelectElement, number>();
+let loads = 0;
+
 async function loadValues(member: string, select: HTMLSelectElement, add: HTMLButtonElement, input: ControlsInput): Promise<void> {
+  const load = ++loads;
+  latestLoad.set(select, load);
+  const latest = () => latestLoad.get(select) === load;
   select.disabled = true;
   add.disabled = true;
   select.replaceChildren(h('option', { value: '' }, member ? 'Loading values…' : '…then a value'));
-  if (!member) return;
+  if (!member) {
+    select.removeAttribute('aria-busy');
+    return;
+  }
   // Busy while the values load (read by assistive technology, and by the bench, which waits for them).
   select.setAttribute('aria-busy', 'true');
   try {
@@ -133,6 +143,7 @@ async function loadValues(member: string, select: HTMLSelectElement, add: HTMLBu
       limit: 200,
     };
     const rows = await cubeRows(query);
+    if (!latest()) return;
     const values = rows
       .map((r) => ({ value: r[member] === null || r[member] === undefined ? NOT_RECORDED : typeof r[member] === 'number' ? String(r[member]) : r[member], n: Number(r[offers] ?? 0) }))
       .filter((r): r is { value: string; n: number } => typeof r.value === 'string' && r.value !== '');
@@ -140,8 +151,8 @@ async function loadValues(member: string, select: HTMLSelectElement, add: HTMLBu
     select.replaceChildren(h('option', { value: '' }, values.length ? 'Choose a value…' : 'No values in this selection'), ...values.map((v) => h('option', { value: v.value }, `${label(v.value)} (${input.formatCount(v.n)})`)));
     select.disabled = values.length === 0;
   } catch (e) {
-    select.replaceChildren(h('option', { value: '' }, `Could not load values: ${e instanceof Error ? e.message : String(e)}`));
+    if (latest()) select.replaceChildren(h('option', { value: '' }, `Could not load values: ${e instanceof Error ? e.message : String(e)}`));
   } finally {
-    select.removeAttribute('aria-busy');
+    if (latest()) select.removeAttribute('aria-busy');
   }
 }
