@@ -225,6 +225,8 @@ cube('Offers', {
     // … and the offers and campaigns under a filter on the channel (each a family of its own: both split a customer's offers).
     momentsByTypeChannelOffer: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, channel, offerName], timeDimension: offeredAt, granularity: 'month' },
     momentsByTypeChannelCampaign: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, channel, campaign], timeDimension: offeredAt, granularity: 'month' },
+    // The campaigns of upsells of one offer, and the offers of one campaign.
+    momentsByTypeOfferCampaign: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, offerName, campaign], timeDimension: offeredAt, granularity: 'month' },
     // … and by each of those under a filter on one customer attribute (three members per family, two attributes each).
     momentsByChannelSizeStage: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [channel, Customers.accountSize, Customers.lifecycleStage], timeDimension: offeredAt, granularity: 'month' },
     momentsByChannelTierIndustry: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [channel, Customers.engagementTier, Customers.industry], timeDimension: offeredAt, granularity: 'month' },
@@ -264,6 +266,11 @@ cube('Offers', {
     // The weekly trend under a filter on the channel (a channel splits a customer's offers: a family of its own), with or without the offer type fixed.
     weeklyByChannel: { type: 'rollup', clusteredBy: customerId, moments: 'perPeriod', measures: [count, accepted], dimensions: [channel], timeDimension: offeredAt, granularity: 'week' },
     weeklyByTypeChannel: { type: 'rollup', clusteredBy: customerId, moments: 'perPeriod', measures: [count, accepted], dimensions: [offerType, channel], timeDimension: offeredAt, granularity: 'week' },
+    // The same under a filter on an offer's name or campaign (a family each).
+    weeklyByOffer: { type: 'rollup', clusteredBy: customerId, moments: 'perPeriod', measures: [count, accepted], dimensions: [offerName], timeDimension: offeredAt, granularity: 'week' },
+    weeklyByTypeOffer: { type: 'rollup', clusteredBy: customerId, moments: 'perPeriod', measures: [count, accepted], dimensions: [offerType, offerName], timeDimension: offeredAt, granularity: 'week' },
+    weeklyByCampaign: { type: 'rollup', clusteredBy: customerId, moments: 'perPeriod', measures: [count, accepted], dimensions: [campaign], timeDimension: offeredAt, granularity: 'week' },
+    weeklyByTypeCampaign: { type: 'rollup', clusteredBy: customerId, moments: 'perPeriod', measures: [count, accepted], dimensions: [offerType, campaign], timeDimension: offeredAt, granularity: 'week' },
     // The two customer attributes the dashboard's breakdowns leave to insights and the API: apart,
     // so the segments rollup does not grow fifteen-fold (a few thousand rows here).
     regions: {

@@ -125,6 +125,9 @@ const READS: { name: string; query: CubeQuery; servedBy: string | null; onPostgr
   // Under a filter on the channel: the offers and the campaigns of upsells (families by the offer type, the channel and each).
   { name: 'by offer name, upsells in one channel', query: { measures: MEASURES, dimensions: ['Offers.offerName'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [asOf(NOW), upsells, { member: 'Offers.channel', operator: 'equals', values: ['in_app'] }] }, servedBy: 'uprate_rollup_offers_moments_by_type_channel_offer', onPostgres: null, onClickHouse: null },
   { name: 'by campaign per month, upsells in one channel', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Offers.campaign'], timeDimensions: range('2024-07-01', '2025-06-30', 'month'), filters: [upsells, { member: 'Offers.channel', operator: 'equals', values: ['email'] }] }, servedBy: 'uprate_rollup_offers_moments_by_type_channel_campaign', onPostgres: null, onClickHouse: null },
+  // Under a filter on an offer's name: its campaigns; on a campaign: its offers (one family by the offer type, the offer and the campaign).
+  { name: 'by campaign, upsells of one offer', query: { measures: MEASURES, dimensions: ['Offers.campaign'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [asOf(NOW), upsells, { member: 'Offers.offerName', operator: 'equals', values: ['Extra seats'] }] }, servedBy: 'uprate_rollup_offers_moments_by_type_offer_campaign', onPostgres: null, onClickHouse: null },
+  { name: 'by offer name per month, upsells in one campaign', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Offers.offerName'], timeDimensions: range('2025-01-01', '2025-06-30', 'month'), filters: [upsells, { member: 'Offers.campaign', operator: 'equals', values: ['spring-expansion-2025'] }] }, servedBy: 'uprate_rollup_offers_moments_by_type_offer_campaign', onPostgres: null, onClickHouse: null },
   // Two channels are summed within a customer (products across channels): not kept.
   { name: 'by campaign, upsells in two channels', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Offers.campaign'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [upsells, { member: 'Offers.channel', operator: 'equals', values: ['email', 'sales'] }] }, servedBy: null },
   { name: 'by channel under filters on two attributes no member by channel holds together', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Offers.channel'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [{ member: 'Customers.accountSize', operator: 'equals', values: ['smb'] }, { member: 'Customers.region', operator: 'equals', values: ['europe'] }] }, servedBy: null },
@@ -143,6 +146,11 @@ const READS: { name: string; query: CubeQuery; servedBy: string | null; onPostgr
   { name: 'per week by region (summed over the other attributes)', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Customers.region'], timeDimensions: range('2024-12-30', '2025-06-29', 'week') }, servedBy: WEEKLY_BY_REGION },
   { name: 'per week, every offer type by channel', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Offers.channel'], timeDimensions: range('2025-01-06', '2025-03-30', 'week') }, servedBy: 'uprate_rollup_offers_weekly_by_channel', onPostgres: null, onClickHouse: null },
   { name: 'per week, upsells in one channel', query: { measures: MEASURES, timeDimensions: range('2024-10-07', '2025-06-29', 'week'), filters: [asOf(NOW), upsells, { member: 'Offers.channel', operator: 'equals', values: ['email'] }] }, servedBy: 'uprate_rollup_offers_weekly_by_type_channel', onPostgres: null, onClickHouse: null },
+  // Under a filter on an offer's name or campaign: each week's own moments by either, with and without the offer type.
+  { name: 'per week, upsells of one offer', query: { measures: MEASURES, timeDimensions: range('2024-10-07', '2025-06-29', 'week'), filters: [asOf(NOW), upsells, { member: 'Offers.offerName', operator: 'equals', values: ['Extra seats'] }] }, servedBy: 'uprate_rollup_offers_weekly_by_type_offer', onPostgres: null, onClickHouse: null },
+  { name: 'per week, one offer of every type', query: { measures: ['Offers.count', 'Offers.accepted'], timeDimensions: range('2025-01-06', '2025-03-30', 'week'), filters: [{ member: 'Offers.offerName', operator: 'equals', values: ['Priority support'] }] }, servedBy: 'uprate_rollup_offers_weekly_by_offer', onPostgres: null, onClickHouse: null },
+  { name: 'per week by campaign', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Offers.campaign'], timeDimensions: range('2025-01-06', '2025-03-30', 'week') }, servedBy: 'uprate_rollup_offers_weekly_by_campaign', onPostgres: null, onClickHouse: null },
+  { name: 'per week, upsells in one campaign', query: { measures: ['Offers.count', 'Offers.accepted'], timeDimensions: range('2025-01-06', '2025-06-29', 'week'), filters: [upsells, { member: 'Offers.campaign', operator: 'equals', values: ['spring-expansion-2025'] }] }, servedBy: 'uprate_rollup_offers_weekly_by_type_campaign', onPostgres: null, onClickHouse: null },
   { name: 'per week by channel, summed over the attributes (no weekly rollup keeps both)', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Offers.channel'], timeDimensions: range('2025-01-06', '2025-03-30', 'week'), filters: [{ member: 'Customers.region', operator: 'equals', values: ['europe'] }] }, servedBy: null },
   { name: 'per week summed over offer types it does not fix', query: { measures: ['Offers.count', 'Offers.accepted'], timeDimensions: range('2025-01-06', '2025-03-30', 'week'), filters: [{ member: 'Offers.offerType', operator: 'equals', values: ['upsell', 'cross_sell'] }] }, servedBy: null },
   { name: 'not by week (a week\'s own moments do not add up over weeks): the months\' pairs', query: { measures: ['Offers.count', 'Offers.accepted'], timeDimensions: range('2025-01-01', '2025-03-31') }, servedBy: TOTAL },
@@ -159,10 +167,12 @@ const UNDER_A_FILTER = [
 ];
 /** Under a filter on the channel: families of their own, none with a customer's attribute. */
 const UNDER_A_CHANNEL = ['momentsByTypeChannelOffer', 'momentsByTypeChannelCampaign', 'weeklyByChannel', 'weeklyByTypeChannel'];
+/** Under a filter on an offer's name or campaign: as under a channel. */
+const UNDER_AN_OFFER = ['momentsByTypeOfferCampaign', 'weeklyByOffer', 'weeklyByTypeOffer', 'weeklyByCampaign', 'weeklyByTypeCampaign'];
 const MOMENTS = [
   ...[...BY_ATTRIBUTE, 'ByChannel', 'ByOffer', 'ByCampaign', 'ByTypeChannel', 'ByTypeOffer', 'ByTypeCampaign', ...UNDER_A_FILTER, 'BySizeRegion'].map((n) => `Offers.moments${n}`),
   ...BY_ATTRIBUTE.map((n) => `Offers.weekly${n}`),
-  ...UNDER_A_CHANNEL.map((n) => `Offers.${n}`),
+  ...[...UNDER_A_CHANNEL, ...UNDER_AN_OFFER].map((n) => `Offers.${n}`),
 ];
 /**
  * On the servers (ClickHouse refreshes each member as a generation of its own, a few requests per
@@ -175,8 +185,9 @@ const LEFT_OUT_ON_SERVERS = [
   ...UNDER_A_FILTER.filter((n) => !['ByAttributesA', 'ByTypeAttributesB', 'ByChannelRegionPlan'].includes(n)).map((n) => `moments${n}`),
   // Of each week's own moments, the total and the offer type with the attributes the reads ask for (the others repeat their shape).
   ...BY_ATTRIBUTE.filter((n) => !['Total', 'BySize', 'ByRegion', 'ByType', 'ByTypeSize'].includes(n)).map((n) => `weekly${n}`),
-  // The families under a filter on the channel are the statements of the others with one more offer dimension.
+  // The families under a filter on the channel, an offer or a campaign are the statements of the others with one more offer dimension.
   ...UNDER_A_CHANNEL,
+  ...UNDER_AN_OFFER,
 ];
 const SERVER_MOMENTS = MOMENTS.filter((n) => !LEFT_OUT_ON_SERVERS.includes(n.replace('Offers.', '')));
 let serverModel: Model;
@@ -320,10 +331,10 @@ for (const engine of ['duckdb', 'postgres'] as const) {
       assert.deepEqual((await planned({ table: 'offers', key: 'offer_id', rowsSql: everyCustomer })).sort(), each('all'));
       // Only the families holding customer attributes read customers (the total and by offer type too: they read their family's statement).
       // Only the families holding a member by customer attributes, the others not at all (with the whole
-      // model that is every family but those under a filter on the channel: the offer dimensions' hold
-      // those under a filter on an attribute; on the servers' the offer's and campaign's hold none).
+      // model that is every family but those under a filter on the channel, an offer or a campaign: the
+      // offer dimensions' hold those under a filter on an attribute; on the servers' the offer's and campaign's hold none).
       const touched = familiesWithAttributes(suiteOf(store).model, names);
-      if (engine === 'duckdb') assert.deepEqual(touched.sort(), names.filter((n) => !UNDER_A_CHANNEL.includes(n.replace('Offers.', ''))).sort());
+      if (engine === 'duckdb') assert.deepEqual(touched.sort(), names.filter((n) => ![...UNDER_A_CHANNEL, ...UNDER_AN_OFFER].includes(n.replace('Offers.', ''))).sort());
       else assert.ok(touched.includes('Offers.momentsByChannel') && !touched.includes('Offers.momentsByOffer'), touched.join(', '));
       assert.deepEqual((await planned({ table: 'customers', key: 'customer_id', rowsSql: 'SELECT * FROM customers LIMIT 5' })).sort(), names.map((n) => `${n}: ${touched.includes(n) ? 'clusters' : 'none'}`).sort());
     });
