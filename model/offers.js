@@ -225,6 +225,11 @@ cube('Offers', {
     // … and the offers and campaigns under a filter on the channel (each a family of its own: both split a customer's offers).
     momentsByTypeChannelOffer: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, channel, offerName], timeDimension: offeredAt, granularity: 'month' },
     momentsByTypeChannelCampaign: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, channel, campaign], timeDimension: offeredAt, granularity: 'month' },
+    // … and the same pairs over every offer type (the dashboard's default: a filter on a channel,
+    // an offer or a campaign, its leaderboard and insights by the others).
+    momentsByChannelOffer: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [channel, offerName], timeDimension: offeredAt, granularity: 'month' },
+    momentsByChannelCampaign: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [channel, campaign], timeDimension: offeredAt, granularity: 'month' },
+    momentsByOfferCampaign: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerName, campaign], timeDimension: offeredAt, granularity: 'month' },
     // The campaigns of upsells of one offer, and the offers of one campaign.
     momentsByTypeOfferCampaign: { type: 'rollup', clusteredBy: customerId, moments: true, measures: [count, accepted], dimensions: [offerType, offerName, campaign], timeDimension: offeredAt, granularity: 'month' },
     // … and by each of those under a filter on one customer attribute (three members per family, two attributes each).

@@ -128,6 +128,10 @@ const READS: { name: string; query: CubeQuery; servedBy: string | null; onPostgr
   // Under a filter on an offer's name: its campaigns; on a campaign: its offers (one family by the offer type, the offer and the campaign).
   { name: 'by campaign, upsells of one offer', query: { measures: MEASURES, dimensions: ['Offers.campaign'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [asOf(NOW), upsells, { member: 'Offers.offerName', operator: 'equals', values: ['Extra seats'] }] }, servedBy: 'uprate_rollup_offers_moments_by_type_offer_campaign', onPostgres: null, onClickHouse: null },
   { name: 'by offer name per month, upsells in one campaign', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Offers.offerName'], timeDimensions: range('2025-01-01', '2025-06-30', 'month'), filters: [upsells, { member: 'Offers.campaign', operator: 'equals', values: ['spring-expansion-2025'] }] }, servedBy: 'uprate_rollup_offers_moments_by_type_offer_campaign', onPostgres: null, onClickHouse: null },
+  // The same pairs over every offer type (the dashboard's default view under such a filter).
+  { name: 'by offer name, every offer type in one channel', query: { measures: MEASURES, dimensions: ['Offers.offerName'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [asOf(NOW), { member: 'Offers.channel', operator: 'equals', values: ['in_app'] }] }, servedBy: 'uprate_rollup_offers_moments_by_channel_offer', onPostgres: null, onClickHouse: null },
+  { name: 'by channel per month, one campaign of every offer type', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Offers.channel'], timeDimensions: range('2025-01-01', '2025-06-30', 'month'), filters: [{ member: 'Offers.campaign', operator: 'equals', values: ['spring-expansion-2025'] }] }, servedBy: 'uprate_rollup_offers_moments_by_channel_campaign', onPostgres: null, onClickHouse: null },
+  { name: 'by campaign, one offer of every type', query: { measures: MEASURES, dimensions: ['Offers.campaign'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [asOf(NOW), { member: 'Offers.offerName', operator: 'equals', values: ['Extra seats'] }] }, servedBy: 'uprate_rollup_offers_moments_by_offer_campaign', onPostgres: null, onClickHouse: null },
   // Two channels are summed within a customer (products across channels): not kept.
   { name: 'by campaign, upsells in two channels', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Offers.campaign'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [upsells, { member: 'Offers.channel', operator: 'equals', values: ['email', 'sales'] }] }, servedBy: null },
   { name: 'by channel under filters on two attributes no member by channel holds together', query: { measures: ['Offers.count', 'Offers.accepted'], dimensions: ['Offers.channel'], timeDimensions: range('2024-07-01', '2025-06-30'), filters: [{ member: 'Customers.accountSize', operator: 'equals', values: ['smb'] }, { member: 'Customers.region', operator: 'equals', values: ['europe'] }] }, servedBy: null },
@@ -167,8 +171,8 @@ const UNDER_A_FILTER = [
 ];
 /** Under a filter on the channel: families of their own, none with a customer's attribute. */
 const UNDER_A_CHANNEL = ['momentsByTypeChannelOffer', 'momentsByTypeChannelCampaign', 'weeklyByChannel', 'weeklyByTypeChannel'];
-/** Under a filter on an offer's name or campaign: as under a channel. */
-const UNDER_AN_OFFER = ['momentsByTypeOfferCampaign', 'weeklyByOffer', 'weeklyByTypeOffer', 'weeklyByCampaign', 'weeklyByTypeCampaign'];
+/** Under a filter on an offer's name or campaign, and two offer dimensions over every offer type: families of their own, as under a channel. */
+const UNDER_AN_OFFER = ['momentsByChannelOffer', 'momentsByChannelCampaign', 'momentsByOfferCampaign', 'momentsByTypeOfferCampaign', 'weeklyByOffer', 'weeklyByTypeOffer', 'weeklyByCampaign', 'weeklyByTypeCampaign'];
 const MOMENTS = [
   ...[...BY_ATTRIBUTE, 'ByChannel', 'ByOffer', 'ByCampaign', 'ByTypeChannel', 'ByTypeOffer', 'ByTypeCampaign', ...UNDER_A_FILTER, 'BySizeRegion'].map((n) => `Offers.moments${n}`),
   ...BY_ATTRIBUTE.map((n) => `Offers.weekly${n}`),
