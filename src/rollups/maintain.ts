@@ -45,9 +45,10 @@ type Refresh =
   | { readonly kind: 'attributes'; readonly keys: string }
   /**
    * A rollup of moments: the loaded clusters' moments taken out as they were before the load
-   * (`before`: a table of them) and put back as they are after it — moments add up over clusters.
+   * (`before`: a table of them, by all its family's sets) and put back as they are after it —
+   * moments add up over clusters.
    */
-  | { readonly kind: 'clusters'; readonly before: string; readonly beforeMoments: string; readonly clusterRows: string; readonly family: MomentsFamily; readonly changed?: readonly number[] | undefined };
+  | { readonly kind: 'clusters'; readonly before: string; readonly clusterRows: string; readonly family: MomentsFamily; readonly changed?: readonly number[] | undefined };
 
 /**
  * The rollups of moments reading the same statement (definition.ts `familyDimensions`) with the
@@ -267,8 +268,7 @@ async function clustersOf(exec: Exec, engine: Store['engine'], s: StoredRollup, 
     scratch.push(name);
     looks.befores.set(at, (moments = exec(tempTable(engine, name, momentsFillSql({ sql: before, timeColumn: s.timeColumn }, { ...layout, dimensions: family.dimensions, perCluster: family.perCluster }, { sets: family.sets, engine }, changed)), s.params).then(() => name)));
   }
-  const beforeMoments = await moments;
-  return { kind: 'clusters', before: `(${momentsOfSetSql(beforeMoments, family.dimensions, layout.dimensions, layout.measures.length)}) AS moments_before`, beforeMoments, clusterRows: clusters.after, family, changed };
+  return { kind: 'clusters', before: await moments, clusterRows: clusters.after, family, changed };
 }
 
 /** The clusters a load touches and their stored rows before it writes; null when a load reaches a month before `first` or a table the rollups cannot follow per cluster. */
@@ -576,11 +576,13 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
       if (!reach) {
         const pairs = scratchName('moments_pairs');
         copies.set(`${at}|pairs`, pairs);
-        reach = await loadReach(exec, storedSource(stored), refresh.beforeMoments, moments, after, pairs, (name, select) => tempTable(engine, name, select));
+        reach = await loadReach(exec, storedSource(stored), refresh.before, moments, after, pairs, (name, select) => tempTable(engine, name, select));
         reaches.set(at, reach);
       }
-      const afterSql = `(${momentsOfSetSql(moments, refresh.family.dimensions, layout.dimensions, layout.measures.length)}) AS moments_after`;
-      layout = await replaceClusters(exec, stored.table, layout, refresh.before, afterSql, reach, (name, select) => tempTable(engine, name, select));
+      // This member's set of the family's moments, before and after.
+      const member = layout;
+      const ofMember = (family: string, alias: string) => `(${momentsOfSetSql(family, refresh.family.dimensions, member.dimensions, member.measures.length)}) AS ${alias}`;
+      layout = await replaceClusters(exec, stored.table, member, ofMember(refresh.before, 'moments_before'), ofMember(moments, 'moments_after'), reach, (name, select) => tempTable(engine, name, select));
     } else if (refresh.kind === 'attributes' && layout) {
       await rewriteAttributes(exec, stored.table, layout, refresh.keys);
     } else if (refresh.kind === 'months' && layout) {
@@ -608,9 +610,9 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
 }
 
 /**
- * The registry after a load's refresh, in two statements whatever the number of rollups (one per
- * rollup was 2–3 ms each, a sixth of a small load's statements): every rollup at the new data
- * version, and those refreshed with their row count, build time and layout.
+ * The registry after a load's refresh, in three statements whatever the number of rollups (two per
+ * rollup were 2–3 ms each, a sixth of a small load's statements): every rollup at the new data
+ * version, then the refreshed ones' row counts read together and written with their build time and layout.
  */
 async function recordRefreshed(exec: Exec, version: number, names: readonly string[], refreshed: readonly { readonly name: string; readonly table: string; readonly layout: string | null }[]): Promise<void> {
   if (names.length === 0) return;
