@@ -184,6 +184,39 @@ describe('clickhouse: a plain rollup refreshed from its current generation and t
     await sameAsWholeBuild('offers in every month');
   });
 
+  test("a load's refresh switches to every new generation at once: one registry insert a shard; each recorded with its rows and its open window's as counted; it and the one before kept", async () => {
+    const ch = store as unknown as ClickHouseStore;
+    const asked: string[] = [];
+    for (const shard of ch.shards) {
+      const request = shard.request.bind(shard);
+      shard.request = (sql, options) => {
+        asked.push(sql);
+        return request(sql, options);
+      };
+    }
+    try {
+      await load('offers', newOffersIn('2025-05', 20, 'r-'));
+    } finally {
+      // The instances' own request hides the class's: deleted, the class's answers again.
+      for (const shard of ch.shards) delete (shard as { request?: unknown }).request;
+    }
+    assert.equal(asked.filter((sql) => /^INSERT INTO \S+\.rollups FORMAT/.test(sql)).length, ch.shards.length, 'the registry written once on each shard');
+    const count = async (table: string) => Number((await store.query<{ n: string }>(`SELECT toString(count()) AS n FROM ${table}`))[0]?.n);
+    const states = (await rollupStatus(store, model)).filter((s) => PLAIN.includes(s.name));
+    assert.equal(states.length, PLAIN.length);
+    for (const s of states) {
+      const stored = s.stored;
+      assert.ok(stored && s.state === 'fresh', s.name);
+      assert.equal(stored.rows, await count(stored.table), `${s.name}: its rows`);
+      if (stored.open) assert.equal(stored.open.rows, await count(`${stored.table}_open`), `${s.name}: its open window's rows`);
+      const base = stored.table.replace(/_\d+$/, '');
+      for (const database of [ch.shardDb, ch.database]) {
+        const [kept] = await store.query<{ n: string }>(`SELECT toString(count()) AS n FROM system.tables WHERE database = '${database}' AND match(name, '^${base}_[0-9]+$')`);
+        assert.equal(Number(kept?.n), 2, `${s.name}: two generations in ${database}`);
+      }
+    }
+  });
+
   test('open windows filled again at another clock (new generations from the same copy): the next load still reads only its months', async () => {
     const filled = await refillClickHouseOpenWindows(store as unknown as ClickHouseStore, Date.parse('2027-01-01T00:00:00Z'));
     assert.ok(filled >= 3, `${filled} open windows filled`);

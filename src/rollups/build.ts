@@ -10,7 +10,7 @@ import { ensureRegistry, recordRollup, versionIn, type StoredRollup } from './re
 import { inTransaction } from './transaction.js';
 import { fillClustered, fillMomentsFamily, type ClusteredSource } from './clustered.js';
 import type { ClusterLayout } from './registry.js';
-import { buildClickHouseMomentsFamily, buildClickHouseRollup, CLICKHOUSE_FAMILIES_AT_ONCE, CLICKHOUSE_ROLLUPS_AT_ONCE, dropClickHouseRollups, ensureClickHouseRegistry, snapshotRows, type ClickHouseRollupTarget } from '../engines/clickhouse/clickhouse-rollups.js';
+import { buildClickHouseMomentsFamily, buildClickHouseRollups, CLICKHOUSE_FAMILIES_AT_ONCE, CLICKHOUSE_ROLLUPS_AT_ONCE, dropClickHouseRollups, ensureClickHouseRegistry, snapshotRows, type ClickHouseRollupTarget } from '../engines/clickhouse/clickhouse-rollups.js';
 import { inParallel } from '../core/in-parallel.js';
 
 /**
@@ -147,7 +147,7 @@ export async function buildRollups(store: Store, model: Model, names: readonly s
     if (clickhouse) {
       return build.clustered
         ? buildClickHouseMomentsFamily(clickhouse, family.map((b) => ({ ...recorded(b), clustered: clusteredSource(b) as ClusteredSource })), version, snapshot?.rows)
-        : [await buildClickHouseRollup(clickhouse, recorded(build), version, undefined, snapshot?.rows)];
+        : buildClickHouseRollups(clickhouse, family.map(recorded), version, snapshot?.rows);
     }
     return inTransaction(store, async (exec) => {
       await ensureRegistry(exec);
@@ -162,22 +162,27 @@ export async function buildRollups(store: Store, model: Model, names: readonly s
     });
   };
   const built: BuiltRollup[][] = units.map(() => []);
-  const fillEach = (indices: readonly number[], atOnce: number) =>
-    inParallel(indices, atOnce, async (i) => {
-      const stored = await fill(units[i] ?? []);
-      registryChanged(store);
-      for (const s of stored) {
-        const b = { name: s.name, table: s.table, rows: s.rows, seconds: s.buildSeconds, dataVersion: s.dataVersion };
-        onBuilt?.(b);
-        built[i]?.push(b);
-      }
-    });
+  const report = (i: number, stored: readonly StoredRollup[]) => {
+    registryChanged(store);
+    for (const s of stored) {
+      const b = { name: s.name, table: s.table, rows: s.rows, seconds: s.buildSeconds, dataVersion: s.dataVersion };
+      onBuilt?.(b);
+      built[i]?.push(b);
+    }
+  };
+  const fillEach = (indices: readonly number[], atOnce: number) => inParallel(indices, atOnce, async (i) => report(i, await fill(units[i] ?? [])));
   const all = units.map((_, i) => i);
   try {
     if (clickhouse) {
       if (units.length > 0) await ensureClickHouseRegistry(clickhouse);
-      // Each in generations of its own (no transaction to share): a few at once, families of moments fewer.
-      await fillEach(all.filter((i) => !units[i]?.[0]?.clustered), CLICKHOUSE_ROLLUPS_AT_ONCE);
+      // Generations of their own (no transaction to share), plain rollups switched to a few at once
+      // (each switch counts, records and lists once per shard) so that progress still shows; families of moments fewer at once.
+      const plain = all.filter((i) => !units[i]?.[0]?.clustered);
+      for (let k = 0; k < plain.length; k += PLAIN_PER_SWITCH) {
+        const chunk = plain.slice(k, k + PLAIN_PER_SWITCH);
+        const stored = await fill(chunk.flatMap((i) => units[i] ?? []));
+        for (const i of chunk) report(i, stored.filter((s) => s.name === units[i]?.[0]?.rollup.path));
+      }
       await fillEach(all.filter((i) => units[i]?.[0]?.clustered), CLICKHOUSE_FAMILIES_AT_ONCE);
     } else {
       await fillEach(all, 1);
@@ -190,6 +195,9 @@ export async function buildRollups(store: Store, model: Model, names: readonly s
   await snapshot?.keep(version, out.map((b) => b.table));
   return out;
 }
+
+/** How many plain rollups a ClickHouse build switches to together: twice as many as are filled at once. */
+const PLAIN_PER_SWITCH = 2 * CLICKHOUSE_ROLLUPS_AT_ONCE;
 
 /** Two rollups of moments reading the same statement (definition.ts `familyDimensions`), over the same clusters and counts. */
 function sameFamily(a: RollupBuild, b: RollupBuild): boolean {

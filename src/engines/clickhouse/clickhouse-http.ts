@@ -165,14 +165,14 @@ export class ClickHouseHttp {
   }
 
   /**
-   * 18.16 lists `system.tables` (and `system.columns`) by opening each table it holds: a table
+   * 18.16 lists `system.tables` (and `system.columns`, `system.parts`) by opening each table it holds: a table
    * dropped meanwhile — a rollup's old generation, a copy of the rows, dropped by another request
    * of the same refresh or by another process — fails the whole listing with UNKNOWN_TABLE (60) or
    * UNKNOWN_DATABASE (81), though the table asked about is not that one. Listed again a moment later
    * it is gone from the list: a listing is asked again a few times before the error is believed.
    */
   private async listingRetried(sql: string, ask: () => Promise<string>): Promise<string> {
-    if (!/\bsystem\.(tables|columns)\b/.test(sql)) return ask();
+    if (!/\bsystem\.(tables|columns|parts)\b/.test(sql)) return ask();
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await ask();

@@ -26,7 +26,7 @@ class Failing extends ClickHouseHttp {
 }
 
 describe('a listing of tables that a drop races', () => {
-  test('UNKNOWN_TABLE (60) or UNKNOWN_DATABASE (81) on system.tables or system.columns: asked again, up to 5 times', async () => {
+  test('UNKNOWN_TABLE (60) or UNKNOWN_DATABASE (81) on system.tables, system.columns or system.parts: asked again, up to 5 times', async () => {
     for (const code of [60, 81]) {
       const server = new Failing(4, code);
       assert.deepEqual((await server.select("SELECT count() AS n FROM system.tables WHERE database = 'x'")).data, [{ n: 1 }]);
@@ -35,6 +35,9 @@ describe('a listing of tables that a drop races', () => {
     const columns = new Failing(2, 60);
     await columns.select("SELECT name FROM system.columns WHERE table = 'x'");
     assert.equal(columns.asked, 3);
+    const parts = new Failing(1, 60);
+    await parts.select("SELECT table, sum(rows) FROM system.parts WHERE active GROUP BY table");
+    assert.equal(parts.asked, 2);
     const always = new Failing(10, 60);
     await assert.rejects(always.select('SELECT name FROM system.tables'), /doesn't exist/);
     assert.equal(always.asked, 5);

@@ -180,17 +180,17 @@ export interface ClickHouseRollupSource {
   readonly openTemplate?: OpenWindowTemplate | null;
 }
 
-/** A new generation's tables on every shard (MergeTree behind a Distributed table), filled by `select`; answers its rows. Dropped again when the fill fails. */
-async function fillGeneration(t: ClickHouseRollupTarget, base: string, gen: number, what: string, select: string, params: readonly SqlValue[], more: readonly string[] = [], unbound: readonly string[] = []): Promise<{ readonly table: string; readonly rows: number }> {
+/** A new generation's tables on every shard (MergeTree behind a Distributed table), filled by `select`; answers its table. Dropped again when the fill fails. */
+async function fillGeneration(t: ClickHouseRollupTarget, base: string, gen: number, what: string, select: string, params: readonly SqlValue[], more: readonly string[] = [], unbound: readonly string[] = []): Promise<string> {
   return fillTable(t, generation(base, gen), what, select, params, more, unbound);
 }
 
 /**
  * A table of a generation (MergeTree on every shard behind a Distributed table) filled by `select`
- * and `more` (with `params`), then `unbound` (statements without parameters); answers its rows.
- * Dropped again when the fill fails.
+ * and `more` (with `params`), then `unbound` (statements without parameters); answers the table
+ * (its rows are counted with the others of a switch, {@link Switch}). Dropped again when the fill fails.
  */
-async function fillTable(t: ClickHouseRollupTarget, table: string, what: string, select: string, params: readonly SqlValue[], more: readonly string[] = [], unbound: readonly string[] = []): Promise<{ readonly table: string; readonly rows: number }> {
+async function fillTable(t: ClickHouseRollupTarget, table: string, what: string, select: string, params: readonly SqlValue[], more: readonly string[] = [], unbound: readonly string[] = []): Promise<string> {
   const described = await t.query<{ name: string; type: string }>(`DESC (${select})`, params as SqlValue[]);
   // A period truncated to a day or longer is a Date, which 18.16 compares with a DateTime as a
   // number of days: the rollup keeps it as a UTC DateTime, as the reads compare it.
@@ -213,8 +213,89 @@ async function fillTable(t: ClickHouseRollupTarget, table: string, what: string,
     await dropTable(t, table).catch(() => undefined);
     throw e;
   }
-  const [count] = await t.query<{ n: number }>(`SELECT count() AS n FROM ${q(t.database)}.${q(table)}`);
-  return { table, rows: Number(count?.n ?? 0) };
+  return table;
+}
+
+/** A generation filled but not yet pointed at: its registry row, once its tables' rows are counted. */
+interface Filled {
+  readonly base: string;
+  readonly gen: number;
+  /** Its tables (the generation's, its open window's and rows still to close). */
+  readonly tables: readonly string[];
+  stored(rows: ReadonlyMap<string, number>): StoredRollup;
+}
+
+/**
+ * The new generations of one build or refresh, switched to together: their tables' rows counted in
+ * one request per shard, their registry rows (and any re-recorded unchanged) appended in one insert
+ * per shard, then each rollup's generations but the new one and the one before dropped after one
+ * listing per shard. Counting, recording and listing each generation alone took four to six
+ * requests a rollup (a small load's refresh of the shipped model: ~640 of its ~1,800). Until the
+ * switch readers read the generations current before it.
+ */
+class Switch {
+  private readonly filled: Filled[] = [];
+  constructor(private readonly t: ClickHouseRollupTarget) {}
+
+  add(filled: Filled): void {
+    this.filled.push(filled);
+  }
+
+  /** The tables of the generations filled so far. */
+  tables(): string[] {
+    return this.filled.flatMap((f) => f.tables);
+  }
+
+  /** Records every generation filled (with `also`, registry rows of rollups left as they were), then drops the ones they replace; answers their registry rows. */
+  async commit(also: readonly Record<string, unknown>[] = []): Promise<StoredRollup[]> {
+    const counts = await rowsOf(this.t, this.tables());
+    const stored = this.filled.map((f) => f.stored(counts));
+    await record(this.t, [...stored.map((s, i) => registryRow(s, this.filled[i]?.gen ?? newLoadId())), ...also]);
+    await dropReplaced(this.t, this.filled);
+    return stored;
+  }
+
+  /** Drops every generation filled (a refresh that failed: none was recorded). */
+  async abandon(): Promise<void> {
+    for (const table of this.tables()) await dropTable(this.t, table).catch(() => undefined);
+  }
+}
+
+/** The rows of tables of generations (their MergeTree tables' active parts, summed over the shards): one request per shard. */
+async function rowsOf(t: ClickHouseRollupTarget, tables: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>(tables.map((x) => [x, 0]));
+  if (tables.length === 0) return out;
+  await onEveryShard(t, async (shard) => {
+    const found = await shard.select(`SELECT table, toString(sum(rows)) AS n FROM system.parts WHERE active AND database = ${clickhouseString(t.shardDb)} AND table IN (${tables.map(clickhouseString).join(', ')}) GROUP BY table`);
+    for (const r of found.data) out.set(String(r['table']), (out.get(String(r['table'])) ?? 0) + Number(r['n']));
+  });
+  return out;
+}
+
+/** The longest start all `names` share. */
+const sharedStart = (names: readonly string[]): string => names.reduce((p, n) => { let i = 0; while (i < p.length && p[i] === n[i]) i++; return p.slice(0, i); }, names[0] ?? '');
+
+/**
+ * Drops, on every shard, each rollup's generations but its new one (`filled`) and the newest other
+ * (a query planned a moment ago may still read it), with their open windows: one listing a shard.
+ */
+async function dropReplaced(t: ClickHouseRollupTarget, filled: readonly Filled[]): Promise<void> {
+  if (filled.length === 0) return;
+  const prefix = sharedStart(filled.map((f) => `${f.base}_`));
+  await onEveryShard(t, async (shard) => {
+    const listed = (await shard.select(`SELECT database, name FROM system.tables WHERE database IN (${clickhouseString(t.shardDb)}, ${clickhouseString(t.database)}) AND startsWith(name, ${clickhouseString(prefix)})`)).data.map((r) => ({ database: String(r['database']), name: String(r['name']) }));
+    for (const { base, gen } of filled) {
+      const ofBase = listed.flatMap((r) => {
+        const g = generationOf(base, r.name);
+        return g === null ? [] : [{ ...r, gen: g }];
+      });
+      const newestOther = Math.max(...ofBase.filter((r) => r.database === t.shardDb && r.gen !== gen).map((r) => r.gen));
+      for (const r of ofBase) {
+        if (r.gen === gen || r.gen === newestOther) continue;
+        await shard.request(`DROP TABLE IF EXISTS ${q(r.database)}.${q(r.name)}`, { what: 'dropping a rollup generation' });
+      }
+    }
+  });
 }
 
 /** How a rollup of moments is filled: from its family's table (clickhouse-moments.ts), with its layout. */
@@ -255,26 +336,42 @@ function monthsRefill(t: ClickHouseRollupTarget, s: StoredRollup, rows: RowsSnap
 const MOST_REFILLED_MONTHS = 6;
 
 /**
- * Fills a new generation of a rollup from the committed rows (or, for a rollup of moments, from
- * its family's table) and points the registry at it; older generations but the one before (a
- * query planned a moment ago may still read it) are dropped.
+ * Fills a new generation of each plain rollup of `sources` from the committed rows (a few at once)
+ * and points the registry at them together ({@link Switch}); older generations but the one before
+ * each (a query planned a moment ago may still read it) are dropped. Answers their registry rows,
+ * in `sources`' order.
  */
-export async function buildClickHouseRollup(
+export async function buildClickHouseRollups(t: ClickHouseRollupTarget, sources: readonly ClickHouseRollupSource[], version?: number, rows?: RowsSnapshot): Promise<StoredRollup[]> {
+  const switched = new Switch(t);
+  const dataVersion = version ?? (await t.committedVersion());
+  try {
+    await inParallel(sources, CLICKHOUSE_ROLLUPS_AT_ONCE, (s) => fillRollup(t, s, switched, dataVersion, undefined, rows));
+  } catch (e) {
+    await switched.abandon();
+    throw e;
+  }
+  const stored = await switched.commit();
+  return sources.flatMap((s) => stored.filter((x) => x.name === s.name));
+}
+
+/** Fills a rollup's new generation (and its open window) into `into`, to be switched to with the others there. */
+async function fillRollup(
   t: ClickHouseRollupTarget,
   source: ClickHouseRollupSource,
+  into: Switch,
   version?: number,
   moments?: MomentsFill,
   rows_?: RowsSnapshot,
   nowMs = Date.now(),
   months?: MonthsRefill,
-): Promise<StoredRollup> {
+): Promise<{ readonly table: string }> {
   const started = moments?.started ?? performance.now();
   const dataVersion = version ?? (await t.committedVersion());
   const gen = newLoadId();
   const select = moments?.select ?? months?.select ?? reading(rows_, source.sql);
   const template = !moments && source.openTemplate ? source.openTemplate : null;
   // The generation and its open window are filled at once (neither reads the other).
-  let filled: readonly [{ readonly table: string; readonly rows: number }, OpenWindow | null];
+  let filled: readonly [string, OpenFilled | null];
   try {
     filled = await allSettled([
       fillGeneration(t, source.table, gen, `rollup ${source.name}`, select, moments ? [] : source.params, [], months ? [months.kept] : []),
@@ -284,8 +381,8 @@ export async function buildClickHouseRollup(
     await dropGenerations(t, source.table, (g) => g !== gen).catch(() => undefined);
     throw e;
   }
-  const [{ table, rows }, open] = filled;
-  const stored: StoredRollup = {
+  const [table, open] = filled;
+  const stored = (counts: ReadonlyMap<string, number>): StoredRollup => ({
     name: source.name,
     table,
     hash: source.hash,
@@ -297,19 +394,23 @@ export async function buildClickHouseRollup(
     timeSource: source.timeSource,
     dataVersion,
     builtAt: new Date(),
-    rows,
+    rows: counts.get(table) ?? 0,
     buildSeconds: (performance.now() - started) / 1000,
     // Every refresh on ClickHouse is a whole new generation: nothing is merged in place.
     mergeColumns: null,
     layout: moments?.layout ?? null,
-    open,
-  };
-  await record(t, [registryRow(stored, gen)]);
-  // Keep this generation and the one before it.
-  const gens = await generations(t, source.table);
-  const keep = new Set([gen, ...gens.filter((g) => g !== gen).sort((a, b) => b - a).slice(0, 1)]);
-  await dropGenerations(t, source.table, (g) => keep.has(g));
-  return stored;
+    open: open ? { ...open.window, rows: counts.get(open.table) ?? 0 } : null,
+  });
+  into.add({ base: source.table, gen, tables: [table, ...(open?.tables ?? [])], stored });
+  return { table };
+}
+
+/** An open window filled beside a generation: all but its rows' count, and its tables. */
+interface OpenFilled {
+  readonly window: Omit<OpenWindow, 'rows'>;
+  /** Its periods' table (counted as its rows), then the rows still to close, if any. */
+  readonly table: string;
+  readonly tables: readonly string[];
 }
 
 /**
@@ -319,15 +420,15 @@ export async function buildClickHouseRollup(
  * generation (the copy), so it reflects the data version the generation records. Never moved: each
  * load's refresh fills a new generation, and its window with it.
  */
-async function fillOpenGeneration(t: ClickHouseRollupTarget, table: string, name: string, template: OpenWindowTemplate, dataVersion: number, rows: RowsSnapshot | undefined, nowMs: number): Promise<OpenWindow> {
+async function fillOpenGeneration(t: ClickHouseRollupTarget, table: string, name: string, template: OpenWindowTemplate, dataVersion: number, rows: RowsSnapshot | undefined, nowMs: number): Promise<OpenFilled> {
   const read = (sql: string, params?: readonly SqlValue[]) => t.query(reading(rows, sql), params);
   const { bounds, clock, from } = await openWindowClock(read, template, nowMs);
   const closing = template.closing;
-  const [periods] = await allSettled([
+  const [periods, toClose] = await allSettled([
     fillTable(t, openWindowTable(table), `the open window of rollup ${name}`, reading(rows, template.sql), filled(template, clock, from)),
     closing ? fillTable(t, closingTable(table), `the rows still to close of rollup ${name}`, reading(rows, closing.sql), filled(closing, clock, from)) : Promise.resolve(null),
   ]);
-  return { template, clock, from, first: bounds.first, last: bounds.last, dataVersion, rows: periods.rows };
+  return { window: { template, clock, from, first: bounds.first, last: bounds.last, dataVersion }, table: periods, tables: toClose ? [periods, toClose] : [periods] };
 }
 
 /**
@@ -343,7 +444,14 @@ export async function refillClickHouseOpenWindows(t: ClickHouseRollupTarget, now
   if (due.length === 0) return 0;
   const listed = await listedSnapshot(t);
   const rows = listed && listed.version === version ? listed.rows : undefined;
-  const built = (await inParallel(due, CLICKHOUSE_ROLLUPS_AT_ONCE, (s) => buildClickHouseRollup(t, { ...s, table: baseOf(s.table), openTemplate: s.open?.template ?? null }, version, undefined, rows, nowMs))).map((b) => b.table);
+  const switched = new Switch(t);
+  try {
+    await inParallel(due, CLICKHOUSE_ROLLUPS_AT_ONCE, (s) => fillRollup(t, { ...s, table: baseOf(s.table), openTemplate: s.open?.template ?? null }, switched, version, undefined, rows, nowMs));
+  } catch (e) {
+    await switched.abandon();
+    throw e;
+  }
+  const built = (await switched.commit()).map((b) => b.table);
   // Built from that copy: the next load's refresh may start from these generations.
   if (rows?.database) await listBuilds(t, rows.database, built);
   return due.length;
@@ -619,23 +727,28 @@ export interface ClickHouseMomentsMember extends ClickHouseRollupSource {
  * family (clickhouse-moments.ts), and each member's generation is that table summed by its own
  * dimensions. The family's table is dropped after.
  */
-export async function buildClickHouseMomentsFamily(t: ClickHouseRollupTarget, members: readonly ClickHouseMomentsMember[], version?: number, rows?: RowsSnapshot, known?: ClusterLayout): Promise<StoredRollup[]> {
+export async function buildClickHouseMomentsFamily(t: ClickHouseRollupTarget, members: readonly ClickHouseMomentsMember[], version?: number, rows?: RowsSnapshot, known?: ClusterLayout, into?: Switch): Promise<StoredRollup[]> {
   const first = members[0];
   if (!first) return [];
+  const switched = into ?? new Switch(t);
   const started = performance.now();
   const dataVersion = version ?? (await t.committedVersion());
   const layout = known ?? (await layoutFor((sql, params) => t.query(reading(rows, sql), params), first.clustered));
   const gen = newLoadId();
   const family = await fillFamily(t, FAMILY, gen, members, layout, rows);
   try {
-    return await inParallel(members, CLICKHOUSE_ROLLUPS_AT_ONCE, (m, index) => {
-      const select = clickhouseMemberSql(`${q(t.database)}.${q(family.table)}`, m.clustered.dimensions, layout.measures.length, index);
+    await inParallel(members, CLICKHOUSE_ROLLUPS_AT_ONCE, (m, index) => {
+      const select = clickhouseMemberSql(`${q(t.database)}.${q(family)}`, m.clustered.dimensions, layout.measures.length, index);
       const own = { ...layout, dimensions: m.clustered.dimensions, perCluster: m.clustered.perCluster, attributes: m.clustered.attributes ?? null };
-      return buildClickHouseRollup(t, m, dataVersion, { select, layout: own, started });
+      return fillRollup(t, m, switched, dataVersion, { select, layout: own, started });
     });
+  } catch (e) {
+    if (!into) await switched.abandon();
+    throw e;
   } finally {
     await dropGenerations(t, FAMILY, othersInUse(gen));
   }
+  return into ? [] : switched.commit();
 }
 
 /**
@@ -643,7 +756,7 @@ export async function buildClickHouseMomentsFamily(t: ClickHouseRollupTarget, me
  * generation of `base`, a share of the customers at a time: each customer's months are held as
  * arrays, and at 10 M offers a family's whole at once needs more than the 4 GB a query may take here.
  */
-async function fillFamily(t: ClickHouseRollupTarget, base: string, gen: number, members: readonly ClickHouseMomentsMember[], layout: ClusterLayout, rows: RowsSnapshot | undefined, changed?: readonly number[]): Promise<{ readonly table: string; readonly rows: number }> {
+async function fillFamily(t: ClickHouseRollupTarget, base: string, gen: number, members: readonly ClickHouseMomentsMember[], layout: ClusterLayout, rows: RowsSnapshot | undefined, changed?: readonly number[]): Promise<string> {
   const first = members[0];
   if (!first) throw new Error('a family of rollups of moments has members');
   const dimensions = [...new Set(members.flatMap((m) => m.clustered.dimensions))];
@@ -757,15 +870,15 @@ async function touchedRows(t: ClickHouseRollupTarget, previous: { readonly rows:
  * load, and `layout` — the rows' periods now — starts at the members' first period): each member's
  * table plus the touched clusters' moments after the load, less theirs before, as a new generation.
  */
-async function replaceTouchedMoments(t: ClickHouseRollupTarget, members: readonly StoredMember[], touched: TouchedRows, layout: ClusterLayout, version: number, changed?: readonly number[]): Promise<StoredRollup[]> {
+async function replaceTouchedMoments(t: ClickHouseRollupTarget, members: readonly StoredMember[], touched: TouchedRows, layout: ClusterLayout, version: number, into: Switch, changed?: readonly number[]): Promise<void> {
   const started = performance.now();
   const gen = newLoadId();
   try {
     const [before, after] = await allSettled([fillFamily(t, FAMILY_BEFORE, gen, members, layout, touched.before, changed), fillFamily(t, FAMILY_AFTER, gen, members, layout, touched.after, changed)]);
-    return await inParallel(members, CLICKHOUSE_ROLLUPS_AT_ONCE, (m, index) => {
-      const select = clickhouseReplacedMemberSql(`${q(t.database)}.${q(m.stored.table)}`, `${q(t.database)}.${q(after.table)}`, `${q(t.database)}.${q(before.table)}`, m.clustered.dimensions, layout.measures.length, index);
+    await inParallel(members, CLICKHOUSE_ROLLUPS_AT_ONCE, (m, index) => {
+      const select = clickhouseReplacedMemberSql(`${q(t.database)}.${q(m.stored.table)}`, `${q(t.database)}.${q(after)}`, `${q(t.database)}.${q(before)}`, m.clustered.dimensions, layout.measures.length, index);
       const own = { ...layout, dimensions: m.clustered.dimensions, perCluster: m.clustered.perCluster, attributes: m.clustered.attributes ?? null };
-      return buildClickHouseRollup(t, m, version, { select, layout: own, started });
+      return fillRollup(t, m, into, version, { select, layout: own, started });
     });
   } finally {
     for (const base of [FAMILY_BEFORE, FAMILY_AFTER]) await dropGenerations(t, base, othersInUse(gen));
@@ -778,17 +891,6 @@ async function replaceTouchedMoments(t: ClickHouseRollupTarget, members: readonl
  * `whole` (rebuilt from every row). For tests and tracing.
  */
 export const momentsRefreshed = channel('uprate:clickhouse:moments-refreshed');
-
-/** The generations of a rollup table present on the first shard. */
-async function generations(t: ClickHouseRollupTarget, base: string): Promise<number[]> {
-  const [first] = t.shards;
-  if (!first) return [];
-  const answer = await first.select(`SELECT name FROM system.tables WHERE database = ${clickhouseString(t.shardDb)} AND startsWith(name, ${clickhouseString(`${base}_`)})`);
-  return answer.data.flatMap((r) => {
-    const g = generationOf(base, String(r['name']));
-    return g === null ? [] : [g];
-  });
-}
 
 /** Drops a rollup's generations that `keep` refuses (with their open windows), on every shard. */
 async function dropGenerations(t: ClickHouseRollupTarget, base: string, keep: (gen: number) => boolean): Promise<void> {
@@ -830,8 +932,9 @@ async function registered(t: ClickHouseRollupTarget): Promise<StoredRollup[]> {
  * After a load committed `tables`: refreshes each rollup that reads one of them into a new
  * generation (a family of moments by the customers the loads since its build touched, when the
  * copy of the rows it was built from is still there; else whole), and re-records the others
- * unchanged, all at the data version now committed. Until each switch its old generation carries
- * the previous version, so it is not read.
+ * unchanged, all at the data version now committed: every new generation is recorded in one
+ * switch at the end ({@link Switch}). Until then the old generations carry the previous version,
+ * so they are not read.
  */
 export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readonly string[]): Promise<void> {
   const stored = await registered(t);
@@ -867,6 +970,7 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
     const touched = new Map<string, Promise<TouchedRows | null>>();
     const written = new Map<string, Promise<Awaited<ReturnType<typeof writtenSince>>>>();
     const plainBuilt: string[] = [];
+    const switched = new Switch(t);
     /** What the loads since the previous copy wrote, per time column (shared by the rollups reading it). */
     const writtenFor = (time: { readonly table: string; readonly column: string }) => {
       if (!previous) return Promise.resolve(null);
@@ -905,7 +1009,7 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
         // Built from the copy the last refresh left: only the months the loads since wrote are read again (when they wrote no other table it reads).
         const written = previous && s.dataVersion === previous.version ? await monthsWritten(s) : null;
         const months = written && (await builtFrom(t, previous?.rows.database ?? null, s.table)) ? monthsRefill(t, s, snapshot.rows, written) : null;
-        const built = await buildClickHouseRollup(t, { ...s, table: base, openTemplate: s.open?.template ?? null }, version, undefined, snapshot.rows, Date.now(), months ?? undefined);
+        const built = await fillRollup(t, { ...s, table: base, openTemplate: s.open?.template ?? null }, switched, version, undefined, snapshot.rows, Date.now(), months ?? undefined);
         plainBuilt.push(built.table);
         plainRefreshed.publish({ rollup: s.name, how: months ? 'months' : 'whole' });
       });
@@ -925,17 +1029,21 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
         }
         const found = rows ? await rows : null;
         const changed = found && since ? await changedMonths(first.stored, layout) : undefined;
-        const replaced = found ? await replaceTouchedMoments(t, members, found, layout, version, changed) : null;
-        if (!replaced) await buildClickHouseMomentsFamily(t, members, version, snapshot.rows, layout);
-        momentsRefreshed.publish({ rollups: members.map((m) => m.name), how: replaced ? 'clusters' : 'whole', months: replaced ? (changed ?? null) : null });
+        if (found) await replaceTouchedMoments(t, members, found, layout, version, switched, changed);
+        else await buildClickHouseMomentsFamily(t, members, version, snapshot.rows, layout, switched);
+        momentsRefreshed.publish({ rollups: members.map((m) => m.name), how: found ? 'clusters' : 'whole', months: found ? (changed ?? null) : null });
       });
     } catch (e) {
+      await switched.abandon();
       await snapshot.drop();
       throw e;
     } finally {
       for (const rows of touched.values()) await (await rows.catch(() => null))?.drop();
     }
+    // Every rollup switches to its new generation at once (and the unchanged are re-recorded with them).
+    await switched.commit(unchanged);
     await snapshot.keep(version, [...plainBuilt, ...plainUnchanged]);
+    return;
   }
   await record(t, unchanged);
 }

@@ -8,4 +8,4 @@ export { CLICKHOUSE_MIGRATIONS, CLICKHOUSE_LATEST_VERSION, clickhouseColumnType 
 export { clickhouseDialect } from './clickhouse-dialect.js';
 export { bulkLoadClickHouse, clickhouseFileFormat, CLICKHOUSE_FILE_BYTES, newLoadId, type ClickHouseLoadTarget } from './clickhouse-bulk-load.js';
 export { bindClickHouseSql } from './clickhouse-literal.js';
-export { buildClickHouseRollup, dropClickHouseRollups, ensureClickHouseRegistry, refreshAfterLoad, type ClickHouseRollupTarget } from './clickhouse-rollups.js';
+export { buildClickHouseRollups, dropClickHouseRollups, ensureClickHouseRegistry, refreshAfterLoad, type ClickHouseRollupTarget } from './clickhouse-rollups.js';
