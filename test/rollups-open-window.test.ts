@@ -2,7 +2,7 @@
  * A rollup's open window (src/rollups/open-window.ts) answers the periods whose conversion window
  * is still open exactly as the rows do, at every clock from its own on. On DuckDB, PostgreSQL and ClickHouse
  * the demo data (ending in the future, so that acceptances lie past the wall clock and the
- * window's clock is the data's, not the machine's) is loaded and the shipped rollups built; then
+ * window's clock is the data's, not the machine's) is loaded and the shipped rollups that keep an open window built; then
  * queries aimed at the open window — pending offers by customer attribute, day by day across its
  * start, ranges cutting its periods, a filtered and a tenant's read — are answered with rollups on
  * and off at clocks from the window's own to past the end of every offer's window: the same
@@ -130,7 +130,10 @@ for (const { engine, skip } of engines) {
 
     before(async () => {
       await cli(['ingest', files.customers, files.offers]);
-      await cli(['rollups', 'build']);
+      // The rollups that keep an open window, and one by customer and one of moments (which keep
+      // none): every load below maintains only the rollups built, and the other rollups of
+      // moments (most of the shipped model's) only made each load slower here.
+      await cli(['rollups', 'build', ...windowed(), 'Offers.perCustomer', 'Offers.momentsTotal']);
     });
     after(session.close);
 
@@ -150,7 +153,9 @@ for (const { engine, skip } of engines) {
         assert.ok(first > Date.parse(w.clock) - 30 * DAY - (s.name === 'Offers.daily' ? DAY : 31 * DAY), `${s.name}: ${w.from}`);
       }
       // The rollups by customer and of moments keep none.
-      assert.ok(status.filter((s) => s.name.includes('moments')).every((s) => !s.usable?.open));
+      const momentsTotal = status.find((s) => s.name === 'Offers.momentsTotal');
+      assert.equal(momentsTotal?.state, 'fresh');
+      assert.ok(status.filter((s) => s.name.includes('moments') || s.name === 'Offers.perCustomer').every((s) => !s.usable?.open));
       const listed = await cli(['rollups', 'status']);
       assert.match(listed.stdout, /Offers\.segments +fresh .*; open window from \d{4}-\d\d-01 as at \d{4}-\d\d-\d\d \d\d:\d\d/);
       assert.doesNotMatch(listed.stdout, /Offers\.momentsTotal .*open window/);
