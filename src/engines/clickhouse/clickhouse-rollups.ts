@@ -65,8 +65,8 @@ const onEveryShard = <R>(t: { readonly shards: readonly ClickHouseHttp[] }, work
 
 /**
  * How many rollups a refresh or a build fills at once. Most of a small load's refresh is round trips
- * (each rollup's tables created on every shard, filled, counted, recorded: ~25 requests), which
- * overlap; the fills themselves share the server's cores either way. Families of moments hold each
+ * (each rollup's tables described, created on every shard and filled: ~10 requests, with its
+ * open window's ~20; counting, recording and dropping are shared, {@link Switch}), which overlap; the fills themselves share the server's cores either way. Families of moments hold each
  * customer's months in memory while formed, so fewer of them at once.
  */
 export const CLICKHOUSE_ROLLUPS_AT_ONCE = 4;
