@@ -33,14 +33,7 @@ import { buildRollups } from '../src/rollups/index.js';
 import { DuckDbStore, PostgresStore, type Store } from '../src/store/index.js';
 import { locateServer, skipUnlessReady, type EngineSlot } from './engines.js';
 import { rejects } from './store-assertions.js';
-
-/**
- * One shipped rollup of each kind a load refreshes: plain by day with an open window, plain by
- * month of a customer's attribute, by customer, two members of a family of moments, and each
- * week's own moments. All 91 took the ClickHouse part most of a minute to build and read back
- * as text before and after every load, for no kind more.
- */
-const ROLLUPS = ['Offers.daily', 'Offers.offersBySize', 'Offers.perCustomer', 'Offers.momentsTotal', 'Offers.momentsBySize', 'Offers.weeklyTotal'];
+import { ONE_OF_EACH_KIND } from './rollup-reads.js';
 
 const NAME = `uprate_midway_${process.pid}`;
 const dir = mkdtempSync(join(tmpdir(), 'uprate-midway-'));
@@ -233,7 +226,7 @@ for (const engine of ENGINES) {
         { table: 'offers', files: [offers] },
       ]);
       assert.deepEqual(summaries.map((s) => [s.table, s.inserted]), [['customers', 4], ['offers', 6]]);
-      await buildRollups(store, await loadModel(shippedModelDir()), ROLLUPS);
+      await buildRollups(store, await loadModel(shippedModelDir()), ONE_OF_EACH_KIND);
     });
     after(async () => {
       if (!store) return;

@@ -126,11 +126,21 @@ const latest = (a: string | null, b: string | null) => (a === null ? b : b === n
 
 /** The first and last instant of the time column in `from` (rows matching `where`), and the latest instant compared with the clock. */
 async function dataBounds(exec: Exec, source: ClusteredSource, from: string, where: string | null): Promise<{ first: string | null; last: string | null; clockFrom: string | null }> {
-  const time = sqlIdentifier(source.timeSource.column);
-  const clocks = source.clockColumns.map((c, i) => `max(${sqlIdentifier(c)}) AS c${i}`).join(', ');
-  const [row] = await exec(`SELECT min(${time}) AS first, max(${time}) AS last${clocks ? `, ${clocks}` : ''} FROM ${from}${where ? ` WHERE ${where}` : ''}`);
-  const clockFrom = source.clockColumns.map((_, i) => asIso(row?.[`c${i}`])).reduce(latest, null);
-  return { first: asIso(row?.['first']), last: asIso(row?.['last']), clockFrom };
+  const { first, last, clocked } = await timeBounds(exec, from, source.timeSource.column, source.clockColumns, where);
+  return { first, last, clockFrom: clocked.reduce(latest, null) };
+}
+
+/**
+ * The earliest and latest value of the time column `time` in `from` (rows matching `where`), and
+ * the latest of each of `clocks` (ISO; null for none); all null when no row matches.
+ */
+export async function timeBounds(exec: Exec, from: string, time: string, clocks: readonly string[], where: string | null = null): Promise<{ first: string | null; last: string | null; clocked: (string | null)[] }> {
+  const column = sqlIdentifier(time);
+  const latestOf = clocks.map((c, i) => `, max(${sqlIdentifier(c)}) AS c${i}`).join('');
+  const [row] = await exec(`SELECT count(*) AS uprate_rows, min(${column}) AS first, max(${column}) AS last${latestOf} FROM ${from}${where ? ` WHERE ${where}` : ''}`);
+  // No rows: no bounds (ClickHouse answers a DateTime's min over none with its zero, 0000-00-00 00:00:00, not NULL).
+  if (Number(row?.['uprate_rows'] ?? 0) === 0) return { first: null, last: null, clocked: clocks.map(() => null) };
+  return { first: asIso(row?.['first']), last: asIso(row?.['last']), clocked: clocks.map((_, i) => asIso(row?.[`c${i}`])) };
 }
 
 /** Each period's columns, in the table's order: its rows, then each measure. */

@@ -1,7 +1,7 @@
 import { channel } from 'node:diagnostics_channel';
 import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, SqlValue, Store } from '../store/store.js';
-import { asIso } from './clustered.js';
+import { timeBounds } from './clustered.js';
 import { periodFloor } from './periods.js';
 import { replaceByMerged } from './merge-sql.js';
 import { readingInstead } from './reading-instead.js';
@@ -96,9 +96,7 @@ export interface Bounds {
 
 /** What a fill or a move of the window reads of some rows first: their time's bounds and the latest instants compared with the clock. */
 async function boundsOf(exec: Exec, template: OpenWindowTemplate, rows: string): Promise<Bounds> {
-  const time = sqlIdentifier(template.timeColumn);
-  const [row] = await exec(`SELECT ${[`min(${time}) AS first`, `max(${time}) AS last`, ...template.clockColumns.map((c, i) => `max(${sqlIdentifier(c)}) AS c${i}`)].join(', ')} FROM ${rows}`);
-  return { first: asIso(row?.['first']), last: asIso(row?.['last']), clocked: template.clockColumns.map((_, i) => asIso(row?.[`c${i}`])) };
+  return timeBounds(exec, rows, template.timeColumn, template.clockColumns);
 }
 
 /**
