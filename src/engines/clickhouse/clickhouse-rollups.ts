@@ -66,7 +66,8 @@ const onEveryShard = <R>(t: { readonly shards: readonly ClickHouseHttp[] }, work
 /**
  * How many rollups a refresh or a build fills at once. Most of a small load's refresh is round trips
  * (each rollup's tables described, created on every shard and filled: ~10 requests, with its
- * open window's ~20; counting, recording and dropping are shared, {@link Switch}), which overlap; the fills themselves share the server's cores either way. Families of moments hold each
+ * open window's ~20; counting, recording and dropping are shared, {@link Switch}), which overlap;
+ * the fills themselves share the server's cores either way. Families of moments hold each
  * customer's months in memory while formed, so fewer of them at once.
  */
 export const CLICKHOUSE_ROLLUPS_AT_ONCE = 4;
@@ -273,7 +274,12 @@ async function rowsOf(t: ClickHouseRollupTarget, tables: readonly string[]): Pro
 }
 
 /** The longest start all `names` share. */
-const sharedStart = (names: readonly string[]): string => names.reduce((p, n) => { let i = 0; while (i < p.length && p[i] === n[i]) i++; return p.slice(0, i); }, names[0] ?? '');
+const sharedStart = (names: readonly string[]): string =>
+  names.reduce((shared, name) => {
+    let i = 0;
+    while (i < shared.length && shared[i] === name[i]) i++;
+    return shared.slice(0, i);
+  }, names[0] ?? '');
 
 /**
  * Drops, on every shard, each rollup's generations but its new one (`filled`) and the newest other
