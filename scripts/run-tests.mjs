@@ -78,7 +78,7 @@ function filesThatDidNotLoad(tapText) {
 // and the dashboard's build is renamed into place whole, test/e2e/harness.ts). Node's default on
 // two cores is one: every file then waits for the previous one's start-up (about 1.5 s of loading
 // each, 167 files) and for its database and browser round trips. Measured in full CI runs on this
-// 2-core machine (when the suite was smaller; a full run now takes about 24 min with 2): 1,234 s
+// 2-core machine (when the suite was smaller; a full run now takes 24–27 min with 2): 1,234 s
 // with 1, 1,003 s with 2, every test passing in both; 3 at once on a machine already saturated
 // by other work timed out 5 tests.
 const concurrency = Number(process.env['UPRATE_TEST_CONCURRENCY'] ?? 2);
