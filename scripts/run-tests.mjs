@@ -7,9 +7,9 @@
 // does: test/engines.ts, test/e2e/harness.ts) is listed there too, with its error's first line.
 // `npm test -- src/stats` runs only the files whose path contains one of the given words.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { formatTapSummary, slowestTests, summarizeTap } from './tap-summary.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -78,7 +78,7 @@ function filesThatDidNotLoad(tapText) {
 // and the dashboard's build is renamed into place whole, test/e2e/harness.ts). Node's default on
 // two cores is one: every file then waits for the previous one's start-up (about 1.5 s of loading
 // each, 167 files) and for its database and browser round trips. Measured in full CI runs on this
-// 2-core machine (when the suite was smaller; a full run now takes 24–27 min with 2): 1,234 s
+// 2-core machine (when the suite was smaller; a full run now takes 21–27 min with 2): 1,234 s
 // with 1, 1,003 s with 2, every test passing in both; 3 at once on a machine already saturated
 // by other work timed out 5 tests.
 const concurrency = Number(process.env['UPRATE_TEST_CONCURRENCY'] ?? 2);
@@ -88,19 +88,42 @@ if (!Number.isInteger(concurrency) || concurrency < 1) {
   process.exit(1);
 }
 
-const tap = join(mkdtempSync(join(tmpdir(), 'uprate-tests-')), 'report.tap');
+const reports = mkdtempSync(join(tmpdir(), 'uprate-tests-'));
+const tap = join(reports, 'report.tap');
+const times = join(reports, 'file-times.txt');
 const run = spawnSync(process.execPath, [
   '--import', 'tsx',
   '--test',
   `--test-concurrency=${concurrency}`,
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+  `--test-reporter=${join(root, 'scripts/file-times.mjs')}`, `--test-reporter-destination=${times}`,
   ...files,
 ], { cwd: root, stdio: 'inherit', env: { ...process.env, UPRATE_LOG_LEVEL: process.env.UPRATE_LOG_LEVEL ?? 'silent' } });
 
 let summary;
 let unloaded = [];
 let slowest = [];
+let slowestFiles = [];
+let slowestStarts = [];
+try {
+  // Each file's whole time, the slowest first, beside its tests' (top-level tests and suites,
+  // hooks included): the rest is loading and waiting for the file's process to exit. With two
+  // files at a time the run takes about half the files' sum.
+  const whole = new Map();
+  const tests = new Map();
+  for (const line of readFileSync(times, 'utf8').split('\n')) {
+    const m = /^(file|test) ([\d.]+) (.+)$/.exec(line);
+    if (m) (m[1] === 'file' ? whole : tests).set(m[3], ((m[1] === 'file' ? whole : tests).get(m[3]) ?? 0) + Number(m[2]));
+  }
+  const sum = (map) => [...map.values()].reduce((a, b) => a + b, 0);
+  slowestFiles = [...whole].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([file, seconds]) => ({ file: relative(root, file), seconds, tests: tests.get(file) ?? 0 }));
+  const waited = [...whole].map(([file, seconds]) => ({ file: relative(root, file), seconds: seconds - (tests.get(file) ?? 0) })).sort((a, b) => b.seconds - a.seconds);
+  slowestStarts = waited.slice(0, 8).filter((w) => w.seconds >= 5);
+  if (whole.size > 0) slowestFiles.push({ file: `(all ${whole.size} files)`, seconds: sum(whole), tests: sum(tests) });
+} catch {
+  // no times: the runner died early; the TAP summary below says so
+}
 try {
   const text = readFileSync(tap, 'utf8');
   summary = summarizeTap(text);
@@ -110,12 +133,16 @@ try {
 } catch {
   summary = undefined; // no report at all: the runner died before writing it
 }
-rmSync(dirname(tap), { recursive: true, force: true });
+// UPRATE_TEST_TIMES=<file> keeps every file's times (scripts/file-times.mjs's lines) for a closer look.
+if (process.env['UPRATE_TEST_TIMES'] && existsSync(times)) writeFileSync(process.env['UPRATE_TEST_TIMES'], readFileSync(times, 'utf8'));
+rmSync(reports, { recursive: true, force: true });
 let failed = summary?.failed ?? 1;
 if (summary && !summary.complete && failed === 0) failed = 1;
 if (run.status !== 0 && failed === 0) failed = 1;
 const empty = { passed: 0, failed, cancelled: 0, skipped: 0, todo: 0, skips: [], todos: [], complete: false };
 for (const { name, seconds } of slowest) console.log(`slowest: ${seconds.toFixed(1).padStart(6)} s  ${name.length > 100 ? `${name.slice(0, 100)}…` : name}`);
+for (const { file, seconds, tests } of slowestFiles) console.log(`slowest file: ${seconds.toFixed(1).padStart(6)} s (tests ${tests.toFixed(1).padStart(6)} s)  ${file}`);
+for (const { file, seconds } of slowestStarts) console.log(`outside its tests: ${seconds.toFixed(1).padStart(6)} s  ${file}`);
 for (const line of unloaded) console.log(`did not load: ${line}`);
 for (const line of formatTapSummary(summary ?? empty, { failed })) console.log(line);
 process.exit(failed > 0 || run.status !== 0 ? 1 : 0);

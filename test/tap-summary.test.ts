@@ -197,3 +197,38 @@ test('the running node\'s own tap reporter reads back the same way', () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("scripts/file-times.mjs: each file's whole time once, and each top-level test's or suite's, hooks included", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'uprate-times-'));
+  try {
+    const slow = join(dir, 'slow.test.mjs');
+    const quick = join(dir, 'quick.test.mjs');
+    const pause = (ms: number) => `await new Promise((r) => setTimeout(r, ${ms}))`;
+    writeFileSync(slow, [
+      "import { after, before, describe, it, test } from 'node:test';",
+      `before(async () => { ${pause(300)}; });`,
+      `test('first', async () => { ${pause(100)}; });`,
+      `describe('suite', () => { it('a', async () => { ${pause(100)}; }); it('b', async () => { ${pause(100)}; }); });`,
+      // Kept alive 400 ms after its tests: counted in the file's time only.
+      `after(() => { setTimeout(() => {}, 400); });`,
+    ].join('\n'));
+    writeFileSync(quick, "import { test } from 'node:test';\ntest('quick', () => {});\n");
+    const times = join(dir, 'times.txt');
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_TEST_CONTEXT'));
+    const reporter = new URL('../scripts/file-times.mjs', import.meta.url).pathname;
+    const run = spawnSync(process.execPath, ['--test', `--test-reporter=${reporter}`, `--test-reporter-destination=${times}`, slow, quick], { encoding: 'utf8', env });
+    assert.equal(run.status, 0, run.stderr);
+    const lines = readFileSync(times, 'utf8').trim().split('\n').map((l) => /^(file|test) ([\d.]+) (.+)$/.exec(l));
+    assert.ok(lines.every(Boolean), readFileSync(times, 'utf8'));
+    const of = (kind: string, file: string) => lines.filter((m) => m?.[1] === kind && m[3] === file).map((m) => Number(m?.[2]));
+    // Two top-level entries in the slow file (the test, with the file's before hook, and the suite), one file line each.
+    const [first = 0, suite = 0] = of('test', slow);
+    assert.equal(of('test', slow).length, 2);
+    assert.ok(first >= 0.39 && suite >= 0.19, `first ${first} s (its 100 ms and the hook's 300 ms), the suite ${suite} s`);
+    assert.equal(of('file', slow).length, 1);
+    assert.ok((of('file', slow)[0] ?? 0) >= first + suite + 0.3, `the file ${of('file', slow)[0]} s waits for its timer`);
+    assert.deepEqual([of('test', quick).length, of('file', quick).length], [1, 1]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -126,10 +126,26 @@ function rollupQuery(rollup: RollupDef, dimensions: readonly string[]): Record<s
  * A query of a rollup's members planned and compiled as the rollup reads it: at the settled clock,
  * over every row (the caller's security filters apply when the rollup is read), unordered and unlimited.
  */
-function compiledForRollup(model: Model, query: Record<string, unknown>, dialect: Dialect, path: string, clock = settledClock(dialect)): { readonly plan: QueryPlan; readonly compiled: { readonly sql: string; readonly params: readonly SqlValue[] } } {
+function compiledForRollup(model: Model, query: Record<string, unknown>, dialect: Dialect, path: string, clock = settledClock(dialect)): CompiledForRollup {
+  // The members of a family of moments read one statement, and their attributes another: each is
+  // planned and compiled once (every CLI command checks every rollup's definition before reading).
+  let perModel = compiledQueries.get(model);
+  if (!perModel) compiledQueries.set(model, (perModel = new Map()));
+  const key = `${dialect.name}|${clock.toISOString()}|${JSON.stringify(query)}`;
+  const known = perModel.get(key);
+  if (known) return known;
   const { plan, node } = plannedForRollup(model, query, path, clock);
-  return { plan, compiled: compileSql(dialect, node) };
+  const compiled = { plan, compiled: compileSql(dialect, node) };
+  perModel.set(key, compiled);
+  return compiled;
 }
+
+interface CompiledForRollup {
+  readonly plan: QueryPlan;
+  readonly compiled: { readonly sql: string; readonly params: readonly SqlValue[] };
+}
+
+const compiledQueries = new WeakMap<Model, Map<string, CompiledForRollup>>();
 
 /** The same, planned but not compiled. */
 function plannedForRollup(model: Model, query: Record<string, unknown>, path: string, clock: Date): { readonly plan: QueryPlan; readonly node: SelectNode } {
@@ -344,14 +360,25 @@ export function familyDimensions(model: Model, rollup: RollupDef): string[] {
     return JSON.stringify(r.dimensions.filter((d) => !per.has(d)).sort());
   };
   const signature = (r: RollupDef) => JSON.stringify([r.cube, r.clusteredBy, r.measures, r.timeDimension, r.granularity, r.perPeriod, splitting(r)]);
-  const own = signature(rollup);
+  // The model's families, found once: every member asks, and every command asks for every member.
+  let families = familiesOf.get(model);
+  if (!families) {
+    families = new Map();
+    for (const r of modelRollups(model).filter((x) => x.moments)) {
+      const key = signature(r);
+      families.set(key, [...(families.get(key) ?? []), r]);
+    }
+    familiesOf.set(model, families);
+  }
   const out: string[] = [];
-  for (const r of modelRollups(model)) {
-    if (!r.moments || signature(r) !== own) continue;
+  for (const r of families.get(signature(rollup)) ?? []) {
     for (const d of r.dimensions) if (!out.includes(d)) out.push(d);
   }
   return out;
 }
+
+/** The model's rollups of moments by family (its members' shared signature), in the model's order. */
+const familiesOf = new WeakMap<Model, Map<string, RollupDef[]>>();
 
 /** A rollup by cluster's dimensions of cubes joined many-to-one on the cluster's own column (one value per cluster). */
 function perClusterDimensions(model: Model, rollup: RollupDef): string[] {
