@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { loadPg } from './pg-module.js';
 import type { ReadOnlyCause } from '../../store/own-tables.js';
 import { postgresError } from './postgres-errors.js';
 import { sqlIdentifier } from '../../store/sql-literal.js';
@@ -81,7 +82,7 @@ const SCHEMA_FACTS = `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 
  * `requested` is `?schema=NAME` (undefined: `uprate`, or `public` for an older database).
  */
 export async function locatePostgres(connectionString: string, target: string, timeoutMs: number, requested: string | undefined): Promise<PostgresPlace> {
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: timeoutMs, application_name: 'uprate' });
+  const client = new (await loadPg()).Client({ connectionString, connectionTimeoutMillis: timeoutMs, application_name: 'uprate' });
   client.on('error', () => undefined);
   let sql = '(connect)';
   try {

@@ -1,8 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import type pg from 'pg';
 import { UprateError, errorMessage } from '../../core/errors.js';
 import { parseDatabaseUrl, redactUrl } from '../../store/database-url.js';
 import { loadedAtDate, OwnTablesStore, readOnlyError, requestedReadOnly, timeVersion, type OwnTables, type OwnTablesFeature, type ReadOnlyCause } from '../../store/own-tables.js';
@@ -10,6 +9,7 @@ import { POSTGRES_LATEST_VERSION, POSTGRES_MIGRATIONS } from './postgres-migrati
 import { postgresError, isConnectionLost } from './postgres-errors.js';
 import { LONG_WORK_SETTINGS } from './postgres-exec.js';
 import { legacyPublicNotice, locatePostgres, startupSetting, visibleTable } from './postgres-place.js';
+import { loadPg, pgLoaded } from './pg-module.js';
 import { sqlIdentifier } from '../../store/sql-literal.js';
 import type { BulkLoad, BulkLoadingStore, LoadCounts, QueryOptions, Row, SqlValue } from '../../store/store.js';
 import { queryCancelled, queryTimeout } from '../../store/query-stopped.js';
@@ -58,24 +58,25 @@ function parseUtcTimestamp(text: string): Date | string {
  * query layer: counts (int8) as bigint, numeric as number, timestamps as UTC Dates, dates as text.
  */
 function typeParser(oid: number, format?: string): (text: string) => unknown {
-  if (format === 'binary') return pg.types.getTypeParser(oid, 'binary');
+  const { types } = pgLoaded();
+  if (format === 'binary') return types.getTypeParser(oid, 'binary');
   switch (oid) {
-    case pg.types.builtins.INT8:
+    case types.builtins.INT8:
       return (t) => BigInt(t);
-    case pg.types.builtins.NUMERIC:
+    case types.builtins.NUMERIC:
       return (t) => Number(t);
-    case pg.types.builtins.TIMESTAMP:
+    case types.builtins.TIMESTAMP:
       return parseUtcTimestamp;
-    case pg.types.builtins.DATE:
+    case types.builtins.DATE:
       return (t) => t;
     default:
-      return pg.types.getTypeParser(oid, 'text');
+      return types.getTypeParser(oid, 'text');
   }
 }
 
 /** The same, but numeric as the server's text (QueryOptions.exactDecimals): no digit lost to a double. */
 const exactDecimalTypes = {
-  getTypeParser: (oid: number, format?: string) => (oid === pg.types.builtins.NUMERIC && format !== 'binary' ? (t: string) => t : typeParser(oid, format)),
+  getTypeParser: (oid: number, format?: string) => (oid === pgLoaded().types.builtins.NUMERIC && format !== 'binary' ? (t: string) => t : typeParser(oid, format)),
 } as pg.CustomTypesConfig;
 
 /**
@@ -144,7 +145,7 @@ export class PostgresStore extends OwnTablesStore implements BulkLoadingStore {
       startupSetting('search_path', place.searchPath),
       ...(readOnly ? ['-c default_transaction_read_only=on'] : []),
     ];
-    const pool = new pg.Pool({
+    const pool = new (await loadPg()).Pool({
       connectionString: parsed.toString(),
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: timeoutMs,
@@ -328,7 +329,7 @@ export class PostgresStore extends OwnTablesStore implements BulkLoadingStore {
 
   /** Asks the server to cancel what backend `pid` runs, over a connection of its own. */
   private async cancelBackend(pid: number): Promise<void> {
-    const client = new pg.Client({ connectionString: this.serverUrl, connectionTimeoutMillis: 5_000, application_name: 'uprate-cancel' });
+    const client = new (pgLoaded().Client)({ connectionString: this.serverUrl, connectionTimeoutMillis: 5_000, application_name: 'uprate-cancel' });
     client.on('error', () => undefined);
     try {
       await client.connect();
@@ -506,6 +507,7 @@ export class PostgresStore extends OwnTablesStore implements BulkLoadingStore {
     stepIs(`COPY ${stage} FROM STDIN`);
     const tap = progressTap(load);
     let copied = 0;
+    const { from: copyFrom } = await import('pg-copy-streams');
     for (const file of load.files) {
       const copy = c.query(copyFrom(`COPY ${stage} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER ${load.format?.header ?? true})`));
       await pipeline(createReadStream(file), tap(), copy);
