@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureBuilt } from './readme/linked-bin.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../dist/cli/bundle/main.js', import.meta.url));
 
 /**
  * `node` and its arguments for running `uprate ARGS…` as a user does: the compiled CLI (what
