@@ -8,9 +8,34 @@ import { join } from 'node:path';
 import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { uprate } from './cli-helpers.js';
-import type { EngineUnderTest } from './engines.js';
+import { dropPostgresSchema, locateServer, underTest, type EngineSlot, type EngineUnderTest } from './engines.js';
+import { dropClickHouse } from './readme/test-servers.js';
 import type { LoadResult } from '../src/query/index.js';
 import assert from 'node:assert/strict';
+
+/**
+ * The engines a rollups suite compares: DuckDB (the file `duckdbFile`), then PostgreSQL and the
+ * ClickHouse cluster, each isolated under `isolation` (a schema, a database) so suites can run at
+ * once; `dropServers` drops what the suite made on the servers.
+ */
+export async function rollupEngines(duckdbFile: string, isolation: string): Promise<{
+  readonly engines: { engine: EngineUnderTest; skip: string | false }[];
+  readonly pgSlot: EngineSlot;
+  readonly chSlot: EngineSlot;
+  readonly dropServers: () => Promise<void>;
+}> {
+  const pgSlot = await locateServer('postgres', isolation);
+  const chSlot = await locateServer('clickhouse', isolation);
+  return {
+    engines: [{ engine: { engine: 'duckdb', args: ['--db', duckdbFile], where: duckdbFile }, skip: false }, underTest(pgSlot), underTest(chSlot)],
+    pgSlot,
+    chSlot,
+    dropServers: async () => {
+      await dropPostgresSchema(pgSlot.ready?.where, isolation);
+      if (chSlot.ready) await dropClickHouse(chSlot.ready.where);
+    },
+  };
+}
 
 /**
  * One shipped rollup of each kind a load refreshes: plain by day with an open window, plain by

@@ -16,19 +16,11 @@ import { ingestFiles } from '../src/ingest/index.js';
 import { loadModel, shippedModelDir, type Model } from '../src/model/index.js';
 import { allAccess, answerQuery, type CubeQuery } from '../src/query/index.js';
 import { buildRollups, rollupStatus } from '../src/rollups/index.js';
-import { dropPostgresSchema, locateServer, underTest, type EngineUnderTest } from './engines.js';
-import { dropClickHouse } from './readme/test-servers.js';
-import { assertSameAnswer, engineSession, ONE_OF_EACH_KIND } from './rollup-reads.js';
+import { assertSameAnswer, engineSession, ONE_OF_EACH_KIND, rollupEngines } from './rollup-reads.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'uprate-rollups-empty-'));
 const isolation = `uprate_rollups_empty_${process.pid}`;
-const pgSlot = await locateServer('postgres', isolation);
-const chSlot = await locateServer('clickhouse', isolation);
-const engines: { engine: EngineUnderTest; skip: string | false }[] = [
-  { engine: { engine: 'duckdb', args: ['--db', join(dir, 'empty.duckdb')], where: join(dir, 'empty.duckdb') }, skip: false },
-  underTest(pgSlot),
-  underTest(chSlot),
-];
+const { engines, dropServers } = await rollupEngines(join(dir, 'empty.duckdb'), isolation);
 const END = new Date('2025-06-30T23:59:59Z');
 const NOW = new Date('2025-07-10T00:00:00Z');
 const RATE = ['Offers.count', 'Offers.accepted', 'Offers.pending', 'Offers.conversionRate'];
@@ -46,8 +38,7 @@ before(async () => {
 });
 
 after(async () => {
-  await dropPostgresSchema(pgSlot.ready?.where, isolation);
-  if (chSlot.ready) await dropClickHouse(chSlot.ready.where);
+  await dropServers();
   rmSync(dir, { recursive: true, force: true });
 });
 

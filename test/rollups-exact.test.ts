@@ -18,23 +18,15 @@ import { allAccess, answerQuery, tenantAccess, type Access, type CubeQuery } fro
 import { dialectOf, prepareQuery, rollupsFor } from '../src/query/answer-query.js';
 import { modelRollups, rollupStatus } from '../src/rollups/index.js';
 import type { Store } from '../src/store/index.js';
-import { answerDifferences, assertSameAnswer, engineSession } from './rollup-reads.js';
-import { dropClickHouse } from './readme/test-servers.js';
+import { answerDifferences, assertSameAnswer, engineSession, rollupEngines } from './rollup-reads.js';
 import { API_CASES, CUBE_CASES, DEMO_END, NOW } from './cross-engine-queries.js';
 import { buildApp } from '../src/server/index.js';
 import { openClickHouseStore } from '../src/engines/clickhouse/index.js';
-import { dropPostgresSchema, locateServer, underTest, type EngineUnderTest } from './engines.js';
 
 const ROWS = 12_000;
 const dir = mkdtempSync(join(tmpdir(), 'uprate-rollups-'));
 const isolation = `uprate_rollups_${process.pid}`;
-const pgSlot = await locateServer('postgres', isolation);
-const chSlot = await locateServer('clickhouse', isolation);
-const engines: { engine: EngineUnderTest; skip: string | false }[] = [
-  { engine: { engine: 'duckdb', args: ['--db', join(dir, 'rollups.duckdb')], where: join(dir, 'rollups.duckdb') }, skip: false },
-  underTest(pgSlot),
-  underTest(chSlot),
-];
+const { engines, dropServers } = await rollupEngines(join(dir, 'rollups.duckdb'), isolation);
 let files: { customers: string; offers: string };
 let model: Model;
 
@@ -44,8 +36,7 @@ before(async () => {
 });
 
 after(async () => {
-  await dropPostgresSchema(pgSlot.ready?.where, isolation);
-  if (chSlot.ready) await dropClickHouse(chSlot.ready.where);
+  await dropServers();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -28,16 +28,14 @@ import { planRefresh, type LoadedTable } from '../src/rollups/maintain.js';
 import { inTransaction } from '../src/rollups/transaction.js';
 import { openStore, type SqlValue, type Store } from '../src/store/index.js';
 import { UprateError } from '../src/core/errors.js';
-import { dropPostgresSchema, locateServer, skipUnlessReady } from './engines.js';
-import { dropClickHouse } from './readme/test-servers.js';
+import { skipUnlessReady } from './engines.js';
 import { momentsRefreshed, rowsCopied } from '../src/engines/clickhouse/clickhouse-rollups.js';
 import type { ClickHouseStore } from '../src/engines/clickhouse/index.js';
-import { changedOffers, modelWithRollups, shiftDays, shiftedOffers, watching } from './rollup-reads.js';
+import { changedOffers, modelWithRollups, shiftDays, rollupEngines, shiftedOffers, watching } from './rollup-reads.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'uprate-rollups-moments-'));
 const isolation = `uprate_rollups_moments_${process.pid}`;
-const pgSlot = await locateServer('postgres', isolation);
-const chSlot = await locateServer('clickhouse', isolation);
+const { pgSlot, chSlot, dropServers } = await rollupEngines(join(dir, 'moments.duckdb'), isolation);
 const END = new Date('2025-06-30T23:59:59Z');
 /** The reads' clock: after the data's last instant (also after offers moved 3 days past it), as a live store's clock is. */
 const NOW = new Date('2025-07-10T09:00:00Z');
@@ -64,8 +62,7 @@ before(async () => {
 });
 
 after(async () => {
-  await dropPostgresSchema(pgSlot.ready?.where, isolation);
-  if (chSlot.ready) await dropClickHouse(chSlot.ready.where);
+  await dropServers();
   rmSync(dir, { recursive: true, force: true });
 });
 

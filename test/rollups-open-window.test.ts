@@ -23,21 +23,13 @@ import { ingestFiles } from '../src/ingest/index.js';
 import { modelRollups, rollupStatus } from '../src/rollups/index.js';
 import { filled, openWindowMoved } from '../src/rollups/open-window.js';
 import type { SqlValue } from '../src/store/index.js';
-import { dropPostgresSchema, locateServer, underTest, type EngineUnderTest } from './engines.js';
-import { dropClickHouse } from './readme/test-servers.js';
 import { refillClickHouseOpenWindows, type ClickHouseRollupTarget } from '../src/engines/clickhouse/clickhouse-rollups.js';
-import { assertSameAnswer, engineSession } from './rollup-reads.js';
+import { assertSameAnswer, engineSession, rollupEngines } from './rollup-reads.js';
 
 const DAY = 86_400_000;
 const dir = mkdtempSync(join(tmpdir(), 'uprate-open-window-'));
 const isolation = `uprate_open_window_${process.pid}`;
-const pgSlot = await locateServer('postgres', isolation);
-const chSlot = await locateServer('clickhouse', isolation);
-const engines: { engine: EngineUnderTest; skip: string | false }[] = [
-  { engine: { engine: 'duckdb', args: ['--db', join(dir, 'open.duckdb')], where: join(dir, 'open.duckdb') }, skip: false },
-  underTest(pgSlot),
-  underTest(chSlot),
-];
+const { engines, dropServers } = await rollupEngines(join(dir, 'open.duckdb'), isolation);
 /** Past the machine's clock: acceptances and declines run a month beyond it. */
 const END = new Date(Date.now() + 12 * DAY);
 let files: { customers: string; offers: string };
@@ -51,8 +43,7 @@ before(async () => {
 });
 
 after(async () => {
-  await dropPostgresSchema(pgSlot.ready?.where, isolation);
-  if (chSlot.ready) await dropClickHouse(chSlot.ready.where);
+  await dropServers();
   rmSync(dir, { recursive: true, force: true });
 });
 

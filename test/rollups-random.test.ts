@@ -22,23 +22,17 @@ import { allAccess, answerQuery, tenantAccess, type Access, type CubeQuery } fro
 import { buildApp } from '../src/server/index.js';
 import type { Store } from '../src/store/index.js';
 import { DEMO_END, NOW } from './cross-engine-queries.js';
-import { dropPostgresSchema, locateServer, underTest, type EngineUnderTest } from './engines.js';
-import { dropClickHouse } from './readme/test-servers.js';
-import { answerDifferences, appendedOffers, assertSameAnswer, changedOffers, engineSession, shiftDays } from './rollup-reads.js';
+import { answerDifferences, appendedOffers, assertSameAnswer, changedOffers, engineSession, rollupEngines, shiftDays } from './rollup-reads.js';
 
 const SEED = Number(process.env['UPRATE_RANDOM_SEED'] ?? 20261205);
 const ROWS = 8_000;
 const DAY = 86_400_000;
 const dir = mkdtempSync(join(tmpdir(), 'uprate-rollups-random-'));
 const isolation = `uprate_random_${process.pid}`;
-const pgSlot = await locateServer('postgres', isolation);
-const chSlot = await locateServer('clickhouse', isolation);
 /** Queries per phase: DuckDB answers in milliseconds, the server engines in tenths of a second. */
-const engines: { engine: EngineUnderTest; skip: string | false; queries: number; calls: number }[] = [
-  { engine: { engine: 'duckdb', args: ['--db', join(dir, 'random.duckdb')], where: join(dir, 'random.duckdb') }, skip: false, queries: 100, calls: 16 },
-  { ...underTest(pgSlot), queries: 30, calls: 6 },
-  { ...underTest(chSlot), queries: 24, calls: 4 },
-];
+const BUDGETS = { duckdb: { queries: 100, calls: 16 }, postgres: { queries: 30, calls: 6 }, clickhouse: { queries: 24, calls: 4 } } as const;
+const { engines: slots, dropServers } = await rollupEngines(join(dir, 'random.duckdb'), isolation);
+const engines = slots.map((e) => ({ ...e, ...BUDGETS[e.engine.engine] }));
 
 /** Mulberry32: a small seeded generator, the same draws for the same seed on every machine. */
 function generator(seed: number) {
@@ -241,8 +235,7 @@ before(async () => {
 });
 
 after(async () => {
-  await dropPostgresSchema(pgSlot.ready?.where, isolation);
-  if (chSlot.ready) await dropClickHouse(chSlot.ready.where);
+  await dropServers();
   rmSync(dir, { recursive: true, force: true });
 });
 
