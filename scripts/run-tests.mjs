@@ -7,7 +7,7 @@
 // does: test/engines.ts, test/e2e/harness.ts) is listed there too, with its error's first line.
 // `npm test -- src/stats` runs only the files whose path contains one of the given words.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { formatTapSummary, slowestTests, summarizeTap } from './tap-summary.mjs';
@@ -105,7 +105,7 @@ let summary;
 let unloaded = [];
 let slowest = [];
 let slowestFiles = [];
-let slowestStarts = [];
+let mostOutside = [];
 try {
   // Each file's whole time, the slowest first, beside its tests' (top-level tests and suites,
   // hooks included): the rest is loading and waiting for the file's process to exit. With two
@@ -114,12 +114,13 @@ try {
   const tests = new Map();
   for (const line of readFileSync(times, 'utf8').split('\n')) {
     const m = /^(file|test) ([\d.]+) (.+)$/.exec(line);
-    if (m) (m[1] === 'file' ? whole : tests).set(m[3], ((m[1] === 'file' ? whole : tests).get(m[3]) ?? 0) + Number(m[2]));
+    const into = m?.[1] === 'file' ? whole : tests;
+    if (m) into.set(m[3], (into.get(m[3]) ?? 0) + Number(m[2]));
   }
   const sum = (map) => [...map.values()].reduce((a, b) => a + b, 0);
   slowestFiles = [...whole].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([file, seconds]) => ({ file: relative(root, file), seconds, tests: tests.get(file) ?? 0 }));
   const waited = [...whole].map(([file, seconds]) => ({ file: relative(root, file), seconds: seconds - (tests.get(file) ?? 0) })).sort((a, b) => b.seconds - a.seconds);
-  slowestStarts = waited.slice(0, 8).filter((w) => w.seconds >= 5);
+  mostOutside = waited.slice(0, 8).filter((w) => w.seconds >= 5);
   if (whole.size > 0) slowestFiles.push({ file: `(all ${whole.size} files)`, seconds: sum(whole), tests: sum(tests) });
 } catch {
   // no times: the runner died early; the TAP summary below says so
@@ -134,7 +135,7 @@ try {
   summary = undefined; // no report at all: the runner died before writing it
 }
 // UPRATE_TEST_TIMES=<file> keeps every file's times (scripts/file-times.mjs's lines) for a closer look.
-if (process.env['UPRATE_TEST_TIMES'] && existsSync(times)) writeFileSync(process.env['UPRATE_TEST_TIMES'], readFileSync(times, 'utf8'));
+if (process.env['UPRATE_TEST_TIMES'] && existsSync(times)) copyFileSync(times, process.env['UPRATE_TEST_TIMES']);
 rmSync(reports, { recursive: true, force: true });
 let failed = summary?.failed ?? 1;
 if (summary && !summary.complete && failed === 0) failed = 1;
@@ -142,7 +143,7 @@ if (run.status !== 0 && failed === 0) failed = 1;
 const empty = { passed: 0, failed, cancelled: 0, skipped: 0, todo: 0, skips: [], todos: [], complete: false };
 for (const { name, seconds } of slowest) console.log(`slowest: ${seconds.toFixed(1).padStart(6)} s  ${name.length > 100 ? `${name.slice(0, 100)}…` : name}`);
 for (const { file, seconds, tests } of slowestFiles) console.log(`slowest file: ${seconds.toFixed(1).padStart(6)} s (tests ${tests.toFixed(1).padStart(6)} s)  ${file}`);
-for (const { file, seconds } of slowestStarts) console.log(`outside its tests: ${seconds.toFixed(1).padStart(6)} s  ${file}`);
+for (const { file, seconds } of mostOutside) console.log(`outside its tests: ${seconds.toFixed(1).padStart(6)} s  ${file}`);
 for (const line of unloaded) console.log(`did not load: ${line}`);
 for (const line of formatTapSummary(summary ?? empty, { failed })) console.log(line);
 process.exit(failed > 0 || run.status !== 0 ? 1 : 0);

@@ -98,6 +98,13 @@ export interface ClusteredBuild {
 
 const builds = new WeakMap<Model, Map<string, RollupBuild>>();
 
+/** `cache`'s map for `model`, made on first use: what is derived from a model lives as long as it. */
+function forModel<V>(cache: WeakMap<Model, Map<string, V>>, model: Model): Map<string, V> {
+  let map = cache.get(model);
+  if (!map) cache.set(model, (map = new Map()));
+  return map;
+}
+
 /** Every rollup of the model. */
 export function modelRollups(model: Model): RollupDef[] {
   return [...model.cubes.values()].flatMap((c) => [...c.rollups.values()]);
@@ -129,8 +136,7 @@ function rollupQuery(rollup: RollupDef, dimensions: readonly string[]): Record<s
 function compiledForRollup(model: Model, query: Record<string, unknown>, dialect: Dialect, path: string, clock = settledClock(dialect)): CompiledForRollup {
   // The members of a family of moments read one statement, and their attributes another: each is
   // planned and compiled once (every CLI command checks every rollup's definition before reading).
-  let perModel = compiledQueries.get(model);
-  if (!perModel) compiledQueries.set(model, (perModel = new Map()));
+  const perModel = forModel(compiledQueries, model);
   const key = `${dialect.name}|${clock.toISOString()}|${JSON.stringify(query)}`;
   const known = perModel.get(key);
   if (known) return known;
@@ -177,8 +183,7 @@ export function compileRollups(model: Model, dialect: Dialect): void {
  * with the settled clock and no row restriction (the caller's security filters apply when it is read).
  */
 export function rollupBuild(model: Model, rollup: RollupDef, dialect: Dialect): RollupBuild {
-  let perModel = builds.get(model);
-  if (!perModel) builds.set(model, (perModel = new Map()));
+  const perModel = forModel(builds, model);
   const key = `${dialect.name}:${rollup.path}`;
   const known = perModel.get(key);
   if (known) return known;
@@ -360,15 +365,14 @@ export function familyDimensions(model: Model, rollup: RollupDef): string[] {
     return JSON.stringify(r.dimensions.filter((d) => !per.has(d)).sort());
   };
   const signature = (r: RollupDef) => JSON.stringify([r.cube, r.clusteredBy, r.measures, r.timeDimension, r.granularity, r.perPeriod, splitting(r)]);
-  // The model's families, found once: every member asks, and every command asks for every member.
-  let families = familiesOf.get(model);
-  if (!families) {
-    families = new Map();
+  // The model's families, found once (this rollup of moments makes one at least): every member
+  // asks, and every command asks for every member.
+  const families = forModel(familiesOf, model);
+  if (families.size === 0) {
     for (const r of modelRollups(model).filter((x) => x.moments)) {
       const key = signature(r);
       families.set(key, [...(families.get(key) ?? []), r]);
     }
-    familiesOf.set(model, families);
   }
   const out: string[] = [];
   for (const r of families.get(signature(rollup)) ?? []) {
