@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DuckDbStore } from '../src/store/index.js';
-import { uprate } from './cli-helpers.js';
+import { startUprate, uprate } from './cli-helpers.js';
 
 let dir: string;
 before(() => {
@@ -132,5 +132,35 @@ describe('uprate demo', () => {
     const lines = status.stdout.split('\n').filter((l) => l.startsWith('Offers.'));
     assert.ok(lines.length > 10, status.stdout);
     for (const line of lines) assert.match(line, /\smissing\s/, line);
+  });
+});
+
+describe('uprate demo serving', () => {
+  test('serves before its rollups are built, builds them beside the server, and Ctrl+C stops the build with each rollup whole or missing', async () => {
+    const db = join(dir, 'served.duckdb');
+    const demo = await startUprate(['demo', '--rows', '3000', '--end', '2025-02-10', '--db', db, '--port', '0'], /press Ctrl\+C to stop/);
+    const output = demo.output();
+    const url = /serving \S+ at (http:\/\/\S+)/.exec(output)?.[1] ?? '';
+    const total = Number(/rollups: building (\d+) in the background/.exec(output)?.[1]);
+    assert.ok(total > 10, output);
+    // The server answers while the build goes on: what a rollup would answer is read from the rows.
+    const kpi = await fetch(`${url}/api/v1/kpi?from=2024-03-01&to=2025-01-31`);
+    assert.equal(kpi.status, 200);
+    const offers = ((await kpi.json()) as { offers: number }).offers;
+    const stopped = new Promise<number | null>((resolve) => demo.child.once('exit', (code) => resolve(code)));
+    demo.child.kill('SIGINT');
+    assert.equal(await stopped, 0, demo.output());
+    const line = /^rollups: (?:stopped after (\d+) of (\d+)|(\d+) built in)/m.exec(demo.output());
+    assert.ok(line, demo.output());
+    const built = Number(line[1] ?? line[3]);
+    const status = uprate(['rollups', 'status', '--db', db]);
+    assert.equal(status.code, 0, status.stderr);
+    const states = status.stdout.split('\n').filter((l) => l.startsWith('Offers.')).map((l) => /\s(fresh|stale|missing)\s/.exec(l)?.[1]);
+    assert.equal(states.length, total, status.stdout);
+    assert.equal(states.filter((s) => s === 'fresh').length, built, status.stdout);
+    assert.equal(states.filter((s) => s === 'missing').length, total - built, status.stdout);
+    // The rows the server counted are the file's.
+    const [rows] = await onFile(db, (store) => store.query<{ n: bigint }>("SELECT count(*) AS n FROM offers WHERE offered_at >= '2024-03-01' AND offered_at < '2025-02-01'"));
+    assert.equal(offers, Number(rows?.n));
   });
 });

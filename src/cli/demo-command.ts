@@ -50,9 +50,9 @@ async function loadDemoFiles(store: Store, options: { rows: number; seed: number
 }
 
 /**
- * The shipped model's rollups, built where they are missing or stale (an earlier demo's were
- * rebuilt with its rows already), so the dashboard reads them from its first load. ClickHouse
- * has none yet: its queries read the rows.
+ * With `--no-serve`: the shipped model's rollups, built where they are missing or stale (an
+ * earlier demo's were rebuilt with its rows already), so the next server reads them from its first
+ * query. ClickHouse is left to `uprate rollups build`: a demo's rows answer without them.
  */
 async function readyRollups(store: Store): Promise<void> {
   if (store.engine === 'clickhouse') return;
@@ -114,7 +114,8 @@ export function registerDemo(program: Command): void {
             `demo data: ${summary.offers.toLocaleString('en-US')} offers, ${summary.customers.toLocaleString('en-US')} customers (seed ${seed}) into ${target} in ${seconds.toFixed(1)} s, ` +
               `24 months ending ${instantText(end)} (--end)\n\n`,
           );
-          if (flags.rollups) await readyRollups(store);
+          // Served: the server builds them while it answers (the rows answer until then).
+          if (flags.rollups && !flags.serve) await readyRollups(store);
           // As of the data's end: nothing in the data is later, so pending is what it was then.
           const report = await buildReport(store, allAccess('local'), { grain: 'month', asOf: end });
           const reportCommand = `uprate report${store instanceof DuckDbStore && flags.db !== DEFAULT_DB ? ` --db ${flags.db}` : ''} --as-of ${instantText(end).replace(' 00:00 UTC', '')}`;
@@ -123,7 +124,7 @@ export function registerDemo(program: Command): void {
           bar.stop();
           await store.close();
         }
-        if (flags.serve) await serve({ db: flags.db, engine: flags.engine, url: flags.url, timeout: flags.timeout, host: DEFAULT_HOST, port, dev: true, logLevel: process.env['UPRATE_LOG_LEVEL'] ?? 'warn' });
+        if (flags.serve) await serve({ db: flags.db, engine: flags.engine, url: flags.url, timeout: flags.timeout, host: DEFAULT_HOST, port, dev: true, logLevel: process.env['UPRATE_LOG_LEVEL'] ?? 'warn', buildRollups: flags.rollups });
       }),
     );
 }

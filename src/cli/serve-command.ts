@@ -9,6 +9,7 @@ import { compileRollups } from '../rollups/index.js';
 import { UprateError } from '../core/errors.js';
 import { apiSecret, checkSecret } from '../server/auth.js';
 import { buildApp } from '../server/index.js';
+import { buildInBackground } from '../server/background-rollups.js';
 import { DEFAULT_CACHE_MAX_AGE_MS } from '../server/answer-cache.js';
 import { dashboardBuilt } from '../server/routes/static.js';
 import { reportDeliverySetup, startReportScheduler } from '../reports-delivery/index.js';
@@ -40,6 +41,8 @@ export interface ServeOptions {
   readonly logLevel?: string | undefined;
   /** `--cache-max-age`: how old an /api/v1 answer asked without asOf may be when served from the cache (default 60 s; 0: never reused). */
   readonly cacheMaxAgeMs?: number | undefined;
+  /** Build the model's missing and stale rollups once listening, in the background (the demo: it serves at once, the rows answering until each rollup is built). */
+  readonly buildRollups?: boolean | undefined;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -68,7 +71,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   const store = await openStore(storeChoice);
   // Only the embedded file needs a sidecar: other processes find the server holding it there.
   const embedded = store.engine === 'duckdb';
-  const { app } = await buildApp({ store, dev: options.dev, model, securityRules: config.security.filters, ingestClaim: config.security.ingestClaim, adminClaim: config.security.adminClaim, limits: config.limits, alerts,
+  const { app, context } = await buildApp({ store, dev: options.dev, model, securityRules: config.security.filters, ingestClaim: config.security.ingestClaim, adminClaim: config.security.adminClaim, limits: config.limits, alerts,
     kpiSettings: { bands: config.bands, conversionWindowDays: config.conversionWindowDays, stats: config.stats, currency: config.currency, ...(config.target === undefined ? {} : { target: config.target }), ...(config.kpi ? { kpi: config.kpi } : {}) }, ...(options.logLevel ? { logLevel: options.logLevel } : {}),
     ...(options.cacheMaxAgeMs === undefined ? {} : { cacheMaxAgeMs: options.cacheMaxAgeMs }) });
   // Compiled before it listens: the first query would otherwise compile every rollup's statements.
@@ -84,6 +87,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   // Scheduled delivery of the reports in the config, next to the alert monitor (which buildApp starts).
   const reportScheduler = startReportScheduler({ store, model, setup: reports, settings: config, log: (level, message) => app.log[level](message) });
   if (embedded) writeFileSync(serverSidecarPath(storeChoice.db), JSON.stringify({ url: publicUrl, pid: process.pid }));
+  const background = options.buildRollups && !options.readOnly ? await buildInBackground(context, model, (line) => process.stderr.write(`${line}\n`)) : null;
   process.stdout.write(
     `uprate is serving ${store.target}${embedded ? '' : ` (${store.engine})`} at ${publicUrl}\n` +
       (options.dev ? '  dev mode: no token needed, listening on loopback only\n' : '  API requests need an HS256 bearer token signed with UPRATE_API_SECRET\n') +
@@ -91,6 +95,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       `  health ${publicUrl}/health · report ${publicUrl}/api/v1/report · ingest POST ${publicUrl}/api/v1/ingest/offers\n` +
         `  Cube API ${publicUrl}/cubejs-api/v1 (load, sql, dry-run, meta)\n` +
       bindingLines(model, config.kpi) +
+      (background?.rollups ? `  rollups: building ${background.rollups} in the background; until each is built, what it would answer is read from the rows\n` : '') +
       (reportScheduler?.nextRuns().map((r) => `  report ${r.report}: next send ${r.next?.toISOString().replace('T', ' ').slice(0, 16) ?? 'never'} UTC\n`).join('') ?? '') +
       '  press Ctrl+C to stop\n',
   );
@@ -99,6 +104,8 @@ export async function serve(options: ServeOptions): Promise<void> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  // A rollup being filled is interrupted and rolled back (a second Ctrl+C stops at once: the listeners are gone).
+  await background?.stop();
   await reportScheduler?.stop();
   await app.close();
   await store.close();

@@ -110,6 +110,20 @@ async function tableColumns(exec: Exec, table: string): Promise<string[]> {
 /** Merging in place writes every column by name: only when the table has exactly the columns the merge knows. */
 const sameNames = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
 
+export interface BuildOptions {
+  /**
+   * Stops the build: no rollup starts once it aborts, and on DuckDB and PostgreSQL the one being
+   * filled is interrupted (DuckDB) or left to finish its commit; the build then answers what it
+   * built (each rollup built is whole and committed, the others are as they were).
+   */
+  readonly signal?: AbortSignal;
+  /**
+   * Runs each fill (a rollup, or a family of moments filled together) — the server passes its
+   * write lock, so loads take turns with a build in its background rollup by rollup.
+   */
+  readonly eachFill?: <T>(fill: () => Promise<T>) => Promise<T>;
+}
+
 /**
  * Builds rollups from the rows, each in one transaction with its registry row: readers see the
  * old table (or none) until the new one commits, and the version it records is the one of the
@@ -118,7 +132,8 @@ const sameNames = (a: readonly string[], b: readonly string[]) => a.length === b
  * @example
  *   await buildRollups(store, model, ['Offers.daily'], (r) => console.log(`${r.name}: ${r.rows} rows`));
  */
-export async function buildRollups(store: Store, model: Model, names: readonly string[] = [], onBuilt?: (r: BuiltRollup) => void): Promise<BuiltRollup[]> {
+export async function buildRollups(store: Store, model: Model, names: readonly string[] = [], onBuilt?: (r: BuiltRollup) => void, options: BuildOptions = {}): Promise<BuiltRollup[]> {
+  const { signal } = options;
   const rollups = chooseRollups(model, names);
   if (rollups.length === 0) throw new UprateError('BAD_ARGUMENT', 'the model declares no rollups', { hint: "declare one in a cube: preAggregations: { daily: { type: 'rollup', measures: [count], timeDimension: offeredAt, granularity: 'day' } }" });
   await store.ensureOwnTables('rollups');
@@ -159,7 +174,7 @@ export async function buildRollups(store: Store, model: Model, names: readonly s
       const out: StoredRollup[] = [];
       for (const [i, b] of family.entries()) out.push(await fillRollup(exec, b, version, { ...(filled[i] as { layout: ClusterLayout; rows: number }), started }));
       return out;
-    });
+    }, signal);
   };
   const built: BuiltRollup[][] = units.map(() => []);
   const report = (i: number, stored: readonly StoredRollup[]) => {
@@ -170,7 +185,11 @@ export async function buildRollups(store: Store, model: Model, names: readonly s
       built[i]?.push(b);
     }
   };
-  const fillEach = (indices: readonly number[], atOnce: number) => inParallel(indices, atOnce, async (i) => report(i, await fill(units[i] ?? [])));
+  const eachFill = options.eachFill ?? ((f) => f());
+  const fillEach = (indices: readonly number[], atOnce: number) =>
+    inParallel(indices, atOnce, async (i) => {
+      if (!signal?.aborted) report(i, await eachFill(() => (signal?.aborted ? Promise.resolve([]) : fill(units[i] ?? []))));
+    });
   const all = units.map((_, i) => i);
   try {
     if (clickhouse) {
@@ -178,7 +197,7 @@ export async function buildRollups(store: Store, model: Model, names: readonly s
       // Generations of their own (no transaction to share), plain rollups switched to a few at once
       // (each switch counts, records and lists once per shard) so that progress still shows; families of moments fewer at once.
       const plain = all.filter((i) => !units[i]?.[0]?.clustered);
-      for (let k = 0; k < plain.length; k += PLAIN_PER_SWITCH) {
+      for (let k = 0; k < plain.length && !signal?.aborted; k += PLAIN_PER_SWITCH) {
         const chunk = plain.slice(k, k + PLAIN_PER_SWITCH);
         const stored = await fill(chunk.flatMap((i) => units[i] ?? []));
         for (const i of chunk) report(i, stored.filter((s) => s.name === units[i]?.[0]?.rollup.path));
@@ -189,6 +208,8 @@ export async function buildRollups(store: Store, model: Model, names: readonly s
     }
   } catch (e) {
     await snapshot?.drop();
+    // Stopped: what was built before is committed and whole; the one interrupted rolled back.
+    if (signal?.aborted) return built.flat();
     throw e;
   }
   out.push(...built.flat());

@@ -18,10 +18,29 @@ async function committed<T>(exec: Exec, begin: readonly string[], fn: (exec: Exe
 
 /**
  * Runs `fn` in one transaction of the store's engine: everything it writes commits together or
- * not at all, and what it reads is one snapshot (PostgreSQL: REPEATABLE READ).
+ * not at all, and what it reads is one snapshot (PostgreSQL: REPEATABLE READ). On DuckDB `signal`
+ * interrupts the statement running when it aborts (again every 50 ms, so one that lands while
+ * DuckDB is still preparing is not lost), which rolls the transaction back.
  */
-export async function inTransaction<T>(store: Store, fn: (exec: Exec) => Promise<T>): Promise<T> {
-  if (store instanceof DuckDbStore) return store.withConnection((c) => committed(duckDbExec(c), ['BEGIN TRANSACTION'], fn));
+export async function inTransaction<T>(store: Store, fn: (exec: Exec) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (store instanceof DuckDbStore) {
+    return store.withConnection(async (c) => {
+      if (!signal) return committed(duckDbExec(c), ['BEGIN TRANSACTION'], fn);
+      let repeat: ReturnType<typeof setInterval> | undefined;
+      const interrupt = () => {
+        c.interrupt();
+        repeat ??= setInterval(() => c.interrupt(), 50);
+      };
+      // Only `fn`'s statements: never the ROLLBACK after it, nor a COMMIT it reached.
+      const stop = () => {
+        signal.removeEventListener('abort', interrupt);
+        clearInterval(repeat);
+      };
+      signal.addEventListener('abort', interrupt, { once: true });
+      if (signal.aborted) interrupt();
+      return committed(duckDbExec(c), ['BEGIN TRANSACTION'], (exec) => fn(exec).finally(stop)).finally(stop);
+    });
+  }
   if (store instanceof PostgresStore) {
     // A build is long work, not a slow query.
     return store.withClient(async (c) => committed(postgresExec(c), ['BEGIN ISOLATION LEVEL REPEATABLE READ', ...LONG_WORK_SETTINGS], fn));
