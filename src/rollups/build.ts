@@ -112,9 +112,10 @@ const sameNames = (a: readonly string[], b: readonly string[]) => a.length === b
 
 export interface BuildOptions {
   /**
-   * Stops the build: no rollup starts once it aborts, and on DuckDB and PostgreSQL the one being
-   * filled is interrupted (DuckDB) or left to finish its commit; the build then answers what it
-   * built (each rollup built is whole and committed, the others are as they were).
+   * Stops the build: no rollup starts once it aborts, and on DuckDB and PostgreSQL the statement
+   * filling one is stopped and its transaction rolled back (ClickHouse finishes the generation it
+   * fills); the build then answers what it built (each rollup built is whole and committed, the
+   * others are as they were).
    */
   readonly signal?: AbortSignal;
   /**

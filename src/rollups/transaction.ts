@@ -3,6 +3,14 @@ import { DuckDbStore, duckDbExec } from '../engines/duckdb/index.js';
 import { LONG_WORK_SETTINGS, PostgresStore, postgresExec } from '../engines/postgres/index.js';
 import type { Exec, Store } from '../store/store.js';
 
+/**
+ * `exec` sending no statement once `signal` aborted: stopping reaches the statement running (an
+ * interrupt, a cancel), and one that lands between two statements, or before the first, would
+ * reach none.
+ */
+const unlessStopped = (exec: Exec, signal: AbortSignal): Exec => (sql, params) =>
+  signal.aborted ? Promise.reject(new UprateError('QUERY_CANCELLED', 'the work was stopped before this statement', { details: { sql } })) : exec(sql, params);
+
 /** `fn` between the opening statements and COMMIT; anything thrown rolls it back. */
 async function committed<T>(exec: Exec, begin: readonly string[], fn: (exec: Exec) => Promise<T>): Promise<T> {
   for (const sql of begin) await exec(sql);
@@ -18,9 +26,10 @@ async function committed<T>(exec: Exec, begin: readonly string[], fn: (exec: Exe
 
 /**
  * Runs `fn` in one transaction of the store's engine: everything it writes commits together or
- * not at all, and what it reads is one snapshot (PostgreSQL: REPEATABLE READ). On DuckDB `signal`
- * interrupts the statement running when it aborts (again every 50 ms, so one that lands while
- * DuckDB is still preparing is not lost), which rolls the transaction back.
+ * not at all, and what it reads is one snapshot (PostgreSQL: REPEATABLE READ). `signal` stops the
+ * statement `fn` runs when it aborts, which rolls the transaction back: DuckDB's is interrupted
+ * (again every 50 ms, so one that lands while DuckDB is still preparing is not lost), PostgreSQL's
+ * cancelled from another connection (its own is then closed, not pooled).
  */
 export async function inTransaction<T>(store: Store, fn: (exec: Exec) => Promise<T>, signal?: AbortSignal): Promise<T> {
   if (store instanceof DuckDbStore) {
@@ -37,13 +46,17 @@ export async function inTransaction<T>(store: Store, fn: (exec: Exec) => Promise
         clearInterval(repeat);
       };
       signal.addEventListener('abort', interrupt, { once: true });
-      if (signal.aborted) interrupt();
-      return committed(duckDbExec(c), ['BEGIN TRANSACTION'], (exec) => fn(exec).finally(stop)).finally(stop);
+      return committed(duckDbExec(c), ['BEGIN TRANSACTION'], (exec) => fn(unlessStopped(exec, signal)).finally(stop)).finally(stop);
     });
   }
   if (store instanceof PostgresStore) {
     // A build is long work, not a slow query.
-    return store.withClient(async (c) => committed(postgresExec(c), ['BEGIN ISOLATION LEVEL REPEATABLE READ', ...LONG_WORK_SETTINGS], fn));
+    const begin = ['BEGIN ISOLATION LEVEL REPEATABLE READ', ...LONG_WORK_SETTINGS];
+    return store.withClient(async (c, discard) => {
+      if (!signal) return committed(postgresExec(c), begin, fn);
+      const stop = await store.cancelOnAbort(c, signal, discard);
+      return committed(postgresExec(c), begin, (exec) => fn(unlessStopped(exec, signal)).finally(stop)).finally(stop);
+    });
   }
   // ClickHouse has no transactions: its rollups are built as generations (engines/clickhouse/clickhouse-rollups.ts).
   throw new UprateError('ENGINE_UNAVAILABLE', `${store.engine} has no transactions`, {

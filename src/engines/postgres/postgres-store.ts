@@ -327,6 +327,33 @@ export class PostgresStore extends OwnTablesStore implements BulkLoadingStore {
     }, sql, signal);
   }
 
+  /**
+   * Until the answered function is called, `signal` aborting cancels what `c` runs (from another
+   * connection, as {@link queryWithin}) and has `c` closed rather than pooled: a cancel landing late
+   * never reaches the next statement sent on it. The answered function stops listening and waits
+   * for a cancel under way.
+   */
+  async cancelOnAbort(c: pg.PoolClient, signal: AbortSignal, discard: () => void): Promise<() => Promise<void>> {
+    let pid = backendPids.get(c);
+    if (pid === undefined) {
+      const [row] = (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
+      pid = Number(row?.pid);
+      backendPids.set(c, pid);
+    }
+    const backend = pid;
+    let cancelling: Promise<void> | undefined;
+    const onAbort = () => {
+      discard();
+      cancelling ??= this.cancelBackend(backend);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
+    return async () => {
+      signal.removeEventListener('abort', onAbort);
+      await cancelling;
+    };
+  }
+
   /** Asks the server to cancel what backend `pid` runs, over a connection of its own. */
   private async cancelBackend(pid: number): Promise<void> {
     const client = new (pgLoaded().Client)({ connectionString: this.serverUrl, connectionTimeoutMillis: 5_000, application_name: 'uprate-cancel' });
