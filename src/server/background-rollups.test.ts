@@ -91,3 +91,23 @@ test('stopping ends the build between two rollups or inside one: each rollup is 
     await close();
   }
 });
+
+test('a build asked of the server (POST /api/v1/rollups/build) takes turns with loads the same way', async () => {
+  const { store, app, close } = await served(34);
+  try {
+    const building = app.inject({ method: 'POST', url: '/api/v1/rollups/build' });
+    await firstBuilt(store);
+    const [customer] = await store.query<{ id: string }>('SELECT customer_id AS id FROM customers ORDER BY customer_id LIMIT 1');
+    const csv = `offer_id,customer_id,offered_at,offer_type,offer_name,accepted_at\nasked-build-1,${customer?.id},2025-06-20T10:00:00Z,upsell,Premium,\n`;
+    const load = await app.inject({ method: 'POST', url: '/api/v1/ingest/offers', headers: { 'content-type': 'text/csv' }, payload: csv });
+    assert.equal(load.statusCode, 200, load.body);
+    const during = count(await states(store), 'fresh');
+    assert.ok(during < total, `the load waited for the whole build (${during} of ${total} fresh when it answered)`);
+    const built = await building;
+    assert.equal(built.statusCode, 200, built.body);
+    assert.equal((built.json() as { built: unknown[] }).built.length, total);
+    assert.equal(count(await states(store), 'fresh'), total);
+  } finally {
+    await close();
+  }
+});

@@ -35,7 +35,7 @@ function names(request: FastifyRequest): string[] {
  * Rollups of the served model, for admins (their tables and row counts describe everyone's data):
  * GET /api/v1/rollups — each one's state; POST /api/v1/rollups/build?name= and
  * POST /api/v1/rollups/drop?name= — what `uprate rollups build|drop` does, through the server that
- * holds the DuckDB file, one writer at a time.
+ * holds the DuckDB file, one writer at a time (a build rollup by rollup, loads taking turns with it).
  */
 export async function rollupRoutes(app: FastifyInstance, ctx: ServerContext, options: RollupRoutesOptions): Promise<void> {
   const requireAdmin = (request: FastifyRequest, what: string): void => {
@@ -49,9 +49,13 @@ export async function rollupRoutes(app: FastifyInstance, ctx: ServerContext, opt
     requireAdmin(request, 'listing rollups');
     return { rollups: (await rollupStatus(ctx.store, options.model)).map(statusDocument) };
   });
-  app.post('/api/v1/rollups/build', async (request) => {
+  app.post('/api/v1/rollups/build', async (request, reply) => {
     requireAdmin(request, 'building rollups');
-    const built = await ctx.writeLock.run(() => buildRollups(ctx.store, options.model, names(request)));
+    const wanted = names(request);
+    // Each rollup (or family) takes the write lock on its own: a load sent meanwhile waits for one,
+    // not the build. A caller gone stops it (those built stay: each is its own commit).
+    const { signal } = ctx.read(request, reply);
+    const built = await buildRollups(ctx.store, options.model, wanted, undefined, { eachFill: (fill) => ctx.writeLock.run(fill), ...(signal ? { signal } : {}) });
     return { built };
   });
   app.post('/api/v1/rollups/drop', async (request) => {
