@@ -53,9 +53,12 @@ export async function rollupRoutes(app: FastifyInstance, ctx: ServerContext, opt
     requireAdmin(request, 'building rollups');
     const wanted = names(request);
     // Each rollup (or family) takes the write lock on its own: a load sent meanwhile waits for one,
-    // not the build. A caller gone stops it (those built stay: each is its own commit).
+    // not the build. A caller gone stops it (those built stay: each is its own commit). ClickHouse
+    // builds from one copy of the rows and switches generations as a load's refresh does: it keeps
+    // the lock for the whole build.
     const { signal } = ctx.read(request, reply);
-    const built = await buildRollups(ctx.store, options.model, wanted, undefined, { eachFill: (fill) => ctx.writeLock.run(fill), ...(signal ? { signal } : {}) });
+    const build = (eachFill?: <T>(fill: () => Promise<T>) => Promise<T>) => buildRollups(ctx.store, options.model, wanted, undefined, { ...(eachFill ? { eachFill } : {}), ...(signal ? { signal } : {}) });
+    const built = ctx.store.engine === 'clickhouse' ? await ctx.writeLock.run(() => build()) : await build((fill) => ctx.writeLock.run(fill));
     return { built };
   });
   app.post('/api/v1/rollups/drop', async (request) => {
