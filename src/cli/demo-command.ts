@@ -12,7 +12,7 @@ import { serve } from './serve-command.js';
 import { addStoreOptions, storeOptions, type StoreFlags } from './store-options.js';
 import { allAccess } from '../query/index.js';
 import { loadModel, shippedModelDir } from '../model/index.js';
-import { buildRollups, rollupStatus } from '../rollups/index.js';
+import { buildRollups, rollupsNotFresh } from '../rollups/index.js';
 
 interface DemoFlags extends StoreFlags {
   rows: string;
@@ -57,7 +57,7 @@ async function loadDemoFiles(store: Store, options: { rows: number; seed: number
 async function readyRollups(store: Store): Promise<void> {
   if (store.engine === 'clickhouse') return;
   const model = await loadModel(shippedModelDir());
-  const wanted = (await rollupStatus(store, model)).filter((s) => s.state !== 'fresh').map((s) => s.name);
+  const wanted = await rollupsNotFresh(store, model);
   if (wanted.length === 0) return;
   // Progress, on standard error: the same seed and end print the same standard output.
   await buildRollups(store, model, wanted, (r) => process.stderr.write(`rollup ${r.name}: ${r.rows.toLocaleString('en-US')} rows in ${r.seconds.toFixed(1)} s\n`));

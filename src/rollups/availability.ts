@@ -120,6 +120,11 @@ export async function rollupStatus(store: Store, model: Model, nowMs = Date.now(
   });
 }
 
+/** The model's rollups a build would make: those missing or stale. */
+export async function rollupsNotFresh(store: Store, model: Model): Promise<string[]> {
+  return (await rollupStatus(store, model)).filter((s) => s.state !== 'fresh').map((s) => s.name);
+}
+
 /** The rollups queries may read now. */
 export async function usableRollups(store: Store, model: Model): Promise<UsableRollup[]> {
   return (await rollupStatus(store, model)).flatMap((s) => (s.usable ? [s.usable] : []));

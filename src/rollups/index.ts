@@ -11,7 +11,7 @@
  * until then the rollup still records the previous version, so queries read the rows.
  */
 export { buildRollups, chooseRollups, dropRollups, type BuiltRollup } from './build.js';
-export { registryChanged, rollupStatus, usableRollups, type RollupStatus } from './availability.js';
+export { registryChanged, rollupsNotFresh, rollupStatus, usableRollups, type RollupStatus } from './availability.js';
 export { matchRollup, type NoRollup, type RollupMatch, type UsableRollup } from './match.js';
 export { compileRollups, modelRollups, rollupBuild, rollupTable, SETTLED_CLOCK, type RollupBuild } from './definition.js';
 export { applyRefresh, planRefresh, type LoadedTable, type RefreshPlan } from './maintain.js';

@@ -1,5 +1,5 @@
 import { UprateError } from '../core/errors.js';
-import { DuckDbStore, duckDbExec } from '../engines/duckdb/index.js';
+import { DuckDbStore, duckDbExec, interruptOnAbort } from '../engines/duckdb/index.js';
 import { LONG_WORK_SETTINGS, PostgresStore, postgresExec } from '../engines/postgres/index.js';
 import type { Exec, Store } from '../store/store.js';
 
@@ -25,6 +25,16 @@ async function committed<T>(exec: Exec, begin: readonly string[], fn: (exec: Exe
 }
 
 /**
+ * {@link committed}, with `signal` stopping `fn`'s statements the engine's way (`stopOnAbort`,
+ * answering what stops it listening) — never the ROLLBACK after them, nor a COMMIT they reached.
+ */
+async function stoppable<T>(exec: Exec, begin: readonly string[], fn: (exec: Exec) => Promise<T>, signal: AbortSignal | undefined, stopOnAbort: (signal: AbortSignal) => (() => unknown) | Promise<() => unknown>): Promise<T> {
+  if (!signal) return committed(exec, begin, fn);
+  const stop = await stopOnAbort(signal);
+  return committed(exec, begin, (e) => fn(unlessStopped(e, signal)).finally(stop)).finally(stop);
+}
+
+/**
  * Runs `fn` in one transaction of the store's engine: everything it writes commits together or
  * not at all, and what it reads is one snapshot (PostgreSQL: REPEATABLE READ). `signal` stops the
  * statement `fn` runs when it aborts, which rolls the transaction back: DuckDB's is interrupted
@@ -33,30 +43,12 @@ async function committed<T>(exec: Exec, begin: readonly string[], fn: (exec: Exe
  */
 export async function inTransaction<T>(store: Store, fn: (exec: Exec) => Promise<T>, signal?: AbortSignal): Promise<T> {
   if (store instanceof DuckDbStore) {
-    return store.withConnection(async (c) => {
-      if (!signal) return committed(duckDbExec(c), ['BEGIN TRANSACTION'], fn);
-      let repeat: ReturnType<typeof setInterval> | undefined;
-      const interrupt = () => {
-        c.interrupt();
-        repeat ??= setInterval(() => c.interrupt(), 50);
-      };
-      // Only `fn`'s statements: never the ROLLBACK after it, nor a COMMIT it reached.
-      const stop = () => {
-        signal.removeEventListener('abort', interrupt);
-        clearInterval(repeat);
-      };
-      signal.addEventListener('abort', interrupt, { once: true });
-      return committed(duckDbExec(c), ['BEGIN TRANSACTION'], (exec) => fn(unlessStopped(exec, signal)).finally(stop)).finally(stop);
-    });
+    return store.withConnection((c) => stoppable(duckDbExec(c), ['BEGIN TRANSACTION'], fn, signal, (s) => interruptOnAbort(c, s)));
   }
   if (store instanceof PostgresStore) {
     // A build is long work, not a slow query.
     const begin = ['BEGIN ISOLATION LEVEL REPEATABLE READ', ...LONG_WORK_SETTINGS];
-    return store.withClient(async (c, discard) => {
-      if (!signal) return committed(postgresExec(c), begin, fn);
-      const stop = await store.cancelOnAbort(c, signal, discard);
-      return committed(postgresExec(c), begin, (exec) => fn(unlessStopped(exec, signal)).finally(stop)).finally(stop);
-    });
+    return store.withClient((c, discard) => stoppable(postgresExec(c), begin, fn, signal, (s) => store.cancelOnAbort(c, s, discard)));
   }
   // ClickHouse has no transactions: its rollups are built as generations (engines/clickhouse/clickhouse-rollups.ts).
   throw new UprateError('ENGINE_UNAVAILABLE', `${store.engine} has no transactions`, {

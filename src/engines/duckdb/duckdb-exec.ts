@@ -14,3 +14,29 @@ export function duckDbExec(c: DuckDBConnection): Exec {
     }
   };
 }
+
+/**
+ * Interrupts what `c` runs, again every 50 ms until the answered function is called: an interrupt
+ * landing while DuckDB is still preparing the statement is lost.
+ */
+export function keepInterrupting(c: DuckDBConnection): () => void {
+  c.interrupt();
+  const repeat = setInterval(() => c.interrupt(), 50);
+  return () => clearInterval(repeat);
+}
+
+/**
+ * Until the answered function is called, `signal` aborting interrupts what `c` runs. The answered
+ * function stops listening and interrupting.
+ */
+export function interruptOnAbort(c: DuckDBConnection, signal: AbortSignal): () => void {
+  let interrupting: (() => void) | undefined;
+  const onAbort = () => {
+    interrupting ??= keepInterrupting(c);
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  return () => {
+    signal.removeEventListener('abort', onAbort);
+    interrupting?.();
+  };
+}

@@ -7,6 +7,7 @@ import { loadedAtDate, OwnTablesStore, requestedReadOnly, timeVersion, type OwnT
 import type { QueryOptions, Row, SqlValue, Store } from '../../store/store.js';
 import { queryCancelled, queryTimeout } from '../../store/query-stopped.js';
 import { duckDbMemoryLimit } from './memory-limit.js';
+import { keepInterrupting } from './duckdb-exec.js';
 
 export interface DuckDbOpenOptions {
   readonly readOnly?: boolean;
@@ -190,12 +191,11 @@ export class DuckDbStore extends OwnTablesStore implements Store {
       throw queryCancelled('duckdb', sql);
     }
     let stopped: 'timeout' | 'cancel' | undefined;
-    let repeat: ReturnType<typeof setInterval> | undefined;
+    let interrupting: (() => void) | undefined;
     const stop = (why: 'timeout' | 'cancel') => {
       if (stopped) return;
       stopped = why;
-      c.interrupt();
-      repeat = setInterval(() => c.interrupt(), 50);
+      interrupting = keepInterrupting(c);
     };
     const onAbort = () => stop('cancel');
     const timer = timeoutMs === undefined ? undefined : setTimeout(() => stop('timeout'), Math.max(0, timeoutMs));
@@ -211,7 +211,7 @@ export class DuckDbStore extends OwnTablesStore implements Store {
       throw this.dbError(e, sql, params);
     } finally {
       clearTimeout(timer);
-      clearInterval(repeat);
+      interrupting?.();
       signal?.removeEventListener('abort', onAbort);
       if (stopped) c.closeSync();
       else this.release(c);

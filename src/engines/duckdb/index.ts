@@ -5,6 +5,6 @@
 export { DuckDbStore, readServerSidecar, serverSidecarPath, type DuckDbOpenOptions, type ServerSidecar } from './duckdb-store.js';
 export { MIGRATIONS, LATEST_VERSION } from './duckdb-migrations.js';
 export { duckdbDialect } from './duckdb-dialect.js';
-export { duckDbExec } from './duckdb-exec.js';
+export { duckDbExec, interruptOnAbort } from './duckdb-exec.js';
 export { mergeTables } from './duckdb-merge.js';
 export { fileReadsIn, sandboxSql, resolveSandbox, type FileSandbox, type ResolvedSandbox } from './file-sandbox.js';

@@ -47,6 +47,16 @@ const guarded = new WeakSet<pg.PoolClient>();
 /** The server process behind each pooled connection, once asked (what `pg_cancel_backend` takes). */
 const backendPids = new WeakMap<pg.PoolClient, number>();
 
+/** The server process behind a pooled connection, asked once (what `pg_cancel_backend` takes). */
+async function backendPid(c: pg.PoolClient, wait: number): Promise<number> {
+  const known = backendPids.get(c);
+  if (known !== undefined) return known;
+  const [row] = (await c.query<{ pid: number }>(timed('SELECT pg_backend_pid() AS pid', wait))).rows;
+  const pid = Number(row?.pid);
+  backendPids.set(c, pid);
+  return pid;
+}
+
 /** `timestamp without time zone` holds UTC wall time: read it as UTC, whatever the process zone. */
 function parseUtcTimestamp(text: string): Date | string {
   const d = new Date(`${text.replace(' ', 'T')}Z`);
@@ -296,11 +306,7 @@ export class PostgresStore extends OwnTablesStore implements BulkLoadingStore {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        if (pid === undefined) {
-          const [row] = (await c.query<{ pid: number }>(timed('SELECT pg_backend_pid() AS pid', wait))).rows;
-          pid = Number(row?.pid);
-          backendPids.set(c, pid);
-        }
+        pid ??= await backendPid(c, wait);
         if (limit !== undefined) await c.query(timed(`SET statement_timeout = ${limit}`, wait));
         if (signal?.aborted) throw queryCancelled('postgres', sql); // aborted before the statement was sent
         const result = await c.query<T>({ ...timed(sql, wait, params.map(toPgValue)), ...(exactDecimals ? { types: exactDecimalTypes } : {}) });
@@ -334,13 +340,7 @@ export class PostgresStore extends OwnTablesStore implements BulkLoadingStore {
    * for a cancel under way.
    */
   async cancelOnAbort(c: pg.PoolClient, signal: AbortSignal, discard: () => void): Promise<() => Promise<void>> {
-    let pid = backendPids.get(c);
-    if (pid === undefined) {
-      const [row] = (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
-      pid = Number(row?.pid);
-      backendPids.set(c, pid);
-    }
-    const backend = pid;
+    const backend = await backendPid(c, this.timeoutMs + 2_000);
     let cancelling: Promise<void> | undefined;
     const onAbort = () => {
       discard();

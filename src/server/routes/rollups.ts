@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { UprateError } from '../../core/errors.js';
 import type { Model } from '../../model/index.js';
-import { buildRollups, dropRollups, rollupStatus, type RollupStatus } from '../../rollups/index.js';
+import { dropRollups, rollupStatus, type RollupStatus } from '../../rollups/index.js';
+import { buildTakingTurns } from '../background-rollups.js';
 import { isAdmin } from '../caller.js';
 import type { ServerContext } from '../context.js';
 
@@ -52,13 +53,8 @@ export async function rollupRoutes(app: FastifyInstance, ctx: ServerContext, opt
   app.post('/api/v1/rollups/build', async (request, reply) => {
     requireAdmin(request, 'building rollups');
     const wanted = names(request);
-    // Each rollup (or family) takes the write lock on its own: a load sent meanwhile waits for one,
-    // not the build. A caller gone stops it (those built stay: each is its own commit). ClickHouse
-    // builds from one copy of the rows and switches generations as a load's refresh does: it keeps
-    // the lock for the whole build.
-    const { signal } = ctx.read(request, reply);
-    const build = (eachFill?: <T>(fill: () => Promise<T>) => Promise<T>) => buildRollups(ctx.store, options.model, wanted, undefined, { ...(eachFill ? { eachFill } : {}), ...(signal ? { signal } : {}) });
-    const built = ctx.store.engine === 'clickhouse' ? await ctx.writeLock.run(() => build()) : await build((fill) => ctx.writeLock.run(fill));
+    // Loads take turns with it rollup by rollup; a caller gone stops it.
+    const built = await buildTakingTurns(ctx, options.model, wanted, ctx.read(request, reply).signal);
     return { built };
   });
   app.post('/api/v1/rollups/drop', async (request) => {
