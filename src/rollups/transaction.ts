@@ -39,11 +39,11 @@ async function stoppable<T>(exec: Exec, begin: readonly string[], fn: (exec: Exe
  * not at all, and what it reads is one snapshot (PostgreSQL: REPEATABLE READ). `signal` stops the
  * statement `fn` runs when it aborts, which rolls the transaction back: DuckDB's is interrupted
  * (again every 50 ms, so one that lands while DuckDB is still preparing is not lost), PostgreSQL's
- * cancelled from another connection (its own is then closed, not pooled).
+ * cancelled from another connection; either connection is then closed, not pooled.
  */
 export async function inTransaction<T>(store: Store, fn: (exec: Exec) => Promise<T>, signal?: AbortSignal): Promise<T> {
   if (store instanceof DuckDbStore) {
-    return store.withConnection((c) => stoppable(duckDbExec(c), ['BEGIN TRANSACTION'], fn, signal, (s) => interruptOnAbort(c, s)));
+    return store.withConnection((c, discard) => stoppable(duckDbExec(c), ['BEGIN TRANSACTION'], fn, signal, (s) => interruptOnAbort(c, s, discard)));
   }
   if (store instanceof PostgresStore) {
     // A build is long work, not a slow query.

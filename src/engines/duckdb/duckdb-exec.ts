@@ -26,12 +26,14 @@ export function keepInterrupting(c: DuckDBConnection): () => void {
 }
 
 /**
- * Until the answered function is called, `signal` aborting interrupts what `c` runs. The answered
- * function stops listening and interrupting.
+ * Until the answered function is called, `signal` aborting interrupts what `c` runs and has `c`
+ * closed rather than pooled (`discard`), as the store does with a statement it interrupts. The
+ * answered function stops listening and interrupting.
  */
-export function interruptOnAbort(c: DuckDBConnection, signal: AbortSignal): () => void {
+export function interruptOnAbort(c: DuckDBConnection, signal: AbortSignal, discard: () => void): () => void {
   let interrupting: (() => void) | undefined;
   const onAbort = () => {
+    discard();
     interrupting ??= keepInterrupting(c);
   };
   signal.addEventListener('abort', onAbort, { once: true });

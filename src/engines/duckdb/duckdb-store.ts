@@ -138,13 +138,20 @@ export class DuckDbStore extends OwnTablesStore implements Store {
     else c.closeSync();
   }
 
-  /** Runs `fn` on one connection (for transactions and temp tables, which are per connection). */
-  async withConnection<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` on one connection (for transactions and temp tables, which are per connection); one
+   * that `fn` discards (it was interrupted) is closed, not reused.
+   */
+  async withConnection<T>(fn: (c: DuckDBConnection, discard: () => void) => Promise<T>): Promise<T> {
     const c = await this.connection();
+    let discarded = false;
     try {
-      return await fn(c);
+      return await fn(c, () => {
+        discarded = true;
+      });
     } finally {
-      this.release(c);
+      if (discarded) c.closeSync();
+      else this.release(c);
     }
   }
 
