@@ -58,7 +58,7 @@ before(async () => {
 
 after(async () => {
   if (skip) return;
-  for (const extra of ['', '_fresh', '_race', '_cli', '_stats']) await store.run(`DROP SCHEMA IF EXISTS ${SCHEMA}${extra} CASCADE`);
+  for (const extra of ['', '_fresh', '_race', '_made', '_half', '_cli', '_stats']) await store.run(`DROP SCHEMA IF EXISTS ${SCHEMA}${extra} CASCADE`);
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -231,11 +231,46 @@ describe('PostgreSQL store', { skip }, () => {
     assert.deepEqual(e.details, { sql: 'SELECT nope FROM offers WHERE offer_id = $1', params: ['o1'], code: '42703' });
   });
 
-  test('processes opening a new schema together migrate it once', async () => {
-    const stores = await Promise.all([1, 2, 3].map(() => PostgresStore.open(schemaUrl('race'))));
-    const [row] = await stores[0]!.query<{ n: bigint }>('SELECT count(*) AS n FROM uprate_migrations');
-    assert.equal(Number(row?.n), 1);
-    await Promise.all(stores.map((s) => s.close()));
+  test('processes opening a new schema together migrate it once, and every one of them writes and reads it by name', async () => {
+    // Rounds of three at once: a session that resolved its search_path before another created the
+    // schema, or a store that looked while another was between migrations, failed one round in ~100.
+    for (let round = 0; round < 12; round++) {
+      const stores = await Promise.all([1, 2, 3].map(() => PostgresStore.open(schemaUrl('race'))));
+      try {
+        for (const [i, s] of stores.entries()) {
+          assert.equal(s.readOnlyReason, undefined, `round ${round}, store ${i}: ${s.readOnlyReason}`);
+          const [row] = await s.query<{ n: bigint }>('SELECT count(*) AS n FROM uprate_migrations');
+          assert.equal(Number(row?.n), 1, `round ${round}, store ${i}`);
+        }
+        await stores[0]!.run(`DROP SCHEMA ${SCHEMA}_race CASCADE`);
+      } finally {
+        await Promise.all(stores.map((s) => s.close()));
+      }
+    }
+  });
+
+  test("the schema is made before the pool's first session, once however many open it at once", async () => {
+    const stores = await Promise.all(Array.from({ length: 6 }, () => PostgresStore.open(schemaUrl('made'))));
+    try {
+      // Every session of every pool started with the schema there: its search_path resolves it.
+      for (const s of stores) assert.deepEqual((await s.query<{ first: string }>('SELECT (current_schemas(false))[1] AS first'))[0]?.first, `${SCHEMA}_made`);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  test('a store opened while another is between migrations (uprate_migrations made, offers not yet) is writable and finishes them', async () => {
+    const half = `${SCHEMA}_half`;
+    await store.run(`CREATE SCHEMA ${half}`);
+    await store.run(`CREATE TABLE ${half}.uprate_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)`);
+    const opened = await PostgresStore.open(schemaUrl('half'));
+    try {
+      assert.equal(opened.readOnlyReason, undefined);
+      const [row] = await opened.query<{ n: bigint }>('SELECT count(*) AS n FROM offers');
+      assert.equal(Number(row?.n), 0);
+    } finally {
+      await opened.close();
+    }
   });
 
   test("a load by another process reaches a running server's cached answers", { timeout: 60_000 }, async () => {

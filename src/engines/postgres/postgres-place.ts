@@ -72,16 +72,30 @@ const FACTS = `SELECT current_user AS usr, current_database() AS db, current_set
   ${visibleTable('$1', "'uprate_migrations'")} AS own_tables,
   ${visibleTable("'public'", "'uprate_migrations'")} AS public_tables`;
 
+/** `$schema`.`$table` does not exist (yet: a migration under way in another session makes it). */
+function missingTable(schema: string, table: string): string {
+  return `NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ${schema} AND c.relname = '${table}')`;
+}
+
+const SCHEMA_CREATE = `COALESCE((SELECT has_schema_privilege(oid, 'CREATE') FROM pg_namespace WHERE nspname = $1), false)`;
+
+/**
+ * Each table a load writes is writable, or missing where the user may create it: a store opened
+ * while another process migrates sees uprate_migrations before offers exists (3 opens in 300 of
+ * three stores on a new schema at once came out read-only, "may not write uprate's tables").
+ */
+const loadable = (table: string) => `(${writableTable('$1', table)} OR ${missingTable('$1', table)} AND ${SCHEMA_CREATE})`;
+
 const SCHEMA_FACTS = `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS schema_exists,
-  COALESCE((SELECT has_schema_privilege(oid, 'CREATE') FROM pg_namespace WHERE nspname = $1), false) AS schema_create,
-  ${writableTable('$1', 'uprate_loads')} AND ${writableTable('$1', 'offers')} AS can_load`;
+  ${SCHEMA_CREATE} AS schema_create,
+  ${loadable('uprate_loads')} AND ${loadable('offers')} AS can_load`;
 
 /**
  * Asks the server, over a connection of its own (before the pool exists: the pool's sessions
  * carry the search_path decided here), where uprate's tables are and whether it may write them.
  * `requested` is `?schema=NAME` (undefined: `uprate`, or `public` for an older database).
  */
-export async function locatePostgres(connectionString: string, target: string, timeoutMs: number, requested: string | undefined): Promise<PostgresPlace> {
+export async function locatePostgres(connectionString: string, target: string, timeoutMs: number, requested: string | undefined, options: { readonly createSchema?: boolean } = {}): Promise<PostgresPlace> {
   const client = new (await loadPg()).Client({ connectionString, connectionTimeoutMillis: timeoutMs, application_name: 'uprate' });
   client.on('error', () => undefined);
   let sql = '(connect)';
@@ -96,7 +110,20 @@ export async function locatePostgres(connectionString: string, target: string, t
     const own = (await client.query<SchemaFacts>({ text: SCHEMA_FACTS, values: [schema], query_timeout: timeoutMs } as pg.QueryConfig)).rows[0];
     if (!own) throw new Error('the server answered no row');
     const ownTables = legacyPublic || facts.own_tables;
-    return { schema, searchPath: searchPath(schema, facts.search_path), legacyPublic, readOnly: readOnlyCause(facts, own, schema, ownTables) };
+    const readOnly = readOnlyCause(facts, own, schema, ownTables);
+    // A session resolves its search_path's schemas when it first needs them, and one that did so
+    // while the schema did not exist yet may keep resolving without it after another session
+    // created it (seen with three stores opening a new schema at once: 3 sessions in 300 kept
+    // `current_schemas` = {public}, and their queries found no uprate table). So the schema is
+    // made here, before the pool opens a single session.
+    if (options.createSchema && !readOnly && !own.schema_exists) {
+      sql = `CREATE SCHEMA ${sqlIdentifier(schema)}`;
+      await client.query({ text: sql, query_timeout: timeoutMs } as pg.QueryConfig).catch((e: { code?: string }) => {
+        // Another process made it meanwhile (duplicate schema, or the catalog's unique index).
+        if (e.code !== '42P06' && e.code !== '23505') throw e;
+      });
+    }
+    return { schema, searchPath: searchPath(schema, facts.search_path), legacyPublic, readOnly };
   } catch (e) {
     throw postgresError(target, timeoutMs, e, sql, []);
   } finally {

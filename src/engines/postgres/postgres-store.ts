@@ -143,7 +143,8 @@ export class PostgresStore extends OwnTablesStore implements BulkLoadingStore {
     }
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const target = redactUrl(url);
-    const place = await locatePostgres(parsed.toString(), target, timeoutMs, requested);
+    const onDemand = options.ownTables === 'on-demand' || options.migrate === false;
+    const place = await locatePostgres(parsed.toString(), target, timeoutMs, requested, { createSchema: !options.readOnly && !onDemand });
     const readOnlyCause = options.readOnly ? requestedReadOnly(options.readOnlyWhy) : place.readOnly;
     const readOnly = readOnlyCause !== undefined;
     const settings = [
@@ -171,7 +172,6 @@ export class PostgresStore extends OwnTablesStore implements BulkLoadingStore {
     const store = new PostgresStore(target, pool, timeoutMs, place.schema, options.poolSize ?? 10, parsed.toString(), readOnlyCause);
     if (place.legacyPublic) options.onNotice?.(legacyPublicNotice(target));
     try {
-      const onDemand = options.ownTables === 'on-demand' || options.migrate === false;
       const version = await store.schemaVersion();
       if (version > POSTGRES_LATEST_VERSION) await store.checkVersion();
       if (!readOnly && (!onDemand || version > 0)) await store.migrateOnce('ingest');
