@@ -30,7 +30,7 @@ const DAY = 86_400_000;
 const dir = mkdtempSync(join(tmpdir(), 'uprate-open-window-'));
 const isolation = `uprate_open_window_${process.pid}`;
 const { engines, dropServers } = await rollupEngines(join(dir, 'open.duckdb'), isolation);
-/** Past the machine's clock: acceptances and declines run a month beyond it. */
+/** Past the machine's clock: offers, acceptances and declines run to 12 days beyond it. */
 const END = new Date(Date.now() + 12 * DAY);
 let files: { customers: string; offers: string };
 let model: Model;
@@ -54,7 +54,12 @@ function demoOffers() {
   const lines = readFileSync(files.offers, 'utf8').trimEnd().split('\n');
   const header = (lines[0] ?? '').split(',');
   const col = (name: string) => header.indexOf(name);
-  return { lines, col, offeredAt: (line: string) => Date.parse(line.split(',')[col('offered_at')] ?? '') };
+  const offeredAt = (line: string) => Date.parse(line.split(',')[col('offered_at')] ?? '');
+  // An outcome given to a line is never before its offer: the latest stored outcome can lie more
+  // than a day before the last offer (the demo's outcomes stop at its end, and which fall last
+  // depends on the hour the test runs at).
+  const outcome = (line: string, ms: number) => `${at(Math.max(ms, offeredAt(line) + 3_600_000))}Z`;
+  return { lines, col, offeredAt, outcome };
 }
 
 /** Queries whose answers the open window's periods and the rows closed since make up. */
@@ -217,7 +222,7 @@ for (const { engine, skip } of engines) {
     });
 
     test('a load of new offers only moves it in its own commit: the tables a fill at the new clock holds, and the rows’ answer', async () => {
-      const { lines, col, offeredAt } = demoOffers();
+      const { lines, col, offeredAt, outcome } = demoOffers();
       const { latest } = await windows();
       // New keys: recent offers (some accepted or declined after every instant stored, so the clock
       // moves and rows close in between), others of a settled month (merged into the rollup only).
@@ -226,8 +231,8 @@ for (const { engine, skip } of engines) {
       const fresh = [...recent.filter((_, i) => i % 7 === 0), ...old.filter((_, i) => i % 50 === 0)].map((line, i) => {
         const cells = line.split(',');
         cells[col('offer_id')] = `fresh-${i}`;
-        if (i % 3 === 0) [cells[col('accepted_at')], cells[col('declined_at')]] = [`${at(latest + 3 * DAY + i * 1000)}Z`, ''];
-        if (i % 3 === 1) [cells[col('accepted_at')], cells[col('declined_at')]] = ['', `${at(latest + DAY)}Z`];
+        if (i % 3 === 0) [cells[col('accepted_at')], cells[col('declined_at')]] = [outcome(line, latest + 3 * DAY + i * 1000), ''];
+        if (i % 3 === 1) [cells[col('accepted_at')], cells[col('declined_at')]] = ['', outcome(line, latest + DAY)];
         if (i % 3 === 2) [cells[col('accepted_at')], cells[col('declined_at')]] = ['', ''];
         return cells.join(',');
       });
@@ -280,7 +285,7 @@ for (const { engine, skip } of engines) {
     test('a load refills it after its commit, as of the data it now holds; still the rows’ answer', async () => {
       // New offers in the open window (one accepted a day after the latest instant so far), stored
       // ones declined, accepted or moved within it.
-      const { lines, col, offeredAt } = demoOffers();
+      const { lines, col, offeredAt, outcome } = demoOffers();
       const { latest } = await windows();
       const recent = lines.slice(1).filter((l) => offeredAt(l) > END.getTime() - 25 * DAY);
       const changed = recent.flatMap((line, i) => {
@@ -288,8 +293,8 @@ for (const { engine, skip } of engines) {
         const cells = line.split(',');
         if (i % 27 === 0) cells[col('offer_id')] = `late-${i}`;
         const declined = i % 2 === 0;
-        cells[col('declined_at')] = declined ? `${at(latest + DAY)}Z` : '';
-        cells[col('accepted_at')] = declined ? '' : `${at(latest + 2 * DAY)}Z`;
+        cells[col('declined_at')] = declined ? outcome(line, latest + DAY) : '';
+        cells[col('accepted_at')] = declined ? '' : outcome(line, latest + 2 * DAY);
         return [cells.join(',')];
       });
       assert.ok(changed.length > 20);
