@@ -30,7 +30,7 @@ const DAY = 86_400_000;
 const dir = mkdtempSync(join(tmpdir(), 'uprate-rollups-random-'));
 const isolation = `uprate_random_${process.pid}`;
 /** Queries per phase: DuckDB answers in milliseconds, the server engines in tenths of a second. */
-const BUDGETS = { duckdb: { queries: 100, calls: 16 }, postgres: { queries: 30, calls: 6 }, clickhouse: { queries: 24, calls: 4 } } as const;
+const BUDGETS = { duckdb: { queries: 100, calls: 24 }, postgres: { queries: 30, calls: 8 }, clickhouse: { queries: 24, calls: 6 } } as const;
 const { engines: slots, dropServers } = await rollupEngines(join(dir, 'random.duckdb'), isolation);
 const engines = slots.map((e) => ({ ...e, ...BUDGETS[e.engine.engine] }));
 
@@ -189,10 +189,28 @@ function drawCall(r: Draw, values: Values, first: number, last: number): string 
     params.set('filters', JSON.stringify([{ member, operator: 'equals', values: r.some(values.get(member) ?? [], 2, 1) }]));
   }
   if (r.chance(0.2)) params.set('asOf', iso(utcDay(first + r.next() * (NOW.getTime() - first))));
-  const route = r.pick(['kpi', 'timeseries', 'timeseries', 'breakdown', 'breakdown', 'breakdown', 'leaderboard', 'report']);
-  if (route === 'timeseries') params.set('grain', r.pick(['day', 'week', 'month']));
+  const route = r.pick(['kpi', 'timeseries', 'timeseries', 'breakdown', 'breakdown', 'breakdown', 'leaderboard', 'report', 'insights', 'compare', 'time-to-accept']);
+  const segmentBy = () => r.pick([...CUSTOMER_DIMENSIONS, ...OFFER_DIMENSIONS]);
+  if (route === 'timeseries') {
+    params.set('grain', r.pick(['day', 'week', 'month']));
+    if (r.chance(0.3)) params.set('by', segmentBy());
+  }
   if (route === 'breakdown') params.set('by', r.some([...CUSTOMER_DIMENSIONS, ...OFFER_DIMENSIONS], 2, 1).join(','));
   if (route === 'report') params.set('grain', r.pick(['week', 'month']));
+  if (route === 'insights' && r.chance(0.5)) params.set('dimensions', r.some([...CUSTOMER_DIMENSIONS, ...OFFER_DIMENSIONS], 3, 1).join(','));
+  if (route === 'time-to-accept' && r.chance(0.7)) params.set('by', segmentBy());
+  if (route === 'compare') {
+    // Two populations: a value of one member against another value of it, or against all selected, each now and then over its own days.
+    const member = segmentBy();
+    const [a, b = 'no-such-value'] = r.some(values.get(member) ?? [], 2, 2);
+    params.set('a', JSON.stringify([{ member, operator: 'equals', values: [a] }]));
+    params.set('b', JSON.stringify(r.chance(0.3) ? [] : [{ member, operator: 'equals', values: [b] }]));
+    if (r.chance(0.3)) {
+      const [x, y] = [instant(r, first, last, NOW.getTime()), instant(r, first, last, NOW.getTime())].sort((p, q) => p - q) as [number, number];
+      params.set('bFrom', iso(x).slice(0, 10));
+      params.set('bTo', iso(y).slice(0, 10));
+    }
+  }
   return `/api/v1/${route}?${params.toString()}`;
 }
 
