@@ -58,7 +58,7 @@ export function buildCube(raw: RawCube, symbols: SymbolTable, problems: ProblemL
     joins: joinsByTarget(raw.joins, ctx),
     primaryKeys: [...dimensions.values()].filter((d) => d.primaryKey).map((d) => d.name),
     meta: props['meta'],
-    rollups: buildRollups(ctx, props['preAggregations']),
+    rollups: buildRollups(ctx, props['preAggregations'], raw.rollupLines),
   };
 }
 

@@ -12,7 +12,7 @@ export const ROLLUP_PROPERTIES: PropertySpec = {
 const EXAMPLE = "preAggregations: { daily: { type: 'rollup', measures: [count, accepted], dimensions: [channel], timeDimension: offeredAt, granularity: 'day' } }";
 
 /** The named definitions: JavaScript writes an object keyed by name, YAML a list of `{ name, … }`. */
-function namedDefinitions(ctx: BuildContext, value: unknown): [string, Record<string, unknown>][] {
+function namedDefinitions(ctx: BuildContext, value: unknown, lines: Readonly<Record<string, number>>): [string, Record<string, unknown>][] {
   const place = placeOf(ctx, 'preAggregations');
   const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (Array.isArray(value)) {
@@ -31,7 +31,7 @@ function namedDefinitions(ctx: BuildContext, value: unknown): [string, Record<st
   }
   return Object.entries(value).flatMap(([name, def]): [string, Record<string, unknown>][] => {
     if (isObject(def)) return [[name, def]];
-    ctx.problems.error(placeOf(ctx, `preAggregations.${name}`), `pre-aggregation ${name} must be an object`, EXAMPLE);
+    ctx.problems.error(placeOf(ctx, `preAggregations.${name}`, lines[name]), `pre-aggregation ${name} must be an object`, EXAMPLE);
     return [];
   });
 }
@@ -47,11 +47,11 @@ function granularity(ctx: BuildContext, value: unknown, what: string, place: Ret
  * A cube's rollups from its `preAggregations` (Cube's syntax, the documented subset): members
  * resolved to paths; whether they can be rolled up is checked with the whole model (check-rollups.ts).
  */
-export function buildRollups(ctx: BuildContext, value: unknown): Map<string, RollupDef> {
+export function buildRollups(ctx: BuildContext, value: unknown, lines: Readonly<Record<string, number>> = {}): Map<string, RollupDef> {
   const out = new Map<string, RollupDef>();
   if (value === undefined) return out;
-  for (const [name, def] of namedDefinitions(ctx, value)) {
-    const place = placeOf(ctx, `preAggregations.${name}`);
+  for (const [name, def] of namedDefinitions(ctx, value, lines)) {
+    const place = placeOf(ctx, `preAggregations.${name}`, lines[name]);
     // Another type has other properties: say the type is the problem, not each of them.
     const type = snake(String(def['type'] ?? 'rollup'));
     if (type !== 'rollup') {

@@ -86,6 +86,20 @@ function memberLine(lines: readonly string[], from: number | undefined, name: st
   return from;
 }
 
+/** Where each pre-aggregation's name is written: its first `name:` after the cube's `preAggregations:`. */
+function rollupLines(lines: readonly string[], cubeLine: number | undefined, props: Readonly<Record<string, unknown>>): Record<string, number> {
+  const key = ['preAggregations', 'pre_aggregations'].find((k) => isRecord(props[k]));
+  const value = key === undefined ? undefined : props[key];
+  if (key === undefined || !isRecord(value)) return {};
+  const from = memberLine(lines, cubeLine, key);
+  const out: Record<string, number> = {};
+  for (const name of Object.keys(value)) {
+    const line = memberLine(lines, from, name);
+    if (line !== undefined) out[name] = line;
+  }
+  return out;
+}
+
 function toRawCube(file: string, c: SandboxResult['cubes'][number], macros: RawMacro[], problems: ProblemList, code: string): RawCube {
   const lines = code.split('\n');
   const cubeName = typeof c.name === 'string' ? c.name : undefined;
@@ -111,6 +125,7 @@ function toRawCube(file: string, c: SandboxResult['cubes'][number], macros: RawM
     line: c.line,
     name: c.name,
     props,
+    rollupLines: rollupLines(lines, c.line, props),
     measures: lists['measures'] ?? [],
     dimensions: lists['dimensions'] ?? [],
     segments: lists['segments'] ?? [],

@@ -26,6 +26,8 @@ export interface RawCube {
   readonly joins: readonly RawMember[];
   /** The file's macro calls, indexed by their markers. */
   readonly macros: readonly RawMacro[];
+  /** The line each pre-aggregation is written on, by name (for messages). */
+  readonly rollupLines?: Readonly<Record<string, number>>;
 }
 
 export const MEMBER_LISTS = ['measures', 'dimensions', 'segments', 'joins'] as const;

@@ -76,6 +76,28 @@ export function readYamlModel(file: string, text: string, problems: ProblemList)
       segments: lists['segments'] ?? [],
       joins: lists['joins'] ?? [],
       macros: [],
+      rollupLines: yamlRollupLines(cubeNode as Node, lineOf),
     };
   });
+}
+
+/** Where each pre-aggregation is written, by name: a list of items with a name, or a map keyed by name. */
+function yamlRollupLines(cube: Node, lineOf: (node: Node | null | undefined) => number | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (!isMap(cube)) return out;
+  const list = cube.get('pre_aggregations', true) ?? cube.get('preAggregations', true);
+  if (isSeq(list)) {
+    for (const item of list.items) {
+      const name = isMap(item) ? item.get('name') : undefined;
+      const line = lineOf(item as Node);
+      if (typeof name === 'string' && line !== undefined) out[name] = line;
+    }
+  } else if (isMap(list)) {
+    for (const item of list.items) {
+      const name = (item.key as { value?: unknown } | null)?.value;
+      const line = lineOf(item.key as Node);
+      if (typeof name === 'string' && line !== undefined) out[name] = line;
+    }
+  }
+  return out;
 }

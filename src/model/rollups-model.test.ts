@@ -124,6 +124,42 @@ test('unsupported types, bad granularities, partitions that cut periods, missing
   only(offers(daily('measures: [count, nope]')), /unknown reference/);
 });
 
+test('each problem of a rollup names the line it is written on (JavaScript and YAML), not the cube\'s', () => {
+  // Two rollups, one named like a measure written above them: each error points at its own line.
+  const js = offers(`${daily('measures: [count, nope]')},\n    count: { type: 'rollup', measures: [count], granularity: 'fortnight', timeDimension: offeredAt }`);
+  const lines = js.split('\n');
+  const at = (pattern: RegExp) => lines.findIndex((l) => pattern.test(l)) + 1;
+  const found = errors(js).map((p) => [p.member, p.line]);
+  assert.deepEqual(found.sort(), [
+    ['preAggregations.count', at(/^\s*count: \{ type: 'rollup'/)],
+    ['preAggregations.daily', at(/^\s*preAggregations: \{ daily:/)],
+  ].sort());
+  assert.ok(at(/^\s*count: \{ type: 'rollup'/) > at(/^\s*count: \{ type: 'count' \}/), 'the rollup named count is written below the measure count');
+  const yaml = `cubes:
+  - name: Offers
+    sql_table: offers
+    measures:
+      - name: count
+        type: count
+    dimensions:
+      - name: offered_at
+        sql: offered_at
+        type: time
+    pre_aggregations:
+      - name: fine
+        measures: [CUBE.count]
+        time_dimension: offered_at
+        granularity: day
+      - name: weekly
+        measures: [CUBE.count]
+        time_dimension: offered_at
+        granularity: fortnight
+`;
+  const [p, ...more] = compile(yaml, 'offers.yml').problems.filter((x) => x.severity === 'error');
+  assert.deepEqual(more, []);
+  assert.deepEqual([p?.member, p?.line, p?.file], ['preAggregations.weekly', 16, 'offers.yml']);
+});
+
 test("Cube's storage tuning is a warning, not an error", () => {
   const { problems } = compile(offers(daily("measures: [count], indexes: { byChannel: { columns: [channel] } }, refreshKey: { every: '1 hour' }")));
   assert.deepEqual(
