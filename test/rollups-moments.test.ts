@@ -11,7 +11,10 @@
  * served by something else, and the reads it serves must be served by it. Reads by period whose
  * range cuts a period take those periods from the rows and the others from the rollup; reads by
  * week come from the rollups of each week's own moments (`moments: 'perPeriod'`). Then loads of
- * new, moved and re-keyed offers and of customers refill them: fresh and exact again.
+ * new, moved and re-keyed offers of a fifth of the customers replace those customers' moments (each
+ * rollup's refresh watched: a load past half the rows would refill them whole, and the replacing
+ * go untested), one reaching before the first month refills them whole, and a load of customers
+ * rewrites them: fresh and exact again.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,7 +27,7 @@ import type { Model } from '../src/model/index.js';
 import { allAccess, type CubeQuery } from '../src/query/index.js';
 import { answerClustered, answerClusteredSets, type ClusterRequest } from '../src/query/cluster-moments.js';
 import { buildRollups, dropRollups, modelRollups, rollupStatus } from '../src/rollups/index.js';
-import { planRefresh, type LoadedTable } from '../src/rollups/maintain.js';
+import { planRefresh, rollupRefreshed, type LoadedTable } from '../src/rollups/maintain.js';
 import { inTransaction } from '../src/rollups/transaction.js';
 import { openStore, type SqlValue, type Store } from '../src/store/index.js';
 import { UprateError } from '../src/core/errors.js';
@@ -274,6 +277,35 @@ function changedCustomers(name: string, every: number, change: (cells: string[],
   return file;
 }
 
+/**
+ * The offers file's lines of a fifth of the customers (every fifth in the order they first appear),
+ * every `every`-th of them changed by `change` (its index among those changed), written to `name`
+ * in the test's folder. Those customers hold about a fifth of the rows, so a load of them replaces
+ * their moments; past half the rows a load refills the rollups whole, and the replacing would go untested.
+ */
+function changedOfAFifth(name: string, every: number, change: (cells: string[], header: string[], i: number) => void): string {
+  const lines = readFileSync(files.offers, 'utf8').trimEnd().split('\n');
+  const header = (lines[0] ?? '').split(',');
+  const customer = header.indexOf('customer_id');
+  const order = new Map<string, number>();
+  for (const line of lines.slice(1)) {
+    const c = line.split(',')[customer] ?? '';
+    if (!order.has(c)) order.set(c, order.size);
+  }
+  const kept = lines
+    .slice(1)
+    .filter((line) => (order.get(line.split(',')[customer] ?? '') ?? 1) % 5 === 0)
+    .filter((_, i) => i % every === 0)
+    .map((line, i) => {
+      const cells = line.split(',');
+      change(cells, header, i);
+      return cells.join(',');
+    });
+  const file = join(dir, name);
+  writeFileSync(file, `${[lines[0], ...kept].join('\n')}\n`);
+  return file;
+}
+
 /** The offers file with every `every`-th offer changed, or moved `days`, written to `name` in the test's folder. */
 const changed = (name: string, every: number, change: (cells: string[], header: string[]) => void) => changedOffers(files.offers, join(dir, name), every, change);
 const shifted = (name: string, every: number, days: number) => shiftedOffers(files.offers, join(dir, name), every, days);
@@ -360,32 +392,50 @@ for (const engine of ['duckdb', 'postgres'] as const) {
       await freshMoments('rebuilt');
     });
 
-    async function loadedExact(file: string, label: string): Promise<void> {
-      await ingestFiles(store, { table: 'offers', files: [file] });
+    /** Loads the file, each rollup of moments refreshed as `how` says (its customers' moments replaced, or refilled whole); then each is fresh and every read exact. */
+    async function loadedExact(file: string, label: string, how: 'clusters' | 'all'): Promise<void> {
+      const seen = new Map<string, string>();
+      const watch = (m: unknown) => {
+        const { rollup, how: way } = m as { rollup: string; how: string };
+        seen.set(rollup, way);
+      };
+      rollupRefreshed.subscribe(watch);
+      try {
+        await ingestFiles(store, { table: 'offers', files: [file] });
+      } finally {
+        rollupRefreshed.unsubscribe(watch);
+      }
+      const { names } = suiteOf(store);
+      assert.deepEqual(names.filter((n) => seen.get(n) !== how).map((n) => `${n}: ${seen.get(n) ?? 'not refreshed'}`), [], `${label}: every rollup of moments refreshed by ${how}`);
       await freshMoments(label);
       await everyReadExact(store, label);
     }
 
-    test('a load of new offers refills them: fresh and exact', async () => {
-      const added = changed('new-offers.csv', 7, (cells, header) => {
+    test('a load of new offers (of a fifth of the customers) replaces their moments: fresh and exact', async () => {
+      const added = changedOfAFifth('new-offers.csv', 2, (cells, header) => {
         const id = header.indexOf('offer_id');
         cells[id] = `new-${cells[id] ?? ''}`;
       });
-      await loadedExact(added, 'after new offers');
+      await loadedExact(added, 'after new offers', 'clusters');
     });
 
     test('a load that moves offers 3 days later (across months, some past the last), then one giving offers another channel and customer: the customers they leave and reach replaced, fresh and exact', async () => {
-      await loadedExact(shifted('nudged-offers.csv', 3, 3), 'after offers moved 3 days later');
+      const nudged = changedOfAFifth('nudged-offers.csv', 3, (cells, header) => {
+        for (const column of ['offered_at', 'accepted_at', 'declined_at']) cells[header.indexOf(column)] = shiftDays(cells[header.indexOf(column)] ?? '', 3);
+      });
+      await loadedExact(nudged, 'after offers moved 3 days later', 'clusters');
       const channels = ['email', 'in_app', 'sales', 'checkout'];
       const customers = [...new Set(readFileSync(files.offers, 'utf8').trimEnd().split('\n').slice(1).map((line) => line.split(',')[1] ?? ''))];
       let n = 0;
-      await loadedExact(changed('rekeyed-offers.csv', 4, (cells, header) => {
+      // Each given to another customer, most of them outside the fifth (the customers they reach hold their moments too).
+      const rekeyed = changedOfAFifth('rekeyed-offers.csv', 8, (cells, header) => {
         const channel = header.indexOf('channel');
         const customer = header.indexOf('customer_id');
         n += 1;
         cells[channel] = channels[(channels.indexOf(cells[channel] ?? '') + 1) % channels.length] ?? 'email';
         cells[customer] = customers[(customers.indexOf(cells[customer] ?? '') + n) % customers.length] ?? '';
-      }), 'after offers given another channel and customer');
+      });
+      await loadedExact(rekeyed, 'after offers given another channel and customer', 'clusters');
     });
 
     test('a load that changes offers of two months in the middle (moved 20 days, given another customer): those months\' moments read again, fresh and exact', async () => {
@@ -399,9 +449,12 @@ for (const engine of ['duckdb', 'postgres'] as const) {
       const [a, b] = [months[Math.floor(months.length / 3)] ?? '', months[Math.floor(months.length / 2)] ?? ''];
       const customers = [...new Set(lines.slice(1).map((line) => line.split(',')[customer] ?? ''))];
       let n = 0;
+      // Of a fifth of the customers (all of them hold more than half the rows: the rollups would be refilled whole).
+      const fifth = new Set(customers.filter((_, i) => i % 5 === 0));
       const rows = lines
         .slice(1)
         .filter((line) => monthOf(line) === a || monthOf(line) === b)
+        .filter((line) => fifth.has(line.split(',')[customer] ?? ''))
         .filter((_, i) => i % 2 === 0)
         .map((line) => {
           const cells = line.split(',');
@@ -419,7 +472,7 @@ for (const engine of ['duckdb', 'postgres'] as const) {
       assert.ok(rows.length > 50, `${rows.length} offers changed in ${a} and ${b}`);
       const file = join(dir, 'middle-months.csv');
       writeFileSync(file, `${[lines[0], ...rows].join('\n')}\n`);
-      await loadedExact(file, `after offers of ${a} and ${b} changed`);
+      await loadedExact(file, `after offers of ${a} and ${b} changed`, 'clusters');
     });
 
     test("a load of ten days' offers (some moved a day, some new, some given another customer): each week's own moments read again from those weeks' rows only, fresh and exact", async () => {
@@ -441,11 +494,11 @@ for (const engine of ['duckdb', 'postgres'] as const) {
       assert.ok(rows.length > 50, `${rows.length} offers changed`);
       const file = join(dir, 'ten-days.csv');
       writeFileSync(file, `${[lines[0], ...rows].join('\n')}\n`);
-      await loadedExact(file, "after ten days' offers changed");
+      await loadedExact(file, "after ten days' offers changed", 'clusters');
     });
 
     test('a load that moves offers 40 days earlier (some before the first month) refills them whole: fresh and exact', async () => {
-      await loadedExact(shifted('moved-offers.csv', 5, -40), 'after moved offers');
+      await loadedExact(shifted('moved-offers.csv', 5, -40), 'after moved offers', 'all');
     });
 
     test('a load of customers with other attributes refills them: fresh and exact', async () => {

@@ -1,3 +1,4 @@
+import { channel } from 'node:diagnostics_channel';
 import { InternalError } from '../core/errors.js';
 import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, Store } from '../store/store.js';
@@ -529,6 +530,9 @@ function inPartitions(stored: StoredRollup, starts: readonly (string | null)[], 
   return [...(known.length ? [`${truncate(stored.partitionGranularity, column)} IN (${known.join(', ')})`] : []), ...(starts.includes(null) ? [`${column} IS NULL`] : [])].join(' OR ');
 }
 
+/** How a load refreshed each rollup ({rollup: its name, how: the refresh's kind — all, clusters, months, partitions, …}): what tests watch. */
+export const rollupRefreshed = channel('uprate:rollups:refreshed');
+
 async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPlan): Promise<void> {
   if (plan.rollups.length === 0) return;
   const version = await versionIn(exec, engine);
@@ -539,6 +543,7 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
   const refilled = new Map<string, ClusterLayout>();
   const refreshed: { name: string; table: string; layout: string | null }[] = [];
   for (const { stored, refresh } of plan.rollups) {
+    if (rollupRefreshed.hasSubscribers) rollupRefreshed.publish({ rollup: stored.name, how: refresh.kind });
     const table = sqlIdentifier(stored.table);
     const period = sqlIdentifier(stored.timeColumn);
     let layout = stored.layout;
