@@ -263,38 +263,15 @@ async function everyReadExact(store: Store, label: string): Promise<void> {
   assert.ok(atOnce.every((rows) => rows.length > 0) && (atOnce[4]?.length ?? 0) > 4, `${label}: every read has groups`);
 }
 
-/** The customers file with every `every`-th customer changed by `change` (its index among those changed), written to `name` in the test's folder. */
-function changedCustomers(name: string, every: number, change: (cells: string[], header: string[], i: number) => void): string {
-  const lines = readFileSync(files.customers, 'utf8').trimEnd().split('\n');
-  const header = (lines[0] ?? '').split(',');
-  const kept = lines.slice(1).filter((_, i) => i % every === 0).map((line, i) => {
-    const cells = line.split(',');
-    change(cells, header, i);
-    return cells.join(',');
-  });
-  const file = join(dir, name);
-  writeFileSync(file, `${[lines[0], ...kept].join('\n')}\n`);
-  return file;
-}
+type Change = (cells: string[], header: string[], i: number) => void;
 
-/**
- * The offers file's lines of a fifth of the customers (every fifth in the order they first appear),
- * every `every`-th of them changed by `change` (its index among those changed), written to `name`
- * in the test's folder. Those customers hold about a fifth of the rows, so a load of them replaces
- * their moments; past half the rows a load refills the rollups whole, and the replacing would go untested.
- */
-function changedOfAFifth(name: string, every: number, change: (cells: string[], header: string[], i: number) => void): string {
-  const lines = readFileSync(files.offers, 'utf8').trimEnd().split('\n');
+/** A CSV file's lines that `keep` keeps (with the header), every `every`-th of them changed by `change` (its index among those changed), written to `name` in the test's folder. */
+function changedLines(from: string, name: string, every: number, change: Change, keep: (line: string, header: string[]) => boolean = () => true): string {
+  const lines = readFileSync(from, 'utf8').trimEnd().split('\n');
   const header = (lines[0] ?? '').split(',');
-  const customer = header.indexOf('customer_id');
-  const order = new Map<string, number>();
-  for (const line of lines.slice(1)) {
-    const c = line.split(',')[customer] ?? '';
-    if (!order.has(c)) order.set(c, order.size);
-  }
   const kept = lines
     .slice(1)
-    .filter((line) => (order.get(line.split(',')[customer] ?? '') ?? 1) % 5 === 0)
+    .filter((line) => keep(line, header))
     .filter((_, i) => i % every === 0)
     .map((line, i) => {
       const cells = line.split(',');
@@ -304,6 +281,31 @@ function changedOfAFifth(name: string, every: number, change: (cells: string[], 
   const file = join(dir, name);
   writeFileSync(file, `${[lines[0], ...kept].join('\n')}\n`);
   return file;
+}
+
+/** The customers file with every `every`-th customer changed by `change`, written to `name` in the test's folder. */
+const changedCustomers = (name: string, every: number, change: Change): string => changedLines(files.customers, name, every, change);
+
+/**
+ * The offers file's lines of a fifth of the customers (every fifth in the order they first appear),
+ * every `every`-th of them changed by `change` (its index among those changed), written to `name`
+ * in the test's folder. Those customers hold about a fifth of the rows, so a load of them replaces
+ * their moments; past half the rows a load refills the rollups whole, and the replacing would go untested.
+ */
+function changedOfAFifth(name: string, every: number, change: Change): string {
+  let order: Map<string, number> | null = null;
+  const ofAFifth = (line: string, header: string[]) => {
+    const customer = header.indexOf('customer_id');
+    if (!order) {
+      order = new Map();
+      for (const l of readFileSync(files.offers, 'utf8').trimEnd().split('\n').slice(1)) {
+        const c = l.split(',')[customer] ?? '';
+        if (!order.has(c)) order.set(c, order.size);
+      }
+    }
+    return (order.get(line.split(',')[customer] ?? '') ?? 1) % 5 === 0;
+  };
+  return changedLines(files.offers, name, every, change, ofAFifth);
 }
 
 /** The offers file with every `every`-th offer changed, or moved `days`, written to `name` in the test's folder. */

@@ -55,8 +55,8 @@ test('a valid rollup compiles, with its members as paths and a month partition b
   );
 });
 
-test("YAML's list of named pre-aggregations, with names for members", () => {
-  const yaml = `cubes:
+/** A YAML model's cube of offers, its pre-aggregations to follow. */
+const YAML_OFFERS = `cubes:
   - name: Offers
     sql_table: offers
     measures:
@@ -74,7 +74,10 @@ test("YAML's list of named pre-aggregations, with names for members", () => {
         sql: offered_at
         type: time
     pre_aggregations:
-      - name: daily
+`;
+
+test("YAML's list of named pre-aggregations, with names for members", () => {
+  const yaml = `${YAML_OFFERS}      - name: daily
         type: rollup
         measures: [CUBE.count]
         dimensions: [channel]
@@ -135,18 +138,7 @@ test('each problem of a rollup names the line it is written on (JavaScript and Y
     ['preAggregations.daily', at(/^\s*preAggregations: \{ daily:/)],
   ].sort());
   assert.ok(at(/^\s*count: \{ type: 'rollup'/) > at(/^\s*count: \{ type: 'count' \}/), 'the rollup named count is written below the measure count');
-  const yaml = `cubes:
-  - name: Offers
-    sql_table: offers
-    measures:
-      - name: count
-        type: count
-    dimensions:
-      - name: offered_at
-        sql: offered_at
-        type: time
-    pre_aggregations:
-      - name: fine
+  const yaml = `${YAML_OFFERS}      - name: fine
         measures: [CUBE.count]
         time_dimension: offered_at
         granularity: day
@@ -157,7 +149,7 @@ test('each problem of a rollup names the line it is written on (JavaScript and Y
 `;
   const [p, ...more] = compile(yaml, 'offers.yml').problems.filter((x) => x.severity === 'error');
   assert.deepEqual(more, []);
-  assert.deepEqual([p?.member, p?.line, p?.file], ['preAggregations.weekly', 16, 'offers.yml']);
+  assert.deepEqual([p?.member, p?.line, p?.file], ['preAggregations.weekly', yaml.split('\n').indexOf('      - name: weekly') + 1, 'offers.yml']);
 });
 
 test("Cube's storage tuning is a warning, not an error", () => {
