@@ -32,8 +32,12 @@ export function uprate(args: readonly string[], env: Record<string, string> = {}
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Starts a long-running command (serve, demo); resolves once it prints `pattern`. */
-export async function startUprate(args: readonly string[], pattern: RegExp, env: Record<string, string> = {}): Promise<{ child: ChildProcess; output: () => string; stop: () => Promise<void> }> {
+/**
+ * Starts a long-running command (serve, demo); resolves once it prints `pattern`. Give it
+ * `--port 0` and read the port it got from `url()`: a port picked at random may be taken by the
+ * time the server binds it (another test's connection, on a shared machine).
+ */
+export async function startUprate(args: readonly string[], pattern: RegExp, env: Record<string, string> = {}): Promise<{ child: ChildProcess; output: () => string; url: () => string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, cliArgs(args), { cwd: ROOT, env: { ...process.env, CI: 'true', UPRATE_LOG_LEVEL: 'warn', ...env } });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -57,6 +61,11 @@ export async function startUprate(args: readonly string[], pattern: RegExp, env:
   return {
     child,
     output: () => out,
+    url: () => {
+      const served = /uprate is serving .* at (http:\/\/\S+)/.exec(out)?.[1];
+      if (!served) throw new Error(`no "uprate is serving … at URL" line in the output:\n${out}`);
+      return served;
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -96,15 +96,14 @@ describe('uprate CLI', () => {
 
   test('while uprate serve holds the file, ingest goes through the server', async () => {
     const db = join(dir, 'served.duckdb');
-    const port = String(41000 + Math.floor(Math.random() * 2000));
-    const server = await startUprate(['serve', '--dev', '--db', db, '--port', port], /uprate is serving/);
+    const server = await startUprate(['serve', '--dev', '--db', db, '--port', '0'], /uprate is serving/);
     try {
       assert.ok(existsSync(`${db}.server.json`));
       const r = uprate(['ingest', '--db', db, file('offers-served.csv', `${HEADER}\no1,c1,2025-01-01T00:00:00Z,upsell,Premium,,\n`)]);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stderr, /held by uprate serve at http:\/\/127\.0\.0\.1:\d+; sending the data through it/);
       assert.match(r.stdout, /offers: 1 rows read, 1 inserted/);
-      const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { offers: number };
+      const health = (await (await fetch(`${server.url()}/health`)).json()) as { offers: number };
       assert.equal(health.offers, 1);
     } finally {
       await server.stop();
@@ -115,10 +114,9 @@ describe('uprate CLI', () => {
   test('serve applies the config file: target and bands reach /api/v1/kpi', async () => {
     const db = join(dir, 'configured.duckdb');
     const config = file('uprate.config.yaml', 'conversionWindowDays: 30\ntarget: 0.3\nbands:\n  strong: 0.5\n  poor: 0.4\n');
-    const port = String(43000 + Math.floor(Math.random() * 2000));
-    const server = await startUprate(['serve', '--dev', '--db', db, '--port', port, '--config', config], /uprate is serving/);
+    const server = await startUprate(['serve', '--dev', '--db', db, '--port', '0', '--config', config], /uprate is serving/);
     try {
-      const kpi = (await (await fetch(`http://127.0.0.1:${port}/api/v1/kpi`)).json()) as { target: { rate: number } | null; query: { thresholds: { strong: number; poor: number } } };
+      const kpi = (await (await fetch(`${server.url()}/api/v1/kpi`)).json()) as { target: { rate: number } | null; query: { thresholds: { strong: number; poor: number } } };
       assert.equal(kpi.target?.rate, 0.3);
       assert.deepEqual({ strong: kpi.query.thresholds.strong, poor: kpi.query.thresholds.poor }, { strong: 0.5, poor: 0.4 });
     } finally {

@@ -110,13 +110,12 @@ describe('the CLI on a model with errors', () => {
   test('serves what compiles and logs each problem once at startup', async () => {
     const folder = join(dir, 'with-shipped');
     writeModel(folder, true);
-    const port = String(43000 + Math.floor(Math.random() * 2000));
-    const server = await startUprate(['serve', '--dev', '--port', port, '--db', join(dir, 'tolerant.duckdb'), '--model', folder], /uprate is serving/);
+    const server = await startUprate(['serve', '--dev', '--port', '0', '--db', join(dir, 'tolerant.duckdb'), '--model', folder], /uprate is serving/);
     try {
       const log = server.output();
       assert.equal(log.match(/UpsellOffers\.upsellConversionRate: error: number measure/g)?.length, 1, log);
       assert.equal(log.match(/UpsellOffers\.upsellPercent: error: uses UpsellOffers\.upsellConversionRate/g)?.length, 1, log);
-      const meta = (await (await fetch(`http://127.0.0.1:${port}/cubejs-api/v1/meta`)).json()) as { cubes: { name: string; measures: { name: string }[] }[] };
+      const meta = (await (await fetch(`${server.url()}/cubejs-api/v1/meta`)).json()) as { cubes: { name: string; measures: { name: string }[] }[] };
       const upsell = meta.cubes.find((c) => c.name === 'UpsellOffers');
       assert.deepEqual(upsell?.measures.map((m) => m.name), ['UpsellOffers.totalUpsellOffers', 'UpsellOffers.successfulUpsells', 'UpsellOffers.ratioOfSums']);
       assert.ok(meta.cubes.some((c) => c.name === 'Offers'));
