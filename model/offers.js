@@ -146,8 +146,9 @@ cube('Offers', {
   // store's own engine, built by `uprate rollups build` and refreshed by every ingest in the same
   // commit. A query reads a rollup only where its answer is exactly the rows' answer: periods
   // settled at the query's clock (a conversion window after they ended) come from the rollup, the
-  // rest from the rows. Ratios are computed from the summed parts; distinct customers are read
-  // from the rows, the customer-clustered intervals from the rollups by customer and of moments below.
+  // rest from the rows. Ratios are computed from the summed parts; distinct customers come from
+  // customersMonthly for the queries grouped as it is, else from the rows; the customer-clustered
+  // intervals from the rollups by customer and of moments below.
   preAggregations: {
     // The KPI, the trend and the offer leaderboard: offers' own columns, no join.
     daily: {
@@ -329,6 +330,11 @@ cube('Offers', {
     timeToAcceptByChannel: { type: 'rollup', measures: [count, accepted, pending], dimensions: [daysToAccept, offerType, channel], timeDimension: offeredAt, granularity: 'day', partitionGranularity: 'month', settledAfterDays: windowDays },
     timeToAcceptByOffer: { type: 'rollup', measures: [count, accepted, pending], dimensions: [daysToAccept, offerType, offerName], timeDimension: offeredAt, granularity: 'day', partitionGranularity: 'month', settledAfterDays: windowDays },
     timeToAcceptByCampaign: { type: 'rollup', measures: [count, accepted, pending], dimensions: [daysToAccept, offerType, campaign], timeDimension: offeredAt, granularity: 'day', partitionGranularity: 'month', settledAfterDays: windowDays },
+    // Distinct customers offered and converted, per month by offer type and channel. A distinct
+    // count is not the sum of its parts, so this rollup answers only queries by month grouped by
+    // both (or with either fixed to one value), as Cube matches non-additive measures; other
+    // queries for distinct customers read the rows.
+    customersMonthly: { type: 'rollup', measures: [count, accepted, customersOffered, customersConverted], dimensions: [offerType, channel], timeDimension: offeredAt, granularity: 'month', settledAfterDays: windowDays },
   },
 
   segments: {

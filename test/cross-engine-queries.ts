@@ -102,6 +102,8 @@ export const CUBE_CASES: readonly CubeCase[] = [
   // Joins, including the fan-out of counting customers by an offer dimension.
   { name: 'Customers.count by Offers.channel (fan-out)', query: by('Offers.channel', ['Customers.count', 'Offers.count']), ordered: true },
   { name: 'Offers and Customers measures by account size', query: by('Customers.accountSize', ['Customers.count', 'Offers.count', 'Offers.customersOffered']), ordered: true },
+  // Groups where no row passes a distinct count's filter (the few offers without a channel, month by month: most convert no customer) count 0, not NULL.
+  { name: 'distinct converted customers by channel and month, groups without one', query: { measures: ['Offers.customersConverted', 'Offers.customerConversionRate', 'Offers.count'], dimensions: ['Offers.channel'], timeDimensions: [{ dimension: 'Offers.offeredAt', granularity: 'month' }], order: [['Offers.offeredAt', 'asc'], ['Offers.channel', 'asc']] }, ordered: true },
   // An equality on a joined cube's string member: ClickHouse reads the joined table through it (sql/query-scope.ts narrowingOf).
   { name: 'equals on joined members, by another (the join read through them)', query: by('Customers.lifecycleStage', [...RATE, 'Offers.pending', 'Offers.customersOffered'], { filters: [f('Customers.accountSize', 'equals', ['enterprise', 'mid_market']), f('Customers.region', 'equals', ['north_america', 'europe']), f('Offers.offerType', 'equals', ['upsell'])] }), ordered: true },
   { name: 'equals on a joined member with the fan-out of counting customers', query: by('Offers.channel', ['Customers.count', 'Offers.count', 'Offers.accepted'], { filters: [f('Customers.industry', 'equals', ['retail'])] }), ordered: true },

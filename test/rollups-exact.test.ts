@@ -67,6 +67,27 @@ function edgeCases(now: Date): { name: string; query: CubeQuery; access?: Access
     { name: 'as of a past instant', query: { measures: rate, dimensions: ['Offers.offerType'], timeDimensions: [{ dimension: 'Offers.offeredAt', granularity: 'month', dateRange: ['2024-07-01', '2025-01-20'] }] }, now: new Date('2025-01-20T09:30:00Z') },
     { name: 'offers per day and channel through the open window (no clock: all from the rollup)', query: { measures: ['Offers.count'], dimensions: ['Offers.channel'], timeDimensions: [{ dimension: 'Offers.offeredAt', granularity: 'day', dateRange: [at(settled - 5 * DAY).slice(0, 10), at(now.getTime()).slice(0, 10)] }] } },
     { name: 'in another time zone (rows)', query: { measures: rate, timeDimensions: [month], timezone: 'America/New_York' } },
+    ...distinctCases(now),
+  ];
+}
+
+const DISTINCT = ['Offers.customersOffered', 'Offers.customersConverted', 'Offers.customerConversionRate'];
+const byMonth = (dateRange?: [string, string]) => [{ dimension: 'Offers.offeredAt', granularity: 'month' as const, ...(dateRange ? { dateRange } : {}) }];
+
+/**
+ * Distinct customers: the rollup storing them (customersMonthly, by offer type and channel per
+ * month) answers the queries grouped as it is — a range cutting months, the months not settled at
+ * the clock, an as-of in the past read those months whole from the rows — and no other.
+ */
+function distinctCases(now: Date): { name: string; query: CubeQuery; now?: Date; served: boolean }[] {
+  const both = ['Offers.offerType', 'Offers.channel'];
+  return [
+    { name: 'distinct customers by month, type and channel, a range cutting months', query: { measures: [...DISTINCT, 'Offers.conversionRate'], dimensions: both, timeDimensions: byMonth(['2024-09-17', at(now.getTime()).slice(0, 10)]) }, served: true },
+    { name: 'distinct customers by month and type, the channel fixed', query: { measures: DISTINCT, dimensions: ['Offers.offerType'], timeDimensions: byMonth(), filters: [{ member: 'Offers.channel', operator: 'equals', values: ['email'] }] }, served: true },
+    { name: 'distinct customers as of a past instant', query: { measures: DISTINCT, dimensions: both, timeDimensions: byMonth(['2024-07-01', '2025-02-20']) }, now: new Date('2025-02-20T09:30:00Z'), served: true },
+    { name: 'distinct customers by month and type, two channels (rows)', query: { measures: DISTINCT, dimensions: ['Offers.offerType'], timeDimensions: byMonth(), filters: [{ member: 'Offers.channel', operator: 'equals', values: ['email', 'sales'] }] }, served: false },
+    { name: 'distinct customers by quarter (rows)', query: { measures: DISTINCT, dimensions: both, timeDimensions: [{ dimension: 'Offers.offeredAt', granularity: 'quarter' }] }, served: false },
+    { name: 'distinct customers over a range, not by month (rows)', query: { measures: DISTINCT, dimensions: both, timeDimensions: [{ dimension: 'Offers.offeredAt', dateRange: ['2024-09-01', '2025-02-28'] }] }, served: false },
   ];
 }
 
@@ -74,7 +95,7 @@ function edgeCases(now: Date): { name: string; query: CubeQuery; access?: Access
 async function compareAll(store: Store, m: Model, label: string): Promise<{ cases: number; served: number }> {
   let served = 0;
   let cases = 0;
-  const all: { name: string; query: CubeQuery; ordered: boolean; access?: Access; now?: Date }[] = [
+  const all: { name: string; query: CubeQuery; ordered: boolean; access?: Access; now?: Date; served?: boolean }[] = [
     ...CUBE_CASES.map((c) => ({ name: c.name, query: c.query, ordered: c.ordered ?? false })),
     ...edgeCases(NOW).map((c) => ({ ...c, ordered: false })),
   ];
@@ -88,6 +109,7 @@ async function compareAll(store: Store, m: Model, label: string): Promise<{ case
       assert.ok(other, `${label} ${c.name}: result ${i} missing`);
       assertSameAnswer(r, other, c.ordered, `${label} ${c.name}`);
       assert.equal(r.rollup, undefined, `${label} ${c.name}: rollups off still read one`);
+      if (c.served !== undefined) assert.equal(other.rollup?.used === 'Offers.customersMonthly', c.served, `${label} ${c.name}: ${JSON.stringify(other.rollup)}`);
       if (other.rollup?.used) served++;
     });
     cases++;

@@ -63,7 +63,9 @@ const MEASURES = [
   'Offers.revenuePerOffer',
 ];
 /** Measures no shipped rollup stores: a query asking for one reads the rows whichever way (the answer must not change either). */
-const UNSTORED = ['Offers.customersOffered', 'Offers.avgDaysToAccept', 'Offers.upsellConversionRate', 'Offers.crossSellConversionRate'];
+const UNSTORED = ['Offers.avgDaysToAccept', 'Offers.upsellConversionRate', 'Offers.crossSellConversionRate'];
+/** Distinct counts, and a ratio of them: stored by one rollup (customersMonthly), which answers only queries grouped as it is. */
+const DISTINCT = ['Offers.customersOffered', 'Offers.customersConverted', 'Offers.customerConversionRate'];
 const OFFER_DIMENSIONS = ['Offers.offerType', 'Offers.channel', 'Offers.offerName', 'Offers.campaign'];
 const CUSTOMER_DIMENSIONS = ['Customers.accountSize', 'Customers.lifecycleStage', 'Customers.engagementTier', 'Customers.industry', 'Customers.region', 'Customers.plan'];
 const CLOCK_DIMENSIONS = ['Offers.daysToAccept', 'Offers.status'];
@@ -73,8 +75,9 @@ const GRAINS = ['day', 'week', 'month', 'quarter', 'year'] as const;
  * rollups, their open windows and the rows' parts beside them are what gets compared (a draw over
  * any member reads the rows mostly).
  */
-const SHAPES: readonly { readonly dimensions: readonly string[]; readonly grains: readonly (typeof GRAINS)[number][] }[] = [
+const SHAPES: readonly { readonly dimensions: readonly string[]; readonly grains: readonly (typeof GRAINS)[number][]; readonly distinct?: true }[] = [
   { dimensions: OFFER_DIMENSIONS, grains: GRAINS },
+  { dimensions: ['Offers.offerType', 'Offers.channel'], grains: ['month', 'month', 'quarter', 'day'], distinct: true },
   { dimensions: ['Offers.offerType', 'Offers.channel', 'Customers.accountSize', 'Customers.lifecycleStage', 'Customers.engagementTier', 'Customers.industry'], grains: ['month', 'quarter', 'year'] },
   { dimensions: ['Offers.offerType', 'Offers.channel', 'Customers.region', 'Customers.plan'], grains: ['month', 'quarter', 'year'] },
   { dimensions: ['Offers.daysToAccept', 'Offers.offerType'], grains: GRAINS },
@@ -145,8 +148,9 @@ function drawQuery(r: Draw, values: Values, first: number, last: number): Drawn 
   // The clock: the tests' (ten days after the data), a past as-of, or weeks ahead.
   const now = clock < 6 ? NOW.getTime() : clock < 8 ? utcDay(first + r.next() * (last - first)) + r.int(86_400) * 1000 : NOW.getTime() + (1 + r.int(90)) * DAY;
   const measures = r.some(MEASURES, 4, 1);
-  if (r.chance(0.08)) measures.push(r.pick(UNSTORED));
+  if (r.chance(0.08)) measures.push(r.pick([...UNSTORED, ...DISTINCT]));
   const shape = r.chance(0.7) ? r.pick(SHAPES) : { dimensions: [...OFFER_DIMENSIONS, ...CUSTOMER_DIMENSIONS, ...(r.chance(0.15) ? CLOCK_DIMENSIONS : [])], grains: GRAINS };
+  if ('distinct' in shape) measures.push(...r.some(DISTINCT, 2, 1).filter((m) => !measures.includes(m)));
   const dimensions = r.some(shape.dimensions, 2);
   const members = shape.dimensions.filter((m) => !CLOCK_DIMENSIONS.includes(m));
   const query: { -readonly [K in keyof CubeQuery]: CubeQuery[K] } = { measures, dimensions };

@@ -5,11 +5,18 @@ import { ROLLUP_NESTS, type CubeDef, type RollupDef, type Template } from './typ
 /** Measure types a rollup can store: their value over many periods is a sum (min, max) of the periods' values. */
 const ADDITIVE = ['count', 'sum', 'min', 'max'];
 
+/**
+ * A distinct count is not additive: a plain rollup stores it per group, and answers it only for
+ * queries grouped exactly as it is (its granularity, each of its dimensions grouped or fixed to
+ * one value), as Cube matches non-additive measures — each group of the answer is then one row of
+ * the rollup (src/rollups/match.ts).
+ */
+const EXACT_ONLY = ['count_distinct'];
+
 const NOT_ADDITIVE: Readonly<Record<string, string>> = {
   number: 'list the measures it is computed from instead (a ratio is re-derived from the rollup\'s sums, never summed)',
   avg: 'list a sum and a count measure instead (an average of averages is not the average)',
-  count_distinct: 'a distinct count over several periods is not the sum of the periods\' counts; leave it out (it is read from the rows)',
-  count_distinct_approx: 'leave it out (it is read from the rows)',
+  count_distinct_approx: 'an estimate differs between engines and between a rollup\'s groups and the rows; leave it out (it is read from the rows), or make it an exact count_distinct',
 };
 
 /** Does the template read the clock (`uprate.now()`), itself or through the members it names? */
@@ -61,7 +68,9 @@ function checkRollup(cubes: ReadonlyMap<string, CubeDef>, cube: CubeDef, rollup:
     const { cube: owner, measure } = member(path);
     if (!measure) problems.error(place, `${path} is not a measure`, 'list measures under measures, dimensions under dimensions');
     else if (owner !== cube.name) problems.error(place, `${path} is a measure of another cube`, `declare the rollup in ${owner}, or list ${cube.name}'s own measures`);
-    else if (!ADDITIVE.includes(measure.type)) problems.error(place, `${path} is a ${measure.type} measure, which a rollup cannot store exactly`, NOT_ADDITIVE[measure.type]);
+    else if (EXACT_ONLY.includes(measure.type) && rollup.clusteredBy !== null) {
+      problems.error(place, `${path} is a ${measure.type} measure: a rollup by cluster stores counts and sums`, 'store it in a plain rollup (no clusteredBy): it answers queries grouped exactly by that rollup\'s dimensions and granularity');
+    } else if (!ADDITIVE.includes(measure.type) && !EXACT_ONLY.includes(measure.type)) problems.error(place, `${path} is a ${measure.type} measure, which a rollup cannot store exactly`, NOT_ADDITIVE[measure.type]);
     else clock ||= memberReadsClock(cubes, path);
   }
   for (const path of rollup.dimensions) {

@@ -91,10 +91,20 @@ test("YAML's list of named pre-aggregations, with names for members", () => {
   assert.deepEqual([r?.measures, r?.dimensions, r?.timeDimension, r?.granularity], [['Offers.count'], ['Offers.channel'], 'Offers.offered_at', 'week']);
 });
 
-test('a ratio, an average or a distinct count cannot be stored; the fix says what to list', () => {
+test('a ratio, an average or an estimated distinct count cannot be stored; the fix says what to list', () => {
   assert.match(only(offers(daily('measures: [rate], settledAfterDays: 30')), /Offers\.rate is a number measure/).fix ?? '', /measures it is computed from/);
   assert.match(only(offers(daily('measures: [avgRevenue]')), /Offers\.avgRevenue is a avg measure/).fix ?? '', /a sum and a count/);
-  assert.match(only(offers(daily('measures: [customers]')), /Offers\.customers is a count_distinct measure/).fix ?? '', /not the sum of the periods/);
+  const approx = offers(daily('measures: [estimate]')).replace('measures: {', "measures: {\n    estimate: { type: 'count_distinct_approx', sql: `${CUBE}.customer_id` },");
+  assert.match(only(approx, /Offers\.estimate is a count_distinct_approx measure/).fix ?? '', /exact count_distinct/);
+});
+
+test('an exact distinct count is stored by a plain rollup (read only for queries grouped as it is: src/rollups/match.ts), not by a rollup by cluster', () => {
+  assert.deepEqual(errors(offers(daily('measures: [count, customers], dimensions: [channel]'))), []);
+  // Its value reads the clock like any other measure's: settled periods only.
+  const converted = offers(daily('measures: [converted]')).replace('measures: {', "measures: {\n    converted: { type: 'count_distinct', sql: `${CUBE}.customer_id`, filters: [{ sql: `${CUBE}.accepted_at <= ${uprate.now()}` }] },");
+  only(converted, /a measure of Offers\.daily reads the clock/);
+  assert.deepEqual(errors(converted.replace('measures: [converted]', 'measures: [converted], settledAfterDays: 30')), []);
+  assert.match(only(withCustomerId(byCustomer('measures: [count, customers]')), /Offers\.customers is a count_distinct measure: a rollup by cluster stores counts and sums/).fix ?? '', /plain rollup/);
 });
 
 test("dimensions that repeat the rows, move with the clock, or are time; another cube's measure", () => {

@@ -114,6 +114,26 @@ export function timeRangeOf(where: Predicate | null, path: string): { readonly l
   return { lo, hi };
 }
 
+/**
+ * Why a rollup storing a distinct count cannot give a plan's groups, or null when it can: a
+ * distinct count of several of its rows is not their sum, so each group of the answer must be one
+ * row of the rollup — grouped by its granularity, and by each of its dimensions or with the
+ * dimension fixed to one value (Cube's rule for non-additive measures). Then a period the query's
+ * range cuts, or that is not settled at its clock, is a group of its own, read whole from the rows.
+ */
+function distinctRegrouped(model: Model, plan: QueryPlan, rollup: RollupDef, leaves: readonly string[]): string | null {
+  const distinct = leaves.find((l) => measureDef(model, l).type === 'count_distinct');
+  if (!distinct) return null;
+  const name = rollup.path;
+  const grains = plan.timeDimensions.filter((td) => td.member.path === rollup.timeDimension);
+  if (grains.length === 0 || grains.some((td) => td.granularity !== rollup.granularity)) {
+    return `${name} stores ${distinct}, a distinct count: it answers queries by ${rollup.granularity} only (the distinct count of several ${rollup.granularity}s is not their sum)`;
+  }
+  const fixed = new Set(conjuncts(plan.where).flatMap((p) => (p.kind === 'condition' && p.operator === 'equals' && p.values.length === 1 && p.values[0] !== null ? [p.member.path] : [])));
+  const loose = rollup.dimensions.find((d) => !plan.dimensions.some((s) => s.member.path === d) && !fixed.has(d));
+  return loose ? `${name} stores ${distinct}, a distinct count: it answers queries grouped by ${loose} or with it fixed to one value` : null;
+}
+
 /** Can this rollup answer the plan exactly, and for which periods? */
 function matchOne(model: Model, plan: QueryPlan, use: UsableRollup): RollupMatch | NoRollup {
   const { rollup } = use;
@@ -135,6 +155,8 @@ function matchOne(model: Model, plan: QueryPlan, use: UsableRollup): RollupMatch
     const outside = m.paths.find((path) => !rollup.dimensions.includes(path));
     if (outside) return { reason: `a filter on ${outside}, which ${name} does not store` };
   }
+  const regrouped = distinctRegrouped(model, plan, rollup, leaves);
+  if (regrouped) return { reason: regrouped };
   const range = timeRangeOf(plan.where, rollup.timeDimension);
   if ('unranged' in range) return { reason: `${range.unranged.operator} on ${range.unranged.member.path} is not a range of periods` };
   let { lo, hi } = range;

@@ -122,14 +122,21 @@ function measureRefTime(plan: QueryPlan, match: RollupMatch): MemberRef {
   return known ?? { kind: 'member', path, cube, name, memberType: 'dimension', type: 'time' };
 }
 
-/** A leaf re-aggregated over the parts: counts and sums add up, minima and maxima of parts are the whole's. */
+/** Counts, as the parts give them: integers, 0 over no rows. */
+const isCount = (model: Model, path: string): boolean => ['count', 'count_distinct'].includes(measureDef(model, path).type);
+
+/**
+ * A leaf re-aggregated over the parts: counts and sums add up, minima and maxima of parts are the
+ * whole's. A distinct count is read only where each group is one row of one part (match.ts), so
+ * its sum is that row's value.
+ */
 function combined(model: Model, path: string): SqlExpr {
   const m = measureDef(model, path);
   const arg = identifier(leafAlias(path));
   if (m.type === 'min' || m.type === 'max') return { kind: 'aggregate', fn: m.type, arg };
   const sum: SqlExpr = { kind: 'aggregate', fn: 'sum', arg };
   // A count stays an integer of the count's own type, and 0 (not NULL) over no rows, as the rows give it.
-  return m.type === 'count' ? concat([raw('CAST(coalesce('), sum, raw(', 0) AS BIGINT)')]) : sum;
+  return isCount(model, path) ? concat([raw('CAST(coalesce('), sum, raw(', 0) AS BIGINT)')]) : sum;
 }
 
 /**
@@ -154,7 +161,7 @@ export function rollupSql(model: Model, plan: QueryPlan, match: RollupMatch): Pl
   ];
   // What closing changes is negative (a pending offer stops being pending): ClickHouse finds no
   // common type for its signed sums and the other parts' unsigned counts, so every part's counts are signed.
-  const counts = new Set(leaves.filter((l) => measureDef(model, l).type === 'count').map(leafAlias));
+  const counts = new Set(leaves.filter((l) => isCount(model, l)).map(leafAlias));
   const parts = closed ? unsigned.map((part) => signedCounts(part, counts)) : unsigned;
   const keys = [...plan.dimensions, ...plan.timeDimensions];
   const columns: SelectColumn[] = [

@@ -37,7 +37,8 @@ test('count_distinct_approx: native on DuckDB and ClickHouse, exact on PostgreSQ
   const expr: SqlExpr = { kind: 'aggregate', fn: 'countDistinctApprox', arg: raw('"t".id') };
   assert.match(one(duckdbDialect, expr).sql, /approx_count_distinct\("t"\.id\)/);
   assert.match(one(postgresDialect, expr).sql, /count\(DISTINCT "t"\.id\)/);
-  assert.match(one(clickhouseDialect, expr).sql, /uniqIf\("t"\.id, toString\("t"\.id\) != ''\)/);
+  // 0 over no value, as the others count it (18.16's uniq of a Nullable is NULL there).
+  assert.match(one(clickhouseDialect, expr).sql, /ifNull\(uniqIf\("t"\.id, toString\("t"\.id\) != ''\), 0\)/);
 });
 
 test('LIKE spells its escape character where the engine has no default', () => {

@@ -125,7 +125,7 @@ ORDER BY 2 DESC NULLS LAST
 LIMIT 10000`,
       clickhouse: `SELECT
   (CASE WHEN "customers".engagement_score IS NULL THEN NULL WHEN "customers".engagement_score < 40 THEN 'low' WHEN "customers".engagement_score < 70 THEN 'medium' ELSE 'high' END) "customers__engagement_tier",
-  uniqExactIf("offers".customer_id, toString("offers".customer_id) != '') "offers__customers_offered"
+  ifNull(uniqExactIf("offers".customer_id, toString("offers".customer_id) != ''), 0) "offers__customers_offered"
 FROM offers AS "offers"
 LEFT JOIN customers AS "customers" ON "offers".customer_id = "customers".customer_id
 WHERE ("offers".offer_type = 'upsell')

@@ -43,13 +43,15 @@ export const clickhouseDialect: Dialect = {
   truncate: (unit, expr) => TRUNCATE[unit](expr),
   addDays: (expr, days) => `addDays(${expr}, ${days})`,
   daysBetween: (from, to) => `((toInt64(${to}) - toInt64(${from})) / 86400.0)`,
-  approxCountDistinctCall: (expr) => `uniqIf(${expr}, toString(${expr}) != '')`,
+  // Over no value (a group whose rows all fail the measure's filter) 18.16's uniq of a Nullable is
+  // NULL; a distinct count there is 0, as DuckDB and PostgreSQL count it.
+  approxCountDistinctCall: (expr) => `ifNull(uniqIf(${expr}, toString(${expr}) != ''), 0)`,
   // MD5 gives 16 bytes; hex() spells them in capitals.
   hashPrefix: (expr) => `lower(substring(hex(MD5(toString(${expr}))), 1, 4))`,
   // A LEFT JOIN leaves an unmatched row's right-side key '' (18.16 merges it with the left key
   // and ignores join_use_nulls for it): '' is never a value uprate stores (ingest makes empty
   // fields NULL), so it is not counted — as a NULL would not be.
-  countDistinctCall: (expr) => `uniqExactIf(${expr}, toString(${expr}) != '')`,
+  countDistinctCall: (expr) => `ifNull(uniqExactIf(${expr}, toString(${expr}) != ''), 0)`,
   ilike: (expr, pattern, negated) => `lowerUTF8(${expr})${negated ? ' NOT' : ''} LIKE lowerUTF8(${pattern})`,
   nullSafeEquals: (left, right) => `((${left} = ${right}) OR (${left} IS NULL AND ${right} IS NULL))`,
 };
