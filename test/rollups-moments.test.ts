@@ -266,12 +266,12 @@ async function everyReadExact(store: Store, label: string): Promise<void> {
 type Change = (cells: string[], header: string[], i: number) => void;
 
 /** A CSV file's lines that `keep` keeps (with the header), every `every`-th of them changed by `change` (its index among those changed), written to `name` in the test's folder. */
-function changedLines(from: string, name: string, every: number, change: Change, keep: (line: string, header: string[]) => boolean = () => true): string {
+function changedLines(from: string, name: string, every: number, change: Change, keepOf: (rows: readonly string[], header: readonly string[]) => (line: string) => boolean = () => () => true): string {
   const lines = readFileSync(from, 'utf8').trimEnd().split('\n');
   const header = (lines[0] ?? '').split(',');
-  const kept = lines
-    .slice(1)
-    .filter((line) => keep(line, header))
+  const rows = lines.slice(1);
+  const kept = rows
+    .filter(keepOf(rows, header))
     .filter((_, i) => i % every === 0)
     .map((line, i) => {
       const cells = line.split(',');
@@ -293,17 +293,14 @@ const changedCustomers = (name: string, every: number, change: Change): string =
  * their moments; past half the rows a load refills the rollups whole, and the replacing would go untested.
  */
 function changedOfAFifth(name: string, every: number, change: Change): string {
-  let order: Map<string, number> | null = null;
-  const ofAFifth = (line: string, header: string[]) => {
+  const ofAFifth = (rows: readonly string[], header: readonly string[]) => {
     const customer = header.indexOf('customer_id');
-    if (!order) {
-      order = new Map();
-      for (const l of readFileSync(files.offers, 'utf8').trimEnd().split('\n').slice(1)) {
-        const c = l.split(',')[customer] ?? '';
-        if (!order.has(c)) order.set(c, order.size);
-      }
+    const order = new Map<string, number>();
+    for (const row of rows) {
+      const c = row.split(',')[customer] ?? '';
+      if (!order.has(c)) order.set(c, order.size);
     }
-    return (order.get(line.split(',')[customer] ?? '') ?? 1) % 5 === 0;
+    return (line: string) => (order.get(line.split(',')[customer] ?? '') ?? 1) % 5 === 0;
   };
   return changedLines(files.offers, name, every, change, ofAFifth);
 }

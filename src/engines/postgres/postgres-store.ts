@@ -44,7 +44,7 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 /** Pooled connections that already carry an error listener. */
 const guarded = new WeakSet<pg.PoolClient>();
 
-/** The server process behind each pooled connection, once asked (what `pg_cancel_backend` takes). */
+/** {@link backendPid}'s answers, kept for the connection's life. */
 const backendPids = new WeakMap<pg.PoolClient, number>();
 
 /** The server process behind a pooled connection, asked once (what `pg_cancel_backend` takes). */
