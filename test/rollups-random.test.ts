@@ -1,5 +1,6 @@
 /**
- * Queries nobody wrote by hand: a seeded generator draws Cube queries (measures, dimensions of
+ * Queries nobody wrote by hand: a seeded generator draws Cube queries (measures — distinct
+ * customers among them, now and then grouped as the rollup storing them is —, dimensions of
  * both cubes, granularities, date ranges on and off period edges, filters of every kind, an OR,
  * time zones, a tenant's filter, a clock in the past or weeks ahead) and calls of uprate's own
  * endpoints (ranges, offer type, filters, asOf), and each is answered with rollups on and off on
