@@ -203,14 +203,18 @@ test("scripts/file-times.mjs: each file's whole time once, and each top-level te
   try {
     const slow = join(dir, 'slow.test.mjs');
     const quick = join(dir, 'quick.test.mjs');
-    const pause = (ms: number) => `await new Promise((r) => setTimeout(r, ${ms}))`;
+    // A pause of at least `ms` by the clock the runner times with: a timer alone may fire early by
+    // that clock (libuv counts from the loop's cached time, which lags on a busy machine: 388 ms
+    // measured for 300 + 100 in one CI run).
+    const pause = (ms: number) => `await pause(${ms})`;
     writeFileSync(slow, [
       "import { after, before, describe, it, test } from 'node:test';",
+      'async function pause(ms) { const end = performance.now() + ms; while (performance.now() < end) await new Promise((r) => setTimeout(r, Math.max(1, end - performance.now()))); }',
       `before(async () => { ${pause(300)}; });`,
       `test('first', async () => { ${pause(100)}; });`,
       `describe('suite', () => { it('a', async () => { ${pause(100)}; }); it('b', async () => { ${pause(100)}; }); });`,
       // Kept alive 400 ms after its tests: counted in the file's time only.
-      `after(() => { setTimeout(() => {}, 400); });`,
+      'after(() => { const end = performance.now() + 400; (function wait() { if (performance.now() < end) setTimeout(wait, Math.max(1, end - performance.now())); })(); });',
     ].join('\n'));
     writeFileSync(quick, "import { test } from 'node:test';\ntest('quick', () => {});\n");
     const times = join(dir, 'times.txt');
