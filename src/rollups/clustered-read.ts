@@ -3,7 +3,7 @@ import { predicateExpr, type PredicateScope } from '../sql/filter-sql.js';
 import { concat, identifier, logical, param, raw, select, type SelectColumn, type SelectNode, type SqlExpr } from '../sql/nodes.js';
 import { periodAfter, periodColumn, rowsColumn, timestampSql } from './clustered.js';
 import { HI, LO, positiveColumn, productColumn, STARTS, sumColumn } from './moments.js';
-import { conditionRange, type NoRollup, type UsableRollup } from './match.js';
+import { conditionRange, fixedToOneValue, type NoRollup, type UsableRollup } from './match.js';
 import { conjuncts } from '../sql/query-scope.js';
 import { grainOf, type ClusterLayout } from './registry.js';
 
@@ -88,7 +88,6 @@ function matchOne(plan: QueryPlan, keys: readonly Selection[], moments: ClusterM
   let lo = -Infinity;
   let hi = Infinity;
   let bounded = false;
-  const fixed = new Set<string>();
   for (const p of conjuncts(plan.where)) {
     const r = reads(p);
     if (r.other) return { reason: 'a segment or a measure filter applies to the rows' };
@@ -102,7 +101,6 @@ function matchOne(plan: QueryPlan, keys: readonly Selection[], moments: ClusterM
     }
     const unknown = r.paths.find((path) => !rollup.dimensions.includes(path) && (path !== rollup.clusteredBy || layout.moments));
     if (unknown) return { reason: `a filter on ${unknown}, which ${name} does not store` };
-    if (p.kind === 'condition' && p.operator === 'equals' && p.values.length === 1 && p.values[0] !== null) fixed.add(p.member.path);
   }
   // Rows without a time are in a read without a range on it, and in no month of the rollup.
   if (!bounded) return { reason: `a read of every ${rollup.timeDimension}, with the rows that have none, reads the rows` };
@@ -124,6 +122,7 @@ function matchOne(plan: QueryPlan, keys: readonly Selection[], moments: ClusterM
     }
   }
   const perCluster = use.build.clustered?.perCluster ?? [];
+  const fixed = fixedToOneValue(plan.where);
   const loose = rollup.dimensions.find((d) => !dimensions.some((k) => k.member.path === d) && !fixed.has(d) && !perCluster.includes(d));
   // Moments cannot be summed over a dimension that splits a cluster's rows (the products across its values are not kept).
   if (layout.moments && loose) return { reason: `${name} keeps moments per ${loose}: the read must group by it or fix it to one value` };

@@ -114,6 +114,11 @@ export function timeRangeOf(where: Predicate | null, path: string): { readonly l
   return { lo, hi };
 }
 
+/** The members the plan's top-level filters fix to one value (`equals` one value): a rollup's rows of one such value each. */
+export function fixedToOneValue(where: Predicate | null): Set<string> {
+  return new Set(conjuncts(where).flatMap((p) => (p.kind === 'condition' && p.operator === 'equals' && p.values.length === 1 && p.values[0] !== null ? [p.member.path] : [])));
+}
+
 /**
  * Why a rollup storing a distinct count cannot give a plan's groups, or null when it can: a
  * distinct count of several of its rows is not their sum, so each group of the answer must be one
@@ -129,7 +134,7 @@ function distinctRegrouped(model: Model, plan: QueryPlan, rollup: RollupDef, lea
   if (grains.length === 0 || grains.some((td) => td.granularity !== rollup.granularity)) {
     return `${name} stores ${distinct}, a distinct count: it answers queries by ${rollup.granularity} only (the distinct count of several ${rollup.granularity}s is not their sum)`;
   }
-  const fixed = new Set(conjuncts(plan.where).flatMap((p) => (p.kind === 'condition' && p.operator === 'equals' && p.values.length === 1 && p.values[0] !== null ? [p.member.path] : [])));
+  const fixed = fixedToOneValue(plan.where);
   const loose = rollup.dimensions.find((d) => !plan.dimensions.some((s) => s.member.path === d) && !fixed.has(d));
   return loose ? `${name} stores ${distinct}, a distinct count: it answers queries grouped by ${loose} or with it fixed to one value` : null;
 }
