@@ -6,7 +6,7 @@ import type { Exec } from '../store/store.js';
 import { modelRollups, rollupBuild, type RollupBuild } from './definition.js';
 import { registryChanged, storedRollups } from './availability.js';
 import { closingTable, fillOpenWindow, openWindowTable } from './open-window.js';
-import { ensureRegistry, recordRollup, versionIn, type StoredRollup } from './registry.js';
+import { ensureRegistry, recordRollup, tableColumns, upgradeRegistry, versionIn, type StoredRollup } from './registry.js';
 import { inTransaction } from './transaction.js';
 import { fillClustered, fillMomentsFamily, type ClusteredSource } from './clustered.js';
 import type { ClusterLayout } from './registry.js';
@@ -58,7 +58,7 @@ function clusteredSource(build: RollupBuild): ClusteredSource | null {
  * Fills a rollup's whole table from the rows (inside the caller's transaction) and records it;
  * `filled`: a table already filled (a family of moments, read once), only recorded.
  */
-export async function fillRollup(exec: Exec, build: RollupBuild, dataVersion: number, filled?: { readonly layout: ClusterLayout; readonly rows: number; readonly started: number }): Promise<StoredRollup> {
+export async function fillRollup(exec: Exec, engine: Store['engine'], build: RollupBuild, dataVersion: number, filled?: { readonly layout: ClusterLayout; readonly rows: number; readonly started: number }): Promise<StoredRollup> {
   const started = filled?.started ?? performance.now();
   const table = sqlIdentifier(build.table);
   const source = clusteredSource(build);
@@ -75,7 +75,7 @@ export async function fillRollup(exec: Exec, build: RollupBuild, dataVersion: nu
     rows = Number(count?.['n'] ?? 0);
   }
   const open = build.open ? await fillOpenWindow(exec, build.table, build.open, dataVersion) : null;
-  const mergeColumns = build.mergeColumns && sameNames(await tableColumns(exec, build.table), build.mergeColumns.map((c) => c.column)) ? build.mergeColumns : null;
+  const mergeColumns = build.mergeColumns && sameNames(await tableColumns(exec, engine, build.table), build.mergeColumns.map((c) => c.column)) ? build.mergeColumns : null;
   const stored: StoredRollup = {
     name: build.rollup.path,
     table: build.table,
@@ -96,15 +96,6 @@ export async function fillRollup(exec: Exec, build: RollupBuild, dataVersion: nu
   };
   await recordRollup(exec, stored);
   return stored;
-}
-
-/** The columns of one of uprate's tables in the current schema (DuckDB's main, PostgreSQL's search path). */
-async function tableColumns(exec: Exec, table: string): Promise<string[]> {
-  const rows = await exec(
-    `SELECT column_name FROM information_schema.columns WHERE table_name = $1 AND table_schema = current_schema()`,
-    [table],
-  );
-  return rows.map((r) => String(r['column_name']));
 }
 
 /** Merging in place writes every column by name: only when the table has exactly the columns the merge knows. */
@@ -167,13 +158,14 @@ export async function buildRollups(store: Store, model: Model, names: readonly s
     }
     return inTransaction(store, async (exec) => {
       await ensureRegistry(exec);
+      await upgradeRegistry(exec, store.engine);
       const version = await versionIn(exec, store.engine);
-      if (family.length === 1) return [await fillRollup(exec, build, version)];
+      if (family.length === 1) return [await fillRollup(exec, store.engine, build, version)];
       const started = performance.now();
       const members = family.map((b) => ({ table: b.table, source: clusteredSource(b) as ClusteredSource }));
       const filled = await fillMomentsFamily(exec, store.engine, members, (name, select) => `CREATE TEMP TABLE ${name} AS ${select}`);
       const out: StoredRollup[] = [];
-      for (const [i, b] of family.entries()) out.push(await fillRollup(exec, b, version, { ...(filled[i] as { layout: ClusterLayout; rows: number }), started }));
+      for (const [i, b] of family.entries()) out.push(await fillRollup(exec, store.engine, b, version, { ...(filled[i] as { layout: ClusterLayout; rows: number }), started }));
       return out;
     }, signal);
   };
