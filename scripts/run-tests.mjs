@@ -11,6 +11,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSyn
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { formatTapSummary, slowestTests, summarizeTap } from './tap-summary.mjs';
+import { pruneCache } from './ts-cache.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2);
@@ -88,11 +89,12 @@ if (!Number.isInteger(concurrency) || concurrency < 1) {
   process.exit(1);
 }
 
+pruneCache();
 const reports = mkdtempSync(join(tmpdir(), 'uprate-tests-'));
 const tap = join(reports, 'report.tap');
 const times = join(reports, 'file-times.txt');
 const run = spawnSync(process.execPath, [
-  '--import', 'tsx',
+  '--import', new URL('./ts-register.mjs', import.meta.url).href,
   '--test',
   `--test-concurrency=${concurrency}`,
   '--test-reporter=spec', '--test-reporter-destination=stdout',
