@@ -17,7 +17,8 @@ export function pruneCache(maxAgeMs = 7 * 86_400_000) {
   for (const name of names) {
     const path = join(cacheDir, name);
     try {
-      if (now - statSync(path).atimeMs > maxAgeMs && now - statSync(path).mtimeMs > maxAgeMs) rmSync(path, { force: true });
+      const { atimeMs, mtimeMs } = statSync(path);
+      if (now - atimeMs > maxAgeMs && now - mtimeMs > maxAgeMs) rmSync(path, { force: true });
     } catch {
       // removed by another run meanwhile
     }
