@@ -26,23 +26,30 @@ const registries = new WeakMap<Store, { readonly seen: boolean; readonly at: num
  */
 export const NO_REGISTRY_RECHECK_MS = 5_000;
 
+/** Whether the store has a registry (none on an engine without rollups, or before the first build). */
+async function hasRegistry(store: Store, nowMs: number): Promise<boolean> {
+  if (!(store instanceof DuckDbStore || store instanceof PostgresStore || store.engine === 'clickhouse')) return false;
+  const known = registries.get(store);
+  if (known?.seen) return true;
+  if (known && nowMs - known.at < NO_REGISTRY_RECHECK_MS) return false;
+  const seen = await hasRegistryTable((sql, params) => store.query(sql, params), store.engine, 'uprate_rollups');
+  registries.set(store, { seen, at: nowMs });
+  return seen;
+}
+
 /** The built rollups (none on an engine without rollups, or before the first build). */
 export async function storedRollups(store: Store, nowMs = Date.now()): Promise<StoredRollup[]> {
-  if (!(store instanceof DuckDbStore || store instanceof PostgresStore || store.engine === 'clickhouse')) return [];
-  const known = registries.get(store);
-  if (!known?.seen) {
-    if (known && nowMs - known.at < NO_REGISTRY_RECHECK_MS) return [];
-    const seen = await hasRegistryTable((sql, params) => store.query(sql, params), store.engine, 'uprate_rollups');
-    registries.set(store, { seen, at: nowMs });
-    if (!seen) return [];
-  }
-  return readRegistry((sql) => store.query(sql));
+  return (await hasRegistry(store, nowMs)) ? readRegistry((sql) => store.query(sql)) : [];
 }
+
+/** The registry's rows last read from a store whose registry has a key ({@link Store.rollupRegistryKey}), under that key. */
+const keyedRegistries = new WeakMap<Store, { readonly key: string; readonly stored: StoredRollup[] }>();
 
 /** This process built or dropped rollups, or loaded data, in the store: look again at once. */
 export function registryChanged(store: Store): void {
   registries.delete(store);
   states.delete(store);
+  keyedRegistries.delete(store);
 }
 
 /**
@@ -70,7 +77,17 @@ function rollupState(store: Store, nowMs: number): Promise<RollupState> {
   // ClickHouse switches a rollup's generation after the load's commit, not in it: read afresh there.
   const reuse = store.engine === 'clickhouse' ? -1 : STATE_REUSE_MS;
   if (known && nowMs - known.at >= 0 && nowMs - known.at <= reuse) return known.state;
-  const state = (async () => {
+  const state = (async (): Promise<RollupState> => {
+    if (store.rollupRegistryKey) {
+      if (!(await hasRegistry(store, nowMs))) return { stored: [], current: 0 };
+      const { version, registry } = await store.rollupRegistryKey();
+      const known = keyedRegistries.get(store);
+      // Read after the key: rows newer than it are kept under it and read again at the next key,
+      // and a rollup newer than the version read is not fresh at it (the rows answer).
+      const stored = known?.key === registry ? known.stored : await readRegistry((sql) => store.query(sql));
+      keyedRegistries.set(store, { key: registry, stored });
+      return { stored, current: stored.length > 0 ? version : 0 };
+    }
     const stored = await storedRollups(store);
     return { stored, current: stored.length > 0 ? await store.dataVersion() : 0 };
   })();

@@ -38,6 +38,12 @@ export interface Store {
    */
   dataVersion(): Promise<number>;
   /**
+   * Where reading the rollup registry costs a round trip of its own (ClickHouse): the data version
+   * and a key that moves whenever the registry's rows change, read in one statement, so the
+   * registry is read again only when it changed. Only called once the registry exists.
+   */
+  rollupRegistryKey?(): Promise<{ readonly version: number; readonly registry: string }>;
+  /**
    * When the newest load in uprate's load log (`uprate_loads`) was committed; null without a load
    * log (a model over the user's own tables) or before the first load. The dashboard's "last load".
    */

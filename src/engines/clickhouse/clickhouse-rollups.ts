@@ -92,18 +92,60 @@ const REGISTRY_COLUMNS: readonly (readonly [string, string])[] = [
   ['open_window', 'String'],
 ];
 
+/**
+ * The registry's table. Every refresh appends a row for every rollup (each with its build
+ * statement and layout: some 4 KB), so a plain MergeTree grew by the whole registry each load and
+ * every query read all of it — after ten loads of the shipped model 1,001 rows and 4.3 MB. A
+ * ReplacingMergeTree by name keeps only each name's newest `rev` once its parts merge (forced after
+ * each write, {@link compactRegistry}); reads still pick the newest with argMax, merged or not.
+ */
+const registryTableDdl = (table: string): string => `CREATE TABLE IF NOT EXISTS ${table} (
+  name String,
+  ${REGISTRY_COLUMNS.map(([c, type]) => `${c} ${type}`).join(',\n  ')},
+  rev UInt64,
+  is_dropped UInt8
+) ENGINE = ReplacingMergeTree(rev) ORDER BY name`;
+
+const REGISTRY_ALL_COLUMNS = ['name', ...REGISTRY_COLUMNS.map(([c]) => c), 'rev', 'is_dropped'].join(', ');
+
+/**
+ * Keeps one shard's registry at a row per rollup: a registry made before it was a
+ * ReplacingMergeTree (an append-only MergeTree) is copied into one and swapped in by a rename —
+ * rows another process appends meanwhile are copied after the swap — then merged to each name's
+ * newest row. Safe to run from several processes at once: a row is never lost, only merged away
+ * once a newer one of its name is stored.
+ */
+async function compactRegistry(shard: ClickHouseHttp, sdb: string): Promise<void> {
+  const table = `${sdb}.${REGISTRY}`;
+  const [found] = (await shard.select(`SELECT engine FROM system.tables WHERE database = ${clickhouseString(sdb)} AND name = ${clickhouseString(REGISTRY)}`)).data;
+  if (found && String(found['engine']) === 'MergeTree') {
+    const replacing = `${sdb}.${REGISTRY}_replacing`;
+    const appended = `${sdb}.${REGISTRY}_appended`;
+    const what = 'rollup registry (made a ReplacingMergeTree)';
+    await shard.request(registryTableDdl(replacing), { what });
+    await shard.request(`INSERT INTO ${replacing} (${REGISTRY_ALL_COLUMNS}) SELECT ${REGISTRY_ALL_COLUMNS} FROM ${table}`, { what });
+    try {
+      await shard.request(`RENAME TABLE ${table} TO ${appended}, ${replacing} TO ${table}`, { what });
+    } catch (e) {
+      // Another process swapped it first: its copy holds every row this one would have.
+      const [now] = (await shard.select(`SELECT engine FROM system.tables WHERE database = ${clickhouseString(sdb)} AND name = ${clickhouseString(REGISTRY)}`)).data;
+      if (String(now?.['engine'] ?? '') !== 'ReplacingMergeTree') throw e;
+      await shard.request(`DROP TABLE IF EXISTS ${replacing}`, { what });
+      return;
+    }
+    await shard.request(`INSERT INTO ${table} (${REGISTRY_ALL_COLUMNS}) SELECT ${REGISTRY_ALL_COLUMNS} FROM ${appended} WHERE (name, rev) NOT IN (SELECT name, rev FROM ${table})`, { what });
+    await shard.request(`DROP TABLE IF EXISTS ${appended}`, { what });
+  }
+  await shard.request(`OPTIMIZE TABLE ${table} FINAL`, { what: 'rollup registry (merged to each rollup\'s newest row)' });
+}
+
 /** The registry's statements for one shard (idempotent). 18.16 cannot alias an aggregate with its argument's name: the inner select renames. */
 function registryDdl(t: ClickHouseRollupTarget): string[] {
   const sdb = t.shardDb;
   const inner = REGISTRY_COLUMNS.map(([c]) => `${c} AS c_${c}`).join(', ');
   const outer = REGISTRY_COLUMNS.map(([c]) => `argMax(c_${c}, rev) AS ${c}`).join(', ');
   return [
-    `CREATE TABLE IF NOT EXISTS ${sdb}.${REGISTRY} (
-  name String,
-  ${REGISTRY_COLUMNS.map(([c, type]) => `${c} ${type}`).join(',\n  ')},
-  rev UInt64,
-  is_dropped UInt8
-) ENGINE = MergeTree ORDER BY (name, rev)`,
+    registryTableDdl(`${sdb}.${REGISTRY}`),
     `CREATE VIEW IF NOT EXISTS ${q(t.database)}.uprate_rollups AS
 SELECT name, ${outer}
 FROM (SELECT name, rev, is_dropped, ${inner} FROM ${sdb}.${REGISTRY})
@@ -131,7 +173,10 @@ export async function ensureClickHouseRegistry(t: ClickHouseRollupTarget): Promi
 async function record(t: ClickHouseRollupTarget, rows: readonly Record<string, unknown>[]): Promise<void> {
   if (rows.length === 0) return;
   const body = rows.map((r) => JSON.stringify(r)).join('\n');
-  await onEveryShard(t, (shard) => shard.request(`INSERT INTO ${t.shardDb}.${REGISTRY} FORMAT JSONEachRow`, { body, what: 'recording rollups' }));
+  await onEveryShard(t, async (shard) => {
+    await shard.request(`INSERT INTO ${t.shardDb}.${REGISTRY} FORMAT JSONEachRow`, { body, what: 'recording rollups' });
+    await compactRegistry(shard, t.shardDb);
+  });
 }
 
 function registryRow(r: StoredRollup, rev: number): Record<string, unknown> {
