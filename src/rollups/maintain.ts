@@ -2,8 +2,8 @@ import { channel } from 'node:diagnostics_channel';
 import { InternalError } from '../core/errors.js';
 import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, Store } from '../store/store.js';
-import { addMonths, asIso, fillClustered, fillMomentsFamily, type LoadReach, loadReach, nthPeriod, periodIndex, refillMonths, replaceClusters, rewriteAttributes, storedSource, timestampSql, widened } from './clustered.js';
-import { momentsFillSql, momentsOfSetSql } from './moments.js';
+import { addClusterChanges, addMonths, asIso, fillClustered, fillMomentsFamily, type LoadReach, loadReach, nthPeriod, periodIndex, refillMonths, rewriteAttributes, storedSource, timestampSql, widened } from './clustered.js';
+import { momentsChangeSql, momentsFillSql, momentsOfSetSql } from './moments.js';
 import { replaceByMerged, tempTable } from './merge-sql.js';
 import { advanceOpenWindow } from './open-window.js';
 import { readingInstead } from './reading-instead.js';
@@ -579,15 +579,17 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
       }
       let reach = reaches.get(at);
       if (!reach) {
-        const pairs = scratchName('moments_pairs');
-        copies.set(`${at}|pairs`, pairs);
-        reach = await loadReach(exec, storedSource(stored), refresh.before, moments, after, pairs, (name, select) => tempTable(engine, name, select));
+        reach = await loadReach(exec, storedSource(stored), moments, after);
         reaches.set(at, reach);
       }
-      // This member's set of the family's moments, before and after.
-      const member = layout;
-      const ofMember = (family: string, alias: string) => `(${momentsOfSetSql(family, refresh.family.dimensions, member.dimensions, member.measures.length)}) AS ${alias}`;
-      layout = await replaceClusters(exec, stored.table, member, ofMember(refresh.before, 'moments_before'), ofMember(moments, 'moments_after'), reach, (name, select) => tempTable(engine, name, select));
+      // The family's change (after less before), once for its members.
+      let change = copies.get(`${at}|change`);
+      if (!change) {
+        change = scratchName('moments_change');
+        await exec(tempTable(engine, change, momentsChangeSql(refresh.before, moments, refresh.family.dimensions, layout.measures.length)));
+        copies.set(`${at}|change`, change);
+      }
+      layout = await addClusterChanges(exec, stored.table, layout, momentsOfSetSql(change, refresh.family.dimensions, layout.dimensions, layout.measures.length), reach, stored.rows, (name, select) => tempTable(engine, name, select));
     } else if (refresh.kind === 'attributes' && layout) {
       await rewriteAttributes(exec, stored.table, layout, refresh.keys);
     } else if (refresh.kind === 'months' && layout) {

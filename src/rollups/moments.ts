@@ -253,3 +253,20 @@ export function momentsOfSetSql(from: string, dimensions: readonly string[], set
   if (dimensions.length === 0) return `SELECT ${columns} FROM ${from}`;
   return `SELECT ${columns} FROM ${from} WHERE ${SET} = ${setNumber(dimensions, set)}`;
 }
+
+/**
+ * A load's change to a family's moments (`before`, `after`: fills by the family's sets over its
+ * `dimensions`, of the loaded clusters): after less before, per set, group and pair of periods,
+ * the groups it leaves as they were left out — a day's load moves the pairs of its own period,
+ * while its clusters' pairs of earlier periods read the same before and after.
+ */
+export function momentsChangeSql(before: string, after: string, dimensions: readonly string[], measures: number): string {
+  const id = sqlIdentifier;
+  const keys = [...(dimensions.length > 0 ? [SET] : []), ...dimensions, HI, LO].map(id);
+  const columns = momentsColumns(measures).map(id);
+  return (
+    `SELECT ${[...keys, ...columns.map((c) => `CAST(sum(${c}) AS BIGINT) AS ${c}`)].join(', ')} ` +
+    `FROM (SELECT ${[...keys, ...columns].join(', ')} FROM ${after} UNION ALL SELECT ${[...keys, ...columns.map((c) => `-${c} AS ${c}`)].join(', ')} FROM ${before}) AS parts ` +
+    `GROUP BY ${keys.join(', ')} HAVING ${columns.map((c) => `sum(${c}) <> 0`).join(' OR ')}`
+  );
+}

@@ -88,6 +88,11 @@ export interface ClusterLayout {
   readonly grain?: ClusterGrain;
   /** The time table's column naming the cluster (a load's clusters are found by it); absent in layouts stored before it. */
   readonly clusterColumn?: string | null;
+  /**
+   * A rollup of moments' rows when last compacted (clustered.ts addClusterChanges: loads append
+   * their changes); absent since its build, which leaves it compact.
+   */
+  readonly compactRows?: number;
 }
 
 /**
