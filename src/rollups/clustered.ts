@@ -1,7 +1,7 @@
 import { InternalError } from '../core/errors.js';
 import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, SqlValue, Store } from '../store/store.js';
-import { HI, LO, momentsColumns, momentsFillSql, momentsOfSetSql } from './moments.js';
+import { HI, LO, momentsColumns, momentsFillSql, momentsOfSetSql, summedMomentsSql } from './moments.js';
 import { readingInstead } from './reading-instead.js';
 import { grainOf, type ClusterGrain, type ClusterLayout } from './registry.js';
 import { nextPeriod, periodFloor } from './periods.js';
@@ -379,9 +379,9 @@ export async function addClusterChanges(exec: Exec, table: string, layout: Clust
   let compactRows = layout.compactRows ?? storedRows;
   const [held] = await exec(`SELECT count(*) AS n FROM ${id(table)}`);
   if (Number(held?.['n'] ?? 0) > MOMENTS_GROWTH * compactRows) {
-    await exec(temp(MOMENTS_MERGED, `SELECT ${[...keys, ...columns.map((c) => `CAST(sum(${c}) AS BIGINT) AS ${c}`)].join(', ')} FROM ${id(table)} GROUP BY ${keys.join(', ')}`));
+    await exec(temp(MOMENTS_MERGED, summedMomentsSql(id(table), [...layout.dimensions, HI, LO], layout.measures.length)));
     await exec(`DELETE FROM ${id(table)}`);
-    await exec(`INSERT INTO ${id(table)} (${list}) SELECT ${list} FROM ${MOMENTS_MERGED} WHERE ${columns.map((c) => `${c} <> 0`).join(' OR ')}`);
+    await exec(`INSERT INTO ${id(table)} (${list}) SELECT ${list} FROM ${MOMENTS_MERGED}`);
     await exec(`DROP TABLE ${MOMENTS_MERGED}`);
     const [compacted] = await exec(`SELECT count(*) AS n FROM ${id(table)}`);
     compactRows = Number(compacted?.['n'] ?? 0);

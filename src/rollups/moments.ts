@@ -255,18 +255,26 @@ export function momentsOfSetSql(from: string, dimensions: readonly string[], set
 }
 
 /**
+ * Rows of moments (`from`: a table or an aliased subquery) summed per group (`keys`: column names),
+ * the groups whose sums are all 0 left out — the rows have no such group.
+ */
+export function summedMomentsSql(from: string, keys: readonly string[], measures: number): string {
+  const id = sqlIdentifier;
+  const by = keys.map(id).join(', ');
+  const columns = momentsColumns(measures).map(id);
+  return `SELECT ${by}, ${columns.map((c) => `CAST(sum(${c}) AS BIGINT) AS ${c}`).join(', ')} FROM ${from} GROUP BY ${by} HAVING ${columns.map((c) => `sum(${c}) <> 0`).join(' OR ')}`;
+}
+
+/**
  * A load's change to a family's moments (`before`, `after`: fills by the family's sets over its
  * `dimensions`, of the loaded clusters): after less before, per set, group and pair of periods,
  * the groups it leaves as they were left out — a day's load moves the pairs of its own period,
  * while its clusters' pairs of earlier periods read the same before and after.
  */
 export function momentsChangeSql(before: string, after: string, dimensions: readonly string[], measures: number): string {
-  const id = sqlIdentifier;
-  const keys = [...(dimensions.length > 0 ? [SET] : []), ...dimensions, HI, LO].map(id);
-  const columns = momentsColumns(measures).map(id);
-  return (
-    `SELECT ${[...keys, ...columns.map((c) => `CAST(sum(${c}) AS BIGINT) AS ${c}`)].join(', ')} ` +
-    `FROM (SELECT ${[...keys, ...columns].join(', ')} FROM ${after} UNION ALL SELECT ${[...keys, ...columns.map((c) => `-${c} AS ${c}`)].join(', ')} FROM ${before}) AS parts ` +
-    `GROUP BY ${keys.join(', ')} HAVING ${columns.map((c) => `sum(${c}) <> 0`).join(' OR ')}`
-  );
+  const keys = [...(dimensions.length > 0 ? [SET] : []), ...dimensions, HI, LO];
+  const shown = keys.map(sqlIdentifier);
+  const columns = momentsColumns(measures).map(sqlIdentifier);
+  const parts = `(SELECT ${[...shown, ...columns].join(', ')} FROM ${after} UNION ALL SELECT ${[...shown, ...columns.map((c) => `-${c} AS ${c}`)].join(', ')} FROM ${before}) AS parts`;
+  return summedMomentsSql(parts, keys, measures);
 }

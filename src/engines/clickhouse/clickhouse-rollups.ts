@@ -117,8 +117,8 @@ const REGISTRY_ALL_COLUMNS = ['name', ...REGISTRY_COLUMNS.map(([c]) => c), 'rev'
  */
 async function compactRegistry(shard: ClickHouseHttp, sdb: string): Promise<void> {
   const table = `${sdb}.${REGISTRY}`;
-  const [found] = (await shard.select(`SELECT engine FROM system.tables WHERE database = ${clickhouseString(sdb)} AND name = ${clickhouseString(REGISTRY)}`)).data;
-  if (found && String(found['engine']) === 'MergeTree') {
+  const engine = async () => String((await shard.select(`SELECT engine FROM system.tables WHERE database = ${clickhouseString(sdb)} AND name = ${clickhouseString(REGISTRY)}`)).data[0]?.['engine'] ?? '');
+  if ((await engine()) === 'MergeTree') {
     const replacing = `${sdb}.${REGISTRY}_replacing`;
     const appended = `${sdb}.${REGISTRY}_appended`;
     const what = 'rollup registry (made a ReplacingMergeTree)';
@@ -128,8 +128,7 @@ async function compactRegistry(shard: ClickHouseHttp, sdb: string): Promise<void
       await shard.request(`RENAME TABLE ${table} TO ${appended}, ${replacing} TO ${table}`, { what });
     } catch (e) {
       // Another process swapped it first: its copy holds every row this one would have.
-      const [now] = (await shard.select(`SELECT engine FROM system.tables WHERE database = ${clickhouseString(sdb)} AND name = ${clickhouseString(REGISTRY)}`)).data;
-      if (String(now?.['engine'] ?? '') !== 'ReplacingMergeTree') throw e;
+      if ((await engine()) !== 'ReplacingMergeTree') throw e;
       await shard.request(`DROP TABLE IF EXISTS ${replacing}`, { what });
       return;
     }

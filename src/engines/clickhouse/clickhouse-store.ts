@@ -56,6 +56,9 @@ export async function openClickHouseStore(url: string, options: ClickHouseOpenOp
  */
 /** uprate's own tables (a view per shard over every stored version), as the model's statements name them. */
 const OWN_TABLES = ['offers', 'customers'];
+
+/** The data version from the newest load's id (`max(load_id)`): the time before any load. */
+const loadVersion = (v: unknown): number => (v === null || v === undefined || Number(v) === 0 ? timeVersion() : Number(v));
 const READS_OWN_TABLES = new RegExp(`\\b(FROM|JOIN)\\s+(${OWN_TABLES.join('|')})\\s+AS\\b`);
 
 export class ClickHouseStore extends OwnTablesStore implements BulkLoadingStore, ClickHouseRollupTarget {
@@ -296,8 +299,7 @@ export class ClickHouseStore extends OwnTablesStore implements BulkLoadingStore,
     if (!this.loadLog) return timeVersion();
     await this.completeCommits();
     const rows = await this.query<{ v: number | null }>('SELECT max(load_id) AS v FROM uprate_loads');
-    const v = rows[0]?.v;
-    return v === null || v === undefined || Number(v) === 0 ? timeVersion() : Number(v);
+    return loadVersion(rows[0]?.v);
   }
 
   /**
@@ -318,8 +320,7 @@ export class ClickHouseStore extends OwnTablesStore implements BulkLoadingStore,
     const [row] = await this.query(`SELECT ${loads}, (SELECT count() FROM ${registry}) AS n, (SELECT toString(sum(cityHash64(name, rev))) FROM ${registry}) AS h`);
     const key = `${String(row?.['n'] ?? '')}:${String(row?.['h'] ?? '')}`;
     if (Number(row?.['incomplete'] ?? 0) > 0) return { version: await this.dataVersion(), registry: key };
-    const v = row?.['v'];
-    return { version: v === null || v === undefined || Number(v) === 0 ? timeVersion() : Number(v), registry: key };
+    return { version: loadVersion(row?.['v']), registry: key };
   }
 
   /** The newest committed load's time (UTC), null without a load log or before the first load. */
