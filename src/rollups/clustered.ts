@@ -331,20 +331,15 @@ export async function refillMonths(exec: Exec, table: string, source: ClusteredS
 const MOMENTS_MERGED = 'uprate_rollup_moments_merged';
 
 /**
- * What a load reaches in a family of rollups of moments, read once for all its members: the last
- * period its moments reach and the clusters' rows' bounds. Every member groups the same clusters'
- * rows, by other dimensions, so the family's moments after the load (`after`: a table of every set)
- * reach the same periods as each member's.
+ * What a load's clusters' rows reach, read once for every rollup of moments over them: their
+ * rows' first and last instant and the latest instant compared with the clock.
  */
 export interface LoadReach {
-  readonly top: number | null;
   readonly bounds: { readonly first: string | null; readonly last: string | null; readonly clockFrom: string | null };
 }
 
-export async function loadReach(exec: Exec, source: ClusteredSource, after: string, clusterRows: string): Promise<LoadReach> {
-  const [top] = await exec(`SELECT max(${sqlIdentifier(HI)}) AS hi FROM ${after}`);
-  const bounds = await dataBounds(exec, source, `${clusterRows} AS clusters_rows`, null);
-  return { top: top?.['hi'] === null || top?.['hi'] === undefined ? null : Number(top['hi']), bounds };
+export async function loadReach(exec: Exec, source: ClusteredSource, clusterRows: string): Promise<LoadReach> {
+  return { bounds: await dataBounds(exec, source, `${clusterRows} AS clusters_rows`, null) };
 }
 
 /**
@@ -367,7 +362,7 @@ export const MOMENTS_GROWTH = 2;
  * when the layout has none: a build leaves a table compact) its groups are summed into one row
  * each, those with nothing left dropped (the rows have no such group). The layout widens to months
  * after its last, and its first and last instant and clock floor to the clusters' rows (`reach`,
- * read once for the family; never narrowing, which only ever sends more reads to the rows).
+ * read once for every rollup over them; never narrowing, which only ever sends more reads to the rows).
  * Answers the new layout.
  */
 export async function addClusterChanges(exec: Exec, table: string, layout: ClusterLayout, change: string, reach: LoadReach, storedRows: number, temp: (name: string, select: string) => string): Promise<ClusterLayout> {
@@ -387,9 +382,9 @@ export async function addClusterChanges(exec: Exec, table: string, layout: Clust
     compactRows = Number(compacted?.['n'] ?? 0);
   }
   const first = layout.periods[0] ?? '';
-  const hi = reach.top ?? -1;
-  // Periods up to the hi-th from the first (a load reaching past the layout's last).
-  const periods = hi >= layout.periods.length ? periodsBetween(first, new Date(nthPeriod(first, hi, grainOf(layout))).toISOString(), grainOf(layout)) : layout.periods;
   const { bounds } = reach;
+  // Periods up to the one holding the clusters' last row (a load reaching past the layout's last).
+  const grain = grainOf(layout);
+  const periods = bounds.last !== null && periodIndex(bounds.last, first, grain) >= layout.periods.length ? periodsBetween(first, bounds.last, grain) : layout.periods;
   return { ...layout, periods, first: earliest(layout.first, bounds.first), last: latest(layout.last, bounds.last), clockFrom: latest(layout.clockFrom, bounds.clockFrom), compactRows };
 }

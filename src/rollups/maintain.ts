@@ -1,9 +1,9 @@
 import { channel } from 'node:diagnostics_channel';
 import { InternalError } from '../core/errors.js';
 import { sqlIdentifier } from '../store/sql-literal.js';
-import type { Exec, Store } from '../store/store.js';
+import type { Exec, SqlValue, Store } from '../store/store.js';
 import { addClusterChanges, addMonths, asIso, fillClustered, fillMomentsFamily, type LoadReach, loadReach, nthPeriod, periodIndex, refillMonths, rewriteAttributes, storedSource, timestampSql, widened } from './clustered.js';
-import { momentsChangeSql, momentsFillSql, momentsOfSetSql } from './moments.js';
+import { momentsFillSql, momentsOfSetSql } from './moments.js';
 import { replaceByMerged, tempTable } from './merge-sql.js';
 import { advanceOpenWindow } from './open-window.js';
 import { readingInstead } from './reading-instead.js';
@@ -46,8 +46,8 @@ type Refresh =
   | { readonly kind: 'attributes'; readonly keys: string }
   /**
    * A rollup of moments: the loaded clusters' moments taken out as they were before the load
-   * (`before`: a table of them, by all its family's sets) and put back as they are after it —
-   * moments add up over clusters.
+   * (`before`: its statement over their rows copied before the write) and put back as they are
+   * after it — moments add up over clusters.
    */
   | { readonly kind: 'clusters'; readonly before: string; readonly clusterRows: string; readonly family: MomentsFamily; readonly changed?: readonly number[] | undefined };
 
@@ -163,7 +163,7 @@ interface LoadLooks {
   readonly touched: Map<string, Promise<Touched>>;
   readonly clusters: Map<string, Promise<LoadedClusters | null>>;
   readonly families: ReadonlyMap<string, MomentsFamily>;
-  /** A family's moments of the loaded clusters before the load (a table), by family and clusters. */
+  /** A family's statement over the loaded clusters' rows before the load, kept when the load changes another table it reads: by family and clusters. */
   readonly befores: Map<string, Promise<string>>;
 }
 
@@ -262,14 +262,18 @@ async function clustersOf(exec: Exec, engine: Store['engine'], s: StoredRollup, 
   const before = readingInstead(s.sql, source.table, ofChangedPeriods(clusters.rows, layout, source.column, changed));
   if (!before) return { kind: 'all' };
   const family = looks.families.get(s.name) ?? { key: s.name, dimensions: layout.dimensions, perCluster: layout.perCluster ?? [], sets: [layout.dimensions] };
+  // The statement is read again after the write, beside its read of the rows after: only the
+  // copied rows keep it as it was, so a load of another table it reads (customers, whose
+  // attributes it joins) has its rows read now, before the write — once for the family.
+  if (!affecting.some((l) => l.table.toLowerCase() !== source.table)) return { kind: 'clusters', before, clusterRows: clusters.after, family, changed };
   const at = `${family.key}|${clusters.rows}`;
-  let moments = looks.befores.get(at);
-  if (!moments) {
-    const name = scratchName('moments');
+  let kept = looks.befores.get(at);
+  if (!kept) {
+    const name = scratchName('before_rows');
     scratch.push(name);
-    looks.befores.set(at, (moments = exec(tempTable(engine, name, momentsFillSql({ sql: before, timeColumn: s.timeColumn }, { ...layout, dimensions: family.dimensions, perCluster: family.perCluster }, { sets: family.sets, engine }, changed)), s.params).then(() => name)));
+    looks.befores.set(at, (kept = keepRows(exec, engine, name, before, s.params).then(() => `SELECT * FROM ${name}`)));
   }
-  return { kind: 'clusters', before: await moments, clusterRows: clusters.after, family, changed };
+  return { kind: 'clusters', before: await kept, clusterRows: clusters.after, family, changed };
 }
 
 /** The clusters a load touches and their stored rows before it writes; null when a load reaches a month before `first` or a table the rollups cannot follow per cluster. */
@@ -408,8 +412,8 @@ function touchedOnce(exec: Exec, engine: Store['engine'], source: { readonly tab
  * offers was taken for 63,000, its moments' groupings were sorted instead of hashed, and their
  * fill took 11.6 s instead of 4.2 s.
  */
-async function keepRows(exec: Exec, engine: Store['engine'], name: string, select: string): Promise<void> {
-  await exec(tempTable(engine, name, select));
+async function keepRows(exec: Exec, engine: Store['engine'], name: string, select: string, params: readonly SqlValue[] = []): Promise<void> {
+  await exec(tempTable(engine, name, select), params);
   await analyzed(exec, engine, name);
 }
 
@@ -569,25 +573,19 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
       // The plan read the "before" moments the same way: reading every row here would add all clusters again.
       const rowsSql = readingInstead(stored.sql, stored.timeSource.table, ofChangedPeriods(after, layout, stored.timeSource.column, refresh.changed));
       if (!rowsSql) throw new InternalError(`rollup ${stored.name}: its statement does not read ${stored.timeSource.table} once`);
-      // The family's moments after the load, by all its dimensions: read once for its members.
+      // The family's change (its moments after the load less before, by all its dimensions): once for its members.
       const at = `${refresh.family.key}|${after}`;
-      let moments = copies.get(at);
-      if (!moments) {
-        moments = scratchName('moments_after');
-        await exec(tempTable(engine, moments, momentsFillSql({ sql: rowsSql, timeColumn: stored.timeColumn }, { ...layout, dimensions: refresh.family.dimensions, perCluster: refresh.family.perCluster }, { sets: refresh.family.sets, engine }, refresh.changed)), stored.params);
-        copies.set(at, moments);
-      }
-      let reach = reaches.get(at);
-      if (!reach) {
-        reach = await loadReach(exec, storedSource(stored), moments, after);
-        reaches.set(at, reach);
-      }
-      // The family's change (after less before), once for its members.
-      let change = copies.get(`${at}|change`);
+      let change = copies.get(at);
       if (!change) {
         change = scratchName('moments_change');
-        await exec(tempTable(engine, change, momentsChangeSql(refresh.before, moments, refresh.family.dimensions, layout.measures.length)));
-        copies.set(`${at}|change`, change);
+        await exec(tempTable(engine, change, momentsFillSql({ sql: rowsSql, timeColumn: stored.timeColumn, before: refresh.before }, { ...layout, dimensions: refresh.family.dimensions, perCluster: refresh.family.perCluster }, { sets: refresh.family.sets, engine }, refresh.changed)), stored.params);
+        copies.set(at, change);
+      }
+      // What the clusters' rows reach: the same for every rollup over them.
+      let reach = reaches.get(after);
+      if (!reach) {
+        reach = await loadReach(exec, storedSource(stored), after);
+        reaches.set(after, reach);
       }
       layout = await addClusterChanges(exec, stored.table, layout, momentsOfSetSql(change, refresh.family.dimensions, layout.dimensions, layout.measures.length), reach, stored.rows, (name, select) => tempTable(engine, name, select));
     } else if (refresh.kind === 'attributes' && layout) {

@@ -61,7 +61,16 @@ function periodNumber(column: string, first: string, grain: ClusterGrain): strin
 export interface MomentsSource {
   readonly sql: string;
   readonly timeColumn: string;
+  /**
+   * The same statement over the rows as they were before a load: the fill is then the load's
+   * change — the moments of `sql` less those of `before`, per group and pair of periods, the groups
+   * left as they were left out.
+   */
+  readonly before?: string;
 }
+
+/** Which side of a load's change a row is on: 1 after the load, -1 before it. */
+const SIDE = 'uprate_side';
 
 /**
  * The statement filling a rollup of moments from the model's statement (one row per cluster,
@@ -72,6 +81,12 @@ export interface MomentsSource {
  * products, and whether the cluster resumed there — and the clusters' first months are added.
  * Forming the pairs once for all of that halves what is grouped (at 10 M offers a family's 65 M
  * parts became 32 M) and sorts the rows once instead of three times.
+ *
+ * A load's change (`source.before`) is one such fill over both sides of the load: each row carries
+ * its side (1 after, -1 before), which splits clusters like a dimension (a row pairs only with its
+ * own side's rows) and signs everything it adds, so one grouping nets after less before. One
+ * statement a family where it took three (before, after, their difference): a day's load into a
+ * 1 M-offer store ran twenty-two families' moments in 2.8 s that way.
  */
 export function momentsFillSql(source: MomentsSource, layout: ClusterLayout, family?: FamilySets, changed?: readonly number[]): string {
   const sets = family?.sets;
@@ -89,7 +104,10 @@ export function momentsFillSql(source: MomentsSource, layout: ClusterLayout, fam
   // A cluster's rows are told apart by the dimensions that split it; the others (a customer's
   // attributes) have one value per cluster, so matching on them too would only cost time.
   const perCluster = new Set(layout.perCluster ?? []);
-  const splitting = [cluster, ...layout.dimensions.filter((d) => !perCluster.has(d)).map(id)];
+  const change = source.before !== undefined;
+  const splitting = [cluster, ...layout.dimensions.filter((d) => !perCluster.has(d)).map(id), ...(change ? [SIDE] : [])];
+  /** A value a row (alias) adds, signed by its side in a change. */
+  const signed = (value: string, alias?: string) => (change ? `(${value}) * ${alias ? `${alias}.` : ''}${SIDE}` : value);
   // Only the entries a change of the months `changed` can move (a load's clusters before and after it):
   // a month's sums, the products of pairs with a changed month, and the resumptions at a after b
   // with a changed month in [b, a] — the cluster's months between stay without rows, b and a keep theirs.
@@ -118,13 +136,13 @@ export function momentsFillSql(source: MomentsSource, layout: ClusterLayout, fam
   const paired = part(
     [...own('x'), `y.${HI}`],
     Object.fromEntries([
-      ...measures.map((m, k) => [sumColumn(k), ifChanged(`CASE WHEN x.${HI} = y.${HI} THEN x.${m} ELSE 0 END`)]),
+      ...measures.map((m, k) => [sumColumn(k), signed(ifChanged(`CASE WHEN x.${HI} = y.${HI} THEN x.${m} ELSE 0 END`), 'x')]),
       ...pairs.map(([i, j]) => {
         const [a, b] = [measures[i] ?? '', measures[j] ?? ''];
-        return [productColumn(i, j), ifChanged(`CASE WHEN x.${HI} = y.${HI} THEN x.${a} * y.${b} ELSE x.${a} * y.${b} + x.${b} * y.${a} END`)];
+        return [productColumn(i, j), signed(ifChanged(`CASE WHEN x.${HI} = y.${HI} THEN x.${a} * y.${b} ELSE x.${a} * y.${b} + x.${b} * y.${a} END`), 'x')];
       }),
-      [STARTS, `CASE WHEN ${resumedAt()} THEN 1 ELSE 0 END`],
-      ...measures.map((_, k) => [positiveColumn(k), `CASE WHEN ${resumedAt(k)} THEN 1 ELSE 0 END`]),
+      [STARTS, signed(`CASE WHEN ${resumedAt()} THEN 1 ELSE 0 END`, 'x')],
+      ...measures.map((_, k) => [positiveColumn(k), signed(`CASE WHEN ${resumedAt(k)} THEN 1 ELSE 0 END`, 'x')]),
     ]),
     `per_month x JOIN per_month y ON ${splitting.map(same).join(' AND ')} AND y.${HI} <= x.${HI}`,
     list ? `${changedPair} OR ((${[resumedAt(), ...measures.map((_, k) => resumedAt(k))].join(' OR ')}) AND ${spanning(`y.${HI}`, `x.${HI}`)})` : '',
@@ -133,23 +151,25 @@ export function momentsFillSql(source: MomentsSource, layout: ClusterLayout, fam
   const startsAt = [`${PREVIOUS} IS NULL`, ...measures.map((m, k) => `${m} > 0 AND ${previousPositive(k)} IS NULL`)];
   const firsts = part(
     [...dims, id(HI), '-1'],
-    { [STARTS]: `CASE WHEN ${startsAt[0] ?? ''} THEN 1 ELSE 0 END`, ...Object.fromEntries(measures.map((_, k) => [positiveColumn(k), `CASE WHEN ${startsAt[k + 1] ?? ''} THEN 1 ELSE 0 END`])) },
+    { [STARTS]: signed(`CASE WHEN ${startsAt[0] ?? ''} THEN 1 ELSE 0 END`), ...Object.fromEntries(measures.map((_, k) => [positiveColumn(k), signed(`CASE WHEN ${startsAt[k + 1] ?? ''} THEN 1 ELSE 0 END`)])) },
     'per_month',
     `(${startsAt.join(' OR ')})${list ? ` AND ${spanning('-1', id(HI))}` : ''}`,
   );
   const keys = [...dims, id(HI), id(LO)];
   const period = id(source.timeColumn);
-  const monthRows = `SELECT ${[cluster, ...dims, `${periodNumber(`s.${period}`, first ?? '1970-01-01T00:00:00.000Z', grainOf(layout))} AS ${id(HI)}`, ...measures].join(', ')} FROM (${source.sql}) AS s WHERE s.${period} IS NOT NULL`;
+  const rowsOf = (sql: string, side?: number) =>
+    `SELECT ${[cluster, ...dims, `${periodNumber(`s.${period}`, first ?? '1970-01-01T00:00:00.000Z', grainOf(layout))} AS ${id(HI)}`, ...measures, ...(side === undefined ? [] : [`${side} AS ${SIDE}`])].join(', ')} FROM (${sql}) AS s WHERE s.${period} IS NOT NULL`;
+  const monthRows = source.before === undefined ? rowsOf(source.sql) : `${rowsOf(source.sql, 1)} UNION ALL ${rowsOf(source.before, -1)}`;
   const perMonth = `WITH per_month AS MATERIALIZED (${layout.perPeriod ? monthRows : `SELECT m.*, ${resumes.join(', ')} FROM (${monthRows}) AS m`})`;
   // Per period only: each row is a cluster's whole period (one row per cluster, splitting values and
   // period), so its products, its start and its counts above 0 are the period's own — all on the diagonal.
   const ownPeriod = part(
     [...own('p'), `p.${HI}`],
     Object.fromEntries([
-      ...measures.map((m, k) => [sumColumn(k), `p.${m}`]),
-      ...pairs.map(([i, j]) => [productColumn(i, j), `p.${measures[i] ?? ''} * p.${measures[j] ?? ''}`]),
-      [STARTS, '1'],
-      ...measures.map((m, k) => [positiveColumn(k), `CASE WHEN p.${m} > 0 THEN 1 ELSE 0 END`]),
+      ...measures.map((m, k) => [sumColumn(k), signed(`p.${m}`, 'p')]),
+      ...pairs.map(([i, j]) => [productColumn(i, j), signed(`p.${measures[i] ?? ''} * p.${measures[j] ?? ''}`, 'p')]),
+      [STARTS, signed('1', 'p')],
+      ...measures.map((m, k) => [positiveColumn(k), signed(`CASE WHEN p.${m} > 0 THEN 1 ELSE 0 END`, 'p')]),
     ]),
     'per_month p',
     onDiagonal,
@@ -159,7 +179,9 @@ export function momentsFillSql(source: MomentsSource, layout: ClusterLayout, fam
   // BIGINT, not the engines' wider sum types (DuckDB's 128-bit HUGEINT, PostgreSQL's numeric): several times faster to add up at query time.
   const sums = columns.map((c) => `CAST(sum(${id(c)}) AS BIGINT) AS ${id(c)}`);
   const summed = (groupBy: string, which: readonly string[] = []) => [perMonth, `SELECT ${[...keys, ...sums, ...which].join(', ')}`, `FROM ${parts}`, `GROUP BY ${groupBy}`].join('\n');
-  if (!sets || dims.length === 0) return summed(keys.join(', '));
+  // A change keeps only the groups it moves (after and before net to 0 in the others).
+  const moved = (sql: string) => (change ? `SELECT * FROM (${sql}) AS uprate_change WHERE ${columns.map((c) => `${id(c)} <> 0`).join(' OR ')}` : sql);
+  if (!sets || dims.length === 0) return moved(summed(keys.join(', ')));
   // Several groupings at once (a family's members), told apart by SET (GROUPING()). Only the sets
   // no other covers are grouped from the pairs (`direct`); a set inside a larger one that adds only a
   // customer's attributes (one value per cluster, so each cluster lies in one of its groups) is the
@@ -185,11 +207,11 @@ export function momentsFillSql(source: MomentsSource, layout: ClusterLayout, fam
   // 6.2 s, 2 M offers.
   if (family.engine !== 'postgres') {
     const grouped = `SELECT ${[...keys, ...sums, `GROUPING(${dims.join(', ')}) AS ${SET}`].join(', ')} FROM ${parts} GROUP BY GROUPING SETS (${direct.map((set) => `(${setKeys(set)})`).join(', ')})`;
-    return withDerived(perMonth, grouped);
+    return moved(withDerived(perMonth, grouped));
   }
   // A first branch without rows gives each column its type (a NULL alone would be text in PostgreSQL).
   const typed = `SELECT ${[...keys, ...columns.map((c) => `CAST(0 AS BIGINT) AS ${id(c)}`), `0 AS ${SET}`].join(', ')} FROM parts WHERE false`;
-  return withDerived(`${perMonth}, parts AS MATERIALIZED (SELECT * FROM ${parts})`, [typed, ...direct.map((set) => groupedBy(set, 'parts'))].join('\nUNION ALL\n'));
+  return moved(withDerived(`${perMonth}, parts AS MATERIALIZED (SELECT * FROM ${parts})`, [typed, ...direct.map((set) => groupedBy(set, 'parts'))].join('\nUNION ALL\n')));
 }
 
 /** The sets a fill groups from its pairs, with the one each covered set is summed from. */
@@ -263,18 +285,4 @@ export function summedMomentsSql(from: string, keys: readonly string[], measures
   const by = keys.map(id).join(', ');
   const columns = momentsColumns(measures).map(id);
   return `SELECT ${by}, ${columns.map((c) => `CAST(sum(${c}) AS BIGINT) AS ${c}`).join(', ')} FROM ${from} GROUP BY ${by} HAVING ${columns.map((c) => `sum(${c}) <> 0`).join(' OR ')}`;
-}
-
-/**
- * A load's change to a family's moments (`before`, `after`: fills by the family's sets over its
- * `dimensions`, of the loaded clusters): after less before, per set, group and pair of periods,
- * the groups it leaves as they were left out — a day's load moves the pairs of its own period,
- * while its clusters' pairs of earlier periods read the same before and after.
- */
-export function momentsChangeSql(before: string, after: string, dimensions: readonly string[], measures: number): string {
-  const keys = [...(dimensions.length > 0 ? [SET] : []), ...dimensions, HI, LO];
-  const shown = keys.map(sqlIdentifier);
-  const columns = momentsColumns(measures).map(sqlIdentifier);
-  const parts = `(SELECT ${[...shown, ...columns].join(', ')} FROM ${after} UNION ALL SELECT ${[...shown, ...columns.map((c) => `-${c} AS ${c}`)].join(', ')} FROM ${before}) AS parts`;
-  return summedMomentsSql(parts, keys, measures);
 }
