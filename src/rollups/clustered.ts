@@ -352,7 +352,7 @@ export const MOMENTS_GROWTH = 2;
 /**
  * After a load, in its transaction: a load's change to a rollup of moments (`change`: a SELECT of
  * its rows — the loaded clusters' moments after the load less those before it, by the member's
- * dimensions and pair of periods) appended to the member's table. Exact, because every column is a
+ * dimensions and pair of periods; `rows`: how many) appended to the member's table. Exact, because every column is a
  * sum over clusters of what each cluster alone gives, and every read sums a group's rows
  * (clustered-read.ts): the other clusters' parts are untouched, and a group's rows add up to the
  * clusters' moments now. Appending costs one statement per member where replacing the reached pairs
@@ -365,15 +365,15 @@ export const MOMENTS_GROWTH = 2;
  * read once for every rollup over them; never narrowing, which only ever sends more reads to the rows).
  * Answers the new layout.
  */
-export async function addClusterChanges(exec: Exec, table: string, layout: ClusterLayout, change: string, reach: LoadReach, storedRows: number, temp: (name: string, select: string) => string): Promise<ClusterLayout> {
+export async function addClusterChanges(exec: Exec, table: string, layout: ClusterLayout, change: { readonly sql: string; readonly rows: number }, reach: LoadReach, storedRows: number, temp: (name: string, select: string) => string): Promise<ClusterLayout> {
   const id = sqlIdentifier;
   const keys = [...layout.dimensions, HI, LO].map(id);
   const columns = momentsColumns(layout.measures.length).map(id);
   const list = [...keys, ...columns].join(', ');
-  await exec(`INSERT INTO ${id(table)} (${list}) ${change}`);
+  await exec(`INSERT INTO ${id(table)} (${list}) ${change.sql}`);
   let compactRows = layout.compactRows ?? storedRows;
-  const [held] = await exec(`SELECT count(*) AS n FROM ${id(table)}`);
-  if (Number(held?.['n'] ?? 0) > MOMENTS_GROWTH * compactRows) {
+  // The rows it held (the registry counts them after every load) and those appended.
+  if (storedRows + change.rows > MOMENTS_GROWTH * compactRows) {
     await exec(temp(MOMENTS_MERGED, summedMomentsSql(id(table), [...layout.dimensions, HI, LO], layout.measures.length)));
     await exec(`DELETE FROM ${id(table)}`);
     await exec(`INSERT INTO ${id(table)} (${list}) SELECT ${list} FROM ${MOMENTS_MERGED}`);

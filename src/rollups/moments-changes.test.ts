@@ -138,4 +138,29 @@ describe('duckdb: a load appends its change to each rollup of moments', () => {
     }
     assert.ok(compactions.length > 0, 'some member compacted');
   });
+
+  test('a load that changes nothing (the same offers again) appends no row to any member, and one moving an offer appends only the groups it moves', async () => {
+    const file = join(dir, `new-${batch}.csv`);
+    const before = await members(store);
+    await ingestFiles(store, { table: 'offers', files: [file] });
+    const after = await members(store);
+    for (const m of before) assert.equal(after.find((a) => a.name === m.name)?.rows, m.rows, `${m.name}: the same offers again leave its rows as they were`);
+    // One offer given a day later in the same month: only the pairs of that month with its customer's months move.
+    const [head = '', ...rows] = readFileSync(file, 'utf8').trimEnd().split('\n');
+    const header = head.split(',');
+    const [at, accepted] = [header.indexOf('offered_at'), header.indexOf('accepted_at')];
+    // One never accepted: a day's move cannot bring an acceptance into its window or out of it.
+    const cells = (rows.find((r) => (r.split(',')[accepted] ?? '') === '') ?? assert.fail('an offer not accepted')).split(',');
+    const day = new Date(cells[at] ?? '');
+    const later = new Date(day.getTime() + (day.getUTCDate() < 28 ? 86_400_000 : -86_400_000));
+    cells[at] = later.toISOString();
+    const moved = join(dir, 'moved-one.csv');
+    writeFileSync(moved, `${head}\n${cells.join(',')}\n`);
+    await ingestFiles(store, { table: 'offers', files: [moved] });
+    for (const m of await members(store)) {
+      const was = before.find((b) => b.name === m.name)?.rows ?? assert.fail(m.name);
+      // Its counts in the month are as they were: a day within a month moves nothing a monthly member keeps.
+      if (!m.layout.grain || m.layout.grain === 'month') assert.equal(m.rows, was, `${m.name}: an offer moved within its month appends nothing`);
+    }
+  });
 });

@@ -277,6 +277,20 @@ export function momentsOfSetSql(from: string, dimensions: readonly string[], set
 }
 
 /**
+ * How many rows each set of a fill by several (over `dimensions`) has, read in one statement: a
+ * function from a set to its count.
+ */
+export async function rowsPerSet(exec: (sql: string) => Promise<readonly Record<string, unknown>[]>, from: string, dimensions: readonly string[]): Promise<(set: readonly string[]) => number> {
+  if (dimensions.length === 0) {
+    const [row] = await exec(`SELECT count(*) AS n FROM ${from}`);
+    return () => Number(row?.['n'] ?? 0);
+  }
+  const rows = await exec(`SELECT ${SET} AS s, count(*) AS n FROM ${from} GROUP BY ${SET}`);
+  const counts = new Map(rows.map((r) => [Number(r['s']), Number(r['n'])]));
+  return (set) => counts.get(setNumber(dimensions, set)) ?? 0;
+}
+
+/**
  * Rows of moments (`from`: a table or an aliased subquery) summed per group (`keys`: column names),
  * the groups whose sums are all 0 left out — the rows have no such group.
  */
