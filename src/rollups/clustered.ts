@@ -363,28 +363,30 @@ export const MOMENTS_GROWTH = 2;
  * each, those with nothing left dropped (the rows have no such group). The layout widens to months
  * after its last, and its first and last instant and clock floor to the clusters' rows (`reach`,
  * read once for every rollup over them; never narrowing, which only ever sends more reads to the rows).
- * Answers the new layout.
+ * Answers the new layout and the rows the table now holds.
  */
-export async function addClusterChanges(exec: Exec, table: string, layout: ClusterLayout, change: { readonly sql: string; readonly rows: number }, reach: LoadReach, storedRows: number, temp: (name: string, select: string) => string): Promise<ClusterLayout> {
+export async function addClusterChanges(exec: Exec, table: string, layout: ClusterLayout, change: { readonly sql: string; readonly rows: number }, reach: LoadReach, storedRows: number, temp: (name: string, select: string) => string): Promise<{ readonly layout: ClusterLayout; readonly rows: number }> {
   const id = sqlIdentifier;
   const keys = [...layout.dimensions, HI, LO].map(id);
   const columns = momentsColumns(layout.measures.length).map(id);
   const list = [...keys, ...columns].join(', ');
   await exec(`INSERT INTO ${id(table)} (${list}) ${change.sql}`);
   let compactRows = layout.compactRows ?? storedRows;
-  // The rows it held (the registry counts them after every load) and those appended.
-  if (storedRows + change.rows > MOMENTS_GROWTH * compactRows) {
+  // The rows it held (the registry's count, kept after every load) and those appended.
+  let rows = storedRows + change.rows;
+  if (rows > MOMENTS_GROWTH * compactRows) {
     await exec(temp(MOMENTS_MERGED, summedMomentsSql(id(table), [...layout.dimensions, HI, LO], layout.measures.length)));
     await exec(`DELETE FROM ${id(table)}`);
     await exec(`INSERT INTO ${id(table)} (${list}) SELECT ${list} FROM ${MOMENTS_MERGED}`);
     await exec(`DROP TABLE ${MOMENTS_MERGED}`);
     const [compacted] = await exec(`SELECT count(*) AS n FROM ${id(table)}`);
     compactRows = Number(compacted?.['n'] ?? 0);
+    rows = compactRows;
   }
   const first = layout.periods[0] ?? '';
   const { bounds } = reach;
   // Periods up to the one holding the clusters' last row (a load reaching past the layout's last).
   const grain = grainOf(layout);
   const periods = bounds.last !== null && periodIndex(bounds.last, first, grain) >= layout.periods.length ? periodsBetween(first, bounds.last, grain) : layout.periods;
-  return { ...layout, periods, first: earliest(layout.first, bounds.first), last: latest(layout.last, bounds.last), clockFrom: latest(layout.clockFrom, bounds.clockFrom), compactRows };
+  return { layout: { ...layout, periods, first: earliest(layout.first, bounds.first), last: latest(layout.last, bounds.last), clockFrom: latest(layout.clockFrom, bounds.clockFrom), compactRows }, rows };
 }

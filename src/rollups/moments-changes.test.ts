@@ -108,6 +108,9 @@ describe('duckdb: a load appends its change to each rollup of moments', () => {
         assert.deepEqual(mine, whole, `load ${load}: ${m.name}, summed by group, is what a build gives`);
         // A build leaves a row per group: the reference's rows are its groups.
         assert.equal(fresh.rows, whole.length, `${m.name}: a build is compact`);
+        // The registry's rows (the rows held plus those appended, not counted after a load) are the table's.
+        const [held] = await store.query(`SELECT count(*) AS n FROM "${m.table}"`);
+        assert.equal(m.rows, Number(held?.['n']), `load ${load}: ${m.name}'s recorded rows are its table's`);
         const bound = m.layout.compactRows ?? assert.fail(`${m.name}: its rows when last compacted are recorded`);
         assert.ok(m.rows <= MOMENTS_GROWTH * bound, `load ${load}: ${m.name} holds ${m.rows} rows, compacted at ${bound}`);
         if (m.rows < (last.get(m.name) ?? 0)) {
