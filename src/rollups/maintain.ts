@@ -272,22 +272,31 @@ async function clustersOf(exec: Exec, engine: Store['engine'], s: StoredRollup, 
   // The attributes of the clusters only, copied once for every family (a load not of their table):
   // each family read them from the whole table on each side of the load, 0.13 s a read at 10 M offers.
   const attributeRows = attributes && !loadsAttributes ? await attributesOnce(exec, engine, attributes, clusters.keys, looks, scratch) : undefined;
-  const rowsBefore = readingInstead(s.sql, source.table, ofChangedPeriods(clusters.rows, layout, source.column, changed));
-  const before = rowsBefore && attributeRows ? (joiningInstead(rowsBefore, attributeRows.table, attributeRows.rows) ?? rowsBefore) : rowsBefore;
+  const before = clustersStatement(s, source.table, ofChangedPeriods(clusters.rows, layout, source.column, changed), attributeRows);
   if (!before) return { kind: 'all' };
   const family = looks.families.get(s.name) ?? { key: s.name, dimensions: layout.dimensions, perCluster: layout.perCluster ?? [], sets: [layout.dimensions] };
   // The statement is read again after the write, beside its read of the rows after: only the
   // copied rows keep it as it was, so a load of another table it reads (customers, whose
   // attributes it joins) has its rows read now, before the write — once for the family.
-  if (!affecting.some((l) => l.table.toLowerCase() !== source.table)) return { kind: 'clusters', before, clusterRows: clusters.after, family, changed, attributeRows };
+  const readsNow = affecting.some((l) => l.table.toLowerCase() !== source.table);
   const at = `${family.key}|${clusters.rows}`;
   let kept = looks.befores.get(at);
-  if (!kept) {
+  if (readsNow && !kept) {
     const name = scratchName('before_rows');
     scratch.push(name);
     looks.befores.set(at, (kept = keepRows(exec, engine, name, before, s.params).then(() => `SELECT * FROM ${name}`)));
   }
-  return { kind: 'clusters', before: await kept, clusterRows: clusters.after, family, changed };
+  return { kind: 'clusters', before: kept ? await kept : before, clusterRows: clusters.after, family, changed, attributeRows };
+}
+
+/**
+ * A rollup of moments' statement over some clusters' rows (`rows`, in place of its time table) and,
+ * when copied, those clusters' attributes (in place of the table it joins them from); null when it
+ * does not read its time table plainly.
+ */
+function clustersStatement(stored: StoredRollup, timeTable: string, rows: string, attributeRows: AttributeRows | undefined): string | null {
+  const sql = readingInstead(stored.sql, timeTable, rows);
+  return sql && attributeRows ? (joiningInstead(sql, attributeRows.table, attributeRows.rows) ?? sql) : sql;
 }
 
 /** A copy of the rows of the attributes' table of some clusters (`keys`: a table of them), taken once per load. */
@@ -603,10 +612,8 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
         await keepRows(exec, engine, after, refresh.clusterRows);
         copies.set(refresh.clusterRows, after);
       }
-      // The plan read the "before" moments the same way: reading every row here would add all clusters again.
-      const rowsAfter = readingInstead(stored.sql, stored.timeSource.table, ofChangedPeriods(after, layout, stored.timeSource.column, refresh.changed));
-      const { attributeRows } = refresh;
-      const rowsSql = rowsAfter && attributeRows ? (joiningInstead(rowsAfter, attributeRows.table, attributeRows.rows) ?? rowsAfter) : rowsAfter;
+      // The plan wrote the statement over the rows before the same way: reading every row here would add all clusters again.
+      const rowsSql = clustersStatement(stored, stored.timeSource.table, ofChangedPeriods(after, layout, stored.timeSource.column, refresh.changed), refresh.attributeRows);
       if (!rowsSql) throw new InternalError(`rollup ${stored.name}: its statement does not read ${stored.timeSource.table} once`);
       // The family's change (its moments after the load less before, by all its dimensions): once for its members.
       const at = `${refresh.family.key}|${after}`;
@@ -615,7 +622,7 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
         change = scratchName('moments_change');
         await exec(tempTable(engine, change, momentsFillSql({ sql: rowsSql, timeColumn: stored.timeColumn, before: refresh.before }, { ...layout, dimensions: refresh.family.dimensions, perCluster: refresh.family.perCluster }, { sets: refresh.family.sets, engine }, refresh.changed)), stored.params);
         copies.set(at, change);
-        changedRows.set(change, await rowsPerSet((sql) => exec(sql), change, refresh.family.dimensions));
+        changedRows.set(change, await rowsPerSet(exec, change, refresh.family.dimensions));
       }
       // What the clusters' rows reach: the same for every rollup over them.
       let reach = reaches.get(after);

@@ -1,5 +1,5 @@
 import { sqlIdentifier } from '../store/sql-literal.js';
-import type { Store } from '../store/store.js';
+import type { Exec, Store } from '../store/store.js';
 import { grainOf, type ClusterGrain, type ClusterLayout } from './registry.js';
 
 /**
@@ -280,7 +280,7 @@ export function momentsOfSetSql(from: string, dimensions: readonly string[], set
  * How many rows each set of a fill by several (over `dimensions`) has, read in one statement: a
  * function from a set to its count.
  */
-export async function rowsPerSet(exec: (sql: string) => Promise<readonly Record<string, unknown>[]>, from: string, dimensions: readonly string[]): Promise<(set: readonly string[]) => number> {
+export async function rowsPerSet(exec: Exec, from: string, dimensions: readonly string[]): Promise<(set: readonly string[]) => number> {
   if (dimensions.length === 0) {
     const [row] = await exec(`SELECT count(*) AS n FROM ${from}`);
     return () => Number(row?.['n'] ?? 0);
