@@ -125,7 +125,13 @@ async function changedAgainstWhole(store: Store): Promise<void> {
   for (const family of FAMILIES) {
     const layout = { ...LAYOUT, dimensions: family.dimensions, perCluster: family.perCluster };
     const keys = [...family.dimensions, 'uprate_hi', 'uprate_lo', 'uprate_set'];
-    const fill = (rows: string, changed?: readonly number[]) => momentsFillSql({ sql: rows, timeColumn: 'p' }, layout, { sets: family.sets, engine: store.engine }, changed);
+    // A fill reads one row per cluster, dimension values and month (what a rollup's statement gives):
+    // the family's rows grouped so (c1's January offers of two types are one row of the first family).
+    const grouped = (rows: string) => {
+      const by = ['c', ...family.dimensions, "date_trunc('month', p)"].join(', ');
+      return `SELECT ${['c', ...family.dimensions].join(', ')}, date_trunc('month', p) AS p, sum(n) AS n, sum(a) AS a FROM (${rows}) AS r GROUP BY ${by}`;
+    };
+    const fill = (rows: string, changed?: readonly number[]) => momentsFillSql({ sql: grouped(rows), timeColumn: 'p' }, layout, { sets: family.sets, engine: store.engine }, changed);
     const sorted = (rows: readonly Record<string, unknown>[]) =>
       rows.filter((r) => columns.some((c) => Number(r[c]) !== 0)).map((r) => JSON.stringify([...keys, ...columns].map((c) => (r[c] === null || r[c] === undefined ? null : String(Number(r[c])))))).sort();
     for (const load of LOADS) {
@@ -136,6 +142,12 @@ async function changedAgainstWhole(store: Store): Promise<void> {
       );
       const whole = await store.query(fill(load.after));
       assert.deepEqual(sorted(combined), sorted(whole), `${store.engine}, dimensions [${family.dimensions.join(', ')}]: ${load.what}`);
+      // The same change in one statement (both sides, each row signed by its side), as a load forms it.
+      const change = momentsFillSql({ sql: grouped(load.after), before: grouped(FAMILY_ROWS), timeColumn: 'p' }, layout, { sets: family.sets, engine: store.engine }, load.changed);
+      const changedOnce = await store.query(
+        `SELECT ${keys.join(', ')}, ${columns.map((c) => `sum(${c}) AS ${c}`).join(', ')} FROM (SELECT ${list} FROM (${fill(FAMILY_ROWS)}) AS whole_before UNION ALL SELECT ${list} FROM (${change}) AS the_change) AS parts GROUP BY ${keys.join(', ')}`,
+      );
+      assert.deepEqual(sorted(changedOnce), sorted(whole), `${store.engine}, dimensions [${family.dimensions.join(', ')}]: ${load.what}, the change in one statement`);
       // The restriction is real: with a month unchanged, the entries of its pairs with other unchanged months are left out.
       if (load.changed.length === LAYOUT.periods.length) continue;
       const [all, some] = [await store.query(fill(FAMILY_ROWS)), await store.query(fill(FAMILY_ROWS, load.changed))];
