@@ -9,7 +9,7 @@ import { compileSql, planToSql, type Dialect } from '../sql/index.js';
 import type { SqlValue } from '../store/store.js';
 import { measureDef } from '../sql/measure-sql.js';
 import { memberCubes } from '../sql/member-sql.js';
-import type { ClusterAttributes, ClusterGrain, MergeColumn, MergeRule } from './registry.js';
+import type { ClusterAttributes, ClusterGrain, JoinedTable, MergeColumn, MergeRule, TimeSource } from './registry.js';
 import type { OpenWindowTemplate, ParameterizedSql } from './open-window.js';
 import { concat, identifier, logical, raw, select, type SelectNode, type SqlExpr } from '../sql/nodes.js';
 
@@ -52,7 +52,7 @@ export interface RollupBuild {
   /** The tables its SQL reads (table-backed cubes): a load into one of them refreshes it. */
   readonly sourceTables: readonly string[];
   /** The stored column the period comes from, when the time dimension is one: a load refreshes only the partitions it touches. */
-  readonly timeSource: { readonly table: string; readonly column: string } | null;
+  readonly timeSource: TimeSource | null;
   /** A rollup by cluster (`clusteredBy`): how its per-period statement becomes one row per cluster; null for a plain rollup. */
   readonly clustered: ClusteredBuild | null;
   /** How its open window is filled (open-window.ts); null when it keeps none. */
@@ -121,6 +121,17 @@ function sourceTables(model: Model, rollup: RollupDef): string[] {
   return [...cubes].flatMap((name) => {
     const source = model.cubes.get(name)?.source;
     return source?.kind === 'table' ? [source.table.toLowerCase()] : [];
+  });
+}
+
+/** The tables of the cubes a rollup's dimensions come from that its time dimension's cube joins many-to-one, column to column ({@link JoinedTable}). */
+function joinedTables(model: Model, rollup: RollupDef, timeCube: string): JoinedTable[] {
+  const own = model.cubes.get(timeCube);
+  if (!own) return [];
+  return [...new Set(rollup.dimensions.map((d) => d.split('.')[0] ?? ''))].flatMap((name) => {
+    const target = model.cubes.get(name);
+    const on = target && target.name !== own.name && target.source.kind === 'table' ? joinColumns(own, target) : undefined;
+    return target?.source.kind === 'table' && on ? [{ table: target.source.table.toLowerCase(), from: on.from.toLowerCase(), to: on.to.toLowerCase() }] : [];
   });
 }
 
@@ -222,7 +233,8 @@ export function rollupBuild(model: Model, rollup: RollupDef, dialect: Dialect): 
     mergeColumns: clustered ? null : mergeColumnsOf(model, rollup, time.alias),
     hash: createHash('sha256').update(JSON.stringify([dialect.name, rollup.granularity, rollup.partitionGranularity, rollup.settledAfterDays, compiled.sql, compiled.params, ...(clustered ? [clustered] : [])])).digest('hex').slice(0, 16),
     sourceTables: sourceTables(model, read),
-    timeSource: column && table ? { table, column } : null,
+    // The joins only for a plain rollup (a load merges its new rows with them); members of a family of moments share one time source.
+    timeSource: column && table ? { table, column, ...(clustered ? {} : { joins: joinedTables(model, read, cube) }) } : null,
     clustered,
     open: clustered || !column || !table ? null : openWindowTemplate(model, rollup, dialect, { table, column }),
   };

@@ -64,6 +64,29 @@ describe('which refresh a load gets', () => {
     assert.deepEqual(await plannedKinds({ rowsSql: storedOffers("'new-' || offer_id") }), { 'Offers.daily': 'append', 'Offers.timeToAccept': 'append', 'Offers.regions': 'append', 'Offers.segments': 'append', 'Offers.perCustomer': 'months' });
   });
 
+  test("new offers merged into a rollup by customer attributes read their own customers' rows, copied once for every such rollup", async () => {
+    const done = new Error('planned');
+    let seen: { joins: string[]; copied: number; customers: number } | undefined;
+    await inTransaction(store, async (exec: Exec) => {
+      const plan = await planRefresh(exec, 'duckdb', [{ table: 'offers', key: 'offer_id', replace: false, columns: OFFER_COLUMNS, rows: 3, rowsSql: storedOffers("'new-' || offer_id") }]);
+      const appended = plan.rollups.flatMap((r) => (r.refresh.kind === 'append' && ['Offers.regions', 'Offers.segments'].includes(r.stored.name) ? [r.refresh.newRowsSql] : []));
+      assert.equal(appended.length, 2);
+      const joins = appended.map((sql) => /JOIN (\S+) AS "customers"/.exec(sql)?.[1] ?? 'none');
+      const [copy] = joins;
+      const [counts] = await exec(`SELECT (SELECT count(*) FROM ${copy}) AS copied, (SELECT count(DISTINCT customer_id) FROM (${storedOffers("'new-' || offer_id")}) AS loaded) AS customers`);
+      seen = { joins, copied: Number(counts?.['copied']), customers: Number(counts?.['customers']) };
+      throw done;
+    }).catch((e: unknown) => {
+      if (e !== done) throw e;
+    });
+    assert.ok(seen);
+    // Both read the one copy (not the customers table), which holds the loaded offers' customers and no other.
+    assert.notEqual(seen.joins[0], 'customers');
+    assert.equal(new Set(seen.joins).size, 1, seen.joins.join(', '));
+    assert.ok(seen.customers > 0);
+    assert.equal(seen.copied, seen.customers);
+  });
+
   test('offers that replace stored ones: their partitions are rebuilt', async () => {
     assert.deepEqual(await plannedKinds({ rowsSql: storedOffers('offer_id') }), { 'Offers.daily': 'partitions', 'Offers.timeToAccept': 'partitions', 'Offers.regions': 'partitions', 'Offers.segments': 'partitions', 'Offers.perCustomer': 'months' });
     // One stored key among new ones is enough.

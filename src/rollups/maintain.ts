@@ -188,7 +188,31 @@ async function refreshOf(exec: Exec, engine: Store['engine'], s: StoredRollup, l
   // The rollup's rows of the touched partitions, as ranges: the merge reads and rewrites only those.
   const periods = partitionRanges(s, starts, sqlIdentifier(s.timeColumn));
   const newRowsSql = !t.replaces && t.rows && s.mergeColumns && starts.length === t.starts.length && periods ? newRowsOnly(s, t.rows) : null;
-  return newRowsSql && periods && t.rows ? { kind: 'append', starts, newRowsSql, periods, newRows: t.rows.table } : { kind: 'partitions', starts: t.starts };
+  if (!newRowsSql || !periods || !t.rows) return { kind: 'partitions', starts: t.starts };
+  return { kind: 'append', starts, newRowsSql: await joiningTheirRows(exec, engine, s, newRowsSql, t.rows.table, looks, scratch), periods, newRows: t.rows.table };
+}
+
+/**
+ * A plain rollup's statement over a load's new rows (`rows`) joining, in place of each table it
+ * joins many-to-one on a column, that table's rows matching the new rows only — copied once per
+ * load for every rollup: each of the shipped model's thirty rollups by a customer attribute read
+ * the whole customers table for a day's offers (a million rows at 10 M offers, 0.15 s a read).
+ */
+async function joiningTheirRows(exec: Exec, engine: Store['engine'], s: StoredRollup, sql: string, rows: string, looks: LoadLooks, scratch: string[]): Promise<string> {
+  let out = sql;
+  for (const join of s.timeSource?.joins ?? []) {
+    const at = `${rows}|${join.table}|${join.from}|${join.to}`;
+    let found = looks.attributes.get(at);
+    if (!found) {
+      const name = scratchName('joined');
+      scratch.push(name);
+      const select = `SELECT * FROM ${join.table} WHERE ${sqlIdentifier(join.to)} IN (SELECT ${sqlIdentifier(join.from)} FROM ${rows})`;
+      looks.attributes.set(at, (found = keepRows(exec, engine, name, select).then(() => ({ table: join.table, rows: name }))));
+    }
+    const copy = await found;
+    out = joiningInstead(out, copy.table, copy.rows) ?? out;
+  }
+  return out;
 }
 
 /**

@@ -129,6 +129,24 @@ export interface OpenWindow {
   readonly rows: number;
 }
 
+/**
+ * A table a rollup's statement joins many-to-one from its time table on one column each side
+ * (`from` in the time table, `to` in the joined one): a load's new rows match only the joined
+ * rows whose `to` is one of their `from` values.
+ */
+export interface JoinedTable {
+  readonly table: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** The stored column a rollup's period comes from, and the tables it joins to it ({@link JoinedTable}; absent in a registry written before they were recorded). */
+export interface TimeSource {
+  readonly table: string;
+  readonly column: string;
+  readonly joins?: readonly JoinedTable[];
+}
+
 export interface StoredRollup {
   /** `Cube.rollup`. */
   readonly name: string;
@@ -139,7 +157,7 @@ export interface StoredRollup {
   readonly timeColumn: string;
   readonly partitionGranularity: string;
   readonly sourceTables: readonly string[];
-  readonly timeSource: { readonly table: string; readonly column: string } | null;
+  readonly timeSource: TimeSource | null;
   readonly dataVersion: number;
   readonly builtAt: Date;
   readonly rows: number;
