@@ -171,7 +171,7 @@ interface LoadLooks {
   readonly families: ReadonlyMap<string, MomentsFamily>;
   /** A family's statement over the loaded clusters' rows before the load, kept when the load changes another table it reads: by family and clusters. */
   readonly befores: Map<string, Promise<string>>;
-  /** A copy of the attributes of the clusters, by table and clusters. */
+  /** A copy of a joined table's rows matching some keys (the clusters' attributes, the new rows' customers), by table, column and keys. */
   readonly attributes: Map<string, Promise<AttributeRows>>;
 }
 
@@ -201,15 +201,7 @@ async function refreshOf(exec: Exec, engine: Store['engine'], s: StoredRollup, l
 async function joiningTheirRows(exec: Exec, engine: Store['engine'], s: StoredRollup, sql: string, rows: string, looks: LoadLooks, scratch: string[]): Promise<string> {
   let out = sql;
   for (const join of s.timeSource?.joins ?? []) {
-    const at = `${rows}|${join.table}|${join.from}|${join.to}`;
-    let found = looks.attributes.get(at);
-    if (!found) {
-      const name = scratchName('joined');
-      scratch.push(name);
-      const select = `SELECT * FROM ${join.table} WHERE ${sqlIdentifier(join.to)} IN (SELECT ${sqlIdentifier(join.from)} FROM ${rows})`;
-      looks.attributes.set(at, (found = keepRows(exec, engine, name, select).then(() => ({ table: join.table, rows: name }))));
-    }
-    const copy = await found;
+    const copy = await matchingRowsOnce(exec, engine, join.table, join.to, `SELECT ${sqlIdentifier(join.from)} FROM ${rows}`, looks, scratch);
     out = joiningInstead(out, copy.table, copy.rows) ?? out;
   }
   return out;
@@ -324,14 +316,20 @@ function clustersStatement(stored: StoredRollup, timeTable: string, rows: string
 }
 
 /** A copy of the rows of the attributes' table of some clusters (`keys`: a table of them), taken once per load. */
-function attributesOnce(exec: Exec, engine: Store['engine'], attributes: { readonly table: string; readonly keyColumn: string }, keys: string, looks: LoadLooks, scratch: string[]): Promise<AttributeRows> {
-  const at = `${attributes.table}|${attributes.keyColumn}|${keys}`;
+const attributesOnce = (exec: Exec, engine: Store['engine'], attributes: { readonly table: string; readonly keyColumn: string }, keys: string, looks: LoadLooks, scratch: string[]): Promise<AttributeRows> =>
+  matchingRowsOnce(exec, engine, attributes.table, attributes.keyColumn, `SELECT k FROM ${keys} WHERE k IS NOT NULL`, looks, scratch);
+
+/**
+ * A copy of the rows of `table` whose `column` is one of `keys` (a statement of one column), taken
+ * once per load for every statement that joins them in place of the table ({@link joiningInstead}).
+ */
+function matchingRowsOnce(exec: Exec, engine: Store['engine'], table: string, column: string, keys: string, looks: LoadLooks, scratch: string[]): Promise<AttributeRows> {
+  const at = `${table}|${column}|${keys}`;
   let found = looks.attributes.get(at);
   if (!found) {
-    const name = scratchName('attributes');
+    const name = scratchName('joined');
     scratch.push(name);
-    const k = sqlIdentifier(attributes.keyColumn);
-    looks.attributes.set(at, (found = keepRows(exec, engine, name, `SELECT * FROM ${sqlIdentifier(attributes.table)} WHERE ${k} IN (SELECT k FROM ${keys} WHERE k IS NOT NULL)`).then(() => ({ table: attributes.table, rows: name }))));
+    looks.attributes.set(at, (found = keepRows(exec, engine, name, `SELECT * FROM ${sqlIdentifier(table)} WHERE ${sqlIdentifier(column)} IN (${keys})`).then(() => ({ table, rows: name }))));
   }
   return found;
 }

@@ -128,24 +128,21 @@ export function momentsFillSql(source: MomentsSource, layout: ClusterLayout, fam
     family?.engine === 'duckdb' ? `x.${c} IS NOT DISTINCT FROM y.${c}` : `coalesce(CAST(x.${c} AS VARCHAR), '') = coalesce(CAST(y.${c} AS VARCHAR), '') AND (x.${c} IS NULL) = (y.${c} IS NULL)`;
   // Each pair of a cluster's rows carries all it adds: on the diagonal (a row with itself) the
   // month's sums; its products; and whether the earlier row is where the later resumed (from, and
-  // with each count above 0). A load's before and after keep the pairs a changed month can move
-  // (above) — the products only of pairs with a changed month, as the others are the same in both.
-  const changedPair = list ? `(x.${HI} IN (${list}) OR y.${HI} IN (${list}))` : '';
-  const ifChanged = (value: string) => (changedPair ? `CASE WHEN ${changedPair} THEN ${value} ELSE 0 END` : value);
+  // with each count above 0). Every pair, for a fill without the changed months (with them, the
+  // pairs a change can move are formed apart: resumedFromPairs below).
   const resumedAt = (k?: number) => (k === undefined ? `y.${HI} = x.${PREVIOUS}` : `x.${measures[k] ?? ''} > 0 AND y.${HI} = x.${previousPositive(k)}`);
   const paired = part(
     [...own('x'), `y.${HI}`],
     Object.fromEntries([
-      ...measures.map((m, k) => [sumColumn(k), signed(ifChanged(`CASE WHEN x.${HI} = y.${HI} THEN x.${m} ELSE 0 END`), 'x')]),
+      ...measures.map((m, k) => [sumColumn(k), signed(`CASE WHEN x.${HI} = y.${HI} THEN x.${m} ELSE 0 END`, 'x')]),
       ...pairs.map(([i, j]) => {
         const [a, b] = [measures[i] ?? '', measures[j] ?? ''];
-        return [productColumn(i, j), signed(ifChanged(`CASE WHEN x.${HI} = y.${HI} THEN x.${a} * y.${b} ELSE x.${a} * y.${b} + x.${b} * y.${a} END`), 'x')];
+        return [productColumn(i, j), signed(`CASE WHEN x.${HI} = y.${HI} THEN x.${a} * y.${b} ELSE x.${a} * y.${b} + x.${b} * y.${a} END`, 'x')];
       }),
       [STARTS, signed(`CASE WHEN ${resumedAt()} THEN 1 ELSE 0 END`, 'x')],
       ...measures.map((_, k) => [positiveColumn(k), signed(`CASE WHEN ${resumedAt(k)} THEN 1 ELSE 0 END`, 'x')]),
     ]),
     `per_month x JOIN per_month y ON ${splitting.map(same).join(' AND ')} AND y.${HI} <= x.${HI}`,
-    list ? `${changedPair} OR ((${[resumedAt(), ...measures.map((_, k) => resumedAt(k))].join(' OR ')}) AND ${spanning(`y.${HI}`, `x.${HI}`)})` : '',
   );
   // Where a cluster starts (no earlier row in the group, or none with the count above 0): at -1.
   const startsAt = [`${PREVIOUS} IS NULL`, ...measures.map((m, k) => `${m} > 0 AND ${previousPositive(k)} IS NULL`)];
@@ -153,7 +150,7 @@ export function momentsFillSql(source: MomentsSource, layout: ClusterLayout, fam
     [...dims, id(HI), '-1'],
     { [STARTS]: signed(`CASE WHEN ${startsAt[0] ?? ''} THEN 1 ELSE 0 END`), ...Object.fromEntries(measures.map((_, k) => [positiveColumn(k), signed(`CASE WHEN ${startsAt[k + 1] ?? ''} THEN 1 ELSE 0 END`)])) },
     'per_month',
-    `(${startsAt.join(' OR ')})${list ? ` AND ${spanning('-1', id(HI))}` : ''}`,
+    startsAt.join(' OR '),
   );
   const keys = [...dims, id(HI), id(LO)];
   const period = id(source.timeColumn);
