@@ -37,6 +37,20 @@ export function maintenanceLines(name: string, rows: number, withRollups: readon
   ];
 }
 
+/**
+ * What the last load spent on each rollup (the registry's refresh_seconds: `uprate rollups status`,
+ * last load), the costliest first, beside the load's time: which rollups the maintenance is.
+ */
+export function maintenanceByRollup(spent: readonly { readonly name: string; readonly seconds: number }[], loadSeconds: number, shown = 8): string[] {
+  if (spent.length === 0) return [];
+  const sorted = [...spent].sort((a, b) => b.seconds - a.seconds);
+  const total = sorted.reduce((s, r) => s + r.seconds, 0);
+  return [
+    `  the last load's time on its ${sorted.length} rollups: ${fmt(total)} of ${fmt(loadSeconds)} (the rest: reading and writing the rows, the commit)`,
+    `  costliest: ${sorted.slice(0, shown).map((r) => `${r.name} ${fmt(r.seconds)}`).join(', ')}`,
+  ];
+}
+
 export interface DashboardTargets {
   readonly cold?: number;
   readonly cached?: number;

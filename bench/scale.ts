@@ -51,7 +51,7 @@ import { CACHE, CLOCK, DATA_END, dbBytes, ensureDemoCsv, expectedBytes, freeByte
 import { timeEndpoints, type EndpointTiming } from './scale-endpoints.js';
 import { benchStoreUrl, dropPlace, engineUrl, placeName, reachable, type ServerEngine } from './scale-engines.js';
 import { benchMonthlyLoad } from './scale-load.js';
-import { count, dashboardLines, endpointLines, fmt, maintenanceLines, type DashboardTargets } from './scale-report.js';
+import { count, dashboardLines, endpointLines, fmt, maintenanceByRollup, maintenanceLines, type DashboardTargets } from './scale-report.js';
 import { startServer, type ServeSpec } from './scale-serve.js';
 
 type Print = (line: string) => void;
@@ -307,6 +307,8 @@ async function benchDuckDb(shared: Shared, data: ScaleData, viaCsv: boolean): Pr
       });
     const dashboards = await dashboardRuns(shared, spec, runs, true, ingestBefore);
     for (const line of maintenanceLines(`${tag} ingest of ${count(batchRows)} recent offers into the loaded store`, batchRows, batchWith, batchWithout)) print(line);
+    const spent = await withDuckDb(path, (store) => store.query('SELECT name, refresh_seconds AS s FROM uprate_rollups WHERE refresh_seconds IS NOT NULL'));
+    for (const line of maintenanceByRollup(spent.map((r) => ({ name: String(r['name']), seconds: Number(r['s']) })), batchWith.at(-1) ?? 0)) print(line);
     if (dashboards) printDashboards(shared, tag, rows, 'duckdb', dashboards);
     if (dashboards) await printEndpoints(shared, spec, tag, runs, dashboards, true);
     const lines = await withDuckDb(path, (store) => benchMonthlyLoad(store, model, CLOCK, Math.max(5, runs), shared.problems));

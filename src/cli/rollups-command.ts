@@ -63,9 +63,10 @@ function printStatus(states: readonly StatusDocument[]): number {
     typeof s.rows === 'number' ? count(s.rows) : '—',
     typeof s.builtAt === 'string' ? s.builtAt.slice(0, 19).replace('T', ' ') : '—',
     typeof s.buildSeconds === 'number' ? `${s.buildSeconds.toFixed(1)} s` : '—',
+    typeof s.refreshSeconds === 'number' ? `${(s.refreshSeconds * 1000).toFixed(0)} ms` : '—',
     typeof s.why === 'string' ? s.why : `read by queries it answers exactly${openWindowNote(s.openWindow)}`,
   ]);
-  process.stdout.write(`${alignedTable(['rollup', 'state', 'rows', 'built (UTC)', 'build', 'note'], rows, [false, false, true, false, true, false]).join('\n')}\n`);
+  process.stdout.write(`${alignedTable(['rollup', 'state', 'rows', 'built (UTC)', 'build', 'last load', 'note'], rows, [false, false, true, false, true, true, false]).join('\n')}\n`);
   return 0;
 }
 
@@ -102,7 +103,7 @@ UPRATE_ROLLUPS=off reads the rows.`,
   common(rollups.command('build [names...]').description('build rollups from the rows (all of the model\'s, or the named ones: Offers.daily)')).action(
     action(async (names: string[], flags: RollupFlags) => build(names, flags)),
   );
-  common(rollups.command('status').description('each rollup: fresh, stale (and why) or missing; rows, when built and how long it took')).action(
+  common(rollups.command('status').description('each rollup: fresh, stale (and why) or missing; rows, when built and how long it took, and what the last ingest spent maintaining it')).action(
     action(async (flags: RollupFlags) => status(flags)),
   );
   common(rollups.command('drop [names...]').description('drop rollups (all built ones, or the named ones); queries then read the rows')).action(

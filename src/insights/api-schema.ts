@@ -1066,6 +1066,11 @@ export const rollupListSchema = component(
             rows: count().nullable(),
             builtAt: instant().nullable().describe('When it was built or last refreshed by an ingest.'),
             buildSeconds: z.number().nonnegative().nullable(),
+            refreshSeconds: z
+              .number()
+              .nonnegative()
+              .nullable()
+              .describe("What the last ingest that maintained it spent on it, in seconds (a family of moments' members share its time equally); null when none has since its build, or on ClickHouse."),
             openWindow: z
               .object({ clock: instant(), from: instant(), rows: count() })
               .nullable()

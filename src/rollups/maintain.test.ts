@@ -15,7 +15,7 @@ import { DuckDbStore } from '../store/index.js';
 import type { Exec } from '../store/store.js';
 import { buildRollups } from './build.js';
 import { modelRollups } from './definition.js';
-import { MERGE_MAX_ROWS, planRefresh, type LoadedTable } from './maintain.js';
+import { MERGE_MAX_ROWS, planRefresh, sharedInFamilies, type LoadedTable, type Refreshed } from './maintain.js';
 import { inTransaction } from './transaction.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'uprate-maintain-'));
@@ -194,5 +194,58 @@ describe('merging new offers into the rollups', () => {
     assert.deepEqual(await difference(snapshot, 'SELECT * FROM daily_before'), []);
     assert.deepEqual(await difference(DAILY_FROM_ROWS, DAILY_FROM_ROLLUP), []);
     await store.run('DROP TABLE daily_before');
+  });
+});
+
+/** Each rollup's recorded time of the last load that maintained it (null: none since its build). */
+async function refreshTimes(): Promise<Record<string, number | null>> {
+  const rows = await store.query('SELECT name, refresh_seconds FROM uprate_rollups ORDER BY name');
+  return Object.fromEntries(rows.map((r) => [String(r['name']), r['refresh_seconds'] === null ? null : Number(r['refresh_seconds'])]));
+}
+
+describe('what a load spent on each rollup (uprate rollups status: last load)', () => {
+  test("a family's members share its time equally; other rollups keep their own", () => {
+    const row = (name: string, seconds: number, family: string | null): Refreshed => ({ name, table: name, layout: null, open: null, rows: null, seconds, family });
+    // The first member of family f paid 0.9 s (the change it formed for all three), the others 0.05 s each: 1.0 s in all, a third each.
+    const shared = sharedInFamilies([row('a', 0.9, 'f'), row('plain', 0.2, null), row('b', 0.05, 'f'), row('c', 0.05, 'f'), row('d', 0.4, 'g')]);
+    assert.deepEqual(
+      shared.map((r) => [r.name, Math.round(r.seconds * 1e6) / 1e6]),
+      [['a', 0.333333], ['plain', 0.2], ['b', 0.333333], ['c', 0.333333], ['d', 0.4]],
+    );
+  });
+
+  test('recorded by each load for the rollups it maintained, cleared by a build, kept by a load that does not touch a rollup', async () => {
+    const file = join(dir, 'timed-offers.csv');
+    const [customer] = await store.query('SELECT customer_id FROM customers ORDER BY customer_id LIMIT 1');
+    writeFileSync(file, `${OFFER_COLUMNS.join(',')}\ntimed-1,${String(customer?.['customer_id'])},2025-06-10T10:00:00Z,upsell,Premium plan,email,,2025-06-11T10:00:00Z,,15.00\n`);
+    await ingestFiles(store, { table: 'offers', files: [file] });
+    const afterOffers = await refreshTimes();
+    for (const name of ['Offers.daily', 'Offers.timeToAccept', 'Offers.regions', 'Offers.segments', 'Offers.perCustomer']) {
+      const seconds = afterOffers[name];
+      assert.ok(typeof seconds === 'number' && seconds > 0 && seconds < 600, `${name}: ${String(seconds)}`);
+    }
+    await buildRollups(store, model, ['Offers.daily']);
+    assert.equal((await refreshTimes())['Offers.daily'], null);
+    // A load of customers: the rollups by their attributes are refreshed (timed again); daily does not read customers.
+    const customers = join(dir, 'timed-customers.csv');
+    const [c] = await store.query('SELECT * FROM customers ORDER BY customer_id LIMIT 1');
+    assert.ok(c);
+    const columns = Object.keys(c);
+    writeFileSync(customers, `${columns.join(',')}\n${columns.map((k) => (c[k] === null ? '' : c[k] instanceof Date ? (c[k] as Date).toISOString() : String(c[k]))).join(',')}\n`);
+    await ingestFiles(store, { table: 'customers', files: [customers] });
+    const afterCustomers = await refreshTimes();
+    assert.equal(afterCustomers['Offers.daily'], null);
+    assert.equal(afterCustomers['Offers.timeToAccept'], afterOffers['Offers.timeToAccept']);
+    assert.ok((afterCustomers['Offers.segments'] ?? 0) > 0);
+  });
+
+  test('a registry from before the column gains it at the next load (DuckDB), which records its time', async () => {
+    await store.run('ALTER TABLE uprate_rollups DROP COLUMN refresh_seconds');
+    const file = join(dir, 'timed-again.csv');
+    const [customer] = await store.query('SELECT customer_id FROM customers ORDER BY customer_id DESC LIMIT 1');
+    writeFileSync(file, `${OFFER_COLUMNS.join(',')}\ntimed-2,${String(customer?.['customer_id'])},2025-06-12T10:00:00Z,cross_sell,Premium plan,sales,,,,\n`);
+    await ingestFiles(store, { table: 'offers', files: [file] });
+    const times = await refreshTimes();
+    assert.ok((times['Offers.daily'] ?? 0) > 0, JSON.stringify(times));
   });
 });

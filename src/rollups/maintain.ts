@@ -8,7 +8,7 @@ import { replaceByMerged, tempTable } from './merge-sql.js';
 import { advanceOpenWindow } from './open-window.js';
 import { joiningInstead, readingInstead } from './reading-instead.js';
 import { nextPeriod } from './periods.js';
-import { grainOf, hasRegistryTable, MAINTENANCE_LOCK, momentsFamilyKey, registryIn, versionIn, type ClusterGrain, type ClusterLayout, type OpenWindow, type StoredRollup } from './registry.js';
+import { grainOf, hasRegistryTable, MAINTENANCE_LOCK, momentsFamilyKey, registryIn, tableColumns, upgradeRegistry, versionIn, type ClusterGrain, type ClusterLayout, type OpenWindow, type StoredRollup } from './registry.js';
 
 /** A table an ingest is writing: the checked rows (a SELECT), its key, and whether it replaces the table. */
 export interface LoadedTable {
@@ -92,7 +92,8 @@ interface NewRows {
 }
 
 export interface RefreshPlan {
-  readonly rollups: readonly { readonly stored: StoredRollup; readonly refresh: Refresh }[];
+  /** Each rollup, what it needs, and the seconds planning it took (recorded with its refresh). */
+  readonly rollups: readonly { readonly stored: StoredRollup; readonly refresh: Refresh; readonly seconds?: number }[];
   /** Temporary tables the plan made, dropped once it is applied. */
   readonly scratch?: readonly string[];
 }
@@ -157,7 +158,11 @@ export async function planRefresh(exec: Exec, engine: Store['engine'], loads: re
   // Rollups of moments over the same clusters share one copy of those clusters' rows, and a family one read of their moments.
   const clusters = new Map<string, Promise<LoadedClusters | null>>();
   const looks = { touched, clusters, families: momentsFamilies(stored), befores: new Map<string, Promise<string>>(), attributes: new Map<string, Promise<AttributeRows>>() };
-  for (const s of stored) rollups.push({ stored: s, refresh: await refreshOf(exec, engine, s, loads, looks, scratch) });
+  for (const s of stored) {
+    const started = performance.now();
+    const refresh = await refreshOf(exec, engine, s, loads, looks, scratch);
+    rollups.push({ stored: s, refresh, seconds: (performance.now() - started) / 1000 });
+  }
   return { rollups, scratch };
 }
 
@@ -563,26 +568,29 @@ export function splitWholeRebuilds(plan: RefreshPlan): { readonly inLoad: Refres
 /** Two loads' plans as one (PostgreSQL plans each table's load as its rows are staged). */
 export function mergePlans(a: RefreshPlan, b: RefreshPlan): RefreshPlan {
   if (a.rollups.length === 0) return { ...b, scratch: [...(a.scratch ?? []), ...(b.scratch ?? [])] };
-  const merged = a.rollups.map(({ stored, refresh }) => {
-    const other = b.rollups.find((r) => r.stored.name === stored.name)?.refresh ?? { kind: 'none' as const };
-    if (refresh.kind === 'all' || other.kind === 'all') return { stored, refresh: { kind: 'all' as const } };
-    // A rollup by cluster is refilled by month, never by the plain partition refresh.
-    if (stored.layout && refresh.kind !== 'none' && other.kind !== 'none') {
-      if (refresh.kind !== 'months' || other.kind !== 'months') return { stored, refresh: { kind: 'all' as const } };
-      // Either may reach months after the rollup's last: the wider of the two holds both.
-      const periods = [refresh.periods, other.periods].reduce((a, b) => ((b?.length ?? 0) > (a?.length ?? 0) ? b : a)) ?? stored.layout.periods;
-      const months = [...new Set([...refresh.months, ...other.months])];
-      // Two loads in one transaction: the months refilled from the rows, which then hold both.
-      return { stored, refresh: { kind: 'months' as const, months, starts: months.map((i) => timestampSql(periods[i] ?? '')), ...(periods.length > stored.layout.periods.length ? { periods } : {}) } };
-    }
-    if (refresh.kind === 'none') return { stored, refresh: other };
-    if (other.kind === 'none') return { stored, refresh };
-    // Only a rollup by cluster has its attributes rewritten or its clusters replaced (handled above).
-    if (refresh.kind === 'attributes' || other.kind === 'attributes' || refresh.kind === 'clusters' || other.kind === 'clusters') return { stored, refresh: { kind: 'all' as const } };
-    // Two loads into one transaction: the partitions of both are rebuilt from the rows then stored.
-    return { stored, refresh: { kind: 'partitions' as const, starts: [...new Set([...refresh.starts, ...other.starts])] } };
-  });
+  const merged = a.rollups.map((r) => ({ ...mergedRefresh(r.stored, r.refresh, b), seconds: (r.seconds ?? 0) + (b.rollups.find((x) => x.stored.name === r.stored.name)?.seconds ?? 0) }));
   return { rollups: merged, scratch: [...(a.scratch ?? []), ...(b.scratch ?? [])] };
+}
+
+/** One rollup's refresh for two loads in one transaction (`refresh`: the first's; the second's from `b`). */
+function mergedRefresh(stored: StoredRollup, refresh: Refresh, b: RefreshPlan): { readonly stored: StoredRollup; readonly refresh: Refresh } {
+  const other = b.rollups.find((r) => r.stored.name === stored.name)?.refresh ?? { kind: 'none' as const };
+  if (refresh.kind === 'all' || other.kind === 'all') return { stored, refresh: { kind: 'all' as const } };
+  // A rollup by cluster is refilled by month, never by the plain partition refresh.
+  if (stored.layout && refresh.kind !== 'none' && other.kind !== 'none') {
+    if (refresh.kind !== 'months' || other.kind !== 'months') return { stored, refresh: { kind: 'all' as const } };
+    // Either may reach months after the rollup's last: the wider of the two holds both.
+    const periods = [refresh.periods, other.periods].reduce((a, b) => ((b?.length ?? 0) > (a?.length ?? 0) ? b : a)) ?? stored.layout.periods;
+    const months = [...new Set([...refresh.months, ...other.months])];
+    // Two loads in one transaction: the months refilled from the rows, which then hold both.
+    return { stored, refresh: { kind: 'months' as const, months, starts: months.map((i) => timestampSql(periods[i] ?? '')), ...(periods.length > stored.layout.periods.length ? { periods } : {}) } };
+  }
+  if (refresh.kind === 'none') return { stored, refresh: other };
+  if (other.kind === 'none') return { stored, refresh };
+  // Only a rollup by cluster has its attributes rewritten or its clusters replaced (handled above).
+  if (refresh.kind === 'attributes' || other.kind === 'attributes' || refresh.kind === 'clusters' || other.kind === 'clusters') return { stored, refresh: { kind: 'all' as const } };
+  // Two loads into one transaction: the partitions of both are rebuilt from the rows then stored.
+  return { stored, refresh: { kind: 'partitions' as const, starts: [...new Set([...refresh.starts, ...other.starts])] } };
 }
 
 /**
@@ -618,7 +626,8 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
   const families = momentsFamilies(plan.rollups.map((r) => r.stored));
   const refilled = new Map<string, ClusterLayout>();
   const refreshed: Refreshed[] = [];
-  for (const { stored, refresh } of plan.rollups) {
+  for (const { stored, refresh, seconds: planned } of plan.rollups) {
+    const started = performance.now();
     if (rollupRefreshed.hasSubscribers) rollupRefreshed.publish({ rollup: stored.name, how: refresh.kind });
     const table = sqlIdentifier(stored.table);
     const period = sqlIdentifier(stored.timeColumn);
@@ -685,20 +694,46 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
       // Its open window moved past the new rows in the same commit (left to the refill after it when it cannot be).
       open = stored.open ? await advanceOpenWindow(exec, engine, stored, refresh.newRows, version) : null;
     }
-    if (refresh.kind !== 'none') refreshed.push({ name: stored.name, table, layout: layout ? JSON.stringify(layout) : null, open: open ? JSON.stringify(open) : null, rows: held });
+    if (refresh.kind !== 'none') {
+      const family = refresh.kind === 'clusters' ? refresh.family.key : layout?.moments ? families.get(stored.name)?.key : undefined;
+      const seconds = (planned ?? 0) + (performance.now() - started) / 1000;
+      refreshed.push({ name: stored.name, table, layout: layout ? JSON.stringify(layout) : null, open: open ? JSON.stringify(open) : null, rows: held, seconds, family: family ?? null });
+    }
   }
   for (const copy of copies.values()) await exec(`DROP TABLE IF EXISTS ${copy}`);
-  await recordRefreshed(exec, version, plan.rollups.map((r) => r.stored.name), refreshed);
+  await recordRefreshed(exec, engine, version, plan.rollups.map((r) => r.stored.name), sharedInFamilies(refreshed));
 }
 
 /** A rollup a load refreshed: its table, and its new layout and open window (JSON; null: as they were). */
-interface Refreshed {
+export interface Refreshed {
   readonly name: string;
   readonly table: string;
   readonly layout: string | null;
   readonly open: string | null;
   /** Its rows when known (a rollup of moments: those it held and those appended); null: counted. */
   readonly rows: number | null;
+  /** The seconds the load spent on it: planning it and refreshing it. */
+  readonly seconds: number;
+  /** Its family of moments (their key), whose members share one change: null for any other rollup. */
+  readonly family: string | null;
+}
+
+/**
+ * A family's members share what the first of them paid for (the change of the family's moments,
+ * formed once, and what its planning copied): each is shown an equal share of the family's time,
+ * which is what keeping it costs a load while the others are kept.
+ */
+export function sharedInFamilies(refreshed: readonly Refreshed[]): Refreshed[] {
+  const totals = new Map<string, { seconds: number; members: number }>();
+  for (const r of refreshed) {
+    if (r.family === null) continue;
+    const t = totals.get(r.family) ?? { seconds: 0, members: 0 };
+    totals.set(r.family, { seconds: t.seconds + r.seconds, members: t.members + 1 });
+  }
+  return refreshed.map((r) => {
+    const t = r.family === null ? undefined : totals.get(r.family);
+    return t ? { ...r, seconds: t.seconds / t.members } : r;
+  });
 }
 
 /**
@@ -707,18 +742,26 @@ interface Refreshed {
  * version, then the refreshed ones' row counts read together and written with their build time,
  * layout and open window.
  */
-async function recordRefreshed(exec: Exec, version: number, names: readonly string[], refreshed: readonly Refreshed[]): Promise<void> {
+async function recordRefreshed(exec: Exec, engine: Store['engine'], version: number, names: readonly string[], refreshed: readonly Refreshed[]): Promise<void> {
   if (names.length === 0) return;
+  // A registry from before the column gains it here on DuckDB (one writer at a time; before the
+  // registry is written, which DuckDB requires of an ALTER in the same transaction); PostgreSQL's
+  // ALTER would hold readers of the registry until the load commits, so there a build adds it.
+  let timed = refreshed.length > 0 && (await tableColumns(exec, engine, 'uprate_rollups')).includes('refresh_seconds');
+  if (refreshed.length > 0 && !timed && engine === 'duckdb') {
+    await upgradeRegistry(exec, engine);
+    timed = true;
+  }
   await exec(`UPDATE uprate_rollups SET data_version = $1 WHERE name IN (${names.map((_, i) => `$${i + 2}`).join(', ')})`, [version, ...names]);
   if (refreshed.length === 0) return;
   // Only the tables whose rows are not known are counted (PostgreSQL counts a table by reading it: 0.6 s for all of them at 1 M offers).
   const counted = refreshed.flatMap((r, i) => (r.rows === null ? [`(SELECT count(*) FROM ${r.table}) AS n${i}`] : []));
   const [counts] = counted.length > 0 ? await exec(`SELECT ${counted.join(', ')}`) : [];
   const builtAt = new Date().toISOString().slice(0, 23).replace('T', ' ');
-  const values = refreshed.map((_, i) => `(CAST($${i * 4 + 2} AS VARCHAR), CAST($${i * 4 + 3} AS BIGINT), CAST($${i * 4 + 4} AS VARCHAR), CAST($${i * 4 + 5} AS VARCHAR))`).join(', ');
+  const values = refreshed.map((_, i) => `(CAST($${i * 5 + 2} AS VARCHAR), CAST($${i * 5 + 3} AS BIGINT), CAST($${i * 5 + 4} AS VARCHAR), CAST($${i * 5 + 5} AS VARCHAR), CAST($${i * 5 + 6} AS DOUBLE PRECISION))`).join(', ');
   await exec(
-    `UPDATE uprate_rollups SET row_count = refreshed.row_count, built_at = CAST($1 AS TIMESTAMP), layout = coalesce(refreshed.layout, uprate_rollups.layout), open_window = coalesce(refreshed.open_window, uprate_rollups.open_window) FROM (VALUES ${values}) AS refreshed (name, row_count, layout, open_window) WHERE uprate_rollups.name = refreshed.name`,
-    [builtAt, ...refreshed.flatMap((r, i) => [r.name, r.rows ?? Number(counts?.[`n${i}`] ?? 0), r.layout, r.open])],
+    `UPDATE uprate_rollups SET row_count = refreshed.row_count, built_at = CAST($1 AS TIMESTAMP), layout = coalesce(refreshed.layout, uprate_rollups.layout), open_window = coalesce(refreshed.open_window, uprate_rollups.open_window)${timed ? ', refresh_seconds = refreshed.seconds' : ''} FROM (VALUES ${values}) AS refreshed (name, row_count, layout, open_window, seconds) WHERE uprate_rollups.name = refreshed.name`,
+    [builtAt, ...refreshed.flatMap((r, i) => [r.name, r.rows ?? Number(counts?.[`n${i}`] ?? 0), r.layout, r.open, r.seconds])],
   );
 }
 

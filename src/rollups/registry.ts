@@ -27,17 +27,20 @@ export const REGISTRY_DDL = `CREATE TABLE IF NOT EXISTS uprate_rollups (
   build_seconds DOUBLE PRECISION NOT NULL,
   merge_columns VARCHAR,
   layout VARCHAR,
-  open_window VARCHAR
+  open_window VARCHAR,
+  refresh_seconds DOUBLE PRECISION
 )`;
 
 /**
  * Registries made before a column existed gain it: \`merge_columns\` (NULL: such a rollup is
- * refreshed by partition until rebuilt), \`layout\` (NULL: a plain rollup), \`open_window\` (NULL: none).
+ * refreshed by partition until rebuilt), \`layout\` (NULL: a plain rollup), \`open_window\` (NULL: none),
+ * \`refresh_seconds\` (NULL: no load has maintained it since its build).
  */
 const REGISTRY_UPGRADES: readonly (readonly [string, string])[] = [
   ['merge_columns', 'ALTER TABLE uprate_rollups ADD COLUMN IF NOT EXISTS merge_columns VARCHAR'],
   ['layout', 'ALTER TABLE uprate_rollups ADD COLUMN IF NOT EXISTS layout VARCHAR'],
   ['open_window', 'ALTER TABLE uprate_rollups ADD COLUMN IF NOT EXISTS open_window VARCHAR'],
+  ['refresh_seconds', 'ALTER TABLE uprate_rollups ADD COLUMN IF NOT EXISTS refresh_seconds DOUBLE PRECISION'],
 ];
 
 /**
@@ -171,6 +174,11 @@ export interface StoredRollup {
   readonly layout: ClusterLayout | null;
   /** A plain rollup's open window; null when it has none (absent: read from a registry without the column). */
   readonly open?: OpenWindow | null;
+  /**
+   * What the last load that maintained it spent on it, in seconds (its share of what its family of
+   * moments shares); null when no load has since its build, or the registry predates the column.
+   */
+  readonly refreshSeconds?: number | null;
 }
 
 function fromRow(r: Row): StoredRollup {
@@ -193,6 +201,7 @@ function fromRow(r: Row): StoredRollup {
     mergeColumns: r['merge_columns'] ? (JSON.parse(String(r['merge_columns'])) as MergeColumn[]) : null,
     layout: r['layout'] ? (JSON.parse(String(r['layout'])) as ClusterLayout) : null,
     open: r['open_window'] ? (JSON.parse(String(r['open_window'])) as OpenWindow) : null,
+    refreshSeconds: r['refresh_seconds'] === null || r['refresh_seconds'] === undefined ? null : Number(r['refresh_seconds']),
   };
 }
 

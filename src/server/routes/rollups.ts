@@ -20,6 +20,7 @@ export function statusDocument(s: RollupStatus): Record<string, unknown> {
     rows: s.stored?.rows ?? null,
     builtAt: s.stored?.builtAt.toISOString() ?? null,
     buildSeconds: s.stored?.buildSeconds ?? null,
+    refreshSeconds: s.stored?.refreshSeconds ?? null,
     openWindow: s.usable?.open?.clock && s.usable.open.from ? { clock: s.usable.open.clock, from: s.usable.open.from, rows: s.usable.open.rows } : null,
   };
 }
