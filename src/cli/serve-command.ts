@@ -5,7 +5,7 @@ import type { UprateConfig } from '../config/index.js';
 import { checkBinding } from '../kpi/index.js';
 import type { Model } from '../model/index.js';
 import { dialectOf } from '../query/index.js';
-import { compileRollups } from '../rollups/index.js';
+import { compileRollups, recordMissingJoins } from '../rollups/index.js';
 import { UprateError } from '../core/errors.js';
 import { apiSecret, checkSecret } from '../server/auth.js';
 import { buildApp } from '../server/index.js';
@@ -76,6 +76,15 @@ export async function serve(options: ServeOptions): Promise<void> {
     ...(options.cacheMaxAgeMs === undefined ? {} : { cacheMaxAgeMs: options.cacheMaxAgeMs }) });
   // Compiled before it listens: the first query would otherwise compile every rollup's statements.
   compileRollups(model, dialectOf(store));
+  // A store whose plain rollups were built before uprate recorded what they join gets it now
+  // (loads would otherwise read the whole customers table for each of them until a build).
+  if (!options.readOnly) {
+    const recorded = await recordMissingJoins(store, model).catch((e: unknown) => {
+      process.stderr.write(`rollups: could not record what the plain rollups join (${e instanceof Error ? e.message : String(e)}); loads read the whole joined tables until uprate rollups build\n`);
+      return [];
+    });
+    if (recorded.length) process.stderr.write(`rollups: recorded the joined tables of ${recorded.length} rollup${recorded.length === 1 ? '' : 's'} built before (loads now read only the loaded offers' customers)\n`);
+  }
   const url = await app.listen({ host: options.host, port: options.port }).catch(async (e: NodeJS.ErrnoException) => {
     await store.close();
     throw new UprateError('BAD_ARGUMENT', `cannot listen on ${options.host}:${options.port}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.message}`, {

@@ -10,7 +10,7 @@
  * that read its tables right after its commit markers (engines/clickhouse/clickhouse-rollups.ts);
  * until then the rollup still records the previous version, so queries read the rows.
  */
-export { buildRollups, chooseRollups, dropRollups, type BuiltRollup } from './build.js';
+export { buildRollups, chooseRollups, dropRollups, recordMissingJoins, type BuiltRollup } from './build.js';
 export { registryChanged, rollupsNotFresh, rollupStatus, usableRollups, type RollupStatus } from './availability.js';
 export { matchRollup, type NoRollup, type RollupMatch, type UsableRollup } from './match.js';
 export { compileRollups, modelRollups, rollupBuild, rollupTable, SETTLED_CLOCK, type RollupBuild } from './definition.js';

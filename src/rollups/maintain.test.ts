@@ -13,7 +13,7 @@ import { ingestFiles } from '../ingest/index.js';
 import { loadModel, shippedModelDir, type Model } from '../model/index.js';
 import { DuckDbStore } from '../store/index.js';
 import type { Exec } from '../store/store.js';
-import { buildRollups } from './build.js';
+import { buildRollups, recordMissingJoins } from './build.js';
 import { modelRollups } from './definition.js';
 import { MERGE_MAX_ROWS, planRefresh, sharedInFamilies, type LoadedTable, type Refreshed } from './maintain.js';
 import { inTransaction } from './transaction.js';
@@ -85,6 +85,41 @@ describe('which refresh a load gets', () => {
     assert.equal(new Set(seen.joins).size, 1, seen.joins.join(', '));
     assert.ok(seen.customers > 0);
     assert.equal(seen.copied, seen.customers);
+  });
+
+  test('a plain rollup recorded without its joins (built by an older uprate) joins the whole table until uprate serve records them from the model', async () => {
+    /** The table each appended statement of the two rollups by customer attributes joins as the customers. */
+    const joined = async (): Promise<Record<string, string>> => {
+      const done = new Error('planned');
+      const out: Record<string, string> = {};
+      await inTransaction(store, async (exec: Exec) => {
+        const plan = await planRefresh(exec, 'duckdb', [{ table: 'offers', key: 'offer_id', replace: false, columns: OFFER_COLUMNS, rows: 3, rowsSql: storedOffers("'new-' || offer_id") }]);
+        for (const r of plan.rollups) if (r.refresh.kind === 'append' && ['Offers.regions', 'Offers.segments'].includes(r.stored.name)) out[r.stored.name] = /JOIN (\S+) AS "customers"/.exec(r.refresh.newRowsSql)?.[1] ?? 'none';
+        throw done;
+      }).catch((e: unknown) => {
+        if (e !== done) throw e;
+      });
+      return out;
+    };
+    const recorded = await store.query("SELECT name, time_source, definition_hash FROM uprate_rollups WHERE name IN ('Offers.regions', 'Offers.segments') ORDER BY name");
+    assert.equal(recorded.length, 2);
+    for (const r of recorded) {
+      const source = JSON.parse(String(r['time_source'])) as { table: string; column: string; joins?: unknown[] };
+      assert.ok(source.joins?.length, `${String(r['name'])} records its joins when built`);
+      await store.run('UPDATE uprate_rollups SET time_source = $1 WHERE name = $2', [JSON.stringify({ table: source.table, column: source.column }), String(r['name'])]);
+    }
+    // Built from another definition: left as it is (a build records it).
+    await store.run("UPDATE uprate_rollups SET definition_hash = 'another' WHERE name = 'Offers.regions'");
+    try {
+      assert.deepEqual(await joined(), { 'Offers.regions': 'customers', 'Offers.segments': 'customers' });
+      assert.deepEqual(await recordMissingJoins(store, model), ['Offers.segments']);
+      const after = await joined();
+      assert.equal(after['Offers.regions'], 'customers');
+      assert.match(after['Offers.segments'] ?? '', /^uprate_load_joined_/);
+      assert.deepEqual(await recordMissingJoins(store, model), [], 'nothing left to record');
+    } finally {
+      await buildRollups(store, model, ['Offers.regions', 'Offers.segments']);
+    }
   });
 
   test('offers that replace stored ones: their partitions are rebuilt', async () => {
