@@ -64,13 +64,17 @@ describe('which refresh a load gets', () => {
     assert.deepEqual(await plannedKinds({ rowsSql: storedOffers("'new-' || offer_id") }), { 'Offers.daily': 'append', 'Offers.timeToAccept': 'append', 'Offers.regions': 'append', 'Offers.segments': 'append', 'Offers.perCustomer': 'months' });
   });
 
-  test("new offers merged into a rollup by customer attributes read their own customers' rows, copied once for every such rollup", async () => {
+  test("new offers merged into a rollup by customer attributes, or added to the rollup by customer, read their own customers' rows, copied once for every such rollup", async () => {
     const done = new Error('planned');
     let seen: { joins: string[]; copied: number; customers: number } | undefined;
     await inTransaction(store, async (exec: Exec) => {
       const plan = await planRefresh(exec, 'duckdb', [{ table: 'offers', key: 'offer_id', replace: false, columns: OFFER_COLUMNS, rows: 3, rowsSql: storedOffers("'new-' || offer_id") }]);
       const appended = plan.rollups.flatMap((r) => (r.refresh.kind === 'append' && ['Offers.regions', 'Offers.segments'].includes(r.stored.name) ? [r.refresh.newRowsSql] : []));
       assert.equal(appended.length, 2);
+      // The rollup by customer adds the new rows' sums joined to the same copy.
+      const perCustomer = plan.rollups.find((r) => r.stored.name === 'Offers.perCustomer')?.refresh;
+      assert.ok(perCustomer?.kind === 'months' && perCustomer.newRows, 'the rollup by customer adds the new rows');
+      appended.push(perCustomer.newRows.sql);
       const joins = appended.map((sql) => /JOIN (\S+) AS "customers"/.exec(sql)?.[1] ?? 'none');
       const [copy] = joins;
       const [counts] = await exec(`SELECT (SELECT count(*) FROM ${copy}) AS copied, (SELECT count(DISTINCT customer_id) FROM (${storedOffers("'new-' || offer_id")}) AS loaded) AS customers`);
@@ -80,7 +84,7 @@ describe('which refresh a load gets', () => {
       if (e !== done) throw e;
     });
     assert.ok(seen);
-    // Both read the one copy (not the customers table), which holds the loaded offers' customers and no other.
+    // All three read the one copy (not the customers table), which holds the loaded offers' customers and no other.
     assert.notEqual(seen.joins[0], 'customers');
     assert.equal(new Set(seen.joins).size, 1, seen.joins.join(', '));
     assert.ok(seen.customers > 0);

@@ -212,6 +212,12 @@ async function joiningTheirRows(exec: Exec, engine: Store['engine'], s: StoredRo
   return out;
 }
 
+/** A rollup by cluster's statement over a load's new rows (`rows`) joining the copy of their clusters' attributes in place of the table. */
+async function joiningClusters(exec: Exec, engine: Store['engine'], sql: string, attributes: { readonly table: string; readonly keyColumn: string }, clusterColumn: string, rows: string, looks: LoadLooks, scratch: string[]): Promise<string> {
+  const copy = await matchingRowsOnce(exec, engine, attributes.table, attributes.keyColumn, `SELECT ${sqlIdentifier(clusterColumn)} FROM ${rows}`, looks, scratch);
+  return joiningInstead(sql, copy.table, copy.rows) ?? sql;
+}
+
 /**
  * What a load does to a rollup by cluster: the months it touches refilled — a month after the
  * rollup's last gets its columns first (a day's offers opening a new month cost a few columns, not
@@ -240,8 +246,11 @@ async function monthsOf(exec: Exec, engine: Store['engine'], s: StoredRollup, af
   const periods = widened(layout.periods, starts);
   if (!periods) return { kind: 'all' };
   const months = starts.map((p) => periods.findIndex((start) => timestampSql(start) === p));
-  // New rows only, kept for the load: their sums are added, no stored row is read again.
-  const newRowsSql = !t.replaces && t.rows ? newRowsOnly(s, t.rows) : null;
+  // New rows only, kept for the load: their sums are added, no stored row is read again — joined
+  // to their own clusters' attributes, the copy the plain rollups join (the whole customers table
+  // was 85 ms of a day's load at 10 M offers).
+  const alone = !t.replaces && t.rows ? newRowsOnly(s, t.rows) : null;
+  const newRowsSql = alone && t.rows && attributes && layout.clusterColumn ? await joiningClusters(exec, engine, alone, attributes, layout.clusterColumn, t.rows.table, looks, scratch) : alone;
   return { kind: 'months', months, starts, ...(periods.length > layout.periods.length ? { periods } : {}), ...(newRowsSql && t.rows ? { newRows: { table: t.rows.table, sql: newRowsSql } } : {}) };
 }
 
