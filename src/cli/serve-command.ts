@@ -13,7 +13,7 @@ import { buildInBackground } from '../server/background-rollups.js';
 import { DEFAULT_CACHE_MAX_AGE_MS } from '../server/answer-cache.js';
 import { dashboardBuilt } from '../server/routes/static.js';
 import { reportDeliverySetup, startReportScheduler } from '../reports-delivery/index.js';
-import { openStore, serverSidecarPath } from '../store/index.js';
+import { duckDbCheckpointThreshold, openStore, serverSidecarPath } from '../store/index.js';
 import { DEFAULT_DB, DEFAULT_HOST, DEFAULT_PORT, parseInteger } from './options.js';
 import { openModel } from './model-source.js';
 import { action } from './run-command.js';
@@ -68,9 +68,12 @@ export async function serve(options: ServeOptions): Promise<void> {
   if (alerts.notice) process.stderr.write(`${alerts.notice}\n`);
   const reports = reportDeliverySetup(config);
   const storeChoice = modelStoreOptions({ db: options.db, ...(options.engine ? { engine: options.engine } : {}), ...(options.url ? { url: options.url } : {}), ...(options.timeout ? { timeout: options.timeout } : {}), ...(options.readOnly ? { readOnly: true } : {}), ...(options.model ? { model: options.model } : {}), ...(options.config ? { config: options.config } : {}) });
+  // Refused before the file is opened; applied to the file a server writes (engines/duckdb/checkpoint.ts).
+  const checkpointThreshold = duckDbCheckpointThreshold();
   const store = await openStore(storeChoice);
   // Only the embedded file needs a sidecar: other processes find the server holding it there.
   const embedded = store.engine === 'duckdb';
+  if (embedded && !options.readOnly) await store.run(`SET GLOBAL checkpoint_threshold = '${checkpointThreshold}'`);
   const { app, context } = await buildApp({ store, dev: options.dev, model, securityRules: config.security.filters, ingestClaim: config.security.ingestClaim, adminClaim: config.security.adminClaim, limits: config.limits, alerts,
     kpiSettings: { bands: config.bands, conversionWindowDays: config.conversionWindowDays, stats: config.stats, currency: config.currency, ...(config.target === undefined ? {} : { target: config.target }), ...(config.kpi ? { kpi: config.kpi } : {}) }, ...(options.logLevel ? { logLevel: options.logLevel } : {}),
     ...(options.cacheMaxAgeMs === undefined ? {} : { cacheMaxAgeMs: options.cacheMaxAgeMs }) });

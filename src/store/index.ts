@@ -3,6 +3,7 @@ export { DuckDbStore, readServerSidecar, serverSidecarPath, type DuckDbOpenOptio
 export { OWN_TABLE_FEATURES, TIME_VERSION_EVERY_MS, timeVersion, type OwnTables, type OwnTablesFeature } from './own-tables.js';
 export { fileReadsIn, sandboxSql, resolveSandbox, type FileSandbox, type ResolvedSandbox } from '../engines/duckdb/file-sandbox.js';
 export { MIGRATIONS, LATEST_VERSION } from '../engines/duckdb/duckdb-migrations.js';
+export { CHECKPOINT_VARIABLE, duckDbCheckpointThreshold } from '../engines/duckdb/checkpoint.js';
 export { sqlString, sqlIdentifier } from './sql-literal.js';
 export { PostgresStore, DEFAULT_TIMEOUT_MS, type PostgresOpenOptions } from '../engines/postgres/postgres-store.js';
 export { openStore, chooseStore, type StoreOptions, type StoreChoice } from './open-store.js';

@@ -7,4 +7,5 @@ export { MIGRATIONS, LATEST_VERSION } from './duckdb-migrations.js';
 export { duckdbDialect } from './duckdb-dialect.js';
 export { duckDbExec, interruptOnAbort } from './duckdb-exec.js';
 export { mergeTables } from './duckdb-merge.js';
+export { CHECKPOINT_VARIABLE, duckDbCheckpointThreshold } from './checkpoint.js';
 export { fileReadsIn, sandboxSql, resolveSandbox, type FileSandbox, type ResolvedSandbox } from './file-sandbox.js';
