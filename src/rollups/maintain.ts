@@ -8,7 +8,7 @@ import { replaceByMerged, tempTable } from './merge-sql.js';
 import { advanceOpenWindow } from './open-window.js';
 import { joiningInstead, readingInstead } from './reading-instead.js';
 import { nextPeriod } from './periods.js';
-import { grainOf, hasRegistryTable, MAINTENANCE_LOCK, momentsFamilyKey, registryIn, tableColumns, upgradeRegistry, versionIn, type ClusterGrain, type ClusterLayout, type OpenWindow, type StoredRollup } from './registry.js';
+import { grainOf, hasRegistryTable, MAINTENANCE_LOCK, momentsFamilyKey, registryIn, tableColumns, upgradeRegistry, versionIn, type ClusterGrain, type ClusterLayout, type JoinedTable, type OpenWindow, type StoredRollup } from './registry.js';
 
 /** A table an ingest is writing: the checked rows (a SELECT), its key, and whether it replaces the table. */
 export interface LoadedTable {
@@ -194,28 +194,23 @@ async function refreshOf(exec: Exec, engine: Store['engine'], s: StoredRollup, l
   const periods = partitionRanges(s, starts, sqlIdentifier(s.timeColumn));
   const newRowsSql = !t.replaces && t.rows && s.mergeColumns && starts.length === t.starts.length && periods ? newRowsOnly(s, t.rows) : null;
   if (!newRowsSql || !periods || !t.rows) return { kind: 'partitions', starts: t.starts };
-  return { kind: 'append', starts, newRowsSql: await joiningTheirRows(exec, engine, s, newRowsSql, t.rows.table, looks, scratch), periods, newRows: t.rows.table };
+  return { kind: 'append', starts, newRowsSql: await joiningTheirRows(exec, engine, newRowsSql, s.timeSource?.joins ?? [], t.rows.table, looks, scratch), periods, newRows: t.rows.table };
 }
 
 /**
- * A plain rollup's statement over a load's new rows (`rows`) joining, in place of each table it
- * joins many-to-one on a column, that table's rows matching the new rows only — copied once per
- * load for every rollup: each of the shipped model's thirty rollups by a customer attribute read
- * the whole customers table for a day's offers (a million rows at 10 M offers, 0.15 s a read).
+ * A rollup's statement over a load's new rows (`rows`) joining, in place of each table it joins
+ * many-to-one on a column (`joins`: a plain rollup's recorded ones, a rollup by cluster's
+ * attributes), that table's rows matching the new rows only — copied once per load for every
+ * rollup: each of the shipped model's thirty rollups by a customer attribute read the whole
+ * customers table for a day's offers (a million rows at 10 M offers, 0.15 s a read).
  */
-async function joiningTheirRows(exec: Exec, engine: Store['engine'], s: StoredRollup, sql: string, rows: string, looks: LoadLooks, scratch: string[]): Promise<string> {
+async function joiningTheirRows(exec: Exec, engine: Store['engine'], sql: string, joins: readonly JoinedTable[], rows: string, looks: LoadLooks, scratch: string[]): Promise<string> {
   let out = sql;
-  for (const join of s.timeSource?.joins ?? []) {
+  for (const join of joins) {
     const copy = await matchingRowsOnce(exec, engine, join.table, join.to, `SELECT ${sqlIdentifier(join.from)} FROM ${rows}`, looks, scratch);
     out = joiningInstead(out, copy.table, copy.rows) ?? out;
   }
   return out;
-}
-
-/** A rollup by cluster's statement over a load's new rows (`rows`) joining the copy of their clusters' attributes in place of the table. */
-async function joiningClusters(exec: Exec, engine: Store['engine'], sql: string, attributes: { readonly table: string; readonly keyColumn: string }, clusterColumn: string, rows: string, looks: LoadLooks, scratch: string[]): Promise<string> {
-  const copy = await matchingRowsOnce(exec, engine, attributes.table, attributes.keyColumn, `SELECT ${sqlIdentifier(clusterColumn)} FROM ${rows}`, looks, scratch);
-  return joiningInstead(sql, copy.table, copy.rows) ?? sql;
 }
 
 /**
@@ -250,7 +245,8 @@ async function monthsOf(exec: Exec, engine: Store['engine'], s: StoredRollup, af
   // to their own clusters' attributes, the copy the plain rollups join (the whole customers table
   // was 85 ms of a day's load at 10 M offers).
   const alone = !t.replaces && t.rows ? newRowsOnly(s, t.rows) : null;
-  const newRowsSql = alone && t.rows && attributes && layout.clusterColumn ? await joiningClusters(exec, engine, alone, attributes, layout.clusterColumn, t.rows.table, looks, scratch) : alone;
+  const joins = attributes && layout.clusterColumn ? [{ table: attributes.table, from: layout.clusterColumn, to: attributes.keyColumn }] : [];
+  const newRowsSql = alone && t.rows ? await joiningTheirRows(exec, engine, alone, joins, t.rows.table, looks, scratch) : alone;
   return { kind: 'months', months, starts, ...(periods.length > layout.periods.length ? { periods } : {}), ...(newRowsSql && t.rows ? { newRows: { table: t.rows.table, sql: newRowsSql } } : {}) };
 }
 
@@ -577,13 +573,15 @@ export function splitWholeRebuilds(plan: RefreshPlan): { readonly inLoad: Refres
 /** Two loads' plans as one (PostgreSQL plans each table's load as its rows are staged). */
 export function mergePlans(a: RefreshPlan, b: RefreshPlan): RefreshPlan {
   if (a.rollups.length === 0) return { ...b, scratch: [...(a.scratch ?? []), ...(b.scratch ?? [])] };
-  const merged = a.rollups.map((r) => ({ ...mergedRefresh(r.stored, r.refresh, b), seconds: (r.seconds ?? 0) + (b.rollups.find((x) => x.stored.name === r.stored.name)?.seconds ?? 0) }));
+  const merged = a.rollups.map((r) => {
+    const other = b.rollups.find((x) => x.stored.name === r.stored.name);
+    return { ...mergedRefresh(r.stored, r.refresh, other?.refresh ?? { kind: 'none' }), seconds: (r.seconds ?? 0) + (other?.seconds ?? 0) };
+  });
   return { rollups: merged, scratch: [...(a.scratch ?? []), ...(b.scratch ?? [])] };
 }
 
-/** One rollup's refresh for two loads in one transaction (`refresh`: the first's; the second's from `b`). */
-function mergedRefresh(stored: StoredRollup, refresh: Refresh, b: RefreshPlan): { readonly stored: StoredRollup; readonly refresh: Refresh } {
-  const other = b.rollups.find((r) => r.stored.name === stored.name)?.refresh ?? { kind: 'none' as const };
+/** One rollup's refresh for two loads in one transaction (`refresh`: the first's, `other` the second's). */
+function mergedRefresh(stored: StoredRollup, refresh: Refresh, other: Refresh): { readonly stored: StoredRollup; readonly refresh: Refresh } {
   if (refresh.kind === 'all' || other.kind === 'all') return { stored, refresh: { kind: 'all' as const } };
   // A rollup by cluster is refilled by month, never by the plain partition refresh.
   if (stored.layout && refresh.kind !== 'none' && other.kind !== 'none') {
