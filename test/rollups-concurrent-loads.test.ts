@@ -57,7 +57,7 @@ const FROM_ROWS = `SELECT date_trunc('day', offered_at) AS d, offer_type, channe
     count(*) FILTER (WHERE accepted_at IS NOT NULL AND accepted_at <= offered_at + INTERVAL '30 days') AS accepted
   FROM offers GROUP BY 1, 2, 3, 4, 5`;
 const FROM_ROLLUP = `SELECT offers__offered_at_day AS d, offers__offer_type, offers__channel, offers__offer_name, offers__campaign,
-    offers__count AS n, offers__accepted AS accepted FROM uprate_rollup_offers_daily`;
+    sum(offers__count) AS n, sum(offers__accepted) AS accepted FROM uprate_rollup_offers_daily GROUP BY 1, 2, 3, 4, 5`;
 const difference = () => store.query(`SELECT count(*)::int AS n FROM ((${FROM_ROWS} EXCEPT ALL ${FROM_ROLLUP}) UNION ALL (${FROM_ROLLUP} EXCEPT ALL ${FROM_ROWS})) AS d`);
 
 describe('PostgreSQL: loads that maintain rollups take turns', { skip: skipUnlessReady(slot) }, () => {

@@ -171,8 +171,9 @@ const DAILY_FROM_ROWS = `SELECT date_trunc('day', offered_at) AS d, offer_type, 
     count(*) FILTER (WHERE accepted_at IS NOT NULL AND accepted_at <= offered_at + INTERVAL 30 DAY) AS accepted,
     sum(revenue) FILTER (WHERE accepted_at IS NOT NULL AND accepted_at <= offered_at + INTERVAL 30 DAY) AS revenue
   FROM offers GROUP BY ALL`;
+/** The daily rollup's groups: a load appends its new rows' groups as rows of their own, which reads add up. */
 const DAILY_FROM_ROLLUP = `SELECT offers__offered_at_day AS d, offers__offer_type, offers__channel, offers__offer_name, offers__campaign,
-    offers__count AS n, offers__accepted AS accepted, offers__expansion_revenue AS revenue FROM uprate_rollup_offers_daily`;
+    sum(offers__count) AS n, sum(offers__accepted) AS accepted, sum(offers__expansion_revenue) AS revenue FROM uprate_rollup_offers_daily GROUP BY ALL`;
 /** The segments rollup's counts by month and account size, from the offers joined to their customers. */
 const SEGMENTS_FROM_ROWS = `SELECT date_trunc('month', o.offered_at) AS m, c.account_size, c.industry, count(*) AS n,
     count(*) FILTER (WHERE o.accepted_at IS NOT NULL AND o.accepted_at <= o.offered_at + INTERVAL 30 DAY) AS accepted,
@@ -227,12 +228,77 @@ describe('merging new offers into the rollups', () => {
   });
 
   test('the same file again (its offers now stored) rebuilds partitions and changes nothing', async () => {
-    const snapshot = 'SELECT * FROM uprate_rollup_offers_daily';
-    await store.run('CREATE TABLE daily_before AS SELECT * FROM uprate_rollup_offers_daily');
+    await store.run(`CREATE TABLE daily_before AS ${DAILY_FROM_ROLLUP}`);
     await ingestFiles(store, { table: 'offers', files: [join(dir, 'new-offers.csv')] });
-    assert.deepEqual(await difference(snapshot, 'SELECT * FROM daily_before'), []);
+    assert.deepEqual(await difference(DAILY_FROM_ROLLUP, 'SELECT * FROM daily_before'), []);
     assert.deepEqual(await difference(DAILY_FROM_ROWS, DAILY_FROM_ROLLUP), []);
     await store.run('DROP TABLE daily_before');
+  });
+
+  test("appended groups are merged into one row each once the table outgrows its rows when last merged; the registry records both counts", async () => {
+    const registry = async () => (await store.query("SELECT row_count::INTEGER AS n, compact_rows::INTEGER AS compact FROM uprate_rollups WHERE name = 'Offers.daily'"))[0];
+    const rows = async () => Number((await store.query('SELECT count(*) AS n FROM uprate_rollup_offers_daily'))[0]?.['n']);
+    const groups = async () => Number((await store.query(`SELECT count(*) AS n FROM (${DAILY_FROM_ROLLUP})`))[0]?.['n']);
+    const [customer] = await store.query('SELECT customer_id FROM customers ORDER BY customer_id LIMIT 1');
+    // Offers on an existing day and dimensions: a group that now has a row of its own beside the stored one.
+    const [stored] = await store.query(`SELECT offered_at, offer_type, offer_name, channel, campaign FROM offers WHERE channel IS NOT NULL AND campaign IS NOT NULL ORDER BY offer_id LIMIT 1`);
+    assert.ok(stored && customer);
+    const load = async (name: string) => {
+      const file = join(dir, `${name}.csv`);
+      writeFileSync(file, `${OFFER_COLUMNS.join(',')}\n${name},${String(customer['customer_id'])},${instant(stored['offered_at'])},${String(stored['offer_type'])},${String(stored['offer_name'])},${String(stored['channel'])},${String(stored['campaign'])},,,\n`);
+      await ingestFiles(store, { table: 'offers', files: [file] });
+    };
+    const before = await rows();
+    await load('grow-1');
+    assert.equal(await rows(), before + 1, 'the new group appended as a row of its own');
+    assert.ok((await groups()) < (await rows()), 'a group has two rows now');
+    assert.deepEqual(await difference(DAILY_FROM_ROWS, DAILY_FROM_ROLLUP), []);
+    const grown = await registry();
+    assert.equal(grown?.['n'], before + 1);
+    // As if it had been merged at a tenth of its rows and had grown past the slack since: the next load merges every group.
+    await store.run("UPDATE uprate_rollups SET compact_rows = 10, row_count = 20000 WHERE name = 'Offers.daily'");
+    await load('grow-2');
+    const merged = await rows();
+    assert.equal(merged, await groups(), 'one row a group');
+    assert.deepEqual(await registry(), { n: merged, compact: merged });
+    assert.deepEqual(await difference(DAILY_FROM_ROWS, DAILY_FROM_ROLLUP), []);
+  });
+
+  test("the open window takes a load's groups the same way: appended, then merged once it outgrows its rows when last merged", async () => {
+    const window = async () => JSON.parse(String((await store.query("SELECT open_window FROM uprate_rollups WHERE name = 'Offers.daily'"))[0]?.['open_window'])) as { rows: number; compactRows?: number; from: string };
+    const rows = async () => Number((await store.query('SELECT count(*) AS n FROM uprate_rollup_offers_daily_open'))[0]?.['n']);
+    const groupsSql = `SELECT offers__offered_at_day, offers__offer_type, offers__channel, offers__offer_name, offers__campaign, sum(offers__count) AS n, sum(offers__accepted) AS a
+      FROM uprate_rollup_offers_daily_open GROUP BY ALL`;
+    const groups = async () => Number((await store.query(`SELECT count(*) AS n FROM (${groupsSql})`))[0]?.['n']);
+    const open = await window();
+    assert.ok(open.from, 'the daily rollup keeps an open window');
+    const [customer] = await store.query('SELECT customer_id FROM customers ORDER BY customer_id LIMIT 1');
+    const [like] = await store.query(`SELECT offer_type, offer_name, channel, campaign FROM offers WHERE channel IS NOT NULL AND campaign IS NOT NULL ORDER BY offer_id LIMIT 1`);
+    assert.ok(customer && like);
+    // Two days ago, pending: inside the window whatever the clock.
+    const at = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 2 * 86_400_000).toISOString();
+    const load = async (name: string) => {
+      const file = join(dir, `${name}.csv`);
+      writeFileSync(file, `${OFFER_COLUMNS.join(',')}\n${name},${String(customer['customer_id'])},${at},${String(like['offer_type'])},${String(like['offer_name'])},${String(like['channel'])},${String(like['campaign'])},,,\n`);
+      await ingestFiles(store, { table: 'offers', files: [file] });
+    };
+    await load('window-0');
+    const [before] = await store.query(`SELECT sum(n)::INTEGER AS n FROM (${groupsSql})`);
+    const first = await window();
+    await load('window-1');
+    const appended = await window();
+    assert.ok((await rows()) > (await groups()), 'a group of the window has two rows now');
+    assert.equal(appended.rows, await rows());
+    assert.equal(appended.compactRows, first.compactRows ?? first.rows);
+    assert.deepEqual(await store.query(`SELECT sum(n)::INTEGER AS n FROM (${groupsSql})`), [{ n: Number(before?.['n']) + 1 }]);
+    // As if merged at 10 rows and grown past the slack since: the next load merges every group of the window.
+    await store.run(`UPDATE uprate_rollups SET open_window = $1 WHERE name = 'Offers.daily'`, [JSON.stringify({ ...appended, rows: 20_000, compactRows: 10 })]);
+    await load('window-2');
+    const merged = await window();
+    assert.equal(await rows(), await groups(), 'one row a group');
+    assert.equal(merged.rows, await rows());
+    assert.equal(merged.compactRows, undefined, 'as filled: compact');
+    assert.deepEqual(await store.query(`SELECT sum(n)::INTEGER AS n FROM (${groupsSql})`), [{ n: Number(before?.['n']) + 2 }]);
   });
 });
 

@@ -21,6 +21,14 @@ export function mergedGroupsSql(columns: readonly MergeColumn[], source: string)
   return `SELECT ${merged} FROM (${source}) AS groups GROUP BY ${keys.join(', ')}`;
 }
 
+/**
+ * Whether a table that loads append groups to (a plain rollup, its open window) has outgrown its
+ * rows when its groups were last merged into one row each: past twice those, or 10,000 more for a
+ * small one. A load then merges them again ({@link replaceByMerged}); until then every read adds
+ * a group's rows up.
+ */
+export const outgrown = (rows: number, compactRows: number): boolean => rows > Math.max(2 * compactRows, compactRows + 10_000);
+
 /** The merged groups while they replace a table's (temporary, dropped before the next rollup). */
 const MERGED = 'uprate_rollup_merged_groups';
 

@@ -3,7 +3,7 @@ import { sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, SqlValue, Store } from '../store/store.js';
 import { timeBounds } from './clustered.js';
 import { periodFloor } from './periods.js';
-import { replaceByMerged } from './merge-sql.js';
+import { outgrown, replaceByMerged } from './merge-sql.js';
 import { readingInstead } from './reading-instead.js';
 import { hasRegistryTable, MAINTENANCE_LOCK, readRegistry, versionIn, type OpenWindow, type StoredRollup } from './registry.js';
 import type { RollupGranularity } from '../model/index.js';
@@ -152,25 +152,35 @@ export async function advanceOpenWindow(
   const id = sqlIdentifier;
   const list = columns.map((c) => id(c.column)).join(', ');
   const stamp = (n: number) => `CAST($${n} AS TIMESTAMP)`;
-  const parts = [`SELECT ${list} FROM ${table} WHERE ${id(stored.timeColumn)} >= ${stamp(1)}`];
   const params: SqlValue[] = [from];
   const closing = template.closing;
   const days = (closing?.days ?? 0) * DAY_MS;
-  if (closing) {
-    // What closing changed for the rows whose window closed between the two clocks, in their periods.
-    const changed = new Set(Object.values(closing.measureColumns));
-    const instant = id(closing.instantColumn);
-    const columnsOf = columns.map((c) => (c.column === stored.timeColumn ? `date_trunc('${template.granularity}', ${instant})` : c.merge === 'key' || changed.has(c.column) ? id(c.column) : 'NULL'));
-    parts.push(`SELECT ${columnsOf.join(', ')} FROM ${closingName} WHERE ${instant} > ${stamp(2)} AND ${instant} <= ${stamp(3)} AND ${instant} >= ${stamp(1)}`);
-    params.push(new Date(oldClock - days).toISOString(), new Date(latest - days).toISOString());
+  // What closing changed for the rows whose window closed between the two clocks, in their periods.
+  const closed = closing
+    ? (() => {
+        const changed = new Set(Object.values(closing.measureColumns));
+        const instant = id(closing.instantColumn);
+        const columnsOf = columns.map((c) => (c.column === stored.timeColumn ? `date_trunc('${template.granularity}', ${instant})` : c.merge === 'key' || changed.has(c.column) ? id(c.column) : 'NULL'));
+        return `SELECT ${columnsOf.join(', ')} FROM ${closingName} WHERE ${instant} > ${stamp(2)} AND ${instant} <= ${stamp(3)} AND ${instant} >= ${stamp(1)}`;
+      })()
+    : null;
+  if (closed) params.push(new Date(oldClock - days).toISOString(), new Date(latest - days).toISOString());
+  // The new rows' groups at the new clock (the statement's own parameters).
+  const newGroups = `SELECT ${list} FROM (${periodsSql}) AS new_groups`;
+  const newParams = filled(template, clock, from);
+  const compact = open.compactRows ?? open.rows;
+  const merging = outgrown(open.rows, compact);
+  if (merging) {
+    // Every group of the window written again, merged (the new groups' parameters numbered after ours); those of periods now settled are left out.
+    const renumbered = newGroups.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + params.length}`);
+    const parts = [`SELECT ${list} FROM ${table} WHERE ${id(stored.timeColumn)} >= ${stamp(1)}`, ...(closed ? [closed] : []), renumbered];
+    await replaceByMerged(exec, engine, table, columns, parts.join(' UNION ALL '), [...params, ...newParams]);
+  } else {
+    // Appended as rows of their own, which reads add up (as the rollup's: maintain.ts addNewRows); the periods now settled leave.
+    await exec(`DELETE FROM ${table} WHERE ${id(stored.timeColumn)} < ${stamp(1)}`, [from]);
+    if (closed) await exec(`INSERT INTO ${table} (${list}) ${closed}`, params);
+    await exec(`INSERT INTO ${table} (${list}) ${newGroups}`, newParams);
   }
-  const offset = params.length;
-  // The new rows' groups at the new clock (the statement's own parameters, numbered after ours).
-  const renumbered = periodsSql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
-  parts.push(`SELECT ${list} FROM (${renumbered}) AS new_groups`);
-  params.push(...filled(template, clock, from));
-  // Every group of the window is written again: those of periods now settled are left out.
-  await replaceByMerged(exec, engine, table, columns, parts.join(' UNION ALL '), params);
   if (closing && closingSql) {
     const instant = id(closing.instantColumn);
     await exec(`DELETE FROM ${closingName} WHERE NOT (${instant} > ${stamp(1)} AND ${instant} >= ${stamp(2)})`, [new Date(latest - days).toISOString(), from]);
@@ -187,6 +197,7 @@ export async function advanceOpenWindow(
     last: later(open.last, bounds.last),
     dataVersion: version,
     rows: Number(count?.['n'] ?? 0),
+    ...(merging ? {} : { compactRows: compact }),
   };
 }
 

@@ -33,16 +33,16 @@ after(async () => {
 const registryColumns = async () =>
   (await store.query(`SELECT column_name AS c FROM information_schema.columns WHERE table_name = 'uprate_rollups' ORDER BY ordinal_position`)).map((r) => String(r['c']));
 
-test('a registry without merge_columns, layout, open_window and refresh_seconds gains them on a build; the rollups recorded read back whole', async () => {
-  // The registry as uprate made it before those four columns: the DDL without its last four lines.
-  const older = REGISTRY_DDL.replace(/,\s*merge_columns VARCHAR,\s*layout VARCHAR,\s*open_window VARCHAR,\s*refresh_seconds DOUBLE PRECISION\s*\)$/, '\n)');
-  assert.notEqual(older, REGISTRY_DDL, 'the registry still ends with the four columns added last');
+test('a registry without merge_columns, layout, open_window, refresh_seconds and compact_rows gains them on a build; the rollups recorded read back whole', async () => {
+  // The registry as uprate made it before those five columns: the DDL without its last five lines.
+  const older = REGISTRY_DDL.replace(/,\s*merge_columns VARCHAR,\s*layout VARCHAR,\s*open_window VARCHAR,\s*refresh_seconds DOUBLE PRECISION,\s*compact_rows BIGINT\s*\)$/, '\n)');
+  assert.notEqual(older, REGISTRY_DDL, 'the registry still ends with the five columns added last');
   await store.run('DROP TABLE IF EXISTS uprate_rollups');
   await store.run(older);
   assert.deepEqual((await registryColumns()).slice(-3), ['built_at', 'row_count', 'build_seconds']);
   // A plain rollup and a family of two rollups of moments (recorded in one transaction).
   await buildRollups(store, model, ['Offers.daily', 'Offers.momentsTotal', 'Offers.momentsBySize']);
-  assert.deepEqual((await registryColumns()).slice(-4), ['merge_columns', 'layout', 'open_window', 'refresh_seconds']);
+  assert.deepEqual((await registryColumns()).slice(-5), ['merge_columns', 'layout', 'open_window', 'refresh_seconds', 'compact_rows']);
   const stored = new Map((await storedRollups(store)).map((s) => [s.name, s]));
   assert.deepEqual([...stored.keys()].sort(), ['Offers.daily', 'Offers.momentsBySize', 'Offers.momentsTotal']);
   assert.ok(stored.get('Offers.daily')?.mergeColumns?.length, 'the plain rollup records how its columns merge');
@@ -52,6 +52,7 @@ test('a registry without merge_columns, layout, open_window and refresh_seconds 
   await buildRollups(store, model, ['Offers.daily']);
   const columns = await registryColumns();
   assert.equal(columns.length, new Set(columns).size);
-  assert.equal(columns.length, 17);
+  assert.equal(columns.length, 18);
   assert.equal(stored.get('Offers.daily')?.refreshSeconds, null, 'no load has maintained it since its build');
+  assert.equal(stored.get('Offers.daily')?.compactRows, null, 'as built: one row a group');
 });

@@ -28,19 +28,22 @@ export const REGISTRY_DDL = `CREATE TABLE IF NOT EXISTS uprate_rollups (
   merge_columns VARCHAR,
   layout VARCHAR,
   open_window VARCHAR,
-  refresh_seconds DOUBLE PRECISION
+  refresh_seconds DOUBLE PRECISION,
+  compact_rows BIGINT
 )`;
 
 /**
  * Registries made before a column existed gain it: \`merge_columns\` (NULL: such a rollup is
  * refreshed by partition until rebuilt), \`layout\` (NULL: a plain rollup), \`open_window\` (NULL: none),
- * \`refresh_seconds\` (NULL: no load has maintained it since its build).
+ * \`refresh_seconds\` (NULL: no load has maintained it since its build), \`compact_rows\` (NULL:
+ * the table holds one row a group, as built).
  */
 const REGISTRY_UPGRADES: readonly (readonly [string, string])[] = [
   ['merge_columns', 'ALTER TABLE uprate_rollups ADD COLUMN IF NOT EXISTS merge_columns VARCHAR'],
   ['layout', 'ALTER TABLE uprate_rollups ADD COLUMN IF NOT EXISTS layout VARCHAR'],
   ['open_window', 'ALTER TABLE uprate_rollups ADD COLUMN IF NOT EXISTS open_window VARCHAR'],
   ['refresh_seconds', 'ALTER TABLE uprate_rollups ADD COLUMN IF NOT EXISTS refresh_seconds DOUBLE PRECISION'],
+  ['compact_rows', 'ALTER TABLE uprate_rollups ADD COLUMN IF NOT EXISTS compact_rows BIGINT'],
 ];
 
 /**
@@ -130,6 +133,8 @@ export interface OpenWindow {
   /** The data version it reflects: read only while that is the store's and the rollup's. */
   readonly dataVersion: number;
   readonly rows: number;
+  /** Its rows when its groups were last merged into one row each (absent: as filled, one row a group); loads append to it (open-window.ts advanceOpenWindow). */
+  readonly compactRows?: number;
 }
 
 /**
@@ -179,6 +184,12 @@ export interface StoredRollup {
    * moments shares); null when no load has since its build, or the registry predates the column.
    */
   readonly refreshSeconds?: number | null;
+  /**
+   * A plain rollup that loads append their new rows' groups to: the rows its table held when its
+   * groups were last merged into one row each (null: as built, one row a group; absent: the
+   * registry predates the column, and loads merge instead).
+   */
+  readonly compactRows?: number | null;
 }
 
 function fromRow(r: Row): StoredRollup {
@@ -202,6 +213,7 @@ function fromRow(r: Row): StoredRollup {
     layout: r['layout'] ? (JSON.parse(String(r['layout'])) as ClusterLayout) : null,
     open: r['open_window'] ? (JSON.parse(String(r['open_window'])) as OpenWindow) : null,
     refreshSeconds: r['refresh_seconds'] === null || r['refresh_seconds'] === undefined ? null : Number(r['refresh_seconds']),
+    ...(r['compact_rows'] === undefined ? {} : { compactRows: r['compact_rows'] === null ? null : Number(r['compact_rows']) }),
   };
 }
 
