@@ -31,6 +31,13 @@ export function tableFromFileName(file: string): TableName | undefined {
   return TABLES.find((t) => name.startsWith(t) || name.startsWith(t.slice(0, -1)));
 }
 
+/** The load's upkeep of its rollups, once a load (printed after its tables' lines); null when it kept none. */
+export function rollupsLine(s: IngestSummary): string | null {
+  if (!s.rollups) return null;
+  const share = s.seconds > 0 ? ` (${Math.round((100 * s.rollups.seconds) / s.seconds)} % of the load)` : '';
+  return `rollups: ${count(s.rollups.kept)} kept current in ${s.rollups.seconds.toFixed(2)} s${share}; \`uprate rollups status\` shows each one's share`;
+}
+
 export function summaryLine(s: IngestSummary): string {
   const rejects = s.rejected > 0 ? `, ${count(s.rejected)} rejected${s.rejectFile ? ` (written to ${s.rejectFile})` : ''}` : ', 0 rejected';
   return `${s.table}: ${count(s.rowsRead)} rows read, ${count(s.inserted)} inserted, ${count(s.updated)} updated, ${count(s.unchanged)} unchanged${rejects} in ${s.seconds.toFixed(2)} s (${count(Math.round(s.rowsPerSecond))} rows/s)`;
@@ -147,7 +154,7 @@ file is refused, the files before it stay loaded (the message lists them): fix i
         if (client) {
           // Each file's line is printed as the server loads it.
           const summaries = await sendThroughServer(client, order, format, flags, (s) => {
-            if (!flags.json) process.stdout.write(`${summaryLine(s)}\n`);
+            if (!flags.json) process.stdout.write(`${[summaryLine(s), rollupsLine(s)].filter((l) => l !== null).join('\n')}\n`);
           });
           if (flags.json) process.stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);
           return;
@@ -166,7 +173,7 @@ file is refused, the files before it stay loaded (the message lists them): fix i
               ...(format ? { format } : {}),
               ...(flags.rejectFile ? { rejectFile: flags.rejectFile } : {}),
               maxFieldLength,
-              onProgress: (p) => bar.update(`${p.phase} ${p.table}`, p.percent, p.rows ? `${count(p.rows)} rows` : ''),
+              onProgress: (p) => bar.update(p.phase === 'rollups' ? `keeping the rollups over ${p.table} current` : `${p.phase} ${p.table}`, p.percent, p.rollup ?? (p.rows ? `${count(p.rows)} rows` : '')),
             },
           );
         } finally {
@@ -174,7 +181,11 @@ file is refused, the files before it stay loaded (the message lists them): fix i
           await store.close();
         }
         if (flags.json) process.stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);
-        else for (const s of summaries) process.stdout.write(`${summaryLine(s)}\n`);
+        else {
+          for (const s of summaries) process.stdout.write(`${summaryLine(s)}\n`);
+          const upkeep = summaries.at(-1) ? rollupsLine(summaries.at(-1) as IngestSummary) : null;
+          if (upkeep) process.stdout.write(`${upkeep}\n`);
+        }
       }),
     );
 }

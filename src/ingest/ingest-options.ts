@@ -41,10 +41,12 @@ export interface CheckedRows {
 export interface IngestProgress {
   /** The table being checked or loaded. */
   readonly table: TableName;
-  readonly phase: 'checking' | 'loading' | 'done';
+  /** `rollups`: keeping the rollups over the loaded tables current (`rollup`: the one being kept). */
+  readonly phase: 'checking' | 'loading' | 'rollups' | 'done';
   /** 0–100 within the phase, as the engine reports it. */
   readonly percent: number;
   readonly rows?: number;
+  readonly rollup?: string;
 }
 
 export interface RowError {
@@ -71,4 +73,10 @@ export interface IngestSummary {
   readonly seconds: number;
   readonly rowsPerSecond: number;
   readonly rejectFile?: string;
+  /**
+   * The load's upkeep of the rollups over the tables it loaded (absent: it kept none): how many it
+   * kept current and the seconds of the load's time they took — the same for every table of a load
+   * of several. `uprate rollups status` shows each rollup's share.
+   */
+  readonly rollups?: { readonly kept: number; readonly seconds: number };
 }

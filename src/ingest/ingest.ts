@@ -7,7 +7,7 @@ import { tableSpec, type TableName, type TableSpec } from '../core/schema.js';
 import { registryChanged } from '../rollups/index.js';
 import { DuckDbStore, mergeTables } from '../engines/duckdb/index.js';
 import { sqlString } from '../store/sql-literal.js';
-import { isBulkLoadingStore, type BulkFileFormat, type BulkLoad, type BulkLoadingStore, type LoadCounts, type Store, type ValueLimit } from '../store/store.js';
+import { isBulkLoadingStore, type BulkFileFormat, type BulkLoad, type BulkLoadingStore, type LoadCounts, type RollupsUpkeep, type Store, type ValueLimit } from '../store/store.js';
 import { checkedRows, checkTable, type CheckedTable } from './check-rows.js';
 import { checkFilesExist, listed } from './files-exist.js';
 import type { IngestOptions, IngestProgress, IngestSummary, IngestTablesOptions, TableFiles } from './ingest-options.js';
@@ -62,12 +62,19 @@ export async function ingestTables(store: Store, tables: readonly TableFiles[], 
   await store.ensureOwnTables(options.via === 'demo' ? 'demo load' : 'ingest');
   let checked: CheckedTable[] = [];
   let written: LoadCounts[];
+  // The load's upkeep of the rollups: shown as it goes, and what it came to in each table's summary.
+  let rollups: IngestSummary['rollups'];
+  const onRollups = (u: RollupsUpkeep) => {
+    if (u.seconds !== undefined) rollups = { kept: u.total, seconds: u.seconds };
+    const table = checked.at(-1)?.spec.name;
+    if (table && u.rollup) options.onProgress?.({ table, phase: 'rollups', percent: (100 * u.done) / Math.max(1, u.total), rollup: u.rollup });
+  };
   try {
     if (store instanceof DuckDbStore) {
       written = await store.withConnection(async (c) => {
         checked = await checkAll(c, loads, formats, options);
         // The data version (and the rollups) move at the commit: queries read them afresh from then on.
-        return mergeTables(c, checked, options.onProgress, () => registryChanged(store));
+        return mergeTables(c, checked, options.onProgress, () => registryChanged(store), onRollups);
       });
     } else if (isBulkLoadingStore(store)) {
       written = await throughChecker(async (c, scratch) => {
@@ -75,13 +82,13 @@ export async function ingestTables(store: Store, tables: readonly TableFiles[], 
         const fast = await checkAndWriteAll(c, store, loads, formats, options, onePass);
         if (fast) {
           checked = fast.map((w) => w.table);
-          const loaded = await loadWritten(c, store, fast, options);
+          const loaded = await loadWritten(c, store, fast, { ...options, onRollups });
           if (loaded) return loaded;
         }
         // A bad row or a repeated key: the one pass's files go, and the two passes load as before.
         await rm(onePass, { recursive: true, force: true });
         checked = await checkAll(c, loads, formats, options, (spec) => fileFormat(store, spec).limits);
-        return sendRows(c, store, checked, scratch, options);
+        return sendRows(c, store, checked, scratch, { ...options, onRollups });
       });
     } else {
       throw new UprateError('ENGINE_UNAVAILABLE', `the ${store.engine} store at ${store.target} cannot load files yet`, { hint: 'load the files with another engine, or use --engine duckdb' });
@@ -108,6 +115,7 @@ export async function ingestTables(store: Store, tables: readonly TableFiles[], 
       seconds,
       rowsPerSecond: seconds > 0 ? t.rowsRead / seconds : t.rowsRead,
       ...(options.rejectFile && t.rejected > 0 ? { rejectFile: options.rejectFile } : {}),
+      ...(rollups ? { rollups } : {}),
     };
   });
 }
@@ -192,7 +200,7 @@ async function checkAndWriteAll(
  * makes nothing visible before every key is known to be distinct. Answers undefined when a key
  * repeats: the store then loaded nothing, and the checking pass keeps each key's last row.
  */
-async function loadWritten(c: DuckDBConnection, store: BulkLoadingStore, tables: readonly WrittenTable[], options: IngestTablesOptions): Promise<LoadCounts[] | undefined> {
+async function loadWritten(c: DuckDBConnection, store: BulkLoadingStore, tables: readonly WrittenTable[], options: LoadOptions): Promise<LoadCounts[] | undefined> {
   await admitAll(c, tables.map((w) => w.table));
   const unique = (async () => {
     for (const w of tables) if (!(await keysUnique(c, w))) return false;
@@ -241,7 +249,7 @@ async function throughChecker<T>(fn: (c: DuckDBConnection, scratch: string) => P
 }
 
 /** Writes each table's good rows in the store's format and hands them all to the server engine at once. */
-async function sendRows(c: DuckDBConnection, store: BulkLoadingStore, tables: readonly CheckedTable[], scratch: string, options: IngestTablesOptions): Promise<LoadCounts[]> {
+async function sendRows(c: DuckDBConnection, store: BulkLoadingStore, tables: readonly CheckedTable[], scratch: string, options: LoadOptions): Promise<LoadCounts[]> {
   const loads: BulkLoad[] = [];
   for (const t of tables) {
     const format = fileFormat(store, t.spec);
@@ -255,7 +263,10 @@ async function sendRows(c: DuckDBConnection, store: BulkLoadingStore, tables: re
 }
 
 /** One table's {@link BulkLoad}: its written files, the share sent reported from `from` % of the loading phase on. */
-function bulkLoadOf(t: CheckedTable, written: WrittenRows, format: BulkFileFormat, options: IngestTablesOptions, from = 0, verified?: Promise<void>): BulkLoad {
+/** What a server engine's load is handed: the caller's options and where the load's upkeep of the rollups goes. */
+type LoadOptions = IngestTablesOptions & { readonly onRollups?: (upkeep: RollupsUpkeep) => void };
+
+function bulkLoadOf(t: CheckedTable, written: WrittenRows, format: BulkFileFormat, options: LoadOptions, from = 0, verified?: Promise<void>): BulkLoad {
   const onProgress = options.onProgress;
   return {
     table: t.spec,
@@ -266,5 +277,6 @@ function bulkLoadOf(t: CheckedTable, written: WrittenRows, format: BulkFileForma
     replace: t.load.replace ?? false,
     log: t.log,
     ...(onProgress ? { onProgress: (f: number) => onProgress({ table: t.spec.name, phase: 'loading', percent: from + (100 - from) * f, rows: Math.round(f * written.rows) }) } : {}),
+    ...(options.onRollups ? { onRollups: options.onRollups } : {}),
   };
 }

@@ -836,6 +836,10 @@ export const ingestSummarySchema = component(
       seconds: z.number().nonnegative(),
       rowsPerSecond: z.number().nonnegative(),
       rejectFile: z.string().optional(),
+      rollups: z
+        .object({ kept: count(), seconds: z.number().nonnegative() })
+        .optional()
+        .describe('The rollups over the loaded tables this load kept current, and the seconds of its time they took (absent: none). The same for every table of one load.'),
     })
     .describe('Rows read, inserted, updated, unchanged and rejected, and the time taken.'),
 );

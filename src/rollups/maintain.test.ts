@@ -15,7 +15,7 @@ import { DuckDbStore } from '../store/index.js';
 import type { Exec } from '../store/store.js';
 import { buildRollups, recordMissingJoins } from './build.js';
 import { modelRollups } from './definition.js';
-import { MERGE_MAX_ROWS, planRefresh, sharedInFamilies, type LoadedTable, type Refreshed } from './maintain.js';
+import { MERGE_MAX_ROWS, planRefresh, rollupRefreshed, sharedInFamilies, type LoadedTable, type Refreshed } from './maintain.js';
 import { inTransaction } from './transaction.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'uprate-maintain-'));
@@ -58,6 +58,8 @@ async function plannedKinds(load: Partial<LoadedTable> & { rowsSql: string }): P
 }
 
 const storedOffers = (ids: string) => `SELECT ${ids} AS offer_id, ${OFFER_COLUMNS.slice(1).join(', ')} FROM offers ORDER BY offer_id LIMIT 3`;
+/** The first `n` stored offers with their revenue changed. */
+const changedOffers = (n: number) => `SELECT ${OFFER_COLUMNS.map((c) => (c === 'revenue' ? 'coalesce(revenue, 0) + 1 AS revenue' : c)).join(', ')} FROM offers ORDER BY offer_id LIMIT ${n}`;
 
 describe('which refresh a load gets', () => {
   test('new offers only: merged into every rollup', async () => {
@@ -127,10 +129,20 @@ describe('which refresh a load gets', () => {
   });
 
   test('offers that replace stored ones: their partitions are rebuilt', async () => {
-    assert.deepEqual(await plannedKinds({ rowsSql: storedOffers('offer_id') }), { 'Offers.daily': 'partitions', 'Offers.timeToAccept': 'partitions', 'Offers.regions': 'partitions', 'Offers.segments': 'partitions', 'Offers.perCustomer': 'months' });
-    // One stored key among new ones is enough.
-    const mixed = `SELECT * FROM (${storedOffers("'new-' || offer_id")}) UNION ALL SELECT * FROM (${storedOffers('offer_id').replace('LIMIT 3', 'LIMIT 1')})`;
+    assert.deepEqual(await plannedKinds({ rowsSql: changedOffers(3) }), { 'Offers.daily': 'partitions', 'Offers.timeToAccept': 'partitions', 'Offers.regions': 'partitions', 'Offers.segments': 'partitions', 'Offers.perCustomer': 'months' });
+    // One changed stored row among new ones is enough.
+    const mixed = `SELECT * FROM (${storedOffers("'new-' || offer_id")}) UNION ALL SELECT * FROM (${changedOffers(1)})`;
     assert.deepEqual(await plannedKinds({ rowsSql: mixed }), { 'Offers.daily': 'partitions', 'Offers.timeToAccept': 'partitions', 'Offers.regions': 'partitions', 'Offers.segments': 'partitions', 'Offers.perCustomer': 'months' });
+  });
+
+  test('rows stored with the same values change no rollup: alone they plan nothing, beside new ones only those are merged', async () => {
+    const none = { 'Offers.daily': 'none', 'Offers.timeToAccept': 'none', 'Offers.regions': 'none', 'Offers.segments': 'none', 'Offers.perCustomer': 'none' };
+    assert.deepEqual(await plannedKinds({ rowsSql: storedOffers('offer_id') }), none);
+    // NULL equals NULL (the stored rows have no revenue or decline, as the load compares them).
+    const nulls = await store.query(`SELECT count(*) FILTER (WHERE revenue IS NULL) AS r, count(*) FILTER (WHERE declined_at IS NULL) AS d FROM (${storedOffers('offer_id')})`);
+    assert.ok(Number(nulls[0]?.['r']) + Number(nulls[0]?.['d']) > 0, 'the stored rows compared hold NULLs');
+    const mixed = `SELECT * FROM (${storedOffers("'new-' || offer_id")}) UNION ALL SELECT * FROM (${storedOffers('offer_id')})`;
+    assert.deepEqual(await plannedKinds({ rowsSql: mixed, rows: 6 }), { 'Offers.daily': 'append', 'Offers.timeToAccept': 'append', 'Offers.regions': 'append', 'Offers.segments': 'append', 'Offers.perCustomer': 'months' });
   });
 
   test('a load too big to keep in memory, or without its columns, rebuilds partitions', async () => {
@@ -212,8 +224,11 @@ describe('merging new offers into the rollups', () => {
     const file = join(dir, 'new-offers.csv');
     writeFileSync(file, `${header}\n${lines.join('\n')}\n`);
     const before = Number((await store.query('SELECT count(*) AS n FROM uprate_rollup_offers_daily'))[0]?.['n']);
-    await ingestFiles(store, { table: 'offers', files: [file] });
+    const summary = await ingestFiles(store, { table: 'offers', files: [file] });
     assert.deepEqual(await store.query("SELECT count(*)::INTEGER AS n FROM offers WHERE offer_id LIKE 'merge-%'"), [{ n: 9 }]);
+    // The summary says what the load spent on the rollups: the five, within the load's own time.
+    assert.equal(summary.rollups?.kept, 5);
+    assert.ok((summary.rollups?.seconds ?? 0) > 0 && (summary.rollups?.seconds ?? 0) < summary.seconds, JSON.stringify(summary));
     // Not vacuous: the plain SQL reads the new rows, and the rollup grew by the new groups only.
     assert.deepEqual(await store.query(`SELECT n::INTEGER AS n, accepted::INTEGER AS accepted, revenue::DOUBLE AS revenue FROM (${DAILY_FROM_ROWS}) WHERE campaign = 'brand-new-campaign'`), [{ n: 3, accepted: 2, revenue: 120.5 }]);
     const grown = Number((await store.query('SELECT count(*) AS n FROM uprate_rollup_offers_daily'))[0]?.['n']) - before;
@@ -227,12 +242,47 @@ describe('merging new offers into the rollups', () => {
     assert.deepEqual(await store.query("SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE 'uprate_%'"), []);
   });
 
-  test('the same file again (its offers now stored) rebuilds partitions and changes nothing', async () => {
+  test('the same file again (its offers now stored with the same values) keeps no rollup, changes nothing and leaves every rollup fresh', async () => {
     await store.run(`CREATE TABLE daily_before AS ${DAILY_FROM_ROLLUP}`);
-    await ingestFiles(store, { table: 'offers', files: [join(dir, 'new-offers.csv')] });
+    const kinds: string[] = [];
+    const watch = (m: unknown) => kinds.push((m as { how: string }).how);
+    rollupRefreshed.subscribe(watch);
+    const openWindow = async () => JSON.parse(String((await store.query("SELECT open_window FROM uprate_rollups WHERE name = 'Offers.daily'"))[0]?.['open_window'])) as { clock: string; dataVersion: number };
+    const windowBefore = await openWindow();
+    let summary;
+    try {
+      summary = await ingestFiles(store, { table: 'offers', files: [join(dir, 'new-offers.csv')] });
+    } finally {
+      rollupRefreshed.unsubscribe(watch);
+    }
+    assert.equal(summary.unchanged, 9);
+    assert.equal(summary.rollups, undefined, 'no rollup kept');
+    assert.deepEqual([...new Set(kinds)], ['none']);
+    assert.deepEqual(await store.query('SELECT count(*)::INTEGER AS n FROM uprate_rollups WHERE data_version <> (SELECT max(load_id) FROM uprate_loads)'), [{ n: 0 }]);
+    // Its open window carried to the new version as it was (a fill after the commit would take a new clock).
+    const windowAfter = await openWindow();
+    assert.equal(windowAfter.clock, windowBefore.clock);
+    assert.equal(windowAfter.dataVersion, Number((await store.query('SELECT max(load_id) AS v FROM uprate_loads'))[0]?.['v']));
     assert.deepEqual(await difference(DAILY_FROM_ROLLUP, 'SELECT * FROM daily_before'), []);
     assert.deepEqual(await difference(DAILY_FROM_ROWS, DAILY_FROM_ROLLUP), []);
     await store.run('DROP TABLE daily_before');
+  });
+
+  test('a rollup stale before a load (a rebuild after an earlier commit failed) stays stale: only a build brings it back', async () => {
+    const versions = async () => Object.fromEntries((await store.query('SELECT name, data_version = (SELECT max(load_id) FROM uprate_loads) AS current FROM uprate_rollups')).map((r) => [String(r['name']), r['current']]));
+    // As if the load before had not reached it.
+    await store.run("UPDATE uprate_rollups SET data_version = data_version - 1 WHERE name = 'Offers.segments'");
+    const [customer] = await store.query('SELECT customer_id FROM customers ORDER BY customer_id LIMIT 1');
+    const file = join(dir, 'after-stale.csv');
+    writeFileSync(file, `${OFFER_COLUMNS.join(',')}\nstale-1,${String(customer?.['customer_id'])},2025-06-20T10:00:00Z,upsell,Premium plan,email,,,,\n`);
+    const summary = await ingestFiles(store, { table: 'offers', files: [file] });
+    assert.equal(summary.rollups?.kept, 4, 'the four current rollups kept, not the stale one');
+    const current = await versions();
+    assert.equal(current['Offers.segments'], false, 'still stale: never read');
+    assert.equal(current['Offers.daily'], true);
+    await buildRollups(store, model, ['Offers.segments']);
+    assert.equal((await versions())['Offers.segments'], true);
+    assert.deepEqual(await difference(SEGMENTS_FROM_ROWS, SEGMENTS_FROM_ROLLUP), []);
   });
 
   test("appended groups are merged into one row each once the table outgrows its rows when last merged; the registry records both counts", async () => {

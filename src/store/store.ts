@@ -98,6 +98,20 @@ export interface BulkLoad {
   readonly log: { readonly source: string; readonly via: string; readonly rowsRead: number; readonly rejected: number };
   /** Share of the rows sent so far, 0–1. */
   readonly onProgress?: (fraction: number) => void;
+  /** How the load's upkeep of the rollups goes (the store calls the first load's of a call). */
+  readonly onRollups?: (upkeep: RollupsUpkeep) => void;
+}
+
+/**
+ * How far a load's upkeep of its rollups has come: `done` of the `total` it keeps current, the one
+ * it works on now (`rollup`), and once all are kept, the seconds they took (`seconds`: the load's
+ * time on them, planning and refreshing, without the rows' own writing).
+ */
+export interface RollupsUpkeep {
+  readonly done: number;
+  readonly total: number;
+  readonly rollup?: string;
+  readonly seconds?: number;
 }
 
 /**

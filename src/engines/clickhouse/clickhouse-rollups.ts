@@ -14,6 +14,7 @@ import { layoutFor, storedSource, type ClusteredSource } from '../../rollups/clu
 import { periodIndexes } from '../../rollups/maintain.js';
 import type { ClusterLayout, OpenWindow } from '../../rollups/registry.js';
 import { closingTable, filled, openWindowClock, openWindowTable, type OpenWindowTemplate } from '../../rollups/open-window.js';
+import type { Upkeep } from '../../rollups/upkeep.js';
 
 /**
  * Rollups on a ClickHouse cluster. ClickHouse has no transaction, so a rollup is never changed in
@@ -986,7 +987,7 @@ async function registered(t: ClickHouseRollupTarget): Promise<StoredRollup[]> {
  * switch at the end ({@link Switch}). Until then the old generations carry the previous version,
  * so they are not read.
  */
-export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readonly string[]): Promise<void> {
+export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readonly string[], upkeep?: Pick<Upkeep, 'plan' | 'start'>): Promise<void> {
   const stored = await registered(t);
   if (stored.length === 0) return;
   const version = await t.committedVersion();
@@ -1013,6 +1014,7 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
       if (!s.layout) plainUnchanged.push(s.table);
     }
   }
+  upkeep?.plan(rebuilt.length);
   if (rebuilt.length > 0) {
     // The copy the last refresh left: the rows before the loads since, for the rollups of moments.
     const previous = await listedSnapshot(t);
@@ -1059,6 +1061,7 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
         // Built from the copy the last refresh left: only the months the loads since wrote are read again (when they wrote no other table it reads).
         const written = previous && s.dataVersion === previous.version ? await monthsWritten(s) : null;
         const months = written && (await builtFrom(t, previous?.rows.database ?? null, s.table)) ? monthsRefill(t, s, snapshot.rows, written) : null;
+        upkeep?.start(s.name);
         const built = await fillRollup(t, { ...s, table: base, openTemplate: s.open?.template ?? null }, switched, version, undefined, snapshot.rows, Date.now(), months ?? undefined);
         plainBuilt.push(built.table);
         plainRefreshed.publish({ rollup: s.name, how: months ? 'months' : 'whole' });
@@ -1066,6 +1069,7 @@ export async function refreshAfterLoad(t: ClickHouseRollupTarget, tables: readon
       await inParallel([...families.values()], CLICKHOUSE_FAMILIES_AT_ONCE, async (members) => {
         const [first] = members;
         if (!first) return;
+        for (const m of members) upkeep?.start(m.name);
         // Built from the copy the last refresh left, and numbering the same periods (a load reaching
         // before the first renumbers them): only the clusters the loads since touched are formed again.
         const layout = await layoutFor((sql, params) => t.query(reading(snapshot.rows, sql), params), first.clustered);

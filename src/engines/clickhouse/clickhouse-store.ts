@@ -4,6 +4,7 @@ import { CLICKHOUSE_FILE_BYTES, bulkLoadClickHouse, clickhouseFileFormat } from 
 import { joinedTablesPruned, qualifyJoinedTables, standardNot } from './clickhouse-compat.js';
 import { NEWEST_FIRST, reading, SNAPSHOTS } from './clickhouse-snapshot.js';
 import { refreshAfterLoad, type ClickHouseRollupTarget } from './clickhouse-rollups.js';
+import { Upkeep } from '../../rollups/upkeep.js';
 import { bindClickHouseSql } from './clickhouse-literal.js';
 import { ClickHouseHttp, type ClickHouseAnswer, type ClickHouseColumn } from './clickhouse-http.js';
 import { queryCancelled } from '../../store/query-stopped.js';
@@ -152,11 +153,14 @@ export class ClickHouseStore extends OwnTablesStore implements BulkLoadingStore,
    */
   async bulkLoad(loads: readonly BulkLoad[]): Promise<LoadCounts[]> {
     const counts = await bulkLoadClickHouse(this, loads);
+    const upkeep = new Upkeep(loads[0]?.onRollups);
     try {
-      await refreshAfterLoad(this, loads.map((l) => l.table.name));
+      await upkeep.timed(() => refreshAfterLoad(this, loads.map((l) => l.table.name), upkeep));
     } catch (e) {
+      upkeep.fail();
       process.emitWarning(`the load is committed, but refreshing the rollups failed: ${errorMessage(e)}; they are stale (queries read the rows) until \`uprate rollups build\``, { code: 'UPRATE_ROLLUPS_STALE' });
     }
+    upkeep.finish();
     return counts;
   }
 

@@ -1,8 +1,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { UprateError, errorMessage } from '../../core/errors.js';
 import type { TableName } from '../../core/schema.js';
-import type { LoadCounts } from '../../store/store.js';
-import { applyRefresh, planRefresh, splitWholeRebuilds, type RefreshPlan } from '../../rollups/maintain.js';
+import type { LoadCounts, RollupsUpkeep } from '../../store/store.js';
+import { applyRefresh, planRefresh, rollupsKept, splitWholeRebuilds, type RefreshPlan } from '../../rollups/maintain.js';
+import { Upkeep } from '../../rollups/upkeep.js';
 import { refillOpenWindows } from '../../rollups/open-window.js';
 import { duckDbExec } from './duckdb-exec.js';
 import type { CheckedTable } from '../../ingest/check-rows.js';
@@ -21,15 +22,18 @@ export async function mergeTables(
   tables: readonly CheckedTable[],
   onProgress: ((p: IngestProgress) => void) | undefined,
   committed: () => void = () => undefined,
+  onRollups?: (upkeep: RollupsUpkeep) => void,
 ): Promise<LoadCounts[]> {
   await c.run('BEGIN TRANSACTION');
+  const upkeep = new Upkeep(onRollups);
   let rebuild: RefreshPlan;
   let counts: LoadCounts[];
   const exec = duckDbExec(c);
   try {
     // Rollups change with their rows, in the same commit: which partitions, known before the rows
     // move. One rebuilt whole is rebuilt right after the commit (splitWholeRebuilds), stale until then.
-    const plan = await planRefresh(exec, 'duckdb', tables.map((t) => ({ table: t.spec.name, rowsSql: t.rowsSql, key: t.spec.key, replace: t.load.replace ?? false, columns: t.spec.columns.map((col) => col.name), rows: t.expected })));
+    const plan = await upkeep.timed(() => planRefresh(exec, 'duckdb', tables.map((t) => ({ table: t.spec.name, rowsSql: t.rowsSql, key: t.spec.key, replace: t.load.replace ?? false, columns: t.spec.columns.map((col) => col.name), rows: t.expected }))));
+    upkeep.plan(rollupsKept(plan));
     const { inLoad, afterLoad } = splitWholeRebuilds(plan);
     rebuild = afterLoad;
     counts = [];
@@ -43,7 +47,7 @@ export async function mergeTables(
       );
       counts.push(written);
     }
-    await applyRefresh(exec, 'duckdb', inLoad);
+    await upkeep.timed(() => applyRefresh(exec, 'duckdb', inLoad, upkeep.start));
     // The writing pass read the files again: they must be the files that were checked.
     checkUnchanged(tables.flatMap((t) => t.sources));
     await c.run('COMMIT');
@@ -53,23 +57,26 @@ export async function mergeTables(
   }
   committed();
   if (rebuild.rollups.length > 0) {
-    await afterTheCommit(c, `rebuilding ${rebuild.rollups.map((r) => r.stored.name).join(', ')}`, () => applyRefresh(exec, 'duckdb', rebuild));
+    if (!(await upkeep.timed(() => afterTheCommit(c, `rebuilding ${rebuild.rollups.map((r) => r.stored.name).join(', ')}`, () => applyRefresh(exec, 'duckdb', rebuild, upkeep.start))))) upkeep.fail();
     committed();
   }
-  await afterTheCommit(c, "refreshing the rollups' open windows", () => refillOpenWindows(exec, 'duckdb', tables.map((t) => t.spec.name), Date.now(), { keepCurrent: true }));
+  if (!(await upkeep.timed(() => afterTheCommit(c, "refreshing the rollups' open windows", () => refillOpenWindows(exec, 'duckdb', tables.map((t) => t.spec.name), Date.now(), { keepCurrent: true }))))) upkeep.fail();
   committed();
+  upkeep.finish();
   return counts;
 }
 
-/** Work on the rollups after a load's commit, in a transaction of its own: when it fails, the rows stay loaded and what it would refresh stays stale (read from the rows). */
-async function afterTheCommit(c: DuckDBConnection, what: string, work: () => Promise<void>): Promise<void> {
+/** Work on the rollups after a load's commit, in a transaction of its own: when it fails (false), the rows stay loaded and what it would refresh stays stale (read from the rows). */
+async function afterTheCommit(c: DuckDBConnection, what: string, work: () => Promise<void>): Promise<boolean> {
   await c.run('BEGIN TRANSACTION');
   try {
     await work();
     await c.run('COMMIT');
+    return true;
   } catch (e) {
     await c.run('ROLLBACK');
     process.emitWarning(`the rows are loaded, but ${what} failed (${errorMessage(e)}): queries read the rows instead until \`uprate rollups build\``, { code: 'UPRATE_ROLLUPS_STALE' });
+    return false;
   }
 }
 

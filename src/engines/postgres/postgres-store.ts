@@ -13,7 +13,8 @@ import { loadPg, pgLoaded } from './pg-module.js';
 import { sqlIdentifier } from '../../store/sql-literal.js';
 import type { BulkLoad, BulkLoadingStore, LoadCounts, QueryOptions, Row, SqlValue } from '../../store/store.js';
 import { queryCancelled, queryTimeout } from '../../store/query-stopped.js';
-import { applyRefresh, mergePlans, planRefresh, type RefreshPlan } from '../../rollups/maintain.js';
+import { applyRefresh, mergePlans, planRefresh, rollupsKept, type RefreshPlan } from '../../rollups/maintain.js';
+import { Upkeep } from '../../rollups/upkeep.js';
 import { refillOpenWindows } from '../../rollups/open-window.js';
 
 export interface PostgresOpenOptions {
@@ -478,17 +479,21 @@ export class PostgresStore extends OwnTablesStore implements BulkLoadingStore {
         // Rollups change with their rows, in the same commit (src/rollups/maintain.ts).
         const exec = async (sql: string, params: readonly SqlValue[] = []) => (await q(sql, params)).rows as Row[];
         let refresh: RefreshPlan = { rollups: [] };
+        const upkeep = new Upkeep(loads[0]?.onRollups);
         for (const load of loads) {
           current = load.table.name;
           counts.push(
             await this.loadInTransaction(c, load, q, (s) => (step = s), async (rowsSql) => {
-              refresh = mergePlans(refresh, await planRefresh(exec, 'postgres', [{ table: load.table.name, rowsSql, key: load.table.key, replace: load.replace, columns: load.table.columns.map((col) => col.name), rows: load.rows }]));
+              const planned = await upkeep.timed(() => planRefresh(exec, 'postgres', [{ table: load.table.name, rowsSql, key: load.table.key, replace: load.replace, columns: load.table.columns.map((col) => col.name), rows: load.rows }]));
+              refresh = mergePlans(refresh, planned);
             }),
           );
         }
-        await applyRefresh(exec, 'postgres', refresh);
+        upkeep.plan(rollupsKept(refresh));
+        await upkeep.timed(() => applyRefresh(exec, 'postgres', refresh, upkeep.start));
         await q('COMMIT');
-        await this.refillOpenWindows(c, loads.map((l) => l.table.name));
+        if (!(await upkeep.timed(() => this.refillOpenWindows(c, loads.map((l) => l.table.name))))) upkeep.fail();
+        upkeep.finish();
         return counts;
       } catch (e) {
         await c.query('ROLLBACK').catch(() => undefined);
@@ -503,17 +508,19 @@ export class PostgresStore extends OwnTablesStore implements BulkLoadingStore {
 
   /**
    * After a load's commit, the open windows of the rollups over its tables (src/rollups/open-window.ts),
-   * in a transaction of their own: when it fails the rows stay loaded and the windows stale (read from the rows).
+   * in a transaction of their own: when it fails (false) the rows stay loaded and the windows stale (read from the rows).
    */
-  private async refillOpenWindows(c: pg.PoolClient, loaded: readonly string[]): Promise<void> {
+  private async refillOpenWindows(c: pg.PoolClient, loaded: readonly string[]): Promise<boolean> {
     try {
       await c.query('BEGIN');
       for (const setting of LONG_WORK_SETTINGS) await c.query(setting);
       await refillOpenWindows(async (sql, params = []) => (await c.query({ text: sql, values: params.map(toPgValue) })).rows as Row[], 'postgres', loaded, Date.now(), { keepCurrent: true });
       await c.query('COMMIT');
+      return true;
     } catch (e) {
       await c.query('ROLLBACK').catch(() => undefined);
       process.emitWarning(`the rows are loaded, but refreshing the rollups' open windows failed (${errorMessage(e)}): queries read the rows instead until \`uprate rollups build\``, { code: 'UPRATE_ROLLUPS_STALE' });
+      return false;
     }
   }
 
