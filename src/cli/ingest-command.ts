@@ -183,7 +183,8 @@ file is refused, the files before it stay loaded (the message lists them): fix i
         if (flags.json) process.stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);
         else {
           for (const s of summaries) process.stdout.write(`${summaryLine(s)}\n`);
-          const upkeep = summaries.at(-1) ? rollupsLine(summaries.at(-1) as IngestSummary) : null;
+          const last = summaries.at(-1);
+          const upkeep = last ? rollupsLine(last) : null;
           if (upkeep) process.stdout.write(`${upkeep}\n`);
         }
       }),

@@ -1,6 +1,6 @@
 import { channel } from 'node:diagnostics_channel';
 import { InternalError } from '../core/errors.js';
-import { sqlIdentifier } from '../store/sql-literal.js';
+import { sameValuesSql, sqlIdentifier } from '../store/sql-literal.js';
 import type { Exec, SqlValue, Store } from '../store/store.js';
 import { addClusterChanges, addMonths, asIso, fillClustered, fillMomentsFamily, type LoadReach, loadReach, nthPeriod, periodIndex, refillMonths, rewriteAttributes, storedSource, timestampSql, widened } from './clustered.js';
 import { momentsFillSql, momentsOfSetSql, rowsPerSet } from './moments.js';
@@ -200,7 +200,7 @@ async function changingRows(exec: Exec, engine: Store['engine'], l: LoadedTable,
   if (held?.['held'] !== true) return l;
   const k = id(l.key);
   const columns = l.columns.map(id);
-  const same = columns.map((c) => `s.${c} IS NOT DISTINCT FROM n.${c}`).join(' AND ');
+  const same = sameValuesSql(columns, 's', 'n');
   const name = scratchName('changing');
   // The stored rows of the load's keys first (a pass over the stored keys, the matches joined after).
   await keepRows(exec, engine, name, `SELECT ${columns.map((c) => `n.${c}`).join(', ')} FROM (${l.rowsSql}) AS n LEFT JOIN (SELECT * FROM ${table} WHERE ${k} IN (SELECT ${k} FROM (${l.rowsSql}) AS keys)) AS s ON s.${k} = n.${k} WHERE s.${k} IS NULL OR NOT (${same})`);

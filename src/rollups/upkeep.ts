@@ -9,6 +9,7 @@ export class Upkeep {
   private seconds = 0;
   private started = 0;
   private total = 0;
+  private failed = false;
 
   constructor(
     private readonly report?: (upkeep: RollupsUpkeep) => void,
@@ -35,8 +36,6 @@ export class Upkeep {
     this.report?.({ done: Math.min(this.started, this.total), total: Math.max(this.total, this.started + 1), rollup });
     this.started += 1;
   };
-
-  private failed = false;
 
   /** A step failed (the load stands; what it would refresh stays stale and is read from the rows): nothing is reported as kept. */
   fail(): void {

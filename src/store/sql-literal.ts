@@ -12,3 +12,12 @@ export function sqlIdentifier(name: string): string {
   if (name.includes('\0')) throw new Error('a NUL byte cannot appear in an identifier');
   return `"${name.replaceAll('"', '""')}"`;
 }
+
+/**
+ * Two rows (aliases `a`, `b`) hold the same values in every one of `columns` (SQL names as written),
+ * NULL equal to NULL: what a load counts as a stored row left unchanged, and what its rollups'
+ * planning leaves out (DuckDB, PostgreSQL).
+ */
+export function sameValuesSql(columns: readonly string[], a: string, b: string): string {
+  return columns.map((c) => `${a}.${c} IS NOT DISTINCT FROM ${b}.${c}`).join(' AND ');
+}

@@ -6,6 +6,7 @@ import { applyRefresh, planRefresh, rollupsKept, splitWholeRebuilds, type Refres
 import { Upkeep } from '../../rollups/upkeep.js';
 import { refillOpenWindows } from '../../rollups/open-window.js';
 import { duckDbExec } from './duckdb-exec.js';
+import { sameValuesSql } from '../../store/sql-literal.js';
 import type { CheckedTable } from '../../ingest/check-rows.js';
 import type { IngestProgress } from '../../ingest/ingest-options.js';
 import { firstRow, inputChanged, withProgress } from '../../ingest/statement-progress.js';
@@ -98,7 +99,7 @@ async function mergeTable(c: DuckDBConnection, t: CheckedTable): Promise<LoadCou
     if (written !== expected) throw inputChanged(expected, written);
     return { inserted: written, updated: 0, unchanged: 0 };
   }
-  const same = spec.columns.map((col) => `s.${col.name} IS NOT DISTINCT FROM n.${col.name}`).join(' AND ');
+  const same = sameValuesSql(spec.columns.map((col) => col.name), 's', 'n');
   const matched = `FROM (${rowsSql}) n JOIN ${table} s ON s.${key} = n.${key}`;
   const counted = await firstRow(c, `SELECT count(*) AS stored, count(*) FILTER (WHERE ${same}) AS unchanged ${matched}`);
   const unchanged = Number(counted['unchanged']);
