@@ -5,7 +5,7 @@ import type { Exec, SqlValue, Store } from '../store/store.js';
 import { addClusterChanges, addMonths, asIso, fillClustered, fillMomentsFamily, type LoadReach, loadReach, nthPeriod, periodIndex, refillMonths, rewriteAttributes, storedSource, timestampSql, widened } from './clustered.js';
 import { momentsFillSql, momentsOfSetSql, rowsPerSet } from './moments.js';
 import { outgrown, replaceByMerged, tempTable } from './merge-sql.js';
-import { advanceOpenWindow } from './open-window.js';
+import { advanceOpenWindow, type Bounds } from './open-window.js';
 import { joiningInstead, readingInstead } from './reading-instead.js';
 import { nextPeriod } from './periods.js';
 import { grainOf, hasRegistryTable, MAINTENANCE_LOCK, momentsFamilyKey, registryIn, tableColumns, upgradeRegistry, versionIn, type ClusterGrain, type ClusterLayout, type JoinedTable, type OpenWindow, type StoredRollup } from './registry.js';
@@ -681,6 +681,8 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
   const version = await versionIn(exec, engine);
   const copies = new Map<string, string>();
   const reaches = new Map<string, LoadReach>();
+  // The new rows' bounds, read once for every open window moved past them.
+  const newRowsBounds = new Map<string, Promise<Bounds>>();
   // Each family's change: its rows per member.
   const changedRows = new Map<string, (set: readonly string[]) => number>();
   // Rollups of moments of one family refilled whole are filled together, as a build fills them.
@@ -757,7 +759,7 @@ async function refreshEach(exec: Exec, engine: Store['engine'], plan: RefreshPla
     } else if (refresh.kind === 'append') {
       compact = await addNewRows(exec, engine, stored, refresh);
       // Its open window moved past the new rows in the same commit (left to the refill after it when it cannot be).
-      open = stored.open ? await advanceOpenWindow(exec, engine, stored, refresh.newRows, version) : null;
+      open = stored.open ? await advanceOpenWindow(exec, engine, stored, refresh.newRows, version, Date.now(), newRowsBounds) : null;
     }
     if (refresh.kind !== 'none') {
       const family = refresh.kind === 'clusters' ? refresh.family.key : layout?.moments ? families.get(stored.name)?.key : undefined;

@@ -136,6 +136,7 @@ export async function advanceOpenWindow(
   newRows: string,
   version: number,
   nowMs = Date.now(),
+  bounds_: Map<string, Promise<Bounds>> = new Map(),
 ): Promise<OpenWindow | null> {
   const open = stored.open;
   const columns = stored.mergeColumns;
@@ -144,7 +145,11 @@ export async function advanceOpenWindow(
   const periodsSql = readingInstead(template.sql, template.timeTable, newRows);
   const closingSql = template.closing ? readingInstead(template.closing.sql, template.timeTable, newRows) : null;
   if (!periodsSql || (template.closing && !closingSql)) return null;
-  const bounds = await boundsOf(exec, template, newRows);
+  // The new rows' bounds, the same for every rollup reading them with the same columns: read once a load.
+  const boundsKey = JSON.stringify([newRows, template.timeColumn, template.clockColumns]);
+  const read = bounds_.get(boundsKey) ?? boundsOf(exec, template, newRows);
+  bounds_.set(boundsKey, read);
+  const bounds = await read;
   const oldClock = Date.parse(open.clock);
   const { latest, clock, from } = clockPast(template, bounds, Math.max(nowMs, oldClock));
   const table = sqlIdentifier(openWindowTable(stored.table));
@@ -176,8 +181,9 @@ export async function advanceOpenWindow(
     const parts = [`SELECT ${list} FROM ${table} WHERE ${id(stored.timeColumn)} >= ${stamp(1)}`, ...(closed ? [closed] : []), renumbered];
     await replaceByMerged(exec, engine, table, columns, parts.join(' UNION ALL '), [...params, ...newParams]);
   } else {
-    // Appended as rows of their own, which reads add up (as the rollup's: maintain.ts addNewRows); the periods now settled leave.
-    await exec(`DELETE FROM ${table} WHERE ${id(stored.timeColumn)} < ${stamp(1)}`, [from]);
+    // Appended as rows of their own, which reads add up (as the rollup's: maintain.ts addNewRows); the
+    // periods now settled leave (none when the window still starts where it did: it holds none before).
+    if (from !== open.from) await exec(`DELETE FROM ${table} WHERE ${id(stored.timeColumn)} < ${stamp(1)}`, [from]);
     if (closed) await exec(`INSERT INTO ${table} (${list}) ${closed}`, params);
     await exec(`INSERT INTO ${table} (${list}) ${newGroups}`, newParams);
   }

@@ -335,18 +335,28 @@ async function dropReplaced(t: ClickHouseRollupTarget, filled: readonly Filled[]
   const prefix = sharedStart(filled.map((f) => `${f.base}_`));
   await onEveryShard(t, async (shard) => {
     const listed = (await shard.select(`SELECT database, name FROM system.tables WHERE database IN (${clickhouseString(t.shardDb)}, ${clickhouseString(t.database)}) AND startsWith(name, ${clickhouseString(prefix)})`)).data.map((r) => ({ database: String(r['database']), name: String(r['name']) }));
-    for (const { base, gen } of filled) {
+    const replaced = filled.flatMap(({ base, gen }) => {
       const ofBase = listed.flatMap((r) => {
         const g = generationOf(base, r.name);
         return g === null ? [] : [{ ...r, gen: g }];
       });
       const newestOther = Math.max(...ofBase.filter((r) => r.database === t.shardDb && r.gen !== gen).map((r) => r.gen));
-      for (const r of ofBase) {
-        if (r.gen === gen || r.gen === newestOther) continue;
-        await shard.request(`DROP TABLE IF EXISTS ${q(r.database)}.${q(r.name)}`, { what: 'dropping a rollup generation' });
-      }
-    }
+      return ofBase.filter((r) => r.gen !== gen && r.gen !== newestOther);
+    });
+    await dropListed(shard, replaced);
   });
+}
+
+/**
+ * Tables a shard drops at once. A load's refresh of the shipped model replaces some 570 tables
+ * on each shard (a generation's own, its open window's, a family's moments before and after);
+ * dropped one after another they were the refresh's last 1.7 s (a load of 100 offers: 12.1 s).
+ */
+const DROPS_AT_ONCE = 8;
+
+/** Drops listed tables of one shard, a few at once. */
+async function dropListed(shard: ClickHouseHttp, tables: readonly { readonly database: string; readonly name: string }[]): Promise<void> {
+  await inParallel(tables, DROPS_AT_ONCE, (r) => shard.request(`DROP TABLE IF EXISTS ${q(r.database)}.${q(r.name)}`, { what: 'dropping a rollup generation' }));
 }
 
 /** How a rollup of moments is filled: from its family's table (clickhouse-moments.ts), with its layout. */
@@ -932,7 +942,7 @@ async function replaceTouchedMoments(t: ClickHouseRollupTarget, members: readonl
       return fillRollup(t, m, into, version, { select, layout: own, started });
     });
   } finally {
-    for (const base of [FAMILY_BEFORE, FAMILY_AFTER]) await dropGenerations(t, base, othersInUse(gen));
+    await dropGenerations(t, [FAMILY_BEFORE, FAMILY_AFTER], othersInUse(gen));
   }
 }
 
@@ -943,15 +953,16 @@ async function replaceTouchedMoments(t: ClickHouseRollupTarget, members: readonl
  */
 export const momentsRefreshed = channel('uprate:clickhouse:moments-refreshed');
 
-/** Drops a rollup's generations that `keep` refuses (with their open windows), on every shard. */
-async function dropGenerations(t: ClickHouseRollupTarget, base: string, keep: (gen: number) => boolean): Promise<void> {
+/** Drops the generations of a rollup (or of several tables: one listing a shard) that `keep` refuses (with their open windows), on every shard. */
+async function dropGenerations(t: ClickHouseRollupTarget, base: string | readonly string[], keep: (gen: number) => boolean): Promise<void> {
+  const bases = typeof base === 'string' ? [base] : base;
   await onEveryShard(t, async (shard) => {
-    const answer = await shard.select(`SELECT database, name FROM system.tables WHERE database IN (${clickhouseString(t.shardDb)}, ${clickhouseString(t.database)}) AND startsWith(name, ${clickhouseString(`${base}_`)})`);
-    for (const r of answer.data) {
-      const gen = generationOf(base, String(r['name']));
-      if (gen === null || keep(gen)) continue;
-      await shard.request(`DROP TABLE IF EXISTS ${q(String(r['database']))}.${q(String(r['name']))}`, { what: 'dropping a rollup generation' });
-    }
+    const answer = await shard.select(`SELECT database, name FROM system.tables WHERE database IN (${clickhouseString(t.shardDb)}, ${clickhouseString(t.database)}) AND startsWith(name, ${clickhouseString(sharedStart(bases.map((b) => `${b}_`)))})`);
+    const dropped = answer.data.map((r) => ({ database: String(r['database']), name: String(r['name']) })).filter((r) => {
+      const gen = bases.map((b) => generationOf(b, r.name)).find((g) => g !== null) ?? null;
+      return gen !== null && !keep(gen);
+    });
+    await dropListed(shard, dropped);
   });
 }
 
