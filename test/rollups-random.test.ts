@@ -6,9 +6,9 @@
  * endpoints (ranges, offer type, filters, asOf), and each is answered with rollups on and off on
  * the demo data with the shipped model's rollups built — then again after a load of new offers
  * only and after a load that moves offers and changes acceptances (the two ways a load maintains
- * the rollups), after a customers load that changes their attributes, after loads in a row (new
- * offers three times, one file sent again, then its offers accepted: appended groups piling up,
- * merged, then changed), and after offers of customers not yet known followed by those customers.
+ * the rollups), after offers of customers not yet known followed by a customers load that brings
+ * them and changes other customers' attributes, and after two more loads of new offers, the second
+ * merging every table the first appended to (DuckDB and PostgreSQL append; ClickHouse does not).
  * The answers must be the same: counts exactly, other numbers within 1e-12.
  *
  * The hand-written cases (rollups-exact, rollups-open-window, rollups-moments) each aim at one
@@ -266,12 +266,15 @@ function newOffers(to: string, every: number, tag: string, customer?: (i: number
   });
 }
 
-/** Every 6th customer with another account size, region, plan and engagement. */
+/**
+ * Every 6th customer with another account size, region, plan and engagement, and the late
+ * customers (c-late-0 … c-late-39, whose offers came first) with the attributes of the first 40.
+ */
 function changedCustomers(to: string): string {
   const lines = readFileSync(files.customers, 'utf8').trimEnd().split('\n');
   const header = (lines[0] ?? '').split(',');
   const at = (c: string) => header.indexOf(c);
-  const kept = lines.slice(1).filter((_, i) => i % 6 === 0).map((line, i) => {
+  const changed = lines.slice(1).filter((_, i) => i % 6 === 0).map((line, i) => {
     const cells = line.split(',');
     cells[at('account_size')] = ['smb', 'mid_market', 'enterprise', ''][i % 4] ?? '';
     cells[at('region')] = ['emea', 'apac', 'latam', 'na'][i % 4] ?? '';
@@ -279,27 +282,9 @@ function changedCustomers(to: string): string {
     cells[at('engagement_score')] = String((i * 37) % 100);
     return cells.join(',');
   });
-  writeFileSync(to, `${[lines[0], ...kept].join('\n')}\n`);
+  const late = lines.slice(1, 41).map((line, i) => [`c-late-${i}`, ...line.split(',').slice(1)].join(','));
+  writeFileSync(to, `${[lines[0], ...changed, ...late].join('\n')}\n`);
   return to;
-}
-
-/** The late customers (c-late-0 … c-late-39), with attributes. */
-function lateCustomers(to: string): string {
-  const lines = readFileSync(files.customers, 'utf8').trimEnd().split('\n');
-  const rows = lines.slice(1, 41).map((line, i) => [`c-late-${i}`, ...line.split(',').slice(1)].join(','));
-  writeFileSync(to, `${[lines[0], ...rows].join('\n')}\n`);
-  return to;
-}
-
-/** An offers file again with every unaccepted offer accepted a day after it was made. */
-function acceptedAgain(from: string, to: string): string {
-  return changedOffers(from, to, 1, (cells, header) => {
-    const [offered, accepted, declined] = ['offered_at', 'accepted_at', 'declined_at'].map((c) => header.indexOf(c)) as [number, number, number];
-    if (!cells[accepted]) {
-      cells[accepted] = shiftDays(cells[offered] ?? '', 1);
-      if (declined >= 0) cells[declined] = '';
-    }
-  });
 }
 
 before(async () => {
@@ -403,33 +388,41 @@ for (const { engine, skip, queries, calls } of engines) {
       await compare(SEED + 2, 'after a load that moves offers');
     });
 
-    test('after a customers load that changes attributes', async () => {
-      const loaded = await cli(['ingest', '--table', 'customers', changedCustomers(join(dir, `customers-changed-${engine.engine}.csv`))]);
-      assert.equal(loaded.code, 0, loaded.stderr);
-      await compare(SEED + 3, 'after a customers load', 2);
-    });
-
-    // Appended groups piling up are DuckDB's and PostgreSQL's: ClickHouse fills a new generation of
-    // every rollup per load (test/clickhouse-refresh-months.test.ts follows its loads in a row).
-    if (engine.engine !== 'clickhouse') test('after three loads of new offers in a row, one of them sent again, then accepted', async () => {
-      const files_ = ([[1, 11], [2, 3], [3, 13]] as const).map(([k, every]) => newOffers(join(dir, `offers-seq${k}-${engine.engine}.csv`), every, `s${k}`));
-      const second = files_[1] ?? '';
-      for (const file of [...files_, second, acceptedAgain(second, join(dir, `offers-accepted-${engine.engine}.csv`))]) {
-        const loaded = await cli(['ingest', file]);
+    test('after offers of customers not yet known, then a customers load that brings them and changes others', async () => {
+      const offers = newOffers(join(dir, `offers-late-${engine.engine}.csv`), 17, 'late', (i) => `c-late-${i % 40}`);
+      const customers = changedCustomers(join(dir, `customers-changed-${engine.engine}.csv`));
+      for (const args of [[offers], ['--table', 'customers', customers]]) {
+        const loaded = await cli(['ingest', ...args]);
         assert.equal(loaded.code, 0, loaded.stderr);
       }
-      await compare(SEED + 4, 'after five loads of new offers', 2);
+      await compare(SEED + 3, 'after the customers load', 3);
     });
 
-    test('after offers of customers not yet known, then those customers', async () => {
-      for (const [args, file] of [
-        [[], newOffers(join(dir, `offers-late-${engine.engine}.csv`), 17, 'late', (i) => `c-late-${i % 40}`)],
-        [['--table', 'customers'], lateCustomers(join(dir, `customers-late-${engine.engine}.csv`))],
-      ] as const) {
-        const loaded = await cli(['ingest', ...args, file]);
-        assert.equal(loaded.code, 0, loaded.stderr);
-      }
-      await compare(SEED + 5, 'after the late customers', 2);
-    });
+    // Appended groups are DuckDB's and PostgreSQL's: ClickHouse fills a new generation of every
+    // rollup per load (test/clickhouse-refresh-months.test.ts follows its loads in a row).
+    if (engine.engine !== 'clickhouse')
+      test('after loads of new offers in a row, the second merging every table the first outgrew', async () => {
+        const ingest = async (file: string) => {
+          const loaded = await cli(['ingest', file]);
+          assert.equal(loaded.code, 0, loaded.stderr);
+        };
+        await ingest(newOffers(join(dir, `offers-more-${engine.engine}.csv`), 3, 'more'));
+        // A table merges once it holds twice its rows when last merged and 10,000 more: far more
+        // offers than these 8,000. Recorded as grown from 10 rows to 20,000, every table appended to
+        // (and its open window) is outgrown, so the next load merges each (merge-sql.ts outgrown).
+        const store = await open();
+        const appended = await store.query('SELECT name, open_window FROM uprate_rollups WHERE compact_rows IS NOT NULL');
+        assert.ok(appended.length > 0, 'a load of new offers appended to plain rollups');
+        for (const r of appended) {
+          const window = r['open_window'] === null ? null : { ...(JSON.parse(String(r['open_window'])) as Record<string, unknown>), rows: 20_000, compactRows: 10 };
+          await store.run('UPDATE uprate_rollups SET row_count = 20000, compact_rows = 10, open_window = $1 WHERE name = $2', [window && JSON.stringify(window), String(r['name'])]);
+        }
+        await ingest(newOffers(join(dir, `offers-merged-${engine.engine}.csv`), 5, 'merged'));
+        const merged = await open();
+        const registry = await merged.query('SELECT name, row_count, compact_rows, open_window FROM uprate_rollups');
+        const left = registry.filter((r) => Number(r['row_count']) === 20_000 || Number(r['compact_rows']) === 10 || (r['open_window'] !== null && (JSON.parse(String(r['open_window'])) as { compactRows?: number }).compactRows === 10));
+        assert.deepEqual(left.map((r) => r['name']), [], 'each outgrown table and window was merged');
+        await compare(SEED + 4, 'after the tables merged', 3);
+      });
   });
 }
