@@ -262,10 +262,10 @@ async function sendRows(c: DuckDBConnection, store: BulkLoadingStore, tables: re
   return store.bulkLoad(loads);
 }
 
-/** One table's {@link BulkLoad}: its written files, the share sent reported from `from` % of the loading phase on. */
 /** What a server engine's load is handed: the caller's options and where the load's upkeep of the rollups goes. */
 type LoadOptions = IngestTablesOptions & { readonly onRollups?: (upkeep: RollupsUpkeep) => void };
 
+/** One table's {@link BulkLoad}: its written files, the share sent reported from `from` % of the loading phase on. */
 function bulkLoadOf(t: CheckedTable, written: WrittenRows, format: BulkFileFormat, options: LoadOptions, from = 0, verified?: Promise<void>): BulkLoad {
   const onProgress = options.onProgress;
   return {

@@ -151,7 +151,6 @@ function partitionRanges(stored: StoredRollup, starts: readonly string[], column
  * rollup that can merge by adding the new rows' groups to it, without reading the stored rows.
  */
 export async function planRefresh(exec: Exec, engine: Store['engine'], loaded: readonly LoadedTable[]): Promise<RefreshPlan> {
-  let loads = loaded;
   if (!(await hasRegistryTable(exec, engine, 'uprate_rollups'))) return EMPTY;
   // PostgreSQL upserts without a table lock, so two loads may run at once: each reads which keys
   // are stored and then changes the rollups from what it read. One load maintaining rollups at a
@@ -163,12 +162,11 @@ export async function planRefresh(exec: Exec, engine: Store['engine'], loaded: r
   if (stored.length === 0) return EMPTY;
   const before = await versionIn(exec, engine);
   // Rows stored with the same values change no rollup: only the others are planned for.
-  const changing: LoadedTable[] = [];
-  for (const l of loads) {
+  const loads: LoadedTable[] = [];
+  for (const l of loaded) {
     const rows = await changingRows(exec, engine, l, scratch);
-    if (rows) changing.push(rows);
+    if (rows) loads.push(rows);
   }
-  loads = changing;
   // Rollups over the same column and partitions share one look at the input.
   const touched = new Map<string, Promise<Touched>>();
   // Rollups of moments over the same clusters share one copy of those clusters' rows, and a family one read of their moments.

@@ -127,7 +127,8 @@ export const openWindowMoved = channel('uprate:rollups:open-window-moved');
  * E′ (the window's statement over them); the rows still to close are the closing table's still
  * open at E′, plus the new rows'. Null — the caller leaves the window to the refill after the
  * commit — when it is not current, the statements do not read the time table plainly, or the
- * rollup keeps no merge columns.
+ * rollup keeps no merge columns. `boundsRead` holds the new rows' bounds as read for the load's
+ * other windows (one read for all of them).
  */
 export async function advanceOpenWindow(
   exec: Exec,
@@ -136,7 +137,7 @@ export async function advanceOpenWindow(
   newRows: string,
   version: number,
   nowMs = Date.now(),
-  bounds_: Map<string, Promise<Bounds>> = new Map(),
+  boundsRead: Map<string, Promise<Bounds>> = new Map(),
 ): Promise<OpenWindow | null> {
   const open = stored.open;
   const columns = stored.mergeColumns;
@@ -147,8 +148,8 @@ export async function advanceOpenWindow(
   if (!periodsSql || (template.closing && !closingSql)) return null;
   // The new rows' bounds, the same for every rollup reading them with the same columns: read once a load.
   const boundsKey = JSON.stringify([newRows, template.timeColumn, template.clockColumns]);
-  const read = bounds_.get(boundsKey) ?? boundsOf(exec, template, newRows);
-  bounds_.set(boundsKey, read);
+  const read = boundsRead.get(boundsKey) ?? boundsOf(exec, template, newRows);
+  boundsRead.set(boundsKey, read);
   const bounds = await read;
   const oldClock = Date.parse(open.clock);
   const { latest, clock, from } = clockPast(template, bounds, Math.max(nowMs, oldClock));
